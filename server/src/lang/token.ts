@@ -1,0 +1,56 @@
+/**
+ * Tokens shared by the scanner, the preprocessor and the parser.
+ * A token produced by macro expansion keeps the chain of where it came from, so a diagnostic inside
+ * `BPF_SEQ_PRINTF(...)` can point at the user's call and hover can show the expansion.
+ */
+
+export const enum TokenKind {
+  Identifier,
+  Keyword,
+  /** pp-number as scanned; the parser classifies it as integer or floating constant. */
+  Number,
+  CharConstant,
+  StringLiteral,
+  Punctuator,
+  /** Only inside the preprocessor: a `#`-directive line's newline, a header name `<...>`. */
+  HeaderName,
+  Newline,
+  EndOfFile,
+  /** A character that is no token (stray `@`, `` ` ``, a control byte); the parser reports it. */
+  Unknown,
+}
+
+/** A file known to the front end; `id` indexes the SourceFile table of one compilation. */
+export interface SourceFileRef {
+  id: number;
+  /** Absolute path, or `<bundled>/bpf/bpf_helpers.h` for bundled headers, or `<command line>`. */
+  path: string;
+}
+
+/** Where a macro-expanded token came from: the macro, and the token that invoked it. */
+export interface ExpansionOrigin {
+  /** Name of the macro whose expansion produced the token. */
+  macro: string;
+  /** The identifier (or call) that was expanded, as it stands in its own file. */
+  file: number;
+  pos: number;
+  end: number;
+  /** The outer expansion when the invocation itself came from a macro. */
+  parent?: ExpansionOrigin;
+}
+
+export interface Token {
+  kind: TokenKind;
+  /** Spelling after line splicing (`\`-newline removed); for strings, including quotes and prefix. */
+  text: string;
+  /** File and UTF-16 offsets of the spelling in that file: [pos, end). */
+  file: number;
+  pos: number;
+  end: number;
+  /** True when whitespace (or a comment) precedes it on its line; needed for `#` stringizing and -E output. */
+  leadingSpace: boolean;
+  /** True when it is the first token on its line. */
+  atLineStart: boolean;
+  /** Set for tokens produced by macro expansion. */
+  origin?: ExpansionOrigin;
+}

@@ -1,0 +1,87 @@
+/**
+ * The custom LSP protocol between the extension (client/) and the language server (server/).
+ * Declared once here and imported by both sides, like rust-analyzer's lsp_ext.ts.
+ * Only plain JSON types: no imports from vscode or vscode-languageserver.
+ */
+
+/** One map of the simulated kernel as the panel and `bpf-iter run --json` show it. */
+export interface MapSummary {
+  id: number;
+  name: string;
+  /** Kernel name in lower case: "hash", "percpu_array", ... */
+  type: string;
+  key_size: number;
+  value_size: number;
+  max_entries: number;
+  flags: number;
+  /** Elements a get_next_key walk would enumerate (arrays: max_entries). */
+  elements: number;
+  /** Hex bytes of keys/values, per-CPU values per CPU; absent when too large to send. */
+  entries?: Array<{ key: string; value?: string; values?: string[] }>;
+}
+
+export interface LinkSummary {
+  id: number;
+  prog_id: number;
+  target_name: string;
+  map_id?: number;
+}
+
+export interface RunStats {
+  objects: number;
+  bytes: number;
+  reads: number;
+  instructions: number;
+  timeMs: number;
+}
+
+export interface RunErrorInfo {
+  /** Errno name, e.g. "EACCES", "E2BIG", "EAGAIN", or "ELIMIT" for a simulator limit. */
+  errno: string;
+  message: string;
+  /** Source range that caused it, when known (0-based LSP positions). */
+  file?: string;
+  range?: SourceRange;
+}
+
+export interface SourcePosition { line: number; character: number }
+export interface SourceRange { start: SourcePosition; end: SourcePosition }
+
+/** The object `bpf-iter run --json` prints and `bpfIter/run` returns. */
+export interface RunResult {
+  output: string;
+  link: LinkSummary | null;
+  /** `bpftool link show` text for the iterator link. */
+  bpftool: string;
+  /** `bpftool -j link show` JSON text. */
+  bpftoolJson: string;
+  /** The BPF part of /proc/<pid>/fdinfo/<link fd>. */
+  fdinfo: string;
+  maps: MapSummary[];
+  stats: RunStats;
+  error: RunErrorInfo | null;
+}
+
+export interface RunParams {
+  /** Document URI (file:...) of the program source. */
+  uri: string;
+  /** Function name of the SEC("iter/...") program; the first one when absent. */
+  program?: string;
+  /** Name of the map to attach to (bpf_map_elem). */
+  map?: string;
+  /** Scenario file path or URI; the file's own <stem>.bpfscenario.json or the default when absent. */
+  scenario?: string;
+  cpus?: number;
+}
+
+export const RunRequestMethod = 'bpfIter/run';
+
+export interface ProgramInfo {
+  name: string;
+  section: string;
+  target: string;
+  range: SourceRange;
+}
+export interface ListProgramsParams { uri: string }
+export interface ListProgramsResult { programs: ProgramInfo[]; maps: string[] }
+export const ListProgramsRequestMethod = 'bpfIter/listPrograms';
