@@ -1,0 +1,34 @@
+'use strict';
+// Bundles the extension client, the language server and the CLI into dist/ with esbuild.
+// Type checking is `tsc -b`'s job; this only bundles. Entry points that do not exist yet are skipped.
+const fs = require('fs');
+const path = require('path');
+const esbuild = require('esbuild');
+
+const root = path.join(__dirname, '..');
+const entries = [
+  { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
+  { in: 'server/src/server.ts', out: 'dist/server.js', external: [] },
+  { in: 'server/src/cli.ts', out: 'dist/cli.js', external: [] },
+];
+
+async function main() {
+  const production = process.argv.includes('--production');
+  await Promise.all(entries
+    .filter((e) => fs.existsSync(path.join(root, e.in)))
+    .map((e) => esbuild.build({
+      absWorkingDir: root,
+      entryPoints: [e.in],
+      outfile: e.out,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: e.external,
+      sourcemap: !production,
+      minify: production,
+      logLevel: 'warning',
+    })));
+}
+
+main().catch((err) => { console.error(err.message || err); process.exit(1); });
