@@ -95,7 +95,7 @@ export const Diagnostics = {
   VoidValueNotIgnored: d(1224, 'error', 'void value not ignored as it ought to be'),
   UndeclaredLabel: d(1225, 'error', "use of undeclared label '{0}'"),
   BreakOutsideLoop: d(1226, 'error', "'{0}' statement not in loop{1} statement"),
-  ImplicitFunctionDeclaration: d(1227, 'error', "call to undeclared function '{0}'; ISO C99 and later do not support implicit function declarations"),
+  ImplicitFunctionDeclaration: d(1227, 'warning', "implicit declaration of function '{0}' is invalid in C99"),
   ConstAssignment: d(1228, 'error', "cannot assign to variable '{0}' with const-qualified type '{1}'"),
   // ---- end of types and semantics diagnostics ----
 
