@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fc from 'fast-check';
 import * as ast from '../../../server/src/lang/ast';
 import { buildPreamble, compileTokens } from '../../../server/src/lang/compile';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
@@ -135,6 +136,35 @@ describe('sema', () => {
     assert.strictEqual(typeOfInit('s'), 'char[4]');
     assert.strictEqual(typeOfInit('m'), 'long');
     assert.strictEqual(typeOfInit('q'), 'unsigned int');
+  });
+
+  it('handles pathological nesting and chains without overflowing the stack', () => {
+    const inputs = [
+      'int x = ' + '1 + '.repeat(100000) + '1;',
+      'int f(int a) { return ' + 'a = '.repeat(10000) + '1; }',
+      'int g(int a) { return ' + 'a ? '.repeat(10000) + '1' + ' : 2'.repeat(10000) + '; }',
+      'int h(int a) { return ' + 'a ? 1 : '.repeat(10000) + '2; }',
+      'int k(int *p) { return p' + '[0]'.repeat(10000) + '; }',
+      'int m(void) { return ' + '('.repeat(10000) + '1' + ')'.repeat(10000) + '; }',
+      'int n(void) { ' + 'if (1) '.repeat(10000) + 'return 1; }',
+      'int o = ' + '!'.repeat(100000) + '1;',
+    ];
+    for (const text of inputs) {
+      const compilation = compileTokens(lex(text));
+      assert.ok(Array.isArray(compilation.diagnostics), text.slice(0, 30));
+    }
+    const sum = analyze(parse(lex('const unsigned long s = ' + '1 + '.repeat(100000) + '1;')).unit);
+    assert.strictEqual(sum.evaluate(sum.fileScope.symbols.get('s')!.initializer as ast.Expression), 100001n);
+  });
+
+  it('never throws on random edits of a typed program', () => {
+    const base = HEADER + 'int dump(struct bpf_iter__bpf_map *ctx) { struct bpf_map *m = ctx->map; __u64 a[2] = { m->id, 1 }; if (!m) return 0; return bpf_seq_printf(ctx->meta->seq, "%u", 3, a, sizeof(a)); }';
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(base.length), fc.nat(12), fc.constantFrom('', '*', '&', '->', '.', '(', ')', '{', '}', ';', 'x', 'struct ', '[1]', '0', '"s"')), { maxLength: 5 }), (edits) => {
+      let text = base;
+      for (const [at, remove, insert] of edits) text = text.slice(0, at) + insert + text.slice(at + remove);
+      const compilation = compileTokens(lex(text));
+      assert.ok(Array.isArray(compilation.diagnostics));
+    }), { numRuns: 300, seed: 11 });
   });
 
   it('reuses a preamble: user code sees its typedefs, tags and helpers without re-parsing it', () => {
