@@ -179,6 +179,115 @@ function decodeMap(symbol: CSymbol, model: SemanticModel): MapDefinition {
   return map;
 }
 
+// ---------------------------------------------------------------- whole files, with the preamble cache
+
+/** The part of the preprocessor's result the facade needs (see preprocessor.ts `PreprocessResult`). */
+export interface PreprocessedFile {
+  tokens: Token[];
+  files: ReadonlyArray<{ path: string }>;
+  diagnostics: FrontEndDiagnostic[];
+}
+export type PreprocessFunction<Host, Options> = (path: string, text: string, host: Host, options?: Options) => PreprocessedFile;
+
+export interface FileCompilation extends Compilation {
+  /** Source files of the compilation by id (0 is the main file). */
+  files: ReadonlyArray<{ path: string }>;
+  /** True when the preamble's declarations came from the cache. */
+  preambleReused: boolean;
+}
+
+/**
+ * End offset of a file's preamble: its leading run of blank lines, comments and preprocessor directives
+ * (with `\` continuations), like clangd's ComputePreambleBounds().
+ */
+export function preambleBounds(text: string): number {
+  let offset = 0;
+  let inComment = false;
+  while (offset < text.length) {
+    const lineEnd = text.indexOf('\n', offset);
+    const end = lineEnd < 0 ? text.length : lineEnd + 1;
+    let line = text.slice(offset, end).trim();
+    if (inComment) {
+      const close = line.indexOf('*/');
+      if (close < 0) { offset = end; continue; }
+      inComment = false;
+      line = line.slice(close + 2).trim();
+    }
+    while (line.startsWith('/*')) {
+      const close = line.indexOf('*/', 2);
+      if (close < 0) { inComment = true; line = ''; break; }
+      line = line.slice(close + 2).trim();
+    }
+    if (line === '' || line.startsWith('//')) { offset = end; continue; }
+    if (!line.startsWith('#')) break;
+    // A directive continues over lines ending in a backslash.
+    let directiveEnd = end;
+    while (/\\\r?\n$/.test(text.slice(offset, directiveEnd)) && directiveEnd < text.length) {
+      const next = text.indexOf('\n', directiveEnd);
+      directiveEnd = next < 0 ? text.length : next + 1;
+    }
+    offset = directiveEnd;
+  }
+  return offset;
+}
+
+/**
+ * A front end bound to a preprocessor, with one preamble cache shared by every file compiled through it
+ * (an editor session). Tokens of the main file after its preamble are the user's part; everything the
+ * preamble's directives produced is parsed once per distinct token stream and reused.
+ */
+export function createFrontEnd<Host, Options>(preprocess: PreprocessFunction<Host, Options>): {
+  compileFile(path: string, text: string, host: Host, options?: Options): FileCompilation;
+  clearCache(): void;
+} {
+  const cache = new Map<string, { tokens: readonly Token[]; preamble: Preamble }>();
+  return {
+    clearCache: () => cache.clear(),
+    compileFile(path, text, host, options) {
+      const result = preprocess(path, text, host, options);
+      const bound = preambleBounds(text);
+      // The preamble's tokens: everything before the first token of the main file past the preamble.
+      let split = result.tokens.length - 1;
+      for (let i = 0; i < result.tokens.length; i++) {
+        const token = result.tokens[i];
+        const anchor = outermostOrigin(token);
+        if (anchor.file === 0 && anchor.pos >= bound) { split = i; break; }
+      }
+      const headerTokens = result.tokens.slice(0, split);
+      const userTokens = result.tokens.slice(split);
+      const key = `${path}\0${text.slice(0, bound)}\0${JSON.stringify(options ?? {})}`;
+      let entry = cache.get(key);
+      const preambleReused = entry !== undefined && sameTokens(entry.tokens, headerTokens);
+      if (!entry || !preambleReused) {
+        entry = { tokens: headerTokens, preamble: buildPreamble(headerTokens) };
+        cache.set(key, entry);
+      }
+      const compilation = compileTokens(userTokens, { preamble: entry.preamble });
+      // Preamble diagnostics belong to the compilation too (an error in a header the file includes).
+      compilation.diagnostics.unshift(...result.diagnostics, ...entry.preamble.diagnostics);
+      return { ...compilation, files: result.files, preambleReused };
+    },
+  };
+}
+
+function outermostOrigin(token: Token): { file: number; pos: number } {
+  let origin = token.origin;
+  if (!origin) return token;
+  while (origin.parent) origin = origin.parent;
+  return origin;
+}
+
+/** Same token stream? Identity first (the preprocessor's header cache hands back the same tokens), then spelling. */
+function sameTokens(a: readonly Token[], b: readonly Token[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x !== y && (x.text !== y.text || x.kind !== y.kind || x.file !== y.file)) return false;
+  }
+  return true;
+}
+
 /** Short description of a type for hover: `struct bpf_map *`. */
 export function describeType(type: CType): string {
   return typeToString(type);

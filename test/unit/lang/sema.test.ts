@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
 import * as ast from '../../../server/src/lang/ast';
-import { buildPreamble, compileTokens } from '../../../server/src/lang/compile';
+import { buildPreamble, compileTokens, createFrontEnd, preambleBounds, PreprocessedFile } from '../../../server/src/lang/compile';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { parse } from '../../../server/src/lang/parser';
 import { analyze } from '../../../server/src/lang/sema/analyzer';
@@ -178,5 +178,34 @@ describe('sema', () => {
     const broken = compileTokens(lex('int g(struct bpf_map *m) { return m->nope; }', 0), { preamble });
     assert.deepStrictEqual(broken.diagnostics.map((d) => d.code), [Diagnostics.NoMember.code]);
     assert.strictEqual(broken.diagnostics[0].message, "no member named 'nope' in 'struct bpf_map'");
+  });
+});
+
+describe('compile facade', () => {
+  it('finds the preamble bounds like clangd: leading comments, blank lines and directives', () => {
+    const text = '// SPDX\n/* multi\n line */\n#include "vmlinux.h"\n#define X(a) \\\n  (a)\n\n#include <bpf/bpf_helpers.h>\nint x;\n#include "late.h"\n';
+    assert.strictEqual(preambleBounds(text), text.indexOf('int x;'));
+    assert.strictEqual(preambleBounds('int y;'), 0);
+  });
+
+  it('reuses the preamble across edits of the user part and rebuilds it when header tokens change', () => {
+    let header = HEADER;
+    // A stand-in preprocessor: file 1 is the header, included by the main file's first line.
+    const preprocess = (_path: string, text: string): PreprocessedFile => {
+      const bound = text.indexOf('\n') + 1;
+      const mainTokens = lex(text, 0).filter((t) => t.pos >= bound);
+      return { tokens: [...lex(header, 1).slice(0, -1), ...mainTokens], files: [{ path: 'main.c' }, { path: 'vmlinux.h' }], diagnostics: [] };
+    };
+    const frontEnd = createFrontEnd(preprocess);
+    const source = (body: string): string => `#include "vmlinux.h"\nint dump(struct bpf_iter__bpf_map *ctx) { ${body} }\n`;
+    const first = frontEnd.compileFile('main.c', source('return ctx->map->id;'), undefined, {});
+    assert.deepStrictEqual([first.preambleReused, first.diagnostics.length], [false, 0]);
+    const second = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), undefined, {});
+    assert.strictEqual(second.preambleReused, true);
+    assert.strictEqual(second.preamble, first.preamble);
+    assert.deepStrictEqual(second.diagnostics.map((d) => d.message), ["no member named 'nope' in 'struct bpf_map'"]);
+    header = header.replace('__u32 max_entries;', '__u32 max_entries; __u32 nope;');
+    const third = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), undefined, {});
+    assert.deepStrictEqual([third.preambleReused, third.diagnostics.length], [false, 0]);
   });
 });
