@@ -190,22 +190,29 @@ describe('compile facade', () => {
 
   it('reuses the preamble across edits of the user part and rebuilds it when header tokens change', () => {
     let header = HEADER;
-    // A stand-in preprocessor: file 1 is the header, included by the main file's first line.
-    const preprocess = (_path: string, text: string): PreprocessedFile => {
-      const bound = text.indexOf('\n') + 1;
-      const mainTokens = lex(text, 0).filter((t) => t.pos >= bound);
-      return { tokens: [...lex(header, 1).slice(0, -1), ...mainTokens], files: [{ path: 'main.c' }, { path: 'vmlinux.h' }], diagnostics: [] };
+    // A stand-in preprocessor: `#include "vmlinux.h"` yields the header's tokens (file 1); with a state it
+    // continues after the preamble and yields only the main file's tokens (file 0).
+    let preprocessRuns = 0;
+    const preprocess = (_path: string, text: string, _host: unknown, _options: unknown, state?: string): PreprocessedFile<string> => {
+      preprocessRuns++;
+      if (state === undefined) return { tokens: lex(header, 1), files: [{ path: 'main.c' }, { path: 'vmlinux.h', text: header }], diagnostics: [], state: 'after-preamble' };
+      assert.strictEqual(state, 'after-preamble');
+      return { tokens: lex(text, 0), files: [{ path: 'main.c' }], diagnostics: [] };
     };
+    const host = { readFile: (path: string): string | undefined => (path === 'vmlinux.h' ? header : undefined) };
     const frontEnd = createFrontEnd(preprocess);
     const source = (body: string): string => `#include "vmlinux.h"\nint dump(struct bpf_iter__bpf_map *ctx) { ${body} }\n`;
-    const first = frontEnd.compileFile('main.c', source('return ctx->map->id;'), undefined, {});
+    const first = frontEnd.compileFile('main.c', source('return ctx->map->id;'), host, {});
     assert.deepStrictEqual([first.preambleReused, first.diagnostics.length], [false, 0]);
-    const second = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), undefined, {});
+    const second = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), host, {});
     assert.strictEqual(second.preambleReused, true);
     assert.strictEqual(second.preamble, first.preamble);
     assert.deepStrictEqual(second.diagnostics.map((d) => d.message), ["no member named 'nope' in 'struct bpf_map'"]);
+    const source2 = source('return ctx->map->nope;');
+    assert.strictEqual(second.diagnostics[0].pos, source2.indexOf('nope'), 'offsets are those of the real text');
+    assert.strictEqual(preprocessRuns, 3, 'the preamble was preprocessed once');
     header = header.replace('__u32 max_entries;', '__u32 max_entries; __u32 nope;');
-    const third = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), undefined, {});
+    const third = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), host, {});
     assert.deepStrictEqual([third.preambleReused, third.diagnostics.length], [false, 0]);
   });
 });
