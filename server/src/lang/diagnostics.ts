@@ -111,7 +111,8 @@ export const Diagnostics = {
     explanation: 'The verifier refuses reads of stack bytes that were never written on the current path (zero-initialise the variable, e.g. `= {}`). Offsets are relative to the frame pointer as laid out by bpf-iter-lab, which may differ from clang\'s layout.',
   }),
   UninitializedStackHelperRead: d(2015, 'error', '{0} is passed to {1}, which reads it, before all of its {2} bytes are written. Verifier: "{3}"', {
-    kernelText: 'invalid indirect read from stack R%d off %d+%d size %d',
+    kernelText: 'invalid read from stack R%d off %d+%d size %d',
+    explanation: 'check_stack_range_initialized(): a helper argument that the helper reads must be fully written on the stack first (kernels before about v6.10 print "invalid indirect read from stack").',
   }),
   UninitializedLocal: d(2016, 'warning', '{0} is used before it is assigned on some path; clang may leave the register unset. Verifier: "{1}"', {
     kernelText: 'R%d !read_ok',

@@ -775,7 +775,7 @@ export class Analyzer {
     return p.region.kind === 'seq' ? 'struct seq_file' : 'struct bpf_iter_meta';
   }
 
-  private stackAccess(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc, state: State, helper?: string): void {
+  private stackAccess(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc, state: State, helper?: { name: string; regno: number }): void {
     const region = p.region as Extract<Region, { kind: 'stack' }>;
     const slot = state.stack.get(`${region.frame}:${region.slot}`);
     if (!slot) return;
@@ -790,7 +790,7 @@ export class Analyzer {
       const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
       const slotInfo = fn.slots.find((s) => s.id === region.slot);
       const fpOff = (slotInfo ? slotInfo.offset - fn.stackSize : 0) + start;
-      if (helper) this.report(Diagnostics.UninitializedStackHelperRead, loc, [p.desc, helper, size, `invalid indirect read from stack R? off ${fpOff}+${i - start} size ${size}`]);
+      if (helper) this.report(Diagnostics.UninitializedStackHelperRead, loc, [p.desc, helper.name, size, `invalid read from stack R${helper.regno} off ${fpOff}+${i - start} size ${size}`]);
       else this.report(Diagnostics.UninitializedStackRead, loc, [p.desc, `invalid read from stack off ${fpOff}+${i - start} size ${size}`]);
       return;
     }
@@ -889,7 +889,7 @@ export class Analyzer {
       return;
     }
     if (v.kind !== 'ptr') return;
-    if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, helper); return; }
+    if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 }); return; }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
 }
