@@ -174,6 +174,9 @@ export const Diagnostics = {
     kernelText: 'bpf_iter_attach_map(): value_acc > value_size -> -EACCES',
     explanation: 'bpf_iter_attach_map() compares the largest offset+size accessed through ctx->value (max_rdwr_access) with value_size, or round_up(value_size, 8) * possible CPUs for per-CPU maps.',
   }),
+  AttachSleepableNotSupported: d(3003, 'error', 'iter.s/{0} programs load but cannot be attached: the {0} target does not support sleepable programs (EINVAL)', {
+    kernelText: 'bpf_iter_link_attach(): prog->sleepable && !(tinfo->reg_info->feature & BPF_ITER_RESCHED) -> -EINVAL',
+  }),
   // ---- end of attach diagnostics ----
 
   // ---- BPF4000-4999: run time and limits ----

@@ -47,6 +47,15 @@ describe('checker/returnValue: R0 must be in [0, 1] (check_return_code)', () => 
     const d = only(program({ body: [if_(bin('gt', helper('bpf_get_prandom_u32', 7, []), c(3)), ret(c(3, S32, loc))), ret(c(0))] }));
     assertAt(d, loc);
   });
+  it('reports a return inside a loop once, with the range over all iterations', () => {
+    const loc = at();
+    const ir = program({ locals: [{ id: 3, type: I32 }], body: [loop({ init: decl(3, c(0)), test: bin('lt', local(3, I32), c(4)),
+      update: assign(3, bin('add', local(3, I32), c(1)), I32),
+      body: if_(bin('gt', helper('bpf_get_prandom_u32', 7, []), c(9)), ret(local(3, I32, loc))) }), ret(c(0))] });
+    const d = only(ir);
+    assertAt(d, loc);
+    assert.ok(d.message.includes('has smin=0 smax=3 should'), d.message);
+  });
   it('selftest kern4 prog-ret-1: returning a rodata-controlled 1 or 0 is accepted', () => {
     const ir = program({ body: [ret(cond(ld(globalAddr('ret1', '.rodata'), 0, U32), c(1), c(0)))],
       sections: [{ name: '.rodata', size: 8, readonly: true }] });
@@ -144,6 +153,17 @@ describe('checker/stack: 512 bytes combined (check_max_stack_depth_subprog)', ()
       body: block(expr(ld(local(7), 0, U32, loc)), ret(c(0))) };
     const ir = program({ body: [expr({ op: 'call', func: 1, args: [K()], type: S32, loc: at() }), ret(c(0))], extraFunctions: [fn] });
     assertAt(only(ir), loc);
+  });
+});
+
+describe('checker/attach: sleepable programs on map targets', () => {
+  it('selftest bpf_hash_map sleepable_dummy_dump: iter.s/bpf_map_elem attaches with EINVAL', () => {
+    const ir = program({ body: [ret(c(0))] });
+    ir.entries[0].sleepable = true;
+    const r = checkIterProgram(ir, 0, elem);
+    assert.deepStrictEqual(r.diagnostics.map((d) => d.code), [Diagnostics.AttachSleepableNotSupported.code]);
+    assert.strictEqual(r.attachError?.errno, 'EINVAL');
+    assert.deepStrictEqual(r.attachError?.loc, ir.functions[0].loc);
   });
 });
 

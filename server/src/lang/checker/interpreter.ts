@@ -34,7 +34,9 @@ export interface State {
   ctxCache: Map<number, AbsValue>;
 }
 
-interface Frame { index: number; fn: IrFunction; returns: Array<{ state: State; value: AbsValue }> }
+/** A `return` seen while analysing a frame; `final` when it was seen in a reporting pass (not a loop fixpoint step). */
+interface ReturnSite { state: State; value: AbsValue; loc: Loc; final: boolean }
+interface Frame { index: number; fn: IrFunction; returns: ReturnSite[] }
 interface LoopCtx { breaks: State[]; continues: State[] }
 
 const MAX_FRAMES = 8;
@@ -94,7 +96,7 @@ export class Analyzer {
     const state: State = { locals: new Map(), unassigned: new Set(), stack: new Map(), ctxCache: new Map() };
     const args: AbsValue[] = fn.params.map((_, i) => (i === 0 ? { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' } : TOP));
     const results = this.callFunction(entry, args, state, fn.loc);
-    for (const r of results) this.checkReturn(r.value, r.loc);
+    for (const r of results) if (r.final) this.checkReturn(r.value, r.loc);
   }
 
   private checkReturn(v: AbsValue, loc: Loc): void {
@@ -112,12 +114,12 @@ export class Analyzer {
   }
 
   /** Returns the states and values at each `return` of the callee (with their locs). */
-  private callFunction(index: number, args: AbsValue[], state: State, callLoc: Loc): Array<{ state: State; value: AbsValue; loc: Loc }> {
+  private callFunction(index: number, args: AbsValue[], state: State, callLoc: Loc): ReturnSite[] {
     const fn = this.program.functions[index];
-    if (!fn) return [{ state, value: TOP, loc: callLoc }];
+    if (!fn) return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
     if (this.frames.length >= MAX_FRAMES || this.frames.some((f) => f.index === index)) {
       this.report(Diagnostics.CallTooDeep, callLoc, [`the call stack of ${this.frames.length + 1} frames is too deep !`]);
-      return [{ state, value: TOP, loc: callLoc }];
+      return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
     }
     const frame: Frame = { index, fn, returns: [] };
     const depth = this.frames.length;
@@ -131,8 +133,8 @@ export class Analyzer {
     const end = this.execStmt(fn.body, s);
     this.loops = savedLoops;
     this.frames.pop();
-    const out = frame.returns.map((r) => ({ ...r, loc: (r as { loc?: Loc }).loc ?? fn.loc }));
-    if (end) out.push({ state: end, value: fn.returnType.kind === 'void' ? constant(0n) : TOP, loc: fn.loc });
+    const out = frame.returns.slice();
+    if (end) out.push({ state: end, value: fn.returnType.kind === 'void' ? constant(0n) : TOP, loc: fn.loc, final: this.reporting });
     return out;
   }
 
@@ -218,7 +220,7 @@ export class Analyzer {
       case 'return': {
         const value = s.value ? this.eval(s.value, state) : constant(0n);
         const frame = this.frames[this.frames.length - 1];
-        frame.returns.push({ state, value, loc: s.value?.loc ?? s.loc } as Frame['returns'][number]);
+        frame.returns.push({ state, value, loc: s.value?.loc ?? s.loc, final: this.reporting });
         return null;
       }
       case 'break': this.loops[this.loops.length - 1]?.breaks.push(state); return null;
