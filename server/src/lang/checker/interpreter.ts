@@ -6,13 +6,18 @@
 import type { Expr, IrFunction, IrProgram, Loc, Stmt, IntType } from '../ir';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import {
-  AbsValue, PtrValue, Range, Region, TOP, constant, formatTnum, joinValue, offsetRange, regTypeName, scalar,
+  AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, offsetRange, regTypeName, scalar,
   valueEqual, widenValue, S64_MIN, U64_MAX,
 } from './domain';
 import { lookupHelper } from './helpers';
+import { AccessMax, AccessTracker, AttachMapInfo } from './accessSize';
+import { isNullExpr, markPtrOrNull, nullReason } from './nullness';
+import { returnValueProblem } from './returnValue';
+import { firstUninitialized, fpOffset, markInitialized } from './uninit';
+
+export type { AttachMapInfo, AccessMax } from './accessSize';
 import { counterSteps, hasExit, loopExits } from './loops';
 
-export interface AttachMapInfo { key_size: number; value_size: number; percpu: boolean; cpus: number; name: string; loc?: Loc }
 
 export interface AnalysisOptions {
   target: string;
@@ -22,7 +27,6 @@ export interface AnalysisOptions {
   fieldNames?: Record<number, string>;
 }
 
-export interface AccessMax { size: number; loc?: Loc }
 
 interface Slot { init: Uint8Array; spills: Map<number, AbsValue> }
 
@@ -70,14 +74,17 @@ function fitTo(t: IntType, r: Range): AbsValue {
 export class Analyzer {
   readonly diagnostics: FrontEndDiagnostic[] = [];
   private readonly seen = new Set<string>();
-  maxRdonly: AccessMax = { size: 0 };
-  maxRdwr: AccessMax = { size: 0 };
+  private readonly tracker: AccessTracker;
+  get maxRdonly(): AccessMax { return this.tracker.rdonly; }
+  get maxRdwr(): AccessMax { return this.tracker.rdwr; }
   private reporting = true;
   private nextId = 1;
   private frames: Frame[] = [];
   private loops: LoopCtx[] = [];
 
-  constructor(private readonly program: IrProgram, private readonly options: AnalysisOptions) {}
+  constructor(private readonly program: IrProgram, private readonly options: AnalysisOptions) {
+    this.tracker = new AccessTracker(options.attachMap);
+  }
 
   private freshId = (): number => this.nextId++;
 
@@ -101,16 +108,9 @@ export class Analyzer {
 
   private checkReturn(v: AbsValue, loc: Loc): void {
     // mirrors check_return_code() with the BPF_TRACE_ITER range [0, 1]
-    if (v.kind === 'scalar') {
-      if (v.range.min >= 0n && v.range.max <= 1n) return;
-      let text = 'At program exit the register R0 has';
-      let shown = '';
-      if (v.range.min > S64_MIN) { text += ` smin=${v.range.min}`; shown += `smin=${v.range.min}`; }
-      if (v.range.max < (1n << 63n) - 1n) { text += ` smax=${v.range.max}`; shown += `${shown ? ' ' : ''}smax=${v.range.max}`; }
-      if (!shown) { text += ' unknown scalar value'; shown = 'an unknown value'; }
-      text += ' should have been in [0, 1]';
-      this.report(Diagnostics.ReturnValueOutOfRange, loc, [v.range.min === v.range.max ? String(v.range.min) : `a value in ${shown}`, text]);
-    }
+    if (v.kind !== 'scalar') return;
+    const problem = returnValueProblem(v.range);
+    if (problem) this.report(Diagnostics.ReturnValueOutOfRange, loc, [problem.shown, problem.kernelText]);
   }
 
   /** Returns the states and values at each `return` of the callee (with their locs). */
@@ -416,7 +416,7 @@ export class Analyzer {
     if (p.kind === 'null') return nonNull ? null : state;
     if (!p.maybeNull) return nonNull ? state : null;
     // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL)
-    const replace = (v: AbsValue): AbsValue => (v.kind === 'ptr' && v.nullId === p.nullId ? (nonNull ? { ...v, maybeNull: false } : { kind: 'null' }) : v);
+    const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, p.nullId, nonNull);
     for (const [k, v] of state.locals) state.locals.set(k, replace(v));
     for (const [k, v] of state.ctxCache) state.ctxCache.set(k, replace(v));
     for (const slot of state.stack.values()) for (const [o, v] of slot.spills) slot.spills.set(o, replace(v));
@@ -784,49 +784,20 @@ export class Analyzer {
     const r = offsetRange(p);
     const start = Number(r.min) + insnOff, end = Number(r.max) + insnOff + size;
     if (kind === 'write') {
-      if (r.min === r.max) for (let i = Math.max(0, start); i < Math.min(slot.init.length, end); i++) slot.init[i] = 1;
+      // a write at a variable offset initialises nothing for sure
+      if (r.min === r.max) markInitialized(slot.init, start, end);
       return;
     }
-    for (let i = Math.max(0, start); i < Math.min(slot.init.length, end); i++) {
-      if (slot.init[i]) continue;
-      const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
-      const slotInfo = fn.slots.find((s) => s.id === region.slot);
-      const fpOff = (slotInfo ? slotInfo.offset - fn.stackSize : 0) + start;
-      if (helper) this.report(Diagnostics.UninitializedStackHelperRead, loc, [p.desc, helper.name, size, `invalid read from stack R${helper.regno} off ${fpOff}+${i - start} size ${size}`]);
-      else this.report(Diagnostics.UninitializedStackRead, loc, [p.desc, `invalid read from stack off ${fpOff}+${i - start} size ${size}`]);
-      return;
-    }
+    const i = firstUninitialized(slot.init, start, end);
+    if (i < 0) return;
+    const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
+    const fpOff = fpOffset(fn, region.slot, start);
+    if (helper) this.report(Diagnostics.UninitializedStackHelperRead, loc, [p.desc, helper.name, size, `invalid read from stack R${helper.regno} off ${fpOff}+${i - start} size ${size}`]);
+    else this.report(Diagnostics.UninitializedStackRead, loc, [p.desc, `invalid read from stack off ${fpOff}+${i - start} size ${size}`]);
   }
 
-  /** mirrors check_buffer_access(): negative / variable offsets, then max_rdonly_access / max_rdwr_access. */
   private bufferAccess(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc): void {
-    const isKey = p.region.kind === 'key';
-    if (isKey && kind === 'write') { this.report(Diagnostics.WriteIntoRdonlyBuf, loc, ['write through a copy on the stack instead', 'R? cannot write into rdonly_buf']); return; }
-    const off = p.off + BigInt(insnOff);
-    if (p.varOff && !p.varOff.pathConst) {
-      this.report(Diagnostics.VariableBufferOffset, loc, [p.desc, `R? invalid variable buffer offset: off=${off}, var_off=${formatTnum(p.varOff)}`]);
-      return;
-    }
-    const r = offsetRange(p);
-    const lo = r.min + BigInt(insnOff);
-    if (lo < 0n) {
-      const word = isKey ? 'rdonly' : 'rdwr';
-      this.report(Diagnostics.NegativeBufferOffset, loc, [p.desc, `R? invalid ${word} buffer access: off=${lo}, size=${size}`]);
-      return;
-    }
-    const total = Number(r.max + BigInt(insnOff) + BigInt(size));
-    if (!this.reporting) return;
-    const max = isKey ? this.maxRdonly : this.maxRdwr;
-    if (total > max.size) { max.size = total; max.loc = loc; }
-    const m = this.options.attachMap;
-    if (!m) return;
-    const related = m.loc ? [{ file: m.loc.file, pos: m.loc.pos, end: m.loc.end, message: `map ${m.name} is defined here` }] : undefined;
-    if (isKey && total > m.key_size) this.report(Diagnostics.AttachKeyAccessTooLarge, loc, [total, m.name, m.key_size], related);
-    if (!isKey) {
-      const limit = m.percpu ? Math.ceil(m.value_size / 8) * 8 * m.cpus : m.value_size;
-      const how = m.percpu ? `round_up(${m.value_size}, 8) * ${m.cpus} CPUs` : 'value_size';
-      if (total > limit) this.report(Diagnostics.AttachValueAccessTooLarge, loc, [total, m.name, limit, how], related);
-    }
+    for (const issue of this.tracker.check(p, insnOff, size, kind, loc, this.reporting)) this.report(issue.message, loc, issue.args, issue.related);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -894,22 +865,6 @@ export class Analyzer {
     if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 }); return; }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
-}
-
-function nullReason(p: PtrValue): string {
-  switch (p.region.kind) {
-    case 'kmap': return 'the iterator calls the program one last time with map == NULL; check it first';
-    case 'key': case 'value': return `the iterator calls the program one last time with ${p.desc} == NULL; check it first`;
-    case 'mapValue': return 'the lookup returns NULL when the key is absent; check the result first';
-    default: return 'check it against NULL first';
-  }
-}
-
-function isNullExpr(e: Expr): boolean {
-  if (e.op === 'null') return true;
-  if (e.op === 'const') return e.value === 0n;
-  if (e.op === 'ptrCast' || e.op === 'intToPtr' || e.op === 'convert') return isNullExpr(e.operand);
-  return false;
 }
 
 function localOf(e: Expr): number | undefined {
