@@ -106,11 +106,11 @@ export const Diagnostics = {
   GplOnlyHelper: d(2013, 'error', '{0} is GPL-only and the program\'s license is not GPL-compatible. Verifier: "{1}"', {
     kernelText: 'cannot call GPL-restricted function from non-GPL compatible program',
   }),
-  UninitializedStackRead: d(2014, 'error', '{0} is read before it is written on some path. Verifier: "{1}"', {
+  UninitializedStackRead: d(2014, 'warning', '{0} is read before it is written on some path; the value is stack garbage. An unprivileged verifier says: "{1}"', {
     kernelText: 'invalid read from stack off %d+%d size %d',
-    explanation: 'The verifier refuses reads of stack bytes that were never written on the current path (zero-initialise the variable, e.g. `= {}`). Offsets are relative to the frame pointer as laid out by bpf-iter-lab, which may differ from clang\'s layout.',
+    explanation: 'Iterator programs are loaded with CAP_BPF+CAP_PERFMON, for which the verifier allows reading uninitialised stack (env->allow_uninit_stack) and the program sees whatever was there. Zero-initialise the variable (`= {}`). Offsets are relative to the frame pointer as laid out by bpf-iter-lab, which may differ from clang\'s layout.',
   }),
-  UninitializedStackHelperRead: d(2015, 'error', '{0} is passed to {1}, which reads it, before all of its {2} bytes are written. Verifier: "{3}"', {
+  UninitializedStackHelperRead: d(2015, 'warning', '{0} is passed to {1}, which reads it, before all of its {2} bytes are written; the helper sees stack garbage. An unprivileged verifier says: "{3}"', {
     kernelText: 'invalid read from stack R%d off %d+%d size %d',
     explanation: 'check_stack_range_initialized(): a helper argument that the helper reads must be fully written on the stack first (kernels before about v6.10 print "invalid indirect read from stack").',
   }),
@@ -144,6 +144,10 @@ export const Diagnostics = {
   }),
   NullPassedToTrustedKfuncArg: d(2025, 'error', '{0} may be NULL here, but {1} needs a trusted non-NULL pointer. Verifier: "{2}"', {
     kernelText: 'Possibly NULL pointer passed to trusted arg%d',
+  }),
+  NonGplKernelStructAccess: d(2026, 'error', 'Reading {0} needs a GPL-compatible license. Verifier: "{1}"', {
+    kernelText: "Cannot access kernel 'struct %s' from non-GPL compatible program",
+    explanation: 'Loads through kernel pointers (ctx->meta, ctx->map, meta->seq) are BTF accesses, which the verifier allows only for GPL-compatible programs (check_ptr_to_btf_access()).',
   }),
   FormatInvalidSpecifier: d(2501, 'error', 'bpf_seq_printf will fail with -EINVAL and print nothing: {0}', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',

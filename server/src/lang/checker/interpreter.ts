@@ -747,9 +747,16 @@ export class Analyzer {
         if (insnOff % 8 !== 0) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${insnOff} is not multiple of 8`]);
         return;
       case 'key': case 'value': this.bufferAccess(p, insnOff, size, kind, loc); return;
-      case 'meta': case 'seq': case 'kmap':
+      case 'meta': case 'seq': case 'kmap': {
+        // mirrors check_ptr_to_btf_access(): GPL only, and read only
+        if (!this.options.gplCompatible) {
+          const struct = p.region.kind === 'kmap' ? 'bpf_map' : p.region.kind === 'seq' ? 'seq_file' : 'bpf_iter_meta';
+          this.report(Diagnostics.NonGplKernelStructAccess, loc, [p.desc, `Cannot access kernel 'struct ${struct}' from non-GPL compatible program`]);
+          return;
+        }
         if (kind === 'write') this.report(Diagnostics.WriteIntoKernelStruct, loc, [this.kernelStructName(p, lo), 'only read is supported']);
         return;
+      }
       case 'global': {
         const g = p.region;
         if (kind === 'write' && g.readonly) { this.report(Diagnostics.WriteIntoReadonlyMap, loc, [g.name, `write into map forbidden, value_size=${g.size} off=${lo} size=${size}`]); return; }
