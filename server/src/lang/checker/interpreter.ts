@@ -491,6 +491,10 @@ export class Analyzer {
           const spilled = state.stack.get(this.slotKey(p))?.spills.get(Number(p.off) + e.offset);
           if (spilled && spilled.kind === 'scalar') return fitTo(e.type, spilled.range);
         }
+        if (p.kind === 'ptr' && p.region.kind === 'global' && p.region.readonly && !p.varOff) {
+          const known = this.readFrozen(p.region.section, Number(p.off) + e.offset, e.type);
+          if (known !== undefined) return constant(known);
+        }
         const [lo, hi] = intRange(e.type);
         return scalar(lo, hi, false);
       }
@@ -599,6 +603,22 @@ export class Analyzer {
         return value ?? TOP;
       }
     }
+  }
+
+  /**
+   * mirrors bpf_map_direct_read(): .rodata is frozen before verification, so the verifier reads its bytes as
+   * constants (e.g. a `const volatile u32 num_cpus` loop bound set before load). The caller puts the values the
+   * program is loaded with into IrGlobal.init.
+   */
+  private readFrozen(section: string, offset: number, type: IntType): bigint | undefined {
+    const size = type.bits / 8;
+    const g = this.program.globals.find((x) => x.section === section && offset >= x.offset && offset + size <= x.offset + x.size);
+    if (!g || !g.init) return undefined;
+    const at = offset - g.offset;
+    if (at + size > g.init.length) return undefined;
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(g.init[at + i]);
+    return type.signed ? BigInt.asIntN(type.bits, v) : v;
   }
 
   private localName(id: number): string {
