@@ -167,6 +167,41 @@ describe('checker/attach: sleepable programs on map targets', () => {
   });
 });
 
+describe('checker/robust defaults: missing facts never invent errors', () => {
+  it('a lookup in a map the IR does not define tracks nullness but no bounds', () => {
+    const loc = at();
+    const ir = program({ locals: [{ id: 1 }], slots: [{ id: 0, offset: 0, size: 8, align: 8 }], stackSize: 8, body: [
+      expr(st(stackAddr(0), 0, 8, c(0))), decl(1, helper('bpf_map_lookup_elem', 1, [mapAddr('elsewhere'), stackAddr(0)])),
+      expr(ld(local(1), 64, U64, loc)), if_(not(local(1)), ret(c(0))), expr(ld(local(1), 64, U64)), ret(c(0))] });
+    const d = only(ir);
+    assert.strictEqual(d.code, Diagnostics.NullDereference.code);
+    assertAt(d, loc);
+  });
+  it('a global whose section is unknown has no bounds check', () => {
+    assert.deepStrictEqual(codes(program({ body: [expr(ld(globalAddr('x', '.data.custom', 100), 0, U64)), ret(c(0))] })), []);
+  });
+  it('a subprogram that receives ctx through `param` reads ctx fields like the entry', () => {
+    const loc = at();
+    const fn: IrFunction = { index: 1, name: 'sub', params: [7], returnType: S32, slots: [], stackSize: 0, loc: at(),
+      locals: [{ id: 7, name: 'c', cType: 'void *', type: VOIDP, isParam: true, loc: at() }],
+      body: block(expr(ld(lp({ op: 'param', index: 0, type: VOIDP, loc: at() }, 16), 0, U32, loc)), ret(c(0))) };
+    const ir = program({ body: [expr({ op: 'call', func: 1, args: [ctx()], type: S32, loc: at() }), ret(c(0))], extraFunctions: [fn] });
+    const d = only(ir);
+    assert.strictEqual(d.code, Diagnostics.NullDereference.code);
+    assertAt(d, loc);
+  });
+  it('a switch joins its cases: the key is checked only in case 1, so the read after it is rejected', () => {
+    const loc = at();
+    const ir = program({ locals: [{ id: 1 }], body: [decl(1, K()),
+      { op: 'switch', test: helper('bpf_get_prandom_u32', 7, []), loc: at(), cases: [
+        { values: [1n], body: [if_(not(local(1)), ret(c(0))), brk()], loc: at() },
+        { values: 'default', body: [brk()], loc: at() }] },
+      expr(ld(local(1), 0, U32, loc)), ret(c(0))] });
+    const d = only(ir);
+    assertAt(d, loc);
+  });
+});
+
 describe('checker/helpers: helpers allowed for BPF_TRACE_ITER (tracing_prog_func_proto)', () => {
   it('rejects an unknown helper with "unknown func %s#%d"', () => {
     const loc = at();

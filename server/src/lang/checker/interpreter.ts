@@ -40,7 +40,7 @@ export interface State {
 
 /** A `return` seen while analysing a frame; `final` when it was seen in a reporting pass (not a loop fixpoint step). */
 interface ReturnSite { state: State; value: AbsValue; loc: Loc; final: boolean }
-interface Frame { index: number; fn: IrFunction; returns: ReturnSite[] }
+interface Frame { index: number; fn: IrFunction; args: AbsValue[]; returns: ReturnSite[] }
 interface LoopCtx { breaks: State[]; continues: State[] }
 
 const MAX_FRAMES = 8;
@@ -101,7 +101,8 @@ export class Analyzer {
     const fn = this.program.functions[entry];
     if (!fn) return;
     const state: State = { locals: new Map(), unassigned: new Set(), stack: new Map(), ctxCache: new Map() };
-    const args: AbsValue[] = fn.params.map((_, i) => (i === 0 ? { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' } : TOP));
+    const ctx: AbsValue = { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' };
+    const args: AbsValue[] = [ctx, ...fn.params.slice(1).map((): AbsValue => TOP)];
     const results = this.callFunction(entry, args, state, fn.loc);
     for (const r of results) if (r.final) this.checkReturn(r.value, r.loc);
   }
@@ -121,7 +122,7 @@ export class Analyzer {
       this.report(Diagnostics.CallTooDeep, callLoc, [`the call stack of ${this.frames.length + 1} frames is too deep !`]);
       return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
     }
-    const frame: Frame = { index, fn, returns: [] };
+    const frame: Frame = { index, fn, args, returns: [] };
     const depth = this.frames.length;
     this.frames.push(frame);
     const s = cloneState(state);
@@ -464,9 +465,7 @@ export class Analyzer {
     switch (e.op) {
       case 'const': return constant(e.value);
       case 'null': return { kind: 'null' };
-      case 'param': return e.index === 0 && this.frames.length === 1
-        ? { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' }
-        : TOP;
+      case 'param': return this.frames[this.frames.length - 1]?.args[e.index] ?? TOP;
       case 'local': {
         const k = this.key(e.id);
         if (state.unassigned.has(k)) {
@@ -643,7 +642,7 @@ export class Analyzer {
       case 'global': {
         const sec = this.program.sections.find((s) => s.name === base.section);
         const g = this.program.globals.find((x) => x.name === base.name);
-        return mk({ kind: 'global', section: base.section, size: sec?.size ?? 0, readonly: sec?.readonly ?? g?.readonly ?? false, name: base.name }, BigInt(base.offset), base.name);
+        return mk({ kind: 'global', section: base.section, size: sec?.size ?? (g ? g.offset + g.size : -1), readonly: sec?.readonly ?? g?.readonly ?? false, name: base.name }, BigInt(base.offset), base.name);
       }
       case 'string': return mk({ kind: 'string' }, 0n, 'a string literal');
       case 'map': return mk({ kind: 'mapDef', name: base.name }, 0n, `&${base.name}`);
@@ -780,7 +779,7 @@ export class Analyzer {
       case 'global': {
         const g = p.region;
         if (kind === 'write' && g.readonly) { this.report(Diagnostics.WriteIntoReadonlyMap, loc, [g.name, `write into map forbidden, value_size=${g.size} off=${lo} size=${size}`]); return; }
-        if (lo < 0n || hi > BigInt(g.size)) this.report(Diagnostics.MapValueOutOfBounds, loc, [`${g.section} (${g.size} bytes)`, `invalid access to map value, value_size=${g.size} off=${lo} size=${size}`]);
+        if (g.size >= 0 && (lo < 0n || hi > BigInt(g.size))) this.report(Diagnostics.MapValueOutOfBounds, loc, [`${g.section} (${g.size} bytes)`, `invalid access to map value, value_size=${g.size} off=${lo} size=${size}`]);
         return;
       }
       case 'string':
@@ -873,7 +872,9 @@ export class Analyzer {
       case 'mapValueOrNull': {
         const m = args[0];
         const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
-        return { kind: 'ptr', region: { kind: 'mapValue', map: def?.name ?? 'the map', valueSize: def?.value_size ?? 0 }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+        // without the map's definition the value's size is unknown: track nullness only
+        const region: Region = def ? { kind: 'mapValue', map: def.name, valueSize: def.value_size } : { kind: 'other' };
+        return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       }
       case 'u32': return scalar(0n, (1n << 32n) - 1n, false);
       case 'cpu': return scalar(0n, BigInt(Math.max(1, this.options.cpus) - 1), false);
