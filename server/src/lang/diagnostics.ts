@@ -149,6 +149,10 @@ export const Diagnostics = {
     kernelText: "Cannot access kernel 'struct %s' from non-GPL compatible program",
     explanation: 'Loads through kernel pointers (ctx->meta, ctx->map, meta->seq) are BTF accesses, which the verifier allows only for GPL-compatible programs (check_ptr_to_btf_access()).',
   }),
+  LoopBoundNotProven: d(2027, 'warning', 'bpf-iter-lab cannot see what bounds this loop ({0}); the verifier accepts it only if it reaches the exit within 1 million instructions', {
+    kernelText: 'BPF program is too large. Processed %d insn',
+    explanation: 'Loops are recognised as bounded when an exit condition compares a counter stepped by a constant with a bounded value. Other shapes (pointer walks, `while (n--)`) may still verify; if they do not, the verifier stops at 1,000,000 processed instructions.',
+  }),
   FormatInvalidSpecifier: d(2501, 'error', 'bpf_seq_printf will fail with -EINVAL and print nothing: {0}', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
     explanation: 'The kernel accepts only %d %i %u %x %X (with l or ll), %c, %s, %p and its pK px ps pS pB pks pus pi4 pI4 pi6 pI6 forms, %%, flags 0 + - space and a width. No precision, no *, no h/z/j modifiers, no floating point.',

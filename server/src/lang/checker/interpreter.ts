@@ -306,15 +306,16 @@ export class Analyzer {
   private checkLoopBound(loop: Extract<Stmt, { op: 'loop' }>, pre: State, head: State): void {
     // mirrors check_cfg()/is_state_visited(): no exit at all, or a bound the verifier cannot reach
     if (!hasExit(loop)) {
-      this.report(Diagnostics.InfiniteLoop, loop.loc, ['infinite loop detected at insn %d']);
+      this.report(Diagnostics.InfiniteLoop, loop.loc, ['infinite loop detected at insn ?']);
       return;
     }
     const exits = loopExits(loop);
     let reason = 'no exit condition compares a loop counter with a bounded value';
+    let certain = false;
     for (const e of exits) {
       const steps = counterSteps(loop, e.counter);
       if (!steps || steps.length === 0) { reason = 'the loop counter does not change by a constant step'; continue; }
-      if (!steps.every((st) => (e.notEqual ? st === 1n || st === -1n : e.increasing ? st > 0n : st < 0n))) { reason = 'the loop counter moves away from its bound'; continue; }
+      if (!steps.every((st) => (e.notEqual ? st === 1n || st === -1n : e.increasing ? st > 0n : st < 0n))) { reason = 'the loop counter moves away from its bound'; certain = true; continue; }
       const start = this.peek(e.counter, pre);
       const bound = this.peekExpr(e.bound, head);
       if (!start || !bound) continue;
@@ -322,8 +323,10 @@ export class Analyzer {
       const step = steps.reduce((m, st) => (st < 0n ? -st : st) < m ? (st < 0n ? -st : st) : m, U64_MAX);
       if (span / step <= MAX_TRIPS) return;
       reason = `its bound may be as large as ${e.increasing ? bound.max : bound.min}`;
+      certain = true;
     }
-    this.report(Diagnostics.UnboundedLoop, loop.loc, [reason, 'BPF program is too large. Processed 1000001 insn']);
+    if (certain) this.report(Diagnostics.UnboundedLoop, loop.loc, [reason, 'BPF program is too large. Processed 1000001 insn']);
+    else this.report(Diagnostics.LoopBoundNotProven, loop.loc, [reason]);
   }
 
   private peek(id: number, s: State): Range | undefined {
