@@ -194,18 +194,21 @@
     s.replaceChildren();
     const maps = (state.view && state.view.maps) || [];
     if (maps.length === 0) { s.append(el('div', { class: 'empty' }, ['The simulated kernel has no maps.'])); return; }
-    const head = el('tr', {}, ['ID', 'Name', 'Type', 'Key', 'Value', 'Max entries', 'Elements', ''].map((h) => el('th', {}, [h])));
+    const headers = [['ID', 1], ['Name', 0], ['Type', 0], ['Key', 1], ['Value', 1], ['Max', 1], ['Elems', 1]];
+    const head = el('tr', {}, headers.map(([h, num]) => el('th', num ? { class: 'num' } : {}, [String(h)])));
     const body = el('tbody');
     for (const m of maps) {
-      const open = el('button', { class: 'link', title: 'Show the entries as text' }, ['Entries']);
-      open.addEventListener('click', (e) => { e.stopPropagation(); vscode.postMessage({ type: 'openMapEntries', mapId: m.id }); });
-      if (!m.entriesAvailable) open.setAttribute('disabled', '');
       const cells = [String(m.id), m.name, m.type, `${m.keySize} B`, `${m.valueSize} B`, String(m.maxEntries), String(m.elements)]
-        .map((t, i) => el('td', i >= 3 ? { class: 'num' } : {}, [t]));
-      const row = el('tr', { class: 'map-row', 'data-map-id': String(m.id) }, [...cells, el('td', {}, [open])]);
+        .map((t, i) => el('td', headers[i][1] ? { class: 'num' } : {}, [t]));
+      const row = el('tr', { class: 'map-row', 'data-map-id': String(m.id), tabindex: '0',
+        title: m.entriesAvailable ? 'Open the entries' : 'The entries were not sent (too large)' }, cells);
+      const open = () => { if (m.entriesAvailable) vscode.postMessage({ type: 'openMapEntries', mapId: m.id }); };
+      row.addEventListener('click', open);
+      row.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
       body.append(row);
     }
-    s.append(el('table', { class: 'maps' }, [el('thead', {}, [head]), body]));
+    s.append(el('table', { class: 'maps' }, [el('thead', {}, [head]), body]),
+      el('p', { class: 'hint' }, ['Click a map to open its entries; per-CPU maps list one value per CPU.']));
   }
 
   function renderStats() {

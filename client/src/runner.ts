@@ -6,24 +6,34 @@ import type { PanelTarget } from './panel/messages';
 import type { ServerClient } from './serverClient';
 
 /**
- * Runs a program through `bpfIter/run` under a cancellable progress notification. Cancel cancels the LSP
- * request (the server stops the run at its next check); the answer is then undefined.
+ * Runs a program through `bpfIter/run`; a run that takes a while gets a progress notification whose Cancel
+ * cancels the LSP request (the server stops the run at its next check); the answer is then undefined.
  */
 export async function runWithProgress(server: ServerClient, target: PanelTarget): Promise<RunResult | undefined> {
   const params: RunParams = { uri: target.uri, program: target.program, map: target.map, scenario: target.scenario };
   const cpus = vscode.workspace.getConfiguration('bpfIter').get<number>('cpus');
   if (cpus !== undefined && !target.scenario) params.cpus = cpus;
-  return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Running ${target.program ?? 'iterator'}${target.map ? ` on ${target.map}` : ''}`, cancellable: true },
-    async (_progress, token) => {
-      try {
-        return await server.sendRequest<RunResult>(RunRequestMethod, params, token);
-      } catch (err) {
-        if (token.isCancellationRequested) return undefined;
-        throw err;
-      }
-    });
+  const cancel = new vscode.CancellationTokenSource();
+  const request = server.sendRequest<RunResult>(RunRequestMethod, params, cancel.token)
+    .catch((err) => { if (cancel.token.isCancellationRequested) return undefined; throw err; });
+  try {
+    // Most runs take milliseconds: a notification only for runs still going after PROGRESS_DELAY_MS.
+    const quick = await Promise.race([request, delay(PROGRESS_DELAY_MS).then(() => PENDING)]);
+    if (quick !== PENDING) return quick as RunResult | undefined;
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Running ${target.program ?? 'iterator'}${target.map ? ` on ${target.map}` : ''}`, cancellable: true },
+      (_progress, token) => {
+        token.onCancellationRequested(() => cancel.cancel());
+        return request;
+      });
+  } finally {
+    cancel.dispose();
+  }
 }
+
+const PROGRESS_DELAY_MS = 400;
+const PENDING: unique symbol = Symbol('pending');
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export function listPrograms(server: ServerClient, uri: string): Promise<ListProgramsResult> {
   const params: ListProgramsParams = { uri };

@@ -83,9 +83,28 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
     await check('hover on ctx->meta shows the field documentation', async () => {
       await closeAllEditors();
       await openFile('map_summary.bpf.c');
-      const meta = page.locator('.monaco-editor .view-line span', { hasText: /^meta$/ }).first();
-      await meta.waitFor({ timeout: 15000 });
-      await meta.hover();
+      const line = page.locator('.monaco-editor .view-line', { hasText: 'ctx->meta->seq;' }).first();
+      await line.waitFor({ timeout: 15000 });
+      // Tokens do not split at "meta"; hover the middle of its letters, found with a DOM Range.
+      const box = await line.evaluate((node) => {
+        const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        let offset = 0;
+        const whole = node.textContent.replace(/\u00a0/g, ' ');
+        const target = whole.indexOf('ctx->meta') + 'ctx->'.length + 1;
+        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+          if (target < offset + t.length) {
+            const range = document.createRange();
+            range.setStart(t, target - offset);
+            range.setEnd(t, target - offset + 1);
+            const r = range.getBoundingClientRect();
+            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          }
+          offset += t.length;
+        }
+        return null;
+      });
+      if (!box) throw new Error('ctx->meta not found on the line');
+      await page.mouse.move(box.x, box.y);
       await page.locator('.monaco-hover', { hasText: 'seq_file' }).first().waitFor({ timeout: 20000 });
       await shot('02-hover');
       await page.keyboard.press('Escape');

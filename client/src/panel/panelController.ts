@@ -24,6 +24,7 @@ export class PanelController {
   private result: RunResult | undefined;
   private output = new OutputDocument('');
   private runGeneration = 0;
+  private running = false;
 
   constructor(private readonly host: PanelHost, public target: PanelTarget) {}
 
@@ -36,6 +37,7 @@ export class PanelController {
     const generation = ++this.runGeneration;
     this.host.post({ type: 'running', target });
     let result: RunResult | undefined;
+    this.running = true;
     try {
       result = await this.host.run(target);
     } catch (err) {
@@ -43,6 +45,8 @@ export class PanelController {
         this.host.post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
       }
       return undefined;
+    } finally {
+      if (generation === this.runGeneration) this.running = false;
     }
     // A newer run started while this one was in flight: its answer wins.
     if (generation !== this.runGeneration) return undefined;
@@ -70,7 +74,9 @@ export class PanelController {
   async handle(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
+        // The webview loads while the first run is in flight: its result will follow, do not run twice.
         if (this.result) this.showResult(this.result);
+        else if (this.running) this.host.post({ type: 'running', target: this.target });
         else await this.rerun();
         return;
       case 'getLines': {

@@ -147,6 +147,18 @@ describe('client panel: controller', () => {
     assert.strictEqual(host.runs.length, 1);
     assert.strictEqual(host.posted.filter((m) => m.type === 'result').length, 2);
   });
+  it('a ready that arrives during the first run does not start a second run', async () => {
+    const host = new FakeHost();
+    let release!: () => void;
+    host.answers.push(() => new Promise((resolve) => { release = () => resolve(result()); }));
+    const c = new PanelController(host, { uri: 'u' });
+    const first = c.rerun();
+    await c.handle({ type: 'ready' });
+    release();
+    await first;
+    assert.strictEqual(host.runs.length, 1);
+    assert.deepStrictEqual(host.posted.map((m) => m.type), ['running', 'running', 'result']);
+  });
   it('caps a line window', async () => {
     const host = new FakeHost();
     host.answers.push(async () => result({ output: 'x\n'.repeat(MAX_LINES_PER_MESSAGE + 10) }));
