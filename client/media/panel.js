@@ -89,6 +89,10 @@
   viewport.addEventListener('scroll', () => renderRows());
   window.addEventListener('resize', () => renderRows());
 
+  function plural(n, word) {
+    return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  }
+
   // ---- virtualized output ----
   function scrollHeight() {
     return Math.min(state.lineCount * lineHeight, MAX_SCROLL_HEIGHT);
@@ -264,7 +268,7 @@
         status.className = m.view.error ? 'failed' : 'done';
         rerun.removeAttribute('disabled');
         banner.hidden = true;
-        sizeInfo.textContent = `${m.lineCount.toLocaleString('en-US')} lines, ${m.byteLength.toLocaleString('en-US')} bytes`;
+        sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(m.byteLength, 'byte')}`;
         emptyOutput.hidden = m.lineCount !== 0;
         viewport.hidden = m.lineCount === 0;
         viewport.scrollTop = 0;
