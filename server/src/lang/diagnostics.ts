@@ -110,6 +110,12 @@ export const Diagnostics = {
   // ---- BPF4000-4999: run time and limits ----
 
   // ---- end of run-time diagnostics ----
+
+  // ---- BPF1390-1399: lowering to the executable IR (integrator) ----
+  UnsupportedConstruct: d(1390, 'error', 'bpf-iter-lab cannot simulate {0} yet', {
+    explanation: 'The program may well be valid C and valid BPF, but this construct is not executed by the simulator. Checks that do not depend on it still run.',
+  }),
+  // ---- end of lowering diagnostics ----
 } satisfies Record<string, DiagnosticMessage>;
 
 export type DiagnosticKey = keyof typeof Diagnostics;
