@@ -25,13 +25,13 @@ const KEYWORDS = new Set([
 ]);
 
 /** Keyword spellings GNU gives alternative names to, mapped to the canonical one. */
-const KEYWORD_ALIASES: Record<string, string> = {
+const KEYWORD_ALIASES = new Map<string, string>(Object.entries({
   __attribute: '__attribute__', __inline: 'inline', __inline__: 'inline', __restrict: 'restrict',
   __restrict__: 'restrict', __volatile__: 'volatile', __volatile: 'volatile', __const: 'const',
   __const__: 'const', __signed: 'signed', __signed__: 'signed', __typeof__: 'typeof', __typeof: 'typeof',
   __alignof__: '_Alignof', __alignof: '_Alignof', alignof: '_Alignof', __asm__: 'asm', __asm: 'asm',
   static_assert: '_Static_assert',
-};
+}));
 
 const BUILTIN_TYPE_WORDS = new Set([
   'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', '_Complex',
@@ -44,14 +44,14 @@ const FUNCTION_SPECIFIERS = new Set(['inline', '_Noreturn']);
 /** Typedef names clang predeclares. */
 const PREDECLARED_TYPEDEFS = ['__builtin_va_list', '__int128_t', '__uint128_t'];
 
-const BINARY_PRECEDENCE: Record<string, number> = {
+const BINARY_PRECEDENCE = new Map<string, number>(Object.entries({
   '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
   '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
-};
+}));
 const ASSIGNMENT_OPERATORS = new Set(['=', '*=', '/=', '%=', '+=', '-=', '<<=', '>>=', '&=', '^=', '|=']);
 
 /** Digraphs the scanner may hand over unchanged. */
-const DIGRAPHS: Record<string, string> = { '<:': '[', ':>': ']', '<%': '{', '%>': '}', '%:': '#', '%:%:': '##' };
+const DIGRAPHS = new Map<string, string>([['<:', '['], [':>', ']'], ['<%', '{'], ['%>', '}'], ['%:', '#'], ['%:%:', '##']]);
 
 export interface ParseResult {
   unit: ast.TranslationUnit;
@@ -78,6 +78,13 @@ export function parseExpression(tokens: readonly Token[], options: ParseOptions 
   return { expression, diagnostics: parser.diagnostics };
 }
 
+function spelling(t: Token): string {
+  if (t.kind === TokenKind.Punctuator) return DIGRAPHS.get(t.text) ?? t.text;
+  if (t.kind === TokenKind.Identifier || t.kind === TokenKind.Keyword) return KEYWORD_ALIASES.get(t.text) ?? t.text;
+  // Literals never compare equal to punctuator or keyword spellings.
+  return t.kind === TokenKind.Number ? '' : '\u0000' + t.text;
+}
+
 export function isKeyword(text: string): boolean {
   return KEYWORDS.has(text);
 }
@@ -85,6 +92,8 @@ export function isKeyword(text: string): boolean {
 class Parser {
   readonly diagnostics: FrontEndDiagnostic[] = [];
   private readonly tokens: Token[];
+  /** Normalised spelling of each token (aliases and digraphs resolved), computed once. */
+  private readonly spellings: string[];
   private index = 0;
   private depth = 0;
   private depthReported = false;
@@ -99,6 +108,7 @@ class Parser {
       const at = last ?? { file: 0, end: 0 };
       this.tokens.push({ kind: TokenKind.EndOfFile, text: '', file: at.file, pos: at.end, end: at.end, leadingSpace: false, atLineStart: false });
     }
+    this.spellings = this.tokens.map(spelling);
     const fileScope: Scope = new Map();
     for (const name of PREDECLARED_TYPEDEFS) fileScope.set(name, true);
     for (const name of options.typedefNames ?? []) fileScope.set(name, true);
@@ -113,12 +123,13 @@ class Parser {
 
   /** The spelling with keyword aliases and digraphs normalised; identifiers stay as spelled. */
   private spell(t: Token): string {
-    if (t.kind === TokenKind.Punctuator) return DIGRAPHS[t.text] ?? t.text;
-    if (t.kind === TokenKind.Identifier || t.kind === TokenKind.Keyword) return KEYWORD_ALIASES[t.text] ?? t.text;
-    return t.text;
+    if (t === this.tokens[this.index]) return this.spellings[this.index];
+    return spelling(t);
   }
-  private is(text: string, t: Token = this.token): boolean {
-    return (t.kind === TokenKind.Punctuator || t.kind === TokenKind.Identifier || t.kind === TokenKind.Keyword) && this.spell(t) === text;
+  /** Is the current token (or the one `t` names) spelled `text` as a punctuator or keyword? */
+  private is(text: string, t?: Token): boolean {
+    if (t === undefined || t === this.tokens[this.index]) return this.spellings[this.index] === text && this.tokens[this.index].kind !== TokenKind.StringLiteral && this.tokens[this.index].kind !== TokenKind.CharConstant;
+    return (t.kind === TokenKind.Punctuator || t.kind === TokenKind.Identifier || t.kind === TokenKind.Keyword) && spelling(t) === text;
   }
   private isIdentifier(t: Token = this.token): boolean {
     return (t.kind === TokenKind.Identifier || t.kind === TokenKind.Keyword) && !KEYWORDS.has(t.text);
@@ -994,7 +1005,7 @@ class Parser {
       const t = this.token;
       if (t.kind !== TokenKind.Punctuator) break;
       const operator = this.spell(t);
-      const precedence = BINARY_PRECEDENCE[operator];
+      const precedence = BINARY_PRECEDENCE.get(operator);
       if (precedence === undefined || precedence < minPrecedence) break;
       this.next();
       const right = this.parseBinary(precedence + 1);
@@ -1267,7 +1278,7 @@ function parseHexFloat(body: string): number {
   return mantissa * Math.pow(2, Number(match[3]) - 4 * (match[2]?.length ?? 0));
 }
 
-const SIMPLE_ESCAPES: Record<string, number> = { n: 10, t: 9, r: 13, '0': 0, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63 };
+const SIMPLE_ESCAPES = new Map<string, number>(Object.entries({ n: 10, t: 9, r: 13, '0': 0, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63 }));
 
 /** Decodes the escapes of a literal's body into code units. */
 function decodeEscapes(body: string): number[] {
@@ -1287,7 +1298,7 @@ function decodeEscapes(body: string): number[] {
       units.push(parseInt(body.slice(i, j), 8));
       i = j - 1;
     } else {
-      units.push(SIMPLE_ESCAPES[e] ?? e.charCodeAt(0));
+      units.push(SIMPLE_ESCAPES.get(e) ?? e.charCodeAt(0));
     }
   }
   return units;

@@ -186,6 +186,11 @@ describe('parser', () => {
     assert.ok(MAX_NESTING_DEPTH === 256);
   });
 
+  it('treats identifiers named like Object.prototype members as plain identifiers', () => {
+    const result = parseText('int constructor = 1; int toString(int __proto__) { return __proto__ + constructor + hasOwnProperty; }');
+    assert.deepStrictEqual(result.diagnostics, []);
+  });
+
   it('records exact node ranges', () => {
     const text = 'int  value = (1 + 2) * 3;';
     const declaration = parseText(text).unit.declarations[0] as ast.Declaration;

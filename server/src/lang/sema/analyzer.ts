@@ -843,7 +843,7 @@ class Analyzer {
   private call(node: ast.CallExpression): CType {
     if (node.callee.kind === 'Identifier' && node.callee.name.startsWith('__builtin_') && !this.lookup(node.callee.name)) {
       const argTypes = node.args.map((arg) => this.expression(arg));
-      const returns = BUILTIN_RETURNS[node.callee.name];
+      const returns = Object.hasOwn(BUILTIN_RETURNS, node.callee.name) ? BUILTIN_RETURNS[node.callee.name] : undefined;
       this.types.set(node.callee, Types.error);
       if (returns === 'first-argument') return argTypes[0] ?? Types.error;
       if (returns === 'chosen') {
@@ -1077,7 +1077,7 @@ class Analyzer {
         }
         if (name === '__builtin_expect' && node.args[0]) return this.evaluate(node.args[0]);
         const swaps: Record<string, number> = { __builtin_bswap16: 2, __builtin_bswap32: 4, __builtin_bswap64: 8 };
-        if (swaps[name] && node.args[0]) {
+        if (Object.hasOwn(swaps, name) && node.args[0]) {
           const value = this.evaluate(node.args[0]);
           if (value === undefined) return undefined;
           let result = 0n;
