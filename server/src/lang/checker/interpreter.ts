@@ -596,6 +596,13 @@ export class Analyzer {
         state.ctxCache.clear();
         return value ?? TOP;
       }
+      case 'stmtExpr': {
+        // GNU statement expression: its statements run in the current state, then its value is read.
+        const after = this.execStmt(e.body, state);
+        if (!after) return TOP;
+        if (after !== state) copyInto(state, after);
+        return e.value ? this.eval(e.value, state) : TOP;
+      }
     }
   }
 
