@@ -173,7 +173,7 @@ class Lowerer {
 
   private symbolOfDeclarator(declarator: ast.Declarator): CSymbol | undefined {
     if (!declarator.name) return undefined;
-    return this.c.model.referenceAt(declarator.name.file, declarator.name.pos)?.symbol;
+    return this.c.model.referenceOf(declarator.name)?.symbol;
   }
 
   /** Bytes of a constant initializer (what clang puts in .data/.rodata); undefined when not constant. */
@@ -306,7 +306,7 @@ class Lowerer {
         while (target.kind === 'Member' && !target.arrow) target = target.object;
         while (target.kind === 'Index') target = target.object;
         if (target.kind === 'Identifier') {
-          const s = this.c.model.referenceAt(target.file, target.pos)?.symbol;
+          const s = this.c.model.referenceOf(target)?.symbol;
           if (s) out.add(s);
         }
       }
@@ -580,7 +580,7 @@ class Lowerer {
       }
       case 'StringLiteral': return this.stringLiteral(node);
       case 'Identifier': {
-        const symbol = this.c.model.referenceAt(node.file, node.pos)?.symbol;
+        const symbol = this.c.model.referenceOf(node)?.symbol;
         if (symbol?.kind === 'enumerator') {
           const t = (irScalarType(type) as IntType | undefined) ?? S32;
           return { op: 'const', type: t, value: wrapTo(symbol.value ?? 0n, t), loc };
@@ -838,7 +838,7 @@ class Lowerer {
     while (callee.kind === 'Unary' && callee.operator === '*') callee = callee.operand;
     if (callee.kind === 'Identifier') {
       const name = callee.name;
-      const symbol = this.c.model.referenceAt(callee.file, callee.pos)?.symbol;
+      const symbol = this.c.model.referenceOf(callee)?.symbol;
       if (name === '__builtin_memcpy' || name === '__builtin_memmove' || name === '__builtin_memset') return this.memoryBuiltin(node, name, loc);
       if (name === '__builtin_expect' || name === '__builtin_expect_with_probability') return this.rvalueAs(node.args[0], type);
       if (name === '__builtin_constant_p') {
@@ -910,7 +910,7 @@ class Lowerer {
     const type = this.typeOf(node);
     switch (node.kind) {
       case 'Identifier': {
-        const symbol = this.c.model.referenceAt(node.file, node.pos)?.symbol;
+        const symbol = this.c.model.referenceOf(node)?.symbol;
         if (symbol) {
           const localId = this.localBySymbol.get(symbol);
           if (localId !== undefined) {

@@ -57,6 +57,11 @@ export interface SemanticModel {
   typeOf(node: ast.Node): CType | undefined;
   /** Resolution of an identifier, member name or tag name at [file, offset]. */
   referenceAt(file: number, offset: number): Reference | undefined;
+  /**
+   * Resolution of an identifier node itself. Unlike a position, a node is unique even when many nodes share
+   * one source range (identifiers from the body of a macro expanded several times).
+   */
+  referenceOf(node: ast.Identifier): Reference | undefined;
   references: Reference[];
   /** Integer constant value of an expression, or undefined when it is not a constant. */
   evaluate(expression: ast.Expression): bigint | undefined;
@@ -118,6 +123,7 @@ class Analyzer {
   private readonly types = new Map<ast.Node, CType>();
   private readonly declaratorTypes = new Map<ast.Declarator, CType>();
   private readonly references: Reference[] = [];
+  private readonly referencesByNode = new Map<ast.Identifier, Reference>();
   private scope: Scope;
   private readonly fileScope: Scope;
   private functionContext?: FunctionContext;
@@ -161,6 +167,7 @@ class Analyzer {
         }
         return found;
       },
+      referenceOf: (node) => this.referencesByNode.get(node),
       evaluate: (expression) => this.evaluate(expression),
       declaredType: (declarator) => this.declaratorTypes.get(declarator),
       functions: this.functions,
@@ -192,7 +199,9 @@ class Analyzer {
     try { return body(); } finally { this.scope = saved; }
   }
   private refer(node: ast.Identifier, target: Omit<Reference, 'file' | 'pos' | 'end'>): void {
-    if (node.end > node.pos) this.references.push({ file: node.file, pos: node.pos, end: node.end, ...target });
+    const reference = { file: node.file, pos: node.pos, end: node.end, ...target };
+    this.referencesByNode.set(node, reference);
+    if (node.end > node.pos) this.references.push(reference);
   }
 
   // ---------------------------------------------------------------- declarations
