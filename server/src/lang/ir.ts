@@ -93,7 +93,9 @@ export type Expr =
   /** A BPF helper or kfunc by name; pointer arguments are passed as addresses. */
   | { op: 'callHelper'; name: string; helperId: number; args: Expr[]; type: IrType; loc: Loc }
   /** A call of another function of the program (static inline or a BPF subprogram). */
-  | { op: 'call'; func: number; args: Expr[]; type: IrType; loc: Loc };
+  | { op: 'call'; func: number; args: Expr[]; type: IrType; loc: Loc }
+  /** GNU statement expression `({ ...; value; })`: runs `body`, then yields `value` (void when absent). */
+  | { op: 'stmtExpr'; body: Stmt; value?: Expr; type: IrType; loc: Loc };
 
 export type Stmt =
   | { op: 'expr'; expr: Expr; loc: Loc }

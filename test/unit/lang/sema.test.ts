@@ -1,0 +1,152 @@
+import * as assert from 'assert';
+import * as ast from '../../../server/src/lang/ast';
+import { buildPreamble, compileTokens } from '../../../server/src/lang/compile';
+import { Diagnostics } from '../../../server/src/lang/diagnostics';
+import { parse } from '../../../server/src/lang/parser';
+import { analyze } from '../../../server/src/lang/sema/analyzer';
+import { typeToString } from '../../../server/src/lang/types';
+import { lex } from './parser-lexer.test';
+
+function check(text: string): { codes: number[]; messages: string[] } {
+  const parsed = parse(lex(text));
+  assert.deepStrictEqual(parsed.diagnostics.map((d) => d.message), [], 'parses cleanly');
+  const model = analyze(parsed.unit);
+  const errors = model.diagnostics.filter((d) => d.category === 'error');
+  return { codes: errors.map((d) => d.code), messages: errors.map((d) => d.message) };
+}
+
+const HEADER = `
+typedef unsigned int __u32; typedef unsigned long long __u64; typedef int __s32;
+struct seq_file { int x; };
+struct bpf_iter_meta { union { struct seq_file *seq; }; __u64 session_id; __u64 seq_num; };
+struct bpf_map { __u32 id; char name[16]; __u32 max_entries; };
+struct bpf_iter__bpf_map { union { struct bpf_iter_meta *meta; }; union { struct bpf_map *map; }; };
+enum bpf_map_type { BPF_MAP_TYPE_UNSPEC, BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY };
+static long (* const bpf_seq_printf)(struct seq_file *m, const char *fmt, __u32 fmt_size, const void *data, __u32 data_len) = (void *) 126;
+static void *(* const bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;
+`;
+
+describe('sema', () => {
+  it('types a libbpf-style iterator program without errors and resolves members through anonymous unions', () => {
+    const text = HEADER + `
+      struct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[64]; __u32 *key; __u64 *value; } counts __attribute__((section(".maps"), used));
+      char LICENSE[] __attribute__((section("license"), used)) = "Dual BSD/GPL";
+      __attribute__((section("iter/bpf_map"), used)) int dump(struct bpf_iter__bpf_map *ctx) {
+        struct seq_file *seq = ctx->meta->seq;
+        struct bpf_map *map = ctx->map;
+        __u64 args[2] = { map->id, ctx->meta->seq_num };
+        __u32 key = map->id;
+        __u64 *v = bpf_map_lookup_elem(&counts, &key);
+        if (!map) return 0;
+        bpf_seq_printf(seq, "%u %llu\\n", sizeof("%u %llu\\n"), args, sizeof(args));
+        return v ? (int)*v : 0;
+      }`;
+    const tokens = lex(text);
+    const compilation = compileTokens(tokens);
+    assert.deepStrictEqual(compilation.diagnostics.map((d) => d.message), []);
+    const program = compilation.program;
+    assert.deepStrictEqual(program.functions.map((f) => [f.name, f.section]), [['dump', 'iter/bpf_map']]);
+    assert.strictEqual(program.license, 'Dual BSD/GPL');
+    assert.strictEqual(program.maps.length, 1);
+    const map = program.maps[0];
+    assert.deepStrictEqual([map.name, map.type, map.maxEntries, map.keySize, map.valueSize], ['counts', 1, 64, 4, 8]);
+    // Hover / go-to-definition data: `->seq_num` resolves to the field with its offset.
+    const offset = text.indexOf('seq_num };');
+    const reference = compilation.symbolAt(0, offset);
+    assert.strictEqual(reference?.field?.name, 'seq_num');
+    assert.strictEqual(reference?.field?.offset, 16);
+    const useOffset = text.lastIndexOf('map->id');
+    const mapReference = compilation.symbolAt(0, useOffset);
+    assert.strictEqual(mapReference?.symbol?.name, 'map');
+    assert.strictEqual(typeToString(mapReference!.symbol!.type), 'struct bpf_map *');
+    const node = compilation.nodeAt(0, useOffset + 'map->'.length);
+    assert.ok(node && (node.kind === 'Identifier' || node.kind === 'Member'));
+  });
+
+  it('reports what clang rejects, at the offending range', () => {
+    const cases: Array<[string, number]> = [
+      ['int f(void) { return y; }', Diagnostics.UndeclaredIdentifier.code],
+      ['struct s { int a; }; int f(struct s *p) { return p->b; }', Diagnostics.NoMember.code],
+      ['int x; int x = 1; int x = 2;', Diagnostics.Redefinition.code],
+      ['int f(void) { int a; int a; return 0; }', Diagnostics.Redefinition.code],
+      ['int f(void) { 1 = 2; return 0; }', Diagnostics.NotAssignable.code],
+      ['int f(void) { int a = 0; a(); return 0; }', Diagnostics.NotCallable.code],
+      ['int g(int a, int b); int f(void) { return g(1); }', Diagnostics.TooFewArguments.code],
+      ['int g(int a); int f(void) { return g(1, 2); }', Diagnostics.TooManyArguments.code],
+      ['struct s { int a; }; int f(void) { struct s v; int i = 0; v = i; return 0; }', Diagnostics.IncompatibleAssignment.code],
+      ['struct s { int a; }; int f(struct s v) { return v; }', Diagnostics.IncompatibleReturn.code],
+      ['int f(void) { const int c = 1; c = 2; return c; }', Diagnostics.ConstAssignment.code],
+      ['int f(int *p) { return p.x; }', Diagnostics.MemberBaseNotRecord.code],
+      ['int f(int p) { return *p; }', Diagnostics.IndirectionOfNonPointer.code],
+      ['_Static_assert(sizeof(int) == 8, "int is 4");', Diagnostics.StaticAssertFailed.code],
+      ['int f(void) { goto nowhere; }', Diagnostics.UndeclaredLabel.code],
+      ['int f(void) { break; }', Diagnostics.BreakOutsideLoop.code],
+      ['struct s; int f(void) { return sizeof(struct s); }', Diagnostics.IncompleteType.code],
+      ['struct s { int a : 40; };', Diagnostics.InvalidBitFieldWidth.code],
+      ['int a[1 / 0];', Diagnostics.DivisionByZero.code],
+      ['int f(int a, int b);  int f(int a);', Diagnostics.ConflictingTypes.code],
+    ];
+    for (const [text, code] of cases) assert.deepStrictEqual(check(text).codes, [code], text);
+    const located = analyze(parse(lex('int f(void) { return undeclared_thing + 1; }')).unit).diagnostics[0];
+    assert.deepStrictEqual([located.pos, located.end], [21, 21 + 'undeclared_thing'.length]);
+  });
+
+  it('accepts what clang accepts with warnings only (implicit declarations, pointer/int mixes)', () => {
+    assert.deepStrictEqual(check('int f(void) { int *p = 0; long x = (long)p; p = (int *)x; return undeclared_fn(1); }').codes, []);
+  });
+
+  it('evaluates constant expressions with exact 64-bit wrap and C conversions', () => {
+    const text = `enum e { A = -1, B = 0xffffffff, C };
+      const unsigned long v1 = (unsigned int)-1 + 1;
+      const unsigned long v2 = 0xffffffffffffffffULL * 3;
+      const long v3 = -9223372036854775807L - 1;
+      const unsigned long v4 = -1 < 0u;
+      const unsigned long v5 = sizeof(enum e) + C;
+      const unsigned long v6 = 1ULL << 63 >> 63;
+      const unsigned long v7 = (char)200 + (unsigned char)200;
+      const unsigned long v8 = __builtin_bswap32(0x11223344) + __builtin_choose_expr(1, 2, 3);
+      struct s { char a; struct { int b[3]; } in; long c; };
+      const unsigned long v9 = __builtin_offsetof(struct s, in.b[2]) * 100 + _Alignof(struct s);`;
+    const model = analyze(parse(lex(text)).unit);
+    assert.deepStrictEqual(model.diagnostics, []);
+    const value = (name: string): bigint | undefined => model.evaluate(model.fileScope.symbols.get(name)!.initializer as ast.Expression);
+    assert.strictEqual(value('v1'), 0n);
+    assert.strictEqual(value('v2'), 0xfffffffffffffffdn);
+    assert.strictEqual(value('v3'), -9223372036854775808n);
+    assert.strictEqual(value('v4'), 0n);
+    assert.strictEqual(value('v5'), 8n + 0x100000000n);
+    assert.strictEqual(value('v6'), 1n);
+    assert.strictEqual(value('v7'), 144n);
+    assert.strictEqual(value('v8'), 0x44332211n + 2n);
+    assert.strictEqual(value('v9'), 1200n + 8n);
+  });
+
+  it('types expressions: pointer arithmetic, usual conversions, string literals, conditional', () => {
+    const text = 'int f(void) { char *p = 0; long d = (p + 1) - p; unsigned u = 1; return d; }';
+    const parsed = parse(lex(text));
+    const model = analyze(parsed.unit);
+    const fn = parsed.unit.declarations[0] as ast.FunctionDefinition;
+    const init = (index: number): ast.Expression => (fn.body.items[index] as ast.Declaration).declarators[0].initializer as ast.Expression;
+    assert.strictEqual(typeToString(model.typeOf(init(1))!), 'long');
+    const difference = init(1) as ast.BinaryExpression;
+    assert.strictEqual(typeToString(model.typeOf(difference.left)!), 'char *');
+    const strings = analyze(parse(lex('const char *s = "abc"; unsigned long n = sizeof("abc"); long m = 1u + 1L; unsigned long q = 1u + 1;')).unit);
+    const typeOfInit = (name: string): string => typeToString(strings.typeOf(strings.fileScope.symbols.get(name)!.initializer as ast.Expression)!);
+    assert.strictEqual(typeOfInit('s'), 'char[4]');
+    assert.strictEqual(typeOfInit('m'), 'long');
+    assert.strictEqual(typeOfInit('q'), 'unsigned int');
+  });
+
+  it('reuses a preamble: user code sees its typedefs, tags and helpers without re-parsing it', () => {
+    const preamble = buildPreamble(lex(HEADER, 1));
+    assert.deepStrictEqual(preamble.diagnostics, []);
+    const user = 'int dump(struct bpf_iter__bpf_map *ctx) { __u64 n = ctx->meta->seq_num; return bpf_seq_printf(ctx->meta->seq, "x", 2, 0, 0) + (int)n; }';
+    const compilation = compileTokens(lex(user, 0), { preamble });
+    assert.deepStrictEqual(compilation.diagnostics, []);
+    const field = compilation.symbolAt(0, user.indexOf('seq_num'));
+    assert.strictEqual(field?.field?.name, 'seq_num');
+    const broken = compileTokens(lex('int g(struct bpf_map *m) { return m->nope; }', 0), { preamble });
+    assert.deepStrictEqual(broken.diagnostics.map((d) => d.code), [Diagnostics.NoMember.code]);
+    assert.strictEqual(broken.diagnostics[0].message, "no member named 'nope' in 'struct bpf_map'");
+  });
+});
