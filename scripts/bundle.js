@@ -12,7 +12,18 @@ const entries = [
   { in: 'server/src/cli.ts', out: 'dist/cli.js', external: [] },
 ];
 
+/** Writes schemas/scenario.schema.json from its TypeScript source (compiled by tsc -b before this runs). */
+function writeScenarioSchema() {
+  const compiled = path.join(root, 'out/server/src/exec/scenarioSchema.js');
+  if (!fs.existsSync(compiled)) return;
+  const { scenarioSchema } = require(compiled);
+  const target = path.join(root, 'schemas/scenario.schema.json');
+  const text = JSON.stringify(scenarioSchema, null, 2) + '\n';
+  if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) fs.writeFileSync(target, text);
+}
+
 async function main() {
+  writeScenarioSchema();
   const production = process.argv.includes('--production');
   await Promise.all(entries
     .filter((e) => fs.existsSync(path.join(root, e.in)))

@@ -1,7 +1,42 @@
 import * as vscode from 'vscode';
+import { registerPanelSerializer, registerStaleWatcher } from './panel/panelSerializer';
+import { RunPanel } from './panel/runPanel';
+import { registerRunCommands } from './runCommands';
+import { runWithProgress } from './runner';
+import { registerScenarioCommand } from './scenarioFile';
+import { ServerClient } from './serverClient';
+import { registerStatusBar } from './statusBar';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // The language client is wired in issue 2's client commit.
+/** What the extension returns from activate(); the e2e suite uses it to observe the server and the panels. */
+export interface BpfIterApi {
+  readonly server: ServerClient;
+  openPanels(): Array<{ uri: string; program?: string; output?: string }>;
 }
 
-export function deactivate(): void {}
+let server: ServerClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<BpfIterApi> {
+  const output = vscode.window.createOutputChannel('BPF Iterator Lab', { log: true });
+  server = new ServerClient(context, output);
+  const current = server;
+  context.subscriptions.push(output, { dispose: () => void current.dispose() });
+
+  registerStatusBar(context, current);
+  registerRunCommands(context, current);
+  registerScenarioCommand(context, current);
+  registerPanelSerializer(context, (target) => runWithProgress(current, target));
+  registerStaleWatcher(context);
+
+  // A failed start is in the output channel and the status bar; commands retry it.
+  current.start().catch(() => undefined);
+
+  return {
+    server: current,
+    openPanels: () => RunPanel.all().map((p) => ({ uri: p.target.uri, program: p.target.program, output: p.lastResult?.output })),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  await server?.dispose();
+  server = undefined;
+}

@@ -85,3 +85,19 @@ export interface ProgramInfo {
 export interface ListProgramsParams { uri: string }
 export interface ListProgramsResult { programs: ProgramInfo[]; maps: string[] }
 export const ListProgramsRequestMethod = 'bpfIter/listPrograms';
+
+/**
+ * The client command the server's code lenses invoke ("▶ Run iterator" above each SEC("iter/...") function):
+ * `{ title, command: RunCommandId, arguments: [uri, program] }` with RunCommandArguments.
+ */
+export const RunCommandId = 'bpfIter.run';
+export type RunCommandArguments = [uri: string, program?: string, map?: string];
+
+/**
+ * `initializationOptions` the client sends. `reportCSyntaxErrors` is false when clangd or the C/C++
+ * extension already reports plain C syntax errors for the file (and the user did not ask for both):
+ * the server then publishes only BPF-specific diagnostics. The client restarts the server when it changes.
+ */
+export interface InitializationOptions {
+  reportCSyntaxErrors: boolean;
+}

@@ -45,28 +45,247 @@ function d(code: number, category: DiagnosticCategory, message: string, extra: P
 
 export const Diagnostics = {
   // ---- BPF1000-1099: preprocessor ----
+  UnterminatedComment: d(1000, 'error', 'unterminated /* comment', { kernelText: 'unterminated /* comment' }),
+  MissingTerminatingCharacter: d(1001, 'error', 'missing terminating {0} character', { kernelText: "missing terminating %0 character" }),
+  NullCharacterIgnored: d(1002, 'warning', 'null character ignored'),
+  BackslashNewlineSpace: d(1003, 'warning', 'backslash and newline separated by space'),
+  FileNotFound: d(1010, 'error', "'{0}' file not found", { kernelText: "'%0' file not found" }),
+  IncludeNestedTooDeeply: d(1011, 'error', '#include nested too deeply (more than {0} levels); does \'{1}\' include itself?',
+    { explanation: 'clang stops at 200 nested includes; a file that includes itself without #pragma once or an include guard never ends.' }),
+  ExpectedFilename: d(1012, 'error', 'expected "FILENAME" or <FILENAME>'),
+  MacroRedefined: d(1020, 'warning', "'{0}' macro redefined"),
+  MacroNameMissing: d(1021, 'error', 'macro name missing'),
+  MacroNameMustBeIdentifier: d(1022, 'error', 'macro name must be an identifier'),
+  DefinedCannotBeMacroName: d(1023, 'error', "'defined' cannot be used as a macro name"),
+  HashNotFollowedByParameter: d(1024, 'error', "'#' is not followed by a macro parameter"),
+  PasteAtEdgeOfMacro: d(1025, 'error', "'##' cannot appear at either end of a macro expansion"),
+  InvalidMacroParameterList: d(1026, 'error', '{0}'),
+  UnterminatedMacroInvocation: d(1027, 'error', 'unterminated function-like macro invocation'),
+  TooManyMacroArguments: d(1028, 'error', "too many arguments provided to function-like macro invocation '{0}'"),
+  TooFewMacroArguments: d(1029, 'error', "too few arguments provided to function-like macro invocation '{0}'"),
+  PasteFormedInvalidToken: d(1030, 'error', "pasting formed '{0}', an invalid preprocessing token"),
+  VaArgsOutsideVariadicMacro: d(1031, 'warning', '__VA_ARGS__ can only appear in the expansion of a C99 variadic macro'),
+  UnterminatedConditional: d(1040, 'error', 'unterminated conditional directive'),
+  DirectiveWithoutIf: d(1041, 'error', '#{0} without #if'),
+  DirectiveAfterElse: d(1042, 'error', '#{0} after #else'),
+  ExpectedValueInExpression: d(1043, 'error', 'expected value in expression'),
+  DivisionByZeroInExpression: d(1044, 'error', '{0} by zero in preprocessor expression'),
+  InvalidExpressionToken: d(1045, 'error', '{0}'),
+  IntegerLiteralTooLarge: d(1046, 'error', 'integer literal is too large to be represented in any integer type'),
+  BracketNestingTooDeep: d(1047, 'error', 'bracket nesting level exceeded maximum of {0}'),
+  InvalidNumberInExpression: d(1048, 'error', "invalid integer constant '{0}' in preprocessor expression"),
+  ErrorDirective: d(1050, 'error', '{0}'),
+  WarningDirective: d(1051, 'warning', '{0}'),
+  InvalidDirective: d(1052, 'error', 'invalid preprocessing directive'),
+  ExtraTokensAtEndOfDirective: d(1053, 'warning', 'extra tokens at end of #{0} directive'),
+  InvalidLineDirective: d(1054, 'error', '#line directive requires a positive integer argument'),
+  MacroExpansionTooLarge: d(1056, 'error', 'macro expansion of \'{0}\' produced more than {1} tokens; expansion stopped',
+    { explanation: 'Each top-level macro invocation may produce at most this many tokens (a guard against exponential macro definitions).' }),
+  OutputTooLarge: d(1057, 'error', 'preprocessing produced more than {0} tokens; the rest of the file is ignored'),
+  MacroArgumentsNestedTooDeeply: d(1058, 'error', 'macro arguments nested more than {0} levels deep; inner arguments are not expanded'),
+  PragmaOnceInMainFile: d(1059, 'warning', '#pragma once in main file'),
+  PragmaRequiresString: d(1060, 'error', '_Pragma takes a parenthesized string literal'),
+  FeatureCheckSyntax: d(1061, 'error', "builtin feature check macro '{0}' requires a parenthesized {1}"),
+  DirectiveInMacroArguments: d(1062, 'warning', 'embedding a directive within macro arguments has undefined behavior'),
+  EmptyCharacterConstant: d(1063, 'error', 'empty character constant'),
+  ConditionalNestedTooDeeply: d(1064, 'error', 'conditional directives nested more than {0} levels deep'),
 
   // ---- end of preprocessor diagnostics ----
 
   // ---- BPF1100-1199: parser ----
-
+  ExpectedToken: d(1100, 'error', "expected '{0}'"),
+  ExpectedExpression: d(1101, 'error', 'expected expression'),
+  ExpectedDeclaration: d(1102, 'error', 'expected a declaration'),
+  UnexpectedToken: d(1103, 'error', "unexpected '{0}'"),
+  NestingTooDeep: d(1104, 'error', 'bracket nesting level exceeded maximum of {0}',
+    { explanation: 'clang stops at 256 nested brackets (-fbracket-depth); the front end does the same instead of overflowing its stack.' }),
+  ExpectedIdentifier: d(1105, 'error', 'expected identifier'),
+  ExpectedTypeName: d(1106, 'error', 'expected a type'),
+  InvalidNumber: d(1107, 'error', "invalid numeric constant '{0}'"),
+  InvalidCharacter: d(1108, 'error', "unexpected character '{0}'"),
+  InvalidTypeCombination: d(1109, 'error', "cannot combine '{0}' with previous type specifier"),
+  UnknownTypeName: d(1110, 'error', "unknown type name '{0}'"),
+  FunctionDefinitionNotAllowed: d(1111, 'error', 'function definition is not allowed here'),
+  MissingClosingBrace: d(1112, 'error', "expected '}' to close the block opened here"),
+  IntegerTooLarge: d(1113, 'error', 'integer literal is too large to be represented in any integer type'),
+  ExpectedStatement: d(1114, 'error', 'expected statement'),
   // ---- end of parser diagnostics ----
 
   // ---- BPF1200-1399: types and semantics ----
-
+  UndeclaredIdentifier: d(1200, 'error', "use of undeclared identifier '{0}'"),
+  NoMember: d(1201, 'error', "no member named '{0}' in '{1}'"),
+  Redefinition: d(1202, 'error', "redefinition of '{0}'"),
+  NotAssignable: d(1203, 'error', 'expression is not assignable'),
+  NotCallable: d(1204, 'error', "called object type '{0}' is not a function or function pointer"),
+  TooFewArguments: d(1205, 'error', 'too few arguments to function call, expected {0}, have {1}'),
+  TooManyArguments: d(1206, 'error', 'too many arguments to function call, expected {0}, have {1}'),
+  IncompatibleAssignment: d(1207, 'error', "assigning to '{0}' from incompatible type '{1}'"),
+  IncompatibleArgument: d(1208, 'error', "passing '{1}' to parameter of incompatible type '{0}'"),
+  IncompleteType: d(1209, 'error', "incomplete type '{0}'"),
+  StaticAssertFailed: d(1210, 'error', 'static assertion failed{0}'),
+  NotIntegerConstant: d(1211, 'error', 'expression is not an integer constant expression'),
+  MemberBaseNotRecord: d(1212, 'error', "member reference base type '{0}' is not a structure or union"),
+  ArrowOnNonPointer: d(1213, 'error', "member reference type '{0}' is not a pointer"),
+  DivisionByZero: d(1214, 'error', 'division by zero in a constant expression'),
+  SubscriptOfNonArray: d(1215, 'error', 'subscripted value is not an array or pointer'),
+  IndirectionOfNonPointer: d(1216, 'error', "indirection requires pointer operand ('{0}' invalid)"),
+  InvalidBitFieldWidth: d(1217, 'error', "width of bit-field '{0}' ({1} bits) exceeds the width of its type ({2} bits)"),
+  DuplicateMember: d(1218, 'error', "duplicate member '{0}'"),
+  NegativeArraySize: d(1219, 'error', "'{0}' declared as an array with a negative size"),
+  InvalidOperands: d(1220, 'error', "invalid operands to binary expression ('{0}' and '{1}')"),
+  IncompatibleReturn: d(1221, 'error', "returning '{1}' from a function with incompatible result type '{0}'"),
+  IncompatibleInitializer: d(1222, 'error', "initializing '{0}' with an expression of incompatible type '{1}'"),
+  ConflictingTypes: d(1223, 'error', "conflicting types for '{0}'"),
+  VoidValueNotIgnored: d(1224, 'error', 'void value not ignored as it ought to be'),
+  UndeclaredLabel: d(1225, 'error', "use of undeclared label '{0}'"),
+  BreakOutsideLoop: d(1226, 'error', "'{0}' statement not in loop{1} statement"),
+  ImplicitFunctionDeclaration: d(1227, 'warning', "implicit declaration of function '{0}' is invalid in C99"),
+  ConstAssignment: d(1228, 'error', "cannot assign to variable '{0}' with const-qualified type '{1}'"),
   // ---- end of types and semantics diagnostics ----
 
   // ---- BPF2000-2999: verifier-equivalent checks ----
-
+  NullDereference: d(2001, 'error', '{0} may be NULL here and the verifier rejects dereferencing it: {1}. Verifier: "{2}"', {
+    kernelText: "R%d invalid mem access '%s'",
+    explanation: 'Pointers the verifier marks maybe-NULL (ctx->map of the bpf_map target, ctx->key and ctx->value of bpf_map_elem, the result of bpf_map_lookup_elem) must be compared with NULL on every path before they are read or written. The iterator calls the program one last time with NULL pointers after the last object. Registers are printed as R? because the register clang picks is not known before compilation.',
+  }),
+  NullPointerArithmetic: d(2002, 'error', 'Pointer arithmetic on {0} before its NULL check. Verifier: "{1}"', {
+    kernelText: 'R%d pointer arithmetic on %s prohibited, null-check it first',
+    explanation: 'The verifier refuses to add offsets to a pointer that may still be NULL. Check the pointer first, then index into it.',
+  }),
+  NullPassedToHelper: d(2003, 'error', '{0} may be NULL here, but argument {1} of {2} must point to memory. Verifier: "{3}"', {
+    kernelText: 'R%d type=%s expected=%s',
+    explanation: 'Helpers that read or write memory through an argument need a non-NULL pointer; a maybe-NULL pointer does not match the argument type.',
+  }),
+  WriteIntoRdonlyBuf: d(2004, 'error', 'ctx->key is read-only: {0}. Verifier: "{1}"', {
+    kernelText: 'R%d cannot write into rdonly_buf',
+    explanation: 'The key of a bpf_map_elem iterator is a read-only buffer (PTR_TO_BUF | MEM_RDONLY). Copy it to the stack to modify it; write through ctx->value instead when the map value is meant.',
+  }),
+  NegativeBufferOffset: d(2005, 'error', 'Access at a negative offset of {0}. Verifier: "{1}"', {
+    kernelText: 'R%d invalid rdonly buffer access: off=%d, size=%d',
+    explanation: 'Accesses through ctx->key and ctx->value must stay at or after the start of the buffer (invalid rdonly / rdwr buffer access).',
+  }),
+  VariableBufferOffset: d(2006, 'error', 'The offset into {0} is not a constant on this path. Verifier: "{1}"', {
+    kernelText: 'R%d invalid variable buffer offset: off=%d, var_off=%s',
+    explanation: 'The verifier tracks the largest byte read through ctx->key/ctx->value and needs a constant offset on each path; an index that is only bounded (for example `i & 7` of an unknown i) is refused. Indices that are loop counters of bounded loops are constant on each unrolled path and are fine.',
+  }),
+  ReturnValueOutOfRange: d(2007, 'error', 'An iterator program must return 0 or 1, this returns {0}. Verifier: "{1}"', {
+    kernelText: 'At program exit the register R0 has smin=%lld smax=%lld should have been in [0, 1]',
+    explanation: 'Iterator programs return 0 to keep the object\'s output or 1 to retry the object (its output is dropped); the verifier rejects any other possible value.',
+  }),
+  StackTooLarge: d(2008, 'error', 'The stack of {0} call frame(s) is {1} bytes, more than the 512 the verifier allows. Verifier: "{2}"', {
+    kernelText: 'combined stack size of %d calls is %d. Too large',
+    explanation: 'Each BPF program has 512 bytes of stack, combined along the deepest call chain (each frame rounded up to 16 bytes). Move large buffers into a per-CPU array map.',
+  }),
+  InfiniteLoop: d(2009, 'error', 'This loop never exits. Verifier: "{0}"', {
+    kernelText: 'infinite loop detected at insn %d',
+    explanation: 'A loop with no exit condition (no test, break or return) is rejected by the verifier.',
+  }),
+  UnboundedLoop: d(2010, 'error', 'The verifier cannot prove that this loop ends: {0}. Verifier: "{1}"', {
+    kernelText: 'BPF program is too large. Processed %d insn',
+    explanation: 'Bounded loops are accepted when the verifier can run every iteration: a counter compared with a constant bound and stepped by a constant toward it. A loop bounded by data the verifier does not know runs until the 1 million instruction limit.',
+  }),
+  UnknownHelper: d(2011, 'error', '{0} is not a helper known to the kernel. Verifier: "{1}"', {
+    kernelText: 'unknown func %s#%d',
+  }),
+  HelperNotAllowed: d(2012, 'error', '{0} is not available to iterator programs (BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER). Verifier: "{1}"', {
+    kernelText: 'program of this type cannot use helper %s#%d',
+  }),
+  GplOnlyHelper: d(2013, 'error', '{0} is GPL-only and the program\'s license is not GPL-compatible. Verifier: "{1}"', {
+    kernelText: 'cannot call GPL-restricted function from non-GPL compatible program',
+  }),
+  UninitializedStackRead: d(2014, 'warning', '{0} is read before it is written on some path; the value is stack garbage. An unprivileged verifier says: "{1}"', {
+    kernelText: 'invalid read from stack off %d+%d size %d',
+    explanation: 'Iterator programs are loaded with CAP_BPF+CAP_PERFMON, for which the verifier allows reading uninitialised stack (env->allow_uninit_stack) and the program sees whatever was there. Zero-initialise the variable (`= {}`). Offsets are relative to the frame pointer as laid out by bpf-iter-lab, which may differ from clang\'s layout.',
+  }),
+  UninitializedStackHelperRead: d(2015, 'warning', '{0} is passed to {1}, which reads it, before all of its {2} bytes are written; the helper sees stack garbage. An unprivileged verifier says: "{3}"', {
+    kernelText: 'invalid read from stack R%d off %d+%d size %d',
+    explanation: 'check_stack_range_initialized(): a helper argument that the helper reads must be fully written on the stack first (kernels before about v6.10 print "invalid indirect read from stack").',
+  }),
+  UninitializedLocal: d(2016, 'warning', '{0} is used before it is assigned on some path; clang may leave the register unset. Verifier: "{1}"', {
+    kernelText: 'R%d !read_ok',
+  }),
+  WriteIntoReadonlyMap: d(2017, 'error', '{0} is read-only (.rodata is frozen at load). Verifier: "{1}"', {
+    kernelText: 'write into map forbidden, value_size=%d off=%d size=%d',
+  }),
+  MapValueOutOfBounds: d(2018, 'error', 'Access outside {0}. Verifier: "{1}"', {
+    kernelText: 'invalid access to map value, value_size=%d off=%d size=%d',
+  }),
+  WriteIntoKernelStruct: d(2019, 'error', '{0} is a kernel object the program may only read. Verifier: "{1}"', {
+    kernelText: 'only read is supported',
+  }),
+  ModifiedCtxDereference: d(2020, 'error', 'The ctx pointer is dereferenced after pointer arithmetic. Verifier: "{0}"', {
+    kernelText: 'dereference of modified ctx ptr R%d off=%d disallowed',
+  }),
+  CtxAccessMisaligned: d(2021, 'error', 'ctx fields are 8-byte pointers at multiples of 8. Verifier: "{0}"', {
+    kernelText: "func '%s' offset %d is not multiple of 8",
+  }),
+  ScalarDereference: d(2022, 'error', '{0} is not a pointer the verifier knows. Verifier: "{1}"', {
+    kernelText: "R%d invalid mem access '%s'",
+  }),
+  RdonlyBufAsHelperArg: d(2023, 'error', 'ctx->key (rdonly_buf) cannot be passed as argument {0} of {1}. Verifier: "{2}"', {
+    kernelText: 'R%d type=%s expected=%s',
+    explanation: 'Map helpers want a pointer to stack or map memory for keys and values; the read-only key buffer does not match. Copy the key to the stack first.',
+  }),
+  CallTooDeep: d(2024, 'error', 'Calls nest deeper than the verifier allows (8 frames) or recurse. Verifier: "{0}"', {
+    kernelText: 'the call stack of %d frames is too deep !',
+  }),
+  NullPassedToTrustedKfuncArg: d(2025, 'error', '{0} may be NULL here, but {1} needs a trusted non-NULL pointer. Verifier: "{2}"', {
+    kernelText: 'Possibly NULL pointer passed to trusted arg%d',
+  }),
+  NonGplKernelStructAccess: d(2026, 'error', 'Reading {0} needs a GPL-compatible license. Verifier: "{1}"', {
+    kernelText: "Cannot access kernel 'struct %s' from non-GPL compatible program",
+    explanation: 'Loads through kernel pointers (ctx->meta, ctx->map, meta->seq) are BTF accesses, which the verifier allows only for GPL-compatible programs (check_ptr_to_btf_access()).',
+  }),
+  LoopBoundNotProven: d(2027, 'warning', 'bpf-iter-lab cannot see what bounds this loop ({0}); the verifier accepts it only if it reaches the exit within 1 million instructions', {
+    kernelText: 'BPF program is too large. Processed %d insn',
+    explanation: 'Loops are recognised as bounded when an exit condition compares a counter stepped by a constant with a bounded value. Other shapes (pointer walks, `while (n--)`) may still verify; if they do not, the verifier stops at 1,000,000 processed instructions.',
+  }),
+  FormatInvalidSpecifier: d(2501, 'error', 'bpf_seq_printf will fail with -EINVAL and print nothing: {0}', {
+    kernelText: 'bpf_bprintf_prepare(): -EINVAL',
+    explanation: 'The kernel accepts only %d %i %u %x %X (with l or ll), %c, %s, %p and its pK px ps pS pB pks pus pi4 pI4 pi6 pI6 forms, %%, flags 0 + - space and a width. No precision, no *, no h/z/j modifiers, no floating point.',
+  }),
+  FormatTooFewArguments: d(2502, 'error', 'The format has {0} conversions but only {1} arguments: bpf_seq_printf returns -EINVAL and prints nothing', {
+    kernelText: 'bpf_bprintf_prepare(): -EINVAL',
+  }),
+  FormatTooManyArguments: d(2503, 'error', 'bpf_seq_printf takes at most 12 arguments, this call passes {0}', {
+    kernelText: 'MAX_BPRINTF_VARARGS 12',
+  }),
+  FormatArgumentMismatch: d(2504, 'warning', 'Format {0} expects {1}, but the argument has type {2}', {
+    explanation: 'Like clang\'s -Wformat: %d/%u/%x/%c read the low 32 bits of the 64-bit slot, %ld/%lld/%lu/%llx all 64; %s and %p want pointers.',
+  }),
+  FormatNotConstant: d(2505, 'error', 'The format of bpf_seq_printf must be a constant string', {}),
+  FormatNonPrintable: d(2506, 'error', 'bpf_seq_printf will fail with -EINVAL: the format contains a character that is neither printable ASCII nor whitespace (code {0})', {
+    kernelText: 'bpf_bprintf_prepare(): -EINVAL',
+  }),
+  CheckerInternalError: d(2999, 'warning', 'Internal checker error, results may be incomplete: {0}', {}),
   // ---- end of verifier diagnostics ----
 
   // ---- BPF3000-3999: load, attach and link ----
-
+  AttachKeyAccessTooLarge: d(3001, 'error', 'This reads {0} bytes of the key, but map {1} has key_size {2}: attaching the iterator fails with EACCES', {
+    kernelText: 'bpf_iter_attach_map(): key_acc > key_size -> -EACCES',
+    explanation: 'bpf_iter_attach_map() compares the largest offset+size the program reads through ctx->key (max_rdonly_access) with the map\'s key_size.',
+  }),
+  AttachValueAccessTooLarge: d(3002, 'error', 'This accesses {0} bytes of the value, but map {1} allows {2} ({3}): attaching the iterator fails with EACCES', {
+    kernelText: 'bpf_iter_attach_map(): value_acc > value_size -> -EACCES',
+    explanation: 'bpf_iter_attach_map() compares the largest offset+size accessed through ctx->value (max_rdwr_access) with value_size, or round_up(value_size, 8) * possible CPUs for per-CPU maps.',
+  }),
+  AttachSleepableNotSupported: d(3003, 'error', 'iter.s/{0} programs load but cannot be attached: the {0} target does not support sleepable programs (EINVAL)', {
+    kernelText: 'bpf_iter_link_attach(): prog->sleepable && !(tinfo->reg_info->feature & BPF_ITER_RESCHED) -> -EINVAL',
+  }),
   // ---- end of attach diagnostics ----
 
   // ---- BPF4000-4999: run time and limits ----
 
   // ---- end of run-time diagnostics ----
+
+  // ---- BPF1390-1399: lowering to the executable IR (integrator) ----
+  UnsupportedConstruct: d(1390, 'error', 'bpf-iter-lab cannot simulate {0} yet', {
+    explanation: 'The program may well be valid C and valid BPF, but this construct is not executed by the simulator. Checks that do not depend on it still run.',
+  }),
+  TargetNotSimulated: d(1391, 'information', 'iterator target "{0}" is not simulated: its program is checked as C but not run', {
+    explanation: 'bpf-iter-lab simulates the bpf_map and bpf_map_elem iterators of kernel/bpf/map_iter.c. Other targets (task, tcp, bpf_prog, ...) exist in the kernel and load there, but cannot be run here.',
+  }),
+  // ---- end of lowering diagnostics ----
 } satisfies Record<string, DiagnosticMessage>;
 
 export type DiagnosticKey = keyof typeof Diagnostics;

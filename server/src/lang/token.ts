@@ -53,4 +53,9 @@ export interface Token {
   atLineStart: boolean;
   /** Set for tokens produced by macro expansion. */
   origin?: ExpansionOrigin;
+  /**
+   * "Painted blue" (C11 6.10.3.4p2): an identifier naming a macro that was being expanded when it was met;
+   * it is never expanded again, even when rescanned later as part of another expansion.
+   */
+  noExpand?: boolean;
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+'use strict';
+const path = require('path');
+const fs = require('fs');
+const bundled = path.join(__dirname, '..', 'dist', 'cli.js');
+if (!fs.existsSync(bundled)) {
+  process.stderr.write('bpf-iter: dist/cli.js is missing: run `npm ci` (or `npm run build`) in ' + path.dirname(__dirname) + '\n');
+  process.exit(70);
+}
+const { main } = require(bundled);
+main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })
+  .then((code) => { if (code >= 0) process.exitCode = code; })
+  .catch((e) => { process.stderr.write('bpf-iter: internal error: ' + (e && e.stack ? e.stack : e) + '\n'); process.exitCode = 70; });

@@ -1,0 +1,312 @@
+// @ts-check
+// The Run panel's webview script. It only renders: all data arrives by postMessage and goes into the DOM with
+// textContent, never innerHTML, so program output is always text. Message shapes: client/src/panel/messages.ts.
+(function () {
+  'use strict';
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+  const OVERSCAN = 40;
+  const CHUNK = 500;
+  /** Browsers cap element height (~33M px in Chromium); past this the scrollbar is scaled. */
+  const MAX_SCROLL_HEIGHT = 8000000;
+
+  /** @param {string} tag @param {Record<string,string>} [attrs] @param {(Node|string)[]} [children] */
+  function el(tag, attrs, children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const c of children || []) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    return node;
+  }
+
+  const state = {
+    target: /** @type {any} */ (vscode.getState() || {}).target,
+    view: /** @type {any} */ (null),
+    lineCount: 0,
+    byteLength: 0,
+    lines: /** @type {Map<number,string>} */ (new Map()),
+    pending: /** @type {Set<number>} */ (new Set()),
+    requestId: 0,
+    matches: /** @type {{line:number,column:number,length:number}[]} */ ([]),
+    current: -1,
+    query: '',
+    section: 'output',
+    linkJson: false,
+    openMaps: /** @type {Set<number>} */ (new Set()),
+  };
+
+  // ---- static layout ----
+  const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+  const title = el('h1', { id: 'title' });
+  const status = el('span', { id: 'status', role: 'status' });
+  const rerun = el('button', { id: 'rerun', class: 'primary', title: 'Run the program again' }, ['Re-run']);
+  const header = el('header', {}, [title, status, rerun]);
+  const banner = el('div', { id: 'stale', class: 'banner', hidden: '' });
+  const errorBox = el('div', { id: 'error', class: 'error', hidden: '', role: 'alert' });
+  const tabs = el('nav', { role: 'tablist' });
+  const sections = /** @type {Record<string, HTMLElement>} */ ({});
+  for (const [id, label] of [['output', 'Output'], ['link', 'Link'], ['maps', 'Maps'], ['stats', 'Stats']]) {
+    const tab = el('button', { role: 'tab', id: `tab-${id}`, 'data-section': id }, [label]);
+    tab.addEventListener('click', () => showSection(id));
+    tabs.append(tab);
+    sections[id] = el('section', { id: `section-${id}`, role: 'tabpanel', 'aria-labelledby': `tab-${id}` });
+  }
+
+  // output section: toolbar + virtualized viewport
+  const search = /** @type {HTMLInputElement} */ (el('input', { id: 'search', type: 'search', placeholder: 'Search output', 'aria-label': 'Search output' }));
+  const matchInfo = el('span', { id: 'match-info' });
+  const prev = el('button', { title: 'Previous match (Shift+Enter)', 'aria-label': 'Previous match' }, ['↑']);
+  const next = el('button', { title: 'Next match (Enter)', 'aria-label': 'Next match' }, ['↓']);
+  const copy = el('button', { id: 'copy', title: 'Copy the whole output' }, ['Copy']);
+  const sizeInfo = el('span', { id: 'size-info' });
+  const toolbar = el('div', { class: 'toolbar' }, [search, prev, next, matchInfo, el('span', { class: 'spacer' }), sizeInfo, copy]);
+  const viewport = el('div', { id: 'output', class: 'output', tabindex: '0', 'aria-label': 'Iterator output' });
+  const spacer = el('div', { class: 'output-spacer' });
+  const rows = el('div', { class: 'output-rows' });
+  viewport.append(spacer, rows);
+  const emptyOutput = el('div', { class: 'empty', hidden: '' }, ['The iterator printed nothing.']);
+  sections.output.append(toolbar, viewport, emptyOutput);
+
+  app.append(header, banner, errorBox, tabs, ...Object.values(sections));
+
+  // line height of the editor font, measured once
+  const probe = el('div', { class: 'output-line' }, ['Mg']);
+  rows.append(probe);
+  let lineHeight = probe.getBoundingClientRect().height || 18;
+  probe.remove();
+
+  rerun.addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
+  copy.addEventListener('click', () => vscode.postMessage({ type: 'copyOutput' }));
+  prev.addEventListener('click', () => step(-1));
+  next.addEventListener('click', () => step(1));
+  let searchTimer = 0;
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => vscode.postMessage({ type: 'search', query: search.value }), 150);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') { e.preventDefault(); step(e.shiftKey ? -1 : 1); }
+  });
+  viewport.addEventListener('scroll', () => renderRows());
+  window.addEventListener('resize', () => renderRows());
+
+  function plural(n, word) {
+    return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  }
+
+  // ---- virtualized output ----
+  function scrollHeight() {
+    return Math.min(state.lineCount * lineHeight, MAX_SCROLL_HEIGHT);
+  }
+  function visibleLineCount() {
+    return Math.ceil(viewport.clientHeight / lineHeight) + 1;
+  }
+  /** Fractional index of the first visible line for the current scrollTop (scaled for huge outputs). */
+  function firstLineAt(scrollTop) {
+    const full = state.lineCount * lineHeight;
+    if (full <= MAX_SCROLL_HEIGHT) return scrollTop / lineHeight;
+    const maxScroll = Math.max(1, MAX_SCROLL_HEIGHT - viewport.clientHeight);
+    return (scrollTop / maxScroll) * Math.max(0, state.lineCount - visibleLineCount() + 1);
+  }
+  function scrollTopFor(line) {
+    const full = state.lineCount * lineHeight;
+    if (full <= MAX_SCROLL_HEIGHT) return line * lineHeight;
+    const maxScroll = Math.max(1, MAX_SCROLL_HEIGHT - viewport.clientHeight);
+    return (line / Math.max(1, state.lineCount - visibleLineCount() + 1)) * maxScroll;
+  }
+
+  function requestChunk(chunk) {
+    if (state.pending.has(chunk)) return;
+    state.pending.add(chunk);
+    vscode.postMessage({ type: 'getLines', requestId: ++state.requestId, start: chunk * CHUNK, count: CHUNK });
+  }
+
+  function renderRows() {
+    spacer.style.height = `${scrollHeight()}px`;
+    const position = firstLineAt(viewport.scrollTop);
+    const first = Math.max(0, Math.floor(position) - 1);
+    const last = Math.min(state.lineCount, Math.ceil(position) + visibleLineCount() + 1);
+    rows.style.transform = `translateY(${viewport.scrollTop - (position - first) * lineHeight}px)`;
+    for (let c = Math.floor(Math.max(0, first - OVERSCAN) / CHUNK); c <= Math.floor(Math.min(state.lineCount - 1, last + OVERSCAN) / CHUNK); c++) {
+      if (!state.lines.has(c * CHUNK)) requestChunk(c);
+    }
+    const frag = document.createDocumentFragment();
+    const currentMatch = state.matches[state.current];
+    for (let i = first; i < last; i++) {
+      const text = state.lines.get(i);
+      const row = el('div', { class: 'output-line', 'data-line': String(i) });
+      if (text === undefined) row.classList.add('loading');
+      else appendHighlighted(row, text, i, currentMatch);
+      frag.append(row);
+    }
+    rows.replaceChildren(frag);
+  }
+
+  /** Text with the search matches of this line in <mark>s; every piece is a text node. */
+  function appendHighlighted(row, text, line, currentMatch) {
+    const onLine = state.matches.filter((m) => m.line === line);
+    if (onLine.length === 0) { row.textContent = text.length === 0 ? '\u200b' : text; return; }
+    let at = 0;
+    for (const m of onLine) {
+      if (m.column > at) row.append(document.createTextNode(text.slice(at, m.column)));
+      const mark = el('mark', m === currentMatch ? { class: 'current' } : {});
+      mark.textContent = text.slice(m.column, m.column + m.length);
+      row.append(mark);
+      at = m.column + m.length;
+    }
+    if (at < text.length) row.append(document.createTextNode(text.slice(at)));
+  }
+
+  function step(delta) {
+    if (state.matches.length === 0) return;
+    state.current = (state.current + delta + state.matches.length) % state.matches.length;
+    const line = state.matches[state.current].line;
+    const position = firstLineAt(viewport.scrollTop);
+    if (line < position || line >= position + visibleLineCount() - 2) {
+      viewport.scrollTop = scrollTopFor(Math.max(0, line - 3));
+    }
+    updateMatchInfo();
+    renderRows();
+  }
+
+  function updateMatchInfo(truncated) {
+    if (!state.query) { matchInfo.textContent = ''; return; }
+    if (state.matches.length === 0) { matchInfo.textContent = 'No results'; return; }
+    const more = truncated ? '+' : '';
+    matchInfo.textContent = `${state.current + 1} of ${state.matches.length}${more}`;
+  }
+
+  // ---- other sections ----
+  function renderLink() {
+    const s = sections.link;
+    s.replaceChildren();
+    const link = state.view && state.view.link;
+    if (!link) { s.append(el('div', { class: 'empty' }, ['No link was created.'])); return; }
+    const plain = el('button', { role: 'radio', 'aria-checked': String(!state.linkJson) }, ['bpftool link show']);
+    const json = el('button', { role: 'radio', 'aria-checked': String(state.linkJson) }, ['JSON (-j)']);
+    plain.addEventListener('click', () => { state.linkJson = false; renderLink(); });
+    json.addEventListener('click', () => { state.linkJson = true; renderLink(); });
+    const pre = el('pre', { id: 'link-text', class: 'code' });
+    pre.textContent = state.linkJson ? link.json : link.plain;
+    const fdinfo = el('pre', { id: 'fdinfo-text', class: 'code' });
+    fdinfo.textContent = link.fdinfo;
+    s.append(el('div', { class: 'segmented', role: 'radiogroup', 'aria-label': 'Link format' }, [plain, json]), pre,
+      el('h2', {}, ['fdinfo']), fdinfo);
+  }
+
+  function renderMaps() {
+    const s = sections.maps;
+    s.replaceChildren();
+    const maps = (state.view && state.view.maps) || [];
+    if (maps.length === 0) { s.append(el('div', { class: 'empty' }, ['The simulated kernel has no maps.'])); return; }
+    const headers = [['ID', 1], ['Name', 0], ['Type', 0], ['Key', 1], ['Value', 1], ['Max', 1], ['Elems', 1]];
+    const head = el('tr', {}, headers.map(([h, num]) => el('th', num ? { class: 'num' } : {}, [String(h)])));
+    const body = el('tbody');
+    for (const m of maps) {
+      const cells = [String(m.id), m.name, m.type, `${m.keySize} B`, `${m.valueSize} B`, String(m.maxEntries), String(m.elements)]
+        .map((t, i) => el('td', headers[i][1] ? { class: 'num' } : {}, [t]));
+      const row = el('tr', { class: 'map-row', 'data-map-id': String(m.id), tabindex: '0',
+        title: m.entriesAvailable ? 'Open the entries' : 'The entries were not sent (too large)' }, cells);
+      const open = () => { if (m.entriesAvailable) vscode.postMessage({ type: 'openMapEntries', mapId: m.id }); };
+      row.addEventListener('click', open);
+      row.addEventListener('keydown', (e) => { if (e.key === 'Enter') open(); });
+      body.append(row);
+    }
+    s.append(el('table', { class: 'maps' }, [el('thead', {}, [head]), body]),
+      el('p', { class: 'hint' }, ['Click a map to open its entries; per-CPU maps list one value per CPU.']));
+  }
+
+  function renderStats() {
+    const s = sections.stats;
+    s.replaceChildren();
+    const dl = el('dl', { class: 'stats' });
+    for (const st of (state.view && state.view.stats) || []) dl.append(el('dt', {}, [st.label]), el('dd', {}, [st.value]));
+    s.append(dl);
+  }
+
+  function renderError() {
+    const err = state.view && state.view.error;
+    errorBox.replaceChildren();
+    if (!err) { errorBox.hidden = true; return; }
+    errorBox.hidden = false;
+    errorBox.append(el('span', { class: 'errno' }, [err.errno]), ' ', el('span', { class: 'message' }, [err.message]));
+    if (err.location) {
+      const go = el('a', { href: '#', class: 'location', title: 'Go to the source' }, [err.location]);
+      go.addEventListener('click', (e) => { e.preventDefault(); vscode.postMessage({ type: 'reveal', file: err.file, range: err.range }); });
+      errorBox.append(' ', go);
+    }
+  }
+
+  function showSection(id) {
+    state.section = id;
+    for (const [key, s] of Object.entries(sections)) s.hidden = key !== id;
+    for (const tab of tabs.children) tab.setAttribute('aria-selected', String(tab.getAttribute('data-section') === id));
+    if (id === 'output') renderRows();
+  }
+
+  // ---- messages from the extension ----
+  window.addEventListener('message', (event) => {
+    const m = event.data;
+    switch (m.type) {
+      case 'running':
+        state.target = m.target;
+        vscode.setState({ target: m.target });
+        status.textContent = 'Running…';
+        rerun.setAttribute('disabled', '');
+        break;
+      case 'result':
+        state.target = m.target;
+        vscode.setState({ target: m.target });
+        state.view = m.view;
+        state.lineCount = m.lineCount;
+        state.byteLength = m.byteLength;
+        state.lines.clear();
+        state.pending.clear();
+        state.matches = [];
+        state.current = -1;
+        title.textContent = m.view.title;
+        status.textContent = m.view.error ? 'Failed' : 'Done';
+        status.className = m.view.error ? 'failed' : 'done';
+        rerun.removeAttribute('disabled');
+        banner.hidden = true;
+        sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(m.byteLength, 'byte')}`;
+        emptyOutput.hidden = m.lineCount !== 0;
+        viewport.hidden = m.lineCount === 0;
+        viewport.scrollTop = 0;
+        renderError(); renderLink(); renderMaps(); renderStats();
+        renderRows();
+        if (search.value) vscode.postMessage({ type: 'search', query: search.value });
+        break;
+      case 'lines': {
+        m.lines.forEach((text, i) => state.lines.set(m.start + i, text));
+        state.pending.delete(Math.floor(m.start / CHUNK));
+        renderRows();
+        break;
+      }
+      case 'searchResult':
+        if (m.query !== search.value) break;
+        state.query = m.query;
+        state.matches = m.matches;
+        state.current = m.matches.length > 0 ? 0 : -1;
+        updateMatchInfo(m.truncated);
+        if (m.matches.length > 0) { state.current = -1; step(1); } else renderRows();
+        break;
+      case 'stale':
+        banner.replaceChildren(el('span', {}, [m.reason]), ' ');
+        { const b = el('button', { class: 'primary' }, ['Re-run']); b.addEventListener('click', () => vscode.postMessage({ type: 'rerun' })); banner.append(b); }
+        banner.hidden = false;
+        break;
+      case 'focusSection':
+        showSection(m.section);
+        break;
+      case 'failed':
+        status.textContent = m.message;
+        status.className = 'failed';
+        rerun.removeAttribute('disabled');
+        break;
+    }
+  });
+
+  if (state.target) title.textContent = 'Restoring…';
+  showSection('output');
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -1,0 +1,71 @@
+import * as vscode from 'vscode';
+import {
+  ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult, RunParams, RunRequestMethod, RunResult,
+} from '../../shared/src/protocol';
+import type { PanelTarget } from './panel/messages';
+import type { ServerClient } from './serverClient';
+
+/**
+ * Runs a program through `bpfIter/run`; a run that takes a while gets a progress notification whose Cancel
+ * cancels the LSP request (the server stops the run at its next check); the answer is then undefined.
+ */
+export async function runWithProgress(server: ServerClient, target: PanelTarget): Promise<RunResult | undefined> {
+  const params: RunParams = { uri: target.uri, program: target.program, map: target.map, scenario: target.scenario };
+  const cpus = vscode.workspace.getConfiguration('bpfIter').get<number>('cpus');
+  if (cpus !== undefined && !target.scenario) params.cpus = cpus;
+  const cancel = new vscode.CancellationTokenSource();
+  const request = server.sendRequest<RunResult>(RunRequestMethod, params, cancel.token)
+    .catch((err) => { if (cancel.token.isCancellationRequested) return undefined; throw err; });
+  try {
+    // Most runs take milliseconds: a notification only for runs still going after PROGRESS_DELAY_MS.
+    const quick = await Promise.race([request, delay(PROGRESS_DELAY_MS).then(() => PENDING)]);
+    if (quick !== PENDING) return quick as RunResult | undefined;
+    return await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Running ${target.program ?? 'iterator'}${target.map ? ` on ${target.map}` : ''}`, cancellable: true },
+      (_progress, token) => {
+        token.onCancellationRequested(() => cancel.cancel());
+        return request;
+      });
+  } finally {
+    cancel.dispose();
+  }
+}
+
+const PROGRESS_DELAY_MS = 400;
+const PENDING: unique symbol = Symbol('pending');
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function listPrograms(server: ServerClient, uri: string): Promise<ListProgramsResult> {
+  const params: ListProgramsParams = { uri };
+  return server.sendRequest<ListProgramsResult>(ListProgramsRequestMethod, params);
+}
+
+export function isBpfSource(uri: vscode.Uri | undefined): uri is vscode.Uri {
+  return !!uri && uri.scheme === 'file' && uri.path.endsWith('.bpf.c');
+}
+
+/** The *.bpf.c the command is about: its argument (code lens, context menu) or the active editor. */
+export function sourceUriFrom(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string') return vscode.Uri.parse(arg);
+  const active = vscode.window.activeTextEditor?.document.uri;
+  return isBpfSource(active) ? active : undefined;
+}
+
+/**
+ * Which program of the file to run: the one given, the only one, or the user's pick.
+ * Undefined when the file has none or the pick was dismissed (a message was shown).
+ */
+export async function pickProgram(server: ServerClient, uri: vscode.Uri, given?: string): Promise<{ program: string; info: ListProgramsResult } | undefined> {
+  const info = await listPrograms(server, uri.toString());
+  if (given) return { program: given, info };
+  if (info.programs.length === 0) {
+    void vscode.window.showWarningMessage(`No SEC("iter/...") program in ${vscode.workspace.asRelativePath(uri)}.`);
+    return undefined;
+  }
+  if (info.programs.length === 1) return { program: info.programs[0].name, info };
+  const pick = await vscode.window.showQuickPick(
+    info.programs.map((p) => ({ label: p.name, description: p.section })),
+    { title: 'Run which iterator program?' });
+  return pick ? { program: pick.label, info } : undefined;
+}

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { listPrograms, sourceUriFrom } from './runner';
+import type { ServerClient } from './serverClient';
+
+/** `<dir>/hash_dump.bpf.c` -> `<dir>/hash_dump.bpfscenario.json`, the scenario the server looks for first. */
+export function scenarioUriFor(source: vscode.Uri): vscode.Uri {
+  return source.with({ path: source.path.replace(/\.bpf\.c$/, '') + '.bpfscenario.json' });
+}
+
+/** The starting content: the schema for completion, the CPU count, and the map to attach to when there is one. */
+export function scenarioTemplate(schemaPath: string, maps: readonly string[], cpus: number): string {
+  const scenario: Record<string, unknown> = {
+    $schema: schemaPath,
+    description: 'What the simulated system holds when the iterator runs.',
+    cpus,
+    maps: maps.map((name) => ({ name, entries: [] })),
+  };
+  if (maps.length > 0) scenario.attach = { map: maps[0] };
+  return JSON.stringify(scenario, null, 2) + '\n';
+}
+
+/** "Create Scenario File": writes `<stem>.bpfscenario.json` beside the program (or opens the existing one). */
+export function registerScenarioCommand(context: vscode.ExtensionContext, server: ServerClient): void {
+  context.subscriptions.push(vscode.commands.registerCommand('bpfIter.createScenario', async (uriArg?: unknown) => {
+    const source = sourceUriFrom(uriArg);
+    if (!source) {
+      void vscode.window.showWarningMessage('Open a *.bpf.c file to create its scenario file.');
+      return undefined;
+    }
+    const target = scenarioUriFor(source);
+    let exists = true;
+    try { await vscode.workspace.fs.stat(target); } catch { exists = false; }
+    if (!exists) {
+      const maps = await listPrograms(server, source.toString()).then((r) => r.maps, () => [] as string[]);
+      const cpus = vscode.workspace.getConfiguration('bpfIter').get<number>('cpus', 4);
+      const schema = vscode.Uri.joinPath(context.extensionUri, 'schemas', 'scenario.schema.json').toString();
+      await vscode.workspace.fs.writeFile(target, Buffer.from(scenarioTemplate(schema, maps, cpus), 'utf8'));
+    }
+    await vscode.window.showTextDocument(target);
+    return target;
+  }));
+}

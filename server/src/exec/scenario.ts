@@ -1,0 +1,257 @@
+/**
+ * Scenario files (`*.bpfscenario.json`): the simulated system an iterator runs on.
+ * Parsing is two-staged: the JSON Schema (shipped in schemas/, also used by VS Code's jsonValidation) checks
+ * the shape, then `parseScenario` checks what a schema cannot (byte strings that fit their sizes, names that
+ * exist). Every problem is reported with its JSON path and its source range in the file, never thrown.
+ */
+import Ajv, { ErrorObject } from 'ajv';
+import * as jsonc from 'jsonc-parser';
+import { scenarioSchema } from './scenarioSchema';
+
+export type RawBytes = string | number;
+
+export interface ScenarioEntry {
+  key: RawBytes;
+  value?: RawBytes;
+  values?: RawBytes[];
+  /** JSON path of this entry, for errors found later (when sizes are known). */
+  path: string;
+}
+
+export interface ScenarioMap {
+  name: string;
+  type?: string;
+  key_size?: number;
+  value_size?: number;
+  max_entries?: number;
+  flags: number;
+  entries: ScenarioEntry[];
+  path: string;
+}
+
+export interface Scenario {
+  cpus: number;
+  cpu: number;
+  hashSeed: number;
+  readSize: number;
+  maps: ScenarioMap[];
+  attachMap?: string;
+  globals: Record<string, RawBytes>;
+  /** Where the scenario came from: a file path, or "<default>" for the embedded default system. */
+  source: string;
+}
+
+export interface ScenarioProblem {
+  /** JSON pointer into the scenario, e.g. "/maps/0/key_size"; "" for the whole file. */
+  path: string;
+  message: string;
+  /** UTF-16 offsets into the scenario text, when the text is known. */
+  offset?: number;
+  length?: number;
+}
+
+export interface ScenarioParseResult {
+  scenario: Scenario | null;
+  problems: ScenarioProblem[];
+}
+
+export const DEFAULT_CPUS = 4;
+export const DEFAULT_READ_SIZE = 131072;
+
+/** Map-creation flags of uapi/linux/bpf.h by name, for `"flags": ["BPF_F_ZERO_SEED"]`. */
+export const MAP_FLAG_NAMES: Readonly<Record<string, number>> = {
+  BPF_F_NO_PREALLOC: 1 << 0,
+  BPF_F_NO_COMMON_LRU: 1 << 1,
+  BPF_F_NUMA_NODE: 1 << 2,
+  BPF_F_RDONLY: 1 << 3,
+  BPF_F_WRONLY: 1 << 4,
+  BPF_F_STACK_BUILD_ID: 1 << 5,
+  BPF_F_ZERO_SEED: 1 << 6,
+  BPF_F_RDONLY_PROG: 1 << 7,
+  BPF_F_WRONLY_PROG: 1 << 8,
+  BPF_F_CLONE: 1 << 9,
+  BPF_F_MMAPABLE: 1 << 10,
+  BPF_F_PRESERVE_ELEMS: 1 << 11,
+  BPF_F_INNER_MAP: 1 << 12,
+  BPF_F_LINK: 1 << 13,
+  BPF_F_PATH_FD: 1 << 14,
+  BPF_F_VTYPE_BTF_OBJ_FD: 1 << 15,
+  BPF_F_TOKEN_FD: 1 << 16,
+  BPF_F_SEGV_ON_FAULT: 1 << 17,
+  BPF_F_NO_USER_CONV: 1 << 18,
+};
+
+let compiledValidator: ReturnType<Ajv['compile']> | undefined;
+function validator(): ReturnType<Ajv['compile']> {
+  if (!compiledValidator) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    compiledValidator = ajv.compile(scenarioSchema);
+  }
+  return compiledValidator;
+}
+
+/** Parses and validates scenario text. `source` names the file in messages. */
+export function parseScenario(text: string, source: string): ScenarioParseResult {
+  const problems: ScenarioProblem[] = [];
+  const syntaxErrors: jsonc.ParseError[] = [];
+  const tree = jsonc.parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: true });
+  if (syntaxErrors.length > 0 || !tree) {
+    for (const e of syntaxErrors) {
+      problems.push({ path: '', message: `invalid JSON: ${jsonc.printParseErrorCode(e.error)}`, offset: e.offset, length: e.length });
+    }
+    if (problems.length === 0) problems.push({ path: '', message: 'invalid JSON: the file is empty' });
+    return { scenario: null, problems };
+  }
+  const data: unknown = jsonc.getNodeValue(tree);
+  const validate = validator();
+  if (!validate(data)) {
+    for (const err of simplifySchemaErrors(validate.errors ?? [])) {
+      problems.push(withRange({ path: err.instancePath, message: describeSchemaError(err) }, tree));
+    }
+    return { scenario: null, problems };
+  }
+  const scenario = fromValidJson(data as ScenarioJson, source);
+  checkScenarioSemantics(scenario, problems);
+  for (const p of problems) Object.assign(p, withRange(p, tree));
+  return { scenario: problems.length ? null : scenario, problems };
+}
+
+/** The scenario used when a program has none: the embedded default system. */
+export function emptyScenario(source = '<default>'): Scenario {
+  return { cpus: DEFAULT_CPUS, cpu: 0, hashSeed: 0, readSize: DEFAULT_READ_SIZE, maps: [], globals: {}, source };
+}
+
+interface ScenarioJson {
+  cpus?: number; cpu?: number; hash_seed?: number; read_size?: number;
+  maps?: Array<{ name: string; type?: string; key_size?: number; value_size?: number; max_entries?: number;
+    flags?: number | string[]; entries?: Array<{ key: RawBytes; value?: RawBytes; values?: RawBytes[] }> }>;
+  attach?: { map?: string };
+  globals?: Record<string, RawBytes>;
+}
+
+function fromValidJson(json: ScenarioJson, source: string): Scenario {
+  return {
+    cpus: json.cpus ?? DEFAULT_CPUS,
+    cpu: json.cpu ?? 0,
+    hashSeed: json.hash_seed ?? 0,
+    readSize: json.read_size ?? DEFAULT_READ_SIZE,
+    maps: (json.maps ?? []).map((m, i) => ({
+      name: m.name,
+      type: m.type,
+      key_size: m.key_size,
+      value_size: m.value_size,
+      max_entries: m.max_entries,
+      flags: Array.isArray(m.flags) ? m.flags.reduce((acc, f) => acc | (MAP_FLAG_NAMES[f] ?? 0), 0) >>> 0 : (m.flags ?? 0),
+      entries: (m.entries ?? []).map((e, j) => ({ key: e.key, value: e.value, values: e.values, path: `/maps/${i}/entries/${j}` })),
+      path: `/maps/${i}`,
+    })),
+    attachMap: json.attach?.map,
+    globals: { ...(json.globals ?? {}) },
+    source,
+  };
+}
+
+function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[]): void {
+  if (s.cpu >= s.cpus) problems.push({ path: '/cpu', message: `cpu ${s.cpu} does not exist: the scenario has ${s.cpus} CPUs (0..${s.cpus - 1})` });
+  const seen = new Map<string, number>();
+  s.maps.forEach((m, i) => {
+    const earlier = seen.get(m.name);
+    if (earlier !== undefined && m.name !== '') {
+      problems.push({ path: `/maps/${i}/name`, message: `map name "${m.name}" is already used by /maps/${earlier}; give each scenario map its own name so attach.map and the program can refer to it` });
+    }
+    seen.set(m.name, i);
+    const json = m as ScenarioMap & { rawFlags?: unknown };
+    void json;
+    m.entries.forEach((e, j) => {
+      if (e.value !== undefined && e.values !== undefined) {
+        problems.push({ path: `/maps/${i}/entries/${j}`, message: 'an entry has either "value" or "values" (per-CPU), not both' });
+      }
+    });
+  });
+  if (s.attachMap !== undefined && s.attachMap === '') problems.push({ path: '/attach/map', message: 'attach.map is empty: name the map the bpf_map_elem program iterates' });
+}
+
+/** Unknown flag names are reported by the schema pattern only loosely; name them here. */
+export function unknownFlagNames(flags: unknown): string[] {
+  return Array.isArray(flags) ? flags.filter((f) => typeof f === 'string' && !(f in MAP_FLAG_NAMES)) : [];
+}
+
+/**
+ * Encodes a scenario key or value into exactly `size` bytes. Returns a message instead of bytes when it does
+ * not fit, so the caller can report it at the entry's path.
+ */
+export function encodeBytes(raw: RawBytes, size: number): Uint8Array | string {
+  if (typeof raw === 'number' || /^-?[0-9]+$/.test(raw)) {
+    if (![1, 2, 4, 8].includes(size)) {
+      return `a number can only be given for a 1, 2, 4 or 8-byte key or value; this one is ${size} bytes: use hex bytes`;
+    }
+    let n: bigint;
+    try { n = BigInt(raw); } catch { return `"${raw}" is not an integer`; }
+    const bits = BigInt(size * 8);
+    const min = -(1n << (bits - 1n));
+    const max = (1n << bits) - 1n;
+    if (n < min || n > max) return `${raw} does not fit in ${size} bytes`;
+    const unsigned = BigInt.asUintN(size * 8, n);
+    const out = new Uint8Array(size);
+    for (let i = 0; i < size; i++) out[i] = Number((unsigned >> BigInt(8 * i)) & 0xffn);
+    return out;
+  }
+  const hex = raw.replace(/\s+/g, '');
+  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) return `"${raw}" is not hex bytes`;
+  if (hex.length / 2 !== size) return `${hex.length / 2} bytes given where the map needs exactly ${size}`;
+  const out = new Uint8Array(size);
+  for (let i = 0; i < size; i++) out[i] = parseInt(hex.substr(i * 2, 2), 16);
+  return out;
+}
+
+function simplifySchemaErrors(errors: ErrorObject[]): ErrorObject[] {
+  // A oneOf failure reports every branch; keep the oneOf summary and drop its branch noise when there is a
+  // more specific error at a deeper path.
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) {
+    const list = byPath.get(e.instancePath) ?? [];
+    list.push(e);
+    byPath.set(e.instancePath, list);
+  }
+  const out: ErrorObject[] = [];
+  for (const [, list] of byPath) {
+    const oneOf = list.find((e) => e.keyword === 'oneOf');
+    if (oneOf) { out.push(oneOf); continue; }
+    const enumErr = list.find((e) => e.keyword === 'enum');
+    out.push(...(enumErr ? [enumErr] : list));
+  }
+  return out;
+}
+
+function describeSchemaError(e: ErrorObject): string {
+  const where = e.instancePath === '' ? 'the scenario' : e.instancePath;
+  switch (e.keyword) {
+    case 'additionalProperties':
+      return `${where} has an unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+    case 'required':
+      return `${where} needs the property "${(e.params as { missingProperty: string }).missingProperty}"`;
+    case 'enum':
+      return `${where} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'oneOf':
+      if (/\/flags$/.test(e.instancePath)) return `${where} must be a number or a list of flag names such as "BPF_F_ZERO_SEED"`;
+      return `${where} must be hex bytes ("01 00 00 00") or an integer`;
+    case 'type':
+      return `${where} must be ${(e.params as { type: string }).type === 'integer' ? 'an integer' : `of type ${(e.params as { type: string }).type}`}`;
+    default:
+      return `${where} ${e.message ?? 'is invalid'}`;
+  }
+}
+
+function withRange(p: ScenarioProblem, tree: jsonc.Node): ScenarioProblem {
+  const segments = p.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
+  let node: jsonc.Node | undefined = tree;
+  for (let i = segments.length; i >= 0 && node; i--) {
+    const found = jsonc.findNodeAtLocation(tree, segments.slice(0, i));
+    if (found) {
+      // For a property, point at the property (key and value) so the editor underlines something visible.
+      const target = found.parent && found.parent.type === 'property' ? found.parent : found;
+      return { ...p, offset: target.offset, length: target.length };
+    }
+  }
+  return p;
+}

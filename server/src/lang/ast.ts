@@ -1,0 +1,159 @@
+/**
+ * Syntax tree of the C front end. Every node has the file and the exact [pos, end) UTF-16 range of the
+ * tokens it was parsed from (for macro-expanded tokens: the range of the spelling, see token.ts `origin`).
+ * Declarators are kept flat: `derivations` lists what is applied to the base type, innermost first, so
+ * `int (*fp)(int)` is base `int` -> Function -> Pointer.
+ */
+
+export interface NodeBase {
+  file: number;
+  pos: number;
+  end: number;
+}
+
+export interface Attribute extends NodeBase {
+  kind: 'Attribute';
+  /** Normalised name: `__aligned__` and `aligned` are both `aligned`. */
+  name: string;
+  args: Expression[];
+}
+
+// ---- expressions ----
+export interface Identifier extends NodeBase { kind: 'Identifier'; name: string }
+export interface IntegerLiteral extends NodeBase { kind: 'IntegerLiteral'; text: string; value: bigint; unsigned: boolean; longs: number }
+export interface FloatLiteral extends NodeBase { kind: 'FloatLiteral'; text: string; value: number }
+export interface CharLiteral extends NodeBase { kind: 'CharLiteral'; text: string; value: bigint }
+export interface StringLiteral extends NodeBase { kind: 'StringLiteral'; parts: string[]; value: string; wide: boolean }
+export interface UnaryExpression extends NodeBase { kind: 'Unary'; operator: string; operand: Expression }
+export interface PostfixExpression extends NodeBase { kind: 'Postfix'; operator: '++' | '--'; operand: Expression }
+export interface BinaryExpression extends NodeBase { kind: 'Binary'; operator: string; left: Expression; right: Expression }
+export interface AssignmentExpression extends NodeBase { kind: 'Assignment'; operator: string; left: Expression; right: Expression }
+export interface ConditionalExpression extends NodeBase { kind: 'Conditional'; condition: Expression; whenTrue?: Expression; whenFalse: Expression }
+export interface CommaExpression extends NodeBase { kind: 'Comma'; expressions: Expression[] }
+export interface CallExpression extends NodeBase { kind: 'Call'; callee: Expression; args: Expression[] }
+export interface IndexExpression extends NodeBase { kind: 'Index'; object: Expression; index: Expression }
+export interface MemberExpression extends NodeBase { kind: 'Member'; object: Expression; arrow: boolean; member: Identifier }
+export interface CastExpression extends NodeBase { kind: 'Cast'; typeName: TypeName; operand: Expression }
+export interface CompoundLiteral extends NodeBase { kind: 'CompoundLiteral'; typeName: TypeName; initializer: InitializerList }
+export interface SizeofExpression extends NodeBase { kind: 'Sizeof'; operator: 'sizeof' | '_Alignof'; operand: Expression | TypeName }
+export interface StatementExpression extends NodeBase { kind: 'StatementExpression'; body: CompoundStatement }
+export interface OffsetofExpression extends NodeBase { kind: 'Offsetof'; typeName: TypeName; designators: Designator[] }
+export interface VaArgExpression extends NodeBase { kind: 'VaArg'; operand: Expression; typeName: TypeName }
+export interface TypesCompatibleExpression extends NodeBase { kind: 'TypesCompatible'; left: TypeName; right: TypeName }
+export interface GenericExpression extends NodeBase { kind: 'Generic'; control: Expression; associations: Array<{ typeName?: TypeName; value: Expression }> }
+/** Placeholder where an expression was required but missing; a diagnostic was recorded. */
+export interface MissingExpression extends NodeBase { kind: 'MissingExpression' }
+
+export type Expression =
+  | Identifier | IntegerLiteral | FloatLiteral | CharLiteral | StringLiteral | UnaryExpression | PostfixExpression
+  | BinaryExpression | AssignmentExpression | ConditionalExpression | CommaExpression | CallExpression
+  | IndexExpression | MemberExpression | CastExpression | CompoundLiteral | SizeofExpression
+  | StatementExpression | OffsetofExpression | VaArgExpression | TypesCompatibleExpression | GenericExpression
+  | MissingExpression;
+
+// ---- initializers ----
+export type Designator = { kind: 'FieldDesignator'; name: Identifier } & NodeBase
+  | { kind: 'IndexDesignator'; index: Expression; last?: Expression } & NodeBase;
+export interface InitializerList extends NodeBase { kind: 'InitializerList'; items: InitializerItem[] }
+export interface InitializerItem extends NodeBase { kind: 'InitializerItem'; designators: Designator[]; value: Initializer }
+export type Initializer = Expression | InitializerList;
+
+// ---- types as written ----
+export interface BuiltinTypeSpecifier extends NodeBase { kind: 'BuiltinType'; words: string[] }
+export interface TypedefNameSpecifier extends NodeBase { kind: 'TypedefName'; name: Identifier }
+export interface RecordSpecifier extends NodeBase {
+  kind: 'RecordSpecifier';
+  tag: 'struct' | 'union';
+  name?: Identifier;
+  /** Undefined for a reference `struct x`; present (maybe empty) for a definition. */
+  members?: FieldDeclaration[];
+  attributes: Attribute[];
+}
+export interface FieldDeclaration extends NodeBase {
+  kind: 'FieldDeclaration';
+  specifiers: DeclarationSpecifiers;
+  declarators: Array<{ declarator: Declarator; bitWidth?: Expression; attributes: Attribute[] }>;
+}
+export interface Enumerator extends NodeBase { kind: 'Enumerator'; name: Identifier; value?: Expression }
+export interface EnumSpecifier extends NodeBase { kind: 'EnumSpecifier'; name?: Identifier; enumerators?: Enumerator[]; attributes: Attribute[] }
+export interface TypeofSpecifier extends NodeBase { kind: 'Typeof'; operand: Expression | TypeName }
+export type TypeSpecifier = BuiltinTypeSpecifier | TypedefNameSpecifier | RecordSpecifier | EnumSpecifier | TypeofSpecifier;
+
+export interface DeclarationSpecifiers extends NodeBase {
+  kind: 'DeclarationSpecifiers';
+  storage: Array<'typedef' | 'extern' | 'static' | 'auto' | 'register' | '_Thread_local'>;
+  qualifiers: string[];
+  functionSpecifiers: string[];
+  /** Builtin words are merged into one BuiltinType specifier; several entries mean an error was reported. */
+  type?: TypeSpecifier;
+  attributes: Attribute[];
+  alignas: Array<Expression | TypeName>;
+}
+
+export type Derivation =
+  | { kind: 'Pointer'; qualifiers: string[]; attributes: Attribute[] }
+  | { kind: 'Array'; size?: Expression; qualifiers: string[] }
+  | { kind: 'Function'; parameters: ParameterDeclaration[]; variadic: boolean; /** `f()` without prototype */ oldStyle: boolean };
+
+export interface Declarator extends NodeBase {
+  kind: 'Declarator';
+  name?: Identifier;
+  derivations: Derivation[];
+  attributes: Attribute[];
+  /** GNU `asm("label")` after the declarator. */
+  asmLabel?: StringLiteral;
+}
+export interface ParameterDeclaration extends NodeBase { kind: 'Parameter'; specifiers: DeclarationSpecifiers; declarator: Declarator }
+export interface TypeName extends NodeBase { kind: 'TypeName'; specifiers: DeclarationSpecifiers; declarator: Declarator }
+
+// ---- declarations ----
+export interface InitDeclarator extends NodeBase { kind: 'InitDeclarator'; declarator: Declarator; initializer?: Initializer }
+export interface Declaration extends NodeBase { kind: 'Declaration'; specifiers: DeclarationSpecifiers; declarators: InitDeclarator[] }
+export interface StaticAssert extends NodeBase { kind: 'StaticAssert'; condition: Expression; message?: StringLiteral }
+export interface FunctionDefinition extends NodeBase { kind: 'FunctionDefinition'; specifiers: DeclarationSpecifiers; declarator: Declarator; body: CompoundStatement }
+/** Top-level `asm(...)` or a stray `;`. */
+export interface EmptyDeclaration extends NodeBase { kind: 'EmptyDeclaration' }
+export type ExternalDeclaration = Declaration | StaticAssert | FunctionDefinition | EmptyDeclaration;
+
+// ---- statements ----
+export interface CompoundStatement extends NodeBase { kind: 'Compound'; items: Array<Statement | Declaration | StaticAssert> }
+export interface ExpressionStatement extends NodeBase { kind: 'ExpressionStatement'; expression?: Expression }
+export interface IfStatement extends NodeBase { kind: 'If'; condition: Expression; then: Statement; else?: Statement }
+export interface WhileStatement extends NodeBase { kind: 'While'; condition: Expression; body: Statement }
+export interface DoStatement extends NodeBase { kind: 'Do'; body: Statement; condition: Expression }
+export interface ForStatement extends NodeBase { kind: 'For'; init?: Declaration | Expression; condition?: Expression; update?: Expression; body: Statement }
+export interface SwitchStatement extends NodeBase { kind: 'Switch'; discriminant: Expression; body: Statement }
+export interface CaseStatement extends NodeBase { kind: 'Case'; value: Expression; last?: Expression; body: Statement }
+export interface DefaultStatement extends NodeBase { kind: 'Default'; body: Statement }
+export interface LabeledStatement extends NodeBase { kind: 'Labeled'; label: Identifier; body: Statement }
+export interface JumpStatement extends NodeBase { kind: 'Break' | 'Continue' }
+export interface GotoStatement extends NodeBase { kind: 'Goto'; label: Identifier }
+export interface ReturnStatement extends NodeBase { kind: 'Return'; value?: Expression }
+export interface AsmStatement extends NodeBase { kind: 'Asm'; template: string }
+export type Statement =
+  | CompoundStatement | ExpressionStatement | IfStatement | WhileStatement | DoStatement | ForStatement
+  | SwitchStatement | CaseStatement | DefaultStatement | LabeledStatement | JumpStatement | GotoStatement
+  | ReturnStatement | AsmStatement;
+
+export interface TranslationUnit extends NodeBase { kind: 'TranslationUnit'; declarations: ExternalDeclaration[] }
+
+export type Node =
+  | Expression | Statement | ExternalDeclaration | TranslationUnit | Attribute | InitializerList | InitializerItem
+  | TypeSpecifier | FieldDeclaration | Enumerator | DeclarationSpecifiers | Declarator | ParameterDeclaration
+  | TypeName | InitDeclarator;
+
+/** Children of a node in source order, for walking (find node at offset, generic visitors). */
+export function forEachChild(node: Node, visit: (child: Node) => void): void {
+  const seen = (value: unknown): void => {
+    if (!value || typeof value !== 'object') return;
+    if (Array.isArray(value)) { for (const item of value) seen(item); return; }
+    const candidate = value as { kind?: unknown };
+    if (typeof candidate.kind === 'string' && 'pos' in (value as object)) { visit(value as Node); return; }
+    // Derivations and designator-free records are plain objects holding nodes.
+    for (const key of Object.keys(value as object)) seen((value as Record<string, unknown>)[key]);
+  };
+  for (const key of Object.keys(node)) {
+    if (key === 'kind' || key === 'file' || key === 'pos' || key === 'end') continue;
+    seen((node as unknown as Record<string, unknown>)[key]);
+  }
+}

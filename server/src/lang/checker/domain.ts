@@ -1,0 +1,152 @@
+/**
+ * The abstract values the checker tracks, close to the verifier's bpf_reg_state: scalars as signed ranges
+ * (with `pathConst` when the verifier would know the exact value on each path, e.g. constants and bounded loop
+ * counters it unrolls), pointers as a region + fixed offset + optional variable offset + maybe-NULL flag with an
+ * id shared by copies (the verifier's reg->id used by mark_ptr_or_null_regs()).
+ */
+
+export const S64_MIN = -(1n << 63n);
+export const U64_MAX = (1n << 64n) - 1n;
+
+export interface Range { min: bigint; max: bigint; pathConst: boolean }
+
+export type Region =
+  | { kind: 'ctx' }
+  | { kind: 'meta' }
+  | { kind: 'seq' }
+  | { kind: 'kmap' }
+  | { kind: 'key' }
+  | { kind: 'value' }
+  | { kind: 'stack'; frame: number; slot: number; size: number }
+  | { kind: 'global'; section: string; size: number; readonly: boolean; name: string }
+  | { kind: 'string' }
+  | { kind: 'mapValue'; map: string; valueSize: number }
+  | { kind: 'mapDef'; name: string }
+  | { kind: 'other' };
+
+export interface PtrValue {
+  kind: 'ptr';
+  region: Region;
+  /** Constant part of the offset (reg->off). */
+  off: bigint;
+  /** Variable part (reg->var_off), null when none. */
+  varOff: Range | null;
+  maybeNull: boolean;
+  nullId: number;
+  /** How the user wrote it, for messages ("ctx->key"). */
+  desc: string;
+}
+
+export type AbsValue =
+  | { kind: 'scalar'; range: Range }
+  | PtrValue
+  | { kind: 'null' }
+  | { kind: 'top' };
+
+export const TOP: AbsValue = { kind: 'top' };
+
+export function scalar(min: bigint, max: bigint, pathConst: boolean): AbsValue {
+  return { kind: 'scalar', range: { min, max, pathConst } };
+}
+
+export function constant(v: bigint): AbsValue { return scalar(v, v, true); }
+
+export function sameRegion(a: Region, b: Region): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'stack' && b.kind === 'stack') return a.frame === b.frame && a.slot === b.slot;
+  if (a.kind === 'global' && b.kind === 'global') return a.section === b.section;
+  if (a.kind === 'mapValue' && b.kind === 'mapValue') return a.map === b.map;
+  if (a.kind === 'mapDef' && b.kind === 'mapDef') return a.name === b.name;
+  return true;
+}
+
+export function joinRange(a: Range, b: Range): Range {
+  return { min: a.min < b.min ? a.min : b.min, max: a.max > b.max ? a.max : b.max, pathConst: a.pathConst && b.pathConst };
+}
+
+export function rangeEqual(a: Range | null, b: Range | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.min === b.min && a.max === b.max && a.pathConst === b.pathConst;
+}
+
+export function valueEqual(a: AbsValue, b: AbsValue): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'scalar' && b.kind === 'scalar') return rangeEqual(a.range, b.range);
+  if (a.kind === 'ptr' && b.kind === 'ptr') {
+    return sameRegion(a.region, b.region) && a.off === b.off && rangeEqual(a.varOff, b.varOff) && a.maybeNull === b.maybeNull && a.nullId === b.nullId;
+  }
+  return true;
+}
+
+/** Total offset range of a pointer: off + var_off. */
+export function offsetRange(p: PtrValue): Range {
+  if (!p.varOff) return { min: p.off, max: p.off, pathConst: true };
+  return { min: p.off + p.varOff.min, max: p.off + p.varOff.max, pathConst: p.varOff.pathConst };
+}
+
+export function joinValue(a: AbsValue, b: AbsValue, freshId: () => number): AbsValue {
+  if (a.kind === 'scalar' && b.kind === 'scalar') return { kind: 'scalar', range: joinRange(a.range, b.range) };
+  if (a.kind === 'null' && b.kind === 'null') return a;
+  if (a.kind === 'null' && b.kind === 'ptr') return { ...b, maybeNull: true, nullId: b.nullId };
+  if (a.kind === 'ptr' && b.kind === 'null') return { ...a, maybeNull: true, nullId: a.nullId };
+  if (a.kind === 'ptr' && b.kind === 'ptr' && sameRegion(a.region, b.region)) {
+    const ra = offsetRange(a), rb = offsetRange(b);
+    const same = a.off === b.off && rangeEqual(a.varOff, b.varOff);
+    const joined = joinRange(ra, rb);
+    return {
+      kind: 'ptr', region: a.region, desc: a.desc,
+      off: same ? a.off : 0n,
+      varOff: same ? a.varOff : joined,
+      maybeNull: a.maybeNull || b.maybeNull,
+      nullId: a.nullId === b.nullId ? a.nullId : freshId(),
+    };
+  }
+  return TOP;
+}
+
+/** Widening for loop heads: bounds that still move jump to the extremes so the fixpoint ends. */
+export function widenValue(old: AbsValue, next: AbsValue): AbsValue {
+  if (old.kind === 'scalar' && next.kind === 'scalar') {
+    return { kind: 'scalar', range: {
+      min: next.range.min < old.range.min ? S64_MIN : next.range.min,
+      max: next.range.max > old.range.max ? U64_MAX : next.range.max,
+      pathConst: next.range.pathConst,
+    } };
+  }
+  if (old.kind === 'ptr' && next.kind === 'ptr' && next.varOff && old.varOff) {
+    return { ...next, varOff: {
+      min: next.varOff.min < old.varOff.min ? S64_MIN : next.varOff.min,
+      max: next.varOff.max > old.varOff.max ? U64_MAX : next.varOff.max,
+      pathConst: next.varOff.pathConst,
+    } };
+  }
+  return next;
+}
+
+/** tnum of a range as the verifier prints var_off: "(0x<value>; 0x<mask>)". */
+export function formatTnum(r: Range): string {
+  if (r.min < 0n || r.max > U64_MAX) return '(0x0; 0xffffffffffffffff)';
+  const diff = r.min ^ r.max;
+  let mask = 0n;
+  while (mask < diff) mask = (mask << 1n) | 1n;
+  const value = r.min & ~mask;
+  return `(0x${value.toString(16)}; 0x${mask.toString(16)})`;
+}
+
+/** The verifier's reg_type_str() for a pointer (print_verifier_state names). */
+export function regTypeName(p: PtrValue): string {
+  const n = p.maybeNull;
+  switch (p.region.kind) {
+    case 'key': return n ? 'rdonly_buf_or_null' : 'rdonly_buf';
+    case 'value': return n ? 'buf_or_null' : 'buf';
+    case 'kmap': return n ? 'trusted_ptr_or_null_' : 'trusted_ptr_';
+    case 'meta': case 'seq': return 'trusted_ptr_';
+    case 'mapValue': return n ? 'map_value_or_null' : 'map_value';
+    case 'global': return 'map_value';
+    case 'stack': return 'fp';
+    case 'ctx': return 'ctx';
+    case 'mapDef': return 'map_ptr';
+    case 'string': return 'map_value';
+    default: return n ? 'ptr_or_null_' : 'ptr_';
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * bpf_seq_printf format rules: exactly the grammar bpf_bprintf_prepare() accepts (kernel/bpf/helpers.c), plus
+ * clang -Wformat-like width warnings. The integrator passes the AST-level format and argument C types.
+ */
+import { Diagnostics, FrontEndDiagnostic, DiagnosticMessage, formatMessage } from '../diagnostics';
+import type { Loc } from '../ir';
+
+export interface FormatArg { cType: string; bits: number; signed: boolean; isPointer: boolean; loc: Loc }
+export interface FormatCall { format: string | null; args: FormatArg[]; loc: Loc }
+
+/** MAX_BPRINTF_VARARGS */
+export const MAX_BPRINTF_VARARGS = 12;
+
+export interface Conversion { text: string; kind: 'int32' | 'int64' | 'char' | 'string' | 'pointer' | 'ipPointer' }
+
+export type ParsedFormat = { ok: true; conversions: Conversion[] } | { ok: false; problem: string; nonPrintable?: number };
+
+function isPunctOrSpaceOrEnd(c: string | undefined): boolean {
+  return c === undefined || /[\s!-\/:-@[-`{-~]/.test(c);
+}
+
+/** Mirrors bpf_bprintf_prepare(): which conversions take an argument, or why the format is refused. */
+export function parseBprintfFormat(fmt: string): ParsedFormat {
+  const conversions: Conversion[] = [];
+  for (let i = 0; i < fmt.length; i++) {
+    const code = fmt.charCodeAt(i);
+    if (!((code >= 0x20 && code < 0x7f) || (code >= 9 && code <= 13))) return { ok: false, problem: `character code ${code}`, nonPrintable: code };
+    if (fmt[i] !== '%') continue;
+    const start = i;
+    if (fmt[i + 1] === '%') { i++; continue; }
+    i++;
+    while (i < fmt.length && '0+- '.includes(fmt[i])) i++;
+    if (fmt[i] >= '1' && fmt[i] <= '9') while (fmt[i] >= '0' && fmt[i] <= '9') i++;
+    const rest = fmt.slice(i);
+    const spec = (n: number) => fmt.slice(start, i + n);
+    if (fmt[i] === 'p') {
+      const m = /^p(ks|us|i4|I4|i6|I6|K|x|s|S|B)?/.exec(rest)!;
+      const suffix = m[1];
+      if (!suffix && !isPunctOrSpaceOrEnd(fmt[i + 1])) return { ok: false, problem: `"${spec(2)}" is not a pointer format the kernel knows` };
+      const kind = suffix && /^[iI][46]$/.test(suffix) ? 'ipPointer' : suffix === 'ks' || suffix === 'us' ? 'string' : 'pointer';
+      conversions.push({ text: spec(m[0].length), kind });
+      i += m[0].length - 1;
+      continue;
+    }
+    if (fmt[i] === 's') {
+      if (!isPunctOrSpaceOrEnd(fmt[i + 1])) return { ok: false, problem: `"${spec(2)}": %s must be followed by whitespace, punctuation or the end` };
+      conversions.push({ text: spec(1), kind: 'string' });
+      continue;
+    }
+    if (fmt[i] === 'c') { conversions.push({ text: spec(1), kind: 'char' }); continue; }
+    let longs = 0;
+    while (fmt[i] === 'l' && longs < 2) { longs++; i++; }
+    if (fmt[i] !== undefined && 'diuxX'.includes(fmt[i])) {
+      conversions.push({ text: spec(1), kind: longs > 0 ? 'int64' : 'int32' });
+      continue;
+    }
+    return { ok: false, problem: `"${fmt.slice(start, Math.min(fmt.length, i + 1))}" is not a conversion the kernel accepts` };
+  }
+  return { ok: true, conversions };
+}
+
+function diag(m: DiagnosticMessage, loc: Loc, args: Array<string | number>): FrontEndDiagnostic {
+  return { code: m.code, category: m.category, message: formatMessage(m.message, args), file: loc.file, pos: loc.pos, end: loc.end };
+}
+
+/** The diagnostics for one BPF_SEQ_PRINTF / bpf_seq_printf call. */
+export function checkSeqPrintfFormat(call: FormatCall): FrontEndDiagnostic[] {
+  const out: FrontEndDiagnostic[] = [];
+  if (call.format === null) return [diag(Diagnostics.FormatNotConstant, call.loc, [])];
+  if (call.args.length > MAX_BPRINTF_VARARGS) out.push(diag(Diagnostics.FormatTooManyArguments, call.loc, [call.args.length]));
+  const parsed = parseBprintfFormat(call.format);
+  if (!parsed.ok) {
+    if (parsed.nonPrintable !== undefined) out.push(diag(Diagnostics.FormatNonPrintable, call.loc, [parsed.nonPrintable]));
+    else out.push(diag(Diagnostics.FormatInvalidSpecifier, call.loc, [parsed.problem]));
+    return out;
+  }
+  if (parsed.conversions.length > call.args.length) {
+    out.push(diag(Diagnostics.FormatTooFewArguments, call.loc, [parsed.conversions.length, call.args.length]));
+  }
+  parsed.conversions.forEach((conv, index) => {
+    const arg = call.args[index];
+    if (!arg) return;
+    const expected = expectedFor(conv);
+    const ok = conv.kind === 'string' || conv.kind === 'pointer' || conv.kind === 'ipPointer' ? arg.isPointer
+      : conv.kind === 'char' ? !arg.isPointer
+      : conv.kind === 'int64' ? !arg.isPointer && arg.bits === 64
+      : !arg.isPointer && arg.bits <= 32;
+    if (!ok) out.push(diag(Diagnostics.FormatArgumentMismatch, arg.loc, [conv.text, expected, arg.cType]));
+  });
+  return out;
+}
+
+function expectedFor(conv: Conversion): string {
+  switch (conv.kind) {
+    case 'int32': return 'a 32-bit (or narrower) integer';
+    case 'int64': return 'a 64-bit integer';
+    case 'char': return 'a character';
+    case 'string': return 'a pointer to a string';
+    default: return 'a pointer';
+  }
+}

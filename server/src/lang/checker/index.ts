@@ -1,0 +1,80 @@
+/**
+ * The iterator checker: what the verifier (do_check) and bpf_iter_attach_map() would reject, on the IR.
+ * Registers in the kernel's messages are printed as `R?` (clang picks them; R0 for the return value).
+ */
+import type { IrProgram, Loc } from '../ir';
+import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../diagnostics';
+import { Analyzer, AttachMapInfo } from './interpreter';
+import { findStackOverflow } from './stack';
+import { checkSeqPrintfFormat, FormatCall } from './formats';
+
+export type { AttachMapInfo } from './interpreter';
+export type { FormatCall, FormatArg } from './formats';
+export { checkSeqPrintfFormat, parseBprintfFormat } from './formats';
+export { lookupHelper, iterHelperNames } from './helpers';
+
+export interface CheckOptions {
+  /** Iterator target: 'bpf_map' or 'bpf_map_elem'. */
+  target: string;
+  attachMap?: AttachMapInfo;
+  cpus: number;
+  gplCompatible: boolean;
+  /** struct bpf_map field names by offset, for messages. */
+  fieldNames?: Record<number, string>;
+  /** AST-level bpf_seq_printf calls (format string and argument C types). */
+  formats?: FormatCall[];
+}
+
+export interface AttachError { errno: 'EACCES' | 'EINVAL'; message: string; loc: Loc }
+
+export interface CheckResult {
+  diagnostics: FrontEndDiagnostic[];
+  maxRdonlyAccess: number;
+  maxRdwrAccess: number;
+  maxRdonlyLoc?: Loc;
+  maxRdwrLoc?: Loc;
+  attachError?: AttachError;
+}
+
+/** Iterator targets with the BPF_ITER_RESCHED feature (task, task_file, ...); none of the map targets. */
+const SLEEPABLE_TARGETS = new Set(['task', 'task_file', 'task_vma', 'cgroup']);
+
+export function checkIterProgram(ir: IrProgram, entryIndex: number, options: CheckOptions): CheckResult {
+  const analyzer = new Analyzer(ir, options);
+  const diagnostics: FrontEndDiagnostic[] = [];
+  try {
+    analyzer.run(entryIndex);
+  } catch (error) {
+    // analyses must not throw; if one does, keep the results so far and say so rather than crash the editor
+    const loc = ir.functions[entryIndex]?.loc ?? { file: 0, pos: 0, end: 0 };
+    const m = Diagnostics.CheckerInternalError;
+    diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [(error as Error).message]), file: loc.file, pos: loc.pos, end: loc.end });
+  }
+  diagnostics.push(...analyzer.diagnostics);
+  const overflow = findStackOverflow(ir, entryIndex);
+  if (overflow) {
+    const m = Diagnostics.StackTooLarge;
+    diagnostics.push({ code: m.code, category: m.category, file: overflow.loc.file, pos: overflow.loc.pos, end: overflow.loc.end,
+      message: formatMessage(m.message, [overflow.frames, overflow.depth, `combined stack size of ${overflow.frames} calls is ${overflow.depth}. Too large`]) });
+  }
+  for (const call of options.formats ?? []) diagnostics.push(...checkSeqPrintfFormat(call));
+  const result: CheckResult = {
+    diagnostics,
+    maxRdonlyAccess: analyzer.maxRdonly.size,
+    maxRdwrAccess: analyzer.maxRdwr.size,
+    ...(analyzer.maxRdonly.loc ? { maxRdonlyLoc: analyzer.maxRdonly.loc } : {}),
+    ...(analyzer.maxRdwr.loc ? { maxRdwrLoc: analyzer.maxRdwr.loc } : {}),
+  };
+  const entry = ir.entries.find((e) => e.func === entryIndex);
+  if (entry?.sleepable && !SLEEPABLE_TARGETS.has(options.target)) {
+    // mirrors bpf_iter_link_attach(): neither bpf_map nor bpf_map_elem registers BPF_ITER_RESCHED
+    const m = Diagnostics.AttachSleepableNotSupported;
+    const loc = ir.functions[entryIndex]?.loc ?? { file: 0, pos: 0, end: 0 };
+    const message = formatMessage(m.message, [options.target]);
+    diagnostics.push({ code: m.code, category: m.category, message, file: loc.file, pos: loc.pos, end: loc.end });
+    result.attachError = { errno: 'EINVAL', message, loc };
+  }
+  const attach = diagnostics.find((d) => d.code === Diagnostics.AttachKeyAccessTooLarge.code || d.code === Diagnostics.AttachValueAccessTooLarge.code);
+  if (attach && !result.attachError) result.attachError = { errno: 'EACCES', message: attach.message, loc: { file: attach.file, pos: attach.pos, end: attach.end } };
+  return result;
+}

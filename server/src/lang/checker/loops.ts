@@ -1,0 +1,139 @@
+/**
+ * Loop bounds as the verifier sees them: it unrolls bounded loops path by path (is_state_visited() sees the
+ * counter change each time) and rejects a loop with no exit ("infinite loop detected") or whose bound it cannot
+ * reach within BPF_COMPLEXITY_LIMIT_INSNS. Here: a loop is provably bounded when one of its exit conditions
+ * compares a counter local, stepped only by a constant toward the bound, with an expression of finite range.
+ */
+import type { Expr, Stmt } from '../ir';
+
+export interface CounterExit {
+  counter: number;
+  /** The other side of the comparison (the bound). */
+  bound: Expr;
+  /** The counter must increase (true) or decrease (false) to leave. */
+  increasing: boolean;
+  /** `<=`/`>=` stay conditions allow one more iteration. */
+  inclusive: boolean;
+  notEqual: boolean;
+}
+
+function localId(e: Expr): number | undefined {
+  if (e.op === 'local') return e.id;
+  if (e.op === 'convert') return localId(e.operand);
+  return undefined;
+}
+
+const flip: Record<string, string> = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', eq: 'eq', ne: 'ne' };
+const negate: Record<string, string> = { lt: 'ge', le: 'gt', gt: 'le', ge: 'lt', eq: 'ne', ne: 'eq' };
+
+/** Reads `stay` (the condition under which the loop continues) as a counter comparison. */
+export function counterCondition(stay: Expr, negated: boolean): CounterExit | undefined {
+  if (stay.op === 'unary' && stay.kind === 'lnot') return counterCondition(stay.operand, !negated);
+  if (stay.op !== 'binary') return undefined;
+  let kind: string = stay.kind;
+  if (!(kind in flip)) return undefined;
+  if (negated) kind = negate[kind];
+  let counter = localId(stay.left);
+  let bound = stay.right;
+  if (counter === undefined) {
+    counter = localId(stay.right);
+    bound = stay.left;
+    kind = flip[kind];
+  }
+  if (counter === undefined) return undefined;
+  switch (kind) {
+    case 'lt': return { counter, bound, increasing: true, inclusive: false, notEqual: false };
+    case 'le': return { counter, bound, increasing: true, inclusive: true, notEqual: false };
+    case 'gt': return { counter, bound, increasing: false, inclusive: false, notEqual: false };
+    case 'ge': return { counter, bound, increasing: false, inclusive: true, notEqual: false };
+    case 'ne': return { counter, bound, increasing: true, inclusive: false, notEqual: true };
+    default: return undefined;
+  }
+}
+
+/** Exit conditions of a loop: its test, and `if (c) break;` / `if (c) return ...;` at the top of its body. */
+export function loopExits(loop: Extract<Stmt, { op: 'loop' }>): CounterExit[] {
+  const exits: CounterExit[] = [];
+  if (loop.test) {
+    const c = counterCondition(loop.test, false);
+    if (c) exits.push(c);
+  }
+  const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
+  for (const s of body) {
+    if (s.op !== 'if' || s.else) continue;
+    const then = s.then.op === 'block' && s.then.body.length === 1 ? s.then.body[0] : s.then;
+    if (then.op === 'break' || then.op === 'return') {
+      const c = counterCondition(s.test, true);
+      if (c) exits.push(c);
+    }
+  }
+  return exits;
+}
+
+/** Steps applied to `counter` inside the loop: constants, or undefined when it is changed in another way. */
+export function counterSteps(loop: Extract<Stmt, { op: 'loop' }>, counter: number): bigint[] | undefined {
+  const steps: bigint[] = [];
+  let other = false;
+  const visitExpr = (e: Expr): void => {
+    if (e.op === 'assign' && e.id === counter) {
+      const v = e.value.op === 'convert' ? e.value.operand : e.value;
+      if (v.op === 'binary' && (v.kind === 'add' || v.kind === 'sub') && localId(v.left) === counter && v.right.op === 'const') {
+        steps.push(v.kind === 'add' ? v.right.value : -v.right.value);
+      } else other = true;
+    }
+    forEachChild(e, visitExpr);
+  };
+  const visitStmt = (s: Stmt): void => {
+    forEachStmtChild(s, visitStmt, visitExpr);
+    if (s.op === 'declare' && s.id === counter) other = true;
+  };
+  visitStmt(loop.body);
+  if (loop.update) visitExpr(loop.update);
+  return other ? undefined : steps;
+}
+
+/** Whether the body can leave the loop at all (break not inside a nested loop/switch, or return). */
+export function hasExit(loop: Extract<Stmt, { op: 'loop' }>): boolean {
+  const test = loop.test;
+  if (test && !(test.op === 'const' && test.value !== 0n)) return true;
+  let found = false;
+  const visit = (s: Stmt, inNested: boolean): void => {
+    if (found) return;
+    if (s.op === 'return' || (s.op === 'break' && !inNested)) { found = true; return; }
+    if (s.op === 'loop') { visit(s.body, true); return; }
+    if (s.op === 'switch') { for (const c of s.cases) c.body.forEach((b) => visit(b, true)); return; }
+    forEachStmtChild(s, (c) => visit(c, inNested), () => undefined);
+  };
+  visit(loop.body, false);
+  return found;
+}
+
+export function forEachChild(e: Expr, f: (c: Expr) => void): void {
+  switch (e.op) {
+    case 'assign': f(e.value); break;
+    case 'load': case 'loadPtr': f(e.ptr); break;
+    case 'store': f(e.ptr); f(e.value); break;
+    case 'copy': f(e.dst); f(e.src); break;
+    case 'fill': f(e.dst); break;
+    case 'binary': case 'ptrCompare': case 'ptrDiff': case 'logical': f(e.left); f(e.right); break;
+    case 'unary': case 'convert': case 'ptrToInt': case 'intToPtr': case 'ptrCast': f(e.operand); break;
+    case 'ptrAdd': f(e.ptr); f(e.index); break;
+    case 'conditional': f(e.test); f(e.then); f(e.else); break;
+    case 'sequence': f(e.first); f(e.second); break;
+    case 'callHelper': case 'call': e.args.forEach(f); break;
+    default: break;
+  }
+}
+
+export function forEachStmtChild(s: Stmt, fs: (c: Stmt) => void, fe: (e: Expr) => void): void {
+  switch (s.op) {
+    case 'expr': fe(s.expr); break;
+    case 'block': s.body.forEach(fs); break;
+    case 'if': fe(s.test); fs(s.then); if (s.else) fs(s.else); break;
+    case 'loop': if (s.init) fs(s.init); if (s.test) fe(s.test); if (s.update) fe(s.update); fs(s.body); break;
+    case 'return': if (s.value) fe(s.value); break;
+    case 'switch': fe(s.test); s.cases.forEach((c) => c.body.forEach(fs)); break;
+    case 'declare': if (s.init) fe(s.init); break;
+    default: break;
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * Front-end facade: tokens -> syntax tree -> semantic model -> the program summary the checker, executor and
+ * editor features use (functions with their SEC names, global variables, `.maps` definitions decoded from
+ * libbpf's `__uint`/`__type` members, the license string).
+ *
+ * Preamble (like clangd's): the headers a file includes first (vmlinux.h, libbpf's headers) are parsed and
+ * bound once; a `Preamble` keeps their tree, typedef names and file scope, and every later compilation of a
+ * file with the same preamble parses only the user's tokens on top of it.
+ */
+import * as ast from './ast';
+import { FrontEndDiagnostic } from './diagnostics';
+import { parse } from './parser';
+import { analyze, CSymbol, Reference, Scope, SemanticModel } from './sema/analyzer';
+import { CType, RecordInfo, resolve, sizeOf, typeToString } from './types';
+import { Token, TokenKind } from './token';
+import { FileSystemHost } from './headers';
+import { HeaderCache, PreprocessOptions, PreprocessorState, preprocess } from './preprocessor';
+
+export interface Preamble {
+  unit: ast.TranslationUnit;
+  model: SemanticModel;
+  typedefNames: ReadonlySet<string>;
+  diagnostics: FrontEndDiagnostic[];
+}
+
+/** Parses and binds header tokens once; the result is shared by every file whose preamble produces them. */
+export function buildPreamble(headerTokens: readonly Token[]): Preamble {
+  const parsed = parse(headerTokens);
+  const model = analyze(parsed.unit);
+  return { unit: parsed.unit, model, typedefNames: parsed.typedefNames, diagnostics: [...parsed.diagnostics, ...model.diagnostics] };
+}
+
+export interface MapDefinition {
+  name: string;
+  symbol: CSymbol;
+  /** The value of `__uint(type, BPF_MAP_TYPE_...)`. */
+  type?: number;
+  keySize?: number;
+  valueSize?: number;
+  maxEntries?: number;
+  mapFlags?: number;
+  keyType?: CType;
+  valueType?: CType;
+  /** Every decoded member, including ones this summary does not name (pinning, numa_node...). */
+  members: Record<string, number | CType>;
+}
+
+export interface ProgramFunction {
+  name: string;
+  /** `SEC("iter/bpf_map")` -> `iter/bpf_map`; undefined for helpers without a section. */
+  section?: string;
+  symbol: CSymbol;
+  definition: ast.FunctionDefinition;
+  parameters: CType[];
+}
+
+export interface ProgramSummary {
+  functions: ProgramFunction[];
+  globals: CSymbol[];
+  maps: MapDefinition[];
+  sections: Array<{ name: string; symbol: CSymbol; kind: 'program' | 'maps' | 'license' | 'data' }>;
+  license?: string;
+}
+
+export interface Compilation {
+  ast: ast.TranslationUnit;
+  diagnostics: FrontEndDiagnostic[];
+  program: ProgramSummary;
+  model: SemanticModel;
+  preamble?: Preamble;
+  typeOf(node: ast.Node): CType | undefined;
+  /** What the name at [file, offset] resolves to (user file first, then the preamble's headers). */
+  symbolAt(file: number, offset: number): Reference | undefined;
+  /** The innermost node of the user's tree containing [file, offset]. */
+  nodeAt(file: number, offset: number): ast.Node | undefined;
+}
+
+export interface CompileTokensOptions {
+  preamble?: Preamble;
+}
+
+/** Compiles the user's tokens (after the preamble, if any). */
+export function compileTokens(tokens: readonly Token[], options: CompileTokensOptions = {}): Compilation {
+  const { preamble } = options;
+  const parsed = parse(tokens, { typedefNames: preamble?.typedefNames });
+  const model = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope });
+  const diagnostics = [...parsed.diagnostics, ...model.diagnostics];
+  const program = summarize(parsed.unit, model);
+  return {
+    ast: parsed.unit,
+    diagnostics,
+    program,
+    model,
+    preamble,
+    typeOf: (node) => model.typeOf(node) ?? preamble?.model.typeOf(node),
+    symbolAt: (file, offset) => model.referenceAt(file, offset) ?? preamble?.model.referenceAt(file, offset),
+    nodeAt: (file, offset) => nodeAt(parsed.unit, file, offset),
+  };
+}
+
+export function nodeAt(root: ast.Node, file: number, offset: number): ast.Node | undefined {
+  let found: ast.Node | undefined;
+  let current: ast.Node | undefined = root;
+  while (current) {
+    const parent: ast.Node = current;
+    current = undefined;
+    ast.forEachChild(parent, (child) => {
+      if (!current && child.file === file && child.pos <= offset && offset < child.end) current = child;
+    });
+    if (current) found = current;
+  }
+  return found;
+}
+
+function attributeString(attributes: readonly ast.Attribute[], name: string): string | undefined {
+  for (const attribute of attributes) {
+    const argument = attribute.args[0];
+    if (attribute.name === name && argument?.kind === 'StringLiteral') return argument.value;
+  }
+  return undefined;
+}
+
+function summarize(unit: ast.TranslationUnit, model: SemanticModel): ProgramSummary {
+  const program: ProgramSummary = { functions: [], globals: [], maps: [], sections: [] };
+  for (const { definition, symbol } of model.functions) {
+    const section = attributeString(symbol.attributes, 'section');
+    const type = resolve(symbol.type);
+    const name = symbol.name;
+    program.functions.push({ name, section, symbol, definition, parameters: type.kind === 'function' ? type.params : [] });
+    if (section) program.sections.push({ name: section, symbol, kind: 'program' });
+  }
+  for (const symbol of model.fileScope.symbols.values()) {
+    if (symbol.kind !== 'variable') continue;
+    program.globals.push(symbol);
+    const section = attributeString(symbol.attributes, 'section');
+    if (section === '.maps') {
+      program.maps.push(decodeMap(symbol, model));
+      program.sections.push({ name: section, symbol, kind: 'maps' });
+    } else if (section === 'license') {
+      const init = symbol.initializer;
+      if (init?.kind === 'StringLiteral') program.license = init.value;
+      program.sections.push({ name: section, symbol, kind: 'license' });
+    } else if (section) {
+      program.sections.push({ name: section, symbol, kind: 'data' });
+    }
+  }
+  void unit;
+  return program;
+}
+
+/**
+ * Decodes a BTF-style map definition: libbpf's `__uint(name, val)` is `int (*name)[val]` and
+ * `__type(name, val)` is `typeof(val) *name` (bpf_helpers.h); libbpf reads them back from BTF the same way.
+ * mirrors libbpf parse_btf_map_def().
+ */
+function decodeMap(symbol: CSymbol, model: SemanticModel): MapDefinition {
+  const map: MapDefinition = { name: symbol.name, symbol, members: {} };
+  const type = resolve(symbol.type);
+  const record: RecordInfo | undefined = type.kind === 'record' ? type.record : undefined;
+  for (const field of record?.fields ?? []) {
+    if (!field.name) continue;
+    const fieldType = resolve(field.type);
+    if (fieldType.kind !== 'pointer') continue;
+    const target = resolve(fieldType.to);
+    if (target.kind === 'array' && target.length !== undefined && resolve(target.of).kind === 'int' && field.name !== 'values') {
+      map.members[field.name] = target.length;
+    } else {
+      map.members[field.name] = fieldType.to;
+    }
+  }
+  const number = (name: string): number | undefined => (typeof map.members[name] === 'number' ? map.members[name] as number : undefined);
+  const ctype = (name: string): CType | undefined => (typeof map.members[name] === 'object' ? map.members[name] as CType : undefined);
+  map.type = number('type');
+  map.maxEntries = number('max_entries');
+  map.mapFlags = number('map_flags');
+  map.keyType = ctype('key');
+  map.valueType = ctype('value');
+  map.keySize = number('key_size') ?? (map.keyType ? sizeOf(map.keyType) : undefined);
+  map.valueSize = number('value_size') ?? (map.valueType ? sizeOf(map.valueType) : undefined);
+  void model;
+  return map;
+}
+
+// ---------------------------------------------------------------- whole files, with the preamble cache
+
+/** The part of the preprocessor's result the facade needs (see preprocessor.ts `PreprocessResult`). */
+export interface PreprocessedFile<State = unknown> {
+  tokens: Token[];
+  /** File id of the main file (0 when absent). */
+  mainFile?: number;
+  files: ReadonlyArray<{ path: string; text?: string }>;
+  diagnostics: FrontEndDiagnostic[];
+  /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
+  state?: State;
+}
+/** Preprocesses `text`; with `initialState`, continues from the end of an earlier run (the preamble's). */
+export type PreprocessFunction<Host, Options, State = unknown> = (path: string, text: string, host: Host, options: Options | undefined, initialState?: State) => PreprocessedFile<State>;
+
+export interface FileCompilation extends Compilation {
+  /** Source files of the compilation by id. */
+  files: ReadonlyArray<{ path: string }>;
+  /** True when the preamble's tokens and declarations came from the cache. */
+  preambleReused: boolean;
+}
+
+/**
+ * End offset of a file's preamble: its leading run of blank lines, comments and preprocessor directives
+ * (with `\` continuations), like clangd's ComputePreambleBounds().
+ */
+export function preambleBounds(text: string): number {
+  let offset = 0;
+  let inComment = false;
+  while (offset < text.length) {
+    const lineEnd = text.indexOf('\n', offset);
+    const end = lineEnd < 0 ? text.length : lineEnd + 1;
+    let line = text.slice(offset, end).trim();
+    if (inComment) {
+      const close = line.indexOf('*/');
+      if (close < 0) { offset = end; continue; }
+      inComment = false;
+      line = line.slice(close + 2).trim();
+    }
+    while (line.startsWith('/*')) {
+      const close = line.indexOf('*/', 2);
+      if (close < 0) { inComment = true; line = ''; break; }
+      line = line.slice(close + 2).trim();
+    }
+    if (line === '' || line.startsWith('//')) { offset = end; continue; }
+    if (!line.startsWith('#')) break;
+    // A directive continues over lines ending in a backslash.
+    let directiveEnd = end;
+    while (/\\\r?\n$/.test(text.slice(offset, directiveEnd)) && directiveEnd < text.length) {
+      const next = text.indexOf('\n', directiveEnd);
+      directiveEnd = next < 0 ? text.length : next + 1;
+    }
+    offset = directiveEnd;
+  }
+  return offset;
+}
+
+/**
+ * A front end bound to a preprocessor, with one preamble cache shared by every file compiled through it
+ * (an editor session). The preamble (leading directives, see `preambleBounds`) is preprocessed, parsed and
+ * bound once; each compilation preprocesses only the rest of the file, continuing from the preamble's macro
+ * state, with the preamble's text blanked so offsets stay those of the real file. The cache entry is
+ * rebuilt when the preamble text, the options, or any header it read changes.
+ */
+export function createFrontEnd<Host extends { readFile(path: string): string | undefined }, Options, State>(preprocess: PreprocessFunction<Host, Options, State>): {
+  compileFile(path: string, text: string, host: Host, options?: Options): FileCompilation;
+  clearCache(): void;
+} {
+  interface Entry {
+    preamble: Preamble;
+    state?: State;
+    files: ReadonlyArray<{ path: string; text?: string }>;
+    diagnostics: FrontEndDiagnostic[];
+    /** Headers read by the preamble and their text then, to notice edits of vmlinux.h on disk or in the editor. */
+    headers: Array<{ path: string; text: string }>;
+  }
+  const cache = new Map<string, Entry>();
+  const headersUnchanged = (entry: Entry, host: Host, mainPath: string): boolean =>
+    entry.headers.every((header) => header.path === mainPath || host.readFile(header.path) === header.text);
+  return {
+    clearCache: () => cache.clear(),
+    compileFile(path, text, host, options) {
+      const bound = preambleBounds(text);
+      const preambleText = text.slice(0, bound);
+      const key = `${path}\0${preambleText}\0${JSON.stringify(options ?? {}, (name, value) => (name === 'cache' || name === 'initialState' ? undefined : value))}`;
+      let entry = cache.get(key);
+      const preambleReused = entry !== undefined && headersUnchanged(entry, host, path);
+      if (!entry || !preambleReused) {
+        const result = preprocess(path, preambleText, host, options);
+        const tokens = result.tokens.filter((token) => token.kind !== TokenKind.EndOfFile);
+        entry = {
+          preamble: buildPreamble(tokens),
+          state: result.state,
+          files: result.files,
+          diagnostics: result.diagnostics,
+          headers: result.files.filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text! })),
+        };
+        if (cache.size >= 16) cache.delete(cache.keys().next().value as string);
+        cache.set(key, entry);
+      }
+      // Blank the preamble (keeping line breaks) so the user's tokens keep their offsets in the real text.
+      const userText = preambleText.replace(/[^\r\n]/g, ' ') + text.slice(bound);
+      const user = preprocess(path, userText, host, options, entry.state);
+      const compilation = compileTokens(user.tokens, { preamble: entry.preamble });
+      // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
+      compilation.diagnostics.unshift(...entry.diagnostics, ...entry.preamble.diagnostics, ...user.diagnostics);
+      const files = user.files.length >= entry.files.length ? user.files : entry.files;
+      return { ...compilation, files, preambleReused };
+    },
+  };
+}
+
+export type CompileOptions = PreprocessOptions;
+
+/** One header cache and one preamble cache per session (process): vmlinux.h is read and parsed once. */
+const sessionHeaderCache = new HeaderCache();
+const sessionFrontEnd = createFrontEnd((path: string, text: string, host: FileSystemHost, options: CompileOptions | undefined, initialState?: PreprocessorState) =>
+  preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState }));
+
+/**
+ * Preprocesses, parses and checks one file. Headers come from the user's include paths, then compile flags,
+ * then the bundled ones (see headers.ts); the preamble is shared with every other file of the session.
+ */
+export function compileFile(path: string, text: string, host: FileSystemHost, options: CompileOptions = {}): FileCompilation {
+  return sessionFrontEnd.compileFile(path, text, host, options);
+}
+
+/** Short description of a type for hover: `struct bpf_map *`. */
+export function describeType(type: CType): string {
+  return typeToString(type);
+}
+
+export type { Scope };

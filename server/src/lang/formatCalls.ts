@@ -1,0 +1,93 @@
+/**
+ * Finds the bpf_seq_printf / bpf_snprintf calls of the user's code with their format string and the C types
+ * of the arguments as written, for the format checks (the IR only sees the u64 array the arguments were
+ * stored into). Handles libbpf's BPF_SEQ_PRINTF / BPF_SNPRINTF expansion (`static const char ___fmt[] = fmt;`
+ * then `___param[i] = arg;`) and hand-written calls with an initialized array.
+ */
+import * as ast from './ast';
+import { Compilation } from './compile';
+import { FormatCall, FormatArg } from './checker';
+import { CType, resolve, sizeOf, typeToString } from './types';
+
+const FORMAT_FUNCTIONS: Record<string, { fmt: number; data: number }> = {
+  bpf_seq_printf: { fmt: 1, data: 3 },
+  bpf_snprintf: { fmt: 2, data: 3 },
+};
+
+export function collectFormatCalls(c: Compilation): FormatCall[] {
+  const calls: FormatCall[] = [];
+  for (const f of c.program.functions) {
+    const assignments = collectArrayAssignments(f.definition.body, c);
+    walk(f.definition.body, (node) => {
+      if (node.kind !== 'Call' || node.callee.kind !== 'Identifier') return;
+      const shape = FORMAT_FUNCTIONS[node.callee.name];
+      if (!shape) return;
+      const fmtArg = node.args[shape.fmt];
+      const dataArg = node.args[shape.data];
+      calls.push({ format: formatOf(fmtArg, c), args: argsOf(dataArg, c, assignments), loc: { file: node.file, pos: node.pos, end: node.end } });
+    });
+  }
+  return calls;
+}
+
+function formatOf(e: ast.Expression | undefined, c: Compilation): string | null {
+  if (!e) return null;
+  if (e.kind === 'StringLiteral') return e.value;
+  if (e.kind === 'Identifier') {
+    const symbol = c.model.referenceOf(e)?.symbol;
+    const init = symbol?.initializer;
+    if (init?.kind === 'StringLiteral') return init.value;
+  }
+  return null;
+}
+
+function argsOf(e: ast.Expression | undefined, c: Compilation, assignments: Map<unknown, Map<number, ast.Expression>>): FormatArg[] {
+  if (!e || e.kind !== 'Identifier') return [];
+  const symbol = c.model.referenceOf(e)?.symbol;
+  if (!symbol) return [];
+  const values = new Map<number, ast.Expression>();
+  const init = symbol.initializer;
+  if (init?.kind === 'InitializerList') init.items.forEach((item, i) => { if (item.value.kind !== 'InitializerList') values.set(i, item.value); });
+  for (const [i, v] of assignments.get(symbol) ?? []) values.set(i, v);
+  const count = values.size === 0 ? 0 : Math.max(...values.keys()) + 1;
+  const out: FormatArg[] = [];
+  for (let i = 0; i < count; i++) {
+    const v = values.get(i);
+    if (!v) continue;
+    out.push(describeArg(v, c));
+  }
+  return out;
+}
+
+function describeArg(v: ast.Expression, c: Compilation): FormatArg {
+  const type: CType = c.typeOf(v) ?? { kind: 'error' };
+  const t = resolve(type);
+  const isPointer = t.kind === 'pointer' || t.kind === 'array' || t.kind === 'function';
+  const size = isPointer ? 8 : (sizeOf(t) ?? 8);
+  const signed = t.kind === 'int' ? t.signed : t.kind === 'enum' ? t.info.underlying.signed : false;
+  return { cType: typeToString(type), bits: size * 8, signed, isPointer, loc: { file: v.file, pos: v.pos, end: v.end } };
+}
+
+/** `arr[i] = value` statements by array symbol and constant index. */
+function collectArrayAssignments(body: ast.Node, c: Compilation): Map<unknown, Map<number, ast.Expression>> {
+  const out = new Map<unknown, Map<number, ast.Expression>>();
+  walk(body, (node) => {
+    if (node.kind !== 'Assignment' || node.operator !== '=' || node.left.kind !== 'Index' || node.left.object.kind !== 'Identifier') return;
+    const symbol = c.model.referenceOf(node.left.object)?.symbol;
+    const index = c.model.evaluate(node.left.index);
+    if (!symbol || index === undefined || index < 0n || index > 64n) return;
+    const m = out.get(symbol) ?? new Map<number, ast.Expression>();
+    m.set(Number(index), node.right);
+    out.set(symbol, m);
+  });
+  return out;
+}
+
+function walk(root: ast.Node, visit: (node: ast.Node) => void): void {
+  const stack: ast.Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    visit(node);
+    ast.forEachChild(node, (child) => stack.push(child));
+  }
+}

@@ -1,0 +1,249 @@
+/**
+ * Include resolution and compile flags. Headers are found in the user's include paths first, then in the
+ * paths from `compile_flags.txt` / `compile_commands.json` (read as clangd reads them), then in the headers
+ * bundled under `server/headers/` (a vmlinux.h subset and libbpf's BPF-side headers), which appear to the
+ * rest of the front end under the virtual directory `<bundled>`.
+ */
+
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** Where the preprocessor reads files; the language server overlays open documents on the disk. */
+export interface FileSystemHost {
+  readFile(filePath: string): string | undefined;
+  /** Optional cheap existence check; defaults to `readFile(p) !== undefined`. */
+  fileExists?(filePath: string): boolean;
+  /** A version stamp (mtime, document version) that changes whenever the text does; enables caching. */
+  version?(filePath: string): string | undefined;
+}
+
+export const bundledDirectory = '<bundled>';
+
+/** Reads real files from disk. */
+export const nodeFileSystemHost: FileSystemHost = {
+  readFile(filePath: string): string | undefined {
+    try {
+      return fs.readFileSync(filePath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  },
+  fileExists(filePath: string): boolean {
+    try {
+      return fs.statSync(filePath).isFile();
+    } catch {
+      return false;
+    }
+  },
+  version(filePath: string): string | undefined {
+    try {
+      const stat = fs.statSync(filePath);
+      return `${stat.mtimeMs}:${stat.size}`;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** An in-memory host for tests and for the language server's open documents. */
+export function createMemoryHost(files: Record<string, string>, fallback?: FileSystemHost): FileSystemHost {
+  return {
+    readFile: (filePath) => (Object.prototype.hasOwnProperty.call(files, filePath) ? files[filePath] : fallback?.readFile(filePath)),
+    fileExists: (filePath) => Object.prototype.hasOwnProperty.call(files, filePath) || (fallback ? hostFileExists(fallback, filePath) : false),
+  };
+}
+
+export function hostFileExists(host: FileSystemHost, filePath: string): boolean {
+  return host.fileExists ? host.fileExists(filePath) : host.readFile(filePath) !== undefined;
+}
+
+let bundledRoot: string | null | undefined;
+
+/**
+ * The directory holding the bundled headers. Found by walking up from this module so it works from
+ * `out/server/src/lang/` (tests), `dist/` (bundled server) and `server/src/lang/` (ts-node) alike.
+ */
+export function bundledHeadersRoot(): string | undefined {
+  if (bundledRoot !== undefined) return bundledRoot ?? undefined;
+  let directory = __dirname;
+  for (let step = 0; step < 8; step++) {
+    const candidate = path.join(directory, 'server', 'headers');
+    if (fs.existsSync(path.join(candidate, 'bpf', 'bpf_helpers.h'))) {
+      bundledRoot = candidate;
+      return candidate;
+    }
+    const parent = path.dirname(directory);
+    if (parent === directory) break;
+    directory = parent;
+  }
+  bundledRoot = null;
+  return undefined;
+}
+
+const bundledTextCache = new Map<string, string | undefined>();
+
+/** Text of a bundled header given its virtual path `<bundled>/bpf/bpf_helpers.h`, or undefined. */
+export function readBundledHeader(virtualPath: string): string | undefined {
+  if (!virtualPath.startsWith(bundledDirectory + '/')) return undefined;
+  const relative = virtualPath.slice(bundledDirectory.length + 1);
+  if (relative.split('/').some((part) => part === '..' || part === '')) return undefined;
+  if (bundledTextCache.has(relative)) return bundledTextCache.get(relative);
+  const root = bundledHeadersRoot();
+  let text: string | undefined;
+  if (root !== undefined) {
+    try {
+      text = fs.readFileSync(path.join(root, ...relative.split('/')), 'utf8');
+    } catch {
+      text = undefined;
+    }
+  }
+  bundledTextCache.set(relative, text);
+  return text;
+}
+
+export function isBundledPath(filePath: string): boolean {
+  return filePath.startsWith(bundledDirectory + '/');
+}
+
+/** Joins an include name to a directory, keeping the virtual bundled directory in POSIX form. */
+export function joinIncludePath(directory: string, name: string): string {
+  if (isBundledPath(directory) || directory === bundledDirectory) {
+    const parts = (directory + '/' + name).split('/');
+    const normalized: string[] = [];
+    for (const part of parts) {
+      if (part === '.' || part === '') continue;
+      if (part === '..') {
+        if (normalized.length > 1) normalized.pop();
+        continue;
+      }
+      normalized.push(part);
+    }
+    return normalized.join('/');
+  }
+  if (path.isAbsolute(name)) return path.normalize(name);
+  return path.join(directory, name);
+}
+
+export function directoryOf(filePath: string): string {
+  if (isBundledPath(filePath)) return filePath.slice(0, filePath.lastIndexOf('/'));
+  return path.dirname(filePath);
+}
+
+/** The options a compile command contributes, in the vocabulary of PreprocessOptions. */
+export interface CompileFlags {
+  includePaths: string[];
+  systemIncludePaths: string[];
+  defines: Record<string, string>;
+  undefines: string[];
+  forcedIncludes: string[];
+  target?: string;
+  /** The file the flags came from. */
+  source?: string;
+}
+
+/**
+ * Parses clang arguments the way clangd reads them for the preprocessor: `-I dir`/`-Idir`, `-isystem`,
+ * `-D NAME[=value]`, `-U NAME`, `-include file`, `--target=`/`-target`. Relative paths are resolved
+ * against `directory`. Other flags are ignored.
+ */
+export function parseCompileArguments(args: readonly string[], directory: string): CompileFlags {
+  const flags: CompileFlags = { includePaths: [], systemIncludePaths: [], defines: {}, undefines: [], forcedIncludes: [] };
+  const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(directory, p));
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '-I' || (arg.startsWith('-I') && arg.length > 2)) {
+      const value = arg === '-I' ? args[++i] : arg.slice(2);
+      if (value !== undefined) flags.includePaths.push(resolve(value));
+    } else if (arg === '-isystem' || arg.startsWith('-isystem')) {
+      const value = arg === '-isystem' ? args[++i] : arg.slice('-isystem'.length);
+      if (value !== undefined) flags.systemIncludePaths.push(resolve(value));
+    } else if (arg === '-D' || (arg.startsWith('-D') && arg.length > 2)) {
+      const value = arg === '-D' ? args[++i] : arg.slice(2);
+      if (value === undefined) continue;
+      const equals = value.indexOf('=');
+      if (equals < 0) flags.defines[value] = '1';
+      else flags.defines[value.slice(0, equals)] = value.slice(equals + 1);
+    } else if (arg === '-U' || (arg.startsWith('-U') && arg.length > 2)) {
+      const value = arg === '-U' ? args[++i] : arg.slice(2);
+      if (value !== undefined) flags.undefines.push(value);
+    } else if (arg === '-include') {
+      const value = args[++i];
+      if (value !== undefined) flags.forcedIncludes.push(resolve(value));
+    } else if (arg === '-target' || arg === '--target') {
+      flags.target = args[++i];
+    } else if (arg.startsWith('--target=')) {
+      flags.target = arg.slice('--target='.length);
+    }
+  }
+  return flags;
+}
+
+/** Splits a command line the way a shell would for the simple quoting compile_commands.json uses. */
+export function splitCommandLine(command: string): string[] {
+  const args: string[] = [];
+  const pattern = /"((?:[^"\\]|\\.)*)"|'([^']*)'|((?:[^\s"'\\]|\\.)+)/g;
+  let current = '';
+  let lastEnd = -1;
+  for (let match = pattern.exec(command); match !== null; match = pattern.exec(command)) {
+    const piece = match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1')
+      : match[2] !== undefined ? match[2] : match[3].replace(/\\(.)/g, '$1');
+    if (match.index === lastEnd) current += piece;
+    else {
+      if (lastEnd >= 0) args.push(current);
+      current = piece;
+    }
+    lastEnd = match.index + match[0].length;
+  }
+  if (lastEnd >= 0) args.push(current);
+  return args;
+}
+
+/**
+ * Finds the compile flags for `filePath` as clangd does: `compile_commands.json` (entry for the file, or
+ * the first entry as a fallback) or `compile_flags.txt` (one argument per line) in the file's directory or
+ * the nearest parent that has one.
+ */
+export function findCompileFlags(filePath: string, host: FileSystemHost): CompileFlags | undefined {
+  let directory = path.dirname(filePath);
+  for (let step = 0; step < 64; step++) {
+    const commandsPath = path.join(directory, 'compile_commands.json');
+    const commandsText = host.readFile(commandsPath);
+    if (commandsText !== undefined) {
+      const flags = flagsFromCompileCommands(commandsText, filePath, directory);
+      if (flags) return { ...flags, source: commandsPath };
+    }
+    const flagsPath = path.join(directory, 'compile_flags.txt');
+    const flagsText = host.readFile(flagsPath);
+    if (flagsText !== undefined) {
+      const args = flagsText.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+      return { ...parseCompileArguments(args, directory), source: flagsPath };
+    }
+    const parent = path.dirname(directory);
+    if (parent === directory) break;
+    directory = parent;
+  }
+  return undefined;
+}
+
+function flagsFromCompileCommands(text: string, filePath: string, directory: string): CompileFlags | undefined {
+  let entries: unknown;
+  try {
+    entries = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(entries) || entries.length === 0) return undefined;
+  type Entry = { directory?: string; file?: string; command?: string; arguments?: string[] };
+  const list = entries as Entry[];
+  const matches = (entry: Entry): boolean => {
+    if (typeof entry.file !== 'string') return false;
+    const base = typeof entry.directory === 'string' ? entry.directory : directory;
+    return path.resolve(base, entry.file) === path.resolve(filePath);
+  };
+  const entry = list.find(matches) ?? list[0];
+  if (typeof entry !== 'object' || entry === null) return undefined;
+  const args = Array.isArray(entry.arguments) ? entry.arguments.filter((a): a is string => typeof a === 'string')
+    : typeof entry.command === 'string' ? splitCommandLine(entry.command) : [];
+  const base = typeof entry.directory === 'string' ? entry.directory : directory;
+  return parseCompileArguments(args.slice(1), base);
+}

@@ -1,0 +1,159 @@
+/**
+ * The executable IR of an iterator program: what the checker's dataflow analyses (nullness, access sizes,
+ * return range, loops) and the executor (interpreter for debugging, generated JS for speed) work on.
+ * It is produced from the checked AST by `lower.ts` and is close to what the verifier sees: explicit
+ * loads and stores with constant offsets and sizes, explicit integer widths, explicit pointer arithmetic,
+ * structured control flow. Every node carries the source range it came from.
+ *
+ * Values are of two kinds: integers (bigint, always normalised to their width: unsigned values in
+ * [0, 2^bits), signed in [-2^(bits-1), 2^(bits-1))) and pointers (a memory region plus a byte offset, or
+ * NULL). Aggregates (structs, arrays) live only in memory: a struct local is a stack slot.
+ */
+
+/** Source location: file id (of the front end's file table) and UTF-16 offsets [pos, end). */
+export interface Loc { file: number; pos: number; end: number }
+
+export type IntBits = 8 | 16 | 32 | 64;
+export interface IntType { kind: 'int'; bits: IntBits; signed: boolean }
+export interface PtrType {
+  kind: 'ptr';
+  /** Size of the pointee in bytes for arithmetic scaling (0 for void, treated as 1 like GNU C). */
+  pointeeSize: number;
+  /** Display name of the C type, for the debugger and messages ("struct flow_key *"). */
+  cName: string;
+}
+export interface VoidType { kind: 'void' }
+export type ScalarType = IntType | PtrType;
+export type IrType = ScalarType | VoidType;
+
+export const U8: IntType = { kind: 'int', bits: 8, signed: false };
+export const U16: IntType = { kind: 'int', bits: 16, signed: false };
+export const U32: IntType = { kind: 'int', bits: 32, signed: false };
+export const U64: IntType = { kind: 'int', bits: 64, signed: false };
+export const S8: IntType = { kind: 'int', bits: 8, signed: true };
+export const S16: IntType = { kind: 'int', bits: 16, signed: true };
+export const S32: IntType = { kind: 'int', bits: 32, signed: true };
+export const S64: IntType = { kind: 'int', bits: 64, signed: true };
+export const VOID: VoidType = { kind: 'void' };
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'rem'          // div/rem signedness from the operand type
+  | 'and' | 'or' | 'xor' | 'shl' | 'shr'           // shr: arithmetic for signed, logical for unsigned
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';       // comparisons: result is an int (0/1) of `type`
+
+export type UnaryOp = 'neg' | 'not' | 'lnot';
+
+/** Where a pointer-valued leaf points. */
+export type AddressBase =
+  /** A local's stack slot (address-taken scalars, structs, arrays). */
+  | { kind: 'stack'; slot: number }
+  /** A global variable, in the map of its section (.bss/.data/.rodata/...), at an offset. */
+  | { kind: 'global'; section: string; offset: number; name: string }
+  /** A string literal, in .rodata.str1.1 (or the format's own static array). */
+  | { kind: 'string'; index: number }
+  /** `&map` of a SEC(".maps") map: its struct bpf_map. */
+  | { kind: 'map'; name: string };
+
+export type Expr =
+  | { op: 'const'; type: IntType; value: bigint; loc: Loc }
+  | { op: 'null'; type: PtrType; loc: Loc }
+  | { op: 'param'; index: number; type: ScalarType; loc: Loc }
+  | { op: 'local'; id: number; type: ScalarType; loc: Loc }
+  | { op: 'assign'; id: number; value: Expr; type: ScalarType; loc: Loc }
+  | { op: 'addr'; base: AddressBase; type: PtrType; loc: Loc }
+  /** Integer load of `type.bits/8` bytes at ptr+offset. */
+  | { op: 'load'; ptr: Expr; offset: number; type: IntType; loc: Loc }
+  /** Pointer load (8 bytes): the stored address is resolved back to a region. */
+  | { op: 'loadPtr'; ptr: Expr; offset: number; type: PtrType; loc: Loc }
+  /** Store of `size` bytes; the value is the expression's value (stores yield the stored value, like C). */
+  | { op: 'store'; ptr: Expr; offset: number; size: 1 | 2 | 4 | 8; value: Expr; type: ScalarType; loc: Loc }
+  /** memcpy/memset-like block operations (struct assignment, __builtin_memcpy, zero-initialisation). */
+  | { op: 'copy'; dst: Expr; src: Expr; size: number; type: VoidType; loc: Loc }
+  | { op: 'fill'; dst: Expr; byte: number; size: number; type: VoidType; loc: Loc }
+  | { op: 'binary'; kind: BinaryOp; left: Expr; right: Expr; type: IntType; loc: Loc }
+  | { op: 'unary'; kind: UnaryOp; operand: Expr; type: IntType; loc: Loc }
+  /** Integer conversion to `type` (truncation, sign or zero extension from the operand's type). */
+  | { op: 'convert'; operand: Expr; type: IntType; loc: Loc }
+  /** ptr + index * scale (scale in bytes; index is a signed 64-bit int). */
+  | { op: 'ptrAdd'; ptr: Expr; index: Expr; scale: number; type: PtrType; loc: Loc }
+  /** (a - b) / scale, both pointing into the same region. */
+  | { op: 'ptrDiff'; left: Expr; right: Expr; scale: number; type: IntType; loc: Loc }
+  | { op: 'ptrCompare'; kind: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'; left: Expr; right: Expr; type: IntType; loc: Loc }
+  /** The pointer's address as a u64 (0 for NULL). */
+  | { op: 'ptrToInt'; operand: Expr; type: IntType; loc: Loc }
+  /** An integer used as a pointer: 0 is NULL, anything else is resolved in kernel memory (may be invalid). */
+  | { op: 'intToPtr'; operand: Expr; type: PtrType; loc: Loc }
+  /** Reinterpretation between pointer types (casts): same value, new static type. */
+  | { op: 'ptrCast'; operand: Expr; type: PtrType; loc: Loc }
+  /** Short-circuit && / ||; operands are ints or pointers compared against zero. Result int 0/1. */
+  | { op: 'logical'; kind: 'and' | 'or'; left: Expr; right: Expr; type: IntType; loc: Loc }
+  | { op: 'conditional'; test: Expr; then: Expr; else: Expr; type: ScalarType; loc: Loc }
+  /** `a, b`: evaluate both, value of b. */
+  | { op: 'sequence'; first: Expr; second: Expr; type: IrType; loc: Loc }
+  /** A BPF helper or kfunc by name; pointer arguments are passed as addresses. */
+  | { op: 'callHelper'; name: string; helperId: number; args: Expr[]; type: IrType; loc: Loc }
+  /** A call of another function of the program (static inline or a BPF subprogram). */
+  | { op: 'call'; func: number; args: Expr[]; type: IrType; loc: Loc }
+  /** GNU statement expression `({ ...; value; })`: runs `body`, then yields `value` (void when absent). */
+  | { op: 'stmtExpr'; body: Stmt; value?: Expr; type: IrType; loc: Loc };
+
+export type Stmt =
+  | { op: 'expr'; expr: Expr; loc: Loc }
+  | { op: 'block'; body: Stmt[]; loc: Loc }
+  | { op: 'if'; test: Expr; then: Stmt; else?: Stmt; loc: Loc }
+  /** All loops: `for (init; test; update) body`; while: no init/update; do-while: testFirst false. */
+  | { op: 'loop'; init?: Stmt; test?: Expr; update?: Expr; body: Stmt; testFirst: boolean; loc: Loc }
+  | { op: 'break'; loc: Loc }
+  | { op: 'continue'; loc: Loc }
+  | { op: 'return'; value?: Expr; loc: Loc }
+  | { op: 'switch'; test: Expr; cases: Array<{ values: bigint[] | 'default'; body: Stmt[]; loc: Loc }>; loc: Loc }
+  /** Declares a scalar local (or a stack slot) at this point, with an optional initial value. */
+  | { op: 'declare'; id: number; init?: Expr; loc: Loc };
+
+/** A local variable: a JS-level scalar, or a stack slot when its address is taken or it is an aggregate. */
+export interface Local {
+  id: number;
+  name: string;
+  /** Display name of the C type, for the debugger. */
+  cType: string;
+  /** Scalar locals have a type; slot locals have `slot` and live in the stack region. */
+  type?: ScalarType;
+  slot?: number;
+  isParam: boolean;
+  loc: Loc;
+}
+
+export interface StackSlot { id: number; offset: number; size: number; align: number; local?: number }
+
+export interface IrFunction {
+  index: number;
+  name: string;
+  params: number[];
+  returnType: IrType;
+  locals: Local[];
+  slots: StackSlot[];
+  /** Bytes of stack this function uses (the verifier's limit is 512 per program, combined along calls). */
+  stackSize: number;
+  body: Stmt;
+  loc: Loc;
+}
+
+/** A global variable in a data section, as libbpf lays them out in the section's map. */
+export interface IrGlobal { name: string; section: string; offset: number; size: number; readonly: boolean; init?: Uint8Array; cType: string; loc: Loc }
+
+/** A map defined in SEC(".maps"). */
+export interface IrMapDef {
+  name: string; type: string; key_size: number; value_size: number; max_entries: number; map_flags: number; loc: Loc;
+}
+
+export interface IrProgram {
+  /** Iterator programs: index into `functions` of each SEC("iter/...") entry. */
+  entries: Array<{ func: number; section: string; target: string; sleepable: boolean }>;
+  functions: IrFunction[];
+  globals: IrGlobal[];
+  /** Section name -> size, for .bss/.data/.rodata/.rodata.str1.1 maps (libbpf names them <obj>.<sec>). */
+  sections: Array<{ name: string; size: number; readonly: boolean }>;
+  strings: Uint8Array[];
+  maps: IrMapDef[];
+  license: string | null;
+}

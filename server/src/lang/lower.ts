@@ -1,0 +1,1202 @@
+/**
+ * Lowering: the checked syntax tree (with its semantic model) -> the executable IR of `ir.ts`.
+ *
+ * This is where C's implicit rules become explicit: integer promotions and usual arithmetic conversions
+ * (as `convert` nodes), array-to-pointer decay, pointer arithmetic scaling, member offsets (CO-RE
+ * relocated against the kernel's BTF for kernel types, as libbpf does at load), bit-field extraction,
+ * struct copies, and where each variable lives: scalar locals stay IR locals, address-taken or aggregate
+ * locals get stack slots, globals go to the data section clang would put them in (.bss/.data/.rodata,
+ * laid out in definition order) and string literals to .rodata.str1.1.
+ *
+ * It never throws: a construct it cannot lower is reported (BPF1300 range) and replaced by a constant,
+ * so the rest of the function is still lowered and checked.
+ */
+import * as ast from './ast';
+import { Compilation, ProgramFunction } from './compile';
+import { CSymbol } from './sema/analyzer';
+import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage } from './diagnostics';
+import {
+  CType, resolve, sizeOf, alignOf, findMember, FieldInfo, RecordInfo, typeToString, usualArithmeticConversions, promote, Types,
+} from './types';
+import {
+  Expr, Stmt, Loc, IntType, PtrType, ScalarType, IrType, IrFunction, IrProgram, IrGlobal, Local, StackSlot, VOID, U64, S64, S32,
+  IntBits, AddressBase,
+} from './ir';
+
+/** Resolves a field of a kernel struct against the running kernel's BTF (CO-RE); undefined when unknown. */
+export type CoreFieldResolver = (recordName: string, fieldName: string) => number | undefined;
+
+export interface LowerOptions {
+  /** Object name as libbpf derives it (file name up to the first '.'), for the data sections' map names. */
+  objectName: string;
+  core?: CoreFieldResolver;
+}
+
+export interface LowerResult {
+  program: IrProgram;
+  diagnostics: FrontEndDiagnostic[];
+  /** IR function index by C function name. */
+  functionIndex: Map<string, number>;
+}
+
+interface LValueMem { kind: 'mem'; ptr: Expr; offset: number; type: CType; field?: FieldInfo }
+interface LValueLocal { kind: 'local'; id: number; type: CType; scalar: ScalarType }
+type LValue = LValueMem | LValueLocal;
+
+const DATA_SECTIONS = ['.rodata', '.data', '.bss'] as const;
+
+export function lowerProgram(compilation: Compilation, options: LowerOptions): LowerResult {
+  return new Lowerer(compilation, options).run();
+}
+
+/** Maps a C scalar type to its IR type; undefined for aggregates, void, floats and 128-bit integers. */
+export function irScalarType(type: CType): ScalarType | undefined {
+  const t = resolve(type);
+  if (t.kind === 'int') {
+    if (t.size > 8) return undefined;
+    return { kind: 'int', bits: (t.size * 8) as IntBits, signed: t.name === '_Bool' ? false : t.signed };
+  }
+  if (t.kind === 'enum') return { kind: 'int', bits: (t.info.underlying.size * 8) as IntBits, signed: t.info.underlying.signed };
+  if (t.kind === 'pointer') return { kind: 'ptr', pointeeSize: pointeeSize(t.to), cName: typeToString(type) };
+  return undefined;
+}
+
+function pointeeSize(type: CType): number {
+  const t = resolve(type);
+  if (t.kind === 'void' || t.kind === 'function') return 1; // GNU C: arithmetic on void* and function pointers steps by 1
+  return sizeOf(t) ?? 1;
+}
+
+function isBool(type: CType): boolean {
+  const t = resolve(type);
+  return t.kind === 'int' && t.name === '_Bool';
+}
+
+class Lowerer {
+  private readonly diagnostics: FrontEndDiagnostic[] = [];
+  private readonly functions: IrFunction[] = [];
+  private readonly functionIndex = new Map<string, number>();
+  private readonly globals: IrGlobal[] = [];
+  private readonly globalBySymbol = new Map<CSymbol, IrGlobal>();
+  private readonly sectionSizes = new Map<string, number>();
+  private readonly strings: Uint8Array[] = [];
+  private readonly stringIndex = new Map<string, number>();
+  private readonly mapNames = new Set<string>();
+  // Per-function state
+  private locals: Local[] = [];
+  private slots: StackSlot[] = [];
+  private localBySymbol = new Map<CSymbol, number>();
+  private addressTaken = new Set<CSymbol>();
+  private stackTop = 0;
+  private currentFunction?: ProgramFunction;
+
+  constructor(private readonly c: Compilation, private readonly options: LowerOptions) {}
+
+  run(): LowerResult {
+    for (const m of this.c.program.maps) this.mapNames.add(m.name);
+    // Index every defined function first so calls can refer to functions defined later.
+    const defined = this.c.program.functions;
+    defined.forEach((f, i) => this.functionIndex.set(f.name, i));
+    this.layoutGlobals();
+    for (const f of defined) this.functions.push(this.lowerFunction(f));
+    const entries = defined
+      .map((f, i) => ({ f, i }))
+      .filter(({ f }) => f.section !== undefined && /^iter(\.s)?\//.test(f.section))
+      .map(({ f, i }) => ({ func: i, section: f.section!, target: f.section!.replace(/^iter(\.s)?\//, ''), sleepable: f.section!.startsWith('iter.s/') }));
+    const sections = [...this.sectionSizes.entries()].map(([name, size]) => ({ name, size, readonly: name.startsWith('.rodata') }));
+    const maps = this.c.program.maps.map((m) => ({
+      name: m.name, type: String(m.type ?? 0), key_size: m.keySize ?? 0, value_size: m.valueSize ?? 0,
+      max_entries: m.maxEntries ?? 0, map_flags: m.mapFlags ?? 0, loc: locOf(m.symbol.declaration),
+    }));
+    return {
+      program: { entries, functions: this.functions, globals: this.globals, sections, strings: this.strings, maps, license: this.c.program.license ?? null },
+      diagnostics: this.diagnostics,
+      functionIndex: this.functionIndex,
+    };
+  }
+
+  private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
+    this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file: node.file, pos: node.pos, end: node.end });
+  }
+
+  // ------------------------------------------------------------------ globals and sections
+
+  /** mirrors clang's section choice: explicit SEC(), else const -> .rodata, zero/uninit -> .bss, else .data. */
+  private sectionOf(symbol: CSymbol): string | undefined {
+    const explicit = symbol.attributes.find((a) => a.name === 'section')?.args[0];
+    if (explicit && explicit.kind === 'StringLiteral') {
+      const name = explicit.value;
+      return name === '.maps' || name === 'license' || name === 'version' ? undefined : name;
+    }
+    if (symbol.storage.includes('extern')) return undefined;
+    const t = symbol.type;
+    if (resolve(t).kind === 'function') return undefined;
+    if (isConstObject(t)) return '.rodata';
+    if (!symbol.initializer || initializerIsZero(symbol.initializer, this.c)) return '.bss';
+    return '.data';
+  }
+
+  private layoutGlobals(): void {
+    const add = (symbol: CSymbol, section: string, loc: Loc) => {
+      const size = sizeOf(symbol.type) ?? 0;
+      const align = Math.max(1, alignOf(symbol.type));
+      const offset = roundUp(this.sectionSizes.get(section) ?? 0, align);
+      this.sectionSizes.set(section, offset + size);
+      const g: IrGlobal = {
+        name: symbol.name, section, offset, size, readonly: section.startsWith('.rodata'), cType: typeToString(symbol.type), loc,
+        init: symbol.initializer ? this.constantBytes(symbol.type, symbol.initializer, size) : undefined,
+      };
+      this.globals.push(g);
+      this.globalBySymbol.set(symbol, g);
+    };
+    for (const symbol of this.c.program.globals) {
+      if (symbol.kind !== 'variable') continue;
+      const section = this.sectionOf(symbol);
+      if (section) add(symbol, section, locOf(symbol.declaration));
+    }
+    // Function-local statics (BPF_SEQ_PRINTF's `static const char ___fmt[]`) live in the data sections too,
+    // after the file-scope ones of the same section, in order of appearance.
+    for (const f of this.c.program.functions) {
+      walk(f.definition.body, (node) => {
+        if (node.kind !== 'Declaration' || !node.specifiers.storage.includes('static')) return;
+        for (const d of node.declarators) {
+          const symbol = this.symbolOfDeclarator(d.declarator);
+          if (symbol && !this.globalBySymbol.has(symbol)) {
+            const section = this.sectionOf(symbol);
+            if (section) add(symbol, section, locOf(d));
+          }
+        }
+      });
+    }
+    for (const s of DATA_SECTIONS) if (this.sectionSizes.get(s) === 0) this.sectionSizes.delete(s);
+  }
+
+  private symbolOfDeclarator(declarator: ast.Declarator): CSymbol | undefined {
+    if (!declarator.name) return undefined;
+    return this.c.model.referenceOf(declarator.name)?.symbol;
+  }
+
+  /** Bytes of a constant initializer (what clang puts in .data/.rodata); undefined when not constant. */
+  private constantBytes(type: CType, init: ast.Initializer, size: number): Uint8Array | undefined {
+    const bytes = new Uint8Array(size);
+    const ok = this.fillConstant(bytes, 0, type, init);
+    return ok ? bytes : undefined;
+  }
+
+  private fillConstant(bytes: Uint8Array, offset: number, type: CType, init: ast.Initializer): boolean {
+    const t = resolve(type);
+    if (t.kind === 'array' && init.kind === 'StringLiteral') {
+      const data = stringBytes(init.value);
+      bytes.set(data.subarray(0, Math.min(data.length, (t.length ?? data.length + 1), bytes.length - offset)), offset);
+      return true;
+    }
+    if (init.kind === 'InitializerList') {
+      if (t.kind === 'array') {
+        const elem = sizeOf(t.of) ?? 0;
+        let index = 0;
+        for (const item of init.items) {
+          const d = item.designators[0];
+          if (d?.kind === 'IndexDesignator') index = Number(this.c.model.evaluate(d.index) ?? BigInt(index));
+          if (!this.fillConstant(bytes, offset + index * elem, t.of, item.value)) return false;
+          index++;
+        }
+        return true;
+      }
+      if (t.kind === 'record') {
+        const named = t.record.fields.filter((f) => f.name !== undefined || f.bitWidth === undefined);
+        let position = 0;
+        for (const item of init.items) {
+          const d = item.designators[0];
+          let field: FieldInfo | undefined;
+          let extra = 0;
+          if (d?.kind === 'FieldDesignator') {
+            const path = findMember(t.record, d.name.name);
+            if (!path) return false;
+            field = path[path.length - 1];
+            extra = path.slice(0, -1).reduce((acc, f) => acc + f.offset, 0);
+            position = named.indexOf(path[0]) + 1;
+          } else {
+            field = named[position++];
+          }
+          if (!field) return false;
+          if (field.bitWidth !== undefined) {
+            const v = item.value.kind === 'InitializerList' ? undefined : this.c.model.evaluate(item.value);
+            if (v === undefined) return false;
+            writeBits(bytes, offset + extra, field.bitOffset, field.bitWidth, v);
+          } else if (!this.fillConstant(bytes, offset + extra + field.offset, field.type, item.value)) return false;
+          if (t.record.tag === 'union') break;
+        }
+        return true;
+      }
+      // Scalar in braces.
+      return init.items.length === 0 || this.fillConstant(bytes, offset, type, init.items[0].value);
+    }
+    const value = this.c.model.evaluate(init);
+    if (value === undefined) return false;
+    const size = sizeOf(t) ?? 0;
+    const v = BigInt.asUintN(size * 8, isBool(t) ? (value !== 0n ? 1n : 0n) : value);
+    for (let i = 0; i < size && offset + i < bytes.length; i++) bytes[offset + i] = Number((v >> BigInt(8 * i)) & 0xffn);
+    return true;
+  }
+
+  private stringLiteral(node: ast.StringLiteral): Expr {
+    const key = node.value;
+    let index = this.stringIndex.get(key);
+    if (index === undefined) {
+      index = this.strings.length;
+      const bytes = stringBytes(node.value);
+      const withNul = new Uint8Array(bytes.length + 1);
+      withNul.set(bytes);
+      this.strings.push(withNul);
+      this.stringIndex.set(key, index);
+      this.sectionSizes.set('.rodata.str1.1', (this.sectionSizes.get('.rodata.str1.1') ?? 0) + withNul.length);
+    }
+    return { op: 'addr', base: { kind: 'string', index }, type: charPtr('const char *'), loc: locOf(node) };
+  }
+
+  // ------------------------------------------------------------------ functions
+
+  private lowerFunction(f: ProgramFunction): IrFunction {
+    this.locals = [];
+    this.slots = [];
+    this.localBySymbol = new Map();
+    this.stackTop = 0;
+    this.currentFunction = f;
+    this.addressTaken = this.findAddressTaken(f.definition.body);
+    const fnType = resolve(f.symbol.type);
+    const returns = fnType.kind === 'function' ? fnType.returns : Types.int;
+    const params: number[] = [];
+    const derivation = f.definition.declarator.derivations[f.definition.declarator.derivations.length - 1];
+    const preamble: Stmt[] = [];
+    if (derivation?.kind === 'Function') {
+      derivation.parameters.forEach((p, index) => {
+        const symbol = this.symbolOfDeclarator(p.declarator);
+        const type = f.parameters[index] ?? Types.int;
+        const scalar = irScalarType(type);
+        if (!symbol || !scalar) {
+          if (!scalar && !(resolve(type).kind === 'void')) this.report(Diagnostics.UnsupportedConstruct, p, ['a parameter that is not an integer or a pointer']);
+          return;
+        }
+        const id = this.newLocal(symbol.name, type, locOf(p), true, symbol);
+        params.push(id);
+        const local = this.locals[id];
+        if (local.slot !== undefined) {
+          // An address-taken parameter is copied into its stack slot on entry.
+          const incoming = this.newLocal(`${symbol.name}.in`, type, locOf(p), true);
+          params[params.length - 1] = incoming;
+          preamble.push({ op: 'expr', expr: this.storeTo(this.slotAddr(local.slot, type, locOf(p)), 0, type, { op: 'local', id: incoming, type: scalar, loc: locOf(p) }, locOf(p)), loc: locOf(p) });
+        }
+      });
+    }
+    const body = this.compound(f.definition.body);
+    const fnBody: Stmt = preamble.length ? { op: 'block', body: [...preamble, body], loc: body.loc } : body;
+    const returnScalar = irScalarType(returns);
+    return {
+      index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
+      locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
+    };
+  }
+
+  private findAddressTaken(body: ast.Node): Set<CSymbol> {
+    const out = new Set<CSymbol>();
+    walk(body, (node) => {
+      if (node.kind === 'Unary' && node.operator === '&') {
+        let target: ast.Expression = node.operand;
+        // &x.a, &x[1] take the address of x too.
+        while (target.kind === 'Member' && !target.arrow) target = target.object;
+        while (target.kind === 'Index') target = target.object;
+        if (target.kind === 'Identifier') {
+          const s = this.c.model.referenceOf(target)?.symbol;
+          if (s) out.add(s);
+        }
+      }
+    });
+    return out;
+  }
+
+  private newLocal(name: string, type: CType, loc: Loc, isParam: boolean, symbol?: CSymbol): number {
+    const id = this.locals.length;
+    const scalar = irScalarType(type);
+    const local: Local = { id, name, cType: typeToString(type), isParam, loc };
+    if (scalar && !(symbol && this.addressTaken.has(symbol))) {
+      local.type = scalar;
+    } else {
+      const size = sizeOf(type) ?? 0;
+      const align = Math.max(1, Math.min(8, alignOf(type)));
+      // The BPF stack grows down from r10; slots are handed out at increasing depth like clang's frame.
+      this.stackTop = roundUp(this.stackTop + size, align);
+      const slot: StackSlot = { id: this.slots.length, offset: -this.stackTop, size, align, local: id };
+      this.slots.push(slot);
+      local.slot = slot.id;
+    }
+    this.locals.push(local);
+    if (symbol) this.localBySymbol.set(symbol, id);
+    return id;
+  }
+
+  private newTemp(type: CType, loc: Loc): number {
+    const id = this.locals.length;
+    const scalar = irScalarType(type)!;
+    this.locals.push({ id, name: `tmp${id}`, cType: typeToString(type), type: scalar, isParam: false, loc });
+    return id;
+  }
+
+  private slotAddr(slot: number, type: CType, loc: Loc): Expr {
+    return { op: 'addr', base: { kind: 'stack', slot }, type: ptrTo(type), loc };
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  private compound(node: ast.CompoundStatement): Stmt {
+    const body: Stmt[] = [];
+    for (const item of node.items) {
+      if (item.kind === 'Declaration') body.push(...this.localDeclaration(item));
+      else if (item.kind === 'StaticAssert') continue;
+      else body.push(this.statement(item));
+    }
+    return { op: 'block', body, loc: locOf(node) };
+  }
+
+  private localDeclaration(node: ast.Declaration): Stmt[] {
+    const out: Stmt[] = [];
+    const storage = node.specifiers.storage;
+    if (storage.includes('typedef') || storage.includes('extern')) return out;
+    for (const d of node.declarators) {
+      const symbol = this.symbolOfDeclarator(d.declarator);
+      if (!symbol || symbol.kind !== 'variable') continue;
+      if (storage.includes('static')) continue; // laid out as a global
+      const loc = locOf(d);
+      const id = this.newLocal(symbol.name, symbol.type, loc, false, symbol);
+      const local = this.locals[id];
+      if (local.type) {
+        const init = d.initializer && d.initializer.kind !== 'InitializerList' ? this.rvalueAs(d.initializer, symbol.type) :
+          d.initializer && d.initializer.kind === 'InitializerList' && d.initializer.items[0] && d.initializer.items[0].value.kind !== 'InitializerList'
+            ? this.rvalueAs(d.initializer.items[0].value as ast.Expression, symbol.type)
+            : d.initializer ? this.zeroOf(local.type, loc) : undefined;
+        out.push({ op: 'declare', id, init, loc });
+      } else {
+        out.push({ op: 'declare', id, loc });
+        if (d.initializer) out.push(...this.initializeMemory(this.slotAddr(local.slot!, symbol.type, loc), 0, symbol.type, d.initializer, true));
+      }
+    }
+    return out;
+  }
+
+  /** Stores an initializer into memory at ptr+offset; `zeroFirst` zero-fills the object (C's rule for partial initializers). */
+  private initializeMemory(ptr: Expr, offset: number, type: CType, init: ast.Initializer, zeroFirst: boolean): Stmt[] {
+    const loc = locOf(init);
+    const t = resolve(type);
+    const out: Stmt[] = [];
+    const size = sizeOf(t) ?? 0;
+    if (t.kind === 'array' && init.kind === 'StringLiteral') {
+      const bytes = stringBytes(init.value);
+      if (zeroFirst) out.push({ op: 'expr', expr: { op: 'fill', dst: this.offsetPtr(ptr, offset, loc), byte: 0, size, type: VOID, loc }, loc });
+      for (let i = 0; i < Math.min(bytes.length, size); i++) {
+        out.push({ op: 'expr', expr: { op: 'store', ptr, offset: offset + i, size: 1, value: { op: 'const', type: { kind: 'int', bits: 8, signed: false }, value: BigInt(bytes[i]), loc }, type: { kind: 'int', bits: 8, signed: false }, loc }, loc });
+      }
+      return out;
+    }
+    if (init.kind !== 'InitializerList') {
+      if (t.kind === 'record' || t.kind === 'array') {
+        const src = this.addressOfExpression(init);
+        if (src) out.push({ op: 'expr', expr: { op: 'copy', dst: this.offsetPtr(ptr, offset, loc), src, size, type: VOID, loc }, loc });
+        return out;
+      }
+      out.push({ op: 'expr', expr: this.storeTo(ptr, offset, type, this.rvalueAs(init, type), loc), loc });
+      return out;
+    }
+    if (zeroFirst) out.push({ op: 'expr', expr: { op: 'fill', dst: this.offsetPtr(ptr, offset, loc), byte: 0, size, type: VOID, loc }, loc });
+    if (t.kind === 'array') {
+      const elem = sizeOf(t.of) ?? 0;
+      let index = 0;
+      for (const item of init.items) {
+        const d = item.designators[0];
+        if (d?.kind === 'IndexDesignator') index = Number(this.c.model.evaluate(d.index) ?? BigInt(index));
+        out.push(...this.initializeMemory(ptr, offset + index * elem, t.of, item.value, false));
+        index++;
+      }
+    } else if (t.kind === 'record') {
+      const positional = t.record.fields.filter((f) => f.name !== undefined || f.bitWidth === undefined);
+      let position = 0;
+      for (const item of init.items) {
+        const d = item.designators[0];
+        let path: FieldInfo[] | undefined;
+        if (d?.kind === 'FieldDesignator') {
+          path = findMember(t.record, d.name.name);
+          if (path) position = positional.indexOf(path[0]) + 1;
+        } else {
+          const f = positional[position++];
+          path = f ? [f] : undefined;
+        }
+        if (!path) continue;
+        const field = path[path.length - 1];
+        const base = offset + path.slice(0, -1).reduce((acc, f) => acc + f.offset, 0);
+        if (field.bitWidth !== undefined && item.value.kind !== 'InitializerList') {
+          out.push({ op: 'expr', expr: this.storeBitfield(ptr, base, field, this.rvalueAs(item.value, field.type), loc), loc });
+        } else {
+          out.push(...this.initializeMemory(ptr, base + field.offset, field.type, item.value, false));
+        }
+        if (t.record.tag === 'union') break;
+      }
+    } else if (init.items[0]) {
+      out.push(...this.initializeMemory(ptr, offset, type, init.items[0].value, false));
+    }
+    return out;
+  }
+
+  private statement(node: ast.Statement): Stmt {
+    const loc = locOf(node);
+    switch (node.kind) {
+      case 'Compound': return this.compound(node);
+      case 'ExpressionStatement':
+        return node.expression ? { op: 'expr', expr: this.expression(node.expression, true), loc } : { op: 'block', body: [], loc };
+      case 'If': return { op: 'if', test: this.test(node.condition), then: this.statement(node.then), else: node.else ? this.statement(node.else) : undefined, loc };
+      case 'While': return { op: 'loop', test: this.test(node.condition), body: this.statement(node.body), testFirst: true, loc };
+      case 'Do': return { op: 'loop', test: this.test(node.condition), body: this.statement(node.body), testFirst: false, loc };
+      case 'For': {
+        let init: Stmt | undefined;
+        if (node.init?.kind === 'Declaration') init = { op: 'block', body: this.localDeclaration(node.init), loc: locOf(node.init) };
+        else if (node.init) init = { op: 'expr', expr: this.expression(node.init, true), loc: locOf(node.init) };
+        return {
+          op: 'loop', init, test: node.condition ? this.test(node.condition) : undefined,
+          update: node.update ? this.expression(node.update, true) : undefined, body: this.statement(node.body), testFirst: true, loc,
+        };
+      }
+      case 'Break': return { op: 'break', loc };
+      case 'Continue': return { op: 'continue', loc };
+      case 'Return': {
+        const fnType = this.currentFunction ? resolve(this.currentFunction.symbol.type) : undefined;
+        const returns = fnType?.kind === 'function' ? fnType.returns : Types.int;
+        return { op: 'return', value: node.value && irScalarType(returns) ? this.rvalueAs(node.value, returns) : node.value ? this.expression(node.value, true) : undefined, loc };
+      }
+      case 'Switch': return this.switchStatement(node);
+      case 'Case': case 'Default':
+        // A case label outside the switch body's top level: lowered by switchStatement; here only its body.
+        return this.statement(node.body);
+      case 'Labeled': return this.statement(node.body);
+      case 'Goto':
+        this.report(Diagnostics.UnsupportedConstruct, node, ['goto']);
+        return { op: 'block', body: [], loc };
+      case 'Asm':
+        this.report(Diagnostics.UnsupportedConstruct, node, ['inline assembly']);
+        return { op: 'block', body: [], loc };
+      default:
+        return { op: 'block', body: [], loc };
+    }
+  }
+
+  private switchStatement(node: ast.SwitchStatement): Stmt {
+    const loc = locOf(node);
+    const discriminantType = promote(this.typeOf(node.discriminant));
+    const test = this.rvalueAs(node.discriminant, discriminantType);
+    const cases: Array<{ values: bigint[] | 'default'; body: Stmt[]; loc: Loc }> = [];
+    const items = node.body.kind === 'Compound' ? node.body.items : [node.body];
+    let current: { values: bigint[] | 'default'; body: Stmt[]; loc: Loc } | undefined;
+    const open = (values: bigint[] | 'default', at: ast.Node) => { current = { values, body: [], loc: locOf(at) }; cases.push(current); };
+    const pushStatement = (s: ast.Statement | ast.Declaration | ast.StaticAssert) => {
+      // Nested labels: `case 1: case 2: stmt` arrives as Case(Case(stmt)).
+      let inner: ast.Statement | ast.Declaration | ast.StaticAssert = s;
+      while (inner.kind === 'Case' || inner.kind === 'Default') {
+        if (inner.kind === 'Default') open('default', inner);
+        else {
+          const first = this.c.model.evaluate(inner.value) ?? 0n;
+          const last = inner.last ? this.c.model.evaluate(inner.last) ?? first : first;
+          const values: bigint[] = [];
+          for (let v = first; v <= last && values.length < 4096; v++) values.push(BigInt.asUintN(64, v));
+          open(values.map((v) => wrapTo(v, irScalarType(discriminantType) as IntType)), inner);
+        }
+        inner = inner.body;
+      }
+      if (!current) open([], s); // statements before the first label never run, but are still checked
+      if (inner.kind === 'Declaration') current!.body.push(...this.localDeclaration(inner));
+      else if (inner.kind !== 'StaticAssert') current!.body.push(this.statement(inner));
+    };
+    for (const item of items) pushStatement(item);
+    return { op: 'switch', test, cases, loc };
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  private typeOf(node: ast.Expression): CType {
+    return this.c.typeOf(node) ?? Types.int;
+  }
+
+  /** An expression used as a condition: int != 0, or pointer != NULL, as an int 0/1. */
+  private test(node: ast.Expression): Expr {
+    const type = this.typeOf(node);
+    const scalar = irScalarType(decay(type));
+    const loc = locOf(node);
+    if (node.kind === 'Unary' && node.operator === '!') {
+      return { op: 'unary', kind: 'lnot', operand: this.test(node.operand), type: S32, loc };
+    }
+    const value = this.rvalue(node);
+    if (scalar?.kind === 'ptr') return { op: 'ptrCompare', kind: 'ne', left: value, right: { op: 'null', type: scalar, loc }, type: S32, loc };
+    if (isComparison(node)) return value;
+    const intType = (scalar as IntType | undefined) ?? S32;
+    return { op: 'binary', kind: 'ne', left: value, right: { op: 'const', type: intType, value: 0n, loc }, type: S32, loc };
+  }
+
+  /** Evaluates and converts to `target`. */
+  private rvalueAs(node: ast.Expression, target: CType): Expr {
+    return this.convert(this.rvalue(node), this.typeOf(node), target, locOf(node));
+  }
+
+  private convert(value: Expr, from: CType, to: CType, loc: Loc): Expr {
+    const f = irScalarType(decay(from));
+    const t = irScalarType(to);
+    if (!t || !f) return value;
+    if (t.kind === 'int' && isBool(to)) {
+      if (f.kind === 'ptr') return { op: 'convert', operand: { op: 'ptrCompare', kind: 'ne', left: value, right: { op: 'null', type: f, loc }, type: S32, loc }, type: t, loc };
+      return { op: 'convert', operand: { op: 'binary', kind: 'ne', left: value, right: { op: 'const', type: f, value: 0n, loc }, type: S32, loc }, type: t, loc };
+    }
+    if (t.kind === 'int' && f.kind === 'int') {
+      if (t.bits === f.bits && t.signed === f.signed) return value;
+      if (value.op === 'const') return { op: 'const', type: t, value: wrapTo(value.value, t), loc: value.loc };
+      return { op: 'convert', operand: value, type: t, loc };
+    }
+    if (t.kind === 'ptr' && f.kind === 'ptr') return value.type.kind === 'ptr' && value.type.cName === t.cName ? value : { op: 'ptrCast', operand: value, type: t, loc };
+    if (t.kind === 'ptr' && f.kind === 'int') {
+      if (value.op === 'const' && value.value === 0n) return { op: 'null', type: t, loc };
+      return { op: 'intToPtr', operand: value.type.kind === 'int' && value.type.bits === 64 ? value : { op: 'convert', operand: value, type: U64, loc }, type: t, loc };
+    }
+    // pointer -> integer
+    const asInt: Expr = { op: 'ptrToInt', operand: value, type: U64, loc };
+    if (t.kind !== 'int') return asInt;
+    return t.bits === 64 && !t.signed ? asInt : { op: 'convert', operand: asInt, type: t, loc };
+  }
+
+  /** The value of an expression (arrays and functions decay to pointers). */
+  private rvalue(node: ast.Expression): Expr {
+    return this.expression(node, false);
+  }
+
+  private expression(node: ast.Expression, discarded: boolean): Expr {
+    const loc = locOf(node);
+    const type = this.typeOf(node);
+    switch (node.kind) {
+      case 'IntegerLiteral': case 'CharLiteral': {
+        const t = (irScalarType(type) as IntType | undefined) ?? S32;
+        return { op: 'const', type: t, value: wrapTo(node.value, t), loc };
+      }
+      case 'StringLiteral': return this.stringLiteral(node);
+      case 'Identifier': {
+        const symbol = this.c.model.referenceOf(node)?.symbol;
+        if (symbol?.kind === 'enumerator') {
+          const t = (irScalarType(type) as IntType | undefined) ?? S32;
+          return { op: 'const', type: t, value: wrapTo(symbol.value ?? 0n, t), loc };
+        }
+        if (symbol?.kind === 'function') {
+          this.report(Diagnostics.UnsupportedConstruct, node, ['a function used as a value']);
+          return { op: 'null', type: { kind: 'ptr', pointeeSize: 1, cName: 'void *' }, loc };
+        }
+        return this.loadLValue(this.lvalue(node), loc);
+      }
+      case 'Member': case 'Index':
+        return this.loadLValue(this.lvalue(node), loc);
+      case 'Unary': return this.unary(node, type, discarded);
+      case 'Postfix': return this.increment(node.operand, node.operator === '++' ? 'add' : 'sub', true, loc, discarded);
+      case 'Binary': return this.binary(node, type);
+      case 'Assignment': return this.assignment(node);
+      case 'Conditional': {
+        const scalar = irScalarType(decay(type));
+        if (!scalar) {
+          this.report(Diagnostics.UnsupportedConstruct, node, ['a conditional expression of aggregate type']);
+          return { op: 'const', type: S32, value: 0n, loc };
+        }
+        const whenTrue = node.whenTrue ? this.rvalueAs(node.whenTrue, type) : this.rvalueAs(node.condition, type);
+        return { op: 'conditional', test: this.test(node.condition), then: whenTrue, else: this.rvalueAs(node.whenFalse, type), type: scalar, loc };
+      }
+      case 'Comma': {
+        let result = this.expression(node.expressions[0], true);
+        for (let i = 1; i < node.expressions.length; i++) {
+          const next = this.expression(node.expressions[i], discarded || i < node.expressions.length - 1);
+          result = { op: 'sequence', first: result, second: next, type: next.type, loc };
+        }
+        return result;
+      }
+      case 'Call': return this.call(node, type);
+      case 'Cast': {
+        const target = this.c.typeOf(node) ?? Types.int;
+        if (resolve(target).kind === 'void') return this.expression(node.operand, true);
+        return this.convert(this.rvalue(node.operand), this.typeOf(node.operand), target, loc);
+      }
+      case 'Sizeof': case 'Offsetof': case 'TypesCompatible': {
+        const value = this.c.model.evaluate(node) ?? 0n;
+        const t = (irScalarType(type) as IntType | undefined) ?? U64;
+        return { op: 'const', type: t, value: wrapTo(value, t), loc };
+      }
+      case 'StatementExpression': {
+        const items = node.body.items;
+        const last = items[items.length - 1];
+        if (last && last.kind === 'ExpressionStatement' && last.expression && irScalarType(decay(type))) {
+          const body = this.compound({ ...node.body, items: items.slice(0, -1) });
+          return { op: 'stmtExpr', body, value: this.rvalue(last.expression), type: irScalarType(decay(type))!, loc };
+        }
+        return { op: 'stmtExpr', body: this.compound(node.body), type: VOID, loc };
+      }
+      case 'CompoundLiteral': {
+        const id = this.newLocal('compound literal', type, loc, false);
+        const slot = this.locals[id].slot;
+        if (slot === undefined) {
+          const init = node.initializer.items[0]?.value;
+          return init && init.kind !== 'InitializerList' ? this.rvalueAs(init, type) : this.zeroOf(irScalarType(type)!, loc);
+        }
+        const addr = this.slotAddr(slot, type, loc);
+        const stmts = this.initializeMemory(addr, 0, type, node.initializer, true);
+        return { op: 'stmtExpr', body: { op: 'block', body: stmts, loc }, value: addr, type: addr.type, loc };
+      }
+      case 'Generic': case 'VaArg': case 'FloatLiteral':
+        this.report(Diagnostics.UnsupportedConstruct, node, [node.kind === 'FloatLiteral' ? 'floating point' : node.kind === 'VaArg' ? 'va_arg' : '_Generic']);
+        return { op: 'const', type: S32, value: 0n, loc };
+      default:
+        return { op: 'const', type: S32, value: 0n, loc };
+    }
+  }
+
+  private zeroOf(type: ScalarType, loc: Loc): Expr {
+    return type.kind === 'ptr' ? { op: 'null', type, loc } : { op: 'const', type, value: 0n, loc };
+  }
+
+  private unary(node: ast.UnaryExpression, type: CType, discarded: boolean): Expr {
+    const loc = locOf(node);
+    switch (node.operator) {
+      case '&': {
+        const addr = this.addressOfExpression(node.operand);
+        return addr ?? { op: 'null', type: ptrTo(this.typeOf(node.operand)), loc };
+      }
+      case '*': return this.loadLValue(this.lvalue(node), loc);
+      case '++': case '--': return this.increment(node.operand, node.operator === '++' ? 'add' : 'sub', false, loc, discarded);
+      case '!': return { op: 'unary', kind: 'lnot', operand: this.test(node.operand), type: S32, loc };
+      case '+': return this.rvalueAs(node.operand, type);
+      case '-': case '~': {
+        const t = (irScalarType(type) as IntType | undefined) ?? S32;
+        return { op: 'unary', kind: node.operator === '-' ? 'neg' : 'not', operand: this.rvalueAs(node.operand, type), type: t, loc };
+      }
+      case '__extension__': case '__real__': return this.expression(node.operand, discarded);
+      default:
+        this.report(Diagnostics.UnsupportedConstruct, node, [`the ${node.operator} operator`]);
+        return { op: 'const', type: S32, value: 0n, loc };
+    }
+  }
+
+  private binary(node: ast.BinaryExpression, type: CType): Expr {
+    const loc = locOf(node);
+    const op = node.operator;
+    if (op === '&&' || op === '||') {
+      return { op: 'logical', kind: op === '&&' ? 'and' : 'or', left: this.test(node.left), right: this.test(node.right), type: S32, loc };
+    }
+    const lt = decay(this.typeOf(node.left));
+    const rt = decay(this.typeOf(node.right));
+    const lp = resolve(lt).kind === 'pointer';
+    const rp = resolve(rt).kind === 'pointer';
+    if (lp || rp) return this.pointerBinary(node, lt, rt, type);
+    const cmp: Record<string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+    if (op in cmp) {
+      const common = usualArithmeticConversions(lt, rt);
+      return { op: 'binary', kind: cmp[op], left: this.rvalueAs(node.left, common), right: this.rvalueAs(node.right, common), type: S32, loc };
+    }
+    const arith: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and' | 'or' | 'xor' | 'shl' | 'shr'> = {
+      '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
+    };
+    const kind = arith[op];
+    const t = (irScalarType(type) as IntType | undefined) ?? S32;
+    if (!kind) return { op: 'const', type: t, value: 0n, loc };
+    if (kind === 'shl' || kind === 'shr') {
+      // The right operand is promoted on its own; the IR takes the count as the result type.
+      return { op: 'binary', kind, left: this.rvalueAs(node.left, type), right: this.rvalueAs(node.right, type), type: t, loc };
+    }
+    return { op: 'binary', kind, left: this.rvalueAs(node.left, type), right: this.rvalueAs(node.right, type), type: t, loc };
+  }
+
+  private pointerBinary(node: ast.BinaryExpression, lt: CType, rt: CType, type: CType): Expr {
+    const loc = locOf(node);
+    const op = node.operator;
+    const lp = resolve(lt).kind === 'pointer';
+    const rp = resolve(rt).kind === 'pointer';
+    const cmp: Record<string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+    if (op in cmp) {
+      const ptrType = lp ? lt : rt;
+      const left = lp ? this.rvalue(node.left) : this.convert(this.rvalue(node.left), lt, ptrType, loc);
+      const right = rp ? this.rvalue(node.right) : this.convert(this.rvalue(node.right), rt, ptrType, loc);
+      return { op: 'ptrCompare', kind: cmp[op], left, right, type: S32, loc };
+    }
+    if (op === '-' && lp && rp) {
+      const scale = pointeeSize((resolve(lt) as { to: CType }).to);
+      return { op: 'ptrDiff', left: this.rvalue(node.left), right: this.rvalue(node.right), scale, type: S64, loc };
+    }
+    if ((op === '+' || op === '-') && (lp !== rp)) {
+      const ptrNode = lp ? node.left : node.right;
+      const intNode = lp ? node.right : node.left;
+      const ptrType = lp ? lt : rt;
+      const scale = pointeeSize((resolve(ptrType) as { to: CType }).to);
+      let index = this.rvalueAs(intNode, Types.long);
+      if (op === '-') index = { op: 'unary', kind: 'neg', operand: index, type: S64, loc };
+      return { op: 'ptrAdd', ptr: this.rvalue(ptrNode), index, scale, type: irScalarType(type) as PtrType ?? irScalarType(ptrType) as PtrType, loc };
+    }
+    // Bitwise operations on pointers are not C; sema reported them.
+    return { op: 'const', type: S32, value: 0n, loc };
+  }
+
+  private assignment(node: ast.AssignmentExpression): Expr {
+    const loc = locOf(node);
+    const target = this.lvalue(node.left);
+    const targetType = target.type;
+    const rt = resolve(targetType);
+    if (node.operator === '=') {
+      if (rt.kind === 'record' || rt.kind === 'array') {
+        const src = this.addressOfExpression(node.right);
+        const dst = this.addressOf(target, loc);
+        if (!src || !dst) return { op: 'const', type: S32, value: 0n, loc };
+        return { op: 'copy', dst, src, size: sizeOf(targetType) ?? 0, type: VOID, loc };
+      }
+      return this.storeLValue(target, this.rvalueAs(node.right, targetType), loc);
+    }
+    // Compound assignment: the target is evaluated once (a temp holds its address).
+    const binaryOp = node.operator.slice(0, -1);
+    const stable = this.stabilize(target, loc);
+    const current = this.loadLValue(stable.lvalue, loc);
+    const leftType = decay(targetType);
+    let result: Expr;
+    if (resolve(leftType).kind === 'pointer' && (binaryOp === '+' || binaryOp === '-')) {
+      const scale = pointeeSize((resolve(leftType) as { to: CType }).to);
+      let index = this.rvalueAs(node.right, Types.long);
+      if (binaryOp === '-') index = { op: 'unary', kind: 'neg', operand: index, type: S64, loc };
+      result = { op: 'ptrAdd', ptr: current, index, scale, type: irScalarType(leftType) as PtrType, loc };
+    } else {
+      const rightType = this.typeOf(node.right);
+      const isShift = binaryOp === '<<' || binaryOp === '>>';
+      const common = isShift ? promote(leftType) : usualArithmeticConversions(leftType, rightType);
+      const kinds: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and' | 'or' | 'xor' | 'shl' | 'shr'> = {
+        '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
+      };
+      const ct = (irScalarType(common) as IntType | undefined) ?? S32;
+      const combined: Expr = { op: 'binary', kind: kinds[binaryOp] ?? 'add', left: this.convert(current, leftType, common, loc), right: this.rvalueAs(node.right, common), type: ct, loc };
+      result = this.convert(combined, common, targetType, loc);
+    }
+    const store = this.storeLValue(stable.lvalue, result, loc);
+    return stable.setup ? { op: 'sequence', first: stable.setup, second: store, type: store.type, loc } : store;
+  }
+
+  private increment(operand: ast.Expression, kind: 'add' | 'sub', postfix: boolean, loc: Loc, discarded: boolean): Expr {
+    const target = this.lvalue(operand);
+    const stable = this.stabilize(target, loc);
+    const type = decay(target.type);
+    const scalar = irScalarType(type);
+    if (!scalar) return { op: 'const', type: S32, value: 0n, loc };
+    const current = this.loadLValue(stable.lvalue, loc);
+    let next: Expr;
+    if (scalar.kind === 'ptr') {
+      next = { op: 'ptrAdd', ptr: current, index: { op: 'const', type: S64, value: kind === 'add' ? 1n : -1n, loc }, scale: scalar.pointeeSize, type: scalar, loc };
+    } else if (isBool(type)) {
+      next = kind === 'add' ? { op: 'const', type: scalar, value: 1n, loc } : { op: 'binary', kind: 'xor', left: current, right: { op: 'const', type: scalar, value: 1n, loc }, type: scalar, loc };
+    } else {
+      const promoted = promote(type);
+      const pt = irScalarType(promoted) as IntType;
+      const sum: Expr = { op: 'binary', kind, left: this.convert(current, type, promoted, loc), right: { op: 'const', type: pt, value: 1n, loc }, type: pt, loc };
+      next = this.convert(sum, promoted, type, loc);
+    }
+    let result: Expr;
+    if (postfix && !discarded) {
+      // old = target; target = old +/- 1; yield old
+      const old = this.newTemp(type, loc);
+      const oldRef: Expr = { op: 'local', id: old, type: scalar, loc };
+      const nextFromOld = this.replaceLoad(next, current, oldRef);
+      result = { op: 'sequence', first: { op: 'assign', id: old, value: current, type: scalar, loc },
+        second: { op: 'sequence', first: this.storeLValue(stable.lvalue, nextFromOld, loc), second: oldRef, type: scalar, loc }, type: scalar, loc };
+    } else {
+      result = this.storeLValue(stable.lvalue, next, loc);
+    }
+    return stable.setup ? { op: 'sequence', first: stable.setup, second: result, type: result.type, loc } : result;
+  }
+
+  /** Replaces the (single) occurrence of `from` inside `expr` by `to` (used to reuse a loaded value). */
+  private replaceLoad(expr: Expr, from: Expr, to: Expr): Expr {
+    if (expr === from) return to;
+    const copy = { ...expr } as Record<string, unknown>;
+    for (const key of ['left', 'right', 'operand', 'ptr']) {
+      const child = copy[key] as Expr | undefined;
+      if (child && typeof child === 'object' && 'op' in child) copy[key] = this.replaceLoad(child, from, to);
+    }
+    return copy as unknown as Expr;
+  }
+
+  /** Makes an lvalue safe to evaluate twice: a memory lvalue whose pointer has side effects gets a temp. */
+  private stabilize(target: LValue, loc: Loc): { lvalue: LValue; setup?: Expr } {
+    if (target.kind === 'local' || isPure(target.ptr)) return { lvalue: target };
+    const tmp = this.newTemp({ kind: 'pointer', to: target.type }, loc);
+    const ptrType = target.ptr.type as PtrType;
+    return {
+      lvalue: { ...target, ptr: { op: 'local', id: tmp, type: ptrType, loc } },
+      setup: { op: 'assign', id: tmp, value: target.ptr, type: ptrType, loc },
+    };
+  }
+
+  private call(node: ast.CallExpression, type: CType): Expr {
+    const loc = locOf(node);
+    const resultType = irScalarType(type) ?? VOID;
+    let callee: ast.Expression = node.callee;
+    while (callee.kind === 'Unary' && callee.operator === '*') callee = callee.operand;
+    if (callee.kind === 'Identifier') {
+      const name = callee.name;
+      const symbol = this.c.model.referenceOf(callee)?.symbol;
+      if (name === '__builtin_memcpy' || name === '__builtin_memmove' || name === '__builtin_memset') return this.memoryBuiltin(node, name, loc);
+      if (name === '__builtin_expect' || name === '__builtin_expect_with_probability') return this.rvalueAs(node.args[0], type);
+      if (name === '__builtin_constant_p') {
+        const v = this.c.model.evaluate(node.args[0]);
+        return { op: 'const', type: S32, value: v === undefined ? 0n : 1n, loc };
+      }
+      if (name.startsWith('__builtin_bswap')) {
+        const bits = Number(name.slice('__builtin_bswap'.length)) as IntBits;
+        return { op: 'callHelper', name, helperId: -2, args: [this.rvalueAs(node.args[0], type)], type: { kind: 'int', bits, signed: false }, loc };
+      }
+      if (name === '__builtin_preserve_access_index') return this.rvalue(node.args[0]);
+      // A BPF helper: libbpf declares `static long (* const name)(...) = (void *) ID;`
+      if (symbol && symbol.kind === 'variable' && symbol.initializer && resolve(symbol.type).kind === 'pointer') {
+        const id = this.helperIdOf(symbol.initializer);
+        if (id !== undefined) return { op: 'callHelper', name, helperId: id, args: this.callArgs(node, symbol.type), type: resultType, loc };
+      }
+      if (symbol && symbol.kind === 'function') {
+        const index = this.functionIndex.get(name);
+        if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type), type: resultType, loc };
+        // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
+        return { op: 'callHelper', name, helperId: -1, args: this.callArgs(node, symbol.type), type: resultType, loc };
+      }
+      if (!symbol && name.startsWith('__builtin_')) {
+        return { op: 'callHelper', name, helperId: -2, args: node.args.map((a) => this.rvalue(a)), type: resultType, loc };
+      }
+    }
+    this.report(Diagnostics.UnsupportedConstruct, node, ['an indirect call']);
+    return resultType.kind === 'void' ? { op: 'const', type: S32, value: 0n, loc } : this.zeroOf(resultType, loc);
+  }
+
+  private callArgs(node: ast.CallExpression, calleeType: CType): Expr[] {
+    let fn = resolve(calleeType);
+    if (fn.kind === 'pointer') fn = resolve(fn.to);
+    const params = fn.kind === 'function' ? fn.params : [];
+    return node.args.map((a, i) => {
+      const param = params[i];
+      if (param) return this.rvalueAs(a, param);
+      // Variadic or unprototyped: default argument promotions.
+      return this.rvalueAs(a, promote(decay(this.typeOf(a))));
+    });
+  }
+
+  private helperIdOf(init: ast.Initializer): number | undefined {
+    let e: ast.Initializer = init;
+    while (e.kind === 'Cast') e = e.operand;
+    if (e.kind === 'IntegerLiteral') return Number(e.value);
+    return undefined;
+  }
+
+  private memoryBuiltin(node: ast.CallExpression, name: string, loc: Loc): Expr {
+    const sizeArg = node.args[2];
+    const size = sizeArg ? this.c.model.evaluate(sizeArg) : undefined;
+    if (size === undefined || size < 0n || size > 1n << 20n) {
+      this.report(Diagnostics.UnsupportedConstruct, node, [`${name} with a size that is not a constant`]);
+      return { op: 'null', type: { kind: 'ptr', pointeeSize: 1, cName: 'void *' }, loc };
+    }
+    const dst = this.rvalue(node.args[0]);
+    if (name === '__builtin_memset') {
+      const byte = Number((this.c.model.evaluate(node.args[1]) ?? 0n) & 0xffn);
+      return { op: 'fill', dst, byte, size: Number(size), type: VOID, loc };
+    }
+    return { op: 'copy', dst, src: this.rvalue(node.args[1]), size: Number(size), type: VOID, loc };
+  }
+
+  // ------------------------------------------------------------------ lvalues
+
+  private lvalue(node: ast.Expression): LValue {
+    const loc = locOf(node);
+    const type = this.typeOf(node);
+    switch (node.kind) {
+      case 'Identifier': {
+        const symbol = this.c.model.referenceOf(node)?.symbol;
+        if (symbol) {
+          const localId = this.localBySymbol.get(symbol);
+          if (localId !== undefined) {
+            const local = this.locals[localId];
+            if (local.type) return { kind: 'local', id: localId, type: symbol.type, scalar: local.type };
+            return { kind: 'mem', ptr: this.slotAddr(local.slot!, symbol.type, loc), offset: 0, type: symbol.type };
+          }
+          const g = this.globalBySymbol.get(symbol);
+          if (g) return { kind: 'mem', ptr: { op: 'addr', base: { kind: 'global', section: g.section, offset: g.offset, name: g.name }, type: ptrTo(symbol.type), loc }, offset: 0, type: symbol.type };
+          if (this.mapNames.has(symbol.name)) {
+            return { kind: 'mem', ptr: { op: 'addr', base: { kind: 'map', name: symbol.name }, type: ptrTo(symbol.type), loc }, offset: 0, type: symbol.type };
+          }
+          if (symbol.storage.includes('extern')) {
+            this.report(Diagnostics.UnsupportedConstruct, node, [`the extern variable ${symbol.name} (ksyms and kconfig are not simulated)`]);
+          }
+        }
+        return { kind: 'mem', ptr: { op: 'null', type: ptrTo(type), loc }, offset: 0, type };
+      }
+      case 'Member': {
+        const objectType = this.typeOf(node.object);
+        let record: RecordInfo | undefined;
+        let base: LValueMem;
+        if (node.arrow) {
+          const pt = resolve(decay(objectType));
+          const to = pt.kind === 'pointer' ? resolve(pt.to) : undefined;
+          record = to?.kind === 'record' ? to.record : undefined;
+          base = { kind: 'mem', ptr: this.rvalue(node.object), offset: 0, type: pt.kind === 'pointer' ? pt.to : type };
+        } else {
+          const ot = resolve(objectType);
+          record = ot.kind === 'record' ? ot.record : undefined;
+          const inner = this.lvalue(node.object);
+          if (inner.kind === 'local') {
+            // A scalar local cannot have members; sema reported it.
+            return { kind: 'mem', ptr: { op: 'null', type: ptrTo(type), loc }, offset: 0, type };
+          }
+          base = inner;
+        }
+        const path = record ? findMember(record, node.member.name) : undefined;
+        if (!record || !path) return { kind: 'mem', ptr: { op: 'null', type: ptrTo(type), loc }, offset: 0, type };
+        let offset = base.offset;
+        let current: RecordInfo | undefined = record;
+        for (const field of path) {
+          offset += this.fieldOffset(current, field);
+          const ft = resolve(field.type);
+          current = ft.kind === 'record' ? ft.record : undefined;
+        }
+        const last = path[path.length - 1];
+        return { kind: 'mem', ptr: base.ptr, offset, type: last.type, field: last.bitWidth !== undefined ? last : undefined };
+      }
+      case 'Index': {
+        const ot = decay(this.typeOf(node.object));
+        const it = decay(this.typeOf(node.index));
+        const pointerIsObject = resolve(ot).kind === 'pointer';
+        const ptrNode = pointerIsObject ? node.object : node.index;
+        const idxNode = pointerIsObject ? node.index : node.object;
+        const ptrType = pointerIsObject ? ot : it;
+        const elem = (resolve(ptrType) as { to?: CType }).to ?? type;
+        const scale = pointeeSize(elem);
+        const base = this.rvalue(ptrNode);
+        const constant = this.c.model.evaluate(idxNode);
+        if (constant !== undefined && constant >= -(1n << 31n) && constant < 1n << 31n) {
+          return { kind: 'mem', ptr: base, offset: Number(constant) * scale, type: elem };
+        }
+        const ptr: Expr = { op: 'ptrAdd', ptr: base, index: this.rvalueAs(idxNode, Types.long), scale, type: irScalarType(ptrType) as PtrType, loc };
+        return { kind: 'mem', ptr, offset: 0, type: elem };
+      }
+      case 'Unary':
+        if (node.operator === '*') {
+          const pt = resolve(decay(this.typeOf(node.operand)));
+          return { kind: 'mem', ptr: this.rvalue(node.operand), offset: 0, type: pt.kind === 'pointer' ? pt.to : type };
+        }
+        break;
+      case 'CompoundLiteral': {
+        const addr = this.expression(node, false);
+        return { kind: 'mem', ptr: addr, offset: 0, type };
+      }
+      case 'StringLiteral':
+        return { kind: 'mem', ptr: this.stringLiteral(node), offset: 0, type };
+      case 'Cast': case 'Comma': case 'Conditional': case 'Call': case 'StatementExpression': {
+        // Not lvalues in C, but struct-valued calls and statement expressions can be read through a temp slot.
+        const t = resolve(type);
+        if (t.kind === 'record') {
+          this.report(Diagnostics.UnsupportedConstruct, node, ['a struct-valued expression here']);
+        }
+        break;
+      }
+      default: break;
+    }
+    return { kind: 'mem', ptr: { op: 'null', type: ptrTo(type), loc }, offset: 0, type };
+  }
+
+  /** CO-RE: offsets of kernel types come from the kernel's BTF by field name, as libbpf relocates them. */
+  private fieldOffset(record: RecordInfo | undefined, field: FieldInfo): number {
+    if (record?.name && field.name && this.options.core) {
+      const relocated = this.options.core(record.name, field.name);
+      if (relocated !== undefined) return relocated;
+    }
+    return field.offset;
+  }
+
+  private addressOf(target: LValue, loc: Loc): Expr | undefined {
+    if (target.kind === 'local') return undefined;
+    return this.offsetPtr(target.ptr, target.offset, loc, target.type);
+  }
+
+  private addressOfExpression(node: ast.Expression): Expr | undefined {
+    const loc = locOf(node);
+    if (node.kind === 'Unary' && node.operator === '*') return this.rvalue(node.operand);
+    const t = resolve(this.typeOf(node));
+    if (t.kind === 'function') return undefined;
+    const target = this.lvalue(node);
+    return this.addressOf(target, loc);
+  }
+
+  private offsetPtr(ptr: Expr, offset: number, loc: Loc, type?: CType): Expr {
+    const ptrType = type ? ptrTo(type) : (ptr.type.kind === 'ptr' ? ptr.type : { kind: 'ptr' as const, pointeeSize: 1, cName: 'void *' });
+    if (offset === 0) return type && ptr.type.kind === 'ptr' && ptr.type.cName !== ptrType.cName ? { op: 'ptrCast', operand: ptr, type: ptrType, loc } : ptr;
+    const bytePtr: Expr = { op: 'ptrCast', operand: ptr, type: { kind: 'ptr', pointeeSize: 1, cName: 'char *' }, loc };
+    const moved: Expr = { op: 'ptrAdd', ptr: bytePtr, index: { op: 'const', type: S64, value: BigInt(offset), loc }, scale: 1, type: { kind: 'ptr', pointeeSize: 1, cName: 'char *' }, loc };
+    return { op: 'ptrCast', operand: moved, type: ptrType, loc };
+  }
+
+  private loadLValue(target: LValue, loc: Loc): Expr {
+    if (target.kind === 'local') return { op: 'local', id: target.id, type: target.scalar, loc };
+    const t = resolve(target.type);
+    if (t.kind === 'array') {
+      // Array-to-pointer decay: the address of the first element.
+      return this.offsetPtr(target.ptr, target.offset, loc, t.of);
+    }
+    if (t.kind === 'function') return target.ptr;
+    const scalar = irScalarType(target.type);
+    if (!scalar) {
+      // A struct used as a value: its address stands for it (copies and initializers use addressOf).
+      return this.offsetPtr(target.ptr, target.offset, loc, target.type);
+    }
+    if (target.field) return this.loadBitfield(target.ptr, target.offset - target.field.offset, target.field, scalar as IntType, loc);
+    if (scalar.kind === 'ptr') return { op: 'loadPtr', ptr: target.ptr, offset: target.offset, type: scalar, loc };
+    return { op: 'load', ptr: target.ptr, offset: target.offset, type: scalar, loc };
+  }
+
+  private storeLValue(target: LValue, value: Expr, loc: Loc): Expr {
+    if (target.kind === 'local') return { op: 'assign', id: target.id, value, type: target.scalar, loc };
+    if (target.field) return this.storeBitfield(target.ptr, target.offset - target.field.offset, target.field, value, loc);
+    return this.storeTo(target.ptr, target.offset, target.type, value, loc);
+  }
+
+  private storeTo(ptr: Expr, offset: number, type: CType, value: Expr, loc: Loc): Expr {
+    const scalar = irScalarType(type) ?? S32;
+    const size = (scalar.kind === 'ptr' ? 8 : scalar.bits / 8) as 1 | 2 | 4 | 8;
+    return { op: 'store', ptr, offset, size, value, type: scalar, loc };
+  }
+
+  /** Bit-field read: load the storage unit, shift and mask (sign-extend signed fields). */
+  private loadBitfield(ptr: Expr, recordOffset: number, field: FieldInfo, type: IntType, loc: Loc): Expr {
+    const unitBits = Math.min(64, Math.max(8, nextPow2(((field.bitOffset % 8) + field.bitWidth!))));
+    const unitOffset = recordOffset + (field.bitOffset >> 3);
+    const shift = field.bitOffset & 7;
+    const unitType: IntType = { kind: 'int', bits: unitBits as IntBits, signed: false };
+    const unit: Expr = { op: 'load', ptr, offset: unitOffset, type: unitType, loc };
+    const shifted: Expr = { op: 'binary', kind: 'shr', left: { op: 'convert', operand: unit, type: U64, loc }, right: { op: 'const', type: U64, value: BigInt(shift), loc }, type: U64, loc };
+    const masked: Expr = { op: 'binary', kind: 'and', left: shifted, right: { op: 'const', type: U64, value: (1n << BigInt(field.bitWidth!)) - 1n, loc }, type: U64, loc };
+    if (type.signed) {
+      // Sign-extend: (x << (64 - w)) >> (64 - w) arithmetically.
+      const up: Expr = { op: 'binary', kind: 'shl', left: { op: 'convert', operand: masked, type: S64, loc }, right: { op: 'const', type: S64, value: BigInt(64 - field.bitWidth!), loc }, type: S64, loc };
+      const down: Expr = { op: 'binary', kind: 'shr', left: up, right: { op: 'const', type: S64, value: BigInt(64 - field.bitWidth!), loc }, type: S64, loc };
+      return { op: 'convert', operand: down, type, loc };
+    }
+    return { op: 'convert', operand: masked, type, loc };
+  }
+
+  private storeBitfield(ptr: Expr, recordOffset: number, field: FieldInfo, value: Expr, loc: Loc): Expr {
+    const width = field.bitWidth!;
+    const unitBits = Math.min(64, Math.max(8, nextPow2(((field.bitOffset % 8) + width))));
+    const unitOffset = recordOffset + (field.bitOffset >> 3);
+    const shift = BigInt(field.bitOffset & 7);
+    const unitType: IntType = { kind: 'int', bits: unitBits as IntBits, signed: false };
+    const mask = ((1n << BigInt(width)) - 1n) << shift;
+    const old: Expr = { op: 'convert', operand: { op: 'load', ptr, offset: unitOffset, type: unitType, loc }, type: U64, loc };
+    const cleared: Expr = { op: 'binary', kind: 'and', left: old, right: { op: 'const', type: U64, value: BigInt.asUintN(64, ~mask), loc }, type: U64, loc };
+    const v: Expr = value.type.kind === 'int' ? { op: 'convert', operand: value, type: U64, loc } : { op: 'ptrToInt', operand: value, type: U64, loc };
+    const placed: Expr = { op: 'binary', kind: 'and', left: { op: 'binary', kind: 'shl', left: v, right: { op: 'const', type: U64, value: shift, loc }, type: U64, loc }, right: { op: 'const', type: U64, value: mask, loc }, type: U64, loc };
+    const combined: Expr = { op: 'convert', operand: { op: 'binary', kind: 'or', left: cleared, right: placed, type: U64, loc }, type: unitType, loc };
+    return { op: 'store', ptr, offset: unitOffset, size: (unitBits / 8) as 1 | 2 | 4 | 8, value: combined, type: unitType, loc };
+  }
+}
+
+// ---------------------------------------------------------------------- small helpers
+
+export function locOf(node: { file: number; pos: number; end: number }): Loc {
+  return { file: node.file, pos: node.pos, end: node.end };
+}
+
+function decay(type: CType): CType {
+  const t = resolve(type);
+  if (t.kind === 'array') return { kind: 'pointer', to: t.of };
+  if (t.kind === 'function') return { kind: 'pointer', to: type };
+  return type;
+}
+
+function ptrTo(type: CType): PtrType {
+  return { kind: 'ptr', pointeeSize: pointeeSize(type), cName: typeToString({ kind: 'pointer', to: type }) };
+}
+
+function charPtr(cName: string): PtrType {
+  return { kind: 'ptr', pointeeSize: 1, cName };
+}
+
+function roundUp(n: number, align: number): number {
+  return Math.ceil(n / align) * align;
+}
+
+function nextPow2(n: number): number {
+  let p = 8;
+  while (p < n) p *= 2;
+  return p;
+}
+
+function wrapTo(value: bigint, type: IntType): bigint {
+  return type.signed ? BigInt.asIntN(type.bits, value) : BigInt.asUintN(type.bits, value);
+}
+
+function isComparison(node: ast.Expression): boolean {
+  return node.kind === 'Binary' && ['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(node.operator);
+}
+
+/** Expressions without side effects that can be evaluated twice. */
+function isPure(e: Expr): boolean {
+  switch (e.op) {
+    case 'const': case 'null': case 'param': case 'local': case 'addr': return true;
+    case 'ptrCast': case 'convert': case 'ptrToInt': case 'intToPtr': case 'unary': return isPure(e.operand);
+    case 'ptrAdd': return isPure(e.ptr) && isPure(e.index);
+    case 'load': case 'loadPtr': return isPure(e.ptr);
+    case 'binary': return isPure(e.left) && isPure(e.right);
+    default: return false;
+  }
+}
+
+function isConstObject(type: CType): boolean {
+  let t: CType = type;
+  for (;;) {
+    if (t.qualifiers?.const) return true;
+    if (t.kind === 'typedef') { t = t.target; continue; }
+    if (t.kind === 'array') { t = t.of; continue; }
+    return false;
+  }
+}
+
+function initializerIsZero(init: ast.Initializer, c: Compilation): boolean {
+  if (init.kind === 'InitializerList') return init.items.every((i) => initializerIsZero(i.value, c));
+  if (init.kind === 'StringLiteral') return init.value.length === 0;
+  return c.model.evaluate(init) === 0n;
+}
+
+/** String literal bytes as the compiler stores them: each UTF-16 code unit < 256 is a byte, others UTF-8. */
+export function stringBytes(value: string): Uint8Array {
+  let ascii = true;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 255) { ascii = false; break; }
+  if (ascii) {
+    const out = new Uint8Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = value.charCodeAt(i);
+    return out;
+  }
+  return new TextEncoder().encode(value);
+}
+
+function writeBits(bytes: Uint8Array, base: number, bitOffset: number, width: number, value: bigint): void {
+  for (let i = 0; i < width; i++) {
+    const bit = (value >> BigInt(i)) & 1n;
+    const at = bitOffset + i;
+    const index = base + (at >> 3);
+    if (index >= bytes.length) return;
+    if (bit) bytes[index] |= 1 << (at & 7);
+    else bytes[index] &= ~(1 << (at & 7));
+  }
+}
+
+function walk(root: ast.Node, visit: (node: ast.Node) => void): void {
+  const stack: ast.Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    visit(node);
+    const children: ast.Node[] = [];
+    ast.forEachChild(node, (child) => children.push(child));
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+}
+
+export type { AddressBase, IrType };
+void S32;

@@ -1,0 +1,273 @@
+/**
+ * C11 scanner with clang's lexing rules: line splicing, comments, pp-numbers, character and string
+ * literals with L/u/U/u8 prefixes, every punctuator including digraphs. Offsets are UTF-16 offsets into
+ * the original text (before splicing). Never throws: an unterminated comment or literal is reported and
+ * scanning continues. Newline tokens end every line so the preprocessor can find directives.
+ */
+
+import { DiagnosticMessage, Diagnostics, FrontEndDiagnostic, formatMessage } from './diagnostics';
+import { Token, TokenKind } from './token';
+
+export function createDiagnostic(
+  message: DiagnosticMessage, file: number, pos: number, end: number, ...args: Array<string | number | bigint>
+): FrontEndDiagnostic {
+  return { code: message.code, category: message.category, message: formatMessage(message.message, args), file, pos, end };
+}
+
+const enum Char {
+  Nul = 0, Tab = 9, LineFeed = 10, VerticalTab = 11, FormFeed = 12, CarriageReturn = 13, Space = 32,
+  Exclamation = 33, DoubleQuote = 34, Hash = 35, Dollar = 36, Percent = 37, Ampersand = 38, SingleQuote = 39,
+  Asterisk = 42, Plus = 43, Minus = 45, Dot = 46, Slash = 47, Digit0 = 48, Digit8 = 56, Digit9 = 57, Colon = 58,
+  LessThan = 60, Equals = 61, GreaterThan = 62, UpperA = 65, UpperE = 69, UpperL = 76, UpperP = 80, UpperU = 85,
+  UpperZ = 90, Backslash = 92, Caret = 94, Underscore = 95, LowerA = 97, LowerE = 101, LowerP = 112, LowerU = 117,
+  LowerZ = 122, Bar = 124, ByteOrderMark = 0xfeff,
+}
+
+/** Canonical spellings of the digraphs; tokens carry the canonical text so later phases see one spelling. */
+const digraphs: Record<string, string> = { '<:': '[', ':>': ']', '<%': '{', '%>': '}', '%:': '#', '%:%:': '##' };
+
+function isIdentifierStart(code: number): boolean {
+  return (code >= Char.LowerA && code <= Char.LowerZ) || (code >= Char.UpperA && code <= Char.UpperZ)
+    || code === Char.Underscore || code === Char.Dollar || code >= 0x80 && code !== Char.ByteOrderMark;
+}
+
+function isIdentifierPart(code: number): boolean {
+  return isIdentifierStart(code) || (code >= Char.Digit0 && code <= Char.Digit9);
+}
+
+function isHorizontalSpace(code: number): boolean {
+  return code === Char.Space || code === Char.Tab || code === Char.VerticalTab || code === Char.FormFeed || code === Char.Nul;
+}
+
+/**
+ * The text with every backslash-newline removed, and for each offset of it the offset in the original.
+ * Built only for files that contain a splice; the common case scans the original string directly.
+ */
+interface SplicedText {
+  text: string;
+  /** originalOffset[i] = offset in the original text of spliced character i; one extra entry for the end. */
+  originalOffset: Int32Array;
+}
+
+function removeLineSplices(original: string, file: number, diagnostics: FrontEndDiagnostic[] | undefined): SplicedText | undefined {
+  if (!/\\[ \t]*[\r\n]/.test(original)) return undefined;
+  const parts: string[] = [];
+  const offsets = new Int32Array(original.length + 1);
+  let length = 0;
+  let copiedUpTo = 0;
+  const splice = /\\([ \t]*)(\r\n|\r|\n)/g;
+  for (let match = splice.exec(original); match !== null; match = splice.exec(original)) {
+    for (let i = copiedUpTo; i < match.index; i++) offsets[length++] = i;
+    parts.push(original.slice(copiedUpTo, match.index));
+    if (match[1].length > 0) {
+      diagnostics?.push(createDiagnostic(Diagnostics.BackslashNewlineSpace, file, match.index, match.index + 1));
+    }
+    copiedUpTo = match.index + match[0].length;
+  }
+  for (let i = copiedUpTo; i < original.length; i++) offsets[length++] = i;
+  parts.push(original.slice(copiedUpTo));
+  offsets[length] = original.length;
+  return { text: parts.join(''), originalOffset: offsets.subarray(0, length + 1) };
+}
+
+/**
+ * Scans a whole file. The result includes a Newline token at the end of every line that has tokens (and of
+ * empty lines, so directive detection stays simple) and ends with one EndOfFile token.
+ */
+export function scan(text: string, file: number, diagnostics?: FrontEndDiagnostic[]): Token[] {
+  const spliced = removeLineSplices(text, file, diagnostics);
+  const source = spliced ? spliced.text : text;
+  const map = spliced?.originalOffset;
+  const tokens: Token[] = [];
+  const length = source.length;
+  let i = source.charCodeAt(0) === Char.ByteOrderMark ? 1 : 0;
+  let atLineStart = true;
+  let leadingSpace = false;
+
+  const original = (offset: number): number => (map ? map[offset] : offset);
+  const report = (message: DiagnosticMessage, start: number, end: number, ...args: string[]): void => {
+    diagnostics?.push(createDiagnostic(message, file, original(start), original(end), ...args));
+  };
+  const push = (kind: TokenKind, start: number, end: number, spelling?: string): void => {
+    tokens.push({
+      kind, text: spelling ?? source.slice(start, end), file, pos: original(start), end: original(end), leadingSpace, atLineStart,
+    });
+    atLineStart = false;
+    leadingSpace = false;
+  };
+
+  while (i < length) {
+    const code = source.charCodeAt(i);
+    if (code === Char.LineFeed || code === Char.CarriageReturn) {
+      const start = i;
+      i += code === Char.CarriageReturn && source.charCodeAt(i + 1) === Char.LineFeed ? 2 : 1;
+      tokens.push({ kind: TokenKind.Newline, text: '\n', file, pos: original(start), end: original(i), leadingSpace, atLineStart });
+      atLineStart = true;
+      leadingSpace = false;
+      continue;
+    }
+    if (isHorizontalSpace(code)) {
+      if (code === Char.Nul) report(Diagnostics.NullCharacterIgnored, i, i + 1);
+      i++;
+      leadingSpace = true;
+      continue;
+    }
+    if (code === Char.Slash) {
+      const next = source.charCodeAt(i + 1);
+      if (next === Char.Slash) {
+        i += 2;
+        while (i < length) {
+          const c = source.charCodeAt(i);
+          if (c === Char.LineFeed || c === Char.CarriageReturn) break;
+          i++;
+        }
+        leadingSpace = true;
+        continue;
+      }
+      if (next === Char.Asterisk) {
+        const close = source.indexOf('*/', i + 2);
+        if (close < 0) {
+          report(Diagnostics.UnterminatedComment, i, i + 2);
+          i = length;
+        } else {
+          i = close + 2;
+        }
+        leadingSpace = true;
+        continue;
+      }
+    }
+    const start = i;
+    if (isIdentifierStart(code)) {
+      // A prefix followed by a quote is a literal: L"", u"", U"", u8"", L'', u'', U''.
+      if (code === Char.UpperL || code === Char.UpperU || code === Char.LowerU) {
+        let quoteAt = i + 1;
+        if (code === Char.LowerU && source.charCodeAt(i + 1) === Char.Digit8) quoteAt = i + 2;
+        const quote = source.charCodeAt(quoteAt);
+        if (quote === Char.DoubleQuote || (quote === Char.SingleQuote && quoteAt === i + 1)) {
+          i = scanQuoted(quoteAt, quote);
+          push(quote === Char.DoubleQuote ? TokenKind.StringLiteral : TokenKind.CharConstant, start, i);
+          continue;
+        }
+      }
+      i++;
+      while (i < length && isIdentifierPart(source.charCodeAt(i))) i++;
+      push(TokenKind.Identifier, start, i);
+      continue;
+    }
+    if ((code >= Char.Digit0 && code <= Char.Digit9)
+      || (code === Char.Dot && isDigit(source.charCodeAt(i + 1)))) {
+      i = scanPpNumber(i + 1);
+      push(TokenKind.Number, start, i);
+      continue;
+    }
+    if (code === Char.DoubleQuote || code === Char.SingleQuote) {
+      i = scanQuoted(i, code);
+      push(code === Char.DoubleQuote ? TokenKind.StringLiteral : TokenKind.CharConstant, start, i);
+      continue;
+    }
+    const punctuator = matchPunctuator(source, i);
+    if (punctuator > 0) {
+      i += punctuator;
+      const spelling = source.slice(start, i);
+      push(TokenKind.Punctuator, start, i, digraphs[spelling] ?? spelling);
+      continue;
+    }
+    // A lone high surrogate of an astral character is an identifier part, handled above; anything else
+    // (`@`, backtick, a stray backslash, control characters) is one Unknown token the parser reports.
+    i++;
+    push(TokenKind.Unknown, start, i);
+  }
+  tokens.push({ kind: TokenKind.EndOfFile, text: '', file, pos: text.length, end: text.length, leadingSpace, atLineStart: true });
+  return tokens;
+
+  function scanPpNumber(from: number): number {
+    let j = from;
+    while (j < length) {
+      const c = source.charCodeAt(j);
+      if ((c === Char.Plus || c === Char.Minus)) {
+        const previous = source.charCodeAt(j - 1);
+        if (previous === Char.LowerE || previous === Char.UpperE || previous === Char.LowerP || previous === Char.UpperP) {
+          j++;
+          continue;
+        }
+        break;
+      }
+      if (c === Char.Dot || isIdentifierPart(c)) {
+        j++;
+        continue;
+      }
+      break;
+    }
+    return j;
+  }
+
+  function scanQuoted(quoteAt: number, quote: number): number {
+    let j = quoteAt + 1;
+    while (j < length) {
+      const c = source.charCodeAt(j);
+      if (c === quote) return j + 1;
+      if (c === Char.Backslash && j + 1 < length) {
+        const escaped = source.charCodeAt(j + 1);
+        if (escaped !== Char.LineFeed && escaped !== Char.CarriageReturn) {
+          j += 2;
+          continue;
+        }
+      }
+      if (c === Char.LineFeed || c === Char.CarriageReturn) break;
+      j++;
+    }
+    report(Diagnostics.MissingTerminatingCharacter, quoteAt, j, quote === Char.DoubleQuote ? '"' : "'");
+    return j;
+  }
+}
+
+function isDigit(code: number): boolean {
+  return code >= Char.Digit0 && code <= Char.Digit9;
+}
+
+/** Length of the longest punctuator at `i`, or 0. */
+function matchPunctuator(source: string, i: number): number {
+  const c = source.charCodeAt(i);
+  const n = source.charCodeAt(i + 1);
+  switch (c) {
+    case 91: case 93: case 40: case 41: case 123: case 125: case 126: case 63: case 59: case 44: // [ ] ( ) { } ~ ? ; ,
+      return 1;
+    case Char.Dot:
+      return n === Char.Dot && source.charCodeAt(i + 2) === Char.Dot ? 3 : 1;
+    case Char.Minus:
+      return n === Char.GreaterThan || n === Char.Minus || n === Char.Equals ? 2 : 1;
+    case Char.Plus:
+      return n === Char.Plus || n === Char.Equals ? 2 : 1;
+    case Char.Ampersand:
+      return n === Char.Ampersand || n === Char.Equals ? 2 : 1;
+    case Char.Bar:
+      return n === Char.Bar || n === Char.Equals ? 2 : 1;
+    case Char.Asterisk: case Char.Slash: case Char.Caret: case Char.Exclamation: case Char.Equals:
+      return n === Char.Equals ? 2 : 1;
+    case Char.LessThan:
+      if (n === Char.LessThan) return source.charCodeAt(i + 2) === Char.Equals ? 3 : 2;
+      return n === Char.Equals || n === Char.Colon || n === Char.Percent ? 2 : 1;
+    case Char.GreaterThan:
+      if (n === Char.GreaterThan) return source.charCodeAt(i + 2) === Char.Equals ? 3 : 2;
+      return n === Char.Equals ? 2 : 1;
+    case Char.Colon:
+      return n === Char.GreaterThan ? 2 : 1;
+    case Char.Percent:
+      if (n === Char.Colon) return source.charCodeAt(i + 2) === Char.Percent && source.charCodeAt(i + 3) === Char.Colon ? 4 : 2;
+      return n === Char.Equals || n === Char.GreaterThan ? 2 : 1;
+    case Char.Hash:
+      return n === Char.Hash ? 2 : 1;
+    default:
+      return 0;
+  }
+}
+
+/** True when `text` scans as exactly one token (used to validate `##` results). */
+export function scansAsSingleToken(text: string): Token | undefined {
+  const diagnostics: FrontEndDiagnostic[] = [];
+  const tokens = scan(text, -1, diagnostics);
+  if (diagnostics.length > 0 || tokens.length !== 2) return undefined;
+  const only = tokens[0];
+  if (only.kind === TokenKind.Newline || only.leadingSpace || only.end !== text.length) return undefined;
+  return only;
+}

@@ -1,0 +1,150 @@
+/**
+ * Built-in knowledge shown by hover and completion and used by code lenses: ctx fields, iterator targets,
+ * kfuncs, map types, format specifiers. One table, read by every feature (like the CSS language service's
+ * property data). Helper documentation is not here: it is read from the comment above each helper's
+ * declaration in libbpf's bpf_helper_defs.h, bundled or real, so it is always the header's own text.
+ */
+
+export interface CtxFieldDoc {
+  /** `ctx->map`, `meta->seq_num` ... as the user writes it. */
+  label: string;
+  type: string;
+  nullable: boolean;
+  access: 'read-only' | 'read-write' | 'trusted pointer' | 'read-only scalar';
+  doc: string;
+  /** Which iterator targets have it. */
+  targets: Array<'bpf_map' | 'bpf_map_elem'>;
+}
+
+export const CTX_FIELDS: Record<string, CtxFieldDoc> = {
+  'bpf_iter__bpf_map.meta': {
+    label: 'ctx->meta', type: 'struct bpf_iter_meta *', nullable: false, access: 'trusted pointer', targets: ['bpf_map'],
+    doc: 'Iteration state shared by every iterator: the seq_file to print into, the session id and the number of the object being shown. Never NULL.',
+  },
+  'bpf_iter__bpf_map.map': {
+    label: 'ctx->map', type: 'struct bpf_map *', nullable: true, access: 'trusted pointer', targets: ['bpf_map'],
+    doc: 'The map being visited. Maps are visited in ascending map id. After the last map the iterator calls the program one more time with `map == NULL` (the in_stop call) so it can print a footer: check it for NULL before reading any field, or the verifier rejects the program with `invalid mem access \'trusted_ptr_or_null_\'`.',
+  },
+  'bpf_iter__bpf_map_elem.meta': {
+    label: 'ctx->meta', type: 'struct bpf_iter_meta *', nullable: false, access: 'trusted pointer', targets: ['bpf_map_elem'],
+    doc: 'Iteration state shared by every iterator: the seq_file to print into, the session id and the number of the element being shown. Never NULL.',
+  },
+  'bpf_iter__bpf_map_elem.map': {
+    label: 'ctx->map', type: 'struct bpf_map *', nullable: false, access: 'trusted pointer', targets: ['bpf_map_elem'],
+    doc: 'The map the link was attached to (`bpftool iter pin ... map id N`). Set in every call, the final one included; never NULL.',
+  },
+  'bpf_iter__bpf_map_elem.key': {
+    label: 'ctx->key', type: 'void *', nullable: true, access: 'read-only', targets: ['bpf_map_elem'],
+    doc: 'The element\'s key (arrays: the u32 index). Read-only: a write is rejected with `cannot write into rdonly_buf`. NULL in the final call after the last element, so check it first. The largest offset+size the program reads through it must not exceed the map\'s key_size, or attaching fails with EACCES.',
+  },
+  'bpf_iter__bpf_map_elem.value': {
+    label: 'ctx->value', type: 'void *', nullable: true, access: 'read-write', targets: ['bpf_map_elem'],
+    doc: 'The element\'s value. Writable: for hash and array maps writes change the map; for per-CPU maps it points at a copy of all CPUs\' values, `round_up(value_size, 8)` bytes per CPU in CPU order, and writes do not reach the map. NULL in the final call. Accesses beyond value_size (per-CPU: `round_up(value_size, 8) * num_possible_cpus()`) make attach fail with EACCES.',
+  },
+  'bpf_iter_meta.seq': {
+    label: 'meta->seq', type: 'struct seq_file *', nullable: false, access: 'trusted pointer', targets: ['bpf_map', 'bpf_map_elem'],
+    doc: 'The seq_file the iterator prints into with `bpf_seq_printf()` / `bpf_seq_write()` (`BPF_SEQ_PRINTF`). What is written is what `cat` of the pinned iterator shows.',
+  },
+  'bpf_iter_meta.session_id': {
+    label: 'meta->session_id', type: '__u64', nullable: false, access: 'read-only scalar', targets: ['bpf_map', 'bpf_map_elem'],
+    doc: 'Number of this iteration session: a global counter incremented each time an iterator file is opened (`BPF_ITER_CREATE` or `open()` of the pinned path); the first session is 1.',
+  },
+  'bpf_iter_meta.seq_num': {
+    label: 'meta->seq_num', type: '__u64', nullable: false, access: 'read-only scalar', targets: ['bpf_map', 'bpf_map_elem'],
+    doc: 'Number of the object being shown in this session, from 0. It only grows when the iterator moves to a next object, so an object retried after a full buffer or a `return 1` sees the same seq_num, and the final NULL call sees the seq_num of the last object (0 when there was none).',
+  },
+};
+
+export interface TargetDoc {
+  section: string;
+  ctxType: string;
+  simulated: boolean;
+  doc: string;
+}
+
+export const ITER_TARGETS: Record<string, TargetDoc> = {
+  bpf_map: {
+    section: 'iter/bpf_map', ctxType: 'struct bpf_iter__bpf_map', simulated: true,
+    doc: 'Walks every BPF map of the system in ascending map id (`bpf_map_get_curr_or_next()`), taking a reference on each while it is shown, then calls the program once more with `ctx->map == NULL`.',
+  },
+  bpf_map_elem: {
+    section: 'iter/bpf_map_elem', ctxType: 'struct bpf_iter__bpf_map_elem', simulated: true,
+    doc: 'Walks every element of one map given at attach time (hash, lru_hash, array and their per-CPU variants): hash maps bucket by bucket in list order, arrays by index. Ends with a call where key and value are NULL.',
+  },
+  task: { section: 'iter/task', ctxType: 'struct bpf_iter__task', simulated: false, doc: 'Every task (thread) of the system.' },
+  task_file: { section: 'iter/task_file', ctxType: 'struct bpf_iter__task_file', simulated: false, doc: 'Every open file of every task.' },
+  task_vma: { section: 'iter/task_vma', ctxType: 'struct bpf_iter__task_vma', simulated: false, doc: 'Every VMA of every task.' },
+  bpf_prog: { section: 'iter/bpf_prog', ctxType: 'struct bpf_iter__bpf_prog', simulated: false, doc: 'Every loaded BPF program.' },
+  bpf_link: { section: 'iter/bpf_link', ctxType: 'struct bpf_iter__bpf_link', simulated: false, doc: 'Every BPF link.' },
+  bpf_sk_storage_map: { section: 'iter/bpf_sk_storage_map', ctxType: 'struct bpf_iter__bpf_sk_storage_map', simulated: false, doc: 'Every element of a socket-local storage map.' },
+  sockmap: { section: 'iter/sockmap', ctxType: 'struct bpf_iter__sockmap', simulated: false, doc: 'Every socket of a sockmap or sockhash.' },
+  tcp: { section: 'iter/tcp', ctxType: 'struct bpf_iter__tcp', simulated: false, doc: 'Every TCP socket.' },
+  udp: { section: 'iter/udp', ctxType: 'struct bpf_iter__udp', simulated: false, doc: 'Every UDP socket.' },
+  unix: { section: 'iter/unix', ctxType: 'struct bpf_iter__unix', simulated: false, doc: 'Every Unix socket.' },
+  netlink: { section: 'iter/netlink', ctxType: 'struct bpf_iter__netlink', simulated: false, doc: 'Every netlink socket.' },
+  ipv6_route: { section: 'iter/ipv6_route', ctxType: 'struct bpf_iter__ipv6_route', simulated: false, doc: 'Every IPv6 route.' },
+  cgroup: { section: 'iter/cgroup', ctxType: 'struct bpf_iter__cgroup', simulated: false, doc: 'Cgroups in a chosen walk order.' },
+  ksym: { section: 'iter/ksym', ctxType: 'struct bpf_iter__ksym', simulated: false, doc: 'Every kernel symbol.' },
+  kmem_cache: { section: 'iter/kmem_cache', ctxType: 'struct bpf_iter__kmem_cache', simulated: false, doc: 'Every slab cache.' },
+  dmabuf: { section: 'iter/dmabuf', ctxType: 'struct bpf_iter__dmabuf', simulated: false, doc: 'Every DMA buffer.' },
+};
+
+export interface KfuncDoc { signature: string; doc: string; flags: string }
+
+export const KFUNCS: Record<string, KfuncDoc> = {
+  bpf_map_sum_elem_count: {
+    signature: 's64 bpf_map_sum_elem_count(const struct bpf_map *map)',
+    flags: 'KF_TRUSTED_ARGS',
+    doc: 'Sum of the map\'s per-CPU element counters over all possible CPUs: the number of elements of hash, lru_hash, their per-CPU variants and hash_of_maps (evictions and deletes included). 0 for maps without counters (arrays and others) and for NULL. Declare it with `extern s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym;`.',
+  },
+};
+
+export const MAP_TYPE_DOCS: Record<string, string> = {
+  BPF_MAP_TYPE_HASH: 'Hash table. Iterated bucket by bucket; new elements go to the head of their bucket. Keeps element counters.',
+  BPF_MAP_TYPE_ARRAY: 'Array of max_entries values indexed by a u32 key; always full, elements cannot be deleted.',
+  BPF_MAP_TYPE_PERCPU_HASH: 'Hash table with one value per possible CPU; the iterator shows all CPUs\' values in one buffer.',
+  BPF_MAP_TYPE_PERCPU_ARRAY: 'Array with one value per possible CPU.',
+  BPF_MAP_TYPE_LRU_HASH: 'Hash table that evicts the least recently used element instead of failing with E2BIG when full.',
+  BPF_MAP_TYPE_LRU_PERCPU_HASH: 'LRU hash with one value per possible CPU.',
+  BPF_MAP_TYPE_RINGBUF: 'Ring buffer; not iterable by iter/bpf_map_elem (attach fails with EINVAL).',
+  BPF_MAP_TYPE_QUEUE: 'FIFO queue without keys; not iterable by iter/bpf_map_elem.',
+  BPF_MAP_TYPE_STACK: 'LIFO stack without keys; not iterable by iter/bpf_map_elem.',
+  BPF_MAP_TYPE_BLOOM_FILTER: 'Bloom filter; not iterable by iter/bpf_map_elem.',
+  BPF_MAP_TYPE_LPM_TRIE: 'Longest-prefix-match trie; not iterable by iter/bpf_map_elem.',
+  BPF_MAP_TYPE_ARRAY_OF_MAPS: 'Array whose values are inner maps; not iterable by iter/bpf_map_elem.',
+  BPF_MAP_TYPE_HASH_OF_MAPS: 'Hash whose values are inner maps; not iterable by iter/bpf_map_elem, but keeps element counters.',
+};
+
+export interface FormatSpecDoc { spec: string; doc: string }
+
+/** What bpf_seq_printf accepts (bpf_bprintf_prepare()); anything else fails with -EINVAL. */
+export const FORMAT_SPECIFIERS: FormatSpecDoc[] = [
+  { spec: '%d', doc: 'int (low 32 bits of the argument), signed decimal' },
+  { spec: '%i', doc: 'int, signed decimal' },
+  { spec: '%u', doc: 'unsigned int, decimal' },
+  { spec: '%x', doc: 'unsigned int, lowercase hex' },
+  { spec: '%X', doc: 'unsigned int, uppercase hex' },
+  { spec: '%ld', doc: 'long (64 bits), signed decimal' },
+  { spec: '%lu', doc: 'unsigned long (64 bits), decimal' },
+  { spec: '%lx', doc: 'unsigned long, hex' },
+  { spec: '%lld', doc: 'long long (64 bits), signed decimal' },
+  { spec: '%llu', doc: 'unsigned long long (64 bits), decimal' },
+  { spec: '%llx', doc: 'unsigned long long, hex' },
+  { spec: '%c', doc: 'one character (a byte)' },
+  { spec: '%s', doc: 'NUL-terminated string read from a kernel address; an unreadable address prints an empty string' },
+  { spec: '%p', doc: 'pointer value in hex (hashed in the real kernel unless the address is printed raw with %px)' },
+  { spec: '%px', doc: 'raw pointer value in hex' },
+  { spec: '%pK', doc: 'kernel pointer, subject to kptr_restrict' },
+  { spec: '%pks', doc: 'string at a kernel address' },
+  { spec: '%pus', doc: 'string at a user address' },
+  { spec: '%pI4', doc: 'IPv4 address from a pointer to 4 bytes, dotted decimal: 10.0.0.1' },
+  { spec: '%pi4', doc: 'IPv4 address from a pointer to 4 bytes, zero-padded: 010.000.000.001' },
+  { spec: '%pI6', doc: 'IPv6 address from a pointer to 16 bytes, colon-separated groups' },
+  { spec: '%pi6', doc: 'IPv6 address from a pointer to 16 bytes, 32 hex digits' },
+  { spec: '%pS', doc: 'symbol name with offset for a kernel text address' },
+  { spec: '%ps', doc: 'symbol name for a kernel text address' },
+  { spec: '%pB', doc: 'symbol for a backtrace address' },
+  { spec: '%%', doc: 'a literal %' },
+];
+
+export const DOCS_BASE_URL = 'https://github.com/bpf-iter-lab/bpf-iter-lab/blob/main/docs/diagnostics.md';

@@ -1,0 +1,185 @@
+'use strict';
+// Browser UI tests: what a user sees in code-server with the packaged extension installed.
+// Each check saves a screenshot under test/e2e/screenshots/ and prints its path.
+const path = require('path');
+const { chromium } = require('playwright-core');
+const [baseUrl, folder, shots] = process.argv.slice(2);
+
+const results = [];
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`  ok   ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`  FAIL ${name}: ${String(err && err.message || err).split('\n').slice(0, 6).join(' | ')}`);
+    await shot(`failure-${name.replace(/\W+/g, '-')}`).catch(() => undefined);
+  }
+}
+
+let page;
+async function shot(name) {
+  const file = path.join(shots, `${name}.png`);
+  await page.screenshot({ path: file });
+  console.log(`       screenshot: ${file}`);
+}
+
+async function palette(command) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(`>${command}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+}
+
+async function openFile(name) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15000 });
+  await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+}
+
+async function closeAllEditors() {
+  await palette('View: Close All Editors');
+  await page.locator('.tab').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => undefined);
+}
+
+/** The visible Run panel's document (webviews sit two iframes deep). */
+const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');
+
+(async () => {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  let dialogs = 0;
+  try {
+    page = await (await browser.newContext({ viewport: { width: 1400, height: 850 } })).newPage();
+    page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+    await page.getByRole('treeitem', { name: 'map_summary.bpf.c' }).waitFor({ timeout: 90000 });
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+
+    await check('diagnostic in the Problems panel with the verifier words and range', async () => {
+      await openFile('missing_null_check.bpf.c');
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60000 });
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: "invalid mem access 'trusted_ptr_or_null_'" }).first();
+      await row.waitFor({ timeout: 20000 });
+      const text = await row.textContent();
+      if (!/\[Ln 14, Col \d+\]/.test(text)) throw new Error(`Problems entry is not on line 14: ${text}`);
+      await page.locator('.monaco-editor .squiggly-error').first().hover({ force: true });
+      await page.locator('.monaco-hover', { hasText: 'invalid mem access' }).first().waitFor({ timeout: 15000 });
+      await shot('01-diagnostic');
+      await page.keyboard.press('Control+Shift+M');
+    });
+
+    await check('hover on ctx->meta shows the field documentation', async () => {
+      await closeAllEditors();
+      await openFile('map_summary.bpf.c');
+      const line = page.locator('.monaco-editor .view-line', { hasText: 'ctx->meta->seq;' }).first();
+      await line.waitFor({ timeout: 15000 });
+      // Tokens do not split at "meta"; hover the middle of its letters, found with a DOM Range.
+      const box = await line.evaluate((node) => {
+        const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+        let offset = 0;
+        const whole = node.textContent.replace(/\u00a0/g, ' ');
+        const target = whole.indexOf('ctx->meta') + 'ctx->'.length + 1;
+        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+          if (target < offset + t.length) {
+            const range = document.createRange();
+            range.setStart(t, target - offset);
+            range.setEnd(t, target - offset + 1);
+            const r = range.getBoundingClientRect();
+            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+          }
+          offset += t.length;
+        }
+        return null;
+      });
+      if (!box) throw new Error('ctx->meta not found on the line');
+      await page.mouse.move(box.x, box.y);
+      await page.locator('.monaco-hover', { hasText: 'seq_file' }).first().waitFor({ timeout: 20000 });
+      await shot('02-hover');
+      await page.keyboard.press('Escape');
+    });
+
+    await check('the code lens runs the program; the panel shows output, link info and maps', async () => {
+      const lens = page.locator('.contentWidgets .codelens-decoration a', { hasText: /Run/ }).first();
+      await lens.waitFor({ timeout: 30000 });
+      await lens.click();
+      const out = panel().locator('#output .output-line', { hasText: 'conntrack' }).first();
+      await out.waitFor({ timeout: 60000 });
+      const line = await out.textContent();
+      if (!/^ *\d+ conntrack {8}\s+4\s+8\s+1024\s+3$/.test(line)) throw new Error(`unexpected output line: ${JSON.stringify(line)}`);
+      await panel().locator('#status', { hasText: 'Done' }).waitFor();
+      await shot('03-run-output');
+      await panel().locator('#tab-link').click();
+      await panel().locator('#link-text', { hasText: 'target_name bpf_map' }).waitFor({ timeout: 10000 });
+      await panel().locator('#fdinfo-text', { hasText: 'link_type' }).waitFor({ timeout: 10000 });
+      await shot('04-link-info');
+      await panel().locator('button[role=radio]', { hasText: 'JSON' }).click();
+      await panel().locator('#link-text', { hasText: '"prog_id"' }).waitFor({ timeout: 10000 });
+      await panel().locator('#tab-maps').click();
+      await panel().locator('tr.map-row', { hasText: 'pkt_count' }).waitFor({ timeout: 10000 });
+      await shot('05-maps');
+      await panel().locator('#tab-output').click();
+    });
+
+    await check('the panel survives a reload', async () => {
+      await page.reload();
+      await page.getByRole('treeitem', { name: 'map_summary.bpf.c' }).waitFor({ timeout: 90000 });
+      await panel().locator('#output .output-line', { hasText: 'conntrack' }).first().waitFor({ timeout: 60000 });
+      await shot('06-after-reload');
+      await page.locator('.monaco-workbench').click({ position: { x: 300, y: 400 } });
+    });
+
+    await check('an EACCES attach shows the errno and a link to the source', async () => {
+      await closeAllEditors();
+      await openFile('key_too_wide.bpf.c');
+      await palette('BPF Iterator: Run Iterator');
+      const error = panel().locator('#error', { hasText: 'EACCES' });
+      await error.waitFor({ timeout: 60000 });
+      const location = panel().locator('#error a.location');
+      const where = await location.textContent();
+      if (!/^key_too_wide\.bpf\.c:\d+:\d+$/.test(where)) throw new Error(`error location is ${where}`);
+      await shot('07-eacces');
+      await location.click();
+      const lineNumber = Number(where.split(':')[1]);
+      await page.locator('.monaco-editor .current-line').first().waitFor({ timeout: 10000 });
+      const status = page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${lineNumber},`) });
+      await status.first().waitFor({ timeout: 10000 });
+      await shot('08-eacces-revealed');
+    });
+
+    await check('output that looks like HTML is shown as text', async () => {
+      await closeAllEditors();
+      await openFile('prints_markup.bpf.c');
+      await page.keyboard.press('Control+Alt+R');
+      const line = panel().locator('#output .output-line', { hasText: '<script>alert(1)</script>' }).first();
+      await line.waitFor({ timeout: 60000 });
+      const text = await line.textContent();
+      if (text !== '<script>alert(1)</script><b>bold?</b>') throw new Error(`line text is ${JSON.stringify(text)}`);
+      if (await panel().locator('#output script, #output b').count() !== 0) throw new Error('output became markup');
+      if (dialogs !== 0) throw new Error('a dialog opened');
+      await panel().locator('#search').fill('bold');
+      await panel().locator('#match-info', { hasText: '1 of 1' }).waitFor({ timeout: 10000 });
+      await shot('09-markup-as-text');
+    });
+  } catch (err) {
+    results.push({ name: 'setup', ok: false });
+    console.log(`  FAIL setup: ${err && err.message}`);
+    if (page) await shot('failure-setup').catch(() => undefined);
+  } finally {
+    await browser.close();
+  }
+  const failed = results.filter((r) => !r.ok).length;
+  console.log(`UI tests: ${results.length - failed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})();

@@ -1,0 +1,197 @@
+import * as assert from 'assert';
+import type { RunResult } from '../../../shared/src/protocol';
+import { parseFromWebview, PanelTarget, ToWebview } from '../../../client/src/panel/messages';
+import { OutputDocument } from '../../../client/src/panel/outputDocument';
+import { buildViewModel, formatBytes, mapEntriesText, mapEntryRows, prettyJson } from '../../../client/src/panel/viewModel';
+import { makeNonce, panelHtml } from '../../../client/src/panel/html';
+import { MAX_LINES_PER_MESSAGE, PanelController, PanelHost } from '../../../client/src/panel/panelController';
+
+function result(overrides: Partial<RunResult> = {}): RunResult {
+  return {
+    output: 'a\nb\n',
+    link: { id: 7, prog_id: 12, target_name: 'bpf_map_elem', map_id: 3 },
+    bpftool: '7: iter  prog 12  target_name bpf_map_elem  map_id 3\n',
+    bpftoolJson: '{"id":7,"type":"iter","prog_id":12}',
+    fdinfo: 'link_type:\titer\nlink_id:\t7\n',
+    maps: [{ id: 3, name: 'flows', type: 'percpu_hash', key_size: 16, value_size: 8, max_entries: 64, flags: 0, elements: 1,
+      entries: [{ key: '01 00', values: ['05 00', '06 00'] }] }],
+    stats: { objects: 3, bytes: 4, reads: 2, instructions: 120, timeMs: 0.5 },
+    error: null,
+    ...overrides,
+  };
+}
+
+describe('client panel: OutputDocument (seq output as cat shows it, by line windows)', () => {
+  it('splits on newline and does not invent a line after the trailing newline', () => {
+    const doc = new OutputDocument('one\ntwo\n');
+    assert.strictEqual(doc.lineCount, 2);
+    assert.deepStrictEqual(doc.lines(0, 10), ['one', 'two']);
+  });
+  it('keeps a last line without newline and empty lines in between', () => {
+    const doc = new OutputDocument('x\n\ny');
+    assert.deepStrictEqual(doc.lines(0, 3), ['x', '', 'y']);
+  });
+  it('an empty output has no lines; windows past the end are empty, never throw', () => {
+    assert.strictEqual(new OutputDocument('').lineCount, 0);
+    assert.deepStrictEqual(new OutputDocument('a\n').lines(5, 3), []);
+  });
+  it('reports the UTF-8 byte length like wc -c', () => {
+    assert.strictEqual(new OutputDocument('é\n').byteLength, 3);
+  });
+  it('finds matches case-insensitively with line and column, and stops at the limit', () => {
+    const doc = new OutputDocument('Alpha\nbeta ALPHA\n');
+    assert.deepStrictEqual(doc.search('alpha').matches, [{ line: 0, column: 0, length: 5 }, { line: 1, column: 5, length: 5 }]);
+    const many = new OutputDocument('x'.repeat(50));
+    const limited = many.search('x', 10);
+    assert.strictEqual(limited.matches.length, 10);
+    assert.strictEqual(limited.truncated, true);
+  });
+  it('pages a large output (200k lines) without building all lines', () => {
+    const text = Array.from({ length: 200_000 }, (_, i) => `line ${i}`).join('\n') + '\n';
+    const doc = new OutputDocument(text);
+    assert.strictEqual(doc.lineCount, 200_000);
+    assert.deepStrictEqual(doc.lines(199_998, 5), ['line 199998', 'line 199999']);
+    assert.strictEqual(doc.lineAt(text.indexOf('line 1234\n')), 1234);
+  });
+});
+
+describe('client panel: view model (everything is text for textContent)', () => {
+  it('keeps link info as bpftool prints it and indents the JSON', () => {
+    const view = buildViewModel(result(), 'dump_flows');
+    assert.strictEqual(view.link?.plain, '7: iter  prog 12  target_name bpf_map_elem  map_id 3\n');
+    assert.strictEqual(view.link?.json, '{\n  "id": 7,\n  "type": "iter",\n  "prog_id": 12\n}');
+    assert.strictEqual(prettyJson('not json'), 'not json');
+  });
+  it('lists maps with sizes and element counts, and per-CPU values per CPU', () => {
+    const r = result();
+    assert.deepStrictEqual(buildViewModel(r, 't').maps[0], { id: 3, name: 'flows', type: 'percpu_hash', keySize: 16, valueSize: 8,
+      maxEntries: 64, elements: 1, entriesAvailable: true });
+    assert.deepStrictEqual(mapEntryRows(r.maps[0])[0].values, [{ label: 'cpu0', value: '05 00' }, { label: 'cpu1', value: '06 00' }]);
+    assert.match(mapEntriesText(r.maps[0]), /value \(CPU 01\): 06 00\nFound 1 element\n$/);
+  });
+  it('shows an error with errno, the kernel words and a 1-based source location', () => {
+    const view = buildViewModel(result({ output: '', link: null, bpftool: '', fdinfo: '', error: { errno: 'EACCES', message: 'Permission denied',
+      file: 'file:///ws/hash%20dump.bpf.c', range: { start: { line: 40, character: 2 }, end: { line: 40, character: 9 } } } }), 't');
+    assert.strictEqual(view.link, null);
+    assert.deepStrictEqual(view.error, { errno: 'EACCES', message: 'Permission denied', file: 'file:///ws/hash%20dump.bpf.c',
+      range: { start: { line: 40, character: 2 }, end: { line: 40, character: 9 } }, location: 'hash dump.bpf.c:41:3' });
+  });
+  it('formats stats and byte sizes', () => {
+    assert.strictEqual(formatBytes(512), '512 B');
+    assert.strictEqual(formatBytes(1536), '1.5 KiB (1,536 B)');
+    assert.deepStrictEqual(buildViewModel(result(), 't').stats.map((s) => s.label), ['Objects', 'Bytes', 'read() calls', 'Instructions', 'Time']);
+  });
+});
+
+describe('client panel: messages from the webview are validated', () => {
+  it('accepts well-formed messages', () => {
+    assert.deepStrictEqual(parseFromWebview({ type: 'getLines', requestId: 1, start: 0, count: 50 }), { type: 'getLines', requestId: 1, start: 0, count: 50 });
+    assert.deepStrictEqual(parseFromWebview({ type: 'rerun', extra: 1 }), { type: 'rerun' });
+  });
+  it('drops unknown types and malformed fields', () => {
+    for (const bad of [null, 'ready', {}, { type: 'eval' }, { type: 'getLines', requestId: 1, start: -1, count: 5 },
+      { type: 'reveal', file: 'x', range: { start: { line: 'a', character: 0 }, end: { line: 0, character: 0 } } },
+      { type: 'search', query: 42 }, { type: 'openMapEntries', mapId: 1.5 }]) {
+      assert.strictEqual(parseFromWebview(bad), undefined, JSON.stringify(bad));
+    }
+  });
+});
+
+describe('client panel: HTML shell', () => {
+  it('has a strict CSP: nothing by default, scripts only with the nonce', () => {
+    const html = panelHtml({ cspSource: 'vscode-resource:', scriptUri: 's.js', styleUri: 's.css', nonce: 'N0nce' });
+    assert.match(html, /default-src 'none'; style-src vscode-resource:; font-src vscode-resource:; script-src 'nonce-N0nce'/);
+    assert.strictEqual((html.match(/<script/g) ?? []).length, 1);
+    assert.match(html, /<script nonce="N0nce" src="s.js">/);
+  });
+  it('makes a different nonce each time', () => {
+    assert.notStrictEqual(makeNonce(), makeNonce());
+  });
+});
+
+class FakeHost implements PanelHost {
+  posted: ToWebview[] = [];
+  copied: string[] = [];
+  revealed: string[] = [];
+  runs: PanelTarget[] = [];
+  answers: Array<() => Promise<RunResult | undefined>> = [];
+  post(m: ToWebview) { this.posted.push(m); }
+  run(t: PanelTarget) { this.runs.push(t); const next = this.answers.shift(); return next ? next() : Promise.resolve(result()); }
+  async copyText(t: string) { this.copied.push(t); }
+  reveal(file: string) { this.revealed.push(file); }
+  openMapEntries() {}
+  titleFor(t: PanelTarget) { return t.program ?? 'program'; }
+  last<T extends ToWebview['type']>(type: T) { return this.posted.filter((m) => m.type === type).pop() as Extract<ToWebview, { type: T }>; }
+}
+
+describe('client panel: controller', () => {
+  it('runs on ready, then answers line windows, search and copy from the last output', async () => {
+    const host = new FakeHost();
+    const c = new PanelController(host, { uri: 'file:///a.bpf.c', program: 'dump' });
+    await c.handle({ type: 'ready' });
+    assert.strictEqual(host.runs.length, 1);
+    assert.deepStrictEqual(host.posted.map((m) => m.type), ['running', 'result']);
+    assert.strictEqual(host.last('result').lineCount, 2);
+    await c.handle({ type: 'getLines', requestId: 4, start: 1, count: 5 });
+    assert.deepStrictEqual(host.last('lines'), { type: 'lines', requestId: 4, start: 1, lines: ['b'] });
+    await c.handle({ type: 'search', query: 'B' });
+    assert.deepStrictEqual(host.last('searchResult').matches, [{ line: 1, column: 0, length: 1 }]);
+    await c.handle({ type: 'copyOutput' });
+    assert.deepStrictEqual(host.copied, ['a\nb\n']);
+  });
+  it('a second ready (webview reloaded) re-sends the result without running again', async () => {
+    const host = new FakeHost();
+    const c = new PanelController(host, { uri: 'u' });
+    await c.handle({ type: 'ready' });
+    await c.handle({ type: 'ready' });
+    assert.strictEqual(host.runs.length, 1);
+    assert.strictEqual(host.posted.filter((m) => m.type === 'result').length, 2);
+  });
+  it('a ready that arrives during the first run does not start a second run', async () => {
+    const host = new FakeHost();
+    let release!: () => void;
+    host.answers.push(() => new Promise((resolve) => { release = () => resolve(result()); }));
+    const c = new PanelController(host, { uri: 'u' });
+    const first = c.rerun();
+    await c.handle({ type: 'ready' });
+    release();
+    await first;
+    assert.strictEqual(host.runs.length, 1);
+    assert.deepStrictEqual(host.posted.map((m) => m.type), ['running', 'running', 'result']);
+  });
+  it('caps a line window', async () => {
+    const host = new FakeHost();
+    host.answers.push(async () => result({ output: 'x\n'.repeat(MAX_LINES_PER_MESSAGE + 10) }));
+    const c = new PanelController(host, { uri: 'u' });
+    await c.rerun();
+    await c.handle({ type: 'getLines', requestId: 1, start: 0, count: 1e9 });
+    assert.strictEqual(host.last('lines').lines.length, MAX_LINES_PER_MESSAGE);
+  });
+  it('the newest of two overlapping runs wins', async () => {
+    const host = new FakeHost();
+    let releaseFirst!: () => void;
+    host.answers.push(() => new Promise((resolve) => { releaseFirst = () => resolve(result({ output: 'old\n' })); }));
+    host.answers.push(async () => result({ output: 'new\n' }));
+    const c = new PanelController(host, { uri: 'u' });
+    const first = c.rerun();
+    await c.rerun();
+    releaseFirst();
+    await first;
+    assert.strictEqual(c.lastResult?.output, 'new\n');
+  });
+  it('reports a failed or cancelled run, and marks a shown result stale', async () => {
+    const host = new FakeHost();
+    host.answers.push(async () => { throw new Error('server crashed'); });
+    host.answers.push(async () => undefined);
+    const c = new PanelController(host, { uri: 'u' });
+    c.markStale('changed');
+    assert.strictEqual(host.posted.length, 0, 'nothing to mark before a result');
+    await c.rerun();
+    assert.deepStrictEqual(host.last('failed'), { type: 'failed', message: 'server crashed' });
+    await c.rerun();
+    assert.deepStrictEqual(host.last('failed'), { type: 'failed', message: 'The run was cancelled.' });
+    await c.rerun();
+    c.markStale('program changed');
+    assert.deepStrictEqual(host.last('stale'), { type: 'stale', reason: 'program changed' });
+  });
+});

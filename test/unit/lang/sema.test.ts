@@ -1,0 +1,218 @@
+import * as assert from 'assert';
+import * as fc from 'fast-check';
+import * as ast from '../../../server/src/lang/ast';
+import { buildPreamble, compileTokens, createFrontEnd, preambleBounds, PreprocessedFile } from '../../../server/src/lang/compile';
+import { Diagnostics } from '../../../server/src/lang/diagnostics';
+import { parse } from '../../../server/src/lang/parser';
+import { analyze } from '../../../server/src/lang/sema/analyzer';
+import { typeToString } from '../../../server/src/lang/types';
+import { lex } from './parser-lexer.test';
+
+function check(text: string): { codes: number[]; messages: string[] } {
+  const parsed = parse(lex(text));
+  assert.deepStrictEqual(parsed.diagnostics.map((d) => d.message), [], 'parses cleanly');
+  const model = analyze(parsed.unit);
+  const errors = model.diagnostics.filter((d) => d.category === 'error');
+  return { codes: errors.map((d) => d.code), messages: errors.map((d) => d.message) };
+}
+
+const HEADER = `
+typedef unsigned int __u32; typedef unsigned long long __u64; typedef int __s32;
+struct seq_file { int x; };
+struct bpf_iter_meta { union { struct seq_file *seq; }; __u64 session_id; __u64 seq_num; };
+struct bpf_map { __u32 id; char name[16]; __u32 max_entries; };
+struct bpf_iter__bpf_map { union { struct bpf_iter_meta *meta; }; union { struct bpf_map *map; }; };
+enum bpf_map_type { BPF_MAP_TYPE_UNSPEC, BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY };
+static long (* const bpf_seq_printf)(struct seq_file *m, const char *fmt, __u32 fmt_size, const void *data, __u32 data_len) = (void *) 126;
+static void *(* const bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;
+`;
+
+describe('sema', () => {
+  it('types a libbpf-style iterator program without errors and resolves members through anonymous unions', () => {
+    const text = HEADER + `
+      struct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[64]; __u32 *key; __u64 *value; } counts __attribute__((section(".maps"), used));
+      char LICENSE[] __attribute__((section("license"), used)) = "Dual BSD/GPL";
+      __attribute__((section("iter/bpf_map"), used)) int dump(struct bpf_iter__bpf_map *ctx) {
+        struct seq_file *seq = ctx->meta->seq;
+        struct bpf_map *map = ctx->map;
+        __u64 args[2] = { map->id, ctx->meta->seq_num };
+        __u32 key = map->id;
+        __u64 *v = bpf_map_lookup_elem(&counts, &key);
+        if (!map) return 0;
+        bpf_seq_printf(seq, "%u %llu\\n", sizeof("%u %llu\\n"), args, sizeof(args));
+        return v ? (int)*v : 0;
+      }`;
+    const tokens = lex(text);
+    const compilation = compileTokens(tokens);
+    assert.deepStrictEqual(compilation.diagnostics.map((d) => d.message), []);
+    const program = compilation.program;
+    assert.deepStrictEqual(program.functions.map((f) => [f.name, f.section]), [['dump', 'iter/bpf_map']]);
+    assert.strictEqual(program.license, 'Dual BSD/GPL');
+    assert.strictEqual(program.maps.length, 1);
+    const map = program.maps[0];
+    assert.deepStrictEqual([map.name, map.type, map.maxEntries, map.keySize, map.valueSize], ['counts', 1, 64, 4, 8]);
+    // Hover / go-to-definition data: `->seq_num` resolves to the field with its offset.
+    const offset = text.indexOf('seq_num };');
+    const reference = compilation.symbolAt(0, offset);
+    assert.strictEqual(reference?.field?.name, 'seq_num');
+    assert.strictEqual(reference?.field?.offset, 16);
+    const useOffset = text.lastIndexOf('map->id');
+    const mapReference = compilation.symbolAt(0, useOffset);
+    assert.strictEqual(mapReference?.symbol?.name, 'map');
+    assert.strictEqual(typeToString(mapReference!.symbol!.type), 'struct bpf_map *');
+    const node = compilation.nodeAt(0, useOffset + 'map->'.length);
+    assert.ok(node && (node.kind === 'Identifier' || node.kind === 'Member'));
+  });
+
+  it('reports what clang rejects, at the offending range', () => {
+    const cases: Array<[string, number]> = [
+      ['int f(void) { return y; }', Diagnostics.UndeclaredIdentifier.code],
+      ['struct s { int a; }; int f(struct s *p) { return p->b; }', Diagnostics.NoMember.code],
+      ['int x; int x = 1; int x = 2;', Diagnostics.Redefinition.code],
+      ['int f(void) { int a; int a; return 0; }', Diagnostics.Redefinition.code],
+      ['int f(void) { 1 = 2; return 0; }', Diagnostics.NotAssignable.code],
+      ['int f(void) { int a = 0; a(); return 0; }', Diagnostics.NotCallable.code],
+      ['int g(int a, int b); int f(void) { return g(1); }', Diagnostics.TooFewArguments.code],
+      ['int g(int a); int f(void) { return g(1, 2); }', Diagnostics.TooManyArguments.code],
+      ['struct s { int a; }; int f(void) { struct s v; int i = 0; v = i; return 0; }', Diagnostics.IncompatibleAssignment.code],
+      ['struct s { int a; }; int f(struct s v) { return v; }', Diagnostics.IncompatibleReturn.code],
+      ['int f(void) { const int c = 1; c = 2; return c; }', Diagnostics.ConstAssignment.code],
+      ['int f(int *p) { return p.x; }', Diagnostics.MemberBaseNotRecord.code],
+      ['int f(int p) { return *p; }', Diagnostics.IndirectionOfNonPointer.code],
+      ['_Static_assert(sizeof(int) == 8, "int is 4");', Diagnostics.StaticAssertFailed.code],
+      ['int f(void) { goto nowhere; }', Diagnostics.UndeclaredLabel.code],
+      ['int f(void) { break; }', Diagnostics.BreakOutsideLoop.code],
+      ['struct s; int f(void) { return sizeof(struct s); }', Diagnostics.IncompleteType.code],
+      ['struct s { int a : 40; };', Diagnostics.InvalidBitFieldWidth.code],
+      ['int a[1 / 0];', Diagnostics.DivisionByZero.code],
+      ['int f(int a, int b);  int f(int a);', Diagnostics.ConflictingTypes.code],
+    ];
+    for (const [text, code] of cases) assert.deepStrictEqual(check(text).codes, [code], text);
+    const located = analyze(parse(lex('int f(void) { return undeclared_thing + 1; }')).unit).diagnostics[0];
+    assert.deepStrictEqual([located.pos, located.end], [21, 21 + 'undeclared_thing'.length]);
+  });
+
+  it('accepts what clang accepts with warnings only (implicit declarations, pointer/int mixes)', () => {
+    assert.deepStrictEqual(check('int f(void) { int *p = 0; long x = (long)p; p = (int *)x; return undeclared_fn(1); }').codes, []);
+  });
+
+  it('evaluates constant expressions with exact 64-bit wrap and C conversions', () => {
+    const text = `enum e { A = -1, B = 0xffffffff, C };
+      const unsigned long v1 = (unsigned int)-1 + 1;
+      const unsigned long v2 = 0xffffffffffffffffULL * 3;
+      const long v3 = -9223372036854775807L - 1;
+      const unsigned long v4 = -1 < 0u;
+      const unsigned long v5 = sizeof(enum e) + C;
+      const unsigned long v6 = 1ULL << 63 >> 63;
+      const unsigned long v7 = (char)200 + (unsigned char)200;
+      const unsigned long v8 = __builtin_bswap32(0x11223344) + __builtin_choose_expr(1, 2, 3);
+      struct s { char a; struct { int b[3]; } in; long c; };
+      const unsigned long v9 = __builtin_offsetof(struct s, in.b[2]) * 100 + _Alignof(struct s);`;
+    const model = analyze(parse(lex(text)).unit);
+    assert.deepStrictEqual(model.diagnostics, []);
+    const value = (name: string): bigint | undefined => model.evaluate(model.fileScope.symbols.get(name)!.initializer as ast.Expression);
+    assert.strictEqual(value('v1'), 0n);
+    assert.strictEqual(value('v2'), 0xfffffffffffffffdn);
+    assert.strictEqual(value('v3'), -9223372036854775808n);
+    assert.strictEqual(value('v4'), 0n);
+    assert.strictEqual(value('v5'), 8n + 0x100000000n);
+    assert.strictEqual(value('v6'), 1n);
+    assert.strictEqual(value('v7'), 144n);
+    assert.strictEqual(value('v8'), 0x44332211n + 2n);
+    assert.strictEqual(value('v9'), 1200n + 8n);
+  });
+
+  it('types expressions: pointer arithmetic, usual conversions, string literals, conditional', () => {
+    const text = 'int f(void) { char *p = 0; long d = (p + 1) - p; unsigned u = 1; return d; }';
+    const parsed = parse(lex(text));
+    const model = analyze(parsed.unit);
+    const fn = parsed.unit.declarations[0] as ast.FunctionDefinition;
+    const init = (index: number): ast.Expression => (fn.body.items[index] as ast.Declaration).declarators[0].initializer as ast.Expression;
+    assert.strictEqual(typeToString(model.typeOf(init(1))!), 'long');
+    const difference = init(1) as ast.BinaryExpression;
+    assert.strictEqual(typeToString(model.typeOf(difference.left)!), 'char *');
+    const strings = analyze(parse(lex('const char *s = "abc"; unsigned long n = sizeof("abc"); long m = 1u + 1L; unsigned long q = 1u + 1;')).unit);
+    const typeOfInit = (name: string): string => typeToString(strings.typeOf(strings.fileScope.symbols.get(name)!.initializer as ast.Expression)!);
+    assert.strictEqual(typeOfInit('s'), 'char[4]');
+    assert.strictEqual(typeOfInit('m'), 'long');
+    assert.strictEqual(typeOfInit('q'), 'unsigned int');
+  });
+
+  it('handles pathological nesting and chains without overflowing the stack', () => {
+    const inputs = [
+      'int x = ' + '1 + '.repeat(100000) + '1;',
+      'int f(int a) { return ' + 'a = '.repeat(10000) + '1; }',
+      'int g(int a) { return ' + 'a ? '.repeat(10000) + '1' + ' : 2'.repeat(10000) + '; }',
+      'int h(int a) { return ' + 'a ? 1 : '.repeat(10000) + '2; }',
+      'int k(int *p) { return p' + '[0]'.repeat(10000) + '; }',
+      'int m(void) { return ' + '('.repeat(10000) + '1' + ')'.repeat(10000) + '; }',
+      'int n(void) { ' + 'if (1) '.repeat(10000) + 'return 1; }',
+      'int o = ' + '!'.repeat(100000) + '1;',
+    ];
+    for (const text of inputs) {
+      const compilation = compileTokens(lex(text));
+      assert.ok(Array.isArray(compilation.diagnostics), text.slice(0, 30));
+    }
+    const sum = analyze(parse(lex('const unsigned long s = ' + '1 + '.repeat(100000) + '1;')).unit);
+    assert.strictEqual(sum.evaluate(sum.fileScope.symbols.get('s')!.initializer as ast.Expression), 100001n);
+  });
+
+  it('never throws on random edits of a typed program', () => {
+    const base = HEADER + 'int dump(struct bpf_iter__bpf_map *ctx) { struct bpf_map *m = ctx->map; __u64 a[2] = { m->id, 1 }; if (!m) return 0; return bpf_seq_printf(ctx->meta->seq, "%u", 3, a, sizeof(a)); }';
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(base.length), fc.nat(12), fc.constantFrom('', '*', '&', '->', '.', '(', ')', '{', '}', ';', 'x', 'struct ', '[1]', '0', '"s"')), { maxLength: 5 }), (edits) => {
+      let text = base;
+      for (const [at, remove, insert] of edits) text = text.slice(0, at) + insert + text.slice(at + remove);
+      const compilation = compileTokens(lex(text));
+      assert.ok(Array.isArray(compilation.diagnostics));
+    }), { numRuns: 300, seed: 11 });
+  });
+
+  it('reuses a preamble: user code sees its typedefs, tags and helpers without re-parsing it', () => {
+    const preamble = buildPreamble(lex(HEADER, 1));
+    assert.deepStrictEqual(preamble.diagnostics, []);
+    const user = 'int dump(struct bpf_iter__bpf_map *ctx) { __u64 n = ctx->meta->seq_num; return bpf_seq_printf(ctx->meta->seq, "x", 2, 0, 0) + (int)n; }';
+    const compilation = compileTokens(lex(user, 0), { preamble });
+    assert.deepStrictEqual(compilation.diagnostics, []);
+    const field = compilation.symbolAt(0, user.indexOf('seq_num'));
+    assert.strictEqual(field?.field?.name, 'seq_num');
+    const broken = compileTokens(lex('int g(struct bpf_map *m) { return m->nope; }', 0), { preamble });
+    assert.deepStrictEqual(broken.diagnostics.map((d) => d.code), [Diagnostics.NoMember.code]);
+    assert.strictEqual(broken.diagnostics[0].message, "no member named 'nope' in 'struct bpf_map'");
+  });
+});
+
+describe('compile facade', () => {
+  it('finds the preamble bounds like clangd: leading comments, blank lines and directives', () => {
+    const text = '// SPDX\n/* multi\n line */\n#include "vmlinux.h"\n#define X(a) \\\n  (a)\n\n#include <bpf/bpf_helpers.h>\nint x;\n#include "late.h"\n';
+    assert.strictEqual(preambleBounds(text), text.indexOf('int x;'));
+    assert.strictEqual(preambleBounds('int y;'), 0);
+  });
+
+  it('reuses the preamble across edits of the user part and rebuilds it when header tokens change', () => {
+    let header = HEADER;
+    // A stand-in preprocessor: `#include "vmlinux.h"` yields the header's tokens (file 1); with a state it
+    // continues after the preamble and yields only the main file's tokens (file 0).
+    let preprocessRuns = 0;
+    const preprocess = (_path: string, text: string, _host: unknown, _options: unknown, state?: string): PreprocessedFile<string> => {
+      preprocessRuns++;
+      if (state === undefined) return { tokens: lex(header, 1), files: [{ path: 'main.c' }, { path: 'vmlinux.h', text: header }], diagnostics: [], state: 'after-preamble' };
+      assert.strictEqual(state, 'after-preamble');
+      return { tokens: lex(text, 0), files: [{ path: 'main.c' }], diagnostics: [] };
+    };
+    const host = { readFile: (path: string): string | undefined => (path === 'vmlinux.h' ? header : undefined) };
+    const frontEnd = createFrontEnd(preprocess);
+    const source = (body: string): string => `#include "vmlinux.h"\nint dump(struct bpf_iter__bpf_map *ctx) { ${body} }\n`;
+    const first = frontEnd.compileFile('main.c', source('return ctx->map->id;'), host, {});
+    assert.deepStrictEqual([first.preambleReused, first.diagnostics.length], [false, 0]);
+    const second = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), host, {});
+    assert.strictEqual(second.preambleReused, true);
+    assert.strictEqual(second.preamble, first.preamble);
+    assert.deepStrictEqual(second.diagnostics.map((d) => d.message), ["no member named 'nope' in 'struct bpf_map'"]);
+    const source2 = source('return ctx->map->nope;');
+    assert.strictEqual(second.diagnostics[0].pos, source2.indexOf('nope'), 'offsets are those of the real text');
+    assert.strictEqual(preprocessRuns, 3, 'the preamble was preprocessed once');
+    header = header.replace('__u32 max_entries;', '__u32 max_entries; __u32 nope;');
+    const third = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), host, {});
+    assert.deepStrictEqual([third.preambleReused, third.diagnostics.length], [false, 0]);
+  });
+});
