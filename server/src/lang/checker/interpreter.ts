@@ -879,10 +879,10 @@ export class Analyzer {
         const region: Region = def ? { kind: 'mapValue', map: def.name, valueSize: def.value_size } : { kind: 'other' };
         return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       }
-      case 'u32': return scalar(0n, (1n << 32n) - 1n, false);
+      // RET_INTEGER: the verifier knows nothing of a helper's result (mark_reg_unknown()), even of a u32 one;
+      // do_refine_retval_range() bounds bpf_get_smp_processor_id() by nr_cpu_ids
       case 'cpu': return scalar(0n, BigInt(Math.max(1, this.options.cpus) - 1), false);
-      case 'u64': return scalar(0n, U64_MAX, false);
-      default: return scalar(S64_MIN, (1n << 63n) - 1n, false);
+      default: return scalar(S64_MIN, U64_MAX, false);
     }
   }
 
