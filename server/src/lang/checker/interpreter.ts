@@ -418,6 +418,7 @@ export class Analyzer {
     const p = this.pointerOf(e, state);
     if (!p) return state;
     if (p.kind === 'null') return nonNull ? null : state;
+    if (p.derived) return state;
     if (!p.maybeNull) return nonNull ? state : null;
     // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL)
     const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, p.nullId, nonNull);
@@ -732,6 +733,13 @@ export class Analyzer {
     const i = this.eval(e.index, state);
     if (p.kind === 'null') return p;
     if (p.kind !== 'ptr') return TOP;
+    const literal = constantIndex(e.index);
+    if (p.maybeNull && literal !== undefined) {
+      // clang folds a constant offset into the load/store instruction (r1 = *(u32 *)(r1 + 8)), so the verifier
+      // sees the access through the maybe-NULL register itself; a NULL check of the derived pointer is removed by
+      // clang (arithmetic on NULL is undefined), a check of the base still covers it (measured on Linux 6.18)
+      return { ...p, off: p.off + literal * BigInt(e.scale), derived: true };
+    }
     if (p.maybeNull) {
       // mirrors adjust_ptr_min_max_vals(): arithmetic on a PTR_MAYBE_NULL register
       const t = regTypeName(p);
@@ -896,6 +904,12 @@ export class Analyzer {
     if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 }); return; }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
+}
+
+function constantIndex(e: Expr): bigint | undefined {
+  if (e.op === 'const') return e.value;
+  if (e.op === 'convert') return constantIndex(e.operand);
+  return undefined;
 }
 
 function localOf(e: Expr): number | undefined {
