@@ -47,6 +47,12 @@ const MAX_FRAMES = 8;
 const WIDEN_AFTER = 3;
 const MAX_LOOP_ITERATIONS = 12;
 const MAX_TRIPS = 100_000n;
+/** Statement visits before the analysis gives up (deeply nested loops multiply the fixpoint passes). */
+const MAX_STEPS = 100_000;
+
+export class AnalysisBudgetExceeded extends Error {
+  constructor(readonly steps: number) { super(`the analysis stopped after ${steps} statement visits`); }
+}
 
 function cloneState(s: State): State {
   const stack = new Map<string, Slot>();
@@ -79,6 +85,7 @@ export class Analyzer {
   get maxRdwr(): AccessMax { return this.tracker.rdwr; }
   private reporting = true;
   private nextId = 1;
+  private steps = 0;
   private frames: Frame[] = [];
   private loops: LoopCtx[] = [];
 
@@ -185,6 +192,7 @@ export class Analyzer {
 
   execStmt(s: Stmt, state: State | null): State | null {
     if (!state) return null;
+    if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
     switch (s.op) {
       case 'expr': this.eval(s.expr, state); return state;
       case 'block': {
