@@ -28,12 +28,13 @@ describe('checker/returnValue: R0 must be in [0, 1] (check_return_code)', () => 
     const d = only(program({ body: [ret(c(-1))] }));
     assert.ok(d.message.includes('smin=-1 smax=-1'), d.message);
   });
-  it('rejects returning an unknown u32 with its known bounds', () => {
-    const d = only(program({ body: [ret(helper('bpf_get_prandom_u32', 7, []))] }));
+  it('rejects returning a u32 read from the value with its known bounds (zero-extending load)', () => {
+    const ir = program({ locals: [{ id: 2 }], body: [decl(2, V()), if_(not(local(2)), ret(c(0))), ret(ld(local(2), 0, U32))] });
+    const d = only(ir);
     assert.ok(d.message.includes('has smin=0 smax=4294967295 should'), d.message);
   });
-  it('rejects returning an unknown s64 as "unknown scalar value"', () => {
-    const d = only(program({ body: [ret(helper('bpf_seq_write', 127, [seq(), globalAddr('x', '.bss'), c(0)]))] }));
+  it('rejects returning a helper result as "unknown scalar value" (measured: return bpf_get_prandom_u32())', () => {
+    const d = only(program({ body: [ret({ op: 'convert', operand: helper('bpf_get_prandom_u32', 7, []), type: S32, loc: at() })] }));
     assert.ok(d.message.includes('R0 has unknown scalar value should have been in [0, 1]'), d.message);
   });
   it('accepts a masked value: return x & 1', () => {

@@ -45,7 +45,7 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
   try {
     analyzer.run(entryIndex);
   } catch (error) {
-    // analyses must not throw; if one does, keep the results so far and say so rather than crash the editor
+    // analyses must not throw; if one does (or runs out of budget), keep the results so far and say so
     const loc = ir.functions[entryIndex]?.loc ?? { file: 0, pos: 0, end: 0 };
     const m = Diagnostics.CheckerInternalError;
     diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [(error as Error).message]), file: loc.file, pos: loc.pos, end: loc.end });

@@ -47,6 +47,12 @@ const MAX_FRAMES = 8;
 const WIDEN_AFTER = 3;
 const MAX_LOOP_ITERATIONS = 12;
 const MAX_TRIPS = 100_000n;
+/** Statement visits before the analysis gives up (deeply nested loops multiply the fixpoint passes). */
+const MAX_STEPS = 100_000;
+
+export class AnalysisBudgetExceeded extends Error {
+  constructor(readonly steps: number) { super(`the analysis stopped after ${steps} statement visits`); }
+}
 
 function cloneState(s: State): State {
   const stack = new Map<string, Slot>();
@@ -79,6 +85,7 @@ export class Analyzer {
   get maxRdwr(): AccessMax { return this.tracker.rdwr; }
   private reporting = true;
   private nextId = 1;
+  private steps = 0;
   private frames: Frame[] = [];
   private loops: LoopCtx[] = [];
 
@@ -185,6 +192,7 @@ export class Analyzer {
 
   execStmt(s: Stmt, state: State | null): State | null {
     if (!state) return null;
+    if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
     switch (s.op) {
       case 'expr': this.eval(s.expr, state); return state;
       case 'block': {
@@ -418,6 +426,7 @@ export class Analyzer {
     const p = this.pointerOf(e, state);
     if (!p) return state;
     if (p.kind === 'null') return nonNull ? null : state;
+    if (p.derived) return state;
     if (!p.maybeNull) return nonNull ? state : null;
     // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL)
     const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, p.nullId, nonNull);
@@ -739,6 +748,13 @@ export class Analyzer {
     const i = this.eval(e.index, state);
     if (p.kind === 'null') return p;
     if (p.kind !== 'ptr') return TOP;
+    const literal = constantIndex(e.index);
+    if (p.maybeNull && literal !== undefined) {
+      // clang folds a constant offset into the load/store instruction (r1 = *(u32 *)(r1 + 8)), so the verifier
+      // sees the access through the maybe-NULL register itself; a NULL check of the derived pointer is removed by
+      // clang (arithmetic on NULL is undefined), a check of the base still covers it (measured on Linux 6.18)
+      return { ...p, off: p.off + literal * BigInt(e.scale), derived: true };
+    }
     if (p.maybeNull) {
       // mirrors adjust_ptr_min_max_vals(): arithmetic on a PTR_MAYBE_NULL register
       const t = regTypeName(p);
@@ -886,10 +902,10 @@ export class Analyzer {
         const region: Region = def ? { kind: 'mapValue', map: def.name, valueSize: def.value_size } : { kind: 'other' };
         return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       }
-      case 'u32': return scalar(0n, (1n << 32n) - 1n, false);
+      // RET_INTEGER: the verifier knows nothing of a helper's result (mark_reg_unknown()), even of a u32 one;
+      // do_refine_retval_range() bounds bpf_get_smp_processor_id() by nr_cpu_ids
       case 'cpu': return scalar(0n, BigInt(Math.max(1, this.options.cpus) - 1), false);
-      case 'u64': return scalar(0n, U64_MAX, false);
-      default: return scalar(S64_MIN, (1n << 63n) - 1n, false);
+      default: return scalar(S64_MIN, U64_MAX, false);
     }
   }
 
@@ -903,6 +919,12 @@ export class Analyzer {
     if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 }); return; }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
+}
+
+function constantIndex(e: Expr): bigint | undefined {
+  if (e.op === 'const') return e.value;
+  if (e.op === 'convert') return constantIndex(e.operand);
+  return undefined;
 }
 
 function localOf(e: Expr): number | undefined {

@@ -16,7 +16,8 @@ export function isNullExpr(e: Expr): boolean {
 /** mirrors mark_ptr_or_null_reg(): the checked pointer becomes non-NULL, or NULL (the scalar 0) on the other branch. */
 export function markPtrOrNull(v: AbsValue, nullId: number, nonNull: boolean): AbsValue {
   if (v.kind !== 'ptr' || v.nullId !== nullId || !v.maybeNull) return v;
-  return nonNull ? { ...v, maybeNull: false } : { kind: 'null' };
+  if (nonNull) { const { derived: _derived, ...rest } = v; void _derived; return { ...rest, maybeNull: false }; }
+  return { kind: 'null' };
 }
 
 /** The plain explanation beside the verifier's "invalid mem access '..._or_null'". */

@@ -24,8 +24,17 @@ export function signedBounds(r: Range): { smin: bigint; smax: bigint } {
   return { smin: r.min, smax: r.max };
 }
 
+/**
+ * clang returns an `int` in the full 64-bit R0 without sign-extending it, so a value known only by its int type
+ * ([-2^31, 2^31-1], not constant on any path) is an unknown scalar to the verifier (measured on Linux 6.18:
+ * `return bpf_get_prandom_u32();` gives "R0 has unknown scalar value").
+ */
+function isIntTypeOnly(r: Range): boolean {
+  return !r.pathConst && r.min === -(1n << 31n) && r.max === (1n << 31n) - 1n;
+}
+
 export function returnValueProblem(r: Range): ReturnProblem | undefined {
-  const { smin, smax } = signedBounds(r);
+  const { smin, smax } = isIntTypeOnly(r) ? { smin: S64_MIN, smax: S64_MAX } : signedBounds(r);
   if (smin >= ITER_RETVAL_RANGE.min && smax <= ITER_RETVAL_RANGE.max) return undefined;
   const parts: string[] = [];
   if (smin > S64_MIN) parts.push(`smin=${smin}`);
