@@ -7,7 +7,6 @@
  * panel or `bpf-iter run --json` comes from the kernel's own answers (link info, fdinfo, bpftool text).
  */
 import { createHash } from 'crypto';
-import type { Analysis } from '../service/analysis';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
 import { Scenario, ScenarioProblem, encodeBytes, RawBytes } from './scenario';
 import { compileProgram, CompiledProgram } from './jit';
@@ -15,12 +14,27 @@ import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
 import type { IterRunContext } from '../kernel/iter';
 import type { Loc, IrProgram } from '../lang/ir';
-import { LineMap } from '../service/diagnostics';
+import { SourceFile } from '../lang/sourceFile';
 import { codeString } from '../lang/diagnostics';
-import { isGplCompatible } from '../service/analysis';
+import { isGplCompatible } from '../lang/programChecks';
+import type { CheckResult } from '../lang/checker';
+import type { FrontEndDiagnostic } from '../lang/diagnostics';
+import type { PreprocessResult } from '../lang/preprocessor';
+import type { LowerResult } from '../lang/lower';
+
+/** What the run needs of a checked file (the service's Analysis has this shape). */
+export interface CheckedFile {
+  path: string;
+  text: string;
+  mainFile: number;
+  pp: Pick<PreprocessResult, 'files'>;
+  lowered: Pick<LowerResult, 'program'>;
+  programs: Array<{ name: string; target: string; sleepable: boolean; funcIndex: number; check?: CheckResult }>;
+  diagnostics: FrontEndDiagnostic[];
+}
 
 export interface RunRequest {
-  analysis: Analysis;
+  analysis: CheckedFile;
   scenario: Scenario;
   scenarioProblems: ScenarioProblem[];
   scenarioPath?: string;
@@ -84,12 +98,12 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     };
   };
   const a = req.analysis;
-  const lines = new LineMap(a.text);
+  const lines = lineMap(a.text);
   const errorAt = (errno: string, message: string, loc?: Loc): RunErrorInfo => {
     if (!loc) return { errno, message };
     const file = a.pp.files[loc.file];
     if (!file) return { errno, message };
-    const map = loc.file === a.mainFile ? lines : new LineMap(file.text);
+    const map = loc.file === a.mainFile ? lines : lineMap(file.text);
     return { errno, message, file: file.path, range: map.range(loc.pos, loc.end) };
   };
 
@@ -100,7 +114,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     if (req.scenarioPath && p.offset !== undefined) {
       const text = (await import('fs')).readFileSync(req.scenarioPath, 'utf8');
       info.file = req.scenarioPath;
-      info.range = new LineMap(text).range(p.offset, p.offset + (p.length ?? 0));
+      info.range = lineMap(text).range(p.offset, p.offset + (p.length ?? 0));
     }
     return finish(info);
   }
@@ -283,6 +297,14 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     if (e instanceof ProgramFault) return finish(errorAt('EFAULT', e.info.message, e.info.loc));
     throw e;
   }
+}
+
+function lineMap(text: string) {
+  const f = new SourceFile(-1, '', text);
+  return {
+    position: (o: number) => f.offsetToPosition(o),
+    range: (pos: number, end: number) => ({ start: f.offsetToPosition(pos), end: f.offsetToPosition(end) }),
+  };
 }
 
 const DATA_SECTION_NAMES = new Set(['.data', '.rodata', '.bss', '.kconfig']);

@@ -46,3 +46,8 @@ export function checkProgramShapes(c: Compilation): FrontEndDiagnostic[] {
   }
   return out;
 }
+
+/** mirrors license_is_gpl_compatible() */
+export function isGplCompatible(license: string | null | undefined): boolean {
+  return !!license && ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'].includes(license);
+}

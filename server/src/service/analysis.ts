@@ -10,7 +10,7 @@ import { preprocess, PreprocessResult, HeaderCache } from '../lang/preprocessor'
 import { lowerProgram, LowerResult, CoreFieldResolver } from '../lang/lower';
 import { checkIterProgram, CheckResult, FormatCall } from '../lang/checker';
 import { collectFormatCalls } from '../lang/formatCalls';
-import { checkProgramShapes } from '../lang/programChecks';
+import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
 import { Token, TokenKind } from '../lang/token';
 
@@ -166,11 +166,6 @@ function endOfFile(near: Token): Token {
 
 function withinFunction(f: FormatCall, loc: { file: number; pos: number; end: number }): boolean {
   return f.loc.file === loc.file && f.loc.pos >= loc.pos && f.loc.end <= loc.end;
-}
-
-/** mirrors license_is_gpl_compatible() */
-export function isGplCompatible(license: string | null): boolean {
-  return license !== null && ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'].includes(license);
 }
 
 function dedupe(diags: FrontEndDiagnostic[]): FrontEndDiagnostic[] {
