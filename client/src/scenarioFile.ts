@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
 import { listPrograms, sourceUriFrom } from './runner';
+import { scenarioUriFor } from './scenarioPaths';
 import type { ServerClient } from './serverClient';
 
-/** `<dir>/hash_dump.bpf.c` -> `<dir>/hash_dump.bpfscenario.json`, the scenario the server looks for first. */
-export function scenarioUriFor(source: vscode.Uri): vscode.Uri {
-  return source.with({ path: source.path.replace(/\.bpf\.c$/, '') + '.bpfscenario.json' });
-}
+export { scenarioUriFor };
 
 /** The starting content: the schema for completion, the CPU count, and the map to attach to when there is one. */
 export function scenarioTemplate(schemaPath: string, maps: readonly string[], cpus: number): string {
