@@ -132,6 +132,18 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       await panel().locator('#tab-output').click();
     });
 
+    await check('editing the program makes the panel offer Re-run', async () => {
+      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('// edited\n');
+      await panel().locator('#stale', { hasText: 'The program changed' }).waitFor({ timeout: 15000 });
+      await shot('05b-stale');
+      await panel().locator('#stale button', { hasText: 'Re-run' }).click();
+      await panel().locator('#stale').waitFor({ state: 'hidden', timeout: 30000 });
+      await palette('View: Focus First Editor Group');
+      await palette('File: Revert File');
+    });
+
     await check('the panel survives a reload', async () => {
       await page.reload();
       await page.getByRole('treeitem', { name: 'map_summary.bpf.c' }).waitFor({ timeout: 90000 });
