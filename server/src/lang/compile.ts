@@ -12,7 +12,9 @@ import { FrontEndDiagnostic } from './diagnostics';
 import { parse } from './parser';
 import { analyze, CSymbol, Reference, Scope, SemanticModel } from './sema/analyzer';
 import { CType, RecordInfo, resolve, sizeOf, typeToString } from './types';
-import { Token } from './token';
+import { Token, TokenKind } from './token';
+import { FileSystemHost } from './headers';
+import { HeaderCache, PreprocessOptions, PreprocessorState, preprocess } from './preprocessor';
 
 export interface Preamble {
   unit: ast.TranslationUnit;
@@ -177,6 +179,133 @@ function decodeMap(symbol: CSymbol, model: SemanticModel): MapDefinition {
   map.valueSize = number('value_size') ?? (map.valueType ? sizeOf(map.valueType) : undefined);
   void model;
   return map;
+}
+
+// ---------------------------------------------------------------- whole files, with the preamble cache
+
+/** The part of the preprocessor's result the facade needs (see preprocessor.ts `PreprocessResult`). */
+export interface PreprocessedFile<State = unknown> {
+  tokens: Token[];
+  /** File id of the main file (0 when absent). */
+  mainFile?: number;
+  files: ReadonlyArray<{ path: string; text?: string }>;
+  diagnostics: FrontEndDiagnostic[];
+  /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
+  state?: State;
+}
+/** Preprocesses `text`; with `initialState`, continues from the end of an earlier run (the preamble's). */
+export type PreprocessFunction<Host, Options, State = unknown> = (path: string, text: string, host: Host, options: Options | undefined, initialState?: State) => PreprocessedFile<State>;
+
+export interface FileCompilation extends Compilation {
+  /** Source files of the compilation by id. */
+  files: ReadonlyArray<{ path: string }>;
+  /** True when the preamble's tokens and declarations came from the cache. */
+  preambleReused: boolean;
+}
+
+/**
+ * End offset of a file's preamble: its leading run of blank lines, comments and preprocessor directives
+ * (with `\` continuations), like clangd's ComputePreambleBounds().
+ */
+export function preambleBounds(text: string): number {
+  let offset = 0;
+  let inComment = false;
+  while (offset < text.length) {
+    const lineEnd = text.indexOf('\n', offset);
+    const end = lineEnd < 0 ? text.length : lineEnd + 1;
+    let line = text.slice(offset, end).trim();
+    if (inComment) {
+      const close = line.indexOf('*/');
+      if (close < 0) { offset = end; continue; }
+      inComment = false;
+      line = line.slice(close + 2).trim();
+    }
+    while (line.startsWith('/*')) {
+      const close = line.indexOf('*/', 2);
+      if (close < 0) { inComment = true; line = ''; break; }
+      line = line.slice(close + 2).trim();
+    }
+    if (line === '' || line.startsWith('//')) { offset = end; continue; }
+    if (!line.startsWith('#')) break;
+    // A directive continues over lines ending in a backslash.
+    let directiveEnd = end;
+    while (/\\\r?\n$/.test(text.slice(offset, directiveEnd)) && directiveEnd < text.length) {
+      const next = text.indexOf('\n', directiveEnd);
+      directiveEnd = next < 0 ? text.length : next + 1;
+    }
+    offset = directiveEnd;
+  }
+  return offset;
+}
+
+/**
+ * A front end bound to a preprocessor, with one preamble cache shared by every file compiled through it
+ * (an editor session). The preamble (leading directives, see `preambleBounds`) is preprocessed, parsed and
+ * bound once; each compilation preprocesses only the rest of the file, continuing from the preamble's macro
+ * state, with the preamble's text blanked so offsets stay those of the real file. The cache entry is
+ * rebuilt when the preamble text, the options, or any header it read changes.
+ */
+export function createFrontEnd<Host extends { readFile(path: string): string | undefined }, Options, State>(preprocess: PreprocessFunction<Host, Options, State>): {
+  compileFile(path: string, text: string, host: Host, options?: Options): FileCompilation;
+  clearCache(): void;
+} {
+  interface Entry {
+    preamble: Preamble;
+    state?: State;
+    files: ReadonlyArray<{ path: string; text?: string }>;
+    diagnostics: FrontEndDiagnostic[];
+    /** Headers read by the preamble and their text then, to notice edits of vmlinux.h on disk or in the editor. */
+    headers: Array<{ path: string; text: string }>;
+  }
+  const cache = new Map<string, Entry>();
+  const headersUnchanged = (entry: Entry, host: Host, mainPath: string): boolean =>
+    entry.headers.every((header) => header.path === mainPath || host.readFile(header.path) === header.text);
+  return {
+    clearCache: () => cache.clear(),
+    compileFile(path, text, host, options) {
+      const bound = preambleBounds(text);
+      const preambleText = text.slice(0, bound);
+      const key = `${path}\0${preambleText}\0${JSON.stringify(options ?? {}, (name, value) => (name === 'cache' || name === 'initialState' ? undefined : value))}`;
+      let entry = cache.get(key);
+      const preambleReused = entry !== undefined && headersUnchanged(entry, host, path);
+      if (!entry || !preambleReused) {
+        const result = preprocess(path, preambleText, host, options);
+        const tokens = result.tokens.filter((token) => token.kind !== TokenKind.EndOfFile);
+        entry = {
+          preamble: buildPreamble(tokens),
+          state: result.state,
+          files: result.files,
+          diagnostics: result.diagnostics,
+          headers: result.files.filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text! })),
+        };
+        if (cache.size >= 16) cache.delete(cache.keys().next().value as string);
+        cache.set(key, entry);
+      }
+      // Blank the preamble (keeping line breaks) so the user's tokens keep their offsets in the real text.
+      const userText = preambleText.replace(/[^\r\n]/g, ' ') + text.slice(bound);
+      const user = preprocess(path, userText, host, options, entry.state);
+      const compilation = compileTokens(user.tokens, { preamble: entry.preamble });
+      // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
+      compilation.diagnostics.unshift(...entry.diagnostics, ...entry.preamble.diagnostics, ...user.diagnostics);
+      const files = user.files.length >= entry.files.length ? user.files : entry.files;
+      return { ...compilation, files, preambleReused };
+    },
+  };
+}
+
+export type CompileOptions = PreprocessOptions;
+
+/** One header cache and one preamble cache per session (process): vmlinux.h is read and parsed once. */
+const sessionHeaderCache = new HeaderCache();
+const sessionFrontEnd = createFrontEnd((path: string, text: string, host: FileSystemHost, options: CompileOptions | undefined, initialState?: PreprocessorState) =>
+  preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState }));
+
+/**
+ * Preprocesses, parses and checks one file. Headers come from the user's include paths, then compile flags,
+ * then the bundled ones (see headers.ts); the preamble is shared with every other file of the session.
+ */
+export function compileFile(path: string, text: string, host: FileSystemHost, options: CompileOptions = {}): FileCompilation {
+  return sessionFrontEnd.compileFile(path, text, host, options);
 }
 
 /** Short description of a type for hover: `struct bpf_map *`. */

@@ -193,12 +193,13 @@ export const Diagnostics = {
   GplOnlyHelper: d(2013, 'error', '{0} is GPL-only and the program\'s license is not GPL-compatible. Verifier: "{1}"', {
     kernelText: 'cannot call GPL-restricted function from non-GPL compatible program',
   }),
-  UninitializedStackRead: d(2014, 'error', '{0} is read before it is written on some path. Verifier: "{1}"', {
+  UninitializedStackRead: d(2014, 'warning', '{0} is read before it is written on some path; the value is stack garbage. An unprivileged verifier says: "{1}"', {
     kernelText: 'invalid read from stack off %d+%d size %d',
-    explanation: 'The verifier refuses reads of stack bytes that were never written on the current path (zero-initialise the variable, e.g. `= {}`). Offsets are relative to the frame pointer as laid out by bpf-iter-lab, which may differ from clang\'s layout.',
+    explanation: 'Iterator programs are loaded with CAP_BPF+CAP_PERFMON, for which the verifier allows reading uninitialised stack (env->allow_uninit_stack) and the program sees whatever was there. Zero-initialise the variable (`= {}`). Offsets are relative to the frame pointer as laid out by bpf-iter-lab, which may differ from clang\'s layout.',
   }),
-  UninitializedStackHelperRead: d(2015, 'error', '{0} is passed to {1}, which reads it, before all of its {2} bytes are written. Verifier: "{3}"', {
-    kernelText: 'invalid indirect read from stack R%d off %d+%d size %d',
+  UninitializedStackHelperRead: d(2015, 'warning', '{0} is passed to {1}, which reads it, before all of its {2} bytes are written; the helper sees stack garbage. An unprivileged verifier says: "{3}"', {
+    kernelText: 'invalid read from stack R%d off %d+%d size %d',
+    explanation: 'check_stack_range_initialized(): a helper argument that the helper reads must be fully written on the stack first (kernels before about v6.10 print "invalid indirect read from stack").',
   }),
   UninitializedLocal: d(2016, 'warning', '{0} is used before it is assigned on some path; clang may leave the register unset. Verifier: "{1}"', {
     kernelText: 'R%d !read_ok',
@@ -231,6 +232,14 @@ export const Diagnostics = {
   NullPassedToTrustedKfuncArg: d(2025, 'error', '{0} may be NULL here, but {1} needs a trusted non-NULL pointer. Verifier: "{2}"', {
     kernelText: 'Possibly NULL pointer passed to trusted arg%d',
   }),
+  NonGplKernelStructAccess: d(2026, 'error', 'Reading {0} needs a GPL-compatible license. Verifier: "{1}"', {
+    kernelText: "Cannot access kernel 'struct %s' from non-GPL compatible program",
+    explanation: 'Loads through kernel pointers (ctx->meta, ctx->map, meta->seq) are BTF accesses, which the verifier allows only for GPL-compatible programs (check_ptr_to_btf_access()).',
+  }),
+  LoopBoundNotProven: d(2027, 'warning', 'bpf-iter-lab cannot see what bounds this loop ({0}); the verifier accepts it only if it reaches the exit within 1 million instructions', {
+    kernelText: 'BPF program is too large. Processed %d insn',
+    explanation: 'Loops are recognised as bounded when an exit condition compares a counter stepped by a constant with a bounded value. Other shapes (pointer walks, `while (n--)`) may still verify; if they do not, the verifier stops at 1,000,000 processed instructions.',
+  }),
   FormatInvalidSpecifier: d(2501, 'error', 'bpf_seq_printf will fail with -EINVAL and print nothing: {0}', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
     explanation: 'The kernel accepts only %d %i %u %x %X (with l or ll), %c, %s, %p and its pK px ps pS pB pks pus pi4 pI4 pi6 pI6 forms, %%, flags 0 + - space and a width. No precision, no *, no h/z/j modifiers, no floating point.',
@@ -259,6 +268,9 @@ export const Diagnostics = {
   AttachValueAccessTooLarge: d(3002, 'error', 'This accesses {0} bytes of the value, but map {1} allows {2} ({3}): attaching the iterator fails with EACCES', {
     kernelText: 'bpf_iter_attach_map(): value_acc > value_size -> -EACCES',
     explanation: 'bpf_iter_attach_map() compares the largest offset+size accessed through ctx->value (max_rdwr_access) with value_size, or round_up(value_size, 8) * possible CPUs for per-CPU maps.',
+  }),
+  AttachSleepableNotSupported: d(3003, 'error', 'iter.s/{0} programs load but cannot be attached: the {0} target does not support sleepable programs (EINVAL)', {
+    kernelText: 'bpf_iter_link_attach(): prog->sleepable && !(tinfo->reg_info->feature & BPF_ITER_RESCHED) -> -EINVAL',
   }),
   // ---- end of attach diagnostics ----
 

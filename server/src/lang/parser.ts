@@ -173,16 +173,18 @@ class Parser {
   /** Enters one bracket level; false (with one diagnostic) when the cap is reached. */
   private enter(): boolean {
     if (this.depth >= MAX_NESTING_DEPTH) {
-      if (!this.depthReported) {
-        this.depthReported = true;
-        this.error(Diagnostics.NestingTooDeep, this.token, [MAX_NESTING_DEPTH]);
-      }
+      this.reportNestingTooDeep();
       return false;
     }
     this.depth++;
     return true;
   }
   private leave(): void { this.depth--; }
+  private reportNestingTooDeep(): void {
+    if (this.depthReported) return;
+    this.depthReported = true;
+    this.error(Diagnostics.NestingTooDeep, this.token, [MAX_NESTING_DEPTH]);
+  }
 
   /** Skips a balanced bracket group starting at the current opener, iteratively. */
   private skipBalanced(): void {
@@ -979,7 +981,10 @@ class Parser {
     const operator = this.spell(this.token);
     if (this.token.kind === TokenKind.Punctuator && ASSIGNMENT_OPERATORS.has(operator)) {
       this.next();
+      // Right-associative chains `a = b = c = ...` recurse; the bracket-depth cap bounds them too.
+      if (!this.enter()) { this.skipExpressionRest(); return left; }
       const right = this.parseAssignment();
+      this.leave();
       return this.finish({ kind: 'Assignment' as const, ...start, end: 0, operator, left, right });
     }
     return left;
@@ -991,9 +996,13 @@ class Parser {
     if (!this.is('?')) return condition;
     this.next();
     // GNU `a ?: b`.
+    if (!this.enter()) { this.skipExpressionRest(); return condition; }
     const whenTrue = this.is(':') ? undefined : this.parseExpression();
+    this.leave();
     this.expect(':');
+    if (!this.enter()) { this.skipExpressionRest(); return condition; }
     const whenFalse = this.parseConditional();
+    this.leave();
     return this.finish({ kind: 'Conditional' as const, ...start, end: 0, condition, whenTrue, whenFalse });
   }
 
@@ -1039,6 +1048,13 @@ class Parser {
     const operand = this.parseCast();
     this.leave();
     return operand;
+  }
+
+  /** After the depth cap: skips to the end of the expression (`;`, `,` at this level, or a closer). */
+  private skipExpressionRest(): void {
+    while (!this.atEnd() && !this.is(';') && !this.is(',') && !this.is(')') && !this.is(']') && !this.is('}')) {
+      if (this.is('(') || this.is('[') || this.is('{')) this.skipBalanced(); else this.next();
+    }
   }
 
   private missing(start: { file: number; pos: number }): ast.MissingExpression {
@@ -1093,9 +1109,15 @@ class Parser {
 
   private parsePostfixOperators(expression: ast.Expression, start: { file: number; pos: number }): ast.Expression {
     let result = expression;
-    for (;;) {
+    // Each postfix operator nests the tree one level deeper; cap the chain like brackets.
+    for (let chain = 0; ; chain++) {
       const t = this.token;
       if (t.kind !== TokenKind.Punctuator) break;
+      if (chain >= MAX_NESTING_DEPTH) {
+        this.reportNestingTooDeep();
+        this.skipExpressionRest();
+        break;
+      }
       const text = this.spell(t);
       if (text === '[') {
         this.next();

@@ -4,7 +4,7 @@ import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { U8, S32 } from '../../../server/src/lang/ir';
 import {
   at, c, ctx, lp, ld, st, local, assign, add, not, or, isNull, cast, helper, mapAddr, if_, ret, decl, expr, program, K, V, seq, U64, U32,
-  bin, loop, stackAddr, copy, brk,
+  bin, loop, stackAddr, copy, brk, globalAddr,
 } from './irBuilders';
 import { codes, only, assertAt } from './nullness.test';
 
@@ -64,6 +64,19 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.deepStrictEqual(r.diagnostics, []);
     assert.strictEqual(r.maxRdwrAccess, 8 * (N - 1) + 4);
     assert.deepStrictEqual(r.maxRdwrLoc, readLoc);
+  });
+
+  it('selftest bpf_percpu_hash_map as written: the loop bound is the frozen .rodata num_cpus (bpf_map_direct_read)', () => {
+    const N = 4;
+    const init = new Uint8Array([N, 0, 0, 0]);
+    const ir = program({ locals, sections: [{ name: '.rodata', size: 4, readonly: true }],
+      globals: [{ name: 'num_cpus', section: '.rodata', offset: 0, size: 4, readonly: true, init, cType: 'const volatile __u32', loc: at() }],
+      body: [...guard(),
+        loop({ init: decl(3, c(0)), test: bin('lt', local(3, I32), ld(globalAddr('num_cpus', '.rodata'), 0, U32)), update: assign(3, bin('add', local(3, I32), c(1)), I32),
+          body: expr(ld(add(local(2), local(3, I32), 8), 0, U32)) }), ret(c(0))] });
+    const r = checkIterProgram(ir, 0, { ...elem, attachMap: { key_size: 12, value_size: 4, percpu: true, cpus: N, name: 'hashmap1' } });
+    assert.deepStrictEqual(r.diagnostics, []);
+    assert.strictEqual(r.maxRdwrAccess, 8 * (N - 1) + 4);
   });
 
   it('per-CPU limit is round_up(value_size, 8) * cpus: 9 CPUs of reads on a 4-CPU map fail', () => {

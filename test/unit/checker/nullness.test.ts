@@ -136,13 +136,32 @@ describe('checker/nullness: maybe-NULL ctx pointers (check_mem_access, mark_ptr_
     assertAt(d, loc);
   });
 
-  it('rejects pointer arithmetic before the NULL check with the verifier words', () => {
+  it('rejects pointer arithmetic with a variable index before the NULL check with the verifier words', () => {
     const loc = at();
-    const ir = program({ locals: [{ id: 1 }], body: [decl(1, add(K(), c(4), 1, loc)), if_(not(local(1)), ret(c(0))), ret(c(0))] });
+    const ir = program({ locals: [{ id: 1 }, { id: 3, type: U64 }], body: [decl(3, helper('bpf_get_prandom_u32', 7, [])),
+      decl(1, add(K(), bin('and', local(3, U64), c(3, U64), U64), 1, loc)), if_(not(local(1)), ret(c(0))), ret(c(0))] });
     const d = only(ir);
     assert.strictEqual(d.code, Diagnostics.NullPointerArithmetic.code);
     assertAt(d, loc);
     assert.ok(d.message.includes('R? pointer arithmetic on rdonly_buf_or_null prohibited, null-check it first'));
+  });
+
+  it('a constant offset before the check is folded by clang: checking the base covers it', () => {
+    const ir = program({ locals: [{ id: 1 }, { id: 2 }], body: [decl(2, K()), decl(1, add(local(2), c(4), 1)),
+      if_(not(local(2)), ret(c(0))), expr(ld(local(1), 0)), ret(c(0))] });
+    const r = checkIterProgram(ir, 0, elem);
+    assert.deepStrictEqual(r.diagnostics, []);
+    assert.strictEqual(r.maxRdonlyAccess, 8);
+  });
+
+  it('checking only the derived pointer proves nothing (measured: `p = (char *)ctx->map + 8; if (!p) ...; *p` fails)', () => {
+    const loc = at();
+    const ir = program({ target: 'bpf_map', locals: [{ id: 1 }], body: [decl(1, add(M(), c(8), 1)),
+      if_(not(local(1)), ret(c(0))), expr(ld(local(1), 0, undefined, loc)), ret(c(0))] });
+    const d = only(ir, mapTarget);
+    assert.strictEqual(d.code, Diagnostics.NullDereference.code);
+    assertAt(d, loc);
+    assert.ok(d.message.includes("R? invalid mem access 'trusted_ptr_or_null_'"));
   });
 
   it('rejects passing a maybe-NULL key to bpf_seq_write', () => {
@@ -180,6 +199,7 @@ describe('checker/nullness: maybe-NULL ctx pointers (check_mem_access, mark_ptr_
 });
 
 import { bin } from './irBuilders';
+void U64;
 function bin0(e: ReturnType<typeof ld>) { return bin('and', e, c(1)); }
 function bin0lt(a: ReturnType<typeof ld>, b: ReturnType<typeof ld>) { return bin('lt', a, b); }
 function bin0add(a: ReturnType<typeof ld>, b: ReturnType<typeof ld>) { return bin('add', a, b); }

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
+import * as fc from 'fast-check';
 import * as ast from '../../../server/src/lang/ast';
-import { buildPreamble, compileTokens } from '../../../server/src/lang/compile';
+import { buildPreamble, compileTokens, createFrontEnd, preambleBounds, PreprocessedFile } from '../../../server/src/lang/compile';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { parse } from '../../../server/src/lang/parser';
 import { analyze } from '../../../server/src/lang/sema/analyzer';
@@ -137,6 +138,35 @@ describe('sema', () => {
     assert.strictEqual(typeOfInit('q'), 'unsigned int');
   });
 
+  it('handles pathological nesting and chains without overflowing the stack', () => {
+    const inputs = [
+      'int x = ' + '1 + '.repeat(100000) + '1;',
+      'int f(int a) { return ' + 'a = '.repeat(10000) + '1; }',
+      'int g(int a) { return ' + 'a ? '.repeat(10000) + '1' + ' : 2'.repeat(10000) + '; }',
+      'int h(int a) { return ' + 'a ? 1 : '.repeat(10000) + '2; }',
+      'int k(int *p) { return p' + '[0]'.repeat(10000) + '; }',
+      'int m(void) { return ' + '('.repeat(10000) + '1' + ')'.repeat(10000) + '; }',
+      'int n(void) { ' + 'if (1) '.repeat(10000) + 'return 1; }',
+      'int o = ' + '!'.repeat(100000) + '1;',
+    ];
+    for (const text of inputs) {
+      const compilation = compileTokens(lex(text));
+      assert.ok(Array.isArray(compilation.diagnostics), text.slice(0, 30));
+    }
+    const sum = analyze(parse(lex('const unsigned long s = ' + '1 + '.repeat(100000) + '1;')).unit);
+    assert.strictEqual(sum.evaluate(sum.fileScope.symbols.get('s')!.initializer as ast.Expression), 100001n);
+  });
+
+  it('never throws on random edits of a typed program', () => {
+    const base = HEADER + 'int dump(struct bpf_iter__bpf_map *ctx) { struct bpf_map *m = ctx->map; __u64 a[2] = { m->id, 1 }; if (!m) return 0; return bpf_seq_printf(ctx->meta->seq, "%u", 3, a, sizeof(a)); }';
+    fc.assert(fc.property(fc.array(fc.tuple(fc.nat(base.length), fc.nat(12), fc.constantFrom('', '*', '&', '->', '.', '(', ')', '{', '}', ';', 'x', 'struct ', '[1]', '0', '"s"')), { maxLength: 5 }), (edits) => {
+      let text = base;
+      for (const [at, remove, insert] of edits) text = text.slice(0, at) + insert + text.slice(at + remove);
+      const compilation = compileTokens(lex(text));
+      assert.ok(Array.isArray(compilation.diagnostics));
+    }), { numRuns: 300, seed: 11 });
+  });
+
   it('reuses a preamble: user code sees its typedefs, tags and helpers without re-parsing it', () => {
     const preamble = buildPreamble(lex(HEADER, 1));
     assert.deepStrictEqual(preamble.diagnostics, []);
@@ -148,5 +178,41 @@ describe('sema', () => {
     const broken = compileTokens(lex('int g(struct bpf_map *m) { return m->nope; }', 0), { preamble });
     assert.deepStrictEqual(broken.diagnostics.map((d) => d.code), [Diagnostics.NoMember.code]);
     assert.strictEqual(broken.diagnostics[0].message, "no member named 'nope' in 'struct bpf_map'");
+  });
+});
+
+describe('compile facade', () => {
+  it('finds the preamble bounds like clangd: leading comments, blank lines and directives', () => {
+    const text = '// SPDX\n/* multi\n line */\n#include "vmlinux.h"\n#define X(a) \\\n  (a)\n\n#include <bpf/bpf_helpers.h>\nint x;\n#include "late.h"\n';
+    assert.strictEqual(preambleBounds(text), text.indexOf('int x;'));
+    assert.strictEqual(preambleBounds('int y;'), 0);
+  });
+
+  it('reuses the preamble across edits of the user part and rebuilds it when header tokens change', () => {
+    let header = HEADER;
+    // A stand-in preprocessor: `#include "vmlinux.h"` yields the header's tokens (file 1); with a state it
+    // continues after the preamble and yields only the main file's tokens (file 0).
+    let preprocessRuns = 0;
+    const preprocess = (_path: string, text: string, _host: unknown, _options: unknown, state?: string): PreprocessedFile<string> => {
+      preprocessRuns++;
+      if (state === undefined) return { tokens: lex(header, 1), files: [{ path: 'main.c' }, { path: 'vmlinux.h', text: header }], diagnostics: [], state: 'after-preamble' };
+      assert.strictEqual(state, 'after-preamble');
+      return { tokens: lex(text, 0), files: [{ path: 'main.c' }], diagnostics: [] };
+    };
+    const host = { readFile: (path: string): string | undefined => (path === 'vmlinux.h' ? header : undefined) };
+    const frontEnd = createFrontEnd(preprocess);
+    const source = (body: string): string => `#include "vmlinux.h"\nint dump(struct bpf_iter__bpf_map *ctx) { ${body} }\n`;
+    const first = frontEnd.compileFile('main.c', source('return ctx->map->id;'), host, {});
+    assert.deepStrictEqual([first.preambleReused, first.diagnostics.length], [false, 0]);
+    const second = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), host, {});
+    assert.strictEqual(second.preambleReused, true);
+    assert.strictEqual(second.preamble, first.preamble);
+    assert.deepStrictEqual(second.diagnostics.map((d) => d.message), ["no member named 'nope' in 'struct bpf_map'"]);
+    const source2 = source('return ctx->map->nope;');
+    assert.strictEqual(second.diagnostics[0].pos, source2.indexOf('nope'), 'offsets are those of the real text');
+    assert.strictEqual(preprocessRuns, 3, 'the preamble was preprocessed once');
+    header = header.replace('__u32 max_entries;', '__u32 max_entries; __u32 nope;');
+    const third = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), host, {});
+    assert.deepStrictEqual([third.preambleReused, third.diagnostics.length], [false, 0]);
   });
 });

@@ -35,6 +35,8 @@ export interface PtrValue {
   nullId: number;
   /** How the user wrote it, for messages ("ctx->key"). */
   desc: string;
+  /** base + constant of a maybe-NULL base: clang folds it into the access; checking it directly proves nothing. */
+  derived?: boolean;
 }
 
 export type AbsValue =

@@ -36,13 +36,16 @@ export interface CheckResult {
   attachError?: AttachError;
 }
 
+/** Iterator targets with the BPF_ITER_RESCHED feature (task, task_file, ...); none of the map targets. */
+const SLEEPABLE_TARGETS = new Set(['task', 'task_file', 'task_vma', 'cgroup']);
+
 export function checkIterProgram(ir: IrProgram, entryIndex: number, options: CheckOptions): CheckResult {
   const analyzer = new Analyzer(ir, options);
   const diagnostics: FrontEndDiagnostic[] = [];
   try {
     analyzer.run(entryIndex);
   } catch (error) {
-    // analyses must not throw; if one does, keep the results so far and say so rather than crash the editor
+    // analyses must not throw; if one does (or runs out of budget), keep the results so far and say so
     const loc = ir.functions[entryIndex]?.loc ?? { file: 0, pos: 0, end: 0 };
     const m = Diagnostics.CheckerInternalError;
     diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [(error as Error).message]), file: loc.file, pos: loc.pos, end: loc.end });
@@ -62,7 +65,16 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
     ...(analyzer.maxRdonly.loc ? { maxRdonlyLoc: analyzer.maxRdonly.loc } : {}),
     ...(analyzer.maxRdwr.loc ? { maxRdwrLoc: analyzer.maxRdwr.loc } : {}),
   };
+  const entry = ir.entries.find((e) => e.func === entryIndex);
+  if (entry?.sleepable && !SLEEPABLE_TARGETS.has(options.target)) {
+    // mirrors bpf_iter_link_attach(): neither bpf_map nor bpf_map_elem registers BPF_ITER_RESCHED
+    const m = Diagnostics.AttachSleepableNotSupported;
+    const loc = ir.functions[entryIndex]?.loc ?? { file: 0, pos: 0, end: 0 };
+    const message = formatMessage(m.message, [options.target]);
+    diagnostics.push({ code: m.code, category: m.category, message, file: loc.file, pos: loc.pos, end: loc.end });
+    result.attachError = { errno: 'EINVAL', message, loc };
+  }
   const attach = diagnostics.find((d) => d.code === Diagnostics.AttachKeyAccessTooLarge.code || d.code === Diagnostics.AttachValueAccessTooLarge.code);
-  if (attach) result.attachError = { errno: 'EACCES', message: attach.message, loc: { file: attach.file, pos: attach.pos, end: attach.end } };
+  if (attach && !result.attachError) result.attachError = { errno: 'EACCES', message: attach.message, loc: { file: attach.file, pos: attach.pos, end: attach.end } };
   return result;
 }

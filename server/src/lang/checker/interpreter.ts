@@ -6,13 +6,18 @@
 import type { Expr, IrFunction, IrProgram, Loc, Stmt, IntType } from '../ir';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import {
-  AbsValue, PtrValue, Range, Region, TOP, constant, formatTnum, joinValue, offsetRange, regTypeName, scalar,
+  AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, offsetRange, regTypeName, scalar,
   valueEqual, widenValue, S64_MIN, U64_MAX,
 } from './domain';
 import { lookupHelper } from './helpers';
+import { AccessMax, AccessTracker, AttachMapInfo } from './accessSize';
+import { isNullExpr, markPtrOrNull, nullReason } from './nullness';
+import { returnValueProblem } from './returnValue';
+import { firstUninitialized, fpOffset, markInitialized } from './uninit';
+
+export type { AttachMapInfo, AccessMax } from './accessSize';
 import { counterSteps, hasExit, loopExits } from './loops';
 
-export interface AttachMapInfo { key_size: number; value_size: number; percpu: boolean; cpus: number; name: string; loc?: Loc }
 
 export interface AnalysisOptions {
   target: string;
@@ -22,7 +27,6 @@ export interface AnalysisOptions {
   fieldNames?: Record<number, string>;
 }
 
-export interface AccessMax { size: number; loc?: Loc }
 
 interface Slot { init: Uint8Array; spills: Map<number, AbsValue> }
 
@@ -34,13 +38,21 @@ export interface State {
   ctxCache: Map<number, AbsValue>;
 }
 
-interface Frame { index: number; fn: IrFunction; returns: Array<{ state: State; value: AbsValue }> }
+/** A `return` seen while analysing a frame; `final` when it was seen in a reporting pass (not a loop fixpoint step). */
+interface ReturnSite { state: State; value: AbsValue; loc: Loc; final: boolean }
+interface Frame { index: number; fn: IrFunction; args: AbsValue[]; returns: ReturnSite[] }
 interface LoopCtx { breaks: State[]; continues: State[] }
 
 const MAX_FRAMES = 8;
 const WIDEN_AFTER = 3;
 const MAX_LOOP_ITERATIONS = 12;
 const MAX_TRIPS = 100_000n;
+/** Statement visits before the analysis gives up (deeply nested loops multiply the fixpoint passes). */
+const MAX_STEPS = 100_000;
+
+export class AnalysisBudgetExceeded extends Error {
+  constructor(readonly steps: number) { super(`the analysis stopped after ${steps} statement visits`); }
+}
 
 function cloneState(s: State): State {
   const stack = new Map<string, Slot>();
@@ -68,14 +80,18 @@ function fitTo(t: IntType, r: Range): AbsValue {
 export class Analyzer {
   readonly diagnostics: FrontEndDiagnostic[] = [];
   private readonly seen = new Set<string>();
-  maxRdonly: AccessMax = { size: 0 };
-  maxRdwr: AccessMax = { size: 0 };
+  private readonly tracker: AccessTracker;
+  get maxRdonly(): AccessMax { return this.tracker.rdonly; }
+  get maxRdwr(): AccessMax { return this.tracker.rdwr; }
   private reporting = true;
   private nextId = 1;
+  private steps = 0;
   private frames: Frame[] = [];
   private loops: LoopCtx[] = [];
 
-  constructor(private readonly program: IrProgram, private readonly options: AnalysisOptions) {}
+  constructor(private readonly program: IrProgram, private readonly options: AnalysisOptions) {
+    this.tracker = new AccessTracker(options.attachMap);
+  }
 
   private freshId = (): number => this.nextId++;
 
@@ -92,34 +108,28 @@ export class Analyzer {
     const fn = this.program.functions[entry];
     if (!fn) return;
     const state: State = { locals: new Map(), unassigned: new Set(), stack: new Map(), ctxCache: new Map() };
-    const args: AbsValue[] = fn.params.map((_, i) => (i === 0 ? { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' } : TOP));
+    const ctx: AbsValue = { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' };
+    const args: AbsValue[] = [ctx, ...fn.params.slice(1).map((): AbsValue => TOP)];
     const results = this.callFunction(entry, args, state, fn.loc);
-    for (const r of results) this.checkReturn(r.value, r.loc);
+    for (const r of results) if (r.final) this.checkReturn(r.value, r.loc);
   }
 
   private checkReturn(v: AbsValue, loc: Loc): void {
     // mirrors check_return_code() with the BPF_TRACE_ITER range [0, 1]
-    if (v.kind === 'scalar') {
-      if (v.range.min >= 0n && v.range.max <= 1n) return;
-      let text = 'At program exit the register R0 has';
-      let shown = '';
-      if (v.range.min > S64_MIN) { text += ` smin=${v.range.min}`; shown += `smin=${v.range.min}`; }
-      if (v.range.max < (1n << 63n) - 1n) { text += ` smax=${v.range.max}`; shown += `${shown ? ' ' : ''}smax=${v.range.max}`; }
-      if (!shown) { text += ' unknown scalar value'; shown = 'an unknown value'; }
-      text += ' should have been in [0, 1]';
-      this.report(Diagnostics.ReturnValueOutOfRange, loc, [v.range.min === v.range.max ? String(v.range.min) : `a value in ${shown}`, text]);
-    }
+    if (v.kind !== 'scalar') return;
+    const problem = returnValueProblem(v.range);
+    if (problem) this.report(Diagnostics.ReturnValueOutOfRange, loc, [problem.shown, problem.kernelText]);
   }
 
   /** Returns the states and values at each `return` of the callee (with their locs). */
-  private callFunction(index: number, args: AbsValue[], state: State, callLoc: Loc): Array<{ state: State; value: AbsValue; loc: Loc }> {
+  private callFunction(index: number, args: AbsValue[], state: State, callLoc: Loc): ReturnSite[] {
     const fn = this.program.functions[index];
-    if (!fn) return [{ state, value: TOP, loc: callLoc }];
+    if (!fn) return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
     if (this.frames.length >= MAX_FRAMES || this.frames.some((f) => f.index === index)) {
       this.report(Diagnostics.CallTooDeep, callLoc, [`the call stack of ${this.frames.length + 1} frames is too deep !`]);
-      return [{ state, value: TOP, loc: callLoc }];
+      return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
     }
-    const frame: Frame = { index, fn, returns: [] };
+    const frame: Frame = { index, fn, args, returns: [] };
     const depth = this.frames.length;
     this.frames.push(frame);
     const s = cloneState(state);
@@ -131,8 +141,8 @@ export class Analyzer {
     const end = this.execStmt(fn.body, s);
     this.loops = savedLoops;
     this.frames.pop();
-    const out = frame.returns.map((r) => ({ ...r, loc: (r as { loc?: Loc }).loc ?? fn.loc }));
-    if (end) out.push({ state: end, value: fn.returnType.kind === 'void' ? constant(0n) : TOP, loc: fn.loc });
+    const out = frame.returns.slice();
+    if (end) out.push({ state: end, value: fn.returnType.kind === 'void' ? constant(0n) : TOP, loc: fn.loc, final: this.reporting });
     return out;
   }
 
@@ -182,6 +192,7 @@ export class Analyzer {
 
   execStmt(s: Stmt, state: State | null): State | null {
     if (!state) return null;
+    if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
     switch (s.op) {
       case 'expr': this.eval(s.expr, state); return state;
       case 'block': {
@@ -218,7 +229,7 @@ export class Analyzer {
       case 'return': {
         const value = s.value ? this.eval(s.value, state) : constant(0n);
         const frame = this.frames[this.frames.length - 1];
-        frame.returns.push({ state, value, loc: s.value?.loc ?? s.loc } as Frame['returns'][number]);
+        frame.returns.push({ state, value, loc: s.value?.loc ?? s.loc, final: this.reporting });
         return null;
       }
       case 'break': this.loops[this.loops.length - 1]?.breaks.push(state); return null;
@@ -303,15 +314,16 @@ export class Analyzer {
   private checkLoopBound(loop: Extract<Stmt, { op: 'loop' }>, pre: State, head: State): void {
     // mirrors check_cfg()/is_state_visited(): no exit at all, or a bound the verifier cannot reach
     if (!hasExit(loop)) {
-      this.report(Diagnostics.InfiniteLoop, loop.loc, ['infinite loop detected at insn %d']);
+      this.report(Diagnostics.InfiniteLoop, loop.loc, ['infinite loop detected at insn ?']);
       return;
     }
     const exits = loopExits(loop);
     let reason = 'no exit condition compares a loop counter with a bounded value';
+    let certain = false;
     for (const e of exits) {
       const steps = counterSteps(loop, e.counter);
       if (!steps || steps.length === 0) { reason = 'the loop counter does not change by a constant step'; continue; }
-      if (!steps.every((st) => (e.notEqual ? st === 1n || st === -1n : e.increasing ? st > 0n : st < 0n))) { reason = 'the loop counter moves away from its bound'; continue; }
+      if (!steps.every((st) => (e.notEqual ? st === 1n || st === -1n : e.increasing ? st > 0n : st < 0n))) { reason = 'the loop counter moves away from its bound'; certain = true; continue; }
       const start = this.peek(e.counter, pre);
       const bound = this.peekExpr(e.bound, head);
       if (!start || !bound) continue;
@@ -319,8 +331,10 @@ export class Analyzer {
       const step = steps.reduce((m, st) => (st < 0n ? -st : st) < m ? (st < 0n ? -st : st) : m, U64_MAX);
       if (span / step <= MAX_TRIPS) return;
       reason = `its bound may be as large as ${e.increasing ? bound.max : bound.min}`;
+      certain = true;
     }
-    this.report(Diagnostics.UnboundedLoop, loop.loc, [reason, 'BPF program is too large. Processed 1000001 insn']);
+    if (certain) this.report(Diagnostics.UnboundedLoop, loop.loc, [reason, 'BPF program is too large. Processed 1000001 insn']);
+    else this.report(Diagnostics.LoopBoundNotProven, loop.loc, [reason]);
   }
 
   private peek(id: number, s: State): Range | undefined {
@@ -412,9 +426,10 @@ export class Analyzer {
     const p = this.pointerOf(e, state);
     if (!p) return state;
     if (p.kind === 'null') return nonNull ? null : state;
+    if (p.derived) return state;
     if (!p.maybeNull) return nonNull ? state : null;
     // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL)
-    const replace = (v: AbsValue): AbsValue => (v.kind === 'ptr' && v.nullId === p.nullId ? (nonNull ? { ...v, maybeNull: false } : { kind: 'null' }) : v);
+    const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, p.nullId, nonNull);
     for (const [k, v] of state.locals) state.locals.set(k, replace(v));
     for (const [k, v] of state.ctxCache) state.ctxCache.set(k, replace(v));
     for (const slot of state.stack.values()) for (const [o, v] of slot.spills) slot.spills.set(o, replace(v));
@@ -462,9 +477,7 @@ export class Analyzer {
     switch (e.op) {
       case 'const': return constant(e.value);
       case 'null': return { kind: 'null' };
-      case 'param': return e.index === 0 && this.frames.length === 1
-        ? { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' }
-        : TOP;
+      case 'param': return this.frames[this.frames.length - 1]?.args[e.index] ?? TOP;
       case 'local': {
         const k = this.key(e.id);
         if (state.unassigned.has(k)) {
@@ -488,6 +501,10 @@ export class Analyzer {
         if (p.kind === 'ptr' && p.region.kind === 'stack' && !p.varOff) {
           const spilled = state.stack.get(this.slotKey(p))?.spills.get(Number(p.off) + e.offset);
           if (spilled && spilled.kind === 'scalar') return fitTo(e.type, spilled.range);
+        }
+        if (p.kind === 'ptr' && p.region.kind === 'global' && p.region.readonly && !p.varOff) {
+          const known = this.readFrozen(p.region.section, Number(p.off) + e.offset, e.type);
+          if (known !== undefined) return constant(known);
         }
         const [lo, hi] = intRange(e.type);
         return scalar(lo, hi, false);
@@ -606,6 +623,22 @@ export class Analyzer {
     }
   }
 
+  /**
+   * mirrors bpf_map_direct_read(): .rodata is frozen before verification, so the verifier reads its bytes as
+   * constants (e.g. a `const volatile u32 num_cpus` loop bound set before load). The caller puts the values the
+   * program is loaded with into IrGlobal.init.
+   */
+  private readFrozen(section: string, offset: number, type: IntType): bigint | undefined {
+    const size = type.bits / 8;
+    const g = this.program.globals.find((x) => x.section === section && offset >= x.offset && offset + size <= x.offset + x.size);
+    if (!g || !g.init) return undefined;
+    const at = offset - g.offset;
+    if (at + size > g.init.length) return undefined;
+    let v = 0n;
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(g.init[at + i]);
+    return type.signed ? BigInt.asIntN(type.bits, v) : v;
+  }
+
   private localName(id: number): string {
     const fn = this.frames[this.frames.length - 1]?.fn;
     return fn?.locals.find((l) => l.id === id)?.name ?? `local #${id}`;
@@ -628,7 +661,7 @@ export class Analyzer {
       case 'global': {
         const sec = this.program.sections.find((s) => s.name === base.section);
         const g = this.program.globals.find((x) => x.name === base.name);
-        return mk({ kind: 'global', section: base.section, size: sec?.size ?? 0, readonly: sec?.readonly ?? g?.readonly ?? false, name: base.name }, BigInt(base.offset), base.name);
+        return mk({ kind: 'global', section: base.section, size: sec?.size ?? (g ? g.offset + g.size : -1), readonly: sec?.readonly ?? g?.readonly ?? false, name: base.name }, BigInt(base.offset), base.name);
       }
       case 'string': return mk({ kind: 'string' }, 0n, 'a string literal');
       case 'map': return mk({ kind: 'mapDef', name: base.name }, 0n, `&${base.name}`);
@@ -715,6 +748,13 @@ export class Analyzer {
     const i = this.eval(e.index, state);
     if (p.kind === 'null') return p;
     if (p.kind !== 'ptr') return TOP;
+    const literal = constantIndex(e.index);
+    if (p.maybeNull && literal !== undefined) {
+      // clang folds a constant offset into the load/store instruction (r1 = *(u32 *)(r1 + 8)), so the verifier
+      // sees the access through the maybe-NULL register itself; a NULL check of the derived pointer is removed by
+      // clang (arithmetic on NULL is undefined), a check of the base still covers it (measured on Linux 6.18)
+      return { ...p, off: p.off + literal * BigInt(e.scale), derived: true };
+    }
     if (p.maybeNull) {
       // mirrors adjust_ptr_min_max_vals(): arithmetic on a PTR_MAYBE_NULL register
       const t = regTypeName(p);
@@ -752,13 +792,20 @@ export class Analyzer {
         if (insnOff % 8 !== 0) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${insnOff} is not multiple of 8`]);
         return;
       case 'key': case 'value': this.bufferAccess(p, insnOff, size, kind, loc); return;
-      case 'meta': case 'seq': case 'kmap':
+      case 'meta': case 'seq': case 'kmap': {
+        // mirrors check_ptr_to_btf_access(): GPL only, and read only
+        if (!this.options.gplCompatible) {
+          const struct = p.region.kind === 'kmap' ? 'bpf_map' : p.region.kind === 'seq' ? 'seq_file' : 'bpf_iter_meta';
+          this.report(Diagnostics.NonGplKernelStructAccess, loc, [p.desc, `Cannot access kernel 'struct ${struct}' from non-GPL compatible program`]);
+          return;
+        }
         if (kind === 'write') this.report(Diagnostics.WriteIntoKernelStruct, loc, [this.kernelStructName(p, lo), 'only read is supported']);
         return;
+      }
       case 'global': {
         const g = p.region;
         if (kind === 'write' && g.readonly) { this.report(Diagnostics.WriteIntoReadonlyMap, loc, [g.name, `write into map forbidden, value_size=${g.size} off=${lo} size=${size}`]); return; }
-        if (lo < 0n || hi > BigInt(g.size)) this.report(Diagnostics.MapValueOutOfBounds, loc, [`${g.section} (${g.size} bytes)`, `invalid access to map value, value_size=${g.size} off=${lo} size=${size}`]);
+        if (g.size >= 0 && (lo < 0n || hi > BigInt(g.size))) this.report(Diagnostics.MapValueOutOfBounds, loc, [`${g.section} (${g.size} bytes)`, `invalid access to map value, value_size=${g.size} off=${lo} size=${size}`]);
         return;
       }
       case 'string':
@@ -782,56 +829,27 @@ export class Analyzer {
     return p.region.kind === 'seq' ? 'struct seq_file' : 'struct bpf_iter_meta';
   }
 
-  private stackAccess(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc, state: State, helper?: string): void {
+  private stackAccess(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc, state: State, helper?: { name: string; regno: number }): void {
     const region = p.region as Extract<Region, { kind: 'stack' }>;
     const slot = state.stack.get(`${region.frame}:${region.slot}`);
     if (!slot) return;
     const r = offsetRange(p);
     const start = Number(r.min) + insnOff, end = Number(r.max) + insnOff + size;
     if (kind === 'write') {
-      if (r.min === r.max) for (let i = Math.max(0, start); i < Math.min(slot.init.length, end); i++) slot.init[i] = 1;
+      // a write at a variable offset initialises nothing for sure
+      if (r.min === r.max) markInitialized(slot.init, start, end);
       return;
     }
-    for (let i = Math.max(0, start); i < Math.min(slot.init.length, end); i++) {
-      if (slot.init[i]) continue;
-      const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
-      const slotInfo = fn.slots.find((s) => s.id === region.slot);
-      const fpOff = (slotInfo ? slotInfo.offset - fn.stackSize : 0) + start;
-      if (helper) this.report(Diagnostics.UninitializedStackHelperRead, loc, [p.desc, helper, size, `invalid indirect read from stack R? off ${fpOff}+${i - start} size ${size}`]);
-      else this.report(Diagnostics.UninitializedStackRead, loc, [p.desc, `invalid read from stack off ${fpOff}+${i - start} size ${size}`]);
-      return;
-    }
+    const i = firstUninitialized(slot.init, start, end);
+    if (i < 0) return;
+    const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
+    const fpOff = fpOffset(fn, region.slot, start);
+    if (helper) this.report(Diagnostics.UninitializedStackHelperRead, loc, [p.desc, helper.name, size, `invalid read from stack R${helper.regno} off ${fpOff}+${i - start} size ${size}`]);
+    else this.report(Diagnostics.UninitializedStackRead, loc, [p.desc, `invalid read from stack off ${fpOff}+${i - start} size ${size}`]);
   }
 
-  /** mirrors check_buffer_access(): negative / variable offsets, then max_rdonly_access / max_rdwr_access. */
   private bufferAccess(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc): void {
-    const isKey = p.region.kind === 'key';
-    if (isKey && kind === 'write') { this.report(Diagnostics.WriteIntoRdonlyBuf, loc, ['write through a copy on the stack instead', 'R? cannot write into rdonly_buf']); return; }
-    const off = p.off + BigInt(insnOff);
-    if (p.varOff && !p.varOff.pathConst) {
-      this.report(Diagnostics.VariableBufferOffset, loc, [p.desc, `R? invalid variable buffer offset: off=${off}, var_off=${formatTnum(p.varOff)}`]);
-      return;
-    }
-    const r = offsetRange(p);
-    const lo = r.min + BigInt(insnOff);
-    if (lo < 0n) {
-      const word = isKey ? 'rdonly' : 'rdwr';
-      this.report(Diagnostics.NegativeBufferOffset, loc, [p.desc, `R? invalid ${word} buffer access: off=${lo}, size=${size}`]);
-      return;
-    }
-    const total = Number(r.max + BigInt(insnOff) + BigInt(size));
-    if (!this.reporting) return;
-    const max = isKey ? this.maxRdonly : this.maxRdwr;
-    if (total > max.size) { max.size = total; max.loc = loc; }
-    const m = this.options.attachMap;
-    if (!m) return;
-    const related = m.loc ? [{ file: m.loc.file, pos: m.loc.pos, end: m.loc.end, message: `map ${m.name} is defined here` }] : undefined;
-    if (isKey && total > m.key_size) this.report(Diagnostics.AttachKeyAccessTooLarge, loc, [total, m.name, m.key_size], related);
-    if (!isKey) {
-      const limit = m.percpu ? Math.ceil(m.value_size / 8) * 8 * m.cpus : m.value_size;
-      const how = m.percpu ? `round_up(${m.value_size}, 8) * ${m.cpus} CPUs` : 'value_size';
-      if (total > limit) this.report(Diagnostics.AttachValueAccessTooLarge, loc, [total, m.name, limit, how], related);
-    }
+    for (const issue of this.tracker.check(p, insnOff, size, kind, loc, this.reporting)) this.report(issue.message, loc, issue.args, issue.related);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -880,12 +898,14 @@ export class Analyzer {
       case 'mapValueOrNull': {
         const m = args[0];
         const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
-        return { kind: 'ptr', region: { kind: 'mapValue', map: def?.name ?? 'the map', valueSize: def?.value_size ?? 0 }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+        // without the map's definition the value's size is unknown: track nullness only
+        const region: Region = def ? { kind: 'mapValue', map: def.name, valueSize: def.value_size } : { kind: 'other' };
+        return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       }
-      case 'u32': return scalar(0n, (1n << 32n) - 1n, false);
+      // RET_INTEGER: the verifier knows nothing of a helper's result (mark_reg_unknown()), even of a u32 one;
+      // do_refine_retval_range() bounds bpf_get_smp_processor_id() by nr_cpu_ids
       case 'cpu': return scalar(0n, BigInt(Math.max(1, this.options.cpus) - 1), false);
-      case 'u64': return scalar(0n, U64_MAX, false);
-      default: return scalar(S64_MIN, (1n << 63n) - 1n, false);
+      default: return scalar(S64_MIN, U64_MAX, false);
     }
   }
 
@@ -896,25 +916,15 @@ export class Analyzer {
       return;
     }
     if (v.kind !== 'ptr') return;
-    if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, helper); return; }
+    if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 }); return; }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
 }
 
-function nullReason(p: PtrValue): string {
-  switch (p.region.kind) {
-    case 'kmap': return 'the iterator calls the program one last time with map == NULL; check it first';
-    case 'key': case 'value': return `the iterator calls the program one last time with ${p.desc} == NULL; check it first`;
-    case 'mapValue': return 'the lookup returns NULL when the key is absent; check the result first';
-    default: return 'check it against NULL first';
-  }
-}
-
-function isNullExpr(e: Expr): boolean {
-  if (e.op === 'null') return true;
-  if (e.op === 'const') return e.value === 0n;
-  if (e.op === 'ptrCast' || e.op === 'intToPtr' || e.op === 'convert') return isNullExpr(e.operand);
-  return false;
+function constantIndex(e: Expr): bigint | undefined {
+  if (e.op === 'const') return e.value;
+  if (e.op === 'convert') return constantIndex(e.operand);
+  return undefined;
 }
 
 function localOf(e: Expr): number | undefined {

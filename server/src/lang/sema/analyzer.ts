@@ -722,7 +722,13 @@ class Analyzer {
         if (isPointer(whenFalse)) return whenFalse;
         return whenTrue;
       }
-      case 'Binary': return this.binary(node);
+      case 'Binary': {
+        // Long left-deep chains (`a + b + c + ...`, 100k terms in generated code) are typed bottom-up in a loop.
+        const spine: ast.BinaryExpression[] = [node];
+        while (spine[spine.length - 1].left.kind === 'Binary') spine.push(spine[spine.length - 1].left as ast.BinaryExpression);
+        for (let i = spine.length - 1; i > 0; i--) this.types.set(spine[i], this.binary(spine[i]));
+        return this.binary(node);
+      }
       case 'Unary': return this.unary(node);
       case 'Postfix': {
         const operand = this.expression(node.operand);
@@ -977,7 +983,7 @@ class Analyzer {
   }
 
   private binary(node: ast.BinaryExpression): CType {
-    const left = this.decay(this.expression(node.left));
+    const left = this.decay(node.left.kind === 'Binary' && this.types.has(node.left) ? this.types.get(node.left)! : this.expression(node.left));
     const right = this.decay(this.expression(node.right));
     if (isError(left) || isError(right)) return Types.error;
     const invalid = (): CType => { this.report(Diagnostics.InvalidOperands, node, [typeToString(left), typeToString(right)]); return Types.error; };
@@ -1011,6 +1017,20 @@ class Analyzer {
   // ---------------------------------------------------------------- constant evaluation
   /** Integer constant expression value (C11 6.6), wrapped to the expression's type; undefined if not constant. */
   evaluate(node: ast.Expression): bigint | undefined {
+    if (this.constantCache.has(node)) return this.constantCache.get(node);
+    if (node.kind === 'Binary' && node.left.kind === 'Binary') {
+      // Evaluate a left-deep chain bottom-up so the recursion depth stays constant.
+      const spine: ast.BinaryExpression[] = [];
+      for (let current: ast.Expression = node.left; current.kind === 'Binary'; current = current.left) spine.push(current);
+      for (let i = spine.length - 1; i >= 0; i--) this.constantCache.set(spine[i], this.evaluateOne(spine[i]));
+    }
+    return this.evaluateOne(node);
+  }
+
+  private readonly constantCache = new Map<ast.Expression, bigint | undefined>();
+
+  private evaluateOne(node: ast.Expression): bigint | undefined {
+    if (this.constantCache.has(node)) return this.constantCache.get(node);
     const type = this.types.get(node) ?? this.expressionQuiet(node);
     const raw = this.evaluateRaw(node);
     if (raw === undefined) return undefined;

@@ -1,0 +1,645 @@
+/**
+ * The fast executor: compiles a whole IrProgram once into one JavaScript module (one JS function per IR
+ * function) through codeBuilder.ts, and the executor API the integrator uses:
+ *
+ *   const prog = compileProgram(ir, { mode: 'jit' | 'interpreter', hooks? });
+ *   const outcome = prog.run(funcIndex, args, env);   // env: ExecEnv (memory.ts)
+ *   // outcome: { ok: true, value: R0 } | { ok: false, error: { kind, message, loc } }
+ *
+ * Generated code: integers are bigints, pointers are two JS variables (region, offset); every temporary is
+ * a fresh `const` so evaluation order is exactly the IR's. Anything needing words (faults, helper calls,
+ * frame entry) goes through host functions that receive a loc index into a table, never text, and share
+ * their wording with the interpreter, which is the oracle (see test/unit/exec/jit.diff.test.ts). The budget
+ * is the interpreter's: one tick per statement with the same refill points.
+ */
+import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, PtrType, ScalarType, Stmt } from '../lang/ir';
+import { Code, NameGenerator, compileFunction, join, js, literal } from './codeBuilder';
+import type { DebugHooks } from './debugHooks';
+import { Interpreter, checkBlock, toExecError } from './interpreter';
+import { RunRuntime, type ExecEnv } from './memory';
+import {
+  ExecError, NULL_POINTER, accessFault, addressOf, offsetPointer,
+  type ExecRegion, type Pointer, type RunOutcome, type RuntimeValue,
+} from './values';
+
+export type ExecMode = 'jit' | 'interpreter';
+export interface CompileOptions { mode?: ExecMode; hooks?: DebugHooks }
+
+export interface CompiledProgram {
+  /** The mode actually used (the interpreter when hooks are given or the JIT refused the IR). */
+  readonly mode: ExecMode;
+  /** Why the JIT was not used, when `mode` differs from the requested one. */
+  readonly fallbackReason?: string;
+  run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome;
+  /** Statements executed by the last run. */
+  readonly instructionsUsed: number;
+}
+
+export function compileProgram(ir: IrProgram, options: CompileOptions = {}): CompiledProgram {
+  const interpreterProgram = (reason?: string): CompiledProgram => {
+    const interp = new Interpreter(ir, options.hooks);
+    return {
+      mode: 'interpreter', fallbackReason: reason,
+      run: (i, args, env) => interp.run(i, args, env),
+      get instructionsUsed() { return interp.instructionsUsed; },
+    };
+  };
+  if (options.mode === 'interpreter') return interpreterProgram();
+  if (options.hooks !== undefined) return interpreterProgram('debug hooks need the interpreter');
+  try {
+    return new JitProgram(ir);
+  } catch (e) {
+    return interpreterProgram(`JIT compilation failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+interface HostState { rt: RunRuntime; statics: Array<Pointer | undefined> }
+
+interface GeneratedModule {
+  fns: Array<(...args: unknown[]) => RuntimeValue>;
+  begin(stack: ExecRegion): void;
+  left(): number;
+}
+
+class JitProgram implements CompiledProgram {
+  readonly mode = 'jit' as const;
+  private readonly module: GeneratedModule;
+  private readonly state: HostState = { rt: undefined as unknown as RunRuntime, statics: [] };
+  private readonly entryLocs: number[];
+  private readonly locs: Loc[];
+
+  constructor(private readonly ir: IrProgram) {
+    const compiler = new ModuleCompiler(ir);
+    const { params, body } = compiler.compile();
+    this.locs = compiler.locs;
+    this.entryLocs = ir.functions.map((f) => compiler.locIndex(f.loc));
+    const host = makeHost(this.state, compiler);
+    const factory = compileFunction<(...a: unknown[]) => GeneratedModule>(params, body);
+    this.module = factory(...compiler.hostOrder.map((k) => host[k]));
+  }
+
+  get instructionsUsed(): number { return this.state.rt === undefined ? 0 : this.state.rt.budget.used(this.module.left()); }
+
+  run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
+    const func = this.ir.functions[funcIndex];
+    if (func === undefined) return { ok: false, error: new ExecError('fault', `no function #${funcIndex}`, { file: 0, pos: 0, end: 0 }).toInfo() };
+    const rt = new RunRuntime(env);
+    this.state.rt = rt;
+    this.state.statics = [];
+    this.module.begin(rt.stack);
+    const jsArgs: unknown[] = [this.entryLocs[funcIndex]];
+    func.params.forEach((id, i) => {
+      const type = func.locals.find((l) => l.id === id)?.type;
+      const v = args[i];
+      if (type?.kind === 'ptr') {
+        const p = v === undefined ? NULL_POINTER : typeof v === 'bigint' ? rt.resolver.resolve(v) : v;
+        jsArgs.push(p.region, p.offset);
+      } else {
+        jsArgs.push(v === undefined ? 0n : typeof v === 'bigint' ? v : addressOf(v.region, v.offset));
+      }
+    });
+    try {
+      const r = this.module.fns[funcIndex](...jsArgs);
+      return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
+    } catch (e) {
+      return { ok: false, error: toExecError(e, func.loc).toInfo() };
+    }
+  }
+}
+
+type HostName =
+  | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enter' | 'leave' | 'stat' | 'resolve'
+  | 'offPtr' | 'helper' | 'copy' | 'fill' | 'badCall' | 'nullPtr';
+
+function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown> {
+  const locs = c.locs;
+  return {
+    asU: BigInt.asUintN,
+    asI: BigInt.asIntN,
+    big: BigInt,
+    num: Number,
+    refill: (k: number) => state.rt.budget.refill(locs[k]),
+    fault: (k: number, r: ExecRegion | null, o: number, size: number, write: boolean) => accessFault(locs[k], r, o, size, write),
+    enter: (size: number, f: number, k: number) => state.rt.enterFrame(size, c.ir.functions[f].name, locs[k]),
+    leave: (base: number) => state.rt.leaveFrame(base),
+    stat: (i: number, k: number) => {
+      let p = state.statics[i];
+      if (p === undefined) {
+        p = state.rt.staticAddress(c.statics[i] as Exclude<AddressBase, { kind: 'stack' }>, locs[k]);
+        state.statics[i] = p;
+      }
+      return p;
+    },
+    resolve: (addr: bigint) => state.rt.resolver.resolve(addr),
+    offPtr: offsetPointer,
+    helper: (i: number, args: bigint[]) => {
+      const node = c.helperCalls[i];
+      return state.rt.callHelper(node.name, args, node.type, node.loc);
+    },
+    copy: (k: number, dr: ExecRegion | null, dO: number, sr: ExecRegion | null, sO: number, size: number) => {
+      const dst = { region: dr, offset: dO };
+      const src = { region: sr, offset: sO };
+      checkBlock(dst, size, true, locs[k]);
+      checkBlock(src, size, false, locs[k]);
+      dr!.bytes.set(sr!.bytes.subarray(sO, sO + size), dO);
+    },
+    fill: (k: number, dr: ExecRegion | null, dO: number, byte: number, size: number) => {
+      checkBlock({ region: dr, offset: dO }, size, true, locs[k]);
+      dr!.bytes.fill(byte & 0xff, dO, dO + size);
+    },
+    badCall: (k: number, f: number) => new ExecError('fault', `call of unknown function #${f}`, locs[k]),
+    nullPtr: NULL_POINTER,
+  };
+}
+
+type Compiled = { kind: 'int'; v: Code } | { kind: 'ptr'; r: Code; o: Code };
+type LocalVar = { kind: 'int'; v: Code } | { kind: 'ptr'; r: Code; o: Code };
+interface Target { brk: Code; cont: Code | null }
+
+class ModuleCompiler {
+  readonly locs: Loc[] = [];
+  private readonly locIndexes = new Map<Loc, number>();
+  readonly statics: AddressBase[] = [];
+  readonly helperCalls: Array<Expr & { op: 'callHelper' }> = [];
+  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enter', 'leave', 'stat', 'resolve', 'offPtr', 'helper', 'copy', 'fill', 'badCall', 'nullPtr'];
+  private readonly hostNames = new NameGenerator('k');
+  private readonly h: Record<HostName, Code>;
+  private readonly vars = new NameGenerator('v');
+  private readonly labels = new NameGenerator('l');
+  private readonly fnNames: Code[];
+  private readonly budgetVar: Code;
+  private readonly stackVar: Code;
+
+  // per-function state
+  private out: Code[] = [];
+  private locals = new Map<number, LocalVar>();
+  private func!: IrFunction;
+  private frameBase!: Code;
+  private retVar!: LocalVar;
+  private bodyLabel!: Code;
+  private targets: Target[] = [];
+  private slotOffsets = new Map<number, number>();
+
+  constructor(readonly ir: IrProgram) {
+    const h = {} as Record<HostName, Code>;
+    for (const k of this.hostOrder) h[k] = this.hostNames.fresh();
+    this.h = h;
+    const fnGen = new NameGenerator('f');
+    this.fnNames = ir.functions.map(() => fnGen.fresh());
+    this.budgetVar = this.vars.fresh();
+    this.stackVar = this.vars.fresh();
+  }
+
+  locIndex(loc: Loc): number {
+    let i = this.locIndexes.get(loc);
+    if (i === undefined) {
+      i = this.locs.length;
+      this.locs.push(loc);
+      this.locIndexes.set(loc, i);
+    }
+    return i;
+  }
+  private k(loc: Loc): Code { return literal(this.locIndex(loc)); }
+
+  compile(): { params: Code[]; body: Code } {
+    const fns = this.ir.functions.map((f, i) => this.compileFunction(f, this.fnNames[i]));
+    const L = this.budgetVar, S = this.stackVar;
+    const st = this.vars.fresh();
+    const body = js`let ${L} = 0;
+let ${S} = null;
+${join(fns, '\n')}
+return { fns: [${join(this.fnNames, ', ')}], begin(${st}) { ${S} = ${st}; ${L} = 0; }, left() { return ${L}; } };`;
+    return { params: this.hostOrder.map((k) => this.h[k]), body };
+  }
+
+  private fresh(): Code { return this.vars.fresh(); }
+  private emit(c: Code): void { this.out.push(c); }
+  /** Compiles statements into a separate buffer. */
+  private nested(f: () => void): Code {
+    const saved = this.out;
+    this.out = [];
+    f();
+    const code = join(this.out, '\n');
+    this.out = saved;
+    return code;
+  }
+
+  private norm(x: Code, t: IntType): Code {
+    return js`${t.signed ? this.h.asI : this.h.asU}(${literal(t.bits)}, ${x})`;
+  }
+  private address(r: Code, o: Code): Code {
+    return js`(${r} === null ? 0n : ${this.h.asU}(64, ${r}.addr + ${this.h.big}(${o})))`;
+  }
+  private truthy(v: Compiled): Code {
+    return v.kind === 'int' ? js`(${v.v} !== 0n)` : js`(${v.r} !== null)`;
+  }
+
+  private declareLocal(id: number, type: IrType | undefined): LocalVar {
+    let lv = this.locals.get(id);
+    if (lv === undefined) {
+      lv = type?.kind === 'ptr' ? { kind: 'ptr', r: this.fresh(), o: this.fresh() } : { kind: 'int', v: this.fresh() };
+      this.locals.set(id, lv);
+    }
+    return lv;
+  }
+
+  private compileFunction(f: IrFunction, name: Code): Code {
+    this.func = f;
+    this.locals = new Map();
+    this.targets = [];
+    this.slotOffsets = new Map(f.slots.map((s) => [s.id, s.offset]));
+    this.out = [];
+    this.frameBase = this.fresh();
+    this.bodyLabel = this.labels.fresh();
+    this.retVar = f.returnType.kind === 'ptr' ? { kind: 'ptr', r: this.fresh(), o: this.fresh() } : { kind: 'int', v: this.fresh() };
+    const callerLoc = this.fresh();
+    const jsParams: Code[] = [callerLoc];
+    const paramValues: LocalVar[] = [];
+    for (const l of f.locals) if (l.slot === undefined) this.declareLocal(l.id, l.type);
+    f.params.forEach((id) => {
+      const l = f.locals.find((x) => x.id === id);
+      const pv: LocalVar = l?.type?.kind === 'ptr' ? { kind: 'ptr', r: this.fresh(), o: this.fresh() } : { kind: 'int', v: this.fresh() };
+      paramValues.push(pv);
+      if (pv.kind === 'ptr') jsParams.push(pv.r, pv.o); else jsParams.push(pv.v);
+    });
+    this.paramValues = paramValues;
+    const prologue: Code[] = [];
+    f.params.forEach((id, i) => {
+      const l = f.locals.find((x) => x.id === id);
+      const pv = paramValues[i];
+      if (l?.slot !== undefined) {
+        const bits = pv.kind === 'int' ? pv.v : this.address(pv.r, pv.o);
+        prologue.push(js`${this.stackVar}.view.setBigUint64(${this.frameBase} + ${literal(this.slotOffsets.get(l.slot) ?? 0)}, ${this.h.asU}(64, ${bits}), true);`);
+      } else {
+        const lv = this.declareLocal(id, l?.type);
+        if (lv.kind === 'ptr' && pv.kind === 'ptr') prologue.push(js`${lv.r} = ${pv.r}; ${lv.o} = ${pv.o};`);
+        else if (lv.kind === 'int' && pv.kind === 'int') prologue.push(js`${lv.v} = ${pv.v};`);
+      }
+    });
+    const body = this.nested(() => this.stmt(f.body));
+    const decls: Code[] = [];
+    for (const lv of this.locals.values()) {
+      decls.push(lv.kind === 'ptr' ? js`let ${lv.r} = null, ${lv.o} = 0;` : js`let ${lv.v} = 0n;`);
+    }
+    const rv = this.retVar;
+    const retDecl = rv.kind === 'ptr' ? js`let ${rv.r} = null, ${rv.o} = 0;` : js`let ${rv.v} = 0n;`;
+    const retExpr = rv.kind === 'ptr' ? js`(${rv.r} === null ? ${this.h.nullPtr} : { region: ${rv.r}, offset: ${rv.o} })`
+      : f.returnType.kind === 'int' ? this.norm(rv.v, f.returnType) : rv.v;
+    return js`function ${name}(${join(jsParams, ', ')}) {
+const ${this.frameBase} = ${this.h.enter}(${literal(f.stackSize)}, ${literal(f.index)}, ${callerLoc});
+${join(decls, '\n')}
+${retDecl}
+${join(prologue, '\n')}
+${this.bodyLabel}: {
+${body}
+}
+${this.h.leave}(${this.frameBase});
+return ${retExpr};
+}`;
+  }
+  private paramValues: LocalVar[] = [];
+
+  // ---- statements ----
+
+  private stmt(s: Stmt): void {
+    const L = this.budgetVar;
+    this.emit(js`if (${L}-- === 0) ${L} = ${this.h.refill}(${this.k(s.loc)});`);
+    switch (s.op) {
+      case 'expr': this.value(s.expr); return;
+      case 'block': {
+        const inner = this.nested(() => { for (const b of s.body) this.stmt(b); });
+        this.emit(js`{\n${inner}\n}`);
+        return;
+      }
+      case 'if': {
+        const t = this.truthy(this.value(s.test));
+        const thenCode = this.nested(() => this.stmt(s.then));
+        if (s.else !== undefined) {
+          const elseCode = this.nested(() => this.stmt(s.else!));
+          this.emit(js`if ${t} {\n${thenCode}\n} else {\n${elseCode}\n}`);
+        } else {
+          this.emit(js`if ${t} {\n${thenCode}\n}`);
+        }
+        return;
+      }
+      case 'loop': {
+        const loopLabel = this.labels.fresh();
+        const bodyLabel = this.labels.fresh();
+        const init = s.init !== undefined ? this.nested(() => this.stmt(s.init!)) : js``;
+        const test = (): Code => s.test === undefined ? js`` : this.nested(() => {
+          const t = this.truthy(this.value(s.test!));
+          this.emit(js`if (!${t}) break ${loopLabel};`);
+        });
+        const pre = s.testFirst ? test() : js``;
+        this.targets.push({ brk: loopLabel, cont: bodyLabel });
+        const body = this.nested(() => this.stmt(s.body));
+        this.targets.pop();
+        const update = s.update !== undefined ? this.nested(() => { this.value(s.update!); }) : js``;
+        const post = s.testFirst ? js`` : test();
+        this.emit(js`{\n${init}\n${loopLabel}: for (;;) {\n${pre}\n${bodyLabel}: {\n${body}\n}\n${update}\n${post}\n}\n}`);
+        return;
+      }
+      case 'break': {
+        const t = this.targets[this.targets.length - 1];
+        this.emit(js`break ${t === undefined ? this.bodyLabel : t.brk};`);
+        return;
+      }
+      case 'continue': {
+        const t = this.targets[this.targets.length - 1];
+        this.emit(js`break ${t === undefined || t.cont === null ? this.bodyLabel : t.cont};`);
+        return;
+      }
+      case 'return': {
+        const rv = this.retVar;
+        if (s.value === undefined) {
+          this.emit(rv.kind === 'ptr' ? js`${rv.r} = null; ${rv.o} = 0;` : js`${rv.v} = 0n;`);
+        } else if (rv.kind === 'ptr') {
+          const p = this.ptr(s.value);
+          this.emit(js`${rv.r} = ${p.r}; ${rv.o} = ${p.o};`);
+        } else {
+          this.emit(js`${rv.v} = ${this.int(s.value)};`);
+        }
+        this.emit(js`break ${this.bodyLabel};`);
+        return;
+      }
+      case 'switch': {
+        const key = this.int(s.test);
+        const label = this.labels.fresh();
+        const enclosing = this.targets[this.targets.length - 1];
+        this.targets.push({ brk: label, cont: enclosing === undefined ? null : enclosing.cont });
+        const clauses = s.cases.map((c) => {
+          const heads = c.values === 'default' ? js`default:` : join(c.values.map((v) => js`case ${literal(v)}: `), '');
+          const body = this.nested(() => { for (const b of c.body) this.stmt(b); });
+          return js`${heads} {\n${body}\n}`;
+        });
+        this.targets.pop();
+        this.emit(js`${label}: switch (${key}) {\n${join(clauses, '\n')}\n}`);
+        return;
+      }
+      case 'declare': {
+        if (s.init === undefined) return;
+        const local = this.func.locals.find((l) => l.id === s.id);
+        if (local?.slot !== undefined) {
+          const size = local.type?.kind === 'int' ? (local.type.bits >> 3) as 1 | 2 | 4 | 8 : 8;
+          const v = this.value(s.init);
+          const bits = v.kind === 'int' ? v.v : this.address(v.r, v.o);
+          this.storeBits(this.stackVar, js`(${this.frameBase} + ${literal(this.slotOffsets.get(local.slot) ?? 0)})`, size, bits, s.loc);
+          return;
+        }
+        const lv = this.declareLocal(s.id, local?.type ?? s.init.type);
+        this.assignLocal(lv, s.init, local?.type?.kind === 'int' ? local.type : undefined);
+        return;
+      }
+    }
+  }
+
+  private assignLocal(lv: LocalVar, value: Expr, intType: IntType | undefined): Compiled {
+    if (lv.kind === 'ptr') {
+      const p = this.ptr(value);
+      this.emit(js`${lv.r} = ${p.r}; ${lv.o} = ${p.o};`);
+      return { kind: 'ptr', r: p.r, o: p.o };
+    }
+    const v = this.int(value);
+    this.emit(js`${lv.v} = ${intType !== undefined ? this.norm(v, intType) : v};`);
+    return this.temp(lv.v);
+  }
+
+  // ---- expressions ----
+
+  private temp(x: Code): Compiled { return { kind: 'int', v: this.intTemp(x) }; }
+  private intTemp(x: Code): Code {
+    const t = this.fresh();
+    this.emit(js`const ${t} = ${x};`);
+    return t;
+  }
+  private ptrTemp(r: Code, o: Code): Compiled & { kind: 'ptr' } {
+    const tr = this.fresh(), to = this.fresh();
+    this.emit(js`const ${tr} = ${r}, ${to} = ${o};`);
+    return { kind: 'ptr', r: tr, o: to };
+  }
+  private fromPointerObject(x: Code): Compiled & { kind: 'ptr' } {
+    const p = this.fresh();
+    this.emit(js`const ${p} = ${x};`);
+    return this.ptrTemp(js`${p}.region`, js`${p}.offset`);
+  }
+
+  private int(e: Expr): Code {
+    const v = this.value(e);
+    if (v.kind === 'int') return v.v;
+    return this.intTemp(this.address(v.r, v.o));
+  }
+
+  private ptr(e: Expr): { r: Code; o: Code } {
+    const v = this.value(e);
+    if (v.kind === 'ptr') return v;
+    return this.fromPointerObject(js`${this.h.resolve}(${v.v})`);
+  }
+
+  private storeBits(r: Code, o: Code, size: 1 | 2 | 4 | 8, bits: Code, loc: Loc): void {
+    const at = this.fresh();
+    this.emit(js`const ${at} = ${o};`);
+    this.emit(js`if (${r} === null || ${r}.readonly || ${at} < 0 || ${at} + ${literal(size)} > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, ${literal(size)}, true);`);
+    const n = this.h.num, u = this.h.asU;
+    switch (size) {
+      case 1: this.emit(js`${r}.view.setUint8(${at}, ${n}(${u}(8, ${bits})));`); break;
+      case 2: this.emit(js`${r}.view.setUint16(${at}, ${n}(${u}(16, ${bits})), true);`); break;
+      case 4: this.emit(js`${r}.view.setUint32(${at}, ${n}(${u}(32, ${bits})), true);`); break;
+      case 8: this.emit(js`${r}.view.setBigUint64(${at}, ${u}(64, ${bits}), true);`); break;
+    }
+  }
+
+  private loadInt(r: Code, o: Code, offset: number, type: IntType, loc: Loc): Compiled {
+    const at = this.fresh();
+    const size = type.bits >> 3;
+    this.emit(js`const ${at} = ${o} + ${literal(offset)};`);
+    this.emit(js`if (${r} === null || ${at} < 0 || ${at} + ${literal(size)} > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, ${literal(size)}, false);`);
+    const b = this.h.big;
+    switch (type.bits) {
+      case 8: return this.temp(type.signed ? js`${b}(${r}.view.getInt8(${at}))` : js`${b}(${r}.view.getUint8(${at}))`);
+      case 16: return this.temp(type.signed ? js`${b}(${r}.view.getInt16(${at}, true))` : js`${b}(${r}.view.getUint16(${at}, true))`);
+      case 32: return this.temp(type.signed ? js`${b}(${r}.view.getInt32(${at}, true))` : js`${b}(${r}.view.getUint32(${at}, true))`);
+      case 64: return this.temp(type.signed ? js`${r}.view.getBigInt64(${at}, true)` : js`${r}.view.getBigUint64(${at}, true)`);
+    }
+  }
+
+  private zero(type: IrType): Compiled {
+    return type.kind === 'ptr' ? { kind: 'ptr', r: literal(null), o: literal(0) } : { kind: 'int', v: literal(0n) };
+  }
+
+  private value(e: Expr): Compiled {
+    const h = this.h;
+    switch (e.op) {
+      case 'const': return { kind: 'int', v: literal(e.type.signed ? BigInt.asIntN(e.type.bits, e.value) : BigInt.asUintN(e.type.bits, e.value)) };
+      case 'null': return { kind: 'ptr', r: literal(null), o: literal(0) };
+      case 'param': {
+        const pv = this.paramValues[e.index];
+        if (pv === undefined) return this.zero(e.type);
+        return pv.kind === 'ptr' ? this.ptrTemp(pv.r, pv.o) : this.temp(pv.v);
+      }
+      case 'local': {
+        const lv = this.declareLocal(e.id, e.type);
+        return lv.kind === 'ptr' ? this.ptrTemp(lv.r, lv.o) : this.temp(lv.v);
+      }
+      case 'assign': {
+        const lv = this.declareLocal(e.id, e.type);
+        return this.assignLocal(lv, e.value, e.type.kind === 'int' ? e.type : undefined);
+      }
+      case 'addr': {
+        if (e.base.kind === 'stack') return this.ptrTemp(this.stackVar, js`${this.frameBase} + ${literal(this.slotOffsets.get(e.base.slot) ?? 0)}`);
+        this.statics.push(e.base);
+        return this.fromPointerObject(js`${h.stat}(${literal(this.statics.length - 1)}, ${this.k(e.loc)})`);
+      }
+      case 'load': {
+        const p = this.ptr(e.ptr);
+        return this.loadInt(p.r, p.o, e.offset, e.type, e.loc);
+      }
+      case 'loadPtr': {
+        const p = this.ptr(e.ptr);
+        const a = this.loadInt(p.r, p.o, e.offset, U64_TYPE, e.loc) as { v: Code };
+        return this.fromPointerObject(js`${h.resolve}(${a.v})`);
+      }
+      case 'store': {
+        const p = this.ptr(e.ptr);
+        const v = this.value(e.value);
+        if (v.kind === 'ptr') {
+          this.storeBits(p.r, js`${p.o} + ${literal(e.offset)}`, e.size, this.address(v.r, v.o), e.loc);
+          return v;
+        }
+        const nv = e.type.kind === 'int' ? this.temp(this.norm(v.v, e.type)) : v;
+        this.storeBits(p.r, js`${p.o} + ${literal(e.offset)}`, e.size, (nv as { v: Code }).v, e.loc);
+        return nv;
+      }
+      case 'copy': {
+        const d = this.ptr(e.dst);
+        const s = this.ptr(e.src);
+        this.emit(js`${h.copy}(${this.k(e.loc)}, ${d.r}, ${d.o}, ${s.r}, ${s.o}, ${literal(e.size)});`);
+        return { kind: 'int', v: literal(0n) };
+      }
+      case 'fill': {
+        const d = this.ptr(e.dst);
+        this.emit(js`${h.fill}(${this.k(e.loc)}, ${d.r}, ${d.o}, ${literal(e.byte)}, ${literal(e.size)});`);
+        return { kind: 'int', v: literal(0n) };
+      }
+      case 'binary': {
+        const a = this.int(e.left);
+        const b = this.int(e.right);
+        return this.temp(this.binary(e.kind, a, b, e.type));
+      }
+      case 'unary': {
+        if (e.kind === 'lnot') return this.temp(js`(${this.truthy(this.value(e.operand))} ? 0n : 1n)`);
+        const a = this.int(e.operand);
+        return this.temp(this.norm(e.kind === 'neg' ? js`(-${a})` : js`(~${a})`, e.type));
+      }
+      case 'convert': return this.temp(this.norm(this.int(e.operand), e.type));
+      case 'ptrAdd': {
+        const p = this.ptr(e.ptr);
+        const idx = this.intTemp(js`${h.asI}(64, ${this.int(e.index)})`);
+        const r = this.fresh(), o = this.fresh(), q = this.fresh();
+        this.emit(js`let ${r} = ${p.r}, ${o} = ${p.o} + ${h.num}(${idx}) * ${literal(e.scale)};`);
+        this.emit(js`if (${r} === null || !(${o} <= 281474976710656 && ${o} >= -281474976710656)) { const ${q} = ${h.offPtr}(${p.r}, ${p.o}, ${idx} * ${literal(BigInt(e.scale))}); ${r} = ${q}.region; ${o} = ${q}.offset; }`);
+        return { kind: 'ptr', r, o };
+      }
+      case 'ptrDiff': {
+        const a = this.ptr(e.left);
+        const b = this.ptr(e.right);
+        const scale = literal(BigInt(e.scale > 0 ? e.scale : 1));
+        return this.temp(this.norm(js`(${h.asI}(64, ${this.address(a.r, a.o)} - ${this.address(b.r, b.o)}) / ${scale})`, e.type));
+      }
+      case 'ptrCompare': {
+        const a = this.ptr(e.left);
+        const b = this.ptr(e.right);
+        return this.temp(this.binary(e.kind, this.address(a.r, a.o), this.address(b.r, b.o), e.type));
+      }
+      case 'ptrToInt': return this.temp(this.norm(this.int(e.operand), e.type));
+      case 'intToPtr': {
+        const p = this.ptr(e.operand);
+        return { kind: 'ptr', r: p.r, o: p.o };
+      }
+      case 'ptrCast': return this.value(e.operand);
+      case 'logical': {
+        const t = this.fresh();
+        const l = this.truthy(this.value(e.left));
+        let rightTruth!: Code;
+        const right = this.nested(() => { rightTruth = this.truthy(this.value(e.right)); });
+        if (e.kind === 'and') this.emit(js`let ${t} = 0n;\nif ${l} {\n${right}\n${t} = ${rightTruth} ? 1n : 0n;\n}`);
+        else this.emit(js`let ${t} = 1n;\nif (!${l}) {\n${right}\n${t} = ${rightTruth} ? 1n : 0n;\n}`);
+        return { kind: 'int', v: t };
+      }
+      case 'conditional': {
+        const test = this.truthy(this.value(e.test));
+        if (e.type.kind === 'ptr') {
+          const r = this.fresh(), o = this.fresh();
+          const branch = (x: Expr) => this.nested(() => { const p = this.ptr(x); this.emit(js`${r} = ${p.r}; ${o} = ${p.o};`); });
+          const thenCode = branch(e.then), elseCode = branch(e.else);
+          this.emit(js`let ${r} = null, ${o} = 0;\nif ${test} {\n${thenCode}\n} else {\n${elseCode}\n}`);
+          return { kind: 'ptr', r, o };
+        }
+        const t = this.fresh();
+        const branch = (x: Expr) => this.nested(() => { const v = this.int(x); this.emit(js`${t} = ${v};`); });
+        const thenCode = branch(e.then), elseCode = branch(e.else);
+        this.emit(js`let ${t} = 0n;\nif ${test} {\n${thenCode}\n} else {\n${elseCode}\n}`);
+        return { kind: 'int', v: t };
+      }
+      case 'sequence': this.value(e.first); return this.value(e.second);
+      case 'callHelper': {
+        const args = e.args.map((a) => {
+          const v = this.value(a);
+          return v.kind === 'int' ? js`${h.asU}(64, ${v.v})` : this.address(v.r, v.o);
+        });
+        this.helperCalls.push(e);
+        const call = js`${h.helper}(${literal(this.helperCalls.length - 1)}, [${join(args, ', ')}])`;
+        return e.type.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
+      }
+      case 'call': {
+        const callee = this.ir.functions[e.func];
+        if (callee === undefined) {
+          this.emit(js`throw ${h.badCall}(${this.k(e.loc)}, ${literal(e.func)});`);
+          return this.zero(e.type);
+        }
+        const args: Code[] = [this.k(e.loc)];
+        callee.params.forEach((id, i) => {
+          const type = callee.locals.find((l) => l.id === id)?.type;
+          const a = e.args[i];
+          if (type?.kind === 'ptr') {
+            if (a === undefined) { args.push(literal(null), literal(0)); return; }
+            const p = this.ptr(a);
+            args.push(p.r, p.o);
+          } else {
+            args.push(a === undefined ? literal(0n) : this.int(a));
+          }
+        });
+        for (let i = callee.params.length; i < e.args.length; i++) this.value(e.args[i]);
+        const call = js`${this.fnNames[e.func]}(${join(args, ', ')})`;
+        return callee.returnType.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
+      }
+    }
+  }
+
+  private binary(kind: string, a: Code, b: Code, t: IntType): Code {
+    const n = (x: Code) => this.norm(x, t);
+    const mask = literal(t.bits === 64 ? 63n : 31n);
+    switch (kind) {
+      case 'add': return n(js`(${a} + ${b})`);
+      case 'sub': return n(js`(${a} - ${b})`);
+      case 'mul': return n(js`(${a} * ${b})`);
+      case 'div': return js`(${b} === 0n ? 0n : ${n(js`(${a} / ${b})`)})`;
+      case 'rem': return js`(${b} === 0n ? ${n(a)} : ${n(js`(${a} % ${b})`)})`;
+      case 'and': return n(js`(${a} & ${b})`);
+      case 'or': return n(js`(${a} | ${b})`);
+      case 'xor': return n(js`(${a} ^ ${b})`);
+      case 'shl': return n(js`(${n(a)} << (${this.h.asU}(64, ${b}) & ${mask}))`);
+      case 'shr': return n(js`(${n(a)} >> (${this.h.asU}(64, ${b}) & ${mask}))`);
+      case 'eq': return js`(${a} === ${b} ? 1n : 0n)`;
+      case 'ne': return js`(${a} !== ${b} ? 1n : 0n)`;
+      case 'lt': return js`(${a} < ${b} ? 1n : 0n)`;
+      case 'le': return js`(${a} <= ${b} ? 1n : 0n)`;
+      case 'gt': return js`(${a} > ${b} ? 1n : 0n)`;
+      case 'ge': return js`(${a} >= ${b} ? 1n : 0n)`;
+      default: throw new Error(`unknown binary operator ${JSON.stringify(kind)}`);
+    }
+  }
+}
+
+const U64_TYPE: IntType = { kind: 'int', bits: 64, signed: false };
+
+export type { ScalarType, PtrType };

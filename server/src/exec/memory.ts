@@ -1,0 +1,117 @@
+/**
+ * What a run needs from its caller (`ExecEnv`) and the per-run state both executors share (`RunRuntime`):
+ * the stack region and its frame bookkeeping, the address resolver, the regions behind `addr` leaves,
+ * helper calls, and the budget. Everything that must behave identically in the interpreter and the
+ * generated JS (error wording, helper argument conversion) lives here once.
+ */
+import type { AddressBase, IrType, Loc } from '../lang/ir';
+import { Budget, type BudgetOptions } from './budget';
+import {
+  AddressResolver, ExecError, NULL_POINTER, addressOf, normalise,
+  type ExecMemory, type ExecRegion, type Pointer, type RuntimeValue,
+} from './values';
+
+/** The BPF stack of a program (MAX_BPF_STACK), shared by all frames of a call chain. */
+export const MAX_BPF_STACK = 512;
+/** The verifier's bound on nested BPF-to-BPF calls (MAX_CALL_FRAMES). */
+export const MAX_CALL_FRAMES = 8;
+
+/** A helper table: pointer arguments arrive as u64 addresses, integers as u64; the result is R0. */
+export type HelperTable = (name: string, args: bigint[]) => bigint | number;
+
+export interface ExecEnv extends BudgetOptions {
+  memory: ExecMemory;
+  helpers: HelperTable;
+  /** Section name (".bss", ".data", ".rodata", ...) -> the region of its map's value. */
+  sections?: ReadonlyMap<string, ExecRegion>;
+  /** String literal index -> where its bytes are. */
+  strings?: ReadonlyArray<Pointer>;
+  /** Map name -> its `struct bpf_map` (what `&map` points at). */
+  maps?: ReadonlyMap<string, Pointer>;
+  /** The 512-byte stack region; one is made for the run when absent. */
+  stack?: ExecRegion;
+}
+
+const DEFAULT_STACK_ADDR = 0xffffc90000100000n;
+
+export function makeRegion(addr: bigint, size: number, label: string, readonly = false): ExecRegion {
+  const bytes = new Uint8Array(size);
+  return { addr, bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), readonly, label };
+}
+
+export class RunRuntime {
+  readonly stack: ExecRegion;
+  readonly resolver: AddressResolver;
+  readonly budget: Budget;
+  /** Byte offset of the next free stack byte; frames grow upwards from 0. */
+  stackTop = 0;
+  callDepth = 0;
+
+  constructor(readonly env: ExecEnv) {
+    this.stack = env.stack ?? makeRegion(DEFAULT_STACK_ADDR, MAX_BPF_STACK, 'stack');
+    this.resolver = new AddressResolver(env.memory, [this.stack]);
+    this.budget = new Budget(env);
+  }
+
+  /** Reserves a frame of `size` bytes (zeroed, so runs are deterministic); returns its base. */
+  enterFrame(size: number, funcName: string, loc: Loc): number {
+    if (this.callDepth >= MAX_CALL_FRAMES) {
+      throw new ExecError('fault', `call depth exceeds ${MAX_CALL_FRAMES} frames when calling ${funcName} (the verifier's MAX_CALL_FRAMES; recursion is not allowed in BPF)`, loc);
+    }
+    const base = this.stackTop;
+    if (base + size > this.stack.bytes.length) {
+      throw new ExecError('fault', `combined stack depth ${base + size} bytes exceeds ${this.stack.bytes.length} bytes when calling ${funcName}`, loc);
+    }
+    this.stack.bytes.fill(0, base, base + size);
+    this.stackTop = base + size;
+    this.callDepth++;
+    return base;
+  }
+
+  leaveFrame(base: number): void { this.stackTop = base; this.callDepth--; }
+
+  /** Where an `addr` leaf points (stack slots are resolved by the executors, which know the frame). */
+  staticAddress(base: Exclude<AddressBase, { kind: 'stack' }>, loc: Loc): Pointer {
+    switch (base.kind) {
+      case 'global': {
+        const region = this.env.sections?.get(base.section);
+        if (region === undefined) throw new ExecError('fault', `no memory for section ${base.section} (global ${base.name})`, loc);
+        return { region, offset: base.offset };
+      }
+      case 'string': {
+        const p = this.env.strings?.[base.index];
+        if (p === undefined) throw new ExecError('fault', `no memory for string literal #${base.index}`, loc);
+        return p;
+      }
+      case 'map': {
+        const p = this.env.maps?.get(base.name);
+        if (p === undefined) throw new ExecError('fault', `no struct bpf_map for map ${base.name}`, loc);
+        return p;
+      }
+    }
+  }
+
+  /** Calls a helper with u64 arguments and converts R0 to the call's IR type. */
+  callHelper(name: string, args: bigint[], type: IrType, loc: Loc): RuntimeValue {
+    let result: bigint | number;
+    try {
+      result = this.env.helpers(name, args);
+    } catch (e) {
+      if (e instanceof ExecError) throw e;
+      throw new ExecError('helper', `helper ${name} failed: ${e instanceof Error ? e.message : String(e)}`, loc);
+    }
+    let r0: bigint;
+    if (typeof result === 'bigint') r0 = result;
+    else if (typeof result === 'number' && Number.isInteger(result)) r0 = BigInt(result);
+    else throw new ExecError('helper', `helper ${name} returned ${typeof result === 'number' ? result : typeof result}, not an integer`, loc);
+    if (type.kind === 'int') return normalise(r0, type);
+    if (type.kind === 'ptr') return this.resolver.resolve(r0);
+    return 0n;
+  }
+
+  helperArg(v: RuntimeValue): bigint {
+    return typeof v === 'bigint' ? BigInt.asUintN(64, v) : addressOf(v.region, v.offset);
+  }
+}
+
+export { NULL_POINTER };

@@ -1,0 +1,96 @@
+/**
+ * Runtime values and the memory interface of the executor, shared by the interpreter and the generated JS.
+ *
+ * Integers are bigints normalised to their IR width. A pointer is a region plus a byte offset; NULL is the
+ * null region. An address that resolves to no region becomes a pointer into a zero-length "unmapped" region
+ * at that address: it prints and compares like any address, and every access through it faults on the bounds
+ * check, so the fast path needs no extra test for it.
+ */
+import type { IntType, IrType, Loc } from '../lang/ir';
+
+export interface ExecRegion { addr: bigint; bytes: Uint8Array; view: DataView; readonly: boolean; label: string }
+export interface ExecMemory { find(addr: bigint): { region: ExecRegion; offset: number } | null }
+
+export interface Pointer { region: ExecRegion | null; offset: number }
+export type RuntimeValue = bigint | Pointer;
+
+export const NULL_POINTER: Pointer = Object.freeze({ region: null, offset: 0 });
+
+export type ExecErrorKind = 'fault' | 'budget' | 'helper' | 'cancelled';
+export interface ExecErrorInfo { kind: ExecErrorKind; message: string; loc: Loc }
+export type RunOutcome = { ok: true; value: bigint } | { ok: false; error: ExecErrorInfo };
+
+/** Thrown inside a run and turned into a RunOutcome at the run boundary; never escapes the executor. */
+export class ExecError extends Error {
+  constructor(readonly kind: ExecErrorKind, message: string, readonly loc: Loc) { super(message); }
+  toInfo(): ExecErrorInfo { return { kind: this.kind, message: this.message, loc: this.loc }; }
+}
+
+export function isPointer(v: RuntimeValue): v is Pointer { return typeof v !== 'bigint'; }
+
+export function normalise(value: bigint, type: IntType): bigint {
+  return type.signed ? BigInt.asIntN(type.bits, value) : BigInt.asUintN(type.bits, value);
+}
+
+/** The zero value a fresh scalar local holds (the verifier rejects reading it before a write). */
+export function zeroOf(type: IrType | undefined): RuntimeValue {
+  return type !== undefined && type.kind === 'ptr' ? NULL_POINTER : 0n;
+}
+
+const UNMAPPED_LABEL = 'unmapped';
+
+function unmappedRegion(addr: bigint): ExecRegion {
+  const bytes = new Uint8Array(0);
+  return { addr, bytes, view: new DataView(bytes.buffer), readonly: true, label: UNMAPPED_LABEL };
+}
+
+/** The u64 address of a pointer (0 for NULL). */
+export function addressOf(region: ExecRegion | null, offset: number): bigint {
+  return region === null ? 0n : BigInt.asUintN(64, region.addr + BigInt(offset));
+}
+
+/** Offsets beyond this are kept exact by moving to an unmapped region at the exact address. */
+const MAX_EXACT_OFFSET = 2 ** 48;
+
+/** ptr + delta bytes, for pointers that left the fast range or started at NULL. */
+export function offsetPointer(region: ExecRegion | null, offset: number, delta: bigint): Pointer {
+  if (delta === 0n) return { region, offset };
+  if (region !== null) {
+    const next = offset + Number(delta);
+    if (next <= MAX_EXACT_OFFSET && next >= -MAX_EXACT_OFFSET) return { region, offset: next };
+  }
+  const addr = BigInt.asUintN(64, addressOf(region, offset) + delta);
+  return addr === 0n ? NULL_POINTER : { region: unmappedRegion(addr), offset: 0 };
+}
+
+/**
+ * The executor's view of the address space for one run: the env's memory plus the regions the executor
+ * owns (the stack), so that a stored stack address loads back as a stack pointer.
+ */
+export class AddressResolver {
+  constructor(private readonly memory: ExecMemory, private readonly own: ReadonlyArray<ExecRegion>) {}
+  resolve(addr: bigint): Pointer {
+    addr = BigInt.asUintN(64, addr);
+    if (addr === 0n) return NULL_POINTER;
+    for (const r of this.own) {
+      if (addr >= r.addr && addr < r.addr + BigInt(r.bytes.length)) return { region: r, offset: Number(addr - r.addr) };
+    }
+    const found = this.memory.find(addr);
+    if (found !== null) return { region: found.region, offset: found.offset };
+    return { region: unmappedRegion(addr), offset: 0 };
+  }
+}
+
+export function hex(v: bigint): string { return '0x' + BigInt.asUintN(64, v).toString(16); }
+
+/** The one wording of a memory fault, so the interpreter and the generated code report identically. */
+export function accessFault(loc: Loc, region: ExecRegion | null, offset: number, size: number, write: boolean): ExecError {
+  const what = write ? 'write' : 'read';
+  if (region === null) return new ExecError('fault', `NULL pointer dereference (${what} of ${size} bytes at offset ${offset})`, loc);
+  const at = hex(region.addr + BigInt(offset));
+  if (region.label === UNMAPPED_LABEL) return new ExecError('fault', `invalid memory access: ${what} of ${size} bytes at unmapped address ${at}`, loc);
+  if (write && region.readonly && offset >= 0 && offset + size <= region.bytes.length) {
+    return new ExecError('fault', `write of ${size} bytes into read-only memory (${region.label}) at ${at}`, loc);
+  }
+  return new ExecError('fault', `out-of-bounds ${what} of ${size} bytes at offset ${offset} of ${region.label} (${region.bytes.length} bytes)`, loc);
+}

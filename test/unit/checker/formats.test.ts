@@ -1,0 +1,63 @@
+import * as assert from 'assert';
+import { checkSeqPrintfFormat, parseBprintfFormat, FormatArg } from '../../../server/src/lang/checker';
+import { Diagnostics } from '../../../server/src/lang/diagnostics';
+import { at } from './irBuilders';
+
+const u32 = (loc = at()): FormatArg => ({ cType: 'unsigned int', bits: 32, signed: false, isPointer: false, loc });
+const u64 = (loc = at()): FormatArg => ({ cType: 'unsigned long long', bits: 64, signed: false, isPointer: false, loc });
+const str = (loc = at()): FormatArg => ({ cType: 'const char *', bits: 64, signed: false, isPointer: true, loc });
+
+describe('checker/formats: bpf_bprintf_prepare() grammar (fact 42)', () => {
+  it('accepts the selftest bpf_iter_bpf_map formats', () => {
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: '%8u %8ld %8ld %10lu\n', args: [u32(), u64(), u64(), u64()], loc: at() }), []);
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: '      %%%%%% END %%%%%%\n', args: [], loc: at() }), []);
+  });
+  it('accepts every conversion the kernel knows', () => {
+    for (const f of ['%d', '%i', '%u', '%x', '%X', '%ld', '%lld', '%lu', '%llx', '%c', '%s', '%p', '%pK', '%px', '%ps', '%pS', '%pB', '%pks', '%pus', '%pi4', '%pI4', '%pi6', '%pI6', '%-08d', '%+d', '% d', '%10s']) {
+      assert.ok(parseBprintfFormat(f).ok, f);
+    }
+  });
+  it('refuses what the kernel refuses: %f %z %hd %llld %.2d %*d %pM %pa %sx', () => {
+    for (const f of ['%f', '%zu', '%hd', '%llld', '%.2d', '%*d', '%pM', '%pa', '%sx', '%']) {
+      assert.strictEqual(parseBprintfFormat(f).ok, false, f);
+    }
+  });
+  it('reports an invalid specifier as an error at the call', () => {
+    const loc = at();
+    const ds = checkSeqPrintfFormat({ format: 'v=%.2d\n', args: [u32()], loc });
+    assert.strictEqual(ds.length, 1);
+    assert.strictEqual(ds[0].code, Diagnostics.FormatInvalidSpecifier.code);
+    assert.deepStrictEqual({ file: ds[0].file, pos: ds[0].pos, end: ds[0].end }, loc);
+    assert.ok(ds[0].message.includes('"%." is not a conversion the kernel accepts'), ds[0].message);
+  });
+  it('reports more conversions than arguments (-EINVAL)', () => {
+    const ds = checkSeqPrintfFormat({ format: '%d %d\n', args: [u32()], loc: at() });
+    assert.deepStrictEqual(ds.map((d) => d.code), [Diagnostics.FormatTooFewArguments.code]);
+    assert.ok(ds[0].message.startsWith('The format has 2 conversions but only 1 arguments'));
+  });
+  it('allows more arguments than conversions', () => {
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: '%d\n', args: [u32(), u32()], loc: at() }), []);
+  });
+  it('reports more than 12 arguments', () => {
+    const args = Array.from({ length: 13 }, () => u32());
+    const ds = checkSeqPrintfFormat({ format: '%d', args, loc: at() });
+    assert.deepStrictEqual(ds.map((d) => d.code), [Diagnostics.FormatTooManyArguments.code]);
+  });
+  it('warns on %d with a u64 and %llu with an int, at the argument (like -Wformat)', () => {
+    const a = at(), b = at();
+    const ds = checkSeqPrintfFormat({ format: '%d %llu', args: [u64(a), u32(b)], loc: at() });
+    assert.deepStrictEqual(ds.map((d) => [d.code, d.category, d.pos]), [[Diagnostics.FormatArgumentMismatch.code, 'warning', a.pos], [Diagnostics.FormatArgumentMismatch.code, 'warning', b.pos]]);
+    assert.strictEqual(ds[0].message, 'Format %d expects a 32-bit (or narrower) integer, but the argument has type unsigned long long');
+  });
+  it('warns on %s with an integer and accepts it with a pointer', () => {
+    assert.strictEqual(checkSeqPrintfFormat({ format: '%s', args: [u32()], loc: at() }).length, 1);
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: '%s', args: [str()], loc: at() }), []);
+  });
+  it('rejects non-printable characters and a non-constant format', () => {
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: 'a\u0001', args: [], loc: at() }).map((d) => d.code), [Diagnostics.FormatNonPrintable.code]);
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: null, args: [], loc: at() }).map((d) => d.code), [Diagnostics.FormatNotConstant.code]);
+  });
+  it('map_percpu_stats: "%lld" with the s64 from bpf_map_sum_elem_count is fine', () => {
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: '%lld', args: [{ cType: 's64', bits: 64, signed: true, isPointer: false, loc: at() }], loc: at() }), []);
+  });
+});
