@@ -1,21 +1,10 @@
 import * as vscode from 'vscode';
 import { listPrograms, sourceUriFrom } from './runner';
 import { scenarioUriFor } from './scenarioPaths';
+import { scenarioTemplate } from './scenarioTemplate';
 import type { ServerClient } from './serverClient';
 
 export { scenarioUriFor };
-
-/** The starting content: the schema for completion, the CPU count, and the map to attach to when there is one. */
-export function scenarioTemplate(schemaPath: string, maps: readonly string[], cpus: number): string {
-  const scenario: Record<string, unknown> = {
-    $schema: schemaPath,
-    description: 'What the simulated system holds when the iterator runs.',
-    cpus,
-    maps: maps.map((name) => ({ name, entries: [] })),
-  };
-  if (maps.length > 0) scenario.attach = { map: maps[0] };
-  return JSON.stringify(scenario, null, 2) + '\n';
-}
 
 /** "Create Scenario File": writes `<stem>.bpfscenario.json` beside the program (or opens the existing one). */
 export function registerScenarioCommand(context: vscode.ExtensionContext, server: ServerClient): void {
