@@ -33,6 +33,8 @@ async function main() {
       outfile: e.out,
       bundle: true,
       platform: 'node',
+      // jsonc-parser's UMD build hides its requires from bundlers; its ESM build bundles cleanly.
+      mainFields: ['module', 'main'],
       format: 'cjs',
       target: 'node20',
       external: e.external,

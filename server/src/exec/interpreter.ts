@@ -316,6 +316,12 @@ export class Interpreter {
         const args = e.args.map((a) => this.eval(a, f));
         return this.callFunction(callee, args, e.loc);
       }
+      case 'stmtExpr': {
+        // GNU statement expression: statements, then the value of the last expression.
+        const c = this.exec(e.body, f);
+        if (c !== Completion.Normal) throw new ExecError('fault', 'break, continue or return out of a statement expression is not supported', e.loc);
+        return e.value ? this.eval(e.value, f) : zeroOf(e.type.kind === 'void' ? U64_TYPE : e.type);
+      }
     }
   }
 }

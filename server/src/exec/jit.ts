@@ -612,6 +612,11 @@ return ${retExpr};
         const call = js`${this.fnNames[e.func]}(${join(args, ', ')})`;
         return callee.returnType.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
       }
+      case 'stmtExpr': {
+        // GNU statement expression: its statements are emitted in place, then its value is computed.
+        this.stmt(e.body);
+        return e.value ? this.value(e.value) : this.zero(e.type);
+      }
     }
   }
 

@@ -285,6 +285,23 @@ export const Diagnostics = {
   TargetNotSimulated: d(1391, 'information', 'iterator target "{0}" is not simulated: its program is checked as C but not run', {
     explanation: 'bpf-iter-lab simulates the bpf_map and bpf_map_elem iterators of kernel/bpf/map_iter.c. Other targets (task, tcp, bpf_prog, ...) exist in the kernel and load there, but cannot be run here.',
   }),
+  UnknownIterTarget: d(1392, 'error', 'no iterator target "{0}" in Linux 6.18: loading fails with EINVAL (bpf_iter_prog_supported)', {
+    kernelText: 'libbpf: prog \'%s\': failed to find kernel BTF type ID of \'bpf_iter_%s\'',
+    explanation: 'SEC("iter/NAME") attaches to the kernel function bpf_iter_NAME, which exists only for registered targets: bpf_map, bpf_map_elem, task, task_file, task_vma, bpf_prog, bpf_link, tcp, udp, unix, netlink, ipv6_route, cgroup, ksym, kmem_cache, bpf_sk_storage_map, sockmap, dmabuf.',
+  }),
+  IterProgramArity: d(1393, 'error', 'iterator program {0} takes {1} parameters; it must take exactly one, the ctx pointer', {
+    explanation: 'An iterator program is called with one argument, a pointer to struct bpf_iter__<target>.',
+  }),
+  IterCtxType: d(1394, 'error', 'the ctx of an iter/{0} program is {1}, not {2}', {
+    explanation: 'The verifier checks the program\'s BTF: the single argument must be a pointer to the target\'s ctx struct (struct bpf_iter__bpf_map for iter/bpf_map, struct bpf_iter__bpf_map_elem for iter/bpf_map_elem).',
+  }),
+  MissingLicense: d(1395, 'error', 'no SEC("license"): the program is not GPL-compatible, so bpf_seq_printf and the other GPL-only helpers are refused', {
+    kernelText: 'cannot call GPL-restricted function from non-GPL compatible program',
+    explanation: 'Add `char LICENSE[] SEC("license") = "GPL";`. Iterator helpers (bpf_seq_printf, bpf_seq_write) are GPL-only.',
+  }),
+  ScenarioInvalid: d(1396, 'warning', 'the scenario file is invalid: {0}', {
+    explanation: 'The program is checked without the scenario\'s maps and sizes until the scenario file is fixed; run reports the same problems with their places in the scenario file.',
+  }),
   // ---- end of lowering diagnostics ----
 } satisfies Record<string, DiagnosticMessage>;
 

@@ -123,6 +123,7 @@ export interface Local {
   loc: Loc;
 }
 
+/** A stack slot: `offset` is its byte position in the function's frame, [0, stackSize). */
 export interface StackSlot { id: number; offset: number; size: number; align: number; local?: number }
 
 export interface IrFunction {

@@ -323,9 +323,10 @@ class Lowerer {
     } else {
       const size = sizeOf(type) ?? 0;
       const align = Math.max(1, Math.min(8, alignOf(type)));
-      // The BPF stack grows down from r10; slots are handed out at increasing depth like clang's frame.
-      this.stackTop = roundUp(this.stackTop + size, align);
-      const slot: StackSlot = { id: this.slots.length, offset: -this.stackTop, size, align, local: id };
+      // Slots are laid out from the frame's base upwards; the frame is the function's share of the 512-byte stack.
+      const offset = roundUp(this.stackTop, align);
+      this.stackTop = offset + size;
+      const slot: StackSlot = { id: this.slots.length, offset, size, align, local: id };
       this.slots.push(slot);
       local.slot = slot.id;
     }

@@ -1,0 +1,191 @@
+/**
+ * `bpf-iter`: the command line. check|run|lsp. Everything here is argument handling and printing; the work
+ * is done by the language service (check) and the executor (run), the same code the editor uses.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { RunResult } from '../../shared/src/protocol';
+import { createNodeHost } from './service/host';
+import { createLanguageService, Settings, defaultSettings } from './service/languageService';
+import { severityName, LspDiagnostic } from './service/diagnostics';
+
+export const USAGE = `usage: bpf-iter check FILE... [--json] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
+       bpf-iter run FILE [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--json]
+       bpf-iter lsp (--stdio | --node-ipc)
+       bpf-iter --help | --version
+
+check   report what the compiler, the verifier and attach would reject; exit 1 when there is an error
+run     run the iterator on the simulated kernel and print its seq output (what cat would print)
+lsp     start the language server for any LSP client
+
+Without --scenario, FILE's own <name>.bpfscenario.json is used when it exists, else the embedded default system.`;
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+class UsageError extends Error {}
+
+interface ParsedArgs {
+  command: string;
+  files: string[];
+  json: boolean;
+  scenario?: string;
+  prog?: string;
+  map?: string;
+  cpus?: number;
+  readSize?: number;
+  includePaths: string[];
+  defines: string[];
+  lspTransport?: 'stdio' | 'node-ipc';
+}
+
+function parseArgs(argv: string[]): ParsedArgs {
+  const [command, ...rest] = argv;
+  const out: ParsedArgs = { command: command ?? '', files: [], json: false, includePaths: [], defines: [] };
+  const valueOf = (i: number, flag: string): string => {
+    const v = rest[i + 1];
+    if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const integerOf = (text: string, flag: string, min: number, max: number): number => {
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`${flag} takes a whole number from ${min} to ${max}, not "${text}"`);
+    return Number(text);
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const take = (): string => { if (inline !== undefined) return inline; const v = valueOf(i, flag); i++; return v; };
+    switch (flag) {
+      case '--json': out.json = true; break;
+      case '--scenario': out.scenario = take(); break;
+      case '--prog': out.prog = take(); break;
+      case '--map': out.map = take(); break;
+      case '--cpus': out.cpus = integerOf(take(), '--cpus', 1, 1024); break;
+      case '--read-size': out.readSize = integerOf(take(), '--read-size', 1, 1 << 30); break;
+      case '--stdio': out.lspTransport = 'stdio'; break;
+      case '--node-ipc': out.lspTransport = 'node-ipc'; break;
+      case '-I': out.includePaths.push(take()); break;
+      case '-D': out.defines.push(take()); break;
+      default:
+        if (a.startsWith('-I') && a.length > 2) out.includePaths.push(a.slice(2));
+        else if (a.startsWith('-D') && a.length > 2) out.defines.push(a.slice(2));
+        else if (a.startsWith('--clientProcessId') || a.startsWith('--socket') || a.startsWith('--pipe')) { /* passed by LSP clients */ }
+        else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        else out.files.push(a);
+    }
+  }
+  return out;
+}
+
+function settingsFor(args: ParsedArgs): Settings {
+  const defines: Record<string, string> = {};
+  for (const d of args.defines) {
+    const eq = d.indexOf('=');
+    defines[eq < 0 ? d : d.slice(0, eq)] = eq < 0 ? '1' : d.slice(eq + 1);
+  }
+  return { ...defaultSettings(), includePaths: args.includePaths.map((p) => path.resolve(p)), defines, cpus: args.cpus };
+}
+
+function toJsonDiagnostic(d: LspDiagnostic) {
+  return {
+    severity: severityName(d.severity),
+    code: d.code,
+    message: d.message,
+    range: d.range,
+  };
+}
+
+function formatHuman(file: string, text: string, d: LspDiagnostic): string {
+  const { line, character } = d.range.start;
+  const sourceLine = text.split(/\r\n|\r|\n/)[line] ?? '';
+  const width = Math.max(1, d.range.end.line === line ? d.range.end.character - character : sourceLine.length - character);
+  const caret = ' '.repeat(Math.min(character, sourceLine.length)) + '^' + '~'.repeat(Math.max(0, Math.min(width, 200) - 1));
+  return `${file}:${line + 1}:${character + 1}: ${severityName(d.severity)}: ${d.message} [${d.code}]\n${sourceLine}\n${caret}\n`;
+}
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { io.stdout(USAGE + '\n'); return argv.length === 0 ? 2 : 0; }
+    if (argv[0] === '--version') { io.stdout(`bpf-iter ${version()}\n`); return 0; }
+    args = parseArgs(argv);
+    if (!['check', 'run', 'lsp'].includes(args.command)) throw new UsageError(`unknown command "${args.command}"`);
+    if (args.command === 'check' && args.files.length === 0) throw new UsageError('check needs at least one FILE');
+    if (args.command === 'run' && args.files.length !== 1) throw new UsageError('run takes exactly one FILE');
+    if (args.command === 'lsp' && !args.lspTransport) throw new UsageError('lsp needs --stdio or --node-ipc');
+  } catch (e) {
+    if (e instanceof UsageError) { io.stderr(`bpf-iter: ${e.message}\n${USAGE}\n`); return 2; }
+    throw e;
+  }
+
+  if (args.command === 'lsp') {
+    // Loaded lazily: the CLI's other commands must not pay for the LSP libraries.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startServer } = require('./server') as typeof import('./server');
+    startServer(args.lspTransport!);
+    return -1; // keep running: the connection owns the process from here
+  }
+
+  const host = createNodeHost();
+  const service = createLanguageService(host, settingsFor(args));
+
+  if (args.command === 'check') {
+    let errors = 0;
+    const results: Array<{ file: string; diagnostics: ReturnType<typeof toJsonDiagnostic>[] }> = [];
+    for (const file of args.files) {
+      const abs = path.resolve(file);
+      const text = host.readFile(abs);
+      if (text === undefined) {
+        io.stderr(`bpf-iter: ENOENT: cannot read ${file}\n`);
+        errors++;
+        results.push({ file, diagnostics: [] });
+        continue;
+      }
+      const diagnostics = service.validate(abs, text, { scenario: args.scenario && path.resolve(args.scenario), map: args.map });
+      errors += diagnostics.filter((d) => d.severity === 1).length;
+      results.push({ file, diagnostics: diagnostics.map(toJsonDiagnostic) });
+      if (!args.json) for (const d of diagnostics) io.stdout(formatHuman(file, text, d));
+    }
+    if (args.json) io.stdout(JSON.stringify({ files: results }, null, 2) + '\n');
+    return errors > 0 ? 1 : 0;
+  }
+
+  const file = path.resolve(args.files[0]);
+  const text = host.readFile(file);
+  if (text === undefined) { io.stderr(`bpf-iter: ENOENT: cannot read ${args.files[0]}\n`); return 1; }
+  const result: RunResult = await service.run(file, text, {
+    program: args.prog, map: args.map, scenario: args.scenario && path.resolve(args.scenario), cpus: args.cpus, readSize: args.readSize,
+  });
+  if (args.json) {
+    io.stdout(JSON.stringify(result, null, 2) + '\n');
+  } else {
+    io.stdout(result.output);
+    if (result.error) {
+      const where = result.error.file && result.error.range ? `${path.relative(process.cwd(), result.error.file) || result.error.file}:${result.error.range.start.line + 1}:${result.error.range.start.character + 1}: ` : '';
+      io.stderr(`bpf-iter: ${result.error.errno}: ${where}${result.error.message}\n`);
+    }
+  }
+  return result.error ? 1 : 0;
+}
+
+function version(): string {
+  try {
+    // dist/cli.js and out/server/src/cli.js both find the manifest by walking up.
+    for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      const manifest = path.join(dir, 'package.json');
+      if (fs.existsSync(manifest)) {
+        const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
+        if (pkg.name === 'bpf-iter-lab') return pkg.version;
+      }
+    }
+  } catch { /* fall through */ }
+  return 'unknown';
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })
+    .then((code) => { if (code >= 0) process.exitCode = code; })
+    .catch((e) => { process.stderr.write(`bpf-iter: internal error: ${e && e.stack ? e.stack : e}\n`); process.exitCode = 70; });
+}

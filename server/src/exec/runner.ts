@@ -1,0 +1,436 @@
+/**
+ * The run driver: does on the simulated kernel what `bpftool iter pin prog.o PATH [map MAP]` + `cat PATH`
+ * do on a real one. Creates the scenario's maps, then the object's maps as libbpf creates them (SEC(".maps")
+ * maps in definition order, then the global-data maps .bss/.data/.rodata/.rodata.str1.1 with libbpf's
+ * names and flags), loads the checked program, creates the iterator link (with the map for bpf_map_elem),
+ * opens the iterator and reads it to EOF with the scenario's read size. Everything a user sees in the
+ * panel or `bpf-iter run --json` comes from the kernel's own answers (link info, fdinfo, bpftool text).
+ */
+import { createHash } from 'crypto';
+import type { Analysis } from '../service/analysis';
+import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
+import { Scenario, ScenarioProblem, encodeBytes, RawBytes } from './scenario';
+import { compileProgram, CompiledProgram } from './jit';
+import type { ExecRegion, Pointer, RuntimeValue } from './values';
+import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
+import type { IterRunContext } from '../kernel/iter';
+import type { Loc, IrProgram } from '../lang/ir';
+import { LineMap } from '../service/diagnostics';
+import { codeString } from '../lang/diagnostics';
+import { isGplCompatible } from '../service/analysis';
+
+export interface RunRequest {
+  analysis: Analysis;
+  scenario: Scenario;
+  scenarioProblems: ScenarioProblem[];
+  scenarioPath?: string;
+  program?: string;
+  map?: string;
+  cpus?: number;
+  readSize?: number;
+  instructionBudget: number;
+  /** Total output above which the run stops with ELIMIT (a program printing forever cannot fill memory). */
+  maxOutputBytes?: number;
+  isCancelled?: () => boolean;
+}
+
+/** The run result plus the raw output bytes, which the CLI writes unchanged (a program may print any byte). */
+export interface RunOutcome extends RunResult { outputBytes: Uint8Array }
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+const MAX_ENTRIES_SHOWN = 1000;
+
+const MAP_TYPE_BY_NAME: Record<string, number> = Object.fromEntries(
+  Object.entries(BPF_MAP_TYPE).map(([k, v]) => [k.toLowerCase(), v]),
+);
+// The scenario names the deprecated cgroup storage types without the suffix, as bpftool does.
+MAP_TYPE_BY_NAME.cgroup_storage = BPF_MAP_TYPE.CGROUP_STORAGE;
+MAP_TYPE_BY_NAME.percpu_cgroup_storage = BPF_MAP_TYPE.PERCPU_CGROUP_STORAGE;
+
+/** Thrown out of a program invocation to abort the read loop with the executor's error. */
+class ProgramFault extends Error {
+  constructor(readonly info: { kind: string; message: string; loc: Loc }) { super(info.message); }
+}
+
+class RunFailure extends Error {
+  constructor(readonly errno: string, message: string, readonly loc?: Loc, readonly scenarioOffset?: { offset: number; length: number }) { super(message); }
+}
+
+export async function runIterator(req: RunRequest): Promise<RunOutcome> {
+  const started = Date.now();
+  const stats = { objects: 0, bytes: 0, reads: 0, instructions: 0, timeMs: 0 };
+  let kernel: Kernel | undefined;
+  let linkFd: number | undefined;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const finish = (error: RunErrorInfo | null): RunOutcome => {
+    stats.timeMs = Date.now() - started;
+    const outputBytes = concat(chunks, total);
+    stats.bytes = total;
+    let link: RunResult['link'] = null;
+    let bpftool = '', bpftoolJson = '[]', fdinfo = '';
+    if (kernel && linkFd !== undefined) {
+      try {
+        const info = kernel.linkInfo(linkFd);
+        link = { id: info.id, prog_id: info.progId, target_name: info.targetName, ...(info.mapId !== undefined ? { map_id: info.mapId } : {}) };
+        bpftool = kernel.bpftoolLinkShow();
+        bpftoolJson = kernel.bpftoolLinkShowJson();
+        fdinfo = kernel.linkFdinfo(linkFd);
+      } catch { /* the link is reported as absent */ }
+    }
+    return {
+      output: new TextDecoder('utf-8').decode(outputBytes), outputBytes, link, bpftool, bpftoolJson, fdinfo,
+      maps: kernel ? mapSummaries(kernel) : [], stats, error,
+    };
+  };
+  const a = req.analysis;
+  const lines = new LineMap(a.text);
+  const errorAt = (errno: string, message: string, loc?: Loc): RunErrorInfo => {
+    if (!loc) return { errno, message };
+    const file = a.pp.files[loc.file];
+    if (!file) return { errno, message };
+    const map = loc.file === a.mainFile ? lines : new LineMap(file.text);
+    return { errno, message, file: file.path, range: map.range(loc.pos, loc.end) };
+  };
+
+  if (req.scenarioProblems.length) {
+    const p = req.scenarioProblems[0];
+    const where = req.scenarioPath ? `${req.scenarioPath}: ` : '';
+    const info: RunErrorInfo = { errno: 'EINVAL', message: `${where}${p.path || '/'}: ${p.message}` };
+    if (req.scenarioPath && p.offset !== undefined) {
+      const text = (await import('fs')).readFileSync(req.scenarioPath, 'utf8');
+      info.file = req.scenarioPath;
+      info.range = new LineMap(text).range(p.offset, p.offset + (p.length ?? 0));
+    }
+    return finish(info);
+  }
+
+  // What clang and the verifier would refuse never reaches the kernel.
+  const compileError = a.diagnostics.find((d) => d.category === 'error' && d.code < 2000);
+  if (compileError) {
+    return finish(errorAt('ECOMPILE', `${codeString(compileError.code)}: ${compileError.message} (clang would not compile this file)`, compileError));
+  }
+  const entry = req.program
+    ? a.programs.find((p) => p.name === req.program)
+    : a.programs.find((p) => p.target === 'bpf_map' || p.target === 'bpf_map_elem') ?? a.programs[0];
+  if (!entry) {
+    return finish({ errno: 'ENOENT', message: req.program ? `no SEC("iter/...") program named ${req.program} in this file` : 'this file has no SEC("iter/...") program' });
+  }
+  if (entry.target !== 'bpf_map' && entry.target !== 'bpf_map_elem') {
+    return finish(errorAt('ENOTSUP', `iterator target ${entry.target} is not simulated (only bpf_map and bpf_map_elem are)`, a.lowered.program.functions[entry.funcIndex].loc));
+  }
+  const verifierError = entry.check?.diagnostics.find((d) => d.category === 'error' && d.code < 3000);
+  if (verifierError) {
+    return finish(errorAt('EACCES', `the verifier rejects ${entry.name}: ${verifierError.message}`, verifierError));
+  }
+
+  try {
+    const cpus = req.cpus ?? req.scenario.cpus;
+    kernel = new Kernel({ cpus, currentCpu: Math.min(req.scenario.cpu, cpus - 1), hashSeed: req.scenario.hashSeed });
+    const ir = a.lowered.program;
+    const objectName = (a.path.split(/[\\/]/).pop() ?? 'prog').split('.')[0] || 'prog';
+    const programMapNames = new Set(ir.maps.map((m) => m.name));
+
+    // Scenario maps that are not the program's own exist first: they get the lower ids.
+    for (const m of req.scenario.maps) {
+      if (programMapNames.has(m.name)) continue;
+      if (!m.type || m.key_size === undefined || m.value_size === undefined || m.max_entries === undefined) {
+        throw new RunFailure('EINVAL', `scenario map ${m.name} (${m.path}) needs type, key_size, value_size and max_entries: the program does not define a map of that name`);
+      }
+      const fd = createMap(kernel, { name: m.name, type: m.type, key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries, flags: m.flags }, m.path);
+      fillMap(kernel, fd, m.entries, m.name);
+    }
+
+    // The object's maps, as libbpf creates them: .maps first, then global data in section order.
+    const mapFds = new Map<string, number>();
+    for (const m of ir.maps) {
+      const fromScenario = req.scenario.maps.find((s) => s.name === m.name);
+      const fd = createMap(kernel, {
+        name: m.name.slice(0, 15), type: Number(m.type), key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries,
+        flags: m.map_flags,
+      }, `the map ${m.name} defined at line ${lines.position(m.loc.pos).line + 1}`);
+      if (fromScenario) {
+        for (const [field, value] of [['key_size', m.key_size], ['value_size', m.value_size], ['max_entries', m.max_entries]] as const) {
+          const given = fromScenario[field];
+          if (given !== undefined && given !== value) throw new RunFailure('EINVAL', `scenario map ${m.name} says ${field} ${given}, but the program defines it with ${value}`);
+        }
+        fillMap(kernel, fd, fromScenario.entries, m.name);
+      }
+      mapFds.set(m.name, fd);
+    }
+    const sections = new Map<string, ExecRegion>();
+    const stringPointers: Pointer[] = [];
+    for (const section of orderedSections(ir)) {
+      const readonly = section.name.startsWith('.rodata');
+      const internal = DATA_SECTION_NAMES.has(section.name) ? `${objectName.slice(0, 8)}${section.name}` : section.name.slice(0, 15);
+      const fd = kernel.createMap({
+        type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: section.size, maxEntries: 1, name: internal,
+        flags: readonly ? BPF_F.RDONLY_PROG | BPF_F.MMAPABLE : BPF_F.MMAPABLE,
+      });
+      const map = kernel.mapFromFd(fd);
+      const addr = map.lookupAddr(new Uint8Array(4), kernel.currentCpu);
+      const found = kernel.memory.find(addr);
+      if (!found) throw new RunFailure('EFAULT', `no memory behind the ${section.name} map`);
+      const region = found.offset === 0 ? found.region : subRegion(found.region as ExecRegion, found.offset, section.size);
+      sections.set(section.name, region as ExecRegion);
+      mapFds.set(section.name, fd);
+    }
+    // Initial values: the object's initializers, then the scenario's globals (a skeleton's writes before load).
+    for (const g of ir.globals) {
+      const region = sections.get(g.section);
+      if (region && g.init) region.bytes.set(g.init.subarray(0, g.size), g.offset);
+    }
+    for (const [name, raw] of Object.entries(req.scenario.globals)) {
+      const g = ir.globals.find((x) => x.name === name);
+      if (!g) throw new RunFailure('EINVAL', `scenario global ${name}: the program has no global variable of that name`);
+      const bytes = encodeBytes(raw as RawBytes, g.size);
+      if (typeof bytes === 'string') throw new RunFailure('EINVAL', `scenario global ${name}: ${bytes}`);
+      sections.get(g.section)?.bytes.set(bytes, g.offset);
+    }
+    const strRegion = sections.get('.rodata.str1.1');
+    let strOffset = 0;
+    for (const s of ir.strings) {
+      if (strRegion) { strRegion.bytes.set(s, strOffset); stringPointers.push({ region: strRegion, offset: strOffset }); }
+      strOffset += s.length;
+    }
+    const mapPointers = new Map<string, Pointer>();
+    for (const m of ir.maps) mapPointers.set(m.name, { region: kernel.mapFromFd(mapFds.get(m.name)!).region as ExecRegion, offset: 0 });
+
+    // Load: the checker's access maxima are what the verifier records in prog->aux.
+    const compiled: CompiledProgram = compileProgram(ir);
+    const k = kernel;
+    let invocations = 0;
+    const env = {
+      memory: k.memory,
+      helpers: (name: string, args: bigint[]) => callHelper(k, name, args),
+      sections, strings: stringPointers, maps: mapPointers,
+      // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it.
+      stack: k.memory.alloc(512, 'BPF program stack') as ExecRegion,
+      instructionBudget: req.instructionBudget,
+      isCancelled: req.isCancelled,
+    };
+    const progFd = kernel.loadProgram({
+      name: entry.name.slice(0, 15),
+      attachTarget: entry.target,
+      sleepable: entry.sleepable,
+      maxRdonlyAccess: entry.check?.maxRdonlyAccess ?? 0,
+      maxRdwrAccess: entry.check?.maxRdwrAccess ?? 0,
+      gplCompatible: isGplCompatible(ir.license),
+      fingerprint: createHash('sha256').update(a.text).update(entry.name).digest('hex'),
+      run(ctx: IterRunContext): bigint {
+        invocations++;
+        if (!ctx.inStop) stats.objects++;
+        const ctxPointer: RuntimeValue = { region: ctx.ctxRegion as ExecRegion, offset: 0 };
+        const outcome = compiled.run(entry.funcIndex, [ctxPointer], env);
+        stats.instructions += compiled.instructionsUsed;
+        if (!outcome.ok) throw new ProgramFault(outcome.error);
+        return outcome.value;
+      },
+    });
+
+    // Attach (bpf_iter_attach_map for bpf_map_elem).
+    if (entry.target === 'bpf_map_elem') {
+      const mapName = req.map ?? req.scenario.attachMap ?? (ir.maps.length === 1 ? ir.maps[0].name : undefined);
+      if (!mapName) throw new RunFailure('EBADF', 'a bpf_map_elem iterator needs a map: give --map NAME (or "attach": {"map": NAME} in the scenario); bpf_iter_attach_map() refuses map_fd 0 with EBADF');
+      const mapId = kernel.listMaps().find((m) => m.name === mapName.slice(0, 15))?.id;
+      if (mapId === undefined) throw new RunFailure('EBADF', `no map named ${mapName} in the simulated kernel (the program's maps: ${ir.maps.map((m) => m.name).join(', ') || 'none'}; the scenario's: ${req.scenario.maps.map((m) => m.name).join(', ') || 'none'})`);
+      const mapFd = kernel.mapGetFdById(mapId);
+      try {
+        linkFd = kernel.createIterLink(progFd, { iterInfo: encodeMapLinkInfo(mapFd), iterInfoLen: 16 });
+      } catch (e) {
+        if (e instanceof KernelError && e.code === 'EACCES') {
+          const loc = entry.check?.attachError?.loc ?? (entry.check?.maxRdonlyLoc && (entry.check.maxRdwrLoc === undefined) ? entry.check.maxRdonlyLoc : entry.check?.maxRdwrLoc ?? entry.check?.maxRdonlyLoc);
+          throw new RunFailure('EACCES', `attaching ${entry.name} to map ${mapName} fails: ${entry.check?.attachError?.message ?? e.message}`, loc);
+        }
+        throw e;
+      }
+    } else {
+      linkFd = kernel.createIterLink(progFd);
+    }
+
+    // cat: read() until 0.
+    const iterFd = kernel.createIter(linkFd);
+    const readSize = req.readSize ?? req.scenario.readSize;
+    const maxOutput = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+    for (;;) {
+      if (req.isCancelled?.()) throw new RunFailure('ECANCELED', 'the run was cancelled');
+      let got: Uint8Array | number;
+      try {
+        got = kernel.readIterRaw(iterFd, readSize);
+      } catch (e) {
+        if (e instanceof ProgramFault) {
+          const kindErrno = e.info.kind === 'budget' ? 'ELIMIT' : e.info.kind === 'cancelled' ? 'ECANCELED' : 'EFAULT';
+          throw new RunFailure(kindErrno, e.info.message, e.info.loc);
+        }
+        throw e;
+      }
+      stats.reads++;
+      if (typeof got === 'number') {
+        const name = errnoName(-got);
+        throw new RunFailure(name, readErrorText(name, readSize));
+      }
+      if (got.length === 0) break;
+      chunks.push(got);
+      total += got.length;
+      if (total > maxOutput) throw new RunFailure('ELIMIT', `the output passed ${maxOutput} bytes; the run was stopped (raise the limit with --max-output or the bpfIter.maxOutputBytes setting)`);
+    }
+    void invocations;
+    kernel.close(iterFd);
+    return finish(null);
+  } catch (e) {
+    if (e instanceof RunFailure) return finish(errorAt(e.errno, e.message, e.loc));
+    if (e instanceof KernelError) return finish({ errno: e.code, message: e.message });
+    if (e instanceof ProgramFault) return finish(errorAt('EFAULT', e.info.message, e.info.loc));
+    throw e;
+  }
+}
+
+const DATA_SECTION_NAMES = new Set(['.data', '.rodata', '.bss', '.kconfig']);
+
+/** Global-data sections in the order clang emits them: by first definition, string literals last. */
+function orderedSections(ir: IrProgram): Array<{ name: string; size: number }> {
+  const order: string[] = [];
+  for (const g of ir.globals) if (!order.includes(g.section)) order.push(g.section);
+  for (const s of ir.sections) if (!order.includes(s.name)) order.push(s.name);
+  const strIndex = order.indexOf('.rodata.str1.1');
+  if (strIndex >= 0) { order.splice(strIndex, 1); order.push('.rodata.str1.1'); }
+  return order.map((name) => ({ name, size: ir.sections.find((s) => s.name === name)?.size ?? 0 })).filter((s) => s.size > 0);
+}
+
+function createMap(kernel: Kernel, m: { name: string; type: string | number; key_size: number; value_size: number; max_entries: number; flags: number }, where: string): number {
+  const type = typeof m.type === 'number' ? m.type : /^\d+$/.test(m.type) ? Number(m.type) : MAP_TYPE_BY_NAME[m.type];
+  if (type === undefined) throw new RunFailure('EINVAL', `${where}: unknown map type ${m.type}`);
+  try {
+    return kernel.createMap({ type, keySize: m.key_size, valueSize: m.value_size, maxEntries: m.max_entries, flags: m.flags, name: m.name });
+  } catch (e) {
+    if (e instanceof KernelError) throw new RunFailure(e.code, `creating map ${m.name} (${where}) fails: ${e.message}`);
+    throw e;
+  }
+}
+
+function fillMap(kernel: Kernel, fd: number, entries: Scenario['maps'][number]['entries'], name: string): void {
+  const map = kernel.mapFromFd(fd);
+  for (const e of entries) {
+    const key = encodeBytes(e.key, map.keySize);
+    if (typeof key === 'string') throw new RunFailure('EINVAL', `scenario ${e.path}/key of map ${name}: ${key}`);
+    let value: Uint8Array;
+    if (map.isPercpu) {
+      const stride = Math.ceil(map.valueSize / 8) * 8;
+      value = new Uint8Array(stride * kernel.cpus);
+      const perCpu = e.values ?? (e.value !== undefined ? [e.value] : []);
+      if (perCpu.length > kernel.cpus) throw new RunFailure('EINVAL', `scenario ${e.path}/values of map ${name}: ${perCpu.length} values for ${kernel.cpus} CPUs`);
+      perCpu.forEach((raw, cpu) => {
+        const v = encodeBytes(raw, map.valueSize);
+        if (typeof v === 'string') throw new RunFailure('EINVAL', `scenario ${e.path}/values/${cpu} of map ${name}: ${v}`);
+        value.set(v, cpu * stride);
+      });
+    } else {
+      if (e.values !== undefined) throw new RunFailure('EINVAL', `scenario ${e.path} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
+      const v = e.value === undefined ? new Uint8Array(map.valueSize) : encodeBytes(e.value, map.valueSize);
+      if (typeof v === 'string') throw new RunFailure('EINVAL', `scenario ${e.path}/value of map ${name}: ${v}`);
+      value = v;
+    }
+    try {
+      kernel.mapUpdate(fd, key, value, 0);
+    } catch (err) {
+      if (err instanceof KernelError) throw new RunFailure(err.code, `scenario ${e.path}: updating map ${name} fails: ${err.message}`);
+      throw err;
+    }
+  }
+}
+
+function callHelper(kernel: Kernel, name: string, args: bigint[]): bigint | number {
+  const h = kernel.helpers as unknown as Record<string, (...a: Array<bigint | number>) => bigint | number>;
+  const fn = Object.prototype.hasOwnProperty.call(h, name) ? h[name] : undefined;
+  if (fn) {
+    // Integer parameters that the kernel API takes as numbers (sizes, lengths) arrive as u64.
+    return fn(...args.map((v, i) => (NUMBER_ARGS[name]?.includes(i) ? Number(BigInt.asUintN(32, v)) : v)));
+  }
+  if (name.startsWith('__builtin_bswap')) {
+    const bits = Number(name.slice('__builtin_bswap'.length));
+    let v = BigInt.asUintN(bits, args[0] ?? 0n);
+    let out = 0n;
+    for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
+    return out;
+  }
+  // The checker rejects helpers that are not allowed; one the simulator lacks is a clear run error.
+  throw new ProgramFault({ kind: 'helper', message: `helper ${name} is not simulated`, loc: { file: 0, pos: 0, end: 0 } });
+}
+
+/** Which positional arguments of each kernel helper function are plain numbers (u32 sizes, lengths, flags). */
+const NUMBER_ARGS: Record<string, number[]> = {
+  bpf_seq_printf: [2, 4], bpf_seq_write: [2], bpf_snprintf: [1, 4], bpf_map_update_elem: [3],
+  bpf_probe_read_kernel: [1], bpf_probe_read_kernel_str: [1],
+};
+
+function subRegion(region: ExecRegion, offset: number, size: number): ExecRegion {
+  const bytes = region.bytes.subarray(offset, offset + size);
+  return { addr: region.addr + BigInt(offset), bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), readonly: region.readonly, label: region.label };
+}
+
+function errnoName(n: number): string {
+  const entry = Object.entries(ERRNO).find(([, v]) => v === n);
+  return entry ? entry[0] : `errno ${n}`;
+}
+
+function readErrorText(name: string, readSize: number): string {
+  switch (name) {
+    case 'E2BIG': return `read() failed with E2BIG: one object's output does not fit the seq_file buffer (32768 bytes, of which 32767 usable), so it can never be returned (bpf_seq_read)`;
+    case 'EAGAIN': return 'read() failed with EAGAIN: the program returned 1 for the first object of a read, or 1,000,000 objects were shown without output (bpf_seq_read)';
+    default: return `read(${readSize}) failed with ${name}`;
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.length; }
+  return out;
+}
+
+function mapSummaries(kernel: Kernel): MapSummary[] {
+  return kernel.listMaps().map((info) => {
+    const summary: MapSummary = {
+      id: info.id, name: info.name, type: info.typeName, key_size: info.keySize, value_size: info.valueSize,
+      max_entries: info.maxEntries, flags: info.flags, elements: 0,
+    };
+    let fd: number | undefined;
+    try {
+      fd = kernel.mapGetFdById(info.id);
+      const map = kernel.mapFromFd(fd);
+      const entries: NonNullable<MapSummary['entries']> = [];
+      let key: Uint8Array | null = null;
+      let count = 0;
+      for (;;) {
+        const next = kernel.mapGetNextKey(fd, key);
+        if (!next) break;
+        count++;
+        if (entries.length < MAX_ENTRIES_SHOWN) {
+          let value: Uint8Array | undefined;
+          try { value = kernel.mapLookup(fd, next); } catch { value = undefined; }
+          if (value && map.isPercpu) {
+            const stride = Math.ceil(map.valueSize / 8) * 8;
+            entries.push({ key: hexBytes(next), values: Array.from({ length: kernel.cpus }, (_, c) => hexBytes(value!.subarray(c * stride, c * stride + map.valueSize))) });
+          } else {
+            entries.push({ key: hexBytes(next), value: value ? hexBytes(value) : undefined });
+          }
+        }
+        key = next;
+        if (count > 10_000_000) break;
+      }
+      summary.elements = count;
+      summary.entries = entries;
+    } catch {
+      // Maps without keys (ringbuf, queue, ...) have no entries to list.
+    } finally {
+      if (fd !== undefined) { try { kernel.close(fd); } catch { /* already closed */ } }
+    }
+    return summary;
+  });
+}
+
+function hexBytes(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+}
+
+void ERRNO;

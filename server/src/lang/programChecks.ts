@@ -1,0 +1,48 @@
+/**
+ * Program-level checks libbpf and the kernel make before the verifier runs: the section names a known
+ * iterator target, the entry has exactly one parameter of the target's ctx type, and there is a license
+ * (bpf_seq_printf and most iterator helpers are GPL-only).
+ */
+import { Compilation } from './compile';
+import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage } from './diagnostics';
+import { resolve, typeToString } from './types';
+
+/** Every iterator target Linux 6.18 registers (bpf_iter_reg_target callers). */
+export const KERNEL_ITER_TARGETS = [
+  'bpf_map', 'bpf_map_elem', 'bpf_prog', 'bpf_link', 'bpf_sk_storage_map', 'sockmap', 'task', 'task_file', 'task_vma',
+  'tcp', 'udp', 'unix', 'netlink', 'ipv6_route', 'cgroup', 'ksym', 'kmem_cache', 'dmabuf',
+];
+
+export function checkProgramShapes(c: Compilation): FrontEndDiagnostic[] {
+  const out: FrontEndDiagnostic[] = [];
+  const report = (m: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: Array<string | number>) =>
+    out.push({ code: m.code, category: m.category, message: formatMessage(m.message, args), file: node.file, pos: node.pos, end: node.end });
+  let iterPrograms = 0;
+  for (const f of c.program.functions) {
+    if (!f.section || !/^iter(\.s)?\//.test(f.section)) continue;
+    iterPrograms++;
+    const target = f.section.replace(/^iter(\.s)?\//, '');
+    const nameNode = f.definition.declarator.name ?? f.definition.declarator;
+    if (!KERNEL_ITER_TARGETS.includes(target)) {
+      report(Diagnostics.UnknownIterTarget, nameNode, [target]);
+      continue;
+    }
+    if (f.parameters.length !== 1) {
+      report(Diagnostics.IterProgramArity, nameNode, [f.name, f.parameters.length]);
+      continue;
+    }
+    const param = resolve(f.parameters[0]);
+    const expected = `bpf_iter__${target}`;
+    const to = param.kind === 'pointer' ? resolve(param.to) : undefined;
+    if (!to || to.kind !== 'record' || to.record.name !== expected) {
+      const derivation = f.definition.declarator.derivations[f.definition.declarator.derivations.length - 1];
+      const paramNode = derivation?.kind === 'Function' ? derivation.parameters[0] ?? nameNode : nameNode;
+      report(Diagnostics.IterCtxType, paramNode, [target, `struct ${expected} *`, typeToString(f.parameters[0])]);
+    }
+  }
+  if (iterPrograms > 0 && c.program.license === undefined) {
+    const first = c.program.functions.find((f) => f.section?.startsWith('iter'));
+    if (first) report(Diagnostics.MissingLicense, first.definition.declarator.name ?? first.definition, []);
+  }
+  return out;
+}

@@ -1,0 +1,169 @@
+/**
+ * The language server: LSP wiring only. Every feature is a function of the language service
+ * (service/languageService.ts); this file owns documents, debouncing, versions, settings and the
+ * connection, and nothing else.
+ */
+import {
+  createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, Connection,
+  DidChangeConfigurationNotification, ResponseError, LSPErrorCodes, ErrorCodes,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { URI } from './service/uri';
+import {
+  RunParams, RunRequestMethod, RunResult, ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult,
+} from '../../shared/src/protocol';
+import { createNodeHost, OverlayHost } from './service/host';
+import { createLanguageService, defaultSettings, Settings, LanguageService } from './service/languageService';
+
+const DIAGNOSTICS_DEBOUNCE_MS = 150;
+
+export function startServer(transport: 'stdio' | 'node-ipc'): Connection {
+  // ProposedFeatures.all picks the transport from process.argv (--stdio / --node-ipc) like every LSP server.
+  if (transport === 'stdio' && !process.argv.includes('--stdio')) process.argv.push('--stdio');
+  if (transport === 'node-ipc' && !process.argv.includes('--node-ipc')) process.argv.push('--node-ipc');
+  const connection = createConnection(ProposedFeatures.all);
+  serve(connection);
+  connection.listen();
+  return connection;
+}
+
+/** Wires a connection to the language service. Exported so tests can run it over in-memory streams. */
+export function serve(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const host = new OverlayHost(createNodeHost());
+  let settings: Settings = defaultSettings();
+  let service: LanguageService = createLanguageService(host, settings);
+  let hasConfigurationCapability = false;
+  const pending = new Map<string, NodeJS.Timeout>();
+
+  const isOurs = (uri: string) => uri.startsWith('file:') && /\.bpf\.c$/.test(uri) || uri.startsWith('untitled:');
+
+  connection.onInitialize((params) => {
+    hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+    const init = params.initializationOptions as Partial<Settings> | undefined;
+    if (init) { settings = { ...settings, ...init }; service = createLanguageService(host, settings); }
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['>', '.', '"', '%', '/', '('] },
+        signatureHelpProvider: { triggerCharacters: ['(', ','] },
+        definitionProvider: true,
+        referencesProvider: true,
+        documentSymbolProvider: true,
+        renameProvider: { prepareProvider: true },
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: true,
+      },
+      serverInfo: { name: 'bpf-iter-lab', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (hasConfigurationCapability) {
+      void connection.client.register(DidChangeConfigurationNotification.type, undefined);
+      await refreshSettings();
+    }
+  });
+
+  async function refreshSettings(): Promise<void> {
+    if (!hasConfigurationCapability) return;
+    try {
+      const fromClient = (await connection.workspace.getConfiguration('bpfIter')) as Partial<Settings> | null;
+      settings = { ...defaultSettings(), ...(fromClient ?? {}) };
+      service = createLanguageService(host, settings);
+      for (const doc of documents.all()) schedule(doc);
+    } catch (e) {
+      connection.console.error(`could not read settings: ${String(e)}`);
+    }
+  }
+
+  connection.onDidChangeConfiguration(() => { void refreshSettings(); });
+
+  function schedule(doc: TextDocument): void {
+    if (!isOurs(doc.uri)) return;
+    const prev = pending.get(doc.uri);
+    if (prev) clearTimeout(prev);
+    pending.set(doc.uri, setTimeout(() => { pending.delete(doc.uri); publish(doc.uri, doc.version); }, DIAGNOSTICS_DEBOUNCE_MS));
+  }
+
+  function publish(uri: string, version: number): void {
+    const doc = documents.get(uri);
+    // Never publish for a stale version: a newer change has its own timer.
+    if (!doc || doc.version !== version) return;
+    try {
+      const diagnostics = service.validate(URI.toPath(uri), doc.getText(), {});
+      if (documents.get(uri)?.version !== version) return;
+      void connection.sendDiagnostics({ uri, version, diagnostics });
+    } catch (e) {
+      connection.console.error(`diagnostics failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+  }
+
+  documents.onDidOpen((e) => { host.setOverlay(URI.toPath(e.document.uri), e.document.getText()); schedule(e.document); });
+  documents.onDidChangeContent((e) => { host.setOverlay(URI.toPath(e.document.uri), e.document.getText()); schedule(e.document); });
+  documents.onDidClose((e) => {
+    host.deleteOverlay(URI.toPath(e.document.uri));
+    const t = pending.get(e.document.uri);
+    if (t) clearTimeout(t);
+    pending.delete(e.document.uri);
+    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+  connection.onDidChangeWatchedFiles(() => {
+    // A header changed on disk: cached preambles are checked against file contents, so re-validating suffices.
+    service.invalidateHeaders();
+    for (const doc of documents.all()) schedule(doc);
+  });
+
+  /** Runs a handler, turning an exception into a failed request instead of a dead server. */
+  function guarded<P, R>(name: string, fn: (p: P) => R | Promise<R>) {
+    return async (p: P): Promise<R | ResponseError<void>> => {
+      try {
+        return await fn(p);
+      } catch (e) {
+        connection.console.error(`${name} failed: ${e instanceof Error ? e.stack : String(e)}`);
+        return new ResponseError(ErrorCodes.InternalError, `${name} failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+  }
+  const docOf = (uri: string) => documents.get(uri);
+
+  connection.onHover(guarded('hover', (p) => { const d = docOf(p.textDocument.uri); return d ? service.hover(URI.toPath(d.uri), d.getText(), p.position) : null; }));
+  connection.onCompletion(guarded('completion', (p) => { const d = docOf(p.textDocument.uri); return d ? service.complete(URI.toPath(d.uri), d.getText(), p.position) : []; }));
+  connection.onSignatureHelp(guarded('signatureHelp', (p) => { const d = docOf(p.textDocument.uri); return d ? service.signatureHelp(URI.toPath(d.uri), d.getText(), p.position) : null; }));
+  connection.onDefinition(guarded('definition', (p) => { const d = docOf(p.textDocument.uri); return d ? service.definition(URI.toPath(d.uri), d.getText(), p.position) : null; }));
+  connection.onReferences(guarded('references', (p) => { const d = docOf(p.textDocument.uri); return d ? service.references(URI.toPath(d.uri), d.getText(), p.position) : []; }));
+  connection.onDocumentSymbol(guarded('documentSymbol', (p) => { const d = docOf(p.textDocument.uri); return d ? service.documentSymbols(URI.toPath(d.uri), d.getText()) : []; }));
+  connection.onPrepareRename(guarded('prepareRename', (p) => { const d = docOf(p.textDocument.uri); return d ? service.prepareRename(URI.toPath(d.uri), d.getText(), p.position) : null; }));
+  connection.onRenameRequest(guarded('rename', (p) => { const d = docOf(p.textDocument.uri); return d ? service.rename(URI.toPath(d.uri), d.getText(), p.position, p.newName) : null; }));
+  connection.onCodeLens(guarded('codeLens', (p) => { const d = docOf(p.textDocument.uri); return d ? service.codeLenses(URI.toPath(d.uri), d.getText()) : []; }));
+  connection.onCodeAction(guarded('codeAction', (p) => { const d = docOf(p.textDocument.uri); return d ? service.codeActions(URI.toPath(d.uri), d.getText(), p.range, p.context) : []; }));
+
+  connection.onRequest(ListProgramsRequestMethod, guarded('listPrograms', (p: ListProgramsParams): ListProgramsResult => {
+    const path = URI.toPath(p.uri);
+    const text = docOf(p.uri)?.getText() ?? host.readFile(path) ?? '';
+    return service.listPrograms(path, text);
+  }));
+
+  connection.onRequest(RunRequestMethod, async (p: RunParams, token): Promise<RunResult | ResponseError<void>> => {
+    const path = URI.toPath(p.uri);
+    const text = docOf(p.uri)?.getText() ?? host.readFile(path);
+    if (text === undefined) return new ResponseError(ErrorCodes.InvalidParams, `cannot read ${p.uri}`);
+    try {
+      return await service.run(path, text, {
+        program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined, cpus: p.cpus,
+        isCancelled: () => token.isCancellationRequested,
+      });
+    } catch (e) {
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'run cancelled');
+      connection.console.error(`run failed: ${e instanceof Error ? e.stack : String(e)}`);
+      return new ResponseError(ErrorCodes.InternalError, `run failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  });
+
+  documents.listen(connection);
+}
+
+if (require.main === module) {
+  startServer(process.argv.includes('--node-ipc') ? 'node-ipc' : 'stdio');
+}

@@ -1,0 +1,316 @@
+/**
+ * The language service: every editor feature as a plain function of (path, text, position), returning LSP
+ * types. Nothing here knows the connection; server.ts wires it, the CLI calls it, tests call it directly
+ * (like vscode-css-languageservice).
+ */
+import * as path from 'path';
+import {
+  Diagnostic, DiagnosticSeverity, Hover, CompletionItem, SignatureHelp, Location, DocumentSymbol, CodeLens, CodeAction,
+  Range, WorkspaceEdit, TextEdit, CodeActionContext,
+} from 'vscode-languageserver-types';
+import { RunResult, ListProgramsResult, RunCommandId } from '../../../shared/src/protocol';
+import { FileHost } from './host';
+import { Analyzer, Analysis } from './analysis';
+import { toLspDiagnostics, LineMap } from './diagnostics';
+import { URI } from './uri';
+import { parseScenario, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
+import { Diagnostics, codeString } from '../lang/diagnostics';
+import { hover as hoverAt } from './hover';
+import { complete as completeAt, signatureHelp as signatureHelpAt } from './completion';
+import { definition as definitionAt, references as referencesAt, documentSymbols as symbolsOf, prepareRename as prepareRenameAt, rename as renameAt } from './navigation';
+import { runIterator } from '../exec/runner';
+
+export interface Settings {
+  includePaths: string[];
+  defines: Record<string, string>;
+  /** num_possible_cpus() of the simulated kernel; the scenario's value when absent. */
+  cpus?: number;
+  /** Scenario used when a file has no <name>.bpfscenario.json beside it. */
+  defaultScenario?: string;
+  /** The verifier's limit by default. */
+  instructionBudget: number;
+  /** Kernel version shown in hovers. */
+  kernelVersion: string;
+  /** False when another C extension already reports plain C syntax errors. */
+  reportCSyntaxErrors: boolean;
+}
+
+export function defaultSettings(): Settings {
+  return { includePaths: [], defines: {}, instructionBudget: 1_000_000, kernelVersion: '6.18', reportCSyntaxErrors: true };
+}
+
+export interface ValidateOptions { scenario?: string; map?: string }
+export interface RunOptions { program?: string; map?: string; scenario?: string; cpus?: number; readSize?: number; isCancelled?: () => boolean }
+
+export interface LanguageService {
+  validate(filePath: string, text: string, options?: ValidateOptions): Diagnostic[];
+  hover(filePath: string, text: string, position: { line: number; character: number }): Hover | null;
+  complete(filePath: string, text: string, position: { line: number; character: number }): CompletionItem[];
+  signatureHelp(filePath: string, text: string, position: { line: number; character: number }): SignatureHelp | null;
+  definition(filePath: string, text: string, position: { line: number; character: number }): Location[] | null;
+  references(filePath: string, text: string, position: { line: number; character: number }): Location[];
+  documentSymbols(filePath: string, text: string): DocumentSymbol[];
+  prepareRename(filePath: string, text: string, position: { line: number; character: number }): Range | null;
+  rename(filePath: string, text: string, position: { line: number; character: number }, newName: string): WorkspaceEdit | null;
+  codeLenses(filePath: string, text: string): CodeLens[];
+  codeActions(filePath: string, text: string, range: Range, context: CodeActionContext): CodeAction[];
+  listPrograms(filePath: string, text: string): ListProgramsResult;
+  run(filePath: string, text: string, options: RunOptions): Promise<RunResult>;
+  invalidateHeaders(): void;
+  /** The analysis behind the features, for tests and tools. */
+  analyze(filePath: string, text: string, options?: ValidateOptions): { analysis: Analysis; scenario: ResolvedScenario };
+}
+
+export interface ResolvedScenario {
+  scenario: Scenario;
+  /** Absolute path of the scenario file, or undefined for the embedded default. */
+  path?: string;
+  problems: ScenarioProblem[];
+}
+
+const PERCPU_MAP_TYPES = new Set(['5', '6', '10', 'percpu_hash', 'percpu_array', 'lru_percpu_hash']);
+
+export function createLanguageService(host: FileHost, settings: Settings): LanguageService {
+  const analyzer = new Analyzer(host);
+
+  function scenarioFor(filePath: string, explicit?: string): ResolvedScenario {
+    const candidates: string[] = [];
+    if (explicit) candidates.push(explicit);
+    else {
+      const base = path.basename(filePath).replace(/\.bpf\.c$|\.c$/, '');
+      candidates.push(path.join(path.dirname(filePath), `${base}.bpfscenario.json`));
+      if (settings.defaultScenario) candidates.push(settings.defaultScenario);
+    }
+    for (const candidate of candidates) {
+      const text = host.readFile(candidate);
+      if (text === undefined) {
+        if (candidate === explicit) return { scenario: emptyScenario(), path: candidate, problems: [{ path: '', message: `cannot read the scenario file ${candidate}` }] };
+        continue;
+      }
+      const parsed = parseScenario(text, candidate);
+      return { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems };
+    }
+    return { scenario: emptyScenario(), problems: [] };
+  }
+
+  function analyze(filePath: string, text: string, options: ValidateOptions = {}): { analysis: Analysis; scenario: ResolvedScenario } {
+    const scenario = scenarioFor(filePath, options.scenario);
+    const cpus = settings.cpus ?? scenario.scenario.cpus;
+    const base = { includePaths: settings.includePaths, defines: settings.defines, cpus };
+    // First pass without an attach map: we need the file's own map definitions to know which map it is.
+    let analysis = analyzer.analyze(filePath, text, base);
+    const attachName = options.map ?? scenario.scenario.attachMap ?? defaultAttachMap(analysis);
+    if (attachName && analysis.programs.some((p) => p.target === 'bpf_map_elem')) {
+      const own = analysis.lowered.program.maps.find((m) => m.name === attachName);
+      const fromScenario = scenario.scenario.maps.find((m) => m.name === attachName);
+      const key_size = fromScenario?.key_size ?? own?.key_size;
+      const value_size = fromScenario?.value_size ?? own?.value_size;
+      const type = fromScenario?.type ?? own?.type;
+      if (key_size !== undefined && value_size !== undefined) {
+        analysis = analyzer.analyze(filePath, text, {
+          ...base,
+          attachMap: { name: attachName, key_size, value_size, percpu: PERCPU_MAP_TYPES.has(String(type)), loc: own?.loc },
+        });
+      }
+    }
+    return { analysis, scenario };
+  }
+
+  function mainLineMap(a: Analysis): LineMap { return new LineMap(a.text); }
+
+  const service: LanguageService = {
+    analyze,
+
+    validate(filePath, text, options = {}) {
+      const { analysis, scenario } = analyze(filePath, text, options);
+      const files = {
+        main: analysis.mainFile,
+        path: (id: number) => analysis.pp.files[id]?.path ?? filePath,
+        lineMap: (id: number) => new LineMap(analysis.pp.files[id]?.text ?? ''),
+      };
+      let diags = analysis.diagnostics;
+      if (!settings.reportCSyntaxErrors) diags = diags.filter((d) => d.code >= 2000 || (d.code >= 1390 && d.code < 1400));
+      // Header diagnostics reach the user only when they are errors (a broken include path, say).
+      diags = diags.filter((d) => d.file === analysis.mainFile || d.category === 'error');
+      const out = toLspDiagnostics(diags, files, (d) => includeSiteOf(analysis, d.file));
+      if (scenario.problems.length && scenario.path) {
+        const m = Diagnostics.ScenarioInvalid;
+        out.push({
+          range: mainLineMap(analysis).range(0, 0), severity: DiagnosticSeverity.Warning, code: codeString(m.code), source: 'bpf-iter',
+          message: `${path.basename(scenario.path)}: ${scenario.problems[0].path || '/'}: ${scenario.problems[0].message}${scenario.problems.length > 1 ? ` (and ${scenario.problems.length - 1} more)` : ''}`,
+          relatedInformation: scenario.problems.slice(0, 10).map((p) => ({
+            location: { uri: URI.fromPath(scenario.path!), range: new LineMap(host.readFile(scenario.path!) ?? '').range(p.offset ?? 0, (p.offset ?? 0) + (p.length ?? 0)) },
+            message: `${p.path || '/'}: ${p.message}`,
+          })),
+        });
+      }
+      return out;
+    },
+
+    hover(filePath, text, position) {
+      const { analysis } = analyze(filePath, text);
+      return hoverAt(analysis, mainLineMap(analysis).offset(position), settings);
+    },
+
+    complete(filePath, text, position) {
+      const { analysis } = analyze(filePath, text);
+      return completeAt(analysis, mainLineMap(analysis).offset(position));
+    },
+
+    signatureHelp(filePath, text, position) {
+      const { analysis } = analyze(filePath, text);
+      return signatureHelpAt(analysis, mainLineMap(analysis).offset(position));
+    },
+
+    definition(filePath, text, position) {
+      const { analysis } = analyze(filePath, text);
+      return definitionAt(analysis, mainLineMap(analysis).offset(position));
+    },
+
+    references(filePath, text, position) {
+      const { analysis } = analyze(filePath, text);
+      return referencesAt(analysis, mainLineMap(analysis).offset(position));
+    },
+
+    documentSymbols(filePath, text) {
+      const { analysis } = analyze(filePath, text);
+      return symbolsOf(analysis);
+    },
+
+    prepareRename(filePath, text, position) {
+      const { analysis } = analyze(filePath, text);
+      return prepareRenameAt(analysis, mainLineMap(analysis).offset(position));
+    },
+
+    rename(filePath, text, position, newName) {
+      const { analysis } = analyze(filePath, text);
+      return renameAt(analysis, mainLineMap(analysis).offset(position), newName);
+    },
+
+    codeLenses(filePath, text) {
+      const { analysis } = analyze(filePath, text);
+      const lines = mainLineMap(analysis);
+      const uri = URI.fromPath(filePath);
+      const lenses: CodeLens[] = [];
+      for (const p of analysis.programs) {
+        const fn = analysis.lowered.program.functions[p.funcIndex];
+        if (fn.loc.file !== analysis.mainFile) continue;
+        const range = lines.range(fn.loc.pos, fn.loc.pos);
+        if (p.target !== 'bpf_map' && p.target !== 'bpf_map_elem') continue;
+        lenses.push({ range, command: { title: '▶ Run Iterator', command: RunCommandId, arguments: [uri, p.name] } });
+        if (p.target === 'bpf_map_elem') lenses.push({ range, command: { title: 'Run on Map...', command: 'bpfIter.runOnMap', arguments: [uri, p.name] } });
+      }
+      return lenses;
+    },
+
+    codeActions(filePath, text, range, context) {
+      const { analysis } = analyze(filePath, text);
+      return codeActionsFor(analysis, filePath, range, context);
+    },
+
+    listPrograms(filePath, text) {
+      const { analysis, scenario } = analyze(filePath, text);
+      const lines = mainLineMap(analysis);
+      const programs = analysis.programs.map((p) => {
+        const fn = analysis.lowered.program.functions[p.funcIndex];
+        return { name: p.name, section: p.section, target: p.target, range: lines.range(fn.loc.pos, fn.loc.end) };
+      });
+      const maps = [...new Set([...analysis.lowered.program.maps.map((m) => m.name), ...scenario.scenario.maps.map((m) => m.name)])];
+      return { programs, maps };
+    },
+
+    async run(filePath, text, options) {
+      const { analysis, scenario } = analyze(filePath, text, { scenario: options.scenario, map: options.map });
+      return runIterator({
+        analysis, scenario: scenario.scenario, scenarioProblems: scenario.problems, scenarioPath: scenario.path,
+        program: options.program, map: options.map, cpus: options.cpus ?? settings.cpus, readSize: options.readSize,
+        instructionBudget: settings.instructionBudget, isCancelled: options.isCancelled,
+      });
+    },
+
+    invalidateHeaders() { analyzer.invalidate(); },
+  };
+  return service;
+}
+
+/** A bpf_map_elem program in a file that defines exactly one map iterates that map by default. */
+export function defaultAttachMap(a: Analysis): string | undefined {
+  const maps = a.lowered.program.maps;
+  return maps.length === 1 ? maps[0].name : undefined;
+}
+
+/** Where in the main file a header's diagnostic comes from: the #include line that pulled the header in. */
+function includeSiteOf(a: Analysis, file: number): { pos: number; end: number } | undefined {
+  let current = file;
+  for (let guard = 0; guard < 256; guard++) {
+    const inc = a.pp.includes.find((i) => i.includedFile === current);
+    if (!inc) return undefined;
+    if (inc.file === a.mainFile) return { pos: inc.pos, end: inc.end };
+    current = inc.file;
+  }
+  return undefined;
+}
+
+function codeActionsFor(a: Analysis, filePath: string, range: Range, context: CodeActionContext): CodeAction[] {
+  const uri = URI.fromPath(filePath);
+  const lines = new LineMap(a.text);
+  const actions: CodeAction[] = [];
+  for (const d of context.diagnostics) {
+    if (d.code === codeString(Diagnostics.MissingLicense.code)) {
+      const at = endOfIncludes(a.text);
+      actions.push({
+        title: 'Add SEC("license") = "GPL"', kind: 'quickfix', diagnostics: [d], isPreferred: true,
+        edit: { changes: { [uri]: [TextEdit.insert(lines.position(at), '\nchar LICENSE[] SEC("license") = "GPL";\n')] } },
+      });
+    }
+    if (d.code === codeString(Diagnostics.NullDereference.code)) {
+      const fix = nullCheckFix(a, lines, d);
+      if (fix) actions.push({ title: `Return 0 when ${fix.name} is NULL`, kind: 'quickfix', diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: [fix.edit] } } });
+    }
+  }
+  const fnHere = a.programs.find((p) => {
+    const fn = a.lowered.program.functions[p.funcIndex];
+    const start = lines.position(fn.loc.pos).line;
+    const end = lines.position(fn.loc.end).line;
+    return range.start.line >= start && range.start.line <= end;
+  });
+  if (fnHere) {
+    actions.push({ title: `Create a scenario file for ${fnHere.name}`, kind: 'refactor', command: { title: 'Create Scenario File', command: 'bpfIter.createScenario', arguments: [uri, fnHere.name] } });
+  }
+  void DiagnosticSeverity;
+  return actions;
+}
+
+function endOfIncludes(text: string): number {
+  const re = /^[ \t]*#[ \t]*include[^\n]*\n/gm;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) last = m.index + m[0].length;
+  return last;
+}
+
+/**
+ * For `x may be NULL` on a local pointer: insert `if (!x) return 0;` after the statement that assigned it
+ * (the declaration), at that statement's indentation.
+ */
+function nullCheckFix(a: Analysis, lines: LineMap, d: Diagnostic): { name: string; edit: TextEdit } | undefined {
+  const message = typeof d.message === 'string' ? d.message : d.message.value;
+  const match = /^(\w+) may be NULL/.exec(message) ?? /^(ctx->\w+) may be NULL/.exec(message);
+  if (!match) return undefined;
+  const name = match[1];
+  const useOffset = lines.offset(d.range.start);
+  const before = a.text.slice(0, useOffset);
+  let declLineStart = -1;
+  if (/^\w+$/.test(name)) {
+    const re = new RegExp(`[^\\n]*\\b${name}\\s*=[^=][^\\n]*\\n`, 'g');
+    for (let m = re.exec(before); m; m = re.exec(before)) declLineStart = m.index;
+  }
+  if (declLineStart < 0) {
+    // No assignment found: put the check at the start of the statement that uses it.
+    const lineStart = before.lastIndexOf('\n') + 1;
+    const indent = /^[ \t]*/.exec(a.text.slice(lineStart))![0];
+    return { name, edit: TextEdit.insert(lines.position(lineStart), `${indent}if (!${name})\n${indent}\treturn 0;\n`) };
+  }
+  const lineEnd = a.text.indexOf('\n', declLineStart) + 1;
+  const indent = /^[ \t]*/.exec(a.text.slice(declLineStart))![0];
+  return { name, edit: TextEdit.insert(lines.position(lineEnd), `\n${indent}if (!${name})\n${indent}\treturn 0;\n`) };
+}
