@@ -104,8 +104,18 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
         return null;
       });
       if (!box) throw new Error('ctx->meta not found on the line');
-      await page.mouse.move(box.x, box.y);
-      await page.locator('.monaco-hover', { hasText: 'seq_file' }).first().waitFor({ timeout: 20000 });
+      // The first hover can come before the server has the document: move away and back until it answers.
+      const hover = page.locator('.monaco-hover', { hasText: 'seq_file' }).first();
+      for (let attempt = 0; ; attempt++) {
+        await page.mouse.move(box.x, box.y + 200);
+        await page.mouse.move(box.x, box.y, { steps: 4 });
+        try {
+          await hover.waitFor({ timeout: 5000 });
+          break;
+        } catch (err) {
+          if (attempt === 5) throw err;
+        }
+      }
       await shot('02-hover');
       await page.keyboard.press('Escape');
     });
