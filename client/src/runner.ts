@@ -3,6 +3,7 @@ import {
   ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult, RunParams, RunRequestMethod, RunResult,
 } from '../../shared/src/protocol';
 import type { PanelTarget } from './panel/messages';
+import { scenarioUriFor } from './scenarioPaths';
 import type { ServerClient } from './serverClient';
 
 /**
@@ -11,8 +12,15 @@ import type { ServerClient } from './serverClient';
  */
 export async function runWithProgress(server: ServerClient, target: PanelTarget): Promise<RunResult | undefined> {
   const params: RunParams = { uri: target.uri, program: target.program, map: target.map, scenario: target.scenario };
-  const cpus = vscode.workspace.getConfiguration('bpfIter').get<number>('cpus');
-  if (cpus !== undefined && !target.scenario) params.cpus = cpus;
+  if (!params.scenario && !(await exists(scenarioUriFor(vscode.Uri.parse(target.uri))))) {
+    // Without its own scenario the program runs on the default one, and the CPU count the user configured.
+    const config = vscode.workspace.getConfiguration('bpfIter', vscode.Uri.parse(target.uri));
+    const fallback = config.get<string>('defaultScenario', '');
+    if (fallback) params.scenario = resolveWorkspacePath(fallback);
+    const cpus = config.inspect<number>('cpus');
+    const chosen = cpus?.workspaceFolderValue ?? cpus?.workspaceValue ?? cpus?.globalValue;
+    if (chosen !== undefined) params.cpus = chosen;
+  }
   const cancel = new vscode.CancellationTokenSource();
   const request = server.sendRequest<RunResult>(RunRequestMethod, params, cancel.token)
     .catch((err) => { if (cancel.token.isCancellationRequested) return undefined; throw err; });
@@ -34,6 +42,18 @@ export async function runWithProgress(server: ServerClient, target: PanelTarget)
 const PROGRESS_DELAY_MS = 400;
 const PENDING: unique symbol = Symbol('pending');
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try { await vscode.workspace.fs.stat(uri); return true; } catch { return false; }
+}
+
+/** `bpfIter.defaultScenario` may be relative to the first workspace folder. */
+function resolveWorkspacePath(p: string): string {
+  if (/^[a-z][a-z0-9+.-]+:/i.test(p)) return p;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (p.startsWith('/') || !folder) return vscode.Uri.file(p).toString();
+  return vscode.Uri.joinPath(folder, p).toString();
+}
 
 export function listPrograms(server: ServerClient, uri: string): Promise<ListProgramsResult> {
   const params: ListProgramsParams = { uri };

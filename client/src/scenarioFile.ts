@@ -1,23 +1,10 @@
 import * as vscode from 'vscode';
 import { listPrograms, sourceUriFrom } from './runner';
+import { scenarioUriFor } from './scenarioPaths';
+import { scenarioTemplate } from './scenarioTemplate';
 import type { ServerClient } from './serverClient';
 
-/** `<dir>/hash_dump.bpf.c` -> `<dir>/hash_dump.bpfscenario.json`, the scenario the server looks for first. */
-export function scenarioUriFor(source: vscode.Uri): vscode.Uri {
-  return source.with({ path: source.path.replace(/\.bpf\.c$/, '') + '.bpfscenario.json' });
-}
-
-/** The starting content: the schema for completion, the CPU count, and the map to attach to when there is one. */
-export function scenarioTemplate(schemaPath: string, maps: readonly string[], cpus: number): string {
-  const scenario: Record<string, unknown> = {
-    $schema: schemaPath,
-    description: 'What the simulated system holds when the iterator runs.',
-    cpus,
-    maps: maps.map((name) => ({ name, entries: [] })),
-  };
-  if (maps.length > 0) scenario.attach = { map: maps[0] };
-  return JSON.stringify(scenario, null, 2) + '\n';
-}
+export { scenarioUriFor };
 
 /** "Create Scenario File": writes `<stem>.bpfscenario.json` beside the program (or opens the existing one). */
 export function registerScenarioCommand(context: vscode.ExtensionContext, server: ServerClient): void {

@@ -104,8 +104,18 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
         return null;
       });
       if (!box) throw new Error('ctx->meta not found on the line');
-      await page.mouse.move(box.x, box.y);
-      await page.locator('.monaco-hover', { hasText: 'seq_file' }).first().waitFor({ timeout: 20000 });
+      // The first hover can come before the server has the document: move away and back until it answers.
+      const hover = page.locator('.monaco-hover', { hasText: 'seq_file' }).first();
+      for (let attempt = 0; ; attempt++) {
+        await page.mouse.move(box.x, box.y + 200);
+        await page.mouse.move(box.x, box.y, { steps: 4 });
+        try {
+          await hover.waitFor({ timeout: 5000 });
+          break;
+        } catch (err) {
+          if (attempt === 5) throw err;
+        }
+      }
       await shot('02-hover');
       await page.keyboard.press('Escape');
     });
@@ -130,6 +140,18 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       await panel().locator('tr.map-row', { hasText: 'pkt_count' }).waitFor({ timeout: 10000 });
       await shot('05-maps');
       await panel().locator('#tab-output').click();
+    });
+
+    await check('editing the program makes the panel offer Re-run', async () => {
+      await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('// edited\n');
+      await panel().locator('#stale', { hasText: 'The program changed' }).waitFor({ timeout: 15000 });
+      await shot('05b-stale');
+      await panel().locator('#stale button', { hasText: 'Re-run' }).click();
+      await panel().locator('#stale').waitFor({ state: 'hidden', timeout: 30000 });
+      await palette('View: Focus First Editor Group');
+      await palette('File: Revert File');
     });
 
     await check('the panel survives a reload', async () => {
