@@ -305,7 +305,7 @@ export class HashMap extends BpfMap {
   }
 
   /** Gets a free element: freelist pop (prealloc) or a fresh one; LRU evicts the least recently used. */
-  private allocElem(cpu: number): HtabElem | null {
+  private allocElem(cpu: number, replacing: boolean): HtabElem | null {
     if (this.prealloc) {
       const e = this.freelist.pop();
       if (e) return e;
@@ -318,7 +318,8 @@ export class HashMap extends BpfMap {
       this.elemCountAdd(-1, cpu);
       return victim;
     }
-    if (this.count >= this.maxEntries) return null;
+    // alloc_htab_elem(): only a new key counts against max_entries
+    if (!replacing && this.count >= this.maxEntries) return null;
     const region = this.env.memory.alloc(this.elemSize, `${this.typeName} element`);
     return new HtabElem(region, 0, this.keyStride);
   }
@@ -363,7 +364,7 @@ export class HashMap extends BpfMap {
       // alloc_htab_elem() with old_elem: take the per-CPU extra element, the old one becomes the extra
       fresh = this.extraElem;
     } else {
-      fresh = this.allocElem(cpu);
+      fresh = this.allocElem(cpu, old !== null);
       if (!fresh) return -ERRNO.E2BIG;
     }
     if (!fresh) return -ERRNO.E2BIG;

@@ -16,7 +16,7 @@ export function mapField(k: Kernel, mapAddr: bigint, field: string): bigint {
   const f = btfField('bpf_map', field);
   const at = k.memory.find(mapAddr + BigInt(f.offset))!;
   const v = at.region.view;
-  if (f.size === 8) return v.getBigInt64(at.offset, true);
+  if (f.size === 8) return f.typeName.endsWith('*') ? v.getBigUint64(at.offset, true) : v.getBigInt64(at.offset, true);
   return BigInt(v.getUint32(at.offset, true));
 }
 
