@@ -84,10 +84,13 @@ export class Kernel {
   get targetNames(): string[] { return [...this.targets.keys()]; }
 
   // ------------------------------------------------------------ fds
+  /** lowest fd that may be free (get_unused_fd_flags() hands out the lowest free number) */
+  private fdHint = 3;
   private installFd(entry: FdEntry): number {
-    let fd = 3;
+    let fd = this.fdHint;
     while (this.fds.has(fd)) fd++;
     this.fds.set(fd, entry);
+    this.fdHint = fd + 1;
     return fd;
   }
   private fdEntry(fd: number): FdEntry {
@@ -99,6 +102,7 @@ export class Kernel {
   close(fd: number): void {
     const e = this.fdEntry(fd);
     this.fds.delete(fd);
+    if (fd < this.fdHint) this.fdHint = fd;
     switch (e.kind) {
       case 'map': this.mapPutWithUref(e.map); break;
       case 'prog': this.progPut(e.prog); break;
