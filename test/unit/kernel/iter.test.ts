@@ -163,6 +163,24 @@ describe('kernel: iterator framework (bpf_iter.c bpf_seq_read)', () => {
     assert.ok(keys.length >= 19 && keys.length <= 21, `visited ${keys.length}`);
   });
 
+  it('ctx is real memory: struct bpf_iter__bpf_map_elem pointers at 0/8/16/24, meta seq/session_id/seq_num at 0/8/16', () => {
+    const k = new Kernel();
+    const fd = k.createMap({ type: T.HASH, keySize: 4, valueSize: 8, maxEntries: 4 });
+    k.mapUpdate(fd, u32(1), u64(11));
+    const seen: bigint[][] = [];
+    const { iterFd } = attachAndOpen(k, spec('bpf_map_elem', (ctx) => {
+      const v = ctx.ctxRegion.view;
+      const meta = k.memory.find(v.getBigUint64(0, true))!;
+      const ptr = (r: { region: { addr: bigint }; offset: number } | null) => (r ? r.region.addr + BigInt(r.offset) : 0n);
+      seen.push([v.getBigUint64(8, true) - ctx.map!.region.addr, v.getBigUint64(16, true) - ptr(ctx.key), v.getBigUint64(24, true) - ptr(ctx.value),
+        meta.region.view.getBigUint64(0, true) - ctx.seqAddr, meta.region.view.getBigUint64(8, true), meta.region.view.getBigUint64(16, true)]);
+      if (ctx.value) assert.strictEqual(k.memory.find(v.getBigUint64(24, true))!.region.view.getBigUint64(ctx.value.offset, true), 11n);
+      return 0;
+    }), fd);
+    readAll(k, iterFd, 64);
+    assert.deepStrictEqual(seen, [[0n, 0n, 0n, 0n, 1n, 0n], [0n, 0n, 0n, 0n, 1n, 0n]]);
+  });
+
   it('bpf_map_elem per-CPU value buffer: program writes do not reach the map', () => {
     const k = new Kernel({ cpus: 2 });
     const fd = k.createMap({ type: T.PERCPU_ARRAY, keySize: 4, valueSize: 8, maxEntries: 1 });
