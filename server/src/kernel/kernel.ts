@@ -63,6 +63,13 @@ export class Kernel {
   /** bpf_iter.c's session_id counter: the first session gets 1 */
   private sessionCounter = 0n;
   private ktime: bigint;
+  /** regions waiting for an RCU grace period; one passes between syscalls (no program is running then) */
+  private rcuPending: import('./memory').Region[] = [];
+  private synchronizeRcu(): void {
+    if (this.rcuPending.length === 0) return;
+    for (const r of this.rcuPending) this.memory.free(r);
+    this.rcuPending = [];
+  }
   private readonly ktimeStep: bigint;
 
   constructor(options: KernelOptions = {}) {
@@ -114,7 +121,7 @@ export class Kernel {
   // ------------------------------------------------------------ maps
   /** BPF_MAP_CREATE: returns a map fd */
   createMap(attr: MapCreateAttr): number {
-    const map = allocMap({ memory: this.memory, cpus: this.cpus, hashSeed: this.hashSeed }, attr);
+    const map = allocMap({ memory: this.memory, cpus: this.cpus, hashSeed: this.hashSeed, deferFree: (r) => this.rcuPending.push(r) }, attr);
     map.id = this.mapIdr.alloc(map); // bpf_map_alloc_id()
     map.syncRegion();
     this.mapsByAddr.set(map.region.addr, map);
@@ -167,6 +174,7 @@ export class Kernel {
   }
   /** bpf_map_update_elem(fd, key, value, flags); per-CPU maps take round_up(value_size, 8) bytes per CPU */
   mapUpdate(fd: number, key: Uint8Array, value: Uint8Array, flags = BPF_ANY): void {
+    this.synchronizeRcu();
     const map = this.mapFromFd(fd);
     this.checkKey(map, key);
     if (value.length < map.userValueSize) this.raise('EINVAL', `value has ${value.length} bytes, map '${map.name}' needs ${map.userValueSize}`);
@@ -180,6 +188,7 @@ export class Kernel {
     return r as Uint8Array;
   }
   mapDelete(fd: number, key: Uint8Array): void {
+    this.synchronizeRcu();
     const map = this.mapFromFd(fd);
     this.checkKey(map, key);
     this.check(map.delete(key, this.currentCpu), `delete from map '${map.name}' failed`);
@@ -318,12 +327,14 @@ export class Kernel {
   readIter(fd: number, size: number): Uint8Array {
     const e = this.fdEntry(fd);
     if (e.kind !== 'iter') this.raise('EINVAL', `fd ${fd} is not an iterator`);
+    this.synchronizeRcu();
     const r = e.session.read(size);
     if (typeof r === 'number') this.check(r, 'read of bpf_iter failed');
     return r as Uint8Array;
   }
   /** read() returning -errno instead of throwing, as the syscall does */
   readIterRaw(fd: number, size: number): Uint8Array | number {
+    this.synchronizeRcu();
     const e = this.fds.get(fd);
     if (!e) return -ERRNO.EBADF;
     if (e.kind !== 'iter') return -ERRNO.EINVAL;

@@ -12,7 +12,11 @@ export interface MapCreateAttr {
   flags?: number; name?: string; mapExtra?: bigint;
 }
 
-export interface MapEnv { memory: KernelMemory; cpus: number; hashSeed: number }
+export interface MapEnv {
+  memory: KernelMemory; cpus: number; hashSeed: number;
+  /** call_rcu(): free after the current grace period, so running programs and walkers can still read it */
+  deferFree(region: Region): void;
+}
 
 const F = (name: string): number => btfField('bpf_map', name).offset;
 const OFF = {
@@ -331,8 +335,7 @@ export class HashMap extends BpfMap {
   private releaseElem(e: HtabElem): void {
     if (this.lru) this.lruRemove(e);
     if (this.prealloc) this.freelist.push(e);
-    // NO_PREALLOC elements are freed after an RCU grace period; their region stays readable until the walker
-    // lets go, which in this single-threaded model is when the garbage collector drops the last reference.
+    else this.env.deferFree(e.region); // htab_elem_free_rcu()
   }
 
   private fillValue(e: HtabElem, value: Uint8Array, onlyCpu: number | null): void {

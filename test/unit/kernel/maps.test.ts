@@ -167,3 +167,21 @@ describe('kernel: map subsystem', () => {
     assert.strictEqual(k.helpers.bpf_map_sum_elem_count(0n), 0n);
   });
 });
+
+describe('kernel: NO_PREALLOC element memory', () => {
+  it('deleted elements stay readable until the next syscall (RCU grace period), then their regions are freed', () => {
+    const k = new Kernel();
+    const fd = k.createMap({ type: T.HASH, keySize: 4, valueSize: 8, maxEntries: 100, flags: BPF_F.NO_PREALLOC });
+    const before = k.memory.regionCount;
+    k.mapUpdate(fd, u32(1), u64(5));
+    const map = k.mapById(k.mapInfo(fd).id)!;
+    const key = k.memory.alloc(4, 'key'); key.bytes.set(u32(1));
+    const addr = k.helpers.bpf_map_lookup_elem(map.region.addr, key.addr);
+    assert.strictEqual(k.helpers.bpf_map_delete_elem(map.region.addr, key.addr), 0);
+    assert.ok(k.memory.find(addr), 'still readable inside the same program run');
+    for (let i = 0; i < 50; i++) { k.mapUpdate(fd, u32(i), u64(i)); k.mapDelete(fd, u32(i)); }
+    k.mapUpdate(fd, u32(2), u64(2));
+    assert.strictEqual(k.memory.find(addr), null, 'freed after a grace period');
+    assert.ok(k.memory.regionCount <= before + 3, `regions: ${k.memory.regionCount} (was ${before})`);
+  });
+});
