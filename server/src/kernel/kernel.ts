@@ -154,6 +154,8 @@ export class Kernel {
   }
   mapPutWithUref(map: BpfMap): void { map.usercnt--; this.mapPut(map); }
   mapByAddr(addr: bigint): BpfMap | undefined { return this.mapsByAddr.get(addr); }
+  /** The address of the map's struct bpf_map: what `&map` is in a program (a ld_imm64 map pointer). */
+  mapAddress(fd: number): bigint { return this.mapFromFd(fd).region.addr; }
   mapById(id: number): BpfMap | undefined { return this.mapIdr.get(id); }
   /** BPF_MAP_GET_FD_BY_ID */
   mapGetFdById(id: number): number {
@@ -423,7 +425,7 @@ export class Kernel {
     // mirrors bpf_seq_printf() (kernel/trace/bpf_trace.c)
     bpf_seq_printf: (seqAddr: bigint, fmtAddr: bigint, fmtSize: number, dataAddr: bigint, dataLen: number): number => {
       const seq = this.seqAt(seqAddr);
-      if (!seq) return -ERRNO.EINVAL;
+      if (!seq || !validSize(fmtSize) || !validSize(dataLen)) return -ERRNO.EINVAL;
       const args = this.readArgs(dataAddr, dataLen);
       if (typeof args === 'number') return args;
       const fmt = this.memory.read(fmtAddr, fmtSize);
@@ -432,6 +434,7 @@ export class Kernel {
     },
     // mirrors bpf_seq_write()
     bpf_seq_write: (seqAddr: bigint, dataAddr: bigint, len: number): number => {
+      if (!validSize(len)) return -ERRNO.EINVAL;
       const seq = this.seqAt(seqAddr);
       if (!seq) return -ERRNO.EINVAL;
       const data = this.memory.read(dataAddr, len);
@@ -440,6 +443,7 @@ export class Kernel {
     },
     // mirrors bpf_snprintf(): returns formatted length + 1
     bpf_snprintf: (strAddr: bigint, strSize: number, fmtAddr: bigint, dataAddr: bigint, dataLen: number): number => {
+      if (!validSize(strSize) || !validSize(dataLen)) return -ERRNO.EINVAL;
       const args = this.readArgs(dataAddr, dataLen);
       if (typeof args === 'number') return args;
       const fmt = this.memory.read(fmtAddr, Math.min(MAX_BPRINTF_BUF, this.memory.find(fmtAddr) ? this.memory.find(fmtAddr)!.region.bytes.length - this.memory.find(fmtAddr)!.offset : 0));
@@ -479,13 +483,15 @@ export class Kernel {
     bpf_ktime_get_ns: (): bigint => this.ktimeGetNs(),
     // mirrors bpf_probe_read_kernel(): zero-fills dst on a fault
     bpf_probe_read_kernel: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
+      if (!validSize(size)) return -ERRNO.EINVAL;
       const src = this.memory.read(srcAddr, size);
       if (!src) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
       return this.memory.write(dstAddr, src.slice()) ? 0 : -ERRNO.EFAULT;
     },
     // mirrors bpf_probe_read_kernel_str(): returns bytes copied including the NUL
     bpf_probe_read_kernel_str: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
-      if (size <= 0) return 0;
+      if (!validSize(size)) return -ERRNO.EINVAL;
+      if (size === 0) return 0;
       const s = this.memory.readString(srcAddr, size - 1);
       if (!s) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
       const out = new Uint8Array(s.length + 1);
@@ -496,6 +502,9 @@ export class Kernel {
     bpf_map_sum_elem_count: (mapAddr: bigint): bigint => this.mapsByAddr.get(mapAddr)?.sumElemCount() ?? 0n,
   };
 }
+
+/** Helper size arguments are u32 in the kernel; anything else would be a verifier bug, answered with -EINVAL. */
+function validSize(n: number): boolean { return Number.isInteger(n) && n >= 0 && n <= 0xffffffff && n < (1 << 30); }
 
 /** union bpf_iter_link_info with map.map_fd set */
 export function encodeMapLinkInfo(mapFd: number): Uint8Array {

@@ -47,3 +47,16 @@ describe('kernel: helpers iterator programs call (never throw, -errno)', () => {
     assert.ok(visits >= 30 && visits <= 70, `visited ${visits}`);
   });
 });
+
+describe('kernel: helpers never throw on hostile arguments', () => {
+  it('negative, fractional and huge sizes give -EINVAL', () => {
+    const k = new Kernel();
+    const r = k.memory.alloc(16, 'r');
+    for (const size of [-1, 1.5, 2 ** 40, NaN]) {
+      assert.strictEqual(k.helpers.bpf_probe_read_kernel(r.addr, size, r.addr), -ERRNO.EINVAL);
+      assert.strictEqual(k.helpers.bpf_probe_read_kernel_str(r.addr, size, r.addr), -ERRNO.EINVAL);
+      assert.strictEqual(k.helpers.bpf_snprintf(r.addr, size, r.addr, 0n, 0), -ERRNO.EINVAL);
+      assert.strictEqual(k.helpers.bpf_seq_write(0n, r.addr, size), -ERRNO.EINVAL);
+    }
+  });
+});
