@@ -13,6 +13,7 @@ const CASES: [string, (bigint | 'IP' | 'STR')[]][] = [
   ['[%s|%10s|%-10s|]', ['STR', 'STR', 'STR']],
   ['[%pI4|%pi4|%pI6|%pi6]', ['IP', 'IP', 'IP', 'IP']],
   ['[%+05d|%-05d|% 5d|%0+5d]', [3n, 3n, 3n, 3n]],
+  ['[%p|%px|%5s|%c]', [0n, 0n, 0n, 0x141n]],
 ];
 
 function cLiteral(s: string): string { return JSON.stringify(s).replace(/%/g, '%'); }
