@@ -35,9 +35,10 @@ describe('oracle: ZERO_SEED hash order equals the real kernel (bpftool map dump)
         batch += `map update pinned ${pinPath} key ${Array.from(key).join(' ')} value ${Array.from(value).join(' ')}\n`;
         k.mapUpdate(fd, key, value);
       }
-      const file = path.join(tempDir(), 'batch.txt');
+      const dir = tempDir();
+      const file = path.join(dir, 'batch.txt');
       fs.writeFileSync(file, batch);
-      run('bpftool', ['batch', 'file', file]);
+      try { run('bpftool', ['batch', 'file', file]); } finally { fs.rmSync(dir, { recursive: true, force: true }); }
       const real = JSON.parse(run('bpftool', ['-j', 'map', 'dump', 'pinned', pinPath])) as { key: string[] }[];
       const sim: string[][] = [];
       let key: Uint8Array | null = null;
