@@ -159,7 +159,8 @@ function render(p: Piece): string {
     case 'ptr': {
       if (p.conv === 'px') return pad(p.value.toString(16).padStart(16, '0'), p.flags, p.width, true);
       if (p.conv === 'ps' || p.conv === 'pS' || p.conv === 'pB') return pad('0x' + p.value.toString(16), p.flags, p.width, false);
-      if (p.value === 0n) return pad('(null)', p.flags, p.width, false);
+      // Linux 6.18 prints a NULL %p as zeros (checked against the real kernel), not "(null)"
+      if (p.value === 0n) return pad('0'.repeat(16), p.flags, p.width, true);
       return pad(hashedPointer(p.value), p.flags, p.width, true);
     }
     case 'int': {

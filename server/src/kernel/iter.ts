@@ -60,6 +60,14 @@ export interface IterTarget {
   openSession(session: IterSession): IterSeqOps<unknown>;
 }
 
+/** Stores region.addr + offset as a u64 without allocating a BigInt (hot path: once per object). */
+function storePointer(v: DataView, at: number, p: Resolved | null): void {
+  if (!p) { v.setUint32(at, 0, true); v.setUint32(at + 4, 0, true); return; }
+  const sum = p.region.addrLo + p.offset;
+  v.setUint32(at, sum >>> 0, true);
+  v.setUint32(at + 4, (p.region.addrHi + Math.floor(sum / 4294967296)) >>> 0, true);
+}
+
 /** The per-open state of an iterator file (struct bpf_iter_priv_data + seq_file). */
 export class IterSession {
   readonly seq: SeqFile;
@@ -79,7 +87,12 @@ export class IterSession {
     this.ctxRegion.view.setBigUint64(0, this.metaRegion.addr, true);
     this.metaRegion.view.setBigUint64(0, this.seq.addr, true);
     this.metaRegion.view.setBigUint64(8, sessionId, true);
+    this.runContext = {
+      kernel, ctxAddr: this.ctxRegion.addr, ctxRegion: this.ctxRegion, metaAddr: this.metaRegion.addr, seq: this.seq,
+      seqAddr: this.seq.addr, sessionId, seqNum: 0n, map: null, key: null, value: null, cpu: kernel.currentCpu, inStop: false,
+    };
   }
+  private readonly runContext: IterRunContext;
   init(): void { this.ops = this.target.openSession(this); }
 
   /** mirrors bpf_iter_run_prog() through __bpf_*_seq_show(): fills ctx/meta, runs, maps non-zero R0 to -EAGAIN */
@@ -88,15 +101,19 @@ export class IterSession {
     if (inStop && this.doneStop) return 0;
     const v = this.ctxRegion.view;
     v.setBigUint64(8, map ? map.region.addr : 0n, true);
-    v.setBigUint64(16, key ? key.region.addr + BigInt(key.offset) : 0n, true);
-    v.setBigUint64(24, value ? value.region.addr + BigInt(value.offset) : 0n, true);
+    storePointer(v, 16, key);
+    storePointer(v, 24, value);
     this.metaRegion.view.setBigUint64(16, this.seqNum, true);
-    const ret = this.prog.run({
-      kernel: this.kernel, ctxAddr: this.ctxRegion.addr, ctxRegion: this.ctxRegion, metaAddr: this.metaRegion.addr,
-      seq: this.seq, seqAddr: this.seq.addr, sessionId: this.sessionId, seqNum: this.seqNum,
-      map, key, value, cpu: this.kernel.currentCpu, inStop,
-    });
-    return BigInt(ret) === 0n ? 0 : -ERRNO.EAGAIN;
+    // one context object per session, refreshed per call: it is only valid during run()
+    const ctx = this.runContext;
+    ctx.seqNum = this.seqNum;
+    ctx.map = map;
+    ctx.key = key;
+    ctx.value = value;
+    ctx.cpu = this.kernel.currentCpu;
+    ctx.inStop = inStop;
+    const ret = this.prog.run(ctx);
+    return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
   }
 
   /** mirrors bpf_seq_read() (kernel/bpf/bpf_iter.c) step by step; returns bytes or -errno */
@@ -290,14 +307,18 @@ function hashSeqOps(session: IterSession, htab: HashMap, percpuBuf: Region | nul
     skipElems = 0;
     return null;
   };
+  const key: Resolved = { region: session.ctxRegion, offset: 0 };
+  const value: Resolved = { region: session.ctxRegion, offset: 0 };
   const show = (e: HtabElem | null, inStop: boolean): number => {
     if (e === null) return session.runProgram(htab, null, null, inStop);
-    let value: Resolved;
     if (percpuBuf) {
       percpuBuf.bytes.set(e.region.bytes.subarray(e.valueOffset, e.valueOffset + htab.valueArea));
-      value = { region: percpuBuf, offset: 0 };
-    } else value = { region: e.region, offset: e.valueOffset };
-    return session.runProgram(htab, { region: e.region, offset: e.keyOffset }, value, inStop);
+      value.region = percpuBuf;
+      value.offset = 0;
+    } else { value.region = e.region; value.offset = e.valueOffset; }
+    key.region = e.region;
+    key.offset = e.keyOffset;
+    return session.runProgram(htab, key, value, inStop);
   };
   return {
     start: () => findNext(null),

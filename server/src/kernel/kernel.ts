@@ -63,6 +63,13 @@ export class Kernel {
   /** bpf_iter.c's session_id counter: the first session gets 1 */
   private sessionCounter = 0n;
   private ktime: bigint;
+  /** regions waiting for an RCU grace period; one passes between syscalls (no program is running then) */
+  private rcuPending: import('./memory').Region[] = [];
+  private synchronizeRcu(): void {
+    if (this.rcuPending.length === 0) return;
+    for (const r of this.rcuPending) this.memory.free(r);
+    this.rcuPending = [];
+  }
   private readonly ktimeStep: bigint;
 
   constructor(options: KernelOptions = {}) {
@@ -84,10 +91,13 @@ export class Kernel {
   get targetNames(): string[] { return [...this.targets.keys()]; }
 
   // ------------------------------------------------------------ fds
+  /** lowest fd that may be free (get_unused_fd_flags() hands out the lowest free number) */
+  private fdHint = 3;
   private installFd(entry: FdEntry): number {
-    let fd = 3;
+    let fd = this.fdHint;
     while (this.fds.has(fd)) fd++;
     this.fds.set(fd, entry);
+    this.fdHint = fd + 1;
     return fd;
   }
   private fdEntry(fd: number): FdEntry {
@@ -99,6 +109,7 @@ export class Kernel {
   close(fd: number): void {
     const e = this.fdEntry(fd);
     this.fds.delete(fd);
+    if (fd < this.fdHint) this.fdHint = fd;
     switch (e.kind) {
       case 'map': this.mapPutWithUref(e.map); break;
       case 'prog': this.progPut(e.prog); break;
@@ -110,7 +121,7 @@ export class Kernel {
   // ------------------------------------------------------------ maps
   /** BPF_MAP_CREATE: returns a map fd */
   createMap(attr: MapCreateAttr): number {
-    const map = allocMap({ memory: this.memory, cpus: this.cpus, hashSeed: this.hashSeed }, attr);
+    const map = allocMap({ memory: this.memory, cpus: this.cpus, hashSeed: this.hashSeed, deferFree: (r) => this.rcuPending.push(r) }, attr);
     map.id = this.mapIdr.alloc(map); // bpf_map_alloc_id()
     map.syncRegion();
     this.mapsByAddr.set(map.region.addr, map);
@@ -143,6 +154,8 @@ export class Kernel {
   }
   mapPutWithUref(map: BpfMap): void { map.usercnt--; this.mapPut(map); }
   mapByAddr(addr: bigint): BpfMap | undefined { return this.mapsByAddr.get(addr); }
+  /** The address of the map's struct bpf_map: what `&map` is in a program (a ld_imm64 map pointer). */
+  mapAddress(fd: number): bigint { return this.mapFromFd(fd).region.addr; }
   mapById(id: number): BpfMap | undefined { return this.mapIdr.get(id); }
   /** BPF_MAP_GET_FD_BY_ID */
   mapGetFdById(id: number): number {
@@ -163,6 +176,7 @@ export class Kernel {
   }
   /** bpf_map_update_elem(fd, key, value, flags); per-CPU maps take round_up(value_size, 8) bytes per CPU */
   mapUpdate(fd: number, key: Uint8Array, value: Uint8Array, flags = BPF_ANY): void {
+    this.synchronizeRcu();
     const map = this.mapFromFd(fd);
     this.checkKey(map, key);
     if (value.length < map.userValueSize) this.raise('EINVAL', `value has ${value.length} bytes, map '${map.name}' needs ${map.userValueSize}`);
@@ -176,6 +190,7 @@ export class Kernel {
     return r as Uint8Array;
   }
   mapDelete(fd: number, key: Uint8Array): void {
+    this.synchronizeRcu();
     const map = this.mapFromFd(fd);
     this.checkKey(map, key);
     this.check(map.delete(key, this.currentCpu), `delete from map '${map.name}' failed`);
@@ -314,12 +329,14 @@ export class Kernel {
   readIter(fd: number, size: number): Uint8Array {
     const e = this.fdEntry(fd);
     if (e.kind !== 'iter') this.raise('EINVAL', `fd ${fd} is not an iterator`);
+    this.synchronizeRcu();
     const r = e.session.read(size);
     if (typeof r === 'number') this.check(r, 'read of bpf_iter failed');
     return r as Uint8Array;
   }
   /** read() returning -errno instead of throwing, as the syscall does */
   readIterRaw(fd: number, size: number): Uint8Array | number {
+    this.synchronizeRcu();
     const e = this.fds.get(fd);
     if (!e) return -ERRNO.EBADF;
     if (e.kind !== 'iter') return -ERRNO.EINVAL;
@@ -408,7 +425,7 @@ export class Kernel {
     // mirrors bpf_seq_printf() (kernel/trace/bpf_trace.c)
     bpf_seq_printf: (seqAddr: bigint, fmtAddr: bigint, fmtSize: number, dataAddr: bigint, dataLen: number): number => {
       const seq = this.seqAt(seqAddr);
-      if (!seq) return -ERRNO.EINVAL;
+      if (!seq || !validSize(fmtSize) || !validSize(dataLen)) return -ERRNO.EINVAL;
       const args = this.readArgs(dataAddr, dataLen);
       if (typeof args === 'number') return args;
       const fmt = this.memory.read(fmtAddr, fmtSize);
@@ -417,6 +434,7 @@ export class Kernel {
     },
     // mirrors bpf_seq_write()
     bpf_seq_write: (seqAddr: bigint, dataAddr: bigint, len: number): number => {
+      if (!validSize(len)) return -ERRNO.EINVAL;
       const seq = this.seqAt(seqAddr);
       if (!seq) return -ERRNO.EINVAL;
       const data = this.memory.read(dataAddr, len);
@@ -425,6 +443,7 @@ export class Kernel {
     },
     // mirrors bpf_snprintf(): returns formatted length + 1
     bpf_snprintf: (strAddr: bigint, strSize: number, fmtAddr: bigint, dataAddr: bigint, dataLen: number): number => {
+      if (!validSize(strSize) || !validSize(dataLen)) return -ERRNO.EINVAL;
       const args = this.readArgs(dataAddr, dataLen);
       if (typeof args === 'number') return args;
       const fmt = this.memory.read(fmtAddr, Math.min(MAX_BPRINTF_BUF, this.memory.find(fmtAddr) ? this.memory.find(fmtAddr)!.region.bytes.length - this.memory.find(fmtAddr)!.offset : 0));
@@ -464,13 +483,15 @@ export class Kernel {
     bpf_ktime_get_ns: (): bigint => this.ktimeGetNs(),
     // mirrors bpf_probe_read_kernel(): zero-fills dst on a fault
     bpf_probe_read_kernel: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
+      if (!validSize(size)) return -ERRNO.EINVAL;
       const src = this.memory.read(srcAddr, size);
       if (!src) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
       return this.memory.write(dstAddr, src.slice()) ? 0 : -ERRNO.EFAULT;
     },
     // mirrors bpf_probe_read_kernel_str(): returns bytes copied including the NUL
     bpf_probe_read_kernel_str: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
-      if (size <= 0) return 0;
+      if (!validSize(size)) return -ERRNO.EINVAL;
+      if (size === 0) return 0;
       const s = this.memory.readString(srcAddr, size - 1);
       if (!s) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
       const out = new Uint8Array(s.length + 1);
@@ -481,6 +502,9 @@ export class Kernel {
     bpf_map_sum_elem_count: (mapAddr: bigint): bigint => this.mapsByAddr.get(mapAddr)?.sumElemCount() ?? 0n,
   };
 }
+
+/** Helper size arguments are u32 in the kernel; anything else would be a verifier bug, answered with -EINVAL. */
+function validSize(n: number): boolean { return Number.isInteger(n) && n >= 0 && n <= 0xffffffff && n < (1 << 30); }
 
 /** union bpf_iter_link_info with map.map_fd set */
 export function encodeMapLinkInfo(mapFd: number): Uint8Array {

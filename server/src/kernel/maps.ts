@@ -12,7 +12,11 @@ export interface MapCreateAttr {
   flags?: number; name?: string; mapExtra?: bigint;
 }
 
-export interface MapEnv { memory: KernelMemory; cpus: number; hashSeed: number }
+export interface MapEnv {
+  memory: KernelMemory; cpus: number; hashSeed: number;
+  /** call_rcu(): free after the current grace period, so running programs and walkers can still read it */
+  deferFree(region: Region): void;
+}
 
 const F = (name: string): number => btfField('bpf_map', name).offset;
 const OFF = {
@@ -49,6 +53,7 @@ export abstract class BpfMap {
     this.mapExtra = attr.mapExtra ?? 0n;
     this.region = env.memory.alloc(kernelBtf.bpf_map.size, `struct bpf_map (${mapTypeName(type)})`, true);
     this.elemCountRegion = keepsElemCount ? env.memory.alloc(8 * env.cpus, 'map elem_count (per-CPU s64)', true) : null;
+    this.elemCounts = new Array<number>(env.cpus).fill(0);
   }
 
   get typeName(): string { return mapTypeName(this.type); }
@@ -82,15 +87,19 @@ export abstract class BpfMap {
   /** this_cpu_inc/dec(*map->elem_count) — bpf_map_inc_elem_count() */
   protected elemCountAdd(delta: number, cpu: number): void {
     if (!this.elemCountRegion) return;
+    const n = (this.elemCounts[cpu] += delta);
+    // mirrored into the s64 slot as two halves, which avoids a BigInt per update
     const v = this.elemCountRegion.view;
-    v.setBigInt64(cpu * 8, v.getBigInt64(cpu * 8, true) + BigInt(delta), true);
+    v.setUint32(cpu * 8, n >>> 0, true);
+    v.setInt32(cpu * 8 + 4, Math.floor(n / 4294967296), true);
   }
+  private readonly elemCounts: number[];
   /** mirrors bpf_map_sum_elem_count(): 0 when the map keeps no counter */
   sumElemCount(): bigint {
     if (!this.elemCountRegion) return 0n;
-    let sum = 0n;
-    for (let c = 0; c < this.env.cpus; c++) sum += this.elemCountRegion.view.getBigInt64(c * 8, true);
-    return sum;
+    let sum = 0;
+    for (let c = 0; c < this.env.cpus; c++) sum += this.elemCounts[c] ?? 0;
+    return BigInt(sum);
   }
 
   /** Syscall-side operations; return 0 or -errno like map->ops. Values use the user layout. */
@@ -305,7 +314,7 @@ export class HashMap extends BpfMap {
   }
 
   /** Gets a free element: freelist pop (prealloc) or a fresh one; LRU evicts the least recently used. */
-  private allocElem(cpu: number): HtabElem | null {
+  private allocElem(cpu: number, replacing: boolean): HtabElem | null {
     if (this.prealloc) {
       const e = this.freelist.pop();
       if (e) return e;
@@ -318,20 +327,20 @@ export class HashMap extends BpfMap {
       this.elemCountAdd(-1, cpu);
       return victim;
     }
-    if (this.count >= this.maxEntries) return null;
+    // alloc_htab_elem(): only a new key counts against max_entries
+    if (!replacing && this.count >= this.maxEntries) return null;
     const region = this.env.memory.alloc(this.elemSize, `${this.typeName} element`);
     return new HtabElem(region, 0, this.keyStride);
   }
   private releaseElem(e: HtabElem): void {
     if (this.lru) this.lruRemove(e);
     if (this.prealloc) this.freelist.push(e);
-    // NO_PREALLOC elements are freed after an RCU grace period; their region stays readable until the walker
-    // lets go, which in this single-threaded model is when the garbage collector drops the last reference.
+    else this.env.deferFree(e.region); // htab_elem_free_rcu()
   }
 
   private fillValue(e: HtabElem, value: Uint8Array, onlyCpu: number | null): void {
     const b = e.region.bytes;
-    if (!this.isPercpu) { b.set(value.subarray(0, this.valueSize), e.valueOffset); return; }
+    if (!this.isPercpu) { for (let i = 0; i < this.valueSize; i++) b[e.valueOffset + i] = value[i]; return; }
     const stride = roundUp(this.valueSize, 8);
     if (onlyCpu !== null) {
       // pcpu_init_value() from a program: current CPU gets the value, the others are zeroed
@@ -363,14 +372,15 @@ export class HashMap extends BpfMap {
       // alloc_htab_elem() with old_elem: take the per-CPU extra element, the old one becomes the extra
       fresh = this.extraElem;
     } else {
-      fresh = this.allocElem(cpu);
+      fresh = this.allocElem(cpu, old !== null);
       if (!fresh) return -ERRNO.E2BIG;
     }
     if (!fresh) return -ERRNO.E2BIG;
     // the eviction above may have removed `old` itself
     const stillOld = old && old.linked ? old : null;
     if (old && !stillOld && flags === BPF_EXIST) { this.releaseElem(fresh); return -ERRNO.ENOENT; }
-    fresh.region.bytes.set(key.subarray(0, this.keySize), fresh.keyOffset);
+    const dst = fresh.region.bytes;
+    for (let i = 0; i < this.keySize; i++) dst[fresh.keyOffset + i] = key[i];
     fresh.hash = hash;
     this.fillValue(fresh, value, progCpu);
     this.linkHead(fresh);

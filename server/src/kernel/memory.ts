@@ -4,12 +4,16 @@
  */
 export interface Region {
   readonly addr: bigint;
+  /** addr split into u32 halves, so hot paths can form pointers without BigInt arithmetic */
+  readonly addrLo: number;
+  readonly addrHi: number;
   readonly bytes: Uint8Array;
   readonly view: DataView;
   readonly readonly: boolean;
   readonly label: string;
 }
 
+/** A resolved address; iterator ctx pieces are reused between calls, so copy one to keep it past run(). */
 export interface Resolved { region: Region; offset: number }
 
 /** Kernel direct-map style base so printed pointers look like kernel addresses. */
@@ -23,7 +27,7 @@ export class KernelMemory {
 
   alloc(size: number, label: string, readonly = false): Region {
     const bytes = new Uint8Array(Math.max(size, 0));
-    const region: Region = { addr: this.nextAddr, bytes, view: new DataView(bytes.buffer), readonly, label };
+    const region: Region = { addr: this.nextAddr, addrLo: Number(this.nextAddr & 0xffffffffn), addrHi: Number(this.nextAddr >> 32n), bytes, view: new DataView(bytes.buffer), readonly, label };
     const aligned = ((BigInt(size) + 4095n) / 4096n) * 4096n;
     this.nextAddr += aligned + GUARD;
     this.regions.push(region);
