@@ -190,6 +190,8 @@ export interface PreprocessedFile<State = unknown> {
   mainFile?: number;
   files: ReadonlyArray<{ path: string; text?: string }>;
   diagnostics: FrontEndDiagnostic[];
+  /** #include lines processed; `includedFile` indexes `files` (which may also list other files of the session). */
+  includes?: ReadonlyArray<{ includedFile?: number }>;
   /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
   state?: State;
 }
@@ -276,7 +278,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
           state: result.state,
           files: result.files,
           diagnostics: result.diagnostics,
-          headers: result.files.filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text! })),
+          headers: includedFiles(result).filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text! })),
         };
         if (cache.size >= 16) cache.delete(cache.keys().next().value as string);
         cache.set(key, entry);
@@ -291,6 +293,12 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       return { ...compilation, files, preambleReused };
     },
   };
+}
+
+function includedFiles(result: PreprocessedFile<unknown>): Array<{ path: string; text?: string }> {
+  const ids = new Set<number>();
+  for (const include of result.includes ?? []) if (include.includedFile !== undefined) ids.add(include.includedFile);
+  return [...ids].map((id) => result.files[id]).filter((file) => file !== undefined);
 }
 
 export type CompileOptions = PreprocessOptions;
