@@ -100,6 +100,11 @@ describe('oracle: clang -E token streams', function () {
     });
   }
 
+  it('tricky_macros.c (C11 6.10.3.5 examples, GNU variadics, __VA_OPT__, pastes, #if arithmetic) equals clang -E', function () {
+    requireClang(this);
+    compareWithClang(path.join(fixtures, 'tricky_macros.c'), {}, ['-D__TARGET_ARCH_x86', `-I${bundledRoot}`]);
+  });
+
   it('every bundled header on its own equals clang -E', function () {
     requireClang(this);
     for (const header of ['vmlinux.h', 'bpf/bpf_helpers.h', 'bpf/bpf_helper_defs.h', 'bpf/bpf_tracing.h', 'bpf/bpf_core_read.h', 'bpf/bpf_endian.h']) {
