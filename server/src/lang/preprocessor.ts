@@ -11,7 +11,7 @@ import { evaluateExpression } from './preprocessor/expression';
 import { clangBpfFeatureTable } from './preprocessor/features';
 import { clangBpfPredefinedMacros } from './preprocessor/predefined';
 import {
-  FileSystemHost, bundledDirectory, directoryOf, hostFileExists, isBundledPath, joinIncludePath, readBundledHeader,
+  FileSystemHost, bundledDirectory, findCompileFlags, directoryOf, hostFileExists, isBundledPath, joinIncludePath, readBundledHeader,
 } from './headers';
 import { createDiagnostic, scan, scansAsSingleToken } from './scanner';
 import { SourceFile } from './sourceFile';
@@ -1678,6 +1678,35 @@ function needsSeparator(left: Token, right: Token): boolean {
   }
   if (left.text === '.' && right.kind === TokenKind.Number) return true;
   return false;
+}
+
+/** What the editor settings contribute to a file's preprocessing. */
+export interface IncludeSettings {
+  includePaths?: string[];
+  defines?: Record<string, string>;
+  targetArch?: string;
+  useBundledHeaders?: boolean;
+}
+
+/**
+ * Options for preprocessing `filePath` the way the language server and the CLI do: the user's include
+ * paths first, then those of the nearest compile_flags.txt / compile_commands.json, then the bundled
+ * headers. A `-D__TARGET_ARCH_*` in the compile flags replaces the default target arch.
+ */
+export function optionsForFile(filePath: string, host: FileSystemHost, settings: IncludeSettings = {}): PreprocessOptions & { compileFlagsSource?: string } {
+  const flags = findCompileFlags(filePath, host);
+  const defines = { ...(flags?.defines ?? {}), ...(settings.defines ?? {}) };
+  const archFromFlags = Object.keys(defines).some((name) => name.startsWith('__TARGET_ARCH_'));
+  return {
+    includePaths: [...(settings.includePaths ?? []), ...(flags?.includePaths ?? [])],
+    systemIncludePaths: flags?.systemIncludePaths ?? [],
+    defines,
+    undefines: flags?.undefines ?? [],
+    forcedIncludes: flags?.forcedIncludes ?? [],
+    useBundledHeaders: settings.useBundledHeaders ?? true,
+    targetArch: archFromFlags ? '' : settings.targetArch ?? 'x86',
+    compileFlagsSource: flags?.source,
+  };
 }
 
 /** The expansion record whose invocation range contains `offset` of `file`, for hover. */
