@@ -136,6 +136,8 @@ export interface PreprocessorState {
   counter: number;
   /** Fingerprint of the macro table's history; equal fingerprints mean equal tables. */
   fingerprint: string;
+  /** The file ids the macros' tokens refer to; a run continuing from this state keeps using it. */
+  fileTable: FileTable;
 }
 
 export interface PreprocessResult {
@@ -381,11 +383,14 @@ class Preprocessor {
   collectingArguments = 0;
   openExpansion: { record: MacroExpansionRecord } | undefined;
   readonly topLevelLimit: number;
+  readonly cache: HeaderCache | undefined;
 
   constructor(readonly host: FileSystemHost, readonly options: PreprocessOptions) {
     this.limits = { ...defaultLimits, ...options.limits };
-    this.fileTable = options.cache?.fileTable ?? new FileTable();
     const state = options.initialState;
+    this.fileTable = state?.fileTable ?? options.cache?.fileTable ?? new FileTable();
+    // Cached tokens carry the ids of the cache's file table; a state from another table cannot mix with them.
+    this.cache = options.cache && options.cache.fileTable === this.fileTable ? options.cache : undefined;
     this.macros = state ? new Map(state.macros) : new Map();
     this.onceFiles = state ? new Set(state.onceFiles) : new Set();
     this.guardedFiles = state ? new Map(state.guardedFiles) : new Map();
@@ -953,7 +958,7 @@ class Preprocessor {
       this.report(Diagnostics.IncludeNestedTooDeeply, { file: frame.file.id, pos: hash.pos, end: lineEnd }, this.limits.includeDepth, header.name);
       return;
     }
-    const cache = this.options.cache;
+    const cache = this.cache;
     const topLevel = cache !== undefined && this.fileStack.length === 1 && this.mainContext.frames.length === 0 && this.collectingArguments === 0;
     let key: string | undefined;
     let version: string | undefined;
@@ -999,7 +1004,7 @@ class Preprocessor {
   }
 
   storeCacheEntry(recording: CacheRecording): void {
-    const cache = this.options.cache!;
+    const cache = this.cache!;
     // Scanner diagnostics inside skipped ranges are filtered at the end; cache the ones this header produced.
     const scanned = this.filterScanDiagnostics(this.scanDiagnostics.slice(recording.scanStart));
     const entry: CachedInclude = {
@@ -1589,7 +1594,7 @@ class Preprocessor {
       skippedRanges: this.skippedRanges,
       state: {
         macros: new Map(this.macros), onceFiles: new Set(this.onceFiles), guardedFiles: new Map(this.guardedFiles),
-        counter: this.counter, fingerprint: this.fingerprint,
+        counter: this.counter, fingerprint: this.fingerprint, fileTable: this.fileTable,
       },
     };
   }

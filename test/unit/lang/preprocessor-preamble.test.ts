@@ -65,6 +65,9 @@ describe('preprocessor: header cache (preamble)', () => {
     const second = preprocess('/p/b.c', '#include "g.h"\nFROM_A __COUNTER__ __bpf__', host, { useBundledHeaders: false, initialState: first.state });
     assert.strictEqual(tokensToText(second.tokens), '1 1 1');
     assert.strictEqual(second.includes[0].skipped, true);
+    // Tokens of macros defined in the first run still resolve to their files in the second run's table.
+    const fromA = second.macros.get('FROM_A')!;
+    assert.strictEqual(second.files[fromA.file].path, '/p/a.c');
   });
 });
 
