@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createFrontEnd } from '../../server/src/lang/compile';
+import { createFrontEnd, diskStamp } from '../../server/src/lang/compile';
 import { nodeFileSystemHost } from '../../server/src/lang/headers';
 import { parse } from '../../server/src/lang/parser';
 import { PreprocessOptions, PreprocessorState, preprocess } from '../../server/src/lang/preprocessor';
@@ -85,7 +85,7 @@ export async function run(): Promise<void> {
     const programFile = path.join(directory, 'prog.bpf.c');
     fs.writeFileSync(programFile, text);
     const frontEnd = createFrontEnd((file: string, source: string, host: typeof nodeFileSystemHost, options: PreprocessOptions | undefined, initialState?: PreprocessorState) =>
-      preprocess(file, source, host, { ...options, initialState }));
+      preprocess(file, source, host, { ...options, initialState }), diskStamp);
     start = process.hrtime.bigint();
     const first = frontEnd.compileFile(programFile, text, nodeFileSystemHost, {});
     const firstTime = millis(start);
