@@ -1,5 +1,6 @@
 /** compileFile end to end: scanner + preprocessor + bundled headers + parser + sema + program summary. */
 import * as assert from 'assert';
+import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileFile } from '../../../server/src/lang/compile';
@@ -32,5 +33,22 @@ describe('compileFile with the bundled headers', () => {
     assert.strictEqual(text.slice(errors[0].pos, errors[0].end), 'nmae');
     const reference = compilation.symbolAt(compilation.ast.declarations[0].file, text.indexOf('ctx->meta->seq_num') + 'ctx->meta->'.length);
     assert.strictEqual(reference?.field?.name, 'seq_num');
+  });
+
+  it('never throws on random edits of a real program through preprocessor, parser and sema, within a bound', () => {
+    const file = '/virtual/fuzz.bpf.c';
+    const base = fs.readFileSync(path.join(PROGRAMS, 'iter_map_full_headers.bpf.c'), 'utf8');
+    const bodyStart = base.indexOf('struct {');
+    fc.assert(fc.property(
+      fc.array(fc.tuple(fc.nat(base.length - bodyStart), fc.nat(10), fc.constantFrom('', '(', ')', '{', '}', ';', '#define X(a) a##a\n', 'BPF_SEQ_PRINTF(', '->', '"', "'", '\\\n', '/*', 'SEC(', '__uint(', ',')), { maxLength: 4 }),
+      (edits) => {
+        let text = base;
+        for (const [at, remove, insert] of edits) text = text.slice(0, bodyStart + at) + insert + text.slice(bodyStart + at + remove);
+        const started = Date.now();
+        const compilation = compileFile(file, text, createMemoryHost({ [file]: text }));
+        assert.ok(Array.isArray(compilation.diagnostics));
+        assert.ok(Date.now() - started < 5000);
+      },
+    ), { numRuns: 60, seed: 5 });
   });
 });
