@@ -356,6 +356,7 @@ class Preprocessor {
   readonly expansions: MacroExpansionRecord[] = [];
   readonly pragmas: PragmaRecord[] = [];
   readonly skippedRanges: SkippedRange[] = [];
+  readonly rawTextRanges: SkippedRange[] = [];
   /** Diagnostics the scanner reported per file; those inside skipped groups are dropped at the end. */
   readonly scanDiagnostics: FrontEndDiagnostic[] = [];
 
@@ -603,6 +604,8 @@ class Preprocessor {
       case 'error': case 'warning': {
         const line = this.lineTokens(frame);
         const text = line.length === 0 ? '' : frame.file.text.slice(line[0].pos, line[line.length - 1].end);
+        // The message is raw text (`#error don't` is fine), so literal diagnostics of the scanner do not apply.
+        if (line.length > 0) this.rawTextRanges.push({ file: frame.file.id, pos: line[0].pos, end: line[line.length - 1].end });
         this.report(name === 'error' ? Diagnostics.ErrorDirective : Diagnostics.WarningDirective,
           { file: frame.file.id, pos: hash.pos, end: line.length ? line[line.length - 1].end : nameToken.end }, text);
         return;
@@ -1532,9 +1535,9 @@ class Preprocessor {
   // ---- driver -----------------------------------------------------------------------------------------
 
   filterScanDiagnostics(diagnostics: FrontEndDiagnostic[]): FrontEndDiagnostic[] {
-    if (this.skippedRanges.length === 0) return diagnostics;
+    if (this.skippedRanges.length === 0 && this.rawTextRanges.length === 0) return diagnostics;
     const byFile = new Map<number, SkippedRange[]>();
-    for (const range of this.skippedRanges) {
+    for (const range of [...this.skippedRanges, ...this.rawTextRanges]) {
       const list = byFile.get(range.file) ?? [];
       list.push(range);
       byFile.set(range.file, list);
