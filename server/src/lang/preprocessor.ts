@@ -1314,6 +1314,7 @@ class Preprocessor {
       return expanded;
     };
 
+    let insideVaOpt = false;
     const substituteRange = (from: number, to: number): void => {
       for (let i = from; i < to; i++) {
         const token = body[i];
@@ -1347,15 +1348,19 @@ class Preprocessor {
           result.push(pasteOperator);
           continue;
         }
-        if (args && macro.variadic && token.kind === TokenKind.Identifier && token.text === '__VA_OPT__' && isPunctuator(body[i + 1], '(')) {
+        // __VA_OPT__ does not nest (clang rejects it), so user input cannot make this recurse more than once.
+        if (args && macro.variadic && !insideVaOpt && token.kind === TokenKind.Identifier && token.text === '__VA_OPT__' && isPunctuator(body[i + 1], '(')) {
           let depth = 0;
           let close = i + 1;
           for (; close < to; close++) {
             if (isPunctuator(body[close], '(')) depth++;
             else if (isPunctuator(body[close], ')') && --depth === 0) break;
           }
-          if (args[variadicIndex].length > 0) substituteRange(i + 2, close);
-          else result.push(placemarker);
+          if (args[variadicIndex].length > 0) {
+            insideVaOpt = true;
+            substituteRange(i + 2, close);
+            insideVaOpt = false;
+          } else result.push(placemarker);
           i = close;
           continue;
         }

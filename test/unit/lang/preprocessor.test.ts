@@ -294,6 +294,12 @@ describe('preprocessor: limits', () => {
     assert.ok(Date.now() - start < 20_000);
   });
 
+  it('does not recurse on nested __VA_OPT__ in a definition', () => {
+    const source = `#define V(...) ${'__VA_OPT__('.repeat(20_000)}x${')'.repeat(20_000)}\nV(1) V()`;
+    const result = run(source);
+    assert.strictEqual(result.tokens[result.tokens.length - 1].kind, TokenKind.EndOfFile);
+  });
+
   it('stops deeply nested macro arguments without overflowing the stack', () => {
     const source = '#define f(x) x\n' + 'f('.repeat(1000) + '1' + ')'.repeat(1000) + ' after';
     const result = run(source);
