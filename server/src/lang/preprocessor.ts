@@ -896,7 +896,14 @@ class Preprocessor {
     }
     if (isPunctuator(first, '<')) {
       const closing = tokens.findIndex((token, i) => i > 0 && isPunctuator(token, '>'));
-      if (closing < 0) return undefined;
+      if (closing < 0) {
+        // A header name is lexed raw: in <linux//types.h> the `//` starts no comment.
+        if (!file || first.file !== file.id || first.origin) return undefined;
+        const close = file.text.indexOf('>', first.end);
+        const lineBreak = file.text.slice(first.end, close < 0 ? undefined : close).search(/[\r\n]/);
+        if (close < 0 || lineBreak >= 0) return undefined;
+        return { name: file.text.slice(first.end, close), angled: true };
+      }
       const last = tokens[closing];
       if (file && first.file === file.id && last.file === file.id && !first.origin && !last.origin) {
         return { name: file.text.slice(first.end, last.pos), angled: true };

@@ -246,6 +246,10 @@ describe('preprocessor: includes', () => {
     assert.strictEqual(expand('#include <h.h>', files, { includePaths: ['/a', '/b'] }), 'a b');
   });
 
+  it('lexes <...> header names raw, so // inside them is no comment', () => {
+    assert.strictEqual(expand('#include <sub//x.h>\nafter', { '/inc/sub/x.h': 'x' }, { includePaths: ['/inc'] }), 'x after');
+  });
+
   it('accepts a macro-expanded include name', () => {
     assert.strictEqual(expand('#define H "x.h"\n#include H\n#define S <x.h>\n#include S', { '/src/x.h': 'x' }, { includePaths: ['/src'] }), 'x x');
   });
