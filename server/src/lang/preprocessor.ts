@@ -356,6 +356,7 @@ class Preprocessor {
   readonly expansions: MacroExpansionRecord[] = [];
   readonly pragmas: PragmaRecord[] = [];
   readonly skippedRanges: SkippedRange[] = [];
+  readonly rawTextRanges: SkippedRange[] = [];
   /** Diagnostics the scanner reported per file; those inside skipped groups are dropped at the end. */
   readonly scanDiagnostics: FrontEndDiagnostic[] = [];
 
@@ -603,6 +604,8 @@ class Preprocessor {
       case 'error': case 'warning': {
         const line = this.lineTokens(frame);
         const text = line.length === 0 ? '' : frame.file.text.slice(line[0].pos, line[line.length - 1].end);
+        // The message is raw text (`#error don't` is fine), so literal diagnostics of the scanner do not apply.
+        if (line.length > 0) this.rawTextRanges.push({ file: frame.file.id, pos: line[0].pos, end: line[line.length - 1].end });
         this.report(name === 'error' ? Diagnostics.ErrorDirective : Diagnostics.WarningDirective,
           { file: frame.file.id, pos: hash.pos, end: line.length ? line[line.length - 1].end : nameToken.end }, text);
         return;
@@ -893,7 +896,14 @@ class Preprocessor {
     }
     if (isPunctuator(first, '<')) {
       const closing = tokens.findIndex((token, i) => i > 0 && isPunctuator(token, '>'));
-      if (closing < 0) return undefined;
+      if (closing < 0) {
+        // A header name is lexed raw: in <linux//types.h> the `//` starts no comment.
+        if (!file || first.file !== file.id || first.origin) return undefined;
+        const close = file.text.indexOf('>', first.end);
+        const lineBreak = file.text.slice(first.end, close < 0 ? undefined : close).search(/[\r\n]/);
+        if (close < 0 || lineBreak >= 0) return undefined;
+        return { name: file.text.slice(first.end, close), angled: true };
+      }
       const last = tokens[closing];
       if (file && first.file === file.id && last.file === file.id && !first.origin && !last.origin) {
         return { name: file.text.slice(first.end, last.pos), angled: true };
@@ -1311,6 +1321,7 @@ class Preprocessor {
       return expanded;
     };
 
+    let insideVaOpt = false;
     const substituteRange = (from: number, to: number): void => {
       for (let i = from; i < to; i++) {
         const token = body[i];
@@ -1344,15 +1355,19 @@ class Preprocessor {
           result.push(pasteOperator);
           continue;
         }
-        if (args && macro.variadic && token.kind === TokenKind.Identifier && token.text === '__VA_OPT__' && isPunctuator(body[i + 1], '(')) {
+        // __VA_OPT__ does not nest (clang rejects it), so user input cannot make this recurse more than once.
+        if (args && macro.variadic && !insideVaOpt && token.kind === TokenKind.Identifier && token.text === '__VA_OPT__' && isPunctuator(body[i + 1], '(')) {
           let depth = 0;
           let close = i + 1;
           for (; close < to; close++) {
             if (isPunctuator(body[close], '(')) depth++;
             else if (isPunctuator(body[close], ')') && --depth === 0) break;
           }
-          if (args[variadicIndex].length > 0) substituteRange(i + 2, close);
-          else result.push(placemarker);
+          if (args[variadicIndex].length > 0) {
+            insideVaOpt = true;
+            substituteRange(i + 2, close);
+            insideVaOpt = false;
+          } else result.push(placemarker);
           i = close;
           continue;
         }
@@ -1532,9 +1547,9 @@ class Preprocessor {
   // ---- driver -----------------------------------------------------------------------------------------
 
   filterScanDiagnostics(diagnostics: FrontEndDiagnostic[]): FrontEndDiagnostic[] {
-    if (this.skippedRanges.length === 0) return diagnostics;
+    if (this.skippedRanges.length === 0 && this.rawTextRanges.length === 0) return diagnostics;
     const byFile = new Map<number, SkippedRange[]>();
-    for (const range of this.skippedRanges) {
+    for (const range of [...this.skippedRanges, ...this.rawTextRanges]) {
       const list = byFile.get(range.file) ?? [];
       list.push(range);
       byFile.set(range.file, list);
