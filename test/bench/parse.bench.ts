@@ -3,16 +3,16 @@
  *  - cold parse + bind of the real vmlinux.h (regenerated from /sys/kernel/btf/vmlinux) vs `clang -fsyntax-only`;
  *  - re-check of a ~300-line iterator program after an edit with the vmlinux.h preamble cached (goal <= 15 ms),
  *    vs clang -fsyntax-only of the same program (which re-reads the header every time).
- * Tokens come from the tests' minimal lexer until the preprocessor lands (see the report for the pp numbers).
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildPreamble, compileTokens } from '../../server/src/lang/compile';
+import { createFrontEnd, diskStamp } from '../../server/src/lang/compile';
+import { nodeFileSystemHost } from '../../server/src/lang/headers';
 import { parse } from '../../server/src/lang/parser';
+import { PreprocessOptions, PreprocessorState, preprocess } from '../../server/src/lang/preprocessor';
 import { analyze } from '../../server/src/lang/sema/analyzer';
-import { lex } from '../unit/lang/parser-lexer.test';
 
 function millis(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e6;
@@ -64,35 +64,44 @@ export async function run(): Promise<void> {
     const header = path.join(directory, 'vmlinux.h');
     fs.writeFileSync(header, vmlinux);
 
+    // Cold: preprocess (our preprocessor, no cache) then parse and bind the real vmlinux.h.
     let start = process.hrtime.bigint();
-    const headerTokens = lex(vmlinux, 1);
-    const lexTime = millis(start);
+    const preprocessed = preprocess(header, vmlinux, nodeFileSystemHost, {});
+    const preprocessTime = millis(start);
     start = process.hrtime.bigint();
-    const parsed = parse(headerTokens);
+    const parsed = parse(preprocessed.tokens);
     const parseTime = millis(start);
     start = process.hrtime.bigint();
     analyze(parsed.unit);
     const bindTime = millis(start);
     const clangHeader = clangMillis(header);
-    console.log(`parse: vmlinux.h cold: lex ${lexTime.toFixed(0)} ms, parse ${parseTime.toFixed(0)} ms, bind+layout ${bindTime.toFixed(0)} ms; clang -fsyntax-only ${clangHeader?.toFixed(0) ?? 'n/a'} ms; ratio ${clangHeader ? ((parseTime + bindTime) / clangHeader).toFixed(2) : 'n/a'}`);
+    const total = preprocessTime + parseTime + bindTime;
+    console.log(`parse: vmlinux.h cold: preprocess ${preprocessTime.toFixed(0)} ms + parse ${parseTime.toFixed(0)} ms + bind/layout ${bindTime.toFixed(0)} ms = ${total.toFixed(0)} ms (goal <= 1000 for preprocess+parse); clang -fsyntax-only ${clangHeader?.toFixed(0) ?? 'n/a'} ms; ratio ${clangHeader ? (total / clangHeader).toFixed(2) : 'n/a'}`);
 
-    const preamble = buildPreamble(headerTokens);
+    // Warm: a ~300-line program including vmlinux.h, re-checked after each edit with the preamble cached.
     const program = iteratorProgram(16);
-    const lines = program.split('\n').length;
+    const text = '#include "vmlinux.h"\n' + program + '\n';
+    const lines = text.split('\n').length;
     const programFile = path.join(directory, 'prog.bpf.c');
-    fs.writeFileSync(programFile, '#include "vmlinux.h"\n' + program + '\n');
+    fs.writeFileSync(programFile, text);
+    const frontEnd = createFrontEnd((file: string, source: string, host: typeof nodeFileSystemHost, options: PreprocessOptions | undefined, initialState?: PreprocessorState) =>
+      preprocess(file, source, host, { ...options, initialState }), diskStamp);
+    start = process.hrtime.bigint();
+    const first = frontEnd.compileFile(programFile, text, nodeFileSystemHost, {});
+    const firstTime = millis(start);
+    if (first.diagnostics.length > 0) throw new Error(`benchmark program has diagnostics: ${first.diagnostics[0].message}`);
     const samples: number[] = [];
-    for (let edit = 0; edit < 20; edit++) {
-      const edited = program.replace('args[2] = map->max_entries + 0;', `args[2] = map->max_entries + ${edit};`);
+    for (let edit = 1; edit <= 20; edit++) {
+      const edited = text.replace('args[2] = map->max_entries + 0;', `args[2] = map->max_entries + ${edit};`);
       start = process.hrtime.bigint();
-      const compilation = compileTokens(lex(edited, 0), { preamble });
+      const compilation = frontEnd.compileFile(programFile, edited, nodeFileSystemHost, {});
       samples.push(millis(start));
-      if (compilation.diagnostics.length > 0) throw new Error(`benchmark program has diagnostics: ${compilation.diagnostics[0].message}`);
+      if (!compilation.preambleReused || compilation.diagnostics.length > 0) throw new Error('preamble not reused or diagnostics in the benchmark program');
     }
     samples.sort((a, b) => a - b);
     const median = samples[samples.length >> 1];
     const clangProgram = clangMillis(programFile);
-    console.log(`parse: re-check ${lines}-line program with cached preamble: median ${median.toFixed(1)} ms (goal <= 15); clang -fsyntax-only with vmlinux.h ${clangProgram?.toFixed(0) ?? 'n/a'} ms; ratio ${clangProgram ? (median / clangProgram).toFixed(3) : 'n/a'}`);
+    console.log(`parse: ${lines}-line program including vmlinux.h: first compile ${firstTime.toFixed(0)} ms; re-check after an edit median ${median.toFixed(1)} ms (goal <= 15); clang -fsyntax-only ${clangProgram?.toFixed(0) ?? 'n/a'} ms; ratio ${clangProgram ? (median / clangProgram).toFixed(3) : 'n/a'}`);
   } finally {
     if (directory) fs.rmSync(directory, { recursive: true, force: true });
   }

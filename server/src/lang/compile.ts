@@ -13,7 +13,8 @@ import { parse } from './parser';
 import { analyze, CSymbol, Reference, Scope, SemanticModel } from './sema/analyzer';
 import { CType, RecordInfo, resolve, sizeOf, typeToString } from './types';
 import { Token, TokenKind } from './token';
-import { FileSystemHost } from './headers';
+import * as fs from 'fs';
+import { FileSystemHost, nodeFileSystemHost } from './headers';
 import { HeaderCache, PreprocessOptions, PreprocessorState, preprocess } from './preprocessor';
 
 export interface Preamble {
@@ -190,6 +191,8 @@ export interface PreprocessedFile<State = unknown> {
   mainFile?: number;
   files: ReadonlyArray<{ path: string; text?: string }>;
   diagnostics: FrontEndDiagnostic[];
+  /** #include lines processed; `includedFile` indexes `files` (which may also list other files of the session). */
+  includes?: ReadonlyArray<{ includedFile?: number }>;
   /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
   state?: State;
 }
@@ -245,7 +248,11 @@ export function preambleBounds(text: string): number {
  * state, with the preamble's text blanked so offsets stay those of the real file. The cache entry is
  * rebuilt when the preamble text, the options, or any header it read changes.
  */
-export function createFrontEnd<Host extends { readFile(path: string): string | undefined }, Options, State>(preprocess: PreprocessFunction<Host, Options, State>): {
+export function createFrontEnd<Host extends { readFile(path: string): string | undefined }, Options, State>(
+  preprocess: PreprocessFunction<Host, Options, State>,
+  /** A cheap change stamp (mtime+size) for a header, used instead of re-reading it to validate the preamble. */
+  headerStamp?: (host: Host, path: string) => string | undefined,
+): {
   compileFile(path: string, text: string, host: Host, options?: Options): FileCompilation;
   clearCache(): void;
 } {
@@ -255,11 +262,16 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
     files: ReadonlyArray<{ path: string; text?: string }>;
     diagnostics: FrontEndDiagnostic[];
     /** Headers read by the preamble and their text then, to notice edits of vmlinux.h on disk or in the editor. */
-    headers: Array<{ path: string; text: string }>;
+    headers: Array<{ path: string; text: string; stamp?: string }>;
   }
   const cache = new Map<string, Entry>();
   const headersUnchanged = (entry: Entry, host: Host, mainPath: string): boolean =>
-    entry.headers.every((header) => header.path === mainPath || host.readFile(header.path) === header.text);
+    entry.headers.every((header) => {
+      if (header.path === mainPath) return true;
+      const stamp = headerStamp?.(host, header.path);
+      // Editor hosts hand back the same string for an unchanged document, which compares in O(1).
+      return stamp !== undefined && header.stamp !== undefined ? stamp === header.stamp : host.readFile(header.path) === header.text;
+    });
   return {
     clearCache: () => cache.clear(),
     compileFile(path, text, host, options) {
@@ -276,7 +288,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
           state: result.state,
           files: result.files,
           diagnostics: result.diagnostics,
-          headers: result.files.filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text! })),
+          headers: includedFiles(result).filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text!, stamp: headerStamp?.(host, file.path) })),
         };
         if (cache.size >= 16) cache.delete(cache.keys().next().value as string);
         cache.set(key, entry);
@@ -293,12 +305,32 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
   };
 }
 
+function includedFiles(result: PreprocessedFile<unknown>): Array<{ path: string; text?: string }> {
+  const ids = new Set<number>();
+  for (const include of result.includes ?? []) if (include.includedFile !== undefined) ids.add(include.includedFile);
+  return [...ids].map((id) => result.files[id]).filter((file) => file !== undefined);
+}
+
 export type CompileOptions = PreprocessOptions;
 
 /** One header cache and one preamble cache per session (process): vmlinux.h is read and parsed once. */
 const sessionHeaderCache = new HeaderCache();
-const sessionFrontEnd = createFrontEnd((path: string, text: string, host: FileSystemHost, options: CompileOptions | undefined, initialState?: PreprocessorState) =>
-  preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState }));
+const sessionFrontEnd = createFrontEnd(
+  (path: string, text: string, host: FileSystemHost, options: CompileOptions | undefined, initialState?: PreprocessorState) =>
+    preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState }),
+  diskStamp,
+);
+
+/** For headers read from disk by the node host: mtime and size, so an unchanged vmlinux.h is not re-read per keystroke. */
+export function diskStamp(host: FileSystemHost, path: string): string | undefined {
+  if (host !== nodeFileSystemHost) return undefined;
+  try {
+    const stat = fs.statSync(path);
+    return `${stat.mtimeMs}:${stat.size}`;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Preprocesses, parses and checks one file. Headers come from the user's include paths, then compile flags,

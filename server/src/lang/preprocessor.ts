@@ -11,7 +11,7 @@ import { evaluateExpression } from './preprocessor/expression';
 import { clangBpfFeatureTable } from './preprocessor/features';
 import { clangBpfPredefinedMacros } from './preprocessor/predefined';
 import {
-  FileSystemHost, bundledDirectory, directoryOf, hostFileExists, isBundledPath, joinIncludePath, readBundledHeader,
+  FileSystemHost, bundledDirectory, findCompileFlags, directoryOf, hostFileExists, isBundledPath, joinIncludePath, readBundledHeader,
 } from './headers';
 import { createDiagnostic, scan, scansAsSingleToken } from './scanner';
 import { SourceFile } from './sourceFile';
@@ -136,6 +136,8 @@ export interface PreprocessorState {
   counter: number;
   /** Fingerprint of the macro table's history; equal fingerprints mean equal tables. */
   fingerprint: string;
+  /** The file ids the macros' tokens refer to; a run continuing from this state keeps using it. */
+  fileTable: FileTable;
 }
 
 export interface PreprocessResult {
@@ -349,11 +351,12 @@ class Preprocessor {
   readonly limits: PreprocessLimits;
   readonly fileTable: FileTable;
   readonly diagnostics: FrontEndDiagnostic[] = [];
-  readonly output: Token[] = [];
+  output: Token[] = [];
   readonly includes: IncludeRecord[] = [];
   readonly expansions: MacroExpansionRecord[] = [];
   readonly pragmas: PragmaRecord[] = [];
   readonly skippedRanges: SkippedRange[] = [];
+  readonly rawTextRanges: SkippedRange[] = [];
   /** Diagnostics the scanner reported per file; those inside skipped groups are dropped at the end. */
   readonly scanDiagnostics: FrontEndDiagnostic[] = [];
 
@@ -381,11 +384,14 @@ class Preprocessor {
   collectingArguments = 0;
   openExpansion: { record: MacroExpansionRecord } | undefined;
   readonly topLevelLimit: number;
+  readonly cache: HeaderCache | undefined;
 
   constructor(readonly host: FileSystemHost, readonly options: PreprocessOptions) {
     this.limits = { ...defaultLimits, ...options.limits };
-    this.fileTable = options.cache?.fileTable ?? new FileTable();
     const state = options.initialState;
+    this.fileTable = state?.fileTable ?? options.cache?.fileTable ?? new FileTable();
+    // Cached tokens carry the ids of the cache's file table; a state from another table cannot mix with them.
+    this.cache = options.cache && options.cache.fileTable === this.fileTable ? options.cache : undefined;
     this.macros = state ? new Map(state.macros) : new Map();
     this.onceFiles = state ? new Set(state.onceFiles) : new Set();
     this.guardedFiles = state ? new Map(state.guardedFiles) : new Map();
@@ -598,6 +604,8 @@ class Preprocessor {
       case 'error': case 'warning': {
         const line = this.lineTokens(frame);
         const text = line.length === 0 ? '' : frame.file.text.slice(line[0].pos, line[line.length - 1].end);
+        // The message is raw text (`#error don't` is fine), so literal diagnostics of the scanner do not apply.
+        if (line.length > 0) this.rawTextRanges.push({ file: frame.file.id, pos: line[0].pos, end: line[line.length - 1].end });
         this.report(name === 'error' ? Diagnostics.ErrorDirective : Diagnostics.WarningDirective,
           { file: frame.file.id, pos: hash.pos, end: line.length ? line[line.length - 1].end : nameToken.end }, text);
         return;
@@ -888,7 +896,14 @@ class Preprocessor {
     }
     if (isPunctuator(first, '<')) {
       const closing = tokens.findIndex((token, i) => i > 0 && isPunctuator(token, '>'));
-      if (closing < 0) return undefined;
+      if (closing < 0) {
+        // A header name is lexed raw: in <linux//types.h> the `//` starts no comment.
+        if (!file || first.file !== file.id || first.origin) return undefined;
+        const close = file.text.indexOf('>', first.end);
+        const lineBreak = file.text.slice(first.end, close < 0 ? undefined : close).search(/[\r\n]/);
+        if (close < 0 || lineBreak >= 0) return undefined;
+        return { name: file.text.slice(first.end, close), angled: true };
+      }
       const last = tokens[closing];
       if (file && first.file === file.id && last.file === file.id && !first.origin && !last.origin) {
         return { name: file.text.slice(first.end, last.pos), angled: true };
@@ -953,7 +968,7 @@ class Preprocessor {
       this.report(Diagnostics.IncludeNestedTooDeeply, { file: frame.file.id, pos: hash.pos, end: lineEnd }, this.limits.includeDepth, header.name);
       return;
     }
-    const cache = this.options.cache;
+    const cache = this.cache;
     const topLevel = cache !== undefined && this.fileStack.length === 1 && this.mainContext.frames.length === 0 && this.collectingArguments === 0;
     let key: string | undefined;
     let version: string | undefined;
@@ -999,7 +1014,7 @@ class Preprocessor {
   }
 
   storeCacheEntry(recording: CacheRecording): void {
-    const cache = this.options.cache!;
+    const cache = this.cache!;
     // Scanner diagnostics inside skipped ranges are filtered at the end; cache the ones this header produced.
     const scanned = this.filterScanDiagnostics(this.scanDiagnostics.slice(recording.scanStart));
     const entry: CachedInclude = {
@@ -1026,7 +1041,8 @@ class Preprocessor {
 
   replayCacheEntry(entry: CachedInclude, record: IncludeRecord): void {
     const shift = this.output.length - entry.tokenStart;
-    for (const token of entry.tokens) this.output.push(token);
+    // concat copies the cached array in one block; pushing half a million tokens one by one is 10x slower.
+    this.output = this.output.concat(entry.tokens);
     for (const event of entry.events) {
       if (event.kind === 'define') this.macros.set(event.macro.name, event.macro);
       else this.macros.delete(event.name);
@@ -1305,6 +1321,7 @@ class Preprocessor {
       return expanded;
     };
 
+    let insideVaOpt = false;
     const substituteRange = (from: number, to: number): void => {
       for (let i = from; i < to; i++) {
         const token = body[i];
@@ -1338,15 +1355,19 @@ class Preprocessor {
           result.push(pasteOperator);
           continue;
         }
-        if (args && macro.variadic && token.kind === TokenKind.Identifier && token.text === '__VA_OPT__' && isPunctuator(body[i + 1], '(')) {
+        // __VA_OPT__ does not nest (clang rejects it), so user input cannot make this recurse more than once.
+        if (args && macro.variadic && !insideVaOpt && token.kind === TokenKind.Identifier && token.text === '__VA_OPT__' && isPunctuator(body[i + 1], '(')) {
           let depth = 0;
           let close = i + 1;
           for (; close < to; close++) {
             if (isPunctuator(body[close], '(')) depth++;
             else if (isPunctuator(body[close], ')') && --depth === 0) break;
           }
-          if (args[variadicIndex].length > 0) substituteRange(i + 2, close);
-          else result.push(placemarker);
+          if (args[variadicIndex].length > 0) {
+            insideVaOpt = true;
+            substituteRange(i + 2, close);
+            insideVaOpt = false;
+          } else result.push(placemarker);
           i = close;
           continue;
         }
@@ -1526,9 +1547,9 @@ class Preprocessor {
   // ---- driver -----------------------------------------------------------------------------------------
 
   filterScanDiagnostics(diagnostics: FrontEndDiagnostic[]): FrontEndDiagnostic[] {
-    if (this.skippedRanges.length === 0) return diagnostics;
+    if (this.skippedRanges.length === 0 && this.rawTextRanges.length === 0) return diagnostics;
     const byFile = new Map<number, SkippedRange[]>();
-    for (const range of this.skippedRanges) {
+    for (const range of [...this.skippedRanges, ...this.rawTextRanges]) {
       const list = byFile.get(range.file) ?? [];
       list.push(range);
       byFile.set(range.file, list);
@@ -1555,9 +1576,10 @@ class Preprocessor {
     }
     this.pushFile(main, -1);
     this.fileStack[0].sawContent = true; // the main file is never treated as guarded
-    const output = this.output;
     for (;;) {
       const token = this.nextExpanded(this.mainContext);
+      // Read after nextExpanded: replaying a cached header replaces the output array.
+      const output = this.output;
       if (token.kind === TokenKind.EndOfFile) {
         output.push({ ...token, file: main.id, pos: main.text.length, end: main.text.length });
         break;
@@ -1570,6 +1592,7 @@ class Preprocessor {
         break;
       }
     }
+    const output = this.output;
     if (this.openExpansion) this.openExpansion.record.tokenEnd = output.length - 1;
     for (const record of this.expansions) record.expandedText = tokensToText(output.slice(record.tokenStart, record.tokenEnd));
     for (const include of this.includes) if (include.tokenEnd < include.tokenStart) include.tokenEnd = include.tokenStart;
@@ -1586,7 +1609,7 @@ class Preprocessor {
       skippedRanges: this.skippedRanges,
       state: {
         macros: new Map(this.macros), onceFiles: new Set(this.onceFiles), guardedFiles: new Map(this.guardedFiles),
-        counter: this.counter, fingerprint: this.fingerprint,
+        counter: this.counter, fingerprint: this.fingerprint, fileTable: this.fileTable,
       },
     };
   }
@@ -1675,6 +1698,35 @@ function needsSeparator(left: Token, right: Token): boolean {
   }
   if (left.text === '.' && right.kind === TokenKind.Number) return true;
   return false;
+}
+
+/** What the editor settings contribute to a file's preprocessing. */
+export interface IncludeSettings {
+  includePaths?: string[];
+  defines?: Record<string, string>;
+  targetArch?: string;
+  useBundledHeaders?: boolean;
+}
+
+/**
+ * Options for preprocessing `filePath` the way the language server and the CLI do: the user's include
+ * paths first, then those of the nearest compile_flags.txt / compile_commands.json, then the bundled
+ * headers. A `-D__TARGET_ARCH_*` in the compile flags replaces the default target arch.
+ */
+export function optionsForFile(filePath: string, host: FileSystemHost, settings: IncludeSettings = {}): PreprocessOptions & { compileFlagsSource?: string } {
+  const flags = findCompileFlags(filePath, host);
+  const defines = { ...(flags?.defines ?? {}), ...(settings.defines ?? {}) };
+  const archFromFlags = Object.keys(defines).some((name) => name.startsWith('__TARGET_ARCH_'));
+  return {
+    includePaths: [...(settings.includePaths ?? []), ...(flags?.includePaths ?? [])],
+    systemIncludePaths: flags?.systemIncludePaths ?? [],
+    defines,
+    undefines: flags?.undefines ?? [],
+    forcedIncludes: flags?.forcedIncludes ?? [],
+    useBundledHeaders: settings.useBundledHeaders ?? true,
+    targetArch: archFromFlags ? '' : settings.targetArch ?? 'x86',
+    compileFlagsSource: flags?.source,
+  };
 }
 
 /** The expansion record whose invocation range contains `offset` of `file`, for hover. */

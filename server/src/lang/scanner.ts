@@ -89,9 +89,10 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
     diagnostics?.push(createDiagnostic(message, file, original(start), original(end), ...args));
   };
   const push = (kind: TokenKind, start: number, end: number, spelling?: string): void => {
-    tokens.push({
-      kind, text: spelling ?? source.slice(start, end), file, pos: original(start), end: original(end), leadingSpace, atLineStart,
-    });
+    const text = spelling === undefined ? source.slice(start, end) : spelling;
+    tokens.push(map === undefined
+      ? { kind, text, file, pos: start, end, leadingSpace, atLineStart }
+      : { kind, text, file, pos: map[start], end: map[end], leadingSpace, atLineStart });
     atLineStart = false;
     leadingSpace = false;
   };
@@ -104,6 +105,16 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
       tokens.push({ kind: TokenKind.Newline, text: '\n', file, pos: original(start), end: original(i), leadingSpace, atLineStart });
       atLineStart = true;
       leadingSpace = false;
+      continue;
+    }
+    if (code === Char.Space || code === Char.Tab) {
+      i++;
+      while (i < length) {
+        const c = source.charCodeAt(i);
+        if (c !== Char.Space && c !== Char.Tab) break;
+        i++;
+      }
+      leadingSpace = true;
       continue;
     }
     if (isHorizontalSpace(code)) {
@@ -150,7 +161,13 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
         }
       }
       i++;
-      while (i < length && isIdentifierPart(source.charCodeAt(i))) i++;
+      while (i < length) {
+        const c = source.charCodeAt(i);
+        // Fast path for ASCII letters, digits and `_`; anything else goes through the full test.
+        if ((c >= Char.LowerA && c <= Char.LowerZ) || (c >= Char.UpperA && c <= Char.UpperZ) || (c >= Char.Digit0 && c <= Char.Digit9)
+          || c === Char.Underscore || isIdentifierPart(c)) i++;
+        else break;
+      }
       push(TokenKind.Identifier, start, i);
       continue;
     }

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
 import { FileSystemHost, createMemoryHost, findCompileFlags, parseCompileArguments, splitCommandLine } from '../../../server/src/lang/headers';
-import { HeaderCache, preprocess, tokensToText } from '../../../server/src/lang/preprocessor';
+import { HeaderCache, optionsForFile, preprocess, tokensToText } from '../../../server/src/lang/preprocessor';
 import { TokenKind } from '../../../server/src/lang/token';
 
 /** A host that counts reads per path and versions files by an edit counter. */
@@ -65,6 +65,9 @@ describe('preprocessor: header cache (preamble)', () => {
     const second = preprocess('/p/b.c', '#include "g.h"\nFROM_A __COUNTER__ __bpf__', host, { useBundledHeaders: false, initialState: first.state });
     assert.strictEqual(tokensToText(second.tokens), '1 1 1');
     assert.strictEqual(second.includes[0].skipped, true);
+    // Tokens of macros defined in the first run still resolve to their files in the second run's table.
+    const fromA = second.macros.get('FROM_A')!;
+    assert.strictEqual(second.files[fromA.file].path, '/p/a.c');
   });
 });
 
@@ -94,6 +97,26 @@ describe('compile flags (clangd rules)', () => {
     assert.strictEqual(fromJson.target, 'bpf');
     assert.strictEqual(findCompileFlags('/nowhere/a.c', host), undefined);
     assert.deepStrictEqual(splitCommandLine(`clang -DA='x y' "-Ia b" c\\ d`), ['clang', '-DA=x y', '-Ia b', 'c d']);
+  });
+});
+
+describe('optionsForFile', () => {
+  it('puts user include paths before compile-flag paths before the bundled headers', () => {
+    const host = createMemoryHost({
+      '/proj/compile_flags.txt': '-Iflags\n-D__TARGET_ARCH_arm64\n-DMODE=2\n',
+      '/user/vmlinux.h': 'from_user',
+      '/proj/flags/vmlinux.h': 'from_flags',
+      '/proj/flags/only_flags.h': 'only_flags',
+    });
+    const options = optionsForFile('/proj/prog.bpf.c', host, { includePaths: ['/user'] });
+    assert.deepStrictEqual(options.includePaths, ['/user', '/proj/flags']);
+    assert.strictEqual(options.compileFlagsSource, '/proj/compile_flags.txt');
+    const result = preprocess('/proj/prog.bpf.c',
+      '#include <vmlinux.h>\n#include <only_flags.h>\n#include <bpf/bpf_endian.h>\nMODE __TARGET_ARCH_arm64 __TARGET_ARCH_x86', host, options);
+    assert.deepStrictEqual(result.diagnostics, []);
+    assert.ok(tokensToText(result.tokens).startsWith('from_user\nonly_flags'));
+    assert.ok(tokensToText(result.tokens).endsWith('2 1 __TARGET_ARCH_x86'));
+    assert.ok(result.includes[2].resolvedPath?.startsWith('<bundled>/bpf/'));
   });
 });
 

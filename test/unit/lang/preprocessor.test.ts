@@ -246,6 +246,10 @@ describe('preprocessor: includes', () => {
     assert.strictEqual(expand('#include <h.h>', files, { includePaths: ['/a', '/b'] }), 'a b');
   });
 
+  it('lexes <...> header names raw, so // inside them is no comment', () => {
+    assert.strictEqual(expand('#include <sub//x.h>\nafter', { '/inc/sub/x.h': 'x' }, { includePaths: ['/inc'] }), 'x after');
+  });
+
   it('accepts a macro-expanded include name', () => {
     assert.strictEqual(expand('#define H "x.h"\n#include H\n#define S <x.h>\n#include S', { '/src/x.h': 'x' }, { includePaths: ['/src'] }), 'x x');
   });
@@ -276,9 +280,9 @@ describe('preprocessor: includes', () => {
   });
 
   it('#error and #warning become diagnostics with their text', () => {
-    const result = run('#warning careful here\n#error stop: now');
+    const result = run("#warning careful here\n#error don't: now");
     assert.deepStrictEqual(result.diagnostics.map((d) => [d.code, d.category, d.message]),
-      [[1051, 'warning', 'careful here'], [1050, 'error', 'stop: now']]);
+      [[1051, 'warning', 'careful here'], [1050, 'error', "don't: now"]]);
   });
 });
 
@@ -292,6 +296,12 @@ describe('preprocessor: limits', () => {
     assert.deepStrictEqual(codes(result), [1056]);
     assert.strictEqual(result.tokens[result.tokens.length - 2].text, 'after');
     assert.ok(Date.now() - start < 20_000);
+  });
+
+  it('does not recurse on nested __VA_OPT__ in a definition', () => {
+    const source = `#define V(...) ${'__VA_OPT__('.repeat(20_000)}x${')'.repeat(20_000)}\nV(1) V()`;
+    const result = run(source);
+    assert.strictEqual(result.tokens[result.tokens.length - 1].kind, TokenKind.EndOfFile);
   });
 
   it('stops deeply nested macro arguments without overflowing the stack', () => {

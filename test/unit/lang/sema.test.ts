@@ -195,7 +195,7 @@ describe('compile facade', () => {
     let preprocessRuns = 0;
     const preprocess = (_path: string, text: string, _host: unknown, _options: unknown, state?: string): PreprocessedFile<string> => {
       preprocessRuns++;
-      if (state === undefined) return { tokens: lex(header, 1), files: [{ path: 'main.c' }, { path: 'vmlinux.h', text: header }], diagnostics: [], state: 'after-preamble' };
+      if (state === undefined) return { tokens: lex(header, 1), files: [{ path: 'main.c' }, { path: 'vmlinux.h', text: header }], includes: [{ includedFile: 1 }], diagnostics: [], state: 'after-preamble' };
       assert.strictEqual(state, 'after-preamble');
       return { tokens: lex(text, 0), files: [{ path: 'main.c' }], diagnostics: [] };
     };
