@@ -71,6 +71,8 @@ for (const mode of MODES) {
         assert.strictEqual(evalExpr(bin('shl', c(1, U32), c(33, U32))), 2n);
         assert.strictEqual(evalExpr(bin('shl', c(1, U32), c(31, U32))), 0x80000000n);
         assert.strictEqual(evalExpr(bin('shr', c(0x80000000n, U32), c(31, U32))), 1n);
+        assert.strictEqual(evalExpr(bin('shr', c(0x80000000n, U32), c(33, U32))), 0x40000000n);
+        assert.strictEqual(evalExpr(bin('shr', c(-(2n ** 31n), S32), c(63, S32)), S64), -1n);
       });
       it('shr is arithmetic for signed and logical for unsigned', () => {
         assert.strictEqual(evalExpr(bin('shr', c(-16, S32), c(2, S32)), S64), -4n);
