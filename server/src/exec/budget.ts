@@ -55,6 +55,9 @@ export class Budget {
     return chunk - 1;
   }
 
+  /** Starts a new run with the full budget. */
+  reset(): void { this.granted = 0; }
+
   /** Statements executed, given the countdown left at the end of the run. */
   used(left: number): number { return this.granted - left; }
 }

@@ -87,6 +87,7 @@ export function checkBlock(p: Pointer, size: number, write: boolean, loc: Loc): 
 
 export class Interpreter {
   private rt!: RunRuntime;
+  private lastRuntime: RunRuntime | undefined;
   private left = 0;
   private readonly frames: InterpFrame[] = [];
   private readonly slotTables = new Map<IrFunction, Map<number, number>>();
@@ -94,7 +95,8 @@ export class Interpreter {
   constructor(private readonly program: IrProgram, private readonly hooks?: DebugHooks) {}
 
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
-    this.rt = new RunRuntime(env);
+    this.rt = RunRuntime.for(env, this.lastRuntime);
+    this.lastRuntime = this.rt;
     this.left = 0;
     this.frames.length = 0;
     const func = this.program.functions[funcIndex];
@@ -108,7 +110,7 @@ export class Interpreter {
   }
 
   /** Statements executed by the last run. */
-  get instructionsUsed(): number { return this.rt.budget.used(this.left); }
+  get instructionsUsed(): number { return this.lastRuntime === undefined ? 0 : this.lastRuntime.budget.used(this.left); }
 
   private slotTable(func: IrFunction): Map<number, number> {
     let t = this.slotTables.get(func);

@@ -66,6 +66,7 @@ class JitProgram implements CompiledProgram {
   private readonly module: GeneratedModule;
   private readonly state: HostState = { rt: undefined as unknown as RunRuntime, statics: [] };
   private readonly entryLocs: number[];
+  private readonly paramKinds: Array<Array<'ptr' | 'int'>>;
   private readonly locs: Loc[];
 
   constructor(private readonly ir: IrProgram) {
@@ -73,6 +74,7 @@ class JitProgram implements CompiledProgram {
     const { params, body } = compiler.compile();
     this.locs = compiler.locs;
     this.entryLocs = ir.functions.map((f) => compiler.locIndex(f.loc));
+    this.paramKinds = ir.functions.map((f) => f.params.map((id) => f.locals.find((l) => l.id === id)?.type?.kind === 'ptr' ? 'ptr' : 'int'));
     const host = makeHost(this.state, compiler);
     const factory = compileFunction<(...a: unknown[]) => GeneratedModule>(params, body);
     this.module = factory(...compiler.hostOrder.map((k) => host[k]));
@@ -83,21 +85,24 @@ class JitProgram implements CompiledProgram {
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
     const func = this.ir.functions[funcIndex];
     if (func === undefined) return { ok: false, error: new ExecError('fault', `no function #${funcIndex}`, { file: 0, pos: 0, end: 0 }).toInfo() };
-    const rt = new RunRuntime(env);
-    this.state.rt = rt;
-    this.state.statics = [];
+    const previous = this.state.rt as RunRuntime | undefined;
+    const rt = RunRuntime.for(env, previous);
+    if (rt !== previous) {
+      this.state.rt = rt;
+      this.state.statics = [];
+    }
     this.module.begin(rt.stack);
+    const kinds = this.paramKinds[funcIndex];
     const jsArgs: unknown[] = [this.entryLocs[funcIndex]];
-    func.params.forEach((id, i) => {
-      const type = func.locals.find((l) => l.id === id)?.type;
+    for (let i = 0; i < kinds.length; i++) {
       const v = args[i];
-      if (type?.kind === 'ptr') {
+      if (kinds[i] === 'ptr') {
         const p = v === undefined ? NULL_POINTER : typeof v === 'bigint' ? rt.resolver.resolve(v) : v;
         jsArgs.push(p.region, p.offset);
       } else {
         jsArgs.push(v === undefined ? 0n : typeof v === 'bigint' ? v : addressOf(v.region, v.offset));
       }
-    });
+    }
     try {
       const r = this.module.fns[funcIndex](...jsArgs);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };

@@ -53,6 +53,15 @@ export class RunRuntime {
     this.budget = new Budget(env);
   }
 
+  /** Prepares for the next run with the same env: full budget, empty stack. */
+  reset(): void { this.budget.reset(); this.stackTop = 0; this.callDepth = 0; }
+
+  /** The runtime for a run with `env`: the previous one, reset, when the env is the same object. */
+  static for(env: ExecEnv, previous: RunRuntime | undefined): RunRuntime {
+    if (previous !== undefined && previous.env === env) { previous.reset(); return previous; }
+    return new RunRuntime(env);
+  }
+
   /** Reserves a frame of `size` bytes (zeroed, so runs are deterministic); returns its base. */
   enterFrame(size: number, funcName: string, loc: Loc): number {
     if (this.callDepth >= MAX_CALL_FRAMES) {
