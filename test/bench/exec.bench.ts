@@ -37,14 +37,14 @@ const ifNullReturn: Stmt = {
 };
 const ret0: Stmt = { op: 'return', value: { op: 'const', type: S32, value: 0n, loc }, loc };
 
-const sumProgram = entry([ifNullReturn, {
+export const sumProgram = entry([ifNullReturn, {
   op: 'expr', loc, expr: {
     op: 'store', ptr: total, offset: 0, size: 8, type: U64, loc,
     value: { op: 'binary', kind: 'add', type: U64, loc, left: { op: 'load', ptr: total, offset: 0, type: U64, loc }, right: { op: 'load', ptr: value, offset: 0, type: U64, loc } },
   },
 }, ret0]);
 
-const printProgram = entry([ifNullReturn, {
+export const printProgram = entry([ifNullReturn, {
   op: 'expr', loc, expr: {
     op: 'callHelper', name: 'bpf_seq_write3', helperId: 0, type: S32, loc,
     args: [

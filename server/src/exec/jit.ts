@@ -56,7 +56,8 @@ export function compileProgram(ir: IrProgram, options: CompileOptions = {}): Com
 interface HostState { rt: RunRuntime; statics: Array<Pointer | undefined> }
 
 interface GeneratedModule {
-  fns: Array<(...args: unknown[]) => RuntimeValue>;
+  /** Per IR function: called with the run's RuntimeValue arguments, converts them and calls the function. */
+  entries: Array<(args: ReadonlyArray<RuntimeValue>) => RuntimeValue>;
   begin(stack: ExecRegion): void;
   left(): number;
 }
@@ -65,16 +66,14 @@ class JitProgram implements CompiledProgram {
   readonly mode = 'jit' as const;
   private readonly module: GeneratedModule;
   private readonly state: HostState = { rt: undefined as unknown as RunRuntime, statics: [] };
-  private readonly entryLocs: number[];
-  private readonly paramKinds: Array<Array<'ptr' | 'int'>>;
+
   private readonly locs: Loc[];
 
   constructor(private readonly ir: IrProgram) {
     const compiler = new ModuleCompiler(ir);
     const { params, body } = compiler.compile();
     this.locs = compiler.locs;
-    this.entryLocs = ir.functions.map((f) => compiler.locIndex(f.loc));
-    this.paramKinds = ir.functions.map((f) => f.params.map((id) => f.locals.find((l) => l.id === id)?.type?.kind === 'ptr' ? 'ptr' : 'int'));
+
     const host = makeHost(this.state, compiler);
     const factory = compileFunction<(...a: unknown[]) => GeneratedModule>(params, body);
     this.module = factory(...compiler.hostOrder.map((k) => host[k]));
@@ -92,19 +91,8 @@ class JitProgram implements CompiledProgram {
       this.state.statics = [];
     }
     this.module.begin(rt.stack);
-    const kinds = this.paramKinds[funcIndex];
-    const jsArgs: unknown[] = [this.entryLocs[funcIndex]];
-    for (let i = 0; i < kinds.length; i++) {
-      const v = args[i];
-      if (kinds[i] === 'ptr') {
-        const p = v === undefined ? NULL_POINTER : typeof v === 'bigint' ? rt.resolver.resolve(v) : v;
-        jsArgs.push(p.region, p.offset);
-      } else {
-        jsArgs.push(v === undefined ? 0n : typeof v === 'bigint' ? v : addressOf(v.region, v.offset));
-      }
-    }
     try {
-      const r = this.module.fns[funcIndex](...jsArgs);
+      const r = this.module.entries[funcIndex](args);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
     } catch (e) {
       return { ok: false, error: toExecError(e, func.loc).toInfo() };
@@ -114,7 +102,7 @@ class JitProgram implements CompiledProgram {
 
 type HostName =
   | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enter' | 'leave' | 'stat' | 'resolve'
-  | 'offPtr' | 'helper' | 'copy' | 'fill' | 'badCall' | 'nullPtr';
+  | 'offPtr' | 'helper' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf';
 
 function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown> {
   const locs = c.locs;
@@ -154,6 +142,7 @@ function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown
     },
     badCall: (k: number, f: number) => new ExecError('fault', `call of unknown function #${f}`, locs[k]),
     nullPtr: NULL_POINTER,
+    addrOf: (p: Pointer) => addressOf(p.region, p.offset),
   };
 }
 
@@ -166,7 +155,7 @@ class ModuleCompiler {
   private readonly locIndexes = new Map<Loc, number>();
   readonly statics: AddressBase[] = [];
   readonly helperCalls: Array<Expr & { op: 'callHelper' }> = [];
-  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enter', 'leave', 'stat', 'resolve', 'offPtr', 'helper', 'copy', 'fill', 'badCall', 'nullPtr'];
+  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enter', 'leave', 'stat', 'resolve', 'offPtr', 'helper', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf'];
   private readonly hostNames = new NameGenerator('k');
   private readonly h: Record<HostName, Code>;
   private readonly vars = new NameGenerator('v');
@@ -208,16 +197,43 @@ class ModuleCompiler {
 
   compile(): { params: Code[]; body: Code } {
     const fns = this.ir.functions.map((f, i) => this.compileFunction(f, this.fnNames[i]));
+    const entries = this.ir.functions.map((f, i) => this.entryAdapter(f, this.fnNames[i]));
     const L = this.budgetVar, S = this.stackVar;
     const st = this.vars.fresh();
     const body = js`let ${L} = 0;
 let ${S} = null;
 ${join(fns, '\n')}
-return { fns: [${join(this.fnNames, ', ')}], begin(${st}) { ${S} = ${st}; ${L} = 0; }, left() { return ${L}; } };`;
+return { entries: [${join(entries, ', ')}], begin(${st}) { ${S} = ${st}; ${L} = 0; }, left() { return ${L}; } };`;
     return { params: this.hostOrder.map((k) => this.h[k]), body };
   }
 
   private fresh(): Code { return this.vars.fresh(); }
+
+  /** `(args) => f(entryLoc, ...converted args)`: integers pass through, pointers split into region and offset. */
+  private entryAdapter(f: IrFunction, name: Code): Code {
+    const A = this.fresh();
+    const lines: Code[] = [];
+    const callArgs: Code[] = [literal(this.locIndex(f.loc))];
+    f.params.forEach((id, i) => {
+      const a = this.fresh();
+      lines.push(js`const ${a} = ${A}[${literal(i)}];`);
+      if (f.locals.find((l) => l.id === id)?.type?.kind === 'ptr') {
+        const r = this.fresh(), o = this.fresh(), q = this.fresh();
+        lines.push(js`let ${r} = null, ${o} = 0;
+if (typeof ${a} === 'bigint') { const ${q} = ${this.h.resolve}(${a}); ${r} = ${q}.region; ${o} = ${q}.offset; }
+else if (${a} !== undefined) { ${r} = ${a}.region; ${o} = ${a}.offset; }`);
+        callArgs.push(r, o);
+      } else {
+        const v = this.fresh();
+        lines.push(js`const ${v} = ${a} === undefined ? 0n : typeof ${a} === 'bigint' ? ${a} : ${this.h.addrOf}(${a});`);
+        callArgs.push(v);
+      }
+    });
+    return js`function (${A}) {
+${join(lines, '\n')}
+return ${name}(${join(callArgs, ', ')});
+}`;
+  }
   private emit(c: Code): void { this.out.push(c); }
   /** Compiles statements into a separate buffer. */
   private nested(f: () => void): Code {
@@ -229,7 +245,16 @@ return { fns: [${join(this.fnNames, ', ')}], begin(${st}) { ${S} = ${st}; ${L} =
     return code;
   }
 
+  /** Temporaries known to hold a value already normalised to a type, so re-normalising them is skipped. */
+  private readonly normalised = new Map<Code, IntType>();
+  private tempAs(x: Code, t: IntType): Compiled {
+    const c = this.temp(x);
+    this.normalised.set((c as { v: Code }).v, t);
+    return c;
+  }
   private norm(x: Code, t: IntType): Code {
+    const known = this.normalised.get(x);
+    if (known !== undefined && known.bits === t.bits && known.signed === t.signed) return x;
     return js`${t.signed ? this.h.asI : this.h.asU}(${literal(t.bits)}, ${x})`;
   }
   private address(r: Code, o: Code): Code {
@@ -444,12 +469,15 @@ return ${retExpr};
     const at = this.fresh();
     this.emit(js`const ${at} = ${o};`);
     this.emit(js`if (${r} === null || ${r}.readonly || ${at} < 0 || ${at} + ${literal(size)} > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, ${literal(size)}, true);`);
-    const n = this.h.num, u = this.h.asU;
+    const n = this.h.num;
+    const known = this.normalised.get(bits);
+    const fits = known !== undefined && !known.signed && known.bits <= size * 8;
+    const u = (width: Code, x: Code): Code => fits ? x : js`${this.h.asU}(${width}, ${x})`;
     switch (size) {
-      case 1: this.emit(js`${r}.view.setUint8(${at}, ${n}(${u}(8, ${bits})));`); break;
-      case 2: this.emit(js`${r}.view.setUint16(${at}, ${n}(${u}(16, ${bits})), true);`); break;
-      case 4: this.emit(js`${r}.view.setUint32(${at}, ${n}(${u}(32, ${bits})), true);`); break;
-      case 8: this.emit(js`${r}.view.setBigUint64(${at}, ${u}(64, ${bits}), true);`); break;
+      case 1: this.emit(js`${r}.view.setUint8(${at}, ${n}(${u(literal(8), bits)}));`); break;
+      case 2: this.emit(js`${r}.view.setUint16(${at}, ${n}(${u(literal(16), bits)}), true);`); break;
+      case 4: this.emit(js`${r}.view.setUint32(${at}, ${n}(${u(literal(32), bits)}), true);`); break;
+      case 8: this.emit(js`${r}.view.setBigUint64(${at}, ${u(literal(64), bits)}, true);`); break;
     }
   }
 
@@ -460,10 +488,10 @@ return ${retExpr};
     this.emit(js`if (${r} === null || ${at} < 0 || ${at} + ${literal(size)} > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, ${literal(size)}, false);`);
     const b = this.h.big;
     switch (type.bits) {
-      case 8: return this.temp(type.signed ? js`${b}(${r}.view.getInt8(${at}))` : js`${b}(${r}.view.getUint8(${at}))`);
-      case 16: return this.temp(type.signed ? js`${b}(${r}.view.getInt16(${at}, true))` : js`${b}(${r}.view.getUint16(${at}, true))`);
-      case 32: return this.temp(type.signed ? js`${b}(${r}.view.getInt32(${at}, true))` : js`${b}(${r}.view.getUint32(${at}, true))`);
-      case 64: return this.temp(type.signed ? js`${r}.view.getBigInt64(${at}, true)` : js`${r}.view.getBigUint64(${at}, true)`);
+      case 8: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt8(${at}))` : js`${b}(${r}.view.getUint8(${at}))`, type);
+      case 16: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt16(${at}, true))` : js`${b}(${r}.view.getUint16(${at}, true))`, type);
+      case 32: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt32(${at}, true))` : js`${b}(${r}.view.getUint32(${at}, true))`, type);
+      case 64: return this.tempAs(type.signed ? js`${r}.view.getBigInt64(${at}, true)` : js`${r}.view.getBigUint64(${at}, true)`, type);
     }
   }
 
@@ -510,7 +538,7 @@ return ${retExpr};
           this.storeBits(p.r, js`${p.o} + ${literal(e.offset)}`, e.size, this.address(v.r, v.o), e.loc);
           return v;
         }
-        const nv = e.type.kind === 'int' ? this.temp(this.norm(v.v, e.type)) : v;
+        const nv = e.type.kind === 'int' ? this.tempAs(this.norm(v.v, e.type), e.type) : v;
         this.storeBits(p.r, js`${p.o} + ${literal(e.offset)}`, e.size, (nv as { v: Code }).v, e.loc);
         return nv;
       }
@@ -528,14 +556,14 @@ return ${retExpr};
       case 'binary': {
         const a = this.int(e.left);
         const b = this.int(e.right);
-        return this.temp(this.binary(e.kind, a, b, e.type));
+        return this.tempAs(this.binary(e.kind, a, b, e.type), e.type);
       }
       case 'unary': {
         if (e.kind === 'lnot') return this.temp(js`(${this.truthy(this.value(e.operand))} ? 0n : 1n)`);
         const a = this.int(e.operand);
-        return this.temp(this.norm(e.kind === 'neg' ? js`(-${a})` : js`(~${a})`, e.type));
+        return this.tempAs(this.norm(e.kind === 'neg' ? js`(-${a})` : js`(~${a})`, e.type), e.type);
       }
-      case 'convert': return this.temp(this.norm(this.int(e.operand), e.type));
+      case 'convert': return this.tempAs(this.norm(this.int(e.operand), e.type), e.type);
       case 'ptrAdd': {
         const p = this.ptr(e.ptr);
         const idx = this.intTemp(js`${h.asI}(64, ${this.int(e.index)})`);
@@ -553,7 +581,12 @@ return ${retExpr};
       case 'ptrCompare': {
         const a = this.ptr(e.left);
         const b = this.ptr(e.right);
-        return this.temp(this.binary(e.kind, this.address(a.r, a.o), this.address(b.r, b.o), e.type));
+        if (e.kind === 'eq' || e.kind === 'ne') {
+          // Same region: equal iff same offset; NULL is the only pointer with no region and address 0.
+          const same = js`(${a.r} === ${b.r} ? ${a.o} === ${b.o} : ${a.r} !== null && ${b.r} !== null && ${this.address(a.r, a.o)} === ${this.address(b.r, b.o)})`;
+          return this.tempAs(e.kind === 'eq' ? js`(${same} ? 1n : 0n)` : js`(${same} ? 0n : 1n)`, e.type);
+        }
+        return this.tempAs(this.binary(e.kind, this.address(a.r, a.o), this.address(b.r, b.o), e.type), e.type);
       }
       case 'ptrToInt': return this.temp(this.norm(this.int(e.operand), e.type));
       case 'intToPtr': {
@@ -587,10 +620,7 @@ return ${retExpr};
       }
       case 'sequence': this.value(e.first); return this.value(e.second);
       case 'callHelper': {
-        const args = e.args.map((a) => {
-          const v = this.value(a);
-          return v.kind === 'int' ? js`${h.asU}(64, ${v.v})` : this.address(v.r, v.o);
-        });
+        const args = e.args.map((a) => this.addressArg(a));
         this.helperCalls.push(e);
         const call = js`${h.helper}(${literal(this.helperCalls.length - 1)}, [${join(args, ', ')}])`;
         return e.type.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
@@ -618,6 +648,15 @@ return ${retExpr};
         return callee.returnType.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
       }
     }
+  }
+
+  /** A helper argument as a u64. An int-to-pointer conversion is skipped: resolving keeps the address and has no effect. */
+  private addressArg(a: Expr): Code {
+    let inner = a;
+    while (inner.op === 'ptrCast') inner = inner.operand;
+    if (inner.op === 'intToPtr') return js`${this.h.asU}(64, ${this.int(inner.operand)})`;
+    const v = this.value(a);
+    return v.kind === 'int' ? js`${this.h.asU}(64, ${v.v})` : this.address(v.r, v.o);
   }
 
   private binary(kind: string, a: Code, b: Code, t: IntType): Code {
