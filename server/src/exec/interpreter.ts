@@ -97,7 +97,7 @@ export class Interpreter {
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
     this.rt = RunRuntime.for(env, this.lastRuntime);
     this.lastRuntime = this.rt;
-    this.left = 0;
+    this.left = this.rt.budget.start();
     this.frames.length = 0;
     const func = this.program.functions[funcIndex];
     try {

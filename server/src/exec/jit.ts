@@ -16,7 +16,7 @@ import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, Pt
 import { Code, NameGenerator, compileFunction, join, js, literal } from './codeBuilder';
 import type { DebugHooks } from './debugHooks';
 import { Interpreter, checkBlock, toExecError } from './interpreter';
-import { RunRuntime, type ExecEnv } from './memory';
+import { MAX_CALL_FRAMES, RunRuntime, type ExecEnv } from './memory';
 import {
   ExecError, NULL_POINTER, accessFault, addressOf, offsetPointer,
   type ExecRegion, type Pointer, type RunOutcome, type RuntimeValue,
@@ -58,7 +58,8 @@ interface HostState { rt: RunRuntime; statics: Array<Pointer | undefined> }
 interface GeneratedModule {
   /** Per IR function: called with the run's RuntimeValue arguments, converts them and calls the function. */
   entries: Array<(args: ReadonlyArray<RuntimeValue>) => RuntimeValue>;
-  begin(stack: ExecRegion): void;
+  /** Starts a run: the stack region, the first budget chunk, and whether cached static addresses are stale. */
+  begin(stack: ExecRegion, left: number, newEnv: boolean): void;
   left(): number;
 }
 
@@ -90,7 +91,7 @@ class JitProgram implements CompiledProgram {
       this.state.rt = rt;
       this.state.statics = [];
     }
-    this.module.begin(rt.stack);
+    this.module.begin(rt.stack, rt.budget.start(), rt !== previous);
     try {
       const r = this.module.entries[funcIndex](args);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
@@ -101,7 +102,7 @@ class JitProgram implements CompiledProgram {
 }
 
 type HostName =
-  | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enter' | 'leave' | 'stat' | 'resolve'
+  | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enterFail' | 'stat' | 'resolve'
   | 'offPtr' | 'helper' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf';
 
 function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown> {
@@ -113,8 +114,12 @@ function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown
     num: Number,
     refill: (k: number) => state.rt.budget.refill(locs[k]),
     fault: (k: number, r: ExecRegion | null, o: number, size: number, write: boolean) => accessFault(locs[k], r, o, size, write),
-    enter: (size: number, f: number, k: number) => state.rt.enterFrame(size, c.ir.functions[f].name, locs[k]),
-    leave: (base: number) => state.rt.leaveFrame(base),
+    enterFail: (size: number, f: number, k: number, top: number, depth: number) => {
+      state.rt.stackTop = top;
+      state.rt.callDepth = depth;
+      state.rt.enterFrame(size, c.ir.functions[f].name, locs[k]);
+      return new ExecError('fault', 'frame entry refused', locs[k]);
+    },
     stat: (i: number, k: number) => {
       let p = state.statics[i];
       if (p === undefined) {
@@ -155,13 +160,17 @@ class ModuleCompiler {
   private readonly locIndexes = new Map<Loc, number>();
   readonly statics: AddressBase[] = [];
   readonly helperCalls: Array<Expr & { op: 'callHelper' }> = [];
-  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enter', 'leave', 'stat', 'resolve', 'offPtr', 'helper', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf'];
+  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enterFail', 'stat', 'resolve', 'offPtr', 'helper', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf'];
   private readonly hostNames = new NameGenerator('k');
   private readonly h: Record<HostName, Code>;
   private readonly vars = new NameGenerator('v');
   private readonly labels = new NameGenerator('l');
   private readonly fnNames: Code[];
   private readonly budgetVar: Code;
+  private readonly stackTop: Code;
+  private readonly callDepth: Code;
+  /** Module-level cache of each `addr` leaf of a global/string/map: region (undefined until first use) and offset. */
+  private readonly staticVars: Array<{ r: Code; o: Code }> = [];
   private readonly stackVar: Code;
 
   // per-function state
@@ -182,6 +191,8 @@ class ModuleCompiler {
     this.fnNames = ir.functions.map(() => fnGen.fresh());
     this.budgetVar = this.vars.fresh();
     this.stackVar = this.vars.fresh();
+    this.stackTop = this.vars.fresh();
+    this.callDepth = this.vars.fresh();
   }
 
   locIndex(loc: Loc): number {
@@ -198,12 +209,15 @@ class ModuleCompiler {
   compile(): { params: Code[]; body: Code } {
     const fns = this.ir.functions.map((f, i) => this.compileFunction(f, this.fnNames[i]));
     const entries = this.ir.functions.map((f, i) => this.entryAdapter(f, this.fnNames[i]));
-    const L = this.budgetVar, S = this.stackVar;
-    const st = this.vars.fresh();
-    const body = js`let ${L} = 0;
+    const L = this.budgetVar, S = this.stackVar, SP = this.stackTop, D = this.callDepth;
+    const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh();
+    const staticDecls = this.staticVars.map((v) => js`let ${v.r} = undefined, ${v.o} = 0;`);
+    const staticResets = this.staticVars.map((v) => js`${v.r} = undefined;`);
+    const body = js`let ${L} = 0, ${SP} = 0, ${D} = 0;
 let ${S} = null;
+${join(staticDecls, '\n')}
 ${join(fns, '\n')}
-return { entries: [${join(entries, ', ')}], begin(${st}) { ${S} = ${st}; ${L} = 0; }, left() { return ${L}; } };`;
+return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}) { ${S} = ${st}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} } }, left() { return ${L}; } };`;
     return { params: this.hostOrder.map((k) => this.h[k]), body };
   }
 
@@ -316,14 +330,19 @@ return ${name}(${join(callArgs, ', ')});
     const retExpr = rv.kind === 'ptr' ? js`(${rv.r} === null ? ${this.h.nullPtr} : { region: ${rv.r}, offset: ${rv.o} })`
       : f.returnType.kind === 'int' ? this.norm(rv.v, f.returnType) : rv.v;
     return js`function ${name}(${join(jsParams, ', ')}) {
-const ${this.frameBase} = ${this.h.enter}(${literal(f.stackSize)}, ${literal(f.index)}, ${callerLoc});
+if (${this.callDepth} >= ${literal(MAX_CALL_FRAMES)} || ${this.stackTop} + ${literal(f.stackSize)} > ${this.stackVar}.bytes.length) throw ${this.h.enterFail}(${literal(f.stackSize)}, ${literal(f.index)}, ${callerLoc}, ${this.stackTop}, ${this.callDepth});
+const ${this.frameBase} = ${this.stackTop};
+${f.stackSize > 0 ? js`${this.stackVar}.bytes.fill(0, ${this.frameBase}, ${this.frameBase} + ${literal(f.stackSize)});` : js``}
+${this.stackTop} = ${this.frameBase} + ${literal(f.stackSize)};
+${this.callDepth}++;
 ${join(decls, '\n')}
 ${retDecl}
 ${join(prologue, '\n')}
 ${this.bodyLabel}: {
 ${body}
 }
-${this.h.leave}(${this.frameBase});
+${this.stackTop} = ${this.frameBase};
+${this.callDepth}--;
 return ${retExpr};
 }`;
   }
@@ -520,7 +539,11 @@ return ${retExpr};
       case 'addr': {
         if (e.base.kind === 'stack') return this.ptrTemp(this.stackVar, js`${this.frameBase} + ${literal(this.slotOffsets.get(e.base.slot) ?? 0)}`);
         this.statics.push(e.base);
-        return this.fromPointerObject(js`${h.stat}(${literal(this.statics.length - 1)}, ${this.k(e.loc)})`);
+        const sv = { r: this.fresh(), o: this.fresh() };
+        this.staticVars.push(sv);
+        const q = this.fresh();
+        this.emit(js`if (${sv.r} === undefined) { const ${q} = ${h.stat}(${literal(this.statics.length - 1)}, ${this.k(e.loc)}); ${sv.r} = ${q}.region; ${sv.o} = ${q}.offset; }`);
+        return this.ptrTemp(sv.r, sv.o);
       }
       case 'load': {
         const p = this.ptr(e.ptr);
