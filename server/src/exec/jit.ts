@@ -16,7 +16,7 @@ import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, Pt
 import { Code, NameGenerator, compileFunction, join, js, literal } from './codeBuilder';
 import type { DebugHooks } from './debugHooks';
 import { Interpreter, checkBlock, toExecError } from './interpreter';
-import { MAX_CALL_FRAMES, RunRuntime, type ExecEnv } from './memory';
+import { MAX_CALL_FRAMES, RunRuntime, helperFailure, type ExecEnv, type HelperTable } from './memory';
 import {
   ExecError, NULL_POINTER, accessFault, addressOf, offsetPointer,
   type ExecRegion, type Pointer, type RunOutcome, type RuntimeValue,
@@ -59,7 +59,7 @@ interface GeneratedModule {
   /** Per IR function: called with the run's RuntimeValue arguments, converts them and calls the function. */
   entries: Array<(args: ReadonlyArray<RuntimeValue>) => RuntimeValue>;
   /** Starts a run: the stack region, the first budget chunk, and whether cached static addresses are stale. */
-  begin(stack: ExecRegion, left: number, newEnv: boolean): void;
+  begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: HelperTable): void;
   left(): number;
 }
 
@@ -91,7 +91,7 @@ class JitProgram implements CompiledProgram {
       this.state.rt = rt;
       this.state.statics = [];
     }
-    this.module.begin(rt.stack, rt.budget.start(), rt !== previous);
+    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, env.helpers);
     try {
       const r = this.module.entries[funcIndex](args);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
@@ -103,7 +103,7 @@ class JitProgram implements CompiledProgram {
 
 type HostName =
   | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enterFail' | 'stat' | 'resolve'
-  | 'offPtr' | 'helper' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf';
+  | 'offPtr' | 'helperFail' | 'helperResult' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf';
 
 function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown> {
   const locs = c.locs;
@@ -130,10 +130,8 @@ function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown
     },
     resolve: (addr: bigint) => state.rt.resolver.resolve(addr),
     offPtr: offsetPointer,
-    helper: (i: number, args: bigint[]) => {
-      const node = c.helperCalls[i];
-      return state.rt.callHelper(node.name, args, node.type, node.loc);
-    },
+    helperFail: (i: number, e: unknown) => helperFailure(c.helperCalls[i].name, e, c.helperCalls[i].loc),
+    helperResult: (i: number, r: unknown) => state.rt.helperResult(c.helperCalls[i].name, r, c.helperCalls[i].type, c.helperCalls[i].loc),
     copy: (k: number, dr: ExecRegion | null, dO: number, sr: ExecRegion | null, sO: number, size: number) => {
       const dst = { region: dr, offset: dO };
       const src = { region: sr, offset: sO };
@@ -160,7 +158,7 @@ class ModuleCompiler {
   private readonly locIndexes = new Map<Loc, number>();
   readonly statics: AddressBase[] = [];
   readonly helperCalls: Array<Expr & { op: 'callHelper' }> = [];
-  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enterFail', 'stat', 'resolve', 'offPtr', 'helper', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf'];
+  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enterFail', 'stat', 'resolve', 'offPtr', 'helperFail', 'helperResult', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf'];
   private readonly hostNames = new NameGenerator('k');
   private readonly h: Record<HostName, Code>;
   private readonly vars = new NameGenerator('v');
@@ -169,6 +167,7 @@ class ModuleCompiler {
   private readonly budgetVar: Code;
   private readonly stackTop: Code;
   private readonly callDepth: Code;
+  private readonly helperTable: Code;
   /** Module-level cache of each `addr` leaf of a global/string/map: region (undefined until first use) and offset. */
   private readonly staticVars: Array<{ r: Code; o: Code }> = [];
   private readonly stackVar: Code;
@@ -193,6 +192,7 @@ class ModuleCompiler {
     this.stackVar = this.vars.fresh();
     this.stackTop = this.vars.fresh();
     this.callDepth = this.vars.fresh();
+    this.helperTable = this.vars.fresh();
   }
 
   locIndex(loc: Loc): number {
@@ -210,14 +210,14 @@ class ModuleCompiler {
     const fns = this.ir.functions.map((f, i) => this.compileFunction(f, this.fnNames[i]));
     const entries = this.ir.functions.map((f, i) => this.entryAdapter(f, this.fnNames[i]));
     const L = this.budgetVar, S = this.stackVar, SP = this.stackTop, D = this.callDepth;
-    const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh();
+    const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh(), ht = this.vars.fresh();
     const staticDecls = this.staticVars.map((v) => js`let ${v.r} = undefined, ${v.o} = 0;`);
     const staticResets = this.staticVars.map((v) => js`${v.r} = undefined;`);
     const body = js`let ${L} = 0, ${SP} = 0, ${D} = 0;
-let ${S} = null;
+let ${S} = null, ${this.helperTable} = null;
 ${join(staticDecls, '\n')}
 ${join(fns, '\n')}
-return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}) { ${S} = ${st}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} } }, left() { return ${L}; } };`;
+return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} } }, left() { return ${L}; } };`;
     return { params: this.hostOrder.map((k) => this.h[k]), body };
   }
 
@@ -645,8 +645,13 @@ return ${retExpr};
       case 'callHelper': {
         const args = e.args.map((a) => this.addressArg(a));
         this.helperCalls.push(e);
-        const call = js`${h.helper}(${literal(this.helperCalls.length - 1)}, [${join(args, ', ')}])`;
-        return e.type.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
+        const i = literal(this.helperCalls.length - 1);
+        const r0 = this.fresh(), x = this.fresh();
+        this.emit(js`let ${r0};
+try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
+        if (e.type.kind === 'int') return this.tempAs(js`(typeof ${r0} === 'bigint' ? ${this.norm(r0, e.type)} : ${h.helperResult}(${i}, ${r0}))`, e.type);
+        const result = js`${h.helperResult}(${i}, ${r0})`;
+        return e.type.kind === 'ptr' ? this.fromPointerObject(result) : this.temp(result);
       }
       case 'call': {
         const callee = this.ir.functions[e.func];

@@ -104,11 +104,16 @@ export class RunRuntime {
   callHelper(name: string, args: bigint[], type: IrType, loc: Loc): RuntimeValue {
     let result: bigint | number;
     try {
-      result = this.env.helpers(name, args);
+      const helpers = this.env.helpers;   // called as a plain function, as the generated code does
+      result = helpers(name, args);
     } catch (e) {
-      if (e instanceof ExecError) throw e;
-      throw new ExecError('helper', `helper ${name} failed: ${e instanceof Error ? e.message : String(e)}`, loc);
+      throw helperFailure(name, e, loc);
     }
+    return this.helperResult(name, result, type, loc);
+  }
+
+  /** R0 of a helper as a value of the call's IR type. */
+  helperResult(name: string, result: unknown, type: IrType, loc: Loc): RuntimeValue {
     let r0: bigint;
     if (typeof result === 'bigint') r0 = result;
     else if (typeof result === 'number' && Number.isInteger(result)) r0 = BigInt(result);
@@ -121,6 +126,12 @@ export class RunRuntime {
   helperArg(v: RuntimeValue): bigint {
     return typeof v === 'bigint' ? BigInt.asUintN(64, v) : addressOf(v.region, v.offset);
   }
+}
+
+/** What a helper's exception becomes (an ExecError thrown by a helper passes through). */
+export function helperFailure(name: string, e: unknown, loc: Loc): ExecError {
+  if (e instanceof ExecError) return e;
+  return new ExecError('helper', `helper ${name} failed: ${e instanceof Error ? e.message : String(e)}`, loc);
 }
 
 export { NULL_POINTER };
