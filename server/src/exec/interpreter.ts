@@ -1,8 +1,13 @@
 /**
  * The reference executor: walks the IR with exact C-on-BPF semantics. It is the oracle the generated JS
- * is tested against and the executor behind the debugger (see debugHooks.ts: hooks are synchronous and
- * called before every statement; a debug adapter pauses by blocking in the hook, which keeps one
- * interpreter and spares the fast path any generator machinery).
+ * is tested against and the executor behind the debugger.
+ *
+ * Debugger design (chosen over a generator interpreter): hooks are synchronous and called before every
+ * statement (debugHooks.ts; StepController implements breakpoints and step in/over/out by frame depth).
+ * A debug adapter pauses by blocking inside the hook: it runs the interpreter in a worker thread that
+ * waits (Atomics.wait) for the client's next command, inspecting frames and calling `evaluate` meanwhile.
+ * This keeps ONE interpreter (no second, generator-shaped copy of the semantics to keep in sync), and the
+ * non-debug paths pay one `undefined` test per statement (interpreter) or nothing (JIT).
  *
  * Semantics that C leaves undefined follow the BPF ISA, since the verifier accepts them: division by
  * zero gives 0, modulo by zero gives the dividend, shift counts are masked to the ALU width (63 for
@@ -14,7 +19,7 @@ import type { DebugHooks, Frame } from './debugHooks';
 import { RunRuntime, type ExecEnv } from './memory';
 import {
   ExecError, NULL_POINTER, accessFault, addressOf, isPointer, normalise, offsetPointer, zeroOf,
-  type Pointer, type RunOutcome, type RuntimeValue,
+  type ExecErrorInfo, type Pointer, type RunOutcome, type RuntimeValue,
 } from './values';
 
 const enum Completion { Normal, Break, Continue, Return }
@@ -90,6 +95,8 @@ export class Interpreter {
   private lastRuntime: RunRuntime | undefined;
   private left = 0;
   private readonly frames: InterpFrame[] = [];
+  /** Set while a debugger evaluates an expression: no hooks, so evaluation never stops. */
+  private evaluating = false;
   private readonly slotTables = new Map<IrFunction, Map<number, number>>();
 
   constructor(private readonly program: IrProgram, private readonly hooks?: DebugHooks) {}
@@ -106,6 +113,28 @@ export class Interpreter {
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
     } catch (e) {
       return { ok: false, error: toExecError(e, func?.loc).toInfo() };
+    }
+  }
+
+  /**
+   * Evaluates an expression in a frame of the paused run (from inside a hook), e.g. a debugger's watch
+   * expression lowered to IR. Side effects happen, as in gdb; errors come back as values, the run goes on.
+   */
+  evaluate(expr: Expr, frame: Frame): { ok: true; value: RuntimeValue } | { ok: false; error: ExecErrorInfo } {
+    const f = this.frames.find((x) => x === frame);
+    if (f === undefined) return { ok: false, error: { kind: 'fault', message: 'the frame is not live', loc: expr.loc } };
+    const saved = { left: this.left, frames: this.frames.length, top: this.rt.stackTop, depth: this.rt.callDepth };
+    this.evaluating = true;
+    try {
+      return { ok: true, value: this.eval(expr, f) };
+    } catch (e) {
+      return { ok: false, error: toExecError(e, expr.loc).toInfo() };
+    } finally {
+      this.evaluating = false;
+      this.left = saved.left;
+      this.frames.length = saved.frames;
+      this.rt.stackTop = saved.top;
+      this.rt.callDepth = saved.depth;
     }
   }
 
@@ -149,7 +178,7 @@ export class Interpreter {
 
   private exec(s: Stmt, f: InterpFrame): Completion {
     if (this.left-- === 0) this.left = this.rt.budget.refill(s.loc);
-    if (this.hooks !== undefined && this.hooks.onStatement(f, s, this.frames) === 'abort') {
+    if (this.hooks !== undefined && !this.evaluating && this.hooks.onStatement(f, s, this.frames) === 'abort') {
       throw new ExecError('cancelled', 'run stopped by the debugger', s.loc);
     }
     switch (s.op) {
