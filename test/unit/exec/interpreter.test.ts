@@ -169,6 +169,16 @@ for (const mode of MODES) {
         assert.strictEqual(value(run(fns(ptrDiff(ptrAdd(p, c(5, S64), 4), p, 4)), [ptrTo(r)], env)), 5n);
         assert.strictEqual(value(run(fns(ptrToInt(ptrAdd(p, c(2, S64), 4))), [ptrTo(r)], env)), r.addr + 8n);
       });
+      it('pointer arithmetic far outside a region keeps the exact address and faults on access', () => {
+        const { r, env } = withRegion(8);
+        const fns = (e: Expr) => [func(0, { params: [ptrT()], body: block(ret(e)) })];
+        const far = ptrAdd(param(0, ptrT()), c(2n ** 52n + 3n, S64), 8);
+        assert.strictEqual(value(run(fns(ptrToInt(far)), [ptrTo(r)], env)), BigInt.asUintN(64, r.addr + (2n ** 52n + 3n) * 8n));
+        const nullPlus = load(ptrAdd(nul(), c(8, S64), 1), 0, U8);
+        const e = error(run(fns(nullPlus), [ptrTo(r)], env));
+        assert.match(e.message, /unmapped address 0x8\b/);
+        assert.deepStrictEqual(e.loc, nullPlus.loc);
+      });
       it('NULL compares equal to NULL and below any real pointer', () => {
         const { r, env } = withRegion(8);
         const fns = (e: Expr) => [func(0, { params: [ptrT()], body: block(ret(e)) })];

@@ -39,7 +39,9 @@ class ProgramGen {
 
   pointer(depth: number): Expr {
     const r = this.r;
-    switch (r.int(6)) {
+    switch (r.int(8)) {
+      case 6: return intToPtr(ptrToInt(this.pointer(depth + 1)), ptrT(8));
+      case 7: return r.chance(0.7) ? addr(BSS, ptrT(8)) : intToPtr(r.chance(0.5) ? c(0, U64) : conv(this.int(int(16, false), depth + 1), U64), ptrT(8));
       case 0: return addr(BSS, ptrT(8));
       case 1: return addr({ kind: 'stack', slot: 0 }, ptrT(8));
       case 2: return ptrAdd(this.pointer(depth + 1), c(r.chance(0.1) ? r.int(12) - 2 : r.int(3), int(64, true)), r.pick([1, 2, 4, 8]));
