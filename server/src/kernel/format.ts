@@ -1,0 +1,179 @@
+import { ERRNO } from './errno';
+import { KernelMemory } from './memory';
+
+/** MAX_BPRINTF_VARARGS */
+export const MAX_BPRINTF_VARARGS = 12;
+/** MAX_BPRINTF_BIN_ARGS: the temp area strings, chars, IPs and ints are copied into */
+export const MAX_BPRINTF_BIN_ARGS = 512;
+/** MAX_BPRINTF_BUF: bpf_snprintf/bpf_trace_printk text limit */
+export const MAX_BPRINTF_BUF = 1024;
+
+const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
+const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
+const isPunct = (c: number): boolean => isPrint(c) && c !== 0x20 && !/[A-Za-z0-9]/.test(String.fromCharCode(c));
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+
+type Piece =
+  | { kind: 'text'; text: string }
+  | { kind: 'int'; flags: string; width: number; conv: string; wide: boolean; value: bigint }
+  | { kind: 'char'; flags: string; width: number; value: number }
+  | { kind: 'str'; flags: string; width: number; value: string }
+  | { kind: 'ptr'; flags: string; width: number; conv: string; value: bigint }
+  | { kind: 'ip'; conv: string; bytes: Uint8Array };
+
+/**
+ * mirrors bpf_bprintf_prepare() followed by the vsnprintf() the kernel runs on the prepared arguments.
+ * Returns the formatted bytes or a negative errno.
+ */
+export function bprintf(fmtBytes: Uint8Array, args: readonly bigint[], memory: KernelMemory): Uint8Array | number {
+  const nul = fmtBytes.indexOf(0);
+  if (nul < 0) return -ERRNO.EINVAL;
+  const fmt = fmtBytes.subarray(0, nul + 1); // keep the NUL so fmt[i+1] lookups see it like C
+  const pieces: Piece[] = [];
+  let text = '';
+  let numSpec = 0;
+  let tmpUsed = 0;
+  const flushText = (): void => { if (text) { pieces.push({ kind: 'text', text }); text = ''; } };
+  const align4 = (): void => { tmpUsed = (tmpUsed + 3) & ~3; };
+  for (let i = 0; i < nul; i++) {
+    const c = fmt[i];
+    if (!isPrint(c) && !isSpace(c)) return -ERRNO.EINVAL;
+    if (c !== 0x25 /* % */) { text += String.fromCharCode(c); continue; }
+    if (fmt[i + 1] === 0x25) { text += '%'; i++; continue; }
+    if (numSpec >= args.length) return -ERRNO.EINVAL;
+    const arg = args[numSpec] ?? 0n;
+    i++;
+    let flags = '';
+    while (fmt[i] === 0x30 || fmt[i] === 0x2b || fmt[i] === 0x2d || fmt[i] === 0x20) { flags += String.fromCharCode(fmt[i]); i++; }
+    let width = 0;
+    if (fmt[i] >= 0x31 && fmt[i] <= 0x39) {
+      while (isDigit(fmt[i])) { width = width * 10 + (fmt[i] - 0x30); i++; }
+    }
+    flushText();
+    const next = fmt[i + 1] ?? 0;
+    if (fmt[i] === 0x70 /* p */) {
+      if (next === 0 || isSpace(next) || isPunct(next) || next === 0x4b || next === 0x78 || next === 0x73 || next === 0x53 || next === 0x42) {
+        const conv = next === 0 || isSpace(next) || isPunct(next) ? 'p' : 'p' + String.fromCharCode(next);
+        if (conv !== 'p') i++;
+        align4();
+        if (MAX_BPRINTF_BIN_ARGS - tmpUsed < 8) return -ERRNO.ENOSPC;
+        tmpUsed += 8;
+        pieces.push({ kind: 'ptr', flags, width, conv, value: arg });
+        numSpec++;
+        continue;
+      }
+      if ((next === 0x6b || next === 0x75) && fmt[i + 2] === 0x73) {
+        // %pks / %pus: a string, same copy rules as %s
+        i += 2;
+        const r = copyString(arg);
+        if (typeof r === 'number') return r;
+        pieces.push({ kind: 'str', flags, width, value: r });
+        numSpec++;
+        continue;
+      }
+      if ((next === 0x69 || next === 0x49) && (fmt[i + 2] === 0x34 || fmt[i + 2] === 0x36)) {
+        const size = fmt[i + 2] === 0x34 ? 4 : 16;
+        const conv = 'p' + String.fromCharCode(next, fmt[i + 2]);
+        i += 2;
+        if (MAX_BPRINTF_BIN_ARGS - tmpUsed < size) return -ERRNO.ENOSPC;
+        tmpUsed += size;
+        const bytes = memory.read(arg, size);
+        pieces.push({ kind: 'ip', conv, bytes: bytes ? bytes.slice() : new Uint8Array(size) });
+        numSpec++;
+        continue;
+      }
+      return -ERRNO.EINVAL;
+    }
+    if (fmt[i] === 0x63 /* c */) {
+      if (tmpUsed >= MAX_BPRINTF_BIN_ARGS) return -ERRNO.ENOSPC;
+      tmpUsed += 1;
+      pieces.push({ kind: 'char', flags, width, value: Number(arg & 0xffn) });
+      numSpec++;
+      continue;
+    }
+    if (fmt[i] === 0x73 /* s */) {
+      if (next !== 0 && !isSpace(next) && !isPunct(next)) return -ERRNO.EINVAL;
+      const r = copyString(arg);
+      if (typeof r === 'number') return r;
+      pieces.push({ kind: 'str', flags, width, value: r });
+      numSpec++;
+      continue;
+    }
+    let wide = false;
+    if (fmt[i] === 0x6c /* l */) { wide = true; i++; }
+    if (fmt[i] === 0x6c) { wide = true; i++; }
+    const conv = String.fromCharCode(fmt[i]);
+    if (!'iduxX'.includes(conv) || fmt[i] === 0) return -ERRNO.EINVAL;
+    align4();
+    const size = wide ? 8 : 4;
+    if (MAX_BPRINTF_BIN_ARGS - tmpUsed < size) return -ERRNO.ENOSPC;
+    tmpUsed += size;
+    pieces.push({ kind: 'int', flags, width, conv, wide, value: arg });
+    numSpec++;
+  }
+  flushText();
+  return Buffer.from(pieces.map(render).join(''), 'latin1');
+
+  function copyString(addr: bigint): string | number {
+    if (tmpUsed >= MAX_BPRINTF_BIN_ARGS) return -ERRNO.ENOSPC;
+    const room = MAX_BPRINTF_BIN_ARGS - tmpUsed;
+    // strncpy_from_kernel_nofault(tmp_buf, addr, room): a fault leaves an empty string
+    const s = memory.readString(addr, room - 1);
+    const bytes = s ?? new Uint8Array(0);
+    tmpUsed += bytes.length + 1;
+    return Buffer.from(bytes).toString('latin1');
+  }
+}
+
+function pad(body: string, flags: string, width: number, zeroOk: boolean): string {
+  if (body.length >= width) return body;
+  if (flags.includes('-')) return body + ' '.repeat(width - body.length);
+  if (zeroOk && flags.includes('0')) {
+    const sign = /^[-+ ]/.test(body) ? body[0] : '';
+    return sign + '0'.repeat(width - body.length) + body.slice(sign.length);
+  }
+  return ' '.repeat(width - body.length) + body;
+}
+
+/** ptr_to_id(): the kernel hashes %p values with a boot-time key; here a fixed siphash-like mix keeps output stable. */
+function hashedPointer(v: bigint): string {
+  let h = (v ^ 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
+  h = ((h ^ (h >> 33n)) * 0xff51afd7ed558ccdn) & 0xffffffffffffffffn;
+  h = ((h ^ (h >> 33n)) * 0xc4ceb9fe1a85ec53n) & 0xffffffffffffffffn;
+  return (h & 0xffffffffn).toString(16).padStart(16, '0');
+}
+
+function render(p: Piece): string {
+  switch (p.kind) {
+    case 'text': return p.text;
+    case 'char': return pad(String.fromCharCode(p.value), p.flags.replace('0', ''), p.width, false);
+    case 'str': return pad(p.value, p.flags, p.width, false);
+    case 'ip': {
+      const b = p.bytes;
+      if (p.conv === 'pI4') return Array.from(b).join('.');
+      if (p.conv === 'pi4') return Array.from(b, (x) => String(x).padStart(3, '0')).join('.');
+      const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+      if (p.conv === 'pi6') return hex;
+      return hex.match(/..../g)!.join(':');
+    }
+    case 'ptr': {
+      if (p.conv === 'px') return pad(p.value.toString(16).padStart(16, '0'), p.flags, p.width, true);
+      if (p.conv === 'ps' || p.conv === 'pS' || p.conv === 'pB') return pad('0x' + p.value.toString(16), p.flags, p.width, false);
+      if (p.value === 0n) return pad('(null)', p.flags, p.width, false);
+      return pad(hashedPointer(p.value), p.flags, p.width, true);
+    }
+    case 'int': {
+      const signed = p.conv === 'd' || p.conv === 'i';
+      let v = p.wide ? BigInt.asUintN(64, p.value) : BigInt.asUintN(32, p.value);
+      if (signed) v = p.wide ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v);
+      let body: string;
+      if (p.conv === 'x') body = v.toString(16);
+      else if (p.conv === 'X') body = v.toString(16).toUpperCase();
+      else body = v.toString(10);
+      if (signed && v >= 0n) {
+        if (p.flags.includes('+')) body = '+' + body; else if (p.flags.includes(' ')) body = ' ' + body;
+      }
+      return pad(body, p.flags, p.width, true);
+    }
+  }
+}

@@ -1,0 +1,494 @@
+import { createHash } from 'crypto';
+import { ERRNO, ErrnoName, KernelError } from './errno';
+import { bprintf, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
+import { CyclicIdr } from './idr';
+import { bpfMapElemTarget, bpfMapTarget, IterProgramSpec, IterSession, IterTarget } from './iter';
+import { allocMap, BpfMap, HashMap, MapCreateAttr } from './maps';
+import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
+import { KernelMemory } from './memory';
+import { SeqFile } from './seqFile';
+
+export interface KernelOptions {
+  /** num_possible_cpus() */
+  cpus?: number;
+  /** what bpf_get_smp_processor_id() returns and which per-CPU slot programs touch */
+  currentCpu?: number;
+  /** hashrnd of hash maps created without BPF_F_ZERO_SEED (the kernel draws it at random) */
+  hashSeed?: number;
+  /** bpf_ktime_get_ns() starts here and advances by ktimeStepNs on every call */
+  ktimeStartNs?: bigint;
+  ktimeStepNs?: bigint;
+}
+
+export interface LoadedProg { id: number; spec: IterProgramSpec; tag: string; refcnt: number; loadTime: bigint }
+
+export interface IterLink {
+  id: number;
+  prog: LoadedProg;
+  target: IterTarget;
+  /** the map held by bpf_map_elem links (with its uref) */
+  map: BpfMap | null;
+  refcnt: number;
+  detached: boolean;
+}
+
+type FdEntry =
+  | { kind: 'map'; map: BpfMap }
+  | { kind: 'prog'; prog: LoadedProg }
+  | { kind: 'link'; link: IterLink }
+  | { kind: 'iter'; session: IterSession };
+
+export interface MapInfo {
+  id: number; type: number; typeName: string; name: string; keySize: number; valueSize: number;
+  maxEntries: number; flags: number; refcnt: number; usercnt: number;
+}
+
+/** BPF_LINK_TYPE_ITER */
+export const BPF_LINK_TYPE_ITER = 4;
+
+/** The simulated Linux 6.18 BPF subsystem: maps, programs, iterator links and files, helpers. */
+export class Kernel {
+  readonly memory = new KernelMemory();
+  readonly cpus: number;
+  currentCpu: number;
+  readonly hashSeed: number;
+  readonly mapTypes = BPF_MAP_TYPE;
+  readonly mapIdr = new CyclicIdr<BpfMap>();
+  readonly progIdr = new CyclicIdr<LoadedProg>();
+  readonly linkIdr = new CyclicIdr<IterLink>();
+  private readonly targets = new Map<string, IterTarget>();
+  private readonly fds = new Map<number, FdEntry>();
+  private readonly mapsByAddr = new Map<bigint, BpfMap>();
+  private readonly seqsByAddr = new Map<bigint, SeqFile>();
+  /** bpf_iter.c's session_id counter: the first session gets 1 */
+  private sessionCounter = 0n;
+  private ktime: bigint;
+  private readonly ktimeStep: bigint;
+
+  constructor(options: KernelOptions = {}) {
+    this.cpus = options.cpus ?? 4;
+    if (!Number.isInteger(this.cpus) || this.cpus < 1 || this.cpus > 1024) throw new KernelError('EINVAL', `cpus must be 1..1024, got ${options.cpus}`);
+    this.currentCpu = options.currentCpu ?? 0;
+    if (this.currentCpu < 0 || this.currentCpu >= this.cpus) throw new KernelError('EINVAL', `currentCpu must be below cpus (${this.cpus})`);
+    this.hashSeed = options.hashSeed ?? 0x2a5eed5;
+    this.ktime = options.ktimeStartNs ?? 1_000_000_000n;
+    this.ktimeStep = options.ktimeStepNs ?? 1000n;
+    this.registerTarget(bpfMapTarget);
+    this.registerTarget(bpfMapElemTarget);
+  }
+
+  raise(code: ErrnoName, message: string): never { throw new KernelError(code, message); }
+
+  /** bpf_iter_reg_target() */
+  registerTarget(target: IterTarget): void { this.targets.set(target.name, target); }
+  get targetNames(): string[] { return [...this.targets.keys()]; }
+
+  // ------------------------------------------------------------ fds
+  /** lowest fd that may be free (get_unused_fd_flags() hands out the lowest free number) */
+  private fdHint = 3;
+  private installFd(entry: FdEntry): number {
+    let fd = this.fdHint;
+    while (this.fds.has(fd)) fd++;
+    this.fds.set(fd, entry);
+    this.fdHint = fd + 1;
+    return fd;
+  }
+  private fdEntry(fd: number): FdEntry {
+    const e = this.fds.get(fd);
+    if (!e) this.raise('EBADF', `fd ${fd} is not open`);
+    return e;
+  }
+  /** close(fd): drops what the fd held */
+  close(fd: number): void {
+    const e = this.fdEntry(fd);
+    this.fds.delete(fd);
+    if (fd < this.fdHint) this.fdHint = fd;
+    switch (e.kind) {
+      case 'map': this.mapPutWithUref(e.map); break;
+      case 'prog': this.progPut(e.prog); break;
+      case 'link': this.linkPut(e.link); break;
+      case 'iter': this.releaseIter(e.session); break;
+    }
+  }
+
+  // ------------------------------------------------------------ maps
+  /** BPF_MAP_CREATE: returns a map fd */
+  createMap(attr: MapCreateAttr): number {
+    const map = allocMap({ memory: this.memory, cpus: this.cpus, hashSeed: this.hashSeed }, attr);
+    map.id = this.mapIdr.alloc(map); // bpf_map_alloc_id()
+    map.syncRegion();
+    this.mapsByAddr.set(map.region.addr, map);
+    return this.installFd({ kind: 'map', map });
+  }
+  mapFromFd(fd: number): BpfMap {
+    const e = this.fdEntry(fd);
+    if (e.kind !== 'map') this.raise('EINVAL', `fd ${fd} is not a map`);
+    return e.map;
+  }
+  /** bpf_map_get_with_uref() */
+  mapGetWithUref(fd: number): BpfMap {
+    const e = this.fds.get(fd);
+    if (!e) this.raise('EBADF', `map_fd ${fd} is not open`);
+    if (e.kind !== 'map') this.raise('EINVAL', `fd ${fd} is not a map`);
+    this.mapIncWithUref(e.map);
+    return e.map;
+  }
+  mapInc(map: BpfMap): void { map.refcnt++; map.syncCounts(); }
+  mapIncWithUref(map: BpfMap): void { map.refcnt++; map.usercnt++; map.syncCounts(); }
+  /** bpf_map_put(): the last reference frees the map and its id */
+  mapPut(map: BpfMap): void {
+    map.refcnt--;
+    map.syncCounts();
+    if (map.refcnt === 0) {
+      this.mapIdr.remove(map.id); // bpf_map_free_id()
+      this.mapsByAddr.delete(map.region.addr);
+      map.free();
+    }
+  }
+  mapPutWithUref(map: BpfMap): void { map.usercnt--; this.mapPut(map); }
+  mapByAddr(addr: bigint): BpfMap | undefined { return this.mapsByAddr.get(addr); }
+  mapById(id: number): BpfMap | undefined { return this.mapIdr.get(id); }
+  /** BPF_MAP_GET_FD_BY_ID */
+  mapGetFdById(id: number): number {
+    const map = this.mapIdr.get(id);
+    if (!map || map.refcnt === 0) this.raise('ENOENT', `no map with id ${id}`);
+    this.mapIncWithUref(map);
+    return this.installFd({ kind: 'map', map });
+  }
+
+  private checkKey(map: BpfMap, key: Uint8Array): void {
+    if (key.length !== map.keySize) this.raise('EINVAL', `key has ${key.length} bytes, map '${map.name}' key_size is ${map.keySize}`);
+  }
+  private check(ret: number, what: string): void {
+    if (ret < 0) {
+      const name = (Object.keys(ERRNO) as ErrnoName[]).find((k) => ERRNO[k] === -ret) ?? 'EINVAL';
+      this.raise(name, what);
+    }
+  }
+  /** bpf_map_update_elem(fd, key, value, flags); per-CPU maps take round_up(value_size, 8) bytes per CPU */
+  mapUpdate(fd: number, key: Uint8Array, value: Uint8Array, flags = BPF_ANY): void {
+    const map = this.mapFromFd(fd);
+    this.checkKey(map, key);
+    if (value.length < map.userValueSize) this.raise('EINVAL', `value has ${value.length} bytes, map '${map.name}' needs ${map.userValueSize}`);
+    this.check(map.update(key, value, flags, this.currentCpu), `update of map '${map.name}' failed`);
+  }
+  mapLookup(fd: number, key: Uint8Array): Uint8Array {
+    const map = this.mapFromFd(fd);
+    this.checkKey(map, key);
+    const r = map.lookup(key);
+    if (typeof r === 'number') this.check(r, `lookup in map '${map.name}' failed`);
+    return r as Uint8Array;
+  }
+  mapDelete(fd: number, key: Uint8Array): void {
+    const map = this.mapFromFd(fd);
+    this.checkKey(map, key);
+    this.check(map.delete(key, this.currentCpu), `delete from map '${map.name}' failed`);
+  }
+  /** BPF_MAP_LOOKUP_AND_DELETE_ELEM (hash flavours) */
+  mapLookupAndDelete(fd: number, key: Uint8Array): Uint8Array {
+    const map = this.mapFromFd(fd);
+    if (!(map instanceof HashMap)) this.raise('ENOTSUPP', `lookup_and_delete is not supported for ${map.typeName}`);
+    const value = this.mapLookup(fd, key);
+    this.mapDelete(fd, key);
+    return value;
+  }
+  /** bpf_map_get_next_key(); null when the map has no key after `key` (ENOENT) */
+  mapGetNextKey(fd: number, key: Uint8Array | null): Uint8Array | null {
+    const map = this.mapFromFd(fd);
+    if (key) this.checkKey(map, key);
+    const r = map.getNextKey(key);
+    if (r === -ERRNO.ENOENT) return null;
+    if (typeof r === 'number') this.check(r, `get_next_key on map '${map.name}' failed`);
+    return r as Uint8Array;
+  }
+  /** Every map in id order (what `bpftool map list` shows). */
+  listMaps(): MapInfo[] {
+    return this.mapIdr.ids().map((id) => {
+      const m = this.mapIdr.get(id)!;
+      return { id, type: m.type, typeName: mapTypeName(m.type), name: m.name, keySize: m.keySize, valueSize: m.valueSize,
+        maxEntries: m.maxEntries, flags: m.flags, refcnt: m.refcnt, usercnt: m.usercnt };
+    });
+  }
+  mapInfo(fd: number): MapInfo {
+    const m = this.mapFromFd(fd);
+    return this.listMaps().find((x) => x.id === m.id)!;
+  }
+
+  // ------------------------------------------------------------ programs
+  /** BPF_PROG_LOAD of an iterator program; mirrors bpf_iter_prog_supported() */
+  loadProgram(spec: IterProgramSpec): number {
+    if (!this.targets.has(spec.attachTarget)) {
+      this.raise('EINVAL', `attach target 'bpf_iter_${spec.attachTarget}' is not a registered iterator target`);
+    }
+    const tag = createHash('sha1').update(spec.fingerprint).digest('hex').slice(0, 16);
+    const prog: LoadedProg = { id: 0, spec, tag, refcnt: 1, loadTime: this.ktimeGetNs() };
+    prog.id = this.progIdr.alloc(prog);
+    return this.installFd({ kind: 'prog', prog });
+  }
+  progFromFd(fd: number): LoadedProg {
+    const e = this.fdEntry(fd);
+    if (e.kind !== 'prog') this.raise('EINVAL', `fd ${fd} is not a program`);
+    return e.prog;
+  }
+  private progPut(prog: LoadedProg): void {
+    if (--prog.refcnt === 0) this.progIdr.remove(prog.id);
+  }
+
+  // ------------------------------------------------------------ links
+  /**
+   * BPF_LINK_CREATE for an iterator: mirrors bpf_iter_link_attach().
+   * iterInfoLen models the user's link_info length; the map fd is link_info.map.map_fd.
+   */
+  createIterLink(progFd: number, opts: { mapFd?: number; targetFd?: number; flags?: number; iterInfo?: Uint8Array | null; iterInfoLen?: number } = {}): number {
+    const prog = this.progFromFd(progFd);
+    if ((opts.targetFd ?? 0) !== 0 || (opts.flags ?? 0) !== 0) this.raise('EINVAL', 'link_create.target_fd and flags must be 0 for iterators');
+    const info = opts.iterInfo === undefined ? (opts.mapFd !== undefined ? encodeMapLinkInfo(opts.mapFd) : null) : opts.iterInfo;
+    const infoLen = opts.iterInfoLen ?? (info ? info.length : 0);
+    if ((info === null) !== (infoLen === 0)) this.raise('EINVAL', 'iter_info and iter_info_len must both be set or both be zero');
+    let mapFd = 0;
+    if (info) {
+      // bpf_check_uarg_tail_zero(): bytes past sizeof(union bpf_iter_link_info) must be zero
+      if (infoLen > 16 && info.subarray(16, infoLen).some((b) => b !== 0)) this.raise('E2BIG', 'iter_info has non-zero bytes past 16');
+      const padded = new Uint8Array(16);
+      padded.set(info.subarray(0, Math.min(16, infoLen)));
+      mapFd = new DataView(padded.buffer).getUint32(0, true);
+    }
+    const target = this.targets.get(prog.spec.attachTarget);
+    if (!target) this.raise('ENOENT', `no iterator target '${prog.spec.attachTarget}'`);
+    if (prog.spec.sleepable && !target.resched) this.raise('EINVAL', `sleepable programs cannot attach to target '${target.name}' (no BPF_ITER_RESCHED)`);
+    const map = target.attach ? target.attach(this, prog.spec, mapFd) : null;
+    prog.refcnt++;
+    const link: IterLink = { id: 0, prog, target, map, refcnt: 1, detached: false };
+    link.id = this.linkIdr.alloc(link);
+    return this.installFd({ kind: 'link', link });
+  }
+  linkFromFd(fd: number): IterLink {
+    const e = this.fdEntry(fd);
+    if (e.kind !== 'link') this.raise('EINVAL', `fd ${fd} is not a link`);
+    return e.link;
+  }
+  /** bpf_link_put(): the last reference detaches (bpf_iter_detach_map drops the map uref) */
+  private linkPut(link: IterLink): void {
+    if (--link.refcnt > 0) return;
+    this.linkIdr.remove(link.id);
+    if (link.map) this.mapPutWithUref(link.map);
+    link.map = null;
+    this.progPut(link.prog);
+  }
+  /** bpf_obj_pin of a link: a pin is one more reference; returns a release function */
+  pinLink(fd: number): () => void {
+    const link = this.linkFromFd(fd);
+    link.refcnt++;
+    let released = false;
+    return () => { if (!released) { released = true; this.linkPut(link); } };
+  }
+  /** BPF_LINK_UPDATE: swap the program; open iterator files keep theirs */
+  updateLinkProgram(linkFd: number, newProgFd: number, oldProgFd?: number): void {
+    const link = this.linkFromFd(linkFd);
+    const prog = this.progFromFd(newProgFd);
+    if (oldProgFd !== undefined && this.progFromFd(oldProgFd) !== link.prog) this.raise('EPERM', 'old_prog does not match the link program');
+    if (prog.spec.attachTarget !== link.prog.spec.attachTarget) this.raise('EINVAL', 'new program has a different attach target');
+    prog.refcnt++;
+    this.progPut(link.prog);
+    link.prog = prog;
+  }
+
+  // ------------------------------------------------------------ iterator files
+  /** BPF_ITER_CREATE: mirrors bpf_iter_new_fd() */
+  createIter(linkFd: number, flags = 0): number {
+    if (flags !== 0) this.raise('EINVAL', 'iter_create.flags must be 0');
+    const link = this.linkFromFd(linkFd);
+    return this.installFd({ kind: 'iter', session: this.openIterSession(link) });
+  }
+  /** Opening a pinned iterator link path behaves like BPF_ITER_CREATE. */
+  openIterSession(link: IterLink): IterSession {
+    link.prog.refcnt++; // the file holds its own program reference
+    const session = new IterSession(this, ++this.sessionCounter, link.prog.spec, link.target, link.map);
+    (session as unknown as { loadedProg: LoadedProg }).loadedProg = link.prog;
+    session.init();
+    this.seqsByAddr.set(session.seq.addr, session.seq);
+    return session;
+  }
+  private releaseIter(session: IterSession): void {
+    this.seqsByAddr.delete(session.seq.addr);
+    session.release();
+    this.progPut((session as unknown as { loadedProg: LoadedProg }).loadedProg);
+  }
+  /** read(iter_fd, buf, size): bytes (empty at EOF) or a thrown KernelError */
+  readIter(fd: number, size: number): Uint8Array {
+    const e = this.fdEntry(fd);
+    if (e.kind !== 'iter') this.raise('EINVAL', `fd ${fd} is not an iterator`);
+    const r = e.session.read(size);
+    if (typeof r === 'number') this.check(r, 'read of bpf_iter failed');
+    return r as Uint8Array;
+  }
+  /** read() returning -errno instead of throwing, as the syscall does */
+  readIterRaw(fd: number, size: number): Uint8Array | number {
+    const e = this.fds.get(fd);
+    if (!e) return -ERRNO.EBADF;
+    if (e.kind !== 'iter') return -ERRNO.EINVAL;
+    return e.session.read(size);
+  }
+  /** Reads until EOF with the given read size and returns everything (cat of a pinned iterator). */
+  readIterAll(fd: number, size = 4096): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      const c = this.readIter(fd, size);
+      if (c.length === 0) break;
+      chunks.push(c);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  // ------------------------------------------------------------ link introspection
+  /** BPF_OBJ_GET_INFO_BY_FD on an iter link: mirrors bpf_iter_link_fill_link_info() */
+  linkInfo(fd: number, targetNameBufLen = 256): { type: number; id: number; progId: number; targetName: string; targetNameLen: number; mapId?: number; errno?: number } {
+    const link = this.linkFromFd(fd);
+    const name = link.target.name;
+    const targetNameLen = name.length + 1;
+    const base = { type: BPF_LINK_TYPE_ITER, id: link.id, progId: link.prog.id, targetNameLen };
+    if (targetNameBufLen === 0) return { ...base, targetName: '', ...(link.map ? { mapId: link.map.id } : {}) };
+    if (targetNameBufLen < targetNameLen) return { ...base, targetName: name.slice(0, targetNameBufLen - 1), errno: -ERRNO.ENOSPC };
+    return { ...base, targetName: name, ...(link.map ? { mapId: link.map.id } : {}) };
+  }
+  /** The BPF part of /proc/<pid>/fdinfo/<link_fd> (bpf_link_show_fdinfo + bpf_iter_link_show_fdinfo) */
+  linkFdinfo(fd: number): string {
+    const link = this.linkFromFd(fd);
+    let s = `pos:\t0\nflags:\t02000002\nmnt_id:\t16\nino:\t${1000 + link.id}\n`;
+    s += `link_type:\titer\nlink_id:\t${link.id}\nprog_tag:\t${link.prog.tag}\nprog_id:\t${link.prog.id}\n`;
+    s += `target_name:\t${link.target.name}\n`;
+    if (link.map) s += `map_id:\t${link.map.id}\n`;
+    return s;
+  }
+  /** `bpftool link show` for every link, ascending id, with bpftool's trailing double spaces */
+  bpftoolLinkShow(pinned: Map<number, string[]> = new Map()): string {
+    let out = '';
+    for (const id of this.linkIdr.ids()) {
+      const l = this.linkIdr.get(id)!;
+      out += `${id}: iter  prog ${l.prog.id}  target_name ${l.target.name}  `;
+      if (l.map) out += `map_id ${l.map.id}  `;
+      for (const p of pinned.get(id) ?? []) out += `\n\tpinned ${p}`;
+      out += '\n';
+    }
+    return out;
+  }
+  /** `bpftool -j link show` */
+  bpftoolLinkShowJson(): string {
+    return JSON.stringify(this.linkIdr.ids().map((id) => {
+      const l = this.linkIdr.get(id)!;
+      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map ? { map_id: l.map.id } : {}) };
+    }));
+  }
+
+  // ------------------------------------------------------------ helpers (never throw; -errno)
+  ktimeGetNs(): bigint { const t = this.ktime; this.ktime += this.ktimeStep; return t; }
+
+  private seqAt(addr: bigint): SeqFile | undefined { return this.seqsByAddr.get(addr); }
+
+  /** Typed fast path of bpf_seq_printf for compiled programs */
+  seqPrintfDirect(seq: SeqFile, fmt: Uint8Array, args: readonly bigint[]): number {
+    if (args.length > MAX_BPRINTF_VARARGS) return -ERRNO.EINVAL;
+    const text = bprintf(fmt, args, this.memory);
+    if (typeof text === 'number') return text;
+    // seq_bprintf(): keeps the text only when count + len < size
+    seq.write(text);
+    return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
+  }
+  seqWriteDirect(seq: SeqFile, data: Uint8Array): number {
+    seq.write(data);
+    return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
+  }
+  private readArgs(dataAddr: bigint, dataLen: number): bigint[] | number {
+    if (dataLen % 8 !== 0 || dataLen > MAX_BPRINTF_VARARGS * 8) return -ERRNO.EINVAL;
+    if (dataLen && dataAddr === 0n) return -ERRNO.EINVAL;
+    if (dataLen === 0) return [];
+    const raw = this.memory.read(dataAddr, dataLen);
+    if (!raw) return -ERRNO.EFAULT;
+    const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    return Array.from({ length: dataLen / 8 }, (_, i) => v.getBigUint64(i * 8, true));
+  }
+
+  readonly helpers = {
+    // mirrors bpf_seq_printf() (kernel/trace/bpf_trace.c)
+    bpf_seq_printf: (seqAddr: bigint, fmtAddr: bigint, fmtSize: number, dataAddr: bigint, dataLen: number): number => {
+      const seq = this.seqAt(seqAddr);
+      if (!seq) return -ERRNO.EINVAL;
+      const args = this.readArgs(dataAddr, dataLen);
+      if (typeof args === 'number') return args;
+      const fmt = this.memory.read(fmtAddr, fmtSize);
+      if (!fmt) return -ERRNO.EINVAL;
+      return this.seqPrintfDirect(seq, fmt, args);
+    },
+    // mirrors bpf_seq_write()
+    bpf_seq_write: (seqAddr: bigint, dataAddr: bigint, len: number): number => {
+      const seq = this.seqAt(seqAddr);
+      if (!seq) return -ERRNO.EINVAL;
+      const data = this.memory.read(dataAddr, len);
+      if (!data) return -ERRNO.EFAULT;
+      return this.seqWriteDirect(seq, data);
+    },
+    // mirrors bpf_snprintf(): returns formatted length + 1
+    bpf_snprintf: (strAddr: bigint, strSize: number, fmtAddr: bigint, dataAddr: bigint, dataLen: number): number => {
+      const args = this.readArgs(dataAddr, dataLen);
+      if (typeof args === 'number') return args;
+      const fmt = this.memory.read(fmtAddr, Math.min(MAX_BPRINTF_BUF, this.memory.find(fmtAddr) ? this.memory.find(fmtAddr)!.region.bytes.length - this.memory.find(fmtAddr)!.offset : 0));
+      if (!fmt) return -ERRNO.EINVAL;
+      const text = bprintf(fmt, args, this.memory);
+      if (typeof text === 'number') return text;
+      if (strSize > 0) {
+        const n = Math.min(text.length, strSize - 1);
+        const out = new Uint8Array(n + 1);
+        out.set(text.subarray(0, n));
+        if (!this.memory.write(strAddr, out)) return -ERRNO.EFAULT;
+      }
+      return text.length + 1;
+    },
+    bpf_map_lookup_elem: (mapAddr: bigint, keyAddr: bigint): bigint => {
+      const map = this.mapsByAddr.get(mapAddr);
+      const key = map && this.memory.read(keyAddr, map.keySize);
+      if (!map || !key) return 0n;
+      return map.lookupAddr(key.slice(), this.currentCpu);
+    },
+    bpf_map_update_elem: (mapAddr: bigint, keyAddr: bigint, valueAddr: bigint, flags: bigint | number): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return -ERRNO.EINVAL;
+      const key = this.memory.read(keyAddr, map.keySize);
+      const value = this.memory.read(valueAddr, map.valueSize);
+      if (!key || !value) return -ERRNO.EFAULT;
+      return map.updateFromProg(key.slice(), value.slice(), Number(flags), this.currentCpu);
+    },
+    bpf_map_delete_elem: (mapAddr: bigint, keyAddr: bigint): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return -ERRNO.EINVAL;
+      const key = this.memory.read(keyAddr, map.keySize);
+      if (!key) return -ERRNO.EFAULT;
+      return map.delete(key.slice(), this.currentCpu);
+    },
+    bpf_get_smp_processor_id: (): number => this.currentCpu,
+    bpf_ktime_get_ns: (): bigint => this.ktimeGetNs(),
+    // mirrors bpf_probe_read_kernel(): zero-fills dst on a fault
+    bpf_probe_read_kernel: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
+      const src = this.memory.read(srcAddr, size);
+      if (!src) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
+      return this.memory.write(dstAddr, src.slice()) ? 0 : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_probe_read_kernel_str(): returns bytes copied including the NUL
+    bpf_probe_read_kernel_str: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
+      if (size <= 0) return 0;
+      const s = this.memory.readString(srcAddr, size - 1);
+      if (!s) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
+      const out = new Uint8Array(s.length + 1);
+      out.set(s);
+      return this.memory.write(dstAddr, out) ? out.length : -ERRNO.EFAULT;
+    },
+    // mirrors the kfunc bpf_map_sum_elem_count()
+    bpf_map_sum_elem_count: (mapAddr: bigint): bigint => this.mapsByAddr.get(mapAddr)?.sumElemCount() ?? 0n,
+  };
+}
+
+/** union bpf_iter_link_info with map.map_fd set */
+export function encodeMapLinkInfo(mapFd: number): Uint8Array {
+  const b = new Uint8Array(16);
+  new DataView(b.buffer).setUint32(0, mapFd, true);
+  return b;
+}

@@ -1,0 +1,86 @@
+/**
+ * A flat simulated kernel address space. Pointers handed to programs are u64 values; each allocation is a
+ * Region so a pointer can be resolved back to bytes in O(log n).
+ */
+export interface Region {
+  readonly addr: bigint;
+  /** addr split into u32 halves, so hot paths can form pointers without BigInt arithmetic */
+  readonly addrLo: number;
+  readonly addrHi: number;
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  readonly readonly: boolean;
+  readonly label: string;
+}
+
+/** A resolved address; iterator ctx pieces are reused between calls, so copy one to keep it past run(). */
+export interface Resolved { region: Region; offset: number }
+
+/** Kernel direct-map style base so printed pointers look like kernel addresses. */
+const KERNEL_BASE = 0xffff888000000000n;
+/** Gap between regions so off-by-one accesses fault instead of landing in a neighbour. */
+const GUARD = 4096n;
+
+export class KernelMemory {
+  private readonly regions: Region[] = []; // sorted by addr (allocation is monotonic)
+  private nextAddr = KERNEL_BASE + 0x100000n;
+
+  alloc(size: number, label: string, readonly = false): Region {
+    const bytes = new Uint8Array(Math.max(size, 0));
+    const region: Region = { addr: this.nextAddr, addrLo: Number(this.nextAddr & 0xffffffffn), addrHi: Number(this.nextAddr >> 32n), bytes, view: new DataView(bytes.buffer), readonly, label };
+    const aligned = ((BigInt(size) + 4095n) / 4096n) * 4096n;
+    this.nextAddr += aligned + GUARD;
+    this.regions.push(region);
+    return region;
+  }
+
+  free(region: Region): void {
+    const i = this.indexOf(region.addr);
+    if (i >= 0 && this.regions[i] === region) this.regions.splice(i, 1);
+  }
+
+  get regionCount(): number { return this.regions.length; }
+
+  /** The region containing addr, or null (a fault). */
+  find(addr: bigint): Resolved | null {
+    const i = this.indexOf(addr);
+    if (i < 0) return null;
+    const r = this.regions[i];
+    const offset = Number(addr - r.addr);
+    if (offset >= r.bytes.length) return null;
+    return { region: r, offset };
+  }
+
+  /** Reads len bytes at addr, or null when any byte would fault (like copy_from_kernel_nofault). */
+  read(addr: bigint, len: number): Uint8Array | null {
+    const at = this.find(addr);
+    if (!at || at.offset + len > at.region.bytes.length) return len === 0 && at ? new Uint8Array(0) : null;
+    return at.region.bytes.subarray(at.offset, at.offset + len);
+  }
+
+  /** Writes bytes at addr; false on fault or read-only memory. */
+  write(addr: bigint, data: Uint8Array): boolean {
+    const at = this.find(addr);
+    if (!at || at.region.readonly || at.offset + data.length > at.region.bytes.length) return false;
+    at.region.bytes.set(data, at.offset);
+    return true;
+  }
+
+  /** NUL-terminated string at addr, at most max bytes; null on a fault before any NUL. */
+  readString(addr: bigint, max = 4096): Uint8Array | null {
+    const at = this.find(addr);
+    if (!at) return null;
+    const end = Math.min(at.region.bytes.length, at.offset + max);
+    for (let i = at.offset; i < end; i++) if (at.region.bytes[i] === 0) return at.region.bytes.subarray(at.offset, i);
+    return end - at.offset === max ? at.region.bytes.subarray(at.offset, end) : null;
+  }
+
+  private indexOf(addr: bigint): number {
+    let lo = 0, hi = this.regions.length - 1, found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.regions[mid].addr <= addr) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,169 @@
+import * as assert from 'assert';
+import { BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, btfField, jhash, jhash2, Kernel, kernelBtf } from '../../../server/src/kernel';
+import { expectKernelError, mapField, u32, u64 } from './progs';
+
+const T = BPF_MAP_TYPE;
+const walk = (k: Kernel, fd: number): number[] => {
+  const out: number[] = [];
+  let key: Uint8Array | null = null;
+  while ((key = k.mapGetNextKey(fd, key))) out.push(Buffer.from(key).readUInt32LE(0));
+  return out;
+};
+
+describe('kernel: map subsystem', () => {
+  it('map_create validation: htab_map_alloc_check / array_map_alloc_check errno', () => {
+    const k = new Kernel({ cpus: 2 });
+    expectKernelError(() => k.createMap({ type: T.HASH, keySize: 0, valueSize: 4, maxEntries: 1 }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.HASH, keySize: 4, valueSize: 4, maxEntries: 0 }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.HASH, keySize: 513, valueSize: 4, maxEntries: 1 }), 'E2BIG');
+    expectKernelError(() => k.createMap({ type: T.LRU_HASH, keySize: 4, valueSize: 4, maxEntries: 1, flags: BPF_F.NO_PREALLOC }), 'ENOTSUPP');
+    expectKernelError(() => k.createMap({ type: T.HASH, keySize: 4, valueSize: 4, maxEntries: 1, flags: BPF_F.NO_COMMON_LRU }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.HASH, keySize: 4, valueSize: 4, maxEntries: 1, flags: BPF_F.MMAPABLE }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.PERCPU_HASH, keySize: 4, valueSize: 32769, maxEntries: 1 }), 'E2BIG');
+    expectKernelError(() => k.createMap({ type: T.ARRAY, keySize: 8, valueSize: 4, maxEntries: 1 }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, flags: BPF_F.NO_PREALLOC }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096 * 3 }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.QUEUE, keySize: 4, valueSize: 4, maxEntries: 4 }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.BLOOM_FILTER, keySize: 0, valueSize: 4, maxEntries: 4, mapExtra: 16n }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.CPUMAP, keySize: 4, valueSize: 4, maxEntries: 4 }), 'EINVAL');
+    k.createMap({ type: T.RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096 * 4 });
+    k.createMap({ type: T.STACK, keySize: 0, valueSize: 8, maxEntries: 4 });
+    assert.strictEqual(k.listMaps().length, 2);
+  });
+
+  it('bpf_obj_name_cpy: names are < 16 bytes of [A-Za-z0-9_.]', () => {
+    const k = new Kernel();
+    expectKernelError(() => k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, name: 'sixteen_chars_xx' }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, name: 'bad-name' }), 'EINVAL');
+    k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, name: 'fifteen_chars.x' });
+  });
+
+  it('htab update flags: BPF_NOEXIST -> EEXIST, BPF_EXIST -> ENOENT, full -> E2BIG, delete missing -> ENOENT', () => {
+    for (const flags of [0, BPF_F.NO_PREALLOC]) {
+      const k = new Kernel();
+      const fd = k.createMap({ type: T.HASH, keySize: 4, valueSize: 4, maxEntries: 2, flags });
+      k.mapUpdate(fd, u32(1), u32(10), BPF_NOEXIST);
+      expectKernelError(() => k.mapUpdate(fd, u32(1), u32(11), BPF_NOEXIST), 'EEXIST');
+      expectKernelError(() => k.mapUpdate(fd, u32(2), u32(11), BPF_EXIST), 'ENOENT');
+      k.mapUpdate(fd, u32(2), u32(20));
+      expectKernelError(() => k.mapUpdate(fd, u32(3), u32(30)), 'E2BIG');
+      k.mapUpdate(fd, u32(1), u32(12), BPF_EXIST); // replace works on a full map (extra_elems)
+      assert.strictEqual(Buffer.from(k.mapLookup(fd, u32(1))).readUInt32LE(0), 12);
+      expectKernelError(() => k.mapUpdate(fd, u32(1), u32(12), 3), 'EINVAL');
+      expectKernelError(() => k.mapDelete(fd, u32(9)), 'ENOENT');
+      expectKernelError(() => k.mapLookup(fd, u32(9)), 'ENOENT');
+    }
+  });
+
+  it('array: keys are u32 indices, NOEXIST -> EEXIST, out of range -> E2BIG, delete -> EINVAL, get_next_key walks 0..n-1', () => {
+    const k = new Kernel();
+    const fd = k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 3 });
+    expectKernelError(() => k.mapUpdate(fd, u32(0), u32(1), BPF_NOEXIST), 'EEXIST');
+    expectKernelError(() => k.mapUpdate(fd, u32(3), u32(1)), 'E2BIG');
+    expectKernelError(() => k.mapDelete(fd, u32(0)), 'EINVAL');
+    assert.deepStrictEqual(walk(k, fd), [0, 1, 2]);
+    assert.deepStrictEqual(Array.from(k.mapGetNextKey(fd, u32(77))!), [0, 0, 0, 0], 'an out-of-range key restarts at 0');
+  });
+
+  it('LRU hash evicts the least recently used element instead of E2BIG; elem_count tracks the eviction', () => {
+    const k = new Kernel();
+    const fd = k.createMap({ type: T.LRU_HASH, keySize: 4, valueSize: 4, maxEntries: 3 });
+    for (let i = 1; i <= 3; i++) k.mapUpdate(fd, u32(i), u32(i));
+    const map = k.mapById(k.mapInfo(fd).id)!;
+    k.helpers.bpf_map_lookup_elem(map.region.addr, k.memory.alloc(4, 'key').addr); // miss: no effect
+    k.mapUpdate(fd, u32(4), u32(4));
+    assert.deepStrictEqual(walk(k, fd).sort(), [2, 3, 4]);
+    assert.strictEqual(map.sumElemCount(), 3n);
+  });
+
+  it('hash order: ZERO_SEED hash of keys 1..7 (max 8) walks 4 7 2 1 6 5 3 like Linux 6.18 (observed with bpftool map dump)', () => {
+    const k = new Kernel();
+    const fd = k.createMap({ type: T.HASH, keySize: 4, valueSize: 4, maxEntries: 8, flags: BPF_F.ZERO_SEED });
+    for (let i = 1; i <= 7; i++) k.mapUpdate(fd, u32(i), u32(i));
+    assert.deepStrictEqual(walk(k, fd), [4, 7, 2, 1, 6, 5, 3]);
+  });
+
+  it('hash order: replace in a non-percpu hash moves the element to its bucket head; per-CPU keeps its place', () => {
+    for (const type of [T.HASH, T.PERCPU_HASH]) { // replacing on a full NO_PREALLOC map is allowed
+      const k = new Kernel({ cpus: 1 });
+      // one bucket: every key collides, so list order is fully visible
+      const fd = k.createMap({ type, keySize: 4, valueSize: 8, maxEntries: 1, flags: BPF_F.ZERO_SEED | BPF_F.NO_PREALLOC });
+      const map = k.mapById(k.mapInfo(fd).id)! as unknown as { maxEntries: number };
+      assert.strictEqual(map.maxEntries, 1);
+      k.mapUpdate(fd, u32(1), u64(1));
+      k.mapUpdate(fd, u32(1), u64(2));
+      assert.deepStrictEqual(walk(k, fd), [1]);
+    }
+    const k = new Kernel({ cpus: 1 });
+    const fd = k.createMap({ type: T.HASH, keySize: 4, valueSize: 8, maxEntries: 1000, flags: BPF_F.ZERO_SEED });
+    const hm = k.mapById(k.mapInfo(fd).id)! as import('../../../server/src/kernel').HashMap;
+    // find three keys that share a bucket
+    const bucketOf = (x: number) => hm.hashOf(u32(x)) & (hm.nBuckets - 1);
+    const same = [1]; for (let x = 2; same.length < 3; x++) if (bucketOf(x) === bucketOf(1)) same.push(x);
+    for (const x of same) k.mapUpdate(fd, u32(x), u64(x));
+    const order = (): number[] => { const o: number[] = []; for (let e = hm.heads[bucketOf(1)]; e; e = e.next) o.push(Buffer.from(hm.keyOf(e)).readUInt32LE(0)); return o; };
+    assert.deepStrictEqual(order(), [same[2], same[1], same[0]], 'new elements at the head');
+    k.mapUpdate(fd, u32(same[0]), u64(99));
+    assert.deepStrictEqual(order(), [same[0], same[2], same[1]], 'replace puts the new element at the head');
+    const pk = new Kernel({ cpus: 1 });
+    const pfd = pk.createMap({ type: T.PERCPU_HASH, keySize: 4, valueSize: 8, maxEntries: 1000, flags: BPF_F.ZERO_SEED });
+    const ph = pk.mapById(pk.mapInfo(pfd).id)! as import('../../../server/src/kernel').HashMap;
+    for (const x of same) pk.mapUpdate(pfd, u32(x), u64(x));
+    pk.mapUpdate(pfd, u32(same[0]), u64(99));
+    const porder: number[] = []; for (let e = ph.heads[bucketOf(1)]; e; e = e.next) porder.push(Buffer.from(ph.keyOf(e)).readUInt32LE(0));
+    assert.deepStrictEqual(porder, [same[2], same[1], same[0]], 'per-CPU update is in place');
+  });
+
+  it('jhash/jhash2 agree with include/linux/jhash.h on word-sized keys and differ by seed', () => {
+    const key = new Uint8Array([1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]);
+    assert.notStrictEqual(jhash2(key, 3, 0), jhash2(key, 3, 1));
+    // jhash over bytes and jhash2 over words differ only in the length mix-in (bytes vs words<<2 are equal here)
+    assert.strictEqual(jhash(key, 0), jhash2(key, 3, 0));
+    assert.strictEqual(jhash(new Uint8Array(0), 0), 0xdeadbeef);
+  });
+
+  it('map ids come from a cyclic IDR: freed ids are not reused until wrap-around', () => {
+    const k = new Kernel();
+    const a = k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1 });
+    const b = k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1 });
+    k.close(a);
+    const c = k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1 });
+    assert.deepStrictEqual([k.mapInfo(b).id, k.mapInfo(c).id], [2, 3]);
+  });
+
+  it('struct bpf_map is real memory laid out from kernel BTF, fields kept current', () => {
+    const k = new Kernel({ cpus: 2 });
+    const fd = k.createMap({ type: T.PERCPU_HASH, keySize: 8, valueSize: 12, maxEntries: 5, name: 'pc', flags: BPF_F.ZERO_SEED });
+    const map = k.mapById(k.mapInfo(fd).id)!;
+    assert.strictEqual(kernelBtf.bpf_map.size, map.region.bytes.length);
+    const a = map.region.addr;
+    assert.deepStrictEqual(['map_type', 'key_size', 'value_size', 'max_entries', 'map_flags', 'id', 'refcnt', 'usercnt'].map((f) => mapField(k, a, f)),
+      [5n, 8n, 12n, 5n, 64n, BigInt(map.id), 1n, 1n]);
+    const name = map.region.bytes.subarray(btfField('bpf_map', 'name').offset, btfField('bpf_map', 'name').offset + 3);
+    assert.deepStrictEqual(Array.from(name), [0x70, 0x63, 0]);
+    const elemCount = mapField(k, a, 'elem_count');
+    assert.strictEqual(k.memory.find(elemCount)?.region.bytes.length, 16, 'per-CPU s64 counters, one per CPU');
+    k.mapUpdate(fd, u64(1), new Uint8Array(32));
+    assert.strictEqual(k.helpers.bpf_map_sum_elem_count(a), 1n);
+  });
+
+  it('per-CPU layout: syscall values are round_up(value_size, 8) per CPU; program update writes only the current CPU', () => {
+    const k = new Kernel({ cpus: 2, currentCpu: 1 });
+    const fd = k.createMap({ type: T.PERCPU_ARRAY, keySize: 4, valueSize: 4, maxEntries: 2 });
+    k.mapUpdate(fd, u32(0), Buffer.from([1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]));
+    const map = k.mapById(k.mapInfo(fd).id)!;
+    const key = k.memory.alloc(4, 'k'), val = k.memory.alloc(4, 'v');
+    val.view.setUint32(0, 7, true);
+    assert.strictEqual(k.helpers.bpf_map_update_elem(map.region.addr, key.addr, val.addr, 0), 0);
+    assert.deepStrictEqual(Array.from(k.mapLookup(fd, u32(0))), [1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0]);
+    const slot = k.helpers.bpf_map_lookup_elem(map.region.addr, key.addr);
+    assert.strictEqual(k.memory.find(slot)!.region.view.getUint32(k.memory.find(slot)!.offset, true), 7);
+  });
+
+  it('arrays keep no elem_count: bpf_map_sum_elem_count returns 0', () => {
+    const k = new Kernel();
+    const fd = k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 4 });
+    assert.strictEqual(k.helpers.bpf_map_sum_elem_count(k.mapById(k.mapInfo(fd).id)!.region.addr), 0n);
+    assert.strictEqual(k.helpers.bpf_map_sum_elem_count(0n), 0n);
+  });
+});
