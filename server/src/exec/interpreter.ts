@@ -239,6 +239,7 @@ export class Interpreter {
         }
         return Completion.Normal;
       }
+      default: throw new ExecError('fault', `malformed IR: unknown statement ${JSON.stringify((s as { op: unknown }).op)}`, (s as Stmt).loc);
     }
   }
 
@@ -347,6 +348,7 @@ export class Interpreter {
         const args = e.args.map((a) => this.eval(a, f));
         return this.callFunction(callee, args, e.loc);
       }
+      default: throw new ExecError('fault', `malformed IR: unknown expression ${JSON.stringify((e as { op: unknown }).op)}`, (e as Expr).loc);
     }
   }
 }

@@ -439,6 +439,7 @@ return ${retExpr};
         this.assignLocal(lv, s.init, local?.type?.kind === 'int' ? local.type : undefined);
         return;
       }
+      default: throw new Error(`unknown statement ${JSON.stringify((s as { op: unknown }).op)}`);
     }
   }
 
@@ -675,6 +676,7 @@ try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } 
         const call = js`${this.fnNames[e.func]}(${join(args, ', ')})`;
         return callee.returnType.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
       }
+      default: throw new Error(`unknown expression ${JSON.stringify((e as { op: unknown }).op)}`);
     }
   }
 

@@ -360,6 +360,15 @@ describe('compileProgram', () => {
     assert.strictEqual(value(prog.run(0, [], testEnv(new TestMemory()))), 2n);
     assert.deepStrictEqual(seen, [1, 1, 1]);
   });
+  it('reports malformed IR as a fault at its loc instead of throwing', () => {
+    const bad = { op: 'goto', loc: { file: 0, pos: 5, end: 6 } } as unknown as Stmt;
+    for (const mode of MODES) {
+      const prog = compileProgram(program(func(0, { body: block(bad) })), { mode });
+      const e = error(prog.run(0, [], testEnv(new TestMemory())));
+      assert.match(e.message, /malformed IR: unknown statement "goto"/);
+      assert.deepStrictEqual(e.loc, bad.loc);
+    }
+  });
   it('falls back to the interpreter, with a reason, when the JIT cannot compile the IR', () => {
     const fn = func(0, { body: block(expr({ op: 'binary', kind: 'pow' as never, left: c(1, U64), right: c(1, U64), type: U64, loc: { file: 0, pos: 0, end: 0 } })) });
     const prog = compileProgram(program(fn));
