@@ -169,7 +169,7 @@ class ModuleCompiler {
   private readonly callDepth: Code;
   private readonly helperTable: Code;
   /** Module-level cache of each `addr` leaf of a global/string/map: region (undefined until first use) and offset. */
-  private readonly staticVars: Array<{ r: Code; o: Code }> = [];
+  private readonly staticVars: Array<{ r: Code; o: Code; a: Code }> = [];
   private readonly stackVar: Code;
 
   // per-function state
@@ -211,7 +211,7 @@ class ModuleCompiler {
     const entries = this.ir.functions.map((f, i) => this.entryAdapter(f, this.fnNames[i]));
     const L = this.budgetVar, S = this.stackVar, SP = this.stackTop, D = this.callDepth;
     const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh(), ht = this.vars.fresh();
-    const staticDecls = this.staticVars.map((v) => js`let ${v.r} = undefined, ${v.o} = 0;`);
+    const staticDecls = this.staticVars.map((v) => js`let ${v.r} = undefined, ${v.o} = 0, ${v.a} = 0n;`);
     const staticResets = this.staticVars.map((v) => js`${v.r} = undefined;`);
     const body = js`let ${L} = 0, ${SP} = 0, ${D} = 0;
 let ${S} = null, ${this.helperTable} = null;
@@ -539,11 +539,7 @@ return ${retExpr};
       }
       case 'addr': {
         if (e.base.kind === 'stack') return this.ptrTemp(this.stackVar, js`${this.frameBase} + ${literal(this.slotOffsets.get(e.base.slot) ?? 0)}`);
-        this.statics.push(e.base);
-        const sv = { r: this.fresh(), o: this.fresh() };
-        this.staticVars.push(sv);
-        const q = this.fresh();
-        this.emit(js`if (${sv.r} === undefined) { const ${q} = ${h.stat}(${literal(this.statics.length - 1)}, ${this.k(e.loc)}); ${sv.r} = ${q}.region; ${sv.o} = ${q}.offset; }`);
+        const sv = this.staticAddress(e.base, e.loc);
         return this.ptrTemp(sv.r, sv.o);
       }
       case 'load': {
@@ -680,11 +676,22 @@ try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } 
     }
   }
 
+  /** Fetches (once per env) the pointer and address of a global/string/map leaf into module variables. */
+  private staticAddress(base: AddressBase, loc: Loc): { r: Code; o: Code; a: Code } {
+    this.statics.push(base);
+    const sv = { r: this.fresh(), o: this.fresh(), a: this.fresh() };
+    this.staticVars.push(sv);
+    const q = this.fresh();
+    this.emit(js`if (${sv.r} === undefined) { const ${q} = ${this.h.stat}(${literal(this.statics.length - 1)}, ${this.k(loc)}); ${sv.r} = ${q}.region; ${sv.o} = ${q}.offset; ${sv.a} = ${this.h.addrOf}(${q}); }`);
+    return sv;
+  }
+
   /** A helper argument as a u64. An int-to-pointer conversion is skipped: resolving keeps the address and has no effect. */
   private addressArg(a: Expr): Code {
     let inner = a;
     while (inner.op === 'ptrCast') inner = inner.operand;
     if (inner.op === 'intToPtr') return js`${this.h.asU}(64, ${this.int(inner.operand)})`;
+    if (inner.op === 'addr' && inner.base.kind !== 'stack') return this.intTemp(this.staticAddress(inner.base, inner.loc).a);
     const v = this.value(a);
     return v.kind === 'int' ? js`${this.h.asU}(64, ${v.v})` : this.address(v.r, v.o);
   }
