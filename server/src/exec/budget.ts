@@ -55,6 +55,15 @@ export class Budget {
     return chunk - 1;
   }
 
+  /** Starts a new run with the full budget. */
+  reset(): void { this.granted = 0; }
+
+  /** Grants the first chunk of a run and returns the countdown (0 when the budget is 0: the first statement fails). */
+  start(): number {
+    this.granted = Math.min(this.interval, this.limit);
+    return this.granted;
+  }
+
   /** Statements executed, given the countdown left at the end of the run. */
   used(left: number): number { return this.granted - left; }
 }

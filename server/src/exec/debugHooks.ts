@@ -38,3 +38,43 @@ export function localValue(frame: Frame, local: Local): RuntimeValue | Uint8Arra
   }
   return frame.locals[local.id];
 }
+
+export type StepCommand = 'continue' | 'stepIn' | 'stepOver' | 'stepOut' | 'abort';
+export type StopReason = 'entry' | 'breakpoint' | 'step';
+export interface StopEvent { reason: StopReason; stmt: Stmt; frame: Frame; frames: ReadonlyArray<Frame> }
+
+/**
+ * The stepping logic of a debugger as a DebugHooks: stops on entry (optional), at breakpoints and after
+ * steps, and asks `pause` what to do next. `pause` runs synchronously while the program is stopped (the
+ * debug adapter blocks in it, e.g. a worker waiting on Atomics.wait for the client's next request), and
+ * may inspect frames with `localValue` and evaluate with `Interpreter.evaluate`.
+ * Blocks are not stopping points (they only group statements); every other statement is.
+ */
+export class StepController implements DebugHooks {
+  private mode: Exclude<StepCommand, 'abort'>;
+  private stepDepth = 0;
+
+  constructor(
+    private readonly pause: (event: StopEvent) => StepCommand,
+    private readonly isBreakpoint: (stmt: Stmt) => boolean = () => false,
+    stopOnEntry = false,
+  ) {
+    this.mode = stopOnEntry ? 'stepIn' : 'continue';
+  }
+
+  onStatement(frame: Frame, stmt: Stmt, frames: ReadonlyArray<Frame>): HookDecision {
+    if (stmt.op === 'block') return 'continue';
+    const depth = frames.length;
+    let reason: StopReason | undefined;
+    if (this.isBreakpoint(stmt)) reason = 'breakpoint';
+    else if (this.mode === 'stepIn') reason = this.stepDepth === 0 ? 'entry' : 'step';
+    else if (this.mode === 'stepOver' && depth <= this.stepDepth) reason = 'step';
+    else if (this.mode === 'stepOut' && depth < this.stepDepth) reason = 'step';
+    if (reason === undefined) return 'continue';
+    const command = this.pause({ reason, stmt, frame, frames });
+    if (command === 'abort') return 'abort';
+    this.mode = command;
+    this.stepDepth = depth;
+    return 'continue';
+  }
+}

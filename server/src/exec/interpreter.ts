@@ -1,8 +1,13 @@
 /**
  * The reference executor: walks the IR with exact C-on-BPF semantics. It is the oracle the generated JS
- * is tested against and the executor behind the debugger (see debugHooks.ts: hooks are synchronous and
- * called before every statement; a debug adapter pauses by blocking in the hook, which keeps one
- * interpreter and spares the fast path any generator machinery).
+ * is tested against and the executor behind the debugger.
+ *
+ * Debugger design (chosen over a generator interpreter): hooks are synchronous and called before every
+ * statement (debugHooks.ts; StepController implements breakpoints and step in/over/out by frame depth).
+ * A debug adapter pauses by blocking inside the hook: it runs the interpreter in a worker thread that
+ * waits (Atomics.wait) for the client's next command, inspecting frames and calling `evaluate` meanwhile.
+ * This keeps ONE interpreter (no second, generator-shaped copy of the semantics to keep in sync), and the
+ * non-debug paths pay one `undefined` test per statement (interpreter) or nothing (JIT).
  *
  * Semantics that C leaves undefined follow the BPF ISA, since the verifier accepts them: division by
  * zero gives 0, modulo by zero gives the dividend, shift counts are masked to the ALU width (63 for
@@ -14,7 +19,7 @@ import type { DebugHooks, Frame } from './debugHooks';
 import { RunRuntime, type ExecEnv } from './memory';
 import {
   ExecError, NULL_POINTER, accessFault, addressOf, isPointer, normalise, offsetPointer, zeroOf,
-  type Pointer, type RunOutcome, type RuntimeValue,
+  type ExecErrorInfo, type Pointer, type RunOutcome, type RuntimeValue,
 } from './values';
 
 const enum Completion { Normal, Break, Continue, Return }
@@ -87,15 +92,19 @@ export function checkBlock(p: Pointer, size: number, write: boolean, loc: Loc): 
 
 export class Interpreter {
   private rt!: RunRuntime;
+  private lastRuntime: RunRuntime | undefined;
   private left = 0;
   private readonly frames: InterpFrame[] = [];
+  /** Set while a debugger evaluates an expression: no hooks, so evaluation never stops. */
+  private evaluating = false;
   private readonly slotTables = new Map<IrFunction, Map<number, number>>();
 
   constructor(private readonly program: IrProgram, private readonly hooks?: DebugHooks) {}
 
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
-    this.rt = new RunRuntime(env);
-    this.left = 0;
+    this.rt = RunRuntime.for(env, this.lastRuntime);
+    this.lastRuntime = this.rt;
+    this.left = this.rt.budget.start();
     this.frames.length = 0;
     const func = this.program.functions[funcIndex];
     try {
@@ -107,8 +116,30 @@ export class Interpreter {
     }
   }
 
+  /**
+   * Evaluates an expression in a frame of the paused run (from inside a hook), e.g. a debugger's watch
+   * expression lowered to IR. Side effects happen, as in gdb; errors come back as values, the run goes on.
+   */
+  evaluate(expr: Expr, frame: Frame): { ok: true; value: RuntimeValue } | { ok: false; error: ExecErrorInfo } {
+    const f = this.frames.find((x) => x === frame);
+    if (f === undefined) return { ok: false, error: { kind: 'fault', message: 'the frame is not live', loc: expr.loc } };
+    const saved = { left: this.left, frames: this.frames.length, top: this.rt.stackTop, depth: this.rt.callDepth };
+    this.evaluating = true;
+    try {
+      return { ok: true, value: this.eval(expr, f) };
+    } catch (e) {
+      return { ok: false, error: toExecError(e, expr.loc).toInfo() };
+    } finally {
+      this.evaluating = false;
+      this.left = saved.left;
+      this.frames.length = saved.frames;
+      this.rt.stackTop = saved.top;
+      this.rt.callDepth = saved.depth;
+    }
+  }
+
   /** Statements executed by the last run. */
-  get instructionsUsed(): number { return this.rt.budget.used(this.left); }
+  get instructionsUsed(): number { return this.lastRuntime === undefined ? 0 : this.lastRuntime.budget.used(this.left); }
 
   private slotTable(func: IrFunction): Map<number, number> {
     let t = this.slotTables.get(func);
@@ -147,7 +178,7 @@ export class Interpreter {
 
   private exec(s: Stmt, f: InterpFrame): Completion {
     if (this.left-- === 0) this.left = this.rt.budget.refill(s.loc);
-    if (this.hooks !== undefined && this.hooks.onStatement(f, s, this.frames) === 'abort') {
+    if (this.hooks !== undefined && !this.evaluating && this.hooks.onStatement(f, s, this.frames) === 'abort') {
       throw new ExecError('cancelled', 'run stopped by the debugger', s.loc);
     }
     switch (s.op) {
@@ -208,6 +239,7 @@ export class Interpreter {
         }
         return Completion.Normal;
       }
+      default: throw new ExecError('fault', `malformed IR: unknown statement ${JSON.stringify((s as { op: unknown }).op)}`, (s as Stmt).loc);
     }
   }
 
@@ -322,6 +354,7 @@ export class Interpreter {
         if (c !== Completion.Normal) throw new ExecError('fault', 'break, continue or return out of a statement expression is not supported', e.loc);
         return e.value ? this.eval(e.value, f) : zeroOf(e.type.kind === 'void' ? U64_TYPE : e.type);
       }
+      default: throw new ExecError('fault', `malformed IR: unknown expression ${JSON.stringify((e as { op: unknown }).op)}`, (e as Expr).loc);
     }
   }
 }

@@ -16,7 +16,7 @@ import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, Pt
 import { Code, NameGenerator, compileFunction, join, js, literal } from './codeBuilder';
 import type { DebugHooks } from './debugHooks';
 import { Interpreter, checkBlock, toExecError } from './interpreter';
-import { RunRuntime, type ExecEnv } from './memory';
+import { MAX_CALL_FRAMES, RunRuntime, helperFailure, type ExecEnv, type HelperTable } from './memory';
 import {
   ExecError, NULL_POINTER, accessFault, addressOf, offsetPointer,
   type ExecRegion, type Pointer, type RunOutcome, type RuntimeValue,
@@ -56,8 +56,10 @@ export function compileProgram(ir: IrProgram, options: CompileOptions = {}): Com
 interface HostState { rt: RunRuntime; statics: Array<Pointer | undefined> }
 
 interface GeneratedModule {
-  fns: Array<(...args: unknown[]) => RuntimeValue>;
-  begin(stack: ExecRegion): void;
+  /** Per IR function: called with the run's RuntimeValue arguments, converts them and calls the function. */
+  entries: Array<(args: ReadonlyArray<RuntimeValue>) => RuntimeValue>;
+  /** Starts a run: the stack region, the first budget chunk, and whether cached static addresses are stale. */
+  begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: HelperTable): void;
   left(): number;
 }
 
@@ -65,14 +67,14 @@ class JitProgram implements CompiledProgram {
   readonly mode = 'jit' as const;
   private readonly module: GeneratedModule;
   private readonly state: HostState = { rt: undefined as unknown as RunRuntime, statics: [] };
-  private readonly entryLocs: number[];
+
   private readonly locs: Loc[];
 
   constructor(private readonly ir: IrProgram) {
     const compiler = new ModuleCompiler(ir);
     const { params, body } = compiler.compile();
     this.locs = compiler.locs;
-    this.entryLocs = ir.functions.map((f) => compiler.locIndex(f.loc));
+
     const host = makeHost(this.state, compiler);
     const factory = compileFunction<(...a: unknown[]) => GeneratedModule>(params, body);
     this.module = factory(...compiler.hostOrder.map((k) => host[k]));
@@ -83,23 +85,15 @@ class JitProgram implements CompiledProgram {
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
     const func = this.ir.functions[funcIndex];
     if (func === undefined) return { ok: false, error: new ExecError('fault', `no function #${funcIndex}`, { file: 0, pos: 0, end: 0 }).toInfo() };
-    const rt = new RunRuntime(env);
-    this.state.rt = rt;
-    this.state.statics = [];
-    this.module.begin(rt.stack);
-    const jsArgs: unknown[] = [this.entryLocs[funcIndex]];
-    func.params.forEach((id, i) => {
-      const type = func.locals.find((l) => l.id === id)?.type;
-      const v = args[i];
-      if (type?.kind === 'ptr') {
-        const p = v === undefined ? NULL_POINTER : typeof v === 'bigint' ? rt.resolver.resolve(v) : v;
-        jsArgs.push(p.region, p.offset);
-      } else {
-        jsArgs.push(v === undefined ? 0n : typeof v === 'bigint' ? v : addressOf(v.region, v.offset));
-      }
-    });
+    const previous = this.state.rt as RunRuntime | undefined;
+    const rt = RunRuntime.for(env, previous);
+    if (rt !== previous) {
+      this.state.rt = rt;
+      this.state.statics = [];
+    }
+    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, env.helpers);
     try {
-      const r = this.module.fns[funcIndex](...jsArgs);
+      const r = this.module.entries[funcIndex](args);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
     } catch (e) {
       return { ok: false, error: toExecError(e, func.loc).toInfo() };
@@ -108,8 +102,8 @@ class JitProgram implements CompiledProgram {
 }
 
 type HostName =
-  | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enter' | 'leave' | 'stat' | 'resolve'
-  | 'offPtr' | 'helper' | 'copy' | 'fill' | 'badCall' | 'nullPtr';
+  | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enterFail' | 'stat' | 'resolve'
+  | 'offPtr' | 'helperFail' | 'helperResult' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf';
 
 function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown> {
   const locs = c.locs;
@@ -120,8 +114,12 @@ function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown
     num: Number,
     refill: (k: number) => state.rt.budget.refill(locs[k]),
     fault: (k: number, r: ExecRegion | null, o: number, size: number, write: boolean) => accessFault(locs[k], r, o, size, write),
-    enter: (size: number, f: number, k: number) => state.rt.enterFrame(size, c.ir.functions[f].name, locs[k]),
-    leave: (base: number) => state.rt.leaveFrame(base),
+    enterFail: (size: number, f: number, k: number, top: number, depth: number) => {
+      state.rt.stackTop = top;
+      state.rt.callDepth = depth;
+      state.rt.enterFrame(size, c.ir.functions[f].name, locs[k]);
+      return new ExecError('fault', 'frame entry refused', locs[k]);
+    },
     stat: (i: number, k: number) => {
       let p = state.statics[i];
       if (p === undefined) {
@@ -132,10 +130,8 @@ function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown
     },
     resolve: (addr: bigint) => state.rt.resolver.resolve(addr),
     offPtr: offsetPointer,
-    helper: (i: number, args: bigint[]) => {
-      const node = c.helperCalls[i];
-      return state.rt.callHelper(node.name, args, node.type, node.loc);
-    },
+    helperFail: (i: number, e: unknown) => helperFailure(c.helperCalls[i].name, e, c.helperCalls[i].loc),
+    helperResult: (i: number, r: unknown) => state.rt.helperResult(c.helperCalls[i].name, r, c.helperCalls[i].type, c.helperCalls[i].loc),
     copy: (k: number, dr: ExecRegion | null, dO: number, sr: ExecRegion | null, sO: number, size: number) => {
       const dst = { region: dr, offset: dO };
       const src = { region: sr, offset: sO };
@@ -149,6 +145,7 @@ function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown
     },
     badCall: (k: number, f: number) => new ExecError('fault', `call of unknown function #${f}`, locs[k]),
     nullPtr: NULL_POINTER,
+    addrOf: (p: Pointer) => addressOf(p.region, p.offset),
   };
 }
 
@@ -161,13 +158,18 @@ class ModuleCompiler {
   private readonly locIndexes = new Map<Loc, number>();
   readonly statics: AddressBase[] = [];
   readonly helperCalls: Array<Expr & { op: 'callHelper' }> = [];
-  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enter', 'leave', 'stat', 'resolve', 'offPtr', 'helper', 'copy', 'fill', 'badCall', 'nullPtr'];
+  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enterFail', 'stat', 'resolve', 'offPtr', 'helperFail', 'helperResult', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf'];
   private readonly hostNames = new NameGenerator('k');
   private readonly h: Record<HostName, Code>;
   private readonly vars = new NameGenerator('v');
   private readonly labels = new NameGenerator('l');
   private readonly fnNames: Code[];
   private readonly budgetVar: Code;
+  private readonly stackTop: Code;
+  private readonly callDepth: Code;
+  private readonly helperTable: Code;
+  /** Module-level cache of each `addr` leaf of a global/string/map: region (undefined until first use) and offset. */
+  private readonly staticVars: Array<{ r: Code; o: Code; a: Code }> = [];
   private readonly stackVar: Code;
 
   // per-function state
@@ -188,6 +190,9 @@ class ModuleCompiler {
     this.fnNames = ir.functions.map(() => fnGen.fresh());
     this.budgetVar = this.vars.fresh();
     this.stackVar = this.vars.fresh();
+    this.stackTop = this.vars.fresh();
+    this.callDepth = this.vars.fresh();
+    this.helperTable = this.vars.fresh();
   }
 
   locIndex(loc: Loc): number {
@@ -203,16 +208,46 @@ class ModuleCompiler {
 
   compile(): { params: Code[]; body: Code } {
     const fns = this.ir.functions.map((f, i) => this.compileFunction(f, this.fnNames[i]));
-    const L = this.budgetVar, S = this.stackVar;
-    const st = this.vars.fresh();
-    const body = js`let ${L} = 0;
-let ${S} = null;
+    const entries = this.ir.functions.map((f, i) => this.entryAdapter(f, this.fnNames[i]));
+    const L = this.budgetVar, S = this.stackVar, SP = this.stackTop, D = this.callDepth;
+    const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh(), ht = this.vars.fresh();
+    const staticDecls = this.staticVars.map((v) => js`let ${v.r} = undefined, ${v.o} = 0, ${v.a} = 0n;`);
+    const staticResets = this.staticVars.map((v) => js`${v.r} = undefined;`);
+    const body = js`let ${L} = 0, ${SP} = 0, ${D} = 0;
+let ${S} = null, ${this.helperTable} = null;
+${join(staticDecls, '\n')}
 ${join(fns, '\n')}
-return { fns: [${join(this.fnNames, ', ')}], begin(${st}) { ${S} = ${st}; ${L} = 0; }, left() { return ${L}; } };`;
+return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} } }, left() { return ${L}; } };`;
     return { params: this.hostOrder.map((k) => this.h[k]), body };
   }
 
   private fresh(): Code { return this.vars.fresh(); }
+
+  /** `(args) => f(entryLoc, ...converted args)`: integers pass through, pointers split into region and offset. */
+  private entryAdapter(f: IrFunction, name: Code): Code {
+    const A = this.fresh();
+    const lines: Code[] = [];
+    const callArgs: Code[] = [literal(this.locIndex(f.loc))];
+    f.params.forEach((id, i) => {
+      const a = this.fresh();
+      lines.push(js`const ${a} = ${A}[${literal(i)}];`);
+      if (f.locals.find((l) => l.id === id)?.type?.kind === 'ptr') {
+        const r = this.fresh(), o = this.fresh(), q = this.fresh();
+        lines.push(js`let ${r} = null, ${o} = 0;
+if (typeof ${a} === 'bigint') { const ${q} = ${this.h.resolve}(${a}); ${r} = ${q}.region; ${o} = ${q}.offset; }
+else if (${a} !== undefined) { ${r} = ${a}.region; ${o} = ${a}.offset; }`);
+        callArgs.push(r, o);
+      } else {
+        const v = this.fresh();
+        lines.push(js`const ${v} = ${a} === undefined ? 0n : typeof ${a} === 'bigint' ? ${a} : ${this.h.addrOf}(${a});`);
+        callArgs.push(v);
+      }
+    });
+    return js`function (${A}) {
+${join(lines, '\n')}
+return ${name}(${join(callArgs, ', ')});
+}`;
+  }
   private emit(c: Code): void { this.out.push(c); }
   /** Compiles statements into a separate buffer. */
   private nested(f: () => void): Code {
@@ -224,7 +259,16 @@ return { fns: [${join(this.fnNames, ', ')}], begin(${st}) { ${S} = ${st}; ${L} =
     return code;
   }
 
+  /** Temporaries known to hold a value already normalised to a type, so re-normalising them is skipped. */
+  private readonly normalised = new Map<Code, IntType>();
+  private tempAs(x: Code, t: IntType): Compiled {
+    const c = this.temp(x);
+    this.normalised.set((c as { v: Code }).v, t);
+    return c;
+  }
   private norm(x: Code, t: IntType): Code {
+    const known = this.normalised.get(x);
+    if (known !== undefined && known.bits === t.bits && known.signed === t.signed) return x;
     return js`${t.signed ? this.h.asI : this.h.asU}(${literal(t.bits)}, ${x})`;
   }
   private address(r: Code, o: Code): Code {
@@ -286,14 +330,19 @@ return { fns: [${join(this.fnNames, ', ')}], begin(${st}) { ${S} = ${st}; ${L} =
     const retExpr = rv.kind === 'ptr' ? js`(${rv.r} === null ? ${this.h.nullPtr} : { region: ${rv.r}, offset: ${rv.o} })`
       : f.returnType.kind === 'int' ? this.norm(rv.v, f.returnType) : rv.v;
     return js`function ${name}(${join(jsParams, ', ')}) {
-const ${this.frameBase} = ${this.h.enter}(${literal(f.stackSize)}, ${literal(f.index)}, ${callerLoc});
+if (${this.callDepth} >= ${literal(MAX_CALL_FRAMES)} || ${this.stackTop} + ${literal(f.stackSize)} > ${this.stackVar}.bytes.length) throw ${this.h.enterFail}(${literal(f.stackSize)}, ${literal(f.index)}, ${callerLoc}, ${this.stackTop}, ${this.callDepth});
+const ${this.frameBase} = ${this.stackTop};
+${f.stackSize > 0 ? js`${this.stackVar}.bytes.fill(0, ${this.frameBase}, ${this.frameBase} + ${literal(f.stackSize)});` : js``}
+${this.stackTop} = ${this.frameBase} + ${literal(f.stackSize)};
+${this.callDepth}++;
 ${join(decls, '\n')}
 ${retDecl}
 ${join(prologue, '\n')}
 ${this.bodyLabel}: {
 ${body}
 }
-${this.h.leave}(${this.frameBase});
+${this.stackTop} = ${this.frameBase};
+${this.callDepth}--;
 return ${retExpr};
 }`;
   }
@@ -390,6 +439,7 @@ return ${retExpr};
         this.assignLocal(lv, s.init, local?.type?.kind === 'int' ? local.type : undefined);
         return;
       }
+      default: throw new Error(`unknown statement ${JSON.stringify((s as { op: unknown }).op)}`);
     }
   }
 
@@ -439,12 +489,15 @@ return ${retExpr};
     const at = this.fresh();
     this.emit(js`const ${at} = ${o};`);
     this.emit(js`if (${r} === null || ${r}.readonly || ${at} < 0 || ${at} + ${literal(size)} > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, ${literal(size)}, true);`);
-    const n = this.h.num, u = this.h.asU;
+    const n = this.h.num;
+    const known = this.normalised.get(bits);
+    const fits = known !== undefined && !known.signed && known.bits <= size * 8;
+    const u = (width: Code, x: Code): Code => fits ? x : js`${this.h.asU}(${width}, ${x})`;
     switch (size) {
-      case 1: this.emit(js`${r}.view.setUint8(${at}, ${n}(${u}(8, ${bits})));`); break;
-      case 2: this.emit(js`${r}.view.setUint16(${at}, ${n}(${u}(16, ${bits})), true);`); break;
-      case 4: this.emit(js`${r}.view.setUint32(${at}, ${n}(${u}(32, ${bits})), true);`); break;
-      case 8: this.emit(js`${r}.view.setBigUint64(${at}, ${u}(64, ${bits}), true);`); break;
+      case 1: this.emit(js`${r}.view.setUint8(${at}, ${n}(${u(literal(8), bits)}));`); break;
+      case 2: this.emit(js`${r}.view.setUint16(${at}, ${n}(${u(literal(16), bits)}), true);`); break;
+      case 4: this.emit(js`${r}.view.setUint32(${at}, ${n}(${u(literal(32), bits)}), true);`); break;
+      case 8: this.emit(js`${r}.view.setBigUint64(${at}, ${u(literal(64), bits)}, true);`); break;
     }
   }
 
@@ -455,10 +508,10 @@ return ${retExpr};
     this.emit(js`if (${r} === null || ${at} < 0 || ${at} + ${literal(size)} > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, ${literal(size)}, false);`);
     const b = this.h.big;
     switch (type.bits) {
-      case 8: return this.temp(type.signed ? js`${b}(${r}.view.getInt8(${at}))` : js`${b}(${r}.view.getUint8(${at}))`);
-      case 16: return this.temp(type.signed ? js`${b}(${r}.view.getInt16(${at}, true))` : js`${b}(${r}.view.getUint16(${at}, true))`);
-      case 32: return this.temp(type.signed ? js`${b}(${r}.view.getInt32(${at}, true))` : js`${b}(${r}.view.getUint32(${at}, true))`);
-      case 64: return this.temp(type.signed ? js`${r}.view.getBigInt64(${at}, true)` : js`${r}.view.getBigUint64(${at}, true)`);
+      case 8: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt8(${at}))` : js`${b}(${r}.view.getUint8(${at}))`, type);
+      case 16: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt16(${at}, true))` : js`${b}(${r}.view.getUint16(${at}, true))`, type);
+      case 32: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt32(${at}, true))` : js`${b}(${r}.view.getUint32(${at}, true))`, type);
+      case 64: return this.tempAs(type.signed ? js`${r}.view.getBigInt64(${at}, true)` : js`${r}.view.getBigUint64(${at}, true)`, type);
     }
   }
 
@@ -486,8 +539,8 @@ return ${retExpr};
       }
       case 'addr': {
         if (e.base.kind === 'stack') return this.ptrTemp(this.stackVar, js`${this.frameBase} + ${literal(this.slotOffsets.get(e.base.slot) ?? 0)}`);
-        this.statics.push(e.base);
-        return this.fromPointerObject(js`${h.stat}(${literal(this.statics.length - 1)}, ${this.k(e.loc)})`);
+        const sv = this.staticAddress(e.base, e.loc);
+        return this.ptrTemp(sv.r, sv.o);
       }
       case 'load': {
         const p = this.ptr(e.ptr);
@@ -505,7 +558,7 @@ return ${retExpr};
           this.storeBits(p.r, js`${p.o} + ${literal(e.offset)}`, e.size, this.address(v.r, v.o), e.loc);
           return v;
         }
-        const nv = e.type.kind === 'int' ? this.temp(this.norm(v.v, e.type)) : v;
+        const nv = e.type.kind === 'int' ? this.tempAs(this.norm(v.v, e.type), e.type) : v;
         this.storeBits(p.r, js`${p.o} + ${literal(e.offset)}`, e.size, (nv as { v: Code }).v, e.loc);
         return nv;
       }
@@ -523,14 +576,14 @@ return ${retExpr};
       case 'binary': {
         const a = this.int(e.left);
         const b = this.int(e.right);
-        return this.temp(this.binary(e.kind, a, b, e.type));
+        return this.tempAs(this.binary(e.kind, a, b, e.type), e.type);
       }
       case 'unary': {
         if (e.kind === 'lnot') return this.temp(js`(${this.truthy(this.value(e.operand))} ? 0n : 1n)`);
         const a = this.int(e.operand);
-        return this.temp(this.norm(e.kind === 'neg' ? js`(-${a})` : js`(~${a})`, e.type));
+        return this.tempAs(this.norm(e.kind === 'neg' ? js`(-${a})` : js`(~${a})`, e.type), e.type);
       }
-      case 'convert': return this.temp(this.norm(this.int(e.operand), e.type));
+      case 'convert': return this.tempAs(this.norm(this.int(e.operand), e.type), e.type);
       case 'ptrAdd': {
         const p = this.ptr(e.ptr);
         const idx = this.intTemp(js`${h.asI}(64, ${this.int(e.index)})`);
@@ -548,7 +601,12 @@ return ${retExpr};
       case 'ptrCompare': {
         const a = this.ptr(e.left);
         const b = this.ptr(e.right);
-        return this.temp(this.binary(e.kind, this.address(a.r, a.o), this.address(b.r, b.o), e.type));
+        if (e.kind === 'eq' || e.kind === 'ne') {
+          // Same region: equal iff same offset; NULL is the only pointer with no region and address 0.
+          const same = js`(${a.r} === ${b.r} ? ${a.o} === ${b.o} : ${a.r} !== null && ${b.r} !== null && ${this.address(a.r, a.o)} === ${this.address(b.r, b.o)})`;
+          return this.tempAs(e.kind === 'eq' ? js`(${same} ? 1n : 0n)` : js`(${same} ? 0n : 1n)`, e.type);
+        }
+        return this.tempAs(this.binary(e.kind, this.address(a.r, a.o), this.address(b.r, b.o), e.type), e.type);
       }
       case 'ptrToInt': return this.temp(this.norm(this.int(e.operand), e.type));
       case 'intToPtr': {
@@ -582,13 +640,15 @@ return ${retExpr};
       }
       case 'sequence': this.value(e.first); return this.value(e.second);
       case 'callHelper': {
-        const args = e.args.map((a) => {
-          const v = this.value(a);
-          return v.kind === 'int' ? js`${h.asU}(64, ${v.v})` : this.address(v.r, v.o);
-        });
+        const args = e.args.map((a) => this.addressArg(a));
         this.helperCalls.push(e);
-        const call = js`${h.helper}(${literal(this.helperCalls.length - 1)}, [${join(args, ', ')}])`;
-        return e.type.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
+        const i = literal(this.helperCalls.length - 1);
+        const r0 = this.fresh(), x = this.fresh();
+        this.emit(js`let ${r0};
+try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
+        if (e.type.kind === 'int') return this.tempAs(js`(typeof ${r0} === 'bigint' ? ${this.norm(r0, e.type)} : ${h.helperResult}(${i}, ${r0}))`, e.type);
+        const result = js`${h.helperResult}(${i}, ${r0})`;
+        return e.type.kind === 'ptr' ? this.fromPointerObject(result) : this.temp(result);
       }
       case 'call': {
         const callee = this.ir.functions[e.func];
@@ -617,7 +677,28 @@ return ${retExpr};
         this.stmt(e.body);
         return e.value ? this.value(e.value) : this.zero(e.type);
       }
+      default: throw new Error(`unknown expression ${JSON.stringify((e as { op: unknown }).op)}`);
     }
+  }
+
+  /** Fetches (once per env) the pointer and address of a global/string/map leaf into module variables. */
+  private staticAddress(base: AddressBase, loc: Loc): { r: Code; o: Code; a: Code } {
+    this.statics.push(base);
+    const sv = { r: this.fresh(), o: this.fresh(), a: this.fresh() };
+    this.staticVars.push(sv);
+    const q = this.fresh();
+    this.emit(js`if (${sv.r} === undefined) { const ${q} = ${this.h.stat}(${literal(this.statics.length - 1)}, ${this.k(loc)}); ${sv.r} = ${q}.region; ${sv.o} = ${q}.offset; ${sv.a} = ${this.h.addrOf}(${q}); }`);
+    return sv;
+  }
+
+  /** A helper argument as a u64. An int-to-pointer conversion is skipped: resolving keeps the address and has no effect. */
+  private addressArg(a: Expr): Code {
+    let inner = a;
+    while (inner.op === 'ptrCast') inner = inner.operand;
+    if (inner.op === 'intToPtr') return js`${this.h.asU}(64, ${this.int(inner.operand)})`;
+    if (inner.op === 'addr' && inner.base.kind !== 'stack') return this.intTemp(this.staticAddress(inner.base, inner.loc).a);
+    const v = this.value(a);
+    return v.kind === 'int' ? js`${this.h.asU}(64, ${v.v})` : this.address(v.r, v.o);
   }
 
   private binary(kind: string, a: Code, b: Code, t: IntType): Code {

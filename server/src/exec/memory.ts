@@ -53,6 +53,15 @@ export class RunRuntime {
     this.budget = new Budget(env);
   }
 
+  /** Prepares for the next run with the same env: full budget, empty stack. */
+  reset(): void { this.budget.reset(); this.stackTop = 0; this.callDepth = 0; }
+
+  /** The runtime for a run with `env`: the previous one, reset, when the env is the same object. */
+  static for(env: ExecEnv, previous: RunRuntime | undefined): RunRuntime {
+    if (previous !== undefined && previous.env === env) { previous.reset(); return previous; }
+    return new RunRuntime(env);
+  }
+
   /** Reserves a frame of `size` bytes (zeroed, so runs are deterministic); returns its base. */
   enterFrame(size: number, funcName: string, loc: Loc): number {
     if (this.callDepth >= MAX_CALL_FRAMES) {
@@ -95,11 +104,16 @@ export class RunRuntime {
   callHelper(name: string, args: bigint[], type: IrType, loc: Loc): RuntimeValue {
     let result: bigint | number;
     try {
-      result = this.env.helpers(name, args);
+      const helpers = this.env.helpers;   // called as a plain function, as the generated code does
+      result = helpers(name, args);
     } catch (e) {
-      if (e instanceof ExecError) throw e;
-      throw new ExecError('helper', `helper ${name} failed: ${e instanceof Error ? e.message : String(e)}`, loc);
+      throw helperFailure(name, e, loc);
     }
+    return this.helperResult(name, result, type, loc);
+  }
+
+  /** R0 of a helper as a value of the call's IR type. */
+  helperResult(name: string, result: unknown, type: IrType, loc: Loc): RuntimeValue {
     let r0: bigint;
     if (typeof result === 'bigint') r0 = result;
     else if (typeof result === 'number' && Number.isInteger(result)) r0 = BigInt(result);
@@ -112,6 +126,12 @@ export class RunRuntime {
   helperArg(v: RuntimeValue): bigint {
     return typeof v === 'bigint' ? BigInt.asUintN(64, v) : addressOf(v.region, v.offset);
   }
+}
+
+/** What a helper's exception becomes (an ExecError thrown by a helper passes through). */
+export function helperFailure(name: string, e: unknown, loc: Loc): ExecError {
+  if (e instanceof ExecError) return e;
+  return new ExecError('helper', `helper ${name} failed: ${e instanceof Error ? e.message : String(e)}`, loc);
 }
 
 export { NULL_POINTER };

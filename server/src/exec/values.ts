@@ -39,9 +39,11 @@ export function zeroOf(type: IrType | undefined): RuntimeValue {
 
 const UNMAPPED_LABEL = 'unmapped';
 
+const NO_BYTES = new Uint8Array(0);
+const NO_VIEW = new DataView(NO_BYTES.buffer);
+
 function unmappedRegion(addr: bigint): ExecRegion {
-  const bytes = new Uint8Array(0);
-  return { addr, bytes, view: new DataView(bytes.buffer), readonly: true, label: UNMAPPED_LABEL };
+  return { addr, bytes: NO_BYTES, view: NO_VIEW, readonly: true, label: UNMAPPED_LABEL };
 }
 
 /** The u64 address of a pointer (0 for NULL). */

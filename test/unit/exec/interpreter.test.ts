@@ -71,6 +71,8 @@ for (const mode of MODES) {
         assert.strictEqual(evalExpr(bin('shl', c(1, U32), c(33, U32))), 2n);
         assert.strictEqual(evalExpr(bin('shl', c(1, U32), c(31, U32))), 0x80000000n);
         assert.strictEqual(evalExpr(bin('shr', c(0x80000000n, U32), c(31, U32))), 1n);
+        assert.strictEqual(evalExpr(bin('shr', c(0x80000000n, U32), c(33, U32))), 0x40000000n);
+        assert.strictEqual(evalExpr(bin('shr', c(-(2n ** 31n), S32), c(63, S32)), S64), -1n);
       });
       it('shr is arithmetic for signed and logical for unsigned', () => {
         assert.strictEqual(evalExpr(bin('shr', c(-16, S32), c(2, S32)), S64), -4n);
@@ -166,6 +168,16 @@ for (const mode of MODES) {
         assert.strictEqual(value(run(fns(load(ptrAdd(p, c(3, S64), 4), 0, U32)), [ptrTo(r)], env)), 99n);
         assert.strictEqual(value(run(fns(ptrDiff(ptrAdd(p, c(5, S64), 4), p, 4)), [ptrTo(r)], env)), 5n);
         assert.strictEqual(value(run(fns(ptrToInt(ptrAdd(p, c(2, S64), 4))), [ptrTo(r)], env)), r.addr + 8n);
+      });
+      it('pointer arithmetic far outside a region keeps the exact address and faults on access', () => {
+        const { r, env } = withRegion(8);
+        const fns = (e: Expr) => [func(0, { params: [ptrT()], body: block(ret(e)) })];
+        const far = ptrAdd(param(0, ptrT()), c(2n ** 52n + 3n, S64), 8);
+        assert.strictEqual(value(run(fns(ptrToInt(far)), [ptrTo(r)], env)), BigInt.asUintN(64, r.addr + (2n ** 52n + 3n) * 8n));
+        const nullPlus = load(ptrAdd(nul(), c(8, S64), 1), 0, U8);
+        const e = error(run(fns(nullPlus), [ptrTo(r)], env));
+        assert.match(e.message, /unmapped address 0x8\b/);
+        assert.deepStrictEqual(e.loc, nullPlus.loc);
       });
       it('NULL compares equal to NULL and below any real pointer', () => {
         const { r, env } = withRegion(8);
@@ -347,6 +359,15 @@ describe('compileProgram', () => {
     assert.strictEqual(prog.mode, 'interpreter');
     assert.strictEqual(value(prog.run(0, [], testEnv(new TestMemory()))), 2n);
     assert.deepStrictEqual(seen, [1, 1, 1]);
+  });
+  it('reports malformed IR as a fault at its loc instead of throwing', () => {
+    const bad = { op: 'goto', loc: { file: 0, pos: 5, end: 6 } } as unknown as Stmt;
+    for (const mode of MODES) {
+      const prog = compileProgram(program(func(0, { body: block(bad) })), { mode });
+      const e = error(prog.run(0, [], testEnv(new TestMemory())));
+      assert.match(e.message, /malformed IR: unknown statement "goto"/);
+      assert.deepStrictEqual(e.loc, bad.loc);
+    }
   });
   it('falls back to the interpreter, with a reason, when the JIT cannot compile the IR', () => {
     const fn = func(0, { body: block(expr({ op: 'binary', kind: 'pow' as never, left: c(1, U64), right: c(1, U64), type: U64, loc: { file: 0, pos: 0, end: 0 } })) });
