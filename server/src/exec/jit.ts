@@ -6,6 +6,12 @@
  *   const outcome = prog.run(funcIndex, args, env);   // env: ExecEnv (memory.ts)
  *   // outcome: { ok: true, value: R0 } | { ok: false, error: { kind, message, loc } }
  *
+ * Pass the SAME env object for every run of an iterator session (once per element and the final NULL
+ * call): the per-run state and the resolved addresses of globals/strings/maps are cached per env object,
+ * so an env must not be mutated between runs (make a new one when regions change). Arguments are
+ * RuntimeValues: a pointer ({ region, offset }, e.g. the ctx region at offset 0) or a u64 address.
+ * Helper tables are called as plain functions (`helpers(name, args)`, no `this`).
+ *
  * Generated code: integers are bigints, pointers are two JS variables (region, offset); every temporary is
  * a fresh `const` so evaluation order is exactly the IR's. Anything needing words (faults, helper calls,
  * frame entry) goes through host functions that receive a loc index into a table, never text, and share
