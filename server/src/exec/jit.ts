@@ -18,7 +18,7 @@
  * their wording with the interpreter, which is the oracle (see test/unit/exec/jit.diff.test.ts). The budget
  * is the interpreter's: one tick per statement with the same refill points.
  */
-import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, PtrType, ScalarType, Stmt } from '../lang/ir';
+import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, Stmt } from '../lang/ir';
 import { Code, NameGenerator, compileFunction, join, js, literal } from './codeBuilder';
 import type { DebugHooks } from './debugHooks';
 import { Interpreter, checkBlock, toExecError } from './interpreter';
@@ -729,4 +729,3 @@ try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } 
 
 const U64_TYPE: IntType = { kind: 'int', bits: 64, signed: false };
 
-export type { ScalarType, PtrType };
