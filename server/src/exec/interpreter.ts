@@ -369,4 +369,3 @@ export function toExecError(e: unknown, loc: Loc | undefined): ExecError {
   return new ExecError('fault', `internal executor error: ${e instanceof Error ? e.message : String(e)}`, where);
 }
 
-export { isPointer };

@@ -6,13 +6,19 @@
  *   const outcome = prog.run(funcIndex, args, env);   // env: ExecEnv (memory.ts)
  *   // outcome: { ok: true, value: R0 } | { ok: false, error: { kind, message, loc } }
  *
+ * Pass the SAME env object for every run of an iterator session (once per element and the final NULL
+ * call): the per-run state and the resolved addresses of globals/strings/maps are cached per env object,
+ * so an env must not be mutated between runs (make a new one when regions change). Arguments are
+ * RuntimeValues: a pointer ({ region, offset }, e.g. the ctx region at offset 0) or a u64 address.
+ * Helper tables are called as plain functions (`helpers(name, args)`, no `this`).
+ *
  * Generated code: integers are bigints, pointers are two JS variables (region, offset); every temporary is
  * a fresh `const` so evaluation order is exactly the IR's. Anything needing words (faults, helper calls,
  * frame entry) goes through host functions that receive a loc index into a table, never text, and share
  * their wording with the interpreter, which is the oracle (see test/unit/exec/jit.diff.test.ts). The budget
  * is the interpreter's: one tick per statement with the same refill points.
  */
-import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, PtrType, ScalarType, Stmt } from '../lang/ir';
+import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, Stmt } from '../lang/ir';
 import { Code, NameGenerator, compileFunction, join, js, literal } from './codeBuilder';
 import type { DebugHooks } from './debugHooks';
 import { Interpreter, checkBlock, toExecError } from './interpreter';
@@ -728,4 +734,3 @@ try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } 
 
 const U64_TYPE: IntType = { kind: 'int', bits: 64, signed: false };
 
-export type { ScalarType, PtrType };
