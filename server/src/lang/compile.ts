@@ -251,6 +251,8 @@ export interface FileCompilation extends Compilation {
   files: ReadonlyArray<{ path: string }>;
   /** True when the preamble's tokens and declarations came from the cache. */
   preambleReused: boolean;
+  /** File id of the compiled file (for `symbolAt(mainFile, offset)`, `nodeAt`). */
+  mainFile: number;
 }
 
 /**
@@ -347,7 +349,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
       compilation.diagnostics.unshift(...entry.diagnostics, ...entry.preamble.diagnostics, ...user.diagnostics);
       const files = user.files.length >= entry.files.length ? user.files : entry.files;
-      return { ...compilation, files, preambleReused };
+      return { ...compilation, files, preambleReused, mainFile: user.mainFile ?? 0 };
     },
   };
 }

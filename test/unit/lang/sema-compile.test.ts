@@ -37,7 +37,7 @@ describe('compileFile with the bundled headers', () => {
     assert.ok(bpfMap?.kind === 'record' && bpfMap.info.preserveAccessIndex === true);
     const userRecord = compileFile(file, text.replace('char LICENSE', 'struct mine { int a; };\nchar LICENSE'), host).model.fileScope.tags.get('mine');
     assert.ok(userRecord?.kind === 'record' && !userRecord.info.preserveAccessIndex);
-    const reference = compilation.symbolAt(compilation.ast.declarations[0].file, text.indexOf('ctx->meta->seq_num') + 'ctx->meta->'.length);
+    const reference = compilation.symbolAt(compilation.mainFile, text.indexOf('ctx->meta->seq_num') + 'ctx->meta->'.length);
     assert.strictEqual(reference?.field?.name, 'seq_num');
   });
 
