@@ -25,10 +25,56 @@ export interface Preamble {
 }
 
 /** Parses and binds header tokens once; the result is shared by every file whose preamble produces them. */
-export function buildPreamble(headerTokens: readonly Token[]): Preamble {
+export function buildPreamble(headerTokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike> = []): Preamble {
   const parsed = parse(headerTokens);
   const model = analyze(parsed.unit);
+  markPreserveAccessIndex(model, pragmas);
   return { unit: parsed.unit, model, typedefNames: parsed.typedefNames, diagnostics: [...parsed.diagnostics, ...model.diagnostics] };
+}
+
+/** A `#pragma` as the preprocessor records it (preprocessor.ts `PragmaRecord`). */
+export interface PragmaLike { file: number; pos: number; text: string }
+
+/**
+ * vmlinux.h wraps its types in `#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)`
+ * ... `#pragma clang attribute pop`; records defined in between get the attribute, as clang applies it.
+ */
+function markPreserveAccessIndex(model: SemanticModel, pragmas: ReadonlyArray<PragmaLike>): void {
+  const ranges: Array<{ file: number; start: number; end: number }> = [];
+  const open: PragmaLike[] = [];
+  for (const pragma of pragmas) {
+    const text = pragma.text.replace(/\s+/g, '');
+    if (!text.startsWith('clangattribute')) continue;
+    if (text.startsWith('clangattributepush')) open.push(pragma);
+    else if (text.startsWith('clangattributepop')) {
+      const push = open.pop();
+      if (push && push.file === pragma.file && /preserve_access_index/.test(push.text) && /apply_to=record/.test(push.text.replace(/\s+/g, ''))) {
+        ranges.push({ file: push.file, start: push.pos, end: pragma.pos });
+      }
+    }
+  }
+  for (const push of open) {
+    if (/preserve_access_index/.test(push.text)) ranges.push({ file: push.file, start: push.pos, end: Number.MAX_SAFE_INTEGER });
+  }
+  if (ranges.length === 0) return;
+  for (const tag of model.fileScope.tags.values()) {
+    if (tag.kind !== 'record') continue;
+    const declaration = tag.info.declaration as ast.RecordSpecifier | undefined;
+    if (declaration && ranges.some((range) => declaration.file === range.file && declaration.pos > range.start && declaration.pos < range.end)) {
+      markRecord(tag.info, new Set());
+    }
+  }
+}
+
+/** Anonymous records nested in a marked one are inside the pragma range too. */
+function markRecord(record: RecordInfo, seen: Set<RecordInfo>): void {
+  if (seen.has(record)) return;
+  seen.add(record);
+  record.preserveAccessIndex = true;
+  for (const field of record.fields) {
+    const type = resolve(field.type);
+    if (type.kind === 'record' && !type.record.name) markRecord(type.record, seen);
+  }
 }
 
 export interface MapDefinition {
@@ -193,6 +239,7 @@ export interface PreprocessedFile<State = unknown> {
   diagnostics: FrontEndDiagnostic[];
   /** #include lines processed; `includedFile` indexes `files` (which may also list other files of the session). */
   includes?: ReadonlyArray<{ includedFile?: number }>;
+  pragmas?: ReadonlyArray<PragmaLike>;
   /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
   state?: State;
 }
@@ -204,6 +251,8 @@ export interface FileCompilation extends Compilation {
   files: ReadonlyArray<{ path: string }>;
   /** True when the preamble's tokens and declarations came from the cache. */
   preambleReused: boolean;
+  /** File id of the compiled file (for `symbolAt(mainFile, offset)`, `nodeAt`). */
+  mainFile: number;
 }
 
 /**
@@ -284,7 +333,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
         const result = preprocess(path, preambleText, host, options);
         const tokens = result.tokens.filter((token) => token.kind !== TokenKind.EndOfFile);
         entry = {
-          preamble: buildPreamble(tokens),
+          preamble: buildPreamble(tokens, result.pragmas),
           state: result.state,
           files: result.files,
           diagnostics: result.diagnostics,
@@ -300,7 +349,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
       compilation.diagnostics.unshift(...entry.diagnostics, ...entry.preamble.diagnostics, ...user.diagnostics);
       const files = user.files.length >= entry.files.length ? user.files : entry.files;
-      return { ...compilation, files, preambleReused };
+      return { ...compilation, files, preambleReused, mainFile: user.mainFile ?? 0 };
     },
   };
 }

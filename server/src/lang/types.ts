@@ -51,6 +51,8 @@ export interface RecordInfo {
   size: number;
   align: number;
   packed: boolean;
+  /** `__attribute__((preserve_access_index))`, directly or from vmlinux.h's `#pragma clang attribute push`: accesses are CO-RE relocated. */
+  preserveAccessIndex?: boolean;
   declaration?: unknown;
 }
 

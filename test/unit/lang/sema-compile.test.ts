@@ -31,7 +31,13 @@ describe('compileFile with the bundled headers', () => {
     const errors = compilation.diagnostics.filter((d) => d.category === 'error');
     assert.deepStrictEqual(errors.map((d) => d.message), ["no member named 'nmae' in 'struct bpf_map'"]);
     assert.strictEqual(text.slice(errors[0].pos, errors[0].end), 'nmae');
-    const reference = compilation.symbolAt(compilation.ast.declarations[0].file, text.indexOf('ctx->meta->seq_num') + 'ctx->meta->'.length);
+    // vmlinux.h's `#pragma clang attribute push(preserve_access_index)` reaches its records, not the user's.
+    const tags = compilation.preamble!.model.fileScope.tags;
+    const bpfMap = tags.get('bpf_map');
+    assert.ok(bpfMap?.kind === 'record' && bpfMap.info.preserveAccessIndex === true);
+    const userRecord = compileFile(file, text.replace('char LICENSE', 'struct mine { int a; };\nchar LICENSE'), host).model.fileScope.tags.get('mine');
+    assert.ok(userRecord?.kind === 'record' && !userRecord.info.preserveAccessIndex);
+    const reference = compilation.symbolAt(compilation.mainFile, text.indexOf('ctx->meta->seq_num') + 'ctx->meta->'.length);
     assert.strictEqual(reference?.field?.name, 'seq_num');
   });
 

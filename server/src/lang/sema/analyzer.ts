@@ -427,6 +427,7 @@ class Analyzer {
     const packed = hasAttribute(spec.attributes, 'packed');
     const layout = layoutRecord(spec.tag, fields, { packed, alignAttribute: this.alignAttribute(spec.attributes) });
     Object.assign(info, { fields: layout.fields, size: layout.size, align: layout.align, packed, complete: true });
+    if (hasAttribute(spec.attributes, 'preserve_access_index')) info.preserveAccessIndex = true;
     // Field names resolve to their FieldInfo for hover / go-to-definition.
     layout.fields.forEach((field) => {
       const declarator = field.declaration as ast.Declarator | undefined;
