@@ -8,6 +8,6 @@ if (!fs.existsSync(bundled)) {
   process.exit(70);
 }
 const { main } = require(bundled);
-main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })
+main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stdoutBytes: (b) => process.stdout.write(b), stderr: (s) => process.stderr.write(s) })
   .then((code) => { if (code >= 0) process.exitCode = code; })
   .catch((e) => { process.stderr.write('bpf-iter: internal error: ' + (e && e.stack ? e.stack : e) + '\n'); process.exitCode = 70; });

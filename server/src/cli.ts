@@ -10,7 +10,7 @@ import { createLanguageService, Settings, defaultSettings } from './service/lang
 import { severityName, LspDiagnostic } from './service/diagnostics';
 
 export const USAGE = `usage: bpf-iter check FILE... [--json] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
-       bpf-iter run FILE [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--json]
+       bpf-iter run FILE [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--json]
        bpf-iter lsp (--stdio | --node-ipc)
        bpf-iter --help | --version
 
@@ -22,6 +22,7 @@ Without --scenario, FILE's own <name>.bpfscenario.json is used when it exists, e
 
 interface Io {
   stdout: (s: string) => void;
+  stdoutBytes?: (b: Uint8Array) => void;
   stderr: (s: string) => void;
 }
 
@@ -36,6 +37,7 @@ interface ParsedArgs {
   map?: string;
   cpus?: number;
   readSize?: number;
+  budget?: number;
   includePaths: string[];
   defines: string[];
   lspTransport?: 'stdio' | 'node-ipc';
@@ -64,6 +66,7 @@ function parseArgs(argv: string[]): ParsedArgs {
       case '--map': out.map = take(); break;
       case '--cpus': out.cpus = integerOf(take(), '--cpus', 1, 1024); break;
       case '--read-size': out.readSize = integerOf(take(), '--read-size', 1, 1 << 30); break;
+      case '--budget': out.budget = integerOf(take(), '--budget', 1, Number.MAX_SAFE_INTEGER); break;
       case '--stdio': out.lspTransport = 'stdio'; break;
       case '--node-ipc': out.lspTransport = 'node-ipc'; break;
       case '-I': out.includePaths.push(take()); break;
@@ -85,7 +88,10 @@ function settingsFor(args: ParsedArgs): Settings {
     const eq = d.indexOf('=');
     defines[eq < 0 ? d : d.slice(0, eq)] = eq < 0 ? '1' : d.slice(eq + 1);
   }
-  return { ...defaultSettings(), includePaths: args.includePaths.map((p) => path.resolve(p)), defines, cpus: args.cpus };
+  return {
+    ...defaultSettings(), includePaths: args.includePaths.map((p) => path.resolve(p)), defines, cpus: args.cpus,
+    ...(args.budget !== undefined ? { instructionBudget: args.budget } : {}),
+  };
 }
 
 function toJsonDiagnostic(d: LspDiagnostic) {
@@ -158,10 +164,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const result: RunResult = await service.run(file, text, {
     program: args.prog, map: args.map, scenario: args.scenario && path.resolve(args.scenario), cpus: args.cpus, readSize: args.readSize,
   });
+  const { outputBytes, ...json } = result as RunResult & { outputBytes?: Uint8Array };
   if (args.json) {
-    io.stdout(JSON.stringify(result, null, 2) + '\n');
+    io.stdout(JSON.stringify(json, null, 2) + '\n');
   } else {
-    io.stdout(result.output);
+    // The bytes the program wrote, unchanged (bpf_seq_write may write any byte), as cat would show them.
+    if (outputBytes && io.stdoutBytes) io.stdoutBytes(outputBytes);
+    else io.stdout(result.output);
     if (result.error) {
       const where = result.error.file && result.error.range ? `${path.relative(process.cwd(), result.error.file) || result.error.file}:${result.error.range.start.line + 1}:${result.error.range.start.character + 1}: ` : '';
       io.stderr(`bpf-iter: ${result.error.errno}: ${where}${result.error.message}\n`);
@@ -185,7 +194,7 @@ function version(): string {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) })
+  main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stdoutBytes: (b) => process.stdout.write(b), stderr: (s) => process.stderr.write(s) })
     .then((code) => { if (code >= 0) process.exitCode = code; })
     .catch((e) => { process.stderr.write(`bpf-iter: internal error: ${e && e.stack ? e.stack : e}\n`); process.exitCode = 70; });
 }

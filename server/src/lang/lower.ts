@@ -131,9 +131,20 @@ class Lowerer {
     if (symbol.storage.includes('extern')) return undefined;
     const t = symbol.type;
     if (resolve(t).kind === 'function') return undefined;
+    // clang -O2 emits no storage for a `static const` scalar with a constant initializer: every read is folded
+    // (libbpf's helper definitions `static long (* const bpf_x)(...) = (void *) N;` are such scalars).
+    if (this.foldedConstant(symbol) !== undefined) return undefined;
     if (isConstObject(t)) return '.rodata';
     if (!symbol.initializer || initializerIsZero(symbol.initializer, this.c)) return '.bss';
     return '.data';
+  }
+
+  /** The value of a `static const` scalar with a constant initializer (what clang folds), else undefined. */
+  private foldedConstant(symbol: CSymbol): bigint | undefined {
+    if (!symbol.storage.includes('static') || !isConstObject(symbol.type) || !irScalarType(symbol.type)) return undefined;
+    const init = symbol.initializer;
+    if (!init || init.kind === 'InitializerList') return undefined;
+    return this.c.model.evaluate(init) ?? (this.helperIdOf(init) !== undefined ? BigInt(this.helperIdOf(init)!) : undefined);
   }
 
   private layoutGlobals(): void {
@@ -586,6 +597,11 @@ class Lowerer {
           const t = (irScalarType(type) as IntType | undefined) ?? S32;
           return { op: 'const', type: t, value: wrapTo(symbol.value ?? 0n, t), loc };
         }
+        if (symbol?.kind === 'variable' && !this.localBySymbol.has(symbol) && !this.globalBySymbol.has(symbol)) {
+          const folded = this.foldedConstant(symbol);
+          const scalar = irScalarType(type);
+          if (folded !== undefined && scalar?.kind === 'int') return { op: 'const', type: scalar, value: wrapTo(folded, scalar), loc };
+        }
         if (symbol?.kind === 'function') {
           this.report(Diagnostics.UnsupportedConstruct, node, ['a function used as a value']);
           return { op: 'null', type: { kind: 'ptr', pointeeSize: 1, cName: 'void *' }, loc };
@@ -1005,7 +1021,8 @@ class Lowerer {
 
   /** CO-RE: offsets of kernel types come from the kernel's BTF by field name, as libbpf relocates them. */
   private fieldOffset(record: RecordInfo | undefined, field: FieldInfo): number {
-    if (record?.name && field.name && this.options.core) {
+    // Only accesses compiled with preserve_access_index (vmlinux.h's types) are relocated.
+    if (record?.name && record.preserveAccessIndex && field.name && this.options.core) {
       const relocated = this.options.core(record.name, field.name);
       if (relocated !== undefined) return relocated;
     }

@@ -13,6 +13,7 @@ import { collectFormatCalls } from '../lang/formatCalls';
 import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
 import { Token, TokenKind } from '../lang/token';
+import { kernelBtf } from '../kernel/btf';
 
 export interface AnalysisSettings {
   includePaths: string[];
@@ -46,9 +47,11 @@ export interface Analysis {
 /** Targets the simulated kernel runs. Others are recognised and reported as not simulated. */
 export const SIMULATED_TARGETS = new Set(['bpf_map', 'bpf_map_elem']);
 
-/** CO-RE against the simulated kernel's BTF; set by the executor layer's kernel table when present. */
-let core: CoreFieldResolver | undefined;
-export function setCoreResolver(resolver: CoreFieldResolver | undefined): void { core = resolver; }
+/** CO-RE: fields of kernel types are relocated against the simulated kernel's BTF by name, as libbpf does. */
+const core: CoreFieldResolver = (record, field) => {
+  const struct = (kernelBtf as Record<string, { fields: Array<{ name: string; offset: number }> } | undefined>)[record];
+  return struct?.fields.find((f) => f.name === field)?.offset;
+};
 
 export class Analyzer {
   private preambles = new Map<string, { stamps: Array<[string, string | undefined]>; preamble: Preamble }>();
