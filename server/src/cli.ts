@@ -106,9 +106,18 @@ function toJsonDiagnostic(d: LspDiagnostic) {
 function formatHuman(file: string, text: string, d: LspDiagnostic): string {
   const { line, character } = d.range.start;
   const sourceLine = text.split(/\r\n|\r|\n/)[line] ?? '';
-  const width = Math.max(1, d.range.end.line === line ? d.range.end.character - character : sourceLine.length - character);
-  const caret = ' '.repeat(Math.min(character, sourceLine.length)) + '^' + '~'.repeat(Math.max(0, Math.min(width, 200) - 1));
-  return `${file}:${line + 1}:${character + 1}: ${severityName(d.severity)}: ${d.message} [${d.code}]\n${sourceLine}\n${caret}\n`;
+  const endCharacter = d.range.end.line === line ? d.range.end.character : sourceLine.length;
+  // Like clang, tabs are expanded to 8-column stops so the caret lines up in a terminal.
+  const column = (ch: number) => {
+    let col = 0;
+    for (let i = 0; i < Math.min(ch, sourceLine.length); i++) col = sourceLine[i] === '\t' ? (Math.floor(col / 8) + 1) * 8 : col + 1;
+    return col;
+  };
+  const shown = sourceLine.replace(/\t/g, (_m, offset: number) => ' '.repeat(8 - (column(offset) % 8)));
+  const start = column(character);
+  const width = Math.max(1, Math.min(column(endCharacter) - start, 200));
+  const caret = ' '.repeat(start) + '^' + '~'.repeat(width - 1);
+  return `${file}:${line + 1}:${character + 1}: ${severityName(d.severity)}: ${d.message} [${d.code}]\n${shown}\n${caret}\n`;
 }
 
 export async function main(argv: string[], io: Io): Promise<number> {
