@@ -10,6 +10,8 @@ static __always_inline int is_lab_map(const char *name)
 	return name[0] == 'l' && name[1] == 'a' && name[2] == 'b' && name[3] == '_';
 }
 
+extern s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym;
+
 SEC("iter/bpf_map")
 int elem_counts(struct bpf_iter__bpf_map *ctx)
 {
