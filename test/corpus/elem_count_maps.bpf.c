@@ -1,0 +1,24 @@
+// bpf_map_sum_elem_count() of each lab_ map: hash maps count their elements, arrays keep no counter.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Only maps whose name starts with "lab_" are shown, so other processes' maps never reach the output. */
+static __always_inline int is_lab_map(const char *name)
+{
+	return name[0] == 'l' && name[1] == 'a' && name[2] == 'b' && name[3] == '_';
+}
+
+extern s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym;
+
+SEC("iter/bpf_map")
+int elem_counts(struct bpf_iter__bpf_map *ctx)
+{
+	struct bpf_map *map = ctx->map;
+
+	if (!map || !is_lab_map(map->name))
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s %lld\n", map->name, bpf_map_sum_elem_count(map));
+	return 0;
+}

@@ -1,0 +1,23 @@
+// Must be rejected: writing 8 bytes at offset 8 of an 8-byte value.
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+SEC("iter/bpf_map_elem")
+int scribble(struct bpf_iter__bpf_map_elem *ctx)
+{
+	__u64 *val = ctx->value;
+
+	if (!val)
+		return 0;
+	val[1] = 0;
+	return 0;
+}
