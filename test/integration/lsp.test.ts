@@ -1,39 +1,79 @@
+/**
+ * The real server process (`dist/cli.js lsp --stdio`) driven by the real LSP client library over stdio.
+ */
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
-import { pathToFileURL } from 'url';
+import { HoverRequest, CompletionRequest, MarkupContent, CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
+import { RunRequestMethod, ListProgramsRequestMethod, RunResult, ListProgramsResult } from '../../shared/src/protocol';
 import { TestLspClient, repoRoot } from './lspClient';
+import { URI } from '../../server/src/service/uri';
 
-describe('language server over stdio (real process, real JSON-RPC client)', function () {
+const EXAMPLE = path.join(repoRoot, 'examples/map_summary.bpf.c');
+
+describe('LSP server over stdio (real process, real client)', function () {
   this.timeout(60000);
   let client: TestLspClient;
-  before(async () => { client = await TestLspClient.start(); });
-  after(async () => { await client.stop(); });
+  const uri = URI.fromPath(EXAMPLE);
+  const text = fs.readFileSync(EXAMPLE, 'utf8');
 
-  it('publishes the verifier\'s NULL-dereference error at the exact range of ctx->map\'s use', async () => {
-    const file = path.join(repoRoot, 'test/fixtures/lsp/null_map.bpf.c');
-    const uri = pathToFileURL(file).toString();
-    const text = [
-      '#include "vmlinux.h"',
-      '#include <bpf/bpf_helpers.h>',
-      'char LICENSE[] SEC("license") = "GPL";',
-      'SEC("iter/bpf_map")',
-      'int dump(struct bpf_iter__bpf_map *ctx)',
-      '{',
-      '\tstruct bpf_map *map = ctx->map;',
-      '\tBPF_SEQ_PRINTF(ctx->meta->seq, "%u\\n", map->id);',
-      '\treturn 0;',
-      '}',
-      '',
-    ].join('\n');
+  before(async () => { client = await TestLspClient.start(); });
+  after(async () => { if (client) await client.stop(); });
+
+  it('publishes diagnostics for the opened version: none for the example', async () => {
     await client.open(uri, text, 1);
-    const published = await client.waitForDiagnostics((p) => p.uri === uri && p.diagnostics.length > 0);
-    assert.strictEqual(published.version, 1);
-    const d = published.diagnostics.find((x) => x.code === 'BPF2001');
-    assert.ok(d, JSON.stringify(published.diagnostics));
-    assert.match(typeof d.message === 'string' ? d.message : d.message.value, /invalid mem access 'trusted_ptr_or_null_'/);
-    // `map->id` on line 8 (0-based 7), after `BPF_SEQ_PRINTF(ctx->meta->seq, "%u\n", `.
-    const line = text.split('\n')[7];
-    assert.deepStrictEqual(d.range.start, { line: 7, character: line.indexOf('map->id') });
-    assert.deepStrictEqual(d.range.end, { line: 7, character: line.indexOf('map->id') + 'map->id'.length });
+    const published = await client.waitForDiagnostics((p) => p.uri === uri && p.version === 1);
+    assert.deepStrictEqual(published.diagnostics, []);
+  });
+
+  it('a burst of changes publishes only for the latest version, never for a stale one', async () => {
+    const broken = text.replace('if (!map) {', 'if (0) {');
+    await client.change(uri, broken, 2);
+    await client.change(uri, broken + '\n', 3);
+    const published = await client.waitForDiagnostics((p) => p.uri === uri && p.version === 3);
+    assert.ok(published.diagnostics.some((d) => d.code === 'BPF2001' && d.codeDescription?.href.endsWith('#bpf2001')), JSON.stringify(published.diagnostics));
+    assert.ok(!client.diagnostics.some((p) => p.uri === uri && p.version === 2), 'version 2 was superseded before its debounce ran out');
+    await client.change(uri, text, 4);
+    const fixed = await client.waitForDiagnostics((p) => p.uri === uri && p.version === 4);
+    assert.deepStrictEqual(fixed.diagnostics, []);
+  });
+
+  it('hover on ctx->map answers with the ctx field doc', async () => {
+    const line = text.split('\n').findIndex((l) => l.includes('= ctx->map;'));
+    const character = text.split('\n')[line].indexOf('ctx->map') + 'ctx->'.length;
+    const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line, character } });
+    assert.ok(hover);
+    assert.match((hover.contents as MarkupContent).value, /ctx->map[\s\S]*may be NULL/);
+  });
+
+  it('completion after ctx->meta-> lists seq, seq_num and session_id', async () => {
+    const edited = text.replace('__u64 seq_num = ctx->meta->seq_num;', '__u64 seq_num = ctx->meta->');
+    await client.change(uri, edited, 5);
+    const line = edited.split('\n').findIndex((l) => l.endsWith('__u64 seq_num = ctx->meta->'));
+    const character = edited.split('\n')[line].length;
+    const result = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: { line, character } })
+      .finally(() => client.change(uri, text, 6));
+    const items = (Array.isArray(result) ? result : (result as CompletionList).items) as CompletionItem[];
+    assert.deepStrictEqual(items.map((i) => i.label).sort(), ['seq', 'seq_num', 'session_id']);
+  });
+
+  it('bpfIter/listPrograms lists the program and the scenario maps', async () => {
+    const result = await client.connection.sendRequest(ListProgramsRequestMethod, { uri }) as ListProgramsResult;
+    assert.deepStrictEqual(result.programs.map((p) => [p.name, p.target]), [['dump_bpf_map', 'bpf_map']]);
+    assert.deepStrictEqual(result.maps, ['conntrack', 'pkt_count', 'dns_cache', 'events']);
+  });
+
+  it('bpfIter/run returns the same output as the CLI, with link info and stats', async () => {
+    const result = await client.connection.sendRequest(RunRequestMethod, { uri }) as RunResult;
+    assert.strictEqual(result.error, null);
+    assert.strictEqual(result.output, fs.readFileSync(path.join(repoRoot, 'test/fixtures/service/cli/map_summary.run.stdout'), 'utf8'));
+    assert.strictEqual(result.link?.target_name, 'bpf_map');
+    assert.ok(result.maps.length >= 4);
+  });
+
+  it('shutdown then exit ends the process with code 0', async () => {
+    const code = await client.stop();
+    client = undefined as unknown as TestLspClient;
+    assert.strictEqual(code, 0);
   });
 });

@@ -71,7 +71,10 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   for (const [name, k] of Object.entries(KFUNCS)) {
     if (!name.startsWith(word)) continue;
     seen.add(name);
-    items.push({ label: name, kind: CompletionItemKind.Function, detail: k.signature, documentation: { kind: MarkupKind.Markdown, value: k.doc }, sortText: `0${name}` });
+    items.push({
+      label: name, kind: CompletionItemKind.Function, detail: k.signature, documentation: { kind: MarkupKind.Markdown, value: k.doc },
+      insertText: `${name}(${kfuncParamSnippets(k.signature)})`, insertTextFormat: InsertTextFormat.Snippet, sortText: `0${name}`,
+    });
   }
   for (let scope: Scope | undefined = a.compilation.model.fileScope; scope; scope = scope.parent) {
     for (const s of scope.symbols.values()) {
@@ -84,6 +87,13 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
     if (name.startsWith(word) && !seen.has(name) && a.pp.macros.has(name)) items.push({ label: name, kind: CompletionItemKind.Snippet, sortText: `0${name}` });
   }
   return items;
+}
+
+/** `${1:map}` placeholders from a kfunc's C signature (the parameter names after their types). */
+function kfuncParamSnippets(signature: string): string {
+  const list = /\(([^)]*)\)/.exec(signature)?.[1].trim() ?? '';
+  if (!list || list === 'void') return '';
+  return list.split(',').map((p, i) => `\${${i + 1}:${/(\w+)\s*$/.exec(p)?.[1] ?? `arg${i + 1}`}}`).join(', ');
 }
 
 function symbolItem(s: CSymbol): CompletionItem {
@@ -104,14 +114,15 @@ function symbolItem(s: CSymbol): CompletionItem {
 function fieldsOf(record: RecordInfo, objectEnd: number): CompletionItem[] {
   void objectEnd;
   const items: CompletionItem[] = [];
-  const add = (r: RecordInfo) => {
+  // Members of anonymous unions (vmlinux.h wraps ctx pointers in them) are documented under the named record.
+  const add = (r: RecordInfo, documentedAs: string | undefined) => {
     for (const f of r.fields) {
       if (!f.name) {
         const inner = resolve(f.type);
-        if (inner.kind === 'record') add(inner.record);
+        if (inner.kind === 'record') add(inner.record, documentedAs);
         continue;
       }
-      const ctx = r.name ? CTX_FIELDS[`${r.name}.${f.name}`] : undefined;
+      const ctx = documentedAs ? CTX_FIELDS[`${documentedAs}.${f.name}`] : undefined;
       items.push({
         label: f.name, kind: CompletionItemKind.Field, detail: typeToString(f.type),
         documentation: ctx ? { kind: MarkupKind.Markdown, value: `${ctx.nullable ? '**may be NULL** · ' : ''}${ctx.access}\n\n${ctx.doc}` } : undefined,
@@ -119,7 +130,7 @@ function fieldsOf(record: RecordInfo, objectEnd: number): CompletionItem[] {
       });
     }
   };
-  add(record);
+  add(record, record.name);
   return items;
 }
 

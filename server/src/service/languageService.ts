@@ -296,8 +296,11 @@ function nullCheckFix(a: Analysis, lines: LineMap, d: Diagnostic): { name: strin
   const message = typeof d.message === 'string' ? d.message : d.message.value;
   const match = /^(\w+) may be NULL/.exec(message) ?? /^(ctx->\w+) may be NULL/.exec(message);
   if (!match) return undefined;
-  const name = match[1];
   const useOffset = lines.offset(d.range.start);
+  // The checker names the origin (`ctx->map`), but the verifier tracks the register the program dereferences:
+  // re-reading ctx->map does not make a local copy non-NULL, so the check goes on the dereferenced local.
+  const dereferenced = /^(\w+)\s*->/.exec(a.text.slice(useOffset))?.[1];
+  const name = dereferenced && dereferenced !== 'ctx' ? dereferenced : match[1];
   const before = a.text.slice(0, useOffset);
   let declLineStart = -1;
   if (/^\w+$/.test(name)) {

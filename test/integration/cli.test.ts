@@ -1,0 +1,80 @@
+/**
+ * The CLI end to end: `node bin/bpf-iter.js` as a user runs it, comparing the FULL stdout, stderr and exit code
+ * with expected files in test/fixtures/service/cli/ (derived by hand from the examples and their scenarios).
+ */
+import * as assert from 'assert';
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const repoRoot = path.join(__dirname, '../../..');
+const fixtures = path.join(repoRoot, 'test/fixtures/service/cli');
+
+interface Outcome { stdout: string; stderr: string; code: number }
+
+function bpfIter(args: string[]): Outcome {
+  const r = cp.spawnSync(process.execPath, [path.join(repoRoot, 'bin/bpf-iter.js'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return { stdout: r.stdout, stderr: r.stderr, code: r.status ?? -1 };
+}
+
+function expected(name: string): Outcome {
+  const read = (ext: string) => fs.readFileSync(path.join(fixtures, `${name}.${ext}`), 'utf8');
+  return { stdout: read('stdout'), stderr: read('stderr'), code: Number(read('code').trim()) };
+}
+
+describe('CLI bpf-iter', function () {
+  this.timeout(30000);
+  const examples = fs.readdirSync(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.bpf.c')).map((f) => f.replace(/\.bpf\.c$/, ''));
+
+  it('has an expected-output file for every example', () => {
+    for (const ex of examples) assert.ok(fs.existsSync(path.join(fixtures, `${ex}.run.stdout`)), `missing expected output for examples/${ex}.bpf.c`);
+  });
+
+  for (const ex of examples) {
+    it(`run examples/${ex}.bpf.c prints what cat of the pinned iterator prints`, () => {
+      assert.deepStrictEqual(bpfIter(['run', `examples/${ex}.bpf.c`]), expected(`${ex}.run`));
+    });
+    it(`check --json examples/${ex}.bpf.c reports no diagnostics and exits 0`, () => {
+      assert.deepStrictEqual(bpfIter(['check', '--json', `examples/${ex}.bpf.c`]), expected(`${ex}.check`));
+    });
+  }
+
+  it('run on a map whose key is smaller than the program reads fails like bpf_iter_attach_map(): EACCES, exit 1', () => {
+    const outcome = bpfIter(['run', 'examples/hash_dump.bpf.c', '--scenario', 'test/fixtures/service/cli/small_key.bpfscenario.json']);
+    assert.deepStrictEqual(outcome, expected('eacces.run'));
+    assert.match(outcome.stderr, /^bpf-iter: EACCES: /);
+  });
+
+  it('check --json on the same scenario reports each too-large key read at its source range and exits 1', () => {
+    const outcome = bpfIter(['check', '--json', 'examples/hash_dump.bpf.c', '--scenario', 'test/fixtures/service/cli/small_key.bpfscenario.json']);
+    assert.strictEqual(outcome.code, 1);
+    const report = JSON.parse(outcome.stdout);
+    const diags = report.files[0].diagnostics;
+    // key->sport ends at byte 10, key->dport at 12, key->proto at 16 (struct flow_key layout); line 49 of the example.
+    assert.deepStrictEqual(diags.map((d: { code: string; range: { start: { line: number; character: number } } }) => [d.code, d.range.start.line, d.range.start.character]),
+      [['BPF3001', 48, 9], ['BPF3001', 48, 21], ['BPF3001', 48, 33]]);
+    assert.deepStrictEqual(diags.map((d: { message: string }) => /reads (\d+) bytes/.exec(d.message)![1]), ['10', '12', '16']);
+  });
+
+  it('no arguments prints the usage and exits 2', () => {
+    const outcome = bpfIter([]);
+    assert.strictEqual(outcome.code, 2);
+    assert.match(outcome.stdout + outcome.stderr, /^usage: bpf-iter check/);
+  });
+
+  for (const args of [['frob'], ['run'], ['run', 'a.bpf.c', 'b.bpf.c'], ['run', 'examples/hash_dump.bpf.c', '--cpus', 'x'], ['check', '--scenario'], ['lsp']]) {
+    it(`usage error exits 2 with a reason on stderr: bpf-iter ${args.join(' ')}`, () => {
+      const outcome = bpfIter(args);
+      assert.strictEqual(outcome.code, 2, outcome.stderr);
+      assert.strictEqual(outcome.stdout, '');
+      assert.match(outcome.stderr, /^bpf-iter: .+\nusage: bpf-iter check/);
+    });
+  }
+
+  it('a missing file is an error naming the file, not a stack trace', () => {
+    const outcome = bpfIter(['run', 'examples/does_not_exist.bpf.c']);
+    assert.notStrictEqual(outcome.code, 0);
+    assert.match(outcome.stderr, /does_not_exist\.bpf\.c/);
+    assert.doesNotMatch(outcome.stderr, /\n\s+at /);
+  });
+});
