@@ -38,6 +38,8 @@ export interface RunRequest {
   scenario: Scenario;
   scenarioProblems: ScenarioProblem[];
   scenarioPath?: string;
+  /** The scenario file's text as the editor has it (possibly unsaved), for ranges of scenario problems. */
+  scenarioText?: string;
   program?: string;
   map?: string;
   cpus?: number;
@@ -111,10 +113,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const p = req.scenarioProblems[0];
     const where = req.scenarioPath ? `${req.scenarioPath}: ` : '';
     const info: RunErrorInfo = { errno: 'EINVAL', message: `${where}${p.path || '/'}: ${p.message}` };
-    if (req.scenarioPath && p.offset !== undefined) {
-      const text = (await import('fs')).readFileSync(req.scenarioPath, 'utf8');
+    if (req.scenarioPath && p.offset !== undefined && req.scenarioText !== undefined) {
       info.file = req.scenarioPath;
-      info.range = lineMap(text).range(p.offset, p.offset + (p.length ?? 0));
+      info.range = lineMap(req.scenarioText).range(p.offset, p.offset + (p.length ?? 0));
     }
     return finish(info);
   }

@@ -223,6 +223,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
       const { analysis, scenario } = analyze(filePath, text, { scenario: options.scenario, map: options.map });
       return runIterator({
         analysis, scenario: scenario.scenario, scenarioProblems: scenario.problems, scenarioPath: scenario.path,
+        scenarioText: scenario.path ? host.readFile(scenario.path) : undefined,
         program: options.program, map: options.map, cpus: options.cpus ?? settings.cpus, readSize: options.readSize,
         instructionBudget: settings.instructionBudget, isCancelled: options.isCancelled,
       });
