@@ -5,14 +5,14 @@
  */
 import * as path from 'path';
 import { FileHost } from './host';
-import { Compilation, compileTokens, buildPreamble, Preamble } from '../lang/compile';
-import { preprocess, PreprocessResult, HeaderCache } from '../lang/preprocessor';
+import { Compilation, createFrontEnd } from '../lang/compile';
+import { preprocess, PreprocessResult, HeaderCache, PreprocessOptions, PreprocessorState } from '../lang/preprocessor';
 import { lowerProgram, LowerResult, CoreFieldResolver } from '../lang/lower';
 import { checkIterProgram, CheckResult, FormatCall } from '../lang/checker';
 import { collectFormatCalls } from '../lang/formatCalls';
 import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
-import { Token, TokenKind } from '../lang/token';
+import { Token } from '../lang/token';
 import { kernelBtf } from '../kernel/btf';
 
 export interface AnalysisSettings {
@@ -21,6 +21,18 @@ export interface AnalysisSettings {
   cpus: number;
   /** The map a bpf_map_elem program will be attached to, when known: sizes for the attach check. */
   attachMap?: { name: string; key_size: number; value_size: number; percpu: boolean; loc?: { file: number; pos: number; end: number } };
+}
+
+interface FrontResult {
+  path: string;
+  text: string;
+  pp: PreprocessResult;
+  compilation: Compilation;
+  lowered: LowerResult;
+  diagnostics: FrontEndDiagnostic[];
+  hasFrontEndError: boolean;
+  formats: FormatCall[];
+  mainFile: number;
 }
 
 export interface ProgramAnalysis {
@@ -54,45 +66,85 @@ const core: CoreFieldResolver = (record, field) => {
 };
 
 export class Analyzer {
-  private preambles = new Map<string, { stamps: Array<[string, string | undefined]>; preamble: Preamble }>();
   private last?: { key: string; analysis: Analysis };
   private headerCache: HeaderCache = new HeaderCache();
+  private frontEnd = this.makeFrontEnd();
+  /** The preamble's own preprocessing result, by the state the user part continues from. */
+  private preambleRuns = new WeakMap<object, PreprocessResult>();
+  private lastUserRun?: { result: PreprocessResult; from: PreprocessorState };
+  private lastFront?: { key: string; text: string; front: FrontResult };
 
   constructor(private readonly host: FileHost) {}
 
   invalidate(): void {
-    this.preambles.clear();
     this.last = undefined;
     this.headerCache = new HeaderCache();
+    this.frontEnd = this.makeFrontEnd();
+  }
+
+  /**
+   * The front end with clangd's preamble: the leading directives (the #includes of vmlinux.h and libbpf) are
+   * preprocessed, parsed and bound once; each edit preprocesses and parses only the rest of the file, starting
+   * from the preamble's macro state (compile.ts createFrontEnd).
+   */
+  private makeFrontEnd() {
+    return createFrontEnd(
+      (filePath: string, text: string, host: FileHost, options: PreprocessOptions | undefined, initialState?: PreprocessorState) => {
+        const result = preprocess(filePath, text, host, { ...options, cache: this.headerCache, initialState });
+        if (initialState) {
+          mapToExpansionSites(result.tokens, result.mainFile);
+          this.lastUserRun = { result, from: initialState };
+        } else {
+          this.preambleRuns.set(result.state as object, result);
+        }
+        return result;
+      },
+      (host: FileHost, p: string) => host.stamp(p),
+    );
   }
 
   analyze(filePath: string, text: string, settings: AnalysisSettings): Analysis {
     const key = JSON.stringify([filePath, settings]);
     if (this.last && this.last.key === key && this.last.analysis.text === text) return this.last.analysis;
-    const analysis = this.run(filePath, text, settings);
+    // The front end and lowering do not depend on the CPU count or the attach map: reuse them when only the
+    // checks' inputs changed (the service analyses a bpf_map_elem file twice: first to learn its maps).
+    const frontKey = JSON.stringify([filePath, settings.includePaths, settings.defines]);
+    const front = this.lastFront && this.lastFront.key === frontKey && this.lastFront.text === text
+      ? this.lastFront.front
+      : this.front(filePath, text, settings);
+    this.lastFront = { key: frontKey, text, front };
+    const analysis = this.check(front, settings);
     this.last = { key, analysis };
     return analysis;
   }
 
-  private run(filePath: string, text: string, settings: AnalysisSettings): Analysis {
-    const pp = preprocess(filePath, text, this.host, {
-      includePaths: settings.includePaths,
-      defines: settings.defines,
-      cache: this.headerCache,
-    });
-    const mainFile = pp.mainFile;
-    mapToExpansionSites(pp.tokens, mainFile);
-    // The preamble: every token that comes from a header, parsed once and shared (clangd's preamble idea).
-    const split = splitPreamble(pp.tokens, mainFile);
-    const preamble = this.preambleFor(split.headerTokens, pp);
-    const compilation = compileTokens(split.userTokens, { preamble });
+  private front(filePath: string, text: string, settings: AnalysisSettings): FrontResult {
+    this.lastUserRun = undefined;
+    const compilation = this.frontEnd.compileFile(filePath, text, this.host, { includePaths: settings.includePaths, defines: settings.defines });
+    const run = this.lastUserRun as { result: PreprocessResult; from: PreprocessorState } | undefined;
+    if (!run) throw new Error('internal error: the front end did not preprocess the file');
+    const user = run.result;
+    const preambleRun = this.preambleRuns.get(run.from as object);
+    // One view of the preprocessing for the editor features: the user part's expansions and macros, and the
+    // includes of both parts (a header diagnostic is shown at the #include line that pulled the header in).
+    const pp: PreprocessResult = {
+      ...user,
+      includes: [...(preambleRun?.includes ?? []), ...user.includes],
+      diagnostics: [],
+    };
+    const mainFile = compilation.mainFile;
     const objectName = path.basename(filePath).split('.')[0] || 'prog';
     const lowered = lowerProgram(compilation, { objectName, core });
-    const diagnostics: FrontEndDiagnostic[] = [...pp.diagnostics, ...compilation.diagnostics];
-    // Header diagnostics are not the user's problem unless they are errors that stop compilation.
+    const diagnostics: FrontEndDiagnostic[] = [...compilation.diagnostics];
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
     diagnostics.push(...lowered.diagnostics, ...checkProgramShapes(compilation));
     const formats = collectFormatCalls(compilation);
+    return { path: filePath, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
+  }
+
+  private check(front: FrontResult, settings: AnalysisSettings): Analysis {
+    const { path: filePath, text, pp, compilation, lowered, hasFrontEndError, formats, mainFile } = front;
+    const diagnostics = [...front.diagnostics];
     const programs: ProgramAnalysis[] = [];
     for (const entry of lowered.program.entries) {
       const fn = lowered.program.functions[entry.func];
@@ -115,18 +167,6 @@ export class Analyzer {
     return { path: filePath, text, pp, compilation, lowered, programs, diagnostics: dedupe(diagnostics), mainFile };
   }
 
-  private preambleFor(tokens: Token[], pp: PreprocessResult): Preamble | undefined {
-    if (tokens.length === 0) return undefined;
-    const files = [...new Set(tokens.map((t) => t.file))].map((id) => pp.files[id]?.path).filter((p): p is string => !!p).sort();
-    const key = files.join('\n') + '\n' + tokens.length;
-    const stamps = files.map((f) => [f, this.host.stamp(f)] as [string, string | undefined]);
-    const cached = this.preambles.get(key);
-    if (cached && cached.stamps.every(([f, s], i) => stamps[i][0] === f && stamps[i][1] === s)) return cached.preamble;
-    const preamble = buildPreamble(tokens);
-    if (this.preambles.size > 8) this.preambles.clear();
-    this.preambles.set(key, { stamps, preamble });
-    return preamble;
-  }
 }
 
 /**
@@ -144,27 +184,6 @@ export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
     // A copy: token objects may be shared with the header cache.
     tokens[i] = { ...t, file: root.file, pos: root.pos, end: root.end };
   }
-}
-
-/**
- * Splits the token stream into the leading run of header tokens (the preamble) and the rest. Only a prefix
- * qualifies: a header included in the middle of the user's code is parsed with it.
- */
-export function splitPreamble(tokens: Token[], mainFile: number): { headerTokens: Token[]; userTokens: Token[] } {
-  let i = 0;
-  while (i < tokens.length && tokens[i].kind !== TokenKind.EndOfFile && !isFromUserFile(tokens[i], mainFile)) i++;
-  return { headerTokens: [...tokens.slice(0, i), endOfFile(tokens[i] ?? tokens[tokens.length - 1])], userTokens: tokens.slice(i) };
-}
-
-function isFromUserFile(t: Token, mainFile: number): boolean {
-  if (t.file === mainFile) return true;
-  let root = t.origin;
-  while (root?.parent) root = root.parent;
-  return root !== undefined && root.file === mainFile;
-}
-
-function endOfFile(near: Token): Token {
-  return { kind: TokenKind.EndOfFile, text: '', file: near.file, pos: near.pos, end: near.pos, leadingSpace: false, atLineStart: true };
 }
 
 function withinFunction(f: FormatCall, loc: { file: number; pos: number; end: number }): boolean {
