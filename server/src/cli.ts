@@ -4,6 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { isMainThread } from 'worker_threads';
 import { RunResult } from '../../shared/src/protocol';
 import { createNodeHost } from './service/host';
 import { createLanguageService, Settings, defaultSettings } from './service/languageService';
@@ -202,7 +203,7 @@ function version(): string {
   return 'unknown';
 }
 
-if (require.main === module) {
+if (require.main === module && isMainThread) {
   main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stdoutBytes: (b) => process.stdout.write(b), stderr: (s) => process.stderr.write(s) })
     .then((code) => { if (code >= 0) process.exitCode = code; })
     .catch((e) => { process.stderr.write(`bpf-iter: internal error: ${e && e.stack ? e.stack : e}\n`); process.exitCode = 70; });

@@ -8,6 +8,8 @@ import {
   DidChangeConfigurationNotification, ResponseError, LSPErrorCodes, ErrorCodes,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isMainThread } from 'worker_threads';
+import { RunWorkerPool } from './runWorker';
 import { URI } from './service/uri';
 import {
   RunParams, RunRequestMethod, RunResult, ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult,
@@ -35,6 +37,9 @@ export function serve(connection: Connection): void {
   let service: LanguageService = createLanguageService(host, settings);
   let hasConfigurationCapability = false;
   const pending = new Map<string, NodeJS.Timeout>();
+  // Runs happen in a worker thread: the server keeps answering while one goes on, and cancellation is immediate.
+  const runs = new RunWorkerPool();
+  connection.onExit(() => runs.dispose());
 
   const isOurs = (uri: string) => uri.startsWith('file:') && /\.bpf\.c$/.test(uri) || uri.startsWith('untitled:');
 
@@ -149,21 +154,38 @@ export function serve(connection: Connection): void {
     const path = URI.toPath(p.uri);
     const text = docOf(p.uri)?.getText() ?? host.readFile(path);
     if (text === undefined) return new ResponseError(ErrorCodes.InvalidParams, `cannot read ${p.uri}`);
+    // $/progress when the client gave a token: objects and bytes so far, reported at most every 200 ms.
+    const progressToken = (p as RunParams & { workDoneToken?: string | number }).workDoneToken;
+    const progress = progressToken !== undefined ? connection.window.attachWorkDoneProgress(progressToken) : undefined;
+    progress?.begin('Running iterator', undefined, undefined, true);
+    let lastReport = 0;
     try {
-      return await service.run(path, text, {
-        program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined, cpus: p.cpus,
-        isCancelled: () => token.isCancellationRequested,
+      const overlays: Record<string, string> = {};
+      for (const d of documents.all()) if (d.uri.startsWith('file:')) overlays[URI.toPath(d.uri)] = d.getText();
+      const handle = runs.run({
+        path, text, settings, overlays,
+        options: { program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined, cpus: p.cpus },
+      }, (s) => {
+        const now = Date.now();
+        if (progress && now - lastReport > 200) { lastReport = now; progress.report(`${s.objects} objects, ${s.bytes} bytes`); }
       });
+      const cancelled = token.onCancellationRequested(() => handle.cancel());
+      let result: RunResult;
+      try { result = await handle.result; } finally { cancelled.dispose(); }
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'run cancelled');
+      return result;
     } catch (e) {
       if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'run cancelled');
       connection.console.error(`run failed: ${e instanceof Error ? e.stack : String(e)}`);
       return new ResponseError(ErrorCodes.InternalError, `run failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      progress?.done();
     }
   });
 
   documents.listen(connection);
 }
 
-if (require.main === module) {
+if (require.main === module && isMainThread) {
   startServer(process.argv.includes('--node-ipc') ? 'node-ipc' : 'stdio');
 }

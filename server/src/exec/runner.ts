@@ -48,6 +48,8 @@ export interface RunRequest {
   /** Total output above which the run stops with ELIMIT (a program printing forever cannot fill memory). */
   maxOutputBytes?: number;
   isCancelled?: () => boolean;
+  /** Called after every read() with the figures so far (for $/progress). */
+  onProgress?: (stats: { objects: number; bytes: number; reads: number }) => void;
 }
 
 /** The run result plus the raw output bytes, which the CLI writes unchanged (a program may print any byte). */
@@ -234,6 +236,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       fingerprint: createHash('sha256').update(a.text).update(entry.name).digest('hex'),
       run(ctx: IterRunContext): bigint {
         invocations++;
+        // The executor polls cancellation inside long invocations; short ones are checked here, every 256.
+        if ((invocations & 255) === 0 && req.isCancelled?.()) {
+          throw new ProgramFault({ kind: 'cancelled', message: 'the run was cancelled', loc: a.lowered.program.functions[entry.funcIndex].loc });
+        }
         if (!ctx.inStop) stats.objects++;
         const ctxPointer: RuntimeValue = { region: ctx.ctxRegion as ExecRegion, offset: 0 };
         const outcome = compiled.run(entry.funcIndex, [ctxPointer], env);
@@ -268,6 +274,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const readSize = req.readSize ?? req.scenario.readSize;
     const maxOutput = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     for (;;) {
+      // Yield to the event loop between reads so a language server can take a $/cancelRequest meanwhile.
+      if (stats.reads > 0) await new Promise((resolve) => setImmediate(resolve));
       if (req.isCancelled?.()) throw new RunFailure('ECANCELED', 'the run was cancelled');
       let got: Uint8Array | number;
       try {
@@ -287,6 +295,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       if (got.length === 0) break;
       chunks.push(got);
       total += got.length;
+      req.onProgress?.({ objects: stats.objects, bytes: total, reads: stats.reads });
       if (total > maxOutput) throw new RunFailure('ELIMIT', `the output passed ${maxOutput} bytes; the run was stopped (raise the limit with --max-output or the bpfIter.maxOutputBytes setting)`);
     }
     void invocations;

@@ -40,7 +40,10 @@ export function defaultSettings(): Settings {
 }
 
 export interface ValidateOptions { scenario?: string; map?: string }
-export interface RunOptions { program?: string; map?: string; scenario?: string; cpus?: number; readSize?: number; isCancelled?: () => boolean }
+export interface RunOptions {
+  program?: string; map?: string; scenario?: string; cpus?: number; readSize?: number; isCancelled?: () => boolean;
+  onProgress?: (stats: { objects: number; bytes: number; reads: number }) => void;
+}
 
 export interface LanguageService {
   validate(filePath: string, text: string, options?: ValidateOptions): Diagnostic[];
@@ -225,7 +228,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         analysis, scenario: scenario.scenario, scenarioProblems: scenario.problems, scenarioPath: scenario.path,
         scenarioText: scenario.path ? host.readFile(scenario.path) : undefined,
         program: options.program, map: options.map, cpus: options.cpus ?? settings.cpus, readSize: options.readSize,
-        instructionBudget: settings.instructionBudget, isCancelled: options.isCancelled,
+        instructionBudget: settings.instructionBudget, isCancelled: options.isCancelled, onProgress: options.onProgress,
       });
     },
 
