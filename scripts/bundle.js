@@ -23,8 +23,21 @@ function writeScenarioSchema() {
   if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) fs.writeFileSync(target, text);
 }
 
+/** Writes docs/diagnostics.md, the page every diagnostic's codeDescription links to, from the diagnostics table. */
+function writeDiagnosticsDoc() {
+  const compiled = path.join(root, 'out/server/src/lang/diagnostics.js');
+  if (!fs.existsSync(compiled)) return;
+  const { renderDiagnosticsDoc } = require(compiled);
+  if (typeof renderDiagnosticsDoc !== 'function') return;
+  const target = path.join(root, 'docs/diagnostics.md');
+  const text = renderDiagnosticsDoc();
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) fs.writeFileSync(target, text);
+}
+
 async function main() {
   writeScenarioSchema();
+  writeDiagnosticsDoc();
   const production = process.argv.includes('--production');
   await Promise.all(entries
     .filter((e) => fs.existsSync(path.join(root, e.in)))

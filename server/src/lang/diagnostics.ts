@@ -312,5 +312,27 @@ export function codeString(code: number): string {
   return `BPF${code}`;
 }
 
-// Keep `d` referenced while sections are empty; every entry is built with it.
-void d;
+/**
+ * The diagnostics reference page (docs/diagnostics.md): one section per code, anchored `#bpfNNNN`, which the
+ * editor's diagnostic links point at. Generated at build from this table; a test keeps the committed copy current.
+ */
+export function renderDiagnosticsDoc(): string {
+  const entries = (Object.values(Diagnostics) as DiagnosticMessage[]).slice().sort((a, b) => a.code - b.code);
+  const ranges: Array<[number, number, string]> = [
+    [1000, 1099, 'Preprocessor'], [1100, 1199, 'Parser'], [1200, 1389, 'Types and semantics'],
+    [1390, 1399, 'Programs, lowering and scenarios'], [2000, 2999, 'What the verifier rejects'],
+    [3000, 3999, 'Load, attach and link'], [4000, 4999, 'Run time and limits'],
+  ];
+  const lines = ['# Diagnostics', '', 'Every diagnostic bpf-iter-lab reports, by code. Generated from `server/src/lang/diagnostics.ts`; do not edit.', ''];
+  for (const [from, to, title] of ranges) {
+    const inRange = entries.filter((e) => e.code >= from && e.code <= to);
+    if (inRange.length === 0) continue;
+    lines.push(`## ${title}`, '');
+    for (const e of inRange) {
+      lines.push(`### ${codeString(e.code)}`, '', `**${e.category}**: ${e.message.replace(/\{(\d+)\}/g, '…')}`, '');
+      if (e.kernelText) lines.push(`Original wording (clang, libbpf or the kernel): \`${e.kernelText}\``, '');
+      if (e.explanation) lines.push(e.explanation, '');
+    }
+  }
+  return lines.join('\n');
+}
