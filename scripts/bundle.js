@@ -10,6 +10,7 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'server/src/server.ts', out: 'dist/server.js', external: [] },
   { in: 'server/src/cli.ts', out: 'dist/cli.js', external: [] },
+  { in: 'server/src/debugMain.ts', out: 'dist/debug.js', external: [] },
 ];
 
 /** Writes schemas/scenario.schema.json from its TypeScript source (compiled by tsc -b before this runs). */

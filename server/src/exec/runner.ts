@@ -13,6 +13,7 @@ import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
 import type { IterRunContext } from '../kernel/iter';
+import type { DebugHooks } from './debugHooks';
 import type { Loc, IrProgram } from '../lang/ir';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString } from '../lang/diagnostics';
@@ -46,6 +47,8 @@ export interface RunRequest {
   /** Total output above which the run stops with ELIMIT (a program printing forever cannot fill memory). */
   maxOutputBytes?: number;
   isCancelled?: () => boolean;
+  /** For the debugger: hooks run the program in the interpreter; `onInvocation` sees each program call's context. */
+  debug?: { hooks: DebugHooks; onInvocation?(ctx: IterRunContext, kernel: Kernel): void };
 }
 
 /** The run result plus the raw output bytes, which the CLI writes unchanged (a program may print any byte). */
@@ -211,7 +214,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     for (const m of ir.maps) mapPointers.set(m.name, { region: kernel.mapFromFd(mapFds.get(m.name)!).region as ExecRegion, offset: 0 });
 
     // Load: the checker's access maxima are what the verifier records in prog->aux.
-    const compiled: CompiledProgram = compileProgram(ir);
+    const compiled: CompiledProgram = compileProgram(ir, req.debug ? { hooks: req.debug.hooks } : {});
+    const onInvocation = req.debug?.onInvocation;
     const k = kernel;
     let invocations = 0;
     const env = {
@@ -234,6 +238,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       run(ctx: IterRunContext): bigint {
         invocations++;
         if (!ctx.inStop) stats.objects++;
+        if (onInvocation !== undefined) onInvocation(ctx, k);
         const ctxPointer: RuntimeValue = { region: ctx.ctxRegion as ExecRegion, offset: 0 };
         const outcome = compiled.run(entry.funcIndex, [ctxPointer], env);
         stats.instructions += compiled.instructionsUsed;
