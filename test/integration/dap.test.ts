@@ -224,6 +224,18 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     assert.ok(n > 0 && n < 100, `i = ${n}`);
   });
 
+  it('EACCES at attach stops at the access that makes the map too small', async () => {
+    const scenario = path.join(dir, 'small.bpfscenario.json');
+    fs.writeFileSync(scenario, JSON.stringify({ maps: [{ name: 'small', type: 'hash', key_size: 4, value_size: 8, max_entries: 4, entries: [{ key: 1, value: 2 }] }], attach: { map: 'small' } }));
+    await launch({ program: hashDump, scenario }, () => Promise.resolve());
+    const stop = await stopped();
+    assert.strictEqual(stop.reason, 'exception');
+    assert.match(stop.text ?? '', /key_size 4/);
+    // The same place `bpf-iter run` reports: the key read in the BPF_SEQ_PRINTF arguments.
+    assert.deepStrictEqual([stop.frames[0].name, stop.frames[0].source?.path, stop.line], ['bpf_iter_attach_map', hashDump, 49]);
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
+  });
+
   it('pause stops a running program', async () => {
     await launch({ program: loopFile, instructionBudget: 100_000_000 }, () => Promise.resolve());
     // The loop is short; pause may land anywhere in the run, or the run may end first.
