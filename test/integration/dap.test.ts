@@ -51,11 +51,33 @@ int spin(struct bpf_iter__bpf_map *ctx)
 }
 `;
 
+const LOCALS_PROGRAM = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+struct pair { __u32 a; __u16 b[2]; };
+const volatile __u32 limit = 7;
+__u64 seen = 3;
+char tag[4] = "ab";
+SEC("iter/bpf_map")
+int show(struct bpf_iter__bpf_map *ctx)
+{
+	struct pair p = { .a = 1, .b = { 2, 3 } };
+	char name[8] = "map";
+	struct bpf_map *map = ctx->map;
+	if (!map)
+		return 0;
+	seen += p.a + limit;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s %u\\n", name, map->id);
+	return 0;
+}
+`;
+
 describe('debug adapter over DAP (dist/debug.js)', function () {
   this.timeout(30000);
   let dir: string;
   let inlineFile: string;
   let loopFile: string;
+  let localsFile: string;
   let dc: DebugClient;
 
   before(function () {
@@ -64,6 +86,9 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     inlineFile = path.join(dir, 'inline.bpf.c');
     fs.writeFileSync(inlineFile, INLINE_PROGRAM);
     fs.writeFileSync(path.join(dir, 'inline.bpfscenario.json'), JSON.stringify({ cpus: 2, maps: [{ name: 'vals', entries: [{ key: 0, value: 5 }, { key: 1, value: 7 }] }] }));
+    localsFile = path.join(dir, 'locals.bpf.c');
+    fs.writeFileSync(localsFile, LOCALS_PROGRAM);
+    fs.writeFileSync(path.join(dir, 'locals.bpfscenario.json'), JSON.stringify({ maps: [{ name: 'counts', type: 'array', key_size: 4, value_size: 8, max_entries: 2 }], globals: { limit: 9 } }));
     loopFile = path.join(dir, 'loop.bpf.c');
     fs.writeFileSync(loopFile, LOOP_PROGRAM);
   });
@@ -222,6 +247,34 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     assert.strictEqual(stop.frames[0].name, 'spin');
     const n = Number(await evaluate('i'));
     assert.ok(n > 0 && n < 100, `i = ${n}`);
+  });
+
+  it('shows struct and array locals from the stack, globals by section, and the kernel maps', async () => {
+    await launch({ program: localsFile }, () => dc.setBreakpointsRequest({ source: { path: localsFile }, breakpoints: [{ line: 16 }] }));
+    const stop = await stopped();
+    assert.strictEqual(stop.line, 16);
+    const scopes = (await dc.scopesRequest({ frameId: stop.frames[0].id })).body.scopes;
+    const locals = await variables(scopes[0].variablesReference);
+    assert.strictEqual(locals.get('p')!.type, 'struct pair');
+    const p = await variables(locals.get('p')!.variablesReference);
+    assert.strictEqual(p.get('a')!.value, '1');
+    const b = await variables(p.get('b')!.variablesReference);
+    assert.deepStrictEqual([...b.values()].map((v) => [v.name, v.value]), [['[0]', '2'], ['[1]', '3']]);
+    assert.strictEqual(locals.get('name')!.value, '"map"');
+    assert.strictEqual(await evaluate('p.b[1] + limit'), '12');
+    // The visited map is the scenario's `counts`, id 1: scenario maps are created before the program's own.
+    assert.strictEqual(await evaluate('map->id'), '1');
+    const globals = await variables(scopes[1].variablesReference);
+    assert.deepStrictEqual(['limit', 'seen', 'tag'].map((n) => globals.get(n)!.value), ['9', '3', '"ab"']);
+    const kernel = await variables(scopes[2].variablesReference);
+    assert.match(kernel.get('map')!.value, /^id 1 counts \(array\)$/);
+    const maps = [...(await variables(kernel.get('maps')!.variablesReference)).values()].map((v) => v.value.split(' ')[0]);
+    assert.deepStrictEqual(maps, ['counts', 'locals.rodata', 'locals.data']);
+    await dc.setBreakpointsRequest({ source: { path: localsFile }, breakpoints: [] });
+    const output: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stdout') output.push(e.body.output); });
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
+    assert.ok(output.join('').startsWith('map 1\n'), JSON.stringify(output));
   });
 
   it('EACCES at attach stops at the access that makes the map too small', async () => {
