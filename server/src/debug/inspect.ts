@@ -55,7 +55,7 @@ export class Inspector {
       case 'record': {
         const record = type.record;
         return {
-          value: `{${record.fields.slice(0, 4).map((f) => f.name ?? '').filter(Boolean).map((n) => `${n}=…`).join(', ')}${record.fields.length > 4 ? ', …' : ''}}`,
+          value: this.recordSummary(record.fields, record.name, place.ptr),
           type: typeName,
           children: () => this.fieldChildren(record.fields, record.name, place.ptr),
         };
@@ -100,6 +100,15 @@ export class Inspector {
     if (addr === undefined) return undefined;
     const found = addr === 0n ? null : this.memory.find(addr);
     return found ? { region: found.region, offset: found.offset } : { region: null, offset: 0 };
+  }
+
+  /** `{saddr=16777343, sport=443, ...}`: the first members' scalar values, as debuggers summarise a struct. */
+  private recordSummary(fields: ReadonlyArray<FieldInfo>, recordName: string | undefined, base: Pointer): string {
+    const parts = this.fieldChildren(fields, recordName, base).slice(0, 5).map((c) => {
+      const t = c.place.kind === 'memory' ? resolve(c.place.type).kind : 'int';
+      return `${c.name}=${t === 'int' || t === 'enum' || t === 'pointer' ? this.show(c.place).value : '{…}'}`;
+    });
+    return `{${parts.join(', ')}${fields.length > 5 ? ', …' : ''}}`;
   }
 
   /** Members of a struct; anonymous struct/union members are shown inline, as C names them (ctx->key). */
