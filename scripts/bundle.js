@@ -11,6 +11,7 @@ const entries = [
   { in: 'server/src/server.ts', out: 'dist/server.js', external: [] },
   { in: 'server/src/cli.ts', out: 'dist/cli.js', external: [] },
   { in: 'server/src/runWorker.ts', out: 'dist/runWorker.js', external: [] },
+  { in: 'server/src/debugMain.ts', out: 'dist/debug.js', external: [] },
 ];
 
 /** Writes schemas/scenario.schema.json from its TypeScript source (compiled by tsc -b before this runs). */

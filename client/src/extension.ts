@@ -6,6 +6,7 @@ import { runWithProgress } from './runner';
 import { registerScenarioCommand } from './scenarioFile';
 import { ServerClient } from './serverClient';
 import { registerStatusBar } from './statusBar';
+import { registerDebugIterator } from './debug/debugIterator';
 
 /** What the extension returns from activate(); the e2e suite uses it to observe the server and the panels. */
 export interface BpfIterApi {
@@ -26,6 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BpfIte
   registerScenarioCommand(context, current);
   registerPanelSerializer(context, (target) => runWithProgress(current, target));
   registerStaleWatcher(context);
+  registerDebugIterator(context);
 
   // A failed start is in the output channel and the status bar; commands retry it.
   current.start().catch(() => undefined);

@@ -13,6 +13,7 @@ import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
 import type { IterRunContext } from '../kernel/iter';
+import type { DebugHooks } from './debugHooks';
 import type { Loc, IrProgram } from '../lang/ir';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString } from '../lang/diagnostics';
@@ -50,6 +51,8 @@ export interface RunRequest {
   isCancelled?: () => boolean;
   /** Called after every read() with the figures so far (for $/progress). */
   onProgress?: (stats: { objects: number; bytes: number; reads: number }) => void;
+  /** For the debugger: hooks run the program in the interpreter; `onInvocation` sees each program call's context. */
+  debug?: { hooks: DebugHooks; onInvocation?(ctx: IterRunContext, kernel: Kernel): void };
 }
 
 /** The run result plus the raw output bytes, which the CLI writes unchanged (a program may print any byte). */
@@ -214,7 +217,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     for (const m of ir.maps) mapPointers.set(m.name, { region: kernel.mapFromFd(mapFds.get(m.name)!).region as ExecRegion, offset: 0 });
 
     // Load: the checker's access maxima are what the verifier records in prog->aux.
-    const compiled: CompiledProgram = compileProgram(ir);
+    const compiled: CompiledProgram = compileProgram(ir, req.debug ? { hooks: req.debug.hooks } : {});
+    const onInvocation = req.debug?.onInvocation;
     const k = kernel;
     let invocations = 0;
     const env = {
@@ -241,6 +245,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
           throw new ProgramFault({ kind: 'cancelled', message: 'the run was cancelled', loc: a.lowered.program.functions[entry.funcIndex].loc });
         }
         if (!ctx.inStop) stats.objects++;
+        if (onInvocation !== undefined) onInvocation(ctx, k);
         const ctxPointer: RuntimeValue = { region: ctx.ctxRegion as ExecRegion, offset: 0 };
         const outcome = compiled.run(entry.funcIndex, [ctxPointer], env);
         stats.instructions += compiled.instructionsUsed;
