@@ -313,6 +313,8 @@ function describeSchemaError(e: ErrorObject): string {
       return `${where} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'oneOf':
       if (/\/flags$/.test(e.instancePath)) return `${where} must be a number or a list of flag names such as "BPF_F_ZERO_SEED"`;
+      if (/\/inner_map$/.test(e.instancePath)) return `${where} must be the name of a scenario map or an inline map definition { "type", "key_size", "value_size", "max_entries" }`;
+      if (/\/key$/.test(e.instancePath)) return `${where} must be hex bytes ("01 00 00 00"), an integer, or for lpm_trie { "prefixlen": N, "data": "hex bytes" }`;
       return `${where} must be hex bytes ("01 00 00 00") or an integer`;
     case 'type':
       return `${where} must be ${(e.params as { type: string }).type === 'integer' ? 'an integer' : `of type ${(e.params as { type: string }).type}`}`;

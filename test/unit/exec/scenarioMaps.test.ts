@@ -106,6 +106,10 @@ describe('exec/scenario: map types in scenario files', () => {
     assert.deepStrictEqual(mim.map((p) => p.path), ['/maps/0', '/maps/0/entries/0/inner_map']);
     assert.match(mim[0].message, /needs "inner_map"/);
     assert.match(mim[1].message, /no scenario map is named "nope"/);
+    assert.deepStrictEqual(problems({ maps: [{ name: 'h', entries: [{ key: true }] }] }), [{ path: '/maps/0/entries/0/key',
+      message: '/maps/0/entries/0/key must be hex bytes ("01 00 00 00"), an integer, or for lpm_trie { "prefixlen": N, "data": "hex bytes" }' }]);
+    assert.deepStrictEqual(problems({ maps: [{ name: 'o', type: 'array_of_maps', inner_map: 5 }] }), [{ path: '/maps/0/inner_map',
+      message: '/maps/0/inner_map must be the name of a scenario map or an inline map definition { "type", "key_size", "value_size", "max_entries" }' }]);
     const lpm = problems({ maps: [{ name: 'l', type: 'lpm_trie', entries: [{ key: { prefixlen: 8 }, value: 1 }] }] });
     assert.ok(lpm.some((p) => p.path === '/maps/0/entries/0/key'), JSON.stringify(lpm));
   });
