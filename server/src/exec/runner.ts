@@ -9,6 +9,7 @@
 import { createHash } from 'crypto';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
 import { Scenario, ScenarioProblem, encodeBytes, RawBytes } from './scenario';
+import { createScenarioMap, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
@@ -60,13 +61,6 @@ export interface RunOutcome extends RunResult { outputBytes: Uint8Array }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 const MAX_ENTRIES_SHOWN = 1000;
-
-const MAP_TYPE_BY_NAME: Record<string, number> = Object.fromEntries(
-  Object.entries(BPF_MAP_TYPE).map(([k, v]) => [k.toLowerCase(), v]),
-);
-// The scenario names the deprecated cgroup storage types without the suffix, as bpftool does.
-MAP_TYPE_BY_NAME.cgroup_storage = BPF_MAP_TYPE.CGROUP_STORAGE;
-MAP_TYPE_BY_NAME.percpu_cgroup_storage = BPF_MAP_TYPE.PERCPU_CGROUP_STORAGE;
 
 /** Thrown out of a program invocation to abort the read loop with the executor's error. */
 class ProgramFault extends Error {
@@ -151,15 +145,21 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const objectName = (a.path.split(/[\\/]/).pop() ?? 'prog').split('.')[0] || 'prog';
     const programMapNames = new Set(ir.maps.map((m) => m.name));
 
-    // Scenario maps that are not the program's own exist first: they get the lower ids.
+    // Scenario maps that are not the program's own exist first: they get the lower ids. They are filled once all
+    // exist, so map-in-map entries may name maps defined later in the file.
+    const scenarioFds = new Map<string, number>();
+    const toFill: Array<[number, typeof req.scenario.maps[number]]> = [];
     for (const m of req.scenario.maps) {
       if (programMapNames.has(m.name)) continue;
       if (!m.type || m.key_size === undefined || m.value_size === undefined || m.max_entries === undefined) {
         throw new RunFailure('EINVAL', `scenario map ${m.name} (${m.path}) needs type, key_size, value_size and max_entries: the program does not define a map of that name`);
       }
-      const fd = createMap(kernel, { name: m.name, type: m.type, key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries, flags: m.flags }, m.path);
-      fillMap(kernel, fd, m.entries, m.name);
+      const fd = createMap(kernel, { name: m.name, type: m.type, key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries, flags: m.flags,
+        mapExtra: m.mapExtra, btf: m.btf, innerMap: m.innerMap }, m.path, scenarioFds);
+      if (m.name !== '') scenarioFds.set(m.name, fd);
+      toFill.push([fd, m]);
     }
+    for (const [fd, m] of toFill) fillMap(kernel, fd, m.entries, m.name, scenarioFds);
 
     // The object's maps, as libbpf creates them: .maps first, then global data in section order.
     const mapFds = new Map<string, number>();
@@ -174,7 +174,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
           const given = fromScenario[field];
           if (given !== undefined && given !== value) throw new RunFailure('EINVAL', `scenario map ${m.name} says ${field} ${given}, but the program defines it with ${value}`);
         }
-        fillMap(kernel, fd, fromScenario.entries, m.name);
+        fillMap(kernel, fd, fromScenario.entries, m.name, scenarioFds);
       }
       mapFds.set(m.name, fd);
     }
@@ -334,45 +334,21 @@ function orderedSections(ir: IrProgram): Array<{ name: string; size: number }> {
   return order.map((name) => ({ name, size: ir.sections.find((s) => s.name === name)?.size ?? 0 })).filter((s) => s.size > 0);
 }
 
-function createMap(kernel: Kernel, m: { name: string; type: string | number; key_size: number; value_size: number; max_entries: number; flags: number }, where: string): number {
-  const type = typeof m.type === 'number' ? m.type : /^\d+$/.test(m.type) ? Number(m.type) : MAP_TYPE_BY_NAME[m.type];
-  if (type === undefined) throw new RunFailure('EINVAL', `${where}: unknown map type ${m.type}`);
+function createMap(kernel: Kernel, m: ScenarioMapSpec, where: string, fdsByName: ReadonlyMap<string, number> = new Map()): number {
   try {
-    return kernel.createMap({ type, keySize: m.key_size, valueSize: m.value_size, maxEntries: m.max_entries, flags: m.flags, name: m.name });
+    return createScenarioMap(kernel, m, where, fdsByName);
   } catch (e) {
-    if (e instanceof KernelError) throw new RunFailure(e.code, `creating map ${m.name} (${where}) fails: ${e.message}`);
+    if (e instanceof ScenarioMapError) throw new RunFailure(e.errno, e.message);
     throw e;
   }
 }
 
-function fillMap(kernel: Kernel, fd: number, entries: Scenario['maps'][number]['entries'], name: string): void {
-  const map = kernel.mapFromFd(fd);
-  for (const e of entries) {
-    const key = encodeBytes(e.key, map.keySize);
-    if (typeof key === 'string') throw new RunFailure('EINVAL', `scenario ${e.path}/key of map ${name}: ${key}`);
-    let value: Uint8Array;
-    if (map.isPercpu) {
-      const stride = Math.ceil(map.valueSize / 8) * 8;
-      value = new Uint8Array(stride * kernel.cpus);
-      const perCpu = e.values ?? (e.value !== undefined ? [e.value] : []);
-      if (perCpu.length > kernel.cpus) throw new RunFailure('EINVAL', `scenario ${e.path}/values of map ${name}: ${perCpu.length} values for ${kernel.cpus} CPUs`);
-      perCpu.forEach((raw, cpu) => {
-        const v = encodeBytes(raw, map.valueSize);
-        if (typeof v === 'string') throw new RunFailure('EINVAL', `scenario ${e.path}/values/${cpu} of map ${name}: ${v}`);
-        value.set(v, cpu * stride);
-      });
-    } else {
-      if (e.values !== undefined) throw new RunFailure('EINVAL', `scenario ${e.path} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
-      const v = e.value === undefined ? new Uint8Array(map.valueSize) : encodeBytes(e.value, map.valueSize);
-      if (typeof v === 'string') throw new RunFailure('EINVAL', `scenario ${e.path}/value of map ${name}: ${v}`);
-      value = v;
-    }
-    try {
-      kernel.mapUpdate(fd, key, value, 0);
-    } catch (err) {
-      if (err instanceof KernelError) throw new RunFailure(err.code, `scenario ${e.path}: updating map ${name} fails: ${err.message}`);
-      throw err;
-    }
+function fillMap(kernel: Kernel, fd: number, entries: Scenario['maps'][number]['entries'], name: string, fdsByName: ReadonlyMap<string, number>): void {
+  try {
+    fillScenarioMap(kernel, fd, entries, name, fdsByName);
+  } catch (e) {
+    if (e instanceof ScenarioMapError) throw new RunFailure(e.errno, e.message);
+    throw e;
   }
 }
 

@@ -7,13 +7,20 @@
 import Ajv, { ErrorObject } from 'ajv';
 import * as jsonc from 'jsonc-parser';
 import { scenarioSchema } from './scenarioSchema';
+import { DEFAULT_SCENARIO_TEXT } from './scenarioDefault';
 
 export type RawBytes = string | number;
 
+/** An lpm_trie key: prefixlen bits of data (struct bpf_lpm_trie_key_u8). */
+export interface LpmKey { prefixlen: number; data: string }
+
 export interface ScenarioEntry {
-  key: RawBytes;
+  /** absent for queue, stack and bloom_filter entries (pushed values) */
+  key?: RawBytes | LpmKey;
   value?: RawBytes;
   values?: RawBytes[];
+  /** array_of_maps / hash_of_maps: the scenario map this slot holds */
+  innerMap?: string;
   /** JSON path of this entry, for errors found later (when sizes are known). */
   path: string;
 }
@@ -25,9 +32,23 @@ export interface ScenarioMap {
   value_size?: number;
   max_entries?: number;
   flags: number;
+  mapExtra?: number;
+  /** created with BTF key/value types (local storage maps need them) */
+  btf: boolean;
+  /** array_of_maps / hash_of_maps template: a scenario map's name or an inline definition */
+  innerMap?: string | InnerMapTemplate;
+  description?: string;
   entries: ScenarioEntry[];
   path: string;
 }
+
+export interface InnerMapTemplate {
+  name?: string; type: string; key_size: number; value_size: number; max_entries: number; flags: number; map_extra?: number;
+}
+
+/** Map types whose elements are pushed values without keys. */
+export const KEYLESS_MAP_TYPES: ReadonlySet<string> = new Set(['queue', 'stack', 'bloom_filter']);
+export const MAP_IN_MAP_TYPES: ReadonlySet<string> = new Set(['array_of_maps', 'hash_of_maps']);
 
 export interface Scenario {
   cpus: number;
@@ -116,15 +137,36 @@ export function parseScenario(text: string, source: string): ScenarioParseResult
   return { scenario: problems.length ? null : scenario, problems };
 }
 
-/** The scenario used when a program has none: the embedded default system. */
-export function emptyScenario(source = '<default>'): Scenario {
+/** A system with no maps besides the program's own. */
+export function bareScenario(source = '<bare>'): Scenario {
   return { cpus: DEFAULT_CPUS, cpu: 0, hashSeed: 0, readSize: DEFAULT_READ_SIZE, maps: [], globals: {}, source };
 }
+
+/**
+ * The text of server/scenarios/default.bpfscenario.json: a typical Linux host with systemd and a few BPF tools
+ * loaded. "Create Scenario File" offers it as the starting point.
+ */
+export function defaultScenarioText(): string { return DEFAULT_SCENARIO_TEXT; }
+
+let parsedDefault: Scenario | undefined;
+/** The scenario used when a program has none: the embedded default system (a fresh copy each call). */
+export function defaultScenario(source = '<default>'): Scenario {
+  if (!parsedDefault) {
+    const r = parseScenario(defaultScenarioText(), '<default>');
+    // the bundled file is checked by a unit test; a broken one must not take the tool down
+    parsedDefault = r.scenario ?? bareScenario('<default>');
+  }
+  return { ...structuredClone(parsedDefault), source };
+}
+/** Kept for callers of the old name: the scenario used without a scenario file is the default system. */
+export function emptyScenario(source = '<default>'): Scenario { return defaultScenario(source); }
 
 interface ScenarioJson {
   cpus?: number; cpu?: number; hash_seed?: number; read_size?: number;
   maps?: Array<{ name: string; type?: string; key_size?: number; value_size?: number; max_entries?: number;
-    flags?: number | string[]; entries?: Array<{ key: RawBytes; value?: RawBytes; values?: RawBytes[] }> }>;
+    flags?: number | string[]; map_extra?: number; btf?: boolean; description?: string;
+    inner_map?: string | (Omit<InnerMapTemplate, 'flags'> & { flags?: number | string[] });
+    entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string }> }>;
   attach?: { map?: string };
   globals?: Record<string, RawBytes>;
 }
@@ -141,14 +183,50 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
       key_size: m.key_size,
       value_size: m.value_size,
       max_entries: m.max_entries,
-      flags: Array.isArray(m.flags) ? m.flags.reduce((acc, f) => acc | (MAP_FLAG_NAMES[f] ?? 0), 0) >>> 0 : (m.flags ?? 0),
-      entries: (m.entries ?? []).map((e, j) => ({ key: e.key, value: e.value, values: e.values, path: `/maps/${i}/entries/${j}` })),
+      flags: flagsValue(m.flags),
+      mapExtra: m.map_extra,
+      btf: m.btf ?? false,
+      innerMap: typeof m.inner_map === 'object' ? { ...m.inner_map, flags: flagsValue(m.inner_map.flags) } : m.inner_map,
+      description: m.description,
+      entries: (m.entries ?? []).map((e, j) => ({ key: e.key, value: e.value, values: e.values, innerMap: e.inner_map, path: `/maps/${i}/entries/${j}` })),
       path: `/maps/${i}`,
     })),
     attachMap: json.attach?.map,
     globals: { ...(json.globals ?? {}) },
     source,
   };
+}
+
+function flagsValue(flags: number | string[] | undefined): number {
+  return Array.isArray(flags) ? flags.reduce((acc, f) => acc | (MAP_FLAG_NAMES[f] ?? 0), 0) >>> 0 : (flags ?? 0);
+}
+
+/** Entry shapes that depend on the map type: keys, pushed values, inner maps. */
+function checkEntryShapes(s: Scenario, m: ScenarioMap, i: number, problems: ScenarioProblem[]): void {
+  const names = new Set(s.maps.map((x) => x.name));
+  const mapInMap = m.type !== undefined && MAP_IN_MAP_TYPES.has(m.type);
+  if (mapInMap && m.innerMap === undefined) {
+    problems.push({ path: `/maps/${i}`, message: `${m.type} map "${m.name}" needs "inner_map": the template its inner maps must match (a scenario map's name or an inline definition)` });
+  }
+  if (m.innerMap !== undefined && !mapInMap) problems.push({ path: `/maps/${i}/inner_map`, message: `"inner_map" is only for array_of_maps and hash_of_maps; this map is ${m.type ?? 'of the program\'s type'}` });
+  if (typeof m.innerMap === 'string' && !names.has(m.innerMap)) problems.push({ path: `/maps/${i}/inner_map`, message: `no scenario map is named "${m.innerMap}"` });
+  m.entries.forEach((e, j) => {
+    const at = `/maps/${i}/entries/${j}`;
+    if (m.type !== undefined && KEYLESS_MAP_TYPES.has(m.type)) {
+      if (e.key !== undefined) problems.push({ path: `${at}/key`, message: `${m.type} maps have no keys: give only "value" (values are pushed in file order)` });
+      if (e.value === undefined) problems.push({ path: at, message: `a ${m.type} entry needs "value"` });
+    } else if (e.key === undefined) {
+      problems.push({ path: at, message: m.type ? `a ${m.type} entry needs "key"` : 'an entry needs "key" (only queue, stack and bloom_filter entries are key-less)' });
+    }
+    if (e.innerMap !== undefined) {
+      if (!mapInMap) problems.push({ path: `${at}/inner_map`, message: '"inner_map" entries are for array_of_maps and hash_of_maps' });
+      else if (!names.has(e.innerMap)) problems.push({ path: `${at}/inner_map`, message: `no scenario map is named "${e.innerMap}"` });
+      if (e.value !== undefined || e.values !== undefined) problems.push({ path: at, message: 'a map-in-map entry names its inner map with "inner_map", not "value"' });
+    } else if (mapInMap) {
+      problems.push({ path: at, message: `a ${m.type} entry needs "inner_map": the name of the scenario map the slot holds` });
+    }
+    if (typeof e.key === 'object' && m.type !== undefined && m.type !== 'lpm_trie') problems.push({ path: `${at}/key`, message: '{"prefixlen", "data"} keys are for lpm_trie maps' });
+  });
 }
 
 function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[]): void {
@@ -162,6 +240,7 @@ function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[]): void 
     seen.set(m.name, i);
     const json = m as ScenarioMap & { rawFlags?: unknown };
     void json;
+    checkEntryShapes(s, m, i, problems);
     m.entries.forEach((e, j) => {
       if (e.value !== undefined && e.values !== undefined) {
         problems.push({ path: `/maps/${i}/entries/${j}`, message: 'an entry has either "value" or "values" (per-CPU), not both' });
@@ -234,6 +313,8 @@ function describeSchemaError(e: ErrorObject): string {
       return `${where} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'oneOf':
       if (/\/flags$/.test(e.instancePath)) return `${where} must be a number or a list of flag names such as "BPF_F_ZERO_SEED"`;
+      if (/\/inner_map$/.test(e.instancePath)) return `${where} must be the name of a scenario map or an inline map definition { "type", "key_size", "value_size", "max_entries" }`;
+      if (/\/key$/.test(e.instancePath)) return `${where} must be hex bytes ("01 00 00 00"), an integer, or for lpm_trie { "prefixlen": N, "data": "hex bytes" }`;
       return `${where} must be hex bytes ("01 00 00 00") or an integer`;
     case 'type':
       return `${where} must be ${(e.params as { type: string }).type === 'integer' ? 'an integer' : `of type ${(e.params as { type: string }).type}`}`;

@@ -2,6 +2,8 @@ export * from './errno';
 export * from './memory';
 export * from './mapTypes';
 export * from './maps';
+export * from './mapKinds';
+export * from './mapAlloc';
 export * from './jhash';
 export * from './btf';
 export * from './format';

@@ -3,7 +3,8 @@ import { ERRNO, ErrnoName, KernelError } from './errno';
 import { bprintf, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
 import { CyclicIdr } from './idr';
 import { bpfMapElemTarget, bpfMapTarget, IterProgramSpec, IterSession, IterTarget } from './iter';
-import { allocMap, BpfMap, HashMap, MapCreateAttr } from './maps';
+import { allocMap } from './mapAlloc';
+import { BpfMap, HashMap, MapCreateAttr, MapEnv } from './maps';
 import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
 import { KernelMemory } from './memory';
 import { SeqFile } from './seqFile';
@@ -121,11 +122,29 @@ export class Kernel {
   // ------------------------------------------------------------ maps
   /** BPF_MAP_CREATE: returns a map fd */
   createMap(attr: MapCreateAttr): number {
-    const map = allocMap({ memory: this.memory, cpus: this.cpus, hashSeed: this.hashSeed, deferFree: (r) => this.rcuPending.push(r) }, attr);
+    const map = allocMap(this.mapEnv, attr);
     map.id = this.mapIdr.alloc(map); // bpf_map_alloc_id()
     map.syncRegion();
     this.mapsByAddr.set(map.region.addr, map);
     return this.installFd({ kind: 'map', map });
+  }
+  /** What map code may ask of the kernel (built on use: cpus and hashSeed are set in the constructor). */
+  private get mapEnv(): MapEnv {
+    return {
+    memory: this.memory,
+    cpus: this.cpus,
+    hashSeed: this.hashSeed,
+    deferFree: (r) => this.rcuPending.push(r),
+    mapFromUserFd: (fd) => {
+      const e = this.fds.get(fd);
+      // fds 0..2 are the process's stdio: open, but not maps
+      if (!e) return fd >= 0 && fd <= 2 ? -ERRNO.EINVAL : -ERRNO.EBADF;
+      return e.kind === 'map' ? e.map : -ERRNO.EINVAL;
+    },
+    mapById: (id) => this.mapIdr.get(id),
+    mapInc: (map) => this.mapInc(map),
+    mapPut: (map) => this.mapPut(map),
+    };
   }
   mapFromFd(fd: number): BpfMap {
     const e = this.fdEntry(fd);
@@ -180,10 +199,30 @@ export class Kernel {
     const map = this.mapFromFd(fd);
     this.checkKey(map, key);
     if (value.length < map.userValueSize) this.raise('EINVAL', `value has ${value.length} bytes, map '${map.name}' needs ${map.userValueSize}`);
-    this.check(map.update(key, value, flags, this.currentCpu), `update of map '${map.name}' failed`);
+    // bpf_map_update_value(): key-less maps push
+    if (isPushMap(map)) this.check(map.push(value, flags), `push into map '${map.name}' failed`);
+    else this.check(map.update(key, value, flags, this.currentCpu), `update of map '${map.name}' failed`);
+  }
+  /** BPF_MAP_UPDATE_ELEM with a NULL key on a queue, stack or bloom_filter (bpf_map_push_elem from user space) */
+  mapPush(fd: number, value: Uint8Array, flags = BPF_ANY): void { this.mapUpdate(fd, new Uint8Array(0), value, flags); }
+  /** BPF_MAP_LOOKUP_ELEM on a queue/stack (the next value) or a bloom_filter (throws ENOENT when `probe` is surely absent) */
+  mapPeek(fd: number, probe: Uint8Array | null = null): Uint8Array {
+    const map = this.mapFromFd(fd);
+    if (!isPushMap(map)) this.raise('EINVAL', `map '${map.name}' (${map.typeName}) has no peek; use mapLookup`);
+    const r = map.peek(probe);
+    if (typeof r === 'number') this.check(r, `peek of map '${map.name}' failed`);
+    return typeof r === 'number' ? probe ?? new Uint8Array(0) : r;
+  }
+  /** BPF_MAP_LOOKUP_AND_DELETE_ELEM on a queue/stack */
+  mapPop(fd: number): Uint8Array {
+    const map = this.mapFromFd(fd);
+    const r = map.pop();
+    if (typeof r === 'number') this.check(r, `pop from map '${map.name}' failed`);
+    return r as Uint8Array;
   }
   mapLookup(fd: number, key: Uint8Array): Uint8Array {
     const map = this.mapFromFd(fd);
+    if (isPushMap(map) && map.type !== BPF_MAP_TYPE.BLOOM_FILTER) return this.mapPeek(fd);
     this.checkKey(map, key);
     const r = map.lookup(key);
     if (typeof r === 'number') this.check(r, `lookup in map '${map.name}' failed`);
@@ -198,6 +237,7 @@ export class Kernel {
   /** BPF_MAP_LOOKUP_AND_DELETE_ELEM (hash flavours) */
   mapLookupAndDelete(fd: number, key: Uint8Array): Uint8Array {
     const map = this.mapFromFd(fd);
+    if (map.type === BPF_MAP_TYPE.QUEUE || map.type === BPF_MAP_TYPE.STACK) return this.mapPop(fd);
     if (!(map instanceof HashMap)) this.raise('ENOTSUPP', `lookup_and_delete is not supported for ${map.typeName}`);
     const value = this.mapLookup(fd, key);
     this.mapDelete(fd, key);
@@ -396,6 +436,20 @@ export class Kernel {
   // ------------------------------------------------------------ helpers (never throw; -errno)
   ktimeGetNs(): bigint { const t = this.ktime; this.ktime += this.ktimeStep; return t; }
 
+  private popOrPeek(mapAddr: bigint, valueAddr: bigint, pop: boolean): number {
+    const map = this.mapsByAddr.get(mapAddr);
+    if (!map) return -ERRNO.EINVAL;
+    if (map.type === BPF_MAP_TYPE.BLOOM_FILTER) {
+      if (pop) return -ERRNO.EOPNOTSUPP;
+      const probe = this.memory.read(valueAddr, map.valueSize);
+      if (!probe) return -ERRNO.EFAULT;
+      const r = map.peek(probe.slice());
+      return typeof r === 'number' ? r : 0;
+    }
+    const r = pop ? map.pop() : map.peek(null);
+    if (typeof r === 'number') return r;
+    return this.memory.write(valueAddr, r) ? 0 : -ERRNO.EFAULT;
+  }
   private seqAt(addr: bigint): SeqFile | undefined { return this.seqsByAddr.get(addr); }
 
   /** Typed fast path of bpf_seq_printf for compiled programs */
@@ -498,9 +552,23 @@ export class Kernel {
       out.set(s);
       return this.memory.write(dstAddr, out) ? out.length : -ERRNO.EFAULT;
     },
+    // mirrors bpf_map_push_elem() / bpf_map_pop_elem() / bpf_map_peek_elem()
+    bpf_map_push_elem: (mapAddr: bigint, valueAddr: bigint, flags: bigint | number): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return -ERRNO.EINVAL;
+      const value = this.memory.read(valueAddr, map.valueSize);
+      if (!value) return -ERRNO.EFAULT;
+      return map.push(value.slice(), Number(flags));
+    },
+    bpf_map_pop_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, true),
+    bpf_map_peek_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, false),
     // mirrors the kfunc bpf_map_sum_elem_count()
     bpf_map_sum_elem_count: (mapAddr: bigint): bigint => this.mapsByAddr.get(mapAddr)?.sumElemCount() ?? 0n,
   };
+}
+
+function isPushMap(map: BpfMap): boolean {
+  return map.type === BPF_MAP_TYPE.QUEUE || map.type === BPF_MAP_TYPE.STACK || map.type === BPF_MAP_TYPE.BLOOM_FILTER;
 }
 
 /** Helper size arguments are u32 in the kernel; anything else would be a verifier bug, answered with -EINVAL. */

@@ -3,19 +3,28 @@ import { ERRNO, KernelError } from './errno';
 import { htabMapHash } from './jhash';
 import { KernelMemory, Region } from './memory';
 import {
-  BPF_ANY, BPF_EXIST, BPF_F, BPF_F_ACCESS_MASK, BPF_F_LOCK, BPF_MAP_TYPE, BPF_NOEXIST, BPF_OBJ_NAME_LEN,
-  KMALLOC_MAX_SIZE, MAX_BPF_STACK, PAGE_SIZE, PCPU_MIN_UNIT_SIZE, mapTypeName, roundUp, roundupPowOfTwo,
+  BPF_ANY, BPF_EXIST, BPF_F, BPF_F_LOCK, BPF_MAP_TYPE, BPF_NOEXIST, BPF_OBJ_NAME_LEN, mapTypeName, roundUp, roundupPowOfTwo,
 } from './mapTypes';
 
 export interface MapCreateAttr {
   type: number; keySize: number; valueSize: number; maxEntries: number;
   flags?: number; name?: string; mapExtra?: bigint;
+  /** inner_map_fd of array_of_maps / hash_of_maps: the template inner maps must match */
+  innerMapFd?: number;
+  /** btf_key_type_id / btf_value_type_id given (local storage maps need them) */
+  btf?: boolean;
 }
 
 export interface MapEnv {
   memory: KernelMemory; cpus: number; hashSeed: number;
   /** call_rcu(): free after the current grace period, so running programs and walkers can still read it */
   deferFree(region: Region): void;
+  /** bpf_map_get(fd) without taking a reference: the map, or -EBADF / -EINVAL */
+  mapFromUserFd(fd: number): BpfMap | number;
+  mapById(id: number): BpfMap | undefined;
+  /** bpf_map_inc() / bpf_map_put(): references held by map-in-map slots */
+  mapInc(map: BpfMap): void;
+  mapPut(map: BpfMap): void;
 }
 
 const F = (name: string): number => btfField('bpf_map', name).offset;
@@ -113,6 +122,12 @@ export abstract class BpfMap {
   abstract updateFromProg(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number;
   /** Called when the last reference goes away. */
   abstract free(): void;
+  /** map_push_elem(): queue, stack and bloom_filter only (the others have no such op) */
+  push(_value: Uint8Array, _flags: number): number { return -ERRNO.EOPNOTSUPP; }
+  /** map_pop_elem() */
+  pop(): Uint8Array | number { return -ERRNO.EOPNOTSUPP; }
+  /** map_peek_elem(): queue/stack return the next value; bloom_filter answers 0 or -ENOENT for `probe` */
+  peek(_probe: Uint8Array | null): Uint8Array | number { return -ERRNO.EOPNOTSUPP; }
   protected freeCommon(): void {
     this.env.memory.free(this.region);
     if (this.elemCountRegion) this.env.memory.free(this.elemCountRegion);
@@ -130,7 +145,7 @@ export class OpaqueMap extends BpfMap {
   free(): void { this.freeCommon(); }
 }
 
-function checkUpdateFlags(flags: number): number {
+export function checkUpdateFlags(flags: number): number {
   // mirrors the `(map_flags & ~BPF_F_LOCK) > BPF_EXIST` check of htab/array update
   if ((flags & ~BPF_F_LOCK) > BPF_EXIST) return -ERRNO.EINVAL;
   if (flags & BPF_F_LOCK) return -ERRNO.EINVAL; // no map here has a bpf_spin_lock in its value
@@ -442,84 +457,6 @@ export class HashMap extends BpfMap {
   }
 
   free(): void { if (this.arena) this.env.memory.free(this.arena); this.freeCommon(); }
-}
-
-// ---------------------------------------------------------------- creation
-
-const HTAB_CREATE_FLAG_MASK = BPF_F.NO_PREALLOC | BPF_F.NO_COMMON_LRU | BPF_F.NUMA_NODE | BPF_F_ACCESS_MASK | BPF_F.ZERO_SEED;
-const ARRAY_CREATE_FLAG_MASK = BPF_F.NUMA_NODE | BPF_F.MMAPABLE | BPF_F_ACCESS_MASK | BPF_F.PRESERVE_ELEMS | BPF_F.INNER_MAP;
-
-function fail(code: 'EINVAL' | 'E2BIG' | 'ENOTSUPP', why: string): never { throw new KernelError(code, why); }
-
-/** mirrors htab_map_alloc_check() */
-function htabAllocCheck(a: MapCreateAttr): void {
-  const lru = a.type === BPF_MAP_TYPE.LRU_HASH || a.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
-  const percpu = a.type === BPF_MAP_TYPE.PERCPU_HASH || a.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
-  const flags = a.flags ?? 0;
-  if (flags & ~HTAB_CREATE_FLAG_MASK) fail('EINVAL', 'hash map: unsupported map_flags');
-  if (lru && (flags & BPF_F.NO_PREALLOC)) fail('ENOTSUPP', 'LRU hash maps are always preallocated (BPF_F_NO_PREALLOC not supported)');
-  if (!lru && (flags & BPF_F.NO_COMMON_LRU)) fail('EINVAL', 'BPF_F_NO_COMMON_LRU needs an LRU map');
-  if (a.maxEntries === 0 || a.keySize === 0 || a.valueSize === 0) fail('EINVAL', 'hash map: key_size, value_size and max_entries must be non-zero');
-  if (a.keySize > MAX_BPF_STACK) fail('E2BIG', `hash map: key_size ${a.keySize} exceeds ${MAX_BPF_STACK}`);
-  if (a.valueSize >= KMALLOC_MAX_SIZE - MAX_BPF_STACK - 48) fail('E2BIG', `hash map: value_size ${a.valueSize} too large`);
-  if (percpu && roundUp(a.valueSize, 8) > PCPU_MIN_UNIT_SIZE) fail('E2BIG', `per-CPU value_size ${a.valueSize} exceeds ${PCPU_MIN_UNIT_SIZE}`);
-}
-
-/** mirrors array_map_alloc_check() */
-function arrayAllocCheck(a: MapCreateAttr): void {
-  const flags = a.flags ?? 0;
-  if (a.maxEntries === 0 || a.keySize !== 4 || a.valueSize === 0 || (flags & ~ARRAY_CREATE_FLAG_MASK)) {
-    fail('EINVAL', 'array map: key_size must be 4, value_size and max_entries non-zero, flags valid');
-  }
-  if (a.type === BPF_MAP_TYPE.PERCPU_ARRAY && (flags & BPF_F.MMAPABLE)) fail('EINVAL', 'per-CPU arrays cannot be mmapable');
-  if (a.type === BPF_MAP_TYPE.PERCPU_ARRAY && a.valueSize > PCPU_MIN_UNIT_SIZE) fail('E2BIG', `per-CPU value_size ${a.valueSize} exceeds ${PCPU_MIN_UNIT_SIZE}`);
-  if (a.valueSize > KMALLOC_MAX_SIZE) fail('E2BIG', `array map: value_size ${a.valueSize} too large`);
-}
-
-/** Creation checks of element-less map types; undefined means the type is not simulated. */
-const OPAQUE_CHECKS: Partial<Record<number, (a: MapCreateAttr) => void>> = {
-  // mirrors ringbuf_map_alloc()
-  [BPF_MAP_TYPE.RINGBUF]: (a) => {
-    if (a.keySize || a.valueSize || a.maxEntries < PAGE_SIZE || (a.maxEntries & (a.maxEntries - 1)) || a.maxEntries % PAGE_SIZE) {
-      fail('EINVAL', 'ringbuf: key_size and value_size must be 0, max_entries a power-of-2 multiple of the page size');
-    }
-  },
-  [BPF_MAP_TYPE.USER_RINGBUF]: (a) => OPAQUE_CHECKS[BPF_MAP_TYPE.RINGBUF]!(a),
-  // mirrors queue_stack_map_alloc_check()
-  [BPF_MAP_TYPE.QUEUE]: (a) => {
-    if (a.maxEntries === 0 || a.keySize !== 0 || a.valueSize === 0) fail('EINVAL', 'queue/stack: key_size must be 0, value_size and max_entries non-zero');
-  },
-  [BPF_MAP_TYPE.STACK]: (a) => OPAQUE_CHECKS[BPF_MAP_TYPE.QUEUE]!(a),
-  // mirrors bloom_map_alloc()
-  [BPF_MAP_TYPE.BLOOM_FILTER]: (a) => {
-    if (a.keySize !== 0 || a.valueSize === 0 || a.maxEntries === 0 || (a.mapExtra ?? 0n) > 15n) {
-      fail('EINVAL', 'bloom filter: key_size must be 0, value_size and max_entries non-zero, nr_hash_funcs (map_extra) <= 15');
-    }
-  },
-  // mirrors trie_alloc()
-  [BPF_MAP_TYPE.LPM_TRIE]: (a) => {
-    if (a.maxEntries === 0 || !((a.flags ?? 0) & BPF_F.NO_PREALLOC) || a.keySize <= 4 || a.keySize > 4 + 256 || a.valueSize === 0) {
-      fail('EINVAL', 'lpm_trie: needs BPF_F_NO_PREALLOC, key_size 5..260, value_size and max_entries non-zero');
-    }
-  },
-};
-
-/** mirrors map_create() + find_and_alloc_map(); the caller assigns the id. */
-export function allocMap(env: MapEnv, attr: MapCreateAttr): BpfMap {
-  validateObjName(attr.name ?? '');
-  if (attr.keySize < 0 || attr.valueSize < 0 || attr.maxEntries < 0) fail('EINVAL', 'negative sizes');
-  switch (attr.type) {
-    case BPF_MAP_TYPE.HASH: case BPF_MAP_TYPE.LRU_HASH: case BPF_MAP_TYPE.PERCPU_HASH: case BPF_MAP_TYPE.LRU_PERCPU_HASH:
-      htabAllocCheck(attr);
-      return new HashMap(env, attr);
-    case BPF_MAP_TYPE.ARRAY: case BPF_MAP_TYPE.PERCPU_ARRAY:
-      arrayAllocCheck(attr);
-      return new ArrayMap(env, attr);
-  }
-  const check = OPAQUE_CHECKS[attr.type];
-  if (!check) fail('EINVAL', `map type ${mapTypeName(attr.type)} is not supported by the simulated kernel`);
-  check(attr);
-  return new OpaqueMap(env, attr.type, attr.keySize, attr.valueSize, attr.maxEntries, attr, false);
 }
 
 export { BPF_ANY };

@@ -25,7 +25,7 @@ describe('kernel: map subsystem', () => {
     expectKernelError(() => k.createMap({ type: T.RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096 * 3 }), 'EINVAL');
     expectKernelError(() => k.createMap({ type: T.QUEUE, keySize: 4, valueSize: 4, maxEntries: 4 }), 'EINVAL');
     expectKernelError(() => k.createMap({ type: T.BLOOM_FILTER, keySize: 0, valueSize: 4, maxEntries: 4, mapExtra: 16n }), 'EINVAL');
-    expectKernelError(() => k.createMap({ type: T.CPUMAP, keySize: 4, valueSize: 4, maxEntries: 4 }), 'EINVAL');
+    expectKernelError(() => k.createMap({ type: T.CPUMAP, keySize: 4, valueSize: 12, maxEntries: 4 }), 'EINVAL'); // cpu_map_alloc(): value is 4 or 8 bytes
     k.createMap({ type: T.RINGBUF, keySize: 0, valueSize: 0, maxEntries: 4096 * 4 });
     k.createMap({ type: T.STACK, keySize: 0, valueSize: 8, maxEntries: 4 });
     assert.strictEqual(k.listMaps().length, 2);

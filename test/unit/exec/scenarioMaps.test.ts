@@ -1,0 +1,153 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import Ajv from 'ajv';
+import { BPF_MAP_TYPE as T, Kernel } from '../../../server/src/kernel';
+import { defaultScenario, defaultScenarioText, emptyScenario, parseScenario, Scenario } from '../../../server/src/exec/scenario';
+import { createScenarioMap, fillScenarioMap, ScenarioMapError } from '../../../server/src/exec/scenarioMaps';
+import { scenarioSchema } from '../../../server/src/exec/scenarioSchema';
+
+const root = path.join(__dirname, '../../../..');
+
+function u32(n: number): Uint8Array { return new Uint8Array(new Uint32Array([n]).buffer); }
+function readU32(b: Uint8Array): number { return new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true); }
+
+function parse(json: unknown): Scenario {
+  const r = parseScenario(JSON.stringify(json, null, 2), 's.json');
+  assert.deepStrictEqual(r.problems, []);
+  return r.scenario!;
+}
+function problems(json: unknown): Array<{ path: string; message: string }> {
+  return parseScenario(JSON.stringify(json, null, 2), 's.json').problems.map((p) => ({ path: p.path, message: p.message }));
+}
+/** Creates then fills every scenario map as the runner does; returns the fds by name. */
+function load(k: Kernel, s: Scenario): Map<string, number> {
+  const fds = new Map<string, number>();
+  const created: Array<[number, Scenario['maps'][number]]> = [];
+  for (const m of s.maps) {
+    const fd = createScenarioMap(k, { name: m.name, type: m.type!, key_size: m.key_size!, value_size: m.value_size!, max_entries: m.max_entries!,
+      flags: m.flags, mapExtra: m.mapExtra, btf: m.btf, innerMap: m.innerMap }, m.path, fds);
+    if (m.name) fds.set(m.name, fd);
+    created.push([fd, m]);
+  }
+  for (const [fd, m] of created) fillScenarioMap(k, fd, m.entries, m.name, fds);
+  return fds;
+}
+
+describe('exec/scenario: map types in scenario files', () => {
+  it('queue and stack entries are key-less values pushed in file order (queue pops the first, stack the last)', () => {
+    const s = parse({ maps: [
+      { name: 'q', type: 'queue', key_size: 0, value_size: 4, max_entries: 4, entries: [{ value: 1 }, { value: 2 }, { value: 3 }] },
+      { name: 's', type: 'stack', key_size: 0, value_size: 4, max_entries: 4, entries: [{ value: 1 }, { value: 2 }, { value: 3 }] },
+    ] });
+    const k = new Kernel();
+    const fds = load(k, s);
+    assert.deepStrictEqual([1, 2, 3].map(() => readU32(k.mapPop(fds.get('q')!))), [1, 2, 3]);
+    assert.deepStrictEqual([1, 2, 3].map(() => readU32(k.mapPop(fds.get('s')!))), [3, 2, 1]);
+  });
+
+  it('a queue with more entries than max_entries fails like the kernel (E2BIG) at the entry\'s path', () => {
+    const s = parse({ maps: [{ name: 'q', type: 'queue', key_size: 0, value_size: 4, max_entries: 1, entries: [{ value: 1 }, { value: 2 }] }] });
+    assert.throws(() => load(new Kernel(), s), (e: unknown) => e instanceof ScenarioMapError && e.errno === 'E2BIG' && /\/maps\/0\/entries\/1/.test(e.message));
+  });
+
+  it('bloom_filter entries are pushed: those values test present, map_extra sets the hash functions', () => {
+    const s = parse({ maps: [{ name: 'b', type: 'bloom_filter', key_size: 0, value_size: 4, max_entries: 64, map_extra: 2, entries: [{ value: 7 }, { value: 9 }] }] });
+    const k = new Kernel();
+    const fd = load(k, s).get('b')!;
+    k.mapPeek(fd, u32(7));
+    k.mapPeek(fd, u32(9));
+    assert.strictEqual((k.mapFromFd(fd) as unknown as { nrHashFuncs: number }).nrHashFuncs, 2);
+  });
+
+  it('array_of_maps / hash_of_maps: inner_map template by name or inline; entries name inner maps, even later ones', () => {
+    const s = parse({ maps: [
+      { name: 'tmpl', type: 'array', key_size: 4, value_size: 8, max_entries: 4 },
+      { name: 'outer_a', type: 'array_of_maps', key_size: 4, value_size: 4, max_entries: 2, inner_map: 'tmpl', entries: [{ key: 1, inner_map: 'late' }] },
+      { name: 'outer_h', type: 'hash_of_maps', key_size: 4, value_size: 4, max_entries: 8,
+        inner_map: { type: 'array', key_size: 4, value_size: 8, max_entries: 4 }, entries: [{ key: 42, inner_map: 'tmpl' }, { key: 43, inner_map: 'late' }] },
+      { name: 'late', type: 'array', key_size: 4, value_size: 8, max_entries: 4 },
+    ] });
+    const k = new Kernel();
+    const fds = load(k, s);
+    const id = (name: string) => k.mapInfo(fds.get(name)!).id;
+    assert.strictEqual(readU32(k.mapLookup(fds.get('outer_a')!, u32(1))), id('late'));
+    assert.strictEqual(readU32(k.mapLookup(fds.get('outer_h')!, u32(42))), id('tmpl'));
+    assert.strictEqual(k.helpers.bpf_map_sum_elem_count(k.mapAddress(fds.get('outer_h')!)), 2n);
+    // libbpf's inline template "<outer>.inner" took an id and was closed again
+    const names = k.listMaps().map((m) => `${m.id}:${m.name}`);
+    assert.deepStrictEqual(names, ['1:tmpl', '2:outer_a', '4:outer_h', '5:late']);
+  });
+
+  it('an inner map that does not match the template fails with EINVAL (bpf_map_meta_equal)', () => {
+    const s = parse({ maps: [
+      { name: 'outer', type: 'array_of_maps', key_size: 4, value_size: 4, max_entries: 2, inner_map: { type: 'hash', key_size: 4, value_size: 4, max_entries: 8 },
+        entries: [{ key: 0, inner_map: 'wrong' }] },
+      { name: 'wrong', type: 'array', key_size: 4, value_size: 4, max_entries: 8 },
+    ] });
+    assert.throws(() => load(new Kernel(), s), (e: unknown) => e instanceof ScenarioMapError && e.errno === 'EINVAL');
+  });
+
+  it('lpm_trie keys are {prefixlen, data}; lookups find the longest prefix', () => {
+    const s = parse({ maps: [{ name: 'routes', type: 'lpm_trie', key_size: 8, value_size: 4, max_entries: 8, flags: ['BPF_F_NO_PREALLOC'], entries: [
+      { key: { prefixlen: 8, data: '0a 00 00 00' }, value: 1 }, { key: { prefixlen: 24, data: '0a 01 02 00' }, value: 2 }] }] });
+    const k = new Kernel();
+    const fd = load(k, s).get('routes')!;
+    const key = new Uint8Array([32, 0, 0, 0, 10, 1, 2, 3]);
+    assert.strictEqual(readU32(k.mapLookup(fd, key)), 2);
+  });
+
+  it('reports wrong entry shapes at their JSON path', () => {
+    assert.deepStrictEqual(problems({ maps: [{ name: 'q', type: 'queue', key_size: 0, value_size: 4, max_entries: 2, entries: [{ key: 1, value: 2 }] }] }),
+      [{ path: '/maps/0/entries/0/key', message: 'queue maps have no keys: give only "value" (values are pushed in file order)' }]);
+    assert.deepStrictEqual(problems({ maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 4, max_entries: 2, entries: [{ value: 2 }] }] }),
+      [{ path: '/maps/0/entries/0', message: 'a hash entry needs "key"' }]);
+    const mim = problems({ maps: [{ name: 'o', type: 'hash_of_maps', key_size: 4, value_size: 4, max_entries: 2, entries: [{ key: 1, inner_map: 'nope' }] }] });
+    assert.deepStrictEqual(mim.map((p) => p.path), ['/maps/0', '/maps/0/entries/0/inner_map']);
+    assert.match(mim[0].message, /needs "inner_map"/);
+    assert.match(mim[1].message, /no scenario map is named "nope"/);
+    assert.deepStrictEqual(problems({ maps: [{ name: 'h', entries: [{ key: true }] }] }), [{ path: '/maps/0/entries/0/key',
+      message: '/maps/0/entries/0/key must be hex bytes ("01 00 00 00"), an integer, or for lpm_trie { "prefixlen": N, "data": "hex bytes" }' }]);
+    assert.deepStrictEqual(problems({ maps: [{ name: 'o', type: 'array_of_maps', inner_map: 5 }] }), [{ path: '/maps/0/inner_map',
+      message: '/maps/0/inner_map must be the name of a scenario map or an inline map definition { "type", "key_size", "value_size", "max_entries" }' }]);
+    const lpm = problems({ maps: [{ name: 'l', type: 'lpm_trie', entries: [{ key: { prefixlen: 8 }, value: 1 }] }] });
+    assert.ok(lpm.some((p) => p.path === '/maps/0/entries/0/key'), JSON.stringify(lpm));
+  });
+
+  it('every example in the schema is valid against the schema', () => {
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(scenarioSchema);
+    for (const ex of scenarioSchema.examples) assert.ok(validate(ex), JSON.stringify(validate.errors));
+    const defs = scenarioSchema.definitions as unknown as Record<string, { examples?: unknown[] }>;
+    for (const [name, def] of Object.entries(defs)) {
+      const check = new Ajv({ allErrors: true, strict: false }).compile({ definitions: scenarioSchema.definitions, $ref: `#/definitions/${name}` });
+      for (const ex of def.examples ?? []) assert.ok(check(ex), `${name}: ${JSON.stringify(check.errors)}`);
+    }
+  });
+});
+
+describe('exec/scenario: the embedded default system', () => {
+  it('is server/scenarios/default.bpfscenario.json byte for byte (regenerate scenarioDefault.ts after editing it)', () => {
+    assert.strictEqual(defaultScenarioText(), fs.readFileSync(path.join(root, 'server/scenarios/default.bpfscenario.json'), 'utf8'));
+  });
+
+  it('parses without problems and is what runs without a scenario file', () => {
+    const r = parseScenario(defaultScenarioText(), 'default.bpfscenario.json');
+    assert.deepStrictEqual(r.problems, []);
+    const plain = (x: unknown) => JSON.parse(JSON.stringify(x));
+    assert.deepStrictEqual(plain(emptyScenario().maps), plain(r.scenario!.maps));
+    assert.strictEqual(defaultScenario('<x>').source, '<x>');
+  });
+
+  it('loads into the simulated kernel: many map types, named and unnamed, filled', () => {
+    const s = defaultScenario();
+    const k = new Kernel({ cpus: s.cpus });
+    load(k, s);
+    const maps = k.listMaps();
+    const types = new Set(maps.map((m) => m.type));
+    assert.ok(types.size >= 18, `${types.size} map types`);
+    for (const t of [T.HASH_OF_MAPS, T.LPM_TRIE, T.DEVMAP, T.RINGBUF, T.STACK_TRACE, T.PERF_EVENT_ARRAY, T.QUEUE, T.BLOOM_FILTER]) assert.ok(types.has(t), `type ${t}`);
+    assert.ok(maps.some((m) => m.name === ''), 'systemd\'s firewall maps are unnamed');
+    const hashOfMaps = maps.find((m) => m.name === 'cgroup_hash')!;
+    assert.strictEqual(k.helpers.bpf_map_sum_elem_count(k.mapById(hashOfMaps.id)!.region.addr), 1n);
+  });
+});
