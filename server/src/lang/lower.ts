@@ -984,6 +984,8 @@ class Lowerer {
         const ptrNode = pointerIsObject ? node.object : node.index;
         const idxNode = pointerIsObject ? node.index : node.object;
         const ptrType = pointerIsObject ? ot : it;
+        // Neither side a pointer: the checker reported it; lower to the null lvalue below, as other errors do.
+        if (resolve(ptrType).kind !== 'pointer') break;
         const elem = (resolve(ptrType) as { to?: CType }).to ?? type;
         const scale = pointeeSize(elem);
         const base = this.rvalue(ptrNode);

@@ -1120,9 +1120,12 @@ class Parser {
       }
       const text = this.spell(t);
       if (text === '[') {
+        // `a[b[c[...` recurses through parseExpression: it counts as a bracket level like `(`.
+        if (!this.enter()) { this.skipBalanced(); break; }
         this.next();
         const index = this.parseExpression();
         this.expect(']');
+        this.leave();
         result = this.finish({ kind: 'Index' as const, ...start, end: 0, object: result, index });
       } else if (text === '(') {
         if (!this.enter()) { this.skipBalanced(); break; }

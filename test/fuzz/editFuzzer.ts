@@ -1,0 +1,162 @@
+/**
+ * Random edit sequences for the language service, shared by the bounded `npm test` property test
+ * (test/robustness/fuzzEditing.test.ts) and the long-running `npm run fuzz` (test/fuzz/run.ts).
+ *
+ * Every request must return (never throw) within a bound. The files live in an in-memory directory over the
+ * real disk (for the bundled headers), with headers that include themselves and each other.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import fc from 'fast-check';
+import { createLanguageService, defaultSettings, LanguageService } from '../../server/src/service/languageService';
+import { createMemoryHost, createNodeHost } from '../../server/src/service/host';
+
+export const repoRoot = path.join(__dirname, '../../..');
+export const FUZZ_DIR = '/bpf-iter-fuzz';
+export const MAIN_FILE = `${FUZZ_DIR}/edited.bpf.c`;
+
+/** Programs the edits start from: the examples and the front end's valid fixtures. */
+export function seedPrograms(): string[] {
+  const dirs = ['examples', 'test/fixtures/pp', 'test/fixtures/c/programs', 'test/fixtures/c/valid'];
+  const out: string[] = [];
+  for (const dir of dirs) {
+    const abs = path.join(repoRoot, dir);
+    for (const name of fs.readdirSync(abs).sort()) if (/\.c$/.test(name)) out.push(fs.readFileSync(path.join(abs, name), 'utf8'));
+  }
+  return out;
+}
+
+/** Headers next to the edited file that the edits can include: recursive, mutually recursive, bombs. */
+export const HOSTILE_HEADERS: Record<string, string> = {
+  [`${FUZZ_DIR}/self.h`]: '#include "self.h"\nint self_h;\n',
+  [`${FUZZ_DIR}/ping.h`]: '#include "pong.h"\nint ping;\n',
+  [`${FUZZ_DIR}/pong.h`]: '#include "ping.h"\nint pong;\n',
+  [`${FUZZ_DIR}/bomb.h`]: `#define B0 x\n${Array.from({ length: 12 }, (_, i) => `#define B${i + 1} B${i} B${i}`).join("\n")}\n`,
+  [`${FUZZ_DIR}/edited.bpfscenario.json`]: '{ "cpus": 2, "globals": { "__proto__": 1 } }',
+};
+
+/** Fragments an editor (or a paste) may insert, chosen for the trouble they cause. */
+const NASTY_FRAGMENTS = [
+  '\0', '\r\n', '\r', '\uFEFF', '\uD800', '\uDC00', '\\\n', '/*', '*/', '"', "'", '#', '##', '#if 1\n', '#endif\n', '#else\n',
+  '#include "self.h"\n', '#include "ping.h"\n', '#include "bomb.h"\nint bomb = B12;\n', '#include "edited.bpf.c"\n',
+  '#include <', '#define foo foo + 1\nint f1 = foo;\n', '#define a b\n#define b a\nint f2 = a;\n',
+  '#define F(x) F(x) x\nint f3 = F(F(1));\n', '__attribute__((', 'SEC("iter/bpf_map")\n', 'SEC("iter/bpf_map_elem")\n',
+  'for (;;) {}\n', 'while (1) ;\n', 'BPF_SEQ_PRINTF(ctx->meta->seq, "%s%s%s%pI6%pK\\n");\n', 'ctx->', '->', '.',
+  'struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 4294967295); } huge SEC(".maps");\n',
+  '__proto__', 'constructor', '${process.exit(1)}', '</script>', '`',
+];
+
+export type Edit =
+  | { kind: 'insert'; at: number; text: string }
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'paste'; at: number; from: number; line: number; count: number }
+  | { kind: 'lineEndings'; style: '\r\n' | '\r' | '\n' }
+  | { kind: 'bom' }
+  | { kind: 'nest'; at: number; open: '(' | '{' | 'F(' | '[' ; depth: number; close: boolean }
+  | { kind: 'longLine'; at: number; length: number }
+  | { kind: 'grow'; bytes: number };
+
+export interface EditOptions { maxNestDepth: number; maxLongLine: number; maxGrowBytes: number }
+
+export function editArbitrary(opts: EditOptions): fc.Arbitrary<Edit> {
+  const at = fc.nat();
+  return fc.oneof(
+    { weight: 6, arbitrary: fc.record({ kind: fc.constant('insert' as const), at, text: fc.constantFrom(...NASTY_FRAGMENTS) }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant('insert' as const), at, text: fc.string({ unit: 'binary', maxLength: 12 }) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('insert' as const), at, text: fc.string({ unit: fc.constantFrom('(', ')', '{', '}', ';', ',', '*', '&', 'x', ' ', '\n', '0', '"'), maxLength: 30 }) }) },
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 200 }) }) },
+    { weight: 3, arbitrary: fc.record({ kind: fc.constant('paste' as const), at, from: fc.nat(), line: fc.nat(), count: fc.integer({ min: 1, max: 20 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('lineEndings' as const), style: fc.constantFrom('\r\n' as const, '\r' as const, '\n' as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('bom' as const) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('nest' as const), at, open: fc.constantFrom('(' as const, '{' as const, 'F(' as const, '[' as const), depth: fc.integer({ min: 1, max: opts.maxNestDepth }), close: fc.boolean() }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('longLine' as const), at, length: fc.integer({ min: 1, max: opts.maxLongLine }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('grow' as const), bytes: fc.integer({ min: 1, max: opts.maxGrowBytes }) }) },
+  );
+}
+
+/** Snaps an offset to a line start half of the time, so directives land where they take effect. */
+function place(text: string, at: number): number {
+  const offset = text.length === 0 ? 0 : at % (text.length + 1);
+  if (at % 2 === 0) return offset;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return lineStart;
+}
+
+export function applyEdit(text: string, edit: Edit, seeds: readonly string[]): string {
+  switch (edit.kind) {
+    case 'insert': { const p = place(text, edit.at); return text.slice(0, p) + edit.text + text.slice(p); }
+    case 'delete': { const p = place(text, edit.at); return text.slice(0, p) + text.slice(p + edit.length); }
+    case 'paste': {
+      const lines = seeds[edit.from % seeds.length].split('\n');
+      const start = edit.line % lines.length;
+      const p = place(text, edit.at);
+      return text.slice(0, p) + lines.slice(start, start + edit.count).join('\n') + '\n' + text.slice(p);
+    }
+    case 'lineEndings': return text.replace(/\r\n|\r|\n/g, edit.style);
+    case 'bom': return text.startsWith('\uFEFF') ? text.slice(1) : '\uFEFF' + text;
+    case 'nest': {
+      const p = place(text, edit.at);
+      const closer = edit.open === '{' ? '}' : edit.open === '[' ? ']' : ')';
+      const fragment = (edit.open === 'F(' ? '#define F(x) x\n' : '') + edit.open.repeat(edit.depth) + '1' + (edit.close ? closer.repeat(edit.depth) : '');
+      return text.slice(0, p) + fragment + text.slice(p);
+    }
+    case 'longLine': { const p = place(text, edit.at); return text.slice(0, p) + 'x'.repeat(edit.length) + '\n' + text.slice(p); }
+    case 'grow': return text + '\n// ' + 'y'.repeat(edit.bytes) + '\n';
+  }
+}
+
+export interface RequestTiming { request: string; ms: number }
+
+export function fuzzService(): { service: LanguageService; files: Record<string, string> } {
+  const files: Record<string, string> = { ...HOSTILE_HEADERS };
+  const service = createLanguageService(createMemoryHost(files, createNodeHost()), defaultSettings());
+  return { service, files };
+}
+
+/**
+ * Runs every request of the service on `text` and returns the slowest; throws (failing the property) when a
+ * request throws or when it takes longer than `boundMs`.
+ */
+export async function exerciseService(service: LanguageService, files: Record<string, string>, text: string, positionSeed: number, boundMs: number, withRun: boolean): Promise<RequestTiming> {
+  files[MAIN_FILE] = text;
+  const lineCount = text.split('\n').length;
+  const position = { line: positionSeed % (lineCount + 2), character: (positionSeed >>> 3) % 90 };
+  const requests: Array<[string, () => unknown]> = [
+    ['validate', () => service.validate(MAIN_FILE, text)],
+    ['hover', () => service.hover(MAIN_FILE, text, position)],
+    ['complete', () => service.complete(MAIN_FILE, text, position)],
+    ['codeLenses', () => service.codeLenses(MAIN_FILE, text)],
+    ['documentSymbols', () => service.documentSymbols(MAIN_FILE, text)],
+  ];
+  if (withRun) requests.push(['run', () => service.run(MAIN_FILE, text, {})]);
+  let slowest: RequestTiming = { request: '', ms: -1 };
+  for (const [request, call] of requests) {
+    const started = process.hrtime.bigint();
+    try {
+      const result = await call();
+      if (request === 'validate' && !Array.isArray(result)) throw new Error('validate returned no diagnostics array');
+    } catch (e) {
+      throw new Error(`${request} threw at position ${JSON.stringify(position)}: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    if (ms > boundMs) throw new Error(`${request} took ${ms.toFixed(0)} ms, more than the bound of ${boundMs} ms`);
+    if (ms > slowest.ms) slowest = { request, ms };
+  }
+  return slowest;
+}
+
+/** The inputs the issue names, each made from a base program; `slow` ones take 10-20 s and run in `npm run fuzz`. */
+export const PATHOLOGICAL_CASES: Array<[string, (base: string) => string, boolean]> = [
+  ['10,000-deep parentheses', (base) => `${base}\nint deep_parens = ${'('.repeat(10_000)}1${')'.repeat(10_000)};\n`, false],
+  ['10,000-deep braces, unclosed', (base) => `${base}\nvoid deep_braces(void) ${'{'.repeat(10_000)}\n`, false],
+  ['10,000-deep subscripts, unclosed', (base) => `${base}\nint deep_index = a${'[a'.repeat(10_000)};\n`, false],
+  ['10,000-deep #if', (base) => `${'#if 1\n'.repeat(10_000)}${base}`, false],
+  ['mutually recursive headers', (base) => `#include "ping.h"\n${base}`, false],
+  ['self-referential and mutually referential macros', (base) => `#define foo foo + 1\n#define a b\n#define b a\n${base}\nint self_ref = foo + a;\n`, false],
+  ['a 40,000-character line and identifier', (base) => `${base}\nint ${'a'.repeat(40_000)};\n`, false],
+  ['a 10 MB file', (base) => `${base}\n// ${'y'.repeat(10 * 1024 * 1024)}\n`, false],
+  ['NUL bytes, CR line endings, BOM and lone surrogates', (base) => `\uFEFF${base.replace(/\n/g, '\r').replace(/;/g, ';\0')}\uD800\uDFFF\uDC00`, false],
+  ['10,000-deep nested macro arguments', (base) => `#define F(x) x\n${base}\nint deep_macro = ${'F('.repeat(10_000)}1${')'.repeat(10_000)};\n`, true],
+  ['a file that includes itself', (base) => `#include "edited.bpf.c"\n${base}`, true],
+  ['a macro bomb past the 1,000,000-token expansion limit', (base) => `#define B0 x\n${Array.from({ length: 40 }, (_, i) => `#define B${i + 1} B${i} B${i}`).join('\n')}\n${base}\nint bomb = B40;\n`, true],
+];

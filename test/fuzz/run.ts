@@ -1,0 +1,65 @@
+/**
+ * `npm run fuzz`: the long-running fuzzed-editing variant. Applies random edit sequences to the example
+ * programs forever (or for FUZZ_SECONDS / FUZZ_EDITS), validating after every edit and running every other
+ * request (hover, completion, lenses, symbols, run) after each sequence; prints edits/s as it goes and the
+ * totals at the end. Exits 1 on the first failure, printing the counterexample.
+ * First it runs the slow pathological inputs once and prints how long each request took.
+ */
+import fc from 'fast-check';
+import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, MAIN_FILE, PATHOLOGICAL_CASES } from './editFuzzer';
+
+const BOUND_MS = Number(process.env.FUZZ_BOUND_MS ?? 60_000);
+
+async function main(): Promise<void> {
+  const seconds = Number(process.env.FUZZ_SECONDS ?? 600);
+  const maxEdits = Number(process.env.FUZZ_EDITS ?? Infinity);
+  const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+  const seeds = seedPrograms();
+  const { service, files } = fuzzService();
+
+  if (process.env.FUZZ_SKIP_PATHOLOGICAL !== '1') {
+    for (const [name, make] of PATHOLOGICAL_CASES) {
+      const slowest = await exerciseService(service, files, make(seeds[0]), 7, BOUND_MS, true);
+      console.log(`pathological: ${name}: slowest request ${slowest.request} ${slowest.ms.toFixed(0)} ms`);
+    }
+  }
+
+  const started = Date.now();
+  let edits = 0;
+  let sequences = 0;
+  let lastReport = started;
+  const arbitrary = fc.tuple(fc.nat(), fc.array(editArbitrary({ maxNestDepth: 10_000, maxLongLine: 40_000, maxGrowBytes: 10 * 1024 * 1024 }), { minLength: 1, maxLength: 20 }), fc.nat());
+  const report = () => {
+    const s = (Date.now() - started) / 1000;
+    console.log(`fuzz: ${edits} edits in ${sequences} sequences, ${s.toFixed(0)} s, ${(edits / s).toFixed(1)} edits/s, 0 failures (seed ${seed})`);
+  };
+  try {
+    await fc.assert(fc.asyncProperty(arbitrary, async ([seedIndex, sequence, positionSeed]) => {
+      let text = seeds[seedIndex % seeds.length];
+      for (const edit of sequence) {
+        text = applyEdit(text, edit, seeds);
+        files[MAIN_FILE] = text;
+        const t0 = Date.now();
+        const diagnostics = service.validate(MAIN_FILE, text);
+        if (!Array.isArray(diagnostics)) throw new Error('validate returned no array');
+        if (Date.now() - t0 > BOUND_MS) throw new Error(`validate took ${Date.now() - t0} ms`);
+        edits++;
+      }
+      await exerciseService(service, files, text, positionSeed, BOUND_MS, true);
+      sequences++;
+      if (Date.now() - lastReport > 30_000) { lastReport = Date.now(); report(); }
+    }), {
+      seed, numRuns: Number.MAX_SAFE_INTEGER,
+      interruptAfterTimeLimit: seconds * 1000, markInterruptAsFailure: false,
+      skipAllAfterTimeLimit: seconds * 1000,
+      ...(Number.isFinite(maxEdits) ? { numRuns: Math.ceil(maxEdits / 10) } : {}),
+    });
+  } catch (e) {
+    report();
+    console.error(`fuzz: FAILED after ${edits} edits: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+  report();
+}
+
+void main();

@@ -1,0 +1,27 @@
+/** Inputs the fuzzer found that made the front end throw; each now gives diagnostics. */
+import * as assert from 'assert';
+import { createLanguageService, defaultSettings } from '../../server/src/service/languageService';
+import { createMemoryHost, createNodeHost } from '../../server/src/service/host';
+
+const FILE = '/bpf-iter-robust/regression.bpf.c';
+function validate(text: string): string[] {
+  const service = createLanguageService(createMemoryHost({ [FILE]: text }, createNodeHost()), defaultSettings());
+  return service.validate(FILE, text).map((d) => String(d.message));
+}
+
+describe('robustness: front-end inputs found by the fuzzer', () => {
+  it('2,277 nested subscripts `a[a[a[...` hit the bracket nesting limit instead of overflowing the stack', () => {
+    const messages = validate(`int a; int f(void) { return a${'[a'.repeat(2277)}; }`);
+    assert.ok(messages.includes('bracket nesting level exceeded maximum of 256'), JSON.stringify(messages));
+  });
+
+  it('an unclosed subscript of a non-pointer (`a[a[a;`) is a diagnostic, not a TypeError in lowering', () => {
+    const messages = validate('int a; int f(void) { return a[a[a; }');
+    assert.ok(messages.includes("expected ']'"), JSON.stringify(messages));
+    assert.ok(messages.includes('subscripted value is not an array or pointer'), JSON.stringify(messages));
+  });
+
+  it('valid subscripts still lower (both operand orders)', () => {
+    assert.deepStrictEqual(validate('int a[4]; int f(void) { int *p = a; return 2[a] + p[1] + a[1]; }'), []);
+  });
+});

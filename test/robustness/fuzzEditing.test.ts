@@ -1,0 +1,48 @@
+/**
+ * Fuzzed editing (bounded variant; `npm run fuzz` is the long one): random edit sequences applied to the
+ * example programs never make a language-service request throw, and every request returns within a bound.
+ * Then the pathological inputs the issue names, each once, with the same checks; the three that take 10-20 s
+ * (a macro bomb stopped at its limit, 10,000-deep macro arguments, a file including itself 200 deep) run in
+ * `npm run fuzz` instead, which prints their times.
+ */
+import * as assert from 'assert';
+import fc from 'fast-check';
+import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, FUZZ_DIR, PATHOLOGICAL_CASES } from '../fuzz/editFuzzer';
+
+/** Generous: the machine is shared; a hang or a super-linear blow-up is what this catches. */
+const REQUEST_BOUND_MS = 20_000;
+
+describe('robustness: fuzzed editing of the example programs through the language service', function () {
+  this.timeout(120_000);
+  const seeds = seedPrograms();
+  const { service, files } = fuzzService();
+
+  it('random edit sequences (fragments, binary strings, lone surrogates, NUL, CR/CRLF, BOM, pastes, deep nesting, long lines, growth) never throw and every request returns within the bound', async () => {
+    let edits = 0;
+    await fc.assert(fc.asyncProperty(
+      fc.nat(), fc.array(editArbitrary({ maxNestDepth: 10_000, maxLongLine: 40_000, maxGrowBytes: 1_000_000 }), { minLength: 1, maxLength: 6 }), fc.nat(),
+      async (seedIndex, sequence, positionSeed) => {
+        let text = seeds[seedIndex % seeds.length];
+        for (const [i, edit] of sequence.entries()) {
+          text = applyEdit(text, edit, seeds);
+          edits++;
+          // The last state gets every request (and a run); intermediate states are validated as typed.
+          if (i === sequence.length - 1) await exerciseService(service, files, text, positionSeed, REQUEST_BOUND_MS, true);
+          else { files[`${FUZZ_DIR}/edited.bpf.c`] = text; assert.ok(Array.isArray(service.validate(`${FUZZ_DIR}/edited.bpf.c`, text))); }
+        }
+      },
+    ), { numRuns: 20, seed: 20261125 });
+    assert.ok(edits >= 30);
+  });
+
+  for (const [name, make] of PATHOLOGICAL_CASES.filter(([, , slow]) => !slow).map(([n, m]) => [n, m] as const)) {
+    it(`${name}: every request returns without throwing within ${REQUEST_BOUND_MS / 1000} s`, async () => {
+      await exerciseService(service, files, make(seeds[0]), 7, REQUEST_BOUND_MS, true);
+    });
+  }
+
+  it('an #include cycle is reported naming the include depth limit', () => {
+    const diagnostics = service.validate(`${FUZZ_DIR}/edited.bpf.c`, `#include "ping.h"\n${seeds[0]}`);
+    assert.ok(diagnostics.some((d) => /#include nested too deeply \(more than 200 levels\)/.test(String(d.message))), JSON.stringify(diagnostics.map((d) => d.message)));
+  });
+});
