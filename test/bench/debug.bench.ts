@@ -33,7 +33,7 @@ export async function run(): Promise<void> {
   const scenario = emptyScenario();
   // The program's map holds at most 64 flows (max_entries); each gets a distinct 16-byte key.
   scenario.maps.push({
-    name: 'flows', path: '/maps/0', flags: 0,
+    name: 'flows', path: '/maps/0', flags: 0, btf: false,
     entries: Array.from({ length: FLOWS }, (_, i) => ({ path: `/maps/0/entries/${i}`, key: `0a 00 00 ${i.toString(16).padStart(2, '0')} 0a 00 00 01 39 30 50 00 06 00 00 00`, value: 1000 + i })),
   });
   const base: RunRequest = { analysis, scenario, scenarioProblems: [], map: 'flows', instructionBudget: 1_000_000_000 };
