@@ -289,6 +289,17 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
   });
 
+  it('a launch of a missing file fails with the reason', async () => {
+    await assert.rejects(dc.launch({ program: path.join(dir, 'missing.bpf.c') } as DebugProtocol.LaunchRequestArguments), /cannot open .*missing\.bpf\.c/);
+  });
+
+  it('watch expressions that do not evaluate answer with an error, not a value', async () => {
+    await launch({ program: inlineFile }, () => dc.setBreakpointsRequest({ source: { path: inlineFile }, breakpoints: [{ line: LINE.callTwice }] }));
+    await stopped();
+    await assert.rejects(dc.evaluateRequest({ expression: 'nosuch + 1', context: 'watch' }), /no variable named nosuch/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'v->', context: 'hover' }), /member name/);
+  });
+
   it('pause stops a running program', async () => {
     await launch({ program: loopFile, instructionBudget: 100_000_000 }, () => Promise.resolve());
     // The loop is short; pause may land anywhere in the run, or the run may end first.
