@@ -64,18 +64,23 @@ done
 status=0
 node "$ROOT/test/e2e/run-electron.js" || status=1
 node "$ROOT/test/e2e/run-api-tests.js" "http://127.0.0.1:$PORT" "$WS_COPY" "$ROOT" "$ROOT/test/e2e/suite/index.js" || status=1
-# The API layer's page leaves its extension host running; a fresh server keeps the UI layer independent.
-kill -TERM -- "-$CS_PID" 2>/dev/null || true; sleep 1; kill -KILL -- "-$CS_PID" 2>/dev/null || true
-rm -f "$RUN/code-server.pid"
-setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN/code-server.pid" "${CS[@]}" \
-  --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry \
-  --disable-update-check --disable-workspace-trust --ignore-last-opened \
-  "$WS_COPY" >"$RUN/code-server-ui.log" 2>&1 </dev/null &
-until [ -s "$RUN/code-server.pid" ]; do sleep 0.05; done
-CS_PID="$(cat "$RUN/code-server.pid")"
-until curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
-  kill -0 "$CS_PID" 2>/dev/null || { cat "$RUN/code-server-ui.log"; exit 1; }
-  sleep 0.2
-done
+# Each browser layer gets a fresh server: a closed page leaves its extension host running (recipe pitfalls).
+restart_server() {
+  kill -TERM -- "-$CS_PID" 2>/dev/null || true; sleep 1; kill -KILL -- "-$CS_PID" 2>/dev/null || true
+  rm -f "$RUN/code-server.pid"
+  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$RUN/code-server.pid" "${CS[@]}" \
+    --bind-addr "127.0.0.1:$PORT" --auth none --disable-telemetry \
+    --disable-update-check --disable-workspace-trust --ignore-last-opened \
+    "$WS_COPY" >"$RUN/code-server-$1.log" 2>&1 </dev/null &
+  until [ -s "$RUN/code-server.pid" ]; do sleep 0.05; done
+  CS_PID="$(cat "$RUN/code-server.pid")"
+  until curl -fsS "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; do
+    kill -0 "$CS_PID" 2>/dev/null || { cat "$RUN/code-server-$1.log"; exit 1; }
+    sleep 0.2
+  done
+}
+restart_server ui
 node "$ROOT/test/e2e/ui.e2e.js" "http://127.0.0.1:$PORT" "$WS_COPY" "$SHOTS" || status=1
+restart_server debug
+node "$ROOT/test/e2e/debug.e2e.js" "http://127.0.0.1:$PORT" "$WS_COPY" "$SHOTS" || status=1
 exit $status

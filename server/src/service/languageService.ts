@@ -201,6 +201,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         const range = lines.range(fn.loc.pos, fn.loc.pos);
         if (p.target !== 'bpf_map' && p.target !== 'bpf_map_elem') continue;
         lenses.push({ range, command: { title: '▶ Run Iterator', command: RunCommandId, arguments: [uri, p.name] } });
+        lenses.push({ range, command: { title: 'Debug Iterator', command: 'bpfIter.debug', arguments: [uri, p.name] } });
         if (p.target === 'bpf_map_elem') lenses.push({ range, command: { title: 'Run on Map...', command: 'bpfIter.runOnMap', arguments: [uri, p.name] } });
       }
       return lenses;

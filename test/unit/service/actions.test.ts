@@ -97,6 +97,6 @@ int elems(struct bpf_iter__bpf_map_elem *ctx)
 `;
     const lenses = service.codeLenses(FIXTURE_PATH, text);
     assert.deepStrictEqual(lenses.map((l) => [l.command!.title, l.command!.arguments![1], l.range.start.line]),
-      [['▶ Run Iterator', 'dump', 5], ['▶ Run Iterator', 'elems', 15], ['Run on Map...', 'elems', 15]]);
+      [['▶ Run Iterator', 'dump', 5], ['Debug Iterator', 'dump', 5], ['▶ Run Iterator', 'elems', 15], ['Debug Iterator', 'elems', 15], ['Run on Map...', 'elems', 15]]);
   });
 });
