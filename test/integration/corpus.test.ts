@@ -37,6 +37,12 @@ describe('corpus: every program against its hand-derived expectation', function 
   const service = createLanguageService(createNodeHost(), defaultSettings());
   const entries = corpusEntries();
 
+  it('has at least 60 programs, at least 20 of them must-reject', () => {
+    const rejected = entries.filter((e) => e.expect.errors.length > 0).length;
+    assert.ok(entries.length >= 60, `${entries.length} programs`);
+    assert.ok(rejected >= 20, `${rejected} must-reject programs`);
+  });
+
   for (const entry of entries) {
     it(`${entry.name}: ${entry.expect.errors.length ? 'rejected with ' + entry.expect.errors.map((e) => e.code).join(', ') : 'accepted, output as derived'}`, async function () {
       const text = fs.readFileSync(entry.file, 'utf8');

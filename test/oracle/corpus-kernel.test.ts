@@ -24,7 +24,6 @@ const MAP_FLAG_BITS: Record<string, number> = {
  * them stops differing, so the list cannot go stale.
  */
 const KNOWN_VERDICT_DIFFERENCES: Record<string, string> = {
-  reject_bad_format_specifier: 'BPF2501 reports a format bpf_seq_printf refuses at run time (-EINVAL); the verifier loads it',
 };
 
 interface ScenarioMap { name: string; type?: string; key_size?: number; value_size?: number; max_entries?: number; flags?: string[]; entries?: { key: unknown; value?: unknown }[] }

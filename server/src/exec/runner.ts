@@ -15,7 +15,8 @@ import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
 import type { IterRunContext } from '../kernel/iter';
 import type { DebugHooks } from './debugHooks';
-import type { Loc, IrProgram } from '../lang/ir';
+import type { Loc, IrProgram, Expr, Stmt } from '../lang/ir';
+import { forEachChild, forEachStmtChild } from '../lang/checker/loops';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString } from '../lang/diagnostics';
 import { isGplCompatible } from '../lang/programChecks';
@@ -254,6 +255,12 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       },
     });
 
+    // mirrors resolve_pseudo_ldimm64(): the loaded program holds a reference on every map its code names (used_maps)
+    for (const name of usedMapNames(ir, entry.funcIndex)) {
+      const fd = mapFds.get(name);
+      if (fd !== undefined) kernel.mapInc(kernel.mapFromFd(fd));
+    }
+
     // Attach (bpf_iter_attach_map for bpf_map_elem).
     if (entry.target === 'bpf_map_elem') {
       const mapName = req.map ?? req.scenario.attachMap ?? (ir.maps.length === 1 ? ir.maps[0].name : undefined);
@@ -263,6 +270,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       const mapFd = kernel.mapGetFdById(mapId);
       try {
         linkFd = kernel.createIterLink(progFd, { iterInfo: encodeMapLinkInfo(mapFd), iterInfoLen: 16 });
+        kernel.close(mapFd); // the link holds its own map reference (bpf_iter_attach_map())
       } catch (e) {
         if (e instanceof KernelError && e.code === 'EACCES') {
           const loc = entry.check?.attachError?.loc ?? (entry.check?.maxRdonlyLoc && (entry.check.maxRdwrLoc === undefined) ? entry.check.maxRdonlyLoc : entry.check?.maxRdwrLoc ?? entry.check?.maxRdonlyLoc);
@@ -273,6 +281,11 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     } else {
       linkFd = kernel.createIterLink(progFd);
     }
+
+    // `bpftool iter pin` exits here: libbpf's map fds close, so the object's maps keep only the program's
+    // references (usercnt 0), and a map the program never names is freed, as on the real kernel
+    for (const fd of mapFds.values()) kernel.close(fd);
+    mapFds.clear();
 
     // cat: read() until 0.
     const iterFd = kernel.createIter(linkFd);
@@ -440,6 +453,31 @@ function mapSummaries(kernel: Kernel): MapSummary[] {
     }
     return summary;
   });
+}
+
+/** The object's maps (by `.maps` name or data section name) that the entry program and its callees refer to. */
+function usedMapNames(ir: IrProgram, entryIndex: number): Set<string> {
+  const used = new Set<string>();
+  const visited = new Set<number>();
+  const visitExpr = (e: Expr): void => {
+    if (e.op === 'addr') {
+      if (e.base.kind === 'map') used.add(e.base.name);
+      else if (e.base.kind === 'global') used.add(e.base.section);
+      else if (e.base.kind === 'string') used.add('.rodata.str1.1');
+    }
+    if (e.op === 'call') visitFunction(e.func);
+    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visitExpr(e.value); }
+    forEachChild(e, visitExpr);
+  };
+  const visitStmt = (st: Stmt): void => forEachStmtChild(st, visitStmt, visitExpr);
+  const visitFunction = (index: number): void => {
+    if (visited.has(index)) return;
+    visited.add(index);
+    const fn = ir.functions[index];
+    if (fn) visitStmt(fn.body);
+  };
+  visitFunction(entryIndex);
+  return used;
 }
 
 function hexBytes(b: Uint8Array): string {

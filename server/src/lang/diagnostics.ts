@@ -240,11 +240,11 @@ export const Diagnostics = {
     kernelText: 'BPF program is too large. Processed %d insn',
     explanation: 'Loops are recognised as bounded when an exit condition compares a counter stepped by a constant with a bounded value. Other shapes (pointer walks, `while (n--)`) may still verify; if they do not, the verifier stops at 1,000,000 processed instructions.',
   }),
-  FormatInvalidSpecifier: d(2501, 'error', 'bpf_seq_printf will fail with -EINVAL and print nothing: {0}', {
+  FormatInvalidSpecifier: d(2501, 'warning', 'The program loads, but this bpf_seq_printf call always fails with -EINVAL at run time and prints nothing: {0}', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
     explanation: 'The kernel accepts only %d %i %u %x %X (with l or ll), %c, %s, %p and its pK px ps pS pB pks pus pi4 pI4 pi6 pI6 forms, %%, flags 0 + - space and a width. No precision, no *, no h/z/j modifiers, no floating point.',
   }),
-  FormatTooFewArguments: d(2502, 'error', 'The format has {0} conversions but only {1} arguments: bpf_seq_printf returns -EINVAL and prints nothing', {
+  FormatTooFewArguments: d(2502, 'warning', 'The format has {0} conversions but only {1} arguments: the program loads, but this bpf_seq_printf call always returns -EINVAL at run time and prints nothing', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
   }),
   FormatTooManyArguments: d(2503, 'error', 'bpf_seq_printf takes at most 12 arguments, this call passes {0}', {
@@ -254,8 +254,16 @@ export const Diagnostics = {
     explanation: 'Like clang\'s -Wformat: %d/%u/%x/%c read the low 32 bits of the 64-bit slot, %ld/%lld/%lu/%llx all 64; %s and %p want pointers.',
   }),
   FormatNotConstant: d(2505, 'error', 'The format of bpf_seq_printf must be a constant string', {}),
-  FormatNonPrintable: d(2506, 'error', 'bpf_seq_printf will fail with -EINVAL: the format contains a character that is neither printable ASCII nor whitespace (code {0})', {
+  FormatNonPrintable: d(2506, 'warning', 'The program loads, but this bpf_seq_printf call always fails with -EINVAL at run time: the format contains a character that is neither printable ASCII nor whitespace (code {0})', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
+  }),
+  CtxWrite: d(2028, 'error', 'The iterator context is read-only: the verifier rejects writing to it. Verifier: "{0}"', {
+    kernelText: 'invalid bpf_context access off=%d size=%d',
+    explanation: 'Tracing programs (iterators included) may only read their context (btf_ctx_access() refuses BPF_WRITE). Copy the field into a local and change the local.',
+  }),
+  HelperStackReadOutOfBounds: d(2029, 'error', '{0} ({1} bytes on the stack) is smaller than the {2} bytes {3} accesses through it. Verifier: "{4}"', {
+    kernelText: 'invalid %s stack R%d off=%d size=%d',
+    explanation: 'A helper\'s memory argument must lie inside initialised stack bytes (check_helper_mem_access()). Pass the size of the object, e.g. sizeof(x).',
   }),
   CheckerInternalError: d(2999, 'warning', 'Internal checker error, results may be incomplete: {0}', {}),
   // ---- end of verifier diagnostics ----

@@ -22,11 +22,13 @@ describe('checker/formats: bpf_bprintf_prepare() grammar (fact 42)', () => {
       assert.strictEqual(parseBprintfFormat(f).ok, false, f);
     }
   });
-  it('reports an invalid specifier as an error at the call', () => {
+  it('reports an invalid specifier as a warning at the call: the kernel loads the program, the call fails with -EINVAL (bpf_seq_printf fmt is ARG_PTR_TO_MEM)', () => {
     const loc = at();
     const ds = checkSeqPrintfFormat({ format: 'v=%.2d\n', args: [u32()], loc });
     assert.strictEqual(ds.length, 1);
     assert.strictEqual(ds[0].code, Diagnostics.FormatInvalidSpecifier.code);
+    assert.strictEqual(ds[0].category, 'warning');
+    assert.ok(ds[0].message.includes('loads') && ds[0].message.includes('-EINVAL'), ds[0].message);
     assert.deepStrictEqual({ file: ds[0].file, pos: ds[0].pos, end: ds[0].end }, loc);
     assert.ok(ds[0].message.includes('"%." is not a conversion the kernel accepts'), ds[0].message);
   });

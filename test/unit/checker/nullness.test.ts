@@ -123,9 +123,12 @@ describe('checker/nullness: maybe-NULL ctx pointers (check_mem_access, mark_ptr_
     assert.deepStrictEqual(codes(ir), []);
   });
 
-  it('accepts `if (!ctx->key) return 0;` then reuses the load clang keeps in a register', () => {
-    const ir = program({ body: [if_(not(K()), ret(c(0))), expr(ld(K(), 0)), ret(c(0))] });
-    assert.deepStrictEqual(codes(ir), []);
+  it('rejects `if (!ctx->key) return 0;` then a second ctx->key read: each CO-RE load is a new maybe-NULL (btf_ctx_access, measured with ctx->map on 6.18)', () => {
+    const loc = at();
+    const ir = program({ body: [if_(not(K()), ret(c(0))), expr(ld(K(), 0, undefined, loc)), ret(c(0))] });
+    const d = only(ir);
+    assert.strictEqual(d.code, Diagnostics.NullDereference.code);
+    assertAt(d, loc);
   });
 
   it('rejects a re-load of ctx->key after a helper call (clang must reload it, the verifier sees a new maybe-NULL)', () => {

@@ -34,8 +34,6 @@ export interface State {
   locals: Map<string, AbsValue>;
   unassigned: Set<string>;
   stack: Map<string, Slot>;
-  /** Loaded ctx fields (clang keeps them in registers until a call or store may change memory). */
-  ctxCache: Map<number, AbsValue>;
 }
 
 /** A `return` seen while analysing a frame; `final` when it was seen in a reporting pass (not a loop fixpoint step). */
@@ -57,7 +55,7 @@ export class AnalysisBudgetExceeded extends Error {
 function cloneState(s: State): State {
   const stack = new Map<string, Slot>();
   for (const [k, v] of s.stack) stack.set(k, { init: v.init.slice(), spills: new Map(v.spills) });
-  return { locals: new Map(s.locals), unassigned: new Set(s.unassigned), stack, ctxCache: new Map(s.ctxCache) };
+  return { locals: new Map(s.locals), unassigned: new Set(s.unassigned), stack };
 }
 
 function intRange(t: IntType): [bigint, bigint] {
@@ -107,7 +105,7 @@ export class Analyzer {
   run(entry: number): void {
     const fn = this.program.functions[entry];
     if (!fn) return;
-    const state: State = { locals: new Map(), unassigned: new Set(), stack: new Map(), ctxCache: new Map() };
+    const state: State = { locals: new Map(), unassigned: new Set(), stack: new Map() };
     const ctx: AbsValue = { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' };
     const args: AbsValue[] = [ctx, ...fn.params.slice(1).map((): AbsValue => TOP)];
     const results = this.callFunction(entry, args, state, fn.loc);
@@ -133,7 +131,6 @@ export class Analyzer {
     const depth = this.frames.length;
     this.frames.push(frame);
     const s = cloneState(state);
-    s.ctxCache = depth === 0 ? s.ctxCache : new Map();
     fn.params.forEach((id, i) => s.locals.set(`${depth}:${id}`, args[i] ?? TOP));
     for (const slot of fn.slots) s.stack.set(`${depth}:${slot.id}`, { init: new Uint8Array(slot.size), spills: new Map() });
     const savedLoops = this.loops;
@@ -167,11 +164,6 @@ export class Analyzer {
         const w = other.spills.get(off);
         if (w === undefined) o.spills.delete(off); else o.spills.set(off, joinValue(v, w, this.freshId));
       }
-    }
-    out.ctxCache = new Map();
-    for (const [k, v] of a.ctxCache) {
-      const w = b.ctxCache.get(k);
-      if (w !== undefined) out.ctxCache.set(k, joinValue(v, w, this.freshId));
     }
     return out;
   }
@@ -313,6 +305,8 @@ export class Analyzer {
 
   private checkLoopBound(loop: Extract<Stmt, { op: 'loop' }>, pre: State, head: State): void {
     // mirrors check_cfg()/is_state_visited(): no exit at all, or a bound the verifier cannot reach
+    // `do { ... } while (0)` (libbpf's ___bpf_fill0 in an argument-less BPF_SEQ_PRINTF) has no back edge at all
+    if (runsOnce(loop)) return;
     if (!hasExit(loop)) {
       this.report(Diagnostics.InfiniteLoop, loop.loc, ['infinite loop detected at insn ?']);
       return;
@@ -402,7 +396,11 @@ export class Analyzer {
     }
   }
 
-  /** The pointer value an expression denotes without evaluating it (locals, casts, cached ctx loads). */
+  /**
+   * The pointer value an expression denotes without evaluating it (locals and casts of them). A ctx field load
+   * denotes nothing here: vmlinux.h's types carry preserve_access_index, so clang emits a new CO-RE load at each
+   * use and a NULL check of one load says nothing about the next (measured on Linux 6.18).
+   */
   private pointerOf(e: Expr, state: State): PtrValue | { kind: 'null' } | undefined {
     switch (e.op) {
       case 'local': case 'assign': {
@@ -410,14 +408,6 @@ export class Analyzer {
         return v && (v.kind === 'ptr' || v.kind === 'null') ? v : undefined;
       }
       case 'ptrCast': case 'ptrToInt': case 'convert': return this.pointerOf(e.operand, state);
-      case 'loadPtr': {
-        // a ctx field clang still holds in a register
-        const isCtx = (e.ptr.op === 'param' && e.ptr.index === 0) || (e.ptr.op === 'local' && state.locals.get(this.key(e.ptr.id))?.kind === 'ptr'
-          && (state.locals.get(this.key(e.ptr.id)) as PtrValue).region.kind === 'ctx');
-        if (!isCtx) return undefined;
-        const v = state.ctxCache.get(e.offset);
-        return v && v.kind === 'ptr' ? v : undefined;
-      }
       default: return undefined;
     }
   }
@@ -431,7 +421,6 @@ export class Analyzer {
     // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL)
     const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, p.nullId, nonNull);
     for (const [k, v] of state.locals) state.locals.set(k, replace(v));
-    for (const [k, v] of state.ctxCache) state.ctxCache.set(k, replace(v));
     for (const slot of state.stack.values()) for (const [o, v] of slot.spills) slot.spills.set(o, replace(v));
     return state;
   }
@@ -512,13 +501,11 @@ export class Analyzer {
       case 'loadPtr': return this.evalLoadPtr(e, state);
       case 'store': {
         const p = this.eval(e.ptr, state);
-        const v = this.eval(e.value, state);
+        const v = this.escapes(this.eval(e.value, state), e.value.loc);
         this.access(p, e.offset, e.size, 'write', e.loc, state);
         if (p.kind === 'ptr' && p.region.kind === 'stack' && !p.varOff) {
           const slot = state.stack.get(this.slotKey(p));
           if (slot) slot.spills.set(Number(p.off) + e.offset, v);
-        } else if (!(p.kind === 'ptr' && (p.region.kind === 'value' || p.region.kind === 'mapValue' || p.region.kind === 'global'))) {
-          state.ctxCache.clear();
         }
         return v;
       }
@@ -560,7 +547,7 @@ export class Analyzer {
         return scalar(0n, 1n, false);
       }
       case 'ptrToInt': {
-        const v = this.eval(e.operand, state);
+        const v = this.escapes(this.eval(e.operand, state), e.loc);
         if (v.kind === 'null') return constant(0n);
         if (v.kind === 'scalar') return v;
         return v.kind === 'ptr' && !v.maybeNull ? scalar(1n, U64_MAX, false) : scalar(0n, U64_MAX, false);
@@ -595,6 +582,7 @@ export class Analyzer {
       case 'sequence': this.eval(e.first, state); return this.eval(e.second, state);
       case 'callHelper': return this.evalHelper(e, state);
       case 'call': {
+        // an __always_inline callee folds a derived pointer into its own accesses, which check it there
         const args = e.args.map((a) => this.eval(a, state));
         const results = this.callFunction(e.func, args, state, e.loc);
         let value: AbsValue | undefined;
@@ -610,7 +598,6 @@ export class Analyzer {
           for (const k of [...merged.stack.keys()]) if (k.startsWith(depth)) merged.stack.delete(k);
           copyInto(state, merged);
         }
-        state.ctxCache.clear();
         return value ?? TOP;
       }
       case 'stmtExpr': {
@@ -676,8 +663,7 @@ export class Analyzer {
     if (p.kind !== 'ptr') return TOP;
     const mk = (region: Region, maybeNull: boolean, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull, nullId: maybeNull ? this.freshId() : 0, desc });
     if (p.region.kind === 'ctx' && p.off === 0n && !p.varOff) {
-      const cached = state.ctxCache.get(e.offset);
-      if (cached) return cached;
+      // mirrors btf_ctx_access(): every load of a PTR_TO_BTF_ID_OR_NULL / PTR_TO_BUF_OR_NULL field gets a new reg->id
       const elem = this.options.target === 'bpf_map_elem';
       let v: AbsValue = TOP;
       // mirrors btf_ctx_access() with the targets' ctx_arg_info (map_iter.c)
@@ -685,7 +671,6 @@ export class Analyzer {
       else if (e.offset === 8) v = mk({ kind: 'kmap' }, !elem, 'ctx->map');
       else if (e.offset === 16 && elem) v = mk({ kind: 'key' }, true, 'ctx->key');
       else if (e.offset === 24 && elem) v = mk({ kind: 'value' }, true, 'ctx->value');
-      state.ctxCache.set(e.offset, v);
       return v;
     }
     if (p.region.kind === 'meta' && p.off + BigInt(e.offset) === 0n) return mk({ kind: 'seq' }, false, 'meta->seq');
@@ -743,6 +728,17 @@ export class Analyzer {
     }
   }
 
+  /**
+   * A maybe-NULL base plus a constant is folded into the access instruction only when it is dereferenced at once;
+   * as a value (stored, converted to an integer, passed to a call) clang materialises it with an ALU add, which
+   * adjust_ptr_min_max_vals() refuses (measured: `BPF_SEQ_PRINTF(seq, "%s", ctx->map->name)`).
+   */
+  private escapes(v: AbsValue, loc: Loc): AbsValue {
+    if (v.kind !== 'ptr' || !v.derived || !v.maybeNull) return v;
+    this.report(Diagnostics.NullPointerArithmetic, loc, [v.desc, `R? pointer arithmetic on ${regTypeName(v)} prohibited, null-check it first`]);
+    return { ...v, maybeNull: false, derived: false };
+  }
+
   private evalPtrAdd(e: Extract<Expr, { op: 'ptrAdd' }>, state: State): AbsValue {
     const p = this.eval(e.ptr, state);
     const i = this.eval(e.index, state);
@@ -788,6 +784,8 @@ export class Analyzer {
     const lo = r.min + BigInt(insnOff), hi = r.max + BigInt(insnOff) + BigInt(size);
     switch (p.region.kind) {
       case 'ctx':
+        // mirrors btf_ctx_access(): tracing programs read their context, never write it
+        if (kind === 'write') { this.report(Diagnostics.CtxWrite, loc, [`invalid bpf_context access off=${lo} size=${size}`]); return; }
         if (p.off !== 0n || p.varOff) { this.report(Diagnostics.ModifiedCtxDereference, loc, [`dereference of modified ctx ptr R? off=${p.off} disallowed`]); return; }
         if (insnOff % 8 !== 0) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${insnOff} is not multiple of 8`]);
         return;
@@ -835,6 +833,16 @@ export class Analyzer {
     if (!slot) return;
     const r = offsetRange(p);
     const start = Number(r.min) + insnOff, end = Number(r.max) + insnOff + size;
+    if (helper && (start < 0 || end > region.size)) {
+      // mirrors check_stack_range_initialized(): the helper reads bytes outside the object. clang places the object
+      // itself, so past its end lies either another (maybe uninitialised) object or the top of the frame
+      const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
+      const fpOff = fpOffset(fn, region.slot, start);
+      const verb = kind === 'read' ? 'read from' : 'write to';
+      const kernel = fpOff + size > 0 || kind === 'write' ? `invalid ${verb} stack R${helper.regno} off=${fpOff} size=${size}` : `invalid read from stack R${helper.regno} off ${fpOff}+${region.size - start} size ${size}`;
+      this.report(Diagnostics.HelperStackReadOutOfBounds, loc, [p.desc, region.size, size, helper.name, kernel]);
+      return;
+    }
     if (kind === 'write') {
       // a write at a variable offset initialises nothing for sure
       if (r.min === r.max) markInitialized(slot.init, start, end);
@@ -855,8 +863,7 @@ export class Analyzer {
   // ---------------------------------------------------------------- helpers
 
   private evalHelper(e: Extract<Expr, { op: 'callHelper' }>, state: State): AbsValue {
-    const args = e.args.map((a) => this.eval(a, state));
-    state.ctxCache.clear();
+    const args = e.args.map((a, i) => this.escapes(this.eval(a, state), e.args[i].loc));
     const found = lookupHelper(e.name);
     if (found.status === 'unknown') { this.report(Diagnostics.UnknownHelper, e.loc, [e.name, `unknown func ${e.name}#${e.helperId}`]); return TOP; }
     if (found.status === 'notAllowed') { this.report(Diagnostics.HelperNotAllowed, e.loc, [e.name, `program of this type cannot use helper ${e.name}#${found.id}`]); return TOP; }
@@ -921,6 +928,23 @@ export class Analyzer {
   }
 }
 
+/** `do { ... } while (0)`: a `continue` jumps to the test too, so there is no back edge at all. */
+function runsOnce(loop: Extract<Stmt, { op: 'loop' }>): boolean {
+  return !!loop.test && !loop.testFirst && constantValue(loop.test) === 0n;
+}
+
+/** The value of a condition made of literals only (the lowering writes `while (0)` as `0 != 0`). */
+function constantValue(e: Expr): bigint | undefined {
+  if (e.op === 'const') return e.value;
+  if (e.op === 'convert') return constantValue(e.operand);
+  if (e.op === 'binary' && (e.kind === 'ne' || e.kind === 'eq')) {
+    const a = constantValue(e.left), b = constantValue(e.right);
+    if (a === undefined || b === undefined) return undefined;
+    return (a === b) === (e.kind === 'eq') ? 1n : 0n;
+  }
+  return undefined;
+}
+
 function constantIndex(e: Expr): bigint | undefined {
   if (e.op === 'const') return e.value;
   if (e.op === 'convert') return constantIndex(e.operand);
@@ -937,5 +961,4 @@ function copyInto(target: State, source: State): void {
   target.locals = source.locals;
   target.unassigned = source.unassigned;
   target.stack = source.stack;
-  target.ctxCache = source.ctxCache;
 }
