@@ -124,7 +124,8 @@ function formatHuman(file: string, text: string, d: LspDiagnostic): string {
 export async function main(argv: string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { io.stdout(USAGE + '\n'); return argv.length === 0 ? 2 : 0; }
+    if (argv.length === 0) { io.stderr(USAGE + '\n'); return 2; }
+    if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { io.stdout(USAGE + '\n'); return 0; }
     if (argv[0] === '--version') { io.stdout(`bpf-iter ${version()}\n`); return 0; }
     args = parseArgs(argv);
     if (!['check', 'run', 'lsp'].includes(args.command)) throw new UsageError(`unknown command "${args.command}"`);

@@ -56,10 +56,17 @@ describe('CLI bpf-iter', function () {
     assert.deepStrictEqual(diags.map((d: { message: string }) => /reads (\d+) bytes/.exec(d.message)![1]), ['10', '12', '16']);
   });
 
-  it('no arguments prints the usage and exits 2', () => {
+  it('no arguments prints the usage on stderr and exits 2', () => {
     const outcome = bpfIter([]);
     assert.strictEqual(outcome.code, 2);
-    assert.match(outcome.stdout + outcome.stderr, /^usage: bpf-iter check/);
+    assert.strictEqual(outcome.stdout, '');
+    assert.match(outcome.stderr, /^usage: bpf-iter check/);
+  });
+
+  it('--help prints the usage on stdout and exits 0', () => {
+    const outcome = bpfIter(['--help']);
+    assert.strictEqual(outcome.code, 0);
+    assert.match(outcome.stdout, /^usage: bpf-iter check/);
   });
 
   for (const args of [['frob'], ['run'], ['run', 'a.bpf.c', 'b.bpf.c'], ['run', 'examples/hash_dump.bpf.c', '--cpus', 'x'], ['check', '--scenario'], ['lsp']]) {
