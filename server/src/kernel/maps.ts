@@ -505,9 +505,22 @@ const OPAQUE_CHECKS: Partial<Record<number, (a: MapCreateAttr) => void>> = {
 };
 
 /** mirrors map_create() + find_and_alloc_map(); the caller assigns the id. */
+/**
+ * What the simulated kernel lets all of a map's elements take; the real kernel's bound is the machine's
+ * memory (bpf_map_area_alloc() fails with ENOMEM), ours is what a Node heap can hold.
+ */
+export const MAX_SIMULATED_MAP_BYTES = 1024 * 1024 * 1024;
+
 export function allocMap(env: MapEnv, attr: MapCreateAttr): BpfMap {
   validateObjName(attr.name ?? '');
   if (attr.keySize < 0 || attr.valueSize < 0 || attr.maxEntries < 0) fail('EINVAL', 'negative sizes');
+  // mirrors bpf_map_area_alloc() failing: preallocated elements beyond memory are ENOMEM, not a crash.
+  const percpu = [BPF_MAP_TYPE.PERCPU_HASH, BPF_MAP_TYPE.LRU_PERCPU_HASH, BPF_MAP_TYPE.PERCPU_ARRAY].includes(attr.type as never);
+  const elementBytes = roundUp(attr.keySize, 8) + roundUp(attr.valueSize, 8) * (percpu ? env.cpus : 1) + 48;
+  if ([BPF_MAP_TYPE.HASH, BPF_MAP_TYPE.LRU_HASH, BPF_MAP_TYPE.PERCPU_HASH, BPF_MAP_TYPE.LRU_PERCPU_HASH, BPF_MAP_TYPE.ARRAY, BPF_MAP_TYPE.PERCPU_ARRAY].includes(attr.type as never)
+    && attr.maxEntries * elementBytes > MAX_SIMULATED_MAP_BYTES) {
+    throw new KernelError('ENOMEM', `map ${attr.name ?? ''}: max_entries ${attr.maxEntries} x ${elementBytes} bytes per element is more than the simulated kernel's ${MAX_SIMULATED_MAP_BYTES / (1024 * 1024)} MiB for a map; lower max_entries`);
+  }
   switch (attr.type) {
     case BPF_MAP_TYPE.HASH: case BPF_MAP_TYPE.LRU_HASH: case BPF_MAP_TYPE.PERCPU_HASH: case BPF_MAP_TYPE.LRU_PERCPU_HASH:
       htabAllocCheck(attr);
