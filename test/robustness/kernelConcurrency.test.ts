@@ -89,3 +89,17 @@ describe('robustness: simulated kernel under concurrent modification', function 
     assert.ok(ids.length <= 10_000 && ids.length >= 10_000 - 100, `visited ${ids.length} maps`);
   });
 });
+
+describe('robustness: map sizes beyond memory', () => {
+  it('a preallocated map larger than the simulated kernel\'s memory fails with ENOMEM naming max_entries, not a RangeError (bpf_map_area_alloc())', () => {
+    const k = new Kernel({ cpus: 2 });
+    assert.throws(
+      () => k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 4294967295, flags: 0, name: 'huge' }),
+      (e: unknown) => (e as { code?: string }).code === 'ENOMEM' && /max_entries 4294967295/.test((e as Error).message),
+    );
+    assert.throws(() => k.createMap({ type: BPF_MAP_TYPE.PERCPU_ARRAY, keySize: 4, valueSize: 4096, maxEntries: 1_000_000, flags: 0, name: 'wide' }), /ENOMEM|simulated kernel/);
+    // Below the bound, a big map is still created.
+    const fd = k.createMap({ type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: 8, maxEntries: 100_000, flags: 0, name: 'big' });
+    assert.ok(fd > 0);
+  });
+});
