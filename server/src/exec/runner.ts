@@ -292,8 +292,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const readSize = req.readSize ?? req.scenario.readSize;
     const maxOutput = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     for (;;) {
-      // Yield to the event loop between reads so a language server can take a $/cancelRequest meanwhile.
-      if (stats.reads > 0) await new Promise((resolve) => setImmediate(resolve));
+      // Between read() calls the event loop runs, so a server can receive `$/cancelRequest` while this runs.
+      if (req.isCancelled) await new Promise<void>((resolve) => setImmediate(resolve));
       if (req.isCancelled?.()) throw new RunFailure('ECANCELED', 'the run was cancelled');
       let got: Uint8Array | number;
       try {

@@ -217,6 +217,21 @@ export function storedMapFlags(type: number, flags: number): number {
   return stored >>> 0;
 }
 
+/**
+ * What the simulated kernel lets all of a map's preallocated elements take; the real kernel's bound is the
+ * machine's memory, ours is what a Node heap can hold.
+ */
+export const MAX_SIMULATED_MAP_BYTES = 1024 * 1024 * 1024;
+
+/** mirrors bpf_map_area_alloc() failing: preallocated elements beyond memory are ENOMEM, not a crash. */
+function checkSimulatedMemory(env: MapEnv, attr: MapCreateAttr): void {
+  const percpu = attr.type === T.PERCPU_HASH || attr.type === T.LRU_PERCPU_HASH || attr.type === T.PERCPU_ARRAY;
+  const elementBytes = roundUp(attr.keySize, 8) + roundUp(attr.valueSize, 8) * (percpu ? env.cpus : 1) + 48;
+  if (attr.maxEntries * elementBytes > MAX_SIMULATED_MAP_BYTES) {
+    fail('ENOMEM', `map ${attr.name ?? ''}: max_entries ${attr.maxEntries} x ${elementBytes} bytes per element is more than the simulated kernel's ${MAX_SIMULATED_MAP_BYTES / (1024 * 1024)} MiB for a map; lower max_entries`);
+  }
+}
+
 /** mirrors map_create() + find_and_alloc_map(); the caller assigns the id. */
 export function allocMap(env: MapEnv, attr: MapCreateAttr): BpfMap {
   const flags = (attr.flags ?? 0) >>> 0;
@@ -235,9 +250,11 @@ export function allocMap(env: MapEnv, attr: MapCreateAttr): BpfMap {
   switch (attr.type) {
     case T.HASH: case T.LRU_HASH: case T.PERCPU_HASH: case T.LRU_PERCPU_HASH:
       htabAllocCheck(attr, flags);
+      checkSimulatedMemory(env, attr);
       return new HashMap(env, stored);
     case T.ARRAY: case T.PERCPU_ARRAY:
       arrayAllocCheck(attr, flags);
+      checkSimulatedMemory(env, attr);
       return new ArrayMap(env, stored);
     case T.ARRAY_OF_MAPS: {
       fdArrayAllocCheck(attr, flags);
