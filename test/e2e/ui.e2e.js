@@ -61,7 +61,14 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
   let dialogs = 0;
   try {
     page = await (await browser.newContext({ viewport: { width: 1400, height: 850 } })).newPage();
-    page.on('dialog', (d) => { dialogs++; void d.dismiss(); });
+    // A reload may ask "leave site?" (beforeunload) while VS Code still holds state; that is the workbench's
+    // own prompt, accepted here. Any other dialog (alert, confirm, prompt) would be output run as script.
+    page.on('dialog', (d) => {
+      if (d.type() === 'beforeunload') { void d.accept(); return; }
+      dialogs++;
+      console.log(`       dialog opened: ${d.type()} ${JSON.stringify(d.message())}`);
+      void d.dismiss();
+    });
     await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
     await page.getByRole('treeitem', { name: 'map_summary.bpf.c' }).waitFor({ timeout: 90000 });
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
@@ -86,27 +93,28 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       const line = page.locator('.monaco-editor .view-line', { hasText: 'ctx->meta->seq;' }).first();
       await line.waitFor({ timeout: 15000 });
       // Tokens do not split at "meta"; hover the middle of its letters, found with a DOM Range.
-      const box = await line.evaluate((node) => {
-        const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
-        let offset = 0;
-        const whole = node.textContent.replace(/\u00a0/g, ' ');
-        const target = whole.indexOf('ctx->meta') + 'ctx->'.length + 1;
-        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-          if (target < offset + t.length) {
-            const range = document.createRange();
-            range.setStart(t, target - offset);
-            range.setEnd(t, target - offset + 1);
-            const r = range.getBoundingClientRect();
-            return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
-          }
-          offset += t.length;
-        }
-        return null;
-      });
-      if (!box) throw new Error('ctx->meta not found on the line');
       // The first hover can come before the server has the document: move away and back until it answers.
       const hover = page.locator('.monaco-hover', { hasText: 'seq_file' }).first();
       for (let attempt = 0; ; attempt++) {
+        // Measured anew each time: the code lens that appears above the function moves the line down.
+        const box = await line.evaluate((node) => {
+          const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+          let offset = 0;
+          const whole = node.textContent.replace(/\u00a0/g, ' ');
+          const target = whole.indexOf('ctx->meta') + 'ctx->'.length + 1;
+          for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+            if (target < offset + t.length) {
+              const range = document.createRange();
+              range.setStart(t, target - offset);
+              range.setEnd(t, target - offset + 1);
+              const r = range.getBoundingClientRect();
+              return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+            }
+            offset += t.length;
+          }
+          return null;
+        });
+        if (!box) throw new Error('ctx->meta not found on the line');
         await page.mouse.move(box.x, box.y + 200);
         await page.mouse.move(box.x, box.y, { steps: 4 });
         try {
@@ -152,6 +160,7 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       await panel().locator('#stale').waitFor({ state: 'hidden', timeout: 30000 });
       await palette('View: Focus First Editor Group');
       await palette('File: Revert File');
+      await page.locator('.monaco-editor .view-line', { hasText: '// edited' }).first().waitFor({ state: 'detached', timeout: 10000 });
     });
 
     await check('the panel survives a reload', async () => {
