@@ -8,7 +8,7 @@ const esbuild = require('esbuild');
 const root = path.join(__dirname, '..');
 const entries = [
   { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
-  { in: 'server/src/server.ts', out: 'dist/server.js', external: [] },
+  { in: 'server/src/serverMain.ts', out: 'dist/server.js', external: [] },
   { in: 'server/src/cli.ts', out: 'dist/cli.js', external: [] },
   { in: 'server/src/runWorker.ts', out: 'dist/runWorker.js', external: [] },
   { in: 'server/src/debugMain.ts', out: 'dist/debug.js', external: [] },

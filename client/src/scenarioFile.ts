@@ -19,7 +19,7 @@ export function registerScenarioCommand(context: vscode.ExtensionContext, server
     try { await vscode.workspace.fs.stat(target); } catch { exists = false; }
     if (!exists) {
       const maps = await listPrograms(server, source.toString()).then((r) => r.maps, () => [] as string[]);
-      const cpus = vscode.workspace.getConfiguration('bpfIter').get<number>('cpus', 4);
+      const cpus = vscode.workspace.getConfiguration('bpfIter').get<number | null>('cpus') ?? 4;
       const schema = vscode.Uri.joinPath(context.extensionUri, 'schemas', 'scenario.schema.json').toString();
       await vscode.workspace.fs.writeFile(target, Buffer.from(scenarioTemplate(schema, maps, cpus), 'utf8'));
     }

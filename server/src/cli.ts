@@ -11,7 +11,7 @@ import { createLanguageService, Settings, defaultSettings } from './service/lang
 import { severityName, LspDiagnostic } from './service/diagnostics';
 
 export const USAGE = `usage: bpf-iter check FILE... [--json] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
-       bpf-iter run FILE [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--json]
+       bpf-iter run FILE [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--max-output BYTES] [--json]
        bpf-iter lsp (--stdio | --node-ipc)
        bpf-iter --help | --version
 
@@ -39,6 +39,7 @@ interface ParsedArgs {
   cpus?: number;
   readSize?: number;
   budget?: number;
+  maxOutput?: number;
   includePaths: string[];
   defines: string[];
   lspTransport?: 'stdio' | 'node-ipc';
@@ -68,6 +69,7 @@ function parseArgs(argv: string[]): ParsedArgs {
       case '--cpus': out.cpus = integerOf(take(), '--cpus', 1, 1024); break;
       case '--read-size': out.readSize = integerOf(take(), '--read-size', 1, 1 << 30); break;
       case '--budget': out.budget = integerOf(take(), '--budget', 1, Number.MAX_SAFE_INTEGER); break;
+      case '--max-output': out.maxOutput = integerOf(take(), '--max-output', 1, Number.MAX_SAFE_INTEGER); break;
       case '--stdio': out.lspTransport = 'stdio'; break;
       case '--node-ipc': out.lspTransport = 'node-ipc'; break;
       case '-I': out.includePaths.push(take()); break;
@@ -92,6 +94,7 @@ function settingsFor(args: ParsedArgs): Settings {
   return {
     ...defaultSettings(), includePaths: args.includePaths.map((p) => path.resolve(p)), defines, cpus: args.cpus,
     ...(args.budget !== undefined ? { instructionBudget: args.budget } : {}),
+    ...(args.maxOutput !== undefined ? { maxOutputBytes: args.maxOutput } : {}),
   };
 }
 

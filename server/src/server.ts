@@ -8,7 +8,6 @@ import {
   DidChangeConfigurationNotification, ResponseError, LSPErrorCodes, ErrorCodes,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { isMainThread } from 'worker_threads';
 import { RunWorkerPool } from './runWorker';
 import { URI } from './service/uri';
 import {
@@ -16,6 +15,7 @@ import {
 } from '../../shared/src/protocol';
 import { createNodeHost, OverlayHost } from './service/host';
 import { createLanguageService, defaultSettings, Settings, LanguageService } from './service/languageService';
+import { applySettings } from './service/settings';
 
 const DIAGNOSTICS_DEBOUNCE_MS = 150;
 
@@ -34,6 +34,9 @@ export function serve(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const host = new OverlayHost(createNodeHost());
   let settings: Settings = defaultSettings();
+  // What the client fixed at start (initializationOptions); workspace settings apply on top of it.
+  let initialSettings: Settings = settings;
+  let initProblems: string[] = [];
   let service: LanguageService = createLanguageService(host, settings);
   let hasConfigurationCapability = false;
   const pending = new Map<string, NodeJS.Timeout>();
@@ -45,8 +48,10 @@ export function serve(connection: Connection): void {
 
   connection.onInitialize((params) => {
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
-    const init = params.initializationOptions as Partial<Settings> | undefined;
-    if (init) { settings = { ...settings, ...init }; service = createLanguageService(host, settings); }
+    const init = applySettings(defaultSettings(), params.initializationOptions);
+    initialSettings = settings = init.settings;
+    service = createLanguageService(host, settings);
+    initProblems = init.problems;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -65,6 +70,7 @@ export function serve(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
+    for (const problem of initProblems) connection.console.warn(problem);
     if (hasConfigurationCapability) {
       void connection.client.register(DidChangeConfigurationNotification.type, undefined);
       await refreshSettings();
@@ -74,8 +80,10 @@ export function serve(connection: Connection): void {
   async function refreshSettings(): Promise<void> {
     if (!hasConfigurationCapability) return;
     try {
-      const fromClient = (await connection.workspace.getConfiguration('bpfIter')) as Partial<Settings> | null;
-      settings = { ...defaultSettings(), ...(fromClient ?? {}) };
+      const fromClient: unknown = await connection.workspace.getConfiguration('bpfIter');
+      const update = applySettings(initialSettings, fromClient);
+      for (const problem of update.problems) connection.console.warn(problem);
+      settings = update.settings;
       service = createLanguageService(host, settings);
       for (const doc of documents.all()) schedule(doc);
     } catch (e) {
@@ -184,8 +192,4 @@ export function serve(connection: Connection): void {
   });
 
   documents.listen(connection);
-}
-
-if (require.main === module && isMainThread) {
-  startServer(process.argv.includes('--node-ipc') ? 'node-ipc' : 'stdio');
 }

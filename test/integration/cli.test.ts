@@ -56,6 +56,18 @@ describe('CLI bpf-iter', function () {
     assert.deepStrictEqual(diags.map((d: { message: string }) => /reads (\d+) bytes/.exec(d.message)![1]), ['10', '12', '16']);
   });
 
+  it('run --max-output stops a run whose output passes the limit with ELIMIT naming the flag, exit 1', () => {
+    const outcome = bpfIter(['run', 'examples/map_summary.bpf.c', '--max-output', '64']);
+    assert.strictEqual(outcome.code, 1);
+    assert.strictEqual(outcome.stderr, 'bpf-iter: ELIMIT: the output passed 64 bytes; the run was stopped (raise the limit with --max-output or the bpfIter.maxOutputBytes setting)\n');
+    // What was read before the limit was passed is printed, as cat would have printed it.
+    assert.ok(expected('map_summary.run').stdout.startsWith(outcome.stdout) && outcome.stdout.length >= 64);
+    assert.deepStrictEqual(bpfIter(['run', 'examples/map_summary.bpf.c', '--max-output=1000000']), expected('map_summary.run'));
+    const zero = bpfIter(['run', 'examples/map_summary.bpf.c', '--max-output', '0']);
+    assert.strictEqual(zero.code, 2);
+    assert.match(zero.stderr, /^bpf-iter: --max-output takes a whole number from 1 to/);
+  });
+
   it('no arguments prints the usage on stderr and exits 2', () => {
     const outcome = bpfIter([]);
     assert.strictEqual(outcome.code, 2);

@@ -17,6 +17,10 @@ export class TestLspClient {
   readonly diagnostics: PublishDiagnosticsParams[] = [];
   private waiters: Array<{ pred: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }> = [];
   readonly stderr: string[] = [];
+  /** window/logMessage texts (the server's console). */
+  readonly log: string[] = [];
+  /** What the client answers to `workspace/configuration` for the section bpfIter. */
+  configuration: unknown = null;
 
   private constructor(readonly child: cp.ChildProcessWithoutNullStreams) {
     this.connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -25,17 +29,18 @@ export class TestLspClient {
       this.diagnostics.push(p);
       this.waiters = this.waiters.filter((w) => { if (w.pred(p)) { w.resolve(p); return false; } return true; });
     });
-    this.connection.onRequest('workspace/configuration', () => [null]);
+    this.connection.onRequest('workspace/configuration', () => [this.configuration]);
     this.connection.onRequest('client/registerCapability', () => null);
-    this.connection.onNotification('window/logMessage', () => undefined);
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.log.push(p.message); });
     this.connection.listen();
   }
 
-  static async start(): Promise<TestLspClient> {
+  static async start(options: { initializationOptions?: unknown; configuration?: unknown } = {}): Promise<TestLspClient> {
     const child = cp.spawn(process.execPath, [path.join(repoRoot, 'dist/cli.js'), 'lsp', '--stdio'], { stdio: 'pipe' });
     const client = new TestLspClient(child);
+    client.configuration = options.configuration ?? null;
     await client.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri: null, workspaceFolders: null,
+      processId: process.pid, rootUri: null, workspaceFolders: null, initializationOptions: options.initializationOptions,
       capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true } } },
     });
     await client.connection.sendNotification(InitializedNotification.type, {});

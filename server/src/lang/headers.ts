@@ -101,6 +101,15 @@ export function readBundledHeader(virtualPath: string): string | undefined {
   return text;
 }
 
+/** The file on disk behind a bundled header's virtual path (for go to definition), or undefined. */
+export function bundledHeaderFilePath(virtualPath: string): string | undefined {
+  if (!virtualPath.startsWith(bundledDirectory + '/')) return undefined;
+  const relative = virtualPath.slice(bundledDirectory.length + 1);
+  const root = bundledHeadersRoot();
+  if (root === undefined || relative.split('/').some((part) => part === '..' || part === '')) return undefined;
+  return path.join(root, ...relative.split('/'));
+}
+
 export function isBundledPath(filePath: string): boolean {
   return filePath.startsWith(bundledDirectory + '/');
 }

@@ -78,6 +78,9 @@ export class Analyzer {
 
   invalidate(): void {
     this.last = undefined;
+    this.lastFront = undefined;
+    this.lastUserRun = undefined;
+    this.preambleRuns = new WeakMap();
     this.headerCache = new HeaderCache();
     this.frontEnd = this.makeFrontEnd();
   }

@@ -29,6 +29,8 @@ export interface Settings {
   defaultScenario?: string;
   /** The verifier's limit by default. */
   instructionBudget: number;
+  /** Bytes a run may print before it stops with ELIMIT; DEFAULT_MAX_OUTPUT_BYTES when absent. */
+  maxOutputBytes?: number;
   /** Kernel version shown in hovers. */
   kernelVersion: string;
   /** False when another C extension already reports plain C syntax errors. */
@@ -229,7 +231,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         analysis, scenario: scenario.scenario, scenarioProblems: scenario.problems, scenarioPath: scenario.path,
         scenarioText: scenario.path ? host.readFile(scenario.path) : undefined,
         program: options.program, map: options.map, cpus: options.cpus ?? settings.cpus, readSize: options.readSize,
-        instructionBudget: settings.instructionBudget, isCancelled: options.isCancelled, onProgress: options.onProgress,
+        instructionBudget: settings.instructionBudget, maxOutputBytes: settings.maxOutputBytes, isCancelled: options.isCancelled, onProgress: options.onProgress,
       });
     },
 

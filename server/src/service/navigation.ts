@@ -7,30 +7,38 @@ import { Analysis } from './analysis';
 import { LineMap } from './diagnostics';
 import { URI } from './uri';
 import { Reference } from '../lang/sema/analyzer';
-import { typeToString, resolve } from '../lang/types';
+import { typeToString } from '../lang/types';
+import { bundledHeaderFilePath, isBundledPath } from '../lang/headers';
 
 function locationOf(a: Analysis, node: { file: number; pos: number; end: number }): Location | undefined {
   const f = a.pp.files[node.file];
   if (!f) return undefined;
-  return { uri: URI.fromPath(f.path), range: new LineMap(f.text).range(node.pos, node.end) };
+  // A bundled header is shown from the extension's own copy, which is what the front end read.
+  const filePath = isBundledPath(f.path) ? bundledHeaderFilePath(f.path) : f.path;
+  if (!filePath) return undefined;
+  return { uri: URI.fromPath(filePath), range: new LineMap(f.text).range(node.pos, node.end) };
+}
+
+function macroDefinition(a: Analysis, name: string): Location | undefined {
+  const macro = a.pp.macros.get(name) as unknown as { file?: number; pos?: number; end?: number } | undefined;
+  if (!macro || macro.file === undefined || macro.pos === undefined || macro.file < 0) return undefined;
+  return locationOf(a, { file: macro.file, pos: macro.pos, end: macro.end ?? macro.pos });
 }
 
 export function definition(a: Analysis, offset: number): Location[] | null {
   const ref = a.compilation.symbolAt(a.mainFile, offset);
+  const word = wordAt(a.text, offset);
+  // On a macro name the symbol found is whatever its expansion declares or uses (its range is the whole
+  // invocation); the user asked for the macro.
+  if (word && (!ref || a.text.slice(ref.pos, ref.end) !== word.text)) {
+    const macro = macroDefinition(a, word.text);
+    if (macro) return [macro];
+  }
   const target = ref?.symbol?.declaration ?? (ref?.field?.declaration as { file: number; pos: number; end: number } | undefined)
     ?? (ref?.tag?.info.declaration as { file: number; pos: number; end: number } | undefined);
   if (target && (target as { file: number }).file >= 0) {
     const loc = locationOf(a, target as { file: number; pos: number; end: number });
     if (loc) return [loc];
-  }
-  // A macro name: its #define.
-  const word = wordAt(a.text, offset);
-  if (word) {
-    const macro = a.pp.macros.get(word.text) as unknown as { file?: number; pos?: number; end?: number } | undefined;
-    if (macro && macro.file !== undefined && macro.pos !== undefined && macro.file >= 0) {
-      const loc = locationOf(a, { file: macro.file, pos: macro.pos, end: macro.end ?? macro.pos });
-      if (loc) return [loc];
-    }
   }
   return null;
 }
@@ -100,7 +108,6 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
     if (!decl || decl.file !== a.mainFile || !tag.info.name) continue;
     out.push({ name: `${tag.kind === 'record' ? (tag.info as { tag: string }).tag : 'enum'} ${tag.info.name}`, kind: tag.kind === 'record' ? SymbolKind.Struct : SymbolKind.Enum, range: range(decl), selectionRange: range(decl) });
   }
-  void resolve;
   return out.sort((x, y) => x.range.start.line - y.range.start.line);
 }
 

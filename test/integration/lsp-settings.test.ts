@@ -1,0 +1,112 @@
+/**
+ * Settings and file watching through the real server process: initializationOptions, workspace/configuration
+ * and didChangeConfiguration, wrong values, and headers re-read when they change on disk.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { RunRequestMethod, RunResult } from '../../shared/src/protocol';
+import { TestLspClient, repoRoot } from './lspClient';
+import { URI } from '../../server/src/service/uri';
+
+const EXAMPLE = path.join(repoRoot, 'examples/map_summary.bpf.c');
+const exampleText = fs.readFileSync(EXAMPLE, 'utf8');
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('LSP settings and watched files (real process)', function () {
+  this.timeout(60000);
+  let client: TestLspClient | undefined;
+  afterEach(async () => { await client?.stop(); client = undefined; });
+
+  it('bpfIter.maxOutputBytes from workspace/configuration stops a run with ELIMIT naming the setting and the CLI flag', async () => {
+    client = await TestLspClient.start({ configuration: { maxOutputBytes: 64 } });
+    const uri = URI.fromPath(EXAMPLE);
+    await client.open(uri, exampleText, 1);
+    await client.waitForDiagnostics((p) => p.uri === uri);
+    const result = await client.connection.sendRequest(RunRequestMethod, { uri }) as RunResult;
+    assert.strictEqual(result.error?.errno, 'ELIMIT', JSON.stringify(result.error));
+    assert.match(result.error!.message, /passed 64 bytes/);
+    assert.match(result.error!.message, /--max-output/);
+    assert.match(result.error!.message, /bpfIter\.maxOutputBytes/);
+  });
+
+  it('didChangeConfiguration re-reads the settings: a run limited, then unlimited', async () => {
+    client = await TestLspClient.start({ configuration: { maxOutputBytes: 64 } });
+    const c = client;
+    const uri = URI.fromPath(EXAMPLE);
+    await c.open(uri, exampleText, 1);
+    await c.waitForDiagnostics((p) => p.uri === uri);
+    assert.strictEqual((await c.connection.sendRequest(RunRequestMethod, { uri }) as RunResult).error?.errno, 'ELIMIT');
+    c.configuration = { maxOutputBytes: null };
+    await c.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+    const output = await until('an unlimited run', async () => {
+      const r = await c.connection.sendRequest(RunRequestMethod, { uri }) as RunResult;
+      return r.error === null ? r.output : undefined;
+    });
+    assert.strictEqual(output, fs.readFileSync(path.join(repoRoot, 'test/fixtures/service/cli/map_summary.run.stdout'), 'utf8'));
+  });
+
+  it('a wrong value is logged with its name and ignored: the instruction budget stays the verifier\'s', async () => {
+    client = await TestLspClient.start({ configuration: { instructionBudget: 'lots' } });
+    const c = client;
+    const uri = URI.fromPath(EXAMPLE);
+    await c.open(uri, exampleText, 1);
+    await c.waitForDiagnostics((p) => p.uri === uri);
+    assert.ok(c.log.some((l) => /bpfIter\.instructionBudget must be a whole number/.test(l)), c.log.join('\n'));
+    assert.strictEqual((await c.connection.sendRequest(RunRequestMethod, { uri }) as RunResult).error, null);
+  });
+
+  it('reportCSyntaxErrors from initializationOptions survives the workspace settings', async () => {
+    const broken = `${exampleText}\nint broken = ;\n`;
+    const syntaxCodes = async (options: Parameters<typeof TestLspClient.start>[0]) => {
+      client = await TestLspClient.start(options);
+      const uri = URI.fromPath(path.join(repoRoot, 'test/fixtures/service/syntax_error.bpf.c'));
+      await client.open(uri, broken, 1);
+      const published = await client.waitForDiagnostics((p) => p.uri === uri && p.version === 1);
+      await client.stop();
+      client = undefined;
+      return published.diagnostics.map((d) => d.code);
+    };
+    const reported = await syntaxCodes({ configuration: { cpus: 2 } });
+    assert.ok(reported.length > 0, 'the syntax error is reported by default');
+    assert.deepStrictEqual(await syntaxCodes({ initializationOptions: { reportCSyntaxErrors: false }, configuration: { cpus: 2 } }), []);
+  });
+
+  it('didChangeWatchedFiles re-reads a header that changed on disk and re-publishes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-watch-'));
+    try {
+      const header = path.join(dir, 'flow.h');
+      const program = path.join(dir, 'watch.bpf.c');
+      fs.writeFileSync(header, 'struct flow { int port; };\n');
+      const text = '#include "vmlinux.h"\n#include "flow.h"\nint port_of(struct flow *f) { return f->port; }\n';
+      fs.writeFileSync(program, text);
+      client = await TestLspClient.start();
+      const c = client;
+      const uri = URI.fromPath(program);
+      await c.open(uri, text, 1);
+      const first = await c.waitForDiagnostics((p) => p.uri === uri);
+      assert.deepStrictEqual(first.diagnostics.filter((d) => d.severity === 1), []);
+      fs.writeFileSync(header, 'struct flow { int dport; };\n');
+      c.diagnostics.splice(0);
+      await c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: URI.fromPath(header), type: FileChangeType.Changed }] });
+      const second = await c.waitForDiagnostics((p) => p.uri === uri);
+      const errors = second.diagnostics.filter((d) => d.severity === 1);
+      assert.strictEqual(errors.length, 1, JSON.stringify(second.diagnostics));
+      assert.match(String(errors[0].message), /no member named 'port' in 'struct flow'/);
+      assert.strictEqual(errors[0].range.start.line, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
