@@ -5,6 +5,7 @@
  * totals at the end. Exits 1 on the first failure, printing the counterexample.
  * First it runs the slow pathological inputs once and prints how long each request took.
  */
+import * as fs from 'fs';
 import fc from 'fast-check';
 import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, MAIN_FILE, PATHOLOGICAL_CASES } from './editFuzzer';
 
@@ -15,6 +16,10 @@ async function main(): Promise<void> {
   const maxEdits = Number(process.env.FUZZ_EDITS ?? Infinity);
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
   const seeds = seedPrograms();
+  console.log(`fuzz: seed ${seed}, ${seconds} s${Number.isFinite(maxEdits) ? `, at most ${maxEdits} edits` : ''}`);
+  // A process that dies (out of memory, a native crash) cannot report its counterexample: FUZZ_TRACE names a
+  // file that always holds the sequence being run.
+  const tracePath = process.env.FUZZ_TRACE;
   const { service, files } = fuzzService();
 
   if (process.env.FUZZ_SKIP_PATHOLOGICAL !== '1') {
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
   try {
     await fc.assert(fc.asyncProperty(arbitrary, async ([seedIndex, sequence, positionSeed]) => {
       let text = seeds[seedIndex % seeds.length];
+      if (tracePath) fs.writeFileSync(tracePath, JSON.stringify({ seedIndex, sequence, positionSeed }));
       for (const edit of sequence) {
         text = applyEdit(text, edit, seeds);
         files[MAIN_FILE] = text;

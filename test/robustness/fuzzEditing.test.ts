@@ -6,6 +6,8 @@
  * `npm run fuzz` instead, which prints their times.
  */
 import * as assert from 'assert';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import fc from 'fast-check';
 import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, FUZZ_DIR, PATHOLOGICAL_CASES } from '../fuzz/editFuzzer';
 
@@ -44,5 +46,24 @@ describe('robustness: fuzzed editing of the example programs through the languag
   it('an #include cycle is reported naming the include depth limit', () => {
     const diagnostics = service.validate(`${FUZZ_DIR}/edited.bpf.c`, `#include "ping.h"\n${seeds[0]}`);
     assert.ok(diagnostics.some((d) => /#include nested too deeply \(more than 200 levels\)/.test(String(d.message))), JSON.stringify(diagnostics.map((d) => d.message)));
+  });
+
+  // Counterexamples `npm run fuzz` found (2026-12-02), kept as regressions.
+  it('a 4.8 MB file that includes itself is stopped by the included-text bound, in seconds and bounded memory', () => {
+    const text = `#include "edited.bpf.c"\n${seeds[0]}\n// ${'y'.repeat(4_800_000)}\\\nint spliced;\n`;
+    files[`${FUZZ_DIR}/edited.bpf.c`] = text;
+    const diagnostics = service.validate(`${FUZZ_DIR}/edited.bpf.c`, text);
+    assert.ok(diagnostics.some((d) => d.code === 'BPF1013'), JSON.stringify(diagnostics.map((d) => d.message)));
+    // What the service keeps after the request (its one-analysis cache and header caches), not garbage.
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    const heap = process.memoryUsage().heapUsed;
+    assert.ok(heap < 1024 * 1024 * 1024, `heap ${heap} bytes after the validation (it was 2.3 GB before the bound)`);
+  });
+
+  it('7,000 unclosed F( make a type too deep to print whole: completion and hover still answer', async () => {
+    const text = `in${'F('.repeat(7000)}t x;\n${seeds[0]}`;
+    await exerciseService(service, files, text, 0, REQUEST_BOUND_MS, false);
+    assert.ok(Array.isArray(service.complete(`${FUZZ_DIR}/edited.bpf.c`, text, { line: 0, character: 0 })));
   });
 });

@@ -312,8 +312,19 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
     diagnostics: FrontEndDiagnostic[];
     /** Headers read by the preamble and their text then, to notice edits of vmlinux.h on disk or in the editor. */
     headers: Array<{ path: string; text: string; stamp?: string }>;
+    tokenCount: number;
   }
   const cache = new Map<string, Entry>();
+  // Bounded by entries and by tokens: one preamble with the real vmlinux.h is about 510,000 tokens, and a file
+  // that includes itself can make one of millions, which is used once and not kept.
+  const MAX_ENTRIES = 16;
+  const MAX_TOKENS = 2_000_000;
+  let cachedTokens = 0;
+  const evictOldest = () => {
+    const oldest = cache.keys().next().value as string;
+    cachedTokens -= cache.get(oldest)!.tokenCount;
+    cache.delete(oldest);
+  };
   const headersUnchanged = (entry: Entry, host: Host, mainPath: string): boolean =>
     entry.headers.every((header) => {
       if (header.path === mainPath) return true;
@@ -322,7 +333,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       return stamp !== undefined && header.stamp !== undefined ? stamp === header.stamp : host.readFile(header.path) === header.text;
     });
   return {
-    clearCache: () => cache.clear(),
+    clearCache: () => { cache.clear(); cachedTokens = 0; },
     compileFile(path, text, host, options) {
       const bound = preambleBounds(text);
       const preambleText = text.slice(0, bound);
@@ -338,9 +349,15 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
           files: result.files,
           diagnostics: result.diagnostics,
           headers: includedFiles(result).filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text!, stamp: headerStamp?.(host, file.path) })),
+          tokenCount: tokens.length,
         };
-        if (cache.size >= 16) cache.delete(cache.keys().next().value as string);
-        cache.set(key, entry);
+        const stale = cache.get(key);
+        if (stale) { cachedTokens -= stale.tokenCount; cache.delete(key); }
+        if (entry.tokenCount <= MAX_TOKENS / 2) {
+          while (cache.size > 0 && (cache.size >= MAX_ENTRIES || cachedTokens + entry.tokenCount > MAX_TOKENS)) evictOldest();
+          cache.set(key, entry);
+          cachedTokens += entry.tokenCount;
+        }
       }
       // Blank the preamble (keeping line breaks) so the user's tokens keep their offsets in the real text.
       const userText = preambleText.replace(/[^\r\n]/g, ' ') + text.slice(bound);

@@ -52,6 +52,8 @@ export const Diagnostics = {
   FileNotFound: d(1010, 'error', "'{0}' file not found", { kernelText: "'%0' file not found" }),
   IncludeNestedTooDeeply: d(1011, 'error', '#include nested too deeply (more than {0} levels); does \'{1}\' include itself?',
     { explanation: 'clang stops at 200 nested includes; a file that includes itself without #pragma once or an include guard never ends.' }),
+  IncludedTextTooLarge: d(1013, 'error', "#include of '{0}' not done: the files included so far pass {1} characters",
+    { explanation: 'Each #include reads its file again; a large file that includes itself (or a header included thousands of times) would be read without end, so the total is bounded.' }),
   ExpectedFilename: d(1012, 'error', 'expected "FILENAME" or <FILENAME>'),
   MacroRedefined: d(1020, 'warning', "'{0}' macro redefined"),
   MacroNameMissing: d(1021, 'error', 'macro name missing'),

@@ -22,6 +22,8 @@ export { FileSystemHost } from './headers';
 export interface PreprocessLimits {
   /** Nested #include levels (clang: 200). */
   includeDepth: number;
+  /** Characters of included text one preprocessing may read, counting a file each time it is included. */
+  includedChars: number;
   /** Tokens one top-level macro invocation may produce, nested expansions included. */
   expansionTokens: number;
   /** Tokens the whole preprocessing may produce. */
@@ -36,8 +38,11 @@ export interface PreprocessLimits {
 
 export const defaultLimits: PreprocessLimits = {
   includeDepth: 200,
+  // The largest file the host reads; the real vmlinux.h and libbpf's headers are about 3 MB.
+  includedChars: 64 * 1024 * 1024,
   expansionTokens: 1_000_000,
-  outputTokens: 20_000_000,
+  // About 10x what the real vmlinux.h and libbpf's headers make; one token costs about 100 bytes of memory.
+  outputTokens: 5_000_000,
   argumentNesting: 200,
   expressionDepth: 256,
   conditionalDepth: 100_000,
@@ -192,6 +197,9 @@ interface CachedInclude {
   dependencies: Array<[string, string]>;
   tokenStart: number;
   includedFile: number;
+  /** The header's path and version when it was recorded. */
+  path: string;
+  version: string;
 }
 
 type MacroEvent = { kind: 'define'; macro: MacroDefinition } | { kind: 'undef'; name: string };
@@ -206,8 +214,34 @@ export class HeaderCache {
   readonly entries = new Map<string, CachedInclude>();
   hits = 0;
   misses = 0;
-  /** Upper bound on entries; the oldest is dropped first. */
-  constructor(readonly maxEntries = 64) {}
+  /** Tokens held by all entries. */
+  tokenCount = 0;
+  /**
+   * Upper bounds on entries and on the tokens they hold (the real vmlinux.h is about 510,000 tokens); the
+   * oldest entry is dropped first, and an include larger than `maxTokens` / 2 (a file including itself, a
+   * huge generated header) is not cached, so editing such a file cannot pile up copies of it.
+   */
+  constructor(readonly maxEntries = 64, readonly maxTokens = 2_000_000) {}
+
+  store(key: string, entry: CachedInclude, path: string, version: string): void {
+    if (entry.tokens.length > this.maxTokens / 2) return;
+    // An entry for an older version of the same file can never be used again.
+    for (const [otherKey, other] of this.entries) {
+      if (other.path === path && other.version !== version) this.drop(otherKey);
+    }
+    while (this.entries.size > 0 && (this.entries.size >= this.maxEntries || this.tokenCount + entry.tokens.length > this.maxTokens)) {
+      this.drop(this.entries.keys().next().value as string);
+    }
+    this.entries.set(key, entry);
+    this.tokenCount += entry.tokens.length;
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.tokenCount -= entry.tokens.length;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -267,6 +301,8 @@ interface CacheRecording {
   skippedStart: number;
   scanStart: number;
   includedFile: number;
+  path: string;
+  version: string;
   onceBefore: Set<string>;
   guardsBefore: Set<string>;
   dependencies: Array<[string, string]>;
@@ -381,6 +417,8 @@ class Preprocessor {
   expansionProduced = 0;
   expansionAborted = false;
   outputLimitReported = false;
+  /** Included text read so far; a file that includes itself 200 times would otherwise be read 200 times. */
+  includedChars = 0;
   collectingArguments = 0;
   openExpansion: { record: MacroExpansionRecord } | undefined;
   readonly topLevelLimit: number;
@@ -991,6 +1029,11 @@ class Preprocessor {
       this.report(Diagnostics.FileNotFound, { file: frame.file.id, pos: line[0]?.pos ?? directive.pos, end: lineEnd }, header.name);
       return;
     }
+    if (this.includedChars + text.length > this.limits.includedChars) {
+      this.report(Diagnostics.IncludedTextTooLarge, { file: frame.file.id, pos: hash.pos, end: lineEnd }, header.name, this.limits.includedChars);
+      return;
+    }
+    this.includedChars += text.length;
     if (version === undefined && cache) version = this.fileVersion(resolved.path);
     if (version !== undefined) this.dependencyVersions.set(resolved.path, version);
     if (once) this.onceFiles.add(resolved.path);
@@ -1001,7 +1044,7 @@ class Preprocessor {
       child.cacheRecording = {
         key, outputStart: this.output.length, eventStart: this.events.length, diagnosticStart: this.diagnostics.length,
         includeStart: this.includes.length, pragmaStart: this.pragmas.length, skippedStart: this.skippedRanges.length,
-        scanStart: this.scanDiagnostics.length, includedFile: file.id,
+        scanStart: this.scanDiagnostics.length, includedFile: file.id, path: resolved.path, version: version ?? '',
         onceBefore: new Set(this.onceFiles), guardsBefore: new Set(this.guardedFiles.keys()), dependencies: [],
       };
       this.dependencyVersions.clear();
@@ -1031,12 +1074,10 @@ class Preprocessor {
       dependencies: [...this.dependencyVersions],
       tokenStart: recording.outputStart,
       includedFile: recording.includedFile,
+      path: recording.path,
+      version: recording.version,
     };
-    if (cache.entries.size >= cache.maxEntries) {
-      const oldest = cache.entries.keys().next().value;
-      if (oldest !== undefined) cache.entries.delete(oldest);
-    }
-    cache.entries.set(recording.key, entry);
+    cache.store(recording.key, entry, recording.path, recording.version);
   }
 
   replayCacheEntry(entry: CachedInclude, record: IncludeRecord): void {

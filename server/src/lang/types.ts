@@ -379,7 +379,11 @@ export function compatible(a: CType, b: CType): boolean {
 }
 
 /** The type as clang prints it in diagnostics: `struct bpf_map *`, `const char[4]`, `int (*)(int)`. */
-export function typeToString(type: CType, inner = ''): string {
+/** Deeper types (only broken or hostile code makes them) are shown cut, so printing never exhausts the stack. */
+const MAX_TYPE_TEXT_DEPTH = 64;
+
+export function typeToString(type: CType, inner = '', depth = 0): string {
+  if (depth > MAX_TYPE_TEXT_DEPTH) return inner ? `... ${inner}` : '...';
   const q = type.qualifiers;
   const qualifierText = [q?.const ? 'const' : '', q?.volatile ? 'volatile' : '', q?.restrict ? 'restrict' : ''].filter(Boolean).join(' ');
   const prefix = (base: string): string => (qualifierText ? `${qualifierText} ${base}` : base);
@@ -393,14 +397,14 @@ export function typeToString(type: CType, inner = ''): string {
     case 'pointer': {
       const star = qualifierText ? `*${qualifierText}${inner ? ' ' + inner : ''}` : `*${inner}`;
       const to = resolveShallow(type.to);
-      return typeToString(type.to, to === 'array' || to === 'function' ? `(${star})` : star);
+      return typeToString(type.to, to === 'array' || to === 'function' ? `(${star})` : star, depth + 1);
     }
-    case 'array': return typeToString(type.of, `${inner}[${type.length ?? ''}]`);
+    case 'array': return typeToString(type.of, `${inner}[${type.length ?? ''}]`, depth + 1);
     case 'function': {
-      const params = type.params.map((p) => typeToString(p));
+      const params = type.params.map((p) => typeToString(p, '', depth + 1));
       if (type.variadic) params.push('...');
       if (params.length === 0 && type.prototyped) params.push('void');
-      return typeToString(type.returns, `${inner}(${params.join(', ')})`);
+      return typeToString(type.returns, `${inner}(${params.join(', ')})`, depth + 1);
     }
   }
 }

@@ -279,6 +279,14 @@ describe('preprocessor: includes', () => {
     assert.strictEqual(result.tokens.length, 20);
   });
 
+  it('stops including once the included text passes its bound, naming the file and the bound', () => {
+    const big = `x\n${'// filler\n'.repeat(100)}#include "big.h"\n`;
+    const result = run('#include "big.h"', { '/src/big.h': big }, { limits: { includedChars: big.length * 5 + 10 } });
+    assert.deepStrictEqual(codes(result), [1013]);
+    assert.match(result.diagnostics[0].message, new RegExp(`#include of 'big.h' not done: the files included so far pass ${big.length * 5 + 10} characters`));
+    assert.strictEqual(result.tokens.length, 6, 'five copies of x were read before the bound, then end of file');
+  });
+
   it('#error and #warning become diagnostics with their text', () => {
     const result = run("#warning careful here\n#error don't: now");
     assert.deepStrictEqual(result.diagnostics.map((d) => [d.code, d.category, d.message]),
