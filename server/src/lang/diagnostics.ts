@@ -32,6 +32,12 @@ export interface FrontEndDiagnostic {
   related?: Array<{ file: number; pos: number; end: number; message: string }>;
 }
 
+/**
+ * Diagnostics one phase (parser, binder, lowering) keeps; past it they are dropped. A cascade from hostile
+ * input (hundreds of thousands of errors) would otherwise cost gigabytes, and no one reads past the first.
+ */
+export const MAX_COLLECTED_DIAGNOSTICS = 10_000;
+
 export function formatMessage(template: string, args: ReadonlyArray<string | number | bigint>): string {
   return template.replace(/\{(\d+)\}/g, (whole, index: string) => {
     const value = args[Number(index)];
@@ -311,6 +317,9 @@ export const Diagnostics = {
   }),
   ScenarioInvalid: d(1396, 'warning', 'the scenario file is invalid: {0}', {
     explanation: 'The program is checked without the scenario\'s maps and sizes until the scenario file is fixed; run reports the same problems with their places in the scenario file.',
+  }),
+  TooManyDiagnostics: d(1397, 'error', 'at least {0} more diagnostics not shown (at most {1} are reported)', {
+    explanation: 'Like clang\'s -ferror-limit: one broken construct repeated many times (or a file including itself) cascades; fix the first ones and the rest are checked again.',
   }),
   // ---- end of lowering diagnostics ----
 } satisfies Record<string, DiagnosticMessage>;

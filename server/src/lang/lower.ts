@@ -14,7 +14,7 @@
 import * as ast from './ast';
 import { Compilation, ProgramFunction } from './compile';
 import { CSymbol } from './sema/analyzer';
-import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage } from './diagnostics';
+import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage, MAX_COLLECTED_DIAGNOSTICS } from './diagnostics';
 import {
   CType, resolve, sizeOf, alignOf, findMember, FieldInfo, RecordInfo, typeToString, usualArithmeticConversions, promote, Types,
 } from './types';
@@ -116,6 +116,7 @@ class Lowerer {
   }
 
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
+    if (this.diagnostics.length >= MAX_COLLECTED_DIAGNOSTICS) return;
     this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file: node.file, pos: node.pos, end: node.end });
   }
 

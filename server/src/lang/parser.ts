@@ -6,7 +6,7 @@
  * (256) so hostile input cannot overflow the JS stack.
  */
 import * as ast from './ast';
-import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage } from './diagnostics';
+import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage, MAX_COLLECTED_DIAGNOSTICS } from './diagnostics';
 import { Token, TokenKind } from './token';
 
 /** clang's default `-fbracket-depth`. */
@@ -155,7 +155,7 @@ class Parser {
 
   private errorAt(message: DiagnosticMessage, file: number, pos: number, end: number, args: ReadonlyArray<string | number> = []): void {
     // One error per position: cascades from one missing token would otherwise bury the real problem.
-    if (pos === this.lastErrorPos) return;
+    if (pos === this.lastErrorPos || this.diagnostics.length >= MAX_COLLECTED_DIAGNOSTICS) return;
     this.lastErrorPos = pos;
     this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file, pos, end });
   }

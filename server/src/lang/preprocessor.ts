@@ -41,8 +41,9 @@ export const defaultLimits: PreprocessLimits = {
   // The largest file the host reads; the real vmlinux.h and libbpf's headers are about 3 MB.
   includedChars: 64 * 1024 * 1024,
   expansionTokens: 1_000_000,
-  // About 10x what the real vmlinux.h and libbpf's headers make; one token costs about 100 bytes of memory.
-  outputTokens: 5_000_000,
+  // About 4x what the real vmlinux.h and libbpf's headers make (550,000); a token costs 300-700 bytes by
+  // the end of checking, so this bounds one analysis to about 1.5 GB.
+  outputTokens: 2_000_000,
   argumentNesting: 200,
   expressionDepth: 256,
   conditionalDepth: 100_000,
@@ -1282,10 +1283,17 @@ class Preprocessor {
     const args: Token[][] = [[]];
     let depth = 0;
     let closing: Token | undefined;
+    let collected = 0;
     this.collectingArguments++;
     try {
       for (;;) {
         const token = this.readRaw(context);
+        // An unclosed invocation swallows the rest of the file, and #includes inside it: bound what it holds,
+        // since pre-expanding the arguments copies them once per nesting level.
+        if (++collected > this.limits.expansionTokens) {
+          this.report(Diagnostics.MacroExpansionTooLarge, nameToken, macro.name, this.limits.expansionTokens);
+          return undefined;
+        }
         if (token.kind === TokenKind.EndOfFile) {
           this.report(Diagnostics.UnterminatedMacroInvocation, nameToken);
           this.pushBack(context, token);

@@ -354,7 +354,11 @@ export function integerLiteralType(value: bigint, unsigned: boolean, longs: numb
 }
 
 /** Compatibility in the C sense, ignoring top-level qualifiers (C11 6.2.7), simplified for diagnostics. */
-export function compatible(a: CType, b: CType): boolean {
+/** Beyond this depth (only hostile code builds such types) two types are taken as compatible, without recursing. */
+const MAX_COMPATIBLE_DEPTH = 512;
+
+export function compatible(a: CType, b: CType, depth = 0): boolean {
+  if (depth > MAX_COMPATIBLE_DEPTH) return true;
   const x = resolve(a);
   const y = resolve(b);
   if (x.kind === 'error' || y.kind === 'error') return true;
@@ -364,15 +368,15 @@ export function compatible(a: CType, b: CType): boolean {
   switch (x.kind) {
     case 'void': return true;
     case 'int': case 'float': return x.name === (y as IntegerType | FloatType).name;
-    case 'pointer': return compatible(x.to, (y as PointerType).to) && !!resolve(x.to).qualifiers?.const === !!resolve((y as PointerType).to).qualifiers?.const;
-    case 'array': { const other = y as ArrayType; return compatible(x.of, other.of) && (x.length === undefined || other.length === undefined || x.length === other.length); }
+    case 'pointer': return compatible(x.to, (y as PointerType).to, depth + 1) && !!resolve(x.to).qualifiers?.const === !!resolve((y as PointerType).to).qualifiers?.const;
+    case 'array': { const other = y as ArrayType; return compatible(x.of, other.of, depth + 1) && (x.length === undefined || other.length === undefined || x.length === other.length); }
     case 'record': return x.record === (y as RecordType).record || (!!x.record.name && x.record.name === (y as RecordType).record.name && x.record.tag === (y as RecordType).record.tag);
     case 'enum': return x.info === (y as EnumType).info;
     case 'function': {
       const other = y as FunctionType;
-      if (!compatible(x.returns, other.returns)) return false;
+      if (!compatible(x.returns, other.returns, depth + 1)) return false;
       if (!x.prototyped || !other.prototyped) return true;
-      return x.params.length === other.params.length && x.variadic === other.variadic && x.params.every((p, i) => compatible(p, other.params[i]));
+      return x.params.length === other.params.length && x.variadic === other.variadic && x.params.every((p, i) => compatible(p, other.params[i], depth + 1));
     }
     default: return false;
   }

@@ -14,7 +14,7 @@ import { Analyzer, Analysis } from './analysis';
 import { toLspDiagnostics, LineMap } from './diagnostics';
 import { URI } from './uri';
 import { parseScenario, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
-import { Diagnostics, codeString } from '../lang/diagnostics';
+import { Diagnostics, codeString, formatMessage } from '../lang/diagnostics';
 import { hover as hoverAt } from './hover';
 import { complete as completeAt, signatureHelp as signatureHelpAt } from './completion';
 import { definition as definitionAt, references as referencesAt, documentSymbols as symbolsOf, prepareRename as prepareRenameAt, rename as renameAt } from './navigation';
@@ -72,6 +72,9 @@ export interface ResolvedScenario {
   path?: string;
   problems: ScenarioProblem[];
 }
+
+/** Diagnostics one validation publishes at most; the rest are counted in one last diagnostic. */
+export const MAX_PUBLISHED_DIAGNOSTICS = 1000;
 
 const PERCPU_MAP_TYPES = new Set(['5', '6', '10', 'percpu_hash', 'percpu_array', 'lru_percpu_hash']);
 
@@ -137,7 +140,14 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
       if (!settings.reportCSyntaxErrors) diags = diags.filter((d) => d.code >= 2000 || (d.code >= 1390 && d.code < 1400));
       // Header diagnostics reach the user only when they are errors (a broken include path, say).
       diags = diags.filter((d) => d.file === analysis.mainFile || d.category === 'error');
+      // Like clang's -ferror-limit (20 there): an editor gains nothing from 400,000 squiggles of one cascade.
+      const hidden = Math.max(0, diags.length - MAX_PUBLISHED_DIAGNOSTICS);
+      if (hidden) diags = diags.slice(0, MAX_PUBLISHED_DIAGNOSTICS);
       const out = toLspDiagnostics(diags, files, (d) => includeSiteOf(analysis, d.file));
+      if (hidden) {
+        const m = Diagnostics.TooManyDiagnostics;
+        out.push({ range: out[out.length - 1].range, severity: DiagnosticSeverity.Error, code: codeString(m.code), source: 'bpf-iter', message: formatMessage(m.message, [hidden, MAX_PUBLISHED_DIAGNOSTICS]) });
+      }
       if (scenario.problems.length && scenario.path) {
         const m = Diagnostics.ScenarioInvalid;
         out.push({

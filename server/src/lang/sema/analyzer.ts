@@ -6,7 +6,7 @@
  * Like the parser it never throws: an ill-typed expression gets the error type and nothing cascades from it.
  */
 import * as ast from '../ast';
-import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
+import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
 import {
   CType, EnumInfo, FieldInfo, FunctionType, IntegerType, RecordInfo, Types, alignOf, builtinType, compatible,
   enumUnderlyingType, findMember, integerLiteralType, isArithmetic, isComplete, isError, isInteger, isPointer,
@@ -176,6 +176,7 @@ class Analyzer {
 
   // ---------------------------------------------------------------- diagnostics and scopes
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
+    if (this.diagnostics.length >= MAX_COLLECTED_DIAGNOSTICS) return;
     this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file: node.file, pos: node.pos, end: node.end });
   }
 
