@@ -66,4 +66,12 @@ describe('robustness: fuzzed editing of the example programs through the languag
     await exerciseService(service, files, text, 0, REQUEST_BOUND_MS, false);
     assert.ok(Array.isArray(service.complete(`${FUZZ_DIR}/edited.bpf.c`, text, { line: 0, character: 0 })));
   });
+
+  it('3,000 broken declarations are published as 1,000 diagnostics and one that counts the rest', () => {
+    const text = `${seeds[0]}\n${'int = ;\n'.repeat(3000)}`;
+    const diagnostics = service.validate(`${FUZZ_DIR}/edited.bpf.c`, text);
+    assert.strictEqual(diagnostics.length, 1001);
+    assert.strictEqual(diagnostics[1000].code, 'BPF1397');
+    assert.match(String(diagnostics[1000].message), /^at least \d+ more diagnostics not shown \(at most 1000 are reported\)$/);
+  });
 });

@@ -287,6 +287,12 @@ describe('preprocessor: includes', () => {
     assert.strictEqual(result.tokens.length, 6, 'five copies of x were read before the bound, then end of file');
   });
 
+  it('an unclosed macro invocation stops collecting arguments at the expansion bound, naming the macro', () => {
+    const result = run(`#define F(x) x\nF(${'a '.repeat(100)}`, {}, { limits: { expansionTokens: 50 } });
+    assert.deepStrictEqual(codes(result), [1056]);
+    assert.match(result.diagnostics[0].message, /macro expansion of 'F' produced more than 50 tokens/);
+  });
+
   it('#error and #warning become diagnostics with their text', () => {
     const result = run("#warning careful here\n#error don't: now");
     assert.deepStrictEqual(result.diagnostics.map((d) => [d.code, d.category, d.message]),
