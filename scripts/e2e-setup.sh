@@ -21,12 +21,13 @@ if [ ! -x "$NODE_HOME/bin/node" ]; then
 fi
 
 # code-server: npm must run under Node 24 (its postinstall checks), and native modules
-# must be built against Node 24's headers, not whatever ~/.npmrc's nodedir says.
+# must be built against Node 24's headers, not whatever ~/.npmrc's nodedir says. Its postinstall reads the
+# Node version from npm_config_user_agent, which an outer `npm test` (Node 20) would hand down: unset it.
 CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
 if [ ! -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   mkdir -p "$CS_DIR"
   (cd "$CS_DIR" && echo '{"private":true}' > package.json \
-     && PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" \
+     && env -u npm_config_user_agent PATH="$NODE_HOME/bin:$PATH" npm_config_nodedir="$NODE_HOME" \
         npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION")
 fi
 echo "NODE24_BIN=$NODE_HOME/bin"
