@@ -327,7 +327,8 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
   };
   const headersUnchanged = (entry: Entry, host: Host, mainPath: string): boolean =>
     entry.headers.every((header) => {
-      if (header.path === mainPath) return true;
+      // A preamble that includes the file being edited (a file including itself) is stale after every edit.
+      if (header.path === mainPath) return false;
       const stamp = headerStamp?.(host, header.path);
       // Editor hosts hand back the same string for an unchanged document, which compares in O(1).
       return stamp !== undefined && header.stamp !== undefined ? stamp === header.stamp : host.readFile(header.path) === header.text;
