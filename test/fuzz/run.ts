@@ -62,7 +62,9 @@ async function main(): Promise<void> {
     });
   } catch (e) {
     report();
-    console.error(`fuzz: FAILED after ${edits} edits: ${e instanceof Error ? e.message : String(e)}`);
+    // fast-check attaches the property's own error as the cause.
+    const cause = e instanceof Error && e.cause instanceof Error ? `\ncaused by: ${e.cause.stack ?? e.cause.message}` : '';
+    console.error(`fuzz: FAILED after ${edits} edits: ${e instanceof Error ? e.message : String(e)}${cause}`);
     process.exit(1);
   }
   report();

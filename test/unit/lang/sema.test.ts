@@ -28,6 +28,11 @@ static void *(* const bpf_map_lookup_elem)(void *map, const void *key) = (void *
 `;
 
 describe('sema', () => {
+  it('a record that names itself as an unnamed member (found by npm run fuzz) reports the member as clang does, without recursing forever', () => {
+    const { messages } = check('struct s { struct s; int y; };\nint f(struct s *p) { return p->x + p->y; }\nunion u { union u; };\nint g(union u *q) { return q->z; }\n');
+    assert.deepStrictEqual(messages, ["no member named 'x' in 'struct s'", "no member named 'z' in 'union u'"]);
+  });
+
   it('types a libbpf-style iterator program without errors and resolves members through anonymous unions', () => {
     const text = HEADER + `
       struct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[64]; __u32 *key; __u64 *value; } counts __attribute__((section(".maps"), used));
