@@ -33,6 +33,11 @@ describe('sema', () => {
     assert.deepStrictEqual(messages, ["no member named 'x' in 'struct s'", "no member named 'z' in 'union u'"]);
   });
 
+  it('a tagged struct defined inside another declares no member; an untagged one is an anonymous member (clang without -fms-extensions)', () => {
+    const { messages } = check('struct a { struct b { int x; }; int y; };\nint f(struct a *p) { return p->x + p->y; }\nstruct c { union { int u; }; struct { int v; }; };\nint g(struct c *q) { return q->u + q->v; }\nint h(struct b *r) { return r->x; }\n');
+    assert.deepStrictEqual(messages, ["no member named 'x' in 'struct a'"]);
+  });
+
   it('types a libbpf-style iterator program without errors and resolves members through anonymous unions', () => {
     const text = HEADER + `
       struct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[64]; __u32 *key; __u64 *value; } counts __attribute__((section(".maps"), used));

@@ -394,7 +394,10 @@ class Analyzer {
       const base = this.specifiersType(member.specifiers);
       const memberPacked = hasAttribute(member.specifiers.attributes, 'packed');
       if (member.declarators.length === 0) {
-        // Anonymous struct/union member.
+        // Only an untagged struct/union defined in place is an anonymous member (C11); `struct s;` or a tagged
+        // definition declares nothing, as clang says without -fms-extensions (and a record could contain itself).
+        const spec = member.specifiers.type;
+        if (spec?.kind !== 'RecordSpecifier' || spec.name || !spec.members) continue;
         fields.push({ type: base, declaration: member, packed: memberPacked, alignAttribute: this.alignAttribute(member.specifiers.attributes) });
         const inner = resolve(base);
         if (inner.kind === 'record') for (const n of memberNames(inner.record)) this.checkDuplicate(names, n, member);
