@@ -74,4 +74,11 @@ describe('robustness: fuzzed editing of the example programs through the languag
     assert.strictEqual(diagnostics[1000].code, 'BPF1397');
     assert.match(String(diagnostics[1000].message), /^at least \d+ more diagnostics not shown \(at most 1000 are reported\)$/);
   });
+
+  it('hover inside an 8 MB string literal answers (npm run fuzz, seed 606: the string regex overflowed the stack)', () => {
+    const text = `${seeds[0]}\nconst char *big = "${'a'.repeat(8 * 1024 * 1024)}";\n`;
+    const line = text.split('\n').length - 2;
+    files[`${FUZZ_DIR}/edited.bpf.c`] = text;
+    assert.doesNotThrow(() => service.hover(`${FUZZ_DIR}/edited.bpf.c`, text, { line, character: 40 }));
+  });
 });

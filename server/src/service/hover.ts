@@ -131,12 +131,15 @@ export function stringAt(text: string, offset: number): { value: string; start: 
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   let lineEnd = text.indexOf('\n', offset);
   if (lineEnd < 0) lineEnd = text.length;
-  const line = text.slice(lineStart, lineEnd);
-  const re = /"((?:[^"\\\n]|\\.)*)"/g;
-  for (let m = re.exec(line); m; m = re.exec(line)) {
-    const start = lineStart + m.index;
-    const end = start + m[0].length;
-    if (offset > start && offset < end) return { value: m[1], start, end };
+  // A scan, not a regular expression: `(?:[^"\\]|\\.)*` recurses per character in V8 and overflows the stack
+  // on a string literal of megabytes (found by npm run fuzz).
+  for (let i = lineStart; i < lineEnd; i++) {
+    if (text[i] !== '"') continue;
+    let j = i + 1;
+    while (j < lineEnd && text[j] !== '"') j += text[j] === '\\' && j + 1 < lineEnd ? 2 : 1;
+    if (j >= lineEnd) return undefined;
+    if (offset > i && offset < j + 1) return { value: text.slice(i + 1, j), start: i, end: j + 1 };
+    i = j;
   }
   return undefined;
 }
