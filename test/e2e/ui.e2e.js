@@ -164,7 +164,11 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
     });
 
     await check('the panel survives a reload', async () => {
-      await page.reload();
+      // Reload through the workbench, not the browser: its orderly shutdown saves the editor layout (with the
+      // panel) before the page goes; a bare page.reload() sometimes outran that save and the panel was not restored.
+      const reloaded = page.waitForEvent('load', { timeout: 90000 });
+      await palette('Developer: Reload Window');
+      await reloaded;
       await page.getByRole('treeitem', { name: 'map_summary.bpf.c' }).waitFor({ timeout: 90000 });
       await panel().locator('#output .output-line', { hasText: 'conntrack' }).first().waitFor({ timeout: 60000 });
       await shot('06-after-reload');
