@@ -16,6 +16,7 @@ import { Token, TokenKind } from './token';
 import * as fs from 'fs';
 import { FileSystemHost, nodeFileSystemHost } from './headers';
 import { HeaderCache, PreprocessOptions, PreprocessorState, preprocess } from './preprocessor';
+import { BoundedCache } from './boundedCache';
 
 export interface Preamble {
   unit: ast.TranslationUnit;
@@ -312,19 +313,10 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
     diagnostics: FrontEndDiagnostic[];
     /** Headers read by the preamble and their text then, to notice edits of vmlinux.h on disk or in the editor. */
     headers: Array<{ path: string; text: string; stamp?: string }>;
-    tokenCount: number;
   }
-  const cache = new Map<string, Entry>();
-  // Bounded by entries and by tokens: one preamble with the real vmlinux.h is about 510,000 tokens, and a file
-  // that includes itself can make one of millions, which is used once and not kept.
-  const MAX_ENTRIES = 16;
-  const MAX_TOKENS = 2_000_000;
-  let cachedTokens = 0;
-  const evictOldest = () => {
-    const oldest = cache.keys().next().value as string;
-    cachedTokens -= cache.get(oldest)!.tokenCount;
-    cache.delete(oldest);
-  };
+  // One preamble with the real vmlinux.h is about 510,000 tokens; a file that includes itself can make one of
+  // millions, which is used once and not kept.
+  const cache = new BoundedCache<Entry>(16, 2_000_000);
   const headersUnchanged = (entry: Entry, host: Host, mainPath: string): boolean =>
     entry.headers.every((header) => {
       // A preamble that includes the file being edited (a file including itself) is stale after every edit.
@@ -334,7 +326,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       return stamp !== undefined && header.stamp !== undefined ? stamp === header.stamp : host.readFile(header.path) === header.text;
     });
   return {
-    clearCache: () => { cache.clear(); cachedTokens = 0; },
+    clearCache: () => cache.clear(),
     compileFile(path, text, host, options) {
       const bound = preambleBounds(text);
       const preambleText = text.slice(0, bound);
@@ -350,15 +342,8 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
           files: result.files,
           diagnostics: result.diagnostics,
           headers: includedFiles(result).filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text!, stamp: headerStamp?.(host, file.path) })),
-          tokenCount: tokens.length,
         };
-        const stale = cache.get(key);
-        if (stale) { cachedTokens -= stale.tokenCount; cache.delete(key); }
-        if (entry.tokenCount <= MAX_TOKENS / 2) {
-          while (cache.size > 0 && (cache.size >= MAX_ENTRIES || cachedTokens + entry.tokenCount > MAX_TOKENS)) evictOldest();
-          cache.set(key, entry);
-          cachedTokens += entry.tokenCount;
-        }
+        cache.set(key, entry, tokens.length);
       }
       // Blank the preamble (keeping line breaks) so the user's tokens keep their offsets in the real text.
       const userText = preambleText.replace(/[^\r\n]/g, ' ') + text.slice(bound);

@@ -84,24 +84,22 @@ const bundledTextCache = new Map<string, string | undefined>();
 
 /** Text of a bundled header given its virtual path `<bundled>/bpf/bpf_helpers.h`, or undefined. */
 export function readBundledHeader(virtualPath: string): string | undefined {
-  if (!virtualPath.startsWith(bundledDirectory + '/')) return undefined;
-  const relative = virtualPath.slice(bundledDirectory.length + 1);
-  if (relative.split('/').some((part) => part === '..' || part === '')) return undefined;
-  if (bundledTextCache.has(relative)) return bundledTextCache.get(relative);
-  const root = bundledHeadersRoot();
+  if (!isBundledPath(virtualPath)) return undefined;
+  if (bundledTextCache.has(virtualPath)) return bundledTextCache.get(virtualPath);
+  const file = bundledHeaderFilePath(virtualPath);
   let text: string | undefined;
-  if (root !== undefined) {
+  if (file !== undefined) {
     try {
-      text = fs.readFileSync(path.join(root, ...relative.split('/')), 'utf8');
+      text = fs.readFileSync(file, 'utf8');
     } catch {
       text = undefined;
     }
   }
-  bundledTextCache.set(relative, text);
+  bundledTextCache.set(virtualPath, text);
   return text;
 }
 
-/** The file on disk behind a bundled header's virtual path (for go to definition), or undefined. */
+/** The file on disk behind a bundled header's virtual path (also for go to definition), or undefined. */
 export function bundledHeaderFilePath(virtualPath: string): string | undefined {
   if (!virtualPath.startsWith(bundledDirectory + '/')) return undefined;
   const relative = virtualPath.slice(bundledDirectory.length + 1);

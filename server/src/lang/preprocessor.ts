@@ -18,6 +18,7 @@ import { SourceFile } from './sourceFile';
 import { ExpansionOrigin, Token, TokenKind } from './token';
 
 export { FileSystemHost } from './headers';
+import { BoundedCache } from './boundedCache';
 
 export interface PreprocessLimits {
   /** Nested #include levels (clang: 200). */
@@ -212,36 +213,17 @@ type MacroEvent = { kind: 'define'; macro: MacroDefinition } | { kind: 'undef'; 
  */
 export class HeaderCache {
   readonly fileTable = new FileTable();
-  readonly entries = new Map<string, CachedInclude>();
+  /** At most 64 entries and 2,000,000 tokens by default (the real vmlinux.h is about 510,000 tokens). */
+  readonly entries: BoundedCache<CachedInclude>;
   hits = 0;
   misses = 0;
-  /** Tokens held by all entries. */
-  tokenCount = 0;
-  /**
-   * Upper bounds on entries and on the tokens they hold (the real vmlinux.h is about 510,000 tokens); the
-   * oldest entry is dropped first, and an include larger than `maxTokens` / 2 (a file including itself, a
-   * huge generated header) is not cached, so editing such a file cannot pile up copies of it.
-   */
-  constructor(readonly maxEntries = 64, readonly maxTokens = 2_000_000) {}
 
-  store(key: string, entry: CachedInclude, path: string, version: string): void {
-    if (entry.tokens.length > this.maxTokens / 2) return;
+  constructor(maxEntries = 64, maxTokens = 2_000_000) { this.entries = new BoundedCache(maxEntries, maxTokens); }
+
+  store(key: string, entry: CachedInclude): void {
     // An entry for an older version of the same file can never be used again.
-    for (const [otherKey, other] of this.entries) {
-      if (other.path === path && other.version !== version) this.drop(otherKey);
-    }
-    while (this.entries.size > 0 && (this.entries.size >= this.maxEntries || this.tokenCount + entry.tokens.length > this.maxTokens)) {
-      this.drop(this.entries.keys().next().value as string);
-    }
-    this.entries.set(key, entry);
-    this.tokenCount += entry.tokens.length;
-  }
-
-  private drop(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.entries.delete(key);
-    this.tokenCount -= entry.tokens.length;
+    this.entries.deleteWhere((other) => other.path === entry.path && other.version !== entry.version);
+    this.entries.set(key, entry, entry.tokens.length);
   }
 }
 
@@ -1078,7 +1060,7 @@ class Preprocessor {
       path: recording.path,
       version: recording.version,
     };
-    cache.store(recording.key, entry, recording.path, recording.version);
+    cache.store(recording.key, entry);
   }
 
   replayCacheEntry(entry: CachedInclude, record: IncludeRecord): void {

@@ -256,16 +256,14 @@ function alignUp(value: number, alignment: number): number {
 }
 
 /** Finds a member by name, descending into anonymous struct/union members; returns the path of fields. */
-export function findMember(record: RecordInfo, name: string, searching: Set<RecordInfo> = new Set()): FieldInfo[] | undefined {
-  // Broken code can make a record its own anonymous member (`struct s { struct s; }`): never search one twice.
-  if (searching.has(record)) return undefined;
-  searching.add(record);
+export function findMember(record: RecordInfo, name: string): FieldInfo[] | undefined {
+  // Terminates: an anonymous member is an untagged record defined in place (sema), which cannot contain itself.
   for (const field of record.fields) {
     if (field.name === name) return [field];
     if (field.name === undefined && field.bitWidth === undefined) {
       const inner = resolve(field.type);
       if (inner.kind === 'record') {
-        const path = findMember(inner.record, name, searching);
+        const path = findMember(inner.record, name);
         if (path) return [field, ...path];
       }
     }
