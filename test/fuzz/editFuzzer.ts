@@ -160,5 +160,7 @@ export const PATHOLOGICAL_CASES: Array<[string, (base: string) => string, boolea
   ['a file that includes itself', (base) => `#include "edited.bpf.c"\n${base}`, false],
   // Found by npm run fuzz (seed 202): 200 copies of 7,800 nested calls once took a 4 GB heap.
   ['a file that includes itself, then 7,800 nested calls', (base) => `${base}\n#include "edited.bpf.c"\n${'F('.repeat(7800)}${')'.repeat(7800)}\n`, true],
+  // Found by npm run fuzz (seed 505): each bound held, but 200 inclusions of a 9,635-deep nest took 80 s.
+  ['a file that includes itself around 9,635-deep nested macro arguments', (base) => `\uFEFF#include "edited.bpf.c"\n#define F(x) x\n${'['.repeat(1129)}1${']'.repeat(1129)}\n${'F('.repeat(9635)}1${')'.repeat(9635)}\n${base}`, false],
   ['a macro bomb past the 1,000,000-token expansion limit', (base) => `#define B0 x\n${Array.from({ length: 40 }, (_, i) => `#define B${i + 1} B${i} B${i}`).join('\n')}\n${base}\nint bomb = B40;\n`, true],
 ];

@@ -96,6 +96,8 @@ export const Diagnostics = {
   FeatureCheckSyntax: d(1061, 'error', "builtin feature check macro '{0}' requires a parenthesized {1}"),
   DirectiveInMacroArguments: d(1062, 'warning', 'embedding a directive within macro arguments has undefined behavior'),
   EmptyCharacterConstant: d(1063, 'error', 'empty character constant'),
+  ExpansionWorkExceeded: d(1065, 'error', 'macro expansion read and produced more than {0} tokens in this file; the rest of the file is ignored',
+    { explanation: 'One preprocessing may spend at most this much work expanding macros, a guard against inputs whose nesting, include loops and expansions multiply (for example a file that includes itself around deeply nested invocations).' }),
   ConditionalNestedTooDeeply: d(1064, 'error', 'conditional directives nested more than {0} levels deep'),
 
   // ---- end of preprocessor diagnostics ----

@@ -29,6 +29,12 @@ export interface PreprocessLimits {
   expansionTokens: number;
   /** Tokens the whole preprocessing may produce. */
   outputTokens: number;
+  /**
+   * Tokens all macro expansions of one preprocessing may read as arguments and produce. Each other limit
+   * bounds one layer, but layers multiply: a file including itself 200 times around a 10,000-deep nested
+   * invocation stays inside every one of them and still costs minutes.
+   */
+  expansionWork: number;
   /** Levels of macro invocations nested inside macro arguments (each is a pre-expansion). */
   argumentNesting: number;
   /** Parentheses/operators nested in one #if expression (clang's bracket depth). */
@@ -45,6 +51,9 @@ export const defaultLimits: PreprocessLimits = {
   // About 4x what the real vmlinux.h and libbpf's headers make (550,000); a token costs 300-700 bytes by
   // the end of checking, so this bounds one analysis to about 1.5 GB.
   outputTokens: 2_000_000,
+  // The real vmlinux.h with libbpf's headers and every corpus program need at most about 5,000; reaching this
+  // bound takes 1-3 s (a self-including file around a 9,635-deep nested invocation took 80 s before it).
+  expansionWork: 20_000_000,
   argumentNesting: 200,
   expressionDepth: 256,
   conditionalDepth: 100_000,
@@ -145,6 +154,8 @@ export interface PreprocessorState {
   fingerprint: string;
   /** The file ids the macros' tokens refer to; a run continuing from this state keeps using it. */
   fileTable: FileTable;
+  /** Macro expansion work so far; a run continuing from this state goes on counting (see `limits.expansionWork`). */
+  expansionWork: number;
 }
 
 export interface PreprocessResult {
@@ -161,6 +172,8 @@ export interface PreprocessResult {
   /** Lines of false conditional groups, for the editor to dim. */
   skippedRanges: SkippedRange[];
   state: PreprocessorState;
+  /** Tokens macro expansion read as arguments and produced, cached headers included (see `limits.expansionWork`). */
+  expansionWork: number;
 }
 
 /** Assigns file ids; shared by all runs that use the same HeaderCache so cached tokens stay valid. */
@@ -190,6 +203,8 @@ interface CachedInclude {
   onceAdded: string[];
   guardsAdded: Array<[string, string]>;
   counterAfter: number;
+  /** Macro expansion work the header cost, charged again on replay so a cache hit changes no limit. */
+  expansionWork: number;
   fingerprintAfter: string;
   diagnostics: FrontEndDiagnostic[];
   includes: IncludeRecord[];
@@ -277,6 +292,7 @@ interface FileFrame {
 interface CacheRecording {
   key: string;
   outputStart: number;
+  workStart: number;
   eventStart: number;
   diagnosticStart: number;
   includeStart: number;
@@ -400,6 +416,9 @@ class Preprocessor {
   expansionProduced = 0;
   expansionAborted = false;
   outputLimitReported = false;
+  /** Tokens macro expansion has read as arguments and produced in this run (see `limits.expansionWork`). */
+  expansionWork = 0;
+  expansionWorkExhausted = false;
   /** Included text read so far; a file that includes itself 200 times would otherwise be read 200 times. */
   includedChars = 0;
   collectingArguments = 0;
@@ -417,6 +436,7 @@ class Preprocessor {
     this.onceFiles = state ? new Set(state.onceFiles) : new Set();
     this.guardedFiles = state ? new Map(state.guardedFiles) : new Map();
     this.counter = state?.counter ?? 0;
+    this.expansionWork = state?.expansionWork ?? 0;
     const [high, low] = (state?.fingerprint ?? '811c9dc5:01000193').split(':').map((part) => parseInt(part, 16));
     this.fingerprintHigh = high;
     this.fingerprintLow = low;
@@ -1025,7 +1045,7 @@ class Preprocessor {
     const child = this.pushFile(file, resolved.searchIndex, record);
     if (topLevel && key !== undefined) {
       child.cacheRecording = {
-        key, outputStart: this.output.length, eventStart: this.events.length, diagnosticStart: this.diagnostics.length,
+        key, outputStart: this.output.length, workStart: this.expansionWork, eventStart: this.events.length, diagnosticStart: this.diagnostics.length,
         includeStart: this.includes.length, pragmaStart: this.pragmas.length, skippedStart: this.skippedRanges.length,
         scanStart: this.scanDiagnostics.length, includedFile: file.id, path: resolved.path, version: version ?? '',
         onceBefore: new Set(this.onceFiles), guardsBefore: new Set(this.guardedFiles.keys()), dependencies: [],
@@ -1049,6 +1069,7 @@ class Preprocessor {
       onceAdded: [...this.onceFiles].filter((p) => !recording.onceBefore.has(p)),
       guardsAdded: [...this.guardedFiles].filter(([p]) => !recording.guardsBefore.has(p)),
       counterAfter: this.counter,
+      expansionWork: this.expansionWork - recording.workStart,
       fingerprintAfter: this.fingerprint,
       diagnostics: [...this.diagnostics.slice(recording.diagnosticStart), ...scanned],
       includes: this.includes.slice(recording.includeStart).map((r) => ({ ...r })),
@@ -1075,6 +1096,7 @@ class Preprocessor {
     for (const onceFile of entry.onceAdded) this.onceFiles.add(onceFile);
     for (const [filePath, guard] of entry.guardsAdded) this.guardedFiles.set(filePath, guard);
     this.counter = entry.counterAfter;
+    this.expansionWork += entry.expansionWork;
     const [high, low] = entry.fingerprintAfter.split(':').map((part) => parseInt(part, 16));
     this.fingerprintHigh = high;
     this.fingerprintLow = low;
@@ -1182,7 +1204,7 @@ class Preprocessor {
         if (token.text === 'defined') return this.evaluateDefined(context, token);
       }
       const macro = this.macros.get(token.text);
-      if (!macro) return token;
+      if (!macro || this.expansionWorkExhausted) return token;
       if (this.active.has(macro.name)) return { ...token, noExpand: true };
       if (macro.builtin) {
         const produced = this.expandBuiltin(context, token, macro);
@@ -1223,6 +1245,13 @@ class Preprocessor {
       context.frames.push({ tokens: expansion, index: 0, macro: macro.name });
       this.active.set(macro.name, (this.active.get(macro.name) ?? 0) + 1);
     }
+  }
+
+  /** Stops all macro expansion for the rest of the run; the driver then ends the output (see `limits.expansionWork`). */
+  exhaustExpansionWork(at: Token): void {
+    if (!this.expansionWorkExhausted) this.report(Diagnostics.ExpansionWorkExceeded, at, this.limits.expansionWork);
+    this.expansionWorkExhausted = true;
+    this.expansionAborted = true;
   }
 
   abandonFrames(context: ExpansionContext): void {
@@ -1274,6 +1303,10 @@ class Preprocessor {
         // since pre-expanding the arguments copies them once per nesting level.
         if (++collected > this.limits.expansionTokens) {
           this.report(Diagnostics.MacroExpansionTooLarge, nameToken, macro.name, this.limits.expansionTokens);
+          return undefined;
+        }
+        if (++this.expansionWork > this.limits.expansionWork) {
+          this.exhaustExpansionWork(nameToken);
           return undefined;
         }
         if (token.kind === TokenKind.EndOfFile) {
@@ -1428,6 +1461,11 @@ class Preprocessor {
       cleaned[0] = { ...cleaned[0], leadingSpace: nameToken.leadingSpace, atLineStart: nameToken.atLineStart };
     }
     this.expansionProduced += Math.max(1, cleaned.length);
+    this.expansionWork += cleaned.length;
+    if (this.expansionWork > this.limits.expansionWork) {
+      this.exhaustExpansionWork(nameToken);
+      return [];
+    }
     if (this.expansionProduced > this.limits.expansionTokens) {
       if (!this.expansionAborted) {
         const root = rootOrigin(origin)!;
@@ -1615,6 +1653,10 @@ class Preprocessor {
         output.push({ ...token, file: main.id, pos: main.text.length, end: main.text.length });
         break;
       }
+      if (this.expansionWorkExhausted) {
+        output.push({ kind: TokenKind.EndOfFile, text: '', file: main.id, pos: main.text.length, end: main.text.length, leadingSpace: false, atLineStart: true });
+        break;
+      }
       output.push(token);
       if (output.length > this.topLevelLimit) {
         if (!this.outputLimitReported) this.report(Diagnostics.OutputTooLarge, token, this.limits.outputTokens);
@@ -1640,8 +1682,9 @@ class Preprocessor {
       skippedRanges: this.skippedRanges,
       state: {
         macros: new Map(this.macros), onceFiles: new Set(this.onceFiles), guardedFiles: new Map(this.guardedFiles),
-        counter: this.counter, fingerprint: this.fingerprint, fileTable: this.fileTable,
+        counter: this.counter, fingerprint: this.fingerprint, fileTable: this.fileTable, expansionWork: this.expansionWork,
       },
+      expansionWork: this.expansionWork,
     };
   }
 

@@ -47,6 +47,20 @@ describe('preprocessor: header cache (preamble)', () => {
     assert.strictEqual(second.files[structToken.file].path, '/p/big.h');
   });
 
+  it('a replayed header costs the macro expansion work it cost when read, so a cache hit changes no limit', () => {
+    const host = countingHost({ '/p/big.h': header, '/p/inner.h': inner, '/p/uses.h': '#include "big.h"\nint u = TWICE(TWICE(INNER));\n' });
+    const cache = new HeaderCache();
+    const main = '#include "uses.h"\nint v = TWICE(INNER);\n';
+    const uncached = preprocess('/p/main.c', main, host, { useBundledHeaders: false });
+    const miss = preprocess('/p/main.c', main, host, { cache, useBundledHeaders: false });
+    const hit = preprocess('/p/main.c', main, host, { cache, useBundledHeaders: false });
+    assert.deepStrictEqual([cache.misses, cache.hits], [1, 1]);
+    assert.ok(uncached.expansionWork > 20);
+    assert.deepStrictEqual([miss.expansionWork, hit.expansionWork], [uncached.expansionWork, uncached.expansionWork]);
+    const continued = preprocess('/p/main.c', 'int w = TWICE(1);\n', host, { useBundledHeaders: false, initialState: hit.state });
+    assert.ok(continued.expansionWork > hit.expansionWork, 'a run continuing from a state goes on counting');
+  });
+
   it('misses when a header (or one it includes) changed, or when the macros before the include differ', () => {
     const host = countingHost({ '/p/big.h': header, '/p/inner.h': inner });
     const cache = new HeaderCache();

@@ -318,6 +318,29 @@ describe('preprocessor: limits', () => {
     assert.strictEqual(result.tokens[result.tokens.length - 1].kind, TokenKind.EndOfFile);
   });
 
+  it('stops all macro expansion of a file at the work bound, once, ignoring the rest of the file', () => {
+    // npm run fuzz, seed 505: a file including itself around a deep nested invocation stayed inside every
+    // other bound (include depth, argument nesting, one expansion) and took 80 s, because they multiply.
+    const nest = `#define F(x) x\n${'F('.repeat(300)}1${')'.repeat(300)}\n`;
+    const files = { '/src/self.h': `${nest}#include "self.h"\n` };
+    const unbounded = run('#include "self.h"\nafter', files, { limits: { includeDepth: 30 } });
+    assert.ok(unbounded.expansionWork > 100_000, `the input costs ${unbounded.expansionWork} tokens of work`);
+    assert.ok(!codes(unbounded).includes(1065));
+    const bounded = run('#include "self.h"\nafter', files, { limits: { includeDepth: 30, expansionWork: 100_000 } });
+    assert.deepStrictEqual(codes(bounded).filter((c) => c === 1065), [1065]);
+    const reported = bounded.diagnostics.find((d) => d.code === 1065)!;
+    assert.match(reported.message, /macro expansion read and produced more than 100000 tokens in this file; the rest of the file is ignored/);
+    assert.strictEqual(reported.file, bounded.files.findIndex((f) => f?.path === '/src/self.h'));
+    assert.ok(bounded.expansionWork <= 100_001 + 1_000);
+    assert.ok(!bounded.tokens.some((t) => t.text === 'after'), 'the rest of the file is ignored');
+    assert.strictEqual(bounded.tokens[bounded.tokens.length - 1].kind, TokenKind.EndOfFile);
+  });
+
+  it('charges the work bound for argument tokens read, so an unclosed invocation counts too', () => {
+    const result = run(`#define F(x) x\nF(${'a '.repeat(200)}`, {}, { limits: { expansionWork: 100 } });
+    assert.deepStrictEqual(codes(result), [1065]);
+  });
+
   it('stops deeply nested macro arguments without overflowing the stack', () => {
     const source = '#define f(x) x\n' + 'f('.repeat(1000) + '1' + ')'.repeat(1000) + ' after';
     const result = run(source);
