@@ -18,7 +18,7 @@ export function collectFormatCalls(c: Compilation): FormatCall[] {
   const calls: FormatCall[] = [];
   for (const f of c.program.functions) {
     const assignments = collectArrayAssignments(f.definition.body, c);
-    walk(f.definition.body, (node) => {
+    ast.walk(f.definition.body, (node) => {
       if (node.kind !== 'Call' || node.callee.kind !== 'Identifier') return;
       const shape = FORMAT_FUNCTIONS[node.callee.name];
       if (!shape) return;
@@ -71,7 +71,7 @@ function describeArg(v: ast.Expression, c: Compilation): FormatArg {
 /** `arr[i] = value` statements by array symbol and constant index. */
 function collectArrayAssignments(body: ast.Node, c: Compilation): Map<unknown, Map<number, ast.Expression>> {
   const out = new Map<unknown, Map<number, ast.Expression>>();
-  walk(body, (node) => {
+  ast.walk(body, (node) => {
     if (node.kind !== 'Assignment' || node.operator !== '=' || node.left.kind !== 'Index' || node.left.object.kind !== 'Identifier') return;
     const symbol = c.model.referenceOf(node.left.object)?.symbol;
     const index = c.model.evaluate(node.left.index);
@@ -83,11 +83,3 @@ function collectArrayAssignments(body: ast.Node, c: Compilation): Map<unknown, M
   return out;
 }
 
-function walk(root: ast.Node, visit: (node: ast.Node) => void): void {
-  const stack: ast.Node[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    visit(node);
-    ast.forEachChild(node, (child) => stack.push(child));
-  }
-}

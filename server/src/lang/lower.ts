@@ -169,7 +169,7 @@ class Lowerer {
     // Function-local statics (BPF_SEQ_PRINTF's `static const char ___fmt[]`) live in the data sections too,
     // after the file-scope ones of the same section, in order of appearance.
     for (const f of this.c.program.functions) {
-      walk(f.definition.body, (node) => {
+      ast.walk(f.definition.body, (node) => {
         if (node.kind !== 'Declaration' || !node.specifiers.storage.includes('static')) return;
         for (const d of node.declarators) {
           const symbol = this.symbolOfDeclarator(d.declarator);
@@ -311,7 +311,7 @@ class Lowerer {
 
   private findAddressTaken(body: ast.Node): Set<CSymbol> {
     const out = new Set<CSymbol>();
-    walk(body, (node) => {
+    ast.walk(body, (node) => {
       if (node.kind === 'Unary' && node.operator === '&') {
         let target: ast.Expression = node.operand;
         // &x.a, &x[1] take the address of x too.
@@ -1208,16 +1208,6 @@ function writeBits(bytes: Uint8Array, base: number, bitOffset: number, width: nu
   }
 }
 
-function walk(root: ast.Node, visit: (node: ast.Node) => void): void {
-  const stack: ast.Node[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    visit(node);
-    const children: ast.Node[] = [];
-    ast.forEachChild(node, (child) => children.push(child));
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-  }
-}
 
 export type { AddressBase, IrType };
 void S32;

@@ -61,8 +61,8 @@ export interface ParseResult {
 }
 
 export interface ParseOptions {
-  /** File-scope typedef names already declared (by a cached preamble). */
-  typedefNames?: Iterable<string>;
+  /** File-scope typedef names already declared (by a cached preamble); looked up, never copied. */
+  typedefNames?: ReadonlySet<string>;
 }
 
 type Scope = Map<string, boolean>;
@@ -98,6 +98,8 @@ class Parser {
   private depth = 0;
   private depthReported = false;
   private readonly scopes: Scope[];
+  /** The preamble's typedef names: consulted below the file scope, so each edit does not copy thousands of them. */
+  private readonly preludeTypedefs: ReadonlySet<string>;
   private lastErrorPos = -1;
   private functionBodyDepth = 0;
 
@@ -111,7 +113,7 @@ class Parser {
     this.spellings = this.tokens.map(spelling);
     const fileScope: Scope = new Map();
     for (const name of PREDECLARED_TYPEDEFS) fileScope.set(name, true);
-    for (const name of options.typedefNames ?? []) fileScope.set(name, true);
+    this.preludeTypedefs = options.typedefNames ?? new Set();
     this.scopes = [fileScope];
   }
 
@@ -207,7 +209,7 @@ class Parser {
       const entry = this.scopes[i].get(t.text);
       if (entry !== undefined) return entry;
     }
-    return false;
+    return this.preludeTypedefs.has(t.text);
   }
 
   /** Can the current token begin declaration specifiers (and so a declaration or a type name)? */
@@ -242,9 +244,21 @@ class Parser {
     }
     const unit = this.finish({ kind: 'TranslationUnit' as const, ...start, end: 0, declarations });
     unit.end = this.token.pos;
-    const typedefNames = new Set<string>();
-    for (const [name, isTypedef] of this.scopes[0]) if (isTypedef) typedefNames.add(name);
-    return { unit, diagnostics: this.diagnostics, typedefNames };
+    const fileScope = this.scopes[0];
+    const prelude = this.preludeTypedefs;
+    let typedefNames: Set<string> | undefined;
+    return {
+      unit, diagnostics: this.diagnostics,
+      // Only a preamble's parse needs the set; built on first use.
+      get typedefNames(): ReadonlySet<string> {
+        if (!typedefNames) {
+          typedefNames = new Set<string>();
+          for (const name of prelude) if (fileScope.get(name) !== false) typedefNames.add(name);
+          for (const [name, isTypedef] of fileScope) if (isTypedef) typedefNames.add(name);
+        }
+        return typedefNames;
+      },
+    };
   }
 
   parseExpressionOnly(): ast.Expression {

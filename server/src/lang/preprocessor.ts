@@ -15,7 +15,7 @@ import {
 } from './headers';
 import { createDiagnostic, scan, scansAsSingleToken } from './scanner';
 import { SourceFile } from './sourceFile';
-import { ExpansionOrigin, Token, TokenKind } from './token';
+import { ExpansionOrigin, Token, TokenKind, relocatedToken } from './token';
 
 export { FileSystemHost } from './headers';
 import { BoundedCache } from './boundedCache';
@@ -395,9 +395,17 @@ class Preprocessor {
   /** Diagnostics the scanner reported per file; those inside skipped groups are dropped at the end. */
   readonly scanDiagnostics: FrontEndDiagnostic[] = [];
 
+  /**
+   * The macro table, #pragma once files and include guards. A run continuing from a state shares that state's
+   * collections and copies one only when it first changes it (an edit below the preamble seldom defines a
+   * macro, and copying thousands of header macros on every keystroke was a tenth of an edit's allocation).
+   */
   macros: Map<string, MacroDefinition>;
   onceFiles: Set<string>;
   guardedFiles: Map<string, string>;
+  private ownsMacros: boolean;
+  private ownsOnceFiles: boolean;
+  private ownsGuardedFiles: boolean;
   counter: number;
   fingerprintHigh: number;
   fingerprintLow: number;
@@ -432,9 +440,10 @@ class Preprocessor {
     this.fileTable = state?.fileTable ?? options.cache?.fileTable ?? new FileTable();
     // Cached tokens carry the ids of the cache's file table; a state from another table cannot mix with them.
     this.cache = options.cache && options.cache.fileTable === this.fileTable ? options.cache : undefined;
-    this.macros = state ? new Map(state.macros) : new Map();
-    this.onceFiles = state ? new Set(state.onceFiles) : new Set();
-    this.guardedFiles = state ? new Map(state.guardedFiles) : new Map();
+    this.macros = state?.macros ?? new Map();
+    this.onceFiles = state?.onceFiles ?? new Set();
+    this.guardedFiles = state?.guardedFiles ?? new Map();
+    this.ownsMacros = this.ownsOnceFiles = this.ownsGuardedFiles = !state;
     this.counter = state?.counter ?? 0;
     this.expansionWork = state?.expansionWork ?? 0;
     const [high, low] = (state?.fingerprint ?? '811c9dc5:01000193').split(':').map((part) => parseInt(part, 16));
@@ -471,15 +480,48 @@ class Preprocessor {
 
   // ---- macro table ------------------------------------------------------------------------------------
 
+  setMacro(name: string, macro: MacroDefinition): void {
+    if (!this.ownsMacros) {
+      this.macros = new Map(this.macros);
+      this.ownsMacros = true;
+    }
+    this.macros.set(name, macro);
+  }
+
+  deleteMacro(name: string): void {
+    if (!this.ownsMacros) {
+      this.macros = new Map(this.macros);
+      this.ownsMacros = true;
+    }
+    this.macros.delete(name);
+  }
+
+  addOnceFile(filePath: string): void {
+    if (this.onceFiles.has(filePath)) return;
+    if (!this.ownsOnceFiles) {
+      this.onceFiles = new Set(this.onceFiles);
+      this.ownsOnceFiles = true;
+    }
+    this.onceFiles.add(filePath);
+  }
+
+  setIncludeGuard(filePath: string, guard: string): void {
+    if (!this.ownsGuardedFiles) {
+      this.guardedFiles = new Map(this.guardedFiles);
+      this.ownsGuardedFiles = true;
+    }
+    this.guardedFiles.set(filePath, guard);
+  }
+
   defineMacro(macro: MacroDefinition): void {
-    this.macros.set(macro.name, macro);
+    this.setMacro(macro.name, macro);
     this.events.push({ kind: 'define', macro });
     this.mix('D' + macroSignature(macro));
   }
 
   undefineMacro(name: string): void {
     if (!this.macros.has(name)) return;
-    this.macros.delete(name);
+    this.deleteMacro(name);
     this.events.push({ kind: 'undef', name });
     this.mix('U' + name);
   }
@@ -494,7 +536,7 @@ class Preprocessor {
       ['__has_cpp_attribute', 'featureCheck'], ['__has_warning', 'featureCheck'],
     ];
     for (const [name, builtin] of builtins) {
-      this.macros.set(name, { name, variadic: false, body: [], bodyParams: new Int32Array(0), file: -1, pos: 0, end: 0, builtin });
+      this.setMacro(name, { name, variadic: false, body: [], bodyParams: new Int32Array(0), file: -1, pos: 0, end: 0, builtin });
     }
   }
 
@@ -556,7 +598,7 @@ class Preprocessor {
           break;
         }
       }
-      if (onlyTrailingNewlines) this.guardedFiles.set(frame.file.path, frame.guardMacro);
+      if (onlyTrailingNewlines) this.setIncludeGuard(frame.file.path, frame.guardMacro);
     }
     if (frame.include) frame.include.tokenEnd = this.output.length;
     if (frame.cacheRecording) this.storeCacheEntry(frame.cacheRecording);
@@ -1039,7 +1081,7 @@ class Preprocessor {
     this.includedChars += text.length;
     if (version === undefined && cache) version = this.fileVersion(resolved.path);
     if (version !== undefined) this.dependencyVersions.set(resolved.path, version);
-    if (once) this.onceFiles.add(resolved.path);
+    if (once) this.addOnceFile(resolved.path);
     const file = this.fileTable.register(resolved.path, text);
     record.includedFile = file.id;
     const child = this.pushFile(file, resolved.searchIndex, record);
@@ -1089,12 +1131,12 @@ class Preprocessor {
     // concat copies the cached array in one block; pushing half a million tokens one by one is 10x slower.
     this.output = this.output.concat(entry.tokens);
     for (const event of entry.events) {
-      if (event.kind === 'define') this.macros.set(event.macro.name, event.macro);
-      else this.macros.delete(event.name);
+      if (event.kind === 'define') this.setMacro(event.macro.name, event.macro);
+      else this.deleteMacro(event.name);
       this.events.push(event);
     }
-    for (const onceFile of entry.onceAdded) this.onceFiles.add(onceFile);
-    for (const [filePath, guard] of entry.guardsAdded) this.guardedFiles.set(filePath, guard);
+    for (const onceFile of entry.onceAdded) this.addOnceFile(onceFile);
+    for (const [filePath, guard] of entry.guardsAdded) this.setIncludeGuard(filePath, guard);
     this.counter = entry.counterAfter;
     this.expansionWork += entry.expansionWork;
     const [high, low] = entry.fingerprintAfter.split(':').map((part) => parseInt(part, 16));
@@ -1137,7 +1179,7 @@ class Preprocessor {
     if (line.length === 1 && line[0].text === 'once') {
       if (frame) {
         if (this.fileStack.length === 1 && frame === this.fileStack[0]) this.report(Diagnostics.PragmaOnceInMainFile, line[0]);
-        else this.onceFiles.add(frame.file.path);
+        else this.addOnceFile(frame.file.path);
       }
       return;
     }
@@ -1368,8 +1410,8 @@ class Preprocessor {
     const result: Token[] = [];
     const expandedArgs: Array<Token[] | undefined> = [];
     const variadicIndex = macro.variadic && macro.params ? macro.params.length - 1 : -1;
-    const relocate = (token: Token): Token => ({ ...token, origin });
-    const fromArgument = (token: Token): Token => (token.origin ? token : { ...token, origin });
+    const relocate = (token: Token): Token => relocatedToken(token, origin);
+    const fromArgument = (token: Token): Token => (token.origin ? token : relocatedToken(token, origin));
     const expandedArgument = (index: number): Token[] => {
       let expanded = expandedArgs[index];
       if (expanded === undefined) {
@@ -1681,7 +1723,8 @@ class Preprocessor {
       pragmas: this.pragmas,
       skippedRanges: this.skippedRanges,
       state: {
-        macros: new Map(this.macros), onceFiles: new Set(this.onceFiles), guardedFiles: new Map(this.guardedFiles),
+        // No copies: this run is over, and a run continuing from the state copies what it changes.
+        macros: this.macros, onceFiles: this.onceFiles, guardedFiles: this.guardedFiles,
         counter: this.counter, fingerprint: this.fingerprint, fileTable: this.fileTable, expansionWork: this.expansionWork,
       },
       expansionWork: this.expansionWork,

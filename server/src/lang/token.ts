@@ -59,3 +59,14 @@ export interface Token {
    */
   noExpand?: boolean;
 }
+
+/**
+ * A copy of `token` produced by an expansion. Built field by field rather than by spreading: every relocated
+ * token then has one object shape, and the spread copy was the hottest line of the preprocessor on each edit.
+ */
+export function relocatedToken(token: Token, origin: ExpansionOrigin | undefined, file = token.file, pos = token.pos, end = token.end): Token {
+  return {
+    kind: token.kind, text: token.text, file, pos, end, leadingSpace: token.leadingSpace, atLineStart: token.atLineStart,
+    origin, noExpand: token.noExpand,
+  };
+}

@@ -387,7 +387,24 @@ export function compatible(a: CType, b: CType, depth = 0): boolean {
 /** Deeper types (only broken or hostile code makes them) are shown cut, so printing never exhausts the stack. */
 const MAX_TYPE_TEXT_DEPTH = 64;
 
+/** Type text by type object: lowering names the C type of every pointer value it converts, many times over. */
+const typeTextCache = new WeakMap<CType, string>();
+
 export function typeToString(type: CType, inner = '', depth = 0): string {
+  if (inner === '' && depth === 0) {
+    let text = typeTextCache.get(type);
+    if (text === undefined) {
+      text = typeText(type, '', 0);
+      typeTextCache.set(type, text);
+    }
+    return text;
+  }
+  return typeText(type, inner, depth);
+}
+
+// Type objects are not changed once made, and a struct prints by its tag and name, which completing it does not
+// change: the text of a type object is fixed.
+function typeText(type: CType, inner: string, depth: number): string {
   if (depth > MAX_TYPE_TEXT_DEPTH) return inner ? `... ${inner}` : '...';
   const q = type.qualifiers;
   const qualifierText = [q?.const ? 'const' : '', q?.volatile ? 'volatile' : '', q?.restrict ? 'restrict' : ''].filter(Boolean).join(' ');

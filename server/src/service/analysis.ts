@@ -12,7 +12,7 @@ import { checkIterProgram, CheckResult, FormatCall } from '../lang/checker';
 import { collectFormatCalls } from '../lang/formatCalls';
 import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
-import { Token } from '../lang/token';
+import { Token, relocatedToken } from '../lang/token';
 import { kernelBtf } from '../kernel/btf';
 
 export interface AnalysisSettings {
@@ -185,7 +185,7 @@ export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
     while (root.parent) root = root.parent;
     if (root.file !== mainFile || t.file === mainFile) continue;
     // A copy: token objects may be shared with the header cache.
-    tokens[i] = { ...t, file: root.file, pos: root.pos, end: root.end };
+    tokens[i] = relocatedToken(t, t.origin, root.file, root.pos, root.end);
   }
 }
 
