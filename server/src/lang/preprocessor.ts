@@ -125,7 +125,24 @@ export interface MacroExpansionRecord {
   /** Output tokens produced: [tokenStart, tokenEnd). */
   tokenStart: number;
   tokenEnd: number;
-  expandedText: string;
+  /** The expansion as -E prints it; made on first use (hover asks for one, each edit makes dozens). */
+  readonly expandedText: string;
+}
+
+class ExpansionRecord implements MacroExpansionRecord {
+  tokenEnd: number;
+  /** The run's output, set when the run ends. */
+  output: readonly Token[] = [];
+  private text: string | undefined;
+
+  constructor(readonly file: number, readonly pos: number, readonly end: number, readonly macro: string, readonly tokenStart: number) {
+    this.tokenEnd = tokenStart;
+  }
+
+  get expandedText(): string {
+    this.text ??= tokensToText(this.output.slice(this.tokenStart, this.tokenEnd));
+    return this.text;
+  }
 }
 
 export interface PragmaRecord {
@@ -388,7 +405,7 @@ class Preprocessor {
   readonly diagnostics: FrontEndDiagnostic[] = [];
   output: Token[] = [];
   readonly includes: IncludeRecord[] = [];
-  readonly expansions: MacroExpansionRecord[] = [];
+  readonly expansions: ExpansionRecord[] = [];
   readonly pragmas: PragmaRecord[] = [];
   readonly skippedRanges: SkippedRange[] = [];
   readonly rawTextRanges: SkippedRange[] = [];
@@ -1273,9 +1290,7 @@ class Preprocessor {
       const end = closing && closing.file === token.file && closing.origin === token.origin && closing.end >= token.end ? closing.end : token.end;
       const origin: ExpansionOrigin = { macro: macro.name, file: token.file, pos: token.pos, end, parent: token.origin };
       if (atTop && this.fileStack.length === 1 && token.file === this.mainFileId && !token.origin) {
-        const record: MacroExpansionRecord = {
-          file: token.file, pos: token.pos, end, macro: macro.name, tokenStart: this.output.length, tokenEnd: this.output.length, expandedText: '',
-        };
+        const record = new ExpansionRecord(token.file, token.pos, end, macro.name, this.output.length);
         this.expansions.push(record);
         this.openExpansion = { record };
       }
@@ -1709,7 +1724,7 @@ class Preprocessor {
     }
     const output = this.output;
     if (this.openExpansion) this.openExpansion.record.tokenEnd = output.length - 1;
-    for (const record of this.expansions) record.expandedText = tokensToText(output.slice(record.tokenStart, record.tokenEnd));
+    for (const record of this.expansions) record.output = output;
     for (const include of this.includes) if (include.tokenEnd < include.tokenStart) include.tokenEnd = include.tokenStart;
     const diagnostics = [...this.diagnostics, ...this.filterScanDiagnostics(this.scanDiagnostics)];
     return {
