@@ -32,6 +32,21 @@ export class LineMap {
   range(pos: number, end: number) { return { start: this.position(pos), end: this.position(end) }; }
 }
 
+/**
+ * The LineMap of an object holding a text that does not change (a SourceFile, an Analysis), made once: a
+ * diagnostic in a header must not scan the header again, nor each request the document.
+ */
+const lineMaps = new WeakMap<{ readonly text: string }, LineMap>();
+
+export function lineMapOf(owner: { readonly text: string }): LineMap {
+  let map = lineMaps.get(owner);
+  if (!map) {
+    map = new LineMap(owner.text);
+    lineMaps.set(owner, map);
+  }
+  return map;
+}
+
 export function severityOf(category: DiagnosticCategory): DiagnosticSeverity {
   switch (category) {
     case 'error': return DiagnosticSeverity.Error;

@@ -5,7 +5,7 @@
  */
 import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { Analysis } from './analysis';
-import { LineMap } from './diagnostics';
+import { lineMapOf } from './diagnostics';
 import { CTX_FIELDS, ITER_TARGETS, KFUNCS, FORMAT_SPECIFIERS, MAP_TYPE_DOCS } from './docs';
 import { expansionAt } from '../lang/preprocessor';
 import { resolve, typeToString, sizeOf, CType } from '../lang/types';
@@ -19,7 +19,7 @@ const MAP_TYPE_NAMES: Record<number, string> = {
 };
 
 function md(value: string, a: Analysis, pos: number, end: number): Hover {
-  const lines = new LineMap(a.text);
+  const lines = lineMapOf(a);
   return { contents: { kind: MarkupKind.Markdown, value }, range: lines.range(pos, end) };
 }
 

@@ -11,7 +11,7 @@ import {
 import { RunResult, ListProgramsResult, RunCommandId } from '../../../shared/src/protocol';
 import { FileHost } from './host';
 import { Analyzer, Analysis } from './analysis';
-import { toLspDiagnostics, LineMap } from './diagnostics';
+import { toLspDiagnostics, LineMap, lineMapOf } from './diagnostics';
 import { URI } from './uri';
 import { parseScenario, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
 import { Diagnostics, codeString, formatMessage } from '../lang/diagnostics';
@@ -124,7 +124,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
     return { analysis, scenario };
   }
 
-  function mainLineMap(a: Analysis): LineMap { return new LineMap(a.text); }
+  function mainLineMap(a: Analysis): LineMap { return lineMapOf(a); }
 
   const service: LanguageService = {
     analyze,
@@ -134,7 +134,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
       const files = {
         main: analysis.mainFile,
         path: (id: number) => analysis.pp.files[id]?.path ?? filePath,
-        lineMap: (id: number) => new LineMap(analysis.pp.files[id]?.text ?? ''),
+        lineMap: (id: number) => { const file = analysis.pp.files[id]; return file ? lineMapOf(file) : new LineMap(''); },
       };
       let diags = analysis.diagnostics;
       if (!settings.reportCSyntaxErrors) diags = diags.filter((d) => d.code >= 2000 || (d.code >= 1390 && d.code < 1400));
@@ -270,7 +270,7 @@ function includeSiteOf(a: Analysis, file: number): { pos: number; end: number } 
 
 function codeActionsFor(a: Analysis, filePath: string, range: Range, context: CodeActionContext): CodeAction[] {
   const uri = URI.fromPath(filePath);
-  const lines = new LineMap(a.text);
+  const lines = lineMapOf(a);
   const actions: CodeAction[] = [];
   for (const d of context.diagnostics) {
     if (d.code === codeString(Diagnostics.MissingLicense.code)) {

@@ -4,7 +4,7 @@
  */
 import { Location, DocumentSymbol, SymbolKind, Range, WorkspaceEdit, TextEdit } from 'vscode-languageserver-types';
 import { Analysis } from './analysis';
-import { LineMap } from './diagnostics';
+import { lineMapOf } from './diagnostics';
 import { URI } from './uri';
 import { Reference } from '../lang/sema/analyzer';
 import { typeToString } from '../lang/types';
@@ -16,7 +16,7 @@ function locationOf(a: Analysis, node: { file: number; pos: number; end: number 
   // A bundled header is shown from the extension's own copy, which is what the front end read.
   const filePath = isBundledPath(f.path) ? bundledHeaderFilePath(f.path) : f.path;
   if (!filePath) return undefined;
-  return { uri: URI.fromPath(filePath), range: new LineMap(f.text).range(node.pos, node.end) };
+  return { uri: URI.fromPath(filePath), range: lineMapOf(f).range(node.pos, node.end) };
 }
 
 function macroDefinition(a: Analysis, name: string): Location | undefined {
@@ -50,7 +50,7 @@ function sameTarget(x: Reference, y: Reference): boolean {
 export function references(a: Analysis, offset: number): Location[] {
   const ref = a.compilation.symbolAt(a.mainFile, offset);
   if (!ref || (!ref.symbol && !ref.field)) return [];
-  const lines = new LineMap(a.text);
+  const lines = lineMapOf(a);
   const uri = URI.fromPath(a.path);
   const seen = new Set<string>();
   return a.compilation.model.references
@@ -64,13 +64,13 @@ export function prepareRename(a: Analysis, offset: number): Range | null {
   if (!ref?.symbol || ref.symbol.fileScope || (ref.symbol.kind !== 'variable' && ref.symbol.kind !== 'parameter')) return null;
   // Only names spelled in the file itself (not produced by a macro) can be renamed.
   if (a.text.slice(ref.pos, ref.end) !== ref.symbol.name) return null;
-  return new LineMap(a.text).range(ref.pos, ref.end);
+  return lineMapOf(a).range(ref.pos, ref.end);
 }
 
 export function rename(a: Analysis, offset: number, newName: string): WorkspaceEdit | null {
   if (!/^[A-Za-z_]\w*$/.test(newName)) return null;
   if (!prepareRename(a, offset)) return null;
-  const lines = new LineMap(a.text);
+  const lines = lineMapOf(a);
   const ref = a.compilation.symbolAt(a.mainFile, offset)!;
   const edits = a.compilation.model.references
     .filter((r) => r.file === a.mainFile && r.symbol === ref.symbol && a.text.slice(r.pos, r.end) === ref.symbol!.name)
@@ -84,7 +84,7 @@ function dedupeEdits(edits: TextEdit[]): TextEdit[] {
 }
 
 export function documentSymbols(a: Analysis): DocumentSymbol[] {
-  const lines = new LineMap(a.text);
+  const lines = lineMapOf(a);
   const out: DocumentSymbol[] = [];
   const range = (n: { pos: number; end: number }) => lines.range(n.pos, n.end);
   for (const f of a.compilation.program.functions) {
