@@ -99,6 +99,18 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.strictEqual(r.attachError?.errno, 'EACCES');
   });
 
+  it('two too-wide key reads: both are reported, and the attach error names the widest (max_rdonly_access)', () => {
+    const narrowLoc = at(), wideLoc = at();
+    const ir = program({ locals, body: [...guard(),
+      expr(ld(add(local(1), c(8)), 0, U32, narrowLoc)), expr(ld(add(local(1), c(16)), 0, U64, wideLoc)), ret(c(0))] });
+    const r = checkIterProgram(ir, 0, { ...elem, attachMap: { key_size: 8, value_size: 8, percpu: false, cpus: 4, name: 'small' } });
+    assert.deepStrictEqual(r.diagnostics.map((d) => d.code), [Diagnostics.AttachKeyAccessTooLarge.code, Diagnostics.AttachKeyAccessTooLarge.code]);
+    assert.strictEqual(r.maxRdonlyAccess, 24);
+    assert.strictEqual(r.attachError?.errno, 'EACCES');
+    assert.deepStrictEqual(r.attachError?.loc, wideLoc);
+    assert.match(r.attachError!.message, /reads 24 bytes of the key/);
+  });
+
   it('selftest kern6: reading u32 at value-4 fails to load with "invalid rdwr buffer access: off=-4, size=4"', () => {
     const loc = at();
     const ir = program({ locals, body: [...guard(), expr(ld(add(local(2), c(-4)), 0, U32, loc)), ret(c(0))] });

@@ -74,7 +74,12 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
     diagnostics.push({ code: m.code, category: m.category, message, file: loc.file, pos: loc.pos, end: loc.end });
     result.attachError = { errno: 'EINVAL', message, loc };
   }
-  const attach = diagnostics.find((d) => d.code === Diagnostics.AttachKeyAccessTooLarge.code || d.code === Diagnostics.AttachValueAccessTooLarge.code);
+  // mirrors bpf_iter_attach_map(): it compares the widest key access, then the widest value access, with the
+  // map; name the widest too-wide access, as that is the one the kernel's max_rdonly/max_rdwr_access hold.
+  const atWidest = (code: number, widest: Loc | undefined) => diagnostics.find((d) => d.code === code && widest !== undefined
+    && d.file === widest.file && d.pos === widest.pos && d.end === widest.end) ?? diagnostics.find((d) => d.code === code);
+  const attach = atWidest(Diagnostics.AttachKeyAccessTooLarge.code, analyzer.maxRdonly.loc)
+    ?? atWidest(Diagnostics.AttachValueAccessTooLarge.code, analyzer.maxRdwr.loc);
   if (attach && !result.attachError) result.attachError = { errno: 'EACCES', message: attach.message, loc: { file: attach.file, pos: attach.pos, end: attach.end } };
   return result;
 }
