@@ -1131,8 +1131,16 @@ function decay(type: CType): CType {
   return type;
 }
 
+/** The C name of a pointer to each pointee type; lowering asks for it at every address it computes. */
+const pointerNames = new WeakMap<CType, string>();
+
 function ptrTo(type: CType): PtrType {
-  return { kind: 'ptr', pointeeSize: pointeeSize(type), cName: typeToString({ kind: 'pointer', to: type }) };
+  let cName = pointerNames.get(type);
+  if (cName === undefined) {
+    cName = typeToString({ kind: 'pointer', to: type });
+    pointerNames.set(type, cName);
+  }
+  return { kind: 'ptr', pointeeSize: pointeeSize(type), cName };
 }
 
 function charPtr(cName: string): PtrType {
