@@ -497,21 +497,18 @@ class Preprocessor {
 
   // ---- macro table ------------------------------------------------------------------------------------
 
-  setMacro(name: string, macro: MacroDefinition): void {
+  /** The macro table, copied first when it is still the state's this run continued from. */
+  private ownMacros(): Map<string, MacroDefinition> {
     if (!this.ownsMacros) {
       this.macros = new Map(this.macros);
       this.ownsMacros = true;
     }
-    this.macros.set(name, macro);
+    return this.macros;
   }
 
-  deleteMacro(name: string): void {
-    if (!this.ownsMacros) {
-      this.macros = new Map(this.macros);
-      this.ownsMacros = true;
-    }
-    this.macros.delete(name);
-  }
+  setMacro(name: string, macro: MacroDefinition): void { this.ownMacros().set(name, macro); }
+
+  deleteMacro(name: string): void { this.ownMacros().delete(name); }
 
   addOnceFile(filePath: string): void {
     if (this.onceFiles.has(filePath)) return;
@@ -523,6 +520,7 @@ class Preprocessor {
   }
 
   setIncludeGuard(filePath: string, guard: string): void {
+    if (this.guardedFiles.get(filePath) === guard) return;
     if (!this.ownsGuardedFiles) {
       this.guardedFiles = new Map(this.guardedFiles);
       this.ownsGuardedFiles = true;
