@@ -162,5 +162,10 @@ export const PATHOLOGICAL_CASES: Array<[string, (base: string) => string, boolea
   ['a file that includes itself, then 7,800 nested calls', (base) => `${base}\n#include "edited.bpf.c"\n${'F('.repeat(7800)}${')'.repeat(7800)}\n`, true],
   // Found by npm run fuzz (seed 505): each bound held, but 200 inclusions of a 9,635-deep nest took 80 s.
   ['a file that includes itself around 9,635-deep nested macro arguments', (base) => `\uFEFF#include "edited.bpf.c"\n#define F(x) x\n${'['.repeat(1129)}1${']'.repeat(1129)}\n${'F('.repeat(9635)}1${')'.repeat(9635)}\n${base}`, false],
+  // Found by trying each pathological input inside a self-including file, and lists past the argument limit.
+  ['a file that includes itself, then 10,000 unclosed #if', (base) => `#include "edited.bpf.c"\n${'#if 1\n'.repeat(10_000)}${base}`, false],
+  ['a file that includes itself around a 1 MB string literal', (base) => `#include "edited.bpf.c"\n${base}\nconst char *big_string = "${'x'.repeat(1_000_000)}";\n`, false],
+  ['a 300,000-element initializer and 300,000 attributes', (base) => `${base}\nint big_attrs __attribute__((${'unused,'.repeat(300_000)}unused)) ${'__attribute__((unused)) '.repeat(300_000)};\n`
+    + `SEC("iter/bpf_map") int big_init(struct bpf_iter__bpf_map *ctx) { char buf[300000] = {${'1,'.repeat(300_000)}}; return buf[3]; }\n`, false],
   ['a macro bomb past the 1,000,000-token expansion limit', (base) => `#define B0 x\n${Array.from({ length: 40 }, (_, i) => `#define B${i + 1} B${i} B${i}`).join('\n')}\n${base}\nint bomb = B40;\n`, true],
 ];

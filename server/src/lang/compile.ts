@@ -350,9 +350,9 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       const user = preprocess(path, userText, host, options, entry.state);
       const compilation = compileTokens(user.tokens, { preamble: entry.preamble });
       // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
-      compilation.diagnostics.unshift(...entry.diagnostics, ...entry.preamble.diagnostics, ...user.diagnostics);
+      const diagnostics = [...entry.diagnostics, ...entry.preamble.diagnostics, ...user.diagnostics, ...compilation.diagnostics];
       const files = user.files.length >= entry.files.length ? user.files : entry.files;
-      return { ...compilation, files, preambleReused, mainFile: user.mainFile ?? 0 };
+      return { ...compilation, diagnostics, files, preambleReused, mainFile: user.mainFile ?? 0 };
     },
   };
 }

@@ -11,6 +11,7 @@
  * It never throws: a construct it cannot lower is reported (BPF1300 range) and replaced by a constant,
  * so the rest of the function is still lowered and checked.
  */
+import { appendAll } from './arrays';
 import * as ast from './ast';
 import { Compilation, ProgramFunction } from './compile';
 import { CSymbol } from './sema/analyzer';
@@ -363,7 +364,7 @@ class Lowerer {
   private compound(node: ast.CompoundStatement): Stmt {
     const body: Stmt[] = [];
     for (const item of node.items) {
-      if (item.kind === 'Declaration') body.push(...this.localDeclaration(item));
+      if (item.kind === 'Declaration') appendAll(body, this.localDeclaration(item));
       else if (item.kind === 'StaticAssert') continue;
       else body.push(this.statement(item));
     }
@@ -389,7 +390,7 @@ class Lowerer {
         out.push({ op: 'declare', id, init, loc });
       } else {
         out.push({ op: 'declare', id, loc });
-        if (d.initializer) out.push(...this.initializeMemory(this.slotAddr(local.slot!, symbol.type, loc), 0, symbol.type, d.initializer, true));
+        if (d.initializer) appendAll(out, this.initializeMemory(this.slotAddr(local.slot!, symbol.type, loc), 0, symbol.type, d.initializer, true));
       }
     }
     return out;
@@ -425,7 +426,7 @@ class Lowerer {
       for (const item of init.items) {
         const d = item.designators[0];
         if (d?.kind === 'IndexDesignator') index = Number(this.c.model.evaluate(d.index) ?? BigInt(index));
-        out.push(...this.initializeMemory(ptr, offset + index * elem, t.of, item.value, false));
+        appendAll(out, this.initializeMemory(ptr, offset + index * elem, t.of, item.value, false));
         index++;
       }
     } else if (t.kind === 'record') {
@@ -447,12 +448,12 @@ class Lowerer {
         if (field.bitWidth !== undefined && item.value.kind !== 'InitializerList') {
           out.push({ op: 'expr', expr: this.storeBitfield(ptr, base, field, this.rvalueAs(item.value, field.type), loc), loc });
         } else {
-          out.push(...this.initializeMemory(ptr, base + field.offset, field.type, item.value, false));
+          appendAll(out, this.initializeMemory(ptr, base + field.offset, field.type, item.value, false));
         }
         if (t.record.tag === 'union') break;
       }
     } else if (init.items[0]) {
-      out.push(...this.initializeMemory(ptr, offset, type, init.items[0].value, false));
+      appendAll(out, this.initializeMemory(ptr, offset, type, init.items[0].value, false));
     }
     return out;
   }
@@ -521,7 +522,7 @@ class Lowerer {
         inner = inner.body;
       }
       if (!current) open([], s); // statements before the first label never run, but are still checked
-      if (inner.kind === 'Declaration') current!.body.push(...this.localDeclaration(inner));
+      if (inner.kind === 'Declaration') appendAll(current!.body, this.localDeclaration(inner));
       else if (inner.kind !== 'StaticAssert') current!.body.push(this.statement(inner));
     };
     for (const item of items) pushStatement(item);

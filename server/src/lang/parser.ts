@@ -5,6 +5,7 @@
  * the parser recovers so the rest of the file still gets a tree. Nesting is capped at clang's bracket depth
  * (256) so hostile input cannot overflow the JS stack.
  */
+import { appendAll } from './arrays';
 import * as ast from './ast';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage, MAX_COLLECTED_DIAGNOSTICS } from './diagnostics';
 import { Token, TokenKind } from './token';
@@ -363,7 +364,7 @@ class Parser {
       const t = this.token;
       if (t.kind !== TokenKind.Identifier && t.kind !== TokenKind.Keyword) break;
       const text = this.spell(t);
-      if (text === '__attribute__') { specifiers.attributes.push(...this.parseAttributes()); continue; }
+      if (text === '__attribute__') { appendAll(specifiers.attributes, this.parseAttributes()); continue; }
       if (text === '__extension__') { this.next(); continue; }
       if (STORAGE_CLASSES.has(text)) {
         if (!allowStorage) this.error(Diagnostics.UnexpectedToken, t, [t.text]);
@@ -454,7 +455,7 @@ class Parser {
     const tag = this.spell(this.next()) as 'struct' | 'union';
     const attributes = this.parseOptionalAttributes();
     const name = this.parseOptionalTagName();
-    attributes.push(...this.parseOptionalAttributes());
+    appendAll(attributes, this.parseOptionalAttributes());
     let members: ast.FieldDeclaration[] | undefined;
     if (this.is('{')) {
       const open = this.token;
@@ -471,7 +472,7 @@ class Parser {
       }
       if (!this.eat('}')) this.error(Diagnostics.MissingClosingBrace, open);
       this.leave();
-      attributes.push(...this.parseOptionalAttributes());
+      appendAll(attributes, this.parseOptionalAttributes());
     } else if (!name) {
       this.error(Diagnostics.ExpectedIdentifier);
     }
@@ -494,7 +495,7 @@ class Parser {
         let bitWidth: ast.Expression | undefined;
         if (this.eat(':')) bitWidth = this.parseConditional();
         const attributes = this.parseOptionalAttributes();
-        declarator.attributes.push(...attributes);
+        appendAll(declarator.attributes, attributes);
         declarators.push({ declarator, bitWidth, attributes });
         if (!this.eat(',')) break;
       }
@@ -516,7 +517,7 @@ class Parser {
     this.next();
     const attributes = this.parseOptionalAttributes();
     const name = this.parseOptionalTagName();
-    attributes.push(...this.parseOptionalAttributes());
+    appendAll(attributes, this.parseOptionalAttributes());
     let enumerators: ast.Enumerator[] | undefined;
     if (this.eat('{')) {
       enumerators = [];
@@ -535,7 +536,7 @@ class Parser {
         while (!this.atEnd() && !this.is('}') && !this.is(';')) this.next();
         this.eat('}');
       }
-      attributes.push(...this.parseOptionalAttributes());
+      appendAll(attributes, this.parseOptionalAttributes());
     } else if (!name) {
       this.error(Diagnostics.ExpectedIdentifier);
     }
@@ -545,7 +546,7 @@ class Parser {
   // ---------------------------------------------------------------- attributes
   private parseOptionalAttributes(): ast.Attribute[] {
     const attributes: ast.Attribute[] = [];
-    while (this.is('__attribute__')) attributes.push(...this.parseAttributes());
+    while (this.is('__attribute__')) appendAll(attributes, this.parseAttributes());
     return attributes;
   }
 
@@ -610,12 +611,12 @@ class Parser {
       const pointerAttributes: ast.Attribute[] = [];
       for (;;) {
         if (TYPE_QUALIFIERS.has(this.spell(this.token)) && this.token.kind !== TokenKind.Punctuator) { qualifiers.push(this.spell(this.next())); continue; }
-        if (this.is('__attribute__')) { pointerAttributes.push(...this.parseAttributes()); continue; }
+        if (this.is('__attribute__')) { appendAll(pointerAttributes, this.parseAttributes()); continue; }
         break;
       }
       pointers.push({ kind: 'Pointer', qualifiers, attributes: pointerAttributes });
     }
-    attributes.push(...this.parseOptionalAttributes());
+    appendAll(attributes, this.parseOptionalAttributes());
     let name: ast.Identifier | undefined;
     let inner: ast.Declarator | undefined;
     if (this.isIdentifier() && !(abstract && this.isTypedefName())) {
@@ -653,7 +654,7 @@ class Parser {
     }
     const derivations = [...pointers, ...suffixes.reverse(), ...(inner?.derivations ?? [])];
     name ??= inner?.name;
-    attributes.push(...(inner?.attributes ?? []));
+    appendAll(attributes, inner?.attributes ?? []);
     let asmLabel: ast.StringLiteral | undefined;
     if (this.is('asm')) {
       this.next();
@@ -662,7 +663,7 @@ class Parser {
       if (label.kind === 'StringLiteral') asmLabel = label;
       this.expect(')');
     }
-    attributes.push(...this.parseOptionalAttributes());
+    appendAll(attributes, this.parseOptionalAttributes());
     return this.finish({ kind: 'Declarator' as const, ...start, end: 0, name, derivations, attributes, asmLabel });
   }
 
@@ -1357,7 +1358,10 @@ export function charValue(text: string): bigint {
 function decodeStringBody(text: string): string {
   const quote = text.indexOf('"');
   const body = text.slice(quote + 1, text.endsWith('"') && text.length > quote + 1 ? -1 : undefined);
-  let value = '';
-  for (const unit of decodeEscapes(body)) value += String.fromCharCode(unit);
-  return value;
+  // Most literals have no escape: the body is the value (a self-including file copied a 1 MB one 64 times).
+  if (body.indexOf('\\') < 0) return body;
+  const units = decodeEscapes(body);
+  const chunks: string[] = [];
+  for (let i = 0; i < units.length; i += 8192) chunks.push(String.fromCharCode(...units.slice(i, i + 8192)));
+  return chunks.join('');
 }

@@ -6,7 +6,7 @@
  * recursion is argument pre-expansion, bounded by `limits.argumentNesting`.
  */
 
-import { DiagnosticMessage, Diagnostics, FrontEndDiagnostic } from './diagnostics';
+import { DiagnosticMessage, Diagnostics, FrontEndDiagnostic, MAX_COLLECTED_DIAGNOSTICS } from './diagnostics';
 import { evaluateExpression } from './preprocessor/expression';
 import { clangBpfFeatureTable } from './preprocessor/features';
 import { clangBpfPredefinedMacros } from './preprocessor/predefined';
@@ -485,6 +485,8 @@ class Preprocessor {
   }
 
   report(message: DiagnosticMessage, at: { file: number; pos: number; end: number } | Token | undefined, ...args: Array<string | number>): void {
+    // As in the other phases: a file including itself around 10,000 unclosed #ifs made 2,000,000 of them.
+    if (this.diagnostics.length >= MAX_COLLECTED_DIAGNOSTICS) return;
     if (at === undefined || at.file < 0) {
       const frame = this.fileStack[this.fileStack.length - 1];
       const file = frame?.file.id ?? this.mainFileId;
@@ -1157,7 +1159,7 @@ class Preprocessor {
     const [high, low] = entry.fingerprintAfter.split(':').map((part) => parseInt(part, 16));
     this.fingerprintHigh = high;
     this.fingerprintLow = low;
-    for (const diagnostic of entry.diagnostics) this.diagnostics.push(diagnostic);
+    for (const diagnostic of entry.diagnostics) if (this.diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) this.diagnostics.push(diagnostic);
     record.includedFile = entry.includedFile;
     record.fromCache = true;
     record.tokenStart = this.output.length - entry.tokens.length;

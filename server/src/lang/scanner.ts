@@ -5,7 +5,7 @@
  * scanning continues. Newline tokens end every line so the preprocessor can find directives.
  */
 
-import { DiagnosticMessage, Diagnostics, FrontEndDiagnostic, formatMessage } from './diagnostics';
+import { DiagnosticMessage, Diagnostics, FrontEndDiagnostic, formatMessage, MAX_COLLECTED_DIAGNOSTICS } from './diagnostics';
 import { Token, TokenKind } from './token';
 
 export function createDiagnostic(
@@ -60,7 +60,7 @@ function removeLineSplices(original: string, file: number, diagnostics: FrontEnd
     for (let i = copiedUpTo; i < match.index; i++) offsets[length++] = i;
     parts.push(original.slice(copiedUpTo, match.index));
     if (match[1].length > 0) {
-      diagnostics?.push(createDiagnostic(Diagnostics.BackslashNewlineSpace, file, match.index, match.index + 1));
+      if (diagnostics && diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) diagnostics.push(createDiagnostic(Diagnostics.BackslashNewlineSpace, file, match.index, match.index + 1));
     }
     copiedUpTo = match.index + match[0].length;
   }
@@ -86,7 +86,8 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
 
   const original = (offset: number): number => (map ? map[offset] : offset);
   const report = (message: DiagnosticMessage, start: number, end: number, ...args: string[]): void => {
-    diagnostics?.push(createDiagnostic(message, file, original(start), original(end), ...args));
+    // Bounded as in the other phases: a 10 MB file of NUL bytes would otherwise report each one.
+    if (diagnostics && diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) diagnostics.push(createDiagnostic(message, file, original(start), original(end), ...args));
   };
   const push = (kind: TokenKind, start: number, end: number, spelling?: string): void => {
     const text = spelling === undefined ? source.slice(start, end) : spelling;

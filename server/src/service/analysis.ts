@@ -3,6 +3,7 @@
  * each iterator program. Every editor feature and the CLI start from this; results are cached per
  * (path, text, settings) so hover and completion right after a keystroke reuse the diagnostics' work.
  */
+import { appendAll } from '../lang/arrays';
 import * as path from 'path';
 import { FileHost } from './host';
 import { Compilation, createFrontEnd } from '../lang/compile';
@@ -140,7 +141,7 @@ export class Analyzer {
     const lowered = lowerProgram(compilation, { objectName, core });
     const diagnostics: FrontEndDiagnostic[] = [...compilation.diagnostics];
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
-    diagnostics.push(...lowered.diagnostics, ...checkProgramShapes(compilation));
+    appendAll(appendAll(diagnostics, lowered.diagnostics), checkProgramShapes(compilation));
     const formats = collectFormatCalls(compilation);
     return { path: filePath, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
   }
@@ -165,7 +166,7 @@ export class Analyzer {
         attachMap: entry.target === 'bpf_map_elem' && settings.attachMap ? { ...settings.attachMap, cpus: settings.cpus } : undefined,
         formats: formats.filter((f: FormatCall) => withinFunction(f, fn.loc)),
       });
-      diagnostics.push(...p.check.diagnostics);
+      appendAll(diagnostics, p.check.diagnostics);
     }
     return { path: filePath, text, pp, compilation, lowered, programs, diagnostics: dedupe(diagnostics), mainFile };
   }

@@ -2,6 +2,7 @@
  * The iterator checker: what the verifier (do_check) and bpf_iter_attach_map() would reject, on the IR.
  * Registers in the kernel's messages are printed as `R?` (clang picks them; R0 for the return value).
  */
+import { appendAll } from '../arrays';
 import type { IrProgram, Loc } from '../ir';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import { Analyzer, AttachMapInfo } from './interpreter';
@@ -50,14 +51,14 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
     const m = Diagnostics.CheckerInternalError;
     diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [(error as Error).message]), file: loc.file, pos: loc.pos, end: loc.end });
   }
-  diagnostics.push(...analyzer.diagnostics);
+  appendAll(diagnostics, analyzer.diagnostics);
   const overflow = findStackOverflow(ir, entryIndex);
   if (overflow) {
     const m = Diagnostics.StackTooLarge;
     diagnostics.push({ code: m.code, category: m.category, file: overflow.loc.file, pos: overflow.loc.pos, end: overflow.loc.end,
       message: formatMessage(m.message, [overflow.frames, overflow.depth, `combined stack size of ${overflow.frames} calls is ${overflow.depth}. Too large`]) });
   }
-  for (const call of options.formats ?? []) diagnostics.push(...checkSeqPrintfFormat(call));
+  for (const call of options.formats ?? []) appendAll(diagnostics, checkSeqPrintfFormat(call));
   const result: CheckResult = {
     diagnostics,
     maxRdonlyAccess: analyzer.maxRdonly.size,

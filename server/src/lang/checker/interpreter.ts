@@ -3,6 +3,7 @@
  * merge points, widening at loop heads), reporting what do_check() in kernel/bpf/verifier.c would reject.
  * The rule families (nullness, access sizes, helpers, loops, return value, stack) hook in here.
  */
+import { appendAll } from '../arrays';
 import type { Expr, IrFunction, IrProgram, Loc, Stmt, IntType } from '../ir';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import {
@@ -241,7 +242,7 @@ export class Analyzer {
           fall = cur;
         }
         this.loops.pop();
-        if (outer) outer.continues.push(...ctx.continues);
+        if (outer) appendAll(outer.continues, ctx.continues);
         out = fall;
         for (const b of ctx.breaks) out = this.joinStates(out, b);
         if (!hasDefault) out = this.joinStates(out, state);

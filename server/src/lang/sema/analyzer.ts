@@ -5,6 +5,7 @@
  * argument counts, non-assignable targets, incompatible struct assignments, redefinitions).
  * Like the parser it never throws: an ill-typed expression gets the error type and nothing cascades from it.
  */
+import { appendAll } from '../arrays';
 import * as ast from '../ast';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
 import {
@@ -279,7 +280,7 @@ class Analyzer {
         // Completing `int a[]` by a later `int a[4]`, or a prototype by its definition.
         if (isComplete(type) || resolve(type).kind === 'function') existing.type = type;
         if (defines) { existing.defined = true; existing.declaration = declaration; }
-        existing.attributes.push(...attributes);
+        appendAll(existing.attributes, attributes);
         this.refer(name, { symbol: existing });
         return existing;
       }
@@ -1171,7 +1172,7 @@ function memberNames(record: RecordInfo): string[] {
     if (field.name) names.push(field.name);
     else if (field.bitWidth === undefined) {
       const inner = resolve(field.type);
-      if (inner.kind === 'record') names.push(...memberNames(inner.record));
+      if (inner.kind === 'record') appendAll(names, memberNames(inner.record));
     }
   }
   return names;
