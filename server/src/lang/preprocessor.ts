@@ -289,7 +289,8 @@ interface ConditionalGroup {
 
 interface FileFrame {
   file: SourceFile;
-  tokens: Token[];
+  /** Shared by every frame of the same file in a run: read, never changed. */
+  tokens: readonly Token[];
   index: number;
   /** Index in the search list the file was found at (for #include_next); -1 when found otherwise. */
   searchIndex: number;
@@ -411,6 +412,8 @@ class Preprocessor {
   readonly rawTextRanges: SkippedRange[] = [];
   /** Diagnostics the scanner reported per file; those inside skipped groups are dropped at the end. */
   readonly scanDiagnostics: FrontEndDiagnostic[] = [];
+  /** Tokens of each file scanned in this run (see pushFile). */
+  private readonly scannedFiles = new Map<SourceFile, { tokens: readonly Token[]; diagnostics: FrontEndDiagnostic[] }>();
 
   /**
    * The macro table, #pragma once files and include guards. A run continuing from a state shares that state's
@@ -591,7 +594,19 @@ class Preprocessor {
   }
 
   pushFile(file: SourceFile, searchIndex: number, include?: IncludeRecord): FileFrame {
-    const tokens = scan(file.text, file.id, this.scanDiagnostics);
+    // A file included again (a header without a guard, a file including itself 200 deep) is scanned once:
+    // the frames only read its tokens. Its scanner diagnostics are reported again, as a new scan would, so a
+    // header cache entry recorded around this inclusion holds them too.
+    let scanned = this.scannedFiles.get(file);
+    if (scanned) {
+      for (const d of scanned.diagnostics) if (this.scanDiagnostics.length < MAX_COLLECTED_DIAGNOSTICS) this.scanDiagnostics.push(d);
+    } else {
+      const before = this.scanDiagnostics.length;
+      scanned = { tokens: scan(file.text, file.id, this.scanDiagnostics), diagnostics: [] };
+      scanned.diagnostics = this.scanDiagnostics.slice(before);
+      this.scannedFiles.set(file, scanned);
+    }
+    const tokens = scanned.tokens;
     const frame: FileFrame = {
       file, tokens, index: 0, searchIndex, conditionalBase: this.conditionals.length, lineDelta: 0, include,
       sawContent: false, guardBroken: false,
@@ -1101,12 +1116,14 @@ class Preprocessor {
     if (once) this.addOnceFile(resolved.path);
     const file = this.fileTable.register(resolved.path, text);
     record.includedFile = file.id;
+    // Before pushFile: the header's own scanner diagnostics belong to its cache entry.
+    const scanStart = this.scanDiagnostics.length;
     const child = this.pushFile(file, resolved.searchIndex, record);
     if (topLevel && key !== undefined) {
       child.cacheRecording = {
         key, outputStart: this.output.length, workStart: this.expansionWork, eventStart: this.events.length, diagnosticStart: this.diagnostics.length,
         includeStart: this.includes.length, pragmaStart: this.pragmas.length, skippedStart: this.skippedRanges.length,
-        scanStart: this.scanDiagnostics.length, includedFile: file.id, path: resolved.path, version: version ?? '',
+        scanStart, includedFile: file.id, path: resolved.path, version: version ?? '',
         onceBefore: new Set(this.onceFiles), guardsBefore: new Set(this.guardedFiles.keys()), dependencies: [],
       };
       this.dependencyVersions.clear();

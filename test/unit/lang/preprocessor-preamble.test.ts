@@ -61,6 +61,21 @@ describe('preprocessor: header cache (preamble)', () => {
     assert.ok(continued.expansionWork > hit.expansionWork, 'a run continuing from a state goes on counting');
   });
 
+  it('a header replayed from the cache still reports its scanner errors (an unterminated comment)', () => {
+    const host = countingHost({ '/p/bad.h': 'int a;\n/* never closed\n' });
+    const cache = new HeaderCache();
+    const runs = [0, 1].map(() => preprocess('/p/main.c', '#include "bad.h"\nint b;\n', host, { cache, useBundledHeaders: false }));
+    assert.deepStrictEqual([cache.misses, cache.hits], [1, 1]);
+    for (const r of runs) assert.deepStrictEqual(r.diagnostics.map((d) => [d.code, r.files[d.file].path, d.pos]), [[1000, '/p/bad.h', 7]]);
+  });
+
+  it('a file included twice reports its scanner diagnostics at each inclusion (it is scanned once per run)', () => {
+    const host = countingHost({ '/p/twice.h': 'int x\0;\n' });
+    const r = preprocess('/p/main.c', '#include "twice.h"\n#include "twice.h"\n', host, { useBundledHeaders: false });
+    assert.strictEqual(tokensToText(r.tokens), 'int x ;\nint x ;');
+    assert.deepStrictEqual(r.diagnostics.map((d) => [r.files[d.file].path, d.pos]), [['/p/twice.h', 5], ['/p/twice.h', 5]]);
+  });
+
   it('misses when a header (or one it includes) changed, or when the macros before the include differ', () => {
     const host = countingHost({ '/p/big.h': header, '/p/inner.h': inner });
     const cache = new HeaderCache();
