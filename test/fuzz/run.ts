@@ -1,17 +1,76 @@
 /**
- * `npm run fuzz`: the long-running fuzzed-editing variant. Applies random edit sequences to the example
+ * `npm run fuzz`: the long-running fuzzed-editing variant. FUZZ_WORKERS=N runs N processes with seeds
+ * FUZZ_SEED, FUZZ_SEED+1, ... (one per core: a million edits is hours of one core) and prints their totals. Applies random edit sequences to the example
  * programs forever (or for FUZZ_SECONDS / FUZZ_EDITS), validating after every edit and running every other
  * request (hover, completion, lenses, symbols, run) after each sequence; prints edits/s as it goes and the
  * totals at the end. Exits 1 on the first failure, printing the counterexample.
  * First it runs the slow pathological inputs once and prints how long each request took.
  */
+import * as cp from 'child_process';
 import * as fs from 'fs';
 import fc from 'fast-check';
 import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, MAIN_FILE, PATHOLOGICAL_CASES, startTimer, assertWithinBound } from './editFuzzer';
 
 const BOUND_MS = Number(process.env.FUZZ_BOUND_MS ?? 60_000);
 
+/** Runs `workers` fuzz processes side by side, forwards their output, and prints their totals. */
+function supervise(workers: number): Promise<void> {
+  const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+  const started = Date.now();
+  const progress = Array.from({ length: workers }, () => ({ edits: 0, sequences: 0 }));
+  const total = (): string => {
+    const edits = progress.reduce((sum, p) => sum + p.edits, 0);
+    const sequences = progress.reduce((sum, p) => sum + p.sequences, 0);
+    const s = (Date.now() - started) / 1000;
+    return `fuzz: total ${edits} edits in ${sequences} sequences across ${workers} workers (seeds ${seed}..${seed + workers - 1}), ${s.toFixed(0)} s, ${(edits / s).toFixed(1)} edits/s`;
+  };
+  console.log(`fuzz: ${workers} workers, seeds ${seed}..${seed + workers - 1}`);
+  const children = progress.map((p, i) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, FUZZ_WORKER: String(i), FUZZ_SEED: String(seed + i) };
+    if (i > 0) env.FUZZ_SKIP_PATHOLOGICAL = '1';
+    if (process.env.FUZZ_TRACE) env.FUZZ_TRACE = `${process.env.FUZZ_TRACE}.${i}`;
+    if (process.env.FUZZ_EDITS) env.FUZZ_EDITS = String(Math.ceil(Number(process.env.FUZZ_EDITS) / workers));
+    const child = cp.spawn(process.execPath, [...process.execArgv, __filename], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let pending = '';
+    const forward = (chunk: Buffer, stream: NodeJS.WriteStream): void => {
+      pending += chunk.toString('utf8');
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const m = /^fuzz: (\d+) edits in (\d+) sequences/.exec(line);
+        if (m) { p.edits = Number(m[1]); p.sequences = Number(m[2]); }
+        stream.write(`[worker ${i}] ${line}\n`);
+      }
+    };
+    child.stdout.on('data', (chunk: Buffer) => forward(chunk, process.stdout));
+    child.stderr.on('data', (chunk: Buffer) => forward(chunk, process.stderr));
+    return child;
+  });
+  const timer = setInterval(() => console.log(total()), 30_000);
+  return new Promise((resolve) => {
+    let running = workers;
+    let failed = false;
+    for (const child of children) {
+      child.on('exit', (code, signal) => {
+        if ((code !== 0 || signal) && !failed) {
+          failed = true;
+          // The first failure ends the run: its counterexample is above.
+          for (const other of children) if (other !== child) other.kill('SIGTERM');
+        }
+        if (--running === 0) {
+          clearInterval(timer);
+          console.log(total());
+          if (failed) process.exitCode = 1;
+          resolve();
+        }
+      });
+    }
+  });
+}
+
 async function main(): Promise<void> {
+  const workers = Number(process.env.FUZZ_WORKERS ?? 1);
+  if (workers > 1 && process.env.FUZZ_WORKER === undefined) return supervise(workers);
   const seconds = Number(process.env.FUZZ_SECONDS ?? 600);
   const maxEdits = Number(process.env.FUZZ_EDITS ?? Infinity);
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
