@@ -149,6 +149,13 @@ export async function exerciseService(service: LanguageService, files: Record<st
     ['complete', () => service.complete(MAIN_FILE, text, position)],
     ['codeLenses', () => service.codeLenses(MAIN_FILE, text)],
     ['documentSymbols', () => service.documentSymbols(MAIN_FILE, text)],
+    ['signatureHelp', () => service.signatureHelp(MAIN_FILE, text, position)],
+    ['definition', () => service.definition(MAIN_FILE, text, position)],
+    ['references', () => service.references(MAIN_FILE, text, position)],
+    ['prepareRename', () => service.prepareRename(MAIN_FILE, text, position)],
+    ['rename', () => service.rename(MAIN_FILE, text, position, 'renamed_by_fuzz')],
+    ['codeActions', () => service.codeActions(MAIN_FILE, text, { start: position, end: position }, { diagnostics: service.validate(MAIN_FILE, text) })],
+    ['listPrograms', () => service.listPrograms(MAIN_FILE, text)],
   ];
   if (withRun) requests.push(['run', () => service.run(MAIN_FILE, text, {})]);
   let slowest: RequestTiming = { request: '', ms: -1 };
