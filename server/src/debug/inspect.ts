@@ -3,6 +3,7 @@
  * memory, pointers as `region+offset` with the pointee expandable. Values live in the simulated kernel's
  * memory (maps, ctx, the BPF stack) or, for scalar locals, in the interpreter frame.
  */
+import { appendAll } from '../lang/arrays';
 import type { CType, FieldInfo } from '../lang/types';
 import { resolve, typeToString } from '../lang/types';
 import type { ExecMemory, ExecRegion, Pointer, RuntimeValue } from '../exec/values';
@@ -117,7 +118,7 @@ export class Inspector {
     fields.forEach((f, i) => {
       const fieldPtr: Pointer = { region: base.region, offset: base.offset + f.offset };
       const rt = resolve(f.type);
-      if (f.name === undefined && rt.kind === 'record') { out.push(...this.fieldChildren(rt.record.fields, recordName, fieldPtr)); return; }
+      if (f.name === undefined && rt.kind === 'record') { appendAll(out, this.fieldChildren(rt.record.fields, recordName, fieldPtr)); return; }
       const name = f.name ?? `<anonymous ${i}>`;
       if (f.bitWidth !== undefined) {
         const unit = this.bytesAt(fieldPtr, 8) ?? this.bytesAt(fieldPtr, 4) ?? new Uint8Array(8);

@@ -256,14 +256,21 @@ function alignUp(value: number, alignment: number): number {
 }
 
 /** Finds a member by name, descending into anonymous struct/union members; returns the path of fields. */
-export function findMember(record: RecordInfo, name: string): FieldInfo[] | undefined {
-  // Terminates: an anonymous member is an untagged record defined in place (sema), which cannot contain itself.
+/**
+ * Anonymous members nested deeper than this are not searched. Sema makes an anonymous member only of an untagged
+ * record defined in place, which cannot contain itself; the bound keeps a lookup finite should a syntax error
+ * ever make one that does (fuzzing found two such cases, each fixed in sema).
+ */
+const MAX_ANONYMOUS_MEMBER_DEPTH = 1000;
+
+export function findMember(record: RecordInfo, name: string, depth = 0): FieldInfo[] | undefined {
+  if (depth > MAX_ANONYMOUS_MEMBER_DEPTH) return undefined;
   for (const field of record.fields) {
     if (field.name === name) return [field];
     if (field.name === undefined && field.bitWidth === undefined) {
       const inner = resolve(field.type);
       if (inner.kind === 'record') {
-        const path = findMember(inner.record, name);
+        const path = findMember(inner.record, name, depth + 1);
         if (path) return [field, ...path];
       }
     }

@@ -38,6 +38,13 @@ describe('sema', () => {
     assert.deepStrictEqual(messages, ["no member named 'x' in 'struct a'"]);
   });
 
+  it('a member declarator left without a name by a syntax error declares nothing (npm run fuzz, seed 808: the record contained itself)', () => {
+    const parsed = parse(lex('struct flow_key { int a; struct flow_key); };\nint f(struct flow_key *k) { return k->a + k->b; }\n'));
+    assert.deepStrictEqual(parsed.diagnostics.map((d) => d.message), ['expected identifier']);
+    const model = analyze(parsed.unit);
+    assert.deepStrictEqual(model.diagnostics.map((d) => d.message), ["no member named 'b' in 'struct flow_key'"]);
+  });
+
   it('types a libbpf-style iterator program without errors and resolves members through anonymous unions', () => {
     const text = HEADER + `
       struct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[64]; __u32 *key; __u64 *value; } counts __attribute__((section(".maps"), used));

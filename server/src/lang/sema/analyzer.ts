@@ -405,6 +405,9 @@ class Analyzer {
         continue;
       }
       for (const { declarator, bitWidth, attributes } of member.declarators) {
+        // A member without a name that is not a bit-field only comes from a syntax error the parser reported
+        // (`struct s );`); kept, it would be an anonymous member, and a record could contain itself.
+        if (!declarator.name && !bitWidth) continue;
         const type = this.declaratorType(base, declarator);
         let width: number | undefined;
         if (bitWidth) {
