@@ -16,8 +16,8 @@ import {
 import { createNodeHost, OverlayHost } from './service/host';
 import { createLanguageService, defaultSettings, Settings, LanguageService } from './service/languageService';
 import { applySettings } from './service/settings';
+import { DebouncePolicy } from './service/debounce';
 
-const DIAGNOSTICS_DEBOUNCE_MS = 150;
 
 export function startServer(transport: 'stdio' | 'node-ipc'): Connection {
   // ProposedFeatures.all picks the transport from process.argv (--stdio / --node-ipc) like every LSP server.
@@ -93,11 +93,21 @@ export function serve(connection: Connection): void {
 
   connection.onDidChangeConfiguration(() => { void refreshSettings(); });
 
+  const debounces = new Map<string, DebouncePolicy>();
+  function debounceOf(uri: string): DebouncePolicy {
+    let policy = debounces.get(uri);
+    if (!policy) {
+      policy = new DebouncePolicy();
+      debounces.set(uri, policy);
+    }
+    return policy;
+  }
+
   function schedule(doc: TextDocument): void {
     if (!isOurs(doc.uri)) return;
     const prev = pending.get(doc.uri);
     if (prev) clearTimeout(prev);
-    pending.set(doc.uri, setTimeout(() => { pending.delete(doc.uri); publish(doc.uri, doc.version); }, DIAGNOSTICS_DEBOUNCE_MS));
+    pending.set(doc.uri, setTimeout(() => { pending.delete(doc.uri); publish(doc.uri, doc.version); }, debounceOf(doc.uri).delayMs()));
   }
 
   function publish(uri: string, version: number): void {
@@ -105,7 +115,9 @@ export function serve(connection: Connection): void {
     // Never publish for a stale version: a newer change has its own timer.
     if (!doc || doc.version !== version) return;
     try {
+      const started = performance.now();
       const diagnostics = service.validate(URI.toPath(uri), doc.getText(), {});
+      debounceOf(uri).record(performance.now() - started);
       if (documents.get(uri)?.version !== version) return;
       void connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
@@ -120,6 +132,7 @@ export function serve(connection: Connection): void {
     const t = pending.get(e.document.uri);
     if (t) clearTimeout(t);
     pending.delete(e.document.uri);
+    debounces.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   connection.onDidChangeWatchedFiles(() => {

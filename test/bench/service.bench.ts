@@ -175,7 +175,8 @@ export async function run(): Promise<void> {
     if (!hasTool('clangd', ['--version'])) console.log('service: clangd skipped: clangd is not installed (apt-get install clangd)');
     else {
       print('clangd, real vmlinux.h', inChild(['--clangd', file]));
-      console.log('service: clangd waits a debounce (50 ms at least) before it rebuilds after an edit; its edit figures include it');
+      console.log('service: clangd waits a debounce (50 ms at least) before it rebuilds after an edit; its edit figures include it.'
+        + ' bpf-iter-lab\'s server waits the same way (service/debounce.ts: 50-500 ms); its figures above are the validation alone');
     }
   } finally {
     fs.rmSync(real.dir, { recursive: true, force: true });
