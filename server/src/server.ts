@@ -126,7 +126,12 @@ export function serve(connection: Connection): void {
   }
 
   documents.onDidOpen((e) => { host.setOverlay(URI.toPath(e.document.uri), e.document.getText()); schedule(e.document); });
-  documents.onDidChangeContent((e) => { host.setOverlay(URI.toPath(e.document.uri), e.document.getText()); schedule(e.document); });
+  documents.onDidChangeContent((e) => {
+    host.setOverlay(URI.toPath(e.document.uri), e.document.getText());
+    // A header the client syncs (other editors than VS Code may) can change what every program includes.
+    if (isOurs(e.document.uri)) schedule(e.document);
+    else for (const doc of documents.all()) schedule(doc);
+  });
   documents.onDidClose((e) => {
     host.deleteOverlay(URI.toPath(e.document.uri));
     const t = pending.get(e.document.uri);

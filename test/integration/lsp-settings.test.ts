@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { RunRequestMethod, RunResult } from '../../shared/src/protocol';
 import { TestLspClient, repoRoot } from './lspClient';
 import { URI } from '../../server/src/service/uri';
@@ -81,6 +81,31 @@ describe('LSP settings and watched files (real process)', function () {
     const reported = await syntaxCodes({ configuration: { cpus: 2 } });
     assert.ok(reported.length > 0, 'the syntax error is reported by default');
     assert.deepStrictEqual(await syntaxCodes({ initializationOptions: { reportCSyntaxErrors: false }, configuration: { cpus: 2 } }), []);
+  });
+
+  it('an open header edited in the editor (same length) re-publishes the programs that include it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-open-header-'));
+    try {
+      const header = path.join(dir, 'size.h');
+      const program = path.join(dir, 'size.bpf.c');
+      fs.writeFileSync(header, '#define N 4\n');
+      const text = '#include "vmlinux.h"\n#include "size.h"\n_Static_assert(N == 8, "N is not 8");\n';
+      fs.writeFileSync(program, text);
+      client = await TestLspClient.start();
+      const c = client;
+      const uri = URI.fromPath(program);
+      const headerUri = URI.fromPath(header);
+      await c.open(uri, text, 1);
+      const first = await c.waitForDiagnostics((p) => p.uri === uri);
+      assert.ok(first.diagnostics.some((d) => /N is not 8/.test(String(d.message))), JSON.stringify(first.diagnostics));
+      await c.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: headerUri, languageId: 'c', version: 1, text: '#define N 4\n' } });
+      c.diagnostics.splice(0);
+      await c.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: headerUri, version: 2 }, contentChanges: [{ text: '#define N 8\n' }] });
+      const second = await c.waitForDiagnostics((p) => p.uri === uri);
+      assert.deepStrictEqual(second.diagnostics.filter((d) => d.severity === 1), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('didChangeWatchedFiles re-reads a header that changed on disk and re-publishes', async () => {

@@ -73,7 +73,7 @@ export class Analyzer {
   /** The preamble's own preprocessing result, by the state the user part continues from. */
   private preambleRuns = new WeakMap<object, PreprocessResult>();
   private lastUserRun?: { result: PreprocessResult; from: PreprocessorState };
-  private lastFront?: { key: string; text: string; front: FrontResult };
+  private lastFront?: { key: string; text: string; front: FrontResult; dependencies: Array<[string, string | undefined]> };
 
   constructor(private readonly host: FileHost) {}
 
@@ -109,17 +109,31 @@ export class Analyzer {
 
   analyze(filePath: string, text: string, settings: AnalysisSettings): Analysis {
     const key = JSON.stringify([filePath, settings]);
-    if (this.last && this.last.key === key && this.last.analysis.text === text) return this.last.analysis;
     // The front end and lowering do not depend on the CPU count or the attach map: reuse them when only the
     // checks' inputs changed (the service analyses a bpf_map_elem file twice: first to learn its maps).
     const frontKey = JSON.stringify([filePath, settings.includePaths, settings.defines]);
-    const front = this.lastFront && this.lastFront.key === frontKey && this.lastFront.text === text
-      ? this.lastFront.front
-      : this.front(filePath, text, settings);
-    this.lastFront = { key: frontKey, text, front };
+    // Reused only while every file the text included is unchanged: an open header edited in the editor changes
+    // no text of this document (the run worker ran the old `#define N 4` after it became `#define N 8`).
+    const reusable = this.lastFront !== undefined && this.lastFront.key === frontKey && this.lastFront.text === text
+      && this.dependenciesUnchanged(this.lastFront.dependencies);
+    if (reusable && this.last && this.last.key === key && this.last.analysis.text === text) return this.last.analysis;
+    const front = reusable ? this.lastFront!.front : this.front(filePath, text, settings);
+    const dependencies = reusable ? this.lastFront!.dependencies : this.dependenciesOf(front.pp, filePath);
+    this.lastFront = { key: frontKey, text, front, dependencies };
     const analysis = this.check(front, settings);
     this.last = { key, analysis };
     return analysis;
+  }
+
+  /** The files an analysis read, with their stamps when it read them (the document itself is compared by text). */
+  private dependenciesOf(pp: PreprocessResult, filePath: string): Array<[string, string | undefined]> {
+    const paths = new Set<string>();
+    for (const include of pp.includes) if (include.resolvedPath && include.resolvedPath !== filePath) paths.add(include.resolvedPath);
+    return [...paths].map((p) => [p, this.host.stamp(p)]);
+  }
+
+  private dependenciesUnchanged(dependencies: Array<[string, string | undefined]>): boolean {
+    return dependencies.every(([p, stamp]) => this.host.stamp(p) === stamp);
   }
 
   private front(filePath: string, text: string, settings: AnalysisSettings): FrontResult {

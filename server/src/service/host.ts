@@ -49,11 +49,29 @@ export class OverlayHost implements FileHost {
   }
 }
 
-/** In-memory files, for tests and for the embedded examples. */
+/**
+ * In-memory files (the run worker's open documents, tests, the embedded examples). The record may change
+ * between calls; a file's stamp changes whenever its text does (a stamp of the length alone let the header
+ * cache replay `#define N 4` after an edit to `#define N 8`).
+ */
 export function createMemoryHost(files: Record<string, string>, fallback?: FileHost): FileHost {
+  const seen = new Map<string, { text: string; version: number }>();
+  let versions = 0;
   return {
     readFile: (p) => (p in files ? files[p] : fallback?.readFile(p)),
     fileExists: (p) => p in files || (fallback?.fileExists(p) ?? false),
-    stamp: (p) => (p in files ? `mem:${files[p].length}` : fallback?.stamp(p)),
+    stamp: (p) => {
+      if (!(p in files)) {
+        seen.delete(p);
+        return fallback?.stamp(p);
+      }
+      const text = files[p];
+      let entry = seen.get(p);
+      if (!entry || entry.text !== text) {
+        entry = { text, version: ++versions };
+        seen.set(p, entry);
+      }
+      return `mem:${entry.version}`;
+    },
   };
 }
