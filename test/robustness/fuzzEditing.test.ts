@@ -81,4 +81,15 @@ describe('robustness: fuzzed editing of the example programs through the languag
     files[`${FUZZ_DIR}/edited.bpf.c`] = text;
     assert.doesNotThrow(() => service.hover(`${FUZZ_DIR}/edited.bpf.c`, text, { line, character: 40 }));
   });
+
+  it('a switch on what is not an integer is reported and lowered without throwing (npm run fuzz, seed 2000: case values wrapped to no type)', () => {
+    for (const body of ['switch (undeclared_thing) { case 0 ... 9: return 1; default: break; }', 'struct s v = {}; switch (v) { case 1: return 1; }']) {
+      const text = `${seeds[0]}
+int switching(void) { ${body} return 0; }
+`;
+      files[`${FUZZ_DIR}/edited.bpf.c`] = text;
+      const errors = service.validate(`${FUZZ_DIR}/edited.bpf.c`, text).filter((d) => d.severity === 1).map((d) => String(d.message));
+      assert.ok(errors.some((m) => /undeclared identifier 'undeclared_thing'|requires expression of integer type|incomplete|variable has/.test(m)), errors.join('\n'));
+    }
+  });
 });

@@ -151,6 +151,7 @@ export const Diagnostics = {
   BreakOutsideLoop: d(1226, 'error', "'{0}' statement not in loop{1} statement"),
   ImplicitFunctionDeclaration: d(1227, 'warning', "implicit declaration of function '{0}' is invalid in C99"),
   ConstAssignment: d(1228, 'error', "cannot assign to variable '{0}' with const-qualified type '{1}'"),
+  SwitchConditionNotInteger: d(1229, 'error', "statement requires expression of integer type ('{0}' invalid)"),
   // ---- end of types and semantics diagnostics ----
 
   // ---- BPF2000-2999: verifier-equivalent checks ----

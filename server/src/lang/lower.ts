@@ -503,6 +503,9 @@ class Lowerer {
     const loc = locOf(node);
     const discriminantType = promote(this.typeOf(node.discriminant));
     const test = this.rvalueAs(node.discriminant, discriminantType);
+    // A discriminant that is not an integer (sema reported it; error recovery can make one) compares as int.
+    const scalar = irScalarType(discriminantType);
+    const caseType: IntType = scalar?.kind === 'int' ? scalar : S32;
     const cases: Array<{ values: bigint[] | 'default'; body: Stmt[]; loc: Loc }> = [];
     const items = node.body.kind === 'Compound' ? node.body.items : [node.body];
     let current: { values: bigint[] | 'default'; body: Stmt[]; loc: Loc } | undefined;
@@ -517,7 +520,7 @@ class Lowerer {
           const last = inner.last ? this.c.model.evaluate(inner.last) ?? first : first;
           const values: bigint[] = [];
           for (let v = first; v <= last && values.length < 4096; v++) values.push(BigInt.asUintN(64, v));
-          open(values.map((v) => wrapTo(v, irScalarType(discriminantType) as IntType)), inner);
+          open(values.map((v) => wrapTo(v, caseType)), inner);
         }
         inner = inner.body;
       }

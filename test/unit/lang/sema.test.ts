@@ -38,6 +38,12 @@ describe('sema', () => {
     assert.deepStrictEqual(messages, ["no member named 'x' in 'struct a'"]);
   });
 
+  it('a switch on a struct, a float or a pointer is rejected as clang does', () => {
+    const { messages } = check('struct s { int a; };\nint f(struct s v, float g, int *p) { switch (v) { case 1: return 1; } switch (g) { default: break; } switch (p) { default: break; } return 0; }\n');
+    assert.deepStrictEqual(messages, ["statement requires expression of integer type ('struct s' invalid)",
+      "statement requires expression of integer type ('float' invalid)", "statement requires expression of integer type ('int *' invalid)"]);
+  });
+
   it('a member declarator left without a name by a syntax error declares nothing (npm run fuzz, seed 808: the record contained itself)', () => {
     const parsed = parse(lex('struct flow_key { int a; struct flow_key); };\nint f(struct flow_key *k) { return k->a + k->b; }\n'));
     assert.deepStrictEqual(parsed.diagnostics.map((d) => d.message), ['expected identifier']);

@@ -630,12 +630,16 @@ class Analyzer {
           this.loop(node.body);
         });
         break;
-      case 'Switch':
-        this.expression(node.discriminant);
+      case 'Switch': {
+        const discriminant = this.expression(node.discriminant);
+        if (!isInteger(discriminant) && !isError(discriminant)) {
+          this.report(Diagnostics.SwitchConditionNotInteger, node.discriminant, [typeToString(discriminant)]);
+        }
         this.switchDepth++;
         this.statement(node.body);
         this.switchDepth--;
         break;
+      }
       case 'Case':
         this.expression(node.value);
         if (this.evaluate(node.value) === undefined) this.report(Diagnostics.NotIntegerConstant, node.value);
