@@ -6,7 +6,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import {
+  DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification,
+  FileChangeType, PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
 import { RunRequestMethod, RunResult } from '../../shared/src/protocol';
 import { TestLspClient, repoRoot } from './lspClient';
 import { URI } from '../../server/src/service/uri';
@@ -83,55 +86,54 @@ describe('LSP settings and watched files (real process)', function () {
     assert.deepStrictEqual(await syntaxCodes({ initializationOptions: { reportCSyntaxErrors: false }, configuration: { cpus: 2 } }), []);
   });
 
-  it('an open header edited in the editor (same length) re-publishes the programs that include it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-open-header-'));
+  /**
+   * A program and a header in a temporary directory, the program opened in a fresh server; `edit` changes the
+   * header somehow, and the program's next diagnostics are returned.
+   */
+  async function afterHeaderEdit(headerText: string, programText: string, check: (first: PublishDiagnosticsParams) => void,
+    edit: (c: TestLspClient, header: string) => Promise<void>): Promise<PublishDiagnosticsParams> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-header-'));
     try {
-      const header = path.join(dir, 'size.h');
-      const program = path.join(dir, 'size.bpf.c');
-      fs.writeFileSync(header, '#define N 4\n');
-      const text = '#include "vmlinux.h"\n#include "size.h"\n_Static_assert(N == 8, "N is not 8");\n';
-      fs.writeFileSync(program, text);
+      const header = path.join(dir, 'shared.h');
+      const program = path.join(dir, 'program.bpf.c');
+      fs.writeFileSync(header, headerText);
+      fs.writeFileSync(program, programText);
       client = await TestLspClient.start();
       const c = client;
       const uri = URI.fromPath(program);
-      const headerUri = URI.fromPath(header);
-      await c.open(uri, text, 1);
-      const first = await c.waitForDiagnostics((p) => p.uri === uri);
-      assert.ok(first.diagnostics.some((d) => /N is not 8/.test(String(d.message))), JSON.stringify(first.diagnostics));
-      await c.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: headerUri, languageId: 'c', version: 1, text: '#define N 4\n' } });
+      await c.open(uri, programText, 1);
+      check(await c.waitForDiagnostics((p) => p.uri === uri));
       c.diagnostics.splice(0);
-      await c.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: headerUri, version: 2 }, contentChanges: [{ text: '#define N 8\n' }] });
-      const second = await c.waitForDiagnostics((p) => p.uri === uri);
-      assert.deepStrictEqual(second.diagnostics.filter((d) => d.severity === 1), []);
+      await edit(c, header);
+      return await c.waitForDiagnostics((p) => p.uri === uri);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('an open header edited in the editor (same length) re-publishes the programs that include it', async () => {
+    const program = '#include "vmlinux.h"\n#include "shared.h"\n_Static_assert(N == 8, "N is not 8");\n';
+    const second = await afterHeaderEdit('#define N 4\n', program,
+      (first) => assert.ok(first.diagnostics.some((d) => /N is not 8/.test(String(d.message))), JSON.stringify(first.diagnostics)),
+      async (c, header) => {
+        const headerUri = URI.fromPath(header);
+        await c.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: headerUri, languageId: 'c', version: 1, text: '#define N 4\n' } });
+        await c.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: headerUri, version: 2 }, contentChanges: [{ text: '#define N 8\n' }] });
+      });
+    assert.deepStrictEqual(second.diagnostics.filter((d) => d.severity === 1), []);
   });
 
   it('didChangeWatchedFiles re-reads a header that changed on disk and re-publishes', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-watch-'));
-    try {
-      const header = path.join(dir, 'flow.h');
-      const program = path.join(dir, 'watch.bpf.c');
-      fs.writeFileSync(header, 'struct flow { int port; };\n');
-      const text = '#include "vmlinux.h"\n#include "flow.h"\nint port_of(struct flow *f) { return f->port; }\n';
-      fs.writeFileSync(program, text);
-      client = await TestLspClient.start();
-      const c = client;
-      const uri = URI.fromPath(program);
-      await c.open(uri, text, 1);
-      const first = await c.waitForDiagnostics((p) => p.uri === uri);
-      assert.deepStrictEqual(first.diagnostics.filter((d) => d.severity === 1), []);
-      fs.writeFileSync(header, 'struct flow { int dport; };\n');
-      c.diagnostics.splice(0);
-      await c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: URI.fromPath(header), type: FileChangeType.Changed }] });
-      const second = await c.waitForDiagnostics((p) => p.uri === uri);
-      const errors = second.diagnostics.filter((d) => d.severity === 1);
-      assert.strictEqual(errors.length, 1, JSON.stringify(second.diagnostics));
-      assert.match(String(errors[0].message), /no member named 'port' in 'struct flow'/);
-      assert.strictEqual(errors[0].range.start.line, 2);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const program = '#include "vmlinux.h"\n#include "shared.h"\nint port_of(struct flow *f) { return f->port; }\n';
+    const second = await afterHeaderEdit('struct flow { int port; };\n', program,
+      (first) => assert.deepStrictEqual(first.diagnostics.filter((d) => d.severity === 1), []),
+      async (c, header) => {
+        fs.writeFileSync(header, 'struct flow { int dport; };\n');
+        await c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: URI.fromPath(header), type: FileChangeType.Changed }] });
+      });
+    const errors = second.diagnostics.filter((d) => d.severity === 1);
+    assert.strictEqual(errors.length, 1, JSON.stringify(second.diagnostics));
+    assert.match(String(errors[0].message), /no member named 'port' in 'struct flow'/);
+    assert.strictEqual(errors[0].range.start.line, 2);
   });
 });
