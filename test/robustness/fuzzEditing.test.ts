@@ -82,6 +82,14 @@ describe('robustness: fuzzed editing of the example programs through the languag
     assert.doesNotThrow(() => service.hover(`${FUZZ_DIR}/edited.bpf.c`, text, { line, character: 40 }));
   });
 
+  it('global initializers past the object write nothing (npm run fuzz, seed 3000: an out-of-bounds Uint8Array.set)', () => {
+    for (const decl of ['char c[2__proto__][6] = { "hello", "" };', 'int g[2] = { 1, 2, 3, 4 };', 'int h[2] = { [7] = 1 };', 'char s[2][3] = { "a", "b", "c" };']) {
+      const text = `${seeds[0]}\n${decl}\n`;
+      files[`${FUZZ_DIR}/edited.bpf.c`] = text;
+      assert.doesNotThrow(() => service.validate(`${FUZZ_DIR}/edited.bpf.c`, text), decl);
+    }
+  });
+
   it('a switch on what is not an integer is reported and lowered without throwing (npm run fuzz, seed 2000: case values wrapped to no type)', () => {
     for (const body of ['switch (undeclared_thing) { case 0 ... 9: return 1; default: break; }', 'struct s v = {}; switch (v) { case 1: return 1; }']) {
       const text = `${seeds[0]}

@@ -197,6 +197,9 @@ class Lowerer {
   }
 
   private fillConstant(bytes: Uint8Array, offset: number, type: CType, init: ast.Initializer): boolean {
+    // Initializers past the object (excess elements, a designator beyond the array: reported by sema, or left by
+    // a syntax error) write nothing, as clang drops them.
+    if (offset < 0 || offset >= bytes.length) return true;
     const t = resolve(type);
     if (t.kind === 'array' && init.kind === 'StringLiteral') {
       const data = stringBytes(init.value);
