@@ -30,6 +30,8 @@
     current: -1,
     query: '',
     section: 'output',
+    /** {mode:'text'|'hex', binary:boolean}: the output view (hex lines are hexdump -C lines, still plain text) */
+    output: { mode: 'text', binary: false },
     linkJson: false,
     openMaps: /** @type {Set<number>} */ (new Set()),
   };
@@ -58,7 +60,13 @@
   const next = el('button', { title: 'Next match (Enter)', 'aria-label': 'Next match' }, ['↓']);
   const copy = el('button', { id: 'copy', title: 'Copy the whole output' }, ['Copy']);
   const sizeInfo = el('span', { id: 'size-info' });
-  const toolbar = el('div', { class: 'toolbar' }, [search, prev, next, matchInfo, el('span', { class: 'spacer' }), sizeInfo, copy]);
+  const textMode = el('button', { role: 'radio', id: 'mode-text', title: 'Show the output as text' }, ['Text']);
+  const hexMode = el('button', { role: 'radio', id: 'mode-hex', title: 'Show the bytes as hexdump -C does: offset, hex bytes, ASCII' }, ['Hex']);
+  textMode.addEventListener('click', () => vscode.postMessage({ type: 'setOutputMode', mode: 'text' }));
+  hexMode.addEventListener('click', () => vscode.postMessage({ type: 'setOutputMode', mode: 'hex' }));
+  const modeSwitch = el('div', { class: 'segmented', role: 'radiogroup', 'aria-label': 'Output view' }, [textMode, hexMode]);
+  const binaryNote = el('span', { id: 'binary-note', hidden: '', title: 'bpf_seq_write() wrote bytes that are not UTF-8 text; the hex view shows them exactly' }, ['binary output']);
+  const toolbar = el('div', { class: 'toolbar' }, [search, prev, next, matchInfo, el('span', { class: 'spacer' }), binaryNote, modeSwitch, sizeInfo, copy]);
   const viewport = el('div', { id: 'output', class: 'output', tabindex: '0', 'aria-label': 'Iterator output' });
   const spacer = el('div', { class: 'output-spacer' });
   const rows = el('div', { class: 'output-rows' });
@@ -88,6 +96,29 @@
   });
   viewport.addEventListener('scroll', () => renderRows());
   window.addEventListener('resize', () => renderRows());
+
+  function renderOutputMode() {
+    textMode.setAttribute('aria-checked', String(state.output.mode === 'text'));
+    hexMode.setAttribute('aria-checked', String(state.output.mode === 'hex'));
+    binaryNote.hidden = !state.output.binary;
+    viewport.classList.toggle('hex', state.output.mode === 'hex');
+  }
+
+  /** A new line source (a result, or text <-> hex): drop cached lines and matches, search again. */
+  function resetLines(lineCount) {
+    state.lineCount = lineCount;
+    state.lines.clear();
+    state.pending.clear();
+    state.matches = [];
+    state.current = -1;
+    updateMatchInfo();
+    renderOutputMode();
+    emptyOutput.hidden = lineCount !== 0;
+    viewport.hidden = lineCount === 0;
+    viewport.scrollTop = 0;
+    renderRows();
+    if (search.value) vscode.postMessage({ type: 'search', query: search.value });
+  }
 
   function plural(n, word) {
     return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
@@ -257,24 +288,21 @@
         state.target = m.target;
         vscode.setState({ target: m.target });
         state.view = m.view;
-        state.lineCount = m.lineCount;
         state.byteLength = m.byteLength;
-        state.lines.clear();
-        state.pending.clear();
-        state.matches = [];
-        state.current = -1;
+        state.output = m.output;
         title.textContent = m.view.title;
         status.textContent = m.view.error ? 'Failed' : 'Done';
         status.className = m.view.error ? 'failed' : 'done';
         rerun.removeAttribute('disabled');
         banner.hidden = true;
         sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(m.byteLength, 'byte')}`;
-        emptyOutput.hidden = m.lineCount !== 0;
-        viewport.hidden = m.lineCount === 0;
-        viewport.scrollTop = 0;
         renderError(); renderLink(); renderMaps(); renderStats();
-        renderRows();
-        if (search.value) vscode.postMessage({ type: 'search', query: search.value });
+        resetLines(m.lineCount);
+        break;
+      case 'outputMode':
+        state.output = m.output;
+        sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(state.byteLength, 'byte')}`;
+        resetLines(m.lineCount);
         break;
       case 'lines': {
         m.lines.forEach((text, i) => state.lines.set(m.start + i, text));
@@ -306,6 +334,7 @@
     }
   });
 
+  renderOutputMode();
   if (state.target) title.textContent = 'Restoring…';
   showSection('output');
   vscode.postMessage({ type: 'ready' });

@@ -11,7 +11,7 @@ import { registerDebugIterator } from './debug/debugIterator';
 /** What the extension returns from activate(); the e2e suite uses it to observe the server and the panels. */
 export interface BpfIterApi {
   readonly server: ServerClient;
-  openPanels(): Array<{ uri: string; program?: string; output?: string }>;
+  openPanels(): Array<{ uri: string; program?: string; output?: string | null }>;
 }
 
 let server: ServerClient | undefined;

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMainThread } from 'worker_threads';
-import { RunResult } from '../../shared/src/protocol';
+import { runResultForWire } from './exec/runner';
 import { createNodeHost } from './service/host';
 import { createLanguageService, Settings, defaultSettings } from './service/languageService';
 import { severityName, LspDiagnostic } from './service/diagnostics';
@@ -23,7 +23,8 @@ Without --scenario, FILE's own <name>.bpfscenario.json is used when it exists, e
 
 interface Io {
   stdout: (s: string) => void;
-  stdoutBytes?: (b: Uint8Array) => void;
+  /** The run's output bytes, written unchanged (never through a string). */
+  stdoutBytes: (b: Uint8Array) => void;
   stderr: (s: string) => void;
 }
 
@@ -175,16 +176,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const file = path.resolve(args.files[0]);
   const text = host.readFile(file);
   if (text === undefined) { io.stderr(`bpf-iter: ENOENT: cannot read ${args.files[0]}\n`); return 1; }
-  const result: RunResult = await service.run(file, text, {
+  const result = await service.run(file, text, {
     program: args.prog, map: args.map, scenario: args.scenario && path.resolve(args.scenario), cpus: args.cpus, readSize: args.readSize,
   });
-  const { outputBytes, ...json } = result as RunResult & { outputBytes?: Uint8Array };
   if (args.json) {
-    io.stdout(JSON.stringify(json, null, 2) + '\n');
+    // Valid UTF-8 output is the string `output`; any other is null there, with output_base64 and output_hex.
+    io.stdout(JSON.stringify(runResultForWire(result), null, 2) + '\n');
   } else {
     // The bytes the program wrote, unchanged (bpf_seq_write may write any byte), as cat would show them.
-    if (outputBytes && io.stdoutBytes) io.stdoutBytes(outputBytes);
-    else io.stdout(result.output);
+    io.stdoutBytes(result.outputBytes);
     if (result.error) {
       const where = result.error.file && result.error.range ? `${path.relative(process.cwd(), result.error.file) || result.error.file}:${result.error.range.start.line + 1}:${result.error.range.start.character + 1}: ` : '';
       io.stderr(`bpf-iter: ${result.error.errno}: ${where}${result.error.message}\n`);

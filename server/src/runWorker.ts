@@ -8,6 +8,7 @@ import * as path from 'path';
 import { RunResult } from '../../shared/src/protocol';
 import { createMemoryHost, createNodeHost } from './service/host';
 import { createLanguageService, LanguageService, RunOptions, Settings } from './service/languageService';
+import { runResultForWire } from './exec/runner';
 
 export interface RunJob {
   id: number;
@@ -45,8 +46,7 @@ if (parentPort && process.env.BPF_ITER_RUN_WORKER === '1') {
         isCancelled: () => Atomics.load(flag, 0) === 1,
         onProgress: (stats) => port.postMessage({ id: job.id, kind: 'progress', stats } satisfies WorkerMessage),
       });
-      const { outputBytes: _bytes, ...plain } = result as RunResult & { outputBytes?: Uint8Array };
-      port.postMessage({ id: job.id, kind: 'result', result: plain } satisfies WorkerMessage);
+      port.postMessage({ id: job.id, kind: 'result', result: runResultForWire(result) } satisfies WorkerMessage);
     } catch (e) {
       port.postMessage({ id: job.id, kind: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies WorkerMessage);
     }

@@ -49,7 +49,16 @@ export interface SourceRange { start: SourcePosition; end: SourcePosition }
 
 /** The object `bpf-iter run --json` prints and `bpfIter/run` returns. */
 export interface RunResult {
-  output: string;
+  /**
+   * The seq output as text when its bytes are valid UTF-8 (a leading BOM is kept as U+FEFF). null when they are
+   * not (a program that bpf_seq_write()s binary records): then `output_base64` and `output_hex` carry the exact
+   * bytes. Never a replacement character that the program did not write.
+   */
+  output: string | null;
+  /** Present exactly when `output` is null: the output bytes in base64 (RFC 4648, padded). */
+  output_base64?: string;
+  /** Present exactly when `output` is null: the output bytes as lowercase hex, two digits a byte, no separators. */
+  output_hex?: string;
   link: LinkSummary | null;
   /** `bpftool link show` text for the iterator link. */
   bpftool: string;

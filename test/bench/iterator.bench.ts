@@ -35,7 +35,7 @@ async function runPipeline(dir: string, name: string, program: string): Promise<
   const result = await service.run(file, program, { scenario: path.join(dir, 'big.bpfscenario.json') });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.error) throw new Error(`${name}: ${result.error.errno} ${result.error.message}`);
-  return { seconds, bytes: result.output.length };
+  return { seconds, bytes: result.outputBytes.length };
 }
 
 function runHandWritten(printEach: boolean): { seconds: number; bytes: number } {

@@ -97,3 +97,65 @@ describe('CLI bpf-iter', function () {
     assert.doesNotMatch(outcome.stderr, /\n\s+at /);
   });
 });
+
+describe('CLI bpf-iter: binary output (bpf_seq_write of records and raw bytes)', function () {
+  this.timeout(30000);
+  const program = 'test/fixtures/binary/binary_records.bpf.c';
+  const runRaw = (args: string[]): { stdout: Buffer; stderr: string; code: number } => {
+    const r = cp.spawnSync(process.execPath, [path.join(repoRoot, 'bin/bpf-iter.js'), ...args], { cwd: repoRoot });
+    return { stdout: r.stdout, stderr: r.stderr.toString('utf8'), code: r.status ?? -1 };
+  };
+  /** What the program writes, built here from its source's rules: per map u32 id, u32 max_entries, ff 80 00. */
+  const expectedBytes = (maps: Array<{ id: number; max_entries: number }>): Buffer => {
+    const records = maps.map((m) => {
+      const r = Buffer.alloc(11);
+      r.writeUInt32LE(m.id, 0);
+      r.writeUInt32LE(m.max_entries, 4);
+      r.set([0xff, 0x80, 0x00], 8);
+      return r;
+    });
+    const all = Buffer.from(Uint8Array.from({ length: 256 }, (_, b) => b));
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(0xfeedc0de, 0);
+    rec.writeUInt32LE(0x0080ff00, 4);
+    rec.writeBigUInt64LE(0x8000ff7f00c0ffeen, 8);
+    return Buffer.concat([...records, all, rec]);
+  };
+
+  it('run writes every byte value 0x00-0xff and the records with high bytes on stdout unchanged', () => {
+    const raw = runRaw(['run', program]);
+    assert.strictEqual(raw.code, 0, raw.stderr);
+    const json = JSON.parse(runRaw(['run', program, '--json']).stdout.toString('utf8'));
+    // the scenario's two maps, in id order, as the simulated kernel numbered them
+    assert.deepStrictEqual(json.maps.map((m: { name: string; max_entries: number }) => [m.name, m.max_entries]), [['bin_hash', 33023], ['bin_array', 255]]);
+    const expected = expectedBytes(json.maps);
+    assert.strictEqual(raw.stdout.length, expected.length);
+    assert.ok(raw.stdout.equals(expected), `stdout differs at byte ${raw.stdout.findIndex((b, i) => b !== expected[i])}`);
+  });
+
+  it('run --json: output is null and output_base64/output_hex hold the exact bytes, with no replacement character', () => {
+    const raw = runRaw(['run', program]).stdout;
+    const out = runRaw(['run', program, '--json']);
+    assert.strictEqual(out.code, 0, out.stderr);
+    const text = out.stdout.toString('utf8');
+    assert.ok(!text.includes('\ufffd'), 'the JSON holds U+FFFD');
+    const json = JSON.parse(text);
+    assert.strictEqual(json.output, null);
+    assert.ok(Buffer.from(json.output_base64, 'base64').equals(raw));
+    assert.strictEqual(json.output_hex, raw.toString('hex'));
+    assert.deepStrictEqual(Object.keys(json).slice(0, 3), ['output', 'output_base64', 'output_hex']);
+    assert.strictEqual(json.stats.bytes, raw.length);
+  });
+
+  it('run --json on text output keeps the string output and adds no base64/hex', () => {
+    const json = JSON.parse(runRaw(['run', 'examples/map_summary.bpf.c', '--json']).stdout.toString('utf8'));
+    assert.strictEqual(json.output, expected('map_summary.run').stdout);
+    assert.ok(!('output_base64' in json) && !('output_hex' in json));
+  });
+
+  it('a reader that closes the pipe early ends the run quietly (EPIPE), as cat does', () => {
+    const r = cp.spawnSync('sh', ['-c', `"${process.execPath}" bin/bpf-iter.js run ${program} --json | head -c 10`], { cwd: repoRoot, encoding: 'utf8' });
+    assert.strictEqual(r.stdout, '{\n  "outpu');
+    assert.doesNotMatch(r.stderr, /EPIPE|Unhandled/);
+  });
+});

@@ -16,7 +16,9 @@ export interface PanelTarget {
 /** Extension -> webview. */
 export type ToWebview =
   | { type: 'running'; target: PanelTarget }
-  | { type: 'result'; target: PanelTarget; view: PanelViewModel; lineCount: number; byteLength: number }
+  | { type: 'result'; target: PanelTarget; view: PanelViewModel; lineCount: number; byteLength: number; output: OutputViewState }
+  /** The output view changed (text <-> hex): cached lines and matches are void, lineCount is the new view's. */
+  | { type: 'outputMode'; output: OutputViewState; lineCount: number }
   | { type: 'lines'; requestId: number; start: number; lines: string[] }
   | { type: 'searchResult'; query: string; matches: SearchMatch[]; truncated: boolean }
   | { type: 'stale'; reason: string }
@@ -31,7 +33,17 @@ export type FromWebview =
   | { type: 'copyOutput' }
   | { type: 'rerun' }
   | { type: 'reveal'; file: string; range: SourceRange }
-  | { type: 'openMapEntries'; mapId: number };
+  | { type: 'openMapEntries'; mapId: number }
+  | { type: 'setOutputMode'; mode: OutputMode };
+
+/** 'text': lines of the output as text; 'hex': `hexdump -C` lines of its bytes. */
+export type OutputMode = 'text' | 'hex';
+
+export interface OutputViewState {
+  mode: OutputMode;
+  /** The output is not valid UTF-8 (binary records): the hex view is the exact one and shown first. */
+  binary: boolean;
+}
 
 export type PanelSection = 'output' | 'link' | 'maps' | 'stats';
 
@@ -44,7 +56,7 @@ export interface SearchMatch {
 
 export type { RunResult };
 
-const FROM_WEBVIEW_TYPES = new Set(['ready', 'getLines', 'search', 'copyOutput', 'rerun', 'reveal', 'openMapEntries']);
+const FROM_WEBVIEW_TYPES = new Set(['ready', 'getLines', 'search', 'copyOutput', 'rerun', 'reveal', 'openMapEntries', 'setOutputMode']);
 
 /**
  * Messages arrive from a page that renders program output, so every field is checked before use:
@@ -70,6 +82,8 @@ export function parseFromWebview(raw: unknown): FromWebview | undefined {
     }
     case 'openMapEntries':
       return isCount(m.mapId) ? { type: 'openMapEntries', mapId: m.mapId } : undefined;
+    case 'setOutputMode':
+      return m.mode === 'text' || m.mode === 'hex' ? { type: 'setOutputMode', mode: m.mode } : undefined;
     default:
       return { type: m.type } as FromWebview;
   }

@@ -1,6 +1,7 @@
 import type { RunResult } from '../../../shared/src/protocol';
-import { FromWebview, PanelTarget, ToWebview } from './messages';
+import { FromWebview, OutputMode, OutputViewState, PanelTarget, ToWebview } from './messages';
 import { OutputDocument } from './outputDocument';
+import { HexDocument } from './hexDocument';
 import { buildViewModel } from './viewModel';
 
 /** What the controller needs from the editor; the vscode side implements it, unit tests fake it. */
@@ -22,7 +23,11 @@ export const MAX_LINES_PER_MESSAGE = 2000;
  */
 export class PanelController {
   private result: RunResult | undefined;
-  private output = new OutputDocument('');
+  /** The bytes of a binary (not UTF-8) output, decoded once from output_base64; null for text output. */
+  private binaryBytes: Uint8Array | null = null;
+  private textView: OutputDocument | undefined = new OutputDocument('');
+  private hexView: HexDocument | undefined;
+  private mode: OutputMode = 'text';
   private runGeneration = 0;
   private running = false;
 
@@ -59,12 +64,40 @@ export class PanelController {
   }
 
   showResult(result: RunResult): void {
-    this.result = result;
-    this.output = new OutputDocument(result.output);
+    if (this.result !== result) {
+      this.result = result;
+      this.binaryBytes = result.output === null ? outputBytesOf(result) : null;
+      this.textView = result.output === null ? undefined : new OutputDocument(result.output);
+      this.hexView = undefined;
+      // binary records are shown as hex first: that view is exact, text would not be
+      this.mode = this.binaryBytes ? 'hex' : 'text';
+    }
+    const output = this.output;
     this.host.post({
       type: 'result', target: this.target, view: buildViewModel(result, this.host.titleFor(this.target)),
-      lineCount: this.output.lineCount, byteLength: this.output.byteLength,
+      lineCount: output.lineCount, byteLength: this.binaryBytes ? this.binaryBytes.length : output.byteLength, output: this.outputState,
     });
+  }
+
+  private get outputState(): OutputViewState {
+    return { mode: this.mode, binary: this.binaryBytes !== null };
+  }
+
+  /** The document of the current view, made on first use (a text output's hex view, a binary output's text view). */
+  private get output(): OutputDocument | HexDocument {
+    if (this.mode === 'hex') {
+      this.hexView ??= new HexDocument(this.binaryBytes ?? Buffer.from(this.textView?.text ?? '', 'utf8'));
+      return this.hexView;
+    }
+    // a binary output as text: what an editor would show, invalid bytes as U+FFFD (the hex view is the exact one)
+    this.textView ??= new OutputDocument(new TextDecoder('utf-8').decode(this.binaryBytes ?? new Uint8Array()));
+    return this.textView;
+  }
+
+  setOutputMode(mode: OutputMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.host.post({ type: 'outputMode', output: this.outputState, lineCount: this.output.lineCount });
   }
 
   markStale(reason: string): void {
@@ -101,6 +134,15 @@ export class PanelController {
       case 'openMapEntries':
         if (this.result) this.host.openMapEntries(this.result, message.mapId);
         return;
+      case 'setOutputMode':
+        this.setOutputMode(message.mode);
+        return;
     }
   }
+}
+
+/** The exact bytes of a binary output: output_base64, or output_hex from a server that sent only that. */
+function outputBytesOf(result: RunResult): Uint8Array {
+  if (result.output_base64 !== undefined) return Buffer.from(result.output_base64, 'base64');
+  return Buffer.from(result.output_hex ?? '', 'hex');
 }

@@ -18,7 +18,8 @@ import { createLanguageService, defaultSettings } from '../service/languageServi
 import { createNodeHost } from '../service/host';
 import type { Analysis } from '../service/analysis';
 import type { ResolvedScenario } from '../service/languageService';
-import { Inspector, cString, type Place, type ShownValue } from './inspect';
+import { Inspector, cString, quotedBytes, type Place, type ShownValue } from './inspect';
+import { hexDump, hexDumpLine, hexDumpLineCount } from '../../../shared/src/hexdump';
 import { ExpressionEvaluator, EvalError } from './expression';
 import type { FromEngine, LaunchArguments, Query, ResumeMode, SourceBreakpoint, StopInfo, ToEngine } from './messages';
 
@@ -112,6 +113,11 @@ export class DebugEngine implements DebugHooks {
       debug: { hooks: this, onInvocation: (ctx, kernel) => this.onInvocation(ctx, kernel) },
     });
     if (result.output) this.channel.post({ type: 'output', category: 'stdout', text: result.output });
+    else if (result.outputBytes.length) {
+      // not UTF-8 (binary records): a text console would corrupt it, so it is shown as hexdump -C shows it
+      this.channel.post({ type: 'output', category: 'console', text: `The output is not UTF-8 text (${result.outputBytes.length} bytes); as hexdump -C shows it:\n` });
+      this.channel.post({ type: 'output', category: 'stdout', text: hexDump(result.outputBytes) });
+    }
     if (result.error && !this.terminated) {
       const e = result.error;
       this.channel.post({ type: 'output', category: 'stderr', text: `bpf-iter: ${e.errno}: ${e.message}\n`, path: e.file, line: e.range ? e.range.start.line + 1 : undefined });
@@ -358,7 +364,10 @@ export class DebugEngine implements DebugHooks {
       const valueType = this.mapFieldType(ctx.map.name, 'value');
       if (ctx.value && valueType) out.push(this.variable('value', { kind: 'memory', ptr: { region: ctx.value.region as ExecRegion, offset: ctx.value.offset }, type: valueType }));
     }
-    out.push(text('seq buffer', JSON.stringify(new TextDecoder().decode(ctx.seq.buf.subarray(0, Math.min(ctx.seq.count, ctx.seq.buf.length))))));
+    // the bytes written so far by this read(), exact: binary records show as \xNN escapes and a hexdump -C child
+    const seqBytes = ctx.seq.buf.subarray(0, Math.min(ctx.seq.count, ctx.seq.buf.length));
+    out.push(text('seq buffer', quotedBytes(seqBytes), seqBytes.length === 0 ? undefined
+      : () => Array.from({ length: hexDumpLineCount(seqBytes.length) }, (_, i) => text(`hex ${i}`, hexDumpLine(seqBytes, i)))));
     out.push(text('maps', `${kernel.listMaps().length} maps`, () => kernel.listMaps().map((m) =>
       text(`id ${m.id}`, `${m.name} ${m.typeName} key ${m.keySize} value ${m.valueSize} max_entries ${m.maxEntries}`))));
     return out;

@@ -67,7 +67,7 @@ export class Inspector {
         const length = type.length ?? 0;
         const re = resolve(element);
         const isChars = re.kind === 'int' && re.size === 1;
-        const value = isChars ? JSON.stringify(cString(bytes)) : `[${length}]`;
+        const value = isChars ? cString(bytes) : `[${length}]`;
         return {
           value, type: typeName,
           children: () => Array.from({ length: Math.min(length, MAX_ARRAY_CHILDREN) }, (_, i) => ({
@@ -184,7 +184,28 @@ export function readInt(bytes: Uint8Array, size: number, signed: boolean): bigin
   return signed ? BigInt.asIntN(size * 8, v) : v;
 }
 
+/** A char array as a quoted string: its bytes up to the first NUL (see quotedBytes). */
 export function cString(bytes: Uint8Array): string {
   const end = bytes.indexOf(0);
-  return new TextDecoder('utf-8').decode(end < 0 ? bytes : bytes.subarray(0, end));
+  return quotedBytes(end < 0 ? bytes : bytes.subarray(0, end));
+}
+
+/**
+ * Bytes as a quoted string that loses none of them: JSON's quoting of the text when they are valid UTF-8, else
+ * C-style escapes ("\xff") for every byte outside printable ASCII, never a replacement character.
+ */
+export function quotedBytes(bytes: Uint8Array): string {
+  try {
+    return JSON.stringify(new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes));
+  } catch {
+    let out = '"';
+    for (const b of bytes) {
+      if (b === 0x22 || b === 0x5c) out += '\\' + String.fromCharCode(b);
+      else if (b === 0x0a) out += '\\n';
+      else if (b === 0x09) out += '\\t';
+      else if (b >= 0x20 && b <= 0x7e) out += String.fromCharCode(b);
+      else out += '\\x' + b.toString(16).padStart(2, '0');
+    }
+    return out + '"';
+  }
 }

@@ -57,8 +57,29 @@ export interface RunRequest {
   debug?: { hooks: DebugHooks; onInvocation?(ctx: IterRunContext, kernel: Kernel): void };
 }
 
-/** The run result plus the raw output bytes, which the CLI writes unchanged (a program may print any byte). */
-export interface RunOutcome extends RunResult { outputBytes: Uint8Array }
+/**
+ * The run result plus the raw output bytes, which the CLI writes unchanged (a program may print any byte).
+ * `output` is already the text or null; the base64/hex copies of a binary output are made only where the result
+ * leaves the process (`runResultForWire`), so a plain `bpf-iter run` never builds them.
+ */
+export interface RunOutcome extends Omit<RunResult, 'output_base64' | 'output_hex'> { outputBytes: Uint8Array }
+
+/** The output as text when it is valid UTF-8 (a leading BOM kept, not stripped), else null. */
+export function outputText(bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** What `bpf-iter run --json` prints and `bpfIter/run` returns: a binary output travels as base64 and hex. */
+export function runResultForWire(outcome: RunOutcome): RunResult {
+  const { outputBytes, output, ...rest } = outcome;
+  if (output !== null) return { output, ...rest };
+  const bytes = Buffer.from(outputBytes.buffer, outputBytes.byteOffset, outputBytes.byteLength);
+  return { output, output_base64: bytes.toString('base64'), output_hex: bytes.toString('hex'), ...rest };
+}
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 const MAX_ENTRIES_SHOWN = 1000;
@@ -95,7 +116,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       } catch { /* the link is reported as absent */ }
     }
     return {
-      output: new TextDecoder('utf-8').decode(outputBytes), outputBytes, link, bpftool, bpftoolJson, fdinfo,
+      output: outputText(outputBytes), outputBytes, link, bpftool, bpftoolJson, fdinfo,
       maps: kernel ? mapSummaries(kernel) : [], stats, error,
     };
   };

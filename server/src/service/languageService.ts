@@ -8,7 +8,7 @@ import {
   Diagnostic, DiagnosticSeverity, Hover, CompletionItem, SignatureHelp, Location, DocumentSymbol, CodeLens, CodeAction,
   Range, WorkspaceEdit, TextEdit, CodeActionContext,
 } from 'vscode-languageserver-types';
-import { RunResult, ListProgramsResult, RunCommandId } from '../../../shared/src/protocol';
+import { ListProgramsResult, RunCommandId } from '../../../shared/src/protocol';
 import { FileHost } from './host';
 import { Analyzer, Analysis } from './analysis';
 import { toLspDiagnostics, LineMap, lineMapOf } from './diagnostics';
@@ -18,7 +18,7 @@ import { Diagnostics, codeString, formatMessage } from '../lang/diagnostics';
 import { hover as hoverAt } from './hover';
 import { complete as completeAt, signatureHelp as signatureHelpAt } from './completion';
 import { definition as definitionAt, references as referencesAt, documentSymbols as symbolsOf, prepareRename as prepareRenameAt, rename as renameAt } from './navigation';
-import { runIterator } from '../exec/runner';
+import { runIterator, RunOutcome } from '../exec/runner';
 
 export interface Settings {
   includePaths: string[];
@@ -60,7 +60,8 @@ export interface LanguageService {
   codeLenses(filePath: string, text: string): CodeLens[];
   codeActions(filePath: string, text: string, range: Range, context: CodeActionContext): CodeAction[];
   listPrograms(filePath: string, text: string): ListProgramsResult;
-  run(filePath: string, text: string, options: RunOptions): Promise<RunResult>;
+  /** The outcome keeps the raw bytes; `runResultForWire` makes the protocol's RunResult of it. */
+  run(filePath: string, text: string, options: RunOptions): Promise<RunOutcome>;
   invalidateHeaders(): void;
   /** The analysis behind the features, for tests and tools. */
   analyze(filePath: string, text: string, options?: ValidateOptions): { analysis: Analysis; scenario: ResolvedScenario };

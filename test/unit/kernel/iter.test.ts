@@ -274,3 +274,43 @@ describe('kernel: link create, attach and introspection', () => {
     assert.deepStrictEqual(out, ['old', 'new']);
   });
 });
+
+describe('kernel: binary output through the seq_file (bpf_seq_write of any byte)', () => {
+  /** A bpf_map program that bpf_seq_write()s every byte value 0x00..0xff per map, then a struct with high bytes. */
+  function binarySetup(maps: number) {
+    const k = new Kernel();
+    for (let i = 0; i < maps; i++) k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0, name: `m${i}` });
+    const allBytes = k.memory.alloc(256, 'test: every byte value');
+    allBytes.bytes.set(Uint8Array.from({ length: 256 }, (_, b) => b));
+    // struct { u32 key; u64 value; } as clang lays it out: 4 bytes of padding before value
+    const record = k.memory.alloc(16, 'test: record');
+    record.view.setUint32(0, 0xdeadbeef, true);
+    record.view.setBigUint64(8, 0xff80007f01c0feedn, true);
+    const prog = spec('bpf_map', (ctx) => {
+      const h = ctx.kernel.helpers;
+      if (ctx.map) return h.bpf_seq_write(ctx.seqAddr, allBytes.addr, 256);
+      return h.bpf_seq_write(ctx.seqAddr, record.addr, 16);
+    });
+    return { k, ...attachAndOpen(k, prog) };
+  }
+  const expected = (maps: number): Buffer => {
+    const rec = Buffer.alloc(16);
+    rec.writeUInt32LE(0xdeadbeef, 0);
+    rec.writeBigUInt64LE(0xff80007f01c0feedn, 8);
+    return Buffer.concat([...Array.from({ length: maps }, () => Buffer.from(Uint8Array.from({ length: 256 }, (_, b) => b))), rec]);
+  };
+
+  it('every byte 0x00-0xff and a struct with high bytes come out of read() exactly', () => {
+    const { k, iterFd } = binarySetup(3);
+    const out = readAll(k, iterFd, 4096).bytes;
+    assert.strictEqual(out.length, 3 * 256 + 16);
+    assert.ok(out.equals(expected(3)), 'the seq_file changed bytes');
+  });
+
+  it('the same bytes for any read size (a read may split a record and resume from the seq buffer)', () => {
+    for (const size of [1, 7, 255, 256, 257, 1000]) {
+      const { k, iterFd } = binarySetup(4);
+      assert.ok(readAll(k, iterFd, size).bytes.equals(expected(4)), `read size ${size}`);
+    }
+  });
+});
