@@ -1,10 +1,14 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import type { RunResult } from '../../../shared/src/protocol';
 import { parseFromWebview, PanelTarget, ToWebview } from '../../../client/src/panel/messages';
 import { OutputDocument } from '../../../client/src/panel/outputDocument';
 import { buildViewModel, formatBytes, mapEntriesText, mapEntryRows, prettyJson } from '../../../client/src/panel/viewModel';
 import { makeNonce, panelHtml } from '../../../client/src/panel/html';
 import { MAX_LINES_PER_MESSAGE, PanelController, PanelHost } from '../../../client/src/panel/panelController';
+import { HexDocument } from '../../../client/src/panel/hexDocument';
+import { hexDump, hexDumpLine } from '../../../shared/src/hexdump';
 
 function result(overrides: Partial<RunResult> = {}): RunResult {
   return {
@@ -87,11 +91,12 @@ describe('client panel: messages from the webview are validated', () => {
   it('accepts well-formed messages', () => {
     assert.deepStrictEqual(parseFromWebview({ type: 'getLines', requestId: 1, start: 0, count: 50 }), { type: 'getLines', requestId: 1, start: 0, count: 50 });
     assert.deepStrictEqual(parseFromWebview({ type: 'rerun', extra: 1 }), { type: 'rerun' });
+    assert.deepStrictEqual(parseFromWebview({ type: 'setOutputMode', mode: 'hex', x: 1 }), { type: 'setOutputMode', mode: 'hex' });
   });
   it('drops unknown types and malformed fields', () => {
     for (const bad of [null, 'ready', {}, { type: 'eval' }, { type: 'getLines', requestId: 1, start: -1, count: 5 },
       { type: 'reveal', file: 'x', range: { start: { line: 'a', character: 0 }, end: { line: 0, character: 0 } } },
-      { type: 'search', query: 42 }, { type: 'openMapEntries', mapId: 1.5 }]) {
+      { type: 'search', query: 42 }, { type: 'openMapEntries', mapId: 1.5 }, { type: 'setOutputMode', mode: 'html' }]) {
       assert.strictEqual(parseFromWebview(bad), undefined, JSON.stringify(bad));
     }
   });
@@ -193,5 +198,93 @@ describe('client panel: controller', () => {
     await c.rerun();
     c.markStale('program changed');
     assert.deepStrictEqual(host.last('stale'), { type: 'stale', reason: 'program changed' });
+  });
+});
+
+describe('client panel: hex view of binary output (hexdump -C lines, text only)', () => {
+  /** every byte value, then "abc", an embedded NUL and high bytes: 256 + 13 bytes */
+  const bytes = Buffer.concat([Buffer.from(Uint8Array.from({ length: 256 }, (_, b) => b)), Buffer.from('abc\x00\xff12345678', 'latin1')]);
+  const binary = (): RunResult => result({ output: null, output_base64: bytes.toString('base64'), output_hex: bytes.toString('hex'), stats: { objects: 1, bytes: bytes.length, reads: 2, instructions: 9, timeMs: 1 } });
+
+  it('lays a line out as hexdump -C does: offset, 8 + 8 hex bytes, ASCII column with dots, a short last line padded', () => {
+    // both expected lines are what `printf ... | hexdump -C` prints (util-linux), checked by hand
+    assert.strictEqual(hexDumpLine(bytes, 2), '00000020  20 21 22 23 24 25 26 27  28 29 2a 2b 2c 2d 2e 2f  | !"#$%&\'()*+,-./|');
+    assert.strictEqual(hexDumpLine(bytes, 16), '00000100  61 62 63 00 ff 31 32 33  34 35 36 37 38           |abc..12345678|');
+    assert.strictEqual(hexDumpLine(bytes, 17), '');
+    assert.strictEqual(hexDumpLine(bytes, 15), '000000f0  f0 f1 f2 f3 f4 f5 f6 f7  f8 f9 fa fb fc fd fe ff  |................|');
+    assert.strictEqual(hexDump(bytes.subarray(0, 17)).split('\n').length, 3, 'two lines, each ending in a newline');
+  });
+
+  it('HexDocument pages lines from the bytes and searches hex digits and the ASCII column', () => {
+    const doc = new HexDocument(bytes);
+    assert.strictEqual(doc.lineCount, 17);
+    assert.strictEqual(doc.byteLength, 269);
+    assert.deepStrictEqual(doc.lines(16, 5), [hexDumpLine(bytes, 16)]);
+    assert.deepStrictEqual(doc.lines(40, 5), []);
+    assert.deepStrictEqual(doc.search('FF 31').matches, [{ line: 16, column: 22, length: 5 }]);
+    assert.deepStrictEqual(doc.search('|ABC').matches, [{ line: 16, column: 60, length: 4 }]);
+    assert.strictEqual(doc.lineAt(0x105), 16);
+  });
+
+  it('a binary result opens in the hex view with the exact bytes; the user switches to text and back', async () => {
+    const host = new FakeHost();
+    host.answers.push(async () => binary());
+    const c = new PanelController(host, { uri: 'u' });
+    await c.rerun();
+    const shown = host.last('result');
+    assert.deepStrictEqual(shown.output, { mode: 'hex', binary: true });
+    assert.strictEqual(shown.lineCount, 17);
+    assert.strictEqual(shown.byteLength, 269);
+    await c.handle({ type: 'getLines', requestId: 1, start: 15, count: 10 });
+    assert.deepStrictEqual(host.last('lines').lines, [
+      '000000f0  f0 f1 f2 f3 f4 f5 f6 f7  f8 f9 fa fb fc fd fe ff  |................|',
+      '00000100  61 62 63 00 ff 31 32 33  34 35 36 37 38           |abc..12345678|',
+    ]);
+    await c.handle({ type: 'copyOutput' });
+    assert.strictEqual(host.copied.pop(), hexDump(bytes));
+
+    await c.handle({ type: 'setOutputMode', mode: 'text' });
+    const text = host.last('outputMode');
+    assert.deepStrictEqual(text.output, { mode: 'text', binary: true });
+    // the bytes as an editor would decode them: "\n" (0x0a) splits the first line
+    assert.strictEqual(text.lineCount, 2);
+    await c.handle({ type: 'getLines', requestId: 2, start: 0, count: 1 });
+    assert.strictEqual(host.last('lines').lines[0], '\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09');
+    await c.handle({ type: 'search', query: 'abc' });
+    // "ABC" and "abc" of the 0x00-0xff run and the trailing "abc", all after the 0x0a
+    assert.deepStrictEqual(host.last('searchResult').matches.map((m) => m.line), [1, 1, 1]);
+
+    await c.handle({ type: 'setOutputMode', mode: 'hex' });
+    assert.deepStrictEqual(host.last('outputMode'), { type: 'outputMode', output: { mode: 'hex', binary: true }, lineCount: 17 });
+    await c.handle({ type: 'setOutputMode', mode: 'hex' });
+    assert.strictEqual(host.posted.filter((m) => m.type === 'outputMode').length, 2, 'switching to the current view posts nothing');
+  });
+
+  it('output_hex alone is enough to recover the bytes', async () => {
+    const host = new FakeHost();
+    host.answers.push(async () => result({ output: null, output_hex: bytes.toString('hex') }));
+    const c = new PanelController(host, { uri: 'u' });
+    await c.rerun();
+    await c.handle({ type: 'getLines', requestId: 1, start: 16, count: 1 });
+    assert.deepStrictEqual(host.last('lines').lines, [hexDumpLine(bytes, 16)]);
+  });
+
+  it('a text result opens as text, not binary, and can still be viewed as the hex of its UTF-8 bytes', async () => {
+    const host = new FakeHost();
+    host.answers.push(async () => result({ output: 'é\n' }));
+    const c = new PanelController(host, { uri: 'u' });
+    await c.rerun();
+    assert.deepStrictEqual(host.last('result').output, { mode: 'text', binary: false });
+    assert.strictEqual(host.last('result').byteLength, 3);
+    await c.handle({ type: 'setOutputMode', mode: 'hex' });
+    await c.handle({ type: 'getLines', requestId: 1, start: 0, count: 5 });
+    assert.deepStrictEqual(host.last('lines').lines, ['00000000  c3 a9 0a                                          |...|']);
+  });
+
+  it('the webview script renders output with textContent only and knows the hex view', () => {
+    const script = fs.readFileSync(path.join(__dirname, '../../../../client/media/panel.js'), 'utf8');
+    assert.doesNotMatch(script, /\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write/);
+    assert.match(script, /type: 'setOutputMode', mode: 'hex'/);
+    assert.match(script, /case 'outputMode':/);
   });
 });
