@@ -277,6 +277,29 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     assert.ok(output.join('').startsWith('map 1\n'), JSON.stringify(output));
   });
 
+  it('binary output: the seq buffer shows its bytes as \\xNN escapes and hexdump lines; the console gets a hexdump', async () => {
+    const binary = path.join(root, 'test/fixtures/binary/binary_records.bpf.c');
+    // line 34: `return 0;` after the first map's record (u32 id 1, u32 max_entries 33023, ff 80 00) was written
+    await launch({ program: binary }, () => dc.setBreakpointsRequest({ source: { path: binary }, breakpoints: [{ line: 34 }] }));
+    const stop = await stopped();
+    assert.strictEqual(stop.line, 34);
+    const scopes = (await dc.scopesRequest({ frameId: stop.frames[0].id })).body.scopes;
+    const kernel = await variables(scopes[2].variablesReference);
+    const seq = kernel.get('seq buffer')!;
+    assert.strictEqual(seq.value, '"\\x01\\x00\\x00\\x00\\xff\\x80\\x00\\x00\\xff\\x80\\x00"');
+    const hex = [...(await variables(seq.variablesReference)).values()].map((v) => v.value);
+    assert.deepStrictEqual(hex, ['00000000  01 00 00 00 ff 80 00 00  ff 80 00                 |...........|']);
+    await dc.setBreakpointsRequest({ source: { path: binary }, breakpoints: [] });
+    const output: Array<[string, string]> = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => output.push([e.body.category ?? '', e.body.output]));
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent('terminated')]);
+    assert.ok(output.some(([c, o]) => c === 'console' && /not UTF-8 text \(294 bytes\)/.test(o)), JSON.stringify(output));
+    const dump = output.filter(([c]) => c === 'stdout').map(([, o]) => o).join('');
+    assert.ok(!dump.includes('\ufffd'));
+    assert.match(dump, /^00000000  01 00 00 00 ff 80 00 00  ff 80 00 02 00 00 00 ff  \|\.{16}\|\n/);
+    assert.strictEqual(dump.split('\n').length - 1, Math.ceil(294 / 16));
+  });
+
   it('EACCES at attach stops at the access that makes the map too small', async () => {
     const scenario = path.join(dir, 'small.bpfscenario.json');
     fs.writeFileSync(scenario, JSON.stringify({ maps: [{ name: 'small', type: 'hash', key_size: 4, value_size: 8, max_entries: 4, entries: [{ key: 1, value: 2 }] }], attach: { map: 'small' } }));

@@ -3,6 +3,7 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { HoverRequest, CompletionRequest, MarkupContent, CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
 import { RunRequestMethod, ListProgramsRequestMethod, RunResult, ListProgramsResult } from '../../shared/src/protocol';
@@ -69,6 +70,19 @@ describe('LSP server over stdio (real process, real client)', function () {
     assert.strictEqual(result.output, fs.readFileSync(path.join(repoRoot, 'test/fixtures/service/cli/map_summary.run.stdout'), 'utf8'));
     assert.strictEqual(result.link?.target_name, 'bpf_map');
     assert.ok(result.maps.length >= 4);
+  });
+
+  it('bpfIter/run of binary output: output null, output_base64 and output_hex with the bytes the CLI writes', async () => {
+    const file = path.join(repoRoot, 'test/fixtures/binary/binary_records.bpf.c');
+    const binUri = URI.fromPath(file);
+    await client.open(binUri, fs.readFileSync(file, 'utf8'), 1);
+    const result = await client.connection.sendRequest(RunRequestMethod, { uri: binUri }) as RunResult;
+    assert.strictEqual(result.error, null);
+    assert.strictEqual(result.output, null);
+    const cli = spawnSync(process.execPath, [path.join(repoRoot, 'bin/bpf-iter.js'), 'run', file], { cwd: repoRoot });
+    assert.strictEqual(cli.status, 0);
+    assert.ok(Buffer.from(result.output_base64!, 'base64').equals(cli.stdout));
+    assert.strictEqual(result.output_hex, cli.stdout.toString('hex'));
   });
 
   it('shutdown then exit ends the process with code 0', async () => {

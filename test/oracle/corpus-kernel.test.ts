@@ -126,9 +126,11 @@ describe('oracle: corpus on the real kernel (clang + bpftool iter pin + cat)', f
         if (!realAccepts) return;
         const result = await service.run(source, text, {});
         tally.outputCompared++;
-        if (result.output === realOutput) tally.outputAgree++;
+        // byte for byte: both sides as latin1, one character per byte, so binary output compares exactly too
+        const ourOutput = Buffer.from(result.outputBytes).toString('latin1');
+        if (ourOutput === realOutput) tally.outputAgree++;
         else tally.differences.push(`${name}: output differs`);
-        assert.strictEqual(result.output, realOutput);
+        assert.strictEqual(ourOutput, realOutput);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
