@@ -12,6 +12,7 @@ root="$PWD"
 
 if [ ! -d out/test/oracle ]; then echo "test-strict-sandbox: no out/test/oracle: run npm run build first" >&2; exit 1; fi
 if [ "$(id -u)" != "0" ]; then echo "test-strict-sandbox: skipped: needs root to start the unprivileged sandboxes"; exit 0; fi
+if ! command -v setpriv >/dev/null 2>&1; then echo "test-strict-sandbox: skipped: setpriv (util-linux) is not installed"; exit 0; fi
 
 # The sandboxed users cannot read a checkout under a private directory: stage what the tests read in a directory
 # everyone can read (the build output, test data, bundled headers and scenarios; node_modules by link when readable).

@@ -89,7 +89,7 @@ describe('kernel: iterator behaviours of the bpf_map and bpf_map_elem targets', 
     const progFd = k.loadProgram(prog);
     expectKernelError(() => k.createIterLink(progFd, { mapFd: h2 }), 'EACCES');
     expectKernelError(() => k.createIterLink(progFd, { mapFd: h3 }), 'EACCES');
-    const sleepy = k.loadProgram({ ...prog, name: 'sleepable_dummy_dump', sleepable: true });
+    const sleepy = k.loadProgram({ ...prog, name: 'sleepable_elem_walk', sleepable: true });
     expectKernelError(() => k.createIterLink(sleepy, { mapFd: h1 }), 'EINVAL');
     for (let i = 0; i < 3; i++) k.mapUpdate(h1, ints(i + 1, i + 2, i + 3), u64(i + 4));
     const iterFd = k.createIter(k.createIterLink(progFd, { mapFd: h1 }));
