@@ -1,6 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Dump a hash map whose key is a struct, like the kernel selftest bpf_iter_bpf_hash_map.c.
+ * Dump a hash map whose key is a struct.
  * Attach it to a map whose key is at least 12 bytes and whose value is at least 8 bytes,
  * or the kernel refuses the link with EACCES.
  *

@@ -1,6 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * List every BPF map of the system, one line each, like the kernel selftest bpf_iter_bpf_map.c,
+ * List every BPF map of the system, one line each,
  * plus each map's element count from the kfunc bpf_map_sum_elem_count().
  *
  *   clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -c map_summary.bpf.c -o map_summary.bpf.o

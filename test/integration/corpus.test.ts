@@ -18,6 +18,8 @@ interface Expectation {
   /** For accepted programs whose link or read fails: the errno name. */
   errno?: string;
   map?: string;
+  /** Where the expectation comes from: recorded or checked on a real kernel, or derived from the kernel source. */
+  source?: string;
 }
 
 const corpusDir = path.resolve(__dirname, '../../../test/corpus');
@@ -41,6 +43,15 @@ describe('corpus: every program against its hand-derived expectation', function 
     const rejected = entries.filter((e) => e.expect.errors.length > 0).length;
     assert.ok(entries.length >= 60, `${entries.length} programs`);
     assert.ok(rejected >= 20, `${rejected} must-reject programs`);
+  });
+
+  it('every expectation says where it comes from, and each iter/bpf_map_elem one is marked derived from the kernel source', () => {
+    const unsourced = entries.filter((e) => !e.expect.source).map((e) => e.name);
+    assert.deepStrictEqual(unsourced, []);
+    // iter/bpf_map_elem loads are refused where the corpus was written: none of those expectations may claim a kernel run
+    const elemClaimingKernel = entries.filter((e) => /SEC\("iter\/bpf_map_elem"\)/.test(fs.readFileSync(e.file, 'utf8')) && !e.expect.source!.startsWith('derived'))
+      .map((e) => e.name);
+    assert.deepStrictEqual(elemClaimingKernel, []);
   });
 
   for (const entry of entries) {

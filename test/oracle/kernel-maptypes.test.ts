@@ -199,6 +199,8 @@ describe('oracle: map creation of every map type on the real kernel vs the simul
   let pins: PinDir;
   let work: string;
   let real: { errnos: number[]; iter: string } | null = null;
+  /** Map types this kernel refuses outright (EPERM for a creation the simulator accepts), with the one-line reason. */
+  const refusedTypes = new Map<MapTypeName, string>();
   before(function () {
     const why = realKernelUnavailable(['bpftool', 'clang', 'python3']);
     if (why) { console.log(`    skipped: real-kernel map type tests need root, bpftool, clang and python3 (${why})`); this.skip(); }
@@ -218,7 +220,23 @@ describe('oracle: map creation of every map type on the real kernel vs the simul
     }
     const specs = SPECS.map((s, i) => ({ ...s, type: BPF_MAP_TYPE[s.type], name: `${pins.prefix}${i}`, flags: s.flags ?? 0, extra: s.extra ?? 0 }));
     real = JSON.parse(run('python3', ['-c', CREATE_AND_DUMP], JSON.stringify({ specs, iter: pinnedIter })));
+    // Probe which map types this kernel allows at all: the first creation of each type that the simulator accepts
+    // is a valid one; EPERM for it on the real kernel is a sandbox or capability rule (e.g. BPF_MAP_TYPE_ARENA
+    // refused by a seccomp/LSM policy), not map_create()'s checks, so every row of that type is skipped.
+    const sim = simulate();
+    SPECS.forEach((s, i) => {
+      const firstValid = SPECS.findIndex((t, j) => t.type === s.type && sim.errnos[j] === 0);
+      if (firstValid === i && real!.errnos[i] === 1 && !refusedTypes.has(s.type)) {
+        refusedTypes.set(s.type, `skip: ${s.type} maps: the kernel refuses them here (EPERM for a valid creation: key=${s.key} value=${s.value} max=${s.max} flags=0x${(s.flags ?? 0).toString(16)})`);
+        console.log(`    ${refusedTypes.get(s.type)}`);
+      }
+    });
   });
+  /** Rows compared with the kernel: those whose map type (and inner map's type) this kernel allows. */
+  function comparedRow(i: number): boolean {
+    const s = SPECS[i];
+    return !refusedTypes.has(s.type) && (s.inner === undefined || comparedRow(s.inner));
+  }
   after(() => { pins?.remove(); if (work) fs.rmSync(work, { recursive: true, force: true }); });
 
   /** The same creations and fills in the simulator, and the same program as a function over struct bpf_map memory. */
@@ -227,6 +245,7 @@ describe('oracle: map creation of every map type on the real kernel vs the simul
     const k = new Kernel({ cpus });
     const fds: (number | undefined)[] = [];
     const errnos = SPECS.map((s, i) => {
+      if (refusedTypes.size && !comparedRow(i)) { fds.push(undefined); return -1; }
       try {
         const fd = k.createMap({ type: BPF_MAP_TYPE[s.type], keySize: s.key, valueSize: s.value, maxEntries: s.max, flags: s.flags ?? 0,
           mapExtra: BigInt(s.extra ?? 0), name: `${pins.prefix}${i}`, innerMapFd: s.inner === undefined ? 0 : fds[s.inner] ?? 0 });
@@ -259,7 +278,9 @@ describe('oracle: map creation of every map type on the real kernel vs the simul
 
   it('every map type: creation with valid and invalid parameters gives the same errno', () => {
     const sim = simulate();
-    const describe = (errnos: number[]) => SPECS.map((s, i) => `${i} ${s.type} key=${s.key} value=${s.value} max=${s.max} flags=0x${(s.flags ?? 0).toString(16)} extra=${s.extra ?? 0}: errno ${errnos[i]}`);
+    const describe = (errnos: number[]) => SPECS.map((s, i) => `${i} ${s.type} key=${s.key} value=${s.value} max=${s.max} flags=0x${(s.flags ?? 0).toString(16)} extra=${s.extra ?? 0}: errno ${errnos[i]}`)
+      .filter((_, i) => comparedRow(i));
+    assert.ok(describe(real!.errnos).length > SPECS.length / 2, 'most map types are allowed here');
     assert.deepStrictEqual(describe(sim.errnos), describe(real!.errnos));
   });
 
@@ -292,7 +313,13 @@ describe('oracle: map creation of every map type on the real kernel vs the simul
   }
   const le32 = (n: number) => Buffer.from(new Uint32Array([n]).buffer).toString('hex');
 
-  it('queue and stack: push order, full maps, BPF_EXIST overwrite and pop give the same answers', () => {
+  /** Skips the running test with one line when this kernel refuses one of the map types it uses. */
+  function needTypes(ctx: Mocha.Context, ...types: MapTypeName[]): void {
+    for (const t of types) if (refusedTypes.has(t)) { console.log(`      ${refusedTypes.get(t)}`); ctx.skip(); }
+  }
+
+  it('queue and stack: push order, full maps, BPF_EXIST overwrite and pop give the same answers', function () {
+    needTypes(this, 'QUEUE', 'STACK');
     for (const type of [BPF_MAP_TYPE.QUEUE, BPF_MAP_TYPE.STACK]) {
       const spec = { type, key: 0, value: 4, max: 3, flags: 0, extra: 0 };
       const ops: ElementOp[] = [
@@ -304,7 +331,8 @@ describe('oracle: map creation of every map type on the real kernel vs the simul
     }
   });
 
-  it('bloom_filter with BPF_F_ZERO_SEED: the same values test present and absent (same hashes and bit array size)', () => {
+  it('bloom_filter with BPF_F_ZERO_SEED: the same values test present and absent (same hashes and bit array size)', function () {
+    needTypes(this, 'BLOOM_FILTER');
     const spec = { type: BPF_MAP_TYPE.BLOOM_FILTER, key: 0, value: 4, max: 4, flags: 64, extra: 2 };
     const ops: ElementOp[] = [
       ...[3, 1000, 77].map((n) => ({ op: 'update' as const, value: le32(n) })),
@@ -315,7 +343,8 @@ describe('oracle: map creation of every map type on the real kernel vs the simul
     assert.deepStrictEqual(simulateOps(spec, ops), real);
   });
 
-  it('lpm_trie: longest-prefix lookups, get_next_key order and errors give the same answers', () => {
+  it('lpm_trie: longest-prefix lookups, get_next_key order and errors give the same answers', function () {
+    needTypes(this, 'LPM_TRIE');
     const spec = { type: BPF_MAP_TYPE.LPM_TRIE, key: 8, value: 4, max: 6, flags: 1, extra: 0 };
     const k = (len: number, ...b: number[]) => le32(len) + Buffer.from([...b, 0, 0, 0, 0].slice(0, 4)).toString('hex');
     const keys = [k(8, 10), k(16, 10, 1), k(24, 10, 1, 2), k(16, 10, 2), k(0), k(32, 192, 168, 0, 1)];

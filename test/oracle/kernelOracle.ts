@@ -15,7 +15,78 @@ export function realKernelUnavailable(tools: string[]): string | null {
   for (const t of tools) if (!have(t)) return `${t} not installed`;
   if (!fs.existsSync('/sys/fs/bpf') ) return 'no /sys/fs/bpf';
   if (spawnSync('sh', ['-c', 'mount | grep -q " /sys/fs/bpf " || mount -t bpf bpf /sys/fs/bpf']).status !== 0) return 'cannot mount bpffs';
+  if (tools.includes('bpftool')) return mapCreateRefused();
   return null;
+}
+
+let mapProbe: string | null | undefined;
+/**
+ * Why this process cannot create and pin a plain BPF_MAP_TYPE_ARRAY map with bpftool, or null when it can. Being
+ * root is not enough: a user namespace (`unshare -U -r`), a seccomp or LSM sandbox, or dropped CAP_BPF/CAP_SYS_ADMIN
+ * make bpf() or bpffs refuse (EPERM, EACCES). Probed once per process.
+ */
+export function mapCreateRefused(): string | null {
+  if (mapProbe !== undefined) return mapProbe;
+  const dir = `/sys/fs/bpf/bil_probe_${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+  try {
+    fs.mkdirSync(dir);
+  } catch (e) {
+    return (mapProbe = `cannot create a directory in bpffs (${(e as NodeJS.ErrnoException).code})`);
+  }
+  try {
+    const r = spawnSync('bpftool', ['map', 'create', `${dir}/probe`, 'type', 'array', 'key', '4', 'value', '4', 'entries', '1', 'name', 'bil_probe'], { encoding: 'utf8' });
+    mapProbe = r.status === 0 ? null : `bpf() refused BPF_MAP_CREATE of an array map (${firstLine(r.stderr)})`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return mapProbe;
+}
+
+export function firstLine(text: string | undefined): string {
+  return (text ?? '').trim().split('\n')[0].replace(/^Error: /, '');
+}
+
+/** A tiny iter/bpf_map_elem program: the probe loads and attaches it to an array map created for it. */
+const ELEM_PROBE = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/bpf_map_elem")
+int probe_elem(struct bpf_iter__bpf_map_elem *ctx) { return 0; }
+`;
+let elemProbe: string | null | undefined;
+/**
+ * Why iter/bpf_map_elem programs cannot be loaded and attached here, or null when they can: compiles ELEM_PROBE
+ * with clang against `includeDir` (which holds vmlinux.h) and pins it on an array map with bpftool. Some sandboxes
+ * allow iter/bpf_map but refuse this load (EPERM). Probed once per process.
+ */
+export function elemIterRefused(includeDir: string): string | null {
+  if (elemProbe !== undefined) return elemProbe;
+  const why = realKernelUnavailable(['bpftool', 'clang']);
+  if (why) return (elemProbe = why);
+  const work = tempDir();
+  const dir = `/sys/fs/bpf/bil_elemprobe_${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
+  try {
+    fs.writeFileSync(path.join(work, 'probe.bpf.c'), ELEM_PROBE);
+    const cc = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86', '-I', includeDir, '-c',
+      path.join(work, 'probe.bpf.c'), '-o', path.join(work, 'probe.o')], { encoding: 'utf8' });
+    if (cc.status !== 0) return (elemProbe = `clang cannot compile the probe program (${firstLine(cc.stderr)})`);
+    fs.mkdirSync(dir);
+    const map = spawnSync('bpftool', ['map', 'create', `${dir}/m`, 'type', 'array', 'key', '4', 'value', '4', 'entries', '1', 'name', 'bil_elemprobe'], { encoding: 'utf8' });
+    if (map.status !== 0) return (elemProbe = `bpf() refused BPF_MAP_CREATE (${firstLine(map.stderr)})`);
+    const pin = spawnSync('bpftool', ['iter', 'pin', path.join(work, 'probe.o'), `${dir}/it`, 'map', 'pinned', `${dir}/m`], { encoding: 'utf8' });
+    elemProbe = pin.status === 0 ? null : `the kernel refuses to load an iter/bpf_map_elem program here (${loadErrno(pin.stderr)})`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  return elemProbe;
+}
+
+/** The errno name in a failed bpftool load's log ("Operation not permitted" -> EPERM), else its last line. */
+export function loadErrno(stderr: string): string {
+  const names: Record<string, string> = { 'Operation not permitted': 'EPERM', 'Permission denied': 'EACCES', 'Invalid argument': 'EINVAL' };
+  for (const [text, name] of Object.entries(names)) if (stderr.includes(text)) return name;
+  return firstLine(stderr.trim().split('\n').pop());
 }
 
 export function run(cmd: string, args: string[], input?: string): string {

@@ -1,5 +1,5 @@
 /**
- * Maps modified while an iterator walks them (as the kernel selftests' bpf_iter programs do), maps closed
+ * Maps modified while an iterator walks them (as iterator programs that update the map they walk do), maps closed
  * while a link holds them, and 10,000 maps. Mirrors bpf_hash_map_seq_next()/bpf_array_map_seq_next() and
  * bpf_map_seq_next(): the walk terminates, never visits an element that never existed, and visits every
  * element of an unmodified map exactly once.

@@ -16,7 +16,7 @@ const guard = () => [decl(1, K()), decl(2, V()), if_(or(isNull(local(1)), isNull
 const locals = [{ id: 1 }, { id: 2 }, { id: 3, type: I32 }, { id: 4, type: I32 }];
 
 describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_access, bpf_iter_attach_map)', () => {
-  it('selftest bpf_iter_bpf_hash_map: 12-byte key read and 8-byte value read give 12/8', () => {
+  it('a 12-byte-key hash dump: 12-byte key read and 8-byte value read give 12/8', () => {
     const keyLoc = at(), valLoc = at();
     const ir = program({ locals, slots: [{ id: 0, offset: 0, size: 12, align: 4 }], stackSize: 16, body: [...guard(),
       expr(copy(stackAddr(0), local(1), 12, keyLoc)),
@@ -29,7 +29,7 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.deepStrictEqual(r.maxRdwrLoc, valLoc);
   });
 
-  it('selftest hash map: attaching to hashmap2 (key 8 < 12) is EACCES at the access, with the map definition related', () => {
+  it('hash map: attaching to hashmap2 (key 8 < 12) is EACCES at the access, with the map definition related', () => {
     const keyLoc = at();
     const mapLoc = at();
     const ir = program({ locals, slots: [{ id: 0, offset: 0, size: 12, align: 4 }], stackSize: 16, body: [...guard(),
@@ -45,7 +45,7 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.deepStrictEqual(r.attachError?.loc, keyLoc);
   });
 
-  it('selftest hash map: hashmap3 (value 4 < 8) is EACCES at the value read', () => {
+  it('hash map: hashmap3 (value 4 < 8) is EACCES at the value read', () => {
     const valLoc = at();
     const ir = program({ locals, body: [...guard(), expr(ld(local(2), 0, U64, valLoc)), ret(c(0))] });
     const d = only(ir, { ...elem, attachMap: { key_size: 12, value_size: 4, percpu: false, cpus: 4, name: 'hashmap3' } });
@@ -54,7 +54,7 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.ok(d.message.includes('accesses 8 bytes of the value, but map hashmap3 allows 4'));
   });
 
-  it('selftest bpf_percpu_hash_map: a loop over CPUs reading value + 8*i gives 8(N-1)+4 and attaches', () => {
+  it('per-CPU hash: a loop over CPUs reading value + 8*i gives 8(N-1)+4 and attaches', () => {
     const N = 4;
     const readLoc = at();
     const ir = program({ locals, body: [...guard(),
@@ -66,7 +66,7 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.deepStrictEqual(r.maxRdwrLoc, readLoc);
   });
 
-  it('selftest bpf_percpu_hash_map as written: the loop bound is the frozen .rodata num_cpus (bpf_map_direct_read)', () => {
+  it('per-CPU hash with a rodata CPU count: the loop bound is the frozen .rodata num_cpus (bpf_map_direct_read)', () => {
     const N = 4;
     const init = new Uint8Array([N, 0, 0, 0]);
     const ir = program({ locals, sections: [{ name: '.rodata', size: 4, readonly: true }],
@@ -89,7 +89,7 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.ok(d.message.includes('accesses 36 bytes of the value, but map pc allows 32 (round_up(4, 8) * 4 CPUs)'), d.message);
   });
 
-  it('selftest kern5: reading u32 at key+12 gives max_rdonly 16 and EACCES on a 12-byte key', () => {
+  it('reading u32 at key+12 gives max_rdonly 16 and EACCES on a 12-byte key', () => {
     const loc = at();
     const ir = program({ locals, body: [...guard(), expr(ld(add(local(1), c(12)), 0, U32, loc)), ret(c(0))] });
     const r = checkIterProgram(ir, 0, { ...elem, attachMap: { key_size: 12, value_size: 8, percpu: false, cpus: 4, name: 'hashmap1' } });
@@ -111,7 +111,7 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.match(r.attachError!.message, /reads 24 bytes of the key/);
   });
 
-  it('selftest kern6: reading u32 at value-4 fails to load with "invalid rdwr buffer access: off=-4, size=4"', () => {
+  it('reading u32 at value-4 fails to load with "invalid rdwr buffer access: off=-4, size=4"', () => {
     const loc = at();
     const ir = program({ locals, body: [...guard(), expr(ld(add(local(2), c(-4)), 0, U32, loc)), ret(c(0))] });
     const d = only(ir);
@@ -147,7 +147,7 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.strictEqual(r.maxRdwrAccess, 8);
   });
 
-  it('counts helper arguments: bpf_seq_write(seq, key, 4) is a 4-byte key read (selftest bpf_array_map)', () => {
+  it('counts helper arguments: bpf_seq_write(seq, key, 4) is a 4-byte key read', () => {
     const l1 = at(), l2 = at();
     const r = checkIterProgram(program({ locals, body: [...guard(),
       expr(helper('bpf_seq_write', 127, [seq(), { ...local(1), loc: l1 }, c(4)])),
@@ -184,7 +184,7 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     assert.deepStrictEqual(r.maxRdwrLoc, big);
   });
 
-  it('passing the read-only key as a map key is "type=rdonly_buf expected=..." (selftest workaround uses val)', () => {
+  it('passing the read-only key as a map key is "type=rdonly_buf expected=..." (pass the value instead)', () => {
     const maps = [{ name: 'hashmap1', type: 'hash', key_size: 8, value_size: 4, max_entries: 10, map_flags: 0, loc: at() }];
     const argLoc = at();
     const d = only(program({ maps, locals, body: [...guard(),

@@ -57,7 +57,7 @@ describe('checker/returnValue: R0 must be in [0, 1] (check_return_code)', () => 
     assertAt(d, loc);
     assert.ok(d.message.includes('has smin=0 smax=3 should'), d.message);
   });
-  it('selftest kern4 prog-ret-1: returning a rodata-controlled 1 or 0 is accepted', () => {
+  it('prog-ret-1: returning a rodata-controlled 1 or 0 is accepted', () => {
     const ir = program({ body: [ret(cond(ld(globalAddr('ret1', '.rodata'), 0, U32), c(1), c(0)))],
       sections: [{ name: '.rodata', size: 8, readonly: true }] });
     assert.deepStrictEqual(codes(ir, mapT), []);
@@ -163,7 +163,7 @@ describe('checker/stack: 512 bytes combined (check_max_stack_depth_subprog)', ()
 });
 
 describe('checker/attach: sleepable programs on map targets', () => {
-  it('selftest bpf_hash_map sleepable_dummy_dump: iter.s/bpf_map_elem attaches with EINVAL', () => {
+  it('a sleepable elem dump: iter.s/bpf_map_elem attaches with EINVAL', () => {
     const ir = program({ body: [ret(c(0))] });
     ir.entries[0].sleepable = true;
     const r = checkIterProgram(ir, 0, elem);
@@ -331,7 +331,7 @@ describe('checker/uninit and read-only memory', () => {
     assert.strictEqual(d.code, Diagnostics.CtxAccessMisaligned.code);
     assert.ok(d.message.includes("func 'bpf_iter_bpf_map_elem' offset 4 is not multiple of 8"));
   });
-  it('selftest bpf_iter_bpf_map: meta->seq_num, checked map fields, seq_printf: accepted', () => {
+  it('a bpf_map dump reading meta->seq_num, checked map fields, seq_printf: accepted', () => {
     const L = [{ id: 1 }, { id: 2 }];
     const ir = program({ target: 'bpf_map', locals: L, slots: [{ id: 0, offset: 0, size: 32, align: 8 }], stackSize: 32, body: [
       decl(1, M()), decl(2, lp(lp(ctx(), 0), 0)),

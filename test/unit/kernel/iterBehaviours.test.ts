@@ -4,14 +4,14 @@ import { attachAndOpen, enc, expectKernelError, ints, mapField, readAll, spec, u
 
 const { HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH } = BPF_MAP_TYPE;
 
-describe('kernel: selftest acceptance cases (prog_tests/bpf_iter.c)', () => {
+describe('kernel: iterator behaviours of the bpf_map and bpf_map_elem targets', () => {
   it('A. bpf_map: header, one line per map with refcnt/usercnt, END on the final call; 16-byte reads', () => {
     const k = new Kernel({ cpus: 2 });
     k.createMap({ type: ARRAY, keySize: 4, valueSize: 8, maxEntries: 1, name: 'a1' });
     k.createMap({ type: HASH, keySize: 4, valueSize: 8, maxEntries: 4, name: 'h1' });
     const prog = spec('bpf_map', (ctx) => {
-      if (!ctx.map) { ctx.kernel.seqPrintfDirect(ctx.seq, enc('      %%%%%% END %%%%%%\n'), []); return 0; }
-      if (ctx.seqNum === 0n) ctx.kernel.seqPrintfDirect(ctx.seq, enc('      id   refcnt  usercnt  locked_vm\n'), []);
+      if (!ctx.map) { ctx.kernel.seqPrintfDirect(ctx.seq, enc('-- %%%% no more maps --\n'), []); return 0; }
+      if (ctx.seqNum === 0n) ctx.kernel.seqPrintfDirect(ctx.seq, enc('map id   refcnt  usercnt      spare\n'), []);
       const addr = ctx.map.region.addr;
       ctx.kernel.seqPrintfDirect(ctx.seq, enc('%8u %8ld %8ld %10lu\n'),
         [mapField(ctx.kernel, addr, 'id'), mapField(ctx.kernel, addr, 'refcnt'), mapField(ctx.kernel, addr, 'usercnt'), 0n]);
@@ -19,8 +19,8 @@ describe('kernel: selftest acceptance cases (prog_tests/bpf_iter.c)', () => {
     });
     const { iterFd } = attachAndOpen(k, prog);
     const { bytes, reads } = readAll(k, iterFd, 16);
-    assert.strictEqual(bytes.toString(), '      id   refcnt  usercnt  locked_vm\n' +
-      '       1        2        1          0\n' + '       2        2        1          0\n' + '      %%% END %%%\n');
+    assert.strictEqual(bytes.toString(), 'map id   refcnt  usercnt      spare\n' +
+      '       1        2        1          0\n' + '       2        2        1          0\n' + '-- %% no more maps --\n');
     assert.ok(reads > 5, 'output spans many 16-byte reads served from the kernel buffer');
     assert.strictEqual(k.readIter(iterFd, 16).length, 0, 'EOF stays EOF');
   });
@@ -89,7 +89,7 @@ describe('kernel: selftest acceptance cases (prog_tests/bpf_iter.c)', () => {
     const progFd = k.loadProgram(prog);
     expectKernelError(() => k.createIterLink(progFd, { mapFd: h2 }), 'EACCES');
     expectKernelError(() => k.createIterLink(progFd, { mapFd: h3 }), 'EACCES');
-    const sleepy = k.loadProgram({ ...prog, name: 'sleepable_dummy_dump', sleepable: true });
+    const sleepy = k.loadProgram({ ...prog, name: 'sleepable_elem_walk', sleepable: true });
     expectKernelError(() => k.createIterLink(sleepy, { mapFd: h1 }), 'EINVAL');
     for (let i = 0; i < 3; i++) k.mapUpdate(h1, ints(i + 1, i + 2, i + 3), u64(i + 4));
     const iterFd = k.createIter(k.createIterLink(progFd, { mapFd: h1 }));
@@ -201,7 +201,7 @@ describe('kernel: selftest acceptance cases (prog_tests/bpf_iter.c)', () => {
     ['lru_hash', LRU_HASH, 0], ['lru_hash no_common_lru', LRU_HASH, 2], ['lru_percpu_hash', LRU_PERCPU_HASH, 0], ['lru_percpu_hash no_common_lru', LRU_PERCPU_HASH, 2],
   ];
   for (const [label, type, flags] of flavours) {
-    it(`I. map_percpu_stats (${label}): bpf_map_sum_elem_count equals the keys get_next_key walks`, () => {
+    it(`I. elem counts (${label}): bpf_map_sum_elem_count equals the keys get_next_key walks`, () => {
       const k = new Kernel({ cpus: 2 });
       const maxEntries = 1024;
       const fd = k.createMap({ type, keySize: 4, valueSize: 4, maxEntries, flags, name: 'stats' });
