@@ -33,7 +33,7 @@ export type FromWebview =
   | { type: 'reveal'; file: string; range: SourceRange }
   | { type: 'openMapEntries'; mapId: number };
 
-export type PanelSection = 'output' | 'link' | 'maps' | 'stats';
+export type PanelSection = 'output' | 'trace' | 'link' | 'maps' | 'stats';
 
 export interface SearchMatch {
   line: number;
