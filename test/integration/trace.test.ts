@@ -43,6 +43,14 @@ int p(struct bpf_iter__bpf_map *ctx)
     assert.match(r.output, /^-22\n/);
   });
 
+  it('bpf_printk() with more than 3 arguments goes through bpf_trace_vprintk() (libbpf\'s ___bpf_pick_printk)', async () => {
+    const text = fs.readFileSync(program, 'utf8').replace('bpf_printk("map %s max %u", map->name, map->max_entries);',
+      'bpf_printk("%s id=%u max=%u type=%u", map->name, map->id, map->max_entries, map->map_type);');
+    const r = await service.run(program, text, {});
+    assert.strictEqual(r.error, null, JSON.stringify(r.error));
+    assert.deepStrictEqual(r.trace, ['lab_hash id=1 max=16 type=1', 'lab_array id=2 max=4 type=2', 'lab_nopre id=3 max=8 type=1']);
+  });
+
   it('the CLI prints the trace to stderr with a prefix, the seq output alone to stdout', async () => {
     let out = '', err = '';
     const code = await main(['run', program], { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
