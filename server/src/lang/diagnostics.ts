@@ -299,6 +299,14 @@ export const Diagnostics = {
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',
     explanation: 'bpf_iter_num_new() acquires a reference the verifier tracks; every path to the program\'s exit must release it with bpf_iter_num_destroy().',
   }),
+  CallbackNotStatic: d(2486, 'error', '{0}, the callback of {1}, must be a static function. Verifier: "{2}"', {
+    kernelText: 'callback function not static',
+    explanation: 'A global (non-static) function is verified on its own, with no knowledge of the caller; the verifier accepts only static functions as bpf_loop()/bpf_for_each_map_elem() callbacks. Declare it `static`.',
+  }),
+  CallbackMapNotAllowed: d(2487, 'error', 'bpf_for_each_map_elem cannot walk {0}, a map of type {1}. Verifier: "{2}"', {
+    kernelText: 'callback function not allowed for map',
+    explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays, and the local storages.',
+  }),
   CheckerInternalError: d(2999, 'warning', 'Internal checker error, results may be incomplete: {0}', {}),
   // ---- end of verifier diagnostics ----
 

@@ -145,6 +145,8 @@ export interface IrFunction {
   stackSize: number;
   body: Stmt;
   loc: Loc;
+  /** A function with external linkage (not `static`): the verifier refuses it as a callback. */
+  global?: boolean;
 }
 
 /** A global variable in a data section, as libbpf lays them out in the section's map. */

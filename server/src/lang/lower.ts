@@ -311,6 +311,7 @@ class Lowerer {
     return {
       index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
       locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
+      ...(f.symbol.storage.includes('static') ? {} : { global: true }),
     };
   }
 

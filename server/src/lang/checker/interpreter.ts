@@ -11,6 +11,7 @@ import {
   valueEqual, widenValue, S64_MIN, U64_MAX,
 } from './domain';
 import { lookupHelper } from './helpers';
+import { mapTypeName } from '../../kernel/mapTypes';
 import { AccessMax, AccessTracker, AttachMapInfo } from './accessSize';
 import { isNullExpr, markPtrOrNull, nullReason } from './nullness';
 import { returnValueProblem } from './returnValue';
@@ -932,6 +933,9 @@ export class Analyzer {
           if (v.kind === 'top') return;
           if (v.kind !== 'ptr' || v.region.kind !== 'func' || v.region.func === undefined) {
             this.report(Diagnostics.CallbackNotFunction, argLoc, [i + 1, e.name, `R${i + 1} type=${v.kind === 'ptr' ? regTypeName(v) : 'scalar'} expected=func`]);
+          } else if (this.program.functions[v.region.func]?.global) {
+            // mirrors check_ld_imm() for BPF_PSEUDO_FUNC: only a static subprogram may be called back
+            this.report(Diagnostics.CallbackNotStatic, argLoc, [v.desc, e.name, 'callback function not static']);
           }
           return;
         case 'stackOrNull':
@@ -991,6 +995,7 @@ export class Analyzer {
     const fnArg = e.name === 'bpf_loop' || e.name === 'bpf_for_each_map_elem' ? args[1] : undefined;
     if (!fnArg || fnArg.kind !== 'ptr' || fnArg.region.kind !== 'func' || fnArg.region.func === undefined) return;
     const ctxArg = args[2] ?? TOP;
+    if (this.program.functions[fnArg.region.func]?.global) return;
     let calleeArgs: AbsValue[];
     if (e.name === 'bpf_loop') {
       // R1 = the loop index (an unknown scalar to the verifier, a u32 in C), R2 = the context
@@ -998,6 +1003,11 @@ export class Analyzer {
     } else {
       const m = args[0];
       const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
+      if (def && !FOR_EACH_MAP_TYPES.has(Number(def.type))) {
+        // mirrors check_map_func_compatibility(): map->ops->map_for_each_callback is NULL
+        this.report(Diagnostics.CallbackMapNotAllowed, e.args[0].loc, [def.name, mapTypeName(Number(def.type)), 'callback function not allowed for map']);
+        return;
+      }
       const mk = (region: Region, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc });
       // R1 = CONST_PTR_TO_MAP, R2 = PTR_TO_MAP_KEY, R3 = PTR_TO_MAP_VALUE of that map, R4 = the context
       calleeArgs = [
@@ -1036,6 +1046,12 @@ export class Analyzer {
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
 }
+
+/**
+ * Map types whose ops have map_for_each_callback in 6.18: hash, array, percpu_hash, percpu_array, lru_hash,
+ * lru_percpu_hash, sk_storage, inode_storage, task_storage, cgrp_storage (enum bpf_map_type values).
+ */
+const FOR_EACH_MAP_TYPES = new Set([1, 2, 5, 6, 9, 10, 24, 28, 29, 32]);
 
 /** Whether a loop calls an open-coded iterator's next kfunc in its test or body. */
 function callsIterNext(loop: Extract<Stmt, { op: 'loop' }>): boolean {
