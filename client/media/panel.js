@@ -46,7 +46,7 @@
   const errorBox = el('div', { id: 'error', class: 'error', hidden: '', role: 'alert' });
   const tabs = el('nav', { role: 'tablist' });
   const sections = /** @type {Record<string, HTMLElement>} */ ({});
-  for (const [id, label] of [['output', 'Output'], ['link', 'Link'], ['maps', 'Maps'], ['stats', 'Stats']]) {
+  for (const [id, label] of [['output', 'Output'], ['trace', 'Trace'], ['link', 'Link'], ['maps', 'Maps'], ['stats', 'Stats']]) {
     const tab = el('button', { role: 'tab', id: `tab-${id}`, 'data-section': id }, [label]);
     tab.addEventListener('click', () => showSection(id));
     tabs.append(tab);
@@ -246,6 +246,19 @@
       el('p', { class: 'hint' }, ['Click a map to open its entries; per-CPU maps list one value per CPU.']));
   }
 
+  // bpf_printk() messages: the kernel's trace log, shown beside the seq output and never in it
+  function renderTrace() {
+    const s = sections.trace;
+    s.replaceChildren();
+    const lines = (state.view && state.view.trace) || [];
+    const tab = document.getElementById('tab-trace');
+    if (tab) tab.textContent = lines.length ? `Trace (${lines.length})` : 'Trace';
+    if (lines.length === 0) { s.append(el('div', { class: 'empty' }, ['No bpf_printk() messages.'])); return; }
+    const pre = el('pre', { id: 'trace-text', class: 'code' });
+    pre.textContent = lines.join('\n');
+    s.append(pre, el('p', { class: 'hint' }, ['What /sys/kernel/tracing/trace_pipe shows after "bpf_trace_printk: ".']));
+  }
+
   function renderStats() {
     const s = sections.stats;
     s.replaceChildren();
@@ -296,7 +309,7 @@
         rerun.removeAttribute('disabled');
         banner.hidden = true;
         sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(m.byteLength, 'byte')}`;
-        renderError(); renderLink(); renderMaps(); renderStats();
+        renderError(); renderTrace(); renderLink(); renderMaps(); renderStats();
         resetLines(m.lineCount);
         break;
       case 'outputMode':

@@ -10,6 +10,9 @@ import { createNodeHost } from './service/host';
 import { createLanguageService, Settings, defaultSettings } from './service/languageService';
 import { severityName, LspDiagnostic } from './service/diagnostics';
 
+/** How `run` marks a bpf_printk() message on stderr (what trace_pipe shows after the task and CPU columns). */
+export const TRACE_PREFIX = 'bpf_trace_printk: ';
+
 export const USAGE = `usage: bpf-iter check FILE... [--json] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
        bpf-iter run FILE [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--max-output BYTES] [--json]
        bpf-iter lsp (--stdio | --node-ipc)
@@ -185,6 +188,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   } else {
     // The bytes the program wrote, unchanged (bpf_seq_write may write any byte), as cat would show them.
     io.stdoutBytes(result.outputBytes);
+    // bpf_printk() messages are the kernel's trace log, not the iterator's output: stderr, one line each
+    for (const line of result.trace ?? []) io.stderr(`${TRACE_PREFIX}${line.endsWith('\n') ? line : line + '\n'}`);
     if (result.error) {
       const where = result.error.file && result.error.range ? `${path.relative(process.cwd(), result.error.file) || result.error.file}:${result.error.range.start.line + 1}:${result.error.range.start.character + 1}: ` : '';
       io.stderr(`bpf-iter: ${result.error.errno}: ${where}${result.error.message}\n`);

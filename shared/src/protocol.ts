@@ -67,6 +67,11 @@ export interface RunResult {
   /** The BPF part of /proc/<pid>/fdinfo/<link fd>. */
   fdinfo: string;
   maps: MapSummary[];
+  /**
+   * The trace log of the run: one message per bpf_trace_printk()/bpf_trace_vprintk() (bpf_printk()) call, what
+   * /sys/kernel/tracing/trace_pipe shows after "bpf_trace_printk: ". Never part of `output`.
+   */
+  trace: string[];
   stats: RunStats;
   error: RunErrorInfo | null;
 }

@@ -45,7 +45,7 @@ export interface OutputViewState {
   binary: boolean;
 }
 
-export type PanelSection = 'output' | 'link' | 'maps' | 'stats';
+export type PanelSection = 'output' | 'trace' | 'link' | 'maps' | 'stats';
 
 export interface SearchMatch {
   line: number;

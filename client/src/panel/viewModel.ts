@@ -7,6 +7,8 @@ import type { MapSummary, RunErrorInfo, RunResult, SourceRange } from '../../../
 export interface PanelViewModel {
   title: string;
   link: { plain: string; json: string; fdinfo: string } | null;
+  /** bpf_printk() messages of the run (the trace log), one per call. */
+  trace: string[];
   maps: MapRow[];
   stats: Array<{ label: string; value: string }>;
   error: ErrorView | null;
@@ -39,6 +41,7 @@ export function buildViewModel(result: RunResult, title: string): PanelViewModel
     link: result.link || result.bpftool || result.fdinfo
       ? { plain: result.bpftool, json: prettyJson(result.bpftoolJson), fdinfo: result.fdinfo }
       : null,
+    trace: result.trace ?? [],
     maps: result.maps.map(mapRow),
     stats: statsRows(result),
     error: result.error ? errorView(result.error) : null,

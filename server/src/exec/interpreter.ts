@@ -16,7 +16,7 @@
  */
 import type { BinaryOp, Expr, IntType, IrFunction, IrProgram, Loc, Stmt } from '../lang/ir';
 import type { DebugHooks, Frame } from './debugHooks';
-import { RunRuntime, type ExecEnv } from './memory';
+import { RunRuntime, functionAddress, type ExecEnv } from './memory';
 import {
   ExecError, NULL_POINTER, accessFault, addressOf, isPointer, normalise, offsetPointer, zeroOf,
   type ExecErrorInfo, type Pointer, type RunOutcome, type RuntimeValue,
@@ -137,6 +137,13 @@ export class Interpreter {
       this.rt.callDepth = saved.depth;
     }
   }
+
+  /** bpf_loop() and bpf_for_each_map_elem() call the program's callback through this, as a BPF-to-BPF call. */
+  private readonly invokeCallback = (fnAddr: bigint, args: bigint[]): bigint => {
+    const target = this.rt.callbackTarget(this.program.functions, fnAddr, args);
+    const fn = this.program.functions[target.index];
+    return this.rt.helperArg(this.callFunction(fn, target.args, fn.loc));
+  };
 
   /** Statements executed by the last run. */
   get instructionsUsed(): number { return this.lastRuntime === undefined ? 0 : this.lastRuntime.budget.used(this.left); }
@@ -338,9 +345,10 @@ export class Interpreter {
       }
       case 'conditional': return truthy(this.eval(e.test, f)) ? this.eval(e.then, f) : this.eval(e.else, f);
       case 'sequence': this.eval(e.first, f); return this.eval(e.second, f);
+      case 'funcAddr': return this.rt.resolver.resolve(functionAddress(e.target));
       case 'callHelper': {
         const args = e.args.map((a) => this.rt.helperArg(this.eval(a, f)));
-        return this.rt.callHelper(e.name, args, e.type, e.loc);
+        return this.rt.callHelper(e.name, args, e.type, e.loc, this.invokeCallback);
       }
       case 'call': {
         const callee = this.program.functions[e.func];

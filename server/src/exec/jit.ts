@@ -22,7 +22,7 @@ import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, St
 import { Code, NameGenerator, compileFunction, join, js, literal } from './codeBuilder';
 import type { DebugHooks } from './debugHooks';
 import { Interpreter, checkBlock, toExecError } from './interpreter';
-import { MAX_CALL_FRAMES, RunRuntime, helperFailure, type ExecEnv, type HelperTable } from './memory';
+import { MAX_CALL_FRAMES, RunRuntime, functionAddress, helperFailure, type CallbackInvoker, type ExecEnv, type HelperTable } from './memory';
 import {
   ExecError, NULL_POINTER, accessFault, addressOf, offsetPointer,
   type ExecRegion, type Pointer, type RunOutcome, type RuntimeValue,
@@ -65,7 +65,7 @@ interface GeneratedModule {
   /** Per IR function: called with the run's RuntimeValue arguments, converts them and calls the function. */
   entries: Array<(args: ReadonlyArray<RuntimeValue>) => RuntimeValue>;
   /** Starts a run: the stack region, the first budget chunk, and whether cached static addresses are stale. */
-  begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: HelperTable): void;
+  begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: (name: string, args: bigint[]) => bigint | number): void;
   left(): number;
 }
 
@@ -86,6 +86,12 @@ class JitProgram implements CompiledProgram {
     this.module = factory(...compiler.hostOrder.map((k) => host[k]));
   }
 
+  /** bpf_loop() and bpf_for_each_map_elem() call the program's callback through this, as a BPF-to-BPF call. */
+  private readonly invokeCallback: CallbackInvoker = (fnAddr, args) => {
+    const target = this.state.rt.callbackTarget(this.ir.functions, fnAddr, args);
+    return this.state.rt.helperArg(this.module.entries[target.index](target.args));
+  };
+
   get instructionsUsed(): number { return this.state.rt === undefined ? 0 : this.state.rt.budget.used(this.module.left()); }
 
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
@@ -97,7 +103,8 @@ class JitProgram implements CompiledProgram {
       this.state.rt = rt;
       this.state.statics = [];
     }
-    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, env.helpers);
+    const helpers: HelperTable = env.helpers;
+    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, (name, args) => helpers(name, args, this.invokeCallback));
     try {
       const r = this.module.entries[funcIndex](args);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
@@ -645,6 +652,7 @@ return ${retExpr};
         return { kind: 'int', v: t };
       }
       case 'sequence': this.value(e.first); return this.value(e.second);
+      case 'funcAddr': return this.fromPointerObject(js`${h.resolve}(${literal(functionAddress(e.target))})`);
       case 'callHelper': {
         const args = e.args.map((a) => this.addressArg(a));
         this.helperCalls.push(e);

@@ -4,7 +4,8 @@
  * helper calls, and the budget. Everything that must behave identically in the interpreter and the
  * generated JS (error wording, helper argument conversion) lives here once.
  */
-import type { AddressBase, IrType, Loc } from '../lang/ir';
+import type { AddressBase, FuncAddrTarget, IrFunction, IrType, Loc } from '../lang/ir';
+import type { CallbackInvoker } from '../kernel/kernel';
 import { Budget, type BudgetOptions } from './budget';
 import {
   AddressResolver, ExecError, NULL_POINTER, addressOf, normalise,
@@ -16,8 +17,32 @@ export const MAX_BPF_STACK = 512;
 /** The verifier's bound on nested BPF-to-BPF calls (MAX_CALL_FRAMES). */
 export const MAX_CALL_FRAMES = 8;
 
+/** How a helper calls back into the program (bpf_loop(), bpf_for_each_map_elem()); the kernel defines it. */
+export type { CallbackInvoker };
+
 /** A helper table: pointer arguments arrive as u64 addresses, integers as u64; the result is R0. */
-export type HelperTable = (name: string, args: bigint[]) => bigint | number;
+export type HelperTable = (name: string, args: bigint[], callback: CallbackInvoker) => bigint | number;
+
+/** The program's functions live in the BPF JIT image area of the simulated kernel; kfuncs in its text. */
+const PROGRAM_TEXT_ADDR = 0xffffffffc0000000n;
+const PROGRAM_FUNC_STRIDE = 0x1000n;
+const KERNEL_TEXT_ADDR = 0xffffffff81000000n;
+
+/** The address a function designator evaluates to: a subprogram's start, or the kfunc's kallsyms address. */
+export function functionAddress(target: FuncAddrTarget): bigint {
+  if (target.kind === 'subprog') return PROGRAM_TEXT_ADDR + BigInt(target.func) * PROGRAM_FUNC_STRIDE;
+  let h = 0x811c9dc5;   // FNV-1a of the name: a stable, distinct address per kfunc
+  for (let i = 0; i < target.name.length; i++) h = Math.imul(h ^ target.name.charCodeAt(i), 0x01000193) >>> 0;
+  return KERNEL_TEXT_ADDR + BigInt(h & 0xffffff) * 16n;
+}
+
+/** The index of the program function at `addr`, or undefined when no function starts there. */
+export function functionAt(addr: bigint, functionCount: number): number | undefined {
+  const off = BigInt.asUintN(64, addr) - PROGRAM_TEXT_ADDR;
+  if (off < 0n || off % PROGRAM_FUNC_STRIDE !== 0n) return undefined;
+  const index = off / PROGRAM_FUNC_STRIDE;
+  return index < BigInt(functionCount) ? Number(index) : undefined;
+}
 
 export interface ExecEnv extends BudgetOptions {
   memory: ExecMemory;
@@ -101,11 +126,11 @@ export class RunRuntime {
   }
 
   /** Calls a helper with u64 arguments and converts R0 to the call's IR type. */
-  callHelper(name: string, args: bigint[], type: IrType, loc: Loc): RuntimeValue {
+  callHelper(name: string, args: bigint[], type: IrType, loc: Loc, callback: CallbackInvoker): RuntimeValue {
     let result: bigint | number;
     try {
       const helpers = this.env.helpers;   // called as a plain function, as the generated code does
-      result = helpers(name, args);
+      result = helpers(name, args, callback);
     } catch (e) {
       throw helperFailure(name, e, loc);
     }
@@ -121,6 +146,22 @@ export class RunRuntime {
     if (type.kind === 'int') return normalise(r0, type);
     if (type.kind === 'ptr') return this.resolver.resolve(r0);
     return 0n;
+  }
+
+  /**
+   * The function a helper calls back, and its u64 arguments as the callee's runtime values (pointer parameters
+   * resolved to their regions). The verifier accepted only a static function of the program (PTR_TO_FUNC), so any
+   * other address is a bug of ours, reported as a fault.
+   */
+  callbackTarget(functions: ReadonlyArray<IrFunction>, fnAddr: bigint, args: bigint[]): { index: number; args: RuntimeValue[] } {
+    const index = functionAt(fnAddr, functions.length);
+    if (index === undefined) throw new ExecError('fault', `a helper called back address 0x${BigInt.asUintN(64, fnAddr).toString(16)}, which is no function of the program`, functions[0]?.loc ?? { file: 0, pos: 0, end: 0 });
+    const fn = functions[index];
+    const values = fn.params.map((id, i): RuntimeValue => {
+      const a = args[i] ?? 0n;
+      return fn.locals.find((l) => l.id === id)?.type?.kind === 'ptr' ? this.resolver.resolve(a) : a;
+    });
+    return { index, args: values };
   }
 
   helperArg(v: RuntimeValue): bigint {

@@ -13,6 +13,7 @@ import { createScenarioMap, fillScenarioMap, ScenarioMapError, ScenarioMapSpec }
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
+import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
 import type { DebugHooks } from './debugHooks';
 import type { Loc, IrProgram, Expr, Stmt } from '../lang/ir';
@@ -117,7 +118,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     }
     return {
       output: outputText(outputBytes), outputBytes, link, bpftool, bpftoolJson, fdinfo,
-      maps: kernel ? mapSummaries(kernel) : [], stats, error,
+      maps: kernel ? mapSummaries(kernel) : [], trace: kernel ? kernel.traceLog.slice() : [], stats, error,
     };
   };
   const a = req.analysis;
@@ -245,7 +246,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     let invocations = 0;
     const env = {
       memory: k.memory,
-      helpers: (name: string, args: bigint[]) => callHelper(k, name, args),
+      helpers: (name: string, args: bigint[], callback: CallbackInvoker) => callHelper(k, name, args, callback),
       sections, strings: stringPointers, maps: mapPointers,
       // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it.
       stack: k.memory.alloc(512, 'BPF program stack') as ExecRegion,
@@ -386,12 +387,15 @@ function fillMap(kernel: Kernel, fd: number, entries: Scenario['maps'][number]['
   }
 }
 
-function callHelper(kernel: Kernel, name: string, args: bigint[]): bigint | number {
-  const h = kernel.helpers as unknown as Record<string, (...a: Array<bigint | number>) => bigint | number>;
+function callHelper(kernel: Kernel, name: string, args: bigint[], callback: CallbackInvoker): bigint | number {
+  const h = kernel.helpers as unknown as Record<string, (...a: Array<bigint | number | CallbackInvoker>) => bigint | number>;
   const fn = Object.prototype.hasOwnProperty.call(h, name) ? h[name] : undefined;
   if (fn) {
     // Integer parameters that the kernel API takes as numbers (sizes, lengths) arrive as u64.
-    return fn(...args.map((v, i) => (NUMBER_ARGS[name]?.includes(i) ? Number(BigInt.asUintN(32, v)) : v)));
+    const converted = args.map((v, i) => (NUMBER_ARGS[name]?.includes(i) ? Number(BigInt.asUintN(32, v)) : v));
+    // helpers that call the program back get the way to do it after their own arguments
+    if (CALLBACK_HELPERS.has(name)) return fn(...converted, callback);
+    return fn(...converted);
   }
   if (name.startsWith('__builtin_bswap')) {
     const bits = Number(name.slice('__builtin_bswap'.length));
@@ -407,8 +411,11 @@ function callHelper(kernel: Kernel, name: string, args: bigint[]): bigint | numb
 /** Which positional arguments of each kernel helper function are plain numbers (u32 sizes, lengths, flags). */
 const NUMBER_ARGS: Record<string, number[]> = {
   bpf_seq_printf: [2, 4], bpf_seq_write: [2], bpf_snprintf: [1, 4], bpf_map_update_elem: [3],
-  bpf_probe_read_kernel: [1], bpf_probe_read_kernel_str: [1],
+  bpf_probe_read_kernel: [1], bpf_probe_read_kernel_str: [1], bpf_trace_printk: [1], bpf_trace_vprintk: [1, 3],
 };
+
+/** Helpers with an ARG_PTR_TO_FUNC argument: their kernel function calls the program's callback. */
+const CALLBACK_HELPERS = new Set(['bpf_loop', 'bpf_for_each_map_elem']);
 
 function subRegion(region: ExecRegion, offset: number, size: number): ExecRegion {
   const bytes = region.bytes.subarray(offset, offset + size);
@@ -487,6 +494,8 @@ function usedMapNames(ir: IrProgram, entryIndex: number): Set<string> {
       else if (e.base.kind === 'string') used.add('.rodata.str1.1');
     }
     if (e.op === 'call') visitFunction(e.func);
+    // a callback passed to bpf_loop()/bpf_for_each_map_elem() is code of the program too
+    if (e.op === 'funcAddr' && e.target.kind === 'subprog') visitFunction(e.target.func);
     if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visitExpr(e.value); }
     forEachChild(e, visitExpr);
   };

@@ -4,7 +4,7 @@ import { bprintf, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
 import { CyclicIdr } from './idr';
 import { bpfMapElemTarget, bpfMapTarget, IterProgramSpec, IterSession, IterTarget } from './iter';
 import { allocMap } from './mapAlloc';
-import { BpfMap, HashMap, MapCreateAttr, MapEnv } from './maps';
+import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv } from './maps';
 import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
 import { KernelMemory } from './memory';
 import { SeqFile } from './seqFile';
@@ -475,6 +475,65 @@ export class Kernel {
     return Array.from({ length: dataLen / 8 }, (_, i) => v.getBigUint64(i * 8, true));
   }
 
+  /**
+   * The trace log (what /sys/kernel/tracing/trace_pipe would show of bpf_trace_printk() events): one message per
+   * call, as formatted, never part of any seq output.
+   */
+  readonly traceLog: string[] = [];
+
+  private tracePrintk(fmtAddr: bigint, fmtSize: number, args: bigint[]): number {
+    if (!validSize(fmtSize)) return -ERRNO.EINVAL;
+    const fmt = this.memory.read(fmtAddr, fmtSize);
+    if (!fmt) return -ERRNO.EINVAL;
+    const text = bprintf(fmt, args, this.memory);
+    if (typeof text === 'number') return text;
+    // bstr_printf() into a MAX_BPRINTF_BUF buffer: the event keeps what fits, the helper returns the full length
+    const kept = text.subarray(0, Math.min(text.length, MAX_BPRINTF_BUF - 1));
+    if (this.traceLog.length < MAX_TRACE_LOG_LINES) this.traceLog.push(Array.from(kept, (b) => String.fromCharCode(b)).join(''));
+    return text.length;
+  }
+
+  /** mirrors bpf_for_each_array_elem() and bpf_for_each_hash_elem(): the number of elements visited */
+  private forEachMapElem(map: BpfMap, fnAddr: bigint, ctxAddr: bigint, callback: CallbackInvoker): number {
+    const mapAddr = map.region.addr;
+    let visited = 0;
+    if (map instanceof ArrayMap) {
+      // the key is the loop's u32 on the kernel stack
+      const key = this.memory.alloc(4, 'bpf_for_each_array_elem key');
+      try {
+        for (let i = 0; i < map.maxEntries; i++) {
+          const val = map.storage.addr + BigInt(map.elemOffset(i) + (map.isPercpu ? this.currentCpu * map.elemSize : 0));
+          visited++;
+          new DataView(key.bytes.buffer, key.bytes.byteOffset, 4).setUint32(0, i, true);
+          if (callback(fnAddr, [mapAddr, key.addr, val, ctxAddr, 0n]) !== 0n) break;
+        }
+      } finally {
+        this.memory.free(key);
+      }
+      return visited;
+    }
+    if (map instanceof HashMap) {
+      for (let b = 0; b < map.nBuckets; b++) {
+        for (let e = map.heads[b]; e; e = e.next) {
+          const keyAddr = e.region.addr + BigInt(e.keyOffset);
+          visited++;
+          if (callback(fnAddr, [mapAddr, keyAddr, map.valueAddr(e, this.currentCpu), ctxAddr, 0n]) !== 0n) return visited;
+        }
+      }
+      return visited;
+    }
+    return -ERRNO.ENOTSUPP;
+  }
+
+  /** struct bpf_iter_num_kern { int cur; int end; } inside the program's 8-byte struct bpf_iter_num */
+  private writeIterNum(itAddr: bigint, cur: number, end: number): void {
+    const b = new Uint8Array(8);
+    const v = new DataView(b.buffer);
+    v.setInt32(0, cur, true);
+    v.setInt32(4, end, true);
+    this.memory.write(itAddr, b);
+  }
+
   readonly helpers = {
     // mirrors bpf_seq_printf() (kernel/trace/bpf_trace.c)
     bpf_seq_printf: (seqAddr: bigint, fmtAddr: bigint, fmtSize: number, dataAddr: bigint, dataLen: number): number => {
@@ -564,8 +623,63 @@ export class Kernel {
     bpf_map_peek_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, false),
     // mirrors the kfunc bpf_map_sum_elem_count()
     bpf_map_sum_elem_count: (mapAddr: bigint): bigint => this.mapsByAddr.get(mapAddr)?.sumElemCount() ?? 0n,
+    // mirrors bpf_loop() (kernel/bpf/bpf_iter.c): the callback returns 0 to go on, 1 to stop
+    bpf_loop: (nr: bigint, fnAddr: bigint, ctxAddr: bigint, flags: bigint, callback: CallbackInvoker): number => {
+      if (flags !== 0n) return -ERRNO.EINVAL;
+      const loops = Number(BigInt.asUintN(32, nr));
+      if (loops > BPF_MAX_LOOPS) return -ERRNO.E2BIG;
+      for (let i = 0; i < loops; i++) {
+        if (callback(fnAddr, [BigInt(i), ctxAddr, 0n, 0n, 0n]) !== 0n) return i + 1;
+      }
+      return loops;
+    },
+    // mirrors bpf_for_each_map_elem(): map->ops->map_for_each_callback()
+    bpf_for_each_map_elem: (mapAddr: bigint, fnAddr: bigint, ctxAddr: bigint, flags: bigint, callback: CallbackInvoker): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return -ERRNO.EINVAL;
+      if (flags !== 0n) return -ERRNO.EINVAL;
+      return this.forEachMapElem(map, fnAddr, ctxAddr, callback);
+    },
+    // mirrors bpf_trace_printk(): at most MAX_TRACE_PRINTK_VARARGS (3) arguments, the text goes to the trace log
+    bpf_trace_printk: (fmtAddr: bigint, fmtSize: number, a1 = 0n, a2 = 0n, a3 = 0n): number =>
+      this.tracePrintk(fmtAddr, fmtSize, [a1, a2, a3]),
+    // mirrors bpf_trace_vprintk(): the arguments are an array of u64, like bpf_seq_printf()'s
+    bpf_trace_vprintk: (fmtAddr: bigint, fmtSize: number, dataAddr: bigint, dataLen: number): number => {
+      if (!validSize(dataLen)) return -ERRNO.EINVAL;
+      const args = this.readArgs(dataAddr, dataLen);
+      if (typeof args === 'number') return args;
+      return this.tracePrintk(fmtAddr, fmtSize, args);
+    },
+    // mirrors the kfunc bpf_iter_num_new(): cur = start - 1 so the first next() yields start
+    bpf_iter_num_new: (itAddr: bigint, start: bigint, end: bigint): number => {
+      const s = Number(BigInt.asIntN(32, start)), e = Number(BigInt.asIntN(32, end));
+      if (s > e) { this.writeIterNum(itAddr, 0, 0); return -ERRNO.EINVAL; }
+      if (e - s > BPF_MAX_LOOPS) { this.writeIterNum(itAddr, 0, 0); return -ERRNO.E2BIG; }
+      this.writeIterNum(itAddr, s - 1, e);
+      return 0;
+    },
+    // mirrors the kfunc bpf_iter_num_next(): a pointer to cur, or NULL (and the state cleared) when done
+    bpf_iter_num_next: (itAddr: bigint): bigint => {
+      const raw = this.memory.read(itAddr, 8);
+      if (!raw) return 0n;
+      const v = new DataView(raw.buffer, raw.byteOffset, 8);
+      const cur = v.getInt32(0, true), end = v.getInt32(4, true);
+      if (cur + 1 >= end) { this.writeIterNum(itAddr, 0, 0); return 0n; }
+      this.writeIterNum(itAddr, cur + 1, end);
+      return itAddr;
+    },
+    // mirrors the kfunc bpf_iter_num_destroy()
+    bpf_iter_num_destroy: (itAddr: bigint): number => { this.writeIterNum(itAddr, 0, 0); return 0; },
   };
 }
+
+/** BPF_MAX_LOOPS: the bound of bpf_loop() and of a numbers iterator's range */
+const BPF_MAX_LOOPS = 8 * 1024 * 1024;
+/** The simulated trace buffer keeps this many messages of one run (the real one is a ring that overwrites). */
+const MAX_TRACE_LOG_LINES = 10_000;
+
+/** How a helper calls the program back: the callback's address and its u64 arguments R1-R5; returns R0. */
+export type CallbackInvoker = (fnAddr: bigint, args: bigint[]) => bigint;
 
 function isPushMap(map: BpfMap): boolean {
   return map.type === BPF_MAP_TYPE.QUEUE || map.type === BPF_MAP_TYPE.STACK || map.type === BPF_MAP_TYPE.BLOOM_FILTER;

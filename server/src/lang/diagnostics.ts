@@ -276,6 +276,37 @@ export const Diagnostics = {
     kernelText: 'invalid %s stack R%d off=%d size=%d',
     explanation: 'A helper\'s memory argument must lie inside initialised stack bytes (check_helper_mem_access()). Pass the size of the object, e.g. sizeof(x).',
   }),
+  // callbacks and open-coded iterators (BPF2480-2489)
+  CallbackReturnOutOfRange: d(2480, 'error', 'A {0} callback must return 0 (go on) or 1 (stop), this returns {1}. Verifier: "{2}"', {
+    kernelText: 'At callback return the register R0 has smin=%lld smax=%lld should have been in [0, 1]',
+    explanation: 'The verifier checks the return value of bpf_loop() and bpf_for_each_map_elem() callbacks against [0, 1] (callback_ret_range): 0 continues, 1 stops.',
+  }),
+  CallbackNotFunction: d(2481, 'error', 'Argument {0} of {1} must be a static function of this program (the callback). Verifier: "{2}"', {
+    kernelText: 'R%d type=%s expected=func',
+    explanation: 'bpf_loop() and bpf_for_each_map_elem() take the callback as a function name (ARG_PTR_TO_FUNC); the verifier analyses it as a subprogram.',
+  }),
+  CallbackCtxNotStack: d(2482, 'error', 'The callback context {0} passed to {1} must point to the program\'s stack (or be NULL). Verifier: "{2}"', {
+    kernelText: 'R%d type=%s expected=fp',
+    explanation: 'The context argument of bpf_loop() and bpf_for_each_map_elem() is ARG_PTR_TO_STACK_OR_NULL: pass the address of a local (often a struct) or NULL; globals and map values are refused.',
+  }),
+  IterNotInitialized: d(2483, 'error', '{0} is not an initialised numbers iterator here: call bpf_iter_num_new() on it first. Verifier: "{1}"', {
+    kernelText: 'expected an initialized iter_num as arg #%d',
+  }),
+  IterAlreadyInitialized: d(2484, 'error', '{0} is already an active numbers iterator: destroy it before bpf_iter_num_new() again. Verifier: "{1}"', {
+    kernelText: 'expected uninitialized iter_num as arg #%d',
+  }),
+  IterNotDestroyed: d(2485, 'error', 'The numbers iterator {0} is still active when the program exits: call bpf_iter_num_destroy() on every path. Verifier: "{1}"', {
+    kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',
+    explanation: 'bpf_iter_num_new() acquires a reference the verifier tracks; every path to the program\'s exit must release it with bpf_iter_num_destroy().',
+  }),
+  CallbackNotStatic: d(2486, 'error', '{0}, the callback of {1}, must be a static function. Verifier: "{2}"', {
+    kernelText: 'callback function not static',
+    explanation: 'A global (non-static) function is verified on its own, with no knowledge of the caller; the verifier accepts only static functions as bpf_loop()/bpf_for_each_map_elem() callbacks. Declare it `static`.',
+  }),
+  CallbackMapNotAllowed: d(2487, 'error', 'bpf_for_each_map_elem cannot walk {0}, a map of type {1}. Verifier: "{2}"', {
+    kernelText: 'callback function not allowed for map',
+    explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays, and the local storages.',
+  }),
   CheckerInternalError: d(2999, 'warning', 'Internal checker error, results may be incomplete: {0}', {}),
   // ---- end of verifier diagnostics ----
 

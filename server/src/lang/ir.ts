@@ -90,12 +90,20 @@ export type Expr =
   | { op: 'conditional'; test: Expr; then: Expr; else: Expr; type: ScalarType; loc: Loc }
   /** `a, b`: evaluate both, value of b. */
   | { op: 'sequence'; first: Expr; second: Expr; type: IrType; loc: Loc }
+  /**
+   * A function designator used as a value (C decays it to a pointer): a static function of this object (a
+   * callback for bpf_loop()/bpf_for_each_map_elem(), what the verifier calls PTR_TO_FUNC) or a kfunc that libbpf
+   * resolved in the kernel's BTF. An unresolved `__weak` kfunc is lowered to `null` instead (libbpf writes 0).
+   */
+  | { op: 'funcAddr'; target: FuncAddrTarget; type: PtrType; loc: Loc }
   /** A BPF helper or kfunc by name; pointer arguments are passed as addresses. */
   | { op: 'callHelper'; name: string; helperId: number; args: Expr[]; type: IrType; loc: Loc }
   /** A call of another function of the program (static inline or a BPF subprogram). */
   | { op: 'call'; func: number; args: Expr[]; type: IrType; loc: Loc }
   /** GNU statement expression `({ ...; value; })`: runs `body`, then yields `value` (void when absent). */
   | { op: 'stmtExpr'; body: Stmt; value?: Expr; type: IrType; loc: Loc };
+
+export type FuncAddrTarget = { kind: 'subprog'; func: number } | { kind: 'kfunc'; name: string };
 
 export type Stmt =
   | { op: 'expr'; expr: Expr; loc: Loc }
@@ -137,6 +145,8 @@ export interface IrFunction {
   stackSize: number;
   body: Stmt;
   loc: Loc;
+  /** A function with external linkage (not `static`): the verifier refuses it as a callback. */
+  global?: boolean;
 }
 
 /** A global variable in a data section, as libbpf lays them out in the section's map. */

@@ -23,6 +23,7 @@ import {
   Expr, Stmt, Loc, IntType, PtrType, ScalarType, IrType, IrFunction, IrProgram, IrGlobal, Local, StackSlot, VOID, U64, S64, S32,
   IntBits, AddressBase,
 } from './ir';
+import { isKernelKfunc } from './checker/helpers';
 
 /** Resolves a field of a kernel struct against the running kernel's BTF (CO-RE); undefined when unknown. */
 export type CoreFieldResolver = (recordName: string, fieldName: string) => number | undefined;
@@ -310,6 +311,7 @@ class Lowerer {
     return {
       index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
       locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
+      ...(f.symbol.storage.includes('static') ? {} : { global: true }),
     };
   }
 
@@ -610,10 +612,7 @@ class Lowerer {
           const scalar = irScalarType(type);
           if (folded !== undefined && scalar?.kind === 'int') return { op: 'const', type: scalar, value: wrapTo(folded, scalar), loc };
         }
-        if (symbol?.kind === 'function') {
-          this.report(Diagnostics.UnsupportedConstruct, node, ['a function used as a value']);
-          return { op: 'null', type: { kind: 'ptr', pointeeSize: 1, cName: 'void *' }, loc };
-        }
+        if (symbol?.kind === 'function') return this.functionValue(symbol, loc);
         return this.loadLValue(this.lvalue(node), loc);
       }
       case 'Member': case 'Index':
@@ -892,6 +891,21 @@ class Lowerer {
     }
     this.report(Diagnostics.UnsupportedConstruct, node, ['an indirect call']);
     return resultType.kind === 'void' ? { op: 'const', type: S32, value: 0n, loc } : this.zeroOf(resultType, loc);
+  }
+
+  /**
+   * A function designator as a value. A function of this object is its address (PTR_TO_FUNC for a callback);
+   * an extern `__ksym` function is what libbpf writes into the ld_imm64: the kfunc's BTF id when the kernel has
+   * it, 0 for a `__weak` one it lacks (bpf_object__resolve_ksym_func_btf_id()), so `if (kfunc)` is false and
+   * the call under it is dead code the verifier never visits.
+   */
+  private functionValue(symbol: CSymbol, loc: Loc): Expr {
+    const type: PtrType = { kind: 'ptr', pointeeSize: 1, cName: `${typeToString(symbol.type)} *` };
+    const index = this.functionIndex.get(symbol.name);
+    if (index !== undefined) return { op: 'funcAddr', target: { kind: 'subprog', func: index }, type, loc };
+    const weak = symbol.attributes.some((a) => a.name === 'weak' || a.name === '__weak__');
+    if (weak && !isKernelKfunc(symbol.name)) return { op: 'null', type, loc };
+    return { op: 'funcAddr', target: { kind: 'kfunc', name: symbol.name }, type, loc };
   }
 
   private callArgs(node: ast.CallExpression, calleeType: CType): Expr[] {

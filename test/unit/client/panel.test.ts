@@ -19,6 +19,7 @@ function result(overrides: Partial<RunResult> = {}): RunResult {
     fdinfo: 'link_type:\titer\nlink_id:\t7\n',
     maps: [{ id: 3, name: 'flows', type: 'percpu_hash', key_size: 16, value_size: 8, max_entries: 64, flags: 0, elements: 1,
       entries: [{ key: '01 00', values: ['05 00', '06 00'] }] }],
+    trace: [],
     stats: { objects: 3, bytes: 4, reads: 2, instructions: 120, timeMs: 0.5 },
     error: null,
     ...overrides,

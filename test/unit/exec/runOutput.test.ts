@@ -5,7 +5,7 @@ import { quotedBytes, cString } from '../../../server/src/debug/inspect';
 
 function outcome(bytes: Uint8Array): RunOutcome {
   return {
-    output: outputText(bytes), outputBytes: bytes, link: null, bpftool: '', bpftoolJson: '[]', fdinfo: '', maps: [],
+    output: outputText(bytes), outputBytes: bytes, link: null, bpftool: '', bpftoolJson: '[]', fdinfo: '', maps: [], trace: [],
     stats: { objects: 0, bytes: bytes.length, reads: 1, instructions: 0, timeMs: 0 }, error: null,
   };
 }

@@ -22,6 +22,8 @@ export type Region =
   | { kind: 'string' }
   | { kind: 'mapValue'; map: string; valueSize: number }
   | { kind: 'mapDef'; name: string }
+  /** A function's address: PTR_TO_FUNC for a static function of the object (`func` set), or a kfunc's. */
+  | { kind: 'func'; func?: number; name: string }
   | { kind: 'other' };
 
 export interface PtrValue {
@@ -148,6 +150,7 @@ export function regTypeName(p: PtrValue): string {
     case 'stack': return 'fp';
     case 'ctx': return 'ctx';
     case 'mapDef': return 'map_ptr';
+    case 'func': return 'func';
     case 'string': return 'map_value';
     default: return n ? 'ptr_or_null_' : 'ptr_';
   }

@@ -22,9 +22,15 @@ export type HelperArgKind =
   /** ARG_PTR_TO_CONST_STR and other arguments not checked here. */
   | { kind: 'anything' }
   /** A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer. */
-  | { kind: 'trusted' };
+  | { kind: 'trusted' }
+  /** ARG_PTR_TO_FUNC: a static function of the program, called back by the helper. */
+  | { kind: 'func' }
+  /** ARG_PTR_TO_STACK_OR_NULL: the callback's context, on the program's stack (or NULL). */
+  | { kind: 'stackOrNull' }
+  /** KF_ARG_PTR_TO_ITER of struct bpf_iter_num: `new` needs an unused slot, `next`/`destroy` an initialised one. */
+  | { kind: 'iterNum'; op: 'new' | 'next' | 'destroy' };
 
-export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | 'void' | 'int';
+export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | 'void' | 'int' | 'iterNumNext';
 
 export interface HelperInfo {
   name: string;
@@ -71,13 +77,18 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_seq_printf_btf', id: 150, gplOnly: true, args: [{ kind: 'seq' }, any, any, any], returns: 'long' },
   { name: 'bpf_get_current_task_btf', id: 158, gplOnly: true, args: [], returns: 'u64' },
   { name: 'bpf_ktime_get_coarse_ns', id: 160, gplOnly: false, args: [], returns: 'u64' },
-  { name: 'bpf_for_each_map_elem', id: 164, gplOnly: false, args: [{ kind: 'map' }, any, any, any], returns: 'long' },
+  { name: 'bpf_for_each_map_elem', id: 164, gplOnly: false, args: [{ kind: 'map' }, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
   { name: 'bpf_snprintf', id: 165, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, { kind: 'memRead', sizeArg: 4, nullable: true }, any], returns: 'long' },
-  { name: 'bpf_loop', id: 181, gplOnly: false, args: [any, any, any, any], returns: 'long' },
+  { name: 'bpf_trace_vprintk', id: 177, gplOnly: true, args: [{ kind: 'memRead', sizeArg: 1 }, any, { kind: 'memRead', sizeArg: 3, nullable: true }, any], returns: 'long' },
+  { name: 'bpf_loop', id: 181, gplOnly: false, args: [any, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
   { name: 'bpf_strncmp', id: 182, gplOnly: false, args: [{ kind: 'memRead', sizeArg: 1 }, any, any], returns: 'long' },
   { name: 'bpf_map_lookup_percpu_elem', id: 195, gplOnly: false, args: [{ kind: 'map' }, { kind: 'mapKey', mapArg: 0 }, any], returns: 'mapValueOrNull' },
   { name: 'bpf_ktime_get_tai_ns', id: 208, gplOnly: false, args: [], returns: 'u64' },
   { name: 'bpf_map_sum_elem_count', id: -1, gplOnly: false, args: [{ kind: 'trusted' }], returns: 'long', isKfunc: true },
+  // the numbers iterator (kernel/bpf/bpf_iter.c), in common_btf_ids: every program type may use it
+  { name: 'bpf_iter_num_new', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'new' }, any, any], returns: 'int', isKfunc: true },
+  { name: 'bpf_iter_num_next', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'next' }], returns: 'iterNumNext', isKfunc: true },
+  { name: 'bpf_iter_num_destroy', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'destroy' }], returns: 'void', isKfunc: true },
 ];
 
 /** Helpers that exist in the kernel but whose func_proto for tracing programs is NULL (networking, kprobe-only). */
@@ -107,6 +118,11 @@ export function lookupHelper(name: string): HelperLookup {
   const id = disallowedByName.get(name);
   if (id !== undefined) return { status: 'notAllowed', id };
   return { status: 'unknown' };
+}
+
+/** A kfunc the simulated 6.18 kernel's BTF has: what libbpf resolves an extern `__ksym` function against. */
+export function isKernelKfunc(name: string): boolean {
+  return byName.get(name)?.isKfunc === true;
 }
 
 export function iterHelperNames(): string[] { return allowed.map((h) => h.name); }

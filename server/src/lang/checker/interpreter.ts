@@ -11,13 +11,14 @@ import {
   valueEqual, widenValue, S64_MIN, U64_MAX,
 } from './domain';
 import { lookupHelper } from './helpers';
+import { mapTypeName } from '../../kernel/mapTypes';
 import { AccessMax, AccessTracker, AttachMapInfo } from './accessSize';
 import { isNullExpr, markPtrOrNull, nullReason } from './nullness';
 import { returnValueProblem } from './returnValue';
 import { firstUninitialized, fpOffset, markInitialized } from './uninit';
 
 export type { AttachMapInfo, AccessMax } from './accessSize';
-import { counterSteps, hasExit, loopExits } from './loops';
+import { counterSteps, forEachChild, forEachStmtChild, hasExit, loopExits } from './loops';
 
 
 export interface AnalysisOptions {
@@ -35,6 +36,11 @@ export interface State {
   locals: Map<string, AbsValue>;
   unassigned: Set<string>;
   stack: Map<string, Slot>;
+  /**
+   * Active numbers iterators (STACK_ITER slots with a reference, as mark_stack_slots_iter() leaves them): the
+   * slot's key -> where bpf_iter_num_new() acquired it.
+   */
+  iters: Map<string, { loc: Loc; name: string }>;
 }
 
 /** A `return` seen while analysing a frame; `final` when it was seen in a reporting pass (not a loop fixpoint step). */
@@ -56,7 +62,7 @@ export class AnalysisBudgetExceeded extends Error {
 function cloneState(s: State): State {
   const stack = new Map<string, Slot>();
   for (const [k, v] of s.stack) stack.set(k, { init: v.init.slice(), spills: new Map(v.spills) });
-  return { locals: new Map(s.locals), unassigned: new Set(s.unassigned), stack };
+  return { locals: new Map(s.locals), unassigned: new Set(s.unassigned), stack, iters: new Map(s.iters) };
 }
 
 function intRange(t: IntType): [bigint, bigint] {
@@ -106,11 +112,18 @@ export class Analyzer {
   run(entry: number): void {
     const fn = this.program.functions[entry];
     if (!fn) return;
-    const state: State = { locals: new Map(), unassigned: new Set(), stack: new Map() };
+    const state: State = { locals: new Map(), unassigned: new Set(), stack: new Map(), iters: new Map() };
     const ctx: AbsValue = { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' };
     const args: AbsValue[] = [ctx, ...fn.params.slice(1).map((): AbsValue => TOP)];
     const results = this.callFunction(entry, args, state, fn.loc);
-    for (const r of results) if (r.final) this.checkReturn(r.value, r.loc);
+    for (const r of results) {
+      if (!r.final) continue;
+      this.checkReturn(r.value, r.loc);
+      // mirrors check_reference_leak() at the main program's BPF_EXIT
+      for (const it of r.state.iters.values()) {
+        this.report(Diagnostics.IterNotDestroyed, r.loc, [it.name, 'BPF_EXIT instruction in main prog would lead to reference leak'], [{ message: 'bpf_iter_num_new() acquires it here', ...it.loc }]);
+      }
+    }
   }
 
   private checkReturn(v: AbsValue, loc: Loc): void {
@@ -156,6 +169,8 @@ export class Analyzer {
     }
     for (const [k, v] of b.locals) if (!a.locals.has(k)) out.locals.set(k, v);
     for (const k of b.unassigned) out.unassigned.add(k);
+    // an iterator active on either path is active after the merge (the path that leaks it is reported)
+    for (const [k, v] of b.iters) if (!out.iters.has(k)) out.iters.set(k, v);
     for (const [k, slot] of a.stack) {
       const other = b.stack.get(k);
       if (!other) continue;
@@ -170,7 +185,7 @@ export class Analyzer {
   }
 
   private statesEqual(a: State, b: State): boolean {
-    if (a.locals.size !== b.locals.size || a.unassigned.size !== b.unassigned.size) return false;
+    if (a.locals.size !== b.locals.size || a.unassigned.size !== b.unassigned.size || a.iters.size !== b.iters.size) return false;
     for (const [k, v] of a.locals) { const w = b.locals.get(k); if (!w || !valueEqual(v, w)) return false; }
     for (const [k, v] of a.stack) {
       const w = b.stack.get(k);
@@ -308,6 +323,9 @@ export class Analyzer {
     // mirrors check_cfg()/is_state_visited(): no exit at all, or a bound the verifier cannot reach
     // `do { ... } while (0)` (libbpf's ___bpf_fill0 in an argument-less BPF_SEQ_PRINTF) has no back edge at all
     if (runsOnce(loop)) return;
+    // mirrors process_iter_next_call(): a loop driven by an iterator's next() is verified by state convergence,
+    // whatever its trip count (bpf_for()/bpf_repeat() loops)
+    if (hasExit(loop) && callsIterNext(loop)) return;
     if (!hasExit(loop)) {
       this.report(Diagnostics.InfiniteLoop, loop.loc, ['infinite loop detected at insn ?']);
       return;
@@ -409,6 +427,9 @@ export class Analyzer {
         return v && (v.kind === 'ptr' || v.kind === 'null') ? v : undefined;
       }
       case 'ptrCast': case 'ptrToInt': case 'convert': return this.pointerOf(e.operand, state);
+      // a function's address is never NULL; an unresolved weak kfunc is the constant NULL (the branch is dead)
+      case 'null': return { kind: 'null' };
+      case 'funcAddr': return this.funcValue(e);
       default: return undefined;
     }
   }
@@ -581,6 +602,7 @@ export class Analyzer {
         return a ?? b ?? TOP;
       }
       case 'sequence': this.eval(e.first, state); return this.eval(e.second, state);
+      case 'funcAddr': return this.funcValue(e);
       case 'callHelper': return this.evalHelper(e, state);
       case 'call': {
         // an __always_inline callee folds a derived pointer into its own accesses, which check it there
@@ -656,6 +678,13 @@ export class Analyzer {
     }
     void loc;
     return TOP;
+  }
+
+  private funcValue(e: Extract<Expr, { op: 'funcAddr' }>): PtrValue {
+    const t = e.target;
+    const name = t.kind === 'kfunc' ? t.name : this.program.functions[t.func]?.name ?? `function #${t.func}`;
+    const region: Region = t.kind === 'kfunc' ? { kind: 'func', name } : { kind: 'func', func: t.func, name };
+    return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: name };
   }
 
   private evalLoadPtr(e: Extract<Expr, { op: 'loadPtr' }>, state: State): AbsValue {
@@ -899,9 +928,27 @@ export class Analyzer {
         case 'trusted':
           if (v.kind === 'ptr' && v.maybeNull) this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.desc, e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
           return;
+        case 'func':
+          // mirrors check_func_arg() for ARG_PTR_TO_FUNC: only a subprogram's address (PTR_TO_FUNC) matches
+          if (v.kind === 'top') return;
+          if (v.kind !== 'ptr' || v.region.kind !== 'func' || v.region.func === undefined) {
+            this.report(Diagnostics.CallbackNotFunction, argLoc, [i + 1, e.name, `R${i + 1} type=${v.kind === 'ptr' ? regTypeName(v) : 'scalar'} expected=func`]);
+          } else if (this.program.functions[v.region.func]?.global) {
+            // mirrors check_ld_imm() for BPF_PSEUDO_FUNC: only a static subprogram may be called back
+            this.report(Diagnostics.CallbackNotStatic, argLoc, [v.desc, e.name, 'callback function not static']);
+          }
+          return;
+        case 'stackOrNull':
+          // ARG_PTR_TO_STACK_OR_NULL: a stack pointer or the constant 0
+          if (v.kind === 'top' || v.kind === 'null' || (v.kind === 'ptr' && v.region.kind === 'stack')) return;
+          if (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n) return;
+          this.report(Diagnostics.CallbackCtxNotStack, argLoc, [v.kind === 'ptr' ? v.desc : 'this integer', e.name, `R${i + 1} type=${v.kind === 'ptr' ? regTypeName(v) : 'scalar'} expected=fp`]);
+          return;
+        case 'iterNum': this.iterNumArg(v, kind.op, i, e, state); return;
         default: return;
       }
     });
+    if (info.args.some((k) => k.kind === 'func')) this.analyseCallback(e, args, state);
     switch (info.returns) {
       case 'mapValueOrNull': {
         const m = args[0];
@@ -913,8 +960,79 @@ export class Analyzer {
       // RET_INTEGER: the verifier knows nothing of a helper's result (mark_reg_unknown()), even of a u32 one;
       // do_refine_retval_range() bounds bpf_get_smp_processor_id() by nr_cpu_ids
       case 'cpu': return scalar(0n, BigInt(Math.max(1, this.options.cpus) - 1), false);
+      // KF_RET_NULL: a read-only pointer to the iterator's current int, or NULL once the range is exhausted
+      case 'iterNumNext': return { kind: 'ptr', region: { kind: 'other' }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       default: return scalar(S64_MIN, U64_MAX, false);
     }
+  }
+
+  /** mirrors process_iter_arg(): the STACK_ITER slot's state before and after new/next/destroy */
+  private iterNumArg(v: AbsValue, op: 'new' | 'next' | 'destroy', argIndex: number, e: Extract<Expr, { op: 'callHelper' }>, state: State): void {
+    if (v.kind !== 'ptr' || v.region.kind !== 'stack' || v.varOff || v.off !== 0n) {
+      if (v.kind === 'top') return;
+      this.report(Diagnostics.IterNotInitialized, e.args[argIndex]?.loc ?? e.loc, [v.kind === 'ptr' ? v.desc : 'this value', `arg#${argIndex} expected pointer to an iterator on stack`]);
+      return;
+    }
+    const key = this.slotKey(v);
+    const active = state.iters.get(key);
+    if (op === 'new') {
+      if (active) { this.report(Diagnostics.IterAlreadyInitialized, e.args[argIndex].loc, [v.desc, `expected uninitialized iter_num as arg #${argIndex}`]); return; }
+      state.iters.set(key, { loc: e.loc, name: v.desc });
+      const slot = state.stack.get(key);
+      if (slot) markInitialized(slot.init, 0, slot.init.length);
+      return;
+    }
+    if (!active) { this.report(Diagnostics.IterNotInitialized, e.args[argIndex].loc, [v.desc, `expected an initialized iter_num as arg #${argIndex}`]); return; }
+    if (op === 'destroy') state.iters.delete(key);
+  }
+
+  /**
+   * mirrors push_callback_call() with set_loop_callback_state() / set_map_elem_callback_state(): the callback is
+   * analysed as a subprogram with the registers the helper passes, and its R0 must be in [0, 1]. The helper may
+   * call it any number of times (zero included), so the caller goes on from the join of before and after.
+   */
+  private analyseCallback(e: Extract<Expr, { op: 'callHelper' }>, args: AbsValue[], state: State): void {
+    const fnArg = e.name === 'bpf_loop' || e.name === 'bpf_for_each_map_elem' ? args[1] : undefined;
+    if (!fnArg || fnArg.kind !== 'ptr' || fnArg.region.kind !== 'func' || fnArg.region.func === undefined) return;
+    const ctxArg = args[2] ?? TOP;
+    if (this.program.functions[fnArg.region.func]?.global) return;
+    let calleeArgs: AbsValue[];
+    if (e.name === 'bpf_loop') {
+      // R1 = the loop index (an unknown scalar to the verifier, a u32 in C), R2 = the context
+      calleeArgs = [scalar(0n, (1n << 32n) - 1n, false), ctxArg];
+    } else {
+      const m = args[0];
+      const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
+      if (def && !FOR_EACH_MAP_TYPES.has(Number(def.type))) {
+        // mirrors check_map_func_compatibility(): map->ops->map_for_each_callback is NULL
+        this.report(Diagnostics.CallbackMapNotAllowed, e.args[0].loc, [def.name, mapTypeName(Number(def.type)), 'callback function not allowed for map']);
+        return;
+      }
+      const mk = (region: Region, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc });
+      // R1 = CONST_PTR_TO_MAP, R2 = PTR_TO_MAP_KEY, R3 = PTR_TO_MAP_VALUE of that map, R4 = the context
+      calleeArgs = [
+        m ?? TOP,
+        def ? mk({ kind: 'mapValue', map: def.name, valueSize: def.key_size }, `the key of ${def.name}`) : TOP,
+        def ? mk({ kind: 'mapValue', map: def.name, valueSize: def.value_size }, `the value of ${def.name}`) : TOP,
+        ctxArg,
+      ];
+    }
+    const results = this.callFunction(fnArg.region.func, calleeArgs, state, e.loc);
+    let merged: State | null = null;
+    for (const r of results) {
+      if (r.final && r.value.kind === 'scalar') {
+        // mirrors prepare_func_exit(): retval_range_within(callee->callback_ret_range, r0)
+        const problem = returnValueProblem(r.value.range, 'At callback return');
+        if (problem) this.report(Diagnostics.CallbackReturnOutOfRange, r.loc, [e.name, problem.shown, problem.kernelText]);
+      }
+      merged = this.joinStates(merged, r.state);
+    }
+    if (!merged) return;
+    const depth = `${this.frames.length}:`;
+    for (const k of [...merged.locals.keys()]) if (k.startsWith(depth)) merged.locals.delete(k);
+    for (const k of [...merged.stack.keys()]) if (k.startsWith(depth)) merged.stack.delete(k);
+    const after = this.joinStates(cloneState(state), merged);
+    if (after) copyInto(state, after);
   }
 
   private helperMem(v: AbsValue, size: number, kind: 'read' | 'write', loc: Loc, state: State, helper: string, argIndex: number, nullable: boolean): void {
@@ -927,6 +1045,28 @@ export class Analyzer {
     if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 }); return; }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
+}
+
+/**
+ * Map types whose ops have map_for_each_callback in 6.18: hash, array, percpu_hash, percpu_array, lru_hash,
+ * lru_percpu_hash, sk_storage, inode_storage, task_storage, cgrp_storage (enum bpf_map_type values).
+ */
+const FOR_EACH_MAP_TYPES = new Set([1, 2, 5, 6, 9, 10, 24, 28, 29, 32]);
+
+/** Whether a loop calls an open-coded iterator's next kfunc in its test or body. */
+function callsIterNext(loop: Extract<Stmt, { op: 'loop' }>): boolean {
+  let found = false;
+  const visitExpr = (e: Expr): void => {
+    if (found) return;
+    if (e.op === 'callHelper' && lookupHelper(e.name).status === 'allowed' && (lookupHelper(e.name) as { info: { returns: string } }).info.returns === 'iterNumNext') { found = true; return; }
+    if (e.op === 'stmtExpr') { forEachStmtChild(e.body, visitStmt, visitExpr); if (e.value) visitExpr(e.value); }
+    forEachChild(e, visitExpr);
+  };
+  const visitStmt = (st: Stmt): void => forEachStmtChild(st, visitStmt, visitExpr);
+  if (loop.test) visitExpr(loop.test);
+  if (loop.update) visitExpr(loop.update);
+  visitStmt(loop.body);
+  return found;
 }
 
 /** `do { ... } while (0)`: a `continue` jumps to the test too, so there is no back edge at all. */
@@ -959,6 +1099,7 @@ function localOf(e: Expr): number | undefined {
 }
 
 function copyInto(target: State, source: State): void {
+  target.iters = source.iters;
   target.locals = source.locals;
   target.unassigned = source.unassigned;
   target.stack = source.stack;

@@ -33,7 +33,8 @@ function isIntTypeOnly(r: Range): boolean {
   return !r.pathConst && r.min === -(1n << 31n) && r.max === (1n << 31n) - 1n;
 }
 
-export function returnValueProblem(r: Range): ReturnProblem | undefined {
+/** `where` is the verifier's context words: "At program exit" (check_return_code) or "At callback return". */
+export function returnValueProblem(r: Range, where = 'At program exit'): ReturnProblem | undefined {
   const { smin, smax } = isIntTypeOnly(r) ? { smin: S64_MIN, smax: S64_MAX } : signedBounds(r);
   if (smin >= ITER_RETVAL_RANGE.min && smax <= ITER_RETVAL_RANGE.max) return undefined;
   const parts: string[] = [];
@@ -42,6 +43,6 @@ export function returnValueProblem(r: Range): ReturnProblem | undefined {
   const described = parts.length ? ` ${parts.join(' ')}` : ' unknown scalar value';
   return {
     shown: smin === smax ? String(smin) : parts.length ? `a value in ${parts.join(' ')}` : 'an unknown value',
-    kernelText: `At program exit the register R0 has${described} should have been in [${ITER_RETVAL_RANGE.min}, ${ITER_RETVAL_RANGE.max}]`,
+    kernelText: `${where} the register R0 has${described} should have been in [${ITER_RETVAL_RANGE.min}, ${ITER_RETVAL_RANGE.max}]`,
   };
 }

@@ -677,7 +677,8 @@ class Analyzer {
   }
 
   private condition(expression: ast.Expression): void {
-    const type = this.expression(expression);
+    // a function designator decays to a pointer (C11 6.3.2.1), so `if (weak_kfunc)` is a valid test
+    const type = this.decay(this.expression(expression));
     if (!isScalar(type) && !isError(type)) {
       this.report(Diagnostics.InvalidOperands, expression, [typeToString(type), 'int']);
     }

@@ -1,0 +1,70 @@
+import * as assert from 'assert';
+import { checkIterProgram, CheckOptions } from '../../../server/src/lang/checker';
+import { Diagnostics } from '../../../server/src/lang/diagnostics';
+import type { Expr, IrFunction, Stmt } from '../../../server/src/lang/ir';
+import { at, c, helper, stackAddr, globalAddr, expr, ret, program, if_, bin, loop, local, assign, ld, notNull, block, U64, U32P, VOIDP } from './irBuilders';
+
+/** The verifier's callback rules (bpf_loop, bpf_for_each_map_elem) and the numbers iterator's rules on hand-built IR. */
+const mapT: CheckOptions = { target: 'bpf_map', cpus: 4, gplCompatible: true };
+const fnAddr = (func: number, loc = at()): Expr => ({ op: 'funcAddr', target: { kind: 'subprog', func }, type: VOIDP, loc });
+const param = (index: number, type: Expr['type']): Expr => ({ op: 'param', index, type, loc: at() } as Expr);
+
+function callback(body: Stmt[], global = false): IrFunction {
+  return {
+    index: 1, name: 'cb', params: [0, 1], returnType: { kind: 'int', bits: 64, signed: true },
+    locals: [{ id: 0, name: 'i', cType: '__u32', type: U64, isParam: true, loc: at() }, { id: 1, name: 'data', cType: 'void *', type: VOIDP, isParam: true, loc: at() }],
+    slots: [], stackSize: 0, body: { op: 'block', body, loc: at() }, loc: at(), ...(global ? { global: true } : {}),
+  };
+}
+const slot = { id: 0, offset: 0, size: 8, align: 8 };
+const loopCall = (ctxArg: Expr = stackAddr(0), fn: Expr = fnAddr(1)): Stmt => expr(helper('bpf_loop', 181, [c(4, U64), fn, ctxArg, c(0, U64)]));
+const codes = (p: ReturnType<typeof program>): number[] => checkIterProgram(p, 0, mapT).diagnostics.map((d) => d.code);
+
+describe('checker/callbacks: bpf_loop and bpf_for_each_map_elem (set_loop_callback_state, prepare_func_exit)', () => {
+  it('accepts a static callback returning 0 or 1 with a stack context', () => {
+    const cb = callback([if_(bin('gt', param(0, U64), c(2, U64)), ret(c(1, U64))), ret(c(0, U64))]);
+    assert.deepStrictEqual(codes(program({ target: 'bpf_map', slots: [slot], stackSize: 8, extraFunctions: [cb], body: [loopCall(), ret(c(0))] })), []);
+  });
+  it('rejects a callback returning 2 at its return, in the kernel\'s words', () => {
+    const where = at();
+    const cb = callback([ret(c(2, U64, where))]);
+    const ds = checkIterProgram(program({ target: 'bpf_map', slots: [slot], stackSize: 8, extraFunctions: [cb], body: [loopCall(), ret(c(0))] }), 0, mapT).diagnostics;
+    assert.deepStrictEqual(ds.map((d) => [d.code, d.pos]), [[Diagnostics.CallbackReturnOutOfRange.code, where.pos]]);
+    assert.ok(ds[0].message.includes('At callback return the register R0 has smin=2 smax=2 should have been in [0, 1]'), ds[0].message);
+  });
+  it('rejects a context that is not on the stack (R3 type=map_value expected=fp), a non-function and a global callback', () => {
+    const ok = callback([ret(c(0, U64))]);
+    const bss = program({ target: 'bpf_map', extraFunctions: [ok], sections: [{ name: '.bss', size: 8, readonly: false }], body: [loopCall(globalAddr('g', '.bss')), ret(c(0))] });
+    assert.deepStrictEqual(codes(bss), [Diagnostics.CallbackCtxNotStack.code]);
+    const notFn = program({ target: 'bpf_map', slots: [slot], stackSize: 8, extraFunctions: [ok], body: [loopCall(stackAddr(0), c(7, U64)), ret(c(0))] });
+    assert.deepStrictEqual(codes(notFn), [Diagnostics.CallbackNotFunction.code]);
+    const global = program({ target: 'bpf_map', slots: [slot], stackSize: 8, extraFunctions: [callback([ret(c(0, U64))], true)], body: [loopCall(), ret(c(0))] });
+    assert.deepStrictEqual(codes(global), [Diagnostics.CallbackNotStatic.code]);
+  });
+  it('checks the callback body with the context the caller passed (an uninitialised stack read is found inside it)', () => {
+    const cb = callback([expr(ld(param(1, VOIDP), 0, U64)), ret(c(0, U64))]);
+    const ds = codes(program({ target: 'bpf_map', slots: [slot], stackSize: 8, extraFunctions: [cb], body: [loopCall(), ret(c(0))] }));
+    assert.deepStrictEqual(ds, [Diagnostics.UninitializedStackRead.code]);
+  });
+});
+
+describe('checker/iterators: bpf_iter_num_new/next/destroy (process_iter_arg, check_reference_leak)', () => {
+  const it8 = { id: 0, offset: 0, size: 8, align: 8 };
+  const newIt = (): Stmt => expr(helper('bpf_iter_num_new', -1, [stackAddr(0), c(0), c(3)]));
+  const next = (): Expr => ({ op: 'callHelper', name: 'bpf_iter_num_next', helperId: -1, args: [stackAddr(0)], type: U32P, loc: at() });
+  const destroy = (): Stmt => expr(helper('bpf_iter_num_destroy', -1, [stackAddr(0)]));
+  const whileNext = (): Stmt => loop({ test: notNull(assign(1, next(), U32P)), body: block(expr(ld(local(1, U32P), 0))) });
+  const prog = (body: Stmt[]) => program({ target: 'bpf_map', slots: [it8], stackSize: 8, locals: [{ id: 1, type: U32P }], body });
+
+  it('accepts new, a loop on next() with its NULL check, destroy: the loop is bounded by the iterator', () => {
+    assert.deepStrictEqual(codes(prog([newIt(), whileNext(), destroy(), ret(c(0))])), []);
+  });
+  it('rejects a missing destroy at the exit, next() before new, and a second new', () => {
+    assert.deepStrictEqual(codes(prog([newIt(), whileNext(), ret(c(0))])), [Diagnostics.IterNotDestroyed.code]);
+    assert.deepStrictEqual(codes(prog([whileNext(), ret(c(0))])), [Diagnostics.IterNotInitialized.code]);
+    assert.deepStrictEqual(codes(prog([newIt(), newIt(), destroy(), ret(c(0))])), [Diagnostics.IterAlreadyInitialized.code]);
+  });
+  it('rejects reading next()\'s result without the NULL check', () => {
+    assert.deepStrictEqual(codes(prog([newIt(), expr(ld(next(), 0)), destroy(), ret(c(0))])), [Diagnostics.NullDereference.code]);
+  });
+});
