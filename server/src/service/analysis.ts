@@ -173,7 +173,7 @@ export class Analyzer {
     const mainFile = compilation.mainFile;
     const objectName = libbpfObjectName(filePath);
     const lowered = lowerProgram(compilation, { objectName, core });
-    const diagnostics: FrontEndDiagnostic[] = [...compilation.diagnostics];
+    const diagnostics: FrontEndDiagnostic[] = withoutHeaderCascade(compilation.diagnostics, mainFile);
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
     appendAll(appendAll(diagnostics, lowered.diagnostics), checkProgramShapes(compilation));
     const formats = collectFormatCalls(compilation);
@@ -222,6 +222,16 @@ export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
     // A copy: token objects may be shared with the header cache.
     tokens[i] = relocatedToken(t, t.origin, root.file, root.pos, root.end);
   }
+}
+
+/**
+ * clang stops at a header it cannot find (a fatal error). We go on, to check the user's own code, but the errors
+ * inside headers after a missing one are its consequences (`unknown type name '__u32'` two hundred times when
+ * linux/types.h misses asm/types.h): they are dropped, the "file not found" and the main file's own remain.
+ */
+function withoutHeaderCascade(diagnostics: readonly FrontEndDiagnostic[], mainFile: number): FrontEndDiagnostic[] {
+  if (!diagnostics.some((d) => d.code === Diagnostics.FileNotFound.code)) return [...diagnostics];
+  return diagnostics.filter((d) => d.file === mainFile || d.code === Diagnostics.FileNotFound.code || d.category !== 'error');
 }
 
 function withinFunction(f: FormatCall, loc: { file: number; pos: number; end: number }): boolean {
