@@ -1112,7 +1112,8 @@ class Preprocessor {
     if (topLevel) {
       version = this.fileVersion(resolved.path);
       if (version !== undefined) {
-        key = `${resolved.path}\u0000${version}\u0000${this.fingerprint}\u0000${this.counter}\u0000${[...this.onceFiles].join('|')}`;
+        // The search path is part of the key: the same header includes other files under another build setup.
+        key = `${resolved.path}\u0000${version}\u0000${this.fingerprint}\u0000${this.counter}\u0000${[...this.onceFiles].join('|')}\u0000${this.angledStart}:${this.searchPath.join('\u0001')}`;
         record.cacheKey = key;
         const entry = cache.entries.get(key);
         if (entry && this.dependenciesUnchanged(entry)) {

@@ -81,7 +81,6 @@ export class Analyzer {
   private preambleRuns = new WeakMap<object, PreprocessResult>();
   private lastUserRun?: { result: PreprocessResult; from: PreprocessorState };
   private lastFront?: { key: string; text: string; front: FrontResult; dependencies: Array<[string, string | undefined]> };
-  private lastSetupKey?: string;
 
   constructor(private readonly host: FileHost) {}
 
@@ -124,10 +123,8 @@ export class Analyzer {
   analyze(filePath: string, text: string, settings: AnalysisSettings): Analysis {
     // Read on every analysis: an edit to compile_flags.txt is seen at the next keystroke, watched or not.
     const setup = this.setupFor(filePath, settings);
+    // Files of two projects alternate without invalidating anything: the header cache keys on the search path.
     const setupKey = JSON.stringify(setup.options);
-    // Cached headers were resolved with the old search path: what a nested #include found may differ now.
-    if (this.lastSetupKey !== undefined && this.lastSetupKey !== setupKey) this.invalidate();
-    this.lastSetupKey = setupKey;
     const key = JSON.stringify([filePath, settings, setupKey]);
     // The front end and lowering do not depend on the CPU count or the attach map: reuse them when only the
     // checks' inputs changed (the service analyses a bpf_map_elem file twice: first to learn its maps).

@@ -74,6 +74,22 @@ describe('build setup in the language service', () => {
     assert.deepStrictEqual(after.map((d) => d.message), []);
   });
 
+  it('files of two projects sharing a header, checked in turn by one service, each see their own nested includes', () => {
+    const files: Record<string, string> = {
+      '/shared/top.h': '#include <sub.h>\n',
+      '/a/compile_flags.txt': '-I/shared\n-Iinc\n', '/a/inc/sub.h': '#define SUB 1\n',
+      '/b/compile_flags.txt': '-I/shared\n-Iinc\n', '/b/inc/sub.h': '#define SUB 2\n',
+      '/a/x.bpf.c': '#include <top.h>\n_Static_assert(SUB == 1, "a sees b");\n',
+      '/b/x.bpf.c': '#include <top.h>\n_Static_assert(SUB == 2, "b sees a");\n',
+    };
+    const service = createLanguageService(createMemoryHost(files), defaultSettings());
+    for (let round = 0; round < 2; round++) {
+      for (const main of ['/a/x.bpf.c', '/b/x.bpf.c']) {
+        assert.deepStrictEqual(service.validate(main, files[main]).filter((d) => d.severity === 1).map((d) => d.message), [], `${main}, round ${round}`);
+      }
+    }
+  });
+
   it('a file named my-prog.bpf.c runs: its data maps are my_prog.bss and my_prog.rodata, as libbpf names them', async () => {
     const files = { '/p/my-prog.bpf.c': PROGRAM.replace('#include "local.h"\n', ''), '/p/compile_flags.txt': '' };
     const service = createLanguageService(createMemoryHost(files), defaultSettings());
