@@ -3,7 +3,7 @@ import {
   CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, ErrorHandlerResult,
   LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
-import type { InitializationOptions } from '../../shared/src/protocol';
+import { WATCHED_FILES_GLOB, type InitializationOptions } from '../../shared/src/protocol';
 import { shouldReportCSyntaxErrors } from './cSyntaxPolicy';
 
 export const BPF_C_SELECTOR = [{ scheme: 'file', language: 'c', pattern: '**/*.bpf.c' }];
@@ -50,7 +50,7 @@ export class ServerClient implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: BPF_C_SELECTOR,
-      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{bpfscenario.json,h}') },
+      synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED_FILES_GLOB) },
       initializationOptions: this.initializationOptions(),
       outputChannel: this.outputChannel,
       errorHandler: this.errorHandler(),

@@ -47,6 +47,8 @@ export function serve(connection: Connection): void {
   const isOurs = (uri: string) => uri.startsWith('file:') && /\.bpf\.c$/.test(uri) || uri.startsWith('untitled:');
 
   connection.onInitialize((params) => {
+    // The system folders are probed (clang -print-resource-dir) now, not in the middle of the first validation.
+    host.systemIncludeFolders();
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
     const init = applySettings(defaultSettings(), params.initializationOptions);
     initialSettings = settings = init.settings;

@@ -115,3 +115,9 @@ export type RunCommandArguments = [uri: string, program?: string, map?: string];
 export interface InitializationOptions {
   reportCSyntaxErrors: boolean;
 }
+
+/**
+ * Files the client watches and reports with `workspace/didChangeWatchedFiles`: headers and scenarios, and the
+ * build setup (compile_commands.json, compile_flags.txt), so the server re-validates open files when one changes.
+ */
+export const WATCHED_FILES_GLOB = '**/{*.bpfscenario.json,*.h,compile_commands.json,compile_flags.txt}';

@@ -4,6 +4,7 @@
  * adapter's next message (in a worker thread, blocked on Atomics.wait), answering queries (stack, variables,
  * evaluate) while paused and returning from the hook to resume.
  */
+import { internalMapName } from '../lang/objectName';
 import * as path from 'path';
 import type { Stmt, Local, IrFunction, Loc } from '../lang/ir';
 import type { CType } from '../lang/types';
@@ -437,8 +438,7 @@ export class DebugEngine implements DebugHooks {
     const cached = this.sectionRegions.get(section);
     if (cached || !this.kernel) return cached;
     const kernel = this.kernel;
-    const objectName = (this.analysis.path.split(/[\\/]/).pop() ?? 'prog').split('.')[0] || 'prog';
-    const wanted = ['.data', '.rodata', '.bss', '.kconfig'].includes(section) ? `${objectName.slice(0, 8)}${section}` : section.slice(0, 15);
+    const wanted = internalMapName(this.analysis.objectName, section);
     const info = kernel.listMaps().find((m) => m.name === wanted);
     if (!info) return undefined;
     const fd = kernel.mapGetFdById(info.id);

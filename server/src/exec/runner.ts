@@ -6,6 +6,7 @@
  * opens the iterator and reads it to EOF with the scenario's read size. Everything a user sees in the
  * panel or `bpf-iter run --json` comes from the kernel's own answers (link info, fdinfo, bpftool text).
  */
+import { internalMapName } from '../lang/objectName';
 import { createHash } from 'crypto';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
 import { Scenario, ScenarioProblem, encodeBytes, RawBytes } from './scenario';
@@ -29,6 +30,8 @@ import type { LowerResult } from '../lang/lower';
 /** What the run needs of a checked file (the service's Analysis has this shape). */
 export interface CheckedFile {
   path: string;
+  /** libbpf's object name for the file (lang/objectName.ts), which names the global-data maps. */
+  objectName: string;
   text: string;
   mainFile: number;
   pp: Pick<PreprocessResult, 'files'>;
@@ -165,7 +168,6 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const cpus = req.cpus ?? req.scenario.cpus;
     kernel = new Kernel({ cpus, currentCpu: Math.min(req.scenario.cpu, cpus - 1), hashSeed: req.scenario.hashSeed });
     const ir = a.lowered.program;
-    const objectName = (a.path.split(/[\\/]/).pop() ?? 'prog').split('.')[0] || 'prog';
     const programMapNames = new Set(ir.maps.map((m) => m.name));
 
     // Scenario maps that are not the program's own exist first: they get the lower ids. They are filled once all
@@ -205,7 +207,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const stringPointers: Pointer[] = [];
     for (const section of orderedSections(ir)) {
       const readonly = section.name.startsWith('.rodata');
-      const internal = DATA_SECTION_NAMES.has(section.name) ? `${objectName.slice(0, 8)}${section.name}` : section.name.slice(0, 15);
+      const internal = internalMapName(a.objectName, section.name);
       const fd = kernel.createMap({
         type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: section.size, maxEntries: 1, name: internal,
         flags: readonly ? BPF_F.RDONLY_PROG | BPF_F.MMAPABLE : BPF_F.MMAPABLE,
@@ -356,8 +358,6 @@ function lineMap(text: string) {
     range: (pos: number, end: number) => ({ start: f.offsetToPosition(pos), end: f.offsetToPosition(end) }),
   };
 }
-
-const DATA_SECTION_NAMES = new Set(['.data', '.rodata', '.bss', '.kconfig']);
 
 /** Global-data sections in the order clang emits them: by first definition, string literals last. */
 function orderedSections(ir: IrProgram): Array<{ name: string; size: number }> {

@@ -55,7 +55,11 @@ export const Diagnostics = {
   MissingTerminatingCharacter: d(1001, 'error', 'missing terminating {0} character', { kernelText: "missing terminating %0 character" }),
   NullCharacterIgnored: d(1002, 'warning', 'null character ignored'),
   BackslashNewlineSpace: d(1003, 'warning', 'backslash and newline separated by space'),
-  FileNotFound: d(1010, 'error', "'{0}' file not found", { kernelText: "'%0' file not found" }),
+  FileNotFound: d(1010, 'error', "'{0}' file not found; looked in {1}; {2}", {
+    kernelText: "'%0' file not found",
+    explanation: 'The folders are those of the build setup (compile_commands.json or compile_flags.txt found walking up from the file, '
+      + 'the bpfIter.includePaths setting or the CLI -I), the system folders clang -target bpf searches, then the bundled headers.',
+  }),
   IncludeNestedTooDeeply: d(1011, 'error', '#include nested too deeply (more than {0} levels); does \'{1}\' include itself?',
     { explanation: 'clang stops at 200 nested includes; a file that includes itself without #pragma once or an include guard never ends.' }),
   IncludedTextTooLarge: d(1013, 'error', "#include of '{0}' not done: the files included so far pass {1} characters",

@@ -138,32 +138,65 @@ export function directoryOf(filePath: string): string {
 
 /** The options a compile command contributes, in the vocabulary of PreprocessOptions. */
 export interface CompileFlags {
+  /** `-iquote`: searched only by `#include "..."`, after the including file's folder. */
+  quoteIncludePaths: string[];
+  /** `-I`. */
   includePaths: string[];
+  /** `-isystem`. */
   systemIncludePaths: string[];
+  /** `-idirafter`: searched after the system folders (libbpf-bootstrap passes the host's system folders so). */
+  afterIncludePaths: string[];
   defines: Record<string, string>;
   undefines: string[];
   forcedIncludes: string[];
   target?: string;
+  /** `-std=`, e.g. `gnu11`. */
+  std?: string;
   /** The file the flags came from. */
   source?: string;
 }
 
+/** Flags that take a folder, with their spellings: `-I dir`, `-Idir`, `--include-directory=dir`. */
+const DIRECTORY_FLAGS: ReadonlyArray<[string, 'quoteIncludePaths' | 'includePaths' | 'systemIncludePaths' | 'afterIncludePaths', string?]> = [
+  ['-iquote', 'quoteIncludePaths'],
+  ['-isystem', 'systemIncludePaths'],
+  ['-idirafter', 'afterIncludePaths', '--include-directory-after='],
+  ['-I', 'includePaths', '--include-directory='],
+];
+
 /**
- * Parses clang arguments the way clangd reads them for the preprocessor: `-I dir`/`-Idir`, `-isystem`,
- * `-D NAME[=value]`, `-U NAME`, `-include file`, `--target=`/`-target`. Relative paths are resolved
- * against `directory`. Other flags are ignored.
+ * Parses clang arguments the way clangd reads them for the preprocessor: `-I dir`/`-Idir`, `-iquote`,
+ * `-isystem`, `-idirafter`, `-D NAME[=value]`, `-U NAME`, `-include file`, `--target=`/`-target`, `-std=`.
+ * Relative paths are resolved against `directory` (the command's working directory). Other flags are ignored.
  */
 export function parseCompileArguments(args: readonly string[], directory: string): CompileFlags {
-  const flags: CompileFlags = { includePaths: [], systemIncludePaths: [], defines: {}, undefines: [], forcedIncludes: [] };
-  const resolve = (p: string): string => (path.isAbsolute(p) ? p : path.join(directory, p));
+  const flags: CompileFlags = {
+    quoteIncludePaths: [], includePaths: [], systemIncludePaths: [], afterIncludePaths: [], defines: {}, undefines: [], forcedIncludes: [],
+  };
+  const resolve = (p: string): string => (path.isAbsolute(p) ? path.normalize(p) : path.join(directory, p));
+  /** The value of a flag spelled `-Xvalue`, `-X value` or `--long=value`; undefined when `arg` is not that flag. */
+  const valueOf = (i: number, short: string, long?: string): { value: string | undefined; consumed: number } | undefined => {
+    const arg = args[i];
+    if (arg === short) return { value: args[i + 1], consumed: 1 };
+    if (arg.startsWith(short)) return { value: arg.slice(short.length), consumed: 0 };
+    if (long && arg.startsWith(long)) return { value: arg.slice(long.length), consumed: 0 };
+    return undefined;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (arg === '-I' || (arg.startsWith('-I') && arg.length > 2)) {
-      const value = arg === '-I' ? args[++i] : arg.slice(2);
-      if (value !== undefined) flags.includePaths.push(resolve(value));
-    } else if (arg === '-isystem' || arg.startsWith('-isystem')) {
-      const value = arg === '-isystem' ? args[++i] : arg.slice('-isystem'.length);
-      if (value !== undefined) flags.systemIncludePaths.push(resolve(value));
+    let matched = false;
+    for (const [short, list, long] of DIRECTORY_FLAGS) {
+      const found = valueOf(i, short, long);
+      if (!found) continue;
+      i += found.consumed;
+      if (found.value !== undefined && found.value !== '') flags[list].push(resolve(found.value));
+      matched = true;
+      break;
+    }
+    if (matched) continue;
+    if (arg === '-include' || arg.startsWith('--include=')) {
+      const value = arg === '-include' ? args[++i] : arg.slice('--include='.length);
+      if (value !== undefined) flags.forcedIncludes.push(resolve(value));
     } else if (arg === '-D' || (arg.startsWith('-D') && arg.length > 2)) {
       const value = arg === '-D' ? args[++i] : arg.slice(2);
       if (value === undefined) continue;
@@ -173,13 +206,12 @@ export function parseCompileArguments(args: readonly string[], directory: string
     } else if (arg === '-U' || (arg.startsWith('-U') && arg.length > 2)) {
       const value = arg === '-U' ? args[++i] : arg.slice(2);
       if (value !== undefined) flags.undefines.push(value);
-    } else if (arg === '-include') {
-      const value = args[++i];
-      if (value !== undefined) flags.forcedIncludes.push(resolve(value));
     } else if (arg === '-target' || arg === '--target') {
       flags.target = args[++i];
     } else if (arg.startsWith('--target=')) {
       flags.target = arg.slice('--target='.length);
+    } else if (arg.startsWith('-std=') || arg.startsWith('--std=')) {
+      flags.std = arg.slice(arg.indexOf('=') + 1);
     }
   }
   return flags;
@@ -206,24 +238,31 @@ export function splitCommandLine(command: string): string[] {
 }
 
 /**
- * Finds the compile flags for `filePath` as clangd does: `compile_commands.json` (entry for the file, or
- * the first entry as a fallback) or `compile_flags.txt` (one argument per line) in the file's directory or
- * the nearest parent that has one.
+ * The build files looked for in each folder, in clangd's order (DirectoryBasedGlobalCompilationDatabase):
+ * `compile_commands.json`, `build/compile_commands.json`, then `compile_flags.txt`.
+ */
+export const BUILD_SETUP_FILES: readonly string[] = ['compile_commands.json', path.join('build', 'compile_commands.json'), 'compile_flags.txt'];
+
+/**
+ * Finds the compile flags for `filePath` as clangd does: walking up from the file's folder, the first folder
+ * holding one of BUILD_SETUP_FILES wins; from `compile_commands.json` the entry for the file, else the entry
+ * whose file is nearest to it; from `compile_flags.txt` one argument per line, relative paths against the
+ * folder holding it. A `compile_commands.json` that is not a JSON array of entries is skipped.
  */
 export function findCompileFlags(filePath: string, host: FileSystemHost): CompileFlags | undefined {
   let directory = path.dirname(filePath);
   for (let step = 0; step < 64; step++) {
-    const commandsPath = path.join(directory, 'compile_commands.json');
-    const commandsText = host.readFile(commandsPath);
-    if (commandsText !== undefined) {
-      const flags = flagsFromCompileCommands(commandsText, filePath, directory);
-      if (flags) return { ...flags, source: commandsPath };
-    }
-    const flagsPath = path.join(directory, 'compile_flags.txt');
-    const flagsText = host.readFile(flagsPath);
-    if (flagsText !== undefined) {
-      const args = flagsText.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
-      return { ...parseCompileArguments(args, directory), source: flagsPath };
+    for (const name of BUILD_SETUP_FILES) {
+      const candidate = path.join(directory, name);
+      const text = host.readFile(candidate);
+      if (text === undefined) continue;
+      if (name.endsWith('.json')) {
+        const flags = flagsFromCompileCommands(text, filePath, path.dirname(candidate));
+        if (flags) return { ...flags, source: candidate };
+        continue;
+      }
+      const args = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+      return { ...parseCompileArguments(args, directory), source: candidate };
     }
     const parent = path.dirname(directory);
     if (parent === directory) break;
@@ -242,15 +281,31 @@ function flagsFromCompileCommands(text: string, filePath: string, directory: str
   if (!Array.isArray(entries) || entries.length === 0) return undefined;
   type Entry = { directory?: string; file?: string; command?: string; arguments?: string[] };
   const list = entries as Entry[];
-  const matches = (entry: Entry): boolean => {
-    if (typeof entry.file !== 'string') return false;
-    const base = typeof entry.directory === 'string' ? entry.directory : directory;
-    return path.resolve(base, entry.file) === path.resolve(filePath);
-  };
-  const entry = list.find(matches) ?? list[0];
+  // An entry's `directory` may itself be relative (to the folder holding compile_commands.json).
+  const baseOf = (entry: Entry): string => (typeof entry.directory === 'string' ? path.resolve(directory, entry.directory) : directory);
+  const matches = (entry: Entry): boolean =>
+    typeof entry === 'object' && entry !== null && typeof entry.file === 'string' && path.resolve(baseOf(entry), entry.file) === path.resolve(filePath);
+  // No entry for the file (a new file, a header): the entry whose file shares the longest path with it, as
+  // clangd's interpolation picks a neighbour's command.
+  const entry = list.find(matches) ?? nearestEntry(list, filePath, directory);
   if (typeof entry !== 'object' || entry === null) return undefined;
   const args = Array.isArray(entry.arguments) ? entry.arguments.filter((a): a is string => typeof a === 'string')
     : typeof entry.command === 'string' ? splitCommandLine(entry.command) : [];
-  const base = typeof entry.directory === 'string' ? entry.directory : directory;
-  return parseCompileArguments(args.slice(1), base);
+  return parseCompileArguments(args.slice(1), baseOf(entry));
+}
+
+function nearestEntry<T extends { directory?: string; file?: string }>(entries: T[], filePath: string, directory: string): T | undefined {
+  let best: T | undefined;
+  let bestShared = -1;
+  const target = path.resolve(filePath).split(path.sep);
+  for (const entry of entries) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    if (typeof entry.file !== 'string') { if (!best) best = entry; continue; }
+    const base = typeof entry.directory === 'string' ? path.resolve(directory, entry.directory) : directory;
+    const parts = path.resolve(base, entry.file).split(path.sep);
+    let shared = 0;
+    while (shared < parts.length && shared < target.length && parts[shared] === target[shared]) shared++;
+    if (shared > bestShared) { best = entry; bestShared = shared; }
+  }
+  return best;
 }

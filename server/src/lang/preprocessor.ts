@@ -11,7 +11,7 @@ import { evaluateExpression } from './preprocessor/expression';
 import { clangBpfFeatureTable } from './preprocessor/features';
 import { clangBpfPredefinedMacros } from './preprocessor/predefined';
 import {
-  FileSystemHost, bundledDirectory, findCompileFlags, directoryOf, hostFileExists, isBundledPath, joinIncludePath, readBundledHeader,
+  FileSystemHost, bundledDirectory, directoryOf, hostFileExists, isBundledPath, joinIncludePath, readBundledHeader,
 } from './headers';
 import { createDiagnostic, scan, scansAsSingleToken } from './scanner';
 import { SourceFile } from './sourceFile';
@@ -60,8 +60,22 @@ export const defaultLimits: PreprocessLimits = {
 };
 
 export interface PreprocessOptions {
+  /** `-iquote`: searched by `#include "..."` only, after the including file's folder. */
+  quoteIncludePaths?: string[];
+  /** `-I`. */
   includePaths?: string[];
+  /** `-isystem`. */
   systemIncludePaths?: string[];
+  /** The compiler's own system folders (clang -target bpf: /usr/local/include, its resource folder, /usr/include). */
+  builtinIncludePaths?: string[];
+  /** `-idirafter`. */
+  afterIncludePaths?: string[];
+  /** `-std=` (sets `__STDC_VERSION__` as clang does); clang's default gnu17 when absent. */
+  languageStandard?: string;
+  /** Appended to a "file not found" error: how to add a folder in this file's build setup. */
+  includeNotFoundHint?: string;
+  /** Folders a system header may live in that the compiler does not search (the multiarch folder), for the hint. */
+  unsearchedSystemPaths?: string[];
   defines?: Record<string, string>;
   undefines?: string[];
   /** Files included before the main file, like clang's `-include`. */
@@ -105,6 +119,8 @@ export interface IncludeRecord {
   next: boolean;
   /** The resolved path, or undefined when not found. */
   resolvedPath?: string;
+  /** Where in `includeSearchPath(options).directories` it was found; -1 beside the including file (or absolute). */
+  searchIndex?: number;
   includedFile?: number;
   /** Skipped because of #pragma once or an include guard whose macro is defined. */
   skipped: boolean;
@@ -435,6 +451,8 @@ class Preprocessor {
   readonly conditionals: ConditionalGroup[] = [];
   readonly active = new Map<string, number>();
   readonly searchPath: string[];
+  /** Where `#include <...>` starts in `searchPath`: the `-iquote` folders before it serve only `#include "..."`. */
+  readonly angledStart: number;
   readonly mainContext: ExpansionContext;
   readonly pushedMacros = new Map<string, Array<MacroDefinition | undefined>>();
   readonly dependencyVersions = new Map<string, string>();
@@ -469,11 +487,9 @@ class Preprocessor {
     const [high, low] = (state?.fingerprint ?? '811c9dc5:01000193').split(':').map((part) => parseInt(part, 16));
     this.fingerprintHigh = high;
     this.fingerprintLow = low;
-    this.searchPath = [
-      ...(options.includePaths ?? []),
-      ...(options.systemIncludePaths ?? []),
-      ...(options.useBundledHeaders === false ? [] : [bundledDirectory]),
-    ];
+    const search = includeSearchPath(options);
+    this.searchPath = search.directories;
+    this.angledStart = search.angledStart;
     this.mainContext = { frames: [], bottom: () => this.nextFileToken(), inCondition: false, argumentDepth: 0 };
     this.topLevelLimit = this.limits.outputTokens;
   }
@@ -563,6 +579,9 @@ class Preprocessor {
   predefinesText(): string {
     const lines: string[] = [];
     for (const [name, value] of clangBpfPredefinedMacros) lines.push(`#define ${name} ${value}`);
+    const stdcVersion = stdcVersionOf(this.options.languageStandard);
+    if (stdcVersion === null) lines.push('#undef __STDC_VERSION__');
+    else if (stdcVersion !== undefined) lines.push(`#undef __STDC_VERSION__\n#define __STDC_VERSION__ ${stdcVersion}`);
     const arch = this.options.targetArch ?? 'x86';
     if (arch) lines.push(`#define __TARGET_ARCH_${arch} 1`);
     for (const [name, value] of Object.entries(this.options.defines ?? {})) {
@@ -1030,15 +1049,17 @@ class Preprocessor {
     return undefined;
   }
 
-  resolveInclude(name: string, angled: boolean, next: boolean, frame: FileFrame): { path: string; searchIndex: number } | undefined {
+  resolveInclude(name: string, angled: boolean, next: boolean, frame: FileFrame): { path: string; searchIndex: number; besideIncluder?: boolean } | undefined {
     const isAbsolute = name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name);
     if (isAbsolute) return this.fileExists(name) ? { path: name, searchIndex: -1 } : undefined;
-    let start = 0;
-    if (next) {
-      start = frame.searchIndex >= 0 ? frame.searchIndex + 1 : 0;
+    // clang's order (HeaderSearch::LookupFile): "..." looks beside the including file, then in -iquote, -I,
+    // -isystem, the system folders, -idirafter; <...> starts at -I.
+    let start = angled ? this.angledStart : 0;
+    if (next && frame.searchIndex >= 0) {
+      start = frame.searchIndex + 1;
     } else if (!angled) {
       const candidate = joinIncludePath(directoryOf(frame.file.path), name);
-      if (this.fileExists(candidate)) return { path: candidate, searchIndex: frame.searchIndex };
+      if (this.fileExists(candidate)) return { path: candidate, searchIndex: frame.searchIndex, besideIncluder: true };
     }
     for (let i = start; i < this.searchPath.length; i++) {
       const candidate = joinIncludePath(this.searchPath[i], name);
@@ -1066,10 +1087,11 @@ class Preprocessor {
     this.includes.push(record);
     const resolved = this.resolveInclude(header.name, header.angled, next, frame);
     if (!resolved) {
-      this.report(Diagnostics.FileNotFound, { file: frame.file.id, pos: line[0]?.pos ?? directive.pos, end: lineEnd }, header.name);
+      this.reportNotFound({ file: frame.file.id, pos: line[0]?.pos ?? directive.pos, end: lineEnd }, header.name, header.angled, next, frame);
       return;
     }
     record.resolvedPath = resolved.path;
+    record.searchIndex = resolved.besideIncluder ? -1 : resolved.searchIndex;
     if (this.onceFiles.has(resolved.path)) {
       record.skipped = true;
       return;
@@ -1090,7 +1112,8 @@ class Preprocessor {
     if (topLevel) {
       version = this.fileVersion(resolved.path);
       if (version !== undefined) {
-        key = `${resolved.path}\u0000${version}\u0000${this.fingerprint}\u0000${this.counter}\u0000${[...this.onceFiles].join('|')}`;
+        // The search path is part of the key: the same header includes other files under another build setup.
+        key = `${resolved.path}\u0000${version}\u0000${this.fingerprint}\u0000${this.counter}\u0000${[...this.onceFiles].join('|')}\u0000${this.angledStart}:${this.searchPath.join('\u0001')}`;
         record.cacheKey = key;
         const entry = cache.entries.get(key);
         if (entry && this.dependenciesUnchanged(entry)) {
@@ -1103,7 +1126,7 @@ class Preprocessor {
     }
     const text = this.readFileText(resolved.path);
     if (text === undefined) {
-      this.report(Diagnostics.FileNotFound, { file: frame.file.id, pos: line[0]?.pos ?? directive.pos, end: lineEnd }, header.name);
+      this.reportNotFound({ file: frame.file.id, pos: line[0]?.pos ?? directive.pos, end: lineEnd }, header.name, header.angled, next, frame);
       return;
     }
     if (this.includedChars + text.length > this.limits.includedChars) {
@@ -1129,6 +1152,26 @@ class Preprocessor {
       this.dependencyVersions.clear();
       this.dependencyVersions.set(resolved.path, version ?? '');
     }
+  }
+
+  /** clang's "file not found", with the folders searched and how to add one (the build setup's hint). */
+  reportNotFound(at: { file: number; pos: number; end: number }, name: string, angled: boolean, next: boolean, frame: FileFrame | undefined): void {
+    const looked: string[] = [];
+    const afterCurrent = next && frame !== undefined && frame.searchIndex >= 0;
+    if (frame && !angled && !afterCurrent) looked.push(`${directoryOf(frame.file.path)} (beside the including file)`);
+    const start = afterCurrent ? frame.searchIndex + 1 : angled ? this.angledStart : 0;
+    for (const directory of this.searchPath.slice(start)) looked.push(directory === bundledDirectory ? 'the bundled headers' : directory);
+    const hints: string[] = [];
+    for (const directory of this.options.unsearchedSystemPaths ?? []) {
+      const candidate = joinIncludePath(directory, name);
+      if (this.fileExists(candidate)) {
+        hints.push(`${candidate} exists, but clang -target bpf does not search ${directory}: add -idirafter ${directory} to the build flags`);
+        break;
+      }
+    }
+    if (this.options.includeNotFoundHint) hints.push(this.options.includeNotFoundHint);
+    else hints.push('add the folder holding it with -I');
+    this.report(Diagnostics.FileNotFound, at, name, looked.length > 0 ? looked.join(', ') : 'no folder', hints.join('; '));
   }
 
   dependenciesUnchanged(entry: CachedInclude): boolean {
@@ -1712,7 +1755,7 @@ class Preprocessor {
     for (const forced of this.options.forcedIncludes ?? []) {
       const text = this.readFileText(forced);
       if (text === undefined) {
-        this.report(Diagnostics.FileNotFound, { file: main.id, pos: 0, end: 0 }, forced);
+        this.reportNotFound({ file: main.id, pos: 0, end: 0 }, forced, false, false, undefined);
         continue;
       }
       this.processWholeFile(this.fileTable.register(forced, text));
@@ -1849,33 +1892,38 @@ function needsSeparator(left: Token, right: Token): boolean {
   return false;
 }
 
-/** What the editor settings contribute to a file's preprocessing. */
-export interface IncludeSettings {
-  includePaths?: string[];
-  defines?: Record<string, string>;
-  targetArch?: string;
-  useBundledHeaders?: boolean;
+/**
+ * The folders `#include` searches, in clang's order: `-iquote` (only for "..."), `-I`, `-isystem`, the
+ * compiler's system folders, `-idirafter`, then the bundled headers. `angledStart` is where <...> starts.
+ */
+export function includeSearchPath(options: PreprocessOptions): { directories: string[]; angledStart: number } {
+  const quote = options.quoteIncludePaths ?? [];
+  return {
+    directories: [
+      ...quote,
+      ...(options.includePaths ?? []),
+      ...(options.systemIncludePaths ?? []),
+      ...(options.builtinIncludePaths ?? []),
+      ...(options.afterIncludePaths ?? []),
+      ...(options.useBundledHeaders === false ? [] : [bundledDirectory]),
+    ],
+    angledStart: quote.length,
+  };
 }
 
 /**
- * Options for preprocessing `filePath` the way the language server and the CLI do: the user's include
- * paths first, then those of the nearest compile_flags.txt / compile_commands.json, then the bundled
- * headers. A `-D__TARGET_ARCH_*` in the compile flags replaces the default target arch.
+ * `__STDC_VERSION__` for a `-std=` value as clang 14 sets it: undefined when absent or unknown (keep the
+ * default), null for C89/C90 (not defined).
  */
-export function optionsForFile(filePath: string, host: FileSystemHost, settings: IncludeSettings = {}): PreprocessOptions & { compileFlagsSource?: string } {
-  const flags = findCompileFlags(filePath, host);
-  const defines = { ...(flags?.defines ?? {}), ...(settings.defines ?? {}) };
-  const archFromFlags = Object.keys(defines).some((name) => name.startsWith('__TARGET_ARCH_'));
-  return {
-    includePaths: [...(settings.includePaths ?? []), ...(flags?.includePaths ?? [])],
-    systemIncludePaths: flags?.systemIncludePaths ?? [],
-    defines,
-    undefines: flags?.undefines ?? [],
-    forcedIncludes: flags?.forcedIncludes ?? [],
-    useBundledHeaders: settings.useBundledHeaders ?? true,
-    targetArch: archFromFlags ? '' : settings.targetArch ?? 'x86',
-    compileFlagsSource: flags?.source,
-  };
+export function stdcVersionOf(std: string | undefined): string | null | undefined {
+  if (std === undefined) return undefined;
+  const name = std.toLowerCase().replace(/^(gnu|c|iso9899:)/, '');
+  if (['89', '90', '1990', '199409'].includes(name)) return name === '199409' ? '199409L' : null;
+  if (['99', '9x', '1999'].includes(name)) return '199901L';
+  if (['11', '1x', '2011'].includes(name)) return '201112L';
+  if (['17', '18', '2017', '2018'].includes(name)) return '201710L';
+  if (['2x', '23'].includes(name)) return '202000L';
+  return undefined;
 }
 
 /** The expansion record whose invocation range contains `offset` of `file`, for hover. */

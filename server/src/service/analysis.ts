@@ -4,8 +4,9 @@
  * (path, text, settings) so hover and completion right after a keystroke reuse the diagnostics' work.
  */
 import { appendAll } from '../lang/arrays';
-import * as path from 'path';
 import { FileHost } from './host';
+import { BuildSetup, buildSetupForFile, NO_SYSTEM_FOLDERS } from '../lang/buildSetup';
+import { libbpfObjectName } from '../lang/objectName';
 import { Compilation, createFrontEnd } from '../lang/compile';
 import { preprocess, PreprocessResult, HeaderCache, PreprocessOptions, PreprocessorState } from '../lang/preprocessor';
 import { lowerProgram, LowerResult, CoreFieldResolver } from '../lang/lower';
@@ -26,6 +27,8 @@ export interface AnalysisSettings {
 
 interface FrontResult {
   path: string;
+  setup: BuildSetup;
+  objectName: string;
   text: string;
   pp: PreprocessResult;
   compilation: Compilation;
@@ -47,6 +50,10 @@ export interface ProgramAnalysis {
 
 export interface Analysis {
   path: string;
+  /** The build setup the file was preprocessed with (lang/buildSetup.ts): search folders and where each came from. */
+  setup: BuildSetup;
+  /** libbpf's object name for the file: the data sections' maps are named from it. */
+  objectName: string;
   text: string;
   pp: PreprocessResult;
   compilation: Compilation;
@@ -107,17 +114,27 @@ export class Analyzer {
     );
   }
 
+  /** The build setup of a file: the settings' folders and defines, then its build files, the system folders, the bundled headers. */
+  setupFor(filePath: string, settings: Pick<AnalysisSettings, 'includePaths' | 'defines'>): BuildSetup {
+    return buildSetupForFile(filePath, this.host, { includePaths: settings.includePaths, defines: settings.defines },
+      this.host.systemIncludeFolders?.() ?? NO_SYSTEM_FOLDERS);
+  }
+
   analyze(filePath: string, text: string, settings: AnalysisSettings): Analysis {
-    const key = JSON.stringify([filePath, settings]);
+    // Read on every analysis: an edit to compile_flags.txt is seen at the next keystroke, watched or not.
+    const setup = this.setupFor(filePath, settings);
+    // Files of two projects alternate without invalidating anything: the header cache keys on the search path.
+    const setupKey = JSON.stringify(setup.options);
+    const key = JSON.stringify([filePath, settings, setupKey]);
     // The front end and lowering do not depend on the CPU count or the attach map: reuse them when only the
     // checks' inputs changed (the service analyses a bpf_map_elem file twice: first to learn its maps).
-    const frontKey = JSON.stringify([filePath, settings.includePaths, settings.defines]);
+    const frontKey = JSON.stringify([filePath, setupKey]);
     // Reused only while every file the text included is unchanged: an open header edited in the editor changes
     // no text of this document (the run worker ran the old `#define N 4` after it became `#define N 8`).
     const reusable = this.lastFront !== undefined && this.lastFront.key === frontKey && this.lastFront.text === text
       && this.dependenciesUnchanged(this.lastFront.dependencies);
     if (reusable && this.last && this.last.key === key && this.last.analysis.text === text) return this.last.analysis;
-    const front = reusable ? this.lastFront!.front : this.front(filePath, text, settings);
+    const front = reusable ? this.lastFront!.front : this.front(filePath, text, setup);
     const dependencies = reusable ? this.lastFront!.dependencies : this.dependenciesOf(front.pp, filePath);
     this.lastFront = { key: frontKey, text, front, dependencies };
     const analysis = this.check(front, settings);
@@ -136,9 +153,9 @@ export class Analyzer {
     return dependencies.every(([p, stamp]) => this.host.stamp(p) === stamp);
   }
 
-  private front(filePath: string, text: string, settings: AnalysisSettings): FrontResult {
+  private front(filePath: string, text: string, setup: BuildSetup): FrontResult {
     this.lastUserRun = undefined;
-    const compilation = this.frontEnd.compileFile(filePath, text, this.host, { includePaths: settings.includePaths, defines: settings.defines });
+    const compilation = this.frontEnd.compileFile(filePath, text, this.host, setup.options);
     const run = this.lastUserRun as { result: PreprocessResult; from: PreprocessorState } | undefined;
     if (!run) throw new Error('internal error: the front end did not preprocess the file');
     const user = run.result;
@@ -151,17 +168,17 @@ export class Analyzer {
       diagnostics: [],
     };
     const mainFile = compilation.mainFile;
-    const objectName = path.basename(filePath).split('.')[0] || 'prog';
+    const objectName = libbpfObjectName(filePath);
     const lowered = lowerProgram(compilation, { objectName, core });
-    const diagnostics: FrontEndDiagnostic[] = [...compilation.diagnostics];
+    const diagnostics: FrontEndDiagnostic[] = withoutHeaderCascade(compilation.diagnostics, mainFile);
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
     appendAll(appendAll(diagnostics, lowered.diagnostics), checkProgramShapes(compilation));
     const formats = collectFormatCalls(compilation);
-    return { path: filePath, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
+    return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
   }
 
   private check(front: FrontResult, settings: AnalysisSettings): Analysis {
-    const { path: filePath, text, pp, compilation, lowered, hasFrontEndError, formats, mainFile } = front;
+    const { path: filePath, setup, objectName, text, pp, compilation, lowered, hasFrontEndError, formats, mainFile } = front;
     const diagnostics = [...front.diagnostics];
     const programs: ProgramAnalysis[] = [];
     for (const entry of lowered.program.entries) {
@@ -182,7 +199,7 @@ export class Analyzer {
       });
       appendAll(diagnostics, p.check.diagnostics);
     }
-    return { path: filePath, text, pp, compilation, lowered, programs, diagnostics: dedupe(diagnostics), mainFile };
+    return { path: filePath, setup, objectName, text, pp, compilation, lowered, programs, diagnostics: dedupe(diagnostics), mainFile };
   }
 
 }
@@ -202,6 +219,16 @@ export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
     // A copy: token objects may be shared with the header cache.
     tokens[i] = relocatedToken(t, t.origin, root.file, root.pos, root.end);
   }
+}
+
+/**
+ * clang stops at a header it cannot find (a fatal error). We go on, to check the user's own code, but the errors
+ * inside headers after a missing one are its consequences (`unknown type name '__u32'` two hundred times when
+ * linux/types.h misses asm/types.h): they are dropped, the "file not found" and the main file's own remain.
+ */
+function withoutHeaderCascade(diagnostics: readonly FrontEndDiagnostic[], mainFile: number): FrontEndDiagnostic[] {
+  if (!diagnostics.some((d) => d.code === Diagnostics.FileNotFound.code)) return [...diagnostics];
+  return diagnostics.filter((d) => d.file === mainFile || d.code === Diagnostics.FileNotFound.code || d.category !== 'error');
 }
 
 function withinFunction(f: FormatCall, loc: { file: number; pos: number; end: number }): boolean {

@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import * as childProcess from 'child_process';
+import type { SystemIncludeFolders } from '../lang/buildSetup';
 
 /**
  * What the front end may read. The language server layers open documents over the disk, so a header
@@ -9,6 +11,8 @@ export interface FileHost {
   fileExists(path: string): boolean;
   /** A cheap change stamp (mtime + size, or a version counter) used to validate cached headers. */
   stamp(path: string): string | undefined;
+  /** The system folders clang -target bpf would search on this machine; none when absent (tests, in-memory hosts). */
+  systemIncludeFolders?(): SystemIncludeFolders;
 }
 
 /** Files larger than this are refused by the host, so a stray huge file cannot exhaust memory. */
@@ -31,7 +35,50 @@ export function createNodeHost(): FileHost {
     stamp(path) {
       try { const st = fs.statSync(path); return `${st.mtimeMs}:${st.size}`; } catch { return undefined; }
     },
+    systemIncludeFolders: probeSystemIncludeFolders,
   };
+}
+
+let probedFolders: SystemIncludeFolders | undefined;
+
+const isDirectory = (p: string): boolean => { try { return fs.statSync(p).isDirectory(); } catch { return false; } };
+
+/**
+ * The folders `clang -target bpf -E -v -x c /dev/null` lists on this machine: /usr/local/include, clang's
+ * resource folder (`$(clang -print-resource-dir)/include`), /usr/include; each only when it exists. The
+ * multiarch folders (/usr/include/x86_64-linux-gnu) are not searched for the bpf target; they are kept for the
+ * "file not found" hint. Probed once per process.
+ */
+export function probeSystemIncludeFolders(): SystemIncludeFolders {
+  if (probedFolders) return probedFolders;
+  const searched: SystemIncludeFolders['searched'] = [];
+  if (isDirectory('/usr/local/include')) searched.push({ path: '/usr/local/include', role: 'local' });
+  const resource = clangResourceInclude();
+  if (resource) searched.push({ path: resource, role: 'compiler' });
+  if (isDirectory('/usr/include')) searched.push({ path: '/usr/include', role: 'usr' });
+  let unsearched: string[] = [];
+  try {
+    unsearched = fs.readdirSync('/usr/include').filter((name) => /-linux-gnu|-linux-musl/.test(name)).map((name) => `/usr/include/${name}`).filter(isDirectory).sort();
+  } catch { /* no /usr/include */ }
+  probedFolders = { searched, unsearched };
+  return probedFolders;
+}
+
+/** `$(clang -print-resource-dir)/include` when clang runs here, else the newest /usr/lib/llvm-N one that holds stddef.h. */
+function clangResourceInclude(): string | undefined {
+  try {
+    const dir = childProcess.execFileSync('clang', ['-print-resource-dir'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (dir && fs.existsSync(`${dir}/include/stddef.h`)) return `${dir}/include`;
+  } catch { /* no clang on PATH */ }
+  const candidates: string[] = [];
+  const scan = (root: string): void => {
+    try { for (const version of fs.readdirSync(root)) candidates.push(`${root}/${version}/include`); } catch { /* absent */ }
+  };
+  scan('/usr/lib/clang');
+  try { for (const llvm of fs.readdirSync('/usr/lib')) if (/^llvm-\d+$/.test(llvm)) scan(`/usr/lib/${llvm}/lib/clang`); } catch { /* absent */ }
+  const found = candidates.filter((c) => fs.existsSync(`${c}/stddef.h`));
+  found.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  return found[found.length - 1];
 }
 
 /** Open documents shadow the disk. */
@@ -47,6 +94,7 @@ export class OverlayHost implements FileHost {
     const o = this.overlays.get(path);
     return o ? `overlay:${o.version}` : this.base.stamp(path);
   }
+  systemIncludeFolders(): SystemIncludeFolders { return this.base.systemIncludeFolders?.() ?? { searched: [], unsearched: [] }; }
 }
 
 /**
@@ -58,6 +106,7 @@ export function createMemoryHost(files: Record<string, string>, fallback?: FileH
   const seen = new Map<string, { text: string; version: number }>();
   let versions = 0;
   return {
+    ...(fallback?.systemIncludeFolders ? { systemIncludeFolders: () => fallback.systemIncludeFolders!() } : {}),
     readFile: (p) => (p in files ? files[p] : fallback?.readFile(p)),
     fileExists: (p) => p in files || (fallback?.fileExists(p) ?? false),
     stamp: (p) => {

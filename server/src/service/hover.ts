@@ -7,7 +7,9 @@ import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { Analysis } from './analysis';
 import { lineMapOf } from './diagnostics';
 import { CTX_FIELDS, ITER_TARGETS, KFUNCS, FORMAT_SPECIFIERS, MAP_TYPE_DOCS } from './docs';
-import { expansionAt } from '../lang/preprocessor';
+import { expansionAt, IncludeRecord } from '../lang/preprocessor';
+import { describeSearchFolder } from '../lang/buildSetup';
+import { bundledHeaderFilePath, isBundledPath } from '../lang/headers';
 import { resolve, typeToString, sizeOf, CType } from '../lang/types';
 import type { Settings } from './languageService';
 
@@ -30,6 +32,9 @@ function code(text: string): string {
 export function hover(a: Analysis, offset: number, settings: Settings): Hover | null {
   const file = a.mainFile;
   const text = a.text;
+
+  const include = a.pp.includes.find((r) => r.file === file && offset >= r.pos && offset <= r.end);
+  if (include) return md(includeExplanation(a, include), a, include.pos, include.end);
 
   // SEC("iter/...") names and format specifiers live in string literals.
   const str = stringAt(text, offset);
@@ -154,4 +159,29 @@ export function specifierAt(fmt: string, index: number): { text: string; base: s
     }
   }
   return undefined;
+}
+
+/** Which file an #include resolved to and why: the search folder that held it and where that folder came from. */
+export function includeExplanation(a: Analysis, include: IncludeRecord): string {
+  const shown = include.angled ? `<${include.name}>` : `"${include.name}"`;
+  const setup = a.setup;
+  const flagsFile = setup.flags?.source;
+  const buildFiles = flagsFile ? `build setup: ${flagsFile}` : 'no compile_flags.txt or compile_commands.json above this file';
+  if (include.resolvedPath === undefined) {
+    return `**#include ${shown}**: not found (see the error). ${buildFiles}.`;
+  }
+  const index = include.searchIndex ?? -1;
+  const folder = index >= 0 ? setup.searchPath[index] : undefined;
+  const bundled = isBundledPath(include.resolvedPath);
+  const file = bundled ? bundledHeaderFilePath(include.resolvedPath) ?? include.resolvedPath : include.resolvedPath;
+  let why: string;
+  if (!folder) why = include.angled ? 'an absolute path' : 'found beside the including file (`#include "..."` looks there first)';
+  else if (bundled) {
+    why = `bundled fallback: no ${include.name} on the include path`
+      + (setup.searchPath.length > 1 ? ` (searched ${setup.searchPath.slice(0, -1).map((f) => f.path).join(', ')})` : '')
+      + `; to use your own, put its folder in ${flagsFile ?? 'compile_flags.txt'} with -I`;
+  } else if (folder.origin.kind === 'system') why = describeSearchFolder(folder);
+  else why = `found in ${describeSearchFolder(folder)}`;
+  const skipped = include.skipped ? '\n\nAlready included before (include guard or #pragma once): nothing new is read here.' : '';
+  return `**#include ${shown}** → \`${file}\`\n\n${why}.${skipped}\n\n${buildFiles}.`;
 }

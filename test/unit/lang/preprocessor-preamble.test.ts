@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
 import { FileSystemHost, createMemoryHost, findCompileFlags, parseCompileArguments, splitCommandLine } from '../../../server/src/lang/headers';
-import { HeaderCache, optionsForFile, preprocess, tokensToText } from '../../../server/src/lang/preprocessor';
+import { HeaderCache, preprocess, tokensToText } from '../../../server/src/lang/preprocessor';
+import { buildSetupForFile } from '../../../server/src/lang/buildSetup';
 import { TokenKind } from '../../../server/src/lang/token';
 
 /** A host that counts reads per path and versions files by an edit counter. */
@@ -129,7 +130,7 @@ describe('compile flags (clangd rules)', () => {
   });
 });
 
-describe('optionsForFile', () => {
+describe('buildSetupForFile', () => {
   it('puts user include paths before compile-flag paths before the bundled headers', () => {
     const host = createMemoryHost({
       '/proj/compile_flags.txt': '-Iflags\n-D__TARGET_ARCH_arm64\n-DMODE=2\n',
@@ -137,9 +138,10 @@ describe('optionsForFile', () => {
       '/proj/flags/vmlinux.h': 'from_flags',
       '/proj/flags/only_flags.h': 'only_flags',
     });
-    const options = optionsForFile('/proj/prog.bpf.c', host, { includePaths: ['/user'] });
+    const setup = buildSetupForFile('/proj/prog.bpf.c', host, { includePaths: ['/user'] });
+    const options = setup.options;
     assert.deepStrictEqual(options.includePaths, ['/user', '/proj/flags']);
-    assert.strictEqual(options.compileFlagsSource, '/proj/compile_flags.txt');
+    assert.strictEqual(setup.flags?.source, '/proj/compile_flags.txt');
     const result = preprocess('/proj/prog.bpf.c',
       '#include <vmlinux.h>\n#include <only_flags.h>\n#include <bpf/bpf_endian.h>\nMODE __TARGET_ARCH_arm64 __TARGET_ARCH_x86', host, options);
     assert.deepStrictEqual(result.diagnostics, []);

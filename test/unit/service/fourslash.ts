@@ -26,5 +26,7 @@ export function parseMarkers(source: string): Fixture {
 export const FIXTURE_PATH = path.join(__dirname, 'fixture.bpf.c');
 
 export function serviceFor(files: Record<string, string> = {}, settings: Partial<Settings> = {}): LanguageService {
-  return createLanguageService(createMemoryHost(files, createNodeHost()), { ...defaultSettings(), ...settings });
+  // Without the machine's system folders: fixtures resolve <bpf/...> to the bundled headers on any machine.
+  const { systemIncludeFolders: _machineFolders, ...disk } = createNodeHost();
+  return createLanguageService(createMemoryHost(files, disk), { ...defaultSettings(), ...settings });
 }

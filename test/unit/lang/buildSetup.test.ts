@@ -1,0 +1,177 @@
+/**
+ * The build setup (lang/buildSetup.ts, lang/headers.ts) on an in-memory file system: which build file applies,
+ * which flags are read, and the order clang searches folders in. No test here reads /usr/include: the system
+ * folders are injected (see test/oracle/clang-system-includes.test.ts for the real machine).
+ */
+import * as assert from 'assert';
+import { createMemoryHost, findCompileFlags, parseCompileArguments } from '../../../server/src/lang/headers';
+import { preprocess, tokensToText, PreprocessResult, stdcVersionOf } from '../../../server/src/lang/preprocessor';
+import { buildSetupForFile, describeSearchFolder, SystemIncludeFolders } from '../../../server/src/lang/buildSetup';
+import { libbpfObjectName, internalMapName } from '../../../server/src/lang/objectName';
+
+const SYSTEM: SystemIncludeFolders = {
+  searched: [{ path: '/usr/local/include', role: 'local' }, { path: '/clang/include', role: 'compiler' }, { path: '/usr/include', role: 'usr' }],
+  unsearched: ['/usr/include/x86_64-linux-gnu'],
+};
+
+/** Preprocesses `main` with its build setup; returns the result and the setup. */
+function run(files: Record<string, string>, main: string, system: SystemIncludeFolders = SYSTEM, settings = {}) {
+  const host = createMemoryHost(files);
+  const setup = buildSetupForFile(main, host, settings, system);
+  const result = preprocess(main, files[main], host, setup.options);
+  return { setup, result, text: tokensToText(result.tokens) };
+}
+
+const errors = (r: PreprocessResult) => r.diagnostics.filter((d) => d.category === 'error').map((d) => d.message);
+
+describe('build setup: finding the build file (clangd rules)', () => {
+  it('reads -iquote, -idirafter, --include-directory=, -std= and -target besides -I/-isystem/-D/-U/-include', () => {
+    const flags = parseCompileArguments(['-iquote', 'q', '-iquoteq2', '-idirafter', '/after', '--include-directory=inc', '-std=gnu11', '-target', 'bpfel', '-UX', '-include', 'pre.h'], '/p');
+    assert.deepStrictEqual(flags.quoteIncludePaths, ['/p/q', '/p/q2']);
+    assert.deepStrictEqual(flags.afterIncludePaths, ['/after']);
+    assert.deepStrictEqual(flags.includePaths, ['/p/inc']);
+    assert.strictEqual(flags.std, 'gnu11');
+    assert.strictEqual(flags.target, 'bpfel');
+    assert.deepStrictEqual(flags.undefines, ['X']);
+    assert.deepStrictEqual(flags.forcedIncludes, ['/p/pre.h']);
+  });
+
+  it('finds build/compile_commands.json of a parent folder; entries may use `arguments` or `command`, relative folders', () => {
+    const host = createMemoryHost({
+      '/p/build/compile_commands.json': JSON.stringify([
+        { directory: '/p/build', file: '../src/a.bpf.c', arguments: ['clang', '-I../headers', '-DA=1', '-c', '../src/a.bpf.c'] },
+        { directory: '..', file: 'src/b.bpf.c', command: 'clang -Iheaders -DB=2 -c src/b.bpf.c' },
+      ]),
+    });
+    const a = findCompileFlags('/p/src/a.bpf.c', host)!;
+    assert.strictEqual(a.source, '/p/build/compile_commands.json');
+    assert.deepStrictEqual(a.includePaths, ['/p/headers']);
+    assert.deepStrictEqual(a.defines, { A: '1' });
+    // `directory` relative to the folder holding compile_commands.json (/p/build/.. = /p).
+    const b = findCompileFlags('/p/src/b.bpf.c', host)!;
+    assert.deepStrictEqual(b.includePaths, ['/p/headers']);
+    assert.deepStrictEqual(b.defines, { B: '2' });
+    // A file with no entry takes the nearest entry's command.
+    const c = findCompileFlags('/p/src/new.bpf.c', host)!;
+    assert.ok(c.source === '/p/build/compile_commands.json' && c.includePaths[0] === '/p/headers');
+  });
+
+  it('in one folder compile_commands.json wins over build/compile_commands.json over compile_flags.txt; nearer folders win', () => {
+    const files: Record<string, string> = {
+      '/p/compile_flags.txt': '-Ifrom_txt\n',
+      '/p/build/compile_commands.json': JSON.stringify([{ directory: '/p', file: 'x.c', arguments: ['clang', '-Ifrom_build'] }]),
+    };
+    assert.deepStrictEqual(findCompileFlags('/p/src/x.c', createMemoryHost(files))!.includePaths, ['/p/from_build']);
+    files['/p/compile_commands.json'] = JSON.stringify([{ directory: '/p', file: 'x.c', arguments: ['clang', '-Ifrom_root_json'] }]);
+    assert.deepStrictEqual(findCompileFlags('/p/src/x.c', createMemoryHost(files))!.includePaths, ['/p/from_root_json']);
+    files['/p/src/compile_flags.txt'] = '-I../nearer\n';
+    const nearer = findCompileFlags('/p/src/x.c', createMemoryHost(files))!;
+    assert.deepStrictEqual([nearer.source, nearer.includePaths], ['/p/src/compile_flags.txt', ['/p/nearer']]);
+    // A broken compile_commands.json is skipped, not fatal.
+    assert.deepStrictEqual(findCompileFlags('/q/x.c', createMemoryHost({ '/q/compile_commands.json': '{oops', '/q/compile_flags.txt': '-DOK\n' }))!.defines, { OK: '1' });
+  });
+
+  it('settings folders and defines come before the build file; a define from the settings wins', () => {
+    const setup = buildSetupForFile('/p/src/x.bpf.c', createMemoryHost({ '/p/compile_flags.txt': '-Iheaders\n-DMODE=1\n' }),
+      { includePaths: ['/mine'], defines: { MODE: '2' } }, SYSTEM);
+    assert.deepStrictEqual(setup.options.includePaths, ['/mine', '/p/headers']);
+    assert.strictEqual(setup.options.defines!.MODE, '2');
+    assert.deepStrictEqual(setup.searchPath.map((f) => f.origin.kind), ['setting', 'flags', 'system', 'system', 'system', 'bundled']);
+    assert.strictEqual(describeSearchFolder(setup.searchPath[1]), '-I headers from compile_flags.txt at /p/compile_flags.txt');
+  });
+});
+
+describe('build setup: the order clang searches folders in', () => {
+  const files = {
+    '/p/compile_flags.txt': '-iquote\nquote\n-Iinc\n-isystem\nsys\n-idirafter\nafter\n',
+    '/p/src/main.c': '#include "h.h"\n#include <h.h>\n#include "q.h"\n#include <q.h>\n',
+    '/p/src/h.h': 'beside',
+    '/p/quote/h.h': 'quote', '/p/quote/q.h': 'quote_q',
+    '/p/inc/h.h': 'inc', '/p/inc/q.h': 'inc_q',
+  };
+
+  it('"..." looks beside the including file, then -iquote; <...> starts at -I', () => {
+    const { text, result } = run(files, '/p/src/main.c');
+    assert.deepStrictEqual(errors(result), []);
+    assert.strictEqual(text, 'beside\ninc\nquote_q\ninc_q');
+    const indices = result.includes.map((r) => r.searchIndex);
+    assert.deepStrictEqual(indices, [-1, 1, 0, 1]);
+  });
+
+  it('-I before -isystem before the system folders before -idirafter before the bundled headers', () => {
+    const layered = (present: string[]) => {
+      const f: Record<string, string> = { '/p/compile_flags.txt': files['/p/compile_flags.txt'], '/p/src/main.c': '#include <bpf/bpf_endian.h>\nWHO\n' };
+      for (const folder of present) f[`${folder}/bpf/bpf_endian.h`] = `#define WHO ${folder.replace(/\W/g, '_')}`;
+      return run(f, '/p/src/main.c').text;
+    };
+    assert.strictEqual(layered(['/p/inc', '/p/sys', '/usr/include', '/p/after']), '_p_inc');
+    assert.strictEqual(layered(['/p/sys', '/usr/include', '/p/after']), '_p_sys');
+    assert.strictEqual(layered(['/usr/local/include', '/usr/include']), '_usr_local_include');
+    assert.strictEqual(layered(['/usr/include', '/p/after']), '_usr_include');
+    assert.strictEqual(layered(['/p/after']), '_p_after');
+    // Nothing of ours: the bundled libbpf header, whose WHO is not defined.
+    assert.strictEqual(layered([]), 'WHO');
+  });
+
+  it('a vendored libbpf (-I libbpf/src) and the system libbpf win over the bundled copy', () => {
+    const main = '#include <bpf/bpf_helpers.h>\n';
+    const vendored = run({ '/p/compile_flags.txt': '-Ilibbpf/src\n', '/p/x.bpf.c': main, '/p/libbpf/src/bpf/bpf_helpers.h': '' }, '/p/x.bpf.c');
+    assert.strictEqual(vendored.result.includes[0].resolvedPath, '/p/libbpf/src/bpf/bpf_helpers.h');
+    const system = run({ '/p/x.bpf.c': main, '/usr/include/bpf/bpf_helpers.h': '' }, '/p/x.bpf.c');
+    assert.strictEqual(system.result.includes[0].resolvedPath, '/usr/include/bpf/bpf_helpers.h');
+    const bundled = run({ '/p/x.bpf.c': main }, '/p/x.bpf.c');
+    assert.strictEqual(bundled.result.includes[0].resolvedPath, '<bundled>/bpf/bpf_helpers.h');
+  });
+
+  it('with no system headers at all, the bundled fallbacks compile a program using stdbool/stddef/stdint and linux/bpf.h', () => {
+    const main = '#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <linux/bpf.h>\n'
+      + 'bool b = true; size_t s = offsetof(struct { int a; int c; }, c); uint64_t u = UINT64_MAX; __u32 t = BPF_MAP_TYPE_HASH;\n';
+    const { result } = run({ '/p/x.bpf.c': main }, '/p/x.bpf.c', { searched: [], unsearched: [] });
+    assert.deepStrictEqual(errors(result), []);
+    assert.ok(result.includes.every((r) => r.resolvedPath?.startsWith('<bundled>/')), JSON.stringify(result.includes.map((r) => r.resolvedPath)));
+    // clang's own stdbool.h wins when the resource folder is there.
+    const withClang = run({ '/p/x.bpf.c': '#include <stdbool.h>\n', '/clang/include/stdbool.h': '' }, '/p/x.bpf.c');
+    assert.strictEqual(withClang.result.includes[0].resolvedPath, '/clang/include/stdbool.h');
+  });
+
+  it('a header not found names the folders searched and the build file to add -I to', () => {
+    const { result } = run({ '/p/compile_flags.txt': '-Iheaders\n', '/p/src/x.bpf.c': '#include "missing.h"\n' }, '/p/src/x.bpf.c');
+    const [message] = errors(result);
+    assert.match(message, /^'missing\.h' file not found; looked in \/p\/src \(beside the including file\), \/p\/headers, \/usr\/local\/include, \/clang\/include, \/usr\/include, the bundled headers; add a line -I<folder holding it> to \/p\/compile_flags\.txt$/);
+    const none = run({ '/p/src/x.bpf.c': '#include <missing.h>\n' }, '/p/src/x.bpf.c');
+    assert.match(errors(none.result)[0], /no compile_commands\.json or compile_flags\.txt was found in \/p\/src or above: create compile_flags\.txt/);
+  });
+
+  it('a system header clang -target bpf cannot find (asm/ in the multiarch folder) gets an -idirafter hint', () => {
+    const { result } = run({
+      '/p/x.bpf.c': '#include <linux/types.h>\n', '/usr/include/linux/types.h': '#include <asm/types.h>\n',
+      '/usr/include/x86_64-linux-gnu/asm/types.h': '',
+    }, '/p/x.bpf.c');
+    assert.match(errors(result)[0], /^'asm\/types\.h' file not found; .*\/usr\/include\/x86_64-linux-gnu\/asm\/types\.h exists, but clang -target bpf does not search \/usr\/include\/x86_64-linux-gnu: add -idirafter \/usr\/include\/x86_64-linux-gnu/);
+  });
+
+  it('-std sets __STDC_VERSION__ as clang 14 does; -U and -D from the build file apply', () => {
+    const text = (flags: string) => run({ '/p/compile_flags.txt': flags, '/p/x.c': '__STDC_VERSION__ A B\n' }, '/p/x.c').text;
+    assert.strictEqual(text('-DA=1\n'), '201710L 1 B');
+    assert.strictEqual(text('-std=gnu99\n-DB=2\n'), '199901L A 2');
+    assert.strictEqual(text('-std=c11\n'), '201112L A B');
+    assert.strictEqual(text('-std=c89\n'), '__STDC_VERSION__ A B');
+    assert.strictEqual(stdcVersionOf('c2x'), '202000L');
+  });
+});
+
+describe('object and internal map names (libbpf)', () => {
+  it('the object name is the base name up to the first dot; map names replace what the kernel refuses', () => {
+    // Measured: bpftool iter pin of my-prog.bpf.o, my-very-long-name.bpf.o and a.b-c.bpf.o, then bpftool map list.
+    assert.strictEqual(libbpfObjectName('/p/src/my-prog.bpf.c'), 'my-prog');
+    assert.strictEqual(internalMapName('my-prog', '.bss'), 'my_prog.bss');
+    assert.strictEqual(internalMapName('my-prog', '.rodata'), 'my_prog.rodata');
+    assert.strictEqual(internalMapName(libbpfObjectName('my-very-long-name.bpf.c'), '.bss'), 'my_very_.bss');
+    assert.strictEqual(internalMapName(libbpfObjectName('a.b-c.bpf.c'), '.rodata'), 'a.rodata');
+    // A custom section (two dots) takes no prefix and is cut to 15 bytes.
+    assert.strictEqual(internalMapName('prog', '.rodata.str1.1'), '.rodata.str1.1');
+    assert.strictEqual(internalMapName('prog', '.data.a_very_long_name'), '.data.a_very_lo');
+    // Only bytes the kernel's bpf_obj_name_cpy() accepts remain.
+    for (const name of ['my prog', 'ünï-cøde', 'x+y']) assert.match(internalMapName(name, '.data'), /^[A-Za-z0-9_.]{1,15}$/);
+  });
+});
