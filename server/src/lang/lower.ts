@@ -96,9 +96,9 @@ class Lowerer {
   run(): LowerResult {
     for (const m of this.c.program.maps) this.mapNames.add(m.name);
     // Index every defined function first so calls can refer to functions defined later.
-    const defined = this.c.program.functions;
+    const { functions: defined, globals } = this.emittedDefinitions();
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
-    this.layoutGlobals();
+    this.layoutGlobals(defined, globals);
     for (const f of defined) this.functions.push(this.lowerFunction(f));
     const entries = defined
       .map((f, i) => ({ f, i }))
@@ -114,6 +114,32 @@ class Lowerer {
       diagnostics: this.diagnostics,
       functionIndex: this.functionIndex,
     };
+  }
+
+  /**
+   * The functions and globals clang emits: every function of the file (lowered for its diagnostics even when
+   * unused), a header's non-static functions, every non-static variable, and the static ones that emitted code
+   * (or an emitted global's initializer) refers to; `bpf_tail_call_static` and the rest of libbpf's unused inline
+   * functions produce no code.
+   */
+  private emittedDefinitions(): { functions: ProgramFunction[]; globals: Set<CSymbol> } {
+    const all = this.c.program.functions;
+    const byName = new Map(all.map((f) => [f.name, f]));
+    const emitted = new Set<ProgramFunction>(all.filter((f) => !f.inHeader || !f.symbol.storage.includes('static')));
+    // clang emits no unreferenced internal-linkage variable (a header's `static __u64 unused;` takes no .bss).
+    const globals = new Set(this.c.program.globals.filter((symbol) => !symbol.storage.includes('static')));
+    const pending: ast.Node[] = [...emitted].map((f) => f.definition.body);
+    for (const symbol of globals) if (symbol.initializer) pending.push(symbol.initializer);
+    const visitIdentifier = (node: ast.Node) => {
+      if (node.kind !== 'Identifier') return;
+      const symbol = this.c.model.referenceOf(node)?.symbol;
+      if (!symbol?.fileScope) return;
+      const callee = symbol.kind === 'function' ? byName.get(symbol.name) : undefined;
+      if (callee && !emitted.has(callee)) { emitted.add(callee); pending.push(callee.definition.body); }
+      if (symbol.kind === 'variable' && !globals.has(symbol) && !this.isHelperDeclaration(symbol)) { globals.add(symbol); if (symbol.initializer) pending.push(symbol.initializer); }
+    };
+    for (let node = pending.pop(); node; node = pending.pop()) ast.walk(node, visitIdentifier);
+    return { functions: all.filter((f) => emitted.has(f)), globals };
   }
 
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
@@ -149,7 +175,7 @@ class Lowerer {
     return this.c.model.evaluate(init) ?? (this.helperIdOf(init) !== undefined ? BigInt(this.helperIdOf(init)!) : undefined);
   }
 
-  private layoutGlobals(): void {
+  private layoutGlobals(functions: readonly ProgramFunction[], emitted: ReadonlySet<CSymbol>): void {
     const add = (symbol: CSymbol, section: string, loc: Loc) => {
       const size = sizeOf(symbol.type) ?? 0;
       const align = Math.max(1, alignOf(symbol.type));
@@ -163,13 +189,13 @@ class Lowerer {
       this.globalBySymbol.set(symbol, g);
     };
     for (const symbol of this.c.program.globals) {
-      if (symbol.kind !== 'variable') continue;
+      if (symbol.kind !== 'variable' || !emitted.has(symbol)) continue;
       const section = this.sectionOf(symbol);
       if (section) add(symbol, section, locOf(symbol.declaration));
     }
     // Function-local statics (BPF_SEQ_PRINTF's `static const char ___fmt[]`) live in the data sections too,
     // after the file-scope ones of the same section, in order of appearance.
-    for (const f of this.c.program.functions) {
+    for (const f of functions) {
       ast.walk(f.definition.body, (node) => {
         if (node.kind !== 'Declaration' || !node.specifiers.storage.includes('static')) return;
         for (const d of node.declarators) {
@@ -904,6 +930,12 @@ class Lowerer {
       // Variadic or unprototyped: default argument promotions.
       return this.rvalueAs(a, promote(decay(this.typeOf(a))));
     });
+  }
+
+  /** libbpf's `static long (*bpf_x)(...) = (void *) N;`: a helper call target, folded by clang, never storage. */
+  private isHelperDeclaration(symbol: CSymbol): boolean {
+    const type = resolve(symbol.type);
+    return type.kind === 'pointer' && resolve(type.to).kind === 'function' && symbol.initializer !== undefined && this.helperIdOf(symbol.initializer) !== undefined;
   }
 
   private helperIdOf(init: ast.Initializer): number | undefined {
