@@ -298,8 +298,8 @@ export const Diagnostics = {
   // ---- end of run-time diagnostics ----
 
   // ---- BPF1390-1399: lowering to the executable IR (integrator) ----
-  UnsupportedConstruct: d(1390, 'error', 'bpf-iter-lab cannot simulate {0} yet', {
-    explanation: 'The program may well be valid C and valid BPF, but this construct is not executed by the simulator. Checks that do not depend on it still run.',
+  UnsupportedConstruct: d(1390, 'warning', 'bpf-iter-lab cannot simulate {0} yet', {
+    explanation: 'The program may well be valid C and valid BPF (clang compiles it), but this construct is not executed by the simulator. Checks that do not depend on it still run, and an iterator whose code (with the functions it calls) does not contain it runs; a run that needs it stops with ENOTSUP naming it.',
   }),
   TargetNotSimulated: d(1391, 'information', 'iterator target "{0}" is not simulated: its program is checked as C but not run', {
     explanation: 'bpf-iter-lab simulates the bpf_map and bpf_map_elem iterators of kernel/bpf/map_iter.c. Other targets (task, tcp, bpf_prog, ...) exist in the kernel and load there, but cannot be run here.',

@@ -90,6 +90,8 @@ class Lowerer {
   private addressTaken = new Set<CSymbol>();
   private stackTop = 0;
   private currentFunction?: ProgramFunction;
+  /** The current function's constructs the simulator cannot run (see IrFunction.unsupported). */
+  private unsupported?: Array<{ what: string; loc: Loc }>;
 
   constructor(private readonly c: Compilation, private readonly options: LowerOptions) {}
 
@@ -143,6 +145,7 @@ class Lowerer {
   }
 
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
+    if (message === Diagnostics.UnsupportedConstruct) this.unsupported?.push({ what: String(args[0]), loc: { file: node.file, pos: node.pos, end: node.end } });
     if (this.diagnostics.length >= MAX_COLLECTED_DIAGNOSTICS) return;
     this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file: node.file, pos: node.pos, end: node.end });
   }
@@ -304,6 +307,8 @@ class Lowerer {
     this.localBySymbol = new Map();
     this.stackTop = 0;
     this.currentFunction = f;
+    const unsupported: Array<{ what: string; loc: Loc }> = [];
+    this.unsupported = unsupported;
     this.addressTaken = this.findAddressTaken(f.definition.body);
     const fnType = resolve(f.symbol.type);
     const returns = fnType.kind === 'function' ? fnType.returns : Types.int;
@@ -336,6 +341,7 @@ class Lowerer {
     return {
       index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
       locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
+      ...(unsupported.length > 0 ? { unsupported } : {}),
     };
   }
 

@@ -53,7 +53,7 @@ int dump(struct bpf_iter__bpf_map *ctx)
 `;
 
 function serviceWith(files: Record<string, string>) {
-  return createLanguageService(createMemoryHost(files), defaultSettings());
+  return createLanguageService(createMemoryHost(files), { ...defaultSettings(), defines: { __TARGET_ARCH_x86: '1' } });
 }
 
 describe('service: a translation unit is all of its files', () => {
@@ -85,5 +85,84 @@ describe('service: a translation unit is all of its files', () => {
     const result = await service.run('/p/main.bpf.c', main, {});
     assert.strictEqual(result.error, null);
     assert.match(result.output, /^\d+\n/);
+  });
+});
+
+describe('service: a construct the simulator cannot run, and programs of other types', () => {
+  const OTHERS = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+
+static __noinline int uses_asm(int x)
+{
+  int y;
+  asm volatile("%0 = %1" : "=r"(y) : "r"(x));
+  return y;
+}
+
+SEC("tc")
+int classify(void *skb) { return uses_asm(1); }
+
+SEC("xdp")
+int pass(void *xdp) { return 2; }
+
+SEC("kprobe/do_sys_openat2")
+int BPF_KPROBE(on_open, int dfd, const char *name) { return dfd > 0; }
+
+SEC("iter/bpf_map")
+int dump(struct bpf_iter__bpf_map *ctx)
+{
+  struct bpf_map *map = ctx->map;
+  if (!map) return 0;
+  BPF_SEQ_PRINTF(ctx->meta->seq, "%u\\n", map->id);
+  return 0;
+}
+`;
+
+  it('is a warning on the construct; the iterator that does not need it runs', async () => {
+    const service = serviceWith({ '/p/others.bpf.c': OTHERS });
+    const diagnostics = service.validate('/p/others.bpf.c', OTHERS);
+    assert.deepStrictEqual(diagnostics.filter((d) => d.severity === 1).map((d) => d.message), []);
+    const unsupported = diagnostics.filter((d) => d.code === 'BPF1390');
+    assert.deepStrictEqual(unsupported.map((d) => [d.severity, d.range.start.line, d.message]), [[2, 8, 'bpf-iter-lab cannot simulate inline assembly yet']]);
+    const result = await service.run('/p/others.bpf.c', OTHERS, {});
+    assert.strictEqual(result.error, null);
+    assert.match(result.output, /^1\n2\n/);
+  });
+
+  it('a run whose iterator calls the function with the construct stops with ENOTSUP naming it', async () => {
+    const text = OTHERS.replace('if (!map) return 0;', 'if (!map) { uses_asm(0); return 0; }');
+    const service = serviceWith({ '/p/needs.bpf.c': text });
+    assert.deepStrictEqual(service.validate('/p/needs.bpf.c', text).filter((d) => d.severity === 1).map((d) => d.message), []);
+    const result = await service.run('/p/needs.bpf.c', text, {});
+    assert.strictEqual(result.error?.errno, 'ENOTSUP');
+    assert.strictEqual(result.error?.message, 'dump needs inline assembly (in uses_asm, which dump calls), which bpf-iter-lab cannot simulate yet');
+    assert.strictEqual(result.error?.range?.start.line, 8);
+  });
+
+  it('locals and parameters named like vmlinux.h typedefs shadow them', async () => {
+    const text = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+static int twice(int key_t) { int u64 = 3; return key_t * 2 + u64; }
+SEC("iter/bpf_map")
+int dump(struct bpf_iter__bpf_map *ctx)
+{
+  struct bpf_map *map = ctx->map;
+  u32 pid;
+  int s32 = 1, task = 2;
+  struct file *file = 0;
+  if (!map || file) return 0;
+  pid = map->id;
+  BPF_SEQ_PRINTF(ctx->meta->seq, "%u %d\\n", pid, twice(s32) + task);
+  return 0;
+}
+`;
+    const service = serviceWith({ '/p/shadow.bpf.c': text });
+    assert.deepStrictEqual(service.validate('/p/shadow.bpf.c', text).filter((d) => d.severity === 1 || d.severity === 2).map((d) => d.message), []);
+    const result = await service.run('/p/shadow.bpf.c', text, {});
+    assert.strictEqual(result.error, null);
+    assert.match(result.output, /^1 7\n2 7\n/);
   });
 });
