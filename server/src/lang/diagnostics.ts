@@ -152,6 +152,13 @@ export const Diagnostics = {
   ImplicitFunctionDeclaration: d(1227, 'warning', "implicit declaration of function '{0}' is invalid in C99"),
   ConstAssignment: d(1228, 'error', "cannot assign to variable '{0}' with const-qualified type '{1}'"),
   SwitchConditionNotInteger: d(1229, 'error', "statement requires expression of integer type ('{0}' invalid)"),
+  RedefinitionDifferentKind: d(1380, 'error', "redefinition of '{0}' as different kind of symbol", { kernelText: "redefinition of '%0' as different kind of symbol" }),
+  RedefinitionOfEnumerator: d(1381, 'error', "redefinition of enumerator '{0}'", { kernelText: "redefinition of enumerator '%0'" }),
+  TypedefRedefinitionDifferentTypes: d(1382, 'error', 'typedef redefinition with different types ({0} vs {1})', {
+    kernelText: 'typedef redefinition with different types (%0 vs %1)',
+    explanation: 'C11 allows a typedef to be declared again only with the same type; vmlinux.h already defines the kernel\'s typedefs (u32, u64, pid_t...).',
+  }),
+  RedefinitionDifferentType: d(1383, 'error', "redefinition of '{0}' with a different type: {1} vs {2}", { kernelText: "redefinition of %0 with a different type%diff{: $ vs $|}1,2" }),
   // ---- end of types and semantics diagnostics ----
 
   // ---- BPF2000-2999: verifier-equivalent checks ----
