@@ -159,6 +159,10 @@ export const Diagnostics = {
     explanation: 'C11 allows a typedef to be declared again only with the same type; vmlinux.h already defines the kernel\'s typedefs (u32, u64, pid_t...).',
   }),
   RedefinitionDifferentType: d(1383, 'error', "redefinition of '{0}' with a different type: {1} vs {2}", { kernelText: "redefinition of %0 with a different type%diff{: $ vs $|}1,2" }),
+  DuplicateCaseValue: d(1384, 'error', "duplicate case value '{0}'", { kernelText: "duplicate case value '%0'" }),
+  MultipleDefaultLabels: d(1385, 'error', 'multiple default labels in one switch', { kernelText: 'multiple default labels in one switch' }),
+  VoidFunctionReturnsValue: d(1386, 'error', "void function '{0}' should not return a value", { kernelText: "void function %0 should not return a value" }),
+  LabelRedefinition: d(1387, 'error', "redefinition of label '{0}'", { kernelText: "redefinition of label %0" }),
   // ---- end of types and semantics diagnostics ----
 
   // ---- BPF2000-2999: verifier-equivalent checks ----

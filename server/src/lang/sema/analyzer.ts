@@ -139,7 +139,9 @@ export function analyze(unit: ast.TranslationUnit, options: AnalyzeOptions = {})
   return new Analyzer(options).run(unit);
 }
 
-interface FunctionContext { returns: CType; labels: Set<string>; gotos: ast.Identifier[] }
+interface FunctionContext { name: string; returns: CType; labels: Set<string>; gotos: ast.Identifier[] }
+/** The case values and default label of a switch being analysed (clang's duplicate checks in ActOnFinishSwitchStmt). */
+interface SwitchContext { values: Map<bigint, ast.Node>; defaultLabel?: ast.Node }
 
 class Analyzer {
   private readonly diagnostics: FrontEndDiagnostic[] = [];
@@ -152,6 +154,7 @@ class Analyzer {
   private functionContext?: FunctionContext;
   private loopDepth = 0;
   private switchDepth = 0;
+  private readonly switches: SwitchContext[] = [];
   private readonly functions: SemanticModel['functions'] = [];
 
   constructor(options: AnalyzeOptions) {
@@ -395,7 +398,7 @@ class Analyzer {
     this.functions.push({ definition: node, symbol });
     const functionDerivation = node.declarator.derivations[node.declarator.derivations.length - 1];
     const returns = resolved.kind === 'function' ? resolved.returns : Types.error;
-    const context: FunctionContext = { returns, labels: new Set(), gotos: [] };
+    const context: FunctionContext = { name: node.declarator.name.name, returns, labels: new Set(), gotos: [] };
     const savedContext = this.functionContext;
     this.functionContext = context;
     this.withScope(() => {
@@ -415,9 +418,19 @@ class Analyzer {
 
   private collectLabels(root: ast.Node, labels: Set<string>): void {
     const stack: ast.Node[] = [root];
+    const first = new Map<string, ast.Identifier>();
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (node.kind === 'Labeled') labels.add(node.label.name);
+      if (node.kind === 'Labeled') {
+        labels.add(node.label.name);
+        const previous = first.get(node.label.name);
+        // The stack visits in any order; the later label in the file is the redefinition.
+        if (previous) {
+          const [earlier, later] = previous.pos <= node.label.pos ? [previous, node.label] : [node.label, previous];
+          this.reportRedefinition(Diagnostics.LabelRedefinition, later, [node.label.name], earlier);
+          first.set(node.label.name, earlier);
+        } else first.set(node.label.name, node.label);
+      }
       if (node.kind === 'StatementExpression' || node.kind === 'Compound' || node.kind === 'Labeled' || node.kind === 'If' || node.kind === 'While'
         || node.kind === 'Do' || node.kind === 'For' || node.kind === 'Switch' || node.kind === 'Case' || node.kind === 'Default' || node.kind === 'ExpressionStatement') {
         ast.forEachChild(node, (child) => stack.push(child));
@@ -741,17 +754,34 @@ class Analyzer {
           this.report(Diagnostics.SwitchConditionNotInteger, node.discriminant, [typeToString(discriminant)]);
         }
         this.switchDepth++;
+        this.switches.push({ values: new Map() });
         this.statement(node.body);
+        this.switches.pop();
         this.switchDepth--;
         break;
       }
-      case 'Case':
+      case 'Case': {
         this.expression(node.value);
-        if (this.evaluate(node.value) === undefined) this.report(Diagnostics.NotIntegerConstant, node.value);
+        const value = this.evaluate(node.value);
+        if (value === undefined) this.report(Diagnostics.NotIntegerConstant, node.value);
         if (node.last) { this.expression(node.last); if (this.evaluate(node.last) === undefined) this.report(Diagnostics.NotIntegerConstant, node.last); }
+        const current = this.switches[this.switches.length - 1];
+        if (current && value !== undefined && !node.last) {
+          const previous = current.values.get(value);
+          if (previous) this.reportRedefinition(Diagnostics.DuplicateCaseValue, node.value, [node.value.kind === 'Identifier' ? node.value.name : String(value)], previous, 'previous case defined here');
+          else current.values.set(value, node.value);
+        }
         this.statement(node.body);
         break;
-      case 'Default': this.statement(node.body); break;
+      }
+      case 'Default': {
+        const current = this.switches[this.switches.length - 1];
+        // clang walks the cases from the last one: the error is on the first default, the note on the later one.
+        if (current?.defaultLabel) this.reportRedefinition(Diagnostics.MultipleDefaultLabels, current.defaultLabel, [], { ...node, end: node.pos + 'default'.length } as ast.Node, 'previous case defined here');
+        else if (current) current.defaultLabel = { ...node, end: node.pos + 'default'.length } as ast.Node;
+        this.statement(node.body);
+        break;
+      }
       case 'Labeled': this.statement(node.body); break;
       case 'Break':
         if (this.loopDepth === 0 && this.switchDepth === 0) this.report(Diagnostics.BreakOutsideLoop, node, ['break', ' or switch']);
@@ -764,6 +794,9 @@ class Analyzer {
         const context = this.functionContext;
         if (!node.value) break;
         const valueType = this.expression(node.value);
+        if (context && isVoid(context.returns) && !isVoid(valueType) && !isError(valueType)) {
+          this.report(Diagnostics.VoidFunctionReturnsValue, node, [context.name]);
+        }
         if (context && !isVoid(context.returns) && !this.assignable(context.returns, valueType, node.value)) {
           this.report(Diagnostics.IncompatibleReturn, node.value, [typeToString(context.returns), typeToString(valueType)]);
         }
