@@ -9,7 +9,8 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { compileTokens } from '../../server/src/lang/compile';
+import { compileFile, compileTokens } from '../../server/src/lang/compile';
+import { nodeFileSystemHost } from '../../server/src/lang/headers';
 import { lex } from '../unit/lang/parser-lexer.test';
 
 const PROGRAMS = path.resolve(__dirname, '../../../test/fixtures/c/programs');
@@ -62,5 +63,44 @@ describe('oracle: real vmlinux.h + libbpf headers through parser and sema', func
     const our = ours.diagnostics.filter((d) => d.category === 'error').map((d) => d.message);
     assert.deepStrictEqual(our.sort(), clangErrors.sort());
     assert.strictEqual(our.length, 2);
+  });
+
+  it('reports redefinitions of what the included headers define with clang\'s messages and notes (through the preamble)', () => {
+    const source = [
+      '#include "vmlinux.h"',
+      '#include <bpf/bpf_helpers.h>',
+      'struct bpf_iter_meta { int x; };',
+      'union bpf_attr { int y; };',
+      'enum bpf_map_type { FOO };',
+      'enum { BPF_ANY = 5 };',
+      'typedef int u32;',
+      'typedef unsigned long long __u64;',
+      'typedef __u32 u32_again;',
+      'typedef __u32 u32_again;',
+      'struct bpf_map;',
+      'void *bpf_map_lookup_elem;',
+      'int bpf_map_update_elem = 3;',
+      'int BPF_MAP_TYPE_HASH;',
+      'static int pid_t_twice(int pid_t) { return pid_t * 2; }',
+      'char LICENSE[] SEC("license") = "GPL";',
+      '',
+    ].join('\n');
+    const file = path.join(directory, 'redefinitions.bpf.c');
+    fs.writeFileSync(file, source);
+    const clang = spawnSync('clang', [...CLANG_FLAGS, '-I', directory, '-fsyntax-only', file], { encoding: 'utf8' });
+    const clangLines = clang.stderr.split('\n');
+    const clangErrors: string[] = [];
+    clangLines.forEach((line, index) => {
+      const error = /^[^:]*redefinitions\.bpf\.c:(\d+):\d+: error: (.*)$/.exec(line);
+      if (!error) return;
+      const note = /^(.*):(\d+):\d+: note: (.*)$/.exec(clangLines.slice(index + 1).find((l) => /: (note|error): /.test(l)) ?? '');
+      clangErrors.push(`${error[1]}: ${error[2]}` + (note ? ` [${path.basename(note[1])}:${note[2]} ${note[3]}]` : ''));
+    });
+    const compilation = compileFile(file, source, nodeFileSystemHost, { includePaths: [directory] });
+    const line = (fileId: number, offset: number) => (compilation.files[fileId] as { text?: string }).text!.slice(0, offset).split('\n').length;
+    const ours = compilation.diagnostics.filter((d) => d.category === 'error').map((d) => `${line(d.file, d.pos)}: ${d.message}`
+      + (d.related?.[0] ? ` [${path.basename(compilation.files[d.related[0].file].path)}:${line(d.related[0].file, d.related[0].pos)} ${d.related[0].message}]` : ''));
+    assert.strictEqual(clangErrors.length, 8);
+    assert.deepStrictEqual(ours, clangErrors);
   });
 });

@@ -19,6 +19,7 @@ import type { IterRunContext } from '../kernel/iter';
 import type { DebugHooks } from './debugHooks';
 import type { Loc, IrProgram, Expr, Stmt } from '../lang/ir';
 import { forEachChild, forEachStmtChild } from '../lang/checker/loops';
+import { reachableFunctions } from '../lang/checker/stack';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString } from '../lang/diagnostics';
 import { isGplCompatible } from '../lang/programChecks';
@@ -155,6 +156,14 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     : a.programs.find((p) => p.target === 'bpf_map' || p.target === 'bpf_map_elem') ?? a.programs[0];
   if (!entry) {
     return finish({ errno: 'ENOENT', message: req.program ? `no SEC("iter/...") program named ${req.program} in this file` : 'this file has no SEC("iter/...") program' });
+  }
+  // A construct the simulator cannot run is a warning on it; only a program that needs it is refused.
+  for (const func of reachableFunctions(a.lowered.program, entry.funcIndex)) {
+    const missing = a.lowered.program.functions[func].unsupported?.[0];
+    if (missing) {
+      const via = func === entry.funcIndex ? '' : ` (in ${a.lowered.program.functions[func].name}, which ${entry.name} calls)`;
+      return finish(errorAt('ENOTSUP', `${entry.name} needs ${missing.what}${via}, which bpf-iter-lab cannot simulate yet`, missing.loc));
+    }
   }
   if (entry.target !== 'bpf_map' && entry.target !== 'bpf_map_elem') {
     return finish(errorAt('ENOTSUP', `iterator target ${entry.target} is not simulated (only bpf_map and bpf_map_elem are)`, a.lowered.program.functions[entry.funcIndex].loc));

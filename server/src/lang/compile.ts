@@ -100,6 +100,11 @@ export interface ProgramFunction {
   symbol: CSymbol;
   definition: ast.FunctionDefinition;
   parameters: CType[];
+  /**
+   * Defined in the preamble's headers (vmlinux.h, libbpf's, a project's `helpers.h`). clang emits a header's
+   * `static` function only where it is called, so lowering takes those only when reachable.
+   */
+  inHeader?: boolean;
 }
 
 export interface ProgramSummary {
@@ -131,9 +136,10 @@ export interface CompileTokensOptions {
 export function compileTokens(tokens: readonly Token[], options: CompileTokensOptions = {}): Compilation {
   const { preamble } = options;
   const parsed = parse(tokens, { typedefNames: preamble?.typedefNames });
-  const model = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope });
-  const diagnostics = [...parsed.diagnostics, ...model.diagnostics];
-  const program = summarize(parsed.unit, model);
+  const userModel = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope });
+  const diagnostics = [...parsed.diagnostics, ...userModel.diagnostics];
+  const model = preamble ? translationUnitModel(preamble.model, userModel) : userModel;
+  const program = summarize(model, preamble?.model);
   return {
     ast: parsed.unit,
     diagnostics,
@@ -143,6 +149,27 @@ export function compileTokens(tokens: readonly Token[], options: CompileTokensOp
     typeOf: (node) => model.typeOf(node) ?? preamble?.model.typeOf(node),
     symbolAt: (file, offset) => model.referenceAt(file, offset) ?? preamble?.model.referenceAt(file, offset),
     nodeAt: (file, offset) => nodeAt(parsed.unit, file, offset),
+  };
+}
+
+/**
+ * One model for the whole translation unit: a header's definitions (functions, `.maps`, globals) belong to the
+ * program exactly as the main file's do, as clang sees one file after preprocessing. Nodes of the preamble's
+ * tree resolve through the preamble's model, the user's through the user's; the user's file scope (whose parent
+ * is the preamble's) and references stay the user's, for the editor features.
+ */
+function translationUnitModel(headers: SemanticModel, user: SemanticModel): SemanticModel {
+  const ownedByHeaders = (node: ast.Node): boolean => user.typeOf(node) === undefined && headers.typeOf(node) !== undefined;
+  return {
+    diagnostics: user.diagnostics,
+    fileScope: user.fileScope,
+    references: user.references,
+    typeOf: (node) => user.typeOf(node) ?? headers.typeOf(node),
+    referenceAt: (file, offset) => user.referenceAt(file, offset) ?? headers.referenceAt(file, offset),
+    referenceOf: (node) => user.referenceOf(node) ?? headers.referenceOf(node),
+    evaluate: (expression) => (ownedByHeaders(expression) ? headers.evaluate(expression) : user.evaluate(expression)),
+    declaredType: (declarator) => user.declaredType(declarator) ?? headers.declaredType(declarator),
+    functions: [...headers.functions, ...user.functions],
   };
 }
 
@@ -168,17 +195,27 @@ function attributeString(attributes: readonly ast.Attribute[], name: string): st
   return undefined;
 }
 
-function summarize(unit: ast.TranslationUnit, model: SemanticModel): ProgramSummary {
+function summarize(model: SemanticModel, headers?: SemanticModel): ProgramSummary {
   const program: ProgramSummary = { functions: [], globals: [], maps: [], sections: [] };
+  const fromHeaders = new Set(headers?.functions.map((f) => f.definition));
+  const definedByUser = new Set(model.functions.filter((f) => !fromHeaders.has(f.definition)).map((f) => f.symbol.name));
   for (const { definition, symbol } of model.functions) {
+    // A header's function that the file defines again is a redefinition (reported by sema); the file's body counts.
+    const inHeader = fromHeaders.has(definition);
+    if (inHeader && definedByUser.has(symbol.name)) continue;
     const section = attributeString(symbol.attributes, 'section');
     const type = resolve(symbol.type);
     const name = symbol.name;
-    program.functions.push({ name, section, symbol, definition, parameters: type.kind === 'function' ? type.params : [] });
+    program.functions.push({ name, section, symbol, definition, parameters: type.kind === 'function' ? type.params : [], inHeader });
     if (section) program.sections.push({ name: section, symbol, kind: 'program' });
   }
-  for (const symbol of model.fileScope.symbols.values()) {
-    if (symbol.kind !== 'variable') continue;
+  // The preamble's file-scope variables first (they come first in the translation unit), then the file's; a
+  // name the file declares again is the file's symbol.
+  const variables = new Map<string, CSymbol>();
+  for (const scope of [headers?.fileScope, model.fileScope]) {
+    for (const symbol of scope?.symbols.values() ?? []) if (symbol.kind === 'variable') { variables.delete(symbol.name); variables.set(symbol.name, symbol); }
+  }
+  for (const symbol of variables.values()) {
     program.globals.push(symbol);
     const section = attributeString(symbol.attributes, 'section');
     if (section === '.maps') {
@@ -192,7 +229,6 @@ function summarize(unit: ast.TranslationUnit, model: SemanticModel): ProgramSumm
       program.sections.push({ name: section, symbol, kind: 'data' });
     }
   }
-  void unit;
   return program;
 }
 

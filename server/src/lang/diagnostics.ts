@@ -156,6 +156,17 @@ export const Diagnostics = {
   ImplicitFunctionDeclaration: d(1227, 'warning', "implicit declaration of function '{0}' is invalid in C99"),
   ConstAssignment: d(1228, 'error', "cannot assign to variable '{0}' with const-qualified type '{1}'"),
   SwitchConditionNotInteger: d(1229, 'error', "statement requires expression of integer type ('{0}' invalid)"),
+  RedefinitionDifferentKind: d(1380, 'error', "redefinition of '{0}' as different kind of symbol", { kernelText: "redefinition of '%0' as different kind of symbol" }),
+  RedefinitionOfEnumerator: d(1381, 'error', "redefinition of enumerator '{0}'", { kernelText: "redefinition of enumerator '%0'" }),
+  TypedefRedefinitionDifferentTypes: d(1382, 'error', 'typedef redefinition with different types ({0} vs {1})', {
+    kernelText: 'typedef redefinition with different types (%0 vs %1)',
+    explanation: 'C11 allows a typedef to be declared again only with the same type; vmlinux.h already defines the kernel\'s typedefs (u32, u64, pid_t...).',
+  }),
+  RedefinitionDifferentType: d(1383, 'error', "redefinition of '{0}' with a different type: {1} vs {2}", { kernelText: "redefinition of %0 with a different type%diff{: $ vs $|}1,2" }),
+  DuplicateCaseValue: d(1384, 'error', "duplicate case value '{0}'", { kernelText: "duplicate case value '%0'" }),
+  MultipleDefaultLabels: d(1385, 'error', 'multiple default labels in one switch', { kernelText: 'multiple default labels in one switch' }),
+  VoidFunctionReturnsValue: d(1386, 'error', "void function '{0}' should not return a value", { kernelText: "void function %0 should not return a value" }),
+  LabelRedefinition: d(1387, 'error', "redefinition of label '{0}'", { kernelText: "redefinition of label %0" }),
   // ---- end of types and semantics diagnostics ----
 
   // ---- BPF2000-2999: verifier-equivalent checks ----
@@ -333,8 +344,8 @@ export const Diagnostics = {
   // ---- end of run-time diagnostics ----
 
   // ---- BPF1390-1399: lowering to the executable IR (integrator) ----
-  UnsupportedConstruct: d(1390, 'error', 'bpf-iter-lab cannot simulate {0} yet', {
-    explanation: 'The program may well be valid C and valid BPF, but this construct is not executed by the simulator. Checks that do not depend on it still run.',
+  UnsupportedConstruct: d(1390, 'warning', 'bpf-iter-lab cannot simulate {0} yet', {
+    explanation: 'The program may well be valid C and valid BPF (clang compiles it), but this construct is not executed by the simulator. Checks that do not depend on it still run, and an iterator whose code (with the functions it calls) does not contain it runs; a run that needs it stops with ENOTSUP naming it.',
   }),
   TargetNotSimulated: d(1391, 'information', 'iterator target "{0}" is not simulated: its program is checked as C but not run', {
     explanation: 'bpf-iter-lab simulates the bpf_map and bpf_map_elem iterators of kernel/bpf/map_iter.c. Other targets (task, tcp, bpf_prog, ...) exist in the kernel and load there, but cannot be run here.',

@@ -147,6 +147,11 @@ export interface IrFunction {
   loc: Loc;
   /** A function with external linkage (not `static`): the verifier refuses it as a callback. */
   global?: boolean;
+  /**
+   * Constructs lowering could not express (replaced by a constant, with a BPF1390 warning): a run that reaches
+   * this function stops with an error naming the first, instead of computing with the stand-in.
+   */
+  unsupported?: Array<{ what: string; loc: Loc }>;
 }
 
 /** A global variable in a data section, as libbpf lays them out in the section's map. */

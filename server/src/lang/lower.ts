@@ -47,6 +47,111 @@ type LValue = LValueMem | LValueLocal;
 
 const DATA_SECTIONS = ['.rodata', '.data', '.bss'] as const;
 
+/** One scalar (or whole sub-aggregate) an initializer list writes: where, what type, and with which initializer. */
+interface InitializedSubobject { offset: number; type: CType; value: ast.Initializer; bitField?: { field: FieldInfo; base: number } }
+
+/**
+ * The subobjects an initializer list initializes, in order, as C11 6.7.9 defines them: positional elements continue
+ * after the last designated subobject (`.arr[2].x = 5, 6` sets arr[2].y), nested designators (`.a.b`, `.arr[2].x`)
+ * and GNU ranges (`[0 ... 3] = 7`) name subobjects at any depth, and braces may be elided (`{ 1, 2, 3, 4 }` for
+ * an array of pairs). Later entries overwrite earlier ones, as clang applies them. Offsets are from the list's object.
+ */
+function initializedSubobjects(type: CType, list: ast.InitializerList, evaluate: (e: ast.Expression) => bigint | undefined, typeOf: (e: ast.Node) => CType | undefined): InitializedSubobject[] {
+  interface Frame { type: CType; offset: number; index: number; members: FieldInfo[]; count: number }
+  const frame = (t: CType, offset: number): Frame | undefined => {
+    const r = resolve(t);
+    if (r.kind === 'array') return { type: r, offset, index: 0, members: [], count: r.length ?? Number.MAX_SAFE_INTEGER };
+    if (r.kind === 'record') {
+      const members = r.record.fields.filter((f) => f.name !== undefined || f.bitWidth === undefined);
+      return { type: r, offset, index: 0, members, count: members.length };
+    }
+    return undefined;
+  };
+  const subobject = (f: Frame, index: number): { type: CType; offset: number; field?: FieldInfo } | undefined => {
+    const r = resolve(f.type);
+    if (r.kind === 'array') return { type: r.of, offset: f.offset + index * (sizeOf(r.of) ?? 0) };
+    const field = f.members[index];
+    return field ? { type: field.type, offset: f.offset + field.offset, field } : undefined;
+  };
+  const advance = (f: Frame, index: number) => {
+    const r = resolve(f.type);
+    f.index = r.kind === 'record' && r.record.tag === 'union' ? f.count : index + 1;
+  };
+  const root = frame(type, 0);
+  const out: InitializedSubobject[] = [];
+  if (!root) return out;
+  let frames: Frame[] = [root];
+  const isWhole = (target: CType, value: ast.Initializer): boolean => {
+    const r = resolve(target);
+    if (r.kind !== 'array' && r.kind !== 'record') return true;
+    if (value.kind === 'InitializerList') return true;
+    if (r.kind === 'array' && value.kind === 'StringLiteral') return true;
+    const valueType = typeOf(value);
+    const v = valueType ? resolve(valueType) : undefined;
+    return r.kind === 'record' && v?.kind === 'record' && v.record === r.record;
+  };
+  for (const item of list.items) {
+    let first: number;
+    let last: number;
+    if (item.designators.length > 0) {
+      frames = [root];
+      let ok = true;
+      item.designators.forEach((d, k) => {
+        if (!ok) return;
+        let top = frames[frames.length - 1];
+        const r = resolve(top.type);
+        if (d.kind === 'FieldDesignator' && r.kind === 'record') {
+          const path = findMember(r.record, d.name.name);
+          if (!path) { ok = false; return; }
+          for (let i = 0; i < path.length; i++) {
+            top.index = top.members.indexOf(path[i]);
+            if (top.index < 0) { ok = false; return; }
+            if (i < path.length - 1) { const inner = frame(path[i].type, top.offset + path[i].offset); if (!inner) { ok = false; return; } frames.push(inner); top = inner; }
+          }
+        } else if (d.kind === 'IndexDesignator' && r.kind === 'array') {
+          const from = evaluate(d.index);
+          const to = d.last ? evaluate(d.last) : from;
+          if (from === undefined || to === undefined || from < 0n || to < from) { ok = false; return; }
+          top.index = Number(from);
+          if (k === item.designators.length - 1) { first = Number(from); last = Number(to); }
+        } else { ok = false; return; }
+        if (k < item.designators.length - 1) {
+          const sub = subobject(top, top.index);
+          const inner = sub && frame(sub.type, sub.offset);
+          if (!inner) { ok = false; return; }
+          frames.push(inner);
+        }
+      });
+      if (!ok) { frames = [root]; root.index = root.count; continue; }
+    } else {
+      while (frames.length > 1 && frames[frames.length - 1].index >= frames[frames.length - 1].count) { frames.pop(); advance(frames[frames.length - 1], frames[frames.length - 1].index); }
+    }
+    let top = frames[frames.length - 1];
+    if (top.index >= top.count) continue; // excess elements: sema warns, clang drops them
+    first = item.designators.length > 0 && resolve(top.type).kind === 'array' ? first! : top.index;
+    last = item.designators.length > 0 && resolve(top.type).kind === 'array' ? last! : top.index;
+    // Brace elision: a scalar for an aggregate initializes the aggregate's first scalar, and the next ones follow.
+    let sub = subobject(top, first);
+    while (sub && !isWhole(sub.type, item.value) && first === last) {
+      const inner = frame(sub.type, sub.offset);
+      if (!inner || inner.count === 0) break;
+      frames.push(inner);
+      top = inner;
+      first = last = 0;
+      sub = subobject(top, 0);
+    }
+    if (!sub) continue;
+    for (let index = first; index <= last && index < top.count; index++) {
+      const target = subobject(top, index)!;
+      if (target.field?.bitWidth !== undefined && item.value.kind !== 'InitializerList') {
+        out.push({ offset: target.offset - target.field.offset, type: target.type, value: item.value, bitField: { field: target.field, base: target.offset - target.field.offset } });
+      } else out.push({ offset: target.offset, type: target.type, value: item.value });
+    }
+    advance(top, last);
+  }
+  return out;
+}
+
 export function lowerProgram(compilation: Compilation, options: LowerOptions): LowerResult {
   return new Lowerer(compilation, options).run();
 }
@@ -91,15 +196,17 @@ class Lowerer {
   private addressTaken = new Set<CSymbol>();
   private stackTop = 0;
   private currentFunction?: ProgramFunction;
+  /** The current function's constructs the simulator cannot run (see IrFunction.unsupported). */
+  private unsupported?: Array<{ what: string; loc: Loc }>;
 
   constructor(private readonly c: Compilation, private readonly options: LowerOptions) {}
 
   run(): LowerResult {
     for (const m of this.c.program.maps) this.mapNames.add(m.name);
     // Index every defined function first so calls can refer to functions defined later.
-    const defined = this.c.program.functions;
+    const { functions: defined, globals } = this.emittedDefinitions();
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
-    this.layoutGlobals();
+    this.layoutGlobals(defined, globals);
     for (const f of defined) this.functions.push(this.lowerFunction(f));
     const entries = defined
       .map((f, i) => ({ f, i }))
@@ -117,7 +224,34 @@ class Lowerer {
     };
   }
 
+  /**
+   * The functions and globals clang emits: every function of the file (lowered for its diagnostics even when
+   * unused), a header's non-static functions, every non-static variable, and the static ones that emitted code
+   * (or an emitted global's initializer) refers to; `bpf_tail_call_static` and the rest of libbpf's unused inline
+   * functions produce no code.
+   */
+  private emittedDefinitions(): { functions: ProgramFunction[]; globals: Set<CSymbol> } {
+    const all = this.c.program.functions;
+    const byName = new Map(all.map((f) => [f.name, f]));
+    const emitted = new Set<ProgramFunction>(all.filter((f) => !f.inHeader || !f.symbol.storage.includes('static')));
+    // clang emits no unreferenced internal-linkage variable (a header's `static __u64 unused;` takes no .bss).
+    const globals = new Set(this.c.program.globals.filter((symbol) => !symbol.storage.includes('static')));
+    const pending: ast.Node[] = [...emitted].map((f) => f.definition.body);
+    for (const symbol of globals) if (symbol.initializer) pending.push(symbol.initializer);
+    const visitIdentifier = (node: ast.Node) => {
+      if (node.kind !== 'Identifier') return;
+      const symbol = this.c.model.referenceOf(node)?.symbol;
+      if (!symbol?.fileScope) return;
+      const callee = symbol.kind === 'function' ? byName.get(symbol.name) : undefined;
+      if (callee && !emitted.has(callee)) { emitted.add(callee); pending.push(callee.definition.body); }
+      if (symbol.kind === 'variable' && !globals.has(symbol) && !this.isHelperDeclaration(symbol)) { globals.add(symbol); if (symbol.initializer) pending.push(symbol.initializer); }
+    };
+    for (let node = pending.pop(); node; node = pending.pop()) ast.walk(node, visitIdentifier);
+    return { functions: all.filter((f) => emitted.has(f)), globals };
+  }
+
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
+    if (message === Diagnostics.UnsupportedConstruct) this.unsupported?.push({ what: String(args[0]), loc: { file: node.file, pos: node.pos, end: node.end } });
     if (this.diagnostics.length >= MAX_COLLECTED_DIAGNOSTICS) return;
     this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file: node.file, pos: node.pos, end: node.end });
   }
@@ -150,7 +284,7 @@ class Lowerer {
     return this.c.model.evaluate(init) ?? (this.helperIdOf(init) !== undefined ? BigInt(this.helperIdOf(init)!) : undefined);
   }
 
-  private layoutGlobals(): void {
+  private layoutGlobals(functions: readonly ProgramFunction[], emitted: ReadonlySet<CSymbol>): void {
     const add = (symbol: CSymbol, section: string, loc: Loc) => {
       const size = sizeOf(symbol.type) ?? 0;
       const align = Math.max(1, alignOf(symbol.type));
@@ -164,13 +298,13 @@ class Lowerer {
       this.globalBySymbol.set(symbol, g);
     };
     for (const symbol of this.c.program.globals) {
-      if (symbol.kind !== 'variable') continue;
+      if (symbol.kind !== 'variable' || !emitted.has(symbol)) continue;
       const section = this.sectionOf(symbol);
       if (section) add(symbol, section, locOf(symbol.declaration));
     }
     // Function-local statics (BPF_SEQ_PRINTF's `static const char ___fmt[]`) live in the data sections too,
     // after the file-scope ones of the same section, in order of appearance.
-    for (const f of this.c.program.functions) {
+    for (const f of functions) {
       ast.walk(f.definition.body, (node) => {
         if (node.kind !== 'Declaration' || !node.specifiers.storage.includes('static')) return;
         for (const d of node.declarators) {
@@ -207,44 +341,17 @@ class Lowerer {
       bytes.set(data.subarray(0, Math.min(data.length, (t.length ?? data.length + 1), bytes.length - offset)), offset);
       return true;
     }
+    if (init.kind === 'InitializerList' && (t.kind === 'array' || t.kind === 'record')) {
+      for (const entry of initializedSubobjects(t, init, (e) => this.c.model.evaluate(e), (e) => this.c.typeOf(e))) {
+        if (entry.bitField) {
+          const v = entry.value.kind === 'InitializerList' ? undefined : this.c.model.evaluate(entry.value);
+          if (v === undefined) return false;
+          writeBits(bytes, offset + entry.bitField.base, entry.bitField.field.bitOffset, entry.bitField.field.bitWidth!, v);
+        } else if (!this.fillConstant(bytes, offset + entry.offset, entry.type, entry.value)) return false;
+      }
+      return true;
+    }
     if (init.kind === 'InitializerList') {
-      if (t.kind === 'array') {
-        const elem = sizeOf(t.of) ?? 0;
-        let index = 0;
-        for (const item of init.items) {
-          const d = item.designators[0];
-          if (d?.kind === 'IndexDesignator') index = Number(this.c.model.evaluate(d.index) ?? BigInt(index));
-          if (!this.fillConstant(bytes, offset + index * elem, t.of, item.value)) return false;
-          index++;
-        }
-        return true;
-      }
-      if (t.kind === 'record') {
-        const named = t.record.fields.filter((f) => f.name !== undefined || f.bitWidth === undefined);
-        let position = 0;
-        for (const item of init.items) {
-          const d = item.designators[0];
-          let field: FieldInfo | undefined;
-          let extra = 0;
-          if (d?.kind === 'FieldDesignator') {
-            const path = findMember(t.record, d.name.name);
-            if (!path) return false;
-            field = path[path.length - 1];
-            extra = path.slice(0, -1).reduce((acc, f) => acc + f.offset, 0);
-            position = named.indexOf(path[0]) + 1;
-          } else {
-            field = named[position++];
-          }
-          if (!field) return false;
-          if (field.bitWidth !== undefined) {
-            const v = item.value.kind === 'InitializerList' ? undefined : this.c.model.evaluate(item.value);
-            if (v === undefined) return false;
-            writeBits(bytes, offset + extra, field.bitOffset, field.bitWidth, v);
-          } else if (!this.fillConstant(bytes, offset + extra + field.offset, field.type, item.value)) return false;
-          if (t.record.tag === 'union') break;
-        }
-        return true;
-      }
       // Scalar in braces.
       return init.items.length === 0 || this.fillConstant(bytes, offset, type, init.items[0].value);
     }
@@ -279,6 +386,8 @@ class Lowerer {
     this.localBySymbol = new Map();
     this.stackTop = 0;
     this.currentFunction = f;
+    const unsupported: Array<{ what: string; loc: Loc }> = [];
+    this.unsupported = unsupported;
     this.addressTaken = this.findAddressTaken(f.definition.body);
     const fnType = resolve(f.symbol.type);
     const returns = fnType.kind === 'function' ? fnType.returns : Types.int;
@@ -312,6 +421,7 @@ class Lowerer {
       index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
       locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
       ...(f.symbol.storage.includes('static') ? {} : { global: true }),
+      ...(unsupported.length > 0 ? { unsupported } : {}),
     };
   }
 
@@ -425,37 +535,13 @@ class Lowerer {
       return out;
     }
     if (zeroFirst) out.push({ op: 'expr', expr: { op: 'fill', dst: this.offsetPtr(ptr, offset, loc), byte: 0, size, type: VOID, loc }, loc });
-    if (t.kind === 'array') {
-      const elem = sizeOf(t.of) ?? 0;
-      let index = 0;
-      for (const item of init.items) {
-        const d = item.designators[0];
-        if (d?.kind === 'IndexDesignator') index = Number(this.c.model.evaluate(d.index) ?? BigInt(index));
-        appendAll(out, this.initializeMemory(ptr, offset + index * elem, t.of, item.value, false));
-        index++;
-      }
-    } else if (t.kind === 'record') {
-      const positional = t.record.fields.filter((f) => f.name !== undefined || f.bitWidth === undefined);
-      let position = 0;
-      for (const item of init.items) {
-        const d = item.designators[0];
-        let path: FieldInfo[] | undefined;
-        if (d?.kind === 'FieldDesignator') {
-          path = findMember(t.record, d.name.name);
-          if (path) position = positional.indexOf(path[0]) + 1;
+    if (t.kind === 'array' || t.kind === 'record') {
+      for (const entry of initializedSubobjects(t, init, (e) => this.c.model.evaluate(e), (e) => this.c.typeOf(e))) {
+        if (entry.bitField) {
+          out.push({ op: 'expr', expr: this.storeBitfield(ptr, offset + entry.bitField.base, entry.bitField.field, this.rvalueAs(entry.value as ast.Expression, entry.bitField.field.type), loc), loc });
         } else {
-          const f = positional[position++];
-          path = f ? [f] : undefined;
+          appendAll(out, this.initializeMemory(ptr, offset + entry.offset, entry.type, entry.value, false));
         }
-        if (!path) continue;
-        const field = path[path.length - 1];
-        const base = offset + path.slice(0, -1).reduce((acc, f) => acc + f.offset, 0);
-        if (field.bitWidth !== undefined && item.value.kind !== 'InitializerList') {
-          out.push({ op: 'expr', expr: this.storeBitfield(ptr, base, field, this.rvalueAs(item.value, field.type), loc), loc });
-        } else {
-          appendAll(out, this.initializeMemory(ptr, base + field.offset, field.type, item.value, false));
-        }
-        if (t.record.tag === 'union') break;
       }
     } else if (init.items[0]) {
       appendAll(out, this.initializeMemory(ptr, offset, type, init.items[0].value, false));
@@ -918,6 +1004,12 @@ class Lowerer {
       // Variadic or unprototyped: default argument promotions.
       return this.rvalueAs(a, promote(decay(this.typeOf(a))));
     });
+  }
+
+  /** libbpf's `static long (*bpf_x)(...) = (void *) N;`: a helper call target, folded by clang, never storage. */
+  private isHelperDeclaration(symbol: CSymbol): boolean {
+    const type = resolve(symbol.type);
+    return type.kind === 'pointer' && resolve(type.to).kind === 'function' && symbol.initializer !== undefined && this.helperIdOf(symbol.initializer) !== undefined;
   }
 
   private helperIdOf(init: ast.Initializer): number | undefined {

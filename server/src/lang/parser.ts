@@ -619,7 +619,9 @@ class Parser {
     appendAll(attributes, this.parseOptionalAttributes());
     let name: ast.Identifier | undefined;
     let inner: ast.Declarator | undefined;
-    if (this.isIdentifier() && !(abstract && this.isTypedefName())) {
+    // After the specifiers an identifier is the declarator's name even when it names a typedef: `int key_t`,
+    // `__u32 u64` shadow the typedef (C11 6.2.1); the specifiers took a typedef name only while they had no type.
+    if (this.isIdentifier()) {
       const t = this.next();
       name = { kind: 'Identifier', file: t.file, pos: t.pos, end: t.end, name: t.text };
     } else if (this.is('(') && this.startsNestedDeclarator(abstract)) {

@@ -239,3 +239,25 @@ describe('compile facade', () => {
     assert.deepStrictEqual([third.preambleReused, third.diagnostics.length], [false, 0]);
   });
 });
+
+describe('sema: the errors clang gives in switches, labels and void functions', () => {
+  const notes = (text: string) => {
+    const model = analyze(parse(lex(text)).unit);
+    return model.diagnostics.filter((d) => d.category === 'error').map((d) => [d.pos, d.message, d.related?.[0]?.pos, d.related?.[0]?.message]);
+  };
+  it('duplicate case values, through enumerators too, with the previous case as the note; ranges and nested switches are not duplicates', () => {
+    const text = 'enum e { A = 1 }; int f(int x, int y) { switch (x) { case A: return 1; case 4 ... 5: case 2: switch (y) { case 1: break; } case 1: return 2; } return 0; }';
+    assert.deepStrictEqual(notes(text), [[text.lastIndexOf('case 1:') + 5, "duplicate case value '1'", text.indexOf('case A') + 5, 'previous case defined here']]);
+  });
+  it('a second default is reported on the first (clang walks cases backwards), a label defined twice on the second', () => {
+    const text = 'int f(int x) { l: switch (x) { default: return 1; default: return 2; } l: return 0; }';
+    const first = text.indexOf('default');
+    assert.deepStrictEqual(notes(text), [
+      [text.lastIndexOf('l:'), "redefinition of label 'l'", text.indexOf('l:'), 'previous definition is here'],
+      [first, 'multiple default labels in one switch', text.indexOf('default', first + 1), 'previous case defined here'],
+    ]);
+  });
+  it('a void function returning a value is an error, returning a void expression is not', () => {
+    assert.deepStrictEqual(notes('void g(void) {} void v(void) { return 1; } void w(void) { return g(); }').map((n) => n[1]), ["void function 'v' should not return a value"]);
+  });
+});

@@ -15,6 +15,19 @@ function callsOf(body: Stmt): Array<{ func: number; loc: Loc }> {
   return out;
 }
 
+/** Every function `entry` may call, directly or not, itself included (what the verifier loads as subprograms). */
+export function reachableFunctions(program: IrProgram, entry: number): number[] {
+  const seen = new Set<number>();
+  const pending = [entry];
+  for (let func = pending.pop(); func !== undefined; func = pending.pop()) {
+    const fn = program.functions[func];
+    if (!fn || seen.has(func)) continue;
+    seen.add(func);
+    for (const c of callsOf(fn.body)) pending.push(c.func);
+  }
+  return [...seen].sort((a, b) => a - b);
+}
+
 export function roundUpStackDepth(size: number): number { return Math.ceil(Math.max(0, size) / 16) * 16; }
 
 /** The first call chain from `entry` whose combined stack exceeds 512 bytes: frames, bytes and where. */

@@ -113,11 +113,35 @@ const BUILTIN_RETURNS: Record<string, CType | 'first-argument' | 'chosen'> = {
   __builtin_strncmp: Types.int,
 };
 
+/** A type as clang quotes it in diagnostics: `'__u32' (aka 'unsigned int')` for a typedef. */
+function quotedWithAka(type: CType): string {
+  const written = typeToString(type);
+  const canonical = typeToString(withoutTypedefs(type, 0));
+  return written === canonical ? `'${written}'` : `'${written}' (aka '${canonical}')`;
+}
+
+/** The type with every typedef replaced by its target, at any depth (clang's canonical type, for 'aka'). */
+function withoutTypedefs(type: CType, depth: number): CType {
+  if (depth > 32) return type;
+  switch (type.kind) {
+    case 'typedef': {
+      const target = withoutTypedefs(type.target, depth + 1);
+      return type.qualifiers ? withQualifiers(target, type.qualifiers) : target;
+    }
+    case 'pointer': return { ...type, to: withoutTypedefs(type.to, depth + 1) };
+    case 'array': return { ...type, of: withoutTypedefs(type.of, depth + 1) };
+    case 'function': return { ...type, returns: withoutTypedefs(type.returns, depth + 1), params: type.params.map((p) => withoutTypedefs(p, depth + 1)) };
+    default: return type;
+  }
+}
+
 export function analyze(unit: ast.TranslationUnit, options: AnalyzeOptions = {}): SemanticModel {
   return new Analyzer(options).run(unit);
 }
 
-interface FunctionContext { returns: CType; labels: Set<string>; gotos: ast.Identifier[] }
+interface FunctionContext { name: string; returns: CType; labels: Set<string>; gotos: ast.Identifier[] }
+/** The case values and default label of a switch being analysed (clang's duplicate checks in ActOnFinishSwitchStmt). */
+interface SwitchContext { values: Map<bigint, ast.Node>; defaultLabel?: ast.Node }
 
 class Analyzer {
   private readonly diagnostics: FrontEndDiagnostic[] = [];
@@ -130,6 +154,7 @@ class Analyzer {
   private functionContext?: FunctionContext;
   private loopDepth = 0;
   private switchDepth = 0;
+  private readonly switches: SwitchContext[] = [];
   private readonly functions: SemanticModel['functions'] = [];
 
   constructor(options: AnalyzeOptions) {
@@ -179,6 +204,22 @@ class Analyzer {
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
     if (this.diagnostics.length >= MAX_COLLECTED_DIAGNOSTICS) return;
     this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file: node.file, pos: node.pos, end: node.end });
+  }
+
+  /** A symbol of the preamble's file scope (the same C scope as this file's, see declareOverPrelude). */
+  private preludeSymbol(name: string): CSymbol | undefined {
+    for (let scope = this.fileScope.parent; scope; scope = scope.parent) {
+      const symbol = scope.symbols.get(name);
+      if (symbol) return symbol;
+    }
+    return undefined;
+  }
+  private preludeTag(name: string): Tag | undefined {
+    for (let scope = this.fileScope.parent; scope; scope = scope.parent) {
+      const tag = scope.tags.get(name);
+      if (tag) return tag;
+    }
+    return undefined;
   }
 
   private lookup(name: string): CSymbol | undefined {
@@ -233,7 +274,11 @@ class Analyzer {
       const kind: SymbolKind = isTypedef ? 'typedef' : resolve(type).kind === 'function' ? 'function' : 'variable';
       const symbolType: CType = isTypedef ? { kind: 'typedef', name: name.name, target: type, declaration: init.declarator } : type;
       const attributes = [...node.specifiers.attributes, ...init.declarator.attributes];
-      const symbol = this.declare(name, kind, symbolType, init.declarator, node.specifiers.storage, attributes, init.initializer !== undefined);
+      // A file-scope `int x;` is a (tentative) definition too; `extern int x;` and a prototype are not.
+      const defines = init.initializer !== undefined || (kind === 'variable' && this.scope === this.fileScope && !node.specifiers.storage.includes('extern'));
+      const symbol = this.scope === this.fileScope && this.fileScope.parent
+        ? this.declare(name, kind, symbolType, init.declarator, node.specifiers.storage, attributes, defines, init.initializer !== undefined)
+        : this.declare(name, kind, symbolType, init.declarator, node.specifiers.storage, attributes, init.initializer !== undefined);
       if (init.initializer) {
         symbol.initializer = init.initializer;
         this.initializer(symbol.type, init.initializer, true);
@@ -263,19 +308,72 @@ class Analyzer {
     return max;
   }
 
-  private declare(name: ast.Identifier, kind: SymbolKind, type: CType, declaration: ast.Node, storage: CSymbol['storage'], attributes: ast.Attribute[], defines: boolean): CSymbol {
+  /** A redefinition error with clang's note at the earlier definition (as related information). */
+  private reportRedefinition(message: DiagnosticMessage, at: ast.Node, args: ReadonlyArray<string>, previous: ast.Node | undefined, note = 'previous definition is here'): void {
+    this.report(message, at, args);
+    const last = this.diagnostics[this.diagnostics.length - 1];
+    if (previous && previous.file >= 0 && last?.code === message.code) last.related = [{ file: previous.file, pos: previous.pos, end: previous.end, message: note }];
+  }
+
+  /**
+   * A file-scope declaration of a name the preamble's headers (vmlinux.h, libbpf's, a project's) declare: C has
+   * one file scope, so the rules of redeclaration apply across it. The preamble's symbol is shared by every
+   * compilation and never changed: a compatible declaration refers to it, a definition shadows it.
+   * mirrors clang's Sema::MergeTypedefNameDecl / MergeVarDecl / MergeFunctionDecl.
+   */
+  private declareOverPrelude(previous: CSymbol, name: ast.Identifier, kind: SymbolKind, type: CType, storage: CSymbol['storage'], defines: boolean, hasInitializer: boolean): 'refer' | 'shadow' | 'error' {
+    const at = name;
+    const where = previous.declaration.kind === 'Declarator' && previous.declaration.name ? previous.declaration.name : previous.declaration;
+    if (kind === 'enumerator' || previous.kind === 'enumerator' || kind !== previous.kind) {
+      this.reportRedefinition(previous.kind === 'enumerator' && kind === 'enumerator' ? Diagnostics.RedefinitionOfEnumerator : Diagnostics.RedefinitionDifferentKind, at, [name.name], where);
+      return 'error';
+    }
+    if (kind === 'typedef') {
+      if (compatible(previous.type, type)) return 'refer';
+      const target = previous.type.kind === 'typedef' ? previous.type.target : previous.type;
+      const newTarget = type.kind === 'typedef' ? type.target : type;
+      this.reportRedefinition(Diagnostics.TypedefRedefinitionDifferentTypes, at, [quotedWithAka(newTarget), quotedWithAka(target)], where);
+      return 'error';
+    }
+    if (!compatible(previous.type, type)) {
+      if (kind === 'function') this.reportRedefinition(Diagnostics.ConflictingTypes, at, [name.name], where, 'previous declaration is here');
+      else this.reportRedefinition(Diagnostics.RedefinitionDifferentType, at, [name.name, quotedWithAka(type), quotedWithAka(previous.type)], where);
+      return 'error';
+    }
+    const isDefinition = kind === 'function' ? defines : hasInitializer;
+    const previousIsDefinition = kind === 'function' ? previous.defined : previous.initializer !== undefined;
+    if (isDefinition && previousIsDefinition) {
+      this.reportRedefinition(Diagnostics.Redefinition, at, [name.name], where);
+      return 'error';
+    }
+    // A definition (or a tentative one, `int x;`) of what the header only declares is the file's symbol.
+    return defines && !storage.includes('extern') ? 'shadow' : 'refer';
+  }
+
+  private declare(name: ast.Identifier, kind: SymbolKind, type: CType, declaration: ast.Node, storage: CSymbol['storage'], attributes: ast.Attribute[], defines: boolean, hasInitializer = defines): CSymbol {
     const existing = this.scope.symbols.get(name.name);
     const fileScope = this.scope === this.fileScope;
+    const inPrelude = !existing && fileScope ? this.preludeSymbol(name.name) : undefined;
+    if (inPrelude) {
+      const outcome = this.declareOverPrelude(inPrelude, name, kind, type, storage, defines, hasInitializer);
+      if (outcome === 'refer') { this.refer(name, { symbol: inPrelude }); return inPrelude; }
+      if (outcome === 'error') {
+        // Declared anew in the file so that uses resolve to something; the error is already reported.
+      }
+    }
     if (existing) {
       const redeclarable = (fileScope || storage.includes('extern') || existing.storage.includes('extern')) && existing.kind === kind && kind !== 'enumerator';
+      const previous = existing.declaration.kind === 'Declarator' && existing.declaration.name ? existing.declaration.name : existing.declaration;
       if (!redeclarable && !(kind === 'typedef' && existing.kind === 'typedef' && compatible(existing.type, type))) {
-        this.report(Diagnostics.Redefinition, name, [name.name]);
+        const message = existing.kind !== kind ? Diagnostics.RedefinitionDifferentKind : kind === 'enumerator' ? Diagnostics.RedefinitionOfEnumerator : Diagnostics.Redefinition;
+        this.reportRedefinition(message, name, [name.name], previous);
       } else if (kind !== 'typedef' && !compatible(existing.type, type)) {
-        this.report(Diagnostics.ConflictingTypes, name, [name.name]);
+        if (kind === 'variable') this.reportRedefinition(Diagnostics.RedefinitionDifferentType, name, [name.name, quotedWithAka(type), quotedWithAka(existing.type)], previous);
+        else this.reportRedefinition(Diagnostics.ConflictingTypes, name, [name.name], previous, 'previous declaration is here');
       } else if (defines && existing.defined && kind === 'function') {
-        this.report(Diagnostics.Redefinition, name, [name.name]);
+        this.reportRedefinition(Diagnostics.Redefinition, name, [name.name], previous);
       } else if (defines && existing.defined && existing.initializer && kind === 'variable') {
-        this.report(Diagnostics.Redefinition, name, [name.name]);
+        this.reportRedefinition(Diagnostics.Redefinition, name, [name.name], previous);
       } else {
         // Completing `int a[]` by a later `int a[4]`, or a prototype by its definition.
         if (isComplete(type) || resolve(type).kind === 'function') existing.type = type;
@@ -300,7 +398,7 @@ class Analyzer {
     this.functions.push({ definition: node, symbol });
     const functionDerivation = node.declarator.derivations[node.declarator.derivations.length - 1];
     const returns = resolved.kind === 'function' ? resolved.returns : Types.error;
-    const context: FunctionContext = { returns, labels: new Set(), gotos: [] };
+    const context: FunctionContext = { name: node.declarator.name.name, returns, labels: new Set(), gotos: [] };
     const savedContext = this.functionContext;
     this.functionContext = context;
     this.withScope(() => {
@@ -320,9 +418,19 @@ class Analyzer {
 
   private collectLabels(root: ast.Node, labels: Set<string>): void {
     const stack: ast.Node[] = [root];
+    const first = new Map<string, ast.Identifier>();
     while (stack.length > 0) {
       const node = stack.pop()!;
-      if (node.kind === 'Labeled') labels.add(node.label.name);
+      if (node.kind === 'Labeled') {
+        labels.add(node.label.name);
+        const previous = first.get(node.label.name);
+        // The stack visits in any order; the later label in the file is the redefinition.
+        if (previous) {
+          const [earlier, later] = previous.pos <= node.label.pos ? [previous, node.label] : [node.label, previous];
+          this.reportRedefinition(Diagnostics.LabelRedefinition, later, [node.label.name], earlier);
+          first.set(node.label.name, earlier);
+        } else first.set(node.label.name, node.label);
+      }
       if (node.kind === 'StatementExpression' || node.kind === 'Compound' || node.kind === 'Labeled' || node.kind === 'If' || node.kind === 'While'
         || node.kind === 'Do' || node.kind === 'For' || node.kind === 'Switch' || node.kind === 'Case' || node.kind === 'Default' || node.kind === 'ExpressionStatement') {
         ast.forEachChild(node, (child) => stack.push(child));
@@ -381,9 +489,14 @@ class Analyzer {
       return { kind: 'record', record: info };
     }
     const current = name ? this.scope.tags.get(name) : undefined;
+    const inPrelude = name && !current && this.scope === this.fileScope ? this.preludeTag(name) : undefined;
     if (current?.kind === 'record' && current.info.tag === spec.tag && !current.info.complete) info = current.info;
     else if (current && name) {
       this.report(Diagnostics.Redefinition, spec.name!, [name]);
+    } else if (inPrelude && (inPrelude.kind !== 'record' || inPrelude.info.complete)) {
+      // `struct bpf_iter_meta { ... }` again after vmlinux.h: one file scope, one definition.
+      const previous = inPrelude.info.declaration as ast.RecordSpecifier | ast.EnumSpecifier | undefined;
+      this.reportRedefinition(Diagnostics.Redefinition, spec.name!, [name!], previous?.name ?? previous);
     }
     info ??= { tag: spec.tag, name, complete: false, fields: [], size: 0, align: 1, packed: false, declaration: spec };
     info.declaration = spec;
@@ -471,9 +584,14 @@ class Analyzer {
     }
     const current = name ? this.scope.tags.get(name) : undefined;
     let info: EnumInfo;
+    const inPrelude = name && !current && this.scope === this.fileScope ? this.preludeTag(name) : undefined;
     if (current?.kind === 'enum' && !current.info.complete) info = current.info;
     else {
       if (current && spec.name) this.report(Diagnostics.Redefinition, spec.name, [name!]);
+      else if (inPrelude && spec.name && (inPrelude.kind !== 'enum' || inPrelude.info.complete)) {
+        const previous = inPrelude.info.declaration as ast.RecordSpecifier | ast.EnumSpecifier | undefined;
+        this.reportRedefinition(Diagnostics.Redefinition, spec.name, [name!], previous?.name ?? previous);
+      }
       info = { name, complete: false, underlying: Types.unsignedInt, values: new Map(), declaration: spec };
     }
     info.declaration = spec;
@@ -636,17 +754,34 @@ class Analyzer {
           this.report(Diagnostics.SwitchConditionNotInteger, node.discriminant, [typeToString(discriminant)]);
         }
         this.switchDepth++;
+        this.switches.push({ values: new Map() });
         this.statement(node.body);
+        this.switches.pop();
         this.switchDepth--;
         break;
       }
-      case 'Case':
+      case 'Case': {
         this.expression(node.value);
-        if (this.evaluate(node.value) === undefined) this.report(Diagnostics.NotIntegerConstant, node.value);
+        const value = this.evaluate(node.value);
+        if (value === undefined) this.report(Diagnostics.NotIntegerConstant, node.value);
         if (node.last) { this.expression(node.last); if (this.evaluate(node.last) === undefined) this.report(Diagnostics.NotIntegerConstant, node.last); }
+        const current = this.switches[this.switches.length - 1];
+        if (current && value !== undefined && !node.last) {
+          const previous = current.values.get(value);
+          if (previous) this.reportRedefinition(Diagnostics.DuplicateCaseValue, node.value, [node.value.kind === 'Identifier' ? node.value.name : String(value)], previous, 'previous case defined here');
+          else current.values.set(value, node.value);
+        }
         this.statement(node.body);
         break;
-      case 'Default': this.statement(node.body); break;
+      }
+      case 'Default': {
+        const current = this.switches[this.switches.length - 1];
+        // clang walks the cases from the last one: the error is on the first default, the note on the later one.
+        if (current?.defaultLabel) this.reportRedefinition(Diagnostics.MultipleDefaultLabels, current.defaultLabel, [], { ...node, end: node.pos + 'default'.length } as ast.Node, 'previous case defined here');
+        else if (current) current.defaultLabel = { ...node, end: node.pos + 'default'.length } as ast.Node;
+        this.statement(node.body);
+        break;
+      }
       case 'Labeled': this.statement(node.body); break;
       case 'Break':
         if (this.loopDepth === 0 && this.switchDepth === 0) this.report(Diagnostics.BreakOutsideLoop, node, ['break', ' or switch']);
@@ -659,6 +794,9 @@ class Analyzer {
         const context = this.functionContext;
         if (!node.value) break;
         const valueType = this.expression(node.value);
+        if (context && isVoid(context.returns) && !isVoid(valueType) && !isError(valueType)) {
+          this.report(Diagnostics.VoidFunctionReturnsValue, node, [context.name]);
+        }
         if (context && !isVoid(context.returns) && !this.assignable(context.returns, valueType, node.value)) {
           this.report(Diagnostics.IncompatibleReturn, node.value, [typeToString(context.returns), typeToString(valueType)]);
         }
