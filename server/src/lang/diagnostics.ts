@@ -152,6 +152,13 @@ export const Diagnostics = {
   ImplicitFunctionDeclaration: d(1227, 'warning', "implicit declaration of function '{0}' is invalid in C99"),
   ConstAssignment: d(1228, 'error', "cannot assign to variable '{0}' with const-qualified type '{1}'"),
   SwitchConditionNotInteger: d(1229, 'error', "statement requires expression of integer type ('{0}' invalid)"),
+  MemcmpNotInlined: d(1388, 'error', "clang 14 does not inline __builtin_memcmp of {0} for BPF: it calls memcmp, and loading fails (libbpf: failed to find BTF for extern 'memcmp')", {
+    kernelText: "libbpf: failed to find BTF for extern 'memcmp'",
+    explanation: 'BPF has no memcmp. clang expands __builtin_memcmp inline only for 1 byte, or 2 or 4 bytes whose result is only compared with 0; otherwise compare the bytes (or __u64 words) in a loop.',
+  }),
+  AtomicNotCompiled: d(1389, 'error', '{0}: clang 14 -target bpf cannot compile this atomic operation ({1})', {
+    explanation: 'The BPF backend has atomic add for 32 and 64 bits (without a usable result for 32 bits on the default -mcpu), and and/or/xor/exchange/compare-and-exchange for 64 bits only; nothing for 8 or 16 bits, no nand and no 32-bit sub. Use a __u64 operand.',
+  }),
   // ---- end of types and semantics diagnostics ----
 
   // ---- BPF2000-2999: verifier-equivalent checks ----
