@@ -16,7 +16,9 @@ import * as ast from './ast';
 import { Compilation, ProgramFunction } from './compile';
 import { BlockItem, planGotoRegions } from './gotoRegions';
 import { AtomicBuiltin, atomicBuiltin, clangRejectsAtomic } from './atomics';
-import { CSymbol } from './sema/analyzer';
+import { CSymbol, Scope, Tag } from './sema/analyzer';
+import { KERNEL_BTF_STRUCTS } from '../kernel/btfTable';
+import type { BtfStruct } from '../kernel/btf';
 import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage, MAX_COLLECTED_DIAGNOSTICS } from './diagnostics';
 import {
   CType, resolve, sizeOf, alignOf, findMember, FieldInfo, RecordInfo, typeToString, usualArithmeticConversions, promote, Types, unqualified,
@@ -959,6 +961,9 @@ class Lowerer {
         return this.byteSwap(this.rvalueAs(node.args[0], type), Number(name.slice('__builtin_bswap'.length)) as IntBits, loc);
       }
       if (name === '__builtin_preserve_access_index') return this.rvalue(node.args[0]);
+      if ((name === '__builtin_preserve_field_info' || name === '__builtin_preserve_type_info' || name === '__builtin_preserve_enum_value') && !symbol && node.args.length === 2) {
+        return this.coreRelocation(node, name, type, loc);
+      }
       // A BPF helper: libbpf declares `static long (* const name)(...) = (void *) ID;`
       if (symbol && symbol.kind === 'variable' && symbol.initializer && resolve(symbol.type).kind === 'pointer') {
         const id = this.helperIdOf(symbol.initializer);
@@ -1113,6 +1118,71 @@ class Lowerer {
       result = { op: 'conditional', test: { op: 'binary', kind: 'ne', left: d, right: { op: 'const', type: S32, value: 0n, loc }, type: S32, loc }, then: diff(i), else: result, type: S32, loc };
     }
     return { op: 'sequence', first: a.set, second: { op: 'sequence', first: b.set, second: result, type: S32, loc }, type: S32, loc };
+  }
+
+  /**
+   * The CO-RE builtins behind bpf_core_field_exists/size/offset, bpf_core_type_exists/size and
+   * bpf_core_enum_value(_exists): constants that libbpf computes at load against the kernel's BTF
+   * (bpf_core_calc_relo(): the local name up to "___" names the kernel type; a field or enumerator by name).
+   * The kernel's BTF is the simulated kernel's table, then the program's own vmlinux.h types (this kernel's BTF).
+   */
+  private coreRelocation(node: ast.CallExpression, name: string, type: CType, loc: Loc): Expr {
+    const kind = this.c.model.evaluate(node.args[1]) ?? -1n;
+    const result = irScalarType(type) as IntType | undefined ?? U64;
+    const k = (v: number | bigint): Expr => ({ op: 'const', type: result, value: wrapTo(BigInt(v), result), loc });
+    const essential = (tag: string | undefined): string => (tag ?? '').replace(/___.*$/, '');
+    const kernelTag = (tagName: string): Tag | undefined => {
+      for (let scope: Scope | undefined = this.c.model.fileScope; scope; scope = scope.parent) {
+        const tag = scope.tags.get(tagName);
+        // kernel records come from vmlinux.h, which marks them all preserve_access_index; a program's own struct is no kernel type
+        if (tag && (tag.kind === 'enum' || tag.info.preserveAccessIndex)) return tag;
+      }
+      return undefined;
+    };
+    if (name === '__builtin_preserve_field_info') {
+      let field: ast.Expression = node.args[0];
+      while (field.kind === 'Cast') field = field.operand;
+      if (field.kind !== 'Member') { this.report(Diagnostics.UnsupportedConstruct, node, [`${name} on something that is not a field`]); return k(0); }
+      const objectType = resolve(decay(this.typeOf(field.object)));
+      const recordType = resolve(field.arrow && objectType.kind === 'pointer' ? objectType.to : objectType);
+      const localField = recordType.kind === 'record' ? findMember(recordType.record, field.member.name)?.at(-1) : undefined;
+      const recordName = essential(recordType.kind === 'record' ? recordType.record.name : undefined);
+      const simulated = (KERNEL_BTF_STRUCTS as Record<string, BtfStruct | undefined>)[recordName];
+      let target: { offset: number; size: number } | undefined;
+      if (simulated) {
+        const f = simulated.fields.find((x) => x.name === field.member.name);
+        if (f) target = { offset: f.offset, size: f.size };
+      } else {
+        const tag = kernelTag(recordName);
+        const path = tag?.kind === 'record' ? findMember(tag.info, field.member.name) : undefined;
+        if (path) target = { offset: path.reduce((acc, f) => acc + f.offset, 0), size: sizeOf(path[path.length - 1].type) ?? 0 };
+      }
+      switch (kind) {
+        case 2n: return k(target ? 1 : 0);
+        case 0n: return k(target?.offset ?? 0);
+        case 1n: return k(target?.size ?? 0);
+        case 3n: { const t = localField ? resolve(localField.type) : undefined; return k(t?.kind === 'int' && t.signed ? 1 : 0); }
+        case 4n: case 5n: return k(64 - 8 * (target?.size ?? 8));
+        default: return k(0);
+      }
+    }
+    const argType = resolve(this.typeOf(node.args[0]));
+    if (name === '__builtin_preserve_type_info') {
+      const tagName = essential(argType.kind === 'record' ? argType.record.name : argType.kind === 'enum' ? argType.info.name : undefined);
+      const simulated = (KERNEL_BTF_STRUCTS as Record<string, BtfStruct | undefined>)[tagName];
+      const tag = kernelTag(tagName);
+      const size = simulated?.size ?? (tag?.kind === 'record' ? sizeOf({ kind: 'record', record: tag.info } as CType) : tag?.kind === 'enum' ? sizeOf({ kind: 'enum', info: tag.info } as CType) : undefined);
+      const exists = simulated !== undefined || tag !== undefined;
+      return k(kind === 1n ? size ?? 0 : exists ? 1 : 0);
+    }
+    // __builtin_preserve_enum_value(*(typeof(enum E) *)ENUMERATOR, kind)
+    let enumerator: string | undefined;
+    ast.walk(node.args[0], (n) => {
+      if (n.kind === 'Identifier' && enumerator === undefined && this.c.model.referenceOf(n)?.symbol?.value !== undefined) enumerator = n.name;
+    });
+    const tag = kernelTag(essential(argType.kind === 'enum' ? argType.info.name : undefined));
+    const value = tag?.kind === 'enum' && enumerator !== undefined ? tag.info.values.get(enumerator.replace(/___.*$/, '')) : undefined;
+    return k(kind === 1n ? value ?? 0n : value !== undefined ? 1 : 0);
   }
 
   private memoryBuiltin(node: ast.CallExpression, name: string, loc: Loc): Expr {
