@@ -101,6 +101,7 @@ class Lowerer {
   private jumpScopes: JumpScope[] = [];
   private nextJumpLabel = 0;
   private functionHasGoto = false;
+  private functionLabels = new Set<string>();
   /** The operand of the innermost `x == 0`, `x != 0` or condition being lowered (clang inlines more memcmp there). */
   private zeroTestedCall?: ast.Expression;
 
@@ -294,7 +295,11 @@ class Lowerer {
     this.addressTaken = this.findAddressTaken(f.definition.body);
     this.jumpScopes = [];
     this.functionHasGoto = false;
-    ast.walk(f.definition.body, (node) => { if (node.kind === 'Goto') this.functionHasGoto = true; });
+    this.functionLabels = new Set();
+    ast.walk(f.definition.body, (node) => {
+      if (node.kind === 'Goto') this.functionHasGoto = true;
+      if (node.kind === 'Labeled') this.functionLabels.add(node.label.name);
+    });
     const fnType = resolve(f.symbol.type);
     const returns = fnType.kind === 'function' ? fnType.returns : Types.int;
     const params: number[] = [];
@@ -406,8 +411,9 @@ class Lowerer {
         // do { ... } while (0): `goto label` is `break` of it
         body.push({ op: 'loop', body: { op: 'block', body: stmts, loc }, test: { op: 'const', type: S32, value: 0n, loc }, testFirst: false, label: scope.label, loc });
       } else {
-        // for (;;) { ...; break; }: `goto label` is `continue` of it
-        stmts.push({ op: 'break', label: scope.label, loc });
+        // for (;;) { ...; break; }: `goto label` is `continue` of it; no break after a last statement that never ends
+        const last = stmts[stmts.length - 1];
+        if (!last || !(last.op === 'continue' || last.op === 'break' || last.op === 'return')) stmts.push({ op: 'break', label: scope.label, loc });
         body.push({ op: 'loop', body: { op: 'block', body: stmts, loc }, testFirst: true, label: scope.label, loc });
       }
       i = region.last + 1;
@@ -444,7 +450,8 @@ class Lowerer {
       if (scope.gotoLabel === node.label.name) return { op: scope.kind === 'forward' ? 'break' : 'continue', label: scope.label, loc };
     }
     // A jump into a nested block or into a loop from outside it: no structured form (see gotoRegions.ts).
-    this.report(Diagnostics.UnsupportedConstruct, node, ['a goto into another block']);
+    // An undeclared label is sema's error already.
+    if (this.functionLabels.has(node.label.name)) this.report(Diagnostics.UnsupportedConstruct, node, ['a goto into another block']);
     return { op: 'block', body: [], loc };
   }
 
