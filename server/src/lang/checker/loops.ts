@@ -59,6 +59,15 @@ export function loopExits(loop: Extract<Stmt, { op: 'loop' }>): CounterExit[] {
     if (c) exits.push(c);
   }
   const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
+  // a backward goto's region (lower.ts) ends `if (c) goto label; <end of region>`: c is its stay condition
+  const [jump, end] = body.slice(-2);
+  if (loop.label !== undefined && jump?.op === 'if' && !jump.else && end?.op === 'break' && end.label === loop.label) {
+    const then = jump.then.op === 'block' && jump.then.body.length === 1 ? jump.then.body[0] : jump.then;
+    if (then.op === 'continue' && then.label === loop.label) {
+      const c = counterCondition(jump.test, false);
+      if (c) exits.push(c);
+    }
+  }
   for (const s of body) {
     if (s.op !== 'if' || s.else) continue;
     const then = s.then.op === 'block' && s.then.body.length === 1 ? s.then.body[0] : s.then;
