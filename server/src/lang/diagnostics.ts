@@ -152,6 +152,9 @@ export const Diagnostics = {
   ImplicitFunctionDeclaration: d(1227, 'warning', "implicit declaration of function '{0}' is invalid in C99"),
   ConstAssignment: d(1228, 'error', "cannot assign to variable '{0}' with const-qualified type '{1}'"),
   SwitchConditionNotInteger: d(1229, 'error', "statement requires expression of integer type ('{0}' invalid)"),
+  BuiltinCallNotSupported: d(1387, 'error', "A call to built-in function '{0}' is not supported.", {
+    explanation: 'clang -target bpf expands __builtin_memcpy/memset/memmove inline only for a size it knows at compile time; otherwise it would emit a call, which BPF does not have, and it stops with this error.',
+  }),
   MemcmpNotInlined: d(1388, 'error', "clang 14 does not inline __builtin_memcmp of {0} for BPF: it calls memcmp, and loading fails (libbpf: failed to find BTF for extern 'memcmp')", {
     kernelText: "libbpf: failed to find BTF for extern 'memcmp'",
     explanation: 'BPF has no memcmp. clang expands __builtin_memcmp inline only for 1 byte, or 2 or 4 bytes whose result is only compared with 0; otherwise compare the bytes (or __u64 words) in a loop.',

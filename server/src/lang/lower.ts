@@ -1195,7 +1195,12 @@ class Lowerer {
   private memoryBuiltin(node: ast.CallExpression, name: string, loc: Loc): Expr {
     const sizeArg = node.args[2];
     const size = sizeArg ? this.c.model.evaluate(sizeArg) : undefined;
-    if (size === undefined || size < 0n || size > 1n << 20n) {
+    if (size === undefined) {
+      // clang's BPF backend refuses the libc call it would need (measured with clang 14)
+      this.report(Diagnostics.BuiltinCallNotSupported, node, [name.slice('__builtin_'.length)]);
+      return { op: 'null', type: { kind: 'ptr', pointeeSize: 1, cName: 'void *' }, loc };
+    }
+    if (size < 0n || size > 1n << 20n) {
       this.report(Diagnostics.UnsupportedConstruct, node, [`${name} with a size that is not a constant`]);
       return { op: 'null', type: { kind: 'ptr', pointeeSize: 1, cName: 'void *' }, loc };
     }
