@@ -113,6 +113,12 @@ inside:
     }
   });
 
+  it('atomics: the verifier\'s check_atomic() refusals come from the same rules as stores (measured on the kernel)', () => {
+    const ro = 'const volatile __u64 ro = 1;\n';
+    assert.deepStrictEqual(codes(program('\t__sync_fetch_and_add((__u64 *)&ro, 1);', ro)), [code(Diagnostics.WriteIntoReadonlyMap)]);
+    assert.deepStrictEqual(codes(program('\t__sync_fetch_and_add(&ctx->meta->seq_num, 1);')), [code(Diagnostics.WriteIntoKernelStruct)]);
+  });
+
   it('memcmp: the inlined forms are accepted, a call of memcmp is refused as libbpf refuses it', () => {
     const extra = 'struct pair { char a[8]; char b[8]; };\n';
     const ok = program('\tstruct pair p = {};\n\tr = __builtin_memcmp(p.a, p.b, 1) + (__builtin_memcmp(p.a, p.b, 4) == 0);\n\tif (!__builtin_memcmp(p.a, p.b, 2))\n\t\tr++;', extra);
