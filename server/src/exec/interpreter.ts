@@ -171,6 +171,7 @@ export class Interpreter {
     });
     this.frames.push(frame);
     this.exec(func.body, frame);
+    this.jumpLabel = undefined; // a labeled jump never leaves its function; keep no stale label across calls
     this.frames.pop();
     rt.leaveFrame(base);
     const rtype = func.returnType;
