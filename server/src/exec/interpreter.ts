@@ -97,6 +97,8 @@ export class Interpreter {
   private readonly frames: InterpFrame[] = [];
   /** Set while a debugger evaluates an expression: no hooks, so evaluation never stops. */
   private evaluating = false;
+  /** The label of the loop or switch the pending Break/Continue completion is for (undefined: the innermost). */
+  private jumpLabel: number | undefined;
   private readonly slotTables = new Map<IrFunction, Map<number, number>>();
 
   constructor(private readonly program: IrProgram, private readonly hooks?: DebugHooks) {}
@@ -176,6 +178,7 @@ export class Interpreter {
     });
     this.frames.push(frame);
     this.exec(func.body, frame);
+    this.jumpLabel = undefined; // a labeled jump never leaves its function; keep no stale label across calls
     this.frames.pop();
     rt.leaveFrame(base);
     const rtype = func.returnType;
@@ -207,15 +210,20 @@ export class Interpreter {
         for (;;) {
           if (s.testFirst && s.test !== undefined && !truthy(this.eval(s.test, f))) break;
           const c = this.exec(s.body, f);
-          if (c === Completion.Break) break;
           if (c === Completion.Return) return c;
+          if (c !== Completion.Normal) {
+            // a labeled break/continue for an enclosing loop (a lowered goto) passes through this one
+            if (this.jumpLabel !== undefined && this.jumpLabel !== s.label) return c;
+            this.jumpLabel = undefined;
+            if (c === Completion.Break) break;
+          }
           if (s.update !== undefined) this.eval(s.update, f);
           if (!s.testFirst && s.test !== undefined && !truthy(this.eval(s.test, f))) break;
         }
         return Completion.Normal;
       }
-      case 'break': return Completion.Break;
-      case 'continue': return Completion.Continue;
+      case 'break': this.jumpLabel = s.label; return Completion.Break;
+      case 'continue': this.jumpLabel = s.label; return Completion.Continue;
       case 'return':
         f.ret = s.value !== undefined ? this.eval(s.value, f) : 0n;
         return Completion.Return;
@@ -228,7 +236,7 @@ export class Interpreter {
         for (let i = start; i < s.cases.length; i++) {
           for (const b of s.cases[i].body) {
             const c = this.exec(b, f);
-            if (c === Completion.Break) return Completion.Normal;
+            if (c === Completion.Break && (this.jumpLabel === undefined || this.jumpLabel === s.label)) { this.jumpLabel = undefined; return Completion.Normal; }
             if (c !== Completion.Normal) return c;
           }
         }

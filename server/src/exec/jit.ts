@@ -164,7 +164,8 @@ function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown
 
 type Compiled = { kind: 'int'; v: Code } | { kind: 'ptr'; r: Code; o: Code };
 type LocalVar = { kind: 'int'; v: Code } | { kind: 'ptr'; r: Code; o: Code };
-interface Target { brk: Code; cont: Code | null }
+/** The JS labels a break/continue jumps to; `label` is the IR loop's or switch's label (a lowered goto's target). */
+interface Target { brk: Code; cont: Code | null; label?: number }
 
 class ModuleCompiler {
   readonly locs: Loc[] = [];
@@ -363,6 +364,13 @@ return ${retExpr};
 
   // ---- statements ----
 
+  /** The innermost target, or the enclosing one of an IR label; JS labeled break leaves any enclosing block. */
+  private jumpTarget(label: number | undefined): Target | undefined {
+    if (label === undefined) return this.targets[this.targets.length - 1];
+    for (let i = this.targets.length - 1; i >= 0; i--) if (this.targets[i].label === label) return this.targets[i];
+    return undefined;
+  }
+
   private stmt(s: Stmt): void {
     const L = this.budgetVar;
     this.emit(js`if (${L}-- === 0) ${L} = ${this.h.refill}(${this.k(s.loc)});`);
@@ -393,7 +401,7 @@ return ${retExpr};
           this.emit(js`if (!${t}) break ${loopLabel};`);
         });
         const pre = s.testFirst ? test() : js``;
-        this.targets.push({ brk: loopLabel, cont: bodyLabel });
+        this.targets.push({ brk: loopLabel, cont: bodyLabel, label: s.label });
         const body = this.nested(() => this.stmt(s.body));
         this.targets.pop();
         const update = s.update !== undefined ? this.nested(() => { this.value(s.update!); }) : js``;
@@ -402,12 +410,12 @@ return ${retExpr};
         return;
       }
       case 'break': {
-        const t = this.targets[this.targets.length - 1];
+        const t = this.jumpTarget(s.label);
         this.emit(js`break ${t === undefined ? this.bodyLabel : t.brk};`);
         return;
       }
       case 'continue': {
-        const t = this.targets[this.targets.length - 1];
+        const t = this.jumpTarget(s.label);
         this.emit(js`break ${t === undefined || t.cont === null ? this.bodyLabel : t.cont};`);
         return;
       }
@@ -428,7 +436,7 @@ return ${retExpr};
         const key = this.int(s.test);
         const label = this.labels.fresh();
         const enclosing = this.targets[this.targets.length - 1];
-        this.targets.push({ brk: label, cont: enclosing === undefined ? null : enclosing.cont });
+        this.targets.push({ brk: label, cont: enclosing === undefined ? null : enclosing.cont, label: s.label });
         const clauses = s.cases.map((c) => {
           const heads = c.values === 'default' ? js`default:` : join(c.values.map((v) => js`case ${literal(v)}: `), '');
           const body = this.nested(() => { for (const b of c.body) this.stmt(b); });

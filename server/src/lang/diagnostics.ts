@@ -167,6 +167,16 @@ export const Diagnostics = {
   MultipleDefaultLabels: d(1385, 'error', 'multiple default labels in one switch', { kernelText: 'multiple default labels in one switch' }),
   VoidFunctionReturnsValue: d(1386, 'error', "void function '{0}' should not return a value", { kernelText: "void function %0 should not return a value" }),
   LabelRedefinition: d(1387, 'error', "redefinition of label '{0}'", { kernelText: "redefinition of label %0" }),
+  BuiltinCallNotSupported: d(1230, 'error', "A call to built-in function '{0}' is not supported.", {
+    explanation: 'clang -target bpf expands __builtin_memcpy/memset/memmove inline only for a size it knows at compile time; otherwise it would emit a call, which BPF does not have, and it stops with this error.',
+  }),
+  MemcmpNotInlined: d(1231, 'error', "clang 14 does not inline __builtin_memcmp of {0} for BPF: it calls memcmp, and loading fails (libbpf: failed to find BTF for extern 'memcmp')", {
+    kernelText: "libbpf: failed to find BTF for extern 'memcmp'",
+    explanation: 'BPF has no memcmp. clang expands __builtin_memcmp inline only for 1 byte, or 2 or 4 bytes whose result is only compared with 0; otherwise compare the bytes (or __u64 words) in a loop.',
+  }),
+  AtomicNotCompiled: d(1232, 'error', '{0}: clang 14 -target bpf cannot compile this atomic operation ({1})', {
+    explanation: 'The BPF backend has atomic add for 32 and 64 bits (without a usable result for 32 bits on the default -mcpu), and and/or/xor/exchange/compare-and-exchange for 64 bits only; nothing for 8 or 16 bits, no nand and no 32-bit sub. Use a __u64 operand.',
+  }),
   // ---- end of types and semantics diagnostics ----
 
   // ---- BPF2000-2999: verifier-equivalent checks ----

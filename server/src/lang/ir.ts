@@ -3,7 +3,7 @@
  * return range, loops) and the executor (interpreter for debugging, generated JS for speed) work on.
  * It is produced from the checked AST by `lower.ts` and is close to what the verifier sees: explicit
  * loads and stores with constant offsets and sizes, explicit integer widths, explicit pointer arithmetic,
- * structured control flow. Every node carries the source range it came from.
+ * structured control flow (goto becomes loops with labeled break/continue). Every node carries the source range it came from.
  *
  * Values are of two kinds: integers (bigint, always normalised to their width: unsigned values in
  * [0, 2^bits), signed in [-2^(bits-1), 2^(bits-1))) and pointers (a memory region plus a byte offset, or
@@ -109,12 +109,17 @@ export type Stmt =
   | { op: 'expr'; expr: Expr; loc: Loc }
   | { op: 'block'; body: Stmt[]; loc: Loc }
   | { op: 'if'; test: Expr; then: Stmt; else?: Stmt; loc: Loc }
-  /** All loops: `for (init; test; update) body`; while: no init/update; do-while: testFirst false. */
-  | { op: 'loop'; init?: Stmt; test?: Expr; update?: Expr; body: Stmt; testFirst: boolean; loc: Loc }
-  | { op: 'break'; loc: Loc }
-  | { op: 'continue'; loc: Loc }
+  /**
+   * All loops: `for (init; test; update) body`; while: no init/update; do-while: testFirst false. `label` names the
+   * loop for a labeled break/continue; the lowering of goto makes loops too (lower.ts, `gotoRegions`).
+   */
+  | { op: 'loop'; init?: Stmt; test?: Expr; update?: Expr; body: Stmt; testFirst: boolean; label?: number; loc: Loc }
+  /** Leaves the innermost loop or switch, or with `label` the enclosing loop or switch of that label. */
+  | { op: 'break'; label?: number; loc: Loc }
+  /** Goes to the next iteration of the innermost loop, or with `label` of the enclosing loop of that label. */
+  | { op: 'continue'; label?: number; loc: Loc }
   | { op: 'return'; value?: Expr; loc: Loc }
-  | { op: 'switch'; test: Expr; cases: Array<{ values: bigint[] | 'default'; body: Stmt[]; loc: Loc }>; loc: Loc }
+  | { op: 'switch'; test: Expr; cases: Array<{ values: bigint[] | 'default'; body: Stmt[]; loc: Loc }>; label?: number; loc: Loc }
   /** Declares a scalar local (or a stack slot) at this point, with an optional initial value. */
   | { op: 'declare'; id: number; init?: Expr; loc: Loc };
 

@@ -263,6 +263,35 @@ for (const mode of MODES) {
         for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) { if (j === 2) continue; if (j === 4) break; want += 10 * i + j; }
         assert.strictEqual(value(run([fn])), BigInt(want));
       });
+      it('labeled break and continue (a lowered goto) leave the loop or switch of their label, through inner ones', () => {
+        // loop 1 over i, with a switch (label 2) that continues or breaks loop 1, and an inner loop over j that
+        // continues loop 1 (skipping the += 1000); then a do-while(0) region (label 3) left by its labeled break
+        const I = 0, J = 1, SUM = 2;
+        const inc = (id: number) => assign(id, bin('add', local(id, U64), c(1, U64)));
+        const add = (e: Expr) => expr(assign(SUM, bin('add', local(SUM, U64), e)));
+        const fn = func(0, { locals: [{ type: U64 }, { type: U64 }, { type: U64 }], body: block(
+          decl(SUM, c(0, U64)),
+          loop({ label: 1, init: decl(I, c(0, U64)), test: bin('lt', local(I, U64), c(6, U64), U32), update: inc(I), body: block(
+            { ...sw(local(I, U64), [{ values: [1], body: [cont(1)] }, { values: [4], body: [brk(1)] }, { values: [2], body: [brk(2)] }]), label: 2 } as Stmt,
+            loop({ init: decl(J, c(0, U64)), test: bin('lt', local(J, U64), c(5, U64), U32), update: inc(J), body: block(
+              iff(bin('eq', local(J, U64), c(3, U64), U32), cont(1)),
+              add(bin('add', bin('mul', local(I, U64), c(10, U64)), local(J, U64))),
+            ) }),
+            add(c(1000, U64)),
+          ) }),
+          // a forward goto's region: do { ...; break 3; ... } while (0)
+          loop({ label: 3, testFirst: false, test: c(0, U32), body: block(add(c(5, U64)), iff(bin('ne', local(SUM, U64), c(0, U64), U32), brk(3)), add(c(100000, U64))) }),
+          ret(local(SUM, U64))) });
+        let want = 0;
+        outer: for (let i = 0; i < 6; i++) {
+          if (i === 1) continue outer;
+          if (i === 4) break outer;
+          for (let j = 0; j < 5; j++) { if (j === 3) continue outer; want += 10 * i + j; }
+          want += 1000;
+        }
+        want += 5;
+        assert.strictEqual(value(run([fn])), BigInt(want));
+      });
       it('do-while runs its body before the first test and continue goes to the test', () => {
         const fn = func(0, { locals: [{ type: U64 }], body: block(
           decl(0, c(0, U64)),

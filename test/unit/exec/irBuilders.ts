@@ -41,10 +41,10 @@ export const call = (func: number, args: Expr[], type: IrType): Expr => ({ op: '
 export const expr = (e: Expr): Stmt => ({ op: 'expr', expr: e, loc: loc() });
 export const block = (...body: Stmt[]): Stmt => ({ op: 'block', body, loc: loc() });
 export const iff = (test: Expr, then: Stmt, els?: Stmt): Stmt => ({ op: 'if', test, then, else: els, loc: loc() });
-export const loop = (parts: { init?: Stmt; test?: Expr; update?: Expr; body: Stmt; testFirst?: boolean }): Stmt =>
-  ({ op: 'loop', init: parts.init, test: parts.test, update: parts.update, body: parts.body, testFirst: parts.testFirst ?? true, loc: loc() });
-export const brk = (): Stmt => ({ op: 'break', loc: loc() });
-export const cont = (): Stmt => ({ op: 'continue', loc: loc() });
+export const loop = (parts: { init?: Stmt; test?: Expr; update?: Expr; body: Stmt; testFirst?: boolean; label?: number }): Stmt =>
+  ({ op: 'loop', init: parts.init, test: parts.test, update: parts.update, body: parts.body, testFirst: parts.testFirst ?? true, label: parts.label, loc: loc() });
+export const brk = (label?: number): Stmt => ({ op: 'break', label, loc: loc() });
+export const cont = (label?: number): Stmt => ({ op: 'continue', label, loc: loc() });
 export const ret = (value?: Expr): Stmt => ({ op: 'return', value, loc: loc() });
 export const sw = (test: Expr, cases: Array<{ values: Array<bigint | number> | 'default'; body: Stmt[] }>): Stmt =>
   ({ op: 'switch', test, cases: cases.map((k) => ({ values: k.values === 'default' ? 'default' : k.values.map(BigInt), body: k.body, loc: loc() })), loc: loc() });

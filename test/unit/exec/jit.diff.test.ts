@@ -78,7 +78,7 @@ class ProgramGen {
 
   stmt(depth: number, loopDepth: number): Stmt {
     const r = this.r;
-    const kinds = depth > 2 ? 3 : 9;
+    const kinds = depth > 2 ? 3 : 10;
     switch (r.int(kinds)) {
       case 0: case 1: return expr(this.int(r.pick(TYPES), 0));
       case 2: return r.chance(0.3) ? expr(assign(8, this.pointer(1))) : expr(r.chance(0.5) ? fill(this.pointer(1), r.int(256), r.int(12)) : copy(this.pointer(1), this.pointer(1), r.int(12)));
@@ -88,22 +88,50 @@ class ProgramGen {
         if (loopDepth >= 3) return expr(this.int(U64, 1));
         const counter = 4 + loopDepth;
         const ct = int(32, false);
+        const label = r.chance(0.7) ? this.nextLabel++ : undefined;
+        if (label !== undefined) this.enclosing.push({ label, kind: 'loop' });
+        const body = block(...Array.from({ length: 1 + r.int(3) }, () => this.stmt(depth + 1, loopDepth + 1)));
+        if (label !== undefined) this.enclosing.pop();
         return loop({
           init: decl(counter, c(0, ct)), test: bin('lt', local(counter, ct), c(r.int(5), ct), ct),
           update: assign(counter, bin('add', local(counter, ct), c(1, ct))), testFirst: r.chance(0.8),
-          body: block(...Array.from({ length: 1 + r.int(3) }, () => this.stmt(depth + 1, loopDepth + 1))),
+          body, label,
         });
       }
-      case 6: return loopDepth > 0 ? iff(this.int(int(8, false), 2), r.chance(0.5) ? brk() : cont()) : expr(this.int(U64, 1));
+      case 6: {
+        // a plain break/continue, or (as a lowered goto makes) a labeled one for an enclosing loop, switch or region
+        const labeled = this.enclosing.length > 0 && r.chance(0.5) ? r.pick(this.enclosing) : undefined;
+        if (labeled) return iff(this.int(int(8, false), 2), labeled.kind === 'switch' || r.chance(0.5) ? brk(labeled.label) : cont(labeled.label));
+        return loopDepth > 0 ? iff(this.int(int(8, false), 2), r.chance(0.5) ? brk() : cont()) : expr(this.int(U64, 1));
+      }
+      case 8: {
+        // a forward goto's region: do { ... } while (0), left by a labeled break
+        const label = this.nextLabel++;
+        this.enclosing.push({ label, kind: 'switch' });
+        const body = block(...Array.from({ length: 1 + r.int(3) }, () => this.stmt(depth + 1, loopDepth)));
+        this.enclosing.pop();
+        return loop({ body, test: c(0, int(32, true)), testFirst: false, label });
+      }
       case 7: return r.chance(0.3) ? ret(this.int(U64, 1)) : expr(this.int(U64, 1));
-      default: return sw(this.int(int(32, false), 2), [
-        { values: [0, 1], body: [this.stmt(depth + 1, loopDepth)] },
-        { values: [2], body: [this.stmt(depth + 1, loopDepth), ...(r.chance(0.5) ? [brk()] : [])] },
-        { values: 'default', body: [this.stmt(depth + 1, loopDepth)] },
-        { values: [3], body: [this.stmt(depth + 1, loopDepth)] },
-      ]);
+      default: {
+        const label = r.chance(0.7) ? this.nextLabel++ : undefined;
+        if (label !== undefined) this.enclosing.push({ label, kind: 'switch' });
+        const made = sw(this.int(int(32, false), 2), [
+          { values: [0, 1], body: [this.stmt(depth + 1, loopDepth)] },
+          { values: [2], body: [this.stmt(depth + 1, loopDepth), ...(r.chance(0.5) ? [brk()] : [])] },
+          { values: 'default', body: [this.stmt(depth + 1, loopDepth)] },
+          { values: [3], body: [this.stmt(depth + 1, loopDepth)] },
+        ]);
+        if (label === undefined) return made;
+        this.enclosing.pop();
+        return { ...made, label } as Stmt;
+      }
     }
   }
+
+  /** Loops, switches and goto regions around the statement being generated, for labeled break/continue. */
+  private readonly enclosing: Array<{ label: number; kind: 'loop' | 'switch' }> = [];
+  private nextLabel = 0;
 
   program(): IrProgram {
     const r = this.r;

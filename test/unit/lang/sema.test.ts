@@ -145,6 +145,23 @@ describe('sema', () => {
     assert.strictEqual(value('v9'), 1200n + 8n);
   });
 
+  it('types the __sync/__atomic builtins as clang does: the pointee, _Bool or void, with no implicit declaration', () => {
+    const text = `unsigned short h; volatile unsigned int u; long long ll; int f(void) {
+      long a = __sync_fetch_and_add(&u, 1); long b = __atomic_add_fetch(&ll, 1, 5); long c = __sync_bool_compare_and_swap(&ll, 1, 2);
+      long d = __atomic_compare_exchange_n(&ll, &ll, 1, 0, 5, 5); long e = __sync_val_compare_and_swap(&h, 1, 2);
+      __atomic_store_n(&u, 1, 0); return 0; }`;
+    const parsed = parse(lex(text));
+    const model = analyze(parsed.unit);
+    assert.deepStrictEqual(model.diagnostics.map((d) => d.message), []);
+    const fn = parsed.unit.declarations[3] as ast.FunctionDefinition;
+    const types = fn.body.items.filter((i): i is ast.Declaration => i.kind === 'Declaration')
+      .map((d) => typeToString(model.typeOf(d.declarators[0].initializer as ast.Expression)!));
+    assert.deepStrictEqual(types, ['unsigned int', 'long long', '_Bool', '_Bool', 'unsigned short']);
+    const store = (fn.body.items.find((i) => i.kind === 'ExpressionStatement') as ast.ExpressionStatement).expression!;
+    assert.strictEqual(typeToString(model.typeOf(store)!), 'void');
+    assert.deepStrictEqual(check('int f(int *p) { return __sync_fetch_and_add(p); }').codes, [Diagnostics.TooFewArguments.code]);
+  });
+
   it('types expressions: pointer arithmetic, usual conversions, string literals, conditional', () => {
     const text = 'int f(void) { char *p = 0; long d = (p + 1) - p; unsigned u = 1; return d; }';
     const parsed = parse(lex(text));

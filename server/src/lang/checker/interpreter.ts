@@ -46,7 +46,8 @@ export interface State {
 /** A `return` seen while analysing a frame; `final` when it was seen in a reporting pass (not a loop fixpoint step). */
 interface ReturnSite { state: State; value: AbsValue; loc: Loc; final: boolean }
 interface Frame { index: number; fn: IrFunction; args: AbsValue[]; returns: ReturnSite[] }
-interface LoopCtx { breaks: State[]; continues: State[] }
+/** A loop or switch being analysed: the states its break/continue statements leave with; `label` for labeled ones. */
+interface LoopCtx { breaks: State[]; continues: State[]; label?: number }
 
 const MAX_FRAMES = 8;
 const WIDEN_AFTER = 3;
@@ -240,13 +241,13 @@ export class Analyzer {
         frame.returns.push({ state, value, loc: s.value?.loc ?? s.loc, final: this.reporting });
         return null;
       }
-      case 'break': this.loops[this.loops.length - 1]?.breaks.push(state); return null;
-      case 'continue': this.loops[this.loops.length - 1]?.continues.push(state); return null;
+      case 'break': this.jumpTarget(s.label)?.breaks.push(state); return null;
+      case 'continue': this.jumpTarget(s.label)?.continues.push(state); return null;
       case 'switch': {
         this.eval(s.test, state);
         let out: State | null = null;
         let fall: State | null = null;
-        const ctx: LoopCtx = { breaks: [], continues: [] };
+        const ctx: LoopCtx = { breaks: [], continues: [], label: s.label };
         const outer = this.loops[this.loops.length - 1];
         this.loops.push(ctx);
         let hasDefault = false;
@@ -267,9 +268,18 @@ export class Analyzer {
     }
   }
 
+  /** The loop or switch a break/continue leaves: the innermost, or the one of its label (a lowered goto). */
+  private jumpTarget(label: number | undefined): LoopCtx | undefined {
+    if (label === undefined) return this.loops[this.loops.length - 1];
+    for (let i = this.loops.length - 1; i >= 0; i--) if (this.loops[i].label === label) return this.loops[i];
+    return undefined;
+  }
+
   private execLoop(loop: Extract<Stmt, { op: 'loop' }>, state: State): State | null {
     const pre = loop.init ? this.execStmt(loop.init, state) : state;
     if (!pre) return null;
+    // `do { ... } while (0)` (also a forward goto's region) has no back edge: one pass is the whole analysis
+    if (runsOnce(loop)) return this.loopIteration(loop, cloneState(pre)).exit;
     const outerReporting = this.reporting;
     this.reporting = false;
     let head = cloneState(pre);
@@ -303,7 +313,7 @@ export class Analyzer {
       entry = this.refine(loop.test, cloneState(head), true);
       exit = this.refine(loop.test, cloneState(head), false);
     }
-    const ctx: LoopCtx = { breaks: [], continues: [] };
+    const ctx: LoopCtx = { breaks: [], continues: [], label: loop.label };
     this.loops.push(ctx);
     let end = this.execStmt(loop.body, entry);
     this.loops.pop();

@@ -59,10 +59,19 @@ export function loopExits(loop: Extract<Stmt, { op: 'loop' }>): CounterExit[] {
     if (c) exits.push(c);
   }
   const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
+  // a backward goto's region (lower.ts) ends `if (c) goto label; <end of region>`: c is its stay condition
+  const [jump, end] = body.slice(-2);
+  if (loop.label !== undefined && jump?.op === 'if' && !jump.else && end?.op === 'break' && end.label === loop.label) {
+    const then = jump.then.op === 'block' && jump.then.body.length === 1 ? jump.then.body[0] : jump.then;
+    if (then.op === 'continue' && then.label === loop.label) {
+      const c = counterCondition(jump.test, false);
+      if (c) exits.push(c);
+    }
+  }
   for (const s of body) {
     if (s.op !== 'if' || s.else) continue;
     const then = s.then.op === 'block' && s.then.body.length === 1 ? s.then.body[0] : s.then;
-    if (then.op === 'break' || then.op === 'return') {
+    if ((then.op === 'break' && (then.label === undefined || then.label === loop.label)) || then.op === 'return') {
       const c = counterCondition(s.test, true);
       if (c) exits.push(c);
     }
@@ -97,11 +106,24 @@ export function hasExit(loop: Extract<Stmt, { op: 'loop' }>): boolean {
   const test = loop.test;
   if (test && !(test.op === 'const' && test.value !== 0n)) return true;
   let found = false;
+  // Labels of the loops and switches nested in this loop's body around the statement being visited.
+  const inner: number[] = [];
+  const leaves = (s: Extract<Stmt, { op: 'break' | 'continue' }>, inNested: boolean): boolean => {
+    if (s.label === undefined) return s.op === 'break' && !inNested;
+    // a labeled jump (a lowered goto) leaves this loop when it targets this loop's end or anything outside it
+    if (s.label === loop.label) return s.op === 'break';
+    return !inner.includes(s.label);
+  };
   const visit = (s: Stmt, inNested: boolean): void => {
     if (found) return;
-    if (s.op === 'return' || (s.op === 'break' && !inNested)) { found = true; return; }
-    if (s.op === 'loop') { visit(s.body, true); return; }
-    if (s.op === 'switch') { for (const c of s.cases) c.body.forEach((b) => visit(b, true)); return; }
+    if (s.op === 'return' || ((s.op === 'break' || s.op === 'continue') && leaves(s, inNested))) { found = true; return; }
+    if (s.op === 'loop' || s.op === 'switch') {
+      if (s.label !== undefined) inner.push(s.label);
+      if (s.op === 'loop') visit(s.body, true);
+      else for (const c of s.cases) c.body.forEach((b) => visit(b, true));
+      if (s.label !== undefined) inner.pop();
+      return;
+    }
     forEachStmtChild(s, (c) => visit(c, inNested), () => undefined);
   };
   visit(loop.body, false);

@@ -6,6 +6,7 @@
  * Like the parser it never throws: an ill-typed expression gets the error type and nothing cascades from it.
  */
 import { appendAll } from '../arrays';
+import { atomicBuiltin, atomicResult } from '../atomics';
 import * as ast from '../ast';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
 import {
@@ -1008,6 +1009,19 @@ class Analyzer {
   }
 
   private call(node: ast.CallExpression): CType {
+    const atomic = node.callee.kind === 'Identifier' ? atomicBuiltin(node.callee.name) : undefined;
+    if (atomic && node.callee.kind === 'Identifier' && !this.lookup(node.callee.name)) {
+      // clang's __sync_*/__atomic_* builtins: typed by the pointee of their first argument
+      const argTypes = node.args.map((arg) => this.decay(this.expression(arg)));
+      this.types.set(node.callee, Types.error);
+      if (node.args.length < atomic.args) { this.report(Diagnostics.TooFewArguments, node, [String(atomic.args), String(node.args.length)]); return Types.error; }
+      if (node.args.length > atomic.args) { this.report(Diagnostics.TooManyArguments, node, [String(atomic.args), String(node.args.length)]); return Types.error; }
+      const result = atomicResult(atomic);
+      if (result === 'void') return Types.void;
+      if (result === 'bool') return Types.bool;
+      const pointer = argTypes[0] ? resolve(argTypes[0]) : undefined;
+      return pointer?.kind === 'pointer' ? unqualified(pointer.to) : Types.error;
+    }
     if (node.callee.kind === 'Identifier' && node.callee.name.startsWith('__builtin_') && !this.lookup(node.callee.name)) {
       const argTypes = node.args.map((arg) => this.expression(arg));
       const returns = Object.hasOwn(BUILTIN_RETURNS, node.callee.name) ? BUILTIN_RETURNS[node.callee.name] : undefined;

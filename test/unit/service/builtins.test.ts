@@ -1,0 +1,186 @@
+import * as assert from 'assert';
+import { Diagnostics } from '../../../server/src/lang/diagnostics';
+import { parse } from '../../../server/src/lang/parser';
+import { planGotoRegions } from '../../../server/src/lang/gotoRegions';
+import type * as ast from '../../../server/src/lang/ast';
+import { lex } from '../lang/parser-lexer.test';
+import { serviceFor, FIXTURE_PATH } from './fourslash';
+
+/**
+ * goto, the atomic builtins, bswap, memcmp and the CO-RE builtins through the front end, lowering and checker:
+ * which programs are accepted, and where clang 14 / libbpf really refuse (each case measured with
+ * `clang -target bpf -O2 -c` on this very template and llvm-objdump; the corpus programs goto_*, atomics_maps, bswap_memcmp_maps and
+ * core_builtins_maps carry the real kernel's output).
+ */
+const PRELUDE = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+static __u64 g64; static __u32 g32; static __u16 g16;
+__u64 shared64;
+`;
+
+function program(body: string, extra = ''): string {
+  return `${PRELUDE}${extra}
+SEC("iter/bpf_map")
+int dump(struct bpf_iter__bpf_map *ctx)
+{
+	struct bpf_map *map = ctx->map;
+	__u64 r = 0, local64 = 1;
+	if (!map)
+		return 0;
+${body}
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%llu %llu %u %u\\n", r, g64, g32, g16);
+	return 0;
+}
+`;
+}
+
+function codes(text: string, severity = 1): string[] {
+  const service = serviceFor();
+  return service.validate(FIXTURE_PATH, text).filter((d) => d.severity === severity).map((d) => `${d.code}`);
+}
+
+const code = (d: { code: number }): string => `BPF${d.code}`;
+
+describe('builtins and goto through the front end and the checker', () => {
+  it('goto: forward, backward and cleanup labels are accepted; a backward goto is a loop', () => {
+    const text = program(`	int tries = 0;
+	if (map->key_size > 4)
+		goto out;
+again:
+	tries++;
+	if (tries < 3)
+		goto again;
+	r = tries;
+out:
+	;`);
+    assert.deepStrictEqual(codes(text), []);
+    assert.deepStrictEqual(codes(text, 2), [], 'a counter compared with a constant bounds the retry loop');
+    const unbounded = program('again:\n\tr = bpf_get_prandom_u32();\n\tif (r & 1)\n\t\tgoto again;');
+    assert.deepStrictEqual(codes(unbounded), []);
+    assert.deepStrictEqual(codes(unbounded, 2), [code(Diagnostics.LoopBoundNotProven)], 'the retry loop goes through the loop rules');
+  });
+
+  it('goto: a backward goto with no way out is an infinite loop, as the verifier says', () => {
+    assert.deepStrictEqual(codes(program('spin:\n\tr++;\n\tgoto spin;')), [code(Diagnostics.InfiniteLoop)]);
+  });
+
+  it('goto: a jump into a nested block is reported as not simulated, not silently dropped', () => {
+    const text = program(`	if (map->key_size)
+		goto inside;
+	{
+		r = 1;
+inside:
+		r += 2;
+	}`);
+    assert.deepStrictEqual(codes(text), [code(Diagnostics.UnsupportedConstruct)]);
+  });
+
+  it('goto: an undeclared label is clang\'s error', () => {
+    assert.deepStrictEqual(codes(program('\tgoto nowhere;')), [code(Diagnostics.UndeclaredLabel)]);
+  });
+
+  it('atomics: what clang 14 compiles is accepted with no implicit-declaration warning', () => {
+    const text = program(`	r = __sync_fetch_and_add(&g64, 1);
+	r += __sync_fetch_and_or(&g64, 2) + __sync_and_and_fetch(&g64, 3) + __sync_fetch_and_xor(&g64, 4);
+	__sync_fetch_and_add(&g32, 1);
+	r += __sync_val_compare_and_swap(&g64, 1, 2) + __sync_bool_compare_and_swap(&g64, 2, 3);
+	r += __sync_lock_test_and_set(&g64, 5) + __atomic_exchange_n(&g64, 6, __ATOMIC_SEQ_CST);
+	r += __atomic_fetch_sub(&g64, 1, __ATOMIC_RELAXED) + __atomic_add_fetch(&g64, 1, __ATOMIC_RELAXED);
+	r += __atomic_load_n(&local64, __ATOMIC_RELAXED);`);
+    assert.deepStrictEqual(codes(text), []);
+    assert.deepStrictEqual(codes(text, 2), []);
+  });
+
+  it('atomics: each form clang 14 refuses for BPF is an error naming clang\'s reason', () => {
+    const cases: Array<[string, string]> = [
+      ['\t__sync_fetch_and_add(&g16, 1);', '32/64 bit version'],
+      ['\t__sync_fetch_and_or(&g32, 1);', 'please use 64 bit version'],
+      ['\tr = __sync_fetch_and_add(&g32, 1);', 'XADD return value'],
+      ['\t__sync_fetch_and_sub(&g32, 1);', 'Cannot select'],
+      ['\t__sync_fetch_and_nand(&g64, 1);', 'Cannot select'],
+      ['\tr = __sync_val_compare_and_swap(&g32, 1, 2);', 'please use 64 bit version'],
+      // a global user space can see is never optimized away, so clang must select the atomic load/store it has not
+      ['\tr = __atomic_load_n(&shared64, __ATOMIC_RELAXED);', 'Cannot select'],
+      ['\t__atomic_store_n(&shared64, map->key_size, __ATOMIC_RELAXED);', 'Cannot select'],
+      ['\t__sync_lock_release(&shared64);', 'Cannot select'],
+    ];
+    for (const [body, reason] of cases) {
+      const diagnostics = serviceFor().validate(FIXTURE_PATH, program(body)).filter((d) => d.severity === 1);
+      assert.deepStrictEqual(diagnostics.map((d) => d.code), [code(Diagnostics.AtomicNotCompiled)], body);
+      const message = String(diagnostics[0].message);
+      assert.ok(message.includes(reason), `${body}: ${message}`);
+    }
+  });
+
+  it('atomics: the verifier\'s check_atomic() refusals come from the same rules as stores (measured on the kernel)', () => {
+    const ro = 'const volatile __u64 ro = 1;\n';
+    assert.deepStrictEqual(codes(program('\t__sync_fetch_and_add((__u64 *)&ro, 1);', ro)), [code(Diagnostics.WriteIntoReadonlyMap)]);
+    assert.deepStrictEqual(codes(program('\t__sync_fetch_and_add(&ctx->meta->seq_num, 1);')), [code(Diagnostics.WriteIntoKernelStruct)]);
+  });
+
+  it('memcmp: the inlined forms are accepted, a call of memcmp is refused as libbpf refuses it', () => {
+    const extra = 'struct pair { char a[8]; char b[8]; };\n';
+    const ok = program('\tstruct pair p = {};\n\tr = __builtin_memcmp(p.a, p.b, 1) + (__builtin_memcmp(p.a, p.b, 4) == 0);\n\tif (!__builtin_memcmp(p.a, p.b, 2))\n\t\tr++;', extra);
+    assert.deepStrictEqual(codes(ok), []);
+    for (const body of ['\tstruct pair p = {};\n\tr = __builtin_memcmp(p.a, p.b, 8) == 0;', '\tstruct pair p = {};\n\tr = __builtin_memcmp(p.a, p.b, 4);']) {
+      assert.deepStrictEqual(codes(program(body, extra)), [code(Diagnostics.MemcmpNotInlined)], body);
+    }
+  });
+
+  it('memcpy/memset of a size clang cannot see is clang\'s error, not a simulator limit', () => {
+    for (const [body, name] of [['\t__builtin_memcpy(&r, &local64, map->key_size & 7);', 'memcpy'], ['\t__builtin_memset(&r, 0, map->key_size & 7);', 'memset']]) {
+      const diagnostics = serviceFor().validate(FIXTURE_PATH, program(body)).filter((d) => d.severity === 1);
+      assert.deepStrictEqual(diagnostics.map((d) => [d.code, String(d.message)]), [[code(Diagnostics.BuiltinCallNotSupported), `A call to built-in function '${name}' is not supported.`]], body);
+    }
+  });
+
+  it('runs goto, atomics, bswap and CO-RE builtins to the values clang and the kernel give', async () => {
+    const text = `${PRELUDE}#include <bpf/bpf_endian.h>
+#include <bpf/bpf_core_read.h>
+struct bpf_map___gone { int gone_field; } __attribute__((preserve_access_index));
+SEC("iter/bpf_map")
+int dump(struct bpf_iter__bpf_map *ctx)
+{
+	__u64 i = 0, old;
+	if (ctx->map)
+		return 0;
+	g64 = 10;
+loop:
+	__sync_fetch_and_add(&g64, 5);
+	if (++i < 4)
+		goto loop;
+	old = __sync_fetch_and_and(&g64, 6);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%llu %llu %x %llx %d %d %u %lld\\n", old, g64,
+		       bpf_htonl(0x11223344), __builtin_bswap64(0x0102030405060708ULL),
+		       bpf_core_field_exists(((struct bpf_map___gone *)0)->gone_field), bpf_core_field_exists(struct bpf_map, max_entries),
+		       bpf_core_type_size(struct bpf_map), bpf_core_enum_value(enum bpf_map_type, BPF_MAP_TYPE_HASH));
+	return 0;
+}
+`;
+    assert.deepStrictEqual(codes(text), []);
+    const result = await serviceFor().run(FIXTURE_PATH, text, {});
+    assert.strictEqual(result.error, null, JSON.stringify(result.error));
+    assert.strictEqual(result.output, '30 6 44332211 807060504030201 0 1 296 1\n');
+  });
+});
+
+describe('gotoRegions: the structured form of a block\'s gotos', () => {
+  function items(body: string): ReadonlyArray<ast.Statement | ast.Declaration | ast.StaticAssert> {
+    const unit = parse(lex(`int f(int a) { ${body} }`)).unit;
+    const fn = unit.declarations[0] as ast.FunctionDefinition;
+    return fn.body.items;
+  }
+  it('a forward goto makes a region ending before its label, a backward one a region starting at it', () => {
+    const plan = planGotoRegions(items('if (a) goto out; a++; back: a--; if (a) goto back; out: return a;'));
+    assert.deepStrictEqual(plan.map((r) => [r.kind, r.label, r.first, r.last]), [['forward', 'out', 0, 3], ['backward', 'back', 2, 3]]);
+  });
+  it('overlapping forward regions are widened to nest (two cleanup labels)', () => {
+    const plan = planGotoRegions(items('if (a) goto e2; if (a > 1) goto e1; e2: a = 2; e1: return a;'));
+    assert.deepStrictEqual(plan.map((r) => [r.label, r.first, r.last]), [['e1', 0, 2], ['e2', 0, 1]]);
+  });
+  it('a jump into a loop from before it (irreducible) is left out', () => {
+    const plan = planGotoRegions(items('if (a) goto mid; top: a++; mid: a--; if (a) goto top; return a;'));
+    assert.deepStrictEqual(plan.map((r) => r.label), ['mid']);
+  });
+});
