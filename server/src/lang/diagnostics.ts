@@ -276,6 +276,10 @@ export const Diagnostics = {
     kernelText: 'invalid %s stack R%d off=%d size=%d',
     explanation: 'A helper\'s memory argument must lie inside initialised stack bytes (check_helper_mem_access()). Pass the size of the object, e.g. sizeof(x).',
   }),
+  CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: {0} has no compatible field in the kernel\'s BTF: libbpf replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
+    kernelText: 'failed to resolve CO-RE relocation %s',
+    explanation: 'Fields of a struct with preserve_access_index are relocated by name against the running kernel\'s BTF (bpf_core_calc_field_relo). A field the kernel\'s struct does not have, or has with an incompatible kind (bpf_core_fields_are_compat), or a signed integer field of another size, cannot be relocated: libbpf poisons the instruction (bpf_core_poison_insn), which loads only if the verifier proves it unreachable. Check the field name against the kernel\'s struct, or guard the access with bpf_core_field_exists().',
+  }),
   CheckerInternalError: d(2999, 'warning', 'Internal checker error, results may be incomplete: {0}', {}),
   // ---- end of verifier diagnostics ----
 
@@ -323,6 +327,9 @@ export const Diagnostics = {
   }),
   TooManyDiagnostics: d(1397, 'error', 'at least {0} more diagnostics not shown (at most {1} are reported)', {
     explanation: 'Like clang\'s -ferror-limit: one broken construct repeated many times (or a file including itself) cascades; fix the first ones and the rest are checked again.',
+  }),
+  CoreTypeNotSimulated: d(1399, 'warning', 'CO-RE: the simulated kernel does not describe {0}, so this access uses the local offset; on a real kernel libbpf relocates it against the kernel\'s BTF', {
+    explanation: 'The simulated kernel knows the BTF of the iterator types (bpf_map, bpf_iter_meta, seq_file, the bpf_iter__ contexts). Accesses to other kernel structs with preserve_access_index are run at the offsets of your own declaration.',
   }),
   // ---- end of lowering diagnostics ----
 } satisfies Record<string, DiagnosticMessage>;

@@ -152,7 +152,7 @@ export class Analyzer {
     };
     const mainFile = compilation.mainFile;
     const objectName = path.basename(filePath).split('.')[0] || 'prog';
-    const lowered = lowerProgram(compilation, { objectName, core });
+    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name] });
     const diagnostics: FrontEndDiagnostic[] = [...compilation.diagnostics];
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
     appendAll(appendAll(diagnostics, lowered.diagnostics), checkProgramShapes(compilation));
