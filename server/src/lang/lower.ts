@@ -111,7 +111,12 @@ class Lowerer {
     const defined = this.c.program.functions;
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
     this.layoutGlobals();
-    for (const f of defined) this.functions.push(this.lowerFunction(f));
+    const emitted: Array<[number, number]> = [];
+    for (const f of defined) {
+      const start = this.diagnostics.length;
+      this.functions.push(this.lowerFunction(f));
+      emitted.push([start, this.diagnostics.length]);
+    }
     const entries = defined
       .map((f, i) => ({ f, i }))
       .filter(({ f }) => f.section !== undefined && /^iter(\.s)?\//.test(f.section))
@@ -123,9 +128,37 @@ class Lowerer {
     }));
     return {
       program: { entries, functions: this.functions, globals: this.globals, sections, strings: this.strings, maps, license: this.c.program.license ?? null },
-      diagnostics: this.diagnostics,
+      diagnostics: this.withoutUnreachable(emitted, entries.map((e) => e.func)),
       functionIndex: this.functionIndex,
     };
+  }
+
+  /**
+   * What could not be lowered in a function no program calls does not matter: clang drops an unused static
+   * function and libbpf loads only the subprograms a program calls (bpf_helpers.h's bpf_tail_call_static and its
+   * inline assembly, once the header is not in the preamble because typedefs come before it).
+   */
+  private withoutUnreachable(emitted: Array<[number, number]>, roots: number[]): FrontEndDiagnostic[] {
+    const reachable = new Set<number>();
+    const pending = [...roots];
+    const visit = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) { for (const item of node) visit(item); return; }
+      const e = node as { op?: string; func?: number };
+      if (e.op === 'call' && typeof e.func === 'number' && !reachable.has(e.func)) pending.push(e.func);
+      for (const [key, value] of Object.entries(node)) if (key !== 'loc' && key !== 'type') visit(value);
+    };
+    while (pending.length) {
+      const index = pending.pop()!;
+      if (reachable.has(index) || !this.functions[index]) continue;
+      reachable.add(index);
+      visit(this.functions[index].body);
+    }
+    const dropped = new Set<number>();
+    emitted.forEach(([start, end], index) => {
+      if (!reachable.has(index) && this.c.program.functions[index].section === undefined) for (let i = start; i < end; i++) dropped.add(i);
+    });
+    return dropped.size ? this.diagnostics.filter((_, i) => !dropped.has(i)) : this.diagnostics;
   }
 
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {

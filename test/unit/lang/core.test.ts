@@ -144,3 +144,19 @@ describe('CO-RE and the checker: poisoned accesses and the loads clang reuses', 
     assert.deepStrictEqual(errors(program(structs, onePath)), [`BPF${Diagnostics.NullDereference.code}`]);
   });
 });
+
+describe('lowering: what only an uncalled function contains', () => {
+  const service = createLanguageService(createServiceHost({}), defaultSettings());
+  const errors = (text: string) => service.validate('/virtual/asm.bpf.c', text).filter((d) => d.severity === 1).map((d) => String(d.code));
+  const uses = (call: string) => `${TYPES}#include <bpf/bpf_helpers.h>\nstatic __always_inline void spin(void) { asm volatile("r0 = 0" ::: "r0"); }\n`
+    + `struct bpf_iter__bpf_map { void *meta; void *map; };\nchar LICENSE[] SEC("license") = "GPL";\n`
+    + `SEC("iter/bpf_map")\nint prog(struct bpf_iter__bpf_map *ctx)\n{\n\t${call}\n\treturn 0;\n}\n`;
+
+  it('reports no inline assembly in bpf_helpers.h or a helper no program calls (typedefs before the #include)', () => {
+    assert.deepStrictEqual(errors(uses('')), []);
+  });
+
+  it('still reports inline assembly in a function a program calls', () => {
+    assert.deepStrictEqual(errors(uses('spin();')), [`BPF${Diagnostics.UnsupportedConstruct.code}`]);
+  });
+});
