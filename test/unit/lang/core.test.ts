@@ -57,6 +57,13 @@ describe('CO-RE relocation of user-declared kernel structs (lower.ts)', () => {
     assert.deepStrictEqual(reads(text), [['loadPtr', 8, 8, true], ['load', off('id'), 4, true], ['load', off('max_entries'), 4, true]]);
   });
 
+  it('applies a pragma that is not among the leading directives, and only between push and pop', () => {
+    const text = program(`struct seq_file;\nstruct before { u32 id; };\n#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)\n${CTX}`
+      + 'struct bpf_map { u32 id; };\n#pragma clang attribute pop\nstruct after { u32 id; };\n',
+    '\tstruct bpf_map *map = ctx->map;\n\tstruct before *b = (void *)map;\n\tstruct after *a = (void *)map;\n\tif (!map) return 0;\n\treturn map->id + b->id + a->id;');
+    assert.deepStrictEqual(reads(text).slice(1), [['load', off('id'), 4, true], ['load', 0, 4, false], ['load', 0, 4, false]]);
+  });
+
   it('relocates with the attribute after the struct, and strips a ___flavor from the struct name', () => {
     const text = program(`struct seq_file;\n${CTX.replace(/};/g, '} __attribute__((preserve_access_index));')}`
       + 'struct bpf_map___v1 { u32 id; } __attribute__((preserve_access_index));\n',
