@@ -280,6 +280,10 @@ export const Diagnostics = {
     kernelText: 'failed to resolve CO-RE relocation %s',
     explanation: 'Fields of a struct with preserve_access_index are relocated by name against the running kernel\'s BTF (bpf_core_calc_field_relo). A field the kernel\'s struct does not have, or has with an incompatible kind (bpf_core_fields_are_compat), or a signed integer field of another size, cannot be relocated: libbpf poisons the instruction (bpf_core_poison_insn), which loads only if the verifier proves it unreachable. Check the field name against the kernel\'s struct, or guard the access with bpf_core_field_exists().',
   }),
+  StackAccessOutsideFrame: d(2991, 'error', 'This {0} {1} bytes at offset {2} of {3} ({4} bytes), past the top of the stack frame. Verifier: "{5}"', {
+    kernelText: 'invalid read from stack R%d off=%d size=%d',
+    explanation: 'Fields of a struct with preserve_access_index are relocated to the kernel\'s offsets even when the struct is a local copy (clang relocates every access to such a struct): a copy declared with fewer fields than the kernel\'s is too small for them. Copy into a struct without preserve_access_index, or read each field with BPF_CORE_READ.',
+  }),
   CheckerInternalError: d(2999, 'warning', 'Internal checker error, results may be incomplete: {0}', {}),
   // ---- end of verifier diagnostics ----
 

@@ -133,6 +133,13 @@ describe('CO-RE and the checker: poisoned accesses and the loads clang reuses', 
     assert.deepStrictEqual(errors(text), []);
   });
 
+  it('rejects a relocated field of a local copy that lands past the stack frame (measured: off=68 on Linux 6.18)', () => {
+    const text = program(`struct seq_file;\n${CTX}struct bpf_map { u32 max_entries; u32 id; } __attribute__((preserve_access_index));\n`,
+      '\tstruct bpf_map m = {};\n\tstruct bpf_map *map = ctx->map;\n\tif (!map) return 0;\n\tbpf_probe_read_kernel(&m, sizeof(m), map);\n\treturn m.id != 0;');
+    assert.deepStrictEqual(errors(text), [`BPF${Diagnostics.StackAccessOutsideFrame.code}`]);
+    assert.deepStrictEqual(errors(text.replace('u32 id; } __attribute__((preserve_access_index));', 'u32 id; };')), []);
+  });
+
   const reloaded = '\tif (!ctx->map) return 0;\n\treturn ctx->map->id != 0;';
   it('accepts `if (!ctx->map) return 0; ... ctx->map->id` without preserve_access_index: clang loads ctx->map once', () => {
     assert.deepStrictEqual(errors(program(`struct seq_file;\n${CTX}struct bpf_map { char pad[92]; u32 id; };\n`, reloaded)), []);

@@ -891,6 +891,18 @@ export class Analyzer {
       this.report(Diagnostics.HelperStackReadOutOfBounds, loc, [p.desc, region.size, size, helper.name, kernel]);
       return;
     }
+    if (!helper && (start < 0 || end > region.size)) {
+      // Only a CO-RE relocated field of a local copy of a preserve_access_index struct gets here: the kernel's
+      // offset is used on the local object. mirrors check_stack_access_within_bounds() when it leaves the frame;
+      // inside the frame it reads whatever clang placed there, which this layout does not know.
+      const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
+      const fpOff = fpOffset(fn, region.slot, start);
+      if (fpOff + size > 0) {
+        this.report(Diagnostics.StackAccessOutsideFrame, loc, [kind === 'read' ? 'reads' : 'writes', size, start, p.desc, region.size,
+          `invalid ${kind === 'read' ? 'read from' : 'write to'} stack R? off=${fpOff} size=${size}`]);
+      }
+      return;
+    }
     if (kind === 'write') {
       // a write at a variable offset initialises nothing for sure
       if (r.min === r.max) markInitialized(slot.init, start, end);
