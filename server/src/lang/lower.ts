@@ -36,7 +36,6 @@ export interface LowerOptions {
   coreTarget?: (structName: string) => BtfStruct | undefined;
 }
 
-
 export interface LowerResult {
   program: IrProgram;
   diagnostics: FrontEndDiagnostic[];
