@@ -891,10 +891,11 @@ export class Analyzer {
       this.report(Diagnostics.HelperStackReadOutOfBounds, loc, [p.desc, region.size, size, helper.name, kernel]);
       return;
     }
-    if (!helper && (start < 0 || end > region.size)) {
-      // Only a CO-RE relocated field of a local copy of a preserve_access_index struct gets here: the kernel's
-      // offset is used on the local object. mirrors check_stack_access_within_bounds() when it leaves the frame;
-      // inside the frame it reads whatever clang placed there, which this layout does not know.
+    if (!helper && r.min === r.max && (start < 0 || end > region.size)) {
+      // A constant access past the object: from valid C, a CO-RE relocated field of a local copy of a
+      // preserve_access_index struct (the kernel's offset used on the local object). mirrors
+      // check_stack_access_within_bounds() when it leaves the frame; inside the frame it reads whatever clang
+      // placed there, which this layout does not know.
       const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
       const fpOff = fpOffset(fn, region.slot, start);
       if (fpOff + size > 0) {
