@@ -130,6 +130,8 @@ export interface Compilation {
 
 export interface CompileTokensOptions {
   preamble?: Preamble;
+  /** The user part's `#pragma`s: `#pragma clang attribute push(preserve_access_index)` applies to its records too. */
+  pragmas?: ReadonlyArray<PragmaLike>;
 }
 
 /** Compiles the user's tokens (after the preamble, if any). */
@@ -137,6 +139,7 @@ export function compileTokens(tokens: readonly Token[], options: CompileTokensOp
   const { preamble } = options;
   const parsed = parse(tokens, { typedefNames: preamble?.typedefNames });
   const userModel = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope });
+  markPreserveAccessIndex(userModel, options.pragmas ?? []);
   const diagnostics = [...parsed.diagnostics, ...userModel.diagnostics];
   const model = preamble ? translationUnitModel(preamble.model, userModel) : userModel;
   const program = summarize(model, preamble?.model);
@@ -344,6 +347,8 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
 } {
   interface Entry {
     preamble: Preamble;
+    /** The preamble's pragmas: a `#pragma clang attribute push` there may be popped in the user's part. */
+    pragmas: ReadonlyArray<PragmaLike>;
     state?: State;
     files: ReadonlyArray<{ path: string; text?: string }>;
     diagnostics: FrontEndDiagnostic[];
@@ -374,6 +379,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
         const tokens = result.tokens.filter((token) => token.kind !== TokenKind.EndOfFile);
         entry = {
           preamble: buildPreamble(tokens, result.pragmas),
+          pragmas: result.pragmas ?? [],
           state: result.state,
           files: result.files,
           diagnostics: result.diagnostics,
@@ -384,7 +390,9 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       // Blank the preamble (keeping line breaks) so the user's tokens keep their offsets in the real text.
       const userText = preambleText.replace(/[^\r\n]/g, ' ') + text.slice(bound);
       const user = preprocess(path, userText, host, options, entry.state);
-      const compilation = compileTokens(user.tokens, { preamble: entry.preamble });
+      const seen = new Set(entry.pragmas);
+      const pragmas = [...entry.pragmas, ...(user.pragmas ?? []).filter((pragma) => !seen.has(pragma))];
+      const compilation = compileTokens(user.tokens, { preamble: entry.preamble, pragmas });
       // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
       const diagnostics = [...entry.diagnostics, ...entry.preamble.diagnostics, ...user.diagnostics, ...compilation.diagnostics];
       const files = user.files.length >= entry.files.length ? user.files : entry.files;

@@ -332,6 +332,14 @@ export const Diagnostics = {
     kernelText: 'callback function not allowed for map',
     explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays, and the local storages.',
   }),
+  CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
+    kernelText: 'failed to resolve CO-RE relocation %s',
+    explanation: 'Fields of a struct with preserve_access_index are relocated by name against the running kernel\'s BTF (bpf_core_calc_field_relo). A field the kernel\'s struct does not have, or has with an incompatible kind (bpf_core_fields_are_compat), or a signed integer field of another size, cannot be relocated: libbpf poisons the instruction (bpf_core_poison_insn), which loads only if the verifier proves it unreachable. Check the field name against the kernel\'s struct, or guard the access with bpf_core_field_exists().',
+  }),
+  StackAccessOutsideFrame: d(2991, 'error', 'This {0} {1} bytes at offset {2} of {3} ({4} bytes), past the top of the stack frame. Verifier: "{5}"', {
+    kernelText: 'invalid read from stack R%d off=%d size=%d',
+    explanation: 'Fields of a struct with preserve_access_index are relocated to the kernel\'s offsets even when the struct is a local copy (clang relocates every access to such a struct): a copy declared with fewer fields than the kernel\'s is too small for them. Copy into a struct without preserve_access_index, or read each field with BPF_CORE_READ.',
+  }),
   CheckerInternalError: d(2999, 'warning', 'Internal checker error, results may be incomplete: {0}', {}),
   // ---- end of verifier diagnostics ----
 
@@ -379,6 +387,9 @@ export const Diagnostics = {
   }),
   TooManyDiagnostics: d(1397, 'error', 'at least {0} more diagnostics not shown (at most {1} are reported)', {
     explanation: 'Like clang\'s -ferror-limit: one broken construct repeated many times (or a file including itself) cascades; fix the first ones and the rest are checked again.',
+  }),
+  CoreTypeNotSimulated: d(1399, 'warning', 'CO-RE: the simulated kernel does not describe {0}, so this access uses the local offset; on a real kernel libbpf relocates it against the kernel\'s BTF', {
+    explanation: 'The simulated kernel knows the BTF of the iterator types (bpf_map, bpf_iter_meta, seq_file, the bpf_iter__ contexts). Accesses to other kernel structs with preserve_access_index are run at the offsets of your own declaration.',
   }),
   // ---- end of lowering diagnostics ----
 } satisfies Record<string, DiagnosticMessage>;

@@ -54,6 +54,9 @@ export type AddressBase =
   /** `&map` of a SEC(".maps") map: its struct bpf_map. */
   | { kind: 'map'; name: string };
 
+/** The helper id libbpf writes into an instruction whose CO-RE relocation failed (bpf_core_poison_insn). */
+export const CORE_POISON_HELPER_ID = 0xbad2310;
+
 export type Expr =
   | { op: 'const'; type: IntType; value: bigint; loc: Loc }
   | { op: 'null'; type: PtrType; loc: Loc }
@@ -62,9 +65,9 @@ export type Expr =
   | { op: 'assign'; id: number; value: Expr; type: ScalarType; loc: Loc }
   | { op: 'addr'; base: AddressBase; type: PtrType; loc: Loc }
   /** Integer load of `type.bits/8` bytes at ptr+offset. */
-  | { op: 'load'; ptr: Expr; offset: number; type: IntType; loc: Loc }
+  | { op: 'load'; ptr: Expr; offset: number; type: IntType; loc: Loc; core?: boolean }
   /** Pointer load (8 bytes): the stored address is resolved back to a region. */
-  | { op: 'loadPtr'; ptr: Expr; offset: number; type: PtrType; loc: Loc }
+  | { op: 'loadPtr'; ptr: Expr; offset: number; type: PtrType; loc: Loc; core?: boolean }
   /** Store of `size` bytes; the value is the expression's value (stores yield the stored value, like C). */
   | { op: 'store'; ptr: Expr; offset: number; size: 1 | 2 | 4 | 8; value: Expr; type: ScalarType; loc: Loc }
   /** memcpy/memset-like block operations (struct assignment, __builtin_memcpy, zero-initialisation). */

@@ -18,14 +18,14 @@ import { BlockItem, planGotoRegions } from './gotoRegions';
 import { AtomicBuiltin, atomicBuiltin, clangRejectsAtomic } from './atomics';
 import { CSymbol, Scope, Tag } from './sema/analyzer';
 import { KERNEL_BTF_STRUCTS } from '../kernel/btfTable';
-import type { BtfStruct } from '../kernel/btf';
+import { BtfField, BtfStruct, BtfTypeShape, btfTypeShape } from '../kernel/btf';
 import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage, MAX_COLLECTED_DIAGNOSTICS } from './diagnostics';
 import {
   CType, resolve, sizeOf, alignOf, findMember, FieldInfo, RecordInfo, typeToString, usualArithmeticConversions, promote, Types, unqualified,
 } from './types';
 import {
   Expr, Stmt, Loc, IntType, PtrType, ScalarType, IrType, IrFunction, IrProgram, IrGlobal, Local, StackSlot, VOID, U64, S64, S32, U8,
-  IntBits, AddressBase,
+  IntBits, AddressBase, CORE_POISON_HELPER_ID,
 } from './ir';
 import { isKernelKfunc } from './checker/helpers';
 
@@ -36,6 +36,8 @@ export interface LowerOptions {
   /** Object name as libbpf derives it (file name up to the first '.'), for the data sections' map names. */
   objectName: string;
   core?: CoreFieldResolver;
+  /** The kernel's BTF structs by name (the simulated kernel's), which CO-RE accesses are relocated against. */
+  coreTarget?: (structName: string) => BtfStruct | undefined;
 }
 
 export interface LowerResult {
@@ -45,7 +47,15 @@ export interface LowerResult {
   functionIndex: Map<string, number>;
 }
 
-interface LValueMem { kind: 'mem'; ptr: Expr; offset: number; type: CType; field?: FieldInfo }
+interface LValueMem {
+  kind: 'mem'; ptr: Expr; offset: number; type: CType; field?: FieldInfo;
+  /** CO-RE relocated (a field of a preserve_access_index record): clang emits a fresh load at each use. */
+  core?: boolean;
+  /** The kernel struct the object at this address is, for accesses to its own members (`map->refcnt.counter`). */
+  coreStruct?: string;
+  /** The kernel field's integer or pointer type when its size differs from the local one (bpf_core_patch_insn). */
+  coreScalar?: ScalarType;
+}
 interface LValueLocal { kind: 'local'; id: number; type: CType; scalar: ScalarType }
 type LValue = LValueMem | LValueLocal;
 
@@ -221,7 +231,12 @@ class Lowerer {
     const { functions: defined, globals } = this.emittedDefinitions();
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
     this.layoutGlobals(defined, globals);
-    for (const f of defined) this.functions.push(this.lowerFunction(f));
+    const emitted: Array<[number, number]> = [];
+    for (const f of defined) {
+      const start = this.diagnostics.length;
+      this.functions.push(this.lowerFunction(f));
+      emitted.push([start, this.diagnostics.length]);
+    }
     const entries = defined
       .map((f, i) => ({ f, i }))
       .filter(({ f }) => f.section !== undefined && /^iter(\.s)?\//.test(f.section))
@@ -233,7 +248,7 @@ class Lowerer {
     }));
     return {
       program: { entries, functions: this.functions, globals: this.globals, sections, strings: this.strings, maps, license: this.c.program.license ?? null },
-      diagnostics: this.diagnostics,
+      diagnostics: this.withoutUnreachable(defined, emitted, entries.map((e) => e.func)),
       functionIndex: this.functionIndex,
     };
   }
@@ -262,6 +277,37 @@ class Lowerer {
     };
     for (let node = pending.pop(); node; node = pending.pop()) ast.walk(node, visitIdentifier);
     return { functions: all.filter((f) => emitted.has(f)), globals };
+  }
+
+  /**
+   * What could not be lowered in a static function no program calls does not matter: clang drops an unused static
+   * function and libbpf loads only the subprograms a program calls (bpf_helpers.h's bpf_tail_call_static and its
+   * inline assembly, once the header is not in the preamble because typedefs come before it).
+   */
+  private withoutUnreachable(defined: ProgramFunction[], emitted: Array<[number, number]>, roots: number[]): FrontEndDiagnostic[] {
+    const reachable = new Set<number>();
+    const pending = [...roots];
+    const visit = (node: unknown): void => {
+      if (!node || typeof node !== 'object') return;
+      if (Array.isArray(node)) { for (const item of node) visit(item); return; }
+      const e = node as { op?: string; func?: number; target?: { kind: string; func?: number } };
+      if (e.op === 'call' && typeof e.func === 'number' && !reachable.has(e.func)) pending.push(e.func);
+      // a callback (bpf_loop, bpf_for_each_map_elem) is reached through its address
+      if (e.op === 'funcAddr' && e.target?.kind === 'func' && typeof e.target.func === 'number') pending.push(e.target.func);
+      for (const [key, value] of Object.entries(node)) if (key !== 'loc' && key !== 'type') visit(value);
+    };
+    while (pending.length) {
+      const index = pending.pop()!;
+      if (reachable.has(index) || !this.functions[index]) continue;
+      reachable.add(index);
+      visit(this.functions[index].body);
+    }
+    const dropped = new Set<number>();
+    emitted.forEach(([start, end], index) => {
+      const f = defined[index];
+      if (!reachable.has(index) && f.section === undefined && f.symbol.storage.includes('static')) for (let i = start; i < end; i++) dropped.add(i);
+    });
+    return dropped.size ? this.diagnostics.filter((_, i) => !dropped.has(i)) : this.diagnostics;
   }
 
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
@@ -1365,6 +1411,27 @@ class Lowerer {
         }
         const path = record ? findMember(record, node.member.name) : undefined;
         if (!record || !path) return { kind: 'mem', ptr: { op: 'null', type: ptrTo(type), loc }, offset: 0, type };
+        const last = path[path.length - 1];
+        // CO-RE: an arrow starts a new access at the pointee; a dot continues the access of its object.
+        const coreRoot = !node.arrow && base.coreStruct ? base.coreStruct
+          : record.preserveAccessIndex && record.name && this.options.coreTarget ? essentialName(record.name) : undefined;
+        if (coreRoot && (base.core || node.arrow || record.preserveAccessIndex)) {
+          const relocated = this.coreAccess(coreRoot, path);
+          if (relocated.kind === 'unresolved') {
+            // mirrors bpf_core_poison_insn(): the access becomes a call of an invalid helper, which the verifier
+            // rejects only where it is reachable; the name carries the relocation for the message.
+            const poison: Expr = { op: 'callHelper', name: relocated.spec, helperId: CORE_POISON_HELPER_ID, args: [], type: ptrTo(last.type), loc };
+            return { kind: 'mem', ptr: { op: 'sequence', first: base.ptr, second: poison, type: poison.type, loc }, offset: 0, type: last.type, core: true };
+          }
+          if (relocated.kind === 'relocated') {
+            return {
+              kind: 'mem', ptr: base.ptr, offset: base.offset + relocated.offset, type: last.type, core: true,
+              coreStruct: relocated.struct, coreScalar: relocated.scalar,
+            };
+          }
+          // vmlinux.h's own types already have the kernel's layout; a struct the user declared may not.
+          if (!this.declaredInHeaders(record)) this.report(Diagnostics.CoreTypeNotSimulated, node.member, [relocated.spec]);
+        }
         let offset = base.offset;
         let current: RecordInfo | undefined = record;
         for (const field of path) {
@@ -1372,8 +1439,7 @@ class Lowerer {
           const ft = resolve(field.type);
           current = ft.kind === 'record' ? ft.record : undefined;
         }
-        const last = path[path.length - 1];
-        return { kind: 'mem', ptr: base.ptr, offset, type: last.type, field: last.bitWidth !== undefined ? last : undefined };
+        return { kind: 'mem', ptr: base.ptr, offset, type: last.type, field: last.bitWidth !== undefined ? last : undefined, core: record.preserveAccessIndex };
       }
       case 'Index': {
         const ot = decay(this.typeOf(node.object));
@@ -1417,6 +1483,53 @@ class Lowerer {
       default: break;
     }
     return { kind: 'mem', ptr: { op: 'null', type: ptrTo(type), loc }, offset: 0, type };
+  }
+
+  /**
+   * CO-RE: libbpf relocates an access to a field of a preserve_access_index record by the field names from the
+   * access root (the pointee's struct name without its `___flavor`) against the kernel's BTF, and the local
+   * offsets do not matter (bpf_core_calc_field_relo). Anonymous local members are not part of the access: the
+   * kernel's struct is searched by name. A field missing from the kernel or of an incompatible kind
+   * (bpf_core_fields_are_compat) leaves the relocation unresolved; an integer field of another size is read at the
+   * kernel's size only when both are unsigned (or both pointers), as bpf_core_calc_relo() allows.
+   */
+  private coreAccess(root: string, path: FieldInfo[]):
+    | { kind: 'relocated'; offset: number; struct?: string; scalar?: ScalarType }
+    | { kind: 'unresolved' | 'notSimulated'; spec: string } {
+    let struct: string | undefined = root;
+    let offset = 0;
+    let spec = `struct ${root}`;
+    let target: { size: number; shape: BtfTypeShape } | undefined;
+    for (const field of path) {
+      if (field.name === undefined) continue;
+      const described: BtfStruct | undefined = struct === undefined ? undefined : this.options.coreTarget?.(struct);
+      if (!described || field.bitWidth !== undefined) return { kind: 'notSimulated', spec: `${spec}.${field.name}` };
+      spec = `struct ${struct}.${field.name}`;
+      const found: BtfField | undefined = described.fields.find((f) => f.name === field.name);
+      const shape: BtfTypeShape | undefined = found ? btfTypeShape(found.typeName) : undefined;
+      if (!found || !shape || found.bitfield || !coreCompatible(field.type, shape)) return { kind: 'unresolved', spec };
+      offset += found.offset;
+      target = { size: found.size, shape };
+      struct = shape.kind === 'composite' ? shape.struct : undefined;
+    }
+    const last = path[path.length - 1];
+    const local = irScalarType(last.type);
+    if (!target || !local || target.size === sizeOf(last.type)) return { kind: 'relocated', offset, struct };
+    if (local.kind === 'ptr' && target.shape.kind === 'ptr') return { kind: 'relocated', offset, struct };
+    const unsigned = local.kind === 'int' && !local.signed && target.shape.kind === 'int' && !target.shape.signed;
+    if (!unsigned || ![1, 2, 4, 8].includes(target.size)) return { kind: 'unresolved', spec };
+    return { kind: 'relocated', offset, struct, scalar: { kind: 'int', bits: (target.size * 8) as IntBits, signed: false } };
+  }
+
+  private headerRecords?: Set<RecordInfo>;
+
+  /** Whether a record is one of the preamble's (the leading #includes': vmlinux.h and the like). */
+  private declaredInHeaders(record: RecordInfo): boolean {
+    if (!this.headerRecords) {
+      this.headerRecords = new Set();
+      for (const tag of this.c.preamble?.model.fileScope.tags.values() ?? []) if (tag.kind === 'record') this.headerRecords.add(tag.info);
+    }
+    return this.headerRecords.has(record);
   }
 
   /** CO-RE: offsets of kernel types come from the kernel's BTF by field name, as libbpf relocates them. */
@@ -1465,13 +1578,24 @@ class Lowerer {
       return this.offsetPtr(target.ptr, target.offset, loc, target.type);
     }
     if (target.field) return this.loadBitfield(target.ptr, target.offset - target.field.offset, target.field, scalar as IntType, loc);
-    if (scalar.kind === 'ptr') return { op: 'loadPtr', ptr: target.ptr, offset: target.offset, type: scalar, loc };
-    return { op: 'load', ptr: target.ptr, offset: target.offset, type: scalar, loc };
+    const core = target.core ? { core: true } : {};
+    if (scalar.kind === 'ptr') return { op: 'loadPtr', ptr: target.ptr, offset: target.offset, type: scalar, loc, ...core };
+    if (target.coreScalar?.kind === 'int' && scalar.kind === 'int') {
+      // bpf_core_patch_insn(): the load reads the kernel field's size, zero-extended
+      const load: Expr = { op: 'load', ptr: target.ptr, offset: target.offset, type: target.coreScalar, loc, core: true };
+      return { op: 'convert', operand: load, type: scalar, loc };
+    }
+    return { op: 'load', ptr: target.ptr, offset: target.offset, type: scalar, loc, ...core };
   }
 
   private storeLValue(target: LValue, value: Expr, loc: Loc): Expr {
     if (target.kind === 'local') return { op: 'assign', id: target.id, value, type: target.scalar, loc };
     if (target.field) return this.storeBitfield(target.ptr, target.offset - target.field.offset, target.field, value, loc);
+    if (target.coreScalar?.kind === 'int') {
+      // bpf_core_patch_insn(): the store writes the kernel field's size
+      const narrowed: Expr = { op: 'convert', operand: value, type: target.coreScalar, loc };
+      return { op: 'store', ptr: target.ptr, offset: target.offset, size: (target.coreScalar.bits / 8) as 1 | 2 | 4 | 8, value: narrowed, type: target.coreScalar, loc };
+    }
     return this.storeTo(target.ptr, target.offset, target.type, value, loc);
   }
 
@@ -1530,6 +1654,28 @@ function decay(type: CType): CType {
 
 /** The C name of a pointer to each pointee type; lowering asks for it at every address it computes. */
 const pointerNames = new WeakMap<CType, string>();
+
+/** A local struct name without its `___flavor` suffix, as libbpf matches it (bpf_core_essential_name_len). */
+export function essentialName(name: string): string {
+  // mirrors bpf_core_essential_name_len(): up to the last X___Y separator (X and Y not underscores)
+  for (let i = name.length - 5; i >= 0; i--) {
+    if (name[i] !== '_' && name.startsWith('___', i + 1) && name[i + 4] !== '_') return name.slice(0, i + 1);
+  }
+  return name;
+}
+
+/** mirrors bpf_core_fields_are_compat(): which local field types may relocate onto a kernel field's type. */
+function coreCompatible(local: CType, target: BtfTypeShape): boolean {
+  const t = resolve(local);
+  switch (t.kind) {
+    case 'record': return target.kind === 'composite';
+    case 'pointer': return target.kind === 'ptr';
+    case 'enum': return target.kind === 'enum';
+    case 'int': return target.kind === 'int';
+    case 'array': return target.kind === 'array' && coreCompatible(t.of, target.elem);
+    default: return false;
+  }
+}
 
 function ptrTo(type: CType): PtrType {
   let cName = pointerNames.get(type);

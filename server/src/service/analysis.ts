@@ -169,7 +169,7 @@ export class Analyzer {
     };
     const mainFile = compilation.mainFile;
     const objectName = libbpfObjectName(filePath);
-    const lowered = lowerProgram(compilation, { objectName, core });
+    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name] });
     const diagnostics: FrontEndDiagnostic[] = withoutHeaderCascade(compilation.diagnostics, mainFile);
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
     appendAll(appendAll(diagnostics, lowered.diagnostics), checkProgramShapes(compilation));

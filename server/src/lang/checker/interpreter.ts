@@ -5,6 +5,7 @@
  */
 import { appendAll } from '../arrays';
 import type { Expr, IrFunction, IrProgram, Loc, Stmt, IntType } from '../ir';
+import { CORE_POISON_HELPER_ID } from '../ir';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import {
   AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, offsetRange, regTypeName, scalar,
@@ -65,6 +66,10 @@ function cloneState(s: State): State {
   for (const [k, v] of s.stack) stack.set(k, { init: v.init.slice(), spills: new Map(v.spills) });
   return { locals: new Map(s.locals), unassigned: new Set(s.unassigned), stack, iters: new Map(s.iters) };
 }
+
+/** State keys of loads clang reuses (reusedLoadKey): `<local key>@<offset>`, beside the locals' `<depth>:<id>`. */
+const LOAD_KEY = '@';
+function isLoadKey(k: string): boolean { return k.includes(LOAD_KEY); }
 
 function intRange(t: IntType): [bigint, bigint] {
   const b = BigInt(t.bits);
@@ -169,6 +174,8 @@ export class Analyzer {
       out.locals.set(k, w === undefined ? v : joinValue(v, w, this.freshId));
     }
     for (const [k, v] of b.locals) if (!a.locals.has(k)) out.locals.set(k, v);
+    // a load clang reuses must have been made on every path to here
+    for (const k of [...out.locals.keys()]) if (isLoadKey(k) && !(a.locals.has(k) && b.locals.has(k))) out.locals.delete(k);
     for (const k of b.unassigned) out.unassigned.add(k);
     // an iterator active on either path is active after the merge (the path that leaks it is reported)
     for (const [k, v] of b.iters) if (!out.iters.has(k)) out.iters.set(k, v);
@@ -427,8 +434,9 @@ export class Analyzer {
 
   /**
    * The pointer value an expression denotes without evaluating it (locals and casts of them). A ctx field load
-   * denotes nothing here: vmlinux.h's types carry preserve_access_index, so clang emits a new CO-RE load at each
-   * use and a NULL check of one load says nothing about the next (measured on Linux 6.18).
+   * denotes the value clang reuses for it (reusedLoadKey); a CO-RE load (vmlinux.h's types carry
+   * preserve_access_index) denotes nothing: clang emits a new load at each use and a NULL check of one load says
+   * nothing about the next (measured on Linux 6.18).
    */
   private pointerOf(e: Expr, state: State): PtrValue | { kind: 'null' } | undefined {
     switch (e.op) {
@@ -440,6 +448,11 @@ export class Analyzer {
       // a function's address is never NULL; an unresolved weak kfunc is the constant NULL (the branch is dead)
       case 'null': return { kind: 'null' };
       case 'funcAddr': return this.funcValue(e);
+      case 'loadPtr': {
+        const reused = this.reusedLoadKey(e);
+        const v = reused === undefined ? undefined : state.locals.get(reused);
+        return v && (v.kind === 'ptr' || v.kind === 'null') ? v : undefined;
+      }
       default: return undefined;
     }
   }
@@ -510,6 +523,7 @@ export class Analyzer {
       case 'assign': {
         const v = this.eval(e.value, state);
         const k = this.key(e.id);
+        this.forgetLoads(state, k);
         const stored = v.kind === 'scalar' && e.type.kind === 'int' ? fitTo(e.type, v.range) : v;
         state.locals.set(k, stored);
         state.unassigned.delete(k);
@@ -538,7 +552,7 @@ export class Analyzer {
         if (p.kind === 'ptr' && p.region.kind === 'stack' && !p.varOff) {
           const slot = state.stack.get(this.slotKey(p));
           if (slot) slot.spills.set(Number(p.off) + e.offset, v);
-        }
+        } else this.forgetLoads(state);
         return v;
       }
       case 'copy': {
@@ -546,11 +560,13 @@ export class Analyzer {
         const src = this.eval(e.src, state);
         this.access(src, 0, e.size, 'read', e.loc, state);
         this.access(dst, 0, e.size, 'write', e.loc, state);
+        if (!(dst.kind === 'ptr' && dst.region.kind === 'stack')) this.forgetLoads(state);
         return TOP;
       }
       case 'fill': {
         const dst = this.eval(e.dst, state);
         this.access(dst, 0, e.size, 'write', e.loc, state);
+        if (!(dst.kind === 'ptr' && dst.region.kind === 'stack')) this.forgetLoads(state);
         return TOP;
       }
       case 'binary': return this.evalBinary(e, state);
@@ -613,10 +629,15 @@ export class Analyzer {
       }
       case 'sequence': this.eval(e.first, state); return this.eval(e.second, state);
       case 'funcAddr': return this.funcValue(e);
-      case 'callHelper': return this.evalHelper(e, state);
+      case 'callHelper': {
+        const value = this.evalHelper(e, state);
+        this.forgetLoads(state);
+        return value;
+      }
       case 'call': {
         // an __always_inline callee folds a derived pointer into its own accesses, which check it there
         const args = e.args.map((a) => this.eval(a, state));
+        this.forgetLoads(state);
         const results = this.callFunction(e.func, args, state, e.loc);
         let value: AbsValue | undefined;
         let merged: State | null = null;
@@ -697,7 +718,33 @@ export class Analyzer {
     return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: name };
   }
 
+  /**
+   * Where clang (-O2) reuses an earlier load instead of loading again: a pointer field read through the same local
+   * with no store to memory, call or assignment of the local in between, on every path. A CO-RE relocated load
+   * (a preserve_access_index struct) is never reused: clang emits each one afresh, and the verifier gives each a
+   * new id, so a NULL check of one says nothing about the next.
+   */
+  private reusedLoadKey(e: Extract<Expr, { op: 'loadPtr' }>): string | undefined {
+    return !e.core && e.ptr.op === 'local' ? `${this.key(e.ptr.id)}${LOAD_KEY}${e.offset}` : undefined;
+  }
+
+  /** Loads clang could reuse are gone after memory may have changed (every one), or the local was assigned. */
+  private forgetLoads(state: State, local?: string): void {
+    for (const k of [...state.locals.keys()]) {
+      if (isLoadKey(k) && (local === undefined || k.startsWith(local + LOAD_KEY))) state.locals.delete(k);
+    }
+  }
+
   private evalLoadPtr(e: Extract<Expr, { op: 'loadPtr' }>, state: State): AbsValue {
+    const reused = this.reusedLoadKey(e);
+    const known = reused === undefined ? undefined : state.locals.get(reused);
+    if (known) { this.eval(e.ptr, state); return known; }
+    const value = this.loadPtrValue(e, state);
+    if (reused !== undefined && (value.kind === 'ptr' || value.kind === 'null')) state.locals.set(reused, value);
+    return value;
+  }
+
+  private loadPtrValue(e: Extract<Expr, { op: 'loadPtr' }>, state: State): AbsValue {
     const p = this.eval(e.ptr, state);
     this.access(p, e.offset, 8, 'read', e.loc, state);
     if (p.kind !== 'ptr') return TOP;
@@ -883,6 +930,19 @@ export class Analyzer {
       this.report(Diagnostics.HelperStackReadOutOfBounds, loc, [p.desc, region.size, size, helper.name, kernel]);
       return;
     }
+    if (!helper && r.min === r.max && (start < 0 || end > region.size)) {
+      // A constant access past the object: from valid C, a CO-RE relocated field of a local copy of a
+      // preserve_access_index struct (the kernel's offset used on the local object). mirrors
+      // check_stack_access_within_bounds() when it leaves the frame; inside the frame it reads whatever clang
+      // placed there, which this layout does not know.
+      const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
+      const fpOff = fpOffset(fn, region.slot, start);
+      if (fpOff + size > 0) {
+        this.report(Diagnostics.StackAccessOutsideFrame, loc, [kind === 'read' ? 'reads' : 'writes', size, start, p.desc, region.size,
+          `invalid ${kind === 'read' ? 'read from' : 'write to'} stack R? off=${fpOff} size=${size}`]);
+      }
+      return;
+    }
     if (kind === 'write') {
       // a write at a variable offset initialises nothing for sure
       if (r.min === r.max) markInitialized(slot.init, start, end);
@@ -904,6 +964,11 @@ export class Analyzer {
 
   private evalHelper(e: Extract<Expr, { op: 'callHelper' }>, state: State): AbsValue {
     const args = e.args.map((a, i) => this.escapes(this.eval(a, state), e.args[i].loc));
+    if (e.helperId === CORE_POISON_HELPER_ID) {
+      // mirrors libbpf's fixup of the verifier's "invalid func unknown#195896080" for a poisoned CO-RE access
+      this.report(Diagnostics.CoreRelocationUnresolved, e.loc, [e.name, `failed to resolve CO-RE relocation <byte_off> ${e.name}`]);
+      return TOP;
+    }
     const found = lookupHelper(e.name);
     if (found.status === 'unknown') { this.report(Diagnostics.UnknownHelper, e.loc, [e.name, `unknown func ${e.name}#${e.helperId}`]); return TOP; }
     if (found.status === 'notAllowed') { this.report(Diagnostics.HelperNotAllowed, e.loc, [e.name, `program of this type cannot use helper ${e.name}#${found.id}`]); return TOP; }
