@@ -6,7 +6,8 @@ import {
 import { WATCHED_FILES_GLOB, type InitializationOptions } from '../../shared/src/protocol';
 import { shouldReportCSyntaxErrors } from './cSyntaxPolicy';
 
-export const BPF_C_SELECTOR = [{ scheme: 'file', language: 'c', pattern: '**/*.bpf.c' }];
+/** Every C document: the server validates `*.bpf.c` and any `.c` file with a BPF section (cilium, bpf2go layouts); a header's change re-validates the programs. */
+export const BPF_C_SELECTOR = [{ scheme: 'file', language: 'c' }];
 
 export type ServerState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
 

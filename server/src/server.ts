@@ -18,6 +18,9 @@ import { createLanguageService, defaultSettings, Settings, LanguageService } fro
 import { applySettings } from './service/settings';
 import { DebouncePolicy } from './service/debounce';
 
+/** `SEC("...")` (libbpf), `__section("...")` (cilium) or a bare section attribute: how a C file places a BPF program. */
+const BPF_SECTION_MARKER = /\bSEC\s*\(\s*"|\b__section\s*\(\s*"|__attribute__\s*\(\(\s*section\s*\(/;
+
 
 export function startServer(transport: 'stdio' | 'node-ipc'): Connection {
   // ProposedFeatures.all picks the transport from process.argv (--stdio / --node-ipc) like every LSP server.
@@ -44,7 +47,15 @@ export function serve(connection: Connection): void {
   const runs = new RunWorkerPool();
   connection.onExit(() => runs.dispose());
 
-  const isOurs = (uri: string) => uri.startsWith('file:') && /\.bpf\.c$/.test(uri) || uri.startsWith('untitled:');
+  /**
+   * A program file: `*.bpf.c`, or any other `.c` file that puts a function in an ELF section as BPF programs do
+   * (cilium's `bpf_*.c`, bpf2go's `bpf/*.c`). Headers and other C files are not validated: a change to one
+   * re-validates the open programs instead.
+   */
+  const isOurs = (uri: string, text: string) => uri.startsWith('untitled:')
+    || uri.startsWith('file:') && (/\.bpf\.c$/.test(uri) || /\.c$/.test(uri) && BPF_SECTION_MARKER.test(text));
+  /** Documents that have diagnostics on the client: cleared when a file stops being a program. */
+  const published = new Set<string>();
 
   connection.onInitialize((params) => {
     // The system folders are probed (clang -print-resource-dir) now, not in the middle of the first validation.
@@ -106,7 +117,10 @@ export function serve(connection: Connection): void {
   }
 
   function schedule(doc: TextDocument): void {
-    if (!isOurs(doc.uri)) return;
+    if (!isOurs(doc.uri, doc.getText())) {
+      if (published.delete(doc.uri)) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
+      return;
+    }
     const prev = pending.get(doc.uri);
     if (prev) clearTimeout(prev);
     pending.set(doc.uri, setTimeout(() => { pending.delete(doc.uri); publish(doc.uri, doc.version); }, debounceOf(doc.uri).delayMs()));
@@ -121,6 +135,7 @@ export function serve(connection: Connection): void {
       const diagnostics = service.validate(URI.toPath(uri), doc.getText(), {});
       debounceOf(uri).record(performance.now() - started);
       if (documents.get(uri)?.version !== version) return;
+      published.add(uri);
       void connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
       connection.console.error(`diagnostics failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
@@ -131,7 +146,7 @@ export function serve(connection: Connection): void {
   documents.onDidChangeContent((e) => {
     host.setOverlay(URI.toPath(e.document.uri), e.document.getText());
     // A header the client syncs (other editors than VS Code may) can change what every program includes.
-    if (isOurs(e.document.uri)) schedule(e.document);
+    if (isOurs(e.document.uri, e.document.getText())) schedule(e.document);
     else for (const doc of documents.all()) schedule(doc);
   });
   documents.onDidClose((e) => {
@@ -140,6 +155,7 @@ export function serve(connection: Connection): void {
     if (t) clearTimeout(t);
     pending.delete(e.document.uri);
     debounces.delete(e.document.uri);
+    published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   connection.onDidChangeWatchedFiles(() => {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import * as assert from 'assert';
 import * as fs from 'fs';
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 
 /**
@@ -37,7 +38,15 @@ function projectFiles(): string[] {
     }
   };
   for (const dir of SCANNED) if (fs.existsSync(path.join(root, dir))) walk(dir);
-  return out;
+  // What git ignores is generated at test time (the realworld corpus's vendored libbpf copy, its shared vmlinux.h),
+  // not the project's own files.
+  const ignored = gitIgnored(out);
+  return out.filter((f) => !ignored.has(f));
+}
+
+function gitIgnored(files: string[]): Set<string> {
+  const r = spawnSync('git', ['check-ignore', '--stdin'], { cwd: root, input: files.join('\n'), encoding: 'utf8' });
+  return new Set(r.status === 0 ? r.stdout.split('\n').filter(Boolean) : []);
 }
 
 export function foreignMarkers(text: string): string[] {

@@ -27,7 +27,7 @@ import {
   Expr, Stmt, Loc, IntType, PtrType, ScalarType, IrType, IrFunction, IrProgram, IrGlobal, Local, StackSlot, VOID, U64, S64, S32, U8,
   IntBits, AddressBase, CORE_POISON_HELPER_ID,
 } from './ir';
-import { isKernelKfunc } from './checker/helpers';
+import { helperNameById, isKernelKfunc } from './checker/helpers';
 
 /** Resolves a field of a kernel struct against the running kernel's BTF (CO-RE); undefined when unknown. */
 export type CoreFieldResolver = (recordName: string, fieldName: string) => number | undefined;
@@ -231,12 +231,7 @@ class Lowerer {
     const { functions: defined, globals } = this.emittedDefinitions();
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
     this.layoutGlobals(defined, globals);
-    const emitted: Array<[number, number]> = [];
-    for (const f of defined) {
-      const start = this.diagnostics.length;
-      this.functions.push(this.lowerFunction(f));
-      emitted.push([start, this.diagnostics.length]);
-    }
+    for (const f of defined) this.functions.push(this.lowerFunction(f));
     const entries = defined
       .map((f, i) => ({ f, i }))
       .filter(({ f }) => f.section !== undefined && /^iter(\.s)?\//.test(f.section))
@@ -248,7 +243,7 @@ class Lowerer {
     }));
     return {
       program: { entries, functions: this.functions, globals: this.globals, sections, strings: this.strings, maps, license: this.c.program.license ?? null },
-      diagnostics: this.withoutUnreachable(defined, emitted, entries.map((e) => e.func)),
+      diagnostics: this.diagnostics,
       functionIndex: this.functionIndex,
     };
   }
@@ -277,37 +272,6 @@ class Lowerer {
     };
     for (let node = pending.pop(); node; node = pending.pop()) ast.walk(node, visitIdentifier);
     return { functions: all.filter((f) => emitted.has(f)), globals };
-  }
-
-  /**
-   * What could not be lowered in a static function no program calls does not matter: clang drops an unused static
-   * function and libbpf loads only the subprograms a program calls (bpf_helpers.h's bpf_tail_call_static and its
-   * inline assembly, once the header is not in the preamble because typedefs come before it).
-   */
-  private withoutUnreachable(defined: ProgramFunction[], emitted: Array<[number, number]>, roots: number[]): FrontEndDiagnostic[] {
-    const reachable = new Set<number>();
-    const pending = [...roots];
-    const visit = (node: unknown): void => {
-      if (!node || typeof node !== 'object') return;
-      if (Array.isArray(node)) { for (const item of node) visit(item); return; }
-      const e = node as { op?: string; func?: number; target?: { kind: string; func?: number } };
-      if (e.op === 'call' && typeof e.func === 'number' && !reachable.has(e.func)) pending.push(e.func);
-      // a callback (bpf_loop, bpf_for_each_map_elem) is reached through its address
-      if (e.op === 'funcAddr' && e.target?.kind === 'func' && typeof e.target.func === 'number') pending.push(e.target.func);
-      for (const [key, value] of Object.entries(node)) if (key !== 'loc' && key !== 'type') visit(value);
-    };
-    while (pending.length) {
-      const index = pending.pop()!;
-      if (reachable.has(index) || !this.functions[index]) continue;
-      reachable.add(index);
-      visit(this.functions[index].body);
-    }
-    const dropped = new Set<number>();
-    emitted.forEach(([start, end], index) => {
-      const f = defined[index];
-      if (!reachable.has(index) && f.section === undefined && f.symbol.storage.includes('static')) for (let i = start; i < end; i++) dropped.add(i);
-    });
-    return dropped.size ? this.diagnostics.filter((_, i) => !dropped.has(i)) : this.diagnostics;
   }
 
   private report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
@@ -1105,7 +1069,7 @@ class Lowerer {
       // A BPF helper: libbpf declares `static long (* const name)(...) = (void *) ID;`
       if (symbol && symbol.kind === 'variable' && symbol.initializer && resolve(symbol.type).kind === 'pointer') {
         const id = this.helperIdOf(symbol.initializer);
-        if (id !== undefined) return { op: 'callHelper', name, helperId: id, args: this.callArgs(node, symbol.type), type: resultType, loc };
+        if (id !== undefined) return { op: 'callHelper', name: helperNameById(id) ?? name, helperId: id, args: this.callArgs(node, symbol.type), type: resultType, loc };
       }
       if (symbol && symbol.kind === 'function') {
         const index = this.functionIndex.get(name);

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Uses the value __sync_fetch_and_add() returns (an atomic fetch-and-add); clang 14 emits it
  * with its default CPU too. */
 #include "vmlinux.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Uses the value __sync_fetch_and_add() returns: needs BPF atomics with fetch, so this project
  * builds with -mcpu=v3 (see compile_flags.txt). */
 #include "vmlinux.h"

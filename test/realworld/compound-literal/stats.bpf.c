@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Keeps one stats record per map type in its own hash map, written with compound literals. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

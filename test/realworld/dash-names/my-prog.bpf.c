@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Lists this object's own global-data maps: libbpf names them after the object file (my-prog.bpf.o),
  * with characters the kernel refuses replaced. */
 #include "vmlinux.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Streams key/value pairs as raw bytes for a user-space decoder. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Dumps the flow table: addresses and ports are stored in network byte order. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

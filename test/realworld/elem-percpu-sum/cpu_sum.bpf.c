@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Sums a per-CPU counter array over both CPUs of the target machine (2 possible CPUs). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

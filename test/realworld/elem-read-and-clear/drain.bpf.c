@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Reports each counter and resets it, so the next read shows only new events. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Bug: "normalises" the key in place; the key buffer of a map element iterator is read-only. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Bug: written for a 24-byte value (packets, bytes, drops) but attached to a map whose values are
  * 8 bytes: the verifier accepts the program, attaching it to that map is refused. */
 #include "vmlinux.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* A global (non-static) function: the verifier checks it once, on its own, with scalar arguments. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Configuration in .rodata, a scale factor in .data and counters in .bss. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

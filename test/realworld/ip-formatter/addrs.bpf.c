@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Prints each ip_* map with the service address it belongs to (from a constant table) and its
  * size in network byte order, as the wire protocol carries it. */
 #include "vmlinux.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Number of prefixes in each allow/deny list (LPM tries named lp_*). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Map pressure in percent (used * 100 / max_entries) for every mp_* map. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

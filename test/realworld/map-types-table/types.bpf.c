@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Prints nothing on the real kernel: bpf_seq_printf() refuses the "#" flag of "%#x" (bpf_bprintf_prepare
  * accepts only the 0, +, - and space flags), returns -EINVAL and writes nothing. */
 #include "vmlinux.h"

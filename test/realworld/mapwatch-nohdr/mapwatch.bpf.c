@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* No vmlinux.h: the kernel structs this iterator reads are declared here and relocated by CO-RE. */
 typedef unsigned char __u8;
 typedef unsigned short __u16;

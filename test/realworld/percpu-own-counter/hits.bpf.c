@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Per-CPU hit counter: counted on whatever CPU runs the iterator, summed over the CPUs at the end. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

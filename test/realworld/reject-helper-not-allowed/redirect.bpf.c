@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Bug: calls a networking helper from an iterator (a tracing program). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Weighted capacity of the bl_* maps: each map's max_entries is weighted by its type through a
  * small table walked with bpf_loop().
  * Rejected: clang 14 (no alu32 by default) zero-extends the u32 index again with two shifts before

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Keeps one stats record per map type in its own hash map, written with compound literals.
  * Rejected: in clang 14's code for the loop over the two types (its counter's address goes to the
  * lookup, so it lives on the stack) the verifier meets an identical state twice: "infinite loop detected". */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Bug: tries to "fix" a map's max_entries from the iterator; struct bpf_map is read-only here. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Bug: ctx->map is NULL on the last call; this reads map->name without checking. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

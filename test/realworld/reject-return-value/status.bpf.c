@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Bug: returns the number of matching maps; an iterator program may only return 0 or 1. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Bug: a 640-byte snapshot buffer on the stack; BPF programs get 512 bytes. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Bug: walks every slot of the map's array by max_entries, a bound the verifier cannot limit. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

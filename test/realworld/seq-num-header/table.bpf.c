@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* A table with a header on the first call and a footer on the last one. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Filters maps by name prefix with bpf_strncmp() against a read-only string. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* The per-map line is printed by a BPF-to-BPF call (a static function the compiler keeps). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -171,6 +171,8 @@ describe('lowering: what only an uncalled function contains', () => {
   });
 
   it('still reports inline assembly in a function a program calls', () => {
-    assert.deepStrictEqual(errors(uses('spin();')), [`BPF${Diagnostics.UnsupportedConstruct.code}`]);
+    // a warning on the construct (clang compiles it); the run then stops with ENOTSUP where the iterator needs it
+    const warnings = service.validate('/virtual/asm.bpf.c', uses('spin();')).filter((d) => d.severity === 2).map((d) => String(d.code));
+    assert.ok(warnings.includes(`BPF${Diagnostics.UnsupportedConstruct.code}`), warnings.join(', '));
   });
 });

@@ -106,6 +106,20 @@ const notAllowedForIter: Array<[string, number]> = [
 const byName = new Map<string, HelperInfo>(allowed.map((h) => [h.name, h]));
 const disallowedByName = new Map<string, number>(notAllowedForIter);
 
+const nameById = new Map<number, string>([
+  ...allowed.filter((h) => !h.isKfunc).map((h): [number, string] => [h.id, h.name]),
+  ...notAllowedForIter.map(([name, id]): [number, string] => [id, name]),
+]);
+
+/**
+ * The kernel's name of helper number `id` (what func_id_name() prints), when this table knows it. The call
+ * instruction holds only the number, so a project that declares `static long (*seq_printf)(...) = (void *)126;`
+ * calls bpf_seq_printf whatever it names the pointer.
+ */
+export function helperNameById(id: number): string | undefined {
+  return nameById.get(id);
+}
+
 export type HelperLookup =
   | { status: 'allowed'; info: HelperInfo }
   | { status: 'notAllowed'; id: number }

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* `bpftool map list`-style lines for the bt_* maps. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Classifies di_* maps by size with tables written with designated initializers.
  * Does not build: the kernel's BTF (and so vmlinux.h) already has a struct size_class. */
 #include "vmlinux.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Map pressure for the agent: the fill level of each cil_* map, one line each. */
 #include <bpf/types.h>
 #include <bpf/compiler.h>

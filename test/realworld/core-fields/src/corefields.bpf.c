@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Prints map facts through CO-RE so the same object runs on kernels with other layouts. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Classifies di_* maps by size with tables written with designated initializers. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Dumps the port table (an array map) one slot per line; attach with `map pinned .../ports`. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* ebpf-map-fill metric: entries per exported map, keyed by map type, summed at the end. */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>

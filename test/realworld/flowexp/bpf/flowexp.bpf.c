@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Flow exporter: a tc program counts IPv4 flows into fx_flows; the iterator below reports the
  * fill level of every fx_* table so the exporter can warn before a table is full. */
 #include "vmlinux.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Garbage-collector scan report in the kernel's goto style. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 #ifndef __MAPSNOOP_H
 #define __MAPSNOOP_H
 

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Map statistics exporter: one line per watched map with its fill level, read by the
  * user-space exporter from a pinned iterator. Watched maps are those named "ms_*". */
 #include "vmlinux.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Same output as always, plus a trace_pipe line per map while debugging. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Prints map facts through CO-RE so the same object runs on kernels with other layouts.
  * Bug: BPF_CORE_READ() copies the seq_file pointer with bpf_probe_read_kernel(), so the verifier
  * sees a plain number where bpf_seq_printf() needs the trusted pointer. */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* The iterator is fine, but the kprobe in the same object reads past struct pt_regs; loading the
  * object loads every program, so nothing gets pinned. */
 #include "vmlinux.h"

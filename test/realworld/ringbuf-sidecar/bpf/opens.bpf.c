@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* An openat tracer that streams events through a ring buffer; the iterator reports the ring's size. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "record.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Built against the system's UAPI headers (linux/bpf.h for the map type numbers); the iterator's context
  * is declared here, as UAPI does not have it. Debian keeps asm/ under the multiarch directory. */
 #include <linux/types.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Built against the libbpf submodule's headers, included without the bpf/ prefix. */
 #include "vmlinux.h"
 #include "bpf_helpers.h"

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
 #ifndef __BPF_HELPERS_H_
 #define __BPF_HELPERS_H_
 
