@@ -577,6 +577,29 @@ export class Kernel {
       if (!map || !key) return 0n;
       return map.lookupAddr(key.slice(), this.currentCpu);
     },
+    // mirrors bpf_map_lookup_percpu_elem(): NULL for a CPU past nr_cpu_ids or a map without map_lookup_percpu_elem
+    // (only the per-CPU array and hash maps have it), else that CPU's slot of the value
+    bpf_map_lookup_percpu_elem: (mapAddr: bigint, keyAddr: bigint, cpu: bigint | number): bigint => {
+      const map = this.mapsByAddr.get(mapAddr);
+      const key = map && this.memory.read(keyAddr, map.keySize);
+      const target = Number(BigInt.asUintN(32, BigInt(cpu)));
+      if (!map || !key || target >= this.cpus) return 0n;
+      const percpu = map.type === BPF_MAP_TYPE.PERCPU_ARRAY || map.type === BPF_MAP_TYPE.PERCPU_HASH || map.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
+      return percpu ? map.lookupAddr(key.slice(), target) : 0n;
+    },
+    // mirrors bpf_strncmp(): strncmp(s1, s2, s1_sz) of lib/string.c, -1/0/1 by the first differing byte (unsigned)
+    bpf_strncmp: (s1Addr: bigint, s1Size: bigint | number, s2Addr: bigint): number => {
+      const size = Number(BigInt.asUintN(32, BigInt(s1Size)));
+      const s1 = this.memory.read(s1Addr, size);
+      const s2 = this.memory.readString(s2Addr, size + 1);
+      if (!s1 || !s2) return -ERRNO.EFAULT;
+      for (let i = 0; i < size; i++) {
+        const a = s1[i], b = i < s2.length ? s2[i] : 0;
+        if (a !== b) return a < b ? -1 : 1;
+        if (a === 0) return 0;
+      }
+      return 0;
+    },
     bpf_map_update_elem: (mapAddr: bigint, keyAddr: bigint, valueAddr: bigint, flags: bigint | number): number => {
       const map = this.mapsByAddr.get(mapAddr);
       if (!map) return -ERRNO.EINVAL;

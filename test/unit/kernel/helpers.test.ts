@@ -22,6 +22,37 @@ describe('kernel: helpers iterator programs call (never throw, -errno)', () => {
     assert.deepStrictEqual([k.helpers.bpf_ktime_get_ns(), k.helpers.bpf_ktime_get_ns()], [100n, 105n]);
   });
 
+  it('bpf_strncmp compares at most s1_sz bytes of s1 with the string s2 as strncmp() does: -1, 0 or 1 by the first unsigned byte that differs', () => {
+    const k = new Kernel();
+    const s1 = k.memory.alloc(8, 's1'), s2 = k.memory.alloc(8, 's2');
+    s1.bytes.set(Buffer.from('sc_keep\0'));
+    s2.bytes.set(Buffer.from('sc_\0'));
+    assert.strictEqual(k.helpers.bpf_strncmp(s1.addr, 3, s2.addr), 0);
+    assert.strictEqual(k.helpers.bpf_strncmp(s1.addr, 4, s2.addr), 1); // 'k' > NUL
+    s2.bytes.set(Buffer.from('sd\0'));
+    assert.strictEqual(k.helpers.bpf_strncmp(s1.addr, 3, s2.addr), -1); // 'c' < 'd'
+    s2.bytes.set([0x73, 0xff, 0]);
+    assert.strictEqual(k.helpers.bpf_strncmp(s1.addr, 2, s2.addr), -1); // unsigned: 'c' < 0xff
+    s2.bytes.set(Buffer.from('sc_keep\0'));
+    assert.strictEqual(k.helpers.bpf_strncmp(s1.addr, 8, s2.addr), 0); // both end at the NUL
+    assert.strictEqual(k.helpers.bpf_strncmp(16n, 3, s2.addr), -ERRNO.EFAULT);
+  });
+
+  it('bpf_map_lookup_percpu_elem gives the chosen CPU\'s slot of a per-CPU map, NULL past the CPUs or for other map types', () => {
+    const k = new Kernel({ cpus: 2 });
+    const key = k.memory.alloc(4, 'key');
+    const percpu = k.createMap({ type: BPF_MAP_TYPE.PERCPU_ARRAY, keySize: 4, valueSize: 8, maxEntries: 1 });
+    const plain = k.createMap({ type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: 8, maxEntries: 1 });
+    const addrOf = (fd: number) => k.mapById(k.mapInfo(fd).id)!.region.addr;
+    const cpu0 = k.helpers.bpf_map_lookup_percpu_elem(addrOf(percpu), key.addr, 0);
+    const cpu1 = k.helpers.bpf_map_lookup_percpu_elem(addrOf(percpu), key.addr, 1);
+    assert.notStrictEqual(cpu0, 0n);
+    assert.notStrictEqual(cpu1, 0n);
+    assert.notStrictEqual(cpu0, cpu1);
+    assert.strictEqual(k.helpers.bpf_map_lookup_percpu_elem(addrOf(percpu), key.addr, 2), 0n);
+    assert.strictEqual(k.helpers.bpf_map_lookup_percpu_elem(addrOf(plain), key.addr, 0), 0n);
+  });
+
   it('map helpers on a bad map pointer or faulting key return -errno/0 instead of throwing', () => {
     const k = new Kernel();
     const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 4, maxEntries: 2 });
