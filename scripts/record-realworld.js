@@ -126,7 +126,17 @@ function recordProgram(project, program, work, pinRoot) {
       return result;
     }
     result.kernel = { verdict: 'loads' };
-    const read = spawnSync('cat', [path.join(dir, 'iter')], { encoding: 'latin1' });
+    // The maps only the object's other programs used (a tc or kprobe program beside the iterator) are freed when
+    // bpftool exits, but asynchronously (bpf_map_put() defers the free): read until two reads agree.
+    const catPin = () => spawnSync('cat', [path.join(dir, 'iter')], { encoding: 'latin1' });
+    let read = catPin();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      spawnSync('sleep', ['0.05']);
+      const again = catPin();
+      const settled = again.status === read.status && again.stdout === read.stdout;
+      read = again;
+      if (settled) break;
+    }
     if (read.status !== 0) {
       result.kernel.readError = errnoOf(read.stderr);
       result.output = corpus.normaliseIds(read.stdout);
