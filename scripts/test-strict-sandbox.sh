@@ -20,6 +20,7 @@ stage="$(mktemp -d /tmp/bil-strict-XXXXXX)"
 trap 'rm -rf "$stage"' EXIT
 chmod 755 "$stage"
 cp -r out test package.json "$stage/"
+mkdir -p "$stage/scripts" && cp scripts/*.js "$stage/scripts/"
 mkdir -p "$stage/server" && cp -r server/headers server/scenarios "$stage/server/"
 [ -d schemas ] && cp -r schemas "$stage/"
 modules="$(readlink -f node_modules)"
