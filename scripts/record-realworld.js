@@ -127,16 +127,10 @@ function recordProgram(project, program, work, pinRoot) {
     }
     result.kernel = { verdict: 'loads' };
     // The maps only the object's other programs used (a tc or kprobe program beside the iterator) are freed when
-    // bpftool exits, but asynchronously (bpf_map_put() defers the free): read until two reads agree.
-    const catPin = () => spawnSync('cat', [path.join(dir, 'iter')], { encoding: 'latin1' });
-    let read = catPin();
-    for (let attempt = 0; attempt < 20; attempt++) {
-      spawnSync('sleep', ['0.05']);
-      const again = catPin();
-      const settled = again.status === read.status && again.stdout === read.stdout;
-      read = again;
-      if (settled) break;
-    }
+    // bpftool exits, but asynchronously (bpf_map_put() defers the free through RCU and a workqueue): give that a
+    // moment before the one read (reading twice would run the program twice, and programs that count change).
+    spawnSync('sleep', ['0.3']);
+    const read = spawnSync('cat', [path.join(dir, 'iter')], { encoding: 'latin1' });
     if (read.status !== 0) {
       result.kernel.readError = errnoOf(read.stderr);
       result.output = corpus.normaliseIds(read.stdout);
