@@ -1,5 +1,6 @@
 import { HEXDUMP_BYTES_PER_LINE, hexDump, hexDumpLine, hexDumpLineCount } from '../../../shared/src/hexdump';
 import type { SearchMatch } from './messages';
+import { lineWindow } from './outputDocument';
 
 /**
  * Output that is not UTF-8 (binary records from bpf_seq_write) as `hexdump -C` lays it out: 16 bytes a line.
@@ -27,11 +28,7 @@ export class HexDocument {
   }
 
   lines(start: number, count: number): string[] {
-    const from = Math.max(0, Math.min(start, this.lineCount));
-    const to = Math.max(from, Math.min(this.lineCount, from + Math.max(0, count)));
-    const out: string[] = [];
-    for (let i = from; i < to; i++) out.push(this.line(i));
-    return out;
+    return lineWindow(this, start, count);
   }
 
   /** The line that holds byte `offset`. */

@@ -33,11 +33,7 @@ export class OutputDocument {
 
   /** Lines [start, start+count) clamped to the document; a window past the end is empty. */
   lines(start: number, count: number): string[] {
-    const from = Math.max(0, Math.min(start, this.lineCount));
-    const to = Math.max(from, Math.min(this.lineCount, from + Math.max(0, count)));
-    const out: string[] = [];
-    for (let i = from; i < to; i++) out.push(this.line(i));
-    return out;
+    return lineWindow(this, start, count);
   }
 
   /** The line that contains text offset `offset` (binary search over line starts). */
@@ -67,4 +63,13 @@ export class OutputDocument {
     }
     return { matches, truncated: false };
   }
+}
+
+/** Lines [start, start+count) of a document, clamped to it: the one windowing both the text and the hex view use. */
+export function lineWindow(doc: { lineCount: number; line(index: number): string }, start: number, count: number): string[] {
+  const from = Math.max(0, Math.min(start, doc.lineCount));
+  const to = Math.max(from, Math.min(doc.lineCount, from + Math.max(0, count)));
+  const out: string[] = [];
+  for (let i = from; i < to; i++) out.push(doc.line(i));
+  return out;
 }
