@@ -34,7 +34,8 @@ cat > "$RUN/user/User/settings.json" <<'JSON'
   "workbench.enableExperiments": false,
   "security.workspace.trust.enabled": false,
   "workbench.tips.enabled": false,
-  "editor.codeLens": true
+  "editor.codeLens": true,
+  "files.autoSave": "off"
 }
 JSON
 CS=(env "PATH=$NODE24_BIN:$PATH" "$CODE_SERVER" --config "$RUN/config.yaml"

@@ -31,7 +31,9 @@ async function palette(command) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.fill(`>${command}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: command }).first().waitFor({ timeout: 15000 });
+  // Wait for the *focused* row to be the command: the list filters asynchronously, and Enter on a row left from
+  // the previous filter ran another command (CI saw Revert File land on the panel's group).
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: command }).first().waitFor({ timeout: 15000 });
   await page.keyboard.press('Enter');
 }
 
@@ -158,9 +160,20 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       await shot('05b-stale');
       await panel().locator('#stale button', { hasText: 'Re-run' }).click();
       await panel().locator('#stale').waitFor({ state: 'hidden', timeout: 30000 });
-      await palette('View: Focus First Editor Group');
-      await palette('File: Revert File');
-      await page.locator('.monaco-editor .view-line', { hasText: '// edited' }).first().waitFor({ state: 'detached', timeout: 10000 });
+      // Revert the edit so later checks see the file as on disk. Focus can still sit in the panel's webview after
+      // Re-run, so focus the program's editor group and retry once if the revert landed elsewhere.
+      const edited = page.locator('.monaco-editor .view-line', { hasText: '// edited' }).first();
+      for (let attempt = 1; ; attempt++) {
+        await palette('View: Focus First Editor Group');
+        await page.locator('.tab.active', { hasText: 'map_summary.bpf.c' }).first().waitFor({ timeout: 10000 });
+        await palette('File: Revert File');
+        try {
+          await edited.waitFor({ state: 'detached', timeout: 10000 });
+          break;
+        } catch (err) {
+          if (attempt === 3) throw err;
+        }
+      }
     });
 
     await check('the panel survives a reload', async () => {
