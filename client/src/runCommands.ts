@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { RunResult } from '../../shared/src/protocol';
+import { CommandIds, type RunResult } from '../../shared/src/protocol';
 import { PanelSection } from './panel/messages';
 import { RunPanel } from './panel/runPanel';
 import { pickProgram, runWithProgress, sourceUriFrom } from './runner';
@@ -26,8 +26,8 @@ export function registerRunCommands(context: vscode.ExtensionContext, server: Se
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('bpfIter.run', (uri?: unknown, program?: unknown, map?: unknown) => runAndShow(uri, program, map)),
-    vscode.commands.registerCommand('bpfIter.runOnMap', async (uriArg?: unknown, program?: unknown, mapArg?: unknown) => {
+    vscode.commands.registerCommand(CommandIds.run, (uri?: unknown, program?: unknown, map?: unknown) => runAndShow(uri, program, map)),
+    vscode.commands.registerCommand(CommandIds.runOnMap, async (uriArg?: unknown, program?: unknown, mapArg?: unknown) => {
       const uri = sourceUriFrom(uriArg);
       if (!uri) {
         void vscode.window.showWarningMessage('Open a *.bpf.c file to run its iterator program.');
@@ -46,9 +46,9 @@ export function registerRunCommands(context: vscode.ExtensionContext, server: Se
       }
       return runAndShow(uri, picked.program, map);
     }),
-    vscode.commands.registerCommand('bpfIter.showLinkInfo', (uri?: unknown, program?: unknown) => runAndShow(uri, program, undefined, 'link')),
-    vscode.commands.registerCommand('bpfIter.openMaps', (uri?: unknown, program?: unknown) => runAndShow(uri, program, undefined, 'maps')),
-    vscode.commands.registerCommand('bpfIter.restartServer', async () => {
+    vscode.commands.registerCommand(CommandIds.showLinkInfo, (uri?: unknown, program?: unknown) => runAndShow(uri, program, undefined, 'link')),
+    vscode.commands.registerCommand(CommandIds.openMaps, (uri?: unknown, program?: unknown) => runAndShow(uri, program, undefined, 'maps')),
+    vscode.commands.registerCommand(CommandIds.restartServer, async () => {
       await server.restart();
       void vscode.window.setStatusBarMessage('BPF Iterator Lab server restarted', 3000);
     }),

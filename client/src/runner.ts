@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import {
-  ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult, RunParams, RunRequestMethod, RunResult,
-} from '../../shared/src/protocol';
+import type { ListProgramsParams, ListProgramsResult, RunParams, RunResult } from '../../shared/src/protocol';
+import { ListProgramsRequest, RunRequest } from '../../shared/src/requests';
 import type { PanelTarget } from './panel/messages';
 import { scenarioUriFor } from './scenarioPaths';
 import type { ServerClient } from './serverClient';
@@ -22,7 +21,7 @@ export async function runWithProgress(server: ServerClient, target: PanelTarget)
     if (chosen !== undefined) params.cpus = chosen;
   }
   const cancel = new vscode.CancellationTokenSource();
-  const request = server.sendRequest<RunResult>(RunRequestMethod, params, cancel.token)
+  const request = server.sendRequest(RunRequest, params, cancel.token)
     .catch((err) => { if (cancel.token.isCancellationRequested) return undefined; throw err; });
   try {
     // Most runs take milliseconds: a notification only for runs still going after PROGRESS_DELAY_MS.
@@ -57,7 +56,7 @@ function resolveWorkspacePath(p: string): string {
 
 export function listPrograms(server: ServerClient, uri: string): Promise<ListProgramsResult> {
   const params: ListProgramsParams = { uri };
-  return server.sendRequest<ListProgramsResult>(ListProgramsRequestMethod, params);
+  return server.sendRequest(ListProgramsRequest, params);
 }
 
 export function isBpfSource(uri: vscode.Uri | undefined): uri is vscode.Uri {

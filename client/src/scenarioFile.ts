@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CommandIds } from '../../shared/src/protocol';
 import { listPrograms, sourceUriFrom } from './runner';
 import { scenarioUriFor } from './scenarioPaths';
 import { scenarioTemplate } from './scenarioTemplate';
@@ -8,7 +9,7 @@ export { scenarioUriFor };
 
 /** "Create Scenario File": writes `<stem>.bpfscenario.json` beside the program (or opens the existing one). */
 export function registerScenarioCommand(context: vscode.ExtensionContext, server: ServerClient): void {
-  context.subscriptions.push(vscode.commands.registerCommand('bpfIter.createScenario', async (uriArg?: unknown) => {
+  context.subscriptions.push(vscode.commands.registerCommand(CommandIds.createScenario, async (uriArg?: unknown) => {
     const source = sourceUriFrom(uriArg);
     if (!source) {
       void vscode.window.showWarningMessage('Open a *.bpf.c file to create its scenario file.');

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import {
   CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, ErrorHandlerResult,
-  LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind,
+  LanguageClient, LanguageClientOptions, RequestParam, RequestType, ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
 import { WATCHED_FILES_GLOB, type InitializationOptions } from '../../shared/src/protocol';
 import { shouldReportCSyntaxErrors } from './cSyntaxPolicy';
@@ -85,11 +85,11 @@ export class ServerClient implements vscode.Disposable {
     await this.start();
   }
 
-  async sendRequest<R>(method: string, params: unknown, token?: vscode.CancellationToken): Promise<R> {
+  async sendRequest<P, R>(type: RequestType<P, R, void>, params: RequestParam<P>, token?: vscode.CancellationToken): Promise<R> {
     if (!this.client) await this.start();
     const client = this.client!;
     if (!client.isRunning()) await waitUntilRunning(client);
-    return client.sendRequest<R>(method, params, token);
+    return client.sendRequest(type, params, token);
   }
 
   private initializationOptions(): InitializationOptions {

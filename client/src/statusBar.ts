@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { CommandIds } from '../../shared/src/protocol';
 import type { ServerClient, ServerState } from './serverClient';
 
 const LOOK: Record<ServerState, { text: string; tooltip: string; error?: boolean }> = {
@@ -13,7 +14,7 @@ const LOOK: Record<ServerState, { text: string; tooltip: string; error?: boolean
 export function registerStatusBar(context: vscode.ExtensionContext, server: ServerClient): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('bpfIter.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'BPF Iterator Lab';
-  item.command = 'bpfIter.showOutput';
+  item.command = CommandIds.showOutput;
   const render = () => {
     const look = LOOK[server.state];
     item.text = look.text;
@@ -24,6 +25,6 @@ export function registerStatusBar(context: vscode.ExtensionContext, server: Serv
   };
   render();
   context.subscriptions.push(item, server.onDidChangeState(render), vscode.window.onDidChangeActiveTextEditor(render),
-    vscode.commands.registerCommand('bpfIter.showOutput', () => server.outputChannel.show(true)));
+    vscode.commands.registerCommand(CommandIds.showOutput, () => server.outputChannel.show(true)));
   return item;
 }

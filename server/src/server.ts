@@ -10,9 +10,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RunWorkerPool } from './runWorker';
 import { URI } from './service/uri';
-import {
-  RunParams, RunRequestMethod, RunResult, ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult,
-} from '../../shared/src/protocol';
+import type { RunParams, RunResult, ListProgramsParams, ListProgramsResult } from '../../shared/src/protocol';
+import { ListProgramsRequest, RunRequest } from '../../shared/src/requests';
 import { createNodeHost, OverlayHost } from './service/host';
 import { createLanguageService, defaultSettings, Settings, LanguageService } from './service/languageService';
 import { applySettings } from './service/settings';
@@ -188,13 +187,13 @@ export function serve(connection: Connection): void {
   connection.onCodeLens(guarded('codeLens', (p) => { const d = docOf(p.textDocument.uri); return d ? service.codeLenses(URI.toPath(d.uri), d.getText()) : []; }));
   connection.onCodeAction(guarded('codeAction', (p) => { const d = docOf(p.textDocument.uri); return d ? service.codeActions(URI.toPath(d.uri), d.getText(), p.range, p.context) : []; }));
 
-  connection.onRequest(ListProgramsRequestMethod, guarded('listPrograms', (p: ListProgramsParams): ListProgramsResult => {
+  connection.onRequest(ListProgramsRequest, guarded('listPrograms', (p: ListProgramsParams): ListProgramsResult => {
     const path = URI.toPath(p.uri);
     const text = docOf(p.uri)?.getText() ?? host.readFile(path) ?? '';
     return service.listPrograms(path, text);
   }));
 
-  connection.onRequest(RunRequestMethod, async (p: RunParams, token): Promise<RunResult | ResponseError<void>> => {
+  connection.onRequest(RunRequest, async (p: RunParams, token): Promise<RunResult | ResponseError<void>> => {
     const path = URI.toPath(p.uri);
     const text = docOf(p.uri)?.getText() ?? host.readFile(path);
     if (text === undefined) return new ResponseError(ErrorCodes.InvalidParams, `cannot read ${p.uri}`);

@@ -88,6 +88,7 @@ export interface RunParams {
   cpus?: number;
 }
 
+/** Method of the run request (client -> server); the typed constant is RunRequest in shared/src/requests.ts. */
 export const RunRequestMethod = 'bpfIter/run';
 
 export interface ProgramInfo {
@@ -101,10 +102,21 @@ export interface ListProgramsResult { programs: ProgramInfo[]; maps: string[] }
 export const ListProgramsRequestMethod = 'bpfIter/listPrograms';
 
 /**
- * The client command the server's code lenses invoke ("▶ Run iterator" above each SEC("iter/...") function):
- * `{ title, command: RunCommandId, arguments: [uri, program] }` with RunCommandArguments.
+ * Every command id of the extension, the one table both sides use: the client registers them, the server's code
+ * lenses and code actions invoke them, package.json contributes them (a unit test keeps the three in step).
+ * The code lens "▶ Run Iterator" above each SEC("iter/...") function is
+ * `{ title, command: CommandIds.run, arguments: [uri, program] }` with RunCommandArguments.
  */
-export const RunCommandId = 'bpfIter.run';
+export const CommandIds = {
+  run: 'bpfIter.run',
+  runOnMap: 'bpfIter.runOnMap',
+  showLinkInfo: 'bpfIter.showLinkInfo',
+  openMaps: 'bpfIter.openMaps',
+  createScenario: 'bpfIter.createScenario',
+  restartServer: 'bpfIter.restartServer',
+  showOutput: 'bpfIter.showOutput',
+  debug: 'bpfIter.debug',
+} as const;
 export type RunCommandArguments = [uri: string, program?: string, map?: string];
 
 /**

@@ -4,9 +4,9 @@
  * `bpfIter.debug` starts a session for a file (and program) without a launch.json.
  */
 import * as vscode from 'vscode';
+import { CommandIds } from '../../../shared/src/protocol';
 
 export const DEBUG_TYPE = 'bpf-iter';
-export const DebugCommandId = 'bpfIter.debug';
 
 export function registerDebugIterator(context: vscode.ExtensionContext): void {
   const adapterScript = context.asAbsolutePath('dist/debug.js');
@@ -29,7 +29,7 @@ export function registerDebugIterator(context: vscode.ExtensionContext): void {
         return withSettings(config);
       },
     }),
-    vscode.commands.registerCommand(DebugCommandId, async (uri?: vscode.Uri | string, programName?: string) => {
+    vscode.commands.registerCommand(CommandIds.debug, async (uri?: vscode.Uri | string, programName?: string) => {
       const target = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri ?? vscode.window.activeTextEditor?.document.uri;
       if (!target) { void vscode.window.showErrorMessage('Open a .bpf.c file to debug its iterator.'); return false; }
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());

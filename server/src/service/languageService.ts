@@ -8,7 +8,7 @@ import {
   Diagnostic, DiagnosticSeverity, Hover, CompletionItem, SignatureHelp, Location, DocumentSymbol, CodeLens, CodeAction,
   Range, WorkspaceEdit, TextEdit, CodeActionContext,
 } from 'vscode-languageserver-types';
-import { ListProgramsResult, RunCommandId } from '../../../shared/src/protocol';
+import { CommandIds, ListProgramsResult } from '../../../shared/src/protocol';
 import { FileHost } from './host';
 import { Analyzer, Analysis } from './analysis';
 import { toLspDiagnostics, LineMap, lineMapOf } from './diagnostics';
@@ -213,9 +213,9 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         if (fn.loc.file !== analysis.mainFile) continue;
         const range = lines.range(fn.loc.pos, fn.loc.pos);
         if (p.target !== 'bpf_map' && p.target !== 'bpf_map_elem') continue;
-        lenses.push({ range, command: { title: '▶ Run Iterator', command: RunCommandId, arguments: [uri, p.name] } });
-        lenses.push({ range, command: { title: 'Debug Iterator', command: 'bpfIter.debug', arguments: [uri, p.name] } });
-        if (p.target === 'bpf_map_elem') lenses.push({ range, command: { title: 'Run on Map...', command: 'bpfIter.runOnMap', arguments: [uri, p.name] } });
+        lenses.push({ range, command: { title: '▶ Run Iterator', command: CommandIds.run, arguments: [uri, p.name] } });
+        lenses.push({ range, command: { title: 'Debug Iterator', command: CommandIds.debug, arguments: [uri, p.name] } });
+        if (p.target === 'bpf_map_elem') lenses.push({ range, command: { title: 'Run on Map...', command: CommandIds.runOnMap, arguments: [uri, p.name] } });
       }
       return lenses;
     },
@@ -293,7 +293,7 @@ function codeActionsFor(a: Analysis, filePath: string, range: Range, context: Co
     return range.start.line >= start && range.start.line <= end;
   });
   if (fnHere) {
-    actions.push({ title: `Create a scenario file for ${fnHere.name}`, kind: 'refactor', command: { title: 'Create Scenario File', command: 'bpfIter.createScenario', arguments: [uri, fnHere.name] } });
+    actions.push({ title: `Create a scenario file for ${fnHere.name}`, kind: 'refactor', command: { title: 'Create Scenario File', command: CommandIds.createScenario, arguments: [uri, fnHere.name] } });
   }
   void DiagnosticSeverity;
   return actions;

@@ -1,0 +1,10 @@
+/**
+ * The custom LSP requests as typed constants, so a request's params and result types travel with its method:
+ * the client sends them and server.ts handles them with these objects, never with a bare method string.
+ * Kept apart from protocol.ts, whose plain types the run worker and CLI import without the LSP libraries.
+ */
+import { RequestType } from 'vscode-languageserver-protocol';
+import { ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult, RunParams, RunRequestMethod, RunResult } from './protocol';
+
+export const RunRequest = new RequestType<RunParams, RunResult, void>(RunRequestMethod);
+export const ListProgramsRequest = new RequestType<ListProgramsParams, ListProgramsResult, void>(ListProgramsRequestMethod);
