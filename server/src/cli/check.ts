@@ -104,7 +104,7 @@ async function collectTargets(req: CheckRequest, io: CheckIo): Promise<{ targets
     projectMode = true;
     let project;
     try {
-      project = projectFiles(path.resolve(req.cwd, folder), req.buildDir && path.resolve(req.cwd, req.buildDir));
+      project = projectFiles(path.resolve(req.cwd, folder), req.buildDir);
     } catch (e) {
       if (e instanceof ProjectError) throw new CheckUsageError(e.message);
       throw e;
