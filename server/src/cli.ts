@@ -8,27 +8,45 @@ import { isMainThread } from 'worker_threads';
 import { runResultForWire } from './exec/runner';
 import { createNodeHost } from './service/host';
 import { createLanguageService, Settings, defaultSettings } from './service/languageService';
-import { severityName, LspDiagnostic } from './service/diagnostics';
+import { isKnownDiagnosticCode } from './service/projectConfig';
+import { check, CheckUsageError } from './cli/check';
+import { REPORT_FORMATS, ReportFormat } from './cli/formats';
+import { reportInternalError, EXIT_INTERNAL_ERROR } from './cli/crashReport';
 
 /** How `run` marks a bpf_printk() message on stderr (what trace_pipe shows after the task and CPU columns). */
 export const TRACE_PREFIX = 'bpf_trace_printk: ';
 
-export const USAGE = `usage: bpf-iter check FILE... [--json] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
-       bpf-iter run FILE [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--max-output BYTES] [--json]
+export const USAGE = `usage: bpf-iter check [FILE|DIR|-]... [--format text|json|sarif|github] [--json] [-p BUILD_DIR] [-j N]
+                      [--Werror] [--disable CODE[,CODE]] [--enable CODE[,CODE]] [--color=auto|always|never]
+                      [--stdin-filename NAME] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
+       bpf-iter run FILE|- [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--max-output BYTES] [--json]
        bpf-iter lsp (--stdio | --node-ipc)
        bpf-iter --help | --version
 
-check   report what the compiler, the verifier and attach would reject; exit 1 when there is an error
+check   report what the compiler, the verifier and attach would reject. No FILE: the project around the current
+        folder (the BPF entries of the nearest compile_commands.json, else every *.bpf.c below); DIR: the same for
+        DIR; -p BUILD_DIR: the compile_commands.json there; -: the program on stdin (--stdin-filename names it).
+        Files are checked in parallel (-j N threads). .bpf-iter.json, found walking up, may hold
+        {"disable": ["BPF1020"], "warningsAsErrors": true}.
+        Exit 0 clean, 1 errors (or warnings with --Werror), 2 usage or configuration error, 3 internal error.
 run     run the iterator on the simulated kernel and print its seq output (what cat would print)
 lsp     start the language server for any LSP client
 
 Without --scenario, FILE's own <name>.bpfscenario.json is used when it exists, else the embedded default system.`;
 
-interface Io {
+export interface Io {
   stdout: (s: string) => void;
   /** The run's output bytes, written unchanged (never through a string). */
   stdoutBytes: (b: Uint8Array) => void;
   stderr: (s: string) => void;
+  /** All of stdin, for `-`. */
+  readStdin?: () => Promise<string>;
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+  /** The environment (NO_COLOR); process.env when absent. */
+  env?: Record<string, string | undefined>;
+  /** Resolves when the reader may take more output (a full pipe drained); undefined when writes never wait. */
+  stdoutDrained?: () => Promise<void> | undefined;
 }
 
 class UsageError extends Error {}
@@ -37,6 +55,14 @@ interface ParsedArgs {
   command: string;
   files: string[];
   json: boolean;
+  format?: ReportFormat;
+  color: 'auto' | 'always' | 'never';
+  werror: boolean;
+  disable: string[];
+  enable: string[];
+  buildDir?: string;
+  stdinFilename?: string;
+  jobs?: number;
   scenario?: string;
   prog?: string;
   map?: string;
@@ -51,7 +77,12 @@ interface ParsedArgs {
 
 function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
-  const out: ParsedArgs = { command: command ?? '', files: [], json: false, includePaths: [], defines: [] };
+  const out: ParsedArgs = { command: command ?? '', files: [], json: false, color: 'auto', werror: false, disable: [], enable: [], includePaths: [], defines: [] };
+  const codesOf = (text: string, flag: string): string[] => {
+    const codes = text.split(',').map((c) => c.trim().toUpperCase()).filter((c) => c.length > 0);
+    for (const code of codes) if (!isKnownDiagnosticCode(code)) throw new UsageError(`${flag}: unknown diagnostic code "${code}" (codes look like BPF1020; see docs/diagnostics.md)`);
+    return codes;
+  };
   const valueOf = (i: number, flag: string): string => {
     const v = rest[i + 1];
     if (v === undefined || (v.startsWith('-') && v !== '-')) throw new UsageError(`${flag} needs a value`);
@@ -67,6 +98,24 @@ function parseArgs(argv: string[]): ParsedArgs {
     const take = (): string => { if (inline !== undefined) return inline; const v = valueOf(i, flag); i++; return v; };
     switch (flag) {
       case '--json': out.json = true; break;
+      case '--format': {
+        const f = take();
+        if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format takes ${REPORT_FORMATS.join(', ')}, not "${f}"`);
+        out.format = f as ReportFormat;
+        break;
+      }
+      case '--color': case '--colour': {
+        const c = inline ?? 'always';
+        if (c !== 'auto' && c !== 'always' && c !== 'never') throw new UsageError(`--color takes auto, always or never, not "${c}"`);
+        out.color = c;
+        break;
+      }
+      case '--Werror': out.werror = true; break;
+      case '--disable': out.disable.push(...codesOf(take(), '--disable')); break;
+      case '--enable': out.enable.push(...codesOf(take(), '--enable')); break;
+      case '-p': out.buildDir = take(); break;
+      case '--stdin-filename': out.stdinFilename = take(); break;
+      case '-j': case '--jobs': out.jobs = integerOf(take(), flag, 1, 1024); break;
       case '--scenario': out.scenario = take(); break;
       case '--prog': out.prog = take(); break;
       case '--map': out.map = take(); break;
@@ -82,10 +131,12 @@ function parseArgs(argv: string[]): ParsedArgs {
         if (a.startsWith('-I') && a.length > 2) out.includePaths.push(a.slice(2));
         else if (a.startsWith('-D') && a.length > 2) out.defines.push(a.slice(2));
         else if (a.startsWith('--clientProcessId') || a.startsWith('--socket') || a.startsWith('--pipe')) { /* passed by LSP clients */ }
-        else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        else if (a.startsWith('-j') && a.length > 2) out.jobs = integerOf(a.slice(2), '-j', 1, 1024);
+        else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
         else out.files.push(a);
     }
   }
+  if (out.json && out.format && out.format !== 'json') throw new UsageError(`--json and --format ${out.format} disagree`);
   return out;
 }
 
@@ -102,32 +153,6 @@ function settingsFor(args: ParsedArgs): Settings {
   };
 }
 
-function toJsonDiagnostic(d: LspDiagnostic) {
-  return {
-    severity: severityName(d.severity),
-    code: d.code,
-    message: d.message,
-    range: d.range,
-  };
-}
-
-function formatHuman(file: string, text: string, d: LspDiagnostic): string {
-  const { line, character } = d.range.start;
-  const sourceLine = text.split(/\r\n|\r|\n/)[line] ?? '';
-  const endCharacter = d.range.end.line === line ? d.range.end.character : sourceLine.length;
-  // Like clang, tabs are expanded to 8-column stops so the caret lines up in a terminal.
-  const column = (ch: number) => {
-    let col = 0;
-    for (let i = 0; i < Math.min(ch, sourceLine.length); i++) col = sourceLine[i] === '\t' ? (Math.floor(col / 8) + 1) * 8 : col + 1;
-    return col;
-  };
-  const shown = sourceLine.replace(/\t/g, (_m, offset: number) => ' '.repeat(8 - (column(offset) % 8)));
-  const start = column(character);
-  const width = Math.max(1, Math.min(column(endCharacter) - start, 200));
-  const caret = ' '.repeat(start) + '^' + '~'.repeat(width - 1);
-  return `${file}:${line + 1}:${character + 1}: ${severityName(d.severity)}: ${d.message} [${d.code}]\n${shown}\n${caret}\n`;
-}
-
 export async function main(argv: string[], io: Io): Promise<number> {
   let args: ParsedArgs;
   try {
@@ -136,13 +161,24 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (argv[0] === '--version') { io.stdout(`bpf-iter ${version()}\n`); return 0; }
     args = parseArgs(argv);
     if (!['check', 'run', 'lsp'].includes(args.command)) throw new UsageError(`unknown command "${args.command}"`);
-    if (args.command === 'check' && args.files.length === 0) throw new UsageError('check needs at least one FILE');
     if (args.command === 'run' && args.files.length !== 1) throw new UsageError('run takes exactly one FILE');
     if (args.command === 'lsp' && !args.lspTransport) throw new UsageError('lsp needs --stdio or --node-ipc');
   } catch (e) {
     if (e instanceof UsageError) { io.stderr(`bpf-iter: ${e.message}\n${USAGE}\n`); return 2; }
     throw e;
   }
+  try {
+    return await command(args, io);
+  } catch (e) {
+    if (e instanceof CheckUsageError) { io.stderr(`bpf-iter: ${e.message}\n`); return 2; }
+    if (e instanceof UsageError) { io.stderr(`bpf-iter: ${e.message}\n${USAGE}\n`); return 2; }
+    io.stderr(reportInternalError(e, argv, version()));
+    return EXIT_INTERNAL_ERROR;
+  }
+}
+
+async function command(args: ParsedArgs, io: Io): Promise<number> {
+  if (process.env.BPF_ITER_TEST_INTERNAL_ERROR === '1') throw new Error('simulated internal error (BPF_ITER_TEST_INTERNAL_ERROR=1, a test hook)');
 
   if (args.command === 'lsp') {
     // Loaded lazily: the CLI's other commands must not pay for the LSP libraries.
@@ -156,38 +192,31 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const service = createLanguageService(host, settingsFor(args));
 
   if (args.command === 'check') {
-    let errors = 0;
-    const results: Array<{ file: string; diagnostics: ReturnType<typeof toJsonDiagnostic>[] }> = [];
-    for (const file of args.files) {
-      const abs = path.resolve(file);
-      const text = host.readFile(abs);
-      if (text === undefined) {
-        io.stderr(`bpf-iter: ENOENT: cannot read ${file}\n`);
-        errors++;
-        results.push({ file, diagnostics: [] });
-        continue;
-      }
-      const diagnostics = service.validate(abs, text, { scenario: args.scenario && path.resolve(args.scenario), map: args.map });
-      errors += diagnostics.filter((d) => d.severity === 1).length;
-      results.push({ file, diagnostics: diagnostics.map(toJsonDiagnostic) });
-      if (!args.json) for (const d of diagnostics) io.stdout(formatHuman(file, text, d));
-    }
-    if (args.json) io.stdout(JSON.stringify({ files: results }, null, 2) + '\n');
-    return errors > 0 ? 1 : 0;
+    const env = io.env ?? process.env;
+    const color = args.color === 'always' || (args.color === 'auto' && !!io.stdoutIsTTY && !env.NO_COLOR);
+    return check({
+      targets: args.files, cwd: process.cwd(), buildDir: args.buildDir, stdinFilename: args.stdinFilename,
+      format: args.format ?? (args.json ? 'json' : 'text'), color, warningsAsErrors: args.werror, settings: settingsFor(args),
+      options: { scenario: args.scenario && path.resolve(args.scenario), map: args.map, disableCodes: args.disable, enableCodes: args.enable }, jobs: args.jobs, version: version(),
+    }, io);
   }
 
-  const file = path.resolve(args.files[0]);
-  const text = host.readFile(file);
+  const fromStdin = args.files[0] === '-';
+  if (fromStdin && !io.readStdin) throw new UsageError('stdin cannot be read here');
+  const file = path.resolve(fromStdin ? args.stdinFilename ?? '<stdin>' : args.files[0]);
+  const text = fromStdin ? await io.readStdin!() : host.readFile(file);
   if (text === undefined) { io.stderr(`bpf-iter: ENOENT: cannot read ${args.files[0]}\n`); return 1; }
   const result = await service.run(file, text, {
     program: args.prog, map: args.map, scenario: args.scenario && path.resolve(args.scenario), cpus: args.cpus, readSize: args.readSize,
+    // Plain output goes out as it is read (| head, > file, any size); --json needs it whole.
+    ...(args.json ? {} : { onOutput: (chunk: Uint8Array) => { io.stdoutBytes(chunk); return io.stdoutDrained?.(); } }),
   });
   if (args.json) {
     // Valid UTF-8 output is the string `output`; any other is null there, with output_base64 and output_hex.
     io.stdout(JSON.stringify(runResultForWire(result), null, 2) + '\n');
   } else {
-    // The bytes the program wrote, unchanged (bpf_seq_write may write any byte), as cat would show them.
-    io.stdoutBytes(result.outputBytes);
+    // The bytes the program wrote, unchanged (bpf_seq_write may write any byte), as cat would show them: already
+    // written chunk by chunk through onOutput.
     // bpf_printk() messages are the kernel's trace log, not the iterator's output: stderr, one line each
     for (const line of result.trace ?? []) io.stderr(`${TRACE_PREFIX}${line.endsWith('\n') ? line : line + '\n'}`);
     if (result.error) {
@@ -212,8 +241,47 @@ function version(): string {
   return 'unknown';
 }
 
-if (require.main === module && isMainThread) {
-  main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stdoutBytes: (b) => process.stdout.write(b), stderr: (s) => process.stderr.write(s) })
-    .then((code) => { if (code >= 0) process.exitCode = code; })
-    .catch((e) => { process.stderr.write(`bpf-iter: internal error: ${e && e.stack ? e.stack : e}\n`); process.exitCode = 70; });
+/** The process's own streams as an Io. */
+export function processIo(): Io {
+  let writesSinceYield = 0;
+  return {
+    stdout: (s) => { process.stdout.write(s); },
+    stdoutBytes: (b) => { process.stdout.write(b); },
+    stderr: (s) => { process.stderr.write(s); },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    stdoutIsTTY: !!process.stdout.isTTY,
+    stderrIsTTY: !!process.stderr.isTTY,
+    env: process.env,
+    stdoutDrained: () => {
+      // A full pipe (or a slow file): wait for it, so the output is never held whole in memory. Every few writes
+      // the event loop runs too, so a reader that closed the pipe (EPIPE) ends the run at once.
+      if (process.stdout.writableNeedDrain) return new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+      if (++writesSinceYield % 16 === 0) return new Promise<void>((resolve) => setImmediate(resolve));
+      return undefined;
+    },
+  };
 }
+
+/**
+ * `bpf-iter` as a process (bin/bpf-iter.js): a reader that closes the pipe early (`| head`) ends the run quietly
+ * with the status a shell gives a program killed by SIGPIPE (141), as cat's; an internal error is one line and a
+ * crash report (exit 3), never a bare stack.
+ */
+export function runAsProcess(argv: string[]): void {
+  const onStreamError = (e: NodeJS.ErrnoException) => {
+    if (e && e.code === 'EPIPE') process.exit(141);
+    process.stderr.write(reportInternalError(e, argv, version()));
+    process.exit(EXIT_INTERNAL_ERROR);
+  };
+  process.stdout.on('error', onStreamError);
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => { if (e && e.code === 'EPIPE') process.exit(141); });
+  main(argv, processIo())
+    .then((code) => { if (code >= 0) process.exitCode = code; })
+    .catch((e) => { process.stderr.write(reportInternalError(e, argv, version())); process.exitCode = EXIT_INTERNAL_ERROR; });
+}
+
+if (require.main === module && isMainThread) runAsProcess(process.argv.slice(2));

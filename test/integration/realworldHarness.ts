@@ -116,3 +116,22 @@ export function describeOurs(v: CliVerdict): string {
   if (v.runErrno) return `run: ${v.run?.stderr.trim().split('\n')[0]}`;
   return 'accepted';
 }
+
+/**
+ * Projects of the corpus that keep their setup when copied side by side into one folder (relative -I paths to
+ * `_shared`, relative symlinks; no generated absolute compile_commands.json), with errors and warnings among them.
+ */
+export const FOLDER_PROJECTS = [
+  'atomic-fetch-default', 'bpf-loop-walker', 'bpftool-maplist', 'compound-literal', 'core-fields', 'designated-init',
+  'elem-array-dump', 'exporter-examples', 'global-func', 'ip-formatter', 'mapwatch-nohdr', 'reject-no-null-check',
+  'reject-unbounded-loop', 'reject-return-value',
+];
+
+/** A temporary folder holding copies of `names` (corpus projects) and a link to the corpus's `_shared`. */
+export function corpusFolderCopy(names: readonly string[]): string {
+  corpus.prepare();
+  const folder = fs.mkdtempSync(path.join(require('os').tmpdir(), 'bpf-iter-projects-'));
+  fs.symlinkSync(corpus.sharedDir, path.join(folder, '_shared'));
+  for (const name of names) fs.cpSync(path.join(corpus.corpusDir, name), path.join(folder, name), { recursive: true, verbatimSymlinks: true });
+  return folder;
+}

@@ -58,6 +58,11 @@ export interface RunRequest {
   isCancelled?: () => boolean;
   /** Called after every read() with the figures so far (for $/progress). */
   onProgress?: (stats: { objects: number; bytes: number; reads: number }) => void;
+  /**
+   * Takes each chunk of output as it is read instead of keeping it (outputBytes is then empty), so a huge output
+   * is never held whole; a returned promise is awaited before the next read (a full pipe).
+   */
+  onOutput?: (chunk: Uint8Array) => void | Promise<void>;
   /** For the debugger: hooks run the program in the interpreter; `onInvocation` sees each program call's context. */
   debug?: { hooks: DebugHooks; onInvocation?(ctx: IterRunContext, kernel: Kernel): void };
 }
@@ -344,8 +349,11 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
         throw new RunFailure(name, readErrorText(name, readSize));
       }
       if (got.length === 0) break;
-      chunks.push(got);
       total += got.length;
+      if (req.onOutput) {
+        const wait = req.onOutput(got);
+        if (wait) await wait;
+      } else chunks.push(got);
       req.onProgress?.({ objects: stats.objects, bytes: total, reads: stats.reads });
       if (total > maxOutput) throw new RunFailure('ELIMIT', `the output passed ${maxOutput} bytes; the run was stopped (raise the limit with --max-output or the bpfIter.maxOutputBytes setting)`);
     }

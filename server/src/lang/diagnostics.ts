@@ -4,6 +4,7 @@
  * `Diagnostics.X`; tests and the docs links use the code. `{0}`, `{1}`... are filled by `formatMessage`.
  *
  * Code ranges: BPF1000-1099 preprocessor, BPF1100-1199 parser, BPF1200-1399 types and semantics,
+ * BPF1600-1619 project configuration (.bpf-iter.json),
  * BPF2000-2999 verifier-equivalent checks, BPF3000-3999 attach/link/load (libbpf, bpf_iter_attach_map),
  * BPF4000-4999 run-time (executor, limits).
  */
@@ -392,6 +393,11 @@ export const Diagnostics = {
     explanation: 'The simulated kernel knows the BTF of the iterator types (bpf_map, bpf_iter_meta, seq_file, the bpf_iter__ contexts). Accesses to other kernel structs with preserve_access_index are run at the offsets of your own declaration.',
   }),
   // ---- end of lowering diagnostics ----
+
+  // ---- BPF1600-1619: project configuration (.bpf-iter.json) ----
+  ProjectConfigInvalid: d(1600, 'warning', '{0}: {1}; its choices are not applied', {
+    explanation: 'The project file `.bpf-iter.json` (found walking up from the file) may hold `disable` (an array of codes such as "BPF1020") and `warningsAsErrors` (true or false). `bpf-iter check` refuses an invalid one with exit code 2.',
+  }),
 } satisfies Record<string, DiagnosticMessage>;
 
 export type DiagnosticKey = keyof typeof Diagnostics;
@@ -409,7 +415,7 @@ export function renderDiagnosticsDoc(): string {
   const entries = (Object.values(Diagnostics) as DiagnosticMessage[]).slice().sort((a, b) => a.code - b.code);
   const ranges: Array<[number, number, string]> = [
     [1000, 1099, 'Preprocessor'], [1100, 1199, 'Parser'], [1200, 1389, 'Types and semantics'],
-    [1390, 1399, 'Programs, lowering and scenarios'], [2000, 2999, 'What the verifier rejects'],
+    [1390, 1399, 'Programs, lowering and scenarios'], [1600, 1619, 'Project configuration'], [2000, 2999, 'What the verifier rejects'],
     [3000, 3999, 'Load, attach and link'], [4000, 4999, 'Run time and limits'],
   ];
   const lines = ['# Diagnostics', '', 'Every diagnostic bpf-iter-lab reports, by code. Generated from `server/src/lang/diagnostics.ts`; do not edit.', ''];

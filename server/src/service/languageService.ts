@@ -19,6 +19,7 @@ import { hover as hoverAt } from './hover';
 import { complete as completeAt, signatureHelp as signatureHelpAt } from './completion';
 import { definition as definitionAt, references as referencesAt, documentSymbols as symbolsOf, prepareRename as prepareRenameAt, rename as renameAt } from './navigation';
 import { runIterator, RunOutcome } from '../exec/runner';
+import { findProjectConfig } from './projectConfig';
 
 export interface Settings {
   includePaths: string[];
@@ -41,10 +42,19 @@ export function defaultSettings(): Settings {
   return { includePaths: [], defines: {}, instructionBudget: 1_000_000, kernelVersion: '6.18', reportCSyntaxErrors: true };
 }
 
-export interface ValidateOptions { scenario?: string; map?: string }
+export interface ValidateOptions {
+  scenario?: string;
+  map?: string;
+  /** Codes not reported, on top of those the project's `.bpf-iter.json` disables (the CLI's --disable). */
+  disableCodes?: string[];
+  /** Codes reported even when `.bpf-iter.json` disables them (the CLI's --enable). */
+  enableCodes?: string[];
+}
 export interface RunOptions {
   program?: string; map?: string; scenario?: string; cpus?: number; readSize?: number; isCancelled?: () => boolean;
   onProgress?: (stats: { objects: number; bytes: number; reads: number }) => void;
+  /** Takes the output as it is read instead of keeping it (the outcome's outputBytes are then empty). */
+  onOutput?: (chunk: Uint8Array) => void | Promise<void>;
 }
 
 export interface LanguageService {
@@ -149,6 +159,14 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         const m = Diagnostics.TooManyDiagnostics;
         out.push({ range: out[out.length - 1].range, severity: DiagnosticSeverity.Error, code: codeString(m.code), source: 'bpf-iter', message: formatMessage(m.message, [hidden, MAX_PUBLISHED_DIAGNOSTICS]) });
       }
+      const project = findProjectConfig(path.dirname(filePath), (p) => host.readFile(p));
+      if (project.error && project.file) {
+        const m = Diagnostics.ProjectConfigInvalid;
+        out.push({ range: mainLineMap(analysis).range(0, 0), severity: DiagnosticSeverity.Warning, code: codeString(m.code), source: 'bpf-iter',
+          message: formatMessage(m.message, [project.file, project.error]) });
+      }
+      const disabled = new Set([...project.config.disable, ...(options.disableCodes ?? [])]);
+      for (const code of options.enableCodes ?? []) disabled.delete(code);
       if (scenario.problems.length && scenario.path) {
         const m = Diagnostics.ScenarioInvalid;
         out.push({
@@ -160,7 +178,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
           })),
         });
       }
-      return out;
+      return disabled.size ? out.filter((d) => !disabled.has(String(d.code))) : out;
     },
 
     hover(filePath, text, position) {
@@ -243,6 +261,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         scenarioText: scenario.path ? host.readFile(scenario.path) : undefined,
         program: options.program, map: options.map, cpus: options.cpus ?? settings.cpus, readSize: options.readSize,
         instructionBudget: settings.instructionBudget, maxOutputBytes: settings.maxOutputBytes, isCancelled: options.isCancelled, onProgress: options.onProgress,
+        onOutput: options.onOutput,
       });
     },
 
