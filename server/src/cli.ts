@@ -10,18 +10,21 @@ import { createNodeHost } from './service/host';
 import { createLanguageService, Settings, defaultSettings } from './service/languageService';
 import { severityName, LspDiagnostic } from './service/diagnostics';
 import { captureMain, CAPTURE_HELP, CAPTURE_USAGE } from './cli/capture';
+import { compareKernelMain, COMPARE_HELP, COMPARE_USAGE } from './cli/compareKernel';
 
 /** How `run` marks a bpf_printk() message on stderr (what trace_pipe shows after the task and CPU columns). */
 export const TRACE_PREFIX = 'bpf_trace_printk: ';
 
 export const USAGE = `usage: bpf-iter check FILE... [--json] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
        bpf-iter run FILE [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--max-output BYTES] [--json]
+       ${COMPARE_USAGE}
        ${CAPTURE_USAGE}
        bpf-iter lsp (--stdio | --node-ipc)
        bpf-iter --help | --version
 
 check   report what the compiler, the verifier and attach would reject; exit 1 when there is an error
 run     run the iterator on the simulated kernel and print its seq output (what cat would print)
+${COMPARE_HELP}
 ${CAPTURE_HELP}
 lsp     start the language server for any LSP client
 
@@ -138,6 +141,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { io.stdout(USAGE + '\n'); return 0; }
     if (argv[0] === '--version') { io.stdout(`bpf-iter ${version()}\n`); return 0; }
     if (argv[0] === 'capture') return captureMain(argv.slice(1), io);
+    if (argv[0] === 'run' && argv.includes('--kernel')) return await compareKernelMain(argv.slice(1), io);
     args = parseArgs(argv);
     if (!['check', 'run', 'lsp'].includes(args.command)) throw new UsageError(`unknown command "${args.command}"`);
     if (args.command === 'check' && args.files.length === 0) throw new UsageError('check needs at least one FILE');
