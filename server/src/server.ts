@@ -12,7 +12,9 @@ import { RunWorkerPool } from './runWorker';
 import { URI } from './service/uri';
 import {
   RunParams, RunRequestMethod, RunResult, ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult,
+  CompareKernelParams, CompareKernelRequestMethod, CompareKernelResult,
 } from '../../shared/src/protocol';
+import { compareKernelInChild } from './compareKernelChild';
 import { createNodeHost, OverlayHost } from './service/host';
 import { createLanguageService, defaultSettings, Settings, LanguageService } from './service/languageService';
 import { applySettings } from './service/settings';
@@ -224,6 +226,17 @@ export function serve(connection: Connection): void {
       return new ResponseError(ErrorCodes.InternalError, `run failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       progress?.done();
+    }
+  });
+
+  connection.onRequest(CompareKernelRequestMethod, async (p: CompareKernelParams, token): Promise<CompareKernelResult | ResponseError<void>> => {
+    try {
+      return await compareKernelInChild({
+        file: URI.toPath(p.uri), program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined,
+        includePaths: settings.includePaths ?? [], defines: settings.defines ?? {},
+      }, { onCancel: (f) => token.onCancellationRequested(f) });
+    } catch (e) {
+      return new ResponseError(ErrorCodes.InternalError, `compare failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
 
