@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerPanelSerializer, registerStaleWatcher } from './panel/panelSerializer';
 import { RunPanel } from './panel/runPanel';
 import { registerRunCommands } from './runCommands';
+import { registerCompareKernelCommand } from './compareKernel';
 import { runWithProgress } from './runner';
 import { registerScenarioCommand } from './scenarioFile';
 import { ServerClient } from './serverClient';
@@ -24,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BpfIte
 
   registerStatusBar(context, current);
   registerRunCommands(context, current);
+  registerCompareKernelCommand(context, current);
   registerScenarioCommand(context, current);
   registerPanelSerializer(context, (target) => runWithProgress(current, target));
   registerStaleWatcher(context);

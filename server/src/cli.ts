@@ -12,6 +12,8 @@ import { isKnownDiagnosticCode } from './service/projectConfig';
 import { check, CheckUsageError } from './cli/check';
 import { REPORT_FORMATS, ReportFormat } from './cli/formats';
 import { reportInternalError, EXIT_INTERNAL_ERROR } from './cli/crashReport';
+import { captureMain, CAPTURE_HELP, CAPTURE_USAGE } from './cli/capture';
+import { compareKernelMain, COMPARE_HELP, COMPARE_USAGE } from './cli/compareKernel';
 
 /** How `run` marks a bpf_printk() message on stderr (what trace_pipe shows after the task and CPU columns). */
 export const TRACE_PREFIX = 'bpf_trace_printk: ';
@@ -20,6 +22,8 @@ export const USAGE = `usage: bpf-iter check [FILE|DIR|-]... [--format text|json|
                       [--Werror] [--disable CODE[,CODE]] [--enable CODE[,CODE]] [--color=auto|always|never]
                       [--stdin-filename NAME] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
        bpf-iter run FILE|- [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--max-output BYTES] [--json]
+       ${COMPARE_USAGE}
+       ${CAPTURE_USAGE}
        bpf-iter lsp (--stdio | --node-ipc)
        bpf-iter --help | --version
 
@@ -30,6 +34,8 @@ check   report what the compiler, the verifier and attach would reject. No FILE:
         {"disable": ["BPF1020"], "warningsAsErrors": true}.
         Exit 0 clean, 1 errors (or warnings with --Werror), 2 usage or configuration error, 3 internal error.
 run     run the iterator on the simulated kernel and print its seq output (what cat would print)
+${COMPARE_HELP}
+${CAPTURE_HELP}
 lsp     start the language server for any LSP client
 
 Without --scenario, FILE's own <name>.bpfscenario.json is used when it exists, else the embedded default system.`;
@@ -159,6 +165,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (argv.length === 0) { io.stderr(USAGE + '\n'); return 2; }
     if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') { io.stdout(USAGE + '\n'); return 0; }
     if (argv[0] === '--version') { io.stdout(`bpf-iter ${version()}\n`); return 0; }
+    if (argv[0] === 'capture') return captureMain(argv.slice(1), io);
+    if (argv[0] === 'run' && argv.includes('--kernel')) return await compareKernelMain(argv.slice(1), io);
     args = parseArgs(argv);
     if (!['check', 'run', 'lsp'].includes(args.command)) throw new UsageError(`unknown command "${args.command}"`);
     if (args.command === 'run' && args.files.length !== 1) throw new UsageError('run takes exactly one FILE');

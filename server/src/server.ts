@@ -10,8 +10,11 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { RunWorkerPool } from './runWorker';
 import { URI } from './service/uri';
-import type { RunParams, RunResult, ListProgramsParams, ListProgramsResult } from '../../shared/src/protocol';
-import { ListProgramsRequest, RunRequest } from '../../shared/src/requests';
+import type {
+  RunParams, RunResult, ListProgramsParams, ListProgramsResult, CompareKernelParams, CompareKernelResult,
+} from '../../shared/src/protocol';
+import { CompareKernelRequest, ListProgramsRequest, RunRequest } from '../../shared/src/requests';
+import { compareKernelInChild } from './compareKernelChild';
 import { createNodeHost, OverlayHost } from './service/host';
 import { createLanguageService, defaultSettings, Settings, LanguageService } from './service/languageService';
 import { applySettings } from './service/settings';
@@ -223,6 +226,17 @@ export function serve(connection: Connection): void {
       return new ResponseError(ErrorCodes.InternalError, `run failed: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       progress?.done();
+    }
+  });
+
+  connection.onRequest(CompareKernelRequest, async (p: CompareKernelParams, token): Promise<CompareKernelResult | ResponseError<void>> => {
+    try {
+      return await compareKernelInChild({
+        file: URI.toPath(p.uri), program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined,
+        includePaths: settings.includePaths ?? [], defines: settings.defines ?? {},
+      }, { onCancel: (f) => token.onCancellationRequested(f) });
+    } catch (e) {
+      return new ResponseError(ErrorCodes.InternalError, `compare failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
 

@@ -116,6 +116,7 @@ export const CommandIds = {
   restartServer: 'bpfIter.restartServer',
   showOutput: 'bpfIter.showOutput',
   debug: 'bpfIter.debug',
+  compareKernel: 'bpfIter.compareKernel',
 } as const;
 export type RunCommandArguments = [uri: string, program?: string, map?: string];
 
@@ -133,3 +134,13 @@ export interface InitializationOptions {
  * build setup (compile_commands.json, compile_flags.txt), so the server re-validates open files when one changes.
  */
 export const WATCHED_FILES_GLOB = '**/{*.bpfscenario.json,*.h,compile_commands.json,compile_flags.txt}';
+
+/**
+ * "Compare with Real Kernel": the saved file run on the simulated kernel and on this host's real one
+ * (`bpf-iter run FILE --kernel --json`, which needs root, clang and bpftool). `refused` is set when the real
+ * kernel could not be asked, with the one-line reason in `kernel.error`.
+ */
+export interface CompareKernelParams { uri: string; program?: string; map?: string; scenario?: string }
+export interface CompareKernelSide { output: string | null; output_base64?: string; error: { errno: string; message: string } | null }
+export interface CompareKernelResult { simulated: CompareKernelSide; kernel: CompareKernelSide & { refused?: boolean }; identical: boolean }
+export const CompareKernelRequestMethod = 'bpfIter/compareKernel';

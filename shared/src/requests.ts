@@ -4,7 +4,11 @@
  * Kept apart from protocol.ts, whose plain types the run worker and CLI import without the LSP libraries.
  */
 import { RequestType } from 'vscode-languageserver-protocol';
-import { ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult, RunParams, RunRequestMethod, RunResult } from './protocol';
+import {
+  CompareKernelParams, CompareKernelRequestMethod, CompareKernelResult,
+  ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult, RunParams, RunRequestMethod, RunResult,
+} from './protocol';
 
 export const RunRequest = new RequestType<RunParams, RunResult, void>(RunRequestMethod);
 export const ListProgramsRequest = new RequestType<ListProgramsParams, ListProgramsResult, void>(ListProgramsRequestMethod);
+export const CompareKernelRequest = new RequestType<CompareKernelParams, CompareKernelResult, void>(CompareKernelRequestMethod);

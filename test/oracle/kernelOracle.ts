@@ -4,47 +4,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-export function have(tool: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
-}
-
-/** Why real-kernel tests cannot run here, or null when they can. */
-export function realKernelUnavailable(tools: string[]): string | null {
-  if (process.platform !== 'linux') return 'not Linux';
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'not root';
-  for (const t of tools) if (!have(t)) return `${t} not installed`;
-  if (!fs.existsSync('/sys/fs/bpf') ) return 'no /sys/fs/bpf';
-  if (spawnSync('sh', ['-c', 'mount | grep -q " /sys/fs/bpf " || mount -t bpf bpf /sys/fs/bpf']).status !== 0) return 'cannot mount bpffs';
-  if (tools.includes('bpftool')) return mapCreateRefused();
-  return null;
-}
-
-let mapProbe: string | null | undefined;
-/**
- * Why this process cannot create and pin a plain BPF_MAP_TYPE_ARRAY map with bpftool, or null when it can. Being
- * root is not enough: a user namespace (`unshare -U -r`), a seccomp or LSM sandbox, or dropped CAP_BPF/CAP_SYS_ADMIN
- * make bpf() or bpffs refuse (EPERM, EACCES). Probed once per process.
- */
-export function mapCreateRefused(): string | null {
-  if (mapProbe !== undefined) return mapProbe;
-  const dir = `/sys/fs/bpf/bil_probe_${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
-  try {
-    fs.mkdirSync(dir);
-  } catch (e) {
-    return (mapProbe = `cannot create a directory in bpffs (${(e as NodeJS.ErrnoException).code})`);
-  }
-  try {
-    const r = spawnSync('bpftool', ['map', 'create', `${dir}/probe`, 'type', 'array', 'key', '4', 'value', '4', 'entries', '1', 'name', 'bil_probe'], { encoding: 'utf8' });
-    mapProbe = r.status === 0 ? null : `bpf() refused BPF_MAP_CREATE of an array map (${firstLine(r.stderr)})`;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  return mapProbe;
-}
-
-export function firstLine(text: string | undefined): string {
-  return (text ?? '').trim().split('\n')[0].replace(/^Error: /, '');
-}
+// The probes live in server code (the CLI's capture and run --kernel use them too): one copy.
+export { have, realKernelUnavailable, mapCreateRefused, firstLine, loadErrno } from '../../server/src/realHost/hostTools';
+import { realKernelUnavailable, firstLine, loadErrno } from '../../server/src/realHost/hostTools';
 
 /** A tiny iter/bpf_map_elem program: the probe loads and attaches it to an array map created for it. */
 const ELEM_PROBE = `#include "vmlinux.h"
@@ -80,13 +42,6 @@ export function elemIterRefused(includeDir: string): string | null {
     fs.rmSync(work, { recursive: true, force: true });
   }
   return elemProbe;
-}
-
-/** The errno name in a failed bpftool load's log ("Operation not permitted" -> EPERM), else its last line. */
-export function loadErrno(stderr: string): string {
-  const names: Record<string, string> = { 'Operation not permitted': 'EPERM', 'Permission denied': 'EACCES', 'Invalid argument': 'EINVAL' };
-  for (const [text, name] of Object.entries(names)) if (stderr.includes(text)) return name;
-  return firstLine(stderr.trim().split('\n').pop());
 }
 
 export function run(cmd: string, args: string[], input?: string): string {

@@ -14,3 +14,20 @@ describe('packaging: the .vsix allowlist', () => {
     for (const out of outputs.filter((o) => o !== 'dist/cli.js')) assert.ok(allow.includes(`!${out}`), `.vscodeignore does not ship ${out}`);
   });
 });
+
+describe('packaging: the getting-started walkthrough', () => {
+  it('every step has its markdown, shipped in the .vsix, and its buttons name commands that exist', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const allow = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ours = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
+    const steps = pkg.contributes.walkthroughs[0].steps as Array<{ id: string; description: string; media: { markdown: string } }>;
+    assert.deepStrictEqual(steps.map((s) => s.id), ['open', 'diagnostic', 'run', 'linkInfo', 'capture']);
+    for (const step of steps) {
+      assert.ok(fs.existsSync(path.join(root, step.media.markdown)), `${step.media.markdown} is missing`);
+      assert.ok(allow.includes(`!${path.dirname(step.media.markdown)}/*.md`), `${step.media.markdown} is not shipped`);
+      for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) {
+        assert.ok(!command.startsWith('bpfIter.') || ours.has(command), `${step.id}: ${command} is not a contributed command`);
+      }
+    }
+  });
+});

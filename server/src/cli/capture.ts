@@ -1,0 +1,69 @@
+/**
+ * `bpf-iter capture [-o FILE] [--name GLOB]... [--id N]... [--type T]... [--max-entries N]`: arguments and printing.
+ * The work is realHost/capture.ts.
+ */
+import * as fs from 'fs';
+import { captureScenario, CaptureHost, DEFAULT_CAPTURE_MAX_ENTRIES, liveCaptureHost } from '../realHost/capture';
+import { spawnRunner } from '../realHost/hostTools';
+import { parseScenario } from '../exec/scenario';
+import { scenarioSchema } from '../exec/scenarioSchema';
+
+export const CAPTURE_USAGE = 'bpf-iter capture [-o FILE] [--name GLOB]... [--id N]... [--type T]... [--max-entries N]';
+export const CAPTURE_HELP = `capture write a scenario file from this host's maps (root and bpftool needed; reads only): all maps, or those
+        matching any --name, any --id and any --type; up to --max-entries (default ${DEFAULT_CAPTURE_MAX_ENTRIES}) elements each`;
+
+export interface CaptureIo { stdout: (s: string) => void; stderr: (s: string) => void }
+
+class CaptureUsageError extends Error {}
+
+/** Runs `capture` with the arguments after the command name. Returns the exit status (2: usage). */
+export function captureMain(args: string[], io: CaptureIo, host: CaptureHost = liveCaptureHost(spawnRunner)): number {
+  const options = { names: [] as string[], ids: [] as number[], types: [] as string[], maxEntries: DEFAULT_CAPTURE_MAX_ENTRIES };
+  let output: string | undefined;
+  try {
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i];
+      const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+      const take = (): string => {
+        if (inline !== undefined) return inline;
+        const v = args[++i];
+        if (v === undefined) throw new CaptureUsageError(`${flag} needs a value`);
+        return v;
+      };
+      const whole = (text: string, min: number): number => {
+        if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) throw new CaptureUsageError(`${flag} takes a whole number of at least ${min}, not "${text}"`);
+        return Number(text);
+      };
+      switch (flag) {
+        case '-o': case '--output': output = take(); break;
+        case '--name': options.names.push(take()); break;
+        case '--id': options.ids.push(whole(take(), 1)); break;
+        case '--type': {
+          const t = take();
+          if (!(scenarioSchema.definitions.mapType.enum as readonly string[]).includes(t)) throw new CaptureUsageError(`--type ${t}: not a map type (${scenarioSchema.definitions.mapType.enum.slice(0, 6).join(', ')}, ...)`);
+          options.types.push(t);
+          break;
+        }
+        case '--max-entries': options.maxEntries = whole(take(), 0); break;
+        default: throw new CaptureUsageError(`capture: unknown argument ${a}`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof CaptureUsageError) { io.stderr(`bpf-iter: ${e.message}\nusage: ${CAPTURE_USAGE}\n`); return 2; }
+    throw e;
+  }
+  const result = captureScenario(host, options);
+  if (!result.scenario) { io.stderr(`bpf-iter: capture: ${result.error}\n`); return 1; }
+  const text = JSON.stringify(result.scenario, null, 2) + '\n';
+  // What we write must be a scenario we read back: a check of our own output, not of the host.
+  const check = parseScenario(text, output ?? '<capture>');
+  if (check.problems.length) { io.stderr(`bpf-iter: capture: internal error: the captured scenario is invalid at ${check.problems[0].path || '/'}: ${check.problems[0].message}\n`); return 70; }
+  for (const w of result.warnings) io.stderr(`bpf-iter: capture: ${w}\n`);
+  const count = (result.scenario.maps as unknown[]).length;
+  if (output === undefined || output === '-') io.stdout(text);
+  else {
+    fs.writeFileSync(output, text);
+    io.stderr(`bpf-iter: captured ${count} map${count === 1 ? '' : 's'} into ${output}\n`);
+  }
+  return 0;
+}

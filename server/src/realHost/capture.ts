@@ -1,0 +1,211 @@
+/**
+ * `bpf-iter capture`: a scenario file made from the live host's maps, read with `bpftool -j map show` and
+ * `bpftool -j map dump` (read-only bpftool commands: nothing is ever written to the host). The scenario keeps
+ * what the kernel stores for each map (type, name, sizes, max_entries, map_flags, map_extra, whether it has BTF) and
+ * its contents up to a limit: per-CPU values per CPU, lpm_trie keys as prefix + data, map-in-map slots as the
+ * captured inner maps they hold. What a scenario cannot say is returned as notes for the user (`warnings`).
+ */
+import { CommandRunner, firstLine, hostPossibleCpus, isRoot } from './hostTools';
+import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES } from '../exec/scenario';
+import { scenarioSchema } from '../exec/scenarioSchema';
+
+export interface CaptureOptions {
+  /** Shell-style patterns (`*`, `?`) on map names; a map matching any is selected. */
+  names: string[];
+  ids: number[];
+  /** bpftool's type names ("hash", "percpu_array", ...); a map of any is selected. */
+  types: string[];
+  /** Entries kept per map (the first ones bpftool dumps). */
+  maxEntries: number;
+}
+
+export const DEFAULT_CAPTURE_MAX_ENTRIES = 4096;
+
+/** One map of `bpftool -j map show`. */
+export interface BpftoolMapInfo {
+  id: number; type: string; name?: string; flags?: number; bytes_key: number; bytes_value: number; max_entries: number;
+  map_extra?: number; btf_id?: number; frozen?: number;
+}
+
+/** One element of `bpftool -j map dump`: hex byte strings ("0x01"); per-CPU maps give `values` per CPU. */
+interface BpftoolElement {
+  key?: string[]; value?: string[]; values?: Array<{ cpu: number; value: string[] }>;
+  formatted?: unknown;
+}
+
+export interface CaptureResult {
+  /** The scenario as JSON data (what the file holds); undefined when the capture failed. */
+  scenario?: Record<string, unknown>;
+  /** Things the scenario cannot hold, one line each. */
+  warnings: string[];
+  /** Why nothing could be captured, one line. */
+  error?: string;
+}
+
+export interface CaptureHost {
+  run: CommandRunner;
+  /** num_possible_cpus() of the host. */
+  cpus?: number;
+  /** false makes capture refuse with a one-line error before calling bpftool. */
+  root: boolean;
+}
+
+export function liveCaptureHost(run: CommandRunner): CaptureHost {
+  return { run, cpus: hostPossibleCpus(), root: isRoot() };
+}
+
+/** The map types the scenario schema knows (the rest cannot be written into a scenario). */
+const SCENARIO_MAP_TYPES: ReadonlySet<string> = new Set(scenarioSchema.definitions.mapType.enum);
+/** Map types whose elements bpftool dumps and a scenario refills as key -> value. */
+const DUMPED_TYPES: ReadonlySet<string> = new Set(['hash', 'array', 'percpu_hash', 'percpu_array', 'lru_hash', 'lru_percpu_hash',
+  'lpm_trie', 'array_of_maps', 'hash_of_maps']);
+const ARRAY_TYPES: ReadonlySet<string> = new Set(['array', 'percpu_array']);
+
+export function globMatches(pattern: string, name: string): boolean {
+  const re = new RegExp('^' + pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.') + '$');
+  return re.test(name);
+}
+
+function bytesOf(hex: string[] | undefined): number[] {
+  return (Array.isArray(hex) ? hex : []).map((h) => parseInt(h, 16) & 0xff);
+}
+/** Bytes as the scenario writes them: hex in memory order; one byte as a number ("10" alone would read as decimal). */
+function hexText(bytes: number[]): string | number {
+  if (bytes.length === 1) return bytes[0];
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+function allZero(bytes: number[]): boolean { return bytes.every((b) => b === 0); }
+
+function runJson<T>(host: CaptureHost, args: string[]): T | string {
+  const r = host.run('bpftool', ['-j', ...args]);
+  let data: unknown;
+  try { data = JSON.parse(r.stdout || 'null'); } catch { data = undefined; }
+  if (data && typeof data === 'object' && !Array.isArray(data) && 'error' in data) return `bpftool ${args.join(' ')}: ${String((data as { error: unknown }).error)}`;
+  if (r.status !== 0 || data === undefined) return `bpftool ${args.join(' ')}: ${firstLine(r.stderr) || firstLine(r.stdout) || `exit status ${r.status}`}`;
+  return data as T;
+}
+
+/** The selected maps, plus every inner map a selected map-in-map holds (so its slots can name them). */
+function selectMaps(all: BpftoolMapInfo[], o: CaptureOptions): BpftoolMapInfo[] {
+  const chosen = all.filter((m) => (o.ids.length === 0 || o.ids.includes(m.id))
+    && (o.names.length === 0 || o.names.some((g) => globMatches(g, m.name ?? '')))
+    && (o.types.length === 0 || o.types.includes(m.type)));
+  return chosen;
+}
+
+/** Reads the host's maps and makes a scenario of them. */
+export function captureScenario(host: CaptureHost, options: CaptureOptions): CaptureResult {
+  const warnings: string[] = [];
+  if (!host.root) return { warnings, error: 'capture needs root: bpftool reads the maps with bpf(BPF_MAP_GET_NEXT_ID) and BPF_MAP_GET_FD_BY_ID, which need CAP_SYS_ADMIN' };
+  const listed = runJson<BpftoolMapInfo[]>(host, ['map', 'show']);
+  if (typeof listed === 'string') return { warnings, error: listed };
+  const all = [...listed].sort((a, b) => a.id - b.id);
+  const selected = selectMaps(all, options);
+  const byId = new Map(all.map((m) => [m.id, m]));
+  const dumps = new Map<number, BpftoolElement[]>();
+  const dump = (m: BpftoolMapInfo): BpftoolElement[] => {
+    if (!dumps.has(m.id)) {
+      const d = DUMPED_TYPES.has(m.type) ? runJson<BpftoolElement[]>(host, ['map', 'dump', 'id', String(m.id)]) : [];
+      if (typeof d === 'string') { warnings.push(`map ${m.id} (${m.name || 'unnamed'}): contents not captured: ${d}`); dumps.set(m.id, []); } else dumps.set(m.id, d);
+    }
+    return dumps.get(m.id)!;
+  };
+  // Inner maps of selected map-in-maps come along, in id order with the rest (map ids order the iterator's walk).
+  const ids = new Set(selected.map((m) => m.id));
+  for (const m of selected) {
+    if (!MAP_IN_MAP_TYPES.has(m.type)) continue;
+    for (const e of dump(m)) {
+      const inner = innerIdOf(e);
+      if (byId.has(inner)) ids.add(inner);
+    }
+  }
+  const maps = all.filter((m) => ids.has(m.id) && SCENARIO_MAP_TYPES.has(m.type));
+  for (const m of all) if (ids.has(m.id) && !SCENARIO_MAP_TYPES.has(m.type)) warnings.push(`map ${m.id} (${m.name || 'unnamed'}): type ${m.type} is not one a scenario can hold; left out`);
+
+  // Scenario names must be unique (entries and attach.map name maps); a map referred to needs a name too.
+  const referenced = new Set<number>();
+  for (const m of maps) if (MAP_IN_MAP_TYPES.has(m.type)) for (const e of dump(m)) referenced.add(innerIdOf(e));
+  const used = new Set<string>();
+  const nameOf = new Map<number, string>();
+  for (const m of maps) {
+    let name = m.name ?? '';
+    if ((name !== '' && used.has(name)) || (name === '' && referenced.has(m.id))) {
+      const renamed = `${name.slice(0, 15 - 1 - String(m.id).length)}_${m.id}`.replace(/^_/, 'map_').slice(0, 15);
+      warnings.push(`map ${m.id}: named "${renamed}" in the scenario (${name === '' ? 'it is unnamed and a map-in-map slot refers to it' : `map "${name}" occurs more than once`}); the simulated kernel stores that name`);
+      name = renamed;
+    }
+    if (name !== '') used.add(name);
+    nameOf.set(m.id, name);
+  }
+
+  const cpus = host.cpus;
+  const scenarioMaps = maps.map((m) => {
+    const out: Record<string, unknown> = {
+      name: nameOf.get(m.id), type: m.type, key_size: m.bytes_key, value_size: m.bytes_value, max_entries: m.max_entries,
+    };
+    if (m.flags) out.flags = m.flags;
+    if (m.map_extra) out.map_extra = m.map_extra;
+    if (m.btf_id) out.btf = true;
+    if (m.frozen) warnings.push(`map ${m.id} (${m.name || 'unnamed'}): frozen on the host; a scenario cannot freeze a map`);
+    const entries: Record<string, unknown>[] = [];
+    const elements = dump(m);
+    if (MAP_IN_MAP_TYPES.has(m.type)) {
+      // bpftool does not show the inner map template (inner_map_meta): the first inner map held stands in for it.
+      const firstInner = elements.map((e) => byId.get(innerIdOf(e))).find((x) => x);
+      out.inner_map = firstInner
+        ? { type: firstInner.type, key_size: firstInner.bytes_key, value_size: firstInner.bytes_value, max_entries: firstInner.max_entries, ...(firstInner.flags ? { flags: firstInner.flags } : {}) }
+        : { type: 'array', key_size: 4, value_size: 4, max_entries: 1 };
+      if (!firstInner) warnings.push(`map ${m.id} (${m.name || 'unnamed'}): holds no inner map, so its inner map template is unknown (bpftool does not show it); an array of 4-byte values stands in`);
+    }
+    if (KEYLESS_MAP_TYPES.has(m.type)) warnings.push(`map ${m.id} (${m.name || 'unnamed'}): ${m.type} contents cannot be read without popping them; captured empty`);
+    for (const e of elements) {
+      if (entries.length >= options.maxEntries) {
+        warnings.push(`map ${m.id} (${m.name || 'unnamed'}): ${elements.length} elements, the first ${options.maxEntries} captured (--max-entries)`);
+        break;
+      }
+      const key = bytesOf(e.key);
+      const valueSizes = e.values ? e.values.map((v) => bytesOf(v.value).length) : [bytesOf(e.value).length];
+      if (key.length !== m.bytes_key || valueSizes.some((n) => n !== m.bytes_value)) {
+        warnings.push(`map ${m.id} (${m.name || 'unnamed'}): bpftool dumped an element it could not read whole; left out`);
+        continue;
+      }
+      const entry: Record<string, unknown> = {};
+      if (m.type === 'lpm_trie') entry.key = { prefixlen: Number(littleEndian(key.slice(0, 4))), data: key.slice(4).map((b) => b.toString(16).padStart(2, '0')).join(' ') };
+      else entry.key = key.length <= 8 && [1, 2, 4, 8].includes(key.length) ? Number(littleEndian(key)) <= Number.MAX_SAFE_INTEGER ? Number(littleEndian(key)) : littleEndian(key).toString() : hexText(key);
+      if (MAP_IN_MAP_TYPES.has(m.type)) {
+        const inner = innerIdOf(e);
+        if (!nameOf.has(inner)) { warnings.push(`map ${m.id} (${m.name || 'unnamed'}): a slot holds map ${inner}, which is gone or cannot be captured; slot left out`); continue; }
+        entry.inner_map = nameOf.get(inner);
+      } else if (e.values) {
+        const perCpu = [...e.values].sort((a, b) => a.cpu - b.cpu).map((v) => bytesOf(v.value));
+        if (ARRAY_TYPES.has(m.type) && perCpu.every(allZero)) continue; // array elements exist zeroed anyway
+        entry.values = perCpu.map(hexText);
+      } else {
+        const value = bytesOf(e.value);
+        if (ARRAY_TYPES.has(m.type) && allZero(value)) continue;
+        entry.value = hexText(value);
+      }
+      entries.push(entry);
+    }
+    if (entries.length) out.entries = entries;
+    return out;
+  });
+  const scenario: Record<string, unknown> = {
+    description: `Captured from a live host with bpf-iter capture (${maps.length} map${maps.length === 1 ? '' : 's'}). Map ids are renumbered in the same order.`,
+  };
+  if (cpus !== undefined) scenario.cpus = cpus;
+  scenario.maps = scenarioMaps;
+  return { scenario, warnings };
+}
+
+/** The inner map id a map-in-map slot holds (bpftool dumps the u32 id as the value), or 0 when unreadable. */
+function innerIdOf(e: BpftoolElement): number {
+  const bytes = bytesOf(Array.isArray(e.value) ? e.value : []);
+  return bytes.length >= 4 ? Number(littleEndian(bytes.slice(0, 4))) : 0;
+}
+
+function littleEndian(bytes: number[]): bigint {
+  let n = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]);
+  return n;
+}
