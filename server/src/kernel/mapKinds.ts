@@ -233,6 +233,7 @@ export class ArrayOfMaps extends BpfMap {
   constructor(env: MapEnv, attr: MapCreateAttr, readonly innerMeta: InnerMapMeta) {
     super(env, attr.type, attr.keySize, attr.valueSize, attr.maxEntries, attr, false);
     this.slots = new Array<BpfMap | null>(attr.maxEntries).fill(null);
+    this.allocInnerMapMeta(innerMeta);
   }
   private index(key: Uint8Array): number { return new DataView(key.buffer, key.byteOffset, 4).getUint32(0, true); }
 
@@ -286,7 +287,7 @@ export class ArrayOfMaps extends BpfMap {
 
 /** BPF_MAP_TYPE_HASH_OF_MAPS: an htab (so it keeps elem_count) whose values are inner map ids here. */
 export class HashOfMaps extends HashMap {
-  constructor(env: MapEnv, attr: MapCreateAttr, readonly innerMeta: InnerMapMeta) { super(env, attr); }
+  constructor(env: MapEnv, attr: MapCreateAttr, readonly innerMeta: InnerMapMeta) { super(env, attr); this.allocInnerMapMeta(innerMeta); }
 
   private innerAt(key: Uint8Array): BpfMap | undefined {
     const e = this.findElem(key);

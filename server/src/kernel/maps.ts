@@ -33,7 +33,7 @@ const F = (name: string): number => btfField('bpf_map', name).offset;
 const OFF = {
   ops: F('ops'), mapType: F('map_type'), keySize: F('key_size'), valueSize: F('value_size'),
   maxEntries: F('max_entries'), mapExtra: F('map_extra'), mapFlags: F('map_flags'), id: F('id'), name: F('name'),
-  refcnt: F('refcnt'), usercnt: F('usercnt'), elemCount: F('elem_count'),
+  refcnt: F('refcnt'), usercnt: F('usercnt'), elemCount: F('elem_count'), innerMapMeta: F('inner_map_meta'),
 };
 /** A fake `ops` pointer per map type (the real one is a kernel text address a program may print). */
 const FAKE_OPS_BASE = 0xffffffff82000000n;
@@ -89,6 +89,24 @@ export abstract class BpfMap {
     this.region.bytes.set(Buffer.from(this.name, 'latin1'), OFF.name);
     this.syncCounts();
     v.setBigUint64(OFF.elemCount, this.elemCountRegion ? this.elemCountRegion.addr : 0n, true);
+    v.setBigUint64(OFF.innerMapMeta, this.innerMapMeta ? this.innerMapMeta.addr : 0n, true);
+  }
+
+  /** map->inner_map_meta: the template a map-in-map keeps (NULL for every other map) */
+  protected innerMapMeta: Region | null = null;
+  /**
+   * mirrors bpf_map_meta_alloc(): a struct bpf_map holding the template's map_type, key_size, value_size,
+   * max_entries and map_flags, which a program sees through map->inner_map_meta.
+   */
+  protected allocInnerMapMeta(meta: { type: number; keySize: number; valueSize: number; maxEntries: number; flags: number }): void {
+    const r = this.env.memory.alloc(kernelBtf.bpf_map.size, 'inner_map_meta (struct bpf_map)', true);
+    r.view.setBigUint64(OFF.ops, FAKE_OPS_BASE + BigInt(meta.type) * 0x100n, true);
+    r.view.setUint32(OFF.mapType, meta.type, true);
+    r.view.setUint32(OFF.keySize, meta.keySize, true);
+    r.view.setUint32(OFF.valueSize, meta.valueSize, true);
+    r.view.setUint32(OFF.maxEntries, meta.maxEntries, true);
+    r.view.setUint32(OFF.mapFlags, meta.flags, true);
+    this.innerMapMeta = r;
   }
   syncCounts(): void {
     this.region.view.setBigInt64(OFF.refcnt, BigInt(this.refcnt), true);
@@ -131,6 +149,7 @@ export abstract class BpfMap {
   /** map_peek_elem(): queue/stack return the next value; bloom_filter answers 0 or -ENOENT for `probe` */
   peek(_probe: Uint8Array | null): Uint8Array | number { return -ERRNO.EOPNOTSUPP; }
   protected freeCommon(): void {
+    if (this.innerMapMeta) this.env.memory.free(this.innerMapMeta); // bpf_map_meta_free()
     this.env.memory.free(this.region);
     if (this.elemCountRegion) this.env.memory.free(this.elemCountRegion);
   }
@@ -236,6 +255,17 @@ export class ArrayMap extends BpfMap {
 
 // ---------------------------------------------------------------- hashes
 
+/**
+ * mirrors htab_map_alloc(): an LRU map with BPF_F_NO_COMMON_LRU (one LRU list per CPU) gets max_entries rounded up
+ * to a multiple of num_possible_cpus(), in u32 arithmetic; when that wraps it is rounded down instead.
+ */
+export function htabMaxEntries(attr: MapCreateAttr, cpus: number): number {
+  const lru = attr.type === BPF_MAP_TYPE.LRU_HASH || attr.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
+  if (!lru || !((attr.flags ?? 0) & BPF_F.NO_COMMON_LRU)) return attr.maxEntries;
+  const up = (Math.floor(((attr.maxEntries + cpus - 1) >>> 0) / cpus) * cpus) >>> 0;
+  return up < attr.maxEntries ? attr.maxEntries - (attr.maxEntries % cpus) : up;
+}
+
 /** No element: the NULL of the flat hash map's links (heads, next, prev, LRU). */
 export const NO_ELEM = -1;
 
@@ -284,7 +314,8 @@ export class HashMap extends BpfMap {
   private lruTail = NO_ELEM;
 
   constructor(env: MapEnv, attr: MapCreateAttr) {
-    super(env, attr.type, attr.keySize, attr.valueSize, attr.maxEntries, attr, true);
+    super(env, attr.type, attr.keySize, attr.valueSize, htabMaxEntries(attr, env.cpus), attr, true);
+    attr = { ...attr, maxEntries: this.maxEntries };
     this.lru = attr.type === BPF_MAP_TYPE.LRU_HASH || attr.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
     this.prealloc = !(this.flags & BPF_F.NO_PREALLOC);
     this.nBuckets = roundupPowOfTwo(attr.maxEntries);
