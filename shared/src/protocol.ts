@@ -33,6 +33,12 @@ export interface RunStats {
   reads: number;
   instructions: number;
   timeMs: number;
+  /**
+   * Where the time went, in ms: reading and checking the scenario and filling its maps (load), the front end
+   * and the checker (check), compiling the program (compile), the read loop (iterate), assembling the output
+   * and the map summaries (output).
+   */
+  timings?: { load: number; check: number; compile: number; iterate: number; output: number };
 }
 
 export interface RunErrorInfo {

@@ -26,6 +26,17 @@ describe('CLI bpf-iter', function () {
   this.timeout(30000);
   const examples = fs.readdirSync(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.bpf.c')).map((f) => f.replace(/\.bpf\.c$/, ''));
 
+  it('run --json says where the time went: load, check, compile, iterate and output in ms', () => {
+    const outcome = bpfIter(['run', '--json', 'examples/hash_dump.bpf.c']);
+    assert.strictEqual(outcome.code, 0, outcome.stderr);
+    const stats = JSON.parse(outcome.stdout).stats as { timeMs: number; timings: Record<string, number> };
+    assert.deepStrictEqual(Object.keys(stats.timings).sort(), ['check', 'compile', 'iterate', 'load', 'output']);
+    for (const [phase, ms] of Object.entries(stats.timings)) assert.ok(Number.isFinite(ms) && ms >= 0, `${phase}: ${ms}`);
+    // the front end always takes some time; the phases measured inside the run fit in the run's own time
+    assert.ok(stats.timings.check > 0);
+    assert.ok(stats.timings.compile + stats.timings.iterate + stats.timings.output <= stats.timeMs + 1);
+  });
+
   it('has an expected-output file for every example', () => {
     for (const ex of examples) assert.ok(fs.existsSync(path.join(fixtures, `${ex}.run.stdout`)), `missing expected output for examples/${ex}.bpf.c`);
   });

@@ -21,9 +21,9 @@ int dump_maps(struct bpf_iter__bpf_map *ctx)
   if (!map) return 0;
   for (i = 0; i < 9 && prefix[i]; i++)
     if (map->name[i] != prefix[i]) return 0;
-  BPF_SEQ_PRINTF(seq, "%u %s type=%u key=%u value=%u max=%u flags=%x extra=%llx refcnt=%lld usercnt=%lld elems=%lld\\n",
+  BPF_SEQ_PRINTF(seq, "%u %s type=%u key=%u value=%u max=%u flags=%x extra=%llx refcnt=%lld usercnt=%lld elems=%lld meta=%d\\n",
     map->id, map->name, map->map_type, map->key_size, map->value_size, map->max_entries, map->map_flags, map->map_extra,
-    map->refcnt.counter, map->usercnt.counter, bpf_map_sum_elem_count(map));
+    map->refcnt.counter, map->usercnt.counter, bpf_map_sum_elem_count(map), map->inner_map_meta != NULL);
   return 0;
 }
 `;
@@ -186,6 +186,10 @@ const SPECS: Spec[] = [
   { type: 'ARENA', key: 0, value: 0, max: 4, flags: F.MMAPABLE, extra: 0xfffff000 },
   { type: 'INSN_ARRAY', key: 4, value: 16, max: 4 },
   { type: 'UNSPEC', key: 4, value: 4, max: 4 },
+  // htab_map_alloc(): BPF_F_NO_COMMON_LRU rounds max_entries up to a multiple of the possible CPUs
+  { type: 'LRU_HASH', key: 4, value: 8, max: 5, flags: F.NO_COMMON_LRU },
+  { type: 'LRU_PERCPU_HASH', key: 4, value: 8, max: 7, flags: F.NO_COMMON_LRU },
+  { type: 'LRU_HASH', key: 4, value: 8, max: 1, flags: F.NO_COMMON_LRU | F.NO_PREALLOC },
 ];
 
 /** Map ids differ between kernels: number them by first appearance. */
@@ -266,11 +270,12 @@ describe('oracle: map creation of every map type on the real kernel vs the simul
       gplCompatible: true, fingerprint: 'dump_maps', run: (ctx) => {
         if (!ctx.map || !ctx.map.name.startsWith(pins.prefix)) return 0;
         const v = ctx.map.region.view, a = ctx.map.region.addr;
-        k.seqPrintfDirect(ctx.seq, Buffer.from('%u %s type=%u key=%u value=%u max=%u flags=%x extra=%llx refcnt=%lld usercnt=%lld elems=%lld\n\0'), [
+        k.seqPrintfDirect(ctx.seq, Buffer.from('%u %s type=%u key=%u value=%u max=%u flags=%x extra=%llx refcnt=%lld usercnt=%lld elems=%lld meta=%d\n\0'), [
           BigInt(v.getUint32(off('id'), true)), a + BigInt(off('name')), BigInt(v.getUint32(off('map_type'), true)),
           BigInt(v.getUint32(off('key_size'), true)), BigInt(v.getUint32(off('value_size'), true)), BigInt(v.getUint32(off('max_entries'), true)),
           BigInt(v.getUint32(off('map_flags'), true)), v.getBigUint64(off('map_extra'), true), v.getBigUint64(off('refcnt'), true),
-          v.getBigUint64(off('usercnt'), true), BigInt.asUintN(64, k.helpers.bpf_map_sum_elem_count(a))]);
+          v.getBigUint64(off('usercnt'), true), BigInt.asUintN(64, k.helpers.bpf_map_sum_elem_count(a)),
+          v.getBigUint64(off('inner_map_meta'), true) !== 0n ? 1n : 0n]);
         return 0;
       } });
     return { errnos, iter: Buffer.from(k.readIterAll(k.createIter(k.createIterLink(progFd)), 4096)).toString() };

@@ -13,7 +13,7 @@ import { Scenario, ScenarioProblem, encodeBytes, RawBytes } from './scenario';
 import { createScenarioMap, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
-import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
+import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
 import type { DebugHooks } from './debugHooks';
@@ -63,6 +63,8 @@ export interface RunRequest {
    * is never held whole; a returned promise is awaited before the next read (a full pipe).
    */
   onOutput?: (chunk: Uint8Array) => void | Promise<void>;
+  /** What the caller spent before the run: parsing the scenario (load) and analysing the file (check), in ms. */
+  phaseMs?: { load: number; check: number };
   /** For the debugger: hooks run the program in the interpreter; `onInvocation` sees each program call's context. */
   debug?: { hooks: DebugHooks; onInvocation?(ctx: IterRunContext, kernel: Kernel): void };
 }
@@ -105,13 +107,21 @@ class RunFailure extends Error {
 
 export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
-  const stats = { objects: 0, bytes: 0, reads: 0, instructions: 0, timeMs: 0 };
+  const timings = { load: req.phaseMs?.load ?? 0, check: req.phaseMs?.check ?? 0, compile: 0, iterate: 0, output: 0 };
+  const stats = { objects: 0, bytes: 0, reads: 0, instructions: 0, timeMs: 0, timings };
+  /** the clock of the phase under way (performance.now(): sub-millisecond, monotonic) */
+  let phaseStart = performance.now();
+  const endPhase = (phase: 'load' | 'compile' | 'iterate'): void => {
+    const now = performance.now();
+    timings[phase] += now - phaseStart;
+    phaseStart = now;
+  };
   let kernel: Kernel | undefined;
   let linkFd: number | undefined;
   const chunks: Uint8Array[] = [];
   let total = 0;
   const finish = (error: RunErrorInfo | null): RunOutcome => {
-    stats.timeMs = Date.now() - started;
+    const outputStart = performance.now();
     const outputBytes = concat(chunks, total);
     stats.bytes = total;
     let link: RunResult['link'] = null;
@@ -125,10 +135,12 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
         fdinfo = kernel.linkFdinfo(linkFd);
       } catch { /* the link is reported as absent */ }
     }
-    return {
-      output: outputText(outputBytes), outputBytes, link, bpftool, bpftoolJson, fdinfo,
-      maps: kernel ? mapSummaries(kernel) : [], trace: kernel ? kernel.traceLog.slice() : [], stats, error,
-    };
+    const output = outputText(outputBytes);
+    const maps = kernel ? mapSummaries(kernel) : [];
+    timings.output = performance.now() - outputStart;
+    for (const k of Object.keys(timings) as Array<keyof typeof timings>) timings[k] = Math.round(timings[k] * 10) / 10;
+    stats.timeMs = Date.now() - started;
+    return { output, outputBytes, link, bpftool, bpftoolJson, fdinfo, maps, trace: kernel ? kernel.traceLog.slice() : [], stats, error };
   };
   const a = req.analysis;
   const lines = lineMap(a.text);
@@ -178,6 +190,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     return finish(errorAt('EACCES', `the verifier rejects ${entry.name}: ${verifierError.message}`, verifierError));
   }
 
+  phaseStart = performance.now(); // creating and filling the maps is part of load
   try {
     const cpus = req.cpus ?? req.scenario.cpus;
     kernel = new Kernel({ cpus, currentCpu: Math.min(req.scenario.cpu, cpus - 1), hashSeed: req.scenario.hashSeed });
@@ -198,7 +211,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       if (m.name !== '') scenarioFds.set(m.name, fd);
       toFill.push([fd, m]);
     }
-    for (const [fd, m] of toFill) fillMap(kernel, fd, m.entries, m.name, scenarioFds);
+    for (const [fd, m] of toFill) fillMap(kernel, fd, m.entries, m.name, scenarioFds, m.path);
 
     // The object's maps, as libbpf creates them: .maps first, then global data in section order.
     const mapFds = new Map<string, number>();
@@ -213,7 +226,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
           const given = fromScenario[field];
           if (given !== undefined && given !== value) throw new RunFailure('EINVAL', `scenario map ${m.name} says ${field} ${given}, but the program defines it with ${value}`);
         }
-        fillMap(kernel, fd, fromScenario.entries, m.name, scenarioFds);
+        fillMap(kernel, fd, fromScenario.entries, m.name, scenarioFds, fromScenario.path);
       }
       mapFds.set(m.name, fd);
     }
@@ -255,8 +268,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const mapPointers = new Map<string, Pointer>();
     for (const m of ir.maps) mapPointers.set(m.name, { region: kernel.mapFromFd(mapFds.get(m.name)!).region as ExecRegion, offset: 0 });
 
+    endPhase('load');
     // Load: the checker's access maxima are what the verifier records in prog->aux.
     const compiled: CompiledProgram = compileProgram(ir, req.debug ? { hooks: req.debug.hooks } : {});
+    endPhase('compile');
     const onInvocation = req.debug?.onInvocation;
     const k = kernel;
     let invocations = 0;
@@ -359,6 +374,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     }
     void invocations;
     kernel.close(iterFd);
+    endPhase('iterate');
     return finish(null);
   } catch (e) {
     if (e instanceof RunFailure) return finish(errorAt(e.errno, e.message, e.loc));
@@ -395,9 +411,9 @@ function createMap(kernel: Kernel, m: ScenarioMapSpec, where: string, fdsByName:
   }
 }
 
-function fillMap(kernel: Kernel, fd: number, entries: Scenario['maps'][number]['entries'], name: string, fdsByName: ReadonlyMap<string, number>): void {
+function fillMap(kernel: Kernel, fd: number, entries: Scenario['maps'][number]['entries'], name: string, fdsByName: ReadonlyMap<string, number>, mapPath: string): void {
   try {
-    fillScenarioMap(kernel, fd, entries, name, fdsByName);
+    fillScenarioMap(kernel, fd, entries, name, fdsByName, mapPath);
   } catch (e) {
     if (e instanceof ScenarioMapError) throw new RunFailure(e.errno, e.message);
     throw e;
@@ -472,7 +488,10 @@ function mapSummaries(kernel: Kernel): MapSummary[] {
       const entries: NonNullable<MapSummary['entries']> = [];
       let key: Uint8Array | null = null;
       let count = 0;
+      // a hash or array map knows its element count (htab->count, max_entries): walk only the keys shown
+      const known = map instanceof HashMap ? map.count : map instanceof ArrayMap ? map.maxEntries : undefined;
       for (;;) {
+        if (known !== undefined && entries.length >= MAX_ENTRIES_SHOWN) { count = known; break; }
         const next = kernel.mapGetNextKey(fd, key);
         if (!next) break;
         count++;

@@ -21,8 +21,8 @@ export interface ScenarioEntry {
   values?: RawBytes[];
   /** array_of_maps / hash_of_maps: the scenario map this slot holds */
   innerMap?: string;
-  /** JSON path of this entry, for errors found later (when sizes are known). */
-  path: string;
+  /** JSON path of this entry when it is not /maps/<map>/entries/<index> of its map (see entryPath()). */
+  path?: string;
 }
 
 export interface ScenarioMap {
@@ -111,21 +111,23 @@ function validator(): ReturnType<Ajv['compile']> {
   return compiledValidator;
 }
 
-/** Parses and validates scenario text. `source` names the file in messages. */
+/**
+ * Parses and validates scenario text. `source` names the file in messages.
+ * The text is parsed with JSON.parse (no tree, no positions): a position-keeping parse of a million-entry file
+ * costs more than everything else a run does. Only when there is a problem to report is the text parsed again
+ * into a tree, to find each problem's source range.
+ */
 export function parseScenario(text: string, source: string): ScenarioParseResult {
   const problems: ScenarioProblem[] = [];
-  const syntaxErrors: jsonc.ParseError[] = [];
-  const tree = jsonc.parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: true });
-  if (syntaxErrors.length > 0 || !tree) {
-    for (const e of syntaxErrors) {
-      problems.push({ path: '', message: `invalid JSON: ${jsonc.printParseErrorCode(e.error)}`, offset: e.offset, length: e.length });
-    }
-    if (problems.length === 0) problems.push({ path: '', message: 'invalid JSON: the file is empty' });
-    return { scenario: null, problems };
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return { scenario: null, problems: syntaxProblems(text) };
   }
-  const data: unknown = jsonc.getNodeValue(tree);
   const validate = validator();
   if (!validate(data)) {
+    const tree = treeOf(text);
     for (const err of simplifySchemaErrors(validate.errors ?? [])) {
       problems.push(withRange({ path: err.instancePath, message: describeSchemaError(err) }, tree));
     }
@@ -133,9 +135,28 @@ export function parseScenario(text: string, source: string): ScenarioParseResult
   }
   const scenario = fromValidJson(data as ScenarioJson, source);
   checkScenarioSemantics(scenario, problems);
-  for (const p of problems) Object.assign(p, withRange(p, tree));
+  if (problems.length) {
+    const tree = treeOf(text);
+    for (const p of problems) Object.assign(p, withRange(p, tree));
+  }
   return { scenario: problems.length ? null : scenario, problems };
 }
+
+/** What jsonc reports for text JSON.parse refused (JSON.parse's message has no stable position). */
+function syntaxProblems(text: string): ScenarioProblem[] {
+  const syntaxErrors: jsonc.ParseError[] = [];
+  jsonc.parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: true });
+  const problems: ScenarioProblem[] = syntaxErrors.map((e) => ({ path: '', message: `invalid JSON: ${jsonc.printParseErrorCode(e.error)}`, offset: e.offset, length: e.length }));
+  if (problems.length === 0) problems.push({ path: '', message: text.trim() === '' ? 'invalid JSON: the file is empty' : 'invalid JSON' });
+  return problems;
+}
+
+function treeOf(text: string): jsonc.Node | undefined {
+  return jsonc.parseTree(text, [], { allowTrailingComma: false, disallowComments: true });
+}
+
+/** The JSON path of entry `j` of the map at `mapPath` (computed only for a message). */
+export function entryPath(mapPath: string, j: number): string { return `${mapPath}/entries/${j}`; }
 
 /** A system with no maps besides the program's own. */
 export function bareScenario(source = '<bare>'): Scenario {
@@ -188,7 +209,9 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
       btf: m.btf ?? false,
       innerMap: typeof m.inner_map === 'object' ? { ...m.inner_map, flags: flagsValue(m.inner_map.flags) } : m.inner_map,
       description: m.description,
-      entries: (m.entries ?? []).map((e, j) => ({ key: e.key, value: e.value, values: e.values, innerMap: e.inner_map, path: `/maps/${i}/entries/${j}` })),
+      // the parsed objects themselves (no copy per entry: a million-entry map is a million objects already);
+      // only map-in-map entries are rewritten, for the inner_map -> innerMap name
+      entries: entriesOf(m.entries ?? []),
       path: `/maps/${i}`,
     })),
     attachMap: json.attach?.map,
@@ -197,22 +220,37 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
   };
 }
 
+function entriesOf(json: NonNullable<NonNullable<ScenarioJson['maps']>[number]['entries']>): ScenarioEntry[] {
+  const out = json as ScenarioEntry[];
+  for (let j = 0; j < json.length; j++) {
+    const e = json[j];
+    if (e.inner_map !== undefined) out[j] = { key: e.key, value: e.value, values: e.values, innerMap: e.inner_map };
+  }
+  return out;
+}
+
 function flagsValue(flags: number | string[] | undefined): number {
   return Array.isArray(flags) ? flags.reduce((acc, f) => acc | (MAP_FLAG_NAMES[f] ?? 0), 0) >>> 0 : (flags ?? 0);
 }
 
 /** Entry shapes that depend on the map type: keys, pushed values, inner maps. */
-function checkEntryShapes(s: Scenario, m: ScenarioMap, i: number, problems: ScenarioProblem[]): void {
-  const names = new Set(s.maps.map((x) => x.name));
+function checkEntryShapes(names: ReadonlySet<string>, m: ScenarioMap, i: number, problems: ScenarioProblem[]): void {
   const mapInMap = m.type !== undefined && MAP_IN_MAP_TYPES.has(m.type);
   if (mapInMap && m.innerMap === undefined) {
     problems.push({ path: `/maps/${i}`, message: `${m.type} map "${m.name}" needs "inner_map": the template its inner maps must match (a scenario map's name or an inline definition)` });
   }
   if (m.innerMap !== undefined && !mapInMap) problems.push({ path: `/maps/${i}/inner_map`, message: `"inner_map" is only for array_of_maps and hash_of_maps; this map is ${m.type ?? 'of the program\'s type'}` });
   if (typeof m.innerMap === 'string' && !names.has(m.innerMap)) problems.push({ path: `/maps/${i}/inner_map`, message: `no scenario map is named "${m.innerMap}"` });
-  m.entries.forEach((e, j) => {
+  // one pass over the entries, no string made for an entry without a problem
+  const keyless = m.type !== undefined && KEYLESS_MAP_TYPES.has(m.type);
+  const lpm = m.type === undefined || m.type === 'lpm_trie';
+  const entries = m.entries;
+  for (let j = 0; j < entries.length; j++) {
+    const e = entries[j];
+    if (!keyless && e.key !== undefined && e.innerMap === undefined && !mapInMap && e.values === undefined && (typeof e.key !== 'object' || lpm)) continue;
     const at = `/maps/${i}/entries/${j}`;
-    if (m.type !== undefined && KEYLESS_MAP_TYPES.has(m.type)) {
+    if (e.value !== undefined && e.values !== undefined) problems.push({ path: at, message: 'an entry has either "value" or "values" (per-CPU), not both' });
+    if (keyless) {
       if (e.key !== undefined) problems.push({ path: `${at}/key`, message: `${m.type} maps have no keys: give only "value" (values are pushed in file order)` });
       if (e.value === undefined) problems.push({ path: at, message: `a ${m.type} entry needs "value"` });
     } else if (e.key === undefined) {
@@ -225,27 +263,21 @@ function checkEntryShapes(s: Scenario, m: ScenarioMap, i: number, problems: Scen
     } else if (mapInMap) {
       problems.push({ path: at, message: `a ${m.type} entry needs "inner_map": the name of the scenario map the slot holds` });
     }
-    if (typeof e.key === 'object' && m.type !== undefined && m.type !== 'lpm_trie') problems.push({ path: `${at}/key`, message: '{"prefixlen", "data"} keys are for lpm_trie maps' });
-  });
+    if (typeof e.key === 'object' && !lpm) problems.push({ path: `${at}/key`, message: '{"prefixlen", "data"} keys are for lpm_trie maps' });
+  }
 }
 
 function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[]): void {
   if (s.cpu >= s.cpus) problems.push({ path: '/cpu', message: `cpu ${s.cpu} does not exist: the scenario has ${s.cpus} CPUs (0..${s.cpus - 1})` });
   const seen = new Map<string, number>();
+  const names = new Set(s.maps.map((x) => x.name));
   s.maps.forEach((m, i) => {
     const earlier = seen.get(m.name);
     if (earlier !== undefined && m.name !== '') {
       problems.push({ path: `/maps/${i}/name`, message: `map name "${m.name}" is already used by /maps/${earlier}; give each scenario map its own name so attach.map and the program can refer to it` });
     }
     seen.set(m.name, i);
-    const json = m as ScenarioMap & { rawFlags?: unknown };
-    void json;
-    checkEntryShapes(s, m, i, problems);
-    m.entries.forEach((e, j) => {
-      if (e.value !== undefined && e.values !== undefined) {
-        problems.push({ path: `/maps/${i}/entries/${j}`, message: 'an entry has either "value" or "values" (per-CPU), not both' });
-      }
-    });
+    checkEntryShapes(names, m, i, problems);
   });
   if (s.attachMap !== undefined && s.attachMap === '') problems.push({ path: '/attach/map', message: 'attach.map is empty: name the map the bpf_map_elem program iterates' });
 }
@@ -323,7 +355,8 @@ function describeSchemaError(e: ErrorObject): string {
   }
 }
 
-function withRange(p: ScenarioProblem, tree: jsonc.Node): ScenarioProblem {
+function withRange(p: ScenarioProblem, tree: jsonc.Node | undefined): ScenarioProblem {
+  if (!tree) return p;
   const segments = p.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
   let node: jsonc.Node | undefined = tree;
   for (let i = segments.length; i >= 0 && node; i--) {

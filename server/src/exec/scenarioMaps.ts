@@ -2,8 +2,8 @@
  * Creating and filling a scenario's maps in the simulated kernel, the way a loader (libbpf, bpftool) would:
  * inner map templates for map-in-map, pushed values for queue/stack/bloom_filter, lpm_trie keys.
  */
-import { BPF_MAP_TYPE, Kernel, KernelError } from '../kernel';
-import { InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes } from './scenario';
+import { ArrayMap, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
+import { InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entryPath } from './scenario';
 
 /** A scenario map that cannot be created or filled: errno name and a message naming the place in the file. */
 export class ScenarioMapError extends Error {
@@ -66,47 +66,109 @@ function keyBytes(key: RawBytes | LpmKey, keySize: number): Uint8Array | string 
   return out;
 }
 
+/**
+ * Writes an integer key or value of 1, 2, 4 or 8 bytes little-endian at `out[at]` without a BigInt, the common
+ * case of big scenario files; false when `raw` needs encodeBytes() (hex text, other sizes, unsafe integers).
+ */
+function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out: Uint8Array, at: number): boolean {
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) return false;
+  if (size === 8) {
+    const lo = raw >>> 0; // two's complement halves of a safe integer
+    const hi = Math.floor(raw / 4294967296) >>> 0;
+    out[at] = lo; out[at + 1] = lo >>> 8; out[at + 2] = lo >>> 16; out[at + 3] = lo >>> 24;
+    out[at + 4] = hi; out[at + 5] = hi >>> 8; out[at + 6] = hi >>> 16; out[at + 7] = hi >>> 24;
+    return true;
+  }
+  if (size !== 4 && size !== 2 && size !== 1) return false;
+  const bits = size * 8;
+  if (raw < -(2 ** (bits - 1)) || raw >= 2 ** bits) return false; // encodeBytes() says why
+  const v = raw >>> 0;
+  out[at] = v;
+  if (size > 1) out[at + 1] = v >>> 8;
+  if (size > 2) { out[at + 2] = v >>> 16; out[at + 3] = v >>> 24; }
+  return true;
+}
+
+/** Entries of a plain hash or array map, encoded into one key array and one value array for updateBatch(). */
+function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[], name: string, mapPath: string): void {
+  const n = entries.length;
+  const ks = map.keySize, vs = map.valueSize;
+  const keys = new Uint8Array(n * ks);
+  const values = new Uint8Array(n * vs);
+  const at = (j: number): string => entries[j].path ?? entryPath(mapPath, j);
+  for (let j = 0; j < n; j++) {
+    const e = entries[j];
+    if (!writeSmallInteger(e.key, ks, keys, j * ks)) {
+      if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: a ${map.typeName} entry needs "key"`);
+      const k = keyBytes(e.key, ks);
+      if (typeof k === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/key of map ${name}: ${k}`);
+      keys.set(k, j * ks);
+    }
+    if (e.value !== undefined && !writeSmallInteger(e.value, vs, values, j * vs)) {
+      const v = encodeBytes(e.value, vs);
+      if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/value of map ${name}: ${v}`);
+      values.set(v, j * vs);
+    } else if (e.values !== undefined) {
+      throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
+    }
+  }
+  try {
+    kernel.mapUpdateBatch(fd, keys, values, n);
+  } catch (err) {
+    if (err instanceof MapBatchError) throw new ScenarioMapError(err.code, `scenario ${at(err.count)}: updating map ${name} fails: ${err.message}`);
+    throw err;
+  }
+}
+
 /** BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order. */
-export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly ScenarioEntry[], name: string, fdsByName: ReadonlyMap<string, number>): void {
+export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly ScenarioEntry[], name: string, fdsByName: ReadonlyMap<string, number>,
+  mapPath = '/maps/?'): void {
   const map = kernel.mapFromFd(fd);
   const T = BPF_MAP_TYPE;
+  // the bulk path: hash and array maps of plain values (not per-CPU, not map-in-map), as BPF_MAP_UPDATE_BATCH
+  if ((map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY) && (map instanceof HashMap || map instanceof ArrayMap)) {
+    fillPlainMap(kernel, fd, map, entries, name, mapPath);
+    return;
+  }
   const keyless = map.type === T.QUEUE || map.type === T.STACK || map.type === T.BLOOM_FILTER;
   const mapInMap = map.type === T.ARRAY_OF_MAPS || map.type === T.HASH_OF_MAPS;
-  for (const e of entries) {
+  for (let j = 0; j < entries.length; j++) {
+    const e = entries[j];
+    const path = e.path ?? entryPath(mapPath, j);
     let key: Uint8Array = new Uint8Array(0);
     if (keyless) {
-      if (e.key !== undefined) throw new ScenarioMapError('EINVAL', `scenario ${e.path}/key of map ${name}: ${map.typeName} maps have no keys; give only "value"`);
+      if (e.key !== undefined) throw new ScenarioMapError('EINVAL', `scenario ${path}/key of map ${name}: ${map.typeName} maps have no keys; give only "value"`);
     } else {
-      if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${e.path} of map ${name}: a ${map.typeName} entry needs "key"`);
+      if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${path} of map ${name}: a ${map.typeName} entry needs "key"`);
       const k = keyBytes(e.key, map.keySize);
-      if (typeof k === 'string') throw new ScenarioMapError('EINVAL', `scenario ${e.path}/key of map ${name}: ${k}`);
+      if (typeof k === 'string') throw new ScenarioMapError('EINVAL', `scenario ${path}/key of map ${name}: ${k}`);
       key = k;
     }
     let value: Uint8Array;
     if (mapInMap) {
       const innerFd = e.innerMap === undefined ? undefined : fdsByName.get(e.innerMap);
-      if (innerFd === undefined) throw new ScenarioMapError('EINVAL', `scenario ${e.path} of map ${name}: "inner_map" must name a scenario map`);
+      if (innerFd === undefined) throw new ScenarioMapError('EINVAL', `scenario ${path} of map ${name}: "inner_map" must name a scenario map`);
       value = new Uint8Array(new Uint32Array([innerFd]).buffer);
     } else if (map.isPercpu) {
       const stride = Math.ceil(map.valueSize / 8) * 8;
       value = new Uint8Array(stride * kernel.cpus);
       const perCpu = e.values ?? (e.value !== undefined ? [e.value] : []);
-      if (perCpu.length > kernel.cpus) throw new ScenarioMapError('EINVAL', `scenario ${e.path}/values of map ${name}: ${perCpu.length} values for ${kernel.cpus} CPUs`);
+      if (perCpu.length > kernel.cpus) throw new ScenarioMapError('EINVAL', `scenario ${path}/values of map ${name}: ${perCpu.length} values for ${kernel.cpus} CPUs`);
       perCpu.forEach((raw, cpu) => {
         const v = encodeBytes(raw, map.valueSize);
-        if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${e.path}/values/${cpu} of map ${name}: ${v}`);
+        if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${path}/values/${cpu} of map ${name}: ${v}`);
         value.set(v, cpu * stride);
       });
     } else {
-      if (e.values !== undefined) throw new ScenarioMapError('EINVAL', `scenario ${e.path} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
+      if (e.values !== undefined) throw new ScenarioMapError('EINVAL', `scenario ${path} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
       const v = e.value === undefined ? new Uint8Array(map.valueSize) : encodeBytes(e.value, map.valueSize);
-      if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${e.path}/value of map ${name}: ${v}`);
+      if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${path}/value of map ${name}: ${v}`);
       value = v;
     }
     try {
       kernel.mapUpdate(fd, key, value, 0);
     } catch (err) {
-      if (err instanceof KernelError) throw new ScenarioMapError(err.code, `scenario ${e.path}: updating map ${name} fails: ${err.message}`);
+      if (err instanceof KernelError) throw new ScenarioMapError(err.code, `scenario ${path}: updating map ${name} fails: ${err.message}`);
       throw err;
     }
   }

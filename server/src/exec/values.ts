@@ -70,12 +70,17 @@ export function offsetPointer(region: ExecRegion | null, offset: number, delta: 
  * owns (the stack), so that a stored stack address loads back as a stack pointer.
  */
 export class AddressResolver {
-  constructor(private readonly memory: ExecMemory, private readonly own: ReadonlyArray<ExecRegion>) {}
+  /** where each own region ends, computed once (a BigInt add per check and per load adds up) */
+  private readonly ownEnds: bigint[];
+  constructor(private readonly memory: ExecMemory, private readonly own: ReadonlyArray<ExecRegion>) {
+    this.ownEnds = own.map((r) => r.addr + BigInt(r.bytes.length));
+  }
   resolve(addr: bigint): Pointer {
     addr = BigInt.asUintN(64, addr);
     if (addr === 0n) return NULL_POINTER;
-    for (const r of this.own) {
-      if (addr >= r.addr && addr < r.addr + BigInt(r.bytes.length)) return { region: r, offset: Number(addr - r.addr) };
+    for (let i = 0; i < this.own.length; i++) {
+      const r = this.own[i];
+      if (addr >= r.addr && addr < this.ownEnds[i]) return { region: r, offset: Number(addr - r.addr) };
     }
     const found = this.memory.find(addr);
     if (found !== null) return { region: found.region, offset: found.offset };

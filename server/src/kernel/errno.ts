@@ -15,6 +15,11 @@ export class KernelError extends Error {
   }
 }
 
+/** A batch operation that stopped at element `count` (the ones before it were done), like attr->batch.count. */
+export class MapBatchError extends KernelError {
+  constructor(code: ErrnoName, message: string, readonly count: number) { super(code, message); }
+}
+
 export function errnoName(errno: number): ErrnoName | undefined {
   const n = Math.abs(errno);
   return (Object.keys(ERRNO) as ErrnoName[]).find((k) => ERRNO[k] === n);

@@ -178,3 +178,165 @@ function render(p: Piece): string {
     }
   }
 }
+
+// ------------------------------------------------------------------ the compiled-format fast path
+
+/**
+ * A format whose conversions are only integers, characters and %p/%px/%ps/%pS/%pB, compiled once: the
+ * bpf_bprintf_prepare() checks of such a format depend on the format alone (its temp-buffer use is fixed), so
+ * they run once, and each call writes its text straight into the seq buffer, without a string per argument.
+ * Formats with %s, %pks/%pus or %pI4/%pi6 (whose checks depend on the data) take bprintf().
+ */
+interface CompiledSpec { kind: 'int' | 'char' | 'ptr'; flags: string; width: number; conv: string; wide: boolean }
+interface CompiledFormat { fmt: Uint8Array; texts: Uint8Array[]; specs: CompiledSpec[] }
+
+const compiledFormats = new WeakMap<ArrayBufferLike, Map<number, { fmt: Uint8Array; compiled: CompiledFormat | null }>>();
+
+/** The compiled form of the NUL-terminated format at fmtBytes, or null when bprintf() must handle it. */
+function compiledFormat(fmtBytes: Uint8Array): CompiledFormat | null {
+  let byOffset = compiledFormats.get(fmtBytes.buffer);
+  if (!byOffset) { byOffset = new Map(); compiledFormats.set(fmtBytes.buffer, byOffset); }
+  // keyed by where the format lives, checked against its bytes (a writable format may change between calls)
+  const cached = byOffset.get(fmtBytes.byteOffset);
+  if (cached !== undefined && sameFormat(cached.fmt, fmtBytes)) return cached.compiled;
+  const nul = fmtBytes.indexOf(0);
+  const compiled = compileFormat(fmtBytes);
+  byOffset.set(fmtBytes.byteOffset, { fmt: fmtBytes.slice(0, nul < 0 ? fmtBytes.length : nul + 1), compiled });
+  return compiled;
+}
+
+function sameFormat(a: Uint8Array, b: Uint8Array): boolean {
+  // a is the format up to its NUL (or all of it when it had none): b must start with exactly that
+  if (b.length < a.length || (a[a.length - 1] !== 0 && b.length !== a.length)) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function compileFormat(fmtBytes: Uint8Array): CompiledFormat | null {
+  const nul = fmtBytes.indexOf(0);
+  if (nul < 0) return null;
+  const fmt = fmtBytes.subarray(0, nul + 1);
+  const texts: Uint8Array[] = [];
+  const specs: CompiledSpec[] = [];
+  let text: number[] = [];
+  let tmpUsed = 0;
+  for (let i = 0; i < nul; i++) {
+    const c = fmt[i];
+    if (!isPrint(c) && !isSpace(c)) return null;
+    if (c !== 0x25) { text.push(c); continue; }
+    if (fmt[i + 1] === 0x25) { text.push(0x25); i++; continue; }
+    i++;
+    let flags = '';
+    while (fmt[i] === 0x30 || fmt[i] === 0x2b || fmt[i] === 0x2d || fmt[i] === 0x20) { flags += String.fromCharCode(fmt[i]); i++; }
+    let width = 0;
+    if (fmt[i] >= 0x31 && fmt[i] <= 0x39) while (isDigit(fmt[i])) { width = width * 10 + (fmt[i] - 0x30); i++; }
+    texts.push(Uint8Array.from(text));
+    text = [];
+    const next = fmt[i + 1] ?? 0;
+    if (fmt[i] === 0x70) {
+      if (!(next === 0 || isSpace(next) || isPunct(next) || next === 0x4b || next === 0x78 || next === 0x73 || next === 0x53 || next === 0x42)) return null;
+      const conv = next === 0 || isSpace(next) || isPunct(next) ? 'p' : 'p' + String.fromCharCode(next);
+      if (conv === 'pK') return null;
+      if (conv !== 'p') i++;
+      tmpUsed = ((tmpUsed + 3) & ~3) + 8;
+      specs.push({ kind: 'ptr', flags, width, conv, wide: true });
+    } else if (fmt[i] === 0x63) {
+      tmpUsed += 1;
+      specs.push({ kind: 'char', flags, width, conv: 'c', wide: false });
+    } else {
+      let wide = false;
+      if (fmt[i] === 0x6c) { wide = true; i++; }
+      if (fmt[i] === 0x6c) { wide = true; i++; }
+      const conv = String.fromCharCode(fmt[i]);
+      if (fmt[i] === 0 || !'iduxX'.includes(conv)) return null;
+      tmpUsed = ((tmpUsed + 3) & ~3) + (wide ? 8 : 4);
+      specs.push({ kind: 'int', flags, width, conv, wide });
+    }
+    if (tmpUsed > MAX_BPRINTF_BIN_ARGS) return null;
+  }
+  texts.push(Uint8Array.from(text));
+  return { fmt: fmt.slice(), texts, specs };
+}
+
+/** Where a formatted text goes: bytes at `pos` of `buf`, up to `end`; `full` once a byte did not fit. */
+export class ByteSink {
+  pos = 0;
+  full = false;
+  constructor(public buf: Uint8Array, public end: number) {}
+  byte(c: number): void { if (this.pos < this.end) this.buf[this.pos++] = c; else this.full = true; }
+  bytes(b: Uint8Array): void {
+    if (this.pos + b.length <= this.end) { this.buf.set(b, this.pos); this.pos += b.length; } else this.full = true;
+  }
+  repeat(c: number, n: number): void { for (let i = 0; i < n; i++) this.byte(c); }
+  /** latin1 text (the rare cases: values past 2^53, hashed pointers) */
+  text(s: string): void { for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i)); }
+}
+
+const DIGITS = new Uint8Array(64);
+const HEX_LOWER = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
+
+/**
+ * bprintf() for a compiled format, into `sink`: the same bytes bprintf() would return. Returns the number of
+ * bytes, a negative errno when the checks fail, or undefined when the format needs bprintf().
+ */
+export function bprintfInto(fmtBytes: Uint8Array, args: readonly bigint[], sink: ByteSink): number | undefined {
+  const f = compiledFormat(fmtBytes);
+  if (f === null) return undefined;
+  // bpf_bprintf_prepare() refuses a format with more conversions than arguments before it formats anything
+  if (f.specs.length > args.length) return -ERRNO.EINVAL;
+  const start = sink.pos;
+  for (let s = 0; s < f.specs.length; s++) {
+    sink.bytes(f.texts[s]);
+    const spec = f.specs[s];
+    const arg = args[s];
+    if (spec.kind === 'int') writeInt(sink, spec, arg);
+    else if (spec.kind === 'char') writePadded(sink, String.fromCharCode(Number(arg & 0xffn)), spec.flags.replace('0', ''), spec.width, false);
+    else writePadded(sink, render({ kind: 'ptr', flags: spec.flags, width: spec.width, conv: spec.conv, value: arg }), '', 0, false);
+  }
+  sink.bytes(f.texts[f.specs.length]);
+  return sink.pos - start;
+}
+
+function writePadded(sink: ByteSink, body: string, flags: string, width: number, zeroOk: boolean): void {
+  sink.text(width > 0 ? pad(body, flags, width, zeroOk) : body);
+}
+
+/** %d %i %u %x %X with their flags and width, digits written straight into the sink */
+function writeInt(sink: ByteSink, spec: CompiledSpec, value: bigint): void {
+  const signed = spec.conv === 'd' || spec.conv === 'i';
+  let v = spec.wide ? BigInt.asUintN(64, value) : BigInt.asUintN(32, value);
+  if (signed) v = spec.wide ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v);
+  const negative = v < 0n;
+  const mag = negative ? -v : v;
+  if (mag > 9007199254740991n) {
+    // past 2^53: the string path (rare)
+    const pieceText = render({ kind: 'int', flags: spec.flags, width: spec.width, conv: spec.conv, wide: spec.wide, value });
+    sink.text(pieceText);
+    return;
+  }
+  let n = Number(mag);
+  let len = 0;
+  const base = spec.conv === 'x' || spec.conv === 'X' ? 16 : 10;
+  const upper = spec.conv === 'X' ? 0x20 : 0;
+  do {
+    const d = base === 16 ? n % 16 : n % 10;
+    DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - upper;
+    n = base === 16 ? Math.floor(n / 16) : Math.floor(n / 10);
+  } while (n > 0);
+  let sign = 0;
+  if (negative) sign = 0x2d;
+  else if (signed && spec.flags.includes('+')) sign = 0x2b;
+  else if (signed && spec.flags.includes(' ')) sign = 0x20;
+  const bodyLen = len + (sign ? 1 : 0);
+  const padLen = spec.width > bodyLen ? spec.width - bodyLen : 0;
+  const left = spec.flags.includes('-');
+  if (padLen && !left && spec.flags.includes('0')) {
+    if (sign) sink.byte(sign);
+    sink.repeat(0x30, padLen);
+  } else {
+    if (padLen && !left) sink.repeat(0x20, padLen);
+    if (sign) sink.byte(sign);
+  }
+  for (let i = len - 1; i >= 0; i--) sink.byte(DIGITS[i]);
+  if (padLen && left) sink.repeat(0x20, padLen);
+}

@@ -1,6 +1,6 @@
 import { ERRNO } from './errno';
 import type { Kernel } from './kernel';
-import { ArrayMap, BpfMap, HashMap, HtabElem } from './maps';
+import { ArrayMap, BpfMap, HashMap, NO_ELEM } from './maps';
 import { Region, Resolved } from './memory';
 import { SeqFile } from './seqFile';
 
@@ -280,24 +280,26 @@ function arraySeqOps(session: IterSession, map: ArrayMap, percpuBuf: Region | nu
   };
 }
 
-/** mirrors bpf_hash_map_seq_ops with its (bucket_id, skip_elems) resume state */
-function hashSeqOps(session: IterSession, htab: HashMap, percpuBuf: Region | null, fini: () => void): IterSeqOps<HtabElem> {
+/** mirrors bpf_hash_map_seq_ops with its (bucket_id, skip_elems) resume state; an element is a slot number */
+function hashSeqOps(session: IterSession, htab: HashMap, percpuBuf: Region | null, fini: () => void): IterSeqOps<number> {
   let bucketId = 0;
   let skipElems = 0;
   // mirrors bpf_hash_map_seq_find_next()
-  const findNext = (prev: HtabElem | null): HtabElem | null => {
+  const findNext = (prev: number | null): number | null => {
     if (bucketId >= htab.nBuckets) return null;
     let skip = skipElems;
     let start = bucketId;
-    if (prev) {
-      // a deleted element keeps its next pointer, so the walk goes on from it
-      if (prev.next) return prev.next;
+    if (prev !== null) {
+      // a deleted element keeps its next link, so the walk goes on from it
+      const n = htab.next[prev];
+      if (n !== NO_ELEM) return n;
       start = bucketId + 1;
       skip = 0;
     }
+    const heads = htab.heads, next = htab.next;
     for (let i = start; i < htab.nBuckets; i++) {
       let count = 0;
-      for (let e = htab.heads[i]; e; e = e.next) {
+      for (let e = heads[i]; e !== NO_ELEM; e = next[e]) {
         if (count >= skip) { bucketId = i; skipElems = count; return e; }
         count++;
       }
@@ -309,15 +311,17 @@ function hashSeqOps(session: IterSession, htab: HashMap, percpuBuf: Region | nul
   };
   const key: Resolved = { region: session.ctxRegion, offset: 0 };
   const value: Resolved = { region: session.ctxRegion, offset: 0 };
-  const show = (e: HtabElem | null, inStop: boolean): number => {
+  const show = (e: number | null, inStop: boolean): number => {
     if (e === null) return session.runProgram(htab, null, null, inStop);
+    const region = htab.regionOf(e);
     if (percpuBuf) {
-      percpuBuf.bytes.set(e.region.bytes.subarray(e.valueOffset, e.valueOffset + htab.valueArea));
+      const vo = htab.valueOffset(e);
+      percpuBuf.bytes.set(region.bytes.subarray(vo, vo + htab.valueArea));
       value.region = percpuBuf;
       value.offset = 0;
-    } else { value.region = e.region; value.offset = e.valueOffset; }
-    key.region = e.region;
-    key.offset = e.keyOffset;
+    } else { value.region = region; value.offset = htab.valueOffset(e); }
+    key.region = region;
+    key.offset = htab.keyOffset(e);
     return session.runProgram(htab, key, value, inStop);
   };
   return {

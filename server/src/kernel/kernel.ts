@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
-import { ERRNO, ErrnoName, KernelError } from './errno';
-import { bprintf, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
+import { ERRNO, ErrnoName, KernelError, MapBatchError, errnoName } from './errno';
+import { bprintf, bprintfInto, ByteSink, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
 import { CyclicIdr } from './idr';
 import { bpfMapElemTarget, bpfMapTarget, IterProgramSpec, IterSession, IterTarget } from './iter';
 import { allocMap } from './mapAlloc';
-import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv } from './maps';
+import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM } from './maps';
 import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
 import { KernelMemory } from './memory';
 import { SeqFile } from './seqFile';
@@ -66,10 +66,14 @@ export class Kernel {
   private ktime: bigint;
   /** regions waiting for an RCU grace period; one passes between syscalls (no program is running then) */
   private rcuPending: import('./memory').Region[] = [];
+  private rcuCallbacks: Array<() => void> = [];
   private synchronizeRcu(): void {
-    if (this.rcuPending.length === 0) return;
+    if (this.rcuPending.length === 0 && this.rcuCallbacks.length === 0) return;
     for (const r of this.rcuPending) this.memory.free(r);
     this.rcuPending = [];
+    const callbacks = this.rcuCallbacks;
+    this.rcuCallbacks = [];
+    for (const fn of callbacks) fn();
   }
   private readonly ktimeStep: bigint;
 
@@ -135,6 +139,7 @@ export class Kernel {
     cpus: this.cpus,
     hashSeed: this.hashSeed,
     deferFree: (r) => this.rcuPending.push(r),
+    afterGracePeriod: (fn) => { this.rcuCallbacks.push(fn); },
     mapFromUserFd: (fd) => {
       const e = this.fds.get(fd);
       // fds 0..2 are the process's stdio: open, but not maps
@@ -202,6 +207,24 @@ export class Kernel {
     // bpf_map_update_value(): key-less maps push
     if (isPushMap(map)) this.check(map.push(value, flags), `push into map '${map.name}' failed`);
     else this.check(map.update(key, value, flags, this.currentCpu), `update of map '${map.name}' failed`);
+  }
+  /**
+   * BPF_MAP_UPDATE_BATCH with flags 0 on a hash or array map: `count` keys and values packed back to back, each
+   * updated in order as BPF_MAP_UPDATE_ELEM would (mirrors generic_map_update_batch(): it stops at the first
+   * failure, and the elements before it stay). Throws MapBatchError with the number updated.
+   */
+  mapUpdateBatch(fd: number, keys: Uint8Array, values: Uint8Array, count: number): void {
+    this.synchronizeRcu();
+    const map = this.mapFromFd(fd);
+    const T = BPF_MAP_TYPE;
+    const plain = map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY;
+    if (!plain || !(map instanceof HashMap || map instanceof ArrayMap)) this.raise('EINVAL', `map '${map.name}' takes no batch update here`);
+    if (keys.length < count * map.keySize || values.length < count * map.valueSize) this.raise('EINVAL', 'batch keys or values too short');
+    const done = map.updateBatch(keys, values, count, this.currentCpu);
+    if (done.error) {
+      const code = errnoName(done.error) ?? 'EINVAL';
+      throw new MapBatchError(code, `update of map '${map.name}' failed`, done.count);
+    }
   }
   /** BPF_MAP_UPDATE_ELEM with a NULL key on a queue, stack or bloom_filter (bpf_map_push_elem from user space) */
   mapPush(fd: number, value: Uint8Array, flags = BPF_ANY): void { this.mapUpdate(fd, new Uint8Array(0), value, flags); }
@@ -455,12 +478,23 @@ export class Kernel {
   /** Typed fast path of bpf_seq_printf for compiled programs */
   seqPrintfDirect(seq: SeqFile, fmt: Uint8Array, args: readonly bigint[]): number {
     if (args.length > MAX_BPRINTF_VARARGS) return -ERRNO.EINVAL;
+    // most formats are compiled once and written straight into the seq buffer; seq_bprintf() keeps the text
+    // only when count + len < size, so the sink stops one byte short of the end
+    const sink = this.seqSink;
+    sink.buf = seq.buf; sink.pos = seq.count; sink.end = seq.size - 1; sink.full = false;
+    const direct = bprintfInto(fmt, args, sink);
+    if (direct !== undefined) {
+      if (direct < 0) return direct;
+      if (sink.full) seq.count = seq.size; else seq.count = sink.pos;
+      return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
+    }
     const text = bprintf(fmt, args, this.memory);
     if (typeof text === 'number') return text;
     // seq_bprintf(): keeps the text only when count + len < size
     seq.write(text);
     return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
   }
+  private readonly seqSink = new ByteSink(new Uint8Array(0), 0);
   seqWriteDirect(seq: SeqFile, data: Uint8Array): number {
     seq.write(data);
     return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
@@ -514,8 +548,8 @@ export class Kernel {
     }
     if (map instanceof HashMap) {
       for (let b = 0; b < map.nBuckets; b++) {
-        for (let e = map.heads[b]; e; e = e.next) {
-          const keyAddr = e.region.addr + BigInt(e.keyOffset);
+        for (let e = map.heads[b]; e !== NO_ELEM; e = map.next[e]) {
+          const keyAddr = map.regionOf(e).addr + BigInt(map.keyOffset(e));
           visited++;
           if (callback(fnAddr, [mapAddr, keyAddr, map.valueAddr(e, this.currentCpu), ctxAddr, 0n]) !== 0n) return visited;
         }

@@ -4,7 +4,7 @@
  */
 import { ERRNO } from './errno';
 import { jhash, jhash2 } from './jhash';
-import { BpfMap, HashMap, MapCreateAttr, MapEnv } from './maps';
+import { BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM } from './maps';
 import { BPF_ANY, BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, roundUp, roundupPowOfTwo } from './mapTypes';
 import { Region } from './memory';
 
@@ -233,6 +233,7 @@ export class ArrayOfMaps extends BpfMap {
   constructor(env: MapEnv, attr: MapCreateAttr, readonly innerMeta: InnerMapMeta) {
     super(env, attr.type, attr.keySize, attr.valueSize, attr.maxEntries, attr, false);
     this.slots = new Array<BpfMap | null>(attr.maxEntries).fill(null);
+    this.allocInnerMapMeta(innerMeta);
   }
   private index(key: Uint8Array): number { return new DataView(key.buffer, key.byteOffset, 4).getUint32(0, true); }
 
@@ -286,12 +287,13 @@ export class ArrayOfMaps extends BpfMap {
 
 /** BPF_MAP_TYPE_HASH_OF_MAPS: an htab (so it keeps elem_count) whose values are inner map ids here. */
 export class HashOfMaps extends HashMap {
-  constructor(env: MapEnv, attr: MapCreateAttr, readonly innerMeta: InnerMapMeta) { super(env, attr); }
+  constructor(env: MapEnv, attr: MapCreateAttr, readonly innerMeta: InnerMapMeta) { super(env, attr); this.allocInnerMapMeta(innerMeta); }
 
   private innerAt(key: Uint8Array): BpfMap | undefined {
     const e = this.findElem(key);
-    if (!e) return undefined;
-    return this.env.mapById(new DataView(e.region.bytes.buffer, e.region.bytes.byteOffset + e.valueOffset, 4).getUint32(0, true));
+    if (e === NO_ELEM) return undefined;
+    const bytes = this.regionOf(e).bytes;
+    return this.env.mapById(new DataView(bytes.buffer, bytes.byteOffset + this.valueOffset(e), 4).getUint32(0, true));
   }
   // mirrors bpf_fd_htab_map_update_elem(): the slot keeps a reference to the inner map
   override update(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {

@@ -19,6 +19,8 @@ export interface MapEnv {
   memory: KernelMemory; cpus: number; hashSeed: number;
   /** call_rcu(): free after the current grace period, so running programs and walkers can still read it */
   deferFree(region: Region): void;
+  /** call_rcu() of a callback: runs once the current grace period ends */
+  afterGracePeriod(fn: () => void): void;
   /** bpf_map_get(fd) without taking a reference: the map, or -EBADF / -EINVAL */
   mapFromUserFd(fd: number): BpfMap | number;
   mapById(id: number): BpfMap | undefined;
@@ -31,7 +33,7 @@ const F = (name: string): number => btfField('bpf_map', name).offset;
 const OFF = {
   ops: F('ops'), mapType: F('map_type'), keySize: F('key_size'), valueSize: F('value_size'),
   maxEntries: F('max_entries'), mapExtra: F('map_extra'), mapFlags: F('map_flags'), id: F('id'), name: F('name'),
-  refcnt: F('refcnt'), usercnt: F('usercnt'), elemCount: F('elem_count'),
+  refcnt: F('refcnt'), usercnt: F('usercnt'), elemCount: F('elem_count'), innerMapMeta: F('inner_map_meta'),
 };
 /** A fake `ops` pointer per map type (the real one is a kernel text address a program may print). */
 const FAKE_OPS_BASE = 0xffffffff82000000n;
@@ -87,6 +89,24 @@ export abstract class BpfMap {
     this.region.bytes.set(Buffer.from(this.name, 'latin1'), OFF.name);
     this.syncCounts();
     v.setBigUint64(OFF.elemCount, this.elemCountRegion ? this.elemCountRegion.addr : 0n, true);
+    v.setBigUint64(OFF.innerMapMeta, this.innerMapMeta ? this.innerMapMeta.addr : 0n, true);
+  }
+
+  /** map->inner_map_meta: the template a map-in-map keeps (NULL for every other map) */
+  protected innerMapMeta: Region | null = null;
+  /**
+   * mirrors bpf_map_meta_alloc(): a struct bpf_map holding the template's map_type, key_size, value_size,
+   * max_entries and map_flags, which a program sees through map->inner_map_meta.
+   */
+  protected allocInnerMapMeta(meta: { type: number; keySize: number; valueSize: number; maxEntries: number; flags: number }): void {
+    const r = this.env.memory.alloc(kernelBtf.bpf_map.size, 'inner_map_meta (struct bpf_map)', true);
+    r.view.setBigUint64(OFF.ops, FAKE_OPS_BASE + BigInt(meta.type) * 0x100n, true);
+    r.view.setUint32(OFF.mapType, meta.type, true);
+    r.view.setUint32(OFF.keySize, meta.keySize, true);
+    r.view.setUint32(OFF.valueSize, meta.valueSize, true);
+    r.view.setUint32(OFF.maxEntries, meta.maxEntries, true);
+    r.view.setUint32(OFF.mapFlags, meta.flags, true);
+    this.innerMapMeta = r;
   }
   syncCounts(): void {
     this.region.view.setBigInt64(OFF.refcnt, BigInt(this.refcnt), true);
@@ -129,6 +149,7 @@ export abstract class BpfMap {
   /** map_peek_elem(): queue/stack return the next value; bloom_filter answers 0 or -ENOENT for `probe` */
   peek(_probe: Uint8Array | null): Uint8Array | number { return -ERRNO.EOPNOTSUPP; }
   protected freeCommon(): void {
+    if (this.innerMapMeta) this.env.memory.free(this.innerMapMeta); // bpf_map_meta_free()
     this.env.memory.free(this.region);
     if (this.elemCountRegion) this.env.memory.free(this.elemCountRegion);
   }
@@ -192,6 +213,17 @@ export class ArrayMap extends BpfMap {
     }
     return 0;
   }
+  /** generic_map_update_batch() with flags 0 (plain arrays): each packed key/value in order, stopping at the first failure */
+  updateBatch(keys: Uint8Array, values: Uint8Array, count: number): { count: number; error: number } {
+    const bytes = this.storage.bytes, vs = this.valueSize, ks = this.keySize;
+    for (let i = 0; i < count; i++) {
+      const k = i * ks;
+      const index = (keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24)) >>> 0;
+      if (index >= this.maxEntries) return { count: i, error: -ERRNO.E2BIG };
+      bytes.set(values.subarray(i * vs, i * vs + vs), this.elemOffset(index));
+    }
+    return { count, error: 0 };
+  }
   // mirrors array_map_delete_elem(): arrays cannot delete
   delete(): number { return -ERRNO.EINVAL; }
   // mirrors array_map_get_next_key()
@@ -223,117 +255,177 @@ export class ArrayMap extends BpfMap {
 
 // ---------------------------------------------------------------- hashes
 
-/** One struct htab_elem: key and value live in `region` at `keyOffset` / `valueOffset`. */
-export class HtabElem {
-  next: HtabElem | null = null;
-  prev: HtabElem | null = null;
-  hash = 0;
-  bucket = -1;
-  /** Linked in a bucket (false once unlinked; `next` is kept, like hlist_nulls_del_rcu). */
-  linked = false;
-  /** LRU bookkeeping: position in the recency list. */
-  lruPrev: HtabElem | null = null;
-  lruNext: HtabElem | null = null;
-  constructor(readonly region: Region, readonly keyOffset: number, readonly valueOffset: number) {}
+/**
+ * mirrors htab_map_alloc(): an LRU map with BPF_F_NO_COMMON_LRU (one LRU list per CPU) gets max_entries rounded up
+ * to a multiple of num_possible_cpus(), in u32 arithmetic; when that wraps it is rounded down instead.
+ */
+export function htabMaxEntries(attr: MapCreateAttr, cpus: number): number {
+  const lru = attr.type === BPF_MAP_TYPE.LRU_HASH || attr.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
+  if (!lru || !((attr.flags ?? 0) & BPF_F.NO_COMMON_LRU)) return attr.maxEntries;
+  const up = (Math.floor(((attr.maxEntries + cpus - 1) >>> 0) / cpus) * cpus) >>> 0;
+  return up < attr.maxEntries ? attr.maxEntries - (attr.maxEntries % cpus) : up;
 }
 
+/** No element: the NULL of the flat hash map's links (heads, next, prev, LRU). */
+export const NO_ELEM = -1;
+
+/**
+ * A hash map on flat typed arrays: element `e` is a slot number; its key and value live in regionOf(e) at
+ * keyOffset(e) / valueOffset(e), and its links (bucket list, LRU list) are entries of Int32Arrays, so a
+ * million elements are a few arrays rather than a million objects for the garbage collector to trace.
+ */
 export class HashMap extends BpfMap {
   readonly nBuckets: number;
-  readonly heads: (HtabElem | null)[];
+  /** first element of each bucket, NO_ELEM when empty (hlist_nulls_head) */
+  readonly heads: Int32Array;
   readonly hashrnd: number;
   readonly prealloc: boolean;
   readonly lru: boolean;
   /** round_up(key_size, 8): where the value starts after the key inside an element */
   readonly keyStride: number;
   readonly elemSize: number;
-  /** bytes of one element's value area (per-CPU: all CPUs) */
+  /** bytes of one value area (per-CPU: all CPUs) */
   readonly valueArea: number;
+  /** prealloc: every element, back to back; null when each element has its own region (BPF_F_NO_PREALLOC) */
   private readonly arena: Region | null;
-  private readonly freelist: HtabElem[] = [];
+  /** BPF_F_NO_PREALLOC: the region of each slot in use */
+  private slotRegions: (Region | null)[] = [];
+  /** next element in the bucket; kept when unlinked, like hlist_nulls_del_rcu, so a walker standing on it goes on */
+  next: Int32Array;
+  private prev: Int32Array;
+  /** htab_elem.hash */
+  hash: Uint32Array;
+  /** the bucket of a linked element, -1 once unlinked */
+  bucket: Int32Array;
+  private lruPrev: Int32Array;
+  private lruNext: Int32Array;
+  /** free slots (pcpu_freelist for prealloc; reusable slot numbers otherwise) */
+  private freeSlots: Int32Array;
+  private freeTop = 0;
+  /** BPF_F_NO_PREALLOC slots released since the last grace period (reusable after synchronize_rcu) */
+  private rcuSlots: number[] = [];
+  /** slots made so far (NO_PREALLOC grows; prealloc has them all) */
+  private slotCount = 0;
   /** htab->extra_elems: the spare a replace takes so a full preallocated map can still replace */
-  private extraElem: HtabElem | null = null;
+  private extraElem = NO_ELEM;
   count = 0;
   /** LRU recency list: head = most recent, tail = eviction candidate. */
-  private lruHead: HtabElem | null = null;
-  private lruTail: HtabElem | null = null;
+  private lruHead = NO_ELEM;
+  private lruTail = NO_ELEM;
 
   constructor(env: MapEnv, attr: MapCreateAttr) {
-    super(env, attr.type, attr.keySize, attr.valueSize, attr.maxEntries, attr, true);
+    super(env, attr.type, attr.keySize, attr.valueSize, htabMaxEntries(attr, env.cpus), attr, true);
+    attr = { ...attr, maxEntries: this.maxEntries };
     this.lru = attr.type === BPF_MAP_TYPE.LRU_HASH || attr.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
     this.prealloc = !(this.flags & BPF_F.NO_PREALLOC);
     this.nBuckets = roundupPowOfTwo(attr.maxEntries);
-    this.heads = new Array<HtabElem | null>(this.nBuckets).fill(null);
+    this.heads = new Int32Array(this.nBuckets).fill(NO_ELEM);
     this.hashrnd = this.flags & BPF_F.ZERO_SEED ? 0 : env.hashSeed >>> 0;
     this.keyStride = roundUp(attr.keySize, 8);
     this.valueArea = this.isPercpu ? roundUp(attr.valueSize, 8) * env.cpus : roundUp(attr.valueSize, 8);
     this.elemSize = this.keyStride + this.valueArea;
+    // prealloc_init(): max_entries elements (+ one extra for non-LRU replace); otherwise slots grow on demand
+    const slots = this.prealloc ? attr.maxEntries + (this.lru ? 0 : 1) : Math.min(attr.maxEntries + 1, 16);
+    this.next = new Int32Array(slots);
+    this.prev = new Int32Array(slots);
+    this.hash = new Uint32Array(slots);
+    this.bucket = new Int32Array(slots).fill(-1);
+    this.lruPrev = new Int32Array(this.lru ? slots : 0);
+    this.lruNext = new Int32Array(this.lru ? slots : 0);
+    this.freeSlots = new Int32Array(slots);
     if (this.prealloc) {
-      // prealloc_init(): max_entries elements (+ one extra per CPU for non-LRU replace)
-      const n = attr.maxEntries + (this.lru ? 0 : 1);
-      this.arena = env.memory.alloc(n * this.elemSize, `${this.typeName} elements`);
-      for (let i = n - 1; i >= 0; i--) {
-        this.freelist.push(new HtabElem(this.arena, i * this.elemSize, i * this.elemSize + this.keyStride));
-      }
-      if (!this.lru) this.extraElem = this.freelist.pop() ?? null;
+      this.arena = env.memory.alloc(slots * this.elemSize, `${this.typeName} elements`);
+      this.slotCount = slots;
+      // the freelist pops element 0 first
+      for (let i = slots - 1; i >= 0; i--) this.freeSlots[this.freeTop++] = i;
+      if (!this.lru) this.extraElem = this.freeSlots[--this.freeTop];
     } else {
       this.arena = null;
     }
   }
 
+  /** The region holding element e. */
+  regionOf(e: number): Region { return this.arena ?? this.slotRegions[e]!; }
+  keyOffset(e: number): number { return this.arena ? e * this.elemSize : 0; }
+  valueOffset(e: number): number { return (this.arena ? e * this.elemSize : 0) + this.keyStride; }
+
   hashOf(key: Uint8Array): number { return htabMapHash(key, this.keySize, this.hashrnd); }
-  keyOf(e: HtabElem): Uint8Array { return e.region.bytes.subarray(e.keyOffset, e.keyOffset + this.keySize); }
-  valueAddr(e: HtabElem, cpu = 0): bigint {
-    return e.region.addr + BigInt(e.valueOffset + (this.isPercpu ? cpu * roundUp(this.valueSize, 8) : 0));
+  keyOf(e: number): Uint8Array { const o = this.keyOffset(e); return this.regionOf(e).bytes.subarray(o, o + this.keySize); }
+  valueAddr(e: number, cpu = 0): bigint {
+    return this.regionOf(e).addr + BigInt(this.valueOffset(e) + (this.isPercpu ? cpu * roundUp(this.valueSize, 8) : 0));
   }
 
-  private keyEquals(e: HtabElem, key: Uint8Array): boolean {
-    const b = e.region.bytes;
-    for (let i = 0; i < this.keySize; i++) if (b[e.keyOffset + i] !== key[i]) return false;
+  private keyEqualsAt(e: number, key: Uint8Array, at: number): boolean {
+    const b = this.regionOf(e).bytes;
+    const o = this.keyOffset(e);
+    for (let i = 0; i < this.keySize; i++) if (b[o + i] !== key[at + i]) return false;
     return true;
   }
-  /** mirrors lookup_elem_raw() */
-  findElem(key: Uint8Array, hash = this.hashOf(key)): HtabElem | null {
-    for (let e = this.heads[hash & (this.nBuckets - 1)]; e; e = e.next) if (e.hash === hash && this.keyEquals(e, key)) return e;
-    return null;
+  /** mirrors lookup_elem_raw(); the key is `keySize` bytes of `key` from `at` */
+  findElem(key: Uint8Array, hash = this.hashOf(key), at = 0): number {
+    for (let e = this.heads[hash & (this.nBuckets - 1)]; e !== NO_ELEM; e = this.next[e]) {
+      if (this.hash[e] === hash && this.keyEqualsAt(e, key, at)) return e;
+    }
+    return NO_ELEM;
   }
+  /** Whether element e is in a bucket (false once unlinked). */
+  isLinked(e: number): boolean { return this.bucket[e] >= 0; }
 
-  private linkHead(e: HtabElem): void {
-    const b = e.hash & (this.nBuckets - 1);
-    e.bucket = b;
-    e.prev = null;
-    e.next = this.heads[b];
-    if (e.next) e.next.prev = e;
+  private linkHead(e: number): void {
+    const b = this.hash[e] & (this.nBuckets - 1);
+    const h = this.heads[b];
+    this.bucket[e] = b;
+    this.prev[e] = NO_ELEM;
+    this.next[e] = h;
+    if (h !== NO_ELEM) this.prev[h] = e;
     this.heads[b] = e;
-    e.linked = true;
   }
-  /** hlist_nulls_del_rcu(): the element keeps its next pointer so a walker standing on it can go on. */
-  private unlink(e: HtabElem): void {
-    if (e.prev) e.prev.next = e.next; else this.heads[e.bucket] = e.next;
-    if (e.next) e.next.prev = e.prev;
-    e.prev = null;
-    e.linked = false;
+  /** hlist_nulls_del_rcu(): the element keeps its next link so a walker standing on it can go on. */
+  private unlink(e: number): void {
+    const p = this.prev[e], n = this.next[e];
+    if (p !== NO_ELEM) this.next[p] = n; else this.heads[this.bucket[e]] = n;
+    if (n !== NO_ELEM) this.prev[n] = p;
+    this.prev[e] = NO_ELEM;
+    this.bucket[e] = -1;
   }
 
-  private lruTouch(e: HtabElem): void {
+  private lruTouch(e: number): void {
     if (!this.lru) return;
     this.lruRemove(e);
-    e.lruNext = this.lruHead;
-    if (this.lruHead) this.lruHead.lruPrev = e;
+    this.lruNext[e] = this.lruHead;
+    if (this.lruHead !== NO_ELEM) this.lruPrev[this.lruHead] = e;
     this.lruHead = e;
-    if (!this.lruTail) this.lruTail = e;
+    if (this.lruTail === NO_ELEM) this.lruTail = e;
   }
-  private lruRemove(e: HtabElem): void {
-    if (e.lruPrev) e.lruPrev.lruNext = e.lruNext; else if (this.lruHead === e) this.lruHead = e.lruNext;
-    if (e.lruNext) e.lruNext.lruPrev = e.lruPrev; else if (this.lruTail === e) this.lruTail = e.lruPrev;
-    e.lruPrev = e.lruNext = null;
+  private lruRemove(e: number): void {
+    const p = this.lruPrev[e], n = this.lruNext[e];
+    if (p !== NO_ELEM) this.lruNext[p] = n; else if (this.lruHead === e) this.lruHead = n;
+    if (n !== NO_ELEM) this.lruPrev[n] = p; else if (this.lruTail === e) this.lruTail = p;
+    this.lruPrev[e] = this.lruNext[e] = NO_ELEM;
   }
 
+  /** BPF_F_NO_PREALLOC: one more slot, growing the link arrays when they are full. */
+  private newSlot(): number {
+    if (this.freeTop > 0) return this.freeSlots[--this.freeTop];
+    if (this.slotCount === this.next.length) {
+      const grow = <T extends Int32Array | Uint32Array>(a: T, n: number, fill?: number): T => {
+        const b = new (a.constructor as { new(n: number): T })(n);
+        b.set(a);
+        if (fill !== undefined) b.fill(fill, a.length);
+        return b;
+      };
+      const n = this.next.length * 2;
+      this.next = grow(this.next, n); this.prev = grow(this.prev, n); this.hash = grow(this.hash, n); this.bucket = grow(this.bucket, n, -1);
+      if (this.lru) { this.lruPrev = grow(this.lruPrev, n); this.lruNext = grow(this.lruNext, n); }
+      this.freeSlots = grow(this.freeSlots, n);
+    }
+    return this.slotCount++;
+  }
   /** Gets a free element: freelist pop (prealloc) or a fresh one; LRU evicts the least recently used. */
-  private allocElem(cpu: number, replacing: boolean): HtabElem | null {
+  private allocElem(cpu: number, replacing: boolean): number {
     if (this.prealloc) {
-      const e = this.freelist.pop();
-      if (e) return e;
-      if (!this.lru || !this.lruTail) return null;
+      if (this.freeTop > 0) return this.freeSlots[--this.freeTop];
+      if (!this.lru || this.lruTail === NO_ELEM) return NO_ELEM;
       // mirrors htab_lru_map_delete_node(): the evicted element really leaves the map
       const victim = this.lruTail;
       this.lruRemove(victim);
@@ -343,64 +435,78 @@ export class HashMap extends BpfMap {
       return victim;
     }
     // alloc_htab_elem(): only a new key counts against max_entries
-    if (!replacing && this.count >= this.maxEntries) return null;
-    const region = this.env.memory.alloc(this.elemSize, `${this.typeName} element`);
-    return new HtabElem(region, 0, this.keyStride);
+    if (!replacing && this.count >= this.maxEntries) return NO_ELEM;
+    const e = this.newSlot();
+    this.slotRegions[e] = this.env.memory.alloc(this.elemSize, `${this.typeName} element`);
+    if (this.lru) this.lruPrev[e] = this.lruNext[e] = NO_ELEM;
+    return e;
   }
-  private releaseElem(e: HtabElem): void {
+  private releaseElem(e: number): void {
     if (this.lru) this.lruRemove(e);
-    if (this.prealloc) this.freelist.push(e);
-    else this.env.deferFree(e.region); // htab_elem_free_rcu()
+    if (this.prealloc) { this.freeSlots[this.freeTop++] = e; return; }
+    // htab_elem_free_rcu(): the memory and the slot outlive the current grace period
+    this.env.deferFree(this.slotRegions[e]!);
+    if (this.rcuSlots.length === 0) this.env.afterGracePeriod(() => this.rcuQuiesced());
+    this.rcuSlots.push(e);
+  }
+  /** the grace period has ended: released NO_PREALLOC slots may be reused */
+  private rcuQuiesced(): void {
+    for (const s of this.rcuSlots) { this.slotRegions[s] = null; this.freeSlots[this.freeTop++] = s; }
+    this.rcuSlots = [];
   }
 
-  private fillValue(e: HtabElem, value: Uint8Array, onlyCpu: number | null): void {
-    const b = e.region.bytes;
-    if (!this.isPercpu) { for (let i = 0; i < this.valueSize; i++) b[e.valueOffset + i] = value[i]; return; }
+  private fillValue(e: number, value: Uint8Array, at: number, onlyCpu: number | null): void {
+    const b = this.regionOf(e).bytes;
+    const vo = this.valueOffset(e);
+    if (!this.isPercpu) { for (let i = 0; i < this.valueSize; i++) b[vo + i] = value[at + i]; return; }
     const stride = roundUp(this.valueSize, 8);
     if (onlyCpu !== null) {
       // pcpu_init_value() from a program: current CPU gets the value, the others are zeroed
-      b.fill(0, e.valueOffset, e.valueOffset + this.valueArea);
-      b.set(value.subarray(0, this.valueSize), e.valueOffset + onlyCpu * stride);
+      b.fill(0, vo, vo + this.valueArea);
+      b.set(value.subarray(at, at + this.valueSize), vo + onlyCpu * stride);
       return;
     }
-    for (let c = 0; c < this.env.cpus; c++) b.set(value.subarray(c * stride, c * stride + this.valueSize), e.valueOffset + c * stride);
+    for (let c = 0; c < this.env.cpus; c++) b.set(value.subarray(at + c * stride, at + c * stride + this.valueSize), vo + c * stride);
   }
 
-  /** mirrors htab_map_update_elem / htab_lru_map_update_elem / __htab_percpu_map_update_elem */
-  private doUpdate(key: Uint8Array, value: Uint8Array, flags: number, cpu: number, progCpu: number | null): number {
+  /**
+   * mirrors htab_map_update_elem / htab_lru_map_update_elem / __htab_percpu_map_update_elem; the key and value
+   * are read at `keyAt` / `valueAt` of their arrays (a batch passes its packed arrays without copies)
+   */
+  private doUpdate(key: Uint8Array, keyAt: number, value: Uint8Array, valueAt: number, flags: number, cpu: number, progCpu: number | null): number {
     const bad = checkUpdateFlags(flags);
     if (bad) return bad;
-    const hash = this.hashOf(key);
-    const old = this.findElem(key, hash);
+    const hash = htabMapHash(key, this.keySize, this.hashrnd, keyAt);
+    const old = this.findElem(key, hash, keyAt);
     // check_flags()
-    if (old && flags === BPF_NOEXIST) return -ERRNO.EEXIST;
-    if (!old && flags === BPF_EXIST) return -ERRNO.ENOENT;
-    if (this.isPercpu && old) {
+    if (old !== NO_ELEM && flags === BPF_NOEXIST) return -ERRNO.EEXIST;
+    if (old === NO_ELEM && flags === BPF_EXIST) return -ERRNO.ENOENT;
+    if (this.isPercpu && old !== NO_ELEM) {
       // per-CPU values are updated in place; the element keeps its place in the bucket
-      if (progCpu !== null) old.region.bytes.set(value.subarray(0, this.valueSize), old.valueOffset + progCpu * roundUp(this.valueSize, 8));
-      else this.fillValue(old, value, null);
+      if (progCpu !== null) this.regionOf(old).bytes.set(value.subarray(valueAt, valueAt + this.valueSize), this.valueOffset(old) + progCpu * roundUp(this.valueSize, 8));
+      else this.fillValue(old, value, valueAt, null);
       this.lruTouch(old);
       return 0;
     }
-    let fresh: HtabElem | null;
-    if (old && this.prealloc && !this.lru) {
+    let fresh: number;
+    if (old !== NO_ELEM && this.prealloc && !this.lru) {
       // alloc_htab_elem() with old_elem: take the per-CPU extra element, the old one becomes the extra
       fresh = this.extraElem;
     } else {
-      fresh = this.allocElem(cpu, old !== null);
-      if (!fresh) return -ERRNO.E2BIG;
+      fresh = this.allocElem(cpu, old !== NO_ELEM);
     }
-    if (!fresh) return -ERRNO.E2BIG;
+    if (fresh === NO_ELEM) return -ERRNO.E2BIG;
     // the eviction above may have removed `old` itself
-    const stillOld = old && old.linked ? old : null;
-    if (old && !stillOld && flags === BPF_EXIST) { this.releaseElem(fresh); return -ERRNO.ENOENT; }
-    const dst = fresh.region.bytes;
-    for (let i = 0; i < this.keySize; i++) dst[fresh.keyOffset + i] = key[i];
-    fresh.hash = hash;
-    this.fillValue(fresh, value, progCpu);
+    const stillOld = old !== NO_ELEM && this.isLinked(old) ? old : NO_ELEM;
+    if (old !== NO_ELEM && stillOld === NO_ELEM && flags === BPF_EXIST) { this.releaseElem(fresh); return -ERRNO.ENOENT; }
+    const dst = this.regionOf(fresh).bytes;
+    const ko = this.keyOffset(fresh);
+    for (let i = 0; i < this.keySize; i++) dst[ko + i] = key[keyAt + i];
+    this.hash[fresh] = hash;
+    this.fillValue(fresh, value, valueAt, progCpu);
     this.linkHead(fresh);
     this.lruTouch(fresh);
-    if (stillOld) {
+    if (stillOld !== NO_ELEM) {
       this.unlink(stillOld);
       if (this.prealloc && !this.lru) this.extraElem = stillOld;
       else this.releaseElem(stillOld);
@@ -411,19 +517,29 @@ export class HashMap extends BpfMap {
     return 0;
   }
 
-  update(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number { return this.doUpdate(key, value, flags, cpu, null); }
+  update(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number { return this.doUpdate(key, 0, value, 0, flags, cpu, null); }
   updateFromProg(key: Uint8Array, value: Uint8Array, flags: number, cpu: number): number {
-    return this.doUpdate(key, value, flags, cpu, this.isPercpu ? cpu : null);
+    return this.doUpdate(key, 0, value, 0, flags, cpu, this.isPercpu ? cpu : null);
+  }
+  /** generic_map_update_batch() with flags 0: each packed key/value in order, stopping at the first failure */
+  updateBatch(keys: Uint8Array, values: Uint8Array, count: number, cpu: number): { count: number; error: number } {
+    const ks = this.keySize, vs = this.isPercpu ? this.userValueSize : this.valueSize;
+    for (let i = 0; i < count; i++) {
+      const ret = this.doUpdate(keys, i * ks, values, i * vs, BPF_ANY, cpu, null);
+      if (ret < 0) return { count: i, error: ret };
+    }
+    return { count, error: 0 };
   }
 
   lookup(key: Uint8Array): Uint8Array | number {
     const e = this.findElem(key);
-    if (!e) return -ERRNO.ENOENT;
-    return e.region.bytes.slice(e.valueOffset, e.valueOffset + (this.isPercpu ? this.valueArea : this.valueSize));
+    if (e === NO_ELEM) return -ERRNO.ENOENT;
+    const vo = this.valueOffset(e);
+    return this.regionOf(e).bytes.slice(vo, vo + (this.isPercpu ? this.valueArea : this.valueSize));
   }
   lookupAddr(key: Uint8Array, cpu: number): bigint {
     const e = this.findElem(key);
-    if (!e) return 0n;
+    if (e === NO_ELEM) return 0n;
     this.lruTouch(e); // bpf_lru_node_set_ref(): a lookup marks the element as used
     return this.valueAddr(e, cpu);
   }
@@ -431,7 +547,7 @@ export class HashMap extends BpfMap {
   // mirrors htab_map_delete_elem() / htab_lru_map_delete_elem()
   delete(key: Uint8Array, cpu: number): number {
     const e = this.findElem(key);
-    if (!e) return -ERRNO.ENOENT;
+    if (e === NO_ELEM) return -ERRNO.ENOENT;
     this.unlink(e);
     this.releaseElem(e);
     this.count--;
@@ -444,19 +560,24 @@ export class HashMap extends BpfMap {
     let bucket = 0;
     if (key) {
       const e = this.findElem(key);
-      if (e) {
-        if (e.next) return this.keyOf(e.next).slice();
-        bucket = e.bucket + 1;
+      if (e !== NO_ELEM) {
+        const n = this.next[e];
+        if (n !== NO_ELEM) return this.keyOf(n).slice();
+        bucket = this.bucket[e] + 1;
       }
     }
     for (let b = bucket; b < this.nBuckets; b++) {
       const h = this.heads[b];
-      if (h) return this.keyOf(h).slice();
+      if (h !== NO_ELEM) return this.keyOf(h).slice();
     }
     return -ERRNO.ENOENT;
   }
 
-  free(): void { if (this.arena) this.env.memory.free(this.arena); this.freeCommon(); }
+  free(): void {
+    if (this.arena) this.env.memory.free(this.arena);
+    else for (const r of this.slotRegions) if (r) this.env.memory.free(r);
+    this.freeCommon();
+  }
 }
 
 export { BPF_ANY };

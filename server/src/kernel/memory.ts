@@ -35,17 +35,25 @@ export class KernelMemory {
   }
 
   free(region: Region): void {
+    if (this.lastFound === region) { this.lastFound = null; this.lastEnd = 0n; }
     const i = this.indexOf(region.addr);
     if (i >= 0 && this.regions[i] === region) this.regions.splice(i, 1);
   }
 
   get regionCount(): number { return this.regions.length; }
 
+  /** The region the last find() landed in, and its end: an iterator's pointers land in the same arena in a row. */
+  private lastFound: Region | null = null;
+  private lastEnd = 0n;
+
   /** The region containing addr, or null (a fault). */
   find(addr: bigint): Resolved | null {
+    const last = this.lastFound;
+    if (last !== null && addr >= last.addr && addr < this.lastEnd) return { region: last, offset: Number(addr - last.addr) };
     const i = this.indexOf(addr);
     if (i < 0) return null;
     const r = this.regions[i];
+    if (r.bytes.length > 0) { this.lastFound = r; this.lastEnd = r.addr + BigInt(r.bytes.length); }
     const offset = Number(addr - r.addr);
     if (offset >= r.bytes.length) return null;
     return { region: r, offset };

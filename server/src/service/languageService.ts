@@ -82,6 +82,8 @@ export interface ResolvedScenario {
   /** Absolute path of the scenario file, or undefined for the embedded default. */
   path?: string;
   problems: ScenarioProblem[];
+  /** The scenario file's text when it has problems (their ranges are offsets into it); not kept otherwise. */
+  text?: string;
 }
 
 /** Diagnostics one validation publishes at most; the rest are counted in one last diagnostic. */
@@ -107,13 +109,13 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         continue;
       }
       const parsed = parseScenario(text, candidate);
-      return { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems };
+      return { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems, text: parsed.problems.length ? text : undefined };
     }
     return { scenario: emptyScenario(), problems: [] };
   }
 
-  function analyze(filePath: string, text: string, options: ValidateOptions = {}): { analysis: Analysis; scenario: ResolvedScenario } {
-    const scenario = scenarioFor(filePath, options.scenario);
+  function analyze(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): { analysis: Analysis; scenario: ResolvedScenario } {
+    const scenario = resolved ?? scenarioFor(filePath, options.scenario);
     const cpus = settings.cpus ?? scenario.scenario.cpus;
     const base = { includePaths: settings.includePaths, defines: settings.defines, cpus };
     // First pass without an attach map: we need the file's own map definitions to know which map it is.
@@ -255,13 +257,18 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
     },
 
     async run(filePath, text, options) {
-      const { analysis, scenario } = analyze(filePath, text, { scenario: options.scenario, map: options.map });
+      const t0 = performance.now();
+      const scenarioOnly = scenarioFor(filePath, options.scenario);
+      const t1 = performance.now();
+      const { analysis, scenario } = analyze(filePath, text, { scenario: options.scenario, map: options.map }, scenarioOnly);
+      const phaseMs = { load: t1 - t0, check: performance.now() - t1 };
       return runIterator({
         analysis, scenario: scenario.scenario, scenarioProblems: scenario.problems, scenarioPath: scenario.path,
-        scenarioText: scenario.path ? host.readFile(scenario.path) : undefined,
+        scenarioText: scenario.text,
         program: options.program, map: options.map, cpus: options.cpus ?? settings.cpus, readSize: options.readSize,
         instructionBudget: settings.instructionBudget, maxOutputBytes: settings.maxOutputBytes, isCancelled: options.isCancelled, onProgress: options.onProgress,
         onOutput: options.onOutput,
+        phaseMs,
       });
     },
 

@@ -30,7 +30,7 @@ function load(k: Kernel, s: Scenario): Map<string, number> {
     if (m.name) fds.set(m.name, fd);
     created.push([fd, m]);
   }
-  for (const [fd, m] of created) fillScenarioMap(k, fd, m.entries, m.name, fds);
+  for (const [fd, m] of created) fillScenarioMap(k, fd, m.entries, m.name, fds, m.path);
   return fds;
 }
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, btfField, jhash, jhash2, Kernel, kernelBtf } from '../../../server/src/kernel';
+import { BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, btfField, jhash, jhash2, Kernel, kernelBtf, NO_ELEM } from '../../../server/src/kernel';
 import { expectKernelError, mapField, u32, u64 } from './progs';
 
 const T = BPF_MAP_TYPE;
@@ -101,7 +101,7 @@ describe('kernel: map subsystem', () => {
     const bucketOf = (x: number) => hm.hashOf(u32(x)) & (hm.nBuckets - 1);
     const same = [1]; for (let x = 2; same.length < 3; x++) if (bucketOf(x) === bucketOf(1)) same.push(x);
     for (const x of same) k.mapUpdate(fd, u32(x), u64(x));
-    const order = (): number[] => { const o: number[] = []; for (let e = hm.heads[bucketOf(1)]; e; e = e.next) o.push(Buffer.from(hm.keyOf(e)).readUInt32LE(0)); return o; };
+    const order = (): number[] => { const o: number[] = []; for (let e = hm.heads[bucketOf(1)]; e !== NO_ELEM; e = hm.next[e]) o.push(Buffer.from(hm.keyOf(e)).readUInt32LE(0)); return o; };
     assert.deepStrictEqual(order(), [same[2], same[1], same[0]], 'new elements at the head');
     k.mapUpdate(fd, u32(same[0]), u64(99));
     assert.deepStrictEqual(order(), [same[0], same[2], same[1]], 'replace puts the new element at the head');
@@ -110,7 +110,7 @@ describe('kernel: map subsystem', () => {
     const ph = pk.mapById(pk.mapInfo(pfd).id)! as import('../../../server/src/kernel').HashMap;
     for (const x of same) pk.mapUpdate(pfd, u32(x), u64(x));
     pk.mapUpdate(pfd, u32(same[0]), u64(99));
-    const porder: number[] = []; for (let e = ph.heads[bucketOf(1)]; e; e = e.next) porder.push(Buffer.from(ph.keyOf(e)).readUInt32LE(0));
+    const porder: number[] = []; for (let e = ph.heads[bucketOf(1)]; e !== NO_ELEM; e = ph.next[e]) porder.push(Buffer.from(ph.keyOf(e)).readUInt32LE(0));
     assert.deepStrictEqual(porder, [same[2], same[1], same[0]], 'per-CPU update is in place');
   });
 

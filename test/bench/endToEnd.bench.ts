@@ -1,0 +1,114 @@
+/**
+ * Issue 17's first figure: `bpf-iter run` of a plain scenario JSON file with a 1M-element hash map (key 4 B,
+ * value 8 B), end to end (a fresh process: read, parse and check the scenario, check and compile the program, fill
+ * the map, iterate, write the output), next to hand-written JavaScript that parses the same file with JSON.parse
+ * and does the same work, and next to `bpftool map dump` of a real map of the same size (root and bpftool only).
+ * Each figure is wall time and, where /usr/bin/time exists, CPU time and peak memory: on a shared machine the CPU
+ * ratio is the steadier one. BENCH_E2E_ELEMENTS=N changes the size.
+ */
+import { spawnSync, execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const ELEMENTS = Number(process.env.BENCH_E2E_ELEMENTS ?? 1_000_000);
+const repoRoot = path.join(__dirname, '../../..');
+const PROLOGUE = '#include "vmlinux.h"\n#include <bpf/bpf_helpers.h>\n\nchar LICENSE[] SEC("license") = "GPL";\n\n';
+const SUM_PROGRAM = PROLOGUE + '__u64 total = 0;\n__u64 count = 0;\n\nSEC("iter/bpf_map_elem")\nint sum_values(struct bpf_iter__bpf_map_elem *ctx)\n{\n'
+  + '\t__u64 *val = ctx->value;\n\n\tif (!val) {\n\t\tBPF_SEQ_PRINTF(ctx->meta->seq, "%llu elements, sum %llu\\n", count, total);\n\t\treturn 0;\n\t}\n'
+  + '\ttotal += *val;\n\tcount++;\n\treturn 0;\n}\n';
+const PRINT_PROGRAM = PROLOGUE + 'SEC("iter/bpf_map_elem")\nint print_elems(struct bpf_iter__bpf_map_elem *ctx)\n{\n\t__u32 *key = ctx->key;\n'
+  + '\t__u64 *val = ctx->value;\n\n\tif (!key || !val)\n\t\treturn 0;\n\tBPF_SEQ_PRINTF(ctx->meta->seq, "%u %llu\\n", *key, *val);\n\treturn 0;\n}\n';
+/** The hand-written baseline: the same file, JSON.parse, the same work, the same output. */
+const HAND_WRITTEN = `
+const s = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
+const entries = s.maps[0].entries;
+if (process.argv[3] === 'print') {
+  const out = [];
+  for (const e of entries) out.push(e.key + ' ' + e.value + '\\n');
+  process.stdout.write(out.join(''));
+} else {
+  let total = 0n, count = 0n;
+  for (const e of entries) { total += BigInt(e.value); count++; }
+  process.stdout.write(count + ' elements, sum ' + total + '\\n');
+}`;
+
+interface Measured { wall: number; cpu?: number; maxRssMb?: number; stdout: string }
+
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+let measured = 0;
+function measure(args: string[], dir: string): Measured {
+  const start = process.hrtime.bigint();
+  const timeFile = path.join(dir, `time-${measured++}.txt`);
+  const argv = TIME ? [TIME, '-f', '%U %S %M', '-o', timeFile, process.execPath, ...args] : [process.execPath, ...args];
+  const r = spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', maxBuffer: 1 << 30, cwd: repoRoot });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const m = TIME ? /(\d+\.\d+) (\d+\.\d+) (\d+)\s*$/.exec(fs.readFileSync(timeFile, 'utf8')) : null;
+  return { wall, stdout: r.stdout, ...(m ? { cpu: Number(m[1]) + Number(m[2]), maxRssMb: Number(m[3]) / 1024 } : {}) };
+}
+
+function bpftoolDump(entries: number): string {
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return 'skipped: not root';
+  if (spawnSync('bpftool', ['version']).status !== 0) return 'skipped: bpftool missing';
+  const dir = `/sys/fs/bpf/bpf-iter-e2e-${process.pid}`;
+  const batch = path.join(os.tmpdir(), `bpf-iter-e2e-${process.pid}.batch`);
+  try {
+    fs.mkdirSync(dir);
+    execFileSync('bpftool', ['map', 'create', `${dir}/m`, 'type', 'hash', 'key', '4', 'value', '8', 'entries', String(entries), 'name', 'e2e_dump']);
+    const fd = fs.openSync(batch, 'w');
+    let chunk = '';
+    for (let i = 0; i < entries; i++) {
+      chunk += `map update pinned ${dir}/m key ${i & 255} ${(i >> 8) & 255} ${(i >> 16) & 255} ${i >>> 24} value ${i & 255} 0 0 0 0 0 0 0\n`;
+      if (chunk.length > 1 << 20) { fs.writeSync(fd, chunk); chunk = ''; }
+    }
+    fs.writeSync(fd, chunk);
+    fs.closeSync(fd);
+    execFileSync('bpftool', ['batch', 'file', batch], { stdio: 'ignore' });
+    const start = process.hrtime.bigint();
+    execFileSync('bpftool', ['map', 'dump', 'pinned', `${dir}/m`], { maxBuffer: 1 << 30 });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    return `${Math.round(entries / seconds).toLocaleString('en-US')} elements/s (${seconds.toFixed(2)} s)`;
+  } catch (e) {
+    return `skipped: ${(e as Error).message.split('\n')[0]}`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(batch, { force: true });
+  }
+}
+
+function sortedLines(text: string): string { return text.split('\n').filter(Boolean).sort().join('\n'); }
+
+export async function run(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-e2e-'));
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { writeBenchScenario } = require(path.join(repoRoot, 'scripts/gen-bench-scenario.js')) as { writeBenchScenario(file: string, n: number): void };
+    const scenario = path.join(dir, 'big.json');
+    writeBenchScenario(scenario, ELEMENTS);
+    const hand = path.join(dir, 'hand.js');
+    fs.writeFileSync(hand, HAND_WRITTEN);
+    const cli = path.join(repoRoot, 'bin/bpf-iter.js');
+    const size = `${(ELEMENTS / 1e6).toLocaleString('en-US')}M`;
+    const show = (m: Measured): string => `${m.wall.toFixed(2)} s wall${m.cpu !== undefined ? `, ${m.cpu.toFixed(2)} s CPU, ${m.maxRssMb!.toFixed(0)} MiB` : ''}`;
+    for (const work of ['sum', 'print'] as const) {
+      const prog = path.join(dir, `${work}.bpf.c`);
+      fs.writeFileSync(prog, work === 'sum' ? SUM_PROGRAM : PRINT_PROGRAM);
+      const js = measure([hand, scenario, work], dir);
+      const ours = measure([cli, 'run', prog, '--scenario', scenario], dir);
+      // output checked: the same lines (the simulator prints in hash-bucket order, the JS in file order)
+      const same = work === 'sum' ? ours.stdout === js.stdout : sortedLines(ours.stdout) === sortedLines(js.stdout);
+      const timings = JSON.parse(measure([cli, 'run', prog, '--scenario', scenario, '--json'], dir).stdout).stats.timings as Record<string, number>;
+      const ratio = (a?: number, b?: number): string => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}x` : 'n/a');
+      console.log(`e2e ${work}, ${size} hash from plain JSON: bpf-iter run ${show(ours)} (${Math.round(ELEMENTS / ours.wall).toLocaleString('en-US')} elements/s); `
+        + `hand-written JS ${show(js)}; ratio ${ratio(ours.wall, js.wall)} wall, ${ratio(ours.cpu, js.cpu)} CPU (goal ${work === 'sum' ? '1.5x' : '2x'}); output ${same ? 'same' : 'DIFFERS'}`);
+      console.log(`  run --json timings (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
+    }
+    console.log(`bpftool map dump, ${size} hash on the real kernel: ${bpftoolDump(ELEMENTS)}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) void run();
