@@ -1,6 +1,6 @@
 /**
  * The language server: LSP wiring only. Every feature is a function of the language service
- * (service/languageService.ts); this file owns documents, debouncing, versions, settings and the
+ * (service/languageService.ts); this file owns documents, scheduling validations, versions, settings and the
  * connection, and nothing else.
  */
 import {
@@ -18,7 +18,7 @@ import { compareKernelInChild } from './compareKernelChild';
 import { createNodeHost, OverlayHost } from './service/host';
 import { createLanguageService, defaultSettings, Settings, LanguageService } from './service/languageService';
 import { applySettings } from './service/settings';
-import { DebouncePolicy } from './service/debounce';
+import { ValidationScheduler } from './service/validationScheduler';
 
 /** `SEC("...")` (libbpf), `__section("...")` (cilium) or a bare section attribute: how a C file places a BPF program. */
 const BPF_SECTION_MARKER = /\bSEC\s*\(\s*"|\b__section\s*\(\s*"|__attribute__\s*\(\(\s*section\s*\(/;
@@ -44,7 +44,9 @@ export function serve(connection: Connection): void {
   let initProblems: string[] = [];
   let service: LanguageService = createLanguageService(host, settings);
   let hasConfigurationCapability = false;
-  const pending = new Map<string, NodeJS.Timeout>();
+  // A client with workspace settings is asked for them after initialize: documents opened meanwhile are validated
+  // once they are read (refreshSettings schedules every document), not first with the defaults.
+  let settingsRead = true;
   // Runs happen in a worker thread: the server keeps answering while one goes on, and cancellation is immediate.
   const runs = new RunWorkerPool();
   connection.onExit(() => runs.dispose());
@@ -58,11 +60,14 @@ export function serve(connection: Connection): void {
     || uri.startsWith('file:') && (/\.bpf\.c$/.test(uri) || /\.c$/.test(uri) && BPF_SECTION_MARKER.test(text));
   /** Documents that have diagnostics on the client: cleared when a file stops being a program. */
   const published = new Set<string>();
+  /** What was last sent per document, so an unchanged result for the same version is not sent twice. */
+  const lastPublished = new Map<string, { version: number; key: string }>();
 
   connection.onInitialize((params) => {
     // The system folders are probed (clang -print-resource-dir) now, not in the middle of the first validation.
     host.systemIncludeFolders();
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
+    settingsRead = !hasConfigurationCapability;
     const init = applySettings(defaultSettings(), params.initializationOptions);
     initialSettings = settings = init.settings;
     service = createLanguageService(host, settings);
@@ -96,6 +101,7 @@ export function serve(connection: Connection): void {
     if (!hasConfigurationCapability) return;
     try {
       const fromClient: unknown = await connection.workspace.getConfiguration('bpfIter');
+      settingsRead = true;
       const update = applySettings(initialSettings, fromClient);
       for (const problem of update.problems) connection.console.warn(problem);
       settings = update.settings;
@@ -103,42 +109,44 @@ export function serve(connection: Connection): void {
       for (const doc of documents.all()) schedule(doc);
     } catch (e) {
       connection.console.error(`could not read settings: ${String(e)}`);
+      settingsRead = true;
+      for (const doc of documents.all()) schedule(doc);
     }
   }
 
   connection.onDidChangeConfiguration(() => { void refreshSettings(); });
 
-  const debounces = new Map<string, DebouncePolicy>();
-  function debounceOf(uri: string): DebouncePolicy {
-    let policy = debounces.get(uri);
-    if (!policy) {
-      policy = new DebouncePolicy();
-      debounces.set(uri, policy);
-    }
-    return policy;
-  }
+  // Validated at once when idle; changes that arrive together or during a validation are validated once.
+  const validations = new ValidationScheduler(publish);
 
   function schedule(doc: TextDocument): void {
     if (!isOurs(doc.uri, doc.getText())) {
+      lastPublished.delete(doc.uri);
       if (published.delete(doc.uri)) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
       return;
     }
-    const prev = pending.get(doc.uri);
-    if (prev) clearTimeout(prev);
-    pending.set(doc.uri, setTimeout(() => { pending.delete(doc.uri); publish(doc.uri, doc.version); }, debounceOf(doc.uri).delayMs()));
+    validations.schedule(doc.uri);
   }
 
-  function publish(uri: string, version: number): void {
+  /** Validates the document's latest version; publishes after one more turn, unless a newer version came meanwhile. */
+  function publish(uri: string): void {
     const doc = documents.get(uri);
-    // Never publish for a stale version: a newer change has its own timer.
-    if (!doc || doc.version !== version) return;
+    if (!doc || !settingsRead) return;
+    const version = doc.version;
     try {
-      const started = performance.now();
       const diagnostics = service.validate(URI.toPath(uri), doc.getText(), {});
-      debounceOf(uri).record(performance.now() - started);
-      if (documents.get(uri)?.version !== version) return;
-      published.add(uri);
-      void connection.sendDiagnostics({ uri, version, diagnostics });
+      // Changes that arrived during the validation are applied before this runs: never publish a stale version
+      // (the newer one is scheduled already).
+      setImmediate(() => {
+        if (documents.get(uri)?.version !== version) return;
+        // The same diagnostics for the same version (a header opened unchanged, settings re-read) are not sent again.
+        const key = JSON.stringify(diagnostics);
+        const last = lastPublished.get(uri);
+        if (last && last.version === version && last.key === key) return;
+        lastPublished.set(uri, { version, key });
+        published.add(uri);
+        void connection.sendDiagnostics({ uri, version, diagnostics });
+      });
     } catch (e) {
       connection.console.error(`diagnostics failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
     }
@@ -153,11 +161,9 @@ export function serve(connection: Connection): void {
   });
   documents.onDidClose((e) => {
     host.deleteOverlay(URI.toPath(e.document.uri));
-    const t = pending.get(e.document.uri);
-    if (t) clearTimeout(t);
-    pending.delete(e.document.uri);
-    debounces.delete(e.document.uri);
+    validations.cancel(e.document.uri);
     published.delete(e.document.uri);
+    lastPublished.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
   connection.onDidChangeWatchedFiles(() => {

@@ -176,7 +176,8 @@ export async function run(): Promise<void> {
     else {
       print('clangd, real vmlinux.h', inChild(['--clangd', file]));
       console.log('service: clangd waits a debounce (50 ms at least) before it rebuilds after an edit; its edit figures include it.'
-        + ' bpf-iter-lab\'s server waits the same way (service/debounce.ts: 50-500 ms); its figures above are the validation alone');
+        + ' bpf-iter-lab\'s server validates at once when idle (service/validationScheduler.ts); its figures above are the validation alone,'
+        + ' the wire benchmark (wire.bench) measures its server at the wire');
     }
   } finally {
     fs.rmSync(real.dir, { recursive: true, force: true });

@@ -215,9 +215,8 @@ function summarize(model: SemanticModel, headers?: SemanticModel): ProgramSummar
   // The preamble's file-scope variables first (they come first in the translation unit), then the file's; a
   // name the file declares again is the file's symbol.
   const variables = new Map<string, CSymbol>();
-  for (const scope of [headers?.fileScope, model.fileScope]) {
-    for (const symbol of scope?.symbols.values() ?? []) if (symbol.kind === 'variable') { variables.delete(symbol.name); variables.set(symbol.name, symbol); }
-  }
+  for (const symbol of headers ? headerVariables(headers) : []) variables.set(symbol.name, symbol);
+  for (const symbol of model.fileScope.symbols.values()) if (symbol.kind === 'variable') { variables.delete(symbol.name); variables.set(symbol.name, symbol); }
   for (const symbol of variables.values()) {
     program.globals.push(symbol);
     const section = attributeString(symbol.attributes, 'section');
@@ -233,6 +232,20 @@ function summarize(model: SemanticModel, headers?: SemanticModel): ProgramSummar
     }
   }
   return program;
+}
+
+/**
+ * The preamble's file-scope variables, found once per preamble: its scope holds every name of vmlinux.h (about
+ * 100,000 with the enumerators), which is too many to walk again at each keystroke.
+ */
+const headerVariablesOf = new WeakMap<SemanticModel, CSymbol[]>();
+function headerVariables(headers: SemanticModel): CSymbol[] {
+  let found = headerVariablesOf.get(headers);
+  if (!found) {
+    found = [...headers.fileScope.symbols.values()].filter((symbol) => symbol.kind === 'variable');
+    headerVariablesOf.set(headers, found);
+  }
+  return found;
 }
 
 /**

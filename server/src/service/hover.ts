@@ -7,7 +7,8 @@ import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { Analysis } from './analysis';
 import { lineMapOf } from './diagnostics';
 import { CTX_FIELDS, ITER_TARGETS, KFUNCS, FORMAT_SPECIFIERS, MAP_TYPE_DOCS } from './docs';
-import { expansionAt, IncludeRecord } from '../lang/preprocessor';
+import { expansionAt, IncludeRecord, MacroExpansionRecord } from '../lang/preprocessor';
+import * as ast from '../lang/ast';
 import { describeSearchFolder } from '../lang/buildSetup';
 import { bundledHeaderFilePath, isBundledPath } from '../lang/headers';
 import { resolve, typeToString, sizeOf, CType } from '../lang/types';
@@ -54,7 +55,15 @@ export function hover(a: Analysis, offset: number, settings: Settings): Hover | 
     }
   }
 
-  const ref = a.compilation.symbolAt(file, offset);
+  const exp = expansionAt(a.pp, file, offset);
+  let ref = a.compilation.symbolAt(file, offset);
+  // Inside a macro invocation, a name spelled in the macro's body (`___param` of BPF_SEQ_PRINTF) is located at the
+  // whole invocation: it is the macro's, not what the user points at. A name spelled in an argument keeps its range.
+  if (exp && ref && ref.pos <= exp.pos && ref.end >= exp.end) ref = undefined;
+  if (exp && !ref) {
+    const argument = argumentExpressionAt(a, exp, offset);
+    if (argument) return argument;
+  }
   if (ref?.field) {
     const record = ref.record;
     const key = record?.name ? `${record.name}.${ref.field.name}` : undefined;
@@ -100,12 +109,44 @@ export function hover(a: Analysis, offset: number, settings: Settings): Hover | 
     return md(`${code(s.kind === 'typedef' ? `typedef ${type} ${s.name}` : `${type} ${s.name}`)}\n\n${what}`, a, ref.pos, ref.end);
   }
 
-  const exp = expansionAt(a.pp, file, offset);
   if (exp) {
     const shown = exp.expandedText.length > 2000 ? exp.expandedText.slice(0, 2000) + ' …' : exp.expandedText;
     return md(`**macro \`${exp.macro}\`** expands to\n\n${code(shown)}`, a, exp.pos, exp.end);
   }
   return null;
+}
+
+const EXPRESSION_KINDS: ReadonlySet<string> = new Set<ast.Expression['kind']>([
+  'Identifier', 'IntegerLiteral', 'FloatLiteral', 'CharLiteral', 'StringLiteral', 'Unary', 'Postfix', 'Binary',
+  'Assignment', 'Conditional', 'Comma', 'Call', 'Index', 'Member', 'Cast', 'CompoundLiteral', 'Sizeof',
+  'StatementExpression', 'Offsetof', 'VaArg', 'TypesCompatible', 'Generic',
+]);
+
+/**
+ * The expression of a macro argument at `offset` (`map->id` in `BPF_SEQ_PRINTF(seq, "%u", map->id)`, hovered on
+ * `->`): the innermost node spelled in the user's file, as written, with its C type. Nodes made of the macro's
+ * body span the whole invocation and are not arguments.
+ */
+function argumentExpressionAt(a: Analysis, exp: MacroExpansionRecord, offset: number): Hover | null {
+  // Every child containing the offset is searched: a node of the macro's body (`___param[0]`) spans the whole
+  // invocation and contains the offset too, beside the argument's own node.
+  // An argument starts after the macro's name and ends before its `)`: a node that starts or ends at the
+  // invocation's bounds has tokens of the macro's body (`___param[0] = map->id`).
+  const spelledInArgument = (n: ast.Node) => n.pos > exp.pos && n.end < exp.end;
+  let node: ast.Node | undefined;
+  const visit = (n: ast.Node): void => {
+    if (n.file !== a.mainFile || offset < n.pos || offset >= n.end) return;
+    if (EXPRESSION_KINDS.has(n.kind) && spelledInArgument(n) && (!node || n.end - n.pos < node.end - node.pos)) node = n;
+    ast.forEachChild(n, visit);
+  };
+  ast.forEachChild(a.compilation.ast, visit);
+  if (!node) return null;
+  const type = a.compilation.typeOf(node);
+  if (!type) return null;
+  const shown = a.text.slice(node.pos, node.end);
+  return md(`${code(shown)}
+
+type \`${typeToString(type)}\` · an argument of macro \`${exp.macro}\``, a, node.pos, node.end);
 }
 
 function helperSignature(name: string, type: CType): string {

@@ -90,6 +90,25 @@ describe('service hover (fourslash markers)', () => {
     assert.match((h.contents as MarkupContent).value, /no iterator target `bpf_nosuch`.*loading fails/);
   });
 
+  it('inside a macro argument, hover shows the argument\'s own expression and type, not the macro\'s internal names', () => {
+    const { text: t, markers: m } = parseMarkers(SOURCE.replace('map->/*mapid*/id, map->name', 'map-/*arrow*/>id + 1, /*name*/map->name'));
+    const arrow = (service.hover(FIXTURE_PATH, t, m.arrow)!.contents as MarkupContent).value;
+    assert.match(arrow, /```c\nmap->id\n```/);
+    assert.match(arrow, /type `u32`/);
+    assert.match(arrow, /argument of macro `BPF_SEQ_PRINTF`/);
+    assert.doesNotMatch(arrow, /___param/);
+    const name = (service.hover(FIXTURE_PATH, t, m.name)!.contents as MarkupContent).value;
+    assert.match(name, /struct bpf_map \* map/, 'a name spelled in the argument is that name');
+  });
+
+  it('on the macro name itself, hover shows the expansion, not a variable of the macro body', () => {
+    const { text: t, markers: m } = parseMarkers(SOURCE.replace('BPF_SEQ_PRINTF(seq, "/*fmt*/', 'BPF_/*printf*/SEQ_PRINTF(seq, "'));
+    const value = (service.hover(FIXTURE_PATH, t, m.printf)!.contents as MarkupContent).value;
+    assert.match(value, /macro `BPF_SEQ_PRINTF`/);
+    assert.doesNotMatch(value, /___param\n```\n\nvariable/);
+    assert.doesNotMatch(value, /argument of macro/);
+  });
+
   it('the per-CPU size follows the cpus setting', () => {
     const two = serviceFor({ [FIXTURE_PATH]: text }, { cpus: 2 });
     const h = two.hover(FIXTURE_PATH, text, markers.mapdef)!;

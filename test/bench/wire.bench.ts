@@ -1,0 +1,135 @@
+/**
+ * The language server at the wire, as an editor sees it (issue 18 point 3): `bpf-iter lsp --stdio` in a child
+ * process, a realistic map iterator (test/fixtures/service/wire.bpf.c) with the real vmlinux.h beside it
+ * (`bpftool btf dump file /sys/kernel/btf/vmlinux format c`), then with no vmlinux.h beside it (the bundled one).
+ * Figures: open -> first publishDiagnostics (a cold start with an empty preamble cache, then the next start),
+ * 30 one-line edits (didChange -> publishDiagnostics of that version, whatever the server's debounce),
+ * hover and completion p95, the server's peak RSS (VmHWM). Each is printed beside its goal.
+ */
+import * as cp from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { performance } from 'perf_hooks';
+import {
+  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
+  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
+  CompletionRequest, ShutdownRequest, ExitNotification,
+} from 'vscode-languageserver-protocol/node';
+import { URI } from '../../server/src/service/uri';
+
+const ROOT = path.join(__dirname, '../../..');
+const FILE = path.join(ROOT, 'test/fixtures/service/wire.bpf.c');
+const EDITS = 30;
+const GOALS = { openMs: 1000, nextStartMs: 200, editP95Ms: 15, hoverP95Ms: 10, completionP95Ms: 10, peakRssMiB: 200 };
+
+export interface WireFigures {
+  openMs: number; editP50: number; editP95: number; hoverP95: number; completionP95: number; peakRssMiB: number;
+  errors: number;
+}
+
+function percentile(samples: number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** One session: start the server, open the file, edit it, hover, complete, shut down. */
+export async function measureWire(file: string, cacheHome: string): Promise<WireFigures> {
+  const child = cp.spawn(process.execPath, [path.join(ROOT, 'bin/bpf-iter.js'), 'lsp', '--stdio'], {
+    cwd: path.dirname(file), stdio: 'pipe', env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+  });
+  child.stderr.on('data', (d) => { if (process.env.BENCH_DEBUG) process.stderr.write(d); });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const waiters = new Map<number, (errors: number) => void>();
+  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    if (p.version !== undefined) waiters.get(p.version)?.(p.diagnostics.filter((d) => d.severity === 1).length);
+  });
+  connection.onRequest('workspace/configuration', () => [null]);
+  connection.onRequest('client/registerCapability', () => null);
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.listen();
+  const uri = URI.fromPath(file);
+  const text = fs.readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const diagnosticsFor = (version: number) => new Promise<number>((resolve) => waiters.set(version, resolve));
+  try {
+    await connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid, rootUri: URI.fromPath(path.dirname(file)), workspaceFolders: null,
+      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
+    });
+    await connection.sendNotification(InitializedNotification.type, {});
+    let started = performance.now();
+    let published = diagnosticsFor(1);
+    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version: 1, text } });
+    let errors = await published;
+    const openMs = performance.now() - started;
+    // One-line edits, as typing does: the right-hand side of one statement changes at each version.
+    const line = lines.findIndex((l) => l.includes('fresh.visits = 1;'));
+    const edits: number[] = [];
+    for (let i = 0; i < EDITS; i++) {
+      const version = i + 2;
+      published = diagnosticsFor(version);
+      started = performance.now();
+      await connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri, version },
+        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: `\tfresh.visits = ${i + 2};` }],
+      });
+      errors = Math.max(errors, await published);
+      edits.push(performance.now() - started);
+    }
+    const printLine = lines.findIndex((l) => l.includes('map->id, map->name'));
+    const ctxLine = lines.findIndex((l) => l.includes('= ctx->map;'));
+    const hoverAt = { line: printLine, character: lines[printLine].indexOf('map->id') + 6 };
+    const completeAt = { line: ctxLine, character: lines[ctxLine].indexOf('ctx->') + 5 };
+    const timed = async (request: () => Promise<unknown>) => { const t = performance.now(); await request(); return performance.now() - t; };
+    const hovers: number[] = [];
+    const completions: number[] = [];
+    for (let i = 0; i < EDITS; i++) hovers.push(await timed(() => connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: hoverAt })));
+    for (let i = 0; i < EDITS; i++) completions.push(await timed(() => connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: completeAt })));
+    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const peakRssMiB = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    return { openMs, editP50: percentile(edits, 50), editP95: percentile(edits, 95), hoverP95: percentile(hovers, 95), completionP95: percentile(completions, 95), peakRssMiB, errors };
+  } finally {
+    try { await connection.sendRequest(ShutdownRequest.type); await connection.sendNotification(ExitNotification.type); } catch { /* gone */ }
+    setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    connection.dispose();
+  }
+}
+
+function print(label: string, f: WireFigures, next?: WireFigures): void {
+  const v = (x: number, goal: number, unit = 'ms') => `${x.toFixed(unit === 'ms' ? 1 : 0)} ${unit} (goal <= ${goal} ${unit})`;
+  console.log(`wire [${label}]: open -> first diagnostics ${v(f.openMs, GOALS.openMs)}${next ? `; next start ${v(next.openMs, GOALS.nextStartMs)}` : ''}`);
+  console.log(`wire [${label}]: edit -> publishDiagnostics p50 ${f.editP50.toFixed(1)} ms, p95 ${v(f.editP95, GOALS.editP95Ms)}`);
+  console.log(`wire [${label}]: hover p95 ${v(f.hoverP95, GOALS.hoverP95Ms)}, completion p95 ${v(f.completionP95, GOALS.completionP95Ms)}`);
+  console.log(`wire [${label}]: peak RSS ${v(f.peakRssMiB, GOALS.peakRssMiB, 'MiB')}${f.errors ? `; ${f.errors} error diagnostics (expected none)` : ''}`);
+}
+
+export async function run(): Promise<void> {
+  const bundled = fs.existsSync(path.join(ROOT, 'dist/cli.js'));
+  if (!bundled) { console.log('wire: skipped: dist/cli.js is missing (npm run build)'); return; }
+  console.log(`wire: ${path.relative(ROOT, FILE)}, ${EDITS} one-line edits over stdio, node ${process.version}`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-wire-'));
+  try {
+    const cacheHome = path.join(work, 'cache');
+    fs.mkdirSync(cacheHome);
+    const haveBtf = fs.existsSync('/sys/kernel/btf/vmlinux') && cp.spawnSync('bpftool', ['version'], { stdio: 'ignore' }).status === 0;
+    if (!haveBtf) console.log('wire: real vmlinux.h skipped: bpftool or /sys/kernel/btf/vmlinux is missing');
+    else {
+      const dir = path.join(work, 'real');
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'vmlinux.h'), cp.execFileSync('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c'], { maxBuffer: 1 << 28 }));
+      fs.copyFileSync(FILE, path.join(dir, 'wire.bpf.c'));
+      const first = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
+      const next = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
+      print('real vmlinux.h beside the file', first, next);
+    }
+    const dir = path.join(work, 'bundled');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(FILE, path.join(dir, 'wire.bpf.c'));
+    const first = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
+    const next = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
+    print('bundled vmlinux.h', first, next);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
