@@ -93,6 +93,8 @@ describe('CLI for CI: bpf-iter check on a project, formats, gates, exit codes', 
     assert.strictEqual(bpfIter(['check', 'src/names.bpf.c', '--color=always'], root).stdout, golden('names.color.text'));
     assert.strictEqual(bpfIter(['check', 'src/names.bpf.c', '--color=always'], root, { env: { NO_COLOR: '1' } }).stdout, golden('names.color.text'));
     assert.strictEqual(bpfIter(['check', 'src/names.bpf.c', '--color=never'], root).stdout, golden('names.text'));
+    assert.strictEqual(bpfIter(['check', 'src/names.bpf.c', '--color', 'never'], root).stdout, golden('names.text'));
+    assert.strictEqual(bpfIter(['check', '--color', 'src/names.bpf.c'], root).stdout, golden('names.color.text'));
     assert.match(golden('names.color.text'), /\x1b\[0;1;31merror: \x1b\[0m/);
   });
 
