@@ -111,7 +111,8 @@ function parseArgs(argv: string[]): ParsedArgs {
         break;
       }
       case '--color': case '--colour': {
-        const c = inline ?? 'always';
+        // `--color` alone is always (as ls and grep take it); `--color never` takes the next word when it is a mode
+        const c = inline ?? (['auto', 'always', 'never'].includes(rest[i + 1]) ? rest[++i] : 'always');
         if (c !== 'auto' && c !== 'always' && c !== 'never') throw new UsageError(`--color takes auto, always or never, not "${c}"`);
         out.color = c;
         break;

@@ -93,6 +93,8 @@ describe('CLI for CI: bpf-iter check on a project, formats, gates, exit codes', 
     assert.strictEqual(bpfIter(['check', 'src/names.bpf.c', '--color=always'], root).stdout, golden('names.color.text'));
     assert.strictEqual(bpfIter(['check', 'src/names.bpf.c', '--color=always'], root, { env: { NO_COLOR: '1' } }).stdout, golden('names.color.text'));
     assert.strictEqual(bpfIter(['check', 'src/names.bpf.c', '--color=never'], root).stdout, golden('names.text'));
+    assert.strictEqual(bpfIter(['check', 'src/names.bpf.c', '--color', 'never'], root).stdout, golden('names.text'));
+    assert.strictEqual(bpfIter(['check', '--color', 'src/names.bpf.c'], root).stdout, golden('names.color.text'));
     assert.match(golden('names.color.text'), /\x1b\[0;1;31merror: \x1b\[0m/);
   });
 
@@ -217,6 +219,44 @@ describe('CLI for CI: bpf-iter check on a project, formats, gates, exit codes', 
     const run = bpfIter(['run', '-', '--stdin-filename', 'src/clean.bpf.c'], root, { input: fs.readFileSync(path.join(root, 'src/clean.bpf.c'), 'utf8') });
     assert.strictEqual(run.code, 0, run.stderr);
     assert.match(run.stdout, /^\d+\n/);
+  });
+});
+
+describe('CLI for CI: what the README\'s CI section promises', function () {
+  this.timeout(120000);
+  let root: string;
+  before(() => {
+    root = projectCopy();
+    fs.chmodSync(root, 0o755); // mkdtemp makes it 0700: the unprivileged user below must read the project
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  /** The arguments after `bpf-iter.js` of every `run:` step of the README's workflow that calls bpf-iter check. */
+  const steps = [...readme.matchAll(/- run: node \S+\/bin\/bpf-iter\.js (check[^\n>|]*?)\s*(?:>\s*(\S+))?(?:\s*\|\|\s*true)?\n/g)]
+    .map((m) => ({ args: m[1].trim().split(/\s+/), file: m[2] }));
+
+  it('the workflow\'s two steps run as written: SARIF into a file for upload-sarif, github annotations gating the job', () => {
+    assert.deepStrictEqual(steps.map((s) => s.args.join(' ')), ['check --format sarif', 'check --format github --Werror']);
+    assert.match(readme, /uses: github\/codeql-action\/upload-sarif@v3\n\s+with: \{ sarif_file: bpf-iter\.sarif/);
+    const sarif = bpfIter(steps[0].args, root);
+    assert.strictEqual(steps[0].file, 'bpf-iter.sarif');
+    assert.strictEqual(JSON.parse(sarif.stdout).runs[0].results.length, 3);
+    const github = bpfIter(steps[1].args, root);
+    assert.strictEqual(github.code, 1);
+    assert.strictEqual(github.stdout, golden('names.github'));
+  });
+
+  it('needs no root: the same check as an unprivileged user (nobody) gives the same report', function () {
+    if (typeof process.getuid !== 'function' || process.getuid() !== 0) this.skip(); // not root: this run is already unprivileged
+    const setpriv = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => fs.existsSync(p));
+    if (!setpriv) { console.log('      skipped: setpriv is not installed'); this.skip(); }
+    let dir = path.dirname(bin);
+    for (; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+      if ((fs.statSync(dir).mode & 0o005) !== 0o005) { console.log(`      skipped: ${dir} is not readable by nobody`); this.skip(); }
+    }
+    const r = cp.spawnSync(setpriv!, ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'check', '--format', 'github'],
+      { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    assert.deepStrictEqual([r.status, r.stdout, r.stderr], [1, golden('names.github'), '']);
   });
 });
 

@@ -122,9 +122,8 @@ export function describeOurs(v: CliVerdict): string {
  * `_shared`, relative symlinks; no generated absolute compile_commands.json), with errors and warnings among them.
  */
 export const FOLDER_PROJECTS = [
-  'atomic-fetch-default', 'bpf-loop-walker', 'bpftool-maplist', 'compound-literal', 'core-fields', 'designated-init',
-  'elem-array-dump', 'exporter-examples', 'global-func', 'ip-formatter', 'mapwatch-nohdr', 'reject-no-null-check',
-  'reject-unbounded-loop', 'reject-return-value',
+  'bpf-loop-walker', 'bpftool-maplist', 'compound-literal', 'exporter-examples', 'global-func', 'ip-formatter',
+  'mapwatch-nohdr', 'reject-no-null-check', 'reject-unbounded-loop', 'reject-return-value',
 ];
 
 /** A temporary folder holding copies of `names` (corpus projects) and a link to the corpus's `_shared`. */
