@@ -211,7 +211,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       if (m.name !== '') scenarioFds.set(m.name, fd);
       toFill.push([fd, m]);
     }
-    for (const [fd, m] of toFill) fillMap(kernel, fd, m.entries, m.name, scenarioFds, m.path);
+    for (const [fd, m] of toFill) fillMap(kernel, fd, m, scenarioFds);
 
     // The object's maps, as libbpf creates them: .maps first, then global data in section order.
     const mapFds = new Map<string, number>();
@@ -226,7 +226,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
           const given = fromScenario[field];
           if (given !== undefined && given !== value) throw new RunFailure('EINVAL', `scenario map ${m.name} says ${field} ${given}, but the program defines it with ${value}`);
         }
-        fillMap(kernel, fd, fromScenario.entries, m.name, scenarioFds, fromScenario.path);
+        fillMap(kernel, fd, { ...fromScenario, name: m.name }, scenarioFds);
       }
       mapFds.set(m.name, fd);
     }
@@ -411,9 +411,9 @@ function createMap(kernel: Kernel, m: ScenarioMapSpec, where: string, fdsByName:
   }
 }
 
-function fillMap(kernel: Kernel, fd: number, entries: Scenario['maps'][number]['entries'], name: string, fdsByName: ReadonlyMap<string, number>, mapPath: string): void {
+function fillMap(kernel: Kernel, fd: number, m: Scenario['maps'][number], fdsByName: ReadonlyMap<string, number>): void {
   try {
-    fillScenarioMap(kernel, fd, entries, name, fdsByName, mapPath);
+    fillScenarioMap(kernel, fd, m.entries, m.name, fdsByName, m.path, m.generate);
   } catch (e) {
     if (e instanceof ScenarioMapError) throw new RunFailure(e.errno, e.message);
     throw e;

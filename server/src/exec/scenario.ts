@@ -39,7 +39,17 @@ export interface ScenarioMap {
   innerMap?: string | InnerMapTemplate;
   description?: string;
   entries: ScenarioEntry[];
+  /** entries made by rule, written after `entries` */
+  generate?: GeneratedEntries;
   path: string;
+}
+
+/** "generate": count elements, key start + i*step, value start + i*step or uniform in [min, max] from seed. */
+export interface GeneratedEntries {
+  count: number;
+  key?: { start?: number; step?: number };
+  value?: { start?: number; step?: number } | { uniform: [number, number] };
+  seed?: number;
 }
 
 export interface InnerMapTemplate {
@@ -187,7 +197,7 @@ interface ScenarioJson {
   maps?: Array<{ name: string; type?: string; key_size?: number; value_size?: number; max_entries?: number;
     flags?: number | string[]; map_extra?: number; btf?: boolean; description?: string;
     inner_map?: string | (Omit<InnerMapTemplate, 'flags'> & { flags?: number | string[] });
-    entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string }> }>;
+    entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string }>; generate?: GeneratedEntries }>;
   attach?: { map?: string };
   globals?: Record<string, RawBytes>;
 }
@@ -212,6 +222,7 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
       // the parsed objects themselves (no copy per entry: a million-entry map is a million objects already);
       // only map-in-map entries are rewritten, for the inner_map -> innerMap name
       entries: entriesOf(m.entries ?? []),
+      generate: m.generate,
       path: `/maps/${i}`,
     })),
     attachMap: json.attach?.map,

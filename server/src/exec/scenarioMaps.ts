@@ -3,7 +3,7 @@
  * inner map templates for map-in-map, pushed values for queue/stack/bloom_filter, lpm_trie keys.
  */
 import { ArrayMap, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
-import { InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entryPath } from './scenario';
+import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entryPath } from './scenario';
 
 /** A scenario map that cannot be created or filled: errno name and a message naming the place in the file. */
 export class ScenarioMapError extends Error {
@@ -90,13 +90,16 @@ function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out
 }
 
 /** Entries of a plain hash or array map, encoded into one key array and one value array for updateBatch(). */
-function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[], name: string, mapPath: string): void {
-  const n = entries.length;
+function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[], name: string, mapPath: string,
+  generate: GeneratedEntries | undefined): void {
+  const listed = entries.length;
+  const n = listed + (generate?.count ?? 0);
   const ks = map.keySize, vs = map.valueSize;
   const keys = new Uint8Array(n * ks);
   const values = new Uint8Array(n * vs);
-  const at = (j: number): string => entries[j].path ?? entryPath(mapPath, j);
-  for (let j = 0; j < n; j++) {
+  const at = (j: number): string => (j >= listed ? `${mapPath}/generate (element ${j - listed})` : entries[j].path ?? entryPath(mapPath, j));
+  if (generate) generateEntries(generate, ks, vs, keys, values, listed, `scenario ${mapPath}/generate of map ${name}`);
+  for (let j = 0; j < listed; j++) {
     const e = entries[j];
     if (!writeSmallInteger(e.key, ks, keys, j * ks)) {
       if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: a ${map.typeName} entry needs "key"`);
@@ -120,16 +123,45 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   }
 }
 
-/** BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order. */
+/**
+ * The generated elements of a "generate" rule, encoded from index `first` of the packed arrays: keys
+ * start + i*step; values start + i*step or uniform in [min, max] from an xorshift generator seeded with seed.
+ */
+function generateEntries(g: GeneratedEntries, ks: number, vs: number, keys: Uint8Array, values: Uint8Array, first: number, where: string): void {
+  const kStart = g.key?.start ?? 0, kStep = g.key?.step ?? 1;
+  const uniform = g.value && 'uniform' in g.value ? g.value.uniform : undefined;
+  const linear = g.value && !('uniform' in g.value) ? g.value : undefined;
+  const vStart = linear?.start ?? 0, vStep = linear?.step ?? 0;
+  if (uniform && uniform[1] < uniform[0]) throw new ScenarioMapError('EINVAL', `${where}: value.uniform [${uniform[0]}, ${uniform[1]}] is empty`);
+  let x = (g.seed ?? 0) >>> 0 || 0x9e3779b9; // xorshift32 needs a non-zero state
+  const next32 = (): number => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
+  for (let i = 0; i < g.count; i++) {
+    const key = kStart + i * kStep;
+    if (!writeSmallInteger(key, ks, keys, (first + i) * ks)) {
+      throw new ScenarioMapError('EINVAL', `${where}: key ${key} (element ${i}) is not an integer that fits the ${ks}-byte key`);
+    }
+    let value: number;
+    if (uniform) {
+      const r = (next32() * 2097152 + (next32() >>> 11)) / 9007199254740992; // 53 random bits in [0, 1)
+      value = uniform[0] + Math.floor(r * (uniform[1] - uniform[0] + 1));
+    } else value = vStart + i * vStep;
+    if (!writeSmallInteger(value, vs, values, (first + i) * vs)) {
+      throw new ScenarioMapError('EINVAL', `${where}: value ${value} (element ${i}) is not an integer that fits the ${vs}-byte value`);
+    }
+  }
+}
+
+/** BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order; then the generated ones. */
 export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly ScenarioEntry[], name: string, fdsByName: ReadonlyMap<string, number>,
-  mapPath = '/maps/?'): void {
+  mapPath = '/maps/?', generate?: GeneratedEntries): void {
   const map = kernel.mapFromFd(fd);
   const T = BPF_MAP_TYPE;
   // the bulk path: hash and array maps of plain values (not per-CPU, not map-in-map), as BPF_MAP_UPDATE_BATCH
   if ((map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY) && (map instanceof HashMap || map instanceof ArrayMap)) {
-    fillPlainMap(kernel, fd, map, entries, name, mapPath);
+    fillPlainMap(kernel, fd, map, entries, name, mapPath, generate);
     return;
   }
+  if (generate) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/generate of map ${name}: "generate" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   const keyless = map.type === T.QUEUE || map.type === T.STACK || map.type === T.BLOOM_FILTER;
   const mapInMap = map.type === T.ARRAY_OF_MAPS || map.type === T.HASH_OF_MAPS;
   for (let j = 0; j < entries.length; j++) {

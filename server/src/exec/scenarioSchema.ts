@@ -283,6 +283,45 @@ export const scenarioSchema = {
           "items": {
             "$ref": "#/definitions/entry"
           }
+        },
+        "generate": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["count"],
+          "description": "Elements made by rule rather than listed, written after \"entries\" (hash, lru_hash and array maps of integer keys and values of 1, 2, 4 or 8 bytes): element i (0..count-1) has key key.start + i * key.step and value value.start + i * value.step, or a value drawn uniformly from value.uniform [min, max] by a generator seeded with seed (the same seed, the same values).",
+          "examples": [ { "count": 1000000, "key": { "start": 0, "step": 1 }, "value": { "uniform": [0, 99999] }, "seed": 7 } ],
+          "properties": {
+            "count": { "type": "integer", "minimum": 0, "maximum": 100000000 },
+            "key": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "start": { "type": "integer", "minimum": 0, "default": 0 },
+                "step": { "type": "integer", "minimum": 1, "default": 1 }
+              }
+            },
+            "value": {
+              "oneOf": [
+                {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "start": { "type": "integer", "default": 0 },
+                    "step": { "type": "integer", "default": 0 }
+                  }
+                },
+                {
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": ["uniform"],
+                  "properties": {
+                    "uniform": { "type": "array", "items": { "type": "integer" }, "minItems": 2, "maxItems": 2 }
+                  }
+                }
+              ]
+            },
+            "seed": { "type": "integer", "minimum": 0, "maximum": 4294967295, "default": 0 }
+          }
         }
       }
     }

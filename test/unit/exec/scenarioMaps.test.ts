@@ -30,7 +30,7 @@ function load(k: Kernel, s: Scenario): Map<string, number> {
     if (m.name) fds.set(m.name, fd);
     created.push([fd, m]);
   }
-  for (const [fd, m] of created) fillScenarioMap(k, fd, m.entries, m.name, fds, m.path);
+  for (const [fd, m] of created) fillScenarioMap(k, fd, m.entries, m.name, fds, m.path, m.generate);
   return fds;
 }
 
@@ -149,5 +149,51 @@ describe('exec/scenario: the embedded default system', () => {
     assert.ok(maps.some((m) => m.name === ''), 'systemd\'s firewall maps are unnamed');
     const hashOfMaps = maps.find((m) => m.name === 'cgroup_hash')!;
     assert.strictEqual(k.helpers.bpf_map_sum_elem_count(k.mapById(hashOfMaps.id)!.region.addr), 1n);
+  });
+});
+
+describe('exec/scenario: generated entries ("generate")', () => {
+  const readU64 = (b: Uint8Array): bigint => new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  it('count elements with keys start + i*step and values start + i*step, after the listed entries', () => {
+    const s = parse({ maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 2000,
+      entries: [{ key: 99999, value: 1 }], generate: { count: 1000, key: { start: 10, step: 3 }, value: { start: 5, step: 2 } } }] });
+    const k = new Kernel({ cpus: 2 });
+    const fds = load(k, s);
+    const fd = fds.get('h')!;
+    assert.strictEqual(k.mapFromFd(fd).sumElemCount(), 1001n);
+    assert.strictEqual(readU64(k.mapLookup(fd, u32(10 + 3 * 7))), 5n + 2n * 7n);
+    assert.strictEqual(readU64(k.mapLookup(fd, u32(99999))), 1n);
+    assert.throws(() => k.mapLookup(fd, u32(11)), /ENOENT/);
+  });
+
+  it('uniform values come from the seed: the same seed gives the same map, another seed another, all within [min, max]', () => {
+    const values = (seed: number): bigint[] => {
+      const s = parse({ maps: [{ name: 'a', type: 'array', key_size: 4, value_size: 8, max_entries: 500, generate: { count: 500, value: { uniform: [100, 199] }, seed } }] });
+      const k = new Kernel({ cpus: 2 });
+      const fd = load(k, s).get('a')!;
+      return Array.from({ length: 500 }, (_, i) => readU64(k.mapLookup(fd, u32(i))));
+    };
+    const a = values(7), b = values(7), c = values(8);
+    assert.deepStrictEqual(a, b);
+    assert.notDeepStrictEqual(a, c);
+    assert.ok(a.every((v) => v >= 100n && v <= 199n), 'within [min, max]');
+    assert.ok(new Set(a).size > 50, 'spread over the range');
+  });
+
+  it('a generated key that does not fit, more elements than max_entries, or a map type without generation fail at the map', () => {
+    const k = new Kernel({ cpus: 2 });
+    const tooWide = parse({ maps: [{ name: 'n', type: 'hash', key_size: 1, value_size: 4, max_entries: 1000, generate: { count: 300 } }] });
+    assert.throws(() => load(k, tooWide), (e: unknown) => e instanceof ScenarioMapError && /\/maps\/0\/generate .*key 256 \(element 256\)/.test(e.message));
+    const full = parse({ maps: [{ name: 'f', type: 'hash', key_size: 4, value_size: 4, max_entries: 10, generate: { count: 11 } }] });
+    assert.throws(() => load(new Kernel({ cpus: 2 }), full), (e: unknown) => e instanceof ScenarioMapError && e.errno === 'E2BIG' && /generate \(element 10\)/.test(e.message));
+    const queue = parse({ maps: [{ name: 'q', type: 'queue', key_size: 0, value_size: 4, max_entries: 10, generate: { count: 1 } }] });
+    assert.throws(() => load(new Kernel({ cpus: 2 }), queue), /"generate" is for hash, lru_hash and array maps; this map is queue/);
+  });
+
+  it('the schema refuses an unknown rule and a uniform range of the wrong shape', () => {
+    const r = parseScenario(JSON.stringify({ maps: [{ name: 'h', generate: { count: 1, value: { uniform: [1] } } }] }), 's.json');
+    assert.ok(r.problems.some((p) => p.path === '/maps/0/generate/value'), JSON.stringify(r.problems));
+    const r2 = parseScenario(JSON.stringify({ maps: [{ name: 'h', generate: { count: 1, keys: 3 } }] }), 's.json');
+    assert.ok(r2.problems.some((p) => /unknown property "keys"/.test(p.message)), JSON.stringify(r2.problems));
   });
 });
