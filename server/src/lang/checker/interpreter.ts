@@ -19,7 +19,8 @@ import { returnValueProblem } from './returnValue';
 import { firstUninitialized, fpOffset, markInitialized } from './uninit';
 
 export type { AttachMapInfo, AccessMax } from './accessSize';
-import { counterSteps, forEachChild, forEachStmtChild, hasExit, loopExits } from './loops';
+import { counterSteps, forEachChild, forEachStmtChild, hasExit, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
+import { reachableFunctions } from './stack';
 
 
 export interface AnalysisOptions {
@@ -350,7 +351,12 @@ export class Analyzer {
     const exits = loopExits(loop);
     let reason = 'no exit condition compares a loop counter with a bounded value';
     let certain = false;
+    let lost: { name: string; fp: number } | undefined;
     for (const e of exits) {
+      if (e.slot !== undefined) {
+        lost ??= this.lostStackCounter(loop, e.slot);
+        continue;
+      }
       const steps = counterSteps(loop, e.counter);
       if (!steps || steps.length === 0) { reason = 'the loop counter does not change by a constant step'; continue; }
       if (!steps.every((st) => (e.notEqual ? st === 1n || st === -1n : e.increasing ? st > 0n : st < 0n))) { reason = 'the loop counter moves away from its bound'; certain = true; continue; }
@@ -363,8 +369,23 @@ export class Analyzer {
       reason = `its bound may be as large as ${e.increasing ? bound.max : bound.min}`;
       certain = true;
     }
+    if (lost) {
+      this.report(Diagnostics.LoopCounterLostOnStack, loop.loc, [lost.name, lost.fp, 'The sequence of 8193 jumps is too complex / infinite loop detected']);
+      return;
+    }
     if (certain) this.report(Diagnostics.UnboundedLoop, loop.loc, [reason, 'BPF program is too large. Processed 1000001 insn']);
     else this.report(Diagnostics.LoopBoundNotProven, loop.loc, [reason]);
+  }
+
+  /** An address-taken counter of at most 4 bytes at an fp offset that is not a multiple of 8 (lostCounterFpOffset). */
+  private lostStackCounter(loop: Extract<Stmt, { op: 'loop' }>, slot: number): { name: string; fp: number } | undefined {
+    const frame = this.frames[this.frames.length - 1];
+    if (!frame || !slotEscapesInLoop(loop, slot)) return undefined;
+    const callees = reachableFunctions(this.program, frame.index).filter((f) => f !== frame.index).map((f) => this.program.functions[f]);
+    const fp = lostCounterFpOffset(frame.fn, slot, callees);
+    if (fp === undefined) return undefined;
+    const name = frame.fn.locals.find((l) => l.slot === slot)?.name ?? `stack slot ${slot}`;
+    return { name, fp };
   }
 
   private peek(id: number, s: State): Range | undefined {
@@ -1000,6 +1021,7 @@ export class Analyzer {
           return;
         }
         case 'memWriteFixed': this.helperMem(v, kind.size, 'write', argLoc, state, e.name, i, false); return;
+        case 'seq': this.seqArg(v, i, argLoc, e.name); return;
         case 'trusted':
           if (v.kind === 'ptr' && v.maybeNull) this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.desc, e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
           return;
@@ -1039,6 +1061,30 @@ export class Analyzer {
       case 'iterNumNext': return { kind: 'ptr', region: { kind: 'other' }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       default: return scalar(S64_MIN, U64_MAX, false);
     }
+  }
+
+  /**
+   * mirrors check_func_arg() for ARG_PTR_TO_BTF_ID of struct seq_file: check_reg_type() wants a trusted BTF pointer
+   * (anything else: "R1 type=scalar expected=ptr_, trusted_ptr_, rcu_ptr_"), then btf_struct_ids_match() at
+   * offset 0 ("R1 is of type bpf_map but seq_file is expected"). Measured on 6.18 for NULL, a number, a value
+   * copied by bpf_probe_read_kernel(), &local, ctx, ctx->meta, ctx->map and meta->seq + 8.
+   */
+  private seqArg(v: AbsValue, argIndex: number, loc: Loc, helper: string): void {
+    const reg = `R${argIndex + 1}`;
+    const expected = 'expected=ptr_, trusted_ptr_, rcu_ptr_';
+    let kernel: string | undefined;
+    let shown = 'this value';
+    if (v.kind === 'null' || v.kind === 'scalar') {
+      kernel = `${reg} type=scalar ${expected}`;
+      shown = v.kind === 'null' ? 'NULL' : 'this number';
+    } else if (v.kind === 'ptr') {
+      shown = v.desc;
+      const btfName = v.region.kind === 'seq' ? 'seq_file' : v.region.kind === 'kmap' ? 'bpf_map' : v.region.kind === 'meta' ? 'bpf_iter_meta' : undefined;
+      if (v.region.kind === 'other') return;
+      if (v.maybeNull || btfName === undefined) kernel = `${reg} type=${regTypeName(v)} ${expected}`;
+      else if (v.region.kind !== 'seq' || v.off !== 0n || v.varOff) kernel = `${reg} is of type ${btfName} but seq_file is expected`;
+    }
+    if (kernel) this.report(Diagnostics.SeqArgNotSeqFile, loc, [shown, argIndex + 1, helper, kernel]);
   }
 
   /** mirrors process_iter_arg(): the STACK_ITER slot's state before and after new/next/destroy */
@@ -1110,6 +1156,20 @@ export class Analyzer {
     if (after) copyInto(state, after);
   }
 
+  /**
+   * mirrors check_helper_mem_access() -> check_stack_range_initialized() for a helper that writes memory: the bytes
+   * become STACK_MISC, so what is read back is a number, never a pointer (a pointer copied by bpf_probe_read_kernel(),
+   * as BPF_CORE_READ() does, is a scalar to the verifier).
+   */
+  private helperWroteStack(v: PtrValue, size: number, state: State): void {
+    const slot = state.stack.get(this.slotKey(v));
+    if (!slot) return;
+    if (v.varOff) { slot.spills.clear(); return; }
+    const start = Number(v.off), end = start + size;
+    for (const off of [...slot.spills.keys()]) if (off < end && off + 8 > start) slot.spills.delete(off);
+    for (let off = start; off + 8 <= end; off += 8) slot.spills.set(off, scalar(S64_MIN, U64_MAX, false));
+  }
+
   private helperMem(v: AbsValue, size: number, kind: 'read' | 'write', loc: Loc, state: State, helper: string, argIndex: number, nullable: boolean): void {
     if (v.kind === 'ptr' && v.maybeNull && !nullable) {
       // mirrors check_reg_type(): a maybe-NULL register does not match ARG_PTR_TO_MEM
@@ -1117,7 +1177,11 @@ export class Analyzer {
       return;
     }
     if (v.kind !== 'ptr') return;
-    if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 }); return; }
+    if (v.region.kind === 'stack') {
+      this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 });
+      if (kind === 'write') this.helperWroteStack(v, size, state);
+      return;
+    }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
 }
