@@ -8,7 +8,7 @@ import type { Expr, IrFunction, IrProgram, Loc, Stmt, IntType } from '../ir';
 import { CORE_POISON_HELPER_ID } from '../ir';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import {
-  AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, offsetRange, regTypeName, scalar,
+  AbsValue, PtrValue, Range, Region, TOP, constant, formatTnum, joinValue, offsetRange, regTypeName, scalar,
   valueEqual, widenValue, S64_MIN, U64_MAX,
 } from './domain';
 import { lookupHelper } from './helpers';
@@ -770,15 +770,16 @@ export class Analyzer {
     this.access(p, e.offset, 8, 'read', e.loc, state);
     if (p.kind !== 'ptr') return TOP;
     const mk = (region: Region, maybeNull: boolean, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull, nullId: maybeNull ? this.freshId() : 0, desc });
-    if (p.region.kind === 'ctx' && p.off === 0n && !p.varOff) {
+    if (p.region.kind === 'ctx' && !p.varOff) {
       // mirrors btf_ctx_access(): every load of a PTR_TO_BTF_ID_OR_NULL / PTR_TO_BUF_OR_NULL field gets a new reg->id
       const elem = this.options.target === 'bpf_map_elem';
       let v: AbsValue = TOP;
+      const off = Number(p.off) + e.offset;
       // mirrors btf_ctx_access() with the targets' ctx_arg_info (map_iter.c)
-      if (e.offset === 0) v = mk({ kind: 'meta' }, false, 'ctx->meta');
-      else if (e.offset === 8) v = mk({ kind: 'kmap' }, !elem, 'ctx->map');
-      else if (e.offset === 16 && elem) v = mk({ kind: 'key' }, true, 'ctx->key');
-      else if (e.offset === 24 && elem) v = mk({ kind: 'value' }, true, 'ctx->value');
+      if (off === 0) v = mk({ kind: 'meta' }, false, 'ctx->meta');
+      else if (off === 8) v = mk({ kind: 'kmap' }, !elem, 'ctx->map');
+      else if (off === 16 && elem) v = mk({ kind: 'key' }, true, 'ctx->key');
+      else if (off === 24 && elem) v = mk({ kind: 'value' }, true, 'ctx->value');
       return v;
     }
     if (p.region.kind === 'meta' && p.off + BigInt(e.offset) === 0n) return mk({ kind: 'seq' }, false, 'meta->seq');
@@ -894,8 +895,19 @@ export class Analyzer {
       case 'ctx':
         // mirrors btf_ctx_access(): tracing programs read their context, never write it
         if (kind === 'write') { this.report(Diagnostics.CtxWrite, loc, [`invalid bpf_context access off=${lo} size=${size}`]); return; }
-        if (p.off !== 0n || p.varOff) { this.report(Diagnostics.ModifiedCtxDereference, loc, [`dereference of modified ctx ptr R? off=${p.off} disallowed`]); return; }
-        if (insnOff % 8 !== 0) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${insnOff} is not multiple of 8`]);
+        // mirrors check_mem_access() for PTR_TO_CTX: a variable offset is refused before btf_ctx_access() runs
+        if (p.varOff) { this.report(Diagnostics.CtxVariableAccess, loc, [`variable ctx access var_off=${formatTnum(p.varOff)} disallowed`]); return; }
+        {
+          // clang folds a constant added to ctx into the load (r1 = *(u64 *)(r1 + 32)): the verifier checks the sum
+          const off = p.off + BigInt(insnOff);
+          const slots = this.options.target === 'bpf_map_elem' ? 4n : 2n;
+          if (off % 8n !== 0n) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${off} is not multiple of 8`]);
+          else if (off < 0n || off >= slots * 8n || size !== 8) {
+            // mirrors btf_ctx_access(): the ctx is the target's arguments (meta, map[, key, value]), 8 bytes each
+            const why = off < 0n || off >= slots * 8n ? `struct bpf_iter__${this.options.target} is ${slots * 8n} bytes` : 'each field is an 8-byte pointer and must be read whole';
+            this.report(Diagnostics.CtxAccessOutOfRange, loc, [size, off, why, `invalid bpf_context access off=${off} size=${size}`]);
+          }
+        }
         return;
       case 'key': case 'value': this.bufferAccess(p, insnOff, size, kind, loc); return;
       case 'meta': case 'seq': case 'kmap': {
@@ -1023,7 +1035,9 @@ export class Analyzer {
         case 'memWriteFixed': this.helperMem(v, kind.size, 'write', argLoc, state, e.name, i, false); return;
         case 'seq': this.seqArg(v, i, argLoc, e.name); return;
         case 'trusted':
-          if (v.kind === 'ptr' && v.maybeNull) this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.desc, e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
+          if ((v.kind === 'ptr' && v.maybeNull) || v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n)) {
+            this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.kind === 'ptr' ? v.desc : 'NULL', e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
+          } else this.kfuncBtfArg(v, kind.btf, i, argLoc, e.name);
           return;
         case 'func':
           // mirrors check_func_arg() for ARG_PTR_TO_FUNC: only a subprogram's address (PTR_TO_FUNC) matches
@@ -1085,6 +1099,29 @@ export class Analyzer {
       else if (v.region.kind !== 'seq' || v.off !== 0n || v.varOff) kernel = `${reg} is of type ${btfName} but seq_file is expected`;
     }
     if (kernel) this.report(Diagnostics.SeqArgNotSeqFile, loc, [shown, argIndex + 1, helper, kernel]);
+  }
+
+  /**
+   * mirrors check_kfunc_args() for KF_ARG_PTR_TO_BTF_ID: a kernel pointer must be of the argument's struct at offset
+   * 0 ("args#0 expected pointer to STRUCT bpf_map but R1 has a pointer to STRUCT bpf_iter_meta"); a pointer that is
+   * not a kernel object (stack, ctx, a number) is taken as memory and refused for a struct with pointers ("arg#0
+   * pointer type STRUCT bpf_map must point to scalar, or struct with scalar"). Measured on 6.18.
+   */
+  private kfuncBtfArg(v: AbsValue, btf: string, argIndex: number, loc: Loc, kfunc: string): void {
+    const structOf: Partial<Record<Region['kind'], string>> = { kmap: 'bpf_map', meta: 'bpf_iter_meta', seq: 'seq_file' };
+    let kernel: string | undefined;
+    let shown = 'this number';
+    if (v.kind === 'scalar') kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
+    else if (v.kind === 'ptr') {
+      shown = v.desc;
+      const has = structOf[v.region.kind];
+      if (has !== undefined) {
+        if (has !== btf || v.off !== 0n || v.varOff) kernel = `kernel function ${kfunc} args#${argIndex} expected pointer to STRUCT ${btf} but R${argIndex + 1} has a pointer to STRUCT ${has}`;
+      } else if (v.region.kind === 'stack' || v.region.kind === 'ctx' || v.region.kind === 'mapValue' || v.region.kind === 'global') {
+        kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
+      }
+    }
+    if (kernel) this.report(Diagnostics.KfuncArgWrongType, loc, [shown, argIndex + 1, kfunc, btf, kernel]);
   }
 
   /** mirrors process_iter_arg(): the STACK_ITER slot's state before and after new/next/destroy */
