@@ -221,6 +221,26 @@ export const Diagnostics = {
     kernelText: 'BPF program is too large. Processed %d insn',
     explanation: 'Bounded loops are accepted when the verifier can run every iteration: a counter compared with a constant bound and stepped by a constant toward it. A loop bounded by data the verifier does not know runs until the 1 million instruction limit.',
   }),
+  LoopCounterLostOnStack: d(2030, 'error', 'The verifier cannot prove that this loop ends: its counter `{0}` lives on the stack at fp{1} (its address is passed to a call), not at a multiple of 8 bytes, so the verifier forgets its value at each store and reads back an unknown number. Keep the counter in a register and pass the address of a copy, or make it a __u64. Verifier: "{2}"', {
+    kernelText: 'The sequence of %d jumps is too complex.',
+    explanation: 'check_stack_write_fixed_off() keeps a spilled scalar only at an 8-byte aligned stack offset; a 4-byte counter whose address goes to a helper (a map key) sits at fp-4 and is reloaded after each call as an unknown value, so the loop is explored until "The sequence of 8193 jumps is too complex" or the same state repeats ("infinite loop detected").',
+  }),
+  SeqArgNotSeqFile: d(2031, 'error', '{0} is not the iterator\'s seq_file: argument {1} of {2} must be the pointer ctx->meta->seq itself (not NULL, a number, a copy made by bpf_probe_read_kernel()/BPF_CORE_READ(), or another pointer cast to struct seq_file *). Verifier: "{3}"', {
+    kernelText: 'R%d type=%s expected=ptr_, trusted_ptr_, rcu_ptr_',
+    explanation: 'bpf_seq_printf, bpf_seq_write and bpf_seq_printf_btf take ARG_PTR_TO_BTF_ID of struct seq_file: check_func_arg() accepts only a trusted kernel pointer of that type at offset 0. Read it as ctx->meta->seq (a plain load, not BPF_CORE_READ(), whose bpf_probe_read_kernel() copy is a plain number to the verifier).',
+  }),
+  CtxAccessOutOfRange: d(2032, 'error', 'This reads {0} bytes at offset {1} of the iterator context: {2}. Verifier: "{3}"', {
+    kernelText: 'invalid bpf_context access off=%d size=%d',
+    explanation: 'The ctx of an iterator program is the target\'s arguments: meta and map for bpf_map (16 bytes), plus key and value for bpf_map_elem (32 bytes), each an 8-byte pointer. btf_ctx_access() refuses any other offset or size, also through a cast to another ctx type or pointer arithmetic that clang folds into the load.',
+  }),
+  CtxVariableAccess: d(2033, 'error', 'The iterator context is read at an offset that is not a constant. Verifier: "{0}"', {
+    kernelText: 'variable ctx access var_off=%s disallowed',
+    explanation: 'check_mem_access() refuses a PTR_TO_CTX register with a variable offset; read ctx->meta, ctx->map, ctx->key or ctx->value by name.',
+  }),
+  KfuncArgWrongType: d(2034, 'error', '{0} is not a struct {3} the kernel can check: argument {1} of the kfunc {2} must be a trusted pointer to struct {3} itself (a cast does not change what the verifier knows it points to). Verifier: "{4}"', {
+    kernelText: 'kernel function %s args#%d expected pointer to STRUCT %s but R%d has a pointer to STRUCT %s',
+    explanation: 'check_kfunc_args() compares the BTF type the verifier tracks for the register with the kfunc\'s parameter; a pointer cast in C changes nothing. Pass ctx->map (NULL-checked) to bpf_map_sum_elem_count().',
+  }),
   UnknownHelper: d(2011, 'error', '{0} is not a helper known to the kernel. Verifier: "{1}"', {
     kernelText: 'unknown func %s#%d',
   }),

@@ -319,12 +319,24 @@ describe('checker/uninit and read-only memory', () => {
     assert.ok(d.message.startsWith('map->max_entries is a kernel object'), d.message);
     assert.ok(d.message.includes('only read is supported'));
   });
-  it('rejects dereferencing ctx after pointer arithmetic', () => {
+  it('reads ctx + 8 as ctx->map: clang folds the constant into the load (measured on 6.18: *(struct bpf_map **)((char *)ctx + 8) loads)', () => {
+    assert.deepStrictEqual(codes(program({ body: [expr(lp(add(ctx(), c(8)), 0)), ret(c(0))] }), mapT), []);
+  });
+  it('rejects a ctx read past struct bpf_iter__bpf_map through an offset (btf_ctx_access: "invalid bpf_context access off=16 size=8")', () => {
     const loc = at();
-    const d = only(program({ body: [expr(lp(add(ctx(), c(8)), 0, loc)), ret(c(0))] }));
-    assert.strictEqual(d.code, Diagnostics.ModifiedCtxDereference.code);
+    const d = only(program({ body: [expr(lp(add(ctx(), c(8)), 8, loc)), ret(c(0))] }), mapT);
+    assert.strictEqual(d.code, Diagnostics.CtxAccessOutOfRange.code);
     assertAt(d, loc);
-    assert.ok(d.message.includes('dereference of modified ctx ptr R? off=8 disallowed'));
+    assert.ok(d.message.includes('invalid bpf_context access off=16 size=8'), d.message);
+    // the same offset is ctx->key for bpf_map_elem
+    assert.deepStrictEqual(codes(program({ body: [expr(lp(add(ctx(), c(8)), 8)), ret(c(0))] }), elem).filter((x) => x === Diagnostics.CtxAccessOutOfRange.code), []);
+  });
+  it('rejects a 4-byte ctx read ("invalid bpf_context access off=8 size=4") and a variable ctx offset', () => {
+    assert.ok(only(program({ body: [expr(ld(ctx(), 8, U32)), ret(c(0))] }), mapT).message.includes('invalid bpf_context access off=8 size=4'));
+    const idx = bin('and', helper('bpf_get_prandom_u32', 7, []), c(1));
+    const d = only(program({ body: [expr(lp(add(ctx(), idx, 8), 0)), ret(c(0))] }), mapT);
+    assert.strictEqual(d.code, Diagnostics.CtxVariableAccess.code);
+    assert.ok(d.message.includes('variable ctx access var_off='), d.message);
   });
   it('rejects a misaligned ctx load', () => {
     const d = only(program({ body: [expr(ld(ctx(), 4, U32)), ret(c(0))] }));

@@ -21,8 +21,8 @@ export type HelperArgKind =
   | { kind: 'seq' }
   /** ARG_PTR_TO_CONST_STR and other arguments not checked here. */
   | { kind: 'anything' }
-  /** A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer. */
-  | { kind: 'trusted' }
+  /** A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer to the BTF struct `btf`. */
+  | { kind: 'trusted'; btf: string }
   /** ARG_PTR_TO_FUNC: a static function of the program, called back by the helper. */
   | { kind: 'func' }
   /** ARG_PTR_TO_STACK_OR_NULL: the callback's context, on the program's stack (or NULL). */
@@ -84,7 +84,7 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_strncmp', id: 182, gplOnly: false, args: [{ kind: 'memRead', sizeArg: 1 }, any, any], returns: 'long' },
   { name: 'bpf_map_lookup_percpu_elem', id: 195, gplOnly: false, args: [{ kind: 'map' }, { kind: 'mapKey', mapArg: 0 }, any], returns: 'mapValueOrNull' },
   { name: 'bpf_ktime_get_tai_ns', id: 208, gplOnly: false, args: [], returns: 'u64' },
-  { name: 'bpf_map_sum_elem_count', id: -1, gplOnly: false, args: [{ kind: 'trusted' }], returns: 'long', isKfunc: true },
+  { name: 'bpf_map_sum_elem_count', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'bpf_map' }], returns: 'long', isKfunc: true },
   // the numbers iterator (kernel/bpf/bpf_iter.c), in common_btf_ids: every program type may use it
   { name: 'bpf_iter_num_new', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'new' }, any, any], returns: 'int', isKfunc: true },
   { name: 'bpf_iter_num_next', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'next' }], returns: 'iterNumNext', isKfunc: true },

@@ -8,7 +8,7 @@ import type { Expr, IrFunction, IrProgram, Loc, Stmt, IntType } from '../ir';
 import { CORE_POISON_HELPER_ID } from '../ir';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import {
-  AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, offsetRange, regTypeName, scalar,
+  AbsValue, PtrValue, Range, Region, TOP, constant, formatTnum, joinValue, offsetRange, regTypeName, scalar,
   valueEqual, widenValue, S64_MIN, U64_MAX,
 } from './domain';
 import { lookupHelper } from './helpers';
@@ -19,7 +19,8 @@ import { returnValueProblem } from './returnValue';
 import { firstUninitialized, fpOffset, markInitialized } from './uninit';
 
 export type { AttachMapInfo, AccessMax } from './accessSize';
-import { counterSteps, forEachChild, forEachStmtChild, hasExit, loopExits } from './loops';
+import { counterSteps, forEachChild, forEachStmtChild, hasExit, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
+import { reachableFunctions } from './stack';
 
 
 export interface AnalysisOptions {
@@ -350,7 +351,12 @@ export class Analyzer {
     const exits = loopExits(loop);
     let reason = 'no exit condition compares a loop counter with a bounded value';
     let certain = false;
+    let lost: { name: string; fp: number } | undefined;
     for (const e of exits) {
+      if (e.slot !== undefined) {
+        lost ??= this.lostStackCounter(loop, e.slot);
+        continue;
+      }
       const steps = counterSteps(loop, e.counter);
       if (!steps || steps.length === 0) { reason = 'the loop counter does not change by a constant step'; continue; }
       if (!steps.every((st) => (e.notEqual ? st === 1n || st === -1n : e.increasing ? st > 0n : st < 0n))) { reason = 'the loop counter moves away from its bound'; certain = true; continue; }
@@ -363,8 +369,23 @@ export class Analyzer {
       reason = `its bound may be as large as ${e.increasing ? bound.max : bound.min}`;
       certain = true;
     }
+    if (lost) {
+      this.report(Diagnostics.LoopCounterLostOnStack, loop.loc, [lost.name, lost.fp, 'The sequence of 8193 jumps is too complex / infinite loop detected']);
+      return;
+    }
     if (certain) this.report(Diagnostics.UnboundedLoop, loop.loc, [reason, 'BPF program is too large. Processed 1000001 insn']);
     else this.report(Diagnostics.LoopBoundNotProven, loop.loc, [reason]);
+  }
+
+  /** An address-taken counter of at most 4 bytes at an fp offset that is not a multiple of 8 (lostCounterFpOffset). */
+  private lostStackCounter(loop: Extract<Stmt, { op: 'loop' }>, slot: number): { name: string; fp: number } | undefined {
+    const frame = this.frames[this.frames.length - 1];
+    if (!frame || !slotEscapesInLoop(loop, slot)) return undefined;
+    const callees = reachableFunctions(this.program, frame.index).filter((f) => f !== frame.index).map((f) => this.program.functions[f]);
+    const fp = lostCounterFpOffset(frame.fn, slot, callees);
+    if (fp === undefined) return undefined;
+    const name = frame.fn.locals.find((l) => l.slot === slot)?.name ?? `stack slot ${slot}`;
+    return { name, fp };
   }
 
   private peek(id: number, s: State): Range | undefined {
@@ -749,15 +770,16 @@ export class Analyzer {
     this.access(p, e.offset, 8, 'read', e.loc, state);
     if (p.kind !== 'ptr') return TOP;
     const mk = (region: Region, maybeNull: boolean, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull, nullId: maybeNull ? this.freshId() : 0, desc });
-    if (p.region.kind === 'ctx' && p.off === 0n && !p.varOff) {
+    if (p.region.kind === 'ctx' && !p.varOff) {
       // mirrors btf_ctx_access(): every load of a PTR_TO_BTF_ID_OR_NULL / PTR_TO_BUF_OR_NULL field gets a new reg->id
       const elem = this.options.target === 'bpf_map_elem';
       let v: AbsValue = TOP;
+      const off = Number(p.off) + e.offset;
       // mirrors btf_ctx_access() with the targets' ctx_arg_info (map_iter.c)
-      if (e.offset === 0) v = mk({ kind: 'meta' }, false, 'ctx->meta');
-      else if (e.offset === 8) v = mk({ kind: 'kmap' }, !elem, 'ctx->map');
-      else if (e.offset === 16 && elem) v = mk({ kind: 'key' }, true, 'ctx->key');
-      else if (e.offset === 24 && elem) v = mk({ kind: 'value' }, true, 'ctx->value');
+      if (off === 0) v = mk({ kind: 'meta' }, false, 'ctx->meta');
+      else if (off === 8) v = mk({ kind: 'kmap' }, !elem, 'ctx->map');
+      else if (off === 16 && elem) v = mk({ kind: 'key' }, true, 'ctx->key');
+      else if (off === 24 && elem) v = mk({ kind: 'value' }, true, 'ctx->value');
       return v;
     }
     if (p.region.kind === 'meta' && p.off + BigInt(e.offset) === 0n) return mk({ kind: 'seq' }, false, 'meta->seq');
@@ -873,8 +895,19 @@ export class Analyzer {
       case 'ctx':
         // mirrors btf_ctx_access(): tracing programs read their context, never write it
         if (kind === 'write') { this.report(Diagnostics.CtxWrite, loc, [`invalid bpf_context access off=${lo} size=${size}`]); return; }
-        if (p.off !== 0n || p.varOff) { this.report(Diagnostics.ModifiedCtxDereference, loc, [`dereference of modified ctx ptr R? off=${p.off} disallowed`]); return; }
-        if (insnOff % 8 !== 0) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${insnOff} is not multiple of 8`]);
+        // mirrors check_mem_access() for PTR_TO_CTX: a variable offset is refused before btf_ctx_access() runs
+        if (p.varOff) { this.report(Diagnostics.CtxVariableAccess, loc, [`variable ctx access var_off=${formatTnum(p.varOff)} disallowed`]); return; }
+        {
+          // clang folds a constant added to ctx into the load (r1 = *(u64 *)(r1 + 32)): the verifier checks the sum
+          const off = p.off + BigInt(insnOff);
+          const slots = this.options.target === 'bpf_map_elem' ? 4n : 2n;
+          if (off % 8n !== 0n) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${off} is not multiple of 8`]);
+          else if (off < 0n || off >= slots * 8n || size !== 8) {
+            // mirrors btf_ctx_access(): the ctx is the target's arguments (meta, map[, key, value]), 8 bytes each
+            const why = off < 0n || off >= slots * 8n ? `struct bpf_iter__${this.options.target} is ${slots * 8n} bytes` : 'each field is an 8-byte pointer and must be read whole';
+            this.report(Diagnostics.CtxAccessOutOfRange, loc, [size, off, why, `invalid bpf_context access off=${off} size=${size}`]);
+          }
+        }
         return;
       case 'key': case 'value': this.bufferAccess(p, insnOff, size, kind, loc); return;
       case 'meta': case 'seq': case 'kmap': {
@@ -1000,8 +1033,11 @@ export class Analyzer {
           return;
         }
         case 'memWriteFixed': this.helperMem(v, kind.size, 'write', argLoc, state, e.name, i, false); return;
+        case 'seq': this.seqArg(v, i, argLoc, e.name); return;
         case 'trusted':
-          if (v.kind === 'ptr' && v.maybeNull) this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.desc, e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
+          if ((v.kind === 'ptr' && v.maybeNull) || v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n)) {
+            this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.kind === 'ptr' ? v.desc : 'NULL', e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
+          } else this.kfuncBtfArg(v, kind.btf, i, argLoc, e.name);
           return;
         case 'func':
           // mirrors check_func_arg() for ARG_PTR_TO_FUNC: only a subprogram's address (PTR_TO_FUNC) matches
@@ -1039,6 +1075,53 @@ export class Analyzer {
       case 'iterNumNext': return { kind: 'ptr', region: { kind: 'other' }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       default: return scalar(S64_MIN, U64_MAX, false);
     }
+  }
+
+  /**
+   * mirrors check_func_arg() for ARG_PTR_TO_BTF_ID of struct seq_file: check_reg_type() wants a trusted BTF pointer
+   * (anything else: "R1 type=scalar expected=ptr_, trusted_ptr_, rcu_ptr_"), then btf_struct_ids_match() at
+   * offset 0 ("R1 is of type bpf_map but seq_file is expected"). Measured on 6.18 for NULL, a number, a value
+   * copied by bpf_probe_read_kernel(), &local, ctx, ctx->meta, ctx->map and meta->seq + 8.
+   */
+  private seqArg(v: AbsValue, argIndex: number, loc: Loc, helper: string): void {
+    const reg = `R${argIndex + 1}`;
+    const expected = 'expected=ptr_, trusted_ptr_, rcu_ptr_';
+    let kernel: string | undefined;
+    let shown = 'this value';
+    if (v.kind === 'null' || v.kind === 'scalar') {
+      kernel = `${reg} type=scalar ${expected}`;
+      shown = v.kind === 'null' ? 'NULL' : 'this number';
+    } else if (v.kind === 'ptr') {
+      shown = v.desc;
+      const btfName = v.region.kind === 'seq' ? 'seq_file' : v.region.kind === 'kmap' ? 'bpf_map' : v.region.kind === 'meta' ? 'bpf_iter_meta' : undefined;
+      if (v.region.kind === 'other') return;
+      if (v.maybeNull || btfName === undefined) kernel = `${reg} type=${regTypeName(v)} ${expected}`;
+      else if (v.region.kind !== 'seq' || v.off !== 0n || v.varOff) kernel = `${reg} is of type ${btfName} but seq_file is expected`;
+    }
+    if (kernel) this.report(Diagnostics.SeqArgNotSeqFile, loc, [shown, argIndex + 1, helper, kernel]);
+  }
+
+  /**
+   * mirrors check_kfunc_args() for KF_ARG_PTR_TO_BTF_ID: a kernel pointer must be of the argument's struct at offset
+   * 0 ("args#0 expected pointer to STRUCT bpf_map but R1 has a pointer to STRUCT bpf_iter_meta"); a pointer that is
+   * not a kernel object (stack, ctx, a number) is taken as memory and refused for a struct with pointers ("arg#0
+   * pointer type STRUCT bpf_map must point to scalar, or struct with scalar"). Measured on 6.18.
+   */
+  private kfuncBtfArg(v: AbsValue, btf: string, argIndex: number, loc: Loc, kfunc: string): void {
+    const structOf: Partial<Record<Region['kind'], string>> = { kmap: 'bpf_map', meta: 'bpf_iter_meta', seq: 'seq_file' };
+    let kernel: string | undefined;
+    let shown = 'this number';
+    if (v.kind === 'scalar') kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
+    else if (v.kind === 'ptr') {
+      shown = v.desc;
+      const has = structOf[v.region.kind];
+      if (has !== undefined) {
+        if (has !== btf || v.off !== 0n || v.varOff) kernel = `kernel function ${kfunc} args#${argIndex} expected pointer to STRUCT ${btf} but R${argIndex + 1} has a pointer to STRUCT ${has}`;
+      } else if (v.region.kind === 'stack' || v.region.kind === 'ctx' || v.region.kind === 'mapValue' || v.region.kind === 'global') {
+        kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
+      }
+    }
+    if (kernel) this.report(Diagnostics.KfuncArgWrongType, loc, [shown, argIndex + 1, kfunc, btf, kernel]);
   }
 
   /** mirrors process_iter_arg(): the STACK_ITER slot's state before and after new/next/destroy */
@@ -1110,6 +1193,20 @@ export class Analyzer {
     if (after) copyInto(state, after);
   }
 
+  /**
+   * mirrors check_helper_mem_access() -> check_stack_range_initialized() for a helper that writes memory: the bytes
+   * become STACK_MISC, so what is read back is a number, never a pointer (a pointer copied by bpf_probe_read_kernel(),
+   * as BPF_CORE_READ() does, is a scalar to the verifier).
+   */
+  private helperWroteStack(v: PtrValue, size: number, state: State): void {
+    const slot = state.stack.get(this.slotKey(v));
+    if (!slot) return;
+    if (v.varOff) { slot.spills.clear(); return; }
+    const start = Number(v.off), end = start + size;
+    for (const off of [...slot.spills.keys()]) if (off < end && off + 8 > start) slot.spills.delete(off);
+    for (let off = start; off + 8 <= end; off += 8) slot.spills.set(off, scalar(S64_MIN, U64_MAX, false));
+  }
+
   private helperMem(v: AbsValue, size: number, kind: 'read' | 'write', loc: Loc, state: State, helper: string, argIndex: number, nullable: boolean): void {
     if (v.kind === 'ptr' && v.maybeNull && !nullable) {
       // mirrors check_reg_type(): a maybe-NULL register does not match ARG_PTR_TO_MEM
@@ -1117,7 +1214,11 @@ export class Analyzer {
       return;
     }
     if (v.kind !== 'ptr') return;
-    if (v.region.kind === 'stack') { this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 }); return; }
+    if (v.region.kind === 'stack') {
+      this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 });
+      if (kind === 'write') this.helperWroteStack(v, size, state);
+      return;
+    }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
 }

@@ -4,10 +4,13 @@
  * reach within BPF_COMPLEXITY_LIMIT_INSNS. Here: a loop is provably bounded when one of its exit conditions
  * compares a counter local, stepped only by a constant toward the bound, with an expression of finite range.
  */
-import type { Expr, Stmt } from '../ir';
+import type { Expr, IrFunction, Stmt } from '../ir';
 
 export interface CounterExit {
+  /** The counter: a scalar local's id, or -1 when it lives in a stack slot (`slot`). */
   counter: number;
+  /** The stack slot of an address-taken counter (read and written through memory at offset 0). */
+  slot?: number;
   /** The other side of the comparison (the bound). */
   bound: Expr;
   /** The counter must increase (true) or decrease (false) to leave. */
@@ -23,6 +26,13 @@ function localId(e: Expr): number | undefined {
   return undefined;
 }
 
+/** The stack slot a counter read `*(&slot + 0)` (possibly converted) names. */
+function slotId(e: Expr): number | undefined {
+  if (e.op === 'convert') return slotId(e.operand);
+  if (e.op === 'load' && e.offset === 0 && e.ptr.op === 'addr' && e.ptr.base.kind === 'stack') return e.ptr.base.slot;
+  return undefined;
+}
+
 const flip: Record<string, string> = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', eq: 'eq', ne: 'ne' };
 const negate: Record<string, string> = { lt: 'ge', le: 'gt', gt: 'le', ge: 'lt', eq: 'ne', ne: 'eq' };
 
@@ -34,19 +44,22 @@ export function counterCondition(stay: Expr, negated: boolean): CounterExit | un
   if (!(kind in flip)) return undefined;
   if (negated) kind = negate[kind];
   let counter = localId(stay.left);
+  let slot = counter === undefined ? slotId(stay.left) : undefined;
   let bound = stay.right;
-  if (counter === undefined) {
+  if (counter === undefined && slot === undefined) {
     counter = localId(stay.right);
+    slot = counter === undefined ? slotId(stay.right) : undefined;
     bound = stay.left;
     kind = flip[kind];
   }
-  if (counter === undefined) return undefined;
+  if (counter === undefined && slot === undefined) return undefined;
+  const ref = slot !== undefined ? { counter: -1, slot } : { counter: counter! };
   switch (kind) {
-    case 'lt': return { counter, bound, increasing: true, inclusive: false, notEqual: false };
-    case 'le': return { counter, bound, increasing: true, inclusive: true, notEqual: false };
-    case 'gt': return { counter, bound, increasing: false, inclusive: false, notEqual: false };
-    case 'ge': return { counter, bound, increasing: false, inclusive: true, notEqual: false };
-    case 'ne': return { counter, bound, increasing: true, inclusive: false, notEqual: true };
+    case 'lt': return { ...ref, bound, increasing: true, inclusive: false, notEqual: false };
+    case 'le': return { ...ref, bound, increasing: true, inclusive: true, notEqual: false };
+    case 'gt': return { ...ref, bound, increasing: false, inclusive: false, notEqual: false };
+    case 'ge': return { ...ref, bound, increasing: false, inclusive: true, notEqual: false };
+    case 'ne': return { ...ref, bound, increasing: true, inclusive: false, notEqual: true };
     default: return undefined;
   }
 }
@@ -158,4 +171,46 @@ export function forEachStmtChild(s: Stmt, fs: (c: Stmt) => void, fe: (e: Expr) =
     case 'declare': if (s.init) fe(s.init); break;
     default: break;
   }
+}
+
+/**
+ * The frame-pointer offset clang 14 gives an address-taken counter of at most 4 bytes whose value the verifier
+ * cannot keep, or undefined when it can (or when that cannot be known for sure). Mirrors
+ * check_stack_write_fixed_off(): a scalar register is kept as a spill only at an offset that is a multiple of 8;
+ * elsewhere the bytes become STACK_MISC and every reload is an unknown number, so a loop bounded by that counter
+ * never provably ends (measured on 6.18: `__u32 i` at fp-4 whose address goes to bpf_map_lookup_elem() gives "The
+ * sequence of 8193 jumps is too complex"; the same loop with a `__u64 i` loads).
+ * clang places a function's stack objects downwards from fp in declaration order, each aligned to its type; the
+ * answer is certain only when every object placed before the counter is a multiple of 8 bytes (then the counter
+ * lands at -4 modulo 8 whatever clang merges) and no callee's objects are inlined in front of them.
+ */
+export function lostCounterFpOffset(fn: IrFunction, slotId: number, callees: IrFunction[]): number | undefined {
+  if (callees.some((f) => f.slots.length > 0)) return undefined;
+  let fp = 0;
+  for (const s of [...fn.slots].sort((a, b) => a.id - b.id)) {
+    fp -= s.size;
+    const align = Math.max(1, s.align);
+    fp = -Math.ceil(-fp / align) * align;
+    if (s.id === slotId) return s.size <= 4 && ((fp % 8) + 8) % 8 !== 0 ? fp : undefined;
+    if (s.size % 8 !== 0) return undefined;
+  }
+  return undefined;
+}
+
+/** Whether the loop passes `&slot` to a helper or function (the object then stays in memory at -O2). */
+export function slotEscapesInLoop(loop: Extract<Stmt, { op: 'loop' }>, slot: number): boolean {
+  const isSlotAddr = (e: Expr): boolean => (e.op === 'ptrCast' || e.op === 'convert' ? isSlotAddr(e.operand)
+    : e.op === 'addr' && e.base.kind === 'stack' && e.base.slot === slot);
+  let found = false;
+  const visitExpr = (e: Expr): void => {
+    if (found) return;
+    if ((e.op === 'callHelper' || e.op === 'call') && e.args.some(isSlotAddr)) { found = true; return; }
+    if (e.op === 'stmtExpr') { forEachStmtChild(e.body, visitStmt, visitExpr); if (e.value) visitExpr(e.value); }
+    forEachChild(e, visitExpr);
+  };
+  const visitStmt = (st: Stmt): void => forEachStmtChild(st, visitStmt, visitExpr);
+  if (loop.test) visitExpr(loop.test);
+  if (loop.update) visitExpr(loop.update);
+  visitStmt(loop.body);
+  return found;
 }
