@@ -16,6 +16,10 @@ import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
+import { SOCKET_TARGETS } from '../kernel/net/targets';
+
+/** The socket and route targets of kernel/net, which walk the scenario's network namespace. */
+const SOCKET_TARGET_NAMES: ReadonlySet<string> = new Set(SOCKET_TARGETS.map((t) => t.name));
 import type { DebugHooks } from './debugHooks';
 import type { Loc, IrProgram, Expr, Stmt } from '../lang/ir';
 import { forEachChild, forEachStmtChild } from '../lang/checker/loops';
@@ -165,7 +169,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       return finish(errorAt('ENOTSUP', `${entry.name} needs ${missing.what}${via}, which bpf-iter-lab cannot simulate yet`, missing.loc));
     }
   }
-  if (entry.target !== 'bpf_map' && entry.target !== 'bpf_map_elem') {
+  if (entry.target !== 'bpf_map' && entry.target !== 'bpf_map_elem' && !SOCKET_TARGET_NAMES.has(entry.target)) {
     return finish(errorAt('ENOTSUP', `iterator target ${entry.target} is not simulated (only bpf_map and bpf_map_elem are)`, a.lowered.program.functions[entry.funcIndex].loc));
   }
   const verifierError = entry.check?.diagnostics.find((d) => d.category === 'error' && d.code < 3000);
@@ -176,6 +180,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   try {
     const cpus = req.cpus ?? req.scenario.cpus;
     kernel = new Kernel({ cpus, currentCpu: Math.min(req.scenario.cpu, cpus - 1), hashSeed: req.scenario.hashSeed });
+    if (req.scenario.network) kernel.setNetwork(req.scenario.network);
     const ir = a.lowered.program;
     const programMapNames = new Set(ir.maps.map((m) => m.name));
 

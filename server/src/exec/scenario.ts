@@ -8,6 +8,8 @@ import Ajv, { ErrorObject } from 'ajv';
 import * as jsonc from 'jsonc-parser';
 import { scenarioSchema } from './scenarioSchema';
 import { DEFAULT_SCENARIO_TEXT } from './scenarioDefault';
+import { networkFromJson, type NetworkJson } from './scenarioNet';
+import type { NetSpec } from '../kernel/net/netns';
 
 export type RawBytes = string | number;
 
@@ -58,6 +60,8 @@ export interface Scenario {
   maps: ScenarioMap[];
   attachMap?: string;
   globals: Record<string, RawBytes>;
+  /** The reader's network namespace (the socket iterators' world); absent: a fresh namespace, loopback only */
+  network?: NetSpec;
   /** Where the scenario came from: a file path, or "<default>" for the embedded default system. */
   source: string;
 }
@@ -132,6 +136,8 @@ export function parseScenario(text: string, source: string): ScenarioParseResult
     return { scenario: null, problems };
   }
   const scenario = fromValidJson(data as ScenarioJson, source);
+  const network = (data as ScenarioJson).network;
+  if (network) scenario.network = networkFromJson(network, problems);
   checkScenarioSemantics(scenario, problems);
   for (const p of problems) Object.assign(p, withRange(p, tree));
   return { scenario: problems.length ? null : scenario, problems };
@@ -169,6 +175,7 @@ interface ScenarioJson {
     entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string }> }>;
   attach?: { map?: string };
   globals?: Record<string, RawBytes>;
+  network?: NetworkJson;
 }
 
 function fromValidJson(json: ScenarioJson, source: string): Scenario {

@@ -3,6 +3,8 @@
  * schemas/scenario.schema.json (used by VS Code's jsonValidation and by users' `$schema`), and a test checks
  * that the committed copy is current.
  */
+import { networkDefinitions, networkSchema } from './scenarioNet';
+
 /* eslint-disable */
 export const scenarioSchema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
@@ -79,6 +81,7 @@ export const scenarioSchema = {
         }
       }
     },
+    "network": networkSchema,
     "globals": {
       "type": "object",
       "description": "Initial values of the program's global variables (.bss, .data, .rodata), applied before load like a skeleton's writes. Numbers for integers, hex byte strings for anything else.",
@@ -88,6 +91,7 @@ export const scenarioSchema = {
     }
   },
   "definitions": {
+    ...networkDefinitions,
     "hexBytes": {
       "type": "string",
       "pattern": "^\\s*([0-9a-fA-F]{2}\\s*)*$",

@@ -116,6 +116,27 @@ export class IterSession {
     return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
   }
 
+  /**
+   * bpf_iter_run_prog() for targets whose ctx is not (map, key, value): the ctx after `meta` is zeroed (the final
+   * NULL call sees NULL and 0) and `fill` writes the target's fields into it (kernel/net/targets.ts).
+   */
+  runProgramWithCtx(fill: ((ctx: DataView) => void) | null, inStop: boolean): number {
+    if (inStop && this.doneStop) return 0;
+    const v = this.ctxRegion.view;
+    for (let at = 8; at + 8 <= v.byteLength; at += 8) v.setBigUint64(at, 0n, true);
+    if (fill) fill(v);
+    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    const ctx = this.runContext;
+    ctx.seqNum = this.seqNum;
+    ctx.map = null;
+    ctx.key = null;
+    ctx.value = null;
+    ctx.cpu = this.kernel.currentCpu;
+    ctx.inStop = inStop;
+    const ret = this.prog.run(ctx);
+    return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
+  }
+
   /** mirrors bpf_seq_read() (kernel/bpf/bpf_iter.c) step by step; returns bytes or -errno */
   read(size: number): Uint8Array | number {
     const seq = this.seq;

@@ -8,6 +8,9 @@ import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv } from './maps';
 import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
 import { KernelMemory } from './memory';
 import { SeqFile } from './seqFile';
+import { sockDestroy, SOCKET_CASTS } from './net/helpers';
+import { NetNamespace, type NetSpec } from './net/netns';
+import { SOCKET_TARGETS } from './net/targets';
 
 export interface KernelOptions {
   /** num_possible_cpus() */
@@ -83,7 +86,17 @@ export class Kernel {
     this.ktimeStep = options.ktimeStepNs ?? 1000n;
     this.registerTarget(bpfMapTarget);
     this.registerTarget(bpfMapElemTarget);
+    for (const t of SOCKET_TARGETS) this.registerTarget(t);
   }
+
+  private netns: NetNamespace | null = null;
+  /** The reader's network namespace the socket iterators walk; a fresh one (loopback only) until setNetwork(). */
+  get net(): NetNamespace {
+    if (!this.netns) this.netns = new NetNamespace(this.memory, { hashMix: 0, ehashSecret: 0, sockets: [], ipv6Routes: [], devices: ['lo'] });
+    return this.netns;
+  }
+  /** Builds the network namespace from a scenario's description (kernel/net/netns.ts). */
+  setNetwork(spec: NetSpec): void { this.netns = new NetNamespace(this.memory, spec); }
 
   raise(code: ErrnoName, message: string): never { throw new KernelError(code, message); }
 
@@ -693,6 +706,14 @@ export class Kernel {
     },
     // mirrors the kfunc bpf_iter_num_destroy()
     bpf_iter_num_destroy: (itAddr: bigint): number => { this.writeIterNum(itAddr, 0, 0); return 0; },
+    // the socket casts and bpf_sock_destroy() (kernel/net/helpers.ts)
+    bpf_skc_to_tcp_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_sock(this.net, sk),
+    bpf_skc_to_tcp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp6_sock(this.net, sk),
+    bpf_skc_to_udp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_udp6_sock(this.net, sk),
+    bpf_skc_to_tcp_timewait_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_timewait_sock(this.net, sk),
+    bpf_skc_to_tcp_request_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_request_sock(this.net, sk),
+    bpf_skc_to_unix_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_unix_sock(this.net, sk),
+    bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
   };
 }
 
