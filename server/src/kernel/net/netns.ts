@@ -368,8 +368,12 @@ export class NetNamespace {
     this.socketInode(o, sk, SOCK_STREAM, state !== TCP_STATE.listen && state !== TCP_STATE.close, s.inode, s.uid);
     const rx = s.rxQueue ?? 0, tx = s.txQueue ?? 0;
     const isn = 0x1000 + index * 0x100000;
-    o.set('copied_seq', isn).set('rcv_nxt', isn + (state === TCP_STATE.listen ? 0 : rx))
-      .set('snd_una', isn).set('write_seq', isn + tx)
+    // the peer's FIN takes one sequence number (close_wait, last_ack, closing: ss shows Recv-Q 1), as does an own FIN
+    // not acknowledged yet (fin_wait1, closing, last_ack)
+    const finIn = state === TCP_STATE.close_wait || state === TCP_STATE.last_ack || state === TCP_STATE.closing ? 1 : 0;
+    const finOut = state === TCP_STATE.fin_wait1 || state === TCP_STATE.closing || state === TCP_STATE.last_ack ? 1 : 0;
+    o.set('copied_seq', isn).set('rcv_nxt', isn + (state === TCP_STATE.listen ? 0 : rx + finIn))
+      .set('snd_una', isn).set('write_seq', isn + tx + finOut)
       .set('srtt_us', (s.srttUs ?? (state === TCP_STATE.listen ? 0 : 50)) << 3)
       .set('snd_cwnd', s.sndCwnd ?? 10).set('mss_cache', local.family === 'inet' ? 65483 : 65464)
       .set('inet_conn.icsk_rto', 200).set('inet_conn.icsk_retransmits', s.retransmits ?? 0);
