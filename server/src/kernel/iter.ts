@@ -43,7 +43,7 @@ export interface IterSeqOps<T> {
   next(prev: T): T | null;
   /** stop(p): p non-null means the walk was interrupted with p not shown */
   stop(p: T | null): void;
-  /** show(p) / in_stop show(NULL): runs the program; returns 0 or -errno */
+  /** show(p) / in_stop show(NULL): runs the program; returns 0, -errno, or 1 (SEQ_SKIP: nothing shown) */
   show(p: T | null, inStop: boolean): number;
   /** fini_seq_private(): called when the iterator file is released */
   fini(): void;
@@ -155,6 +155,8 @@ export class IterSession {
     let p = ops.start();
     if (p !== null) {
       err = ops.show(p, false);
+      // SEQ_SKIP: the object is skipped and the next one reuses its seq_num (bpf_iter_dec_seq_num())
+      if (err > 0) { this.seqNum--; seq.count = 0; err = 0; }
       if (err < 0 || seq.overflowed) {
         if (!err) err = -ERRNO.E2BIG;
         ops.stop(p);
@@ -173,6 +175,7 @@ export class IterSession {
           break;
         }
         err = ops.show(p, false);
+        if (err > 0) { this.seqNum--; seq.count = offs; err = 0; }
         if (err < 0 || seq.overflowed) {
           seq.count = offs;
           if (offs === 0) {

@@ -15,8 +15,12 @@ interface BatchCursor { table: number; bucket: number; offset: number; batch: Si
  * the same bucket, skipping the `offset` sockets already shown.
  */
 function batchedWalk(session: IterSession, tables: Array<BucketTable<SimSock>>,
-  show: (s: SimSock, bucket: number) => number): IterSeqOps<BatchCursor> {
+  show: (s: SimSock, bucket: number) => number, startsWithToken: boolean): IterSeqOps<BatchCursor> {
   let pos = { table: 0, bucket: 0, offset: 0 };
+  // The first start() of a session returns SEQ_START_TOKEN, which show() skips (SEQ_SKIP): the kernel then lowers
+  // seq_num, so an empty walk's final NULL call sees seq_num (u64)-1, as measured on 6.18.
+  let started = !startsWithToken;
+  const startToken: BatchCursor = { table: -1, bucket: 0, offset: 0, batch: [], index: 0 };
   const fill = (table: number, bucket: number, offset: number): BatchCursor | null => {
     for (let t = table; t < tables.length; t++) {
       let b = t === table ? bucket : 0;
@@ -34,8 +38,12 @@ function batchedWalk(session: IterSession, tables: Array<BucketTable<SimSock>>,
     return null;
   };
   return {
-    start: () => fill(pos.table, pos.bucket, pos.offset),
+    start: () => {
+      if (!started) { started = true; return startToken; }
+      return fill(pos.table, pos.bucket, pos.offset);
+    },
     next: (c) => {
+      if (c === startToken) return fill(0, 0, 0);
       c.index++;
       c.offset++;
       pos = { table: c.table, bucket: c.bucket, offset: c.offset };
@@ -43,10 +51,11 @@ function batchedWalk(session: IterSession, tables: Array<BucketTable<SimSock>>,
       return fill(c.table, c.bucket + 1, 0);
     },
     stop: (c) => {
-      if (c === null) show(null as unknown as SimSock, -1);
-      else pos = { table: c.table, bucket: c.bucket, offset: c.offset };
+      if (c === null) session.runProgramWithCtx(null, true);
+      else if (c !== startToken) pos = { table: c.table, bucket: c.bucket, offset: c.offset };
     },
-    show: (c, inStop) => (c === null || inStop ? session.runProgramWithCtx(null, true) : show(c.batch[c.index], c.bucket)),
+    show: (c, inStop) => (c === null || inStop ? session.runProgramWithCtx(null, true)
+      : c === startToken ? 1 : show(c.batch[c.index], c.bucket)),
     fini: () => undefined,
   };
 }
@@ -64,7 +73,7 @@ export const tcpTarget: IterTarget = {
       // bpf_iter_tcp_seq_show(): a time-wait sock has no owner (uid 0), a request sock reports its listener's
       const uid = s.state === TCP_STATE.time_wait ? 0 : s.kind === 'tcp_req' ? (s.listener?.uid ?? 0) : s.uid;
       return session.runProgramWithCtx((v) => { v.setBigUint64(8, s.obj.addr, true); v.setUint32(16, uid, true); }, false);
-    }) as IterSeqOps<unknown>;
+    }, true) as IterSeqOps<unknown>;
   },
 };
 
@@ -77,7 +86,7 @@ export const udpTarget: IterTarget = {
     return batchedWalk(session, [ns.udpHash2], (s, bucket) => {
       if (s === null) return session.runProgramWithCtx(null, true);
       return session.runProgramWithCtx((v) => { v.setBigUint64(8, s.obj.addr, true); v.setUint32(16, s.uid, true); v.setInt32(24, bucket, true); }, false);
-    }) as IterSeqOps<unknown>;
+    }, true) as IterSeqOps<unknown>;
   },
 };
 
@@ -90,7 +99,7 @@ export const unixTarget: IterTarget = {
     return batchedWalk(session, [ns.unixTable], (s) => {
       if (s === null) return session.runProgramWithCtx(null, true);
       return session.runProgramWithCtx((v) => { v.setBigUint64(8, s.obj.addr, true); v.setUint32(16, s.uid, true); }, false);
-    }) as IterSeqOps<unknown>;
+    }, true) as IterSeqOps<unknown>;
   },
 };
 
@@ -103,7 +112,7 @@ export const netlinkTarget: IterTarget = {
     return batchedWalk(session, [ns.netlinkTable], (s) => {
       if (s === null) return session.runProgramWithCtx(null, true);
       return session.runProgramWithCtx((v) => { v.setBigUint64(8, s.obj.addr, true); }, false);
-    }) as IterSeqOps<unknown>;
+    }, false) as IterSeqOps<unknown>;
   },
 };
 
