@@ -10,7 +10,7 @@
  */
 import type { KernelMemory } from '../memory';
 import { be32Value, htons, isV4Mapped, parseEndpoint, parsePrefix6, type Endpoint } from './addr';
-import { fieldAt, KObject } from './layout';
+import { fieldAt, KObject, structSize } from './layout';
 
 // include/net/tcp_states.h
 export const TCP_STATE: Readonly<Record<string, number>> = {
@@ -358,7 +358,9 @@ export class NetNamespace {
       const sock: SimSock = { kind: 'tcp_req', obj: o, family, protocol: IPPROTO_TCP, type: SOCK_STREAM, state, uid: listener?.uid ?? 0, unhashed: false, index, listener };
       return this.register(sock, this.ehash, ehashFn(local, remote, this.spec.ehashSecret, mix) & EHASH_MASK);
     }
-    const o = KObject.alloc(this.memory, family === AF_INET6 ? 'tcp6_sock' : 'tcp_sock', `struct tcp_sock ${s.local}${s.remote ? ' ' + s.remote : ''}`);
+    // an IPv6 socket is a struct tcp6_sock: its tcp_sock first, then the ipv6_pinfo inet_sk(sk)->pinet6 points at
+    const o = KObject.alloc(this.memory, 'tcp_sock', `struct tcp_sock ${s.local}${s.remote ? ' ' + s.remote : ''}`,
+      family === AF_INET6 ? structSize('tcp6_sock') - structSize('tcp_sock') : 0);
     const sk = 'inet_conn.icsk_inet.sk';
     this.fillSock(o, sk, family, state, SOCK_STREAM, IPPROTO_TCP, s.uid);
     this.fillAddrs(o, `${sk}.__sk_common`, local, remote);
@@ -390,7 +392,8 @@ export class NetNamespace {
     const [local, remote] = this.endpoints(s);
     const family = local.family === 'inet' ? AF_INET : AF_INET6;
     const state = s.state === 'established' ? TCP_STATE.established : TCP_STATE.close;
-    const o = KObject.alloc(this.memory, family === AF_INET6 ? 'udp6_sock' : 'udp_sock', `struct udp_sock ${s.local}`);
+    const o = KObject.alloc(this.memory, 'udp_sock', `struct udp_sock ${s.local}`,
+      family === AF_INET6 ? structSize('udp6_sock') - structSize('udp_sock') : 0);
     this.fillSock(o, 'inet.sk', family, state, SOCK_DGRAM, IPPROTO_UDP, s.uid);
     this.fillAddrs(o, 'inet.sk.__sk_common', local, remote);
     o.set('inet.inet_sport', htons(local.port));
