@@ -3,6 +3,7 @@ import type { Kernel } from './kernel';
 import { ArrayMap, BpfMap, HashMap, HtabElem } from './maps';
 import { Region, Resolved } from './memory';
 import { SeqFile } from './seqFile';
+import { iterTargetInfo } from './iterTargets';
 
 /** MAX_ITER_OBJECTS: objects one read() may visit */
 export const MAX_ITER_OBJECTS = 1000000;
@@ -56,6 +57,10 @@ export interface IterTarget {
   resched: boolean;
   /** attach_target; absent for bpf_map (map_fd is ignored) */
   attach?(kernel: Kernel, prog: IterProgramSpec, mapFd: number): BpfMap | null;
+  /** attach_target of a target with parameters other than a map: reads union bpf_iter_link_info (16 bytes) */
+  attachParams?(kernel: Kernel, info: DataView): unknown;
+  /** show_fdinfo / fill_link_info / bpftool's text of those parameters */
+  describeParams?(params: unknown): { fdinfo: string; bpftool: string; linkInfo: Record<string, number> };
   /** init_seq_private + seq_ops for a new session */
   openSession(session: IterSession): IterSeqOps<unknown>;
 }
@@ -80,7 +85,7 @@ export class IterSession {
   released = false;
 
   constructor(readonly kernel: Kernel, readonly sessionId: bigint, readonly prog: IterProgramSpec,
-    readonly target: IterTarget, readonly map: BpfMap | null) {
+    readonly target: IterTarget, readonly map: BpfMap | null, readonly params: unknown = null) {
     this.seq = new SeqFile(kernel.memory);
     this.ctxRegion = kernel.memory.alloc(32, `struct bpf_iter__${target.name}`, true);
     this.metaRegion = kernel.memory.alloc(24, 'struct bpf_iter_meta', true);
@@ -110,6 +115,32 @@ export class IterSession {
     ctx.map = map;
     ctx.key = key;
     ctx.value = value;
+    ctx.cpu = this.kernel.currentCpu;
+    ctx.inStop = inStop;
+    const ret = this.prog.run(ctx);
+    return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
+  }
+
+  /**
+   * Runs the program for one object of any target: `values` are the ctx fields after meta, in the target's field
+   * order (kernel/iterTargets.ts): a kernel pointer, a number for a scalar field (task_file's fd), or null.
+   */
+  runFields(values: ReadonlyArray<Resolved | number | null>, inStop: boolean): number {
+    if (inStop && this.doneStop) return 0;
+    const fields = iterTargetInfo(this.target.name)?.fields ?? [];
+    const v = this.ctxRegion.view;
+    for (let i = 0; i < values.length && i + 1 < fields.length; i++) {
+      const f = fields[i + 1];
+      const x = values[i];
+      if (typeof x === 'number') { if (f.size === 4) v.setUint32(f.offset, x >>> 0, true); else v.setBigUint64(f.offset, BigInt(x), true); }
+      else storePointer(v, f.offset, x);
+    }
+    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    const ctx = this.runContext;
+    ctx.seqNum = this.seqNum;
+    ctx.map = null;
+    ctx.key = null;
+    ctx.value = null;
     ctx.cpu = this.kernel.currentCpu;
     ctx.inStop = inStop;
     const ret = this.prog.run(ctx);

@@ -65,7 +65,7 @@ function net(session: IterSession): NetNamespace { return session.kernel.net; }
 /** bpf_iter__tcp { meta; sk_common; uid; } */
 export const tcpTarget: IterTarget = {
   name: 'tcp',
-  resched: true, // BPF_ITER_RESCHED: the tcp iterator may take sleepable programs
+  resched: false, // no BPF_ITER_RESCHED here: a sleepable program's attach fails with EINVAL (measured on 6.18)
   openSession(session) {
     const ns = net(session);
     return batchedWalk(session, [ns.lhash2, ns.ehash], (s) => {
@@ -80,7 +80,7 @@ export const tcpTarget: IterTarget = {
 /** bpf_iter__udp { meta; udp_sk; uid; bucket; } */
 export const udpTarget: IterTarget = {
   name: 'udp',
-  resched: true,
+  resched: false,
   openSession(session) {
     const ns = net(session);
     return batchedWalk(session, [ns.udpHash2], (s, bucket) => {
@@ -93,7 +93,7 @@ export const udpTarget: IterTarget = {
 /** bpf_iter__unix { meta; unix_sk; uid; } */
 export const unixTarget: IterTarget = {
   name: 'unix',
-  resched: true,
+  resched: false,
   openSession(session) {
     const ns = net(session);
     return batchedWalk(session, [ns.unixTable], (s) => {
