@@ -130,7 +130,11 @@ function recordProgram(project, program, work, pinRoot) {
     // bpftool exits, but asynchronously (bpf_map_put() defers the free through RCU and a workqueue): give that a
     // moment before the one read (reading twice would run the program twice, and programs that count change).
     spawnSync('sleep', ['0.3']);
-    const read = spawnSync('cat', [path.join(dir, 'iter')], { encoding: 'latin1' });
+    // The socket and route targets walk the reader's network namespace: read them in a fresh one (loopback up,
+    // nothing else), the world their scenarios describe, instead of the recording host's own sockets.
+    const read = SOCKET_TARGETS.has(program.target)
+      ? spawnSync('unshare', ['--net', 'sh', '-c', 'ip link set lo up && cat "$0"', path.join(dir, 'iter')], { encoding: 'latin1' })
+      : spawnSync('cat', [path.join(dir, 'iter')], { encoding: 'latin1' });
     if (read.status !== 0) {
       result.kernel.readError = errnoOf(read.stderr);
       result.output = corpus.normaliseIds(read.stdout);
@@ -142,6 +146,9 @@ function recordProgram(project, program, work, pinRoot) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Targets that walk the reader's network namespace (kernel/net/targets.ts). */
+const SOCKET_TARGETS = new Set(['tcp', 'udp', 'unix', 'netlink', 'ipv6_route']);
 
 function main() {
   const why = whyUnavailable();

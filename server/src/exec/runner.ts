@@ -9,13 +9,16 @@
 import { internalMapName } from '../lang/objectName';
 import { createHash } from 'crypto';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
-import { Scenario, ScenarioProblem, encodeBytes, RawBytes } from './scenario';
+import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario } from './scenario';
+import { machineFromScenario } from './scenarioProcesses';
+import { iterTargetInfo } from '../kernel/iterTargets';
 import { createScenarioMap, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
-import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO } from '../kernel';
+import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
+
 import type { DebugHooks } from './debugHooks';
 import type { Loc, IrProgram, Expr, Stmt } from '../lang/ir';
 import { forEachChild, forEachStmtChild } from '../lang/checker/loops';
@@ -182,8 +185,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       return finish(errorAt('ENOTSUP', `${entry.name} needs ${missing.what}${via}, which bpf-iter-lab cannot simulate yet`, missing.loc));
     }
   }
-  if (entry.target !== 'bpf_map' && entry.target !== 'bpf_map_elem') {
-    return finish(errorAt('ENOTSUP', `iterator target ${entry.target} is not simulated (only bpf_map and bpf_map_elem are)`, a.lowered.program.functions[entry.funcIndex].loc));
+  if (!SIMULATED_ITER_TARGETS.includes(entry.target)) {
+    return finish(errorAt('ENOTSUP', `iterator target ${entry.target} is not simulated (the simulated kernel runs ${SIMULATED_ITER_TARGETS.join(', ')})`, a.lowered.program.functions[entry.funcIndex].loc));
   }
   const verifierError = entry.check?.diagnostics.find((d) => d.category === 'error' && d.code < 3000);
   if (verifierError) {
@@ -194,6 +197,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   try {
     const cpus = req.cpus ?? req.scenario.cpus;
     kernel = new Kernel({ cpus, currentCpu: Math.min(req.scenario.cpu, cpus - 1), hashSeed: req.scenario.hashSeed });
+    if (req.scenario.network) kernel.setNetwork(req.scenario.network);
+    // the machine's processes (the scenario's, else the default system's), walked by the task targets
+    kernel.setMachine(machineFromScenario(req.scenario.processes ?? defaultScenario().processes ?? []));
     const ir = a.lowered.program;
     const programMapNames = new Set(ir.maps.map((m) => m.name));
 
@@ -331,6 +337,13 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
         }
         throw e;
       }
+    } else if (iterTargetInfo(entry.target)?.attach === 'task' && req.scenario.attachTask) {
+      // union bpf_iter_link_info.task: { __u32 tid; __u32 pid; __u32 pid_fd; }
+      const info = new Uint8Array(12);
+      const view = new DataView(info.buffer);
+      view.setUint32(0, req.scenario.attachTask.tid ?? 0, true);
+      view.setUint32(4, req.scenario.attachTask.pid ?? 0, true);
+      linkFd = kernel.createIterLink(progFd, { iterInfo: info, iterInfoLen: info.length });
     } else {
       linkFd = kernel.createIterLink(progFd);
     }

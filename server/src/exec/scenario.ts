@@ -4,10 +4,13 @@
  * the shape, then `parseScenario` checks what a schema cannot (byte strings that fit their sizes, names that
  * exist). Every problem is reported with its JSON path and its source range in the file, never thrown.
  */
+import { processProblems, ScenarioProcessJson } from './scenarioProcesses';
 import Ajv, { ErrorObject } from 'ajv';
 import * as jsonc from 'jsonc-parser';
 import { scenarioSchema } from './scenarioSchema';
 import { DEFAULT_SCENARIO_TEXT } from './scenarioDefault';
+import { networkFromJson, type NetworkJson } from './scenarioNet';
+import type { NetSpec } from '../kernel/net/netns';
 
 export type RawBytes = string | number;
 
@@ -67,7 +70,13 @@ export interface Scenario {
   readSize: number;
   maps: ScenarioMap[];
   attachMap?: string;
+  /** task targets: link_info.task.tid / pid */
+  attachTask?: { tid?: number; pid?: number };
   globals: Record<string, RawBytes>;
+  /** The reader's network namespace (the socket iterators' world); absent: a fresh namespace, loopback only */
+  network?: NetSpec;
+  /** The machine's processes (the `processes` section), or undefined for the default system's. */
+  processes?: ScenarioProcessJson[];
   /** Where the scenario came from: a file path, or "<default>" for the embedded default system. */
   source: string;
 }
@@ -144,6 +153,8 @@ export function parseScenario(text: string, source: string): ScenarioParseResult
     return { scenario: null, problems };
   }
   const scenario = fromValidJson(data as ScenarioJson, source);
+  const network = (data as ScenarioJson).network;
+  if (network) scenario.network = networkFromJson(network, problems);
   checkScenarioSemantics(scenario, problems);
   if (problems.length) {
     const tree = treeOf(text);
@@ -198,8 +209,10 @@ interface ScenarioJson {
     flags?: number | string[]; map_extra?: number; btf?: boolean; description?: string;
     inner_map?: string | (Omit<InnerMapTemplate, 'flags'> & { flags?: number | string[] });
     entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string }>; generate?: GeneratedEntries }>;
-  attach?: { map?: string };
+  attach?: { map?: string; tid?: number; pid?: number };
   globals?: Record<string, RawBytes>;
+  network?: NetworkJson;
+  processes?: ScenarioProcessJson[];
 }
 
 function fromValidJson(json: ScenarioJson, source: string): Scenario {
@@ -226,7 +239,9 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
       path: `/maps/${i}`,
     })),
     attachMap: json.attach?.map,
+    ...(json.attach?.tid !== undefined || json.attach?.pid !== undefined ? { attachTask: { tid: json.attach.tid, pid: json.attach.pid } } : {}),
     globals: { ...(json.globals ?? {}) },
+    ...(json.processes ? { processes: json.processes } : {}),
     source,
   };
 }
@@ -291,6 +306,7 @@ function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[]): void 
     checkEntryShapes(names, m, i, problems);
   });
   if (s.attachMap !== undefined && s.attachMap === '') problems.push({ path: '/attach/map', message: 'attach.map is empty: name the map the bpf_map_elem program iterates' });
+  if (s.processes) problems.push(...processProblems(s.processes));
 }
 
 /** Unknown flag names are reported by the schema pattern only loosely; name them here. */

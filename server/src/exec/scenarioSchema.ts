@@ -3,6 +3,8 @@
  * schemas/scenario.schema.json (used by VS Code's jsonValidation and by users' `$schema`), and a test checks
  * that the committed copy is current.
  */
+import { networkDefinitions, networkSchema } from './scenarioNet';
+
 /* eslint-disable */
 export const scenarioSchema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
@@ -76,18 +78,95 @@ export const scenarioSchema = {
         "map": {
           "type": "string",
           "description": "Name of the map a bpf_map_elem program is attached to (link_create's map_fd)."
+        },
+        "tid": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "task, task_file, task_vma: iterate one thread (link_info.task.tid). At most one of tid and pid."
+        },
+        "pid": {
+          "type": "integer",
+          "minimum": 1,
+          "description": "task, task_file, task_vma: iterate one process, its threads for iter/task (link_info.task.pid). At most one of tid and pid."
         }
       }
     },
+    "network": networkSchema,
     "globals": {
       "type": "object",
       "description": "Initial values of the program's global variables (.bss, .data, .rodata), applied before load like a skeleton's writes. Numbers for integers, hex byte strings for anything else.",
       "additionalProperties": {
         "$ref": "#/definitions/bytesOrNumber"
       }
+    },
+    "processes": {
+      "type": "array",
+      "description": "The simulated machine's processes and threads, what iter/task, iter/task_file and iter/task_vma walk (by pid, files by fd, memory areas by address). Each is kernel memory laid out as Linux 6.18's task_struct, files_struct, file, dentry, mm_struct and vm_area_struct. Without this section the default system's processes are used.",
+      "items": { "$ref": "#/definitions/process" },
+      "examples": [
+        [
+          { "pid": 1, "comm": "systemd", "cmdline": ["/sbin/init"], "files": [ { "fd": 0, "path": "/dev/null", "flags": ["O_RDWR"] } ],
+            "vmas": [ { "start": "0x55e3a4200000", "end": "0x55e3a4300000", "perms": "r-xp", "path": "/usr/lib/systemd/systemd" } ] },
+          { "pid": 2, "ppid": 0, "comm": "kthreadd", "kthread": true },
+          { "pid": 1034, "ppid": 1, "comm": "bash", "uid": 1000, "gid": 1000, "files": [ { "fd": 255, "path": "/dev/pts/0", "flags": ["O_RDWR", "O_CLOEXEC"] } ] },
+          { "pid": 1035, "tgid": 1034, "comm": "bash" }
+        ]
+      ]
     }
   },
   "definitions": {
+    ...networkDefinitions,
+    "process": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["pid", "comm"],
+      "description": "One task: a process (its leader, pid == tgid) or a thread (tgid names its process; it shares the process's files and memory).",
+      "properties": {
+        "pid": { "type": "integer", "minimum": 0, "maximum": 4194304, "description": "task->pid (the thread id)." },
+        "tgid": { "type": "integer", "minimum": 0, "description": "task->tgid: the process a thread belongs to; default pid (a process)." },
+        "ppid": { "type": "integer", "minimum": 0, "description": "The parent's pid (task->real_parent); default 1, and 2 (kthreadd) for kernel threads." },
+        "comm": { "type": "string", "description": "task->comm (at most 15 bytes are kept)." },
+        "uid": { "type": "integer", "minimum": 0 }, "gid": { "type": "integer", "minimum": 0 },
+        "euid": { "type": "integer", "minimum": 0, "description": "Effective uid; default uid." },
+        "egid": { "type": "integer", "minimum": 0, "description": "Effective gid; default gid." },
+        "state": { "enum": ["R", "S", "D", "T", "Z", "I"], "description": "As ps shows it; task->__state. Default S, I for kernel threads." },
+        "kthread": { "type": "boolean", "description": "A kernel thread: PF_KTHREAD, no mm (task_vma skips it), no open files." },
+        "cmdline": { "type": "array", "items": { "type": "string" }, "description": "argv, the bytes at mm->arg_start..arg_end (NUL separated). Default [comm]." },
+        "start_time_ns": { "type": "integer", "minimum": 0, "description": "task->start_time (monotonic ns since boot)." },
+        "prio": { "type": "integer", "minimum": 0, "maximum": 139, "description": "task->prio; 120 is nice 0." },
+        "files": { "type": "array", "items": { "$ref": "#/definitions/openFile" }, "description": "The process's open files (threads share them)." },
+        "vmas": { "type": "array", "items": { "$ref": "#/definitions/vma" }, "description": "The process's memory areas, as /proc/PID/maps lists them." },
+        "description": { "type": "string" }
+      }
+    },
+    "openFile": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["fd", "path"],
+      "properties": {
+        "fd": { "type": "integer", "minimum": 0, "maximum": 1048575 },
+        "path": { "type": "string", "description": "The file's path (each component becomes a dentry: file->f_path.dentry->d_name.name is the last), or a pseudo name like socket:[12345], pipe:[678], anon_inode:[eventpoll]." },
+        "flags": { "description": "file->f_flags: a number or open(2) flag names; f_mode follows them.", "oneOf": [ { "type": "integer", "minimum": 0 }, { "type": "array", "items": { "type": "string", "pattern": "^O_[A-Z]+$" } } ] },
+        "pos": { "type": "integer", "minimum": 0, "description": "file->f_pos." },
+        "ino": { "type": "integer", "minimum": 0, "description": "The inode number; default a fresh one." },
+        "size": { "type": "integer", "minimum": 0, "description": "inode->i_size." },
+        "dname": { "type": "string", "description": "A pseudo file's dentry name (alloc_file_pseudo): a socket's protocol, TCP, UDP, UNIX, NETLINK... Default: the path's last component; \"[eventpoll]\" for anon_inode:[eventpoll]; \"\" for sockets and pipes." },
+        "type": { "enum": ["file", "dir", "chr", "blk", "fifo", "socket", "link", "anon"], "description": "inode->i_mode's file type; default from the path (/dev/* chr, socket:[N] socket, pipe:[N] fifo)." }
+      }
+    },
+    "vma": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["start", "end"],
+      "properties": {
+        "start": { "description": "vm_start, page aligned: a number or a \"0x...\" string.", "oneOf": [ { "type": "integer", "minimum": 0 }, { "type": "string", "pattern": "^(0x[0-9a-fA-F]+|[0-9]+)$" } ] },
+        "end": { "description": "vm_end (exclusive), page aligned.", "oneOf": [ { "type": "integer", "minimum": 0 }, { "type": "string", "pattern": "^(0x[0-9a-fA-F]+|[0-9]+)$" } ] },
+        "perms": { "type": "string", "pattern": "^[r-][w-][x-][ps]$", "description": "As /proc/PID/maps prints them; vm_flags follow (VM_READ, VM_WRITE, VM_EXEC, VM_SHARED). Default r--p." },
+        "pgoff": { "description": "vm_pgoff: the file offset in pages.", "oneOf": [ { "type": "integer", "minimum": 0 }, { "type": "string", "pattern": "^(0x[0-9a-fA-F]+|[0-9]+)$" } ] },
+        "path": { "type": "string", "description": "The mapped file (vm->vm_file), or [heap], [stack], [vdso] for areas without one." },
+        "ino": { "type": "integer", "minimum": 0 }
+      }
+    },
     "hexBytes": {
       "type": "string",
       "pattern": "^\\s*([0-9a-fA-F]{2}\\s*)*$",

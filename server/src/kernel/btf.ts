@@ -1,4 +1,4 @@
-import { KERNEL_BTF_STRUCTS } from './btfTable';
+import { KERNEL_BTF_COMPOSITE_TYPEDEFS, KERNEL_BTF_SIGNED_TYPEDEFS, KERNEL_BTF_STRUCTS } from './btfTable';
 
 export interface BtfField {
   name: string; offset: number; size: number; typeName: string;
@@ -30,9 +30,9 @@ export type BtfTypeShape =
   | { kind: 'composite'; struct?: string };
 
 /** Integer typedefs of the kernel whose BTF encoding is BTF_INT_SIGNED (the rest of this table's integers are not). */
-const SIGNED_KERNEL_INTS = new Set(['int', 'long', 'long long', 'short', 'signed char', 's8', 's16', 's32', 's64', 'loff_t', 'ssize_t']);
+const SIGNED_KERNEL_INTS = new Set(['int', 'long', 'long long', 'short', 'signed char', 's8', 's16', 's32', 's64', 'loff_t', 'ssize_t', ...KERNEL_BTF_SIGNED_TYPEDEFS]);
 /** Typedefs of structs in this table's fields that the table itself does not describe. */
-const COMPOSITE_TYPEDEFS = new Set(['spinlock_t', 'atomic_long_t', 'refcount_t']);
+const COMPOSITE_TYPEDEFS = new Set(['spinlock_t', 'atomic_long_t', 'refcount_t', ...KERNEL_BTF_COMPOSITE_TYPEDEFS]);
 
 export function btfTypeShape(typeName: string): BtfTypeShape {
   const name = typeName.replace(/\b(const|volatile)\s+/g, '').trim();

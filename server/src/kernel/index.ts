@@ -11,3 +11,5 @@ export * from './seqFile';
 export * from './iter';
 export * from './idr';
 export * from './kernel';
+export * from './iterTargets';
+export * from './taskIter';

@@ -3,6 +3,7 @@ import type { Kernel } from './kernel';
 import { ArrayMap, BpfMap, HashMap, NO_ELEM } from './maps';
 import { Region, Resolved } from './memory';
 import { SeqFile } from './seqFile';
+import { iterTargetInfo } from './iterTargets';
 
 /** MAX_ITER_OBJECTS: objects one read() may visit */
 export const MAX_ITER_OBJECTS = 1000000;
@@ -43,7 +44,7 @@ export interface IterSeqOps<T> {
   next(prev: T): T | null;
   /** stop(p): p non-null means the walk was interrupted with p not shown */
   stop(p: T | null): void;
-  /** show(p) / in_stop show(NULL): runs the program; returns 0 or -errno */
+  /** show(p) / in_stop show(NULL): runs the program; returns 0, -errno, or 1 (SEQ_SKIP: nothing shown) */
   show(p: T | null, inStop: boolean): number;
   /** fini_seq_private(): called when the iterator file is released */
   fini(): void;
@@ -56,6 +57,10 @@ export interface IterTarget {
   resched: boolean;
   /** attach_target; absent for bpf_map (map_fd is ignored) */
   attach?(kernel: Kernel, prog: IterProgramSpec, mapFd: number): BpfMap | null;
+  /** attach_target of a target with parameters other than a map: reads union bpf_iter_link_info (16 bytes) */
+  attachParams?(kernel: Kernel, info: DataView): unknown;
+  /** show_fdinfo / fill_link_info / bpftool's text of those parameters */
+  describeParams?(params: unknown): { fdinfo: string; bpftool: string; linkInfo: Record<string, number> };
   /** init_seq_private + seq_ops for a new session */
   openSession(session: IterSession): IterSeqOps<unknown>;
 }
@@ -80,7 +85,7 @@ export class IterSession {
   released = false;
 
   constructor(readonly kernel: Kernel, readonly sessionId: bigint, readonly prog: IterProgramSpec,
-    readonly target: IterTarget, readonly map: BpfMap | null) {
+    readonly target: IterTarget, readonly map: BpfMap | null, readonly params: unknown = null) {
     this.seq = new SeqFile(kernel.memory);
     this.ctxRegion = kernel.memory.alloc(32, `struct bpf_iter__${target.name}`, true);
     this.metaRegion = kernel.memory.alloc(24, 'struct bpf_iter_meta', true);
@@ -116,6 +121,53 @@ export class IterSession {
     return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
   }
 
+  /**
+   * Runs the program for one object of any target: `values` are the ctx fields after meta, in the target's field
+   * order (kernel/iterTargets.ts): a kernel pointer, a number for a scalar field (task_file's fd), or null.
+   */
+  runFields(values: ReadonlyArray<Resolved | number | null>, inStop: boolean): number {
+    if (inStop && this.doneStop) return 0;
+    const fields = iterTargetInfo(this.target.name)?.fields ?? [];
+    const v = this.ctxRegion.view;
+    for (let i = 0; i < values.length && i + 1 < fields.length; i++) {
+      const f = fields[i + 1];
+      const x = values[i];
+      if (typeof x === 'number') { if (f.size === 4) v.setUint32(f.offset, x >>> 0, true); else v.setBigUint64(f.offset, BigInt(x), true); }
+      else storePointer(v, f.offset, x);
+    }
+    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    const ctx = this.runContext;
+    ctx.seqNum = this.seqNum;
+    ctx.map = null;
+    ctx.key = null;
+    ctx.value = null;
+    ctx.cpu = this.kernel.currentCpu;
+    ctx.inStop = inStop;
+    const ret = this.prog.run(ctx);
+    return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
+  }
+
+  /**
+   * bpf_iter_run_prog() for targets whose ctx is not (map, key, value): the ctx after `meta` is zeroed (the final
+   * NULL call sees NULL and 0) and `fill` writes the target's fields into it (kernel/net/targets.ts).
+   */
+  runProgramWithCtx(fill: ((ctx: DataView) => void) | null, inStop: boolean): number {
+    if (inStop && this.doneStop) return 0;
+    const v = this.ctxRegion.view;
+    for (let at = 8; at + 8 <= v.byteLength; at += 8) v.setBigUint64(at, 0n, true);
+    if (fill) fill(v);
+    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    const ctx = this.runContext;
+    ctx.seqNum = this.seqNum;
+    ctx.map = null;
+    ctx.key = null;
+    ctx.value = null;
+    ctx.cpu = this.kernel.currentCpu;
+    ctx.inStop = inStop;
+    const ret = this.prog.run(ctx);
+    return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
+  }
+
   /** mirrors bpf_seq_read() (kernel/bpf/bpf_iter.c) step by step; returns bytes or -errno */
   read(size: number): Uint8Array | number {
     const seq = this.seq;
@@ -134,6 +186,8 @@ export class IterSession {
     let p = ops.start();
     if (p !== null) {
       err = ops.show(p, false);
+      // SEQ_SKIP: the object is skipped and the next one reuses its seq_num (bpf_iter_dec_seq_num())
+      if (err > 0) { this.seqNum--; seq.count = 0; err = 0; }
       if (err < 0 || seq.overflowed) {
         if (!err) err = -ERRNO.E2BIG;
         ops.stop(p);
@@ -152,6 +206,7 @@ export class IterSession {
           break;
         }
         err = ops.show(p, false);
+        if (err > 0) { this.seqNum--; seq.count = offs; err = 0; }
         if (err < 0 || seq.overflowed) {
           seq.count = offs;
           if (offs === 0) {

@@ -8,6 +8,10 @@ import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM } from './map
 import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
 import { KernelMemory } from './memory';
 import { SeqFile } from './seqFile';
+import { sockDestroy, SOCKET_CASTS } from './net/helpers';
+import { NetNamespace, type NetSpec } from './net/netns';
+import { SOCKET_TARGETS } from './net/targets';
+import { SimMachine, SimulatedTasks, TASK_TARGETS } from './taskIter';
 
 export interface KernelOptions {
   /** num_possible_cpus() */
@@ -29,6 +33,8 @@ export interface IterLink {
   target: IterTarget;
   /** the map held by bpf_map_elem links (with its uref) */
   map: BpfMap | null;
+  /** the attach parameters of targets that take others (task: tid/pid; IterTarget.attachParams) */
+  params: unknown;
   refcnt: number;
   detached: boolean;
 }
@@ -43,6 +49,13 @@ export interface MapInfo {
   id: number; type: number; typeName: string; name: string; keySize: number; valueSize: number;
   maxEntries: number; flags: number; refcnt: number; usercnt: number;
 }
+
+/**
+ * The iterator targets the simulated kernel runs (bpf_iter_reg_target at boot). A target's facts (ctx fields, resched,
+ * attach parameters) are in iterTargets.ts; its simulation is an IterTarget listed here.
+ */
+const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS];
+export const SIMULATED_ITER_TARGETS: readonly string[] = SIMULATED_TARGETS.map((t) => t.name);
 
 /** BPF_LINK_TYPE_ITER */
 export const BPF_LINK_TYPE_ITER = 4;
@@ -85,11 +98,26 @@ export class Kernel {
     this.hashSeed = options.hashSeed ?? 0x2a5eed5;
     this.ktime = options.ktimeStartNs ?? 1_000_000_000n;
     this.ktimeStep = options.ktimeStepNs ?? 1000n;
-    this.registerTarget(bpfMapTarget);
-    this.registerTarget(bpfMapElemTarget);
+    for (const target of SIMULATED_TARGETS) this.registerTarget(target);
   }
 
+  private netns: NetNamespace | null = null;
+  /** The reader's network namespace the socket iterators walk; a fresh one (loopback only) until setNetwork(). */
+  get net(): NetNamespace {
+    if (!this.netns) this.netns = new NetNamespace(this.memory, { hashMix: 0, ehashSecret: 0, sockets: [], ipv6Routes: [], devices: ['lo'] });
+    return this.netns;
+  }
+  /** Builds the network namespace from a scenario's description (kernel/net/netns.ts). */
+  setNetwork(spec: NetSpec): void { this.netns = new NetNamespace(this.memory, spec); }
+
   raise(code: ErrnoName, message: string): never { throw new KernelError(code, message); }
+
+  /** The simulated machine's processes as kernel memory (taskIter.ts), walked by the task targets. */
+  tasks: SimulatedTasks | null = null;
+  /** Boots the machine's processes: laid out once, so their addresses stay put for the kernel's life. */
+  setMachine(machine: SimMachine): void { this.tasks = new SimulatedTasks(this, machine); }
+  /** Whether fd is open in the simulated process's table. */
+  hasFd(fd: number): boolean { return this.fds.has(fd); }
 
   /** bpf_iter_reg_target() */
   registerTarget(target: IterTarget): void { this.targets.set(target.name, target); }
@@ -320,10 +348,10 @@ export class Kernel {
     const infoLen = opts.iterInfoLen ?? (info ? info.length : 0);
     if ((info === null) !== (infoLen === 0)) this.raise('EINVAL', 'iter_info and iter_info_len must both be set or both be zero');
     let mapFd = 0;
+    const padded = new Uint8Array(16);
     if (info) {
       // bpf_check_uarg_tail_zero(): bytes past sizeof(union bpf_iter_link_info) must be zero
       if (infoLen > 16 && info.subarray(16, infoLen).some((b) => b !== 0)) this.raise('E2BIG', 'iter_info has non-zero bytes past 16');
-      const padded = new Uint8Array(16);
       padded.set(info.subarray(0, Math.min(16, infoLen)));
       mapFd = new DataView(padded.buffer).getUint32(0, true);
     }
@@ -331,8 +359,9 @@ export class Kernel {
     if (!target) this.raise('ENOENT', `no iterator target '${prog.spec.attachTarget}'`);
     if (prog.spec.sleepable && !target.resched) this.raise('EINVAL', `sleepable programs cannot attach to target '${target.name}' (no BPF_ITER_RESCHED)`);
     const map = target.attach ? target.attach(this, prog.spec, mapFd) : null;
+    const params = target.attachParams ? target.attachParams(this, new DataView(padded.buffer)) : null;
     prog.refcnt++;
-    const link: IterLink = { id: 0, prog, target, map, refcnt: 1, detached: false };
+    const link: IterLink = { id: 0, prog, target, map, params, refcnt: 1, detached: false };
     link.id = this.linkIdr.alloc(link);
     return this.installFd({ kind: 'link', link });
   }
@@ -377,7 +406,7 @@ export class Kernel {
   /** Opening a pinned iterator link path behaves like BPF_ITER_CREATE. */
   openIterSession(link: IterLink): IterSession {
     link.prog.refcnt++; // the file holds its own program reference
-    const session = new IterSession(this, ++this.sessionCounter, link.prog.spec, link.target, link.map);
+    const session = new IterSession(this, ++this.sessionCounter, link.prog.spec, link.target, link.map, link.params);
     (session as unknown as { loadedProg: LoadedProg }).loadedProg = link.prog;
     session.init();
     this.seqsByAddr.set(session.seq.addr, session.seq);
@@ -418,11 +447,11 @@ export class Kernel {
 
   // ------------------------------------------------------------ link introspection
   /** BPF_OBJ_GET_INFO_BY_FD on an iter link: mirrors bpf_iter_link_fill_link_info() */
-  linkInfo(fd: number, targetNameBufLen = 256): { type: number; id: number; progId: number; targetName: string; targetNameLen: number; mapId?: number; errno?: number } {
+  linkInfo(fd: number, targetNameBufLen = 256): { type: number; id: number; progId: number; targetName: string; targetNameLen: number; mapId?: number; errno?: number; tid?: number; pid?: number } {
     const link = this.linkFromFd(fd);
     const name = link.target.name;
     const targetNameLen = name.length + 1;
-    const base = { type: BPF_LINK_TYPE_ITER, id: link.id, progId: link.prog.id, targetNameLen };
+    const base = { type: BPF_LINK_TYPE_ITER, id: link.id, progId: link.prog.id, targetNameLen, ...this.paramsOf(link)?.linkInfo };
     if (targetNameBufLen === 0) return { ...base, targetName: '', ...(link.map ? { mapId: link.map.id } : {}) };
     if (targetNameBufLen < targetNameLen) return { ...base, targetName: name.slice(0, targetNameBufLen - 1), errno: -ERRNO.ENOSPC };
     return { ...base, targetName: name, ...(link.map ? { mapId: link.map.id } : {}) };
@@ -434,7 +463,11 @@ export class Kernel {
     s += `link_type:\titer\nlink_id:\t${link.id}\nprog_tag:\t${link.prog.tag}\nprog_id:\t${link.prog.id}\n`;
     s += `target_name:\t${link.target.name}\n`;
     if (link.map) s += `map_id:\t${link.map.id}\n`;
+    s += this.paramsOf(link)?.fdinfo ?? '';
     return s;
+  }
+  private paramsOf(link: IterLink): { fdinfo: string; bpftool: string; linkInfo: Record<string, number> } | undefined {
+    return link.target.describeParams && link.params ? link.target.describeParams(link.params) : undefined;
   }
   /** `bpftool link show` for every link, ascending id, with bpftool's trailing double spaces */
   bpftoolLinkShow(pinned: Map<number, string[]> = new Map()): string {
@@ -443,6 +476,7 @@ export class Kernel {
       const l = this.linkIdr.get(id)!;
       out += `${id}: iter  prog ${l.prog.id}  target_name ${l.target.name}  `;
       if (l.map) out += `map_id ${l.map.id}  `;
+      out += this.paramsOf(l)?.bpftool ?? '';
       for (const p of pinned.get(id) ?? []) out += `\n\tpinned ${p}`;
       out += '\n';
     }
@@ -452,7 +486,7 @@ export class Kernel {
   bpftoolLinkShowJson(): string {
     return JSON.stringify(this.linkIdr.ids().map((id) => {
       const l = this.linkIdr.get(id)!;
-      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map ? { map_id: l.map.id } : {}) };
+      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map ? { map_id: l.map.id } : {}), ...this.paramsOf(l)?.linkInfo };
     }));
   }
 
@@ -727,6 +761,14 @@ export class Kernel {
     },
     // mirrors the kfunc bpf_iter_num_destroy()
     bpf_iter_num_destroy: (itAddr: bigint): number => { this.writeIterNum(itAddr, 0, 0); return 0; },
+    // the socket casts and bpf_sock_destroy() (kernel/net/helpers.ts)
+    bpf_skc_to_tcp_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_sock(this.net, sk),
+    bpf_skc_to_tcp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp6_sock(this.net, sk),
+    bpf_skc_to_udp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_udp6_sock(this.net, sk),
+    bpf_skc_to_tcp_timewait_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_timewait_sock(this.net, sk),
+    bpf_skc_to_tcp_request_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_request_sock(this.net, sk),
+    bpf_skc_to_unix_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_unix_sock(this.net, sk),
+    bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
   };
 }
 

@@ -386,8 +386,8 @@ export const Diagnostics = {
   UnsupportedConstruct: d(1390, 'warning', 'bpf-iter-lab cannot simulate {0} yet', {
     explanation: 'The program may well be valid C and valid BPF (clang compiles it), but this construct is not executed by the simulator. Checks that do not depend on it still run, and an iterator whose code (with the functions it calls) does not contain it runs; a run that needs it stops with ENOTSUP naming it.',
   }),
-  TargetNotSimulated: d(1391, 'information', 'iterator target "{0}" is not simulated: its program is checked as C but not run', {
-    explanation: 'bpf-iter-lab simulates the bpf_map and bpf_map_elem iterators of kernel/bpf/map_iter.c. Other targets (task, tcp, bpf_prog, ...) exist in the kernel and load there, but cannot be run here.',
+  TargetNotSimulated: d(1391, 'information', 'iterator target "{0}" is not simulated: its program is checked as the verifier would, but not run', {
+    explanation: 'The checker knows every iterator target of Linux 6.18 (their ctx fields, NULL rules, sleepable and attach rules); the simulated kernel runs the targets it registers (see ARCHITECTURE.md). The others load on the kernel but cannot be run here yet.',
   }),
   UnknownIterTarget: d(1392, 'error', 'no iterator target "{0}" in Linux 6.18: loading fails with EINVAL (bpf_iter_prog_supported)', {
     kernelText: 'libbpf: prog \'%s\': failed to find kernel BTF type ID of \'bpf_iter_%s\'',

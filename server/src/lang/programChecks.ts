@@ -6,12 +6,10 @@
 import { Compilation } from './compile';
 import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage } from './diagnostics';
 import { resolve, typeToString } from './types';
+import { ITER_TARGET_NAMES } from '../kernel/iterTargets';
 
-/** Every iterator target Linux 6.18 registers (bpf_iter_reg_target callers). */
-export const KERNEL_ITER_TARGETS = [
-  'bpf_map', 'bpf_map_elem', 'bpf_prog', 'bpf_link', 'bpf_sk_storage_map', 'sockmap', 'task', 'task_file', 'task_vma',
-  'tcp', 'udp', 'unix', 'netlink', 'ipv6_route', 'cgroup', 'ksym', 'kmem_cache', 'dmabuf',
-];
+/** Every iterator target Linux 6.18 registers (bpf_iter_reg_target callers): kernel/iterTargets.ts. */
+export const KERNEL_ITER_TARGETS: readonly string[] = ITER_TARGET_NAMES;
 
 export function checkProgramShapes(c: Compilation): FrontEndDiagnostic[] {
   const out: FrontEndDiagnostic[] = [];

@@ -16,6 +16,7 @@ import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
 import { Token, relocatedToken } from '../lang/token';
 import { kernelBtf } from '../kernel/btf';
+import { SIMULATED_ITER_TARGETS } from '../kernel/kernel';
 
 export interface AnalysisSettings {
   includePaths: string[];
@@ -64,8 +65,6 @@ export interface Analysis {
   mainFile: number;
 }
 
-/** Targets the simulated kernel runs. Others are recognised and reported as not simulated. */
-export const SIMULATED_TARGETS = new Set(['bpf_map', 'bpf_map_elem']);
 
 /** CO-RE: fields of kernel types are relocated against the simulated kernel's BTF by name, as libbpf does. */
 const core: CoreFieldResolver = (record, field) => {
@@ -185,10 +184,10 @@ export class Analyzer {
       const fn = lowered.program.functions[entry.func];
       const p: ProgramAnalysis = { name: fn.name, section: entry.section, target: entry.target, sleepable: entry.sleepable, funcIndex: entry.func };
       programs.push(p);
-      if (!SIMULATED_TARGETS.has(entry.target)) {
+      // every target is checked (kernel/iterTargets.ts); one the simulated kernel does not run yet is said so
+      if (!SIMULATED_ITER_TARGETS.includes(entry.target)) {
         const m = Diagnostics.TargetNotSimulated;
         diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [entry.target]), file: fn.loc.file, pos: fn.loc.pos, end: fn.loc.end });
-        continue;
       }
       if (hasFrontEndError) continue;
       const gpl = isGplCompatible(lowered.program.license);

@@ -5,6 +5,9 @@
  * declaration in libbpf's bpf_helper_defs.h, bundled or real, so it is always the header's own text.
  */
 
+import { ITER_TARGETS as KERNEL_ITER_TARGETS, IterCtxField, IterTargetInfo, btfRegTypeName } from '../kernel/iterTargets';
+import { SIMULATED_ITER_TARGETS } from '../kernel/kernel';
+
 export interface CtxFieldDoc {
   /** `ctx->map`, `meta->seq_num` ... as the user writes it. */
   label: string;
@@ -13,10 +16,10 @@ export interface CtxFieldDoc {
   access: 'read-only' | 'read-write' | 'trusted pointer' | 'read-only scalar';
   doc: string;
   /** Which iterator targets have it. */
-  targets: Array<'bpf_map' | 'bpf_map_elem'>;
+  targets: string[];
 }
 
-export const CTX_FIELDS: Record<string, CtxFieldDoc> = {
+const HAND_WRITTEN_CTX_FIELDS: Record<string, CtxFieldDoc> = {
   'bpf_iter__bpf_map.meta': {
     label: 'ctx->meta', type: 'struct bpf_iter_meta *', nullable: false, access: 'trusted pointer', targets: ['bpf_map'],
     doc: 'Iteration state shared by every iterator: the seq_file to print into, the session id and the number of the object being shown. Never NULL.',
@@ -62,31 +65,54 @@ export interface TargetDoc {
   doc: string;
 }
 
-export const ITER_TARGETS: Record<string, TargetDoc> = {
+const HAND_WRITTEN_TARGETS: Record<string, Pick<TargetDoc, 'doc'>> = {
   bpf_map: {
-    section: 'iter/bpf_map', ctxType: 'struct bpf_iter__bpf_map', simulated: true,
     doc: 'Walks every BPF map of the system in ascending map id (`bpf_map_get_curr_or_next()`), taking a reference on each while it is shown, then calls the program once more with `ctx->map == NULL`.',
   },
   bpf_map_elem: {
-    section: 'iter/bpf_map_elem', ctxType: 'struct bpf_iter__bpf_map_elem', simulated: true,
     doc: 'Walks every element of one map given at attach time (hash, lru_hash, array and their per-CPU variants): hash maps bucket by bucket in list order, arrays by index. Ends with a call where key and value are NULL.',
   },
-  task: { section: 'iter/task', ctxType: 'struct bpf_iter__task', simulated: false, doc: 'Every task (thread) of the system.' },
-  task_file: { section: 'iter/task_file', ctxType: 'struct bpf_iter__task_file', simulated: false, doc: 'Every open file of every task.' },
-  task_vma: { section: 'iter/task_vma', ctxType: 'struct bpf_iter__task_vma', simulated: false, doc: 'Every VMA of every task.' },
-  bpf_prog: { section: 'iter/bpf_prog', ctxType: 'struct bpf_iter__bpf_prog', simulated: false, doc: 'Every loaded BPF program.' },
-  bpf_link: { section: 'iter/bpf_link', ctxType: 'struct bpf_iter__bpf_link', simulated: false, doc: 'Every BPF link.' },
-  bpf_sk_storage_map: { section: 'iter/bpf_sk_storage_map', ctxType: 'struct bpf_iter__bpf_sk_storage_map', simulated: false, doc: 'Every element of a socket-local storage map.' },
-  sockmap: { section: 'iter/sockmap', ctxType: 'struct bpf_iter__sockmap', simulated: false, doc: 'Every socket of a sockmap or sockhash.' },
-  tcp: { section: 'iter/tcp', ctxType: 'struct bpf_iter__tcp', simulated: false, doc: 'Every TCP socket.' },
-  udp: { section: 'iter/udp', ctxType: 'struct bpf_iter__udp', simulated: false, doc: 'Every UDP socket.' },
-  unix: { section: 'iter/unix', ctxType: 'struct bpf_iter__unix', simulated: false, doc: 'Every Unix socket.' },
-  netlink: { section: 'iter/netlink', ctxType: 'struct bpf_iter__netlink', simulated: false, doc: 'Every netlink socket.' },
-  ipv6_route: { section: 'iter/ipv6_route', ctxType: 'struct bpf_iter__ipv6_route', simulated: false, doc: 'Every IPv6 route.' },
-  cgroup: { section: 'iter/cgroup', ctxType: 'struct bpf_iter__cgroup', simulated: false, doc: 'Cgroups in a chosen walk order.' },
-  ksym: { section: 'iter/ksym', ctxType: 'struct bpf_iter__ksym', simulated: false, doc: 'Every kernel symbol.' },
-  kmem_cache: { section: 'iter/kmem_cache', ctxType: 'struct bpf_iter__kmem_cache', simulated: false, doc: 'Every slab cache.' },
-  dmabuf: { section: 'iter/dmabuf', ctxType: 'struct bpf_iter__dmabuf', simulated: false, doc: 'Every DMA buffer.' },
+};
+
+function attachDoc(t: IterTargetInfo): string {
+  switch (t.attach) {
+    case 'map': return ' Attach needs a map (`link_info.map.map_fd`, `bpftool iter pin ... map id N`).';
+    case 'task': return ' Attach may name one thread (`link_info.task.tid`), one process (`pid` or `pid_fd`); more than one of them is EINVAL.';
+    case 'cgroup': return ' Attach needs `link_info.cgroup.order` (self_only, descendants_pre/post, ancestors_up: 0 is EINVAL) and a `cgroup_fd` or `cgroup_id` (both: EINVAL; neither: the root).';
+    default: return '';
+  }
+}
+
+/** Iterator targets for hover and completion: the kernel's table (kernel/iterTargets.ts) with the map targets' longer texts. */
+export const ITER_TARGETS: Record<string, TargetDoc> = Object.fromEntries(KERNEL_ITER_TARGETS.map((t) => [t.name, {
+  section: `iter/${t.name}`, ctxType: `struct ${t.ctxStruct}`, simulated: SIMULATED_ITER_TARGETS.includes(t.name),
+  doc: HAND_WRITTEN_TARGETS[t.name]?.doc ?? `Walks ${t.walks} (${t.source}), then calls the program once more with NULL objects.` +
+    `${t.resched ? ' Sleepable programs (`iter.s/`) may attach (BPF_ITER_RESCHED).' : ''}${attachDoc(t)}`,
+}]));
+
+function ctxFieldDoc(t: IterTargetInfo, f: IterCtxField): CtxFieldDoc {
+  const label = `ctx->${f.name}`;
+  const ty = f.type;
+  switch (ty.kind) {
+    case 'meta': return { label, type: 'struct bpf_iter_meta *', nullable: false, access: 'trusted pointer', targets: [t.name],
+      doc: 'Iteration state shared by every iterator: the seq_file to print into, the session id and the number of the object being shown. Never NULL.' };
+    case 'btf': return { label, type: `struct ${ty.struct} *`, nullable: ty.nullable, access: 'trusted pointer', targets: [t.name],
+      doc: `The \`struct ${ty.struct}\` being shown, kernel memory read through BTF (read-only).` + (ty.nullable
+        ? ` NULL in the final call after the last object: check it before reading a field, or the verifier rejects the program with \`invalid mem access '${btfRegTypeName(ty, true)}'\`.`
+        : ' Never NULL.') };
+    case 'buf': return { label, type: 'void *', nullable: true, access: ty.readonly ? 'read-only' : 'read-write', targets: [t.name],
+      doc: `The element's ${ty.readonly ? 'key (read-only)' : 'value'}; NULL in the final call.` };
+    default: return { label, type: f.size === 4 ? '__u32' : '__u64', nullable: false, access: 'read-only scalar', targets: [t.name],
+      doc: f.name === 'fd' ? 'The file descriptor number of `ctx->file` in the task\'s file table.' : f.name === 'uid' ? 'The socket owner\'s uid, as seen from the reader\'s user namespace.' : `The ${f.name} of the object being shown.` };
+  }
+}
+
+/** ctx fields of every target: the kernel's table, with the map targets' longer texts. */
+export const CTX_FIELDS: Record<string, CtxFieldDoc> = {
+  ...Object.fromEntries(KERNEL_ITER_TARGETS.flatMap((t) => t.fields.map((f): [string, CtxFieldDoc] => [`${t.ctxStruct}.${f.name}`, ctxFieldDoc(t, f)]))),
+  ...HAND_WRITTEN_CTX_FIELDS,
+  ...Object.fromEntries(['seq', 'session_id', 'seq_num'].map((n) => [`bpf_iter_meta.${n}`,
+    { ...HAND_WRITTEN_CTX_FIELDS[`bpf_iter_meta.${n}`], targets: KERNEL_ITER_TARGETS.map((t) => t.name) }])),
 };
 
 export interface KfuncDoc { signature: string; doc: string; flags: string }

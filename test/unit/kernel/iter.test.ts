@@ -202,7 +202,7 @@ describe('kernel: link create, attach and introspection', () => {
     expectKernelError(() => k.createIterLink(p, { iterInfo: long }), 'E2BIG');
     k.createIterLink(p, { iterInfo: new Uint8Array(24) });
     k.createIterLink(p, { mapFd: 999 }); // bpf_map has no attach_target: map_fd is ignored
-    expectKernelError(() => k.loadProgram(spec('task', () => 0)), 'EINVAL');
+    expectKernelError(() => k.loadProgram(spec('no_such_target', () => 0)), 'EINVAL');
     const s = k.loadProgram(spec('bpf_map', () => 0, { sleepable: true }));
     expectKernelError(() => k.createIterLink(s), 'EINVAL');
   });

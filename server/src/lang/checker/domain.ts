@@ -5,6 +5,8 @@
  * id shared by copies (the verifier's reg->id used by mark_ptr_or_null_regs()).
  */
 
+import { btfRegTypeName } from '../../kernel/iterTargets';
+
 export const S64_MIN = -(1n << 63n);
 export const U64_MAX = (1n << 64n) - 1n;
 
@@ -15,6 +17,8 @@ export type Region =
   | { kind: 'meta' }
   | { kind: 'seq' }
   | { kind: 'kmap' }
+  /** A PTR_TO_BTF_ID from a ctx field of a target other than the map ones (task, file, vma, prog...). */
+  | { kind: 'btf'; struct: string; trusted: boolean }
   | { kind: 'key' }
   | { kind: 'value' }
   | { kind: 'stack'; frame: number; slot: number; size: number }
@@ -61,6 +65,7 @@ export function sameRegion(a: Region, b: Region): boolean {
   if (a.kind === 'global' && b.kind === 'global') return a.section === b.section;
   if (a.kind === 'mapValue' && b.kind === 'mapValue') return a.map === b.map;
   if (a.kind === 'mapDef' && b.kind === 'mapDef') return a.name === b.name;
+  if (a.kind === 'btf' && b.kind === 'btf') return a.struct === b.struct && a.trusted === b.trusted;
   return true;
 }
 
@@ -144,6 +149,7 @@ export function regTypeName(p: PtrValue): string {
     case 'key': return n ? 'rdonly_buf_or_null' : 'rdonly_buf';
     case 'value': return n ? 'buf_or_null' : 'buf';
     case 'kmap': return n ? 'trusted_ptr_or_null_' : 'trusted_ptr_';
+    case 'btf': return btfRegTypeName(p.region, n);
     case 'meta': case 'seq': return 'trusted_ptr_';
     case 'mapValue': return n ? 'map_value_or_null' : 'map_value';
     case 'global': return 'map_value';

@@ -30,7 +30,7 @@ export type HelperArgKind =
   /** KF_ARG_PTR_TO_ITER of struct bpf_iter_num: `new` needs an unused slot, `next`/`destroy` an initialised one. */
   | { kind: 'iterNum'; op: 'new' | 'next' | 'destroy' };
 
-export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | 'void' | 'int' | 'iterNumNext';
+export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | 'void' | 'int' | 'iterNumNext' | 'btfOrNull';
 
 export interface HelperInfo {
   name: string;
@@ -38,6 +38,8 @@ export interface HelperInfo {
   gplOnly: boolean;
   args: HelperArgKind[];
   returns: HelperReturn;
+  /** returns 'btfOrNull': the struct of the PTR_TO_BTF_ID_OR_NULL (RET_PTR_TO_BTF_ID_OR_NULL with ret_btf_id) */
+  returnStruct?: string;
   isKfunc?: boolean;
 }
 
@@ -84,6 +86,16 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_strncmp', id: 182, gplOnly: false, args: [{ kind: 'memRead', sizeArg: 1 }, any, any], returns: 'long' },
   { name: 'bpf_map_lookup_percpu_elem', id: 195, gplOnly: false, args: [{ kind: 'map' }, { kind: 'mapKey', mapArg: 0 }, any], returns: 'mapValueOrNull' },
   { name: 'bpf_ktime_get_tai_ns', id: 208, gplOnly: false, args: [], returns: 'u64' },
+  // the socket casts of net/core/filter.c (ARG_PTR_TO_BTF_ID_SOCK_COMMON -> RET_PTR_TO_BTF_ID_OR_NULL): NULL unless the
+  // socket is of that kind, so the result needs a NULL check
+  { name: 'bpf_skc_to_tcp6_sock', id: 136, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp6_sock' },
+  { name: 'bpf_skc_to_tcp_sock', id: 137, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp_sock' },
+  { name: 'bpf_skc_to_tcp_timewait_sock', id: 138, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp_timewait_sock' },
+  { name: 'bpf_skc_to_tcp_request_sock', id: 139, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp_request_sock' },
+  { name: 'bpf_skc_to_udp6_sock', id: 140, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'udp6_sock' },
+  { name: 'bpf_skc_to_unix_sock', id: 178, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'unix_sock' },
+  // bpf_sock_destroy() (net/core/filter.c): a kfunc of the tcp and udp iterators
+  { name: 'bpf_sock_destroy', id: -1, gplOnly: false, args: [any], returns: 'int', isKfunc: true },
   { name: 'bpf_map_sum_elem_count', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'bpf_map' }], returns: 'long', isKfunc: true },
   // the numbers iterator (kernel/bpf/bpf_iter.c), in common_btf_ids: every program type may use it
   { name: 'bpf_iter_num_new', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'new' }, any, any], returns: 'int', isKfunc: true },

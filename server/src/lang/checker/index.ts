@@ -8,6 +8,7 @@ import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import { Analyzer, AttachMapInfo } from './interpreter';
 import { findStackOverflow } from './stack';
 import { checkSeqPrintfFormat, FormatCall } from './formats';
+import { iterTargetInfo } from '../../kernel/iterTargets';
 
 export type { AttachMapInfo } from './interpreter';
 export type { FormatCall, FormatArg } from './formats';
@@ -15,7 +16,7 @@ export { checkSeqPrintfFormat, parseBprintfFormat } from './formats';
 export { lookupHelper, iterHelperNames } from './helpers';
 
 export interface CheckOptions {
-  /** Iterator target: 'bpf_map' or 'bpf_map_elem'. */
+  /** Iterator target: a name of kernel/iterTargets.ts ITER_TARGETS. */
   target: string;
   attachMap?: AttachMapInfo;
   cpus: number;
@@ -37,8 +38,6 @@ export interface CheckResult {
   attachError?: AttachError;
 }
 
-/** Iterator targets with the BPF_ITER_RESCHED feature (task, task_file, ...); none of the map targets. */
-const SLEEPABLE_TARGETS = new Set(['task', 'task_file', 'task_vma', 'cgroup']);
 
 export function checkIterProgram(ir: IrProgram, entryIndex: number, options: CheckOptions): CheckResult {
   const analyzer = new Analyzer(ir, options);
@@ -67,8 +66,8 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
     ...(analyzer.maxRdwr.loc ? { maxRdwrLoc: analyzer.maxRdwr.loc } : {}),
   };
   const entry = ir.entries.find((e) => e.func === entryIndex);
-  if (entry?.sleepable && !SLEEPABLE_TARGETS.has(options.target)) {
-    // mirrors bpf_iter_link_attach(): neither bpf_map nor bpf_map_elem registers BPF_ITER_RESCHED
+  if (entry?.sleepable && iterTargetInfo(options.target)?.resched !== true) {
+    // mirrors bpf_iter_link_attach(): only targets with BPF_ITER_RESCHED take sleepable programs
     const m = Diagnostics.AttachSleepableNotSupported;
     const loc = ir.functions[entryIndex]?.loc ?? { file: 0, pos: 0, end: 0 };
     const message = formatMessage(m.message, [options.target]);

@@ -13,6 +13,7 @@ import {
 } from './domain';
 import { lookupHelper } from './helpers';
 import { mapTypeName } from '../../kernel/mapTypes';
+import { iterCtxFieldAt, iterTargetInfo } from '../../kernel/iterTargets';
 import { AccessMax, AccessTracker, AttachMapInfo } from './accessSize';
 import { isNullExpr, markPtrOrNull, nullReason } from './nullness';
 import { returnValueProblem } from './returnValue';
@@ -772,15 +773,21 @@ export class Analyzer {
     const mk = (region: Region, maybeNull: boolean, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull, nullId: maybeNull ? this.freshId() : 0, desc });
     if (p.region.kind === 'ctx' && !p.varOff) {
       // mirrors btf_ctx_access(): every load of a PTR_TO_BTF_ID_OR_NULL / PTR_TO_BUF_OR_NULL field gets a new reg->id
-      const elem = this.options.target === 'bpf_map_elem';
-      let v: AbsValue = TOP;
-      const off = Number(p.off) + e.offset;
-      // mirrors btf_ctx_access() with the targets' ctx_arg_info (map_iter.c)
-      if (off === 0) v = mk({ kind: 'meta' }, false, 'ctx->meta');
-      else if (off === 8) v = mk({ kind: 'kmap' }, !elem, 'ctx->map');
-      else if (off === 16 && elem) v = mk({ kind: 'key' }, true, 'ctx->key');
-      else if (off === 24 && elem) v = mk({ kind: 'value' }, true, 'ctx->value');
-      return v;
+      // mirrors btf_ctx_access() with the target's ctx_arg_info (kernel/iterTargets.ts)
+      // a constant offset added to ctx counts in the field's offset, as the verifier sees the folded access
+      const field = iterCtxFieldAt(this.options.target, Number(p.off) + e.offset);
+      if (!field) return TOP;
+      const desc = `ctx->${field.name}`;
+      const t = field.type;
+      switch (t.kind) {
+        case 'meta': return mk({ kind: 'meta' }, false, desc);
+        case 'buf': return mk({ kind: t.readonly ? 'key' : 'value' }, true, desc);
+        case 'btf':
+          // the map targets' bpf_map keeps its own region (the attach map's sizes, field names in messages)
+          if (t.struct === 'bpf_map') return mk({ kind: 'kmap' }, t.nullable, desc);
+          return mk({ kind: 'btf', struct: t.struct, trusted: t.trusted }, t.nullable, desc);
+        default: return TOP;
+      }
     }
     if (p.region.kind === 'meta' && p.off + BigInt(e.offset) === 0n) return mk({ kind: 'seq' }, false, 'meta->seq');
     if (p.region.kind === 'stack' && !p.varOff) {
@@ -900,20 +907,23 @@ export class Analyzer {
         {
           // clang folds a constant added to ctx into the load (r1 = *(u64 *)(r1 + 32)): the verifier checks the sum
           const off = p.off + BigInt(insnOff);
-          const slots = this.options.target === 'bpf_map_elem' ? 4n : 2n;
+          // the ctx is the target's arguments, one 8-byte slot each (kernel/iterTargets.ts: bpf_iter__<target>)
+          const target = iterTargetInfo(this.options.target);
+          const ctxSize = BigInt(target?.ctxSize ?? 16);
+          const field = off >= 0n && off < ctxSize ? iterCtxFieldAt(this.options.target, Number(off)) : undefined;
           if (off % 8n !== 0n) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${off} is not multiple of 8`]);
-          else if (off < 0n || off >= slots * 8n || size !== 8) {
-            // mirrors btf_ctx_access(): the ctx is the target's arguments (meta, map[, key, value]), 8 bytes each
-            const why = off < 0n || off >= slots * 8n ? `struct bpf_iter__${this.options.target} is ${slots * 8n} bytes` : 'each field is an 8-byte pointer and must be read whole';
+          else if (!field || (field.type.kind !== 'scalar' && size !== 8) || size > 8) {
+            // mirrors btf_ctx_access(): pointer arguments are read whole; scalar ones (task_file's fd) at their width
+            const why = !field ? `struct bpf_iter__${this.options.target} is ${ctxSize} bytes` : 'each field is an 8-byte pointer and must be read whole';
             this.report(Diagnostics.CtxAccessOutOfRange, loc, [size, off, why, `invalid bpf_context access off=${off} size=${size}`]);
           }
         }
         return;
       case 'key': case 'value': this.bufferAccess(p, insnOff, size, kind, loc); return;
-      case 'meta': case 'seq': case 'kmap': {
+      case 'meta': case 'seq': case 'kmap': case 'btf': {
         // mirrors check_ptr_to_btf_access(): GPL only, and read only
         if (!this.options.gplCompatible) {
-          const struct = p.region.kind === 'kmap' ? 'bpf_map' : p.region.kind === 'seq' ? 'seq_file' : 'bpf_iter_meta';
+          const struct = p.region.kind === 'kmap' ? 'bpf_map' : p.region.kind === 'seq' ? 'seq_file' : p.region.kind === 'btf' ? p.region.struct : 'bpf_iter_meta';
           this.report(Diagnostics.NonGplKernelStructAccess, loc, [p.desc, `Cannot access kernel 'struct ${struct}' from non-GPL compatible program`]);
           return;
         }
@@ -944,6 +954,7 @@ export class Analyzer {
       const field = this.options.fieldNames?.[Number(off)];
       return field ? `map->${field}` : 'struct bpf_map';
     }
+    if (p.region.kind === 'btf') return `struct ${p.region.struct}`;
     return p.region.kind === 'seq' ? 'struct seq_file' : 'struct bpf_iter_meta';
   }
 
@@ -1073,6 +1084,8 @@ export class Analyzer {
       case 'cpu': return scalar(0n, BigInt(Math.max(1, this.options.cpus) - 1), false);
       // KF_RET_NULL: a read-only pointer to the iterator's current int, or NULL once the range is exhausted
       case 'iterNumNext': return { kind: 'ptr', region: { kind: 'other' }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      // RET_PTR_TO_BTF_ID_OR_NULL: the socket casts give NULL for a socket of another kind
+      case 'btfOrNull': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: false }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       default: return scalar(S64_MIN, U64_MAX, false);
     }
   }

@@ -1,0 +1,420 @@
+/**
+ * The task family of iterator targets (kernel/bpf/task_iter.c): task, task_file, task_vma, over a simulated
+ * machine of processes and threads laid out as kernel memory from the 6.18 BTF (btfTable.ts). Fields a scenario
+ * does not name are zero or derived as the kernel would: a thread shares its leader's mm and file table, a kernel
+ * thread has no mm and PF_KTHREAD, real_parent/parent point at the parent's task_struct, cred at one cred per task.
+ */
+import { ERRNO } from './errno';
+import { kernelBtf } from './btf';
+import type { Kernel } from './kernel';
+import type { IterProgramSpec, IterSession, IterSeqOps, IterTarget } from './iter';
+import type { Region, Resolved } from './memory';
+
+/** One open file of a process (what /proc/PID/fdinfo shows). */
+export interface SimFile {
+  fd: number; path: string; flags: number; mode: number; pos: number; ino: number; inodeMode: number; size: number;
+  /** d_name of a pseudo file (alloc_file_pseudo's name): a socket's protocol (TCP, UNIX...), "" for pipes */
+  dname?: string;
+}
+/** One memory area of a process (a /proc/PID/maps line). */
+export interface SimVma { start: bigint; end: bigint; flags: bigint; pgoff: bigint; path?: string; ino: number }
+/** A task: a process's leader (pid == tgid) or one of its threads. */
+export interface SimTask {
+  pid: number; tgid: number; ppid: number; comm: string; uid: number; gid: number; euid: number; egid: number;
+  /** task->__state: 0 running, 1 interruptible sleep (S), 2 uninterruptible (D), 0x80 dead... */
+  state: number;
+  kthread: boolean;
+  /** argv joined by NUL, as user memory at mm->arg_start..arg_end (processes only) */
+  cmdline: string;
+  startTimeNs: bigint;
+  prio: number;
+  /** the leader's open files and VMAs; threads share them */
+  files: SimFile[];
+  vmas: SimVma[];
+}
+export interface SimMachine { tasks: SimTask[] }
+
+/** PF_KTHREAD in task->flags */
+export const PF_KTHREAD = 0x00200000;
+/** PF_IDLE... not modelled; PF_FORKNOEXEC set on kernel threads as the kernel does */
+const PF_FORKNOEXEC = 0x00000040;
+
+interface TaskObject { sim: SimTask; task: Region; leader: TaskObject | null; files: FileObject[]; filesStruct: Region | null; mm: Region | null; vmas: Array<{ sim: SimVma; region: Region }> }
+interface FileObject { fd: number; region: Region }
+
+function offsetOf(struct: string, path: string): { offset: number; size: number } {
+  let offset = 0;
+  let current = struct;
+  let size = 0;
+  for (const name of path.split('.')) {
+    const s = kernelBtf[current];
+    const f = s?.fields.find((x) => x.name === name);
+    if (!f) throw new Error(`kernel BTF has no field ${current}.${name}`);
+    offset += f.offset;
+    size = f.size;
+    current = f.typeName.replace(/^(const |volatile )*(struct |union )?/, '');
+  }
+  return { offset, size };
+}
+
+function put(region: Region, struct: string, path: string, value: number | bigint): void {
+  const { offset, size } = offsetOf(struct, path);
+  const v = region.view;
+  switch (size) {
+    case 1: v.setUint8(offset, Number(value) & 0xff); break;
+    case 2: v.setUint16(offset, Number(value) & 0xffff, true); break;
+    case 4: v.setUint32(offset, Number(BigInt.asUintN(32, BigInt(value))), true); break;
+    default: v.setBigUint64(offset, BigInt.asUintN(64, BigInt(value)), true);
+  }
+}
+const ptr = (r: Region | null): bigint => (r ? r.addr : 0n);
+
+/**
+ * The machine's processes as kernel memory. Built once per kernel (addresses stay put for the kernel's life):
+ * task_struct, cred, mm_struct, files_struct + fdtable + the fd array, file, path/dentry/qstr/inode, vm_area_struct.
+ */
+export class SimulatedTasks {
+  /** by pid, ascending: the order find_ge_pid() walks */
+  readonly byPid: TaskObject[] = [];
+  private readonly dentries = new Map<string, Region>();
+  private readonly strings = new Map<string, Region>();
+  private nextIno = 100000;
+
+  constructor(private readonly kernel: Kernel, machine: SimMachine) {
+    const mem = kernel.memory;
+    const sims = [...machine.tasks].sort((a, b) => a.pid - b.pid);
+    const byPid = new Map<number, TaskObject>();
+    for (const sim of sims) {
+      const task = mem.alloc(kernelBtf.task_struct.size, `struct task_struct (pid ${sim.pid}, ${sim.comm})`, true);
+      const o: TaskObject = { sim, task, leader: null, files: [], filesStruct: null, mm: null, vmas: [] };
+      byPid.set(sim.pid, o);
+      this.byPid.push(o);
+    }
+    for (const o of this.byPid) {
+      const { sim, task } = o;
+      o.leader = byPid.get(sim.tgid) ?? o;
+      const parent = byPid.get(sim.ppid) ?? byPid.get(0) ?? null;
+      put(task, 'task_struct', 'pid', sim.pid);
+      put(task, 'task_struct', 'tgid', sim.tgid);
+      put(task, 'task_struct', '__state', sim.state);
+      put(task, 'task_struct', 'flags', sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : 0);
+      put(task, 'task_struct', 'prio', sim.prio);
+      put(task, 'task_struct', 'static_prio', sim.prio);
+      put(task, 'task_struct', 'start_time', sim.startTimeNs);
+      put(task, 'task_struct', 'nr_cpus_allowed', kernel.cpus);
+      const comm = new TextEncoder().encode(sim.comm).subarray(0, 15);
+      task.bytes.set(comm, offsetOf('task_struct', 'comm').offset);
+      put(task, 'task_struct', 'real_parent', ptr(parent?.task ?? task));
+      put(task, 'task_struct', 'parent', ptr(parent?.task ?? task));
+      put(task, 'task_struct', 'group_leader', ptr(o.leader.task));
+      const cred = mem.alloc(kernelBtf.cred.size, `struct cred (pid ${sim.pid})`, true);
+      for (const [f, v] of [['uid', sim.uid], ['suid', sim.uid], ['fsuid', sim.euid], ['euid', sim.euid], ['gid', sim.gid], ['sgid', sim.gid], ['egid', sim.egid], ['fsgid', sim.egid]] as const) {
+        put(cred, 'cred', f, v);
+      }
+      put(task, 'task_struct', 'cred', cred.addr);
+      put(task, 'task_struct', 'real_cred', cred.addr);
+    }
+    // leaders first (ascending pid), so threads can share what their leader built
+    for (const o of this.byPid) if (o.leader === o) this.buildProcess(o);
+    for (const o of this.byPid) {
+      if (o.leader !== o) { o.mm = o.leader!.mm; o.filesStruct = o.leader!.filesStruct; o.files = o.leader!.files; o.vmas = o.leader!.vmas; }
+      put(o.task, 'task_struct', 'mm', ptr(o.mm));
+      put(o.task, 'task_struct', 'active_mm', ptr(o.mm));
+      put(o.task, 'task_struct', 'files', ptr(o.filesStruct));
+    }
+  }
+
+  private buildProcess(o: TaskObject): void {
+    const mem = this.kernel.memory;
+    const { sim } = o;
+    // every task has a file table (kernel threads share init's, with nothing open)
+    const fs = mem.alloc(kernelBtf.files_struct.size, `struct files_struct (pid ${sim.pid})`, true);
+    const files = [...sim.files].sort((a, b) => a.fd - b.fd);
+    const maxFds = Math.max(64, ...files.map((f) => f.fd + 1));
+    const fdArray = mem.alloc(maxFds * 8, `struct file *[${maxFds}] (pid ${sim.pid})`, true);
+    const fdtab = offsetOf('files_struct', 'fdtab').offset;
+    put(fs, 'files_struct', 'fdt', fs.addr + BigInt(fdtab));
+    put(fs, 'files_struct', 'count', 1);
+    put(fs, 'files_struct', 'fdtab.max_fds', maxFds);
+    put(fs, 'files_struct', 'fdtab.fd', fdArray.addr);
+    for (const f of files) {
+      const file = this.buildFile(f.path, f.ino, f.inodeMode, f.size, `pid ${sim.pid} fd ${f.fd}`, f.dname);
+      put(file, 'file', 'f_flags', f.flags);
+      put(file, 'file', 'f_mode', f.mode);
+      put(file, 'file', 'f_pos', BigInt(f.pos));
+      fdArray.view.setBigUint64(f.fd * 8, file.addr, true);
+      o.files.push({ fd: f.fd, region: file });
+    }
+    o.filesStruct = fs;
+    if (sim.kthread) return;
+    const mm = mem.alloc(kernelBtf.mm_struct.size, `struct mm_struct (pid ${sim.pid})`, true);
+    o.mm = mm;
+    // argv as user memory: the bytes mm->arg_start..arg_end point at (NUL separated, NUL terminated)
+    const argv = new TextEncoder().encode(sim.cmdline.length ? sim.cmdline + '\0' : '');
+    const args = mem.alloc(Math.max(argv.length, 1), `argv of pid ${sim.pid}`, true);
+    args.bytes.set(argv);
+    put(mm, 'mm_struct', 'arg_start', args.addr);
+    put(mm, 'mm_struct', 'arg_end', args.addr + BigInt(argv.length));
+    put(mm, 'mm_struct', 'env_start', args.addr + BigInt(argv.length));
+    put(mm, 'mm_struct', 'env_end', args.addr + BigInt(argv.length));
+    put(mm, 'mm_struct', 'owner', o.task.addr);
+    put(mm, 'mm_struct', 'map_count', sim.vmas.length);
+    let total = 0n;
+    const vmas = [...sim.vmas].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    for (const v of vmas) {
+      total += (v.end - v.start) / 4096n;
+      const r = mem.alloc(kernelBtf.vm_area_struct.size, `struct vm_area_struct ${v.start.toString(16)}-${v.end.toString(16)} (pid ${sim.pid})`, true);
+      put(r, 'vm_area_struct', 'vm_start', v.start);
+      put(r, 'vm_area_struct', 'vm_end', v.end);
+      put(r, 'vm_area_struct', 'vm_mm', mm.addr);
+      put(r, 'vm_area_struct', 'vm_flags', v.flags);
+      put(r, 'vm_area_struct', 'vm_pgoff', v.pgoff);
+      if (v.path) {
+        const file = this.buildFile(v.path, v.ino, 0o100755, 0, `mapping of pid ${sim.pid}`);
+        put(file, 'file', 'f_mode', 0x1d); // FMODE_READ | FMODE_LSEEK | FMODE_PREAD | FMODE_EXEC
+        put(r, 'vm_area_struct', 'vm_file', file.addr);
+      }
+      o.vmas.push({ sim: v, region: r });
+    }
+    put(mm, 'mm_struct', 'total_vm', total);
+    const code = vmas.find((v) => v.path && (v.flags & 4n) !== 0n);
+    if (code) { put(mm, 'mm_struct', 'start_code', code.start); put(mm, 'mm_struct', 'end_code', code.end); }
+    const stack = vmas[vmas.length - 1];
+    if (stack) put(mm, 'mm_struct', 'start_stack', stack.end - 4096n);
+    const exe = o.vmas.find((v) => v.sim.path);
+    if (exe) put(mm, 'mm_struct', 'exe_file', exe.region.view.getBigUint64(offsetOf('vm_area_struct', 'vm_file').offset, true));
+  }
+
+  private string(s: string): Region {
+    let r = this.strings.get(s);
+    if (!r) {
+      const bytes = new TextEncoder().encode(s);
+      r = this.kernel.memory.alloc(bytes.length + 1, `name "${s}"`, true);
+      r.bytes.set(bytes);
+      this.strings.set(s, r);
+    }
+    return r;
+  }
+
+  /** The dentry of a path, its parents first (d_parent of "/" is itself); names that are not paths hang off "/". */
+  private dentry(path: string, inode: Region | null, dname?: string): Region {
+    const known = this.dentries.get(path);
+    if (known) return known;
+    const mem = this.kernel.memory;
+    const d = mem.alloc(kernelBtf.dentry.size, `struct dentry ${path}`, true);
+    this.dentries.set(path, d);
+    // a pseudo file (socket:[N], pipe:[N], anon_inode:[x]) hangs off its pseudo filesystem's root, here itself
+    const pseudo = !path.startsWith('/');
+    const slash = path.lastIndexOf('/');
+    const name = dname ?? (path === '/' ? '/' : pseudo ? pseudoName(path) : path.slice(slash + 1));
+    const parentPath = path === '/' || pseudo ? null : slash > 0 ? path.slice(0, slash) : '/';
+    const parent = parentPath === null ? d : this.dentry(parentPath, null);
+    const nameBytes = new TextEncoder().encode(name);
+    put(d, 'dentry', 'd_parent', parent.addr);
+    put(d, 'dentry', 'd_name.len', nameBytes.length);
+    put(d, 'dentry', 'd_name.hash', fullNameHash(nameBytes));
+    put(d, 'dentry', 'd_name.name', this.string(name).addr);
+    if (!inode) {
+      inode = mem.alloc(kernelBtf.inode.size, `struct inode ${path}`, true);
+      put(inode, 'inode', 'i_mode', 0o40755);
+      put(inode, 'inode', 'i_ino', this.nextIno++);
+      put(inode, 'inode', 'i_nlink', 2);
+    }
+    put(d, 'dentry', 'd_inode', inode.addr);
+    return d;
+  }
+
+  private buildFile(path: string, ino: number, inodeMode: number, size: number, label: string, dname?: string): Region {
+    const mem = this.kernel.memory;
+    const known = this.dentries.get(path);
+    let inode: Region;
+    if (known) {
+      inode = this.kernel.memory.find(known.view.getBigUint64(offsetOf('dentry', 'd_inode').offset, true))!.region;
+    } else {
+      inode = mem.alloc(kernelBtf.inode.size, `struct inode ${path}`, true);
+      put(inode, 'inode', 'i_mode', inodeMode);
+      put(inode, 'inode', 'i_ino', ino || this.nextIno++);
+      put(inode, 'inode', 'i_nlink', 1);
+      put(inode, 'inode', 'i_size', BigInt(size));
+    }
+    const dentry = this.dentry(path, inode, dname);
+    const file = mem.alloc(kernelBtf.file.size, `struct file ${path} (${label})`, true);
+    put(file, 'file', 'f_path.dentry', dentry.addr);
+    put(file, 'file', 'f_inode', inode.addr);
+    put(file, 'file', 'f_ref', 1);
+    return file;
+  }
+
+  taskByPid(pid: number): TaskObject | undefined { return this.byPid.find((o) => o.sim.pid === pid); }
+}
+
+/** alloc_file_pseudo()'s names: anon_inode_getfile("[eventpoll]") keeps its name; pipes and sockets without a protocol get "" */
+function pseudoName(path: string): string {
+  const anon = /^anon_inode:(.*)$/.exec(path);
+  return anon ? anon[1] : '';
+}
+
+/** full_name_hash() is salted per boot; a stable stand-in so d_name.hash is not zero. */
+function fullNameHash(bytes: Uint8Array): number {
+  let h = 0;
+  for (const b of bytes) h = (Math.imul(h, 31) + b) >>> 0;
+  return h;
+}
+
+// ------------------------------------------------------------------ attach: union bpf_iter_link_info.task
+
+/** enum bpf_iter_task_type */
+export type TaskIterType = 'all' | 'tid' | 'tgid';
+export interface TaskIterParams { type: TaskIterType; pid: number }
+
+/** mirrors bpf_iter_attach_task(): at most one of tid, pid, pid_fd; a pid_fd must be an open pidfd */
+export function attachTaskParams(kernel: Kernel, info: DataView): TaskIterParams {
+  const tid = info.getUint32(0, true), pid = info.getUint32(4, true), pidFd = info.getUint32(8, true);
+  if ((tid ? 1 : 0) + (pid ? 1 : 0) + (pidFd ? 1 : 0) > 1) kernel.raise('EINVAL', 'link_info.task: give at most one of tid, pid and pid_fd');
+  if (tid) return { type: 'tid', pid: tid };
+  if (pid) return { type: 'tgid', pid };
+  if (pidFd) {
+    // pidfd_get_pid(): the simulated kernel's fds are BPF objects only, so no fd is a pidfd
+    kernel.raise(kernel.hasFd(pidFd) ? 'EINVAL' : 'EBADF', `link_info.task.pid_fd ${pidFd} is not a pidfd`);
+  }
+  return { type: 'all', pid: 0 };
+}
+
+/** mirrors bpf_iter_task_show_fdinfo() */
+export function taskParamsFdinfo(p: TaskIterParams): string {
+  if (p.type === 'all') return 'task_type:\tall\n';
+  return p.type === 'tid' ? `task_type:\ttid\ntid:\t${p.pid}\n` : `task_type:\ttgid\npid:\t${p.pid}\n`;
+}
+
+/** bpftool link.c show_iter_plain() for task targets: "tid N" or "pid N" */
+export function taskParamsBpftool(p: TaskIterParams): string {
+  return p.type === 'tid' ? `tid ${p.pid} ` : p.type === 'tgid' ? `pid ${p.pid} ` : '';
+}
+
+/** mirrors bpf_iter_fill_link_info(): info.iter.task.tid / pid */
+export function taskParamsLinkInfo(p: TaskIterParams): { tid?: number; pid?: number } {
+  return p.type === 'tid' ? { tid: p.pid } : p.type === 'tgid' ? { pid: p.pid } : {};
+}
+
+function describeTaskParams(p: unknown): { fdinfo: string; bpftool: string; linkInfo: Record<string, number> } {
+  const params = p as TaskIterParams;
+  return { fdinfo: taskParamsFdinfo(params), bpftool: taskParamsBpftool(params), linkInfo: taskParamsLinkInfo(params) as Record<string, number> };
+}
+
+// ------------------------------------------------------------------ the walk (task_seq_get_next)
+
+function machineOf(kernel: Kernel): SimulatedTasks {
+  const m = kernel.tasks;
+  if (!m) kernel.raise('ENOENT', 'the simulated machine has no processes');
+  return m;
+}
+
+/**
+ * mirrors task_seq_get_next(): the next task at or after *tid; with skipDupFiles (task_file, task_vma) a thread
+ * whose file table is its leader's is skipped. For one process (tgid) the walk is its threads; for one thread, it.
+ */
+function nextTask(tasks: SimulatedTasks, params: TaskIterParams, fromPid: number, skipDupFiles: boolean): TaskObject | null {
+  for (const o of tasks.byPid) {
+    if (o.sim.pid < fromPid) continue;
+    if (params.type === 'tid' && o.sim.pid !== params.pid) continue;
+    if (params.type === 'tgid' && o.sim.tgid !== params.pid) continue;
+    if (skipDupFiles && o.leader !== o && o.filesStruct === o.leader!.filesStruct) continue;
+    return o;
+  }
+  return null;
+}
+
+const resolved = (r: Region): Resolved => ({ region: r, offset: 0 });
+
+/** mirrors task_seq_ops: every task by pid, then the final show(NULL) */
+export const taskTarget: IterTarget = {
+  name: 'task',
+  resched: true,
+  attachParams: attachTaskParams,
+  describeParams: describeTaskParams,
+  openSession(session: IterSession) {
+    const tasks = machineOf(session.kernel);
+    const params = (session.params as TaskIterParams | null) ?? { type: 'all', pid: 0 };
+    let tid = 0;
+    const ops: IterSeqOps<TaskObject> = {
+      start: () => { const t = nextTask(tasks, params, tid, false); if (t) tid = t.sim.pid; return t; },
+      next: () => { tid++; const t = nextTask(tasks, params, tid, false); if (t) tid = t.sim.pid; return t; },
+      stop: (p) => { if (p === null) session.runFields([null], true); },
+      show: (p, inStop) => session.runFields([p ? resolved(p.task) : null], inStop),
+      fini: () => undefined,
+    };
+    return ops as IterSeqOps<unknown>;
+  },
+};
+
+/** mirrors task_file_seq_ops: every process (threads sharing files skipped) by pid, its files by fd */
+export const taskFileTarget: IterTarget = {
+  name: 'task_file',
+  resched: true,
+  attachParams: attachTaskParams,
+  describeParams: describeTaskParams,
+  openSession(session: IterSession) {
+    const tasks = machineOf(session.kernel);
+    const params = (session.params as TaskIterParams | null) ?? { type: 'all', pid: 0 };
+    type Pos = { task: TaskObject; file: FileObject };
+    let tid = 0;
+    let fd = 0;
+    // mirrors task_file_seq_get_next(): the next open fd at or after info->fd, else the next task from fd 0
+    const find = (): Pos | null => {
+      for (;;) {
+        const t = nextTask(tasks, params, tid, true);
+        if (!t) return null;
+        tid = t.sim.pid;
+        const f = t.files.find((x) => x.fd >= fd);
+        if (f) { fd = f.fd; return { task: t, file: f }; }
+        tid++;
+        fd = 0;
+      }
+    };
+    const ops: IterSeqOps<Pos> = {
+      start: find,
+      next: () => { fd++; return find(); },
+      stop: (p) => { if (p === null) session.runFields([null, 0, null], true); },
+      show: (p, inStop) => session.runFields(p ? [resolved(p.task.task), p.file.fd, resolved(p.file.region)] : [null, 0, null], inStop),
+      fini: () => undefined,
+    };
+    return ops as IterSeqOps<unknown>;
+  },
+};
+
+/** mirrors task_vma_seq_ops: every process with an mm by pid, its VMAs by address */
+export const taskVmaTarget: IterTarget = {
+  name: 'task_vma',
+  resched: true,
+  attachParams: attachTaskParams,
+  describeParams: describeTaskParams,
+  openSession(session: IterSession) {
+    const tasks = machineOf(session.kernel);
+    const params = (session.params as TaskIterParams | null) ?? { type: 'all', pid: 0 };
+    type Pos = { task: TaskObject; index: number };
+    let tid = 0;
+    let index = 0;
+    const find = (): Pos | null => {
+      for (;;) {
+        const t = nextTask(tasks, params, tid, true);
+        if (!t) return null;
+        tid = t.sim.pid;
+        if (t.mm && index < t.vmas.length) return { task: t, index };
+        tid++;
+        index = 0;
+      }
+    };
+    const ops: IterSeqOps<Pos> = {
+      start: find,
+      next: () => { index++; return find(); },
+      stop: (p) => { if (p === null) session.runFields([null, null], true); },
+      show: (p, inStop) => session.runFields(p ? [resolved(p.task.task), resolved(p.task.vmas[p.index].region)] : [null, null], inStop),
+      fini: () => undefined,
+    };
+    return ops as IterSeqOps<unknown>;
+  },
+};
+
+export const TASK_TARGETS: readonly IterTarget[] = [taskTarget, taskFileTarget, taskVmaTarget];
+void ERRNO;
+export type { IterProgramSpec };

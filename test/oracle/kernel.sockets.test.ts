@@ -1,0 +1,96 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { firstLine, PinDir, realKernelUnavailable, run, tempDir } from './kernelOracle';
+
+const repoRoot = path.join(__dirname, '../../..');
+const programsDir = path.join(repoRoot, 'test/realworld/ss-sockets/src');
+const worldScript = path.join(repoRoot, 'test/oracle/socketWorld.py');
+
+/** The world both sides see: built for real by socketWorld.py in a fresh network namespace, described to the simulator. */
+function worldScenario(unixPath: string): object {
+  return {
+    description: 'the loopback world socketWorld.py builds under unshare --net',
+    network: {
+      sockets: [
+        { protocol: 'tcp', state: 'listen', local: '127.0.0.1:8080', backlog: 5, inode: 1 },
+        { protocol: 'tcp', state: 'listen', local: '127.0.0.1:22', backlog: 16, inode: 2 },
+        { protocol: 'tcp', state: 'listen', local: '[::1]:8443', backlog: 8, inode: 3 },
+        { protocol: 'tcp', state: 'established', local: '127.0.0.1:40000', remote: '127.0.0.1:8080', inode: 4 },
+        { protocol: 'tcp', state: 'established', local: '127.0.0.1:8080', remote: '127.0.0.1:40000', inode: 5 },
+        { protocol: 'tcp', state: 'time_wait', local: '127.0.0.1:40001', remote: '127.0.0.1:8080' },
+        { protocol: 'tcp', state: 'close_wait', local: '127.0.0.1:8080', remote: '127.0.0.1:40001', inode: 6 },
+        { protocol: 'tcp', state: 'established', local: '[::1]:40002', remote: '[::1]:8443', inode: 7 },
+        { protocol: 'tcp', state: 'established', local: '[::1]:8443', remote: '[::1]:40002', inode: 8 },
+        { protocol: 'udp', local: '127.0.0.1:53', inode: 9 },
+        { protocol: 'udp', local: '127.0.0.1:5353', remote: '127.0.0.1:53', inode: 10 },
+        { protocol: 'udp', local: '[::1]:546', inode: 11 },
+        { protocol: 'unix', type: 'stream', state: 'listen', path: unixPath, inode: 12 },
+        { protocol: 'unix', type: 'dgram', state: 'close', path: '@bil-abstract', inode: 13 },
+        { protocol: 'unix', type: 'stream', state: 'established', peer: 15, inode: 14 },
+        { protocol: 'unix', type: 'stream', state: 'established', peer: 14, inode: 15 },
+        { protocol: 'unix', type: 'dgram', state: 'close', inode: 16 },
+        { protocol: 'netlink', family: 0, portid: 4242, groups: 5, inode: 17 },
+        { protocol: 'netlink', family: 16, portid: 4243, inode: 18 },
+      ],
+      ipv6_routes: [{ dst: '::1/128', type: 'local' }],
+    },
+  };
+}
+
+/** Lines that do not depend on the live machine: inode numbers masked; sorted, since the hash seeds are random. */
+function comparable(text: string): string[] {
+  const lines = text.split('\n').filter((l) => l !== '');
+  const header = lines.length && /^(State|Netid|Eth)/.test(lines[0]) ? [lines.shift()!] : [];
+  return [...header, ...lines.map((l) => l.replace(/ \d+$/, ' #')).sort()];
+}
+
+describe('oracle: socket iterators walk the same world as the kernel (unshare --net)', function () {
+  this.timeout(120000);
+  const programs = ['ss_tcp', 'ss_udp', 'ss_unix', 'nl_list', 'ipv6_routes'];
+  let work = '';
+  let pins: PinDir | null = null;
+  const kernelOut = new Map<string, string>();
+
+  before(function () {
+    const why = realKernelUnavailable(['bpftool', 'clang', 'unshare', 'ip', 'python3']);
+    if (why) { console.log(`    skipped: socket iterator oracle needs root, clang, bpftool, unshare, ip and python3 (${why})`); this.skip(); }
+    const probe = spawnSync('unshare', ['--net', 'true'], { encoding: 'utf8' });
+    if (probe.status !== 0) { console.log(`    skipped: cannot make a network namespace (${firstLine(probe.stderr)})`); this.skip(); }
+    work = tempDir();
+    pins = new PinDir();
+    fs.writeFileSync(path.join(work, 'vmlinux.h'), run('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c']));
+    fs.writeFileSync(path.join(work, 'world.bpfscenario.json'), JSON.stringify(worldScenario(path.join(work, 'ux.sock')), null, 1));
+    const pinned: string[] = [];
+    for (const p of programs) {
+      const obj = path.join(work, `${p}.o`);
+      run('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', '-I', work, '-I', programsDir, '-c', path.join(programsDir, `${p}.bpf.c`), '-o', obj]);
+      const pin = path.join(pins.dir, p);
+      const r = spawnSync('bpftool', ['iter', 'pin', obj, pin], { encoding: 'utf8' });
+      if (r.status !== 0) { console.log(`    skipped: the kernel refuses to load ${p} here (${firstLine(r.stderr)})`); this.skip(); }
+      pinned.push(pin);
+    }
+    const read = spawnSync('unshare', ['--net', 'python3', worldScript, path.join(work, 'world.bpfscenario.json'), ...pinned], { encoding: 'utf8' });
+    if (read.status !== 0) { console.log(`    skipped: could not build the socket world (${firstLine(read.stderr)})`); this.skip(); }
+    for (const section of read.stdout.split(/^==== /m).slice(1)) {
+      const nl = section.indexOf('\n');
+      kernelOut.set(path.basename(section.slice(0, nl)), section.slice(nl + 1));
+    }
+  });
+  after(() => {
+    pins?.remove();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  for (const p of programs) {
+    it(`${p}: the same lines as cat of the pinned iterator (order and inode numbers aside)`, function () {
+      const sim = spawnSync('node', [path.join(repoRoot, 'bin/bpf-iter.js'), 'run', path.join(programsDir, `${p}.bpf.c`),
+        '--scenario', path.join(work, 'world.bpfscenario.json'), '-I', work], { encoding: 'utf8', cwd: programsDir });
+      assert.strictEqual(sim.status, 0, sim.stderr);
+      const kernel = kernelOut.get(p);
+      assert.ok(kernel !== undefined && kernel.length > 0, `no kernel output for ${p}`);
+      assert.deepStrictEqual(comparable(sim.stdout), comparable(kernel));
+    });
+  }
+});

@@ -1,0 +1,144 @@
+import * as assert from 'assert';
+import { IterRunContext, Kernel } from '../../../server/src/kernel';
+import { fieldAt } from '../../../server/src/kernel/net/layout';
+import { LHASH2_MASK, NetSpec, portaddrHash, UDP_HASH_MASK } from '../../../server/src/kernel/net/netns';
+import { parseEndpoint } from '../../../server/src/kernel/net/addr';
+import { parseScenario, defaultScenario } from '../../../server/src/exec/scenario';
+import { attachAndOpen, readAll, spec } from './progs';
+
+/** What a program sees of one visit: the object pointer, uid and (udp) bucket, and seq_num. */
+interface Visit { sk: bigint; uid: number; bucket: number; seqNum: bigint }
+
+function walk(k: Kernel, target: string, readSize = 4096, onVisit?: (v: Visit, ctx: IterRunContext) => void): Visit[] {
+  const visits: Visit[] = [];
+  const { iterFd } = attachAndOpen(k, spec(target, (ctx) => {
+    const v = ctx.ctxRegion.view;
+    const visit = { sk: v.getBigUint64(8, true), uid: v.getUint32(16, true), bucket: v.getInt32(24, true), seqNum: ctx.seqNum };
+    visits.push(visit);
+    onVisit?.(visit, ctx);
+    // one byte per visit, so small reads stop inside a bucket and resume
+    ctx.seq.write(new Uint8Array([0x2e]));
+    return 0;
+  }));
+  readAll(k, iterFd, readSize);
+  return visits;
+}
+
+function net(sockets: NetSpec['sockets'], extra: Partial<NetSpec> = {}): Kernel {
+  const k = new Kernel({ cpus: 2 });
+  k.setNetwork({ hashMix: 12345, ehashSecret: 678, sockets, ipv6Routes: [], devices: ['lo'], ...extra });
+  return k;
+}
+
+const u16At = (k: Kernel, addr: bigint, struct: string, path: string): number => {
+  const f = fieldAt(struct, path);
+  const at = k.memory.find(addr + BigInt(f.offset))!;
+  return f.size === 1 ? at.region.view.getUint8(at.offset) : at.region.view.getUint16(at.offset, true);
+};
+
+describe('kernel/net: the socket iterators over a simulated network namespace', () => {
+  const tcpWorld: NetSpec['sockets'] = [
+    { protocol: 'tcp', state: 'established', local: '127.0.0.1:40000', remote: '127.0.0.1:8080', uid: 1000, inode: 3 },
+    { protocol: 'tcp', state: 'listen', local: '127.0.0.1:8080', uid: 7, inode: 1 },
+    { protocol: 'tcp', state: 'listen', local: '127.0.0.1:22', uid: 0, inode: 2 },
+    { protocol: 'tcp', state: 'time_wait', local: '127.0.0.1:40001', remote: '127.0.0.1:8080', uid: 1000, inode: 0 },
+    { protocol: 'tcp', state: 'new_syn_recv', local: '127.0.0.1:8080', remote: '127.0.0.1:40005', uid: 0, inode: 0 },
+  ];
+
+  it('tcp: listeners first (lhash2 bucket order), then the established table; time-wait uid 0, a request sock its listener\'s uid', () => {
+    const k = net(tcpWorld);
+    const visits = walk(k, 'tcp');
+    assert.strictEqual(visits.length, 5 + 1, 'five sockets and the final NULL call');
+    const states = visits.slice(0, 5).map((v) => u16At(k, v.sk, 'sock_common', 'skc_state'));
+    assert.deepStrictEqual(states.slice(0, 2), [10, 10]);
+    const ports = visits.slice(0, 2).map((v) => u16At(k, v.sk, 'sock_common', 'skc_num'));
+    const bucket = (p: number): number => portaddrHash(parseEndpoint(`127.0.0.1:${p}`)!, 12345) & LHASH2_MASK;
+    assert.deepStrictEqual(ports, [22, 8080].sort((a, b) => bucket(a) - bucket(b)));
+    const byState = new Map(visits.slice(0, 5).map((v) => [u16At(k, v.sk, 'sock_common', 'skc_state'), v.uid]));
+    assert.strictEqual(byState.get(6), 0, 'time-wait: uid 0');
+    assert.strictEqual(byState.get(12), 7, 'request sock: the listener on 8080 has uid 7');
+    assert.strictEqual(byState.get(1), 1000);
+    assert.strictEqual(visits[5].sk, 0n);
+    assert.deepStrictEqual(visits.map((v) => v.seqNum), [0n, 1n, 2n, 3n, 4n, 4n]);
+  });
+
+  it('the same visits for any read size (a read stopping inside a bucket resumes after what it showed)', () => {
+    const world: NetSpec['sockets'] = Array.from({ length: 12 }, (_, i) => ({ protocol: 'udp' as const, state: 'close', local: `127.0.0.${1 + (i % 3)}:${1000 + (i >> 1)}`, uid: i, inode: i }));
+    const all = walk(net(world), 'udp', 4096).map((v) => v.uid);
+    for (const size of [1, 2, 3, 5]) assert.deepStrictEqual(walk(net(world), 'udp', size).map((v) => v.uid), all, `read size ${size}`);
+  });
+
+  it('an empty tcp/udp/unix walk: only the final call, with seq_num (u64)-1 (the skipped SEQ_START_TOKEN), as measured', () => {
+    for (const target of ['tcp', 'udp', 'unix']) {
+      const visits = walk(net([]), target);
+      assert.deepStrictEqual(visits.map((v) => [v.sk, v.seqNum]), [[0n, -1n]], target);
+    }
+  });
+
+  it('udp: ctx->bucket is the hash2 slot; two ports on one address differ in it by the ports\' xor, as on the kernel', () => {
+    const visits = walk(net([
+      { protocol: 'udp', state: 'close', local: '127.0.0.1:53', uid: 0, inode: 1 },
+      { protocol: 'udp', state: 'established', local: '127.0.0.1:5353', remote: '127.0.0.1:53', uid: 0, inode: 2 },
+    ]), 'udp').slice(0, 2);
+    assert.strictEqual((visits[0].bucket ^ visits[1].bucket) & UDP_HASH_MASK, (53 ^ 5353) & UDP_HASH_MASK);
+  });
+
+  it('bpf_skc_to_tcp_sock: a full TCP socket, NULL for time-wait; tcp6 only for IPv6; unix only for unix; bpf_sock_destroy unhashes', () => {
+    const k = net([...tcpWorld,
+      { protocol: 'tcp', state: 'listen', local: '[::1]:443', uid: 0, inode: 9 },
+      { protocol: 'unix', type: 'stream', state: 'listen', path: '/run/x.sock', uid: 0, inode: 10 }]);
+    const tcp = walk(k, 'tcp').filter((v) => v.sk !== 0n);
+    const h = k.helpers;
+    const kinds = tcp.map((v) => [u16At(k, v.sk, 'sock_common', 'skc_state'), h.bpf_skc_to_tcp_sock(v.sk) !== 0n, h.bpf_skc_to_tcp6_sock(v.sk) !== 0n,
+      h.bpf_skc_to_tcp_timewait_sock(v.sk) !== 0n]);
+    for (const [state, isTcp, isTcp6, isTw] of kinds) {
+      assert.strictEqual(isTcp, state !== 6 && state !== 12, `state ${state}`);
+      assert.strictEqual(isTw, state === 6);
+      if (isTcp6) assert.ok(isTcp);
+    }
+    assert.strictEqual(kinds.filter((x) => x[2]).length, 1, 'one IPv6 socket');
+    const unix = walk(k, 'unix').filter((v) => v.sk !== 0n);
+    assert.notStrictEqual(h.bpf_skc_to_unix_sock(unix[0].sk), 0n);
+    assert.strictEqual(h.bpf_skc_to_unix_sock(tcp[0].sk), 0n);
+    const tw = tcp.find((v) => u16At(k, v.sk, 'sock_common', 'skc_state') === 6)!;
+    assert.strictEqual(h.bpf_sock_destroy(tw.sk), -22, 'a time-wait sock is not a full socket: EINVAL');
+    assert.strictEqual(h.bpf_sock_destroy(tcp[0].sk), 0);
+    assert.strictEqual(walk(k, 'tcp').filter((v) => v.sk !== 0n).length, tcp.length - 1, 'the destroyed socket left its table');
+  });
+
+  it('ipv6_route: each table in tree order, the root\'s null entry where a table has no default route', () => {
+    const k = net([], { ipv6Routes: [
+      { dst: '::1/128', table: 255, metric: 0, flags: 0x80200001, dev: 'lo', protocol: 2, type: 2 },
+      { dst: '2001:db8::/64', table: 254, metric: 1024, flags: 1, dev: 'lo', protocol: 2, type: 1 },
+      { dst: '2001:db8::1/128', table: 254, metric: 1024, flags: 1, dev: 'lo', protocol: 2, type: 1 },
+    ] });
+    const plens = walk(k, 'ipv6_route').filter((v) => v.sk !== 0n).map((v) => u16At(k, v.sk, 'fib6_info', 'fib6_dst.plen'));
+    assert.deepStrictEqual(plens, [128, 64, 0, 128, 0]);
+  });
+
+  it('the default system has sockets of every kind and routes, so each socket target prints something on first run', () => {
+    const s = defaultScenario();
+    assert.ok(s.network, 'the default scenario describes a network namespace');
+    const k = new Kernel({ cpus: 2 });
+    k.setNetwork(s.network!);
+    for (const target of ['tcp', 'udp', 'unix', 'netlink', 'ipv6_route']) {
+      assert.ok(walk(k, target).filter((v) => v.sk !== 0n).length >= 2, target);
+    }
+  });
+
+  it('scenario network section: addresses, states and peers are checked with their JSON path', () => {
+    const bad = parseScenario(JSON.stringify({ network: { sockets: [
+      { protocol: 'tcp', state: 'listen', local: '300.0.0.1:22' },
+      { protocol: 'tcp', state: 'established', local: '127.0.0.1:1' },
+      { protocol: 'udp', local: '127.0.0.1:2', state: 'listen' },
+      { protocol: 'unix', peer: 0 },
+    ], ipv6_routes: [{ dst: '2001:db8::/200' }] } }), 's.json');
+    assert.strictEqual(bad.scenario, null);
+    assert.deepStrictEqual(bad.problems.map((p) => p.path), ['/network/sockets/0/local', '/network/sockets/1', '/network/sockets/2/state', '/network/sockets/3/peer', '/network/ipv6_routes/0/dst']);
+    const unknownField = parseScenario(JSON.stringify({ network: { sockets: [{ protocol: 'tcp', local: '127.0.0.1:1', colour: 'red' }] } }), 's.json');
+    assert.strictEqual(unknownField.scenario, null);
+    const good = parseScenario(JSON.stringify({ network: { sockets: [{ protocol: 'tcp', state: 'listen', local: '[::]:22' }] } }), 's.json');
+    assert.deepStrictEqual(good.problems, []);
+    assert.strictEqual(good.scenario!.network!.sockets.length, 1);
+  });
+});
