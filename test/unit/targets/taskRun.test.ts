@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
-import { TARGET_FILES } from './targetChecks.test';
+import { TARGET_FILES } from './btfHeader';
 
 const DIR = path.dirname(FIXTURE_PATH);
 const SCENARIO = path.join(DIR, 'tasks.bpfscenario.json');
