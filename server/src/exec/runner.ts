@@ -458,6 +458,7 @@ function callHelper(kernel: Kernel, name: string, args: bigint[], callback: Call
 const NUMBER_ARGS: Record<string, number[]> = {
   bpf_seq_printf: [2, 4], bpf_seq_write: [2], bpf_snprintf: [1, 4], bpf_map_update_elem: [3],
   bpf_probe_read_kernel: [1], bpf_probe_read_kernel_str: [1], bpf_trace_printk: [1], bpf_trace_vprintk: [1, 3],
+  bpf_d_path: [2], bpf_copy_from_user_task: [1], bpf_get_task_stack: [2],
 };
 
 /** Helpers with an ARG_PTR_TO_FUNC argument: their kernel function calls the program's callback. */

@@ -684,6 +684,30 @@ export class Kernel {
       return map.delete(key.slice(), this.currentCpu);
     },
     bpf_get_smp_processor_id: (): number => this.currentCpu,
+    // mirrors bpf_d_path(): d_path() of a struct path into buf, the length with its NUL, -ENAMETOOLONG if it does not fit
+    bpf_d_path: (pathAddr: bigint, bufAddr: bigint, size: number): number => {
+      const text = this.tasks?.pathAt(pathAddr);
+      if (text === undefined) return -ERRNO.EINVAL;
+      const bytes = new TextEncoder().encode(text);
+      if (bytes.length + 1 > size) return -ERRNO.ENAMETOOLONG;
+      const out = new Uint8Array(bytes.length + 1);
+      out.set(bytes);
+      return this.memory.write(bufAddr, out) ? out.length : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_copy_from_user_task(): the task's user memory (argv at mm->arg_start); zero-fills dst on a fault
+    bpf_copy_from_user_task: (dstAddr: bigint, size: number, userAddr: bigint, taskAddr: bigint, flags: bigint): number => {
+      if (flags !== 0n || !validSize(size)) return -ERRNO.EINVAL;
+      void taskAddr;
+      const src = this.memory.read(userAddr, size);
+      if (!src) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
+      return this.memory.write(dstAddr, src.slice()) ? 0 : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_get_task_stack(): the simulated machine records no kernel stacks, so no frame is copied (0 bytes)
+    bpf_get_task_stack: (taskAddr: bigint, bufAddr: bigint, size: number, flags: bigint): number => {
+      void taskAddr; void bufAddr;
+      if ((flags & ~0x3ffn & ~0x100n & ~0x800n) !== 0n) return -ERRNO.EINVAL;
+      return size % 8 === 0 || size === 0 ? 0 : -ERRNO.EINVAL;
+    },
     bpf_ktime_get_ns: (): bigint => this.ktimeGetNs(),
     // mirrors bpf_probe_read_kernel(): zero-fills dst on a fault
     bpf_probe_read_kernel: (dstAddr: bigint, size: number, srcAddr: bigint): number => {

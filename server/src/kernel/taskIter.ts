@@ -90,10 +90,17 @@ export class SimulatedTasks {
       byPid.set(sim.pid, o);
       this.byPid.push(o);
     }
+    // init_task (swapper/0, pid 0): the parent of init and kthreadd; not in the pid table, so no walk shows it
+    const swapper = byPid.get(0)?.task ?? mem.alloc(kernelBtf.task_struct.size, 'struct task_struct init_task (swapper/0)', true);
+    if (!byPid.has(0)) {
+      swapper.bytes.set(new TextEncoder().encode('swapper/0'), offsetOf('task_struct', 'comm').offset);
+      put(swapper, 'task_struct', 'flags', PF_KTHREAD);
+      for (const f of ['real_parent', 'parent', 'group_leader']) put(swapper, 'task_struct', f, swapper.addr);
+    }
     for (const o of this.byPid) {
       const { sim, task } = o;
       o.leader = byPid.get(sim.tgid) ?? o;
-      const parent = byPid.get(sim.ppid) ?? byPid.get(0) ?? null;
+      const parent = byPid.get(sim.ppid) ?? null;
       put(task, 'task_struct', 'pid', sim.pid);
       put(task, 'task_struct', 'tgid', sim.tgid);
       put(task, 'task_struct', '__state', sim.state);
@@ -104,8 +111,8 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'nr_cpus_allowed', kernel.cpus);
       const comm = new TextEncoder().encode(sim.comm).subarray(0, 15);
       task.bytes.set(comm, offsetOf('task_struct', 'comm').offset);
-      put(task, 'task_struct', 'real_parent', ptr(parent?.task ?? task));
-      put(task, 'task_struct', 'parent', ptr(parent?.task ?? task));
+      put(task, 'task_struct', 'real_parent', ptr(parent?.task ?? swapper));
+      put(task, 'task_struct', 'parent', ptr(parent?.task ?? swapper));
       put(task, 'task_struct', 'group_leader', ptr(o.leader.task));
       const cred = mem.alloc(kernelBtf.cred.size, `struct cred (pid ${sim.pid})`, true);
       for (const [f, v] of [['uid', sim.uid], ['suid', sim.uid], ['fsuid', sim.euid], ['euid', sim.euid], ['gid', sim.gid], ['sgid', sim.gid], ['egid', sim.egid], ['fsgid', sim.egid]] as const) {
@@ -242,10 +249,15 @@ export class SimulatedTasks {
     put(file, 'file', 'f_path.dentry', dentry.addr);
     put(file, 'file', 'f_inode', inode.addr);
     put(file, 'file', 'f_ref', 1);
+    this.paths.set(file.addr + BigInt(offsetOf('file', 'f_path').offset), path);
     return file;
   }
 
   taskByPid(pid: number): TaskObject | undefined { return this.byPid.find((o) => o.sim.pid === pid); }
+
+  /** d_path() of a `struct path` inside one of the machine's files (bpf_d_path), or undefined */
+  pathAt(addr: bigint): string | undefined { return this.paths.get(addr); }
+  private readonly paths = new Map<bigint, string>();
 }
 
 /** alloc_file_pseudo()'s names: anon_inode_getfile("[eventpoll]") keeps its name; pipes and sockets without a protocol get "" */

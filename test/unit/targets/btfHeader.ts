@@ -4,7 +4,9 @@
  * map targets' structs). Fields keep the BTF offsets (explicit padding); fields sharing an offset become an
  * anonymous union; embedded structs the table does not describe are byte arrays of their size.
  */
+import * as path from 'path';
 import { kernelBtf, BtfField } from '../../../server/src/kernel/btf';
+import { FIXTURE_PATH } from '../service/fourslash';
 
 const INTS: Record<number, [string, string]> = { 1: ['__s8', '__u8'], 2: ['__s16', '__u16'], 4: ['__s32', '__u32'], 8: ['__s64', '__u64'] };
 const SIGNED = new Set(['int', 'long', 'long long', 'short', 'signed char', 's8', 's16', 's32', 's64', 'loff_t', 'ssize_t', 'pid_t', 'ktime_t']);
@@ -93,3 +95,6 @@ ${names.map(structBody).join('\n')}
 #endif
 `;
 }
+
+/** vmlinux.h beside the service fixture, made from the simulated kernel's BTF (every target's structs on any machine). */
+export const TARGET_FILES: Record<string, string> = { [path.join(path.dirname(FIXTURE_PATH), 'vmlinux.h')]: btfVmlinuxHeader() };

@@ -1,12 +1,8 @@
 import * as assert from 'assert';
 import { ITER_TARGETS, iterTargetInfo, kernelBtf } from '../../../server/src/kernel';
 import { CTX_FIELDS, ITER_TARGETS as TARGET_DOCS } from '../../../server/src/service/docs';
-import * as path from 'path';
 import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
-import { btfVmlinuxHeader } from './btfHeader';
-
-/** vmlinux.h beside the fixture, made from the simulated kernel's BTF (every target's structs on any machine). */
-export const TARGET_FILES = { [path.join(path.dirname(FIXTURE_PATH), 'vmlinux.h')]: btfVmlinuxHeader() };
+import { TARGET_FILES } from './btfHeader';
 
 /** A program of `target` reading `expr` (in a statement list), with `guard` before it. */
 function program(target: string, body: string, section = 'iter'): string {

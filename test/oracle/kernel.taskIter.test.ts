@@ -1,0 +1,116 @@
+/**
+ * Differential tests of the task targets against the running kernel: the iterator is read inside a new pid namespace
+ * (`unshare --pid --fork --mount-proc`), where it sees only the reader's few processes (task_seq_get_next walks the
+ * reader's pid namespace); task->pid stays global there, so the programs print what does not depend on it. The
+ * same programs run on a scenario describing that world. And the verdicts: a missing NULL check on each task
+ * target is refused by the kernel with the text the checker gives.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { have, realKernelUnavailable, tempDir, firstLine } from './kernelOracle';
+import { serviceFor, FIXTURE_PATH } from '../unit/service/fourslash';
+import { TARGET_FILES } from '../unit/targets/btfHeader';
+
+const HEAD = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+/** comm, thread-group leader, has an mm, euid, the parent in the same walk: nothing that depends on global pids */
+const SNAPSHOT = HEAD + `SEC("iter/task")
+int snapshot(struct bpf_iter__task *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	if (!task) {
+		BPF_SEQ_PRINTF(seq, "tasks=%llu\\n", ctx->meta->seq_num);
+		return 0;
+	}
+	BPF_SEQ_PRINTF(seq, "%s leader=%d mm=%d euid=%u kthread=%d\\n", task->comm, task->pid == task->tgid,
+		task->mm != 0, task->cred->euid.val, (task->flags & 0x00200000) != 0);
+	return 0;
+}
+`;
+
+const UNCHECKED = (target: string, field: string, member: string) => HEAD + `SEC("iter/${target}")
+int unchecked(struct bpf_iter__${target} *ctx)
+{
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%lx\\n", (long)ctx->${field}->${member});
+	return 0;
+}
+`;
+
+let skip: string | null = null;
+let dir = '';
+
+function compileAndPin(name: string, text: string): { pin?: string; log: string } {
+  const src = path.join(dir, `${name}.bpf.c`);
+  fs.writeFileSync(src, text);
+  const obj = path.join(dir, `${name}.o`);
+  const cc = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', src, '-o', obj], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`clang: ${cc.stderr}`);
+  const pin = `/sys/fs/bpf/bil_task_${process.pid.toString(36)}_${name}`;
+  const r = spawnSync('bpftool', ['-d', 'iter', 'pin', obj, pin], { encoding: 'utf8' });
+  return r.status === 0 ? { pin, log: '' } : { log: r.stderr };
+}
+
+describe('oracle: task targets against the kernel (pid namespace of the reader, verifier verdicts)', function () {
+  this.timeout(120000);
+  before(function () {
+    skip = realKernelUnavailable(['clang', 'bpftool']) ?? (have('unshare') ? null : 'unshare not installed');
+    if (!skip) {
+      dir = tempDir();
+      const dump = spawnSync('sh', ['-c', `bpftool btf dump file /sys/kernel/btf/vmlinux format c > ${dir}/vmlinux.h`]);
+      if (dump.status !== 0) skip = 'no kernel BTF to make vmlinux.h from';
+    }
+    if (!skip) {
+      const probe = compileAndPin('probe', SNAPSHOT);
+      if (!probe.pin) skip = `the kernel refuses an iter/task program here (${firstLine(probe.log.split('\n').filter((l) => /Error|error|denied/.test(l)).pop())})`;
+      else {
+        const ns = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']);
+        if (ns.status !== 0) skip = 'unshare --pid --fork --mount-proc is not allowed here';
+        fs.rmSync(probe.pin, { force: true });
+      }
+    }
+    if (skip) { console.log(`      skipped: ${skip}`); this.skip(); }
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('iter/task in a new pid namespace: the shell and cat, in pid order, then the NULL call; the simulator agrees', async () => {
+    const { pin } = compileAndPin('snapshot', SNAPSHOT);
+    assert.ok(pin);
+    let kernelOut = '';
+    try {
+      // sh stays the namespace's init (pid 1) because of the second command; cat is its child (pid 2)
+      const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' });
+      kernelOut = r.stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    const euid = process.geteuid ? process.geteuid() : 0;
+    const world = { processes: [
+      { pid: 1, comm: 'sh', uid: euid, cmdline: ['sh', '-c', 'cat'] },
+      { pid: 2, ppid: 1, comm: 'cat', uid: euid },
+    ] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'ns.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, SNAPSHOT, { scenario }) as unknown as { output: string | null };
+    assert.strictEqual(ours.output, kernelOut);
+    assert.strictEqual(kernelOut, `sh leader=1 mm=1 euid=${euid} kthread=0\ncat leader=1 mm=1 euid=${euid} kthread=0\ntasks=1\n`);
+  });
+
+  for (const [target, field, member] of [['task', 'task', 'pid'], ['task_file', 'file', 'f_flags'], ['task_vma', 'vma', 'vm_start']]) {
+    it(`${target}: ctx->${field} without a NULL check: refused by the kernel with the checker's message`, () => {
+      const text = UNCHECKED(target, field, member);
+      const { pin, log } = compileAndPin(`unchecked_${target}`, text);
+      if (pin) fs.rmSync(pin, { force: true });
+      assert.strictEqual(pin, undefined, 'the kernel loaded it');
+      const kernelLine = /R\d invalid mem access '[a-z_]+'/.exec(log)?.[0];
+      assert.ok(kernelLine, log);
+      const ours = serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.severity === 1).map((d) => String(d.message));
+      assert.strictEqual(ours.length, 1, JSON.stringify(ours));
+      assert.ok(ours[0].includes(kernelLine!.replace(/^R\d/, 'R?')), `${ours[0]} vs ${kernelLine}`);
+    });
+  }
+});

@@ -1,0 +1,123 @@
+import * as assert from 'assert';
+import * as path from 'path';
+import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
+import { TARGET_FILES } from './btfHeader';
+
+const DIR = path.dirname(FIXTURE_PATH);
+const SCENARIO = path.join(DIR, 'tasks.bpfscenario.json');
+
+const HEAD = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+const TASKS = HEAD + `SEC("iter/task")
+int tasks(struct bpf_iter__task *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	if (!task) {
+		BPF_SEQ_PRINTF(seq, "end seq_num=%llu\\n", ctx->meta->seq_num);
+		return 0;
+	}
+	BPF_SEQ_PRINTF(seq, "%llu %d %d %d %s %u %d\\n", ctx->meta->seq_num, task->pid, task->tgid, task->real_parent->tgid,
+		task->comm, task->cred->uid.val, task->mm ? 1 : 0);
+	return 0;
+}
+`;
+
+const FILES = HEAD + `SEC("iter/task_file")
+int files(struct bpf_iter__task_file *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	char buf[64];
+	if (!task || !file)
+		return 0;
+	bpf_d_path(&file->f_path, buf, sizeof(buf));
+	BPF_SEQ_PRINTF(seq, "%d %u %s %s %x %lld\\n", task->pid, ctx->fd, file->f_path.dentry->d_name.name, buf, file->f_flags, file->f_pos);
+	return 0;
+}
+`;
+
+const VMAS = HEAD + `SEC("iter/task_vma")
+int vmas(struct bpf_iter__task_vma *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task;
+	struct vm_area_struct *vma = ctx->vma;
+	if (!task || !vma)
+		return 0;
+	BPF_SEQ_PRINTF(seq, "%d %lx-%lx %lx %s\\n", task->pid, vma->vm_start, vma->vm_end, vma->vm_flags & 0xf,
+		vma->vm_file ? (const char *)vma->vm_file->f_path.dentry->d_name.name : "-");
+	return 0;
+}
+`;
+
+const WORLD = {
+  processes: [
+    { pid: 1, ppid: 0, comm: 'init', vmas: [{ start: '0x400000', end: '0x401000', perms: 'r-xp', path: '/sbin/init' }],
+      files: [{ fd: 0, path: '/dev/null', flags: ['O_RDWR'] }, { fd: 5, path: '/var/log/x.log', flags: ['O_WRONLY', 'O_APPEND'], pos: 77 }] },
+    { pid: 2, ppid: 0, comm: 'kthreadd', kthread: true },
+    { pid: 40, comm: 'worker', uid: 1000, gid: 1000, files: [{ fd: 3, path: 'socket:[99]', dname: 'TCP' }],
+      vmas: [{ start: 8192, end: 16384, perms: 'rw-p', path: '[heap]' }, { start: 4096, end: 8192, perms: 'r--p', path: '/usr/bin/worker' }] },
+    { pid: 41, tgid: 40, comm: 'worker-t' },
+  ],
+};
+
+async function run(text: string, scenario: object = WORLD, attach?: object): Promise<{ output: string; error?: string; bpftool?: string; fdinfo?: string }> {
+  const json = attach ? { ...scenario, attach } : scenario;
+  const service = serviceFor({ ...TARGET_FILES, [SCENARIO]: JSON.stringify(json) });
+  const r = await service.run(FIXTURE_PATH, text, { scenario: SCENARIO }) as unknown as { output: string | null; error?: { message: string }; bpftool?: string; fdinfo?: string };
+  return { output: r.output ?? '', error: r.error?.message, bpftool: r.bpftool, fdinfo: r.fdinfo };
+}
+
+describe('task targets on the simulated machine (kernel/bpf/task_iter.c order and end)', () => {
+  it('iter/task: every thread by pid, parents, creds, kernel threads without mm, then the NULL call with the last seq_num', async () => {
+    const r = await run(TASKS);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, [
+      '0 1 1 0 init 0 1', '1 2 2 0 kthreadd 0 0', '2 40 40 1 worker 1000 1', '3 41 40 1 worker-t 1000 1', 'end seq_num=3', ''].join('\n'));
+  });
+
+  it('iter/task_file: processes by pid (a thread sharing its leader\'s files is skipped), files by fd; d_name, d_path, flags, pos', async () => {
+    const r = await run(FILES);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, [
+      '1 0 null /dev/null 2 0', '1 5 x.log /var/log/x.log 401 77', '40 3 TCP socket:[99] 0 0', ''].join('\n'));
+  });
+
+  it('iter/task_vma: processes with an mm by pid, VMAs by address, vm_file of mapped files only', async () => {
+    const r = await run(VMAS);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1 400000-401000 5 init', '40 1000-2000 1 worker', '40 2000-4000 3 -', ''].join('\n'));
+  });
+
+  it('attach: tid walks one thread, pid one process; more than one is EINVAL; link info names them', async () => {
+    const one = await run(TASKS, WORLD, { tid: 41 });
+    assert.strictEqual(one.output, '0 41 40 1 worker-t 1000 1\nend seq_num=0\n');
+    assert.ok(one.bpftool?.includes('target_name task  tid 41 '), one.bpftool);
+    assert.ok(one.fdinfo?.includes('task_type:\ttid\ntid:\t41\n'), one.fdinfo);
+    const proc = await run(TASKS, WORLD, { pid: 40 });
+    assert.strictEqual(proc.output, '0 40 40 1 worker 1000 1\n1 41 40 1 worker-t 1000 1\nend seq_num=1\n');
+    const both = await run(TASKS, WORLD, { tid: 41, pid: 40 });
+    assert.ok(both.error?.includes('EINVAL') || /at most one/.test(both.error ?? ''), both.error);
+  });
+
+  it('the default system prints processes, files and VMAs on first run', async () => {
+    const service = serviceFor(TARGET_FILES);
+    for (const text of [TASKS, FILES, VMAS]) {
+      const r = await service.run(FIXTURE_PATH, text, {}) as unknown as { output: string | null; error?: { message: string } };
+      assert.ok(!r.error, r.error?.message);
+      assert.ok((r.output ?? '').split('\n').length > 10, r.output ?? '');
+    }
+  });
+
+  it('scenario problems: a thread of a missing process, a duplicate pid, unaligned VMAs', async () => {
+    const bad = { processes: [{ pid: 5, comm: 'a' }, { pid: 5, comm: 'b' }, { pid: 6, tgid: 9, comm: 'c' }, { pid: 7, comm: 'd', vmas: [{ start: 1, end: 4096 }] }] };
+    const r = await run(TASKS, bad);
+    assert.ok(r.error?.includes('pid 5 appears twice'), r.error);
+  });
+});
