@@ -89,4 +89,14 @@ describe('iterator targets: the kernel table and the checker on every target (Li
     assert.strictEqual(CTX_FIELDS['bpf_iter__task.task'].nullable, true);
     assert.ok(CTX_FIELDS['bpf_iter__task.task'].doc.includes("'trusted_ptr_or_null_'"));
   });
+  // mirrors btf_ctx_access(): every field of every target's ctx reads at its own width; past the end is refused
+  for (const t of ITER_TARGETS) {
+    it(`${t.name}: every ctx field reads without an error; a read at offset ${t.ctxSize} (past struct ${t.ctxStruct}) is refused`, () => {
+      const reads = t.fields.filter((f) => f.name !== 'meta')
+        .map((f) => `\tBPF_SEQ_PRINTF(seq, "%lx\\n", (long)ctx->${f.name});`).join('\n');
+      assert.deepStrictEqual(errors(program(t.name, reads)), []);
+      const past = errors(program(t.name, `\tBPF_SEQ_PRINTF(seq, "%lx\\n", *(long *)((char *)ctx + ${t.ctxSize}));`));
+      assert.ok(past.some((d) => d.message.includes(`invalid bpf_context access off=${t.ctxSize} size=8`)), JSON.stringify(past));
+    });
+  }
 });
