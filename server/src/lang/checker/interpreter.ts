@@ -909,7 +909,9 @@ export class Analyzer {
           const off = p.off + BigInt(insnOff);
           // the ctx is the target's arguments, one 8-byte slot each (kernel/iterTargets.ts: bpf_iter__<target>)
           const target = iterTargetInfo(this.options.target);
-          const ctxSize = BigInt(target?.ctxSize ?? 16);
+          // an unknown target is refused at load already (BPF1392): its ctx layout is unknown, so nothing to add
+          if (!target) return;
+          const ctxSize = BigInt(target.ctxSize);
           const field = off >= 0n && off < ctxSize ? iterCtxFieldAt(this.options.target, Number(off)) : undefined;
           if (off % 8n !== 0n) this.report(Diagnostics.CtxAccessMisaligned, loc, [`func 'bpf_iter_${this.options.target}' offset ${off} is not multiple of 8`]);
           else if (!field || (field.type.kind !== 'scalar' && size !== 8) || size > 8) {
