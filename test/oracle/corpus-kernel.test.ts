@@ -47,10 +47,13 @@ function mapIdsOfPinnedIter(pinned: string): Set<number> {
 
 /** The prefix of the maps the corpus's iter/bpf_map programs list; maps with it that we did not create change their output. */
 const CORPUS_MAP_PREFIX = 'lab_';
-/** Ids and names of the maps on this kernel whose name starts with CORPUS_MAP_PREFIX. */
-function corpusNamedMaps(): Map<number, string> {
+/**
+ * Ids and names of the maps on this kernel whose name starts with CORPUS_MAP_PREFIX or is one of `names` (the
+ * scenario's maps: a program may list maps by their own names, and a killed run leaves pinned ones behind).
+ */
+function corpusNamedMaps(names: ReadonlySet<string>): Map<number, string> {
   const list = JSON.parse(execFileSync('bpftool', ['-j', 'map', 'list'], { encoding: 'utf8', maxBuffer: 1 << 26 }) || '[]') as { id: number; name?: string }[];
-  return new Map(list.filter((m) => m.name?.startsWith(CORPUS_MAP_PREFIX)).map((m) => [m.id, m.name!]));
+  return new Map(list.filter((m) => m.name !== undefined && (m.name.startsWith(CORPUS_MAP_PREFIX) || names.has(m.name))).map((m) => [m.id, m.name!]));
 }
 
 function bytesOf(v: unknown, size: number): string {
@@ -154,8 +157,8 @@ describe('oracle: corpus on the real kernel (clang + bpftool iter pin + cat)', f
             // nor the loaded program (its .maps, .rodata, .bss) account for are another process's, and change the output.
             const ours = mapIdsOfPinnedIter(path.join(dir, 'iter'));
             for (const m of maps) ours.add((JSON.parse(execFileSync('bpftool', ['-j', 'map', 'show', 'pinned', path.join(dir, m.name)], { encoding: 'utf8' })) as { id: number }).id);
-            const foreign = [...corpusNamedMaps()].filter(([id]) => !ours.has(id)).map(([, n]) => n);
-            if (foreign.length) skip(`other ${CORPUS_MAP_PREFIX}* maps exist on this kernel (${foreign.join(', ')}: another process's), and this program lists every one`);
+            const foreign = [...corpusNamedMaps(new Set(maps.map((m) => m.name)))].filter(([id]) => !ours.has(id)).map(([, n]) => n);
+            if (foreign.length) skip(`other maps named like ours exist on this kernel (${foreign.join(', ')}: another process's, or pinned by a killed run), and this program lists every one`);
           }
         }
         tally.compared++;

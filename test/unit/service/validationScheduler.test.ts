@@ -11,8 +11,8 @@ function manualLoop(): { defer: (fn: () => void) => void; turn: () => void; pend
   };
 }
 
-describe('service/validationScheduler: validate at once when idle, coalesce bursts', () => {
-  it('an idle document is validated on the next turn, with no timer', () => {
+describe('service/validationScheduler: validate soon when idle, coalesce bursts', () => {
+  it('an idle document is validated on the deferred call (COALESCE_MS later in the server), not before', () => {
     const loop = manualLoop();
     const validated: string[] = [];
     const scheduler = new ValidationScheduler((uri) => validated.push(uri), loop.defer);
@@ -22,7 +22,7 @@ describe('service/validationScheduler: validate at once when idle, coalesce burs
     assert.deepStrictEqual(validated, ['a']);
   });
 
-  it('changes that arrive before the turn are validated once', () => {
+  it('changes that arrive before the deferred call are validated once', () => {
     const loop = manualLoop();
     const validated: string[] = [];
     const scheduler = new ValidationScheduler((uri) => validated.push(uri), loop.defer);
