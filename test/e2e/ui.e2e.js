@@ -42,7 +42,8 @@ async function openFile(name) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 15000 });
+  // The focused row, not any row: before the list filters, Enter opened a recently used file instead.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: name }).first().waitFor({ timeout: 15000 });
   await page.keyboard.press('Enter');
   await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: 15000 });
   await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
