@@ -108,17 +108,7 @@ export class IterSession {
     v.setBigUint64(8, map ? map.region.addr : 0n, true);
     storePointer(v, 16, key);
     storePointer(v, 24, value);
-    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
-    // one context object per session, refreshed per call: it is only valid during run()
-    const ctx = this.runContext;
-    ctx.seqNum = this.seqNum;
-    ctx.map = map;
-    ctx.key = key;
-    ctx.value = value;
-    ctx.cpu = this.kernel.currentCpu;
-    ctx.inStop = inStop;
-    const ret = this.prog.run(ctx);
-    return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
+    return this.invoke(map, key, value, inStop);
   }
 
   /**
@@ -135,12 +125,18 @@ export class IterSession {
       if (typeof x === 'number') { if (f.size === 4) v.setUint32(f.offset, x >>> 0, true); else v.setBigUint64(f.offset, BigInt(x), true); }
       else storePointer(v, f.offset, x);
     }
+    return this.invoke(null, null, null, inStop);
+  }
+
+  /** The part of every call after the ctx is written: seq_num into meta, the run context refreshed, the program run. */
+  private invoke(map: BpfMap | null, key: Resolved | null, value: Resolved | null, inStop: boolean): number {
     this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    // one context object per session, refreshed per call: it is only valid during run()
     const ctx = this.runContext;
     ctx.seqNum = this.seqNum;
-    ctx.map = null;
-    ctx.key = null;
-    ctx.value = null;
+    ctx.map = map;
+    ctx.key = key;
+    ctx.value = value;
     ctx.cpu = this.kernel.currentCpu;
     ctx.inStop = inStop;
     const ret = this.prog.run(ctx);
