@@ -320,7 +320,7 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     await launch({ program: inlineFile }, () => dc.setBreakpointsRequest({ source: { path: inlineFile }, breakpoints: [{ line: LINE.callTwice }] }));
     await stopped();
     await assert.rejects(dc.evaluateRequest({ expression: 'nosuch + 1', context: 'watch' }), /no variable named nosuch/);
-    await assert.rejects(dc.evaluateRequest({ expression: 'v->', context: 'hover' }), /member name/);
+    await assert.rejects(dc.evaluateRequest({ expression: 'v->', context: 'hover' }), /expected identifier/);
   });
 
   it('pause stops a running program', async () => {

@@ -1,58 +1,43 @@
 /**
- * Watch, hover and breakpoint-condition expressions in C syntax, evaluated over the paused program's values:
- * names, integer literals, `->`, `.`, `[i]`, unary `*`, `-`, `!`, and the binary arithmetic, comparison and
- * logical operators with C precedence. Nothing here runs code: it reads memory, so a condition has no side effects.
+ * Watch, hover and breakpoint-condition expressions, read by the front end's own scanner and parser (lang/) and
+ * typed by its checker (casts and sizeof resolve type names in the program's file scope), then evaluated over the
+ * paused program's values: names, literals, `->`, `.`, `[i]`, unary `*` `&` `-` `+` `!` `~`, casts, sizeof, `?:`,
+ * the comma and the binary operators with C precedence. Nothing here runs code: it reads memory, so a condition has
+ * no side effects; assignments, increments and calls are refused.
  */
+import type * as ast from '../lang/ast';
+import { parseExpression } from '../lang/parser';
+import { scan } from '../lang/scanner';
+import { TokenKind } from '../lang/token';
+import type { Scope } from '../lang/sema/analyzer';
+import { typeOfTypeName, typedefNamesIn } from '../lang/sema/analyzer';
 import type { CType } from '../lang/types';
-import { resolve } from '../lang/types';
+import { resolve, typeToString } from '../lang/types';
 import { Inspector, sizeOfShown, type Place } from './inspect';
 
 export class EvalError extends Error {}
 
-type Token = { kind: 'name' | 'num' | 'op'; text: string };
-
-const OPS = ['->', '<=', '>=', '==', '!=', '&&', '||', '<<', '>>', '.', '[', ']', '(', ')', '*', '-', '+', '!', '/', '%', '<', '>', '&', '|', '^', '~'];
-
-function tokenize(text: string): Token[] {
-  const out: Token[] = [];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (/\s/.test(c)) { i++; continue; }
-    const name = /^[A-Za-z_]\w*/.exec(text.slice(i));
-    if (name) { out.push({ kind: 'name', text: name[0] }); i += name[0].length; continue; }
-    const num = /^(0[xX][0-9a-fA-F]+|\d+)[uUlL]*/.exec(text.slice(i));
-    if (num) { out.push({ kind: 'num', text: num[1] }); i += num[0].length; continue; }
-    const op = OPS.find((o) => text.startsWith(o, i));
-    if (!op) throw new EvalError(`unexpected '${c}' in the expression`);
-    out.push({ kind: 'op', text: op });
-    i += op.length;
-  }
-  return out;
-}
-
-const BINARY: Record<string, number> = {
-  '||': 1, '&&': 2, '|': 3, '^': 4, '&': 5, '==': 6, '!=': 6, '<': 7, '>': 7, '<=': 7, '>=': 7,
-  '<<': 8, '>>': 8, '+': 9, '-': 9, '*': 10, '/': 10, '%': 10,
-};
-
 const LONG: CType = { kind: 'int', name: 'long long', size: 8, signed: true, rank: 5 };
 
+/** The program's file scope, for type names in casts and sizeof; typedef names are collected once per scope. */
+export class ExpressionTypes {
+  private typedefs?: Set<string>;
+  constructor(readonly scope: Scope | undefined) {}
+  typedefNames(): ReadonlySet<string> { return (this.typedefs ??= this.scope ? typedefNamesIn(this.scope) : new Set()); }
+}
+
 export class ExpressionEvaluator {
-  private tokens: Token[] = [];
-  private at = 0;
   private skipping = false;
 
-  constructor(private readonly inspector: Inspector, private readonly lookup: (name: string) => Place | undefined) {}
+  constructor(private readonly inspector: Inspector, private readonly lookup: (name: string) => Place | undefined, private readonly types: ExpressionTypes = new ExpressionTypes(undefined)) {}
 
   evaluate(text: string): Place {
-    this.tokens = tokenize(text);
-    this.at = 0;
+    const tokens = scan(text, -1).filter((t) => t.kind !== TokenKind.Newline);
+    if (tokens.length <= 1) throw new EvalError('empty expression');
+    const { expression, diagnostics } = parseExpression(tokens, { typedefNames: this.types.typedefNames() });
+    if (diagnostics.length > 0) throw new EvalError(diagnostics[0].message);
     this.skipping = false;
-    if (this.tokens.length === 0) throw new EvalError('empty expression');
-    const result = this.binary(0);
-    if (this.at < this.tokens.length) throw new EvalError(`unexpected '${this.tokens[this.at].text}'`);
-    return result;
+    return this.expression(expression);
   }
 
   /** A condition's truth: non-zero integer or non-NULL pointer. */
@@ -62,76 +47,130 @@ export class ExpressionEvaluator {
     return v !== 0n;
   }
 
-  private peek(): Token | undefined { return this.tokens[this.at]; }
-  private eat(text: string): boolean {
-    if (this.peek()?.text === text && this.peek()?.kind === 'op') { this.at++; return true; }
-    return false;
-  }
-
-  private binary(minPrecedence: number): Place {
-    let left = this.unary();
-    for (;;) {
-      const t = this.peek();
-      const p = t?.kind === 'op' ? BINARY[t.text] : undefined;
-      if (t === undefined || p === undefined || p < minPrecedence) break;
-      this.at++;
-      const l = this.skipping ? 0n : this.int(left);
-      // `key && key->x`: when the left side decides, the right side is parsed but not read, as C short-circuits.
-      const decided = (t.text === '&&' && l === 0n) || (t.text === '||' && l !== 0n);
-      const wasSkipping = this.skipping;
-      this.skipping = wasSkipping || decided;
-      const right = this.binary(p + 1);
-      this.skipping = wasSkipping;
-      left = this.skipping ? integer(0n) : decided ? integer(t.text === '||' ? 1n : 0n) : integer(applyBinary(t.text, l, this.int(right)));
+  private expression(node: ast.Expression): Place {
+    switch (node.kind) {
+      case 'Identifier': {
+        const place = this.lookup(node.name);
+        if (place === undefined && this.skipping) return integer(0n);
+        if (place === undefined) throw new EvalError(`no variable named ${node.name} here`);
+        return place;
+      }
+      case 'IntegerLiteral': case 'CharLiteral': return integer(node.value);
+      case 'Unary': return this.unary(node);
+      case 'Binary': return this.binary(node);
+      case 'Conditional': {
+        const condition = this.int(this.expression(node.condition));
+        const chosen = condition !== 0n ? node.whenTrue ?? node.condition : node.whenFalse;
+        const other = condition !== 0n ? node.whenFalse : node.whenTrue;
+        if (other) this.skipped(() => this.expression(other));
+        return this.expression(chosen);
+      }
+      case 'Comma': {
+        let last: Place = integer(0n);
+        for (const e of node.expressions) last = this.expression(e);
+        return last;
+      }
+      case 'Member': {
+        const object = this.expression(node.object);
+        return this.member(node.arrow ? this.deref(object, 0) : object, node.member.name);
+      }
+      case 'Index': {
+        const object = this.expression(node.object);
+        return this.index(object, this.int(this.expression(node.index)));
+      }
+      case 'Cast': return this.cast(this.typeName(node.typeName), this.expression(node.operand));
+      case 'Sizeof': {
+        if (node.operator !== 'sizeof') throw new EvalError('_Alignof is not evaluated in watch expressions');
+        // the operand is typed, not evaluated for its value; reading it has no side effects here
+        const type = node.operand.kind === 'TypeName' ? this.typeName(node.operand) : this.typeOf(this.expression(node.operand));
+        if (!type) throw new EvalError('sizeof of a value without a type');
+        return integer(BigInt(sizeOfShown(resolve(type))));
+      }
+      case 'Assignment': case 'Postfix': throw new EvalError('a watch expression does not change the program: assignments and increments are not evaluated');
+      case 'Call': case 'StatementExpression': throw new EvalError('a watch expression does not run code: calls are not evaluated');
+      default: throw new EvalError(`${describe(node)} is not evaluated in watch expressions`);
     }
-    return left;
   }
 
-  private unary(): Place {
-    if (this.eat('*')) return this.deref(this.unary(), 0);
-    if (this.eat('-')) return integer(-this.int(this.unary()));
-    if (this.eat('!')) { const v = this.int(this.unary()); return integer(v === 0n ? 1n : 0n); }
-    if (this.eat('~')) return integer(~this.int(this.unary()));
-    return this.postfix();
-  }
-
-  private postfix(): Place {
-    let place = this.primary();
-    for (;;) {
-      if (this.eat('->')) place = this.member(this.deref(place, 0), this.name());
-      else if (this.eat('.')) place = this.member(place, this.name());
-      else if (this.eat('[')) {
-        const index = this.int(this.binary(0));
-        if (!this.eat(']')) throw new EvalError("expected ']'");
-        place = this.index(place, index);
-      } else return place;
+  private unary(node: ast.UnaryExpression): Place {
+    switch (node.operator) {
+      case '*': return this.deref(this.expression(node.operand), 0);
+      case '&': {
+        const place = this.expression(node.operand);
+        if (this.skipping) return integer(0n);
+        if (place.kind !== 'memory') throw new EvalError('cannot take the address of a value that is not in memory');
+        const type: CType = { kind: 'pointer', to: place.type };
+        return { kind: 'scalar', value: place.ptr, type, typeName: typeToString(type) };
+      }
+      case '-': return integer(-this.int(this.expression(node.operand)));
+      case '+': return integer(this.int(this.expression(node.operand)));
+      case '!': return integer(this.int(this.expression(node.operand)) === 0n ? 1n : 0n);
+      case '~': return integer(~this.int(this.expression(node.operand)));
+      case '++': case '--': throw new EvalError('a watch expression does not change the program: assignments and increments are not evaluated');
+      default: throw new EvalError(`operator ${node.operator} is not evaluated in watch expressions`);
     }
   }
 
-  private primary(): Place {
-    const t = this.peek();
-    if (t === undefined) throw new EvalError('the expression ends too early');
-    this.at++;
-    if (t.kind === 'num') return integer(BigInt(t.text));
-    if (t.kind === 'name') {
-      const place = this.lookup(t.text);
-      if (place === undefined && this.skipping) return integer(0n);
-      if (place === undefined) throw new EvalError(`no variable named ${t.text} here`);
-      return place;
+  private binary(node: ast.BinaryExpression): Place {
+    const op = node.operator;
+    const left = this.expression(node.left);
+    if (op === '&&' || op === '||') {
+      const l = this.int(left);
+      // `key && key->x`: when the left side decides, the right side is checked but not read, as C short-circuits.
+      const decided = (op === '&&' && l === 0n) || (op === '||' && l !== 0n);
+      if (decided) { this.skipped(() => this.expression(node.right)); return integer(op === '||' ? 1n : 0n); }
+      return integer(this.int(this.expression(node.right)) !== 0n ? 1n : 0n);
     }
-    if (t.text === '(') {
-      const inner = this.binary(0);
-      if (!this.eat(')')) throw new EvalError("expected ')'");
-      return inner;
-    }
-    throw new EvalError(`unexpected '${t.text}'`);
+    const right = this.expression(node.right);
+    const pointer = this.pointee(left);
+    if (pointer && (op === '+' || op === '-') && !this.pointee(right)) return this.offset(left, pointer, op === '+' ? this.int(right) : -this.int(right));
+    return integer(applyBinary(op, this.int(left), this.int(right)));
   }
 
-  private name(): string {
-    const t = this.peek();
-    if (t?.kind !== 'name') throw new EvalError('expected a member name');
-    this.at++;
-    return t.text;
+  /** `p + n`: the pointer moved by n elements, as C scales pointer arithmetic. */
+  private offset(place: Place, pointee: CType, elements: bigint): Place {
+    if (this.skipping) return integer(0n);
+    const decays = place.kind === 'memory' && resolve(place.type).kind === 'array';
+    const target = decays ? place.ptr : this.inspector.pointerTarget(place);
+    if (target === undefined || target.region === null) throw new EvalError('arithmetic on a NULL or invalid pointer');
+    const type: CType = { kind: 'pointer', to: pointee };
+    const moved = { region: target.region, offset: target.offset + Number(elements) * sizeOfShown(resolve(pointee)) };
+    return { kind: 'scalar', value: moved, type, typeName: typeToString(type) };
+  }
+
+  private cast(type: CType, place: Place): Place {
+    if (this.skipping) return integer(0n);
+    const rt = resolve(type);
+    if (rt.kind === 'pointer') {
+      const target = this.inspector.pointerTarget(place);
+      if (target === undefined) {
+        const v = this.int(place);
+        if (v !== 0n) throw new EvalError('the value is not an address in simulated memory');
+        return { kind: 'scalar', value: 0n, type, typeName: typeToString(type) };
+      }
+      return { kind: 'scalar', value: target.region === null ? 0n : target, type, typeName: typeToString(type) };
+    }
+    if (rt.kind === 'int' || rt.kind === 'enum') {
+      const { size, signed } = rt.kind === 'int' ? rt : rt.info.underlying;
+      const v = this.int(place);
+      const bits = size * 8;
+      return { kind: 'scalar', value: signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v), type, typeName: typeToString(type) };
+    }
+    throw new EvalError(`cannot cast to ${typeToString(type)} in a watch expression`);
+  }
+
+  private typeName(node: ast.TypeName): CType {
+    if (!this.types.scope) throw new EvalError('type names need the program\'s types, which are not available here');
+    const { type, diagnostics } = typeOfTypeName(node, this.types.scope);
+    if (diagnostics.length > 0) throw new EvalError(diagnostics[0].message);
+    return type;
+  }
+
+  /** Checks an operand C would not evaluate (the undecided side of `&&`, `?:`, sizeof's operand) without reading it. */
+  private skipped<T>(f: () => T): T {
+    const was = this.skipping;
+    this.skipping = true;
+    try { return f(); } finally { this.skipping = was; }
   }
 
   private int(place: Place): bigint {
@@ -141,8 +180,12 @@ export class ExpressionEvaluator {
     return v;
   }
 
-  private typeOf(place: Place): CType | undefined {
-    return place.kind === 'memory' ? place.type : place.type;
+  private typeOf(place: Place): CType | undefined { return place.type; }
+
+  /** What a pointer points to, or an array's element type (an array decays to a pointer in arithmetic). */
+  private pointee(place: Place): CType | undefined {
+    const rt = place.type ? resolve(place.type) : undefined;
+    return rt?.kind === 'pointer' ? rt.to : rt?.kind === 'array' && place.kind === 'memory' ? rt.of : undefined;
   }
 
   private deref(place: Place, byteOffset: number): Place {
@@ -176,6 +219,15 @@ export class ExpressionEvaluator {
     const found = findField(rt.record.fields, name, 0);
     if (found === undefined) throw new EvalError(`no member named ${name}`);
     return { kind: 'memory', ptr: { region: place.ptr.region, offset: place.ptr.offset + found.offset }, type: found.type };
+  }
+}
+
+function describe(node: ast.Expression): string {
+  switch (node.kind) {
+    case 'FloatLiteral': return 'a floating-point literal';
+    case 'StringLiteral': return 'a string literal';
+    case 'CompoundLiteral': return 'a compound literal';
+    default: return `a ${node.kind} expression`;
   }
 }
 
@@ -216,8 +268,6 @@ function applyBinary(op: string, a: bigint, b: bigint): bigint {
     case '>': return a > b ? 1n : 0n;
     case '<=': return a <= b ? 1n : 0n;
     case '>=': return a >= b ? 1n : 0n;
-    case '&&': return a !== 0n && b !== 0n ? 1n : 0n;
-    case '||': return a !== 0n || b !== 0n ? 1n : 0n;
   }
   throw new EvalError(`operator ${op} is not supported`);
 }

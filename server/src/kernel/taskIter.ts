@@ -4,7 +4,6 @@
  * does not name are zero or derived as the kernel would: a thread shares its leader's mm and file table, a kernel
  * thread has no mm and PF_KTHREAD, real_parent/parent point at the parent's task_struct, cred at one cred per task.
  */
-import { ERRNO } from './errno';
 import { kernelBtf } from './btf';
 import type { Kernel } from './kernel';
 import type { IterProgramSpec, IterSession, IterSeqOps, IterTarget } from './iter';
@@ -359,6 +358,28 @@ export const taskTarget: IterTarget = {
   },
 };
 
+/**
+ * The walk task_file and task_vma share: per process (threads sharing their leader's tables skipped) the first item
+ * at or after a cursor, else the next process with the cursor back at 0. `itemAt` finds the item at or after the
+ * cursor in one task; `cursorOf` says where the shown item stands, so that next() resumes one past it.
+ */
+function perProcessWalk<P>(tasks: SimulatedTasks, params: TaskIterParams, itemAt: (task: TaskObject, cursor: number) => P | null, cursorOf: (item: P) => number): { start: () => P | null; next: () => P | null } {
+  let tid = 0;
+  let cursor = 0;
+  const find = (): P | null => {
+    for (;;) {
+      const t = nextTask(tasks, params, tid, true);
+      if (!t) return null;
+      tid = t.sim.pid;
+      const item = itemAt(t, cursor);
+      if (item) { cursor = cursorOf(item); return item; }
+      tid++;
+      cursor = 0;
+    }
+  };
+  return { start: find, next: () => { cursor++; return find(); } };
+}
+
 /** mirrors task_file_seq_ops: every process (threads sharing files skipped) by pid, its files by fd */
 export const taskFileTarget: IterTarget = {
   name: 'task_file',
@@ -369,23 +390,14 @@ export const taskFileTarget: IterTarget = {
     const tasks = machineOf(session.kernel);
     const params = (session.params as TaskIterParams | null) ?? { type: 'all', pid: 0 };
     type Pos = { task: TaskObject; file: FileObject };
-    let tid = 0;
-    let fd = 0;
     // mirrors task_file_seq_get_next(): the next open fd at or after info->fd, else the next task from fd 0
-    const find = (): Pos | null => {
-      for (;;) {
-        const t = nextTask(tasks, params, tid, true);
-        if (!t) return null;
-        tid = t.sim.pid;
-        const f = t.files.find((x) => x.fd >= fd);
-        if (f) { fd = f.fd; return { task: t, file: f }; }
-        tid++;
-        fd = 0;
-      }
-    };
+    const walk = perProcessWalk(tasks, params, (t, fd): Pos | null => {
+      const file = t.files.find((x) => x.fd >= fd);
+      return file ? { task: t, file } : null;
+    }, (p) => p.file.fd);
     const ops: IterSeqOps<Pos> = {
-      start: find,
-      next: () => { fd++; return find(); },
+      start: walk.start,
+      next: walk.next,
       stop: (p) => { if (p === null) session.runFields([null, 0, null], true); },
       show: (p, inStop) => session.runFields(p ? [resolved(p.task.task), p.file.fd, resolved(p.file.region)] : [null, 0, null], inStop),
       fini: () => undefined,
@@ -404,21 +416,11 @@ export const taskVmaTarget: IterTarget = {
     const tasks = machineOf(session.kernel);
     const params = (session.params as TaskIterParams | null) ?? { type: 'all', pid: 0 };
     type Pos = { task: TaskObject; index: number };
-    let tid = 0;
-    let index = 0;
-    const find = (): Pos | null => {
-      for (;;) {
-        const t = nextTask(tasks, params, tid, true);
-        if (!t) return null;
-        tid = t.sim.pid;
-        if (t.mm && index < t.vmas.length) return { task: t, index };
-        tid++;
-        index = 0;
-      }
-    };
+    // mirrors task_vma_seq_get_next(): the VMA after the last one shown, else the next task with an mm
+    const walk = perProcessWalk(tasks, params, (t, index): Pos | null => (t.mm && index < t.vmas.length ? { task: t, index } : null), (p) => p.index);
     const ops: IterSeqOps<Pos> = {
-      start: find,
-      next: () => { index++; return find(); },
+      start: walk.start,
+      next: walk.next,
       stop: (p) => { if (p === null) session.runFields([null, null], true); },
       show: (p, inStop) => session.runFields(p ? [resolved(p.task.task), resolved(p.task.vmas[p.index].region)] : [null, null], inStop),
       fini: () => undefined,
@@ -428,5 +430,4 @@ export const taskVmaTarget: IterTarget = {
 };
 
 export const TASK_TARGETS: readonly IterTarget[] = [taskTarget, taskFileTarget, taskVmaTarget];
-void ERRNO;
 export type { IterProgramSpec };

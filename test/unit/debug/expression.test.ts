@@ -1,7 +1,10 @@
 /** Watch and condition expressions over values laid out in memory, without running anything. */
 import * as assert from 'assert';
 import { Inspector, type Place } from '../../../server/src/debug/inspect';
-import { ExpressionEvaluator, EvalError } from '../../../server/src/debug/expression';
+import { ExpressionEvaluator, ExpressionTypes, EvalError } from '../../../server/src/debug/expression';
+import { buildPreamble } from '../../../server/src/lang/compile';
+import { scan } from '../../../server/src/lang/scanner';
+import { TokenKind } from '../../../server/src/lang/token';
 import { Types, layoutRecord, type CType } from '../../../server/src/lang/types';
 import { makeRegion } from '../../../server/src/exec/memory';
 import type { ExecRegion } from '../../../server/src/exec/values';
@@ -62,5 +65,44 @@ describe('debug: C expressions over runtime values', () => {
     assert.throws(() => evaluator.evaluate('n / 0'), /division by zero/);
     assert.throws(() => evaluator.evaluate('key @'), EvalError);
     assert.throws(() => evaluator.evaluate(''), EvalError);
+  });
+
+  describe('read by the front end\'s parser and typed by its checker', () => {
+    // the program's own declarations: what the debugger's casts and sizeofs resolve against
+    const preamble = buildPreamble(scan('typedef unsigned char __u8; typedef unsigned short __u16;\nstruct flow { unsigned int saddr; unsigned short sport; unsigned short ports[2]; };', 0)
+      .filter((t) => t.kind !== TokenKind.Newline));
+    const typed = new ExpressionEvaluator(inspector, (name) => names[name], new ExpressionTypes(preamble.model.fileScope));
+    const typedValue = (text: string): string => inspector.show(typed.evaluate(text)).value;
+
+    it('casts to integer types through typedefs, truncating as C does', () => {
+      assert.strictEqual(typedValue('(__u8)key->saddr'), '127');
+      assert.strictEqual(typedValue('(__u16)-1'), '65535');
+      assert.strictEqual(typedValue('(signed char)255'), '-1');
+    });
+
+    it('casts pointers, takes addresses and scales pointer arithmetic by the element size', () => {
+      assert.strictEqual(typedValue('((struct flow *)key)->sport'), '443');
+      assert.strictEqual(typedValue('&key->sport'), 'flow key+4');
+      assert.strictEqual(typedValue('*(key->ports + 1)'), '9');
+      assert.strictEqual(typedValue('*(&key->ports[1] - 1)'), '7');
+    });
+
+    it('evaluates sizeof of types and of expressions, and ?: without reading the other side', () => {
+      assert.strictEqual(typedValue('sizeof(struct flow)'), '12');
+      assert.strictEqual(typedValue('sizeof key->ports'), '4');
+      assert.strictEqual(typedValue('sizeof(__u16)'), '2');
+      assert.strictEqual(typedValue('n > 4 ? key->sport : none->sport'), '443');
+      assert.strictEqual(typedValue('n, key->ports[0]'), '7');
+    });
+
+    it('refuses what would change the program or run code, and reports the parser\'s words for bad syntax', () => {
+      assert.throws(() => typed.evaluate('n = 3'), /does not change the program/);
+      assert.throws(() => typed.evaluate('n++'), /does not change the program/);
+      assert.throws(() => typed.evaluate('bpf_get_current_pid_tgid()'), /does not run code/);
+      assert.throws(() => typed.evaluate('(struct flow)n'), /cannot cast to struct flow/);
+      assert.throws(() => typed.evaluate('(nope_t)key'), EvalError);
+      assert.throws(() => typed.evaluate('key->'), EvalError);
+      assert.throws(() => evaluator.evaluate('(__u8)n'), EvalError, 'without the program\'s types a typedef name is not a type');
+    });
   });
 });

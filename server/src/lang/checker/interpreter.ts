@@ -20,7 +20,7 @@ import { returnValueProblem } from './returnValue';
 import { firstUninitialized, fpOffset, markInitialized } from './uninit';
 
 export type { AttachMapInfo, AccessMax } from './accessSize';
-import { counterSteps, forEachChild, forEachStmtChild, hasExit, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
+import { counterSteps, hasExit, loopContains, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
 import { reachableFunctions } from './stack';
 
 
@@ -1246,18 +1246,11 @@ const FOR_EACH_MAP_TYPES = new Set([1, 2, 5, 6, 9, 10, 24, 28, 29, 32]);
 
 /** Whether a loop calls an open-coded iterator's next kfunc in its test or body. */
 function callsIterNext(loop: Extract<Stmt, { op: 'loop' }>): boolean {
-  let found = false;
-  const visitExpr = (e: Expr): void => {
-    if (found) return;
-    if (e.op === 'callHelper' && lookupHelper(e.name).status === 'allowed' && (lookupHelper(e.name) as { info: { returns: string } }).info.returns === 'iterNumNext') { found = true; return; }
-    if (e.op === 'stmtExpr') { forEachStmtChild(e.body, visitStmt, visitExpr); if (e.value) visitExpr(e.value); }
-    forEachChild(e, visitExpr);
-  };
-  const visitStmt = (st: Stmt): void => forEachStmtChild(st, visitStmt, visitExpr);
-  if (loop.test) visitExpr(loop.test);
-  if (loop.update) visitExpr(loop.update);
-  visitStmt(loop.body);
-  return found;
+  return loopContains(loop, (e) => {
+    if (e.op !== 'callHelper') return false;
+    const helper = lookupHelper(e.name);
+    return helper.status === 'allowed' && (helper as { info: { returns: string } }).info.returns === 'iterNumNext';
+  });
 }
 
 /** `do { ... } while (0)`: a `continue` jumps to the test too, so there is no back edge at all. */

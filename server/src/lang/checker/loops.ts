@@ -197,14 +197,12 @@ export function lostCounterFpOffset(fn: IrFunction, slotId: number, callees: IrF
   return undefined;
 }
 
-/** Whether the loop passes `&slot` to a helper or function (the object then stays in memory at -O2). */
-export function slotEscapesInLoop(loop: Extract<Stmt, { op: 'loop' }>, slot: number): boolean {
-  const isSlotAddr = (e: Expr): boolean => (e.op === 'ptrCast' || e.op === 'convert' ? isSlotAddr(e.operand)
-    : e.op === 'addr' && e.base.kind === 'stack' && e.base.slot === slot);
+/** Whether an expression anywhere in the loop's test, update or body (statement expressions included) matches. */
+export function loopContains(loop: Extract<Stmt, { op: 'loop' }>, matches: (e: Expr) => boolean): boolean {
   let found = false;
   const visitExpr = (e: Expr): void => {
     if (found) return;
-    if ((e.op === 'callHelper' || e.op === 'call') && e.args.some(isSlotAddr)) { found = true; return; }
+    if (matches(e)) { found = true; return; }
     if (e.op === 'stmtExpr') { forEachStmtChild(e.body, visitStmt, visitExpr); if (e.value) visitExpr(e.value); }
     forEachChild(e, visitExpr);
   };
@@ -213,4 +211,11 @@ export function slotEscapesInLoop(loop: Extract<Stmt, { op: 'loop' }>, slot: num
   if (loop.update) visitExpr(loop.update);
   visitStmt(loop.body);
   return found;
+}
+
+/** Whether the loop passes `&slot` to a helper or function (the object then stays in memory at -O2). */
+export function slotEscapesInLoop(loop: Extract<Stmt, { op: 'loop' }>, slot: number): boolean {
+  const isSlotAddr = (e: Expr): boolean => (e.op === 'ptrCast' || e.op === 'convert' ? isSlotAddr(e.operand)
+    : e.op === 'addr' && e.base.kind === 'stack' && e.base.slot === slot);
+  return loopContains(loop, (e) => (e.op === 'callHelper' || e.op === 'call') && e.args.some(isSlotAddr));
 }

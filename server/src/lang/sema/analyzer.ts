@@ -140,6 +140,31 @@ export function analyze(unit: ast.TranslationUnit, options: AnalyzeOptions = {})
   return new Analyzer(options).run(unit);
 }
 
+/**
+ * The type a type name denotes at file scope (a scope from a compilation's model): the debugger's casts and sizeofs
+ * in watch expressions are typed by the checker that typed the program, not by a second resolver.
+ */
+export function typeOfTypeName(node: ast.TypeName, scope: Scope): { type: CType; diagnostics: FrontEndDiagnostic[] } {
+  const analyzer = new Analyzer({ preludeScope: scope });
+  const type = analyzer.typeName(node);
+  return { type, diagnostics: analyzer.reported() };
+}
+
+/** Every typedef name visible in a scope and its parents (what the parser needs to read a cast). */
+export function typedefNamesIn(scope: Scope): Set<string> {
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  // an inner declaration hides an outer typedef of the same name
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    for (const [name, symbol] of s.symbols) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      if (symbol.kind === 'typedef') names.add(name);
+    }
+  }
+  return names;
+}
+
 interface FunctionContext { name: string; returns: CType; labels: Set<string>; gotos: ast.Identifier[] }
 /** The case values and default label of a switch being analysed (clang's duplicate checks in ActOnFinishSwitchStmt). */
 interface SwitchContext { values: Map<bigint, ast.Node>; defaultLabel?: ast.Node }
@@ -469,6 +494,8 @@ class Analyzer {
       }
     }
   }
+
+  reported(): FrontEndDiagnostic[] { return this.diagnostics; }
 
   typeName(node: ast.TypeName): CType {
     const type = this.declaratorType(this.specifiersType(node.specifiers), node.declarator);
