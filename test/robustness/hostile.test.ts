@@ -13,7 +13,6 @@ import { panelHtml } from '../../client/src/panel/html';
 
 const fixtures = path.join(__dirname, '../../../test/fixtures/hostile');
 const programPath = path.join(fixtures, 'hostile_names.bpf.c');
-const scenarioPath = path.join(fixtures, 'hostile_names.bpfscenario.json');
 
 function prototypesUntouched(): void {
   for (const proto of [Object.prototype, Array.prototype, Function.prototype]) {

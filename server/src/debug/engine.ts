@@ -19,9 +19,9 @@ import { createLanguageService, defaultSettings } from '../service/languageServi
 import { createNodeHost } from '../service/host';
 import type { Analysis } from '../service/analysis';
 import type { ResolvedScenario } from '../service/languageService';
-import { Inspector, cString, quotedBytes, type Place, type ShownValue } from './inspect';
+import { Inspector, quotedBytes, type Place, type ShownValue } from './inspect';
 import { hexDump, hexDumpLine, hexDumpLineCount } from '../../../shared/src/hexdump';
-import { ExpressionEvaluator, ExpressionTypes, EvalError } from './expression';
+import { ExpressionEvaluator, ExpressionTypes } from './expression';
 import type { FromEngine, LaunchArguments, Query, ResumeMode, SourceBreakpoint, StopInfo, ToEngine } from './messages';
 
 export interface EngineChannel {
@@ -550,5 +550,3 @@ function hexBytes(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
-void cString;
-void EvalError;

@@ -18,7 +18,7 @@ import type { BinaryOp, Expr, IntType, IrFunction, IrProgram, Loc, Stmt } from '
 import type { DebugHooks, Frame } from './debugHooks';
 import { RunRuntime, functionAddress, type ExecEnv } from './memory';
 import {
-  ExecError, NULL_POINTER, accessFault, addressOf, isPointer, normalise, offsetPointer, zeroOf,
+  ExecError, NULL_POINTER, accessFault, addressOf, normalise, offsetPointer, zeroOf,
   type ExecErrorInfo, type Pointer, type RunOutcome, type RuntimeValue,
 } from './values';
 

@@ -74,12 +74,10 @@ class JitProgram implements CompiledProgram {
   private readonly module: GeneratedModule;
   private readonly state: HostState = { rt: undefined as unknown as RunRuntime, statics: [] };
 
-  private readonly locs: Loc[];
 
   constructor(private readonly ir: IrProgram) {
     const compiler = new ModuleCompiler(ir);
     const { params, body } = compiler.compile();
-    this.locs = compiler.locs;
 
     const host = makeHost(this.state, compiler);
     const factory = compileFunction<(...a: unknown[]) => GeneratedModule>(params, body);

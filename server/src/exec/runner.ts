@@ -385,7 +385,6 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       req.onProgress?.({ objects: stats.objects, bytes: total, reads: stats.reads });
       if (total > maxOutput) throw new RunFailure('ELIMIT', `the output passed ${maxOutput} bytes; the run was stopped (raise the limit with --max-output or the bpfIter.maxOutputBytes setting)`);
     }
-    void invocations;
     kernel.close(iterFd);
     endPhase('iterate');
     return finish(null);
@@ -564,4 +563,3 @@ function hexBytes(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
-void ERRNO;

@@ -695,16 +695,15 @@ export class Kernel {
       return this.memory.write(bufAddr, out) ? out.length : -ERRNO.EFAULT;
     },
     // mirrors bpf_copy_from_user_task(): the task's user memory (argv at mm->arg_start); zero-fills dst on a fault
-    bpf_copy_from_user_task: (dstAddr: bigint, size: number, userAddr: bigint, taskAddr: bigint, flags: bigint): number => {
+    // (the simulated user memory is one address space, so the task argument selects nothing)
+    bpf_copy_from_user_task: (dstAddr: bigint, size: number, userAddr: bigint, _task: bigint, flags: bigint): number => {
       if (flags !== 0n || !validSize(size)) return -ERRNO.EINVAL;
-      void taskAddr;
       const src = this.memory.read(userAddr, size);
       if (!src) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
       return this.memory.write(dstAddr, src.slice()) ? 0 : -ERRNO.EFAULT;
     },
     // mirrors bpf_get_task_stack(): the simulated machine records no kernel stacks, so no frame is copied (0 bytes)
-    bpf_get_task_stack: (taskAddr: bigint, bufAddr: bigint, size: number, flags: bigint): number => {
-      void taskAddr; void bufAddr;
+    bpf_get_task_stack: (_task: bigint, _buf: bigint, size: number, flags: bigint): number => {
       if ((flags & ~0x3ffn & ~0x100n & ~0x800n) !== 0n) return -ERRNO.EINVAL;
       return size % 8 === 0 || size === 0 ? 0 : -ERRNO.EINVAL;
     },

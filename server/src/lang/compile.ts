@@ -221,7 +221,7 @@ function summarize(model: SemanticModel, headers?: SemanticModel): ProgramSummar
     program.globals.push(symbol);
     const section = attributeString(symbol.attributes, 'section');
     if (section === '.maps') {
-      program.maps.push(decodeMap(symbol, model));
+      program.maps.push(decodeMap(symbol));
       program.sections.push({ name: section, symbol, kind: 'maps' });
     } else if (section === 'license') {
       const init = symbol.initializer;
@@ -253,7 +253,7 @@ function headerVariables(headers: SemanticModel): CSymbol[] {
  * `__type(name, val)` is `typeof(val) *name` (bpf_helpers.h); libbpf reads them back from BTF the same way.
  * mirrors libbpf parse_btf_map_def().
  */
-function decodeMap(symbol: CSymbol, model: SemanticModel): MapDefinition {
+function decodeMap(symbol: CSymbol): MapDefinition {
   const map: MapDefinition = { name: symbol.name, symbol, members: {} };
   const type = resolve(symbol.type);
   const record: RecordInfo | undefined = type.kind === 'record' ? type.record : undefined;
@@ -277,7 +277,6 @@ function decodeMap(symbol: CSymbol, model: SemanticModel): MapDefinition {
   map.valueType = ctype('value');
   map.keySize = number('key_size') ?? (map.keyType ? sizeOf(map.keyType) : undefined);
   map.valueSize = number('value_size') ?? (map.valueType ? sizeOf(map.valueType) : undefined);
-  void model;
   return map;
 }
 

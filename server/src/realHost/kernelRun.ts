@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { bundledHeadersRoot } from '../lang/headers';
 import { BuildSetup } from '../lang/buildSetup';
-import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, ScenarioMap, encodeBytes, RawBytes, LpmKey } from '../exec/scenario';
+import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes, RawBytes, LpmKey } from '../exec/scenario';
 import { CommandRunner, firstLine, loadErrno, realKernelUnavailable } from './hostTools';
 
 export interface KernelSideResult {
@@ -112,9 +112,9 @@ function must(run: CommandRunner, args: string[], what: string): void {
 /** Creates and fills the scenario's maps as pinned maps in `dir` (file names m0, m1, ...: names may be empty). */
 function createMaps(req: KernelRunRequest, dir: string): Map<string, string> {
   const pins = new Map<string, string>();
-  const pinOf = (m: ScenarioMap, i: number) => path.join(dir, `m${i}`);
+  const pinOf = (i: number) => path.join(dir, `m${i}`);
   req.scenario.maps.forEach((m, i) => {
-    const pin = pinOf(m, i);
+    const pin = pinOf(i);
     const base = ['type', m.type!, 'key', String(m.key_size ?? 0), 'value', String(m.value_size ?? 0), 'entries', String(m.max_entries ?? 0), 'name', m.name, 'flags', String(m.flags)];
     if (m.innerMap !== undefined) {
       let template: string;
@@ -143,7 +143,7 @@ function createMaps(req: KernelRunRequest, dir: string): Map<string, string> {
   });
   // entries after all maps exist, as the simulator fills them (a slot may name a map defined later)
   req.scenario.maps.forEach((m, i) => {
-    const pin = pinOf(m, i);
+    const pin = pinOf(i);
     for (const e of m.entries) {
       const what = `scenario ${e.path}: updating map ${m.name || '(unnamed)'}`;
       if (KEYLESS_MAP_TYPES.has(m.type!)) {

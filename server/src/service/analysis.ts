@@ -73,7 +73,7 @@ const core: CoreFieldResolver = (record, field) => {
   return struct?.fields.find((f) => f.name === field)?.offset;
 };
 
-export class Analyzer {
+export class DocumentAnalyzer {
   private last?: { key: string; analysis: Analysis };
   private headerCache: HeaderCache = new HeaderCache();
   private frontEnd = this.makeFrontEnd();

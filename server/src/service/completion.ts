@@ -49,9 +49,8 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   // Members after `->` or `.`.
   const member = /([\w\]\)]+(?:\s*(?:->|\.)\s*\w+)*)\s*(->|\.)\s*(\w*)$/.exec(before);
   if (member) {
-    const objectEnd = offset - member[3].length - member[2].length - (before.length - before.trimEnd().length);
     const record = recordBefore(a, offset - member[3].length - member[2].length, member[2] === '->');
-    if (record) return fieldsOf(record, objectEnd);
+    if (record) return fieldsOf(record);
   }
 
   // Inside a SEC(".maps") struct: __uint/__type keys and map types.
@@ -111,8 +110,7 @@ function symbolItem(s: CSymbol): CompletionItem {
   return { label: s.name, kind, detail: typeToString(s.type), sortText: `2${s.name}` };
 }
 
-function fieldsOf(record: RecordInfo, objectEnd: number): CompletionItem[] {
-  void objectEnd;
+function fieldsOf(record: RecordInfo): CompletionItem[] {
   const items: CompletionItem[] = [];
   // Members of anonymous unions (vmlinux.h wraps ctx pointers in them) are documented under the named record.
   const add = (r: RecordInfo, documentedAs: string | undefined) => {

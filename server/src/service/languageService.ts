@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver-types';
 import { CommandIds, ListProgramsResult } from '../../../shared/src/protocol';
 import { FileHost } from './host';
-import { Analyzer, Analysis } from './analysis';
+import { DocumentAnalyzer, Analysis } from './analysis';
 import { toLspDiagnostics, LineMap, lineMapOf } from './diagnostics';
 import { URI } from './uri';
 import { parseScenario, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
@@ -92,7 +92,7 @@ export const MAX_PUBLISHED_DIAGNOSTICS = 1000;
 const PERCPU_MAP_TYPES = new Set(['5', '6', '10', 'percpu_hash', 'percpu_array', 'lru_percpu_hash']);
 
 export function createLanguageService(host: FileHost, settings: Settings): LanguageService {
-  const analyzer = new Analyzer(host);
+  const analyzer = new DocumentAnalyzer(host);
 
   function scenarioFor(filePath: string, explicit?: string): ResolvedScenario {
     const candidates: string[] = [];
@@ -321,7 +321,6 @@ function codeActionsFor(a: Analysis, filePath: string, range: Range, context: Co
   if (fnHere) {
     actions.push({ title: `Create a scenario file for ${fnHere.name}`, kind: 'refactor', command: { title: 'Create Scenario File', command: CommandIds.createScenario, arguments: [uri, fnHere.name] } });
   }
-  void DiagnosticSeverity;
   return actions;
 }
 

@@ -3,10 +3,10 @@ import { checkIterProgram, CheckOptions } from '../../../server/src/lang/checker
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { U8, S32 } from '../../../server/src/lang/ir';
 import {
-  at, c, ctx, lp, ld, st, local, assign, add, not, or, isNull, cast, helper, mapAddr, if_, ret, decl, expr, program, K, V, seq, U64, U32,
+  at, c, ld, st, local, assign, add, or, isNull, cast, helper, mapAddr, if_, ret, decl, expr, program, K, V, seq, U64, U32,
   bin, loop, stackAddr, copy, brk, globalAddr,
 } from './irBuilders';
-import { codes, only, assertAt } from './nullness.test';
+import { only, assertAt } from './nullness.test';
 
 const elem: CheckOptions = { target: 'bpf_map_elem', cpus: 4, gplCompatible: true };
 const I32 = S32;
@@ -222,5 +222,4 @@ describe('checker/accessSize: max_rdonly_access / max_rdwr_access (check_buffer_
     const r = checkIterProgram(program({ locals, body: [...guard(), expr(ld(add(cast(local(2)), c(1), 8), 0, U64)), ret(c(0))] }), 0, elem);
     assert.strictEqual(r.maxRdwrAccess, 16);
   });
-  void not; void ctx; void lp; void codes;
 });

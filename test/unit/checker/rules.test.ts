@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { checkIterProgram, CheckOptions } from '../../../server/src/lang/checker';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import type { IrFunction } from '../../../server/src/lang/ir';
-import { S32, U8 } from '../../../server/src/lang/ir';
+import { S32 } from '../../../server/src/lang/ir';
 import {
   at, c, ctx, lp, ld, st, local, assign, add, not, helper, mapAddr, if_, ret, decl, expr, program, K, V, M, seq, U64, U32,
   bin, loop, stackAddr, globalAddr, block, brk, cond, VOIDP,
@@ -355,5 +355,4 @@ describe('checker/uninit and read-only memory', () => {
       ret(c(0))], sections: [{ name: '.rodata', size: 80, readonly: true }] });
     assert.deepStrictEqual(checkIterProgram(ir, 0, mapT).diagnostics, []);
   });
-  void add; void V; void mapAddr; void U8; void cond;
 });

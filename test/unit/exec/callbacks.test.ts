@@ -72,7 +72,7 @@ describe('exec: callbacks and function values (interpreter and JIT agree)', () =
     const test = (target: Expr): IrProgram => program(func(0, { body: ret(cond(ptrCmp('ne', target, nul()), c(1, U64), c(0, U64))) }));
     for (const r of runBoth(test(funcAddr({ kind: 'kfunc', name: 'bpf_map_sum_elem_count' })))) assert.deepStrictEqual(r, { ok: true, value: 1n });
     for (const r of runBoth(test(nul()))) assert.deepStrictEqual(r, { ok: true, value: 0n });
-    const wild: HelperTable = (name, args, callback) => callback(args[0] + 8n, []);
+    const wild: HelperTable = (_name, args, callback) => callback(args[0] + 8n, []);
     const ir = program(func(0, { body: ret(helper('bpf_loop', [funcAddr({ kind: 'subprog', func: 0 })])) }));
     const [interp, jit] = runBoth(ir, wild);
     assert.ok(!interp.ok && /no function of the program/.test(interp.error.message), JSON.stringify(interp));

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { BPF_MAP_TYPE, ERRNO, Kernel } from '../../../server/src/kernel';
-import { attachAndOpen, readAll, spec, u32, u64 } from './progs';
+import { attachAndOpen, spec, u32, u64 } from './progs';
 
 describe('kernel: helpers iterator programs call (never throw, -errno)', () => {
   it('bpf_probe_read_kernel copies or zero-fills dst with -EFAULT; _str returns the length including NUL', () => {

@@ -89,7 +89,7 @@ describe('CO-RE relocation of user-declared kernel structs (lower.ts)', () => {
     const loads = reads(text).filter(([kind]) => kind === 'load');
     // map->name decays to map + the kernel offset of name; [2] then reads 2 bytes past it
     assert.deepStrictEqual(loads.slice(0, 2), [['load', off('usercnt'), 8, true], ['load', 2, 1, false]]);
-    const lowered = JSON.stringify(lower(text).program.functions[0].body, (k, v) => (typeof v === 'bigint' ? Number(v) : v));
+    const lowered = JSON.stringify(lower(text).program.functions[0].body, (_key, v) => (typeof v === 'bigint' ? Number(v) : v));
     assert.ok(lowered.includes(`"value":${off('name')}`), 'the decayed map->name is map + the kernel offset of name');
   });
 

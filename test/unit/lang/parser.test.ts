@@ -8,9 +8,6 @@ import { lex } from './parser-lexer.test';
 function parseText(text: string): ReturnType<typeof parse> {
   return parse(lex(text));
 }
-function codes(text: string): number[] {
-  return parseText(text).diagnostics.map((d) => d.code);
-}
 function expressionShape(expression: ast.Expression): string {
   switch (expression.kind) {
     case 'Identifier': return expression.name;
@@ -220,5 +217,4 @@ describe('parser', () => {
       assert.ok(Array.isArray(result.diagnostics));
     }), { numRuns: 500, seed: 7 });
   });
-  void codes;
 });

@@ -62,7 +62,7 @@ describe('service code actions and lenses (fourslash markers)', () => {
   });
 
   it('a program without a license gets a quick fix that adds SEC("license") after the includes', () => {
-    const { text, markers } = parseMarkers(NO_LICENSE);
+    const { text } = parseMarkers(NO_LICENSE);
     const diagnostics = service.validate(FIXTURE_PATH, text);
     const license = diagnostics.find((d) => /licen[cs]e/i.test(String(d.message)));
     assert.ok(license, `a license diagnostic among ${JSON.stringify(diagnostics.map((d) => d.message))}`);
@@ -71,7 +71,6 @@ describe('service code actions and lenses (fourslash markers)', () => {
     const fixed = applyEdits(text, fix.edit!.changes![URI.fromPath(FIXTURE_PATH)]);
     assert.match(fixed, /#include <bpf\/bpf_helpers.h>\n\nchar LICENSE\[\] SEC\("license"\) = "GPL";\n/);
     assert.ok(!service.validate(FIXTURE_PATH, fixed).some((d) => /licen[cs]e/i.test(String(d.message))));
-    void markers;
   });
 
   it('inside a program, an action creates a scenario file for it', () => {

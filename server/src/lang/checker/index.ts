@@ -5,12 +5,12 @@
 import { appendAll } from '../arrays';
 import type { IrProgram, Loc } from '../ir';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../diagnostics';
-import { Analyzer, AttachMapInfo } from './interpreter';
+import { Verifier, AttachMapInfo } from './verifier';
 import { findStackOverflow } from './stack';
 import { checkSeqPrintfFormat, FormatCall } from './formats';
 import { iterTargetInfo } from '../../kernel/iterTargets';
 
-export type { AttachMapInfo } from './interpreter';
+export type { AttachMapInfo } from './verifier';
 export type { FormatCall, FormatArg } from './formats';
 export { checkSeqPrintfFormat, parseBprintfFormat } from './formats';
 export { lookupHelper, iterHelperNames } from './helpers';
@@ -40,17 +40,17 @@ export interface CheckResult {
 
 
 export function checkIterProgram(ir: IrProgram, entryIndex: number, options: CheckOptions): CheckResult {
-  const analyzer = new Analyzer(ir, options);
+  const verifier = new Verifier(ir, options);
   const diagnostics: FrontEndDiagnostic[] = [];
   try {
-    analyzer.run(entryIndex);
+    verifier.run(entryIndex);
   } catch (error) {
     // analyses must not throw; if one does (or runs out of budget), keep the results so far and say so
     const loc = ir.functions[entryIndex]?.loc ?? { file: 0, pos: 0, end: 0 };
     const m = Diagnostics.CheckerInternalError;
     diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [(error as Error).message]), file: loc.file, pos: loc.pos, end: loc.end });
   }
-  appendAll(diagnostics, analyzer.diagnostics);
+  appendAll(diagnostics, verifier.diagnostics);
   const overflow = findStackOverflow(ir, entryIndex);
   if (overflow) {
     const m = Diagnostics.StackTooLarge;
@@ -60,10 +60,10 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
   for (const call of options.formats ?? []) appendAll(diagnostics, checkSeqPrintfFormat(call));
   const result: CheckResult = {
     diagnostics,
-    maxRdonlyAccess: analyzer.maxRdonly.size,
-    maxRdwrAccess: analyzer.maxRdwr.size,
-    ...(analyzer.maxRdonly.loc ? { maxRdonlyLoc: analyzer.maxRdonly.loc } : {}),
-    ...(analyzer.maxRdwr.loc ? { maxRdwrLoc: analyzer.maxRdwr.loc } : {}),
+    maxRdonlyAccess: verifier.maxRdonly.size,
+    maxRdwrAccess: verifier.maxRdwr.size,
+    ...(verifier.maxRdonly.loc ? { maxRdonlyLoc: verifier.maxRdonly.loc } : {}),
+    ...(verifier.maxRdwr.loc ? { maxRdwrLoc: verifier.maxRdwr.loc } : {}),
   };
   const entry = ir.entries.find((e) => e.func === entryIndex);
   if (entry?.sleepable && iterTargetInfo(options.target)?.resched !== true) {
@@ -78,8 +78,8 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
   // map; name the widest too-wide access, as that is the one the kernel's max_rdonly/max_rdwr_access hold.
   const atWidest = (code: number, widest: Loc | undefined) => diagnostics.find((d) => d.code === code && widest !== undefined
     && d.file === widest.file && d.pos === widest.pos && d.end === widest.end) ?? diagnostics.find((d) => d.code === code);
-  const attach = atWidest(Diagnostics.AttachKeyAccessTooLarge.code, analyzer.maxRdonly.loc)
-    ?? atWidest(Diagnostics.AttachValueAccessTooLarge.code, analyzer.maxRdwr.loc);
+  const attach = atWidest(Diagnostics.AttachKeyAccessTooLarge.code, verifier.maxRdonly.loc)
+    ?? atWidest(Diagnostics.AttachValueAccessTooLarge.code, verifier.maxRdwr.loc);
   if (attach && !result.attachError) result.attachError = { errno: 'EACCES', message: attach.message, loc: { file: attach.file, pos: attach.pos, end: attach.end } };
   return result;
 }

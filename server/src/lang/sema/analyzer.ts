@@ -137,7 +137,7 @@ function withoutTypedefs(type: CType, depth: number): CType {
 }
 
 export function analyze(unit: ast.TranslationUnit, options: AnalyzeOptions = {}): SemanticModel {
-  return new Analyzer(options).run(unit);
+  return new SemanticAnalyzer(options).run(unit);
 }
 
 /**
@@ -145,7 +145,7 @@ export function analyze(unit: ast.TranslationUnit, options: AnalyzeOptions = {})
  * in watch expressions are typed by the checker that typed the program, not by a second resolver.
  */
 export function typeOfTypeName(node: ast.TypeName, scope: Scope): { type: CType; diagnostics: FrontEndDiagnostic[] } {
-  const analyzer = new Analyzer({ preludeScope: scope });
+  const analyzer = new SemanticAnalyzer({ preludeScope: scope });
   const type = analyzer.typeName(node);
   return { type, diagnostics: analyzer.reported() };
 }
@@ -169,7 +169,7 @@ interface FunctionContext { name: string; returns: CType; labels: Set<string>; g
 /** The case values and default label of a switch being analysed (clang's duplicate checks in ActOnFinishSwitchStmt). */
 interface SwitchContext { values: Map<bigint, ast.Node>; defaultLabel?: ast.Node }
 
-class Analyzer {
+class SemanticAnalyzer {
   private readonly diagnostics: FrontEndDiagnostic[] = [];
   private readonly types = new Map<ast.Node, CType>();
   private readonly declaratorTypes = new Map<ast.Declarator, CType>();
@@ -701,7 +701,7 @@ class Analyzer {
       const valueType = this.expression(init);
       const resolved = resolve(target);
       if (resolved.kind === 'array' && init.kind === 'StringLiteral') return;
-      if (isDeclaration && !this.assignable(target, valueType, init)) this.report(Diagnostics.IncompatibleInitializer, init, [typeToString(target), typeToString(valueType)]);
+      if (isDeclaration && !this.assignable(target, valueType)) this.report(Diagnostics.IncompatibleInitializer, init, [typeToString(target), typeToString(valueType)]);
       return;
     }
     this.types.set(init, target);
@@ -825,7 +825,7 @@ class Analyzer {
         if (context && isVoid(context.returns) && !isVoid(valueType) && !isError(valueType)) {
           this.report(Diagnostics.VoidFunctionReturnsValue, node, [context.name]);
         }
-        if (context && !isVoid(context.returns) && !this.assignable(context.returns, valueType, node.value)) {
+        if (context && !isVoid(context.returns) && !this.assignable(context.returns, valueType)) {
           this.report(Diagnostics.IncompatibleReturn, node.value, [typeToString(context.returns), typeToString(valueType)]);
         }
         break;
@@ -1082,7 +1082,7 @@ class Analyzer {
       else if (node.args.length > fn.params.length && !fn.variadic) this.report(Diagnostics.TooManyArguments, node.args[fn.params.length], [fn.params.length, node.args.length]);
       fn.params.forEach((parameter, index) => {
         const arg = node.args[index];
-        if (arg && !this.assignable(parameter, argTypes[index], arg)) {
+        if (arg && !this.assignable(parameter, argTypes[index])) {
           this.report(Diagnostics.IncompatibleArgument, arg, [typeToString(parameter), typeToString(argTypes[index])]);
         }
       });
@@ -1094,7 +1094,7 @@ class Analyzer {
    * Simple assignment constraints (C11 6.5.16.1) as far as clang makes them errors: mismatched struct types,
    * struct <-> scalar, void values. Pointer/integer mismatches are only warnings in clang 14.
    */
-  private assignable(target: CType, value: CType, valueNode?: ast.Expression): boolean {
+  private assignable(target: CType, value: CType): boolean {
     const t = resolve(target);
     const v = resolve(this.decay(value));
     if (t.kind === 'error' || v.kind === 'error') return true;
@@ -1104,7 +1104,6 @@ class Analyzer {
     if (t.kind === 'pointer' && (v.kind === 'pointer' || isInteger(v))) return true;
     if (isInteger(t) && v.kind === 'pointer') return true;
     if (t.kind === 'int' && t.name === '_Bool' && v.kind === 'pointer') return true;
-    void valueNode;
     return t.kind === 'array' ? false : !(isScalar(t) !== isScalar(v));
   }
 
@@ -1138,7 +1137,7 @@ class Analyzer {
     const right = this.expression(node.right);
     if (!this.requireModifiableLvalue(node.left, left)) return unqualified(left);
     if (node.operator === '=') {
-      if (!this.assignable(left, right, node.right)) this.report(Diagnostics.IncompatibleAssignment, node.right, [typeToString(unqualified(left)), typeToString(this.decay(right))]);
+      if (!this.assignable(left, right)) this.report(Diagnostics.IncompatibleAssignment, node.right, [typeToString(unqualified(left)), typeToString(this.decay(right))]);
     } else if (!isError(right)) {
       const compoundOk = (isArithmetic(left) && isArithmetic(right)) || ((node.operator === '+=' || node.operator === '-=') && isPointer(left) && isInteger(right));
       if (!compoundOk) this.report(Diagnostics.InvalidOperands, node, [typeToString(left), typeToString(right)]);

@@ -82,15 +82,13 @@ function fitTo(t: IntType, r: Range): AbsValue {
   const [lo, hi] = intRange(t);
   if (r.min >= lo && r.max <= hi) return { kind: 'scalar', range: r };
   if (r.min === r.max) {
-    const b = BigInt(t.bits);
     const v = t.signed ? BigInt.asIntN(t.bits, r.min) : BigInt.asUintN(t.bits, r.min);
-    void b;
     return constant(v);
   }
   return scalar(lo, hi, r.pathConst);
 }
 
-export class Analyzer {
+export class Verifier {
   readonly diagnostics: FrontEndDiagnostic[] = [];
   private readonly seen = new Set<string>();
   private readonly tracker: AccessTracker;
@@ -551,7 +549,7 @@ export class Analyzer {
         state.unassigned.delete(k);
         return stored;
       }
-      case 'addr': return this.addressOf(e.base, e.loc);
+      case 'addr': return this.addressOf(e.base);
       case 'load': {
         const p = this.eval(e.ptr, state);
         this.access(p, e.offset, e.type.bits / 8, 'read', e.loc, state);
@@ -712,7 +710,7 @@ export class Analyzer {
     return `${r.frame}:${r.slot}`;
   }
 
-  private addressOf(base: Extract<Expr, { op: 'addr' }>['base'], loc: Loc): AbsValue {
+  private addressOf(base: Extract<Expr, { op: 'addr' }>['base']): AbsValue {
     const mk = (region: Region, off: bigint, desc: string): PtrValue => ({ kind: 'ptr', region, off, varOff: null, maybeNull: false, nullId: 0, desc });
     switch (base.kind) {
       case 'stack': {
@@ -729,7 +727,6 @@ export class Analyzer {
       case 'string': return mk({ kind: 'string' }, 0n, 'a string literal');
       case 'map': return mk({ kind: 'mapDef', name: base.name }, 0n, `&${base.name}`);
     }
-    void loc;
     return TOP;
   }
 
