@@ -149,6 +149,9 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       await panel().locator('#link-text', { hasText: '"prog_id"' }).waitFor({ timeout: 10000 });
       await panel().locator('#tab-maps').click();
       await panel().locator('tr.map-row', { hasText: 'pkt_count' }).waitFor({ timeout: 10000 });
+      // the simulated machine beside the maps: the default system's processes, the namespace's sockets
+      await panel().locator('#world-processes tr', { hasText: 'systemd' }).first().waitFor({ timeout: 10000 });
+      await panel().locator('#world-sockets tr', { hasText: 'netlink' }).first().waitFor({ timeout: 10000 });
       await shot('05-maps');
       await panel().locator('#tab-output').click();
     });
