@@ -72,7 +72,8 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       console.log(`       dialog opened: ${d.type()} ${JSON.stringify(d.message())}`);
       void d.dismiss();
     });
-    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+    // a loaded machine (CI, shared runners) can take longer than the default 30 s to serve the workbench
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`, { timeout: 120000 });
     await page.getByRole('treeitem', { name: 'map_summary.bpf.c' }).waitFor({ timeout: 90000 });
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
 
