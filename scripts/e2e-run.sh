@@ -35,7 +35,8 @@ cat > "$RUN/user/User/settings.json" <<'JSON'
   "security.workspace.trust.enabled": false,
   "workbench.tips.enabled": false,
   "editor.codeLens": true,
-  "files.autoSave": "off"
+  "files.autoSave": "off",
+  "diffEditor.useInlineViewWhenSpaceIsLimited": false
 }
 JSON
 CS=(env "PATH=$NODE24_BIN:$PATH" "$CODE_SERVER" --config "$RUN/config.yaml"

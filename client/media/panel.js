@@ -46,7 +46,7 @@
   const errorBox = el('div', { id: 'error', class: 'error', hidden: '', role: 'alert' });
   const tabs = el('nav', { role: 'tablist' });
   const sections = /** @type {Record<string, HTMLElement>} */ ({});
-  for (const [id, label] of [['output', 'Output'], ['trace', 'Trace'], ['link', 'Link'], ['maps', 'Maps'], ['stats', 'Stats']]) {
+  for (const [id, label] of [['output', 'Output'], ['trace', 'Trace'], ['link', 'Link'], ['maps', 'Maps & World'], ['stats', 'Stats']]) {
     const tab = el('button', { role: 'tab', id: `tab-${id}`, 'data-section': id }, [label]);
     tab.addEventListener('click', () => showSection(id));
     tabs.append(tab);
@@ -246,6 +246,23 @@
       el('p', { class: 'hint' }, ['Click a map to open its entries; per-CPU maps list one value per CPU.']));
   }
 
+  // the simulated machine beside the maps: one compact table per kind of object (view.world, built by viewModel.ts)
+  function renderWorld() {
+    const s = sections.maps;
+    const tables = (state.view && state.view.world) || [];
+    if (tables.length === 0) return;
+    const world = el('div', { class: 'world', id: 'world' });
+    for (const t of tables) {
+      const more = t.total > t.rows.length ? ` (first ${t.rows.length} of ${t.total})` : ` (${t.total})`;
+      world.append(el('h2', {}, [t.title + more]));
+      if (t.rows.length === 0) { world.append(el('div', { class: 'empty' }, [t.empty])); continue; }
+      const head = el('tr', {}, t.columns.map((c) => el('th', c.numeric ? { class: 'num' } : {}, [c.label])));
+      const body = el('tbody', {}, t.rows.map((row) => el('tr', {}, row.map((text, i) => el('td', t.columns[i].numeric ? { class: 'num' } : {}, [text])))));
+      world.append(el('table', { class: 'maps world-table', id: `world-${t.id}` }, [el('thead', {}, [head]), body]));
+    }
+    s.append(world);
+  }
+
   // bpf_printk() messages: the kernel's trace log, shown beside the seq output and never in it
   function renderTrace() {
     const s = sections.trace;
@@ -309,7 +326,7 @@
         rerun.removeAttribute('disabled');
         banner.hidden = true;
         sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(m.byteLength, 'byte')}`;
-        renderError(); renderTrace(); renderLink(); renderMaps(); renderStats();
+        renderError(); renderTrace(); renderLink(); renderMaps(); renderWorld(); renderStats();
         resetLines(m.lineCount);
         break;
       case 'outputMode':

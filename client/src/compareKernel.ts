@@ -14,8 +14,9 @@ function sideText(side: CompareKernelSide): string {
 
 /**
  * "Compare with Real Kernel": saves the file, asks the server to run it on the simulated and on this host's real
- * kernel, and shows the two outputs in a diff editor (VS Code highlights the first difference). Identical outputs,
- * and a kernel that cannot be asked (not root, EPERM), are one message. Resolves with the result (for tests).
+ * kernel, and shows the two outputs in a diff editor (VS Code highlights the first difference). Identical outputs
+ * are one message; a kernel that cannot be asked (not root, EPERM) is one warning line, and the diff shows the
+ * simulated output beside that line. Resolves with the result (for tests).
  */
 export function registerCompareKernelCommand(context: vscode.ExtensionContext, server: ServerClient): void {
   const contents = new Map<string, string>();
@@ -38,10 +39,9 @@ export function registerCompareKernelCommand(context: vscode.ExtensionContext, s
       void vscode.window.showInformationMessage(`The real kernel printed the same output as the simulated one (${(result.simulated.output ?? '').length} characters).`);
       return result;
     }
-    if (result.kernel.refused) {
-      void vscode.window.showWarningMessage(`Real kernel: ${result.kernel.error?.message ?? 'not available'}`);
-      return result;
-    }
+    // A kernel that could not be asked is said in one line, and the diff still opens: the simulated side beside
+    // that line, so the user sees what the simulator printed and why there is nothing to compare it with.
+    if (result.kernel.refused) void vscode.window.showWarningMessage(`Real kernel: ${result.kernel.error?.message ?? 'not available'}`);
     const name = uri.path.split('/').pop() ?? 'program';
     const left = vscode.Uri.from({ scheme: SCHEME, path: `/${name}.simulated.txt` });
     const right = vscode.Uri.from({ scheme: SCHEME, path: `/${name}.kernel.txt` });

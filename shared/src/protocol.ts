@@ -20,6 +20,50 @@ export interface MapSummary {
   entries?: Array<{ key: string; value?: string; values?: string[] }>;
 }
 
+/** One task of the simulated machine (a process's leader or a thread), as the panel's Processes table lists it. */
+export interface ProcessSummary {
+  pid: number;
+  tgid: number;
+  ppid: number;
+  comm: string;
+  /** The /proc state letter of task->__state: R, S, D, T, Z or I. */
+  state: string;
+  uid: number;
+  /** A kernel thread (PF_KTHREAD, no mm). */
+  kthread: boolean;
+  /** Open files of its file table (a thread shares its leader's). */
+  files: number;
+}
+
+/** One socket of the reader's network namespace, as the panel's Sockets table lists it. */
+export interface SocketSummary {
+  protocol: 'tcp' | 'udp' | 'unix' | 'netlink';
+  family: 'inet' | 'inet6' | 'unix' | 'netlink';
+  /** tcp_states.h name in lower case ("listen", "established", "time_wait", "close"...). */
+  state: string;
+  /** "a.b.c.d:port" / "[v6]:port"; unix: the bound path ("@name" abstract, "" unbound); netlink: "portid N". */
+  local: string;
+  /** The peer, "" when there is none. */
+  remote: string;
+  uid: number;
+  inode: number;
+}
+
+/** The first rows of one kind of object (at most WORLD_ROWS_SHOWN) and how many there are. */
+export interface WorldList<T> { rows: T[]; total: number }
+/** Rows of each world table sent to the client. */
+export const WORLD_ROWS_SHOWN = 1000;
+
+/**
+ * The simulated machine the run's program could iterate, after the run (a bpf_sock_destroy() shows). Each member
+ * is one table of the panel's world view: a new kind of object (cgroups, programs, ksyms) is one more optional
+ * member here and one entry of WORLD_TABLES in client/src/panel/viewModel.ts.
+ */
+export interface WorldSummary {
+  processes: WorldList<ProcessSummary>;
+  sockets: WorldList<SocketSummary>;
+}
+
 export interface LinkSummary {
   id: number;
   prog_id: number;
@@ -73,6 +117,8 @@ export interface RunResult {
   /** The BPF part of /proc/<pid>/fdinfo/<link fd>. */
   fdinfo: string;
   maps: MapSummary[];
+  /** The simulated machine's processes and sockets; absent when the run stopped before the kernel was made. */
+  world?: WorldSummary;
   /**
    * The trace log of the run: one message per bpf_trace_printk()/bpf_trace_vprintk() (bpf_printk()) call, what
    * /sys/kernel/tracing/trace_pipe shows after "bpf_trace_printk: ". Never part of `output`.

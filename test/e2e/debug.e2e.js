@@ -23,7 +23,8 @@ function copyExample() {
   let ok = false;
   try {
     page = await (await browser.newContext({ viewport: { width: 1400, height: 850 } })).newPage();
-    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+    // a loaded machine (CI, shared runners) can take longer than the default 30 s to serve the workbench
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`, { timeout: 120000 });
     await page.getByRole('treeitem', { name: 'hash_dump.bpf.c' }).waitFor({ timeout: 90000 });
     await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
     await page.keyboard.press('Control+P');

@@ -20,7 +20,7 @@ const [baseUrl, folder, extDir, testsPath] = process.argv.slice(2);
     ['extensionDevelopmentPath', `vscode-remote://${host}${extDir}`],
     ['extensionTestsPath', `vscode-remote://${host}${testsPath}`],
   ]);
-  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`);
+  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(payload)}`, { timeout: 120000 });
   const code = await Promise.race([done, new Promise((r) => setTimeout(() => r('timeout'), 240000))]);
   console.log(`extension host tests (code-server launcher) exited with ${code}`);
   await browser.close();

@@ -1,4 +1,4 @@
-import type { MapSummary, RunErrorInfo, RunResult, SourceRange } from '../../../shared/src/protocol';
+import type { MapSummary, ProcessSummary, RunErrorInfo, RunResult, SocketSummary, SourceRange, WorldList, WorldSummary } from '../../../shared/src/protocol';
 
 /**
  * What the Run panel shows, minus the seq output (sent by line windows, see OutputDocument).
@@ -10,6 +10,8 @@ export interface PanelViewModel {
   /** bpf_printk() messages of the run (the trace log), one per call. */
   trace: string[];
   maps: MapRow[];
+  /** The simulated machine's objects (processes, sockets...), one compact table each, shown beside the maps. */
+  world: WorldTableView[];
   stats: Array<{ label: string; value: string }>;
   error: ErrorView | null;
 }
@@ -43,9 +45,83 @@ export function buildViewModel(result: RunResult, title: string): PanelViewModel
       : null,
     trace: result.trace ?? [],
     maps: result.maps.map(mapRow),
+    world: worldTables(result.world),
     stats: statsRows(result),
     error: result.error ? errorView(result.error) : null,
   };
+}
+
+/** One world table as the webview renders it: plain text cells, numeric columns right-aligned. */
+export interface WorldTableView {
+  /** Stable id (also the table's DOM id suffix): "processes", "sockets"... */
+  id: string;
+  title: string;
+  columns: Array<{ label: string; numeric: boolean }>;
+  rows: string[][];
+  /** How many objects there are (more than rows.length when the server cut the list). */
+  total: number;
+  /** What the table shows when it has no rows. */
+  empty: string;
+}
+
+/** One column of a world table: its header and how a row's cell is written. */
+interface WorldColumn<T> { label: string; numeric?: boolean; cell: (row: T) => string | number }
+/** One kind of object of the simulated machine: where its rows are in the run result and its columns. */
+interface WorldTableSpec<T> {
+  id: string;
+  title: string;
+  rows: (world: WorldSummary) => WorldList<T> | undefined;
+  columns: Array<WorldColumn<T>>;
+  empty: string;
+}
+const table = <T>(spec: WorldTableSpec<T>): WorldTableSpec<unknown> => spec as WorldTableSpec<unknown>;
+
+/**
+ * The world tables in the order the panel shows them. A new kind of object is one entry here (and one member of
+ * WorldSummary in shared/src/protocol.ts): the webview renders every table the same way.
+ */
+export const WORLD_TABLES: ReadonlyArray<WorldTableSpec<unknown>> = [
+  table<ProcessSummary>({
+    id: 'processes', title: 'Processes', empty: 'The simulated machine has no processes.',
+    rows: (w) => w.processes,
+    columns: [
+      { label: 'PID', numeric: true, cell: (p) => p.pid },
+      { label: 'TGID', numeric: true, cell: (p) => p.tgid },
+      { label: 'PPID', numeric: true, cell: (p) => p.ppid },
+      { label: 'Comm', cell: (p) => (p.kthread ? `[${p.comm}]` : p.comm) },
+      { label: 'S', cell: (p) => p.state },
+      { label: 'UID', numeric: true, cell: (p) => p.uid },
+      { label: 'Files', numeric: true, cell: (p) => p.files },
+    ],
+  }),
+  table<SocketSummary>({
+    id: 'sockets', title: 'Sockets', empty: 'The network namespace has no sockets.',
+    rows: (w) => w.sockets,
+    columns: [
+      { label: 'Proto', cell: (s) => (s.family === 'inet6' ? `${s.protocol}6` : s.protocol) },
+      { label: 'State', cell: (s) => s.state },
+      { label: 'Local', cell: (s) => s.local },
+      { label: 'Remote', cell: (s) => s.remote },
+      { label: 'UID', numeric: true, cell: (s) => s.uid },
+      { label: 'Inode', numeric: true, cell: (s) => s.inode },
+    ],
+  }),
+];
+
+/** The world tables of a run; none when the run stopped before the kernel existed (or an older server answered). */
+export function worldTables(world: WorldSummary | undefined, specs: ReadonlyArray<WorldTableSpec<unknown>> = WORLD_TABLES): WorldTableView[] {
+  if (!world) return [];
+  const out: WorldTableView[] = [];
+  for (const spec of specs) {
+    const list = spec.rows(world);
+    if (!list) continue;
+    out.push({
+      id: spec.id, title: spec.title, empty: spec.empty, total: list.total,
+      columns: spec.columns.map((c) => ({ label: c.label, numeric: c.numeric === true })),
+      rows: list.rows.map((r) => spec.columns.map((c) => String(c.cell(r)))),
+    });
+  }
+  return out;
 }
 
 function mapRow(m: MapSummary): MapRow {

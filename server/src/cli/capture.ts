@@ -3,14 +3,18 @@
  * The work is realHost/capture.ts.
  */
 import * as fs from 'fs';
-import { captureScenario, CaptureHost, DEFAULT_CAPTURE_MAX_ENTRIES, liveCaptureHost } from '../realHost/capture';
+import { captureScenario, CaptureHost, CaptureOptions, DEFAULT_CAPTURE_MAX_ENTRIES, liveCaptureHost } from '../realHost/capture';
+import { DEFAULT_CAPTURE_MAX_PROCESSES } from '../realHost/procCapture';
 import { spawnRunner } from '../realHost/hostTools';
 import { parseScenario } from '../exec/scenario';
 import { scenarioSchema } from '../exec/scenarioSchema';
 
-export const CAPTURE_USAGE = 'bpf-iter capture [-o FILE] [--name GLOB]... [--id N]... [--type T]... [--max-entries N]';
-export const CAPTURE_HELP = `capture write a scenario file from this host's maps (root and bpftool needed; reads only): all maps, or those
-        matching any --name, any --id and any --type; up to --max-entries (default ${DEFAULT_CAPTURE_MAX_ENTRIES}) elements each`;
+export const CAPTURE_USAGE = 'bpf-iter capture [-o FILE] [--name GLOB]... [--id N]... [--type T]... [--max-entries N] [--no-maps] [--no-processes] [--no-sockets] [--pid N]... [--max-processes N]';
+export const CAPTURE_HELP = `capture write a scenario file from this host (reads only): its maps (root and bpftool needed; --no-maps
+        leaves them out), all or those matching any --name, any --id and any --type, up to --max-entries (default
+        ${DEFAULT_CAPTURE_MAX_ENTRIES}) elements each; its processes, threads, open files and memory areas from /proc (all, or
+        --pid N... with their threads; at most --max-processes, default ${DEFAULT_CAPTURE_MAX_PROCESSES}, tasks; --no-processes) and its
+        TCP, UDP, unix and netlink sockets from /proc/net (--no-sockets); no root needed for one's own processes`;
 
 export interface CaptureIo { stdout: (s: string) => void; stderr: (s: string) => void }
 
@@ -18,7 +22,8 @@ class CaptureUsageError extends Error {}
 
 /** Runs `capture` with the arguments after the command name. Returns the exit status (2: usage). */
 export function captureMain(args: string[], io: CaptureIo, host: CaptureHost = liveCaptureHost(spawnRunner)): number {
-  const options = { names: [] as string[], ids: [] as number[], types: [] as string[], maxEntries: DEFAULT_CAPTURE_MAX_ENTRIES };
+  const world = { processes: true, sockets: true, pids: [] as number[], maxProcesses: DEFAULT_CAPTURE_MAX_PROCESSES };
+  const options: CaptureOptions = { names: [], ids: [], types: [], maxEntries: DEFAULT_CAPTURE_MAX_ENTRIES, maps: true, world };
   let output: string | undefined;
   try {
     for (let i = 0; i < args.length; i++) {
@@ -45,6 +50,11 @@ export function captureMain(args: string[], io: CaptureIo, host: CaptureHost = l
           break;
         }
         case '--max-entries': options.maxEntries = whole(take(), 0); break;
+        case '--no-maps': options.maps = false; break;
+        case '--no-processes': world.processes = false; break;
+        case '--no-sockets': world.sockets = false; break;
+        case '--pid': world.pids.push(whole(take(), 1)); break;
+        case '--max-processes': world.maxProcesses = whole(take(), 1); break;
         default: throw new CaptureUsageError(`capture: unknown argument ${a}`);
       }
     }
@@ -63,7 +73,10 @@ export function captureMain(args: string[], io: CaptureIo, host: CaptureHost = l
   if (output === undefined || output === '-') io.stdout(text);
   else {
     fs.writeFileSync(output, text);
-    io.stderr(`bpf-iter: captured ${count} map${count === 1 ? '' : 's'} into ${output}\n`);
+    const tasks = (result.scenario.processes as unknown[] | undefined)?.length;
+    const sockets = (result.scenario.network as { sockets?: unknown[] } | undefined)?.sockets?.length;
+    const more = [tasks !== undefined ? `${tasks} task${tasks === 1 ? '' : 's'}` : '', sockets !== undefined ? `${sockets} socket${sockets === 1 ? '' : 's'}` : ''].filter(Boolean);
+    io.stderr(`bpf-iter: captured ${count} map${count === 1 ? '' : 's'}${more.length ? `, ${more.join(', ')}` : ''} into ${output}\n`);
   }
   return 0;
 }

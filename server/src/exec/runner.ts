@@ -11,6 +11,7 @@ import { createHash } from 'crypto';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
 import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario } from './scenario';
 import { machineFromScenario } from './scenarioProcesses';
+import { worldSummary } from './worldSummary';
 import { iterTargetInfo } from '../kernel/iterTargets';
 import { createScenarioMap, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
 import { compileProgram, CompiledProgram } from './jit';
@@ -140,10 +141,11 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     }
     const output = outputText(outputBytes);
     const maps = kernel ? mapSummaries(kernel) : [];
+    const world = kernel ? worldSummary(kernel) : undefined;
     timings.output = performance.now() - outputStart;
     for (const k of Object.keys(timings) as Array<keyof typeof timings>) timings[k] = Math.round(timings[k] * 10) / 10;
     stats.timeMs = Date.now() - started;
-    return { output, outputBytes, link, bpftool, bpftoolJson, fdinfo, maps, trace: kernel ? kernel.traceLog.slice() : [], stats, error };
+    return { output, outputBytes, link, bpftool, bpftoolJson, fdinfo, maps, ...(world ? { world } : {}), trace: kernel ? kernel.traceLog.slice() : [], stats, error };
   };
   const a = req.analysis;
   const lines = lineMap(a.text);

@@ -8,6 +8,7 @@
 import { CommandRunner, firstLine, hostPossibleCpus, isRoot } from './hostTools';
 import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES } from '../exec/scenario';
 import { scenarioSchema } from '../exec/scenarioSchema';
+import { captureWorld, WorldCaptureOptions } from './procCapture';
 
 export interface CaptureOptions {
   /** Shell-style patterns (`*`, `?`) on map names; a map matching any is selected. */
@@ -17,6 +18,10 @@ export interface CaptureOptions {
   types: string[];
   /** Entries kept per map (the first ones bpftool dumps). */
   maxEntries: number;
+  /** false: no maps (then no root or bpftool is needed). Default true. */
+  maps?: boolean;
+  /** The host's processes and sockets from /proc (realHost/procCapture.ts); absent: maps only. */
+  world?: WorldCaptureOptions;
 }
 
 export const DEFAULT_CAPTURE_MAX_ENTRIES = 4096;
@@ -48,10 +53,12 @@ export interface CaptureHost {
   cpus?: number;
   /** false makes capture refuse with a one-line error before calling bpftool. */
   root: boolean;
+  /** Where /proc is ("/proc" on a live host; a folder of fixture files in tests); absent: no processes or sockets. */
+  procRoot?: string;
 }
 
 export function liveCaptureHost(run: CommandRunner): CaptureHost {
-  return { run, cpus: hostPossibleCpus(), root: isRoot() };
+  return { run, cpus: hostPossibleCpus(), root: isRoot(), procRoot: '/proc' };
 }
 
 /** The map types the scenario schema knows (the rest cannot be written into a scenario). */
@@ -93,10 +100,25 @@ function selectMaps(all: BpftoolMapInfo[], o: CaptureOptions): BpftoolMapInfo[] 
   return chosen;
 }
 
-/** Reads the host's maps and makes a scenario of them. */
+/** Reads the host's maps (and, with options.world, its processes and sockets) and makes a scenario of them. */
 export function captureScenario(host: CaptureHost, options: CaptureOptions): CaptureResult {
+  const r: CaptureResult = options.maps === false
+    ? { scenario: { description: 'Captured from a live host with bpf-iter capture.', ...(host.cpus !== undefined ? { cpus: host.cpus } : {}), maps: [] }, warnings: [] }
+    : captureMaps(host, options);
+  if (!r.scenario || !options.world || (!options.world.processes && !options.world.sockets)) return r;
+  if (host.procRoot === undefined) { r.warnings.push('processes and sockets not captured: this host has no /proc to read'); return r; }
+  const world = captureWorld(host.procRoot, options.world);
+  r.warnings.push(...world.warnings);
+  if (world.processes) r.scenario.processes = world.processes;
+  if (world.network) r.scenario.network = world.network;
+  const parts = [world.processes && `${world.processes.length} tasks`, world.network && `${world.network.sockets?.length ?? 0} sockets`].filter(Boolean);
+  if (parts.length) r.scenario.description = `${String(r.scenario.description).replace(/\.$/, '')}; ${parts.join(' and ')} from /proc (pids are the host's).`;
+  return r;
+}
+
+function captureMaps(host: CaptureHost, options: CaptureOptions): CaptureResult {
   const warnings: string[] = [];
-  if (!host.root) return { warnings, error: 'capture needs root: bpftool reads the maps with bpf(BPF_MAP_GET_NEXT_ID) and BPF_MAP_GET_FD_BY_ID, which need CAP_SYS_ADMIN' };
+  if (!host.root) return { warnings, error: 'capture needs root: bpftool reads the maps with bpf(BPF_MAP_GET_NEXT_ID) and BPF_MAP_GET_FD_BY_ID, which need CAP_SYS_ADMIN (--no-maps captures processes and sockets without root)' };
   const listed = runJson<BpftoolMapInfo[]>(host, ['map', 'show']);
   if (typeof listed === 'string') return { warnings, error: listed };
   const all = [...listed].sort((a, b) => a.id - b.id);

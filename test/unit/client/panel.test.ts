@@ -4,7 +4,8 @@ import * as path from 'path';
 import type { RunResult } from '../../../shared/src/protocol';
 import { parseFromWebview, PanelTarget, ToWebview } from '../../../client/src/panel/messages';
 import { OutputDocument } from '../../../client/src/panel/outputDocument';
-import { buildViewModel, formatBytes, mapEntriesText, mapEntryRows, prettyJson } from '../../../client/src/panel/viewModel';
+import { buildViewModel, formatBytes, mapEntriesText, mapEntryRows, prettyJson, worldTables } from '../../../client/src/panel/viewModel';
+import { runWebviewScript } from './fakeDom';
 import { makeNonce, panelHtml } from '../../../client/src/panel/html';
 import { MAX_LINES_PER_MESSAGE, PanelController, PanelHost } from '../../../client/src/panel/panelController';
 import { HexDocument } from '../../../client/src/panel/hexDocument';
@@ -287,5 +288,64 @@ describe('client panel: hex view of binary output (hexdump -C lines, text only)'
     assert.doesNotMatch(script, /\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write/);
     assert.match(script, /type: 'setOutputMode', mode: 'hex'/);
     assert.match(script, /case 'outputMode':/);
+  });
+});
+
+const WORLD: NonNullable<RunResult['world']> = {
+  processes: { rows: [
+    { pid: 1, tgid: 1, ppid: 0, comm: 'systemd', state: 'S', uid: 0, kthread: false, files: 3 },
+    { pid: 2, tgid: 2, ppid: 0, comm: 'kthreadd', state: 'I', uid: 0, kthread: true, files: 0 },
+    { pid: 41, tgid: 40, ppid: 1, comm: '<script>', state: 'R', uid: 1000, kthread: false, files: 2 },
+  ], total: 3 },
+  sockets: { rows: [
+    { protocol: 'tcp', family: 'inet6', state: 'listen', local: '[::]:22', remote: '', uid: 0, inode: 19212 },
+    { protocol: 'unix', family: 'unix', state: 'established', local: '', remote: '* 18302', uid: 0, inode: 18301 },
+  ], total: 1200 },
+};
+
+describe('client panel: the simulated machine beside the maps (world tables)', () => {
+  it('turns processes and sockets into text tables: kernel threads in brackets, tcp6 for IPv6, the server\'s total kept', () => {
+    const tables = buildViewModel(result({ world: WORLD }), 't').world;
+    assert.deepStrictEqual(tables.map((t) => [t.id, t.total, t.columns.map((c) => c.label).join(',')]), [
+      ['processes', 3, 'PID,TGID,PPID,Comm,S,UID,Files'], ['sockets', 1200, 'Proto,State,Local,Remote,UID,Inode']]);
+    assert.deepStrictEqual(tables[0].rows[1], ['2', '2', '0', '[kthreadd]', 'I', '0', '0']);
+    assert.deepStrictEqual(tables[0].rows[2], ['41', '40', '1', '<script>', 'R', '1000', '2']);
+    assert.deepStrictEqual(tables[1].rows[0], ['tcp6', 'listen', '[::]:22', '', '0', '19212']);
+    assert.deepStrictEqual(tables[0].columns.map((c) => c.numeric), [true, true, true, false, false, true, true]);
+  });
+  it('no world (a run refused before the kernel existed, or an older server): no tables', () => {
+    assert.deepStrictEqual(buildViewModel(result(), 't').world, []);
+    assert.deepStrictEqual(worldTables(undefined), []);
+  });
+  it('a new kind of object is one table entry: an absent member is skipped, a present one rendered like the others', () => {
+    type Cg = { id: number; path: string };
+    const world = { ...WORLD, cgroups: { rows: [{ id: 1, path: '/' }], total: 1 } } as unknown as NonNullable<RunResult['world']>;
+    const spec = { id: 'cgroups', title: 'Cgroups', empty: 'none', rows: (w: unknown) => (w as { cgroups?: { rows: Cg[]; total: number } }).cgroups,
+      columns: [{ label: 'ID', numeric: true, cell: (c: Cg) => c.id }, { label: 'Path', cell: (c: Cg) => c.path }] };
+    const tables = worldTables(world, [spec as never]);
+    assert.deepStrictEqual(tables, [{ id: 'cgroups', title: 'Cgroups', empty: 'none', total: 1, columns: [{ label: 'ID', numeric: true }, { label: 'Path', numeric: false }], rows: [['1', '/']] }]);
+    assert.deepStrictEqual(worldTables(WORLD, [spec as never]), []);
+  });
+  it('the webview renders each table after the maps, as text, with counts and the cut noted', () => {
+    const script = fs.readFileSync(path.join(__dirname, '../../../../client/media/panel.js'), 'utf8');
+    const page = runWebviewScript(script);
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(page.posted)), [{ type: 'ready' }]);
+    const view = buildViewModel(result({ world: WORLD }), 'tasks');
+    page.send({ type: 'result', target: { uri: 'u' }, view, lineCount: 2, byteLength: 4, output: { mode: 'text', binary: false } });
+    const maps = page.body.byId('section-maps')!;
+    const tables = maps.all().filter((n) => n.tagName === 'table');
+    assert.deepStrictEqual(tables.map((t) => t.id || t.className), ['maps', 'world-processes', 'world-sockets']);
+    const headings = maps.all().filter((n) => n.tagName === 'h2').map((h) => h.textContent);
+    assert.deepStrictEqual(headings, ['Processes (3)', 'Sockets (first 2 of 1200)']);
+    const rows = tables[1].all().filter((n) => n.tagName === 'tr').map((tr) => tr.children.map((td) => td.textContent));
+    assert.deepStrictEqual(rows, [['PID', 'TGID', 'PPID', 'Comm', 'S', 'UID', 'Files'], ['1', '1', '0', 'systemd', 'S', '0', '3'],
+      ['2', '2', '0', '[kthreadd]', 'I', '0', '0'], ['41', '40', '1', '<script>', 'R', '1000', '2']]);
+    // program-controlled text (a comm) is a text node, never markup
+    assert.ok(tables[1].all().some((n) => n.tagName === '#text' && n.textContent === '<script>'));
+    assert.strictEqual(tables[2].all().filter((n) => n.tagName === 'td' && n.getAttribute('class') === 'num').length, 4);
+    assert.strictEqual(page.body.byId('tab-maps')!.textContent, 'Maps & World');
+    // a second result replaces the tables instead of adding more
+    page.send({ type: 'result', target: { uri: 'u' }, view: buildViewModel(result(), 'tasks'), lineCount: 2, byteLength: 4, output: { mode: 'text', binary: false } });
+    assert.deepStrictEqual(maps.all().filter((n) => n.tagName === 'table').length, 1);
   });
 });

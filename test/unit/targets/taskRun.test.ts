@@ -121,3 +121,59 @@ describe('task targets on the simulated machine (kernel/bpf/task_iter.c order an
     assert.ok(r.error?.includes('pid 5 appears twice'), r.error);
   });
 });
+
+const TCP = HEAD + `SEC("iter/tcp")
+int tcp(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	if (!skc)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%u %u\\n", skc->skc_family, ctx->uid);
+	return 0;
+}
+`;
+
+describe('the run result carries the simulated machine for the Run panel (world: processes and sockets)', () => {
+  type World = NonNullable<import('../../../shared/src/protocol').RunResult['world']>;
+  const worldOf = async (text: string, scenario: object): Promise<{ world?: World; error?: string }> => {
+    const service = serviceFor({ ...TARGET_FILES, [SCENARIO]: JSON.stringify(scenario) });
+    const r = await service.run(FIXTURE_PATH, text, { scenario: SCENARIO }) as unknown as { world?: World; error?: { message: string } };
+    return { world: r.world, error: r.error?.message };
+  };
+
+  it('an iter/task run returns every task with pid, tgid, comm, state and the file count its table holds', async () => {
+    const r = await worldOf(TASKS, { processes: [...WORLD.processes, { pid: 50, comm: 'zombie', state: 'Z' }] });
+    assert.ok(!r.error, r.error);
+    assert.deepStrictEqual(r.world?.processes.rows.map((p) => [p.pid, p.tgid, p.ppid, p.comm, p.state, p.uid, p.kthread, p.files]), [
+      [1, 1, 0, 'init', 'S', 0, false, 2], [2, 2, 0, 'kthreadd', 'I', 0, true, 0], [40, 40, 1, 'worker', 'S', 1000, false, 1],
+      [41, 40, 1, 'worker-t', 'S', 1000, false, 1], [50, 50, 1, 'zombie', 'Z', 0, false, 0]]);
+    assert.strictEqual(r.world?.processes.total, 5);
+  });
+
+  it('an iter/tcp run returns the namespace\'s sockets: protocol, family, state, addresses, uid, inode', async () => {
+    const network = { sockets: [
+      { protocol: 'tcp', state: 'listen', local: '0.0.0.0:22', uid: 0, inode: 500 },
+      { protocol: 'tcp', state: 'established', local: '[::1]:8080', remote: '[::1]:40000', uid: 1000, inode: 501 },
+      { protocol: 'udp', local: '127.0.0.1:53', uid: 101, inode: 502 },
+      { protocol: 'unix', state: 'listen', path: '/run/x.sock', inode: 503 },
+    ] };
+    const r = await worldOf(TCP, { ...WORLD, network });
+    assert.ok(!r.error, r.error);
+    const own = r.world!.sockets.rows.filter((s) => s.protocol !== 'netlink');
+    assert.deepStrictEqual(own, [
+      { protocol: 'tcp', family: 'inet', state: 'listen', local: '0.0.0.0:22', remote: '', uid: 0, inode: 500 },
+      { protocol: 'tcp', family: 'inet6', state: 'established', local: '[::1]:8080', remote: '[::1]:40000', uid: 1000, inode: 501 },
+      { protocol: 'udp', family: 'inet', state: 'close', local: '127.0.0.1:53', remote: '', uid: 101, inode: 502 },
+      { protocol: 'unix', family: 'unix', state: 'listen', local: '/run/x.sock', remote: '', uid: 0, inode: 503 },
+    ]);
+    // the kernel's own netlink sockets are part of the namespace too
+    assert.ok(r.world!.sockets.rows.some((s) => s.protocol === 'netlink' && s.local === 'portid 0 protocol 0'));
+    assert.strictEqual(r.world!.sockets.total, r.world!.sockets.rows.length);
+  });
+
+  it('a run refused before the kernel exists (a verifier error) has no world', async () => {
+    const r = await worldOf(TASKS.replace('if (!task) {', 'if (0) {'), WORLD);
+    assert.ok(r.error, 'expected a refusal');
+    assert.strictEqual(r.world, undefined);
+  });
+});
