@@ -28,7 +28,7 @@ describe('npm pack: the tarball installs offline and runs', function () {
     assert.strictEqual(pack.status, 0, pack.stderr);
     const [info] = JSON.parse(pack.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     const files = info.files.map((f) => f.path);
-    for (const needed of ['bin/bpf-iter.js', 'dist/cli.js', 'server/headers/vmlinux.h', 'server/headers/bpf/bpf_helpers.h', 'examples/hash_dump.bpf.c', 'package.json']) {
+    for (const needed of ['bin/bpf-iter.js', 'dist/cli.js', 'server/headers/vmlinux.h', 'server/headers/bpf/bpf_helpers.h', 'server/loader/bpf-iter-loader.c', 'examples/hash_dump.bpf.c', 'package.json']) {
       assert.ok(files.includes(needed), `${needed} is not in the tarball`);
     }
     assert.ok(!files.some((f) => /^(test|node_modules|out)\//.test(f)), 'tests and build output stay out');

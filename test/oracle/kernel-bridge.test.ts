@@ -154,6 +154,54 @@ describe('oracle: capture and run --kernel on the real kernel', function () {
     assert.deepStrictEqual(await leftovers(p, before), []);
   });
 
+  it('run --kernel through our loader: globals before the load, per-CPU values that differ, map_extra, the second program', async function () {
+    const p = `${pins.prefix}l`;
+    const dir = fs.mkdtempSync(path.join(work, 'l-'));
+    fs.writeFileSync(path.join(dir, 'compile_flags.txt'), `-I${work}\n`);
+    const prog = path.join(dir, 'second.bpf.c');
+    fs.writeFileSync(prog, `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char _license[] SEC("license") = "GPL";
+extern s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym;
+__u32 min_max = 1;
+SEC("iter/bpf_map")
+int first(struct bpf_iter__bpf_map *ctx) { return 0; }
+SEC("iter/bpf_map")
+int second(struct bpf_iter__bpf_map *ctx)
+{
+  struct bpf_map *map = ctx->map;
+  const char want[] = "${p}";
+  int i;
+  if (!map || map->max_entries < min_max) return 0;
+  for (i = 0; i < sizeof(want) - 1; i++)
+    if (map->name[i] != want[i]) return 0;
+  BPF_SEQ_PRINTF(ctx->meta->seq, "%s type=%u max=%u extra=%llu elems=%lld\\n", map->name, map->map_type, map->max_entries,
+    map->map_extra, bpf_map_sum_elem_count(map));
+  return 0;
+}
+`);
+    const scenario = path.join(dir, 's.bpfscenario.json');
+    fs.writeFileSync(scenario, JSON.stringify({ maps: [
+      { name: `${p}_pc`, type: 'percpu_hash', key_size: 4, value_size: 8, max_entries: 4, entries: [{ key: 1, values: [1, 2] }, { key: 2, value: 3 }] },
+      { name: `${p}_bf`, type: 'bloom_filter', key_size: 0, value_size: 4, max_entries: 8, map_extra: 3, entries: [{ value: 7 }] },
+      { name: `${p}_sm`, type: 'array', key_size: 4, value_size: 4, max_entries: 1 },
+    ], globals: { min_max: 2 } }));
+    const before = new Set(fs.readdirSync('/sys/fs/bpf'));
+    const h = io();
+    const status = await compareKernelMain([prog, '--kernel', '--scenario', scenario, '--prog', 'second', '--json'], h.io);
+    const result = JSON.parse(h.out.join(''));
+    if (result.kernel.refused && /loader cannot be built/.test(result.kernel.error.message)) {
+      console.log(`      skipped: ${result.kernel.error.message}`);
+      this.skip();
+    }
+    assert.deepStrictEqual([status, result.kernel.error, result.simulated.error, result.identical], [0, null, null, true], h.out.join(''));
+    // the global hid the one-entry array; map_extra and the elements reached the kernel
+    assert.deepStrictEqual(result.kernel.output.trim().split('\n').map((l: string) => l.replace(/^\S+_(\w+) /, '$1 ')),
+      ['pc type=5 max=4 extra=0 elems=2', 'bf type=30 max=8 extra=3 elems=0']);
+    assert.deepStrictEqual(await leftovers(p, before), []);
+  });
+
   it('run --kernel: an iter/bpf_map_elem program the kernel refuses here is one line and exit 3, leaving nothing', async function () {
     const p = `${pins.prefix}e`;
     const dir = fs.mkdtempSync(path.join(work, 'e-'));

@@ -13,6 +13,12 @@ describe('packaging: the .vsix allowlist', () => {
     // dist/cli.js is the command-line tool, not part of the extension.
     for (const out of outputs.filter((o) => o !== 'dist/cli.js')) assert.ok(allow.includes(`!${out}`), `.vscodeignore does not ship ${out}`);
   });
+
+  it('ships the real-kernel loader\'s source, which Compare with Real Kernel builds on first use', () => {
+    const allow = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+    assert.ok(fs.existsSync(path.join(root, 'server/loader/bpf-iter-loader.c')));
+    assert.ok(allow.includes('!server/loader/**'), '.vscodeignore does not ship server/loader');
+  });
 });
 
 describe('packaging: the getting-started walkthrough', () => {

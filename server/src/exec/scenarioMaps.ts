@@ -123,6 +123,14 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   }
 }
 
+/** The elements of a "generate" rule as packed keys and values (the real-kernel run writes them one by one). */
+export function generatedEntries(g: GeneratedEntries, ks: number, vs: number, where: string): { keys: Uint8Array; values: Uint8Array } {
+  const keys = new Uint8Array(g.count * ks);
+  const values = new Uint8Array(g.count * vs);
+  generateEntries(g, ks, vs, keys, values, 0, where);
+  return { keys, values };
+}
+
 /**
  * The generated elements of a "generate" rule, encoded from index `first` of the packed arrays: keys
  * start + i*step; values start + i*step or uniform in [min, max] from an xorshift generator seeded with seed.

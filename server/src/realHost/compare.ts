@@ -42,6 +42,7 @@ export async function compareWithKernel(service: LanguageService, settings: Sett
     kernel = runOnRealKernel({
       file, setup: analysis.setup, scenario, program, programs: analysis.programs, objectMaps: analysis.lowered.program.maps.map((m) => m.name),
       attachMap, cpus, run: options.run ?? spawnRunner, unavailable: options.unavailable,
+      globals: analysis.lowered.program.globals,
     });
   }
   const identical = !simulated.error && !kernel.error && kernel.outputBytes !== null && Buffer.from(simulated.outputBytes).equals(Buffer.from(kernel.outputBytes));

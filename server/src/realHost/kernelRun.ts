@@ -3,6 +3,8 @@
  * with the real clang using the file's build setup (lang/buildSetup.ts: the same include folders and defines the
  * simulator read it with), creates the scenario's maps with bpftool in a private bpffs directory, loads and pins the
  * iterator (`bpftool iter pin`), reads the pin (what `cat` does) and removes everything it made, also on error.
+ * What bpftool's commands cannot do (globals before the load, per-CPU values that differ, map_extra, a program that
+ * is not the object's first, generated entries) goes through our own loader instead (hostLoader.ts).
  * Where the host cannot or will not do it (no root, no clang, a sandbox's EPERM), the result says so in one line.
  */
 import * as fs from 'fs';
@@ -12,6 +14,7 @@ import { bundledHeadersRoot } from '../lang/headers';
 import { BuildSetup } from '../lang/buildSetup';
 import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes, RawBytes, LpmKey } from '../exec/scenario';
 import { CommandRunner, firstLine, loadErrno, realKernelUnavailable } from './hostTools';
+import { LoaderRefusal, ObjectGlobal, loaderBinary, loaderFailure, loaderOrders } from './hostLoader';
 
 export interface KernelSideResult {
   /** What reading the pinned iterator returned; null when it could not be read. */
@@ -32,6 +35,10 @@ export interface KernelRunRequest {
   objectMaps: string[];
   /** bpf_map_elem: the scenario map the program is attached to. */
   attachMap?: string;
+  /** The program's global variables (section, offset, size): the scenario's globals are written there before the load. */
+  globals?: readonly ObjectGlobal[];
+  /** Where the loader binary is cached (default ~/.cache/bpf-iter); tests may give a private folder. */
+  loaderCache?: string;
   cpus: number;
   run: CommandRunner;
   /** Where the private directory goes (default /sys/fs/bpf) and the temporary build folder (default os.tmpdir()). */
@@ -79,14 +86,24 @@ function keyBytes(key: RawBytes | LpmKey, size: number, where: string): Uint8Arr
   return out;
 }
 
-/** What bpftool cannot create as the scenario says: refused up front in one line, before anything is made. */
+/** What no real-kernel run of ours can make as the scenario says: refused up front in one line, before anything is made. */
 function unsupported(scenario: Scenario, req: KernelRunRequest): string | undefined {
+  for (const m of scenario.maps) {
+    if (m.type === undefined) return `the scenario fills the program's own map ${m.name}, which cannot be done before the load`;
+    if (req.objectMaps.includes(m.name)) return `the scenario map ${m.name} has the name of one of the program's maps; on the real kernel they would be two maps`;
+    if (m.btf) return `the scenario map ${m.name} needs BTF ("btf": true), which the real-kernel run cannot give a map`;
+  }
+  if (req.program.target === 'bpf_map_elem' && (!req.attachMap || !scenario.maps.some((m) => m.name === req.attachMap)))
+    return `the attach map ${req.attachMap ?? '(none)'} is not a scenario map, and the iterator attaches only to a map that exists before the load`;
+  return undefined;
+}
+
+/** What bpftool cannot do in its commands, so that the run goes through our loader (hostLoader.ts) instead. */
+function bpftoolCannot(scenario: Scenario, req: KernelRunRequest): string | undefined {
   if (Object.keys(scenario.globals).length) return 'the scenario sets globals before the load, which bpftool iter pin cannot';
   for (const m of scenario.maps) {
-    if (m.type === undefined) return `the scenario fills the program's own map ${m.name}, which bpftool cannot before the load`;
-    if (req.objectMaps.includes(m.name)) return `the scenario map ${m.name} has the name of one of the program's maps; on the real kernel they would be two maps`;
-    if (m.btf) return `the scenario map ${m.name} needs BTF ("btf": true), which bpftool map create cannot give a map`;
     if (m.mapExtra) return `the scenario map ${m.name} sets map_extra, which bpftool map create cannot`;
+    if (m.generate) return `the scenario map ${m.name} generates its entries, which would be one bpftool call each`;
     if (m.entries.some((e) => e.values !== undefined || (e.value !== undefined && /percpu/.test(m.type!)))) {
       const perCpu = m.entries.map((e) => e.values ?? (e.value !== undefined ? [e.value] : []));
       // bpftool map update writes one value into every CPU's slot: only a value given for every CPU alike fits
@@ -96,9 +113,27 @@ function unsupported(scenario: Scenario, req: KernelRunRequest): string | undefi
   }
   const first = req.programs[0];
   if (first && first.name !== req.program.name) return `bpftool iter pin loads the object's first program (${first.name}), not ${req.program.name}`;
-  if (req.program.target === 'bpf_map_elem' && (!req.attachMap || !scenario.maps.some((m) => m.name === req.attachMap)))
-    return `the attach map ${req.attachMap ?? '(none)'} is not a scenario map, and bpftool iter pin attaches only to a map that exists before the load`;
   return undefined;
+}
+
+/** The run through our loader: maps, globals, load, attach and read in one process that leaves nothing behind. */
+function runWithLoader(req: KernelRunRequest, object: string, work: string, why: string): KernelSideResult {
+  const loader = loaderBinary(req.run, req.loaderCache);
+  if ('why' in loader) return { outputBytes: null, refused: true, error: { errno: 'ENOTSUP', message: `the real kernel run cannot reproduce this: ${why}, and bpf-iter's loader cannot be built here: ${loader.why}` } };
+  const ordersFile = path.join(work, 'orders');
+  const outputFile = path.join(work, 'output');
+  try {
+    fs.writeFileSync(ordersFile, loaderOrders({ object, program: req.program.name, scenario: req.scenario, globals: req.globals ?? [], attachMap: req.program.target === 'bpf_map_elem' ? req.attachMap : undefined, cpus: req.cpus }));
+  } catch (e) {
+    if (e instanceof LoaderRefusal) return { outputBytes: null, refused: e.refused || undefined, error: { errno: e.errno, message: e.message } };
+    throw e;
+  }
+  const r = req.run(loader.path, [ordersFile, outputFile]);
+  if (r.status === 0) return { outputBytes: new Uint8Array(fs.readFileSync(outputFile)) };
+  const failure = loaderFailure(r.stderr);
+  if (failure.errno === 'EPERM') return { outputBytes: null, refused: true, error: { errno: 'EPERM', message: `the kernel refuses this here (${failure.what}: EPERM)` } };
+  if (failure.what === 'loading the object') return { outputBytes: null, error: { errno: failure.errno, message: `the kernel refused the load: ${failure.log[failure.log.length - 1] ?? failure.message}` } };
+  return { outputBytes: null, error: { errno: failure.errno, message: `${failure.what}: ${failure.message}` } };
 }
 
 function must(run: CommandRunner, args: string[], what: string): void {
@@ -185,6 +220,8 @@ export function runOnRealKernel(req: KernelRunRequest): KernelSideResult {
       const message = cc.stderr.split('\n').find((l) => /error:/.test(l)) ?? firstLine(cc.stderr);
       return { outputBytes: null, error: { errno: 'ECOMPILE', message: `clang: ${message.trim()}` } };
     }
+    const needsLoader = bpftoolCannot(req.scenario, req);
+    if (needsLoader) return runWithLoader(req, object, work, needsLoader);
     fs.mkdirSync(dir);
     const pins = createMaps(req, dir);
     const iter = path.join(dir, 'iter');

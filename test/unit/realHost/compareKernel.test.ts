@@ -63,16 +63,29 @@ describe('run --kernel (any machine)', () => {
     assert.deepStrictEqual([r.kernel.output, r.kernel.error.errno, r.kernel.refused], [null, 'EPERM', true]);
   });
 
-  it('what bpftool cannot create is refused up front in one line (per-CPU values per CPU, globals)', async () => {
+  it('what bpftool cannot create goes to our loader; where the loader cannot be built, one line gives both reasons', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bil-refuse-'));
+    const cache = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = path.join(dir, 'cache'); // no loader built by an earlier run
     try {
       const prog = path.join(dir, 'p.bpf.c');
       fs.copyFileSync(path.resolve(__dirname, '../../../../examples/map_summary.bpf.c'), prog);
       fs.writeFileSync(path.join(dir, 'p.bpfscenario.json'), JSON.stringify({ cpus: 2, maps: [{ name: 'pc', type: 'percpu_array', key_size: 4, value_size: 4, max_entries: 2, entries: [{ key: 0, values: [1, 2] }] }] }));
+      const ran: string[][] = [];
+      // the program compiles; building the loader (host clang with -lbpf) fails as on a host without libbpf-dev
+      const run = (command: string, args: string[]) => {
+        ran.push([command, ...args]);
+        return args.includes('-lbpf') ? { status: 1, stdout: '', stderr: '/usr/bin/ld: cannot find -lbpf: No such file or directory\nclang: error: linker command failed' } : { status: 0, stdout: '', stderr: '' };
+      };
       const h = io();
-      assert.strictEqual(await compareKernelMain([prog, '--kernel'], h.io, { unavailable: () => null, run: () => { throw new Error('must not run'); } }), 3);
-      assert.match(h.err.join(''), /^bpf-iter: kernel: ENOTSUP: the real kernel run cannot reproduce this: the scenario map pc gives CPUs different per-CPU values/);
-    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+      assert.strictEqual(await compareKernelMain([prog, '--kernel'], h.io, { unavailable: () => null, run }), 3);
+      assert.match(h.err.join(''), /^bpf-iter: kernel: ENOTSUP: the real kernel run cannot reproduce this: the scenario map pc gives CPUs different per-CPU values.*, and bpf-iter's loader cannot be built here: building it with clang and -lbpf fails \(clang: error: linker command failed\)/);
+      assert.deepStrictEqual(ran.map((r) => r[0]), ['clang', 'clang'], 'the program, then the loader; no bpftool');
+      assert.ok(ran[1].some((a) => a.endsWith(path.join('loader', 'bpf-iter-loader.c'))), ran[1].join(' '));
+    } finally {
+      if (cache === undefined) delete process.env.XDG_CACHE_HOME; else process.env.XDG_CACHE_HOME = cache;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('usage errors exit 2', async () => {
