@@ -10,6 +10,7 @@ import * as jsonc from 'jsonc-parser';
 import { scenarioSchema } from './scenarioSchema';
 import { DEFAULT_SCENARIO_TEXT } from './scenarioDefault';
 import { networkFromJson, type NetworkJson } from './scenarioNet';
+import { cgroupProblems, type CgroupAttachJson, type ScenarioCgroupJson } from './scenarioCgroups';
 import type { NetSpec } from '../kernel/net/netns';
 
 export type RawBytes = string | number;
@@ -72,6 +73,10 @@ export interface Scenario {
   attachMap?: string;
   /** task targets: link_info.task.tid / pid */
   attachTask?: { tid?: number; pid?: number };
+  /** cgroup target: link_info.cgroup (a directory opened as cgroup_fd, or cgroup_id, and the order) */
+  attachCgroup?: CgroupAttachJson;
+  /** The machine's cgroup hierarchy (the `cgroups` section), or undefined for the default system's. */
+  cgroups?: ScenarioCgroupJson[];
   globals: Record<string, RawBytes>;
   /** The reader's network namespace (the socket iterators' world); absent: a fresh namespace, loopback only */
   network?: NetSpec;
@@ -209,8 +214,9 @@ interface ScenarioJson {
     flags?: number | string[]; map_extra?: number; btf?: boolean; description?: string;
     inner_map?: string | (Omit<InnerMapTemplate, 'flags'> & { flags?: number | string[] });
     entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string }>; generate?: GeneratedEntries }>;
-  attach?: { map?: string; tid?: number; pid?: number };
+  attach?: { map?: string; tid?: number; pid?: number } & CgroupAttachJson;
   globals?: Record<string, RawBytes>;
+  cgroups?: ScenarioCgroupJson[];
   network?: NetworkJson;
   processes?: ScenarioProcessJson[];
 }
@@ -240,8 +246,11 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
     })),
     attachMap: json.attach?.map,
     ...(json.attach?.tid !== undefined || json.attach?.pid !== undefined ? { attachTask: { tid: json.attach.tid, pid: json.attach.pid } } : {}),
+    ...(json.attach?.cgroup !== undefined || json.attach?.cgroup_id !== undefined || json.attach?.order !== undefined
+      ? { attachCgroup: { cgroup: json.attach.cgroup, cgroup_id: json.attach.cgroup_id, order: json.attach.order } } : {}),
     globals: { ...(json.globals ?? {}) },
     ...(json.processes ? { processes: json.processes } : {}),
+    ...(json.cgroups ? { cgroups: json.cgroups } : {}),
     source,
   };
 }
@@ -307,6 +316,7 @@ function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[]): void 
   });
   if (s.attachMap !== undefined && s.attachMap === '') problems.push({ path: '/attach/map', message: 'attach.map is empty: name the map the bpf_map_elem program iterates' });
   if (s.processes) problems.push(...processProblems(s.processes));
+  if (s.cgroups || s.attachCgroup) problems.push(...cgroupProblems(s.cgroups, s.attachCgroup));
 }
 
 /** Unknown flag names are reported by the schema pattern only loosely; name them here. */

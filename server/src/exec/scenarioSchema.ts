@@ -4,6 +4,7 @@
  * that the committed copy is current.
  */
 import { networkDefinitions, networkSchema } from './scenarioNet';
+import { cgroupAttachProperties, cgroupDefinitions, cgroupsSchema } from './scenarioCgroups';
 
 /* eslint-disable */
 export const scenarioSchema = {
@@ -88,10 +89,12 @@ export const scenarioSchema = {
           "type": "integer",
           "minimum": 1,
           "description": "task, task_file, task_vma: iterate one process, its threads for iter/task (link_info.task.pid). At most one of tid and pid."
-        }
+        },
+        ...cgroupAttachProperties
       }
     },
     "network": networkSchema,
+    "cgroups": cgroupsSchema,
     "globals": {
       "type": "object",
       "description": "Initial values of the program's global variables (.bss, .data, .rodata), applied before load like a skeleton's writes. Numbers for integers, hex byte strings for anything else.",
@@ -116,6 +119,7 @@ export const scenarioSchema = {
   },
   "definitions": {
     ...networkDefinitions,
+    ...cgroupDefinitions,
     "process": {
       "type": "object",
       "additionalProperties": false,

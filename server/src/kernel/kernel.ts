@@ -12,6 +12,7 @@ import { sockDestroy, SOCKET_CASTS } from './net/helpers';
 import { NetNamespace, type NetSpec } from './net/netns';
 import { SOCKET_TARGETS } from './net/targets';
 import { SimMachine, SimulatedTasks, TASK_TARGETS } from './taskIter';
+import { cgroupTarget, normalizeCgroupPath, SimCgroup, SimulatedCgroups } from './cgroupIter';
 
 export interface KernelOptions {
   /** num_possible_cpus() */
@@ -43,7 +44,9 @@ type FdEntry =
   | { kind: 'map'; map: BpfMap }
   | { kind: 'prog'; prog: LoadedProg }
   | { kind: 'link'; link: IterLink }
-  | { kind: 'iter'; session: IterSession };
+  | { kind: 'iter'; session: IterSession }
+  /** an open cgroup directory (what link_info.cgroup.cgroup_fd names) */
+  | { kind: 'cgroup'; path: string };
 
 export interface MapInfo {
   id: number; type: number; typeName: string; name: string; keySize: number; valueSize: number;
@@ -54,7 +57,7 @@ export interface MapInfo {
  * The iterator targets the simulated kernel runs (bpf_iter_reg_target at boot). A target's facts (ctx fields, resched,
  * attach parameters) are in iterTargets.ts; its simulation is an IterTarget listed here.
  */
-const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS];
+const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS, cgroupTarget];
 export const SIMULATED_ITER_TARGETS: readonly string[] = SIMULATED_TARGETS.map((t) => t.name);
 
 /** BPF_LINK_TYPE_ITER */
@@ -116,6 +119,17 @@ export class Kernel {
   tasks: SimulatedTasks | null = null;
   /** Boots the machine's processes: laid out once, so their addresses stay put for the kernel's life. */
   setMachine(machine: SimMachine): void { this.tasks = new SimulatedTasks(this, machine); }
+  /** The machine's cgroup hierarchy (cgroupIter.ts), walked by the cgroup target; the root alone until setCgroups(). */
+  cgroups: SimulatedCgroups | null = null;
+  setCgroups(list: readonly SimCgroup[]): void { this.cgroups = new SimulatedCgroups(this, list); }
+  /** open(cgroup directory, O_RDONLY): an fd link_info.cgroup.cgroup_fd may name */
+  openCgroup(path: string): number {
+    if (!this.cgroups) this.setCgroups([]);
+    if (!this.cgroups!.byPathName(path)) this.raise('ENOENT', `no cgroup ${path}`);
+    return this.installFd({ kind: 'cgroup', path: normalizeCgroupPath(path) });
+  }
+  /** The cgroup directory an fd has open, or undefined */
+  cgroupPathOfFd(fd: number): string | undefined { const e = this.fds.get(fd); return e?.kind === 'cgroup' ? e.path : undefined; }
   /** Whether fd is open in the simulated process's table. */
   hasFd(fd: number): boolean { return this.fds.has(fd); }
 
@@ -466,7 +480,7 @@ export class Kernel {
     s += this.paramsOf(link)?.fdinfo ?? '';
     return s;
   }
-  private paramsOf(link: IterLink): { fdinfo: string; bpftool: string; linkInfo: Record<string, number> } | undefined {
+  private paramsOf(link: IterLink): { fdinfo: string; bpftool: string; linkInfo: Record<string, number>; bpftoolJson?: Record<string, unknown> } | undefined {
     return link.target.describeParams && link.params ? link.target.describeParams(link.params) : undefined;
   }
   /** `bpftool link show` for every link, ascending id, with bpftool's trailing double spaces */
@@ -486,7 +500,7 @@ export class Kernel {
   bpftoolLinkShowJson(): string {
     return JSON.stringify(this.linkIdr.ids().map((id) => {
       const l = this.linkIdr.get(id)!;
-      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map ? { map_id: l.map.id } : {}), ...this.paramsOf(l)?.linkInfo };
+      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map ? { map_id: l.map.id } : {}), ...(this.paramsOf(l)?.bpftoolJson ?? this.paramsOf(l)?.linkInfo) };
     }));
   }
 
