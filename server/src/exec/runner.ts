@@ -324,7 +324,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     }
 
     // Attach (bpf_iter_attach_map for bpf_map_elem).
-    if (entry.target === 'bpf_map_elem') {
+    if (iterTargetInfo(entry.target)?.attach === 'map') {
       const mapName = req.map ?? req.scenario.attachMap ?? (ir.maps.length === 1 ? ir.maps[0].name : undefined);
       if (!mapName) throw new RunFailure('EBADF', 'a bpf_map_elem iterator needs a map: give --map NAME (or "attach": {"map": NAME} in the scenario); bpf_iter_attach_map() refuses map_fd 0 with EBADF');
       const mapId = kernel.listMaps().find((m) => m.name === mapName.slice(0, 15))?.id;

@@ -25,6 +25,8 @@ export interface ScenarioEntry {
   values?: RawBytes[];
   /** array_of_maps / hash_of_maps: the scenario map this slot holds */
   innerMap?: string;
+  /** sockmap / sockhash / sk_storage: index of the network section's socket this element refers to */
+  socket?: number;
   /** JSON path of this entry when it is not /maps/<map>/entries/<index> of its map (see entryPath()). */
   path?: string;
 }
@@ -213,7 +215,7 @@ interface ScenarioJson {
   maps?: Array<{ name: string; type?: string; key_size?: number; value_size?: number; max_entries?: number;
     flags?: number | string[]; map_extra?: number; btf?: boolean; description?: string;
     inner_map?: string | (Omit<InnerMapTemplate, 'flags'> & { flags?: number | string[] });
-    entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string }>; generate?: GeneratedEntries }>;
+    entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string; socket?: number }>; generate?: GeneratedEntries }>;
   attach?: { map?: string; tid?: number; pid?: number } & CgroupAttachJson;
   globals?: Record<string, RawBytes>;
   cgroups?: ScenarioCgroupJson[];
@@ -259,7 +261,7 @@ function entriesOf(json: NonNullable<NonNullable<ScenarioJson['maps']>[number]['
   const out = json as ScenarioEntry[];
   for (let j = 0; j < json.length; j++) {
     const e = json[j];
-    if (e.inner_map !== undefined) out[j] = { key: e.key, value: e.value, values: e.values, innerMap: e.inner_map };
+    if (e.inner_map !== undefined) out[j] = { key: e.key, value: e.value, values: e.values, innerMap: e.inner_map, socket: e.socket };
   }
   return out;
 }
@@ -282,6 +284,7 @@ function checkEntryShapes(names: ReadonlySet<string>, m: ScenarioMap, i: number,
   const entries = m.entries;
   for (let j = 0; j < entries.length; j++) {
     const e = entries[j];
+    if (e.socket !== undefined) continue; // sockmap/sockhash/sk_storage elements: checked when the map is filled
     if (!keyless && e.key !== undefined && e.innerMap === undefined && !mapInMap && e.values === undefined && (typeof e.key !== 'object' || lpm)) continue;
     const at = `/maps/${i}/entries/${j}`;
     if (e.value !== undefined && e.values !== undefined) problems.push({ path: at, message: 'an entry has either "value" or "values" (per-CPU), not both' });

@@ -266,6 +266,11 @@ export const scenarioSchema = {
         "inner_map": {
           "type": "string",
           "description": "array_of_maps / hash_of_maps: the name of the scenario map this slot holds (it must match the outer map's inner_map template)."
+        },
+        "socket": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "sockmap / sockhash (with \"key\") and sk_storage (with \"value\", no key): the socket of /network/sockets/N this element refers to, as user space gives a socket fd. sockmap and sockhash take established or listening TCP, UDP and unix sockets."
         }
       }
     },

@@ -11,6 +11,7 @@ import { SeqFile } from './seqFile';
 import { sockDestroy, SOCKET_CASTS } from './net/helpers';
 import { NetNamespace, type NetSpec } from './net/netns';
 import { SOCKET_TARGETS } from './net/targets';
+import { SOCKET_MAP_TARGETS } from './net/sockmapIter';
 import { SimMachine, SimulatedTasks, TASK_TARGETS } from './taskIter';
 import { cgroupTarget, normalizeCgroupPath, SimCgroup, SimulatedCgroups } from './cgroupIter';
 
@@ -57,7 +58,7 @@ export interface MapInfo {
  * The iterator targets the simulated kernel runs (bpf_iter_reg_target at boot). A target's facts (ctx fields, resched,
  * attach parameters) are in iterTargets.ts; its simulation is an IterTarget listed here.
  */
-const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS, cgroupTarget];
+const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS, cgroupTarget, ...SOCKET_MAP_TARGETS];
 export const SIMULATED_ITER_TARGETS: readonly string[] = SIMULATED_TARGETS.map((t) => t.name);
 
 /** BPF_LINK_TYPE_ITER */
@@ -489,7 +490,8 @@ export class Kernel {
     for (const id of this.linkIdr.ids()) {
       const l = this.linkIdr.get(id)!;
       out += `${id}: iter  prog ${l.prog.id}  target_name ${l.target.name}  `;
-      if (l.map) out += `map_id ${l.map.id}  `;
+      // bpftool link.c is_iter_map_target(): bpf_map_elem and bpf_sk_storage_map only (not sockmap)
+      if (l.map && l.target.name !== 'sockmap') out += `map_id ${l.map.id}  `;
       out += this.paramsOf(l)?.bpftool ?? '';
       for (const p of pinned.get(id) ?? []) out += `\n\tpinned ${p}`;
       out += '\n';
@@ -500,7 +502,7 @@ export class Kernel {
   bpftoolLinkShowJson(): string {
     return JSON.stringify(this.linkIdr.ids().map((id) => {
       const l = this.linkIdr.get(id)!;
-      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map ? { map_id: l.map.id } : {}), ...(this.paramsOf(l)?.bpftoolJson ?? this.paramsOf(l)?.linkInfo) };
+      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map && l.target.name !== 'sockmap' ? { map_id: l.map.id } : {}), ...(this.paramsOf(l)?.bpftoolJson ?? this.paramsOf(l)?.linkInfo) };
     }));
   }
 
