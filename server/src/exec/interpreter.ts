@@ -72,6 +72,15 @@ export function loadInt(p: Pointer, offset: number, type: IntType, loc: Loc): bi
   }
 }
 
+/**
+ * A load through a kernel struct pointer (a CO-RE access: the verifier's PTR_TO_BTF_ID, compiled as BPF_PROBE_MEM)
+ * at NULL or at an address no object is mapped at: the JIT's exception table turns the fault into a 0
+ * (ex_handler_bpf()), so `task->mm->arg_start` of a kernel thread reads 0.
+ */
+export function probeMemMisses(p: Pointer): boolean {
+  return p.region === null || p.region.bytes.length === 0;
+}
+
 export function storeBits(p: Pointer, offset: number, size: 1 | 2 | 4 | 8, bits: bigint, loc: Loc): void {
   const region = p.region;
   const at = p.offset + offset;
@@ -290,10 +299,13 @@ export class Interpreter {
       }
       case 'addr':
         return e.base.kind === 'stack' ? this.slotPointer(f, e.base.slot) : this.rt.staticAddress(e.base, e.loc);
-      case 'load': return loadInt(this.evalPtr(e.ptr, f), e.offset, e.type, e.loc);
+      case 'load': {
+        const p = this.evalPtr(e.ptr, f);
+        return e.core && probeMemMisses(p) ? 0n : loadInt(p, e.offset, e.type, e.loc);
+      }
       case 'loadPtr': {
         const p = this.evalPtr(e.ptr, f);
-        return this.rt.resolver.resolve(loadInt(p, e.offset, U64_TYPE, e.loc));
+        return this.rt.resolver.resolve(e.core && probeMemMisses(p) ? 0n : loadInt(p, e.offset, U64_TYPE, e.loc));
       }
       case 'store': {
         const p = this.evalPtr(e.ptr, f);

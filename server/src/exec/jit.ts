@@ -520,18 +520,28 @@ return ${retExpr};
     }
   }
 
-  private loadInt(r: Code, o: Code, offset: number, type: IntType, loc: Loc): Compiled {
+  /** `probe`: a CO-RE (BPF_PROBE_MEM) load, which reads 0 at NULL or an unmapped address (interpreter's probeMemMisses()) */
+  private loadInt(r: Code, o: Code, offset: number, type: IntType, loc: Loc, probe = false): Compiled {
     const at = this.fresh();
     const size = type.bits >> 3;
     this.emit(js`const ${at} = ${o} + ${literal(offset)};`);
-    this.emit(js`if (${r} === null || ${at} < 0 || ${at} + ${literal(size)} > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, ${literal(size)}, false);`);
     const b = this.h.big;
+    let read: Code;
     switch (type.bits) {
-      case 8: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt8(${at}))` : js`${b}(${r}.view.getUint8(${at}))`, type);
-      case 16: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt16(${at}, true))` : js`${b}(${r}.view.getUint16(${at}, true))`, type);
-      case 32: return this.tempAs(type.signed ? js`${b}(${r}.view.getInt32(${at}, true))` : js`${b}(${r}.view.getUint32(${at}, true))`, type);
-      case 64: return this.tempAs(type.signed ? js`${r}.view.getBigInt64(${at}, true)` : js`${r}.view.getBigUint64(${at}, true)`, type);
+      case 8: read = type.signed ? js`${b}(${r}.view.getInt8(${at}))` : js`${b}(${r}.view.getUint8(${at}))`; break;
+      case 16: read = type.signed ? js`${b}(${r}.view.getInt16(${at}, true))` : js`${b}(${r}.view.getUint16(${at}, true))`; break;
+      case 32: read = type.signed ? js`${b}(${r}.view.getInt32(${at}, true))` : js`${b}(${r}.view.getUint32(${at}, true))`; break;
+      default: read = type.signed ? js`${r}.view.getBigInt64(${at}, true)` : js`${r}.view.getBigUint64(${at}, true)`;
     }
+    const check = js`if (${r} === null || ${at} < 0 || ${at} + ${literal(size)} > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, ${literal(size)}, false);`;
+    if (!probe) {
+      this.emit(check);
+      return this.tempAs(read, type);
+    }
+    const v = this.fresh();
+    this.emit(js`let ${v};`);
+    this.emit(js`if (${r} === null || ${r}.bytes.length === 0) ${v} = ${literal(0n)}; else { ${check} ${v} = ${read}; }`);
+    return this.tempAs(v, type);
   }
 
   private zero(type: IrType): Compiled {
@@ -563,11 +573,11 @@ return ${retExpr};
       }
       case 'load': {
         const p = this.ptr(e.ptr);
-        return this.loadInt(p.r, p.o, e.offset, e.type, e.loc);
+        return this.loadInt(p.r, p.o, e.offset, e.type, e.loc, e.core === true);
       }
       case 'loadPtr': {
         const p = this.ptr(e.ptr);
-        const a = this.loadInt(p.r, p.o, e.offset, U64_TYPE, e.loc) as { v: Code };
+        const a = this.loadInt(p.r, p.o, e.offset, U64_TYPE, e.loc, e.core === true) as { v: Code };
         return this.fromPointerObject(js`${h.resolve}(${a.v})`);
       }
       case 'store': {

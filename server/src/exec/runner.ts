@@ -12,6 +12,7 @@ import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protoco
 import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario } from './scenario';
 import { machineFromScenario } from './scenarioProcesses';
 import { worldSummary } from './worldSummary';
+import { cgroupsFromJson, encodeCgroupLinkInfo } from './scenarioCgroups';
 import { iterTargetInfo } from '../kernel/iterTargets';
 import { createScenarioMap, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
 import { compileProgram, CompiledProgram } from './jit';
@@ -202,6 +203,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     if (req.scenario.network) kernel.setNetwork(req.scenario.network);
     // the machine's processes (the scenario's, else the default system's), walked by the task targets
     kernel.setMachine(machineFromScenario(req.scenario.processes ?? defaultScenario().processes ?? []));
+    // the cgroup hierarchy (the scenario's, else the default system's), walked by the cgroup target
+    kernel.setCgroups(cgroupsFromJson(req.scenario.cgroups ?? defaultScenario().cgroups ?? []));
     const ir = a.lowered.program;
     const programMapNames = new Set(ir.maps.map((m) => m.name));
 
@@ -323,7 +326,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     }
 
     // Attach (bpf_iter_attach_map for bpf_map_elem).
-    if (entry.target === 'bpf_map_elem') {
+    if (iterTargetInfo(entry.target)?.attach === 'map') {
       const mapName = req.map ?? req.scenario.attachMap ?? (ir.maps.length === 1 ? ir.maps[0].name : undefined);
       if (!mapName) throw new RunFailure('EBADF', 'a bpf_map_elem iterator needs a map: give --map NAME (or "attach": {"map": NAME} in the scenario); bpf_iter_attach_map() refuses map_fd 0 with EBADF');
       const mapId = kernel.listMaps().find((m) => m.name === mapName.slice(0, 15))?.id;
@@ -346,8 +349,23 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       view.setUint32(0, req.scenario.attachTask.tid ?? 0, true);
       view.setUint32(4, req.scenario.attachTask.pid ?? 0, true);
       linkFd = kernel.createIterLink(progFd, { iterInfo: info, iterInfoLen: info.length });
+    } else if (iterTargetInfo(entry.target)?.attach === 'cgroup' && req.scenario.attachCgroup) {
+      // union bpf_iter_link_info.cgroup: a directory opened for cgroup_fd (closed once the link holds the cgroup)
+      const c = req.scenario.attachCgroup;
+      const cgroupFd = c.cgroup !== undefined ? kernel.openCgroup(c.cgroup) : 0;
+      try {
+        linkFd = kernel.createIterLink(progFd, { iterInfo: encodeCgroupLinkInfo(c.order, cgroupFd, c.cgroup_id ?? 0), iterInfoLen: 16 });
+      } finally { if (cgroupFd) kernel.close(cgroupFd); }
     } else {
-      linkFd = kernel.createIterLink(progFd);
+      // a cgroup program without "attach" gets what `bpftool iter pin` gives it: no order, so EINVAL
+      try {
+        linkFd = kernel.createIterLink(progFd);
+      } catch (e) {
+        if (e instanceof KernelError && iterTargetInfo(entry.target)?.attach === 'cgroup') {
+          throw new RunFailure(e.code, `${e.message}; give it in the scenario: "attach": {"order": "descendants_pre"} (and "cgroup": PATH or "cgroup_id": N to start below the root)`);
+        }
+        throw e;
+      }
     }
 
     // `bpftool iter pin` exits here: libbpf's map fds close, so the object's maps keep only the program's

@@ -10,6 +10,7 @@ import * as jsonc from 'jsonc-parser';
 import { scenarioSchema } from './scenarioSchema';
 import { DEFAULT_SCENARIO_TEXT } from './scenarioDefault';
 import { networkFromJson, type NetworkJson } from './scenarioNet';
+import { cgroupProblems, type CgroupAttachJson, type ScenarioCgroupJson } from './scenarioCgroups';
 import type { NetSpec } from '../kernel/net/netns';
 
 export type RawBytes = string | number;
@@ -24,6 +25,8 @@ export interface ScenarioEntry {
   values?: RawBytes[];
   /** array_of_maps / hash_of_maps: the scenario map this slot holds */
   innerMap?: string;
+  /** sockmap / sockhash / sk_storage: index of the network section's socket this element refers to */
+  socket?: number;
   /** JSON path of this entry when it is not /maps/<map>/entries/<index> of its map (see entryPath()). */
   path?: string;
 }
@@ -72,6 +75,10 @@ export interface Scenario {
   attachMap?: string;
   /** task targets: link_info.task.tid / pid */
   attachTask?: { tid?: number; pid?: number };
+  /** cgroup target: link_info.cgroup (a directory opened as cgroup_fd, or cgroup_id, and the order) */
+  attachCgroup?: CgroupAttachJson;
+  /** The machine's cgroup hierarchy (the `cgroups` section), or undefined for the default system's. */
+  cgroups?: ScenarioCgroupJson[];
   globals: Record<string, RawBytes>;
   /** The reader's network namespace (the socket iterators' world); absent: a fresh namespace, loopback only */
   network?: NetSpec;
@@ -208,9 +215,10 @@ interface ScenarioJson {
   maps?: Array<{ name: string; type?: string; key_size?: number; value_size?: number; max_entries?: number;
     flags?: number | string[]; map_extra?: number; btf?: boolean; description?: string;
     inner_map?: string | (Omit<InnerMapTemplate, 'flags'> & { flags?: number | string[] });
-    entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string }>; generate?: GeneratedEntries }>;
-  attach?: { map?: string; tid?: number; pid?: number };
+    entries?: Array<{ key?: RawBytes | LpmKey; value?: RawBytes; values?: RawBytes[]; inner_map?: string; socket?: number }>; generate?: GeneratedEntries }>;
+  attach?: { map?: string; tid?: number; pid?: number } & CgroupAttachJson;
   globals?: Record<string, RawBytes>;
+  cgroups?: ScenarioCgroupJson[];
   network?: NetworkJson;
   processes?: ScenarioProcessJson[];
 }
@@ -240,8 +248,11 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
     })),
     attachMap: json.attach?.map,
     ...(json.attach?.tid !== undefined || json.attach?.pid !== undefined ? { attachTask: { tid: json.attach.tid, pid: json.attach.pid } } : {}),
+    ...(json.attach?.cgroup !== undefined || json.attach?.cgroup_id !== undefined || json.attach?.order !== undefined
+      ? { attachCgroup: { cgroup: json.attach.cgroup, cgroup_id: json.attach.cgroup_id, order: json.attach.order } } : {}),
     globals: { ...(json.globals ?? {}) },
     ...(json.processes ? { processes: json.processes } : {}),
+    ...(json.cgroups ? { cgroups: json.cgroups } : {}),
     source,
   };
 }
@@ -250,7 +261,7 @@ function entriesOf(json: NonNullable<NonNullable<ScenarioJson['maps']>[number]['
   const out = json as ScenarioEntry[];
   for (let j = 0; j < json.length; j++) {
     const e = json[j];
-    if (e.inner_map !== undefined) out[j] = { key: e.key, value: e.value, values: e.values, innerMap: e.inner_map };
+    if (e.inner_map !== undefined) out[j] = { key: e.key, value: e.value, values: e.values, innerMap: e.inner_map, socket: e.socket };
   }
   return out;
 }
@@ -273,6 +284,7 @@ function checkEntryShapes(names: ReadonlySet<string>, m: ScenarioMap, i: number,
   const entries = m.entries;
   for (let j = 0; j < entries.length; j++) {
     const e = entries[j];
+    if (e.socket !== undefined) continue; // sockmap/sockhash/sk_storage elements: checked when the map is filled
     if (!keyless && e.key !== undefined && e.innerMap === undefined && !mapInMap && e.values === undefined && (typeof e.key !== 'object' || lpm)) continue;
     const at = `/maps/${i}/entries/${j}`;
     if (e.value !== undefined && e.values !== undefined) problems.push({ path: at, message: 'an entry has either "value" or "values" (per-CPU), not both' });
@@ -307,6 +319,7 @@ function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[]): void 
   });
   if (s.attachMap !== undefined && s.attachMap === '') problems.push({ path: '/attach/map', message: 'attach.map is empty: name the map the bpf_map_elem program iterates' });
   if (s.processes) problems.push(...processProblems(s.processes));
+  if (s.cgroups || s.attachCgroup) problems.push(...cgroupProblems(s.cgroups, s.attachCgroup));
 }
 
 /** Unknown flag names are reported by the schema pattern only loosely; name them here. */

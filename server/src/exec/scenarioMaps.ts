@@ -3,6 +3,8 @@
  * inner map templates for map-in-map, pushed values for queue/stack/bloom_filter, lpm_trie keys.
  */
 import { ArrayMap, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
+import type { BpfMap } from '../kernel/maps';
+import { isSocketMapType, skStorageUpdate, sockMapUpdate } from '../kernel/net/sockmapIter';
 import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entryPath } from './scenario';
 
 /** A scenario map that cannot be created or filled: errno name and a message naming the place in the file. */
@@ -170,6 +172,10 @@ export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly Sc
     return;
   }
   if (generate) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/generate of map ${name}: "generate" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
+  if (isSocketMapType(map.type) || map.type === T.SK_STORAGE) {
+    fillSocketMap(kernel, map, entries, name, mapPath);
+    return;
+  }
   const keyless = map.type === T.QUEUE || map.type === T.STACK || map.type === T.BLOOM_FILTER;
   const mapInMap = map.type === T.ARRAY_OF_MAPS || map.type === T.HASH_OF_MAPS;
   for (let j = 0; j < entries.length; j++) {
@@ -207,6 +213,31 @@ export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly Sc
     }
     try {
       kernel.mapUpdate(fd, key, value, 0);
+    } catch (err) {
+      if (err instanceof KernelError) throw new ScenarioMapError(err.code, `scenario ${path}: updating map ${name} fails: ${err.message}`);
+      throw err;
+    }
+  }
+}
+
+/** sockmap / sockhash (key + socket) and sk_storage (socket + value) elements: the socket is a network section index. */
+function fillSocketMap(kernel: Kernel, map: BpfMap, entries: readonly ScenarioEntry[], name: string, mapPath: string): void {
+  for (let j = 0; j < entries.length; j++) {
+    const e = entries[j];
+    const path = e.path ?? entryPath(mapPath, j);
+    if (e.socket === undefined) throw new ScenarioMapError('EINVAL', `scenario ${path} of map ${name}: a ${map.typeName} entry needs "socket": the index of a /network/sockets entry`);
+    try {
+      if (map.type === BPF_MAP_TYPE.SK_STORAGE) {
+        if (e.key !== undefined) throw new ScenarioMapError('EINVAL', `scenario ${path}/key of map ${name}: sk_storage elements are keyed by their socket; give "socket" and "value"`);
+        const v = e.value === undefined ? new Uint8Array(map.valueSize) : encodeBytes(e.value, map.valueSize);
+        if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${path}/value of map ${name}: ${v}`);
+        skStorageUpdate(kernel, map, v, e.socket);
+      } else {
+        if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${path} of map ${name}: a ${map.typeName} entry needs "key"`);
+        const k = keyBytes(e.key, map.keySize);
+        if (typeof k === 'string') throw new ScenarioMapError('EINVAL', `scenario ${path}/key of map ${name}: ${k}`);
+        sockMapUpdate(kernel, map, k, e.socket);
+      }
     } catch (err) {
       if (err instanceof KernelError) throw new ScenarioMapError(err.code, `scenario ${path}: updating map ${name} fails: ${err.message}`);
       throw err;

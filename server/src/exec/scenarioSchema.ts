@@ -4,6 +4,7 @@
  * that the committed copy is current.
  */
 import { networkDefinitions, networkSchema } from './scenarioNet';
+import { cgroupAttachProperties, cgroupDefinitions, cgroupsSchema } from './scenarioCgroups';
 
 /* eslint-disable */
 export const scenarioSchema = {
@@ -88,10 +89,12 @@ export const scenarioSchema = {
           "type": "integer",
           "minimum": 1,
           "description": "task, task_file, task_vma: iterate one process, its threads for iter/task (link_info.task.pid). At most one of tid and pid."
-        }
+        },
+        ...cgroupAttachProperties
       }
     },
     "network": networkSchema,
+    "cgroups": cgroupsSchema,
     "globals": {
       "type": "object",
       "description": "Initial values of the program's global variables (.bss, .data, .rodata), applied before load like a skeleton's writes. Numbers for integers, hex byte strings for anything else.",
@@ -116,6 +119,7 @@ export const scenarioSchema = {
   },
   "definitions": {
     ...networkDefinitions,
+    ...cgroupDefinitions,
     "process": {
       "type": "object",
       "additionalProperties": false,
@@ -262,6 +266,11 @@ export const scenarioSchema = {
         "inner_map": {
           "type": "string",
           "description": "array_of_maps / hash_of_maps: the name of the scenario map this slot holds (it must match the outer map's inner_map template)."
+        },
+        "socket": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "sockmap / sockhash (with \"key\") and sk_storage (with \"value\", no key): the socket of /network/sockets/N this element refers to, as user space gives a socket fd. sockmap and sockhash take established or listening TCP, UDP and unix sockets."
         }
       }
     },

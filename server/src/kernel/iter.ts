@@ -60,7 +60,7 @@ export interface IterTarget {
   /** attach_target of a target with parameters other than a map: reads union bpf_iter_link_info (16 bytes) */
   attachParams?(kernel: Kernel, info: DataView): unknown;
   /** show_fdinfo / fill_link_info / bpftool's text of those parameters */
-  describeParams?(params: unknown): { fdinfo: string; bpftool: string; linkInfo: Record<string, number> };
+  describeParams?(params: unknown): { fdinfo: string; bpftool: string; linkInfo: Record<string, number>; bpftoolJson?: Record<string, unknown> };
   /** init_seq_private + seq_ops for a new session */
   openSession(session: IterSession): IterSeqOps<unknown>;
 }

@@ -11,7 +11,9 @@ import { SeqFile } from './seqFile';
 import { sockDestroy, SOCKET_CASTS } from './net/helpers';
 import { NetNamespace, type NetSpec } from './net/netns';
 import { SOCKET_TARGETS } from './net/targets';
+import { SOCKET_MAP_TARGETS } from './net/sockmapIter';
 import { SimMachine, SimulatedTasks, TASK_TARGETS } from './taskIter';
+import { cgroupTarget, normalizeCgroupPath, SimCgroup, SimulatedCgroups } from './cgroupIter';
 
 export interface KernelOptions {
   /** num_possible_cpus() */
@@ -43,7 +45,9 @@ type FdEntry =
   | { kind: 'map'; map: BpfMap }
   | { kind: 'prog'; prog: LoadedProg }
   | { kind: 'link'; link: IterLink }
-  | { kind: 'iter'; session: IterSession };
+  | { kind: 'iter'; session: IterSession }
+  /** an open cgroup directory (what link_info.cgroup.cgroup_fd names) */
+  | { kind: 'cgroup'; path: string };
 
 export interface MapInfo {
   id: number; type: number; typeName: string; name: string; keySize: number; valueSize: number;
@@ -54,7 +58,7 @@ export interface MapInfo {
  * The iterator targets the simulated kernel runs (bpf_iter_reg_target at boot). A target's facts (ctx fields, resched,
  * attach parameters) are in iterTargets.ts; its simulation is an IterTarget listed here.
  */
-const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS];
+const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS, cgroupTarget, ...SOCKET_MAP_TARGETS];
 export const SIMULATED_ITER_TARGETS: readonly string[] = SIMULATED_TARGETS.map((t) => t.name);
 
 /** BPF_LINK_TYPE_ITER */
@@ -116,6 +120,17 @@ export class Kernel {
   tasks: SimulatedTasks | null = null;
   /** Boots the machine's processes: laid out once, so their addresses stay put for the kernel's life. */
   setMachine(machine: SimMachine): void { this.tasks = new SimulatedTasks(this, machine); }
+  /** The machine's cgroup hierarchy (cgroupIter.ts), walked by the cgroup target; the root alone until setCgroups(). */
+  cgroups: SimulatedCgroups | null = null;
+  setCgroups(list: readonly SimCgroup[]): void { this.cgroups = new SimulatedCgroups(this, list); }
+  /** open(cgroup directory, O_RDONLY): an fd link_info.cgroup.cgroup_fd may name */
+  openCgroup(path: string): number {
+    if (!this.cgroups) this.setCgroups([]);
+    if (!this.cgroups!.byPathName(path)) this.raise('ENOENT', `no cgroup ${path}`);
+    return this.installFd({ kind: 'cgroup', path: normalizeCgroupPath(path) });
+  }
+  /** The cgroup directory an fd has open, or undefined */
+  cgroupPathOfFd(fd: number): string | undefined { const e = this.fds.get(fd); return e?.kind === 'cgroup' ? e.path : undefined; }
   /** Whether fd is open in the simulated process's table. */
   hasFd(fd: number): boolean { return this.fds.has(fd); }
 
@@ -466,7 +481,7 @@ export class Kernel {
     s += this.paramsOf(link)?.fdinfo ?? '';
     return s;
   }
-  private paramsOf(link: IterLink): { fdinfo: string; bpftool: string; linkInfo: Record<string, number> } | undefined {
+  private paramsOf(link: IterLink): { fdinfo: string; bpftool: string; linkInfo: Record<string, number>; bpftoolJson?: Record<string, unknown> } | undefined {
     return link.target.describeParams && link.params ? link.target.describeParams(link.params) : undefined;
   }
   /** `bpftool link show` for every link, ascending id, with bpftool's trailing double spaces */
@@ -475,7 +490,8 @@ export class Kernel {
     for (const id of this.linkIdr.ids()) {
       const l = this.linkIdr.get(id)!;
       out += `${id}: iter  prog ${l.prog.id}  target_name ${l.target.name}  `;
-      if (l.map) out += `map_id ${l.map.id}  `;
+      // bpftool link.c is_iter_map_target(): bpf_map_elem and bpf_sk_storage_map only (not sockmap)
+      if (l.map && l.target.name !== 'sockmap') out += `map_id ${l.map.id}  `;
       out += this.paramsOf(l)?.bpftool ?? '';
       for (const p of pinned.get(id) ?? []) out += `\n\tpinned ${p}`;
       out += '\n';
@@ -486,7 +502,7 @@ export class Kernel {
   bpftoolLinkShowJson(): string {
     return JSON.stringify(this.linkIdr.ids().map((id) => {
       const l = this.linkIdr.get(id)!;
-      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map ? { map_id: l.map.id } : {}), ...this.paramsOf(l)?.linkInfo };
+      return { id, type: 'iter', prog_id: l.prog.id, target_name: l.target.name, ...(l.map && l.target.name !== 'sockmap' ? { map_id: l.map.id } : {}), ...(this.paramsOf(l)?.bpftoolJson ?? this.paramsOf(l)?.linkInfo) };
     }));
   }
 

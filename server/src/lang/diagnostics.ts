@@ -241,6 +241,14 @@ export const Diagnostics = {
     kernelText: 'kernel function %s args#%d expected pointer to STRUCT %s but R%d has a pointer to STRUCT %s',
     explanation: 'check_kfunc_args() compares the BTF type the verifier tracks for the register with the kfunc\'s parameter; a pointer cast in C changes nothing. Pass ctx->map (NULL-checked) to bpf_map_sum_elem_count().',
   }),
+  KfuncArgNotTrusted: d(2115, 'error', '{0} is not a trusted pointer, but argument {1} of the kfunc {2} must be one (KF_TRUSTED_ARGS). Verifier: "{3}"', {
+    kernelText: 'R%d must be referenced or trusted',
+    explanation: 'Only ctx fields the target marks PTR_TRUSTED (the tcp and udp iterators\' sockets, task, cgroup, kmem_cache) are trusted; bpf_sock_destroy() therefore works in iter/tcp and iter/udp, not on the sockets of iter/unix, iter/netlink or iter/sockmap.',
+  }),
+  HelperSizeMayBeNegative: d(2116, 'error', 'The size {0} passed as argument {1} of {2} may be negative (as low as {3}): the verifier takes it as a signed number. Verifier: "{4}"', {
+    kernelText: "R%d min value is negative, either use unsigned or 'var &= const'",
+    explanation: 'check_mem_size_reg() refuses a size register whose signed minimum is below 0. Test `if (n < 0) return 0;` (or `n <= 0`), make the variable unsigned, or mask it (`n &= 0xff`).',
+  }),
   UnknownHelper: d(2011, 'error', '{0} is not a helper known to the kernel. Verifier: "{1}"', {
     kernelText: 'unknown func %s#%d',
   }),

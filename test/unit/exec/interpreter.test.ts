@@ -135,6 +135,19 @@ for (const mode of MODES) {
         assert.match(e.message, /NULL pointer dereference/);
         assert.deepStrictEqual(e.loc, bad.loc);
       });
+      it('a CO-RE load (BPF_PROBE_MEM) through NULL or an unmapped address reads 0; a plain load still faults', () => {
+        const { r, env } = withRegion(32);
+        r.view.setBigUint64(0, 0xdead0000n, true);
+        const p = param(0, ptrT());
+        const fns = (e: Expr) => [func(0, { params: [ptrT()], body: block(ret(e)) })];
+        const probe = (e: Expr): Expr => ({ ...e, core: true }) as Expr;
+        assert.strictEqual(value(run(fns(probe(load(nul(), 16, U64))), [ptrTo(r)], env)), 0n);
+        assert.strictEqual(value(run(fns(probe(load(loadPtr(p, 0), 8, U32))), [ptrTo(r)], env)), 0n);
+        assert.strictEqual(value(run(fns(ptrToInt(probe(loadPtr(nul(), 8)))), [ptrTo(r)], env)), 0n);
+        assert.match(error(run(fns(load(nul(), 16, U64)), [ptrTo(r)], env)).message, /NULL pointer dereference/);
+        // out of bounds of a real object is not a probe miss here (the kernel would read the neighbouring memory)
+        assert.match(error(run(fns(probe(load(p, 40, U64))), [ptrTo(r)], env)).message, /out-of-bounds/);
+      });
       it('a store into a read-only region faults', () => {
         const { r, env } = withRegion(16, true);
         const bad = store(param(0, ptrT()), 0, 4, c(1, U32));

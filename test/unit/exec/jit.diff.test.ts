@@ -23,6 +23,11 @@ const OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'rem', 'and', 'or', 'xor', 
 const BSS: AddressBase = { kind: 'global', section: '.bss', offset: 0, name: 'g' };
 const U64 = int(64, false);
 
+/** Some loads are CO-RE (BPF_PROBE_MEM) loads, which read 0 through NULL or an unmapped address instead of faulting. */
+function probeMem(r: Rng, e: Expr): Expr {
+  return r.chance(0.3) && (e.op === 'load' || e.op === 'loadPtr') ? { ...e, core: true } : e;
+}
+
 /** Locals 0..3 are general ints of fixed types; 4..6 are loop counters; 7 is a 32-byte stack slot; 8 is a pointer local. */
 class ProgramGen {
   readonly localTypes: IntType[];
@@ -46,7 +51,7 @@ class ProgramGen {
       case 1: return addr({ kind: 'stack', slot: 0 }, ptrT(8));
       case 2: return ptrAdd(this.pointer(depth + 1), c(r.chance(0.1) ? r.int(12) - 2 : r.int(3), int(64, true)), r.pick([1, 2, 4, 8]));
       case 3: return r.chance(0.95) ? local(8, ptrT(8)) : nul(ptrT(8));
-      case 4: return loadPtr(addr(BSS, ptrT(8)), r.chance(0.1) ? r.pick([0, 24, 56]) : r.pick([8, 16]), ptrT(8));
+      case 4: return probeMem(r, loadPtr(r.chance(0.2) ? this.pointer(depth + 1) : addr(BSS, ptrT(8)), r.chance(0.1) ? r.pick([0, 24, 56]) : r.pick([8, 16]), ptrT(8)));
       default: return depth > 2 ? addr(BSS, ptrT(8)) : cond(this.int(int(32, false), depth + 1), this.pointer(depth + 1), this.pointer(depth + 1));
     }
   }
@@ -61,7 +66,7 @@ class ProgramGen {
       case 5: { const s = r.pick(TYPES); return bin(r.pick(OPS.slice(10)), this.int(s, depth + 1), this.int(s, depth + 1), t); }
       case 6: return un(r.pick(['neg', 'not', 'lnot'] as const), this.int(t, depth + 1), t);
       case 7: return conv(this.int(r.pick(TYPES), depth + 1), t);
-      case 8: return conv(load(this.pointer(depth + 1), r.chance(0.05) ? r.int(70) - 4 : r.int(24), r.pick(TYPES)), t);
+      case 8: return conv(probeMem(r, load(this.pointer(depth + 1), r.chance(0.05) ? r.int(70) - 4 : r.int(24), r.pick(TYPES))), t);
       case 9: { const id = r.int(4); return conv(assign(id, conv(this.int(t, depth + 1), this.localTypes[id])), t); }
       case 10: { const size = r.pick([1, 2, 4, 8] as const); return conv(store(this.pointer(depth + 1), r.chance(0.05) ? r.int(64) : r.int(24), size, this.int(t, depth + 1)), t); }
       case 11: return conv(logical(r.pick(['and', 'or'] as const), this.int(r.pick(TYPES), depth + 1), r.chance(0.3) ? this.pointer(depth + 1) : this.int(t, depth + 1)), t);

@@ -98,8 +98,9 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_skc_to_tcp_request_sock', id: 139, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp_request_sock' },
   { name: 'bpf_skc_to_udp6_sock', id: 140, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'udp6_sock' },
   { name: 'bpf_skc_to_unix_sock', id: 178, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'unix_sock' },
-  // bpf_sock_destroy() (net/core/filter.c): a kfunc of the tcp and udp iterators
-  { name: 'bpf_sock_destroy', id: -1, gplOnly: false, args: [any], returns: 'int', isKfunc: true },
+  // bpf_sock_destroy() (net/core/filter.c): KF_TRUSTED_ARGS, allowed for BPF_TRACE_ITER (tracing_iter_filter()); only
+  // the tcp and udp iterators give trusted sockets, so it works there only
+  { name: 'bpf_sock_destroy', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'sock_common' }], returns: 'int', isKfunc: true },
   { name: 'bpf_map_sum_elem_count', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'bpf_map' }], returns: 'long', isKfunc: true },
   // the numbers iterator (kernel/bpf/bpf_iter.c), in common_btf_ids: every program type may use it
   { name: 'bpf_iter_num_new', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'new' }, any, any], returns: 'int', isKfunc: true },

@@ -14,6 +14,7 @@ import {
 import { lookupHelper } from './helpers';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { iterCtxFieldAt, iterTargetInfo } from '../../kernel/iterTargets';
+import { kernelBtf } from '../../kernel/btf';
 import { AccessMax, AccessTracker, AttachMapInfo } from './accessSize';
 import { isNullExpr, markPtrOrNull, nullReason } from './nullness';
 import { returnValueProblem } from './returnValue';
@@ -1039,6 +1040,7 @@ export class Verifier {
           const nullable = kind.kind === 'memRead' && kind.nullable === true;
           if (nullable && v.kind === 'null') return;
           if (nullable && v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n) return;
+          if (this.sizeMayBeNegative(e.args[kind.sizeArg], args[kind.sizeArg], state, kind.sizeArg, e.name)) return;
           this.helperMem(v, size, kind.kind === 'memRead' ? 'read' : 'write', argLoc, state, e.name, i, nullable);
           return;
         }
@@ -1114,6 +1116,26 @@ export class Verifier {
   }
 
   /**
+   * mirrors check_mem_size_reg(): the size register's signed minimum must not be below 0. Only a known negative
+   * bound is reported (a C `int` that may be negative); an unknown or widened value (min S64_MIN) is not, since this
+   * analysis joins paths the verifier keeps apart.
+   */
+  private sizeMayBeNegative(expr: Expr | undefined, value: AbsValue | undefined, state: State, argIndex: number, helper: string): boolean {
+    if (!expr || !value) return false;
+    // a signed variable converted to the helper's u32 size: clang passes the register as it is (no zero extension),
+    // so the verifier sees the variable's signed range
+    let inner = expr;
+    while (inner.op === 'convert' && inner.operand.type.kind === 'int' && inner.operand.type.signed) inner = inner.operand;
+    const local = inner !== expr && inner.op === 'local' ? state.locals.get(this.key(inner.id)) : undefined;
+    const v = local ?? value;
+    if (v.kind !== 'scalar' || v.range.min >= 0n || v.range.min <= S64_MIN || v.range.min < -(1n << 32n)) return false;
+    const name = inner.op === 'local' ? this.localName(inner.id) : 'this value';
+    this.report(Diagnostics.HelperSizeMayBeNegative, expr.loc, [name, argIndex + 1, helper, v.range.min.toString(),
+      `R${argIndex + 1} min value is negative, either use unsigned or 'var &= const'`]);
+    return true;
+  }
+
+  /**
    * mirrors check_kfunc_args() for KF_ARG_PTR_TO_BTF_ID: a kernel pointer must be of the argument's struct at offset
    * 0 ("args#0 expected pointer to STRUCT bpf_map but R1 has a pointer to STRUCT bpf_iter_meta"); a pointer that is
    * not a kernel object (stack, ctx, a number) is taken as memory and refused for a struct with pointers ("arg#0
@@ -1127,7 +1149,18 @@ export class Verifier {
     else if (v.kind === 'ptr') {
       shown = v.desc;
       const has = structOf[v.region.kind];
-      if (has !== undefined) {
+      if (v.region.kind === 'btf') {
+        // KF_TRUSTED_ARGS: an untrusted PTR_TO_BTF_ID is refused before its type is looked at (measured on 6.18:
+        // iter/unix's unix_sk passed to bpf_sock_destroy); then btf_struct_ids_match() walks first members
+        // (udp_sock -> inet_sock -> sock -> sock_common), a task_struct is refused
+        if (!v.region.trusted) {
+          this.report(Diagnostics.KfuncArgNotTrusted, loc, [shown, argIndex + 1, kfunc, `R${argIndex + 1} must be referenced or trusted`]);
+          return;
+        }
+        if (v.off !== 0n || v.varOff || !structStartsWith(v.region.struct, btf)) {
+          kernel = `kernel function ${kfunc} args#${argIndex} expected pointer to STRUCT ${btf} but R${argIndex + 1} has a pointer to STRUCT ${v.region.struct}`;
+        }
+      } else if (has !== undefined) {
         if (has !== btf || v.off !== 0n || v.varOff) kernel = `kernel function ${kfunc} args#${argIndex} expected pointer to STRUCT ${btf} but R${argIndex + 1} has a pointer to STRUCT ${has}`;
       } else if (v.region.kind === 'stack' || v.region.kind === 'ctx' || v.region.kind === 'mapValue' || v.region.kind === 'global') {
         kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
@@ -1233,6 +1266,17 @@ export class Verifier {
     }
     this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
   }
+}
+
+/** mirrors btf_struct_ids_match() without strict matching: `have` is `want`, or its first member (recursively) is. */
+function structStartsWith(have: string, want: string): boolean {
+  for (let s: string | undefined = have, depth = 0; s && depth < 8; depth++) {
+    if (s === want) return true;
+    const first: { typeName: string } | undefined = kernelBtf[s]?.fields.find((f) => f.offset === 0);
+    const m: RegExpExecArray | null | undefined = first && /^(?:struct )?(\w+)$/.exec(first.typeName.replace(/^(const |volatile )+/, ''));
+    s = m ? m[1] : undefined;
+  }
+  return false;
 }
 
 /**

@@ -1,0 +1,132 @@
+/**
+ * Differential test of iter/cgroup against the running kernel: bpftool cannot pass link_info.cgroup, so a tiny
+ * libbpf loader (compiled here with cc -lbpf) attaches with an order and a cgroup_fd or cgroup_id, prints the fdinfo
+ * lines and the output. A small tree is made under the cgroup2 mount; the programs print level and name (ids differ
+ * per machine), and the same tree as a scenario must give the same lines and the same attach errnos.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { realKernelUnavailable, tempDir, firstLine, have } from './kernelOracle';
+import { serviceFor, FIXTURE_PATH } from '../unit/service/fourslash';
+import { TARGET_FILES } from '../unit/targets/btfHeader';
+
+const PROGRAM = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/cgroup")
+int walk(struct bpf_iter__cgroup *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct cgroup *cg = ctx->cgroup;
+	if (!cg) {
+		BPF_SEQ_PRINTF(seq, "end %llu\\n", ctx->meta->seq_num);
+		return 0;
+	}
+	BPF_SEQ_PRINTF(seq, "%llu %d %s\\n", ctx->meta->seq_num, cg->level - BASE, cg->level == BASE ? "top" : (const char *)cg->kn->name);
+	return 0;
+}
+`;
+
+/** argv: OBJ ORDER CGROUP_PATH|- CGROUP_ID; prints "attach errno N" or the fdinfo order line and the output */
+const LOADER = `#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+static int quiet(enum libbpf_print_level l, const char *f, va_list a) { return 0; }
+int main(int argc, char **argv) {
+  libbpf_set_print(quiet);
+  struct bpf_object *obj = bpf_object__open_file(argv[1], NULL);
+  if (!obj || bpf_object__load(obj)) { printf("load failed\\n"); return 1; }
+  struct bpf_program *prog = bpf_object__next_program(obj, NULL);
+  union bpf_iter_link_info li; memset(&li, 0, sizeof li);
+  li.cgroup.order = atoi(argv[2]);
+  if (strcmp(argv[3], "-")) li.cgroup.cgroup_fd = open(argv[3], O_RDONLY);
+  li.cgroup.cgroup_id = strtoull(argv[4], 0, 0);
+  DECLARE_LIBBPF_OPTS(bpf_iter_attach_opts, o, .link_info = &li, .link_info_len = sizeof li);
+  struct bpf_link *link = bpf_program__attach_iter(prog, &o);
+  if (!link) { printf("attach errno %d\\n", errno); return 0; }
+  int it = bpf_iter_create(bpf_link__fd(link));
+  char buf[8192]; ssize_t n;
+  while ((n = read(it, buf, sizeof buf)) > 0) fwrite(buf, 1, n, stdout);
+  return 0;
+}
+`;
+
+function cgroup2Mount(): string | undefined {
+  const mounts = fs.readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' '));
+  return mounts.find((m) => m[2] === 'cgroup2')?.[1];
+}
+
+describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', function () {
+  this.timeout(120000);
+  let skip: string | null = null;
+  let dir = '';
+  let top = '';
+  let base = 0;
+  before(function () {
+    skip = realKernelUnavailable(['clang', 'bpftool']);
+    const mount = skip ? undefined : cgroup2Mount();
+    if (!skip && !mount) skip = 'no cgroup2 mount';
+    if (!skip && !have('cc')) skip = 'no C compiler for the libbpf loader';
+    if (!skip && !fs.existsSync('/usr/include/bpf/libbpf.h')) skip = 'no libbpf-dev headers';
+    if (skip) { this.skip(); return; }
+    dir = tempDir();
+    const vmlinux = spawnSync('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    fs.writeFileSync(path.join(dir, 'vmlinux.h'), vmlinux.stdout);
+    fs.writeFileSync(path.join(dir, 'loader.c'), LOADER);
+    const cc = spawnSync('cc', ['-O1', '-o', path.join(dir, 'loader'), path.join(dir, 'loader.c'), '-lbpf'], { encoding: 'utf8' });
+    if (cc.status !== 0) { skip = `the libbpf loader does not build (${firstLine(cc.stderr)})`; this.skip(); return; }
+    top = path.join(mount!, `bil_cg_${process.pid.toString(36)}`);
+    try {
+      for (const d of ['', 'a', 'a/x', 'a/y', 'b']) fs.mkdirSync(path.join(top, d));
+    } catch (e) { skip = `cannot make cgroups (${(e as Error).message})`; this.skip(); return; }
+    base = top.slice(mount!.length).split('/').filter(Boolean).length;
+    const src = path.join(dir, 'walk.bpf.c');
+    fs.writeFileSync(src, PROGRAM.replace(/BASE/g, String(base)));
+    const obj = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', src, '-o', path.join(dir, 'walk.o')], { encoding: 'utf8' });
+    if (obj.status !== 0) { skip = `clang: ${firstLine(obj.stderr)}`; this.skip(); }
+  });
+  after(() => {
+    if (top) for (const d of ['a/x', 'a/y', 'b', 'a', '']) { try { fs.rmdirSync(path.join(top, d)); } catch { /* gone */ } }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const kernelRun = (order: number, cgroup: string, id = 0): string =>
+    spawnSync(path.join(dir, 'loader'), [path.join(dir, 'walk.o'), String(order), cgroup, String(id)], { encoding: 'utf8' }).stdout;
+
+  async function simRun(attach: object): Promise<string> {
+    // the same tree below `base` empty levels, so cg->level - BASE matches
+    const prefix = '/p'.repeat(base - 1) + '/top';
+    const scenario = { cgroups: ['', '/a', '/a/x', '/a/y', '/b'].map((p) => ({ path: prefix + p })), attach };
+    const file = path.join(path.dirname(FIXTURE_PATH), 'cg.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [file]: JSON.stringify(scenario) });
+    const text = PROGRAM.replace(/BASE/g, String(base));
+    const r = await service.run(FIXTURE_PATH, text, { scenario: file }) as unknown as { output: string | null; error?: { errno: string } };
+    return r.error ? `attach errno ${r.error.errno}` : (r.output ?? '');
+  }
+
+  for (const [order, name] of [[1, 'self_only'], [2, 'descendants_pre'], [3, 'descendants_post']] as const) {
+    it(`order ${name} from a cgroup_fd: the same walk and final call`, async function () {
+      if (skip) this.skip();
+      const want = kernelRun(order, top);
+      const prefix = '/p'.repeat(base - 1) + '/top';
+      assert.strictEqual(await simRun({ order: name, cgroup: prefix }), want);
+    });
+  }
+
+  it('attach errnos: no order, both fd and id', async function () {
+    if (skip) this.skip();
+    assert.strictEqual(kernelRun(0, top).trim(), 'attach errno 22');
+    assert.strictEqual(kernelRun(2, top, 1).trim(), 'attach errno 22');
+    const prefix = '/p'.repeat(base - 1) + '/top';
+    assert.strictEqual(await simRun({ cgroup: prefix }), 'attach errno EINVAL');
+    assert.strictEqual(await simRun({ order: 'self_only', cgroup: prefix, cgroup_id: 1 }), 'attach errno EINVAL');
+  });
+});

@@ -1,0 +1,51 @@
+import * as assert from 'assert';
+import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
+import { TARGET_FILES } from '../targets/btfHeader';
+
+function program(target: string, body: string): string {
+  return `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+int bpf_sock_destroy(struct sock_common *sk) __ksym;
+SEC("iter/${target}")
+int prog(struct bpf_iter__${target} *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+${body}
+	return 0;
+}
+`;
+}
+
+function codes(text: string): string[] {
+  return serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.severity === 1).map((d) => `${d.code}: ${d.message}`);
+}
+
+describe('checker: kfunc and helper-size rules measured on 6.18 (bpf_sock_destroy, signed sizes)', () => {
+  it('bpf_sock_destroy takes the trusted sockets of iter/tcp and iter/udp (udp_sock matches sock_common by its first members)', () => {
+    assert.deepStrictEqual(codes(program('tcp', '\tstruct sock_common *s = ctx->sk_common;\n\tif (!s) return 0;\n\tbpf_sock_destroy(s);')), []);
+    assert.deepStrictEqual(codes(program('udp', '\tstruct udp_sock *u = ctx->udp_sk;\n\tif (!u) return 0;\n\tbpf_sock_destroy((struct sock_common *)u);')), []);
+  });
+
+  it('iter/unix: "R1 must be referenced or trusted"; a task or a map: the struct mismatch; no NULL check: "Possibly NULL"', () => {
+    const unix = codes(program('unix', '\tstruct unix_sock *u = ctx->unix_sk;\n\tif (!u) return 0;\n\tbpf_sock_destroy((struct sock_common *)u);'));
+    assert.strictEqual(unix.length, 1);
+    assert.match(unix[0], /^BPF2115: .*R1 must be referenced or trusted/);
+    const task = codes(program('task', '\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tbpf_sock_destroy((struct sock_common *)t);'));
+    assert.match(task[0] ?? '', /^BPF2034: .*expected pointer to STRUCT sock_common but R1 has a pointer to STRUCT task_struct/);
+    const map = codes(program('bpf_map', '\tstruct bpf_map *m = ctx->map;\n\tif (!m) return 0;\n\tbpf_sock_destroy((struct sock_common *)m);'));
+    assert.match(map[0] ?? '', /^BPF2034: .*STRUCT bpf_map/);
+    const unchecked = codes(program('tcp', '\tbpf_sock_destroy(ctx->sk_common);'));
+    assert.match(unchecked[0] ?? '', /^BPF2025: .*Possibly NULL pointer passed to trusted arg0/);
+  });
+
+  it('a signed size that may be negative: "R2 min value is negative"; tested or unsigned sizes pass', () => {
+    const body = (decl: string, test: string): string => `\tstruct bpf_map *m = ctx->map;\n\tchar buf[16];\n\tif (!m) return 0;\n\t${decl} n = m->key_size - 4;\n\t${test}\n\tbpf_probe_read_kernel(buf, n, m->name);\n\tbpf_seq_write(seq, buf, sizeof(buf));`;
+    const neg = codes(program('bpf_map', body('int', 'if (n > 16) return 0;')));
+    assert.strictEqual(neg.length, 1, neg.join('\n'));
+    assert.match(neg[0], /^BPF2116: The size n passed as argument 2 of bpf_probe_read_kernel .*R2 min value is negative, either use unsigned or 'var &= const'/);
+    assert.deepStrictEqual(codes(program('bpf_map', body('int', 'if (n <= 0 || n > 16) return 0;'))), []);
+    assert.deepStrictEqual(codes(program('bpf_map', body('unsigned int', 'if (n > 16) return 0;'))), []);
+    assert.deepStrictEqual(codes(program('bpf_map', body('int', 'n &= 15;'))), []);
+  });
+});
