@@ -3,7 +3,10 @@
  * inner map templates for map-in-map, pushed values for queue/stack/bloom_filter, lpm_trie keys.
  */
 import { ArrayMap, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
-import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entryPath } from './scenario';
+import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entriesFileRecords, entryPath } from './scenario';
+
+/** The bytes of a map's "entries_file" and its path (for messages). */
+export interface EntriesFileBytes { path: string; bytes: Uint8Array }
 
 /** A scenario map that cannot be created or filled: errno name and a message naming the place in the file. */
 export class ScenarioMapError extends Error {
@@ -91,14 +94,23 @@ function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out
 
 /** Entries of a plain hash or array map, encoded into one key array and one value array for updateBatch(). */
 function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[], name: string, mapPath: string,
-  generate: GeneratedEntries | undefined): void {
+  generate: GeneratedEntries | undefined, file: EntriesFileBytes | undefined): void {
   const listed = entries.length;
-  const n = listed + (generate?.count ?? 0);
   const ks = map.keySize, vs = map.valueSize;
+  let fromFile = 0;
+  if (file) {
+    const r = entriesFileRecords(file.bytes.length, ks, vs);
+    if ('problem' in r) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: ${file.path}: ${r.problem}`);
+    fromFile = r.records;
+  }
+  const n = listed + fromFile + (generate?.count ?? 0);
   const keys = new Uint8Array(n * ks);
   const values = new Uint8Array(n * vs);
-  const at = (j: number): string => (j >= listed ? `${mapPath}/generate (element ${j - listed})` : entries[j].path ?? entryPath(mapPath, j));
-  if (generate) generateEntries(generate, ks, vs, keys, values, listed, `scenario ${mapPath}/generate of map ${name}`);
+  const at = (j: number): string => (j >= listed + fromFile ? `${mapPath}/generate (element ${j - listed - fromFile})`
+    : j >= listed ? `${mapPath}/entries_file (record ${j - listed}, byte ${(j - listed) * (ks + vs)} of ${file!.path})`
+      : entries[j].path ?? entryPath(mapPath, j));
+  if (file) splitRecords(file.bytes, ks, vs, keys, values, listed, fromFile);
+  if (generate) generateEntries(generate, ks, vs, keys, values, listed + fromFile, `scenario ${mapPath}/generate of map ${name}`);
   for (let j = 0; j < listed; j++) {
     const e = entries[j];
     if (!writeSmallInteger(e.key, ks, keys, j * ks)) {
@@ -120,6 +132,26 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   } catch (err) {
     if (err instanceof MapBatchError) throw new ScenarioMapError(err.code, `scenario ${at(err.count)}: updating map ${name} fails: ${err.message}`);
     throw err;
+  }
+}
+
+/**
+ * An entries_file's records (key then value, back to back) into the packed key and value arrays from index
+ * `first`: byte loops for the usual small sizes (a subarray per record would be two objects per element).
+ */
+function splitRecords(bytes: Uint8Array, ks: number, vs: number, keys: Uint8Array, values: Uint8Array, first: number, count: number): void {
+  const rs = ks + vs;
+  if (ks >= 64 || vs >= 64) {
+    for (let r = 0; r < count; r++) {
+      keys.set(bytes.subarray(r * rs, r * rs + ks), (first + r) * ks);
+      values.set(bytes.subarray(r * rs + ks, (r + 1) * rs), (first + r) * vs);
+    }
+    return;
+  }
+  let src = 0, k = first * ks, v = first * vs;
+  for (let r = 0; r < count; r++) {
+    for (let b = 0; b < ks; b++) keys[k++] = bytes[src++];
+    for (let b = 0; b < vs; b++) values[v++] = bytes[src++];
   }
 }
 
@@ -151,16 +183,20 @@ function generateEntries(g: GeneratedEntries, ks: number, vs: number, keys: Uint
   }
 }
 
-/** BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order; then the generated ones. */
+/**
+ * BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order; then the records of
+ * the entries file, then the generated ones.
+ */
 export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly ScenarioEntry[], name: string, fdsByName: ReadonlyMap<string, number>,
-  mapPath = '/maps/?', generate?: GeneratedEntries): void {
+  mapPath = '/maps/?', generate?: GeneratedEntries, file?: EntriesFileBytes): void {
   const map = kernel.mapFromFd(fd);
   const T = BPF_MAP_TYPE;
   // the bulk path: hash and array maps of plain values (not per-CPU, not map-in-map), as BPF_MAP_UPDATE_BATCH
   if ((map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY) && (map instanceof HashMap || map instanceof ArrayMap)) {
-    fillPlainMap(kernel, fd, map, entries, name, mapPath, generate);
+    fillPlainMap(kernel, fd, map, entries, name, mapPath, generate, file);
     return;
   }
+  if (file) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: "entries_file" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   if (generate) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/generate of map ${name}: "generate" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   const keyless = map.type === T.QUEUE || map.type === T.STACK || map.type === T.BLOOM_FILTER;
   const mapInMap = map.type === T.ARRAY_OF_MAPS || map.type === T.HASH_OF_MAPS;
