@@ -2,7 +2,7 @@
  * Creating and filling a scenario's maps in the simulated kernel, the way a loader (libbpf, bpftool) would:
  * inner map templates for map-in-map, pushed values for queue/stack/bloom_filter, lpm_trie keys.
  */
-import { ArrayMap, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
+import { ArrayMap, BatchLayout, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
 import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entriesFileRecords, entryPath } from './scenario';
 
 /** The bytes of a map's "entries_file" and its path (for messages). */
@@ -92,7 +92,11 @@ function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out
   return true;
 }
 
-/** Entries of a plain hash or array map, encoded into one key array and one value array for updateBatch(). */
+/**
+ * Entries of a plain hash or array map as BPF_MAP_UPDATE_BATCH calls, in order: the listed entries (encoded into
+ * packed key and value arrays), the entries file's records (read in place: keys at record starts, values after
+ * them), the generated ones.
+ */
 function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[], name: string, mapPath: string,
   generate: GeneratedEntries | undefined, file: EntriesFileBytes | undefined): void {
   const listed = entries.length;
@@ -103,55 +107,44 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
     if ('problem' in r) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: ${file.path}: ${r.problem}`);
     fromFile = r.records;
   }
-  const n = listed + fromFile + (generate?.count ?? 0);
-  const keys = new Uint8Array(n * ks);
-  const values = new Uint8Array(n * vs);
   const at = (j: number): string => (j >= listed + fromFile ? `${mapPath}/generate (element ${j - listed - fromFile})`
     : j >= listed ? `${mapPath}/entries_file (record ${j - listed}, byte ${(j - listed) * (ks + vs)} of ${file!.path})`
       : entries[j].path ?? entryPath(mapPath, j));
-  if (file) splitRecords(file.bytes, ks, vs, keys, values, listed, fromFile);
-  if (generate) generateEntries(generate, ks, vs, keys, values, listed + fromFile, `scenario ${mapPath}/generate of map ${name}`);
-  for (let j = 0; j < listed; j++) {
-    const e = entries[j];
-    if (!writeSmallInteger(e.key, ks, keys, j * ks)) {
-      if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: a ${map.typeName} entry needs "key"`);
-      const k = keyBytes(e.key, ks);
-      if (typeof k === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/key of map ${name}: ${k}`);
-      keys.set(k, j * ks);
+  const batch = (keys: Uint8Array, values: Uint8Array, count: number, first: number, layout?: BatchLayout): void => {
+    try {
+      kernel.mapUpdateBatch(fd, keys, values, count, layout);
+    } catch (err) {
+      if (err instanceof MapBatchError) throw new ScenarioMapError(err.code, `scenario ${at(first + err.count)}: updating map ${name} fails: ${err.message}`);
+      throw err;
     }
-    if (e.value !== undefined && !writeSmallInteger(e.value, vs, values, j * vs)) {
-      const v = encodeBytes(e.value, vs);
-      if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/value of map ${name}: ${v}`);
-      values.set(v, j * vs);
-    } else if (e.values !== undefined) {
-      throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
+  };
+  if (listed > 0) {
+    const keys = new Uint8Array(listed * ks);
+    const values = new Uint8Array(listed * vs);
+    for (let j = 0; j < listed; j++) {
+      const e = entries[j];
+      if (!writeSmallInteger(e.key, ks, keys, j * ks)) {
+        if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: a ${map.typeName} entry needs "key"`);
+        const k = keyBytes(e.key, ks);
+        if (typeof k === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/key of map ${name}: ${k}`);
+        keys.set(k, j * ks);
+      }
+      if (e.value !== undefined && !writeSmallInteger(e.value, vs, values, j * vs)) {
+        const v = encodeBytes(e.value, vs);
+        if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/value of map ${name}: ${v}`);
+        values.set(v, j * vs);
+      } else if (e.values !== undefined) {
+        throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
+      }
     }
+    batch(keys, values, listed, 0);
   }
-  try {
-    kernel.mapUpdateBatch(fd, keys, values, n);
-  } catch (err) {
-    if (err instanceof MapBatchError) throw new ScenarioMapError(err.code, `scenario ${at(err.count)}: updating map ${name} fails: ${err.message}`);
-    throw err;
-  }
-}
-
-/**
- * An entries_file's records (key then value, back to back) into the packed key and value arrays from index
- * `first`: byte loops for the usual small sizes (a subarray per record would be two objects per element).
- */
-function splitRecords(bytes: Uint8Array, ks: number, vs: number, keys: Uint8Array, values: Uint8Array, first: number, count: number): void {
-  const rs = ks + vs;
-  if (ks >= 64 || vs >= 64) {
-    for (let r = 0; r < count; r++) {
-      keys.set(bytes.subarray(r * rs, r * rs + ks), (first + r) * ks);
-      values.set(bytes.subarray(r * rs + ks, (r + 1) * rs), (first + r) * vs);
-    }
-    return;
-  }
-  let src = 0, k = first * ks, v = first * vs;
-  for (let r = 0; r < count; r++) {
-    for (let b = 0; b < ks; b++) keys[k++] = bytes[src++];
-    for (let b = 0; b < vs; b++) values[v++] = bytes[src++];
+  if (file && fromFile > 0) batch(file.bytes, file.bytes, fromFile, listed, { keyAt: 0, keyStride: ks + vs, valueAt: ks, valueStride: ks + vs });
+  if (generate && generate.count > 0) {
+    const keys = new Uint8Array(generate.count * ks);
+    const values = new Uint8Array(generate.count * vs);
+    generateEntries(generate, ks, vs, keys, values, 0, `scenario ${mapPath}/generate of map ${name}`);
+    batch(keys, values, generate.count, listed + fromFile);
   }
 }
 

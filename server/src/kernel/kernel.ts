@@ -4,7 +4,7 @@ import { bprintf, bprintfInto, ByteSink, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } 
 import { CyclicIdr } from './idr';
 import { bpfMapElemTarget, bpfMapTarget, IterProgramSpec, IterSession, IterTarget } from './iter';
 import { allocMap } from './mapAlloc';
-import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM } from './maps';
+import { ArrayMap, BatchLayout, BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM, packedLayout } from './maps';
 import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
 import { KernelMemory } from './memory';
 import { SeqFile } from './seqFile';
@@ -241,14 +241,17 @@ export class Kernel {
    * updated in order as BPF_MAP_UPDATE_ELEM would (mirrors generic_map_update_batch(): it stops at the first
    * failure, and the elements before it stay). Throws MapBatchError with the number updated.
    */
-  mapUpdateBatch(fd: number, keys: Uint8Array, values: Uint8Array, count: number): void {
+  mapUpdateBatch(fd: number, keys: Uint8Array, values: Uint8Array, count: number, layout?: BatchLayout): void {
     this.synchronizeRcu();
     const map = this.mapFromFd(fd);
     const T = BPF_MAP_TYPE;
     const plain = map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY;
     if (!plain || !(map instanceof HashMap || map instanceof ArrayMap)) this.raise('EINVAL', `map '${map.name}' takes no batch update here`);
-    if (keys.length < count * map.keySize || values.length < count * map.valueSize) this.raise('EINVAL', 'batch keys or values too short');
-    const done = map.updateBatch(keys, values, count, this.currentCpu);
+    const at = layout ?? packedLayout(map.keySize, map.valueSize);
+    if (count > 0 && (keys.length < at.keyAt + (count - 1) * at.keyStride + map.keySize || values.length < at.valueAt + (count - 1) * at.valueStride + map.valueSize)) {
+      this.raise('EINVAL', 'batch keys or values too short');
+    }
+    const done = map instanceof HashMap ? map.updateBatch(keys, values, count, this.currentCpu, at) : map.updateBatch(keys, values, count, at);
     if (done.error) {
       const code = errnoName(done.error) ?? 'EINVAL';
       throw new MapBatchError(code, `update of map '${map.name}' failed`, done.count);
