@@ -78,6 +78,9 @@ function bpftoolDump(entries: number): string {
   }
 }
 
+/** The 1-minute load average, printed beside each figure: other processes share this machine's cores. */
+export function loadAverage(): string { return `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`; }
+
 function sortedLines(text: string): string { return text.split('\n').filter(Boolean).sort().join('\n'); }
 
 export async function run(): Promise<void> {
@@ -102,7 +105,7 @@ export async function run(): Promise<void> {
       const timings = JSON.parse(measure([cli, 'run', prog, '--scenario', scenario, '--json'], dir).stdout).stats.timings as Record<string, number>;
       const ratio = (a?: number, b?: number): string => (a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}x` : 'n/a');
       console.log(`e2e ${work}, ${size} hash from plain JSON: bpf-iter run ${show(ours)} (${Math.round(ELEMENTS / ours.wall).toLocaleString('en-US')} elements/s); `
-        + `hand-written JS ${show(js)}; ratio ${ratio(ours.wall, js.wall)} wall, ${ratio(ours.cpu, js.cpu)} CPU (goal ${work === 'sum' ? '1.5x' : '2x'}); output ${same ? 'same' : 'DIFFERS'}`);
+        + `hand-written JS ${show(js)}; ratio ${ratio(ours.wall, js.wall)} wall, ${ratio(ours.cpu, js.cpu)} CPU (goal ${work === 'sum' ? '1.5x' : '2x'}); output ${same ? 'same' : 'DIFFERS'}; ${loadAverage()}`);
       console.log(`  run --json timings (ms): ${Object.entries(timings).map(([k, v]) => `${k} ${Math.round(v)}`).join(', ')}`);
     }
     // the bulk form: the same map as a "generate" rule (17.3's goal: 1M entries load in <= 150 ms)
@@ -111,7 +114,19 @@ export async function run(): Promise<void> {
       generate: { count: ELEMENTS, value: { uniform: [0, 99999] }, seed: 7 } }], attach: { map: 'big' } }));
     const gen = measure([cli, 'run', path.join(dir, 'sum.bpf.c'), '--scenario', generated, '--json'], dir);
     const genTimings = JSON.parse(gen.stdout).stats.timings as Record<string, number>;
-    console.log(`e2e sum, ${size} hash from a "generate" rule: ${show(gen)}; load ${Math.round(genTimings.load)} ms wall (goal 150 ms)`);
+    console.log(`e2e sum, ${size} hash from a "generate" rule: ${show(gen)}; load ${Math.round(genTimings.load)} ms wall (goal 150 ms); ${loadAverage()}`);
+    // the bulk form a user exports from a live system: the same elements as fixed-size records in an entries_file
+    const records = Buffer.alloc(ELEMENTS * 12);
+    const parsed = JSON.parse(fs.readFileSync(scenario, 'utf8')) as { maps: Array<{ entries: Array<{ key: number; value: number }> }> };
+    parsed.maps[0].entries.forEach((e, i) => { records.writeUInt32LE(e.key, i * 12); records.writeBigUInt64LE(BigInt(e.value), i * 12 + 4); });
+    fs.writeFileSync(path.join(dir, 'big.entries'), records);
+    const fromFile = path.join(dir, 'from-file.json');
+    fs.writeFileSync(fromFile, JSON.stringify({ cpus: 2, maps: [{ name: 'big', type: 'hash', key_size: 4, value_size: 8, max_entries: ELEMENTS, entries_file: 'big.entries' }], attach: { map: 'big' } }));
+    const bin = measure([cli, 'run', path.join(dir, 'sum.bpf.c'), '--scenario', fromFile, '--json'], dir);
+    const binResult = JSON.parse(bin.stdout) as { output: string; stats: { timings: Record<string, number> } };
+    const jsSum = measure([hand, scenario, 'sum'], dir).stdout;
+    console.log(`e2e sum, ${size} hash from an entries_file (${(records.length / 2 ** 20).toFixed(1)} MiB of 12-byte records): ${show(bin)}; `
+      + `load ${Math.round(binResult.stats.timings.load)} ms wall (goal 150 ms); output ${binResult.output === jsSum ? 'same' : 'DIFFERS'}; ${loadAverage()}`);
     console.log(`bpftool map dump, ${size} hash on the real kernel: ${bpftoolDump(ELEMENTS)}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -135,7 +135,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   let total = 0;
   const finish = (error: RunErrorInfo | null): RunOutcome => {
     const outputStart = performance.now();
-    const outputBytes = concat(chunks, total);
+    // streamed output (onOutput) is not kept: the bytes here are the kept chunks only (a 1 GB stream made a
+    // 1 GB array of zeros here, and its text)
+    const outputBytes = concat(chunks, req.onOutput ? 0 : total);
     stats.bytes = total;
     let link: RunResult['link'] = null;
     let bpftool = '', bpftoolJson = '[]', fdinfo = '';

@@ -223,3 +223,14 @@ describe('kernel: BPF_MAP_UPDATE_BATCH on a hash map', () => {
     assert.strictEqual(k.mapFromFd(fd).sumElemCount(), 4n);
   });
 });
+
+describe('kernel: fd numbers', () => {
+  it('a new fd is the lowest free number (get_unused_fd_flags), after closes in any order and with many fds open', () => {
+    const k = new Kernel({ cpus: 2 });
+    const open = () => k.createMap({ type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0, name: 'f' });
+    const fds = Array.from({ length: 2000 }, open);
+    assert.deepStrictEqual(fds.slice(0, 3), [3, 4, 5]);
+    for (const fd of [1500, 7, 900, 8, 3]) k.close(fd);
+    assert.deepStrictEqual([open(), open(), open(), open(), open(), open()], [3, 7, 8, 900, 1500, 2003]);
+  });
+});

@@ -107,3 +107,27 @@ describe('service: a scenario map filled from a binary entries file', function (
     assert.strictEqual(result.stats.objects, 0);
   });
 });
+
+describe('service: streamed output (onOutput) is not kept', function () {
+  this.timeout(60_000);
+  it('the chunks are the whole output, in read() pages; the result keeps no bytes of it, only their count', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-stream-'));
+    try {
+      const n = 20_000;
+      fs.writeFileSync(path.join(dir, 's.json'), JSON.stringify({ cpus: 2, maps: [{ name: 'm', type: 'hash', key_size: 4, value_size: 8, max_entries: n,
+        generate: { count: n, value: { start: 7, step: 3 } } }], attach: { map: 'm' } }));
+      const file = path.join(dir, 'print.bpf.c');
+      const service = serviceFor({ [file]: PRINT });
+      const whole = await service.run(file, PRINT, { scenario: path.join(dir, 's.json') });
+      const chunks: Uint8Array[] = [];
+      const streamed = await service.run(file, PRINT, { scenario: path.join(dir, 's.json'), readSize: 4096, onOutput: (c) => { chunks.push(c); } });
+      assert.strictEqual(streamed.error, null);
+      assert.ok(chunks.length > 10 && chunks.every((c) => c.length <= 4096), `${chunks.length} chunks`);
+      assert.strictEqual(Buffer.concat(chunks).toString('utf8'), whole.output);
+      assert.strictEqual(streamed.outputBytes.length, 0);
+      assert.strictEqual(streamed.stats.bytes, whole.outputBytes.length);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
