@@ -251,3 +251,19 @@ describe('exec/scenario: a binary entries file ("entries_file")', () => {
       (e: unknown) => e instanceof ScenarioMapError && e.errno === 'E2BIG' && /entries_file \(record 5, byte 60 of \/d\/h.bin\)/.test(e.message));
   });
 });
+
+describe('exec/scenario: big lists of integer entries', () => {
+  const many = (n: number, extra?: (i: number) => Record<string, unknown> | undefined): unknown[] =>
+    Array.from({ length: n }, (_, i) => extra?.(i) ?? { key: i, value: i * 2 });
+  it('are kept whole and in order (they skip the schema validator, which gives the same verdict)', () => {
+    const s = parse({ maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 1000, entries: many(1000) }] });
+    assert.strictEqual(s.maps[0].entries.length, 1000);
+    assert.deepStrictEqual(s.maps[0].entries[999], { key: 999, value: 1998 });
+  });
+  it('one entry the schema refuses is reported at its path with the validator message, as in a short list', () => {
+    const bad = problems({ maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 1000, entries: many(1000, (i) => (i === 700 ? { key: 1, valu: 2 } : undefined)) }] });
+    assert.deepStrictEqual(bad, [{ path: '/maps/0/entries/700', message: '/maps/0/entries/700 has an unknown property "valu"' }]);
+    const elsewhere = problems({ cpus: 'two', maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 1000, entries: many(1000, (i) => (i === 5 ? { key: 'zz' } : undefined)) }] });
+    assert.deepStrictEqual(elsewhere.map((p) => p.path).sort(), ['/cpus', '/maps/0/entries/5/key']);
+  });
+});
