@@ -542,10 +542,13 @@ export class Kernel {
     if (dataLen % 8 !== 0 || dataLen > MAX_BPRINTF_VARARGS * 8) return -ERRNO.EINVAL;
     if (dataLen && dataAddr === 0n) return -ERRNO.EINVAL;
     if (dataLen === 0) return [];
-    const raw = this.memory.read(dataAddr, dataLen);
-    if (!raw) return -ERRNO.EFAULT;
-    const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    return Array.from({ length: dataLen / 8 }, (_, i) => v.getBigUint64(i * 8, true));
+    // read through the region's own view (no subarray, DataView or callback per call: this runs once per
+    // BPF_SEQ_PRINTF); a range past the region faults as memory.read() would
+    const at = this.memory.find(dataAddr);
+    if (!at || at.offset + dataLen > at.region.bytes.length) return -ERRNO.EFAULT;
+    const args: bigint[] = new Array<bigint>(dataLen / 8);
+    for (let i = 0; i < args.length; i++) args[i] = at.region.view.getBigUint64(at.offset + i * 8, true);
+    return args;
   }
 
   /**
