@@ -1,13 +1,14 @@
 import * as vscode from 'vscode';
-import type { ListProgramsParams, ListProgramsResult, RunParams, RunResult } from '../../shared/src/protocol';
-import { ListProgramsRequest, RunRequest } from '../../shared/src/requests';
+import { runProgressMessage, type ListProgramsParams, type ListProgramsResult, type RunParams, type RunProgressParams, type RunResult } from '../../shared/src/protocol';
+import { ListProgramsRequest, RunProgressNotification, RunRequest } from '../../shared/src/requests';
 import type { PanelTarget } from './panel/messages';
 import { scenarioUriFor } from './scenarioPaths';
 import type { ServerClient } from './serverClient';
 
 /**
- * Runs a program through `bpfIter/run`; a run that takes a while gets a progress notification whose Cancel
- * cancels the LSP request (the server stops the run at its next check); the answer is then undefined.
+ * Runs a program through `bpfIter/run`; a run that takes a while gets a progress notification (elements of the
+ * walk's total and elements/s from the server's RunProgressNotification, a bar when the total is known) whose
+ * Cancel cancels the LSP request (the server stops the run at its next check); the answer is then undefined.
  */
 export async function runWithProgress(server: ServerClient, target: PanelTarget): Promise<RunResult | undefined> {
   const params: RunParams = { uri: target.uri, program: target.program, map: target.map, scenario: target.scenario };
@@ -20,6 +21,14 @@ export async function runWithProgress(server: ServerClient, target: PanelTarget)
     const chosen = cpus?.workspaceFolderValue ?? cpus?.workspaceValue ?? cpus?.globalValue;
     if (chosen !== undefined) params.cpus = chosen;
   }
+  params.progressId = `run-${++runCounter}-${Date.now()}`;
+  let latest: RunProgressParams | undefined;
+  let show: ((p: RunProgressParams) => void) | undefined;
+  const listening = server.onNotification(RunProgressNotification, (p) => {
+    if (p.progressId !== params.progressId) return;
+    latest = p;
+    show?.(p);
+  });
   const cancel = new vscode.CancellationTokenSource();
   const request = server.sendRequest(RunRequest, params, cancel.token)
     .catch((err) => { if (cancel.token.isCancellationRequested) return undefined; throw err; });
@@ -29,16 +38,27 @@ export async function runWithProgress(server: ServerClient, target: PanelTarget)
     if (quick !== PENDING) return quick as RunResult | undefined;
     return await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Running ${target.program ?? 'iterator'}${target.map ? ` on ${target.map}` : ''}`, cancellable: true },
-      (_progress, token) => {
+      (progress, token) => {
         token.onCancellationRequested(() => cancel.cancel());
+        const noun = target.map ? 'elements' : 'objects';
+        let shownPercent = 0;
+        show = (p) => {
+          // withProgress adds increments: report the growth of the percentage since the last report
+          const percent = p.total ? Math.min(100, (p.objects / p.total) * 100) : undefined;
+          progress.report({ message: runProgressMessage(p, noun), ...(percent !== undefined ? { increment: percent - shownPercent } : {}) });
+          if (percent !== undefined) shownPercent = percent;
+        };
+        if (latest) show(latest);
         return request;
       });
   } finally {
+    listening.dispose();
     cancel.dispose();
   }
 }
 
 const PROGRESS_DELAY_MS = 400;
+let runCounter = 0;
 const PENDING: unique symbol = Symbol('pending');
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

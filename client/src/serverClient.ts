@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import {
   CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, ErrorHandlerResult,
-  LanguageClient, LanguageClientOptions, RequestParam, RequestType, ServerOptions, State, TransportKind,
+  LanguageClient, LanguageClientOptions, NotificationType, RequestParam, RequestType, ServerOptions, State, TransportKind,
 } from 'vscode-languageclient/node';
 import { WATCHED_FILES_GLOB, type InitializationOptions } from '../../shared/src/protocol';
 import { shouldReportCSyntaxErrors } from './cSyntaxPolicy';
@@ -83,6 +83,11 @@ export class ServerClient implements vscode.Disposable {
       await old.dispose().catch(() => undefined);
     }
     await this.start();
+  }
+
+  /** Handles a server notification (RunProgressNotification) while the client runs; dispose to stop. */
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
+    return this.client ? this.client.onNotification(type, handler) : new vscode.Disposable(() => undefined);
   }
 
   async sendRequest<P, R>(type: RequestType<P, R, void>, params: RequestParam<P>, token?: vscode.CancellationToken): Promise<R> {

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { RunResult } from '../../shared/src/protocol';
 import { createMemoryHost, createNodeHost } from './service/host';
 import { createLanguageService, LanguageService, RunOptions, Settings } from './service/languageService';
-import { runResultForWire } from './exec/runner';
+import { runResultForWire, type RunProgressStats } from './exec/runner';
 
 export interface RunJob {
   id: number;
@@ -24,7 +24,7 @@ export interface RunJob {
 
 type WorkerMessage =
   | { id: number; kind: 'result'; result: RunResult }
-  | { id: number; kind: 'progress'; stats: { objects: number; bytes: number; reads: number } }
+  | { id: number; kind: 'progress'; stats: RunProgressStats }
   | { id: number; kind: 'error'; message: string };
 
 // ---- worker side ----
@@ -63,11 +63,11 @@ export interface RunHandle {
 export class RunWorkerPool {
   private worker?: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(r: RunResult): void; reject(e: Error): void; onProgress?: (s: { objects: number; bytes: number; reads: number }) => void }>();
+  private readonly pending = new Map<number, { resolve(r: RunResult): void; reject(e: Error): void; onProgress?: (s: RunProgressStats) => void }>();
 
   constructor(private readonly entry: string = defaultEntry()) {}
 
-  run(job: Omit<RunJob, 'id' | 'cancel'>, onProgress?: (s: { objects: number; bytes: number; reads: number }) => void): RunHandle {
+  run(job: Omit<RunJob, 'id' | 'cancel'>, onProgress?: (s: RunProgressStats) => void): RunHandle {
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
     const result = new Promise<RunResult>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress }));

@@ -13,7 +13,9 @@ import { URI } from './service/uri';
 import type {
   RunParams, RunResult, ListProgramsParams, ListProgramsResult, CompareKernelParams, CompareKernelResult,
 } from '../../shared/src/protocol';
-import { CompareKernelRequest, ListProgramsRequest, RunRequest } from '../../shared/src/requests';
+import { runProgressMessage } from '../../shared/src/protocol';
+import { CompareKernelRequest, ListProgramsRequest, RunProgressNotification, RunRequest } from '../../shared/src/requests';
+import { runProgressReporter } from './service/runProgress';
 import { compareKernelInChild } from './compareKernelChild';
 import { createNodeHost, OverlayHost } from './service/host';
 import { createLanguageService, defaultSettings, Settings, LanguageService } from './service/languageService';
@@ -206,21 +208,23 @@ export function serve(connection: Connection): void {
     const path = URI.toPath(p.uri);
     const text = docOf(p.uri)?.getText() ?? host.readFile(path);
     if (text === undefined) return new ResponseError(ErrorCodes.InvalidParams, `cannot read ${p.uri}`);
-    // $/progress when the client gave a token: objects and bytes so far, reported at most every 200 ms.
+    // $/progress when the client gave a token, RunProgressNotification when it gave a progressId: objects of the
+    // walk's total, elements/s, at most every RUN_PROGRESS_INTERVAL_MS of the read loop.
     const progressToken = (p as RunParams & { workDoneToken?: string | number }).workDoneToken;
     const progress = progressToken !== undefined ? connection.window.attachWorkDoneProgress(progressToken) : undefined;
     progress?.begin('Running iterator', undefined, undefined, true);
-    let lastReport = 0;
+    const progressId = p.progressId;
+    const report = runProgressReporter(progressId ?? '', (params) => {
+      if (progressId !== undefined) void connection.sendNotification(RunProgressNotification, params);
+      progress?.report(params.total ? Math.min(100, Math.floor((params.objects / params.total) * 100)) : 0, runProgressMessage(params));
+    });
     try {
       const overlays: Record<string, string> = {};
       for (const d of documents.all()) if (d.uri.startsWith('file:')) overlays[URI.toPath(d.uri)] = d.getText();
       const handle = runs.run({
         path, text, settings, overlays,
         options: { program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined, cpus: p.cpus },
-      }, (s) => {
-        const now = Date.now();
-        if (progress && now - lastReport > 200) { lastReport = now; progress.report(`${s.objects} objects, ${s.bytes} bytes`); }
-      });
+      }, progress || progressId !== undefined ? report : undefined);
       const cancelled = token.onCancellationRequested(() => handle.cancel());
       let result: RunResult;
       try { result = await handle.result; } finally { cancelled.dispose(); }

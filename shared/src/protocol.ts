@@ -138,10 +138,35 @@ export interface RunParams {
   /** Scenario file path or URI; the file's own <stem>.bpfscenario.json or the default when absent. */
   scenario?: string;
   cpus?: number;
+  /** When given, the server sends RunProgressNotification with this id while the run takes a while. */
+  progressId?: string;
 }
 
 /** Method of the run request (client -> server); the typed constant is RunRequest in shared/src/requests.ts. */
 export const RunRequestMethod = 'bpfIter/run';
+
+/** How a long run is going (server -> client, at most every RUN_PROGRESS_INTERVAL_MS, for a run that gave a progressId). */
+export interface RunProgressParams {
+  progressId: string;
+  /** Objects shown so far: elements for bpf_map_elem, maps for bpf_map, the target's objects otherwise. */
+  objects: number;
+  /** The objects the walk will show when known before it starts (the attach map's elements, the maps). */
+  total?: number;
+  /** Output bytes read so far. */
+  bytes: number;
+  elapsedMs: number;
+  /** objects / elapsed seconds of the read loop */
+  objectsPerSecond: number;
+}
+
+export const RunProgressNotificationMethod = 'bpfIter/runProgress';
+
+/** The line a progress UI shows: "412,000 of 1,000,000 objects, 1,210,000 objects/s". */
+export function runProgressMessage(p: RunProgressParams, noun = 'objects'): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return `${n(p.objects)}${p.total !== undefined ? ` of ${n(p.total)}` : ''} ${noun}, ${n(p.objectsPerSecond)} ${noun}/s`;
+}
+export const RUN_PROGRESS_INTERVAL_MS = 200;
 
 export interface ProgramInfo {
   name: string;

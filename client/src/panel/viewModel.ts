@@ -149,6 +149,8 @@ function statsRows(result: RunResult): Array<{ label: string; value: string }> {
     { label: 'read() calls', value: s.reads.toLocaleString('en-US') },
     { label: 'Instructions', value: s.instructions.toLocaleString('en-US') },
     { label: 'Time', value: `${s.timeMs.toFixed(s.timeMs < 10 ? 2 : 0)} ms` },
+    // the read loop's rate, as the progress notification shows it during a long run
+    ...(s.timings && s.timings.iterate > 0 ? [{ label: 'Objects/s', value: Math.round(s.objects / (s.timings.iterate / 1000)).toLocaleString('en-US') }] : []),
   ];
 }
 

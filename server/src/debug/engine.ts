@@ -113,7 +113,7 @@ export class DebugEngine implements DebugHooks {
     const result = await runIterator({
       analysis: this.analysis, scenario: this.scenario.scenario, scenarioProblems: this.scenario.problems,
       scenarioPath: this.scenario.path, program: this.launch.programName, map: this.launch.map, cpus: this.launch.cpus,
-      instructionBudget: budget, isCancelled: () => this.terminated,
+      instructionBudget: budget, isCancelled: () => this.terminated, readBytes: (p) => createNodeHost().readBytes?.(p),
       debug: { hooks: this, onInvocation: (ctx, kernel) => this.onInvocation(ctx, kernel) },
     });
     if (result.output) this.channel.post({ type: 'output', category: 'stdout', text: result.output });

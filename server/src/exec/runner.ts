@@ -14,7 +14,7 @@ import { machineFromScenario } from './scenarioProcesses';
 import { worldSummary } from './worldSummary';
 import { cgroupsFromJson, encodeCgroupLinkInfo } from './scenarioCgroups';
 import { iterTargetInfo } from '../kernel/iterTargets';
-import { createScenarioMap, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
+import { createScenarioMap, EntriesFileBytes, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, SIMULATED_ITER_TARGETS } from '../kernel';
@@ -61,8 +61,13 @@ export interface RunRequest {
   /** Total output above which the run stops with ELIMIT (a program printing forever cannot fill memory). */
   maxOutputBytes?: number;
   isCancelled?: () => boolean;
-  /** Called after every read() with the figures so far (for $/progress). */
-  onProgress?: (stats: { objects: number; bytes: number; reads: number }) => void;
+  /** Reads a binary file (a scenario map's entries_file); the service passes its host's. */
+  readBytes?: (path: string) => Uint8Array | undefined;
+  /**
+   * Called with the figures so far after every read(), and inside a long read() at most every
+   * PROGRESS_POLL_MS (a program that prints little reads a million elements in one read()).
+   */
+  onProgress?: (stats: RunProgressStats) => void;
   /**
    * Takes each chunk of output as it is read instead of keeping it (outputBytes is then empty), so a huge output
    * is never held whole; a returned promise is awaited before the next read (a full pipe).
@@ -99,6 +104,11 @@ export function runResultForWire(outcome: RunOutcome): RunResult {
 }
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
+/** How a run is going: objects shown, of `total` when the walk's length is known at attach, output bytes, ms in the read loop. */
+export interface RunProgressStats { objects: number; bytes: number; reads: number; total?: number; elapsedMs: number }
+/** How often a read() that shows many objects reports progress from inside (checked every 256 program calls). */
+export const PROGRESS_POLL_MS = 100;
 const MAX_ENTRIES_SHOWN = 1000;
 
 /** Thrown out of a program invocation to abort the read loop with the executor's error. */
@@ -127,7 +137,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   let total = 0;
   const finish = (error: RunErrorInfo | null): RunOutcome => {
     const outputStart = performance.now();
-    const outputBytes = concat(chunks, total);
+    // streamed output (onOutput) is not kept: the bytes here are the kept chunks only (a 1 GB stream made a
+    // 1 GB array of zeros here, and its text)
+    const outputBytes = concat(chunks, req.onOutput ? 0 : total);
     stats.bytes = total;
     let link: RunResult['link'] = null;
     let bpftool = '', bpftoolJson = '[]', fdinfo = '';
@@ -149,6 +161,15 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     return { output, outputBytes, link, bpftool, bpftoolJson, fdinfo, maps, ...(world ? { world } : {}), trace: kernel ? kernel.traceLog.slice() : [], stats, error };
   };
   const a = req.analysis;
+  let walkTotal: number | undefined;
+  let loopStart = 0, lastProgress = 0;
+  const progressNow = (now: number): RunProgressStats => ({ objects: stats.objects, bytes: total, reads: stats.reads, total: walkTotal, elapsedMs: now - loopStart });
+  const progressInsideRead = (): void => {
+    const now = performance.now();
+    if (loopStart === 0 || now - lastProgress < PROGRESS_POLL_MS) return;
+    lastProgress = now;
+    req.onProgress!(progressNow(now));
+  };
   const lines = lineMap(a.text);
   const errorAt = (errno: string, message: string, loc?: Loc): RunErrorInfo => {
     if (!loc) return { errno, message };
@@ -222,7 +243,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       if (m.name !== '') scenarioFds.set(m.name, fd);
       toFill.push([fd, m]);
     }
-    for (const [fd, m] of toFill) fillMap(kernel, fd, m, scenarioFds);
+    for (const [fd, m] of toFill) fillMap(kernel, fd, m, scenarioFds, req.readBytes);
 
     // The object's maps, as libbpf creates them: .maps first, then global data in section order.
     const mapFds = new Map<string, number>();
@@ -237,7 +258,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
           const given = fromScenario[field];
           if (given !== undefined && given !== value) throw new RunFailure('EINVAL', `scenario map ${m.name} says ${field} ${given}, but the program defines it with ${value}`);
         }
-        fillMap(kernel, fd, { ...fromScenario, name: m.name }, scenarioFds);
+        fillMap(kernel, fd, { ...fromScenario, name: m.name }, scenarioFds, req.readBytes);
       }
       mapFds.set(m.name, fd);
     }
@@ -306,8 +327,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       run(ctx: IterRunContext): bigint {
         invocations++;
         // The executor polls cancellation inside long invocations; short ones are checked here, every 256.
-        if ((invocations & 255) === 0 && req.isCancelled?.()) {
-          throw new ProgramFault({ kind: 'cancelled', message: 'the run was cancelled', loc: a.lowered.program.functions[entry.funcIndex].loc });
+        if ((invocations & 255) === 0) {
+          if (req.isCancelled?.()) throw new ProgramFault({ kind: 'cancelled', message: 'the run was cancelled', loc: a.lowered.program.functions[entry.funcIndex].loc });
+          if (req.onProgress) progressInsideRead();
         }
         if (!ctx.inStop) stats.objects++;
         if (onInvocation !== undefined) onInvocation(ctx, k);
@@ -375,6 +397,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
 
     // cat: read() until 0.
     const iterFd = kernel.createIter(linkFd);
+    walkTotal = walkLength(kernel, entry.target, linkFd);
+    loopStart = performance.now();
+    lastProgress = loopStart;
     const readSize = req.readSize ?? req.scenario.readSize;
     const maxOutput = req.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
     for (;;) {
@@ -402,7 +427,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
         const wait = req.onOutput(got);
         if (wait) await wait;
       } else chunks.push(got);
-      req.onProgress?.({ objects: stats.objects, bytes: total, reads: stats.reads });
+      if (req.onProgress) { lastProgress = performance.now(); req.onProgress(progressNow(lastProgress)); }
       if (total > maxOutput) throw new RunFailure('ELIMIT', `the output passed ${maxOutput} bytes; the run was stopped (raise the limit with --max-output or the bpfIter.maxOutputBytes setting)`);
     }
     kernel.close(iterFd);
@@ -434,6 +459,20 @@ function orderedSections(ir: IrProgram): Array<{ name: string; size: number }> {
   return order.map((name) => ({ name, size: ir.sections.find((s) => s.name === name)?.size ?? 0 })).filter((s) => s.size > 0);
 }
 
+/**
+ * The objects a walk will show, when known before it starts: the attached map's elements for bpf_map_elem
+ * (an array's max_entries), every map for bpf_map; undefined for the other targets.
+ */
+function walkLength(kernel: Kernel, target: string, linkFd: number): number | undefined {
+  if (target === 'bpf_map') return kernel.listMaps().length;
+  if (target !== 'bpf_map_elem') return undefined;
+  const mapId = kernel.linkInfo(linkFd).mapId;
+  const map = mapId === undefined ? undefined : kernel.mapById(mapId);
+  if (map instanceof HashMap) return map.count;
+  if (map instanceof ArrayMap) return map.maxEntries;
+  return undefined;
+}
+
 function createMap(kernel: Kernel, m: ScenarioMapSpec, where: string, fdsByName: ReadonlyMap<string, number> = new Map()): number {
   try {
     return createScenarioMap(kernel, m, where, fdsByName);
@@ -443,9 +482,16 @@ function createMap(kernel: Kernel, m: ScenarioMapSpec, where: string, fdsByName:
   }
 }
 
-function fillMap(kernel: Kernel, fd: number, m: Scenario['maps'][number], fdsByName: ReadonlyMap<string, number>): void {
+function fillMap(kernel: Kernel, fd: number, m: Scenario['maps'][number], fdsByName: ReadonlyMap<string, number>,
+  readBytes: RunRequest['readBytes']): void {
   try {
-    fillScenarioMap(kernel, fd, m.entries, m.name, fdsByName, m.path, m.generate);
+    let file: EntriesFileBytes | undefined;
+    if (m.entriesFile !== undefined) {
+      const bytes = readBytes?.(m.entriesFile);
+      if (!bytes) throw new RunFailure('ENOENT', `scenario ${m.path}/entries_file of map ${m.name}: cannot read the entries file ${m.entriesFile}`);
+      file = { path: m.entriesFile, bytes };
+    }
+    fillScenarioMap(kernel, fd, m.entries, m.name, fdsByName, m.path, m.generate, file);
   } catch (e) {
     if (e instanceof ScenarioMapError) throw new RunFailure(e.errno, e.message);
     throw e;

@@ -2,10 +2,13 @@
  * Creating and filling a scenario's maps in the simulated kernel, the way a loader (libbpf, bpftool) would:
  * inner map templates for map-in-map, pushed values for queue/stack/bloom_filter, lpm_trie keys.
  */
-import { ArrayMap, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
+import { ArrayMap, BatchLayout, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
 import type { BpfMap } from '../kernel/maps';
 import { isSocketMapType, skStorageUpdate, sockMapUpdate } from '../kernel/net/sockmapIter';
-import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entryPath } from './scenario';
+import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entriesFileRecords, entryPath } from './scenario';
+
+/** The bytes of a map's "entries_file" and its path (for messages). */
+export interface EntriesFileBytes { path: string; bytes: Uint8Array }
 
 /** A scenario map that cannot be created or filled: errno name and a message naming the place in the file. */
 export class ScenarioMapError extends Error {
@@ -91,37 +94,59 @@ function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out
   return true;
 }
 
-/** Entries of a plain hash or array map, encoded into one key array and one value array for updateBatch(). */
+/**
+ * Entries of a plain hash or array map as BPF_MAP_UPDATE_BATCH calls, in order: the listed entries (encoded into
+ * packed key and value arrays), the entries file's records (read in place: keys at record starts, values after
+ * them), the generated ones.
+ */
 function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[], name: string, mapPath: string,
-  generate: GeneratedEntries | undefined): void {
+  generate: GeneratedEntries | undefined, file: EntriesFileBytes | undefined): void {
   const listed = entries.length;
-  const n = listed + (generate?.count ?? 0);
   const ks = map.keySize, vs = map.valueSize;
-  const keys = new Uint8Array(n * ks);
-  const values = new Uint8Array(n * vs);
-  const at = (j: number): string => (j >= listed ? `${mapPath}/generate (element ${j - listed})` : entries[j].path ?? entryPath(mapPath, j));
-  if (generate) generateEntries(generate, ks, vs, keys, values, listed, `scenario ${mapPath}/generate of map ${name}`);
-  for (let j = 0; j < listed; j++) {
-    const e = entries[j];
-    if (!writeSmallInteger(e.key, ks, keys, j * ks)) {
-      if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: a ${map.typeName} entry needs "key"`);
-      const k = keyBytes(e.key, ks);
-      if (typeof k === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/key of map ${name}: ${k}`);
-      keys.set(k, j * ks);
-    }
-    if (e.value !== undefined && !writeSmallInteger(e.value, vs, values, j * vs)) {
-      const v = encodeBytes(e.value, vs);
-      if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/value of map ${name}: ${v}`);
-      values.set(v, j * vs);
-    } else if (e.values !== undefined) {
-      throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
-    }
+  let fromFile = 0;
+  if (file) {
+    const r = entriesFileRecords(file.bytes.length, ks, vs);
+    if ('problem' in r) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: ${file.path}: ${r.problem}`);
+    fromFile = r.records;
   }
-  try {
-    kernel.mapUpdateBatch(fd, keys, values, n);
-  } catch (err) {
-    if (err instanceof MapBatchError) throw new ScenarioMapError(err.code, `scenario ${at(err.count)}: updating map ${name} fails: ${err.message}`);
-    throw err;
+  const at = (j: number): string => (j >= listed + fromFile ? `${mapPath}/generate (element ${j - listed - fromFile})`
+    : j >= listed ? `${mapPath}/entries_file (record ${j - listed}, byte ${(j - listed) * (ks + vs)} of ${file!.path})`
+      : entries[j].path ?? entryPath(mapPath, j));
+  const batch = (keys: Uint8Array, values: Uint8Array, count: number, first: number, layout?: BatchLayout): void => {
+    try {
+      kernel.mapUpdateBatch(fd, keys, values, count, layout);
+    } catch (err) {
+      if (err instanceof MapBatchError) throw new ScenarioMapError(err.code, `scenario ${at(first + err.count)}: updating map ${name} fails: ${err.message}`);
+      throw err;
+    }
+  };
+  if (listed > 0) {
+    const keys = new Uint8Array(listed * ks);
+    const values = new Uint8Array(listed * vs);
+    for (let j = 0; j < listed; j++) {
+      const e = entries[j];
+      if (!writeSmallInteger(e.key, ks, keys, j * ks)) {
+        if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: a ${map.typeName} entry needs "key"`);
+        const k = keyBytes(e.key, ks);
+        if (typeof k === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/key of map ${name}: ${k}`);
+        keys.set(k, j * ks);
+      }
+      if (e.value !== undefined && !writeSmallInteger(e.value, vs, values, j * vs)) {
+        const v = encodeBytes(e.value, vs);
+        if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${at(j)}/value of map ${name}: ${v}`);
+        values.set(v, j * vs);
+      } else if (e.values !== undefined) {
+        throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
+      }
+    }
+    batch(keys, values, listed, 0);
+  }
+  if (file && fromFile > 0) batch(file.bytes, file.bytes, fromFile, listed, { keyAt: 0, keyStride: ks + vs, valueAt: ks, valueStride: ks + vs });
+  if (generate && generate.count > 0) {
+    const keys = new Uint8Array(generate.count * ks);
+    const values = new Uint8Array(generate.count * vs);
+    generateEntries(generate, ks, vs, keys, values, 0, `scenario ${mapPath}/generate of map ${name}`);
+    batch(keys, values, generate.count, listed + fromFile);
   }
 }
 
@@ -161,16 +186,20 @@ function generateEntries(g: GeneratedEntries, ks: number, vs: number, keys: Uint
   }
 }
 
-/** BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order; then the generated ones. */
+/**
+ * BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order; then the records of
+ * the entries file, then the generated ones.
+ */
 export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly ScenarioEntry[], name: string, fdsByName: ReadonlyMap<string, number>,
-  mapPath = '/maps/?', generate?: GeneratedEntries): void {
+  mapPath = '/maps/?', generate?: GeneratedEntries, file?: EntriesFileBytes): void {
   const map = kernel.mapFromFd(fd);
   const T = BPF_MAP_TYPE;
   // the bulk path: hash and array maps of plain values (not per-CPU, not map-in-map), as BPF_MAP_UPDATE_BATCH
   if ((map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY) && (map instanceof HashMap || map instanceof ArrayMap)) {
-    fillPlainMap(kernel, fd, map, entries, name, mapPath, generate);
+    fillPlainMap(kernel, fd, map, entries, name, mapPath, generate, file);
     return;
   }
+  if (file) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: "entries_file" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   if (generate) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/generate of map ${name}: "generate" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   if (isSocketMapType(map.type) || map.type === T.SK_STORAGE) {
     fillSocketMap(kernel, map, entries, name, mapPath);

@@ -372,6 +372,12 @@ export const scenarioSchema = {
             "$ref": "#/definitions/entry"
           }
         },
+        "entries_file": {
+          "type": "string",
+          "minLength": 1,
+          "description": "A binary file of elements (hash, lru_hash and array maps), relative to the scenario file: fixed-size records, each key_size bytes of key then value_size bytes of value in memory order (what BPF_MAP_LOOKUP_BATCH gives, interleaved), no header or padding; its size must be a whole number of records. Written after \"entries\", before \"generate\", in file order.",
+          "examples": [ "conntrack.entries" ]
+        },
         "generate": {
           "type": "object",
           "additionalProperties": false,

@@ -4,7 +4,7 @@ import { bprintf, bprintfInto, ByteSink, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } 
 import { CyclicIdr } from './idr';
 import { bpfMapElemTarget, bpfMapTarget, IterProgramSpec, IterSession, IterTarget } from './iter';
 import { allocMap } from './mapAlloc';
-import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM } from './maps';
+import { ArrayMap, BatchLayout, BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM, packedLayout } from './maps';
 import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
 import { KernelMemory } from './memory';
 import { SeqFile } from './seqFile';
@@ -139,13 +139,15 @@ export class Kernel {
   get targetNames(): string[] { return [...this.targets.keys()]; }
 
   // ------------------------------------------------------------ fds
-  /** lowest fd that may be free (get_unused_fd_flags() hands out the lowest free number) */
-  private fdHint = 3;
+  /**
+   * get_unused_fd_flags() hands out the lowest free number: every fd from `fdTop` up is free, and the free ones
+   * below it are in the min-heap `freeFds` (a scan from the lowest closed fd was quadratic with 100,000 maps open).
+   */
+  private fdTop = 3;
+  private readonly freeFds: number[] = [];
   private installFd(entry: FdEntry): number {
-    let fd = this.fdHint;
-    while (this.fds.has(fd)) fd++;
+    const fd = this.freeFds.length > 0 ? popMin(this.freeFds) : this.fdTop++;
     this.fds.set(fd, entry);
-    this.fdHint = fd + 1;
     return fd;
   }
   private fdEntry(fd: number): FdEntry {
@@ -157,7 +159,7 @@ export class Kernel {
   close(fd: number): void {
     const e = this.fdEntry(fd);
     this.fds.delete(fd);
-    if (fd < this.fdHint) this.fdHint = fd;
+    pushMin(this.freeFds, fd);
     switch (e.kind) {
       case 'map': this.mapPutWithUref(e.map); break;
       case 'prog': this.progPut(e.prog); break;
@@ -256,14 +258,17 @@ export class Kernel {
    * updated in order as BPF_MAP_UPDATE_ELEM would (mirrors generic_map_update_batch(): it stops at the first
    * failure, and the elements before it stay). Throws MapBatchError with the number updated.
    */
-  mapUpdateBatch(fd: number, keys: Uint8Array, values: Uint8Array, count: number): void {
+  mapUpdateBatch(fd: number, keys: Uint8Array, values: Uint8Array, count: number, layout?: BatchLayout): void {
     this.synchronizeRcu();
     const map = this.mapFromFd(fd);
     const T = BPF_MAP_TYPE;
     const plain = map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY;
     if (!plain || !(map instanceof HashMap || map instanceof ArrayMap)) this.raise('EINVAL', `map '${map.name}' takes no batch update here`);
-    if (keys.length < count * map.keySize || values.length < count * map.valueSize) this.raise('EINVAL', 'batch keys or values too short');
-    const done = map.updateBatch(keys, values, count, this.currentCpu);
+    const at = layout ?? packedLayout(map.keySize, map.valueSize);
+    if (count > 0 && (keys.length < at.keyAt + (count - 1) * at.keyStride + map.keySize || values.length < at.valueAt + (count - 1) * at.valueStride + map.valueSize)) {
+      this.raise('EINVAL', 'batch keys or values too short');
+    }
+    const done = map instanceof HashMap ? map.updateBatch(keys, values, count, this.currentCpu, at) : map.updateBatch(keys, values, count, at);
     if (done.error) {
       const code = errnoName(done.error) ?? 'EINVAL';
       throw new MapBatchError(code, `update of map '${map.name}' failed`, done.count);
@@ -553,10 +558,13 @@ export class Kernel {
     if (dataLen % 8 !== 0 || dataLen > MAX_BPRINTF_VARARGS * 8) return -ERRNO.EINVAL;
     if (dataLen && dataAddr === 0n) return -ERRNO.EINVAL;
     if (dataLen === 0) return [];
-    const raw = this.memory.read(dataAddr, dataLen);
-    if (!raw) return -ERRNO.EFAULT;
-    const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    return Array.from({ length: dataLen / 8 }, (_, i) => v.getBigUint64(i * 8, true));
+    // read through the region's own view (no subarray, DataView or callback per call: this runs once per
+    // BPF_SEQ_PRINTF); a range past the region faults as memory.read() would
+    const at = this.memory.find(dataAddr);
+    if (!at || at.offset + dataLen > at.region.bytes.length) return -ERRNO.EFAULT;
+    const args: bigint[] = new Array<bigint>(dataLen / 8);
+    for (let i = 0; i < args.length; i++) args[i] = at.region.view.getBigUint64(at.offset + i * 8, true);
+    return args;
   }
 
   /**
@@ -831,4 +839,34 @@ export function encodeMapLinkInfo(mapFd: number): Uint8Array {
   const b = new Uint8Array(16);
   new DataView(b.buffer).setUint32(0, mapFd, true);
   return b;
+}
+
+/** A binary min-heap of numbers in an array (the free fds below Kernel.fdTop). */
+function pushMin(heap: number[], x: number): void {
+  let i = heap.push(x) - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (heap[parent] <= x) break;
+    heap[i] = heap[parent];
+    i = parent;
+  }
+  heap[i] = x;
+}
+function popMin(heap: number[]): number {
+  const top = heap[0];
+  const last = heap.pop()!;
+  if (heap.length > 0) {
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i, v = last;
+      if (l < heap.length && heap[l] < v) { m = l; v = heap[l]; }
+      if (r < heap.length && heap[r] < v) { m = r; }
+      if (m === i) break;
+      heap[i] = heap[m];
+      i = m;
+    }
+    heap[i] = last;
+  }
+  return top;
 }

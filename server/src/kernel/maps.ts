@@ -213,14 +213,16 @@ export class ArrayMap extends BpfMap {
     }
     return 0;
   }
-  /** generic_map_update_batch() with flags 0 (plain arrays): each packed key/value in order, stopping at the first failure */
-  updateBatch(keys: Uint8Array, values: Uint8Array, count: number): { count: number; error: number } {
-    const bytes = this.storage.bytes, vs = this.valueSize, ks = this.keySize;
+  /** generic_map_update_batch() with flags 0 (plain arrays): each key/value in order, stopping at the first failure */
+  updateBatch(keys: Uint8Array, values: Uint8Array, count: number, layout?: BatchLayout): { count: number; error: number } {
+    const bytes = this.storage.bytes, vs = this.valueSize;
+    const { keyAt, keyStride, valueAt, valueStride } = layout ?? packedLayout(this.keySize, vs);
     for (let i = 0; i < count; i++) {
-      const k = i * ks;
+      const k = keyAt + i * keyStride, v = valueAt + i * valueStride;
       const index = (keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24)) >>> 0;
       if (index >= this.maxEntries) return { count: i, error: -ERRNO.E2BIG };
-      bytes.set(values.subarray(i * vs, i * vs + vs), this.elemOffset(index));
+      const o = this.elemOffset(index);
+      for (let j = 0; j < vs; j++) bytes[o + j] = values[v + j];
     }
     return { count, error: 0 };
   }
@@ -268,6 +270,11 @@ export function htabMaxEntries(attr: MapCreateAttr, cpus: number): number {
 
 /** No element: the NULL of the flat hash map's links (heads, next, prev, LRU). */
 export const NO_ELEM = -1;
+
+/** Where a batch's i-th key and value are: keys[keyAt + i * keyStride], values[valueAt + i * valueStride]. */
+export interface BatchLayout { keyAt: number; keyStride: number; valueAt: number; valueStride: number }
+/** keys and values packed back to back in two arrays (BPF_MAP_UPDATE_BATCH's layout) */
+export function packedLayout(keySize: number, valueSize: number): BatchLayout { return { keyAt: 0, keyStride: keySize, valueAt: 0, valueStride: valueSize }; }
 
 /**
  * A hash map on flat typed arrays: element `e` is a slot number; its key and value live in regionOf(e) at
@@ -522,13 +529,52 @@ export class HashMap extends BpfMap {
     return this.doUpdate(key, 0, value, 0, flags, cpu, this.isPercpu ? cpu : null);
   }
   /** generic_map_update_batch() with flags 0: each packed key/value in order, stopping at the first failure */
-  updateBatch(keys: Uint8Array, values: Uint8Array, count: number, cpu: number): { count: number; error: number } {
+  updateBatch(keys: Uint8Array, values: Uint8Array, count: number, cpu: number, layout?: BatchLayout): { count: number; error: number } {
     const ks = this.keySize, vs = this.isPercpu ? this.userValueSize : this.valueSize;
-    for (let i = 0; i < count; i++) {
-      const ret = this.doUpdate(keys, i * ks, values, i * vs, BPF_ANY, cpu, null);
-      if (ret < 0) return { count: i, error: ret };
+    const { keyAt, keyStride, valueAt, valueStride } = layout ?? packedLayout(ks, vs);
+    if (this.isPercpu || !this.prealloc || this.lru) {
+      for (let i = 0; i < count; i++) {
+        const ret = this.doUpdate(keys, keyAt + i * keyStride, values, valueAt + i * valueStride, BPF_ANY, cpu, null);
+        if (ret < 0) return { count: i, error: ret };
+      }
+      return { count, error: 0 };
     }
-    return { count, error: 0 };
+    // A preallocated plain hash: what doUpdate() does for a new key (lookup_elem_raw() finds nothing, a freelist
+    // element is filled and linked at the bucket head), inline; a key already present takes doUpdate() (replace).
+    const b = this.arena!.bytes, es = this.elemSize, kst = this.keyStride, mask = this.nBuckets - 1, hashrnd = this.hashrnd;
+    const heads = this.heads, next = this.next, hashes = this.hash;
+    let added = 0;
+    try {
+      for (let i = 0; i < count; i++) {
+        const k = keyAt + i * keyStride, v = valueAt + i * valueStride;
+        const hash = htabMapHash(keys, ks, hashrnd, k);
+        let old = NO_ELEM;
+        for (let e = heads[hash & mask]; e !== NO_ELEM; e = next[e]) {
+          if (hashes[e] !== hash) continue;
+          const o = e * es;
+          let j = 0;
+          while (j < ks && b[o + j] === keys[k + j]) j++;
+          if (j === ks) { old = e; break; }
+        }
+        if (old !== NO_ELEM) {
+          const ret = this.doUpdate(keys, k, values, v, BPF_ANY, cpu, null);
+          if (ret < 0) return { count: i, error: ret };
+          continue;
+        }
+        if (this.freeTop === 0) return { count: i, error: -ERRNO.E2BIG };
+        const e = this.freeSlots[--this.freeTop];
+        const o = e * es;
+        for (let j = 0; j < ks; j++) b[o + j] = keys[k + j];
+        for (let j = 0; j < vs; j++) b[o + kst + j] = values[v + j];
+        hashes[e] = hash;
+        this.linkHead(e);
+        this.count++;
+        added++;
+      }
+      return { count, error: 0 };
+    } finally {
+      this.elemCountAdd(added, cpu); // bpf_map_inc_elem_count() per element, summed
+    }
   }
 
   lookup(key: Uint8Array): Uint8Array | number {

@@ -7,6 +7,7 @@
 import { bareScenario } from '../exec/scenario';
 import { runIterator, RunOutcome } from '../exec/runner';
 import { LanguageService, Settings } from '../service/languageService';
+import { createNodeHost } from '../service/host';
 import { CommandRunner, hostPossibleCpus, spawnRunner } from './hostTools';
 import { KernelSideResult, runOnRealKernel } from './kernelRun';
 
@@ -28,7 +29,7 @@ export async function compareWithKernel(service: LanguageService, settings: Sett
   const simulated = await runIterator({
     analysis, scenario, scenarioProblems: resolved.problems, scenarioPath: resolved.path,
     scenarioText: undefined, program: options.program, map: options.map, cpus,
-    instructionBudget: settings.instructionBudget, maxOutputBytes: settings.maxOutputBytes,
+    instructionBudget: settings.instructionBudget, maxOutputBytes: settings.maxOutputBytes, readBytes: (p) => createNodeHost().readBytes?.(p),
   });
   const iterPrograms = analysis.programs.filter((p) => p.target === 'bpf_map' || p.target === 'bpf_map_elem');
   const program = (options.program ? iterPrograms.find((p) => p.name === options.program) : iterPrograms[0]);

@@ -1,6 +1,6 @@
 /**
  * The real-kernel run for what bpftool cannot do in one command: globals written before the load, per-CPU values that
- * differ between CPUs, map_extra, a program that is not the object's first, generated entries. A small C loader
+ * differ between CPUs, map_extra, a program that is not the object's first, generated entries and entries files. A small C loader
  * of ours (server/loader/bpf-iter-loader.c) is built once with the host's clang and libbpf into the user's cache
  * folder, keyed by its source's hash, and given its orders in a file (see the loader's header for their form).
  * Nothing is pinned: its maps, program and link die with the process, so nothing can be left behind.
@@ -144,6 +144,19 @@ export function loaderOrders(req: LoaderOrdersRequest): string {
         value = v;
       }
       lines.push(`elem ${at} ${key} ${hex(value)}`);
+    }
+    if (m.entriesFile !== undefined) {
+      // the records of a binary entries file, after "entries" and before "generate" as the simulator writes them
+      let bytes: Uint8Array;
+      try { bytes = fs.readFileSync(m.entriesFile); } catch { throw new LoaderRefusal('ENOENT', `scenario ${m.path}/entries_file of map ${m.name}: cannot read the entries file ${m.entriesFile}`, false); }
+      const record = ks + vs;
+      const count = record > 0 ? Math.floor(bytes.length / record) : 0;
+      if (count > MAX_LOADER_GENERATED) throw new LoaderRefusal('E2BIG', `scenario ${m.path}/entries_file: ${count} records; the real-kernel run writes at most ${MAX_LOADER_GENERATED}`, true);
+      for (let i = 0; i < count; i++) {
+        let value = bytes.subarray(i * record + ks, (i + 1) * record);
+        if (percpu) { const all = new Uint8Array(stride * req.cpus); all.set(value, 0); value = all; }
+        lines.push(`elem ${at} ${hex(bytes.subarray(i * record, i * record + ks))} ${hex(value)}`);
+      }
     }
     if (m.generate) {
       if (m.generate.count > MAX_LOADER_GENERATED) throw new LoaderRefusal('E2BIG', `scenario ${m.path}/generate: ${m.generate.count} elements; the real-kernel run writes at most ${MAX_LOADER_GENERATED}`, true);

@@ -104,6 +104,7 @@ function bpftoolCannot(scenario: Scenario, req: KernelRunRequest): string | unde
   for (const m of scenario.maps) {
     if (m.mapExtra) return `the scenario map ${m.name} sets map_extra, which bpftool map create cannot`;
     if (m.generate) return `the scenario map ${m.name} generates its entries, which would be one bpftool call each`;
+    if (m.entriesFile !== undefined) return `the scenario map ${m.name} reads an entries file, which would be one bpftool call a record`;
     if (m.entries.some((e) => e.values !== undefined || (e.value !== undefined && /percpu/.test(m.type!)))) {
       const perCpu = m.entries.map((e) => e.values ?? (e.value !== undefined ? [e.value] : []));
       // bpftool map update writes one value into every CPU's slot: only a value given for every CPU alike fits

@@ -13,6 +13,10 @@ export interface FileHost {
   stamp(path: string): string | undefined;
   /** The system folders clang -target bpf would search on this machine; none when absent (tests, in-memory hosts). */
   systemIncludeFolders?(): SystemIncludeFolders;
+  /** A binary file's bytes (a scenario's entries_file), never decoded; undefined when it cannot be read. */
+  readBytes?(path: string): Uint8Array | undefined;
+  /** A file's size in bytes without reading it; undefined when it is not a readable file. */
+  fileSize?(path: string): number | undefined;
 }
 
 /** Files larger than this are refused by the host, so a stray huge file cannot exhaust memory. */
@@ -36,6 +40,12 @@ export function createNodeHost(): FileHost {
       try { const st = fs.statSync(path); return `${st.mtimeMs}:${st.size}`; } catch { return undefined; }
     },
     systemIncludeFolders: probeSystemIncludeFolders,
+    readBytes(path) {
+      try { return fs.readFileSync(path); } catch { return undefined; }
+    },
+    fileSize(path) {
+      try { const st = fs.statSync(path); return st.isFile() ? st.size : undefined; } catch { return undefined; }
+    },
   };
 }
 
@@ -95,6 +105,8 @@ export class OverlayHost implements FileHost {
     return o ? `overlay:${o.version}` : this.base.stamp(path);
   }
   systemIncludeFolders(): SystemIncludeFolders { return this.base.systemIncludeFolders?.() ?? { searched: [], unsearched: [] }; }
+  readBytes(path: string): Uint8Array | undefined { return this.base.readBytes?.(path); }
+  fileSize(path: string): number | undefined { return this.base.fileSize?.(path); }
 }
 
 /**
@@ -107,6 +119,8 @@ export function createMemoryHost(files: Record<string, string>, fallback?: FileH
   let versions = 0;
   return {
     ...(fallback?.systemIncludeFolders ? { systemIncludeFolders: () => fallback.systemIncludeFolders!() } : {}),
+    ...(fallback?.readBytes ? { readBytes: (p: string) => fallback.readBytes!(p) } : {}),
+    ...(fallback?.fileSize ? { fileSize: (p: string) => fallback.fileSize!(p) } : {}),
     readFile: (p) => (p in files ? files[p] : fallback?.readFile(p)),
     fileExists: (p) => p in files || (fallback?.fileExists(p) ?? false),
     stamp: (p) => {

@@ -18,7 +18,7 @@ import { Diagnostics, codeString, formatMessage } from '../lang/diagnostics';
 import { hover as hoverAt } from './hover';
 import { complete as completeAt, signatureHelp as signatureHelpAt } from './completion';
 import { definition as definitionAt, references as referencesAt, documentSymbols as symbolsOf, prepareRename as prepareRenameAt, rename as renameAt } from './navigation';
-import { runIterator, RunOutcome } from '../exec/runner';
+import { runIterator, RunOutcome, type RunProgressStats } from '../exec/runner';
 import { findProjectConfig } from './projectConfig';
 
 export interface Settings {
@@ -52,7 +52,7 @@ export interface ValidateOptions {
 }
 export interface RunOptions {
   program?: string; map?: string; scenario?: string; cpus?: number; readSize?: number; isCancelled?: () => boolean;
-  onProgress?: (stats: { objects: number; bytes: number; reads: number }) => void;
+  onProgress?: (stats: RunProgressStats) => void;
   /** Takes the output as it is read instead of keeping it (the outcome's outputBytes are then empty). */
   onOutput?: (chunk: Uint8Array) => void | Promise<void>;
 }
@@ -108,7 +108,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         if (candidate === explicit) return { scenario: emptyScenario(), path: candidate, problems: [{ path: '', message: `cannot read the scenario file ${candidate}` }] };
         continue;
       }
-      const parsed = parseScenario(text, candidate);
+      const parsed = parseScenario(text, candidate, { fileSize: host.fileSize ? (p) => host.fileSize!(p) : undefined });
       return { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems, text: parsed.problems.length ? text : undefined };
     }
     return { scenario: emptyScenario(), problems: [] };
@@ -268,6 +268,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         program: options.program, map: options.map, cpus: options.cpus ?? settings.cpus, readSize: options.readSize,
         instructionBudget: settings.instructionBudget, maxOutputBytes: settings.maxOutputBytes, isCancelled: options.isCancelled, onProgress: options.onProgress,
         onOutput: options.onOutput,
+        readBytes: host.readBytes ? (p) => host.readBytes!(p) : undefined,
         phaseMs,
       });
     },

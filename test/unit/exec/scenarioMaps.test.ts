@@ -197,3 +197,73 @@ describe('exec/scenario: generated entries ("generate")', () => {
     assert.ok(r2.problems.some((p) => /unknown property "keys"/.test(p.message)), JSON.stringify(r2.problems));
   });
 });
+
+describe('exec/scenario: a binary entries file ("entries_file")', () => {
+  const readU64 = (b: Uint8Array): bigint => new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  /** records of a 4-byte key and an 8-byte value, key i+first and value (i+first)*10 */
+  const records = (n: number, first = 0): Uint8Array => {
+    const out = new Uint8Array(n * 12);
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < n; i++) { view.setUint32(i * 12, first + i, true); view.setBigUint64(i * 12 + 4, BigInt((first + i) * 10), true); }
+    return out;
+  };
+
+  it('records fill the map after the listed entries and before the generated ones; the path is the scenario folder\'s', () => {
+    const r = parseScenario(JSON.stringify({ maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 100,
+      entries: [{ key: 1000, value: 1 }], entries_file: 'h.entries', generate: { count: 3, key: { start: 500 } } }] }), '/data/s.json',
+    { fileSize: (p) => (p === '/data/h.entries' ? 120 : undefined) });
+    assert.deepStrictEqual(r.problems, []);
+    const m = r.scenario!.maps[0];
+    assert.strictEqual(m.entriesFile, '/data/h.entries');
+    const k = new Kernel({ cpus: 2 });
+    const fd = createScenarioMap(k, { name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 100, flags: 0 }, m.path, new Map());
+    fillScenarioMap(k, fd, m.entries, m.name, new Map(), m.path, m.generate, { path: m.entriesFile!, bytes: records(10) });
+    assert.strictEqual(k.mapFromFd(fd).sumElemCount(), 14n);
+    assert.strictEqual(readU64(k.mapLookup(fd, u32(7))), 70n);
+    assert.strictEqual(readU64(k.mapLookup(fd, u32(1000))), 1n);
+    assert.strictEqual(readU64(k.mapLookup(fd, u32(502))), 0n);
+  });
+
+  it('a missing file, a size that is not whole records, or a map type without bulk filling is a problem at /maps/N/entries_file', () => {
+    const text = JSON.stringify({ maps: [
+      { name: 'a', type: 'hash', key_size: 4, value_size: 8, max_entries: 10, entries_file: 'missing.bin' },
+      { name: 'b', type: 'hash', key_size: 4, value_size: 8, max_entries: 10, entries_file: 'short.bin' },
+      { name: 'c', type: 'queue', key_size: 0, value_size: 8, max_entries: 10, entries_file: 'q.bin' },
+    ] }, null, 2);
+    const r = parseScenario(text, '/d/s.json', { fileSize: (p) => (p === '/d/short.bin' ? 25 : p === '/d/q.bin' ? 16 : undefined) });
+    const got = r.problems.map((p) => [p.path, p.message]);
+    assert.deepStrictEqual(got, [
+      ['/maps/0/entries_file', 'cannot read the entries file /d/missing.bin'],
+      ['/maps/1/entries_file', '/d/short.bin: the entries file has 25 bytes, not a whole number of 12-byte records (key_size 4 + value_size 8): 1 bytes left over'],
+      ['/maps/2/entries_file', '"entries_file" is for hash, lru_hash and array maps; this map is queue'],
+    ]);
+    // the range is the property in the file, so the editor underlines "entries_file": "short.bin"
+    const p = r.problems[1];
+    assert.strictEqual(text.slice(p.offset!, p.offset! + p.length!), '"entries_file": "short.bin"');
+  });
+
+  it('a file that changed size since the check, or more records than max_entries, fails when the map is filled, naming the record', () => {
+    const k = new Kernel({ cpus: 2 });
+    const fd = createScenarioMap(k, { name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 5, flags: 0 }, '/maps/0', new Map());
+    assert.throws(() => fillScenarioMap(k, fd, [], 'h', new Map(), '/maps/0', undefined, { path: '/d/h.bin', bytes: new Uint8Array(13) }),
+      (e: unknown) => e instanceof ScenarioMapError && e.errno === 'EINVAL' && /\/maps\/0\/entries_file of map h: \/d\/h.bin: the entries file has 13 bytes/.test(e.message));
+    assert.throws(() => fillScenarioMap(k, fd, [], 'h', new Map(), '/maps/0', undefined, { path: '/d/h.bin', bytes: records(6) }),
+      (e: unknown) => e instanceof ScenarioMapError && e.errno === 'E2BIG' && /entries_file \(record 5, byte 60 of \/d\/h.bin\)/.test(e.message));
+  });
+});
+
+describe('exec/scenario: big lists of integer entries', () => {
+  const many = (n: number, extra?: (i: number) => Record<string, unknown> | undefined): unknown[] =>
+    Array.from({ length: n }, (_, i) => extra?.(i) ?? { key: i, value: i * 2 });
+  it('are kept whole and in order (they skip the schema validator, which gives the same verdict)', () => {
+    const s = parse({ maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 1000, entries: many(1000) }] });
+    assert.strictEqual(s.maps[0].entries.length, 1000);
+    assert.deepStrictEqual(s.maps[0].entries[999], { key: 999, value: 1998 });
+  });
+  it('one entry the schema refuses is reported at its path with the validator message, as in a short list', () => {
+    const bad = problems({ maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 1000, entries: many(1000, (i) => (i === 700 ? { key: 1, valu: 2 } : undefined)) }] });
+    assert.deepStrictEqual(bad, [{ path: '/maps/0/entries/700', message: '/maps/0/entries/700 has an unknown property "valu"' }]);
+    const elsewhere = problems({ cpus: 'two', maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 1000, entries: many(1000, (i) => (i === 5 ? { key: 'zz' } : undefined)) }] });
+    assert.deepStrictEqual(elsewhere.map((p) => p.path).sort(), ['/cpus', '/maps/0/entries/5/key']);
+  });
+});

@@ -185,3 +185,52 @@ describe('kernel: NO_PREALLOC element memory', () => {
     assert.ok(k.memory.regionCount <= before + 3, `regions: ${k.memory.regionCount} (was ${before})`);
   });
 });
+
+describe('kernel: BPF_MAP_UPDATE_BATCH on a hash map', () => {
+  /** every key in get_next_key order with its value, the bucket walk a dump or iterator sees */
+  function walk(k: Kernel, fd: number): string[] {
+    const out: string[] = [];
+    for (let key = k.mapGetNextKey(fd, null); key; key = k.mapGetNextKey(fd, key)) {
+      out.push(`${Buffer.from(key).toString('hex')}=${Buffer.from(k.mapLookup(fd, key)).toString('hex')}`);
+    }
+    return out;
+  }
+  for (const type of [BPF_MAP_TYPE.HASH, BPF_MAP_TYPE.LRU_HASH]) {
+    it(`type ${type}: one batch (packed or interleaved records, with repeated keys) leaves the map as the same updates one by one`, () => {
+      const n = 3000;
+      const records = new Uint8Array(n * 12);
+      const view = new DataView(records.buffer);
+      // keys repeat (i % 2500): a later record replaces the earlier one, as htab_map_update_elem() does
+      for (let i = 0; i < n; i++) { view.setUint32(i * 12, (i % 2500) * 7919, true); view.setBigUint64(i * 12 + 4, BigInt(i), true); }
+      const one = new Kernel({ cpus: 2 });
+      const fdOne = one.createMap({ type, keySize: 4, valueSize: 8, maxEntries: 2600, flags: 0, name: 'm' });
+      for (let i = 0; i < n; i++) one.mapUpdate(fdOne, records.slice(i * 12, i * 12 + 4), records.slice(i * 12 + 4, i * 12 + 12), 0);
+      const batched = new Kernel({ cpus: 2 });
+      const fdBatch = batched.createMap({ type, keySize: 4, valueSize: 8, maxEntries: 2600, flags: 0, name: 'm' });
+      batched.mapUpdateBatch(fdBatch, records, records, n, { keyAt: 0, keyStride: 12, valueAt: 4, valueStride: 12 });
+      assert.deepStrictEqual(walk(batched, fdBatch), walk(one, fdOne));
+      assert.strictEqual(batched.mapFromFd(fdBatch).sumElemCount(), one.mapFromFd(fdOne).sumElemCount());
+      assert.strictEqual(batched.mapFromFd(fdBatch).sumElemCount(), 2500n);
+    });
+  }
+
+  it('a batch past max_entries stops at the first element that does not fit (E2BIG), the earlier ones stay', () => {
+    const k = new Kernel({ cpus: 2 });
+    const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 4, flags: 0, name: 'm' });
+    const keys = new Uint8Array(6 * 4), values = new Uint8Array(6 * 8);
+    for (let i = 0; i < 6; i++) keys[i * 4] = i + 1;
+    assert.throws(() => k.mapUpdateBatch(fd, keys, values, 6), (e: unknown) => (e as { count?: number }).count === 4 && /E2BIG/.test(String((e as { code?: string }).code)));
+    assert.strictEqual(k.mapFromFd(fd).sumElemCount(), 4n);
+  });
+});
+
+describe('kernel: fd numbers', () => {
+  it('a new fd is the lowest free number (get_unused_fd_flags), after closes in any order and with many fds open', () => {
+    const k = new Kernel({ cpus: 2 });
+    const open = () => k.createMap({ type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0, name: 'f' });
+    const fds = Array.from({ length: 2000 }, open);
+    assert.deepStrictEqual(fds.slice(0, 3), [3, 4, 5]);
+    for (const fd of [1500, 7, 900, 8, 3]) k.close(fd);
+    assert.deepStrictEqual([open(), open(), open(), open(), open(), open()], [3, 7, 8, 900, 1500, 2003]);
+  });
+});

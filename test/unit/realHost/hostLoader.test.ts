@@ -1,5 +1,8 @@
 /** The orders our real-kernel loader gets for a scenario: the maps, entries and globals the simulator makes. */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { loaderFailure, loaderOrders } from '../../../server/src/realHost/hostLoader';
 import { parseScenario, type Scenario } from '../../../server/src/exec/scenario';
 
@@ -46,6 +49,18 @@ describe('real host: the loader\'s orders', () => {
       'attach 5',
       'run',
     ]);
+  });
+
+  it('writes an entries file\'s records after the listed entries', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bil-loader-'));
+    try {
+      const records = Buffer.from([1, 0, 0, 0, 9, 0, 0, 0, 2, 0, 0, 0, 8, 0, 0, 0]);
+      fs.writeFileSync(path.join(dir, 'e.bin'), records);
+      const parsed = parseScenario(JSON.stringify({ maps: [{ name: 'h', type: 'hash', key_size: 4, value_size: 4, max_entries: 4, entries: [{ key: 5, value: 5 }], entries_file: 'e.bin' }] }), path.join(dir, 's.bpfscenario.json'));
+      assert.deepStrictEqual(parsed.problems, []);
+      const lines = loaderOrders({ object: 'o', program: 'p', scenario: parsed.scenario!, globals: [], cpus: 1 }).trim().split('\n');
+      assert.deepStrictEqual(lines.filter((l) => l.startsWith('elem')), ['elem 0 05000000 05000000', 'elem 0 01000000 09000000', 'elem 0 02000000 08000000']);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 
   it('refuses a global the program does not have and more per-CPU values than the host has CPUs', () => {
