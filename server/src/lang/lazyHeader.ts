@@ -289,3 +289,6 @@ function typedefName(body: string): string | undefined {
   if (!last || !/^[A-Za-z_]\w*$/.test(last) || KEYWORDS.has(last) || candidates.length < 3) return undefined;
   return last;
 }
+
+/** Forgets the indexes kept in memory (tests of the persistent store). */
+export function clearLazyIndexMemo(): void { memo.clear(); }

@@ -1172,11 +1172,13 @@ class Preprocessor {
     record.includedFile = file.id;
     // Before pushFile: the header's own scanner diagnostics belong to its cache entry.
     const scanStart = this.scanDiagnostics.length;
+    // before pushFile too: a header read through its index is recorded there
+    const lazyStart = this.lazyFiles.length;
     const child = this.pushFile(file, resolved.searchIndex, record);
     if (topLevel && key !== undefined) {
       child.cacheRecording = {
         key, outputStart: this.output.length, workStart: this.expansionWork, eventStart: this.events.length, diagnosticStart: this.diagnostics.length,
-        includeStart: this.includes.length, pragmaStart: this.pragmas.length, lazyStart: this.lazyFiles.length, skippedStart: this.skippedRanges.length,
+        includeStart: this.includes.length, pragmaStart: this.pragmas.length, lazyStart, skippedStart: this.skippedRanges.length,
         scanStart, includedFile: file.id, path: resolved.path, version: version ?? '',
         onceBefore: new Set(this.onceFiles), guardsBefore: new Set(this.guardedFiles.keys()), dependencies: [],
       };
