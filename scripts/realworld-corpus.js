@@ -50,7 +50,7 @@ function readExpect(project) {
 /**
  * Writes the files a fresh checkout of these projects would generate before building:
  * - `_shared/vmlinux.h`: `bpftool btf dump file /sys/kernel/btf/vmlinux format c` when bpftool and kernel BTF
- *   are there (what the projects' Makefiles do), else a copy of the bundled subset `server/headers/vmlinux.h`;
+ *   are there (what the projects' Makefiles do), else a copy of the bundled `server/headers/vmlinux.h` (the whole 6.18 one);
  * - `build/compile_commands.json` from `build/compile_commands.json.in` (`@PROJECT_DIR@` becomes the project's
  *   absolute directory: the database needs absolute paths, which is why it is generated, as CMake or bear do);
  * - a `.libbpf-submodule` marker directory stands for a git submodule of libbpf: its `src/` gets the libbpf

@@ -10,7 +10,9 @@
 import * as ast from './ast';
 import { FrontEndDiagnostic } from './diagnostics';
 import { parse } from './parser';
-import { analyze, CSymbol, Reference, Scope, SemanticModel } from './sema/analyzer';
+import { analyze, CSymbol, isUnboundRecord, LazyDeclarations, Reference, Scope, SemanticModel } from './sema/analyzer';
+import { LazyHeaderIndex, LazyKind } from './lazyHeader';
+import { scan } from './scanner';
 import { CType, RecordInfo, resolve, sizeOf, typeToString } from './types';
 import { Token, TokenKind } from './token';
 import * as fs from 'fs';
@@ -25,12 +27,51 @@ export interface Preamble {
   diagnostics: FrontEndDiagnostic[];
 }
 
-/** Parses and binds header tokens once; the result is shared by every file whose preamble produces them. */
-export function buildPreamble(headerTokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike> = []): Preamble {
-  const parsed = parse(headerTokens);
-  const model = analyze(parsed.unit);
+/**
+ * Parses and binds header tokens once; the result is shared by every file whose preamble produces them. Headers
+ * the preprocessor read through their index (`lazyFiles`, lazyHeader.ts) are not in the tokens: their names are
+ * typedef names for the parser, and their declarations are bound when first named (sema `LazyDeclarations`).
+ */
+export function buildPreamble(
+  headerTokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike> = [],
+  lazyFiles: ReadonlyArray<LazyFileLike> = [],
+): Preamble {
+  const lazyTypedefs = new Set<string>();
+  for (const lazy of lazyFiles) for (const name of lazy.index.typedefNames) lazyTypedefs.add(name);
+  const lazy = lazyFiles.map((file) => lazyDeclarations(file, lazyTypedefs, pragmas));
+  const parsed = parse(headerTokens, lazy.length ? { typedefNames: lazyTypedefs } : {});
+  const model = analyze(parsed.unit, lazy.length ? { lazy } : {});
   markPreserveAccessIndex(model, pragmas);
   return { unit: parsed.unit, model, typedefNames: parsed.typedefNames, diagnostics: [...parsed.diagnostics, ...model.diagnostics] };
+}
+
+/** A header read through its index, as the preprocessor records it (preprocessor.ts `LazyFileRecord`). */
+export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex }
+
+function lazyDeclarations(lazy: LazyFileLike, typedefNames: ReadonlySet<string>, pragmas: ReadonlyArray<PragmaLike>): LazyDeclarations {
+  const { index, text, file } = lazy;
+  const firstDeclaration = index.declarations.length ? index.declarations[0] : text.length;
+  // vmlinux.h opens `#pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)` before
+  // its first declaration (unless BPF_NO_PRESERVE_ACCESS_INDEX is defined: then the pragma was skipped)
+  const preserveAccessIndex = pragmas.some((pragma) => pragma.file === file && pragma.pos < firstDeclaration
+    && /^clang\s+attribute\s+push\b/.test(pragma.text.trim()) && /preserve_access_index/.test(pragma.text) && /apply_to\s*=\s*record/.test(pragma.text));
+  return {
+    tags: index.tags,
+    symbols: index.symbols,
+    preserveAccessIndex,
+    recordTag: (d) => {
+      const kind = index.declarations[d * 3 + 2];
+      if (kind !== LazyKind.Record && kind !== LazyKind.ForwardRecord) return undefined;
+      return text.startsWith('union', index.declarations[d * 3]) ? 'union' : 'struct';
+    },
+    parse: (d) => {
+      const pos = index.declarations[d * 3];
+      const end = index.declarations[d * 3 + 1];
+      const tokens = scan(text.slice(pos, end), file).filter((token) => token.kind !== TokenKind.Newline);
+      for (const token of tokens) { token.pos += pos; token.end += pos; }
+      return parse(tokens, { typedefNames }).unit.declarations;
+    },
+  };
 }
 
 /** A `#pragma` as the preprocessor records it (preprocessor.ts `PragmaRecord`). */
@@ -59,7 +100,8 @@ function markPreserveAccessIndex(model: SemanticModel, pragmas: ReadonlyArray<Pr
   }
   if (ranges.length === 0) return;
   for (const tag of model.fileScope.tags.values()) {
-    if (tag.kind !== 'record') continue;
+    // a lazily indexed header's record gets the attribute when bound (sema bindLazy)
+    if (tag.kind !== 'record' || isUnboundRecord(tag.info)) continue;
     const declaration = tag.info.declaration as ast.RecordSpecifier | undefined;
     if (declaration && ranges.some((range) => declaration.file === range.file && declaration.pos > range.start && declaration.pos < range.end)) {
       markRecord(tag.info, new Set());
@@ -292,13 +334,18 @@ export interface PreprocessedFile<State = unknown> {
   /** #include lines processed; `includedFile` indexes `files` (which may also list other files of the session). */
   includes?: ReadonlyArray<{ includedFile?: number }>;
   pragmas?: ReadonlyArray<PragmaLike>;
+  /** Headers read through their index (preprocessor.ts `LazyFileRecord`). */
+  lazyFiles?: ReadonlyArray<{ file: number; index: LazyHeaderIndex }>;
   /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
   state?: State;
 }
 /** Preprocesses `text`; with `initialState`, continues from the end of an earlier run (the preamble's). */
 export type PreprocessFunction<Host, Options, State = unknown> = (path: string, text: string, host: Host, options: Options | undefined, initialState?: State) => PreprocessedFile<State>;
 
-export interface FileCompilation extends Compilation {
+export interface FileCompilation<Run = PreprocessedFile> extends Compilation {
+  /** The preamble's own preprocessing (shared by every file with this preamble) and the rest of the file's. */
+  preambleRun: Run;
+  userRun: Run;
   /** Source files of the compilation by id. */
   files: ReadonlyArray<{ path: string }>;
   /** True when the preamble's tokens and declarations came from the cache. */
@@ -353,8 +400,13 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
   preprocess: PreprocessFunction<Host, Options, State>,
   /** A cheap change stamp (mtime+size) for a header, used instead of re-reading it to validate the preamble. */
   headerStamp?: (host: Host, path: string) => string | undefined,
+  /**
+   * Front ends created with the same name (and equivalent `preprocess` functions) share one preamble cache in the
+   * process: every open document, every language service, the CLI's files. Without it the cache is this one's.
+   */
+  shareAs?: string,
 ): {
-  compileFile(path: string, text: string, host: Host, options?: Options): FileCompilation;
+  compileFile(path: string, text: string, host: Host, options?: Options): FileCompilation<PreprocessedFile<State>>;
   clearCache(): void;
 } {
   interface Entry {
@@ -366,15 +418,19 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
     diagnostics: FrontEndDiagnostic[];
     /** Headers read by the preamble and their text then, to notice edits of vmlinux.h on disk or in the editor. */
     headers: Array<{ path: string; text: string; stamp?: string }>;
+    /** The host the stamps are of: another host's stamps (two in-memory hosts both say `mem:1`) are not compared. */
+    host: Host;
+    run: PreprocessedFile<State>;
   }
-  // One preamble with the real vmlinux.h is about 510,000 tokens; a file that includes itself can make one of
-  // millions, which is used once and not kept.
-  const cache = new BoundedCache<Entry>(16, 2_000_000);
+  // One preamble with the real vmlinux.h is a few thousand tokens (it is indexed lazily, lazyHeader.ts); a file
+  // that includes itself can make one of millions, which is used once and not kept.
+  const cache = (shareAs === undefined ? undefined : sharedPreambleCaches.get(shareAs) as BoundedCache<Entry> | undefined) ?? new BoundedCache<Entry>(16, 2_000_000);
+  if (shareAs !== undefined) sharedPreambleCaches.set(shareAs, cache as BoundedCache<unknown>);
   const headersUnchanged = (entry: Entry, host: Host, mainPath: string): boolean =>
     entry.headers.every((header) => {
       // A preamble that includes the file being edited (a file including itself) is stale after every edit.
       if (header.path === mainPath) return false;
-      const stamp = headerStamp?.(host, header.path);
+      const stamp = entry.host === host ? headerStamp?.(host, header.path) : undefined;
       // Editor hosts hand back the same string for an unchanged document, which compares in O(1).
       return stamp !== undefined && header.stamp !== undefined ? stamp === header.stamp : host.readFile(header.path) === header.text;
     });
@@ -383,14 +439,20 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
     compileFile(path, text, host, options) {
       const bound = preambleBounds(text);
       const preambleText = text.slice(0, bound);
-      const key = `${path}\0${preambleText}\0${JSON.stringify(options ?? {}, (name, value) => (name === 'cache' || name === 'initialState' ? undefined : value))}`;
+      // Keyed by content and flags, not by file: files of one folder with the same leading #includes share it (the
+      // folder resolves `#include "vmlinux.h"`; the file itself only through __FILE__).
+      const where = /__FILE__|__BASE_FILE__/.test(preambleText) ? path : path.replace(/[^/\\]*$/, '');
+      const key = `${where}\0${preambleText}\0${JSON.stringify(options ?? {}, (name, value) => (name === 'cache' || name === 'initialState' ? undefined : value))}`;
       let entry = cache.get(key);
       const preambleReused = entry !== undefined && headersUnchanged(entry, host, path);
       if (!entry || !preambleReused) {
         const result = preprocess(path, preambleText, host, options);
         const tokens = result.tokens.filter((token) => token.kind !== TokenKind.EndOfFile);
+        const lazyFiles = (result.lazyFiles ?? []).map((lazy) => ({ ...lazy, text: result.files[lazy.file]?.text ?? '' }));
         entry = {
-          preamble: buildPreamble(tokens, result.pragmas),
+          host,
+          run: result,
+          preamble: buildPreamble(tokens, result.pragmas, lazyFiles),
           pragmas: result.pragmas ?? [],
           state: result.state,
           files: result.files,
@@ -402,13 +464,19 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       // Blank the preamble (keeping line breaks) so the user's tokens keep their offsets in the real text.
       const userText = preambleText.replace(/[^\r\n]/g, ' ') + text.slice(bound);
       const user = preprocess(path, userText, host, options, entry.state);
+      // A preamble made for another file of the folder: what it says of its main file is said of this one (the
+      // preamble text is the same, so are the offsets).
+      const mainFile = user.mainFile ?? 0;
+      const ownMain = entry.run.mainFile ?? 0;
+      const here = <T extends { file: number }>(item: T): T => (item.file === ownMain && ownMain !== mainFile ? { ...item, file: mainFile } : item);
       const seen = new Set(entry.pragmas);
-      const pragmas = [...entry.pragmas, ...(user.pragmas ?? []).filter((pragma) => !seen.has(pragma))];
+      const pragmas = [...entry.pragmas.map(here), ...(user.pragmas ?? []).filter((pragma) => !seen.has(pragma))];
       const compilation = compileTokens(user.tokens, { preamble: entry.preamble, pragmas });
       // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
-      const diagnostics = [...entry.diagnostics, ...entry.preamble.diagnostics, ...user.diagnostics, ...compilation.diagnostics];
+      const diagnostics = [...entry.diagnostics.map(here), ...entry.preamble.diagnostics.map(here), ...user.diagnostics, ...compilation.diagnostics];
       const files = user.files.length >= entry.files.length ? user.files : entry.files;
-      return { ...compilation, diagnostics, files, preambleReused, mainFile: user.mainFile ?? 0 };
+      const preambleRun = ownMain === mainFile ? entry.run : { ...entry.run, includes: (entry.run.includes ?? []).map((include) => here(include as { file: number; includedFile?: number })) };
+      return { ...compilation, diagnostics, files, preambleReused, mainFile, preambleRun, userRun: user };
     },
   };
 }
@@ -419,13 +487,16 @@ function includedFiles(result: PreprocessedFile<unknown>): Array<{ path: string;
   return [...ids].map((id) => result.files[id]).filter((file) => file !== undefined);
 }
 
+/** Preamble caches shared by name (createFrontEnd `shareAs`). */
+const sharedPreambleCaches = new Map<string, BoundedCache<unknown>>();
+
 export type CompileOptions = PreprocessOptions;
 
 /** One header cache and one preamble cache per session (process): vmlinux.h is read and parsed once. */
 const sessionHeaderCache = new HeaderCache();
 const sessionFrontEnd = createFrontEnd(
   (path: string, text: string, host: FileSystemHost, options: CompileOptions | undefined, initialState?: PreprocessorState) =>
-    preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState }),
+    preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState, lazyHeaders: !initialState }),
   diskStamp,
 );
 

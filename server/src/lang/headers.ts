@@ -1,7 +1,7 @@
 /**
  * Include resolution and compile flags. Headers are found in the user's include paths first, then in the
  * paths from `compile_flags.txt` / `compile_commands.json` (read as clangd reads them), then in the headers
- * bundled under `server/headers/` (a vmlinux.h subset and libbpf's BPF-side headers), which appear to the
+ * bundled under `server/headers/` (the whole Linux 6.18 vmlinux.h and libbpf's BPF-side headers), which appear to the
  * rest of the front end under the virtual directory `<bundled>`.
  */
 

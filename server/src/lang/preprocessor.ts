@@ -19,6 +19,7 @@ import { ExpansionOrigin, Token, TokenKind, relocatedToken } from './token';
 
 export { FileSystemHost } from './headers';
 import { BoundedCache } from './boundedCache';
+import { LazyHeaderIndex, lazyHeaderIndex, skeletonTokens } from './lazyHeader';
 
 export interface PreprocessLimits {
   /** Nested #include levels (clang: 200). */
@@ -85,6 +86,11 @@ export interface PreprocessOptions {
   /** Defines `__TARGET_ARCH_<arch>` as bpf_tracing.h expects; default 'x86'; '' for none. */
   targetArch?: string;
   limits?: Partial<PreprocessLimits>;
+  /**
+   * Headers of declarations only (vmlinux.h) are indexed, not tokenized (lazyHeader.ts): their declarations reach
+   * the result as `lazyFiles`, parsed when a program names them. Off unless asked: the front end's preamble asks.
+   */
+  lazyHeaders?: boolean;
   cache?: HeaderCache;
   /** Continue from a state returned by an earlier run (the predefined macros are then not added again). */
   initialState?: PreprocessorState;
@@ -171,6 +177,12 @@ export interface PragmaRecord {
   tokenIndex: number;
 }
 
+/** A header read through its index (lazyHeader.ts): its declarations are not in `tokens`. */
+export interface LazyFileRecord {
+  file: number;
+  index: LazyHeaderIndex;
+}
+
 export interface SkippedRange {
   file: number;
   pos: number;
@@ -202,6 +214,8 @@ export interface PreprocessResult {
   includes: IncludeRecord[];
   expansions: MacroExpansionRecord[];
   pragmas: PragmaRecord[];
+  /** Headers read through their index, whose declarations are parsed on demand (lazyHeader.ts). */
+  lazyFiles: LazyFileRecord[];
   /** Lines of false conditional groups, for the editor to dim. */
   skippedRanges: SkippedRange[];
   state: PreprocessorState;
@@ -242,6 +256,7 @@ interface CachedInclude {
   diagnostics: FrontEndDiagnostic[];
   includes: IncludeRecord[];
   pragmas: PragmaRecord[];
+  lazyFiles: LazyFileRecord[];
   skippedRanges: SkippedRange[];
   /** Every file read while preprocessing the header, with the version it had then. */
   dependencies: Array<[string, string]>;
@@ -331,6 +346,7 @@ interface CacheRecording {
   diagnosticStart: number;
   includeStart: number;
   pragmaStart: number;
+  lazyStart: number;
   skippedStart: number;
   scanStart: number;
   includedFile: number;
@@ -424,6 +440,7 @@ class Preprocessor {
   readonly includes: IncludeRecord[] = [];
   readonly expansions: ExpansionRecord[] = [];
   readonly pragmas: PragmaRecord[] = [];
+  readonly lazyFiles: LazyFileRecord[] = [];
   readonly skippedRanges: SkippedRange[] = [];
   readonly rawTextRanges: SkippedRange[] = [];
   /** Diagnostics the scanner reported per file; those inside skipped groups are dropped at the end. */
@@ -621,7 +638,9 @@ class Preprocessor {
       for (const d of scanned.diagnostics) if (this.scanDiagnostics.length < MAX_COLLECTED_DIAGNOSTICS) this.scanDiagnostics.push(d);
     } else {
       const before = this.scanDiagnostics.length;
-      scanned = { tokens: scan(file.text, file.id, this.scanDiagnostics), diagnostics: [] };
+      const lazy = include ? this.lazyIndexOf(file) : undefined;
+      if (lazy) this.lazyFiles.push({ file: file.id, index: lazy });
+      scanned = { tokens: lazy ? skeletonTokens(file.text, lazy, file.id) : scan(file.text, file.id, this.scanDiagnostics), diagnostics: [] };
       scanned.diagnostics = this.scanDiagnostics.slice(before);
       this.scannedFiles.set(file, scanned);
     }
@@ -632,6 +651,18 @@ class Preprocessor {
     };
     this.fileStack.push(frame);
     return frame;
+  }
+
+  /**
+   * The index of a header read lazily (lazyHeader.ts), when asked for and exact here: no macro defined at this
+   * point names one of its identifiers, and its guard is not defined (then it is skipped as usual).
+   */
+  lazyIndexOf(file: SourceFile): LazyHeaderIndex | undefined {
+    if (!this.options.lazyHeaders || file.text === undefined) return undefined;
+    const index = lazyHeaderIndex(file.text);
+    if (!index || (index.guard !== undefined && this.macros.has(index.guard))) return undefined;
+    for (const name of this.macros.keys()) if (index.identifiers.has(name)) return undefined;
+    return index;
   }
 
   popFile(): void {
@@ -1141,11 +1172,13 @@ class Preprocessor {
     record.includedFile = file.id;
     // Before pushFile: the header's own scanner diagnostics belong to its cache entry.
     const scanStart = this.scanDiagnostics.length;
+    // before pushFile too: a header read through its index is recorded there
+    const lazyStart = this.lazyFiles.length;
     const child = this.pushFile(file, resolved.searchIndex, record);
     if (topLevel && key !== undefined) {
       child.cacheRecording = {
         key, outputStart: this.output.length, workStart: this.expansionWork, eventStart: this.events.length, diagnosticStart: this.diagnostics.length,
-        includeStart: this.includes.length, pragmaStart: this.pragmas.length, skippedStart: this.skippedRanges.length,
+        includeStart: this.includes.length, pragmaStart: this.pragmas.length, lazyStart, skippedStart: this.skippedRanges.length,
         scanStart, includedFile: file.id, path: resolved.path, version: version ?? '',
         onceBefore: new Set(this.onceFiles), guardsBefore: new Set(this.guardedFiles.keys()), dependencies: [],
       };
@@ -1193,6 +1226,7 @@ class Preprocessor {
       diagnostics: [...this.diagnostics.slice(recording.diagnosticStart), ...scanned],
       includes: this.includes.slice(recording.includeStart).map((r) => ({ ...r })),
       pragmas: this.pragmas.slice(recording.pragmaStart).map((p) => ({ ...p })),
+      lazyFiles: this.lazyFiles.slice(recording.lazyStart),
       skippedRanges: this.skippedRanges.slice(recording.skippedStart),
       dependencies: [...this.dependencyVersions],
       tokenStart: recording.outputStart,
@@ -1228,6 +1262,7 @@ class Preprocessor {
       this.includes.push({ ...nested, tokenStart: nested.tokenStart + shift, tokenEnd: nested.tokenEnd + shift, fromCache: true });
     }
     for (const pragma of entry.pragmas) this.pragmas.push({ ...pragma, tokenIndex: pragma.tokenIndex + shift });
+    for (const lazy of entry.lazyFiles) this.lazyFiles.push(lazy);
     for (const range of entry.skippedRanges) this.skippedRanges.push(range);
   }
 
@@ -1796,6 +1831,7 @@ class Preprocessor {
       includes: this.includes,
       expansions: this.expansions,
       pragmas: this.pragmas,
+      lazyFiles: this.lazyFiles,
       skippedRanges: this.skippedRanges,
       state: {
         // No copies: this run is over, and a run continuing from the state copies what it changes.

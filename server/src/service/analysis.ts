@@ -77,9 +77,6 @@ export class DocumentAnalyzer {
   private last?: { key: string; analysis: Analysis };
   private headerCache: HeaderCache = new HeaderCache();
   private frontEnd = this.makeFrontEnd();
-  /** The preamble's own preprocessing result, by the state the user part continues from. */
-  private preambleRuns = new WeakMap<object, PreprocessResult>();
-  private lastUserRun?: { result: PreprocessResult; from: PreprocessorState };
   private lastFront?: { key: string; text: string; front: FrontResult; dependencies: Array<[string, string | undefined]> };
 
   constructor(private readonly host: FileHost) {}
@@ -87,8 +84,6 @@ export class DocumentAnalyzer {
   invalidate(): void {
     this.last = undefined;
     this.lastFront = undefined;
-    this.lastUserRun = undefined;
-    this.preambleRuns = new WeakMap();
     this.headerCache = new HeaderCache();
     this.frontEnd = this.makeFrontEnd();
   }
@@ -96,21 +91,15 @@ export class DocumentAnalyzer {
   /**
    * The front end with clangd's preamble: the leading directives (the #includes of vmlinux.h and libbpf) are
    * preprocessed, parsed and bound once; each edit preprocesses and parses only the rest of the file, starting
-   * from the preamble's macro state (compile.ts createFrontEnd).
+   * from the preamble's macro state (compile.ts createFrontEnd). The preamble is shared by every analyzer of the
+   * process (every open document) with the same leading lines, flags and folder.
    */
   private makeFrontEnd() {
     return createFrontEnd(
-      (filePath: string, text: string, host: FileHost, options: PreprocessOptions | undefined, initialState?: PreprocessorState) => {
-        const result = preprocess(filePath, text, host, { ...options, cache: this.headerCache, initialState });
-        if (initialState) {
-          mapToExpansionSites(result.tokens, result.mainFile);
-          this.lastUserRun = { result, from: initialState };
-        } else {
-          this.preambleRuns.set(result.state as object, result);
-        }
-        return result;
-      },
+      (filePath: string, text: string, host: FileHost, options: PreprocessOptions | undefined, initialState?: PreprocessorState) =>
+        preprocessForAnalysis(filePath, text, host, { ...options, cache: this.headerCache }, initialState),
       (host: FileHost, p: string) => host.stamp(p),
+      'service',
     );
   }
 
@@ -154,12 +143,10 @@ export class DocumentAnalyzer {
   }
 
   private front(filePath: string, text: string, setup: BuildSetup): FrontResult {
-    this.lastUserRun = undefined;
     const compilation = this.frontEnd.compileFile(filePath, text, this.host, setup.options);
-    const run = this.lastUserRun as { result: PreprocessResult; from: PreprocessorState } | undefined;
-    if (!run) throw new Error('internal error: the front end did not preprocess the file');
-    const user = run.result;
-    const preambleRun = this.preambleRuns.get(run.from as object);
+    // the runs come from preprocessForAnalysis: whole PreprocessResults
+    const user = compilation.userRun as PreprocessResult;
+    const preambleRun = compilation.preambleRun as PreprocessResult;
     // One view of the preprocessing for the editor features: the user part's expansions and macros, and the
     // includes of both parts (a header diagnostic is shown at the #include line that pulled the header in).
     const pp: PreprocessResult = {
@@ -203,6 +190,17 @@ export class DocumentAnalyzer {
     return { path: filePath, setup, objectName, text, pp, compilation, lowered, programs, diagnostics: dedupe(diagnostics), mainFile };
   }
 
+}
+
+/**
+ * The preprocessing of an analysis: the preamble (no `initialState`) reads vmlinux.h-like headers through their
+ * index (lang/lazyHeader.ts); the rest of the file continues from its state, with macro-body tokens placed at
+ * their invocation. The same for every analyzer, so they can share preambles.
+ */
+function preprocessForAnalysis(filePath: string, text: string, host: FileHost, options: PreprocessOptions, initialState?: PreprocessorState): PreprocessResult {
+  const result = preprocess(filePath, text, host, { ...options, initialState, lazyHeaders: !initialState });
+  if (initialState) mapToExpansionSites(result.tokens, result.mainFile);
+  return result;
 }
 
 /**

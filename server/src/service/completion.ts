@@ -76,9 +76,12 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
     });
   }
   for (let scope: Scope | undefined = a.compilation.model.fileScope; scope; scope = scope.parent) {
-    for (const s of scope.symbols.values()) {
-      if (seen.has(s.name) || !s.name.startsWith(word) || s.name.startsWith('__') || items.length > 400) continue;
-      seen.add(s.name);
+    // by name: a lazily indexed header's names are bound only when they match (sema LazyScopeTable)
+    for (const name of scope.symbols.keys()) {
+      if (seen.has(name) || !name.startsWith(word) || name.startsWith('__') || items.length > 400) continue;
+      const s = scope.symbols.get(name);
+      if (!s) continue;
+      seen.add(name);
       items.push(symbolItem(s));
     }
   }

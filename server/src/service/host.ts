@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as childProcess from 'child_process';
 import type { SystemIncludeFolders } from '../lang/buildSetup';
+import { setLazyIndexStore } from '../lang/lazyHeader';
+import { cacheFolder, createDiskIndexStore } from './diskCache';
 
 /**
  * What the front end may read. The language server layers open documents over the disk, so a header
@@ -22,7 +24,15 @@ export interface FileHost {
 /** Files larger than this are refused by the host, so a stray huge file cannot exhaust memory. */
 export const MAX_SOURCE_FILE_BYTES = 64 * 1024 * 1024;
 
+let diskCacheInstalled = false;
+
 export function createNodeHost(): FileHost {
+  // The real host keeps lazily indexed headers' indexes between processes (diskCache.ts); tests' in-memory hosts do not.
+  if (!diskCacheInstalled) {
+    diskCacheInstalled = true;
+    const folder = cacheFolder();
+    if (folder) setLazyIndexStore(createDiskIndexStore(folder));
+  }
   return {
     readFile(path) {
       try {

@@ -1,7 +1,7 @@
 /**
  * A vmlinux.h made from the simulated kernel's BTF table (server/src/kernel/btfTable.ts), so tests of the non-map
- * targets can read task_struct, file, vm_area_struct... on any machine (the bundled vmlinux.h subset has only the
- * map targets' structs). Fields keep the BTF offsets (explicit padding); fields sharing an offset become an
+ * targets can read task_struct, file, vm_area_struct... with exactly the simulated kernel's layouts, whatever the
+ * bundled vmlinux.h is (it is the whole 6.18 one now). Fields keep the BTF offsets (explicit padding); fields sharing an offset become an
  * anonymous union; embedded structs the table does not describe are byte arrays of their size.
  */
 import * as path from 'path';

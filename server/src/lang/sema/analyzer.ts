@@ -76,6 +76,79 @@ export interface SemanticModel {
 export interface AnalyzeOptions {
   /** A file scope from a cached preamble; it is extended, not modified (a child scope is used). */
   preludeScope?: Scope;
+  /** Headers indexed, not parsed (lang/lazyHeader.ts): their declarations join the file scope when first named. */
+  lazy?: readonly LazyDeclarations[];
+}
+
+/**
+ * The declarations of one lazily indexed header (lazyHeader.ts): which declaration declares a tag or a name,
+ * and how to parse one. The file scope consults it on a miss; a record named only (`struct mm_struct *mm`) is a
+ * shell whose members are bound when first read.
+ */
+export interface LazyDeclarations {
+  tags: ReadonlyMap<string, number>;
+  symbols: ReadonlyMap<string, number>;
+  /** The record tag (`struct`/`union`) a tag's declaration defines, without parsing it. */
+  recordTag(declaration: number): 'struct' | 'union' | undefined;
+  parse(declaration: number): ast.ExternalDeclaration[];
+  /** Inside the header's `#pragma clang attribute push(preserve_access_index)`: its records get the attribute. */
+  preserveAccessIndex: boolean;
+}
+
+/**
+ * A file-scope table that also holds the names of lazily indexed headers: a miss binds the declaration that
+ * declares the name, then answers. `keys()` lists the indexed names too (completion); `values()` only what is bound.
+ */
+class LazyScopeTable<V> extends Map<string, V> {
+  constructor(private readonly onMiss: (name: string) => void, private readonly indexedNames: () => Iterable<string>) { super(); }
+  override get(name: string): V | undefined {
+    const found = super.get(name);
+    if (found !== undefined) return found;
+    this.onMiss(name);
+    return super.get(name);
+  }
+  override has(name: string): boolean { return this.get(name) !== undefined; }
+  override *keys(): MapIterator<string> {
+    const seen = new Set<string>();
+    for (const name of super.keys()) { seen.add(name); yield name; }
+    for (const name of this.indexedNames()) if (!seen.has(name)) { seen.add(name); yield name; }
+  }
+}
+
+const RECORD_PROPERTIES = ['complete', 'fields', 'size', 'align', 'packed', 'preserveAccessIndex', 'declaration'] as const;
+
+/** A record of a lazily indexed header not bound yet: reading any member-related property binds it first. */
+function recordShell(tag: 'struct' | 'union', name: string, bind: (shell: RecordInfo) => void): RecordInfo {
+  const shell = { tag, name } as RecordInfo;
+  const settle = (): void => {
+    const initial: Omit<RecordInfo, 'tag' | 'name'> = { complete: false, fields: [], size: 0, align: 1, packed: false, preserveAccessIndex: undefined, declaration: undefined };
+    for (const property of RECORD_PROPERTIES) Object.defineProperty(shell, property, { value: initial[property], writable: true, enumerable: true, configurable: true });
+    bind(shell);
+  };
+  for (const property of RECORD_PROPERTIES) {
+    Object.defineProperty(shell, property, {
+      configurable: true, enumerable: true,
+      get() { settle(); return shell[property]; },
+      set(value: unknown) { settle(); (shell as unknown as Record<string, unknown>)[property] = value; },
+    });
+  }
+  return shell;
+}
+
+/** A record of a lazily indexed header whose members are not bound yet (reading them would bind it). */
+export function isUnboundRecord(record: RecordInfo): boolean {
+  return Object.getOwnPropertyDescriptor(record, 'complete')?.get !== undefined;
+}
+
+/** Records inside a `preserve_access_index` pragma get the attribute, with the anonymous records they nest. */
+function markPreserved(record: RecordInfo, seen = new Set<RecordInfo>()): void {
+  if (seen.has(record)) return;
+  seen.add(record);
+  record.preserveAccessIndex = true;
+  for (const field of record.fields) {
+    const type = resolve(field.type);
+    if (type.kind === 'record' && !type.record.name) markPreserved(type.record, seen);
+  }
 }
 
 const SIZE_T = Types.unsignedLong;
@@ -136,6 +209,10 @@ function withoutTypedefs(type: CType, depth: number): CType {
   }
 }
 
+function* lazyNames(lazy: readonly LazyDeclarations[], table: 'symbols' | 'tags'): Iterable<string> {
+  for (const source of lazy) yield* source[table].keys();
+}
+
 export function analyze(unit: ast.TranslationUnit, options: AnalyzeOptions = {}): SemanticModel {
   return new SemanticAnalyzer(options).run(unit);
 }
@@ -183,8 +260,20 @@ class SemanticAnalyzer {
   private readonly switches: SwitchContext[] = [];
   private readonly functions: SemanticModel['functions'] = [];
 
+  /** Per lazy header, the declarations bound so far. */
+  private readonly bound: Array<Set<number>> = [];
+  private referencesSorted = true;
+
   constructor(options: AnalyzeOptions) {
-    this.fileScope = { parent: options.preludeScope, symbols: new Map(), tags: new Map() };
+    const lazy = options.lazy ?? [];
+    this.fileScope = lazy.length === 0
+      ? { parent: options.preludeScope, symbols: new Map(), tags: new Map() }
+      : {
+        parent: options.preludeScope,
+        symbols: new LazyScopeTable<CSymbol>((name) => this.bindLazySymbol(lazy, name), () => lazyNames(lazy, 'symbols')),
+        tags: new LazyScopeTable<Tag>((name) => this.bindLazyTag(lazy, name), () => lazyNames(lazy, 'tags')),
+      };
+    for (let i = 0; i < lazy.length; i++) this.bound.push(new Set());
     this.scope = this.fileScope;
     if (!options.preludeScope) {
       this.scope.symbols.set('__builtin_va_list', {
@@ -200,12 +289,15 @@ class SemanticAnalyzer {
   run(unit: ast.TranslationUnit): SemanticModel {
     for (const declaration of unit.declarations) this.externalDeclaration(declaration);
     const references = this.references.sort((a, b) => a.file - b.file || a.pos - b.pos);
+    this.referencesSorted = true;
     return {
       diagnostics: this.diagnostics,
       fileScope: this.fileScope,
       typeOf: (node) => this.types.get(node),
       references,
       referenceAt: (file, offset) => {
+        // declarations of a lazy header bound since: their references were appended
+        if (!this.referencesSorted) { references.sort((a, b) => a.file - b.file || a.pos - b.pos); this.referencesSorted = true; }
         let low = 0;
         let high = references.length - 1;
         let found: Reference | undefined;
@@ -270,7 +362,56 @@ class SemanticAnalyzer {
   private refer(node: ast.Identifier, target: Omit<Reference, 'file' | 'pos' | 'end'>): void {
     const reference = { file: node.file, pos: node.pos, end: node.end, ...target };
     this.referencesByNode.set(node, reference);
-    if (node.end > node.pos) this.references.push(reference);
+    if (node.end > node.pos) { this.references.push(reference); this.referencesSorted = false; }
+  }
+
+  // ---------------------------------------------------------------- lazily indexed headers
+  private bindLazySymbol(lazy: readonly LazyDeclarations[], name: string): void {
+    for (let i = 0; i < lazy.length; i++) {
+      const declaration = lazy[i].symbols.get(name);
+      if (declaration !== undefined) { this.bindLazy(lazy, i, declaration); return; }
+    }
+  }
+
+  private bindLazyTag(lazy: readonly LazyDeclarations[], name: string): void {
+    for (let i = 0; i < lazy.length; i++) {
+      const declaration = lazy[i].tags.get(name);
+      if (declaration === undefined) continue;
+      const tag = this.bound[i].has(declaration) ? undefined : lazy[i].recordTag(declaration);
+      if (tag) {
+        // Named is not used: the members are bound when first read (a pointer to it needs none).
+        const shell = recordShell(tag, name, () => this.bindLazy(lazy, i, declaration));
+        (this.fileScope.tags as LazyScopeTable<Tag>).set(name, { kind: 'record', info: shell });
+      } else this.bindLazy(lazy, i, declaration);
+      return;
+    }
+  }
+
+  /** Binds one declaration of a lazy header in the file scope, from wherever the analysis is. */
+  private bindLazy(lazy: readonly LazyDeclarations[], i: number, declaration: number): void {
+    if (this.bound[i].has(declaration)) return;
+    this.bound[i].add(declaration);
+    const saved = { scope: this.scope, functionContext: this.functionContext, loopDepth: this.loopDepth, switchDepth: this.switchDepth };
+    this.scope = this.fileScope;
+    this.functionContext = undefined;
+    this.loopDepth = 0;
+    this.switchDepth = 0;
+    try {
+      for (const external of lazy[i].parse(declaration)) {
+        this.externalDeclaration(external);
+        if (!lazy[i].preserveAccessIndex || external.kind !== 'Declaration') continue;
+        const spec = external.specifiers.type;
+        if (spec?.kind === 'RecordSpecifier' && spec.name && spec.members) {
+          const tag = (this.fileScope.tags as Map<string, Tag>).get(spec.name.name);
+          if (tag?.kind === 'record') markPreserved(tag.info);
+        }
+      }
+    } finally {
+      this.scope = saved.scope;
+      this.functionContext = saved.functionContext;
+      this.loopDepth = saved.loopDepth;
+      this.switchDepth = saved.switchDepth;
+    }
   }
 
   // ---------------------------------------------------------------- declarations

@@ -1,0 +1,301 @@
+/**
+ * Lazy indexing of a header made only of type declarations (vmlinux.h as `bpftool btf dump ... format c` writes it:
+ * about 2.8 MB, 11,000 records, 3,000 typedefs, 500,000 tokens). Parsing and binding all of it costs seconds and
+ * hundreds of MiB, while a program reaches a few dozen of its types. So such a header is not tokenized: a first pass
+ * records each top-level declaration's byte range and the names it declares (tags, typedefs, enumerators), and the
+ * preamble's file scope (sema/analyzer.ts `LazyDeclarations`) parses and binds a declaration when a name it
+ * declares is first looked up; a record named only through a pointer stays a shell until its members are needed.
+ *
+ * Only a header whose shape makes this exact is indexed: an include guard, `#pragma`s and conditionals around
+ * them, and top-level `struct`/`union`/`enum`/`typedef` declarations at column 0, none inside a conditional. A
+ * macro defined where the header is included that names one of its identifiers would change its tokens: then the
+ * header is read as any other (preprocessor.ts checks `identifiers`). Anything else: undefined, read as usual.
+ */
+import { createHash } from 'crypto';
+import { scan } from './scanner';
+import { Token, TokenKind } from './token';
+
+/** Bump when the index layout or the rules that make it change: a cached index of another version is ignored. */
+export const LAZY_INDEX_VERSION = 2;
+
+export const enum LazyKind { Record = 0, Enum = 1, Typedef = 2, ForwardRecord = 3, ForwardEnum = 4 }
+
+export interface LazyHeaderIndex {
+  /** The include guard (`__VMLINUX_H__`), if the file has one. */
+  guard?: string;
+  /** Per declaration: [pos, end, kind], flat. */
+  declarations: Int32Array;
+  /** Tag name -> declaration (the definition when there is one, else the forward declaration). */
+  tags: Map<string, number>;
+  /** Typedef and enumerator name -> declaration. */
+  symbols: Map<string, number>;
+  typedefNames: ReadonlySet<string>;
+  /** Every identifier outside directives: a macro with one of these names makes the header ineligible. */
+  identifiers: ReadonlySet<string>;
+  /** The directive lines, [start, end) offsets: all the preprocessor reads of the file (`skeletonTokens`). */
+  directiveLines: readonly number[];
+}
+
+/** What the on-disk cache stores (service/diskCache.ts): plain JSON. */
+interface StoredIndex {
+  version: number;
+  hash: string;
+  guard?: string;
+  declarations: number[];
+  /** Names joined by spaces (one string parses far faster than thousands), with the declaration of each. */
+  tagNames: string;
+  tagDeclarations: number[];
+  symbolNames: string;
+  symbolDeclarations: number[];
+  typedefNames: string;
+  identifiers: string;
+  directiveLines: number[];
+}
+
+/** A persistent store for indexes keyed by content hash (the OS cache folder); lang/ knows no folder. */
+export interface LazyIndexStore {
+  load(key: string): string | undefined;
+  save(key: string, data: string): void;
+}
+
+let store: LazyIndexStore | undefined;
+/** Sets (or clears) the persistent store the indexes are kept in between processes. */
+export function setLazyIndexStore(next: LazyIndexStore | undefined): void { store = next; }
+
+/** Statistics for tests and the benchmarks: where the last indexes came from. */
+export const lazyIndexStats = { built: 0, loaded: 0, rejected: 0 };
+
+const MIN_LAZY_BYTES = 256 * 1024;
+const memo = new Map<string, LazyHeaderIndex | null>();
+
+/** The index of a header, or undefined when it is small or not of the indexable shape. */
+export function lazyHeaderIndex(text: string): LazyHeaderIndex | undefined {
+  if (text.length < MIN_LAZY_BYTES || !text.includes('#pragma clang attribute push')) return undefined;
+  const known = memo.get(text);
+  if (known !== undefined) return known ?? undefined;
+  const hash = createHash('sha256').update(text).digest('hex');
+  const key = `lazy-index-v${LAZY_INDEX_VERSION}-${hash}`;
+  let index: LazyHeaderIndex | undefined | null;
+  const stored = store?.load(key);
+  if (stored !== undefined) {
+    index = fromStored(stored, hash, text);
+    if (index) lazyIndexStats.loaded++;
+    else lazyIndexStats.rejected++;
+  }
+  if (!index) {
+    const built = buildIndex(text);
+    lazyIndexStats.built++;
+    index = built?.index ?? null;
+    if (built) {
+      try { store?.save(key, JSON.stringify(toStored(built.index, built.directiveLines, hash))); } catch { /* a cache is optional */ }
+    }
+  }
+  if (memo.size >= 4) memo.delete(memo.keys().next().value as string);
+  memo.set(text, index ?? null);
+  return index ?? undefined;
+}
+
+function toStored(index: LazyHeaderIndex, directiveLines: number[], hash: string): StoredIndex {
+  return {
+    version: LAZY_INDEX_VERSION, hash, guard: index.guard, declarations: [...index.declarations],
+    tagNames: [...index.tags.keys()].join(' '), tagDeclarations: [...index.tags.values()],
+    symbolNames: [...index.symbols.keys()].join(' '), symbolDeclarations: [...index.symbols.values()],
+    typedefNames: [...index.typedefNames].join(' '), identifiers: [...index.identifiers].join(' '), directiveLines,
+  };
+}
+
+/** A stored index, checked: any damage (truncated file, other version, other text) makes it undefined. */
+function fromStored(data: string, hash: string, text: string): LazyHeaderIndex | undefined {
+  try {
+    const s = JSON.parse(data) as StoredIndex;
+    if (s.version !== LAZY_INDEX_VERSION || s.hash !== hash || !Array.isArray(s.declarations) || s.declarations.length % 3 !== 0) return undefined;
+    const declarations = Int32Array.from(s.declarations);
+    for (let i = 0; i < declarations.length; i += 3) {
+      if (!(declarations[i] >= 0 && declarations[i] < declarations[i + 1] && declarations[i + 1] <= text.length)) return undefined;
+    }
+    const count = declarations.length / 3;
+    const entries = (names: string, numbers: number[]) => {
+      const list = names === '' ? [] : names.split(' ');
+      if (list.length !== numbers.length) throw new Error('bad entry');
+      const map = new Map<string, number>();
+      for (let i = 0; i < list.length; i++) {
+        if (!(numbers[i] >= 0 && numbers[i] < count)) throw new Error('bad entry');
+        map.set(list[i], numbers[i]);
+      }
+      return map;
+    };
+    if (!Array.isArray(s.directiveLines) || !s.directiveLines.every((n) => n >= 0 && n <= text.length)) return undefined;
+    return {
+      guard: s.guard, declarations, tags: entries(s.tagNames, s.tagDeclarations), symbols: entries(s.symbolNames, s.symbolDeclarations),
+      typedefNames: new Set(s.typedefNames.split(' ')), identifiers: new Set(s.identifiers.split(' ')), directiveLines: s.directiveLines,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What the preprocessor reads of an indexed header: its directive lines' tokens at their real offsets (so a
+ * `#pragma` or a diagnostic is placed in the real file), each line ending in a Newline, then EndOfFile.
+ */
+export function skeletonTokens(text: string, index: LazyHeaderIndex, file: number): Token[] {
+  const tokens: Token[] = [];
+  const lines = index.directiveLines;
+  for (let i = 0; i < lines.length; i += 2) {
+    const start = lines[i];
+    for (const token of scan(text.slice(start, lines[i + 1]) + '\n', file)) {
+      if (token.kind === TokenKind.EndOfFile) break;
+      token.pos += start;
+      token.end += start;
+      tokens.push(token);
+    }
+  }
+  tokens.push({ kind: TokenKind.EndOfFile, text: '', file, pos: text.length, end: text.length, leadingSpace: false, atLineStart: true });
+  return tokens;
+}
+
+const isIdentifierStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isIdentifierPart = (c: number): boolean => isIdentifierStart(c) || (c >= 48 && c <= 57);
+
+/** Adds the identifiers of text[from, to) (numbers' letters, as in `0x1fULL`, are not identifiers). */
+function addIdentifiers(text: string, from: number, to: number, into: Set<string>): void {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (isIdentifierStart(c)) {
+      const start = i;
+      while (i < to && isIdentifierPart(text.charCodeAt(i))) i++;
+      into.add(text.slice(start, i));
+    } else if (c >= 48 && c <= 57) {
+      while (i < to && isIdentifierPart(text.charCodeAt(i))) i++;
+    } else i++;
+  }
+}
+const KEYWORDS = new Set(['struct', 'union', 'enum', 'typedef', 'const', 'volatile', 'signed', 'unsigned', 'int', 'char', 'short', 'long',
+  'void', 'float', 'double', '_Bool', '__attribute__', 'restrict', '__restrict', 'inline', 'static', 'extern']);
+
+/** The first pass: one walk over the lines. Undefined when the header is not of the indexable shape. */
+function buildIndex(text: string): { index: LazyHeaderIndex; directiveLines: number[] } | undefined {
+  const declarations: number[] = [];
+  const tags = new Map<string, number>();
+  const symbols = new Map<string, number>();
+  const typedefNames = new Set<string>();
+  const identifiers = new Set<string>();
+  const directiveLines: number[] = [];
+  let guard: string | undefined;
+  let depth = 0;
+  let offset = 0;
+  // Conditionals: the guard's (depth 1 around everything) and ones holding only directives.
+  let sawDeclaration = false;
+  while (offset < text.length) {
+    let lineEnd = text.indexOf('\n', offset);
+    if (lineEnd < 0) lineEnd = text.length;
+    const line = text.slice(offset, lineEnd);
+    if (line.startsWith('#')) {
+      if (line.endsWith('\\')) return undefined;
+      const directive = /^#\s*(\w+)\s*(\w*)/.exec(line);
+      const name = directive?.[1];
+      if (name === 'ifndef' || name === 'ifdef' || name === 'if') {
+        if (depth === 0 && name === 'ifndef' && !sawDeclaration && guard === undefined) guard = directive![2];
+        depth++;
+      } else if (name === 'endif') depth--;
+      else if (name === 'define') {
+        if (directive![2] !== guard || depth !== 1) return undefined;
+      } else if (name !== 'pragma' && name !== 'else') return undefined;
+      directiveLines.push(offset, lineEnd);
+      offset = lineEnd + 1;
+      continue;
+    }
+    if (line.trim() === '' ) { offset = lineEnd + 1; continue; }
+    if (line.startsWith('//') || line.startsWith('/*')) return undefined;
+    // A declaration starts at column 0, inside the guard only.
+    if (/^\s/.test(line) || depth !== (guard !== undefined ? 1 : 0)) return undefined;
+    sawDeclaration = true;
+    let end = lineEnd;
+    if (line.endsWith('{')) {
+      // ends at the first line that starts with `}` and ends with `;`
+      let at = lineEnd + 1;
+      for (;;) {
+        if (at >= text.length) return undefined;
+        let next = text.indexOf('\n', at);
+        if (next < 0) next = text.length;
+        if (text.charCodeAt(at) === 0x7d /* } */ && text.charCodeAt(next - 1) === 0x3b /* ; */) { end = next; break; }
+        if (text.charCodeAt(at) === 0x23 /* # */) return undefined;
+        at = next + 1;
+      }
+    } else if (!line.endsWith(';')) return undefined;
+    const declaration = declarations.length / 3;
+    const body = text.slice(offset, end);
+    const kind = classify(body, declaration, tags, symbols, typedefNames);
+    if (kind === undefined) return undefined;
+    declarations.push(offset, end, kind);
+    addIdentifiers(text, offset, end, identifiers);
+    offset = end + 1;
+  }
+  if (depth !== 0) return undefined;
+  const index: LazyHeaderIndex = {
+    guard, declarations: Int32Array.from(declarations), tags, symbols, typedefNames, identifiers, directiveLines,
+  };
+  return { index, directiveLines };
+}
+
+/** Records the names a declaration declares; undefined when it is not one of the indexable forms. */
+function classify(body: string, declaration: number, tags: Map<string, number>, symbols: Map<string, number>, typedefNames: Set<string>): LazyKind | undefined {
+  let m = /^(struct|union) ([A-Za-z_]\w*)(;| \{)/.exec(body);
+  if (m) {
+    if (m[3] === ';') {
+      if (!tags.has(m[2])) tags.set(m[2], declaration);
+      return LazyKind.ForwardRecord;
+    }
+    tags.set(m[2], declaration);
+    return LazyKind.Record;
+  }
+  m = /^enum(?: ([A-Za-z_]\w*))?(;| \{| : [\w ]+\{)/.exec(body);
+  if (m) {
+    if (m[2] === ';') {
+      if (!m[1]) return undefined;
+      if (!tags.has(m[1])) tags.set(m[1], declaration);
+      return LazyKind.ForwardEnum;
+    }
+    if (m[1]) tags.set(m[1], declaration);
+    const open = body.indexOf('{');
+    for (const line of body.slice(open + 1).split('\n')) {
+      const e = /^\s*([A-Za-z_]\w*)\s*(=|,|$)/.exec(line);
+      if (e) symbols.set(e[1], declaration);
+    }
+    return LazyKind.Enum;
+  }
+  if (!body.startsWith('typedef ')) return undefined;
+  const name = typedefName(body);
+  if (!name) return undefined;
+  symbols.set(name, declaration);
+  typedefNames.add(name);
+  // `typedef struct tag { ... } name;` defines the tag too
+  const inner = /^typedef (struct|union|enum) ([A-Za-z_]\w*) \{/.exec(body);
+  if (inner) tags.set(inner[2], declaration);
+  return LazyKind.Typedef;
+}
+
+/** The name a typedef declares: `typedef T name;`, `name[4]`, `(*name)(...)`, `name(...)`, `{ ... } name;`. */
+function typedefName(body: string): string | undefined {
+  let text = body;
+  // the braces of `typedef struct { ... } name;`
+  const open = text.indexOf('{');
+  if (open >= 0) {
+    const close = text.lastIndexOf('}');
+    if (close < open) return undefined;
+    text = text.slice(0, open) + text.slice(close + 1);
+  }
+  text = text.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)/g, ' ');
+  const tokens: string[] = text.match(/[A-Za-z_]\w*|\S/g) ?? [];
+  const pointerName = /\(\s*\*\s*(?:const\s+)?([A-Za-z_]\w*)\s*\)/.exec(text);
+  if (pointerName) return pointerName[1];
+  const paren = tokens.indexOf('(');
+  const candidates = paren >= 0 ? tokens.slice(0, paren) : tokens.slice(0, tokens.findIndex((t) => t === ';' || t === '['));
+  const last = candidates[candidates.length - 1];
+  if (!last || !/^[A-Za-z_]\w*$/.test(last) || KEYWORDS.has(last) || candidates.length < 3) return undefined;
+  return last;
+}
+
+/** Forgets the indexes kept in memory (tests of the persistent store). */
+export function clearLazyIndexMemo(): void { memo.clear(); }
