@@ -1,7 +1,7 @@
 /**
  * The real-kernel run for what bpftool cannot do in one command: globals written before the load, per-CPU values that
  * differ between CPUs, map_extra, a program that is not the object's first, generated entries and entries files. A small C loader
- * of ours (server/loader/bpf-iter-loader.c) is built once with the host's clang and libbpf into the user's cache
+ * of ours (server/loader/bpf-iter-loader.c) is built once with the host's clang and libbpf into bpf-iter's cache
  * folder, keyed by its source's hash, and given its orders in a file (see the loader's header for their form).
  * Nothing is pinned: its maps, program and link die with the process, so nothing can be left behind.
  */
@@ -13,6 +13,7 @@ import { bundledHeadersRoot } from '../lang/headers';
 import { BPF_MAP_TYPE, MapTypeName } from '../kernel/mapTypes';
 import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes, RawBytes, LpmKey } from '../exec/scenario';
 import { generatedEntries } from '../exec/scenarioMaps';
+import { cacheFolder } from '../service/diskCache';
 import { CommandRunner, firstLine } from './hostTools';
 
 /** A global variable of the program: where its bytes are in the object's data sections. */
@@ -29,12 +30,13 @@ function hex(bytes: Uint8Array | string): string {
   return typeof bytes === 'string' ? Buffer.from(bytes, 'utf8').toString('hex') : Buffer.from(bytes).toString('hex');
 }
 
-function cacheFolder(): string {
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'bpf-iter');
+/** bpf-iter's cache folder (service/diskCache.ts); with the cache turned off, a folder of this user's in /tmp. */
+function loaderFolder(): string {
+  return cacheFolder() ?? path.join(os.tmpdir(), `bpf-iter-loader-${typeof process.getuid === 'function' ? process.getuid() : 0}`);
 }
 
 /** The loader's binary, built on first use; or why it cannot be built on this host. */
-export function loaderBinary(run: CommandRunner, cache = cacheFolder()): { path: string } | { why: string } {
+export function loaderBinary(run: CommandRunner, cache = loaderFolder()): { path: string } | { why: string } {
   const root = bundledHeadersRoot();
   const source = root ? path.join(root, '..', 'loader', 'bpf-iter-loader.c') : undefined;
   if (!source || !fs.existsSync(source)) return { why: 'the loader source is not installed with bpf-iter' };

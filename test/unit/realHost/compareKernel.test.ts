@@ -65,8 +65,8 @@ describe('run --kernel (any machine)', () => {
 
   it('what bpftool cannot create goes to our loader; where the loader cannot be built, one line gives both reasons', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bil-refuse-'));
-    const cache = process.env.XDG_CACHE_HOME;
-    process.env.XDG_CACHE_HOME = path.join(dir, 'cache'); // no loader built by an earlier run
+    const cache = process.env.BPF_ITER_CACHE_DIR;
+    process.env.BPF_ITER_CACHE_DIR = path.join(dir, 'cache'); // no loader built by an earlier run
     try {
       const prog = path.join(dir, 'p.bpf.c');
       fs.copyFileSync(path.resolve(__dirname, '../../../../examples/map_summary.bpf.c'), prog);
@@ -83,7 +83,7 @@ describe('run --kernel (any machine)', () => {
       assert.deepStrictEqual(ran.map((r) => r[0]), ['clang', 'clang'], 'the program, then the loader; no bpftool');
       assert.ok(ran[1].some((a) => a.endsWith(path.join('loader', 'bpf-iter-loader.c'))), ran[1].join(' '));
     } finally {
-      if (cache === undefined) delete process.env.XDG_CACHE_HOME; else process.env.XDG_CACHE_HOME = cache;
+      if (cache === undefined) delete process.env.BPF_ITER_CACHE_DIR; else process.env.BPF_ITER_CACHE_DIR = cache;
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
