@@ -5,6 +5,10 @@
  * setting lifts it, and the rest of the file is still analysed.
  */
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main, Io } from '../../server/src/cli';
 import { createLanguageService, defaultSettings, Settings } from '../../server/src/service/languageService';
 import { createMemoryHost } from '../../server/src/service/host';
 import { applySettings } from '../../server/src/service/settings';
@@ -126,6 +130,31 @@ describe('robustness: analysis limits name their setting, and raising it lifts t
     const project = { [`${DIR}/.bpf-iter.json`]: '{"limits": {"selfIncludeDepth": 2}}' };
     const fromProject = validate(text, { selfIncludeDepth: 100 }, project);
     assert.match(String(fromProject.find((d) => d.code === 'BPF1070')?.message), /already included 2 times/);
+  });
+
+  it('bpf-iter check --limit NAME=N raises a limit; an unknown name or a bad value is a usage error (exit 2)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-limits-'));
+    try {
+      const file = path.join(dir, 'self.bpf.c');
+      fs.writeFileSync(file, `#include "self.bpf.c"\nint x;\n`);
+      const check = async (args: string[]) => {
+        let out = '';
+        const io: Io = { stdout: (t) => { out += t; }, stdoutBytes: () => undefined, stderr: (t) => { out += t; }, env: {} };
+        const code = await main(['check', ...args, file], io);
+        return { code, out };
+      };
+      const stopped = await check([]);
+      assert.match(stopped.out, /limits\.selfIncludeDepth raises this limit\) \[BPF1070\]/);
+      const raised = await check(['--limit', 'selfIncludeDepth=1000']);
+      assert.doesNotMatch(raised.out, /BPF1070/);
+      assert.match(raised.out, /BPF1011/);
+      const unknown = await check(['--limit', 'selfIncludeDepht=3']);
+      assert.strictEqual(unknown.code, 2);
+      assert.match(unknown.out, /unknown limit "selfIncludeDepht"/);
+      assert.strictEqual((await check(['--limit', 'includeDepth=-1'])).code, 2);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('every limit has a default, and each default is one the setting can name', () => {
