@@ -2,6 +2,7 @@
  * `bpf-iter`: the command line. check|run|lsp. Everything here is argument handling and printing; the work
  * is done by the language service (check) and the executor (run), the same code the editor uses.
  */
+import { PreprocessLimits, readLimits } from './lang/preprocessor';
 import * as fs from 'fs';
 import * as path from 'path';
 import { isMainThread } from 'worker_threads';
@@ -20,7 +21,7 @@ export const TRACE_PREFIX = 'bpf_trace_printk: ';
 
 export const USAGE = `usage: bpf-iter check [FILE|DIR|-]... [--format text|json|sarif|github] [--json] [-p BUILD_DIR] [-j N]
                       [--Werror] [--disable CODE[,CODE]] [--enable CODE[,CODE]] [--color=auto|always|never]
-                      [--stdin-filename NAME] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]]
+                      [--stdin-filename NAME] [--scenario S.json] [--map NAME] [--cpus N] [-I DIR] [-D NAME[=VALUE]] [--limit NAME=N]
        bpf-iter run FILE|- [--scenario S.json] [--prog NAME] [--map NAME] [--cpus N] [--read-size N] [--budget N] [--max-output BYTES] [--json]
        ${COMPARE_USAGE}
        ${CAPTURE_USAGE}
@@ -31,7 +32,9 @@ check   report what the compiler, the verifier and attach would reject. No FILE:
         folder (the BPF entries of the nearest compile_commands.json, else every *.bpf.c below); DIR: the same for
         DIR; -p BUILD_DIR: the compile_commands.json there; -: the program on stdin (--stdin-filename names it).
         Files are checked in parallel (-j N threads). .bpf-iter.json, found walking up, may hold
-        {"disable": ["BPF1020"], "warningsAsErrors": true}.
+        {"disable": ["BPF1020"], "warningsAsErrors": true, "limits": {"includeDepth": 300}}; --limit NAME=N raises one
+        bound of the analysis (includeDepth, includedChars, expansionTokens, outputTokens, expansionWork,
+        argumentNesting, expressionDepth, conditionalDepth, selfIncludeDepth) that a diagnostic names.
         Exit 0 clean, 1 errors (or warnings with --Werror), 2 usage or configuration error, 3 internal error.
 run     run the iterator on the simulated kernel and print its seq output (what cat would print)
 ${COMPARE_HELP}
@@ -75,6 +78,8 @@ interface ParsedArgs {
   cpus?: number;
   readSize?: number;
   budget?: number;
+  /** `--limit NAME=N`, repeatable: bounds of one analysis (lang/preprocessor.ts PreprocessLimits). */
+  limits: Partial<PreprocessLimits>;
   maxOutput?: number;
   includePaths: string[];
   defines: string[];
@@ -83,7 +88,7 @@ interface ParsedArgs {
 
 function parseArgs(argv: string[]): ParsedArgs {
   const [command, ...rest] = argv;
-  const out: ParsedArgs = { command: command ?? '', files: [], json: false, color: 'auto', werror: false, disable: [], enable: [], includePaths: [], defines: [] };
+  const out: ParsedArgs = { command: command ?? '', files: [], json: false, color: 'auto', werror: false, disable: [], enable: [], includePaths: [], defines: [], limits: {} };
   const codesOf = (text: string, flag: string): string[] => {
     const codes = text.split(',').map((c) => c.trim().toUpperCase()).filter((c) => c.length > 0);
     for (const code of codes) if (!isKnownDiagnosticCode(code)) throw new UsageError(`${flag}: unknown diagnostic code "${code}" (codes look like BPF1020; see docs/diagnostics.md)`);
@@ -129,6 +134,14 @@ function parseArgs(argv: string[]): ParsedArgs {
       case '--cpus': out.cpus = integerOf(take(), '--cpus', 1, 1024); break;
       case '--read-size': out.readSize = integerOf(take(), '--read-size', 1, 1 << 30); break;
       case '--budget': out.budget = integerOf(take(), '--budget', 1, Number.MAX_SAFE_INTEGER); break;
+      case '--limit': {
+        const spec = take();
+        const eq = spec.indexOf('=');
+        const read = readLimits({ [spec.slice(0, eq < 0 ? spec.length : eq)]: eq < 0 ? NaN : Number(spec.slice(eq + 1)) });
+        if ('problem' in read) throw new UsageError(`--limit ${spec}: ${read.problem}`);
+        Object.assign(out.limits, read.limits);
+        break;
+      }
       case '--max-output': out.maxOutput = integerOf(take(), '--max-output', 1, Number.MAX_SAFE_INTEGER); break;
       case '--stdio': out.lspTransport = 'stdio'; break;
       case '--node-ipc': out.lspTransport = 'node-ipc'; break;
@@ -157,6 +170,7 @@ function settingsFor(args: ParsedArgs): Settings {
     ...defaultSettings(), includePaths: args.includePaths.map((p) => path.resolve(p)), defines, cpus: args.cpus,
     ...(args.budget !== undefined ? { instructionBudget: args.budget } : {}),
     ...(args.maxOutput !== undefined ? { maxOutputBytes: args.maxOutput } : {}),
+    ...(Object.keys(args.limits).length ? { limits: args.limits } : {}),
   };
 }
 

@@ -12,24 +12,15 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
-  CompletionRequest, ShutdownRequest, ExitNotification,
-} from 'vscode-languageserver-protocol/node';
+import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol/node';
 import { createLanguageService, defaultSettings } from '../../server/src/service/languageService';
 import { createNodeHost } from '../../server/src/service/host';
-import { URI } from '../../server/src/service/uri';
+import { percentile, startLspSession } from './lspSession';
 
 const FILE = path.join(__dirname, '../../../test/fixtures/service/bench300.bpf.c');
 const EDITS = 50;
 
 interface Figures { cold: number; editP50: number; editP95: number; hoverP95: number; completionP95: number; peakRssMiB: number }
-
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 function time(fn: () => void): number { const t = performance.now(); fn(); return performance.now() - t; }
 
@@ -62,52 +53,26 @@ function measureOurs(file: string, includePaths: string[]): Figures {
 
 /** clangd over LSP on the same file: diagnostics are awaited per document version. */
 async function measureClangd(file: string): Promise<Figures> {
-  const child = cp.spawn('clangd', [process.env.BENCH_DEBUG ? '--log=verbose' : '--log=error', '--background-index=false'], { cwd: path.dirname(file), stdio: 'pipe' });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const waiters = new Map<number, () => void>();
-  connection.onNotification(PublishDiagnosticsNotification.type, (p) => { if (process.env.BENCH_DEBUG) console.error('publish', p.version, p.diagnostics.length); if (p.version !== undefined) waiters.get(p.version)?.(); });
-  if (process.env.BENCH_DEBUG) child.stderr.on('data', (d) => process.stderr.write(d));
-  connection.onRequest('workspace/configuration', () => [null]);
-  connection.onRequest('window/workDoneProgress/create', () => null);
-  connection.onRequest('client/registerCapability', () => null);
-  connection.listen();
-  const uri = URI.fromPath(file);
+  const session = await startLspSession('clangd', [process.env.BENCH_DEBUG ? '--log=verbose' : '--log=error', '--background-index=false'], file);
+  const { connection, uri } = session;
   const text = fs.readFileSync(file, 'utf8');
-  const diagnosticsFor = (version: number) => new Promise<void>((resolve) => waiters.set(version, resolve));
   try {
-    await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri: URI.fromPath(path.dirname(file)), workspaceFolders: null,
-      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
-    });
-    await connection.sendNotification(InitializedNotification.type, {});
-    let started = performance.now();
-    let published = diagnosticsFor(1);
-    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version: 1, text } });
-    await published;
-    const cold = performance.now() - started;
+    const cold = (await session.open(text)).ms;
     const edits: number[] = [];
     for (let i = 0; i < EDITS; i++) {
       const version = i + 2;
-      published = diagnosticsFor(version);
-      started = performance.now();
+      const published = session.diagnosticsFor(version);
+      const started = performance.now();
       await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [{ text: editedText(text, i) }] });
       await published;
       edits.push(performance.now() - started);
     }
     await connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version: EDITS + 2 }, contentChanges: [{ text }] });
     const at = positions(text);
-    const timed = async (request: () => Promise<unknown>) => { const t = performance.now(); await request(); return performance.now() - t; };
-    const hovers: number[] = [];
-    const completions: number[] = [];
-    for (let i = 0; i < EDITS; i++) hovers.push(await timed(() => connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: at.hover })));
-    for (let i = 0; i < EDITS; i++) completions.push(await timed(() => connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: at.completion })));
-    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const peak = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-    return { cold, editP50: percentile(edits, 50), editP95: percentile(edits, 95), hoverP95: percentile(hovers, 95), completionP95: percentile(completions, 95), peakRssMiB: peak };
+    const { hoverP95, completionP95 } = await session.hoverAndCompletionP95(at.hover, at.completion, EDITS);
+    return { cold, editP50: percentile(edits, 50), editP95: percentile(edits, 95), hoverP95, completionP95, peakRssMiB: session.peakRssMiB() };
   } finally {
-    try { await connection.sendRequest(ShutdownRequest.type); await connection.sendNotification(ExitNotification.type); } catch { /* gone */ }
-    setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-    connection.dispose();
+    await session.close();
   }
 }
 

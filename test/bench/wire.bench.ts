@@ -11,12 +11,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import {
-  createProtocolConnection, StreamMessageReader, StreamMessageWriter, InitializeRequest, InitializedNotification,
-  DidOpenTextDocumentNotification, DidChangeTextDocumentNotification, PublishDiagnosticsNotification, HoverRequest,
-  CompletionRequest, ShutdownRequest, ExitNotification,
-} from 'vscode-languageserver-protocol/node';
-import { URI } from '../../server/src/service/uri';
+import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol/node';
+import { percentile, startLspSession } from './lspSession';
 
 const ROOT = path.join(__dirname, '../../..');
 const FILE = path.join(ROOT, 'test/fixtures/service/wire.bpf.c');
@@ -28,71 +24,39 @@ export interface WireFigures {
   errors: number;
 }
 
-function percentile(samples: number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 /** One session: start the server, open the file, edit it, hover, complete, shut down. */
 export async function measureWire(file: string, cacheHome: string): Promise<WireFigures> {
-  const child = cp.spawn(process.execPath, [path.join(ROOT, 'bin/bpf-iter.js'), 'lsp', '--stdio'], {
-    cwd: path.dirname(file), stdio: 'pipe', env: { ...process.env, XDG_CACHE_HOME: cacheHome },
-  });
-  child.stderr.on('data', (d) => { if (process.env.BENCH_DEBUG) process.stderr.write(d); });
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const waiters = new Map<number, (errors: number) => void>();
-  connection.onNotification(PublishDiagnosticsNotification.type, (p) => {
-    if (p.version !== undefined) waiters.get(p.version)?.(p.diagnostics.filter((d) => d.severity === 1).length);
-  });
-  connection.onRequest('workspace/configuration', () => [null]);
-  connection.onRequest('client/registerCapability', () => null);
-  connection.onRequest('window/workDoneProgress/create', () => null);
-  connection.listen();
-  const uri = URI.fromPath(file);
+  const session = await startLspSession(process.execPath, [path.join(ROOT, 'bin/bpf-iter.js'), 'lsp', '--stdio'], file, { ...process.env, XDG_CACHE_HOME: cacheHome });
+  const { connection, uri } = session;
   const text = fs.readFileSync(file, 'utf8');
   const lines = text.split('\n');
-  const diagnosticsFor = (version: number) => new Promise<number>((resolve) => waiters.set(version, resolve));
+  const errorsOf = (diagnostics: Array<{ severity?: number }>) => diagnostics.filter((d) => d.severity === 1).length;
   try {
-    await connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri: URI.fromPath(path.dirname(file)), workspaceFolders: null,
-      capabilities: { textDocument: { publishDiagnostics: { versionSupport: true } } },
-    });
-    await connection.sendNotification(InitializedNotification.type, {});
-    let started = performance.now();
-    let published = diagnosticsFor(1);
-    await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'c', version: 1, text } });
-    let errors = await published;
-    const openMs = performance.now() - started;
+    const opened = await session.open(text);
+    const openMs = opened.ms;
+    let errors = errorsOf(opened.diagnostics);
     // One-line edits, as typing does: the right-hand side of one statement changes at each version.
     const line = lines.findIndex((l) => l.includes('fresh.visits = 1;'));
     const edits: number[] = [];
     for (let i = 0; i < EDITS; i++) {
       const version = i + 2;
-      published = diagnosticsFor(version);
-      started = performance.now();
+      const published = session.diagnosticsFor(version);
+      const started = performance.now();
       await connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
         contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: `\tfresh.visits = ${i + 2};` }],
       });
-      errors = Math.max(errors, await published);
+      errors = Math.max(errors, errorsOf(await published));
       edits.push(performance.now() - started);
     }
     const printLine = lines.findIndex((l) => l.includes('map->id, map->name'));
     const ctxLine = lines.findIndex((l) => l.includes('= ctx->map;'));
     const hoverAt = { line: printLine, character: lines[printLine].indexOf('map->id') + 6 };
     const completeAt = { line: ctxLine, character: lines[ctxLine].indexOf('ctx->') + 5 };
-    const timed = async (request: () => Promise<unknown>) => { const t = performance.now(); await request(); return performance.now() - t; };
-    const hovers: number[] = [];
-    const completions: number[] = [];
-    for (let i = 0; i < EDITS; i++) hovers.push(await timed(() => connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: hoverAt })));
-    for (let i = 0; i < EDITS; i++) completions.push(await timed(() => connection.sendRequest(CompletionRequest.type, { textDocument: { uri }, position: completeAt })));
-    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const peakRssMiB = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-    return { openMs, editP50: percentile(edits, 50), editP95: percentile(edits, 95), hoverP95: percentile(hovers, 95), completionP95: percentile(completions, 95), peakRssMiB, errors };
+    const { hoverP95, completionP95 } = await session.hoverAndCompletionP95(hoverAt, completeAt, EDITS);
+    return { openMs, editP50: percentile(edits, 50), editP95: percentile(edits, 95), hoverP95, completionP95, peakRssMiB: session.peakRssMiB(), errors };
   } finally {
-    try { await connection.sendRequest(ShutdownRequest.type); await connection.sendNotification(ExitNotification.type); } catch { /* gone */ }
-    setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-    connection.dispose();
+    await session.close();
   }
 }
 

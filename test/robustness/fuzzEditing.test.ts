@@ -9,7 +9,9 @@ import * as assert from 'assert';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import fc from 'fast-check';
-import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, FUZZ_DIR, PATHOLOGICAL_CASES } from '../fuzz/editFuzzer';
+import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, FUZZ_DIR, PATHOLOGICAL_CASES, HOSTILE_HEADERS } from '../fuzz/editFuzzer';
+import { createLanguageService, defaultSettings } from '../../server/src/service/languageService';
+import { createMemoryHost, createNodeHost } from '../../server/src/service/host';
 
 /** Generous: the machine is shared; a hang or a super-linear blow-up is what this catches. */
 const REQUEST_BOUND_MS = 20_000;
@@ -43,9 +45,13 @@ describe('robustness: fuzzed editing of the example programs through the languag
     });
   }
 
-  it('an #include cycle is reported naming the include depth limit', () => {
-    const diagnostics = service.validate(`${FUZZ_DIR}/edited.bpf.c`, `#include "ping.h"\n${seeds[0]}`);
-    assert.ok(diagnostics.some((d) => /#include nested too deeply \(more than 200 levels\)/.test(String(d.message))), JSON.stringify(diagnostics.map((d) => d.message)));
+  it('an #include cycle is reported naming the self-inclusion limit, and with it raised, the include depth limit', () => {
+    const text = `#include "ping.h"\n${seeds[0]}`;
+    const diagnostics = service.validate(`${FUZZ_DIR}/edited.bpf.c`, text);
+    assert.ok(diagnostics.some((d) => /'ping\.h' is already included 16 times .*limits\.selfIncludeDepth/.test(String(d.message))), JSON.stringify(diagnostics.map((d) => d.message)));
+    const raised = createLanguageService(createMemoryHost({ ...HOSTILE_HEADERS, [`${FUZZ_DIR}/edited.bpf.c`]: text }, createNodeHost()), { ...defaultSettings(), limits: { selfIncludeDepth: 1000 } });
+    const deep = raised.validate(`${FUZZ_DIR}/edited.bpf.c`, text);
+    assert.ok(deep.some((d) => /#include nested too deeply \(more than 200 levels\)/.test(String(d.message))), JSON.stringify(deep.map((d) => d.message)));
   });
 
   // Counterexamples `npm run fuzz` found (2026-12-02), kept as regressions.

@@ -42,6 +42,8 @@ export interface PreprocessLimits {
   expressionDepth: number;
   /** Nested #if groups. */
   conditionalDepth: number;
+  /** Times one file may appear in the chain of #includes (a file including itself, directly or through a cycle). */
+  selfIncludeDepth: number;
 }
 
 export const defaultLimits: PreprocessLimits = {
@@ -53,12 +55,31 @@ export const defaultLimits: PreprocessLimits = {
   // the end of checking, so this bounds one analysis to about 1.5 GB.
   outputTokens: 2_000_000,
   // The real vmlinux.h with libbpf's headers and every corpus program need at most about 5,000; reaching this
-  // bound takes 1-3 s (a self-including file around a 9,635-deep nested invocation took 80 s before it).
-  expansionWork: 20_000_000,
+  // bound takes well under a second (a self-including file around a 9,635-deep nested invocation took 80 s
+  // before it, 3.9 s of CPU at 20,000,000).
+  expansionWork: 2_000_000,
   argumentNesting: 200,
   expressionDepth: 256,
   conditionalDepth: 100_000,
+  // Include guards and #pragma once stop real headers at one level; clang's 200 copies of a self-including file
+  // around 7,800 nested calls took 11 s of CPU and 1.1 GB.
+  selfIncludeDepth: 16,
 };
+
+/** The limits' names: the keys of the `limits` setting (.bpf-iter.json, bpfIter.limits, `--limit NAME=N`) each diagnostic names. */
+export const PREPROCESS_LIMIT_NAMES = Object.keys(defaultLimits) as ReadonlyArray<keyof PreprocessLimits>;
+
+/** `raw` as limits when it is an object of known limit names with whole numbers of at least 1, else the first problem. */
+export function readLimits(raw: unknown): { limits: Partial<PreprocessLimits> } | { problem: string } {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { problem: 'must be an object of limit names and whole numbers' };
+  const limits: Partial<PreprocessLimits> = {};
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    if (!(PREPROCESS_LIMIT_NAMES as readonly string[]).includes(name)) return { problem: `unknown limit "${name}" (known limits: ${PREPROCESS_LIMIT_NAMES.join(', ')})` };
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) return { problem: `limit "${name}" must be a whole number of at least 1` };
+    limits[name as keyof PreprocessLimits] = value;
+  }
+  return { limits };
+}
 
 export interface PreprocessOptions {
   /** `-iquote`: searched by `#include "..."` only, after the including file's folder. */
@@ -913,7 +934,7 @@ class Preprocessor {
 
   handleIf(frame: FileFrame, hash: Token, directive: Token, firstDirective: boolean): void {
     if (this.conditionals.length >= this.limits.conditionalDepth) {
-      this.report(Diagnostics.ConditionalNestedTooDeeply, directive, this.limits.conditionalDepth);
+      this.report(Diagnostics.ConditionalNestedTooDeeply, directive, this.limits.conditionalDepth, 'conditionalDepth');
       this.skipRestOfLine(frame);
       this.skipGroup(frame, hash, true);
       return;
@@ -1133,7 +1154,13 @@ class Preprocessor {
       return;
     }
     if (this.fileStack.length >= this.limits.includeDepth) {
-      this.report(Diagnostics.IncludeNestedTooDeeply, { file: frame.file.id, pos: hash.pos, end: lineEnd }, this.limits.includeDepth, header.name);
+      this.report(Diagnostics.IncludeNestedTooDeeply, { file: frame.file.id, pos: hash.pos, end: lineEnd }, this.limits.includeDepth, header.name, 'includeDepth');
+      return;
+    }
+    let copies = 0;
+    for (const open of this.fileStack) if (open.file.path === resolved.path) copies++;
+    if (copies >= this.limits.selfIncludeDepth) {
+      this.report(Diagnostics.IncludesItselfTooDeeply, { file: frame.file.id, pos: hash.pos, end: lineEnd }, header.name, copies, 'selfIncludeDepth');
       return;
     }
     const cache = this.cache;
@@ -1161,7 +1188,7 @@ class Preprocessor {
       return;
     }
     if (this.includedChars + text.length > this.limits.includedChars) {
-      this.report(Diagnostics.IncludedTextTooLarge, { file: frame.file.id, pos: hash.pos, end: lineEnd }, header.name, this.limits.includedChars);
+      this.report(Diagnostics.IncludedTextTooLarge, { file: frame.file.id, pos: hash.pos, end: lineEnd }, header.name, this.limits.includedChars, 'includedChars');
       return;
     }
     this.includedChars += text.length;
@@ -1401,7 +1428,7 @@ class Preprocessor {
 
   /** Stops all macro expansion for the rest of the run; the driver then ends the output (see `limits.expansionWork`). */
   exhaustExpansionWork(at: Token): void {
-    if (!this.expansionWorkExhausted) this.report(Diagnostics.ExpansionWorkExceeded, at, this.limits.expansionWork);
+    if (!this.expansionWorkExhausted) this.report(Diagnostics.ExpansionWorkExceeded, at, this.limits.expansionWork, 'expansionWork');
     this.expansionWorkExhausted = true;
     this.expansionAborted = true;
   }
@@ -1454,7 +1481,7 @@ class Preprocessor {
         // An unclosed invocation swallows the rest of the file, and #includes inside it: bound what it holds,
         // since pre-expanding the arguments copies them once per nesting level.
         if (++collected > this.limits.expansionTokens) {
-          this.report(Diagnostics.MacroExpansionTooLarge, nameToken, macro.name, this.limits.expansionTokens);
+          this.report(Diagnostics.MacroExpansionTooLarge, nameToken, macro.name, this.limits.expansionTokens, 'expansionTokens');
           return undefined;
         }
         if (++this.expansionWork > this.limits.expansionWork) {
@@ -1527,7 +1554,7 @@ class Preprocessor {
       if (expanded === undefined) {
         const raw = args![index];
         if (context.argumentDepth >= this.limits.argumentNesting) {
-          if (!this.expansionAborted) this.report(Diagnostics.MacroArgumentsNestedTooDeeply, nameToken, this.limits.argumentNesting);
+          if (!this.expansionAborted) this.report(Diagnostics.MacroArgumentsNestedTooDeeply, nameToken, this.limits.argumentNesting, 'argumentNesting');
           expanded = raw;
         } else {
           expanded = this.expandIsolated(raw, context.inCondition, context.argumentDepth + 1);
@@ -1621,7 +1648,7 @@ class Preprocessor {
     if (this.expansionProduced > this.limits.expansionTokens) {
       if (!this.expansionAborted) {
         const root = rootOrigin(origin)!;
-        this.report(Diagnostics.MacroExpansionTooLarge, root, root.macro, this.limits.expansionTokens);
+        this.report(Diagnostics.MacroExpansionTooLarge, root, root.macro, this.limits.expansionTokens, 'expansionTokens');
       }
       this.expansionAborted = true;
       return [];
@@ -1811,7 +1838,7 @@ class Preprocessor {
       }
       output.push(token);
       if (output.length > this.topLevelLimit) {
-        if (!this.outputLimitReported) this.report(Diagnostics.OutputTooLarge, token, this.limits.outputTokens);
+        if (!this.outputLimitReported) this.report(Diagnostics.OutputTooLarge, token, this.limits.outputTokens, 'outputTokens');
         this.outputLimitReported = true;
         output.push({ kind: TokenKind.EndOfFile, text: '', file: main.id, pos: main.text.length, end: main.text.length, leadingSpace: false, atLineStart: true });
         break;

@@ -51,6 +51,11 @@ export class SourceFile {
 
 export function computeLineStarts(text: string): Int32Array {
   const starts: number[] = [0];
+  // Without a CR, lines end at each LF, found by indexOf (several times faster on a file of megabytes).
+  if (text.indexOf('\r') < 0) {
+    for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    return Int32Array.from(starts);
+  }
   const length = text.length;
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);

@@ -8,7 +8,7 @@ import { FileHost } from './host';
 import { BuildSetup, buildSetupForFile, NO_SYSTEM_FOLDERS } from '../lang/buildSetup';
 import { libbpfObjectName } from '../lang/objectName';
 import { Compilation, createFrontEnd } from '../lang/compile';
-import { preprocess, PreprocessResult, HeaderCache, PreprocessOptions, PreprocessorState } from '../lang/preprocessor';
+import { preprocess, PreprocessResult, HeaderCache, PreprocessOptions, PreprocessorState, PreprocessLimits } from '../lang/preprocessor';
 import { lowerProgram, LowerResult, CoreFieldResolver } from '../lang/lower';
 import { checkIterProgram, CheckResult, FormatCall } from '../lang/checker';
 import { collectFormatCalls } from '../lang/formatCalls';
@@ -23,6 +23,8 @@ export interface AnalysisSettings {
   includePaths: string[];
   defines: Record<string, string>;
   cpus: number;
+  /** Bounds of the preprocessing (defaults: lang/preprocessor.ts defaultLimits). */
+  limits?: Partial<PreprocessLimits>;
   /** The map a bpf_map_elem program will be attached to, when known: sizes for the attach check. */
   attachMap?: { name: string; key_size: number; value_size: number; percpu: boolean; loc?: { file: number; pos: number; end: number } };
 }
@@ -111,7 +113,8 @@ export class DocumentAnalyzer {
 
   analyze(filePath: string, text: string, settings: AnalysisSettings): Analysis {
     // Read on every analysis: an edit to compile_flags.txt is seen at the next keystroke, watched or not.
-    const setup = this.setupFor(filePath, settings);
+    const read = this.setupFor(filePath, settings);
+    const setup = settings.limits ? { ...read, options: { ...read.options, limits: settings.limits } } : read;
     // Files of two projects alternate without invalidating anything: the header cache keys on the search path.
     const setupKey = JSON.stringify(setup.options);
     const key = JSON.stringify([filePath, settings, setupKey]);

@@ -1,21 +1,16 @@
 import { Diagnostic, DiagnosticSeverity, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import { FrontEndDiagnostic, DiagnosticCategory, codeString } from '../lang/diagnostics';
 import { URI } from './uri';
+import { computeLineStarts } from '../lang/sourceFile';
 import { DOCS_BASE_URL } from './docs';
 
 export type LspDiagnostic = Diagnostic;
 
 /** Offset <-> position for one file's text (LSP positions: 0-based line, UTF-16 character). */
 export class LineMap {
-  private readonly starts: number[];
+  private readonly starts: Int32Array;
   constructor(private readonly text: string) {
-    const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 13 /* \r */) { if (text.charCodeAt(i + 1) === 10) i++; starts.push(i + 1); }
-      else if (c === 10 /* \n */) starts.push(i + 1);
-    }
-    this.starts = starts;
+    this.starts = computeLineStarts(text);
   }
   position(offset: number): { line: number; character: number } {
     const o = Math.max(0, Math.min(offset, this.text.length));

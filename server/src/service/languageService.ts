@@ -20,6 +20,7 @@ import { complete as completeAt, signatureHelp as signatureHelpAt } from './comp
 import { definition as definitionAt, references as referencesAt, documentSymbols as symbolsOf, prepareRename as prepareRenameAt, rename as renameAt } from './navigation';
 import { runIterator, RunOutcome, type RunProgressStats } from '../exec/runner';
 import { findProjectConfig } from './projectConfig';
+import { PreprocessLimits } from '../lang/preprocessor';
 
 export interface Settings {
   includePaths: string[];
@@ -36,6 +37,8 @@ export interface Settings {
   kernelVersion: string;
   /** False when another C extension already reports plain C syntax errors. */
   reportCSyntaxErrors: boolean;
+  /** Bounds of one analysis (lang/preprocessor.ts PreprocessLimits); a project's .bpf-iter.json "limits" win. */
+  limits?: Partial<PreprocessLimits>;
 }
 
 export function defaultSettings(): Settings {
@@ -117,7 +120,9 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
   function analyze(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): { analysis: Analysis; scenario: ResolvedScenario } {
     const scenario = resolved ?? scenarioFor(filePath, options.scenario);
     const cpus = settings.cpus ?? scenario.scenario.cpus;
-    const base = { includePaths: settings.includePaths, defines: settings.defines, cpus };
+    const projectLimits = findProjectConfig(path.dirname(filePath), (p) => host.readFile(p)).config.limits;
+    const limits = { ...settings.limits, ...projectLimits };
+    const base = { includePaths: settings.includePaths, defines: settings.defines, cpus, ...(Object.keys(limits).length ? { limits } : {}) };
     // First pass without an attach map: we need the file's own map definitions to know which map it is.
     let analysis = analyzer.analyze(filePath, text, base);
     const attachName = options.map ?? scenario.scenario.attachMap ?? defaultAttachMap(analysis);

@@ -3,13 +3,14 @@
  * (lang/headers.ts). The one reader the CLI (`bpf-iter check`) and the language server (through
  * `LanguageService.validate`) share, so a code a project disables is off in the terminal, in CI and in the editor.
  *
- *   { "disable": ["BPF1020"], "warningsAsErrors": true }
+ *   { "disable": ["BPF1020"], "warningsAsErrors": true, "limits": { "includeDepth": 300 } }
  *
  * Read afresh on every call through the host, like compile_flags.txt: an edit is seen at once. A file that is not
  * valid is reported with the key (or code) at fault, never half-applied.
  */
 import * as path from 'path';
 import { Diagnostics, DiagnosticMessage, codeString } from '../lang/diagnostics';
+import { PreprocessLimits, readLimits } from '../lang/preprocessor';
 
 export const PROJECT_CONFIG_FILE = '.bpf-iter.json';
 
@@ -18,6 +19,8 @@ export interface ProjectConfig {
   disable: string[];
   /** Warnings fail `bpf-iter check` as errors do (as `--Werror`). */
   warningsAsErrors: boolean;
+  /** Raised (or lowered) bounds of one analysis, by limit name (lang/preprocessor.ts PreprocessLimits). */
+  limits: Partial<PreprocessLimits>;
 }
 
 /** Every key the file may hold, with what it takes: the one list validation and the error messages read. */
@@ -25,6 +28,7 @@ const KEYS: Record<string, string> = {
   $schema: 'a string',
   disable: 'an array of diagnostic codes such as "BPF1020"',
   warningsAsErrors: 'true or false',
+  limits: 'an object of limit names and whole numbers, such as {"includeDepth": 300}',
 };
 
 export interface ProjectConfigLookup {
@@ -35,7 +39,7 @@ export interface ProjectConfigLookup {
   error?: string;
 }
 
-export const EMPTY_PROJECT_CONFIG: ProjectConfig = { disable: [], warningsAsErrors: false };
+export const EMPTY_PROJECT_CONFIG: ProjectConfig = { disable: [], warningsAsErrors: false, limits: {} };
 
 const KNOWN_CODES = new Set((Object.values(Diagnostics) as DiagnosticMessage[]).map((m) => codeString(m.code)));
 
@@ -72,7 +76,7 @@ export function parseProjectConfig(text: string): { config: ProjectConfig; error
   for (const key of Object.keys(object)) {
     if (!(key in KEYS)) return fail(`unknown key "${key}" (known keys: ${Object.keys(KEYS).filter((k) => k !== '$schema').join(', ')})`);
   }
-  const config: ProjectConfig = { disable: [], warningsAsErrors: false };
+  const config: ProjectConfig = { disable: [], warningsAsErrors: false, limits: {} };
   if ('disable' in object) {
     const list = object.disable;
     if (!Array.isArray(list) || list.some((c) => typeof c !== 'string')) return fail(`"disable" must be ${KEYS.disable}`);
@@ -84,6 +88,11 @@ export function parseProjectConfig(text: string): { config: ProjectConfig; error
   if ('warningsAsErrors' in object) {
     if (typeof object.warningsAsErrors !== 'boolean') return fail(`"warningsAsErrors" must be ${KEYS.warningsAsErrors}`);
     config.warningsAsErrors = object.warningsAsErrors;
+  }
+  if ('limits' in object) {
+    const read = readLimits(object.limits);
+    if ('problem' in read) return fail(`"limits": ${read.problem}`);
+    config.limits = read.limits;
   }
   if ('$schema' in object && typeof object.$schema !== 'string') return fail(`"$schema" must be ${KEYS.$schema}`);
   return { config };

@@ -4,6 +4,7 @@
  * named in `problems` and the earlier value stays, so a typo in settings.json never disables a limit.
  */
 import { Settings } from './languageService';
+import { readLimits } from '../lang/preprocessor';
 
 export interface SettingsUpdate { settings: Settings; problems: string[] }
 
@@ -26,6 +27,7 @@ const readers: { [K in keyof Settings]-?: [Reader, string] } = {
   maxOutputBytes: [wholeNumber(1, Number.MAX_SAFE_INTEGER), 'a whole number of bytes, at least 1'],
   kernelVersion: [text, 'a version such as "6.18"'],
   reportCSyntaxErrors: [flag, 'true or false'],
+  limits: [(v) => { const read = readLimits(v); return 'limits' in read ? read.limits : undefined; }, 'an object of limit names (includeDepth, expansionWork, ...) and whole numbers of at least 1'],
 };
 
 /** `base` with every well-formed known key of `raw` applied; unknown keys are ignored (VS Code sends its own). */

@@ -272,7 +272,7 @@ describe('preprocessor: includes', () => {
   });
 
   it('stops a self-including file at the include depth limit', () => {
-    const result = run('#include "self.h"', { '/src/self.h': 'x\n#include "self.h"\n' }, { limits: { includeDepth: 20 } });
+    const result = run('#include "self.h"', { '/src/self.h': 'x\n#include "self.h"\n' }, { limits: { includeDepth: 20, selfIncludeDepth: 1000 } });
     assert.deepStrictEqual(codes(result), [1011]);
     assert.strictEqual(result.tokens.length, 20);
   });
@@ -321,10 +321,10 @@ describe('preprocessor: limits', () => {
     // other bound (include depth, argument nesting, one expansion) and took 80 s, because they multiply.
     const nest = `#define F(x) x\n${'F('.repeat(300)}1${')'.repeat(300)}\n`;
     const files = { '/src/self.h': `${nest}#include "self.h"\n` };
-    const unbounded = run('#include "self.h"\nafter', files, { limits: { includeDepth: 30 } });
+    const unbounded = run('#include "self.h"\nafter', files, { limits: { includeDepth: 30, selfIncludeDepth: 1000, expansionWork: 1_000_000_000 } });
     assert.ok(unbounded.expansionWork > 100_000, `the input costs ${unbounded.expansionWork} tokens of work`);
     assert.ok(!codes(unbounded).includes(1065));
-    const bounded = run('#include "self.h"\nafter', files, { limits: { includeDepth: 30, expansionWork: 100_000 } });
+    const bounded = run('#include "self.h"\nafter', files, { limits: { includeDepth: 30, selfIncludeDepth: 1000, expansionWork: 100_000 } });
     assert.deepStrictEqual(codes(bounded).filter((c) => c === 1065), [1065]);
     const reported = bounded.diagnostics.find((d) => d.code === 1065)!;
     assert.match(reported.message, /macro expansion read and produced more than 100000 tokens in this file; the rest of the file is ignored/);

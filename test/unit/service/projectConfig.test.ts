@@ -12,8 +12,8 @@ const PROGRAM = '#define X 1\n#define X 2\n';
 describe('.bpf-iter.json (project configuration shared by the CLI and the language server)', () => {
   it('takes disable and warningsAsErrors; refuses anything else naming the key or code', () => {
     assert.deepStrictEqual(parseProjectConfig('{"disable": ["BPF1020"], "warningsAsErrors": true}'),
-      { config: { disable: ['BPF1020'], warningsAsErrors: true } });
-    assert.deepStrictEqual(parseProjectConfig('{}'), { config: { disable: [], warningsAsErrors: false } });
+      { config: { disable: ['BPF1020'], warningsAsErrors: true, limits: {} } });
+    assert.deepStrictEqual(parseProjectConfig('{}'), { config: { disable: [], warningsAsErrors: false, limits: {} } });
     assert.match(parseProjectConfig('{"disabled": []}').error!, /^unknown key "disabled"/);
     assert.match(parseProjectConfig('{"disable": "BPF1020"}').error!, /^"disable" must be an array/);
     assert.match(parseProjectConfig('{"disable": ["BPF0001"]}').error!, /unknown diagnostic code "BPF0001"/);
@@ -24,7 +24,7 @@ describe('.bpf-iter.json (project configuration shared by the CLI and the langua
   it('the nearest file walking up from the folder wins', () => {
     const files: Record<string, string> = { '/p/.bpf-iter.json': '{"disable": ["BPF1020"]}', '/p/a/b/.bpf-iter.json': '{"warningsAsErrors": true}' };
     const read = (p: string) => files[p];
-    assert.deepStrictEqual(findProjectConfig('/p/a/b/c', read), { file: '/p/a/b/.bpf-iter.json', config: { disable: [], warningsAsErrors: true } });
+    assert.deepStrictEqual(findProjectConfig('/p/a/b/c', read), { file: '/p/a/b/.bpf-iter.json', config: { disable: [], warningsAsErrors: true, limits: {} } });
     assert.strictEqual(findProjectConfig('/p/a', read).file, '/p/.bpf-iter.json');
     assert.strictEqual(findProjectConfig('/q', read).file, undefined);
   });
