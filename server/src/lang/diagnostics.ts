@@ -19,6 +19,11 @@ export interface DiagnosticMessage {
   explanation?: string;
   /** The kernel's / clang's own words, when a message mirrors them (printf-style template as they print it). */
   kernelText?: string;
+  /**
+   * For a verifier-equivalent error: the errno bpf(BPF_PROG_LOAD) fails with, when it is not EACCES (the errno of
+   * most of do_check()'s refusals). A run refused by this diagnostic reports it.
+   */
+  loadErrno?: 'E2BIG' | 'EINVAL';
 }
 
 /** A diagnostic bound to a source range: file id plus UTF-16 offsets in that file's text. */
@@ -215,14 +220,18 @@ export const Diagnostics = {
   }),
   InfiniteLoop: d(2009, 'error', 'This loop never exits. Verifier: "{0}"', {
     kernelText: 'infinite loop detected at insn %d',
+    loadErrno: 'EINVAL', // is_state_visited() returns -EINVAL (corpus reject_unbounded_loop, measured)
     explanation: 'A loop with no exit condition (no test, break or return) is rejected by the verifier.',
   }),
   UnboundedLoop: d(2010, 'error', 'The verifier cannot prove that this loop ends: {0}. Verifier: "{1}"', {
     kernelText: 'BPF program is too large. Processed %d insn',
+    loadErrno: 'E2BIG', // do_check() past BPF_COMPLEXITY_LIMIT_INSNS returns -E2BIG
     explanation: 'Bounded loops are accepted when the verifier can run every iteration: a counter compared with a constant bound and stepped by a constant toward it. A loop bounded by data the verifier does not know runs until the 1 million instruction limit.',
   }),
   LoopCounterLostOnStack: d(2030, 'error', 'The verifier cannot prove that this loop ends: its counter `{0}` lives on the stack at fp{1} (its address is passed to a call), not at a multiple of 8 bytes, so the verifier forgets its value at each store and reads back an unknown number. Keep the counter in a register and pass the address of a copy, or make it a __u64. Verifier: "{2}"', {
     kernelText: 'The sequence of %d jumps is too complex.',
+    // mirrors push_stack(): the jump-sequence limit fails the load with -E2BIG (measured: the corpus row fails so)
+    loadErrno: 'E2BIG',
     explanation: 'check_stack_write_fixed_off() keeps a spilled scalar only at an 8-byte aligned stack offset; a 4-byte counter whose address goes to a helper (a map key) sits at fp-4 and is reloaded after each call as an unknown value, so the loop is explored until "The sequence of 8193 jumps is too complex" or the same state repeats ("infinite loop detected").',
   }),
   SeqArgNotSeqFile: d(2031, 'error', '{0} is not the iterator\'s seq_file: argument {1} of {2} must be the pointer ctx->meta->seq itself (not NULL, a number, a copy made by bpf_probe_read_kernel()/BPF_CORE_READ(), or another pointer cast to struct seq_file *). Verifier: "{3}"', {
@@ -421,6 +430,13 @@ export const Diagnostics = {
 } satisfies Record<string, DiagnosticMessage>;
 
 export type DiagnosticKey = keyof typeof Diagnostics;
+
+/** The declaration of a code, or undefined for a code no diagnostic has. */
+export function diagnosticOfCode(code: number): DiagnosticMessage | undefined {
+  codeIndex ??= new Map((Object.values(Diagnostics) as DiagnosticMessage[]).map((m) => [m.code, m]));
+  return codeIndex.get(code);
+}
+let codeIndex: Map<number, DiagnosticMessage> | undefined;
 
 /** Formats `"BPF1234"` from a numeric code, the form shown to users and used in docs links. */
 export function codeString(code: number): string {
