@@ -216,7 +216,7 @@ export const Diagnostics = {
   }),
   StackTooLarge: d(2008, 'error', 'The stack of {0} call frame(s) is {1} bytes, more than the 512 the verifier allows. Verifier: "{2}"', {
     kernelText: 'combined stack size of %d calls is %d. Too large',
-    explanation: 'Each BPF program has 512 bytes of stack, combined along the deepest call chain (each frame rounded up to 16 bytes). Move large buffers into a per-CPU array map.',
+    explanation: 'Each BPF program has 512 bytes of stack, combined along the deepest call chain (each frame rounded up to 16 bytes): calls of subprograms, also inside statement expressions, and callbacks passed to bpf_loop()/bpf_for_each_map_elem() count, as check_max_stack_depth() walks them (timer callbacks run on a stack of their own). Move large buffers into a per-CPU array map.',
   }),
   InfiniteLoop: d(2009, 'error', 'This loop never exits. Verifier: "{0}"', {
     kernelText: 'infinite loop detected at insn %d',

@@ -382,7 +382,7 @@ export class Analyzer {
   private lostStackCounter(loop: Extract<Stmt, { op: 'loop' }>, slot: number): { name: string; fp: number } | undefined {
     const frame = this.frames[this.frames.length - 1];
     if (!frame || !slotEscapesInLoop(loop, slot)) return undefined;
-    const callees = reachableFunctions(this.program, frame.index).filter((f) => f !== frame.index).map((f) => this.program.functions[f]);
+    const callees = reachableFunctions(this.program, frame.index, false).filter((f) => f !== frame.index).map((f) => this.program.functions[f]);
     const fp = lostCounterFpOffset(frame.fn, slot, callees);
     if (fp === undefined) return undefined;
     const name = frame.fn.locals.find((l) => l.slot === slot)?.name ?? `stack slot ${slot}`;
