@@ -250,6 +250,18 @@ export const Diagnostics = {
     kernelText: 'kernel function %s args#%d expected pointer to STRUCT %s but R%d has a pointer to STRUCT %s',
     explanation: 'check_kfunc_args() compares the BTF type the verifier tracks for the register with the kfunc\'s parameter; a pointer cast in C changes nothing. Pass ctx->map (NULL-checked) to bpf_map_sum_elem_count().',
   }),
+  BtfAccessBeyondStruct: d(2035, 'error', '{0} points to a struct {1} of {2} bytes for the verifier; this reads {3} bytes at offset {4}, past its end. A cast or pointer arithmetic does not change the struct the verifier knows; copy other memory with bpf_probe_read_kernel(). Verifier: "{5}"', {
+    kernelText: 'access beyond struct %s at off %u size %u',
+    explanation: 'check_ptr_to_btf_access() hands each load through a kernel pointer (PTR_TO_BTF_ID) to btf_struct_access(), which walks the BTF of the struct the register is known to point to: a load at an offset past its size is refused with EACCES (only a flexible array at the end may be read past it). Casting ctx->map to another struct type, or adding to it, changes the offset but not the struct. bpf_probe_read_kernel() and BPF_CORE_READ() are helpers and are not checked this way.',
+  }),
+  BtfNegativeAccess: d(2036, 'error', '{0} points to a struct {1}; this reads at offset {2}, before its start. Verifier: "{3}"', {
+    kernelText: 'R%d is ptr_%s invalid negative access: off=%d',
+    explanation: 'check_ptr_to_btf_access() refuses a load through a kernel pointer at a negative offset (container_of() from a kernel pointer, pointer arithmetic backwards) with EACCES.',
+  }),
+  BtfVariableOffset: d(2037, 'error', 'The offset into {0} (a struct {1}) is not a constant on this path. Verifier: "{2}"', {
+    kernelText: 'R%d is ptr_%s invalid variable offset: off=%d, var_off=%s',
+    explanation: 'check_ptr_to_btf_access() needs a constant offset for each load through a kernel pointer: an index the verifier only knows a range of (`map->name[i & 7]`) is refused with EACCES. The counter of a bounded loop is a constant on each path the verifier walks, so `for (i = 0; i < 8; i++) ... map->name[i]` loads; or copy the bytes to the stack with bpf_probe_read_kernel() first.',
+  }),
   UnknownHelper: d(2011, 'error', '{0} is not a helper known to the kernel. Verifier: "{1}"', {
     kernelText: 'unknown func %s#%d',
   }),

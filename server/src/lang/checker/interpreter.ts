@@ -22,6 +22,7 @@ import { firstUninitialized, fpOffset, markInitialized } from './uninit';
 export type { AttachMapInfo, AccessMax } from './accessSize';
 import { counterSteps, forEachChild, forEachStmtChild, hasExit, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
 import { reachableFunctions } from './stack';
+import { checkBtfRead } from './btfAccess';
 
 
 export interface AnalysisOptions {
@@ -929,7 +930,11 @@ export class Analyzer {
           this.report(Diagnostics.NonGplKernelStructAccess, loc, [p.desc, `Cannot access kernel 'struct ${struct}' from non-GPL compatible program`]);
           return;
         }
-        if (kind === 'write') this.report(Diagnostics.WriteIntoKernelStruct, loc, [this.kernelStructName(p, lo), 'only read is supported']);
+        // mirrors check_ptr_to_btf_access(): negative and variable offsets come before the write check, the struct's end after
+        const offIssue = checkBtfRead(p, insnOff, size);
+        if (offIssue && offIssue.message !== Diagnostics.BtfAccessBeyondStruct) { this.report(offIssue.message, loc, offIssue.args); return; }
+        if (kind === 'write') { this.report(Diagnostics.WriteIntoKernelStruct, loc, [this.kernelStructName(p, lo), 'only read is supported']); return; }
+        if (offIssue) this.report(offIssue.message, loc, offIssue.args);
         return;
       }
       case 'global': {
