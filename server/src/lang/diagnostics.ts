@@ -262,6 +262,15 @@ export const Diagnostics = {
     kernelText: 'R%d is ptr_%s invalid variable offset: off=%d, var_off=%s',
     explanation: 'check_ptr_to_btf_access() needs a constant offset for each load through a kernel pointer: an index the verifier only knows a range of (`map->name[i & 7]`) is refused with EACCES. The counter of a bounded loop is a constant on each path the verifier walks, so `for (i = 0; i < 8; i++) ... map->name[i]` loads; or copy the bytes to the stack with bpf_probe_read_kernel() first.',
   }),
+  StackVariableOffsetOutsideFrame: d(2038, 'error', 'This {0} {1} bytes of {2} at an offset the verifier knows only as a range ({3}): its largest value reaches past the top of the stack frame, wherever clang places {2}. Bound the index by the size of the object. Verifier: "{4}"', {
+    kernelText: 'invalid variable-offset %s stack R%d var_off=%s off=%d size=%d',
+    loadErrno: 'EINVAL',
+    explanation: 'check_stack_access_within_bounds() takes the whole range of a variable stack offset: when its end lies above the frame pointer the load fails with -EINVAL (measured on 6.18: `char buf[16]; ... buf[r & 31]`). Within the frame, a privileged program may read and write at a variable offset (check_stack_read_var_off(); uninitialised bytes are allowed for CAP_PERFMON, see BPF2014), and `buf[r & 15]` loads.',
+  }),
+  StackUnboundedVariableOffset: d(2039, 'error', 'This {0} {1} at an offset the verifier cannot bound. Bound the index first (`i & (N - 1)` or `if (i < N)`). Verifier: "{2}"', {
+    kernelText: 'invalid unbounded variable-offset %s stack R%d',
+    explanation: 'check_stack_access_within_bounds() refuses a variable stack offset whose bounds reach 2^29 bytes (BPF_MAX_VAR_OFF) with EACCES (measured on 6.18: an index straight from bpf_get_prandom_u32()).',
+  }),
   UnknownHelper: d(2011, 'error', '{0} is not a helper known to the kernel. Verifier: "{1}"', {
     kernelText: 'unknown func %s#%d',
   }),

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { checkIterProgram, CheckOptions } from '../../../server/src/lang/checker';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import type { Expr, IrProgram, Loc } from '../../../server/src/lang/ir';
+import { U8 } from '../../../server/src/lang/ir';
 import {
   at, c, ctx, lp, ld, st, local, add, not, helper, block, if_, ret, decl, expr, program, loop, stackAddr, M, seq, U64, U32, bin, assign,
 } from './irBuilders';
@@ -134,5 +135,28 @@ describe('checker/btfAccess: loads through kernel struct pointers (check_ptr_to_
     const ir = program({ target: 'bpf_map', locals: [{ id: 1 }], slots: [{ id: 0, offset: 0, size: 8, align: 8 }], stackSize: 8,
       body: [decl(1, M()), if_(not(local(1)), ret(c(0))), expr(helper('bpf_probe_read_kernel', 113, [stackAddr(0), c(8, U64), add(local(1), c(296, U64))])), ret(c(0))] });
     assert.deepStrictEqual(diags(ir).map((d) => d.message), []);
+  });
+});
+
+describe('checker/stack: reads at a variable stack offset (check_stack_access_within_bounds, check_stack_read_var_off), measured on 6.18', () => {
+  const digits = { id: 0, offset: 0, size: 16, align: 1 };
+  const readAt = (index: Expr, where = at()) => program({ target: 'bpf_map', slots: [digits], stackSize: 16,
+    body: [expr({ op: 'fill', dst: stackAddr(0), byte: 7, size: 16, type: { kind: 'void' }, loc: at() }), expr(ld(add(stackAddr(0), index), 0, U8, where)), ret(c(0))] });
+  const rand = () => helper('bpf_get_prandom_u32', 7, []);
+  it('accepts an index known as [0, 15] into a 16-byte array (root reads the stack at a variable offset)', () => {
+    assert.deepStrictEqual(diags(readAt(bin('and', rand(), c(15, U64), U64))).map((d) => d.message), []);
+  });
+  it('refuses [0, 31] when the end leaves the frame: EINVAL, "invalid variable-offset read from stack R? var_off=(0x0; 0x1f) off=-16 size=1"', () => {
+    const where = at();
+    const ds = diags(readAt(bin('and', rand(), c(31, U64), U64), where));
+    assert.deepStrictEqual(ds.map((d) => d.code), [Diagnostics.StackVariableOffsetOutsideFrame.code]);
+    assertAt(ds[0], where);
+    assert.ok(ds[0].message.includes('"invalid variable-offset read from stack R? var_off=(0x0; 0x1f) off=-16 size=1"'), ds[0].message);
+    assert.strictEqual(Diagnostics.StackVariableOffsetOutsideFrame.loadErrno, 'EINVAL');
+  });
+  it('refuses an index bounded only by its 32 bits: "invalid unbounded variable-offset read from stack R?"', () => {
+    const ds = diags(readAt({ op: 'convert', operand: rand(), type: U32, loc: at() }));
+    assert.deepStrictEqual(ds.map((d) => d.code), [Diagnostics.StackUnboundedVariableOffset.code]);
+    assert.ok(ds[0].message.includes('"invalid unbounded variable-offset read from stack R?"'), ds[0].message);
   });
 });

@@ -994,6 +994,7 @@ export class Analyzer {
       }
       return;
     }
+    if (!helper && p.varOff && !p.varOff.pathConst && this.stackVarOffOutOfBounds(p, insnOff, size, kind, loc)) return;
     if (kind === 'write') {
       // a write at a variable offset initialises nothing for sure
       if (r.min === r.max) markInitialized(slot.init, start, end);
@@ -1005,6 +1006,32 @@ export class Analyzer {
     const fpOff = fpOffset(fn, region.slot, start);
     if (helper) this.report(Diagnostics.UninitializedStackHelperRead, loc, [p.desc, helper.name, size, `invalid read from stack R${helper.regno} off ${fpOff}+${i - start} size ${size}`]);
     else this.report(Diagnostics.UninitializedStackRead, loc, [p.desc, `invalid read from stack off ${fpOff}+${i - start} size ${size}`]);
+  }
+
+  /**
+   * mirrors check_stack_access_within_bounds() for a load or store at a variable offset: bounds past 2^29
+   * (BPF_MAX_VAR_OFF) are refused with EACCES, a range whose end lies above the frame pointer with EINVAL. Our frame
+   * layout is not clang's, so the end is taken as if the object were the deepest of the frame: reported only when
+   * the access leaves the frame wherever clang puts the object.
+   */
+  private stackVarOffOutOfBounds(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc): boolean {
+    const varOff = p.varOff!;
+    const verb = kind === 'read' ? 'read from' : 'write to', does = kind === 'read' ? 'reads' : 'writes';
+    const MAX_VAR_OFF = 1n << 29n;
+    // a range widened to the extremes at a loop head is this analysis losing track, not the verifier's bounds
+    if (varOff.max === U64_MAX || varOff.min === S64_MIN) return false;
+    if (varOff.max >= MAX_VAR_OFF || varOff.min <= -MAX_VAR_OFF) {
+      this.report(Diagnostics.StackUnboundedVariableOffset, loc, [does, p.desc, `invalid unbounded variable-offset ${verb} stack R?`]);
+      return true;
+    }
+    const region = p.region as Extract<Region, { kind: 'stack' }>;
+    const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
+    const fixed = Number(p.off) + insnOff;
+    if (fixed + Number(varOff.max) + size <= fn.stackSize) return false;
+    const range = `${varOff.min}..${varOff.max}`;
+    this.report(Diagnostics.StackVariableOffsetOutsideFrame, loc, [does, size, p.desc, range,
+      `invalid variable-offset ${verb} stack R? var_off=${formatTnum(varOff)} off=${fpOffset(fn, region.slot, fixed)} size=${size}`]);
+    return true;
   }
 
   private bufferAccess(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc): void {
