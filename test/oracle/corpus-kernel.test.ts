@@ -172,7 +172,11 @@ describe('oracle: corpus on the real kernel (clang + bpftool iter pin + cat)', f
         }
         assert.strictEqual(weAccept, realAccepts,
           `kernel ${realAccepts ? 'accepts' : 'rejects'}; ours: ${ours.map((d) => `${d.code} ${d.message}`).join('; ') || 'no errors'}\n${loadLog.split('\n').slice(-8).join('\n')}`);
-        if (!realAccepts) return;
+        if (!realAccepts) {
+          const expectedErrno = (JSON.parse(fs.readFileSync(path.join(corpusDir, `${name}.expect.json`), 'utf8')) as { loadErrno?: string }).loadErrno;
+          if (expectedErrno && cc.status === 0) assert.strictEqual(loadErrno(loadLog), expectedErrno, `the kernel's load errno\n${loadLog.split('\n').slice(-4).join('\n')}`);
+          return;
+        }
         const result = await service.run(source, text, { cpus, map: elem ? scenario.attach?.map : undefined });
         tally.outputCompared++;
         // byte for byte: both sides as latin1, one character per byte, so binary output compares exactly too

@@ -26,7 +26,7 @@ import type { Loc, IrProgram, Expr, Stmt } from '../lang/ir';
 import { forEachChild, forEachStmtChild } from '../lang/checker/loops';
 import { reachableFunctions } from '../lang/checker/stack';
 import { SourceFile } from '../lang/sourceFile';
-import { codeString } from '../lang/diagnostics';
+import { codeString, diagnosticOfCode } from '../lang/diagnostics';
 import { isGplCompatible } from '../lang/programChecks';
 import type { CheckResult } from '../lang/checker';
 import type { FrontEndDiagnostic } from '../lang/diagnostics';
@@ -214,7 +214,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   }
   const verifierError = entry.check?.diagnostics.find((d) => d.category === 'error' && d.code < 3000);
   if (verifierError) {
-    return finish(errorAt('EACCES', `the verifier rejects ${entry.name}: ${verifierError.message}`, verifierError));
+    // the errno bpf(BPF_PROG_LOAD) gives for this refusal: EACCES unless the diagnostic names another
+    return finish(errorAt(diagnosticOfCode(verifierError.code)?.loadErrno ?? 'EACCES', `the verifier rejects ${entry.name}: ${verifierError.message}`, verifierError));
   }
 
   phaseStart = performance.now(); // creating and filling the maps is part of load

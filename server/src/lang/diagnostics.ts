@@ -19,6 +19,11 @@ export interface DiagnosticMessage {
   explanation?: string;
   /** The kernel's / clang's own words, when a message mirrors them (printf-style template as they print it). */
   kernelText?: string;
+  /**
+   * For a verifier-equivalent error: the errno bpf(BPF_PROG_LOAD) fails with, when it is not EACCES (the errno of
+   * most of do_check()'s refusals). A run refused by this diagnostic reports it.
+   */
+  loadErrno?: 'E2BIG' | 'EINVAL';
 }
 
 /** A diagnostic bound to a source range: file id plus UTF-16 offsets in that file's text. */
@@ -213,18 +218,22 @@ export const Diagnostics = {
   }),
   StackTooLarge: d(2008, 'error', 'The stack of {0} call frame(s) is {1} bytes, more than the 512 the verifier allows. Verifier: "{2}"', {
     kernelText: 'combined stack size of %d calls is %d. Too large',
-    explanation: 'Each BPF program has 512 bytes of stack, combined along the deepest call chain (each frame rounded up to 16 bytes). Move large buffers into a per-CPU array map.',
+    explanation: 'Each BPF program has 512 bytes of stack, combined along the deepest call chain (each frame rounded up to 16 bytes): calls of subprograms, also inside statement expressions, and callbacks passed to bpf_loop()/bpf_for_each_map_elem() count, as check_max_stack_depth() walks them (timer callbacks run on a stack of their own). Move large buffers into a per-CPU array map.',
   }),
   InfiniteLoop: d(2009, 'error', 'This loop never exits. Verifier: "{0}"', {
     kernelText: 'infinite loop detected at insn %d',
+    loadErrno: 'EINVAL', // is_state_visited() returns -EINVAL (corpus reject_unbounded_loop, measured)
     explanation: 'A loop with no exit condition (no test, break or return) is rejected by the verifier.',
   }),
   UnboundedLoop: d(2010, 'error', 'The verifier cannot prove that this loop ends: {0}. Verifier: "{1}"', {
     kernelText: 'BPF program is too large. Processed %d insn',
+    loadErrno: 'E2BIG', // do_check() past BPF_COMPLEXITY_LIMIT_INSNS returns -E2BIG
     explanation: 'Bounded loops are accepted when the verifier can run every iteration: a counter compared with a constant bound and stepped by a constant toward it. A loop bounded by data the verifier does not know runs until the 1 million instruction limit.',
   }),
   LoopCounterLostOnStack: d(2030, 'error', 'The verifier cannot prove that this loop ends: its counter `{0}` lives on the stack at fp{1} (its address is passed to a call), not at a multiple of 8 bytes, so the verifier forgets its value at each store and reads back an unknown number. Keep the counter in a register and pass the address of a copy, or make it a __u64. Verifier: "{2}"', {
     kernelText: 'The sequence of %d jumps is too complex.',
+    // mirrors push_stack(): the jump-sequence limit fails the load with -E2BIG (measured: the corpus row fails so)
+    loadErrno: 'E2BIG',
     explanation: 'check_stack_write_fixed_off() keeps a spilled scalar only at an 8-byte aligned stack offset; a 4-byte counter whose address goes to a helper (a map key) sits at fp-4 and is reloaded after each call as an unknown value, so the loop is explored until "The sequence of 8193 jumps is too complex" or the same state repeats ("infinite loop detected").',
   }),
   SeqArgNotSeqFile: d(2031, 'error', '{0} is not the iterator\'s seq_file: argument {1} of {2} must be the pointer ctx->meta->seq itself (not NULL, a number, a copy made by bpf_probe_read_kernel()/BPF_CORE_READ(), or another pointer cast to struct seq_file *). Verifier: "{3}"', {
@@ -250,6 +259,27 @@ export const Diagnostics = {
   HelperSizeMayBeNegative: d(2116, 'error', 'The size {0} passed as argument {1} of {2} may be negative (as low as {3}): the verifier takes it as a signed number. Verifier: "{4}"', {
     kernelText: "R%d min value is negative, either use unsigned or 'var &= const'",
     explanation: 'check_mem_size_reg() refuses a size register whose signed minimum is below 0. Test `if (n < 0) return 0;` (or `n <= 0`), make the variable unsigned, or mask it (`n &= 0xff`).',
+  }),
+  BtfAccessBeyondStruct: d(2035, 'error', '{0} points to a struct {1} of {2} bytes for the verifier; this reads {3} bytes at offset {4}, past its end. A cast or pointer arithmetic does not change the struct the verifier knows; copy other memory with bpf_probe_read_kernel(). Verifier: "{5}"', {
+    kernelText: 'access beyond struct %s at off %u size %u',
+    explanation: 'check_ptr_to_btf_access() hands each load through a kernel pointer (PTR_TO_BTF_ID) to btf_struct_access(), which walks the BTF of the struct the register is known to point to: a load at an offset past its size is refused with EACCES (only a flexible array at the end may be read past it). Casting ctx->map to another struct type, or adding to it, changes the offset but not the struct. bpf_probe_read_kernel() and BPF_CORE_READ() are helpers and are not checked this way.',
+  }),
+  BtfNegativeAccess: d(2036, 'error', '{0} points to a struct {1}; this reads at offset {2}, before its start. Verifier: "{3}"', {
+    kernelText: 'R%d is ptr_%s invalid negative access: off=%d',
+    explanation: 'check_ptr_to_btf_access() refuses a load through a kernel pointer at a negative offset (container_of() from a kernel pointer, pointer arithmetic backwards) with EACCES.',
+  }),
+  BtfVariableOffset: d(2037, 'error', 'The offset into {0} (a struct {1}) is not a constant on this path. Verifier: "{2}"', {
+    kernelText: 'R%d is ptr_%s invalid variable offset: off=%d, var_off=%s',
+    explanation: 'check_ptr_to_btf_access() needs a constant offset for each load through a kernel pointer: an index the verifier only knows a range of (`map->name[i & 7]`) is refused with EACCES. The counter of a bounded loop is a constant on each path the verifier walks, so `for (i = 0; i < 8; i++) ... map->name[i]` loads; or copy the bytes to the stack with bpf_probe_read_kernel() first.',
+  }),
+  StackVariableOffsetOutsideFrame: d(2038, 'error', 'This {0} {1} bytes of {2} at an offset the verifier knows only as a range ({3}): its largest value reaches past the top of the stack frame, wherever clang places {2}. Bound the index by the size of the object. Verifier: "{4}"', {
+    kernelText: 'invalid variable-offset %s stack R%d var_off=%s off=%d size=%d',
+    loadErrno: 'EINVAL',
+    explanation: 'check_stack_access_within_bounds() takes the whole range of a variable stack offset: when its end lies above the frame pointer the load fails with -EINVAL (measured on 6.18: `char buf[16]; ... buf[r & 31]`). Within the frame, a privileged program may read and write at a variable offset (check_stack_read_var_off(); uninitialised bytes are allowed for CAP_PERFMON, see BPF2014), and `buf[r & 15]` loads.',
+  }),
+  StackUnboundedVariableOffset: d(2039, 'error', 'This {0} {1} at an offset the verifier cannot bound. Bound the index first (`i & (N - 1)` or `if (i < N)`). Verifier: "{2}"', {
+    kernelText: 'invalid unbounded variable-offset %s stack R%d',
+    explanation: 'check_stack_access_within_bounds() refuses a variable stack offset whose bounds reach 2^29 bytes (BPF_MAX_VAR_OFF) with EACCES (measured on 6.18: an index straight from bpf_get_prandom_u32()).',
   }),
   UnknownHelper: d(2011, 'error', '{0} is not a helper known to the kernel. Verifier: "{1}"', {
     kernelText: 'unknown func %s#%d',
@@ -431,6 +461,13 @@ export const Diagnostics = {
 } satisfies Record<string, DiagnosticMessage>;
 
 export type DiagnosticKey = keyof typeof Diagnostics;
+
+/** The declaration of a code, or undefined for a code no diagnostic has. */
+export function diagnosticOfCode(code: number): DiagnosticMessage | undefined {
+  codeIndex ??= new Map((Object.values(Diagnostics) as DiagnosticMessage[]).map((m) => [m.code, m]));
+  return codeIndex.get(code);
+}
+let codeIndex: Map<number, DiagnosticMessage> | undefined;
 
 /** Formats `"BPF1234"` from a numeric code, the form shown to users and used in docs links. */
 export function codeString(code: number): string {

@@ -26,7 +26,10 @@ export function firstLine(text: string | undefined): string {
 
 /** The errno name in a failed bpftool command's log ("Operation not permitted" -> EPERM), else its last line. */
 export function loadErrno(stderr: string): string {
-  const names: Record<string, string> = { 'Operation not permitted': 'EPERM', 'Permission denied': 'EACCES', 'Invalid argument': 'EINVAL' };
+  const names: Record<string, string> = { 'Operation not permitted': 'EPERM', 'Permission denied': 'EACCES', 'Invalid argument': 'EINVAL', 'Argument list too long': 'E2BIG' };
+  // libbpf's "BPF program load failed: <strerror>" names the load's errno; the verifier log above it may hold any words
+  const loadFailed = /load failed: (.*)$/m.exec(stderr)?.[1].trim();
+  if (loadFailed && names[loadFailed]) return names[loadFailed];
   for (const [text, name] of Object.entries(names)) if (stderr.includes(text)) return name;
   return firstLine(stderr.trim().split('\n').pop());
 }

@@ -68,3 +68,33 @@ describe('checker/iterators: bpf_iter_num_new/next/destroy (process_iter_arg, ch
     assert.deepStrictEqual(codes(prog([newIt(), expr(ld(next(), 0)), destroy(), ret(c(0))])), [Diagnostics.NullDereference.code]);
   });
 });
+
+describe('checker/stack: combined stack along call chains, callbacks and statement expressions (check_max_stack_depth_subprog)', () => {
+  const big = (size: number) => ({ id: 0, offset: 0, size, align: 8 });
+  const withStack = (f: IrFunction, size: number): IrFunction => ({ ...f, slots: [big(size)], stackSize: size });
+  const stackCodes = (mainSize: number, cbSize: number, body: Stmt[]) => checkIterProgram(program({ target: 'bpf_map', slots: [big(mainSize)],
+    stackSize: mainSize, extraFunctions: [withStack(callback([ret(c(0, U64))]), cbSize)], body }), 0, mapT).diagnostics
+    .filter((d) => d.code === Diagnostics.StackTooLarge.code);
+  it('counts a bpf_loop callback as a call from the frame that passes it (measured: 320 + 224 is "combined stack size of 2 calls is 544")', () => {
+    const where = at();
+    const ds = stackCodes(320, 224, [loopCall(stackAddr(0), fnAddr(1, where)), ret(c(0))]);
+    assert.deepStrictEqual(ds.map((d) => [d.pos, d.end]), [[where.pos, where.end]]);
+    assert.ok(ds[0].message.includes('combined stack size of 2 calls is 544. Too large'), ds[0].message);
+  });
+  it('rounds each frame up to 16 bytes, not 32 (measured: 200 + 296 loads, 208 + 304 = 512)', () => {
+    assert.deepStrictEqual(stackCodes(200, 296, [loopCall(), ret(c(0))]), []);
+    assert.strictEqual(stackCodes(200, 312, [loopCall(), ret(c(0))]).length, 1);
+  });
+  it('finds a call inside a statement expression', () => {
+    const where = at();
+    const call: Expr = { op: 'call', func: 1, args: [c(0, U64), stackAddr(0)], type: U64, loc: where };
+    const inStmtExpr: Expr = { op: 'stmtExpr', body: block(expr(call)), value: c(0, U64), type: U64, loc: at() };
+    const ds = stackCodes(320, 224, [expr(inStmtExpr), ret(c(0))]);
+    assert.deepStrictEqual(ds.map((d) => d.pos), [where.pos]);
+    assert.ok(ds[0].message.includes('combined stack size of 2 calls is 544'), ds[0].message);
+  });
+  it('does not count a timer callback, which runs on a stack of its own (is_async_cb)', () => {
+    const timer = expr(helper('bpf_timer_set_callback', 170, [stackAddr(0), fnAddr(1)]));
+    assert.deepStrictEqual(stackCodes(320, 224, [timer, ret(c(0))]), []);
+  });
+});

@@ -2,8 +2,9 @@ import * as assert from 'assert';
 import { checkIterProgram, CheckOptions } from '../../../server/src/lang/checker';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import type { Expr, IrProgram, Loc } from '../../../server/src/lang/ir';
+import { U8 } from '../../../server/src/lang/ir';
 import {
-  at, c, ctx, lp, ld, st, local, add, not, helper, block, if_, ret, decl, expr, program, loop, stackAddr, M, seq, U64,
+  at, c, ctx, lp, ld, st, local, add, not, helper, block, if_, ret, decl, expr, program, loop, stackAddr, M, seq, U64, U32, bin, assign,
 } from './irBuilders';
 
 /** Checker rules whose verdicts were measured on Linux 6.18 (docs/fidelity.md), one test per rule. */
@@ -94,5 +95,68 @@ describe('checker/fidelity: verdicts measured on the real kernel', () => {
   it('check_cfg(): `do { } while (1)` without a break is still an infinite loop', () => {
     const ir = program({ target: 'bpf_map', body: [loop({ body: block(), test: c(1), testFirst: false }), ret(c(0))] });
     assert.deepStrictEqual(diags(ir).map((d) => d.code), [Diagnostics.InfiniteLoop.code]);
+  });
+});
+
+describe('checker/btfAccess: loads through kernel struct pointers (check_ptr_to_btf_access, btf_struct_walk), measured on 6.18', () => {
+  const mapKept = (body: Parameters<typeof program>[0]['body']) => program({ target: 'bpf_map', locals: [{ id: 1 }, { id: 2, type: U64 }],
+    body: [decl(1, M()), if_(not(local(1)), ret(c(0))), ...body, ret(c(0))] });
+  const one = (ir: IrProgram) => { const ds = diags(ir); assert.strictEqual(ds.length, 1, JSON.stringify(ds.map((d) => d.message))); return ds[0]; };
+  it('refuses a load past the 296 bytes of struct bpf_map through a cast or arithmetic: "access beyond struct bpf_map at off 296 size 8"', () => {
+    const where = at();
+    const d = one(mapKept([expr(ld(add(local(1), c(296, U64)), 0, U64, where))]));
+    assert.strictEqual(d.code, Diagnostics.BtfAccessBeyondStruct.code);
+    assertAt(d, where);
+    assert.ok(d.message.includes('"access beyond struct bpf_map at off 296 size 8"'), d.message);
+    // the same through a cast: the instruction offset of a field of the program's own struct (measured: off 300 size 4)
+    assert.ok(one(mapKept([expr(ld(local(1), 300))])).message.includes('access beyond struct bpf_map at off 300 size 4'));
+  });
+  it('accepts the last bytes inside the struct, through arithmetic too', () => {
+    assert.deepStrictEqual(diags(mapKept([expr(ld(add(local(1), c(288, U64)), 0, U64)), expr(ld(local(1), 292))])), []);
+  });
+  it('refuses a negative offset: "R? is ptr_bpf_map invalid negative access: off=-8"', () => {
+    const d = one(mapKept([expr(ld(add(local(1), c(-8, U64)), 0, U64))]));
+    assert.strictEqual(d.code, Diagnostics.BtfNegativeAccess.code);
+    assert.ok(d.message.includes('"R? is ptr_bpf_map invalid negative access: off=-8"'), d.message);
+  });
+  it('refuses an index known only as a range: "invalid variable offset: off=136, var_off=(0x0; 0x7)", and a write is still "only read"', () => {
+    const idx = bin('and', helper('bpf_get_prandom_u32', 7, []), c(7, U64), U64);
+    const d = one(mapKept([expr(ld(add(local(1), idx), 136, U32))]));
+    assert.strictEqual(d.code, Diagnostics.BtfVariableOffset.code);
+    assert.ok(d.message.includes('"R? is ptr_bpf_map invalid variable offset: off=136, var_off=(0x0; 0x7)"'), d.message);
+    assert.strictEqual(one(mapKept([expr(st(local(1), 0, 4, c(1)))])).code, Diagnostics.WriteIntoKernelStruct.code);
+  });
+  it('accepts the counter of a bounded loop as the index (constant on each path the verifier walks)', () => {
+    const ir = mapKept([loop({ init: expr(assign(2, c(0, U64), U64)), test: bin('lt', local(2, U64), c(8, U64), U64),
+      update: assign(2, bin('add', local(2, U64), c(1, U64), U64), U64), body: expr(ld(add(local(1), local(2, U64)), 136, U32)) })]);
+    assert.deepStrictEqual(diags(ir).map((d) => d.message), []);
+  });
+  it('leaves bpf_probe_read_kernel() of bytes past the struct alone (a helper, not a load)', () => {
+    const ir = program({ target: 'bpf_map', locals: [{ id: 1 }], slots: [{ id: 0, offset: 0, size: 8, align: 8 }], stackSize: 8,
+      body: [decl(1, M()), if_(not(local(1)), ret(c(0))), expr(helper('bpf_probe_read_kernel', 113, [stackAddr(0), c(8, U64), add(local(1), c(296, U64))])), ret(c(0))] });
+    assert.deepStrictEqual(diags(ir).map((d) => d.message), []);
+  });
+});
+
+describe('checker/stack: reads at a variable stack offset (check_stack_access_within_bounds, check_stack_read_var_off), measured on 6.18', () => {
+  const digits = { id: 0, offset: 0, size: 16, align: 1 };
+  const readAt = (index: Expr, where = at()) => program({ target: 'bpf_map', slots: [digits], stackSize: 16,
+    body: [expr({ op: 'fill', dst: stackAddr(0), byte: 7, size: 16, type: { kind: 'void' }, loc: at() }), expr(ld(add(stackAddr(0), index), 0, U8, where)), ret(c(0))] });
+  const rand = () => helper('bpf_get_prandom_u32', 7, []);
+  it('accepts an index known as [0, 15] into a 16-byte array (root reads the stack at a variable offset)', () => {
+    assert.deepStrictEqual(diags(readAt(bin('and', rand(), c(15, U64), U64))).map((d) => d.message), []);
+  });
+  it('refuses [0, 31] when the end leaves the frame: EINVAL, "invalid variable-offset read from stack R? var_off=(0x0; 0x1f) off=-16 size=1"', () => {
+    const where = at();
+    const ds = diags(readAt(bin('and', rand(), c(31, U64), U64), where));
+    assert.deepStrictEqual(ds.map((d) => d.code), [Diagnostics.StackVariableOffsetOutsideFrame.code]);
+    assertAt(ds[0], where);
+    assert.ok(ds[0].message.includes('"invalid variable-offset read from stack R? var_off=(0x0; 0x1f) off=-16 size=1"'), ds[0].message);
+    assert.strictEqual(Diagnostics.StackVariableOffsetOutsideFrame.loadErrno, 'EINVAL');
+  });
+  it('refuses an index bounded only by its 32 bits: "invalid unbounded variable-offset read from stack R?"', () => {
+    const ds = diags(readAt({ op: 'convert', operand: rand(), type: U32, loc: at() }));
+    assert.deepStrictEqual(ds.map((d) => d.code), [Diagnostics.StackUnboundedVariableOffset.code]);
+    assert.ok(ds[0].message.includes('"invalid unbounded variable-offset read from stack R?"'), ds[0].message);
   });
 });

@@ -1,29 +1,50 @@
 /**
  * Stack depth along call chains. Mirrors check_max_stack_depth_subprog(): each frame's stack_depth is rounded up
  * (round_up_stack_depth(): 16 bytes with the JIT) and the sum along any call chain must stay <= MAX_BPF_STACK.
+ * A callback's address (bpf_pseudo_func: bpf_loop(), bpf_for_each_map_elem()...) counts as a call from the frame
+ * that takes it, as the kernel walks it (measured on 6.18: main 320 + bpf_loop callback 224 bytes is refused with
+ * "combined stack size of 2 calls is 544. Too large"); async callbacks (timers, workqueues) get a stack of their
+ * own (subprog[].is_async_cb). Iterator programs have no private stack (bpf_enable_priv_stack() refuses
+ * BPF_TRACE_ITER), so the sum along the chain applies to them.
  */
 import type { Expr, IrProgram, Loc, Stmt } from '../ir';
 import { forEachChild, forEachStmtChild } from './loops';
 
 export const MAX_BPF_STACK = 512;
 
-function callsOf(body: Stmt): Array<{ func: number; loc: Loc }> {
+/** Helpers whose callback runs later on a stack of its own (check_max_stack_depth_subprog() skips is_async_cb). */
+const ASYNC_CALLBACK_HELPERS = new Set(['bpf_timer_set_callback', 'bpf_wq_set_callback_impl', 'bpf_task_work_schedule_signal', 'bpf_task_work_schedule_resume']);
+
+function callsOf(body: Stmt, callbacks = true): Array<{ func: number; loc: Loc }> {
   const out: Array<{ func: number; loc: Loc }> = [];
-  const ve = (e: Expr): void => { if (e.op === 'call') out.push({ func: e.func, loc: e.loc }); forEachChild(e, ve); };
+  const ve = (e: Expr): void => {
+    if (e.op === 'call') out.push({ func: e.func, loc: e.loc });
+    if (callbacks && e.op === 'funcAddr' && e.target.kind === 'subprog') out.push({ func: e.target.func, loc: e.loc });
+    if (e.op === 'callHelper' && ASYNC_CALLBACK_HELPERS.has(e.name)) {
+      for (const arg of e.args) if (arg.op !== 'funcAddr') ve(arg);
+      return;
+    }
+    // a statement expression's body is code of this frame too (forEachChild visits expressions only)
+    if (e.op === 'stmtExpr') { vs(e.body); if (e.value) ve(e.value); return; }
+    forEachChild(e, ve);
+  };
   const vs = (s: Stmt): void => forEachStmtChild(s, vs, ve);
   vs(body);
   return out;
 }
 
-/** Every function `entry` may call, directly or not, itself included (what the verifier loads as subprograms). */
-export function reachableFunctions(program: IrProgram, entry: number): number[] {
+/**
+ * Every function `entry` may call, directly or not, itself included (what the verifier loads as subprograms);
+ * `callbacks: false` leaves out the functions reached only as callbacks (clang never inlines those).
+ */
+export function reachableFunctions(program: IrProgram, entry: number, callbacks = true): number[] {
   const seen = new Set<number>();
   const pending = [entry];
   for (let func = pending.pop(); func !== undefined; func = pending.pop()) {
     const fn = program.functions[func];
     if (!fn || seen.has(func)) continue;
     seen.add(func);
-    for (const c of callsOf(fn.body)) pending.push(c.func);
+    for (const c of callsOf(fn.body, callbacks)) pending.push(c.func);
   }
   return [...seen].sort((a, b) => a - b);
 }

@@ -23,6 +23,7 @@ import { firstUninitialized, fpOffset, markInitialized } from './uninit';
 export type { AttachMapInfo, AccessMax } from './accessSize';
 import { counterSteps, hasExit, loopContains, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
 import { reachableFunctions } from './stack';
+import { checkBtfRead } from './btfAccess';
 
 
 export interface AnalysisOptions {
@@ -381,7 +382,7 @@ export class Verifier {
   private lostStackCounter(loop: Extract<Stmt, { op: 'loop' }>, slot: number): { name: string; fp: number } | undefined {
     const frame = this.frames[this.frames.length - 1];
     if (!frame || !slotEscapesInLoop(loop, slot)) return undefined;
-    const callees = reachableFunctions(this.program, frame.index).filter((f) => f !== frame.index).map((f) => this.program.functions[f]);
+    const callees = reachableFunctions(this.program, frame.index, false).filter((f) => f !== frame.index).map((f) => this.program.functions[f]);
     const fp = lostCounterFpOffset(frame.fn, slot, callees);
     if (fp === undefined) return undefined;
     const name = frame.fn.locals.find((l) => l.slot === slot)?.name ?? `stack slot ${slot}`;
@@ -927,7 +928,11 @@ export class Verifier {
           this.report(Diagnostics.NonGplKernelStructAccess, loc, [p.desc, `Cannot access kernel 'struct ${struct}' from non-GPL compatible program`]);
           return;
         }
-        if (kind === 'write') this.report(Diagnostics.WriteIntoKernelStruct, loc, [this.kernelStructName(p, lo), 'only read is supported']);
+        // mirrors check_ptr_to_btf_access(): negative and variable offsets come before the write check, the struct's end after
+        const offIssue = checkBtfRead(p, insnOff, size);
+        if (offIssue && offIssue.message !== Diagnostics.BtfAccessBeyondStruct) { this.report(offIssue.message, loc, offIssue.args); return; }
+        if (kind === 'write') { this.report(Diagnostics.WriteIntoKernelStruct, loc, [this.kernelStructName(p, lo), 'only read is supported']); return; }
+        if (offIssue) this.report(offIssue.message, loc, offIssue.args);
         return;
       }
       case 'global': {
@@ -987,6 +992,7 @@ export class Verifier {
       }
       return;
     }
+    if (!helper && p.varOff && !p.varOff.pathConst && this.stackVarOffOutOfBounds(p, insnOff, size, kind, loc)) return;
     if (kind === 'write') {
       // a write at a variable offset initialises nothing for sure
       if (r.min === r.max) markInitialized(slot.init, start, end);
@@ -998,6 +1004,32 @@ export class Verifier {
     const fpOff = fpOffset(fn, region.slot, start);
     if (helper) this.report(Diagnostics.UninitializedStackHelperRead, loc, [p.desc, helper.name, size, `invalid read from stack R${helper.regno} off ${fpOff}+${i - start} size ${size}`]);
     else this.report(Diagnostics.UninitializedStackRead, loc, [p.desc, `invalid read from stack off ${fpOff}+${i - start} size ${size}`]);
+  }
+
+  /**
+   * mirrors check_stack_access_within_bounds() for a load or store at a variable offset: bounds past 2^29
+   * (BPF_MAX_VAR_OFF) are refused with EACCES, a range whose end lies above the frame pointer with EINVAL. Our frame
+   * layout is not clang's, so the end is taken as if the object were the deepest of the frame: reported only when
+   * the access leaves the frame wherever clang puts the object.
+   */
+  private stackVarOffOutOfBounds(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc): boolean {
+    const varOff = p.varOff!;
+    const verb = kind === 'read' ? 'read from' : 'write to', does = kind === 'read' ? 'reads' : 'writes';
+    const MAX_VAR_OFF = 1n << 29n;
+    // a range widened to the extremes at a loop head is this analysis losing track, not the verifier's bounds
+    if (varOff.max === U64_MAX || varOff.min === S64_MIN) return false;
+    if (varOff.max >= MAX_VAR_OFF || varOff.min <= -MAX_VAR_OFF) {
+      this.report(Diagnostics.StackUnboundedVariableOffset, loc, [does, p.desc, `invalid unbounded variable-offset ${verb} stack R?`]);
+      return true;
+    }
+    const region = p.region as Extract<Region, { kind: 'stack' }>;
+    const fn = this.frames[region.frame]?.fn ?? this.frames[this.frames.length - 1].fn;
+    const fixed = Number(p.off) + insnOff;
+    if (fixed + Number(varOff.max) + size <= fn.stackSize) return false;
+    const range = `${varOff.min}..${varOff.max}`;
+    this.report(Diagnostics.StackVariableOffsetOutsideFrame, loc, [does, size, p.desc, range,
+      `invalid variable-offset ${verb} stack R? var_off=${formatTnum(varOff)} off=${fpOffset(fn, region.slot, fixed)} size=${size}`]);
+    return true;
   }
 
   private bufferAccess(p: PtrValue, insnOff: number, size: number, kind: 'read' | 'write', loc: Loc): void {
