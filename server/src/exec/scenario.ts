@@ -11,6 +11,7 @@ import { scenarioSchema } from './scenarioSchema';
 import { DEFAULT_SCENARIO_TEXT } from './scenarioDefault';
 import { networkFromJson, type NetworkJson } from './scenarioNet';
 import type { NetSpec } from '../kernel/net/netns';
+import { kernelObjectsProblems, type KernelObjectsJson } from './scenarioObjects';
 
 export type RawBytes = string | number;
 
@@ -77,6 +78,8 @@ export interface Scenario {
   network?: NetSpec;
   /** The machine's processes (the `processes` section), or undefined for the default system's. */
   processes?: ScenarioProcessJson[];
+  /** The kernel's own programs, links, symbols, slab caches and dma-bufs (`kernel_objects`); parts left out are the default's */
+  kernelObjects?: KernelObjectsJson;
   /** Where the scenario came from: a file path, or "<default>" for the embedded default system. */
   source: string;
 }
@@ -200,6 +203,11 @@ export function defaultScenario(source = '<default>'): Scenario {
   }
   return { ...structuredClone(parsedDefault), source };
 }
+/** The default system's kernel_objects section, shared and read-only (no clone per run). */
+export function defaultKernelObjects(): KernelObjectsJson | undefined {
+  if (!parsedDefault) defaultScenario();
+  return parsedDefault!.kernelObjects;
+}
 /** Kept for callers of the old name: the scenario used without a scenario file is the default system. */
 export function emptyScenario(source = '<default>'): Scenario { return defaultScenario(source); }
 
@@ -213,6 +221,7 @@ interface ScenarioJson {
   globals?: Record<string, RawBytes>;
   network?: NetworkJson;
   processes?: ScenarioProcessJson[];
+  kernel_objects?: KernelObjectsJson;
 }
 
 function fromValidJson(json: ScenarioJson, source: string): Scenario {
@@ -242,6 +251,7 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
     ...(json.attach?.tid !== undefined || json.attach?.pid !== undefined ? { attachTask: { tid: json.attach.tid, pid: json.attach.pid } } : {}),
     globals: { ...(json.globals ?? {}) },
     ...(json.processes ? { processes: json.processes } : {}),
+    ...(json.kernel_objects ? { kernelObjects: json.kernel_objects } : {}),
     source,
   };
 }
@@ -307,6 +317,7 @@ function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[]): void 
   });
   if (s.attachMap !== undefined && s.attachMap === '') problems.push({ path: '/attach/map', message: 'attach.map is empty: name the map the bpf_map_elem program iterates' });
   if (s.processes) problems.push(...processProblems(s.processes));
+  if (s.kernelObjects) problems.push(...kernelObjectsProblems(s.kernelObjects));
 }
 
 /** Unknown flag names are reported by the schema pattern only loosely; name them here. */

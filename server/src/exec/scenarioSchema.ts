@@ -4,6 +4,7 @@
  * that the committed copy is current.
  */
 import { networkDefinitions, networkSchema } from './scenarioNet';
+import { kernelObjectsSchema } from './scenarioObjects';
 
 /* eslint-disable */
 export const scenarioSchema = {
@@ -92,6 +93,7 @@ export const scenarioSchema = {
       }
     },
     "network": networkSchema,
+    "kernel_objects": kernelObjectsSchema,
     "globals": {
       "type": "object",
       "description": "Initial values of the program's global variables (.bss, .data, .rodata), applied before load like a skeleton's writes. Numbers for integers, hex byte strings for anything else.",

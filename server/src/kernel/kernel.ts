@@ -12,6 +12,7 @@ import { sockDestroy, SOCKET_CASTS } from './net/helpers';
 import { NetNamespace, type NetSpec } from './net/netns';
 import { SOCKET_TARGETS } from './net/targets';
 import { SimMachine, SimulatedTasks, TASK_TARGETS } from './taskIter';
+import { EMPTY_SIM_OBJECTS, OBJECT_TARGETS, SimObjects, SimulatedObjects } from './objectIters';
 
 export interface KernelOptions {
   /** num_possible_cpus() */
@@ -54,7 +55,7 @@ export interface MapInfo {
  * The iterator targets the simulated kernel runs (bpf_iter_reg_target at boot). A target's facts (ctx fields, resched,
  * attach parameters) are in iterTargets.ts; its simulation is an IterTarget listed here.
  */
-const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS];
+const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS, ...OBJECT_TARGETS];
 export const SIMULATED_ITER_TARGETS: readonly string[] = SIMULATED_TARGETS.map((t) => t.name);
 
 /** BPF_LINK_TYPE_ITER */
@@ -116,6 +117,14 @@ export class Kernel {
   tasks: SimulatedTasks | null = null;
   /** Boots the machine's processes: laid out once, so their addresses stay put for the kernel's life. */
   setMachine(machine: SimMachine): void { this.tasks = new SimulatedTasks(this, machine); }
+  private sim: SimulatedObjects | null = null;
+  /** The programs, links, symbols, slab caches and dma-bufs the machine has (objectIters.ts); none until setObjects(). */
+  get objects(): SimulatedObjects {
+    if (!this.sim) this.sim = new SimulatedObjects(this, EMPTY_SIM_OBJECTS);
+    return this.sim;
+  }
+  /** Lays out the scenario's kernel objects; call before loading programs so their ids follow the scenario's. */
+  setObjects(spec: SimObjects): void { this.sim = new SimulatedObjects(this, spec); }
   /** Whether fd is open in the simulated process's table. */
   hasFd(fd: number): boolean { return this.fds.has(fd); }
 
