@@ -129,6 +129,9 @@ function recordProgram(project, program, work, pinRoot) {
     // the task targets walk the recording machine's own processes: their output is this host's, not the scenario's
     // world, so only the verdict is recorded (test/oracle/kernel.taskIter.test.ts compares outputs in a pid namespace)
     if (/^task/.test(program.target)) return result;
+    // the kernel-object targets walk this host's programs, links, symbols, slab caches and dma-bufs: verdict only
+    // (test/oracle/kernel.objectIters.test.ts compares what does not depend on the host's exact state)
+    if (HOST_OBJECT_TARGETS.has(program.target)) return result;
     // The maps only the object's other programs used (a tc or kprobe program beside the iterator) are freed when
     // bpftool exits, but asynchronously (bpf_map_put() defers the free through RCU and a workqueue): give that a
     // moment before the one read (reading twice would run the program twice, and programs that count change).
@@ -149,6 +152,9 @@ function recordProgram(project, program, work, pinRoot) {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Targets over the kernel's own objects (kernel/objectIters.ts). */
+const HOST_OBJECT_TARGETS = new Set(['bpf_prog', 'bpf_link', 'ksym', 'kmem_cache', 'dmabuf']);
 
 /** Targets that walk the reader's network namespace (kernel/net/targets.ts). */
 const SOCKET_TARGETS = new Set(['tcp', 'udp', 'unix', 'netlink', 'ipv6_route']);

@@ -9,7 +9,7 @@
 import { internalMapName } from '../lang/objectName';
 import { createHash } from 'crypto';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
-import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario } from './scenario';
+import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario, defaultKernelObjects } from './scenario';
 import { machineFromScenario } from './scenarioProcesses';
 import { worldSummary } from './worldSummary';
 import { cgroupsFromJson, encodeCgroupLinkInfo } from './scenarioCgroups';
@@ -17,6 +17,7 @@ import { iterTargetInfo } from '../kernel/iterTargets';
 import { createScenarioMap, EntriesFileBytes, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
+import { objectsFromJson } from './scenarioObjects';
 import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
@@ -227,6 +228,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     kernel.setMachine(machineFromScenario(req.scenario.processes ?? defaultScenario().processes ?? []));
     // the cgroup hierarchy (the scenario's, else the default system's), walked by the cgroup target
     kernel.setCgroups(cgroupsFromJson(req.scenario.cgroups ?? defaultScenario().cgroups ?? []));
+    // the kernel's programs, links, symbols, slab caches and dma-bufs (iter/bpf_prog, bpf_link, ksym, kmem_cache, dmabuf)
+    kernel.setObjects(objectsFromJson(req.scenario.kernelObjects, defaultKernelObjects()));
     const ir = a.lowered.program;
     const programMapNames = new Set(ir.maps.map((m) => m.name));
 

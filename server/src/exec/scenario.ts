@@ -13,6 +13,7 @@ import { networkFromJson, type NetworkJson } from './scenarioNet';
 import { cgroupProblems, type CgroupAttachJson, type ScenarioCgroupJson } from './scenarioCgroups';
 import type { NetSpec } from '../kernel/net/netns';
 import * as nodePath from 'path';
+import { kernelObjectsProblems, type KernelObjectsJson } from './scenarioObjects';
 
 export type RawBytes = string | number;
 
@@ -87,6 +88,8 @@ export interface Scenario {
   network?: NetSpec;
   /** The machine's processes (the `processes` section), or undefined for the default system's. */
   processes?: ScenarioProcessJson[];
+  /** The kernel's own programs, links, symbols, slab caches and dma-bufs (`kernel_objects`); parts left out are the default's */
+  kernelObjects?: KernelObjectsJson;
   /** Where the scenario came from: a file path, or "<default>" for the embedded default system. */
   source: string;
 }
@@ -250,6 +253,11 @@ export function defaultScenario(source = '<default>'): Scenario {
   }
   return { ...structuredClone(parsedDefault), source };
 }
+/** The default system's kernel_objects section, shared and read-only (no clone per run). */
+export function defaultKernelObjects(): KernelObjectsJson | undefined {
+  if (!parsedDefault) defaultScenario();
+  return parsedDefault!.kernelObjects;
+}
 /** Kept for callers of the old name: the scenario used without a scenario file is the default system. */
 export function emptyScenario(source = '<default>'): Scenario { return defaultScenario(source); }
 
@@ -264,6 +272,7 @@ interface ScenarioJson {
   cgroups?: ScenarioCgroupJson[];
   network?: NetworkJson;
   processes?: ScenarioProcessJson[];
+  kernel_objects?: KernelObjectsJson;
 }
 
 function fromValidJson(json: ScenarioJson, source: string): Scenario {
@@ -297,6 +306,7 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
     globals: { ...(json.globals ?? {}) },
     ...(json.processes ? { processes: json.processes } : {}),
     ...(json.cgroups ? { cgroups: json.cgroups } : {}),
+    ...(json.kernel_objects ? { kernelObjects: json.kernel_objects } : {}),
     source,
   };
 }
@@ -396,6 +406,7 @@ function checkScenarioSemantics(s: Scenario, problems: ScenarioProblem[], files:
   if (s.attachMap !== undefined && s.attachMap === '') problems.push({ path: '/attach/map', message: 'attach.map is empty: name the map the bpf_map_elem program iterates' });
   if (s.processes) problems.push(...processProblems(s.processes));
   if (s.cgroups || s.attachCgroup) problems.push(...cgroupProblems(s.cgroups, s.attachCgroup));
+  if (s.kernelObjects) problems.push(...kernelObjectsProblems(s.kernelObjects));
 }
 
 /** Unknown flag names are reported by the schema pattern only loosely; name them here. */

@@ -5,6 +5,7 @@
  */
 import { networkDefinitions, networkSchema } from './scenarioNet';
 import { cgroupAttachProperties, cgroupDefinitions, cgroupsSchema } from './scenarioCgroups';
+import { kernelObjectsSchema } from './scenarioObjects';
 
 /* eslint-disable */
 export const scenarioSchema = {
@@ -95,6 +96,7 @@ export const scenarioSchema = {
     },
     "network": networkSchema,
     "cgroups": cgroupsSchema,
+    "kernel_objects": kernelObjectsSchema,
     "globals": {
       "type": "object",
       "description": "Initial values of the program's global variables (.bss, .data, .rodata), applied before load like a skeleton's writes. Numbers for integers, hex byte strings for anything else.",

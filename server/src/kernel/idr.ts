@@ -22,6 +22,8 @@ export class CyclicIdr<T> {
     const at = this.lowerBound(id);
     if (this.sorted[at] === id) this.sorted.splice(at, 1);
   }
+  /** Ids up to `id` were handed out elsewhere (a scenario's objects): the next alloc() continues after them. */
+  skipPast(id: number): void { if (id >= this.cursor && id < this.max - 1) this.cursor = id + 1; }
   get(id: number): T | undefined { return this.byId.get(id); }
   /** idr_get_next(): the entry with the lowest id >= id */
   getNext(id: number): { id: number; value: T } | null {

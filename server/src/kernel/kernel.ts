@@ -14,6 +14,7 @@ import { SOCKET_TARGETS } from './net/targets';
 import { SOCKET_MAP_TARGETS } from './net/sockmapIter';
 import { SimMachine, SimulatedTasks, TASK_TARGETS } from './taskIter';
 import { cgroupTarget, normalizeCgroupPath, SimCgroup, SimulatedCgroups } from './cgroupIter';
+import { EMPTY_SIM_OBJECTS, OBJECT_TARGETS, SimObjects, SimulatedObjects } from './objectIters';
 
 export interface KernelOptions {
   /** num_possible_cpus() */
@@ -58,7 +59,7 @@ export interface MapInfo {
  * The iterator targets the simulated kernel runs (bpf_iter_reg_target at boot). A target's facts (ctx fields, resched,
  * attach parameters) are in iterTargets.ts; its simulation is an IterTarget listed here.
  */
-const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS, cgroupTarget, ...SOCKET_MAP_TARGETS];
+const SIMULATED_TARGETS: readonly IterTarget[] = [bpfMapTarget, bpfMapElemTarget, ...TASK_TARGETS, ...SOCKET_TARGETS, cgroupTarget, ...SOCKET_MAP_TARGETS, ...OBJECT_TARGETS];
 export const SIMULATED_ITER_TARGETS: readonly string[] = SIMULATED_TARGETS.map((t) => t.name);
 
 /** BPF_LINK_TYPE_ITER */
@@ -131,6 +132,14 @@ export class Kernel {
   }
   /** The cgroup directory an fd has open, or undefined */
   cgroupPathOfFd(fd: number): string | undefined { const e = this.fds.get(fd); return e?.kind === 'cgroup' ? e.path : undefined; }
+  private sim: SimulatedObjects | null = null;
+  /** The programs, links, symbols, slab caches and dma-bufs the machine has (objectIters.ts); none until setObjects(). */
+  get objects(): SimulatedObjects {
+    if (!this.sim) this.sim = new SimulatedObjects(this, EMPTY_SIM_OBJECTS);
+    return this.sim;
+  }
+  /** Lays out the scenario's kernel objects; call before loading programs so their ids follow the scenario's. */
+  setObjects(spec: SimObjects): void { this.sim = new SimulatedObjects(this, spec); }
   /** Whether fd is open in the simulated process's table. */
   hasFd(fd: number): boolean { return this.fds.has(fd); }
 

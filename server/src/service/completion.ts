@@ -31,9 +31,10 @@ export function complete(a: Analysis, offset: number): CompletionItem[] {
   if (str) {
     const prefix = text.slice(str.start, offset);
     if (/SEC\s*\(\s*"[\w./]*$/.test(text.slice(Math.max(0, str.start - 16), offset))) {
-      return Object.entries(ITER_TARGETS).map(([name, t]) => ({
+      // simulated targets first, each group in the table's order (the map targets lead, as in kernel/iterTargets.ts)
+      return Object.entries(ITER_TARGETS).map(([name, t], i) => ({
         label: `iter/${name}`, kind: CompletionItemKind.Module, detail: t.ctxType + (t.simulated ? '' : ' (not simulated)'),
-        documentation: t.doc, insertText: `iter/${name}`, filterText: `iter/${name}`, sortText: t.simulated ? `0${name}` : `1${name}`,
+        documentation: t.doc, insertText: `iter/${name}`, filterText: `iter/${name}`, sortText: `${t.simulated ? 0 : 1}${String(i).padStart(2, '0')}`,
       }));
     }
     if (/%[-+ 0]*\d*l*$/.test(prefix)) {

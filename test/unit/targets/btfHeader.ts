@@ -24,6 +24,9 @@ function declare(f: BtfField, name: string): string {
     if (arr[1] === 'char') return `char ${name}[${arr[2]}]`;
     return `unsigned char ${name}[${f.size}]`;
   }
+  // an enum stays an enum: libbpf relocates an int field only against an int (bpf_core_fields_are_compat())
+  const en = /^enum ([A-Za-z_]\w*)$/.exec(t);
+  if (en && f.size === 4) return `enum ${en[1]} ${name}`;
   const composite = /^(struct|union) ([A-Za-z_]\w*)$/.exec(t);
   if (composite && kernelBtf[composite[2]]) return `struct ${composite[2]} ${name}`;
   if (kernelBtf[t]) return `struct ${t} ${name}`;
@@ -77,6 +80,11 @@ export function btfVmlinuxHeader(): string {
     const m = /(?:struct|union) ([A-Za-z_]\w*) \*/.exec(f.typeName);
     if (m) forward.add(m[1]);
   }
+  const enums = new Set<string>();
+  for (const n of names) for (const f of kernelBtf[n].fields) {
+    const m = /^(?:const )?enum ([A-Za-z_]\w*)$/.exec(f.typeName.trim());
+    if (m && f.size === 4 && m[1] !== 'bpf_map_type') enums.add(m[1]);
+  }
   return `#ifndef __VMLINUX_H__
 #define __VMLINUX_H__
 typedef signed char __s8; typedef unsigned char __u8; typedef short __s16; typedef unsigned short __u16;
@@ -87,6 +95,7 @@ enum { false = 0, true = 1 };
 typedef int pid_t; typedef unsigned int uid_t; typedef unsigned int gid_t; typedef long long loff_t;
 typedef __u16 __be16; typedef __u32 __be32; typedef __u32 __wsum;
 enum bpf_map_type { BPF_MAP_TYPE_UNSPEC = 0, BPF_MAP_TYPE_HASH = 1, BPF_MAP_TYPE_ARRAY = 2 };
+${[...enums].map((e) => `enum ${e} { ${e}___first = 0 };`).join('\n')}
 #pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)
 ${[...forward].filter((n) => !kernelBtf[n]).map((n) => `struct ${n};`).join('\n')}
 ${names.filter((n) => !kernelBtf[n] || true).map((n) => `struct ${n};`).join('\n')}
