@@ -25,7 +25,8 @@ int walk(struct bpf_iter__cgroup *ctx)
 `;
 
 // a: 20 (children x 39, y 58), b 77
-const WORLD = { cgroups: [{ path: '/', id: 1 }, { path: '/a' }, { path: '/a/x' }, { path: '/a/y' }, { path: '/b' }] };
+// no other BPF programs or links on this machine: the iterator's own prog and link get id 1
+const WORLD = { cgroups: [{ path: '/', id: 1 }, { path: '/a' }, { path: '/a/x' }, { path: '/a/y' }, { path: '/b' }], kernel_objects: { programs: [], links: [] } };
 
 async function run(attach: object | undefined, extra: object = {}, stopAt = 0): Promise<{ output: string; error?: string; bpftool?: string; fdinfo?: string; json?: string }> {
   const json = { ...WORLD, ...extra, ...(attach ? { attach } : {}) };
