@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * bpf-iter's loader for `bpf-iter run --kernel`: what bpftool cannot do in one go. It creates the scenario's maps
  * with every attribute the scenario gives (map_extra, inner map templates, per-CPU values for each CPU), writes the

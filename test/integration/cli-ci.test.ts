@@ -186,7 +186,7 @@ describe('CLI for CI: bpf-iter check on a project, formats, gates, exit codes', 
     fs.writeFileSync(path.join(root, '.bpf-iter.json'), JSON.stringify({ disabel: ['BPF2001'] }));
     const badKey = bpfIter(['check'], root);
     assert.strictEqual(badKey.code, 2);
-    assert.strictEqual(badKey.stderr, `bpf-iter: ${path.join(root, '.bpf-iter.json')}: unknown key "disabel" (known keys: disable, warningsAsErrors)\n`);
+    assert.strictEqual(badKey.stderr, `bpf-iter: ${path.join(root, '.bpf-iter.json')}: unknown key "disabel" (known keys: disable, warningsAsErrors, limits)\n`);
     fs.writeFileSync(path.join(root, '.bpf-iter.json'), JSON.stringify({ disable: ['BPF9999'] }));
     assert.match(bpfIter(['check'], root).stderr, /"disable": unknown diagnostic code "BPF9999"/);
     fs.writeFileSync(path.join(root, '.bpf-iter.json'), '{ "warningsAsErrors": "yes" }');

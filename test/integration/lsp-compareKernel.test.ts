@@ -1,7 +1,8 @@
 /**
  * bpfIter/compareKernel over stdio: the server runs `bpf-iter run FILE --kernel --json` in a child process and
- * answers with both sides. The example's scenario gives each CPU its own per-CPU value, which bpftool cannot write,
- * so on every machine (root or not) the kernel side is refused with one line: the answer's shape is what is tested.
+ * answers with both sides. The example's scenario gives four CPUs their own per-CPU values: a machine without root,
+ * or with fewer CPUs, refuses the kernel side in one line; a machine that can make it runs it. The answer's shape is
+ * what is tested.
  */
 import * as assert from 'assert';
 import * as path from 'path';
@@ -19,10 +20,11 @@ describe('LSP: bpfIter/compareKernel (Compare with Real Kernel)', function () {
     const uri = URI.fromPath(path.join(repoRoot, 'examples/map_summary.bpf.c'));
     const r = await client.connection.sendRequest(CompareKernelRequestMethod, { uri }) as CompareKernelResult;
     assert.deepStrictEqual(Object.keys(r), ['simulated', 'kernel', 'identical']);
-    assert.strictEqual(r.identical, false);
-    assert.strictEqual(r.kernel.refused, true);
-    assert.strictEqual(r.kernel.output, null);
-    assert.ok(r.kernel.error && !r.kernel.error.message.includes('\n'), JSON.stringify(r.kernel.error));
+    if (r.kernel.refused) {
+      assert.strictEqual(r.identical, false);
+      assert.strictEqual(r.kernel.output, null);
+    } else assert.ok(r.kernel.output !== null || r.kernel.error, JSON.stringify(r.kernel));
+    if (r.kernel.error) assert.ok(!r.kernel.error.message.includes('\n'), JSON.stringify(r.kernel.error));
     assert.ok(r.simulated.output !== null || r.simulated.error !== null);
   });
 });

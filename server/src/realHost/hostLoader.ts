@@ -134,7 +134,8 @@ export function loaderOrders(req: LoaderOrdersRequest): string {
         // mirrors fillScenarioMap(): "value" is CPU 0's, "values" one per CPU, the rest zero
         value = new Uint8Array(stride * req.cpus);
         const perCpu = e.values ?? (e.value !== undefined ? [e.value] : []);
-        if (perCpu.length > req.cpus) throw new LoaderRefusal('EINVAL', `${what}: ${perCpu.length} values for this host's ${req.cpus} CPUs`, false);
+        // a scenario for a machine with more CPUs than this host cannot be made here: the host refuses, not the kernel
+        if (perCpu.length > req.cpus) throw new LoaderRefusal('EINVAL', `${what}: ${perCpu.length} values for this host's ${req.cpus} CPUs`, true);
         perCpu.forEach((raw, cpu) => {
           const v = encodeBytes(raw, vs);
           if (typeof v === 'string') throw new LoaderRefusal('EINVAL', `${what}: ${v}`, false);

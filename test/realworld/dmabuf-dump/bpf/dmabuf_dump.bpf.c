@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* A dma-buf accounting dump (size, inode, exporter, name), the kind of table memory trackers build from
  * iter/dmabuf instead of /sys/kernel/debug/dma_buf/bufinfo. */
 #include "vmlinux.h"

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* A kallsyms filter: the symbols of loaded modules and the TCP entry points of the core kernel, in
  * /proc/kallsyms' format, from iter/ksym instead of parsing the whole /proc file in user space. */
 #include "vmlinux.h"

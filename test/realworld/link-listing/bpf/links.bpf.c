@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /* Link inventory: every BPF link with its type and the program behind it, the way link listings in
  * observability agents read iter/bpf_link instead of walking BPF_LINK_GET_NEXT_ID from user space. */
 #include "vmlinux.h"
