@@ -3,16 +3,18 @@
  * The work is realHost/capture.ts.
  */
 import * as fs from 'fs';
-import { captureScenario, CaptureHost, CaptureOptions, DEFAULT_CAPTURE_MAX_ENTRIES, liveCaptureHost } from '../realHost/capture';
+import * as path from 'path';
+import { captureScenario, CaptureHost, CaptureOptions, DEFAULT_CAPTURE_BULK_ABOVE, DEFAULT_CAPTURE_MAX_ENTRIES, liveCaptureHost } from '../realHost/capture';
 import { DEFAULT_CAPTURE_MAX_PROCESSES } from '../realHost/procCapture';
 import { spawnRunner } from '../realHost/hostTools';
 import { parseScenario } from '../exec/scenario';
 import { scenarioSchema } from '../exec/scenarioSchema';
 
-export const CAPTURE_USAGE = 'bpf-iter capture [-o FILE] [--name GLOB]... [--id N]... [--type T]... [--max-entries N] [--no-maps] [--no-processes] [--no-sockets] [--pid N]... [--max-processes N]';
+export const CAPTURE_USAGE = 'bpf-iter capture [-o FILE] [--name GLOB]... [--id N]... [--type T]... [--max-entries N] [--bulk-above N] [--no-maps] [--no-processes] [--no-sockets] [--pid N]... [--max-processes N]';
 export const CAPTURE_HELP = `capture write a scenario file from this host (reads only): its maps (root and bpftool needed; --no-maps
         leaves them out), all or those matching any --name, any --id and any --type, up to --max-entries (default
-        ${DEFAULT_CAPTURE_MAX_ENTRIES}) elements each; its processes, threads, open files and memory areas from /proc (all, or
+        ${DEFAULT_CAPTURE_MAX_ENTRIES}) elements each (with -o, a hash, lru_hash or array map of more than --bulk-above, default
+        ${DEFAULT_CAPTURE_BULK_ABOVE}, elements is written as a binary records file beside it, its "entries_file"); its processes, threads, open files and memory areas from /proc (all, or
         --pid N... with their threads; at most --max-processes, default ${DEFAULT_CAPTURE_MAX_PROCESSES}, tasks; --no-processes) and its
         TCP, UDP, unix and netlink sockets from /proc/net (--no-sockets); no root needed for one's own processes`;
 
@@ -25,6 +27,7 @@ export function captureMain(args: string[], io: CaptureIo, host: CaptureHost = l
   const world = { processes: true, sockets: true, pids: [] as number[], maxProcesses: DEFAULT_CAPTURE_MAX_PROCESSES };
   const options: CaptureOptions = { names: [], ids: [], types: [], maxEntries: DEFAULT_CAPTURE_MAX_ENTRIES, maps: true, world };
   let output: string | undefined;
+  let bulkAbove = DEFAULT_CAPTURE_BULK_ABOVE;
   try {
     for (let i = 0; i < args.length; i++) {
       const a = args[i];
@@ -50,6 +53,7 @@ export function captureMain(args: string[], io: CaptureIo, host: CaptureHost = l
           break;
         }
         case '--max-entries': options.maxEntries = whole(take(), 0); break;
+        case '--bulk-above': bulkAbove = whole(take(), 0); break;
         case '--no-maps': options.maps = false; break;
         case '--no-processes': world.processes = false; break;
         case '--no-sockets': world.sockets = false; break;
@@ -62,9 +66,13 @@ export function captureMain(args: string[], io: CaptureIo, host: CaptureHost = l
     if (e instanceof CaptureUsageError) { io.stderr(`bpf-iter: ${e.message}\nusage: ${CAPTURE_USAGE}\n`); return 2; }
     throw e;
   }
+  // records files go beside the scenario file; a scenario on stdout keeps every element as JSON
+  if (output !== undefined && output !== '-') options.bulkAbove = bulkAbove;
   const result = captureScenario(host, options);
   if (!result.scenario) { io.stderr(`bpf-iter: capture: ${result.error}\n`); return 1; }
   const text = JSON.stringify(result.scenario, null, 2) + '\n';
+  // the records files first: reading the scenario back checks each file's size against its map
+  for (const b of result.bulk ?? []) fs.writeFileSync(path.join(path.dirname(output!), b.file), b.records);
   // What we write must be a scenario we read back: a check of our own output, not of the host.
   const check = parseScenario(text, output ?? '<capture>');
   if (check.problems.length) { io.stderr(`bpf-iter: capture: internal error: the captured scenario is invalid at ${check.problems[0].path || '/'}: ${check.problems[0].message}\n`); return 70; }

@@ -22,9 +22,22 @@ export interface CaptureOptions {
   maps?: boolean;
   /** The host's processes and sockets from /proc (realHost/procCapture.ts); absent: maps only. */
   world?: WorldCaptureOptions;
+  /**
+   * Maps with more captured elements than this (of the types an "entries_file" fills: hash, lru_hash, array) get
+   * their elements as a binary records file instead of JSON entries; absent: always JSON (a scenario on stdout).
+   */
+  bulkAbove?: number;
 }
 
+/** The captured elements of a map in the binary form of "entries_file": key bytes then value bytes, per record. */
+export interface BulkEntries { /** the file name "entries_file" gives, beside the scenario file */ file: string; records: Uint8Array }
+
+/** Map types whose elements an "entries_file" holds (exec/scenario.ts ENTRIES_FILE_MAP_TYPES). */
+const BULK_TYPES: ReadonlySet<string> = new Set(['hash', 'lru_hash', 'array']);
+
 export const DEFAULT_CAPTURE_MAX_ENTRIES = 4096;
+/** With -o, maps of more captured elements than this are written as binary records files (--bulk-above). */
+export const DEFAULT_CAPTURE_BULK_ABOVE = 1000;
 
 /** One map of `bpftool -j map show`. */
 export interface BpftoolMapInfo {
@@ -45,6 +58,8 @@ export interface CaptureResult {
   warnings: string[];
   /** Why nothing could be captured, one line. */
   error?: string;
+  /** Maps captured in bulk: the caller writes each file and the map's "entries_file" names it (bulkFileName()). */
+  bulk?: BulkEntries[];
 }
 
 export interface CaptureHost {
@@ -161,6 +176,8 @@ function captureMaps(host: CaptureHost, options: CaptureOptions): CaptureResult 
   }
 
   const cpus = host.cpus;
+  const bulk: BulkEntries[] = [];
+  const rawRecords = new Map<number, { bytes: Uint8Array; count: number }>();
   const scenarioMaps = maps.map((m) => {
     const out: Record<string, unknown> = {
       name: nameOf.get(m.id), type: m.type, key_size: m.bytes_key, value_size: m.bytes_value, max_entries: m.max_entries,
@@ -208,8 +225,22 @@ function captureMaps(host: CaptureHost, options: CaptureOptions): CaptureResult 
         entry.value = hexText(value);
       }
       entries.push(entry);
+      if (BULK_TYPES.has(m.type) && options.bulkAbove !== undefined) {
+        // the same element as a binary record, kept in case the map is captured in bulk
+        let raw = rawRecords.get(m.id);
+        const size = m.bytes_key + m.bytes_value;
+        if (!raw) rawRecords.set(m.id, raw = { bytes: new Uint8Array(size * Math.min(elements.length, options.maxEntries)), count: 0 });
+        raw.bytes.set(key, raw.count * size);
+        raw.bytes.set(bytesOf(e.value), raw.count * size + m.bytes_key);
+        raw.count++;
+      }
     }
-    if (entries.length) out.entries = entries;
+    const raw = rawRecords.get(m.id);
+    if (raw && options.bulkAbove !== undefined && raw.count > options.bulkAbove && BULK_TYPES.has(m.type)) {
+      const file = bulkFileName(String(nameOf.get(m.id)), m.id);
+      bulk.push({ file, records: raw.bytes.subarray(0, raw.count * (m.bytes_key + m.bytes_value)) });
+      out.entries_file = file;
+    } else if (entries.length) out.entries = entries;
     return out;
   });
   const scenario: Record<string, unknown> = {
@@ -217,7 +248,12 @@ function captureMaps(host: CaptureHost, options: CaptureOptions): CaptureResult 
   };
   if (cpus !== undefined) scenario.cpus = cpus;
   scenario.maps = scenarioMaps;
-  return { scenario, warnings };
+  return { scenario, warnings, ...(bulk.length ? { bulk } : {}) };
+}
+
+/** The records file of a map captured in bulk, named beside the scenario file: `<map>.<id>.entries`. */
+export function bulkFileName(mapName: string, id: number): string {
+  return `${(mapName || 'map').replace(/[^A-Za-z0-9_.-]/g, '_')}.${id}.entries`;
 }
 
 /** The inner map id a map-in-map slot holds (bpftool dumps the u32 id as the value), or 0 when unreadable. */

@@ -108,6 +108,31 @@ describe('capture: a scenario from bpftool JSON (fake host)', () => {
     assert.match(refused.error!, /Operation not permitted$/);
   });
 
+  it('with -o, a map of more elements than --bulk-above becomes a binary records file its "entries_file" names; stdout keeps JSON', () => {
+    const io = { stdout: () => undefined, stderr: () => undefined };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bil-capture-bulk-'));
+    try {
+      const file = path.join(dir, 'host.bpfscenario.json');
+      assert.strictEqual(captureMain(['-o', file, '--id', '7', '--bulk-above', '2'], io, fakeHost()), 0);
+      const text = fs.readFileSync(file, 'utf8');
+      const map = JSON.parse(text).maps[0];
+      assert.deepStrictEqual([map.name, map.entries, map.entries_file], ['conn_track', undefined, 'conn_track.7.entries']);
+      // key bytes then value bytes, in bpftool's dump order, the same elements the JSON form holds
+      const records = fs.readFileSync(path.join(dir, map.entries_file));
+      assert.deepStrictEqual([...records], [
+        2, 0, 0, 0, 0x2a, 0, 0, 0, 0, 0, 0, 0,
+        1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+        3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      assert.deepStrictEqual(parseScenario(text, file).problems, []);
+      // at or under the bound, or on stdout, the elements stay JSON
+      assert.strictEqual(captureMain(['-o', file, '--id', '7', '--bulk-above', '3'], io, fakeHost()), 0);
+      assert.strictEqual(JSON.parse(fs.readFileSync(file, 'utf8')).maps[0].entries.length, 3);
+      const out: string[] = [];
+      assert.strictEqual(captureMain(['--id', '7', '--bulk-above', '0'], { stdout: (s: string) => out.push(s), stderr: () => undefined }, fakeHost()), 0);
+      assert.strictEqual(JSON.parse(out.join('')).maps[0].entries.length, 3);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+
   it('the command line writes the file with -o, or JSON on stdout; warnings on stderr; usage errors exit 2', () => {
     const out: string[] = [];
     const err: string[] = [];
