@@ -91,6 +91,16 @@ describe('cgroup target (kernel/bpf/cgroup_iter.c walks, attach and link info)',
     assert.ok(lines.some((l) => / 1 system\.slice /.test(l)) && lines.some((l) => / 2 ssh\.service /.test(l)) && lines.some((l) => / 3 session-2\.scope /.test(l)), r.output ?? '');
   });
 
+  it('without a scenario file, the default system attaches at its root in descendants_pre order, so a first run prints', async () => {
+    const service = serviceFor({ ...TARGET_FILES });
+    const r = await service.run(FIXTURE_PATH, WALK.replace(/STOP_AT/g, '0'), {}) as unknown as { output: string | null; error?: { message: string }; bpftool?: string };
+    assert.ok(!r.error, r.error?.message);
+    const lines = (r.output ?? '').split('\n');
+    assert.match(lines[0], /^1 0 {2}/, 'the root first');
+    assert.ok(lines.some((l) => / 1 system\.slice /.test(l)), r.output ?? '');
+    assert.ok(r.bpftool?.includes('order descendants_pre'), r.bpftool);
+  });
+
   it('kernel memory: ancestors[], kn->__parent and the css list heads point where the kernel\'s do', () => {
     const k = new Kernel();
     const cg = new SimulatedCgroups(k, [{ path: '/a/x' }, { path: '/a/y' }]);
