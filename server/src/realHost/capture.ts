@@ -73,10 +73,12 @@ export interface CaptureHost {
   procRoot?: string;
   /** Where the cgroup2 hierarchy is mounted ("/sys/fs/cgroup" on a live host; a fixture folder in tests); absent: no cgroups. */
   cgroupRoot?: string;
+  /** Where the slab caches' sysfs directories are ("/sys/kernel/slab"); absent: object sizes from /proc/slabinfo alone. */
+  slabRoot?: string;
 }
 
 export function liveCaptureHost(run: CommandRunner): CaptureHost {
-  return { run, cpus: hostPossibleCpus(), root: isRoot(), procRoot: '/proc', cgroupRoot: '/sys/fs/cgroup' };
+  return { run, cpus: hostPossibleCpus(), root: isRoot(), procRoot: '/proc', cgroupRoot: '/sys/fs/cgroup', slabRoot: '/sys/kernel/slab' };
 }
 
 /** The map types the scenario schema knows (the rest cannot be written into a scenario). */
@@ -141,7 +143,7 @@ export function captureScenario(host: CaptureHost, options: CaptureOptions): Cap
     if (cgroups) r.scenario.cgroups = cgroups;
   }
   if (w.symbols && host.procRoot !== undefined) {
-    const objects = captureKernelObjects(host.procRoot, r.warnings, w.maxSymbols);
+    const objects = captureKernelObjects(host.procRoot, r.warnings, w.maxSymbols, host.slabRoot);
     if (objects) r.scenario.kernel_objects = objects;
   }
   return r;

@@ -87,7 +87,8 @@ export function parseSlabinfo(text: string): NonNullable<KernelObjectsJson['slab
     if (!m || line.startsWith('#')) continue;
     const size = Number(m[2]), pages = Number(m[3]);
     if (size < 1) continue;
-    // slabinfo prints s->size (the slot); the object size itself is not shown, so the slot stands for it
+    // slabinfo prints s->size (the slot); the object size itself is not shown, so the slot stands for it unless
+    // /sys/kernel/slab says (captureKernelObjects())
     const c: NonNullable<KernelObjectsJson['slab_caches']>[number] = { name: m[1], object_size: size, size };
     const order = Math.log2(pages);
     if (Number.isInteger(order) && order <= 10) c.order = order;
@@ -98,8 +99,11 @@ export function parseSlabinfo(text: string): NonNullable<KernelObjectsJson['slab
   return out;
 }
 
-/** Kernel symbols and slab caches under procRoot ("/proc" on a live host). */
-export function captureKernelObjects(procRoot: string, warnings: string[], maxSymbols = DEFAULT_CAPTURE_MAX_SYMBOLS): KernelObjectsJson | undefined {
+/**
+ * Kernel symbols and slab caches under procRoot ("/proc" on a live host); with slabRoot ("/sys/kernel/slab"), each
+ * cache's object_size and align from its sysfs files (slabinfo shows only the slot size).
+ */
+export function captureKernelObjects(procRoot: string, warnings: string[], maxSymbols = DEFAULT_CAPTURE_MAX_SYMBOLS, slabRoot?: string): KernelObjectsJson | undefined {
   const result: KernelObjectsJson = {};
   const kallsyms = read(path.join(procRoot, 'kallsyms'));
   if (kallsyms === undefined) warnings.push(`${path.join(procRoot, 'kallsyms')}: not readable; kernel symbols not captured`);
@@ -108,6 +112,17 @@ export function captureKernelObjects(procRoot: string, warnings: string[], maxSy
   if (slabinfo === undefined) warnings.push(`${path.join(procRoot, 'slabinfo')}: not readable (it needs root); slab caches not captured`);
   else {
     const caches = parseSlabinfo(slabinfo);
+    if (slabRoot !== undefined) {
+      for (const c of caches) {
+        const number = (file: string): number | undefined => {
+          const t = read(path.join(slabRoot, c.name, file))?.trim();
+          return t !== undefined && /^\d+$/.test(t) && Number(t) >= 1 ? Number(t) : undefined;
+        };
+        const objectSize = number('object_size'), align = number('align');
+        if (objectSize !== undefined && objectSize <= c.object_size) c.object_size = objectSize;
+        if (align !== undefined) c.align = align;
+      }
+    }
     if (caches.length) result.slab_caches = caches;
   }
   return Object.keys(result).length ? result : undefined;

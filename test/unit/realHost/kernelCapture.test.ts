@@ -150,6 +150,14 @@ describe('capture: cgroups from /sys/fs/cgroup, symbols from /proc/kallsyms, sla
       { name: 'dentry', object_size: 192, size: 192, order: 0 },
       { name: 'kmem_cache', object_size: 256, size: 256, order: 0, refcount: -1 }]);
     assert.ok(r.warnings.some((w) => /1 BPF program symbols left out/.test(w)), r.warnings.join('\n'));
+    // with /sys/kernel/slab, the object size and alignment slabinfo does not show
+    const slab = path.join(dir, 'slab');
+    fs.mkdirSync(path.join(slab, 'task_struct'), { recursive: true });
+    fs.writeFileSync(path.join(slab, 'task_struct', 'object_size'), '10496\n');
+    fs.writeFileSync(path.join(slab, 'task_struct', 'align'), '64\n');
+    const sized = captureScenario({ ...host(proc, cg), slabRoot: slab }, kernelOnly({ cgroups: false }));
+    assert.deepStrictEqual((sized.scenario!.kernel_objects as KernelObjectsJson).slab_caches![0], { name: 'task_struct', object_size: 10496, size: 10560, order: 3, align: 64 });
+    assert.deepStrictEqual(parseScenario(JSON.stringify(sized.scenario), 'k.json').problems, []);
     assert.deepStrictEqual(parseScenario(JSON.stringify(r.scenario), 'k.json').problems, []);
     const lines = (await runOn(dir, r.scenario!, KSYMS)).split('\n');
     for (const want of ['ffffffff81000000 T _stext []', 'ffffffff81000100 t do_one_initcall []', 'ffffffff81000200 D jiffies []',
