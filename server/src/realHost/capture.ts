@@ -9,6 +9,7 @@ import { CommandRunner, firstLine, hostPossibleCpus, isRoot } from './hostTools'
 import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES } from '../exec/scenario';
 import { scenarioSchema } from '../exec/scenarioSchema';
 import { captureWorld, WorldCaptureOptions } from './procCapture';
+import { captureCgroups, captureKernelObjects } from './kernelCapture';
 
 export interface CaptureOptions {
   /** Shell-style patterns (`*`, `?`) on map names; a map matching any is selected. */
@@ -70,10 +71,14 @@ export interface CaptureHost {
   root: boolean;
   /** Where /proc is ("/proc" on a live host; a folder of fixture files in tests); absent: no processes or sockets. */
   procRoot?: string;
+  /** Where the cgroup2 hierarchy is mounted ("/sys/fs/cgroup" on a live host; a fixture folder in tests); absent: no cgroups. */
+  cgroupRoot?: string;
+  /** Where the slab caches' sysfs directories are ("/sys/kernel/slab"); absent: object sizes from /proc/slabinfo alone. */
+  slabRoot?: string;
 }
 
 export function liveCaptureHost(run: CommandRunner): CaptureHost {
-  return { run, cpus: hostPossibleCpus(), root: isRoot(), procRoot: '/proc' };
+  return { run, cpus: hostPossibleCpus(), root: isRoot(), procRoot: '/proc', cgroupRoot: '/sys/fs/cgroup', slabRoot: '/sys/kernel/slab' };
 }
 
 /** The map types the scenario schema knows (the rest cannot be written into a scenario). */
@@ -120,14 +125,27 @@ export function captureScenario(host: CaptureHost, options: CaptureOptions): Cap
   const r: CaptureResult = options.maps === false
     ? { scenario: { description: 'Captured from a live host with bpf-iter capture.', ...(host.cpus !== undefined ? { cpus: host.cpus } : {}), maps: [] }, warnings: [] }
     : captureMaps(host, options);
-  if (!r.scenario || !options.world || (!options.world.processes && !options.world.sockets)) return r;
-  if (host.procRoot === undefined) { r.warnings.push('processes and sockets not captured: this host has no /proc to read'); return r; }
-  const world = captureWorld(host.procRoot, options.world);
-  r.warnings.push(...world.warnings);
-  if (world.processes) r.scenario.processes = world.processes;
-  if (world.network) r.scenario.network = world.network;
-  const parts = [world.processes && `${world.processes.length} tasks`, world.network && `${world.network.sockets?.length ?? 0} sockets`].filter(Boolean);
-  if (parts.length) r.scenario.description = `${String(r.scenario.description).replace(/\.$/, '')}; ${parts.join(' and ')} from /proc (pids are the host's).`;
+  if (!r.scenario || !options.world) return r;
+  const w = options.world;
+  if (w.processes || w.sockets) {
+    if (host.procRoot === undefined) r.warnings.push('processes and sockets not captured: this host has no /proc to read');
+    else {
+      const world = captureWorld(host.procRoot, w);
+      r.warnings.push(...world.warnings);
+      if (world.processes) r.scenario.processes = world.processes;
+      if (world.network) r.scenario.network = world.network;
+      const parts = [world.processes && `${world.processes.length} tasks`, world.network && `${world.network.sockets?.length ?? 0} sockets`].filter(Boolean);
+      if (parts.length) r.scenario.description = `${String(r.scenario.description).replace(/\.$/, '')}; ${parts.join(' and ')} from /proc (pids are the host's).`;
+    }
+  }
+  if (w.cgroups && host.cgroupRoot !== undefined) {
+    const cgroups = captureCgroups(host.cgroupRoot, r.warnings);
+    if (cgroups) r.scenario.cgroups = cgroups;
+  }
+  if (w.symbols && host.procRoot !== undefined) {
+    const objects = captureKernelObjects(host.procRoot, r.warnings, w.maxSymbols, host.slabRoot);
+    if (objects) r.scenario.kernel_objects = objects;
+  }
   return r;
 }
 

@@ -19,6 +19,12 @@ export interface WorldCaptureOptions {
   pids: number[];
   /** At most this many tasks (processes and threads, lowest pids first). */
   maxProcesses: number;
+  /** The cgroup v2 hierarchy (realHost/kernelCapture.ts); absent: not captured. */
+  cgroups?: boolean;
+  /** Kernel symbols and slab caches (realHost/kernelCapture.ts); absent: not captured. */
+  symbols?: boolean;
+  /** At most this many kernel symbols (default DEFAULT_CAPTURE_MAX_SYMBOLS). */
+  maxSymbols?: number;
 }
 
 export const DEFAULT_CAPTURE_MAX_PROCESSES = 2000;
