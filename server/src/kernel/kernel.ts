@@ -522,6 +522,12 @@ export class Kernel {
 
   // ------------------------------------------------------------ helpers (never throw; -errno)
   ktimeGetNs(): bigint { const t = this.ktime; this.ktime += this.ktimeStep; return t; }
+  private prandom = 0x2545f491;
+  prandomU32(): number {
+    let x = this.prandom;
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return (this.prandom = x);
+  }
 
   private popOrPeek(mapAddr: bigint, valueAddr: bigint, pop: boolean): number {
     const map = this.mapsByAddr.get(mapAddr);
@@ -741,6 +747,9 @@ export class Kernel {
       return size % 8 === 0 || size === 0 ? 0 : -ERRNO.EINVAL;
     },
     bpf_ktime_get_ns: (): bigint => this.ktimeGetNs(),
+    // mirrors bpf_user_rnd_u32(): a pseudo-random u32 per call. The kernel's per-CPU prandom state cannot be known, so
+    // the simulator draws from its own xorshift32, seeded the same way every run: runs are reproducible.
+    bpf_get_prandom_u32: (): number => this.prandomU32(),
     // mirrors bpf_probe_read_kernel(): zero-fills dst on a fault
     bpf_probe_read_kernel: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
       if (!validSize(size)) return -ERRNO.EINVAL;

@@ -22,6 +22,15 @@ describe('kernel: helpers iterator programs call (never throw, -errno)', () => {
     assert.deepStrictEqual([k.helpers.bpf_ktime_get_ns(), k.helpers.bpf_ktime_get_ns()], [100n, 105n]);
   });
 
+  it('bpf_get_prandom_u32 gives varying u32 values, the same sequence on every run (reproducible runs)', () => {
+    const draw = (k: Kernel): number[] => Array.from({ length: 64 }, () => k.helpers.bpf_get_prandom_u32() as number);
+    const a = draw(new Kernel());
+    assert.deepStrictEqual(draw(new Kernel()), a);
+    assert.ok(a.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff), String(a));
+    assert.ok(new Set(a).size > 60, 'values vary');
+    assert.ok(new Set(a.map((v) => v & 15)).size >= 12, 'low bits vary too (programs mask them into an index)');
+  });
+
   it('bpf_strncmp compares at most s1_sz bytes of s1 with the string s2 as strncmp() does: -1, 0 or 1 by the first unsigned byte that differs', () => {
     const k = new Kernel();
     const s1 = k.memory.alloc(8, 's1'), s2 = k.memory.alloc(8, 's2');
