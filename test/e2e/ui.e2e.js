@@ -88,8 +88,17 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       await row.waitFor({ timeout: 20000 });
       const text = await row.textContent();
       if (!/\[Ln 14, Col \d+\]/.test(text)) throw new Error(`Problems entry is not on line 14: ${text}`);
-      await page.locator('.monaco-editor .squiggly-error').first().hover({ force: true });
-      await page.locator('.monaco-hover', { hasText: 'invalid mem access' }).first().waitFor({ timeout: 15000 });
+      // The first hover of a session can be swallowed (the editor still settling after the Problems panel opened,
+      // flaky in CI): move away and hover again until it shows, as a user would.
+      const squiggle = page.locator('.monaco-editor .squiggly-error').first();
+      const hover = page.locator('.monaco-hover', { hasText: 'invalid mem access' }).first();
+      for (let attempt = 0; ; attempt++) {
+        await squiggle.hover({ force: true });
+        if (await hover.waitFor({ timeout: 5000 }).then(() => true, () => false)) break;
+        if (attempt >= 5) throw new Error('no hover on the squiggle after 6 tries');
+        await page.mouse.move(5, 5);
+        await page.waitForTimeout(500);
+      }
       await shot('01-diagnostic');
       await page.keyboard.press('Control+Shift+M');
     });
