@@ -94,6 +94,7 @@ function recordProgram(project, program, work, pinRoot) {
   const dir = path.join(pinRoot, project.name.replace(/[^A-Za-z0-9_-]/g, '_') + '_' + path.basename(obj, '.o').replace(/[^A-Za-z0-9_-]/g, '_'));
   fs.mkdirSync(dir);
   try {
+    if (LOAD_ONLY_TARGETS.has(program.target)) return recordLoadOnly(project, program, obj, dir, result);
     for (const m of scenario.maps ?? []) {
       const flags = (m.flags ?? []).reduce((acc, f) => acc | (MAP_FLAG_BITS[f] ?? 0), 0);
       const made = spawnSync('bpftool', ['map', 'create', path.join(dir, `m_${m.name}`), 'type', String(m.type), 'key', String(m.key_size), 'value', String(m.value_size),
@@ -151,6 +152,33 @@ function recordProgram(project, program, work, pinRoot) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Targets `bpftool iter pin` cannot attach as their scenarios describe: iter/cgroup needs link_info.cgroup.order
+ * (bpftool passes none, so attach fails with EINVAL in bpf_iter_attach_cgroup()), iter/sockmap and
+ * iter/bpf_sk_storage_map need a map holding sockets (bpftool cannot put sockets in a sockmap nor create an
+ * sk_storage map with BTF). For these `bpftool prog load` records whether the verifier accepts the program: verdict
+ * only, no output. A load refused with EPERM before verification (the recording machine's sandbox rule for the
+ * map-element targets) takes its verdict from the project's derived.json, as iter/bpf_map_elem does.
+ */
+const LOAD_ONLY_TARGETS = new Set(['cgroup', 'sockmap', 'bpf_sk_storage_map']);
+
+function recordLoadOnly(project, program, obj, dir, result) {
+  const load = spawnSync('bpftool', ['-d', 'prog', 'load', obj, path.join(dir, 'prog')], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (load.status === 0) {
+    result.kernel = { verdict: 'loads', how: 'bpftool prog load (no attach: verdict only)' };
+    return result;
+  }
+  const errno = errnoOf(load.stderr);
+  result.kernel = { verdict: 'rejected', errno, message: keyMessage(load.stderr) };
+  if (errno === 'EPERM' && program.target !== 'cgroup') {
+    const derivedPath = path.join(project.dir, 'derived.json');
+    const derived = fs.existsSync(derivedPath) ? JSON.parse(fs.readFileSync(derivedPath, 'utf8'))[program.rel] : undefined;
+    const observed = `EPERM: loading iter/${program.target} programs is refused on the recording machine`;
+    result.kernel = derived ? { ...derived.kernel, derived: true, observed } : { verdict: 'unknown', derived: true, observed: `${observed}; no derived.json entry` };
+  }
+  return result;
 }
 
 /** Targets over the kernel's own objects (kernel/objectIters.ts). */

@@ -255,7 +255,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       const fromScenario = req.scenario.maps.find((s) => s.name === m.name);
       const fd = createMap(kernel, {
         name: m.name.slice(0, 15), type: Number(m.type), key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries,
-        flags: m.map_flags,
+        flags: m.map_flags, btf: m.btf,
       }, `the map ${m.name} defined at line ${lines.position(m.loc.pos).line + 1}`);
       if (fromScenario) {
         for (const [field, value] of [['key_size', m.key_size], ['value_size', m.value_size], ['max_entries', m.max_entries]] as const) {

@@ -168,6 +168,9 @@ export interface IrGlobal { name: string; section: string; offset: number; size:
 /** A map defined in SEC(".maps"). */
 export interface IrMapDef {
   name: string; type: string; key_size: number; value_size: number; max_entries: number; map_flags: number; loc: Loc;
+  /** key and value given as types (`__type(key, ...)`): libbpf creates the map with btf_key/value_type_id, which
+   * sk_storage and the other local-storage maps need (bpf_local_storage_map_check_btf()). */
+  btf?: boolean;
 }
 
 export interface IrProgram {

@@ -240,6 +240,7 @@ class Lowerer {
     const maps = this.c.program.maps.map((m) => ({
       name: m.name, type: String(m.type ?? 0), key_size: m.keySize ?? 0, value_size: m.valueSize ?? 0,
       max_entries: m.maxEntries ?? 0, map_flags: m.mapFlags ?? 0, loc: locOf(m.symbol.declaration),
+      btf: m.keyType !== undefined && m.valueType !== undefined,
     }));
     return {
       program: { entries, functions: this.functions, globals: this.globals, sections, strings: this.strings, maps, license: this.c.program.license ?? null },

@@ -81,6 +81,17 @@ describe('sockmap and bpf_sk_storage_map targets (net/core/sock_map.c, net/core/
     assert.ok(/target_name bpf_sk_storage_map {2}map_id \d+ {2}/.test(r.bpftool ?? ''), r.bpftool);
   });
 
+  it('a program\'s own sk_storage map defined with __type(key/value) is created with BTF, as libbpf creates it; __uint sizes alone are refused (EINVAL)', async () => {
+    const own = (def: string) => STORAGE.replace('SEC("iter/bpf_sk_storage_map")',
+      `struct { __uint(type, 24 /* BPF_MAP_TYPE_SK_STORAGE */); __uint(map_flags, 1 /* BPF_F_NO_PREALLOC */); ${def} } own_stg SEC(".maps");\nSEC("iter/bpf_sk_storage_map")`);
+    const world = { network: WORLD.network, maps: [{ name: 'own_stg', entries: [{ socket: 0, value: 5 }] }] };
+    const typed = await run(own('__type(key, int); __type(value, __u64);'), 'own_stg', world);
+    assert.ok(!typed.error, typed.error);
+    assert.deepStrictEqual(typed.output.split('\n').filter(Boolean).sort(), ['6 5', 'end']);
+    const sized = await run(own('__uint(key_size, 4); __uint(value_size, 8);'), 'own_stg', world);
+    assert.match(sized.error ?? '', /^EINVAL: .*needs BTF/);
+  });
+
   it('attach needs a map of the target\'s type (EINVAL), as sock_map_iter_attach_target() and bpf_iter_attach_map() check', async () => {
     assert.match((await run(STORAGE, 'sock_arr')).error ?? '', /^EINVAL: .*sockmap/);
     assert.match((await run(SOCKMAP, 'sk_stg')).error ?? '', /^EINVAL: .*sk_storage/);
