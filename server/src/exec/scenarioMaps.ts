@@ -150,6 +150,25 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   }
 }
 
+/**
+ * A per-CPU map element's value as BPF_MAP_UPDATE_ELEM takes it: one 8-byte-aligned slot per possible CPU,
+ * "value" for CPU 0 or "values" one per CPU, the rest zero. The simulated kernel and the real-kernel loader both
+ * write it so.
+ */
+export function perCpuValueBytes(e: { value?: RawBytes; values?: RawBytes[] }, valueSize: number, cpus: number):
+  { bytes: Uint8Array } | { tooMany: number } | { cpu: number; problem: string } {
+  const stride = Math.ceil(valueSize / 8) * 8;
+  const perCpu = e.values ?? (e.value !== undefined ? [e.value] : []);
+  if (perCpu.length > cpus) return { tooMany: perCpu.length };
+  const bytes = new Uint8Array(stride * cpus);
+  for (let cpu = 0; cpu < perCpu.length; cpu++) {
+    const v = encodeBytes(perCpu[cpu], valueSize);
+    if (typeof v === 'string') return { cpu, problem: v };
+    bytes.set(v, cpu * stride);
+  }
+  return { bytes };
+}
+
 /** The elements of a "generate" rule as packed keys and values (the real-kernel run writes them one by one). */
 export function generatedEntries(g: GeneratedEntries, ks: number, vs: number, where: string): { keys: Uint8Array; values: Uint8Array } {
   const keys = new Uint8Array(g.count * ks);
@@ -225,15 +244,10 @@ export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly Sc
       if (innerFd === undefined) throw new ScenarioMapError('EINVAL', `scenario ${path} of map ${name}: "inner_map" must name a scenario map`);
       value = new Uint8Array(new Uint32Array([innerFd]).buffer);
     } else if (map.isPercpu) {
-      const stride = Math.ceil(map.valueSize / 8) * 8;
-      value = new Uint8Array(stride * kernel.cpus);
-      const perCpu = e.values ?? (e.value !== undefined ? [e.value] : []);
-      if (perCpu.length > kernel.cpus) throw new ScenarioMapError('EINVAL', `scenario ${path}/values of map ${name}: ${perCpu.length} values for ${kernel.cpus} CPUs`);
-      perCpu.forEach((raw, cpu) => {
-        const v = encodeBytes(raw, map.valueSize);
-        if (typeof v === 'string') throw new ScenarioMapError('EINVAL', `scenario ${path}/values/${cpu} of map ${name}: ${v}`);
-        value.set(v, cpu * stride);
-      });
+      const v = perCpuValueBytes(e, map.valueSize, kernel.cpus);
+      if ('tooMany' in v) throw new ScenarioMapError('EINVAL', `scenario ${path}/values of map ${name}: ${v.tooMany} values for ${kernel.cpus} CPUs`);
+      if ('problem' in v) throw new ScenarioMapError('EINVAL', `scenario ${path}/values/${v.cpu} of map ${name}: ${v.problem}`);
+      value = v.bytes;
     } else {
       if (e.values !== undefined) throw new ScenarioMapError('EINVAL', `scenario ${path} of map ${name}: "values" is for per-CPU maps; this map is ${map.typeName}, use "value"`);
       const v = e.value === undefined ? new Uint8Array(map.valueSize) : encodeBytes(e.value, map.valueSize);

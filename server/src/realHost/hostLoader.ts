@@ -12,14 +12,15 @@ import * as path from 'path';
 import { bundledHeadersRoot } from '../lang/headers';
 import { BPF_MAP_TYPE, MapTypeName } from '../kernel/mapTypes';
 import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes, RawBytes, LpmKey } from '../exec/scenario';
-import { generatedEntries } from '../exec/scenarioMaps';
+import { generatedEntries, perCpuValueBytes } from '../exec/scenarioMaps';
 import { cacheFolder } from '../service/diskCache';
 import { CommandRunner, firstLine } from './hostTools';
 
 /** A global variable of the program: where its bytes are in the object's data sections. */
 export interface ObjectGlobal { name: string; section: string; offset: number; size: number }
 
-export class LoaderRefusal extends Error {
+/** What the real-kernel run cannot do or was refused, as one line; `refused`: the host (not the kernel) said no. */
+export class HostRefusal extends Error {
   constructor(readonly errno: string, message: string, readonly refused: boolean) { super(message); }
 }
 
@@ -54,23 +55,24 @@ export function loaderBinary(run: CommandRunner, cache = loaderFolder()): { path
   return { path: binary };
 }
 
-function keyBytes(key: RawBytes | LpmKey, size: number, where: string): Uint8Array {
+/** A scenario key's bytes (an lpm_trie key: prefixlen then data), as both real-kernel paths write it. */
+export function keyBytes(key: RawBytes | LpmKey, size: number, where: string): Uint8Array {
   if (typeof key === 'object') {
     const data = encodeBytes(key.data, size - 4);
-    if (typeof data === 'string') throw new LoaderRefusal('EINVAL', `${where}: ${data}`, false);
+    if (typeof data === 'string') throw new HostRefusal('EINVAL', `${where}: ${data}`, false);
     const out = new Uint8Array(size);
     new DataView(out.buffer).setUint32(0, key.prefixlen, true);
     out.set(data, 4);
     return out;
   }
   const out = encodeBytes(key, size);
-  if (typeof out === 'string') throw new LoaderRefusal('EINVAL', `${where}: ${out}`, false);
+  if (typeof out === 'string') throw new HostRefusal('EINVAL', `${where}: ${out}`, false);
   return out;
 }
 
 function mapTypeNumber(type: string): number {
   const n = BPF_MAP_TYPE[type.toUpperCase() as MapTypeName];
-  if (n === undefined) throw new LoaderRefusal('EINVAL', `unknown map type ${type}`, false);
+  if (n === undefined) throw new HostRefusal('EINVAL', `unknown map type ${type}`, false);
   return n;
 }
 
@@ -95,7 +97,7 @@ export function loaderOrders(req: LoaderOrdersRequest): string {
     let template: number | undefined;
     if (typeof m.innerMap === 'string') {
       const found = index.get(m.innerMap);
-      if (found === undefined) throw new LoaderRefusal('EBADF', `scenario ${m.path}: inner_map "${m.innerMap}" must be a map defined before ${m.name}`, false);
+      if (found === undefined) throw new HostRefusal('EBADF', `scenario ${m.path}: inner_map "${m.innerMap}" must be a map defined before ${m.name}`, false);
       inner = found;
     } else if (m.innerMap) {
       // an inline template is created, used and closed again, as libbpf does for __array(values, struct inner)
@@ -118,32 +120,27 @@ export function loaderOrders(req: LoaderOrdersRequest): string {
       const what = `scenario ${e.path ?? m.path}: map ${m.name || '(unnamed)'}`;
       if (KEYLESS_MAP_TYPES.has(m.type!)) {
         const v = encodeBytes(e.value ?? 0, vs);
-        if (typeof v === 'string') throw new LoaderRefusal('EINVAL', `${what}: ${v}`, false);
+        if (typeof v === 'string') throw new HostRefusal('EINVAL', `${what}: ${v}`, false);
         lines.push(`elem ${at} - ${hex(v)}`);
         continue;
       }
       const key = hex(keyBytes(e.key!, ks, what));
       if (MAP_IN_MAP_TYPES.has(m.type!)) {
         const inner = e.innerMap !== undefined ? index.get(e.innerMap) : undefined;
-        if (inner === undefined) throw new LoaderRefusal('EINVAL', `${what}: "inner_map" must name a scenario map`, false);
+        if (inner === undefined) throw new HostRefusal('EINVAL', `${what}: "inner_map" must name a scenario map`, false);
         lines.push(`inner ${at} ${key} ${inner}`);
         continue;
       }
       let value: Uint8Array;
       if (percpu) {
-        // mirrors fillScenarioMap(): "value" is CPU 0's, "values" one per CPU, the rest zero
-        value = new Uint8Array(stride * req.cpus);
-        const perCpu = e.values ?? (e.value !== undefined ? [e.value] : []);
+        const v = perCpuValueBytes(e, vs, req.cpus);
         // a scenario for a machine with more CPUs than this host cannot be made here: the host refuses, not the kernel
-        if (perCpu.length > req.cpus) throw new LoaderRefusal('EINVAL', `${what}: ${perCpu.length} values for this host's ${req.cpus} CPUs`, true);
-        perCpu.forEach((raw, cpu) => {
-          const v = encodeBytes(raw, vs);
-          if (typeof v === 'string') throw new LoaderRefusal('EINVAL', `${what}: ${v}`, false);
-          value.set(v, cpu * stride);
-        });
+        if ('tooMany' in v) throw new HostRefusal('EINVAL', `${what}: ${v.tooMany} values for this host's ${req.cpus} CPUs`, true);
+        if ('problem' in v) throw new HostRefusal('EINVAL', `${what}: ${v.problem}`, false);
+        value = v.bytes;
       } else {
         const v = e.value === undefined ? new Uint8Array(vs) : encodeBytes(e.value, vs);
-        if (typeof v === 'string') throw new LoaderRefusal('EINVAL', `${what}: ${v}`, false);
+        if (typeof v === 'string') throw new HostRefusal('EINVAL', `${what}: ${v}`, false);
         value = v;
       }
       lines.push(`elem ${at} ${key} ${hex(value)}`);
@@ -151,10 +148,10 @@ export function loaderOrders(req: LoaderOrdersRequest): string {
     if (m.entriesFile !== undefined) {
       // the records of a binary entries file, after "entries" and before "generate" as the simulator writes them
       let bytes: Uint8Array;
-      try { bytes = fs.readFileSync(m.entriesFile); } catch { throw new LoaderRefusal('ENOENT', `scenario ${m.path}/entries_file of map ${m.name}: cannot read the entries file ${m.entriesFile}`, false); }
+      try { bytes = fs.readFileSync(m.entriesFile); } catch { throw new HostRefusal('ENOENT', `scenario ${m.path}/entries_file of map ${m.name}: cannot read the entries file ${m.entriesFile}`, false); }
       const record = ks + vs;
       const count = record > 0 ? Math.floor(bytes.length / record) : 0;
-      if (count > MAX_LOADER_GENERATED) throw new LoaderRefusal('E2BIG', `scenario ${m.path}/entries_file: ${count} records; the real-kernel run writes at most ${MAX_LOADER_GENERATED}`, true);
+      if (count > MAX_LOADER_GENERATED) throw new HostRefusal('E2BIG', `scenario ${m.path}/entries_file: ${count} records; the real-kernel run writes at most ${MAX_LOADER_GENERATED}`, true);
       for (let i = 0; i < count; i++) {
         let value = bytes.subarray(i * record + ks, (i + 1) * record);
         if (percpu) { const all = new Uint8Array(stride * req.cpus); all.set(value, 0); value = all; }
@@ -162,7 +159,7 @@ export function loaderOrders(req: LoaderOrdersRequest): string {
       }
     }
     if (m.generate) {
-      if (m.generate.count > MAX_LOADER_GENERATED) throw new LoaderRefusal('E2BIG', `scenario ${m.path}/generate: ${m.generate.count} elements; the real-kernel run writes at most ${MAX_LOADER_GENERATED}`, true);
+      if (m.generate.count > MAX_LOADER_GENERATED) throw new HostRefusal('E2BIG', `scenario ${m.path}/generate: ${m.generate.count} elements; the real-kernel run writes at most ${MAX_LOADER_GENERATED}`, true);
       const { keys, values } = generatedEntries(m.generate, ks, vs, `scenario ${m.path}/generate of map ${m.name}`);
       for (let i = 0; i < m.generate.count; i++) {
         let value = values.subarray(i * vs, (i + 1) * vs);
@@ -173,14 +170,14 @@ export function loaderOrders(req: LoaderOrdersRequest): string {
   });
   for (const [name, raw] of Object.entries(req.scenario.globals)) {
     const g = req.globals.find((x) => x.name === name);
-    if (!g) throw new LoaderRefusal('EINVAL', `scenario global ${name}: the program has no global variable of that name`, false);
+    if (!g) throw new HostRefusal('EINVAL', `scenario global ${name}: the program has no global variable of that name`, false);
     const bytes = encodeBytes(raw as RawBytes, g.size);
-    if (typeof bytes === 'string') throw new LoaderRefusal('EINVAL', `scenario global ${name}: ${bytes}`, false);
+    if (typeof bytes === 'string') throw new HostRefusal('EINVAL', `scenario global ${name}: ${bytes}`, false);
     lines.push(`global ${hex(g.section)} ${g.offset} ${hex(bytes)}`);
   }
   if (req.attachMap !== undefined) {
     const at = index.get(req.attachMap);
-    if (at === undefined) throw new LoaderRefusal('ENOENT', `the attach map ${req.attachMap} is not a scenario map`, false);
+    if (at === undefined) throw new HostRefusal('ENOENT', `the attach map ${req.attachMap} is not a scenario map`, false);
     lines.push(`attach ${at}`);
   }
   lines.push('run');

@@ -12,9 +12,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { bundledHeadersRoot } from '../lang/headers';
 import { BuildSetup } from '../lang/buildSetup';
-import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes, RawBytes, LpmKey } from '../exec/scenario';
+import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes } from '../exec/scenario';
 import { CommandRunner, firstLine, loadErrno, realKernelUnavailable } from './hostTools';
-import { LoaderRefusal, ObjectGlobal, loaderBinary, loaderFailure, loaderOrders } from './hostLoader';
+import { HostRefusal, ObjectGlobal, keyBytes, loaderBinary, loaderFailure, loaderOrders } from './hostLoader';
 
 export interface KernelSideResult {
   /** What reading the pinned iterator returned; null when it could not be read. */
@@ -48,9 +48,6 @@ export interface KernelRunRequest {
   unavailable?: (tools: string[]) => string | null;
 }
 
-class Refusal extends Error {
-  constructor(readonly errno: string, message: string, readonly refused = true) { super(message); }
-}
 
 /** clang's command line for the file: the build setup's folders and defines, the bundled headers searched last. */
 export function clangArguments(file: string, setup: BuildSetup, output: string): string[] {
@@ -73,18 +70,6 @@ export function clangArguments(file: string, setup: BuildSetup, output: string):
 
 function bytesArgs(bytes: Uint8Array): string[] { return Array.from(bytes, (b) => String(b)); }
 
-function keyBytes(key: RawBytes | LpmKey, size: number, where: string): Uint8Array {
-  let out: Uint8Array | string;
-  if (typeof key === 'object') {
-    const data = encodeBytes(key.data, size - 4);
-    if (typeof data === 'string') throw new Refusal('EINVAL', `${where}: ${data}`, false);
-    out = new Uint8Array(size);
-    new DataView(out.buffer).setUint32(0, key.prefixlen, true);
-    out.set(data, 4);
-  } else out = encodeBytes(key, size);
-  if (typeof out === 'string') throw new Refusal('EINVAL', `${where}: ${out}`, false);
-  return out;
-}
 
 /** What no real-kernel run of ours can make as the scenario says: refused up front in one line, before anything is made. */
 function unsupported(scenario: Scenario, req: KernelRunRequest): string | undefined {
@@ -123,12 +108,8 @@ function runWithLoader(req: KernelRunRequest, object: string, work: string, why:
   if ('why' in loader) return { outputBytes: null, refused: true, error: { errno: 'ENOTSUP', message: `the real kernel run cannot reproduce this: ${why}, and bpf-iter's loader cannot be built here: ${loader.why}` } };
   const ordersFile = path.join(work, 'orders');
   const outputFile = path.join(work, 'output');
-  try {
-    fs.writeFileSync(ordersFile, loaderOrders({ object, program: req.program.name, scenario: req.scenario, globals: req.globals ?? [], attachMap: req.program.target === 'bpf_map_elem' ? req.attachMap : undefined, cpus: req.cpus }));
-  } catch (e) {
-    if (e instanceof LoaderRefusal) return { outputBytes: null, refused: e.refused || undefined, error: { errno: e.errno, message: e.message } };
-    throw e;
-  }
+  // a HostRefusal from the orders (a bad value, more per-CPU values than CPUs) is answered by runOnRealKernel's catch
+  fs.writeFileSync(ordersFile, loaderOrders({ object, program: req.program.name, scenario: req.scenario, globals: req.globals ?? [], attachMap: req.program.target === 'bpf_map_elem' ? req.attachMap : undefined, cpus: req.cpus }));
   const r = req.run(loader.path, [ordersFile, outputFile]);
   if (r.status === 0) return { outputBytes: new Uint8Array(fs.readFileSync(outputFile)) };
   const failure = loaderFailure(r.stderr);
@@ -141,7 +122,7 @@ function must(run: CommandRunner, args: string[], what: string): void {
   const r = run('bpftool', args);
   if (r.status !== 0) {
     const errno = loadErrno(r.stderr);
-    throw new Refusal(errno, `${what}: ${firstLine(r.stderr) || `bpftool exit status ${r.status}`}`, errno === 'EPERM');
+    throw new HostRefusal(errno, `${what}: ${firstLine(r.stderr) || `bpftool exit status ${r.status}`}`, errno === 'EPERM');
   }
 }
 
@@ -157,7 +138,7 @@ function createMaps(req: KernelRunRequest, dir: string): Map<string, string> {
       let temporary = false;
       if (typeof m.innerMap === 'string') {
         const named = pins.get(m.innerMap);
-        if (!named) throw new Refusal('EBADF', `scenario ${m.path}: inner_map "${m.innerMap}" must be a map defined before ${m.name}`, false);
+        if (!named) throw new HostRefusal('EBADF', `scenario ${m.path}: inner_map "${m.innerMap}" must be a map defined before ${m.name}`, false);
         template = named;
       } else {
         // an inline template is created, used and dropped again, as libbpf does for __array(values, struct inner)
@@ -184,20 +165,20 @@ function createMaps(req: KernelRunRequest, dir: string): Map<string, string> {
       const what = `scenario ${e.path}: updating map ${m.name || '(unnamed)'}`;
       if (KEYLESS_MAP_TYPES.has(m.type!)) {
         const v = encodeBytes(e.value ?? 0, m.value_size ?? 0);
-        if (typeof v === 'string') throw new Refusal('EINVAL', `${what}: ${v}`, false);
+        if (typeof v === 'string') throw new HostRefusal('EINVAL', `${what}: ${v}`, false);
         must(req.run, ['map', 'push', 'pinned', pin, 'value', ...bytesArgs(v)], what);
         continue;
       }
       const key = bytesArgs(keyBytes(e.key!, m.key_size ?? 0, what));
       if (MAP_IN_MAP_TYPES.has(m.type!)) {
         const inner = e.innerMap !== undefined ? pins.get(e.innerMap) : undefined;
-        if (!inner) throw new Refusal('EINVAL', `${what}: "inner_map" must name a scenario map`, false);
+        if (!inner) throw new HostRefusal('EINVAL', `${what}: "inner_map" must name a scenario map`, false);
         must(req.run, ['map', 'update', 'pinned', pin, 'key', ...key, 'value', 'pinned', inner], what);
         continue;
       }
       const raw = e.values?.[0] ?? e.value;
       const v = raw === undefined ? new Uint8Array(m.value_size ?? 0) : encodeBytes(raw, m.value_size ?? 0);
-      if (typeof v === 'string') throw new Refusal('EINVAL', `${what}: ${v}`, false);
+      if (typeof v === 'string') throw new HostRefusal('EINVAL', `${what}: ${v}`, false);
       must(req.run, ['map', 'update', 'pinned', pin, 'key', ...key, 'value', ...bytesArgs(v)], what);
     }
   });
@@ -242,7 +223,7 @@ export function runOnRealKernel(req: KernelRunRequest): KernelSideResult {
       return { outputBytes: null, error: { errno: err.code ?? 'EIO', message: `reading the pinned iterator fails: ${err.message}` } };
     }
   } catch (e) {
-    if (e instanceof Refusal) return { outputBytes: null, refused: e.refused || undefined, error: { errno: e.errno, message: e.message } };
+    if (e instanceof HostRefusal) return { outputBytes: null, refused: e.refused || undefined, error: { errno: e.errno, message: e.message } };
     const err = e as NodeJS.ErrnoException;
     return { outputBytes: null, error: { errno: err.code ?? 'EIO', message: err.message } };
   } finally {

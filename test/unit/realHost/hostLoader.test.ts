@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LoaderRefusal, loaderFailure, loaderOrders } from '../../../server/src/realHost/hostLoader';
+import { HostRefusal, loaderFailure, loaderOrders } from '../../../server/src/realHost/hostLoader';
 import { parseScenario, type Scenario } from '../../../server/src/exec/scenario';
 
 const hex = (s: string): string => Buffer.from(s).toString('hex');
@@ -68,7 +68,7 @@ describe('real host: the loader\'s orders', () => {
     const pc = scenarioOf({ maps: [{ name: 'pc', type: 'percpu_hash', key_size: 4, value_size: 4, max_entries: 2, entries: [{ key: 1, values: [1, 2, 3] }] }] });
     // the host, not the kernel, cannot make a scenario of more CPUs: a refusal
     assert.throws(() => loaderOrders({ object: 'o', program: 'p', scenario: pc, globals: [], cpus: 2 }),
-      (e: unknown) => e instanceof LoaderRefusal && e.refused && /3 values for this host's 2 CPUs/.test(e.message));
+      (e: unknown) => e instanceof HostRefusal && e.refused && /3 values for this host's 2 CPUs/.test(e.message));
   });
 
   it('reads the loader\'s failure line and the verifier\'s last words before it', () => {
