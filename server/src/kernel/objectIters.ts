@@ -334,43 +334,36 @@ function objectsOf(kernel: Kernel): SimulatedObjects { return kernel.objects; }
 
 // ------------------------------------------------------------------ bpf_prog and bpf_link
 
-/** mirrors bpf_prog_seq_ops: programs by id (bpf_prog_seq_start/next), the final call when stop() gets NULL */
-export const bpfProgTarget: IterTarget = {
-  name: 'bpf_prog',
-  resched: false,
-  openSession(session: IterSession) {
-    const objects = objectsOf(session.kernel);
-    let id = 0; // struct bpf_iter_seq_prog_info.prog_id
-    const at = (): ProgObject | null => { const p = objects.progAtOrAfter(id); if (p) id = p.id; return p; };
-    const ops: IterSeqOps<ProgObject> = {
-      start: at,
-      next: () => { id++; return at(); },
-      stop: (p) => { if (p === null) session.runFields([null], true); },
-      show: (p, inStop) => session.runFields([p ? resolved(p.region) : null], inStop),
-      fini: () => undefined,
-    };
-    return ops as IterSeqOps<unknown>;
-  },
-};
+/**
+ * The walk bpf_prog_seq_ops and bpf_link_seq_ops share: objects by id from the IDR (the object at or after the
+ * saved id in start/next, as bpf_prog_get_curr_or_next()/bpf_link_get_curr_or_next() do), one ctx field, and the
+ * final call when stop() gets NULL.
+ */
+function byIdTarget<T extends { id: number; region: ProgObject['region'] }>(name: string, atOrAfter: (objects: SimulatedObjects, id: number) => T | null): IterTarget {
+  return {
+    name,
+    resched: false,
+    openSession(session: IterSession) {
+      const objects = objectsOf(session.kernel);
+      let id = 0; // struct bpf_iter_seq_{prog,link}_info's saved id
+      const at = (): T | null => { const o = atOrAfter(objects, id); if (o) id = o.id; return o; };
+      const ops: IterSeqOps<T> = {
+        start: at,
+        next: () => { id++; return at(); },
+        stop: (p) => { if (p === null) session.runFields([null], true); },
+        show: (p, inStop) => session.runFields([p ? resolved(p.region) : null], inStop),
+        fini: () => undefined,
+      };
+      return ops as IterSeqOps<unknown>;
+    },
+  };
+}
 
-/** mirrors bpf_link_seq_ops: links by id, the final call when stop() gets NULL */
-export const bpfLinkTarget: IterTarget = {
-  name: 'bpf_link',
-  resched: false,
-  openSession(session: IterSession) {
-    const objects = objectsOf(session.kernel);
-    let id = 0; // struct bpf_iter_seq_link_info.link_id
-    const at = (): LinkObject | null => { const l = objects.linkAtOrAfter(id); if (l) id = l.id; return l; };
-    const ops: IterSeqOps<LinkObject> = {
-      start: at,
-      next: () => { id++; return at(); },
-      stop: (p) => { if (p === null) session.runFields([null], true); },
-      show: (p, inStop) => session.runFields([p ? resolved(p.region) : null], inStop),
-      fini: () => undefined,
-    };
-    return ops as IterSeqOps<unknown>;
-  },
-};
+/** mirrors bpf_prog_seq_ops: programs by id */
+export const bpfProgTarget: IterTarget = byIdTarget<ProgObject>('bpf_prog', (objects, id) => objects.progAtOrAfter(id));
+
+/** mirrors bpf_link_seq_ops: links by id */
+export const bpfLinkTarget: IterTarget = byIdTarget<LinkObject>('bpf_link', (objects, id) => objects.linkAtOrAfter(id));
 
 // ------------------------------------------------------------------ ksym
 
