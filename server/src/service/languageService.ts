@@ -97,6 +97,25 @@ const PERCPU_MAP_TYPES = new Set(['5', '6', '10', 'percpu_hash', 'percpu_array',
 export function createLanguageService(host: FileHost, settings: Settings): LanguageService {
   const analyzer = new DocumentAnalyzer(host);
 
+  // The scenario is resolved at every keystroke; parsing it again (or cloning the default system) each time cost
+  // more than checking a small program. Keyed by the file and its text: an edit of the scenario is seen at once.
+  // Nothing changes a resolved scenario (the runner and the checker only read it).
+  const resolvedScenarios = new Map<string, { text: string; resolved: ResolvedScenario }>();
+  let defaultResolved: ResolvedScenario | undefined;
+  function parsedScenario(candidate: string, text: string): ResolvedScenario {
+    const known = resolvedScenarios.get(candidate);
+    if (known && known.text === text) return known.resolved;
+    const parsed = parseScenario(text, candidate, { fileSize: host.fileSize ? (p) => host.fileSize!(p) : undefined });
+    // A scenario naming an entries_file is checked against that file's size, which can change without the text.
+    const cacheable = !/"entries_file"/.test(text);
+    const resolved: ResolvedScenario = { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems, text: parsed.problems.length ? text : undefined };
+    if (cacheable) {
+      if (resolvedScenarios.size >= 16) resolvedScenarios.delete(resolvedScenarios.keys().next().value as string);
+      resolvedScenarios.set(candidate, { text, resolved });
+    } else resolvedScenarios.delete(candidate);
+    return resolved;
+  }
+
   function scenarioFor(filePath: string, explicit?: string): ResolvedScenario {
     const candidates: string[] = [];
     if (explicit) candidates.push(explicit);
@@ -111,10 +130,10 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         if (candidate === explicit) return { scenario: emptyScenario(), path: candidate, problems: [{ path: '', message: `cannot read the scenario file ${candidate}` }] };
         continue;
       }
-      const parsed = parseScenario(text, candidate, { fileSize: host.fileSize ? (p) => host.fileSize!(p) : undefined });
-      return { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems, text: parsed.problems.length ? text : undefined };
+      return parsedScenario(candidate, text);
     }
-    return { scenario: emptyScenario(), problems: [] };
+    defaultResolved ??= { scenario: emptyScenario(), problems: [] };
+    return defaultResolved;
   }
 
   function analyze(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): { analysis: Analysis; scenario: ResolvedScenario } {
