@@ -171,7 +171,7 @@ export function serve(connection: Connection): void {
   connection.onDidChangeConfiguration(() => { void refreshSettings(); });
 
   // Validated at once when idle; changes that arrive together or during a validation are validated once.
-  const validations = new ValidationScheduler(publish);
+  const validations = new ValidationScheduler((uri) => { void publish(uri); });
 
   function schedule(doc: TextDocument): void {
     if (!isOurs(doc.uri, doc.getText())) {
@@ -182,13 +182,18 @@ export function serve(connection: Connection): void {
     validations.schedule(doc.uri);
   }
 
-  /** Validates the document's latest version; publishes after one more turn, unless a newer version came meanwhile. */
-  function publish(uri: string): void {
+  /**
+   * Validates the document's latest version and publishes after one more turn, unless a newer version came
+   * meanwhile: the validation gives the event loop a turn after its front end and after each program's check,
+   * and stops there when the document has changed (the newer version is scheduled already).
+   */
+  async function publish(uri: string): Promise<void> {
     const doc = documents.get(uri);
     if (!doc || !settingsRead || awaitingSettings.has(uri)) return;
     const version = doc.version;
     try {
-      const diagnostics = serviceFor(uri).validate(URI.toPath(uri), doc.getText(), {});
+      const diagnostics = await serviceFor(uri).validateUnlessObsolete(URI.toPath(uri), doc.getText(), () => documents.get(uri)?.version !== version, {});
+      if (!diagnostics) return;
       // Changes that arrived during the validation are applied before this runs: never publish a stale version
       // (the newer one is scheduled already).
       setImmediate(() => {

@@ -112,6 +112,15 @@ export class DocumentAnalyzer {
   }
 
   analyze(filePath: string, text: string, settings: AnalysisSettings): Analysis {
+    return runSteps(this.analyzeSteps(filePath, text, settings));
+  }
+
+  /**
+   * The analysis in steps: it yields after the front end (preprocess, parse, bind, lower) and after each program's
+   * check, so an editor can drop it there when a newer version of the document has arrived (`runSteps` runs it
+   * to the end at once).
+   */
+  *analyzeSteps(filePath: string, text: string, settings: AnalysisSettings): Generator<void, Analysis, void> {
     // Read on every analysis: an edit to compile_flags.txt is seen at the next keystroke, watched or not.
     const read = this.setupFor(filePath, settings);
     const setup = settings.limits ? { ...read, options: { ...read.options, limits: settings.limits } } : read;
@@ -129,7 +138,8 @@ export class DocumentAnalyzer {
     const front = reusable ? this.lastFront!.front : this.front(filePath, text, setup);
     const dependencies = reusable ? this.lastFront!.dependencies : this.dependenciesOf(front.pp, filePath);
     this.lastFront = { key: frontKey, text, front, dependencies };
-    const analysis = this.check(front, settings);
+    if (!reusable) yield;
+    const analysis = yield* this.check(front, settings);
     this.last = { key, analysis };
     return analysis;
   }
@@ -167,7 +177,7 @@ export class DocumentAnalyzer {
     return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
   }
 
-  private check(front: FrontResult, settings: AnalysisSettings): Analysis {
+  private *check(front: FrontResult, settings: AnalysisSettings): Generator<void, Analysis, void> {
     const { path: filePath, setup, objectName, text, pp, compilation, lowered, hasFrontEndError, formats, mainFile } = front;
     const diagnostics = [...front.diagnostics];
     const programs: ProgramAnalysis[] = [];
@@ -189,10 +199,32 @@ export class DocumentAnalyzer {
         formats: formats.filter((f: FormatCall) => withinFunction(f, fn.loc)),
       });
       appendAll(diagnostics, p.check.diagnostics);
+      yield;
     }
     return { path: filePath, setup, objectName, text, pp, compilation, lowered, programs, diagnostics: dedupe(diagnostics), mainFile };
   }
 
+}
+
+/** Runs steps to their end at once. */
+export function runSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Runs steps, giving the event loop a turn between them (messages that arrived meanwhile are handled); stops and
+ * answers undefined as soon as `isObsolete` says the result is no longer wanted.
+ */
+export async function runStepsUnlessObsolete<T>(steps: Generator<void, T, void>, isObsolete: () => boolean): Promise<T | undefined> {
+  for (;;) {
+    if (isObsolete()) return undefined;
+    const next = steps.next();
+    if (next.done) return next.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 /**
