@@ -4,7 +4,6 @@
  * adapter's next message (in a worker thread, blocked on Atomics.wait), answering queries (stack, variables,
  * evaluate) while paused and returning from the hook to resume.
  */
-import { internalMapName } from '../lang/objectName';
 import * as path from 'path';
 import type { Stmt, Local, IrFunction, Loc } from '../lang/ir';
 import type { CType } from '../lang/types';
@@ -442,7 +441,8 @@ export class DebugEngine implements DebugHooks {
     const cached = this.sectionRegions.get(section);
     if (cached || !this.kernel) return cached;
     const kernel = this.kernel;
-    const wanted = internalMapName(this.analysis.objectName, section);
+    const wanted = this.analysis.dataSections.find((s) => s.name === section)?.mapName;
+    if (wanted === undefined) return undefined;
     const info = kernel.listMaps().find((m) => m.name === wanted);
     if (!info) return undefined;
     const fd = kernel.mapGetFdById(info.id);
