@@ -68,7 +68,7 @@ describe('architecture: imports point one way', () => {
 });
 
 /**
- * What service/, exec/ and debug/ may take from lang/ besides its types. The front end produces one analysis per
+ * What service/, exec/, debug/ and the CLI (cli.ts, cli/) may take from lang/ besides its types. The front end produces one analysis per
  * document version (service/analysis.ts, the one module that runs lang's stages: preprocess, parse, bind, lower,
  * check); the other modules of these layers read that analysis. They may import any *type* of lang (the analysis's
  * fields are lang's AST, IR, preprocessing records, check results), but a *value* only from this list: functions that
@@ -93,7 +93,9 @@ const LANG_VALUES_AFTER_THE_ANALYSIS: Record<string, { why: string; only?: strin
   codeString: { why: 'the one table of diagnostics' },
   formatMessage: { why: 'the one table of diagnostics' },
   diagnosticOfCode: { why: 'the one table of diagnostics' },
-  readLimits: { why: 'validates the limits settings an analysis is run with', only: ['service/settings.ts', 'service/projectConfig.ts'] },
+  readLimits: { why: 'validates the limits settings an analysis is run with', only: ['service/settings.ts', 'service/projectConfig.ts', 'cli.ts'] },
+  parseCompileArguments: { why: 'which compile_commands.json entries are BPF programs a project check takes, before any analysis', only: ['cli/project.ts'] },
+  splitCommandLine: { why: 'which compile_commands.json entries are BPF programs a project check takes, before any analysis', only: ['cli/project.ts'] },
   setLazyIndexStore: { why: "plugs the on-disk cache of header indexes into lang's header index", only: ['service/host.ts'] },
   appendAll: { why: 'an array helper' },
   // A watch expression is text typed while the program is paused, not part of the document: the debugger reads it
@@ -108,13 +110,13 @@ const LANG_VALUES_AFTER_THE_ANALYSIS: Record<string, { why: string; only?: strin
 /** The module that runs lang's stages and produces the analysis the others read. */
 const ANALYSIS_DRIVER = 'service/analysis.ts';
 
-describe('architecture: the analysis is the only input service/, exec/ and debug/ take from lang/', function () {
+describe('architecture: the analysis is the only input service/, exec/, debug/ and the CLI take from lang/', function () {
   this.timeout(120000);
 
   /** `file: name (module)` for every lang value these layers import that the list does not allow them. */
   function valuesTakenFromLang(): { violations: string[]; driverImportsLang: boolean } {
     const serverSrc = path.join(root, 'server/src');
-    const layerFiles = ['service', 'exec', 'debug'].flatMap((dir) => sources(path.join(serverSrc, dir)));
+    const layerFiles = [...['service', 'exec', 'debug', 'cli'].flatMap((dir) => sources(path.join(serverSrc, dir))), path.join(serverSrc, 'cli.ts')];
     // Only the project's own modules are read (no lib, no node_modules): enough to tell a value from a type, and fast.
     const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, noEmit: true, noLib: true, types: [] };
     const host = ts.createCompilerHost(options);
@@ -171,7 +173,7 @@ describe('architecture: the analysis is the only input service/, exec/ and debug
     return { violations: [...new Set(violations)], driverImportsLang };
   }
 
-  it(`only ${ANALYSIS_DRIVER} runs lang's stages; the other modules of service/, exec/, debug/ import lang's types and only the listed describing values (none that preprocesses, parses, lowers, checks or recomputes a fact the analysis holds)`, () => {
+  it(`only ${ANALYSIS_DRIVER} runs lang's stages; the other modules of service/, exec/, debug/ and the CLI import lang's types and only the listed describing values (none that preprocesses, parses, lowers, checks or recomputes a fact the analysis holds)`, () => {
     const { violations, driverImportsLang } = valuesTakenFromLang();
     assert.ok(driverImportsLang, `${ANALYSIS_DRIVER} is the analysis's driver: if it moved, name its new place in ANALYSIS_DRIVER`);
     assert.deepStrictEqual(violations, [], 'read these from the analysis (service/analysis.ts) instead, or list a describing value in LANG_VALUES_AFTER_THE_ANALYSIS with why');
