@@ -173,7 +173,7 @@ describe('architecture: the analysis is the only input service/, exec/, debug/ a
     return { violations: [...new Set(violations)], driverImportsLang };
   }
 
-  it(`only ${ANALYSIS_DRIVER} runs lang's stages; the other modules of service/, exec/, debug/ and the CLI import lang's types and only the listed describing values (none that preprocesses, parses, lowers, checks or recomputes a fact the analysis holds)`, () => {
+  it(`only ${ANALYSIS_DRIVER} may import lang's stages; the other modules of service/, exec/, debug/ and the CLI import from lang/ only types and the values listed in LANG_VALUES_AFTER_THE_ANALYSIS (describing what the analysis holds, the diagnostics table, settings readers, the debugger's watch-expression reader)`, () => {
     const { violations, driverImportsLang } = valuesTakenFromLang();
     assert.ok(driverImportsLang, `${ANALYSIS_DRIVER} is the analysis's driver: if it moved, name its new place in ANALYSIS_DRIVER`);
     assert.deepStrictEqual(violations, [], 'read these from the analysis (service/analysis.ts) instead, or list a describing value in LANG_VALUES_AFTER_THE_ANALYSIS with why');
