@@ -17,7 +17,7 @@ import { createScenarioMap, EntriesFileBytes, fillScenarioMap, ScenarioMapError,
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { objectsFromJson } from './scenarioObjects';
-import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, SIMULATED_ITER_TARGETS } from '../kernel';
+import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, MAX_BPF_STACK, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
 
@@ -316,7 +316,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       helpers: (name: string, args: bigint[], callback: CallbackInvoker) => callHelper(k, name, args, callback),
       sections, strings: stringPointers, maps: mapPointers,
       // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it.
-      stack: k.memory.alloc(512, 'BPF program stack') as ExecRegion,
+      stack: k.memory.alloc(MAX_BPF_STACK, 'BPF program stack') as ExecRegion,
       instructionBudget: req.instructionBudget,
       isCancelled: req.isCancelled,
     };
