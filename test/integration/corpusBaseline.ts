@@ -10,7 +10,7 @@
  *     CODE: message`, then the source lines of its range with the range underlined (`^` for an empty range);
  *   - the run: `error: none` or `error: ERRNO: message` (for a rejected program, the errno bpf(BPF_PROG_LOAD) fails
  *     with, which the kernel oracle test compares with the real kernel's), then the seq output byte for byte (as
- *     `hexdump -C` lines when it is not printable text).
+ *     `hexdump -C` lines when it is not printable text), then the bpf_printk() trace messages if there are any.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -115,6 +115,8 @@ export function renderCorpusBaseline(header: string, file: string, text: string,
   out.push('', '==== run ====');
   out.push(run.error ? `error: ${run.error.errno}: ${run.error.message}` : 'error: none');
   out.push('', ...outputText(run));
+  // bpf_printk() messages (the trace log, never part of the output), when the program wrote any
+  if (run.trace.length) out.push('', `==== trace (${run.trace.length} messages) ====`, ...run.trace.map((m) => JSON.stringify(m)));
   return out.join('\n') + '\n';
 }
 
