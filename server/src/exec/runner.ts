@@ -6,7 +6,6 @@
  * opens the iterator and reads it to EOF with the scenario's read size. Everything a user sees in the
  * panel or `bpf-iter run --json` comes from the kernel's own answers (link info, fdinfo, bpftool text).
  */
-import { internalMapName } from '../lang/objectName';
 import { createHash } from 'crypto';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
 import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario, defaultKernelObjects } from './scenario';
@@ -18,17 +17,14 @@ import { createScenarioMap, EntriesFileBytes, fillScenarioMap, ScenarioMapError,
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { objectsFromJson } from './scenarioObjects';
-import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, SIMULATED_ITER_TARGETS } from '../kernel';
+import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, MAX_BPF_STACK, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
 
 import type { DebugHooks } from './debugHooks';
-import type { Loc, IrProgram, Expr, Stmt } from '../lang/ir';
-import { forEachChild, forEachStmtChild } from '../lang/checker/loops';
-import { reachableFunctions } from '../lang/checker/stack';
+import type { Loc } from '../lang/ir';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString, diagnosticOfCode } from '../lang/diagnostics';
-import { isGplCompatible } from '../lang/programChecks';
 import type { CheckResult } from '../lang/checker';
 import type { FrontEndDiagnostic } from '../lang/diagnostics';
 import type { PreprocessResult } from '../lang/preprocessor';
@@ -43,7 +39,11 @@ export interface CheckedFile {
   mainFile: number;
   pp: Pick<PreprocessResult, 'files'>;
   lowered: Pick<LowerResult, 'program'>;
-  programs: Array<{ name: string; target: string; sleepable: boolean; funcIndex: number; check?: CheckResult }>;
+  programs: Array<{ name: string; target: string; sleepable: boolean; funcIndex: number; reachableFunctions: readonly number[]; usedMaps: ReadonlySet<string>; check?: CheckResult }>;
+  /** The license is GPL-compatible: the loaded program may call GPL-only helpers. */
+  gplCompatible: boolean;
+  /** The global-data sections, each loaded as a map of that name (lang/programFacts.ts). */
+  dataSections: ReadonlyArray<{ name: string; size: number; mapName: string }>;
   diagnostics: FrontEndDiagnostic[];
 }
 
@@ -203,7 +203,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     return finish({ errno: 'ENOENT', message: req.program ? `no SEC("iter/...") program named ${req.program} in this file` : 'this file has no SEC("iter/...") program' });
   }
   // A construct the simulator cannot run is a warning on it; only a program that needs it is refused.
-  for (const func of reachableFunctions(a.lowered.program, entry.funcIndex)) {
+  for (const func of entry.reachableFunctions) {
     const missing = a.lowered.program.functions[func].unsupported?.[0];
     if (missing) {
       const via = func === entry.funcIndex ? '' : ` (in ${a.lowered.program.functions[func].name}, which ${entry.name} calls)`;
@@ -268,9 +268,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     }
     const sections = new Map<string, ExecRegion>();
     const stringPointers: Pointer[] = [];
-    for (const section of orderedSections(ir)) {
+    for (const section of a.dataSections) {
       const readonly = section.name.startsWith('.rodata');
-      const internal = internalMapName(a.objectName, section.name);
+      const internal = section.mapName;
       const fd = kernel.createMap({
         type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: section.size, maxEntries: 1, name: internal,
         flags: readonly ? BPF_F.RDONLY_PROG | BPF_F.MMAPABLE : BPF_F.MMAPABLE,
@@ -316,7 +316,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       helpers: (name: string, args: bigint[], callback: CallbackInvoker) => callHelper(k, name, args, callback),
       sections, strings: stringPointers, maps: mapPointers,
       // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it.
-      stack: k.memory.alloc(512, 'BPF program stack') as ExecRegion,
+      stack: k.memory.alloc(MAX_BPF_STACK, 'BPF program stack') as ExecRegion,
       instructionBudget: req.instructionBudget,
       isCancelled: req.isCancelled,
     };
@@ -326,7 +326,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       sleepable: entry.sleepable,
       maxRdonlyAccess: entry.check?.maxRdonlyAccess ?? 0,
       maxRdwrAccess: entry.check?.maxRdwrAccess ?? 0,
-      gplCompatible: isGplCompatible(ir.license),
+      gplCompatible: a.gplCompatible,
       fingerprint: createHash('sha256').update(a.text).update(entry.name).digest('hex'),
       run(ctx: IterRunContext): bigint {
         invocations++;
@@ -346,7 +346,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     });
 
     // mirrors resolve_pseudo_ldimm64(): the loaded program holds a reference on every map its code names (used_maps)
-    for (const name of usedMapNames(ir, entry.funcIndex)) {
+    for (const name of entry.usedMaps) {
       const fd = mapFds.get(name);
       if (fd !== undefined) kernel.mapInc(kernel.mapFromFd(fd));
     }
@@ -451,16 +451,6 @@ function lineMap(text: string) {
     position: (o: number) => f.offsetToPosition(o),
     range: (pos: number, end: number) => ({ start: f.offsetToPosition(pos), end: f.offsetToPosition(end) }),
   };
-}
-
-/** Global-data sections in the order clang emits them: by first definition, string literals last. */
-function orderedSections(ir: IrProgram): Array<{ name: string; size: number }> {
-  const order: string[] = [];
-  for (const g of ir.globals) if (!order.includes(g.section)) order.push(g.section);
-  for (const s of ir.sections) if (!order.includes(s.name)) order.push(s.name);
-  const strIndex = order.indexOf('.rodata.str1.1');
-  if (strIndex >= 0) { order.splice(strIndex, 1); order.push('.rodata.str1.1'); }
-  return order.map((name) => ({ name, size: ir.sections.find((s) => s.name === name)?.size ?? 0 })).filter((s) => s.size > 0);
 }
 
 /**
@@ -600,33 +590,6 @@ function mapSummaries(kernel: Kernel): MapSummary[] {
     }
     return summary;
   });
-}
-
-/** The object's maps (by `.maps` name or data section name) that the entry program and its callees refer to. */
-function usedMapNames(ir: IrProgram, entryIndex: number): Set<string> {
-  const used = new Set<string>();
-  const visited = new Set<number>();
-  const visitExpr = (e: Expr): void => {
-    if (e.op === 'addr') {
-      if (e.base.kind === 'map') used.add(e.base.name);
-      else if (e.base.kind === 'global') used.add(e.base.section);
-      else if (e.base.kind === 'string') used.add('.rodata.str1.1');
-    }
-    if (e.op === 'call') visitFunction(e.func);
-    // a callback passed to bpf_loop()/bpf_for_each_map_elem() is code of the program too
-    if (e.op === 'funcAddr' && e.target.kind === 'subprog') visitFunction(e.target.func);
-    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visitExpr(e.value); }
-    forEachChild(e, visitExpr);
-  };
-  const visitStmt = (st: Stmt): void => forEachStmtChild(st, visitStmt, visitExpr);
-  const visitFunction = (index: number): void => {
-    if (visited.has(index)) return;
-    visited.add(index);
-    const fn = ir.functions[index];
-    if (fn) visitStmt(fn.body);
-  };
-  visitFunction(entryIndex);
-  return used;
 }
 
 function hexBytes(b: Uint8Array): string {

@@ -13,6 +13,8 @@ import { lowerProgram, LowerResult, CoreFieldResolver } from '../lang/lower';
 import { checkIterProgram, CheckResult, FormatCall } from '../lang/checker';
 import { collectFormatCalls } from '../lang/formatCalls';
 import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
+import { DataSection, dataSections, usedMapNames } from '../lang/programFacts';
+import { reachableFunctions } from '../lang/checker/stack';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
 import { Token, relocatedToken } from '../lang/token';
 import { kernelBtf } from '../kernel/btf';
@@ -49,6 +51,10 @@ export interface ProgramAnalysis {
   target: string;
   sleepable: boolean;
   funcIndex: number;
+  /** Every function the program may call, itself included (the verifier's subprograms; callbacks too). */
+  reachableFunctions: number[];
+  /** The object's maps (`.maps` names and data section names) the program and its callees refer to. */
+  usedMaps: ReadonlySet<string>;
   check?: CheckResult;
 }
 
@@ -63,6 +69,10 @@ export interface Analysis {
   compilation: Compilation;
   lowered: LowerResult;
   programs: ProgramAnalysis[];
+  /** The license is GPL-compatible (license_is_gpl_compatible()): GPL-only helpers are allowed. */
+  gplCompatible: boolean;
+  /** The global-data sections as libbpf loads them, each with its map's name. */
+  dataSections: DataSection[];
   diagnostics: FrontEndDiagnostic[];
   /** File id of the main file in `pp.files`. */
   mainFile: number;
@@ -181,9 +191,13 @@ export class DocumentAnalyzer {
     const { path: filePath, setup, objectName, text, pp, compilation, lowered, hasFrontEndError, formats, mainFile } = front;
     const diagnostics = [...front.diagnostics];
     const programs: ProgramAnalysis[] = [];
+    const gpl = isGplCompatible(lowered.program.license);
     for (const entry of lowered.program.entries) {
       const fn = lowered.program.functions[entry.func];
-      const p: ProgramAnalysis = { name: fn.name, section: entry.section, target: entry.target, sleepable: entry.sleepable, funcIndex: entry.func };
+      const p: ProgramAnalysis = {
+        name: fn.name, section: entry.section, target: entry.target, sleepable: entry.sleepable, funcIndex: entry.func,
+        reachableFunctions: reachableFunctions(lowered.program, entry.func), usedMaps: usedMapNames(lowered.program, entry.func),
+      };
       programs.push(p);
       // every target is checked (kernel/iterTargets.ts); one the simulated kernel does not run yet is said so
       // (an unknown target is BPF1392 already: there is nothing to simulate)
@@ -192,7 +206,6 @@ export class DocumentAnalyzer {
         diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [entry.target]), file: fn.loc.file, pos: fn.loc.pos, end: fn.loc.end });
       }
       if (hasFrontEndError) continue;
-      const gpl = isGplCompatible(lowered.program.license);
       p.check = checkIterProgram(lowered.program, entry.func, {
         target: entry.target, cpus: settings.cpus, gplCompatible: gpl,
         attachMap: entry.target === 'bpf_map_elem' && settings.attachMap ? { ...settings.attachMap, cpus: settings.cpus } : undefined,
@@ -201,7 +214,10 @@ export class DocumentAnalyzer {
       appendAll(diagnostics, p.check.diagnostics);
       yield;
     }
-    return { path: filePath, setup, objectName, text, pp, compilation, lowered, programs, diagnostics: dedupe(diagnostics), mainFile };
+    return {
+      path: filePath, setup, objectName, text, pp, compilation, lowered, programs, gplCompatible: gpl,
+      dataSections: dataSections(lowered.program, objectName), diagnostics: dedupe(diagnostics), mainFile,
+    };
   }
 
 }
