@@ -36,24 +36,7 @@ const KNOWN_VERDICT_DIFFERENCES: Record<string, string> = {
  * program clang compiles was first compared (before, only the 8 the corpus's expectations named); listed in
  * docs/fidelity.md. The test fails when one of them stops differing, so the list cannot go stale.
  */
-const KNOWN_LOAD_ERRNO_DIFFERENCES: Record<string, string> = {
-  callback_not_static_maps: 'BPF2486: ours EACCES, the kernel EINVAL',
-  callback_ret2_maps: 'BPF2480: ours EACCES, the kernel EINVAL',
-  foreach_callback_ret_value_maps: 'BPF2480: ours EACCES, the kernel EINVAL',
-  foreach_queue_maps: 'BPF2487: ours EACCES, the kernel -524 (ENOTSUPP)',
-  iter_num_leak_maps: 'BPF2485: ours EACCES, the kernel EINVAL',
-  iter_num_uninit_maps: 'BPF2483: ours EACCES, the kernel EINVAL',
-  reject_core_missing_field_maps: 'BPF2990: ours EACCES, the kernel EINVAL',
-  reject_helper_not_allowed: 'BPF2012: ours EACCES, the kernel EINVAL',
-  reject_kfunc_arg_cast_maps: 'BPF2034: ours EACCES, the kernel EINVAL',
-  reject_lookup_short_key: 'BPF2029: ours EACCES, the kernel EINVAL',
-  reject_missing_license: 'BPF1395: ours ECOMPILE (a front-end error), the kernel EINVAL',
-  reject_return_two: 'BPF2007: ours EACCES, the kernel EINVAL',
-  reject_seq_write_past_local: 'BPF2029: ours EACCES, the kernel EINVAL',
-  reject_sleepable_helper: 'BPF2011: ours EACCES, the kernel EINVAL',
-  reject_unknown_target: 'BPF1392: ours ECOMPILE (a front-end error), the kernel -3 (ESRCH)',
-  reject_wrong_ctx_type: 'BPF1394: ours ECOMPILE (a front-end error), the kernel EACCES',
-};
+const KNOWN_LOAD_ERRNO_DIFFERENCES: Record<string, string> = {};
 
 interface ScenarioMap { name: string; type?: string; key_size?: number; value_size?: number; max_entries?: number; flags?: string[]; entries?: { key: unknown; value?: unknown; values?: unknown[] }[] }
 interface Scenario { maps?: ScenarioMap[]; attach?: { map?: string }; globals?: Record<string, unknown> }

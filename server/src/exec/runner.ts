@@ -191,10 +191,16 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     return finish(info);
   }
 
-  // What clang and the verifier would refuse never reaches the kernel.
-  const compileError = a.diagnostics.find((d) => d.category === 'error' && d.code < 2000);
+  // What clang would refuse never reaches the kernel. The program-shape errors clang compiles (a missing license,
+  // an unknown target, a wrong ctx type) are refused at load time instead: with their declared errno.
+  const frontEndErrors = a.diagnostics.filter((d) => d.category === 'error' && d.code < 2000);
+  const compileError = frontEndErrors.find((d) => diagnosticOfCode(d.code)?.loadErrno === undefined);
   if (compileError) {
     return finish(errorAt('ECOMPILE', `${codeString(compileError.code)}: ${compileError.message} (clang would not compile this file)`, compileError));
+  }
+  if (frontEndErrors.length) {
+    const loadError = frontEndErrors[0];
+    return finish(errorAt(diagnosticOfCode(loadError.code)!.loadErrno!, `the kernel refuses the load: ${codeString(loadError.code)}: ${loadError.message}`, loadError));
   }
   const entry = req.program
     ? a.programs.find((p) => p.name === req.program)
