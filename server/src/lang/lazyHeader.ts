@@ -9,7 +9,7 @@
  * Only a header whose shape makes this exact is indexed: an include guard, `#pragma`s and conditionals around
  * them, and top-level `struct`/`union`/`enum`/`typedef` declarations at column 0, none inside a conditional. A
  * macro defined where the header is included that names one of its identifiers would change its tokens: then the
- * header is read as any other (preprocessor.ts checks `identifiers`). Anything else: undefined, read as usual.
+ * header is read as any other (preprocessor/session.ts checks `identifiers`). Anything else: undefined, read as usual.
  */
 import { createHash } from 'crypto';
 import { scan } from './scanner';
