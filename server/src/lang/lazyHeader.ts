@@ -3,7 +3,7 @@
  * about 2.8 MB, 11,000 records, 3,000 typedefs, 500,000 tokens). Parsing and binding all of it costs seconds and
  * hundreds of MiB, while a program reaches a few dozen of its types. So such a header is not tokenized: a first pass
  * records each top-level declaration's byte range and the names it declares (tags, typedefs, enumerators), and the
- * preamble's file scope (sema/analyzer.ts `LazyDeclarations`) parses and binds a declaration when a name it
+ * preamble's file scope (sema/model.ts `LazyDeclarations`) parses and binds a declaration when a name it
  * declares is first looked up; a record named only through a pointer stays a shell until its members are needed.
  *
  * Only a header whose shape makes this exact is indexed: an include guard, `#pragma`s and conditionals around
