@@ -78,7 +78,7 @@ interface ParsedArgs {
   cpus?: number;
   readSize?: number;
   budget?: number;
-  /** `--limit NAME=N`, repeatable: bounds of one analysis (lang/preprocessor.ts PreprocessLimits). */
+  /** `--limit NAME=N`, repeatable: bounds of one analysis (lang/preprocessor/limits.ts PreprocessLimits). */
   limits: Partial<PreprocessLimits>;
   maxOutput?: number;
   includePaths: string[];

@@ -13,7 +13,7 @@ function outcome(bytes: Uint8Array, error: RunOutcome['error'] = null, trace: st
 }
 
 describe('baselines: the comparison and the corpus rendering', () => {
-  const suite = `selftest-${process.pid}`;
+  const suite = `baseline-unit-${process.pid}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-baseline-'));
   after(() => {
     fs.rmSync(dir, { recursive: true, force: true });

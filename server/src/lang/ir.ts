@@ -1,7 +1,7 @@
 /**
  * The executable IR of an iterator program: what the checker's dataflow analyses (nullness, access sizes,
  * return range, loops) and the executor (interpreter for debugging, generated JS for speed) work on.
- * It is produced from the checked AST by `lower.ts` and is close to what the verifier sees: explicit
+ * It is produced from the checked AST by `lower/` and is close to what the verifier sees: explicit
  * loads and stores with constant offsets and sizes, explicit integer widths, explicit pointer arithmetic,
  * structured control flow (goto becomes loops with labeled break/continue). Every node carries the source range it came from.
  *
@@ -114,7 +114,7 @@ export type Stmt =
   | { op: 'if'; test: Expr; then: Stmt; else?: Stmt; loc: Loc }
   /**
    * All loops: `for (init; test; update) body`; while: no init/update; do-while: testFirst false. `label` names the
-   * loop for a labeled break/continue; the lowering of goto makes loops too (lower.ts, `gotoRegions`).
+   * loop for a labeled break/continue; the lowering of goto makes loops too (lower/statements.ts, `gotoRegions`).
    */
   | { op: 'loop'; init?: Stmt; test?: Expr; update?: Expr; body: Stmt; testFirst: boolean; label?: number; loc: Loc }
   /** Leaves the innermost loop or switch, or with `label` the enclosing loop or switch of that label. */

@@ -3,13 +3,13 @@
  * about 2.8 MB, 11,000 records, 3,000 typedefs, 500,000 tokens). Parsing and binding all of it costs seconds and
  * hundreds of MiB, while a program reaches a few dozen of its types. So such a header is not tokenized: a first pass
  * records each top-level declaration's byte range and the names it declares (tags, typedefs, enumerators), and the
- * preamble's file scope (sema/analyzer.ts `LazyDeclarations`) parses and binds a declaration when a name it
+ * preamble's file scope (sema/model.ts `LazyDeclarations`) parses and binds a declaration when a name it
  * declares is first looked up; a record named only through a pointer stays a shell until its members are needed.
  *
  * Only a header whose shape makes this exact is indexed: an include guard, `#pragma`s and conditionals around
  * them, and top-level `struct`/`union`/`enum`/`typedef` declarations at column 0, none inside a conditional. A
  * macro defined where the header is included that names one of its identifiers would change its tokens: then the
- * header is read as any other (preprocessor.ts checks `identifiers`). Anything else: undefined, read as usual.
+ * header is read as any other (preprocessor/session.ts checks `identifiers`). Anything else: undefined, read as usual.
  */
 import { createHash } from 'crypto';
 import { scan } from './scanner';

@@ -37,7 +37,7 @@ export interface Settings {
   kernelVersion: string;
   /** False when another C extension already reports plain C syntax errors. */
   reportCSyntaxErrors: boolean;
-  /** Bounds of one analysis (lang/preprocessor.ts PreprocessLimits); a project's .bpf-iter.json "limits" win. */
+  /** Bounds of one analysis (lang/preprocessor/limits.ts PreprocessLimits); a project's .bpf-iter.json "limits" win. */
   limits?: Partial<PreprocessLimits>;
 }
 

@@ -19,7 +19,7 @@ export interface ProjectConfig {
   disable: string[];
   /** Warnings fail `bpf-iter check` as errors do (as `--Werror`). */
   warningsAsErrors: boolean;
-  /** Raised (or lowered) bounds of one analysis, by limit name (lang/preprocessor.ts PreprocessLimits). */
+  /** Raised (or lowered) bounds of one analysis, by limit name (lang/preprocessor/limits.ts PreprocessLimits). */
   limits: Partial<PreprocessLimits>;
 }
 

@@ -49,7 +49,7 @@ function reads(text: string): Array<[string, number, number, boolean]> {
 const CTX = 'struct bpf_iter_meta { struct seq_file *seq; };\nstruct bpf_iter__bpf_map { struct bpf_iter_meta *meta; struct bpf_map *map; };\n';
 const off = (field: string) => btfField('bpf_map', field).offset;
 
-describe('CO-RE relocation of user-declared kernel structs (lower.ts)', () => {
+describe('CO-RE relocation of user-declared kernel structs (lower/lvalues.ts)', () => {
   it('reads the kernel offsets under #pragma clang attribute push/pop, whatever the local order and count', () => {
     const text = program(`#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)\nstruct seq_file;\n${CTX}`
       + 'struct bpf_map { u32 max_entries; u32 id; };\n#pragma clang attribute pop\n',

@@ -72,7 +72,7 @@ export function loopExits(loop: Extract<Stmt, { op: 'loop' }>): CounterExit[] {
     if (c) exits.push(c);
   }
   const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
-  // a backward goto's region (lower.ts) ends `if (c) goto label; <end of region>`: c is its stay condition
+  // a backward goto's region (lower/statements.ts) ends `if (c) goto label; <end of region>`: c is its stay condition
   const [jump, end] = body.slice(-2);
   if (loop.label !== undefined && jump?.op === 'if' && !jump.else && end?.op === 'break' && end.label === loop.label) {
     const then = jump.then.op === 'block' && jump.then.body.length === 1 ? jump.then.body[0] : jump.then;

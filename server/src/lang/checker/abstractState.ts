@@ -1,0 +1,40 @@
+/** The verifier's abstract state (values of locals, stack slots, call frames, loop contexts), its limits, and the small functions over states and IR the verifier's layers share. */
+
+import type { IrFunction, Loc } from '../ir';
+import { AbsValue } from './domain';
+
+interface Slot { init: Uint8Array; spills: Map<number, AbsValue> }
+
+export interface State {
+  locals: Map<string, AbsValue>;
+  unassigned: Set<string>;
+  stack: Map<string, Slot>;
+  /**
+   * Active numbers iterators (STACK_ITER slots with a reference, as mark_stack_slots_iter() leaves them): the
+   * slot's key -> where bpf_iter_num_new() acquired it.
+   */
+  iters: Map<string, { loc: Loc; name: string }>;
+}
+
+/** A `return` seen while analysing a frame; `final` when it was seen in a reporting pass (not a loop fixpoint step). */
+export interface ReturnSite { state: State; value: AbsValue; loc: Loc; final: boolean }
+export interface Frame { index: number; fn: IrFunction; args: AbsValue[]; returns: ReturnSite[] }
+/** A loop or switch being analysed: the states its break/continue statements leave with; `label` for labeled ones. */
+export interface LoopCtx { breaks: State[]; continues: State[]; label?: number }
+
+export function cloneState(s: State): State {
+  const stack = new Map<string, Slot>();
+  for (const [k, v] of s.stack) stack.set(k, { init: v.init.slice(), spills: new Map(v.spills) });
+  return { locals: new Map(s.locals), unassigned: new Set(s.unassigned), stack, iters: new Map(s.iters) };
+}
+
+/** State keys of loads clang reuses (reusedLoadKey): `<local key>@<offset>`, beside the locals' `<depth>:<id>`. */
+export const LOAD_KEY = '@';
+export function isLoadKey(k: string): boolean { return k.includes(LOAD_KEY); }
+
+export function copyInto(target: State, source: State): void {
+  target.iters = source.iters;
+  target.locals = source.locals;
+  target.unassigned = source.unassigned;
+  target.stack = source.stack;
+}

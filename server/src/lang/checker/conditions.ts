@@ -1,0 +1,139 @@
+/** Branch conditions: the state on each side of a test, NULL checks on pointers and ranges from comparisons (mirrors reg_set_min_max(), mark_ptr_or_null_regs()). */
+
+import type { Expr } from '../ir';
+import { AbsValue, PtrValue, constant, scalar } from './domain';
+import { isNullExpr, markPtrOrNull } from './nullness';
+import { cloneState, type State } from './abstractState';
+import { MemoryAccessChecker } from './memoryAccess';
+
+export abstract class ConditionRefiner extends MemoryAccessChecker {
+  // ---------------------------------------------------------------- conditions (nullness.ts refines)
+
+  refine(test: Expr, state: State | null, truth: boolean): State | null {
+    if (!state) return null;
+    switch (test.op) {
+      case 'const': return (test.value !== 0n) === truth ? state : null;
+      case 'unary': return test.kind === 'lnot' ? this.refine(test.operand, state, !truth) : state;
+      case 'sequence': return this.refine(test.second, state, truth);
+      case 'logical': {
+        const isAnd = test.kind === 'and';
+        if (isAnd === truth) return this.refine(test.right, this.refine(test.left, state, truth), truth);
+        const shortCut = this.refine(test.left, cloneState(state), !isAnd);
+        const other = this.refine(test.right, this.refine(test.left, cloneState(state), isAnd), !isAnd);
+        return this.joinStates(shortCut, other);
+      }
+      case 'ptrCompare': case 'binary': {
+        if (test.kind !== 'eq' && test.kind !== 'ne' && test.op === 'ptrCompare') return state;
+        const kind = test.kind as string;
+        if (kind === 'eq' || kind === 'ne') {
+          const ptrSide = isNullExpr(test.right) ? test.left : isNullExpr(test.left) ? test.right : undefined;
+          if (ptrSide && this.pointerOf(ptrSide, state)) {
+            const nonNull = (kind === 'ne') === truth;
+            return this.refinePointer(ptrSide, state, nonNull);
+          }
+        }
+        if (test.op === 'binary') return this.refineCompare(test, state, truth);
+        return state;
+      }
+      default: {
+        const p = this.pointerOf(test, state);
+        if (p) return this.refinePointer(test, state, truth);
+        const id = localOf(test);
+        if (id !== undefined) {
+          const v = state.locals.get(this.key(id));
+          if (v && v.kind === 'scalar') {
+            const r = v.range;
+            if (truth) {
+              if (r.min === 0n && r.max === 0n) return null;
+              if (r.min === 0n) state.locals.set(this.key(id), scalar(1n, r.max, r.pathConst));
+              else if (r.max === 0n) state.locals.set(this.key(id), scalar(r.min, -1n, r.pathConst));
+            } else {
+              if (r.min > 0n || r.max < 0n) return null;
+              state.locals.set(this.key(id), constant(0n));
+            }
+          }
+        }
+        return state;
+      }
+    }
+  }
+
+  /**
+   * The pointer value an expression denotes without evaluating it (locals and casts of them). A ctx field load
+   * denotes the value clang reuses for it (reusedLoadKey); a CO-RE load (vmlinux.h's types carry
+   * preserve_access_index) denotes nothing: clang emits a new load at each use and a NULL check of one load says
+   * nothing about the next (measured on Linux 6.18).
+   */
+  protected pointerOf(e: Expr, state: State): PtrValue | { kind: 'null' } | undefined {
+    switch (e.op) {
+      case 'local': case 'assign': {
+        const v = state.locals.get(this.key(e.id));
+        return v && (v.kind === 'ptr' || v.kind === 'null') ? v : undefined;
+      }
+      case 'ptrCast': case 'ptrToInt': case 'convert': return this.pointerOf(e.operand, state);
+      // a function's address is never NULL; an unresolved weak kfunc is the constant NULL (the branch is dead)
+      case 'null': return { kind: 'null' };
+      case 'funcAddr': return this.funcValue(e);
+      case 'loadPtr': {
+        const reused = this.reusedLoadKey(e);
+        const v = reused === undefined ? undefined : state.locals.get(reused);
+        return v && (v.kind === 'ptr' || v.kind === 'null') ? v : undefined;
+      }
+      default: return undefined;
+    }
+  }
+
+  protected refinePointer(e: Expr, state: State, nonNull: boolean): State | null {
+    const p = this.pointerOf(e, state);
+    if (!p) return state;
+    if (p.kind === 'null') return nonNull ? null : state;
+    if (p.derived) return state;
+    if (!p.maybeNull) return nonNull ? state : null;
+    // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL)
+    const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, p.nullId, nonNull);
+    for (const [k, v] of state.locals) state.locals.set(k, replace(v));
+    for (const slot of state.stack.values()) for (const [o, v] of slot.spills) slot.spills.set(o, replace(v));
+    return state;
+  }
+
+  protected refineCompare(test: Extract<Expr, { op: 'binary' }>, state: State, truth: boolean): State | null {
+    // mirrors reg_set_min_max(): narrow a local's range by a comparison with a known range
+    const kinds: Record<string, string> = { lt: 'ge', le: 'gt', gt: 'le', ge: 'lt', eq: 'ne', ne: 'eq' };
+    const flips: Record<string, string> = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', eq: 'eq', ne: 'ne' };
+    if (!(test.kind in kinds)) return state;
+    let kind = truth ? test.kind : kinds[test.kind];
+    let id = localOf(test.left);
+    let otherExpr = test.right;
+    if (id === undefined) { id = localOf(test.right); otherExpr = test.left; kind = flips[kind]; }
+    const left = this.peekExpr(test.left, state);
+    const right = this.peekExpr(test.right, state);
+    if (left && right && left.min === left.max && right.min === right.max) {
+      const a = left.min, b = right.min;
+      const holds = test.kind === 'lt' ? a < b : test.kind === 'le' ? a <= b : test.kind === 'gt' ? a > b : test.kind === 'ge' ? a >= b : test.kind === 'eq' ? a === b : a !== b;
+      if (holds !== truth) return null;
+    }
+    if (id === undefined) return state;
+    const k = this.key(id);
+    const v = state.locals.get(k);
+    const o = this.peekExpr(otherExpr, state);
+    if (!v || v.kind !== 'scalar' || !o) return state;
+    let { min, max } = v.range;
+    switch (kind) {
+      case 'lt': if (max > o.max - 1n) max = o.max - 1n; break;
+      case 'le': if (max > o.max) max = o.max; break;
+      case 'gt': if (min < o.min + 1n) min = o.min + 1n; break;
+      case 'ge': if (min < o.min) min = o.min; break;
+      case 'eq': if (min < o.min) min = o.min; if (max > o.max) max = o.max; break;
+      case 'ne': if (o.min === o.max) { if (min === o.min) min++; else if (max === o.max) max--; } break;
+    }
+    if (min > max) return null;
+    state.locals.set(k, scalar(min, max, v.range.pathConst));
+    return state;
+  }
+}
+
+function localOf(e: Expr): number | undefined {
+  if (e.op === 'local' || e.op === 'assign') return e.id;
+  if (e.op === 'convert' || e.op === 'ptrCast') return localOf(e.operand);
+  return undefined;
+}

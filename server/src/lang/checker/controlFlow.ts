@@ -1,0 +1,269 @@
+/** Statements and control flow: calls into subprograms, return values, loops (widening, bounds, iteration caps), break/continue. */
+
+import { appendAll } from '../arrays';
+import type { Expr, Loc, Stmt } from '../ir';
+import { Diagnostics } from '../diagnostics';
+import { AbsValue, TOP, constant, scalar, widenValue, S64_MIN, U64_MAX } from './domain';
+import { lookupHelper } from './helpers';
+import { returnValueProblem } from './returnValue';
+import { counterSteps, hasExit, loopContains, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
+import { reachableFunctions } from './stack';
+import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx } from './abstractState';
+import { HelperCallChecker } from './helperCalls';
+
+const MAX_FRAMES = 8;
+
+const WIDEN_AFTER = 3;
+
+const MAX_LOOP_ITERATIONS = 12;
+
+const MAX_TRIPS = 100_000n;
+
+/** Statement visits before the analysis gives up (deeply nested loops multiply the fixpoint passes). */
+const MAX_STEPS = 100_000;
+
+export class AnalysisBudgetExceeded extends Error {
+  constructor(readonly steps: number) { super(`the analysis stopped after ${steps} statement visits`); }
+}
+
+export abstract class ControlFlowVerifier extends HelperCallChecker {
+  protected checkReturn(v: AbsValue, loc: Loc): void {
+    // mirrors check_return_code() with the BPF_TRACE_ITER range [0, 1]
+    if (v.kind !== 'scalar') return;
+    const problem = returnValueProblem(v.range);
+    if (problem) this.report(Diagnostics.ReturnValueOutOfRange, loc, [problem.shown, problem.kernelText]);
+  }
+
+  /** Returns the states and values at each `return` of the callee (with their locs). */
+  protected callFunction(index: number, args: AbsValue[], state: State, callLoc: Loc): ReturnSite[] {
+    const fn = this.program.functions[index];
+    if (!fn) return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
+    if (this.frames.length >= MAX_FRAMES || this.frames.some((f) => f.index === index)) {
+      this.report(Diagnostics.CallTooDeep, callLoc, [`the call stack of ${this.frames.length + 1} frames is too deep !`]);
+      return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
+    }
+    const frame: Frame = { index, fn, args, returns: [] };
+    const depth = this.frames.length;
+    this.frames.push(frame);
+    const s = cloneState(state);
+    fn.params.forEach((id, i) => s.locals.set(`${depth}:${id}`, args[i] ?? TOP));
+    for (const slot of fn.slots) s.stack.set(`${depth}:${slot.id}`, { init: new Uint8Array(slot.size), spills: new Map() });
+    const savedLoops = this.loops;
+    this.loops = [];
+    const end = this.execStmt(fn.body, s);
+    this.loops = savedLoops;
+    this.frames.pop();
+    const out = frame.returns.slice();
+    if (end) out.push({ state: end, value: fn.returnType.kind === 'void' ? constant(0n) : TOP, loc: fn.loc, final: this.reporting });
+    return out;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  execStmt(s: Stmt, state: State | null): State | null {
+    if (!state) return null;
+    if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
+    switch (s.op) {
+      case 'expr': this.eval(s.expr, state); return state;
+      case 'block': {
+        let cur: State | null = state;
+        for (const b of s.body) cur = this.execStmt(b, cur);
+        return cur;
+      }
+      case 'declare': {
+        const k = this.key(s.id);
+        if (s.init) {
+          const v = this.eval(s.init, state);
+          state.locals.set(k, v);
+          state.unassigned.delete(k);
+        } else {
+          const local = this.frames[this.frames.length - 1].fn.locals.find((l) => l.id === s.id);
+          if (local && local.slot !== undefined) {
+            const slot = state.stack.get(`${this.frames.length - 1}:${local.slot}`);
+            if (slot) { slot.init.fill(0); slot.spills.clear(); }
+          } else {
+            state.locals.set(k, TOP);
+            state.unassigned.add(k);
+          }
+        }
+        return state;
+      }
+      case 'if': {
+        this.eval(s.test, state);
+        const t = this.refine(s.test, cloneState(state), true);
+        const f = this.refine(s.test, cloneState(state), false);
+        const a = this.execStmt(s.then, t);
+        const b = s.else ? this.execStmt(s.else, f) : f;
+        return this.joinStates(a, b);
+      }
+      case 'return': {
+        const value = s.value ? this.eval(s.value, state) : constant(0n);
+        const frame = this.frames[this.frames.length - 1];
+        frame.returns.push({ state, value, loc: s.value?.loc ?? s.loc, final: this.reporting });
+        return null;
+      }
+      case 'break': this.jumpTarget(s.label)?.breaks.push(state); return null;
+      case 'continue': this.jumpTarget(s.label)?.continues.push(state); return null;
+      case 'switch': {
+        this.eval(s.test, state);
+        let out: State | null = null;
+        let fall: State | null = null;
+        const ctx: LoopCtx = { breaks: [], continues: [], label: s.label };
+        const outer = this.loops[this.loops.length - 1];
+        this.loops.push(ctx);
+        let hasDefault = false;
+        for (const c of s.cases) {
+          if (c.values === 'default') hasDefault = true;
+          let cur: State | null = this.joinStates(cloneState(state), fall);
+          for (const b of c.body) cur = this.execStmt(b, cur);
+          fall = cur;
+        }
+        this.loops.pop();
+        if (outer) appendAll(outer.continues, ctx.continues);
+        out = fall;
+        for (const b of ctx.breaks) out = this.joinStates(out, b);
+        if (!hasDefault) out = this.joinStates(out, state);
+        return out;
+      }
+      case 'loop': return this.execLoop(s, state);
+    }
+  }
+
+  /** The loop or switch a break/continue leaves: the innermost, or the one of its label (a lowered goto). */
+  protected jumpTarget(label: number | undefined): LoopCtx | undefined {
+    if (label === undefined) return this.loops[this.loops.length - 1];
+    for (let i = this.loops.length - 1; i >= 0; i--) if (this.loops[i].label === label) return this.loops[i];
+    return undefined;
+  }
+
+  protected execLoop(loop: Extract<Stmt, { op: 'loop' }>, state: State): State | null {
+    const pre = loop.init ? this.execStmt(loop.init, state) : state;
+    if (!pre) return null;
+    // `do { ... } while (0)` (also a forward goto's region) has no back edge: one pass is the whole analysis
+    if (runsOnce(loop)) return this.loopIteration(loop, cloneState(pre)).exit;
+    const outerReporting = this.reporting;
+    this.reporting = false;
+    let head = cloneState(pre);
+    for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
+      const { back } = this.loopIteration(loop, cloneState(head));
+      const joined = this.joinStates(cloneState(head), back);
+      if (!joined) break;
+      let next = joined;
+      if (i >= WIDEN_AFTER) {
+        next = cloneState(joined);
+        for (const [k, v] of joined.locals) { const old = head.locals.get(k); if (old) next.locals.set(k, widenValue(old, v)); }
+      }
+      if (this.statesEqual(head, next)) break;
+      head = next;
+      if (i === MAX_LOOP_ITERATIONS - 1) {
+        for (const [k, v] of head.locals) if (v.kind === 'scalar') head.locals.set(k, scalar(S64_MIN, U64_MAX, false));
+      }
+    }
+    this.reporting = outerReporting;
+    this.checkLoopBound(loop, pre, head);
+    const { exit } = this.loopIteration(loop, cloneState(head));
+    return exit;
+  }
+
+  /** One pass over test + body + update from the head state: the back-edge state and the exit state. */
+  protected loopIteration(loop: Extract<Stmt, { op: 'loop' }>, head: State): { back: State | null; exit: State | null } {
+    let entry: State | null = head;
+    let exit: State | null = null;
+    if (loop.test && loop.testFirst) {
+      this.eval(loop.test, head);
+      entry = this.refine(loop.test, cloneState(head), true);
+      exit = this.refine(loop.test, cloneState(head), false);
+    }
+    const ctx: LoopCtx = { breaks: [], continues: [], label: loop.label };
+    this.loops.push(ctx);
+    let end = this.execStmt(loop.body, entry);
+    this.loops.pop();
+    for (const c of ctx.continues) end = this.joinStates(end, c);
+    if (end && loop.update) this.eval(loop.update, end);
+    let back = end;
+    if (end && loop.test && !loop.testFirst) {
+      this.eval(loop.test, end);
+      back = this.refine(loop.test, cloneState(end), true);
+      exit = this.joinStates(exit, this.refine(loop.test, cloneState(end), false));
+    }
+    for (const b of ctx.breaks) exit = this.joinStates(exit, b);
+    return { back, exit };
+  }
+
+  protected checkLoopBound(loop: Extract<Stmt, { op: 'loop' }>, pre: State, head: State): void {
+    // mirrors check_cfg()/is_state_visited(): no exit at all, or a bound the verifier cannot reach
+    // `do { ... } while (0)` (libbpf's ___bpf_fill0 in an argument-less BPF_SEQ_PRINTF) has no back edge at all
+    if (runsOnce(loop)) return;
+    // mirrors process_iter_next_call(): a loop driven by an iterator's next() is verified by state convergence,
+    // whatever its trip count (bpf_for()/bpf_repeat() loops)
+    if (hasExit(loop) && callsIterNext(loop)) return;
+    if (!hasExit(loop)) {
+      this.report(Diagnostics.InfiniteLoop, loop.loc, ['infinite loop detected at insn ?']);
+      return;
+    }
+    const exits = loopExits(loop);
+    let reason = 'no exit condition compares a loop counter with a bounded value';
+    let certain = false;
+    let lost: { name: string; fp: number } | undefined;
+    for (const e of exits) {
+      if (e.slot !== undefined) {
+        lost ??= this.lostStackCounter(loop, e.slot);
+        continue;
+      }
+      const steps = counterSteps(loop, e.counter);
+      if (!steps || steps.length === 0) { reason = 'the loop counter does not change by a constant step'; continue; }
+      if (!steps.every((st) => (e.notEqual ? st === 1n || st === -1n : e.increasing ? st > 0n : st < 0n))) { reason = 'the loop counter moves away from its bound'; certain = true; continue; }
+      const start = this.peek(e.counter, pre);
+      const bound = this.peekExpr(e.bound, head);
+      if (!start || !bound) continue;
+      const span = e.increasing ? bound.max - start.min : start.max - bound.min;
+      const step = steps.reduce((m, st) => (st < 0n ? -st : st) < m ? (st < 0n ? -st : st) : m, U64_MAX);
+      if (span / step <= MAX_TRIPS) return;
+      reason = `its bound may be as large as ${e.increasing ? bound.max : bound.min}`;
+      certain = true;
+    }
+    if (lost) {
+      this.report(Diagnostics.LoopCounterLostOnStack, loop.loc, [lost.name, lost.fp, 'The sequence of 8193 jumps is too complex / infinite loop detected']);
+      return;
+    }
+    if (certain) this.report(Diagnostics.UnboundedLoop, loop.loc, [reason, 'BPF program is too large. Processed 1000001 insn']);
+    else this.report(Diagnostics.LoopBoundNotProven, loop.loc, [reason]);
+  }
+
+  /** An address-taken counter of at most 4 bytes at an fp offset that is not a multiple of 8 (lostCounterFpOffset). */
+  protected lostStackCounter(loop: Extract<Stmt, { op: 'loop' }>, slot: number): { name: string; fp: number } | undefined {
+    const frame = this.frames[this.frames.length - 1];
+    if (!frame || !slotEscapesInLoop(loop, slot)) return undefined;
+    const callees = reachableFunctions(this.program, frame.index, false).filter((f) => f !== frame.index).map((f) => this.program.functions[f]);
+    const fp = lostCounterFpOffset(frame.fn, slot, callees);
+    if (fp === undefined) return undefined;
+    const name = frame.fn.locals.find((l) => l.slot === slot)?.name ?? `stack slot ${slot}`;
+    return { name, fp };
+  }
+}
+
+/** Whether a loop calls an open-coded iterator's next kfunc in its test or body. */
+function callsIterNext(loop: Extract<Stmt, { op: 'loop' }>): boolean {
+  return loopContains(loop, (e) => {
+    if (e.op !== 'callHelper') return false;
+    const helper = lookupHelper(e.name);
+    return helper.status === 'allowed' && (helper as { info: { returns: string } }).info.returns === 'iterNumNext';
+  });
+}
+
+/** `do { ... } while (0)`: a `continue` jumps to the test too, so there is no back edge at all. */
+function runsOnce(loop: Extract<Stmt, { op: 'loop' }>): boolean {
+  return !!loop.test && !loop.testFirst && constantValue(loop.test) === 0n;
+}
+
+/** The value of a condition made of literals only (the lowering writes `while (0)` as `0 != 0`). */
+function constantValue(e: Expr): bigint | undefined {
+  if (e.op === 'const') return e.value;
+  if (e.op === 'convert') return constantValue(e.operand);
+  if (e.op === 'binary' && (e.kind === 'ne' || e.kind === 'eq')) {
+    const a = constantValue(e.left), b = constantValue(e.right);
+    if (a === undefined || b === undefined) return undefined;
+    return (a === b) === (e.kind === 'eq') ? 1n : 0n;
+  }
+  return undefined;
+}

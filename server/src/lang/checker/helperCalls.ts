@@ -1,0 +1,295 @@
+/** Calls to helpers and kfuncs (mirrors check_helper_call(), check_kfunc_call()): argument types, memory arguments, the numbers iterator, callbacks. */
+
+import type { Expr, Loc } from '../ir';
+import { CORE_POISON_HELPER_ID } from '../ir';
+import { Diagnostics } from '../diagnostics';
+import { AbsValue, PtrValue, Region, TOP, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
+import { lookupHelper } from './helpers';
+import { mapTypeName } from '../../kernel/mapTypes';
+import { kernelBtf } from '../../kernel/btf';
+import { returnValueProblem } from './returnValue';
+import { markInitialized } from './uninit';
+import { cloneState, copyInto, type State } from './abstractState';
+import { ExpressionEvaluator } from './expressions';
+
+export abstract class HelperCallChecker extends ExpressionEvaluator {
+  // ---------------------------------------------------------------- helpers
+
+  protected evalHelper(e: Extract<Expr, { op: 'callHelper' }>, state: State): AbsValue {
+    const args = e.args.map((a, i) => this.escapes(this.eval(a, state), e.args[i].loc));
+    if (e.helperId === CORE_POISON_HELPER_ID) {
+      // mirrors libbpf's fixup of the verifier's "invalid func unknown#195896080" for a poisoned CO-RE access
+      this.report(Diagnostics.CoreRelocationUnresolved, e.loc, [e.name, `failed to resolve CO-RE relocation <byte_off> ${e.name}`]);
+      return TOP;
+    }
+    const found = lookupHelper(e.name);
+    if (found.status === 'unknown') { this.report(Diagnostics.UnknownHelper, e.loc, [e.name, `unknown func ${e.name}#${e.helperId}`]); return TOP; }
+    if (found.status === 'notAllowed') { this.report(Diagnostics.HelperNotAllowed, e.loc, [e.name, `program of this type cannot use helper ${e.name}#${found.id}`]); return TOP; }
+    const info = found.info;
+    if (info.gplOnly && !this.options.gplCompatible) this.report(Diagnostics.GplOnlyHelper, e.loc, [e.name, 'cannot call GPL-restricted function from non-GPL compatible program']);
+    info.args.forEach((kind, i) => {
+      const v = args[i];
+      const argLoc = e.args[i]?.loc ?? e.loc;
+      if (!v) return;
+      const sizeOf = (j: number): number | undefined => { const s = args[j]; return s && s.kind === 'scalar' ? Number(s.range.max > 1n << 30n ? 1n << 30n : s.range.max) : undefined; };
+      switch (kind.kind) {
+        case 'mapKey': case 'mapValue': {
+          const m = args[kind.mapArg];
+          const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
+          if (v.kind === 'ptr' && v.region.kind === 'key') {
+            this.report(Diagnostics.RdonlyBufAsHelperArg, argLoc, [i + 1, e.name, `R${i + 1} type=${regTypeName(v)} expected=fp, pkt, pkt_meta, map_key, map_value`]);
+            return;
+          }
+          const size = def ? (kind.kind === 'mapKey' ? def.key_size : def.value_size) : 0;
+          this.helperMem(v, size, 'read', argLoc, state, e.name, i, false);
+          return;
+        }
+        case 'memRead': case 'memWrite': {
+          const size = sizeOf(kind.sizeArg) ?? 0;
+          const nullable = kind.kind === 'memRead' && kind.nullable === true;
+          if (nullable && v.kind === 'null') return;
+          if (nullable && v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n) return;
+          if (this.sizeMayBeNegative(e.args[kind.sizeArg], args[kind.sizeArg], state, kind.sizeArg, e.name)) return;
+          this.helperMem(v, size, kind.kind === 'memRead' ? 'read' : 'write', argLoc, state, e.name, i, nullable);
+          return;
+        }
+        case 'memWriteFixed': this.helperMem(v, kind.size, 'write', argLoc, state, e.name, i, false); return;
+        case 'seq': this.seqArg(v, i, argLoc, e.name); return;
+        case 'trusted':
+          if ((v.kind === 'ptr' && v.maybeNull) || v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n)) {
+            this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.kind === 'ptr' ? v.desc : 'NULL', e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
+          } else this.kfuncBtfArg(v, kind.btf, i, argLoc, e.name);
+          return;
+        case 'func':
+          // mirrors check_func_arg() for ARG_PTR_TO_FUNC: only a subprogram's address (PTR_TO_FUNC) matches
+          if (v.kind === 'top') return;
+          if (v.kind !== 'ptr' || v.region.kind !== 'func' || v.region.func === undefined) {
+            this.report(Diagnostics.CallbackNotFunction, argLoc, [i + 1, e.name, `R${i + 1} type=${v.kind === 'ptr' ? regTypeName(v) : 'scalar'} expected=func`]);
+          } else if (this.program.functions[v.region.func]?.global) {
+            // mirrors check_ld_imm() for BPF_PSEUDO_FUNC: only a static subprogram may be called back
+            this.report(Diagnostics.CallbackNotStatic, argLoc, [v.desc, e.name, 'callback function not static']);
+          }
+          return;
+        case 'stackOrNull':
+          // ARG_PTR_TO_STACK_OR_NULL: a stack pointer or the constant 0
+          if (v.kind === 'top' || v.kind === 'null' || (v.kind === 'ptr' && v.region.kind === 'stack')) return;
+          if (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n) return;
+          this.report(Diagnostics.CallbackCtxNotStack, argLoc, [v.kind === 'ptr' ? v.desc : 'this integer', e.name, `R${i + 1} type=${v.kind === 'ptr' ? regTypeName(v) : 'scalar'} expected=fp`]);
+          return;
+        case 'iterNum': this.iterNumArg(v, kind.op, i, e, state); return;
+        default: return;
+      }
+    });
+    if (info.args.some((k) => k.kind === 'func')) this.analyseCallback(e, args, state);
+    switch (info.returns) {
+      case 'mapValueOrNull': {
+        const m = args[0];
+        const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
+        // without the map's definition the value's size is unknown: track nullness only
+        const region: Region = def ? { kind: 'mapValue', map: def.name, valueSize: def.value_size } : { kind: 'other' };
+        return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      }
+      // RET_INTEGER: the verifier knows nothing of a helper's result (mark_reg_unknown()), even of a u32 one;
+      // do_refine_retval_range() bounds bpf_get_smp_processor_id() by nr_cpu_ids
+      case 'cpu': return scalar(0n, BigInt(Math.max(1, this.options.cpus) - 1), false);
+      // KF_RET_NULL: a read-only pointer to the iterator's current int, or NULL once the range is exhausted
+      case 'iterNumNext': return { kind: 'ptr', region: { kind: 'other' }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      // RET_PTR_TO_BTF_ID_OR_NULL: the socket casts give NULL for a socket of another kind
+      case 'btfOrNull': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: false }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      default: return scalar(S64_MIN, U64_MAX, false);
+    }
+  }
+
+  /**
+   * mirrors check_func_arg() for ARG_PTR_TO_BTF_ID of struct seq_file: check_reg_type() wants a trusted BTF pointer
+   * (anything else: "R1 type=scalar expected=ptr_, trusted_ptr_, rcu_ptr_"), then btf_struct_ids_match() at
+   * offset 0 ("R1 is of type bpf_map but seq_file is expected"). Measured on 6.18 for NULL, a number, a value
+   * copied by bpf_probe_read_kernel(), &local, ctx, ctx->meta, ctx->map and meta->seq + 8.
+   */
+  protected seqArg(v: AbsValue, argIndex: number, loc: Loc, helper: string): void {
+    const reg = `R${argIndex + 1}`;
+    const expected = 'expected=ptr_, trusted_ptr_, rcu_ptr_';
+    let kernel: string | undefined;
+    let shown = 'this value';
+    if (v.kind === 'null' || v.kind === 'scalar') {
+      kernel = `${reg} type=scalar ${expected}`;
+      shown = v.kind === 'null' ? 'NULL' : 'this number';
+    } else if (v.kind === 'ptr') {
+      shown = v.desc;
+      const btfName = v.region.kind === 'seq' ? 'seq_file' : v.region.kind === 'kmap' ? 'bpf_map' : v.region.kind === 'meta' ? 'bpf_iter_meta' : undefined;
+      if (v.region.kind === 'other') return;
+      if (v.maybeNull || btfName === undefined) kernel = `${reg} type=${regTypeName(v)} ${expected}`;
+      else if (v.region.kind !== 'seq' || v.off !== 0n || v.varOff) kernel = `${reg} is of type ${btfName} but seq_file is expected`;
+    }
+    if (kernel) this.report(Diagnostics.SeqArgNotSeqFile, loc, [shown, argIndex + 1, helper, kernel]);
+  }
+
+  /**
+   * mirrors check_mem_size_reg(): the size register's signed minimum must not be below 0. Only a known negative
+   * bound is reported (a C `int` that may be negative); an unknown or widened value (min S64_MIN) is not, since this
+   * analysis joins paths the verifier keeps apart.
+   */
+  protected sizeMayBeNegative(expr: Expr | undefined, value: AbsValue | undefined, state: State, argIndex: number, helper: string): boolean {
+    if (!expr || !value) return false;
+    // a signed variable converted to the helper's u32 size: clang passes the register as it is (no zero extension),
+    // so the verifier sees the variable's signed range
+    let inner = expr;
+    while (inner.op === 'convert' && inner.operand.type.kind === 'int' && inner.operand.type.signed) inner = inner.operand;
+    const local = inner !== expr && inner.op === 'local' ? state.locals.get(this.key(inner.id)) : undefined;
+    const v = local ?? value;
+    if (v.kind !== 'scalar' || v.range.min >= 0n || v.range.min <= S64_MIN || v.range.min < -(1n << 32n)) return false;
+    const name = inner.op === 'local' ? this.localName(inner.id) : 'this value';
+    this.report(Diagnostics.HelperSizeMayBeNegative, expr.loc, [name, argIndex + 1, helper, v.range.min.toString(),
+      `R${argIndex + 1} min value is negative, either use unsigned or 'var &= const'`]);
+    return true;
+  }
+
+  /**
+   * mirrors check_kfunc_args() for KF_ARG_PTR_TO_BTF_ID: a kernel pointer must be of the argument's struct at offset
+   * 0 ("args#0 expected pointer to STRUCT bpf_map but R1 has a pointer to STRUCT bpf_iter_meta"); a pointer that is
+   * not a kernel object (stack, ctx, a number) is taken as memory and refused for a struct with pointers ("arg#0
+   * pointer type STRUCT bpf_map must point to scalar, or struct with scalar"). Measured on 6.18.
+   */
+  protected kfuncBtfArg(v: AbsValue, btf: string, argIndex: number, loc: Loc, kfunc: string): void {
+    const structOf: Partial<Record<Region['kind'], string>> = { kmap: 'bpf_map', meta: 'bpf_iter_meta', seq: 'seq_file' };
+    let kernel: string | undefined;
+    let shown = 'this number';
+    if (v.kind === 'scalar') kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
+    else if (v.kind === 'ptr') {
+      shown = v.desc;
+      const has = structOf[v.region.kind];
+      if (v.region.kind === 'btf') {
+        // KF_TRUSTED_ARGS: an untrusted PTR_TO_BTF_ID is refused before its type is looked at (measured on 6.18:
+        // iter/unix's unix_sk passed to bpf_sock_destroy); then btf_struct_ids_match() walks first members
+        // (udp_sock -> inet_sock -> sock -> sock_common), a task_struct is refused
+        if (!v.region.trusted) {
+          this.report(Diagnostics.KfuncArgNotTrusted, loc, [shown, argIndex + 1, kfunc, `R${argIndex + 1} must be referenced or trusted`]);
+          return;
+        }
+        if (v.off !== 0n || v.varOff || !structStartsWith(v.region.struct, btf)) {
+          kernel = `kernel function ${kfunc} args#${argIndex} expected pointer to STRUCT ${btf} but R${argIndex + 1} has a pointer to STRUCT ${v.region.struct}`;
+        }
+      } else if (has !== undefined) {
+        if (has !== btf || v.off !== 0n || v.varOff) kernel = `kernel function ${kfunc} args#${argIndex} expected pointer to STRUCT ${btf} but R${argIndex + 1} has a pointer to STRUCT ${has}`;
+      } else if (v.region.kind === 'stack' || v.region.kind === 'ctx' || v.region.kind === 'mapValue' || v.region.kind === 'global') {
+        kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
+      }
+    }
+    if (kernel) this.report(Diagnostics.KfuncArgWrongType, loc, [shown, argIndex + 1, kfunc, btf, kernel]);
+  }
+
+  /** mirrors process_iter_arg(): the STACK_ITER slot's state before and after new/next/destroy */
+  protected iterNumArg(v: AbsValue, op: 'new' | 'next' | 'destroy', argIndex: number, e: Extract<Expr, { op: 'callHelper' }>, state: State): void {
+    if (v.kind !== 'ptr' || v.region.kind !== 'stack' || v.varOff || v.off !== 0n) {
+      if (v.kind === 'top') return;
+      this.report(Diagnostics.IterNotInitialized, e.args[argIndex]?.loc ?? e.loc, [v.kind === 'ptr' ? v.desc : 'this value', `arg#${argIndex} expected pointer to an iterator on stack`]);
+      return;
+    }
+    const key = this.slotKey(v);
+    const active = state.iters.get(key);
+    if (op === 'new') {
+      if (active) { this.report(Diagnostics.IterAlreadyInitialized, e.args[argIndex].loc, [v.desc, `expected uninitialized iter_num as arg #${argIndex}`]); return; }
+      state.iters.set(key, { loc: e.loc, name: v.desc });
+      const slot = state.stack.get(key);
+      if (slot) markInitialized(slot.init, 0, slot.init.length);
+      return;
+    }
+    if (!active) { this.report(Diagnostics.IterNotInitialized, e.args[argIndex].loc, [v.desc, `expected an initialized iter_num as arg #${argIndex}`]); return; }
+    if (op === 'destroy') state.iters.delete(key);
+  }
+
+  /**
+   * mirrors push_callback_call() with set_loop_callback_state() / set_map_elem_callback_state(): the callback is
+   * analysed as a subprogram with the registers the helper passes, and its R0 must be in [0, 1]. The helper may
+   * call it any number of times (zero included), so the caller goes on from the join of before and after.
+   */
+  protected analyseCallback(e: Extract<Expr, { op: 'callHelper' }>, args: AbsValue[], state: State): void {
+    const fnArg = e.name === 'bpf_loop' || e.name === 'bpf_for_each_map_elem' ? args[1] : undefined;
+    if (!fnArg || fnArg.kind !== 'ptr' || fnArg.region.kind !== 'func' || fnArg.region.func === undefined) return;
+    const ctxArg = args[2] ?? TOP;
+    if (this.program.functions[fnArg.region.func]?.global) return;
+    let calleeArgs: AbsValue[];
+    if (e.name === 'bpf_loop') {
+      // R1 = the loop index (an unknown scalar to the verifier, a u32 in C), R2 = the context
+      calleeArgs = [scalar(0n, (1n << 32n) - 1n, false), ctxArg];
+    } else {
+      const m = args[0];
+      const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
+      if (def && !FOR_EACH_MAP_TYPES.has(Number(def.type))) {
+        // mirrors check_map_func_compatibility(): map->ops->map_for_each_callback is NULL
+        this.report(Diagnostics.CallbackMapNotAllowed, e.args[0].loc, [def.name, mapTypeName(Number(def.type)), 'callback function not allowed for map']);
+        return;
+      }
+      const mk = (region: Region, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc });
+      // R1 = CONST_PTR_TO_MAP, R2 = PTR_TO_MAP_KEY, R3 = PTR_TO_MAP_VALUE of that map, R4 = the context
+      calleeArgs = [
+        m ?? TOP,
+        def ? mk({ kind: 'mapValue', map: def.name, valueSize: def.key_size }, `the key of ${def.name}`) : TOP,
+        def ? mk({ kind: 'mapValue', map: def.name, valueSize: def.value_size }, `the value of ${def.name}`) : TOP,
+        ctxArg,
+      ];
+    }
+    const results = this.callFunction(fnArg.region.func, calleeArgs, state, e.loc);
+    let merged: State | null = null;
+    for (const r of results) {
+      if (r.final && r.value.kind === 'scalar') {
+        // mirrors prepare_func_exit(): retval_range_within(callee->callback_ret_range, r0)
+        const problem = returnValueProblem(r.value.range, 'At callback return');
+        if (problem) this.report(Diagnostics.CallbackReturnOutOfRange, r.loc, [e.name, problem.shown, problem.kernelText]);
+      }
+      merged = this.joinStates(merged, r.state);
+    }
+    if (!merged) return;
+    const depth = `${this.frames.length}:`;
+    for (const k of [...merged.locals.keys()]) if (k.startsWith(depth)) merged.locals.delete(k);
+    for (const k of [...merged.stack.keys()]) if (k.startsWith(depth)) merged.stack.delete(k);
+    const after = this.joinStates(cloneState(state), merged);
+    if (after) copyInto(state, after);
+  }
+
+  /**
+   * mirrors check_helper_mem_access() -> check_stack_range_initialized() for a helper that writes memory: the bytes
+   * become STACK_MISC, so what is read back is a number, never a pointer (a pointer copied by bpf_probe_read_kernel(),
+   * as BPF_CORE_READ() does, is a scalar to the verifier).
+   */
+  protected helperWroteStack(v: PtrValue, size: number, state: State): void {
+    const slot = state.stack.get(this.slotKey(v));
+    if (!slot) return;
+    if (v.varOff) { slot.spills.clear(); return; }
+    const start = Number(v.off), end = start + size;
+    for (const off of [...slot.spills.keys()]) if (off < end && off + 8 > start) slot.spills.delete(off);
+    for (let off = start; off + 8 <= end; off += 8) slot.spills.set(off, scalar(S64_MIN, U64_MAX, false));
+  }
+
+  protected helperMem(v: AbsValue, size: number, kind: 'read' | 'write', loc: Loc, state: State, helper: string, argIndex: number, nullable: boolean): void {
+    if (v.kind === 'ptr' && v.maybeNull && !nullable) {
+      // mirrors check_reg_type(): a maybe-NULL register does not match ARG_PTR_TO_MEM
+      this.report(Diagnostics.NullPassedToHelper, loc, [v.desc, argIndex + 1, helper, `R${argIndex + 1} type=${regTypeName(v)} expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_`]);
+      return;
+    }
+    if (v.kind !== 'ptr') return;
+    if (v.region.kind === 'stack') {
+      this.stackAccess(v, 0, size, kind, loc, state, { name: helper, regno: argIndex + 1 });
+      if (kind === 'write') this.helperWroteStack(v, size, state);
+      return;
+    }
+    this.access({ ...v, maybeNull: false }, 0, size, kind, loc, state);
+  }
+}
+
+/** mirrors btf_struct_ids_match() without strict matching: `have` is `want`, or its first member (recursively) is. */
+function structStartsWith(have: string, want: string): boolean {
+  for (let s: string | undefined = have, depth = 0; s && depth < 8; depth++) {
+    if (s === want) return true;
+    const first: { typeName: string } | undefined = kernelBtf[s]?.fields.find((f) => f.offset === 0);
+    const m: RegExpExecArray | null | undefined = first && /^(?:struct )?(\w+)$/.exec(first.typeName.replace(/^(const |volatile )+/, ''));
+    s = m ? m[1] : undefined;
+  }
+  return false;
+}
+
+/**
+ * Map types whose ops have map_for_each_callback in 6.18: hash, array, percpu_hash, percpu_array, lru_hash,
+ * lru_percpu_hash, sk_storage, inode_storage, task_storage, cgrp_storage (enum bpf_map_type values).
+ */
+const FOR_EACH_MAP_TYPES = new Set([1, 2, 5, 6, 9, 10, 24, 28, 29, 32]);

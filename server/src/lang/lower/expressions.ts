@@ -1,0 +1,421 @@
+/** Expressions: conversions, operators, assignments, increments and calls, each to IR with explicit types. */
+
+import * as ast from '../ast';
+import { atomicBuiltin } from '../atomics';
+import { CSymbol } from '../sema/analyzer';
+import { Diagnostics } from '../diagnostics';
+import { CType, resolve, sizeOf, typeToString, usualArithmeticConversions, promote, Types } from '../types';
+import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits } from '../ir';
+import { helperNameById, isKernelKfunc } from '../checker/helpers';
+import { irScalarType, pointeeSize, isBool, locOf, decay, ptrTo, wrapTo, type LValue } from './irValues';
+import { LValueLowering } from './lvalues';
+
+export abstract class ExpressionLowering extends LValueLowering {
+  // ------------------------------------------------------------------ expressions
+
+  protected typeOf(node: ast.Expression): CType {
+    return this.c.typeOf(node) ?? Types.int;
+  }
+
+  /** An expression used as a condition: int != 0, or pointer != NULL, as an int 0/1. */
+  protected test(node: ast.Expression): Expr {
+    this.zeroTestedCall = node;
+    const type = this.typeOf(node);
+    const scalar = irScalarType(decay(type));
+    const loc = locOf(node);
+    if (node.kind === 'Unary' && node.operator === '!') {
+      return { op: 'unary', kind: 'lnot', operand: this.test(node.operand), type: S32, loc };
+    }
+    const value = this.rvalue(node);
+    if (scalar?.kind === 'ptr') return { op: 'ptrCompare', kind: 'ne', left: value, right: { op: 'null', type: scalar, loc }, type: S32, loc };
+    if (isComparison(node)) return value;
+    const intType = (scalar as IntType | undefined) ?? S32;
+    return { op: 'binary', kind: 'ne', left: value, right: { op: 'const', type: intType, value: 0n, loc }, type: S32, loc };
+  }
+
+  /** Evaluates and converts to `target`. */
+  protected rvalueAs(node: ast.Expression, target: CType): Expr {
+    return this.convert(this.rvalue(node), this.typeOf(node), target, locOf(node));
+  }
+
+  protected convert(value: Expr, from: CType, to: CType, loc: Loc): Expr {
+    const f = irScalarType(decay(from));
+    const t = irScalarType(to);
+    if (!t || !f) return value;
+    if (t.kind === 'int' && isBool(to)) {
+      if (f.kind === 'ptr') return { op: 'convert', operand: { op: 'ptrCompare', kind: 'ne', left: value, right: { op: 'null', type: f, loc }, type: S32, loc }, type: t, loc };
+      return { op: 'convert', operand: { op: 'binary', kind: 'ne', left: value, right: { op: 'const', type: f, value: 0n, loc }, type: S32, loc }, type: t, loc };
+    }
+    if (t.kind === 'int' && f.kind === 'int') {
+      if (t.bits === f.bits && t.signed === f.signed) return value;
+      if (value.op === 'const') return { op: 'const', type: t, value: wrapTo(value.value, t), loc: value.loc };
+      return { op: 'convert', operand: value, type: t, loc };
+    }
+    if (t.kind === 'ptr' && f.kind === 'ptr') return value.type.kind === 'ptr' && value.type.cName === t.cName ? value : { op: 'ptrCast', operand: value, type: t, loc };
+    if (t.kind === 'ptr' && f.kind === 'int') {
+      if (value.op === 'const' && value.value === 0n) return { op: 'null', type: t, loc };
+      return { op: 'intToPtr', operand: value.type.kind === 'int' && value.type.bits === 64 ? value : { op: 'convert', operand: value, type: U64, loc }, type: t, loc };
+    }
+    // pointer -> integer
+    const asInt: Expr = { op: 'ptrToInt', operand: value, type: U64, loc };
+    if (t.kind !== 'int') return asInt;
+    return t.bits === 64 && !t.signed ? asInt : { op: 'convert', operand: asInt, type: t, loc };
+  }
+
+  /** The value of an expression (arrays and functions decay to pointers). */
+  protected rvalue(node: ast.Expression): Expr {
+    return this.expression(node, false);
+  }
+
+  protected expression(node: ast.Expression, discarded: boolean): Expr {
+    const loc = locOf(node);
+    const type = this.typeOf(node);
+    switch (node.kind) {
+      case 'IntegerLiteral': case 'CharLiteral': {
+        const t = (irScalarType(type) as IntType | undefined) ?? S32;
+        return { op: 'const', type: t, value: wrapTo(node.value, t), loc };
+      }
+      case 'StringLiteral': return this.stringLiteral(node);
+      case 'Identifier': {
+        const symbol = this.c.model.referenceOf(node)?.symbol;
+        if (symbol?.kind === 'enumerator') {
+          const t = (irScalarType(type) as IntType | undefined) ?? S32;
+          return { op: 'const', type: t, value: wrapTo(symbol.value ?? 0n, t), loc };
+        }
+        if (symbol?.kind === 'variable' && !this.localBySymbol.has(symbol) && !this.globalBySymbol.has(symbol)) {
+          const folded = this.foldedConstant(symbol);
+          const scalar = irScalarType(type);
+          if (folded !== undefined && scalar?.kind === 'int') return { op: 'const', type: scalar, value: wrapTo(folded, scalar), loc };
+        }
+        if (symbol?.kind === 'function') return this.functionValue(symbol, loc);
+        return this.loadLValue(this.lvalue(node), loc);
+      }
+      case 'Member': case 'Index':
+        return this.loadLValue(this.lvalue(node), loc);
+      case 'Unary': return this.unary(node, type, discarded);
+      case 'Postfix': return this.increment(node.operand, node.operator === '++' ? 'add' : 'sub', true, loc, discarded);
+      case 'Binary': return this.binary(node, type);
+      case 'Assignment': return this.assignment(node);
+      case 'Conditional': {
+        const scalar = irScalarType(decay(type));
+        if (!scalar) {
+          this.report(Diagnostics.UnsupportedConstruct, node, ['a conditional expression of aggregate type']);
+          return { op: 'const', type: S32, value: 0n, loc };
+        }
+        const whenTrue = node.whenTrue ? this.rvalueAs(node.whenTrue, type) : this.rvalueAs(node.condition, type);
+        return { op: 'conditional', test: this.test(node.condition), then: whenTrue, else: this.rvalueAs(node.whenFalse, type), type: scalar, loc };
+      }
+      case 'Comma': {
+        let result = this.expression(node.expressions[0], true);
+        for (let i = 1; i < node.expressions.length; i++) {
+          const next = this.expression(node.expressions[i], discarded || i < node.expressions.length - 1);
+          result = { op: 'sequence', first: result, second: next, type: next.type, loc };
+        }
+        return result;
+      }
+      case 'Call': return this.call(node, type, discarded);
+      case 'Cast': {
+        const target = this.c.typeOf(node) ?? Types.int;
+        if (resolve(target).kind === 'void') return this.expression(node.operand, true);
+        return this.convert(this.rvalue(node.operand), this.typeOf(node.operand), target, loc);
+      }
+      case 'Sizeof': case 'Offsetof': case 'TypesCompatible': {
+        const value = this.c.model.evaluate(node) ?? 0n;
+        const t = (irScalarType(type) as IntType | undefined) ?? U64;
+        return { op: 'const', type: t, value: wrapTo(value, t), loc };
+      }
+      case 'StatementExpression': {
+        const items = node.body.items;
+        const last = items[items.length - 1];
+        if (last && last.kind === 'ExpressionStatement' && last.expression && irScalarType(decay(type))) {
+          const body = this.compound({ ...node.body, items: items.slice(0, -1) });
+          return { op: 'stmtExpr', body, value: this.rvalue(last.expression), type: irScalarType(decay(type))!, loc };
+        }
+        return { op: 'stmtExpr', body: this.compound(node.body), type: VOID, loc };
+      }
+      case 'CompoundLiteral': {
+        const id = this.newLocal('compound literal', type, loc, false);
+        const slot = this.locals[id].slot;
+        if (slot === undefined) {
+          const init = node.initializer.items[0]?.value;
+          return init && init.kind !== 'InitializerList' ? this.rvalueAs(init, type) : this.zeroOf(irScalarType(type)!, loc);
+        }
+        const addr = this.slotAddr(slot, type, loc);
+        const stmts = this.initializeMemory(addr, 0, type, node.initializer, true);
+        return { op: 'stmtExpr', body: { op: 'block', body: stmts, loc }, value: addr, type: addr.type, loc };
+      }
+      case 'Generic': case 'VaArg': case 'FloatLiteral':
+        this.report(Diagnostics.UnsupportedConstruct, node, [node.kind === 'FloatLiteral' ? 'floating point' : node.kind === 'VaArg' ? 'va_arg' : '_Generic']);
+        return { op: 'const', type: S32, value: 0n, loc };
+      default:
+        return { op: 'const', type: S32, value: 0n, loc };
+    }
+  }
+
+  protected zeroOf(type: ScalarType, loc: Loc): Expr {
+    return type.kind === 'ptr' ? { op: 'null', type, loc } : { op: 'const', type, value: 0n, loc };
+  }
+
+  protected unary(node: ast.UnaryExpression, type: CType, discarded: boolean): Expr {
+    const loc = locOf(node);
+    switch (node.operator) {
+      case '&': {
+        const addr = this.addressOfExpression(node.operand);
+        return addr ?? { op: 'null', type: ptrTo(this.typeOf(node.operand)), loc };
+      }
+      case '*': return this.loadLValue(this.lvalue(node), loc);
+      case '++': case '--': return this.increment(node.operand, node.operator === '++' ? 'add' : 'sub', false, loc, discarded);
+      case '!': return { op: 'unary', kind: 'lnot', operand: this.test(node.operand), type: S32, loc };
+      case '+': return this.rvalueAs(node.operand, type);
+      case '-': case '~': {
+        const t = (irScalarType(type) as IntType | undefined) ?? S32;
+        return { op: 'unary', kind: node.operator === '-' ? 'neg' : 'not', operand: this.rvalueAs(node.operand, type), type: t, loc };
+      }
+      case '__extension__': case '__real__': return this.expression(node.operand, discarded);
+      default:
+        this.report(Diagnostics.UnsupportedConstruct, node, [`the ${node.operator} operator`]);
+        return { op: 'const', type: S32, value: 0n, loc };
+    }
+  }
+
+  protected binary(node: ast.BinaryExpression, type: CType): Expr {
+    const loc = locOf(node);
+    const op = node.operator;
+    if ((op === '==' || op === '!=') && (this.c.model.evaluate(node.left) === 0n || this.c.model.evaluate(node.right) === 0n)) {
+      this.zeroTestedCall = this.c.model.evaluate(node.left) === 0n ? node.right : node.left;
+    }
+    if (op === '&&' || op === '||') {
+      return { op: 'logical', kind: op === '&&' ? 'and' : 'or', left: this.test(node.left), right: this.test(node.right), type: S32, loc };
+    }
+    const lt = decay(this.typeOf(node.left));
+    const rt = decay(this.typeOf(node.right));
+    const lp = resolve(lt).kind === 'pointer';
+    const rp = resolve(rt).kind === 'pointer';
+    if (lp || rp) return this.pointerBinary(node, lt, rt, type);
+    const cmp: Record<string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+    if (op in cmp) {
+      const common = usualArithmeticConversions(lt, rt);
+      return { op: 'binary', kind: cmp[op], left: this.rvalueAs(node.left, common), right: this.rvalueAs(node.right, common), type: S32, loc };
+    }
+    const arith: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and' | 'or' | 'xor' | 'shl' | 'shr'> = {
+      '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
+    };
+    const kind = arith[op];
+    const t = (irScalarType(type) as IntType | undefined) ?? S32;
+    if (!kind) return { op: 'const', type: t, value: 0n, loc };
+    if (kind === 'shl' || kind === 'shr') {
+      // The right operand is promoted on its own; the IR takes the count as the result type.
+      return { op: 'binary', kind, left: this.rvalueAs(node.left, type), right: this.rvalueAs(node.right, type), type: t, loc };
+    }
+    return { op: 'binary', kind, left: this.rvalueAs(node.left, type), right: this.rvalueAs(node.right, type), type: t, loc };
+  }
+
+  protected pointerBinary(node: ast.BinaryExpression, lt: CType, rt: CType, type: CType): Expr {
+    const loc = locOf(node);
+    const op = node.operator;
+    const lp = resolve(lt).kind === 'pointer';
+    const rp = resolve(rt).kind === 'pointer';
+    const cmp: Record<string, 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'> = { '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
+    if (op in cmp) {
+      const ptrType = lp ? lt : rt;
+      const left = lp ? this.rvalue(node.left) : this.convert(this.rvalue(node.left), lt, ptrType, loc);
+      const right = rp ? this.rvalue(node.right) : this.convert(this.rvalue(node.right), rt, ptrType, loc);
+      return { op: 'ptrCompare', kind: cmp[op], left, right, type: S32, loc };
+    }
+    if (op === '-' && lp && rp) {
+      const scale = pointeeSize((resolve(lt) as { to: CType }).to);
+      return { op: 'ptrDiff', left: this.rvalue(node.left), right: this.rvalue(node.right), scale, type: S64, loc };
+    }
+    if ((op === '+' || op === '-') && (lp !== rp)) {
+      const ptrNode = lp ? node.left : node.right;
+      const intNode = lp ? node.right : node.left;
+      const ptrType = lp ? lt : rt;
+      const scale = pointeeSize((resolve(ptrType) as { to: CType }).to);
+      let index = this.rvalueAs(intNode, Types.long);
+      if (op === '-') index = { op: 'unary', kind: 'neg', operand: index, type: S64, loc };
+      return { op: 'ptrAdd', ptr: this.rvalue(ptrNode), index, scale, type: irScalarType(type) as PtrType ?? irScalarType(ptrType) as PtrType, loc };
+    }
+    // Bitwise operations on pointers are not C; sema reported them.
+    return { op: 'const', type: S32, value: 0n, loc };
+  }
+
+  protected assignment(node: ast.AssignmentExpression): Expr {
+    const loc = locOf(node);
+    const target = this.lvalue(node.left);
+    const targetType = target.type;
+    const rt = resolve(targetType);
+    if (node.operator === '=') {
+      if (rt.kind === 'record' || rt.kind === 'array') {
+        const src = this.addressOfExpression(node.right);
+        const dst = this.addressOf(target, loc);
+        if (!src || !dst) return { op: 'const', type: S32, value: 0n, loc };
+        return { op: 'copy', dst, src, size: sizeOf(targetType) ?? 0, type: VOID, loc };
+      }
+      return this.storeLValue(target, this.rvalueAs(node.right, targetType), loc);
+    }
+    // Compound assignment: the target is evaluated once (a temp holds its address).
+    const binaryOp = node.operator.slice(0, -1);
+    const stable = this.stabilize(target, loc);
+    const current = this.loadLValue(stable.lvalue, loc);
+    const leftType = decay(targetType);
+    let result: Expr;
+    if (resolve(leftType).kind === 'pointer' && (binaryOp === '+' || binaryOp === '-')) {
+      const scale = pointeeSize((resolve(leftType) as { to: CType }).to);
+      let index = this.rvalueAs(node.right, Types.long);
+      if (binaryOp === '-') index = { op: 'unary', kind: 'neg', operand: index, type: S64, loc };
+      result = { op: 'ptrAdd', ptr: current, index, scale, type: irScalarType(leftType) as PtrType, loc };
+    } else {
+      const rightType = this.typeOf(node.right);
+      const isShift = binaryOp === '<<' || binaryOp === '>>';
+      const common = isShift ? promote(leftType) : usualArithmeticConversions(leftType, rightType);
+      const kinds: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and' | 'or' | 'xor' | 'shl' | 'shr'> = {
+        '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
+      };
+      const ct = (irScalarType(common) as IntType | undefined) ?? S32;
+      const combined: Expr = { op: 'binary', kind: kinds[binaryOp] ?? 'add', left: this.convert(current, leftType, common, loc), right: this.rvalueAs(node.right, common), type: ct, loc };
+      result = this.convert(combined, common, targetType, loc);
+    }
+    const store = this.storeLValue(stable.lvalue, result, loc);
+    return stable.setup ? { op: 'sequence', first: stable.setup, second: store, type: store.type, loc } : store;
+  }
+
+  protected increment(operand: ast.Expression, kind: 'add' | 'sub', postfix: boolean, loc: Loc, discarded: boolean): Expr {
+    const target = this.lvalue(operand);
+    const stable = this.stabilize(target, loc);
+    const type = decay(target.type);
+    const scalar = irScalarType(type);
+    if (!scalar) return { op: 'const', type: S32, value: 0n, loc };
+    const current = this.loadLValue(stable.lvalue, loc);
+    let next: Expr;
+    if (scalar.kind === 'ptr') {
+      next = { op: 'ptrAdd', ptr: current, index: { op: 'const', type: S64, value: kind === 'add' ? 1n : -1n, loc }, scale: scalar.pointeeSize, type: scalar, loc };
+    } else if (isBool(type)) {
+      next = kind === 'add' ? { op: 'const', type: scalar, value: 1n, loc } : { op: 'binary', kind: 'xor', left: current, right: { op: 'const', type: scalar, value: 1n, loc }, type: scalar, loc };
+    } else {
+      const promoted = promote(type);
+      const pt = irScalarType(promoted) as IntType;
+      const sum: Expr = { op: 'binary', kind, left: this.convert(current, type, promoted, loc), right: { op: 'const', type: pt, value: 1n, loc }, type: pt, loc };
+      next = this.convert(sum, promoted, type, loc);
+    }
+    let result: Expr;
+    if (postfix && !discarded) {
+      // old = target; target = old +/- 1; yield old
+      const old = this.newTemp(type, loc);
+      const oldRef: Expr = { op: 'local', id: old, type: scalar, loc };
+      const nextFromOld = this.replaceLoad(next, current, oldRef);
+      result = { op: 'sequence', first: { op: 'assign', id: old, value: current, type: scalar, loc },
+        second: { op: 'sequence', first: this.storeLValue(stable.lvalue, nextFromOld, loc), second: oldRef, type: scalar, loc }, type: scalar, loc };
+    } else {
+      result = this.storeLValue(stable.lvalue, next, loc);
+    }
+    return stable.setup ? { op: 'sequence', first: stable.setup, second: result, type: result.type, loc } : result;
+  }
+
+  /** Replaces the (single) occurrence of `from` inside `expr` by `to` (used to reuse a loaded value). */
+  protected replaceLoad(expr: Expr, from: Expr, to: Expr): Expr {
+    if (expr === from) return to;
+    const copy = { ...expr } as Record<string, unknown>;
+    for (const key of ['left', 'right', 'operand', 'ptr']) {
+      const child = copy[key] as Expr | undefined;
+      if (child && typeof child === 'object' && 'op' in child) copy[key] = this.replaceLoad(child, from, to);
+    }
+    return copy as unknown as Expr;
+  }
+
+  /** Makes an lvalue safe to evaluate twice: a memory lvalue whose pointer has side effects gets a temp. */
+  protected stabilize(target: LValue, loc: Loc): { lvalue: LValue; setup?: Expr } {
+    if (target.kind === 'local' || isPure(target.ptr)) return { lvalue: target };
+    const tmp = this.newTemp({ kind: 'pointer', to: target.type }, loc);
+    const ptrType = target.ptr.type as PtrType;
+    return {
+      lvalue: { ...target, ptr: { op: 'local', id: tmp, type: ptrType, loc } },
+      setup: { op: 'assign', id: tmp, value: target.ptr, type: ptrType, loc },
+    };
+  }
+
+  protected call(node: ast.CallExpression, type: CType, discarded = false): Expr {
+    const loc = locOf(node);
+    const resultType = irScalarType(type) ?? VOID;
+    let callee: ast.Expression = node.callee;
+    while (callee.kind === 'Unary' && callee.operator === '*') callee = callee.operand;
+    if (callee.kind === 'Identifier') {
+      const name = callee.name;
+      const symbol = this.c.model.referenceOf(callee)?.symbol;
+      const atomic = symbol ? undefined : atomicBuiltin(name);
+      if (atomic) return this.atomicBuiltin(node, name, atomic, type, discarded, loc);
+      if (name === '__builtin_memcpy' || name === '__builtin_memmove' || name === '__builtin_memset') return this.memoryBuiltin(node, name, loc);
+      if (name === '__builtin_memcmp' && !symbol && node.args.length === 3) return this.memoryCompare(node, loc);
+      if (name === '__builtin_expect' || name === '__builtin_expect_with_probability') return this.rvalueAs(node.args[0], type);
+      if (name === '__builtin_constant_p') {
+        const v = this.c.model.evaluate(node.args[0]);
+        return { op: 'const', type: S32, value: v === undefined ? 0n : 1n, loc };
+      }
+      if ((name === '__builtin_bswap16' || name === '__builtin_bswap32' || name === '__builtin_bswap64') && node.args.length === 1) {
+        return this.byteSwap(this.rvalueAs(node.args[0], type), Number(name.slice('__builtin_bswap'.length)) as IntBits, loc);
+      }
+      if (name === '__builtin_preserve_access_index') return this.rvalue(node.args[0]);
+      if ((name === '__builtin_preserve_field_info' || name === '__builtin_preserve_type_info' || name === '__builtin_preserve_enum_value') && !symbol && node.args.length === 2) {
+        return this.coreRelocation(node, name, type, loc);
+      }
+      // A BPF helper: libbpf declares `static long (* const name)(...) = (void *) ID;`
+      if (symbol && symbol.kind === 'variable' && symbol.initializer && resolve(symbol.type).kind === 'pointer') {
+        const id = this.helperIdOf(symbol.initializer);
+        if (id !== undefined) return { op: 'callHelper', name: helperNameById(id) ?? name, helperId: id, args: this.callArgs(node, symbol.type), type: resultType, loc };
+      }
+      if (symbol && symbol.kind === 'function') {
+        const index = this.functionIndex.get(name);
+        if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type), type: resultType, loc };
+        // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
+        return { op: 'callHelper', name, helperId: -1, args: this.callArgs(node, symbol.type), type: resultType, loc };
+      }
+      if (!symbol && name.startsWith('__builtin_')) {
+        return { op: 'callHelper', name, helperId: -2, args: node.args.map((a) => this.rvalue(a)), type: resultType, loc };
+      }
+    }
+    this.report(Diagnostics.UnsupportedConstruct, node, ['an indirect call']);
+    return resultType.kind === 'void' ? { op: 'const', type: S32, value: 0n, loc } : this.zeroOf(resultType, loc);
+  }
+
+  /**
+   * A function designator as a value. A function of this object is its address (PTR_TO_FUNC for a callback);
+   * an extern `__ksym` function is what libbpf writes into the ld_imm64: the kfunc's BTF id when the kernel has
+   * it, 0 for a `__weak` one it lacks (bpf_object__resolve_ksym_func_btf_id()), so `if (kfunc)` is false and
+   * the call under it is dead code the verifier never visits.
+   */
+  protected functionValue(symbol: CSymbol, loc: Loc): Expr {
+    const type: PtrType = { kind: 'ptr', pointeeSize: 1, cName: `${typeToString(symbol.type)} *` };
+    const index = this.functionIndex.get(symbol.name);
+    if (index !== undefined) return { op: 'funcAddr', target: { kind: 'subprog', func: index }, type, loc };
+    const weak = symbol.attributes.some((a) => a.name === 'weak' || a.name === '__weak__');
+    if (weak && !isKernelKfunc(symbol.name)) return { op: 'null', type, loc };
+    return { op: 'funcAddr', target: { kind: 'kfunc', name: symbol.name }, type, loc };
+  }
+
+  protected callArgs(node: ast.CallExpression, calleeType: CType): Expr[] {
+    let fn = resolve(calleeType);
+    if (fn.kind === 'pointer') fn = resolve(fn.to);
+    const params = fn.kind === 'function' ? fn.params : [];
+    return node.args.map((a, i) => {
+      const param = params[i];
+      if (param) return this.rvalueAs(a, param);
+      // Variadic or unprototyped: default argument promotions.
+      return this.rvalueAs(a, promote(decay(this.typeOf(a))));
+    });
+  }
+}
+
+function isComparison(node: ast.Expression): boolean {
+  return node.kind === 'Binary' && ['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(node.operator);
+}
+
+/** Expressions without side effects that can be evaluated twice. */
+function isPure(e: Expr): boolean {
+  switch (e.op) {
+    case 'const': case 'null': case 'param': case 'local': case 'addr': return true;
+    case 'ptrCast': case 'convert': case 'ptrToInt': case 'intToPtr': case 'unary': return isPure(e.operand);
+    case 'ptrAdd': return isPure(e.ptr) && isPure(e.index);
+    case 'load': case 'loadPtr': return isPure(e.ptr);
+    case 'binary': return isPure(e.left) && isPure(e.right);
+    default: return false;
+  }
+}

@@ -1,0 +1,282 @@
+/** Functions and statements: locals and parameters, blocks, loops, switch, break/continue and `goto` (as labeled loops, planned in gotoRegions.ts), local initializers. */
+
+import { appendAll } from '../arrays';
+import * as ast from '../ast';
+import { ProgramFunction } from '../compile';
+import { BlockItem, planGotoRegions } from '../gotoRegions';
+import { Diagnostics } from '../diagnostics';
+import { CType, resolve, sizeOf, promote, Types } from '../types';
+import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32 } from '../ir';
+import { initializedSubobjects, irScalarType, locOf, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
+import { BuiltinLowering } from './builtins';
+
+export abstract class StatementLowering extends BuiltinLowering {
+  // ------------------------------------------------------------------ functions
+
+  protected lowerFunction(f: ProgramFunction): IrFunction {
+    this.locals = [];
+    this.slots = [];
+    this.localBySymbol = new Map();
+    this.stackTop = 0;
+    this.currentFunction = f;
+    const unsupported: Array<{ what: string; loc: Loc }> = [];
+    this.unsupported = unsupported;
+    this.addressTaken = this.findAddressTaken(f.definition.body);
+    this.jumpScopes = [];
+    this.functionHasGoto = false;
+    this.functionLabels = new Set();
+    ast.walk(f.definition.body, (node) => {
+      if (node.kind === 'Goto') this.functionHasGoto = true;
+      if (node.kind === 'Labeled') this.functionLabels.add(node.label.name);
+    });
+    const fnType = resolve(f.symbol.type);
+    const returns = fnType.kind === 'function' ? fnType.returns : Types.int;
+    const params: number[] = [];
+    const derivation = f.definition.declarator.derivations[f.definition.declarator.derivations.length - 1];
+    const preamble: Stmt[] = [];
+    if (derivation?.kind === 'Function') {
+      derivation.parameters.forEach((p, index) => {
+        const symbol = this.symbolOfDeclarator(p.declarator);
+        const type = f.parameters[index] ?? Types.int;
+        const scalar = irScalarType(type);
+        if (!symbol || !scalar) {
+          if (!scalar && !(resolve(type).kind === 'void')) this.report(Diagnostics.UnsupportedConstruct, p, ['a parameter that is not an integer or a pointer']);
+          return;
+        }
+        const id = this.newLocal(symbol.name, type, locOf(p), true, symbol);
+        params.push(id);
+        const local = this.locals[id];
+        if (local.slot !== undefined) {
+          // An address-taken parameter is copied into its stack slot on entry.
+          const incoming = this.newLocal(`${symbol.name}.in`, type, locOf(p), true);
+          params[params.length - 1] = incoming;
+          preamble.push({ op: 'expr', expr: this.storeTo(this.slotAddr(local.slot, type, locOf(p)), 0, type, { op: 'local', id: incoming, type: scalar, loc: locOf(p) }, locOf(p)), loc: locOf(p) });
+        }
+      });
+    }
+    const body = this.compound(f.definition.body);
+    const fnBody: Stmt = preamble.length ? { op: 'block', body: [...preamble, body], loc: body.loc } : body;
+    const returnScalar = irScalarType(returns);
+    return {
+      index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
+      locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
+      ...(f.symbol.storage.includes('static') ? {} : { global: true }),
+      ...(unsupported.length > 0 ? { unsupported } : {}),
+    };
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  protected compound(node: ast.CompoundStatement): Stmt {
+    const regions = this.functionHasGoto ? planGotoRegions(node.items) : [];
+    return { op: 'block', body: this.blockItems(node.items, 0, node.items.length - 1, regions), loc: locOf(node) };
+  }
+
+  /** Items first..last of a block, with the goto regions that lie inside that range (sorted outermost first). */
+  protected blockItems(items: ReadonlyArray<BlockItem>, first: number, last: number, regions: ReturnType<typeof planGotoRegions>): Stmt[] {
+    const body: Stmt[] = [];
+    for (let i = first; i <= last;) {
+      const region = regions.find((r) => r.first === i);
+      if (!region) {
+        const item = items[i++];
+        if (item.kind === 'Declaration') appendAll(body, this.localDeclaration(item));
+        else if (item.kind !== 'StaticAssert') body.push(this.statement(item));
+        continue;
+      }
+      const inner = regions.filter((r) => r !== region && r.first >= region.first && r.last <= region.last);
+      const scope: JumpScope = { kind: region.kind, gotoLabel: region.label, label: this.nextJumpLabel++ };
+      this.jumpScopes.push(scope);
+      const stmts = this.blockItems(items, region.first, region.last, inner);
+      this.jumpScopes.pop();
+      const loc: Loc = { ...locOf(items[region.first]), end: locOf(items[region.last]).end };
+      if (region.kind === 'forward') {
+        // do { ... } while (0): `goto label` is `break` of it
+        body.push({ op: 'loop', body: { op: 'block', body: stmts, loc }, test: { op: 'const', type: S32, value: 0n, loc }, testFirst: false, label: scope.label, loc });
+      } else {
+        // for (;;) { ...; break; }: `goto label` is `continue` of it; no break after a last statement that never ends
+        const last = stmts[stmts.length - 1];
+        if (!last || !(last.op === 'continue' || last.op === 'break' || last.op === 'return')) stmts.push({ op: 'break', label: scope.label, loc });
+        body.push({ op: 'loop', body: { op: 'block', body: stmts, loc }, testFirst: true, label: scope.label, loc });
+      }
+      i = region.last + 1;
+    }
+    return body;
+  }
+
+  /** Lowers a loop or switch body with its scope pushed, so that break/continue crossing a goto region name it. */
+  protected withJumpScope<T>(kind: 'loop' | 'switch', lower: () => T): { result: T; label?: number } {
+    const scope: JumpScope = { kind };
+    this.jumpScopes.push(scope);
+    const result = lower();
+    this.jumpScopes.pop();
+    return { result, label: scope.label };
+  }
+
+  /** break/continue: plain unless a goto region lies between it and its loop or switch, then labeled. */
+  protected jump(op: 'break' | 'continue', loc: Loc): Stmt {
+    for (let i = this.jumpScopes.length - 1; i >= 0; i--) {
+      const scope = this.jumpScopes[i];
+      if (scope.kind === 'loop' || (op === 'break' && scope.kind === 'switch')) {
+        const crossesRegion = this.jumpScopes.slice(i + 1).some((s) => s.kind === 'forward' || s.kind === 'backward');
+        if (!crossesRegion) return { op, loc };
+        scope.label ??= this.nextJumpLabel++;
+        return { op, label: scope.label, loc };
+      }
+    }
+    return { op, loc };
+  }
+
+  protected gotoStatement(node: ast.GotoStatement, loc: Loc): Stmt {
+    for (let i = this.jumpScopes.length - 1; i >= 0; i--) {
+      const scope = this.jumpScopes[i];
+      if (scope.gotoLabel === node.label.name) return { op: scope.kind === 'forward' ? 'break' : 'continue', label: scope.label, loc };
+    }
+    // A jump into a nested block or into a loop from outside it: no structured form (see gotoRegions.ts).
+    // An undeclared label is sema's error already.
+    if (this.functionLabels.has(node.label.name)) this.report(Diagnostics.UnsupportedConstruct, node, ['a goto into another block']);
+    return { op: 'block', body: [], loc };
+  }
+
+  protected localDeclaration(node: ast.Declaration): Stmt[] {
+    const out: Stmt[] = [];
+    const storage = node.specifiers.storage;
+    if (storage.includes('typedef') || storage.includes('extern')) return out;
+    for (const d of node.declarators) {
+      const symbol = this.symbolOfDeclarator(d.declarator);
+      if (!symbol || symbol.kind !== 'variable') continue;
+      if (storage.includes('static')) continue; // laid out as a global
+      const loc = locOf(d);
+      const id = this.newLocal(symbol.name, symbol.type, loc, false, symbol);
+      const local = this.locals[id];
+      if (local.type) {
+        const init = d.initializer && d.initializer.kind !== 'InitializerList' ? this.rvalueAs(d.initializer, symbol.type) :
+          d.initializer && d.initializer.kind === 'InitializerList' && d.initializer.items[0] && d.initializer.items[0].value.kind !== 'InitializerList'
+            ? this.rvalueAs(d.initializer.items[0].value as ast.Expression, symbol.type)
+            : d.initializer ? this.zeroOf(local.type, loc) : undefined;
+        out.push({ op: 'declare', id, init, loc });
+      } else {
+        out.push({ op: 'declare', id, loc });
+        if (d.initializer) appendAll(out, this.initializeMemory(this.slotAddr(local.slot!, symbol.type, loc), 0, symbol.type, d.initializer, true));
+      }
+    }
+    return out;
+  }
+
+  /** Stores an initializer into memory at ptr+offset; `zeroFirst` zero-fills the object (C's rule for partial initializers). */
+  protected initializeMemory(ptr: Expr, offset: number, type: CType, init: ast.Initializer, zeroFirst: boolean): Stmt[] {
+    const loc = locOf(init);
+    const t = resolve(type);
+    const out: Stmt[] = [];
+    const size = sizeOf(t) ?? 0;
+    if (t.kind === 'array' && init.kind === 'StringLiteral') {
+      const bytes = stringBytes(init.value);
+      if (zeroFirst) out.push({ op: 'expr', expr: { op: 'fill', dst: this.offsetPtr(ptr, offset, loc), byte: 0, size, type: VOID, loc }, loc });
+      for (let i = 0; i < Math.min(bytes.length, size); i++) {
+        out.push({ op: 'expr', expr: { op: 'store', ptr, offset: offset + i, size: 1, value: { op: 'const', type: { kind: 'int', bits: 8, signed: false }, value: BigInt(bytes[i]), loc }, type: { kind: 'int', bits: 8, signed: false }, loc }, loc });
+      }
+      return out;
+    }
+    if (init.kind !== 'InitializerList') {
+      if (t.kind === 'record' || t.kind === 'array') {
+        const src = this.addressOfExpression(init);
+        if (src) out.push({ op: 'expr', expr: { op: 'copy', dst: this.offsetPtr(ptr, offset, loc), src, size, type: VOID, loc }, loc });
+        return out;
+      }
+      out.push({ op: 'expr', expr: this.storeTo(ptr, offset, type, this.rvalueAs(init, type), loc), loc });
+      return out;
+    }
+    if (zeroFirst) out.push({ op: 'expr', expr: { op: 'fill', dst: this.offsetPtr(ptr, offset, loc), byte: 0, size, type: VOID, loc }, loc });
+    if (t.kind === 'array' || t.kind === 'record') {
+      for (const entry of initializedSubobjects(t, init, (e) => this.c.model.evaluate(e), (e) => this.c.typeOf(e))) {
+        if (entry.bitField) {
+          out.push({ op: 'expr', expr: this.storeBitfield(ptr, offset + entry.bitField.base, entry.bitField.field, this.rvalueAs(entry.value as ast.Expression, entry.bitField.field.type), loc), loc });
+        } else {
+          appendAll(out, this.initializeMemory(ptr, offset + entry.offset, entry.type, entry.value, false));
+        }
+      }
+    } else if (init.items[0]) {
+      appendAll(out, this.initializeMemory(ptr, offset, type, init.items[0].value, false));
+    }
+    return out;
+  }
+
+  protected statement(node: ast.Statement): Stmt {
+    const loc = locOf(node);
+    switch (node.kind) {
+      case 'Compound': return this.compound(node);
+      case 'ExpressionStatement':
+        return node.expression ? { op: 'expr', expr: this.expression(node.expression, true), loc } : { op: 'block', body: [], loc };
+      case 'If': return { op: 'if', test: this.test(node.condition), then: this.statement(node.then), else: node.else ? this.statement(node.else) : undefined, loc };
+      case 'While': {
+        const test = this.test(node.condition);
+        const { result: body, label } = this.withJumpScope('loop', () => this.statement(node.body));
+        return { op: 'loop', test, body, testFirst: true, label, loc };
+      }
+      case 'Do': {
+        const test = this.test(node.condition);
+        const { result: body, label } = this.withJumpScope('loop', () => this.statement(node.body));
+        return { op: 'loop', test, body, testFirst: false, label, loc };
+      }
+      case 'For': {
+        let init: Stmt | undefined;
+        if (node.init?.kind === 'Declaration') init = { op: 'block', body: this.localDeclaration(node.init), loc: locOf(node.init) };
+        else if (node.init) init = { op: 'expr', expr: this.expression(node.init, true), loc: locOf(node.init) };
+        const test = node.condition ? this.test(node.condition) : undefined;
+        const update = node.update ? this.expression(node.update, true) : undefined;
+        const { result: body, label } = this.withJumpScope('loop', () => this.statement(node.body));
+        return { op: 'loop', init, test, update, body, testFirst: true, label, loc };
+      }
+      case 'Break': return this.jump('break', loc);
+      case 'Continue': return this.jump('continue', loc);
+      case 'Return': {
+        const fnType = this.currentFunction ? resolve(this.currentFunction.symbol.type) : undefined;
+        const returns = fnType?.kind === 'function' ? fnType.returns : Types.int;
+        return { op: 'return', value: node.value && irScalarType(returns) ? this.rvalueAs(node.value, returns) : node.value ? this.expression(node.value, true) : undefined, loc };
+      }
+      case 'Switch': return this.switchStatement(node);
+      case 'Case': case 'Default':
+        // A case label outside the switch body's top level: lowered by switchStatement; here only its body.
+        return this.statement(node.body);
+      case 'Labeled': return this.statement(node.body);
+      case 'Goto': return this.gotoStatement(node, loc);
+      case 'Asm':
+        this.report(Diagnostics.UnsupportedConstruct, node, ['inline assembly']);
+        return { op: 'block', body: [], loc };
+      default:
+        return { op: 'block', body: [], loc };
+    }
+  }
+
+  protected switchStatement(node: ast.SwitchStatement): Stmt {
+    const loc = locOf(node);
+    const discriminantType = promote(this.typeOf(node.discriminant));
+    const test = this.rvalueAs(node.discriminant, discriminantType);
+    // A discriminant that is not an integer (sema reported it; error recovery can make one) compares as int.
+    const scalar = irScalarType(discriminantType);
+    const caseType: IntType = scalar?.kind === 'int' ? scalar : S32;
+    const cases: Array<{ values: bigint[] | 'default'; body: Stmt[]; loc: Loc }> = [];
+    const items = node.body.kind === 'Compound' ? node.body.items : [node.body];
+    let current: { values: bigint[] | 'default'; body: Stmt[]; loc: Loc } | undefined;
+    const open = (values: bigint[] | 'default', at: ast.Node) => { current = { values, body: [], loc: locOf(at) }; cases.push(current); };
+    const pushStatement = (s: ast.Statement | ast.Declaration | ast.StaticAssert) => {
+      // Nested labels: `case 1: case 2: stmt` arrives as Case(Case(stmt)).
+      let inner: ast.Statement | ast.Declaration | ast.StaticAssert = s;
+      while (inner.kind === 'Case' || inner.kind === 'Default') {
+        if (inner.kind === 'Default') open('default', inner);
+        else {
+          const first = this.c.model.evaluate(inner.value) ?? 0n;
+          const last = inner.last ? this.c.model.evaluate(inner.last) ?? first : first;
+          const values: bigint[] = [];
+          for (let v = first; v <= last && values.length < 4096; v++) values.push(BigInt.asUintN(64, v));
+          open(values.map((v) => wrapTo(v, caseType)), inner);
+        }
+        inner = inner.body;
+      }
+      if (!current) open([], s); // statements before the first label never run, but are still checked
+      if (inner.kind === 'Declaration') appendAll(current!.body, this.localDeclaration(inner));
+      else if (inner.kind !== 'StaticAssert') current!.body.push(this.statement(inner));
+    };
+    const { label } = this.withJumpScope('switch', () => { for (const item of items) pushStatement(item); });
+    return { op: 'switch', test, cases, label, loc };
+  }
+}

@@ -1,0 +1,205 @@
+/** Statements and blocks, with recovery to the next statement or function. */
+
+import * as ast from '../ast';
+import { Diagnostics } from '../diagnostics';
+import { TokenKind } from '../token';
+import { MAX_NESTING_DEPTH } from './grammar';
+import { DeclarationParser } from './declarations';
+
+export abstract class StatementParser extends DeclarationParser {
+  // ---------------------------------------------------------------- statements
+  protected parseCompoundStatement(ownScope = true): ast.CompoundStatement {
+    const start = this.startNode();
+    const open = this.token;
+    const items: ast.CompoundStatement['items'] = [];
+    if (!this.is('{')) { this.expect('{'); return this.finish({ kind: 'Compound' as const, ...start, end: 0, items }); }
+    if (!this.enter()) { this.skipBalanced(); return this.finish({ kind: 'Compound' as const, ...start, end: 0, items }); }
+    this.next();
+    if (ownScope) this.pushScope();
+    let closed = false;
+    while (!this.atEnd()) {
+      if (this.is('}')) { this.next(); closed = true; break; }
+      if (this.looksLikeNextFunction()) break;
+      const before = this.index;
+      const item = this.parseBlockItem();
+      if (item) items.push(item);
+      if (this.index === before) { this.error(Diagnostics.ExpectedStatement); this.next(); }
+    }
+    if (!closed) this.error(Diagnostics.MissingClosingBrace, open);
+    if (ownScope) this.popScope();
+    this.leave();
+    return this.finish({ kind: 'Compound' as const, ...start, end: 0, items });
+  }
+
+  /**
+   * A declaration starting in column 0 inside a function body almost always means the body's `}` is missing
+   * (declarations in bodies are indented). Ending the body there gives one diagnostic instead of a cascade.
+   */
+  protected looksLikeNextFunction(): boolean {
+    const t = this.token;
+    return this.functionBodyDepth > 0 && t.atLineStart && !t.leadingSpace && !t.origin && this.startsDeclaration(t)
+      && this.spell(t) !== '__extension__';
+  }
+
+  protected parseBlockItem(): ast.Statement | ast.Declaration | ast.StaticAssert | undefined {
+    if (this.is('_Static_assert')) return this.parseStaticAssert();
+    if (this.is('__label__')) { while (!this.atEnd() && !this.eat(';')) this.next(); return undefined; }
+    if (this.startsDeclaration() && !(this.isTypedefName() && this.is(':', this.peek()))) {
+      const declaration = this.parseDeclarationOrFunction(false);
+      return declaration.kind === 'FunctionDefinition' ? declaration.body : declaration;
+    }
+    return this.parseStatement();
+  }
+
+  protected parseStatement(): ast.Statement {
+    const start = this.startNode();
+    const t = this.token;
+    const keyword = t.kind === TokenKind.Identifier || t.kind === TokenKind.Keyword ? this.spell(t) : '';
+    if (this.is('{')) return this.parseCompoundStatement();
+    if (this.depth >= MAX_NESTING_DEPTH) {
+      this.enter();
+      while (!this.atEnd() && !this.is(';') && !this.is('}')) { if (this.is('{') || this.is('(')) this.skipBalanced(); else this.next(); }
+      this.eat(';');
+      return this.finish({ kind: 'ExpressionStatement' as const, ...start, end: 0 });
+    }
+    this.depth++;
+    try {
+      switch (keyword) {
+        case 'if': {
+          this.next();
+          const condition = this.parseParenthesizedCondition();
+          const then = this.parseStatement();
+          const otherwise = this.eat('else') ? this.parseStatement() : undefined;
+          return this.finish({ kind: 'If' as const, ...start, end: 0, condition, then, else: otherwise });
+        }
+        case 'while': {
+          this.next();
+          const condition = this.parseParenthesizedCondition();
+          const body = this.parseStatement();
+          return this.finish({ kind: 'While' as const, ...start, end: 0, condition, body });
+        }
+        case 'do': {
+          this.next();
+          const body = this.parseStatement();
+          this.expect('while');
+          const condition = this.parseParenthesizedCondition();
+          this.expect(';');
+          return this.finish({ kind: 'Do' as const, ...start, end: 0, body, condition });
+        }
+        case 'for': {
+          this.next();
+          this.expect('(');
+          this.pushScope();
+          let init: ast.Declaration | ast.Expression | undefined;
+          if (this.startsDeclaration()) {
+            const declaration = this.parseDeclarationOrFunction(false);
+            if (declaration.kind === 'Declaration') init = declaration;
+          } else {
+            if (!this.is(';')) init = this.parseExpression();
+            this.expect(';');
+          }
+          const condition = this.is(';') ? undefined : this.parseExpression();
+          this.expect(';');
+          const update = this.is(')') ? undefined : this.parseExpression();
+          this.expect(')');
+          const body = this.parseStatement();
+          this.popScope();
+          return this.finish({ kind: 'For' as const, ...start, end: 0, init, condition, update, body });
+        }
+        case 'switch': {
+          this.next();
+          const discriminant = this.parseParenthesizedCondition();
+          const body = this.parseStatement();
+          return this.finish({ kind: 'Switch' as const, ...start, end: 0, discriminant, body });
+        }
+        case 'case': {
+          this.next();
+          const value = this.parseConditional();
+          const last = this.eat('...') ? this.parseConditional() : undefined;
+          this.expect(':');
+          const body = this.parseLabeledBody();
+          return this.finish({ kind: 'Case' as const, ...start, end: 0, value, last, body });
+        }
+        case 'default': {
+          this.next();
+          this.expect(':');
+          const body = this.parseLabeledBody();
+          return this.finish({ kind: 'Default' as const, ...start, end: 0, body });
+        }
+        case 'break': case 'continue': {
+          this.next();
+          this.expect(';');
+          return this.finish({ kind: keyword === 'break' ? 'Break' as const : 'Continue' as const, ...start, end: 0 });
+        }
+        case 'goto': {
+          this.next();
+          const label = this.parseIdentifierOrMissing();
+          this.expect(';');
+          return this.finish({ kind: 'Goto' as const, ...start, end: 0, label });
+        }
+        case 'return': {
+          this.next();
+          const value = this.is(';') ? undefined : this.parseExpression();
+          this.expect(';');
+          return this.finish({ kind: 'Return' as const, ...start, end: 0, value });
+        }
+        case 'asm': {
+          this.next();
+          const template = this.parseAsmBody();
+          this.expect(';');
+          return this.finish({ kind: 'Asm' as const, ...start, end: 0, template });
+        }
+        default: break;
+      }
+      if (this.eat(';')) return this.finish({ kind: 'ExpressionStatement' as const, ...start, end: 0 });
+      if (this.isIdentifier() && this.is(':', this.peek())) {
+        const label = this.parseIdentifierOrMissing();
+        this.next();
+        this.parseOptionalAttributes();
+        const body = this.parseLabeledBody();
+        return this.finish({ kind: 'Labeled' as const, ...start, end: 0, label, body });
+      }
+      if (this.is('}') || this.is(')') || this.is(']')) {
+        this.error(Diagnostics.ExpectedStatement);
+        return this.finish({ kind: 'ExpressionStatement' as const, ...start, end: 0 });
+      }
+      const expression = this.parseExpression();
+      if (!this.expect(';')) this.recoverAfterStatement();
+      return this.finish({ kind: 'ExpressionStatement' as const, ...start, end: 0, expression });
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** A label at the end of a block (`out: }`) is accepted by clang 14 with a warning only in C2x; keep it empty. */
+  protected parseLabeledBody(): ast.Statement {
+    if (this.is('}')) {
+      const t = this.token;
+      return { kind: 'ExpressionStatement', file: t.file, pos: t.pos, end: t.pos };
+    }
+    if (this.startsDeclaration() && !this.isTypedefName()) {
+      // A declaration after a label: clang 14 rejects it in C; report and parse it as a declaration.
+      this.error(Diagnostics.ExpectedStatement);
+    }
+    return this.parseStatement();
+  }
+
+  protected recoverAfterStatement(): void {
+    while (!this.atEnd() && !this.token.atLineStart && !this.is(';') && !this.is('}') && !this.is('{')) this.next();
+    this.eat(';');
+  }
+
+  protected parseParenthesizedCondition(): ast.Expression {
+    this.expect('(');
+    const condition = this.parseExpression();
+    this.expect(')');
+    return condition;
+  }
+
+  protected parseIdentifierOrMissing(): ast.Identifier {
+    const t = this.token;
+    if (this.isIdentifier()) { this.next(); return { kind: 'Identifier', file: t.file, pos: t.pos, end: t.end, name: t.text }; }
+    this.error(Diagnostics.ExpectedIdentifier);
+    return { kind: 'Identifier', file: t.file, pos: t.pos, end: t.pos, name: '' };
+  }
+}

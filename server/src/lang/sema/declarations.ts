@@ -1,0 +1,280 @@
+/** Declarations: binding names in scopes, redeclaration rules, function definitions and their labels, initializers. */
+
+import { appendAll } from '../arrays';
+import * as ast from '../ast';
+import { Diagnostics, DiagnosticMessage } from '../diagnostics';
+import { CType, Types, compatible, findMember, isComplete, isScalar, resolve, typeToString, withQualifiers } from '../types';
+import type { SymbolKind, CSymbol, FunctionContext } from './model';
+import { ExpressionAnalyzer } from './expressions';
+
+/** A type as clang quotes it in diagnostics: `'__u32' (aka 'unsigned int')` for a typedef. */
+function quotedWithAka(type: CType): string {
+  const written = typeToString(type);
+  const canonical = typeToString(withoutTypedefs(type, 0));
+  return written === canonical ? `'${written}'` : `'${written}' (aka '${canonical}')`;
+}
+
+/** The type with every typedef replaced by its target, at any depth (clang's canonical type, for 'aka'). */
+function withoutTypedefs(type: CType, depth: number): CType {
+  if (depth > 32) return type;
+  switch (type.kind) {
+    case 'typedef': {
+      const target = withoutTypedefs(type.target, depth + 1);
+      return type.qualifiers ? withQualifiers(target, type.qualifiers) : target;
+    }
+    case 'pointer': return { ...type, to: withoutTypedefs(type.to, depth + 1) };
+    case 'array': return { ...type, of: withoutTypedefs(type.of, depth + 1) };
+    case 'function': return { ...type, returns: withoutTypedefs(type.returns, depth + 1), params: type.params.map((p) => withoutTypedefs(p, depth + 1)) };
+    default: return type;
+  }
+}
+
+export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
+  // ---------------------------------------------------------------- declarations
+  protected externalDeclaration(declaration: ast.ExternalDeclaration): void {
+    switch (declaration.kind) {
+      case 'Declaration': this.declaration(declaration); break;
+      case 'FunctionDefinition': this.functionDefinition(declaration); break;
+      case 'StaticAssert': this.staticAssert(declaration); break;
+      default: break;
+    }
+  }
+
+  protected staticAssert(node: ast.StaticAssert): void {
+    this.expression(node.condition);
+    const value = this.evaluate(node.condition);
+    if (value === undefined) this.report(Diagnostics.NotIntegerConstant, node.condition);
+    else if (value === 0n) this.report(Diagnostics.StaticAssertFailed, node, [node.message ? ` "${node.message.value}"` : '']);
+  }
+
+  protected declaration(node: ast.Declaration): void {
+    const base = this.specifiersType(node.specifiers);
+    const isTypedef = node.specifiers.storage.includes('typedef');
+    for (const init of node.declarators) {
+      const type = this.declaratorType(base, init.declarator);
+      const name = init.declarator.name;
+      if (!name || !name.name) continue;
+      const kind: SymbolKind = isTypedef ? 'typedef' : resolve(type).kind === 'function' ? 'function' : 'variable';
+      const symbolType: CType = isTypedef ? { kind: 'typedef', name: name.name, target: type, declaration: init.declarator } : type;
+      const attributes = [...node.specifiers.attributes, ...init.declarator.attributes];
+      // A file-scope `int x;` is a (tentative) definition too; `extern int x;` and a prototype are not.
+      const defines = init.initializer !== undefined || (kind === 'variable' && this.scope === this.fileScope && !node.specifiers.storage.includes('extern'));
+      const symbol = this.scope === this.fileScope && this.fileScope.parent
+        ? this.declare(name, kind, symbolType, init.declarator, node.specifiers.storage, attributes, defines, init.initializer !== undefined)
+        : this.declare(name, kind, symbolType, init.declarator, node.specifiers.storage, attributes, init.initializer !== undefined);
+      if (init.initializer) {
+        symbol.initializer = init.initializer;
+        this.initializer(symbol.type, init.initializer, true);
+        // `char s[] = "abc"` and `int a[] = {1, 2}` complete the array type from the initializer.
+        const resolved = resolve(symbol.type);
+        if (resolved.kind === 'array' && resolved.length === undefined) {
+          const length = init.initializer.kind === 'InitializerList' ? this.initializerListLength(init.initializer)
+            : init.initializer.kind === 'StringLiteral' ? init.initializer.value.length + 1 : undefined;
+          if (length !== undefined) { symbol.type = { ...resolved, length }; this.declaratorTypes.set(init.declarator, symbol.type); }
+        }
+      }
+    }
+  }
+
+  protected initializerListLength(list: ast.InitializerList): number {
+    let index = 0;
+    let max = 0;
+    for (const item of list.items) {
+      const first = item.designators[0];
+      if (first?.kind === 'IndexDesignator') {
+        const value = this.evaluate(first.last ?? first.index);
+        if (value !== undefined) index = Number(value);
+      }
+      index++;
+      max = Math.max(max, index);
+    }
+    return max;
+  }
+
+  /** A redefinition error with clang's note at the earlier definition (as related information). */
+  protected reportRedefinition(message: DiagnosticMessage, at: ast.Node, args: ReadonlyArray<string>, previous: ast.Node | undefined, note = 'previous definition is here'): void {
+    this.report(message, at, args);
+    const last = this.diagnostics[this.diagnostics.length - 1];
+    if (previous && previous.file >= 0 && last?.code === message.code) last.related = [{ file: previous.file, pos: previous.pos, end: previous.end, message: note }];
+  }
+
+  /**
+   * A file-scope declaration of a name the preamble's headers (vmlinux.h, libbpf's, a project's) declare: C has
+   * one file scope, so the rules of redeclaration apply across it. The preamble's symbol is shared by every
+   * compilation and never changed: a compatible declaration refers to it, a definition shadows it.
+   * mirrors clang's Sema::MergeTypedefNameDecl / MergeVarDecl / MergeFunctionDecl.
+   */
+  protected declareOverPrelude(previous: CSymbol, name: ast.Identifier, kind: SymbolKind, type: CType, storage: CSymbol['storage'], defines: boolean, hasInitializer: boolean): 'refer' | 'shadow' | 'error' {
+    const at = name;
+    const where = previous.declaration.kind === 'Declarator' && previous.declaration.name ? previous.declaration.name : previous.declaration;
+    if (kind === 'enumerator' || previous.kind === 'enumerator' || kind !== previous.kind) {
+      this.reportRedefinition(previous.kind === 'enumerator' && kind === 'enumerator' ? Diagnostics.RedefinitionOfEnumerator : Diagnostics.RedefinitionDifferentKind, at, [name.name], where);
+      return 'error';
+    }
+    if (kind === 'typedef') {
+      if (compatible(previous.type, type)) return 'refer';
+      const target = previous.type.kind === 'typedef' ? previous.type.target : previous.type;
+      const newTarget = type.kind === 'typedef' ? type.target : type;
+      this.reportRedefinition(Diagnostics.TypedefRedefinitionDifferentTypes, at, [quotedWithAka(newTarget), quotedWithAka(target)], where);
+      return 'error';
+    }
+    if (!compatible(previous.type, type)) {
+      if (kind === 'function') this.reportRedefinition(Diagnostics.ConflictingTypes, at, [name.name], where, 'previous declaration is here');
+      else this.reportRedefinition(Diagnostics.RedefinitionDifferentType, at, [name.name, quotedWithAka(type), quotedWithAka(previous.type)], where);
+      return 'error';
+    }
+    const isDefinition = kind === 'function' ? defines : hasInitializer;
+    const previousIsDefinition = kind === 'function' ? previous.defined : previous.initializer !== undefined;
+    if (isDefinition && previousIsDefinition) {
+      this.reportRedefinition(Diagnostics.Redefinition, at, [name.name], where);
+      return 'error';
+    }
+    // A definition (or a tentative one, `int x;`) of what the header only declares is the file's symbol.
+    return defines && !storage.includes('extern') ? 'shadow' : 'refer';
+  }
+
+  protected declare(name: ast.Identifier, kind: SymbolKind, type: CType, declaration: ast.Node, storage: CSymbol['storage'], attributes: ast.Attribute[], defines: boolean, hasInitializer = defines): CSymbol {
+    const existing = this.scope.symbols.get(name.name);
+    const fileScope = this.scope === this.fileScope;
+    const inPrelude = !existing && fileScope ? this.preludeSymbol(name.name) : undefined;
+    if (inPrelude) {
+      const outcome = this.declareOverPrelude(inPrelude, name, kind, type, storage, defines, hasInitializer);
+      if (outcome === 'refer') { this.refer(name, { symbol: inPrelude }); return inPrelude; }
+      if (outcome === 'error') {
+        // Declared anew in the file so that uses resolve to something; the error is already reported.
+      }
+    }
+    if (existing) {
+      const redeclarable = (fileScope || storage.includes('extern') || existing.storage.includes('extern')) && existing.kind === kind && kind !== 'enumerator';
+      const previous = existing.declaration.kind === 'Declarator' && existing.declaration.name ? existing.declaration.name : existing.declaration;
+      if (!redeclarable && !(kind === 'typedef' && existing.kind === 'typedef' && compatible(existing.type, type))) {
+        const message = existing.kind !== kind ? Diagnostics.RedefinitionDifferentKind : kind === 'enumerator' ? Diagnostics.RedefinitionOfEnumerator : Diagnostics.Redefinition;
+        this.reportRedefinition(message, name, [name.name], previous);
+      } else if (kind !== 'typedef' && !compatible(existing.type, type)) {
+        if (kind === 'variable') this.reportRedefinition(Diagnostics.RedefinitionDifferentType, name, [name.name, quotedWithAka(type), quotedWithAka(existing.type)], previous);
+        else this.reportRedefinition(Diagnostics.ConflictingTypes, name, [name.name], previous, 'previous declaration is here');
+      } else if (defines && existing.defined && kind === 'function') {
+        this.reportRedefinition(Diagnostics.Redefinition, name, [name.name], previous);
+      } else if (defines && existing.defined && existing.initializer && kind === 'variable') {
+        this.reportRedefinition(Diagnostics.Redefinition, name, [name.name], previous);
+      } else {
+        // Completing `int a[]` by a later `int a[4]`, or a prototype by its definition.
+        if (isComplete(type) || resolve(type).kind === 'function') existing.type = type;
+        if (defines) { existing.defined = true; existing.declaration = declaration; }
+        appendAll(existing.attributes, attributes);
+        this.refer(name, { symbol: existing });
+        return existing;
+      }
+    }
+    const symbol: CSymbol = { name: name.name, kind, type, declaration, storage, attributes: [...attributes], defined: defines, fileScope };
+    this.scope.symbols.set(name.name, symbol);
+    this.refer(name, { symbol });
+    return symbol;
+  }
+
+  protected functionDefinition(node: ast.FunctionDefinition): void {
+    const base = this.specifiersType(node.specifiers);
+    const type = this.declaratorType(base, node.declarator);
+    const resolved = resolve(type);
+    if (!node.declarator.name) return;
+    const symbol = this.declare(node.declarator.name, 'function', type, node.declarator, node.specifiers.storage, [...node.specifiers.attributes, ...node.declarator.attributes], true);
+    this.functions.push({ definition: node, symbol });
+    const functionDerivation = node.declarator.derivations[node.declarator.derivations.length - 1];
+    const returns = resolved.kind === 'function' ? resolved.returns : Types.error;
+    const context: FunctionContext = { name: node.declarator.name.name, returns, labels: new Set(), gotos: [] };
+    const savedContext = this.functionContext;
+    this.functionContext = context;
+    this.withScope(() => {
+      if (functionDerivation?.kind === 'Function' && resolved.kind === 'function') {
+        functionDerivation.parameters.forEach((parameter, index) => {
+          if (parameter.declarator.name) {
+            this.declare(parameter.declarator.name, 'parameter', resolved.params[index] ?? Types.int, parameter.declarator, [], [], true);
+          }
+        });
+      }
+      this.collectLabels(node.body, context.labels);
+      this.blockItems(node.body);
+    });
+    for (const target of context.gotos) if (!context.labels.has(target.name)) this.report(Diagnostics.UndeclaredLabel, target, [target.name]);
+    this.functionContext = savedContext;
+  }
+
+  protected collectLabels(root: ast.Node, labels: Set<string>): void {
+    const stack: ast.Node[] = [root];
+    const first = new Map<string, ast.Identifier>();
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node.kind === 'Labeled') {
+        labels.add(node.label.name);
+        const previous = first.get(node.label.name);
+        // The stack visits in any order; the later label in the file is the redefinition.
+        if (previous) {
+          const [earlier, later] = previous.pos <= node.label.pos ? [previous, node.label] : [node.label, previous];
+          this.reportRedefinition(Diagnostics.LabelRedefinition, later, [node.label.name], earlier);
+          first.set(node.label.name, earlier);
+        } else first.set(node.label.name, node.label);
+      }
+      if (node.kind === 'StatementExpression' || node.kind === 'Compound' || node.kind === 'Labeled' || node.kind === 'If' || node.kind === 'While'
+        || node.kind === 'Do' || node.kind === 'For' || node.kind === 'Switch' || node.kind === 'Case' || node.kind === 'Default' || node.kind === 'ExpressionStatement') {
+        ast.forEachChild(node, (child) => stack.push(child));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- initializers
+  protected initializer(target: CType, init: ast.Initializer, isDeclaration: boolean): void {
+    if (init.kind !== 'InitializerList') {
+      const valueType = this.expression(init);
+      const resolved = resolve(target);
+      if (resolved.kind === 'array' && init.kind === 'StringLiteral') return;
+      if (isDeclaration && !this.assignable(target, valueType)) this.report(Diagnostics.IncompatibleInitializer, init, [typeToString(target), typeToString(valueType)]);
+      return;
+    }
+    this.types.set(init, target);
+    const resolved = resolve(target);
+    let index = 0;
+    for (const item of init.items) {
+      let current: CType = Types.error;
+      let designatorTarget: CType = resolved;
+      if (item.designators.length > 0) {
+        for (const designator of item.designators) {
+          const containing = resolve(designatorTarget);
+          if (designator.kind === 'FieldDesignator') {
+            if (containing.kind === 'record') {
+              const path = findMember(containing.record, designator.name.name);
+              if (!path) { this.report(Diagnostics.NoMember, designator.name, [designator.name.name, typeToString(containing)]); designatorTarget = Types.error; }
+              else {
+                const field = path[path.length - 1];
+                this.refer(designator.name, { field, record: containing.record });
+                designatorTarget = field.type;
+                if (designator === item.designators[0]) index = containing.record.fields.indexOf(path[0]) + 1;
+              }
+            } else designatorTarget = Types.error;
+          } else {
+            this.expression(designator.index);
+            if (designator.last) this.expression(designator.last);
+            const value = this.evaluate(designator.last ?? designator.index);
+            if (designator === item.designators[0] && value !== undefined) index = Number(value) + 1;
+            designatorTarget = containing.kind === 'array' ? containing.of : Types.error;
+          }
+        }
+        current = designatorTarget;
+      } else {
+        if (resolved.kind === 'array') current = resolved.of;
+        else if (resolved.kind === 'record') {
+          const field = resolved.record.fields.filter((f) => f.name !== undefined || f.bitWidth === undefined)[index];
+          current = field ? field.type : Types.error;
+        } else current = index === 0 ? resolved : Types.error;
+        index++;
+      }
+      // Brace elision makes positional checks of scalars against aggregates unreliable: only check exact targets.
+      if (item.value.kind === 'InitializerList') this.initializer(current, item.value, false);
+      else {
+        const valueType = this.expression(item.value);
+        if (item.designators.length > 0 && isScalar(current) && resolve(valueType).kind === 'record') {
+          this.report(Diagnostics.IncompatibleInitializer, item.value, [typeToString(current), typeToString(valueType)]);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+/** Statements: blocks, control flow, loop and switch context, case labels. */
+
+import * as ast from '../ast';
+import { Diagnostics } from '../diagnostics';
+import { isError, isInteger, isScalar, isVoid, typeToString } from '../types';
+import { DeclarationAnalyzer } from './declarations';
+
+export abstract class StatementAnalyzer extends DeclarationAnalyzer {
+  // ---------------------------------------------------------------- statements
+  protected blockItems(block: ast.CompoundStatement): void {
+    for (const item of block.items) {
+      if (item.kind === 'Declaration') this.declaration(item);
+      else if (item.kind === 'StaticAssert') this.staticAssert(item);
+      else this.statement(item);
+    }
+  }
+
+  protected statement(node: ast.Statement): void {
+    switch (node.kind) {
+      case 'Compound': this.withScope(() => this.blockItems(node)); break;
+      case 'ExpressionStatement': if (node.expression) this.expression(node.expression); break;
+      case 'If': this.condition(node.condition); this.statement(node.then); if (node.else) this.statement(node.else); break;
+      case 'While': this.condition(node.condition); this.loop(node.body); break;
+      case 'Do': this.loop(node.body); this.condition(node.condition); break;
+      case 'For':
+        this.withScope(() => {
+          if (node.init) { if (node.init.kind === 'Declaration') this.declaration(node.init); else this.expression(node.init); }
+          if (node.condition) this.condition(node.condition);
+          if (node.update) this.expression(node.update);
+          this.loop(node.body);
+        });
+        break;
+      case 'Switch': {
+        const discriminant = this.expression(node.discriminant);
+        if (!isInteger(discriminant) && !isError(discriminant)) {
+          this.report(Diagnostics.SwitchConditionNotInteger, node.discriminant, [typeToString(discriminant)]);
+        }
+        this.switchDepth++;
+        this.switches.push({ values: new Map() });
+        this.statement(node.body);
+        this.switches.pop();
+        this.switchDepth--;
+        break;
+      }
+      case 'Case': {
+        this.expression(node.value);
+        const value = this.evaluate(node.value);
+        if (value === undefined) this.report(Diagnostics.NotIntegerConstant, node.value);
+        if (node.last) { this.expression(node.last); if (this.evaluate(node.last) === undefined) this.report(Diagnostics.NotIntegerConstant, node.last); }
+        const current = this.switches[this.switches.length - 1];
+        if (current && value !== undefined && !node.last) {
+          const previous = current.values.get(value);
+          if (previous) this.reportRedefinition(Diagnostics.DuplicateCaseValue, node.value, [node.value.kind === 'Identifier' ? node.value.name : String(value)], previous, 'previous case defined here');
+          else current.values.set(value, node.value);
+        }
+        this.statement(node.body);
+        break;
+      }
+      case 'Default': {
+        const current = this.switches[this.switches.length - 1];
+        // clang walks the cases from the last one: the error is on the first default, the note on the later one.
+        if (current?.defaultLabel) this.reportRedefinition(Diagnostics.MultipleDefaultLabels, current.defaultLabel, [], { ...node, end: node.pos + 'default'.length } as ast.Node, 'previous case defined here');
+        else if (current) current.defaultLabel = { ...node, end: node.pos + 'default'.length } as ast.Node;
+        this.statement(node.body);
+        break;
+      }
+      case 'Labeled': this.statement(node.body); break;
+      case 'Break':
+        if (this.loopDepth === 0 && this.switchDepth === 0) this.report(Diagnostics.BreakOutsideLoop, node, ['break', ' or switch']);
+        break;
+      case 'Continue':
+        if (this.loopDepth === 0) this.report(Diagnostics.BreakOutsideLoop, node, ['continue', '']);
+        break;
+      case 'Goto': this.functionContext?.gotos.push(node.label); break;
+      case 'Return': {
+        const context = this.functionContext;
+        if (!node.value) break;
+        const valueType = this.expression(node.value);
+        if (context && isVoid(context.returns) && !isVoid(valueType) && !isError(valueType)) {
+          this.report(Diagnostics.VoidFunctionReturnsValue, node, [context.name]);
+        }
+        if (context && !isVoid(context.returns) && !this.assignable(context.returns, valueType)) {
+          this.report(Diagnostics.IncompatibleReturn, node.value, [typeToString(context.returns), typeToString(valueType)]);
+        }
+        break;
+      }
+      case 'Asm': break;
+    }
+  }
+
+  protected loop(body: ast.Statement): void {
+    this.loopDepth++;
+    const savedSwitch = this.switchDepth;
+    this.statement(body);
+    this.switchDepth = savedSwitch;
+    this.loopDepth--;
+  }
+
+  protected condition(expression: ast.Expression): void {
+    // a function designator decays to a pointer (C11 6.3.2.1), so `if (weak_kfunc)` is a valid test
+    const type = this.decay(this.expression(expression));
+    if (!isScalar(type) && !isError(type)) {
+      this.report(Diagnostics.InvalidOperands, expression, [typeToString(type), 'int']);
+    }
+  }
+}
