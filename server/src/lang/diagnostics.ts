@@ -283,6 +283,17 @@ export const Diagnostics = {
     kernelText: 'invalid unbounded variable-offset %s stack R%d',
     explanation: 'check_stack_access_within_bounds() refuses a variable stack offset whose bounds reach 2^29 bytes (BPF_MAX_VAR_OFF) with EACCES (measured on 6.18: an index straight from bpf_get_prandom_u32()).',
   }),
+  HelperMightSleep: d(2040, 'error', '{0} may sleep, so only a sleepable program may call it: this one is SEC("iter/...") (a sleepable iterator is SEC("iter.s/...")). Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/kernel-helpers.test.ts)
+    kernelText: 'helper call might sleep in a non-sleepable prog',
+    explanation: 'check_helper_call() refuses a helper whose proto is might_sleep (bpf_copy_from_user, bpf_copy_from_user_task) in a program that is not sleepable.',
+  }),
+  HelperNotModelled: d(2041, 'warning', 'bpf-iter-lab does not model {0} yet: the kernel lets iterator programs call it, but its arguments are not checked here and its result is unknown to the checker; a run stops when it reaches the call', {
+    explanation: 'Measured on Linux 6.18: the helper is given to iterator programs (its arguments decide the rest). The checker assumes nothing of its result, so it reports nothing that depends on it.',
+  }),
+  KfuncNotModelled: d(2042, 'warning', 'bpf-iter-lab does not model the kfunc {0} yet: libbpf resolves it against the running kernel\'s BTF (the load fails there if that kernel lacks it), its arguments are not checked here and its result is unknown to the checker; a run stops when it reaches the call', {
+    explanation: 'Kfuncs are kernel functions a BPF program declares `extern ... __ksym`. The checker models bpf_map_sum_elem_count, bpf_sock_destroy and the numbers iterator; for any other it assumes nothing, so it reports nothing that depends on it.',
+  }),
   UnknownHelper: d(2011, 'error', '{0} is not a helper known to the kernel. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'unknown func %s#%d',

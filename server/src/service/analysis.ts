@@ -207,7 +207,7 @@ export class DocumentAnalyzer {
       }
       if (hasFrontEndError) continue;
       p.check = checkIterProgram(lowered.program, entry.func, {
-        target: entry.target, cpus: settings.cpus, gplCompatible: gpl,
+        target: entry.target, sleepable: entry.sleepable, cpus: settings.cpus, gplCompatible: gpl,
         attachMap: entry.target === 'bpf_map_elem' && settings.attachMap ? { ...settings.attachMap, cpus: settings.cpus } : undefined,
         formats: formats.filter((f: FormatCall) => withinFunction(f, fn.loc)),
       });
