@@ -24,6 +24,36 @@ function writeScenarioSchema() {
   if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== text) fs.writeFileSync(target, text);
 }
 
+/** Where the scenario validator's standalone code goes (next to the compiled scenario.js that requires it). */
+const SCENARIO_VALIDATOR = path.join(root, 'out/server/src/exec/scenarioValidator.generated.js');
+
+/**
+ * Writes ajv's standalone code of the scenario validator, so a run does not compile the schema (~250 ms of CPU
+ * each process). It carries the fingerprint of the schema and options it was made from; scenario.ts uses it only
+ * when that matches, and compiles the schema itself otherwise.
+ */
+function writeScenarioValidator() {
+  const compiled = path.join(root, 'out/server/src/exec/scenarioSchema.js');
+  const scenario = path.join(root, 'out/server/src/exec/scenario.js');
+  if (!fs.existsSync(compiled) || !fs.existsSync(scenario)) return;
+  const { scenarioSchema, SCENARIO_VALIDATOR_OPTIONS } = require(compiled);
+  const { scenarioSchemaFingerprint } = require(scenario);
+  const Ajv = require('ajv').default;
+  const standaloneCode = require('ajv/dist/standalone').default;
+  const ajv = new Ajv({ ...SCENARIO_VALIDATOR_OPTIONS, code: { source: true } });
+  const text = `${standaloneCode(ajv, ajv.compile(scenarioSchema))}\nmodule.exports.fingerprint = ${JSON.stringify(scenarioSchemaFingerprint())};\n`;
+  if (!fs.existsSync(SCENARIO_VALIDATOR) || fs.readFileSync(SCENARIO_VALIDATOR, 'utf8') !== text) fs.writeFileSync(SCENARIO_VALIDATOR, text);
+}
+
+/** esbuild: `./scenarioValidator.generated.js` is the file writeScenarioValidator() wrote into out/. */
+const scenarioValidatorPlugin = {
+  name: 'scenario-validator',
+  setup(build) {
+    build.onResolve({ filter: /scenarioValidator\.generated\.js$/ }, () => (fs.existsSync(SCENARIO_VALIDATOR)
+      ? { path: SCENARIO_VALIDATOR } : { path: './scenarioValidator.generated.js', external: true }));
+  },
+};
+
 /** Writes docs/diagnostics.md, the page every diagnostic's codeDescription links to, from the diagnostics table. */
 function writeDiagnosticsDoc() {
   const compiled = path.join(root, 'out/server/src/lang/diagnostics.js');
@@ -39,6 +69,7 @@ function writeDiagnosticsDoc() {
 async function main() {
   writeScenarioSchema();
   writeDiagnosticsDoc();
+  writeScenarioValidator();
   const production = process.argv.includes('--production');
   await Promise.all(entries
     .filter((e) => fs.existsSync(path.join(root, e.in)))
@@ -56,6 +87,7 @@ async function main() {
       sourcemap: !production,
       minify: production,
       logLevel: 'warning',
+      plugins: [scenarioValidatorPlugin],
     })));
 }
 

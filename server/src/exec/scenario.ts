@@ -5,9 +5,10 @@
  * exist). Every problem is reported with its JSON path and its source range in the file, never thrown.
  */
 import { processProblems, ScenarioProcessJson } from './scenarioProcesses';
-import Ajv, { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { createHash } from 'crypto';
 import * as jsonc from 'jsonc-parser';
-import { scenarioSchema } from './scenarioSchema';
+import { SCENARIO_VALIDATOR_OPTIONS, scenarioSchema } from './scenarioSchema';
 import { DEFAULT_SCENARIO_TEXT } from './scenarioDefault';
 import { networkFromJson, type NetworkJson } from './scenarioNet';
 import { cgroupProblems, type CgroupAttachJson, type ScenarioCgroupJson } from './scenarioCgroups';
@@ -140,13 +141,36 @@ export const MAP_FLAG_NAMES: Readonly<Record<string, number>> = {
   BPF_F_NO_USER_CONV: 1 << 18,
 };
 
-let compiledValidator: ReturnType<Ajv['compile']> | undefined;
-function validator(): ReturnType<Ajv['compile']> {
-  if (!compiledValidator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    compiledValidator = ajv.compile(scenarioSchema);
-  }
+let compiledValidator: ValidateFunction | undefined;
+function validator(): ValidateFunction {
+  if (!compiledValidator) compiledValidator = precompiledValidator() ?? compileValidator();
   return compiledValidator;
+}
+
+/** Compiling the schema costs ~250 ms of CPU (ajv generates and optimizes its code): the fallback only. */
+function compileValidator(): ValidateFunction {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  return new Ajv(SCENARIO_VALIDATOR_OPTIONS).compile(scenarioSchema);
+}
+
+/** What the build's validator was made from: the schema and the options (a stale one is never used). */
+export function scenarioSchemaFingerprint(): string {
+  return createHash('sha256').update(JSON.stringify({ schema: scenarioSchema, options: SCENARIO_VALIDATOR_OPTIONS })).digest('hex');
+}
+
+/**
+ * The validator `scripts/bundle.js` wrote at build time (ajv's standalone code for the same schema and options,
+ * next to this file in out/ and bundled into dist/), when it was made from the current schema.
+ */
+function precompiledValidator(): ValidateFunction | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const built = require('./scenarioValidator.generated.js') as { default?: ValidateFunction; fingerprint?: string };
+    return typeof built.default === 'function' && built.fingerprint === scenarioSchemaFingerprint() ? built.default : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

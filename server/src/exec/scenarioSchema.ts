@@ -7,6 +7,9 @@ import { networkDefinitions, networkSchema } from './scenarioNet';
 import { cgroupAttachProperties, cgroupDefinitions, cgroupsSchema } from './scenarioCgroups';
 import { kernelObjectsSchema } from './scenarioObjects';
 
+/** The options the scenario validator is compiled with (by scripts/bundle.js at build time, or by scenario.ts). */
+export const SCENARIO_VALIDATOR_OPTIONS = { allErrors: true, strict: false };
+
 /* eslint-disable */
 export const scenarioSchema = {
   "$schema": "http://json-schema.org/draft-07/schema#",

@@ -1,5 +1,7 @@
 import * as fs from 'fs';
 import * as childProcess from 'child_process';
+import { createHash } from 'crypto';
+import * as nodePath from 'path';
 import type { SystemIncludeFolders } from '../lang/buildSetup';
 import { setLazyIndexStore } from '../lang/lazyHeader';
 import { cacheFolder, createDiskIndexStore } from './diskCache';
@@ -86,10 +88,8 @@ export function probeSystemIncludeFolders(): SystemIncludeFolders {
 
 /** `$(clang -print-resource-dir)/include` when clang runs here, else the newest /usr/lib/llvm-N one that holds stddef.h. */
 function clangResourceInclude(): string | undefined {
-  try {
-    const dir = childProcess.execFileSync('clang', ['-print-resource-dir'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (dir && fs.existsSync(`${dir}/include/stddef.h`)) return `${dir}/include`;
-  } catch { /* no clang on PATH */ }
+  const dir = clangResourceDir();
+  if (dir && fs.existsSync(`${dir}/include/stddef.h`)) return `${dir}/include`;
   const candidates: string[] = [];
   const scan = (root: string): void => {
     try { for (const version of fs.readdirSync(root)) candidates.push(`${root}/${version}/include`); } catch { /* absent */ }
@@ -99,6 +99,49 @@ function clangResourceInclude(): string | undefined {
   const found = candidates.filter((c) => fs.existsSync(`${c}/stddef.h`));
   found.sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
   return found[found.length - 1];
+}
+
+/**
+ * `clang -print-resource-dir`. Starting clang costs ~200 ms of CPU per process, so the answer is kept in the disk
+ * cache (diskCache.ts) under the clang binary PATH finds (its real path, mtime and size): a new clang asks again.
+ */
+export function clangResourceDir(): string | undefined {
+  const binary = clangOnPath();
+  if (!binary) return undefined;
+  const folder = cacheFolder();
+  const store = folder ? createDiskIndexStore(folder) : undefined;
+  let key: string | undefined;
+  try {
+    const real = fs.realpathSync(binary);
+    const st = fs.statSync(real);
+    key = `clang-resource-dir-${createHash('sha256').update(`${real}\0${st.mtimeMs}\0${st.size}`).digest('hex').slice(0, 32)}`;
+    const kept = store?.load(key);
+    const dir = kept === undefined ? undefined : (JSON.parse(kept) as { dir?: unknown }).dir;
+    if (typeof dir === 'string' && isDirectory(dir)) return dir;
+  } catch { /* no cached answer */ }
+  try {
+    const dir = childProcess.execFileSync(binary, ['-print-resource-dir'], { encoding: 'utf8', timeout: 3000, stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (dir && key) store?.save(key, JSON.stringify({ dir }));
+    return dir || undefined;
+  } catch {
+    return undefined; // clang does not run
+  }
+}
+
+/** The `clang` execFileSync would start: the first PATH entry holding an executable file of that name. */
+function clangOnPath(): string | undefined {
+  const names = process.platform === 'win32' ? ['clang.exe', 'clang.cmd', 'clang'] : ['clang'];
+  for (const folder of (process.env.PATH ?? '').split(nodePath.delimiter)) {
+    if (!folder) continue;
+    for (const name of names) {
+      const candidate = nodePath.join(folder, name);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) return candidate;
+      } catch { /* not here */ }
+    }
+  }
+  return undefined;
 }
 
 /** Open documents shadow the disk. */

@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseScenario, encodeBytes, MAP_FLAG_NAMES } from '../../../server/src/exec/scenario';
-import { scenarioSchema } from '../../../server/src/exec/scenarioSchema';
+import Ajv from 'ajv';
+import { parseScenario, encodeBytes, MAP_FLAG_NAMES, scenarioSchemaFingerprint } from '../../../server/src/exec/scenario';
+import { SCENARIO_VALIDATOR_OPTIONS, scenarioSchema } from '../../../server/src/exec/scenarioSchema';
 
 const root = path.join(__dirname, '../../../..');
 
@@ -73,5 +74,23 @@ describe('exec/scenario: scenario files', () => {
   it('keeps the committed schemas/scenario.schema.json equal to its TypeScript source', () => {
     const committed = JSON.parse(fs.readFileSync(path.join(root, 'schemas/scenario.schema.json'), 'utf8'));
     assert.deepStrictEqual(committed, JSON.parse(JSON.stringify(scenarioSchema)));
+  });
+
+  it('the build\'s precompiled validator is made from the current schema and judges as a freshly compiled one', () => {
+    const generated = path.join(__dirname, '../../../server/src/exec/scenarioValidator.generated.js');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const built = require(generated) as { default: ((d: unknown) => boolean) & { errors?: unknown }; fingerprint: string };
+    assert.strictEqual(built.fingerprint, scenarioSchemaFingerprint(), 'scripts/bundle.js writes it from the schema tsc compiled');
+    const fresh = new Ajv(SCENARIO_VALIDATOR_OPTIONS).compile(scenarioSchema);
+    const documents: unknown[] = [
+      JSON.parse(fs.readFileSync(path.join(root, 'server/scenarios/default.bpfscenario.json'), 'utf8')),
+      { cpus: 0, maps: [{ name: 'm', type: 'hash', key_size: '4', entries: [{ key: 1, value: 'zz', extra: true }] }] },
+      { maps: [{ name: 'big', type: 'hash', key_size: 4, value_size: 8, max_entries: 4, generate: { count: -1 } }], attach: 7 },
+    ];
+    for (const d of documents) {
+      const ok = built.default(d);
+      assert.strictEqual(ok, fresh(d));
+      assert.deepStrictEqual(built.default.errors ?? null, fresh.errors ?? null);
+    }
   });
 });

@@ -1,5 +1,8 @@
 import * as assert from 'assert';
-import { createMemoryHost } from '../../../server/src/service/host';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { clangResourceDir, createMemoryHost } from '../../../server/src/service/host';
 import { createLanguageService, defaultSettings } from '../../../server/src/service/languageService';
 
 describe('service/host: the in-memory host (the run worker keeps open documents in one)', () => {
@@ -27,5 +30,37 @@ describe('service/host: the in-memory host (the run worker keeps open documents 
     assert.strictEqual(host.stamp('/a.h'), second, 'an equal text built anew is the same version');
     delete files['/a.h'];
     assert.strictEqual(host.stamp('/a.h'), undefined);
+  });
+});
+
+describe('service/host: clang -print-resource-dir is asked once per clang binary', () => {
+  it('a second probe reads the disk cache; another clang binary asks again', function () {
+    if (process.platform === 'win32') this.skip(); // the fake clang is a shell script
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-clang-'));
+    const saved = { PATH: process.env.PATH, BPF_ITER_CACHE_DIR: process.env.BPF_ITER_CACHE_DIR };
+    try {
+      const bin = path.join(dir, 'bin');
+      const resource = path.join(dir, 'resource');
+      fs.mkdirSync(bin);
+      fs.mkdirSync(resource);
+      const calls = path.join(dir, 'calls');
+      const fake = path.join(bin, 'clang');
+      const writeFake = (extra: string) => fs.writeFileSync(fake, `#!/bin/sh\necho x >> '${calls}'\necho '${resource}'\n${extra}`, { mode: 0o755 });
+      writeFake('');
+      process.env.PATH = bin;
+      process.env.BPF_ITER_CACHE_DIR = path.join(dir, 'cache');
+      const count = () => (fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean).length : 0);
+      assert.strictEqual(clangResourceDir(), resource);
+      assert.strictEqual(clangResourceDir(), resource);
+      assert.strictEqual(count(), 1, 'the second answer comes from the cache');
+      writeFake('# another build of clang\n');
+      assert.strictEqual(clangResourceDir(), resource);
+      assert.strictEqual(count(), 2, 'a changed binary is asked again');
+      process.env.PATH = path.join(dir, 'nothing-here');
+      assert.strictEqual(clangResourceDir(), undefined, 'no clang on PATH: no answer, cached or not');
+    } finally {
+      for (const [k, v] of Object.entries(saved)) { if (v === undefined) delete process.env[k]; else process.env[k] = v; }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
