@@ -123,14 +123,19 @@ class RunFailure extends Error {
 
 export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
-  const timings = { load: req.phaseMs?.load ?? 0, check: req.phaseMs?.check ?? 0, compile: 0, iterate: 0, output: 0 };
+  const timings: { load: number; check: number; compile: number; iterate: number; output: number; iterateCpu?: number } =
+    { load: req.phaseMs?.load ?? 0, check: req.phaseMs?.check ?? 0, compile: 0, iterate: 0, output: 0 };
   const stats = { objects: 0, bytes: 0, reads: 0, instructions: 0, timeMs: 0, timings };
   /** the clock of the phase under way (performance.now(): sub-millisecond, monotonic) */
   let phaseStart = performance.now();
+  let phaseCpu = process.cpuUsage();
   const endPhase = (phase: 'load' | 'compile' | 'iterate'): void => {
     const now = performance.now();
     timings[phase] += now - phaseStart;
     phaseStart = now;
+    const cpu = process.cpuUsage(phaseCpu);
+    if (phase === 'iterate') timings.iterateCpu = (timings.iterateCpu ?? 0) + (cpu.user + cpu.system) / 1000;
+    phaseCpu = process.cpuUsage();
   };
   let kernel: Kernel | undefined;
   let linkFd: number | undefined;
@@ -157,7 +162,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const maps = kernel ? mapSummaries(kernel) : [];
     const world = kernel ? worldSummary(kernel) : undefined;
     timings.output = performance.now() - outputStart;
-    for (const k of Object.keys(timings) as Array<keyof typeof timings>) timings[k] = Math.round(timings[k] * 10) / 10;
+    for (const k of Object.keys(timings) as Array<keyof typeof timings>) timings[k] = Math.round(timings[k]! * 10) / 10;
     stats.timeMs = Date.now() - started;
     return { output, outputBytes, link, bpftool, bpftoolJson, fdinfo, maps, ...(world ? { world } : {}), trace: kernel ? kernel.traceLog.slice() : [], stats, error };
   };

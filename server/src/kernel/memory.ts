@@ -20,6 +20,8 @@ export interface Resolved { region: Region; offset: number }
 const KERNEL_BASE = 0xffff888000000000n;
 /** Gap between regions so off-by-one accesses fault instead of landing in a neighbour. */
 const GUARD = 4096n;
+/** How many regions findParts() remembers. */
+const RECENT_REGIONS = 4;
 
 export class KernelMemory {
   private readonly regions: Region[] = []; // sorted by addr (allocation is monotonic)
@@ -36,6 +38,7 @@ export class KernelMemory {
 
   free(region: Region): void {
     if (this.lastFound === region) { this.lastFound = null; this.lastEnd = 0n; }
+    this.recent.fill(null); // a freed region must fault, never be found in the cache
     const i = this.indexOf(region.addr);
     if (i >= 0 && this.regions[i] === region) this.regions.splice(i, 1);
   }
@@ -58,6 +61,31 @@ export class KernelMemory {
     if (offset >= r.bytes.length) return null;
     return { region: r, offset };
   }
+
+  /**
+   * find() for an address given as its u32 halves (a pointer a program loads), without a BigInt: the regions of the
+   * last few finds are compared as numbers (an iterator's program loads its ctx, meta, seq_file and element
+   * pointers over and over). Returns the region and leaves the offset in `foundOffset`; null where find() is null.
+   */
+  findParts(lo: number, hi: number): Region | null {
+    const recent = this.recent;
+    for (let i = 0; i < RECENT_REGIONS; i++) {
+      const r = recent[i];
+      if (r === null) continue;
+      const d = (hi - r.addrHi) * 4294967296 + (lo - r.addrLo);
+      if (d >= 0 && d < r.bytes.length) { this.foundOffset = d; return r; }
+    }
+    const found = this.find((BigInt(hi) << 32n) | BigInt(lo));
+    if (found === null) return null;
+    recent[this.recentNext] = found.region;
+    this.recentNext = (this.recentNext + 1) % RECENT_REGIONS;
+    this.foundOffset = found.offset;
+    return found.region;
+  }
+  /** The offset findParts() found. */
+  foundOffset = 0;
+  private readonly recent: Array<Region | null> = new Array<Region | null>(RECENT_REGIONS).fill(null);
+  private recentNext = 0;
 
   /** Reads len bytes at addr, or null when any byte would fault (like copy_from_kernel_nofault). */
   read(addr: bigint, len: number): Uint8Array | null {
