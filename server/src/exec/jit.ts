@@ -90,6 +90,9 @@ class JitProgram implements CompiledProgram {
     return this.state.rt.helperArg(this.module.entries[target.index](target.args));
   };
 
+  private helpersFor: HelperTable | undefined;
+  private boundHelpers: ((name: string, args: bigint[]) => bigint | number) | undefined;
+
   get instructionsUsed(): number { return this.state.rt === undefined ? 0 : this.state.rt.budget.used(this.module.left()); }
 
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
@@ -101,8 +104,13 @@ class JitProgram implements CompiledProgram {
       this.state.rt = rt;
       this.state.statics = [];
     }
-    const helpers: HelperTable = env.helpers;
-    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, (name, args) => helpers(name, args, this.invokeCallback));
+    // one helper adapter per helper table, not a closure per run (an iterator runs the program once per element)
+    if (this.helpersFor !== env.helpers) {
+      const helpers: HelperTable = env.helpers;
+      this.helpersFor = helpers;
+      this.boundHelpers = (name, args) => helpers(name, args, this.invokeCallback);
+    }
+    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, this.boundHelpers!);
     try {
       const r = this.module.entries[funcIndex](args);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };

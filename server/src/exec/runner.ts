@@ -316,6 +316,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const onInvocation = req.debug?.onInvocation;
     const k = kernel;
     let invocations = 0;
+    let ctxArgs: RuntimeValue[] | undefined;
     const env = {
       memory: k.memory,
       helpers: (name: string, args: bigint[], callback: CallbackInvoker) => callHelper(k, name, args, callback),
@@ -342,8 +343,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
         }
         if (!ctx.inStop) stats.objects++;
         if (onInvocation !== undefined) onInvocation(ctx, k);
-        const ctxPointer: RuntimeValue = { region: ctx.ctxRegion as ExecRegion, offset: 0 };
-        const outcome = compiled.run(entry.funcIndex, [ctxPointer], env);
+        // one argument list per ctx region (a session's every call uses the same one)
+        if (ctxArgs === undefined || (ctxArgs[0] as Pointer).region !== ctx.ctxRegion) ctxArgs = [{ region: ctx.ctxRegion as ExecRegion, offset: 0 }];
+        const outcome = compiled.run(entry.funcIndex, ctxArgs, env);
         stats.instructions += compiled.instructionsUsed;
         if (!outcome.ok) throw new ProgramFault(outcome.error);
         return outcome.value;
