@@ -509,25 +509,45 @@ function fillMap(kernel: Kernel, fd: number, m: Scenario['maps'][number], fdsByN
   }
 }
 
+type HelperInvoker = (args: bigint[], callback: CallbackInvoker) => bigint | number;
+/** Each kernel's helpers as invokers, made once per name (a printf per element looked its conversions up per call). */
+const helperInvokers = new WeakMap<Kernel, Map<string, HelperInvoker>>();
+
 function callHelper(kernel: Kernel, name: string, args: bigint[], callback: CallbackInvoker): bigint | number {
+  let invokers = helperInvokers.get(kernel);
+  if (invokers === undefined) helperInvokers.set(kernel, invokers = new Map());
+  let invoke = invokers.get(name);
+  if (invoke === undefined) invokers.set(name, invoke = helperInvoker(kernel, name));
+  return invoke(args, callback);
+}
+
+function helperInvoker(kernel: Kernel, name: string): HelperInvoker {
   const h = kernel.helpers as unknown as Record<string, (...a: Array<bigint | number | CallbackInvoker>) => bigint | number>;
   const fn = Object.prototype.hasOwnProperty.call(h, name) ? h[name] : undefined;
   if (fn) {
     // Integer parameters that the kernel API takes as numbers (sizes, lengths) arrive as u64.
-    const converted = args.map((v, i) => (NUMBER_ARGS[name]?.includes(i) ? Number(BigInt.asUintN(32, v)) : v));
+    const numbers = NUMBER_ARGS[name] ?? [];
+    const convert = (args: bigint[]): Array<bigint | number> => {
+      if (numbers.length === 0) return args;
+      const converted: Array<bigint | number> = args.slice();
+      for (const i of numbers) if (i < args.length) converted[i] = Number(BigInt.asUintN(32, args[i]));
+      return converted;
+    };
     // helpers that call the program back get the way to do it after their own arguments
-    if (CALLBACK_HELPERS.has(name)) return fn(...converted, callback);
-    return fn(...converted);
+    if (CALLBACK_HELPERS.has(name)) return (args, callback) => fn(...convert(args), callback);
+    return (args) => fn(...convert(args));
   }
   if (name.startsWith('__builtin_bswap')) {
     const bits = Number(name.slice('__builtin_bswap'.length));
-    let v = BigInt.asUintN(bits, args[0] ?? 0n);
-    let out = 0n;
-    for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
-    return out;
+    return (args) => {
+      let v = BigInt.asUintN(bits, args[0] ?? 0n);
+      let out = 0n;
+      for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
+      return out;
+    };
   }
   // The checker rejects helpers that are not allowed; one the simulator lacks is a clear run error.
-  throw new ProgramFault({ kind: 'helper', message: `helper ${name} is not simulated`, loc: { file: 0, pos: 0, end: 0 } });
+  return () => { throw new ProgramFault({ kind: 'helper', message: `helper ${name} is not simulated`, loc: { file: 0, pos: 0, end: 0 } }); };
 }
 
 /** Which positional arguments of each kernel helper function are plain numbers (u32 sizes, lengths, flags). */

@@ -21,7 +21,7 @@ const KERNEL_BASE = 0xffff888000000000n;
 /** Gap between regions so off-by-one accesses fault instead of landing in a neighbour. */
 const GUARD = 4096n;
 /** How many regions findParts() remembers. */
-const RECENT_REGIONS = 4;
+const RECENT_REGIONS = 8;
 
 export class KernelMemory {
   private readonly regions: Region[] = []; // sorted by addr (allocation is monotonic)
