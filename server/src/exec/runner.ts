@@ -123,14 +123,19 @@ class RunFailure extends Error {
 
 export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
-  const timings = { load: req.phaseMs?.load ?? 0, check: req.phaseMs?.check ?? 0, compile: 0, iterate: 0, output: 0 };
+  const timings: { load: number; check: number; compile: number; iterate: number; output: number; iterateCpu?: number } =
+    { load: req.phaseMs?.load ?? 0, check: req.phaseMs?.check ?? 0, compile: 0, iterate: 0, output: 0 };
   const stats = { objects: 0, bytes: 0, reads: 0, instructions: 0, timeMs: 0, timings };
   /** the clock of the phase under way (performance.now(): sub-millisecond, monotonic) */
   let phaseStart = performance.now();
+  let phaseCpu = process.cpuUsage();
   const endPhase = (phase: 'load' | 'compile' | 'iterate'): void => {
     const now = performance.now();
     timings[phase] += now - phaseStart;
     phaseStart = now;
+    const cpu = process.cpuUsage(phaseCpu);
+    if (phase === 'iterate') timings.iterateCpu = (timings.iterateCpu ?? 0) + (cpu.user + cpu.system) / 1000;
+    phaseCpu = process.cpuUsage();
   };
   let kernel: Kernel | undefined;
   let linkFd: number | undefined;
@@ -157,7 +162,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const maps = kernel ? mapSummaries(kernel) : [];
     const world = kernel ? worldSummary(kernel) : undefined;
     timings.output = performance.now() - outputStart;
-    for (const k of Object.keys(timings) as Array<keyof typeof timings>) timings[k] = Math.round(timings[k] * 10) / 10;
+    for (const k of Object.keys(timings) as Array<keyof typeof timings>) timings[k] = Math.round(timings[k]! * 10) / 10;
     stats.timeMs = Date.now() - started;
     return { output, outputBytes, link, bpftool, bpftoolJson, fdinfo, maps, ...(world ? { world } : {}), trace: kernel ? kernel.traceLog.slice() : [], stats, error };
   };
@@ -317,6 +322,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const onInvocation = req.debug?.onInvocation;
     const k = kernel;
     let invocations = 0;
+    let ctxArgs: RuntimeValue[] | undefined;
     const env = {
       memory: k.memory,
       helpers: (name: string, args: bigint[], callback: CallbackInvoker) => callHelper(k, name, args, callback),
@@ -343,8 +349,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
         }
         if (!ctx.inStop) stats.objects++;
         if (onInvocation !== undefined) onInvocation(ctx, k);
-        const ctxPointer: RuntimeValue = { region: ctx.ctxRegion as ExecRegion, offset: 0 };
-        const outcome = compiled.run(entry.funcIndex, [ctxPointer], env);
+        // one argument list per ctx region (a session's every call uses the same one)
+        if (ctxArgs === undefined || (ctxArgs[0] as Pointer).region !== ctx.ctxRegion) ctxArgs = [{ region: ctx.ctxRegion as ExecRegion, offset: 0 }];
+        const outcome = compiled.run(entry.funcIndex, ctxArgs, env);
         stats.instructions += compiled.instructionsUsed;
         if (!outcome.ok) throw new ProgramFault(outcome.error);
         return outcome.value;
@@ -498,25 +505,45 @@ function fillMap(kernel: Kernel, fd: number, m: Scenario['maps'][number], fdsByN
   }
 }
 
+type HelperInvoker = (args: bigint[], callback: CallbackInvoker) => bigint | number;
+/** Each kernel's helpers as invokers, made once per name (a printf per element looked its conversions up per call). */
+const helperInvokers = new WeakMap<Kernel, Map<string, HelperInvoker>>();
+
 function callHelper(kernel: Kernel, name: string, args: bigint[], callback: CallbackInvoker): bigint | number {
+  let invokers = helperInvokers.get(kernel);
+  if (invokers === undefined) helperInvokers.set(kernel, invokers = new Map());
+  let invoke = invokers.get(name);
+  if (invoke === undefined) invokers.set(name, invoke = helperInvoker(kernel, name));
+  return invoke(args, callback);
+}
+
+function helperInvoker(kernel: Kernel, name: string): HelperInvoker {
   const h = kernel.helpers as unknown as Record<string, (...a: Array<bigint | number | CallbackInvoker>) => bigint | number>;
   const fn = Object.prototype.hasOwnProperty.call(h, name) ? h[name] : undefined;
   if (fn) {
     // Integer parameters that the kernel API takes as numbers (sizes, lengths) arrive as u64.
-    const converted = args.map((v, i) => (NUMBER_ARGS[name]?.includes(i) ? Number(BigInt.asUintN(32, v)) : v));
+    const numbers = NUMBER_ARGS[name] ?? [];
+    const convert = (args: bigint[]): Array<bigint | number> => {
+      if (numbers.length === 0) return args;
+      const converted: Array<bigint | number> = args.slice();
+      for (const i of numbers) if (i < args.length) converted[i] = Number(BigInt.asUintN(32, args[i]));
+      return converted;
+    };
     // helpers that call the program back get the way to do it after their own arguments
-    if (CALLBACK_HELPERS.has(name)) return fn(...converted, callback);
-    return fn(...converted);
+    if (CALLBACK_HELPERS.has(name)) return (args, callback) => fn(...convert(args), callback);
+    return (args) => fn(...convert(args));
   }
   if (name.startsWith('__builtin_bswap')) {
     const bits = Number(name.slice('__builtin_bswap'.length));
-    let v = BigInt.asUintN(bits, args[0] ?? 0n);
-    let out = 0n;
-    for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
-    return out;
+    return (args) => {
+      let v = BigInt.asUintN(bits, args[0] ?? 0n);
+      let out = 0n;
+      for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
+      return out;
+    };
   }
   // The checker rejects helpers that are not allowed; one the simulator lacks is a clear run error.
-  throw new ProgramFault({ kind: 'helper', message: `helper ${name} is not simulated`, loc: { file: 0, pos: 0, end: 0 } });
+  return () => { throw new ProgramFault({ kind: 'helper', message: `helper ${name} is not simulated`, loc: { file: 0, pos: 0, end: 0 } }); };
 }
 
 /** Which positional arguments of each kernel helper function are plain numbers (u32 sizes, lengths, flags). */
