@@ -22,7 +22,7 @@ import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
 
 import type { DebugHooks } from './debugHooks';
-import type { Loc } from '../lang/ir';
+import { type Loc, UNSIMULATED_VALUE } from '../lang/ir';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString, diagnosticOfCode } from '../lang/diagnostics';
 import type { CheckResult } from '../lang/checker';
@@ -543,7 +543,8 @@ function helperInvoker(kernel: Kernel, name: string): HelperInvoker {
     };
   }
   // The checker rejects helpers that are not allowed; one the simulator lacks is a clear run error.
-  return () => { throw new ProgramFault({ kind: 'helper', message: `helper ${name} is not simulated`, loc: { file: 0, pos: 0, end: 0 } }); };
+  const message = name === UNSIMULATED_VALUE ? 'the program reached a construct bpf-iter-lab cannot simulate (the BPF1390 warning says which)' : `helper ${name} is not simulated`;
+  return () => { throw new ProgramFault({ kind: 'helper', message, loc: { file: 0, pos: 0, end: 0 } }); };
 }
 
 /** Which positional arguments of each kernel helper function are plain numbers (u32 sizes, lengths, flags). */

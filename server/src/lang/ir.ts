@@ -184,3 +184,10 @@ export interface IrProgram {
   maps: IrMapDef[];
   license: string | null;
 }
+
+/**
+ * The callee of a `callHelper` that stands for a value lowering cannot express (a struct-valued call read through a
+ * pointer, say): lowering has reported the construct as not simulated, the checker assumes nothing of the value
+ * (no error may follow from it), and a run that reaches it stops.
+ */
+export const UNSIMULATED_VALUE = '__bpf_iter_lab_unsimulated';

@@ -32,7 +32,11 @@ export function checkProgramShapes(c: Compilation): FrontEndDiagnostic[] {
     const param = resolve(f.parameters[0]);
     const expected = `bpf_iter__${target}`;
     const to = param.kind === 'pointer' ? resolve(param.to) : undefined;
-    if (!to || to.kind !== 'record' || to.record.name !== expected) {
+    // libbpf's BPF_PROG() takes the ctx as `unsigned long long *ctx` and reads each argument of the target
+    // (meta, map...) from its 8-byte slot: the verifier checks those loads by offset against the target's ctx
+    // (btf_ctx_access()), not the C type of the parameter, and the program loads (measured on 6.18).
+    const slotArray = to !== undefined && ((to.kind === 'int' && to.size === 8) || to.kind === 'void');
+    if (!slotArray && (!to || to.kind !== 'record' || to.record.name !== expected)) {
       const derivation = f.definition.declarator.derivations[f.definition.declarator.derivations.length - 1];
       const paramNode = derivation?.kind === 'Function' ? derivation.parameters[0] ?? nameNode : nameNode;
       report(Diagnostics.IterCtxType, paramNode, [target, `struct ${expected} *`, typeToString(f.parameters[0])]);

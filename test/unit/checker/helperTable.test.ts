@@ -83,3 +83,31 @@ describe('checker: the helper table measured on Linux 6.18 (which helpers iterat
     assert.ok(diagnostics(text, 2).some((d) => /^BPF1390: .*__builtin_btf_type_id/.test(d)), diagnostics(text, 2).join('\n'));
   });
 });
+
+describe('lowering: __attribute__((cleanup(fn))) runs fn(&var) where the variable\'s scope is left (libbpf\'s bpf_for())', () => {
+  // The shape of bpf_for() in libbpf's bpf_helpers.h: the iterator is declared in the for statement with a cleanup.
+  const FOR_MACRO = `extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+#define num_for(i, start, end) for ( \\
+	struct bpf_iter_num ___it __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))), \\
+	*___p __attribute__((unused)) = (bpf_iter_num_new(&___it, (start), (end)), (void)bpf_iter_num_destroy, (void *)0); \\
+	({ int *___t = bpf_iter_num_next(&___it); (___t && ((i) = *___t, 1)); }); )
+`;
+  const text = (body: string) => program('bpf_map', body).replace('SEC("iter/bpf_map")', `${FOR_MACRO}SEC("iter/bpf_map")`);
+  it('the iterator of a for statement is destroyed when the loop ends, is broken out of, or the function returns inside it', () => {
+    assert.deepStrictEqual(errors(text('\tint i = 0;\n\tlong sum = 0;\n\tnum_for(i, 0, 5) sum += i;\n\tBPF_SEQ_PRINTF(seq, "%ld", sum);')), []);
+    assert.deepStrictEqual(errors(text('\tint i = 0;\n\tnum_for(i, 0, 5) { if (i == 2) break; }')), []);
+    assert.deepStrictEqual(errors(text('\tint i = 0;\n\tnum_for(i, 0, 5) { if (i == 3) return 0; }')), []);
+  });
+  it('without the cleanup the iterator still leaks: the rule itself is kept', () => {
+    const leaking = text('\tint i = 0;\n\tnum_for(i, 0, 5) {}').replace('cleanup(bpf_iter_num_destroy)', 'unused');
+    assert.match(errors(leaking)[0] ?? '', /^BPF2485: /);
+  });
+  it('a run gets the sum the loop makes', async () => {
+    const service = serviceFor(TARGET_FILES);
+    const outcome = await service.run(FIXTURE_PATH, text('\tstruct bpf_map *m = ctx->map;\n\tint i = 0;\n\tlong sum = 0;\n\tif (!m) return 0;\n\tnum_for(i, 0, 5) sum += i;\n\tBPF_SEQ_PRINTF(seq, "%ld\\n", sum);'), {});
+    assert.strictEqual(outcome.error, null, JSON.stringify(outcome.error));
+    assert.match(Buffer.from(outcome.outputBytes).toString('utf8'), /^(10\n)+$/);
+  });
+});

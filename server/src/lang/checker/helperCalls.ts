@@ -1,7 +1,7 @@
 /** Calls to helpers and kfuncs (mirrors check_helper_call(), check_kfunc_call()): argument types, memory arguments, the numbers iterator, callbacks. */
 
 import type { Expr, Loc } from '../ir';
-import { CORE_POISON_HELPER_ID } from '../ir';
+import { CORE_POISON_HELPER_ID, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
 import { LAST_HELPER_ID, lookupHelper } from './helpers';
@@ -22,6 +22,8 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       this.report(Diagnostics.CoreRelocationUnresolved, e.loc, [e.name, `failed to resolve CO-RE relocation <byte_off> ${e.name}`]);
       return TOP;
     }
+    // a value lowering could not express, reported there as not simulated: nothing is known of it, nothing follows
+    if (e.name === UNSIMULATED_VALUE) return TOP;
     const found = lookupHelper(e.name, { target: this.options.target, sleepable: this.options.sleepable });
     // An extern `__ksym` function this table does not know: libbpf resolves it against the kernel's BTF, so it may
     // well be a kfunc of 6.18 (bpf_task_acquire, bpf_rcu_read_lock, the cpumask kfuncs...): not modelled, not refused.

@@ -4,7 +4,7 @@ import * as ast from '../ast';
 import { BtfField, BtfStruct, BtfTypeShape, btfTypeShape } from '../../kernel/btf';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, findMember, FieldInfo, RecordInfo, Types } from '../types';
-import { Expr, Loc, IntType, PtrType, ScalarType, U64, S64, S32, IntBits, CORE_POISON_HELPER_ID } from '../ir';
+import { Expr, Loc, IntType, PtrType, ScalarType, U64, S64, S32, IntBits, CORE_POISON_HELPER_ID, UNSIMULATED_VALUE } from '../ir';
 import { irScalarType, pointeeSize, locOf, decay, ptrTo, type LValueMem, type LValue } from './irValues';
 import { GlobalLowering } from './globals';
 
@@ -122,6 +122,7 @@ export abstract class LValueLowering extends GlobalLowering {
         const t = resolve(type);
         if (t.kind === 'record') {
           this.report(Diagnostics.UnsupportedConstruct, node, ['a struct-valued expression here']);
+          return { kind: 'mem', ptr: { op: 'callHelper', name: UNSIMULATED_VALUE, helperId: -3, args: [], type: ptrTo(type), loc }, offset: 0, type };
         }
         break;
       }

@@ -10,7 +10,12 @@ import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32 } from '../ir';
 import { initializedSubobjects, irScalarType, locOf, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
 import { BuiltinLowering } from './builtins';
 
+/** A block's variables with `__attribute__((cleanup(fn)))`, and how many jump scopes were open when it began. */
+interface CleanupScope { jumpDepth: number; calls: Array<(loc: Loc) => Stmt> }
+
 export abstract class StatementLowering extends BuiltinLowering {
+  /** Blocks being lowered, innermost last: their cleanup calls run when control leaves them (C's cleanup attribute). */
+  private cleanupScopes: CleanupScope[] = [];
   // ------------------------------------------------------------------ functions
 
   protected lowerFunction(f: ProgramFunction): IrFunction {
@@ -23,6 +28,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     this.unsupported = unsupported;
     this.addressTaken = this.findAddressTaken(f.definition.body);
     this.jumpScopes = [];
+    this.cleanupScopes = [];
     this.functionHasGoto = false;
     this.functionLabels = new Set();
     ast.walk(f.definition.body, (node) => {
@@ -69,7 +75,26 @@ export abstract class StatementLowering extends BuiltinLowering {
 
   protected compound(node: ast.CompoundStatement): Stmt {
     const regions = this.functionHasGoto ? planGotoRegions(node.items) : [];
-    return { op: 'block', body: this.blockItems(node.items, 0, node.items.length - 1, regions), loc: locOf(node) };
+    const scope: CleanupScope = { jumpDepth: this.jumpScopes.length, calls: [] };
+    this.cleanupScopes.push(scope);
+    const body = this.blockItems(node.items, 0, node.items.length - 1, regions);
+    this.cleanupScopes.pop();
+    const loc = locOf(node);
+    // leaving the block at its end runs its variables' cleanup functions, the last declared first
+    const last = body[body.length - 1];
+    if (scope.calls.length && !(last && (last.op === 'return' || last.op === 'break' || last.op === 'continue'))) {
+      for (const call of [...scope.calls].reverse()) body.push(call(loc));
+    }
+    return { op: 'block', body, loc };
+  }
+
+  /** The cleanup calls a jump runs when it leaves every block opened with at least `jumpDepth` jump scopes open. */
+  protected cleanupsLeaving(jumpDepth: number, loc: Loc): Stmt[] {
+    const out: Stmt[] = [];
+    for (let i = this.cleanupScopes.length - 1; i >= 0 && this.cleanupScopes[i].jumpDepth >= jumpDepth; i--) {
+      for (const call of [...this.cleanupScopes[i].calls].reverse()) out.push(call(loc));
+    }
+    return out;
   }
 
   /** Items first..last of a block, with the goto regions that lie inside that range (sorted outermost first). */
@@ -118,9 +143,14 @@ export abstract class StatementLowering extends BuiltinLowering {
       const scope = this.jumpScopes[i];
       if (scope.kind === 'loop' || (op === 'break' && scope.kind === 'switch')) {
         const crossesRegion = this.jumpScopes.slice(i + 1).some((s) => s.kind === 'forward' || s.kind === 'backward');
-        if (!crossesRegion) return { op, loc };
-        scope.label ??= this.nextJumpLabel++;
-        return { op, label: scope.label, loc };
+        let jump: Stmt = { op, loc };
+        if (crossesRegion) {
+          scope.label ??= this.nextJumpLabel++;
+          jump = { op, label: scope.label, loc };
+        }
+        // the blocks inside the loop or switch that the jump leaves run their cleanups first
+        const cleanups = this.cleanupsLeaving(i + 1, loc);
+        return cleanups.length ? { op: 'block', body: [...cleanups, jump], loc } : jump;
       }
     }
     return { op, loc };
@@ -148,6 +178,7 @@ export abstract class StatementLowering extends BuiltinLowering {
       const loc = locOf(d);
       const id = this.newLocal(symbol.name, symbol.type, loc, false, symbol);
       const local = this.locals[id];
+      this.registerCleanup(node, d.declarator, local.slot, symbol.type);
       if (local.type) {
         const init = d.initializer && d.initializer.kind !== 'InitializerList' ? this.rvalueAs(d.initializer, symbol.type) :
           d.initializer && d.initializer.kind === 'InitializerList' && d.initializer.items[0] && d.initializer.items[0].value.kind !== 'InitializerList'
@@ -160,6 +191,30 @@ export abstract class StatementLowering extends BuiltinLowering {
       }
     }
     return out;
+  }
+
+  /**
+   * `__attribute__((cleanup(fn)))` on a local: `fn(&var)` runs when control leaves the variable's scope (the block's
+   * end, a return, a break or continue out of it). A goto out of the scope does not run it here.
+   */
+  private registerCleanup(node: ast.Declaration, declarator: ast.Declarator, slot: number | undefined, type: CType): void {
+    const attribute = [...declarator.attributes, ...node.specifiers.attributes].find((a) => a.name === 'cleanup');
+    const callee = attribute?.args[0];
+    const scope = this.cleanupScopes[this.cleanupScopes.length - 1];
+    if (!attribute || !scope) return;
+    if (!callee || callee.kind !== 'Identifier' || slot === undefined) {
+      this.report(Diagnostics.UnsupportedConstruct, attribute, ['this cleanup attribute']);
+      return;
+    }
+    const name = callee.name;
+    scope.calls.push((loc) => {
+      const address = this.slotAddr(slot, type, loc);
+      const func = this.functionIndex.get(name);
+      const call: Expr = func !== undefined
+        ? { op: 'call', func, args: [address], type: VOID, loc }
+        : { op: 'callHelper', name, helperId: -1, args: [address], type: VOID, loc };
+      return { op: 'expr', expr: call, loc };
+    });
   }
 
   /** Stores an initializer into memory at ptr+offset; `zeroFirst` zero-fills the object (C's rule for partial initializers). */
@@ -218,20 +273,34 @@ export abstract class StatementLowering extends BuiltinLowering {
         return { op: 'loop', test, body, testFirst: false, label, loc };
       }
       case 'For': {
+        // the for statement is the scope of its init declarations: their cleanups run when the loop is left
+        // (libbpf's bpf_for() declares its numbers iterator there with cleanup(bpf_iter_num_destroy))
+        const scope: CleanupScope = { jumpDepth: this.jumpScopes.length, calls: [] };
+        this.cleanupScopes.push(scope);
         let init: Stmt | undefined;
         if (node.init?.kind === 'Declaration') init = { op: 'block', body: this.localDeclaration(node.init), loc: locOf(node.init) };
         else if (node.init) init = { op: 'expr', expr: this.expression(node.init, true), loc: locOf(node.init) };
         const test = node.condition ? this.test(node.condition) : undefined;
         const update = node.update ? this.expression(node.update, true) : undefined;
         const { result: body, label } = this.withJumpScope('loop', () => this.statement(node.body));
-        return { op: 'loop', init, test, update, body, testFirst: true, label, loc };
+        this.cleanupScopes.pop();
+        const loop: Stmt = { op: 'loop', init, test, update, body, testFirst: true, label, loc };
+        if (!scope.calls.length) return loop;
+        return { op: 'block', body: [loop, ...[...scope.calls].reverse().map((call) => call(loc))], loc };
       }
       case 'Break': return this.jump('break', loc);
       case 'Continue': return this.jump('continue', loc);
       case 'Return': {
         const fnType = this.currentFunction ? resolve(this.currentFunction.symbol.type) : undefined;
         const returns = fnType?.kind === 'function' ? fnType.returns : Types.int;
-        return { op: 'return', value: node.value && irScalarType(returns) ? this.rvalueAs(node.value, returns) : node.value ? this.expression(node.value, true) : undefined, loc };
+        const value = node.value && irScalarType(returns) ? this.rvalueAs(node.value, returns) : node.value ? this.expression(node.value, true) : undefined;
+        const cleanups = this.cleanupsLeaving(0, loc);
+        if (!cleanups.length) return { op: 'return', value, loc };
+        // the value is computed before the cleanups run, as C has it
+        const scalar = value && irScalarType(returns);
+        if (!value || !scalar) return { op: 'block', body: [...(value ? [{ op: 'expr' as const, expr: value, loc }] : []), ...cleanups, { op: 'return', loc }], loc };
+        const tmp = this.newTemp(returns, loc);
+        return { op: 'block', body: [{ op: 'expr', expr: { op: 'assign', id: tmp, value, type: scalar, loc }, loc }, ...cleanups, { op: 'return', value: { op: 'local', id: tmp, type: scalar, loc }, loc }], loc };
       }
       case 'Switch': return this.switchStatement(node);
       case 'Case': case 'Default':
