@@ -75,6 +75,15 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
       case 'null': return { kind: 'null' };
       case 'funcAddr': return this.funcValue(e);
       case 'loadPtr': {
+        // a pointer kept in a stack slot (its address was taken): the test is of the spilled value itself, and
+        // mark_ptr_or_null_regs() marks the spilled copies too
+        if (e.ptr.op === 'addr' && e.ptr.base.kind === 'stack') {
+          const slot = this.eval(e.ptr, state);
+          if (slot.kind === 'ptr' && slot.region.kind === 'stack' && !slot.varOff) {
+            const spilled = state.stack.get(this.slotKey(slot))?.spills.get(Number(slot.off) + e.offset);
+            if (spilled && (spilled.kind === 'ptr' || spilled.kind === 'null')) return spilled;
+          }
+        }
         const reused = this.reusedLoadKey(e);
         const v = reused === undefined ? undefined : state.locals.get(reused);
         return v && (v.kind === 'ptr' || v.kind === 'null') ? v : undefined;
