@@ -38,6 +38,8 @@ function writeDiagnosticsDoc() {
 
 async function main() {
   writeScenarioSchema();
+  // Regenerated for the next build when the schema changed; until then scenario.ts compiles the schema itself.
+  if (require('./gen-scenario-validator').writeScenarioValidator()) console.log('bundle: scenarioValidator.generated.ts regenerated from the schema; build again to use it');
   writeDiagnosticsDoc();
   const production = process.argv.includes('--production');
   await Promise.all(entries

@@ -45,6 +45,28 @@ export function serve(connection: Connection): void {
   let initialSettings: Settings = settings;
   let initProblems: string[] = [];
   let service: LanguageService = createLanguageService(host, settings);
+  /**
+   * Settings per document: in a multi-root workspace each folder's `bpfIter` settings apply to its files (asked
+   * with the document as scopeUri). Documents with equal settings share one service. A document not in the map
+   * uses the workspace's settings (`settings`, `service`).
+   */
+  const documentSettings = new Map<string, { settings: Settings; service: LanguageService }>();
+  let servicesBySettings = new Map<string, LanguageService>();
+  const serviceWith = (wanted: Settings): LanguageService => {
+    const key = JSON.stringify(wanted);
+    let known = servicesBySettings.get(key);
+    if (!known) servicesBySettings.set(key, known = createLanguageService(host, wanted));
+    return known;
+  };
+  const serviceFor = (uri: string): LanguageService => documentSettings.get(uri)?.service ?? service;
+  const settingsFor = (uri: string): Settings => documentSettings.get(uri)?.settings ?? settings;
+  /** Documents whose own settings are being asked for: validated once they arrive. */
+  const awaitingSettings = new Set<string>();
+  /** Problems of settings logged since the last refresh: each once, not once per document. */
+  const loggedProblems = new Set<string>();
+  const logProblems = (problems: readonly string[]): void => {
+    for (const problem of problems) if (!loggedProblems.has(problem)) { loggedProblems.add(problem); connection.console.warn(problem); }
+  };
   let hasConfigurationCapability = false;
   // A client with workspace settings is asked for them after initialize: documents opened meanwhile are validated
   // once they are read (refreshSettings schedules every document), not first with the defaults.
@@ -66,13 +88,13 @@ export function serve(connection: Connection): void {
   const lastPublished = new Map<string, { version: number; key: string }>();
 
   connection.onInitialize((params) => {
-    // The system folders are probed (clang -print-resource-dir) now, not in the middle of the first validation.
+    // The system folders are probed now, not in the middle of the first validation.
     host.systemIncludeFolders();
     hasConfigurationCapability = !!params.capabilities.workspace?.configuration;
     settingsRead = !hasConfigurationCapability;
     const init = applySettings(defaultSettings(), params.initializationOptions);
     initialSettings = settings = init.settings;
-    service = createLanguageService(host, settings);
+    service = serviceWith(settings);
     initProblems = init.problems;
     return {
       capabilities: {
@@ -103,11 +125,15 @@ export function serve(connection: Connection): void {
     if (!hasConfigurationCapability) return;
     try {
       const fromClient: unknown = await connection.workspace.getConfiguration('bpfIter');
-      settingsRead = true;
+      loggedProblems.clear();
       const update = applySettings(initialSettings, fromClient);
-      for (const problem of update.problems) connection.console.warn(problem);
+      logProblems(update.problems);
       settings = update.settings;
-      service = createLanguageService(host, settings);
+      // Services are made afresh: a setting may have changed what an earlier one cached.
+      servicesBySettings = new Map();
+      service = serviceWith(settings);
+      await readDocumentSettings(documents.all().map((doc) => doc.uri));
+      settingsRead = true;
       for (const doc of documents.all()) schedule(doc);
     } catch (e) {
       connection.console.error(`could not read settings: ${String(e)}`);
@@ -116,10 +142,36 @@ export function serve(connection: Connection): void {
     }
   }
 
+  /** Asks the client for each document's own settings (its folder's, in a multi-root workspace). */
+  async function readDocumentSettings(uris: readonly string[]): Promise<void> {
+    if (!hasConfigurationCapability || uris.length === 0) return;
+    try {
+      const values: unknown[] = await connection.workspace.getConfiguration(uris.map((scopeUri) => ({ scopeUri, section: 'bpfIter' })));
+      uris.forEach((uri, i) => {
+        const update = applySettings(initialSettings, values[i]);
+        logProblems(update.problems);
+        documentSettings.set(uri, { settings: update.settings, service: serviceWith(update.settings) });
+      });
+    } catch (e) {
+      connection.console.error(`could not read the settings of ${uris.join(', ')}: ${String(e)}`);
+    }
+  }
+
+  /** Reads an opened document's settings, then validates it. */
+  function openWithSettings(doc: TextDocument): void {
+    if (!hasConfigurationCapability) { schedule(doc); return; }
+    awaitingSettings.add(doc.uri);
+    void readDocumentSettings([doc.uri]).finally(() => {
+      awaitingSettings.delete(doc.uri);
+      const current = documents.get(doc.uri);
+      if (current) schedule(current);
+    });
+  }
+
   connection.onDidChangeConfiguration(() => { void refreshSettings(); });
 
   // Validated at once when idle; changes that arrive together or during a validation are validated once.
-  const validations = new ValidationScheduler(publish);
+  const validations = new ValidationScheduler((uri) => { void publish(uri); });
 
   function schedule(doc: TextDocument): void {
     if (!isOurs(doc.uri, doc.getText())) {
@@ -130,13 +182,18 @@ export function serve(connection: Connection): void {
     validations.schedule(doc.uri);
   }
 
-  /** Validates the document's latest version; publishes after one more turn, unless a newer version came meanwhile. */
-  function publish(uri: string): void {
+  /**
+   * Validates the document's latest version and publishes after one more turn, unless a newer version came
+   * meanwhile: the validation gives the event loop a turn after its front end and after each program's check,
+   * and stops there when the document has changed (the newer version is scheduled already).
+   */
+  async function publish(uri: string): Promise<void> {
     const doc = documents.get(uri);
-    if (!doc || !settingsRead) return;
+    if (!doc || !settingsRead || awaitingSettings.has(uri)) return;
     const version = doc.version;
     try {
-      const diagnostics = service.validate(URI.toPath(uri), doc.getText(), {});
+      const diagnostics = await serviceFor(uri).validateUnlessObsolete(URI.toPath(uri), doc.getText(), () => documents.get(uri)?.version !== version, {});
+      if (!diagnostics) return;
       // Changes that arrived during the validation are applied before this runs: never publish a stale version
       // (the newer one is scheduled already).
       setImmediate(() => {
@@ -154,7 +211,7 @@ export function serve(connection: Connection): void {
     }
   }
 
-  documents.onDidOpen((e) => { host.setOverlay(URI.toPath(e.document.uri), e.document.getText()); schedule(e.document); });
+  documents.onDidOpen((e) => { host.setOverlay(URI.toPath(e.document.uri), e.document.getText()); openWithSettings(e.document); });
   documents.onDidChangeContent((e) => {
     host.setOverlay(URI.toPath(e.document.uri), e.document.getText());
     // A header the client syncs (other editors than VS Code may) can change what every program includes.
@@ -164,6 +221,7 @@ export function serve(connection: Connection): void {
   documents.onDidClose((e) => {
     host.deleteOverlay(URI.toPath(e.document.uri));
     validations.cancel(e.document.uri);
+    documentSettings.delete(e.document.uri);
     published.delete(e.document.uri);
     lastPublished.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
@@ -171,6 +229,7 @@ export function serve(connection: Connection): void {
   connection.onDidChangeWatchedFiles(() => {
     // A header changed on disk: cached preambles are checked against file contents, so re-validating suffices.
     service.invalidateHeaders();
+    for (const other of servicesBySettings.values()) if (other !== service) other.invalidateHeaders();
     for (const doc of documents.all()) schedule(doc);
   });
 
@@ -187,21 +246,21 @@ export function serve(connection: Connection): void {
   }
   const docOf = (uri: string) => documents.get(uri);
 
-  connection.onHover(guarded('hover', (p) => { const d = docOf(p.textDocument.uri); return d ? service.hover(URI.toPath(d.uri), d.getText(), p.position) : null; }));
-  connection.onCompletion(guarded('completion', (p) => { const d = docOf(p.textDocument.uri); return d ? service.complete(URI.toPath(d.uri), d.getText(), p.position) : []; }));
-  connection.onSignatureHelp(guarded('signatureHelp', (p) => { const d = docOf(p.textDocument.uri); return d ? service.signatureHelp(URI.toPath(d.uri), d.getText(), p.position) : null; }));
-  connection.onDefinition(guarded('definition', (p) => { const d = docOf(p.textDocument.uri); return d ? service.definition(URI.toPath(d.uri), d.getText(), p.position) : null; }));
-  connection.onReferences(guarded('references', (p) => { const d = docOf(p.textDocument.uri); return d ? service.references(URI.toPath(d.uri), d.getText(), p.position) : []; }));
-  connection.onDocumentSymbol(guarded('documentSymbol', (p) => { const d = docOf(p.textDocument.uri); return d ? service.documentSymbols(URI.toPath(d.uri), d.getText()) : []; }));
-  connection.onPrepareRename(guarded('prepareRename', (p) => { const d = docOf(p.textDocument.uri); return d ? service.prepareRename(URI.toPath(d.uri), d.getText(), p.position) : null; }));
-  connection.onRenameRequest(guarded('rename', (p) => { const d = docOf(p.textDocument.uri); return d ? service.rename(URI.toPath(d.uri), d.getText(), p.position, p.newName) : null; }));
-  connection.onCodeLens(guarded('codeLens', (p) => { const d = docOf(p.textDocument.uri); return d ? service.codeLenses(URI.toPath(d.uri), d.getText()) : []; }));
-  connection.onCodeAction(guarded('codeAction', (p) => { const d = docOf(p.textDocument.uri); return d ? service.codeActions(URI.toPath(d.uri), d.getText(), p.range, p.context) : []; }));
+  connection.onHover(guarded('hover', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).hover(URI.toPath(d.uri), d.getText(), p.position) : null; }));
+  connection.onCompletion(guarded('completion', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).complete(URI.toPath(d.uri), d.getText(), p.position) : []; }));
+  connection.onSignatureHelp(guarded('signatureHelp', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).signatureHelp(URI.toPath(d.uri), d.getText(), p.position) : null; }));
+  connection.onDefinition(guarded('definition', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).definition(URI.toPath(d.uri), d.getText(), p.position) : null; }));
+  connection.onReferences(guarded('references', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).references(URI.toPath(d.uri), d.getText(), p.position) : []; }));
+  connection.onDocumentSymbol(guarded('documentSymbol', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).documentSymbols(URI.toPath(d.uri), d.getText()) : []; }));
+  connection.onPrepareRename(guarded('prepareRename', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).prepareRename(URI.toPath(d.uri), d.getText(), p.position) : null; }));
+  connection.onRenameRequest(guarded('rename', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).rename(URI.toPath(d.uri), d.getText(), p.position, p.newName) : null; }));
+  connection.onCodeLens(guarded('codeLens', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).codeLenses(URI.toPath(d.uri), d.getText()) : []; }));
+  connection.onCodeAction(guarded('codeAction', (p) => { const d = docOf(p.textDocument.uri); return d ? serviceFor(d.uri).codeActions(URI.toPath(d.uri), d.getText(), p.range, p.context) : []; }));
 
   connection.onRequest(ListProgramsRequest, guarded('listPrograms', (p: ListProgramsParams): ListProgramsResult => {
     const path = URI.toPath(p.uri);
     const text = docOf(p.uri)?.getText() ?? host.readFile(path) ?? '';
-    return service.listPrograms(path, text);
+    return serviceFor(p.uri).listPrograms(path, text);
   }));
 
   connection.onRequest(RunRequest, async (p: RunParams, token): Promise<RunResult | ResponseError<void>> => {
@@ -222,7 +281,7 @@ export function serve(connection: Connection): void {
       const overlays: Record<string, string> = {};
       for (const d of documents.all()) if (d.uri.startsWith('file:')) overlays[URI.toPath(d.uri)] = d.getText();
       const handle = runs.run({
-        path, text, settings, overlays,
+        path, text, settings: settingsFor(p.uri), overlays,
         options: { program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined, cpus: p.cpus },
       }, progress || progressId !== undefined ? report : undefined);
       const cancelled = token.onCancellationRequested(() => handle.cancel());
@@ -243,7 +302,7 @@ export function serve(connection: Connection): void {
     try {
       return await compareKernelInChild({
         file: URI.toPath(p.uri), program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined,
-        includePaths: settings.includePaths ?? [], defines: settings.defines ?? {},
+        includePaths: settingsFor(p.uri).includePaths ?? [], defines: settingsFor(p.uri).defines ?? {},
       }, { onCancel: (f) => token.onCancellationRequested(f) });
     } catch (e) {
       return new ResponseError(ErrorCodes.InternalError, `compare failed: ${e instanceof Error ? e.message : String(e)}`);

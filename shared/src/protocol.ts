@@ -80,9 +80,10 @@ export interface RunStats {
   /**
    * Where the time went, in ms: reading and checking the scenario and filling its maps (load), the front end
    * and the checker (check), compiling the program (compile), the read loop (iterate), assembling the output
-   * and the map summaries (output).
+   * and the map summaries (output); iterateCpu: the read loop's CPU time (user + system, process.cpuUsage()), the
+   * steadier figure on a shared machine.
    */
-  timings?: { load: number; check: number; compile: number; iterate: number; output: number };
+  timings?: { load: number; check: number; compile: number; iterate: number; output: number; iterateCpu?: number };
 }
 
 export interface RunErrorInfo {

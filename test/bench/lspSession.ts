@@ -30,6 +30,11 @@ export interface LspSession {
   hoverAndCompletionP95(hoverAt: Position, completeAt: Position, count: number): Promise<{ hoverP95: number; completionP95: number }>;
   /** The server's peak resident set (VmHWM), MiB. */
   peakRssMiB(): number;
+  /**
+   * CPU time the server's main thread has used so far, ms (/proc/PID/schedstat, nanoseconds), or NaN where there
+   * is no /proc. Wall times at the wire count the waits for a busy machine's cores; CPU time does not.
+   */
+  serverCpuMs(): number;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,9 @@ export async function startLspSession(command: string, args: string[], file: str
     peakRssMiB() {
       const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+    },
+    serverCpuMs() {
+      try { return Number(fs.readFileSync(`/proc/${child.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6; } catch { return NaN; }
     },
     async close() {
       try { await connection.sendRequest(ShutdownRequest.type); await connection.sendNotification(ExitNotification.type); } catch { /* gone */ }

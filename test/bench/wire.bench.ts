@@ -22,6 +22,8 @@ const GOALS = { openMs: 1000, nextStartMs: 200, editP95Ms: 15, hoverP95Ms: 10, c
 export interface WireFigures {
   openMs: number; editP50: number; editP95: number; hoverP95: number; completionP95: number; peakRssMiB: number;
   errors: number;
+  /** The server's CPU time (its main thread) for the open and per edit: what the figures cost without the machine's waits. */
+  openCpuMs: number; editCpuP50: number; editCpuP95: number;
 }
 
 /** One session: start the server, open the file, edit it, hover, complete, shut down. */
@@ -32,8 +34,11 @@ export async function measureWire(file: string, cacheHome: string): Promise<Wire
   const lines = text.split('\n');
   const errorsOf = (diagnostics: Array<{ severity?: number }>) => diagnostics.filter((d) => d.severity === 1).length;
   try {
+    const cpuBeforeOpen = session.serverCpuMs();
     const opened = await session.open(text);
     const openMs = opened.ms;
+    const openCpuMs = session.serverCpuMs() - cpuBeforeOpen;
+    const editCpu: number[] = [];
     let errors = errorsOf(opened.diagnostics);
     // One-line edits, as typing does: the right-hand side of one statement changes at each version.
     const line = lines.findIndex((l) => l.includes('fresh.visits = 1;'));
@@ -42,19 +47,24 @@ export async function measureWire(file: string, cacheHome: string): Promise<Wire
       const version = i + 2;
       const published = session.diagnosticsFor(version);
       const started = performance.now();
+      const cpuBefore = session.serverCpuMs();
       await connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
         contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: `\tfresh.visits = ${i + 2};` }],
       });
       errors = Math.max(errors, errorsOf(await published));
       edits.push(performance.now() - started);
+      editCpu.push(session.serverCpuMs() - cpuBefore);
     }
     const printLine = lines.findIndex((l) => l.includes('map->id, map->name'));
     const ctxLine = lines.findIndex((l) => l.includes('= ctx->map;'));
     const hoverAt = { line: printLine, character: lines[printLine].indexOf('map->id') + 6 };
     const completeAt = { line: ctxLine, character: lines[ctxLine].indexOf('ctx->') + 5 };
     const { hoverP95, completionP95 } = await session.hoverAndCompletionP95(hoverAt, completeAt, EDITS);
-    return { openMs, editP50: percentile(edits, 50), editP95: percentile(edits, 95), hoverP95, completionP95, peakRssMiB: session.peakRssMiB(), errors };
+    return {
+      openMs, editP50: percentile(edits, 50), editP95: percentile(edits, 95), hoverP95, completionP95, peakRssMiB: session.peakRssMiB(), errors,
+      openCpuMs, editCpuP50: percentile(editCpu, 50), editCpuP95: percentile(editCpu, 95),
+    };
   } finally {
     await session.close();
   }
@@ -65,6 +75,9 @@ function print(label: string, f: WireFigures, next?: WireFigures): void {
   console.log(`wire [${label}]: open -> first diagnostics ${v(f.openMs, GOALS.openMs)}${next ? `; next start ${v(next.openMs, GOALS.nextStartMs)}` : ''}`);
   console.log(`wire [${label}]: edit -> publishDiagnostics p50 ${f.editP50.toFixed(1)} ms, p95 ${v(f.editP95, GOALS.editP95Ms)}`);
   console.log(`wire [${label}]: hover p95 ${v(f.hoverP95, GOALS.hoverP95Ms)}, completion p95 ${v(f.completionP95, GOALS.completionP95Ms)}`);
+  if (Number.isFinite(f.openCpuMs)) {
+    console.log(`wire [${label}]: server CPU: open ${f.openCpuMs.toFixed(1)} ms${next ? `, next start ${next.openCpuMs.toFixed(1)} ms` : ''}; edit p50 ${f.editCpuP50.toFixed(1)} ms, p95 ${f.editCpuP95.toFixed(1)} ms (the machine's load: ${os.loadavg()[0].toFixed(1)})`);
+  }
   console.log(`wire [${label}]: peak RSS ${v(f.peakRssMiB, GOALS.peakRssMiB, 'MiB')}${f.errors ? `; ${f.errors} error diagnostics (expected none)` : ''}`);
 }
 

@@ -44,6 +44,35 @@ describe('LSP settings and watched files (real process)', function () {
     assert.match(result.error!.message, /bpfIter\.maxOutputBytes/);
   });
 
+  it('settings per folder (multi-root): each document is checked and run with its own folder\'s settings', async () => {
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-roots-'));
+    try {
+      const limited = path.join(work, 'limited');
+      const open = path.join(work, 'open');
+      for (const folder of [limited, open]) {
+        fs.mkdirSync(folder);
+        fs.copyFileSync(EXAMPLE, path.join(folder, 'map_summary.bpf.c'));
+        fs.copyFileSync(EXAMPLE.replace(/\.bpf\.c$/, '.bpfscenario.json'), path.join(folder, 'map_summary.bpfscenario.json'));
+      }
+      client = await TestLspClient.start({ configuration: null });
+      const c = client;
+      c.folderConfiguration = { [URI.fromPath(limited) + '/']: { maxOutputBytes: 64 }, [URI.fromPath(open) + '/']: { maxOutputBytes: null } };
+      const limitedUri = URI.fromPath(path.join(limited, 'map_summary.bpf.c'));
+      const openUri = URI.fromPath(path.join(open, 'map_summary.bpf.c'));
+      await c.open(limitedUri, exampleText, 1);
+      await c.open(openUri, exampleText, 1);
+      await c.waitForDiagnostics((p) => p.uri === limitedUri);
+      await c.waitForDiagnostics((p) => p.uri === openUri);
+      const limitedRun = await c.connection.sendRequest(RunRequestMethod, { uri: limitedUri }) as RunResult;
+      const openRun = await c.connection.sendRequest(RunRequestMethod, { uri: openUri }) as RunResult;
+      assert.strictEqual(limitedRun.error?.errno, 'ELIMIT', JSON.stringify(limitedRun.error));
+      assert.strictEqual(openRun.error, null, JSON.stringify(openRun.error));
+      assert.strictEqual(openRun.output, fs.readFileSync(path.join(repoRoot, 'test/fixtures/service/cli/map_summary.run.stdout'), 'utf8'));
+    } finally {
+      fs.rmSync(work, { recursive: true, force: true });
+    }
+  });
+
   it('didChangeConfiguration re-reads the settings: a run limited, then unlimited', async () => {
     client = await TestLspClient.start({ configuration: { maxOutputBytes: 64 } });
     const c = client;

@@ -21,6 +21,8 @@ export class TestLspClient {
   readonly log: string[] = [];
   /** What the client answers to `workspace/configuration` for the section bpfIter. */
   configuration: unknown = null;
+  /** A folder's own settings (a multi-root workspace): items whose scopeUri starts with the key get the value. */
+  folderConfiguration: Record<string, unknown> = {};
 
   private constructor(readonly child: cp.ChildProcessWithoutNullStreams) {
     this.connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
@@ -29,7 +31,10 @@ export class TestLspClient {
       this.diagnostics.push(p);
       this.waiters = this.waiters.filter((w) => { if (w.pred(p)) { w.resolve(p); return false; } return true; });
     });
-    this.connection.onRequest('workspace/configuration', () => [this.configuration]);
+    this.connection.onRequest('workspace/configuration', (p: { items: Array<{ scopeUri?: string; section?: string }> }) => p.items.map((item) => {
+      const folder = Object.keys(this.folderConfiguration).find((prefix) => item.scopeUri?.startsWith(prefix));
+      return folder !== undefined ? this.folderConfiguration[folder] : this.configuration;
+    }));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.log.push(p.message); });
     this.connection.listen();

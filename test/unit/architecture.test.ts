@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 
 const root = path.join(__dirname, '../../..');
 
@@ -63,6 +64,115 @@ describe('architecture: imports point one way', () => {
     for (const file of sources(path.join(root, 'client/src'))) {
       for (const spec of importsOf(file)) assert.ok(!/\bserver\//.test(spec), `${path.relative(root, file)} imports ${spec}`);
     }
+  });
+});
+
+/**
+ * What service/, exec/, debug/ and the CLI (cli.ts, cli/) may take from lang/ besides its types. The front end produces one analysis per
+ * document version (service/analysis.ts, the one module that runs lang's stages: preprocess, parse, bind, lower,
+ * check); the other modules of these layers read that analysis. They may import any *type* of lang (the analysis's
+ * fields are lang's AST, IR, preprocessing records, check results), but a *value* only from this list: functions that
+ * describe or walk what the analysis holds, the diagnostics table, and the inputs the analysis is run with. Keyed by
+ * the exported name, not the file, so it holds while lang's files are split and moved. A name missing here is either
+ * a stage run again (preprocess, parse, lower, checkIterProgram...) or a fact recomputed (the object's maps, the
+ * license's GPL compatibility, the reachable functions): put the fact in the analysis instead.
+ */
+const LANG_VALUES_AFTER_THE_ANALYSIS: Record<string, { why: string; only?: string[] }> = {
+  resolve: { why: 'describes a C type the analysis holds' },
+  typeToString: { why: 'describes a C type the analysis holds' },
+  sizeOf: { why: 'describes a C type the analysis holds' },
+  SourceFile: { why: 'positions in the files of the analysis' },
+  computeLineStarts: { why: 'positions in the files of the analysis' },
+  forEachChild: { why: "walks the analysis's AST or IR" },
+  walk: { why: "walks the analysis's AST" },
+  expansionAt: { why: 'looks up a macro expansion the analysis recorded' },
+  describeSearchFolder: { why: "describes a search folder of the analysis's build setup" },
+  bundledHeaderFilePath: { why: 'where a bundled header lives, to show and open it' },
+  isBundledPath: { why: 'where a bundled header lives, to show and open it' },
+  Diagnostics: { why: 'the one table of diagnostics' },
+  codeString: { why: 'the one table of diagnostics' },
+  formatMessage: { why: 'the one table of diagnostics' },
+  diagnosticOfCode: { why: 'the one table of diagnostics' },
+  readLimits: { why: 'validates the limits settings an analysis is run with', only: ['service/settings.ts', 'service/projectConfig.ts', 'cli.ts'] },
+  parseCompileArguments: { why: 'which compile_commands.json entries are BPF programs a project check takes, before any analysis', only: ['cli/project.ts'] },
+  splitCommandLine: { why: 'which compile_commands.json entries are BPF programs a project check takes, before any analysis', only: ['cli/project.ts'] },
+  setLazyIndexStore: { why: "plugs the on-disk cache of header indexes into lang's header index", only: ['service/host.ts'] },
+  appendAll: { why: 'an array helper' },
+  // A watch expression is text typed while the program is paused, not part of the document: lang reads it with its
+  // own scanner, parser and checker (issue 18: no second expression parser) in the analysis's file scope.
+  ExpressionReader: { why: 'reads a watch expression in a scope of the analysis', only: ['debug/expression.ts', 'debug/engine.ts'] },
+};
+
+/** The module that runs lang's stages and produces the analysis the others read. */
+const ANALYSIS_DRIVER = 'service/analysis.ts';
+
+describe('architecture: the analysis is the only input service/, exec/, debug/ and the CLI take from lang/', function () {
+  this.timeout(120000);
+
+  /** `file: name (module)` for every lang value these layers import that the list does not allow them. */
+  function valuesTakenFromLang(): { violations: string[]; driverImportsLang: boolean } {
+    const serverSrc = path.join(root, 'server/src');
+    const layerFiles = [...['service', 'exec', 'debug', 'cli'].flatMap((dir) => sources(path.join(serverSrc, dir))), path.join(serverSrc, 'cli.ts')];
+    // Only the project's own modules are read (no lib, no node_modules): enough to tell a value from a type, and fast.
+    const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, noEmit: true, noLib: true, types: [] };
+    const host = ts.createCompilerHost(options);
+    host.resolveModuleNames = (names, containing) => names.map((name) =>
+      name.startsWith('.') ? ts.resolveModuleName(name, containing, options, host).resolvedModule : undefined);
+    const program = ts.createProgram(layerFiles, options, host);
+    const checker = program.getTypeChecker();
+    const langDir = path.join(serverSrc, 'lang') + path.sep;
+    const violations: string[] = [];
+    let driverImportsLang = false;
+    const isValue = (symbol: ts.Symbol | undefined): boolean => {
+      if (!symbol) return false;
+      const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+      return (target.flags & ts.SymbolFlags.Value) !== 0;
+    };
+    for (const file of layerFiles) {
+      const rel = path.relative(serverSrc, file).split(path.sep).join('/');
+      const source = program.getSourceFile(file)!;
+      const allow = (name: string, spec: string) => {
+        const entry = LANG_VALUES_AFTER_THE_ANALYSIS[name];
+        if (!entry || (entry.only && !entry.only.includes(rel))) violations.push(`${rel}: ${name} (${spec})`);
+      };
+      for (const statement of source.statements) {
+        const spec = (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
+          ? statement.moduleSpecifier.text : undefined;
+        if (!spec || !spec.startsWith('.') || !path.resolve(path.dirname(file), spec).startsWith(langDir)) continue;
+        if (rel === ANALYSIS_DRIVER) { driverImportsLang = true; continue; }
+        if (ts.isExportDeclaration(statement)) {
+          if (!statement.isTypeOnly) violations.push(`${rel}: re-exports ${spec}`);
+          continue;
+        }
+        const clause = (statement as ts.ImportDeclaration).importClause;
+        if (!clause) { violations.push(`${rel}: runs ${spec} for its side effects`); continue; }
+        if (clause.isTypeOnly) continue;
+        if (clause.name) allow('default', spec);
+        const bindings = clause.namedBindings;
+        if (bindings && ts.isNamedImports(bindings)) {
+          for (const element of bindings.elements) {
+            if (!element.isTypeOnly && isValue(checker.getSymbolAtLocation(element.name))) allow((element.propertyName ?? element.name).text, spec);
+          }
+        } else if (bindings && ts.isNamespaceImport(bindings)) {
+          // `import * as ast`: each `ast.name` used as a value (a type reference `ast.Node` is a qualified name, not this)
+          const namespace = bindings.name.text;
+          const visit = (node: ts.Node): void => {
+            if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === namespace
+              && isValue(checker.getSymbolAtLocation(node.name))) allow(node.name.text, spec);
+            ts.forEachChild(node, visit);
+          };
+          visit(source);
+        }
+      }
+      if (/\brequire\(\s*['"][^'"]*\/lang\/|\bimport\(\s*['"][^'"]*\/lang\//.test(source.text)) violations.push(`${rel}: loads lang/ with require() or import()`);
+    }
+    return { violations: [...new Set(violations)], driverImportsLang };
+  }
+
+  it(`only ${ANALYSIS_DRIVER} may import lang's stages; the other modules of service/, exec/, debug/ and the CLI import from lang/ only types and the values listed in LANG_VALUES_AFTER_THE_ANALYSIS (describing what the analysis holds, the diagnostics table, settings readers, lang's reader of the debugger's watch expressions)`, () => {
+    const { violations, driverImportsLang } = valuesTakenFromLang();
+    assert.ok(driverImportsLang, `${ANALYSIS_DRIVER} is the analysis's driver: if it moved, name its new place in ANALYSIS_DRIVER`);
+    assert.deepStrictEqual(violations, [], 'read these from the analysis (service/analysis.ts) instead, or list a describing value in LANG_VALUES_AFTER_THE_ANALYSIS with why');
   });
 });
 

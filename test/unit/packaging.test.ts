@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { SETTING_KEYS } from '../../server/src/service/settings';
 
 const root = path.join(__dirname, '../../..');
 
@@ -34,6 +35,22 @@ describe('packaging: the getting-started walkthrough', () => {
       for (const [, command] of step.description.matchAll(/\(command:([\w.]+)\)/g)) {
         assert.ok(!command.startsWith('bpfIter.') || ours.has(command), `${step.id}: ${command} is not a contributed command`);
       }
+    }
+  });
+});
+
+describe('packaging: contributed settings', () => {
+  it('every bpfIter setting the extension contributes is one the server reads (or the client handles), and those that apply to a file are resource-scoped', () => {
+    const root = path.join(__dirname, '../../..');
+    const properties = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties as Record<string, { scope?: string }>;
+    // The client reads these itself: the protocol trace, and whether another C extension reports syntax errors.
+    const clientSide = new Set(['trace.server', 'reportCSyntaxErrorsWithOtherCExtensions']);
+    const serverKeys = new Set(SETTING_KEYS);
+    for (const [name, property] of Object.entries(properties)) {
+      const key = name.replace(/^bpfIter\./, '');
+      if (clientSide.has(key)) continue;
+      assert.ok(serverKeys.has(key), `${name} is contributed but the server does not read it`);
+      assert.strictEqual(property.scope, 'resource', `${name} applies per file: it should be a resource setting`);
     }
   });
 });

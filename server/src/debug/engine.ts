@@ -4,7 +4,6 @@
  * adapter's next message (in a worker thread, blocked on Atomics.wait), answering queries (stack, variables,
  * evaluate) while paused and returning from the hook to resume.
  */
-import { internalMapName } from '../lang/objectName';
 import * as path from 'path';
 import type { Stmt, Local, IrFunction, Loc } from '../lang/ir';
 import type { CType } from '../lang/types';
@@ -21,7 +20,8 @@ import type { Analysis } from '../service/analysis';
 import type { ResolvedScenario } from '../service/languageService';
 import { Inspector, quotedBytes, type Place, type ShownValue } from './inspect';
 import { hexDump, hexDumpLine, hexDumpLineCount } from '../../../shared/src/hexdump';
-import { ExpressionEvaluator, ExpressionTypes } from './expression';
+import { ExpressionEvaluator } from './expression';
+import { ExpressionReader } from '../lang/expressionText';
 import type { FromEngine, LaunchArguments, Query, ResumeMode, SourceBreakpoint, StopInfo, ToEngine } from './messages';
 
 export interface EngineChannel {
@@ -45,7 +45,7 @@ export const FILTER_SEQ_NUM = 'seqNum';
 export class DebugEngine implements DebugHooks {
   private analysis!: Analysis;
   /** The program's file scope for casts and sizeof in watch expressions (set with the analysis). */
-  private expressionTypes?: ExpressionTypes;
+  private expressionReader?: ExpressionReader;
   private scenario!: ResolvedScenario;
   private readonly breakpoints = new Map<string, Map<number, Breakpoint>>();
   private functionBreakpoints = new Map<string, string | undefined>();
@@ -89,7 +89,7 @@ export class DebugEngine implements DebugHooks {
       const text = require('fs').readFileSync(file, 'utf8') as string;
       const { analysis, scenario } = service.analyze(file, text, { scenario: this.launch.scenario, map: this.launch.map });
       this.analysis = analysis;
-      this.expressionTypes = undefined;
+      this.expressionReader = undefined;
       this.scenario = scenario;
       if (this.launch.stopOnEntry) this.entryStop = { reason: 'entry', description: 'Paused on entry' };
       return undefined;
@@ -406,7 +406,7 @@ export class DebugEngine implements DebugHooks {
 
   private evaluator(depth: number): ExpressionEvaluator {
     const frame = this.frames[depth];
-    this.expressionTypes ??= new ExpressionTypes(this.analysis.compilation.model.fileScope);
+    this.expressionReader ??= new ExpressionReader(this.analysis.compilation.model.fileScope);
     return new ExpressionEvaluator(this.inspect(), (name) => {
       if (frame) {
         const stmt = this.currentStmt[depth];
@@ -416,7 +416,7 @@ export class DebugEngine implements DebugHooks {
         if (local) return this.localPlace(frame, local);
       }
       return this.globalPlace(name);
-    }, this.expressionTypes);
+    }, this.expressionReader);
   }
 
   private localPlace(frame: Frame, local: Local): Place {
@@ -442,7 +442,8 @@ export class DebugEngine implements DebugHooks {
     const cached = this.sectionRegions.get(section);
     if (cached || !this.kernel) return cached;
     const kernel = this.kernel;
-    const wanted = internalMapName(this.analysis.objectName, section);
+    const wanted = this.analysis.dataSections.find((s) => s.name === section)?.mapName;
+    if (wanted === undefined) return undefined;
     const info = kernel.listMaps().find((m) => m.name === wanted);
     if (!info) return undefined;
     const fd = kernel.mapGetFdById(info.id);

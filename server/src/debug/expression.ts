@@ -1,16 +1,12 @@
 /**
- * Watch, hover and breakpoint-condition expressions, read by the front end's own scanner and parser (lang/) and
- * typed by its checker (casts and sizeof resolve type names in the program's file scope), then evaluated over the
+ * Watch, hover and breakpoint-condition expressions, read by lang/expressionText.ts (the front end's own scanner,
+ * parser and checker, type names resolved in the program's file scope), then evaluated over the
  * paused program's values: names, literals, `->`, `.`, `[i]`, unary `*` `&` `-` `+` `!` `~`, casts, sizeof, `?:`,
  * the comma and the binary operators with C precedence. Nothing here runs code: it reads memory, so a condition has
  * no side effects; assignments, increments and calls are refused.
  */
 import type * as ast from '../lang/ast';
-import { parseExpression } from '../lang/parser';
-import { scan } from '../lang/scanner';
-import { TokenKind } from '../lang/token';
-import type { Scope } from '../lang/sema/analyzer';
-import { typeOfTypeName, typedefNamesIn } from '../lang/sema/analyzer';
+import { ExpressionReader } from '../lang/expressionText';
 import type { CType } from '../lang/types';
 import { resolve, typeToString } from '../lang/types';
 import { Inspector, sizeOfShown, type Place } from './inspect';
@@ -19,25 +15,16 @@ export class EvalError extends Error {}
 
 const LONG: CType = { kind: 'int', name: 'long long', size: 8, signed: true, rank: 5 };
 
-/** The program's file scope, for type names in casts and sizeof; typedef names are collected once per scope. */
-export class ExpressionTypes {
-  private typedefs?: Set<string>;
-  constructor(readonly scope: Scope | undefined) {}
-  typedefNames(): ReadonlySet<string> { return (this.typedefs ??= this.scope ? typedefNamesIn(this.scope) : new Set()); }
-}
-
 export class ExpressionEvaluator {
   private skipping = false;
 
-  constructor(private readonly inspector: Inspector, private readonly lookup: (name: string) => Place | undefined, private readonly types: ExpressionTypes = new ExpressionTypes(undefined)) {}
+  constructor(private readonly inspector: Inspector, private readonly lookup: (name: string) => Place | undefined, private readonly reader: ExpressionReader = new ExpressionReader(undefined)) {}
 
   evaluate(text: string): Place {
-    const tokens = scan(text, -1).filter((t) => t.kind !== TokenKind.Newline);
-    if (tokens.length <= 1) throw new EvalError('empty expression');
-    const { expression, diagnostics } = parseExpression(tokens, { typedefNames: this.types.typedefNames() });
-    if (diagnostics.length > 0) throw new EvalError(diagnostics[0].message);
+    const read = this.reader.read(text);
+    if ('error' in read) throw new EvalError(read.error);
     this.skipping = false;
-    return this.expression(expression);
+    return this.expression(read.expression);
   }
 
   /** A condition's truth: non-zero integer or non-NULL pointer. */
@@ -160,10 +147,9 @@ export class ExpressionEvaluator {
   }
 
   private typeName(node: ast.TypeName): CType {
-    if (!this.types.scope) throw new EvalError('type names need the program\'s types, which are not available here');
-    const { type, diagnostics } = typeOfTypeName(node, this.types.scope);
-    if (diagnostics.length > 0) throw new EvalError(diagnostics[0].message);
-    return type;
+    const typed = this.reader.typeOf(node);
+    if ('error' in typed) throw new EvalError(typed.error);
+    return typed.type;
   }
 
   /** Checks an operand C would not evaluate (the undecided side of `&&`, `?:`, sizeof's operand) without reading it. */

@@ -90,6 +90,9 @@ class JitProgram implements CompiledProgram {
     return this.state.rt.helperArg(this.module.entries[target.index](target.args));
   };
 
+  private helpersFor: HelperTable | undefined;
+  private boundHelpers: ((name: string, args: bigint[]) => bigint | number) | undefined;
+
   get instructionsUsed(): number { return this.state.rt === undefined ? 0 : this.state.rt.budget.used(this.module.left()); }
 
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
@@ -101,8 +104,13 @@ class JitProgram implements CompiledProgram {
       this.state.rt = rt;
       this.state.statics = [];
     }
-    const helpers: HelperTable = env.helpers;
-    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, (name, args) => helpers(name, args, this.invokeCallback));
+    // one helper adapter per helper table, not a closure per run (an iterator runs the program once per element)
+    if (this.helpersFor !== env.helpers) {
+      const helpers: HelperTable = env.helpers;
+      this.helpersFor = helpers;
+      this.boundHelpers = (name, args) => helpers(name, args, this.invokeCallback);
+    }
+    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, this.boundHelpers!);
     try {
       const r = this.module.entries[funcIndex](args);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
@@ -114,7 +122,7 @@ class JitProgram implements CompiledProgram {
 
 type HostName =
   | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enterFail' | 'stat' | 'resolve'
-  | 'offPtr' | 'helperFail' | 'helperResult' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf';
+  | 'offPtr' | 'helperFail' | 'helperResult' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf' | 'resolveAt';
 
 function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown> {
   const locs = c.locs;
@@ -140,6 +148,8 @@ function makeHost(state: HostState, c: ModuleCompiler): Record<HostName, unknown
       return p;
     },
     resolve: (addr: bigint) => state.rt.resolver.resolve(addr),
+    // a pointer loaded from memory: its u32 halves, resolved without a BigInt (the same answer as resolve())
+    resolveAt: (view: DataView, at: number) => state.rt.resolver.resolveParts(view.getUint32(at, true), view.getUint32(at + 4, true)),
     offPtr: offsetPointer,
     helperFail: (i: number, e: unknown) => helperFailure(c.helperCalls[i].name, e, c.helperCalls[i].loc),
     helperResult: (i: number, r: unknown) => state.rt.helperResult(c.helperCalls[i].name, r, c.helperCalls[i].type, c.helperCalls[i].loc),
@@ -170,7 +180,7 @@ class ModuleCompiler {
   private readonly locIndexes = new Map<Loc, number>();
   readonly statics: AddressBase[] = [];
   readonly helperCalls: Array<Expr & { op: 'callHelper' }> = [];
-  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enterFail', 'stat', 'resolve', 'offPtr', 'helperFail', 'helperResult', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf'];
+  readonly hostOrder: HostName[] = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enterFail', 'stat', 'resolve', 'offPtr', 'helperFail', 'helperResult', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf', 'resolveAt'];
   private readonly hostNames = new NameGenerator('k');
   private readonly h: Record<HostName, Code>;
   private readonly vars = new NameGenerator('v');
@@ -544,6 +554,22 @@ return ${retExpr};
     return this.tempAs(v, type);
   }
 
+  /** A u64 load resolved as a pointer (loadInt of U64 then resolve), read as two u32 halves so no BigInt is made. */
+  private loadPointer(r: Code, o: Code, offset: number, loc: Loc, probe: boolean): Compiled {
+    const at = this.fresh();
+    this.emit(js`const ${at} = ${o} + ${literal(offset)};`);
+    const check = js`if (${r} === null || ${at} < 0 || ${at} + 8 > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, 8, false);`;
+    const q = this.fresh();
+    if (!probe) {
+      this.emit(check);
+      this.emit(js`const ${q} = ${this.h.resolveAt}(${r}.view, ${at});`);
+    } else {
+      this.emit(js`let ${q};`);
+      this.emit(js`if (${r} === null || ${r}.bytes.length === 0) ${q} = ${this.h.nullPtr}; else { ${check} ${q} = ${this.h.resolveAt}(${r}.view, ${at}); }`);
+    }
+    return this.ptrTemp(js`${q}.region`, js`${q}.offset`);
+  }
+
   private zero(type: IrType): Compiled {
     return type.kind === 'ptr' ? { kind: 'ptr', r: literal(null), o: literal(0) } : { kind: 'int', v: literal(0n) };
   }
@@ -577,8 +603,7 @@ return ${retExpr};
       }
       case 'loadPtr': {
         const p = this.ptr(e.ptr);
-        const a = this.loadInt(p.r, p.o, e.offset, U64_TYPE, e.loc, e.core === true) as { v: Code };
-        return this.fromPointerObject(js`${h.resolve}(${a.v})`);
+        return this.loadPointer(p.r, p.o, e.offset, e.loc, e.core === true);
       }
       case 'store': {
         const p = this.ptr(e.ptr);
@@ -756,5 +781,4 @@ try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } 
   }
 }
 
-const U64_TYPE: IntType = { kind: 'int', bits: 64, signed: false };
 

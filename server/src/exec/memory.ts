@@ -6,14 +6,13 @@
  */
 import type { AddressBase, FuncAddrTarget, IrFunction, IrType, Loc } from '../lang/ir';
 import type { CallbackInvoker } from '../kernel/kernel';
+import { MAX_BPF_STACK } from '../kernel/mapTypes';
 import { Budget, type BudgetOptions } from './budget';
 import {
   AddressResolver, ExecError, NULL_POINTER, addressOf, normalise,
   type ExecMemory, type ExecRegion, type Pointer, type RuntimeValue,
 } from './values';
 
-/** The BPF stack of a program (MAX_BPF_STACK), shared by all frames of a call chain. */
-export const MAX_BPF_STACK = 512;
 /** The verifier's bound on nested BPF-to-BPF calls (MAX_CALL_FRAMES). */
 export const MAX_CALL_FRAMES = 8;
 

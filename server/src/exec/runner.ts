@@ -6,7 +6,6 @@
  * opens the iterator and reads it to EOF with the scenario's read size. Everything a user sees in the
  * panel or `bpf-iter run --json` comes from the kernel's own answers (link info, fdinfo, bpftool text).
  */
-import { internalMapName } from '../lang/objectName';
 import { createHash } from 'crypto';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
 import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario, defaultKernelObjects } from './scenario';
@@ -18,17 +17,14 @@ import { createScenarioMap, EntriesFileBytes, fillScenarioMap, ScenarioMapError,
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { objectsFromJson } from './scenarioObjects';
-import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, SIMULATED_ITER_TARGETS } from '../kernel';
+import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, MAX_BPF_STACK, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
 
 import type { DebugHooks } from './debugHooks';
-import type { Loc, IrProgram, Expr, Stmt } from '../lang/ir';
-import { forEachChild, forEachStmtChild } from '../lang/checker/loops';
-import { reachableFunctions } from '../lang/checker/stack';
+import type { Loc } from '../lang/ir';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString, diagnosticOfCode } from '../lang/diagnostics';
-import { isGplCompatible } from '../lang/programChecks';
 import type { CheckResult } from '../lang/checker';
 import type { FrontEndDiagnostic } from '../lang/diagnostics';
 import type { PreprocessResult } from '../lang/preprocessor';
@@ -43,7 +39,11 @@ export interface CheckedFile {
   mainFile: number;
   pp: Pick<PreprocessResult, 'files'>;
   lowered: Pick<LowerResult, 'program'>;
-  programs: Array<{ name: string; target: string; sleepable: boolean; funcIndex: number; check?: CheckResult }>;
+  programs: Array<{ name: string; target: string; sleepable: boolean; funcIndex: number; reachableFunctions: readonly number[]; usedMaps: ReadonlySet<string>; check?: CheckResult }>;
+  /** The license is GPL-compatible: the loaded program may call GPL-only helpers. */
+  gplCompatible: boolean;
+  /** The global-data sections, each loaded as a map of that name (lang/programFacts.ts). */
+  dataSections: ReadonlyArray<{ name: string; size: number; mapName: string }>;
   diagnostics: FrontEndDiagnostic[];
 }
 
@@ -123,14 +123,19 @@ class RunFailure extends Error {
 
 export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   const started = Date.now();
-  const timings = { load: req.phaseMs?.load ?? 0, check: req.phaseMs?.check ?? 0, compile: 0, iterate: 0, output: 0 };
+  const timings: { load: number; check: number; compile: number; iterate: number; output: number; iterateCpu?: number } =
+    { load: req.phaseMs?.load ?? 0, check: req.phaseMs?.check ?? 0, compile: 0, iterate: 0, output: 0 };
   const stats = { objects: 0, bytes: 0, reads: 0, instructions: 0, timeMs: 0, timings };
   /** the clock of the phase under way (performance.now(): sub-millisecond, monotonic) */
   let phaseStart = performance.now();
+  let phaseCpu = process.cpuUsage();
   const endPhase = (phase: 'load' | 'compile' | 'iterate'): void => {
     const now = performance.now();
     timings[phase] += now - phaseStart;
     phaseStart = now;
+    const cpu = process.cpuUsage(phaseCpu);
+    if (phase === 'iterate') timings.iterateCpu = (timings.iterateCpu ?? 0) + (cpu.user + cpu.system) / 1000;
+    phaseCpu = process.cpuUsage();
   };
   let kernel: Kernel | undefined;
   let linkFd: number | undefined;
@@ -157,7 +162,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const maps = kernel ? mapSummaries(kernel) : [];
     const world = kernel ? worldSummary(kernel) : undefined;
     timings.output = performance.now() - outputStart;
-    for (const k of Object.keys(timings) as Array<keyof typeof timings>) timings[k] = Math.round(timings[k] * 10) / 10;
+    for (const k of Object.keys(timings) as Array<keyof typeof timings>) timings[k] = Math.round(timings[k]! * 10) / 10;
     stats.timeMs = Date.now() - started;
     return { output, outputBytes, link, bpftool, bpftoolJson, fdinfo, maps, ...(world ? { world } : {}), trace: kernel ? kernel.traceLog.slice() : [], stats, error };
   };
@@ -191,10 +196,16 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     return finish(info);
   }
 
-  // What clang and the verifier would refuse never reaches the kernel.
-  const compileError = a.diagnostics.find((d) => d.category === 'error' && d.code < 2000);
+  // What clang would refuse never reaches the kernel. The program-shape errors clang compiles (a missing license,
+  // an unknown target, a wrong ctx type) are refused at load time instead: with their declared errno.
+  const frontEndErrors = a.diagnostics.filter((d) => d.category === 'error' && d.code < 2000);
+  const compileError = frontEndErrors.find((d) => diagnosticOfCode(d.code)?.loadErrno === undefined);
   if (compileError) {
     return finish(errorAt('ECOMPILE', `${codeString(compileError.code)}: ${compileError.message} (clang would not compile this file)`, compileError));
+  }
+  if (frontEndErrors.length) {
+    const loadError = frontEndErrors[0];
+    return finish(errorAt(diagnosticOfCode(loadError.code)!.loadErrno!, `the kernel refuses the load: ${codeString(loadError.code)}: ${loadError.message}`, loadError));
   }
   const entry = req.program
     ? a.programs.find((p) => p.name === req.program)
@@ -203,7 +214,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     return finish({ errno: 'ENOENT', message: req.program ? `no SEC("iter/...") program named ${req.program} in this file` : 'this file has no SEC("iter/...") program' });
   }
   // A construct the simulator cannot run is a warning on it; only a program that needs it is refused.
-  for (const func of reachableFunctions(a.lowered.program, entry.funcIndex)) {
+  for (const func of entry.reachableFunctions) {
     const missing = a.lowered.program.functions[func].unsupported?.[0];
     if (missing) {
       const via = func === entry.funcIndex ? '' : ` (in ${a.lowered.program.functions[func].name}, which ${entry.name} calls)`;
@@ -268,9 +279,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     }
     const sections = new Map<string, ExecRegion>();
     const stringPointers: Pointer[] = [];
-    for (const section of orderedSections(ir)) {
+    for (const section of a.dataSections) {
       const readonly = section.name.startsWith('.rodata');
-      const internal = internalMapName(a.objectName, section.name);
+      const internal = section.mapName;
       const fd = kernel.createMap({
         type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: section.size, maxEntries: 1, name: internal,
         flags: readonly ? BPF_F.RDONLY_PROG | BPF_F.MMAPABLE : BPF_F.MMAPABLE,
@@ -311,12 +322,13 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const onInvocation = req.debug?.onInvocation;
     const k = kernel;
     let invocations = 0;
+    let ctxArgs: RuntimeValue[] | undefined;
     const env = {
       memory: k.memory,
       helpers: (name: string, args: bigint[], callback: CallbackInvoker) => callHelper(k, name, args, callback),
       sections, strings: stringPointers, maps: mapPointers,
       // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it.
-      stack: k.memory.alloc(512, 'BPF program stack') as ExecRegion,
+      stack: k.memory.alloc(MAX_BPF_STACK, 'BPF program stack') as ExecRegion,
       instructionBudget: req.instructionBudget,
       isCancelled: req.isCancelled,
     };
@@ -326,7 +338,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       sleepable: entry.sleepable,
       maxRdonlyAccess: entry.check?.maxRdonlyAccess ?? 0,
       maxRdwrAccess: entry.check?.maxRdwrAccess ?? 0,
-      gplCompatible: isGplCompatible(ir.license),
+      gplCompatible: a.gplCompatible,
       fingerprint: createHash('sha256').update(a.text).update(entry.name).digest('hex'),
       run(ctx: IterRunContext): bigint {
         invocations++;
@@ -337,8 +349,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
         }
         if (!ctx.inStop) stats.objects++;
         if (onInvocation !== undefined) onInvocation(ctx, k);
-        const ctxPointer: RuntimeValue = { region: ctx.ctxRegion as ExecRegion, offset: 0 };
-        const outcome = compiled.run(entry.funcIndex, [ctxPointer], env);
+        // one argument list per ctx region (a session's every call uses the same one)
+        if (ctxArgs === undefined || (ctxArgs[0] as Pointer).region !== ctx.ctxRegion) ctxArgs = [{ region: ctx.ctxRegion as ExecRegion, offset: 0 }];
+        const outcome = compiled.run(entry.funcIndex, ctxArgs, env);
         stats.instructions += compiled.instructionsUsed;
         if (!outcome.ok) throw new ProgramFault(outcome.error);
         return outcome.value;
@@ -346,7 +359,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     });
 
     // mirrors resolve_pseudo_ldimm64(): the loaded program holds a reference on every map its code names (used_maps)
-    for (const name of usedMapNames(ir, entry.funcIndex)) {
+    for (const name of entry.usedMaps) {
       const fd = mapFds.get(name);
       if (fd !== undefined) kernel.mapInc(kernel.mapFromFd(fd));
     }
@@ -453,16 +466,6 @@ function lineMap(text: string) {
   };
 }
 
-/** Global-data sections in the order clang emits them: by first definition, string literals last. */
-function orderedSections(ir: IrProgram): Array<{ name: string; size: number }> {
-  const order: string[] = [];
-  for (const g of ir.globals) if (!order.includes(g.section)) order.push(g.section);
-  for (const s of ir.sections) if (!order.includes(s.name)) order.push(s.name);
-  const strIndex = order.indexOf('.rodata.str1.1');
-  if (strIndex >= 0) { order.splice(strIndex, 1); order.push('.rodata.str1.1'); }
-  return order.map((name) => ({ name, size: ir.sections.find((s) => s.name === name)?.size ?? 0 })).filter((s) => s.size > 0);
-}
-
 /**
  * The objects a walk will show, when known before it starts: the attached map's elements for bpf_map_elem
  * (an array's max_entries), every map for bpf_map; undefined for the other targets.
@@ -502,25 +505,45 @@ function fillMap(kernel: Kernel, fd: number, m: Scenario['maps'][number], fdsByN
   }
 }
 
+type HelperInvoker = (args: bigint[], callback: CallbackInvoker) => bigint | number;
+/** Each kernel's helpers as invokers, made once per name (a printf per element looked its conversions up per call). */
+const helperInvokers = new WeakMap<Kernel, Map<string, HelperInvoker>>();
+
 function callHelper(kernel: Kernel, name: string, args: bigint[], callback: CallbackInvoker): bigint | number {
+  let invokers = helperInvokers.get(kernel);
+  if (invokers === undefined) helperInvokers.set(kernel, invokers = new Map());
+  let invoke = invokers.get(name);
+  if (invoke === undefined) invokers.set(name, invoke = helperInvoker(kernel, name));
+  return invoke(args, callback);
+}
+
+function helperInvoker(kernel: Kernel, name: string): HelperInvoker {
   const h = kernel.helpers as unknown as Record<string, (...a: Array<bigint | number | CallbackInvoker>) => bigint | number>;
   const fn = Object.prototype.hasOwnProperty.call(h, name) ? h[name] : undefined;
   if (fn) {
     // Integer parameters that the kernel API takes as numbers (sizes, lengths) arrive as u64.
-    const converted = args.map((v, i) => (NUMBER_ARGS[name]?.includes(i) ? Number(BigInt.asUintN(32, v)) : v));
+    const numbers = NUMBER_ARGS[name] ?? [];
+    const convert = (args: bigint[]): Array<bigint | number> => {
+      if (numbers.length === 0) return args;
+      const converted: Array<bigint | number> = args.slice();
+      for (const i of numbers) if (i < args.length) converted[i] = Number(BigInt.asUintN(32, args[i]));
+      return converted;
+    };
     // helpers that call the program back get the way to do it after their own arguments
-    if (CALLBACK_HELPERS.has(name)) return fn(...converted, callback);
-    return fn(...converted);
+    if (CALLBACK_HELPERS.has(name)) return (args, callback) => fn(...convert(args), callback);
+    return (args) => fn(...convert(args));
   }
   if (name.startsWith('__builtin_bswap')) {
     const bits = Number(name.slice('__builtin_bswap'.length));
-    let v = BigInt.asUintN(bits, args[0] ?? 0n);
-    let out = 0n;
-    for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
-    return out;
+    return (args) => {
+      let v = BigInt.asUintN(bits, args[0] ?? 0n);
+      let out = 0n;
+      for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
+      return out;
+    };
   }
   // The checker rejects helpers that are not allowed; one the simulator lacks is a clear run error.
-  throw new ProgramFault({ kind: 'helper', message: `helper ${name} is not simulated`, loc: { file: 0, pos: 0, end: 0 } });
+  return () => { throw new ProgramFault({ kind: 'helper', message: `helper ${name} is not simulated`, loc: { file: 0, pos: 0, end: 0 } }); };
 }
 
 /** Which positional arguments of each kernel helper function are plain numbers (u32 sizes, lengths, flags). */
@@ -600,33 +623,6 @@ function mapSummaries(kernel: Kernel): MapSummary[] {
     }
     return summary;
   });
-}
-
-/** The object's maps (by `.maps` name or data section name) that the entry program and its callees refer to. */
-function usedMapNames(ir: IrProgram, entryIndex: number): Set<string> {
-  const used = new Set<string>();
-  const visited = new Set<number>();
-  const visitExpr = (e: Expr): void => {
-    if (e.op === 'addr') {
-      if (e.base.kind === 'map') used.add(e.base.name);
-      else if (e.base.kind === 'global') used.add(e.base.section);
-      else if (e.base.kind === 'string') used.add('.rodata.str1.1');
-    }
-    if (e.op === 'call') visitFunction(e.func);
-    // a callback passed to bpf_loop()/bpf_for_each_map_elem() is code of the program too
-    if (e.op === 'funcAddr' && e.target.kind === 'subprog') visitFunction(e.target.func);
-    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visitExpr(e.value); }
-    forEachChild(e, visitExpr);
-  };
-  const visitStmt = (st: Stmt): void => forEachStmtChild(st, visitStmt, visitExpr);
-  const visitFunction = (index: number): void => {
-    if (visited.has(index)) return;
-    visited.add(index);
-    const fn = ir.functions[index];
-    if (fn) visitStmt(fn.body);
-  };
-  visitFunction(entryIndex);
-  return used;
 }
 
 function hexBytes(b: Uint8Array): string {

@@ -5,7 +5,10 @@
  * exist). Every problem is reported with its JSON path and its source range in the file, never thrown.
  */
 import { processProblems, ScenarioProcessJson } from './scenarioProcesses';
-import Ajv, { ErrorObject } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject } from 'ajv';
+import * as crypto from 'crypto';
+import * as generatedValidator from './scenarioValidator.generated';
 import * as jsonc from 'jsonc-parser';
 import { scenarioSchema } from './scenarioSchema';
 import { DEFAULT_SCENARIO_TEXT } from './scenarioDefault';
@@ -140,13 +143,31 @@ export const MAP_FLAG_NAMES: Readonly<Record<string, number>> = {
   BPF_F_NO_USER_CONV: 1 << 18,
 };
 
-let compiledValidator: ReturnType<Ajv['compile']> | undefined;
-function validator(): ReturnType<Ajv['compile']> {
+type SchemaValidator = ReturnType<Ajv['compile']>;
+let compiledValidator: SchemaValidator | undefined;
+/**
+ * The schema's validator: the standalone code generated at build time (scripts/gen-scenario-validator.js) when it
+ * was generated from this schema, else compiled now. Compiling costs about 200 ms of CPU, which every process paid
+ * on its first scenario (the editor's first diagnostics wait for it).
+ */
+function validator(): SchemaValidator {
   if (!compiledValidator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
-    compiledValidator = ajv.compile(scenarioSchema);
+    const fingerprint = crypto.createHash('sha256').update(JSON.stringify(scenarioSchema)).digest('hex').slice(0, 16);
+    if (fingerprint === generatedValidator.schemaFingerprint) compiledValidator = generatedValidator.validate as SchemaValidator;
+    else {
+      // A schema edited since the file was generated (a build regenerates it): the same validator, compiled.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const AjvClass = (require('ajv') as { default: typeof Ajv }).default;
+      compiledValidator = new AjvClass({ allErrors: true, strict: false }).compile(scenarioSchema);
+    }
   }
   return compiledValidator;
+}
+
+/** True when the validator in use is the generated one (the generated file is current). */
+export function usesGeneratedValidator(): boolean {
+  validator();
+  return compiledValidator === (generatedValidator.validate as SchemaValidator);
 }
 
 /**

@@ -9,7 +9,12 @@
 import type { IntType, IrType, Loc } from '../lang/ir';
 
 export interface ExecRegion { addr: bigint; bytes: Uint8Array; view: DataView; readonly: boolean; label: string }
-export interface ExecMemory { find(addr: bigint): { region: ExecRegion; offset: number } | null }
+export interface ExecMemory {
+  find(addr: bigint): { region: ExecRegion; offset: number } | null;
+  /** find() of the address hi * 2^32 + lo without a BigInt (optional): the region, its offset left in foundOffset */
+  findParts?(lo: number, hi: number): ExecRegion | null;
+  readonly foundOffset?: number;
+}
 
 export interface Pointer { region: ExecRegion | null; offset: number }
 export type RuntimeValue = bigint | Pointer;
@@ -74,6 +79,23 @@ export class AddressResolver {
   private readonly ownEnds: bigint[];
   constructor(private readonly memory: ExecMemory, private readonly own: ReadonlyArray<ExecRegion>) {
     this.ownEnds = own.map((r) => r.addr + BigInt(r.bytes.length));
+    this.ownLo = own.map((r) => Number(r.addr & 0xffffffffn));
+    this.ownHi = own.map((r) => Number(r.addr >> 32n));
+  }
+  private readonly ownLo: number[];
+  private readonly ownHi: number[];
+  /** resolve() of the u64 hi * 2^32 + lo (a pointer loaded from memory as two u32 halves): the same answer, no BigInt on the way */
+  resolveParts(lo: number, hi: number): Pointer {
+    if (lo === 0 && hi === 0) return NULL_POINTER;
+    for (let i = 0; i < this.own.length; i++) {
+      const d = (hi - this.ownHi[i]) * 4294967296 + (lo - this.ownLo[i]);
+      if (d >= 0 && d < this.own[i].bytes.length) return { region: this.own[i], offset: d };
+    }
+    if (this.memory.findParts !== undefined) {
+      const region = this.memory.findParts(lo, hi);
+      if (region !== null) return { region, offset: this.memory.foundOffset! };
+    }
+    return this.resolve((BigInt(hi) << 32n) | BigInt(lo));
   }
   resolve(addr: bigint): Pointer {
     addr = BigInt.asUintN(64, addr);

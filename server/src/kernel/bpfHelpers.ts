@@ -122,6 +122,41 @@ export abstract class KernelHelpers extends KernelState {
     this.memory.write(itAddr, b);
   }
 
+  /**
+   * mirrors __bpf_strtoull(): at most 64 bytes of the buffer (up to a NUL), leading spaces, an optional '-', the base
+   * of flags (0 = by prefix, 8, 10, 16) and its 0x prefix, then digits; the bytes consumed, or a negative errno.
+   */
+  protected parseBpfStrtox(bufAddr: bigint, bufLen: bigint | number, flags: bigint | number): { value: bigint; negative: boolean; consumed: number } | number {
+    const length = Math.min(Number(BigInt.asUintN(32, BigInt(bufLen))), 64);
+    let base = Number(BigInt.asUintN(64, BigInt(flags)));
+    if ((base & ~0x1f) !== 0 || length === 0) return -ERRNO.EINVAL;
+    if (base !== 0 && base !== 8 && base !== 10 && base !== 16) return -ERRNO.EINVAL;
+    const raw = this.memory.read(bufAddr, length);
+    if (!raw) return -ERRNO.EFAULT;
+    const nul = raw.indexOf(0);
+    const text = raw.subarray(0, nul < 0 ? raw.length : nul);
+    let at = 0;
+    const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+    while (at < text.length && isSpace(text[at])) at++;
+    const negative = at < text.length && text[at] === 45;
+    if (negative) at++;
+    const lower = (i: number) => (i < text.length ? text[i] | 0x20 : 0);
+    const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+    if (base === 0) base = text[at] === 48 ? (lower(at + 1) === 120 && isHex(lower(at + 2)) ? 16 : 8) : 10;
+    if (base === 16 && text[at] === 48 && lower(at + 1) === 120) at += 2;
+    let value = 0n;
+    let digits = 0;
+    for (; at < text.length; at++, digits++) {
+      const c = lower(at);
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? c - 87 : 99;
+      if (digit >= base) break;
+      value = value * BigInt(base) + BigInt(digit);
+      if (value >> 64n) return -ERRNO.ERANGE;
+    }
+    if (digits === 0) return -ERRNO.EINVAL;
+    return { value, negative, consumed: at };
+  }
+
   readonly helpers = {
     // mirrors bpf_seq_printf() (kernel/trace/bpf_trace.c)
     bpf_seq_printf: (seqAddr: bigint, fmtAddr: bigint, fmtSize: number, dataAddr: bigint, dataLen: number): number => {
@@ -174,6 +209,26 @@ export abstract class KernelHelpers extends KernelState {
       if (!map || !key || target >= this.cpus) return 0n;
       const percpu = map.type === BPF_MAP_TYPE.PERCPU_ARRAY || map.type === BPF_MAP_TYPE.PERCPU_HASH || map.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
       return percpu ? map.lookupAddr(key.slice(), target) : 0n;
+    },
+    // mirrors bpf_strtol(): __bpf_strtoll() of kernel/bpf/helpers.c
+    bpf_strtol: (bufAddr: bigint, bufLen: bigint | number, flags: bigint | number, resAddr: bigint): number => {
+      const parsed = this.parseBpfStrtox(bufAddr, bufLen, flags);
+      if (typeof parsed === 'number') return parsed;
+      const { value, negative, consumed } = parsed;
+      const limit = 1n << 63n;
+      if (negative ? value > limit : value >= limit) return -ERRNO.ERANGE;
+      const out = new Uint8Array(8);
+      new DataView(out.buffer).setBigInt64(0, negative ? -value : value, true);
+      return this.memory.write(resAddr, out) ? consumed : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_strtoul(): __bpf_strtoull(), which refuses a minus sign
+    bpf_strtoul: (bufAddr: bigint, bufLen: bigint | number, flags: bigint | number, resAddr: bigint): number => {
+      const parsed = this.parseBpfStrtox(bufAddr, bufLen, flags);
+      if (typeof parsed === 'number') return parsed;
+      if (parsed.negative) return -ERRNO.EINVAL;
+      const out = new Uint8Array(8);
+      new DataView(out.buffer).setBigUint64(0, parsed.value, true);
+      return this.memory.write(resAddr, out) ? parsed.consumed : -ERRNO.EFAULT;
     },
     // mirrors bpf_strncmp(): strncmp(s1, s2, s1_sz) of lib/string.c, -1/0/1 by the first differing byte (unsigned)
     bpf_strncmp: (s1Addr: bigint, s1Size: bigint | number, s2Addr: bigint): number => {

@@ -26,6 +26,7 @@ export const BPF_F_ACCESS_MASK = BPF_F.RDONLY | BPF_F.RDONLY_PROG | BPF_F.WRONLY
 /** Update flags of BPF_MAP_UPDATE_ELEM. */
 export const BPF_ANY = 0, BPF_NOEXIST = 1, BPF_EXIST = 2, BPF_F_LOCK = 4;
 
+/** MAX_BPF_STACK (include/linux/filter.h): a program's stack, all frames of a call chain together; also the largest map key. */
 export const MAX_BPF_STACK = 512;
 /** PCPU_MIN_UNIT_SIZE: the largest per-CPU value (mm/percpu). */
 export const PCPU_MIN_UNIT_SIZE = 32 << 10;

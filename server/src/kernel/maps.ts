@@ -309,6 +309,13 @@ export class HashMap extends BpfMap {
   /** free slots (pcpu_freelist for prealloc; reusable slot numbers otherwise) */
   private freeSlots: Int32Array;
   private freeTop = 0;
+  /**
+   * Preallocated slots never handed out, nextUntouched..untouchedEnd-1: the bottom of the freelist, popped in
+   * increasing order after every released slot (the freelist as if filled with all slots, element 0 popped first,
+   * without writing a million entries into it).
+   */
+  private nextUntouched = 0;
+  private untouchedEnd = 0;
   /** BPF_F_NO_PREALLOC slots released since the last grace period (reusable after synchronize_rcu) */
   private rcuSlots: number[] = [];
   /** slots made so far (NO_PREALLOC grows; prealloc has them all) */
@@ -344,8 +351,8 @@ export class HashMap extends BpfMap {
       this.arena = env.memory.alloc(slots * this.elemSize, `${this.typeName} elements`);
       this.slotCount = slots;
       // the freelist pops element 0 first
-      for (let i = slots - 1; i >= 0; i--) this.freeSlots[this.freeTop++] = i;
-      if (!this.lru) this.extraElem = this.freeSlots[--this.freeTop];
+      this.untouchedEnd = slots;
+      if (!this.lru) this.extraElem = this.popFree();
     } else {
       this.arena = null;
     }
@@ -411,6 +418,12 @@ export class HashMap extends BpfMap {
     this.lruPrev[e] = this.lruNext[e] = NO_ELEM;
   }
 
+  /** pcpu_freelist_pop(): the last released slot, else the next never used one; NO_ELEM when none is left */
+  private popFree(): number {
+    if (this.freeTop > 0) return this.freeSlots[--this.freeTop];
+    return this.nextUntouched < this.untouchedEnd ? this.nextUntouched++ : NO_ELEM;
+  }
+
   /** BPF_F_NO_PREALLOC: one more slot, growing the link arrays when they are full. */
   private newSlot(): number {
     if (this.freeTop > 0) return this.freeSlots[--this.freeTop];
@@ -431,7 +444,8 @@ export class HashMap extends BpfMap {
   /** Gets a free element: freelist pop (prealloc) or a fresh one; LRU evicts the least recently used. */
   private allocElem(cpu: number, replacing: boolean): number {
     if (this.prealloc) {
-      if (this.freeTop > 0) return this.freeSlots[--this.freeTop];
+      const free = this.popFree();
+      if (free !== NO_ELEM) return free;
       if (!this.lru || this.lruTail === NO_ELEM) return NO_ELEM;
       // mirrors htab_lru_map_delete_node(): the evicted element really leaves the map
       const victim = this.lruTail;
@@ -561,8 +575,8 @@ export class HashMap extends BpfMap {
           if (ret < 0) return { count: i, error: ret };
           continue;
         }
-        if (this.freeTop === 0) return { count: i, error: -ERRNO.E2BIG };
-        const e = this.freeSlots[--this.freeTop];
+        const e = this.popFree();
+        if (e === NO_ELEM) return { count: i, error: -ERRNO.E2BIG };
         const o = e * es;
         for (let j = 0; j < ks; j++) b[o + j] = keys[k + j];
         for (let j = 0; j < vs; j++) b[o + kst + j] = values[v + j];

@@ -20,6 +20,8 @@ export interface Resolved { region: Region; offset: number }
 const KERNEL_BASE = 0xffff888000000000n;
 /** Gap between regions so off-by-one accesses fault instead of landing in a neighbour. */
 const GUARD = 4096n;
+/** How many regions findParts() remembers. */
+const RECENT_REGIONS = 8;
 
 export class KernelMemory {
   private readonly regions: Region[] = []; // sorted by addr (allocation is monotonic)
@@ -35,29 +37,59 @@ export class KernelMemory {
   }
 
   free(region: Region): void {
-    if (this.lastFound === region) { this.lastFound = null; this.lastEnd = 0n; }
+    this.recent.fill(null); // a freed region must fault, never be found in the cache
     const i = this.indexOf(region.addr);
     if (i >= 0 && this.regions[i] === region) this.regions.splice(i, 1);
   }
 
   get regionCount(): number { return this.regions.length; }
 
-  /** The region the last find() landed in, and its end: an iterator's pointers land in the same arena in a row. */
-  private lastFound: Region | null = null;
-  private lastEnd = 0n;
+  /**
+   * The regions of the last few finds and their ends, tried before the binary search: an iterator's program and
+   * its helpers go back and forth between the same few (ctx, meta, seq_file, stack, the element arena).
+   */
+  private readonly recent: Array<Region | null> = new Array<Region | null>(RECENT_REGIONS).fill(null);
+  private readonly recentEnd: bigint[] = new Array<bigint>(RECENT_REGIONS).fill(0n);
+  private recentNext = 0;
 
   /** The region containing addr, or null (a fault). */
   find(addr: bigint): Resolved | null {
-    const last = this.lastFound;
-    if (last !== null && addr >= last.addr && addr < this.lastEnd) return { region: last, offset: Number(addr - last.addr) };
+    const recent = this.recent;
+    for (let k = 0; k < RECENT_REGIONS; k++) {
+      const r = recent[k];
+      if (r !== null && addr >= r.addr && addr < this.recentEnd[k]) return { region: r, offset: Number(addr - r.addr) };
+    }
     const i = this.indexOf(addr);
     if (i < 0) return null;
     const r = this.regions[i];
-    if (r.bytes.length > 0) { this.lastFound = r; this.lastEnd = r.addr + BigInt(r.bytes.length); }
     const offset = Number(addr - r.addr);
     if (offset >= r.bytes.length) return null;
+    recent[this.recentNext] = r;
+    this.recentEnd[this.recentNext] = r.addr + BigInt(r.bytes.length);
+    this.recentNext = (this.recentNext + 1) % RECENT_REGIONS;
     return { region: r, offset };
   }
+
+  /**
+   * find() for an address given as its u32 halves (a pointer a program loads), without a BigInt: the regions of the
+   * last few finds are compared as numbers (an iterator's program loads its ctx, meta, seq_file and element
+   * pointers over and over). Returns the region and leaves the offset in `foundOffset`; null where find() is null.
+   */
+  findParts(lo: number, hi: number): Region | null {
+    const recent = this.recent;
+    for (let i = 0; i < RECENT_REGIONS; i++) {
+      const r = recent[i];
+      if (r === null) continue;
+      const d = (hi - r.addrHi) * 4294967296 + (lo - r.addrLo);
+      if (d >= 0 && d < r.bytes.length) { this.foundOffset = d; return r; }
+    }
+    const found = this.find((BigInt(hi) << 32n) | BigInt(lo)); // remembers the region it finds
+    if (found === null) return null;
+    this.foundOffset = found.offset;
+    return found.region;
+  }
+  /** The offset findParts() found. */
+  foundOffset = 0;
 
   /** Reads len bytes at addr, or null when any byte would fault (like copy_from_kernel_nofault). */
   read(addr: bigint, len: number): Uint8Array | null {

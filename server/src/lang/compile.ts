@@ -16,6 +16,7 @@ import { scan } from './scanner';
 import { CType, RecordInfo, resolve, sizeOf, typeToString } from './types';
 import { Token, TokenKind } from './token';
 import * as fs from 'fs';
+import { createHash } from 'crypto';
 import { FileSystemHost, nodeFileSystemHost } from './headers';
 import { HeaderCache, PreprocessOptions, PreprocessorState, preprocess } from './preprocessor';
 import { BoundedCache } from './boundedCache';
@@ -440,8 +441,20 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       // Editor hosts hand back the same string for an unchanged document, which compares in O(1).
       return stamp !== undefined && header.stamp !== undefined ? stamp === header.stamp : host.readFile(header.path) === header.text;
     });
+  // The parsed and bound preamble by what it is made of (its tokens, pragmas, lazily read headers and the files
+  // they name): an edit of the preamble's comments, or of a directive that leaves the headers' tokens as they
+  // were, preprocesses the preamble again (from the header cache) but does not parse and bind it again.
+  const parsedPreambles = new BoundedCache<Preamble>(4, 2_000_000);
+  const parsedPreamble = (tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike>, lazyFiles: ReadonlyArray<LazyFileLike>, files: ReadonlyArray<{ path: string }>): Preamble => {
+    const fingerprint = preambleFingerprint(tokens, pragmas, lazyFiles, files);
+    const known = parsedPreambles.get(fingerprint);
+    if (known) return known;
+    const preamble = buildPreamble(tokens, pragmas, lazyFiles);
+    parsedPreambles.set(fingerprint, preamble, tokens.length);
+    return preamble;
+  };
   return {
-    clearCache: () => cache.clear(),
+    clearCache: () => { cache.clear(); parsedPreambles.clear(); },
     compileFile(path, text, host, options) {
       const bound = preambleBounds(text);
       const preambleText = text.slice(0, bound);
@@ -458,7 +471,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
         entry = {
           host,
           run: result,
-          preamble: buildPreamble(tokens, result.pragmas, lazyFiles),
+          preamble: parsedPreamble(tokens, result.pragmas ?? [], lazyFiles, result.files),
           pragmas: result.pragmas ?? [],
           state: result.state,
           files: result.files,
@@ -485,6 +498,34 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       return { ...compilation, diagnostics, files, preambleReused, mainFile, preambleRun, userRun: user };
     },
   };
+}
+
+/** Index objects by identity: lazyHeader.ts hands back the same index for the same header text. */
+const lazyIndexIds = new WeakMap<LazyHeaderIndex, number>();
+let nextLazyIndexId = 0;
+
+/**
+ * What a preamble's parse depends on, as one string: every token (kind, spelling, place, the expansion it came
+ * from, the spacing flags), every pragma, every lazily read header (its file and index) and the path of each file
+ * those name. Equal fingerprints give equal trees, so the parse can be shared.
+ */
+export function preambleFingerprint(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike>, lazyFiles: ReadonlyArray<LazyFileLike>, files: ReadonlyArray<{ path: string }>): string {
+  const parts: string[] = [];
+  const origin = (o: Token['origin']): string => (o ? `${o.macro}@${o.file}:${o.pos}:${o.end}<${origin(o.parent)}` : '');
+  for (const t of tokens) {
+    parts.push(`${t.kind}\u0001${t.text}\u0001${t.file}:${t.pos}:${t.end}${t.leadingSpace ? 's' : ''}${t.atLineStart ? 'l' : ''}${t.noExpand ? 'n' : ''}${t.origin ? origin(t.origin) : ''}`);
+  }
+  parts.push('\u0002pragmas');
+  for (const p of pragmas) parts.push(`${p.file}:${p.pos}\u0001${p.text}`);
+  parts.push('\u0002lazy');
+  for (const lazy of lazyFiles) {
+    let id = lazyIndexIds.get(lazy.index);
+    if (id === undefined) lazyIndexIds.set(lazy.index, id = nextLazyIndexId++);
+    parts.push(`${lazy.file}:${id}:${lazy.text.length}`);
+  }
+  parts.push('\u0002files');
+  for (const file of files) parts.push(file.path);
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
 
 function includedFiles(result: PreprocessedFile<unknown>): Array<{ path: string; text?: string }> {

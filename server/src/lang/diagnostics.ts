@@ -23,7 +23,7 @@ export interface DiagnosticMessage {
    * For a verifier-equivalent error: the errno bpf(BPF_PROG_LOAD) fails with, when it is not EACCES (the errno of
    * most of do_check()'s refusals). A run refused by this diagnostic reports it.
    */
-  loadErrno?: 'E2BIG' | 'EINVAL';
+  loadErrno?: 'E2BIG' | 'EINVAL' | 'EACCES' | 'ESRCH' | 'ENOTSUPP';
 }
 
 /** A diagnostic bound to a source range: file id plus UTF-16 offsets in that file's text. */
@@ -213,6 +213,7 @@ export const Diagnostics = {
     explanation: 'The verifier tracks the largest byte read through ctx->key/ctx->value and needs a constant offset on each path; an index that is only bounded (for example `i & 7` of an unknown i) is refused. Indices that are loop counters of bounded loops are constant on each unrolled path and are fine.',
   }),
   ReturnValueOutOfRange: d(2007, 'error', 'An iterator program must return 0 or 1, this returns {0}. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'At program exit the register R0 has smin=%lld smax=%lld should have been in [0, 1]',
     explanation: 'Iterator programs return 0 to keep the object\'s output or 1 to retry the object (its output is dropped); the verifier rejects any other possible value.',
   }),
@@ -249,6 +250,7 @@ export const Diagnostics = {
     explanation: 'check_mem_access() refuses a PTR_TO_CTX register with a variable offset; read ctx->meta, ctx->map, ctx->key or ctx->value by name.',
   }),
   KfuncArgWrongType: d(2034, 'error', '{0} is not a struct {3} the kernel can check: argument {1} of the kfunc {2} must be a trusted pointer to struct {3} itself (a cast does not change what the verifier knows it points to). Verifier: "{4}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'kernel function %s args#%d expected pointer to STRUCT %s but R%d has a pointer to STRUCT %s',
     explanation: 'check_kfunc_args() compares the BTF type the verifier tracks for the register with the kfunc\'s parameter; a pointer cast in C changes nothing. Pass ctx->map (NULL-checked) to bpf_map_sum_elem_count().',
   }),
@@ -281,10 +283,23 @@ export const Diagnostics = {
     kernelText: 'invalid unbounded variable-offset %s stack R%d',
     explanation: 'check_stack_access_within_bounds() refuses a variable stack offset whose bounds reach 2^29 bytes (BPF_MAX_VAR_OFF) with EACCES (measured on 6.18: an index straight from bpf_get_prandom_u32()).',
   }),
+  HelperMightSleep: d(2040, 'error', '{0} may sleep, so only a sleepable program may call it: this one is SEC("iter/...") (a sleepable iterator is SEC("iter.s/...")). Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/kernel-helpers.test.ts)
+    kernelText: 'helper call might sleep in a non-sleepable prog',
+    explanation: 'check_helper_call() refuses a helper whose proto is might_sleep (bpf_copy_from_user, bpf_copy_from_user_task) in a program that is not sleepable.',
+  }),
+  HelperNotModelled: d(2041, 'warning', 'bpf-iter-lab does not model {0} yet: the kernel lets iterator programs call it, but its arguments are not checked here and its result is unknown to the checker; a run stops when it reaches the call', {
+    explanation: 'Measured on Linux 6.18: the helper is given to iterator programs (its arguments decide the rest). The checker assumes nothing of its result, so it reports nothing that depends on it.',
+  }),
+  KfuncNotModelled: d(2042, 'warning', 'bpf-iter-lab does not model the kfunc {0} yet: libbpf resolves it against the running kernel\'s BTF (the load fails there if that kernel lacks it), its arguments are not checked here and its result is unknown to the checker; a run stops when it reaches the call', {
+    explanation: 'Kfuncs are kernel functions a BPF program declares `extern ... __ksym`. The checker models bpf_map_sum_elem_count, bpf_sock_destroy and the numbers iterator; for any other it assumes nothing, so it reports nothing that depends on it.',
+  }),
   UnknownHelper: d(2011, 'error', '{0} is not a helper known to the kernel. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'unknown func %s#%d',
   }),
   HelperNotAllowed: d(2012, 'error', '{0} is not available to iterator programs (BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER). Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'program of this type cannot use helper %s#%d',
   }),
   GplOnlyHelper: d(2013, 'error', '{0} is GPL-only and the program\'s license is not GPL-compatible. Verifier: "{1}"', {
@@ -359,11 +374,13 @@ export const Diagnostics = {
     explanation: 'Tracing programs (iterators included) may only read their context (btf_ctx_access() refuses BPF_WRITE). Copy the field into a local and change the local.',
   }),
   HelperStackReadOutOfBounds: d(2029, 'error', '{0} ({1} bytes on the stack) is smaller than the {2} bytes {3} accesses through it. Verifier: "{4}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'invalid %s stack R%d off=%d size=%d',
     explanation: 'A helper\'s memory argument must lie inside initialised stack bytes (check_helper_mem_access()). Pass the size of the object, e.g. sizeof(x).',
   }),
   // callbacks and open-coded iterators (BPF2480-2489)
   CallbackReturnOutOfRange: d(2480, 'error', 'A {0} callback must return 0 (go on) or 1 (stop), this returns {1}. Verifier: "{2}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'At callback return the register R0 has smin=%lld smax=%lld should have been in [0, 1]',
     explanation: 'The verifier checks the return value of bpf_loop() and bpf_for_each_map_elem() callbacks against [0, 1] (callback_ret_range): 0 continues, 1 stops.',
   }),
@@ -376,24 +393,29 @@ export const Diagnostics = {
     explanation: 'The context argument of bpf_loop() and bpf_for_each_map_elem() is ARG_PTR_TO_STACK_OR_NULL: pass the address of a local (often a struct) or NULL; globals and map values are refused.',
   }),
   IterNotInitialized: d(2483, 'error', '{0} is not an initialised numbers iterator here: call bpf_iter_num_new() on it first. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'expected an initialized iter_num as arg #%d',
   }),
   IterAlreadyInitialized: d(2484, 'error', '{0} is already an active numbers iterator: destroy it before bpf_iter_num_new() again. Verifier: "{1}"', {
     kernelText: 'expected uninitialized iter_num as arg #%d',
   }),
   IterNotDestroyed: d(2485, 'error', 'The numbers iterator {0} is still active when the program exits: call bpf_iter_num_destroy() on every path. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',
     explanation: 'bpf_iter_num_new() acquires a reference the verifier tracks; every path to the program\'s exit must release it with bpf_iter_num_destroy().',
   }),
   CallbackNotStatic: d(2486, 'error', '{0}, the callback of {1}, must be a static function. Verifier: "{2}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'callback function not static',
     explanation: 'A global (non-static) function is verified on its own, with no knowledge of the caller; the verifier accepts only static functions as bpf_loop()/bpf_for_each_map_elem() callbacks. Declare it `static`.',
   }),
   CallbackMapNotAllowed: d(2487, 'error', 'bpf_for_each_map_elem cannot walk {0}, a map of type {1}. Verifier: "{2}"', {
+    loadErrno: 'ENOTSUPP', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'callback function not allowed for map',
     explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays, and the local storages.',
   }),
   CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'failed to resolve CO-RE relocation %s',
     explanation: 'Fields of a struct with preserve_access_index are relocated by name against the running kernel\'s BTF (bpf_core_calc_field_relo). A field the kernel\'s struct does not have, or has with an incompatible kind (bpf_core_fields_are_compat), or a signed integer field of another size, cannot be relocated: libbpf poisons the instruction (bpf_core_poison_insn), which loads only if the verifier proves it unreachable. Check the field name against the kernel\'s struct, or guard the access with bpf_core_field_exists().',
   }),
@@ -429,7 +451,8 @@ export const Diagnostics = {
   TargetNotSimulated: d(1391, 'information', 'iterator target "{0}" is not simulated: its program is checked as the verifier would, but not run', {
     explanation: 'The checker knows every iterator target of Linux 6.18 (their ctx fields, NULL rules, sleepable and attach rules); the simulated kernel runs the targets it registers (see ARCHITECTURE.md). The others load on the kernel but cannot be run here yet.',
   }),
-  UnknownIterTarget: d(1392, 'error', 'no iterator target "{0}" in Linux 6.18: loading fails with EINVAL (bpf_iter_prog_supported)', {
+  UnknownIterTarget: d(1392, 'error', 'no iterator target "{0}" in Linux 6.18: libbpf finds no kernel function bpf_iter_{0}, and loading fails with ESRCH', {
+    loadErrno: 'ESRCH', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'libbpf: prog \'%s\': failed to find kernel BTF type ID of \'bpf_iter_%s\'',
     explanation: 'SEC("iter/NAME") attaches to the kernel function bpf_iter_NAME, which exists only for registered targets: bpf_map, bpf_map_elem, task, task_file, task_vma, bpf_prog, bpf_link, tcp, udp, unix, netlink, ipv6_route, cgroup, ksym, kmem_cache, bpf_sk_storage_map, sockmap, dmabuf.',
   }),
@@ -437,9 +460,11 @@ export const Diagnostics = {
     explanation: 'An iterator program is called with one argument, a pointer to struct bpf_iter__<target>.',
   }),
   IterCtxType: d(1394, 'error', 'the ctx of an iter/{0} program is {1}, not {2}', {
+    loadErrno: 'EACCES', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     explanation: 'The verifier checks the program\'s BTF: the single argument must be a pointer to the target\'s ctx struct (struct bpf_iter__bpf_map for iter/bpf_map, struct bpf_iter__bpf_map_elem for iter/bpf_map_elem).',
   }),
   MissingLicense: d(1395, 'error', 'no SEC("license"): the program is not GPL-compatible, so bpf_seq_printf and the other GPL-only helpers are refused', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'cannot call GPL-restricted function from non-GPL compatible program',
     explanation: 'Add `char LICENSE[] SEC("license") = "GPL";`. Iterator helpers (bpf_seq_printf, bpf_seq_write) are GPL-only.',
   }),

@@ -13,6 +13,8 @@ import { lowerProgram, LowerResult, CoreFieldResolver } from '../lang/lower';
 import { checkIterProgram, CheckResult, FormatCall } from '../lang/checker';
 import { collectFormatCalls } from '../lang/formatCalls';
 import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
+import { DataSection, dataSections, usedMapNames } from '../lang/programFacts';
+import { reachableFunctions } from '../lang/checker/stack';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
 import { Token, relocatedToken } from '../lang/token';
 import { kernelBtf } from '../kernel/btf';
@@ -49,6 +51,10 @@ export interface ProgramAnalysis {
   target: string;
   sleepable: boolean;
   funcIndex: number;
+  /** Every function the program may call, itself included (the verifier's subprograms; callbacks too). */
+  reachableFunctions: number[];
+  /** The object's maps (`.maps` names and data section names) the program and its callees refer to. */
+  usedMaps: ReadonlySet<string>;
   check?: CheckResult;
 }
 
@@ -63,6 +69,10 @@ export interface Analysis {
   compilation: Compilation;
   lowered: LowerResult;
   programs: ProgramAnalysis[];
+  /** The license is GPL-compatible (license_is_gpl_compatible()): GPL-only helpers are allowed. */
+  gplCompatible: boolean;
+  /** The global-data sections as libbpf loads them, each with its map's name. */
+  dataSections: DataSection[];
   diagnostics: FrontEndDiagnostic[];
   /** File id of the main file in `pp.files`. */
   mainFile: number;
@@ -112,6 +122,15 @@ export class DocumentAnalyzer {
   }
 
   analyze(filePath: string, text: string, settings: AnalysisSettings): Analysis {
+    return runSteps(this.analyzeSteps(filePath, text, settings));
+  }
+
+  /**
+   * The analysis in steps: it yields after the front end (preprocess, parse, bind, lower) and after each program's
+   * check, so an editor can drop it there when a newer version of the document has arrived (`runSteps` runs it
+   * to the end at once).
+   */
+  *analyzeSteps(filePath: string, text: string, settings: AnalysisSettings): Generator<void, Analysis, void> {
     // Read on every analysis: an edit to compile_flags.txt is seen at the next keystroke, watched or not.
     const read = this.setupFor(filePath, settings);
     const setup = settings.limits ? { ...read, options: { ...read.options, limits: settings.limits } } : read;
@@ -129,7 +148,8 @@ export class DocumentAnalyzer {
     const front = reusable ? this.lastFront!.front : this.front(filePath, text, setup);
     const dependencies = reusable ? this.lastFront!.dependencies : this.dependenciesOf(front.pp, filePath);
     this.lastFront = { key: frontKey, text, front, dependencies };
-    const analysis = this.check(front, settings);
+    if (!reusable) yield;
+    const analysis = yield* this.check(front, settings);
     this.last = { key, analysis };
     return analysis;
   }
@@ -167,13 +187,17 @@ export class DocumentAnalyzer {
     return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
   }
 
-  private check(front: FrontResult, settings: AnalysisSettings): Analysis {
+  private *check(front: FrontResult, settings: AnalysisSettings): Generator<void, Analysis, void> {
     const { path: filePath, setup, objectName, text, pp, compilation, lowered, hasFrontEndError, formats, mainFile } = front;
     const diagnostics = [...front.diagnostics];
     const programs: ProgramAnalysis[] = [];
+    const gpl = isGplCompatible(lowered.program.license);
     for (const entry of lowered.program.entries) {
       const fn = lowered.program.functions[entry.func];
-      const p: ProgramAnalysis = { name: fn.name, section: entry.section, target: entry.target, sleepable: entry.sleepable, funcIndex: entry.func };
+      const p: ProgramAnalysis = {
+        name: fn.name, section: entry.section, target: entry.target, sleepable: entry.sleepable, funcIndex: entry.func,
+        reachableFunctions: reachableFunctions(lowered.program, entry.func), usedMaps: usedMapNames(lowered.program, entry.func),
+      };
       programs.push(p);
       // every target is checked (kernel/iterTargets.ts); one the simulated kernel does not run yet is said so
       // (an unknown target is BPF1392 already: there is nothing to simulate)
@@ -182,17 +206,41 @@ export class DocumentAnalyzer {
         diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [entry.target]), file: fn.loc.file, pos: fn.loc.pos, end: fn.loc.end });
       }
       if (hasFrontEndError) continue;
-      const gpl = isGplCompatible(lowered.program.license);
       p.check = checkIterProgram(lowered.program, entry.func, {
-        target: entry.target, cpus: settings.cpus, gplCompatible: gpl,
+        target: entry.target, sleepable: entry.sleepable, cpus: settings.cpus, gplCompatible: gpl,
         attachMap: entry.target === 'bpf_map_elem' && settings.attachMap ? { ...settings.attachMap, cpus: settings.cpus } : undefined,
         formats: formats.filter((f: FormatCall) => withinFunction(f, fn.loc)),
       });
       appendAll(diagnostics, p.check.diagnostics);
+      yield;
     }
-    return { path: filePath, setup, objectName, text, pp, compilation, lowered, programs, diagnostics: dedupe(diagnostics), mainFile };
+    return {
+      path: filePath, setup, objectName, text, pp, compilation, lowered, programs, gplCompatible: gpl,
+      dataSections: dataSections(lowered.program, objectName), diagnostics: dedupe(diagnostics), mainFile,
+    };
   }
 
+}
+
+/** Runs steps to their end at once. */
+export function runSteps<T>(steps: Generator<void, T, void>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * Runs steps, giving the event loop a turn between them (messages that arrived meanwhile are handled); stops and
+ * answers undefined as soon as `isObsolete` says the result is no longer wanted.
+ */
+export async function runStepsUnlessObsolete<T>(steps: Generator<void, T, void>, isObsolete: () => boolean): Promise<T | undefined> {
+  for (;;) {
+    if (isObsolete()) return undefined;
+    const next = steps.next();
+    if (next.done) return next.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
 
 /**

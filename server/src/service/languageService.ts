@@ -10,7 +10,7 @@ import {
 } from 'vscode-languageserver-types';
 import { CommandIds, ListProgramsResult } from '../../../shared/src/protocol';
 import { FileHost } from './host';
-import { DocumentAnalyzer, Analysis } from './analysis';
+import { DocumentAnalyzer, Analysis, runSteps, runStepsUnlessObsolete } from './analysis';
 import { toLspDiagnostics, LineMap, lineMapOf } from './diagnostics';
 import { URI } from './uri';
 import { parseScenario, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
@@ -62,6 +62,11 @@ export interface RunOptions {
 
 export interface LanguageService {
   validate(filePath: string, text: string, options?: ValidateOptions): Diagnostic[];
+  /**
+   * `validate` in steps with a turn of the event loop between them (after the front end, after each program's
+   * check): undefined, and the rest of the work not done, once `isObsolete` says a newer version has arrived.
+   */
+  validateUnlessObsolete(filePath: string, text: string, isObsolete: () => boolean, options?: ValidateOptions): Promise<Diagnostic[] | undefined>;
   hover(filePath: string, text: string, position: { line: number; character: number }): Hover | null;
   complete(filePath: string, text: string, position: { line: number; character: number }): CompletionItem[];
   signatureHelp(filePath: string, text: string, position: { line: number; character: number }): SignatureHelp | null;
@@ -97,6 +102,25 @@ const PERCPU_MAP_TYPES = new Set(['5', '6', '10', 'percpu_hash', 'percpu_array',
 export function createLanguageService(host: FileHost, settings: Settings): LanguageService {
   const analyzer = new DocumentAnalyzer(host);
 
+  // The scenario is resolved at every keystroke; parsing it again (or cloning the default system) each time cost
+  // more than checking a small program. Keyed by the file and its text: an edit of the scenario is seen at once.
+  // Nothing changes a resolved scenario (the runner and the checker only read it).
+  const resolvedScenarios = new Map<string, { text: string; resolved: ResolvedScenario }>();
+  let defaultResolved: ResolvedScenario | undefined;
+  function parsedScenario(candidate: string, text: string): ResolvedScenario {
+    const known = resolvedScenarios.get(candidate);
+    if (known && known.text === text) return known.resolved;
+    const parsed = parseScenario(text, candidate, { fileSize: host.fileSize ? (p) => host.fileSize!(p) : undefined });
+    // A scenario naming an entries_file is checked against that file's size, which can change without the text.
+    const cacheable = !/"entries_file"/.test(text);
+    const resolved: ResolvedScenario = { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems, text: parsed.problems.length ? text : undefined };
+    if (cacheable) {
+      if (resolvedScenarios.size >= 16) resolvedScenarios.delete(resolvedScenarios.keys().next().value as string);
+      resolvedScenarios.set(candidate, { text, resolved });
+    } else resolvedScenarios.delete(candidate);
+    return resolved;
+  }
+
   function scenarioFor(filePath: string, explicit?: string): ResolvedScenario {
     const candidates: string[] = [];
     if (explicit) candidates.push(explicit);
@@ -111,20 +135,24 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         if (candidate === explicit) return { scenario: emptyScenario(), path: candidate, problems: [{ path: '', message: `cannot read the scenario file ${candidate}` }] };
         continue;
       }
-      const parsed = parseScenario(text, candidate, { fileSize: host.fileSize ? (p) => host.fileSize!(p) : undefined });
-      return { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems, text: parsed.problems.length ? text : undefined };
+      return parsedScenario(candidate, text);
     }
-    return { scenario: emptyScenario(), problems: [] };
+    defaultResolved ??= { scenario: emptyScenario(), problems: [] };
+    return defaultResolved;
   }
 
   function analyze(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): { analysis: Analysis; scenario: ResolvedScenario } {
+    return runSteps(analyzeSteps(filePath, text, options, resolved));
+  }
+
+  function* analyzeSteps(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): Generator<void, { analysis: Analysis; scenario: ResolvedScenario }, void> {
     const scenario = resolved ?? scenarioFor(filePath, options.scenario);
     const cpus = settings.cpus ?? scenario.scenario.cpus;
     const projectLimits = findProjectConfig(path.dirname(filePath), (p) => host.readFile(p)).config.limits;
     const limits = { ...settings.limits, ...projectLimits };
     const base = { includePaths: settings.includePaths, defines: settings.defines, cpus, ...(Object.keys(limits).length ? { limits } : {}) };
     // First pass without an attach map: we need the file's own map definitions to know which map it is.
-    let analysis = analyzer.analyze(filePath, text, base);
+    let analysis = yield* analyzer.analyzeSteps(filePath, text, base);
     const attachName = options.map ?? scenario.scenario.attachMap ?? defaultAttachMap(analysis);
     if (attachName && analysis.programs.some((p) => p.target === 'bpf_map_elem')) {
       const own = analysis.lowered.program.maps.find((m) => m.name === attachName);
@@ -133,7 +161,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
       const value_size = fromScenario?.value_size ?? own?.value_size;
       const type = fromScenario?.type ?? own?.type;
       if (key_size !== undefined && value_size !== undefined) {
-        analysis = analyzer.analyze(filePath, text, {
+        analysis = yield* analyzer.analyzeSteps(filePath, text, {
           ...base,
           attachMap: { name: attachName, key_size, value_size, percpu: PERCPU_MAP_TYPES.has(String(type)), loc: own?.loc },
         });
@@ -144,48 +172,57 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
 
   function mainLineMap(a: Analysis): LineMap { return lineMapOf(a); }
 
+  /** The diagnostics an editor shows for an analysis: filtered, capped, with the project's and the scenario's problems. */
+  function diagnosticsOf(filePath: string, { analysis, scenario }: { analysis: Analysis; scenario: ResolvedScenario }, options: ValidateOptions): Diagnostic[] {
+    const files = {
+      main: analysis.mainFile,
+      path: (id: number) => analysis.pp.files[id]?.path ?? filePath,
+      lineMap: (id: number) => { const file = analysis.pp.files[id]; return file ? lineMapOf(file) : new LineMap(''); },
+    };
+    let diags = analysis.diagnostics;
+    if (!settings.reportCSyntaxErrors) diags = diags.filter((d) => d.code >= 2000 || (d.code >= 1390 && d.code < 1400));
+    // Header diagnostics reach the user only when they are errors (a broken include path, say).
+    diags = diags.filter((d) => d.file === analysis.mainFile || d.category === 'error');
+    // Like clang's -ferror-limit (20 there): an editor gains nothing from 400,000 squiggles of one cascade.
+    const hidden = Math.max(0, diags.length - MAX_PUBLISHED_DIAGNOSTICS);
+    if (hidden) diags = diags.slice(0, MAX_PUBLISHED_DIAGNOSTICS);
+    const out = toLspDiagnostics(diags, files, (d) => includeSiteOf(analysis, d.file));
+    if (hidden) {
+      const m = Diagnostics.TooManyDiagnostics;
+      out.push({ range: out[out.length - 1].range, severity: DiagnosticSeverity.Error, code: codeString(m.code), source: 'bpf-iter', message: formatMessage(m.message, [hidden, MAX_PUBLISHED_DIAGNOSTICS]) });
+    }
+    const project = findProjectConfig(path.dirname(filePath), (p) => host.readFile(p));
+    if (project.error && project.file) {
+      const m = Diagnostics.ProjectConfigInvalid;
+      out.push({ range: mainLineMap(analysis).range(0, 0), severity: DiagnosticSeverity.Warning, code: codeString(m.code), source: 'bpf-iter',
+        message: formatMessage(m.message, [project.file, project.error]) });
+    }
+    const disabled = new Set([...project.config.disable, ...(options.disableCodes ?? [])]);
+    for (const code of options.enableCodes ?? []) disabled.delete(code);
+    if (scenario.problems.length && scenario.path) {
+      const m = Diagnostics.ScenarioInvalid;
+      out.push({
+        range: mainLineMap(analysis).range(0, 0), severity: DiagnosticSeverity.Warning, code: codeString(m.code), source: 'bpf-iter',
+        message: `${path.basename(scenario.path)}: ${scenario.problems[0].path || '/'}: ${scenario.problems[0].message}${scenario.problems.length > 1 ? ` (and ${scenario.problems.length - 1} more)` : ''}`,
+        relatedInformation: scenario.problems.slice(0, 10).map((p) => ({
+          location: { uri: URI.fromPath(scenario.path!), range: new LineMap(host.readFile(scenario.path!) ?? '').range(p.offset ?? 0, (p.offset ?? 0) + (p.length ?? 0)) },
+          message: `${p.path || '/'}: ${p.message}`,
+        })),
+      });
+    }
+    return disabled.size ? out.filter((d) => !disabled.has(String(d.code))) : out;
+  }
+
   const service: LanguageService = {
     analyze,
 
     validate(filePath, text, options = {}) {
-      const { analysis, scenario } = analyze(filePath, text, options);
-      const files = {
-        main: analysis.mainFile,
-        path: (id: number) => analysis.pp.files[id]?.path ?? filePath,
-        lineMap: (id: number) => { const file = analysis.pp.files[id]; return file ? lineMapOf(file) : new LineMap(''); },
-      };
-      let diags = analysis.diagnostics;
-      if (!settings.reportCSyntaxErrors) diags = diags.filter((d) => d.code >= 2000 || (d.code >= 1390 && d.code < 1400));
-      // Header diagnostics reach the user only when they are errors (a broken include path, say).
-      diags = diags.filter((d) => d.file === analysis.mainFile || d.category === 'error');
-      // Like clang's -ferror-limit (20 there): an editor gains nothing from 400,000 squiggles of one cascade.
-      const hidden = Math.max(0, diags.length - MAX_PUBLISHED_DIAGNOSTICS);
-      if (hidden) diags = diags.slice(0, MAX_PUBLISHED_DIAGNOSTICS);
-      const out = toLspDiagnostics(diags, files, (d) => includeSiteOf(analysis, d.file));
-      if (hidden) {
-        const m = Diagnostics.TooManyDiagnostics;
-        out.push({ range: out[out.length - 1].range, severity: DiagnosticSeverity.Error, code: codeString(m.code), source: 'bpf-iter', message: formatMessage(m.message, [hidden, MAX_PUBLISHED_DIAGNOSTICS]) });
-      }
-      const project = findProjectConfig(path.dirname(filePath), (p) => host.readFile(p));
-      if (project.error && project.file) {
-        const m = Diagnostics.ProjectConfigInvalid;
-        out.push({ range: mainLineMap(analysis).range(0, 0), severity: DiagnosticSeverity.Warning, code: codeString(m.code), source: 'bpf-iter',
-          message: formatMessage(m.message, [project.file, project.error]) });
-      }
-      const disabled = new Set([...project.config.disable, ...(options.disableCodes ?? [])]);
-      for (const code of options.enableCodes ?? []) disabled.delete(code);
-      if (scenario.problems.length && scenario.path) {
-        const m = Diagnostics.ScenarioInvalid;
-        out.push({
-          range: mainLineMap(analysis).range(0, 0), severity: DiagnosticSeverity.Warning, code: codeString(m.code), source: 'bpf-iter',
-          message: `${path.basename(scenario.path)}: ${scenario.problems[0].path || '/'}: ${scenario.problems[0].message}${scenario.problems.length > 1 ? ` (and ${scenario.problems.length - 1} more)` : ''}`,
-          relatedInformation: scenario.problems.slice(0, 10).map((p) => ({
-            location: { uri: URI.fromPath(scenario.path!), range: new LineMap(host.readFile(scenario.path!) ?? '').range(p.offset ?? 0, (p.offset ?? 0) + (p.length ?? 0)) },
-            message: `${p.path || '/'}: ${p.message}`,
-          })),
-        });
-      }
-      return disabled.size ? out.filter((d) => !disabled.has(String(d.code))) : out;
+      return diagnosticsOf(filePath, analyze(filePath, text, options), options);
+    },
+
+    async validateUnlessObsolete(filePath, text, isObsolete, options = {}) {
+      const analyzed = await runStepsUnlessObsolete(analyzeSteps(filePath, text, options), isObsolete);
+      return analyzed && diagnosticsOf(filePath, analyzed, options);
     },
 
     hover(filePath, text, position) {

@@ -30,6 +30,9 @@ const readers: { [K in keyof Settings]-?: [Reader, string] } = {
   limits: [(v) => { const read = readLimits(v); return 'limits' in read ? read.limits : undefined; }, 'an object of limit names (includeDepth, expansionWork, ...) and whole numbers of at least 1'],
 };
 
+/** The keys of the `bpfIter` settings section the server reads. */
+export const SETTING_KEYS: readonly string[] = Object.keys(readers);
+
 /** `base` with every well-formed known key of `raw` applied; unknown keys are ignored (VS Code sends its own). */
 export function applySettings(base: Settings, raw: unknown): SettingsUpdate {
   const settings: Settings = { ...base };

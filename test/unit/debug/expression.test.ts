@@ -1,7 +1,8 @@
 /** Watch and condition expressions over values laid out in memory, without running anything. */
 import * as assert from 'assert';
 import { Inspector, type Place } from '../../../server/src/debug/inspect';
-import { ExpressionEvaluator, ExpressionTypes, EvalError } from '../../../server/src/debug/expression';
+import { ExpressionEvaluator, EvalError } from '../../../server/src/debug/expression';
+import { ExpressionReader } from '../../../server/src/lang/expressionText';
 import { buildPreamble } from '../../../server/src/lang/compile';
 import { scan } from '../../../server/src/lang/scanner';
 import { TokenKind } from '../../../server/src/lang/token';
@@ -71,7 +72,7 @@ describe('debug: C expressions over runtime values', () => {
     // the program's own declarations: what the debugger's casts and sizeofs resolve against
     const preamble = buildPreamble(scan('typedef unsigned char __u8; typedef unsigned short __u16;\nstruct flow { unsigned int saddr; unsigned short sport; unsigned short ports[2]; };', 0)
       .filter((t) => t.kind !== TokenKind.Newline));
-    const typed = new ExpressionEvaluator(inspector, (name) => names[name], new ExpressionTypes(preamble.model.fileScope));
+    const typed = new ExpressionEvaluator(inspector, (name) => names[name], new ExpressionReader(preamble.model.fileScope));
     const typedValue = (text: string): string => inspector.show(typed.evaluate(text)).value;
 
     it('casts to integer types through typedefs, truncating as C does', () => {

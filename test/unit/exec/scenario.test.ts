@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseScenario, encodeBytes, MAP_FLAG_NAMES } from '../../../server/src/exec/scenario';
+import { parseScenario, encodeBytes, MAP_FLAG_NAMES, usesGeneratedValidator } from '../../../server/src/exec/scenario';
 import { scenarioSchema } from '../../../server/src/exec/scenarioSchema';
 
 const root = path.join(__dirname, '../../../..');
@@ -73,5 +73,13 @@ describe('exec/scenario: scenario files', () => {
   it('keeps the committed schemas/scenario.schema.json equal to its TypeScript source', () => {
     const committed = JSON.parse(fs.readFileSync(path.join(root, 'schemas/scenario.schema.json'), 'utf8'));
     assert.deepStrictEqual(committed, JSON.parse(JSON.stringify(scenarioSchema)));
+  });
+
+  it('keeps the committed generated validator current with the schema, and uses it', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const generator = require(path.join(root, 'scripts/gen-scenario-validator.js')) as { render(schema: unknown): string; target: string };
+    const committed = fs.readFileSync(generator.target, 'utf8');
+    assert.ok(committed === generator.render(scenarioSchema), 'server/src/exec/scenarioValidator.generated.ts is stale: run `node scripts/gen-scenario-validator.js` (npm run build does it)');
+    assert.ok(usesGeneratedValidator(), 'scenario.ts compiled the schema at run time although the generated validator is current');
   });
 });

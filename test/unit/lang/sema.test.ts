@@ -255,6 +255,28 @@ describe('compile facade', () => {
     const third = frontEnd.compileFile('main.c', source('return ctx->map->nope;'), host, {});
     assert.deepStrictEqual([third.preambleReused, third.diagnostics.length], [false, 0]);
   });
+
+  it('shares the parsed preamble when an edit of the preamble leaves its tokens as they were (a comment), not otherwise', () => {
+    let header = HEADER;
+    let preprocessRuns = 0;
+    const preprocess = (_path: string, text: string, _host: unknown, _options: unknown, state?: string): PreprocessedFile<string> => {
+      preprocessRuns++;
+      if (state === undefined) return { tokens: lex(header, 1), files: [{ path: 'main.c' }, { path: 'vmlinux.h', text: header }], includes: [{ includedFile: 1 }], diagnostics: [], state: 'after-preamble' };
+      return { tokens: lex(text, 0), files: [{ path: 'main.c' }], diagnostics: [] };
+    };
+    const host = { readFile: (path: string): string | undefined => (path === 'vmlinux.h' ? header : undefined) };
+    const frontEnd = createFrontEnd(preprocess);
+    const source = (comment: string): string => `/* ${comment} */\n#include "vmlinux.h"\nint dump(struct bpf_iter__bpf_map *ctx) { return ctx->map->id; }\n`;
+    const first = frontEnd.compileFile('main.c', source('one'), host, {});
+    const second = frontEnd.compileFile('main.c', source('one, then two'), host, {});
+    assert.strictEqual(second.preambleReused, false, 'another preamble text is preprocessed again');
+    assert.strictEqual(preprocessRuns, 4);
+    assert.strictEqual(second.preamble, first.preamble, 'but its tokens are the same: the parse is shared');
+    assert.deepStrictEqual(second.diagnostics, []);
+    header = header.replace('__u32 max_entries;', '__u32 max_entries; __u32 more;');
+    const third = frontEnd.compileFile('main.c', source('three'), host, {});
+    assert.notStrictEqual(third.preamble, first.preamble, 'other header tokens: parsed again');
+  });
 });
 
 describe('sema: the errors clang gives in switches, labels and void functions', () => {

@@ -102,6 +102,11 @@ describe('preamble: the whole bundled vmlinux.h, indexed lazily, shared, cached 
       assert.deepStrictEqual([...loaded.tags].slice(0, 50), [...built.tags].slice(0, 50));
       assert.strictEqual(loaded.symbols.size, built.symbols.size);
       assert.deepStrictEqual([...loaded.declarations.slice(0, 300)], [...built.declarations.slice(0, 300)]);
+      // The stored identifiers answer as the built Set does (the preprocessor asks for each macro's name).
+      const identifiers = [...(built.identifiers as ReadonlySet<string>)];
+      assert.ok(identifiers.length > 10_000);
+      for (const name of [...identifiers.slice(0, 200), ...identifiers.slice(-200), 'task_struct', 'bpf_map']) assert.ok(loaded.identifiers.has(name), name);
+      for (const name of ['__not_in_vmlinux_h__', '', 'a b', 'task_struct_', 'zzzz_last']) assert.strictEqual(loaded.identifiers.has(name), identifiers.includes(name), name);
 
       for (const damage of [(s: string) => s.slice(0, s.length / 2), (s: string) => s.replace(/"declarations":\[\d+/, '"declarations":[99999999'), () => '{}', () => '']) {
         const file = path.join(folder, stored);

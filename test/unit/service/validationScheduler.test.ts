@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import { ValidationScheduler } from '../../../server/src/service/validationScheduler';
+import { createLanguageService, defaultSettings } from '../../../server/src/service/languageService';
+import { createMemoryHost, createNodeHost } from '../../../server/src/service/host';
 
 /** A deferred-function queue the test runs by hand: the event loop's next turn, made explicit. */
 function manualLoop(): { defer: (fn: () => void) => void; turn: () => void; pending: () => number } {
@@ -59,5 +61,38 @@ describe('service/validationScheduler: validate soon when idle, coalesce bursts'
     scheduler.schedule('a');
     loop.turn();
     assert.deepStrictEqual(validated, ['a']);
+  });
+});
+
+describe('service: a validation dropped once a newer version has arrived', () => {
+  // Two iterator programs: the steps are the front end, then one check each.
+  const text = [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    'char LICENSE[] SEC("license") = "GPL";',
+    'SEC("iter/bpf_map") int first(struct bpf_iter__bpf_map *ctx) { return ctx->map->id; }',
+    'SEC("iter/bpf_map") int second(struct bpf_iter__bpf_map *ctx) { struct bpf_map *map = ctx->map; return map->id; }',
+    '',
+  ].join('\n');
+  const file = '/virtual/obsolete.bpf.c';
+  const serviceWith = () => createLanguageService(createMemoryHost({ [file]: text }, createNodeHost()), defaultSettings());
+
+  it('gives the same diagnostics as validate when nothing newer came', async () => {
+    const service = serviceWith();
+    const expected = serviceWith().validate(file, text);
+    assert.ok(expected.some((d) => d.code === 'BPF2001'), JSON.stringify(expected));
+    let asked = 0;
+    const got = await service.validateUnlessObsolete(file, text, () => { asked++; return false; });
+    assert.deepStrictEqual(got, expected);
+    assert.ok(asked >= 3, `asked ${asked} times: before the front end and before each program's check`);
+  });
+
+  it('stops between its steps once obsolete: no diagnostics, the rest not done, and the next validation is whole', async () => {
+    const service = serviceWith();
+    let asked = 0;
+    const got = await service.validateUnlessObsolete(file, text, () => ++asked >= 2);
+    assert.strictEqual(got, undefined);
+    assert.strictEqual(asked, 2, 'it stopped at the first check it made after the front end');
+    assert.deepStrictEqual(service.validate(file, text), serviceWith().validate(file, text));
   });
 });

@@ -4,7 +4,7 @@ import type { Expr, Loc } from '../ir';
 import { CORE_POISON_HELPER_ID } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
-import { lookupHelper } from './helpers';
+import { LAST_HELPER_ID, lookupHelper } from './helpers';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { kernelBtf } from '../../kernel/btf';
 import { returnValueProblem } from './returnValue';
@@ -22,9 +22,19 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       this.report(Diagnostics.CoreRelocationUnresolved, e.loc, [e.name, `failed to resolve CO-RE relocation <byte_off> ${e.name}`]);
       return TOP;
     }
-    const found = lookupHelper(e.name);
-    if (found.status === 'unknown') { this.report(Diagnostics.UnknownHelper, e.loc, [e.name, `unknown func ${e.name}#${e.helperId}`]); return TOP; }
+    const found = lookupHelper(e.name, { target: this.options.target, sleepable: this.options.sleepable });
+    // An extern `__ksym` function this table does not know: libbpf resolves it against the kernel's BTF, so it may
+    // well be a kfunc of 6.18 (bpf_task_acquire, bpf_rcu_read_lock, the cpumask kfuncs...): not modelled, not refused.
+    if (found.status === 'unknown' && e.helperId === -1) { this.report(Diagnostics.KfuncNotModelled, e.loc, [e.name]); return TOP; }
+    if (found.status === 'unknown') {
+      // mirrors check_helper_call(): an id past the last helper is "invalid func"
+      if (e.helperId > LAST_HELPER_ID) this.report(Diagnostics.UnknownHelper, e.loc, [e.name, `invalid func unknown#${e.helperId}`]);
+      else this.report(Diagnostics.UnknownHelper, e.loc, [e.name, `unknown func ${e.name}#${e.helperId}`]);
+      return TOP;
+    }
     if (found.status === 'notAllowed') { this.report(Diagnostics.HelperNotAllowed, e.loc, [e.name, `program of this type cannot use helper ${e.name}#${found.id}`]); return TOP; }
+    if (found.status === 'mightSleep') { this.report(Diagnostics.HelperMightSleep, e.loc, [e.name, 'helper call might sleep in a non-sleepable prog']); return TOP; }
+    if (found.status === 'notModelled') { this.report(Diagnostics.HelperNotModelled, e.loc, [e.name]); return TOP; }
     const info = found.info;
     if (info.gplOnly && !this.options.gplCompatible) this.report(Diagnostics.GplOnlyHelper, e.loc, [e.name, 'cannot call GPL-restricted function from non-GPL compatible program']);
     info.args.forEach((kind, i) => {
@@ -96,6 +106,15 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       case 'iterNumNext': return { kind: 'ptr', region: { kind: 'other' }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       // RET_PTR_TO_BTF_ID_OR_NULL: the socket casts give NULL for a socket of another kind
       case 'btfOrNull': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: false }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      // mirrors do_refine_retval_range(): bpf_get_stack(), bpf_get_task_stack() and the _str probes return a
+      // negative errno or at most the size they were given
+      // RET_PTR_TO_BTF_ID_TRUSTED (bpf_get_current_task_btf()): never NULL
+      case 'btfTrusted': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: true }, off: 0n, varOff: null, maybeNull: false, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      case 'sizeBounded': {
+        const size = info.boundArg !== undefined ? args[info.boundArg] : undefined;
+        const max = size && size.kind === 'scalar' && size.range.max >= 0n && size.range.max <= BigInt(Number.MAX_SAFE_INTEGER) ? size.range.max : undefined;
+        return max === undefined ? scalar(S64_MIN, U64_MAX, false) : scalar(-4095n, max, false);
+      }
       default: return scalar(S64_MIN, U64_MAX, false);
     }
   }

@@ -21,6 +21,8 @@ export interface CheckOptions {
   attachMap?: AttachMapInfo;
   cpus: number;
   gplCompatible: boolean;
+  /** SEC("iter.s/..."): may call might_sleep helpers. */
+  sleepable?: boolean;
   /** struct bpf_map field names by offset, for messages. */
   fieldNames?: Record<number, string>;
   /** AST-level bpf_seq_printf calls (format string and argument C types). */

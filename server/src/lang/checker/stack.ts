@@ -9,8 +9,7 @@
  */
 import type { Expr, IrProgram, Loc, Stmt } from '../ir';
 import { forEachChild, forEachStmtChild } from './loops';
-
-export const MAX_BPF_STACK = 512;
+import { MAX_BPF_STACK } from '../../kernel/mapTypes';
 
 /** Helpers whose callback runs later on a stack of its own (check_max_stack_depth_subprog() skips is_async_cb). */
 const ASYNC_CALLBACK_HELPERS = new Set(['bpf_timer_set_callback', 'bpf_wq_set_callback_impl', 'bpf_task_work_schedule_signal', 'bpf_task_work_schedule_resume']);

@@ -11,6 +11,8 @@ export interface AnalysisOptions {
   attachMap?: AttachMapInfo;
   cpus: number;
   gplCompatible: boolean;
+  /** SEC("iter.s/..."): may call might_sleep helpers. */
+  sleepable?: boolean;
   fieldNames?: Record<number, string>;
 }
 

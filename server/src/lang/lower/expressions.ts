@@ -354,6 +354,12 @@ export abstract class ExpressionLowering extends LValueLowering {
         return this.byteSwap(this.rvalueAs(node.args[0], type), Number(name.slice('__builtin_bswap'.length)) as IntBits, loc);
       }
       if (name === '__builtin_preserve_access_index') return this.rvalue(node.args[0]);
+      // bpf_core_type_id_kernel()/_local(): a BTF type id libbpf writes into a 64-bit immediate (a CO-RE relocation,
+      // no call); the simulated kernel numbers no BTF types, so its value cannot be simulated
+      if (name === '__builtin_btf_type_id') {
+        this.report(Diagnostics.UnsupportedConstruct, node, ['__builtin_btf_type_id (a BTF type id, which libbpf relocates)']);
+        return { op: 'const', type: irScalarType(type) as IntType | undefined ?? U64, value: 0n, loc };
+      }
       if ((name === '__builtin_preserve_field_info' || name === '__builtin_preserve_type_info' || name === '__builtin_preserve_enum_value') && !symbol && node.args.length === 2) {
         return this.coreRelocation(node, name, type, loc);
       }

@@ -1,0 +1,85 @@
+import * as assert from 'assert';
+import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
+import { TARGET_FILES } from '../targets/btfHeader';
+import { lookupHelper, helperNameById, LAST_HELPER_ID } from '../../../server/src/lang/checker/helpers';
+
+function program(target: string, body: string, section = 'iter'): string {
+  return `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+struct { __uint(type, 24 /* BPF_MAP_TYPE_SK_STORAGE */); __uint(map_flags, 1 /* BPF_F_NO_PREALLOC */); __type(key, int); __type(value, long); } sk_store SEC(".maps");
+SEC("${section}/${target}")
+int prog(struct bpf_iter__${target} *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+${body}
+	return 0;
+}
+`;
+}
+
+function diagnostics(text: string, severity: 1 | 2): string[] {
+  return serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.severity === severity).map((d) => `${d.code}: ${d.message}`);
+}
+const errors = (text: string) => diagnostics(text, 1);
+
+describe('checker: the helper table measured on Linux 6.18 (which helpers iterator programs may call)', () => {
+  it('every id up to the last helper has a kernel name and a verdict; past it, none', () => {
+    for (let id = 1; id <= LAST_HELPER_ID; id++) {
+      const name = helperNameById(id);
+      assert.ok(name, `helper #${id} has no name`);
+      assert.notStrictEqual(lookupHelper(name, { target: 'bpf_map' }).status, 'unknown', `${name}#${id}`);
+    }
+    assert.strictEqual(helperNameById(LAST_HELPER_ID + 1), undefined);
+  });
+
+  it('helpers the kernel gives iterators are not refused: strtol/strtoul, sk_storage, sock_from_file, get_stack, socket cookies, cgroup ids', () => {
+    assert.deepStrictEqual(errors(program('bpf_map', '\tchar buf[8] = "42";\n\tlong v = 0;\n\tif (bpf_strtol(buf, sizeof(buf), 0, &v) > 0) BPF_SEQ_PRINTF(seq, "%ld", v);')), []);
+    assert.deepStrictEqual(errors(program('bpf_map', '\tchar buf[8] = "42";\n\tunsigned long v = 0;\n\tbpf_strtoul(buf, sizeof(buf), 10, &v);')), []);
+    assert.deepStrictEqual(errors(program('tcp', '\tstruct sock_common *sk = ctx->sk_common;\n\tif (!sk) return 0;\n\tlong *v = bpf_sk_storage_get(&sk_store, sk, 0, 0);\n\tif (v) *v += 1;\n\tbpf_sk_storage_delete(&sk_store, sk);')), []);
+    assert.deepStrictEqual(errors(program('task_file', '\tstruct file *f = ctx->file;\n\tif (!f) return 0;\n\tstruct socket *s = bpf_sock_from_file(f);\n\tif (s) BPF_SEQ_PRINTF(seq, "%d", s->type);')), []);
+    assert.deepStrictEqual(errors(program('bpf_map', '\tunsigned long long c = bpf_get_current_cgroup_id() + bpf_get_current_ancestor_cgroup_id(1);\n\tBPF_SEQ_PRINTF(seq, "%llu", c);')), []);
+  });
+
+  it('the stack and _str helpers return at most the size they were given (do_refine_retval_range()): the result bounds a later write', () => {
+    const body = '\tstruct task_struct *t = ctx->task;\n\tstatic __u64 stack[16];\n\tif (!t) return 0;\n\tlong n = bpf_get_task_stack(t, stack, sizeof(stack), 0);\n\tif (n <= 0) return 0;\n\tbpf_seq_write(seq, stack, n);';
+    assert.deepStrictEqual(errors(program('task', body)), []);
+  });
+
+  it('bpf_ktime_get_coarse_ns is not given to iterators; getsockopt/setsockopt only to the tcp and unix iterators', () => {
+    assert.match(errors(program('bpf_map', '\tBPF_SEQ_PRINTF(seq, "%llu", bpf_ktime_get_coarse_ns());'))[0] ?? '', /^BPF2012: .*cannot use helper bpf_ktime_get_coarse_ns#160/);
+    const sockopt = '\tint v = 0;\n\tbpf_getsockopt(SOCK, 1, 7, &v, sizeof(v));';
+    assert.deepStrictEqual(errors(program('unix', sockopt.replace('SOCK', 'ctx->unix_sk'))), []);
+    assert.deepStrictEqual(errors(program('tcp', sockopt.replace('SOCK', 'ctx->sk_common'))), []);
+    assert.match(errors(program('udp', sockopt.replace('SOCK', 'ctx->udp_sk')))[0] ?? '', /^BPF2012: .*bpf_getsockopt#57/);
+  });
+
+  it('a might_sleep helper needs iter.s: "helper call might sleep in a non-sleepable prog"', () => {
+    const body = '\tchar buf[8];\n\tbpf_copy_from_user(buf, sizeof(buf), (void *)0x1000);';
+    assert.match(errors(program('task', body))[0] ?? '', /^BPF2040: .*helper call might sleep in a non-sleepable prog/);
+    assert.deepStrictEqual(errors(program('task', body, 'iter.s')), []);
+  });
+
+  it('a helper the checker does not model is a warning on the call, never an error (bpf_per_cpu_ptr, bpf_ringbuf_reserve)', () => {
+    const text = program('bpf_map', '\tlong *p = bpf_per_cpu_ptr(&sk_store, 0);\n\tif (p) BPF_SEQ_PRINTF(seq, "%ld", *p);');
+    assert.deepStrictEqual(errors(text), []);
+    assert.ok(diagnostics(text, 2).some((d) => /^BPF2041: bpf-iter-lab does not model bpf_per_cpu_ptr/.test(d)), diagnostics(text, 2).join('\n'));
+  });
+
+  it('bpf_get_current_task_btf() is a trusted task pointer, never NULL: its fields are read without a check', () => {
+    assert.deepStrictEqual(errors(program('bpf_map', '\tstruct task_struct *t = bpf_get_current_task_btf();\n\tBPF_SEQ_PRINTF(seq, "%d", t->pid);')), []);
+  });
+
+  it('a kfunc the checker does not model (bpf_task_acquire, bpf_rcu_read_lock) is a warning, never "unknown func"', () => {
+    const text = program('task', '\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tbpf_rcu_read_lock();\n\tstruct task_struct *held = bpf_task_acquire(t);\n\tif (held) bpf_task_release(held);\n\tbpf_rcu_read_unlock();')
+      .replace('SEC("iter/task")', 'struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;\nvoid bpf_task_release(struct task_struct *p) __ksym;\nvoid bpf_rcu_read_lock(void) __ksym;\nvoid bpf_rcu_read_unlock(void) __ksym;\nSEC("iter/task")');
+    assert.deepStrictEqual(errors(text), []);
+    assert.strictEqual(diagnostics(text, 2).filter((d) => d.startsWith('BPF2042: bpf-iter-lab does not model the kfunc')).length, 4, diagnostics(text, 2).join('\n'));
+  });
+
+  it('__builtin_btf_type_id (bpf_core_type_id_kernel) is a relocation, not a call: a warning that it is not simulated, no error', () => {
+    const text = program('bpf_map', '\tunsigned long long id = __builtin_btf_type_id(*(struct bpf_map *)0, 1);\n\tBPF_SEQ_PRINTF(seq, "%llu", id);');
+    assert.deepStrictEqual(errors(text), []);
+    assert.ok(diagnostics(text, 2).some((d) => /^BPF1390: .*__builtin_btf_type_id/.test(d)), diagnostics(text, 2).join('\n'));
+  });
+});
