@@ -45,14 +45,6 @@ export const nodeFileSystemHost: FileSystemHost = {
   },
 };
 
-/** An in-memory host for tests and for the language server's open documents. */
-export function createMemoryHost(files: Record<string, string>, fallback?: FileSystemHost): FileSystemHost {
-  return {
-    readFile: (filePath) => (Object.prototype.hasOwnProperty.call(files, filePath) ? files[filePath] : fallback?.readFile(filePath)),
-    fileExists: (filePath) => Object.prototype.hasOwnProperty.call(files, filePath) || (fallback ? hostFileExists(fallback, filePath) : false),
-  };
-}
-
 export function hostFileExists(host: FileSystemHost, filePath: string): boolean {
   return host.fileExists ? host.fileExists(filePath) : host.readFile(filePath) !== undefined;
 }

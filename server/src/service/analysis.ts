@@ -110,7 +110,7 @@ export class DocumentAnalyzer {
     return createFrontEnd(
       (filePath: string, text: string, host: FileHost, options: PreprocessOptions | undefined, initialState?: PreprocessorState) =>
         preprocessForAnalysis(filePath, text, host, { ...options, cache: this.headerCache }, initialState),
-      (host: FileHost, p: string) => host.stamp(p),
+      (host: FileHost, p: string) => host.version(p),
       'service',
     );
   }
@@ -154,15 +154,15 @@ export class DocumentAnalyzer {
     return analysis;
   }
 
-  /** The files an analysis read, with their stamps when it read them (the document itself is compared by text). */
+  /** The files an analysis read, with their versions when it read them (the document itself is compared by text). */
   private dependenciesOf(pp: PreprocessResult, filePath: string): Array<[string, string | undefined]> {
     const paths = new Set<string>();
     for (const include of pp.includes) if (include.resolvedPath && include.resolvedPath !== filePath) paths.add(include.resolvedPath);
-    return [...paths].map((p) => [p, this.host.stamp(p)]);
+    return [...paths].map((p) => [p, this.host.version(p)]);
   }
 
   private dependenciesUnchanged(dependencies: Array<[string, string | undefined]>): boolean {
-    return dependencies.every(([p, stamp]) => this.host.stamp(p) === stamp);
+    return dependencies.every(([p, version]) => this.host.version(p) === version);
   }
 
   private front(filePath: string, text: string, setup: BuildSetup): FrontResult {

@@ -2,18 +2,20 @@ import * as fs from 'fs';
 import * as childProcess from 'child_process';
 import * as nodePath from 'path';
 import type { SystemIncludeFolders } from '../lang/buildSetup';
+import type { FileSystemHost } from '../lang/headers';
 import { setLazyIndexStore } from '../lang/lazyHeader';
 import { cacheFolder, createDiskIndexStore } from './diskCache';
 
 /**
- * What the front end may read. The language server layers open documents over the disk, so a header
- * being edited is seen as typed; tests use an in-memory host.
+ * What the front end may read: the front end's `FileSystemHost` (lang/headers.ts), every member required, and what
+ * the service reads besides. The language server layers open documents over the disk, so a header being edited is
+ * seen as typed; tests use an in-memory host.
  */
-export interface FileHost {
+export interface FileHost extends FileSystemHost {
   readFile(path: string): string | undefined;
   fileExists(path: string): boolean;
-  /** A cheap change stamp (mtime + size, or a version counter) used to validate cached headers. */
-  stamp(path: string): string | undefined;
+  /** A cheap version (mtime + size, or a counter) that changes whenever the text does; validates cached headers. */
+  version(path: string): string | undefined;
   /** The system folders clang -target bpf would search on this machine; none when absent (tests, in-memory hosts). */
   systemIncludeFolders?(): SystemIncludeFolders;
   /** A binary file's bytes (a scenario's entries_file), never decoded; undefined when it cannot be read. */
@@ -47,7 +49,7 @@ export function createNodeHost(): FileHost {
     fileExists(path) {
       try { return fs.statSync(path).isFile(); } catch { return false; }
     },
-    stamp(path) {
+    version(path) {
       try { const st = fs.statSync(path); return `${st.mtimeMs}:${st.size}`; } catch { return undefined; }
     },
     systemIncludeFolders: probeSystemIncludeFolders,
@@ -137,9 +139,9 @@ export class OverlayHost implements FileHost {
   deleteOverlay(path: string): void { this.overlays.delete(path); }
   readFile(path: string): string | undefined { return this.overlays.get(path)?.text ?? this.base.readFile(path); }
   fileExists(path: string): boolean { return this.overlays.has(path) || this.base.fileExists(path); }
-  stamp(path: string): string | undefined {
+  version(path: string): string | undefined {
     const o = this.overlays.get(path);
-    return o ? `overlay:${o.version}` : this.base.stamp(path);
+    return o ? `overlay:${o.version}` : this.base.version(path);
   }
   systemIncludeFolders(): SystemIncludeFolders { return this.base.systemIncludeFolders?.() ?? { searched: [], unsearched: [] }; }
   readBytes(path: string): Uint8Array | undefined { return this.base.readBytes?.(path); }
@@ -148,8 +150,8 @@ export class OverlayHost implements FileHost {
 
 /**
  * In-memory files (the run worker's open documents, tests, the embedded examples). The record may change
- * between calls; a file's stamp changes whenever its text does (a stamp of the length alone let the header
- * cache replay `#define N 4` after an edit to `#define N 8`).
+ * between calls; a file's version changes whenever its text does (a version of the length alone let the header
+ * cache replay `#define N 4` after an edit to `#define N 8`). The one in-memory host, for the front end's tests too.
  */
 export function createMemoryHost(files: Record<string, string>, fallback?: FileHost): FileHost {
   const seen = new Map<string, { text: string; version: number }>();
@@ -160,10 +162,10 @@ export function createMemoryHost(files: Record<string, string>, fallback?: FileH
     ...(fallback?.fileSize ? { fileSize: (p: string) => fallback.fileSize!(p) } : {}),
     readFile: (p) => (p in files ? files[p] : fallback?.readFile(p)),
     fileExists: (p) => p in files || (fallback?.fileExists(p) ?? false),
-    stamp: (p) => {
+    version: (p) => {
       if (!(p in files)) {
         seen.delete(p);
-        return fallback?.stamp(p);
+        return fallback?.version(p);
       }
       const text = files[p];
       let entry = seen.get(p);

@@ -6,7 +6,7 @@ import * as path from 'path';
 import * as ast from '../../../server/src/lang/ast';
 import { parse } from '../../../server/src/lang/parser';
 import { preprocess } from '../../../server/src/lang/preprocessor';
-import { createMemoryHost } from '../../../server/src/lang/headers';
+import { createMemoryHost } from '../../../server/src/service/host';
 
 const ROOT = path.resolve(__dirname, '../../../..');
 

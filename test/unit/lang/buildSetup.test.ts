@@ -4,7 +4,8 @@
  * folders are injected (see test/oracle/clang-system-includes.test.ts for the real machine).
  */
 import * as assert from 'assert';
-import { createMemoryHost, findCompileFlags, parseCompileArguments } from '../../../server/src/lang/headers';
+import { findCompileFlags, parseCompileArguments } from '../../../server/src/lang/headers';
+import { createMemoryHost } from '../../../server/src/service/host';
 import { preprocess, tokensToText, PreprocessResult, stdcVersionOf } from '../../../server/src/lang/preprocessor';
 import { buildSetupForFile, describeSearchFolder, SystemIncludeFolders } from '../../../server/src/lang/buildSetup';
 import { libbpfObjectName, internalMapName } from '../../../server/src/lang/objectName';

@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import { compileFile } from '../../../server/src/lang/compile';
-import { createMemoryHost } from '../../../server/src/lang/headers';
+import { createMemoryHost } from '../../../server/src/service/host';
 import { essentialName, lowerProgram } from '../../../server/src/lang/lower';
 import { CORE_POISON_HELPER_ID, Expr, Stmt } from '../../../server/src/lang/ir';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';

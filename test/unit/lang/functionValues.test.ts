@@ -1,7 +1,7 @@
 /** Function designators as values: sema (C11 6.3.2.1 decay in a condition) and lowering (funcAddr / NULL). */
 import * as assert from 'assert';
 import { compileFile } from '../../../server/src/lang/compile';
-import { createMemoryHost } from '../../../server/src/lang/headers';
+import { createMemoryHost } from '../../../server/src/service/host';
 import { lowerProgram } from '../../../server/src/lang/lower';
 import type { Expr, IrProgram, Stmt } from '../../../server/src/lang/ir';
 import { forEachChild, forEachStmtChild } from '../../../server/src/lang/checker/loops';

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fc from 'fast-check';
-import { FileSystemHost, createMemoryHost, findCompileFlags, parseCompileArguments, splitCommandLine } from '../../../server/src/lang/headers';
+import { FileSystemHost, findCompileFlags, parseCompileArguments, splitCommandLine } from '../../../server/src/lang/headers';
+import { createMemoryHost } from '../../../server/src/service/host';
 import { HeaderCache, preprocess, tokensToText } from '../../../server/src/lang/preprocessor';
 import { buildSetupForFile } from '../../../server/src/lang/buildSetup';
 import { TokenKind } from '../../../server/src/lang/token';

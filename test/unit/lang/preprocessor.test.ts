@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { createMemoryHost } from '../../../server/src/lang/headers';
+import { createMemoryHost } from '../../../server/src/service/host';
 import {
   PreprocessOptions, PreprocessResult, expansionAt, preprocess, tokensToText, userRange,
 } from '../../../server/src/lang/preprocessor';

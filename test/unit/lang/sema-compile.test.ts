@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
 import { compileFile } from '../../../server/src/lang/compile';
-import { createMemoryHost } from '../../../server/src/lang/headers';
+import { createMemoryHost } from '../../../server/src/service/host';
 
 const PROGRAMS = path.resolve(__dirname, '../../../../test/fixtures/c/programs');
 

@@ -15,17 +15,17 @@ describe('service/host: the in-memory host (the run worker keeps open documents 
     assert.deepStrictEqual(errors().filter((m) => m.includes('N is not 8')), []);
   });
 
-  it('a stamp changes exactly when the text does', () => {
+  it('a version changes exactly when the text does', () => {
     const files: Record<string, string> = { '/a.h': 'aaaa' };
     const host = createMemoryHost(files);
-    const first = host.stamp('/a.h');
-    assert.strictEqual(host.stamp('/a.h'), first);
+    const first = host.version('/a.h');
+    assert.strictEqual(host.version('/a.h'), first);
     files['/a.h'] = 'bbbb';
-    const second = host.stamp('/a.h');
+    const second = host.version('/a.h');
     assert.notStrictEqual(second, first);
     files['/a.h'] = ['bb', 'bb'].join('');
-    assert.strictEqual(host.stamp('/a.h'), second, 'an equal text built anew is the same version');
+    assert.strictEqual(host.version('/a.h'), second, 'an equal text built anew is the same version');
     delete files['/a.h'];
-    assert.strictEqual(host.stamp('/a.h'), undefined);
+    assert.strictEqual(host.version('/a.h'), undefined);
   });
 });

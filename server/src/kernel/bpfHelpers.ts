@@ -1,0 +1,386 @@
+/** The BPF helpers and the kfunc a program calls (`helpers`, each mirroring its kernel function; they never throw, they return -errno), with the seq_file printing and the callbacks they need. */
+
+import { ERRNO } from './errno';
+import { bprintf, bprintfInto, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
+import { ArrayMap, BpfMap, HashMap, NO_ELEM } from './maps';
+import { BPF_MAP_TYPE } from './mapTypes';
+import { SeqFile } from './seqFile';
+import { sockDestroy, SOCKET_CASTS } from './net/helpers';
+import { KernelState } from './kernelState';
+
+export abstract class KernelHelpers extends KernelState {
+  // ------------------------------------------------------------ helpers (never throw; -errno)
+  ktimeGetNs(): bigint { const t = this.ktime; this.ktime += this.ktimeStep; return t; }
+  prandomU32(): number {
+    let x = this.prandom;
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return (this.prandom = x);
+  }
+
+  protected popOrPeek(mapAddr: bigint, valueAddr: bigint, pop: boolean): number {
+    const map = this.mapsByAddr.get(mapAddr);
+    if (!map) return -ERRNO.EINVAL;
+    if (map.type === BPF_MAP_TYPE.BLOOM_FILTER) {
+      if (pop) return -ERRNO.EOPNOTSUPP;
+      const probe = this.memory.read(valueAddr, map.valueSize);
+      if (!probe) return -ERRNO.EFAULT;
+      const r = map.peek(probe.slice());
+      return typeof r === 'number' ? r : 0;
+    }
+    const r = pop ? map.pop() : map.peek(null);
+    if (typeof r === 'number') return r;
+    return this.memory.write(valueAddr, r) ? 0 : -ERRNO.EFAULT;
+  }
+  protected seqAt(addr: bigint): SeqFile | undefined { return this.seqsByAddr.get(addr); }
+
+  /** Typed fast path of bpf_seq_printf for compiled programs */
+  seqPrintfDirect(seq: SeqFile, fmt: Uint8Array, args: readonly bigint[]): number {
+    if (args.length > MAX_BPRINTF_VARARGS) return -ERRNO.EINVAL;
+    // most formats are compiled once and written straight into the seq buffer; seq_bprintf() keeps the text
+    // only when count + len < size, so the sink stops one byte short of the end
+    const sink = this.seqSink;
+    sink.buf = seq.buf; sink.pos = seq.count; sink.end = seq.size - 1; sink.full = false;
+    const direct = bprintfInto(fmt, args, sink);
+    if (direct !== undefined) {
+      if (direct < 0) return direct;
+      if (sink.full) seq.count = seq.size; else seq.count = sink.pos;
+      return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
+    }
+    const text = bprintf(fmt, args, this.memory);
+    if (typeof text === 'number') return text;
+    // seq_bprintf(): keeps the text only when count + len < size
+    seq.write(text);
+    return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
+  }
+  seqWriteDirect(seq: SeqFile, data: Uint8Array): number {
+    seq.write(data);
+    return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
+  }
+  protected readArgs(dataAddr: bigint, dataLen: number): bigint[] | number {
+    if (dataLen % 8 !== 0 || dataLen > MAX_BPRINTF_VARARGS * 8) return -ERRNO.EINVAL;
+    if (dataLen && dataAddr === 0n) return -ERRNO.EINVAL;
+    if (dataLen === 0) return [];
+    // read through the region's own view (no subarray, DataView or callback per call: this runs once per
+    // BPF_SEQ_PRINTF); a range past the region faults as memory.read() would
+    const at = this.memory.find(dataAddr);
+    if (!at || at.offset + dataLen > at.region.bytes.length) return -ERRNO.EFAULT;
+    const args: bigint[] = new Array<bigint>(dataLen / 8);
+    for (let i = 0; i < args.length; i++) args[i] = at.region.view.getBigUint64(at.offset + i * 8, true);
+    return args;
+  }
+
+  protected tracePrintk(fmtAddr: bigint, fmtSize: number, args: bigint[]): number {
+    if (!validSize(fmtSize)) return -ERRNO.EINVAL;
+    const fmt = this.memory.read(fmtAddr, fmtSize);
+    if (!fmt) return -ERRNO.EINVAL;
+    const text = bprintf(fmt, args, this.memory);
+    if (typeof text === 'number') return text;
+    // bstr_printf() into a MAX_BPRINTF_BUF buffer: the event keeps what fits, the helper returns the full length
+    const kept = text.subarray(0, Math.min(text.length, MAX_BPRINTF_BUF - 1));
+    if (this.traceLog.length < MAX_TRACE_LOG_LINES) this.traceLog.push(Array.from(kept, (b) => String.fromCharCode(b)).join(''));
+    return text.length;
+  }
+
+  /** mirrors bpf_for_each_array_elem() and bpf_for_each_hash_elem(): the number of elements visited */
+  protected forEachMapElem(map: BpfMap, fnAddr: bigint, ctxAddr: bigint, callback: CallbackInvoker): number {
+    const mapAddr = map.region.addr;
+    let visited = 0;
+    if (map instanceof ArrayMap) {
+      // the key is the loop's u32 on the kernel stack
+      const key = this.memory.alloc(4, 'bpf_for_each_array_elem key');
+      try {
+        for (let i = 0; i < map.maxEntries; i++) {
+          const val = map.storage.addr + BigInt(map.elemOffset(i) + (map.isPercpu ? this.currentCpu * map.elemSize : 0));
+          visited++;
+          new DataView(key.bytes.buffer, key.bytes.byteOffset, 4).setUint32(0, i, true);
+          if (callback(fnAddr, [mapAddr, key.addr, val, ctxAddr, 0n]) !== 0n) break;
+        }
+      } finally {
+        this.memory.free(key);
+      }
+      return visited;
+    }
+    if (map instanceof HashMap) {
+      for (let b = 0; b < map.nBuckets; b++) {
+        for (let e = map.heads[b]; e !== NO_ELEM; e = map.next[e]) {
+          const keyAddr = map.regionOf(e).addr + BigInt(map.keyOffset(e));
+          visited++;
+          if (callback(fnAddr, [mapAddr, keyAddr, map.valueAddr(e, this.currentCpu), ctxAddr, 0n]) !== 0n) return visited;
+        }
+      }
+      return visited;
+    }
+    return -ERRNO.ENOTSUPP;
+  }
+
+  /** struct bpf_iter_num_kern { int cur; int end; } inside the program's 8-byte struct bpf_iter_num */
+  protected writeIterNum(itAddr: bigint, cur: number, end: number): void {
+    const b = new Uint8Array(8);
+    const v = new DataView(b.buffer);
+    v.setInt32(0, cur, true);
+    v.setInt32(4, end, true);
+    this.memory.write(itAddr, b);
+  }
+
+  /**
+   * mirrors __bpf_strtoull(): at most 64 bytes of the buffer (up to a NUL), leading spaces, an optional '-', the base
+   * of flags (0 = by prefix, 8, 10, 16) and its 0x prefix, then digits; the bytes consumed, or a negative errno.
+   */
+  protected parseBpfStrtox(bufAddr: bigint, bufLen: bigint | number, flags: bigint | number): { value: bigint; negative: boolean; consumed: number } | number {
+    const length = Math.min(Number(BigInt.asUintN(32, BigInt(bufLen))), 64);
+    let base = Number(BigInt.asUintN(64, BigInt(flags)));
+    if ((base & ~0x1f) !== 0 || length === 0) return -ERRNO.EINVAL;
+    if (base !== 0 && base !== 8 && base !== 10 && base !== 16) return -ERRNO.EINVAL;
+    const raw = this.memory.read(bufAddr, length);
+    if (!raw) return -ERRNO.EFAULT;
+    const nul = raw.indexOf(0);
+    const text = raw.subarray(0, nul < 0 ? raw.length : nul);
+    let at = 0;
+    const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
+    while (at < text.length && isSpace(text[at])) at++;
+    const negative = at < text.length && text[at] === 45;
+    if (negative) at++;
+    const lower = (i: number) => (i < text.length ? text[i] | 0x20 : 0);
+    const isHex = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102);
+    if (base === 0) base = text[at] === 48 ? (lower(at + 1) === 120 && isHex(lower(at + 2)) ? 16 : 8) : 10;
+    if (base === 16 && text[at] === 48 && lower(at + 1) === 120) at += 2;
+    let value = 0n;
+    let digits = 0;
+    for (; at < text.length; at++, digits++) {
+      const c = lower(at);
+      const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 122 ? c - 87 : 99;
+      if (digit >= base) break;
+      value = value * BigInt(base) + BigInt(digit);
+      if (value >> 64n) return -ERRNO.ERANGE;
+    }
+    if (digits === 0) return -ERRNO.EINVAL;
+    return { value, negative, consumed: at };
+  }
+
+  readonly helpers = {
+    // mirrors bpf_seq_printf() (kernel/trace/bpf_trace.c)
+    bpf_seq_printf: (seqAddr: bigint, fmtAddr: bigint, fmtSize: number, dataAddr: bigint, dataLen: number): number => {
+      const seq = this.seqAt(seqAddr);
+      if (!seq || !validSize(fmtSize) || !validSize(dataLen)) return -ERRNO.EINVAL;
+      const args = this.readArgs(dataAddr, dataLen);
+      if (typeof args === 'number') return args;
+      const fmt = this.memory.read(fmtAddr, fmtSize);
+      if (!fmt) return -ERRNO.EINVAL;
+      return this.seqPrintfDirect(seq, fmt, args);
+    },
+    // mirrors bpf_seq_write()
+    bpf_seq_write: (seqAddr: bigint, dataAddr: bigint, len: number): number => {
+      if (!validSize(len)) return -ERRNO.EINVAL;
+      const seq = this.seqAt(seqAddr);
+      if (!seq) return -ERRNO.EINVAL;
+      const data = this.memory.read(dataAddr, len);
+      if (!data) return -ERRNO.EFAULT;
+      return this.seqWriteDirect(seq, data);
+    },
+    // mirrors bpf_snprintf(): returns formatted length + 1
+    bpf_snprintf: (strAddr: bigint, strSize: number, fmtAddr: bigint, dataAddr: bigint, dataLen: number): number => {
+      if (!validSize(strSize) || !validSize(dataLen)) return -ERRNO.EINVAL;
+      const args = this.readArgs(dataAddr, dataLen);
+      if (typeof args === 'number') return args;
+      const fmt = this.memory.read(fmtAddr, Math.min(MAX_BPRINTF_BUF, this.memory.find(fmtAddr) ? this.memory.find(fmtAddr)!.region.bytes.length - this.memory.find(fmtAddr)!.offset : 0));
+      if (!fmt) return -ERRNO.EINVAL;
+      const text = bprintf(fmt, args, this.memory);
+      if (typeof text === 'number') return text;
+      if (strSize > 0) {
+        const n = Math.min(text.length, strSize - 1);
+        const out = new Uint8Array(n + 1);
+        out.set(text.subarray(0, n));
+        if (!this.memory.write(strAddr, out)) return -ERRNO.EFAULT;
+      }
+      return text.length + 1;
+    },
+    bpf_map_lookup_elem: (mapAddr: bigint, keyAddr: bigint): bigint => {
+      const map = this.mapsByAddr.get(mapAddr);
+      const key = map && this.memory.read(keyAddr, map.keySize);
+      if (!map || !key) return 0n;
+      return map.lookupAddr(key.slice(), this.currentCpu);
+    },
+    // mirrors bpf_map_lookup_percpu_elem(): NULL for a CPU past nr_cpu_ids or a map without map_lookup_percpu_elem
+    // (only the per-CPU array and hash maps have it), else that CPU's slot of the value
+    bpf_map_lookup_percpu_elem: (mapAddr: bigint, keyAddr: bigint, cpu: bigint | number): bigint => {
+      const map = this.mapsByAddr.get(mapAddr);
+      const key = map && this.memory.read(keyAddr, map.keySize);
+      const target = Number(BigInt.asUintN(32, BigInt(cpu)));
+      if (!map || !key || target >= this.cpus) return 0n;
+      const percpu = map.type === BPF_MAP_TYPE.PERCPU_ARRAY || map.type === BPF_MAP_TYPE.PERCPU_HASH || map.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
+      return percpu ? map.lookupAddr(key.slice(), target) : 0n;
+    },
+    // mirrors bpf_strtol(): __bpf_strtoll() of kernel/bpf/helpers.c
+    bpf_strtol: (bufAddr: bigint, bufLen: bigint | number, flags: bigint | number, resAddr: bigint): number => {
+      const parsed = this.parseBpfStrtox(bufAddr, bufLen, flags);
+      if (typeof parsed === 'number') return parsed;
+      const { value, negative, consumed } = parsed;
+      const limit = 1n << 63n;
+      if (negative ? value > limit : value >= limit) return -ERRNO.ERANGE;
+      const out = new Uint8Array(8);
+      new DataView(out.buffer).setBigInt64(0, negative ? -value : value, true);
+      return this.memory.write(resAddr, out) ? consumed : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_strtoul(): __bpf_strtoull(), which refuses a minus sign
+    bpf_strtoul: (bufAddr: bigint, bufLen: bigint | number, flags: bigint | number, resAddr: bigint): number => {
+      const parsed = this.parseBpfStrtox(bufAddr, bufLen, flags);
+      if (typeof parsed === 'number') return parsed;
+      if (parsed.negative) return -ERRNO.EINVAL;
+      const out = new Uint8Array(8);
+      new DataView(out.buffer).setBigUint64(0, parsed.value, true);
+      return this.memory.write(resAddr, out) ? parsed.consumed : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_strncmp(): strncmp(s1, s2, s1_sz) of lib/string.c, -1/0/1 by the first differing byte (unsigned)
+    bpf_strncmp: (s1Addr: bigint, s1Size: bigint | number, s2Addr: bigint): number => {
+      const size = Number(BigInt.asUintN(32, BigInt(s1Size)));
+      const s1 = this.memory.read(s1Addr, size);
+      const s2 = this.memory.readString(s2Addr, size + 1);
+      if (!s1 || !s2) return -ERRNO.EFAULT;
+      for (let i = 0; i < size; i++) {
+        const a = s1[i], b = i < s2.length ? s2[i] : 0;
+        if (a !== b) return a < b ? -1 : 1;
+        if (a === 0) return 0;
+      }
+      return 0;
+    },
+    bpf_map_update_elem: (mapAddr: bigint, keyAddr: bigint, valueAddr: bigint, flags: bigint | number): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return -ERRNO.EINVAL;
+      const key = this.memory.read(keyAddr, map.keySize);
+      const value = this.memory.read(valueAddr, map.valueSize);
+      if (!key || !value) return -ERRNO.EFAULT;
+      return map.updateFromProg(key.slice(), value.slice(), Number(flags), this.currentCpu);
+    },
+    bpf_map_delete_elem: (mapAddr: bigint, keyAddr: bigint): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return -ERRNO.EINVAL;
+      const key = this.memory.read(keyAddr, map.keySize);
+      if (!key) return -ERRNO.EFAULT;
+      return map.delete(key.slice(), this.currentCpu);
+    },
+    bpf_get_smp_processor_id: (): number => this.currentCpu,
+    // mirrors bpf_d_path(): d_path() of a struct path into buf, the length with its NUL, -ENAMETOOLONG if it does not fit
+    bpf_d_path: (pathAddr: bigint, bufAddr: bigint, size: number): number => {
+      const text = this.tasks?.pathAt(pathAddr);
+      if (text === undefined) return -ERRNO.EINVAL;
+      const bytes = new TextEncoder().encode(text);
+      if (bytes.length + 1 > size) return -ERRNO.ENAMETOOLONG;
+      const out = new Uint8Array(bytes.length + 1);
+      out.set(bytes);
+      return this.memory.write(bufAddr, out) ? out.length : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_copy_from_user_task(): the task's user memory (argv at mm->arg_start); zero-fills dst on a fault
+    // (the simulated user memory is one address space, so the task argument selects nothing)
+    bpf_copy_from_user_task: (dstAddr: bigint, size: number, userAddr: bigint, _task: bigint, flags: bigint): number => {
+      if (flags !== 0n || !validSize(size)) return -ERRNO.EINVAL;
+      const src = this.memory.read(userAddr, size);
+      if (!src) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
+      return this.memory.write(dstAddr, src.slice()) ? 0 : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_get_task_stack(): the simulated machine records no kernel stacks, so no frame is copied (0 bytes)
+    bpf_get_task_stack: (_task: bigint, _buf: bigint, size: number, flags: bigint): number => {
+      if ((flags & ~0x3ffn & ~0x100n & ~0x800n) !== 0n) return -ERRNO.EINVAL;
+      return size % 8 === 0 || size === 0 ? 0 : -ERRNO.EINVAL;
+    },
+    bpf_ktime_get_ns: (): bigint => this.ktimeGetNs(),
+    // mirrors bpf_user_rnd_u32(): a pseudo-random u32 per call. The kernel's per-CPU prandom state cannot be known, so
+    // the simulator draws from its own xorshift32, seeded the same way every run: runs are reproducible.
+    bpf_get_prandom_u32: (): number => this.prandomU32(),
+    // mirrors bpf_probe_read_kernel(): zero-fills dst on a fault
+    bpf_probe_read_kernel: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
+      if (!validSize(size)) return -ERRNO.EINVAL;
+      const src = this.memory.read(srcAddr, size);
+      if (!src) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
+      return this.memory.write(dstAddr, src.slice()) ? 0 : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_probe_read_kernel_str(): returns bytes copied including the NUL
+    bpf_probe_read_kernel_str: (dstAddr: bigint, size: number, srcAddr: bigint): number => {
+      if (!validSize(size)) return -ERRNO.EINVAL;
+      if (size === 0) return 0;
+      const s = this.memory.readString(srcAddr, size - 1);
+      if (!s) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
+      const out = new Uint8Array(s.length + 1);
+      out.set(s);
+      return this.memory.write(dstAddr, out) ? out.length : -ERRNO.EFAULT;
+    },
+    // mirrors bpf_map_push_elem() / bpf_map_pop_elem() / bpf_map_peek_elem()
+    bpf_map_push_elem: (mapAddr: bigint, valueAddr: bigint, flags: bigint | number): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return -ERRNO.EINVAL;
+      const value = this.memory.read(valueAddr, map.valueSize);
+      if (!value) return -ERRNO.EFAULT;
+      return map.push(value.slice(), Number(flags));
+    },
+    bpf_map_pop_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, true),
+    bpf_map_peek_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, false),
+    // mirrors the kfunc bpf_map_sum_elem_count()
+    bpf_map_sum_elem_count: (mapAddr: bigint): bigint => this.mapsByAddr.get(mapAddr)?.sumElemCount() ?? 0n,
+    // mirrors bpf_loop() (kernel/bpf/bpf_iter.c): the callback returns 0 to go on, 1 to stop
+    bpf_loop: (nr: bigint, fnAddr: bigint, ctxAddr: bigint, flags: bigint, callback: CallbackInvoker): number => {
+      if (flags !== 0n) return -ERRNO.EINVAL;
+      const loops = Number(BigInt.asUintN(32, nr));
+      if (loops > BPF_MAX_LOOPS) return -ERRNO.E2BIG;
+      for (let i = 0; i < loops; i++) {
+        if (callback(fnAddr, [BigInt(i), ctxAddr, 0n, 0n, 0n]) !== 0n) return i + 1;
+      }
+      return loops;
+    },
+    // mirrors bpf_for_each_map_elem(): map->ops->map_for_each_callback()
+    bpf_for_each_map_elem: (mapAddr: bigint, fnAddr: bigint, ctxAddr: bigint, flags: bigint, callback: CallbackInvoker): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return -ERRNO.EINVAL;
+      if (flags !== 0n) return -ERRNO.EINVAL;
+      return this.forEachMapElem(map, fnAddr, ctxAddr, callback);
+    },
+    // mirrors bpf_trace_printk(): at most MAX_TRACE_PRINTK_VARARGS (3) arguments, the text goes to the trace log
+    bpf_trace_printk: (fmtAddr: bigint, fmtSize: number, a1 = 0n, a2 = 0n, a3 = 0n): number =>
+      this.tracePrintk(fmtAddr, fmtSize, [a1, a2, a3]),
+    // mirrors bpf_trace_vprintk(): the arguments are an array of u64, like bpf_seq_printf()'s
+    bpf_trace_vprintk: (fmtAddr: bigint, fmtSize: number, dataAddr: bigint, dataLen: number): number => {
+      if (!validSize(dataLen)) return -ERRNO.EINVAL;
+      const args = this.readArgs(dataAddr, dataLen);
+      if (typeof args === 'number') return args;
+      return this.tracePrintk(fmtAddr, fmtSize, args);
+    },
+    // mirrors the kfunc bpf_iter_num_new(): cur = start - 1 so the first next() yields start
+    bpf_iter_num_new: (itAddr: bigint, start: bigint, end: bigint): number => {
+      const s = Number(BigInt.asIntN(32, start)), e = Number(BigInt.asIntN(32, end));
+      if (s > e) { this.writeIterNum(itAddr, 0, 0); return -ERRNO.EINVAL; }
+      if (e - s > BPF_MAX_LOOPS) { this.writeIterNum(itAddr, 0, 0); return -ERRNO.E2BIG; }
+      this.writeIterNum(itAddr, s - 1, e);
+      return 0;
+    },
+    // mirrors the kfunc bpf_iter_num_next(): a pointer to cur, or NULL (and the state cleared) when done
+    bpf_iter_num_next: (itAddr: bigint): bigint => {
+      const raw = this.memory.read(itAddr, 8);
+      if (!raw) return 0n;
+      const v = new DataView(raw.buffer, raw.byteOffset, 8);
+      const cur = v.getInt32(0, true), end = v.getInt32(4, true);
+      if (cur + 1 >= end) { this.writeIterNum(itAddr, 0, 0); return 0n; }
+      this.writeIterNum(itAddr, cur + 1, end);
+      return itAddr;
+    },
+    // mirrors the kfunc bpf_iter_num_destroy()
+    bpf_iter_num_destroy: (itAddr: bigint): number => { this.writeIterNum(itAddr, 0, 0); return 0; },
+    // the socket casts and bpf_sock_destroy() (kernel/net/helpers.ts)
+    bpf_skc_to_tcp_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_sock(this.net, sk),
+    bpf_skc_to_tcp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp6_sock(this.net, sk),
+    bpf_skc_to_udp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_udp6_sock(this.net, sk),
+    bpf_skc_to_tcp_timewait_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_timewait_sock(this.net, sk),
+    bpf_skc_to_tcp_request_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_request_sock(this.net, sk),
+    bpf_skc_to_unix_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_unix_sock(this.net, sk),
+    bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
+  };
+}
+
+/** BPF_MAX_LOOPS: the bound of bpf_loop() and of a numbers iterator's range */
+const BPF_MAX_LOOPS = 8 * 1024 * 1024;
+
+/** The simulated trace buffer keeps this many messages of one run (the real one is a ring that overwrites). */
+const MAX_TRACE_LOG_LINES = 10_000;
+
+/** How a helper calls the program back: the callback's address and its u64 arguments R1-R5; returns R0. */
+export type CallbackInvoker = (fnAddr: bigint, args: bigint[]) => bigint;
+
+/** Helper size arguments are u32 in the kernel; anything else would be a verifier bug, answered with -EINVAL. */
+function validSize(n: number): boolean { return Number.isInteger(n) && n >= 0 && n <= 0xffffffff && n < (1 << 30); }
