@@ -15,6 +15,9 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
       case 'const': return (test.value !== 0n) === truth ? state : null;
       case 'unary': return test.kind === 'lnot' ? this.refine(test.operand, state, !truth) : state;
       case 'sequence': return this.refine(test.second, state, truth);
+      // `if (!({ tp = bpf_skc_to_tcp_sock(skc); tp; }))`: the statement expression's value is the register its last
+      // expression left, a copy of tp with the same id; the body ran before the test
+      case 'stmtExpr': return test.value ? this.refine(test.value, state, truth) : state;
       case 'logical': {
         const isAnd = test.kind === 'and';
         if (isAnd === truth) return this.refine(test.right, this.refine(test.left, state, truth), truth);
@@ -71,6 +74,9 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
         return v && (v.kind === 'ptr' || v.kind === 'null') ? v : undefined;
       }
       case 'ptrCast': case 'ptrToInt': case 'convert': return this.pointerOf(e.operand, state);
+      // the value of `({ ...; tp; })` and of `(a, tp)` is the register tp is in: the same pointer, the same id
+      case 'stmtExpr': return e.value ? this.pointerOf(e.value, state) : undefined;
+      case 'sequence': return this.pointerOf(e.second, state);
       // a function's address is never NULL; an unresolved weak kfunc is the constant NULL (the branch is dead)
       case 'null': return { kind: 'null' };
       case 'funcAddr': return this.funcValue(e);
