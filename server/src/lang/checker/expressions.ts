@@ -190,11 +190,14 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
   protected readFrozen(section: string, offset: number, type: IntType): bigint | undefined {
     const size = type.bits / 8;
     const g = this.program.globals.find((x) => x.section === section && offset >= x.offset && offset + size <= x.offset + x.size);
-    if (!g || !g.init) return undefined;
+    if (!g) return undefined;
+    // a `const volatile` global without an initializer is .rodata too, zero-filled (clang emits it there)
+    const init = g.init ?? (section === '.rodata' ? new Uint8Array(g.size) : undefined);
+    if (!init) return undefined;
     const at = offset - g.offset;
-    if (at + size > g.init.length) return undefined;
+    if (at + size > init.length) return undefined;
     let v = 0n;
-    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(g.init[at + i]);
+    for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(init[at + i]);
     return type.signed ? BigInt.asIntN(type.bits, v) : v;
   }
 
