@@ -111,3 +111,15 @@ extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
     assert.match(Buffer.from(outcome.outputBytes).toString('utf8'), /^(10\n)+$/);
   });
 });
+
+describe('checker: each side of a short-circuit test is its own path', () => {
+  const warnings = (text: string) => diagnostics(text, 2).filter((d) => d.startsWith('BPF2014'));
+  const body = (test: string) => `\tstruct bpf_map *m = ctx->map;\n\tlong a, b;\n\tif (!m) return 0;\n\t${test}\n\tBPF_SEQ_PRINTF(seq, "%ld %ld", a, b);`;
+  it('after `if (read(&a) || read(&b)) return`, both were written on the path that goes on', () => {
+    assert.deepStrictEqual(warnings(program('bpf_map', body('if (bpf_probe_read_kernel(&a, 8, m) || bpf_probe_read_kernel(&b, 8, m)) return 0;'))), []);
+  });
+  it('after `if (read(&a) && read(&b)) return`, b may be unwritten where the first read failed', () => {
+    assert.strictEqual(warnings(program('bpf_map', body('if (bpf_probe_read_kernel(&a, 8, m) && bpf_probe_read_kernel(&b, 8, m)) return 0;'))).length, 1);
+  });
+});
+

@@ -60,6 +60,29 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
 
   // ---------------------------------------------------------------- statements
 
+
+  /**
+   * The states on each side of a branch test. `a || b` is false only where both ran and were false, `a && b` true only
+   * where both ran and were true: the side where the right operand ran keeps what it did (a helper's writes to the
+   * stack in `if (read(&x) || read(&y)) return;`), as the verifier walks each path.
+   */
+  protected branches(test: Expr, state: State): { t: State | null; f: State | null } {
+    if (test.op === 'unary' && test.kind === 'lnot') {
+      const inner = this.branches(test.operand, state);
+      return { t: inner.f, f: inner.t };
+    }
+    if (test.op === 'logical') {
+      const left = this.branches(test.left, state);
+      if (test.kind === 'or') {
+        const right = left.f ? this.branches(test.right, left.f) : { t: null, f: null };
+        return { t: this.joinStates(left.t, right.t), f: right.f };
+      }
+      const right = left.t ? this.branches(test.right, left.t) : { t: null, f: null };
+      return { t: right.t, f: this.joinStates(left.f, right.f) };
+    }
+    this.eval(test, state);
+    return { t: this.refine(test, cloneState(state), true), f: this.refine(test, cloneState(state), false) };
+  }
   execStmt(s: Stmt, state: State | null): State | null {
     if (!state) return null;
     if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
@@ -89,9 +112,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         return state;
       }
       case 'if': {
-        this.eval(s.test, state);
-        const t = this.refine(s.test, cloneState(state), true);
-        const f = this.refine(s.test, cloneState(state), false);
+        const { t, f } = this.branches(s.test, state);
         const a = this.execStmt(s.then, t);
         const b = s.else ? this.execStmt(s.else, f) : f;
         return this.joinStates(a, b);
