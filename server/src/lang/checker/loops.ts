@@ -64,12 +64,22 @@ export function counterCondition(stay: Expr, negated: boolean): CounterExit | un
   }
 }
 
+/**
+ * The parts of a test that each decide alone: the conjuncts of `a && b` (the loop stays only while both hold, so it
+ * leaves when either fails: `k < 4 && p != end` is bounded by k), the disjuncts of `a || b` for `if (a || b) break;`.
+ */
+function operands(e: Expr, kind: 'and' | 'or'): Expr[] {
+  return e.op === 'logical' && e.kind === kind ? [...operands(e.left, kind), ...operands(e.right, kind)] : [e];
+}
+
 /** Exit conditions of a loop: its test, and `if (c) break;` / `if (c) return ...;` at the top of its body. */
 export function loopExits(loop: Extract<Stmt, { op: 'loop' }>): CounterExit[] {
   const exits: CounterExit[] = [];
   if (loop.test) {
-    const c = counterCondition(loop.test, false);
-    if (c) exits.push(c);
+    for (const stay of operands(loop.test, 'and')) {
+      const c = counterCondition(stay, false);
+      if (c) exits.push(c);
+    }
   }
   const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
   // a backward goto's region (lower/statements.ts) ends `if (c) goto label; <end of region>`: c is its stay condition
@@ -85,8 +95,10 @@ export function loopExits(loop: Extract<Stmt, { op: 'loop' }>): CounterExit[] {
     if (s.op !== 'if' || s.else) continue;
     const then = s.then.op === 'block' && s.then.body.length === 1 ? s.then.body[0] : s.then;
     if ((then.op === 'break' && (then.label === undefined || then.label === loop.label)) || then.op === 'return') {
-      const c = counterCondition(s.test, true);
-      if (c) exits.push(c);
+      for (const leave of operands(s.test, 'or')) {
+        const c = counterCondition(leave, true);
+        if (c) exits.push(c);
+      }
     }
   }
   return exits;
