@@ -19,7 +19,7 @@ import { hover as hoverAt } from './hover';
 import { complete as completeAt, signatureHelp as signatureHelpAt } from './completion';
 import { definition as definitionAt, references as referencesAt, documentSymbols as symbolsOf, prepareRename as prepareRenameAt, rename as renameAt } from './navigation';
 import { runIterator, RunOutcome, type RunProgressStats } from '../exec/runner';
-import { findProjectConfig } from './projectConfig';
+import { findProjectConfig, type ProjectConfigLookup } from './projectConfig';
 import { PreprocessLimits } from '../lang/preprocessor';
 
 export interface Settings {
@@ -141,15 +141,18 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
     return defaultResolved;
   }
 
-  function analyze(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): { analysis: Analysis; scenario: ResolvedScenario } {
+  /** An analysis with what it was made from: the scenario and the project's `.bpf-iter.json` (read once per analysis). */
+  interface Analyzed { analysis: Analysis; scenario: ResolvedScenario; project: ProjectConfigLookup }
+
+  function analyze(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): Analyzed {
     return runSteps(analyzeSteps(filePath, text, options, resolved));
   }
 
-  function* analyzeSteps(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): Generator<void, { analysis: Analysis; scenario: ResolvedScenario }, void> {
+  function* analyzeSteps(filePath: string, text: string, options: ValidateOptions = {}, resolved?: ResolvedScenario): Generator<void, Analyzed, void> {
     const scenario = resolved ?? scenarioFor(filePath, options.scenario);
     const cpus = settings.cpus ?? scenario.scenario.cpus;
-    const projectLimits = findProjectConfig(path.dirname(filePath), (p) => host.readFile(p)).config.limits;
-    const limits = { ...settings.limits, ...projectLimits };
+    const project = findProjectConfig(path.dirname(filePath), (p) => host.readFile(p));
+    const limits = { ...settings.limits, ...project.config.limits };
     const base = { includePaths: settings.includePaths, defines: settings.defines, cpus, ...(Object.keys(limits).length ? { limits } : {}) };
     // First pass without an attach map: we need the file's own map definitions to know which map it is.
     let analysis = yield* analyzer.analyzeSteps(filePath, text, base);
@@ -167,13 +170,13 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         });
       }
     }
-    return { analysis, scenario };
+    return { analysis, scenario, project };
   }
 
   function mainLineMap(a: Analysis): LineMap { return lineMapOf(a); }
 
   /** The diagnostics an editor shows for an analysis: filtered, capped, with the project's and the scenario's problems. */
-  function diagnosticsOf(filePath: string, { analysis, scenario }: { analysis: Analysis; scenario: ResolvedScenario }, options: ValidateOptions): Diagnostic[] {
+  function diagnosticsOf(filePath: string, { analysis, scenario, project }: Analyzed, options: ValidateOptions): Diagnostic[] {
     const files = {
       main: analysis.mainFile,
       path: (id: number) => analysis.pp.files[id]?.path ?? filePath,
@@ -191,7 +194,6 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
       const m = Diagnostics.TooManyDiagnostics;
       out.push({ range: out[out.length - 1].range, severity: DiagnosticSeverity.Error, code: codeString(m.code), source: 'bpf-iter', message: formatMessage(m.message, [hidden, MAX_PUBLISHED_DIAGNOSTICS]) });
     }
-    const project = findProjectConfig(path.dirname(filePath), (p) => host.readFile(p));
     if (project.error && project.file) {
       const m = Diagnostics.ProjectConfigInvalid;
       out.push({ range: mainLineMap(analysis).range(0, 0), severity: DiagnosticSeverity.Warning, code: codeString(m.code), source: 'bpf-iter',

@@ -83,7 +83,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     // leaving the block at its end runs its variables' cleanup functions, the last declared first
     const last = body[body.length - 1];
     if (scope.calls.length && !(last && (last.op === 'return' || last.op === 'break' || last.op === 'continue'))) {
-      for (const call of [...scope.calls].reverse()) body.push(call(loc));
+      appendAll(body, this.cleanupCalls(scope, loc));
     }
     return { op: 'block', body, loc };
   }
@@ -92,9 +92,14 @@ export abstract class StatementLowering extends BuiltinLowering {
   protected cleanupsLeaving(jumpDepth: number, loc: Loc): Stmt[] {
     const out: Stmt[] = [];
     for (let i = this.cleanupScopes.length - 1; i >= 0 && this.cleanupScopes[i].jumpDepth >= jumpDepth; i--) {
-      for (const call of [...this.cleanupScopes[i].calls].reverse()) out.push(call(loc));
+      appendAll(out, this.cleanupCalls(this.cleanupScopes[i], loc));
     }
     return out;
+  }
+
+  /** One scope's cleanup calls, the last declared variable's first. */
+  private cleanupCalls(scope: CleanupScope, loc: Loc): Stmt[] {
+    return scope.calls.map((call) => call(loc)).reverse();
   }
 
   /** Items first..last of a block, with the goto regions that lie inside that range (sorted outermost first). */
@@ -286,7 +291,7 @@ export abstract class StatementLowering extends BuiltinLowering {
         this.cleanupScopes.pop();
         const loop: Stmt = { op: 'loop', init, test, update, body, testFirst: true, label, loc };
         if (!scope.calls.length) return loop;
-        return { op: 'block', body: [loop, ...[...scope.calls].reverse().map((call) => call(loc))], loc };
+        return { op: 'block', body: [loop, ...this.cleanupCalls(scope, loc)], loc };
       }
       case 'Break': return this.jump('break', loc);
       case 'Continue': return this.jump('continue', loc);
