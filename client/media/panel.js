@@ -24,6 +24,8 @@
     lineCount: 0,
     byteLength: 0,
     lines: /** @type {Map<number,string>} */ (new Map()),
+    /** The output of the run in flight is streaming in: its lines replaced the last result's. */
+    streaming: false,
     pending: /** @type {Set<number>} */ (new Set()),
     requestId: 0,
     matches: /** @type {{line:number,column:number,length:number}[]} */ ([]),
@@ -41,7 +43,12 @@
   const title = el('h1', { id: 'title' });
   const status = el('span', { id: 'status', role: 'status' });
   const rerun = el('button', { id: 'rerun', class: 'primary', title: 'Run the program again' }, ['Re-run']);
-  const header = el('header', {}, [title, status, rerun]);
+  // a long run: its progress ("412,000 of 1,000,000 elements, 1,210,000 elements/s"), a bar when the total is known
+  const progressBar = el('progress', { id: 'progress-bar', max: '100' });
+  const progressText = el('span', { id: 'progress-text' });
+  const cancelRun = el('button', { id: 'cancel-run', title: 'Stop the run' }, ['Cancel']);
+  const progressBox = el('span', { id: 'progress', hidden: '' }, [progressBar, progressText, cancelRun]);
+  const header = el('header', {}, [title, status, progressBox, rerun]);
   const banner = el('div', { id: 'stale', class: 'banner', hidden: '' });
   const errorBox = el('div', { id: 'error', class: 'error', hidden: '', role: 'alert' });
   const tabs = el('nav', { role: 'tablist' });
@@ -83,6 +90,7 @@
   probe.remove();
 
   rerun.addEventListener('click', () => vscode.postMessage({ type: 'rerun' }));
+  cancelRun.addEventListener('click', () => vscode.postMessage({ type: 'cancelRun' }));
   copy.addEventListener('click', () => vscode.postMessage({ type: 'copyOutput' }));
   prev.addEventListener('click', () => step(-1));
   next.addEventListener('click', () => step(1));
@@ -118,6 +126,30 @@
     viewport.scrollTop = 0;
     renderRows();
     if (search.value) vscode.postMessage({ type: 'search', query: search.value });
+  }
+
+  /** More lines of a streaming output: keep the cached ones but the last (it may have grown), follow the end. */
+  function growLines(lineCount) {
+    const following = state.lineCount === 0 || viewport.scrollTop + viewport.clientHeight >= scrollHeight() - lineHeight;
+    if (state.lineCount > 0) {
+      const lastChunk = Math.floor((state.lineCount - 1) / CHUNK);
+      for (let i = lastChunk * CHUNK; i < state.lineCount; i++) state.lines.delete(i);
+      state.pending.delete(lastChunk);
+    }
+    state.lineCount = lineCount;
+    emptyOutput.hidden = lineCount !== 0;
+    viewport.hidden = lineCount === 0;
+    spacer.style.height = `${scrollHeight()}px`;
+    if (following) viewport.scrollTop = scrollHeight();
+    renderRows();
+  }
+
+  function showProgress(on) {
+    progressBox.hidden = !on;
+    if (!on) return;
+    progressBar.removeAttribute('value');
+    progressText.textContent = '';
+    cancelRun.removeAttribute('disabled');
   }
 
   function plural(n, word) {
@@ -313,6 +345,24 @@
         vscode.setState({ target: m.target });
         status.textContent = 'Running…';
         rerun.setAttribute('disabled', '');
+        state.streaming = false;
+        showProgress(true);
+        break;
+      case 'progress':
+        progressText.textContent = m.message;
+        if (typeof m.percent === 'number') progressBar.setAttribute('value', String(m.percent));
+        else progressBar.removeAttribute('value');
+        break;
+      case 'streaming':
+        state.byteLength = m.byteLength;
+        sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(m.byteLength, 'byte')} so far`;
+        if (!state.streaming) {
+          // the first page: the last result's lines make way for this run's
+          state.streaming = true;
+          state.output = { mode: 'text', binary: false };
+          resetLines(0);
+        }
+        growLines(m.lineCount);
         break;
       case 'result':
         state.target = m.target;
@@ -325,7 +375,9 @@
         status.className = m.view.error ? 'failed' : 'done';
         rerun.removeAttribute('disabled');
         banner.hidden = true;
-        sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(m.byteLength, 'byte')}`;
+        state.streaming = false;
+        showProgress(false);
+        sizeInfo.textContent = `${plural(m.lineCount, 'line')}, ${plural(m.byteLength, 'byte')}${m.note ? `; ${m.note}` : ''}`;
         renderError(); renderTrace(); renderLink(); renderMaps(); renderWorld(); renderStats();
         resetLines(m.lineCount);
         break;
@@ -360,6 +412,8 @@
         status.textContent = m.message;
         status.className = 'failed';
         rerun.removeAttribute('disabled');
+        state.streaming = false;
+        showProgress(false);
         break;
     }
   });

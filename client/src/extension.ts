@@ -27,7 +27,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<BpfIte
   registerRunCommands(context, current);
   registerCompareKernelCommand(context, current);
   registerScenarioCommand(context, current);
-  registerPanelSerializer(context, (target) => runWithProgress(current, target));
+  registerPanelSerializer(context, (target, live) => runWithProgress(current, target, live));
   registerStaleWatcher(context);
   registerDebugIterator(context);
 

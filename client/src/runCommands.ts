@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds, type RunResult } from '../../shared/src/protocol';
 import { PanelSection } from './panel/messages';
-import { RunPanel } from './panel/runPanel';
+import { RunPanel, type Runner } from './panel/runPanel';
 import { pickProgram, runWithProgress, sourceUriFrom } from './runner';
 import type { ServerClient } from './serverClient';
 
@@ -10,7 +10,7 @@ import type { ServerClient } from './serverClient';
  * Run panel (running it) and resolves with the panel, so tests and other commands can read the result.
  */
 export function registerRunCommands(context: vscode.ExtensionContext, server: ServerClient): void {
-  const runner = (target: Parameters<typeof runWithProgress>[1]) => runWithProgress(server, target);
+  const runner: Runner = (target, live) => runWithProgress(server, target, live);
 
   const runAndShow = async (uriArg: unknown, program: unknown, map: unknown, focus?: PanelSection): Promise<RunResult | undefined> => {
     const uri = sourceUriFrom(uriArg);

@@ -1,16 +1,19 @@
 import * as vscode from 'vscode';
 import { runProgressMessage, type ListProgramsParams, type ListProgramsResult, type RunParams, type RunProgressParams, type RunResult } from '../../shared/src/protocol';
-import { ListProgramsRequest, RunProgressNotification, RunRequest } from '../../shared/src/requests';
+import { ListProgramsRequest, RunOutputNotification, RunProgressNotification, RunRequest } from '../../shared/src/requests';
 import type { PanelTarget } from './panel/messages';
+import type { RunLive } from './panel/panelController';
 import { scenarioUriFor } from './scenarioPaths';
 import type { ServerClient } from './serverClient';
 
 /**
- * Runs a program through `bpfIter/run`; a run that takes a while gets a progress notification (elements of the
- * walk's total and elements/s from the server's RunProgressNotification, a bar when the total is known) whose
- * Cancel cancels the LSP request (the server stops the run at its next check); the answer is then undefined.
+ * Runs a program through `bpfIter/run`. With `live` (the Run panel), the output streams into it in pages
+ * (RunOutputNotification) and its progress and Cancel are the panel's. Without, a run that takes a while gets a
+ * progress notification (elements of the walk's total and elements/s from the server's RunProgressNotification, a
+ * bar when the total is known). Either Cancel cancels the LSP request (the server stops the run at its next check);
+ * the answer is then undefined.
  */
-export async function runWithProgress(server: ServerClient, target: PanelTarget): Promise<RunResult | undefined> {
+export async function runWithProgress(server: ServerClient, target: PanelTarget, live?: RunLive): Promise<RunResult | undefined> {
   const params: RunParams = { uri: target.uri, program: target.program, map: target.map, scenario: target.scenario };
   if (!params.scenario && !(await exists(scenarioUriFor(vscode.Uri.parse(target.uri))))) {
     // Without its own scenario the program runs on the default one, and the CPU count the user configured.
@@ -22,6 +25,7 @@ export async function runWithProgress(server: ServerClient, target: PanelTarget)
     if (chosen !== undefined) params.cpus = chosen;
   }
   params.progressId = `run-${++runCounter}-${Date.now()}`;
+  if (live) return runLive(server, params, live);
   let latest: RunProgressParams | undefined;
   let show: ((p: RunProgressParams) => void) | undefined;
   const listening = server.onNotification(RunProgressNotification, (p) => {
@@ -53,6 +57,28 @@ export async function runWithProgress(server: ServerClient, target: PanelTarget)
       });
   } finally {
     listening.dispose();
+    cancel.dispose();
+  }
+}
+
+/** A run whose output, progress and Cancel belong to the Run panel. */
+async function runLive(server: ServerClient, params: RunParams, live: RunLive): Promise<RunResult | undefined> {
+  params.streamOutput = { keepBytes: live.keepBytes };
+  const mine = (p: { progressId: string }) => p.progressId === params.progressId;
+  const listening = [
+    server.onNotification(RunProgressNotification, (p) => { if (mine(p)) live.onProgress(p); }),
+    server.onNotification(RunOutputNotification, (p) => { if (mine(p)) live.onOutput(p.offset, Buffer.from(p.base64, 'base64')); }),
+  ];
+  const cancel = new vscode.CancellationTokenSource();
+  const onAbort = () => cancel.cancel();
+  live.signal.addEventListener('abort', onAbort);
+  if (live.signal.aborted) cancel.cancel();
+  try {
+    return await server.sendRequest(RunRequest, params, cancel.token)
+      .catch((err) => { if (cancel.token.isCancellationRequested) return undefined; throw err; });
+  } finally {
+    live.signal.removeEventListener('abort', onAbort);
+    for (const l of listening) l.dispose();
     cancel.dispose();
   }
 }

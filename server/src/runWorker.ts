@@ -9,6 +9,7 @@ import { RunResult } from '../../shared/src/protocol';
 import { createMemoryHost, createNodeHost } from './service/host';
 import { createLanguageService, LanguageService, RunOptions, Settings } from './service/languageService';
 import { runResultForWire, type RunProgressStats } from './exec/runner';
+import { outputPager } from './service/runOutput';
 
 export interface RunJob {
   id: number;
@@ -20,11 +21,14 @@ export interface RunJob {
   overlays: Record<string, string>;
   /** Int32Array over it: [0] becomes 1 when the run is cancelled. */
   cancel: SharedArrayBuffer;
+  /** Send the output as it is read (its first keepBytes bytes, in pages) instead of in the result. */
+  streamOutput?: { keepBytes: number };
 }
 
 type WorkerMessage =
   | { id: number; kind: 'result'; result: RunResult }
   | { id: number; kind: 'progress'; stats: RunProgressStats }
+  | { id: number; kind: 'output'; offset: number; page: Uint8Array }
   | { id: number; kind: 'error'; message: string };
 
 // ---- worker side ----
@@ -41,12 +45,19 @@ if (parentPort && process.env.BPF_ITER_RUN_WORKER === '1') {
       }
       for (const k of Object.keys(cached.overlays)) delete cached.overlays[k];
       Object.assign(cached.overlays, job.overlays, { [job.path]: job.text });
+      const pager = job.streamOutput
+        ? outputPager(job.streamOutput.keepBytes, (offset, page) => port.postMessage({ id: job.id, kind: 'output', offset, page } satisfies WorkerMessage, [page.buffer as ArrayBuffer]))
+        : undefined;
       const result = await cached.service.run(job.path, job.text, {
         ...job.options,
         isCancelled: () => Atomics.load(flag, 0) === 1,
         onProgress: (stats) => port.postMessage({ id: job.id, kind: 'progress', stats } satisfies WorkerMessage),
+        ...(pager ? { onOutput: (chunk: Uint8Array) => pager.write(chunk) } : {}),
       });
-      port.postMessage({ id: job.id, kind: 'result', result: runResultForWire(result) } satisfies WorkerMessage);
+      // the last page goes before the answer: the client has the whole kept output when the result arrives
+      pager?.flush();
+      const wire = runResultForWire(result);
+      port.postMessage({ id: job.id, kind: 'result', result: pager ? { ...wire, streamed: pager.totals } : wire } satisfies WorkerMessage);
     } catch (e) {
       port.postMessage({ id: job.id, kind: 'error', message: e instanceof Error ? e.stack ?? e.message : String(e) } satisfies WorkerMessage);
     }
@@ -63,14 +74,19 @@ export interface RunHandle {
 export class RunWorkerPool {
   private worker?: Worker;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(r: RunResult): void; reject(e: Error): void; onProgress?: (s: RunProgressStats) => void }>();
+  private readonly pending = new Map<number, {
+    resolve(r: RunResult): void; reject(e: Error): void;
+    onProgress?: (s: RunProgressStats) => void;
+    onOutput?: (offset: number, page: Uint8Array) => void;
+  }>();
 
   constructor(private readonly entry: string = defaultEntry()) {}
 
-  run(job: Omit<RunJob, 'id' | 'cancel'>, onProgress?: (s: RunProgressStats) => void): RunHandle {
+  /** `onOutput` takes the pages of a job that asked for `streamOutput`, in order, all before the result. */
+  run(job: Omit<RunJob, 'id' | 'cancel'>, onProgress?: (s: RunProgressStats) => void, onOutput?: (offset: number, page: Uint8Array) => void): RunHandle {
     const id = this.nextId++;
     const cancel = new SharedArrayBuffer(4);
-    const result = new Promise<RunResult>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress }));
+    const result = new Promise<RunResult>((resolve, reject) => this.pending.set(id, { resolve, reject, onProgress, onOutput }));
     this.ensureWorker().postMessage({ ...job, id, cancel } satisfies RunJob);
     return { result, cancel: () => Atomics.store(new Int32Array(cancel), 0, 1) };
   }
@@ -87,6 +103,7 @@ export class RunWorkerPool {
       const p = this.pending.get(m.id);
       if (!p) return;
       if (m.kind === 'progress') { p.onProgress?.(m.stats); return; }
+      if (m.kind === 'output') { p.onOutput?.(m.offset, m.page); return; }
       this.pending.delete(m.id);
       if (m.kind === 'result') p.resolve(m.result);
       else p.reject(new Error(m.message));

@@ -14,7 +14,7 @@ import type {
   RunParams, RunResult, ListProgramsParams, ListProgramsResult, CompareKernelParams, CompareKernelResult,
 } from '../../shared/src/protocol';
 import { runProgressMessage } from '../../shared/src/protocol';
-import { CompareKernelRequest, ListProgramsRequest, RunProgressNotification, RunRequest } from '../../shared/src/requests';
+import { CompareKernelRequest, ListProgramsRequest, RunOutputNotification, RunProgressNotification, RunRequest } from '../../shared/src/requests';
 import { runProgressReporter } from './service/runProgress';
 import { compareKernelInChild } from './compareKernelChild';
 import { createNodeHost, OverlayHost } from './service/host';
@@ -267,6 +267,11 @@ export function serve(connection: Connection): void {
     const path = URI.toPath(p.uri);
     const text = docOf(p.uri)?.getText() ?? host.readFile(path);
     if (text === undefined) return new ResponseError(ErrorCodes.InvalidParams, `cannot read ${p.uri}`);
+    const stream = p.streamOutput;
+    if (stream !== undefined && (p.progressId === undefined || typeof stream !== 'object' || stream === null
+      || !Number.isSafeInteger(stream.keepBytes) || stream.keepBytes < 0)) {
+      return new ResponseError(ErrorCodes.InvalidParams, 'streamOutput needs a progressId and keepBytes, a whole number of bytes (0 or more)');
+    }
     // $/progress when the client gave a token, RunProgressNotification when it gave a progressId: objects of the
     // walk's total, elements/s, at most every RUN_PROGRESS_INTERVAL_MS of the read loop.
     const progressToken = (p as RunParams & { workDoneToken?: string | number }).workDoneToken;
@@ -280,10 +285,15 @@ export function serve(connection: Connection): void {
     try {
       const overlays: Record<string, string> = {};
       for (const d of documents.all()) if (d.uri.startsWith('file:')) overlays[URI.toPath(d.uri)] = d.getText();
+      // a streamed run's pages go out as they come, in order and before the answer (the worker sends them first)
+      const sendPage = stream !== undefined && progressId !== undefined
+        ? (offset: number, page: Uint8Array) => void connection.sendNotification(RunOutputNotification, { progressId, offset, base64: Buffer.from(page.buffer, page.byteOffset, page.byteLength).toString('base64') })
+        : undefined;
       const handle = runs.run({
         path, text, settings: settingsFor(p.uri), overlays,
         options: { program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined, cpus: p.cpus },
-      }, progress || progressId !== undefined ? report : undefined);
+        ...(stream !== undefined ? { streamOutput: { keepBytes: stream.keepBytes } } : {}),
+      }, progress || progressId !== undefined ? report : undefined, sendPage);
       const cancelled = token.onCancellationRequested(() => handle.cancel());
       let result: RunResult;
       try { result = await handle.result; } finally { cancelled.dispose(); }

@@ -127,6 +127,11 @@ export interface RunResult {
   trace: string[];
   stats: RunStats;
   error: RunErrorInfo | null;
+  /**
+   * Present when the run was asked to stream (RunParams.streamOutput): the output went out in RunOutputNotification
+   * pages and `output` is empty. `bytes`: the whole output's size; `sentBytes`: the bytes the pages carried.
+   */
+  streamed?: { bytes: number; sentBytes: number };
 }
 
 export interface RunParams {
@@ -141,7 +146,23 @@ export interface RunParams {
   cpus?: number;
   /** When given, the server sends RunProgressNotification with this id while the run takes a while. */
   progressId?: string;
+  /**
+   * With a progressId: the output goes to the client as it is read, in RunOutputNotification pages (the first
+   * `keepBytes` bytes; the rest is counted, as a reader that stops keeping would), and the result carries none of
+   * it (`streamed` says how much there was). Neither side then holds more than what the reader keeps.
+   */
+  streamOutput?: { keepBytes: number };
 }
+
+/** A page of a streamed run's output (server -> client), in order, all before the run's answer. */
+export interface RunOutputParams {
+  progressId: string;
+  /** Where the page starts in the output, in bytes. */
+  offset: number;
+  /** The page's bytes in base64: output may be binary, and a UTF-8 character may straddle two pages. */
+  base64: string;
+}
+export const RunOutputNotificationMethod = 'bpfIter/runOutput';
 
 /** Method of the run request (client -> server); the typed constant is RunRequest in shared/src/requests.ts. */
 export const RunRequestMethod = 'bpfIter/run';

@@ -6,8 +6,8 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import {
   CompareKernelParams, CompareKernelRequestMethod, CompareKernelResult,
-  ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult, RunParams, RunProgressNotificationMethod, RunProgressParams,
-  RunRequestMethod, RunResult,
+  ListProgramsParams, ListProgramsRequestMethod, ListProgramsResult, RunOutputNotificationMethod, RunOutputParams, RunParams,
+  RunProgressNotificationMethod, RunProgressParams, RunRequestMethod, RunResult,
 } from './protocol';
 
 export const RunRequest = new RequestType<RunParams, RunResult, void>(RunRequestMethod);
@@ -15,3 +15,5 @@ export const ListProgramsRequest = new RequestType<ListProgramsParams, ListProgr
 export const CompareKernelRequest = new RequestType<CompareKernelParams, CompareKernelResult, void>(CompareKernelRequestMethod);
 /** Server -> client during a run that gave RunParams.progressId. */
 export const RunProgressNotification = new NotificationType<RunProgressParams>(RunProgressNotificationMethod);
+/** Server -> client during a run that gave RunParams.streamOutput: the output's pages, in order. */
+export const RunOutputNotification = new NotificationType<RunOutputParams>(RunOutputNotificationMethod);

@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { HoverRequest, CompletionRequest, MarkupContent, CompletionItem, CompletionList } from 'vscode-languageserver-protocol/node';
-import { RunRequestMethod, ListProgramsRequestMethod, RunResult, ListProgramsResult } from '../../shared/src/protocol';
+import { RunRequestMethod, ListProgramsRequestMethod, RunResult, ListProgramsResult, RunOutputNotificationMethod, RunOutputParams } from '../../shared/src/protocol';
 import { TestLspClient, repoRoot } from './lspClient';
 import { URI } from '../../server/src/service/uri';
 
@@ -83,6 +83,32 @@ describe('LSP server over stdio (real process, real client)', function () {
     assert.strictEqual(cli.status, 0);
     assert.ok(Buffer.from(result.output_base64!, 'base64').equals(cli.stdout));
     assert.strictEqual(result.output_hex, cli.stdout.toString('hex'));
+  });
+
+  it('bpfIter/run with streamOutput: the output arrives in pages before the answer, which carries none of it', async () => {
+    const expected = fs.readFileSync(path.join(repoRoot, 'test/fixtures/service/cli/map_summary.run.stdout'));
+    const stream = async (progressId: string, keepBytes: number) => {
+      const pages: RunOutputParams[] = [];
+      const listening = client.connection.onNotification(RunOutputNotificationMethod, (p: RunOutputParams) => { if (p.progressId === progressId) pages.push(p); });
+      try {
+        const result = await client.connection.sendRequest(RunRequestMethod, { uri, progressId, streamOutput: { keepBytes } }) as RunResult;
+        return { result, pages: [...pages] };
+      } finally { listening.dispose(); }
+    };
+    const whole = await stream('stream-whole', 1 << 30);
+    assert.strictEqual(whole.result.error, null);
+    assert.strictEqual(whole.result.output, '');
+    assert.deepStrictEqual(whole.result.streamed, { bytes: expected.length, sentBytes: expected.length });
+    let offset = 0;
+    for (const page of whole.pages) { assert.strictEqual(page.offset, offset); offset += Buffer.from(page.base64, 'base64').length; }
+    assert.ok(Buffer.concat(whole.pages.map((p) => Buffer.from(p.base64, 'base64'))).equals(expected), 'the pages are the output');
+    // a reader that keeps 100 bytes gets those and a count of the rest
+    const cut = await stream('stream-cut', 100);
+    assert.deepStrictEqual(cut.result.streamed, { bytes: expected.length, sentBytes: 100 });
+    assert.ok(Buffer.concat(cut.pages.map((p) => Buffer.from(p.base64, 'base64'))).equals(expected.subarray(0, 100)));
+    // streamOutput without a progressId (nowhere to send pages) or with a bad size is refused
+    await assert.rejects(client.connection.sendRequest(RunRequestMethod, { uri, streamOutput: { keepBytes: 10 } }), /streamOutput needs a progressId/);
+    await assert.rejects(client.connection.sendRequest(RunRequestMethod, { uri, progressId: 'x', streamOutput: { keepBytes: -1 } }), /streamOutput needs/);
   });
 
   it('shutdown then exit ends the process with code 0', async () => {

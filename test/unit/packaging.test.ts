@@ -43,8 +43,9 @@ describe('packaging: contributed settings', () => {
   it('every bpfIter setting the extension contributes is one the server reads (or the client handles), and those that apply to a file are resource-scoped', () => {
     const root = path.join(__dirname, '../../..');
     const properties = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).contributes.configuration.properties as Record<string, { scope?: string }>;
-    // The client reads these itself: the protocol trace, and whether another C extension reports syntax errors.
-    const clientSide = new Set(['trace.server', 'reportCSyntaxErrorsWithOtherCExtensions']);
+    // The client reads these itself: the protocol trace, whether another C extension reports syntax errors, and how
+    // much output the Run panel keeps.
+    const clientSide = new Set(['trace.server', 'reportCSyntaxErrorsWithOtherCExtensions', 'panelOutputBytes']);
     const serverKeys = new Set(SETTING_KEYS);
     for (const [name, property] of Object.entries(properties)) {
       const key = name.replace(/^bpfIter\./, '');

@@ -16,7 +16,12 @@ export interface PanelTarget {
 /** Extension -> webview. */
 export type ToWebview =
   | { type: 'running'; target: PanelTarget }
-  | { type: 'result'; target: PanelTarget; view: PanelViewModel; lineCount: number; byteLength: number; output: OutputViewState }
+  /** `note`: what the panel did not keep of a long output (the first bytes are shown, the rest was counted). */
+  | { type: 'result'; target: PanelTarget; view: PanelViewModel; lineCount: number; byteLength: number; output: OutputViewState; note?: string }
+  /** A run's output so far, while its pages arrive: the lines grew (the last one may have grown too). */
+  | { type: 'streaming'; lineCount: number; byteLength: number }
+  /** How a long run is going: "412,000 of 1,000,000 elements, 1,210,000 elements/s", and a bar when the total is known. */
+  | { type: 'progress'; message: string; percent?: number }
   /** The output view changed (text <-> hex): cached lines and matches are void, lineCount is the new view's. */
   | { type: 'outputMode'; output: OutputViewState; lineCount: number }
   | { type: 'lines'; requestId: number; start: number; lines: string[] }
@@ -32,6 +37,8 @@ export type FromWebview =
   | { type: 'search'; query: string }
   | { type: 'copyOutput' }
   | { type: 'rerun' }
+  /** The Cancel button of a running run. */
+  | { type: 'cancelRun' }
   | { type: 'reveal'; file: string; range: SourceRange }
   | { type: 'openMapEntries'; mapId: number }
   | { type: 'setOutputMode'; mode: OutputMode };
@@ -56,7 +63,7 @@ export interface SearchMatch {
 
 export type { RunResult };
 
-const FROM_WEBVIEW_TYPES = new Set(['ready', 'getLines', 'search', 'copyOutput', 'rerun', 'reveal', 'openMapEntries', 'setOutputMode']);
+const FROM_WEBVIEW_TYPES = new Set(['ready', 'getLines', 'search', 'copyOutput', 'rerun', 'cancelRun', 'reveal', 'openMapEntries', 'setOutputMode']);
 
 /**
  * Messages arrive from a page that renders program output, so every field is checked before use:

@@ -6,17 +6,46 @@ import type { SearchMatch } from './messages';
  * Lines are split on '\n' only, as `cat` shows them; a trailing newline does not start an extra line.
  */
 export class OutputDocument {
-  /** Offset in `text` where each line starts. */
-  private readonly lineStarts: Uint32Array | Float64Array;
-  readonly lineCount: number;
+  /** Offset in `text` where each line starts; [0, lineCount) are used, the rest is room to grow. */
+  private lineStarts: Uint32Array | Float64Array = new Uint32Array(16);
+  private count = 0;
+  private content = '';
 
-  constructor(readonly text: string) {
-    const starts: number[] = [0];
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-      if (i + 1 < text.length) starts.push(i + 1);
+  constructor(text: string) {
+    this.append(text);
+  }
+
+  get text(): string {
+    return this.content;
+  }
+
+  get lineCount(): number {
+    return this.count;
+  }
+
+  /**
+   * Adds text at the end (a streamed run's next page). Only the new text is searched for line breaks, so a
+   * growing output costs its own length once, whatever the number of pages.
+   */
+  append(piece: string): void {
+    if (piece.length === 0) return;
+    const before = this.content.length;
+    // the text's last newline starts a line only now that something follows it
+    if (before === 0 || this.content.charCodeAt(before - 1) === 10) this.pushLineStart(before);
+    this.content += piece;
+    for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) {
+      if (i + 1 < piece.length) this.pushLineStart(before + i + 1);
     }
-    this.lineCount = text.length === 0 ? 0 : starts.length;
-    this.lineStarts = text.length <= 0xffffffff ? Uint32Array.from(starts) : Float64Array.from(starts);
+  }
+
+  private pushLineStart(offset: number): void {
+    if (this.count === this.lineStarts.length || (offset > 0xffffffff && this.lineStarts instanceof Uint32Array)) {
+      const wider = offset > 0xffffffff || this.lineStarts instanceof Float64Array;
+      const grown = wider ? new Float64Array(this.lineStarts.length * 2) : new Uint32Array(this.lineStarts.length * 2);
+      grown.set(this.lineStarts.subarray(0, this.count));
+      this.lineStarts = grown;
+    }
+    this.lineStarts[this.count++] = offset;
   }
 
   /** UTF-8 size, what `cat | wc -c` prints. */
@@ -26,7 +55,7 @@ export class OutputDocument {
 
   line(index: number): string {
     const start = this.lineStarts[index];
-    const next = index + 1 < this.lineCount ? this.lineStarts[index + 1] - 1 : this.text.length;
+    const next = index + 1 < this.lineCount ? this.lineStarts[index + 1] - 1 : this.content.length;
     const end = next > start && this.text.charCodeAt(next - 1) === 10 ? next - 1 : next;
     return this.text.slice(start, end);
   }

@@ -2,12 +2,12 @@ import * as vscode from 'vscode';
 import type { RunResult, SourceRange } from '../../../shared/src/protocol';
 import { makeNonce, panelHtml } from './html';
 import { parseFromWebview, PanelSection, PanelTarget, ToWebview } from './messages';
-import { PanelController } from './panelController';
+import { DEFAULT_PANEL_OUTPUT_BYTES, PanelController, RunLive } from './panelController';
 import { mapEntriesText } from './viewModel';
 
 export const RUN_PANEL_VIEW_TYPE = 'bpfIter.runPanel';
 
-export type Runner = (target: PanelTarget) => Promise<RunResult | undefined>;
+export type Runner = (target: PanelTarget, live?: RunLive) => Promise<RunResult | undefined>;
 
 /** One webview panel per program (file + function name), as in webview-sample's createOrShow/revive. */
 export class RunPanel implements vscode.Disposable {
@@ -52,6 +52,7 @@ export class RunPanel implements vscode.Disposable {
     this.controller = new PanelController({
       post: (m) => this.post(m),
       run: runner,
+      keepBytes: (t) => vscode.workspace.getConfiguration('bpfIter', vscode.Uri.parse(t.uri)).get<number>('panelOutputBytes', DEFAULT_PANEL_OUTPUT_BYTES),
       copyText: async (text) => {
         await vscode.env.clipboard.writeText(text);
         void vscode.window.setStatusBarMessage(`Copied ${Buffer.byteLength(text, 'utf8').toLocaleString('en-US')} bytes of iterator output`, 3000);

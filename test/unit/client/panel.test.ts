@@ -7,7 +7,9 @@ import { OutputDocument } from '../../../client/src/panel/outputDocument';
 import { buildViewModel, formatBytes, mapEntriesText, mapEntryRows, prettyJson, worldTables } from '../../../client/src/panel/viewModel';
 import { runWebviewScript } from './fakeDom';
 import { makeNonce, panelHtml } from '../../../client/src/panel/html';
-import { MAX_LINES_PER_MESSAGE, PanelController, PanelHost } from '../../../client/src/panel/panelController';
+import { DEFAULT_PANEL_OUTPUT_BYTES, MAX_LINES_PER_MESSAGE, PanelController, PanelHost, RunLive } from '../../../client/src/panel/panelController';
+import { StreamedOutput } from '../../../client/src/panel/streamedOutput';
+import fc from 'fast-check';
 import { HexDocument } from '../../../client/src/panel/hexDocument';
 import { hexDump, hexDumpLine } from '../../../shared/src/hexdump';
 
@@ -200,6 +202,152 @@ describe('client panel: controller', () => {
     await c.rerun();
     c.markStale('program changed');
     assert.deepStrictEqual(host.last('stale'), { type: 'stale', reason: 'program changed' });
+  });
+});
+
+describe('client panel: a run\'s output streaming in (pages, as the seq_file hands them to cat)', () => {
+  const pagesOf = (bytes: Uint8Array, cuts: number[]): Uint8Array[] => {
+    const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+    const out: Uint8Array[] = [];
+    let at = 0;
+    for (const p of [...points, bytes.length]) { if (p > at) { out.push(bytes.slice(at, p)); at = p; } }
+    return out;
+  };
+
+  it('an output document grown piece by piece is the document of the whole text', () => {
+    fc.assert(fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'é', '\n', 'x', '\r') , maxLength: 12 }), { maxLength: 12 }), (pieces) => {
+      const grown = new OutputDocument('');
+      for (const piece of pieces) grown.append(piece);
+      const whole = new OutputDocument(pieces.join(''));
+      assert.strictEqual(grown.lineCount, whole.lineCount);
+      assert.deepStrictEqual(grown.lines(0, 1000), whole.lines(0, 1000));
+      assert.strictEqual(grown.text, whole.text);
+    }));
+  });
+
+  it('pages in any split give the text when the bytes are UTF-8 (a character may straddle pages, a BOM is kept), else the exact bytes', () => {
+    const utf8 = fc.string({ unit: fc.constantFrom('a', 'é', '€', '😀', '\n', '\uFEFF'), maxLength: 40 }).map((t) => new Uint8Array(Buffer.from(t, 'utf8')));
+    fc.assert(fc.property(fc.oneof(utf8, fc.uint8Array({ maxLength: 60 })), fc.array(fc.nat(), { maxLength: 8 }), (bytes, cuts) => {
+      const stream = new StreamedOutput();
+      let offset = 0;
+      for (const page of pagesOf(bytes, cuts)) { stream.append(offset, page); offset += page.length; }
+      const end = stream.finish(false);
+      let text: string | undefined;
+      try { text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes); } catch { text = undefined; }
+      if (text !== undefined) {
+        assert.ok('text' in end, 'valid UTF-8 is text');
+        assert.strictEqual(end.text.text, text);
+      } else {
+        assert.ok('bytes' in end, 'not UTF-8: bytes');
+        assert.ok(Buffer.from(end.bytes).equals(Buffer.from(bytes)), 'the exact bytes, also those before the first bad one');
+      }
+    }));
+  });
+
+  it('a kept part that ends inside a character (the reader stopped keeping there) is text without that character', () => {
+    const stream = new StreamedOutput();
+    const euro = Buffer.from('ok €', 'utf8');
+    stream.append(0, euro.subarray(0, euro.length - 1));
+    const end = stream.finish(true);
+    assert.ok('text' in end);
+    assert.strictEqual(end.text.text, 'ok ');
+    assert.throws(() => new StreamedOutput().append(5, new Uint8Array(1)), /page at byte 5, expected 0/);
+  });
+
+  /** A host whose run streams `pages` through the panel's live hooks, then answers with a streamed result. */
+  class StreamingHost extends FakeHost {
+    lives: RunLive[] = [];
+    constructor(private readonly pages: string[], private readonly total?: number) { super(); }
+    keepBytes() { return 1000; }
+    override run(t: PanelTarget, live?: RunLive) {
+      this.runs.push(t);
+      this.lives.push(live!);
+      let offset = 0;
+      for (const page of this.pages) {
+        const bytes = Buffer.from(page, 'utf8');
+        live!.onOutput(offset, bytes);
+        offset += bytes.length;
+      }
+      live!.onProgress({ progressId: 'p', objects: 5, total: 10, bytes: offset, elapsedMs: 500, objectsPerSecond: 10 });
+      return Promise.resolve(result({ output: '', streamed: { bytes: this.total ?? offset, sentBytes: offset } }));
+    }
+  }
+
+  it('streams lines into the view while the run goes, with progress, and keeps them as the result\'s output', async () => {
+    const host = new StreamingHost(['one\ntw', 'o\nthree\n']);
+    const c = new PanelController(host, { uri: 'u', program: 'p', map: 'm' });
+    await c.rerun();
+    assert.strictEqual(host.lives[0].keepBytes, 1000, 'the host\'s setting is what the run keeps');
+    const types = host.posted.map((m) => m.type);
+    assert.deepStrictEqual(types.filter((t) => t !== 'streaming'), ['running', 'progress', 'result']);
+    assert.ok(types.includes('streaming'), 'the first page is shown at once');
+    assert.deepStrictEqual(host.last('progress'), { type: 'progress', message: '5 of 10 elements, 10 elements/s', percent: 50 });
+    assert.strictEqual(host.last('result').lineCount, 3);
+    assert.strictEqual(host.last('result').note, undefined);
+    await c.handle({ type: 'getLines', requestId: 1, start: 0, count: 5 });
+    assert.deepStrictEqual(host.last('lines').lines, ['one', 'two', 'three']);
+    await c.handle({ type: 'copyOutput' });
+    assert.deepStrictEqual(host.copied, ['one\ntwo\nthree\n']);
+    assert.strictEqual(c.lastResult?.output, 'one\ntwo\nthree\n', 'the run commands resolve with the kept output, as from any run');
+  });
+
+  it('a streamed binary output is the exact bytes in lastResult and the hex view', async () => {
+    const host = new FakeHost();
+    const bytes = new Uint8Array([0x41, 0xff, 0x00, 0x42]);
+    host.run = (_t: PanelTarget, live?: RunLive) => { live!.onOutput(0, bytes.slice(0, 2)); live!.onOutput(2, bytes.slice(2)); return Promise.resolve(result({ output: '', streamed: { bytes: 4, sentBytes: 4 } })); };
+    const c = new PanelController(host, { uri: 'u' });
+    await c.rerun();
+    assert.deepStrictEqual(host.last('result').output, { mode: 'hex', binary: true });
+    assert.strictEqual(c.lastResult?.output, null);
+    assert.strictEqual(c.lastResult?.output_hex, '41ff0042');
+  });
+
+  it('says what the panel did not keep of a longer output', async () => {
+    const host = new StreamingHost(['kept\n'], 3 * 1024 * 1024);
+    const c = new PanelController(host, { uri: 'u' });
+    await c.rerun();
+    assert.match(host.last('result').note ?? '', /keeps the first 5 B of 3\.0 MiB \(3,145,728 B\) \(bpfIter\.panelOutputBytes\)/);
+  });
+
+  it('Cancel aborts the run in flight, and a newer run aborts the older', async () => {
+    const host = new FakeHost();
+    const signals: AbortSignal[] = [];
+    host.run = (t: PanelTarget, live?: RunLive) => { host.runs.push(t); signals.push(live!.signal); return new Promise<RunResult | undefined>((resolve) => live!.signal.addEventListener('abort', () => resolve(undefined))); };
+    const c = new PanelController(host, { uri: 'u' });
+    const first = c.rerun();
+    const second = c.rerun();
+    assert.strictEqual(signals[0].aborted, true, 'the older run is stopped');
+    assert.strictEqual(signals[1].aborted, false);
+    await c.handle({ type: 'cancelRun' });
+    assert.strictEqual(signals[1].aborted, true);
+    await Promise.all([first, second]);
+    assert.deepStrictEqual(host.last('failed'), { type: 'failed', message: 'The run was cancelled.' });
+    assert.strictEqual(DEFAULT_PANEL_OUTPUT_BYTES, 64 * 1024 * 1024);
+  });
+
+  it('the webview shows the progress bar with Cancel, streamed lines as they grow, and the note of the result', () => {
+    const script = fs.readFileSync(path.join(__dirname, '../../../../client/media/panel.js'), 'utf8');
+    const page = runWebviewScript(script);
+    const byId = (id: string) => page.body.byId(id)!;
+    page.send({ type: 'running', target: { uri: 'u' } });
+    assert.strictEqual(byId('progress').hidden, false, 'a run shows its progress');
+    page.send({ type: 'progress', message: '5 of 10 elements, 10 elements/s', percent: 50 });
+    assert.strictEqual(byId('progress-text').textContent, '5 of 10 elements, 10 elements/s');
+    assert.strictEqual(byId('progress-bar').getAttribute('value'), '50');
+    byId('cancel-run').dispatch('click', {});
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(page.posted.at(-1))), { type: 'cancelRun' });
+    page.send({ type: 'streaming', lineCount: 2, byteLength: 8 });
+    assert.strictEqual(byId('size-info').textContent, '2 lines, 8 bytes so far');
+    const asked = () => page.posted.filter((m) => (m as { type: string }).type === 'getLines').length;
+    const before = asked();
+    assert.ok(before >= 1, 'the streamed lines are asked for');
+    page.send({ type: 'lines', requestId: 1, start: 0, lines: ['one', 'tw'] });
+    page.send({ type: 'streaming', lineCount: 3, byteLength: 14 });
+    assert.ok(asked() > before, 'the last line may have grown: it is asked for again');
+    page.send({ type: 'result', target: { uri: 'u' }, view: buildViewModel(result(), 't'), lineCount: 3, byteLength: 14, output: { mode: 'text', binary: false },
+      note: 'the panel keeps the first 14 B of 3.0 MiB (3,145,728 B) (bpfIter.panelOutputBytes)' });
+    assert.strictEqual(byId('progress').hidden, true, 'the bar goes with the run');
+    assert.strictEqual(byId('size-info').textContent, '3 lines, 14 bytes; the panel keeps the first 14 B of 3.0 MiB (3,145,728 B) (bpfIter.panelOutputBytes)');
   });
 });
 
