@@ -283,6 +283,28 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       await shot('08-eacces-revealed');
     });
 
+    await check('a long run streams its output into the panel with its progress in the header, and Cancel stops it', async () => {
+      await closeAllEditors();
+      await openFile('long_run.bpf.c');
+      await page.keyboard.press('Control+Alt+R');
+      const cancel = panel().locator('#cancel-run');
+      try {
+        // lines arrive while the run goes (3,000,000 elements take seconds), with the rate and a bar above them
+        await panel().locator('#progress-text', { hasText: /objects\/s/ }).waitFor({ timeout: 120000 });
+        await panel().locator('#output .output-line', { hasText: /^key \d+ value \d+$/ }).first().waitFor({ timeout: 60000 });
+        const status = await panel().locator('#status').textContent();
+        if (!/Running/.test(status)) throw new Error(`the output should stream before the run ends; status is ${JSON.stringify(status)}`);
+        if (!/so far/.test(await panel().locator('#size-info').textContent())) throw new Error('the size shown is not the streaming one');
+        await shot('12-streaming');
+        await cancel.click();
+        await panel().locator('#status', { hasText: 'cancelled' }).waitFor({ timeout: 60000 });
+      } finally {
+        // a failed step must not leave the run hogging the machine for the next tests
+        if (await cancel.isVisible().catch(() => false)) await cancel.click().catch(() => undefined);
+      }
+      if (!(await panel().locator('#progress').isHidden())) throw new Error('the progress stays after the run ended');
+    });
+
     await check('output that looks like HTML is shown as text', async () => {
       await closeAllEditors();
       await openFile('prints_markup.bpf.c');

@@ -9,14 +9,24 @@ export class OutputDocument {
   /** Offset in `text` where each line starts; [0, lineCount) are used, the rest is room to grow. */
   private lineStarts: Uint32Array | Float64Array = new Uint32Array(16);
   private count = 0;
-  private content = '';
+  /**
+   * The text as appended, piece by piece, with each piece's offset: a streamed output grows by pages, and one
+   * string grown by += would be copied whole (flattened by V8) at the next read of a character, once per page.
+   */
+  private readonly pieces: string[] = [];
+  private readonly pieceStarts: number[] = [];
+  private length = 0;
+  private endsWithNewline = false;
+  /** `text`, joined on first use after an append. */
+  private joined: string | undefined = '';
 
   constructor(text: string) {
     this.append(text);
   }
 
   get text(): string {
-    return this.content;
+    this.joined ??= this.pieces.join('');
+    return this.joined;
   }
 
   get lineCount(): number {
@@ -29,10 +39,14 @@ export class OutputDocument {
    */
   append(piece: string): void {
     if (piece.length === 0) return;
-    const before = this.content.length;
+    const before = this.length;
     // the text's last newline starts a line only now that something follows it
-    if (before === 0 || this.content.charCodeAt(before - 1) === 10) this.pushLineStart(before);
-    this.content += piece;
+    if (before === 0 || this.endsWithNewline) this.pushLineStart(before);
+    this.pieces.push(piece);
+    this.pieceStarts.push(before);
+    this.length += piece.length;
+    this.endsWithNewline = piece.charCodeAt(piece.length - 1) === 10;
+    this.joined = this.pieces.length === 1 ? piece : undefined;
     for (let i = piece.indexOf('\n'); i !== -1; i = piece.indexOf('\n', i + 1)) {
       if (i + 1 < piece.length) this.pushLineStart(before + i + 1);
     }
@@ -48,16 +62,34 @@ export class OutputDocument {
     this.lineStarts[this.count++] = offset;
   }
 
+  /** The text in [start, end), read from the pieces it spans. */
+  private slice(start: number, end: number): string {
+    if (this.joined !== undefined) return this.joined.slice(start, end);
+    let lo = 0;
+    let hi = this.pieceStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.pieceStarts[mid] <= start) lo = mid; else hi = mid - 1;
+    }
+    let out = '';
+    for (let i = lo; i < this.pieces.length && this.pieceStarts[i] < end; i++) {
+      out += this.pieces[i].slice(Math.max(0, start - this.pieceStarts[i]), end - this.pieceStarts[i]);
+    }
+    return out;
+  }
+
   /** UTF-8 size, what `cat | wc -c` prints. */
   get byteLength(): number {
-    return Buffer.byteLength(this.text, 'utf8');
+    let bytes = 0;
+    for (const piece of this.pieces) bytes += Buffer.byteLength(piece, 'utf8');
+    return bytes;
   }
 
   line(index: number): string {
     const start = this.lineStarts[index];
-    const next = index + 1 < this.lineCount ? this.lineStarts[index + 1] - 1 : this.content.length;
-    const end = next > start && this.text.charCodeAt(next - 1) === 10 ? next - 1 : next;
-    return this.text.slice(start, end);
+    const end = index + 1 < this.lineCount ? this.lineStarts[index + 1] : this.length;
+    const text = this.slice(start, end);
+    return text.charCodeAt(text.length - 1) === 10 ? text.slice(0, -1) : text;
   }
 
   /** Lines [start, start+count) clamped to the document; a window past the end is empty. */
