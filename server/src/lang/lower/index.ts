@@ -20,7 +20,7 @@ import { FrontEndDiagnostic as Diagnostic, MAX_COLLECTED_DIAGNOSTICS } from '../
 import { IrType, IrProgram, IrFunction, S32, AddressBase } from '../ir';
 import { locOf, type LowerOptions } from './irValues';
 import { StatementLowering } from './statements';
-import { LoweredFunctionRecord, LoweringMemo, TokenKeys, tokenKeys } from './reuse';
+import { IN_PREAMBLE, LoweredFunctionRecord, LoweringMemo, TokenKeys, sameDefinitionTokens, sameTexts, tokenKeys } from './reuse';
 
 export { irScalarType, locOf, stringBytes } from './irValues';
 export type { CoreFieldResolver, LowerOptions } from './irValues';
@@ -78,27 +78,27 @@ class Lowerer extends StatementLowering {
     const keys: TokenKeys = tokenKeys(tokens, defined.filter((f) => !f.inHeader)
       .map((f) => ({ file: f.definition.file, pos: f.definition.pos, end: f.definition.end, bodyPos: f.definition.body.pos })), pragmas);
     const preamble = this.c.preamble;
-    const outside = keys.outsideDefinitions;
+    const outside = keys.outside;
     // What every function's lowering reads beside its definition and the text outside, fixed once the globals are
     // laid out: the emitted functions' indexes (a header's static functions are emitted when a body calls them), the
     // globals' layout (every body's statics included). Locations are left out: no function's IR holds another
     // declaration's place.
     const fixed = JSON.stringify([this.options.objectName, defined.map((f) => f.name),
       [...this.sectionSizes], this.globals.map((g) => [g.name, g.section, g.offset, g.size, g.readonly, g.cType, g.init ? [...g.init].join(',') : null])]);
-    const sameOutside = previous !== undefined && previous.preamble === preamble && previous.outside === outside;
+    const sameOutside = previous !== undefined && previous.preamble === preamble && sameTexts(previous.outside, outside);
     const internedKeys: string[] = [];
     const records = new Map<string, LoweredFunctionRecord>();
     let reused = 0;
     const lower = (f: ProgramFunction): IrFunction => {
       const d = f.definition;
-      const definitionKey = f.inHeader ? 'preamble' : keys.definitionKey(d.file, d.pos, d.end);
+      const definition = f.inHeader ? IN_PREAMBLE : keys.definition(d.file, d.pos, d.end);
       const stateKey = `${fixed}\u0003${this.nextJumpLabel}\u0003${internedKeys.join('\u0000')}\u0003${this.sectionSizes.get('.rodata.str1.1') ?? 0}`;
       const before = previous?.functions.get(f.name);
-      if (sameOutside && definitionKey !== undefined && before && before.definitionKey === definitionKey && before.stateKey === stateKey
+      if (sameOutside && definition !== undefined && before && before.stateKey === stateKey && sameDefinitionTokens(before.definition, definition)
         && this.diagnostics.length + before.diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) {
         for (const key of before.newStrings) { this.internString(key); internedKeys.push(key); }
         this.nextJumpLabel += before.jumpLabels;
-        for (const d of before.diagnostics) this.diagnostics.push(d);
+        for (const diagnostic of before.diagnostics) this.diagnostics.push(diagnostic);
         records.set(f.name, before);
         reused++;
         return before.fn;
@@ -111,8 +111,8 @@ class Lowerer extends StatementLowering {
       for (const key of newStrings) internedKeys.push(key);
       const diagnostics: Diagnostic[] = this.diagnostics.slice(firstDiagnostic);
       // a function lowered at the diagnostics' cap lost some of its own: not kept
-      if (definitionKey !== undefined && this.diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) {
-        records.set(f.name, { definitionKey, stateKey, fn, diagnostics, newStrings, jumpLabels: this.nextJumpLabel - firstLabel });
+      if (definition !== undefined && this.diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) {
+        records.set(f.name, { definition, stateKey, fn, diagnostics, newStrings, jumpLabels: this.nextJumpLabel - firstLabel });
       }
       return fn;
     };

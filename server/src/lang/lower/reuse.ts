@@ -21,15 +21,32 @@ import type { IrFunction } from '../ir';
 
 /** The user part's tokens split by function definition: one key per definition, one for everything else. */
 export interface TokenKeys {
-  /** The text of the tokens outside every function definition, as one string. */
-  outsideDefinitions: string;
-  /** The key of the definition that spans [pos, end) of `file`; undefined when none of its tokens were found. */
-  definitionKey(file: number, pos: number, end: number): string | undefined;
+  /** The text of the tokens outside every function definition. */
+  outside: readonly string[];
+  /** The tokens of the definition that spans [pos, end) of `file`; undefined when none of them were found. */
+  definition(file: number, pos: number, end: number): DefinitionTokens | undefined;
+}
+
+/** A definition's tokens: their texts, and their places as (file, offset) pairs. */
+export interface DefinitionTokens { texts: string[]; places: number[] }
+
+/** The key of a function of the preamble: the same `Preamble` object holds the same definition. */
+export const IN_PREAMBLE = 'preamble';
+
+export function sameDefinitionTokens(a: DefinitionTokens | typeof IN_PREAMBLE, b: DefinitionTokens | typeof IN_PREAMBLE): boolean {
+  if (a === IN_PREAMBLE || b === IN_PREAMBLE) return a === b;
+  return sameTexts(a.texts, b.texts) && a.places.length === b.places.length && a.places.every((x, i) => x === b.places[i]);
+}
+
+export function sameTexts(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** What the lowering of one function produced, with the inputs it was made from. */
 export interface LoweredFunctionRecord {
-  definitionKey: string;
+  definition: DefinitionTokens | typeof IN_PREAMBLE;
   /** The state at the function's start (see `LoweringMemo.stateKey`). */
   stateKey: string;
   fn: IrFunction;
@@ -43,8 +60,8 @@ export interface LoweredFunctionRecord {
 /** One file's previous lowering: the input of the next one. Immutable once made. */
 export interface LoweringMemo {
   preamble: Preamble | undefined;
-  /** `TokenKeys.outsideDefinitions`. */
-  outside: string;
+  /** `TokenKeys.outside`. */
+  outside: readonly string[];
   /** The functions' records by name. */
   functions: ReadonlyMap<string, LoweredFunctionRecord>;
 }
@@ -60,13 +77,13 @@ export interface LoweringReuse {
 
 /**
  * Splits the tokens by function definition (signature and body); tokens are attributed by where they stand (a macro's expansion stands at its
- * invocation). A definition's key holds its tokens with their offsets (the IR's locations come from them); the
+ * invocation). A definition is compared by its tokens with their offsets (the IR's locations come from them); the
  * rest is kept as text only, with a mark where each definition stands, so an edit that moves the rest of the file
  * leaves the definitions it did not move reusable. The signatures' text is part of the rest too.
  */
 export function tokenKeys(tokens: readonly Token[], definitions: ReadonlyArray<DefinitionRange>, pragmas: ReadonlyArray<PragmaPlace> = []): TokenKeys {
   const sorted = [...definitions].sort((a, b) => a.file - b.file || a.pos - b.pos);
-  const inside = new Map<DefinitionRange, string[]>();
+  const inside = new Map<DefinitionRange, DefinitionTokens>();
   const outside: string[] = [];
   let current: DefinitionRange | undefined;
   let pragma = 0;
@@ -76,22 +93,18 @@ export function tokenKeys(tokens: readonly Token[], definitions: ReadonlyArray<D
     const token = tokens[i];
     const definition = definitionContaining(sorted, token);
     if (!definition) { outside.push(token.text); current = undefined; continue; }
-    let list = inside.get(definition);
-    if (!list) inside.set(definition, list = []);
+    let own = inside.get(definition);
+    if (!own) inside.set(definition, own = { texts: [], places: [] });
     if (definition !== current) { outside.push('\u0004'); current = definition; }
-    list.push(`${token.text}\u0001${token.file}:${token.pos}`);
+    own.texts.push(token.text);
+    own.places.push(token.file, token.pos);
     // the signature is every other function's business too (a call's IR depends on the callee's type)
     if (token.pos < definition.bodyPos) outside.push(token.text);
   }
   for (; pragma < pragmas.length; pragma++) outside.push(`#pragma ${pragmas[pragma].text}`);
-  const byRange = new Map<string, string[]>();
-  for (const [range, list] of inside) byRange.set(`${range.file}:${range.pos}:${range.end}`, list);
-  return {
-    outsideDefinitions: outside.join('\u0002'),
-    definitionKey(file, pos, end) {
-      return byRange.get(`${file}:${pos}:${end}`)?.join('\u0002');
-    },
-  };
+  const byRange = new Map<string, DefinitionTokens>();
+  for (const [range, own] of inside) byRange.set(`${range.file}:${range.pos}:${range.end}`, own);
+  return { outside, definition: (file, pos, end) => byRange.get(`${file}:${pos}:${end}`) };
 }
 
 /** A `#pragma` of the user part: its text, and the index of the token it precedes. */
