@@ -9,8 +9,9 @@ import { BuildSetup, buildSetupForFile, NO_SYSTEM_FOLDERS } from '../lang/buildS
 import { libbpfObjectName } from '../lang/objectName';
 import { Compilation, createFrontEnd } from '../lang/compile';
 import { preprocess, PreprocessResult, HeaderCache, PreprocessOptions, PreprocessorState, PreprocessLimits } from '../lang/preprocessor';
-import { lowerProgram, LowerResult, CoreFieldResolver } from '../lang/lower';
-import { checkIterProgram, CheckResult, FormatCall } from '../lang/checker';
+import { lowerProgram, LowerResult, CoreFieldResolver, LoweringMemo } from '../lang/lower';
+import { CheckResult, FormatCall } from '../lang/checker';
+import { CheckMemo } from '../lang/checker/reuse';
 import { collectFormatCalls } from '../lang/formatCalls';
 import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
 import { DataSection, dataSections, usedMapNames } from '../lang/programFacts';
@@ -90,12 +91,21 @@ export class DocumentAnalyzer {
   private headerCache: HeaderCache = new HeaderCache();
   private frontEnd = this.makeFrontEnd();
   private lastFront?: { key: string; text: string; front: FrontResult; dependencies: Array<[string, string | undefined]> };
+  /**
+   * Incremental analysis (issue 18 point 2), per file and build setup: the last lowering (a function whose tokens and
+   * surroundings did not change is not lowered again) and the last checks (a program none of whose functions and
+   * inputs changed is not checked again). The most recently analysed files first out last.
+   */
+  private readonly memos = new Map<string, { lowering?: LoweringMemo; checks: CheckMemo }>();
+  /** What the analyses so far reused: functions not lowered again, programs not checked again (tests and benches). */
+  readonly reuse = { functions: 0, programs: 0 };
 
   constructor(private readonly host: FileHost) {}
 
   invalidate(): void {
     this.last = undefined;
     this.lastFront = undefined;
+    this.memos.clear();
     this.headerCache = new HeaderCache();
     this.frontEnd = this.makeFrontEnd();
   }
@@ -145,11 +155,11 @@ export class DocumentAnalyzer {
     const reusable = this.lastFront !== undefined && this.lastFront.key === frontKey && this.lastFront.text === text
       && this.dependenciesUnchanged(this.lastFront.dependencies);
     if (reusable && this.last && this.last.key === key && this.last.analysis.text === text) return this.last.analysis;
-    const front = reusable ? this.lastFront!.front : this.front(filePath, text, setup);
+    const front = reusable ? this.lastFront!.front : this.front(filePath, text, setup, this.memoFor(frontKey));
     const dependencies = reusable ? this.lastFront!.dependencies : this.dependenciesOf(front.pp, filePath);
     this.lastFront = { key: frontKey, text, front, dependencies };
     if (!reusable) yield;
-    const analysis = yield* this.check(front, settings);
+    const analysis = yield* this.check(front, settings, this.memoFor(frontKey).checks);
     this.last = { key, analysis };
     return analysis;
   }
@@ -165,7 +175,16 @@ export class DocumentAnalyzer {
     return dependencies.every(([p, version]) => this.host.version(p) === version);
   }
 
-  private front(filePath: string, text: string, setup: BuildSetup): FrontResult {
+  private memoFor(frontKey: string): { lowering?: LoweringMemo; checks: CheckMemo } {
+    let memo = this.memos.get(frontKey);
+    if (memo) this.memos.delete(frontKey);
+    else memo = { checks: new CheckMemo() };
+    this.memos.set(frontKey, memo);
+    if (this.memos.size > MEMOIZED_FILES) this.memos.delete(this.memos.keys().next().value as string);
+    return memo;
+  }
+
+  private front(filePath: string, text: string, setup: BuildSetup, memo: { lowering?: LoweringMemo }): FrontResult {
     const compilation = this.frontEnd.compileFile(filePath, text, this.host, setup.options);
     // the runs come from preprocessForAnalysis: whole PreprocessResults
     const user = compilation.userRun as PreprocessResult;
@@ -179,7 +198,11 @@ export class DocumentAnalyzer {
     };
     const mainFile = compilation.mainFile;
     const objectName = libbpfObjectName(filePath);
-    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name] });
+    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], reuse: {
+      tokens: user.tokens, pragmas: user.pragmas, previous: memo.lowering,
+    } });
+    memo.lowering = lowered.memo;
+    this.reuse.functions += lowered.reusedFunctions ?? 0;
     const diagnostics: FrontEndDiagnostic[] = withoutHeaderCascade(compilation.diagnostics, mainFile);
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
     appendAll(appendAll(diagnostics, lowered.diagnostics), checkProgramShapes(compilation));
@@ -187,7 +210,7 @@ export class DocumentAnalyzer {
     return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
   }
 
-  private *check(front: FrontResult, settings: AnalysisSettings): Generator<void, Analysis, void> {
+  private *check(front: FrontResult, settings: AnalysisSettings, checks: CheckMemo): Generator<void, Analysis, void> {
     const { path: filePath, setup, objectName, text, pp, compilation, lowered, hasFrontEndError, formats, mainFile } = front;
     const diagnostics = [...front.diagnostics];
     const programs: ProgramAnalysis[] = [];
@@ -206,14 +229,17 @@ export class DocumentAnalyzer {
         diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [entry.target]), file: fn.loc.file, pos: fn.loc.pos, end: fn.loc.end });
       }
       if (hasFrontEndError) continue;
-      p.check = checkIterProgram(lowered.program, entry.func, {
+      const reusedBefore = checks.reused;
+      p.check = checks.check(lowered.program, entry.func, {
         target: entry.target, sleepable: entry.sleepable, cpus: settings.cpus, gplCompatible: gpl,
         attachMap: entry.target === 'bpf_map_elem' && settings.attachMap ? { ...settings.attachMap, cpus: settings.cpus } : undefined,
         formats: formats.filter((f: FormatCall) => withinFunction(f, fn.loc)),
       });
       appendAll(diagnostics, p.check.diagnostics);
+      if (checks.reused > reusedBefore) { this.reuse.programs++; continue; }
       yield;
     }
+    checks.keepOnly(new Set(programs.map((p) => p.name)));
     return {
       path: filePath, setup, objectName, text, pp, compilation, lowered, programs, gplCompatible: gpl,
       dataSections: dataSections(lowered.program, objectName), diagnostics: dedupe(diagnostics), mainFile,
@@ -221,6 +247,9 @@ export class DocumentAnalyzer {
   }
 
 }
+
+/** Files whose last lowering and checks an analyzer keeps (the open documents an editor switches between). */
+const MEMOIZED_FILES = 8;
 
 /** Runs steps to their end at once. */
 export function runSteps<T>(steps: Generator<void, T, void>): T {

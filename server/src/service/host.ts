@@ -39,27 +39,36 @@ export function createNodeHost(): FileHost {
   return {
     readFile(path) {
       try {
-        const st = fs.statSync(path);
-        if (!st.isFile() || st.size > MAX_SOURCE_FILE_BYTES) return undefined;
+        const st = statIfExists(path);
+        if (!st || !st.isFile() || st.size > MAX_SOURCE_FILE_BYTES) return undefined;
         return fs.readFileSync(path, 'utf8');
       } catch {
         return undefined;
       }
     },
     fileExists(path) {
-      try { return fs.statSync(path).isFile(); } catch { return false; }
+      try { return statIfExists(path)?.isFile() ?? false; } catch { return false; }
     },
     version(path) {
-      try { const st = fs.statSync(path); return `${st.mtimeMs}:${st.size}`; } catch { return undefined; }
+      try { const st = statIfExists(path); return st && `${st.mtimeMs}:${st.size}`; } catch { return undefined; }
     },
     systemIncludeFolders: probeSystemIncludeFolders,
     readBytes(path) {
       try { return fs.readFileSync(path); } catch { return undefined; }
     },
     fileSize(path) {
-      try { const st = fs.statSync(path); return st.isFile() ? st.size : undefined; } catch { return undefined; }
+      try { const st = statIfExists(path); return st?.isFile() ? st.size : undefined; } catch { return undefined; }
     },
   };
+}
+
+/**
+ * A file's stat, or undefined when there is none. Most probes at a keystroke miss (the build files looked up the
+ * folders, a scenario beside the file, the include search path): a missing file answers without an exception,
+ * whose error object and stack cost more than the stat itself.
+ */
+function statIfExists(path: string): fs.Stats | undefined {
+  return fs.statSync(path, { throwIfNoEntry: false });
 }
 
 let probedFolders: SystemIncludeFolders | undefined;

@@ -13,18 +13,21 @@ function manualLoop(): { defer: (fn: () => void) => void; turn: () => void; pend
   };
 }
 
-describe('service/validationScheduler: validate soon when idle, coalesce bursts', () => {
-  it('an idle document is validated on the deferred call (COALESCE_MS later in the server), not before', () => {
+describe('service/validationScheduler: validate as soon as the messages around a change were handled, coalesce bursts', () => {
+  it('an idle document is validated after one whole quiet turn (its second look), not on its first look', () => {
     const loop = manualLoop();
     const validated: string[] = [];
     const scheduler = new ValidationScheduler((uri) => validated.push(uri), loop.defer);
     scheduler.schedule('a');
     assert.deepStrictEqual(validated, []);
     loop.turn();
+    assert.deepStrictEqual(validated, [], 'the first look comes before the message right behind the change');
+    loop.turn();
     assert.deepStrictEqual(validated, ['a']);
+    assert.strictEqual(loop.pending(), 0);
   });
 
-  it('changes that arrive before the deferred call are validated once', () => {
+  it('changes that arrive before the first look are validated once', () => {
     const loop = manualLoop();
     const validated: string[] = [];
     const scheduler = new ValidationScheduler((uri) => validated.push(uri), loop.defer);
@@ -32,7 +35,37 @@ describe('service/validationScheduler: validate soon when idle, coalesce bursts'
     scheduler.schedule('b');
     assert.strictEqual(loop.pending(), 2);
     loop.turn();
+    loop.turn();
     assert.deepStrictEqual(validated, ['a', 'b']);
+  });
+
+  it('a burst handled one message per turn (as vscode-jsonrpc does) is validated once, after it', () => {
+    const loop = manualLoop();
+    const validated: string[] = [];
+    const scheduler = new ValidationScheduler((uri) => validated.push(uri), loop.defer);
+    scheduler.schedule('a');
+    for (let i = 0; i < 10; i++) { loop.turn(); scheduler.schedule('a'); }
+    assert.deepStrictEqual(validated, []);
+    loop.turn();
+    assert.deepStrictEqual(validated, [], 'the last change was seen on this look: one more quiet turn is needed');
+    loop.turn();
+    assert.deepStrictEqual(validated, ['a']);
+  });
+
+  it('an open, change, close burst is never validated; a reopen is validated once', () => {
+    const loop = manualLoop();
+    const validated: string[] = [];
+    const scheduler = new ValidationScheduler((uri) => validated.push(uri), loop.defer);
+    for (let i = 0; i < 100; i++) {
+      scheduler.schedule('a');
+      loop.turn();
+      scheduler.schedule('a');
+      loop.turn();
+      scheduler.cancel('a');
+    }
+    scheduler.schedule('a');
+    for (let i = 0; i < 5; i++) loop.turn();
+    assert.deepStrictEqual(validated, ['a']);
   });
 
   it('a change during a validation schedules one more run after it', () => {
@@ -44,9 +77,7 @@ describe('service/validationScheduler: validate soon when idle, coalesce bursts'
       if (validated.length === 1) { scheduler.schedule(uri); scheduler.schedule(uri); }
     }, loop.defer);
     scheduler.schedule('a');
-    loop.turn();
-    loop.turn();
-    loop.turn();
+    for (let i = 0; i < 6; i++) loop.turn();
     assert.deepStrictEqual(validated, ['a', 'a']);
   });
 
@@ -57,8 +88,10 @@ describe('service/validationScheduler: validate soon when idle, coalesce bursts'
     scheduler.schedule('a');
     scheduler.cancel('a');
     loop.turn();
+    loop.turn();
     assert.deepStrictEqual(validated, []);
     scheduler.schedule('a');
+    loop.turn();
     loop.turn();
     assert.deepStrictEqual(validated, ['a']);
   });

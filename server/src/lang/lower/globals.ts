@@ -119,18 +119,23 @@ export abstract class GlobalLowering extends LoweringState {
   }
 
   protected stringLiteral(node: ast.StringLiteral): Expr {
-    const key = node.value;
-    let index = this.stringIndex.get(key);
+    const index = this.internString(node.value);
+    return { op: 'addr', base: { kind: 'string', index }, type: charPtr('const char *'), loc: locOf(node) };
+  }
+
+  /** The index of a string literal's bytes in .rodata.str1.1, added at its first use (`value` as the parser decoded it). */
+  protected internString(value: string): number {
+    let index = this.stringIndex.get(value);
     if (index === undefined) {
       index = this.strings.length;
-      const bytes = stringBytes(node.value);
+      const bytes = stringBytes(value);
       const withNul = new Uint8Array(bytes.length + 1);
       withNul.set(bytes);
       this.strings.push(withNul);
-      this.stringIndex.set(key, index);
+      this.stringIndex.set(value, index);
       this.sectionSizes.set('.rodata.str1.1', (this.sectionSizes.get('.rodata.str1.1') ?? 0) + withNul.length);
     }
-    return { op: 'addr', base: { kind: 'string', index }, type: charPtr('const char *'), loc: locOf(node) };
+    return index;
   }
 }
 

@@ -16,19 +16,25 @@ import * as ast from '../ast';
 import { Compilation, ProgramFunction } from '../compile';
 import { CSymbol } from '../sema/analyzer';
 import { FrontEndDiagnostic } from '../diagnostics';
-import { IrType, IrProgram, S32, AddressBase } from '../ir';
+import { FrontEndDiagnostic as Diagnostic, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
+import { IrType, IrProgram, IrFunction, S32, AddressBase } from '../ir';
 import { locOf, type LowerOptions } from './irValues';
 import { StatementLowering } from './statements';
+import { IN_PREAMBLE, LoweredFunctionRecord, LoweringMemo, TokenKeys, sameDefinitionTokens, sameTexts, tokenKeys } from './reuse';
 
 export { irScalarType, locOf, stringBytes } from './irValues';
 export type { CoreFieldResolver, LowerOptions } from './irValues';
 export { essentialName } from './lvalues';
+export type { LoweringMemo, LoweringReuse } from './reuse';
 
 export interface LowerResult {
   program: IrProgram;
   diagnostics: FrontEndDiagnostic[];
   /** IR function index by C function name. */
   functionIndex: Map<string, number>;
+  /** With `options.reuse`: this lowering, for the next one of the same file; and how many functions it reused. */
+  memo?: LoweringMemo;
+  reusedFunctions?: number;
 }
 
 export function lowerProgram(compilation: Compilation, options: LowerOptions): LowerResult {
@@ -42,7 +48,8 @@ class Lowerer extends StatementLowering {
     const { functions: defined, globals } = this.emittedDefinitions();
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
     this.layoutGlobals(defined, globals);
-    for (const f of defined) this.functions.push(this.lowerFunction(f));
+    const incremental = this.options.reuse ? this.incrementally(defined) : undefined;
+    for (const f of defined) this.functions.push(incremental ? incremental.lower(f) : this.lowerFunction(f));
     const entries = defined
       .map((f, i) => ({ f, i }))
       .filter(({ f }) => f.section !== undefined && /^iter(\.s)?\//.test(f.section))
@@ -57,6 +64,62 @@ class Lowerer extends StatementLowering {
       program: { entries, functions: this.functions, globals: this.globals, sections, strings: this.strings, maps, license: this.c.program.license ?? null },
       diagnostics: this.diagnostics,
       functionIndex: this.functionIndex,
+      ...(incremental ? { memo: incremental.memo(), reusedFunctions: incremental.reused() } : {}),
+    };
+  }
+
+  /**
+   * Lowering that takes a function from the file's previous lowering when nothing it reads changed (lower/reuse.ts
+   * lists what it reads), replaying what the function added to the shared state: its string literals, jump labels
+   * and diagnostics.
+   */
+  private incrementally(defined: readonly ProgramFunction[]) {
+    const { tokens, pragmas, previous } = this.options.reuse!;
+    const keys: TokenKeys = tokenKeys(tokens, defined.filter((f) => !f.inHeader)
+      .map((f) => ({ file: f.definition.file, pos: f.definition.pos, end: f.definition.end, bodyPos: f.definition.body.pos })), pragmas);
+    const preamble = this.c.preamble;
+    const outside = keys.outside;
+    // What every function's lowering reads beside its definition and the text outside, fixed once the globals are
+    // laid out: the emitted functions' indexes (a header's static functions are emitted when a body calls them), the
+    // globals' layout (every body's statics included). Locations are left out: no function's IR holds another
+    // declaration's place.
+    const fixed = JSON.stringify([this.options.objectName, defined.map((f) => f.name),
+      [...this.sectionSizes], this.globals.map((g) => [g.name, g.section, g.offset, g.size, g.readonly, g.cType, g.init ? [...g.init].join(',') : null])]);
+    const sameOutside = previous !== undefined && previous.preamble === preamble && sameTexts(previous.outside, outside);
+    const internedKeys: string[] = [];
+    const records = new Map<string, LoweredFunctionRecord>();
+    let reused = 0;
+    const lower = (f: ProgramFunction): IrFunction => {
+      const d = f.definition;
+      const definition = f.inHeader ? IN_PREAMBLE : keys.definition(d.file, d.pos, d.end);
+      const stateKey = `${fixed}\u0003${this.nextJumpLabel}\u0003${internedKeys.join('\u0000')}\u0003${this.sectionSizes.get('.rodata.str1.1') ?? 0}`;
+      const before = previous?.functions.get(f.name);
+      if (sameOutside && definition !== undefined && before && before.stateKey === stateKey && sameDefinitionTokens(before.definition, definition)
+        && this.diagnostics.length + before.diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) {
+        for (const key of before.newStrings) { this.internString(key); internedKeys.push(key); }
+        this.nextJumpLabel += before.jumpLabels;
+        for (const diagnostic of before.diagnostics) this.diagnostics.push(diagnostic);
+        records.set(f.name, before);
+        reused++;
+        return before.fn;
+      }
+      const firstDiagnostic = this.diagnostics.length;
+      const firstString = this.strings.length;
+      const firstLabel = this.nextJumpLabel;
+      const fn = this.lowerFunction(f);
+      const newStrings = [...this.stringIndex.keys()].slice(firstString);
+      for (const key of newStrings) internedKeys.push(key);
+      const diagnostics: Diagnostic[] = this.diagnostics.slice(firstDiagnostic);
+      // a function lowered at the diagnostics' cap lost some of its own: not kept
+      if (definition !== undefined && this.diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) {
+        records.set(f.name, { definition, stateKey, fn, diagnostics, newStrings, jumpLabels: this.nextJumpLabel - firstLabel });
+      }
+      return fn;
+    };
+    return {
+      lower,
+      memo: (): LoweringMemo => ({ preamble, outside, functions: records }),
+      reused: () => reused,
     };
   }
 

@@ -1,5 +1,6 @@
 /** Small functions over C types, IR values and bytes that several lowering layers use, and the lvalue shapes. */
 
+import type { LoweringReuse } from './reuse';
 import * as ast from '../ast';
 import { BtfStruct } from '../../kernel/btf';
 import { CType, resolve, sizeOf, findMember, FieldInfo, typeToString } from '../types';
@@ -14,6 +15,8 @@ export interface LowerOptions {
   core?: CoreFieldResolver;
   /** The kernel's BTF structs by name (the simulated kernel's), which CO-RE accesses are relocated against. */
   coreTarget?: (structName: string) => BtfStruct | undefined;
+  /** Incremental lowering: the user part's tokens and the file's previous lowering (lower/reuse.ts). */
+  reuse?: LoweringReuse;
 }
 
 export interface LValueMem {
