@@ -1,0 +1,216 @@
+/** The JIT's expressions: each IR expression becomes statements into the output buffer and a value (Compiled). */
+import type { Expr, IntType } from '../../lang/ir';
+import { Code, join, js, literal } from '../codeBuilder';
+import { functionAddress } from '../memory';
+import type { Compiled, LocalVar } from './compilerBase';
+import { MemoryAccessCompiler } from './memoryAccess';
+
+export abstract class ExpressionCompiler extends MemoryAccessCompiler {
+  protected assignLocal(lv: LocalVar, value: Expr, intType: IntType | undefined): Compiled {
+    if (lv.kind === 'ptr') {
+      const p = this.ptr(value);
+      this.emit(js`${lv.r} = ${p.r}; ${lv.o} = ${p.o};`);
+      return { kind: 'ptr', r: p.r, o: p.o };
+    }
+    const v = this.int(value);
+    this.emit(js`${lv.v} = ${intType !== undefined ? this.norm(v, intType) : v};`);
+    return this.temp(lv.v);
+  }
+
+
+  protected value(e: Expr): Compiled {
+    const h = this.h;
+    switch (e.op) {
+      case 'const': return { kind: 'int', v: literal(e.type.signed ? BigInt.asIntN(e.type.bits, e.value) : BigInt.asUintN(e.type.bits, e.value)) };
+      case 'null': return { kind: 'ptr', r: literal(null), o: literal(0) };
+      case 'param': {
+        const pv = this.paramValues[e.index];
+        if (pv === undefined) return this.zero(e.type);
+        return pv.kind === 'ptr' ? this.ptrTemp(pv.r, pv.o) : this.temp(pv.v);
+      }
+      case 'local': {
+        const lv = this.declareLocal(e.id, e.type);
+        return lv.kind === 'ptr' ? this.ptrTemp(lv.r, lv.o) : this.temp(lv.v);
+      }
+      case 'assign': {
+        const lv = this.declareLocal(e.id, e.type);
+        return this.assignLocal(lv, e.value, e.type.kind === 'int' ? e.type : undefined);
+      }
+      case 'addr': {
+        if (e.base.kind === 'stack') return this.ptrTemp(this.stackVar, js`${this.frameBase} + ${literal(this.slotOffsets.get(e.base.slot) ?? 0)}`);
+        const sv = this.staticAddress(e.base, e.loc);
+        return this.ptrTemp(sv.r, sv.o);
+      }
+      case 'load': {
+        const p = this.ptr(e.ptr);
+        return this.loadInt(p.r, p.o, e.offset, e.type, e.loc, e.core === true);
+      }
+      case 'loadPtr': {
+        const p = this.ptr(e.ptr);
+        return this.loadPointer(p.r, p.o, e.offset, e.loc, e.core === true);
+      }
+      case 'store': {
+        const p = this.ptr(e.ptr);
+        const v = this.value(e.value);
+        if (v.kind === 'ptr') {
+          this.storeBits(p.r, js`${p.o} + ${literal(e.offset)}`, e.size, this.address(v.r, v.o), e.loc);
+          return v;
+        }
+        const nv = e.type.kind === 'int' ? this.tempAs(this.norm(v.v, e.type), e.type) : v;
+        this.storeBits(p.r, js`${p.o} + ${literal(e.offset)}`, e.size, (nv as { v: Code }).v, e.loc);
+        return nv;
+      }
+      case 'copy': {
+        const d = this.ptr(e.dst);
+        const s = this.ptr(e.src);
+        this.emit(js`${h.copy}(${this.k(e.loc)}, ${d.r}, ${d.o}, ${s.r}, ${s.o}, ${literal(e.size)});`);
+        return { kind: 'int', v: literal(0n) };
+      }
+      case 'fill': {
+        const d = this.ptr(e.dst);
+        this.emit(js`${h.fill}(${this.k(e.loc)}, ${d.r}, ${d.o}, ${literal(e.byte)}, ${literal(e.size)});`);
+        return { kind: 'int', v: literal(0n) };
+      }
+      case 'binary': {
+        const a = this.int(e.left);
+        const b = this.int(e.right);
+        return this.tempAs(this.binary(e.kind, a, b, e.type), e.type);
+      }
+      case 'unary': {
+        if (e.kind === 'lnot') return this.temp(js`(${this.truthy(this.value(e.operand))} ? 0n : 1n)`);
+        const a = this.int(e.operand);
+        return this.tempAs(this.norm(e.kind === 'neg' ? js`(-${a})` : js`(~${a})`, e.type), e.type);
+      }
+      case 'convert': return this.tempAs(this.norm(this.int(e.operand), e.type), e.type);
+      case 'ptrAdd': {
+        const p = this.ptr(e.ptr);
+        const idx = this.intTemp(js`${h.asI}(64, ${this.int(e.index)})`);
+        const r = this.fresh(), o = this.fresh(), q = this.fresh();
+        this.emit(js`let ${r} = ${p.r}, ${o} = ${p.o} + ${h.num}(${idx}) * ${literal(e.scale)};`);
+        this.emit(js`if (${r} === null || !(${o} <= 281474976710656 && ${o} >= -281474976710656)) { const ${q} = ${h.offPtr}(${p.r}, ${p.o}, ${idx} * ${literal(BigInt(e.scale))}); ${r} = ${q}.region; ${o} = ${q}.offset; }`);
+        return { kind: 'ptr', r, o };
+      }
+      case 'ptrDiff': {
+        const a = this.ptr(e.left);
+        const b = this.ptr(e.right);
+        const scale = literal(BigInt(e.scale > 0 ? e.scale : 1));
+        return this.temp(this.norm(js`(${h.asI}(64, ${this.address(a.r, a.o)} - ${this.address(b.r, b.o)}) / ${scale})`, e.type));
+      }
+      case 'ptrCompare': {
+        const a = this.ptr(e.left);
+        const b = this.ptr(e.right);
+        if (e.kind === 'eq' || e.kind === 'ne') {
+          // Same region: equal iff same offset; NULL is the only pointer with no region and address 0.
+          const same = js`(${a.r} === ${b.r} ? ${a.o} === ${b.o} : ${a.r} !== null && ${b.r} !== null && ${this.address(a.r, a.o)} === ${this.address(b.r, b.o)})`;
+          return this.tempAs(e.kind === 'eq' ? js`(${same} ? 1n : 0n)` : js`(${same} ? 0n : 1n)`, e.type);
+        }
+        return this.tempAs(this.binary(e.kind, this.address(a.r, a.o), this.address(b.r, b.o), e.type), e.type);
+      }
+      case 'ptrToInt': return this.temp(this.norm(this.int(e.operand), e.type));
+      case 'intToPtr': {
+        const p = this.ptr(e.operand);
+        return { kind: 'ptr', r: p.r, o: p.o };
+      }
+      case 'ptrCast': return this.value(e.operand);
+      case 'logical': {
+        const t = this.fresh();
+        const l = this.truthy(this.value(e.left));
+        let rightTruth!: Code;
+        const right = this.nested(() => { rightTruth = this.truthy(this.value(e.right)); });
+        if (e.kind === 'and') this.emit(js`let ${t} = 0n;\nif ${l} {\n${right}\n${t} = ${rightTruth} ? 1n : 0n;\n}`);
+        else this.emit(js`let ${t} = 1n;\nif (!${l}) {\n${right}\n${t} = ${rightTruth} ? 1n : 0n;\n}`);
+        return { kind: 'int', v: t };
+      }
+      case 'conditional': {
+        const test = this.truthy(this.value(e.test));
+        if (e.type.kind === 'ptr') {
+          const r = this.fresh(), o = this.fresh();
+          const branch = (x: Expr) => this.nested(() => { const p = this.ptr(x); this.emit(js`${r} = ${p.r}; ${o} = ${p.o};`); });
+          const thenCode = branch(e.then), elseCode = branch(e.else);
+          this.emit(js`let ${r} = null, ${o} = 0;\nif ${test} {\n${thenCode}\n} else {\n${elseCode}\n}`);
+          return { kind: 'ptr', r, o };
+        }
+        const t = this.fresh();
+        const branch = (x: Expr) => this.nested(() => { const v = this.int(x); this.emit(js`${t} = ${v};`); });
+        const thenCode = branch(e.then), elseCode = branch(e.else);
+        this.emit(js`let ${t} = 0n;\nif ${test} {\n${thenCode}\n} else {\n${elseCode}\n}`);
+        return { kind: 'int', v: t };
+      }
+      case 'sequence': this.value(e.first); return this.value(e.second);
+      case 'funcAddr': return this.fromPointerObject(js`${h.resolve}(${literal(functionAddress(e.target))})`);
+      case 'callHelper': {
+        const args = e.args.map((a) => this.addressArg(a));
+        this.helperCalls.push(e);
+        const i = literal(this.helperCalls.length - 1);
+        const r0 = this.fresh(), x = this.fresh();
+        this.emit(js`let ${r0};
+try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
+        if (e.type.kind === 'int') return this.tempAs(js`(typeof ${r0} === 'bigint' ? ${this.norm(r0, e.type)} : ${h.helperResult}(${i}, ${r0}))`, e.type);
+        const result = js`${h.helperResult}(${i}, ${r0})`;
+        return e.type.kind === 'ptr' ? this.fromPointerObject(result) : this.temp(result);
+      }
+      case 'call': {
+        const callee = this.ir.functions[e.func];
+        if (callee === undefined) {
+          this.emit(js`throw ${h.badCall}(${this.k(e.loc)}, ${literal(e.func)});`);
+          return this.zero(e.type);
+        }
+        const args: Code[] = [this.k(e.loc)];
+        callee.params.forEach((id, i) => {
+          const type = callee.locals.find((l) => l.id === id)?.type;
+          const a = e.args[i];
+          if (type?.kind === 'ptr') {
+            if (a === undefined) { args.push(literal(null), literal(0)); return; }
+            const p = this.ptr(a);
+            args.push(p.r, p.o);
+          } else {
+            args.push(a === undefined ? literal(0n) : this.int(a));
+          }
+        });
+        for (let i = callee.params.length; i < e.args.length; i++) this.value(e.args[i]);
+        const call = js`${this.fnNames[e.func]}(${join(args, ', ')})`;
+        return callee.returnType.kind === 'ptr' ? this.fromPointerObject(call) : this.temp(call);
+      }
+      case 'stmtExpr': {
+        // GNU statement expression: its statements are emitted in place, then its value is computed.
+        this.stmt(e.body);
+        return e.value ? this.value(e.value) : this.zero(e.type);
+      }
+      default: throw new Error(`unknown expression ${JSON.stringify((e as { op: unknown }).op)}`);
+    }
+  }
+
+  /** A helper argument as a u64. An int-to-pointer conversion is skipped: resolving keeps the address and has no effect. */
+  protected addressArg(a: Expr): Code {
+    let inner = a;
+    while (inner.op === 'ptrCast') inner = inner.operand;
+    if (inner.op === 'intToPtr') return js`${this.h.asU}(64, ${this.int(inner.operand)})`;
+    if (inner.op === 'addr' && inner.base.kind !== 'stack') return this.intTemp(this.staticAddress(inner.base, inner.loc).a);
+    const v = this.value(a);
+    return v.kind === 'int' ? js`${this.h.asU}(64, ${v.v})` : this.address(v.r, v.o);
+  }
+
+  protected binary(kind: string, a: Code, b: Code, t: IntType): Code {
+    const n = (x: Code) => this.norm(x, t);
+    const mask = literal(t.bits === 64 ? 63n : 31n);
+    switch (kind) {
+      case 'add': return n(js`(${a} + ${b})`);
+      case 'sub': return n(js`(${a} - ${b})`);
+      case 'mul': return n(js`(${a} * ${b})`);
+      case 'div': return js`(${b} === 0n ? 0n : ${n(js`(${a} / ${b})`)})`;
+      case 'rem': return js`(${b} === 0n ? ${n(a)} : ${n(js`(${a} % ${b})`)})`;
+      case 'and': return n(js`(${a} & ${b})`);
+      case 'or': return n(js`(${a} | ${b})`);
+      case 'xor': return n(js`(${a} ^ ${b})`);
+      case 'shl': return n(js`(${n(a)} << (${this.h.asU}(64, ${b}) & ${mask}))`);
+      case 'shr': return n(js`(${n(a)} >> (${this.h.asU}(64, ${b}) & ${mask}))`);
+      case 'eq': return js`(${a} === ${b} ? 1n : 0n)`;
+      case 'ne': return js`(${a} !== ${b} ? 1n : 0n)`;
+      case 'lt': return js`(${a} < ${b} ? 1n : 0n)`;
+      case 'le': return js`(${a} <= ${b} ? 1n : 0n)`;
+      case 'gt': return js`(${a} > ${b} ? 1n : 0n)`;
+      case 'ge': return js`(${a} >= ${b} ? 1n : 0n)`;
+      default: throw new Error(`unknown binary operator ${JSON.stringify(kind)}`);
+    }
+  }
+}
