@@ -187,7 +187,11 @@ function render(p: Piece): string {
  * they run once, and each call writes its text straight into the seq buffer, without a string per argument.
  * Formats with %s, %pks/%pus or %pI4/%pi6 (whose checks depend on the data) take bprintf().
  */
-interface CompiledSpec { kind: 'int' | 'char' | 'ptr'; flags: string; width: number; conv: string; wide: boolean }
+interface CompiledSpec {
+  kind: 'int' | 'char' | 'ptr'; flags: string; width: number; conv: string; wide: boolean;
+  /** the flags and conversion decoded once: %d/%i, '-', '0', '+', ' ', 10 or 16, 0x20 for %X */
+  signed: boolean; left: boolean; zero: boolean; plus: boolean; space: boolean; base: number; upper: number;
+}
 interface CompiledFormat { fmt: Uint8Array; texts: Uint8Array[]; specs: CompiledSpec[] }
 
 const compiledFormats = new WeakMap<ArrayBufferLike, Map<number, { fmt: Uint8Array; compiled: CompiledFormat | null }>>();
@@ -210,6 +214,13 @@ function sameFormat(a: Uint8Array, b: Uint8Array): boolean {
   if (b.length < a.length || (a[a.length - 1] !== 0 && b.length !== a.length)) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function spec(kind: CompiledSpec['kind'], flags: string, width: number, conv: string, wide: boolean): CompiledSpec {
+  return {
+    kind, flags, width, conv, wide, signed: conv === 'd' || conv === 'i', left: flags.includes('-'), zero: flags.includes('0'),
+    plus: flags.includes('+'), space: flags.includes(' '), base: conv === 'x' || conv === 'X' ? 16 : 10, upper: conv === 'X' ? 0x20 : 0,
+  };
 }
 
 function compileFormat(fmtBytes: Uint8Array): CompiledFormat | null {
@@ -239,10 +250,10 @@ function compileFormat(fmtBytes: Uint8Array): CompiledFormat | null {
       if (conv === 'pK') return null;
       if (conv !== 'p') i++;
       tmpUsed = ((tmpUsed + 3) & ~3) + 8;
-      specs.push({ kind: 'ptr', flags, width, conv, wide: true });
+      specs.push(spec('ptr', flags, width, conv, true));
     } else if (fmt[i] === 0x63) {
       tmpUsed += 1;
-      specs.push({ kind: 'char', flags, width, conv: 'c', wide: false });
+      specs.push(spec('char', flags, width, 'c', false));
     } else {
       let wide = false;
       if (fmt[i] === 0x6c) { wide = true; i++; }
@@ -250,7 +261,7 @@ function compileFormat(fmtBytes: Uint8Array): CompiledFormat | null {
       const conv = String.fromCharCode(fmt[i]);
       if (fmt[i] === 0 || !'iduxX'.includes(conv)) return null;
       tmpUsed = ((tmpUsed + 3) & ~3) + (wide ? 8 : 4);
-      specs.push({ kind: 'int', flags, width, conv, wide });
+      specs.push(spec('int', flags, width, conv, wide));
     }
     if (tmpUsed > MAX_BPRINTF_BIN_ARGS) return null;
   }
@@ -271,9 +282,6 @@ export class ByteSink {
   /** latin1 text (the rare cases: values past 2^53, hashed pointers) */
   text(s: string): void { for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i)); }
 }
-
-const DIGITS = new Uint8Array(64);
-const HEX_LOWER = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
 
 /**
  * bprintf() for a compiled format, into `sink`: the same bytes bprintf() would return. Returns the number of
@@ -297,15 +305,35 @@ export function bprintfInto(fmtBytes: Uint8Array, args: readonly bigint[], sink:
   return sink.pos - start;
 }
 
+/**
+ * bprintfInto() with the arguments read from `count` u64s at `at` of `view` (the program's argument array, as
+ * bpf_seq_printf() reads it): the same bytes, without a BigInt per integer argument that fits in a double.
+ */
+export function bprintfFromView(fmtBytes: Uint8Array, view: DataView, at: number, count: number, sink: ByteSink): number | undefined {
+  const f = compiledFormat(fmtBytes);
+  if (f === null) return undefined;
+  if (f.specs.length > count) return -ERRNO.EINVAL;
+  const start = sink.pos;
+  for (let s = 0; s < f.specs.length; s++) {
+    sink.bytes(f.texts[s]);
+    const spec = f.specs[s];
+    const p = at + s * 8;
+    if (spec.kind === 'int') writeIntParts(sink, spec, view.getUint32(p, true), view.getUint32(p + 4, true));
+    else if (spec.kind === 'char') writePadded(sink, String.fromCharCode(view.getUint8(p)), spec.flags.replace('0', ''), spec.width, false);
+    else writePadded(sink, render({ kind: 'ptr', flags: spec.flags, width: spec.width, conv: spec.conv, value: view.getBigUint64(p, true) }), '', 0, false);
+  }
+  sink.bytes(f.texts[f.specs.length]);
+  return sink.pos - start;
+}
+
 function writePadded(sink: ByteSink, body: string, flags: string, width: number, zeroOk: boolean): void {
   sink.text(width > 0 ? pad(body, flags, width, zeroOk) : body);
 }
 
 /** %d %i %u %x %X with their flags and width, digits written straight into the sink */
 function writeInt(sink: ByteSink, spec: CompiledSpec, value: bigint): void {
-  const signed = spec.conv === 'd' || spec.conv === 'i';
   let v = spec.wide ? BigInt.asUintN(64, value) : BigInt.asUintN(32, value);
-  if (signed) v = spec.wide ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v);
+  if (spec.signed) v = spec.wide ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v);
   const negative = v < 0n;
   const mag = negative ? -v : v;
   if (mag > 9007199254740991n) {
@@ -314,29 +342,61 @@ function writeInt(sink: ByteSink, spec: CompiledSpec, value: bigint): void {
     sink.text(pieceText);
     return;
   }
-  let n = Number(mag);
+  writeDigits(sink, spec, negative, Number(mag));
+}
+
+/**
+ * writeInt() of the u64 whose u32 halves are lo and hi (an argument read from the program's u64 array), with
+ * numbers only while the value is exact in a double; the same bytes.
+ */
+function writeIntParts(sink: ByteSink, spec: CompiledSpec, lo: number, hi: number): void {
+  if (!spec.wide) {
+    const n = spec.signed ? lo | 0 : lo;
+    writeDigits(sink, spec, n < 0, n < 0 ? -n : n);
+    return;
+  }
+  const h = spec.signed ? hi | 0 : hi;
+  // |h * 2^32 + lo| <= 2^53 - 1 for h in (-2^21, 2^21)
+  if (h > -2097152 && h < 2097152) {
+    const n = h * 4294967296 + lo;
+    writeDigits(sink, spec, n < 0, n < 0 ? -n : n);
+    return;
+  }
+  writeInt(sink, spec, (BigInt(hi) << 32n) | BigInt(lo));
+}
+
+const DIGITS = new Uint8Array(64);
+const HEX_LOWER = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
+
+/** The digits of mag (an exact integer below 2^53) with the sign, flags and width of spec. */
+function writeDigits(sink: ByteSink, spec: CompiledSpec, negative: boolean, mag: number): void {
+  let n = mag;
   let len = 0;
-  const base = spec.conv === 'x' || spec.conv === 'X' ? 16 : 10;
-  const upper = spec.conv === 'X' ? 0x20 : 0;
+  const base = spec.base;
   do {
-    const d = base === 16 ? n % 16 : n % 10;
-    DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - upper;
-    n = base === 16 ? Math.floor(n / 16) : Math.floor(n / 10);
+    const d = n % base;
+    DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - spec.upper;
+    n = (n - d) / base;
   } while (n > 0);
   let sign = 0;
   if (negative) sign = 0x2d;
-  else if (signed && spec.flags.includes('+')) sign = 0x2b;
-  else if (signed && spec.flags.includes(' ')) sign = 0x20;
+  else if (spec.signed && spec.plus) sign = 0x2b;
+  else if (spec.signed && spec.space) sign = 0x20;
   const bodyLen = len + (sign ? 1 : 0);
   const padLen = spec.width > bodyLen ? spec.width - bodyLen : 0;
-  const left = spec.flags.includes('-');
-  if (padLen && !left && spec.flags.includes('0')) {
+  const left = spec.left;
+  if (padLen && !left && spec.zero) {
     if (sign) sink.byte(sign);
     sink.repeat(0x30, padLen);
   } else {
     if (padLen && !left) sink.repeat(0x20, padLen);
     if (sign) sink.byte(sign);
   }
-  for (let i = len - 1; i >= 0; i--) sink.byte(DIGITS[i]);
+  const buf = sink.buf;
+  if (sink.pos + len <= sink.end) {
+    for (let i = len - 1; i >= 0; i--) buf[sink.pos++] = DIGITS[i];
+  } else {
+    for (let i = len - 1; i >= 0; i--) sink.byte(DIGITS[i]);
+  }
   if (padLen && left) sink.repeat(0x20, padLen);
 }

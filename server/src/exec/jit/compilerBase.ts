@@ -29,6 +29,8 @@ export abstract class CompilerBase implements CompiledTables {
   protected readonly stackTop: Code;
   protected readonly callDepth: Code;
   protected readonly helperTable: Code;
+  /** the env's DirectHelpers, or null */
+  protected readonly directHelpers: Code;
   /** Module-level cache of each `addr` leaf of a global/string/map: region (undefined until first use) and offset. */
   protected readonly staticVars: Array<{ r: Code; o: Code; a: Code }> = [];
   protected readonly stackVar: Code;
@@ -56,6 +58,7 @@ export abstract class CompilerBase implements CompiledTables {
     this.stackTop = this.vars.fresh();
     this.callDepth = this.vars.fresh();
     this.helperTable = this.vars.fresh();
+    this.directHelpers = this.vars.fresh();
   }
 
   locIndex(loc: Loc): number {

@@ -3,9 +3,9 @@ import type { Expr, IntType } from '../../lang/ir';
 import { Code, join, js, literal } from '../codeBuilder';
 import { functionAddress } from '../memory';
 import type { Compiled, LocalVar } from './compilerBase';
-import { MemoryAccessCompiler } from './memoryAccess';
+import { HelperCallCompiler } from './helperCalls';
 
-export abstract class ExpressionCompiler extends MemoryAccessCompiler {
+export abstract class ExpressionCompiler extends HelperCallCompiler {
   protected assignLocal(lv: LocalVar, value: Expr, intType: IntType | undefined): Compiled {
     if (lv.kind === 'ptr') {
       const p = this.ptr(value);
@@ -138,17 +138,7 @@ export abstract class ExpressionCompiler extends MemoryAccessCompiler {
       }
       case 'sequence': this.value(e.first); return this.value(e.second);
       case 'funcAddr': return this.fromPointerObject(js`${h.resolve}(${literal(functionAddress(e.target))})`);
-      case 'callHelper': {
-        const args = e.args.map((a) => this.addressArg(a));
-        this.helperCalls.push(e);
-        const i = literal(this.helperCalls.length - 1);
-        const r0 = this.fresh(), x = this.fresh();
-        this.emit(js`let ${r0};
-try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
-        if (e.type.kind === 'int') return this.tempAs(js`(typeof ${r0} === 'bigint' ? ${this.norm(r0, e.type)} : ${h.helperResult}(${i}, ${r0}))`, e.type);
-        const result = js`${h.helperResult}(${i}, ${r0})`;
-        return e.type.kind === 'ptr' ? this.fromPointerObject(result) : this.temp(result);
-      }
+      case 'callHelper': return this.callHelper(e);
       case 'call': {
         const callee = this.ir.functions[e.func];
         if (callee === undefined) {
@@ -178,16 +168,6 @@ try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } 
       }
       default: throw new Error(`unknown expression ${JSON.stringify((e as { op: unknown }).op)}`);
     }
-  }
-
-  /** A helper argument as a u64. An int-to-pointer conversion is skipped: resolving keeps the address and has no effect. */
-  protected addressArg(a: Expr): Code {
-    let inner = a;
-    while (inner.op === 'ptrCast') inner = inner.operand;
-    if (inner.op === 'intToPtr') return js`${this.h.asU}(64, ${this.int(inner.operand)})`;
-    if (inner.op === 'addr' && inner.base.kind !== 'stack') return this.intTemp(this.staticAddress(inner.base, inner.loc).a);
-    const v = this.value(a);
-    return v.kind === 'int' ? js`${this.h.asU}(64, ${v.v})` : this.address(v.r, v.o);
   }
 
   protected binary(kind: string, a: Code, b: Code, t: IntType): Code {

@@ -11,14 +11,14 @@ export class ModuleCompiler extends ExpressionCompiler {
     const fns = this.ir.functions.map((f, i) => this.compileFunction(f, this.fnNames[i]));
     const entries = this.ir.functions.map((f, i) => this.entryAdapter(f, this.fnNames[i]));
     const L = this.budgetVar, S = this.stackVar, SP = this.stackTop, D = this.callDepth;
-    const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh(), ht = this.vars.fresh();
+    const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh(), ht = this.vars.fresh(), dh = this.vars.fresh();
     const staticDecls = this.staticVars.map((v) => js`let ${v.r} = undefined, ${v.o} = 0, ${v.a} = 0n;`);
     const staticResets = this.staticVars.map((v) => js`${v.r} = undefined;`);
     const body = js`let ${L} = 0, ${SP} = 0, ${D} = 0;
-let ${S} = null, ${this.helperTable} = null;
+let ${S} = null, ${this.helperTable} = null, ${this.directHelpers} = null;
 ${join(staticDecls, '\n')}
 ${join(fns, '\n')}
-return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} } }, left() { return ${L}; } };`;
+return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}, ${dh}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${this.directHelpers} = ${dh}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} } }, left() { return ${L}; } };`;
     return { params: HOST_ORDER.map((k) => this.h[k]), body };
   }
 
