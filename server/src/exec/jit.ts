@@ -25,7 +25,7 @@ import { compileFunction } from './codeBuilder';
 import type { DebugHooks } from './debugHooks';
 import { Interpreter, toExecError } from './interpreter';
 import { RunRuntime, type CallbackInvoker, type DirectHelpers, type ExecEnv, type HelperTable } from './memory';
-import { ExecError, addressOf, type ExecRegion, type RunOutcome, type RuntimeValue } from './values';
+import { ExecError, addressOf, type ExecMemory, type ExecRegion, type RunOutcome, type RuntimeValue } from './values';
 import { HOST_ORDER, makeHost, type HostState } from './jit/host';
 import { ModuleCompiler } from './jit/statements';
 
@@ -64,7 +64,7 @@ interface GeneratedModule {
   /** Per IR function: called with the run's RuntimeValue arguments, converts them and calls the function. */
   entries: Array<(args: ReadonlyArray<RuntimeValue>) => RuntimeValue>;
   /** Starts a run: the stack region, the first budget chunk, and whether cached static addresses are stale. */
-  begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: (name: string, args: bigint[]) => bigint | number, direct: DirectHelpers | null): void;
+  begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: (name: string, args: bigint[]) => bigint | number, direct: DirectHelpers | null, memory: ExecMemory): void;
   left(): number;
 }
 
@@ -109,7 +109,7 @@ class JitProgram implements CompiledProgram {
       this.helpersFor = helpers;
       this.boundHelpers = (name, args) => helpers(name, args, this.invokeCallback);
     }
-    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, this.boundHelpers!, env.directHelpers ?? null);
+    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, this.boundHelpers!, env.directHelpers ?? null, env.memory);
     try {
       const r = this.module.entries[funcIndex](args);
       return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };

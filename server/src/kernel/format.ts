@@ -198,16 +198,25 @@ const compiledFormats = new WeakMap<ArrayBufferLike, Map<number, { fmt: Uint8Arr
 
 /** The compiled form of the NUL-terminated format at fmtBytes, or null when bprintf() must handle it. */
 function compiledFormat(fmtBytes: Uint8Array): CompiledFormat | null {
+  // the format of the last call first (a program printing per element uses one or two formats)
+  const last = lastFormat;
+  if (last !== null && last.buffer === fmtBytes.buffer && last.offset === fmtBytes.byteOffset && sameFormat(last.entry.fmt, fmtBytes)) return last.entry.compiled;
   let byOffset = compiledFormats.get(fmtBytes.buffer);
   if (!byOffset) { byOffset = new Map(); compiledFormats.set(fmtBytes.buffer, byOffset); }
   // keyed by where the format lives, checked against its bytes (a writable format may change between calls)
   const cached = byOffset.get(fmtBytes.byteOffset);
-  if (cached !== undefined && sameFormat(cached.fmt, fmtBytes)) return cached.compiled;
+  if (cached !== undefined && sameFormat(cached.fmt, fmtBytes)) {
+    lastFormat = { buffer: fmtBytes.buffer, offset: fmtBytes.byteOffset, entry: cached };
+    return cached.compiled;
+  }
   const nul = fmtBytes.indexOf(0);
   const compiled = compileFormat(fmtBytes);
-  byOffset.set(fmtBytes.byteOffset, { fmt: fmtBytes.slice(0, nul < 0 ? fmtBytes.length : nul + 1), compiled });
+  const entry = { fmt: fmtBytes.slice(0, nul < 0 ? fmtBytes.length : nul + 1), compiled };
+  byOffset.set(fmtBytes.byteOffset, entry);
+  lastFormat = { buffer: fmtBytes.buffer, offset: fmtBytes.byteOffset, entry };
   return compiled;
 }
+let lastFormat: { buffer: ArrayBufferLike; offset: number; entry: { fmt: Uint8Array; compiled: CompiledFormat | null } } | null = null;
 
 function sameFormat(a: Uint8Array, b: Uint8Array): boolean {
   // a is the format up to its NUL (or all of it when it had none): b must start with exactly that
@@ -276,7 +285,10 @@ export class ByteSink {
   constructor(public buf: Uint8Array, public end: number) {}
   byte(c: number): void { if (this.pos < this.end) this.buf[this.pos++] = c; else this.full = true; }
   bytes(b: Uint8Array): void {
-    if (this.pos + b.length <= this.end) { this.buf.set(b, this.pos); this.pos += b.length; } else this.full = true;
+    const n = b.length;
+    if (this.pos + n > this.end) { this.full = true; return; }
+    // a format's literal text is a few bytes: a loop is cheaper than set() for those
+    if (n <= 16) { const buf = this.buf; let p = this.pos; for (let i = 0; i < n; i++) buf[p++] = b[i]; this.pos = p; } else { this.buf.set(b, this.pos); this.pos += n; }
   }
   repeat(c: number, n: number): void { for (let i = 0; i < n; i++) this.byte(c); }
   /** latin1 text (the rare cases: values past 2^53, hashed pointers) */
@@ -373,11 +385,16 @@ function writeDigits(sink: ByteSink, spec: CompiledSpec, negative: boolean, mag:
   let n = mag;
   let len = 0;
   const base = spec.base;
-  do {
-    const d = n % base;
-    DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - spec.upper;
-    n = (n - d) / base;
-  } while (n > 0);
+  if (base === 10 && n <= 0x7fffffff) {
+    // int32 arithmetic while it is exact
+    do { const q = (n / 10) | 0; DIGITS[len++] = 0x30 + n - q * 10; n = q; } while (n > 0);
+  } else {
+    do {
+      const d = n % base;
+      DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - spec.upper;
+      n = (n - d) / base;
+    } while (n > 0);
+  }
   let sign = 0;
   if (negative) sign = 0x2d;
   else if (spec.signed && spec.plus) sign = 0x2b;

@@ -42,11 +42,14 @@ export class KernelMemory {
   free(region: Region): void {
     this.recent.fill(null); // a freed region must fault, never be found in the cache
     this.live.delete(region);
+    this.generation++;
     const i = this.indexOf(region.addr);
     if (i >= 0 && this.regions[i] === region) this.regions.splice(i, 1);
   }
 
   get regionCount(): number { return this.regions.length; }
+  /** Changes when a region is freed (regions never overlap and addresses are never reused): see ExecMemory.generation. */
+  generation = 0;
 
   /**
    * Whether `region` is one of this memory's regions and not freed: then find() of any address inside it gives this

@@ -34,6 +34,10 @@ export abstract class CompilerBase implements CompiledTables {
   /** Module-level cache of each `addr` leaf of a global/string/map: region (undefined until first use) and offset. */
   protected readonly staticVars: Array<{ r: Code; o: Code; a: Code }> = [];
   protected readonly stackVar: Code;
+  /** the env's memory (ExecMemory), for its generation */
+  protected readonly memoryVar: Code;
+  /** Module-level cache of each pointer load site: the last region, its start as u32 halves (lo may be negative), its length, the memory generation. */
+  protected readonly pointerCaches: Array<{ r: Code; lo: Code; hi: Code; n: Code; g: Code }> = [];
 
   // per-function state
   protected out: Code[] = [];
@@ -59,6 +63,7 @@ export abstract class CompilerBase implements CompiledTables {
     this.callDepth = this.vars.fresh();
     this.helperTable = this.vars.fresh();
     this.directHelpers = this.vars.fresh();
+    this.memoryVar = this.vars.fresh();
   }
 
   locIndex(loc: Loc): number {

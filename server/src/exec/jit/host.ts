@@ -23,11 +23,11 @@ export interface CompiledTables {
 
 export type HostName =
   | 'asU' | 'asI' | 'big' | 'num' | 'refill' | 'fault' | 'enterFail' | 'stat' | 'resolve'
-  | 'offPtr' | 'helperFail' | 'helperResult' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf' | 'resolveAt';
+  | 'offPtr' | 'helperFail' | 'helperResult' | 'copy' | 'fill' | 'badCall' | 'nullPtr' | 'addrOf' | 'resolveParts';
 
 
 /** The order in which the host functions are passed to the generated module's factory. */
-export const HOST_ORDER: ReadonlyArray<HostName> = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enterFail', 'stat', 'resolve', 'offPtr', 'helperFail', 'helperResult', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf', 'resolveAt'];
+export const HOST_ORDER: ReadonlyArray<HostName> = ['asU', 'asI', 'big', 'num', 'refill', 'fault', 'enterFail', 'stat', 'resolve', 'offPtr', 'helperFail', 'helperResult', 'copy', 'fill', 'badCall', 'nullPtr', 'addrOf', 'resolveParts'];
 
 export function makeHost(state: HostState, c: CompiledTables): Record<HostName, unknown> {
   const locs = c.locs;
@@ -54,7 +54,7 @@ export function makeHost(state: HostState, c: CompiledTables): Record<HostName, 
     },
     resolve: (addr: bigint) => state.rt.resolver.resolve(addr),
     // a pointer loaded from memory: its u32 halves, resolved without a BigInt (the same answer as resolve())
-    resolveAt: (view: DataView, at: number) => state.rt.resolver.resolveParts(view.getUint32(at, true), view.getUint32(at + 4, true)),
+    resolveParts: (lo: number, hi: number) => state.rt.resolver.resolveParts(lo, hi),
     offPtr: offsetPointer,
     helperFail: (i: number, e: unknown) => helperFailure(c.helperCalls[i].name, e, c.helperCalls[i].loc),
     helperResult: (i: number, r: unknown) => state.rt.helperResult(c.helperCalls[i].name, r, c.helperCalls[i].type, c.helperCalls[i].loc),

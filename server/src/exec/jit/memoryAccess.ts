@@ -44,20 +44,35 @@ export abstract class MemoryAccessCompiler extends CompilerBase {
     return this.tempAs(v, type);
   }
 
-  /** A u64 load resolved as a pointer (loadInt of U64 then resolve), read as two u32 halves so no BigInt is made. */
+  /**
+   * A u64 load resolved as a pointer (loadInt of U64 then resolve), read as two u32 halves so no BigInt is made.
+   * Each load site remembers the region its last pointer resolved to (module variables): a pointer inside it is that
+   * region at the pointer's distance from its start, with no call, while the memory's generation is unchanged (see
+   * ExecMemory.generation: its regions do not overlap and none was freed); a memory without one is never cached.
+   */
   protected loadPointer(r: Code, o: Code, offset: number, loc: Loc, probe: boolean): Compiled {
     const at = this.fresh();
     this.emit(js`const ${at} = ${o} + ${literal(offset)};`);
     const check = js`if (${r} === null || ${at} < 0 || ${at} + 8 > ${r}.bytes.length) throw ${this.h.fault}(${this.k(loc)}, ${r}, ${at}, 8, false);`;
-    const q = this.fresh();
-    if (!probe) {
-      this.emit(check);
-      this.emit(js`const ${q} = ${this.h.resolveAt}(${r}.view, ${at});`);
-    } else {
-      this.emit(js`let ${q};`);
-      this.emit(js`if (${r} === null || ${r}.bytes.length === 0) ${q} = ${this.h.nullPtr}; else { ${check} ${q} = ${this.h.resolveAt}(${r}.view, ${at}); }`);
-    }
-    return this.ptrTemp(js`${q}.region`, js`${q}.offset`);
+    const c = { r: this.fresh(), lo: this.fresh(), hi: this.fresh(), n: this.fresh(), g: this.fresh() };
+    this.pointerCaches.push(c);
+    const pr = this.fresh(), po = this.fresh(), lo = this.fresh(), hi = this.fresh(), d = this.fresh(), q = this.fresh(), g = this.fresh();
+    const M = this.memoryVar;
+    const resolve = js`${check}
+const ${lo} = ${r}.view.getUint32(${at}, true), ${hi} = ${r}.view.getUint32(${at} + 4, true);
+const ${d} = (${hi} - ${c.hi}) * 4294967296 + (${lo} - ${c.lo});
+if (${d} >= 0 && ${d} < ${c.n} && ${M}.generation === ${c.g}) { ${pr} = ${c.r}; ${po} = ${d}; }
+else {
+const ${q} = ${this.h.resolveParts}(${lo}, ${hi}); ${pr} = ${q}.region; ${po} = ${q}.offset;
+const ${g} = ${M}.generation;
+if (${pr} !== null && ${pr}.bytes.length > 0 && typeof ${g} === 'number') { ${c.r} = ${pr}; ${c.lo} = ${lo} - ${po}; ${c.hi} = ${hi}; ${c.n} = ${pr}.bytes.length; ${c.g} = ${g}; }
+}`;
+    this.emit(js`let ${pr} = null, ${po} = 0;`);
+    if (!probe) this.emit(resolve);
+    else this.emit(js`if (${r} !== null && ${r}.bytes.length !== 0) {
+${resolve}
+}`);
+    return { kind: 'ptr', r: pr, o: po };
   }
 
 

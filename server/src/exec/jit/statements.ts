@@ -14,11 +14,15 @@ export class ModuleCompiler extends ExpressionCompiler {
     const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh(), ht = this.vars.fresh(), dh = this.vars.fresh();
     const staticDecls = this.staticVars.map((v) => js`let ${v.r} = undefined, ${v.o} = 0, ${v.a} = 0n;`);
     const staticResets = this.staticVars.map((v) => js`${v.r} = undefined;`);
+    const cacheDecls = this.pointerCaches.map((c) => js`let ${c.r} = null, ${c.lo} = 0, ${c.hi} = 0, ${c.n} = 0, ${c.g} = 0;`);
+    const cacheResets = this.pointerCaches.map((c) => js`${c.r} = null; ${c.n} = 0;`);
+    const mem = this.vars.fresh();
     const body = js`let ${L} = 0, ${SP} = 0, ${D} = 0;
-let ${S} = null, ${this.helperTable} = null, ${this.directHelpers} = null;
+let ${S} = null, ${this.helperTable} = null, ${this.directHelpers} = null, ${this.memoryVar} = null;
 ${join(staticDecls, '\n')}
+${join(cacheDecls, '\n')}
 ${join(fns, '\n')}
-return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}, ${dh}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${this.directHelpers} = ${dh}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} } }, left() { return ${L}; } };`;
+return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}, ${dh}, ${mem}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${this.directHelpers} = ${dh}; ${this.memoryVar} = ${mem}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} ${join(cacheResets, '')} } }, left() { return ${L}; } };`;
     return { params: HOST_ORDER.map((k) => this.h[k]), body };
   }
 
