@@ -10,7 +10,8 @@ import type { AddressBase, Expr, IntType, IrFunction, IrProgram, IrType, Loc, St
 import { Code, NameGenerator, join, js, literal } from '../codeBuilder';
 import { HOST_ORDER, type CompiledTables, type HostName } from './host';
 
-export type Compiled = { kind: 'int'; v: Code } | { kind: 'ptr'; r: Code; o: Code };
+/** An integer (a bigint; `b`, when given, a JS boolean that is v !== 0n, for tests) or a pointer (region, offset). */
+export type Compiled = { kind: 'int'; v: Code; b?: Code } | { kind: 'ptr'; r: Code; o: Code };
 export type LocalVar = { kind: 'int'; v: Code } | { kind: 'ptr'; r: Code; o: Code };
 /** The JS labels a break/continue jumps to; `label` is the IR loop's or switch's label (a lowered goto's target). */
 export interface Target { brk: Code; cont: Code | null; label?: number }
@@ -96,7 +97,23 @@ export abstract class CompilerBase implements CompiledTables {
     this.normalised.set((c as { v: Code }).v, t);
     return c;
   }
+  /** The literals of constant values, so normalising one is done here. */
+  protected readonly constants = new Map<Code, bigint>();
+  protected constant(value: bigint): Code {
+    const c = literal(value);
+    this.constants.set(c, value);
+    return c;
+  }
+  /** A truth value as a JS boolean temporary and its 0n/1n (normalised in every int type). */
+  protected boolTemp(b: Code, t: IntType): Compiled {
+    const tb = this.fresh(), tv = this.fresh();
+    this.emit(js`const ${tb} = ${b}, ${tv} = ${tb} ? 1n : 0n;`);
+    this.normalised.set(tv, t);
+    return { kind: 'int', v: tv, b: tb };
+  }
   protected norm(x: Code, t: IntType): Code {
+    const c = this.constants.get(x);
+    if (c !== undefined) return this.constant(t.signed ? BigInt.asIntN(t.bits, c) : BigInt.asUintN(t.bits, c));
     const known = this.normalised.get(x);
     if (known !== undefined && known.bits === t.bits && known.signed === t.signed) return x;
     return js`${t.signed ? this.h.asI : this.h.asU}(${literal(t.bits)}, ${x})`;
@@ -105,7 +122,8 @@ export abstract class CompilerBase implements CompiledTables {
     return js`(${r} === null ? 0n : ${this.h.asU}(64, ${r}.addr + ${this.h.big}(${o})))`;
   }
   protected truthy(v: Compiled): Code {
-    return v.kind === 'int' ? js`(${v.v} !== 0n)` : js`(${v.r} !== null)`;
+    if (v.kind === 'int') return v.b !== undefined ? js`(${v.b})` : js`(${v.v} !== 0n)`;
+    return js`(${v.r} !== null)`;
   }
 
 

@@ -18,10 +18,40 @@ export abstract class ExpressionCompiler extends HelperCallCompiler {
   }
 
 
+  /**
+   * A statement storing a loaded integer as 8 bytes, its value unused (BPF_SEQ_PRINTF's argument array: *key, *val):
+   * the load's u32 halves are written with no BigInt, the same bytes, checks and order as value(). False when the
+   * expression is not of that shape (nothing emitted).
+   */
+  protected storeOfLoad(e: Expr): boolean {
+    if (e.op !== 'store' || e.size !== 8 || e.type.kind !== 'int' || e.type.bits !== 64) return false;
+    // a load, or one widened to 64 bits: either way its 64-bit two's complement is stored
+    const src = e.value.op === 'convert' && e.value.type.bits === 64 ? e.value.operand : e.value;
+    if (src.op !== 'load' || src.core === true) return false;
+    const p = this.ptr(e.ptr);
+    const q = this.ptr(src.ptr);
+    const t = src.type;
+    const size = t.bits >> 3;
+    const at = this.fresh(), lo = this.fresh(), hi = this.fresh(), to = this.fresh();
+    this.emit(js`const ${at} = ${q.o} + ${literal(src.offset)};`);
+    this.emit(js`if (${q.r} === null || ${at} < 0 || ${at} + ${literal(size)} > ${q.r}.bytes.length) throw ${this.h.fault}(${this.k(src.loc)}, ${q.r}, ${at}, ${literal(size)}, false);`);
+    const view = js`${q.r}.view`;
+    switch (t.bits) {
+      case 64: this.emit(js`const ${lo} = ${view}.getUint32(${at}, true), ${hi} = ${view}.getUint32(${at} + 4, true);`); break;
+      case 32: this.emit(t.signed ? js`const ${lo} = ${view}.getInt32(${at}, true), ${hi} = ${lo} >> 31;` : js`const ${lo} = ${view}.getUint32(${at}, true), ${hi} = 0;`); break;
+      case 16: this.emit(t.signed ? js`const ${lo} = ${view}.getInt16(${at}, true), ${hi} = ${lo} >> 31;` : js`const ${lo} = ${view}.getUint16(${at}, true), ${hi} = 0;`); break;
+      default: this.emit(t.signed ? js`const ${lo} = ${view}.getInt8(${at}), ${hi} = ${lo} >> 31;` : js`const ${lo} = ${view}.getUint8(${at}), ${hi} = 0;`); break;
+    }
+    this.emit(js`const ${to} = ${p.o} + ${literal(e.offset)};`);
+    this.emit(js`if (${p.r} === null || ${p.r}.readonly || ${to} < 0 || ${to} + 8 > ${p.r}.bytes.length) throw ${this.h.fault}(${this.k(e.loc)}, ${p.r}, ${to}, 8, true);`);
+    this.emit(js`${p.r}.view.setUint32(${to}, ${lo} >>> 0, true); ${p.r}.view.setUint32(${to} + 4, ${hi} >>> 0, true);`);
+    return true;
+  }
+
   protected value(e: Expr): Compiled {
     const h = this.h;
     switch (e.op) {
-      case 'const': return { kind: 'int', v: literal(e.type.signed ? BigInt.asIntN(e.type.bits, e.value) : BigInt.asUintN(e.type.bits, e.value)) };
+      case 'const': return { kind: 'int', v: this.constant(e.type.signed ? BigInt.asIntN(e.type.bits, e.value) : BigInt.asUintN(e.type.bits, e.value)) };
       case 'null': return { kind: 'ptr', r: literal(null), o: literal(0) };
       case 'param': {
         const pv = this.paramValues[e.index];
@@ -74,10 +104,12 @@ export abstract class ExpressionCompiler extends HelperCallCompiler {
       case 'binary': {
         const a = this.int(e.left);
         const b = this.int(e.right);
+        const test = comparison(e.kind, a, b);
+        if (test !== undefined) return this.boolTemp(test, e.type);
         return this.tempAs(this.binary(e.kind, a, b, e.type), e.type);
       }
       case 'unary': {
-        if (e.kind === 'lnot') return this.temp(js`(${this.truthy(this.value(e.operand))} ? 0n : 1n)`);
+        if (e.kind === 'lnot') return this.boolTemp(js`!${this.truthy(this.value(e.operand))}`, e.type);
         const a = this.int(e.operand);
         return this.tempAs(this.norm(e.kind === 'neg' ? js`(-${a})` : js`(~${a})`, e.type), e.type);
       }
@@ -101,10 +133,12 @@ export abstract class ExpressionCompiler extends HelperCallCompiler {
         const b = this.ptr(e.right);
         if (e.kind === 'eq' || e.kind === 'ne') {
           // Same region: equal iff same offset; NULL is the only pointer with no region and address 0.
-          const same = js`(${a.r} === ${b.r} ? ${a.o} === ${b.o} : ${a.r} !== null && ${b.r} !== null && ${this.address(a.r, a.o)} === ${this.address(b.r, b.o)})`;
-          return this.tempAs(e.kind === 'eq' ? js`(${same} ? 1n : 0n)` : js`(${same} ? 0n : 1n)`, e.type);
+          const nullSide = e.right.op === 'null' ? a : e.left.op === 'null' ? b : undefined;
+          const same = nullSide !== undefined ? js`(${nullSide.r} === null && ${nullSide.o} === 0)`
+            : js`(${a.r} === ${b.r} ? ${a.o} === ${b.o} : ${a.r} !== null && ${b.r} !== null && ${this.address(a.r, a.o)} === ${this.address(b.r, b.o)})`;
+          return this.boolTemp(e.kind === 'eq' ? same : js`!${same}`, e.type);
         }
-        return this.tempAs(this.binary(e.kind, this.address(a.r, a.o), this.address(b.r, b.o), e.type), e.type);
+        return this.boolTemp(comparison(e.kind, this.address(a.r, a.o), this.address(b.r, b.o))!, e.type);
       }
       case 'ptrToInt': return this.temp(this.norm(this.int(e.operand), e.type));
       case 'intToPtr': {
@@ -113,13 +147,14 @@ export abstract class ExpressionCompiler extends HelperCallCompiler {
       }
       case 'ptrCast': return this.value(e.operand);
       case 'logical': {
-        const t = this.fresh();
+        const tb = this.fresh(), t = this.fresh();
         const l = this.truthy(this.value(e.left));
         let rightTruth!: Code;
         const right = this.nested(() => { rightTruth = this.truthy(this.value(e.right)); });
-        if (e.kind === 'and') this.emit(js`let ${t} = 0n;\nif ${l} {\n${right}\n${t} = ${rightTruth} ? 1n : 0n;\n}`);
-        else this.emit(js`let ${t} = 1n;\nif (!${l}) {\n${right}\n${t} = ${rightTruth} ? 1n : 0n;\n}`);
-        return { kind: 'int', v: t };
+        if (e.kind === 'and') this.emit(js`let ${tb} = false;\nif ${l} {\n${right}\n${tb} = ${rightTruth};\n}`);
+        else this.emit(js`let ${tb} = true;\nif (!${l}) {\n${right}\n${tb} = ${rightTruth};\n}`);
+        this.emit(js`const ${t} = ${tb} ? 1n : 0n;`);
+        return { kind: 'int', v: t, b: tb };
       }
       case 'conditional': {
         const test = this.truthy(this.value(e.test));
@@ -192,5 +227,18 @@ export abstract class ExpressionCompiler extends HelperCallCompiler {
       case 'ge': return js`(${a} >= ${b} ? 1n : 0n)`;
       default: throw new Error(`unknown binary operator ${JSON.stringify(kind)}`);
     }
+  }
+}
+
+/** The JS boolean of a comparison of two bigints, or undefined for an arithmetic operator. */
+function comparison(kind: string, a: Code, b: Code): Code | undefined {
+  switch (kind) {
+    case 'eq': return js`(${a} === ${b})`;
+    case 'ne': return js`(${a} !== ${b})`;
+    case 'lt': return js`(${a} < ${b})`;
+    case 'le': return js`(${a} <= ${b})`;
+    case 'gt': return js`(${a} > ${b})`;
+    case 'ge': return js`(${a} >= ${b})`;
+    default: return undefined;
   }
 }
