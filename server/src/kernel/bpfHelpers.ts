@@ -69,16 +69,15 @@ export abstract class KernelHelpers extends KernelState {
     if (dataLen % 8 !== 0 || dataLen > MAX_BPRINTF_VARARGS * 8) return -ERRNO.EINVAL;
     if (dataLen !== 0 && dataOffset + dataLen > (dataRegion as { bytes: Uint8Array }).bytes.length) return -ERRNO.EFAULT;
     if (fmtOffset + fmtSize > fmtRegion.bytes.length) return -ERRNO.EINVAL;
-    const fmt = fmtRegion.bytes.subarray(fmtOffset, fmtOffset + fmtSize);
     const count = dataLen / 8;
     const sink = this.seqSink;
     sink.buf = seq.buf; sink.pos = seq.count; sink.end = seq.size - 1; sink.full = false;
     const view = dataLen === 0 ? EMPTY_VIEW : (dataRegion as { view: DataView }).view;
-    const direct = bprintfFromView(fmt, view, dataOffset, count, sink);
+    const direct = bprintfFromView(fmtRegion.bytes, fmtOffset, fmtSize, view, dataOffset, count, sink);
     if (direct === undefined) {
       const args: bigint[] = new Array<bigint>(count);
       for (let i = 0; i < count; i++) args[i] = view.getBigUint64(dataOffset + i * 8, true);
-      return this.seqPrintfDirect(seq, fmt, args);
+      return this.seqPrintfDirect(seq, fmtRegion.bytes.subarray(fmtOffset, fmtOffset + fmtSize), args);
     }
     if (direct < 0) return direct;
     if (sink.full) seq.count = seq.size; else seq.count = sink.pos;

@@ -198,30 +198,35 @@ const compiledFormats = new WeakMap<ArrayBufferLike, Map<number, { fmt: Uint8Arr
 
 /** The compiled form of the NUL-terminated format at fmtBytes, or null when bprintf() must handle it. */
 function compiledFormat(fmtBytes: Uint8Array): CompiledFormat | null {
+  return compiledFormatAt(fmtBytes, 0, fmtBytes.length);
+}
+
+/** compiledFormat() of bytes[offset, offset + size), without making that view unless the format is new. */
+function compiledFormatAt(bytes: Uint8Array, offset: number, size: number): CompiledFormat | null {
   // the format of the last call first (a program printing per element uses one or two formats)
   const last = lastFormat;
-  if (last !== null && last.buffer === fmtBytes.buffer && last.offset === fmtBytes.byteOffset && sameFormat(last.entry.fmt, fmtBytes)) return last.entry.compiled;
-  let byOffset = compiledFormats.get(fmtBytes.buffer);
-  if (!byOffset) { byOffset = new Map(); compiledFormats.set(fmtBytes.buffer, byOffset); }
+  if (last !== null && last.bytes === bytes && last.offset === offset && sameFormat(last.entry.fmt, bytes, offset, size)) return last.entry.compiled;
+  const buffer = bytes.buffer;
+  let byOffset = compiledFormats.get(buffer);
+  if (!byOffset) { byOffset = new Map(); compiledFormats.set(buffer, byOffset); }
   // keyed by where the format lives, checked against its bytes (a writable format may change between calls)
-  const cached = byOffset.get(fmtBytes.byteOffset);
-  if (cached !== undefined && sameFormat(cached.fmt, fmtBytes)) {
-    lastFormat = { buffer: fmtBytes.buffer, offset: fmtBytes.byteOffset, entry: cached };
-    return cached.compiled;
+  const at = bytes.byteOffset + offset;
+  let entry = byOffset.get(at);
+  if (entry === undefined || !sameFormat(entry.fmt, bytes, offset, size)) {
+    const fmtBytes = bytes.subarray(offset, offset + size);
+    const nul = fmtBytes.indexOf(0);
+    entry = { fmt: fmtBytes.slice(0, nul < 0 ? fmtBytes.length : nul + 1), compiled: compileFormat(fmtBytes) };
+    byOffset.set(at, entry);
   }
-  const nul = fmtBytes.indexOf(0);
-  const compiled = compileFormat(fmtBytes);
-  const entry = { fmt: fmtBytes.slice(0, nul < 0 ? fmtBytes.length : nul + 1), compiled };
-  byOffset.set(fmtBytes.byteOffset, entry);
-  lastFormat = { buffer: fmtBytes.buffer, offset: fmtBytes.byteOffset, entry };
-  return compiled;
+  lastFormat = { bytes, offset, entry };
+  return entry.compiled;
 }
-let lastFormat: { buffer: ArrayBufferLike; offset: number; entry: { fmt: Uint8Array; compiled: CompiledFormat | null } } | null = null;
+let lastFormat: { bytes: Uint8Array; offset: number; entry: { fmt: Uint8Array; compiled: CompiledFormat | null } } | null = null;
 
-function sameFormat(a: Uint8Array, b: Uint8Array): boolean {
-  // a is the format up to its NUL (or all of it when it had none): b must start with exactly that
-  if (b.length < a.length || (a[a.length - 1] !== 0 && b.length !== a.length)) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether bytes[offset, offset + size) is the format `a` (its bytes up to its NUL, or all of them when it had none). */
+function sameFormat(a: Uint8Array, bytes: Uint8Array, offset: number, size: number): boolean {
+  if (size < a.length || (a[a.length - 1] !== 0 && size !== a.length)) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== bytes[offset + i]) return false;
   return true;
 }
 
@@ -318,11 +323,12 @@ export function bprintfInto(fmtBytes: Uint8Array, args: readonly bigint[], sink:
 }
 
 /**
- * bprintfInto() with the arguments read from `count` u64s at `at` of `view` (the program's argument array, as
- * bpf_seq_printf() reads it): the same bytes, without a BigInt per integer argument that fits in a double.
+ * bprintfInto() of the format at fmt[fmtOffset, fmtOffset + fmtSize) with the arguments read from `count` u64s at `at`
+ * of `view` (the program's argument array, as bpf_seq_printf() reads it): the same bytes, without a BigInt per integer
+ * argument that fits in a double.
  */
-export function bprintfFromView(fmtBytes: Uint8Array, view: DataView, at: number, count: number, sink: ByteSink): number | undefined {
-  const f = compiledFormat(fmtBytes);
+export function bprintfFromView(fmt: Uint8Array, fmtOffset: number, fmtSize: number, view: DataView, at: number, count: number, sink: ByteSink): number | undefined {
+  const f = compiledFormatAt(fmt, fmtOffset, fmtSize);
   if (f === null) return undefined;
   if (f.specs.length > count) return -ERRNO.EINVAL;
   const start = sink.pos;
@@ -378,6 +384,8 @@ function writeIntParts(sink: ByteSink, spec: CompiledSpec, lo: number, hi: numbe
 }
 
 const DIGITS = new Uint8Array(64);
+/** "00".."99" as bytes */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 const HEX_LOWER = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
 
 /** The digits of mag (an exact integer below 2^53) with the sign, flags and width of spec. */
@@ -385,9 +393,15 @@ function writeDigits(sink: ByteSink, spec: CompiledSpec, negative: boolean, mag:
   let n = mag;
   let len = 0;
   const base = spec.base;
-  if (base === 10 && n <= 0x7fffffff) {
-    // int32 arithmetic while it is exact
-    do { const q = (n / 10) | 0; DIGITS[len++] = 0x30 + n - q * 10; n = q; } while (n > 0);
+  if (base === 10) {
+    // two digits per division, from a table; the quotient of an exact multiple is exact
+    while (n >= 100) {
+      const r = n % 100;
+      n = (n - r) / 100;
+      DIGITS[len++] = DIGIT_PAIRS[2 * r + 1];
+      DIGITS[len++] = DIGIT_PAIRS[2 * r];
+    }
+    if (n >= 10) { DIGITS[len++] = DIGIT_PAIRS[2 * n + 1]; DIGITS[len++] = DIGIT_PAIRS[2 * n]; } else DIGITS[len++] = 0x30 + n;
   } else {
     do {
       const d = n % base;
