@@ -111,6 +111,13 @@ export abstract class CompilerBase implements CompiledTables {
     this.normalised.set(tv, t);
     return { kind: 'int', v: tv, b: tb };
   }
+  /** Whether x is a temporary or constant already normalised to t. */
+  protected isNormalised(x: Code, t: IntType): boolean {
+    const c = this.constants.get(x);
+    if (c !== undefined) return c === (t.signed ? BigInt.asIntN(t.bits, c) : BigInt.asUintN(t.bits, c));
+    const known = this.normalised.get(x);
+    return known !== undefined && known.bits === t.bits && known.signed === t.signed;
+  }
   protected norm(x: Code, t: IntType): Code {
     const c = this.constants.get(x);
     if (c !== undefined) return this.constant(t.signed ? BigInt.asIntN(t.bits, c) : BigInt.asUintN(t.bits, c));

@@ -208,12 +208,15 @@ export abstract class ExpressionCompiler extends HelperCallCompiler {
   protected binary(kind: string, a: Code, b: Code, t: IntType): Code {
     const n = (x: Code) => this.norm(x, t);
     const mask = literal(t.bits === 64 ? 63n : 31n);
+    const divisor = this.constants.get(b);
+    const nonZero = divisor !== undefined && divisor !== 0n;
     switch (kind) {
       case 'add': return n(js`(${a} + ${b})`);
       case 'sub': return n(js`(${a} - ${b})`);
       case 'mul': return n(js`(${a} * ${b})`);
-      case 'div': return js`(${b} === 0n ? 0n : ${n(js`(${a} / ${b})`)})`;
-      case 'rem': return js`(${b} === 0n ? ${n(a)} : ${n(js`(${a} % ${b})`)})`;
+      case 'div': return nonZero ? n(js`(${a} / ${b})`) : js`(${b} === 0n ? 0n : ${n(js`(${a} / ${b})`)})`;
+      // a remainder is no larger than its dividend and has its sign: in range when the dividend is
+      case 'rem': return nonZero ? (this.isNormalised(a, t) ? js`(${a} % ${b})` : n(js`(${a} % ${b})`)) : js`(${b} === 0n ? ${n(a)} : ${n(js`(${a} % ${b})`)})`;
       case 'and': return n(js`(${a} & ${b})`);
       case 'or': return n(js`(${a} | ${b})`);
       case 'xor': return n(js`(${a} ^ ${b})`);

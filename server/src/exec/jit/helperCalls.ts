@@ -9,6 +9,7 @@ import type { Compiled } from './compilerBase';
 import { MemoryAccessCompiler } from './memoryAccess';
 
 type HelperCall = Expr & { op: 'callHelper' };
+const U64: IntType = { kind: 'int', bits: 64, signed: false };
 
 /** bpf_seq_printf(seq, fmt, fmt_size, data, data_len): which arguments are pointers */
 const SEQ_PRINTF_POINTERS = [true, true, false, true, false];
@@ -79,9 +80,9 @@ try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } 
   protected addressArg(a: Expr): Code {
     let inner = a;
     while (inner.op === 'ptrCast') inner = inner.operand;
-    if (inner.op === 'intToPtr') return js`${this.h.asU}(64, ${this.int(inner.operand)})`;
+    if (inner.op === 'intToPtr') return this.norm(this.int(inner.operand), U64);
     if (inner.op === 'addr' && inner.base.kind !== 'stack') return this.intTemp(this.staticAddress(inner.base, inner.loc).a);
     const v = this.value(a);
-    return v.kind === 'int' ? js`${this.h.asU}(64, ${v.v})` : this.address(v.r, v.o);
+    return v.kind === 'int' ? this.norm(v.v, U64) : this.address(v.r, v.o);
   }
 }
