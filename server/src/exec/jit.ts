@@ -65,7 +65,17 @@ interface GeneratedModule {
   entries: Array<(args: ReadonlyArray<RuntimeValue>) => RuntimeValue>;
   /** Starts a run: the stack region, the first budget chunk, and whether cached static addresses are stale. */
   begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: (name: string, args: bigint[]) => bigint | number, direct: DirectHelpers | null, memory: ExecMemory): void;
+  /** Starts a run with the env of the last one: the first budget chunk, an empty stack. */
+  again(left: number): void;
   left(): number;
+}
+
+/** Most runs return 0: one shared (frozen) outcome for it. */
+const OK_ZERO: RunOutcome = Object.freeze({ ok: true, value: 0n });
+
+function outcome(r: RuntimeValue): RunOutcome {
+  if (typeof r !== 'bigint') return { ok: true, value: addressOf(r.region, r.offset) };
+  return r === 0n ? OK_ZERO : { ok: true, value: r };
 }
 
 class JitProgram implements CompiledProgram {
@@ -95,6 +105,18 @@ class JitProgram implements CompiledProgram {
   get instructionsUsed(): number { return this.state.rt === undefined ? 0 : this.state.rt.budget.used(this.module.left()); }
 
   run(funcIndex: number, args: ReadonlyArray<RuntimeValue>, env: ExecEnv): RunOutcome {
+    const entry = this.module.entries[funcIndex];
+    const last = this.state.rt as RunRuntime | undefined;
+    if (entry !== undefined && last !== undefined && last.env === env && this.helpersFor === env.helpers) {
+      // the env of the last run (an iterator's every element): its runtime reset, the module's env variables kept
+      last.reset();
+      this.module.again(last.budget.start());
+      try {
+        return outcome(entry(args));
+      } catch (e) {
+        return { ok: false, error: toExecError(e, this.ir.functions[funcIndex].loc).toInfo() };
+      }
+    }
     const func = this.ir.functions[funcIndex];
     if (func === undefined) return { ok: false, error: new ExecError('fault', `no function #${funcIndex}`, { file: 0, pos: 0, end: 0 }).toInfo() };
     const previous = this.state.rt as RunRuntime | undefined;
@@ -111,8 +133,7 @@ class JitProgram implements CompiledProgram {
     }
     this.module.begin(rt.stack, rt.budget.start(), rt !== previous, this.boundHelpers!, env.directHelpers ?? null, env.memory);
     try {
-      const r = this.module.entries[funcIndex](args);
-      return { ok: true, value: typeof r === 'bigint' ? r : addressOf(r.region, r.offset) };
+      return outcome(this.module.entries[funcIndex](args));
     } catch (e) {
       return { ok: false, error: toExecError(e, func.loc).toInfo() };
     }

@@ -22,7 +22,7 @@ let ${S} = null, ${this.helperTable} = null, ${this.directHelpers} = null, ${thi
 ${join(staticDecls, '\n')}
 ${join(cacheDecls, '\n')}
 ${join(fns, '\n')}
-return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}, ${dh}, ${mem}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${this.directHelpers} = ${dh}; ${this.memoryVar} = ${mem}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} ${join(cacheResets, '')} } }, left() { return ${L}; } };`;
+return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}, ${dh}, ${mem}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${this.directHelpers} = ${dh}; ${this.memoryVar} = ${mem}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} ${join(cacheResets, '')} } }, again(${left}) { ${L} = ${left}; ${SP} = 0; ${D} = 0; }, left() { return ${L}; } };`;
     return { params: HOST_ORDER.map((k) => this.h[k]), body };
   }
 
@@ -94,7 +94,7 @@ return ${name}(${join(callArgs, ', ')});
     const rv = this.retVar;
     const retDecl = rv.kind === 'ptr' ? js`let ${rv.r} = null, ${rv.o} = 0;` : js`let ${rv.v} = 0n;`;
     const retExpr = rv.kind === 'ptr' ? js`(${rv.r} === null ? ${this.h.nullPtr} : { region: ${rv.r}, offset: ${rv.o} })`
-      : f.returnType.kind === 'int' ? this.norm(rv.v, f.returnType) : rv.v;
+      : rv.v;
     return js`function ${name}(${join(jsParams, ', ')}) {
 if (${this.callDepth} >= ${literal(MAX_CALL_FRAMES)} || ${this.stackTop} + ${literal(f.stackSize)} > ${this.stackVar}.bytes.length) throw ${this.h.enterFail}(${literal(f.stackSize)}, ${literal(f.index)}, ${callerLoc}, ${this.stackTop}, ${this.callDepth});
 const ${this.frameBase} = ${this.stackTop};
@@ -178,7 +178,9 @@ return ${retExpr};
           const p = this.ptr(s.value);
           this.emit(js`${rv.r} = ${p.r}; ${rv.o} = ${p.o};`);
         } else {
-          this.emit(js`${rv.v} = ${this.int(s.value)};`);
+          // normalised here rather than at the exit: the same value, and a constant is normalised at compile time
+          const ft = this.func.returnType;
+          this.emit(js`${rv.v} = ${ft.kind === 'int' ? this.norm(this.int(s.value), ft) : this.int(s.value)};`);
         }
         this.emit(js`break ${this.bodyLabel};`);
         return;
