@@ -390,6 +390,25 @@ const HEX_LOWER = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0
 
 /** The digits of mag (an exact integer below 2^53) with the sign, flags and width of spec. */
 function writeDigits(sink: ByteSink, spec: CompiledSpec, negative: boolean, mag: number): void {
+  if (spec.base === 10 && spec.width === 0 && !negative && !(spec.signed && (spec.plus || spec.space))) {
+    // the common case (%u, %llu, %d of a non-negative value, no width): straight into the buffer, last digit first
+    let len = 1;
+    for (let t = 10; t <= mag; t *= 10) len++;
+    let p = sink.pos + len;
+    if (p <= sink.end) {
+      const buf = sink.buf;
+      sink.pos = p;
+      let n = mag;
+      while (n >= 100) {
+        const r = n % 100;
+        n = (n - r) / 100;
+        buf[--p] = DIGIT_PAIRS[2 * r + 1];
+        buf[--p] = DIGIT_PAIRS[2 * r];
+      }
+      if (n >= 10) { buf[--p] = DIGIT_PAIRS[2 * n + 1]; buf[--p] = DIGIT_PAIRS[2 * n]; } else buf[--p] = 0x30 + n;
+      return;
+    }
+  }
   let n = mag;
   let len = 0;
   const base = spec.base;
