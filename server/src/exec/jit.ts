@@ -17,8 +17,8 @@
  * frame entry) goes through host functions that receive a loc index into a table, never text, and share
  * their wording with the interpreter, which is the oracle (see test/unit/exec/jit.diff.test.ts). The budget
  * is the interpreter's: one tick per statement with the same refill points. The compiler is in jit/, one layer per
- * job: compilerBase.ts <- memoryAccess.ts <- expressions.ts <- statements.ts (ModuleCompiler); host.ts is what the
- * generated code calls.
+ * job: compilerBase.ts <- memoryAccess.ts <- helperCalls.ts <- wordStores.ts <- expressions.ts <- statements.ts
+ * (ModuleCompiler); host.ts is what the generated code calls.
  */
 import type { IrProgram } from '../lang/ir';
 import { compileFunction } from './codeBuilder';

@@ -3,9 +3,9 @@ import type { Expr, IntType } from '../../lang/ir';
 import { Code, join, js, literal } from '../codeBuilder';
 import { functionAddress } from '../memory';
 import type { Compiled, LocalVar } from './compilerBase';
-import { HelperCallCompiler } from './helperCalls';
+import { WordStoreCompiler } from './wordStores';
 
-export abstract class ExpressionCompiler extends HelperCallCompiler {
+export abstract class ExpressionCompiler extends WordStoreCompiler {
   protected assignLocal(lv: LocalVar, value: Expr, intType: IntType | undefined): Compiled {
     if (lv.kind === 'ptr') {
       const p = this.ptr(value);
@@ -17,36 +17,6 @@ export abstract class ExpressionCompiler extends HelperCallCompiler {
     return this.temp(lv.v);
   }
 
-
-  /**
-   * A statement storing a loaded integer as 8 bytes, its value unused (BPF_SEQ_PRINTF's argument array: *key, *val):
-   * the load's u32 halves are written with no BigInt, the same bytes, checks and order as value(). False when the
-   * expression is not of that shape (nothing emitted).
-   */
-  protected storeOfLoad(e: Expr): boolean {
-    if (e.op !== 'store' || e.size !== 8 || e.type.kind !== 'int' || e.type.bits !== 64) return false;
-    // a load, or one widened to 64 bits: either way its 64-bit two's complement is stored
-    const src = e.value.op === 'convert' && e.value.type.bits === 64 ? e.value.operand : e.value;
-    if (src.op !== 'load' || src.core === true) return false;
-    const p = this.ptr(e.ptr);
-    const q = this.ptr(src.ptr);
-    const t = src.type;
-    const size = t.bits >> 3;
-    const at = this.fresh(), lo = this.fresh(), hi = this.fresh(), to = this.fresh();
-    this.emit(js`const ${at} = ${q.o} + ${literal(src.offset)};`);
-    this.emit(js`if (${q.r} === null || ${at} < 0 || ${at} + ${literal(size)} > ${q.r}.bytes.length) throw ${this.h.fault}(${this.k(src.loc)}, ${q.r}, ${at}, ${literal(size)}, false);`);
-    const view = js`${q.r}.view`;
-    switch (t.bits) {
-      case 64: this.emit(js`const ${lo} = ${view}.getUint32(${at}, true), ${hi} = ${view}.getUint32(${at} + 4, true);`); break;
-      case 32: this.emit(t.signed ? js`const ${lo} = ${view}.getInt32(${at}, true), ${hi} = ${lo} >> 31;` : js`const ${lo} = ${view}.getUint32(${at}, true), ${hi} = 0;`); break;
-      case 16: this.emit(t.signed ? js`const ${lo} = ${view}.getInt16(${at}, true), ${hi} = ${lo} >> 31;` : js`const ${lo} = ${view}.getUint16(${at}, true), ${hi} = 0;`); break;
-      default: this.emit(t.signed ? js`const ${lo} = ${view}.getInt8(${at}), ${hi} = ${lo} >> 31;` : js`const ${lo} = ${view}.getUint8(${at}), ${hi} = 0;`); break;
-    }
-    this.emit(js`const ${to} = ${p.o} + ${literal(e.offset)};`);
-    this.emit(js`if (${p.r} === null || ${p.r}.readonly || ${to} < 0 || ${to} + 8 > ${p.r}.bytes.length) throw ${this.h.fault}(${this.k(e.loc)}, ${p.r}, ${to}, 8, true);`);
-    this.emit(js`${p.r}.view.setUint32(${to}, ${lo} >>> 0, true); ${p.r}.view.setUint32(${to} + 4, ${hi} >>> 0, true);`);
-    return true;
-  }
 
   protected value(e: Expr): Compiled {
     const h = this.h;

@@ -135,7 +135,7 @@ return ${retExpr};
     const L = this.budgetVar;
     this.emit(js`if (${L}-- === 0) ${L} = ${this.h.refill}(${this.k(s.loc)});`);
     switch (s.op) {
-      case 'expr': if (!this.storeOfLoad(s.expr)) this.value(s.expr); return;
+      case 'expr': if (!this.storeInHalves(s.expr)) this.value(s.expr); return;
       case 'block': {
         const inner = this.nested(() => { for (const b of s.body) this.stmt(b); });
         this.emit(js`{\n${inner}\n}`);
