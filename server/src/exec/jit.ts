@@ -64,7 +64,7 @@ interface GeneratedModule {
   /** Per IR function: called with the run's RuntimeValue arguments, converts them and calls the function. */
   entries: Array<(args: ReadonlyArray<RuntimeValue>) => RuntimeValue>;
   /** Starts a run: the stack region, the first budget chunk, and whether cached static addresses are stale. */
-  begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: (name: string, args: bigint[]) => bigint | number, direct: DirectHelpers | null, memory: ExecMemory): void;
+  begin(stack: ExecRegion, left: number, newEnv: boolean, helpers: HelperTable, callback: CallbackInvoker, direct: DirectHelpers | null, memory: ExecMemory): void;
   /** Starts a run with the env of the last one: the first budget chunk, an empty stack. */
   again(left: number): void;
   left(): number;
@@ -100,7 +100,6 @@ class JitProgram implements CompiledProgram {
   };
 
   private helpersFor: HelperTable | undefined;
-  private boundHelpers: ((name: string, args: bigint[]) => bigint | number) | undefined;
 
   get instructionsUsed(): number { return this.state.rt === undefined ? 0 : this.state.rt.budget.used(this.module.left()); }
 
@@ -125,13 +124,8 @@ class JitProgram implements CompiledProgram {
       this.state.rt = rt;
       this.state.statics = [];
     }
-    // one helper adapter per helper table, not a closure per run (an iterator runs the program once per element)
-    if (this.helpersFor !== env.helpers) {
-      const helpers: HelperTable = env.helpers;
-      this.helpersFor = helpers;
-      this.boundHelpers = (name, args) => helpers(name, args, this.invokeCallback);
-    }
-    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, this.boundHelpers!, env.directHelpers ?? null, env.memory);
+    this.helpersFor = env.helpers;
+    this.module.begin(rt.stack, rt.budget.start(), rt !== previous, env.helpers, this.invokeCallback, env.directHelpers ?? null, env.memory);
     try {
       return outcome(this.module.entries[funcIndex](args));
     } catch (e) {

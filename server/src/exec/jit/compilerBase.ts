@@ -30,6 +30,8 @@ export abstract class CompilerBase implements CompiledTables {
   protected readonly stackTop: Code;
   protected readonly callDepth: Code;
   protected readonly helperTable: Code;
+  /** the CallbackInvoker passed to the helper table with each call */
+  protected readonly callbackVar: Code;
   /** the env's DirectHelpers, or null */
   protected readonly directHelpers: Code;
   /** Module-level cache of each `addr` leaf of a global/string/map: region (undefined until first use) and offset. */
@@ -63,6 +65,7 @@ export abstract class CompilerBase implements CompiledTables {
     this.stackTop = this.vars.fresh();
     this.callDepth = this.vars.fresh();
     this.helperTable = this.vars.fresh();
+    this.callbackVar = this.vars.fresh();
     this.directHelpers = this.vars.fresh();
     this.memoryVar = this.vars.fresh();
   }

@@ -15,7 +15,8 @@ const U64: IntType = { kind: 'int', bits: 64, signed: false };
 const SEQ_PRINTF_POINTERS = [true, true, false, true, false];
 
 export abstract class HelperCallCompiler extends MemoryAccessCompiler {
-  protected callHelper(e: HelperCall): Compiled {
+  /** `used`: false for a statement's call, whose result is only checked (helperResult() faults on a non-integer). */
+  protected callHelper(e: HelperCall, used = true): Compiled {
     const h = this.h;
     this.helperCalls.push(e);
     const i = literal(this.helperCalls.length - 1);
@@ -40,12 +41,16 @@ export abstract class HelperCallCompiler extends MemoryAccessCompiler {
       this.emit(js`let ${r0};
 try {
 const ${d} = ${this.directHelpers} === null ? undefined : ${this.directHelpers}.bpf_seq_printf(${seq.r}, ${seq.o}, ${fmt.r}, ${fmt.o}, ${fmtSize.num}, ${data.r}, ${data.o}, ${dataLen.num});
-${r0} = ${d} !== undefined ? ${h.big}(${d}) : ${this.helperTable}(${literal(e.name)}, [${join(table, ', ')}]);
+${r0} = ${d} !== undefined ? ${h.big}(${d}) : ${this.helperTable}(${literal(e.name)}, [${join(table, ', ')}], ${this.callbackVar});
 } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
     } else {
       const args = e.args.map((a) => this.addressArg(a));
       this.emit(js`let ${r0};
-try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}]); } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
+try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}], ${this.callbackVar}); } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
+    }
+    if (!used) {
+      this.emit(js`if (typeof ${r0} !== 'bigint') ${h.helperResult}(${i}, ${r0});`);
+      return this.zero(e.type.kind === 'ptr' ? e.type : { kind: 'int', bits: 64, signed: false });
     }
     if (e.type.kind === 'int') return this.tempAs(js`(typeof ${r0} === 'bigint' ? ${this.norm(r0, e.type)} : ${h.helperResult}(${i}, ${r0}))`, e.type);
     const result = js`${h.helperResult}(${i}, ${r0})`;

@@ -11,18 +11,18 @@ export class ModuleCompiler extends ExpressionCompiler {
     const fns = this.ir.functions.map((f, i) => this.compileFunction(f, this.fnNames[i]));
     const entries = this.ir.functions.map((f, i) => this.entryAdapter(f, this.fnNames[i]));
     const L = this.budgetVar, S = this.stackVar, SP = this.stackTop, D = this.callDepth;
-    const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh(), ht = this.vars.fresh(), dh = this.vars.fresh();
+    const st = this.vars.fresh(), left = this.vars.fresh(), fresh = this.vars.fresh(), ht = this.vars.fresh(), cb = this.vars.fresh(), dh = this.vars.fresh();
     const staticDecls = this.staticVars.map((v) => js`let ${v.r} = undefined, ${v.o} = 0, ${v.a} = 0n;`);
     const staticResets = this.staticVars.map((v) => js`${v.r} = undefined;`);
     const cacheDecls = this.pointerCaches.map((c) => js`let ${c.r} = null, ${c.lo} = 0, ${c.hi} = 0, ${c.n} = 0, ${c.g} = 0;`);
     const cacheResets = this.pointerCaches.map((c) => js`${c.r} = null; ${c.n} = 0;`);
     const mem = this.vars.fresh();
     const body = js`let ${L} = 0, ${SP} = 0, ${D} = 0;
-let ${S} = null, ${this.helperTable} = null, ${this.directHelpers} = null, ${this.memoryVar} = null;
+let ${S} = null, ${this.helperTable} = null, ${this.callbackVar} = null, ${this.directHelpers} = null, ${this.memoryVar} = null;
 ${join(staticDecls, '\n')}
 ${join(cacheDecls, '\n')}
 ${join(fns, '\n')}
-return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}, ${dh}, ${mem}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${this.directHelpers} = ${dh}; ${this.memoryVar} = ${mem}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} ${join(cacheResets, '')} } }, again(${left}) { ${L} = ${left}; ${SP} = 0; ${D} = 0; }, left() { return ${L}; } };`;
+return { entries: [${join(entries, ', ')}], begin(${st}, ${left}, ${fresh}, ${ht}, ${cb}, ${dh}, ${mem}) { ${S} = ${st}; ${this.helperTable} = ${ht}; ${this.callbackVar} = ${cb}; ${this.directHelpers} = ${dh}; ${this.memoryVar} = ${mem}; ${L} = ${left}; ${SP} = 0; ${D} = 0; if (${fresh}) { ${join(staticResets, '')} ${join(cacheResets, '')} } }, again(${left}) { ${L} = ${left}; ${SP} = 0; ${D} = 0; }, left() { return ${L}; } };`;
     return { params: HOST_ORDER.map((k) => this.h[k]), body };
   }
 
@@ -135,7 +135,11 @@ return ${retExpr};
     const L = this.budgetVar;
     this.emit(js`if (${L}-- === 0) ${L} = ${this.h.refill}(${this.k(s.loc)});`);
     switch (s.op) {
-      case 'expr': if (!this.storeInHalves(s.expr)) this.value(s.expr); return;
+      case 'expr':
+        // a helper call's result unused: only its check is kept; a store of + - & | ^ goes on u32 halves
+        if (s.expr.op === 'callHelper') this.callHelper(s.expr, false);
+        else if (!this.storeInHalves(s.expr)) this.value(s.expr);
+        return;
       case 'block': {
         const inner = this.nested(() => { for (const b of s.body) this.stmt(b); });
         this.emit(js`{\n${inner}\n}`);
