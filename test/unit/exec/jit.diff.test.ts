@@ -131,7 +131,12 @@ class ProgramGen {
         return loop({ body, test: c(0, int(32, true)), testFirst: false, label });
       }
       case 7: return r.chance(0.3) ? ret(this.int(U64, 1)) : expr(this.int(U64, 1));
-      case 10: return expr(store(this.pointer(1), r.chance(0.05) ? r.int(64) : r.int(24), 8, this.word(0)));
+      case 10: {
+        if (r.chance(0.6)) return expr(store(this.pointer(1), r.chance(0.05) ? r.int(64) : r.int(24), 8, this.word(0)));
+        // a helper call whose result is unused, alone or at the end of a comma
+        const call = helper(r.chance(0.1) ? 'bpf_fail' : 'bpf_mix', [this.int(U64, 1), this.pointer(1), this.int(int(32, true), 1)], r.chance(0.5) ? U64 : int(32, true));
+        return expr(r.chance(0.5) ? call : seq(this.int(r.pick(TYPES), 1), call));
+      }
       default: {
         const label = r.chance(0.7) ? this.nextLabel++ : undefined;
         if (label !== undefined) this.enclosing.push({ label, kind: 'switch' });

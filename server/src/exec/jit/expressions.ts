@@ -18,6 +18,21 @@ export abstract class ExpressionCompiler extends WordStoreCompiler {
   }
 
 
+  /**
+   * An expression whose value is unused (an expression statement): the same effects and checks as value(), but a
+   * helper call's result is only checked, and a store of + - & | ^ goes on u32 halves; through a GNU statement
+   * expression (BPF_SEQ_PRINTF) and a comma.
+   */
+  protected discarded(e: Expr): void {
+    switch (e.op) {
+      case 'callHelper': this.callHelper(e, false); return;
+      case 'stmtExpr': this.stmt(e.body); if (e.value) this.discarded(e.value); return;
+      case 'sequence': this.value(e.first); this.discarded(e.second); return;
+      case 'store': if (!this.storeInHalves(e)) this.value(e); return;
+      default: this.value(e);
+    }
+  }
+
   protected value(e: Expr): Compiled {
     const h = this.h;
     switch (e.op) {

@@ -41,7 +41,7 @@ export abstract class HelperCallCompiler extends MemoryAccessCompiler {
       this.emit(js`let ${r0};
 try {
 const ${d} = ${this.directHelpers} === null ? undefined : ${this.directHelpers}.bpf_seq_printf(${seq.r}, ${seq.o}, ${fmt.r}, ${fmt.o}, ${fmtSize.num}, ${data.r}, ${data.o}, ${dataLen.num});
-${r0} = ${d} !== undefined ? ${h.big}(${d}) : ${this.helperTable}(${literal(e.name)}, [${join(table, ', ')}], ${this.callbackVar});
+${r0} = ${d} !== undefined ? ${used ? js`${h.big}(${d})` : literal(0n)} : ${this.helperTable}(${literal(e.name)}, [${join(table, ', ')}], ${this.callbackVar});
 } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
     } else {
       const args = e.args.map((a) => this.addressArg(a));
@@ -49,6 +49,7 @@ ${r0} = ${d} !== undefined ? ${h.big}(${d}) : ${this.helperTable}(${literal(e.na
 try { ${r0} = ${this.helperTable}(${literal(e.name)}, [${join(args, ', ')}], ${this.callbackVar}); } catch (${x}) { throw ${h.helperFail}(${i}, ${x}); }`);
     }
     if (!used) {
+      // (a direct helper's result is an integer, as the table's would be: nothing to check)
       this.emit(js`if (typeof ${r0} !== 'bigint') ${h.helperResult}(${i}, ${r0});`);
       return this.zero(e.type.kind === 'ptr' ? e.type : { kind: 'int', bits: 64, signed: false });
     }

@@ -135,11 +135,7 @@ return ${retExpr};
     const L = this.budgetVar;
     this.emit(js`if (${L}-- === 0) ${L} = ${this.h.refill}(${this.k(s.loc)});`);
     switch (s.op) {
-      case 'expr':
-        // a helper call's result unused: only its check is kept; a store of + - & | ^ goes on u32 halves
-        if (s.expr.op === 'callHelper') this.callHelper(s.expr, false);
-        else if (!this.storeInHalves(s.expr)) this.value(s.expr);
-        return;
+      case 'expr': this.discarded(s.expr); return;
       case 'block': {
         const inner = this.nested(() => { for (const b of s.body) this.stmt(b); });
         this.emit(js`{\n${inner}\n}`);
