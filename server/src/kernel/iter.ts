@@ -91,7 +91,7 @@ export class IterSession {
     this.seq = new SeqFile(kernel.memory);
     this.ctxRegion = kernel.memory.alloc(32, `struct bpf_iter__${target.name}`, true);
     this.metaRegion = kernel.memory.alloc(24, 'struct bpf_iter_meta', true);
-    const session = this; // eslint-disable-line @typescript-eslint/no-this-alias -- the run context's seqNum getter reads it
+    const session = this; // the run context's seqNum getter reads the session's current seq_num
     this.ctxRegion.view.setBigUint64(0, this.metaRegion.addr, true);
     this.metaRegion.view.setBigUint64(0, this.seq.addr, true);
     this.metaRegion.view.setBigUint64(8, sessionId, true);
