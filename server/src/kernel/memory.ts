@@ -55,7 +55,19 @@ export class KernelMemory {
    * Whether `region` is one of this memory's regions and not freed: then find() of any address inside it gives this
    * region (regions never overlap), so a caller holding (region, offset) may skip the search.
    */
-  owns(region: object | null): region is Region { return region !== null && this.live.has(region); }
+  owns(region: object | null): region is Region {
+    if (region === null) return false;
+    // the last two regions asked about (a format and an argument array, per BPF_SEQ_PRINTF), while nothing is freed
+    if (this.generation === this.ownedGeneration && (region === this.owned0 || region === this.owned1)) return true;
+    if (!this.live.has(region)) return false;
+    if (this.generation !== this.ownedGeneration) { this.ownedGeneration = this.generation; this.owned1 = null; }
+    else this.owned1 = this.owned0;
+    this.owned0 = region;
+    return true;
+  }
+  private owned0: object | null = null;
+  private owned1: object | null = null;
+  private ownedGeneration = 0;
 
   /**
    * The regions of the last few finds and their ends, tried before the binary search: an iterator's program and

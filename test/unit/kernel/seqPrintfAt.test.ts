@@ -78,9 +78,12 @@ describe('kernel: seqPrintfAt() (a compiled program\'s bpf_seq_printf) does what
     assert.strictEqual(k.seqPrintfAt(b.region, 0, copy, 0, 4, data, 0, 8), undefined, 'a format outside kernel memory');
     assert.strictEqual(k.seqPrintfAt(b.region, 0, fmt, 8, 4, data, 0, 8), undefined, 'a format offset past its region');
     assert.strictEqual(k.seqPrintfAt(b.region, 0, fmt, 0, 4, null, 0, 8), undefined, 'NULL data with a length');
-    k.memory.free(data);
-    assert.strictEqual(k.seqPrintfAt(b.region, 0, fmt, 0, 4, data, 0, 8), undefined, 'freed data');
     assert.strictEqual(b.count, 0);
+    assert.strictEqual(k.seqPrintfAt(b.region, 0, fmt, 0, 4, data, 0, 8), 0, 'live data: printed');
+    const printed = b.count;
+    k.memory.free(data);
+    assert.strictEqual(k.seqPrintfAt(b.region, 0, fmt, 0, 4, data, 0, 8), undefined, 'freed data (asked about just before)');
+    assert.strictEqual(b.count, printed);
     assert.strictEqual(k.seqPrintfAt(b.region, 0, fmt, 0, 4, null, 0, 0), -22, 'no arguments for %d: EINVAL, as the helper says');
   });
 });
