@@ -43,9 +43,21 @@ export function functionAt(addr: bigint, functionCount: number): number | undefi
   return index < BigInt(functionCount) ? Number(index) : undefined;
 }
 
+/**
+ * Helpers the JIT may call with its pointers as (region, offset) and its size arguments as numbers (their low 32
+ * bits): each returns exactly what `helpers` returns for the same call with the addresses, with the same effects, or
+ * undefined having done nothing, and then the JIT calls `helpers`. Only an env whose `helpers` is the same kernel's
+ * gives them; the interpreter (the reference) never uses them.
+ */
+export interface DirectHelpers {
+  bpf_seq_printf(seqRegion: ExecRegion | null, seqOffset: number, fmtRegion: ExecRegion | null, fmtOffset: number, fmtSize: number,
+    dataRegion: ExecRegion | null, dataOffset: number, dataLen: number): number | undefined;
+}
+
 export interface ExecEnv extends BudgetOptions {
   memory: ExecMemory;
   helpers: HelperTable;
+  directHelpers?: DirectHelpers;
   /** Section name (".bss", ".data", ".rodata", ...) -> the region of its map's value. */
   sections?: ReadonlyMap<string, ExecRegion>;
   /** String literal index -> where its bytes are. */

@@ -326,6 +326,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const env = {
       memory: k.memory,
       helpers: (name: string, args: bigint[], callback: CallbackInvoker) => callHelper(k, name, args, callback),
+      directHelpers: {
+        bpf_seq_printf: (seqR: ExecRegion | null, seqO: number, fmtR: ExecRegion | null, fmtO: number, fmtSize: number, dataR: ExecRegion | null, dataO: number, dataLen: number) =>
+          k.seqPrintfAt(seqR, seqO, fmtR, fmtO, fmtSize, dataR, dataO, dataLen),
+      },
       sections, strings: stringPointers, maps: mapPointers,
       // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it.
       stack: k.memory.alloc(MAX_BPF_STACK, 'BPF program stack') as ExecRegion,

@@ -14,6 +14,12 @@ export interface ExecMemory {
   /** find() of the address hi * 2^32 + lo without a BigInt (optional): the region, its offset left in foundOffset */
   findParts?(lo: number, hi: number): ExecRegion | null;
   readonly foundOffset?: number;
+  /**
+   * Present (a number) only when the regions find() returns never overlap each other or the executor's own regions
+   * (the stack), so every address inside a region find() returned resolves to that region; it changes whenever a
+   * region is freed. The JIT remembers the regions of pointer loads while it stays the same.
+   */
+  readonly generation?: number;
 }
 
 export interface Pointer { region: ExecRegion | null; offset: number }

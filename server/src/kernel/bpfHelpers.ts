@@ -1,7 +1,7 @@
 /** The BPF helpers and the kfunc a program calls (`helpers`, each mirroring its kernel function; they never throw, they return -errno), with the seq_file printing and the callbacks they need. */
 
 import { ERRNO } from './errno';
-import { bprintf, bprintfInto, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
+import { bprintf, bprintfFromView, bprintfInto, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
 import { ArrayMap, BpfMap, HashMap, NO_ELEM } from './maps';
 import { BPF_MAP_TYPE } from './mapTypes';
 import { SeqFile } from './seqFile';
@@ -50,6 +50,37 @@ export abstract class KernelHelpers extends KernelState {
     if (typeof text === 'number') return text;
     // seq_bprintf(): keeps the text only when count + len < size
     seq.write(text);
+    return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
+  }
+  /**
+   * helpers.bpf_seq_printf() for a compiled program, whose pointers are (region, offset): the same result and output,
+   * found without an address search, a BigInt per argument or a string per conversion when seq, fmt and data are
+   * plain pointers into live regions; undefined otherwise (nothing done: the caller calls bpf_seq_printf() with the
+   * addresses).
+   */
+  seqPrintfAt(seqRegion: object | null, seqOffset: number, fmtRegion: object | null, fmtOffset: number, fmtSize: number,
+    dataRegion: object | null, dataOffset: number, dataLen: number): number | undefined {
+    const seq = seqOffset === 0 && seqRegion !== null ? this.seqsByRegion.get(seqRegion) : undefined;
+    const memory = this.memory;
+    if (seq === undefined || !memory.owns(fmtRegion) || fmtOffset < 0 || fmtOffset >= fmtRegion.bytes.length) return undefined;
+    if (dataLen !== 0 && (!memory.owns(dataRegion) || dataOffset < 0 || dataOffset >= dataRegion.bytes.length)) return undefined;
+    // from here on, as bpf_seq_printf(): the size checks, readArgs(), memory.read() of the format
+    if (!validSize(fmtSize) || !validSize(dataLen)) return -ERRNO.EINVAL;
+    if (dataLen % 8 !== 0 || dataLen > MAX_BPRINTF_VARARGS * 8) return -ERRNO.EINVAL;
+    if (dataLen !== 0 && dataOffset + dataLen > (dataRegion as { bytes: Uint8Array }).bytes.length) return -ERRNO.EFAULT;
+    if (fmtOffset + fmtSize > fmtRegion.bytes.length) return -ERRNO.EINVAL;
+    const count = dataLen / 8;
+    const sink = this.seqSink;
+    sink.buf = seq.buf; sink.pos = seq.count; sink.end = seq.size - 1; sink.full = false;
+    const view = dataLen === 0 ? EMPTY_VIEW : (dataRegion as { view: DataView }).view;
+    const direct = bprintfFromView(fmtRegion.bytes, fmtOffset, fmtSize, view, dataOffset, count, sink);
+    if (direct === undefined) {
+      const args: bigint[] = new Array<bigint>(count);
+      for (let i = 0; i < count; i++) args[i] = view.getBigUint64(dataOffset + i * 8, true);
+      return this.seqPrintfDirect(seq, fmtRegion.bytes.subarray(fmtOffset, fmtOffset + fmtSize), args);
+    }
+    if (direct < 0) return direct;
+    if (sink.full) seq.count = seq.size; else seq.count = sink.pos;
     return seq.overflowed ? -ERRNO.EOVERFLOW : 0;
   }
   seqWriteDirect(seq: SeqFile, data: Uint8Array): number {
@@ -383,4 +414,6 @@ const MAX_TRACE_LOG_LINES = 10_000;
 export type CallbackInvoker = (fnAddr: bigint, args: bigint[]) => bigint;
 
 /** Helper size arguments are u32 in the kernel; anything else would be a verifier bug, answered with -EINVAL. */
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
 function validSize(n: number): boolean { return Number.isInteger(n) && n >= 0 && n <= 0xffffffff && n < (1 << 30); }

@@ -187,29 +187,54 @@ function render(p: Piece): string {
  * they run once, and each call writes its text straight into the seq buffer, without a string per argument.
  * Formats with %s, %pks/%pus or %pI4/%pi6 (whose checks depend on the data) take bprintf().
  */
-interface CompiledSpec { kind: 'int' | 'char' | 'ptr'; flags: string; width: number; conv: string; wide: boolean }
+interface CompiledSpec {
+  kind: 'int' | 'char' | 'ptr'; flags: string; width: number; conv: string; wide: boolean;
+  /** the flags and conversion decoded once: %d/%i, '-', '0', '+', ' ', 10 or 16, 0x20 for %X */
+  signed: boolean; left: boolean; zero: boolean; plus: boolean; space: boolean; base: number; upper: number;
+}
 interface CompiledFormat { fmt: Uint8Array; texts: Uint8Array[]; specs: CompiledSpec[] }
 
 const compiledFormats = new WeakMap<ArrayBufferLike, Map<number, { fmt: Uint8Array; compiled: CompiledFormat | null }>>();
 
 /** The compiled form of the NUL-terminated format at fmtBytes, or null when bprintf() must handle it. */
 function compiledFormat(fmtBytes: Uint8Array): CompiledFormat | null {
-  let byOffset = compiledFormats.get(fmtBytes.buffer);
-  if (!byOffset) { byOffset = new Map(); compiledFormats.set(fmtBytes.buffer, byOffset); }
-  // keyed by where the format lives, checked against its bytes (a writable format may change between calls)
-  const cached = byOffset.get(fmtBytes.byteOffset);
-  if (cached !== undefined && sameFormat(cached.fmt, fmtBytes)) return cached.compiled;
-  const nul = fmtBytes.indexOf(0);
-  const compiled = compileFormat(fmtBytes);
-  byOffset.set(fmtBytes.byteOffset, { fmt: fmtBytes.slice(0, nul < 0 ? fmtBytes.length : nul + 1), compiled });
-  return compiled;
+  return compiledFormatAt(fmtBytes, 0, fmtBytes.length);
 }
 
-function sameFormat(a: Uint8Array, b: Uint8Array): boolean {
-  // a is the format up to its NUL (or all of it when it had none): b must start with exactly that
-  if (b.length < a.length || (a[a.length - 1] !== 0 && b.length !== a.length)) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** compiledFormat() of bytes[offset, offset + size), without making that view unless the format is new. */
+function compiledFormatAt(bytes: Uint8Array, offset: number, size: number): CompiledFormat | null {
+  // the format of the last call first (a program printing per element uses one or two formats)
+  const last = lastFormat;
+  if (last !== null && last.bytes === bytes && last.offset === offset && sameFormat(last.entry.fmt, bytes, offset, size)) return last.entry.compiled;
+  const buffer = bytes.buffer;
+  let byOffset = compiledFormats.get(buffer);
+  if (!byOffset) { byOffset = new Map(); compiledFormats.set(buffer, byOffset); }
+  // keyed by where the format lives, checked against its bytes (a writable format may change between calls)
+  const at = bytes.byteOffset + offset;
+  let entry = byOffset.get(at);
+  if (entry === undefined || !sameFormat(entry.fmt, bytes, offset, size)) {
+    const fmtBytes = bytes.subarray(offset, offset + size);
+    const nul = fmtBytes.indexOf(0);
+    entry = { fmt: fmtBytes.slice(0, nul < 0 ? fmtBytes.length : nul + 1), compiled: compileFormat(fmtBytes) };
+    byOffset.set(at, entry);
+  }
+  lastFormat = { bytes, offset, entry };
+  return entry.compiled;
+}
+let lastFormat: { bytes: Uint8Array; offset: number; entry: { fmt: Uint8Array; compiled: CompiledFormat | null } } | null = null;
+
+/** Whether bytes[offset, offset + size) is the format `a` (its bytes up to its NUL, or all of them when it had none). */
+function sameFormat(a: Uint8Array, bytes: Uint8Array, offset: number, size: number): boolean {
+  if (size < a.length || (a[a.length - 1] !== 0 && size !== a.length)) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== bytes[offset + i]) return false;
   return true;
+}
+
+function spec(kind: CompiledSpec['kind'], flags: string, width: number, conv: string, wide: boolean): CompiledSpec {
+  return {
+    kind, flags, width, conv, wide, signed: conv === 'd' || conv === 'i', left: flags.includes('-'), zero: flags.includes('0'),
+    plus: flags.includes('+'), space: flags.includes(' '), base: conv === 'x' || conv === 'X' ? 16 : 10, upper: conv === 'X' ? 0x20 : 0,
+  };
 }
 
 function compileFormat(fmtBytes: Uint8Array): CompiledFormat | null {
@@ -239,10 +264,10 @@ function compileFormat(fmtBytes: Uint8Array): CompiledFormat | null {
       if (conv === 'pK') return null;
       if (conv !== 'p') i++;
       tmpUsed = ((tmpUsed + 3) & ~3) + 8;
-      specs.push({ kind: 'ptr', flags, width, conv, wide: true });
+      specs.push(spec('ptr', flags, width, conv, true));
     } else if (fmt[i] === 0x63) {
       tmpUsed += 1;
-      specs.push({ kind: 'char', flags, width, conv: 'c', wide: false });
+      specs.push(spec('char', flags, width, 'c', false));
     } else {
       let wide = false;
       if (fmt[i] === 0x6c) { wide = true; i++; }
@@ -250,7 +275,7 @@ function compileFormat(fmtBytes: Uint8Array): CompiledFormat | null {
       const conv = String.fromCharCode(fmt[i]);
       if (fmt[i] === 0 || !'iduxX'.includes(conv)) return null;
       tmpUsed = ((tmpUsed + 3) & ~3) + (wide ? 8 : 4);
-      specs.push({ kind: 'int', flags, width, conv, wide });
+      specs.push(spec('int', flags, width, conv, wide));
     }
     if (tmpUsed > MAX_BPRINTF_BIN_ARGS) return null;
   }
@@ -265,15 +290,15 @@ export class ByteSink {
   constructor(public buf: Uint8Array, public end: number) {}
   byte(c: number): void { if (this.pos < this.end) this.buf[this.pos++] = c; else this.full = true; }
   bytes(b: Uint8Array): void {
-    if (this.pos + b.length <= this.end) { this.buf.set(b, this.pos); this.pos += b.length; } else this.full = true;
+    const n = b.length;
+    if (this.pos + n > this.end) { this.full = true; return; }
+    // a format's literal text is a few bytes: a loop is cheaper than set() for those
+    if (n <= 16) { const buf = this.buf; let p = this.pos; for (let i = 0; i < n; i++) buf[p++] = b[i]; this.pos = p; } else { this.buf.set(b, this.pos); this.pos += n; }
   }
   repeat(c: number, n: number): void { for (let i = 0; i < n; i++) this.byte(c); }
   /** latin1 text (the rare cases: values past 2^53, hashed pointers) */
   text(s: string): void { for (let i = 0; i < s.length; i++) this.byte(s.charCodeAt(i)); }
 }
-
-const DIGITS = new Uint8Array(64);
-const HEX_LOWER = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
 
 /**
  * bprintf() for a compiled format, into `sink`: the same bytes bprintf() would return. Returns the number of
@@ -297,15 +322,36 @@ export function bprintfInto(fmtBytes: Uint8Array, args: readonly bigint[], sink:
   return sink.pos - start;
 }
 
+/**
+ * bprintfInto() of the format at fmt[fmtOffset, fmtOffset + fmtSize) with the arguments read from `count` u64s at `at`
+ * of `view` (the program's argument array, as bpf_seq_printf() reads it): the same bytes, without a BigInt per integer
+ * argument that fits in a double.
+ */
+export function bprintfFromView(fmt: Uint8Array, fmtOffset: number, fmtSize: number, view: DataView, at: number, count: number, sink: ByteSink): number | undefined {
+  const f = compiledFormatAt(fmt, fmtOffset, fmtSize);
+  if (f === null) return undefined;
+  if (f.specs.length > count) return -ERRNO.EINVAL;
+  const start = sink.pos;
+  for (let s = 0; s < f.specs.length; s++) {
+    sink.bytes(f.texts[s]);
+    const spec = f.specs[s];
+    const p = at + s * 8;
+    if (spec.kind === 'int') writeIntParts(sink, spec, view.getUint32(p, true), view.getUint32(p + 4, true));
+    else if (spec.kind === 'char') writePadded(sink, String.fromCharCode(view.getUint8(p)), spec.flags.replace('0', ''), spec.width, false);
+    else writePadded(sink, render({ kind: 'ptr', flags: spec.flags, width: spec.width, conv: spec.conv, value: view.getBigUint64(p, true) }), '', 0, false);
+  }
+  sink.bytes(f.texts[f.specs.length]);
+  return sink.pos - start;
+}
+
 function writePadded(sink: ByteSink, body: string, flags: string, width: number, zeroOk: boolean): void {
   sink.text(width > 0 ? pad(body, flags, width, zeroOk) : body);
 }
 
 /** %d %i %u %x %X with their flags and width, digits written straight into the sink */
 function writeInt(sink: ByteSink, spec: CompiledSpec, value: bigint): void {
-  const signed = spec.conv === 'd' || spec.conv === 'i';
   let v = spec.wide ? BigInt.asUintN(64, value) : BigInt.asUintN(32, value);
-  if (signed) v = spec.wide ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v);
+  if (spec.signed) v = spec.wide ? BigInt.asIntN(64, v) : BigInt.asIntN(32, v);
   const negative = v < 0n;
   const mag = negative ? -v : v;
   if (mag > 9007199254740991n) {
@@ -314,29 +360,93 @@ function writeInt(sink: ByteSink, spec: CompiledSpec, value: bigint): void {
     sink.text(pieceText);
     return;
   }
-  let n = Number(mag);
+  writeDigits(sink, spec, negative, Number(mag));
+}
+
+/**
+ * writeInt() of the u64 whose u32 halves are lo and hi (an argument read from the program's u64 array), with
+ * numbers only while the value is exact in a double; the same bytes.
+ */
+function writeIntParts(sink: ByteSink, spec: CompiledSpec, lo: number, hi: number): void {
+  if (!spec.wide) {
+    const n = spec.signed ? lo | 0 : lo;
+    writeDigits(sink, spec, n < 0, n < 0 ? -n : n);
+    return;
+  }
+  const h = spec.signed ? hi | 0 : hi;
+  // |h * 2^32 + lo| <= 2^53 - 1 for h in (-2^21, 2^21)
+  if (h > -2097152 && h < 2097152) {
+    const n = h * 4294967296 + lo;
+    writeDigits(sink, spec, n < 0, n < 0 ? -n : n);
+    return;
+  }
+  writeInt(sink, spec, (BigInt(hi) << 32n) | BigInt(lo));
+}
+
+const DIGITS = new Uint8Array(64);
+/** "00".."99" as bytes */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
+const HEX_LOWER = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
+
+/** The digits of mag (an exact integer below 2^53) with the sign, flags and width of spec. */
+function writeDigits(sink: ByteSink, spec: CompiledSpec, negative: boolean, mag: number): void {
+  if (spec.base === 10 && spec.width === 0 && !negative && !(spec.signed && (spec.plus || spec.space))) {
+    // the common case (%u, %llu, %d of a non-negative value, no width): straight into the buffer, last digit first
+    let len = 1;
+    for (let t = 10; t <= mag; t *= 10) len++;
+    let p = sink.pos + len;
+    if (p <= sink.end) {
+      const buf = sink.buf;
+      sink.pos = p;
+      let n = mag;
+      while (n >= 100) {
+        const r = n % 100;
+        n = (n - r) / 100;
+        buf[--p] = DIGIT_PAIRS[2 * r + 1];
+        buf[--p] = DIGIT_PAIRS[2 * r];
+      }
+      if (n >= 10) { buf[--p] = DIGIT_PAIRS[2 * n + 1]; buf[--p] = DIGIT_PAIRS[2 * n]; } else buf[--p] = 0x30 + n;
+      return;
+    }
+  }
+  let n = mag;
   let len = 0;
-  const base = spec.conv === 'x' || spec.conv === 'X' ? 16 : 10;
-  const upper = spec.conv === 'X' ? 0x20 : 0;
-  do {
-    const d = base === 16 ? n % 16 : n % 10;
-    DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - upper;
-    n = base === 16 ? Math.floor(n / 16) : Math.floor(n / 10);
-  } while (n > 0);
+  const base = spec.base;
+  if (base === 10) {
+    // two digits per division, from a table; the quotient of an exact multiple is exact
+    while (n >= 100) {
+      const r = n % 100;
+      n = (n - r) / 100;
+      DIGITS[len++] = DIGIT_PAIRS[2 * r + 1];
+      DIGITS[len++] = DIGIT_PAIRS[2 * r];
+    }
+    if (n >= 10) { DIGITS[len++] = DIGIT_PAIRS[2 * n + 1]; DIGITS[len++] = DIGIT_PAIRS[2 * n]; } else DIGITS[len++] = 0x30 + n;
+  } else {
+    do {
+      const d = n % base;
+      DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - spec.upper;
+      n = (n - d) / base;
+    } while (n > 0);
+  }
   let sign = 0;
   if (negative) sign = 0x2d;
-  else if (signed && spec.flags.includes('+')) sign = 0x2b;
-  else if (signed && spec.flags.includes(' ')) sign = 0x20;
+  else if (spec.signed && spec.plus) sign = 0x2b;
+  else if (spec.signed && spec.space) sign = 0x20;
   const bodyLen = len + (sign ? 1 : 0);
   const padLen = spec.width > bodyLen ? spec.width - bodyLen : 0;
-  const left = spec.flags.includes('-');
-  if (padLen && !left && spec.flags.includes('0')) {
+  const left = spec.left;
+  if (padLen && !left && spec.zero) {
     if (sign) sink.byte(sign);
     sink.repeat(0x30, padLen);
   } else {
     if (padLen && !left) sink.repeat(0x20, padLen);
     if (sign) sink.byte(sign);
   }
-  for (let i = len - 1; i >= 0; i--) sink.byte(DIGITS[i]);
+  const buf = sink.buf;
+  if (sink.pos + len <= sink.end) {
+    for (let i = len - 1; i >= 0; i--) buf[sink.pos++] = DIGITS[i];
+  } else {
+    for (let i = len - 1; i >= 0; i--) sink.byte(DIGITS[i]);
+  }
   if (padLen && left) sink.repeat(0x20, padLen);
 }

@@ -76,7 +76,9 @@ function storePointer(v: DataView, at: number, p: Resolved | null): void {
 /** The per-open state of an iterator file (struct bpf_iter_priv_data + seq_file). */
 export class IterSession {
   readonly seq: SeqFile;
-  seqNum = 0n;
+  /** seq_num (a number: the walk cannot reach 2^53 objects; it goes to -1 when the first object is skipped) */
+  private seqNumber = 0;
+  get seqNum(): bigint { return BigInt(this.seqNumber); }
   doneStop = false;
   private ops: IterSeqOps<unknown> | null = null;
   /** ctx and meta regions shared by every program run of this session */
@@ -89,12 +91,13 @@ export class IterSession {
     this.seq = new SeqFile(kernel.memory);
     this.ctxRegion = kernel.memory.alloc(32, `struct bpf_iter__${target.name}`, true);
     this.metaRegion = kernel.memory.alloc(24, 'struct bpf_iter_meta', true);
+    const session = this; // the run context's seqNum getter reads the session's current seq_num
     this.ctxRegion.view.setBigUint64(0, this.metaRegion.addr, true);
     this.metaRegion.view.setBigUint64(0, this.seq.addr, true);
     this.metaRegion.view.setBigUint64(8, sessionId, true);
     this.runContext = {
       kernel, ctxAddr: this.ctxRegion.addr, ctxRegion: this.ctxRegion, metaAddr: this.metaRegion.addr, seq: this.seq,
-      seqAddr: this.seq.addr, sessionId, seqNum: 0n, map: null, key: null, value: null, cpu: kernel.currentCpu, inStop: false,
+      seqAddr: this.seq.addr, sessionId, get seqNum(): bigint { return session.seqNum; }, map: null, key: null, value: null, cpu: kernel.currentCpu, inStop: false,
     };
   }
   private readonly runContext: IterRunContext;
@@ -130,10 +133,9 @@ export class IterSession {
 
   /** The part of every call after the ctx is written: seq_num into meta, the run context refreshed, the program run. */
   private invoke(map: BpfMap | null, key: Resolved | null, value: Resolved | null, inStop: boolean): number {
-    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    this.writeSeqNum();
     // one context object per session, refreshed per call: it is only valid during run()
     const ctx = this.runContext;
-    ctx.seqNum = this.seqNum;
     ctx.map = map;
     ctx.key = key;
     ctx.value = value;
@@ -152,9 +154,8 @@ export class IterSession {
     const v = this.ctxRegion.view;
     for (let at = 8; at + 8 <= v.byteLength; at += 8) v.setBigUint64(at, 0n, true);
     if (fill) fill(v);
-    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    this.writeSeqNum();
     const ctx = this.runContext;
-    ctx.seqNum = this.seqNum;
     ctx.map = null;
     ctx.key = null;
     ctx.value = null;
@@ -162,6 +163,13 @@ export class IterSession {
     ctx.inStop = inStop;
     const ret = this.prog.run(ctx);
     return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
+  }
+
+  /** meta->seq_num as a u64, from its u32 halves (two's complement below 0) */
+  private writeSeqNum(): void {
+    const v = this.metaRegion.view, n = this.seqNumber;
+    v.setUint32(16, n >>> 0, true);
+    v.setUint32(20, Math.floor(n / 4294967296) >>> 0, true);
   }
 
   /** mirrors bpf_seq_read() (kernel/bpf/bpf_iter.c) step by step; returns bytes or -errno */
@@ -183,7 +191,7 @@ export class IterSession {
     if (p !== null) {
       err = ops.show(p, false);
       // SEQ_SKIP: the object is skipped and the next one reuses its seq_num (bpf_iter_dec_seq_num())
-      if (err > 0) { this.seqNum--; seq.count = 0; err = 0; }
+      if (err > 0) { this.seqNumber--; seq.count = 0; err = 0; }
       if (err < 0 || seq.overflowed) {
         if (!err) err = -ERRNO.E2BIG;
         ops.stop(p);
@@ -195,14 +203,14 @@ export class IterSession {
         const offs = seq.count;
         p = ops.next(p);
         if (p === null) break;
-        this.seqNum++; // bpf_iter_inc_seq_num(): only when a next object exists
+        this.seqNumber++; // bpf_iter_inc_seq_num(): only when a next object exists
         if (seq.count >= size) break;
         if (numObjs >= MAX_ITER_OBJECTS) {
           if (offs === 0) { ops.stop(p); return -ERRNO.EAGAIN; }
           break;
         }
         err = ops.show(p, false);
-        if (err > 0) { this.seqNum--; seq.count = offs; err = 0; }
+        if (err > 0) { this.seqNumber--; seq.count = offs; err = 0; }
         if (err < 0 || seq.overflowed) {
           seq.count = offs;
           if (offs === 0) {
@@ -362,9 +370,13 @@ function hashSeqOps(session: IterSession, htab: HashMap, percpuBuf: Region | nul
   };
   const key: Resolved = { region: session.ctxRegion, offset: 0 };
   const value: Resolved = { region: session.ctxRegion, offset: 0 };
+  let touched = 0;
   const show = (e: number | null, inStop: boolean): number => {
     if (e === null) return session.runProgram(htab, null, null, inStop);
     const region = htab.regionOf(e);
+    // The element's link and its bytes, read side by side (nothing uses them here): in a big map both are cache
+    // misses, which the CPU then waits for together instead of one in the program and one in the next findNext().
+    touched ^= htab.next[e] ^ region.bytes[htab.keyOffset(e)];
     if (percpuBuf) {
       const vo = htab.valueOffset(e);
       percpuBuf.bytes.set(region.bytes.subarray(vo, vo + htab.valueArea));

@@ -318,10 +318,12 @@ export class Kernel extends KernelHelpers {
     (session as unknown as { loadedProg: LoadedProg }).loadedProg = link.prog;
     session.init();
     this.seqsByAddr.set(session.seq.addr, session.seq);
+    this.seqsByRegion.set(session.seq.region, session.seq);
     return session;
   }
   protected releaseIter(session: IterSession): void {
     this.seqsByAddr.delete(session.seq.addr);
+    this.seqsByRegion.delete(session.seq.region);
     session.release();
     this.progPut((session as unknown as { loadedProg: LoadedProg }).loadedProg);
   }

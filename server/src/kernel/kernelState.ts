@@ -73,6 +73,8 @@ export abstract class KernelState {
   protected readonly fds = new Map<number, FdEntry>();
   protected readonly mapsByAddr = new Map<bigint, BpfMap>();
   protected readonly seqsByAddr = new Map<bigint, SeqFile>();
+  /** the same seq_files by their struct seq_file region (a compiled program's pointer is a region and an offset) */
+  protected readonly seqsByRegion = new Map<object, SeqFile>();
   /** bpf_iter.c's session_id counter: the first session gets 1 */
   protected sessionCounter = 0n;
   protected ktime: bigint;

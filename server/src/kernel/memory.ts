@@ -25,6 +25,8 @@ const RECENT_REGIONS = 8;
 
 export class KernelMemory {
   private readonly regions: Region[] = []; // sorted by addr (allocation is monotonic)
+  /** the regions not freed: owns() answers without a search */
+  private readonly live = new WeakSet<object>();
   private nextAddr = KERNEL_BASE + 0x100000n;
 
   alloc(size: number, label: string, readonly = false): Region {
@@ -33,16 +35,39 @@ export class KernelMemory {
     const aligned = ((BigInt(size) + 4095n) / 4096n) * 4096n;
     this.nextAddr += aligned + GUARD;
     this.regions.push(region);
+    this.live.add(region);
     return region;
   }
 
   free(region: Region): void {
     this.recent.fill(null); // a freed region must fault, never be found in the cache
+    this.live.delete(region);
+    this.generation++;
     const i = this.indexOf(region.addr);
     if (i >= 0 && this.regions[i] === region) this.regions.splice(i, 1);
   }
 
   get regionCount(): number { return this.regions.length; }
+  /** Changes when a region is freed (regions never overlap and addresses are never reused): see ExecMemory.generation. */
+  generation = 0;
+
+  /**
+   * Whether `region` is one of this memory's regions and not freed: then find() of any address inside it gives this
+   * region (regions never overlap), so a caller holding (region, offset) may skip the search.
+   */
+  owns(region: object | null): region is Region {
+    if (region === null) return false;
+    // the last two regions asked about (a format and an argument array, per BPF_SEQ_PRINTF), while nothing is freed
+    if (this.generation === this.ownedGeneration && (region === this.owned0 || region === this.owned1)) return true;
+    if (!this.live.has(region)) return false;
+    if (this.generation !== this.ownedGeneration) { this.ownedGeneration = this.generation; this.owned1 = null; }
+    else this.owned1 = this.owned0;
+    this.owned0 = region;
+    return true;
+  }
+  private owned0: object | null = null;
+  private owned1: object | null = null;
+  private ownedGeneration = 0;
 
   /**
    * The regions of the last few finds and their ends, tried before the binary search: an iterator's program and

@@ -90,6 +90,8 @@ export function program(...functions: IrFunction[]): IrProgram {
 /** A tiny address space: regions at fixed addresses, found by linear search. */
 export class TestMemory implements ExecMemory {
   readonly regions: ExecRegion[] = [];
+  /** regions never overlap and are never freed: the JIT may remember the region of a pointer load */
+  readonly generation = 0;
   private nextAddr = 0xffff888000000000n;
   alloc(size: number, label: string, readonly = false): ExecRegion {
     const r = makeRegion(this.nextAddr, size, label, readonly);

@@ -81,9 +81,22 @@ class ProgramGen {
     }
   }
 
+  /** + - & | ^ of 64-bit loads, widened loads and constants: a statement storing one is done on u32 halves by the JIT. */
+  word(depth: number): Expr {
+    const r = this.r;
+    const t = r.pick([U64, int(64, true)]);
+    switch (depth > 2 ? r.int(3) : r.int(6)) {
+      case 0: return this.constant(t);
+      case 1: return probeMem(r, load(this.pointer(depth + 1), r.chance(0.05) ? r.int(70) - 4 : r.int(24), t));
+      case 2: return conv(probeMem(r, load(this.pointer(depth + 1), r.int(24), r.pick(TYPES))), t);
+      case 3: return r.chance(0.8) ? bin(r.pick(['add', 'sub', 'and', 'or', 'xor'] as const), this.word(depth + 1), this.word(depth + 1), t) : this.int(t, depth + 1);
+      default: return bin(r.pick(['add', 'sub', 'and', 'or', 'xor'] as const), this.word(depth + 1), this.word(depth + 1), t);
+    }
+  }
+
   stmt(depth: number, loopDepth: number): Stmt {
     const r = this.r;
-    const kinds = depth > 2 ? 3 : 10;
+    const kinds = depth > 2 ? 3 : 11;
     switch (r.int(kinds)) {
       case 0: case 1: return expr(this.int(r.pick(TYPES), 0));
       case 2: return r.chance(0.3) ? expr(assign(8, this.pointer(1))) : expr(r.chance(0.5) ? fill(this.pointer(1), r.int(256), r.int(12)) : copy(this.pointer(1), this.pointer(1), r.int(12)));
@@ -118,6 +131,12 @@ class ProgramGen {
         return loop({ body, test: c(0, int(32, true)), testFirst: false, label });
       }
       case 7: return r.chance(0.3) ? ret(this.int(U64, 1)) : expr(this.int(U64, 1));
+      case 10: {
+        if (r.chance(0.6)) return expr(store(this.pointer(1), r.chance(0.05) ? r.int(64) : r.int(24), 8, this.word(0)));
+        // a helper call whose result is unused, alone or at the end of a comma
+        const call = helper(r.chance(0.1) ? 'bpf_fail' : 'bpf_mix', [this.int(U64, 1), this.pointer(1), this.int(int(32, true), 1)], r.chance(0.5) ? U64 : int(32, true));
+        return expr(r.chance(0.5) ? call : seq(this.int(r.pick(TYPES), 1), call));
+      }
       default: {
         const label = r.chance(0.7) ? this.nextLabel++ : undefined;
         if (label !== undefined) this.enclosing.push({ label, kind: 'switch' });

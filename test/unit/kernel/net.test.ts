@@ -75,6 +75,16 @@ describe('kernel/net: the socket iterators over a simulated network namespace', 
     }
   });
 
+  it('meta->seq_num in memory is that u64: 0xffffffffffffffff for the empty walk, 0, 1, ... for objects', () => {
+    const seen = (world: NetSpec['sockets']): bigint[] => {
+      const metas: bigint[] = [];
+      walk(net(world), 'udp', 4096, (_v, ctx) => { metas.push(ctx.kernel.memory.find(ctx.metaAddr)!.region.view.getBigUint64(16, true)); });
+      return metas;
+    };
+    assert.deepStrictEqual(seen([]), [0xffffffffffffffffn]);
+    assert.deepStrictEqual(seen([{ protocol: 'udp', state: 'close', local: '127.0.0.1:53', uid: 0, inode: 1 }]), [0n, 0n]);
+  });
+
   it('udp: ctx->bucket is the hash2 slot; two ports on one address differ in it by the ports\' xor, as on the kernel', () => {
     const visits = walk(net([
       { protocol: 'udp', state: 'close', local: '127.0.0.1:53', uid: 0, inode: 1 },
