@@ -44,12 +44,11 @@ export async function runWithProgress(server: ServerClient, target: PanelTarget,
       { location: vscode.ProgressLocation.Notification, title: `Running ${target.program ?? 'iterator'}${target.map ? ` on ${target.map}` : ''}`, cancellable: true },
       (progress, token) => {
         token.onCancellationRequested(() => cancel.cancel());
-        const noun = target.map ? 'elements' : 'objects';
-        let shownPercent = 0;
+                let shownPercent = 0;
         show = (p) => {
           // withProgress adds increments: report the growth of the percentage since the last report
           const percent = p.total ? Math.min(100, (p.objects / p.total) * 100) : undefined;
-          progress.report({ message: runProgressMessage(p, noun), ...(percent !== undefined ? { increment: percent - shownPercent } : {}) });
+          progress.report({ message: runProgressMessage(p), ...(percent !== undefined ? { increment: percent - shownPercent } : {}) });
           if (percent !== undefined) shownPercent = percent;
         };
         if (latest) show(latest);

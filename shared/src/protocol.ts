@@ -179,12 +179,34 @@ export interface RunProgressParams {
   elapsedMs: number;
   /** objects / elapsed seconds of the read loop */
   objectsPerSecond: number;
+  /** The iterator target the objects are of ("bpf_map_elem", "task"...), so a client can name them. */
+  target?: string;
+}
+
+/** What a target's objects are called in a progress line: elements of a map, maps, tasks, files, sockets. */
+export function progressNoun(target: string | undefined): string {
+  switch (target) {
+    case 'bpf_map_elem': case 'bpf_sk_storage_map': case 'sockmap': return 'elements';
+    case 'bpf_map': return 'maps';
+    case 'bpf_prog': return 'programs';
+    case 'bpf_link': return 'links';
+    case 'task': return 'tasks';
+    case 'task_file': return 'files';
+    case 'task_vma': return 'VMAs';
+    case 'tcp': case 'udp': case 'unix': case 'netlink': return 'sockets';
+    case 'ipv6_route': return 'routes';
+    case 'cgroup': return 'cgroups';
+    case 'ksym': return 'symbols';
+    case 'kmem_cache': return 'caches';
+    case 'dmabuf': return 'buffers';
+    default: return 'objects';
+  }
 }
 
 export const RunProgressNotificationMethod = 'bpfIter/runProgress';
 
 /** The line a progress UI shows: "412,000 of 1,000,000 objects, 1,210,000 objects/s". */
-export function runProgressMessage(p: RunProgressParams, noun = 'objects'): string {
+export function runProgressMessage(p: RunProgressParams, noun = progressNoun(p.target)): string {
   const n = (x: number): string => x.toLocaleString('en-US');
   return `${n(p.objects)}${p.total !== undefined ? ` of ${n(p.total)}` : ''} ${noun}, ${n(p.objectsPerSecond)} ${noun}/s`;
 }

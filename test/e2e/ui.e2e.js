@@ -290,7 +290,7 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       const cancel = panel().locator('#cancel-run');
       try {
         // lines arrive while the run goes (3,000,000 elements take seconds), with the rate and a bar above them
-        await panel().locator('#progress-text', { hasText: /objects\/s/ }).waitFor({ timeout: 120000 });
+        await panel().locator('#progress-text', { hasText: /elements\/s/ }).waitFor({ timeout: 120000 });
         await panel().locator('#output .output-line', { hasText: /^key \d+ value \d+$/ }).first().waitFor({ timeout: 60000 });
         const status = await panel().locator('#status').textContent();
         if (!/Running/.test(status)) throw new Error(`the output should stream before the run ends; status is ${JSON.stringify(status)}`);

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { CommandIds, ListProgramsRequestMethod, RunRequestMethod } from '../../shared/src/protocol';
+import { CommandIds, ListProgramsRequestMethod, progressNoun, runProgressMessage, RunRequestMethod } from '../../shared/src/protocol';
+import { SIMULATED_ITER_TARGETS } from '../../server/src/kernel/kernel';
 import { ListProgramsRequest, RunRequest } from '../../shared/src/requests';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -46,5 +47,14 @@ describe('shared protocol', () => {
       }
     }
     assert.deepStrictEqual(offenders, []);
+  });
+});
+
+describe('shared protocol: progress lines name what a target walks', () => {
+  it('every simulated target has a noun of its own, so a progress line never says "objects" for a known walk', () => {
+    for (const target of SIMULATED_ITER_TARGETS) assert.notStrictEqual(progressNoun(target), 'objects', target);
+    assert.strictEqual(progressNoun(undefined), 'objects');
+    assert.strictEqual(runProgressMessage({ progressId: 'p', objects: 412000, total: 1000000, bytes: 0, elapsedMs: 1, objectsPerSecond: 1210000, target: 'bpf_map_elem' }),
+      '412,000 of 1,000,000 elements, 1,210,000 elements/s');
   });
 });

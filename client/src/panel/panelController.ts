@@ -86,8 +86,7 @@ export class PanelController {
     this.abort = abort;
     const stream = new StreamedOutput();
     const current = () => generation === this.runGeneration;
-    const noun = target.map ? 'elements' : 'objects';
-    const live: RunLive = {
+        const live: RunLive = {
       keepBytes: this.host.keepBytes?.(target) ?? DEFAULT_PANEL_OUTPUT_BYTES,
       signal: abort.signal,
       onOutput: (offset, page) => {
@@ -98,7 +97,7 @@ export class PanelController {
       onProgress: (p) => {
         if (!current()) return;
         const percent = p.total ? Math.min(100, (p.objects / p.total) * 100) : undefined;
-        this.host.post({ type: 'progress', message: runProgressMessage(p, noun), ...(percent !== undefined ? { percent } : {}) });
+        this.host.post({ type: 'progress', message: runProgressMessage(p), ...(percent !== undefined ? { percent } : {}) });
       },
     };
     try {

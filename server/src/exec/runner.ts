@@ -107,7 +107,7 @@ export function runResultForWire(outcome: RunOutcome): RunResult {
 export const DEFAULT_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 /** How a run is going: objects shown, of `total` when the walk's length is known at attach, output bytes, ms in the read loop. */
-export interface RunProgressStats { objects: number; bytes: number; reads: number; total?: number; elapsedMs: number }
+export interface RunProgressStats { objects: number; bytes: number; reads: number; total?: number; elapsedMs: number; target?: string }
 /** How often a read() that shows many objects reports progress from inside (checked every 256 program calls). */
 export const PROGRESS_POLL_MS = 100;
 const MAX_ENTRIES_SHOWN = 1000;
@@ -169,7 +169,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
   const a = req.analysis;
   let walkTotal: number | undefined;
   let loopStart = 0, lastProgress = 0;
-  const progressNow = (now: number): RunProgressStats => ({ objects: stats.objects, bytes: total, reads: stats.reads, total: walkTotal, elapsedMs: now - loopStart });
+  let walkTarget: string | undefined;
+  const progressNow = (now: number): RunProgressStats => ({ objects: stats.objects, bytes: total, reads: stats.reads, total: walkTotal, elapsedMs: now - loopStart, target: walkTarget });
   const progressInsideRead = (): void => {
     const now = performance.now();
     if (loopStart === 0 || now - lastProgress < PROGRESS_POLL_MS) return;
@@ -419,6 +420,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     // cat: read() until 0.
     const iterFd = kernel.createIter(linkFd);
     walkTotal = walkLength(kernel, entry.target, linkFd);
+    walkTarget = entry.target;
     loopStart = performance.now();
     lastProgress = loopStart;
     const readSize = req.readSize ?? req.scenario.readSize;

@@ -18,6 +18,7 @@ export function runProgressParams(progressId: string, s: RunProgressStats): RunP
   return {
     progressId, objects: s.objects, ...(s.total !== undefined ? { total: s.total } : {}), bytes: s.bytes, elapsedMs: Math.round(s.elapsedMs),
     objectsPerSecond: s.elapsedMs > 0 ? Math.round(s.objects / (s.elapsedMs / 1000)) : 0,
+    ...(s.target !== undefined ? { target: s.target } : {}),
   };
 }
 

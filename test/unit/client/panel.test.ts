@@ -268,7 +268,7 @@ describe('client panel: a run\'s output streaming in (pages, as the seq_file han
         live!.onOutput(offset, bytes);
         offset += bytes.length;
       }
-      live!.onProgress({ progressId: 'p', objects: 5, total: 10, bytes: offset, elapsedMs: 500, objectsPerSecond: 10 });
+      live!.onProgress({ progressId: 'p', objects: 5, total: 10, bytes: offset, elapsedMs: 500, objectsPerSecond: 10, target: 'bpf_map_elem' });
       return Promise.resolve(result({ output: '', streamed: { bytes: this.total ?? offset, sentBytes: offset } }));
     }
   }
