@@ -37,17 +37,30 @@ export function buildPreamble(
   headerTokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike> = [],
   lazyFiles: ReadonlyArray<LazyFileLike> = [],
 ): Preamble {
-  const lazyTypedefs = new Set<string>();
-  for (const lazy of lazyFiles) for (const name of lazy.index.typedefNames) lazyTypedefs.add(name);
-  const lazy = lazyFiles.map((file) => lazyDeclarations(file, lazyTypedefs, pragmas));
-  const parsed = parse(headerTokens, lazy.length ? { typedefNames: lazyTypedefs } : {});
-  const model = analyze(parsed.unit, lazy.length ? { lazy } : {});
-  markPreserveAccessIndex(model, pragmas);
+  const { parsed, model } = parseAndBind(headerTokens, pragmas, lazyFiles);
   return { unit: parsed.unit, model, typedefNames: parsed.typedefNames, diagnostics: [...parsed.diagnostics, ...model.diagnostics] };
 }
 
+/**
+ * Parses and binds tokens among which headers were read through their index (the preamble's, or the user part's when
+ * code comes before `#include "vmlinux.h"`): each header's typedef names are typedef names from its include on,
+ * and sema binds its declarations from the external declaration that follows the include, as if parsed there.
+ */
+function parseAndBind(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike>, lazyFiles: ReadonlyArray<LazyFileLike>, preamble?: Preamble): { parsed: ReturnType<typeof parse>; model: SemanticModel } {
+  const lazyTypedefs = new Set<string>();
+  for (const lazy of lazyFiles) for (const name of lazy.index.typedefNames) lazyTypedefs.add(name);
+  const parsed = parse(tokens, {
+    typedefNames: preamble?.typedefNames,
+    ...(lazyFiles.length ? { lazyTypedefNames: lazyFiles.map((lazy) => ({ fromToken: lazy.tokenIndex, names: lazy.index.typedefNames })) } : {}),
+  });
+  const lazy = lazyFiles.map((file, i) => ({ ...lazyDeclarations(file, lazyTypedefs, pragmas), fromDeclaration: parsed.lazyDeclarationStarts[i] }));
+  const model = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope, ...(lazy.length ? { lazy } : {}) });
+  markPreserveAccessIndex(model, pragmas);
+  return { parsed, model };
+}
+
 /** A header read through its index, as the preprocessor records it (preprocessor.ts `LazyFileRecord`). */
-export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex }
+export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex; tokenIndex: number }
 
 function lazyDeclarations(lazy: LazyFileLike, typedefNames: ReadonlySet<string>, pragmas: ReadonlyArray<PragmaLike>): LazyDeclarations {
   const { index, text, file } = lazy;
@@ -175,14 +188,14 @@ export interface CompileTokensOptions {
   preamble?: Preamble;
   /** The user part's `#pragma`s: `#pragma clang attribute push(preserve_access_index)` applies to its records too. */
   pragmas?: ReadonlyArray<PragmaLike>;
+  /** Headers the user part read through their index (`tokenIndex` counts in `tokens`): code above `#include "vmlinux.h"`. */
+  lazyFiles?: ReadonlyArray<LazyFileLike>;
 }
 
 /** Compiles the user's tokens (after the preamble, if any). */
 export function compileTokens(tokens: readonly Token[], options: CompileTokensOptions = {}): Compilation {
   const { preamble } = options;
-  const parsed = parse(tokens, { typedefNames: preamble?.typedefNames });
-  const userModel = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope });
-  markPreserveAccessIndex(userModel, options.pragmas ?? []);
+  const { parsed, model: userModel } = parseAndBind(tokens, options.pragmas ?? [], options.lazyFiles ?? [], preamble);
   const diagnostics = [...parsed.diagnostics, ...userModel.diagnostics];
   const model = preamble ? translationUnitModel(preamble.model, userModel) : userModel;
   const program = summarize(model, preamble?.model);
@@ -336,7 +349,7 @@ export interface PreprocessedFile<State = unknown> {
   includes?: ReadonlyArray<{ includedFile?: number }>;
   pragmas?: ReadonlyArray<PragmaLike>;
   /** Headers read through their index (preprocessor.ts `LazyFileRecord`). */
-  lazyFiles?: ReadonlyArray<{ file: number; index: LazyHeaderIndex }>;
+  lazyFiles?: ReadonlyArray<{ file: number; index: LazyHeaderIndex; tokenIndex: number }>;
   /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
   state?: State;
 }
@@ -490,7 +503,8 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       const here = <T extends { file: number }>(item: T): T => (item.file === ownMain && ownMain !== mainFile ? { ...item, file: mainFile } : item);
       const seen = new Set(entry.pragmas);
       const pragmas = [...entry.pragmas.map(here), ...(user.pragmas ?? []).filter((pragma) => !seen.has(pragma))];
-      const compilation = compileTokens(user.tokens, { preamble: entry.preamble, pragmas });
+      const userLazyFiles = (user.lazyFiles ?? []).map((lazy) => ({ ...lazy, text: user.files[lazy.file]?.text ?? '' }));
+      const compilation = compileTokens(user.tokens, { preamble: entry.preamble, pragmas, lazyFiles: userLazyFiles });
       // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
       const diagnostics = [...entry.diagnostics.map(here), ...entry.preamble.diagnostics.map(here), ...user.diagnostics, ...compilation.diagnostics];
       const files = user.files.length >= entry.files.length ? user.files : entry.files;
@@ -521,7 +535,7 @@ export function preambleFingerprint(tokens: readonly Token[], pragmas: ReadonlyA
   for (const lazy of lazyFiles) {
     let id = lazyIndexIds.get(lazy.index);
     if (id === undefined) lazyIndexIds.set(lazy.index, id = nextLazyIndexId++);
-    parts.push(`${lazy.file}:${id}:${lazy.text.length}`);
+    parts.push(`${lazy.file}:${id}:${lazy.text.length}@${lazy.tokenIndex}`);
   }
   parts.push('\u0002files');
   for (const file of files) parts.push(file.path);
@@ -543,7 +557,7 @@ export type CompileOptions = PreprocessOptions;
 const sessionHeaderCache = new HeaderCache();
 const sessionFrontEnd = createFrontEnd(
   (path: string, text: string, host: FileSystemHost, options: CompileOptions | undefined, initialState?: PreprocessorState) =>
-    preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState, lazyHeaders: !initialState }),
+    preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState, lazyHeaders: true }),
   diskStamp,
 );
 

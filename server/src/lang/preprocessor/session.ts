@@ -246,7 +246,7 @@ export abstract class PreprocessSession {
     } else {
       const before = this.scanDiagnostics.length;
       const lazy = include ? this.lazyIndexOf(file) : undefined;
-      if (lazy) this.lazyFiles.push({ file: file.id, index: lazy });
+      if (lazy) this.lazyFiles.push({ file: file.id, index: lazy, tokenIndex: this.output.length });
       scanned = { tokens: lazy ? skeletonTokens(file.text, lazy, file.id) : scan(file.text, file.id, this.scanDiagnostics), diagnostics: [] };
       scanned.diagnostics = this.scanDiagnostics.slice(before);
       this.scannedFiles.set(file, scanned);
@@ -261,15 +261,47 @@ export abstract class PreprocessSession {
   }
 
   /**
-   * The index of a header read lazily (lazyHeader.ts), when asked for and exact here: no macro defined at this
-   * point names one of its identifiers, and its guard is not defined (then it is skipped as usual).
+   * The index of a header read lazily (lazyHeader.ts), when asked for and exact here: included between two
+   * file-scope declarations (its declarations are file-scope ones there, see atDeclarationBoundary), no macro
+   * defined at this point names one of its identifiers, and its guard is not defined (then it is skipped as usual).
    */
   lazyIndexOf(file: SourceFile): LazyHeaderIndex | undefined {
-    if (!this.options.lazyHeaders || file.text === undefined) return undefined;
+    if (!this.options.lazyHeaders || file.text === undefined || !this.atDeclarationBoundary()) return undefined;
     const index = lazyHeaderIndex(file.text);
     if (!index || (index.guard !== undefined && this.macros.has(index.guard))) return undefined;
     for (const name of this.macros.keys()) if (index.identifiers.has(name)) return undefined;
     return index;
+  }
+
+  /** The output's brackets so far (see atDeclarationBoundary), read on from where the last call stopped. */
+  private readonly outputNesting = { scanned: 0, open: [] as number[], lastClosed: 0 };
+
+  /**
+   * Does the output so far end between two file-scope declarations: nothing, a `;` or a function body's `}` at
+   * bracket depth 0, and no macro arguments being gathered? Only there are a header's declarations file-scope
+   * declarations seen from the next token on; anywhere else (inside a function, a struct, an expression) the
+   * header is read as any other.
+   */
+  atDeclarationBoundary(): boolean {
+    if (this.collectingArguments !== 0 || this.mainContext.frames.length !== 0) return false;
+    const nesting = this.outputNesting;
+    const output = this.output;
+    // 1: ( or [, 2: a brace, 3: a function body's brace (after the declarator's `)`)
+    for (let i = nesting.scanned; i < output.length; i++) {
+      const token = output[i];
+      if (token.kind !== TokenKind.Punctuator) continue;
+      switch (token.text) {
+        case '(': case '[': case '<:': nesting.open.push(1); break;
+        case '{': case '<%': nesting.open.push(i > 0 && output[i - 1].kind === TokenKind.Punctuator && output[i - 1].text === ')' ? 3 : 2); break;
+        case ')': case ']': case ':>': case '}': case '%>': nesting.lastClosed = nesting.open.pop() ?? 0; break;
+      }
+    }
+    nesting.scanned = output.length;
+    if (nesting.open.length !== 0) return false;
+    const last = output[output.length - 1];
+    if (last === undefined) return true;
+    if (last.kind !== TokenKind.Punctuator) return false;
+    return last.text === ';' || ((last.text === '}' || last.text === '%>') && nesting.lastClosed === 3);
   }
 
   popFile(): void {

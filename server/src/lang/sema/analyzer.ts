@@ -50,7 +50,13 @@ export function typedefNamesIn(scope: Scope): Set<string> {
 
 class SemanticAnalyzer extends StatementAnalyzer {
   run(unit: ast.TranslationUnit): SemanticModel {
-    for (const declaration of unit.declarations) this.externalDeclaration(declaration);
+    const declarations = unit.declarations;
+    for (let d = 0; d < declarations.length; d++) {
+      this.activateLazyHeaders(d);
+      this.externalDeclaration(declarations[d]);
+    }
+    // a header included after the last declaration: its names are the file scope's for the editor features
+    this.activateLazyHeaders(Infinity);
     const references = this.references.sort((a, b) => a.file - b.file || a.pos - b.pos);
     this.referencesSorted = true;
     return {

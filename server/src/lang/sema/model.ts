@@ -80,6 +80,12 @@ export interface LazyDeclarations {
   parse(declaration: number): ast.ExternalDeclaration[];
   /** Inside the header's `#pragma clang attribute push(preserve_access_index)`: its records get the attribute. */
   preserveAccessIndex: boolean;
+  /**
+   * Where the header was included: before the translation unit's external declaration of this index (0, the default:
+   * before all). Its names are visible from there on, as C scopes them; a name the file declared above (a forward
+   * `struct task_struct`, a typedef again) meets the header's declaration there.
+   */
+  fromDeclaration?: number;
 }
 
 export interface FunctionContext { name: string; returns: CType; labels: Set<string>; gotos: ast.Identifier[] }
