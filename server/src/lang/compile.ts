@@ -10,7 +10,7 @@
 import * as ast from './ast';
 import { FrontEndDiagnostic } from './diagnostics';
 import { parse } from './parser';
-import { analyze, CSymbol, isUnboundRecord, LazyDeclarations, Reference, Scope, SemanticModel } from './sema/analyzer';
+import { analyze, CSymbol, isUnboundRecord, LazyDeclarations, LazyNameTable, Reference, Scope, SemanticModel } from './sema/analyzer';
 import { LazyHeaderIndex, LazyKind } from './lazyHeader';
 import { scan } from './scanner';
 import { CType, RecordInfo, resolve, sizeOf, typeToString } from './types';
@@ -60,7 +60,16 @@ function parseAndBind(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLik
 }
 
 /** A header read through its index, as the preprocessor records it (preprocessor.ts `LazyFileRecord`). */
-export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex; tokenIndex: number }
+export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex; tokenIndex: number; expanded?: readonly number[] }
+
+/** A name table without the declarations the preprocessor read whole (their tokens declare those names). */
+function withoutExpanded(table: ReadonlyMap<string, number>, expanded: ReadonlySet<number>): LazyNameTable {
+  if (expanded.size === 0) return table;
+  return {
+    get: (name) => { const declaration = table.get(name); return declaration === undefined || expanded.has(declaration) ? undefined : declaration; },
+    keys: () => table.keys(),
+  };
+}
 
 function lazyDeclarations(lazy: LazyFileLike, typedefNames: ReadonlySet<string>, pragmas: ReadonlyArray<PragmaLike>): LazyDeclarations {
   const { index, text, file } = lazy;
@@ -69,9 +78,10 @@ function lazyDeclarations(lazy: LazyFileLike, typedefNames: ReadonlySet<string>,
   // its first declaration (unless BPF_NO_PRESERVE_ACCESS_INDEX is defined: then the pragma was skipped)
   const preserveAccessIndex = pragmas.some((pragma) => pragma.file === file && pragma.pos < firstDeclaration
     && /^clang\s+attribute\s+push\b/.test(pragma.text.trim()) && /preserve_access_index/.test(pragma.text) && /apply_to\s*=\s*record/.test(pragma.text));
+  const expanded = new Set(lazy.expanded ?? []);
   return {
-    tags: index.tags,
-    symbols: index.symbols,
+    tags: withoutExpanded(index.tags, expanded),
+    symbols: withoutExpanded(index.symbols, expanded),
     preserveAccessIndex,
     recordTag: (d) => {
       const kind = index.declarations[d * 3 + 2];
@@ -349,7 +359,7 @@ export interface PreprocessedFile<State = unknown> {
   includes?: ReadonlyArray<{ includedFile?: number }>;
   pragmas?: ReadonlyArray<PragmaLike>;
   /** Headers read through their index (preprocessor.ts `LazyFileRecord`). */
-  lazyFiles?: ReadonlyArray<{ file: number; index: LazyHeaderIndex; tokenIndex: number }>;
+  lazyFiles?: ReadonlyArray<{ file: number; index: LazyHeaderIndex; tokenIndex: number; expanded?: readonly number[] }>;
   /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
   state?: State;
 }
@@ -535,7 +545,7 @@ export function preambleFingerprint(tokens: readonly Token[], pragmas: ReadonlyA
   for (const lazy of lazyFiles) {
     let id = lazyIndexIds.get(lazy.index);
     if (id === undefined) lazyIndexIds.set(lazy.index, id = nextLazyIndexId++);
-    parts.push(`${lazy.file}:${id}:${lazy.text.length}@${lazy.tokenIndex}`);
+    parts.push(`${lazy.file}:${id}:${lazy.text.length}@${lazy.tokenIndex}-${(lazy.expanded ?? []).join(',')}`);
   }
   parts.push('\u0002files');
   for (const file of files) parts.push(file.path);

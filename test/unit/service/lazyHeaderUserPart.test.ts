@@ -68,6 +68,19 @@ describe('vmlinux.h included after code: read through its index, its names visib
     assert.deepStrictEqual(service.validate(FILE, above).filter((d) => d.severity === 1).map((d) => d.message), []);
   });
 
+  it('a macro naming identifiers of the header: only the declarations that hold them are read whole', () => {
+    // vmlinux.h has `u32 foo;` in three records and fields named a and b: clang reports `expected ';'` in the
+    // records (`u32 foo + 1;`), here placed at the macro; a and b expand to themselves
+    const text = '#define foo foo + 1\n#define a b\n#define b a\n#include "vmlinux.h"\nint self_ref = foo + a;\nstruct task_struct *t;\nint pid(void) { return t->pid; }\n';
+    const service = createLanguageService(createMemoryHost({ [FILE]: text }), defaultSettings());
+    const errors = service.validate(FILE, text).filter((d) => d.severity === 1).map((d) => `${d.range.start.line + 1}: ${d.message}`);
+    assert.deepStrictEqual(errors, ["1: expected ';'", "1: use of undeclared identifier 'foo'", "3: use of undeclared identifier 'a'"]);
+    const { analysis } = service.analyze(FILE, text);
+    const lazy = analysis.compilation.preamble?.model && (analysis.compilation as unknown as { preambleRun: { lazyFiles: Array<{ expanded: number[] }> } }).preambleRun.lazyFiles;
+    assert.strictEqual(lazy?.length, 1, 'read through its index');
+    assert.ok(lazy[0].expanded.length > 3 && lazy[0].expanded.length < 100, `${lazy[0].expanded.length} declarations read whole`);
+  });
+
   for (const [label, folder] of [['the bundled vmlinux.h', undefined], ['the real vmlinux.h', realVmlinuxFolder()]] as const) {
     it(`code above the include gives the diagnostics of the include first (${label})`, function () {
       if (folder === null) { console.log('      skipped: no real vmlinux.h (/tmp/proj1/headers/vmlinux.h, or bpftool with kernel BTF)'); return this.skip(); }

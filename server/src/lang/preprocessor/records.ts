@@ -130,6 +130,11 @@ export interface LazyFileRecord {
   index: LazyHeaderIndex;
   /** Number of output tokens before the include: the header's declarations stand there, its names are visible from there on. */
   tokenIndex: number;
+  /**
+   * Declarations (by number, ascending) read whole through the preprocessor instead, as a macro defined at the
+   * include names an identifier of theirs: their tokens are in the output, and the index does not bind them.
+   */
+  expanded: readonly number[];
 }
 
 export interface SkippedRange {

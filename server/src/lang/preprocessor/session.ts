@@ -7,7 +7,7 @@ import { FileSystemHost, bundledDirectory, hostFileExists, isBundledPath, readBu
 import { createDiagnostic, scan } from '../scanner';
 import { SourceFile } from '../sourceFile';
 import { Token, TokenKind } from '../token';
-import { LazyHeaderIndex, lazyHeaderIndex, skeletonTokens } from '../lazyHeader';
+import { LazyHeaderIndex, declarationsNaming, lazyHeaderIndex, skeletonTokens } from '../lazyHeader';
 import { defaultLimits, type PreprocessLimits } from './limits';
 import { ExpansionRecord, FileTable, endOfInput, userRange, type PreprocessOptions, type MacroDefinition, type BuiltinMacro, type IncludeRecord, type MacroExpansionRecord, type PragmaRecord, type LazyFileRecord, type SkippedRange, type MacroEvent, type ExpansionContext, type ConditionalGroup, type FileFrame, type CacheRecording } from './records';
 import { HeaderCache } from './includes';
@@ -246,8 +246,8 @@ export abstract class PreprocessSession {
     } else {
       const before = this.scanDiagnostics.length;
       const lazy = include ? this.lazyIndexOf(file) : undefined;
-      if (lazy) this.lazyFiles.push({ file: file.id, index: lazy, tokenIndex: this.output.length });
-      scanned = { tokens: lazy ? skeletonTokens(file.text, lazy, file.id) : scan(file.text, file.id, this.scanDiagnostics), diagnostics: [] };
+      if (lazy) this.lazyFiles.push({ file: file.id, index: lazy.index, tokenIndex: this.output.length, expanded: lazy.expanded });
+      scanned = { tokens: lazy ? skeletonTokens(file.text, lazy.index, file.id, lazy.expanded) : scan(file.text, file.id, this.scanDiagnostics), diagnostics: [] };
       scanned.diagnostics = this.scanDiagnostics.slice(before);
       this.scannedFiles.set(file, scanned);
     }
@@ -262,15 +262,22 @@ export abstract class PreprocessSession {
 
   /**
    * The index of a header read lazily (lazyHeader.ts), when asked for and exact here: included between two
-   * file-scope declarations (its declarations are file-scope ones there, see atDeclarationBoundary), no macro
-   * defined at this point names one of its identifiers, and its guard is not defined (then it is skipped as usual).
+   * file-scope declarations (its declarations are file-scope ones there, see atDeclarationBoundary), and its guard
+   * is not defined (then it is skipped as usual). A macro defined at this point that names one of its identifiers
+   * would change the declarations that hold it (`#define foo foo + 1` and vmlinux.h's `u32 foo;`): those are
+   * `expanded`, read whole through the preprocessor; the header's thousands of others stay indexed.
    */
-  lazyIndexOf(file: SourceFile): LazyHeaderIndex | undefined {
+  lazyIndexOf(file: SourceFile): { index: LazyHeaderIndex; expanded: number[] } | undefined {
     if (!this.options.lazyHeaders || file.text === undefined || !this.atDeclarationBoundary()) return undefined;
     const index = lazyHeaderIndex(file.text);
     if (!index || (index.guard !== undefined && this.macros.has(index.guard))) return undefined;
-    for (const name of this.macros.keys()) if (index.identifiers.has(name)) return undefined;
-    return index;
+    let expanded: Set<number> | undefined;
+    for (const name of this.macros.keys()) {
+      if (!index.identifiers.has(name)) continue;
+      expanded ??= new Set();
+      for (const declaration of declarationsNaming(file.text, index, name)) expanded.add(declaration);
+    }
+    return { index, expanded: expanded ? [...expanded].sort((a, b) => a - b) : [] };
   }
 
   /** The output's brackets so far (see atDeclarationBoundary), read on from where the last call stopped. */

@@ -12,7 +12,7 @@ import { CType, RecordInfo } from '../types';
 import type { Scope, Reference, SemanticModel, AnalyzeOptions } from './model';
 import { StatementAnalyzer } from './statements';
 
-export type { SymbolKind, CSymbol, Tag, Scope, Reference, SemanticModel, AnalyzeOptions, LazyDeclarations } from './model';
+export type { SymbolKind, CSymbol, Tag, Scope, Reference, SemanticModel, AnalyzeOptions, LazyDeclarations, LazyNameTable } from './model';
 
 /** A record of a lazily indexed header whose members are not bound yet (reading them would bind it). */
 export function isUnboundRecord(record: RecordInfo): boolean {

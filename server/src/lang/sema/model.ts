@@ -73,8 +73,8 @@ export interface AnalyzeOptions {
  * shell whose members are bound when first read.
  */
 export interface LazyDeclarations {
-  tags: ReadonlyMap<string, number>;
-  symbols: ReadonlyMap<string, number>;
+  tags: LazyNameTable;
+  symbols: LazyNameTable;
   /** The record tag (`struct`/`union`) a tag's declaration defines, without parsing it. */
   recordTag(declaration: number): 'struct' | 'union' | undefined;
   parse(declaration: number): ast.ExternalDeclaration[];
@@ -86,6 +86,12 @@ export interface LazyDeclarations {
    * `struct task_struct`, a typedef again) meets the header's declaration there.
    */
   fromDeclaration?: number;
+}
+
+/** Name -> declaration number, and every name (completion lists them). */
+export interface LazyNameTable {
+  get(name: string): number | undefined;
+  keys(): IterableIterator<string>;
 }
 
 export interface FunctionContext { name: string; returns: CType; labels: Set<string>; gotos: ast.Identifier[] }
