@@ -154,7 +154,7 @@ export abstract class IncludeResolver extends ConditionalDirectives {
       if (version !== undefined) {
         // The search path is part of the key: the same header includes other files under another build setup.
         // So is whether a header of declarations may be read through its index here (session.ts lazyIndexOf).
-        const lazy = this.options.lazyHeaders ? (this.atDeclarationBoundary() ? 'lazy' : 'here') : 'never';
+        const lazy = this.options.lazyHeaders ? (this.insideFunctionBody() ? 'whole' : 'lazy') : 'never';
         key = `${resolved.path}\u0000${version}\u0000${this.fingerprint}\u0000${this.counter}\u0000${[...this.onceFiles].join('|')}\u0000${this.angledStart}:${this.searchPath.join('\u0001')}\u0000${lazy}`;
         record.cacheKey = key;
         const entry = cache.entries.get(key);

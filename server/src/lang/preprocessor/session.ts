@@ -292,14 +292,14 @@ export abstract class PreprocessSession {
   }
 
   /**
-   * The index of a header read lazily (lazyHeader.ts), when asked for and exact here: included between two
-   * file-scope declarations (its declarations are file-scope ones there, see atDeclarationBoundary), and its guard
+   * The index of a header read lazily (lazyHeader.ts), when asked for and exact here: included outside function
+   * bodies (its declarations are file-scope ones there, see insideFunctionBody), and its guard
    * is not defined (then it is skipped as usual). A macro defined at this point that names one of its identifiers
    * would change the declarations that hold it (`#define foo foo + 1` and vmlinux.h's `u32 foo;`): those are
    * `expanded`, read whole through the preprocessor; the header's thousands of others stay indexed.
    */
   lazyIndexOf(file: SourceFile): { index: LazyHeaderIndex; expanded: number[] } | undefined {
-    if (!this.options.lazyHeaders || file.text === undefined || !this.atDeclarationBoundary()) return undefined;
+    if (!this.options.lazyHeaders || file.text === undefined || this.insideFunctionBody()) return undefined;
     const index = lazyHeaderIndex(file.text);
     if (!index || (index.guard !== undefined && this.macros.has(index.guard))) return undefined;
     let expanded: Set<number> | undefined;
@@ -311,17 +311,19 @@ export abstract class PreprocessSession {
     return { index, expanded: expanded ? [...expanded].sort((a, b) => a - b) : [] };
   }
 
-  /** The output's brackets so far (see atDeclarationBoundary), read on from where the last call stopped. */
-  private readonly outputNesting = { scanned: 0, open: [] as number[], lastClosed: 0 };
+  /** The output's open brackets so far (see insideFunctionBody), read on from where the last call stopped. */
+  private readonly outputNesting = { scanned: 0, open: [] as number[], functionBodies: 0 };
 
   /**
-   * Does the output so far end between two file-scope declarations: nothing, a `;` or a function body's `}` at
-   * bracket depth 0, and no macro arguments being gathered? Only there are a header's declarations file-scope
-   * declarations seen from the next token on; anywhere else (inside a function, a struct, an expression) the
-   * header is read as any other.
+   * Is the output so far inside a function body (or are macro arguments being gathered)? A header's declarations
+   * are block-scope ones there, which the index cannot give: such an include is read whole. Anywhere else they are
+   * file-scope declarations from the next token on: exactly so between two declarations; inside an unfinished
+   * declaration, a struct or an expression clang reports an error at the header's first declaration, and the
+   * tokens around the include report one too (typing `int x` above `#include "vmlinux.h"` must not cost the whole
+   * header on each keystroke).
    */
-  atDeclarationBoundary(): boolean {
-    if (this.collectingArguments !== 0 || this.mainContext.frames.length !== 0) return false;
+  insideFunctionBody(): boolean {
+    if (this.collectingArguments !== 0 || this.mainContext.frames.length !== 0) return true;
     const nesting = this.outputNesting;
     const output = this.output;
     // 1: ( or [, 2: a brace, 3: a function body's brace (after the declarator's `)`)
@@ -330,16 +332,19 @@ export abstract class PreprocessSession {
       if (token.kind !== TokenKind.Punctuator) continue;
       switch (token.text) {
         case '(': case '[': case '<:': nesting.open.push(1); break;
-        case '{': case '<%': nesting.open.push(i > 0 && output[i - 1].kind === TokenKind.Punctuator && output[i - 1].text === ')' ? 3 : 2); break;
-        case ')': case ']': case ':>': case '}': case '%>': nesting.lastClosed = nesting.open.pop() ?? 0; break;
+        case '{': case '<%': {
+          const body = i > 0 && output[i - 1].kind === TokenKind.Punctuator && output[i - 1].text === ')';
+          nesting.open.push(body ? 3 : 2);
+          if (body) nesting.functionBodies++;
+          break;
+        }
+        case ')': case ']': case ':>': case '}': case '%>':
+          if (nesting.open.pop() === 3) nesting.functionBodies--;
+          break;
       }
     }
     nesting.scanned = output.length;
-    if (nesting.open.length !== 0) return false;
-    const last = output[output.length - 1];
-    if (last === undefined) return true;
-    if (last.kind !== TokenKind.Punctuator) return false;
-    return last.text === ';' || ((last.text === '}' || last.text === '%>') && nesting.lastClosed === 3);
+    return nesting.functionBodies !== 0;
   }
 
   popFile(): void {
