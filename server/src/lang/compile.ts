@@ -387,8 +387,16 @@ export function preambleBounds(text: string): number {
   const isBlank = (at: number): boolean => at < text.length && /\s/.test(text[at]);
   let offset = 0;
   let inComment = false;
+  // A line ends at LF, CRLF or a lone CR, as the scanner reads it (a file of CR line endings was one line here: its
+  // code went into the preamble, parsed again at each edit).
+  const lineBreak = /\r\n?|\n/g;
+  const lineEndAt = (from: number): number => {
+    lineBreak.lastIndex = from;
+    const found = lineBreak.exec(text);
+    return found ? found.index + found[0].length : text.length;
+  };
+  const lineStartBefore = (at: number): number => Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at)) + 1;
   while (offset < text.length) {
-    const lineEndAt = (from: number): number => { const lineEnd = text.indexOf('\n', from); return lineEnd < 0 ? text.length : lineEnd + 1; };
     let end = lineEndAt(offset);
     let at = offset;
     if (inComment) {
@@ -396,7 +404,7 @@ export function preambleBounds(text: string): number {
       if (close < 0) return text.length;
       inComment = false;
       // Continue on the line where the comment closes.
-      offset = text.lastIndexOf('\n', close) + 1;
+      offset = lineStartBefore(close);
       at = close + 2;
       end = lineEndAt(at);
     }
@@ -411,8 +419,12 @@ export function preambleBounds(text: string): number {
     if (text[at] !== '#') break;
     // A directive continues over lines ending in a backslash.
     let directiveEnd = end;
-    const continues = (lineEnd: number): boolean => text[lineEnd - 1] === '\n'
-      && (text[lineEnd - 2] === '\\' || (text[lineEnd - 2] === '\r' && text[lineEnd - 3] === '\\'));
+    const continues = (lineEnd: number): boolean => {
+      let before = lineEnd - 1;
+      if (text[before] === '\n') before--;
+      if (text[before] === '\r') before--;
+      return before < lineEnd - 1 && text[before] === '\\';
+    };
     while (continues(directiveEnd) && directiveEnd < text.length) directiveEnd = lineEndAt(directiveEnd);
     offset = directiveEnd;
   }
