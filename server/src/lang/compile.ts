@@ -390,7 +390,10 @@ export function preambleBounds(text: string): number {
   // A line ends at LF, CRLF or a lone CR, as the scanner reads it (a file of CR line endings was one line here: its
   // code went into the preamble, parsed again at each edit).
   const lineBreak = /\r\n?|\n/g;
+  // indexOf where there is no CR: the regular expression is several times slower over a 10 MB line
+  const hasCarriageReturn = text.indexOf('\r') >= 0;
   const lineEndAt = (from: number): number => {
+    if (!hasCarriageReturn) { const lineEnd = text.indexOf('\n', from); return lineEnd < 0 ? text.length : lineEnd + 1; }
     lineBreak.lastIndex = from;
     const found = lineBreak.exec(text);
     return found ? found.index + found[0].length : text.length;
