@@ -118,6 +118,27 @@ describe('robustness: analysis limits name their setting, and raising it lifts t
     assert.ok(raised.some((d) => /undeclared_after_limit/.test(String(d.message))));
   });
 
+  it('a file holding more than limits.outputTokens tokens is not scanned past them: reported where it stops, even when skipped groups kept the output small', () => {
+    const text = `int before_limit(void) { return undeclared_before_limit; }\n#if 0\n${'int skipped_decl_;\n'.repeat(200)}#endif\n${REST}`;
+    const stopped = validate(text, { outputTokens: 300 });
+    // the 301st token: 10 on line 0, 3 on the #if, then 3 a line: the last of line 97
+    assertLimit(stopped, 'BPF1069', 'outputTokens', 97, true);
+    assert.ok(!stopped.some((d) => d.code === 'BPF1057'), 'the output stayed under the limit');
+    const raised = validate(text, { outputTokens: 10_000 });
+    assert.ok(!raised.some((d) => d.code === 'BPF1069' || d.code === 'BPF1057'));
+    assert.ok(raised.some((d) => /undeclared_after_limit/.test(String(d.message))));
+  });
+
+  it('a file of millions of tokens (a 300,000-element initializer) stops at the default limit in well under the time and memory of scanning it all', () => {
+    const text = `int before_limit(void) { return undeclared_before_limit; }\nint big[] = {${'1,'.repeat(600_000)}};\n${REST}`;
+    const heapBefore = process.memoryUsage().heapUsed;
+    const stopped = validate(text);
+    const hit = stopped.find((d) => d.code === 'BPF1057');
+    assert.ok(hit && String(hit.message).includes(`more than ${defaultLimits.outputTokens} tokens`), JSON.stringify(stopped.map((d) => d.message)));
+    assert.ok(defaultLimits.outputTokens <= 1_000_000, 'a default that keeps one analysis under 512 MiB');
+    assert.ok(process.memoryUsage().heapUsed - heapBefore < 512 * 2 ** 20);
+  });
+
   it('the limits come from the bpfIter.limits setting and .bpf-iter.json ("limits"), checked by name and value; the project file wins', () => {
     assert.deepStrictEqual(applySettings(defaultSettings(), { limits: { selfIncludeDepth: 40 } }).settings.limits, { selfIncludeDepth: 40 });
     const bad = applySettings(defaultSettings(), { limits: { selfIncludeDepht: 40 } });

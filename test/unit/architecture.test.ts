@@ -80,6 +80,7 @@ describe('architecture: imports point one way', () => {
 const LANG_VALUES_AFTER_THE_ANALYSIS: Record<string, { why: string; only?: string[] }> = {
   resolve: { why: 'describes a C type the analysis holds' },
   typeToString: { why: 'describes a C type the analysis holds' },
+  isUnboundRecord: { why: "describes a record the analysis holds: one of vmlinux.h's not bound yet (reading it would bind it)", only: ['service/navigation.ts'] },
   sizeOf: { why: 'describes a C type the analysis holds' },
   SourceFile: { why: 'positions in the files of the analysis' },
   computeLineStarts: { why: 'positions in the files of the analysis' },

@@ -10,7 +10,7 @@
 import * as ast from './ast';
 import { FrontEndDiagnostic } from './diagnostics';
 import { parse } from './parser';
-import { analyze, CSymbol, isUnboundRecord, LazyDeclarations, Reference, Scope, SemanticModel } from './sema/analyzer';
+import { analyze, CSymbol, isUnboundRecord, LazyDeclarations, LazyNameTable, Reference, Scope, SemanticModel } from './sema/analyzer';
 import { LazyHeaderIndex, LazyKind } from './lazyHeader';
 import { scan } from './scanner';
 import { CType, RecordInfo, resolve, sizeOf, typeToString } from './types';
@@ -37,17 +37,39 @@ export function buildPreamble(
   headerTokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike> = [],
   lazyFiles: ReadonlyArray<LazyFileLike> = [],
 ): Preamble {
-  const lazyTypedefs = new Set<string>();
-  for (const lazy of lazyFiles) for (const name of lazy.index.typedefNames) lazyTypedefs.add(name);
-  const lazy = lazyFiles.map((file) => lazyDeclarations(file, lazyTypedefs, pragmas));
-  const parsed = parse(headerTokens, lazy.length ? { typedefNames: lazyTypedefs } : {});
-  const model = analyze(parsed.unit, lazy.length ? { lazy } : {});
-  markPreserveAccessIndex(model, pragmas);
+  const { parsed, model } = parseAndBind(headerTokens, pragmas, lazyFiles);
   return { unit: parsed.unit, model, typedefNames: parsed.typedefNames, diagnostics: [...parsed.diagnostics, ...model.diagnostics] };
 }
 
+/**
+ * Parses and binds tokens among which headers were read through their index (the preamble's, or the user part's when
+ * code comes before `#include "vmlinux.h"`): each header's typedef names are typedef names from its include on,
+ * and sema binds its declarations from the external declaration that follows the include, as if parsed there.
+ */
+function parseAndBind(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike>, lazyFiles: ReadonlyArray<LazyFileLike>, preamble?: Preamble): { parsed: ReturnType<typeof parse>; model: SemanticModel } {
+  const lazyTypedefs = new Set<string>();
+  for (const lazy of lazyFiles) for (const name of lazy.index.typedefNames) lazyTypedefs.add(name);
+  const parsed = parse(tokens, {
+    typedefNames: preamble?.typedefNames,
+    ...(lazyFiles.length ? { lazyTypedefNames: lazyFiles.map((lazy) => ({ fromToken: lazy.tokenIndex, names: lazy.index.typedefNames })) } : {}),
+  });
+  const lazy = lazyFiles.map((file, i) => ({ ...lazyDeclarations(file, lazyTypedefs, pragmas), fromDeclaration: parsed.lazyDeclarationStarts[i] }));
+  const model = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope, ...(lazy.length ? { lazy } : {}) });
+  markPreserveAccessIndex(model, pragmas);
+  return { parsed, model };
+}
+
 /** A header read through its index, as the preprocessor records it (preprocessor.ts `LazyFileRecord`). */
-export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex }
+export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex; tokenIndex: number; expanded?: readonly number[] }
+
+/** A name table without the declarations the preprocessor read whole (their tokens declare those names). */
+function withoutExpanded(table: ReadonlyMap<string, number>, expanded: ReadonlySet<number>): LazyNameTable {
+  if (expanded.size === 0) return table;
+  return {
+    get: (name) => { const declaration = table.get(name); return declaration === undefined || expanded.has(declaration) ? undefined : declaration; },
+    keys: () => table.keys(),
+  };
+}
 
 function lazyDeclarations(lazy: LazyFileLike, typedefNames: ReadonlySet<string>, pragmas: ReadonlyArray<PragmaLike>): LazyDeclarations {
   const { index, text, file } = lazy;
@@ -56,9 +78,10 @@ function lazyDeclarations(lazy: LazyFileLike, typedefNames: ReadonlySet<string>,
   // its first declaration (unless BPF_NO_PRESERVE_ACCESS_INDEX is defined: then the pragma was skipped)
   const preserveAccessIndex = pragmas.some((pragma) => pragma.file === file && pragma.pos < firstDeclaration
     && /^clang\s+attribute\s+push\b/.test(pragma.text.trim()) && /preserve_access_index/.test(pragma.text) && /apply_to\s*=\s*record/.test(pragma.text));
+  const expanded = new Set(lazy.expanded ?? []);
   return {
-    tags: index.tags,
-    symbols: index.symbols,
+    tags: withoutExpanded(index.tags, expanded),
+    symbols: withoutExpanded(index.symbols, expanded),
     preserveAccessIndex,
     recordTag: (d) => {
       const kind = index.declarations[d * 3 + 2];
@@ -175,14 +198,14 @@ export interface CompileTokensOptions {
   preamble?: Preamble;
   /** The user part's `#pragma`s: `#pragma clang attribute push(preserve_access_index)` applies to its records too. */
   pragmas?: ReadonlyArray<PragmaLike>;
+  /** Headers the user part read through their index (`tokenIndex` counts in `tokens`): code above `#include "vmlinux.h"`. */
+  lazyFiles?: ReadonlyArray<LazyFileLike>;
 }
 
 /** Compiles the user's tokens (after the preamble, if any). */
 export function compileTokens(tokens: readonly Token[], options: CompileTokensOptions = {}): Compilation {
   const { preamble } = options;
-  const parsed = parse(tokens, { typedefNames: preamble?.typedefNames });
-  const userModel = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope });
-  markPreserveAccessIndex(userModel, options.pragmas ?? []);
+  const { parsed, model: userModel } = parseAndBind(tokens, options.pragmas ?? [], options.lazyFiles ?? [], preamble);
   const diagnostics = [...parsed.diagnostics, ...userModel.diagnostics];
   const model = preamble ? translationUnitModel(preamble.model, userModel) : userModel;
   const program = summarize(model, preamble?.model);
@@ -336,7 +359,7 @@ export interface PreprocessedFile<State = unknown> {
   includes?: ReadonlyArray<{ includedFile?: number }>;
   pragmas?: ReadonlyArray<PragmaLike>;
   /** Headers read through their index (preprocessor.ts `LazyFileRecord`). */
-  lazyFiles?: ReadonlyArray<{ file: number; index: LazyHeaderIndex }>;
+  lazyFiles?: ReadonlyArray<{ file: number; index: LazyHeaderIndex; tokenIndex: number; expanded?: readonly number[] }>;
   /** Macro table etc. at the end, to continue from (preprocessor.ts `PreprocessorState`). */
   state?: State;
 }
@@ -364,8 +387,19 @@ export function preambleBounds(text: string): number {
   const isBlank = (at: number): boolean => at < text.length && /\s/.test(text[at]);
   let offset = 0;
   let inComment = false;
+  // A line ends at LF, CRLF or a lone CR, as the scanner reads it (a file of CR line endings was one line here: its
+  // code went into the preamble, parsed again at each edit).
+  const lineBreak = /\r\n?|\n/g;
+  // indexOf where there is no CR: the regular expression is several times slower over a 10 MB line
+  const hasCarriageReturn = text.indexOf('\r') >= 0;
+  const lineEndAt = (from: number): number => {
+    if (!hasCarriageReturn) { const lineEnd = text.indexOf('\n', from); return lineEnd < 0 ? text.length : lineEnd + 1; }
+    lineBreak.lastIndex = from;
+    const found = lineBreak.exec(text);
+    return found ? found.index + found[0].length : text.length;
+  };
+  const lineStartBefore = (at: number): number => Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at)) + 1;
   while (offset < text.length) {
-    const lineEndAt = (from: number): number => { const lineEnd = text.indexOf('\n', from); return lineEnd < 0 ? text.length : lineEnd + 1; };
     let end = lineEndAt(offset);
     let at = offset;
     if (inComment) {
@@ -373,7 +407,7 @@ export function preambleBounds(text: string): number {
       if (close < 0) return text.length;
       inComment = false;
       // Continue on the line where the comment closes.
-      offset = text.lastIndexOf('\n', close) + 1;
+      offset = lineStartBefore(close);
       at = close + 2;
       end = lineEndAt(at);
     }
@@ -388,8 +422,12 @@ export function preambleBounds(text: string): number {
     if (text[at] !== '#') break;
     // A directive continues over lines ending in a backslash.
     let directiveEnd = end;
-    const continues = (lineEnd: number): boolean => text[lineEnd - 1] === '\n'
-      && (text[lineEnd - 2] === '\\' || (text[lineEnd - 2] === '\r' && text[lineEnd - 3] === '\\'));
+    const continues = (lineEnd: number): boolean => {
+      let before = lineEnd - 1;
+      if (text[before] === '\n') before--;
+      if (text[before] === '\r') before--;
+      return before < lineEnd - 1 && text[before] === '\\';
+    };
     while (continues(directiveEnd) && directiveEnd < text.length) directiveEnd = lineEndAt(directiveEnd);
     offset = directiveEnd;
   }
@@ -490,7 +528,8 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       const here = <T extends { file: number }>(item: T): T => (item.file === ownMain && ownMain !== mainFile ? { ...item, file: mainFile } : item);
       const seen = new Set(entry.pragmas);
       const pragmas = [...entry.pragmas.map(here), ...(user.pragmas ?? []).filter((pragma) => !seen.has(pragma))];
-      const compilation = compileTokens(user.tokens, { preamble: entry.preamble, pragmas });
+      const userLazyFiles = (user.lazyFiles ?? []).map((lazy) => ({ ...lazy, text: user.files[lazy.file]?.text ?? '' }));
+      const compilation = compileTokens(user.tokens, { preamble: entry.preamble, pragmas, lazyFiles: userLazyFiles });
       // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
       const diagnostics = [...entry.diagnostics.map(here), ...entry.preamble.diagnostics.map(here), ...user.diagnostics, ...compilation.diagnostics];
       const files = user.files.length >= entry.files.length ? user.files : entry.files;
@@ -521,7 +560,7 @@ export function preambleFingerprint(tokens: readonly Token[], pragmas: ReadonlyA
   for (const lazy of lazyFiles) {
     let id = lazyIndexIds.get(lazy.index);
     if (id === undefined) lazyIndexIds.set(lazy.index, id = nextLazyIndexId++);
-    parts.push(`${lazy.file}:${id}:${lazy.text.length}`);
+    parts.push(`${lazy.file}:${id}:${lazy.text.length}@${lazy.tokenIndex}-${(lazy.expanded ?? []).join(',')}`);
   }
   parts.push('\u0002files');
   for (const file of files) parts.push(file.path);
@@ -543,7 +582,7 @@ export type CompileOptions = PreprocessOptions;
 const sessionHeaderCache = new HeaderCache();
 const sessionFrontEnd = createFrontEnd(
   (path: string, text: string, host: FileSystemHost, options: CompileOptions | undefined, initialState?: PreprocessorState) =>
-    preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState, lazyHeaders: !initialState }),
+    preprocess(path, text, host, { ...options, cache: options?.cache ?? sessionHeaderCache, initialState, lazyHeaders: true }),
   diskStamp,
 );
 

@@ -108,6 +108,7 @@ export const Diagnostics = {
   EmptyCharacterConstant: d(1063, 'error', 'empty character constant'),
   ExpansionWorkExceeded: d(1065, 'error', 'macro expansion read and produced more than {0} tokens in this file; the rest of the file is ignored (the setting limits.{1} raises this limit)',
     { explanation: 'One preprocessing may spend at most this much work expanding macros, a guard against inputs whose nesting, include loops and expansions multiply (for example a file that includes itself around deeply nested invocations).' }),
+  FileHasTooManyTokens: d(1069, 'error', "'{0}' has more than {1} tokens; the rest of it is not read (the setting limits.{2} raises this limit)"),
   IncludesItselfTooDeeply: d(1070, 'error', "'{0}' is already included {1} times on the include stack; this #include is not done (the setting limits.{2} raises this limit)",
     { explanation: 'A file that includes itself (directly or through other headers) is read again at each level; clang allows 200 levels, but 200 copies of a large file cost seconds and gigabytes, so a file may appear at most this many times in the chain of #includes.' }),
   ConditionalNestedTooDeeply: d(1064, 'error', 'conditional directives nested more than {0} levels deep (the setting limits.{1} raises this limit)'),

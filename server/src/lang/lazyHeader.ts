@@ -8,8 +8,9 @@
  *
  * Only a header whose shape makes this exact is indexed: an include guard, `#pragma`s and conditionals around
  * them, and top-level `struct`/`union`/`enum`/`typedef` declarations at column 0, none inside a conditional. A
- * macro defined where the header is included that names one of its identifiers would change its tokens: then the
- * header is read as any other (preprocessor/session.ts checks `identifiers`). Anything else: undefined, read as usual.
+ * macro defined where the header is included that names one of its identifiers would change its tokens: the
+ * declarations naming it are then read whole, through the preprocessor, the rest through the index
+ * (preprocessor/session.ts checks `identifiers`, `declarationsNaming`). Anything else: undefined, read as usual.
  */
 import { createHash } from 'crypto';
 import { scan } from './scanner';
@@ -170,22 +171,58 @@ function sortedNames(joined: string): { has(name: string): boolean } {
 
 /**
  * What the preprocessor reads of an indexed header: its directive lines' tokens at their real offsets (so a
- * `#pragma` or a diagnostic is placed in the real file), each line ending in a Newline, then EndOfFile.
+ * `#pragma` or a diagnostic is placed in the real file), each line ending in a Newline, then EndOfFile; and, in
+ * their place among them, the whole tokens of the declarations in `expanded` (ones a macro defined where the header
+ * is included changes: they go through macro expansion as any header's tokens, see declarationsNaming).
  */
-export function skeletonTokens(text: string, index: LazyHeaderIndex, file: number): Token[] {
+export function skeletonTokens(text: string, index: LazyHeaderIndex, file: number, expanded: readonly number[] = []): Token[] {
   const tokens: Token[] = [];
   const lines = index.directiveLines;
-  for (let i = 0; i < lines.length; i += 2) {
-    const start = lines[i];
-    for (const token of scan(text.slice(start, lines[i + 1]) + '\n', file)) {
+  const pushRange = (start: number, end: number): void => {
+    for (const token of scan(text.slice(start, end) + '\n', file)) {
       if (token.kind === TokenKind.EndOfFile) break;
       token.pos += start;
       token.end += start;
       tokens.push(token);
     }
+  };
+  let next = 0;
+  for (let i = 0; i < lines.length; i += 2) {
+    for (; next < expanded.length && index.declarations[expanded[next] * 3] < lines[i]; next++) pushRange(index.declarations[expanded[next] * 3], index.declarations[expanded[next] * 3 + 1]);
+    pushRange(lines[i], lines[i + 1]);
   }
+  for (; next < expanded.length; next++) pushRange(index.declarations[expanded[next] * 3], index.declarations[expanded[next] * 3 + 1]);
   tokens.push({ kind: TokenKind.EndOfFile, text: '', file, pos: text.length, end: text.length, leadingSpace: false, atLineStart: true });
   return tokens;
+}
+
+const namingMemo = new WeakMap<LazyHeaderIndex, Map<string, readonly number[]>>();
+
+/**
+ * The declarations whose text holds the identifier `name` (a whole word), in order: the only ones a macro of that
+ * name can change. A header including `#define foo foo + 1`'s `u32 foo;` is then read through its index all but
+ * those few, which the preprocessor expands as usual. Memoized per index: each keystroke asks again.
+ */
+export function declarationsNaming(text: string, index: LazyHeaderIndex, name: string): readonly number[] {
+  let byName = namingMemo.get(index);
+  if (!byName) namingMemo.set(index, byName = new Map());
+  const known = byName.get(name);
+  if (known) return known;
+  const found: number[] = [];
+  const declarations = index.declarations;
+  const count = declarations.length / 3;
+  let d = 0;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+    if ((at > 0 && isIdentifierPart(text.charCodeAt(at - 1))) || isIdentifierPart(text.charCodeAt(at + name.length))) continue;
+    while (d < count && declarations[d * 3 + 1] <= at) d++;
+    if (d >= count) break;
+    // outside any declaration: a directive line, which the preprocessor reads anyway
+    if (declarations[d * 3] > at) continue;
+    if (found[found.length - 1] !== d) found.push(d);
+  }
+  if (byName.size >= 256) byName.clear();
+  byName.set(name, found);
+  return found;
 }
 
 const isIdentifierStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;

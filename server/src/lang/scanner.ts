@@ -85,7 +85,7 @@ function removeLineSplices(original: string, file: number, diagnostics: FrontEnd
  * Scans a whole file. The result includes a Newline token at the end of every line that has tokens (and of
  * empty lines, so directive detection stays simple) and ends with one EndOfFile token.
  */
-export function scan(text: string, file: number, diagnostics?: FrontEndDiagnostic[]): Token[] {
+export function scan(text: string, file: number, diagnostics?: FrontEndDiagnostic[], maxTokens = Infinity): Token[] {
   const spliced = removeLineSplices(text, file, diagnostics);
   const source = spliced ? spliced.text : text;
   const map = spliced?.originalOffset;
@@ -101,7 +101,9 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
     // Bounded as in the other phases: a 10 MB file of NUL bytes would otherwise report each one.
     if (diagnostics && diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) diagnostics.push(createDiagnostic(message, file, original(start), original(end), ...args));
   };
+  let count = 0;
   const push = (kind: TokenKind, start: number, end: number, spelling?: string): void => {
+    count++;
     const text = spelling === undefined ? source.slice(start, end) : spelling;
     tokens.push(map === undefined
       ? { kind, text, file, pos: start, end, leadingSpace, atLineStart }
@@ -110,7 +112,9 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
     leadingSpace = false;
   };
 
-  while (i < length) {
+  // a file past maxTokens tokens (Newlines not counted) is not read further (the preprocessor reports it, see
+  // limits.outputTokens)
+  while (i < length && count < maxTokens) {
     const code = source.charCodeAt(i);
     if (code === Char.LineFeed || code === Char.CarriageReturn) {
       const start = i;

@@ -273,12 +273,12 @@ export async function runStepsUnlessObsolete<T>(steps: Generator<void, T, void>,
 }
 
 /**
- * The preprocessing of an analysis: the preamble (no `initialState`) reads vmlinux.h-like headers through their
- * index (lang/lazyHeader.ts); the rest of the file continues from its state, with macro-body tokens placed at
+ * The preprocessing of an analysis: the preamble (no `initialState`) and the rest of the file read vmlinux.h-like
+ * headers through their index where that is exact (lang/lazyHeader.ts, preprocessor/session.ts lazyIndexOf); the rest of the file continues from its state, with macro-body tokens placed at
  * their invocation. The same for every analyzer, so they can share preambles.
  */
 function preprocessForAnalysis(filePath: string, text: string, host: FileHost, options: PreprocessOptions, initialState?: PreprocessorState): PreprocessResult {
-  const result = preprocess(filePath, text, host, { ...options, initialState, lazyHeaders: !initialState });
+  const result = preprocess(filePath, text, host, { ...options, initialState, lazyHeaders: true });
   if (initialState) mapToExpansionSites(result.tokens, result.mainFile);
   return result;
 }

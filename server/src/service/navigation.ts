@@ -6,7 +6,7 @@ import { Location, DocumentSymbol, SymbolKind, Range, WorkspaceEdit, TextEdit } 
 import { Analysis } from './analysis';
 import { lineMapOf } from './diagnostics';
 import { URI } from './uri';
-import { Reference } from '../lang/sema/analyzer';
+import { Reference, isUnboundRecord } from '../lang/sema/analyzer';
 import { typeToString } from '../lang/types';
 import { bundledHeaderFilePath, isBundledPath } from '../lang/headers';
 
@@ -104,6 +104,8 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
     out.push({ name: g.name, detail: typeToString(g.type), kind: SymbolKind.Variable, range: range(decl), selectionRange: range(decl) });
   }
   for (const tag of a.compilation.model.fileScope.tags.values()) {
+    // a record of vmlinux.h read through its index and not bound yet is the header's: reading it would bind it
+    if (tag.kind === 'record' && isUnboundRecord(tag.info)) continue;
     const decl = (tag.info.declaration ?? undefined) as { file: number; pos: number; end: number } | undefined;
     if (!decl || decl.file !== a.mainFile || !tag.info.name) continue;
     out.push({ name: `${tag.kind === 'record' ? (tag.info as { tag: string }).tag : 'enum'} ${tag.info.name}`, kind: tag.kind === 'record' ? SymbolKind.Struct : SymbolKind.Enum, range: range(decl), selectionRange: range(decl) });

@@ -226,6 +226,11 @@ describe('compile facade', () => {
     const text = '// SPDX\n/* multi\n line */\n#include "vmlinux.h"\n#define X(a) \\\n  (a)\n\n#include <bpf/bpf_helpers.h>\nint x;\n#include "late.h"\n';
     assert.strictEqual(preambleBounds(text), text.indexOf('int x;'));
     assert.strictEqual(preambleBounds('int y;'), 0);
+    // CR and CRLF line endings end lines as LF does (the scanner's lines); a CR-only file was one line
+    for (const lineEnding of ['\r', '\r\n']) {
+      const other = text.replace(/\n/g, lineEnding);
+      assert.strictEqual(preambleBounds(other), other.indexOf('int x;'), JSON.stringify(lineEnding));
+    }
   });
 
   it('reuses the preamble across edits of the user part and rebuilds it when header tokens change', () => {

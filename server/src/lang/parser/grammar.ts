@@ -26,4 +26,9 @@ export const FUNCTION_SPECIFIERS = new Set(['inline', '_Noreturn']);
 export interface ParseOptions {
   /** File-scope typedef names already declared (by a cached preamble); looked up, never copied. */
   typedefNames?: ReadonlySet<string>;
+  /**
+   * Typedef names of headers read through their index (lazyHeader.ts), each visible from the input token where the
+   * header was included on (`fromToken`, an index into the tokens given), as they would be had it been parsed there.
+   */
+  lazyTypedefNames?: ReadonlyArray<{ fromToken: number; names: ReadonlySet<string> }>;
 }

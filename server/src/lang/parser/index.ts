@@ -21,6 +21,11 @@ export interface ParseResult {
   diagnostics: FrontEndDiagnostic[];
   /** Typedef names visible at file scope after parsing (used to resume parsing after a cached preamble). */
   typedefNames: ReadonlySet<string>;
+  /**
+   * Per `lazyTypedefNames` entry, the index in `unit.declarations` of the first declaration parsed from its token
+   * on: the header's declarations come before it (sema binds them from there, `LazyDeclarations.fromDeclaration`).
+   */
+  lazyDeclarationStarts: number[];
 }
 
 export function parse(tokens: readonly Token[], options: ParseOptions = {}): ParseResult {
@@ -43,7 +48,12 @@ class Parser extends StatementParser {
   parseTranslationUnit(): ParseResult {
     const start = this.startNode();
     const declarations: ast.ExternalDeclaration[] = [];
+    const lazyStarts = this.lazyTypedefs.map(() => -1);
+    const placeLazyHeaders = (): void => {
+      for (let l = 0; l < lazyStarts.length; l++) if (lazyStarts[l] < 0 && this.index >= this.lazyTypedefs[l].from) lazyStarts[l] = declarations.length;
+    };
     while (!this.atEnd()) {
+      placeLazyHeaders();
       const before = this.index;
       const declaration = this.parseExternalDeclaration();
       if (declaration) declarations.push(declaration);
@@ -53,18 +63,21 @@ class Parser extends StatementParser {
         this.next();
       }
     }
+    for (let l = 0; l < lazyStarts.length; l++) if (lazyStarts[l] < 0) lazyStarts[l] = declarations.length;
     const unit = this.finish({ kind: 'TranslationUnit' as const, ...start, end: 0, declarations });
     unit.end = this.token.pos;
     const fileScope = this.scopes[0];
     const prelude = this.preludeTypedefs;
+    const lazy = this.lazyTypedefs;
     let typedefNames: Set<string> | undefined;
     return {
-      unit, diagnostics: this.diagnostics,
+      unit, diagnostics: this.diagnostics, lazyDeclarationStarts: lazyStarts,
       // Only a preamble's parse needs the set; built on first use.
       get typedefNames(): ReadonlySet<string> {
         if (!typedefNames) {
           typedefNames = new Set<string>();
           for (const name of prelude) if (fileScope.get(name) !== false) typedefNames.add(name);
+          for (const { names } of lazy) for (const name of names) if (fileScope.get(name) !== false) typedefNames.add(name);
           for (const [name, isTypedef] of fileScope) if (isTypedef) typedefNames.add(name);
         }
         return typedefNames;

@@ -50,11 +50,21 @@ export abstract class ParserState {
   protected readonly scopes: Scope[];
   /** The preamble's typedef names: consulted below the file scope, so each edit does not copy thousands of them. */
   protected readonly preludeTypedefs: ReadonlySet<string>;
+  /** Typedef names of headers read through their index, visible from token `from` on (ParseOptions.lazyTypedefNames). */
+  protected readonly lazyTypedefs: Array<{ from: number; names: ReadonlySet<string> }>;
   protected lastErrorPos = -1;
   protected functionBodyDepth = 0;
 
   constructor(input: readonly Token[], options: ParseOptions) {
-    this.tokens = input.filter((t) => t.kind !== TokenKind.Newline);
+    this.tokens = [];
+    // where each header read through its index stands among the tokens kept (Newlines are dropped)
+    const lazy = options.lazyTypedefNames ?? [];
+    this.lazyTypedefs = lazy.map((entry) => ({ from: Number.MAX_SAFE_INTEGER, names: entry.names }));
+    for (let i = 0; i < input.length; i++) {
+      for (let l = 0; l < lazy.length; l++) if (lazy[l].fromToken === i) this.lazyTypedefs[l].from = this.tokens.length;
+      if (input[i].kind !== TokenKind.Newline) this.tokens.push(input[i]);
+    }
+    for (let l = 0; l < lazy.length; l++) if (lazy[l].fromToken >= input.length) this.lazyTypedefs[l].from = Math.min(this.lazyTypedefs[l].from, this.tokens.length);
     const last = this.tokens[this.tokens.length - 1];
     if (!last || last.kind !== TokenKind.EndOfFile) {
       const at = last ?? { file: 0, end: 0 };
@@ -159,6 +169,7 @@ export abstract class ParserState {
       const entry = this.scopes[i].get(t.text);
       if (entry !== undefined) return entry;
     }
+    for (const lazy of this.lazyTypedefs) if (this.index >= lazy.from && lazy.names.has(t.text)) return true;
     return this.preludeTypedefs.has(t.text);
   }
 

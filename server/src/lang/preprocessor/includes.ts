@@ -153,7 +153,9 @@ export abstract class IncludeResolver extends ConditionalDirectives {
       version = this.fileVersion(resolved.path);
       if (version !== undefined) {
         // The search path is part of the key: the same header includes other files under another build setup.
-        key = `${resolved.path}\u0000${version}\u0000${this.fingerprint}\u0000${this.counter}\u0000${[...this.onceFiles].join('|')}\u0000${this.angledStart}:${this.searchPath.join('\u0001')}`;
+        // So is whether a header of declarations may be read through its index here (session.ts lazyIndexOf).
+        const lazy = this.options.lazyHeaders ? (this.insideFunctionBody() ? 'whole' : 'lazy') : 'never';
+        key = `${resolved.path}\u0000${version}\u0000${this.fingerprint}\u0000${this.counter}\u0000${[...this.onceFiles].join('|')}\u0000${this.angledStart}:${this.searchPath.join('\u0001')}\u0000${lazy}`;
         record.cacheKey = key;
         const entry = cache.entries.get(key);
         if (entry && this.dependenciesUnchanged(entry)) {
@@ -271,7 +273,7 @@ export abstract class IncludeResolver extends ConditionalDirectives {
       this.includes.push({ ...nested, tokenStart: nested.tokenStart + shift, tokenEnd: nested.tokenEnd + shift, fromCache: true });
     }
     for (const pragma of entry.pragmas) this.pragmas.push({ ...pragma, tokenIndex: pragma.tokenIndex + shift });
-    for (const lazy of entry.lazyFiles) this.lazyFiles.push(lazy);
+    for (const lazy of entry.lazyFiles) this.lazyFiles.push({ ...lazy, tokenIndex: lazy.tokenIndex + shift });
     for (const range of entry.skippedRanges) this.skippedRanges.push(range);
   }
 }

@@ -7,7 +7,7 @@ export interface PreprocessLimits {
   includedChars: number;
   /** Tokens one top-level macro invocation may produce, nested expansions included. */
   expansionTokens: number;
-  /** Tokens the whole preprocessing may produce. */
+  /** Tokens the whole preprocessing may produce, and one file may hold. */
   outputTokens: number;
   /**
    * Tokens all macro expansions of one preprocessing may read as arguments and produce. Each other limit
@@ -30,9 +30,11 @@ export const defaultLimits: PreprocessLimits = {
   // The largest file the host reads; the real vmlinux.h and libbpf's headers are about 3 MB.
   includedChars: 64 * 1024 * 1024,
   expansionTokens: 1_000_000,
-  // About 4x what the real vmlinux.h and libbpf's headers make (550,000); a token costs 300-700 bytes by
-  // the end of checking, so this bounds one analysis to about 1.5 GB.
-  outputTokens: 2_000_000,
+  // About 2x what the real vmlinux.h and libbpf's headers make read whole (550,000; read through its index they
+  // make a few thousand); a token costs 300-700 bytes by the end of checking, so this bounds one analysis to about
+  // 350 MiB (a 300,000-element initializer with 300,000 attributes: 1.6 s, 346 MiB; at 2,000,000 it took 3 s and 600 MiB).
+  // A file is not scanned past it either.
+  outputTokens: 1_000_000,
   // The real vmlinux.h with libbpf's headers and every corpus program need at most about 5,000; reaching this
   // bound takes well under a second (a self-including file around a 9,635-deep nested invocation took 80 s
   // before it, 3.9 s of CPU at 20,000,000).

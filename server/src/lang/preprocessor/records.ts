@@ -35,7 +35,7 @@ export interface PreprocessOptions {
   limits?: Partial<PreprocessLimits>;
   /**
    * Headers of declarations only (vmlinux.h) are indexed, not tokenized (lazyHeader.ts): their declarations reach
-   * the result as `lazyFiles`, parsed when a program names them. Off unless asked: the front end's preamble asks.
+   * the result as `lazyFiles`, parsed when a program names them. Off unless asked: the front end asks (preamble and user part).
    */
   lazyHeaders?: boolean;
   cache?: HeaderCache;
@@ -128,6 +128,13 @@ export interface PragmaRecord {
 export interface LazyFileRecord {
   file: number;
   index: LazyHeaderIndex;
+  /** Number of output tokens before the include: the header's declarations stand there, its names are visible from there on. */
+  tokenIndex: number;
+  /**
+   * Declarations (by number, ascending) read whole through the preprocessor instead, as a macro defined at the
+   * include names an identifier of theirs: their tokens are in the output, and the index does not bind them.
+   */
+  expanded: readonly number[];
 }
 
 export interface SkippedRange {

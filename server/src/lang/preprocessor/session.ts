@@ -7,7 +7,7 @@ import { FileSystemHost, bundledDirectory, hostFileExists, isBundledPath, readBu
 import { createDiagnostic, scan } from '../scanner';
 import { SourceFile } from '../sourceFile';
 import { Token, TokenKind } from '../token';
-import { LazyHeaderIndex, lazyHeaderIndex, skeletonTokens } from '../lazyHeader';
+import { LazyHeaderIndex, declarationsNaming, lazyHeaderIndex, skeletonTokens } from '../lazyHeader';
 import { defaultLimits, type PreprocessLimits } from './limits';
 import { ExpansionRecord, FileTable, endOfInput, userRange, type PreprocessOptions, type MacroDefinition, type BuiltinMacro, type IncludeRecord, type MacroExpansionRecord, type PragmaRecord, type LazyFileRecord, type SkippedRange, type MacroEvent, type ExpansionContext, type ConditionalGroup, type FileFrame, type CacheRecording } from './records';
 import { HeaderCache } from './includes';
@@ -246,8 +246,8 @@ export abstract class PreprocessSession {
     } else {
       const before = this.scanDiagnostics.length;
       const lazy = include ? this.lazyIndexOf(file) : undefined;
-      if (lazy) this.lazyFiles.push({ file: file.id, index: lazy });
-      scanned = { tokens: lazy ? skeletonTokens(file.text, lazy, file.id) : scan(file.text, file.id, this.scanDiagnostics), diagnostics: [] };
+      if (lazy) this.lazyFiles.push({ file: file.id, index: lazy.index, tokenIndex: this.output.length, expanded: lazy.expanded });
+      scanned = { tokens: lazy ? skeletonTokens(file.text, lazy.index, file.id, lazy.expanded) : this.scanWithinLimit(file), diagnostics: [] };
       scanned.diagnostics = this.scanDiagnostics.slice(before);
       this.scannedFiles.set(file, scanned);
     }
@@ -261,15 +261,90 @@ export abstract class PreprocessSession {
   }
 
   /**
-   * The index of a header read lazily (lazyHeader.ts), when asked for and exact here: no macro defined at this
-   * point names one of its identifiers, and its guard is not defined (then it is skipped as usual).
+   * A file's tokens, at most `limits.outputTokens` of them: no more can reach the output, and scanning a file of
+   * millions (a 300,000-element initializer) before any limit applied took 3 s and 600 MiB. The rest is not read.
    */
-  lazyIndexOf(file: SourceFile): LazyHeaderIndex | undefined {
-    if (!this.options.lazyHeaders || file.text === undefined) return undefined;
+  scanWithinLimit(file: SourceFile): Token[] {
+    const limit = this.limits.outputTokens;
+    const tokens = scan(file.text, file.id, this.scanDiagnostics, limit + 1);
+    let significant = 0;
+    for (let i = tokens.length - 2; i >= 0 && significant <= limit; i--) if (tokens[i].kind !== TokenKind.Newline) significant++;
+    if (significant > limit) {
+      // Ends after one token past the limit: when they all reach the output, BPF1057 stops at that token as it
+      // would in the whole file; when directives or skipped groups kept some out, reaching this end says the rest
+      // was not read.
+      const last = tokens[tokens.length - 2];
+      const end: Token = { kind: TokenKind.EndOfFile, text: '', file: file.id, pos: last.end, end: last.end, leadingSpace: false, atLineStart: true };
+      tokens[tokens.length - 1] = end;
+      this.truncatedEnds.set(end, file);
+    }
+    return tokens;
+  }
+
+  /** The ends of files not read whole (scanWithinLimit), each reported when reached. */
+  protected readonly truncatedEnds = new Map<Token, SourceFile>();
+
+  protected reportTruncated(end: Token): void {
+    const file = this.truncatedEnds.get(end);
+    if (!file) return;
+    this.truncatedEnds.delete(end);
+    if (!this.outputLimitReported) this.report(Diagnostics.FileHasTooManyTokens, { file: file.id, pos: end.pos, end: end.pos }, file.path, this.limits.outputTokens, 'outputTokens');
+  }
+
+  /**
+   * The index of a header read lazily (lazyHeader.ts), when asked for and exact here: included outside function
+   * bodies (its declarations are file-scope ones there, see insideFunctionBody), and its guard
+   * is not defined (then it is skipped as usual). A macro defined at this point that names one of its identifiers
+   * would change the declarations that hold it (`#define foo foo + 1` and vmlinux.h's `u32 foo;`): those are
+   * `expanded`, read whole through the preprocessor; the header's thousands of others stay indexed.
+   */
+  lazyIndexOf(file: SourceFile): { index: LazyHeaderIndex; expanded: number[] } | undefined {
+    if (!this.options.lazyHeaders || file.text === undefined || this.insideFunctionBody()) return undefined;
     const index = lazyHeaderIndex(file.text);
     if (!index || (index.guard !== undefined && this.macros.has(index.guard))) return undefined;
-    for (const name of this.macros.keys()) if (index.identifiers.has(name)) return undefined;
-    return index;
+    let expanded: Set<number> | undefined;
+    for (const name of this.macros.keys()) {
+      if (!index.identifiers.has(name)) continue;
+      expanded ??= new Set();
+      for (const declaration of declarationsNaming(file.text, index, name)) expanded.add(declaration);
+    }
+    return { index, expanded: expanded ? [...expanded].sort((a, b) => a - b) : [] };
+  }
+
+  /** The output's open brackets so far (see insideFunctionBody), read on from where the last call stopped. */
+  private readonly outputNesting = { scanned: 0, open: [] as number[], functionBodies: 0 };
+
+  /**
+   * Is the output so far inside a function body (or are macro arguments being gathered)? A header's declarations
+   * are block-scope ones there, which the index cannot give: such an include is read whole. Anywhere else they are
+   * file-scope declarations from the next token on: exactly so between two declarations; inside an unfinished
+   * declaration, a struct or an expression clang reports an error at the header's first declaration, and the
+   * tokens around the include report one too (typing `int x` above `#include "vmlinux.h"` must not cost the whole
+   * header on each keystroke).
+   */
+  insideFunctionBody(): boolean {
+    if (this.collectingArguments !== 0 || this.mainContext.frames.length !== 0) return true;
+    const nesting = this.outputNesting;
+    const output = this.output;
+    // 1: ( or [, 2: a brace, 3: a function body's brace (after the declarator's `)`)
+    for (let i = nesting.scanned; i < output.length; i++) {
+      const token = output[i];
+      if (token.kind !== TokenKind.Punctuator) continue;
+      switch (token.text) {
+        case '(': case '[': case '<:': nesting.open.push(1); break;
+        case '{': case '<%': {
+          const body = i > 0 && output[i - 1].kind === TokenKind.Punctuator && output[i - 1].text === ')';
+          nesting.open.push(body ? 3 : 2);
+          if (body) nesting.functionBodies++;
+          break;
+        }
+        case ')': case ']': case ':>': case '}': case '%>':
+          if (nesting.open.pop() === 3) nesting.functionBodies--;
+          break;
+      }
+    }
+    nesting.scanned = output.length;
+    return nesting.functionBodies !== 0;
   }
 
   popFile(): void {
@@ -302,6 +377,7 @@ export abstract class PreprocessSession {
       const token = frame.tokens[frame.index++];
       if (token.kind === TokenKind.Newline) continue;
       if (token.kind === TokenKind.EndOfFile) {
+        if (this.truncatedEnds.size !== 0) this.reportTruncated(token);
         if (this.fileStack.length === 1) {
           frame.index--;
           this.popFileAtEnd(frame);

@@ -12,7 +12,7 @@ import { CType, RecordInfo } from '../types';
 import type { Scope, Reference, SemanticModel, AnalyzeOptions } from './model';
 import { StatementAnalyzer } from './statements';
 
-export type { SymbolKind, CSymbol, Tag, Scope, Reference, SemanticModel, AnalyzeOptions, LazyDeclarations } from './model';
+export type { SymbolKind, CSymbol, Tag, Scope, Reference, SemanticModel, AnalyzeOptions, LazyDeclarations, LazyNameTable } from './model';
 
 /** A record of a lazily indexed header whose members are not bound yet (reading them would bind it). */
 export function isUnboundRecord(record: RecordInfo): boolean {
@@ -50,7 +50,13 @@ export function typedefNamesIn(scope: Scope): Set<string> {
 
 class SemanticAnalyzer extends StatementAnalyzer {
   run(unit: ast.TranslationUnit): SemanticModel {
-    for (const declaration of unit.declarations) this.externalDeclaration(declaration);
+    const declarations = unit.declarations;
+    for (let d = 0; d < declarations.length; d++) {
+      this.activateLazyHeaders(d);
+      this.externalDeclaration(declarations[d]);
+    }
+    // a header included after the last declaration: its names are the file scope's for the editor features
+    this.activateLazyHeaders(Infinity);
     const references = this.references.sort((a, b) => a.file - b.file || a.pos - b.pos);
     this.referencesSorted = true;
     return {

@@ -73,13 +73,25 @@ export interface AnalyzeOptions {
  * shell whose members are bound when first read.
  */
 export interface LazyDeclarations {
-  tags: ReadonlyMap<string, number>;
-  symbols: ReadonlyMap<string, number>;
+  tags: LazyNameTable;
+  symbols: LazyNameTable;
   /** The record tag (`struct`/`union`) a tag's declaration defines, without parsing it. */
   recordTag(declaration: number): 'struct' | 'union' | undefined;
   parse(declaration: number): ast.ExternalDeclaration[];
   /** Inside the header's `#pragma clang attribute push(preserve_access_index)`: its records get the attribute. */
   preserveAccessIndex: boolean;
+  /**
+   * Where the header was included: before the translation unit's external declaration of this index (0, the default:
+   * before all). Its names are visible from there on, as C scopes them; a name the file declared above (a forward
+   * `struct task_struct`, a typedef again) meets the header's declaration there.
+   */
+  fromDeclaration?: number;
+}
+
+/** Name -> declaration number, and every name (completion lists them). */
+export interface LazyNameTable {
+  get(name: string): number | undefined;
+  keys(): IterableIterator<string>;
 }
 
 export interface FunctionContext { name: string; returns: CType; labels: Set<string>; gotos: ast.Identifier[] }

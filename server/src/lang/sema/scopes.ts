@@ -18,6 +18,8 @@ class LazyScopeTable<V> extends Map<string, V> {
     return super.get(name);
   }
   override has(name: string): boolean { return this.get(name) !== undefined; }
+  /** The names bound so far, without the indexed ones. */
+  ownKeys(): string[] { return [...super.keys()]; }
   override *keys(): MapIterator<string> {
     const seen = new Set<string>();
     for (const name of super.keys()) { seen.add(name); yield name; }
@@ -94,6 +96,9 @@ export abstract class ScopeState {
 
   /** Per lazy header, the declarations bound so far. */
   protected readonly bound: Array<Set<number>> = [];
+  /** The lazy headers, and which of them the analysis has passed the include of (activateLazyHeaders). */
+  protected readonly lazy: readonly LazyDeclarations[];
+  protected readonly lazyVisible: boolean[] = [];
   protected referencesSorted = true;
 
   constructor(options: AnalyzeOptions) {
@@ -105,7 +110,8 @@ export abstract class ScopeState {
         symbols: new LazyScopeTable<CSymbol>((name) => this.bindLazySymbol(lazy, name), () => lazyNames(lazy, 'symbols')),
         tags: new LazyScopeTable<Tag>((name) => this.bindLazyTag(lazy, name), () => lazyNames(lazy, 'tags')),
       };
-    for (let i = 0; i < lazy.length; i++) this.bound.push(new Set());
+    for (let i = 0; i < lazy.length; i++) { this.bound.push(new Set()); this.lazyVisible.push(false); }
+    this.lazy = lazy;
     this.scope = this.fileScope;
     if (!options.preludeScope) {
       this.scope.symbols.set('__builtin_va_list', {
@@ -166,8 +172,31 @@ export abstract class ScopeState {
   }
 
   // ---------------------------------------------------------------- lazily indexed headers
+  /**
+   * Makes visible the lazy headers included before external declaration `next` (Infinity: all). A name the file
+   * declared before the include and the header declares too is bound at once: the header's `struct task_struct {...}`
+   * completes the file's forward declaration, its typedef meets the file's as a redeclaration would, as in clang.
+   */
+  protected activateLazyHeaders(next: number): void {
+    for (let i = 0; i < this.lazy.length; i++) {
+      if (this.lazyVisible[i] || (this.lazy[i].fromDeclaration ?? 0) > next) continue;
+      this.lazyVisible[i] = true;
+      const symbols = this.fileScope.symbols as LazyScopeTable<CSymbol>;
+      const tags = this.fileScope.tags as LazyScopeTable<Tag>;
+      for (const name of tags.ownKeys()) {
+        const declaration = this.lazy[i].tags.get(name);
+        if (declaration !== undefined) this.bindLazy(this.lazy, i, declaration);
+      }
+      for (const name of symbols.ownKeys()) {
+        const declaration = this.lazy[i].symbols.get(name);
+        if (declaration !== undefined) this.bindLazy(this.lazy, i, declaration);
+      }
+    }
+  }
+
   protected bindLazySymbol(lazy: readonly LazyDeclarations[], name: string): void {
     for (let i = 0; i < lazy.length; i++) {
+      if (!this.lazyVisible[i]) continue;
       const declaration = lazy[i].symbols.get(name);
       if (declaration !== undefined) { this.bindLazy(lazy, i, declaration); return; }
     }
@@ -175,6 +204,7 @@ export abstract class ScopeState {
 
   protected bindLazyTag(lazy: readonly LazyDeclarations[], name: string): void {
     for (let i = 0; i < lazy.length; i++) {
+      if (!this.lazyVisible[i]) continue;
       const declaration = lazy[i].tags.get(name);
       if (declaration === undefined) continue;
       const tag = this.bound[i].has(declaration) ? undefined : lazy[i].recordTag(declaration);
