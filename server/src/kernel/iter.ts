@@ -364,14 +364,14 @@ function hashSeqOps(session: IterSession, htab: HashMap, percpuBuf: Region | nul
   const value: Resolved = { region: session.ctxRegion, offset: 0 };
   const show = (e: number | null, inStop: boolean): number => {
     if (e === null) return session.runProgram(htab, null, null, inStop);
-    const region = htab.regionOf(e);
+    const region = htab.valueRegionOf(e);
     if (percpuBuf) {
       const vo = htab.valueOffset(e);
       percpuBuf.bytes.set(region.bytes.subarray(vo, vo + htab.valueArea));
       value.region = percpuBuf;
       value.offset = 0;
     } else { value.region = region; value.offset = htab.valueOffset(e); }
-    key.region = region;
+    key.region = htab.keyRegionOf(e);
     key.offset = htab.keyOffset(e);
     return session.runProgram(htab, key, value, inStop);
   };
