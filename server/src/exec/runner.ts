@@ -498,7 +498,7 @@ function fillMap(kernel: Kernel, fd: number, m: Scenario['maps'][number], fdsByN
       if (!bytes) throw new RunFailure('ENOENT', `scenario ${m.path}/entries_file of map ${m.name}: cannot read the entries file ${m.entriesFile}`);
       file = { path: m.entriesFile, bytes };
     }
-    fillScenarioMap(kernel, fd, m.entries, m.name, fdsByName, m.path, m.generate, file);
+    fillScenarioMap(kernel, fd, m.integerEntries ?? m.entries, m.name, fdsByName, m.path, m.generate, file);
   } catch (e) {
     if (e instanceof ScenarioMapError) throw new RunFailure(e.errno, e.message);
     throw e;

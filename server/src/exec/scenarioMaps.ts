@@ -6,6 +6,7 @@ import { ArrayMap, BatchLayout, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapB
 import type { BpfMap } from '../kernel/maps';
 import { isSocketMapType, skStorageUpdate, sockMapUpdate } from '../kernel/net/sockmapIter';
 import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entriesFileRecords, entryPath } from './scenario';
+import { IntegerEntries } from './scenarioBulkJson';
 
 /** The bytes of a map's "entries_file" and its path (for messages). */
 export interface EntriesFileBytes { path: string; bytes: Uint8Array }
@@ -99,9 +100,11 @@ function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out
  * packed key and value arrays), the entries file's records (read in place: keys at record starts, values after
  * them), the generated ones.
  */
-function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[], name: string, mapPath: string,
+function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[] | IntegerEntries, name: string, mapPath: string,
   generate: GeneratedEntries | undefined, file: EntriesFileBytes | undefined): void {
-  const listed = entries.length;
+  const ints = entries instanceof IntegerEntries ? entries : undefined;
+  const objects = entries instanceof IntegerEntries ? undefined : entries;
+  const listed = ints ? ints.count : objects!.length;
   const ks = map.keySize, vs = map.valueSize;
   let fromFile = 0;
   if (file) {
@@ -111,7 +114,7 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   }
   const at = (j: number): string => (j >= listed + fromFile ? `${mapPath}/generate (element ${j - listed - fromFile})`
     : j >= listed ? `${mapPath}/entries_file (record ${j - listed}, byte ${(j - listed) * (ks + vs)} of ${file!.path})`
-      : entries[j].path ?? entryPath(mapPath, j));
+      : objects?.[j].path ?? entryPath(mapPath, j));
   const batch = (keys: Uint8Array, values: Uint8Array, count: number, first: number, layout?: BatchLayout): void => {
     try {
       kernel.mapUpdateBatch(fd, keys, values, count, layout);
@@ -128,9 +131,10 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   for (let first = 0; first < listed; first += chunk) {
     const n = Math.min(chunk, listed - first);
     values.fill(0, 0, n * vs); // an entry without "value" is zeros
+    if (ints) { encodeIntegerEntries(ints, first, n, ks, vs, keys, values, (j, what, problem) => new ScenarioMapError('EINVAL', `scenario ${at(j)}/${what} of map ${name}: ${problem}`)); batch(keys, values, n, first); continue; }
     for (let i = 0; i < n; i++) {
       const j = first + i;
-      const e = entries[j];
+      const e = objects![j];
       if (!writeSmallInteger(e.key, ks, keys, i * ks)) {
         if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: a ${map.typeName} entry needs "key"`);
         const k = keyBytes(e.key, ks);
@@ -158,8 +162,27 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   }
 }
 
-/** Entries encoded per BPF_MAP_UPDATE_BATCH call when a scenario lists or generates many. */
-const BATCH_CHUNK = 65536;
+/** Entries encoded per BPF_MAP_UPDATE_BATCH call when a scenario lists or generates many (a chunk stays in the CPU's cache). */
+const BATCH_CHUNK = 8192;
+
+/** Integer entries first..first+n-1 encoded at the start of the packed arrays (values already zeroed). */
+function encodeIntegerEntries(ints: IntegerEntries, first: number, n: number, ks: number, vs: number, keys: Uint8Array, values: Uint8Array,
+  problem: (j: number, what: 'key' | 'value', message: string) => Error): void {
+  for (let i = 0; i < n; i++) {
+    const j = first + i;
+    const k = ints.keys[j], v = ints.values[j];
+    if (!writeSmallInteger(k, ks, keys, i * ks)) {
+      const bytes = encodeBytes(k, ks);
+      if (typeof bytes === 'string') throw problem(j, 'key', bytes);
+      keys.set(bytes, i * ks);
+    }
+    if (v === v && !writeSmallInteger(v, vs, values, i * vs)) { // v !== NaN: the entry has a value
+      const bytes = encodeBytes(v, vs);
+      if (typeof bytes === 'string') throw problem(j, 'value', bytes);
+      values.set(bytes, i * vs);
+    }
+  }
+}
 
 /**
  * A per-CPU map element's value as BPF_MAP_UPDATE_ELEM takes it: one 8-byte-aligned slot per possible CPU,
@@ -232,15 +255,16 @@ function generateEntries(state: GeneratorState, first: number, n: number, ks: nu
  * BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order; then the records of
  * the entries file, then the generated ones.
  */
-export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly ScenarioEntry[], name: string, fdsByName: ReadonlyMap<string, number>,
+export function fillScenarioMap(kernel: Kernel, fd: number, listed: readonly ScenarioEntry[] | IntegerEntries, name: string, fdsByName: ReadonlyMap<string, number>,
   mapPath = '/maps/?', generate?: GeneratedEntries, file?: EntriesFileBytes): void {
   const map = kernel.mapFromFd(fd);
   const T = BPF_MAP_TYPE;
   // the bulk path: hash and array maps of plain values (not per-CPU, not map-in-map), as BPF_MAP_UPDATE_BATCH
   if ((map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY) && (map instanceof HashMap || map instanceof ArrayMap)) {
-    fillPlainMap(kernel, fd, map, entries, name, mapPath, generate, file);
+    fillPlainMap(kernel, fd, map, listed, name, mapPath, generate, file);
     return;
   }
+  const entries = listed instanceof IntegerEntries ? listed.toEntries() : listed;
   if (file) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: "entries_file" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   if (generate) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/generate of map ${name}: "generate" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   if (isSocketMapType(map.type) || map.type === T.SK_STORAGE) {

@@ -144,8 +144,14 @@ export class OverlayHost implements FileHost {
     return o ? `overlay:${o.version}` : this.base.version(path);
   }
   systemIncludeFolders(): SystemIncludeFolders { return this.base.systemIncludeFolders?.() ?? { searched: [], unsearched: [] }; }
-  readBytes(path: string): Uint8Array | undefined { return this.base.readBytes?.(path); }
-  fileSize(path: string): number | undefined { return this.base.fileSize?.(path); }
+  readBytes(path: string): Uint8Array | undefined {
+    const o = this.overlays.get(path);
+    return o ? Buffer.from(o.text, 'utf8') : this.base.readBytes?.(path);
+  }
+  fileSize(path: string): number | undefined {
+    const o = this.overlays.get(path);
+    return o ? Buffer.byteLength(o.text, 'utf8') : this.base.fileSize?.(path);
+  }
 }
 
 /**
@@ -158,8 +164,8 @@ export function createMemoryHost(files: Record<string, string>, fallback?: FileH
   let versions = 0;
   return {
     ...(fallback?.systemIncludeFolders ? { systemIncludeFolders: () => fallback.systemIncludeFolders!() } : {}),
-    ...(fallback?.readBytes ? { readBytes: (p: string) => fallback.readBytes!(p) } : {}),
-    ...(fallback?.fileSize ? { fileSize: (p: string) => fallback.fileSize!(p) } : {}),
+    ...(fallback?.readBytes ? { readBytes: (p: string) => (p in files ? Buffer.from(files[p], 'utf8') : fallback.readBytes!(p)) } : {}),
+    ...(fallback?.fileSize ? { fileSize: (p: string) => (p in files ? Buffer.byteLength(files[p], 'utf8') : fallback.fileSize!(p)) } : {}),
     readFile: (p) => (p in files ? files[p] : fallback?.readFile(p)),
     fileExists: (p) => p in files || (fallback?.fileExists(p) ?? false),
     version: (p) => {
