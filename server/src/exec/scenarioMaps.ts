@@ -77,7 +77,13 @@ function keyBytes(key: RawBytes | LpmKey, keySize: number): Uint8Array | string 
  * case of big scenario files; false when `raw` needs encodeBytes() (hex text, other sizes, unsafe integers).
  */
 function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out: Uint8Array, at: number): boolean {
-  if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) return false;
+  if (typeof raw !== 'number') return false;
+  if (size === 4 && raw >= -2147483648 && raw <= 4294967295 && Math.floor(raw) === raw) { // the common key, first
+    const v = raw >>> 0;
+    out[at] = v; out[at + 1] = v >>> 8; out[at + 2] = v >>> 16; out[at + 3] = v >>> 24;
+    return true;
+  }
+  if (!Number.isSafeInteger(raw)) return false;
   if (size === 8) {
     const lo = raw >>> 0; // two's complement halves of a safe integer
     const hi = Math.floor(raw / 4294967296) >>> 0;
@@ -168,15 +174,25 @@ const BATCH_CHUNK = 8192;
 /** Integer entries first..first+n-1 encoded at the start of the packed arrays (values already zeroed). */
 function encodeIntegerEntries(ints: IntegerEntries, first: number, n: number, ks: number, vs: number, keys: Uint8Array, values: Uint8Array,
   problem: (j: number, what: 'key' | 'value', message: string) => Error): void {
+  const ik = ints.keys, iv = ints.values;
   for (let i = 0; i < n; i++) {
     const j = first + i;
-    const k = ints.keys[j], v = ints.values[j];
-    if (!writeSmallInteger(k, ks, keys, i * ks)) {
+    const k = ik[j], v = iv[j];
+    if (ks === 4 && k >= -2147483648 && k <= 4294967295) {
+      // the common 4-byte key, inline (the scanner's numbers are integers)
+      const u = k >>> 0, o = i * 4;
+      keys[o] = u; keys[o + 1] = u >>> 8; keys[o + 2] = u >>> 16; keys[o + 3] = u >>> 24;
+    } else if (!writeSmallInteger(k, ks, keys, i * ks)) {
       const bytes = encodeBytes(k, ks);
       if (typeof bytes === 'string') throw problem(j, 'key', bytes);
       keys.set(bytes, i * ks);
     }
-    if (v === v && !writeSmallInteger(v, vs, values, i * vs)) { // v !== NaN: the entry has a value
+    if (v !== v) continue; // NaN: the entry has no value (zeros)
+    if (vs === 8 && v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+      const lo = v >>> 0, hi = Math.floor(v / 4294967296), o = i * 8;
+      values[o] = lo; values[o + 1] = lo >>> 8; values[o + 2] = lo >>> 16; values[o + 3] = lo >>> 24;
+      values[o + 4] = hi; values[o + 5] = hi >>> 8; values[o + 6] = hi >>> 16; values[o + 7] = hi >>> 24;
+    } else if (!writeSmallInteger(v, vs, values, i * vs)) {
       const bytes = encodeBytes(v, vs);
       if (typeof bytes === 'string') throw problem(j, 'value', bytes);
       values.set(bytes, i * vs);

@@ -1,6 +1,6 @@
 import { btfField, kernelBtf } from './btf';
 import { ERRNO, KernelError } from './errno';
-import { htabMapHash } from './jhash';
+import { htabMapHash, jhashWord } from './jhash';
 import { KernelMemory, Region } from './memory';
 import {
   BPF_ANY, BPF_EXIST, BPF_F, BPF_F_LOCK, BPF_MAP_TYPE, BPF_NOEXIST, BPF_OBJ_NAME_LEN, mapTypeName, roundUp, roundupPowOfTwo,
@@ -555,21 +555,31 @@ export class HashMap extends BpfMap {
     // A preallocated plain hash: what doUpdate() does for a new key (lookup_elem_raw() finds nothing, a freelist
     // element is filled and linked at the bucket head), inline; a key already present takes doUpdate() (replace).
     const kb = this.keyArena!.bytes, vb = this.valueArena!.bytes, kst = this.keyStride, va = this.valueArea;
-    const mask = this.nBuckets - 1, hashrnd = this.hashrnd, heads = this.heads, next = this.next;
+    const mask = this.nBuckets - 1, hashrnd = this.hashrnd, heads = this.heads, next = this.next, unlinked = this.unlinked;
+    const wordKey = ks === 4; // the common 4-byte key: hashed and compared as one word
     let added = 0;
     try {
       for (let i = 0; i < count; i++) {
         const k = keyAt + i * keyStride, v = valueAt + i * valueStride;
-        const hash = htabMapHash(keys, ks, hashrnd, k);
-        const b = hash & mask;
-        let old = NO_ELEM;
-        for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
-          const o = e * kst;
-          let j = 0;
-          while (j < ks && kb[o + j] === keys[k + j]) j++;
-          if (j === ks) { old = e; break; }
+        let old = NO_ELEM, b: number;
+        if (wordKey) {
+          const word = keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24);
+          b = jhashWord(word, hashrnd) & mask;
+          for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+            const o = e * 4;
+            if ((kb[o] | (kb[o + 1] << 8) | (kb[o + 2] << 16) | (kb[o + 3] << 24)) === word) { old = e; break; }
+          }
+        } else {
+          b = htabMapHash(keys, ks, hashrnd, k) & mask;
+          for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+            const o = e * kst;
+            let j = 0;
+            while (j < ks && kb[o + j] === keys[k + j]) j++;
+            if (j === ks) { old = e; break; }
+          }
         }
         if (old !== NO_ELEM) {
+          this.count += added; this.elemCountAdd(added, cpu); added = 0; // doUpdate() sees the count so far
           const ret = this.doUpdate(keys, k, values, v, BPF_ANY, cpu, null);
           if (ret < 0) return { count: i, error: ret };
           continue;
@@ -577,16 +587,20 @@ export class HashMap extends BpfMap {
         const e = this.popFree();
         if (e === NO_ELEM) return { count: i, error: -ERRNO.E2BIG };
         const ko = e * kst, vo = e * va;
-        for (let j = 0; j < ks; j++) kb[ko + j] = keys[k + j];
-        for (let j = 0; j < vs; j++) vb[vo + j] = values[v + j];
-        next[e] = heads[b]; // linkHead(), inline: a slot from the freelist is never marked unlinked here
-        if (this.unlinked[e >> 5] !== 0) this.unlinked[e >> 5] &= ~(1 << (e & 31));
+        if (wordKey) { kb[ko] = keys[k]; kb[ko + 1] = keys[k + 1]; kb[ko + 2] = keys[k + 2]; kb[ko + 3] = keys[k + 3]; }
+        else for (let j = 0; j < ks; j++) kb[ko + j] = keys[k + j];
+        if (vs === 8) {
+          vb[vo] = values[v]; vb[vo + 1] = values[v + 1]; vb[vo + 2] = values[v + 2]; vb[vo + 3] = values[v + 3];
+          vb[vo + 4] = values[v + 4]; vb[vo + 5] = values[v + 5]; vb[vo + 6] = values[v + 6]; vb[vo + 7] = values[v + 7];
+        } else for (let j = 0; j < vs; j++) vb[vo + j] = values[v + j];
+        next[e] = heads[b]; // linkHead(), inline
+        if (unlinked[e >> 5] !== 0) unlinked[e >> 5] &= ~(1 << (e & 31));
         heads[b] = e;
-        this.count++;
         added++;
       }
       return { count, error: 0 };
     } finally {
+      this.count += added;
       this.elemCountAdd(added, cpu); // bpf_map_inc_elem_count() per element, summed
     }
   }
