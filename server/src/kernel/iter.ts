@@ -29,7 +29,8 @@ export interface IterRunContext {
   seq: SeqFile;
   seqAddr: bigint;
   sessionId: bigint;
-  seqNum: bigint;
+  /** meta->seq_num of this call (read only when asked: a BigInt per object cost the walk its time) */
+  readonly seqNum: bigint;
   /** bpf_map target: the visited map (null in the final call); bpf_map_elem: the iterated map */
   map: BpfMap | null;
   key: Resolved | null;
@@ -76,7 +77,9 @@ function storePointer(v: DataView, at: number, p: Resolved | null): void {
 /** The per-open state of an iterator file (struct bpf_iter_priv_data + seq_file). */
 export class IterSession {
   readonly seq: SeqFile;
-  seqNum = 0n;
+  /** seq->num's counter as a number (exact far past any walk); -1 is u64 -1 as the kernel's unsigned wrap */
+  private seqCount = 0;
+  get seqNum(): bigint { return BigInt(this.seqCount); }
   doneStop = false;
   private ops: IterSeqOps<unknown> | null = null;
   /** ctx and meta regions shared by every program run of this session */
@@ -92,9 +95,10 @@ export class IterSession {
     this.ctxRegion.view.setBigUint64(0, this.metaRegion.addr, true);
     this.metaRegion.view.setBigUint64(0, this.seq.addr, true);
     this.metaRegion.view.setBigUint64(8, sessionId, true);
+    const session = this;
     this.runContext = {
       kernel, ctxAddr: this.ctxRegion.addr, ctxRegion: this.ctxRegion, metaAddr: this.metaRegion.addr, seq: this.seq,
-      seqAddr: this.seq.addr, sessionId, seqNum: 0n, map: null, key: null, value: null, cpu: kernel.currentCpu, inStop: false,
+      seqAddr: this.seq.addr, sessionId, get seqNum() { return session.seqNum; }, map: null, key: null, value: null, cpu: kernel.currentCpu, inStop: false,
     };
   }
   private readonly runContext: IterRunContext;
@@ -105,7 +109,8 @@ export class IterSession {
     // bpf_iter_get_info(): the final call runs once per session
     if (inStop && this.doneStop) return 0;
     const v = this.ctxRegion.view;
-    v.setBigUint64(8, map ? map.region.addr : 0n, true);
+    v.setUint32(8, map ? map.region.addrLo : 0, true);
+    v.setUint32(12, map ? map.region.addrHi : 0, true);
     storePointer(v, 16, key);
     storePointer(v, 24, value);
     return this.invoke(map, key, value, inStop);
@@ -130,10 +135,9 @@ export class IterSession {
 
   /** The part of every call after the ctx is written: seq_num into meta, the run context refreshed, the program run. */
   private invoke(map: BpfMap | null, key: Resolved | null, value: Resolved | null, inStop: boolean): number {
-    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    this.writeSeqNum();
     // one context object per session, refreshed per call: it is only valid during run()
     const ctx = this.runContext;
-    ctx.seqNum = this.seqNum;
     ctx.map = map;
     ctx.key = key;
     ctx.value = value;
@@ -152,9 +156,8 @@ export class IterSession {
     const v = this.ctxRegion.view;
     for (let at = 8; at + 8 <= v.byteLength; at += 8) v.setBigUint64(at, 0n, true);
     if (fill) fill(v);
-    this.metaRegion.view.setBigUint64(16, this.seqNum, true);
+    this.writeSeqNum();
     const ctx = this.runContext;
-    ctx.seqNum = this.seqNum;
     ctx.map = null;
     ctx.key = null;
     ctx.value = null;
@@ -162,6 +165,13 @@ export class IterSession {
     ctx.inStop = inStop;
     const ret = this.prog.run(ctx);
     return ret === 0 || ret === 0n ? 0 : -ERRNO.EAGAIN;
+  }
+
+  /** meta->seq_num as its u32 halves (two's complement: -1 is the u64 wrap of a skipped SEQ_START_TOKEN) */
+  private writeSeqNum(): void {
+    const v = this.metaRegion.view, n = this.seqCount;
+    v.setUint32(16, n >>> 0, true);
+    v.setUint32(20, Math.floor(n / 4294967296) >>> 0, true);
   }
 
   /** mirrors bpf_seq_read() (kernel/bpf/bpf_iter.c) step by step; returns bytes or -errno */
@@ -183,7 +193,7 @@ export class IterSession {
     if (p !== null) {
       err = ops.show(p, false);
       // SEQ_SKIP: the object is skipped and the next one reuses its seq_num (bpf_iter_dec_seq_num())
-      if (err > 0) { this.seqNum--; seq.count = 0; err = 0; }
+      if (err > 0) { this.seqCount--; seq.count = 0; err = 0; }
       if (err < 0 || seq.overflowed) {
         if (!err) err = -ERRNO.E2BIG;
         ops.stop(p);
@@ -195,14 +205,14 @@ export class IterSession {
         const offs = seq.count;
         p = ops.next(p);
         if (p === null) break;
-        this.seqNum++; // bpf_iter_inc_seq_num(): only when a next object exists
+        this.seqCount++; // bpf_iter_inc_seq_num(): only when a next object exists
         if (seq.count >= size) break;
         if (numObjs >= MAX_ITER_OBJECTS) {
           if (offs === 0) { ops.stop(p); return -ERRNO.EAGAIN; }
           break;
         }
         err = ops.show(p, false);
-        if (err > 0) { this.seqNum--; seq.count = offs; err = 0; }
+        if (err > 0) { this.seqCount--; seq.count = offs; err = 0; }
         if (err < 0 || seq.overflowed) {
           seq.count = offs;
           if (offs === 0) {
