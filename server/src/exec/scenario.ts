@@ -17,7 +17,7 @@ import { cgroupProblems, type CgroupAttachJson, type ScenarioCgroupJson } from '
 import type { NetSpec } from '../kernel/net/netns';
 import * as nodePath from 'path';
 import { kernelObjectsProblems, type KernelObjectsJson } from './scenarioObjects';
-import { IntegerEntries, splitIntegerEntryLists } from './scenarioBulkJson';
+import { IntegerEntries, ReadAt, readAtBytes, splitIntegerEntryLists } from './scenarioBulkJson';
 
 export type RawBytes = string | number;
 
@@ -247,13 +247,14 @@ function isIntegerEntry(e: unknown): boolean {
 export const BULK_SCENARIO_BYTES = 1 << 20;
 
 /**
- * parseScenario() for a file's bytes: its long lists of integer entries are read into numbers
- * (scenarioBulkJson.ts) and the rest parsed and validated as text; a file with any problem, or one the scanner
- * does not take on, is decoded and parsed whole by parseScenario(), so every message and range is the same.
- * `text` is the decoded file when it was needed.
+ * parseScenario() for a file read through `read` (`size` bytes): its long lists of integer entries are read into
+ * numbers a window at a time (scenarioBulkJson.ts) and the rest parsed and validated as text; a file with any
+ * problem, or one the scanner does not take on, is parsed whole by parseScenario() from `wholeText()`, so every
+ * message and range is the same. `text` is that text when it was needed.
  */
-export function parseScenarioBytes(bytes: Uint8Array, source: string, files: ScenarioFiles = {}): ScenarioParseResult & { text?: string } {
-  const split = splitIntegerEntryLists(bytes);
+export function parseScenarioFrom(read: ReadAt, size: number, source: string, files: ScenarioFiles, wholeText: () => string | undefined,
+  window?: number): ScenarioParseResult & { text?: string } {
+  const split = splitIntegerEntryLists(read, size, window);
   if (split) {
     let data: unknown;
     try { data = JSON.parse(split.text); } catch { data = undefined; }
@@ -267,8 +268,15 @@ export function parseScenarioBytes(bytes: Uint8Array, source: string, files: Sce
       if (problems.length === 0) return { scenario, problems };
     }
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'); // as readFileSync(path, 'utf8')
+  const text = wholeText();
+  if (text === undefined) return { scenario: null, problems: [{ path: '', message: `cannot read the scenario file ${source}` }] };
   return { ...parseScenario(text, source, files), text };
+}
+
+/** parseScenarioFrom() over bytes in memory. */
+export function parseScenarioBytes(bytes: Uint8Array, source: string, files: ScenarioFiles = {}): ScenarioParseResult & { text?: string } {
+  // decoded as readFileSync(path, 'utf8') would
+  return parseScenarioFrom(readAtBytes(bytes), bytes.length, source, files, () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
 }
 
 /** A map's listed entries as objects, whichever form parsing kept them in. */

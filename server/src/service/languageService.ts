@@ -13,7 +13,7 @@ import { FileHost } from './host';
 import { DocumentAnalyzer, Analysis, runSteps, runStepsUnlessObsolete } from './analysis';
 import { toLspDiagnostics, LineMap, lineMapOf } from './diagnostics';
 import { URI } from './uri';
-import { BULK_SCENARIO_BYTES, parseScenario, parseScenarioBytes, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
+import { BULK_SCENARIO_BYTES, parseScenario, parseScenarioFrom, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
 import { Diagnostics, codeString, formatMessage } from '../lang/diagnostics';
 import { hover as hoverAt } from './hover';
 import { complete as completeAt, signatureHelp as signatureHelpAt } from './completion';
@@ -127,9 +127,9 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
     const version = host.version(candidate);
     const known = bulkScenarios.get(candidate);
     if (known && version !== undefined && known.version === version) return known.resolved;
-    const bytes = host.readBytes!(candidate);
-    if (!bytes) return undefined;
-    const parsed = parseScenarioBytes(bytes, candidate, { fileSize: host.fileSize ? (p) => host.fileSize!(p) : undefined });
+    const files = { fileSize: host.fileSize ? (p: string) => host.fileSize!(p) : undefined };
+    const parsed = host.readFileAt!(candidate, (read, size) => parseScenarioFrom(read, size, candidate, files, () => host.readFile(candidate)));
+    if (!parsed) return undefined;
     const resolved: ResolvedScenario = { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems, text: parsed.problems.length ? parsed.text : undefined };
     bulkScenarios.clear(); // one at a time
     // an entries_file's size is checked too, and it can change without the scenario
@@ -147,7 +147,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
     }
     for (const candidate of candidates) {
       // a big file (a million-element map) is parsed from its bytes: no decoded text, no object per listed element
-      const size = host.readBytes ? host.fileSize?.(candidate) : undefined;
+      const size = host.readFileAt ? host.fileSize?.(candidate) : undefined;
       if (size !== undefined && size >= BULK_SCENARIO_BYTES) {
         const resolved = bulkScenario(candidate);
         if (resolved) return resolved;

@@ -5,8 +5,8 @@ import * as path from 'path';
 import { createNodeHost, OverlayHost } from '../../../server/src/service/host';
 import { createLanguageService, defaultSettings } from '../../../server/src/service/languageService';
 import { Kernel } from '../../../server/src/kernel';
-import { BULK_SCENARIO_BYTES, listedEntries, parseScenario, parseScenarioBytes, Scenario } from '../../../server/src/exec/scenario';
-import { IntegerEntries, splitIntegerEntryLists } from '../../../server/src/exec/scenarioBulkJson';
+import { BULK_SCENARIO_BYTES, listedEntries, parseScenario, parseScenarioBytes, parseScenarioFrom, Scenario } from '../../../server/src/exec/scenario';
+import { IntegerEntries, readAtBytes, splitIntegerEntryLists } from '../../../server/src/exec/scenarioBulkJson';
 import { createScenarioMap, fillScenarioMap } from '../../../server/src/exec/scenarioMaps';
 
 const bytesOf = (text: string): Uint8Array => Buffer.from(text, 'utf8');
@@ -86,6 +86,30 @@ describe('exec/scenarioBulkJson: big scenario files read from their bytes', () =
     }
     const broken = JSON.stringify({ maps: [hashMap(many(300))] }).replace('"type"', '"type" "');
     assert.deepStrictEqual(parseScenarioBytes(bytesOf(broken), 's.json').problems, parseScenario(broken, 's.json').problems);
+  });
+
+  it('read through a small window (refills inside lists, names and long strings), gives what the whole text gives', () => {
+    const long = 'é'.repeat(700) + '"quoted"'; // longer than the window, multi-byte characters across its edges
+    const scenarios = [
+      { description: long, cpus: 2, maps: [hashMap(many(900), { description: long }), hashMap(many(40), { name: 'short' })] },
+      // a list of another shape crossing the window's edge: given back as text, or the file left to the text path
+      { maps: [{ name: 'hex', type: 'hash', key_size: 4, value_size: 4, max_entries: 64, entries: many(30, (i) => ({ key: `0${i % 10} 00 00 00`, value: i })) }, hashMap(many(700))] },
+      { maps: [hashMap(many(700)), hashMap(many(700, (i) => (i === 650 ? { key: 1, value: '01' } : { key: i })), { name: 'late' })] },
+      { cpus: 3, maps: [hashMap(many(500))], globals: { s: long.length } },
+    ];
+    for (const json of scenarios) for (const spaced of [0, 3]) for (const window of [64, 97, 1000, 1 << 20]) {
+      const text = JSON.stringify(json, null, spaced);
+      const bytes = bytesOf(text);
+      const whole = parseScenario(text, 's.json');
+      const windowed = parseScenarioFrom(readAtBytes(bytes), bytes.length, 's.json', {}, () => text, window);
+      const what = `${text.slice(0, 60)}... window ${window}`;
+      assert.deepStrictEqual(windowed.problems, whole.problems, what);
+      if (!whole.scenario) continue;
+      const expected = whole.scenario.maps.map((m) => m.entries);
+      assert.deepStrictEqual(windowed.scenario!.maps.map((m) => listedEntries(m)), expected, what);
+      assert.deepStrictEqual({ ...windowed.scenario!, maps: [] }, { ...whole.scenario, maps: [] }, what);
+      assert.deepStrictEqual(windowed.scenario!.maps.map((m) => m.description), whole.scenario.maps.map((m) => m.description), what);
+    }
   });
 
   it('an element whose integer does not fit the map is reported at its path when the map is filled', () => {
