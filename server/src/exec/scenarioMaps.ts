@@ -2,7 +2,7 @@
  * Creating and filling a scenario's maps in the simulated kernel, the way a loader (libbpf, bpftool) would:
  * inner map templates for map-in-map, pushed values for queue/stack/bloom_filter, lpm_trie keys.
  */
-import { ArrayMap, BatchLayout, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
+import { ArrayMap, BatchLayout, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError, packedLayout } from '../kernel';
 import type { BpfMap } from '../kernel/maps';
 import { isSocketMapType, skStorageUpdate, sockMapUpdate } from '../kernel/net/sockmapIter';
 import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entriesFileRecords, entryPath } from './scenario';
@@ -160,10 +160,14 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   if (file && fromFile > 0) batch(file.bytes, file.bytes, fromFile, listed, { keyAt: 0, keyStride: ks + vs, valueAt: ks, valueStride: ks + vs });
   if (generate && generate.count > 0) {
     const state = generatorState(generate, `scenario ${mapPath}/generate of map ${name}`);
+    // keys start + i * step (step >= 1) are distinct: into an empty map, none is there already
+    const kStart = generate.key?.start ?? 0, kStep = generate.key?.step ?? 1;
+    const keysAbsent = map instanceof HashMap && map.count === 0 && Number.isSafeInteger(kStart) && kStart >= 0 && Number.isSafeInteger(kStep) && kStep >= 1;
+    const layout: BatchLayout = { ...packedLayout(ks, vs), keysAbsent };
     for (let first = 0; first < generate.count; first += chunk) {
       const n = Math.min(chunk, generate.count - first);
       generateEntries(state, first, n, ks, vs, keys, values);
-      batch(keys, values, n, listed + fromFile + first);
+      batch(keys, values, n, listed + fromFile + first, layout);
     }
   }
 }

@@ -272,7 +272,14 @@ export function htabMaxEntries(attr: MapCreateAttr, cpus: number): number {
 export const NO_ELEM = 0;
 
 /** Where a batch's i-th key and value are: keys[keyAt + i * keyStride], values[valueAt + i * valueStride]. */
-export interface BatchLayout { keyAt: number; keyStride: number; valueAt: number; valueStride: number }
+export interface BatchLayout {
+  keyAt: number; keyStride: number; valueAt: number; valueStride: number;
+  /**
+   * The caller knows every key is absent from the map and appears once in the batch (a generated range into an
+   * empty map): lookup_elem_raw() would find nothing, so the bucket walk is skipped. The same map either way.
+   */
+  keysAbsent?: boolean;
+}
 /** keys and values packed back to back in two arrays (BPF_MAP_UPDATE_BATCH's layout) */
 export function packedLayout(keySize: number, valueSize: number): BatchLayout { return { keyAt: 0, keyStride: keySize, valueAt: 0, valueStride: valueSize }; }
 
@@ -557,6 +564,7 @@ export class HashMap extends BpfMap {
     const kb = this.keyArena!.bytes, vb = this.valueArena!.bytes, kst = this.keyStride, va = this.valueArea;
     const mask = this.nBuckets - 1, hashrnd = this.hashrnd, heads = this.heads, next = this.next, unlinked = this.unlinked;
     const wordKey = ks === 4; // the common 4-byte key: hashed and compared as one word
+    const lookup = !layout?.keysAbsent;
     let added = 0;
     try {
       for (let i = 0; i < count; i++) {
@@ -565,13 +573,13 @@ export class HashMap extends BpfMap {
         if (wordKey) {
           const word = keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24);
           b = jhashWord(word, hashrnd) & mask;
-          for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+          if (lookup) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
             const o = e * 4;
             if ((kb[o] | (kb[o + 1] << 8) | (kb[o + 2] << 16) | (kb[o + 3] << 24)) === word) { old = e; break; }
           }
         } else {
           b = htabMapHash(keys, ks, hashrnd, k) & mask;
-          for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+          if (lookup) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
             const o = e * kst;
             let j = 0;
             while (j < ks && kb[o + j] === keys[k + j]) j++;

@@ -229,6 +229,26 @@ describe('kernel: BPF_MAP_UPDATE_BATCH on a hash map', () => {
     });
   }
 
+  for (const keySize of [4, 8]) {
+    it(`${keySize}-byte keys known absent (a generated range into an empty map): the same map without the bucket walk`, () => {
+      const n = 5000;
+      const keys = new Uint8Array(n * keySize), values = new Uint8Array(n * 8);
+      const kv = new DataView(keys.buffer), vv = new DataView(values.buffer);
+      for (let i = 0; i < n; i++) { kv.setUint32(i * keySize, 100 + i * 3, true); vv.setBigUint64(i * 8, BigInt(i * i), true); }
+      const walks = [false, true].map((keysAbsent) => {
+        const k = new Kernel({ cpus: 2 });
+        const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize, valueSize: 8, maxEntries: n, flags: 0, name: 'm' });
+        for (let at = 0; at < n; at += 1000) {
+          k.mapUpdateBatch(fd, keys.subarray(at * keySize), values.subarray(at * 8), 1000, { keyAt: 0, keyStride: keySize, valueAt: 0, valueStride: 8, keysAbsent });
+        }
+        assert.strictEqual(k.mapFromFd(fd).sumElemCount(), BigInt(n));
+        return walk(k, fd);
+      });
+      assert.strictEqual(walks[1].length, n);
+      assert.deepStrictEqual(walks[1], walks[0]);
+    });
+  }
+
   it('a batch past max_entries stops at the first element that does not fit (E2BIG), the earlier ones stay', () => {
     const k = new Kernel({ cpus: 2 });
     const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 4, flags: 0, name: 'm' });
