@@ -6,10 +6,12 @@ import { ArrayMap, BatchLayout, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapB
 import type { BpfMap } from '../kernel/maps';
 import { isSocketMapType, skStorageUpdate, sockMapUpdate } from '../kernel/net/sockmapIter';
 import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entriesFileRecords, entryPath } from './scenario';
-import { IntegerEntries } from './scenarioBulkJson';
+import { IntegerEntries, ReadAt } from './scenarioBulkJson';
 
 /** The bytes of a map's "entries_file" and its path (for messages). */
 export interface EntriesFileBytes { path: string; bytes: Uint8Array }
+/** A map's "entries_file" read a chunk of records at a time (no buffer of its size: fresh memory costs page faults). */
+export interface EntriesFileReader { path: string; size: number; read: ReadAt }
 
 /** A scenario map that cannot be created or filled: errno name and a message naming the place in the file. */
 export class ScenarioMapError extends Error {
@@ -107,14 +109,14 @@ function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out
  * them), the generated ones.
  */
 function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[] | IntegerEntries, name: string, mapPath: string,
-  generate: GeneratedEntries | undefined, file: EntriesFileBytes | undefined): void {
+  generate: GeneratedEntries | undefined, file: EntriesFileBytes | EntriesFileReader | undefined): void {
   const ints = entries instanceof IntegerEntries ? entries : undefined;
   const objects = entries instanceof IntegerEntries ? undefined : entries;
   const listed = ints ? ints.count : objects!.length;
   const ks = map.keySize, vs = map.valueSize;
   let fromFile = 0;
   if (file) {
-    const r = entriesFileRecords(file.bytes.length, ks, vs);
+    const r = entriesFileRecords('bytes' in file ? file.bytes.length : file.size, ks, vs);
     if ('problem' in r) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: ${file.path}: ${r.problem}`);
     fromFile = r.records;
   }
@@ -157,7 +159,24 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
     }
     batch(keys, values, n, first);
   }
-  if (file && fromFile > 0) batch(file.bytes, file.bytes, fromFile, listed, { keyAt: 0, keyStride: ks + vs, valueAt: ks, valueStride: ks + vs });
+  const records: BatchLayout = { keyAt: 0, keyStride: ks + vs, valueAt: ks, valueStride: ks + vs };
+  if (file && fromFile > 0) {
+    if ('bytes' in file) batch(file.bytes, file.bytes, fromFile, listed, records);
+    else readRecords(file, fromFile);
+  }
+  function readRecords(reader: EntriesFileReader, count: number): void {
+    const per = Math.min(BATCH_CHUNK, count);
+    const buf = new Uint8Array(per * (ks + vs));
+    for (let first = 0; first < count; first += per) {
+      const n = Math.min(per, count - first), want = n * (ks + vs);
+      for (let got = 0; got < want;) {
+        const r = reader.read(buf, got, want - got, first * (ks + vs) + got);
+        if (r <= 0) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: ${reader.path} ended at byte ${first * (ks + vs) + got} of ${count * (ks + vs)} (changed while read)`);
+        got += r;
+      }
+      batch(buf, buf, n, listed + first, records);
+    }
+  }
   if (generate && generate.count > 0) {
     const state = generatorState(generate, `scenario ${mapPath}/generate of map ${name}`);
     // keys start + i * step (step >= 1) are distinct: into an empty map, none is there already
@@ -276,7 +295,7 @@ function generateEntries(state: GeneratorState, first: number, n: number, ks: nu
  * the entries file, then the generated ones.
  */
 export function fillScenarioMap(kernel: Kernel, fd: number, listed: readonly ScenarioEntry[] | IntegerEntries, name: string, fdsByName: ReadonlyMap<string, number>,
-  mapPath = '/maps/?', generate?: GeneratedEntries, file?: EntriesFileBytes): void {
+  mapPath = '/maps/?', generate?: GeneratedEntries, file?: EntriesFileBytes | EntriesFileReader): void {
   const map = kernel.mapFromFd(fd);
   const T = BPF_MAP_TYPE;
   // the bulk path: hash and array maps of plain values (not per-CPU, not map-in-map), as BPF_MAP_UPDATE_BATCH

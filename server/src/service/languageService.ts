@@ -335,6 +335,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         instructionBudget: settings.instructionBudget, maxOutputBytes: settings.maxOutputBytes, isCancelled: options.isCancelled, onProgress: options.onProgress,
         onOutput: options.onOutput,
         readBytes: host.readBytes ? (p) => host.readBytes!(p) : undefined,
+        readFileAt: host.readFileAt ? (p, use) => host.readFileAt!(p, use) : undefined,
         phaseMs,
       });
     },
