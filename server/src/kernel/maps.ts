@@ -333,6 +333,13 @@ export class HashMap extends BpfMap {
   /** htab->extra_elems: the spare a replace takes so a full preallocated map can still replace */
   private extraElem = NO_ELEM;
   count = 0;
+  /**
+   * One bit per key hash of every key batches inserted since the map was empty (null once a key is added any other
+   * way): a clear bit means the key is absent, so a batch insert skips the walk of its bucket, random memory reads
+   * that cost a bulk load as much as the rest of it. A set bit only means "walk the bucket".
+   */
+  private keyFilter: Uint32Array | null = null;
+  private keyFilterShift = 0;
   /** LRU recency list: head = most recent, tail = eviction candidate. */
   private lruHead = NO_ELEM;
   private lruTail = NO_ELEM;
@@ -538,6 +545,7 @@ export class HashMap extends BpfMap {
       if (this.prealloc && !this.lru) this.extraElem = stillOld;
       else this.releaseElem(stillOld);
     } else {
+      this.keyFilter = null; // a key the filter does not have
       this.count++;
       this.elemCountAdd(1, cpu);
     }
@@ -565,21 +573,29 @@ export class HashMap extends BpfMap {
     const mask = this.nBuckets - 1, hashrnd = this.hashrnd, heads = this.heads, next = this.next, unlinked = this.unlinked;
     const wordKey = ks === 4; // the common 4-byte key: hashed and compared as one word
     const lookup = !layout?.keysAbsent;
+    if (this.keyFilter === null && this.count === 0 && count >= 1024) {
+      const bits = Math.max(1 << 15, this.nBuckets * 4); // a power of two; a quarter full at most
+      this.keyFilter = new Uint32Array(bits >>> 5);
+      this.keyFilterShift = 32 - Math.log2(bits);
+    }
+    const filter = this.keyFilter, shift = this.keyFilterShift;
     let added = 0;
     try {
       for (let i = 0; i < count; i++) {
         const k = keyAt + i * keyStride, v = valueAt + i * valueStride;
-        let old = NO_ELEM, b: number;
+        let old = NO_ELEM;
+        const word = wordKey ? keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24) : 0;
+        const hash = wordKey ? jhashWord(word, hashrnd) : htabMapHash(keys, ks, hashrnd, k);
+        const b = hash & mask;
+        const f = Math.imul(hash, 0x9e3779b1) >>> shift; // the filter's bit: other bits of the hash than the bucket's
+        const walk = lookup && (filter === null || (filter[f >>> 5] & (1 << (f & 31))) !== 0);
         if (wordKey) {
-          const word = keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24);
-          b = jhashWord(word, hashrnd) & mask;
-          if (lookup) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+          if (walk) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
             const o = e * 4;
             if ((kb[o] | (kb[o + 1] << 8) | (kb[o + 2] << 16) | (kb[o + 3] << 24)) === word) { old = e; break; }
           }
         } else {
-          b = htabMapHash(keys, ks, hashrnd, k) & mask;
-          if (lookup) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+          if (walk) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
             const o = e * kst;
             let j = 0;
             while (j < ks && kb[o + j] === keys[k + j]) j++;
@@ -604,6 +620,7 @@ export class HashMap extends BpfMap {
         next[e] = heads[b]; // linkHead(), inline
         if (unlinked[e >> 5] !== 0) unlinked[e >> 5] &= ~(1 << (e & 31));
         heads[b] = e;
+        if (filter !== null) filter[f >>> 5] |= 1 << (f & 31);
         added++;
       }
       return { count, error: 0 };

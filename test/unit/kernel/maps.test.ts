@@ -249,6 +249,32 @@ describe('kernel: BPF_MAP_UPDATE_BATCH on a hash map', () => {
     });
   }
 
+  it('batches after a key added one by one still replace it (the batch filter of absent keys is dropped), and after deletes', () => {
+    const k = new Kernel({ cpus: 2 });
+    const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 10000, flags: 0, name: 'm' });
+    const batchOf = (from: number, n: number, value: number): [Uint8Array, Uint8Array] => {
+      const keys = new Uint8Array(n * 4), values = new Uint8Array(n * 8);
+      for (let i = 0; i < n; i++) { new DataView(keys.buffer).setUint32(i * 4, from + i, true); new DataView(values.buffer).setBigUint64(i * 8, BigInt(value), true); }
+      return [keys, values];
+    };
+    k.mapUpdateBatch(fd, ...batchOf(0, 2000, 1), 2000); // an empty map: the filter is made
+    k.mapUpdate(fd, u32(5000), u64(7)); // a key the filter does not know
+    k.mapDelete(fd, u32(10));
+    k.mapUpdateBatch(fd, ...batchOf(4000, 2000, 2), 2000); // 5000 again: replaced, not a second element
+    k.mapUpdateBatch(fd, ...batchOf(0, 20, 3), 20); // 10 again after its delete, and replacements
+    const keys = walkKeys(k, fd);
+    assert.strictEqual(keys.length, new Set(keys).size, 'no key twice');
+    assert.strictEqual(keys.length, 4000);
+    assert.strictEqual(k.mapFromFd(fd).sumElemCount(), 4000n);
+    assert.strictEqual(Buffer.from(k.mapLookup(fd, u32(5000))).readBigUInt64LE(0), 2n);
+    assert.strictEqual(Buffer.from(k.mapLookup(fd, u32(10))).readBigUInt64LE(0), 3n);
+  });
+  function walkKeys(k: Kernel, fd: number): number[] {
+    const out: number[] = [];
+    for (let key = k.mapGetNextKey(fd, null); key; key = k.mapGetNextKey(fd, key)) out.push(Buffer.from(key).readUInt32LE(0));
+    return out;
+  }
+
   it('a batch past max_entries stops at the first element that does not fit (E2BIG), the earlier ones stay', () => {
     const k = new Kernel({ cpus: 2 });
     const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 4, flags: 0, name: 'm' });
