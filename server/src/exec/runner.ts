@@ -13,7 +13,8 @@ import { machineFromScenario } from './scenarioProcesses';
 import { worldSummary } from './worldSummary';
 import { cgroupsFromJson, encodeCgroupLinkInfo } from './scenarioCgroups';
 import { iterTargetInfo } from '../kernel/iterTargets';
-import { createScenarioMap, EntriesFileBytes, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
+import { createScenarioMap, EntriesFileBytes, EntriesFileReader, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
+import type { ReadAt } from './scenarioBulkJson';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { objectsFromJson } from './scenarioObjects';
@@ -64,6 +65,8 @@ export interface RunRequest {
   isCancelled?: () => boolean;
   /** Reads a binary file (a scenario map's entries_file); the service passes its host's. */
   readBytes?: (path: string) => Uint8Array | undefined;
+  /** Reads a binary file a piece at a time (preferred to readBytes: no buffer of the file's size); the service passes its host's. */
+  readFileAt?: <T>(path: string, use: (read: ReadAt, size: number) => T) => T | undefined;
   /**
    * Called with the figures so far after every read(), and inside a long read() at most every
    * PROGRESS_POLL_MS (a program that prints little reads a million elements in one read()).
@@ -259,7 +262,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       if (m.name !== '') scenarioFds.set(m.name, fd);
       toFill.push([fd, m]);
     }
-    for (const [fd, m] of toFill) fillMap(kernel, fd, m, scenarioFds, req.readBytes);
+    for (const [fd, m] of toFill) fillMap(kernel, fd, m, scenarioFds, req);
 
     // The object's maps, as libbpf creates them: .maps first, then global data in section order.
     const mapFds = new Map<string, number>();
@@ -274,7 +277,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
           const given = fromScenario[field];
           if (given !== undefined && given !== value) throw new RunFailure('EINVAL', `scenario map ${m.name} says ${field} ${given}, but the program defines it with ${value}`);
         }
-        fillMap(kernel, fd, { ...fromScenario, name: m.name }, scenarioFds, req.readBytes);
+        fillMap(kernel, fd, { ...fromScenario, name: m.name }, scenarioFds, req);
       }
       mapFds.set(m.name, fd);
     }
@@ -496,15 +499,19 @@ function createMap(kernel: Kernel, m: ScenarioMapSpec, where: string, fdsByName:
 }
 
 function fillMap(kernel: Kernel, fd: number, m: Scenario['maps'][number], fdsByName: ReadonlyMap<string, number>,
-  readBytes: RunRequest['readBytes']): void {
+  files: Pick<RunRequest, 'readBytes' | 'readFileAt'>): void {
   try {
-    let file: EntriesFileBytes | undefined;
-    if (m.entriesFile !== undefined) {
-      const bytes = readBytes?.(m.entriesFile);
-      if (!bytes) throw new RunFailure('ENOENT', `scenario ${m.path}/entries_file of map ${m.name}: cannot read the entries file ${m.entriesFile}`);
-      file = { path: m.entriesFile, bytes };
+    const fill = (file?: EntriesFileBytes | EntriesFileReader): void => fillScenarioMap(kernel, fd, m.integerEntries ?? m.entries, m.name, fdsByName, m.path, m.generate, file);
+    const entriesFile = m.entriesFile;
+    if (entriesFile === undefined) { fill(); return; }
+    const cannot = (): RunFailure => new RunFailure('ENOENT', `scenario ${m.path}/entries_file of map ${m.name}: cannot read the entries file ${entriesFile}`);
+    if (files.readFileAt) {
+      if (files.readFileAt(entriesFile, (read, size) => { fill({ path: entriesFile, size, read }); return true; }) === undefined) throw cannot();
+      return;
     }
-    fillScenarioMap(kernel, fd, m.entries, m.name, fdsByName, m.path, m.generate, file);
+    const bytes = files.readBytes?.(entriesFile);
+    if (!bytes) throw cannot();
+    fill({ path: entriesFile, bytes });
   } catch (e) {
     if (e instanceof ScenarioMapError) throw new RunFailure(e.errno, e.message);
     throw e;

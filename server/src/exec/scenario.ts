@@ -17,6 +17,7 @@ import { cgroupProblems, type CgroupAttachJson, type ScenarioCgroupJson } from '
 import type { NetSpec } from '../kernel/net/netns';
 import * as nodePath from 'path';
 import { kernelObjectsProblems, type KernelObjectsJson } from './scenarioObjects';
+import { IntegerEntries, ReadAt, readAtBytes, splitIntegerEntryLists } from './scenarioBulkJson';
 
 export type RawBytes = string | number;
 
@@ -50,6 +51,11 @@ export interface ScenarioMap {
   innerMap?: string | InnerMapTemplate;
   description?: string;
   entries: ScenarioEntry[];
+  /**
+   * A long "entries" list of plain integer elements read from a file's bytes (parseScenarioBytes), kept as numbers;
+   * `entries` is then empty. listedEntries() gives either as objects.
+   */
+  integerEntries?: IntegerEntries;
   /** entries made by rule, written after `entries` and the entries file */
   generate?: GeneratedEntries;
   /** "entries_file": the binary records file's path, resolved against the scenario file's folder */
@@ -237,6 +243,45 @@ function isIntegerEntry(e: unknown): boolean {
   return n >= 1;
 }
 
+/** Files from this size on are parsed from their bytes (parseScenarioBytes) when the host can give them. */
+export const BULK_SCENARIO_BYTES = 1 << 20;
+
+/**
+ * parseScenario() for a file read through `read` (`size` bytes): its long lists of integer entries are read into
+ * numbers a window at a time (scenarioBulkJson.ts) and the rest parsed and validated as text; a file with any
+ * problem, or one the scanner does not take on, is parsed whole by parseScenario() from `wholeText()`, so every
+ * message and range is the same. `text` is that text when it was needed.
+ */
+export function parseScenarioFrom(read: ReadAt, size: number, source: string, files: ScenarioFiles, wholeText: () => string | undefined,
+  window?: number): ScenarioParseResult & { text?: string } {
+  const split = splitIntegerEntryLists(read, size, window);
+  if (split) {
+    let data: unknown;
+    try { data = JSON.parse(split.text); } catch { data = undefined; }
+    if (data !== undefined && validator()(data)) {
+      const scenario = fromValidJson(data as ScenarioJson, source);
+      for (const [i, list] of split.lists) scenario.maps[i].integerEntries = list;
+      const problems: ScenarioProblem[] = [];
+      const network = (data as ScenarioJson).network;
+      if (network) scenario.network = networkFromJson(network, problems);
+      checkScenarioSemantics(scenario, problems, files);
+      if (problems.length === 0) return { scenario, problems };
+    }
+  }
+  const text = wholeText();
+  if (text === undefined) return { scenario: null, problems: [{ path: '', message: `cannot read the scenario file ${source}` }] };
+  return { ...parseScenario(text, source, files), text };
+}
+
+/** parseScenarioFrom() over bytes in memory. */
+export function parseScenarioBytes(bytes: Uint8Array, source: string, files: ScenarioFiles = {}): ScenarioParseResult & { text?: string } {
+  // decoded as readFileSync(path, 'utf8') would
+  return parseScenarioFrom(readAtBytes(bytes), bytes.length, source, files, () => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+}
+
+/** A map's listed entries as objects, whichever form parsing kept them in. */
+export function listedEntries(m: ScenarioMap): ScenarioEntry[] { return m.integerEntries ? m.integerEntries.toEntries() : m.entries; }
+
 /** What jsonc reports for text JSON.parse refused (JSON.parse's message has no stable position). */
 function syntaxProblems(text: string): ScenarioProblem[] {
   const syntaxErrors: jsonc.ParseError[] = [];
@@ -356,7 +401,8 @@ function checkEntryShapes(names: ReadonlySet<string>, m: ScenarioMap, i: number,
   // one pass over the entries, no string made for an entry without a problem
   const keyless = m.type !== undefined && KEYLESS_MAP_TYPES.has(m.type);
   const lpm = m.type === undefined || m.type === 'lpm_trie';
-  const entries = m.entries;
+  // integer entries need no look unless the map type takes no keys or only inner maps
+  const entries = m.integerEntries && (keyless || mapInMap) ? m.integerEntries.toEntries() : m.entries;
   for (let j = 0; j < entries.length; j++) {
     const e = entries[j];
     if (e.socket !== undefined) continue; // sockmap/sockhash/sk_storage elements: checked when the map is filled

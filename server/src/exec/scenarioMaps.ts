@@ -2,13 +2,16 @@
  * Creating and filling a scenario's maps in the simulated kernel, the way a loader (libbpf, bpftool) would:
  * inner map templates for map-in-map, pushed values for queue/stack/bloom_filter, lpm_trie keys.
  */
-import { ArrayMap, BatchLayout, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError } from '../kernel';
+import { ArrayMap, BatchLayout, BPF_MAP_TYPE, HashMap, Kernel, KernelError, MapBatchError, packedLayout } from '../kernel';
 import type { BpfMap } from '../kernel/maps';
 import { isSocketMapType, skStorageUpdate, sockMapUpdate } from '../kernel/net/sockmapIter';
 import { GeneratedEntries, InnerMapTemplate, LpmKey, RawBytes, ScenarioEntry, encodeBytes, entriesFileRecords, entryPath } from './scenario';
+import { IntegerEntries, ReadAt } from './scenarioBulkJson';
 
 /** The bytes of a map's "entries_file" and its path (for messages). */
 export interface EntriesFileBytes { path: string; bytes: Uint8Array }
+/** A map's "entries_file" read a chunk of records at a time (no buffer of its size: fresh memory costs page faults). */
+export interface EntriesFileReader { path: string; size: number; read: ReadAt }
 
 /** A scenario map that cannot be created or filled: errno name and a message naming the place in the file. */
 export class ScenarioMapError extends Error {
@@ -76,7 +79,13 @@ function keyBytes(key: RawBytes | LpmKey, keySize: number): Uint8Array | string 
  * case of big scenario files; false when `raw` needs encodeBytes() (hex text, other sizes, unsafe integers).
  */
 function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out: Uint8Array, at: number): boolean {
-  if (typeof raw !== 'number' || !Number.isSafeInteger(raw)) return false;
+  if (typeof raw !== 'number') return false;
+  if (size === 4 && raw >= -2147483648 && raw <= 4294967295 && Math.floor(raw) === raw) { // the common key, first
+    const v = raw >>> 0;
+    out[at] = v; out[at + 1] = v >>> 8; out[at + 2] = v >>> 16; out[at + 3] = v >>> 24;
+    return true;
+  }
+  if (!Number.isSafeInteger(raw)) return false;
   if (size === 8) {
     const lo = raw >>> 0; // two's complement halves of a safe integer
     const hi = Math.floor(raw / 4294967296) >>> 0;
@@ -99,19 +108,21 @@ function writeSmallInteger(raw: RawBytes | LpmKey | undefined, size: number, out
  * packed key and value arrays), the entries file's records (read in place: keys at record starts, values after
  * them), the generated ones.
  */
-function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[], name: string, mapPath: string,
-  generate: GeneratedEntries | undefined, file: EntriesFileBytes | undefined): void {
-  const listed = entries.length;
+function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entries: readonly ScenarioEntry[] | IntegerEntries, name: string, mapPath: string,
+  generate: GeneratedEntries | undefined, file: EntriesFileBytes | EntriesFileReader | undefined): void {
+  const ints = entries instanceof IntegerEntries ? entries : undefined;
+  const objects = entries instanceof IntegerEntries ? undefined : entries;
+  const listed = ints ? ints.count : objects!.length;
   const ks = map.keySize, vs = map.valueSize;
   let fromFile = 0;
   if (file) {
-    const r = entriesFileRecords(file.bytes.length, ks, vs);
+    const r = entriesFileRecords('bytes' in file ? file.bytes.length : file.size, ks, vs);
     if ('problem' in r) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: ${file.path}: ${r.problem}`);
     fromFile = r.records;
   }
   const at = (j: number): string => (j >= listed + fromFile ? `${mapPath}/generate (element ${j - listed - fromFile})`
     : j >= listed ? `${mapPath}/entries_file (record ${j - listed}, byte ${(j - listed) * (ks + vs)} of ${file!.path})`
-      : entries[j].path ?? entryPath(mapPath, j));
+      : objects?.[j].path ?? entryPath(mapPath, j));
   const batch = (keys: Uint8Array, values: Uint8Array, count: number, first: number, layout?: BatchLayout): void => {
     try {
       kernel.mapUpdateBatch(fd, keys, values, count, layout);
@@ -128,9 +139,10 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
   for (let first = 0; first < listed; first += chunk) {
     const n = Math.min(chunk, listed - first);
     values.fill(0, 0, n * vs); // an entry without "value" is zeros
+    if (ints) { encodeIntegerEntries(ints, first, n, ks, vs, keys, values, (j, what, problem) => new ScenarioMapError('EINVAL', `scenario ${at(j)}/${what} of map ${name}: ${problem}`)); batch(keys, values, n, first); continue; }
     for (let i = 0; i < n; i++) {
       const j = first + i;
-      const e = entries[j];
+      const e = objects![j];
       if (!writeSmallInteger(e.key, ks, keys, i * ks)) {
         if (e.key === undefined) throw new ScenarioMapError('EINVAL', `scenario ${at(j)} of map ${name}: a ${map.typeName} entry needs "key"`);
         const k = keyBytes(e.key, ks);
@@ -147,19 +159,69 @@ function fillPlainMap(kernel: Kernel, fd: number, map: HashMap | ArrayMap, entri
     }
     batch(keys, values, n, first);
   }
-  if (file && fromFile > 0) batch(file.bytes, file.bytes, fromFile, listed, { keyAt: 0, keyStride: ks + vs, valueAt: ks, valueStride: ks + vs });
+  const records: BatchLayout = { keyAt: 0, keyStride: ks + vs, valueAt: ks, valueStride: ks + vs };
+  if (file && fromFile > 0) {
+    if ('bytes' in file) batch(file.bytes, file.bytes, fromFile, listed, records);
+    else readRecords(file, fromFile);
+  }
+  function readRecords(reader: EntriesFileReader, count: number): void {
+    const per = Math.min(BATCH_CHUNK, count);
+    const buf = new Uint8Array(per * (ks + vs));
+    for (let first = 0; first < count; first += per) {
+      const n = Math.min(per, count - first), want = n * (ks + vs);
+      for (let got = 0; got < want;) {
+        const r = reader.read(buf, got, want - got, first * (ks + vs) + got);
+        if (r <= 0) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: ${reader.path} ended at byte ${first * (ks + vs) + got} of ${count * (ks + vs)} (changed while read)`);
+        got += r;
+      }
+      batch(buf, buf, n, listed + first, records);
+    }
+  }
   if (generate && generate.count > 0) {
     const state = generatorState(generate, `scenario ${mapPath}/generate of map ${name}`);
+    // keys start + i * step (step >= 1) are distinct: into an empty map, none is there already
+    const kStart = generate.key?.start ?? 0, kStep = generate.key?.step ?? 1;
+    const keysAbsent = map instanceof HashMap && map.count === 0 && Number.isSafeInteger(kStart) && kStart >= 0 && Number.isSafeInteger(kStep) && kStep >= 1;
+    const layout: BatchLayout = { ...packedLayout(ks, vs), keysAbsent };
     for (let first = 0; first < generate.count; first += chunk) {
       const n = Math.min(chunk, generate.count - first);
       generateEntries(state, first, n, ks, vs, keys, values);
-      batch(keys, values, n, listed + fromFile + first);
+      batch(keys, values, n, listed + fromFile + first, layout);
     }
   }
 }
 
-/** Entries encoded per BPF_MAP_UPDATE_BATCH call when a scenario lists or generates many. */
-const BATCH_CHUNK = 65536;
+/** Entries encoded per BPF_MAP_UPDATE_BATCH call when a scenario lists or generates many (a chunk stays in the CPU's cache). */
+const BATCH_CHUNK = 8192;
+
+/** Integer entries first..first+n-1 encoded at the start of the packed arrays (values already zeroed). */
+function encodeIntegerEntries(ints: IntegerEntries, first: number, n: number, ks: number, vs: number, keys: Uint8Array, values: Uint8Array,
+  problem: (j: number, what: 'key' | 'value', message: string) => Error): void {
+  const ik = ints.keys, iv = ints.values;
+  for (let i = 0; i < n; i++) {
+    const j = first + i;
+    const k = ik[j], v = iv[j];
+    if (ks === 4 && k >= -2147483648 && k <= 4294967295) {
+      // the common 4-byte key, inline (the scanner's numbers are integers)
+      const u = k >>> 0, o = i * 4;
+      keys[o] = u; keys[o + 1] = u >>> 8; keys[o + 2] = u >>> 16; keys[o + 3] = u >>> 24;
+    } else if (!writeSmallInteger(k, ks, keys, i * ks)) {
+      const bytes = encodeBytes(k, ks);
+      if (typeof bytes === 'string') throw problem(j, 'key', bytes);
+      keys.set(bytes, i * ks);
+    }
+    if (v !== v) continue; // NaN: the entry has no value (zeros)
+    if (vs === 8 && v >= 0 && v <= Number.MAX_SAFE_INTEGER) {
+      const lo = v >>> 0, hi = Math.floor(v / 4294967296), o = i * 8;
+      values[o] = lo; values[o + 1] = lo >>> 8; values[o + 2] = lo >>> 16; values[o + 3] = lo >>> 24;
+      values[o + 4] = hi; values[o + 5] = hi >>> 8; values[o + 6] = hi >>> 16; values[o + 7] = hi >>> 24;
+    } else if (!writeSmallInteger(v, vs, values, i * vs)) {
+      const bytes = encodeBytes(v, vs);
+      if (typeof bytes === 'string') throw problem(j, 'value', bytes);
+      values.set(bytes, i * vs);
+    }
+  }
+}
 
 /**
  * A per-CPU map element's value as BPF_MAP_UPDATE_ELEM takes it: one 8-byte-aligned slot per possible CPU,
@@ -232,15 +294,16 @@ function generateEntries(state: GeneratorState, first: number, n: number, ks: nu
  * BPF_MAP_UPDATE_ELEM for each entry (a push for queue, stack and bloom_filter), in file order; then the records of
  * the entries file, then the generated ones.
  */
-export function fillScenarioMap(kernel: Kernel, fd: number, entries: readonly ScenarioEntry[], name: string, fdsByName: ReadonlyMap<string, number>,
-  mapPath = '/maps/?', generate?: GeneratedEntries, file?: EntriesFileBytes): void {
+export function fillScenarioMap(kernel: Kernel, fd: number, listed: readonly ScenarioEntry[] | IntegerEntries, name: string, fdsByName: ReadonlyMap<string, number>,
+  mapPath = '/maps/?', generate?: GeneratedEntries, file?: EntriesFileBytes | EntriesFileReader): void {
   const map = kernel.mapFromFd(fd);
   const T = BPF_MAP_TYPE;
   // the bulk path: hash and array maps of plain values (not per-CPU, not map-in-map), as BPF_MAP_UPDATE_BATCH
   if ((map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY) && (map instanceof HashMap || map instanceof ArrayMap)) {
-    fillPlainMap(kernel, fd, map, entries, name, mapPath, generate, file);
+    fillPlainMap(kernel, fd, map, listed, name, mapPath, generate, file);
     return;
   }
+  const entries = listed instanceof IntegerEntries ? listed.toEntries() : listed;
   if (file) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/entries_file of map ${name}: "entries_file" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   if (generate) throw new ScenarioMapError('EINVAL', `scenario ${mapPath}/generate of map ${name}: "generate" is for hash, lru_hash and array maps; this map is ${map.typeName}`);
   if (isSocketMapType(map.type) || map.type === T.SK_STORAGE) {

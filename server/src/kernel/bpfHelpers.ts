@@ -134,7 +134,7 @@ export abstract class KernelHelpers extends KernelState {
     if (map instanceof HashMap) {
       for (let b = 0; b < map.nBuckets; b++) {
         for (let e = map.heads[b]; e !== NO_ELEM; e = map.next[e]) {
-          const keyAddr = map.regionOf(e).addr + BigInt(map.keyOffset(e));
+          const keyAddr = map.keyRegionOf(e).addr + BigInt(map.keyOffset(e));
           visited++;
           if (callback(fnAddr, [mapAddr, keyAddr, map.valueAddr(e, this.currentCpu), ctxAddr, 0n]) !== 0n) return visited;
         }

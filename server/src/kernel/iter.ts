@@ -29,7 +29,8 @@ export interface IterRunContext {
   seq: SeqFile;
   seqAddr: bigint;
   sessionId: bigint;
-  seqNum: bigint;
+  /** meta->seq_num of this call (read only when asked: a BigInt per object cost the walk its time) */
+  readonly seqNum: bigint;
   /** bpf_map target: the visited map (null in the final call); bpf_map_elem: the iterated map */
   map: BpfMap | null;
   key: Resolved | null;
@@ -108,7 +109,8 @@ export class IterSession {
     // bpf_iter_get_info(): the final call runs once per session
     if (inStop && this.doneStop) return 0;
     const v = this.ctxRegion.view;
-    v.setBigUint64(8, map ? map.region.addr : 0n, true);
+    v.setUint32(8, map ? map.region.addrLo : 0, true);
+    v.setUint32(12, map ? map.region.addrHi : 0, true);
     storePointer(v, 16, key);
     storePointer(v, 24, value);
     return this.invoke(map, key, value, inStop);
@@ -383,7 +385,7 @@ function hashSeqOps(session: IterSession, htab: HashMap, percpuBuf: Region | nul
       value.region = percpuBuf;
       value.offset = 0;
     } else { value.region = region; value.offset = htab.valueOffset(e); }
-    key.region = region;
+    key.region = htab.keyRegionOf(e);
     key.offset = htab.keyOffset(e);
     return session.runProgram(htab, key, value, inStop);
   };

@@ -292,7 +292,7 @@ export class HashOfMaps extends HashMap {
   private innerAt(key: Uint8Array): BpfMap | undefined {
     const e = this.findElem(key);
     if (e === NO_ELEM) return undefined;
-    const bytes = this.regionOf(e).bytes;
+    const bytes = this.valueRegionOf(e).bytes;
     return this.env.mapById(new DataView(bytes.buffer, bytes.byteOffset + this.valueOffset(e), 4).getUint32(0, true));
   }
   // mirrors bpf_fd_htab_map_update_elem(): the slot keeps a reference to the inner map

@@ -1,6 +1,6 @@
 import { btfField, kernelBtf } from './btf';
 import { ERRNO, KernelError } from './errno';
-import { htabMapHash } from './jhash';
+import { htabMapHash, jhashWord } from './jhash';
 import { KernelMemory, Region } from './memory';
 import {
   BPF_ANY, BPF_EXIST, BPF_F, BPF_F_LOCK, BPF_MAP_TYPE, BPF_NOEXIST, BPF_OBJ_NAME_LEN, mapTypeName, roundUp, roundupPowOfTwo,
@@ -268,18 +268,29 @@ export function htabMaxEntries(attr: MapCreateAttr, cpus: number): number {
   return up < attr.maxEntries ? attr.maxEntries - (attr.maxEntries % cpus) : up;
 }
 
-/** No element: the NULL of the flat hash map's links (heads, next, prev, LRU). */
-export const NO_ELEM = -1;
+/** No element: the NULL of the flat hash map's links (heads, next, LRU). Elements are numbered from 1, so a zeroed array is all NULL. */
+export const NO_ELEM = 0;
 
 /** Where a batch's i-th key and value are: keys[keyAt + i * keyStride], values[valueAt + i * valueStride]. */
-export interface BatchLayout { keyAt: number; keyStride: number; valueAt: number; valueStride: number }
+export interface BatchLayout {
+  keyAt: number; keyStride: number; valueAt: number; valueStride: number;
+  /**
+   * The caller knows every key is absent from the map and appears once in the batch (a generated range into an
+   * empty map): lookup_elem_raw() would find nothing, so the bucket walk is skipped. The same map either way.
+   */
+  keysAbsent?: boolean;
+}
 /** keys and values packed back to back in two arrays (BPF_MAP_UPDATE_BATCH's layout) */
 export function packedLayout(keySize: number, valueSize: number): BatchLayout { return { keyAt: 0, keyStride: keySize, valueAt: 0, valueStride: valueSize }; }
 
 /**
- * A hash map on flat typed arrays: element `e` is a slot number; its key and value live in regionOf(e) at
- * keyOffset(e) / valueOffset(e), and its links (bucket list, LRU list) are entries of Int32Arrays, so a
- * million elements are a few arrays rather than a million objects for the garbage collector to trace.
+ * A hash map on flat typed arrays: element `e` (1, 2, ...) is a slot number; a preallocated map keeps every key in
+ * one arena and every value in another (e * keyStride, e * valueArea), a BPF_F_NO_PREALLOC element has its own
+ * region (key, then the value at round_up(key_size, 8)). Per element nothing else is stored but its bucket link
+ * (`next`), so a million-element map is its payload plus 4 bytes an element and 4 a bucket: memory a first touch
+ * costs a page fault for. The bucket of an element is its key's hash, computed again when it is needed (unlink,
+ * get_next_key at a chain's end), and a bucket is walked to find an element's predecessor: buckets average at most
+ * one element, as n_buckets = roundup_pow_of_two(max_entries).
  */
 export class HashMap extends BpfMap {
   readonly nBuckets: number;
@@ -288,22 +299,21 @@ export class HashMap extends BpfMap {
   readonly hashrnd: number;
   readonly prealloc: boolean;
   readonly lru: boolean;
-  /** round_up(key_size, 8): where the value starts after the key inside an element */
+  /** bytes between two keys of the key arena: key_size rounded to 4 (jhash2 reads u32 words) */
   readonly keyStride: number;
-  readonly elemSize: number;
-  /** bytes of one value area (per-CPU: all CPUs) */
+  /** bytes of one value area (per-CPU: all CPUs), each 8-aligned as round_up(value_size, 8) */
   readonly valueArea: number;
-  /** prealloc: every element, back to back; null when each element has its own region (BPF_F_NO_PREALLOC) */
-  private readonly arena: Region | null;
+  /** BPF_F_NO_PREALLOC: where an element's value starts inside its region, round_up(key_size, 8) as in htab_elem */
+  private readonly elemValueAt: number;
+  /** prealloc: every key and every value, back to back; null when each element has its own region (BPF_F_NO_PREALLOC) */
+  private readonly keyArena: Region | null;
+  private readonly valueArena: Region | null;
   /** BPF_F_NO_PREALLOC: the region of each slot in use */
   private slotRegions: (Region | null)[] = [];
   /** next element in the bucket; kept when unlinked, like hlist_nulls_del_rcu, so a walker standing on it goes on */
   next: Int32Array;
-  private prev: Int32Array;
-  /** htab_elem.hash */
-  hash: Uint32Array;
-  /** the bucket of a linked element, -1 once unlinked */
-  bucket: Int32Array;
+  /** one bit per element: set once it is unlinked from its bucket (a zeroed array: all linked or unused) */
+  private unlinked: Uint32Array;
   private lruPrev: Int32Array;
   private lruNext: Int32Array;
   /** free slots (pcpu_freelist for prealloc; reusable slot numbers otherwise) */
@@ -311,18 +321,25 @@ export class HashMap extends BpfMap {
   private freeTop = 0;
   /**
    * Preallocated slots never handed out, nextUntouched..untouchedEnd-1: the bottom of the freelist, popped in
-   * increasing order after every released slot (the freelist as if filled with all slots, element 0 popped first,
+   * increasing order after every released slot (the freelist as if filled with all slots, the first popped first,
    * without writing a million entries into it).
    */
-  private nextUntouched = 0;
-  private untouchedEnd = 0;
+  private nextUntouched = 1;
+  private untouchedEnd = 1;
   /** BPF_F_NO_PREALLOC slots released since the last grace period (reusable after synchronize_rcu) */
   private rcuSlots: number[] = [];
-  /** slots made so far (NO_PREALLOC grows; prealloc has them all) */
-  private slotCount = 0;
+  /** the next slot number never made (NO_PREALLOC grows; prealloc has them all) */
+  private slotCount = 1;
   /** htab->extra_elems: the spare a replace takes so a full preallocated map can still replace */
   private extraElem = NO_ELEM;
   count = 0;
+  /**
+   * One bit per key hash of every key batches inserted since the map was empty (null once a key is added any other
+   * way): a clear bit means the key is absent, so a batch insert skips the walk of its bucket, random memory reads
+   * that cost a bulk load as much as the rest of it. A set bit only means "walk the bucket".
+   */
+  private keyFilter: Uint32Array | null = null;
+  private keyFilterShift = 0;
   /** LRU recency list: head = most recent, tail = eviction candidate. */
   private lruHead = NO_ELEM;
   private lruTail = NO_ELEM;
@@ -333,44 +350,46 @@ export class HashMap extends BpfMap {
     this.lru = attr.type === BPF_MAP_TYPE.LRU_HASH || attr.type === BPF_MAP_TYPE.LRU_PERCPU_HASH;
     this.prealloc = !(this.flags & BPF_F.NO_PREALLOC);
     this.nBuckets = roundupPowOfTwo(attr.maxEntries);
-    this.heads = new Int32Array(this.nBuckets).fill(NO_ELEM);
+    // zeroed: every bucket empty. Pages of it (and of the arrays below) cost memory only once written.
+    this.heads = new Int32Array(this.nBuckets);
     this.hashrnd = this.flags & BPF_F.ZERO_SEED ? 0 : env.hashSeed >>> 0;
-    this.keyStride = roundUp(attr.keySize, 8);
+    this.keyStride = roundUp(attr.keySize, 4);
     this.valueArea = this.isPercpu ? roundUp(attr.valueSize, 8) * env.cpus : roundUp(attr.valueSize, 8);
-    this.elemSize = this.keyStride + this.valueArea;
+    this.elemValueAt = roundUp(attr.keySize, 8);
     // prealloc_init(): max_entries elements (+ one extra for non-LRU replace); otherwise slots grow on demand
     const slots = this.prealloc ? attr.maxEntries + (this.lru ? 0 : 1) : Math.min(attr.maxEntries + 1, 16);
-    this.next = new Int32Array(slots);
-    this.prev = new Int32Array(slots);
-    this.hash = new Uint32Array(slots);
-    this.bucket = new Int32Array(slots).fill(-1);
-    this.lruPrev = new Int32Array(this.lru ? slots : 0);
-    this.lruNext = new Int32Array(this.lru ? slots : 0);
-    this.freeSlots = new Int32Array(slots);
+    this.next = new Int32Array(slots + 1);
+    this.unlinked = new Uint32Array((slots >> 5) + 1);
+    this.lruPrev = new Int32Array(this.lru ? slots + 1 : 0);
+    this.lruNext = new Int32Array(this.lru ? slots + 1 : 0);
+    this.freeSlots = new Int32Array(slots + 1);
     if (this.prealloc) {
-      this.arena = env.memory.alloc(slots * this.elemSize, `${this.typeName} elements`);
-      this.slotCount = slots;
-      // the freelist pops element 0 first
-      this.untouchedEnd = slots;
+      this.keyArena = env.memory.alloc((slots + 1) * this.keyStride, `${this.typeName} keys`);
+      this.valueArena = env.memory.alloc((slots + 1) * this.valueArea, `${this.typeName} values`);
+      this.slotCount = slots + 1;
+      this.untouchedEnd = slots + 1; // the freelist pops element 1 first
       if (!this.lru) this.extraElem = this.popFree();
     } else {
-      this.arena = null;
+      this.keyArena = this.valueArena = null;
     }
   }
 
-  /** The region holding element e. */
-  regionOf(e: number): Region { return this.arena ?? this.slotRegions[e]!; }
-  keyOffset(e: number): number { return this.arena ? e * this.elemSize : 0; }
-  valueOffset(e: number): number { return (this.arena ? e * this.elemSize : 0) + this.keyStride; }
+  /** The regions holding element e's key and its value, and their offsets there. */
+  keyRegionOf(e: number): Region { return this.keyArena ?? this.slotRegions[e]!; }
+  keyOffset(e: number): number { return this.keyArena ? e * this.keyStride : 0; }
+  valueRegionOf(e: number): Region { return this.valueArena ?? this.slotRegions[e]!; }
+  valueOffset(e: number): number { return this.valueArena ? e * this.valueArea : this.elemValueAt; }
 
   hashOf(key: Uint8Array): number { return htabMapHash(key, this.keySize, this.hashrnd); }
-  keyOf(e: number): Uint8Array { const o = this.keyOffset(e); return this.regionOf(e).bytes.subarray(o, o + this.keySize); }
+  keyOf(e: number): Uint8Array { const o = this.keyOffset(e); return this.keyRegionOf(e).bytes.subarray(o, o + this.keySize); }
   valueAddr(e: number, cpu = 0): bigint {
-    return this.regionOf(e).addr + BigInt(this.valueOffset(e) + (this.isPercpu ? cpu * roundUp(this.valueSize, 8) : 0));
+    return this.valueRegionOf(e).addr + BigInt(this.valueOffset(e) + (this.isPercpu ? cpu * roundUp(this.valueSize, 8) : 0));
   }
+  /** The bucket of a linked element: its key hashed again (htab_elem.hash is not kept). */
+  private bucketOf(e: number): number { return htabMapHash(this.keyRegionOf(e).bytes, this.keySize, this.hashrnd, this.keyOffset(e)) & (this.nBuckets - 1); }
 
   private keyEqualsAt(e: number, key: Uint8Array, at: number): boolean {
-    const b = this.regionOf(e).bytes;
+    const b = this.keyRegionOf(e).bytes;
     const o = this.keyOffset(e);
     for (let i = 0; i < this.keySize; i++) if (b[o + i] !== key[at + i]) return false;
     return true;
@@ -378,29 +397,25 @@ export class HashMap extends BpfMap {
   /** mirrors lookup_elem_raw(); the key is `keySize` bytes of `key` from `at` */
   findElem(key: Uint8Array, hash = this.hashOf(key), at = 0): number {
     for (let e = this.heads[hash & (this.nBuckets - 1)]; e !== NO_ELEM; e = this.next[e]) {
-      if (this.hash[e] === hash && this.keyEqualsAt(e, key, at)) return e;
+      if (this.keyEqualsAt(e, key, at)) return e;
     }
     return NO_ELEM;
   }
   /** Whether element e is in a bucket (false once unlinked). */
-  isLinked(e: number): boolean { return this.bucket[e] >= 0; }
+  isLinked(e: number): boolean { return (this.unlinked[e >> 5] & (1 << (e & 31))) === 0; }
 
-  private linkHead(e: number): void {
-    const b = this.hash[e] & (this.nBuckets - 1);
-    const h = this.heads[b];
-    this.bucket[e] = b;
-    this.prev[e] = NO_ELEM;
-    this.next[e] = h;
-    if (h !== NO_ELEM) this.prev[h] = e;
+  private linkHead(e: number, hash: number): void {
+    const b = hash & (this.nBuckets - 1);
+    this.unlinked[e >> 5] &= ~(1 << (e & 31));
+    this.next[e] = this.heads[b];
     this.heads[b] = e;
   }
   /** hlist_nulls_del_rcu(): the element keeps its next link so a walker standing on it can go on. */
   private unlink(e: number): void {
-    const p = this.prev[e], n = this.next[e];
-    if (p !== NO_ELEM) this.next[p] = n; else this.heads[this.bucket[e]] = n;
-    if (n !== NO_ELEM) this.prev[n] = p;
-    this.prev[e] = NO_ELEM;
-    this.bucket[e] = -1;
+    const b = this.bucketOf(e), n = this.next[e];
+    if (this.heads[b] === e) this.heads[b] = n;
+    else for (let p = this.heads[b]; p !== NO_ELEM; p = this.next[p]) if (this.next[p] === e) { this.next[p] = n; break; }
+    this.unlinked[e >> 5] |= 1 << (e & 31);
   }
 
   private lruTouch(e: number): void {
@@ -428,14 +443,13 @@ export class HashMap extends BpfMap {
   private newSlot(): number {
     if (this.freeTop > 0) return this.freeSlots[--this.freeTop];
     if (this.slotCount === this.next.length) {
-      const grow = <T extends Int32Array | Uint32Array>(a: T, n: number, fill?: number): T => {
+      const grow = <T extends Int32Array | Uint32Array>(a: T, n: number): T => {
         const b = new (a.constructor as { new(n: number): T })(n);
         b.set(a);
-        if (fill !== undefined) b.fill(fill, a.length);
         return b;
       };
       const n = this.next.length * 2;
-      this.next = grow(this.next, n); this.prev = grow(this.prev, n); this.hash = grow(this.hash, n); this.bucket = grow(this.bucket, n, -1);
+      this.next = grow(this.next, n); this.unlinked = grow(this.unlinked, (n >> 5) + 1);
       if (this.lru) { this.lruPrev = grow(this.lruPrev, n); this.lruNext = grow(this.lruNext, n); }
       this.freeSlots = grow(this.freeSlots, n);
     }
@@ -458,7 +472,7 @@ export class HashMap extends BpfMap {
     // alloc_htab_elem(): only a new key counts against max_entries
     if (!replacing && this.count >= this.maxEntries) return NO_ELEM;
     const e = this.newSlot();
-    this.slotRegions[e] = this.env.memory.alloc(this.elemSize, `${this.typeName} element`);
+    this.slotRegions[e] = this.env.memory.alloc(this.elemValueAt + this.valueArea, `${this.typeName} element`);
     if (this.lru) this.lruPrev[e] = this.lruNext[e] = NO_ELEM;
     return e;
   }
@@ -477,7 +491,7 @@ export class HashMap extends BpfMap {
   }
 
   private fillValue(e: number, value: Uint8Array, at: number, onlyCpu: number | null): void {
-    const b = this.regionOf(e).bytes;
+    const b = this.valueRegionOf(e).bytes;
     const vo = this.valueOffset(e);
     if (!this.isPercpu) { for (let i = 0; i < this.valueSize; i++) b[vo + i] = value[at + i]; return; }
     const stride = roundUp(this.valueSize, 8);
@@ -504,7 +518,7 @@ export class HashMap extends BpfMap {
     if (old === NO_ELEM && flags === BPF_EXIST) return -ERRNO.ENOENT;
     if (this.isPercpu && old !== NO_ELEM) {
       // per-CPU values are updated in place; the element keeps its place in the bucket
-      if (progCpu !== null) this.regionOf(old).bytes.set(value.subarray(valueAt, valueAt + this.valueSize), this.valueOffset(old) + progCpu * roundUp(this.valueSize, 8));
+      if (progCpu !== null) this.valueRegionOf(old).bytes.set(value.subarray(valueAt, valueAt + this.valueSize), this.valueOffset(old) + progCpu * roundUp(this.valueSize, 8));
       else this.fillValue(old, value, valueAt, null);
       this.lruTouch(old);
       return 0;
@@ -520,18 +534,18 @@ export class HashMap extends BpfMap {
     // the eviction above may have removed `old` itself
     const stillOld = old !== NO_ELEM && this.isLinked(old) ? old : NO_ELEM;
     if (old !== NO_ELEM && stillOld === NO_ELEM && flags === BPF_EXIST) { this.releaseElem(fresh); return -ERRNO.ENOENT; }
-    const dst = this.regionOf(fresh).bytes;
+    const dst = this.keyRegionOf(fresh).bytes;
     const ko = this.keyOffset(fresh);
     for (let i = 0; i < this.keySize; i++) dst[ko + i] = key[keyAt + i];
-    this.hash[fresh] = hash;
     this.fillValue(fresh, value, valueAt, progCpu);
-    this.linkHead(fresh);
+    this.linkHead(fresh, hash);
     this.lruTouch(fresh);
     if (stillOld !== NO_ELEM) {
       this.unlink(stillOld);
       if (this.prealloc && !this.lru) this.extraElem = stillOld;
       else this.releaseElem(stillOld);
     } else {
+      this.keyFilter = null; // a key the filter does not have
       this.count++;
       this.elemCountAdd(1, cpu);
     }
@@ -555,38 +569,63 @@ export class HashMap extends BpfMap {
     }
     // A preallocated plain hash: what doUpdate() does for a new key (lookup_elem_raw() finds nothing, a freelist
     // element is filled and linked at the bucket head), inline; a key already present takes doUpdate() (replace).
-    const b = this.arena!.bytes, es = this.elemSize, kst = this.keyStride, mask = this.nBuckets - 1, hashrnd = this.hashrnd;
-    const heads = this.heads, next = this.next, hashes = this.hash;
+    const kb = this.keyArena!.bytes, vb = this.valueArena!.bytes, kst = this.keyStride, va = this.valueArea;
+    const mask = this.nBuckets - 1, hashrnd = this.hashrnd, heads = this.heads, next = this.next, unlinked = this.unlinked;
+    const wordKey = ks === 4; // the common 4-byte key: hashed and compared as one word
+    const lookup = !layout?.keysAbsent;
+    if (this.keyFilter === null && this.count === 0 && count >= 1024) {
+      const bits = Math.max(1 << 15, this.nBuckets * 4); // a power of two; a quarter full at most
+      this.keyFilter = new Uint32Array(bits >>> 5);
+      this.keyFilterShift = 32 - Math.log2(bits);
+    }
+    const filter = this.keyFilter, shift = this.keyFilterShift;
     let added = 0;
     try {
       for (let i = 0; i < count; i++) {
         const k = keyAt + i * keyStride, v = valueAt + i * valueStride;
-        const hash = htabMapHash(keys, ks, hashrnd, k);
         let old = NO_ELEM;
-        for (let e = heads[hash & mask]; e !== NO_ELEM; e = next[e]) {
-          if (hashes[e] !== hash) continue;
-          const o = e * es;
-          let j = 0;
-          while (j < ks && b[o + j] === keys[k + j]) j++;
-          if (j === ks) { old = e; break; }
+        const word = wordKey ? keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24) : 0;
+        const hash = wordKey ? jhashWord(word, hashrnd) : htabMapHash(keys, ks, hashrnd, k);
+        const b = hash & mask;
+        const f = Math.imul(hash, 0x9e3779b1) >>> shift; // the filter's bit: other bits of the hash than the bucket's
+        const walk = lookup && (filter === null || (filter[f >>> 5] & (1 << (f & 31))) !== 0);
+        if (wordKey) {
+          if (walk) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+            const o = e * 4;
+            if ((kb[o] | (kb[o + 1] << 8) | (kb[o + 2] << 16) | (kb[o + 3] << 24)) === word) { old = e; break; }
+          }
+        } else {
+          if (walk) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+            const o = e * kst;
+            let j = 0;
+            while (j < ks && kb[o + j] === keys[k + j]) j++;
+            if (j === ks) { old = e; break; }
+          }
         }
         if (old !== NO_ELEM) {
+          this.count += added; this.elemCountAdd(added, cpu); added = 0; // doUpdate() sees the count so far
           const ret = this.doUpdate(keys, k, values, v, BPF_ANY, cpu, null);
           if (ret < 0) return { count: i, error: ret };
           continue;
         }
         const e = this.popFree();
         if (e === NO_ELEM) return { count: i, error: -ERRNO.E2BIG };
-        const o = e * es;
-        for (let j = 0; j < ks; j++) b[o + j] = keys[k + j];
-        for (let j = 0; j < vs; j++) b[o + kst + j] = values[v + j];
-        hashes[e] = hash;
-        this.linkHead(e);
-        this.count++;
+        const ko = e * kst, vo = e * va;
+        if (wordKey) { kb[ko] = keys[k]; kb[ko + 1] = keys[k + 1]; kb[ko + 2] = keys[k + 2]; kb[ko + 3] = keys[k + 3]; }
+        else for (let j = 0; j < ks; j++) kb[ko + j] = keys[k + j];
+        if (vs === 8) {
+          vb[vo] = values[v]; vb[vo + 1] = values[v + 1]; vb[vo + 2] = values[v + 2]; vb[vo + 3] = values[v + 3];
+          vb[vo + 4] = values[v + 4]; vb[vo + 5] = values[v + 5]; vb[vo + 6] = values[v + 6]; vb[vo + 7] = values[v + 7];
+        } else for (let j = 0; j < vs; j++) vb[vo + j] = values[v + j];
+        next[e] = heads[b]; // linkHead(), inline
+        if (unlinked[e >> 5] !== 0) unlinked[e >> 5] &= ~(1 << (e & 31));
+        heads[b] = e;
+        if (filter !== null) filter[f >>> 5] |= 1 << (f & 31);
         added++;
       }
       return { count, error: 0 };
     } finally {
+      this.count += added;
       this.elemCountAdd(added, cpu); // bpf_map_inc_elem_count() per element, summed
     }
   }
@@ -595,7 +634,7 @@ export class HashMap extends BpfMap {
     const e = this.findElem(key);
     if (e === NO_ELEM) return -ERRNO.ENOENT;
     const vo = this.valueOffset(e);
-    return this.regionOf(e).bytes.slice(vo, vo + (this.isPercpu ? this.valueArea : this.valueSize));
+    return this.valueRegionOf(e).bytes.slice(vo, vo + (this.isPercpu ? this.valueArea : this.valueSize));
   }
   lookupAddr(key: Uint8Array, cpu: number): bigint {
     const e = this.findElem(key);
@@ -619,11 +658,12 @@ export class HashMap extends BpfMap {
   getNextKey(key: Uint8Array | null): Uint8Array | number {
     let bucket = 0;
     if (key) {
-      const e = this.findElem(key);
+      const hash = this.hashOf(key);
+      const e = this.findElem(key, hash);
       if (e !== NO_ELEM) {
         const n = this.next[e];
         if (n !== NO_ELEM) return this.keyOf(n).slice();
-        bucket = this.bucket[e] + 1;
+        bucket = (hash & (this.nBuckets - 1)) + 1;
       }
     }
     for (let b = bucket; b < this.nBuckets; b++) {
@@ -634,7 +674,8 @@ export class HashMap extends BpfMap {
   }
 
   free(): void {
-    if (this.arena) this.env.memory.free(this.arena);
+    if (this.keyArena) this.env.memory.free(this.keyArena);
+    if (this.valueArena) this.env.memory.free(this.valueArena);
     else for (const r of this.slotRegions) if (r) this.env.memory.free(r);
     this.freeCommon();
   }

@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { bundledHeadersRoot } from '../lang/headers';
 import { BPF_MAP_TYPE, MapTypeName } from '../kernel/mapTypes';
-import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes, RawBytes, LpmKey } from '../exec/scenario';
+import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes, RawBytes, LpmKey, listedEntries } from '../exec/scenario';
 import { generatedEntries, perCpuValueBytes } from '../exec/scenarioMaps';
 import { cacheFolder } from '../service/diskCache';
 import { CommandRunner, firstLine } from './hostTools';
@@ -116,7 +116,7 @@ export function loaderOrders(req: LoaderOrdersRequest): string {
     const ks = m.key_size ?? 0, vs = m.value_size ?? 0;
     const percpu = /percpu/.test(m.type!);
     const stride = Math.ceil(vs / 8) * 8;
-    for (const e of m.entries) {
+    for (const e of listedEntries(m)) {
       const what = `scenario ${e.path ?? m.path}: map ${m.name || '(unnamed)'}`;
       if (KEYLESS_MAP_TYPES.has(m.type!)) {
         const v = encodeBytes(e.value ?? 0, vs);

@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { bundledHeadersRoot } from '../lang/headers';
 import { BuildSetup } from '../lang/buildSetup';
-import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes } from '../exec/scenario';
+import { KEYLESS_MAP_TYPES, MAP_IN_MAP_TYPES, Scenario, encodeBytes, listedEntries } from '../exec/scenario';
 import { CommandRunner, firstLine, loadErrno, realKernelUnavailable } from './hostTools';
 import { HostRefusal, ObjectGlobal, keyBytes, loaderBinary, loaderFailure, loaderOrders } from './hostLoader';
 
@@ -90,8 +90,8 @@ function bpftoolCannot(scenario: Scenario, req: KernelRunRequest): string | unde
     if (m.mapExtra) return `the scenario map ${m.name} sets map_extra, which bpftool map create cannot`;
     if (m.generate) return `the scenario map ${m.name} generates its entries, which would be one bpftool call each`;
     if (m.entriesFile !== undefined) return `the scenario map ${m.name} reads an entries file, which would be one bpftool call a record`;
-    if (m.entries.some((e) => e.values !== undefined || (e.value !== undefined && /percpu/.test(m.type!)))) {
-      const perCpu = m.entries.map((e) => e.values ?? (e.value !== undefined ? [e.value] : []));
+    if (listedEntries(m).some((e) => e.values !== undefined || (e.value !== undefined && /percpu/.test(m.type!)))) {
+      const perCpu = listedEntries(m).map((e) => e.values ?? (e.value !== undefined ? [e.value] : []));
       // bpftool map update writes one value into every CPU's slot: only a value given for every CPU alike fits
       if (!perCpu.every((vals) => vals.length === req.cpus && vals.every((v) => String(v) === String(vals[0]))))
         return `the scenario map ${m.name} gives CPUs different per-CPU values (or not one per each of this host's ${req.cpus} CPUs), and bpftool map update writes one value into every CPU`;
@@ -161,7 +161,7 @@ function createMaps(req: KernelRunRequest, dir: string): Map<string, string> {
   // entries after all maps exist, as the simulator fills them (a slot may name a map defined later)
   req.scenario.maps.forEach((m, i) => {
     const pin = pinOf(i);
-    for (const e of m.entries) {
+    for (const e of listedEntries(m)) {
       const what = `scenario ${e.path}: updating map ${m.name || '(unnamed)'}`;
       if (KEYLESS_MAP_TYPES.has(m.type!)) {
         const v = encodeBytes(e.value ?? 0, m.value_size ?? 0);

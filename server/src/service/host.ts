@@ -5,6 +5,7 @@ import type { SystemIncludeFolders } from '../lang/buildSetup';
 import type { FileSystemHost } from '../lang/headers';
 import { setLazyIndexStore } from '../lang/lazyHeader';
 import { cacheFolder, createDiskIndexStore } from './diskCache';
+import { ReadAt, readAtBytes } from '../exec/scenarioBulkJson';
 
 /**
  * What the front end may read: the front end's `FileSystemHost` (lang/headers.ts), every member required, and what
@@ -22,6 +23,8 @@ export interface FileHost extends FileSystemHost {
   readBytes?(path: string): Uint8Array | undefined;
   /** A file's size in bytes without reading it; undefined when it is not a readable file. */
   fileSize?(path: string): number | undefined;
+  /** Reads a file a piece at a time: `use` gets a positioned reader and the size; undefined when it cannot be opened. */
+  readFileAt?<T>(path: string, use: (read: ReadAt, size: number) => T): T | undefined;
 }
 
 /** Files larger than this are refused by the host, so a stray huge file cannot exhaust memory. */
@@ -58,6 +61,15 @@ export function createNodeHost(): FileHost {
     },
     fileSize(path) {
       try { const st = statIfExists(path); return st?.isFile() ? st.size : undefined; } catch { return undefined; }
+    },
+    readFileAt(path, use) {
+      let fd: number;
+      try { fd = fs.openSync(path, 'r'); } catch { return undefined; }
+      try {
+        return use((into, offset, length, position) => fs.readSync(fd, into, offset, length, position), fs.fstatSync(fd).size);
+      } finally {
+        fs.closeSync(fd);
+      }
     },
   };
 }
@@ -153,8 +165,20 @@ export class OverlayHost implements FileHost {
     return o ? `overlay:${o.version}` : this.base.version(path);
   }
   systemIncludeFolders(): SystemIncludeFolders { return this.base.systemIncludeFolders?.() ?? { searched: [], unsearched: [] }; }
-  readBytes(path: string): Uint8Array | undefined { return this.base.readBytes?.(path); }
-  fileSize(path: string): number | undefined { return this.base.fileSize?.(path); }
+  readBytes(path: string): Uint8Array | undefined {
+    const o = this.overlays.get(path);
+    return o ? Buffer.from(o.text, 'utf8') : this.base.readBytes?.(path);
+  }
+  fileSize(path: string): number | undefined {
+    const o = this.overlays.get(path);
+    return o ? Buffer.byteLength(o.text, 'utf8') : this.base.fileSize?.(path);
+  }
+  readFileAt<T>(path: string, use: (read: ReadAt, size: number) => T): T | undefined {
+    const o = this.overlays.get(path);
+    if (!o) return this.base.readFileAt?.(path, use);
+    const bytes = Buffer.from(o.text, 'utf8');
+    return use(readAtBytes(bytes), bytes.length);
+  }
 }
 
 /**
@@ -167,8 +191,15 @@ export function createMemoryHost(files: Record<string, string>, fallback?: FileH
   let versions = 0;
   return {
     ...(fallback?.systemIncludeFolders ? { systemIncludeFolders: () => fallback.systemIncludeFolders!() } : {}),
-    ...(fallback?.readBytes ? { readBytes: (p: string) => fallback.readBytes!(p) } : {}),
-    ...(fallback?.fileSize ? { fileSize: (p: string) => fallback.fileSize!(p) } : {}),
+    ...(fallback?.readBytes ? { readBytes: (p: string) => (p in files ? Buffer.from(files[p], 'utf8') : fallback.readBytes!(p)) } : {}),
+    ...(fallback?.fileSize ? { fileSize: (p: string) => (p in files ? Buffer.byteLength(files[p], 'utf8') : fallback.fileSize!(p)) } : {}),
+    ...(fallback?.readFileAt ? {
+      readFileAt: <T>(p: string, use: (read: ReadAt, size: number) => T): T | undefined => {
+        if (!(p in files)) return fallback.readFileAt!(p, use);
+        const bytes = Buffer.from(files[p], 'utf8');
+        return use(readAtBytes(bytes), bytes.length);
+      },
+    } : {}),
     readFile: (p) => (p in files ? files[p] : fallback?.readFile(p)),
     fileExists: (p) => p in files || (fallback?.fileExists(p) ?? false),
     version: (p) => {

@@ -13,7 +13,7 @@ import { FileHost } from './host';
 import { DocumentAnalyzer, Analysis, runSteps, runStepsUnlessObsolete } from './analysis';
 import { toLspDiagnostics, LineMap, lineMapOf } from './diagnostics';
 import { URI } from './uri';
-import { parseScenario, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
+import { BULK_SCENARIO_BYTES, parseScenario, parseScenarioFrom, Scenario, ScenarioProblem, emptyScenario } from '../exec/scenario';
 import { Diagnostics, codeString, formatMessage } from '../lang/diagnostics';
 import { hover as hoverAt } from './hover';
 import { complete as completeAt, signatureHelp as signatureHelpAt } from './completion';
@@ -121,6 +121,22 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
     return resolved;
   }
 
+  /** Big scenario files parsed from their bytes, kept by the file's version (their text would be as big as they are). */
+  const bulkScenarios = new Map<string, { version: string; resolved: ResolvedScenario }>();
+  function bulkScenario(candidate: string): ResolvedScenario | undefined {
+    const version = host.version(candidate);
+    const known = bulkScenarios.get(candidate);
+    if (known && version !== undefined && known.version === version) return known.resolved;
+    const files = { fileSize: host.fileSize ? (p: string) => host.fileSize!(p) : undefined };
+    const parsed = host.readFileAt!(candidate, (read, size) => parseScenarioFrom(read, size, candidate, files, () => host.readFile(candidate)));
+    if (!parsed) return undefined;
+    const resolved: ResolvedScenario = { scenario: parsed.scenario ?? emptyScenario(candidate), path: candidate, problems: parsed.problems, text: parsed.problems.length ? parsed.text : undefined };
+    bulkScenarios.clear(); // one at a time
+    // an entries_file's size is checked too, and it can change without the scenario
+    if (version !== undefined && !resolved.scenario.maps.some((m) => m.entriesFile !== undefined)) bulkScenarios.set(candidate, { version, resolved });
+    return resolved;
+  }
+
   function scenarioFor(filePath: string, explicit?: string): ResolvedScenario {
     const candidates: string[] = [];
     if (explicit) candidates.push(explicit);
@@ -130,6 +146,12 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
       if (settings.defaultScenario) candidates.push(settings.defaultScenario);
     }
     for (const candidate of candidates) {
+      // a big file (a million-element map) is parsed from its bytes: no decoded text, no object per listed element
+      const size = host.readFileAt ? host.fileSize?.(candidate) : undefined;
+      if (size !== undefined && size >= BULK_SCENARIO_BYTES) {
+        const resolved = bulkScenario(candidate);
+        if (resolved) return resolved;
+      }
       const text = host.readFile(candidate);
       if (text === undefined) {
         if (candidate === explicit) return { scenario: emptyScenario(), path: candidate, problems: [{ path: '', message: `cannot read the scenario file ${candidate}` }] };
@@ -313,6 +335,7 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
         instructionBudget: settings.instructionBudget, maxOutputBytes: settings.maxOutputBytes, isCancelled: options.isCancelled, onProgress: options.onProgress,
         onOutput: options.onOutput,
         readBytes: host.readBytes ? (p) => host.readBytes!(p) : undefined,
+        readFileAt: host.readFileAt ? (p, use) => host.readFileAt!(p, use) : undefined,
         phaseMs,
       });
     },

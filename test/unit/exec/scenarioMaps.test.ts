@@ -252,6 +252,46 @@ describe('exec/scenario: a binary entries file ("entries_file")', () => {
   });
 });
 
+describe('exec/scenario: an entries file read a chunk of records at a time', () => {
+  const records = (n: number): Uint8Array => {
+    const out = new Uint8Array(n * 12);
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < n; i++) { view.setUint32(i * 12, i * 7, true); view.setBigUint64(i * 12 + 4, BigInt(i) * 3n, true); }
+    return out;
+  };
+  /** a reader giving at most `most` bytes a call (a file read in pieces), of a file `lost` bytes shorter than it said */
+  const reader = (bytes: Uint8Array, most: number, lost = 0) => ({ path: '/d/h.bin', size: bytes.length,
+    read: (into: Uint8Array, offset: number, length: number, position: number): number => {
+      const n = Math.max(0, Math.min(length, most, bytes.length - lost - position));
+      into.set(bytes.subarray(position, position + n), offset);
+      return n;
+    } });
+  const dump = (k: Kernel, fd: number): string[] => {
+    const out: string[] = [];
+    for (let key = k.mapGetNextKey(fd, null); key; key = k.mapGetNextKey(fd, key)) out.push(`${Buffer.from(key).toString('hex')}=${Buffer.from(k.mapLookup(fd, key)).toString('hex')}`);
+    return out;
+  };
+  it('fills the map as the whole file\'s bytes do, for records split across reads and chunks', () => {
+    const bytes = records(20000);
+    const fill = (file: Parameters<typeof fillScenarioMap>[7]): string[] => {
+      const k = new Kernel({ cpus: 2 });
+      const fd = createScenarioMap(k, { name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 30000, flags: 0 }, '/maps/0', new Map());
+      fillScenarioMap(k, fd, [{ key: 7, value: 1 }], 'h', new Map(), '/maps/0', { count: 10, key: { start: 1 << 20 } }, file);
+      return dump(k, fd);
+    };
+    const whole = fill({ path: '/d/h.bin', bytes });
+    assert.strictEqual(whole.length, 20010);
+    assert.deepStrictEqual(fill(reader(bytes, 1 << 30)), whole);
+    assert.deepStrictEqual(fill(reader(bytes, 1000)), whole);
+  });
+  it('a file shorter than its size when read fails naming the byte it ended at', () => {
+    const k = new Kernel({ cpus: 2 });
+    const fd = createScenarioMap(k, { name: 'h', type: 'hash', key_size: 4, value_size: 8, max_entries: 20000, flags: 0 }, '/maps/0', new Map());
+    assert.throws(() => fillScenarioMap(k, fd, [], 'h', new Map(), '/maps/0', undefined, reader(records(10000), 4096, 24)),
+      (e: unknown) => e instanceof ScenarioMapError && /entries_file of map h: \/d\/h.bin ended at byte 119976 of 120000/.test(e.message));
+  });
+});
+
 describe('exec/scenario: big lists of integer entries', () => {
   const many = (n: number, extra?: (i: number) => Record<string, unknown> | undefined): unknown[] =>
     Array.from({ length: n }, (_, i) => extra?.(i) ?? { key: i, value: i * 2 });

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, btfField, jhash, jhash2, Kernel, kernelBtf, NO_ELEM } from '../../../server/src/kernel';
+import { BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, btfField, jhash, jhash2, jhashWord, Kernel, kernelBtf, NO_ELEM } from '../../../server/src/kernel';
 import { expectKernelError, mapField, u32, u64 } from './progs';
 
 const T = BPF_MAP_TYPE;
@@ -122,6 +122,17 @@ describe('kernel: map subsystem', () => {
     assert.strictEqual(jhash(new Uint8Array(0), 0), 0xdeadbeef);
   });
 
+  it('jhashWord (the bulk insert\'s inline hash of a 4-byte key) is jhash2 of that one word, for any bits and seed', () => {
+    let x = 0x2545f491;
+    for (let i = 0; i < 2000; i++) {
+      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      const word = i < 4 ? [0, 1, 0x7fffffff, 0xffffffff][i] : x;
+      const seed = i % 3 === 0 ? 0 : (x * 2654435761) >>> 0;
+      const bytes = new Uint8Array(new Uint32Array([word]).buffer);
+      assert.strictEqual(jhashWord(word | 0, seed), jhash2(bytes, 1, seed), `word ${word} seed ${seed}`);
+    }
+  });
+
   it('map ids come from a cyclic IDR: freed ids are not reused until wrap-around', () => {
     const k = new Kernel();
     const a = k.createMap({ type: T.ARRAY, keySize: 4, valueSize: 4, maxEntries: 1 });
@@ -195,23 +206,73 @@ describe('kernel: BPF_MAP_UPDATE_BATCH on a hash map', () => {
     }
     return out;
   }
-  for (const type of [BPF_MAP_TYPE.HASH, BPF_MAP_TYPE.LRU_HASH]) {
-    it(`type ${type}: one batch (packed or interleaved records, with repeated keys) leaves the map as the same updates one by one`, () => {
-      const n = 3000;
-      const records = new Uint8Array(n * 12);
+  for (const type of [BPF_MAP_TYPE.HASH, BPF_MAP_TYPE.LRU_HASH]) for (const keySize of [4, 6]) {
+    it(`type ${type}, ${keySize}-byte keys: one batch (packed or interleaved records, with repeated keys) leaves the map as the same updates one by one`, () => {
+      const n = 3000, r = keySize + 8;
+      const records = new Uint8Array(n * r);
       const view = new DataView(records.buffer);
       // keys repeat (i % 2500): a later record replaces the earlier one, as htab_map_update_elem() does
-      for (let i = 0; i < n; i++) { view.setUint32(i * 12, (i % 2500) * 7919, true); view.setBigUint64(i * 12 + 4, BigInt(i), true); }
+      for (let i = 0; i < n; i++) {
+        view.setUint32(i * r, (i % 2500) * 7919, true);
+        if (keySize === 6) view.setUint16(i * r + 4, (i % 2500) * 3, true);
+        view.setBigUint64(i * r + keySize, BigInt(i), true);
+      }
       const one = new Kernel({ cpus: 2 });
-      const fdOne = one.createMap({ type, keySize: 4, valueSize: 8, maxEntries: 2600, flags: 0, name: 'm' });
-      for (let i = 0; i < n; i++) one.mapUpdate(fdOne, records.slice(i * 12, i * 12 + 4), records.slice(i * 12 + 4, i * 12 + 12), 0);
+      const fdOne = one.createMap({ type, keySize, valueSize: 8, maxEntries: 2600, flags: 0, name: 'm' });
+      for (let i = 0; i < n; i++) one.mapUpdate(fdOne, records.slice(i * r, i * r + keySize), records.slice(i * r + keySize, i * r + r), 0);
       const batched = new Kernel({ cpus: 2 });
-      const fdBatch = batched.createMap({ type, keySize: 4, valueSize: 8, maxEntries: 2600, flags: 0, name: 'm' });
-      batched.mapUpdateBatch(fdBatch, records, records, n, { keyAt: 0, keyStride: 12, valueAt: 4, valueStride: 12 });
+      const fdBatch = batched.createMap({ type, keySize, valueSize: 8, maxEntries: 2600, flags: 0, name: 'm' });
+      batched.mapUpdateBatch(fdBatch, records, records, n, { keyAt: 0, keyStride: r, valueAt: keySize, valueStride: r });
       assert.deepStrictEqual(walk(batched, fdBatch), walk(one, fdOne));
       assert.strictEqual(batched.mapFromFd(fdBatch).sumElemCount(), one.mapFromFd(fdOne).sumElemCount());
       assert.strictEqual(batched.mapFromFd(fdBatch).sumElemCount(), 2500n);
     });
+  }
+
+  for (const keySize of [4, 8]) {
+    it(`${keySize}-byte keys known absent (a generated range into an empty map): the same map without the bucket walk`, () => {
+      const n = 5000;
+      const keys = new Uint8Array(n * keySize), values = new Uint8Array(n * 8);
+      const kv = new DataView(keys.buffer), vv = new DataView(values.buffer);
+      for (let i = 0; i < n; i++) { kv.setUint32(i * keySize, 100 + i * 3, true); vv.setBigUint64(i * 8, BigInt(i * i), true); }
+      const walks = [false, true].map((keysAbsent) => {
+        const k = new Kernel({ cpus: 2 });
+        const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize, valueSize: 8, maxEntries: n, flags: 0, name: 'm' });
+        for (let at = 0; at < n; at += 1000) {
+          k.mapUpdateBatch(fd, keys.subarray(at * keySize), values.subarray(at * 8), 1000, { keyAt: 0, keyStride: keySize, valueAt: 0, valueStride: 8, keysAbsent });
+        }
+        assert.strictEqual(k.mapFromFd(fd).sumElemCount(), BigInt(n));
+        return walk(k, fd);
+      });
+      assert.strictEqual(walks[1].length, n);
+      assert.deepStrictEqual(walks[1], walks[0]);
+    });
+  }
+
+  it('batches after a key added one by one still replace it (the batch filter of absent keys is dropped), and after deletes', () => {
+    const k = new Kernel({ cpus: 2 });
+    const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 10000, flags: 0, name: 'm' });
+    const batchOf = (from: number, n: number, value: number): [Uint8Array, Uint8Array] => {
+      const keys = new Uint8Array(n * 4), values = new Uint8Array(n * 8);
+      for (let i = 0; i < n; i++) { new DataView(keys.buffer).setUint32(i * 4, from + i, true); new DataView(values.buffer).setBigUint64(i * 8, BigInt(value), true); }
+      return [keys, values];
+    };
+    k.mapUpdateBatch(fd, ...batchOf(0, 2000, 1), 2000); // an empty map: the filter is made
+    k.mapUpdate(fd, u32(5000), u64(7)); // a key the filter does not know
+    k.mapDelete(fd, u32(10));
+    k.mapUpdateBatch(fd, ...batchOf(4000, 2000, 2), 2000); // 5000 again: replaced, not a second element
+    k.mapUpdateBatch(fd, ...batchOf(0, 20, 3), 20); // 10 again after its delete, and replacements
+    const keys = walkKeys(k, fd);
+    assert.strictEqual(keys.length, new Set(keys).size, 'no key twice');
+    assert.strictEqual(keys.length, 4000);
+    assert.strictEqual(k.mapFromFd(fd).sumElemCount(), 4000n);
+    assert.strictEqual(Buffer.from(k.mapLookup(fd, u32(5000))).readBigUInt64LE(0), 2n);
+    assert.strictEqual(Buffer.from(k.mapLookup(fd, u32(10))).readBigUInt64LE(0), 3n);
+  });
+  function walkKeys(k: Kernel, fd: number): number[] {
+    const out: number[] = [];
+    for (let key = k.mapGetNextKey(fd, null); key; key = k.mapGetNextKey(fd, key)) out.push(Buffer.from(key).readUInt32LE(0));
+    return out;
   }
 
   it('a batch past max_entries stops at the first element that does not fit (E2BIG), the earlier ones stay', () => {
