@@ -375,17 +375,18 @@ function hashSeqOps(session: IterSession, htab: HashMap, percpuBuf: Region | nul
   let touched = 0;
   const show = (e: number | null, inStop: boolean): number => {
     if (e === null) return session.runProgram(htab, null, null, inStop);
-    const region = htab.regionOf(e);
-    // The element's link and its bytes, read side by side (nothing uses them here): in a big map both are cache
+    const region = htab.valueRegionOf(e);
+    const keyRegion = htab.keyRegionOf(e);
+    // The element's link and its key, read side by side (nothing uses them here): in a big map both are cache
     // misses, which the CPU then waits for together instead of one in the program and one in the next findNext().
-    touched ^= htab.next[e] ^ region.bytes[htab.keyOffset(e)];
+    touched ^= htab.next[e] ^ keyRegion.bytes[htab.keyOffset(e)];
     if (percpuBuf) {
       const vo = htab.valueOffset(e);
       percpuBuf.bytes.set(region.bytes.subarray(vo, vo + htab.valueArea));
       value.region = percpuBuf;
       value.offset = 0;
     } else { value.region = region; value.offset = htab.valueOffset(e); }
-    key.region = htab.keyRegionOf(e);
+    key.region = keyRegion;
     key.offset = htab.keyOffset(e);
     return session.runProgram(htab, key, value, inStop);
   };
