@@ -231,10 +231,15 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         lost ??= this.lostStackCounter(loop, e.slot);
         continue;
       }
-      const steps = counterSteps(loop, e.counter);
+      const byteSteps = counterSteps(loop, e.counter);
+      // a pointer counter's distance from its base moves by its byte steps over the difference's scale
+      const scale = BigInt(e.distance?.expr.scale ?? 1);
+      const steps = byteSteps?.every((st) => st % scale === 0n) ? byteSteps.map((st) => st / scale) : undefined;
       if (!steps || steps.length === 0) { reason = 'the loop counter does not change by a constant step'; continue; }
+      // the base must stay put; a distance moving away is left uncertain (a cast to unsigned may still end it)
+      if (e.distance && ((e.distance.base !== undefined && counterSteps(loop, e.distance.base)?.length !== 0) || !steps.every((st) => (e.increasing ? st > 0n : st < 0n)))) continue;
       if (!steps.every((st) => (e.notEqual ? st === 1n || st === -1n : e.increasing ? st > 0n : st < 0n))) { reason = 'the loop counter moves away from its bound'; certain = true; continue; }
-      const start = this.peek(e.counter, pre);
+      const start = e.distance ? this.peekExpr(e.distance.expr, pre) : this.peek(e.counter, pre);
       const bound = this.peekExpr(e.bound, head);
       if (!start || !bound) continue;
       const span = e.increasing ? bound.max - start.min : start.max - bound.min;

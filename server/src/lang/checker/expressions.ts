@@ -2,7 +2,7 @@
 
 import type { Expr, Loc, IntType } from '../ir';
 import { Diagnostics } from '../diagnostics';
-import { AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
+import { AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, regTypeName, sameRegion, scalar, S64_MIN, U64_MAX } from './domain';
 import { iterCtxFieldAt } from '../../kernel/iterTargets';
 import { cloneState, LOAD_KEY, isLoadKey, copyInto, type State } from './abstractState';
 import { ConditionRefiner } from './conditions';
@@ -102,7 +102,19 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
         return fitTo(e.type, v.range);
       }
       case 'ptrAdd': return this.evalPtrAdd(e, state);
-      case 'ptrDiff': this.eval(e.left, state); this.eval(e.right, state); return scalar(S64_MIN, (1n << 63n) - 1n, false);
+      case 'ptrDiff': {
+        // Two pointers into one object: clang folds `c - buf` of `c = buf + i` into i, so the verifier sees the
+        // index (its offsets here); pointers into different objects give any number.
+        const a = this.eval(e.left, state), b = this.eval(e.right, state);
+        if (a.kind === 'ptr' && b.kind === 'ptr' && sameRegion(a.region, b.region)) {
+          const lo = a.off + (a.varOff?.min ?? 0n) - b.off - (b.varOff?.max ?? 0n);
+          const hi = a.off + (a.varOff?.max ?? 0n) - b.off - (b.varOff?.min ?? 0n);
+          const scale = BigInt(e.scale);
+          if (scale === 1n) return scalar(lo, hi, false);
+          if (lo === hi && lo % scale === 0n) return scalar(lo / scale, lo / scale, false);
+        }
+        return scalar(S64_MIN, (1n << 63n) - 1n, false);
+      }
       case 'ptrCompare': {
         const a = this.eval(e.left, state), b = this.eval(e.right, state);
         if ((e.kind === 'eq' || e.kind === 'ne') && (a.kind === 'null' || b.kind === 'null')) {

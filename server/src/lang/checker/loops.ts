@@ -13,6 +13,11 @@ export interface CounterExit {
   slot?: number;
   /** The other side of the comparison (the bound). */
   bound: Expr;
+  /**
+   * A pointer counter compared through its distance from a base, `(c - buf) < n`: that distance (`c - buf`), and the
+   * base's local, which must not change in the loop. clang folds it into an index the verifier bounds.
+   */
+  distance?: { expr: Extract<Expr, { op: 'ptrDiff' }>; base?: number };
   /** The counter must increase (true) or decrease (false) to leave. */
   increasing: boolean;
   /** `<=`/`>=` stay conditions allow one more iteration. */
@@ -24,6 +29,19 @@ function localId(e: Expr): number | undefined {
   if (e.op === 'local') return e.id;
   if (e.op === 'convert') return localId(e.operand);
   return undefined;
+}
+
+/**
+ * `c - base` (possibly converted) of a pointer local `c` and a base that is a local (`base` then names it) or an
+ * address (an array's, which cannot change): the distance a pointer counter `c` is bounded by.
+ */
+function pointerDistance(e: Expr): { counter: number; expr: Extract<Expr, { op: 'ptrDiff' }>; base?: number } | undefined {
+  if (e.op === 'convert') return pointerDistance(e.operand);
+  if (e.op !== 'ptrDiff' || e.left.op !== 'local') return undefined;
+  const base = e.right.op === 'ptrCast' ? e.right.operand : e.right;
+  if (base.op === 'addr') return { counter: e.left.id, expr: e };
+  if (e.right.op !== 'local' || e.left.id === e.right.id) return undefined;
+  return { counter: e.left.id, expr: e, base: e.right.id };
 }
 
 /** The stack slot a counter read `*(&slot + 0)` (possibly converted) names. */
@@ -45,15 +63,19 @@ export function counterCondition(stay: Expr, negated: boolean): CounterExit | un
   if (negated) kind = negate[kind];
   let counter = localId(stay.left);
   let slot = counter === undefined ? slotId(stay.left) : undefined;
+  let distance = counter === undefined && slot === undefined ? pointerDistance(stay.left) : undefined;
   let bound = stay.right;
-  if (counter === undefined && slot === undefined) {
+  if (counter === undefined && slot === undefined && !distance) {
     counter = localId(stay.right);
     slot = counter === undefined ? slotId(stay.right) : undefined;
+    distance = counter === undefined && slot === undefined ? pointerDistance(stay.right) : undefined;
     bound = stay.left;
     kind = flip[kind];
   }
+  if (distance) counter = distance.counter;
   if (counter === undefined && slot === undefined) return undefined;
-  const ref = slot !== undefined ? { counter: -1, slot } : { counter: counter! };
+  const ref = slot !== undefined ? { counter: -1, slot }
+    : distance ? { counter: counter!, distance: { expr: distance.expr, ...(distance.base !== undefined ? { base: distance.base } : {}) } } : { counter: counter! };
   switch (kind) {
     case 'lt': return { ...ref, bound, increasing: true, inclusive: false, notEqual: false };
     case 'le': return { ...ref, bound, increasing: true, inclusive: true, notEqual: false };
@@ -113,6 +135,9 @@ export function counterSteps(loop: Extract<Stmt, { op: 'loop' }>, counter: numbe
       const v = e.value.op === 'convert' ? e.value.operand : e.value;
       if (v.op === 'binary' && (v.kind === 'add' || v.kind === 'sub') && localId(v.left) === counter && v.right.op === 'const') {
         steps.push(v.kind === 'add' ? v.right.value : -v.right.value);
+      } else if (v.op === 'ptrAdd' && localId(v.ptr) === counter && v.index.op === 'const') {
+        // a pointer counter (++c): its step in bytes
+        steps.push(v.index.value * BigInt(v.scale));
       } else other = true;
     }
     forEachChild(e, visitExpr);
