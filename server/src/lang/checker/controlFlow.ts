@@ -126,7 +126,13 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
       case 'break': this.jumpTarget(s.label)?.breaks.push(state); return null;
       case 'continue': this.jumpTarget(s.label)?.continues.push(state); return null;
       case 'switch': {
-        this.eval(s.test, state);
+        const test = this.eval(s.test, state);
+        // a known value enters at its case only (clang folds a constant switch, as libbpf's BPF_CORE_READ_BITFIELD's
+        // switch on a field's size; the verifier never sees the other cases)
+        const known = test.kind === 'scalar' && test.range.min === test.range.max ? test.range.min : undefined;
+        const matches = known !== undefined && s.cases.some((c) => c.values !== 'default' && c.values.includes(known));
+        const enters = (c: typeof s.cases[number]): boolean => known === undefined
+          || (c.values === 'default' ? !matches : c.values.includes(known));
         let out: State | null = null;
         let fall: State | null = null;
         const ctx: LoopCtx = { breaks: [], continues: [], label: s.label };
@@ -135,7 +141,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         let hasDefault = false;
         for (const c of s.cases) {
           if (c.values === 'default') hasDefault = true;
-          let cur: State | null = this.joinStates(cloneState(state), fall);
+          let cur: State | null = this.joinStates(enters(c) ? cloneState(state) : null, fall);
           for (const b of c.body) cur = this.execStmt(b, cur);
           fall = cur;
         }
@@ -143,7 +149,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         if (outer) appendAll(outer.continues, ctx.continues);
         out = fall;
         for (const b of ctx.breaks) out = this.joinStates(out, b);
-        if (!hasDefault) out = this.joinStates(out, state);
+        if (!hasDefault && !matches) out = this.joinStates(out, state);
         return out;
       }
       case 'loop': return this.execLoop(s, state);
