@@ -1,13 +1,7 @@
 import * as assert from 'assert';
+import { randomFormat, rng } from './randomFormats';
 import { ByteSink, Kernel, bprintf, bprintfInto } from '../../../server/src/kernel';
 
-/** A small deterministic generator, so a failure names the seed that shows it. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
-}
-
-const FLAGS = ['', '-', '0', '+', ' ', '-0', '0+', ' -'];
 const CONVS = ['d', 'i', 'u', 'x', 'X', 'ld', 'lld', 'llu', 'llx', 'lX', 'c', 'p', 'px', 'pS', 'ps', 'pB', 'pK', 's', 'pI4', '%', 'q', 'hd'];
 const VALUES = [0n, 1n, -1n, 42n, -42n, 255n, 65535n, 2147483647n, -2147483648n, 4294967295n, 4294967296n, 9007199254740991n,
   9007199254740993n, -9007199254740993n, 0xffffffffffffffffn, 0x8000000000000000n, 123456789012n];
@@ -18,14 +12,7 @@ describe('kernel: compiled bpf_seq_printf formats write what bprintf() returns',
     let compiled = 0;
     for (let seed = 1; seed <= 3000; seed++) {
       const r = rng(seed);
-      let fmt = '';
-      const specs = r() % 5;
-      for (let s = 0; s < specs; s++) {
-        fmt += ['', 'x=', ' ', 'a b ', '\t', '%%'][r() % 6];
-        const width = r() % 3 === 0 ? String(1 + (r() % 24)) : '';
-        fmt += `%${FLAGS[r() % FLAGS.length]}${width}${CONVS[r() % CONVS.length]}`;
-      }
-      fmt += ['', '\n', ' end\n', '%'][r() % 4];
+      const { fmt, specs } = randomFormat(r, CONVS);
       const nargs = Math.max(0, specs - (r() % 4 === 0 ? 1 : 0)) + (r() % 2);
       const args = Array.from({ length: nargs }, () => BigInt.asUintN(64, VALUES[r() % VALUES.length]));
       const bytes = Buffer.from(fmt + '\0', 'latin1');

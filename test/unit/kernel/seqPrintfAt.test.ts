@@ -1,13 +1,7 @@
 import * as assert from 'assert';
+import { randomFormat, rng } from './randomFormats';
 import { Kernel, SeqFile, type Region } from '../../../server/src/kernel';
 
-/** A small deterministic generator, so a failure names the seed that shows it. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; return x; };
-}
-
-const FLAGS = ['', '-', '0', '+', ' ', '-0', '0+', ' -'];
 const CONVS = ['d', 'i', 'u', 'x', 'X', 'ld', 'lld', 'llu', 'lli', 'llx', 'lX', 'c', 'p', 'px', 'pS', 's', '%', 'q'];
 const VALUES = [0n, 1n, -1n, 42n, -42n, 255n, 65535n, 2147483647n, -2147483648n, 4294967295n, 4294967296n, 9007199254740991n,
   9007199254740992n, 9007199254740993n, -9007199254740991n, -9007199254740992n, -9007199254740993n, 0xffffffffffffffffn,
@@ -29,14 +23,7 @@ describe('kernel: seqPrintfAt() (a compiled program\'s bpf_seq_printf) does what
     let direct = 0, errors = 0;
     for (let seed = 1; seed <= 4000; seed++) {
       const r = rng(seed);
-      let fmt = '';
-      const specs = r() % 5;
-      for (let s = 0; s < specs; s++) {
-        fmt += ['', 'x=', ' ', 'a b ', '\t', '%%'][r() % 6];
-        const width = r() % 3 === 0 ? String(1 + (r() % 24)) : '';
-        fmt += `%${FLAGS[r() % FLAGS.length]}${width}${CONVS[r() % CONVS.length]}`;
-      }
-      fmt += ['', '\n', ' end\n', '%'][r() % 4];
+      const { fmt, specs } = randomFormat(r, CONVS);
       const bytes = Buffer.from(fmt + '\0', 'latin1');
       const fmtRegion = k.memory.alloc(bytes.length, 'fmt');
       fmtRegion.bytes.set(bytes);
