@@ -67,6 +67,13 @@ describe('CLI bpf-iter', function () {
     assert.deepStrictEqual(diags.map((d: { message: string }) => /reads (\d+) bytes/.exec(d.message)![1]), ['10', '12', '16']);
   });
 
+  it('run with a scenario value of the wrong form fails with EINVAL at the value, naming its JSON path once', () => {
+    const outcome = bpfIter(['run', 'examples/hash_dump.bpf.c', '--scenario', 'test/fixtures/service/cli/bad_value.bpfscenario.json']);
+    // line 4, column 68 is the "value" member; the file is named once, by its location
+    assert.deepStrictEqual(outcome, { stdout: '', code: 1,
+      stderr: 'bpf-iter: EINVAL: test/fixtures/service/cli/bad_value.bpfscenario.json:4:68: /maps/0/entries/0/value: must be hex bytes ("01 00 00 00") or an integer\n' });
+  });
+
   it('run --max-output stops a run whose output passes the limit with ELIMIT naming the flag, exit 1', () => {
     const outcome = bpfIter(['run', 'examples/map_summary.bpf.c', '--max-output', '64']);
     assert.strictEqual(outcome.code, 1);

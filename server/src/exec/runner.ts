@@ -191,11 +191,13 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
 
   if (req.scenarioProblems.length) {
     const p = req.scenarioProblems[0];
-    const where = req.scenarioPath ? `${req.scenarioPath}: ` : '';
+    const located = req.scenarioPath !== undefined && p.offset !== undefined && req.scenarioText !== undefined;
+    // A located error is shown after its file:line:col (the CLI, the panel): the message does not name the file again.
+    const where = req.scenarioPath && !located ? `${req.scenarioPath}: ` : '';
     const info: RunErrorInfo = { errno: 'EINVAL', message: `${where}${p.path || '/'}: ${p.message}` };
-    if (req.scenarioPath && p.offset !== undefined && req.scenarioText !== undefined) {
+    if (located) {
       info.file = req.scenarioPath;
-      info.range = lineMap(req.scenarioText).range(p.offset, p.offset + (p.length ?? 0));
+      info.range = lineMap(req.scenarioText!).range(p.offset!, p.offset! + (p.length ?? 0));
     }
     return finish(info);
   }

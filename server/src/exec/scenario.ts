@@ -18,6 +18,7 @@ import type { NetSpec } from '../kernel/net/netns';
 import * as nodePath from 'path';
 import { kernelObjectsProblems, type KernelObjectsJson } from './scenarioObjects';
 import { IntegerEntries, ReadAt, readAtBytes, splitIntegerEntryLists } from './scenarioBulkJson';
+import { jsonPointerRanges } from './jsonPathRanges';
 
 export type RawBytes = string | number;
 
@@ -199,21 +200,14 @@ export function parseScenario(text: string, source: string, files: ScenarioFiles
   for (const [m, entries] of set) m.entries = entries;
   if (!valid && set.length > 0) valid = validate(data); // the whole file again, for every message
   if (!valid) {
-    const tree = treeOf(text);
-    for (const err of simplifySchemaErrors(validate.errors ?? [])) {
-      problems.push(withRange({ path: err.instancePath, message: describeSchemaError(err) }, tree));
-    }
-    return { scenario: null, problems };
+    for (const err of simplifySchemaErrors(validate.errors ?? [])) problems.push({ path: err.instancePath, message: describeSchemaError(err) });
+    return { scenario: null, problems: withRanges(problems, text) };
   }
   const scenario = fromValidJson(data as ScenarioJson, source);
   const network = (data as ScenarioJson).network;
   if (network) scenario.network = networkFromJson(network, problems);
   checkScenarioSemantics(scenario, problems, files);
-  if (problems.length) {
-    const tree = treeOf(text);
-    for (const p of problems) Object.assign(p, withRange(p, tree));
-  }
-  return { scenario: problems.length ? null : scenario, problems };
+  return problems.length ? { scenario: null, problems: withRanges(problems, text) } : { scenario, problems };
 }
 
 /**
@@ -284,16 +278,15 @@ export function listedEntries(m: ScenarioMap): ScenarioEntry[] { return m.intege
 
 /** What jsonc reports for text JSON.parse refused (JSON.parse's message has no stable position). */
 function syntaxProblems(text: string): ScenarioProblem[] {
-  const syntaxErrors: jsonc.ParseError[] = [];
-  jsonc.parseTree(text, syntaxErrors, { allowTrailingComma: false, disallowComments: true });
-  const problems: ScenarioProblem[] = syntaxErrors.map((e) => ({ path: '', message: `invalid JSON: ${jsonc.printParseErrorCode(e.error)}`, offset: e.offset, length: e.length }));
+  // jsonc's visitor with no callback but errors: what parseTree reports, without a tree of the whole file
+  const problems: ScenarioProblem[] = [];
+  jsonc.visit(text, {
+    onError: (error, offset, length) => { problems.push({ path: '', message: `invalid JSON: ${jsonc.printParseErrorCode(error)}`, offset, length }); },
+  }, { allowTrailingComma: false, disallowComments: true });
   if (problems.length === 0) problems.push({ path: '', message: text.trim() === '' ? 'invalid JSON: the file is empty' : 'invalid JSON' });
   return problems;
 }
 
-function treeOf(text: string): jsonc.Node | undefined {
-  return jsonc.parseTree(text, [], { allowTrailingComma: false, disallowComments: true });
-}
 
 /** The JSON path of entry `j` of the map at `mapPath` (computed only for a message). */
 export function entryPath(mapPath: string, j: number): string { return `${mapPath}/entries/${j}`; }
@@ -528,38 +521,29 @@ function simplifySchemaErrors(errors: ErrorObject[]): ErrorObject[] {
   return out;
 }
 
+/** A schema error in words, without its path: every reader of a ScenarioProblem prints the path before it. */
 function describeSchemaError(e: ErrorObject): string {
-  const where = e.instancePath === '' ? 'the scenario' : e.instancePath;
   switch (e.keyword) {
     case 'additionalProperties':
-      return `${where} has an unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
+      return `has an unknown property "${(e.params as { additionalProperty: string }).additionalProperty}"`;
     case 'required':
-      return `${where} needs the property "${(e.params as { missingProperty: string }).missingProperty}"`;
+      return `needs the property "${(e.params as { missingProperty: string }).missingProperty}"`;
     case 'enum':
-      return `${where} must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+      return `must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'oneOf':
-      if (/\/flags$/.test(e.instancePath)) return `${where} must be a number or a list of flag names such as "BPF_F_ZERO_SEED"`;
-      if (/\/inner_map$/.test(e.instancePath)) return `${where} must be the name of a scenario map or an inline map definition { "type", "key_size", "value_size", "max_entries" }`;
-      if (/\/key$/.test(e.instancePath)) return `${where} must be hex bytes ("01 00 00 00"), an integer, or for lpm_trie { "prefixlen": N, "data": "hex bytes" }`;
-      return `${where} must be hex bytes ("01 00 00 00") or an integer`;
+      if (/\/flags$/.test(e.instancePath)) return 'must be a number or a list of flag names such as "BPF_F_ZERO_SEED"';
+      if (/\/inner_map$/.test(e.instancePath)) return 'must be the name of a scenario map or an inline map definition { "type", "key_size", "value_size", "max_entries" }';
+      if (/\/key$/.test(e.instancePath)) return 'must be hex bytes ("01 00 00 00"), an integer, or for lpm_trie { "prefixlen": N, "data": "hex bytes" }';
+      return 'must be hex bytes ("01 00 00 00") or an integer';
     case 'type':
-      return `${where} must be ${(e.params as { type: string }).type === 'integer' ? 'an integer' : `of type ${(e.params as { type: string }).type}`}`;
+      return `must be ${(e.params as { type: string }).type === 'integer' ? 'an integer' : `of type ${(e.params as { type: string }).type}`}`;
     default:
-      return `${where} ${e.message ?? 'is invalid'}`;
+      return e.message ?? 'is invalid';
   }
 }
 
-function withRange(p: ScenarioProblem, tree: jsonc.Node | undefined): ScenarioProblem {
-  if (!tree) return p;
-  const segments = p.path.split('/').slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
-  let node: jsonc.Node | undefined = tree;
-  for (let i = segments.length; i >= 0 && node; i--) {
-    const found = jsonc.findNodeAtLocation(tree, segments.slice(0, i));
-    if (found) {
-      // For a property, point at the property (key and value) so the editor underlines something visible.
-      const target = found.parent && found.parent.type === 'property' ? found.parent : found;
-      return { ...p, offset: target.offset, length: target.length };
-    }
-  }
-  return p;
+/** Each problem with the source range of its path (jsonPathRanges.ts: one pass, no tree). */
+function withRanges(problems: ScenarioProblem[], text: string): ScenarioProblem[] {
+  const ranges = jsonPointerRanges(text, problems.map((p) => p.path));
+  return problems.map((p, i) => (ranges[i] ? { ...p, ...ranges[i] } : p));
 }
