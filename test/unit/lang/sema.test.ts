@@ -301,6 +301,15 @@ describe('sema: the errors clang gives in switches, labels and void functions', 
       [first, 'multiple default labels in one switch', text.indexOf('default', first + 1), 'previous case defined here'],
     ]);
   });
+  it('a typedef redefined with another type is an error in any scope; the same type again is not, and the first stays (clang 14)', () => {
+    const text = 'typedef unsigned int __u32; typedef __u32 u32; typedef unsigned int u32; typedef unsigned long long u32;\n'
+      + 'void f(void) { typedef int t; typedef long t; typedef int t; u32 x = 0; (void)x; }';
+    assert.deepStrictEqual(notes(text), [
+      // the note names the latest declaration, and its spelling of the type
+      [text.indexOf('u32;', text.indexOf('long long')), "typedef redefinition with different types ('unsigned long long' vs 'unsigned int')", text.indexOf('u32;', text.indexOf('int u32')), 'previous definition is here'],
+      [text.indexOf('t;', text.indexOf('long t')), "typedef redefinition with different types ('long' vs 'int')", text.indexOf('t;'), 'previous definition is here'],
+    ]);
+  });
   it('a void function returning a value is an error, returning a void expression is not', () => {
     assert.deepStrictEqual(notes('void g(void) {} void v(void) { return 1; } void w(void) { return g(); }').map((n) => n[1]), ["void function 'v' should not return a value"]);
   });

@@ -48,6 +48,13 @@ describe('vmlinux.h included after code: read through its index, its names visib
     assert.ok(tags.size < 500, `${tags.size} tags bound`);
   });
 
+  it('a typedef declared above the include with another type than the header\'s is the error clang reports at the include', () => {
+    // clang 14: ./vmlinux.h: error: typedef redefinition with different types ('__u32' (aka 'unsigned int') vs 'unsigned long long')
+    assert.deepStrictEqual(errorsOf('typedef unsigned long long u32;\n#include "vmlinux.h"\n').errors,
+      ["2: typedef redefinition with different types ('__u32' (aka 'unsigned int') vs 'unsigned long long')"]);
+    assert.deepStrictEqual(errorsOf('typedef unsigned int u32;\n#include "vmlinux.h"\nu32 y;\n').errors, []);
+  });
+
   it('an enumerator or a struct of the header used above the include is undeclared or incomplete there', () => {
     const { errors } = errorsOf('int early = BPF_MAP_TYPE_HASH;\nint size_early = sizeof(struct bpf_map);\n#include "vmlinux.h"\nint late = BPF_MAP_TYPE_HASH;\nint size_late = sizeof(struct bpf_map);\n');
     assert.strictEqual(errors.length, 2, errors.join('\n'));

@@ -147,7 +147,15 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
     if (existing) {
       const redeclarable = (fileScope || storage.includes('extern') || existing.storage.includes('extern')) && existing.kind === kind && kind !== 'enumerator';
       const previous = existing.declaration.kind === 'Declarator' && existing.declaration.name ? existing.declaration.name : existing.declaration;
-      if (!redeclarable && !(kind === 'typedef' && existing.kind === 'typedef' && compatible(existing.type, type))) {
+      if (kind === 'typedef' && existing.kind === 'typedef' && !compatible(existing.type, type)) {
+        // In any scope, as over the preamble (declareOverPrelude): mirrors clang's Sema::MergeTypedefNameDecl.
+        const target = existing.type.kind === 'typedef' ? existing.type.target : existing.type;
+        const newTarget = type.kind === 'typedef' ? type.target : type;
+        this.reportRedefinition(Diagnostics.TypedefRedefinitionDifferentTypes, name, [quotedWithAka(newTarget), quotedWithAka(target)], previous);
+        // The invalid redeclaration is not what later uses find: clang compares the next one with the first.
+        this.refer(name, { symbol: existing });
+        return existing;
+      } else if (!redeclarable && !(kind === 'typedef' && existing.kind === 'typedef')) {
         const message = existing.kind !== kind ? Diagnostics.RedefinitionDifferentKind : kind === 'enumerator' ? Diagnostics.RedefinitionOfEnumerator : Diagnostics.Redefinition;
         this.reportRedefinition(message, name, [name.name], previous);
       } else if (kind !== 'typedef' && !compatible(existing.type, type)) {
@@ -161,6 +169,8 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
         // Completing `int a[]` by a later `int a[4]`, or a prototype by its definition.
         if (isComplete(type) || resolve(type).kind === 'function') existing.type = type;
         if (defines) { existing.defined = true; existing.declaration = declaration; }
+        // A typedef's previous declaration is its latest one (clang's notes and types name it): the same type, respelled.
+        if (kind === 'typedef') { existing.type = type; existing.declaration = declaration; }
         appendAll(existing.attributes, attributes);
         this.refer(name, { symbol: existing });
         return existing;
