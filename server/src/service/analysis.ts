@@ -198,7 +198,7 @@ export class DocumentAnalyzer {
     };
     const mainFile = compilation.mainFile;
     const objectName = libbpfObjectName(filePath);
-    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], reuse: {
+    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], mainFile, reuse: {
       tokens: user.tokens, pragmas: user.pragmas, previous: memo.lowering,
     } });
     memo.lowering = lowered.memo;

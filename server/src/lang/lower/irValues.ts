@@ -17,6 +17,11 @@ export interface LowerOptions {
   coreTarget?: (structName: string) => BtfStruct | undefined;
   /** Incremental lowering: the user part's tokens and the file's previous lowering (lower/reuse.ts). */
   reuse?: LoweringReuse;
+  /**
+   * The compiled file's id: a record declared in another file is a header's, like the preamble's (vmlinux.h
+   * included after some code is read in the user part, not the preamble).
+   */
+  mainFile?: number;
 }
 
 export interface LValueMem {

@@ -167,13 +167,15 @@ export abstract class LValueLowering extends GlobalLowering {
     return { kind: 'relocated', offset, struct, scalar: { kind: 'int', bits: (target.size * 8) as IntBits, signed: false } };
   }
 
-  /** Whether a record is one of the preamble's (the leading #includes': vmlinux.h and the like). */
+  /** Whether a record is declared in a header: the preamble's (the leading #includes': vmlinux.h and the like) or one included below code. */
   protected declaredInHeaders(record: RecordInfo): boolean {
     if (!this.headerRecords) {
       this.headerRecords = new Set();
       for (const tag of this.c.preamble?.model.fileScope.tags.values() ?? []) if (tag.kind === 'record') this.headerRecords.add(tag.info);
     }
-    return this.headerRecords.has(record);
+    if (this.headerRecords.has(record)) return true;
+    const file = (record.declaration as { file?: number } | undefined)?.file;
+    return this.options.mainFile !== undefined && file !== undefined && file >= 0 && file !== this.options.mainFile;
   }
 
   /** CO-RE: offsets of kernel types come from the kernel's BTF by field name, as libbpf relocates them. */
