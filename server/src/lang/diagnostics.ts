@@ -263,6 +263,10 @@ export const Diagnostics = {
     kernelText: "R%d min value is negative, either use unsigned or 'var &= const'",
     explanation: 'check_mem_size_reg() refuses a size register whose signed minimum is below 0. Test `if (n < 0) return 0;` (or `n <= 0`), make the variable unsigned, or mask it (`n &= 0xff`).',
   }),
+  SocketArgNotSocket: d(2117, 'error', '{0} cannot be argument {1} of {2}: it takes a socket pointer the verifier tracks (struct sock_common, or a struct that starts with one), checked against NULL first. Verifier: "{3}"', {
+    kernelText: 'R%d type=%s expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_',
+    explanation: 'The socket casts (bpf_skc_to_tcp_sock() and the others) take ARG_PTR_TO_BTF_ID_SOCK_COMMON without PTR_MAYBE_NULL: a socket iterator\'s ctx->sk_common is NULL on the last call, so check it before the cast. A pointer cast in C does not change the type the verifier tracks.',
+  }),
   BtfAccessBeyondStruct: d(2035, 'error', '{0} points to a struct {1} of {2} bytes for the verifier; this reads {3} bytes at offset {4}, past its end. A cast or pointer arithmetic does not change the struct the verifier knows; copy other memory with bpf_probe_read_kernel(). Verifier: "{5}"', {
     kernelText: 'access beyond struct %s at off %u size %u',
     explanation: 'check_ptr_to_btf_access() hands each load through a kernel pointer (PTR_TO_BTF_ID) to btf_struct_access(), which walks the BTF of the struct the register is known to point to: a load at an offset past its size is refused with EACCES (only a flexible array at the end may be read past it). Casting ctx->map to another struct type, or adding to it, changes the offset but not the struct. bpf_probe_read_kernel() and BPF_CORE_READ() are helpers and are not checked this way.',

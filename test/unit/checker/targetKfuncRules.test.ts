@@ -39,6 +39,19 @@ describe('checker: kfunc and helper-size rules measured on 6.18 (bpf_sock_destro
     assert.match(unchecked[0] ?? '', /^BPF2025: .*Possibly NULL pointer passed to trusted arg0/);
   });
 
+  it('the socket casts take a NULL-checked socket (ARG_PTR_TO_BTF_ID_SOCK_COMMON); bpf_get_socket_cookie() takes NULL too (measured on 6.18)', () => {
+    const cast = (arg: string, check = ''): string[] => codes(program('tcp', `${check}\tstruct tcp_sock *tp = bpf_skc_to_tcp_sock(${arg});\n\tif (!tp) return 0;\n\tBPF_SEQ_PRINTF(seq, "%u", tp->snd_cwnd);`));
+    assert.deepStrictEqual(cast('skc', '\tstruct sock_common *skc = ctx->sk_common;\n\tif (!skc) return 0;\n'), []);
+    const unchecked = cast('ctx->sk_common');
+    assert.strictEqual(unchecked.length, 1, unchecked.join('\n'));
+    assert.match(unchecked[0], /^BPF2117: ctx->sk_common cannot be argument 1 of bpf_skc_to_tcp_sock: .*"R1 type=trusted_ptr_or_null_ expected=sock_common, sock, tcp_sock, xdp_sock, ptr_, trusted_ptr_"$/);
+    assert.match(cast('(void *)ctx->meta')[0] ?? '', /^BPF2117: .*"R1 is of type bpf_iter_meta but sock_common is expected"$/);
+    assert.match(codes(program('tcp', '\t__u64 x = 0;\n\tstruct tcp_sock *tp = bpf_skc_to_tcp_sock(&x);\n\tif (!tp) return 0;'))[0] ?? '', /^BPF2117: .*"R1 type=fp expected=sock_common/);
+    assert.match(codes(program('tcp', '\tstruct tcp_sock *tp = bpf_skc_to_tcp_sock(0);\n\tif (!tp) return 0;'))[0] ?? '', /^BPF2117: .*"R1 type=scalar expected=sock_common/);
+    assert.deepStrictEqual(codes(program('tcp', '\tBPF_SEQ_PRINTF(seq, "%llu", bpf_get_socket_cookie(ctx->sk_common));')), []);
+    assert.match(codes(program('tcp', '\t__u64 x = 0;\n\tBPF_SEQ_PRINTF(seq, "%llu", bpf_get_socket_cookie(&x));'))[0] ?? '', /^BPF2117: .*"R1 type=fp expected=sock_common/);
+  });
+
   it('a signed size that may be negative: "R2 min value is negative"; tested or unsigned sizes pass', () => {
     const body = (decl: string, test: string): string => `\tstruct bpf_map *m = ctx->map;\n\tchar buf[16];\n\tif (!m) return 0;\n\t${decl} n = m->key_size - 4;\n\t${test}\n\tbpf_probe_read_kernel(buf, n, m->name);\n\tbpf_seq_write(seq, buf, sizeof(buf));`;
     const neg = codes(program('bpf_map', body('int', 'if (n > 16) return 0;')));

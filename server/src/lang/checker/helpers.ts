@@ -19,6 +19,11 @@ export type HelperArgKind =
   | { kind: 'memWriteFixed'; size: number }
   /** ARG_PTR_TO_BTF_ID of struct seq_file (meta->seq). */
   | { kind: 'seq' }
+  /**
+   * ARG_PTR_TO_BTF_ID_SOCK_COMMON: a BTF pointer to a socket (struct sock_common, or a struct that starts with it);
+   * `nullable`: | PTR_MAYBE_NULL (bpf_get_socket_cookie() takes NULL, the socket casts do not).
+   */
+  | { kind: 'sockCommon'; nullable?: boolean }
   /** ARG_PTR_TO_CONST_STR and other arguments not checked here. */
   | { kind: 'anything' }
   /** A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer to the BTF struct `btf`. */
@@ -54,6 +59,7 @@ export interface HelperInfo {
 }
 
 const any: HelperArgKind = { kind: 'anything' };
+const sockCommon: HelperArgKind = { kind: 'sockCommon' };
 
 const allowed: HelperInfo[] = [
   { name: 'bpf_map_lookup_elem', id: 1, gplOnly: false, args: [{ kind: 'map' }, { kind: 'mapKey', mapArg: 0 }], returns: 'mapValueOrNull' },
@@ -100,7 +106,8 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_ktime_get_tai_ns', id: 208, gplOnly: false, args: [], returns: 'u64' },
   // Measured on 6.18 for iter/bpf_map: the rest of bpf_tracing_func_proto() and tracing_prog_func_proto()
   { name: 'bpf_get_cgroup_classid', id: 17, gplOnly: false, args: [], returns: 'long' },
-  { name: 'bpf_get_socket_cookie', id: 46, gplOnly: false, args: [any], returns: 'u64' },
+  // bpf_get_socket_ptr_cookie_proto: ARG_PTR_TO_BTF_ID_SOCK_COMMON | PTR_MAYBE_NULL (a NULL socket's cookie is 0)
+  { name: 'bpf_get_socket_cookie', id: 46, gplOnly: false, args: [{ kind: 'sockCommon', nullable: true }], returns: 'u64' },
   { name: 'bpf_get_current_cgroup_id', id: 80, gplOnly: false, args: [], returns: 'u64' },
   { name: 'bpf_get_current_ancestor_cgroup_id', id: 123, gplOnly: false, args: [any], returns: 'u64' },
   { name: 'bpf_send_signal_thread', id: 117, gplOnly: false, args: [any], returns: 'long' },
@@ -122,12 +129,12 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_copy_from_user_task', id: 191, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, any, any], returns: 'long', sleepableOnly: true },
   // the socket casts of net/core/filter.c (ARG_PTR_TO_BTF_ID_SOCK_COMMON -> RET_PTR_TO_BTF_ID_OR_NULL): NULL unless the
   // socket is of that kind, so the result needs a NULL check
-  { name: 'bpf_skc_to_tcp6_sock', id: 136, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp6_sock' },
-  { name: 'bpf_skc_to_tcp_sock', id: 137, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp_sock' },
-  { name: 'bpf_skc_to_tcp_timewait_sock', id: 138, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp_timewait_sock' },
-  { name: 'bpf_skc_to_tcp_request_sock', id: 139, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'tcp_request_sock' },
-  { name: 'bpf_skc_to_udp6_sock', id: 140, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'udp6_sock' },
-  { name: 'bpf_skc_to_unix_sock', id: 178, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'unix_sock' },
+  { name: 'bpf_skc_to_tcp6_sock', id: 136, gplOnly: false, args: [sockCommon], returns: 'btfOrNull', returnStruct: 'tcp6_sock' },
+  { name: 'bpf_skc_to_tcp_sock', id: 137, gplOnly: false, args: [sockCommon], returns: 'btfOrNull', returnStruct: 'tcp_sock' },
+  { name: 'bpf_skc_to_tcp_timewait_sock', id: 138, gplOnly: false, args: [sockCommon], returns: 'btfOrNull', returnStruct: 'tcp_timewait_sock' },
+  { name: 'bpf_skc_to_tcp_request_sock', id: 139, gplOnly: false, args: [sockCommon], returns: 'btfOrNull', returnStruct: 'tcp_request_sock' },
+  { name: 'bpf_skc_to_udp6_sock', id: 140, gplOnly: false, args: [sockCommon], returns: 'btfOrNull', returnStruct: 'udp6_sock' },
+  { name: 'bpf_skc_to_unix_sock', id: 178, gplOnly: false, args: [sockCommon], returns: 'btfOrNull', returnStruct: 'unix_sock' },
   // bpf_sock_destroy() (net/core/filter.c): KF_TRUSTED_ARGS, allowed for BPF_TRACE_ITER (tracing_iter_filter()); only
   // the tcp and udp iterators give trusted sockets, so it works there only
   { name: 'bpf_sock_destroy', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'sock_common' }], returns: 'int', isKfunc: true },
