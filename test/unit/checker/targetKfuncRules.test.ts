@@ -52,6 +52,15 @@ describe('checker: kfunc and helper-size rules measured on 6.18 (bpf_sock_destro
     assert.match(codes(program('tcp', '\t__u64 x = 0;\n\tBPF_SEQ_PRINTF(seq, "%llu", bpf_get_socket_cookie(&x));'))[0] ?? '', /^BPF2117: .*"R1 type=fp expected=sock_common/);
   });
 
+  it('BPF_PROG reads its arguments as ctx[i] words: the verifier types them by offset, so an unchecked task is refused (measured on 6.18)', () => {
+    const bpfProg = (body: string): string => `#include "vmlinux.h"\n#include <bpf/bpf_helpers.h>\n#include <bpf/bpf_tracing.h>\nchar LICENSE[] SEC("license") = "GPL";\n`
+      + `SEC("iter/task")\nint BPF_PROG(dump_task, struct bpf_iter_meta *meta, struct task_struct *task)\n{\n${body}\n\treturn 0;\n}\n`;
+    const unchecked = codes(bpfProg('\tBPF_SEQ_PRINTF(meta->seq, "%d\\n", task->pid);'));
+    assert.strictEqual(unchecked.length, 1, unchecked.join('\n'));
+    assert.match(unchecked[0], /^BPF2001: ctx->task may be NULL here.*invalid mem access 'trusted_ptr_or_null_'/);
+    assert.deepStrictEqual(codes(bpfProg('\tif (!task)\n\t\treturn 0;\n\tBPF_SEQ_PRINTF(meta->seq, "%d %s\\n", task->pid, task->comm);')), []);
+  });
+
   it('a signed size that may be negative: "R2 min value is negative"; tested or unsigned sizes pass', () => {
     const body = (decl: string, test: string): string => `\tstruct bpf_map *m = ctx->map;\n\tchar buf[16];\n\tif (!m) return 0;\n\t${decl} n = m->key_size - 4;\n\t${test}\n\tbpf_probe_read_kernel(buf, n, m->name);\n\tbpf_seq_write(seq, buf, sizeof(buf));`;
     const neg = codes(program('bpf_map', body('int', 'if (n > 16) return 0;')));

@@ -59,6 +59,12 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
           const known = this.readFrozen(p.region.section, Number(p.off) + e.offset, e.type);
           if (known !== undefined) return constant(known);
         }
+        // BPF_PROG(name, struct bpf_iter_meta *meta, struct task_struct *task) reads its arguments as `ctx[i]`, u64
+        // words: the verifier types the register by the offset (btf_ctx_access()), not by the C type of the load
+        if (p.kind === 'ptr' && p.region.kind === 'ctx' && !p.varOff && e.type.bits === 64) {
+          const field = this.ctxFieldValue(Number(p.off) + e.offset);
+          if (field) return field;
+        }
         const [lo, hi] = intRange(e.type);
         return scalar(lo, hi, false);
       }
@@ -281,30 +287,35 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
     this.access(p, e.offset, 8, 'read', e.loc, state);
     if (p.kind !== 'ptr') return TOP;
     const mk = (region: Region, maybeNull: boolean, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull, nullId: maybeNull ? this.freshId() : 0, desc });
-    if (p.region.kind === 'ctx' && !p.varOff) {
-      // mirrors btf_ctx_access(): every load of a PTR_TO_BTF_ID_OR_NULL / PTR_TO_BUF_OR_NULL field gets a new reg->id
-      // mirrors btf_ctx_access() with the target's ctx_arg_info (kernel/iterTargets.ts)
-      // a constant offset added to ctx counts in the field's offset, as the verifier sees the folded access
-      const field = iterCtxFieldAt(this.options.target, Number(p.off) + e.offset);
-      if (!field) return TOP;
-      const desc = `ctx->${field.name}`;
-      const t = field.type;
-      switch (t.kind) {
-        case 'meta': return mk({ kind: 'meta' }, false, desc);
-        case 'buf': return mk({ kind: t.readonly ? 'key' : 'value' }, true, desc);
-        case 'btf':
-          // the map targets' bpf_map keeps its own region (the attach map's sizes, field names in messages)
-          if (t.struct === 'bpf_map') return mk({ kind: 'kmap' }, t.nullable, desc);
-          return mk({ kind: 'btf', struct: t.struct, trusted: t.trusted }, t.nullable, desc);
-        default: return TOP;
-      }
-    }
+    // a constant offset added to ctx counts in the field's offset, as the verifier sees the folded access
+    if (p.region.kind === 'ctx' && !p.varOff) return this.ctxFieldValue(Number(p.off) + e.offset) ?? TOP;
     if (p.region.kind === 'meta' && p.off + BigInt(e.offset) === 0n) return mk({ kind: 'seq' }, false, 'meta->seq');
     if (p.region.kind === 'stack' && !p.varOff) {
       const spilled = state.stack.get(this.slotKey(p))?.spills.get(Number(p.off) + e.offset);
       if (spilled) return spilled;
     }
     return TOP;
+  }
+
+  /**
+   * The pointer a load of the ctx field at `offset` gives, or undefined for a scalar field or no field.
+   * mirrors btf_ctx_access() with the target's ctx_arg_info (kernel/iterTargets.ts): every load of a
+   * PTR_TO_BTF_ID_OR_NULL / PTR_TO_BUF_OR_NULL field gets a new reg->id.
+   */
+  protected ctxFieldValue(offset: number): PtrValue | undefined {
+    const field = iterCtxFieldAt(this.options.target, offset);
+    if (!field) return undefined;
+    const mk = (region: Region, maybeNull: boolean): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull, nullId: maybeNull ? this.freshId() : 0, desc: `ctx->${field.name}` });
+    const t = field.type;
+    switch (t.kind) {
+      case 'meta': return mk({ kind: 'meta' }, false);
+      case 'buf': return mk({ kind: t.readonly ? 'key' : 'value' }, true);
+      case 'btf':
+        // the map targets' bpf_map keeps its own region (the attach map's sizes, field names in messages)
+        if (t.struct === 'bpf_map') return mk({ kind: 'kmap' }, t.nullable);
+        return mk({ kind: 'btf', struct: t.struct, trusted: t.trusted }, t.nullable);
+      default: return undefined;
+    }
   }
 
   protected evalBinary(e: Extract<Expr, { op: 'binary' }>, state: State): AbsValue {
