@@ -183,8 +183,8 @@ export const Diagnostics = {
     kernelText: "libbpf: failed to find BTF for extern 'memcmp'",
     explanation: 'BPF has no memcmp. clang expands __builtin_memcmp inline only for 1 byte, or 2 or 4 bytes whose result is only compared with 0; otherwise compare the bytes (or __u64 words) in a loop.',
   }),
-  AtomicNotCompiled: d(1232, 'error', '{0}: clang 14 -target bpf cannot compile this atomic operation ({1})', {
-    explanation: 'The BPF backend has atomic add for 32 and 64 bits (without a usable result for 32 bits on the default -mcpu), and and/or/xor/exchange/compare-and-exchange for 64 bits only; nothing for 8 or 16 bits, no nand and no 32-bit sub. Use a __u64 operand.',
+  AtomicNotCompiled: d(1232, 'error', '{0}: clang 14 -target bpf{1} cannot compile this atomic operation ({2})', {
+    explanation: 'On the default -mcpu (v1, and v2) the BPF backend has atomic add for 32 and 64 bits (without a usable result for 32 bits), and and/or/xor/exchange/compare-and-exchange for 64 bits only; nothing for 8 or 16 bits, no nand and no 32-bit sub. -mcpu=v3 (read from the build setup) adds every 32-bit form but nand. Use a __u64 operand, or build with -mcpu=v3.',
   }),
   // ---- end of types and semantics diagnostics ----
 

@@ -144,6 +144,8 @@ export interface CompileFlags {
   target?: string;
   /** `-std=`, e.g. `gnu11`. */
   std?: string;
+  /** `-mcpu=`, the BPF CPU version (`v3`): what the backend compiles (atomics.ts clangRejectsAtomic). */
+  mcpu?: string;
   /** The file the flags came from. */
   source?: string;
 }
@@ -158,8 +160,8 @@ const DIRECTORY_FLAGS: ReadonlyArray<[string, 'quoteIncludePaths' | 'includePath
 
 /**
  * Parses clang arguments the way clangd reads them for the preprocessor: `-I dir`/`-Idir`, `-iquote`,
- * `-isystem`, `-idirafter`, `-D NAME[=value]`, `-U NAME`, `-include file`, `--target=`/`-target`, `-std=`.
- * Relative paths are resolved against `directory` (the command's working directory). Other flags are ignored.
+ * `-isystem`, `-idirafter`, `-D NAME[=value]`, `-U NAME`, `-include file`, `--target=`/`-target`, `-std=`, and `-mcpu=`
+ * (for the backend's limits). Relative paths are resolved against `directory` (the command's working directory). Other flags are ignored.
  */
 export function parseCompileArguments(args: readonly string[], directory: string): CompileFlags {
   const flags: CompileFlags = {
@@ -204,6 +206,8 @@ export function parseCompileArguments(args: readonly string[], directory: string
       flags.target = arg.slice('--target='.length);
     } else if (arg.startsWith('-std=') || arg.startsWith('--std=')) {
       flags.std = arg.slice(arg.indexOf('=') + 1);
+    } else if (arg.startsWith('-mcpu=')) {
+      flags.mcpu = arg.slice('-mcpu='.length);
     }
   }
   return flags;

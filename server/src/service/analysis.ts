@@ -4,6 +4,7 @@
  * (path, text, settings) so hover and completion right after a keystroke reuse the diagnostics' work.
  */
 import { appendAll } from '../lang/arrays';
+import { bpfCpuOf } from '../lang/atomics';
 import { FileHost } from './host';
 import { BuildSetup, buildSetupForFile, NO_SYSTEM_FOLDERS } from '../lang/buildSetup';
 import { libbpfObjectName } from '../lang/objectName';
@@ -149,7 +150,8 @@ export class DocumentAnalyzer {
     const key = JSON.stringify([filePath, settings, setupKey]);
     // The front end and lowering do not depend on the CPU count or the attach map: reuse them when only the
     // checks' inputs changed (the service analyses a bpf_map_elem file twice: first to learn its maps).
-    const frontKey = JSON.stringify([filePath, setupKey]);
+    // -mcpu decides what the lowering says of atomics; it is a flag the preprocessor does not read
+    const frontKey = JSON.stringify([filePath, setupKey, setup.flags?.mcpu]);
     // Reused only while every file the text included is unchanged: an open header edited in the editor changes
     // no text of this document (the run worker ran the old `#define N 4` after it became `#define N 8`).
     const reusable = this.lastFront !== undefined && this.lastFront.key === frontKey && this.lastFront.text === text
@@ -198,7 +200,7 @@ export class DocumentAnalyzer {
     };
     const mainFile = compilation.mainFile;
     const objectName = libbpfObjectName(filePath);
-    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], mainFile, reuse: {
+    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], mainFile, cpu: bpfCpuOf(setup.flags?.mcpu), reuse: {
       tokens: user.tokens, pragmas: user.pragmas, previous: memo.lowering,
     } });
     memo.lowering = lowered.memo;

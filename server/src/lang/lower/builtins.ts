@@ -45,8 +45,9 @@ export abstract class BuiltinLowering extends ExpressionLowering {
     while (target.kind === 'Cast') target = target.operand;
     const onLocal = target.kind === 'Unary' && target.operator === '&' && target.operand.kind === 'Identifier'
       && this.localBySymbol.has(this.c.model.referenceOf(target.operand)?.symbol as CSymbol);
-    const refused = clangRejectsAtomic(b, scalar.bits / 8, !discarded, onLocal);
-    if (refused) this.report(Diagnostics.AtomicNotCompiled, node, [name, refused]);
+    const cpu = this.options.cpu ?? 'v1';
+    const refused = clangRejectsAtomic(b, scalar.bits / 8, !discarded, onLocal, cpu);
+    if (refused) this.report(Diagnostics.AtomicNotCompiled, node, [name, cpu === 'v1' ? '' : ` -mcpu=${cpu}`, refused]);
     const seq = (...parts: Expr[]): Expr => parts.reduceRight((second, first) => ({ op: 'sequence', first, second, type: second.type, loc }));
     const ptrTemp = this.newTemp(pointerType, loc);
     const ptr: Expr = { op: 'local', id: ptrTemp, type: ptrScalar, loc };

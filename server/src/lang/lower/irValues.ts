@@ -1,6 +1,7 @@
 /** Small functions over C types, IR values and bytes that several lowering layers use, and the lvalue shapes. */
 
 import type { LoweringReuse } from './reuse';
+import type { BpfCpu } from '../atomics';
 import * as ast from '../ast';
 import { BtfStruct } from '../../kernel/btf';
 import { CType, resolve, sizeOf, findMember, FieldInfo, typeToString } from '../types';
@@ -22,6 +23,8 @@ export interface LowerOptions {
    * included after some code is read in the user part, not the preamble).
    */
   mainFile?: number;
+  /** The build's `-mcpu` (default v1): which atomic operations clang compiles. */
+  cpu?: BpfCpu;
 }
 
 export interface LValueMem {

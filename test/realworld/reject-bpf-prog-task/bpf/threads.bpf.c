@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Thread listing for a process monitor, written with libbpf's BPF_PROG() as the project's tracing programs are.
  * BPF_PROG() reads the arguments as ctx[0], ctx[1]: the verifier still knows ctx[1] is the task pointer, NULL on

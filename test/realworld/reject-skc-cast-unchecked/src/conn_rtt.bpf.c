@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * Smoothed RTT of every TCP connection, one line per socket, for a connection-quality exporter.
  * The cast comes before the NULL check of ctx->sk_common: the last call of a socket iterator has no
