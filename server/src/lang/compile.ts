@@ -63,7 +63,7 @@ function parseAndBind(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLik
 export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex; tokenIndex: number; expanded?: readonly number[] }
 
 /** A name table without the declarations the preprocessor read whole (their tokens declare those names). */
-function withoutExpanded(table: ReadonlyMap<string, number>, expanded: ReadonlySet<number>): LazyNameTable {
+function withoutExpanded(table: LazyNameTable, expanded: ReadonlySet<number>): LazyNameTable {
   if (expanded.size === 0) return table;
   return {
     get: (name) => { const declaration = table.get(name); return declaration === undefined || expanded.has(declaration) ? undefined : declaration; },

@@ -4,7 +4,7 @@ import * as nodePath from 'path';
 import type { SystemIncludeFolders } from '../lang/buildSetup';
 import type { FileSystemHost } from '../lang/headers';
 import { setLazyIndexStore } from '../lang/lazyHeader';
-import { cacheFolder, createDiskIndexStore } from './diskCache';
+import { cacheFolder, createDiskIndexStore, readTextFile } from './diskCache';
 import { ReadAt, readAtBytes } from '../exec/scenarioBulkJson';
 
 /**
@@ -44,7 +44,7 @@ export function createNodeHost(): FileHost {
       try {
         const st = statIfExists(path);
         if (!st || !st.isFile() || st.size > MAX_SOURCE_FILE_BYTES) return undefined;
-        return fs.readFileSync(path, 'utf8');
+        return readTextFile(path);
       } catch {
         return undefined;
       }
