@@ -4,6 +4,7 @@ import * as nodePath from 'path';
 import type { SystemIncludeFolders } from '../lang/buildSetup';
 import type { FileSystemHost } from '../lang/headers';
 import { setLazyIndexStore } from '../lang/lazyHeader';
+import { setBundledHeaderReader } from '../lang/headers';
 import { cacheFolder, createDiskIndexStore, readTextFile } from './diskCache';
 import { ReadAt, readAtBytes } from '../exec/scenarioBulkJson';
 
@@ -37,7 +38,10 @@ export function createNodeHost(): FileHost {
   if (!diskCacheInstalled) {
     diskCacheInstalled = true;
     const folder = cacheFolder();
-    if (folder) setLazyIndexStore(createDiskIndexStore(folder));
+    if (folder) {
+      setLazyIndexStore(createDiskIndexStore(folder));
+      setBundledHeaderReader(readTextFile);
+    }
   }
   return {
     readFile(path) {
