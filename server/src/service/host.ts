@@ -48,7 +48,7 @@ export function createNodeHost(): FileHost {
       try {
         const st = statIfExists(path);
         if (!st || !st.isFile() || st.size > MAX_SOURCE_FILE_BYTES) return undefined;
-        return readTextFile(path);
+        return readTextFile(path, st.size);
       } catch {
         return undefined;
       }
