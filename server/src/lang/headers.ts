@@ -76,8 +76,8 @@ const bundledTextCache = new Map<string, string | undefined>();
 
 let bundledFileReader: ((file: string) => string) | undefined;
 /**
- * How the bundled headers' files are read (the service's node host reads a big ASCII header without decoding it and
- * keeps the hash of its bytes for the index store, service/diskCache.ts `readTextFile`); unset: UTF-8 through fs.
+ * How the bundled headers' files are read (the service's node host keeps the hash of a big ASCII header's bytes for
+ * the index store, service/diskCache.ts `readTextFile`); unset: UTF-8 through fs.
  */
 export function setBundledHeaderReader(read: ((file: string) => string) | undefined): void { bundledFileReader = read; }
 
