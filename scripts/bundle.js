@@ -10,6 +10,7 @@ const entries = [
   { in: 'client/src/extension.ts', out: 'dist/extension.js', external: ['vscode'] },
   { in: 'server/src/serverMain.ts', out: 'dist/server.js', external: [] },
   { in: 'server/src/cli.ts', out: 'dist/cli.js', external: [] },
+  { in: 'server/src/codeCache.ts', out: 'dist/codeCache.js', external: [] },
   { in: 'server/src/runWorker.ts', out: 'dist/runWorker.js', external: [] },
   { in: 'server/src/debugMain.ts', out: 'dist/debug.js', external: [] },
 ];

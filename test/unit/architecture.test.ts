@@ -98,6 +98,7 @@ const LANG_VALUES_AFTER_THE_ANALYSIS: Record<string, { why: string; only?: strin
   parseCompileArguments: { why: 'which compile_commands.json entries are BPF programs a project check takes, before any analysis', only: ['cli/project.ts'] },
   splitCommandLine: { why: 'which compile_commands.json entries are BPF programs a project check takes, before any analysis', only: ['cli/project.ts'] },
   setLazyIndexStore: { why: "plugs the on-disk cache of header indexes into lang's header index", only: ['service/host.ts'] },
+  setBundledHeaderReader: { why: 'reads the bundled headers as the node host reads files, so the index store knows their hash', only: ['service/host.ts'] },
   appendAll: { why: 'an array helper' },
   UNSIMULATED_VALUE: { why: "names the IR's stand-in for a value lowering could not express, where a run stops", only: ['exec/runner.ts'] },
   // A watch expression is text typed while the program is paused, not part of the document: lang reads it with its

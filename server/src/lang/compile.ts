@@ -63,7 +63,7 @@ function parseAndBind(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLik
 export interface LazyFileLike { file: number; text: string; index: LazyHeaderIndex; tokenIndex: number; expanded?: readonly number[] }
 
 /** A name table without the declarations the preprocessor read whole (their tokens declare those names). */
-function withoutExpanded(table: ReadonlyMap<string, number>, expanded: ReadonlySet<number>): LazyNameTable {
+function withoutExpanded(table: LazyNameTable, expanded: ReadonlySet<number>): LazyNameTable {
   if (expanded.size === 0) return table;
   return {
     get: (name) => { const declaration = table.get(name); return declaration === undefined || expanded.has(declaration) ? undefined : declaration; },
@@ -482,8 +482,22 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
   // The parsed and bound preamble by what it is made of (its tokens, pragmas, lazily read headers and the files
   // they name): an edit of the preamble's comments, or of a directive that leaves the headers' tokens as they
   // were, preprocesses the preamble again (from the header cache) but does not parse and bind it again.
+  // The first preamble is not fingerprinted until another is made (the fingerprint of thousands of tokens is ~10 ms
+  // of a start, and a session whose preamble never changes never compares it with anything).
   const parsedPreambles = new BoundedCache<Preamble>(4, 2_000_000);
+  let firstPreamble: { inputs: Parameters<typeof preambleFingerprint>; preamble: Preamble } | undefined;
+  let fingerprinted = false;
   const parsedPreamble = (tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike>, lazyFiles: ReadonlyArray<LazyFileLike>, files: ReadonlyArray<{ path: string }>): Preamble => {
+    if (!fingerprinted && !firstPreamble) {
+      const preamble = buildPreamble(tokens, pragmas, lazyFiles);
+      firstPreamble = { inputs: [tokens, pragmas, lazyFiles, files], preamble };
+      return preamble;
+    }
+    fingerprinted = true;
+    if (firstPreamble) {
+      parsedPreambles.set(preambleFingerprint(...firstPreamble.inputs), firstPreamble.preamble, firstPreamble.inputs[0].length);
+      firstPreamble = undefined;
+    }
     const fingerprint = preambleFingerprint(tokens, pragmas, lazyFiles, files);
     const known = parsedPreambles.get(fingerprint);
     if (known) return known;
@@ -492,7 +506,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
     return preamble;
   };
   return {
-    clearCache: () => { cache.clear(); parsedPreambles.clear(); },
+    clearCache: () => { cache.clear(); parsedPreambles.clear(); firstPreamble = undefined; fingerprinted = false; },
     compileFile(path, text, host, options) {
       const bound = preambleBounds(text);
       const preambleText = text.slice(0, bound);

@@ -74,6 +74,13 @@ export function bundledHeadersRoot(): string | undefined {
 
 const bundledTextCache = new Map<string, string | undefined>();
 
+let bundledFileReader: ((file: string) => string) | undefined;
+/**
+ * How the bundled headers' files are read (the service's node host keeps the hash of a big ASCII header's bytes for
+ * the index store, service/diskCache.ts `readTextFile`); unset: UTF-8 through fs.
+ */
+export function setBundledHeaderReader(read: ((file: string) => string) | undefined): void { bundledFileReader = read; }
+
 /** Text of a bundled header given its virtual path `<bundled>/bpf/bpf_helpers.h`, or undefined. */
 export function readBundledHeader(virtualPath: string): string | undefined {
   if (!isBundledPath(virtualPath)) return undefined;
@@ -82,7 +89,7 @@ export function readBundledHeader(virtualPath: string): string | undefined {
   let text: string | undefined;
   if (file !== undefined) {
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = bundledFileReader ? bundledFileReader(file) : fs.readFileSync(file, 'utf8');
     } catch {
       text = undefined;
     }

@@ -15,9 +15,10 @@
 import { createHash } from 'crypto';
 import { scan } from './scanner';
 import { Token, TokenKind } from './token';
+import { IndexNameTable, decodeIndex, encodeIndex } from './lazyIndexFormat';
 
 /** Bump when the index layout or the rules that make it change: a cached index of another version is ignored. */
-export const LAZY_INDEX_VERSION = 3;
+export const LAZY_INDEX_VERSION = 4;
 
 export const enum LazyKind { Record = 0, Enum = 1, Typedef = 2, ForwardRecord = 3, ForwardEnum = 4 }
 
@@ -27,9 +28,9 @@ export interface LazyHeaderIndex {
   /** Per declaration: [pos, end, kind], flat. */
   declarations: Int32Array;
   /** Tag name -> declaration (the definition when there is one, else the forward declaration). */
-  tags: Map<string, number>;
+  tags: IndexNameTable;
   /** Typedef and enumerator name -> declaration. */
-  symbols: Map<string, number>;
+  symbols: IndexNameTable;
   typedefNames: ReadonlySet<string>;
   /** Every identifier outside directives: a macro with one of these names makes the header ineligible. */
   identifiers: { has(name: string): boolean };
@@ -37,26 +38,15 @@ export interface LazyHeaderIndex {
   directiveLines: readonly number[];
 }
 
-/** What the on-disk cache stores (service/diskCache.ts): plain JSON. */
-interface StoredIndex {
-  version: number;
-  hash: string;
-  guard?: string;
-  declarations: number[];
-  /** Names joined by spaces (one string parses far faster than thousands), with the declaration of each. */
-  tagNames: string;
-  tagDeclarations: number[];
-  symbolNames: string;
-  symbolDeclarations: number[];
-  typedefNames: string;
-  identifiers: string;
-  directiveLines: number[];
-}
-
-/** A persistent store for indexes keyed by content hash (the OS cache folder); lang/ knows no folder. */
+/**
+ * A persistent store for indexes keyed by content hash (the OS cache folder); lang/ knows no folder. `contentHash`
+ * may answer the SHA-256 of a text's UTF-8 bytes when whoever read the file hashed those bytes already (hashing
+ * the 2.8 MB string encodes it to UTF-8 again, about 10 ms of a start); undefined: it is computed here.
+ */
 export interface LazyIndexStore {
-  load(key: string): string | undefined;
-  save(key: string, data: string): void;
+  load(key: string): Uint8Array | undefined;
+  save(key: string, data: Uint8Array): void;
+  contentHash?(text: string): string | undefined;
 }
 
 let store: LazyIndexStore | undefined;
@@ -74,7 +64,7 @@ export function lazyHeaderIndex(text: string): LazyHeaderIndex | undefined {
   if (text.length < MIN_LAZY_BYTES || !text.includes('#pragma clang attribute push')) return undefined;
   const known = memo.get(text);
   if (known !== undefined) return known ?? undefined;
-  const hash = createHash('sha256').update(text).digest('hex');
+  const hash = store?.contentHash?.(text) ?? createHash('sha256').update(text).digest('hex');
   const key = `lazy-index-v${LAZY_INDEX_VERSION}-${hash}`;
   let index: LazyHeaderIndex | undefined | null;
   const stored = store?.load(key);
@@ -86,9 +76,9 @@ export function lazyHeaderIndex(text: string): LazyHeaderIndex | undefined {
   if (!index) {
     const built = buildIndex(text);
     lazyIndexStats.built++;
-    index = built?.index ?? null;
+    index = built ?? null;
     if (built) {
-      try { store?.save(key, JSON.stringify(toStored(built.index, built.directiveLines, hash))); } catch { /* a cache is optional */ }
+      try { store?.save(key, toStored(built, hash, text)); } catch { /* a cache is optional */ }
     }
   }
   if (memo.size >= 4) memo.delete(memo.keys().next().value as string);
@@ -96,78 +86,34 @@ export function lazyHeaderIndex(text: string): LazyHeaderIndex | undefined {
   return index ?? undefined;
 }
 
-function toStored(index: LazyHeaderIndex, directiveLines: number[], hash: string): StoredIndex {
-  return {
-    version: LAZY_INDEX_VERSION, hash, guard: index.guard, declarations: [...index.declarations],
-    tagNames: [...index.tags.keys()].join(' '), tagDeclarations: [...index.tags.values()],
-    symbolNames: [...index.symbols.keys()].join(' '), symbolDeclarations: [...index.symbols.values()],
-    typedefNames: [...index.typedefNames].join(' '), identifiers: [...(index.identifiers as ReadonlySet<string>)].sort().join(' '), directiveLines,
-  };
-}
-
-/** A stored index, checked: any damage (truncated file, other version, other text) makes it undefined. */
-function fromStored(data: string, hash: string, text: string): LazyHeaderIndex | undefined {
-  try {
-    const s = JSON.parse(data) as StoredIndex;
-    if (s.version !== LAZY_INDEX_VERSION || s.hash !== hash || !Array.isArray(s.declarations) || s.declarations.length % 3 !== 0) return undefined;
-    const declarations = Int32Array.from(s.declarations);
-    for (let i = 0; i < declarations.length; i += 3) {
-      if (!(declarations[i] >= 0 && declarations[i] < declarations[i + 1] && declarations[i + 1] <= text.length)) return undefined;
-    }
-    const count = declarations.length / 3;
-    const entries = (names: string, numbers: number[]) => {
-      const list = names === '' ? [] : names.split(' ');
-      if (list.length !== numbers.length) throw new Error('bad entry');
-      const map = new Map<string, number>();
-      for (let i = 0; i < list.length; i++) {
-        if (!(numbers[i] >= 0 && numbers[i] < count)) throw new Error('bad entry');
-        map.set(list[i], numbers[i]);
-      }
-      return map;
-    };
-    if (!Array.isArray(s.directiveLines) || !s.directiveLines.every((n) => n >= 0 && n <= text.length)) return undefined;
-    return {
-      guard: s.guard, declarations, tags: entries(s.tagNames, s.tagDeclarations), symbols: entries(s.symbolNames, s.symbolDeclarations),
-      typedefNames: new Set(s.typedefNames.split(' ')), identifiers: sortedNames(s.identifiers), directiveLines: s.directiveLines,
-    };
-  } catch {
-    return undefined;
-  }
+function toStored(index: LazyHeaderIndex, hash: string, text: string): Uint8Array {
+  return encodeIndex({
+    guard: index.guard, declarations: index.declarations, directiveLines: index.directiveLines,
+    tags: [...(index.tags as Map<string, number>)], symbols: [...(index.symbols as Map<string, number>)],
+    typedefNames: [...index.typedefNames], identifiers: index.identifiers as ReadonlySet<string>,
+  }, LAZY_INDEX_VERSION, hash, text.length);
 }
 
 /**
- * Membership in names stored sorted and joined by spaces, by binary search. A Set of vmlinux.h's 60,000
- * identifiers took longer to build (about 60 ms of every start) than all the lookups a session makes: the
- * preprocessor asks only for the names of the macros defined where the header is included.
+ * A stored index, checked: any damage (truncated file, other version, other text) makes it undefined. Its
+ * identifiers are stored as 32-bit hashes: a name whose hash is there is confirmed in the text (declarationsNaming
+ * finds the declarations holding it as a whole word, exactly the identifiers the built index collects), so
+ * `identifiers.has` answers as the built Set does.
  */
-function sortedNames(joined: string): { has(name: string): boolean } {
-  let starts: Int32Array | undefined;
-  const nameAt = (i: number): string => {
-    const start = starts![i];
-    const end = i + 1 < starts!.length ? starts![i + 1] - 1 : joined.length;
-    return joined.slice(start, end);
-  };
-  return {
-    has(name) {
-      if (joined === '' || name === '' || name.includes(' ')) return false;
-      if (!starts) {
-        const offsets: number[] = [0];
-        for (let at = joined.indexOf(' '); at >= 0; at = joined.indexOf(' ', at + 1)) offsets.push(at + 1);
-        starts = Int32Array.from(offsets);
-      }
-      let low = 0;
-      let high = starts.length - 1;
-      while (low <= high) {
-        const middle = (low + high) >>> 1;
-        const candidate = nameAt(middle);
-        if (candidate === name) return true;
-        if (candidate < name) low = middle + 1;
-        else high = middle - 1;
-      }
-      return false;
+function fromStored(data: Uint8Array, hash: string, text: string): LazyHeaderIndex | undefined {
+  const parts = decodeIndex(data, LAZY_INDEX_VERSION, hash, text.length);
+  if (!parts) return undefined;
+  const index: LazyHeaderIndex = {
+    guard: parts.guard, declarations: parts.declarations, tags: parts.tags, symbols: parts.symbols,
+    typedefNames: parts.typedefNames, directiveLines: parts.directiveLines,
+    identifiers: {
+      has: (name) => IDENTIFIER.test(name) && parts.mayHaveIdentifier(name) && declarationsNaming(text, index, name).length > 0,
     },
   };
+  return index;
 }
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * What the preprocessor reads of an indexed header: its directive lines' tokens at their real offsets (so a
@@ -246,7 +192,7 @@ const KEYWORDS = new Set(['struct', 'union', 'enum', 'typedef', 'const', 'volati
   'void', 'float', 'double', '_Bool', '__attribute__', 'restrict', '__restrict', 'inline', 'static', 'extern']);
 
 /** The first pass: one walk over the lines. Undefined when the header is not of the indexable shape. */
-function buildIndex(text: string): { index: LazyHeaderIndex; directiveLines: number[] } | undefined {
+function buildIndex(text: string): LazyHeaderIndex | undefined {
   const declarations: number[] = [];
   const tags = new Map<string, number>();
   const symbols = new Map<string, number>();
@@ -304,10 +250,7 @@ function buildIndex(text: string): { index: LazyHeaderIndex; directiveLines: num
     offset = end + 1;
   }
   if (depth !== 0) return undefined;
-  const index: LazyHeaderIndex = {
-    guard, declarations: Int32Array.from(declarations), tags, symbols, typedefNames, identifiers, directiveLines,
-  };
-  return { index, directiveLines };
+  return { guard, declarations: Int32Array.from(declarations), tags, symbols, typedefNames, identifiers, directiveLines };
 }
 
 /** Records the names a declaration declares; undefined when it is not one of the indexable forms. */

@@ -4,7 +4,8 @@ import * as nodePath from 'path';
 import type { SystemIncludeFolders } from '../lang/buildSetup';
 import type { FileSystemHost } from '../lang/headers';
 import { setLazyIndexStore } from '../lang/lazyHeader';
-import { cacheFolder, createDiskIndexStore } from './diskCache';
+import { setBundledHeaderReader } from '../lang/headers';
+import { cacheFolder, createDiskIndexStore, readTextFile } from './diskCache';
 import { ReadAt, readAtBytes } from '../exec/scenarioBulkJson';
 
 /**
@@ -37,14 +38,17 @@ export function createNodeHost(): FileHost {
   if (!diskCacheInstalled) {
     diskCacheInstalled = true;
     const folder = cacheFolder();
-    if (folder) setLazyIndexStore(createDiskIndexStore(folder));
+    if (folder) {
+      setLazyIndexStore(createDiskIndexStore(folder));
+      setBundledHeaderReader(readTextFile);
+    }
   }
   return {
     readFile(path) {
       try {
         const st = statIfExists(path);
         if (!st || !st.isFile() || st.size > MAX_SOURCE_FILE_BYTES) return undefined;
-        return fs.readFileSync(path, 'utf8');
+        return readTextFile(path, st.size);
       } catch {
         return undefined;
       }
