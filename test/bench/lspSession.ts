@@ -43,7 +43,7 @@ export interface LspSession {
   serverOtherThreadsCpuMs(): number;
   /**
    * Minor page faults the server has taken so far (/proc/PID/stat minflt), NaN without /proc: the first write to a
-   * page V8 committed or discarded since costs one, about 10-15 µs each on this virtual machine.
+   * page V8 committed or discarded since costs one, about 15-20 µs each on this virtual machine.
    */
   serverPageFaults(): number;
   close(): Promise<void>;
