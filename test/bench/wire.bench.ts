@@ -27,6 +27,10 @@ export interface WireFigures {
   errors: number;
   /** The server's CPU time (its main thread) for the open and per edit: what the figures cost without the machine's waits. */
   openCpuMs: number; editCpuP50: number; editCpuP95: number;
+  /** Per edit of the first EDITS: the server's other threads' CPU (V8's compilers, GC helpers) and its minor page faults. */
+  editOtherCpuP50: number; editOtherCpuP95: number; editFaultsP50: number; editFaultsP95: number;
+  /** The first EDITS edits one by one (printed with BENCH_TRACE=1). */
+  trace: Array<{ wallMs: number; cpuMs: number; otherCpuMs: number; faults: number }>;
   /** The STEADY_EDITS edits after the first EDITS: wall and CPU p50/p95. */
   steady: { p50: number; p95: number; cpuP50: number; cpuP95: number };
 }
@@ -44,6 +48,8 @@ export async function measureWire(file: string, cacheHome: string): Promise<Wire
     const openMs = opened.ms;
     const openCpuMs = session.serverCpuMs() - cpuBeforeOpen;
     const editCpu: number[] = [];
+    const editOtherCpu: number[] = [];
+    const editFaults: number[] = [];
     let errors = errorsOf(opened.diagnostics);
     // One-line edits, as typing does: the right-hand side of one statement changes at each version.
     const line = lines.findIndex((l) => l.includes('fresh.visits = 1;'));
@@ -53,6 +59,8 @@ export async function measureWire(file: string, cacheHome: string): Promise<Wire
       const published = session.diagnosticsFor(version);
       const started = performance.now();
       const cpuBefore = session.serverCpuMs();
+      const otherCpuBefore = session.serverOtherThreadsCpuMs();
+      const faultsBefore = session.serverPageFaults();
       await connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri, version },
         contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: `\tfresh.visits = ${i + 2};` }],
@@ -60,9 +68,14 @@ export async function measureWire(file: string, cacheHome: string): Promise<Wire
       errors = Math.max(errors, errorsOf(await published));
       edits.push(performance.now() - started);
       editCpu.push(session.serverCpuMs() - cpuBefore);
+      editOtherCpu.push(session.serverOtherThreadsCpuMs() - otherCpuBefore);
+      editFaults.push(session.serverPageFaults() - faultsBefore);
     }
     const steadyWall = edits.splice(EDITS);
     const steadyCpu = editCpu.splice(EDITS);
+    editOtherCpu.splice(EDITS);
+    editFaults.splice(EDITS);
+    const trace = edits.map((wallMs, i) => ({ wallMs, cpuMs: editCpu[i], otherCpuMs: editOtherCpu[i], faults: editFaults[i] }));
     const steady = { p50: percentile(steadyWall, 50), p95: percentile(steadyWall, 95), cpuP50: percentile(steadyCpu, 50), cpuP95: percentile(steadyCpu, 95) };
     const printLine = lines.findIndex((l) => l.includes('map->id, map->name'));
     const ctxLine = lines.findIndex((l) => l.includes('= ctx->map;'));
@@ -72,6 +85,8 @@ export async function measureWire(file: string, cacheHome: string): Promise<Wire
     return {
       openMs, editP50: percentile(edits, 50), editP95: percentile(edits, 95), hoverP95, completionP95, peakRssMiB: session.peakRssMiB(), errors,
       openCpuMs, editCpuP50: percentile(editCpu, 50), editCpuP95: percentile(editCpu, 95), steady,
+      editOtherCpuP50: percentile(editOtherCpu, 50), editOtherCpuP95: percentile(editOtherCpu, 95),
+      editFaultsP50: percentile(editFaults, 50), editFaultsP95: percentile(editFaults, 95), trace,
     };
   } finally {
     await session.close();
@@ -86,6 +101,11 @@ function print(label: string, f: WireFigures, next?: WireFigures): void {
   console.log(`wire [${label}]: hover p95 ${v(f.hoverP95, GOALS.hoverP95Ms)}, completion p95 ${v(f.completionP95, GOALS.completionP95Ms)}`);
   if (Number.isFinite(f.openCpuMs)) {
     console.log(`wire [${label}]: server CPU: open ${f.openCpuMs.toFixed(1)} ms${next ? `, next start ${next.openCpuMs.toFixed(1)} ms` : ''}; edit p50 ${f.editCpuP50.toFixed(1)} ms, p95 ${f.editCpuP95.toFixed(1)} ms (the machine's load: ${os.loadavg()[0].toFixed(1)})`);
+    console.log(`wire [${label}]: per edit, the server's other threads (V8's compilers, GC helpers) CPU p50 ${f.editOtherCpuP50.toFixed(1)} ms, p95 ${f.editOtherCpuP95.toFixed(1)} ms; its page faults p50 ${f.editFaultsP50}, p95 ${f.editFaultsP95}`);
+    if (process.env.BENCH_TRACE) {
+      console.log(`wire [${label}]: edit: wall ms / server CPU ms / other threads CPU ms / page faults`);
+      console.log(f.trace.map((e, i) => `  ${i + 1}: ${e.wallMs.toFixed(1)} / ${e.cpuMs.toFixed(1)} / ${e.otherCpuMs.toFixed(1)} / ${e.faults}`).join('\n'));
+    }
   }
   console.log(`wire [${label}]: peak RSS ${v(f.peakRssMiB, GOALS.peakRssMiB, 'MiB')}${f.errors ? `; ${f.errors} error diagnostics (expected none)` : ''}`);
 }

@@ -14,7 +14,7 @@
  */
 import { createHash } from 'crypto';
 import { scan } from './scanner';
-import { Token, TokenKind } from './token';
+import { Token, TokenKind, makeToken } from './token';
 import { IndexNameTable, decodeIndex, encodeIndex } from './lazyIndexFormat';
 
 /** Bump when the index layout or the rules that make it change: a cached index of another version is ignored. */
@@ -138,7 +138,7 @@ export function skeletonTokens(text: string, index: LazyHeaderIndex, file: numbe
     pushRange(lines[i], lines[i + 1]);
   }
   for (; next < expanded.length; next++) pushRange(index.declarations[expanded[next] * 3], index.declarations[expanded[next] * 3 + 1]);
-  tokens.push({ kind: TokenKind.EndOfFile, text: '', file, pos: text.length, end: text.length, leadingSpace: false, atLineStart: true });
+  tokens.push(makeToken(TokenKind.EndOfFile, '', file, text.length, text.length, false, true));
   return tokens;
 }
 

@@ -6,7 +6,7 @@
  */
 
 import { DiagnosticMessage, Diagnostics, FrontEndDiagnostic, formatMessage, MAX_COLLECTED_DIAGNOSTICS } from './diagnostics';
-import { Token, TokenKind } from './token';
+import { Token, TokenKind, makeToken } from './token';
 
 export function createDiagnostic(
   message: DiagnosticMessage, file: number, pos: number, end: number, ...args: Array<string | number | bigint>
@@ -125,8 +125,8 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
     count++;
     const text = spelling === undefined ? source.slice(start, end) : spelling;
     tokens.push(map === undefined
-      ? { kind, text, file, pos: start, end, leadingSpace, atLineStart }
-      : { kind, text, file, pos: originalOffset(map, start), end: originalOffset(map, end), leadingSpace, atLineStart });
+      ? makeToken(kind, text, file, start, end, leadingSpace, atLineStart)
+      : makeToken(kind, text, file, originalOffset(map, start), originalOffset(map, end), leadingSpace, atLineStart));
     atLineStart = false;
     leadingSpace = false;
   };
@@ -138,7 +138,7 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
     if (code === Char.LineFeed || code === Char.CarriageReturn) {
       const start = i;
       i += code === Char.CarriageReturn && source.charCodeAt(i + 1) === Char.LineFeed ? 2 : 1;
-      tokens.push({ kind: TokenKind.Newline, text: '\n', file, pos: original(start), end: original(i), leadingSpace, atLineStart });
+      tokens.push(makeToken(TokenKind.Newline, '\n', file, original(start), original(i), leadingSpace, atLineStart));
       atLineStart = true;
       leadingSpace = false;
       continue;
@@ -235,7 +235,7 @@ export function scan(text: string, file: number, diagnostics?: FrontEndDiagnosti
     i++;
     push(TokenKind.Unknown, start, i);
   }
-  tokens.push({ kind: TokenKind.EndOfFile, text: '', file, pos: text.length, end: text.length, leadingSpace, atLineStart: true });
+  tokens.push(makeToken(TokenKind.EndOfFile, '', file, text.length, text.length, leadingSpace, true));
   return tokens;
 
   function scanPpNumber(from: number): number {

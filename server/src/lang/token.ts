@@ -61,12 +61,34 @@ export interface Token {
 }
 
 /**
+ * A new token. Every token of the front end is made here or by `tokenWith`/`relocatedToken`, with every field
+ * present and of one type (`origin` an object or undefined, `noExpand` a boolean): all tokens then share one
+ * object shape, so the preprocessor's and the parser's code stays monomorphic over them. Tokens of several
+ * shapes (scanned without `origin`, expanded with it, spread copies) deoptimized the parser's hottest functions
+ * ("wrong map") at the first edits, which then ran in the interpreter again.
+ */
+export function makeToken(kind: TokenKind, text: string, file: number, pos: number, end: number, leadingSpace: boolean, atLineStart: boolean,
+  origin?: ExpansionOrigin, noExpand = false): Token {
+  return { kind, text, file, pos, end, leadingSpace, atLineStart, origin, noExpand };
+}
+
+/** A copy of `token` with some fields changed (the one shape of `makeToken`). */
+export function tokenWith(token: Token, changes: Partial<Token>): Token {
+  return {
+    kind: changes.kind ?? token.kind, text: changes.text ?? token.text, file: changes.file ?? token.file,
+    pos: changes.pos ?? token.pos, end: changes.end ?? token.end, leadingSpace: changes.leadingSpace ?? token.leadingSpace,
+    atLineStart: changes.atLineStart ?? token.atLineStart, origin: 'origin' in changes ? changes.origin : token.origin,
+    noExpand: changes.noExpand ?? token.noExpand === true,
+  };
+}
+
+/**
  * A copy of `token` produced by an expansion. Built field by field rather than by spreading: every relocated
  * token then has one object shape, and the spread copy was the hottest line of the preprocessor on each edit.
  */
 export function relocatedToken(token: Token, origin: ExpansionOrigin | undefined, file = token.file, pos = token.pos, end = token.end): Token {
   return {
     kind: token.kind, text: token.text, file, pos, end, leadingSpace: token.leadingSpace, atLineStart: token.atLineStart,
-    origin, noExpand: token.noExpand,
+    origin, noExpand: token.noExpand === true,
   };
 }

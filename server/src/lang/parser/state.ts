@@ -2,7 +2,7 @@
 
 import * as ast from '../ast';
 import { Diagnostics, DiagnosticMessage, FrontEndDiagnostic, formatMessage, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
-import { Token, TokenKind } from '../token';
+import { Token, TokenKind, makeToken } from '../token';
 import { MAX_NESTING_DEPTH, KEYWORDS, BUILTIN_TYPE_WORDS, STORAGE_CLASSES, TYPE_QUALIFIERS, FUNCTION_SPECIFIERS, type ParseOptions } from './grammar';
 
 /** Keyword spellings GNU gives alternative names to, mapped to the canonical one. */
@@ -68,7 +68,7 @@ export abstract class ParserState {
     const last = this.tokens[this.tokens.length - 1];
     if (!last || last.kind !== TokenKind.EndOfFile) {
       const at = last ?? { file: 0, end: 0 };
-      this.tokens.push({ kind: TokenKind.EndOfFile, text: '', file: at.file, pos: at.end, end: at.end, leadingSpace: false, atLineStart: false });
+      this.tokens.push(makeToken(TokenKind.EndOfFile, '', at.file, at.end, at.end, false, false));
     }
     this.spellings = this.tokens.map(spelling);
     const fileScope: Scope = new Map();

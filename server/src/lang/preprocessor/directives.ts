@@ -1,7 +1,7 @@
 /** Dispatch of a `#` line to its directive; `#define`/`#undef` (parsing a macro definition), `#line` and `#pragma`. */
 
 import { Diagnostics } from '../diagnostics';
-import { Token, TokenKind } from '../token';
+import { Token, TokenKind, tokenWith } from '../token';
 import { isPunctuator, destringize, type MacroDefinition, type FileFrame } from './records';
 import { IncludeResolver } from './includes';
 
@@ -137,7 +137,7 @@ export abstract class DirectiveHandler extends IncludeResolver {
       }
     }
     const body = line.slice(index);
-    if (body.length > 0 && body[0].leadingSpace) body[0] = { ...body[0], leadingSpace: false };
+    if (body.length > 0 && body[0].leadingSpace) body[0] = tokenWith(body[0], { leadingSpace: false });
     const bodyParams = new Int32Array(body.length).fill(-1);
     for (let i = 0; i < body.length; i++) {
       const token = body[i];

@@ -7,13 +7,13 @@
 import { Diagnostics } from '../diagnostics';
 import { clangBpfFeatureTable } from './features';
 import { scan, scansAsSingleToken } from '../scanner';
-import { ExpansionOrigin, Token, TokenKind, relocatedToken } from '../token';
+import { ExpansionOrigin, Token, TokenKind, makeToken, relocatedToken, tokenWith } from '../token';
 import { ExpansionRecord, endOfInput, isPunctuator, rootOrigin, userRange, destringize, type MacroDefinition, type ExpansionContext } from './records';
 import { PreprocessSession } from './session';
 
-const placemarker: Token = { kind: TokenKind.Unknown, text: '', file: -1, pos: 0, end: 0, leadingSpace: false, atLineStart: false };
+const placemarker: Token = makeToken(TokenKind.Unknown, '', -1, 0, 0, false, false);
 
-const pasteOperator: Token = { kind: TokenKind.Punctuator, text: '##', file: -1, pos: 0, end: 0, leadingSpace: false, atLineStart: false };
+const pasteOperator: Token = makeToken(TokenKind.Punctuator, '##', -1, 0, 0, false, false);
 
 function stringize(tokens: readonly Token[]): string {
   let text = '"';
@@ -78,7 +78,7 @@ export abstract class MacroExpander extends PreprocessSession {
       }
       const macro = this.macros.get(token.text);
       if (!macro || this.expansionWorkExhausted) return token;
-      if (this.active.has(macro.name)) return { ...token, noExpand: true };
+      if (this.active.has(macro.name)) return tokenWith(token, { noExpand: true });
       if (macro.builtin) {
         const produced = this.expandBuiltin(context, token, macro);
         if (produced) return produced;
@@ -264,10 +264,7 @@ export abstract class MacroExpander extends PreprocessSession {
         if (args && token.kind === TokenKind.Punctuator && token.text === '#' && i + 1 < to) {
           const next = macro.bodyParams[i + 1];
           if (next >= 0) {
-            result.push({
-              kind: TokenKind.StringLiteral, text: stringize(args[next]), file: token.file, pos: token.pos, end: body[i + 1].end,
-              leadingSpace: token.leadingSpace, atLineStart: false, origin,
-            });
+            result.push(makeToken(TokenKind.StringLiteral, stringize(args[next]), token.file, token.pos, body[i + 1].end, token.leadingSpace, false, origin));
             i++;
             continue;
           }
@@ -315,7 +312,7 @@ export abstract class MacroExpander extends PreprocessSession {
           }
           for (let k = 0; k < tokens.length; k++) {
             const copy = fromArgument(tokens[k]);
-            result.push(k === 0 && copy.leadingSpace !== token.leadingSpace ? { ...copy, leadingSpace: token.leadingSpace } : copy);
+            result.push(k === 0 && copy.leadingSpace !== token.leadingSpace ? tokenWith(copy, { leadingSpace: token.leadingSpace }) : copy);
           }
           continue;
         }
@@ -329,7 +326,7 @@ export abstract class MacroExpander extends PreprocessSession {
     const cleaned: Token[] = [];
     for (const token of final) if (token !== placemarker) cleaned.push(token);
     if (cleaned.length > 0) {
-      cleaned[0] = { ...cleaned[0], leadingSpace: nameToken.leadingSpace, atLineStart: nameToken.atLineStart };
+      cleaned[0] = tokenWith(cleaned[0], { leadingSpace: nameToken.leadingSpace, atLineStart: nameToken.atLineStart });
     }
     this.expansionProduced += Math.max(1, cleaned.length);
     this.expansionWork += cleaned.length;
@@ -374,13 +371,13 @@ export abstract class MacroExpander extends PreprocessSession {
         out.push(left, right);
         continue;
       }
-      out.push({ kind: single.kind, text: single.text, file: left.file, pos: left.pos, end: left.end, leadingSpace: left.leadingSpace, atLineStart: false, origin });
+      out.push(makeToken(single.kind, single.text, left.file, left.pos, left.end, left.leadingSpace, false, origin));
     }
     return out;
   }
 
   expandBuiltin(context: ExpansionContext, token: Token, macro: MacroDefinition): Token | undefined {
-    const make = (kind: TokenKind, text: string): Token => ({ ...token, kind, text, origin: { macro: macro.name, file: token.file, pos: token.pos, end: token.end, parent: token.origin } });
+    const make = (kind: TokenKind, text: string): Token => tokenWith(token, { kind, text, origin: { macro: macro.name, file: token.file, pos: token.pos, end: token.end, parent: token.origin } });
     const frame = this.currentFileFrame();
     switch (macro.builtin) {
       case 'file': {

@@ -9,7 +9,7 @@
 import { Diagnostics, FrontEndDiagnostic } from '../diagnostics';
 import { FileSystemHost } from '../headers';
 import { SourceFile } from '../sourceFile';
-import { Token, TokenKind } from '../token';
+import { Token, TokenKind, makeToken, tokenWith } from '../token';
 import { endOfInput, isPunctuator, type PreprocessOptions, type MacroDefinition, type IncludeRecord, type MacroExpansionRecord, type PragmaRecord, type LazyFileRecord, type SkippedRange, type PreprocessorState, type ExpansionContext } from './records';
 import { DirectiveHandler } from './directives';
 
@@ -78,18 +78,18 @@ class Preprocessor extends DirectiveHandler {
       // Read after nextExpanded: replaying a cached header replaces the output array.
       const output = this.output;
       if (token.kind === TokenKind.EndOfFile) {
-        output.push({ ...token, file: main.id, pos: main.text.length, end: main.text.length });
+        output.push(tokenWith(token, { file: main.id, pos: main.text.length, end: main.text.length }));
         break;
       }
       if (this.expansionWorkExhausted) {
-        output.push({ kind: TokenKind.EndOfFile, text: '', file: main.id, pos: main.text.length, end: main.text.length, leadingSpace: false, atLineStart: true });
+        output.push(makeToken(TokenKind.EndOfFile, '', main.id, main.text.length, main.text.length, false, true));
         break;
       }
       output.push(token);
       if (output.length > this.topLevelLimit) {
         if (!this.outputLimitReported) this.report(Diagnostics.OutputTooLarge, token, this.limits.outputTokens, 'outputTokens');
         this.outputLimitReported = true;
-        output.push({ kind: TokenKind.EndOfFile, text: '', file: main.id, pos: main.text.length, end: main.text.length, leadingSpace: false, atLineStart: true });
+        output.push(makeToken(TokenKind.EndOfFile, '', main.id, main.text.length, main.text.length, false, true));
         break;
       }
     }

@@ -2,7 +2,7 @@
 
 import { scansAsSingleToken } from '../scanner';
 import { SourceFile } from '../sourceFile';
-import { ExpansionOrigin, Token, TokenKind } from '../token';
+import { ExpansionOrigin, Token, TokenKind, makeToken } from '../token';
 import { LazyHeaderIndex } from '../lazyHeader';
 import type { PreprocessLimits } from './limits';
 import { HeaderCache } from './includes';
@@ -182,7 +182,7 @@ export type MacroEvent = { kind: 'define'; macro: MacroDefinition } | { kind: 'u
 
 // ---------------------------------------------------------------------------------------------------------
 
-export const endOfInput: Token = { kind: TokenKind.EndOfFile, text: '', file: -1, pos: 0, end: 0, leadingSpace: false, atLineStart: true };
+export const endOfInput: Token = makeToken(TokenKind.EndOfFile, '', -1, 0, 0, false, true);
 
 interface ExpansionFrame {
   tokens: Token[];

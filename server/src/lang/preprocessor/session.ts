@@ -6,7 +6,7 @@ import { clangBpfPredefinedMacros } from './predefined';
 import { FileSystemHost, bundledDirectory, hostFileExists, isBundledPath, readBundledHeader } from '../headers';
 import { createDiagnostic, scan } from '../scanner';
 import { SourceFile } from '../sourceFile';
-import { Token, TokenKind } from '../token';
+import { Token, TokenKind, makeToken } from '../token';
 import { LazyHeaderIndex, declarationsNaming, lazyHeaderIndex, skeletonTokens } from '../lazyHeader';
 import { defaultLimits, type PreprocessLimits } from './limits';
 import { ExpansionRecord, FileTable, endOfInput, userRange, type PreprocessOptions, type MacroDefinition, type BuiltinMacro, type IncludeRecord, type MacroExpansionRecord, type PragmaRecord, type LazyFileRecord, type SkippedRange, type MacroEvent, type ExpansionContext, type ConditionalGroup, type FileFrame, type CacheRecording } from './records';
@@ -274,7 +274,7 @@ export abstract class PreprocessSession {
       // would in the whole file; when directives or skipped groups kept some out, reaching this end says the rest
       // was not read.
       const last = tokens[tokens.length - 2];
-      const end: Token = { kind: TokenKind.EndOfFile, text: '', file: file.id, pos: last.end, end: last.end, leadingSpace: false, atLineStart: true };
+      const end: Token = makeToken(TokenKind.EndOfFile, '', file.id, last.end, last.end, false, true);
       tokens[tokens.length - 1] = end;
       this.truncatedEnds.set(end, file);
     }
