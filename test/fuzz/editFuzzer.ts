@@ -184,6 +184,8 @@ export const PATHOLOGICAL_CASES: Array<[string, (base: string) => string, boolea
   ['self-referential and mutually referential macros', (base) => `#define foo foo + 1\n#define a b\n#define b a\n${base}\nint self_ref = foo + a;\n`, false],
   ['a 40,000-character line and identifier', (base) => `${base}\nint ${'a'.repeat(40_000)};\n`, false],
   ['a 10 MB file', (base) => `${base}\n// ${'y'.repeat(10 * 1024 * 1024)}\n`, false],
+  // Found by npm run fuzz (seed 19101): a character constant's value grew a BigInt byte by byte, hours for this line.
+  ['an unclosed character constant on a 10 MB line', (base) => `${base}\nint c = '${'y'.repeat(10 * 1024 * 1024)}\n`, false],
   ['NUL bytes, CR line endings, BOM and lone surrogates', (base) => `\uFEFF${base.replace(/\n/g, '\r').replace(/;/g, ';\0')}\uD800\uDFFF\uDC00`, false],
   ['10,000-deep nested macro arguments', (base) => `#define F(x) x\n${base}\nint deep_macro = ${'F('.repeat(10_000)}1${')'.repeat(10_000)};\n`, false],
   ['a file that includes itself', (base) => `#include "edited.bpf.c"\n${base}`, false],
