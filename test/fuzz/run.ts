@@ -8,16 +8,35 @@
  */
 import * as cp from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import fc from 'fast-check';
 import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, MAIN_FILE, PATHOLOGICAL_CASES, startTimer, assertWithinBound } from './editFuzzer';
 
 const BOUND_MS = Number(process.env.FUZZ_BOUND_MS ?? 60_000);
 
+/** A worker's CPU time so far, s (Linux: /proc/PID/stat utime + stime), or undefined where there is no /proc. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch { return undefined; }
+}
+
+/**
+ * A worker stalls when it uses FUZZ_STALL_SECONDS (default 900) of CPU without a progress line (it prints one at
+ * least every 30 s of progress, after an edit or a sequence): far past any request's bound, and a request that never
+ * returns cannot fail its bound, so the supervisor fails the run (seed 19101 once sat for an hour in one validation,
+ * unreported). A worker starved by the machine uses little CPU and is not a stall.
+ */
+const STALL_CPU_SECONDS = Number(process.env.FUZZ_STALL_SECONDS ?? 900);
+
 /** Runs `workers` fuzz processes side by side, forwards their output, and prints their totals. */
 function supervise(workers: number): Promise<void> {
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
   const started = Date.now();
-  const progress = Array.from({ length: workers }, () => ({ edits: 0, sequences: 0 }));
+  const progress = Array.from({ length: workers }, () => ({ edits: 0, sequences: 0, cpuAtLastLine: 0 }));
   const total = (): string => {
     const edits = progress.reduce((sum, p) => sum + p.edits, 0);
     const sequences = progress.reduce((sum, p) => sum + p.sequences, 0);
@@ -25,10 +44,12 @@ function supervise(workers: number): Promise<void> {
     return `fuzz: total ${edits} edits in ${sequences} sequences across ${workers} workers (seeds ${seed}..${seed + workers - 1}), ${s.toFixed(0)} s, ${(edits / s).toFixed(1)} edits/s`;
   };
   console.log(`fuzz: ${workers} workers, seeds ${seed}..${seed + workers - 1}`);
+  const traceOf = (i: number): string => (process.env.FUZZ_TRACE ? `${process.env.FUZZ_TRACE}.${i}` : path.join(os.tmpdir(), `bpf-iter-fuzz-${seed + i}.json`));
   const children = progress.map((p, i) => {
     const env: NodeJS.ProcessEnv = { ...process.env, FUZZ_WORKER: String(i), FUZZ_SEED: String(seed + i) };
     if (i > 0) env.FUZZ_SKIP_PATHOLOGICAL = '1';
-    if (process.env.FUZZ_TRACE) env.FUZZ_TRACE = `${process.env.FUZZ_TRACE}.${i}`;
+    // always kept: a stalled or crashed worker's sequence is the counterexample
+    env.FUZZ_TRACE = traceOf(i);
     if (process.env.FUZZ_EDITS) env.FUZZ_EDITS = String(Math.ceil(Number(process.env.FUZZ_EDITS) / workers));
     const child = cp.spawn(process.execPath, [...process.execArgv, __filename], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let pending = '';
@@ -38,7 +59,7 @@ function supervise(workers: number): Promise<void> {
       pending = lines.pop()!;
       for (const line of lines) {
         const m = /^fuzz: (\d+) edits in (\d+) sequences/.exec(line);
-        if (m) { p.edits = Number(m[1]); p.sequences = Number(m[2]); }
+        if (m) { p.edits = Number(m[1]); p.sequences = Number(m[2]); p.cpuAtLastLine = cpuSecondsOf(child.pid) ?? 0; }
         stream.write(`[worker ${i}] ${line}\n`);
       }
     };
@@ -46,7 +67,17 @@ function supervise(workers: number): Promise<void> {
     child.stderr.on('data', (chunk: Buffer) => forward(chunk, process.stderr));
     return child;
   });
-  const timer = setInterval(() => console.log(total()), 30_000);
+  let stalled = false;
+  const timer = setInterval(() => {
+    console.log(total());
+    children.forEach((child, i) => {
+      const cpu = cpuSecondsOf(child.pid);
+      if (stalled || cpu === undefined || cpu - progress[i].cpuAtLastLine < STALL_CPU_SECONDS) return;
+      stalled = true;
+      console.error(`fuzz: FAILED: worker ${i} (seed ${seed + i}) used ${(cpu - progress[i].cpuAtLastLine).toFixed(0)} s of CPU without finishing a sequence; the sequence is in ${traceOf(i)}`);
+      child.kill('SIGKILL');
+    });
+  }, 30_000);
   return new Promise((resolve) => {
     let running = workers;
     let failed = false;
@@ -109,6 +140,8 @@ async function main(): Promise<void> {
         if (!Array.isArray(diagnostics)) throw new Error('validate returned no array');
         assertWithinBound('validate', BOUND_MS, stop());
         edits++;
+        // a line at least every 30 s of progress, inside long sequences too (the supervisor's stall watch reads them)
+        if (Date.now() - lastReport > 30_000) { lastReport = Date.now(); report(); }
       }
       await exerciseService(service, files, text, positionSeed, BOUND_MS, true);
       sequences++;
