@@ -335,8 +335,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
           k.seqPrintfAt(seqR, seqO, fmtR, fmtO, fmtSize, dataR, dataO, dataLen),
       },
       sections, strings: stringPointers, maps: mapPointers,
-      // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it.
-      stack: k.memory.alloc(MAX_BPF_STACK, 'BPF program stack') as ExecRegion,
+      // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it. Frames
+      // hold every declared local; clang may keep fewer bytes (checker/stackSlices.ts), so a checked program whose
+      // declared frames pass 512 bytes gets room for all of them (the checker enforces the kernel's limit).
+      stack: k.memory.alloc(Math.max(MAX_BPF_STACK, declaredStackBound(ir)), 'BPF program stack') as ExecRegion,
       instructionBudget: req.instructionBudget,
       isCancelled: req.isCancelled,
     };
@@ -643,3 +645,7 @@ function hexBytes(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** An upper bound of any call chain's declared frames: every function once (recursion is refused), each rounded as the JIT does. */
+function declaredStackBound(ir: { functions: ReadonlyArray<{ stackSize: number }> }): number {
+  return ir.functions.reduce((sum, f) => sum + Math.ceil(f.stackSize / 16) * 16, 0);
+}
