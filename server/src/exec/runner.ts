@@ -18,6 +18,7 @@ import type { ReadAt } from './scenarioBulkJson';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { objectsFromJson } from './scenarioObjects';
+import { kconfigBytes } from '../kernel/kconfig';
 import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, MAX_BPF_STACK, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
@@ -302,6 +303,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     for (const g of ir.globals) {
       const region = sections.get(g.section);
       if (region && g.init) region.bytes.set(g.init.subarray(0, g.size), g.offset);
+      // `extern ... __kconfig`: libbpf fills the .kconfig map from the kernel's configuration before the load
+      const kconfig = region && g.section === '.kconfig' ? kconfigBytes(g.name, g.size) : undefined;
+      if (kconfig) region!.bytes.set(kconfig, g.offset);
     }
     for (const [name, raw] of Object.entries(req.scenario.globals)) {
       const g = ir.globals.find((x) => x.name === name);

@@ -183,4 +183,22 @@ int nft_syms(struct bpf_iter__ksym *ctx)
     assert.ok(!r.error, r.error);
     assert.strictEqual(r.output, 'nft_do_chain\nnft_register_expr\n');
   });
+
+  it('extern __kconfig variables read what libbpf fills in from the kernel\'s configuration (CONFIG_HZ=250 on the measured 6.18 host), 0 when unset', async () => {
+    const text = HEAD + `extern unsigned long CONFIG_HZ __kconfig;
+extern int LINUX_KERNEL_VERSION __kconfig;
+extern bool CONFIG_IPV6 __kconfig __weak;
+extern bool CONFIG_NOT_A_REAL_OPTION __kconfig __weak;
+SEC("iter/ksym")
+int cfg(struct bpf_iter__ksym *ctx)
+{
+	if (ctx->meta->seq_num == 0)
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%lu %x %d %d\\n", CONFIG_HZ, LINUX_KERNEL_VERSION, CONFIG_IPV6, CONFIG_NOT_A_REAL_OPTION);
+	return 0;
+}
+`;
+    const r = await run(text);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, '250 6122c 1 0\n');
+  });
 });
