@@ -15,7 +15,7 @@ const corpusDir = path.join(repoRoot, 'test', 'realworld');
 const sharedDir = path.join(corpusDir, '_shared');
 
 /** A program of the corpus is a C file with an iterator section (libbpf's SEC() or a project's own macro). */
-const ITER_SECTION = /(?:SEC|__section)\s*\(\s*"iter\/(bpf_map_elem|bpf_map|task_file|task_vma|task|tcp|udp|unix|netlink|ipv6_route|bpf_prog|bpf_link|ksym|kmem_cache|dmabuf|cgroup|sockmap|bpf_sk_storage_map)"\s*\)/;
+const ITER_SECTION = /(?:SEC|__section)\s*\(\s*"iter(?:\.s)?\/(bpf_map_elem|bpf_map|task_file|task_vma|task|tcp|udp|unix|netlink|ipv6_route|bpf_prog|bpf_link|ksym|kmem_cache|dmabuf|cgroup|sockmap|bpf_sk_storage_map)"\s*\)/;
 
 function walk(dir, out) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {

@@ -18,6 +18,7 @@ import type { ReadAt } from './scenarioBulkJson';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { objectsFromJson } from './scenarioObjects';
+import { kconfigBytes } from '../kernel/kconfig';
 import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, MAX_BPF_STACK, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
@@ -304,6 +305,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     for (const g of ir.globals) {
       const region = sections.get(g.section);
       if (region && g.init) region.bytes.set(g.init.subarray(0, g.size), g.offset);
+      // `extern ... __kconfig`: libbpf fills the .kconfig map from the kernel's configuration before the load
+      const kconfig = region && g.section === '.kconfig' ? kconfigBytes(g.name, g.size) : undefined;
+      if (kconfig) region!.bytes.set(kconfig, g.offset);
     }
     for (const [name, raw] of Object.entries(req.scenario.globals)) {
       const g = ir.globals.find((x) => x.name === name);
@@ -337,8 +341,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
           k.seqPrintfAt(seqR, seqO, fmtR, fmtO, fmtSize, dataR, dataO, dataLen),
       },
       sections, strings: stringPointers, maps: mapPointers,
-      // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it.
-      stack: k.memory.alloc(MAX_BPF_STACK, 'BPF program stack') as ExecRegion,
+      // The BPF stack is kernel memory too: helpers read the u64 argument array of BPF_SEQ_PRINTF from it. Frames
+      // hold every declared local; clang may keep fewer bytes (checker/stackSlices.ts), so a checked program whose
+      // declared frames pass 512 bytes gets room for all of them (the checker enforces the kernel's limit).
+      stack: k.memory.alloc(Math.max(MAX_BPF_STACK, declaredStackBound(ir)), 'BPF program stack') as ExecRegion,
       instructionBudget: req.instructionBudget,
       isCancelled: req.isCancelled,
     };
@@ -645,3 +651,7 @@ function hexBytes(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** An upper bound of any call chain's declared frames: every function once (recursion is refused), each rounded as the JIT does. */
+function declaredStackBound(ir: { functions: ReadonlyArray<{ stackSize: number }> }): number {
+  return ir.functions.reduce((sum, f) => sum + Math.ceil(f.stackSize / 16) * 16, 0);
+}

@@ -319,6 +319,9 @@ function headerVariables(headers: SemanticModel): CSymbol[] {
  * `__type(name, val)` is `typeof(val) *name` (bpf_helpers.h); libbpf reads them back from BTF the same way.
  * mirrors libbpf parse_btf_map_def().
  */
+/** The `.maps` members libbpf reads as a type (btf__resolve_size of the pointee), not as a number. */
+const MAP_TYPE_MEMBERS: ReadonlySet<string> = new Set(['key', 'value', 'values']);
+
 function decodeMap(symbol: CSymbol): MapDefinition {
   const map: MapDefinition = { name: symbol.name, symbol, members: {} };
   const type = resolve(symbol.type);
@@ -328,7 +331,9 @@ function decodeMap(symbol: CSymbol): MapDefinition {
     const fieldType = resolve(field.type);
     if (fieldType.kind !== 'pointer') continue;
     const target = resolve(fieldType.to);
-    if (target.kind === 'array' && target.length !== undefined && resolve(target.of).kind === 'int' && field.name !== 'values') {
+    // libbpf picks by name: `key`, `value` and `values` are types even when the type is an int array
+    // (`__type(value, char[128])`), every other member is an `__uint` number.
+    if (target.kind === 'array' && target.length !== undefined && resolve(target.of).kind === 'int' && !MAP_TYPE_MEMBERS.has(field.name)) {
       map.members[field.name] = target.length;
     } else {
       map.members[field.name] = fieldType.to;

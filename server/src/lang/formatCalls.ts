@@ -59,13 +59,28 @@ function argsOf(e: ast.Expression | undefined, c: Compilation, assignments: Map<
   return out;
 }
 
-function describeArg(v: ast.Expression, c: Compilation): FormatArg {
+function describeArg(written: ast.Expression, c: Compilation): FormatArg {
+  // A hand-written argument array holds u64s, so each value is cast to one (`args[1] = (__u64)task->comm`): the
+  // value the format reads is the cast's operand, a pointer for %s, an int widened for %d or %lld.
+  let v = written;
+  let widened = false;
+  while (v.kind === 'Cast' && isU64(c.typeOf(v))) {
+    const operand = resolve(c.typeOf(v.operand) ?? { kind: 'error' });
+    if (operand.kind !== 'pointer' && operand.kind !== 'array' && operand.kind !== 'int' && operand.kind !== 'enum') break;
+    widened = operand.kind === 'int' || operand.kind === 'enum';
+    v = v.operand;
+  }
   const type: CType = c.typeOf(v) ?? { kind: 'error' };
   const t = resolve(type);
   const isPointer = t.kind === 'pointer' || t.kind === 'array' || t.kind === 'function';
   const size = isPointer ? 8 : (sizeOf(t) ?? 8);
   const signed = t.kind === 'int' ? t.signed : t.kind === 'enum' ? t.info.underlying.signed : false;
-  return { cType: typeToString(type), bits: size * 8, signed, isPointer, loc: { file: v.file, pos: v.pos, end: v.end } };
+  return { cType: typeToString(type), bits: size * 8, signed, isPointer, ...(widened ? { widened } : {}), loc: { file: written.file, pos: written.pos, end: written.end } };
+}
+
+function isU64(type: CType | undefined): boolean {
+  const t = type ? resolve(type) : undefined;
+  return t?.kind === 'int' && sizeOf(t) === 8;
 }
 
 /** `arr[i] = value` statements by array symbol and constant index. */

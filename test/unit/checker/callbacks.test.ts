@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { checkIterProgram, CheckOptions } from '../../../server/src/lang/checker';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
-import type { Expr, IrFunction, Stmt } from '../../../server/src/lang/ir';
-import { at, c, helper, stackAddr, globalAddr, expr, ret, program, if_, bin, loop, local, assign, ld, notNull, block, U64, U32P, VOIDP } from './irBuilders';
+import type { Expr, IntType, IrFunction, Stmt } from '../../../server/src/lang/ir';
+import { at, c, helper, stackAddr, globalAddr, expr, ret, program, if_, bin, loop, local, assign, ld, notNull, block, add, U64, U32, U32P, VOIDP } from './irBuilders';
 
 /** The verifier's callback rules (bpf_loop, bpf_for_each_map_elem) and the numbers iterator's rules on hand-built IR. */
 const mapT: CheckOptions = { target: 'bpf_map', cpus: 4, gplCompatible: true };
@@ -63,6 +63,22 @@ describe('checker/iterators: bpf_iter_num_new/next/destroy (process_iter_arg, ch
     assert.deepStrictEqual(codes(prog([newIt(), whileNext(), ret(c(0))])), [Diagnostics.IterNotDestroyed.code]);
     assert.deepStrictEqual(codes(prog([whileNext(), ret(c(0))])), [Diagnostics.IterNotInitialized.code]);
     assert.deepStrictEqual(codes(prog([newIt(), newIt(), destroy(), ret(c(0))])), [Diagnostics.IterAlreadyInitialized.code]);
+  });
+  it('bounds an index by a test of *i: clang loads *i once for the test and the use (measured: loads); a store in between reloads it', () => {
+    const buf = { id: 1, offset: 8, size: 16, align: 8 };
+    const star = (): Expr => ld(local(1, U32P), 0, U32);
+    const U8: IntType = { kind: 'int', bits: 8, signed: false };
+    const body = (between: Stmt[]): Stmt[] => [newIt(), expr({ op: 'fill', dst: stackAddr(1), byte: 0, size: 16, type: { kind: 'void' }, loc: at() }),
+      loop({ test: notNull(assign(1, next(), U32P)), body: block(
+        if_(bin('ge', star(), c(16, U32), U32), { op: 'break', loc: at() }),
+        ...between,
+        expr(ld(add(stackAddr(1), star()), 0, U8))) }),
+      destroy(), ret(c(0))];
+    const withBuf = (b: Stmt[]) => program({ target: 'bpf_map', slots: [it8, buf], stackSize: 24, locals: [{ id: 1, type: U32P }],
+      sections: [{ name: '.bss', size: 8, readonly: false }], body: b });
+    assert.deepStrictEqual(codes(withBuf(body([]))), []);
+    const stored = codes(withBuf(body([expr({ op: 'store', ptr: globalAddr('g', '.bss'), offset: 0, size: 4, value: c(1), type: U32, loc: at() })])));
+    assert.ok(stored.length > 0, 'a store between the test and the use: clang reloads *i, the bound is lost');
   });
   it('rejects reading next()\'s result without the NULL check', () => {
     assert.deepStrictEqual(codes(prog([newIt(), expr(ld(next(), 0)), destroy(), ret(c(0))])), [Diagnostics.NullDereference.code]);

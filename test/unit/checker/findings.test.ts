@@ -20,7 +20,9 @@ const FIXED: Record<string, string[]> = {
   '19-socket-cookie-in-iter': [], '20-generic-kfuncs': [], '07-address-taken-pointer-null-check': [],
   '05-null-check-via-statement-expression': [], '06-rodata-loop-bound': [],
   '08-helper-writes-in-or-chain': ['BPF2014'], '18-counter-bound-with-pointer-exit': ['BPF2027'],
-  '10-pointer-difference-loop-bound': ['BPF2027'], '15-core-read-bitfield-asm-cascade': ['BPF2016'],
+  '10-pointer-difference-loop-bound': ['BPF2027'], '15-core-read-bitfield-asm-cascade': ['BPF2016', 'BPF1390'],
+  '21-type-macro-int-array-value': [], '22-sroa-large-unused-array': [], '23-iter-num-deref-bound': [],
+  '24-snprintf-u64-casts': ['BPF2504'], '25-empty-asm-barrier': ['BPF1390'], '26-unlikely-null-check': [],
 };
 
 /** Open: the false diagnostic each still gets (see its file's header for the kernel fact that makes it false). */

@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import { checkSeqPrintfFormat, parseBprintfFormat, FormatArg } from '../../../server/src/lang/checker';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { at } from './irBuilders';
+import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
+import { TARGET_FILES } from '../targets/btfHeader';
 
 const u32 = (loc = at()): FormatArg => ({ cType: 'unsigned int', bits: 32, signed: false, isPointer: false, loc });
 const u64 = (loc = at()): FormatArg => ({ cType: 'unsigned long long', bits: 64, signed: false, isPointer: false, loc });
@@ -54,6 +56,31 @@ describe('checker/formats: bpf_bprintf_prepare() grammar (fact 42)', () => {
   it('warns on %s with an integer and accepts it with a pointer', () => {
     assert.strictEqual(checkSeqPrintfFormat({ format: '%s', args: [u32()], loc: at() }).length, 1);
     assert.deepStrictEqual(checkSeqPrintfFormat({ format: '%s', args: [str()], loc: at() }), []);
+  });
+  it('a hand-written u64 argument array: (__u64)ptr is the pointer for %s, (__u64)int fits %d and %llu (bpf_snprintf loads on 6.18)', () => {
+    const text = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+char out[64];
+SEC("iter/task")
+int named(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	__u64 args[3];
+	if (!task) return 0;
+	args[0] = task->pid;
+	args[1] = (__u64)task->comm;
+	args[2] = (__u64)task->tgid;
+	bpf_snprintf(out, sizeof(out), "%d %s %llu", args, sizeof(args));
+	args[0] = (__u64)task->pid;
+	bpf_snprintf(out, sizeof(out), "%s", args, 8);
+	return 0;
+}
+`;
+    const formatWarnings = serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.code === `BPF${Diagnostics.FormatArgumentMismatch.code}`);
+    // only the last call is wrong: %s given the pid (an int) cast to u64
+    assert.deepStrictEqual(formatWarnings.map((d) => String(d.message).replace(/type .*$/, 'type T')), ['Format %s expects a pointer to a string, but the argument has type T']);
+    assert.strictEqual(formatWarnings[0].range.start.line, 14);
   });
   it('rejects non-printable characters and a non-constant format', () => {
     assert.deepStrictEqual(checkSeqPrintfFormat({ format: 'a\u0001', args: [], loc: at() }).map((d) => d.code), [Diagnostics.FormatNonPrintable.code]);

@@ -2,7 +2,10 @@ import * as assert from 'assert';
 import { checkIterProgram, CheckOptions } from '../../../server/src/lang/checker';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import type { IrFunction } from '../../../server/src/lang/ir';
+import type { Expr, IntType, Stmt } from '../../../server/src/lang/ir';
 import { S32 } from '../../../server/src/lang/ir';
+
+const U8: IntType = { kind: 'int', bits: 8, signed: false };
 import {
   at, c, ctx, lp, ld, st, local, assign, add, not, helper, mapAddr, if_, ret, decl, expr, program, K, V, M, seq, U64, U32,
   bin, loop, stackAddr, globalAddr, block, brk, cond, VOIDP,
@@ -130,6 +133,35 @@ describe('checker/stack: 512 bytes combined (check_max_stack_depth_subprog)', ()
     assert.strictEqual(d.code, Diagnostics.StackTooLarge.code);
     assertAt(d, ir.functions[0].loc);
     assert.ok(d.message.includes('combined stack size of 1 calls is 528. Too large'), d.message);
+  });
+  describe('the frame clang keeps (stackSlices.ts: SROA drops the bytes of a non-escaping array nothing reaches)', () => {
+    // char name[600]: 8 bytes set, read through an inlined helper's parameter (measured: loads)
+    const big = { id: 0, offset: 0, size: 600, align: 1, local: 1 };
+    const reader = (): IrFunction => ({ index: 1, name: 'first', params: [0], returnType: S32, slots: [], stackSize: 0,
+      locals: [{ id: 0, name: 'n', cType: 'const char *', type: VOIDP, isParam: true, loc: at() }],
+      body: block(ret(ld(add(local(0), c(1)), 0, U8))), loc: at() });
+    const copyIn = (): Stmt => expr({ op: 'fill', dst: stackAddr(0), byte: 0x62, size: 8, type: { kind: 'void' }, loc: at() });
+    const callReader = (arg: Expr): Stmt => expr({ op: 'call', func: 1, args: [arg], type: S32, loc: at() });
+    it('accepts 600 declared bytes of which 8 are used at constant offsets, through a called function too', () => {
+      const ir = program({ stackSize: 600, slots: [big], body: [copyIn(), callReader(stackAddr(0)),
+        expr(ld(stackAddr(0), 5, U8)), ret(c(0))], extraFunctions: [reader()] });
+      assert.deepStrictEqual(codes(ir), []);
+    });
+    it('still rejects the same array handed to a helper (it escapes: clang keeps all 600 bytes)', () => {
+      const ir = program({ stackSize: 600, slots: [big], body: [copyIn(),
+        expr(helper('bpf_probe_read_kernel_str', 115, [stackAddr(0), c(600), c(0, U64)])), ret(c(0))] });
+      assert.deepStrictEqual(codes(ir), [Diagnostics.StackTooLarge.code]);
+    });
+    it('still rejects it read at a variable index, or at an offset a called function does not keep constant', () => {
+      const variable = program({ stackSize: 600, slots: [big], locals: [{ id: 2, type: S32 }], body: [copyIn(),
+        decl(2, bin('and', helper('bpf_get_prandom_u32', 7, []), c(7, U64), S32)), expr(ld(add(stackAddr(0), local(2, S32)), 0, U8)), ret(c(0))] });
+      assert.deepStrictEqual(codes(variable), [Diagnostics.StackTooLarge.code]);
+      const stored = reader();
+      stored.body = block(expr(assign(0, add(local(0), c(1)))), ret(c(0)));
+      const escapesInCallee = program({ stackSize: 600, slots: [big], body: [copyIn(), callReader(stackAddr(0)), ret(c(0))],
+        extraFunctions: [stored] });
+      assert.deepStrictEqual(codes(escapesInCallee), [Diagnostics.StackTooLarge.code]);
+    });
   });
   it('rejects 300 + 300 bytes along a call, at the call', () => {
     const callLoc = at();

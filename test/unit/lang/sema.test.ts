@@ -87,6 +87,16 @@ describe('sema', () => {
     assert.ok(node && (node.kind === 'Identifier' || node.kind === 'Member'));
   });
 
+  it('decodes `__type(value, char[128])` as a 128-byte value, not as the number 128 (libbpf reads key/value as types by name)', () => {
+    const text = HEADER + `
+      struct { int (*type)[BPF_MAP_TYPE_ARRAY]; int (*max_entries)[1]; __u32 *key; typeof(char[128]) *value; } args_buf __attribute__((section(".maps"), used));
+      struct { int (*type)[BPF_MAP_TYPE_HASH]; int (*max_entries)[8]; typeof(char[6]) *key; typeof(__u64[4]) *value; } by_mac __attribute__((section(".maps"), used));`;
+    const compilation = compileTokens(lex(text));
+    assert.deepStrictEqual(compilation.diagnostics.map((d) => d.message), []);
+    const sizes = compilation.program.maps.map((m) => [m.name, m.type, m.maxEntries, m.keySize, m.valueSize]);
+    assert.deepStrictEqual(sizes, [['args_buf', 2, 1, 4, 128], ['by_mac', 1, 8, 6, 32]]);
+  });
+
   it('reports what clang rejects, at the offending range', () => {
     const cases: Array<[string, number]> = [
       ['int f(void) { return y; }', Diagnostics.UndeclaredIdentifier.code],

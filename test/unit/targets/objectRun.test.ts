@@ -162,4 +162,43 @@ describe('kernel-object targets on the simulated kernel (prog_iter.c, link_iter.
     const r = await run(LINKS, { kernel_objects: { programs: [{ id: 1, name: 'a', type: 'xdp' }, { id: 1, name: 'b', type: 'xdp' }], links: [{ id: 1, type: 'xdp', prog_id: 7 }] } });
     assert.ok(r.error?.includes('given twice') || r.error?.includes('no program with id 7'), r.error);
   });
+
+  it('iter/ksym: a KSYM_NAME_LEN buffer of which 8 bytes are used is checked and run (clang keeps only those bytes: measured, loads)', async () => {
+    const text = HEAD + `static __always_inline int is_nft(const char *n) { return n[0] == 'n' && n[1] == 'f' && n[2] == 't'; }
+SEC("iter/ksym")
+int nft_syms(struct bpf_iter__ksym *ctx)
+{
+	struct kallsym_iter *it = ctx->ksym;
+	char name[512];
+	if (!it) return 0;
+	__builtin_memcpy(name, it->name, 8);
+	if (is_nft(name) && name[3] == '_')
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%s\\n", it->name);
+	return 0;
+}
+`;
+    const service = serviceFor({ ...TARGET_FILES, [SCENARIO]: JSON.stringify(WORLD) });
+    assert.deepStrictEqual(service.validate(FIXTURE_PATH, text).filter((d) => d.severity === 1).map((d) => d.message), []);
+    const r = await run(text);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, 'nft_do_chain\nnft_register_expr\n');
+  });
+
+  it('extern __kconfig variables read what libbpf fills in from the kernel\'s configuration (CONFIG_HZ=250 on the measured 6.18 host), 0 when unset', async () => {
+    const text = HEAD + `extern unsigned long CONFIG_HZ __kconfig;
+extern int LINUX_KERNEL_VERSION __kconfig;
+extern bool CONFIG_IPV6 __kconfig __weak;
+extern bool CONFIG_NOT_A_REAL_OPTION __kconfig __weak;
+SEC("iter/ksym")
+int cfg(struct bpf_iter__ksym *ctx)
+{
+	if (ctx->meta->seq_num == 0)
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%lu %x %d %d\\n", CONFIG_HZ, LINUX_KERNEL_VERSION, CONFIG_IPV6, CONFIG_NOT_A_REAL_OPTION);
+	return 0;
+}
+`;
+    const r = await run(text);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, '250 6122c 1 0\n');
+  });
 });

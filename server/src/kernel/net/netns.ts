@@ -295,13 +295,13 @@ export class NetNamespace {
     sk.set(`${skPath}.sk_socket`, sa.addr);
   }
 
-  /** the struct sock fields every full socket has */
+  /** the struct sock fields every full socket has; sk_wmem_alloc starts at 1 (mirrors sk_alloc(): one reference until sk_free()) */
   private fillSock(o: KObject, sk: string, family: number, state: number, type: number, protocol: number, uid: number): void {
     o.set(`${sk}.__sk_common.skc_family`, family).set(`${sk}.__sk_common.skc_state`, state)
       .set(`${sk}.__sk_common.skc_net`, this.net.addr).set(`${sk}.__sk_common.skc_refcnt`, 2)
       .set(`${sk}.__sk_common.skc_cookie`, this.cookie++)
       .set(`${sk}.sk_type`, type).set(`${sk}.sk_protocol`, protocol).set(`${sk}.sk_uid`, uid)
-      .set(`${sk}.sk_rcvbuf`, 131072).set(`${sk}.sk_sndbuf`, 16384);
+      .set(`${sk}.sk_rcvbuf`, 131072).set(`${sk}.sk_sndbuf`, 16384).set(`${sk}.sk_wmem_alloc`, 1);
   }
 
   private fillAddrs(o: KObject, common: string, local: Endpoint, remote: Endpoint): void {

@@ -117,9 +117,9 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
     const flips: Record<string, string> = { lt: 'gt', le: 'ge', gt: 'lt', ge: 'le', eq: 'eq', ne: 'ne' };
     if (!(test.kind in kinds)) return state;
     let kind = truth ? test.kind : kinds[test.kind];
-    let id = localOf(test.left);
+    let k = this.stateKeyOf(test.left, state);
     let otherExpr = test.right;
-    if (id === undefined) { id = localOf(test.right); otherExpr = test.left; kind = flips[kind]; }
+    if (k === undefined) { k = this.stateKeyOf(test.right, state); otherExpr = test.left; kind = flips[kind]; }
     const left = this.peekExpr(test.left, state);
     const right = this.peekExpr(test.right, state);
     if (left && right && left.min === left.max && right.min === right.max) {
@@ -127,8 +127,7 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
       const holds = test.kind === 'lt' ? a < b : test.kind === 'le' ? a <= b : test.kind === 'gt' ? a > b : test.kind === 'ge' ? a >= b : test.kind === 'eq' ? a === b : a !== b;
       if (holds !== truth) return null;
     }
-    if (id === undefined) return state;
-    const k = this.key(id);
+    if (k === undefined) return state;
     const v = state.locals.get(k);
     const o = this.peekExpr(otherExpr, state);
     if (!v || v.kind !== 'scalar' || !o) return state;
@@ -144,6 +143,17 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
     if (min > max) return null;
     state.locals.set(k, scalar(min, max, v.range.pathConst));
     return state;
+  }
+
+  /** Where the state keeps the value `e` denotes: a local, or an integer load clang reuses (reusedScalarLoadKey). */
+  protected stateKeyOf(e: Expr, state: State): string | undefined {
+    const id = localOf(e);
+    if (id !== undefined) return this.key(id);
+    let inner = e;
+    while (inner.op === 'convert') inner = inner.operand;
+    if (inner.op !== 'load') return undefined;
+    const k = this.reusedScalarLoadKey(inner);
+    return k !== undefined && state.locals.has(k) ? k : undefined;
   }
 }
 

@@ -51,22 +51,13 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
       case 'load': {
         const p = this.eval(e.ptr, state);
         this.access(p, e.offset, e.type.bits / 8, 'read', e.loc, state);
-        if (p.kind === 'ptr' && p.region.kind === 'stack' && !p.varOff) {
-          const spilled = state.stack.get(this.slotKey(p))?.spills.get(Number(p.off) + e.offset);
-          if (spilled && spilled.kind === 'scalar') return fitTo(e.type, spilled.range);
-        }
-        if (p.kind === 'ptr' && p.region.kind === 'global' && p.region.readonly && !p.varOff) {
-          const known = this.readFrozen(p.region.section, Number(p.off) + e.offset, e.type);
-          if (known !== undefined) return constant(known);
-        }
-        // BPF_PROG(name, struct bpf_iter_meta *meta, struct task_struct *task) reads its arguments as `ctx[i]`, u64
-        // words: the verifier types the register by the offset (btf_ctx_access()), not by the C type of the load
-        if (p.kind === 'ptr' && p.region.kind === 'ctx' && !p.varOff && e.type.bits === 64) {
-          const field = this.ctxFieldValue(Number(p.off) + e.offset);
-          if (field) return field;
-        }
-        const [lo, hi] = intRange(e.type);
-        return scalar(lo, hi, false);
+        // clang loads `*i` once and tests and uses that register (reusedLoadKey): a bound checked on it holds for the use
+        const reused = p.kind === 'ptr' && p.region.kind !== 'stack' ? this.reusedScalarLoadKey(e) : undefined;
+        const known = reused === undefined ? undefined : state.locals.get(reused);
+        if (known && known.kind === 'scalar') return known;
+        const value = this.loadScalarValue(e, p, state);
+        if (reused !== undefined) state.locals.set(reused, value);
+        return value;
       }
       case 'loadPtr': return this.evalLoadPtr(e, state);
       case 'store': {
@@ -264,6 +255,36 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
    */
   protected reusedLoadKey(e: Extract<Expr, { op: 'loadPtr' }>): string | undefined {
     return !e.core && e.ptr.op === 'local' ? `${this.key(e.ptr.id)}${LOAD_KEY}${e.offset}` : undefined;
+  }
+
+  /** The value an integer load gives: a spilled register, a frozen .rodata byte, or any number of its type. */
+  protected loadScalarValue(e: Extract<Expr, { op: 'load' }>, p: AbsValue, state: State): AbsValue {
+    if (p.kind === 'ptr' && p.region.kind === 'stack' && !p.varOff) {
+      const spilled = state.stack.get(this.slotKey(p))?.spills.get(Number(p.off) + e.offset);
+      if (spilled && spilled.kind === 'scalar') return fitTo(e.type, spilled.range);
+    }
+    if (p.kind === 'ptr' && p.region.kind === 'global' && p.region.readonly && !p.varOff) {
+      const known = this.readFrozen(p.region.section, Number(p.off) + e.offset, e.type);
+      if (known !== undefined) return constant(known);
+    }
+    // BPF_PROG(name, struct bpf_iter_meta *meta, struct task_struct *task) reads its arguments as `ctx[i]`, u64
+    // words: the verifier types the register by the offset (btf_ctx_access()), not by the C type of the load
+    if (p.kind === 'ptr' && p.region.kind === 'ctx' && !p.varOff && e.type.bits === 64) {
+      const field = this.ctxFieldValue(Number(p.off) + e.offset);
+      if (field) return field;
+    }
+    const [lo, hi] = intRange(e.type);
+    return scalar(lo, hi, false);
+  }
+
+  /**
+   * An integer read through a local pointer, as reusedLoadKey for pointer fields: `while ((i = bpf_iter_num_next(&it)))
+   * { if (*i >= N) break; buf[*i]; }` is one load in clang's output, so the test bounds the index (measured on 6.18:
+   * loads). Only memory off the stack: a store to the stack keeps the other loads (see 'store'), which would be wrong
+   * for a pointer into the stack.
+   */
+  protected reusedScalarLoadKey(e: Extract<Expr, { op: 'load' }>): string | undefined {
+    return !e.core && e.ptr.op === 'local' ? `${this.key(e.ptr.id)}${LOAD_KEY}${e.offset}/${e.type.bits}${e.type.signed ? 's' : 'u'}` : undefined;
   }
 
   /** Loads clang could reuse are gone after memory may have changed (every one), or the local was assigned. */

@@ -10,6 +10,7 @@
 import type { Expr, IrProgram, Loc, Stmt } from '../ir';
 import { forEachChild, forEachStmtChild } from './loops';
 import { MAX_BPF_STACK } from '../../kernel/mapTypes';
+import { keptStackSize } from './stackSlices';
 
 /** Helpers whose callback runs later on a stack of its own (check_max_stack_depth_subprog() skips is_async_cb). */
 const ASYNC_CALLBACK_HELPERS = new Set(['bpf_timer_set_callback', 'bpf_wq_set_callback_impl', 'bpf_task_work_schedule_signal', 'bpf_task_work_schedule_resume']);
@@ -55,7 +56,9 @@ export function findStackOverflow(program: IrProgram, entry: number): { frames: 
   const visit = (func: number, depth: number, frames: number, loc: Loc, onPath: Set<number>): { frames: number; depth: number; loc: Loc } | undefined => {
     const fn = program.functions[func];
     if (!fn || onPath.has(func) || frames > 8) return undefined;
-    const total = depth + roundUpStackDepth(fn.stackSize);
+    let total = depth + roundUpStackDepth(fn.stackSize);
+    // over the limit as declared: judge the frame clang keeps (stackSlices.ts), as the verifier sees it
+    if (total > MAX_BPF_STACK) total = depth + roundUpStackDepth(keptStackSize(program, fn));
     if (total > MAX_BPF_STACK) return { frames, depth: total, loc };
     onPath.add(func);
     for (const c of callsOf(fn.body)) {

@@ -21,6 +21,7 @@ export abstract class VerifierState {
   abstract eval(e: Expr, state: State): AbsValue;
   protected abstract funcValue(e: Extract<Expr, { op: 'funcAddr' }>): PtrValue;
   protected abstract reusedLoadKey(e: Extract<Expr, { op: 'loadPtr' }>): string | undefined;
+  protected abstract reusedScalarLoadKey(e: Extract<Expr, { op: 'load' }>): string | undefined;
   protected abstract slotKey(p: PtrValue): string;
   protected abstract evalHelper(e: Extract<Expr, { op: 'callHelper' }>, state: State): AbsValue;
   protected abstract callFunction(index: number, args: AbsValue[], state: State, callLoc: Loc): ReturnSite[];

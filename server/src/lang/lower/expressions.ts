@@ -26,6 +26,12 @@ export abstract class ExpressionLowering extends LValueLowering {
     if (node.kind === 'Unary' && node.operator === '!') {
       return { op: 'unary', kind: 'lnot', operand: this.test(node.operand), type: S32, loc };
     }
+    // `if (unlikely(!map))`: __builtin_expect returns its first argument (as a long, which keeps zero and
+    // non-zero apart), so the branch tests that argument and a NULL check inside it counts as one
+    if (node.kind === 'Call' && node.callee.kind === 'Identifier' && node.args[0]
+      && (node.callee.name === '__builtin_expect' || node.callee.name === '__builtin_expect_with_probability')) {
+      return this.test(node.args[0]);
+    }
     const value = this.rvalue(node);
     if (scalar?.kind === 'ptr') return { op: 'ptrCompare', kind: 'ne', left: value, right: { op: 'null', type: scalar, loc }, type: S32, loc };
     if (isComparison(node)) return value;

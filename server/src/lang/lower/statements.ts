@@ -8,6 +8,9 @@ import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
 import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32 } from '../ir';
 import { initializedSubobjects, irScalarType, locOf, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
+
+/** The text of an asm statement whose template string is empty (the operands may follow). */
+const EMPTY_ASM_TEMPLATE = /^""(\s|$)/;
 import { BuiltinLowering } from './builtins';
 
 /** A block's variables with `__attribute__((cleanup(fn)))`, and how many jump scopes were open when it began. */
@@ -314,6 +317,9 @@ export abstract class StatementLowering extends BuiltinLowering {
       case 'Labeled': return this.statement(node.body);
       case 'Goto': return this.gotoStatement(node, loc);
       case 'Asm':
+        // An empty template emits no instruction: barrier(), barrier_var(x) and BPF_CORE_READ_BITFIELD()'s
+        // `asm volatile("" : "=r"(p) : "0"(p))` only keep clang from optimizing across them; nothing runs or is checked.
+        if (EMPTY_ASM_TEMPLATE.test(node.template)) return { op: 'block', body: [], loc };
         this.report(Diagnostics.UnsupportedConstruct, node, ['inline assembly']);
         return { op: 'block', body: [], loc };
       default:
