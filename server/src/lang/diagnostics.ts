@@ -440,6 +440,14 @@ export const Diagnostics = {
     kernelText: 'bpf_iter_attach_map(): value_acc > value_size -> -EACCES',
     explanation: 'bpf_iter_attach_map() compares the largest offset+size accessed through ctx->value (max_rdwr_access) with value_size, or round_up(value_size, 8) * possible CPUs for per-CPU maps.',
   }),
+  GuessedAttachKeyAccessTooLarge: d(3004, 'warning', 'If attached to map {1} (the file\'s only map, but the program uses it itself; no scenario names attach.map), this read of {0} bytes of the key is past its key_size {2}: the attach would fail with EACCES', {
+    kernelText: 'bpf_iter_attach_map(): key_acc > key_size -> -EACCES',
+    explanation: 'A bpf_map_elem program is attached to the map `bpftool iter pin ... map name X` names. Without a scenario naming attach.map, the file\'s only map is assumed; one the program passes to helpers itself is more likely its output, so this is a warning. Name the map the program iterates in the scenario\'s "attach": { "map": ... }.',
+  }),
+  GuessedAttachValueAccessTooLarge: d(3005, 'warning', 'If attached to map {1} (the file\'s only map, but the program uses it itself; no scenario names attach.map), this access of {0} bytes of the value is past its {2} ({3}): the attach would fail with EACCES', {
+    kernelText: 'bpf_iter_attach_map(): value_acc > value_size -> -EACCES',
+    explanation: 'A bpf_map_elem program is attached to the map `bpftool iter pin ... map name X` names. Without a scenario naming attach.map, the file\'s only map is assumed; one the program passes to helpers itself is more likely its output, so this is a warning. Name the map the program iterates in the scenario\'s "attach": { "map": ... }.',
+  }),
   AttachSleepableNotSupported: d(3003, 'error', 'iter.s/{0} programs load but cannot be attached: the {0} target does not support sleepable programs (EINVAL)', {
     kernelText: 'bpf_iter_link_attach(): prog->sleepable && !(tinfo->reg_info->feature & BPF_ITER_RESCHED) -> -EINVAL',
   }),

@@ -30,7 +30,7 @@ export interface AnalysisSettings {
   /** Bounds of the preprocessing (defaults: lang/preprocessor/limits.ts defaultLimits). */
   limits?: Partial<PreprocessLimits>;
   /** The map a bpf_map_elem program will be attached to, when known: sizes for the attach check. */
-  attachMap?: { name: string; key_size: number; value_size: number; percpu: boolean; loc?: { file: number; pos: number; end: number } };
+  attachMap?: { name: string; key_size: number; value_size: number; percpu: boolean; loc?: { file: number; pos: number; end: number }; guessed?: boolean };
 }
 
 interface FrontResult {

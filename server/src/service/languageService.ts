@@ -178,7 +178,8 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
     const base = { includePaths: settings.includePaths, defines: settings.defines, cpus, ...(Object.keys(limits).length ? { limits } : {}) };
     // First pass without an attach map: we need the file's own map definitions to know which map it is.
     let analysis = yield* analyzer.analyzeSteps(filePath, text, base);
-    const attachName = options.map ?? scenario.scenario.attachMap ?? defaultAttachMap(analysis);
+    const named = options.map ?? scenario.scenario.attachMap;
+    const attachName = named ?? defaultAttachMap(analysis);
     if (attachName && analysis.programs.some((p) => p.target === 'bpf_map_elem')) {
       const own = analysis.lowered.program.maps.find((m) => m.name === attachName);
       const fromScenario = scenario.scenario.maps.find((m) => m.name === attachName);
@@ -188,7 +189,11 @@ export function createLanguageService(host: FileHost, settings: Settings): Langu
       if (key_size !== undefined && value_size !== undefined) {
         analysis = yield* analyzer.analyzeSteps(filePath, text, {
           ...base,
-          attachMap: { name: attachName, key_size, value_size, percpu: PERCPU_MAP_TYPES.has(String(type)), loc: own?.loc },
+          attachMap: {
+            name: attachName, key_size, value_size, percpu: PERCPU_MAP_TYPES.has(String(type)), loc: own?.loc,
+            // the file's only map, guessed, which a bpf_map_elem program passes to helpers itself: likely its output
+            guessed: named === undefined && analysis.programs.some((p) => p.target === 'bpf_map_elem' && p.usedMaps.has(attachName)),
+          },
         });
       }
     }

@@ -8,7 +8,14 @@ import type { DiagnosticMessage } from '../diagnostics';
 import { Diagnostics } from '../diagnostics';
 import { PtrValue, formatTnum, offsetRange } from './domain';
 
-export interface AttachMapInfo { key_size: number; value_size: number; percpu: boolean; cpus: number; name: string; loc?: Loc }
+export interface AttachMapInfo {
+  key_size: number; value_size: number; percpu: boolean; cpus: number; name: string; loc?: Loc;
+  /**
+   * Not named by a scenario or the command line: the file's only map, which the program itself passes to helpers, so
+   * more likely its output than the map it iterates. What attaching to it would refuse is then a warning.
+   */
+  guessed?: boolean;
+}
 
 export interface AccessMax { size: number; loc?: Loc }
 
@@ -49,10 +56,10 @@ export class AccessTracker {
     const m = this.attachMap;
     if (!m) return [];
     const related = m.loc ? [{ file: m.loc.file, pos: m.loc.pos, end: m.loc.end, message: `map ${m.name} is defined here` }] : undefined;
-    if (isKey && total > m.key_size) return [{ message: Diagnostics.AttachKeyAccessTooLarge, args: [total, m.name, m.key_size], related }];
+    if (isKey && total > m.key_size) return [{ message: m.guessed ? Diagnostics.GuessedAttachKeyAccessTooLarge : Diagnostics.AttachKeyAccessTooLarge, args: [total, m.name, m.key_size], related }];
     if (!isKey && total > valueAccessLimit(m)) {
       const how = m.percpu ? `round_up(${m.value_size}, 8) * ${m.cpus} CPUs` : 'value_size';
-      return [{ message: Diagnostics.AttachValueAccessTooLarge, args: [total, m.name, valueAccessLimit(m), how], related }];
+      return [{ message: m.guessed ? Diagnostics.GuessedAttachValueAccessTooLarge : Diagnostics.AttachValueAccessTooLarge, args: [total, m.name, valueAccessLimit(m), how], related }];
     }
     return [];
   }

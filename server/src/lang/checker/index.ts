@@ -80,8 +80,11 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
   // map; name the widest too-wide access, as that is the one the kernel's max_rdonly/max_rdwr_access hold.
   const atWidest = (code: number, widest: Loc | undefined) => diagnostics.find((d) => d.code === code && widest !== undefined
     && d.file === widest.file && d.pos === widest.pos && d.end === widest.end) ?? diagnostics.find((d) => d.code === code);
+  // a run attaches to the guessed map too (it has no other), so its refusal is the run's
   const attach = atWidest(Diagnostics.AttachKeyAccessTooLarge.code, verifier.maxRdonly.loc)
-    ?? atWidest(Diagnostics.AttachValueAccessTooLarge.code, verifier.maxRdwr.loc);
+    ?? atWidest(Diagnostics.GuessedAttachKeyAccessTooLarge.code, verifier.maxRdonly.loc)
+    ?? atWidest(Diagnostics.AttachValueAccessTooLarge.code, verifier.maxRdwr.loc)
+    ?? atWidest(Diagnostics.GuessedAttachValueAccessTooLarge.code, verifier.maxRdwr.loc);
   if (attach && !result.attachError) result.attachError = { errno: 'EACCES', message: attach.message, loc: { file: attach.file, pos: attach.pos, end: attach.end } };
   return result;
 }
