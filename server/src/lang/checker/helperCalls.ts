@@ -8,6 +8,7 @@ import { LAST_HELPER_ID, lookupHelper } from './helpers';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { kernelBtf } from '../../kernel/btf';
 import { returnValueProblem } from './returnValue';
+import { btfStructOf } from './btfAccess';
 import { markInitialized } from './uninit';
 import { cloneState, copyInto, type State } from './abstractState';
 import { ExpressionEvaluator } from './expressions';
@@ -173,13 +174,12 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
    * pointer type STRUCT bpf_map must point to scalar, or struct with scalar"). Measured on 6.18.
    */
   protected kfuncBtfArg(v: AbsValue, btf: string, argIndex: number, loc: Loc, kfunc: string): void {
-    const structOf: Partial<Record<Region['kind'], string>> = { kmap: 'bpf_map', meta: 'bpf_iter_meta', seq: 'seq_file' };
     let kernel: string | undefined;
     let shown = 'this number';
     if (v.kind === 'scalar') kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
     else if (v.kind === 'ptr') {
       shown = v.desc;
-      const has = structOf[v.region.kind];
+      const has = v.region.kind === 'btf' ? undefined : btfStructOf(v);
       if (v.region.kind === 'btf') {
         // KF_TRUSTED_ARGS: an untrusted PTR_TO_BTF_ID is refused before its type is looked at (measured on 6.18:
         // iter/unix's unix_sk passed to bpf_sock_destroy); then btf_struct_ids_match() walks first members
@@ -217,8 +217,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     } else if (v.kind === 'scalar') kernel = types('scalar');
     else if (v.kind === 'ptr') {
       shown = v.desc;
-      const structOf: Partial<Record<Region['kind'], string>> = { kmap: 'bpf_map', meta: 'bpf_iter_meta', seq: 'seq_file' };
-      const struct = v.region.kind === 'btf' ? v.region.struct : structOf[v.region.kind];
+      const struct = v.region.kind === 'btf' ? v.region.struct : btfStructOf(v);
       // a pointer the checker does not follow ('other') may well be a socket: nothing is said of it
       if (v.region.kind === 'other') return;
       if (struct === undefined || (v.maybeNull && !nullable)) kernel = types(regTypeName(v));
