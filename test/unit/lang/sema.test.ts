@@ -6,6 +6,8 @@ import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { parse } from '../../../server/src/lang/parser';
 import { analyze } from '../../../server/src/lang/sema/analyzer';
 import { typeToString } from '../../../server/src/lang/types';
+import { scan } from '../../../server/src/lang/scanner';
+import { TokenKind } from '../../../server/src/lang/token';
 import { lex } from './parser-lexer.test';
 
 function check(text: string): { codes: number[]; messages: string[] } {
@@ -241,6 +243,42 @@ describe('compile facade', () => {
       const other = text.replace(/\n/g, lineEnding);
       assert.strictEqual(preambleBounds(other), other.indexOf('int x;'), JSON.stringify(lineEnding));
     }
+  });
+
+  it('ends the preamble outside every comment and after each directive\'s logical line', () => {
+    const cases: Array<[string, string]> = [
+      // code after a block comment that closes on its line (the code was once swallowed as an unterminated comment)
+      ['/* a\n b */ int x = 1;\n', '/* a\n b */ int x = 1;\n'],
+      ['#include <a.h>\n  /* a\n b */ int x;\n', '/* a\n b */ int x;\n'],
+      ['#include <a.h>\n/* c */ /* d\n e */ int k;\n', '/* d\n e */ int k;\n'],
+      // a block comment in a directive carries the directive to the line where it closes
+      ['#define X 1 /* a\n b */ + 2\nint y;\n', 'int y;\n'],
+      // a `//` comment ending in a backslash goes on over the next line
+      ['// c \\\nint x;\nint y;\n', 'int y;\n'],
+      ['#include "a.h" // x \\\n still comment\nint z;\n', 'int z;\n'],
+      // quotes in a directive: no comment inside a string; an apostrophe of #error ends at the line
+      ['#define S "a/*b"\nint x;\n', 'int x;\n'],
+      ["#error don't\nint x;\n", 'int x;\n'],
+      ['#define L \\\n  (1)\n\nint x;\n', 'int x;\n'],
+    ];
+    for (const [text, rest] of cases) assert.strictEqual(text.slice(preambleBounds(text)), rest, JSON.stringify(text));
+    assert.strictEqual(preambleBounds('/* unclosed\nint x;'), '/* unclosed\nint x;'.length);
+  });
+
+  it('splits a file where scanning the two parts apart gives the tokens of the whole (property)', () => {
+    const piece = fc.constantFrom(
+      '#include "vmlinux.h"\n', '#define A 1 /* a\n b */ + 2\n', '#define B \\\n 3\n', '/* multi\n line */', '/* one */ ', '// c\n', '// c \\\n',
+      '\n', '   ', 'int x;', ' y = 1;\n', '#if 1\n', '#endif\n', '"s/*"', "'/'", '\r\n', '\r', '\\\n', '#error it\'s\n', '*/', '/*',
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+      const text = pieces.join('');
+      const bound = preambleBounds(text);
+      const shape = (token: { kind: TokenKind; text: string; pos: number; end: number }): string => `${token.kind}:${token.text}@${token.pos}-${token.end}`;
+      const significant = (tokens: ReturnType<typeof scan>): string[] => tokens.filter((t) => t.kind !== TokenKind.Newline && t.kind !== TokenKind.EndOfFile).map(shape);
+      const blanked = text.slice(0, bound).replace(/[^\r\n]/g, ' ');
+      const apart = [...significant(scan(text.slice(0, bound), 0)), ...significant(scan(blanked + text.slice(bound), 0))];
+      assert.deepStrictEqual(apart, significant(scan(text, 0)), JSON.stringify(text));
+    }), { numRuns: 2000 });
   });
 
   it('reuses the preamble across edits of the user part and rebuilds it when header tokens change', () => {
