@@ -14,6 +14,13 @@ const CASES: [string, (bigint | 'IP' | 'STR')[]][] = [
   ['[%pI4|%pi4|%pI6|%pi6]', ['IP', 'IP', 'IP', 'IP']],
   ['[%+05d|%-05d|% 5d|%0+5d]', [3n, 3n, 3n, 3n]],
   ['[%p|%px|%5s|%c]', [0n, 0n, 0n, 0x141n]],
+  // bpf_bprintf_prepare() formats an address itself with two letters; bstr_printf() skips letters and digits after %p
+  ['[%pI6c|%pi6c|%pI4h|%pI4l|%pI4abc|%pI4 z]', ['IP', 'IP', 'IP', 'IP', 'IP', 'IP']],
+  ['[%pxabc|%20px|%-20px|%020px|%px]', [0x10n, 1n, 0xabcn, 0xabcn, 0xfffffffffffffff0n]],
+  // NULL and error pointers print as they are (ptr_to_id()), with pointer_string()'s width rules
+  ['[%p|%20p|%-5p|%p]', [0n, 0n, 0n, 0xffffffffffffffean]],
+  // %pks is copied whole: no width
+  ['[%10pks|%-8pks|%pks]', ['STR', 'STR', 'STR']],
 ];
 
 function cLiteral(s: string): string { return JSON.stringify(s).replace(/%/g, '%'); }

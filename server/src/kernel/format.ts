@@ -12,6 +12,17 @@ const isPrint = (c: number): boolean => c >= 0x20 && c < 0x7f;
 const isSpace = (c: number): boolean => c === 0x20 || (c >= 0x09 && c <= 0x0d);
 const isPunct = (c: number): boolean => isPrint(c) && c !== 0x20 && !/[A-Za-z0-9]/.test(String.fromCharCode(c));
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isAlnum = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+
+/**
+ * The index of the last letter or digit of the run after a %p conversion that ends at `i`: bstr_printf() skips the
+ * whole run (`while (isalnum(*fmt)) fmt++`), so `%pI6c` prints no `c` (and no compressed address: the IP was already
+ * formatted by bpf_bprintf_prepare() with its own two-letter `%pI6`), `%pI4h` no `h`, `%pxabc` no `abc`.
+ */
+function skipPointerSuffix(fmt: Uint8Array, i: number): number {
+  while (isAlnum(fmt[i + 1])) i++;
+  return i;
+}
 
 type Piece =
   | { kind: 'text'; text: string }
@@ -60,14 +71,18 @@ export function bprintf(fmtBytes: Uint8Array, args: readonly bigint[], memory: K
         tmpUsed += 8;
         pieces.push({ kind: 'ptr', flags, width, conv, value: arg });
         numSpec++;
+        i = skipPointerSuffix(fmt, i);
         continue;
       }
       if ((next === 0x6b || next === 0x75) && fmt[i + 2] === 0x73) {
-        // %pks / %pus: a string, same copy rules as %s
+        // %pks / %pus: a string, with the checks of %s (what follows it is no letter or digit), copied whole:
+        // bstr_printf() prints the prepared string without the width
         i += 2;
+        const after = fmt[i + 1] ?? 0;
+        if (after !== 0 && !isSpace(after) && !isPunct(after)) return -ERRNO.EINVAL;
         const r = copyString(arg);
         if (typeof r === 'number') return r;
-        pieces.push({ kind: 'str', flags, width, value: r });
+        pieces.push({ kind: 'str', flags: '', width: 0, value: r });
         numSpec++;
         continue;
       }
@@ -80,6 +95,7 @@ export function bprintf(fmtBytes: Uint8Array, args: readonly bigint[], memory: K
         const bytes = memory.read(arg, size);
         pieces.push({ kind: 'ip', conv, bytes: bytes ? bytes.slice() : new Uint8Array(size) });
         numSpec++;
+        i = skipPointerSuffix(fmt, i);
         continue;
       }
       return -ERRNO.EINVAL;
@@ -135,12 +151,25 @@ function pad(body: string, flags: string, width: number, zeroOk: boolean): strin
   return ' '.repeat(width - body.length) + body;
 }
 
-/** ptr_to_id(): the kernel hashes %p values with a boot-time key; here a fixed siphash-like mix keeps output stable. */
-function hashedPointer(v: bigint): string {
+/**
+ * ptr_to_id(): the kernel hashes %p values with a boot-time key and keeps 32 bits; here a fixed siphash-like mix
+ * keeps output stable. NULL and error pointers (IS_ERR_OR_NULL) print as they are.
+ */
+function hashedPointer(v: bigint): bigint {
+  if (v === 0n || v >= 0xfffffffffffff001n) return v;
   let h = (v ^ 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
   h = ((h ^ (h >> 33n)) * 0xff51afd7ed558ccdn) & 0xffffffffffffffffn;
   h = ((h ^ (h >> 33n)) * 0xc4ceb9fe1a85ec53n) & 0xffffffffffffffffn;
-  return (h & 0xffffffffn).toString(16).padStart(16, '0');
+  return h & 0xffffffffn;
+}
+
+/**
+ * mirrors pointer_string(): hexadecimal; without a width, 16 digits with zeros (the `-` flag then pads with spaces on
+ * the right); with one, number()'s padding of that width (`%20px` of 1 is 19 spaces and `1`).
+ */
+function pointerString(value: bigint, flags: string, width: number): string {
+  const digits = BigInt.asUintN(64, value).toString(16);
+  return width > 0 ? pad(digits, flags, width, true) : pad(digits, flags + '0', 16, true);
 }
 
 function render(p: Piece): string {
@@ -157,11 +186,10 @@ function render(p: Piece): string {
       return hex.match(/..../g)!.join(':');
     }
     case 'ptr': {
-      if (p.conv === 'px') return pad(p.value.toString(16).padStart(16, '0'), p.flags, p.width, true);
+      if (p.conv === 'px') return pointerString(p.value, p.flags, p.width);
       if (p.conv === 'ps' || p.conv === 'pS' || p.conv === 'pB') return pad('0x' + p.value.toString(16), p.flags, p.width, false);
       // Linux 6.18 prints a NULL %p as zeros (checked against the real kernel), not "(null)"
-      if (p.value === 0n) return pad('0'.repeat(16), p.flags, p.width, true);
-      return pad(hashedPointer(p.value), p.flags, p.width, true);
+      return pointerString(hashedPointer(p.value), p.flags, p.width);
     }
     case 'int': {
       const signed = p.conv === 'd' || p.conv === 'i';
@@ -263,6 +291,7 @@ function compileFormat(fmtBytes: Uint8Array): CompiledFormat | null {
       const conv = next === 0 || isSpace(next) || isPunct(next) ? 'p' : 'p' + String.fromCharCode(next);
       if (conv === 'pK') return null;
       if (conv !== 'p') i++;
+      i = skipPointerSuffix(fmt, i);
       tmpUsed = ((tmpUsed + 3) & ~3) + 8;
       specs.push(spec('ptr', flags, width, conv, true));
     } else if (fmt[i] === 0x63) {

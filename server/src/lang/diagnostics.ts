@@ -370,6 +370,10 @@ export const Diagnostics = {
   FormatArgumentMismatch: d(2504, 'warning', 'Format {0} expects {1}, but the argument has type {2}', {
     explanation: 'Like clang\'s -Wformat: %d/%u/%x/%c read the low 32 bits of the 64-bit slot, %ld/%lld/%lu/%llx all 64; %s and %p want pointers.',
   }),
+  FormatPointerSuffixDropped: d(2507, 'warning', '"{0}" prints as {1}: the kernel skips the letters and digits after a %p conversion ("{2}" is not printed){3}', {
+    kernelText: 'bstr_printf(): while (isalnum(*fmt)) fmt++',
+    explanation: 'bpf_bprintf_prepare() formats an IP address itself with its own two-letter spec (%pI4, %pi4, %pI6, %pi6), so the modifiers of the kernel\'s printk (c for a compressed IPv6 address, h n b l for IPv4 byte order) have no effect; then bstr_printf() skips every letter and digit that follows a %p conversion. Put a space or punctuation after the conversion to print text there.',
+  }),
   FormatNotConstant: d(2505, 'error', 'The format of bpf_seq_printf must be a constant string', {}),
   FormatNonPrintable: d(2506, 'warning', 'The program loads, but this bpf_seq_printf call always fails with -EINVAL at run time: the format contains a character that is neither printable ASCII nor whitespace (code {0})', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',

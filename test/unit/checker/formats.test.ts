@@ -34,6 +34,18 @@ describe('checker/formats: bpf_bprintf_prepare() grammar (fact 42)', () => {
     assert.deepStrictEqual({ file: ds[0].file, pos: ds[0].pos, end: ds[0].end }, loc);
     assert.ok(ds[0].message.includes('"%." is not a conversion the kernel accepts'), ds[0].message);
   });
+  it('refuses %pks/%pus followed by a letter, as %s (measured on 6.18: the call prints nothing)', () => {
+    for (const f of ['%pksX', '%pus1']) assert.strictEqual(parseBprintfFormat(f).ok, false, f);
+    assert.ok(parseBprintfFormat('%pks:').ok);
+  });
+  it('warns that the letters after a %p conversion are not printed: %pI6c is no compressed address', () => {
+    const ds = checkSeqPrintfFormat({ format: '[%pI6c]:%u %pxabc %pI4\n', args: [str(), u32(), str(), str()], loc: at() });
+    assert.deepStrictEqual(ds.map((d) => [d.code, d.category]), [[Diagnostics.FormatPointerSuffixDropped.code, 'warning'], [Diagnostics.FormatPointerSuffixDropped.code, 'warning']]);
+    assert.ok(ds[0].message.startsWith('"%pI6c" prints as %pI6') && ds[0].message.includes('("c" is not printed)') && ds[0].message.includes('modifiers have no effect'), ds[0].message);
+    assert.ok(ds[1].message.startsWith('"%pxabc" prints as %px') && !ds[1].message.includes('modifiers'), ds[1].message);
+    const parsed = parseBprintfFormat('%pI6c %u');
+    assert.ok(parsed.ok && parsed.conversions.length === 2 && parsed.conversions[0].dropped === 'c');
+  });
   it('reports more conversions than arguments (-EINVAL)', () => {
     const ds = checkSeqPrintfFormat({ format: '%d %d\n', args: [u32()], loc: at() });
     assert.deepStrictEqual(ds.map((d) => d.code), [Diagnostics.FormatTooFewArguments.code]);

@@ -22,6 +22,28 @@ describe('kernel: bpf_seq_printf format rules (bpf_bprintf_prepare + vsnprintf)'
   it('rejected conversions: %f %z %hd %llld %pM %pa, %s followed by a letter', () => {
     for (const f of ['%f', '%zd', '%hd', '%llld', '%pM', '%pa', '%sx']) assert.strictEqual(fmt(f, 1), -ERRNO.EINVAL, f);
   });
+  it('letters and digits after a %p conversion are not printed; an address ignores printk modifiers (measured on 6.18)', () => {
+    const ip = k.memory.alloc(16, 'ip');
+    ip.bytes.set([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    assert.strictEqual(fmt('%pI6c|%pi6c|%pI6 c', ip.addr, ip.addr, ip.addr),
+      '2001:0db8:0000:0000:0000:0000:0000:0001|20010db8000000000000000000000001|2001:0db8:0000:0000:0000:0000:0000:0001 c');
+    assert.strictEqual(fmt('%pI4h|%pI4abc|%pi4l.', ip.addr, ip.addr, ip.addr), '32.1.13.184|32.1.13.184|032.001.013.184.');
+    assert.strictEqual(fmt('%pxabc|%pS1x|%pK9', 0x10, 4, 0), '0000000000000010|0x4|0000000000000000');
+    assert.strictEqual(fmt('%p9', 0), -ERRNO.EINVAL);
+  });
+  it('%px and %p: 16 zero-filled digits without a width, number() padding with one; NULL and error pointers as they are', () => {
+    assert.strictEqual(fmt('[%20px|%-20px|%020px|%-px]', 1, 0xabc, 0xabc, 0xabc),
+      '[                   1|abc                 |00000000000000000abc|abc             ]');
+    assert.strictEqual(fmt('[%p|%20p|%-5p|%p]', 0, 0, 0, -22), '[0000000000000000|                   0|0    |ffffffffffffffea]');
+    // a hashed pointer keeps 32 bits (ptr_to_id())
+    assert.match(String(fmt('%p', 0x1234)), /^00000000[0-9a-f]{8}$/);
+  });
+  it('%pks is checked as %s is and printed without its width', () => {
+    const r = k.memory.alloc(8, 'name');
+    r.bytes.set(Buffer.from('abc\0'));
+    assert.strictEqual(fmt('[%10pks|%-8pus]', r.addr, r.addr), '[abc|abc]');
+    assert.strictEqual(fmt('[%pksX1]', r.addr), -ERRNO.EINVAL);
+  });
   it('%% is literal; more conversions than args is EINVAL; extra args are ignored', () => {
     assert.strictEqual(fmt('100%%'), '100%');
     assert.strictEqual(fmt('%d %d', 1), -ERRNO.EINVAL);

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { randomFormat, rng } from './randomFormats';
 import { ByteSink, Kernel, bprintf, bprintfInto } from '../../../server/src/kernel';
 
-const CONVS = ['d', 'i', 'u', 'x', 'X', 'ld', 'lld', 'llu', 'llx', 'lX', 'c', 'p', 'px', 'pS', 'ps', 'pB', 'pK', 's', 'pI4', '%', 'q', 'hd'];
+const CONVS = ['d', 'i', 'u', 'x', 'X', 'ld', 'lld', 'llu', 'llx', 'lX', 'c', 'p', 'px', 'pS', 'ps', 'pB', 'pK', 's', 'pI4', '%', 'q', 'hd', 'pxab', 'pS1', 'pI6c', 'pK9'];
 const VALUES = [0n, 1n, -1n, 42n, -42n, 255n, 65535n, 2147483647n, -2147483648n, 4294967295n, 4294967296n, 9007199254740991n,
   9007199254740993n, -9007199254740993n, 0xffffffffffffffffn, 0x8000000000000000n, 123456789012n];
 

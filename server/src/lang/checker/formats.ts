@@ -12,7 +12,12 @@ export interface FormatCall { format: string | null; args: FormatArg[]; loc: Loc
 /** MAX_BPRINTF_VARARGS */
 export const MAX_BPRINTF_VARARGS = 12;
 
-export interface Conversion { text: string; kind: 'int32' | 'int64' | 'char' | 'string' | 'pointer' | 'ipPointer' }
+export interface Conversion {
+  text: string;
+  kind: 'int32' | 'int64' | 'char' | 'string' | 'pointer' | 'ipPointer';
+  /** Letters and digits right after a %p conversion: bstr_printf() skips them (`%pI6c` prints no `c`). */
+  dropped?: string;
+}
 
 export type ParsedFormat = { ok: true; conversions: Conversion[] } | { ok: false; problem: string; nonPrintable?: number };
 
@@ -39,8 +44,15 @@ export function parseBprintfFormat(fmt: string): ParsedFormat {
       const suffix = m[1];
       if (!suffix && !isPunctOrSpaceOrEnd(fmt[i + 1])) return { ok: false, problem: `"${spec(2)}" is not a pointer format the kernel knows` };
       const kind = suffix && /^[iI][46]$/.test(suffix) ? 'ipPointer' : suffix === 'ks' || suffix === 'us' ? 'string' : 'pointer';
-      conversions.push({ text: spec(m[0].length), kind });
+      // %pks and %pus are strings, checked as %s is
+      if (kind === 'string' && !isPunctOrSpaceOrEnd(fmt[i + m[0].length])) {
+        return { ok: false, problem: `"${spec(m[0].length + 1)}": %p${suffix} must be followed by whitespace, punctuation or the end` };
+      }
+      const text = spec(m[0].length);
       i += m[0].length - 1;
+      const dropped = /^[A-Za-z0-9]*/.exec(fmt.slice(i + 1))![0];
+      conversions.push(dropped ? { text, kind, dropped } : { text, kind });
+      i += dropped.length;
       continue;
     }
     if (fmt[i] === 's') {
@@ -88,6 +100,12 @@ export function checkSeqPrintfFormat(call: FormatCall): FrontEndDiagnostic[] {
       : !arg.isPointer && arg.bits <= 32;
     if (!ok) out.push(diag(Diagnostics.FormatArgumentMismatch, arg.loc, [conv.text, expected, arg.cType]));
   });
+  for (const conv of parsed.conversions) {
+    if (conv.dropped === undefined) continue;
+    const plain = conv.text.replace(/^%[-+ 0-9]*/, '%');
+    const ipModifier = conv.kind === 'ipPointer' ? `; the address is formatted as plain ${plain}, modifiers have no effect` : '';
+    out.push(diag(Diagnostics.FormatPointerSuffixDropped, call.loc, [conv.text + conv.dropped, conv.text, conv.dropped, ipModifier]));
+  }
   return out;
 }
 
