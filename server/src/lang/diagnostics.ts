@@ -288,6 +288,11 @@ export const Diagnostics = {
     kernelText: 'invalid unbounded variable-offset %s stack R%d',
     explanation: 'check_stack_access_within_bounds() refuses a variable stack offset whose bounds reach 2^29 bytes (BPF_MAX_VAR_OFF) with EACCES (measured on 6.18: an index straight from bpf_get_prandom_u32()).',
   }),
+  PointerMathUnboundedMin: d(2043, 'error', 'The verifier knows no lower bound for the offset added to {0} (to it the index is any 64-bit value). Bound it first (`i & (N - 1)`, or `if (i < N)` on a value clang cannot prove in range). Verifier: "{1}"', {
+    kernelText: 'math between %s pointer and register with unbounded min value is not allowed',
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts, reject_rem_index_maps)
+    explanation: 'check_reg_sane_offset() refuses pointer arithmetic with a register whose signed minimum is unknown. A remainder or quotient by a number that is no power of two is such a register: clang computes `x % 3` with a division, a multiplication and a subtraction, and the verifier does not track a division. clang also drops a mask or a comparison it can prove redundant (`x % 3 & 3`, `if (x % 3 < 4)`), so bound a power of two (`x & 3`) or hide the value from clang with barrier_var().',
+  }),
   HelperMightSleep: d(2040, 'error', '{0} may sleep, so only a sleepable program may call it: this one is SEC("iter/...") (a sleepable iterator is SEC("iter.s/...")). Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/kernel-helpers.test.ts)
     kernelText: 'helper call might sleep in a non-sleepable prog',

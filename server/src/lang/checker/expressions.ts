@@ -357,7 +357,12 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
       }
       case 'div': case 'rem': {
         if (both && y.min !== 0n) return r(e.kind === 'div' ? x.min / y.min : x.min % y.min, e.kind === 'div' ? x.min / y.min : x.min % y.min);
-        if (y.min > 0n && x.min >= 0n) return e.kind === 'div' ? r(x.min / y.max, x.max / y.min) : r(0n, y.max - 1n);
+        // clang turns an unsigned division or remainder by a power of two into a shift or a mask, which the verifier
+        // bounds. Any other divisor is a BPF_DIV or BPF_MOD (a remainder by a constant: clang's div, mul and sub),
+        // whose result the verifier does not track: adjust_scalar_min_max_vals() makes it an unknown scalar
+        // (measured on 6.18: `table[x % 3]` is "math between map_value pointer and register with unbounded min value").
+        const powerOfTwo = y.min === y.max && y.min > 0n && (y.min & (y.min - 1n)) === 0n;
+        if (powerOfTwo && x.min >= 0n) return e.kind === 'div' ? r(x.min / y.min, x.max / y.min) : r(0n, x.max < y.min ? x.max : y.min - 1n);
         return full(pc);
       }
       case 'and': {
@@ -418,6 +423,12 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
     if (i.kind !== 'scalar') return { ...p, varOff: { min: S64_MIN, max: U64_MAX, pathConst: false }, maybeNull: false };
     const r = i.range;
     if (r.min === r.max && r.pathConst) return { ...p, off: p.off + r.min * scale, maybeNull: false };
+    if ((p.region.kind === 'global' || p.region.kind === 'mapValue') && (r.min === S64_MIN || r.max >= 1n << 63n)) {
+      // mirrors check_reg_sane_offset(): a register whose signed minimum is unknown (smin == S64_MIN); the verifier
+      // stops here, so the access through the pointer is not checked again
+      this.report(Diagnostics.PointerMathUnboundedMin, e.loc, [p.desc, 'math between map_value pointer and register with unbounded min value is not allowed']);
+      return { ...p, maybeNull: false };
+    }
     const lo = r.min * scale, hi = r.max * scale;
     const add: Range = { min: lo < hi ? lo : hi, max: lo < hi ? hi : lo, pathConst: r.pathConst };
     const varOff = p.varOff ? { min: p.varOff.min + add.min, max: p.varOff.max + add.max, pathConst: p.varOff.pathConst && add.pathConst } : add;
