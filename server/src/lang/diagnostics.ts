@@ -496,6 +496,10 @@ export const Diagnostics = {
   TooManyDiagnostics: d(1397, 'error', 'at least {0} more diagnostics not shown (at most {1} are reported)', {
     explanation: 'Like clang\'s -ferror-limit: one broken construct repeated many times (or a file including itself) cascades; fix the first ones and the rest are checked again.',
   }),
+  UnrelocatedGlobalPointer: d(1398, 'warning', 'This reads a pointer stored in {0} at an index known only at run time: libbpf does not relocate pointers in global data ("skipping relo section .rel{1}"), so it holds an offset into a section, not an address ("%s" of it prints nothing)', {
+    kernelText: 'libbpf: elf: skipping relo section(%d) %s for section(%d) %s',
+    explanation: 'clang stores the address of a string or global in an initialized global as a relocation of .data or .rodata, which libbpf ignores. A load at a constant index (`names[1]`) of a const global, or of a static one the program never writes, is folded by clang into the instruction, which libbpf does relocate, so it works; at a run-time index it reads the unrelocated offset. Keep the strings in a char array (`char names[3][8]`) instead.',
+  }),
   CoreTypeNotSimulated: d(1399, 'warning', 'CO-RE: the simulated kernel does not describe {0}, so this access uses the local offset; on a real kernel libbpf relocates it against the kernel\'s BTF', {
     explanation: 'The simulated kernel knows the BTF of the iterator types (bpf_map, bpf_iter_meta, seq_file, the bpf_iter__ contexts). Accesses to other kernel structs with preserve_access_index are run at the offsets of your own declaration.',
   }),

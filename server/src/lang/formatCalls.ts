@@ -64,10 +64,12 @@ function describeArg(written: ast.Expression, c: Compilation): FormatArg {
   // value the format reads is the cast's operand, a pointer for %s, an int widened for %d or %lld.
   let v = written;
   let widened = false;
+  let pointerCast = false;
   while (v.kind === 'Cast' && isU64(c.typeOf(v))) {
     const operand = resolve(c.typeOf(v.operand) ?? { kind: 'error' });
     if (operand.kind !== 'pointer' && operand.kind !== 'array' && operand.kind !== 'int' && operand.kind !== 'enum') break;
     widened = operand.kind === 'int' || operand.kind === 'enum';
+    pointerCast = operand.kind === 'pointer' || operand.kind === 'array';
     v = v.operand;
   }
   const type: CType = c.typeOf(v) ?? { kind: 'error' };
@@ -75,7 +77,7 @@ function describeArg(written: ast.Expression, c: Compilation): FormatArg {
   const isPointer = t.kind === 'pointer' || t.kind === 'array' || t.kind === 'function';
   const size = isPointer ? 8 : (sizeOf(t) ?? 8);
   const signed = t.kind === 'int' ? t.signed : t.kind === 'enum' ? t.info.underlying.signed : false;
-  return { cType: typeToString(type), bits: size * 8, signed, isPointer, ...(widened ? { widened } : {}), loc: { file: written.file, pos: written.pos, end: written.end } };
+  return { cType: typeToString(type), bits: size * 8, signed, isPointer, ...(widened ? { widened } : {}), ...(pointerCast ? { pointerCast } : {}), loc: { file: written.file, pos: written.pos, end: written.end } };
 }
 
 function isU64(type: CType | undefined): boolean {

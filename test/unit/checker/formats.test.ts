@@ -46,6 +46,11 @@ describe('checker/formats: bpf_bprintf_prepare() grammar (fact 42)', () => {
     const parsed = parseBprintfFormat('%pI6c %u');
     assert.ok(parsed.ok && parsed.conversions.length === 2 && parsed.conversions[0].dropped === 'c');
   });
+  it('accepts a pointer the code cast to an integer for %lx and %llu (`(long)ptr`), as clang does', () => {
+    const pointerCast: FormatArg = { ...str(), pointerCast: true };
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: '%lx %llu %s\n', args: [pointerCast, pointerCast, pointerCast], loc: at() }), []);
+    assert.deepStrictEqual(checkSeqPrintfFormat({ format: '%lx\n', args: [str()], loc: at() }).map((d) => d.code), [Diagnostics.FormatArgumentMismatch.code]);
+  });
   it('reports more conversions than arguments (-EINVAL)', () => {
     const ds = checkSeqPrintfFormat({ format: '%d %d\n', args: [u32()], loc: at() });
     assert.deepStrictEqual(ds.map((d) => d.code), [Diagnostics.FormatTooFewArguments.code]);

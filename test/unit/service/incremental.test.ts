@@ -86,6 +86,32 @@ describe('service: incremental analysis equals analysis from scratch (random edi
     assert.ok(incremental.reuse.programs > versions / 40, `${incremental.reuse.programs} programs reused over ${versions} versions`);
   });
 
+  it('a write added in one function unfolds the pointer loads of another (clang folds loads of a static that nothing writes)', () => {
+    const file = '/virtual/fold.bpf.c';
+    const source = (write: string) => [
+      '#include "vmlinux.h"',
+      '#include <bpf/bpf_helpers.h>',
+      'char LICENSE[] SEC("license") = "GPL";',
+      'static const char *kinds[] = { "hash", "array" };',
+      'SEC("iter/bpf_map") int first(struct bpf_iter__bpf_map *ctx) { if (ctx->map) return 0; BPF_SEQ_PRINTF(ctx->meta->seq, "%s\\n", kinds[1]); return 0; }',
+      `SEC("iter/bpf_map") int second(struct bpf_iter__bpf_map *ctx) { ${write} return 0; }`,
+      '',
+    ].join('\n');
+    const files: Record<string, string> = {};
+    const host = createMemoryHost(files, createNodeHost());
+    const incremental = new DocumentAnalyzer(host);
+    const foldsInFirst = (a: Analysis): boolean => JSON.stringify(a.lowered.program.functions[0].body, (_key, value) => (typeof value === 'bigint' ? String(value) : value)).includes('"kind":"string"');
+    for (const write of ['', 'kinds[0] = "x";', '']) {
+      const text = source(write);
+      files[file] = text;
+      const reused = incremental.analyze(file, text, settings);
+      const fromScratch = new DocumentAnalyzer(host).analyze(file, text, settings);
+      assert.deepStrictEqual(outcome(reused), outcome(fromScratch), write);
+      // folded to the string's address while nothing writes kinds; a load of the unrelocated slot once `second` does
+      assert.strictEqual(foldsInFirst(reused), write === '', write);
+    }
+  });
+
   it('an edit inside one program re-checks that program only; one in a function both call re-checks both', () => {
     const file = '/virtual/two-programs.bpf.c';
     const source = (first: number, shared: number) => [

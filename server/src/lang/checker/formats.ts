@@ -5,8 +5,11 @@
 import { Diagnostics, FrontEndDiagnostic, DiagnosticMessage, formatMessage } from '../diagnostics';
 import type { Loc } from '../ir';
 
-/** `widened`: an integer the code cast to a 64-bit slot itself (`args[0] = (__u64)pid`), right for %d and %lld alike. */
-export interface FormatArg { cType: string; bits: number; signed: boolean; isPointer: boolean; widened?: boolean; loc: Loc }
+/**
+ * `widened`: an integer the code cast to a 64-bit slot itself (`args[0] = (__u64)pid`), right for %d and %lld alike.
+ * `pointerCast`: a pointer the code cast to a 64-bit integer (`(long)ptr`), right for %s and %p, and for %lx too.
+ */
+export interface FormatArg { cType: string; bits: number; signed: boolean; isPointer: boolean; widened?: boolean; pointerCast?: boolean; loc: Loc }
 export interface FormatCall { format: string | null; args: FormatArg[]; loc: Loc }
 
 /** MAX_BPRINTF_VARARGS */
@@ -96,7 +99,7 @@ export function checkSeqPrintfFormat(call: FormatCall): FrontEndDiagnostic[] {
     const expected = expectedFor(conv);
     const ok = conv.kind === 'string' || conv.kind === 'pointer' || conv.kind === 'ipPointer' ? arg.isPointer
       : conv.kind === 'char' ? !arg.isPointer
-      : conv.kind === 'int64' ? !arg.isPointer && (arg.bits === 64 || arg.widened === true)
+      : conv.kind === 'int64' ? (!arg.isPointer && (arg.bits === 64 || arg.widened === true)) || arg.pointerCast === true
       : !arg.isPointer && arg.bits <= 32;
     if (!ok) out.push(diag(Diagnostics.FormatArgumentMismatch, arg.loc, [conv.text, expected, arg.cType]));
   });

@@ -4,13 +4,27 @@ import * as ast from '../ast';
 import { Compilation, ProgramFunction } from '../compile';
 import { CSymbol } from '../sema/analyzer';
 import { CType, resolve, sizeOf, alignOf, typeToString } from '../types';
-import { Expr, Loc, IrGlobal } from '../ir';
+import { AddressBase, Expr, Loc, IrGlobal, PtrType } from '../ir';
+import { Diagnostics } from '../diagnostics';
 import { initializedSubobjects, irScalarType, isBool, locOf, charPtr, roundUp, stringBytes } from './irValues';
 import { LoweringState } from './state';
 
 const DATA_SECTIONS = ['.rodata', '.data', '.bss'] as const;
 
 export abstract class GlobalLowering extends LoweringState {
+  /**
+   * The pointers a global's initializer holds (`const char *names[] = { "a", "b" }`), by byte offset: clang emits
+   * them as .rel.data/.rel.rodata relocations, which libbpf skips ("skipping relo section"), so at run time the slot
+   * holds the offset clang wrote there, not an address. A load clang folds at compile time gets the address.
+   */
+  protected readonly globalRelocations = new Map<IrGlobal, Map<number, AddressBase>>();
+  /** Globals whose loads clang folds at a constant offset: const, or static and never written; never volatile. */
+  protected readonly foldableGlobals = new Set<IrGlobal>();
+  /** The relocations of the initializer being filled (constantBytes). */
+  private fillingRelocations: Map<number, AddressBase> | undefined;
+  /** The globals some emitted function may write (writtenGlobals()), known once layoutGlobals() starts. */
+  private writtenSymbols: ReadonlySet<CSymbol> = new Set();
+
   // ------------------------------------------------------------------ globals and sections
 
   /** mirrors clang's section choice: explicit SEC(), else const -> .rodata, zero/uninit -> .bss, else .data. */
@@ -28,6 +42,8 @@ export abstract class GlobalLowering extends LoweringState {
     if (this.foldedConstant(symbol) !== undefined) return undefined;
     if (isConstObject(t)) return '.rodata';
     if (!symbol.initializer || initializerIsZero(symbol.initializer, this.c)) return '.bss';
+    // clang's globalopt makes a static global that no function writes a constant, which it places in .rodata
+    if (symbol.storage.includes('static') && !isVolatileObject(t) && !this.writtenSymbols.has(symbol)) return '.rodata';
     return '.data';
   }
 
@@ -40,17 +56,18 @@ export abstract class GlobalLowering extends LoweringState {
   }
 
   protected layoutGlobals(functions: readonly ProgramFunction[], emitted: ReadonlySet<CSymbol>): void {
+    const written = writtenGlobals(functions, this.c);
+    this.writtenSymbols = written;
+    const laidOut: Array<[CSymbol, IrGlobal]> = [];
     const add = (symbol: CSymbol, section: string, loc: Loc) => {
       const size = sizeOf(symbol.type) ?? 0;
       const align = Math.max(1, alignOf(symbol.type));
       const offset = roundUp(this.sectionSizes.get(section) ?? 0, align);
       this.sectionSizes.set(section, offset + size);
-      const g: IrGlobal = {
-        name: symbol.name, section, offset, size, readonly: section.startsWith('.rodata'), cType: typeToString(symbol.type), loc,
-        init: symbol.initializer ? this.constantBytes(symbol.type, symbol.initializer, size) : undefined,
-      };
+      const g: IrGlobal = { name: symbol.name, section, offset, size, readonly: section.startsWith('.rodata'), cType: typeToString(symbol.type), loc };
       this.globals.push(g);
       this.globalBySymbol.set(symbol, g);
+      laidOut.push([symbol, g]);
     };
     for (const symbol of this.c.program.globals) {
       if (symbol.kind !== 'variable' || !emitted.has(symbol)) continue;
@@ -71,7 +88,42 @@ export abstract class GlobalLowering extends LoweringState {
         }
       });
     }
+    // Initializers after the layout: a pointer in one may name a global laid out after it.
+    for (const [symbol, g] of laidOut) {
+      if (!symbol.initializer) continue;
+      this.fillingRelocations = new Map();
+      g.init = this.constantBytes(symbol.type, symbol.initializer, g.size);
+      if (g.init && this.fillingRelocations.size > 0) this.globalRelocations.set(g, this.fillingRelocations);
+      this.fillingRelocations = undefined;
+      if (!isVolatileObject(symbol.type) && (isConstObject(symbol.type) || (symbol.storage.includes('static') && !written.has(symbol)))) this.foldableGlobals.add(g);
+    }
     for (const s of DATA_SECTIONS) if (this.sectionSizes.get(s) === 0) this.sectionSizes.delete(s);
+  }
+
+  /**
+   * A pointer load from a global that holds relocated pointers: the address when clang folds the load (a foldable
+   * global at a constant offset), else undefined, with BPF1398 when the offset is known only at run time and the
+   * slot read may be one of the pointers libbpf leaves unrelocated.
+   */
+  protected globalPointerLoad(ptr: Expr, offset: number, type: PtrType, loc: Loc): Expr | undefined {
+    let root = ptr;
+    while (root.op === 'ptrCast') root = root.operand;
+    const constantOffset = root.op === 'addr';
+    if (!constantOffset) {
+      while (root.op === 'ptrAdd' || root.op === 'ptrCast') root = root.op === 'ptrAdd' ? root.ptr : root.operand;
+    }
+    if (root.op !== 'addr' || root.base.kind !== 'global') return undefined;
+    const base = root.base;
+    const g = this.globals.find((candidate) => candidate.section === base.section && candidate.offset === base.offset);
+    const slots = g && this.globalRelocations.get(g);
+    if (!g || !slots) return undefined;
+    if (constantOffset) {
+      const target = slots.get(offset);
+      if (target && this.foldableGlobals.has(g)) return { op: 'addr', base: target, type, loc };
+      return undefined;
+    }
+    this.report(Diagnostics.UnrelocatedGlobalPointer, loc, [g.name, g.section]);
+    return undefined;
   }
 
   protected symbolOfDeclarator(declarator: ast.Declarator): CSymbol | undefined {
@@ -111,11 +163,39 @@ export abstract class GlobalLowering extends LoweringState {
       return init.items.length === 0 || this.fillConstant(bytes, offset, type, init.items[0].value);
     }
     const value = this.c.model.evaluate(init);
-    if (value === undefined) return false;
+    if (value === undefined) {
+      const target = t.kind === 'pointer' ? this.addressConstant(init) : undefined;
+      if (!target) return false;
+      // The bytes clang writes where the relocation applies: a string's offset in .rodata.str1.1, a global's in
+      // its section (the addend of a section-relative REL relocation); libbpf leaves them as they are.
+      const unrelocated = BigInt(target.kind === 'string' ? this.stringOffset(target.index) : target.kind === 'global' ? target.offset : 0);
+      for (let i = 0; i < 8 && offset + i < bytes.length; i++) bytes[offset + i] = Number((unrelocated >> BigInt(8 * i)) & 0xffn);
+      this.fillingRelocations?.set(offset, target);
+      return true;
+    }
     const size = sizeOf(t) ?? 0;
     const v = BigInt.asUintN(size * 8, isBool(t) ? (value !== 0n ? 1n : 0n) : value);
     for (let i = 0; i < size && offset + i < bytes.length; i++) bytes[offset + i] = Number((v >> BigInt(8 * i)) & 0xffn);
     return true;
+  }
+
+  /** Where an address constant of an initializer points: a string literal, or a global (`&g`, an array `g`). */
+  private addressConstant(init: ast.Initializer): AddressBase | undefined {
+    let e: ast.Initializer = init;
+    while (e.kind === 'Cast') e = e.operand;
+    if (e.kind === 'StringLiteral') return { kind: 'string', index: this.internString(e.value) };
+    const named = e.kind === 'Unary' && e.operator === '&' ? e.operand : e.kind === 'Identifier' && resolve(this.c.typeOf(e) ?? { kind: 'void' } as CType).kind === 'array' ? e : undefined;
+    if (named?.kind !== 'Identifier') return undefined;
+    const symbol = this.c.model.referenceOf(named)?.symbol;
+    const g = symbol && this.globalBySymbol.get(symbol);
+    return g ? { kind: 'global', section: g.section, offset: g.offset, name: g.name } : undefined;
+  }
+
+  /** The byte offset of interned string `index` in .rodata.str1.1. */
+  private stringOffset(index: number): number {
+    let offset = 0;
+    for (let i = 0; i < index; i++) offset += this.strings[i].length;
+    return offset;
   }
 
   protected stringLiteral(node: ast.StringLiteral): Expr {
@@ -137,6 +217,40 @@ export abstract class GlobalLowering extends LoweringState {
     }
     return index;
   }
+}
+
+function isVolatileObject(type: CType): boolean {
+  let t: CType = type;
+  for (;;) {
+    if (t.qualifiers?.volatile) return true;
+    if (t.kind === 'typedef') { t = t.target; continue; }
+    if (t.kind === 'array') { t = t.of; continue; }
+    return false;
+  }
+}
+
+/**
+ * The globals some function may write: assigned, incremented or decremented (through `.` and `[]` of them), or
+ * whose address is taken. clang's globalopt makes a static global that is none of these a constant and folds its
+ * loads.
+ */
+function writtenGlobals(functions: readonly ProgramFunction[], c: Compilation): Set<CSymbol> {
+  const out = new Set<CSymbol>();
+  const mark = (target: ast.Expression): void => {
+    let e = target;
+    while ((e.kind === 'Member' && !e.arrow) || e.kind === 'Index' || e.kind === 'Cast') e = e.kind === 'Member' ? e.object : e.kind === 'Index' ? e.object : e.operand;
+    if (e.kind !== 'Identifier') return;
+    const symbol = c.model.referenceOf(e)?.symbol;
+    if (symbol) out.add(symbol);
+  };
+  for (const f of functions) {
+    ast.walk(f.definition.body, (node) => {
+      if (node.kind === 'Assignment') mark(node.left);
+      else if (node.kind === 'Postfix') mark(node.operand);
+      else if (node.kind === 'Unary' && (node.operator === '&' || node.operator === '++' || node.operator === '--')) mark(node.operand);
+    });
+  }
+  return out;
 }
 
 function isConstObject(type: CType): boolean {

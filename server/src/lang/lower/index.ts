@@ -84,7 +84,9 @@ class Lowerer extends StatementLowering {
     // globals' layout (every body's statics included). Locations are left out: no function's IR holds another
     // declaration's place.
     const fixed = JSON.stringify([this.options.objectName, defined.map((f) => f.name),
-      [...this.sectionSizes], this.globals.map((g) => [g.name, g.section, g.offset, g.size, g.readonly, g.cType, g.init ? [...g.init].join(',') : null])]);
+      [...this.sectionSizes], this.globals.map((g) => [g.name, g.section, g.offset, g.size, g.readonly, g.cType, g.init ? [...g.init].join(',') : null,
+        // which pointer loads clang folds depends on every body's writes (globals.ts globalPointerLoad())
+        this.foldableGlobals.has(g), [...(this.globalRelocations.get(g) ?? [])]])]);
     const sameOutside = previous !== undefined && previous.preamble === preamble && sameTexts(previous.outside, outside);
     const internedKeys: string[] = [];
     const records = new Map<string, LoweredFunctionRecord>();

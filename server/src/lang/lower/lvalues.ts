@@ -225,7 +225,7 @@ export abstract class LValueLowering extends GlobalLowering {
     }
     if (target.field) return this.loadBitfield(target.ptr, target.offset - target.field.offset, target.field, scalar as IntType, loc);
     const core = target.core ? { core: true } : {};
-    if (scalar.kind === 'ptr') return { op: 'loadPtr', ptr: target.ptr, offset: target.offset, type: scalar, loc, ...core };
+    if (scalar.kind === 'ptr') return this.globalPointerLoad(target.ptr, target.offset, scalar, loc) ?? { op: 'loadPtr', ptr: target.ptr, offset: target.offset, type: scalar, loc, ...core };
     if (target.coreScalar?.kind === 'int' && scalar.kind === 'int') {
       // bpf_core_patch_insn(): the load reads the kernel field's size, zero-extended
       const load: Expr = { op: 'load', ptr: target.ptr, offset: target.offset, type: target.coreScalar, loc, core: true };
