@@ -571,7 +571,7 @@ function helperInvoker(kernel: Kernel, name: string): HelperInvoker {
 /** Which positional arguments of each kernel helper function are plain numbers (u32 sizes, lengths, flags). */
 const NUMBER_ARGS: Record<string, number[]> = {
   bpf_seq_printf: [2, 4], bpf_seq_write: [2], bpf_snprintf: [1, 4], bpf_map_update_elem: [3],
-  bpf_probe_read_kernel: [1], bpf_probe_read_kernel_str: [1], bpf_trace_printk: [1], bpf_trace_vprintk: [1, 3],
+  bpf_probe_read_kernel: [1], bpf_probe_read_kernel_str: [1], bpf_probe_read: [1], bpf_probe_read_str: [1], bpf_trace_printk: [1], bpf_trace_vprintk: [1, 3],
   bpf_d_path: [2], bpf_copy_from_user_task: [1], bpf_get_task_stack: [2],
 };
 

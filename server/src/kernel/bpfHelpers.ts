@@ -334,6 +334,15 @@ export abstract class KernelHelpers extends KernelState {
       out.set(s);
       return this.memory.write(dstAddr, out) ? out.length : -ERRNO.EFAULT;
     },
+    // mirrors bpf_probe_read_compat() / bpf_probe_read_compat_str(): on x86 the old helpers read kernel memory as
+    // bpf_probe_read_kernel() and bpf_probe_read_kernel_str() do
+    bpf_probe_read: (dstAddr: bigint, size: number, srcAddr: bigint): number => this.helpers.bpf_probe_read_kernel(dstAddr, size, srcAddr),
+    bpf_probe_read_str: (dstAddr: bigint, size: number, srcAddr: bigint): number => this.helpers.bpf_probe_read_kernel_str(dstAddr, size, srcAddr),
+    // mirrors bpf_ktime_get_boot_ns(): CLOCK_BOOTTIME, which the simulated machine, never suspended, keeps equal to
+    // CLOCK_MONOTONIC
+    bpf_ktime_get_boot_ns: (): bigint => this.ktimeGetNs(),
+    // mirrors bpf_get_numa_node_id(): the simulated machine has one NUMA node
+    bpf_get_numa_node_id: (): number => 0,
     // mirrors bpf_map_push_elem() / bpf_map_pop_elem() / bpf_map_peek_elem()
     bpf_map_push_elem: (mapAddr: bigint, valueAddr: bigint, flags: bigint | number): number => {
       const map = this.mapsByAddr.get(mapAddr);

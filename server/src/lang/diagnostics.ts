@@ -301,6 +301,9 @@ export const Diagnostics = {
   HelperNotModelled: d(2041, 'warning', 'bpf-iter-lab does not model {0} yet: the kernel lets iterator programs call it, but its arguments are not checked here and its result is unknown to the checker; a run stops when it reaches the call', {
     explanation: 'Measured on Linux 6.18: the helper is given to iterator programs (its arguments decide the rest). The checker assumes nothing of its result, so it reports nothing that depends on it.',
   }),
+  HelperNotSimulated: d(2044, 'warning', 'The kernel runs {0} (its arguments are checked here), but bpf-iter-lab does not simulate it: {1}. A run stops when it reaches the call', {
+    explanation: 'The program loads and runs on the kernel; only the simulated run cannot go past this call. Most such helpers read the current task: in an iterator that is the process reading the seq_file (cat, bpftool), not the task being iterated.',
+  }),
   KfuncNotModelled: d(2042, 'warning', 'bpf-iter-lab does not model the kfunc {0} yet: libbpf resolves it against the running kernel\'s BTF (the load fails there if that kernel lacks it), its arguments are not checked here and its result is unknown to the checker; a run stops when it reaches the call', {
     explanation: 'Kfuncs are kernel functions a BPF program declares `extern ... __ksym`. The checker models bpf_map_sum_elem_count, bpf_sock_destroy and the numbers iterator; for any other it assumes nothing, so it reports nothing that depends on it.',
   }),

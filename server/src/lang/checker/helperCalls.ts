@@ -4,7 +4,7 @@ import type { Expr, Loc } from '../ir';
 import { CORE_POISON_HELPER_ID, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
-import { LAST_HELPER_ID, lookupHelper } from './helpers';
+import { HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason } from './helpers';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { kernelBtf } from '../../kernel/btf';
 import { returnValueProblem } from './returnValue';
@@ -40,6 +40,8 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     if (found.status === 'notModelled') { this.report(Diagnostics.HelperNotModelled, e.loc, [e.name]); return TOP; }
     const info = found.info;
     if (info.gplOnly && !this.options.gplCompatible) this.report(Diagnostics.GplOnlyHelper, e.loc, [e.name, 'cannot call GPL-restricted function from non-GPL compatible program']);
+    // a call that loads but that the simulated run cannot go past (after a load error there is no run to stop)
+    else if (HELPERS_NOT_SIMULATED.has(e.name)) this.report(Diagnostics.HelperNotSimulated, e.loc, [e.name, notSimulatedReason(e.name)]);
     info.args.forEach((kind, i) => {
       const v = args[i];
       const argLoc = e.args[i]?.loc ?? e.loc;

@@ -192,6 +192,27 @@ const allowedNotModelled: Array<[string, number]> = [
   ['bpf_cgrp_storage_get', 210], ['bpf_cgrp_storage_delete', 211],
 ];
 
+/**
+ * Helpers of the table above (their arguments are checked) that the simulated kernel does not run: a run stops at
+ * the call. Most read the current task, which for an iterator is the process reading the seq_file (`cat`), and the
+ * simulated machine has no reader. test/unit/checker/helperSimulation.test.ts keeps this list equal to what
+ * kernel/bpfHelpers.ts lacks.
+ */
+export const HELPERS_NOT_SIMULATED: ReadonlySet<string> = new Set([
+  'bpf_tail_call', 'bpf_get_current_pid_tgid', 'bpf_get_current_uid_gid', 'bpf_get_current_comm', 'bpf_perf_event_output',
+  'bpf_get_current_task', 'bpf_send_signal', 'bpf_probe_read_user', 'bpf_probe_read_user_str', 'bpf_jiffies64', 'bpf_ringbuf_output',
+  'bpf_snprintf_btf', 'bpf_seq_printf_btf', 'bpf_get_current_task_btf', 'bpf_task_pt_regs', 'bpf_ktime_get_tai_ns', 'bpf_get_cgroup_classid',
+  'bpf_get_socket_cookie', 'bpf_get_current_cgroup_id', 'bpf_get_current_ancestor_cgroup_id', 'bpf_send_signal_thread', 'bpf_sk_storage_get',
+  'bpf_sk_storage_delete', 'bpf_get_stack', 'bpf_sock_from_file', 'bpf_setsockopt', 'bpf_getsockopt', 'bpf_copy_from_user',
+]);
+
+/** Why a helper of HELPERS_NOT_SIMULATED is not, for the warning. */
+export function notSimulatedReason(name: string): string {
+  return /^bpf_get_current_|^bpf_send_signal|^bpf_probe_read_user|^bpf_copy_from_user$/.test(name)
+    ? 'it acts on the current task, which for an iterator is the process reading it (cat), and the simulated machine has no reader'
+    : 'the simulated kernel has no implementation of it';
+}
+
 /** __BPF_FUNC_MAX_ID - 1 of Linux 6.18: a higher id is "invalid func unknown#N". */
 export const LAST_HELPER_ID = 211;
 
