@@ -186,6 +186,10 @@ export const Diagnostics = {
   AtomicNotCompiled: d(1232, 'error', '{0}: clang 14 -target bpf{1} cannot compile this atomic operation ({2})', {
     explanation: 'On the default -mcpu (v1, and v2) the BPF backend has atomic add for 32 and 64 bits (without a usable result for 32 bits), and and/or/xor/exchange/compare-and-exchange for 64 bits only; nothing for 8 or 16 bits, no nand and no 32-bit sub. -mcpu=v3 (read from the build setup) adds every 32-bit form but nand. Use a __u64 operand, or build with -mcpu=v3.',
   }),
+  TooManyCallArguments: d(1233, 'error', 'clang -target bpf passes at most 5 arguments, in R1-R5: this call of {0} passes {1}, and the build fails{2}', {
+    kernelText: 'too many args to %s',
+    explanation: 'The BPF calling convention has no stack arguments. A function with a body here may still build when clang inlines it or drops constant arguments; one without a body (an extern, an implicit declaration) never does. BPF_SEQ_PRINTF and BPF_SNPRINTF of more than 12 values call ___bpf_fill13 and up, which libbpf does not define.',
+  }),
   // ---- end of types and semantics diagnostics ----
 
   // ---- BPF2000-2999: verifier-equivalent checks ----

@@ -377,6 +377,7 @@ export abstract class ExpressionLowering extends LValueLowering {
       if (symbol && symbol.kind === 'function') {
         const index = this.functionIndex.get(name);
         if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type), type: resultType, loc };
+        this.reportBodilessCallArguments(node, name);
         // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
         return { op: 'callHelper', name, helperId: -1, args: this.callArgs(node, symbol.type), type: resultType, loc };
       }
@@ -384,8 +385,20 @@ export abstract class ExpressionLowering extends LValueLowering {
         return { op: 'callHelper', name, helperId: -2, args: node.args.map((a) => this.rvalue(a)), type: resultType, loc };
       }
     }
+    // an implicitly declared function is a call of a function without a body
+    if (callee.kind === 'Identifier' && !this.c.model.referenceOf(callee)?.symbol) this.reportBodilessCallArguments(node, callee.name);
     this.report(Diagnostics.UnsupportedConstruct, node, ['an indirect call']);
     return resultType.kind === 'void' ? { op: 'const', type: S32, value: 0n, loc } : this.zeroOf(resultType, loc);
+  }
+
+  /**
+   * mirrors BPFTargetLowering::LowerCall(): more than 5 arguments is "too many args", certain for a function with no
+   * body here (one with a body may be inlined or lose its constant arguments first, so it is not reported).
+   */
+  private reportBodilessCallArguments(node: ast.CallExpression, name: string): void {
+    if (node.args.length <= 5) return;
+    const printMacro = /^___bpf_fill\d+$/.test(name) ? `: BPF_SEQ_PRINTF and BPF_SNPRINTF take at most 12 values (this passes ${name.slice('___bpf_fill'.length)})` : '';
+    this.report(Diagnostics.TooManyCallArguments, node, [name, node.args.length, printMacro]);
   }
 
   /**
