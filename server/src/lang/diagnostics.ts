@@ -305,6 +305,10 @@ export const Diagnostics = {
   HelperNotModelled: d(2041, 'warning', 'bpf-iter-lab does not model {0} yet: the kernel lets iterator programs call it, but its arguments are not checked here and its result is unknown to the checker; a run stops when it reaches the call', {
     explanation: 'Measured on Linux 6.18: the helper is given to iterator programs (its arguments decide the rest). The checker assumes nothing of its result, so it reports nothing that depends on it.',
   }),
+  HelperArgUntrusted: d(2045, 'error', 'Argument {1} of {2} comes from {0}, a pointer loaded from a kernel struct, which the verifier no longer trusts. Pass a pointer the program was given (a ctx field) or derived from one by `&ptr->member`. Verifier: "{3}"', {
+    kernelText: 'R%d type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_',
+    explanation: 'check_ptr_to_btf_access() marks a pointer read out of a kernel struct PTR_UNTRUSTED: reading through it is allowed (as a probe read), passing it to a helper that takes a kernel object is not. Measured on Linux 6.18: bpf_d_path(&task->mm->exe_file->f_path, ...) and even bpf_d_path(&ctx->vma->vm_file->f_path, ...) are refused; bpf_d_path(&ctx->file->f_path, ...) of iter/task_file loads.',
+  }),
   HelperNotSimulated: d(2044, 'warning', 'The kernel runs {0} (its arguments are checked here), but bpf-iter-lab does not simulate it: {1}. A run stops when it reaches the call', {
     explanation: 'The program loads and runs on the kernel; only the simulated run cannot go past this call. Most such helpers read the current task: in an iterator that is the process reading the seq_file (cat, bpftool), not the task being iterated.',
   }),

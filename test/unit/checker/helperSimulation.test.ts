@@ -34,3 +34,26 @@ describe('checker/helpers: what the checker accepts and what the simulated kerne
     assert.match(String(warning!.message), /bpf_get_current_pid_tgid .*process reading it \(cat\)/);
   });
 });
+
+describe('checker/helpers: bpf_d_path refuses a pointer read out of a kernel struct (measured on 6.18)', () => {
+  const program = (target: string, ctxType: string, body: string): string => [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    'char LICENSE[] SEC("license") = "GPL";',
+    `SEC("iter/${target}") int p(struct ${ctxType} *ctx) { char buf[64]; ${body} return 0; }`,
+    '',
+  ].join('\n');
+  const untrusted = (text: string) => serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.code === `BPF${Diagnostics.HelperArgUntrusted.code}`);
+  const cases: Array<[string, string, string, boolean]> = [
+    ['task', 'bpf_iter__task', 'struct task_struct *t = ctx->task; if (!t || !t->mm) return 0; bpf_d_path(&t->mm->exe_file->f_path, buf, sizeof(buf));', true],
+    ['task_vma', 'bpf_iter__task_vma', 'struct vm_area_struct *v = ctx->vma; if (!v || !v->vm_file) return 0; bpf_d_path(&v->vm_file->f_path, buf, sizeof(buf));', true],
+    ['task_file', 'bpf_iter__task_file', 'struct file *f = ctx->file; if (!f) return 0; bpf_d_path(&f->f_path, buf, sizeof(buf));', false],
+  ];
+  for (const [target, ctxType, body, refused] of cases) {
+    it(`iter/${target}: ${refused ? 'refused' : 'loads'}`, () => {
+      const found = untrusted(program(target, ctxType, body));
+      assert.strictEqual(found.length, refused ? 1 : 0, JSON.stringify(found));
+      if (refused) assert.match(String(found[0].message), /untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_/);
+    });
+  }
+});

@@ -13,6 +13,11 @@ import { PtrValue, formatTnum, offsetRange } from './domain';
 export interface BtfAccessIssue { message: DiagnosticMessage; args: Array<string | number> }
 
 /** The BTF struct name the verifier tracks for a kernel-struct region (btf_name_by_offset() of reg->btf_id). */
+/** The name of the field of kernel struct `struct` that starts at byte `offset`, when there is one. */
+export function btfFieldNameAt(struct: string, offset: number): string | undefined {
+  return kernelBtf[struct]?.fields.find((f) => f.offset === offset)?.name;
+}
+
 export function btfStructOf(p: PtrValue): string | undefined {
   switch (p.region.kind) {
     case 'kmap': return 'bpf_map';

@@ -49,7 +49,11 @@ export type AbsValue =
   | { kind: 'scalar'; range: Range }
   | PtrValue
   | { kind: 'null' }
-  | { kind: 'top' };
+  /**
+   * Nothing known. `walked`: a pointer the program loaded from a kernel struct (`task->mm`), which the verifier marks
+   * PTR_UNTRUSTED (check_ptr_to_btf_access()); how the program wrote it, for messages.
+   */
+  | { kind: 'top'; walked?: string };
 
 export const TOP: AbsValue = { kind: 'top' };
 

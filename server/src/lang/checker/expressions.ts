@@ -4,6 +4,7 @@ import type { Expr, Loc, IntType } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, regTypeName, sameRegion, scalar, S64_MIN, U64_MAX } from './domain';
 import { iterCtxFieldAt } from '../../kernel/iterTargets';
+import { btfFieldNameAt, btfStructOf } from './btfAccess';
 import { cloneState, LOAD_KEY, isLoadKey, copyInto, type State } from './abstractState';
 import { ConditionRefiner } from './conditions';
 
@@ -306,6 +307,8 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
   protected loadPtrValue(e: Extract<Expr, { op: 'loadPtr' }>, state: State): AbsValue {
     const p = this.eval(e.ptr, state);
     this.access(p, e.offset, 8, 'read', e.loc, state);
+    // a pointer loaded through a walked one is walked too
+    if (p.kind === 'top' && p.walked) return { kind: 'top', walked: `${p.walked}->…` };
     if (p.kind !== 'ptr') return TOP;
     const mk = (region: Region, maybeNull: boolean, desc: string): PtrValue => ({ kind: 'ptr', region, off: 0n, varOff: null, maybeNull, nullId: maybeNull ? this.freshId() : 0, desc });
     // a constant offset added to ctx counts in the field's offset, as the verifier sees the folded access
@@ -315,6 +318,10 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
       const spilled = state.stack.get(this.slotKey(p))?.spills.get(Number(p.off) + e.offset);
       if (spilled) return spilled;
     }
+    // mirrors check_ptr_to_btf_access(): a pointer loaded from a kernel struct is no longer trusted (measured on 6.18:
+    // task->mm->exe_file and even ctx->vma->vm_file are "untrusted_ptr_" to bpf_d_path())
+    const struct = btfStructOf(p);
+    if (struct !== undefined) return { kind: 'top', walked: `${p.desc}->${(p.varOff ? undefined : btfFieldNameAt(struct, Number(p.off) + e.offset)) ?? '…'}` };
     return TOP;
   }
 
@@ -406,6 +413,8 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
     const p = this.eval(e.ptr, state);
     const i = this.eval(e.index, state);
     if (p.kind === 'null') return p;
+    // a member of a walked struct (`&f->f_path`) is as untrusted as the struct
+    if (p.kind === 'top' && p.walked) return p;
     if (p.kind !== 'ptr') return TOP;
     const literal = constantIndex(e.index);
     if (p.maybeNull && literal !== undefined) {

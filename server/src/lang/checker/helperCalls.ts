@@ -93,6 +93,10 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
           return;
         case 'iterNum': this.iterNumArg(v, kind.op, i, e, state); return;
         case 'sockCommon': this.sockCommonArg(v, kind.nullable === true, i, argLoc, e.name); return;
+        case 'notWalked':
+          // mirrors check_reg_type(): PTR_UNTRUSTED is not among the BTF pointer types the argument takes
+          if (v.kind === 'top' && v.walked) this.report(Diagnostics.HelperArgUntrusted, argLoc, [v.walked, i + 1, e.name, `R${i + 1} type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_`]);
+          return;
         default: return;
       }
     });

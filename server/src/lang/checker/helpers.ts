@@ -26,6 +26,8 @@ export type HelperArgKind =
   | { kind: 'sockCommon'; nullable?: boolean }
   /** ARG_PTR_TO_CONST_STR and other arguments not checked here. */
   | { kind: 'anything' }
+  /** ARG_PTR_TO_BTF_ID of a helper that refuses PTR_UNTRUSTED (bpf_d_path()'s struct path): no walked pointer. */
+  | { kind: 'notWalked' }
   /** A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer to the BTF struct `btf`. */
   | { kind: 'trusted'; btf: string }
   /** ARG_PTR_TO_FUNC: a static function of the program, called back by the helper. */
@@ -92,7 +94,7 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_seq_write', id: 127, gplOnly: true, args: [{ kind: 'seq' }, { kind: 'memRead', sizeArg: 2 }, any], returns: 'long' },
   { name: 'bpf_ringbuf_output', id: 130, gplOnly: false, args: [{ kind: 'map' }, { kind: 'memRead', sizeArg: 2 }, any, any], returns: 'long' },
   { name: 'bpf_get_task_stack', id: 141, gplOnly: false, args: [any, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2 },
-  { name: 'bpf_d_path', id: 147, gplOnly: false, args: [any, { kind: 'memWrite', sizeArg: 2 }, any], returns: 'long' },
+  { name: 'bpf_d_path', id: 147, gplOnly: false, args: [{ kind: 'notWalked' }, { kind: 'memWrite', sizeArg: 2 }, any], returns: 'long' },
   { name: 'bpf_snprintf_btf', id: 149, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, any, any], returns: 'long' },
   { name: 'bpf_seq_printf_btf', id: 150, gplOnly: true, args: [{ kind: 'seq' }, any, any, any], returns: 'long' },
   { name: 'bpf_get_current_task_btf', id: 158, gplOnly: true, args: [], returns: 'btfTrusted', returnStruct: 'task_struct' },
