@@ -10,7 +10,7 @@
 import * as ast from './ast';
 import { FrontEndDiagnostic } from './diagnostics';
 import { parse } from './parser';
-import { analyze, CSymbol, isUnboundRecord, LazyDeclarations, LazyNameTable, Reference, Scope, SemanticModel } from './sema/analyzer';
+import { analyze, AnalyzeOptions, CSymbol, isUnboundRecord, LazyDeclarations, LazyNameTable, Reference, Scope, SemanticModel } from './sema/analyzer';
 import { LazyHeaderIndex, LazyKind } from './lazyHeader';
 import { scan } from './scanner';
 import { CType, RecordInfo, resolve, sizeOf, typeToString } from './types';
@@ -54,9 +54,43 @@ function parseAndBind(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLik
     ...(lazyFiles.length ? { lazyTypedefNames: lazyFiles.map((lazy) => ({ fromToken: lazy.tokenIndex, names: lazy.index.typedefNames })) } : {}),
   });
   const lazy = lazyFiles.map((file, i) => ({ ...lazyDeclarations(file, lazyTypedefs, pragmas), fromDeclaration: parsed.lazyDeclarationStarts[i] }));
-  const model = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope, ...(lazy.length ? { lazy } : {}) });
+  const packAt = pragmaPackLookup(pragmas);
+  const model = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope, ...(lazy.length ? { lazy } : {}), ...(packAt ? { packAt } : {}) });
   markPreserveAccessIndex(model, pragmas);
   return { parsed, model };
+}
+
+/**
+ * `#pragma pack` as clang reads it: `pack(n)` sets the largest field alignment, `pack(push[, n])` saves the current one
+ * (and sets n), `pack(pop)` restores, `pack()` resets. Returns the value in force at a file offset, walking the pragmas
+ * of that file in order (a pack spanning an #include is not followed into the header); undefined without any.
+ */
+function pragmaPackLookup(pragmas: ReadonlyArray<PragmaLike>): AnalyzeOptions['packAt'] {
+  const changes = new Map<number, Array<{ pos: number; value: number | undefined }>>();
+  const stacks = new Map<number, Array<number | undefined>>();
+  const current = new Map<number, number | undefined>();
+  for (const pragma of pragmas) {
+    const m = /^\s*pack\s*\(([^)]*)\)/.exec(pragma.text);
+    if (!m) continue;
+    const args = m[1].split(',').map((a) => a.trim()).filter(Boolean);
+    const stack = stacks.get(pragma.file) ?? [];
+    stacks.set(pragma.file, stack);
+    let value = current.get(pragma.file);
+    const number = args.map((a) => Number(a)).find((n) => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0);
+    if (args[0] === 'push') { stack.push(value); if (number !== undefined) value = number; }
+    else if (args[0] === 'pop') value = stack.pop();
+    else value = number;
+    current.set(pragma.file, value);
+    const list = changes.get(pragma.file) ?? [];
+    list.push({ pos: pragma.pos, value });
+    changes.set(pragma.file, list);
+  }
+  if (changes.size === 0) return undefined;
+  return (file, pos) => {
+    let value: number | undefined;
+    for (const change of changes.get(file) ?? []) { if (change.pos > pos) break; value = change.value; }
+    return value;
+  };
 }
 
 /** A header read through its index, as the preprocessor records it (preprocessor.ts `LazyFileRecord`). */
@@ -237,6 +271,7 @@ function translationUnitModel(headers: SemanticModel, user: SemanticModel): Sema
     referenceAt: (file, offset) => user.referenceAt(file, offset) ?? headers.referenceAt(file, offset),
     referenceOf: (node) => user.referenceOf(node) ?? headers.referenceOf(node),
     evaluate: (expression) => (ownedByHeaders(expression) ? headers.evaluate(expression) : user.evaluate(expression)),
+    genericSelection: (node) => user.genericSelection(node) ?? headers.genericSelection(node),
     declaredType: (declarator) => user.declaredType(declarator) ?? headers.declaredType(declarator),
     functions: [...headers.functions, ...user.functions],
   };

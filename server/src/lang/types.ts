@@ -208,16 +208,21 @@ export interface FieldDeclarationForLayout {
  * Lays out a struct or union like clang's ItaniumRecordLayoutBuilder for `-target bpf`.
  * mirrors clang's ItaniumRecordLayoutBuilder::LayoutBitField()/LayoutField() (System V rules).
  */
-export function layoutRecord(tag: 'struct' | 'union', fields: readonly FieldDeclarationForLayout[], options: { packed?: boolean; alignAttribute?: number } = {}): { fields: FieldInfo[]; size: number; align: number } {
+/**
+ * `maxFieldAlign`: `#pragma pack(n)` in force, which caps every field's alignment (its aligned attribute included) at
+ * n, as clang's MaxFieldAlignment does; the record's own aligned attribute still applies.
+ */
+export function layoutRecord(tag: 'struct' | 'union', fields: readonly FieldDeclarationForLayout[], options: { packed?: boolean; alignAttribute?: number; maxFieldAlign?: number } = {}): { fields: FieldInfo[]; size: number; align: number } {
   const laidOut: FieldInfo[] = [];
   let bitOffset = 0;
   let maxEndBits = 0;
   let align = 1;
   for (const field of fields) {
-    const packed = options.packed || field.packed;
+    const cap = options.maxFieldAlign ?? Infinity;
+    const packed = options.packed || field.packed || cap === 1;
     const typeSize = sizeOf(field.type) ?? 0;
-    const naturalAlign = alignOf(field.type);
-    const declaredAlign = Math.max(packed ? 1 : naturalAlign, field.alignAttribute ?? 1);
+    const naturalAlign = Math.min(alignOf(field.type), cap);
+    const declaredAlign = Math.min(Math.max(packed ? 1 : naturalAlign, field.alignAttribute ?? 1), cap);
     const start = tag === 'union' ? 0 : bitOffset;
     if (field.bitWidth !== undefined) {
       const width = field.bitWidth;
@@ -228,11 +233,11 @@ export function layoutRecord(tag: 'struct' | 'union', fields: readonly FieldDecl
       } else if (!packed && unitBits > 0 && Math.floor(start / unitBits) !== Math.floor((start + width - 1) / unitBits)) {
         offset = alignUp(start, naturalAlign * 8);
       }
-      if (field.alignAttribute) offset = alignUp(offset, field.alignAttribute * 8);
+      if (field.alignAttribute) offset = alignUp(offset, Math.min(field.alignAttribute, cap) * 8);
       laidOut.push({ name: field.name, type: field.type, offset: Math.floor(offset / 8), bitOffset: offset, bitWidth: width, declaration: field.declaration });
       // Unnamed bit-fields do not contribute to the record's alignment on System V targets.
       if (field.name !== undefined && width > 0) align = Math.max(align, declaredAlign);
-      else if (field.alignAttribute) align = Math.max(align, field.alignAttribute);
+      else if (field.alignAttribute) align = Math.max(align, Math.min(field.alignAttribute, cap));
       const end = offset + width;
       if (tag === 'struct') bitOffset = end;
       // A union's size counts whole storage bytes of its bit-fields.

@@ -5,7 +5,7 @@ import { atomicBuiltin } from '../atomics';
 import { CSymbol } from '../sema/analyzer';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, typeToString, usualArithmeticConversions, promote, Types } from '../types';
-import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits } from '../ir';
+import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE } from '../ir';
 import { helperNameById, isKernelKfunc } from '../checker/helpers';
 import { irScalarType, pointeeSize, isBool, locOf, decay, ptrTo, wrapTo, type LValue } from './irValues';
 import { LValueLowering } from './lvalues';
@@ -76,6 +76,13 @@ export abstract class ExpressionLowering extends LValueLowering {
   protected expression(node: ast.Expression, discarded: boolean): Expr {
     const loc = locOf(node);
     const type = this.typeOf(node);
+    // clang lowers __int128 to pairs of 64-bit registers; the simulator has no 128-bit values, and a result computed
+    // from a truncated one would be silently wrong
+    const resolved = resolve(type);
+    if (resolved.kind === 'int' && resolved.size > 8 && node.kind !== 'Sizeof' && node.kind !== 'Offsetof' && node.kind !== 'TypesCompatible') {
+      this.report(Diagnostics.UnsupportedConstruct, node, ['128-bit integer arithmetic']);
+      return { op: 'callHelper', name: UNSIMULATED_VALUE, helperId: -3, args: [], type: U64, loc };
+    }
     switch (node.kind) {
       case 'IntegerLiteral': case 'CharLiteral': {
         const t = (irScalarType(type) as IntType | undefined) ?? S32;
@@ -150,7 +157,14 @@ export abstract class ExpressionLowering extends LValueLowering {
         const stmts = this.initializeMemory(addr, 0, type, node.initializer, true);
         return { op: 'stmtExpr', body: { op: 'block', body: stmts, loc }, value: addr, type: addr.type, loc };
       }
-      case 'Generic': case 'VaArg': case 'FloatLiteral':
+      case 'Generic': {
+        // clang selects the association at compile time: only the chosen expression is code
+        const selected = this.c.model.genericSelection(node);
+        if (selected) return this.expression(selected, discarded);
+        this.report(Diagnostics.UnsupportedConstruct, node, ['_Generic']);
+        return this.zeroOf(irScalarType(type) ?? S32, loc);
+      }
+      case 'VaArg': case 'FloatLiteral':
         this.report(Diagnostics.UnsupportedConstruct, node, [node.kind === 'FloatLiteral' ? 'floating point' : node.kind === 'VaArg' ? 'va_arg' : '_Generic']);
         return { op: 'const', type: S32, value: 0n, loc };
       default:
@@ -352,6 +366,11 @@ export abstract class ExpressionLowering extends LValueLowering {
       if (name === '__builtin_memcpy' || name === '__builtin_memmove' || name === '__builtin_memset') return this.memoryBuiltin(node, name, loc);
       if (name === '__builtin_memcmp' && !symbol && node.args.length === 3) return this.memoryCompare(node, loc);
       if (name === '__builtin_expect' || name === '__builtin_expect_with_probability') return this.rvalueAs(node.args[0], type);
+      // sema typed the call by the branch the constant condition chooses (clang evaluates it at compile time)
+      if (name === '__builtin_choose_expr' && !symbol && node.args.length === 3) {
+        const condition = this.c.model.evaluate(node.args[0]);
+        if (condition !== undefined) return this.expression(condition !== 0n ? node.args[1] : node.args[2], discarded);
+      }
       if (name === '__builtin_constant_p') {
         const v = this.c.model.evaluate(node.args[0]);
         return { op: 'const', type: S32, value: v === undefined ? 0n : 1n, loc };

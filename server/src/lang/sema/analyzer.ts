@@ -63,6 +63,7 @@ class SemanticAnalyzer extends StatementAnalyzer {
       diagnostics: this.diagnostics,
       fileScope: this.fileScope,
       typeOf: (node) => this.types.get(node),
+      genericSelection: (node) => this.genericSelections.get(node),
       references,
       referenceAt: (file, offset) => {
         // declarations of a lazy header bound since: their references were appended

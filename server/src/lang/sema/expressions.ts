@@ -159,14 +159,16 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
       case 'TypesCompatible': this.typeName(node.left); this.typeName(node.right); return Types.int;
       case 'Generic': {
         const control = this.decay(unqualified(this.expression(node.control)));
-        let chosen: CType | undefined;
-        let fallback: CType | undefined;
+        let chosen: { type: CType; value: ast.Expression } | undefined;
+        let fallback: { type: CType; value: ast.Expression } | undefined;
         for (const association of node.associations) {
           const valueType = this.expression(association.value);
-          if (!association.typeName) fallback = valueType;
-          else if (compatible(this.typeName(association.typeName), control)) chosen ??= valueType;
+          if (!association.typeName) fallback = { type: valueType, value: association.value };
+          else if (compatible(this.typeName(association.typeName), control)) chosen ??= { type: valueType, value: association.value };
         }
-        return chosen ?? fallback ?? Types.error;
+        const selected = chosen ?? fallback;
+        if (selected) this.genericSelections.set(node, selected.value);
+        return selected?.type ?? Types.error;
       }
       case 'Index': {
         const object = this.decay(this.expression(node.object));

@@ -54,6 +54,8 @@ export interface SemanticModel {
   references: Reference[];
   /** Integer constant value of an expression, or undefined when it is not a constant. */
   evaluate(expression: ast.Expression): bigint | undefined;
+  /** The association a `_Generic` selects (by the controlling expression's type), or undefined when none matches. */
+  genericSelection(node: ast.GenericExpression): ast.Expression | undefined;
   /** Types of declarators (variables, functions, fields, parameters) by node. */
   declaredType(declarator: ast.Declarator): CType | undefined;
   /** Function definitions in source order with their types. */
@@ -65,6 +67,8 @@ export interface AnalyzeOptions {
   preludeScope?: Scope;
   /** Headers indexed, not parsed (lang/lazyHeader.ts): their declarations join the file scope when first named. */
   lazy?: readonly LazyDeclarations[];
+  /** `#pragma pack`: the largest field alignment in force where a record is defined (file, offset), if any. */
+  packAt?: (file: number, pos: number) => number | undefined;
 }
 
 /**

@@ -83,6 +83,8 @@ export abstract class ScopeState {
 
   protected readonly diagnostics: FrontEndDiagnostic[] = [];
   protected readonly types = new Map<ast.Node, CType>();
+  /** What each `_Generic` selects (model.genericSelection). */
+  protected readonly genericSelections = new Map<ast.GenericExpression, ast.Expression>();
   protected readonly declaratorTypes = new Map<ast.Declarator, CType>();
   protected readonly references: Reference[] = [];
   protected readonly referencesByNode = new Map<ast.Identifier, Reference>();
@@ -100,9 +102,11 @@ export abstract class ScopeState {
   protected readonly lazy: readonly LazyDeclarations[];
   protected readonly lazyVisible: boolean[] = [];
   protected referencesSorted = true;
+  protected readonly packAt: AnalyzeOptions['packAt'];
 
   constructor(options: AnalyzeOptions) {
     const lazy = options.lazy ?? [];
+    this.packAt = options.packAt;
     this.fileScope = lazy.length === 0
       ? { parent: options.preludeScope, symbols: new Map(), tags: new Map() }
       : {

@@ -116,7 +116,8 @@ export abstract class TypeSyntaxAnalyzer extends ScopeState {
       }
     }
     const packed = hasAttribute(spec.attributes, 'packed');
-    const layout = layoutRecord(spec.tag, fields, { packed, alignAttribute: this.alignAttribute(spec.attributes) });
+    const maxFieldAlign = this.packAt?.(spec.file, spec.pos);
+    const layout = layoutRecord(spec.tag, fields, { packed, alignAttribute: this.alignAttribute(spec.attributes), ...(maxFieldAlign ? { maxFieldAlign } : {}) });
     Object.assign(info, { fields: layout.fields, size: layout.size, align: layout.align, packed, complete: true });
     if (hasAttribute(spec.attributes, 'preserve_access_index')) info.preserveAccessIndex = true;
     // Field names resolve to their FieldInfo for hover / go-to-definition.
