@@ -219,16 +219,6 @@ export abstract class GlobalLowering extends LoweringState {
   }
 }
 
-function isVolatileObject(type: CType): boolean {
-  let t: CType = type;
-  for (;;) {
-    if (t.qualifiers?.volatile) return true;
-    if (t.kind === 'typedef') { t = t.target; continue; }
-    if (t.kind === 'array') { t = t.of; continue; }
-    return false;
-  }
-}
-
 /**
  * The globals some function may write: assigned, incremented or decremented (through `.` and `[]` of them), or
  * whose address is taken. clang's globalopt makes a static global that is none of these a constant and folds its
@@ -253,15 +243,19 @@ function writtenGlobals(functions: readonly ProgramFunction[], c: Compilation): 
   return out;
 }
 
-function isConstObject(type: CType): boolean {
+/** Whether the object itself (through typedefs and array element types) carries `qualifier`. */
+function objectHas(type: CType, qualifier: 'const' | 'volatile'): boolean {
   let t: CType = type;
   for (;;) {
-    if (t.qualifiers?.const) return true;
+    if (t.qualifiers?.[qualifier]) return true;
     if (t.kind === 'typedef') { t = t.target; continue; }
     if (t.kind === 'array') { t = t.of; continue; }
     return false;
   }
 }
+
+const isConstObject = (type: CType): boolean => objectHas(type, 'const');
+const isVolatileObject = (type: CType): boolean => objectHas(type, 'volatile');
 
 function initializerIsZero(init: ast.Initializer, c: Compilation): boolean {
   if (init.kind === 'InitializerList') return init.items.every((i) => initializerIsZero(i.value, c));
