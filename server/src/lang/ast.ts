@@ -11,6 +11,9 @@ export interface NodeBase {
   end: number;
 }
 
+/** One token's place: the operators and brackets clang puts a diagnostic's caret on. */
+export interface Span { file: number; pos: number; end: number }
+
 export interface Attribute extends NodeBase {
   kind: 'Attribute';
   /** Normalised name: `__aligned__` and `aligned` are both `aligned`. */
@@ -25,17 +28,29 @@ export interface FloatLiteral extends NodeBase { kind: 'FloatLiteral'; text: str
 export interface CharLiteral extends NodeBase { kind: 'CharLiteral'; text: string; value: bigint }
 export interface StringLiteral extends NodeBase { kind: 'StringLiteral'; parts: string[]; value: string; wide: boolean }
 export interface UnaryExpression extends NodeBase { kind: 'Unary'; operator: string; operand: Expression }
-export interface PostfixExpression extends NodeBase { kind: 'Postfix'; operator: '++' | '--'; operand: Expression }
-export interface BinaryExpression extends NodeBase { kind: 'Binary'; operator: string; left: Expression; right: Expression }
-export interface AssignmentExpression extends NodeBase { kind: 'Assignment'; operator: string; left: Expression; right: Expression }
-export interface ConditionalExpression extends NodeBase { kind: 'Conditional'; condition: Expression; whenTrue?: Expression; whenFalse: Expression }
+export interface PostfixExpression extends NodeBase { kind: 'Postfix'; operator: '++' | '--'; operand: Expression; operatorSpan: Span }
+export interface BinaryExpression extends NodeBase { kind: 'Binary'; operator: string; left: Expression; right: Expression; operatorSpan: Span }
+export interface AssignmentExpression extends NodeBase { kind: 'Assignment'; operator: string; left: Expression; right: Expression; operatorSpan: Span }
+export interface ConditionalExpression extends NodeBase { kind: 'Conditional'; condition: Expression; whenTrue?: Expression; whenFalse: Expression; questionSpan: Span }
 export interface CommaExpression extends NodeBase { kind: 'Comma'; expressions: Expression[] }
-export interface CallExpression extends NodeBase { kind: 'Call'; callee: Expression; args: Expression[] }
-export interface IndexExpression extends NodeBase { kind: 'Index'; object: Expression; index: Expression }
-export interface MemberExpression extends NodeBase { kind: 'Member'; object: Expression; arrow: boolean; member: Identifier }
+export interface CallExpression extends NodeBase {
+  kind: 'Call'; callee: Expression; args: Expression[];
+  /** `(`, and `)` (where it was expected when it is missing). */
+  openParen: Span; closeParen: Span;
+}
+export interface IndexExpression extends NodeBase { kind: 'Index'; object: Expression; index: Expression; openBracket: Span }
+export interface MemberExpression extends NodeBase {
+  kind: 'Member'; object: Expression; arrow: boolean; member: Identifier;
+  /** The `.` or `->` token: clang puts the member diagnostics' caret there. */
+  operatorSpan: Span;
+}
 export interface CastExpression extends NodeBase { kind: 'Cast'; typeName: TypeName; operand: Expression }
 export interface CompoundLiteral extends NodeBase { kind: 'CompoundLiteral'; typeName: TypeName; initializer: InitializerList }
-export interface SizeofExpression extends NodeBase { kind: 'Sizeof'; operator: 'sizeof' | '_Alignof'; operand: Expression | TypeName }
+export interface SizeofExpression extends NodeBase {
+  kind: 'Sizeof'; operator: 'sizeof' | '_Alignof'; operand: Expression | TypeName;
+  /** Where the operand starts as written: its `(` when parenthesized (the expression keeps no parentheses). */
+  operandStart: Span;
+}
 export interface StatementExpression extends NodeBase { kind: 'StatementExpression'; body: CompoundStatement }
 export interface OffsetofExpression extends NodeBase { kind: 'Offsetof'; typeName: TypeName; designators: Designator[] }
 export interface VaArgExpression extends NodeBase { kind: 'VaArg'; operand: Expression; typeName: TypeName }

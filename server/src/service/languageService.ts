@@ -380,6 +380,12 @@ function codeActionsFor(a: Analysis, filePath: string, range: Range, context: Co
         edit: { changes: { [uri]: [TextEdit.insert(lines.position(at), '\nchar LICENSE[] SEC("license") = "GPL";\n')] } },
       });
     }
+    // clang's fix-it: the diagnostic's range is the operator token itself (sema reports it there); one that came
+    // from a macro's body points at the macro's name instead, and is left alone
+    const operatorFix = d.code === codeString(Diagnostics.ArrowOnRecord.code) ? ['->', '.'] : d.code === codeString(Diagnostics.DotOnPointer.code) ? ['.', '->'] : undefined;
+    if (operatorFix && a.text.slice(lines.offset(d.range.start), lines.offset(d.range.end)) === operatorFix[0]) {
+      actions.push({ title: `Replace '${operatorFix[0]}' with '${operatorFix[1]}'`, kind: 'quickfix', diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: [TextEdit.replace(d.range, operatorFix[1])] } } });
+    }
     if (d.code === codeString(Diagnostics.NullDereference.code)) {
       const fix = nullCheckFix(a, lines, d);
       if (fix) actions.push({ title: `Return 0 when ${fix.name} is NULL`, kind: 'quickfix', diagnostics: [d], isPreferred: true, edit: { changes: { [uri]: [fix.edit] } } });

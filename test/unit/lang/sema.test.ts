@@ -108,7 +108,8 @@ describe('sema', () => {
       ['int f(void) { 1 = 2; return 0; }', Diagnostics.NotAssignable.code],
       ['int f(void) { int a = 0; a(); return 0; }', Diagnostics.NotCallable.code],
       ['int g(int a, int b); int f(void) { return g(1); }', Diagnostics.TooFewArguments.code],
-      ['int g(int a); int f(void) { return g(1, 2); }', Diagnostics.TooManyArguments.code],
+      ['int g(int a); int f(void) { return g(1, 2); }', Diagnostics.TooManyArgumentsOne.code],
+      ['int g(int a, int b); int f(void) { return g(1, 2, 3); }', Diagnostics.TooManyArguments.code],
       ['struct s { int a; }; int f(void) { struct s v; int i = 0; v = i; return 0; }', Diagnostics.IncompatibleAssignment.code],
       ['struct s { int a; }; int f(struct s v) { return v; }', Diagnostics.IncompatibleReturn.code],
       ['int f(void) { const int c = 1; c = 2; return c; }', Diagnostics.ConstAssignment.code],
@@ -117,7 +118,7 @@ describe('sema', () => {
       ['_Static_assert(sizeof(int) == 8, "int is 4");', Diagnostics.StaticAssertFailed.code],
       ['int f(void) { goto nowhere; }', Diagnostics.UndeclaredLabel.code],
       ['int f(void) { break; }', Diagnostics.BreakOutsideLoop.code],
-      ['struct s; int f(void) { return sizeof(struct s); }', Diagnostics.IncompleteType.code],
+      ['struct s; int f(void) { return sizeof(struct s); }', Diagnostics.SizeofIncompleteType.code],
       ['struct s { int a : 40; };', Diagnostics.InvalidBitFieldWidth.code],
       ['int a[1 / 0];', Diagnostics.DivisionByZero.code],
       ['int f(int a, int b);  int f(int a);', Diagnostics.ConflictingTypes.code],
@@ -125,6 +126,33 @@ describe('sema', () => {
     for (const [text, code] of cases) assert.deepStrictEqual(check(text).codes, [code], text);
     const located = analyze(parse(lex('int f(void) { return undeclared_thing + 1; }')).unit).diagnostics[0];
     assert.deepStrictEqual([located.pos, located.end], [21, 21 + 'undeclared_thing'.length]);
+  });
+
+  it('member references: clang\'s words, its caret (the operator, or the member), its recovery', () => {
+    // expectations from clang 14 -fsyntax-only on the same text (test/oracle/clang-diagnostics.test.ts compares live)
+    const text = 'struct foo { int a; }; struct bar;\n'
+      + 'int g(struct foo f, struct foo *p, int x, int *q, void *v, struct bar *b, struct foo arr[2]) {\n'
+      + '  return x.y + q->y + x->y + v->a + b->z + f->a + p.a + f->nope + (f->a + 1) * 2; }';
+    const model = analyze(parse(lex(text)).unit);
+    const line = text.lastIndexOf('\n') + 1;
+    const at = (d: { pos: number; end: number }) => `${d.pos - line + 1}-${d.end - line + 1}`;
+    assert.deepStrictEqual(model.diagnostics.map((d) => `${at(d)} ${d.message}`), [
+      "11-12 member reference base type 'int' is not a structure or union",
+      "17-19 member reference base type 'int' is not a structure or union",
+      "26-27 member reference type 'int' is not a pointer",
+      "31-33 member reference base type 'void' is not a structure or union",
+      "38-40 incomplete definition of type 'struct bar'",
+      "45-47 member reference type 'struct foo' is not a pointer; did you mean to use '.'?",
+      "52-53 member reference type 'struct foo *' is a pointer; did you mean to use '->'?",
+      "58-60 member reference type 'struct foo' is not a pointer; did you mean to use '.'?",
+      "60-64 no member named 'nope' in 'struct foo'",
+      "69-71 member reference type 'struct foo' is not a pointer; did you mean to use '.'?",
+    ]);
+    // the note on the forward declaration, as clang's "forward declaration of 'struct bar'"
+    const incomplete = model.diagnostics.find((d) => d.code === Diagnostics.MemberOfIncompleteType.code)!;
+    assert.deepStrictEqual(incomplete.related?.map((r) => [text.slice(r.pos, r.end), r.message]), [['bar', "forward declaration of 'struct bar'"]]);
+    // recovered as `.`: the sum's type is int, no cascade on `+ 1` and `* 2`
+    assert.strictEqual(model.diagnostics.length, 10);
   });
 
   it('accepts what clang accepts with warnings only (implicit declarations, pointer/int mixes)', () => {

@@ -73,6 +73,35 @@ describe('service code actions and lenses (fourslash markers)', () => {
     assert.ok(!service.validate(FIXTURE_PATH, fixed).some((d) => /licen[cs]e/i.test(String(d.message))));
   });
 
+  it('`->` on a struct and `.` on a pointer get clang\'s fix-it as a quick fix, and the result checks clean', () => {
+    const { text, markers } = parseMarkers(`#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("iter/bpf_map")
+int dump(struct bpf_iter__bpf_map *ctx)
+{
+	struct bpf_iter_meta meta = *ctx->meta;
+	struct bpf_map *map = ctx->map;
+
+	if (!map)
+		return 0;
+	BPF_SEQ_PRINTF(meta/*arrow*/->seq, "%u\\n", map/*dot*/.id);
+	return 0;
+}
+`);
+    const edits: TextEdit[] = [];
+    for (const [marker, title] of [['arrow', "Replace '->' with '.'"], ['dot', "Replace '.' with '->'"]] as const) {
+      const fix = actionsAt(text, markers[marker]).find((a) => a.title === title);
+      assert.ok(fix, `${title}: offered`);
+      edits.push(...fix.edit!.changes![URI.fromPath(FIXTURE_PATH)]);
+    }
+    const fixed = applyEdits(text, edits);
+    assert.match(fixed, /BPF_SEQ_PRINTF\(meta\.seq, "%u\\n", map->id\);/);
+    assert.deepStrictEqual(service.validate(FIXTURE_PATH, fixed).filter((d) => d.severity === 1).map((d) => d.message), []);
+  });
+
   it('inside a program, an action creates a scenario file for it', () => {
     const { text, markers } = parseMarkers(NO_LICENSE);
     const create = service.codeActions(FIXTURE_PATH, text, { start: markers.body, end: markers.body }, { diagnostics: [] })

@@ -35,7 +35,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
       if (literal.kind === 'StringLiteral') message = literal;
     }
     this.expect(')');
-    this.expect(';');
+    this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, 'static_assert');
     return this.finish({ kind: 'StaticAssert' as const, ...start, end: 0, condition, message });
   }
 
@@ -48,6 +48,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
     const specifiers = this.parseDeclarationSpecifiers(true);
     const declarators: ast.InitDeclarator[] = [];
     const isTypedef = specifiers.storage.includes('typedef');
+    if (this.impliedSemicolon) { this.impliedSemicolon = false; return this.finish({ kind: 'Declaration' as const, ...start, end: 0, specifiers, declarators }); }
     if (this.eat(';')) return this.finish({ kind: 'Declaration' as const, ...start, end: 0, specifiers, declarators });
     for (;;) {
       const declStart = this.startNode();
@@ -63,7 +64,8 @@ export abstract class DeclarationParser extends DeclaratorParser {
       declarators.push(this.finish({ kind: 'InitDeclarator' as const, ...declStart, end: 0, declarator, initializer }));
       if (!this.eat(',')) break;
     }
-    if (!this.expect(';')) this.recoverAfterDeclaration();
+    const ended = fileScope ? this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, 'top level declarator') : this.expectSemicolon(Diagnostics.ExpectedSemicolonAtEnd, 'declaration');
+    if (!ended) this.recoverAfterDeclaration();
     return this.finish({ kind: 'Declaration' as const, ...start, end: 0, specifiers, declarators });
   }
 
@@ -97,6 +99,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
     };
     let builtinWords: string[] | undefined;
     let builtinStart: Token | undefined;
+    this.impliedSemicolon = false;
     for (;;) {
       const t = this.token;
       if (t.kind !== TokenKind.Identifier && t.kind !== TokenKind.Keyword) break;
@@ -145,6 +148,15 @@ export abstract class DeclarationParser extends DeclaratorParser {
           : this.parseRecordSpecifier();
         if (specifiers.type) this.errorAt(Diagnostics.InvalidTypeCombination, spec.file, spec.pos, spec.end, [text]);
         else specifiers.type = spec;
+        // mirrors clang's Parser::ParseClassSpecifier(): a definition followed by a type word is missing its `;`
+        const defined = (spec.kind === 'RecordSpecifier' && spec.members !== undefined) || (spec.kind === 'EnumSpecifier' && spec.enumerators !== undefined);
+        const after = this.token.kind === TokenKind.Identifier || this.token.kind === TokenKind.Keyword ? this.spell(this.token) : '';
+        if (defined && (BUILTIN_TYPE_WORDS.has(after) || after === 'struct' || after === 'union' || after === 'enum')) {
+          const pos = this.previousEnd();
+          this.errorAt(Diagnostics.ExpectedSemicolonAfter, this.previousFile(), pos, pos, [text]);
+          this.impliedSemicolon = true;
+          break;
+        }
         continue;
       }
       if (!specifiers.type && this.isTypedefName(t)) {
@@ -207,7 +219,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
         if (field) members.push(field);
         if (this.index === before) { this.error(Diagnostics.ExpectedDeclaration); this.next(); }
       }
-      if (!this.eat('}')) this.error(Diagnostics.MissingClosingBrace, open);
+      if (!this.eat('}')) this.missingClosingBrace(open);
       this.leave();
       appendAll(attributes, this.parseOptionalAttributes());
     } else if (!name) {
@@ -226,6 +238,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
     }
     const specifiers = this.parseDeclarationSpecifiers(false);
     const declarators: ast.FieldDeclaration['declarators'] = [];
+    if (this.impliedSemicolon) { this.impliedSemicolon = false; return this.finish({ kind: 'FieldDeclaration' as const, ...start, end: 0, specifiers, declarators }); }
     if (!this.is(';')) {
       for (;;) {
         const declarator = this.is(':') ? this.emptyDeclarator() : this.parseDeclarator(false);
@@ -237,7 +250,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
         if (!this.eat(',')) break;
       }
     }
-    if (!this.expect(';')) {
+    if (!this.expectSemicolon(Diagnostics.ExpectedSemicolonAtEnd, 'declaration list')) {
       while (!this.atEnd() && !this.is(';') && !this.is('}') && !this.token.atLineStart) this.next();
       this.eat(';');
     }

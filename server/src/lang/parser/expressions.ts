@@ -30,12 +30,12 @@ export abstract class ExpressionParser extends ParserState {
     const left = this.parseConditional();
     const operator = this.spell(this.token);
     if (this.token.kind === TokenKind.Punctuator && ASSIGNMENT_OPERATORS.has(operator)) {
-      this.next();
+      const operatorSpan = this.span(this.next());
       // Right-associative chains `a = b = c = ...` recurse; the bracket-depth cap bounds them too.
       if (!this.enter()) { this.skipExpressionRest(); return left; }
       const right = this.parseAssignment();
       this.leave();
-      return this.finish({ kind: 'Assignment' as const, ...start, end: 0, operator, left, right });
+      return this.finish({ kind: 'Assignment' as const, ...start, end: 0, operator, left, right, operatorSpan });
     }
     return left;
   }
@@ -44,7 +44,7 @@ export abstract class ExpressionParser extends ParserState {
     const start = this.startNode();
     const condition = this.parseBinary(1);
     if (!this.is('?')) return condition;
-    this.next();
+    const questionSpan = this.span(this.next());
     // GNU `a ?: b`.
     if (!this.enter()) { this.skipExpressionRest(); return condition; }
     const whenTrue = this.is(':') ? undefined : this.parseExpression();
@@ -53,7 +53,7 @@ export abstract class ExpressionParser extends ParserState {
     if (!this.enter()) { this.skipExpressionRest(); return condition; }
     const whenFalse = this.parseConditional();
     this.leave();
-    return this.finish({ kind: 'Conditional' as const, ...start, end: 0, condition, whenTrue, whenFalse });
+    return this.finish({ kind: 'Conditional' as const, ...start, end: 0, condition, whenTrue, whenFalse, questionSpan });
   }
 
   /** Precedence climbing: one JS frame per precedence level actually used, not per grammar rule. */
@@ -66,9 +66,9 @@ export abstract class ExpressionParser extends ParserState {
       const operator = this.spell(t);
       const precedence = BINARY_PRECEDENCE.get(operator);
       if (precedence === undefined || precedence < minPrecedence) break;
-      this.next();
+      const operatorSpan = this.span(this.next());
       const right = this.parseBinary(precedence + 1);
-      left = this.finish({ kind: 'Binary' as const, ...start, end: 0, operator, left, right });
+      left = this.finish({ kind: 'Binary' as const, ...start, end: 0, operator, left, right, operatorSpan });
     }
     return left;
   }
@@ -129,6 +129,7 @@ export abstract class ExpressionParser extends ParserState {
       if (text === 'sizeof' || text === '_Alignof') {
         this.next();
         let operand: ast.Expression | ast.TypeName;
+        const operandStart = this.span(this.token);
         if (this.is('(') && this.startsTypeName(this.peek())) {
           this.next();
           operand = this.parseTypeName();
@@ -141,7 +142,7 @@ export abstract class ExpressionParser extends ParserState {
         } else {
           operand = this.parseCastOperand();
         }
-        return this.finish({ kind: 'Sizeof' as const, ...start, end: 0, operator: text, operand });
+        return this.finish({ kind: 'Sizeof' as const, ...start, end: 0, operator: text, operand, operandStart });
       }
       if (text === '__extension__' || text === '__real__' || text === '__imag__') {
         this.next();
@@ -172,14 +173,14 @@ export abstract class ExpressionParser extends ParserState {
       if (text === '[') {
         // `a[b[c[...` recurses through parseExpression: it counts as a bracket level like `(`.
         if (!this.enter()) { this.skipBalanced(); break; }
-        this.next();
+        const openBracket = this.span(this.next());
         const index = this.parseExpression();
         this.expect(']');
         this.leave();
-        result = this.finish({ kind: 'Index' as const, ...start, end: 0, object: result, index });
+        result = this.finish({ kind: 'Index' as const, ...start, end: 0, object: result, index, openBracket });
       } else if (text === '(') {
         if (!this.enter()) { this.skipBalanced(); break; }
-        this.next();
+        const openParen = this.span(this.next());
         const args: ast.Expression[] = [];
         while (!this.is(')') && !this.atEnd()) {
           const before = this.index;
@@ -187,16 +188,17 @@ export abstract class ExpressionParser extends ParserState {
           if (!this.eat(',')) break;
           if (this.index === before) break;
         }
+        const closeParen = this.is(')') ? this.span(this.token) : { file: this.previousFile(), pos: this.previousEnd(), end: this.previousEnd() };
         this.expect(')');
         this.leave();
-        result = this.finish({ kind: 'Call' as const, ...start, end: 0, callee: result, args });
+        result = this.finish({ kind: 'Call' as const, ...start, end: 0, callee: result, args, openParen, closeParen });
       } else if (text === '.' || text === '->') {
-        this.next();
+        const operatorSpan = this.span(this.next());
         const member = this.parseIdentifierOrMissing();
-        result = this.finish({ kind: 'Member' as const, ...start, end: 0, object: result, arrow: text === '->', member });
+        result = this.finish({ kind: 'Member' as const, ...start, end: 0, object: result, arrow: text === '->', member, operatorSpan });
       } else if (text === '++' || text === '--') {
-        this.next();
-        result = this.finish({ kind: 'Postfix' as const, ...start, end: 0, operator: text, operand: result });
+        const operatorSpan = this.span(this.next());
+        result = this.finish({ kind: 'Postfix' as const, ...start, end: 0, operator: text, operand: result, operatorSpan });
       } else break;
     }
     return result;

@@ -53,6 +53,11 @@ export abstract class ParserState {
   /** Typedef names of headers read through their index, visible from token `from` on (ParseOptions.lazyTypedefNames). */
   protected readonly lazyTypedefs: Array<{ from: number; names: ReadonlySet<string> }>;
   protected lastErrorPos = -1;
+  /**
+   * Set by parseDeclarationSpecifiers() when a struct, union or enum definition is followed by a type word
+   * (`struct s { ... } int f(void)`): clang reports "expected ';' after struct" and goes on as if it were there.
+   */
+  protected impliedSemicolon = false;
   protected functionBodyDepth = 0;
 
   constructor(input: readonly Token[], options: ParseOptions) {
@@ -106,6 +111,20 @@ export abstract class ParserState {
     if (this.is(text)) { this.index++; return true; }
     return false;
   }
+  /** A `;` ending a construct clang names in its message ("after return statement", "at end of declaration"). */
+  protected expectSemicolon(message: DiagnosticMessage, construct: string): boolean {
+    if (this.eat(';')) return true;
+    const pos = this.previousEnd();
+    this.errorAt(message, this.previousFile(), pos, pos, [construct]);
+    return false;
+  }
+  /** Like clang: "expected '}'" just after the last token, with a note "to match this '{'" on the opening brace. */
+  protected missingClosingBrace(open: Token): void {
+    const pos = this.previousEnd();
+    const count = this.diagnostics.length;
+    this.errorAt(Diagnostics.MissingClosingBrace, this.previousFile(), pos, pos);
+    if (this.diagnostics.length > count) this.diagnostics[count].related = [{ file: open.file, pos: open.pos, end: open.end, message: "to match this '{'" }];
+  }
   protected expect(text: string): boolean {
     if (this.eat(text)) return true;
     // Like clang, a missing token is reported just after the previous one.
@@ -126,6 +145,7 @@ export abstract class ParserState {
   }
 
   protected startNode(t: Token = this.token): { file: number; pos: number } { return { file: t.file, pos: t.pos }; }
+  protected span(t: Token): ast.Span { return { file: t.file, pos: t.pos, end: t.end }; }
   protected finish<T extends { file: number; pos: number; end?: number }>(node: T): T & { end: number } {
     const end = Math.max(this.previousEnd(), node.pos);
     (node as T & { end: number }).end = this.tokens[this.index - 1]?.file === node.file ? end : node.pos;

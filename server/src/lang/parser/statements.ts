@@ -25,7 +25,7 @@ export abstract class StatementParser extends DeclarationParser {
       if (item) items.push(item);
       if (this.index === before) { this.error(Diagnostics.ExpectedStatement); this.next(); }
     }
-    if (!closed) this.error(Diagnostics.MissingClosingBrace, open);
+    if (!closed) this.missingClosingBrace(open);
     if (ownScope) this.popScope();
     this.leave();
     return this.finish({ kind: 'Compound' as const, ...start, end: 0, items });
@@ -83,7 +83,7 @@ export abstract class StatementParser extends DeclarationParser {
           const body = this.parseStatement();
           this.expect('while');
           const condition = this.parseParenthesizedCondition();
-          this.expect(';');
+          this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, 'do/while statement');
           return this.finish({ kind: 'Do' as const, ...start, end: 0, body, condition });
         }
         case 'for': {
@@ -128,19 +128,19 @@ export abstract class StatementParser extends DeclarationParser {
         }
         case 'break': case 'continue': {
           this.next();
-          this.expect(';');
+          this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, `${keyword} statement`);
           return this.finish({ kind: keyword === 'break' ? 'Break' as const : 'Continue' as const, ...start, end: 0 });
         }
         case 'goto': {
           this.next();
           const label = this.parseIdentifierOrMissing();
-          this.expect(';');
+          this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, 'goto statement');
           return this.finish({ kind: 'Goto' as const, ...start, end: 0, label });
         }
         case 'return': {
           this.next();
           const value = this.is(';') ? undefined : this.parseExpression();
-          this.expect(';');
+          this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, 'return statement');
           return this.finish({ kind: 'Return' as const, ...start, end: 0, value });
         }
         case 'asm': {
@@ -164,7 +164,7 @@ export abstract class StatementParser extends DeclarationParser {
         return this.finish({ kind: 'ExpressionStatement' as const, ...start, end: 0 });
       }
       const expression = this.parseExpression();
-      if (!this.expect(';')) this.recoverAfterStatement();
+      if (!this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, 'expression')) this.recoverAfterStatement();
       return this.finish({ kind: 'ExpressionStatement' as const, ...start, end: 0, expression });
     } finally {
       this.depth--;

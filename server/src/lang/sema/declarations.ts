@@ -64,7 +64,7 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
         : this.declare(name, kind, symbolType, init.declarator, node.specifiers.storage, attributes, init.initializer !== undefined);
       if (init.initializer) {
         symbol.initializer = init.initializer;
-        this.initializer(symbol.type, init.initializer, true);
+        this.initializer(symbol.type, init.initializer, true, name);
         // `char s[] = "abc"` and `int a[] = {1, 2}` complete the array type from the initializer.
         const resolved = resolve(symbol.type);
         if (resolved.kind === 'array' && resolved.length === undefined) {
@@ -211,18 +211,20 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
 
   protected collectLabels(root: ast.Node, labels: Set<string>): void {
     const stack: ast.Node[] = [root];
-    const first = new Map<string, ast.Identifier>();
+    const first = new Map<string, ast.LabeledStatement>();
     while (stack.length > 0) {
       const node = stack.pop()!;
       if (node.kind === 'Labeled') {
         labels.add(node.label.name);
         const previous = first.get(node.label.name);
-        // The stack visits in any order; the later label in the file is the redefinition.
+        // clang defines a label once its statement is parsed (Sema::ActOnLabelStmt), so the redefinition is the label
+        // whose statement ends later, and of `a: a: ...` (one end) the outer one. The stack visits in any order.
         if (previous) {
-          const [earlier, later] = previous.pos <= node.label.pos ? [previous, node.label] : [node.label, previous];
-          this.reportRedefinition(Diagnostics.LabelRedefinition, later, [node.label.name], earlier);
+          const comesFirst = (x: ast.LabeledStatement, y: ast.LabeledStatement) => x.end < y.end || (x.end === y.end && x.pos > y.pos);
+          const [earlier, later] = comesFirst(previous, node) ? [previous, node] : [node, previous];
+          this.reportRedefinition(Diagnostics.LabelRedefinition, later.label, [node.label.name], earlier.label);
           first.set(node.label.name, earlier);
-        } else first.set(node.label.name, node.label);
+        } else first.set(node.label.name, node);
       }
       if (node.kind === 'StatementExpression' || node.kind === 'Compound' || node.kind === 'Labeled' || node.kind === 'If' || node.kind === 'While'
         || node.kind === 'Do' || node.kind === 'For' || node.kind === 'Switch' || node.kind === 'Case' || node.kind === 'Default' || node.kind === 'ExpressionStatement') {
@@ -232,12 +234,13 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
   }
 
   // ---------------------------------------------------------------- initializers
-  protected initializer(target: CType, init: ast.Initializer, isDeclaration: boolean): void {
+  /** `declared`: the declared name, where clang puts the caret of an incompatible initializer of a scalar. */
+  protected initializer(target: CType, init: ast.Initializer, isDeclaration: boolean, declared?: ast.Identifier): void {
     if (init.kind !== 'InitializerList') {
       const valueType = this.expression(init);
       const resolved = resolve(target);
       if (resolved.kind === 'array' && init.kind === 'StringLiteral') return;
-      if (isDeclaration && !this.assignable(target, valueType)) this.report(Diagnostics.IncompatibleInitializer, init, [typeToString(target), typeToString(valueType)]);
+      if (isDeclaration && !this.assignable(target, valueType)) this.report(Diagnostics.IncompatibleInitializer, declared ?? init, [typeToString(target), typeToString(valueType)]);
       return;
     }
     this.types.set(init, target);

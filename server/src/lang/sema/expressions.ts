@@ -70,7 +70,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
           return Types.error;
         }
         this.refer(node, { symbol });
-        if (symbol.kind === 'typedef') { this.report(Diagnostics.UnexpectedToken, node, [node.name]); return Types.error; }
+        if (symbol.kind === 'typedef') { this.report(Diagnostics.TypeNameAsExpression, node, [node.name]); return Types.error; }
         return symbol.type;
       }
       case 'IntegerLiteral': {
@@ -89,7 +89,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
       }
       case 'Assignment': return this.assignment(node);
       case 'Conditional': {
-        this.condition(node.condition);
+        this.condition(node.condition, node.questionSpan, Diagnostics.UsedTypeNotScalar);
         const whenTrue = node.whenTrue ? this.decay(this.expression(node.whenTrue)) : this.decay(this.types.get(node.condition) ?? Types.error);
         const whenFalse = this.decay(this.expression(node.whenFalse));
         if (isArithmetic(whenTrue) && isArithmetic(whenFalse)) return usualArithmeticConversions(whenTrue, whenFalse);
@@ -107,7 +107,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
       case 'Unary': return this.unary(node);
       case 'Postfix': {
         const operand = this.expression(node.operand);
-        this.requireModifiableLvalue(node.operand, operand);
+        this.requireModifiableLvalue(node.operand, operand, node.operatorSpan);
         return unqualified(operand);
       }
       case 'Cast': {
@@ -115,8 +115,13 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
         const operand = this.decay(this.expression(node.operand));
         const resolvedTarget = resolve(target);
         if (!isVoid(target) && !isError(operand) && !isError(target)) {
-          if (resolvedTarget.kind === 'record' || resolvedTarget.kind === 'array' || (isScalar(target) && !isScalar(operand))) {
-            this.report(Diagnostics.InvalidOperands, node, [typeToString(operand), typeToString(target)]);
+          // mirrors clang's CheckCStyleCast(): a cast to a non-scalar is reported at the cast, of one at the operand
+          if (resolvedTarget.kind === 'record' || resolvedTarget.kind === 'array') {
+            this.report(Diagnostics.UsedTypeNotScalar, node, [typeToString(target)]);
+            return Types.error;
+          }
+          if (isScalar(target) && !isScalar(operand)) {
+            this.report(Diagnostics.CastOperandNotScalar, node.operand, [typeToString(operand)]);
             return Types.error;
           }
         }
@@ -132,7 +137,9 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
       case 'Sizeof': {
         const operandType = node.operand.kind === 'TypeName' ? this.typeName(node.operand) : this.expression(node.operand);
         if (node.operator === 'sizeof' && !isComplete(operandType) && !isVoid(operandType) && !isError(operandType) && resolve(operandType).kind !== 'function') {
-          this.report(Diagnostics.IncompleteType, node.operand, [typeToString(operandType)]);
+          // clang's caret: the keyword for a type operand, the operand as written for an expression
+          const at = node.operand.kind === 'TypeName' ? { file: node.file, pos: node.pos, end: node.pos + 'sizeof'.length } : { ...node.operandStart, end: node.operand.end };
+          this.report(Diagnostics.SizeofIncompleteType, at, [typeToString(operandType)]);
         }
         return SIZE_T;
       }
@@ -175,7 +182,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
         const index = this.decay(this.expression(node.index));
         const pointer = isPointer(object) ? resolve(object) : isPointer(index) ? resolve(index) : undefined;
         if (!pointer || pointer.kind !== 'pointer') {
-          if (!isError(object) && !isError(index)) this.report(Diagnostics.SubscriptOfNonArray, node.object);
+          if (!isError(object) && !isError(index)) this.report(Diagnostics.SubscriptOfNonArray, node.openBracket);
           return Types.error;
         }
         return pointer.to;
@@ -214,13 +221,30 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
   protected member(node: ast.MemberExpression): CType {
     const objectType = this.expression(node.object);
     if (isError(objectType)) return Types.error;
-    let base = resolve(node.arrow ? this.decay(objectType) : objectType);
-    if (node.arrow) {
-      if (base.kind !== 'pointer') { this.report(Diagnostics.ArrowOnNonPointer, node.object, [typeToString(objectType)]); return Types.error; }
-      base = resolve(base.to);
+    // mirrors clang's LookupMemberExpr(): the caret is on the operator; `->` on a record and `.` on a pointer to one
+    // are reported with the other operator suggested, and checked on as if it had been written
+    let arrow = node.arrow;
+    let base = resolve(arrow ? this.decay(objectType) : objectType);
+    if (arrow && base.kind !== 'pointer') {
+      if (base.kind !== 'record') { this.report(Diagnostics.ArrowOnNonPointer, node.member, [typeToString(objectType)]); return Types.error; }
+      this.report(Diagnostics.ArrowOnRecord, node.operatorSpan, [typeToString(objectType)]);
+      arrow = false;
+    } else if (!arrow && base.kind === 'pointer' && resolve(base.to).kind === 'record') {
+      this.report(Diagnostics.DotOnPointer, node.operatorSpan, [typeToString(objectType)]);
+      arrow = true;
     }
-    if (base.kind !== 'record') { this.report(Diagnostics.MemberBaseNotRecord, node.object, [typeToString(base)]); return Types.error; }
-    if (!base.record.complete) { this.report(Diagnostics.IncompleteType, node.object, [typeToString(base)]); return Types.error; }
+    if (arrow && base.kind === 'pointer') base = resolve(base.to);
+    if (base.kind !== 'record') { this.report(Diagnostics.MemberBaseNotRecord, node.operatorSpan, [typeToString(base)]); return Types.error; }
+    if (!base.record.complete) {
+      this.report(Diagnostics.MemberOfIncompleteType, node.operatorSpan, [typeToString(unqualified(base))]);
+      const declared = base.record.declaration as { name?: ast.Identifier; file?: number; pos?: number; end?: number } | undefined;
+      const at = declared?.name ?? declared;
+      const last = this.diagnostics[this.diagnostics.length - 1];
+      if (at && at.file !== undefined && at.file >= 0 && at.pos !== undefined && at.end !== undefined && last?.code === Diagnostics.MemberOfIncompleteType.code) {
+        last.related = [{ file: at.file, pos: at.pos, end: at.end, message: `forward declaration of '${typeToString(unqualified(base))}'` }];
+      }
+      return Types.error;
+    }
     const path = findMember(base.record, node.member.name);
     if (!path) {
       this.report(Diagnostics.NoMember, node.member, [node.member.name, typeToString(unqualified(base))]);
@@ -238,8 +262,8 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
       // clang's __sync_*/__atomic_* builtins: typed by the pointee of their first argument
       const argTypes = node.args.map((arg) => this.decay(this.expression(arg)));
       this.types.set(node.callee, Types.error);
-      if (node.args.length < atomic.args) { this.report(Diagnostics.TooFewArguments, node, [String(atomic.args), String(node.args.length)]); return Types.error; }
-      if (node.args.length > atomic.args) { this.report(Diagnostics.TooManyArguments, node, [String(atomic.args), String(node.args.length)]); return Types.error; }
+      if (node.args.length < atomic.args) { this.report(Diagnostics.TooFewArguments, node.closeParen, [String(atomic.args), String(node.args.length)]); return Types.error; }
+      if (node.args.length > atomic.args) { this.report(Diagnostics.TooManyArguments, this.extraArguments(node, atomic.args), [String(atomic.args), String(node.args.length)]); return Types.error; }
       const result = atomicResult(atomic);
       if (result === 'void') return Types.void;
       if (result === 'bool') return Types.bool;
@@ -271,12 +295,11 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     let fn = resolve(calleeType);
     if (fn.kind === 'pointer') fn = resolve(fn.to);
     if (fn.kind !== 'function') {
-      this.report(Diagnostics.NotCallable, node.callee, [typeToString(calleeType)]);
+      this.report(Diagnostics.NotCallable, node.openParen, [typeToString(calleeType)]);
       return Types.error;
     }
+    if (fn.prototyped) this.checkArgumentCount(node, fn);
     if (fn.prototyped) {
-      if (node.args.length < fn.params.length) this.report(Diagnostics.TooFewArguments, node, [fn.params.length, node.args.length]);
-      else if (node.args.length > fn.params.length && !fn.variadic) this.report(Diagnostics.TooManyArguments, node.args[fn.params.length], [fn.params.length, node.args.length]);
       fn.params.forEach((parameter, index) => {
         const arg = node.args[index];
         if (arg && !this.assignable(parameter, argTypes[index])) {
@@ -314,30 +337,58 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     }
   }
 
-  protected requireModifiableLvalue(node: ast.Expression, type: CType): boolean {
+  /** `operator` is where clang puts the caret: the `=`, `++` or `--`. */
+  protected requireModifiableLvalue(node: ast.Expression, type: CType, operator: ast.Span): boolean {
     if (isError(type)) return true;
-    if (!this.isLvalue(node) || resolve(type).kind === 'array' || resolve(type).kind === 'function') {
-      this.report(Diagnostics.NotAssignable, node);
+    if (this.isLvalue(node) && resolve(type).kind === 'array') {
+      this.report(Diagnostics.ArrayNotAssignable, operator, [typeToString(type)]);
+      return false;
+    }
+    if (!this.isLvalue(node) || resolve(type).kind === 'function') {
+      this.report(Diagnostics.NotAssignable, operator);
       return false;
     }
     if (resolve(type).qualifiers?.const) {
       const name = node.kind === 'Identifier' ? node.name : node.kind === 'Member' ? node.member.name : '';
-      if (name) this.report(Diagnostics.ConstAssignment, node, [name, typeToString(type)]);
-      else this.report(Diagnostics.NotAssignable, node);
+      if (name) this.report(Diagnostics.ConstAssignment, operator, [name, typeToString(type)]);
+      else this.report(Diagnostics.NotAssignable, operator);
       return false;
     }
     return true;
   }
 
+  /**
+   * mirrors clang's Sema::ConvertArgumentsForCall(): too few arguments are reported at the `)`, too many at the first
+   * extra one; a direct call of a function whose one parameter has a name says its name.
+   */
+  protected checkArgumentCount(node: ast.CallExpression, fn: Extract<CType, { kind: 'function' }>): void {
+    const direct = node.callee.kind === 'Identifier' && this.lookup(node.callee.name)?.kind === 'function';
+    const onlyName = direct && fn.params.length === 1 ? fn.paramNames[0] : undefined;
+    if (node.args.length < fn.params.length) {
+      if (onlyName) this.report(fn.variadic ? Diagnostics.TooFewArgumentsAtLeastOne : Diagnostics.TooFewArgumentsOne, node.closeParen, [onlyName]);
+      else this.report(fn.variadic ? Diagnostics.TooFewArgumentsAtLeast : Diagnostics.TooFewArguments, node.closeParen, [fn.params.length, node.args.length]);
+    } else if (node.args.length > fn.params.length && !fn.variadic) {
+      if (onlyName) this.report(Diagnostics.TooManyArgumentsOne, this.extraArguments(node, 1), [onlyName, node.args.length]);
+      else this.report(Diagnostics.TooManyArguments, this.extraArguments(node, fn.params.length), [fn.params.length, node.args.length]);
+    }
+  }
+
+  /** The arguments past the first `expected`: from the first extra one to the last. */
+  protected extraArguments(node: ast.CallExpression, expected: number): ast.Span {
+    const first = node.args[expected];
+    const last = node.args[node.args.length - 1];
+    return { file: first.file, pos: first.pos, end: last.file === first.file ? last.end : first.end };
+  }
+
   protected assignment(node: ast.AssignmentExpression): CType {
     const left = this.expression(node.left);
     const right = this.expression(node.right);
-    if (!this.requireModifiableLvalue(node.left, left)) return unqualified(left);
+    if (!this.requireModifiableLvalue(node.left, left, node.operatorSpan)) return unqualified(left);
     if (node.operator === '=') {
-      if (!this.assignable(left, right)) this.report(Diagnostics.IncompatibleAssignment, node.right, [typeToString(unqualified(left)), typeToString(this.decay(right))]);
+      if (!this.assignable(left, right)) this.report(Diagnostics.IncompatibleAssignment, node.operatorSpan, [typeToString(unqualified(left)), typeToString(this.decay(right))]);
     } else if (!isError(right)) {
       const compoundOk = (isArithmetic(left) && isArithmetic(right)) || ((node.operator === '+=' || node.operator === '-=') && isPointer(left) && isInteger(right));
-      if (!compoundOk) this.report(Diagnostics.InvalidOperands, node, [typeToString(left), typeToString(right)]);
+      if (!compoundOk) this.report(Diagnostics.InvalidOperands, node.operatorSpan, [typeToString(left), typeToString(right)]);
     }
     return unqualified(left);
   }
@@ -346,26 +397,28 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     if (node.operator === '&&') return { kind: 'pointer', to: Types.void };
     const operand = this.expression(node.operand);
     if (isError(operand)) return node.operator === '&' ? Types.error : operand;
+    // clang's caret is on the operator (a prefix operator starts the expression)
+    const operator: ast.Span = { file: node.file, pos: node.pos, end: node.pos + node.operator.length };
     switch (node.operator) {
       case '&':
-        if (!this.isLvalue(node.operand) && resolve(operand).kind !== 'function') { this.report(Diagnostics.NotAssignable, node.operand); return Types.error; }
+        if (!this.isLvalue(node.operand) && resolve(operand).kind !== 'function') { this.report(Diagnostics.AddressOfRvalue, operator, [typeToString(operand)]); return Types.error; }
         return { kind: 'pointer', to: operand };
       case '*': {
         const pointer = resolve(this.decay(operand));
-        if (pointer.kind !== 'pointer') { this.report(Diagnostics.IndirectionOfNonPointer, node.operand, [typeToString(operand)]); return Types.error; }
+        if (pointer.kind !== 'pointer') { this.report(Diagnostics.IndirectionOfNonPointer, operator, [typeToString(operand)]); return Types.error; }
         return pointer.to;
       }
       case '!':
-        if (!isScalar(this.decay(operand))) { this.report(Diagnostics.InvalidOperands, node, [typeToString(operand), 'int']); return Types.error; }
+        if (!isScalar(this.decay(operand))) { this.report(Diagnostics.InvalidUnaryArgument, operator, [typeToString(operand)]); return Types.error; }
         return Types.int;
       case '~':
-        if (!isInteger(operand)) { this.report(Diagnostics.InvalidOperands, node, [typeToString(operand), 'int']); return Types.error; }
+        if (!isInteger(operand)) { this.report(Diagnostics.InvalidUnaryArgument, operator, [typeToString(operand)]); return Types.error; }
         return promote(operand);
       case '+': case '-':
-        if (!isArithmetic(operand)) { this.report(Diagnostics.InvalidOperands, node, [typeToString(operand), 'int']); return Types.error; }
+        if (!isArithmetic(operand)) { this.report(Diagnostics.InvalidUnaryArgument, operator, [typeToString(operand)]); return Types.error; }
         return promote(operand);
       case '++': case '--':
-        this.requireModifiableLvalue(node.operand, operand);
+        this.requireModifiableLvalue(node.operand, operand, operator);
         return unqualified(operand);
       default: return Types.error;
     }
@@ -375,7 +428,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     const left = this.decay(node.left.kind === 'Binary' && this.types.has(node.left) ? this.types.get(node.left)! : this.expression(node.left));
     const right = this.decay(this.expression(node.right));
     if (isError(left) || isError(right)) return Types.error;
-    const invalid = (): CType => { this.report(Diagnostics.InvalidOperands, node, [typeToString(left), typeToString(right)]); return Types.error; };
+    const invalid = (): CType => { this.report(Diagnostics.InvalidOperands, node.operatorSpan, [typeToString(left), typeToString(right)]); return Types.error; };
     switch (node.operator) {
       case '&&': case '||':
         return isScalar(left) && isScalar(right) ? Types.int : invalid();

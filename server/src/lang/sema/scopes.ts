@@ -77,7 +77,7 @@ export abstract class ScopeState {
   protected abstract initializerListLength(list: ast.InitializerList): number;
   protected abstract declaration(node: ast.Declaration): void;
   protected abstract staticAssert(node: ast.StaticAssert): void;
-  protected abstract condition(expression: ast.Expression): void;
+  protected abstract condition(expression: ast.Expression, at: ast.Span, message?: DiagnosticMessage): void;
   protected abstract statement(node: ast.Statement): void;
   protected abstract blockItems(block: ast.CompoundStatement): void;
 

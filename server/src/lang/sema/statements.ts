@@ -19,13 +19,13 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
     switch (node.kind) {
       case 'Compound': this.withScope(() => this.blockItems(node)); break;
       case 'ExpressionStatement': if (node.expression) this.expression(node.expression); break;
-      case 'If': this.condition(node.condition); this.statement(node.then); if (node.else) this.statement(node.else); break;
-      case 'While': this.condition(node.condition); this.loop(node.body); break;
-      case 'Do': this.loop(node.body); this.condition(node.condition); break;
+      case 'If': this.condition(node.condition, keyword(node, 'if')); this.statement(node.then); if (node.else) this.statement(node.else); break;
+      case 'While': this.condition(node.condition, keyword(node, 'while')); this.loop(node.body); break;
+      case 'Do': this.loop(node.body); this.condition(node.condition, keyword(node, 'do')); break;
       case 'For':
         this.withScope(() => {
           if (node.init) { if (node.init.kind === 'Declaration') this.declaration(node.init); else this.expression(node.init); }
-          if (node.condition) this.condition(node.condition);
+          if (node.condition) this.condition(node.condition, keyword(node, 'for'));
           if (node.update) this.expression(node.update);
           this.loop(node.body);
         });
@@ -33,7 +33,7 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
       case 'Switch': {
         const discriminant = this.expression(node.discriminant);
         if (!isInteger(discriminant) && !isError(discriminant)) {
-          this.report(Diagnostics.SwitchConditionNotInteger, node.discriminant, [typeToString(discriminant)]);
+          this.report(Diagnostics.SwitchConditionNotInteger, keyword(node, 'switch'), [typeToString(discriminant)]);
         }
         this.switchDepth++;
         this.switches.push({ values: new Map() });
@@ -48,6 +48,7 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
         if (value === undefined) this.report(Diagnostics.NotIntegerConstant, node.value);
         if (node.last) { this.expression(node.last); if (this.evaluate(node.last) === undefined) this.report(Diagnostics.NotIntegerConstant, node.last); }
         const current = this.switches[this.switches.length - 1];
+        if (!current) this.report(Diagnostics.CaseNotInSwitch, keyword(node, 'case'), ['case']);
         if (current && value !== undefined && !node.last) {
           const previous = current.values.get(value);
           if (previous) this.reportRedefinition(Diagnostics.DuplicateCaseValue, node.value, [node.value.kind === 'Identifier' ? node.value.name : String(value)], previous, 'previous case defined here');
@@ -58,6 +59,7 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
       }
       case 'Default': {
         const current = this.switches[this.switches.length - 1];
+        if (!current) this.report(Diagnostics.CaseNotInSwitch, keyword(node, 'default'), ['default']);
         // clang walks the cases from the last one: the error is on the first default, the note on the later one.
         if (current?.defaultLabel) this.reportRedefinition(Diagnostics.MultipleDefaultLabels, current.defaultLabel, [], { ...node, end: node.pos + 'default'.length } as ast.Node, 'previous case defined here');
         else if (current) current.defaultLabel = { ...node, end: node.pos + 'default'.length } as ast.Node;
@@ -74,7 +76,8 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
       case 'Goto': this.functionContext?.gotos.push(node.label); break;
       case 'Return': {
         const context = this.functionContext;
-        if (!node.value) break;
+        // mirrors clang's Sema::BuildReturnStmt(): an error by default (-Wreturn-type) in C
+        if (!node.value) { if (context && !isVoid(context.returns) && !isError(context.returns)) this.report(Diagnostics.ReturnWithoutValue, keyword(node, 'return'), [context.name]); break; }
         const valueType = this.expression(node.value);
         if (context && isVoid(context.returns) && !isVoid(valueType) && !isError(valueType)) {
           this.report(Diagnostics.VoidFunctionReturnsValue, node, [context.name]);
@@ -96,11 +99,15 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
     this.loopDepth--;
   }
 
-  protected condition(expression: ast.Expression): void {
+  /** The controlling expression of a statement (reported at its keyword) or of `?:` (at the `?`, with clang's other words). */
+  protected condition(expression: ast.Expression, at: ast.Span, message = Diagnostics.ConditionNotScalar): void {
     // a function designator decays to a pointer (C11 6.3.2.1), so `if (weak_kfunc)` is a valid test
     const type = this.decay(this.expression(expression));
-    if (!isScalar(type) && !isError(type)) {
-      this.report(Diagnostics.InvalidOperands, expression, [typeToString(type), 'int']);
-    }
+    if (!isScalar(type) && !isError(type)) this.report(message, at, [typeToString(type)]);
   }
+}
+
+/** A statement's keyword, where clang puts the caret of the diagnostics about the statement as a whole. */
+function keyword(node: ast.Node, word: string): ast.Span {
+  return { file: node.file, pos: node.pos, end: node.pos + word.length };
 }

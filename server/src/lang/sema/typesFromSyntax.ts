@@ -99,8 +99,18 @@ export abstract class TypeSyntaxAnalyzer extends ScopeState {
           if (value === undefined) this.report(Diagnostics.NotIntegerConstant, bitWidth);
           width = value === undefined ? 0 : Number(value);
           const typeBits = (sizeOf(type) ?? 0) * 8;
-          if (width > typeBits || width < 0) {
-            this.report(Diagnostics.InvalidBitFieldWidth, bitWidth, [declarator.name?.name ?? '', width, typeBits]);
+          // mirrors clang's Sema::VerifyBitField(): at the member's name (an anonymous one's at its type)
+          const name = declarator.name?.name;
+          const at = declarator.name ?? member;
+          if (value !== undefined && width < 0) {
+            if (name) this.report(Diagnostics.BitFieldNegativeWidth, at, [name, width]);
+            else this.report(Diagnostics.AnonymousBitFieldNegativeWidth, at, [width]);
+            width = typeBits;
+          } else if (value !== undefined && width === 0 && name) {
+            this.report(Diagnostics.NamedBitFieldZeroWidth, at, [name]);
+          } else if (width > typeBits) {
+            if (name) this.report(Diagnostics.InvalidBitFieldWidth, at, [name, width, typeBits]);
+            else this.report(Diagnostics.AnonymousBitFieldTooWide, at, [width, typeBits]);
             width = typeBits;
           }
         }
