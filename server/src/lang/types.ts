@@ -446,3 +446,31 @@ function typeText(type: CType, inner: string, depth: number): string {
 function resolveShallow(type: CType): CType['kind'] {
   return type.kind;
 }
+
+/**
+ * A type as clang quotes it in diagnostics (ConvertTypeToDiagnosticString): `'__u32' (aka 'unsigned int')` for a
+ * typedef, `'struct foo'` for a type without one. Templates take it unquoted.
+ */
+export function quotedType(type: CType): string {
+  const written = typeToString(type);
+  const canonical = typeToString(withoutTypedefs(type, 0));
+  return written === canonical ? `'${written}'` : `'${written}' (aka '${canonical}')`;
+}
+
+/** The type with every typedef replaced by its target, at any depth (clang's canonical type, for 'aka'). */
+function withoutTypedefs(type: CType, depth: number): CType {
+  if (depth > 32) return type;
+  switch (type.kind) {
+    case 'typedef': {
+      // an anonymous struct, union or enum is printed by the typedef that names it (clang: no 'aka')
+      const named = resolve(type);
+      if ((named.kind === 'record' && !named.record.name) || (named.kind === 'enum' && !named.info.name)) return type;
+      const target = withoutTypedefs(type.target, depth + 1);
+      return type.qualifiers ? withQualifiers(target, type.qualifiers) : target;
+    }
+    case 'pointer': return { ...type, to: withoutTypedefs(type.to, depth + 1) };
+    case 'array': return { ...type, of: withoutTypedefs(type.of, depth + 1) };
+    case 'function': return { ...type, returns: withoutTypedefs(type.returns, depth + 1), params: type.params.map((p) => withoutTypedefs(p, depth + 1)) };
+    default: return type;
+  }
+}

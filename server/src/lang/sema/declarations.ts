@@ -3,31 +3,10 @@
 import { appendAll } from '../arrays';
 import * as ast from '../ast';
 import { Diagnostics, DiagnosticMessage } from '../diagnostics';
-import { CType, Types, compatible, findMember, isComplete, isScalar, resolve, typeToString, withQualifiers } from '../types';
+import { CType, Types, compatible, findMember, isComplete, isScalar, quotedType, resolve, typeToString } from '../types';
 import type { SymbolKind, CSymbol, FunctionContext } from './model';
 import { ExpressionAnalyzer } from './expressions';
 
-/** A type as clang quotes it in diagnostics: `'__u32' (aka 'unsigned int')` for a typedef. */
-function quotedWithAka(type: CType): string {
-  const written = typeToString(type);
-  const canonical = typeToString(withoutTypedefs(type, 0));
-  return written === canonical ? `'${written}'` : `'${written}' (aka '${canonical}')`;
-}
-
-/** The type with every typedef replaced by its target, at any depth (clang's canonical type, for 'aka'). */
-function withoutTypedefs(type: CType, depth: number): CType {
-  if (depth > 32) return type;
-  switch (type.kind) {
-    case 'typedef': {
-      const target = withoutTypedefs(type.target, depth + 1);
-      return type.qualifiers ? withQualifiers(target, type.qualifiers) : target;
-    }
-    case 'pointer': return { ...type, to: withoutTypedefs(type.to, depth + 1) };
-    case 'array': return { ...type, of: withoutTypedefs(type.of, depth + 1) };
-    case 'function': return { ...type, returns: withoutTypedefs(type.returns, depth + 1), params: type.params.map((p) => withoutTypedefs(p, depth + 1)) };
-    default: return type;
-  }
-}
 
 export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
   // ---------------------------------------------------------------- declarations
@@ -115,12 +94,12 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
       if (compatible(previous.type, type)) return 'refer';
       const target = previous.type.kind === 'typedef' ? previous.type.target : previous.type;
       const newTarget = type.kind === 'typedef' ? type.target : type;
-      this.reportRedefinition(Diagnostics.TypedefRedefinitionDifferentTypes, at, [quotedWithAka(newTarget), quotedWithAka(target)], where);
+      this.reportRedefinition(Diagnostics.TypedefRedefinitionDifferentTypes, at, [quotedType(newTarget), quotedType(target)], where);
       return 'error';
     }
     if (!compatible(previous.type, type)) {
       if (kind === 'function') this.reportRedefinition(Diagnostics.ConflictingTypes, at, [name.name], where, 'previous declaration is here');
-      else this.reportRedefinition(Diagnostics.RedefinitionDifferentType, at, [name.name, quotedWithAka(type), quotedWithAka(previous.type)], where);
+      else this.reportRedefinition(Diagnostics.RedefinitionDifferentType, at, [name.name, quotedType(type), quotedType(previous.type)], where);
       return 'error';
     }
     const isDefinition = kind === 'function' ? defines : hasInitializer;
@@ -151,7 +130,7 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
         // In any scope, as over the preamble (declareOverPrelude): mirrors clang's Sema::MergeTypedefNameDecl.
         const target = existing.type.kind === 'typedef' ? existing.type.target : existing.type;
         const newTarget = type.kind === 'typedef' ? type.target : type;
-        this.reportRedefinition(Diagnostics.TypedefRedefinitionDifferentTypes, name, [quotedWithAka(newTarget), quotedWithAka(target)], previous);
+        this.reportRedefinition(Diagnostics.TypedefRedefinitionDifferentTypes, name, [quotedType(newTarget), quotedType(target)], previous);
         // The invalid redeclaration is not what later uses find: clang compares the next one with the first.
         this.refer(name, { symbol: existing });
         return existing;
@@ -159,7 +138,7 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
         const message = existing.kind !== kind ? Diagnostics.RedefinitionDifferentKind : kind === 'enumerator' ? Diagnostics.RedefinitionOfEnumerator : Diagnostics.Redefinition;
         this.reportRedefinition(message, name, [name.name], previous);
       } else if (kind !== 'typedef' && !compatible(existing.type, type)) {
-        if (kind === 'variable') this.reportRedefinition(Diagnostics.RedefinitionDifferentType, name, [name.name, quotedWithAka(type), quotedWithAka(existing.type)], previous);
+        if (kind === 'variable') this.reportRedefinition(Diagnostics.RedefinitionDifferentType, name, [name.name, quotedType(type), quotedType(existing.type)], previous);
         else this.reportRedefinition(Diagnostics.ConflictingTypes, name, [name.name], previous, 'previous declaration is here');
       } else if (defines && existing.defined && kind === 'function') {
         this.reportRedefinition(Diagnostics.Redefinition, name, [name.name], previous);
@@ -240,7 +219,7 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
       const valueType = this.expression(init);
       const resolved = resolve(target);
       if (resolved.kind === 'array' && init.kind === 'StringLiteral') return;
-      if (isDeclaration && !this.assignable(target, valueType)) this.report(Diagnostics.IncompatibleInitializer, declared ?? init, [typeToString(target), typeToString(valueType)]);
+      if (isDeclaration && !this.assignable(target, valueType)) this.report(Diagnostics.IncompatibleInitializer, declared ?? init, [quotedType(target), quotedType(valueType)]);
       return;
     }
     this.types.set(init, target);
@@ -285,7 +264,7 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
       else {
         const valueType = this.expression(item.value);
         if (item.designators.length > 0 && isScalar(current) && resolve(valueType).kind === 'record') {
-          this.report(Diagnostics.IncompatibleInitializer, item.value, [typeToString(current), typeToString(valueType)]);
+          this.report(Diagnostics.IncompatibleInitializer, item.value, [quotedType(current), quotedType(valueType)]);
         }
       }
     }

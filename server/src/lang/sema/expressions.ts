@@ -3,7 +3,7 @@
 import { atomicBuiltin, atomicResult } from '../atomics';
 import * as ast from '../ast';
 import { Diagnostics } from '../diagnostics';
-import { CType, Types, compatible, findMember, integerLiteralType, isArithmetic, isComplete, isError, isInteger, isPointer, isScalar, isVoid, promote, resolve, sizeOf, typeToString, unqualified, usualArithmeticConversions, withQualifiers } from '../types';
+import { CType, Types, compatible, findMember, integerLiteralType, isArithmetic, isComplete, isError, isInteger, isPointer, isScalar, isVoid, promote, quotedType, resolve, sizeOf, typeToString, unqualified, usualArithmeticConversions, withQualifiers } from '../types';
 import { parseNumber } from '../parser';
 import { ConstantEvaluator } from './constants';
 
@@ -117,11 +117,11 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
         if (!isVoid(target) && !isError(operand) && !isError(target)) {
           // mirrors clang's CheckCStyleCast(): a cast to a non-scalar is reported at the cast, of one at the operand
           if (resolvedTarget.kind === 'record' || resolvedTarget.kind === 'array') {
-            this.report(Diagnostics.UsedTypeNotScalar, node, [typeToString(target)]);
+            this.report(Diagnostics.UsedTypeNotScalar, node, [quotedType(target)]);
             return Types.error;
           }
           if (isScalar(target) && !isScalar(operand)) {
-            this.report(Diagnostics.CastOperandNotScalar, node.operand, [typeToString(operand)]);
+            this.report(Diagnostics.CastOperandNotScalar, node.operand, [quotedType(operand)]);
             return Types.error;
           }
         }
@@ -139,7 +139,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
         if (node.operator === 'sizeof' && !isComplete(operandType) && !isVoid(operandType) && !isError(operandType) && resolve(operandType).kind !== 'function') {
           // clang's caret: the keyword for a type operand, the operand as written for an expression
           const at = node.operand.kind === 'TypeName' ? { file: node.file, pos: node.pos, end: node.pos + 'sizeof'.length } : { ...node.operandStart, end: node.operand.end };
-          this.report(Diagnostics.SizeofIncompleteType, at, [typeToString(operandType)]);
+          this.report(Diagnostics.SizeofIncompleteType, at, [quotedType(operandType)]);
         }
         return SIZE_T;
       }
@@ -199,7 +199,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     for (const designator of node.designators) {
       const resolved = resolve(type);
       if (designator.kind === 'FieldDesignator') {
-        if (resolved.kind !== 'record') { if (!isError(resolved)) this.report(Diagnostics.MemberBaseNotRecord, designator, [typeToString(resolved)]); return undefined; }
+        if (resolved.kind !== 'record') { if (!isError(resolved)) this.report(Diagnostics.MemberBaseNotRecord, designator, [quotedType(resolved)]); return undefined; }
         const path = findMember(resolved.record, designator.name.name);
         if (!path) { this.report(Diagnostics.NoMember, designator.name, [designator.name.name, typeToString(resolved)]); return undefined; }
         const field = path[path.length - 1];
@@ -226,17 +226,17 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     let arrow = node.arrow;
     let base = resolve(arrow ? this.decay(objectType) : objectType);
     if (arrow && base.kind !== 'pointer') {
-      if (base.kind !== 'record') { this.report(Diagnostics.ArrowOnNonPointer, node.member, [typeToString(objectType)]); return Types.error; }
-      this.report(Diagnostics.ArrowOnRecord, node.operatorSpan, [typeToString(objectType)]);
+      if (base.kind !== 'record') { this.report(Diagnostics.ArrowOnNonPointer, node.member, [quotedType(objectType)]); return Types.error; }
+      this.report(Diagnostics.ArrowOnRecord, node.operatorSpan, [quotedType(objectType)]);
       arrow = false;
     } else if (!arrow && base.kind === 'pointer' && resolve(base.to).kind === 'record') {
-      this.report(Diagnostics.DotOnPointer, node.operatorSpan, [typeToString(objectType)]);
+      this.report(Diagnostics.DotOnPointer, node.operatorSpan, [quotedType(objectType)]);
       arrow = true;
     }
     if (arrow && base.kind === 'pointer') base = resolve(base.to);
-    if (base.kind !== 'record') { this.report(Diagnostics.MemberBaseNotRecord, node.operatorSpan, [typeToString(base)]); return Types.error; }
+    if (base.kind !== 'record') { this.report(Diagnostics.MemberBaseNotRecord, node.operatorSpan, [quotedType(base)]); return Types.error; }
     if (!base.record.complete) {
-      this.report(Diagnostics.MemberOfIncompleteType, node.operatorSpan, [typeToString(unqualified(base))]);
+      this.report(Diagnostics.MemberOfIncompleteType, node.operatorSpan, [quotedType(unqualified(base))]);
       const declared = base.record.declaration as { name?: ast.Identifier; file?: number; pos?: number; end?: number } | undefined;
       const at = declared?.name ?? declared;
       const last = this.diagnostics[this.diagnostics.length - 1];
@@ -295,7 +295,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     let fn = resolve(calleeType);
     if (fn.kind === 'pointer') fn = resolve(fn.to);
     if (fn.kind !== 'function') {
-      this.report(Diagnostics.NotCallable, node.openParen, [typeToString(calleeType)]);
+      this.report(Diagnostics.NotCallable, node.openParen, [quotedType(calleeType)]);
       return Types.error;
     }
     if (fn.prototyped) this.checkArgumentCount(node, fn);
@@ -303,7 +303,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
       fn.params.forEach((parameter, index) => {
         const arg = node.args[index];
         if (arg && !this.assignable(parameter, argTypes[index])) {
-          this.report(Diagnostics.IncompatibleArgument, arg, [typeToString(parameter), typeToString(argTypes[index])]);
+          this.report(Diagnostics.IncompatibleArgument, arg, [quotedType(parameter), quotedType(argTypes[index])]);
         }
       });
     }
@@ -341,7 +341,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
   protected requireModifiableLvalue(node: ast.Expression, type: CType, operator: ast.Span): boolean {
     if (isError(type)) return true;
     if (this.isLvalue(node) && resolve(type).kind === 'array') {
-      this.report(Diagnostics.ArrayNotAssignable, operator, [typeToString(type)]);
+      this.report(Diagnostics.ArrayNotAssignable, operator, [quotedType(type)]);
       return false;
     }
     if (!this.isLvalue(node) || resolve(type).kind === 'function') {
@@ -349,12 +349,35 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
       return false;
     }
     if (resolve(type).qualifiers?.const) {
-      const name = node.kind === 'Identifier' ? node.name : node.kind === 'Member' ? node.member.name : '';
-      if (name) this.report(Diagnostics.ConstAssignment, operator, [name, typeToString(type)]);
-      else this.report(Diagnostics.NotAssignable, operator);
+      this.reportConstAssignment(node, type, operator);
       return false;
     }
     return true;
+  }
+
+  /**
+   * mirrors clang's DiagnoseConstAssignment(): a const member is named; else the variable a chain of member accesses
+   * starts from, with its own type (`s->a = 1` with `const struct foo *s` names `s`); anything else (`*p`, `a[i]`) is a
+   * "read-only variable".
+   */
+  protected reportConstAssignment(node: ast.Expression, type: CType, operator: ast.Span): void {
+    let target: ast.Expression = node;
+    let targetType = type;
+    for (;;) {
+      if (target.kind === 'Identifier') {
+        this.report(Diagnostics.ConstAssignment, operator, [target.name, quotedType(targetType)]);
+        return;
+      }
+      if (target.kind !== 'Member') break;
+      const field = this.referencesByNode.get(target.member)?.field;
+      if (field && resolve(field.type).qualifiers?.const) {
+        this.report(Diagnostics.ConstMemberAssignment, operator, [target.member.name, quotedType(field.type)]);
+        return;
+      }
+      targetType = this.types.get(target.object) ?? Types.error;
+      target = target.object;
+    }
+    this.report(Diagnostics.ReadOnlyNotAssignable, operator);
   }
 
   /**
@@ -385,10 +408,10 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     const right = this.expression(node.right);
     if (!this.requireModifiableLvalue(node.left, left, node.operatorSpan)) return unqualified(left);
     if (node.operator === '=') {
-      if (!this.assignable(left, right)) this.report(Diagnostics.IncompatibleAssignment, node.operatorSpan, [typeToString(unqualified(left)), typeToString(this.decay(right))]);
+      if (!this.assignable(left, right)) this.report(Diagnostics.IncompatibleAssignment, node.operatorSpan, [quotedType(unqualified(left)), quotedType(this.decay(right))]);
     } else if (!isError(right)) {
       const compoundOk = (isArithmetic(left) && isArithmetic(right)) || ((node.operator === '+=' || node.operator === '-=') && isPointer(left) && isInteger(right));
-      if (!compoundOk) this.report(Diagnostics.InvalidOperands, node.operatorSpan, [typeToString(left), typeToString(right)]);
+      if (!compoundOk) this.report(Diagnostics.InvalidOperands, node.operatorSpan, [quotedType(left), quotedType(right)]);
     }
     return unqualified(left);
   }
@@ -401,21 +424,21 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     const operator: ast.Span = { file: node.file, pos: node.pos, end: node.pos + node.operator.length };
     switch (node.operator) {
       case '&':
-        if (!this.isLvalue(node.operand) && resolve(operand).kind !== 'function') { this.report(Diagnostics.AddressOfRvalue, operator, [typeToString(operand)]); return Types.error; }
+        if (!this.isLvalue(node.operand) && resolve(operand).kind !== 'function') { this.report(Diagnostics.AddressOfRvalue, operator, [quotedType(operand)]); return Types.error; }
         return { kind: 'pointer', to: operand };
       case '*': {
         const pointer = resolve(this.decay(operand));
-        if (pointer.kind !== 'pointer') { this.report(Diagnostics.IndirectionOfNonPointer, operator, [typeToString(operand)]); return Types.error; }
+        if (pointer.kind !== 'pointer') { this.report(Diagnostics.IndirectionOfNonPointer, operator, [quotedType(operand)]); return Types.error; }
         return pointer.to;
       }
       case '!':
-        if (!isScalar(this.decay(operand))) { this.report(Diagnostics.InvalidUnaryArgument, operator, [typeToString(operand)]); return Types.error; }
+        if (!isScalar(this.decay(operand))) { this.report(Diagnostics.InvalidUnaryArgument, operator, [quotedType(operand)]); return Types.error; }
         return Types.int;
       case '~':
-        if (!isInteger(operand)) { this.report(Diagnostics.InvalidUnaryArgument, operator, [typeToString(operand)]); return Types.error; }
+        if (!isInteger(operand)) { this.report(Diagnostics.InvalidUnaryArgument, operator, [quotedType(operand)]); return Types.error; }
         return promote(operand);
       case '+': case '-':
-        if (!isArithmetic(operand)) { this.report(Diagnostics.InvalidUnaryArgument, operator, [typeToString(operand)]); return Types.error; }
+        if (!isArithmetic(operand)) { this.report(Diagnostics.InvalidUnaryArgument, operator, [quotedType(operand)]); return Types.error; }
         return promote(operand);
       case '++': case '--':
         this.requireModifiableLvalue(node.operand, operand, operator);
@@ -428,7 +451,7 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     const left = this.decay(node.left.kind === 'Binary' && this.types.has(node.left) ? this.types.get(node.left)! : this.expression(node.left));
     const right = this.decay(this.expression(node.right));
     if (isError(left) || isError(right)) return Types.error;
-    const invalid = (): CType => { this.report(Diagnostics.InvalidOperands, node.operatorSpan, [typeToString(left), typeToString(right)]); return Types.error; };
+    const invalid = (): CType => { this.report(Diagnostics.InvalidOperands, node.operatorSpan, [quotedType(left), quotedType(right)]); return Types.error; };
     switch (node.operator) {
       case '&&': case '||':
         return isScalar(left) && isScalar(right) ? Types.int : invalid();

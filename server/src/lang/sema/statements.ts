@@ -2,7 +2,7 @@
 
 import * as ast from '../ast';
 import { Diagnostics } from '../diagnostics';
-import { isError, isInteger, isScalar, isVoid, typeToString } from '../types';
+import { isError, isInteger, isScalar, isVoid, quotedType } from '../types';
 import { DeclarationAnalyzer } from './declarations';
 
 export abstract class StatementAnalyzer extends DeclarationAnalyzer {
@@ -33,7 +33,7 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
       case 'Switch': {
         const discriminant = this.expression(node.discriminant);
         if (!isInteger(discriminant) && !isError(discriminant)) {
-          this.report(Diagnostics.SwitchConditionNotInteger, keyword(node, 'switch'), [typeToString(discriminant)]);
+          this.report(Diagnostics.SwitchConditionNotInteger, keyword(node, 'switch'), [quotedType(discriminant)]);
         }
         this.switchDepth++;
         this.switches.push({ values: new Map() });
@@ -83,7 +83,7 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
           this.report(Diagnostics.VoidFunctionReturnsValue, node, [context.name]);
         }
         if (context && !isVoid(context.returns) && !this.assignable(context.returns, valueType)) {
-          this.report(Diagnostics.IncompatibleReturn, node.value, [typeToString(context.returns), typeToString(valueType)]);
+          this.report(Diagnostics.IncompatibleReturn, node.value, [quotedType(context.returns), quotedType(valueType)]);
         }
         break;
       }
@@ -103,7 +103,7 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
   protected condition(expression: ast.Expression, at: ast.Span, message = Diagnostics.ConditionNotScalar): void {
     // a function designator decays to a pointer (C11 6.3.2.1), so `if (weak_kfunc)` is a valid test
     const type = this.decay(this.expression(expression));
-    if (!isScalar(type) && !isError(type)) this.report(message, at, [typeToString(type)]);
+    if (!isScalar(type) && !isError(type)) this.report(message, at, [quotedType(type)]);
   }
 }
 
