@@ -342,6 +342,10 @@ export const Diagnostics = {
     kernelText: 'R%d type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_',
     explanation: 'check_ptr_to_btf_access() marks a pointer read out of a kernel struct PTR_UNTRUSTED: reading through it is allowed (as a probe read), passing it to a helper that takes a kernel object is not. Measured on Linux 6.18: bpf_d_path(&task->mm->exe_file->f_path, ...) and even bpf_d_path(&ctx->vma->vm_file->f_path, ...) are refused; bpf_d_path(&ctx->file->f_path, ...) of iter/task_file loads.',
   }),
+  HelperMemArgNotTrusted: d(2046, 'error', 'Argument {1} of {2} must point to memory the program owns or a trusted kernel object, but {0} is a kernel object the verifier does not trust ({3}). Copy it first (bpf_probe_read_kernel() or bpf_probe_read_kernel_str() into a local), then pass the copy. Verifier: "{4}"', {
+    kernelText: 'R%d type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_',
+    explanation: 'check_reg_type() for a memory argument (ARG_PTR_TO_MEM: bpf_seq_write()\'s data, bpf_strncmp()\'s first string, a map key or value) takes a kernel object only when the pointer is PTR_TRUSTED. Measured on Linux 6.18: ctx->ksym, ctx->file, ctx->vma, ctx->unix_sk and the bpf_skc_to_*() results are plain "ptr_"; a pointer loaded from a kernel struct is "untrusted_ptr_", or "rcu_ptr_" for the few fields the verifier keeps under RCU (task->group_leader, task->real_parent, cgroup->kn). bpf_strncmp(ctx->ksym->name, ...) and bpf_seq_write(seq, &ctx->file->f_flags, 4) are refused; the same calls through ctx->task or ctx->map (trusted) load.',
+  }),
   HelperNotSimulated: d(2044, 'warning', 'The kernel runs {0} (its arguments are checked here), but bpf-iter-lab does not simulate it: {1}. A run stops when it reaches the call', {
     explanation: 'The program loads and runs on the kernel; only the simulated run cannot go past this call. Most such helpers read the current task: in an iterator that is the process reading the seq_file (cat, bpftool), not the task being iterated.',
   }),

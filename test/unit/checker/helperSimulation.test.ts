@@ -57,3 +57,40 @@ describe('checker/helpers: bpf_d_path refuses a pointer read out of a kernel str
     });
   }
 });
+
+describe('checker/helpers: a memory argument takes a kernel object only when it is trusted (measured on 6.18)', () => {
+  const program = (target: string, body: string, sleepable = false): string => [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    'char LICENSE[] SEC("license") = "GPL";',
+    `SEC("iter${sleepable ? '.s' : ''}/${target}") int p(struct bpf_iter__${target} *ctx) { struct seq_file *seq = ctx->meta->seq; ${body} return 0; }`,
+    '',
+  ].join('\n');
+  const refusals = (text: string) => serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.severity === 1);
+  // [target, body, sleepable, the kernel's register type in its refusal, or undefined when the program loads]
+  const cases: Array<[string, string, boolean, string | undefined]> = [
+    ['ksym', 'struct kallsym_iter *k = ctx->ksym; if (!k) return 0; if (bpf_strncmp(k->name, 4, "bpf_") == 0) bpf_seq_write(seq, "x", 1);', false, 'ptr_'],
+    ['ksym', 'struct kallsym_iter *k = ctx->ksym; if (!k) return 0; bpf_seq_write(seq, &k->value, 8);', false, 'ptr_'],
+    ['task_file', 'struct file *f = ctx->file; if (!f) return 0; bpf_seq_write(seq, &f->f_flags, 4);', false, 'ptr_'],
+    ['tcp', 'struct sock_common *s = ctx->sk_common; struct tcp_sock *tp; if (!s) return 0; tp = bpf_skc_to_tcp_sock(s); if (!tp) return 0; bpf_seq_write(seq, &tp->snd_cwnd, 4);', false, 'ptr_'],
+    ['task', 'struct task_struct *t = ctx->task; if (!t) return 0; bpf_seq_write(seq, t->mm, 8);', false, 'untrusted_ptr_'],
+    ['task_vma', 'struct vm_area_struct *v = ctx->vma; if (!v) return 0; bpf_seq_write(seq, v->vm_file, 8);', false, 'untrusted_ptr_'],
+    ['task', 'struct task_struct *t = ctx->task; if (!t) return 0; if (bpf_strncmp(t->group_leader->comm, 4, "bash") == 0) bpf_seq_write(seq, "x", 1);', false, 'rcu_ptr_'],
+    ['task', 'struct task_struct *t = ctx->task; if (!t) return 0; bpf_seq_write(seq, t->group_leader, 8);', true, 'untrusted_ptr_'],
+    ['cgroup', 'struct cgroup *c = ctx->cgroup; if (!c) return 0; bpf_seq_write(seq, c->kn, 8);', false, 'rcu_ptr_'],
+    // trusted: the iterated task, the map of iter/bpf_map, a socket of iter/tcp, and members of them
+    ['task', 'struct task_struct *t = ctx->task; if (!t) return 0; if (bpf_strncmp(t->comm, 4, "bash") == 0) bpf_seq_write(seq, &t->pid, 4);', false, undefined],
+    ['task', 'struct task_struct *t = ctx->task; if (!t) return 0; BPF_SEQ_PRINTF(seq, "%s\\n", t->group_leader->comm);', false, undefined],
+    ['bpf_map', 'struct bpf_map *m = ctx->map; if (!m) return 0; bpf_seq_write(seq, m->name, 8);', false, undefined],
+    ['tcp', 'struct sock_common *s = ctx->sk_common; if (!s) return 0; bpf_seq_write(seq, &s->skc_daddr, 4);', false, undefined],
+  ];
+  for (const [target, body, sleepable, type] of cases) {
+    it(`iter${sleepable ? '.s' : ''}/${target}: ${body.replace(/.*return 0; /, '')} ${type ? `is refused (${type})` : 'loads'}`, () => {
+      const found = refusals(program(target, body, sleepable));
+      if (type === undefined) { assert.deepStrictEqual(found, []); return; }
+      assert.strictEqual(found.length, 1, JSON.stringify(found));
+      assert.strictEqual(found[0].code, `BPF${Diagnostics.HelperMemArgNotTrusted.code}`);
+      assert.match(String(found[0].message), new RegExp(`R\\d type=${type} expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_`));
+    });
+  }
+});

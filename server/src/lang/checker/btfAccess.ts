@@ -29,6 +29,29 @@ export function btfStructOf(p: PtrValue): string | undefined {
 }
 
 /**
+ * What check_ptr_to_btf_access() makes of a pointer loaded from field `field` of `struct` through a trusted register
+ * (BTF_TYPE_SAFE_TRUSTED / _TRUSTED_OR_NULL / _RCU / _RCU_OR_NULL in verifier.c, Linux 6.18): 'trusted' keeps
+ * PTR_TRUSTED, 'rcu' is MEM_RCU inside an RCU read-side section (every non-sleepable program is in one: in_rcu_cs()),
+ * anything else is untrusted. Measured on 6.18: `task->group_leader` and `cgroup->kn` are "rcu_ptr_", `task->mm`
+ * and `group_leader->mm` "untrusted_ptr_", and so is `task->group_leader` in an `iter.s/` program.
+ */
+const SAFE_TRUSTED: Record<string, readonly string[]> = {
+  bpf_iter_meta: ['seq'], bpf_iter__task: ['task'], linux_binprm: ['file'], file: ['f_inode'],
+  dentry: ['d_inode'], socket: ['sk'],
+};
+const SAFE_RCU: Record<string, readonly string[]> = {
+  task_struct: ['cpus_ptr', 'cgroups', 'real_parent', 'group_leader'], cgroup: ['kn'], css_set: ['dfl_cgrp'],
+  cgroup_subsys_state: ['cgroup'], mm_struct: ['exe_file'], sk_buff: ['sk'], request_sock: ['sk'],
+};
+
+export function walkedPointerTrust(struct: string, field: string | undefined, baseTrusted: boolean, sleepable: boolean): 'trusted' | 'rcu' | 'untrusted' {
+  if (!baseTrusted || field === undefined) return 'untrusted';
+  if (SAFE_TRUSTED[struct]?.includes(field)) return 'trusted';
+  if (!sleepable && SAFE_RCU[struct]?.includes(field)) return 'rcu';
+  return 'untrusted';
+}
+
+/**
  * btf_struct_walk() lets an access run past the struct's size only into a flexible array that ends it (its last
  * member is an array of 0 elements). Our table flattens anonymous members, so a zero-length array anywhere at the
  * end counts: that can only make us accept more, never refuse a load the kernel takes.

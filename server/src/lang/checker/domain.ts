@@ -51,9 +51,11 @@ export type AbsValue =
   | { kind: 'null' }
   /**
    * Nothing known. `walked`: a pointer the program loaded from a kernel struct (`task->mm`), which the verifier marks
-   * PTR_UNTRUSTED (check_ptr_to_btf_access()); how the program wrote it, for messages.
+   * PTR_UNTRUSTED (check_ptr_to_btf_access()); how the program wrote it, for messages. `rcu`: the field is one the
+   * verifier keeps as MEM_RCU when walked from a trusted pointer in a non-sleepable program (`task->group_leader`,
+   * `cgroup->kn`): "rcu_ptr_", which bpf_d_path() takes and helpers reading memory do not.
    */
-  | { kind: 'top'; walked?: string };
+  | { kind: 'top'; walked?: string; rcu?: boolean };
 
 export const TOP: AbsValue = { kind: 'top' };
 

@@ -4,7 +4,7 @@ import type { Expr, Loc, IntType } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, regTypeName, sameRegion, scalar, S64_MIN, U64_MAX } from './domain';
 import { iterCtxFieldAt } from '../../kernel/iterTargets';
-import { btfFieldNameAt, btfStructOf } from './btfAccess';
+import { btfFieldNameAt, btfStructOf, walkedPointerTrust } from './btfAccess';
 import { cloneState, LOAD_KEY, isLoadKey, copyInto, type State } from './abstractState';
 import { ConditionRefiner } from './conditions';
 
@@ -321,8 +321,13 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
     // mirrors check_ptr_to_btf_access(): a pointer loaded from a kernel struct is no longer trusted (measured on 6.18:
     // task->mm->exe_file and even ctx->vma->vm_file are "untrusted_ptr_" to bpf_d_path())
     const struct = btfStructOf(p);
-    if (struct !== undefined) return { kind: 'top', walked: `${p.desc}->${(p.varOff ? undefined : btfFieldNameAt(struct, Number(p.off) + e.offset)) ?? '…'}` };
-    return TOP;
+    if (struct === undefined) return TOP;
+    const field = p.varOff ? undefined : btfFieldNameAt(struct, Number(p.off) + e.offset);
+    const baseTrusted = !p.maybeNull && (p.region.kind === 'kmap' || (p.region.kind === 'btf' && p.region.trusted));
+    const trust = walkedPointerTrust(struct, field, baseTrusted, this.options.sleepable === true);
+    // a field the verifier keeps trusted (file->f_inode of a trusted file): not modelled as a kernel object, not refused
+    if (trust === 'trusted') return TOP;
+    return { kind: 'top', walked: `${p.desc}->${field ?? '…'}`, ...(trust === 'rcu' ? { rcu: true } : {}) };
   }
 
   /**

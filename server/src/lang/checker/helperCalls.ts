@@ -95,7 +95,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
         case 'sockCommon': this.sockCommonArg(v, kind.nullable === true, i, argLoc, e.name); return;
         case 'notWalked':
           // mirrors check_reg_type(): PTR_UNTRUSTED is not among the BTF pointer types the argument takes
-          if (v.kind === 'top' && v.walked) this.report(Diagnostics.HelperArgUntrusted, argLoc, [v.walked, i + 1, e.name, `R${i + 1} type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_`]);
+          if (v.kind === 'top' && v.walked && !v.rcu) this.report(Diagnostics.HelperArgUntrusted, argLoc, [v.walked, i + 1, e.name, `R${i + 1} type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_`]);
           return;
         default: return;
       }
@@ -319,6 +319,15 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     if (v.kind === 'ptr' && v.maybeNull && !nullable) {
       // mirrors check_reg_type(): a maybe-NULL register does not match ARG_PTR_TO_MEM
       this.report(Diagnostics.NullPassedToHelper, loc, [v.desc, argIndex + 1, helper, `R${argIndex + 1} type=${regTypeName(v)} expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_`]);
+      return;
+    }
+    // mirrors check_reg_type() against mem_types: a kernel object matches only as PTR_TO_BTF_ID | PTR_TRUSTED
+    const untrusted = v.kind === 'top' && v.walked ? { desc: v.walked, type: v.rcu ? 'rcu_ptr_' : 'untrusted_ptr_' }
+      : v.kind === 'ptr' && v.region.kind === 'btf' && !v.region.trusted ? { desc: v.desc, type: 'ptr_' } : undefined;
+    if (untrusted) {
+      const why = untrusted.type === 'ptr_' ? 'not PTR_TRUSTED' : untrusted.type === 'rcu_ptr_' ? 'MEM_RCU, loaded from a kernel struct' : 'loaded from a kernel struct';
+      this.report(Diagnostics.HelperMemArgNotTrusted, loc, [untrusted.desc, argIndex + 1, helper, why,
+        `R${argIndex + 1} type=${untrusted.type} expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_`]);
       return;
     }
     if (v.kind !== 'ptr') return;
