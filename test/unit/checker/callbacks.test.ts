@@ -3,6 +3,8 @@ import { checkIterProgram, CheckOptions } from '../../../server/src/lang/checker
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import type { Expr, IntType, IrFunction, Stmt } from '../../../server/src/lang/ir';
 import { at, c, helper, stackAddr, globalAddr, expr, ret, program, if_, bin, loop, local, assign, ld, notNull, block, add, U64, U32, U32P, VOIDP } from './irBuilders';
+import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
+import { TARGET_FILES } from '../targets/btfHeader';
 
 /** The verifier's callback rules (bpf_loop, bpf_for_each_map_elem) and the numbers iterator's rules on hand-built IR. */
 const mapT: CheckOptions = { target: 'bpf_map', cpus: 4, gplCompatible: true };
@@ -112,5 +114,39 @@ describe('checker/stack: combined stack along call chains, callbacks and stateme
   it('does not count a timer callback, which runs on a stack of its own (is_async_cb)', () => {
     const timer = expr(helper('bpf_timer_set_callback', 170, [stackAddr(0), fnAddr(1)]));
     assert.deepStrictEqual(stackCodes(320, 224, [timer, ret(c(0))]), []);
+  });
+});
+
+describe('checker/iterators: bpf_for() assigns its variable in the loop test (libbpf bpf_helpers.h)', () => {
+  // libbpf's bpf_for(): the test is `({ int *t = bpf_iter_num_next(&it); t && ((i) = *t, i >= start && i < end); })`,
+  // so the body runs only where `i` was assigned; clang and the kernel (6.18) load it
+  const text = [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    'char LICENSE[] SEC("license") = "GPL";',
+    'extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __weak __ksym;',
+    'extern int *bpf_iter_num_next(struct bpf_iter_num *it) __weak __ksym;',
+    'extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __weak __ksym;',
+    '#define for_num(i, start, end) for (struct bpf_iter_num ___it __attribute__((aligned(8), cleanup(bpf_iter_num_destroy))), \\',
+    '  *___p __attribute__((unused)) = (bpf_iter_num_new(&___it, (start), (end)), (void)bpf_iter_num_destroy, (void *)0); \\',
+    '  ({ int *___t = bpf_iter_num_next(&___it); (___t && ((i) = *___t, (i) >= (start) && (i) < (end))); }); )',
+    'SEC("iter/task") int p(struct bpf_iter__task *ctx) {',
+    '  struct task_struct *t = ctx->task; char comm[16]; int i, n = 0;',
+    '  if (!t) return 0;',
+    '  __builtin_memcpy(comm, t->comm, sizeof(comm));',
+    '  for_num(i, 0, 16) { if (comm[i] == 0) break; n++; }',
+    '  BPF_SEQ_PRINTF(ctx->meta->seq, "%d %d\\n", t->pid, n);',
+    '  return 0;',
+    '}',
+    '',
+  ].join('\n');
+  it('reports no use of `i` before assignment, and nothing else', () => {
+    const diagnostics = serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text);
+    assert.deepStrictEqual(diagnostics.map((d) => `${d.code} ${d.message}`), []);
+  });
+  it('still warns when the assignment is in the left operand of || (the body may run without it)', () => {
+    const bad = text.replace('(___t && ((i) = *___t, (i) >= (start) && (i) < (end)))', '(!___t || ((i) = *___t, 0))');
+    const diagnostics = serviceFor(TARGET_FILES).validate(FIXTURE_PATH, bad);
+    assert.ok(diagnostics.some((d) => d.code === `BPF${Diagnostics.UninitializedLocal.code}`), JSON.stringify(diagnostics));
   });
 });

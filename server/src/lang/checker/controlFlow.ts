@@ -80,6 +80,23 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
       const right = left.t ? this.branches(test.right, left.t) : { t: null, f: null };
       return { t: right.t, f: this.joinStates(left.f, right.f) };
     }
+    // `({ int *t = next(&it); t && (i = *t, i < end); })` (libbpf's bpf_for()) and `(i = *t, i < end)`: what runs
+    // before the value is on both sides, and the value branches as a test of its own, so an assignment in the right
+    // operand of `&&` holds where the test is true
+    // C's truth conversion of such a test, `(...) != 0` (lowering writes it out), branches as the test itself
+    if (test.op === 'binary' && (test.kind === 'ne' || test.kind === 'eq') && test.right.op === 'const' && test.right.value === 0n
+      && (test.left.op === 'stmtExpr' || test.left.op === 'sequence' || test.left.op === 'logical')) {
+      const inner = this.branches(test.left, state);
+      return test.kind === 'ne' ? inner : { t: inner.f, f: inner.t };
+    }
+    if (test.op === 'stmtExpr' && test.value) {
+      const after = this.execStmt(test.body, state);
+      return after ? this.branches(test.value, after) : { t: null, f: null };
+    }
+    if (test.op === 'sequence') {
+      this.eval(test.first, state);
+      return this.branches(test.second, state);
+    }
     this.eval(test, state);
     return { t: this.refine(test, cloneState(state), true), f: this.refine(test, cloneState(state), false) };
   }
@@ -196,11 +213,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
   protected loopIteration(loop: Extract<Stmt, { op: 'loop' }>, head: State): { back: State | null; exit: State | null } {
     let entry: State | null = head;
     let exit: State | null = null;
-    if (loop.test && loop.testFirst) {
-      this.eval(loop.test, head);
-      entry = this.refine(loop.test, cloneState(head), true);
-      exit = this.refine(loop.test, cloneState(head), false);
-    }
+    if (loop.test && loop.testFirst) ({ t: entry, f: exit } = this.branches(loop.test, head));
     const ctx: LoopCtx = { breaks: [], continues: [], label: loop.label };
     this.loops.push(ctx);
     let end = this.execStmt(loop.body, entry);
@@ -209,9 +222,9 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     if (end && loop.update) this.eval(loop.update, end);
     let back = end;
     if (end && loop.test && !loop.testFirst) {
-      this.eval(loop.test, end);
-      back = this.refine(loop.test, cloneState(end), true);
-      exit = this.joinStates(exit, this.refine(loop.test, cloneState(end), false));
+      const after = this.branches(loop.test, end);
+      back = after.t;
+      exit = this.joinStates(exit, after.f);
     }
     for (const b of ctx.breaks) exit = this.joinStates(exit, b);
     return { back, exit };
