@@ -346,6 +346,20 @@ export const Diagnostics = {
     kernelText: 'R%d type=%s expected=fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_',
     explanation: 'check_reg_type() for a memory argument (ARG_PTR_TO_MEM: bpf_seq_write()\'s data, bpf_strncmp()\'s first string, a map key or value) takes a kernel object only when the pointer is PTR_TRUSTED. Measured on Linux 6.18: ctx->ksym, ctx->file, ctx->vma, ctx->unix_sk and the bpf_skc_to_*() results are plain "ptr_"; a pointer loaded from a kernel struct is "untrusted_ptr_", or "rcu_ptr_" for the few fields the verifier keeps under RCU (task->group_leader, task->real_parent, cgroup->kn). bpf_strncmp(ctx->ksym->name, ...) and bpf_seq_write(seq, &ctx->file->f_flags, 4) are refused; the same calls through ctx->task or ctx->map (trusted) load.',
   }),
+  GlobalFuncReturnNotScalar: d(2047, 'error', '{0}() is a global function (not static, __noinline): the verifier checks it on its own and supports only an integer (or enum) return value. Return an int, or make the function static. Verifier: "{1}"', {
+    kernelText: "Global function %s() doesn't return scalar. Only those are supported.",
+    loadErrno: 'EINVAL', // measured on Linux 6.18: a void global function
+    explanation: 'btf_prepare_func_args() refuses a global function whose return type is not an integer or an enum (void included); the call is then "Caller passes invalid args into func#N".',
+  }),
+  GlobalFuncArgInvalid: d(2048, 'error', 'Argument {1} of the global function {0}() {2}: the verifier checks a global function on its own, from its prototype, and refuses the call. Verifier: "{3}"', {
+    kernelText: "Caller passes invalid args into func#%d ('%s')",
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (btf_check_subprog_call() failing)
+    explanation: 'btf_prepare_func_args() types each argument of a global __noinline function from its BTF: an integer is an unknown scalar (a pointer passed there is "R1 is not a scalar"), a pointer to a sized type is memory of exactly that size that may be NULL (the caller must pass NULL, stack or map memory with that many bytes readable and writable: not the ctx, not a kernel object such as a task or the seq_file, not read-only data), a pointer to void or to an incomplete type is refused ("size cannot be determined"). Kernel objects go to a global function only through a parameter tagged __arg_trusted or __arg_ctx; or make the function static, which the verifier checks with the caller\'s arguments.',
+  }),
+  MemOutOfBounds: d(2049, 'error', '{0} points to {1} bytes (its pointee type\'s size), but this access reads or writes {3} bytes at offset {2}. Verifier: "{4}"', {
+    kernelText: 'invalid access to memory, mem_size=%d off=%d size=%d',
+    explanation: 'A pointer parameter of a global function is memory of its pointee type\'s size to the verifier (`char *buf` is 1 byte): the function is checked on its own, so what the caller passes does not matter. Pass a pointer to a struct or an array type of the size needed (`char (*buf)[64]`, `struct buf *`), or make the function static.',
+  }),
   HelperNotSimulated: d(2044, 'warning', 'The kernel runs {0} (its arguments are checked here), but bpf-iter-lab does not simulate it: {1}. A run stops when it reaches the call', {
     explanation: 'The program loads and runs on the kernel; only the simulated run cannot go past this call. Most such helpers read the current task: in an iterator that is the process reading the seq_file (cat, bpftool), not the task being iterated.',
   }),

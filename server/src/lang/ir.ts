@@ -156,10 +156,23 @@ export interface IrFunction {
   /** A function with external linkage (not `static`): the verifier refuses it as a callback. */
   global?: boolean;
   /**
+   * A global `__noinline` function (not hidden, no `arg:` decl tags): a real call clang keeps, which the verifier
+   * checks on its own from its BTF prototype (btf_prepare_func_args()): integer arguments are unknown scalars, a
+   * pointer to a sized type is memory of that size that may be NULL, and only an integer return is supported.
+   */
+  globalSignature?: GlobalSignature;
+  /**
    * Constructs lowering could not express (replaced by a constant, with a BPF1390 warning): a run that reaches
    * this function stops with an error naming the first, instead of computing with the stand-in.
    */
   unsupported?: Array<{ what: string; loc: Loc }>;
+}
+
+/** What btf_prepare_func_args() makes of a global function's prototype. */
+export interface GlobalSignature {
+  returnsScalar: boolean;
+  /** `mem`: ARG_PTR_TO_MEM | PTR_MAYBE_NULL of `size` bytes; `unsized`: a pointer to void or an incomplete type. */
+  args: Array<{ kind: 'scalar' } | { kind: 'mem'; size: number } | { kind: 'unsized'; type: string }>;
 }
 
 /** A global variable in a data section, as libbpf lays them out in the section's map. */

@@ -9,6 +9,8 @@ import { returnValueProblem } from './returnValue';
 import { counterSteps, hasExit, loopContains, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
 import { reachableFunctions } from './stack';
 import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx } from './abstractState';
+import { markInitialized } from './uninit';
+import { globalArgProblem, typedUnknown } from './globalCalls';
 import { HelperCallChecker } from './helperCalls';
 
 const MAX_FRAMES = 8;
@@ -38,6 +40,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
   protected callFunction(index: number, args: AbsValue[], state: State, callLoc: Loc): ReturnSite[] {
     const fn = this.program.functions[index];
     if (!fn) return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
+    if (fn.globalSignature && this.frames.length > 0) return this.callGlobal(index, args, state, callLoc);
     if (this.frames.length >= MAX_FRAMES || this.frames.some((f) => f.index === index)) {
       this.report(Diagnostics.CallTooDeep, callLoc, [`the call stack of ${this.frames.length + 1} frames is too deep !`]);
       return [{ state, value: TOP, loc: callLoc, final: this.reporting }];
@@ -56,6 +59,56 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     const out = frame.returns.slice();
     if (end) out.push({ state: end, value: fn.returnType.kind === 'void' ? constant(0n) : TOP, loc: fn.loc, final: this.reporting });
     return out;
+  }
+
+  /** Global functions already verified on their own (once each, as the kernel does). */
+  private readonly globalsVerified = new Set<number>();
+
+  /**
+   * A call of a global function: mirrors btf_check_subprog_call() at the call (each argument against the
+   * prototype's type, "Caller passes invalid args into func#N"), then do_check_common() of the function alone with
+   * the arguments btf_prepare_func_args() gives it; the caller gets an unknown R0, and the memory it passed may have
+   * been written.
+   */
+  private callGlobal(index: number, args: AbsValue[], state: State, callLoc: Loc): ReturnSite[] {
+    const fn = this.program.functions[index];
+    const sig = fn.globalSignature!;
+    const invalid = `Caller passes invalid args into func#? ('${fn.name}')`;
+    if (!sig.returnsScalar) this.report(Diagnostics.GlobalFuncReturnNotScalar, callLoc, [fn.name, `Global function ${fn.name}() doesn't return scalar. Only those are supported.`]);
+    sig.args.forEach((arg, i) => {
+      const problem = globalArgProblem(arg, args[i] ?? TOP, state);
+      if (problem) this.report(Diagnostics.GlobalFuncArgInvalid, callLoc, [fn.name, i + 1, problem.why, [problem.kernel(i), invalid].filter((x) => x).join('; ')]);
+    });
+    if (this.reporting && !this.globalsVerified.has(index)) {
+      this.globalsVerified.add(index);
+      const saved = { frames: this.frames, loops: this.loops };
+      this.frames = [];
+      const params = sig.args.map((arg, i): AbsValue => {
+        const local = fn.locals.find((l) => l.id === fn.params[i]);
+        const name = local?.name ?? `arg${i + 1}`;
+        if (arg.kind === 'mem') return { kind: 'ptr', region: { kind: 'mem', size: arg.size }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: name };
+        return local?.type?.kind === 'int' ? typedUnknown(local.type) : scalar(S64_MIN, U64_MAX, false);
+      });
+      try {
+        this.callFunction(index, params, { locals: new Map(), unassigned: new Set(), stack: new Map(), iters: new Map() }, fn.loc);
+      } finally {
+        this.frames = saved.frames;
+        this.loops = saved.loops;
+      }
+    }
+    // the callee may have written what the caller passed (check_mem_reg() checks the memory for BPF_WRITE too)
+    sig.args.forEach((arg, i) => {
+      const v = args[i];
+      if (arg.kind !== 'mem' || !v || v.kind !== 'ptr' || v.region.kind !== 'stack') return;
+      const slot = state.stack.get(this.slotKey(v));
+      if (!slot) return;
+      if (v.varOff) { slot.spills.clear(); return; }
+      const start = Number(v.off), end = start + arg.size;
+      markInitialized(slot.init, start, end);
+      for (const off of [...slot.spills.keys()]) if (off < end && off + 8 > start) slot.spills.delete(off);
+    });
+    const value = fn.returnType.kind === 'int' ? typedUnknown(fn.returnType) : TOP;
+    return [{ state, value, loc: callLoc, final: this.reporting }];
   }
 
   // ---------------------------------------------------------------- statements

@@ -28,6 +28,8 @@ export type Region =
   | { kind: 'mapDef'; name: string }
   /** A function's address: PTR_TO_FUNC for a static function of the object (`func` set), or a kfunc's. */
   | { kind: 'func'; func?: number; name: string }
+  /** PTR_TO_MEM of `size` bytes: a pointer argument of a global function, as the verifier checks the function alone. */
+  | { kind: 'mem'; size: number }
   | { kind: 'other' };
 
 export interface PtrValue {
@@ -71,6 +73,7 @@ export function sameRegion(a: Region, b: Region): boolean {
   if (a.kind === 'global' && b.kind === 'global') return a.section === b.section;
   if (a.kind === 'mapValue' && b.kind === 'mapValue') return a.map === b.map;
   if (a.kind === 'mapDef' && b.kind === 'mapDef') return a.name === b.name;
+  if (a.kind === 'mem' && b.kind === 'mem') return a.size === b.size;
   if (a.kind === 'btf' && b.kind === 'btf') return a.struct === b.struct && a.trusted === b.trusted;
   return true;
 }
@@ -159,6 +162,7 @@ export function regTypeName(p: PtrValue): string {
     case 'meta': case 'seq': return 'trusted_ptr_';
     case 'mapValue': return n ? 'map_value_or_null' : 'map_value';
     case 'global': return 'map_value';
+    case 'mem': return n ? 'mem_or_null' : 'mem';
     case 'stack': return 'fp';
     case 'ctx': return 'ctx';
     case 'mapDef': return 'map_ptr';

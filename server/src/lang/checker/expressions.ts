@@ -437,10 +437,10 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
     if (i.kind !== 'scalar') return { ...p, varOff: { min: S64_MIN, max: U64_MAX, pathConst: false }, maybeNull: false };
     const r = i.range;
     if (r.min === r.max && r.pathConst) return { ...p, off: p.off + r.min * scale, maybeNull: false };
-    if ((p.region.kind === 'global' || p.region.kind === 'mapValue') && (r.min === S64_MIN || r.max >= 1n << 63n)) {
+    if ((p.region.kind === 'global' || p.region.kind === 'mapValue' || p.region.kind === 'mem') && (r.min === S64_MIN || r.max >= 1n << 63n)) {
       // mirrors check_reg_sane_offset(): a register whose signed minimum is unknown (smin == S64_MIN); the verifier
       // stops here, so the access through the pointer is not checked again
-      this.report(Diagnostics.PointerMathUnboundedMin, e.loc, [p.desc, 'math between map_value pointer and register with unbounded min value is not allowed']);
+      this.report(Diagnostics.PointerMathUnboundedMin, e.loc, [p.desc, `math between ${regTypeName(p)} pointer and register with unbounded min value is not allowed`]);
       return { ...p, maybeNull: false };
     }
     const lo = r.min * scale, hi = r.max * scale;

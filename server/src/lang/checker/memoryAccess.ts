@@ -79,6 +79,13 @@ export abstract class MemoryAccessChecker extends VerifierState {
         if (lo < 0n || hi > BigInt(m.valueSize)) this.report(Diagnostics.MapValueOutOfBounds, loc, [`the value of ${m.map} (${m.valueSize} bytes)`, `invalid access to map value, value_size=${m.valueSize} off=${lo} size=${size}`]);
         return;
       }
+      case 'mem': {
+        // mirrors check_mem_region_access() for PTR_TO_MEM
+        const m = p.region.size;
+        const off = lo < 0n ? lo : hi - BigInt(size);
+        if (lo < 0n || hi > BigInt(m)) this.report(Diagnostics.MemOutOfBounds, loc, [p.desc, m, off, size, `invalid access to memory, mem_size=${m} off=${off} size=${size}`]);
+        return;
+      }
       case 'stack': this.stackAccess(p, insnOff, size, kind, loc, state); return;
       default: return;
     }

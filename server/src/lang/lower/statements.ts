@@ -6,7 +6,7 @@ import { ProgramFunction } from '../compile';
 import { BlockItem, planGotoRegions } from '../gotoRegions';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
-import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32 } from '../ir';
+import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, GlobalSignature } from '../ir';
 import { initializedSubobjects, irScalarType, locOf, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
 
 /** The text of an asm statement whose template string is empty (the operands may follow). */
@@ -70,6 +70,7 @@ export abstract class StatementLowering extends BuiltinLowering {
       index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
       locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
       ...(f.symbol.storage.includes('static') ? {} : { global: true }),
+      ...(f.symbol.storage.includes('static') ? {} : globalSignatureOf(f, resolve(returns))),
       ...(unsupported.length > 0 ? { unsupported } : {}),
     };
   }
@@ -359,4 +360,36 @@ export abstract class StatementLowering extends BuiltinLowering {
     const { label } = this.withJumpScope('switch', () => { for (const item of items) pushStatement(item); });
     return { op: 'switch', test, cases, label, loc };
   }
+}
+
+/**
+ * The prototype the verifier checks a global function by (btf_prepare_func_args()), when the call is one clang keeps:
+ * the function is `__noinline` (clang may inline any other), not `visibility("hidden")` (libbpf verifies those as
+ * static subprograms) and no parameter carries a `btf_decl_tag("arg:...")` nor is a dynptr or an iterator (other
+ * rules, not modelled: such functions are analysed with the caller's arguments, as static ones).
+ */
+function globalSignatureOf(f: ProgramFunction, returns: CType): { globalSignature?: GlobalSignature } {
+  const def = f.definition;
+  const fnAttrs = [...def.specifiers.attributes, ...def.declarator.attributes];
+  if (!fnAttrs.some((a) => a.name === 'noinline')) return {};
+  if (fnAttrs.some((a) => a.name === 'visibility' && a.args.some((x) => x.kind === 'StringLiteral' && x.value === 'hidden'))) return {};
+  const derivation = def.declarator.derivations[def.declarator.derivations.length - 1];
+  if (derivation?.kind !== 'Function') return {};
+  const args: GlobalSignature['args'] = [];
+  for (const [i, p] of derivation.parameters.entries()) {
+    const attrs = [...p.specifiers.attributes, ...p.declarator.attributes,
+      ...p.declarator.derivations.flatMap((d) => (d.kind === 'Pointer' ? d.attributes : []))];
+    if (attrs.some((a) => a.name === 'btf_decl_tag')) return {};
+    const t = resolve(f.parameters[i] ?? Types.int);
+    if (t.kind === 'void' && derivation.parameters.length === 1) break;
+    if (t.kind === 'int' || t.kind === 'enum') { args.push({ kind: 'scalar' }); continue; }
+    if (t.kind !== 'pointer') return {};
+    const to = resolve(t.to);
+    if (to.kind === 'record' && to.record.name !== undefined && /^(bpf_dynptr|bpf_iter_(?!_)|bpf_timer|bpf_wq|bpf_list_|bpf_rb_)/.test(to.record.name)) return {};
+    const size = to.kind === 'void' || to.kind === 'function' ? undefined : sizeOf(to);
+    if (size === 0) return {};
+    args.push(size === undefined ? { kind: 'unsized', type: to.kind === 'record' ? `${to.record.tag} ${to.record.name ?? ''}` : to.kind } : { kind: 'mem', size });
+  }
+  const r = returns.kind;
+  return { globalSignature: { returnsScalar: r === 'int' || r === 'enum', args } };
 }
