@@ -7,6 +7,7 @@ import { BPF_MAP_TYPE } from './mapTypes';
 import { SeqFile } from './seqFile';
 import { sockDestroy, SOCKET_CASTS } from './net/helpers';
 import { KernelState } from './kernelState';
+import { KERNEL_HZ } from './kconfig';
 
 export abstract class KernelHelpers extends KernelState {
   // ------------------------------------------------------------ helpers (never throw; -errno)
@@ -314,6 +315,10 @@ export abstract class KernelHelpers extends KernelState {
       return size % 8 === 0 || size === 0 ? 0 : -ERRNO.EINVAL;
     },
     bpf_ktime_get_ns: (): bigint => this.ktimeGetNs(),
+    // mirrors bpf_jiffies64() -> get_jiffies_64(): ticks of CONFIG_HZ since boot, counted from INITIAL_JIFFIES
+    // ((unsigned long)(unsigned int)(-300 * HZ), so that 32-bit jiffies wrap five minutes after boot), on the same
+    // monotonic clock as bpf_ktime_get_ns() (read, not advanced)
+    bpf_jiffies64: (): bigint => BigInt.asUintN(32, BigInt(-300 * KERNEL_HZ)) + (this.ktime * BigInt(KERNEL_HZ)) / 1_000_000_000n,
     // mirrors bpf_user_rnd_u32(): a pseudo-random u32 per call. The kernel's per-CPU prandom state cannot be known, so
     // the simulator draws from its own xorshift32, seeded the same way every run: runs are reproducible.
     bpf_get_prandom_u32: (): number => this.prandomU32(),

@@ -22,6 +22,9 @@ const CONFIG: Readonly<Record<string, KconfigValue>> = {
   CONFIG_LOCALVERSION: { kind: 'string', value: '-fc-v1272' },
 };
 
+/** CONFIG_HZ of the simulated kernel: the tick jiffies count. */
+export const KERNEL_HZ = Number((CONFIG.CONFIG_HZ as { value: bigint }).value);
+
 /** mirrors get_kernel_version(): KERNEL_VERSION(major, minor, min(patch, 255)) of the release. */
 function linuxKernelVersion(release: string): bigint {
   const [major, minor, patch] = release.split(/[.-]/).map((p) => Number.parseInt(p, 10) || 0);

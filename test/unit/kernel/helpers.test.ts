@@ -22,6 +22,14 @@ describe('kernel: helpers iterator programs call (never throw, -errno)', () => {
     assert.deepStrictEqual([k.helpers.bpf_ktime_get_ns(), k.helpers.bpf_ktime_get_ns()], [100n, 105n]);
   });
 
+  it('bpf_jiffies64 counts CONFIG_HZ (250) ticks of the monotonic clock from INITIAL_JIFFIES, without moving the clock', () => {
+    const k = new Kernel({ ktimeStartNs: 2_000_000_000n, ktimeStepNs: 5n });
+    // INITIAL_JIFFIES = (unsigned long)(unsigned int)(-300 * HZ): 2^32 - 75000
+    assert.strictEqual(k.helpers.bpf_jiffies64(), 4294892296n + 500n);
+    assert.strictEqual(k.helpers.bpf_jiffies64(), 4294892296n + 500n);
+    assert.strictEqual(k.helpers.bpf_ktime_get_ns(), 2_000_000_000n);
+  });
+
   it('bpf_get_prandom_u32 gives varying u32 values, the same sequence on every run (reproducible runs)', () => {
     const draw = (k: Kernel): number[] => Array.from({ length: 64 }, () => k.helpers.bpf_get_prandom_u32() as number);
     const a = draw(new Kernel());
