@@ -55,6 +55,9 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
             this.report(Diagnostics.RdonlyBufAsHelperArg, argLoc, [i + 1, e.name, `R${i + 1} type=${regTypeName(v)} expected=fp, pkt, pkt_meta, map_key, map_value`]);
             return;
           }
+          // mirrors resolve_map_arg_type(): the value of a sockmap or sockhash update is a socket
+          // (ARG_PTR_TO_BTF_ID_SOCK_COMMON), as an iter/sockmap program copying ctx->sk into another sockmap passes it
+          if (kind.kind === 'mapValue' && def && SOCK_MAP_TYPES.has(Number(def.type))) { this.sockCommonArg(v, false, i, argLoc, e.name); return; }
           const size = def ? (kind.kind === 'mapKey' ? def.key_size : def.value_size) : 0;
           this.helperMem(v, size, 'read', argLoc, state, e.name, i, false);
           return;
@@ -350,6 +353,9 @@ function structStartsWith(have: string, want: string): boolean {
   }
   return false;
 }
+
+/** BPF_MAP_TYPE_SOCKMAP, BPF_MAP_TYPE_SOCKHASH. */
+const SOCK_MAP_TYPES = new Set([15, 18]);
 
 /**
  * Map types whose ops have map_for_each_callback in 6.18: hash, array, percpu_hash, percpu_array, lru_hash,
