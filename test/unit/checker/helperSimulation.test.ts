@@ -87,6 +87,20 @@ describe('checker/helpers: a memory argument takes a kernel object only when it 
   // not a memory argument: the value of a sockmap update is a socket (resolve_map_arg_type(), the kernel selftest
   // bpf_iter_sockmap.c copies ctx->sk so; sockmap iterators cannot be loaded on the measuring machine, EPERM)
   const sockmap = 'struct { __uint(type, 15 /* BPF_MAP_TYPE_SOCKMAP */); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } dst SEC(".maps");\n';
+  it('a map key or value may not be a trusted kernel object either (not read-only memory: "may write into memory")', () => {
+    const hash = 'struct { __uint(type, 1); __uint(max_entries, 64); __type(key, int); __type(value, int); } m SEC(".maps");\n';
+    const text = (body: string): string => program('task', body).replace('SEC("iter/', hash + 'SEC("iter/');
+    for (const [body, helper, reg] of [
+      ['struct task_struct *t = ctx->task; int *v; if (!t) return 0; v = bpf_map_lookup_elem(&m, &t->pid); if (v) bpf_seq_write(seq, v, 4);', 'bpf_map_lookup_elem', 'R2'],
+      ['struct task_struct *t = ctx->task; int k = 1; if (!t) return 0; bpf_map_update_elem(&m, &k, &t->pid, 0);', 'bpf_map_update_elem', 'R3'],
+    ]) {
+      const found = refusals(text(body));
+      assert.deepStrictEqual(found.map((d) => d.code), [`BPF${Diagnostics.WriteIntoKernelStruct.code}`], JSON.stringify(found));
+      assert.ok(String(found[0].message).includes(`${helper}() may write into memory pointed by ${reg} type=trusted_ptr_`), String(found[0].message));
+    }
+    assert.deepStrictEqual(refusals(text('struct task_struct *t = ctx->task; int pid; int *v; if (!t) return 0; pid = t->pid; v = bpf_map_lookup_elem(&m, &pid); if (v) bpf_seq_write(seq, v, 4);')), []);
+  });
+
   it('iter/sockmap: bpf_map_update_elem(&sockmap, &key, ctx->sk, 0) loads; a stack value or an unchecked ctx->sk is refused', () => {
     const text = (body: string): string => program('sockmap', body).replace('SEC("iter/', sockmap + 'SEC("iter/');
     assert.deepStrictEqual(refusals(text('struct sock *sk = ctx->sk; __u32 k = 0; if (!sk) return 0; bpf_map_update_elem(&dst, &k, sk, 0);')), []);

@@ -58,6 +58,12 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
           // mirrors resolve_map_arg_type(): the value of a sockmap or sockhash update is a socket
           // (ARG_PTR_TO_BTF_ID_SOCK_COMMON), as an iter/sockmap program copying ctx->sk into another sockmap passes it
           if (kind.kind === 'mapValue' && def && SOCK_MAP_TYPES.has(Number(def.type))) { this.sockCommonArg(v, false, i, argLoc, e.name); return; }
+          // mirrors check_reg_type(): a map key or value argument is not read-only memory (no MEM_RDONLY), so a trusted
+          // kernel object, which the program may only read, is refused (measured on 6.18: bpf_map_lookup_elem(&m, &task->pid))
+          if (v.kind === 'ptr' && !v.maybeNull && (v.region.kind === 'kmap' || v.region.kind === 'meta' || v.region.kind === 'seq' || (v.region.kind === 'btf' && v.region.trusted))) {
+            this.report(Diagnostics.WriteIntoKernelStruct, argLoc, [this.kernelStructName(v, v.off), `${e.name}() may write into memory pointed by R${i + 1} type=${regTypeName(v)}`]);
+            return;
+          }
           const size = def ? (kind.kind === 'mapKey' ? def.key_size : def.value_size) : 0;
           this.helperMem(v, size, 'read', argLoc, state, e.name, i, false);
           return;
