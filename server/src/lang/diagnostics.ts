@@ -23,7 +23,7 @@ export interface DiagnosticMessage {
    * For a verifier-equivalent error: the errno bpf(BPF_PROG_LOAD) fails with, when it is not EACCES (the errno of
    * most of do_check()'s refusals). A run refused by this diagnostic reports it.
    */
-  loadErrno?: 'E2BIG' | 'EINVAL' | 'EACCES' | 'ESRCH' | 'ENOTSUPP';
+  loadErrno?: 'E2BIG' | 'EINVAL' | 'EACCES' | 'ESRCH' | 'ENOTSUPP' | 'ENOENT';
 }
 
 /** A diagnostic bound to a source range: file id plus UTF-16 offsets in that file's text. */
@@ -359,6 +359,11 @@ export const Diagnostics = {
   MemOutOfBounds: d(2049, 'error', '{0} points to {1} bytes (its pointee type\'s size), but this access reads or writes {3} bytes at offset {2}. Verifier: "{4}"', {
     kernelText: 'invalid access to memory, mem_size=%d off=%d size=%d',
     explanation: 'A pointer parameter of a global function is memory of its pointee type\'s size to the verifier (`char *buf` is 1 byte): the function is checked on its own, so what the caller passes does not matter. Pass a pointer to a struct or an array type of the size needed (`char (*buf)[64]`, `struct buf *`), or make the function static.',
+  }),
+  ExternNotResolved: d(2050, 'error', '{0} has no body and {1}: libbpf cannot resolve the call, so the object does not even open. Define the function (static), or declare a kfunc of the kernel with __ksym. libbpf: "{2}"', {
+    loadErrno: 'ENOENT', // measured on Linux 6.18 with this machine's libbpf: bpftool "can't open objfile", -2
+    kernelText: "failed to find BTF for extern '%s'",
+    explanation: 'clang emits a call of a function it has no body for as a relocation against an extern symbol. libbpf resolves extern functions only in the .ksyms section (`extern ... __ksym`), against the kernel\'s BTF; an extern outside it, or a function called without any declaration (clang 14 only warns, and emits no BTF for it), fails bpf_object__open(): "failed to find BTF for extern \'foo\'". A __ksym kfunc the kernel lacks fails at load instead ("not found in kernel or module BTFs"), which bpf-iter-lab does not check.',
   }),
   HelperNotSimulated: d(2044, 'warning', 'The kernel runs {0} (its arguments are checked here), but bpf-iter-lab does not simulate it: {1}. A run stops when it reaches the call', {
     explanation: 'The program loads and runs on the kernel; only the simulated run cannot go past this call. Most such helpers read the current task: in an iterator that is the process reading the seq_file (cat, bpftool), not the task being iterated.',

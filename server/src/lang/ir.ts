@@ -100,7 +100,14 @@ export type Expr =
    */
   | { op: 'funcAddr'; target: FuncAddrTarget; type: PtrType; loc: Loc }
   /** A BPF helper or kfunc by name; pointer arguments are passed as addresses. */
-  | { op: 'callHelper'; name: string; helperId: number; args: Expr[]; type: IrType; loc: Loc }
+  | {
+    op: 'callHelper'; name: string; helperId: number; args: Expr[]; type: IrType; loc: Loc;
+    /**
+     * A function without a body that libbpf cannot resolve, so the object does not open: `implicit`, called without a
+     * declaration (clang 14 warns and emits an extern without BTF); `notKsym`, declared extern outside `.ksyms`.
+     */
+    externUnresolved?: 'implicit' | 'notKsym';
+  }
   /** A call of another function of the program (static inline or a BPF subprogram). */
   | { op: 'call'; func: number; args: Expr[]; type: IrType; loc: Loc }
   /** GNU statement expression `({ ...; value; })`: runs `body`, then yields `value` (void when absent). */

@@ -25,6 +25,12 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     }
     // a value lowering could not express, reported there as not simulated: nothing is known of it, nothing follows
     if (e.name === UNSIMULATED_VALUE) return TOP;
+    // mirrors bpf_object__collect_externs(): an extern function outside .ksyms, or one clang emitted without BTF
+    if (e.externUnresolved) {
+      const why = e.externUnresolved === 'implicit' ? 'no declaration (clang 14 declares it implicitly, without BTF)' : 'is not a __ksym kfunc (its extern is outside the .ksyms section)';
+      this.report(Diagnostics.ExternNotResolved, e.loc, [e.name, why, e.externUnresolved === 'implicit' ? `failed to find BTF for extern '${e.name}': -2` : `failed to find BTF for extern '${e.name}' [N] section: -2`]);
+      return TOP;
+    }
     const found = lookupHelper(e.name, { target: this.options.target, sleepable: this.options.sleepable });
     // An extern `__ksym` function this table does not know: libbpf resolves it against the kernel's BTF, so it may
     // well be a kfunc of 6.18 (bpf_task_acquire, bpf_rcu_read_lock, the cpumask kfuncs...): not modelled, not refused.

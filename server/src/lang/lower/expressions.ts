@@ -10,6 +10,12 @@ import { helperNameById, isKernelKfunc } from '../checker/helpers';
 import { irScalarType, pointeeSize, isBool, locOf, decay, ptrTo, wrapTo, type LValue } from './irValues';
 import { LValueLowering } from './lvalues';
 
+/**
+ * C library functions clang knows as builtins: with a constant size it expands them inline (memcpy, memset...), so
+ * no extern is left for libbpf to resolve; a call it cannot expand is clang's own error, not modelled here.
+ */
+const LIBRARY_BUILTINS: ReadonlySet<string> = new Set(['memcpy', 'memmove', 'memset', 'memcmp', 'bcmp', 'bzero', 'strlen', 'strcmp', 'strncmp', 'strcpy', 'strncpy', 'strchr', 'strrchr', 'abs', 'labs', 'llabs']);
+
 export abstract class ExpressionLowering extends LValueLowering {
   // ------------------------------------------------------------------ expressions
 
@@ -398,14 +404,23 @@ export abstract class ExpressionLowering extends LValueLowering {
         if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type), type: resultType, loc };
         this.reportBodilessCallArguments(node, name);
         // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
-        return { op: 'callHelper', name, helperId: -1, args: this.callArgs(node, symbol.type), type: resultType, loc };
+        const section = symbol.attributes.find((a) => a.name === 'section')?.args[0];
+        const ksym = section?.kind === 'StringLiteral' && section.value === '.ksyms';
+        return { op: 'callHelper', name, helperId: -1, args: this.callArgs(node, symbol.type), type: resultType, loc,
+          ...(ksym || LIBRARY_BUILTINS.has(name) || node.args.length > 5 ? {} : { externUnresolved: 'notKsym' as const }) };
       }
       if (!symbol && name.startsWith('__builtin_')) {
         return { op: 'callHelper', name, helperId: -2, args: node.args.map((a) => this.rvalue(a)), type: resultType, loc };
       }
     }
     // an implicitly declared function is a call of a function without a body
-    if (callee.kind === 'Identifier' && !this.c.model.referenceOf(callee)?.symbol) this.reportBodilessCallArguments(node, callee.name);
+    if (callee.kind === 'Identifier' && !this.c.model.referenceOf(callee)?.symbol) {
+      this.reportBodilessCallArguments(node, callee.name);
+      // (more than 5 arguments: clang fails the build first, BPF1233)
+      if (!LIBRARY_BUILTINS.has(callee.name) && !callee.name.startsWith('__builtin_') && node.args.length <= 5) {
+        return { op: 'callHelper', name: callee.name, helperId: -1, args: node.args.map((a) => this.rvalue(a)), type: resultType, loc, externUnresolved: 'implicit' };
+      }
+    }
     this.report(Diagnostics.UnsupportedConstruct, node, ['an indirect call']);
     return resultType.kind === 'void' ? { op: 'const', type: S32, value: 0n, loc } : this.zeroOf(resultType, loc);
   }

@@ -1,0 +1,41 @@
+import * as assert from 'assert';
+import { Diagnostics } from '../../../server/src/lang/diagnostics';
+import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
+import { TARGET_FILES } from '../targets/btfHeader';
+
+/** Calls of functions without a body: what libbpf's bpf_object__open() resolves (measured with clang 14 and 6.18). */
+describe('checker/externs: a call libbpf cannot resolve fails the open', () => {
+  const program = (decls: string, call: string): string => [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    'char LICENSE[] SEC("license") = "GPL";',
+    decls,
+    `SEC("iter/task") int p(struct bpf_iter__task *ctx) { struct task_struct *t = ctx->task; if (!t) return 0; BPF_SEQ_PRINTF(ctx->meta->seq, "%d\\n", ${call}); return 0; }`,
+    '',
+  ].join('\n');
+  const found = (text: string) => serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text);
+  const code = `BPF${Diagnostics.ExternNotResolved.code}`;
+  it('an implicitly declared function: "failed to find BTF for extern" (ENOENT), not an indirect call', () => {
+    const d = found(program('', 'foo_helper(t->pid)'));
+    const e = d.filter((x) => x.code === code);
+    assert.strictEqual(e.length, 1, JSON.stringify(d));
+    assert.match(String(e[0].message), /failed to find BTF for extern 'foo_helper': -2/);
+    assert.ok(!d.some((x) => /indirect call/.test(String(x.message))), JSON.stringify(d));
+  });
+  it('an extern function declared without __ksym: its extern is outside .ksyms', () => {
+    const e = found(program('extern int foo_helper(int x);', 'foo_helper(t->pid)')).filter((x) => x.code === code);
+    assert.strictEqual(e.length, 1);
+    assert.match(String(e[0].message), /section: -2/);
+  });
+  it('a __ksym kfunc (even one the kernel lacks, which fails later, at load), a weak one, a defined function: not this error', () => {
+    for (const [decls, call] of [
+      ['extern int bpf_no_such_kfunc(int x) __ksym;', 'bpf_no_such_kfunc(t->pid)'],
+      ['extern int bpf_no_such_kfunc(int x) __weak __ksym;', 'bpf_no_such_kfunc ? bpf_no_such_kfunc(t->pid) : 0'],
+      ['int twice(int x);\nint twice(int x) { return 2 * x; }', 'twice(t->pid)'],
+      ['static int twice(int x);\nstatic int twice(int x) { return 2 * x; }', 'twice(t->pid)'],
+    ]) {
+      const d = found(program(decls, call));
+      assert.ok(!d.some((x) => x.code === code), `${decls}: ${JSON.stringify(d)}`);
+    }
+  });
+});
