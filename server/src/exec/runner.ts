@@ -236,6 +236,14 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     // the errno bpf(BPF_PROG_LOAD) gives for this refusal: EACCES unless the diagnostic names another
     return finish(errorAt(diagnosticOfCode(verifierError.code)?.loadErrno ?? 'EACCES', `the verifier rejects ${entry.name}: ${verifierError.message}`, verifierError));
   }
+  // bpf_object__load() loads every program of the object (bpftool iter pin, a skeleton's load): one the verifier
+  // refuses fails the load of all, the one run included
+  for (const other of a.programs) {
+    const refused = other === entry ? undefined : other.check?.diagnostics.find((d) => d.category === 'error' && d.code < 3000);
+    if (refused) {
+      return finish(errorAt(diagnosticOfCode(refused.code)?.loadErrno ?? 'EACCES', `the verifier rejects ${other.name}, another program of this object, which libbpf loads with ${entry.name}: ${refused.message}`, refused));
+    }
+  }
 
   phaseStart = performance.now(); // creating and filling the maps is part of load
   try {
