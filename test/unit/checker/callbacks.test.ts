@@ -150,3 +150,27 @@ describe('checker/iterators: bpf_for() assigns its variable in the loop test (li
     assert.ok(diagnostics.some((d) => d.code === `BPF${Diagnostics.UninitializedLocal.code}`), JSON.stringify(diagnostics));
   });
 });
+
+describe('checker/callbacks: bpf_find_vma (set_find_vma_callback_state), measured on 6.18', () => {
+  const program = (cb: string, call: string): string => [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    'char LICENSE[] SEC("license") = "GPL";',
+    'char path[64];',
+    `static long cb(struct task_struct *task, struct vm_area_struct *vma, void *data) { ${cb} return 0; }`,
+    `SEC("iter/task") int p(struct bpf_iter__task *ctx) { struct task_struct *t = ctx->task; __u64 size = 0; if (!t || t->pid != t->tgid || !t->mm) return 0; ${call} return 0; }`,
+    '',
+  ].join('\n');
+  const errors = (text: string) => serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.severity === 1).map((d) => d.code);
+  it('loads: the callback reads the vma and writes its context on the stack', () => {
+    assert.deepStrictEqual(errors(program('__u64 *out = data; *out = vma->vm_end - vma->vm_start;', 'if (bpf_find_vma(t, t->mm->start_stack, cb, &size, 0)) return 0;')), []);
+  });
+  it('refused: bpf_d_path of the vma\'s file (vma is a plain PTR_TO_BTF_ID, vm_file loaded from it untrusted)', () => {
+    assert.deepStrictEqual(errors(program('struct file *f = vma->vm_file; if (!f) return 0; bpf_d_path(&f->f_path, path, sizeof(path));', 'bpf_find_vma(t, t->mm->start_code, cb, &size, 0);')),
+      [`BPF${Diagnostics.HelperArgUntrusted.code}`]);
+  });
+  it('refused: a context that is not on the stack ("R4 type=trusted_ptr_ expected=fp")', () => {
+    const codes = errors(program('', 'bpf_find_vma(t, t->mm->start_code, cb, ctx->meta->seq, 0);'));
+    assert.deepStrictEqual(codes, [`BPF${Diagnostics.CallbackCtxNotStack.code}`]);
+  });
+});

@@ -273,12 +273,18 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
    * call it any number of times (zero included), so the caller goes on from the join of before and after.
    */
   protected analyseCallback(e: Extract<Expr, { op: 'callHelper' }>, args: AbsValue[], state: State): void {
-    const fnArg = e.name === 'bpf_loop' || e.name === 'bpf_for_each_map_elem' ? args[1] : undefined;
+    const findVma = e.name === 'bpf_find_vma';
+    const fnArg = e.name === 'bpf_loop' || e.name === 'bpf_for_each_map_elem' ? args[1] : findVma ? args[2] : undefined;
     if (!fnArg || fnArg.kind !== 'ptr' || fnArg.region.kind !== 'func' || fnArg.region.func === undefined) return;
-    const ctxArg = args[2] ?? TOP;
+    const ctxArg = (findVma ? args[3] : args[2]) ?? TOP;
     if (this.program.functions[fnArg.region.func]?.global) return;
     let calleeArgs: AbsValue[];
-    if (e.name === 'bpf_loop') {
+    if (findVma) {
+      // mirrors set_find_vma_callback_state(): R1 the task as the caller passed it, R2 a plain (untrusted-to-helpers)
+      // PTR_TO_BTF_ID of struct vm_area_struct, never NULL, R3 the context
+      const vma: PtrValue = { kind: 'ptr', region: { kind: 'btf', struct: 'vm_area_struct', trusted: false }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'the vma of bpf_find_vma' };
+      calleeArgs = [args[0] ?? TOP, vma, ctxArg];
+    } else if (e.name === 'bpf_loop') {
       // R1 = the loop index (an unknown scalar to the verifier, a u32 in C), R2 = the context
       calleeArgs = [scalar(0n, (1n << 32n) - 1n, false), ctxArg];
     } else {

@@ -102,6 +102,9 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_snprintf', id: 165, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, { kind: 'memRead', sizeArg: 4, nullable: true }, any], returns: 'long' },
   { name: 'bpf_trace_vprintk', id: 177, gplOnly: true, args: [{ kind: 'memRead', sizeArg: 1 }, any, { kind: 'memRead', sizeArg: 3, nullable: true }, any], returns: 'long' },
   { name: 'bpf_task_pt_regs', id: 175, gplOnly: true, args: [any], returns: 'u64' },
+  // ARG_PTR_TO_BTF_ID of the task, then the callback (set_find_vma_callback_state(): R1 the task as passed, R2 the
+  // vm_area_struct as a plain PTR_TO_BTF_ID, R3 the context) and its context on the stack
+  { name: 'bpf_find_vma', id: 180, gplOnly: false, args: [{ kind: 'notWalked' }, any, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
   { name: 'bpf_loop', id: 181, gplOnly: false, args: [any, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
   { name: 'bpf_strncmp', id: 182, gplOnly: false, args: [{ kind: 'memRead', sizeArg: 1 }, any, any], returns: 'long' },
   { name: 'bpf_map_lookup_percpu_elem', id: 195, gplOnly: false, args: [{ kind: 'map' }, { kind: 'mapKey', mapArg: 0 }, any], returns: 'mapValueOrNull' },
@@ -188,7 +191,7 @@ const allowedNotModelled: Array<[string, number]> = [
   ['bpf_spin_unlock', 94], ['bpf_skb_output', 111], ['bpf_get_ns_current_pid_tgid', 120], ['bpf_xdp_output', 121], ['bpf_ringbuf_reserve', 131],
   ['bpf_ringbuf_submit', 132], ['bpf_ringbuf_discard', 133], ['bpf_ringbuf_query', 134], ['bpf_per_cpu_ptr', 153], ['bpf_this_cpu_ptr', 154],
   ['bpf_task_storage_get', 156], ['bpf_task_storage_delete', 157], ['bpf_timer_init', 169], ['bpf_timer_set_callback', 170], ['bpf_timer_start', 171],
-  ['bpf_timer_cancel', 172], ['bpf_get_branch_snapshot', 176], ['bpf_find_vma', 180], ['bpf_xdp_get_buff_len', 188], ['bpf_kptr_xchg', 194],
+  ['bpf_timer_cancel', 172], ['bpf_get_branch_snapshot', 176], ['bpf_xdp_get_buff_len', 188], ['bpf_kptr_xchg', 194],
   ['bpf_skc_to_mptcp_sock', 196], ['bpf_dynptr_from_mem', 197], ['bpf_ringbuf_reserve_dynptr', 198], ['bpf_ringbuf_submit_dynptr', 199],
   ['bpf_ringbuf_discard_dynptr', 200], ['bpf_dynptr_read', 201], ['bpf_dynptr_write', 202], ['bpf_dynptr_data', 203], ['bpf_user_ringbuf_drain', 209],
   ['bpf_cgrp_storage_get', 210], ['bpf_cgrp_storage_delete', 211],
@@ -205,7 +208,7 @@ export const HELPERS_NOT_SIMULATED: ReadonlySet<string> = new Set([
   'bpf_get_current_task', 'bpf_send_signal', 'bpf_probe_read_user', 'bpf_probe_read_user_str', 'bpf_ringbuf_output',
   'bpf_snprintf_btf', 'bpf_seq_printf_btf', 'bpf_get_current_task_btf', 'bpf_task_pt_regs', 'bpf_ktime_get_tai_ns', 'bpf_get_cgroup_classid',
   'bpf_get_socket_cookie', 'bpf_get_current_cgroup_id', 'bpf_get_current_ancestor_cgroup_id', 'bpf_send_signal_thread', 'bpf_sk_storage_get',
-  'bpf_sk_storage_delete', 'bpf_get_stack', 'bpf_sock_from_file', 'bpf_setsockopt', 'bpf_getsockopt', 'bpf_copy_from_user',
+  'bpf_sk_storage_delete', 'bpf_get_stack', 'bpf_sock_from_file', 'bpf_setsockopt', 'bpf_getsockopt', 'bpf_copy_from_user', 'bpf_find_vma',
 ]);
 
 /** Why a helper of HELPERS_NOT_SIMULATED is not, for the warning. */
