@@ -164,7 +164,7 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
       }
       case 'call': {
         // an __always_inline callee folds a derived pointer into its own accesses, which check it there
-        const args = e.args.map((a) => this.eval(a, state));
+        const args = e.args.map((a, i) => this.callArgValue(e.func, i, a, state));
         this.forgetLoads(state);
         const results = this.callFunction(e.func, args, state, e.loc);
         let value: AbsValue | undefined;
@@ -286,6 +286,23 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
    */
   protected reusedScalarLoadKey(e: Extract<Expr, { op: 'load' }>): string | undefined {
     return !e.core && e.ptr.op === 'local' ? `${this.key(e.ptr.id)}${LOAD_KEY}${e.offset}/${e.type.bits}${e.type.signed ? 's' : 'u'}` : undefined;
+  }
+
+  /**
+   * The value an argument register holds. A pointer converted to an integer is still the pointer to the verifier:
+   * a global function's integer parameter refuses it ("R1 is not a scalar", btf_check_func_arg_match()).
+   */
+  protected callArgValue(func: number, i: number, a: Expr, state: State): AbsValue {
+    const v = this.eval(a, state);
+    if (this.program.functions[func]?.globalSignature?.args[i]?.kind !== 'scalar' || v.kind !== 'scalar') return v;
+    let x = a;
+    while (x.op === 'convert') x = x.operand;
+    if (x.op !== 'ptrToInt') return v;
+    const saved = this.reporting;
+    this.reporting = false;
+    const p = this.eval(x.operand, cloneState(state));
+    this.reporting = saved;
+    return p.kind === 'ptr' ? p : v;
   }
 
   /** Loads clang could reuse are gone after memory may have changed (every one), or the local was assigned. */
