@@ -584,7 +584,7 @@ const NUMBER_ARGS: Record<string, number[]> = {
 };
 
 /** Helpers with an ARG_PTR_TO_FUNC argument: their kernel function calls the program's callback. */
-const CALLBACK_HELPERS = new Set(['bpf_loop', 'bpf_for_each_map_elem']);
+const CALLBACK_HELPERS = new Set(['bpf_loop', 'bpf_for_each_map_elem', 'bpf_find_vma']);
 
 function subRegion(region: ExecRegion, offset: number, size: number): ExecRegion {
   const bytes = region.bytes.subarray(offset, offset + size);

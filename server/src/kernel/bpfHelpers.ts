@@ -370,6 +370,15 @@ export abstract class KernelHelpers extends KernelState {
       }
       return loops;
     },
+    // mirrors bpf_find_vma() (kernel/bpf/task_iter.c): -EINVAL for flags, -ENOENT without an mm or a vma holding addr,
+    // else the callback once with (task, vma, ctx) and 0 (the mmap lock is never contended here: no -EBUSY)
+    bpf_find_vma: (taskAddr: bigint, addr: bigint, fnAddr: bigint, ctxAddr: bigint, flags: bigint, callback: CallbackInvoker): number => {
+      if (flags !== 0n) return -ERRNO.EINVAL;
+      const found = this.tasks?.vmaAt(taskAddr, addr);
+      if (!found?.mm || found.vma === undefined) return -ERRNO.ENOENT;
+      callback(fnAddr, [taskAddr, found.vma, ctxAddr, 0n, 0n]);
+      return 0;
+    },
     // mirrors bpf_for_each_map_elem(): map->ops->map_for_each_callback()
     bpf_for_each_map_elem: (mapAddr: bigint, fnAddr: bigint, ctxAddr: bigint, flags: bigint, callback: CallbackInvoker): number => {
       const map = this.mapsByAddr.get(mapAddr);

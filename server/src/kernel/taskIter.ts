@@ -254,6 +254,17 @@ export class SimulatedTasks {
 
   taskByPid(pid: number): TaskObject | undefined { return this.byPid.find((o) => o.sim.pid === pid); }
 
+  /**
+   * mirrors find_vma() + the range check of bpf_find_vma(): the vm_area_struct of the task at `taskAddr` that contains
+   * `addr`. `mm` false: the task has no mm (a kernel thread), or is not one of the machine's.
+   */
+  vmaAt(taskAddr: bigint, addr: bigint): { mm: boolean; vma?: bigint } {
+    const o = this.byPid.find((t) => t.task.addr === taskAddr);
+    if (!o || !o.mm) return { mm: false };
+    const v = o.vmas.find((x) => x.sim.start <= addr && addr < x.sim.end);
+    return { mm: true, vma: v?.region.addr };
+  }
+
   /** d_path() of a `struct path` inside one of the machine's files (bpf_d_path), or undefined */
   pathAt(addr: bigint): string | undefined { return this.paths.get(addr); }
   private readonly paths = new Map<bigint, string>();

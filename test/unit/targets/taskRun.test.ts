@@ -115,6 +115,32 @@ describe('task targets on the simulated machine (kernel/bpf/task_iter.c order an
     }
   });
 
+  it('bpf_find_vma: the callback gets the vma holding the address (a thread finds its leader\'s); -ENOENT for a kernel thread or an unmapped address', async () => {
+    const FIND = HEAD + `static long cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	__u64 *out = data;
+	*out = vma->vm_end - vma->vm_start;
+	return 0;
+}
+SEC("iter/task")
+int find(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	__u64 size = 0;
+	long a, b;
+	if (!task)
+		return 0;
+	a = bpf_find_vma(task, 0x1800, cb, &size, 0);
+	b = bpf_find_vma(task, 0x400010, cb, &size, 0);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%d %ld %ld %llx\\n", task->pid, a, b, size);
+	return 0;
+}
+`;
+    const r = await run(FIND);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1 -2 0 1000', '2 -2 -2 0', '40 0 -2 1000', '41 0 -2 1000', ''].join('\n'));
+  });
+
   it('scenario problems: a thread of a missing process, a duplicate pid, unaligned VMAs', async () => {
     const bad = { processes: [{ pid: 5, comm: 'a' }, { pid: 5, comm: 'b' }, { pid: 6, tgid: 9, comm: 'c' }, { pid: 7, comm: 'd', vmas: [{ start: 1, end: 4096 }] }] };
     const r = await run(TASKS, bad);
