@@ -84,8 +84,8 @@ describe('checker/helpers: a memory argument takes a kernel object only when it 
     ['bpf_map', 'struct bpf_map *m = ctx->map; if (!m) return 0; bpf_seq_write(seq, m->name, 8);', false, undefined],
     ['tcp', 'struct sock_common *s = ctx->sk_common; if (!s) return 0; bpf_seq_write(seq, &s->skc_daddr, 4);', false, undefined],
   ];
-  // not a memory argument: the value of a sockmap update is a socket (resolve_map_arg_type(), the kernel selftest
-  // bpf_iter_sockmap.c copies ctx->sk so; sockmap iterators cannot be loaded on the measuring machine, EPERM)
+  // not a memory argument: the value of a sockmap update is a socket (resolve_map_arg_type(): an iter/sockmap
+  // program may copy ctx->sk into another sockmap; sockmap iterators cannot be loaded on the measuring machine, EPERM)
   const sockmap = 'struct { __uint(type, 15 /* BPF_MAP_TYPE_SOCKMAP */); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } dst SEC(".maps");\n';
   it('a map key or value may not be a trusted kernel object either (not read-only memory: "may write into memory")', () => {
     const hash = 'struct { __uint(type, 1); __uint(max_entries, 64); __type(key, int); __type(value, int); } m SEC(".maps");\n';
