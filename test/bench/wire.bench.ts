@@ -93,9 +93,30 @@ export async function measureWire(file: string, cacheHome: string): Promise<Wire
   }
 }
 
-function print(label: string, f: WireFigures, next?: WireFigures): void {
+/** Next starts measured one after the other; their median is the figure (one start on a 2-core machine varies by ±15%). */
+const NEXT_STARTS = 5;
+
+/** A start with the caches on disk: the server started, the file opened, its first diagnostics; nothing else. */
+async function measureNextStarts(file: string, cacheHome: string): Promise<{ openMs: number; openCpuMs: number; wall: number[] }> {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const text = fs.readFileSync(file, 'utf8');
+  for (let i = 0; i < NEXT_STARTS; i++) {
+    const session = await startLspSession(process.execPath, [path.join(ROOT, 'bin/bpf-iter.js'), 'lsp', '--stdio'], file, { ...process.env, XDG_CACHE_HOME: cacheHome });
+    try {
+      const cpuBefore = session.serverCpuMs();
+      wall.push((await session.open(text)).ms);
+      cpu.push(session.serverCpuMs() - cpuBefore);
+    } finally {
+      await session.close();
+    }
+  }
+  return { openMs: percentile(wall, 50), openCpuMs: percentile(cpu, 50), wall };
+}
+
+function print(label: string, f: WireFigures, next?: { openMs: number; openCpuMs: number; wall: number[] }): void {
   const v = (x: number, goal: number, unit = 'ms') => `${x.toFixed(unit === 'ms' ? 1 : 0)} ${unit} (goal <= ${goal} ${unit})`;
-  console.log(`wire [${label}]: open -> first diagnostics ${v(f.openMs, GOALS.openMs)}${next ? `; next start ${v(next.openMs, GOALS.nextStartMs)}` : ''}`);
+  console.log(`wire [${label}]: open -> first diagnostics ${v(f.openMs, GOALS.openMs)}${next ? `; next start (median of ${next.wall.length}: ${next.wall.map((x) => x.toFixed(0)).join(', ')}) ${v(next.openMs, GOALS.nextStartMs)}` : ''}`);
   console.log(`wire [${label}]: edit -> publishDiagnostics p50 ${f.editP50.toFixed(1)} ms, p95 ${v(f.editP95, GOALS.editP95Ms)}`);
   console.log(`wire [${label}]: the next ${STEADY_EDITS} edits (V8 has optimized the edit path): p50 ${f.steady.p50.toFixed(1)} ms, p95 ${f.steady.p95.toFixed(1)} ms; server CPU p50 ${f.steady.cpuP50.toFixed(1)} ms, p95 ${f.steady.cpuP95.toFixed(1)} ms`);
   console.log(`wire [${label}]: hover p95 ${v(f.hoverP95, GOALS.hoverP95Ms)}, completion p95 ${v(f.completionP95, GOALS.completionP95Ms)}`);
@@ -126,14 +147,14 @@ export async function run(): Promise<void> {
       fs.writeFileSync(path.join(dir, 'vmlinux.h'), cp.execFileSync('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c'], { maxBuffer: 1 << 28 }));
       fs.copyFileSync(FILE, path.join(dir, 'wire.bpf.c'));
       const first = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
-      const next = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
+      const next = await measureNextStarts(path.join(dir, 'wire.bpf.c'), cacheHome);
       print('real vmlinux.h beside the file', first, next);
     }
     const dir = path.join(work, 'bundled');
     fs.mkdirSync(dir);
     fs.copyFileSync(FILE, path.join(dir, 'wire.bpf.c'));
     const first = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
-    const next = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
+    const next = await measureNextStarts(path.join(dir, 'wire.bpf.c'), cacheHome);
     print('bundled vmlinux.h', first, next);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
