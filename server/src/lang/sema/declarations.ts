@@ -72,9 +72,7 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
 
   /** A redefinition error with clang's note at the earlier definition (as related information). */
   protected reportRedefinition(message: DiagnosticMessage, at: ast.Node, args: ReadonlyArray<string>, previous: ast.Node | undefined, note = 'previous definition is here'): void {
-    this.report(message, at, args);
-    const last = this.diagnostics[this.diagnostics.length - 1];
-    if (previous && previous.file >= 0 && last?.code === message.code) last.related = [{ file: previous.file, pos: previous.pos, end: previous.end, message: note }];
+    this.report(message, at, args, previous ? { at: previous, message: note } : undefined);
   }
 
   /**

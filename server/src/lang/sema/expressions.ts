@@ -236,13 +236,10 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
     if (arrow && base.kind === 'pointer') base = resolve(base.to);
     if (base.kind !== 'record') { this.report(Diagnostics.MemberBaseNotRecord, node.operatorSpan, [quotedType(base)]); return Types.error; }
     if (!base.record.complete) {
-      this.report(Diagnostics.MemberOfIncompleteType, node.operatorSpan, [quotedType(unqualified(base))]);
-      const declared = base.record.declaration as { name?: ast.Identifier; file?: number; pos?: number; end?: number } | undefined;
+      // typesFromSyntax.ts keeps the specifier that first named the record: the note goes on its name, as clang's
+      const declared = base.record.declaration as ast.RecordSpecifier | undefined;
       const at = declared?.name ?? declared;
-      const last = this.diagnostics[this.diagnostics.length - 1];
-      if (at && at.file !== undefined && at.file >= 0 && at.pos !== undefined && at.end !== undefined && last?.code === Diagnostics.MemberOfIncompleteType.code) {
-        last.related = [{ file: at.file, pos: at.pos, end: at.end, message: `forward declaration of '${typeToString(unqualified(base))}'` }];
-      }
+      this.report(Diagnostics.MemberOfIncompleteType, node.operatorSpan, [quotedType(unqualified(base))], at ? { at, message: `forward declaration of '${typeToString(unqualified(base))}'` } : undefined);
       return Types.error;
     }
     const path = findMember(base.record, node.member.name);

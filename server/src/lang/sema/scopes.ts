@@ -129,9 +129,11 @@ export abstract class ScopeState {
   }
 
   // ---------------------------------------------------------------- diagnostics and scopes
-  protected report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = []): void {
+  /** `note`: a related place (clang's "note:"), kept only when it is in a file (not a builtin's position -1). */
+  protected report(message: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: ReadonlyArray<string | number | bigint> = [], note?: { at: { file: number; pos: number; end: number }; message: string }): void {
     if (this.diagnostics.length >= MAX_COLLECTED_DIAGNOSTICS) return;
-    this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file: node.file, pos: node.pos, end: node.end });
+    const related = note && note.at.file >= 0 ? [{ file: note.at.file, pos: note.at.pos, end: note.at.end, message: note.message }] : undefined;
+    this.diagnostics.push({ code: message.code, category: message.category, message: formatMessage(message.message, args), file: node.file, pos: node.pos, end: node.end, ...(related ? { related } : {}) });
   }
 
   /** A symbol of the preamble's file scope (the same C scope as this file's, see declareOverPrelude). */
