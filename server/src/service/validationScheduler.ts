@@ -30,6 +30,11 @@ export class ValidationScheduler {
     this.look(uri, entry, 0, true);
   }
 
+  /** No document is waiting for its validation. */
+  get idle(): boolean {
+    return this.queued.size === 0;
+  }
+
   /** Forgets a queued validation (the document was closed). */
   cancel(uri: string): void {
     this.queued.delete(uri);

@@ -39,6 +39,21 @@ describe('service/validationScheduler: validate as soon as the messages around a
     assert.deepStrictEqual(validated, ['a', 'b']);
   });
 
+  it('is idle once nothing waits for a validation (the idle collector runs only then)', () => {
+    const loop = manualLoop();
+    const scheduler = new ValidationScheduler(() => undefined, loop.defer);
+    assert.strictEqual(scheduler.idle, true);
+    scheduler.schedule('a');
+    assert.strictEqual(scheduler.idle, false);
+    loop.turn();
+    assert.strictEqual(scheduler.idle, false, 'still waiting for its quiet turn');
+    loop.turn();
+    assert.strictEqual(scheduler.idle, true);
+    scheduler.schedule('b');
+    scheduler.cancel('b');
+    assert.strictEqual(scheduler.idle, true, 'a cancelled document waits for nothing');
+  });
+
   it('a burst handled one message per turn (as vscode-jsonrpc does) is validated once, after it', () => {
     const loop = manualLoop();
     const validated: string[] = [];

@@ -1,0 +1,81 @@
+import * as assert from 'assert';
+import { Rehearsal } from '../../../server/src/service/rehearsal';
+import { createLanguageService, defaultSettings } from '../../../server/src/service/languageService';
+import { createMemoryHost } from '../../../server/src/service/host';
+
+/** Quiet moments the test lets pass by hand. */
+function manualQuiet(): { later: (fn: () => void) => void; pass: () => void; pending: () => number } {
+  let queue: Array<() => void> = [];
+  return {
+    later: (fn) => { queue.push(fn); },
+    pass: () => { const now = queue; queue = []; for (const fn of now) fn(); },
+    pending: () => queue.length,
+  };
+}
+
+describe('service/rehearsal: the edit path rehearsed while the server is idle after a publish', () => {
+  it('runs its rounds one per quiet moment after a publish, then stops', () => {
+    const quiet = manualQuiet();
+    let runs = 0;
+    const rehearsal = new Rehearsal(3, () => true, () => { runs++; return true; }, quiet.later);
+    assert.strictEqual(quiet.pending(), 0, 'nothing before the first publish');
+    rehearsal.afterPublish();
+    rehearsal.afterPublish();
+    assert.strictEqual(quiet.pending(), 1, 'one round waits at a time');
+    for (let i = 0; i < 5; i++) quiet.pass();
+    assert.strictEqual(runs, 3);
+    assert.strictEqual(rehearsal.remaining, 0);
+    rehearsal.afterPublish();
+    assert.strictEqual(quiet.pending(), 0, 'all rounds done: later publishes rehearse nothing');
+  });
+
+  it('a busy server (a validation queued or under way) skips the round until the next publish', () => {
+    const quiet = manualQuiet();
+    let idle = false;
+    let runs = 0;
+    const rehearsal = new Rehearsal(2, () => idle, () => { runs++; return true; }, quiet.later);
+    rehearsal.afterPublish();
+    quiet.pass();
+    assert.strictEqual(runs, 0);
+    assert.strictEqual(quiet.pending(), 0, 'no polling: the next publish resumes it');
+    idle = true;
+    rehearsal.afterPublish();
+    quiet.pass();
+    assert.strictEqual(runs, 1);
+  });
+
+  it('nothing to rehearse (the document closed) keeps the rounds for a later publish; stop() ends them', () => {
+    const quiet = manualQuiet();
+    let open = false;
+    let runs = 0;
+    const rehearsal = new Rehearsal(2, () => true, () => { if (!open) return false; runs++; return true; }, quiet.later);
+    rehearsal.afterPublish();
+    quiet.pass();
+    assert.strictEqual(rehearsal.remaining, 2);
+    open = true;
+    rehearsal.afterPublish();
+    quiet.pass();
+    assert.strictEqual(runs, 1);
+    rehearsal.stop();
+    quiet.pass();
+    assert.strictEqual(runs, 1);
+    assert.strictEqual(rehearsal.remaining, 0);
+  });
+
+  it('a rehearsal leaves the service as it was: the next validation of the same text is the kept analysis', async () => {
+    const file = '/p/dump.bpf.c';
+    const text = [
+      '#include "vmlinux.h"', '#include <bpf/bpf_helpers.h>', '',
+      'SEC("iter/bpf_map")', 'int dump(struct bpf_iter__bpf_map *ctx)', '{',
+      '\tstruct bpf_map *map = ctx->map;', '\tif (!map)', '\t\treturn 0;',
+      '\tBPF_SEQ_PRINTF(ctx->meta->seq, "%u\\n", map->id);', '\treturn 0;', '}', '', 'char LICENSE[] SEC("license") = "GPL";', '',
+    ].join('\n');
+    const service = createLanguageService(createMemoryHost({ [file]: text }), defaultSettings());
+    const before = await service.validateUnlessObsolete(file, text, () => false);
+    const kept = service.analyze(file, text).analysis;
+    service.rehearse(file, text);
+    service.rehearse(file, `${text}int unused;\n`);
+    assert.strictEqual(service.analyze(file, text).analysis, kept, 'the same analysis object: nothing was recomputed or replaced');
+    assert.deepStrictEqual(await service.validateUnlessObsolete(file, text, () => false), before);
+  });
+});
