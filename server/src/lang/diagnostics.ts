@@ -436,7 +436,7 @@ export const Diagnostics = {
   FormatTooFewArguments: d(2502, 'warning', 'The format has {0} conversions but only {1} arguments: the program loads, but this bpf_seq_printf call always returns -EINVAL at run time and prints nothing', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
   }),
-  FormatTooManyArguments: d(2503, 'error', 'bpf_seq_printf takes at most 12 arguments, this call passes {0}', {
+  FormatTooManyArguments: d(2503, 'error', '{0} takes at most 12 arguments, this call passes {1}', {
     kernelText: 'MAX_BPRINTF_VARARGS 12',
   }),
   FormatArgumentMismatch: d(2504, 'warning', 'Format {0} expects {1}, but the argument has type {2}', {
@@ -446,9 +446,14 @@ export const Diagnostics = {
     kernelText: 'bstr_printf(): while (isalnum(*fmt)) fmt++',
     explanation: 'bpf_bprintf_prepare() formats an IP address itself with its own two-letter spec (%pI4, %pi4, %pI6, %pi6), so the modifiers of the kernel\'s printk (c for a compressed IPv6 address, h n b l for IPv4 byte order) have no effect; then bstr_printf() skips every letter and digit that follows a %p conversion. Put a space or punctuation after the conversion to print text there.',
   }),
-  FormatNotConstant: d(2505, 'error', 'The format of bpf_seq_printf must be a constant string', {}),
+  FormatNotConstant: d(2505, 'error', 'The format of {0} must be a constant string', {}),
   FormatNonPrintable: d(2506, 'warning', 'The program loads, but this bpf_seq_printf call always fails with -EINVAL at run time: the format contains a character that is neither printable ASCII nor whitespace (code {0})', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
+  }),
+  SnprintfFormatRefused: d(2508, 'error', 'bpf_snprintf\'s format is checked when the program loads, and the verifier refuses this one: {0}. Verifier: "Invalid format string"', {
+    kernelText: 'Invalid format string',
+    loadErrno: 'EINVAL', // measured on Linux 6.18: BPF_SNPRINTF with "%5.2f", and with "%d %d" and one argument
+    explanation: 'check_bpf_snprintf_call() runs bpf_bprintf_prepare() on bpf_snprintf\'s constant format when the program loads (bpf_seq_printf\'s format is only read when it runs): a conversion the kernel does not accept, more conversions than arguments, or a character that is neither printable ASCII nor whitespace refuses the whole program. The kernel accepts %d %i %u %x %X (with l or ll), %c, %s, %p and its pK px ps pS pB pks pus pi4 pI4 pi6 pI6 forms, %%, flags 0 + - space and a width.',
   }),
   CtxWrite: d(2028, 'error', 'The iterator context is read-only: the verifier rejects writing to it. Verifier: "{0}"', {
     kernelText: 'invalid bpf_context access off=%d size=%d',

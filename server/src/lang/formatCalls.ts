@@ -7,9 +7,10 @@
 import * as ast from './ast';
 import { Compilation } from './compile';
 import { FormatCall, FormatArg } from './checker';
+import type { FormatHelper } from './checker/formats';
 import { CType, resolve, sizeOf, typeToString } from './types';
 
-const FORMAT_FUNCTIONS: Record<string, { fmt: number; data: number }> = {
+const FORMAT_FUNCTIONS: Record<FormatHelper, { fmt: number; data: number }> = {
   bpf_seq_printf: { fmt: 1, data: 3 },
   bpf_snprintf: { fmt: 2, data: 3 },
 };
@@ -20,11 +21,12 @@ export function collectFormatCalls(c: Compilation): FormatCall[] {
     const assignments = collectArrayAssignments(f.definition.body, c);
     ast.walk(f.definition.body, (node) => {
       if (node.kind !== 'Call' || node.callee.kind !== 'Identifier') return;
-      const shape = FORMAT_FUNCTIONS[node.callee.name];
-      if (!shape) return;
+      const helper = node.callee.name;
+      if (!Object.hasOwn(FORMAT_FUNCTIONS, helper)) return;
+      const shape = FORMAT_FUNCTIONS[helper as FormatHelper];
       const fmtArg = node.args[shape.fmt];
       const dataArg = node.args[shape.data];
-      calls.push({ format: formatOf(fmtArg, c), args: argsOf(dataArg, c, assignments), loc: { file: node.file, pos: node.pos, end: node.end } });
+      calls.push({ helper: helper as FormatHelper, format: formatOf(fmtArg, c), args: argsOf(dataArg, c, assignments), loc: { file: node.file, pos: node.pos, end: node.end } });
     });
   }
   return calls;

@@ -1,5 +1,5 @@
 /**
- * bpf_seq_printf format rules: exactly the grammar bpf_bprintf_prepare() accepts (kernel/bpf/helpers.c), plus
+ * bpf_seq_printf and bpf_snprintf format rules: exactly the grammar bpf_bprintf_prepare() accepts (kernel/bpf/helpers.c), plus
  * clang -Wformat-like width warnings. The integrator passes the AST-level format and argument C types.
  */
 import { Diagnostics, FrontEndDiagnostic, DiagnosticMessage, formatMessage } from '../diagnostics';
@@ -10,7 +10,14 @@ import type { Loc } from '../ir';
  * `pointerCast`: a pointer the code cast to a 64-bit integer (`(long)ptr`), right for %s and %p, and for %lx too.
  */
 export interface FormatArg { cType: string; bits: number; signed: boolean; isPointer: boolean; widened?: boolean; pointerCast?: boolean; loc: Loc }
-export interface FormatCall { format: string | null; args: FormatArg[]; loc: Loc }
+/** A call of a helper that formats like the kernel's bstr_printf(), with its format and its arguments as written. */
+export interface FormatCall { helper: FormatHelper; format: string | null; args: FormatArg[]; loc: Loc }
+
+/**
+ * bpf_seq_printf reads its format when it runs (a bad one makes that call return -EINVAL); the verifier checks
+ * bpf_snprintf's when the program loads (check_bpf_snprintf_call()).
+ */
+export type FormatHelper = 'bpf_seq_printf' | 'bpf_snprintf';
 
 /** MAX_BPRINTF_VARARGS */
 export const MAX_BPRINTF_VARARGS = 12;
@@ -79,19 +86,27 @@ function diag(m: DiagnosticMessage, loc: Loc, args: Array<string | number>): Fro
   return { code: m.code, category: m.category, message: formatMessage(m.message, args), file: loc.file, pos: loc.pos, end: loc.end };
 }
 
-/** The diagnostics for one BPF_SEQ_PRINTF / bpf_seq_printf call. */
-export function checkSeqPrintfFormat(call: FormatCall): FrontEndDiagnostic[] {
+/** The diagnostics for one BPF_SEQ_PRINTF / bpf_seq_printf or BPF_SNPRINTF / bpf_snprintf call. */
+export function checkFormatCall(call: FormatCall): FrontEndDiagnostic[] {
   const out: FrontEndDiagnostic[] = [];
-  if (call.format === null) return [diag(Diagnostics.FormatNotConstant, call.loc, [])];
-  if (call.args.length > MAX_BPRINTF_VARARGS) out.push(diag(Diagnostics.FormatTooManyArguments, call.loc, [call.args.length]));
+  if (call.format === null) return [diag(Diagnostics.FormatNotConstant, call.loc, [call.helper])];
+  if (call.args.length > MAX_BPRINTF_VARARGS) out.push(diag(Diagnostics.FormatTooManyArguments, call.loc, [call.helper, call.args.length]));
   const parsed = parseBprintfFormat(call.format);
+  // mirrors check_bpf_snprintf_call(): bpf_bprintf_prepare() on the format at load time
+  const refusedAtLoad = call.helper === 'bpf_snprintf';
   if (!parsed.ok) {
-    if (parsed.nonPrintable !== undefined) out.push(diag(Diagnostics.FormatNonPrintable, call.loc, [parsed.nonPrintable]));
+    if (refusedAtLoad) {
+      const why = parsed.nonPrintable !== undefined ? `it contains a character that is neither printable ASCII nor whitespace (code ${parsed.nonPrintable})` : parsed.problem;
+      out.push(diag(Diagnostics.SnprintfFormatRefused, call.loc, [why]));
+    } else if (parsed.nonPrintable !== undefined) out.push(diag(Diagnostics.FormatNonPrintable, call.loc, [parsed.nonPrintable]));
     else out.push(diag(Diagnostics.FormatInvalidSpecifier, call.loc, [parsed.problem]));
     return out;
   }
   if (parsed.conversions.length > call.args.length) {
-    out.push(diag(Diagnostics.FormatTooFewArguments, call.loc, [parsed.conversions.length, call.args.length]));
+    const counts = [parsed.conversions.length, call.args.length];
+    out.push(refusedAtLoad
+      ? diag(Diagnostics.SnprintfFormatRefused, call.loc, [`the format has ${counts[0]} conversions but only ${counts[1]} arguments`])
+      : diag(Diagnostics.FormatTooFewArguments, call.loc, counts));
   }
   parsed.conversions.forEach((conv, index) => {
     const arg = call.args[index];

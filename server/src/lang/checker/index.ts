@@ -7,12 +7,12 @@ import type { IrProgram, Loc } from '../ir';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import { Verifier, AttachMapInfo } from './verifier';
 import { findStackOverflow } from './stack';
-import { checkSeqPrintfFormat, FormatCall } from './formats';
+import { checkFormatCall, FormatCall } from './formats';
 import { iterTargetInfo } from '../../kernel/iterTargets';
 
 export type { AttachMapInfo } from './verifier';
 export type { FormatCall, FormatArg } from './formats';
-export { checkSeqPrintfFormat, parseBprintfFormat } from './formats';
+export { checkFormatCall, parseBprintfFormat } from './formats';
 export { lookupHelper, iterHelperNames } from './helpers';
 
 export interface CheckOptions {
@@ -59,7 +59,7 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
     diagnostics.push({ code: m.code, category: m.category, file: overflow.loc.file, pos: overflow.loc.pos, end: overflow.loc.end,
       message: formatMessage(m.message, [overflow.frames, overflow.depth, `combined stack size of ${overflow.frames} calls is ${overflow.depth}. Too large`]) });
   }
-  for (const call of options.formats ?? []) appendAll(diagnostics, checkSeqPrintfFormat(call));
+  for (const call of options.formats ?? []) appendAll(diagnostics, checkFormatCall(call));
   const result: CheckResult = {
     diagnostics,
     maxRdonlyAccess: verifier.maxRdonly.size,
