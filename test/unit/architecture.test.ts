@@ -214,3 +214,16 @@ describe('architecture: module size', () => {
     assert.ok(modules.some((m) => m.name === 'server/src/kernel/btfTable.ts' && m.generated));
   });
 });
+
+describe('architecture: nothing is kept only to silence the compiler', () => {
+  // noUnusedLocals and noUnusedParameters are on (tsconfig.base.json): an unused import or local is removed, not
+  // "used" by a `void name;` statement (issue 18 point 5)
+  const SILENCER = /^\s*void\s+[A-Za-z_$][\w$.]*\s*;\s*$/m;
+  it('no `void name;` statement in server/, client/, shared/ or test/', () => {
+    const files = ['server/src', 'client/src', 'shared/src', 'test'].flatMap((dir) => sources(path.join(root, dir)));
+    assert.ok(files.length > 100);
+    const found = files.filter((file) => SILENCER.test(fs.readFileSync(file, 'utf8'))).map((file) => path.relative(root, file));
+    assert.deepStrictEqual(found, []);
+    assert.ok(SILENCER.test('import { S32 } from "./ir";\nvoid S32;\n') && !SILENCER.test('void connection.sendDiagnostics(x);'));
+  });
+});

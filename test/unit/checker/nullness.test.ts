@@ -202,7 +202,6 @@ describe('checker/nullness: maybe-NULL ctx pointers (check_mem_access, mark_ptr_
 });
 
 import { bin } from './irBuilders';
-void U64;
 function bin0(e: ReturnType<typeof ld>) { return bin('and', e, c(1)); }
 function bin0lt(a: ReturnType<typeof ld>, b: ReturnType<typeof ld>) { return bin('lt', a, b); }
 function bin0add(a: ReturnType<typeof ld>, b: ReturnType<typeof ld>) { return bin('add', a, b); }

@@ -71,4 +71,3 @@ describe('checker/robustness: never throws or hangs on any IR shape', () => {
     assert.deepStrictEqual(checkIterProgram(ir, 7, { target: 'bpf_map', cpus: 1, gplCompatible: true }).diagnostics, []);
   });
 });
-void S32;

@@ -4,7 +4,6 @@
  * creation checks); the sockets they hold are the simulated network namespace's (kernel/net/netns.ts), put there
  * by a scenario as user space would with a socket fd (BPF_MAP_UPDATE_ELEM).
  */
-import { ERRNO } from '../errno';
 import type { IterProgramSpec, IterSession, IterSeqOps, IterTarget } from '../iter';
 import { jhash } from '../jhash';
 import type { Kernel } from '../kernel';
@@ -179,4 +178,3 @@ export const skStorageMapTarget: IterTarget = {
 };
 
 export const SOCKET_MAP_TARGETS: readonly IterTarget[] = [sockmapTarget, skStorageMapTarget];
-void ERRNO;

@@ -17,7 +17,7 @@ import { Compilation, ProgramFunction } from '../compile';
 import { CSymbol } from '../sema/analyzer';
 import { FrontEndDiagnostic } from '../diagnostics';
 import { FrontEndDiagnostic as Diagnostic, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
-import { IrType, IrProgram, IrFunction, S32, AddressBase } from '../ir';
+import { IrType, IrProgram, IrFunction, AddressBase } from '../ir';
 import { locOf, type LowerOptions } from './irValues';
 import { StatementLowering } from './statements';
 import { IN_PREAMBLE, LoweredFunctionRecord, LoweringMemo, TokenKeys, sameDefinitionTokens, sameTexts, tokenKeys } from './reuse';
@@ -151,7 +151,5 @@ class Lowerer extends StatementLowering {
     return { functions: all.filter((f) => emitted.has(f)), globals };
   }
 }
-
-void S32;
 
 export type { AddressBase, IrType };
