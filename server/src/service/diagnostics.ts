@@ -1,29 +1,23 @@
 import { Diagnostic, DiagnosticSeverity, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
 import { FrontEndDiagnostic, DiagnosticCategory, codeString } from '../lang/diagnostics';
 import { URI } from './uri';
-import { computeLineStarts } from '../lang/sourceFile';
+import { SourceFile } from '../lang/sourceFile';
 import { DOCS_BASE_URL } from './docs';
 
 export type LspDiagnostic = Diagnostic;
 
-/** Offset <-> position for one file's text (LSP positions: 0-based line, UTF-16 character). */
+/**
+ * Offset <-> LSP position (0-based line, UTF-16 character) for one text, with a range helper. The arithmetic is the
+ * SourceFile's (lang/sourceFile.ts): a file of the translation unit is used as it is, any other text (the
+ * document, a scenario file) gets a SourceFile of its own.
+ */
 export class LineMap {
-  private readonly starts: Int32Array;
-  constructor(private readonly text: string) {
-    this.starts = computeLineStarts(text);
+  private readonly file: SourceFile;
+  constructor(source: SourceFile | string) {
+    this.file = typeof source === 'string' ? new SourceFile(-1, '', source) : source;
   }
-  position(offset: number): { line: number; character: number } {
-    const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0, hi = this.starts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.starts[mid] <= o) lo = mid; else hi = mid - 1; }
-    return { line: lo, character: o - this.starts[lo] };
-  }
-  offset(pos: { line: number; character: number }): number {
-    if (pos.line < 0) return 0;
-    if (pos.line >= this.starts.length) return this.text.length;
-    const lineEnd = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1] : this.text.length;
-    return Math.min(this.starts[pos.line] + Math.max(0, pos.character), lineEnd);
-  }
+  position(offset: number): { line: number; character: number } { return this.file.offsetToPosition(offset); }
+  offset(pos: { line: number; character: number }): number { return this.file.positionToOffset(pos); }
   range(pos: number, end: number) { return { start: this.position(pos), end: this.position(end) }; }
 }
 
@@ -36,7 +30,7 @@ const lineMaps = new WeakMap<{ readonly text: string }, LineMap>();
 export function lineMapOf(owner: { readonly text: string }): LineMap {
   let map = lineMaps.get(owner);
   if (!map) {
-    map = new LineMap(owner.text);
+    map = new LineMap(owner instanceof SourceFile ? owner : owner.text);
     lineMaps.set(owner, map);
   }
   return map;
@@ -64,7 +58,8 @@ export function docsLink(code: number): string {
   return `${DOCS_BASE_URL}#${codeString(code).toLowerCase()}`;
 }
 
-export interface FileTable {
+/** The files of a translation unit as the conversion of its diagnostics reads them. */
+export interface DiagnosticFiles {
   /** Main file id. */
   main: number;
   path(file: number): string;
@@ -76,7 +71,7 @@ export interface FileTable {
  * (or a macro body) is shown at the main-file location that led to it, with the original place as
  * related information, so the user sees it where they can act on it.
  */
-export function toLspDiagnostics(diags: ReadonlyArray<FrontEndDiagnostic>, files: FileTable,
+export function toLspDiagnostics(diags: ReadonlyArray<FrontEndDiagnostic>, files: DiagnosticFiles,
   mainLocationOf: (d: FrontEndDiagnostic) => { pos: number; end: number } | undefined): Diagnostic[] {
   const mainMap = files.lineMap(files.main);
   const out: Diagnostic[] = [];
