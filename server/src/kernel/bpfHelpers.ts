@@ -358,6 +358,13 @@ export abstract class KernelHelpers extends KernelState {
     },
     bpf_map_pop_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, true),
     bpf_map_peek_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, false),
+    // mirrors the kfunc bpf_task_acquire(): refcount_inc_not_zero() on a task the walk holds, so it always succeeds
+    bpf_task_acquire: (taskAddr: bigint): bigint => taskAddr,
+    // mirrors the kfunc bpf_task_release(): put_task_struct() of a reference the walk's own keeps alive
+    bpf_task_release: (): number => 0,
+    // the read-side section is the verifier's concern: a simulated run has nothing to lock
+    bpf_rcu_read_lock: (): number => 0,
+    bpf_rcu_read_unlock: (): number => 0,
     // mirrors the kfunc bpf_map_sum_elem_count()
     bpf_map_sum_elem_count: (mapAddr: bigint): bigint => this.mapsByAddr.get(mapAddr)?.sumElemCount() ?? 0n,
     // mirrors bpf_loop() (kernel/bpf/bpf_iter.c): the callback returns 0 to go on, 1 to stop

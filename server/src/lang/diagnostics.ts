@@ -485,6 +485,27 @@ export const Diagnostics = {
   IterAlreadyInitialized: d(2484, 'error', '{0} is already an active numbers iterator: destroy it before bpf_iter_num_new() again. Verifier: "{1}"', {
     kernelText: 'expected uninitialized iter_num as arg #%d',
   }),
+  KfuncReferenceLeak: d(2051, 'error', '{0} is still held when the program exits: a reference a kfunc acquired must be released ({1}) on every path that got it. Verifier: "{2}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18: bpf_task_acquire() without bpf_task_release()
+    kernelText: 'Unreleased reference id=%d alloc_insn=%d',
+    explanation: 'A KF_ACQUIRE kfunc (bpf_task_acquire()) returns a counted reference or NULL; check_reference_leak() refuses the program if a path reaches BPF_EXIT holding one. The NULL path holds nothing: after `if (!ref) return 0;` only the other path must release it.',
+  }),
+  KfuncReleaseUnreferenced: d(2052, 'error', '{0} releases {1}, which holds no reference: only a pointer a kfunc acquired (bpf_task_acquire()) may be released. Verifier: "{2}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18: bpf_task_release(ctx->task)
+    kernelText: 'release kernel function %s expects refcounted PTR_TO_BTF_ID',
+  }),
+  RcuLockNested: d(2053, 'error', 'bpf_rcu_read_lock() is called again inside its own read-side section: the verifier refuses nested sections. Verifier: "{0}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18
+    kernelText: 'nested rcu read lock (kernel function %s)',
+  }),
+  RcuUnlockUnmatched: d(2054, 'error', 'bpf_rcu_read_unlock() without a bpf_rcu_read_lock() before it on this path. Verifier: "{0}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18
+    kernelText: 'unmatched rcu read unlock (kernel function %s)',
+  }),
+  RcuLockHeldAtExit: d(2055, 'error', 'The program exits inside the read-side section bpf_rcu_read_lock() opened: call bpf_rcu_read_unlock() on every path first. Verifier: "{0}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18
+    kernelText: 'BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region',
+  }),
   IterNotDestroyed: d(2485, 'error', 'The numbers iterator {0} is still active when the program exits: call bpf_iter_num_destroy() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',

@@ -14,6 +14,21 @@ export interface State {
    * slot's key -> where bpf_iter_num_new() acquired it.
    */
   iters: Map<string, { loc: Loc; name: string }>;
+  /**
+   * References kfuncs acquired (KF_ACQUIRE: bpf_task_acquire()), keyed by the pointer's nullId: every copy of the
+   * pointer carries it, and the NULL branch of its check drops it (mark_ptr_or_null_regs() releases the reference).
+   */
+  refs: Map<number, { loc: Loc; name: string }>;
+  /**
+   * Inside a bpf_rcu_read_lock() section (active_rcu_lock); undefined where paths that disagree were merged, and
+   * nothing is said of the section from there on (the verifier walks those paths apart).
+   */
+  rcuLocked: boolean | undefined;
+}
+
+/** The state a program or a global function starts in. */
+export function initialState(): State {
+  return { locals: new Map(), unassigned: new Set(), stack: new Map(), iters: new Map(), refs: new Map(), rcuLocked: false };
 }
 
 /** A `return` seen while analysing a frame; `final` when it was seen in a reporting pass (not a loop fixpoint step). */
@@ -25,7 +40,7 @@ export interface LoopCtx { breaks: State[]; continues: State[]; label?: number }
 export function cloneState(s: State): State {
   const stack = new Map<string, Slot>();
   for (const [k, v] of s.stack) stack.set(k, { init: v.init.slice(), spills: new Map(v.spills) });
-  return { locals: new Map(s.locals), unassigned: new Set(s.unassigned), stack, iters: new Map(s.iters) };
+  return { locals: new Map(s.locals), unassigned: new Set(s.unassigned), stack, iters: new Map(s.iters), refs: new Map(s.refs), rcuLocked: s.rcuLocked };
 }
 
 /** State keys of loads clang reuses (reusedLoadKey): `<local key>@<offset>`, beside the locals' `<depth>:<id>`. */
@@ -34,6 +49,8 @@ export function isLoadKey(k: string): boolean { return k.includes(LOAD_KEY); }
 
 export function copyInto(target: State, source: State): void {
   target.iters = source.iters;
+  target.refs = source.refs;
+  target.rcuLocked = source.rcuLocked;
   target.locals = source.locals;
   target.unassigned = source.unassigned;
   target.stack = source.stack;

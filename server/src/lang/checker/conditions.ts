@@ -104,7 +104,9 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
     if (p.kind === 'null') return nonNull ? null : state;
     if (p.derived) return state;
     if (!p.maybeNull) return nonNull ? state : null;
-    // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL)
+    // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL); on the NULL branch a
+    // kfunc's reference is released (release_reference_state())
+    if (!nonNull) state.refs.delete(p.nullId);
     const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, p.nullId, nonNull);
     for (const [k, v] of state.locals) state.locals.set(k, replace(v));
     for (const slot of state.stack.values()) for (const [o, v] of slot.spills) slot.spills.set(o, replace(v));

@@ -8,7 +8,7 @@ import { lookupHelper } from './helpers';
 import { returnValueProblem } from './returnValue';
 import { counterSteps, hasExit, loopContains, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
 import { reachableFunctions } from './stack';
-import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx } from './abstractState';
+import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, initialState } from './abstractState';
 import { markInitialized } from './uninit';
 import { globalArgProblem, typedUnknown } from './globalCalls';
 import { HelperCallChecker } from './helperCalls';
@@ -90,7 +90,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         return local?.type?.kind === 'int' ? typedUnknown(local.type) : scalar(S64_MIN, U64_MAX, false);
       });
       try {
-        this.callFunction(index, params, { locals: new Map(), unassigned: new Set(), stack: new Map(), iters: new Map() }, fn.loc);
+        this.callFunction(index, params, initialState(), fn.loc);
       } finally {
         this.frames = saved.frames;
         this.loops = saved.loops;

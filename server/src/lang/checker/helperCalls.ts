@@ -90,6 +90,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
             this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.kind === 'ptr' ? v.desc : 'NULL', e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
           } else this.kfuncBtfArg(v, kind.btf, i, argLoc, e.name);
           return;
+        case 'release': this.releaseArg(v, i, argLoc, e.name, state); return;
         case 'func':
           // mirrors check_func_arg() for ARG_PTR_TO_FUNC: only a subprogram's address (PTR_TO_FUNC) matches
           if (v.kind === 'top') return;
@@ -116,6 +117,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       }
     });
     if (info.args.some((k) => k.kind === 'func')) this.analyseCallback(e, args, state);
+    if (info.rcu) this.rcuSection(info.rcu, e.name, e.loc, state);
     switch (info.returns) {
       case 'mapValueOrNull': {
         const m = args[0];
@@ -135,6 +137,12 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       // negative errno or at most the size they were given
       // RET_PTR_TO_BTF_ID_TRUSTED (bpf_get_current_task_btf()): never NULL
       case 'btfTrusted': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: true }, off: 0n, varOff: null, maybeNull: false, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      // mirrors check_kfunc_call() for KF_ACQUIRE | KF_RET_NULL: acquire_reference(), PTR_TRUSTED | PTR_MAYBE_NULL
+      case 'acquiredOrNull': {
+        const nullId = this.freshId();
+        state.refs.set(nullId, { loc: e.loc, name: e.name });
+        return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: true }, off: 0n, varOff: null, maybeNull: true, nullId, desc: `the result of ${e.name}` };
+      }
       case 'sizeBounded': {
         const size = info.boundArg !== undefined ? args[info.boundArg] : undefined;
         const max = size && size.kind === 'scalar' && size.range.max >= 0n && size.range.max <= BigInt(Number.MAX_SAFE_INTEGER) ? size.range.max : undefined;
@@ -194,6 +202,40 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
    * not a kernel object (stack, ctx, a number) is taken as memory and refused for a struct with pointers ("arg#0
    * pointer type STRUCT bpf_map must point to scalar, or struct with scalar"). Measured on 6.18.
    */
+  /**
+   * mirrors check_kfunc_args() for a KF_RELEASE argument: not NULL ("Possibly NULL pointer passed to trusted arg0"),
+   * then holding a reference (ref_obj_id), which release_reference() ends, with every copy of the pointer. A pointer
+   * this checker knows nothing of passes. Measured on 6.18 with bpf_task_release().
+   */
+  protected releaseArg(v: AbsValue, argIndex: number, loc: Loc, kfunc: string, state: State): void {
+    if ((v.kind === 'ptr' && v.maybeNull) || v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n)) {
+      this.report(Diagnostics.NullPassedToTrustedKfuncArg, loc, [v.kind === 'ptr' ? v.desc : 'NULL', kfunc, `Possibly NULL pointer passed to trusted arg${argIndex}`]);
+      // the verifier stops here: no second error for the same reference at the exit
+      if (v.kind === 'ptr') state.refs.delete(v.nullId);
+      return;
+    }
+    if (v.kind !== 'ptr') return;
+    if (!state.refs.delete(v.nullId)) {
+      this.report(Diagnostics.KfuncReleaseUnreferenced, loc, [kfunc, v.desc, `release kernel function ${kfunc} expects refcounted PTR_TO_BTF_ID`]);
+      return;
+    }
+    // the released pointer and its copies are no longer pointers the program may use
+    const forget = (w: AbsValue): AbsValue => (w.kind === 'ptr' && w.nullId === v.nullId ? TOP : w);
+    for (const [k, w] of state.locals) state.locals.set(k, forget(w));
+    for (const slot of state.stack.values()) for (const [o, w] of slot.spills) slot.spills.set(o, forget(w));
+  }
+
+  /** mirrors check_kfunc_call() for bpf_rcu_read_lock()/unlock(): sections do not nest, and an unlock needs a lock. */
+  protected rcuSection(op: 'lock' | 'unlock', kfunc: string, loc: Loc, state: State): void {
+    if (op === 'lock') {
+      if (state.rcuLocked === true) this.report(Diagnostics.RcuLockNested, loc, [`nested rcu read lock (kernel function ${kfunc})`]);
+      state.rcuLocked = true;
+    } else {
+      if (state.rcuLocked === false) this.report(Diagnostics.RcuUnlockUnmatched, loc, [`unmatched rcu read unlock (kernel function ${kfunc})`]);
+      state.rcuLocked = false;
+    }
+  }
+
   protected kfuncBtfArg(v: AbsValue, btf: string, argIndex: number, loc: Loc, kfunc: string): void {
     let kernel: string | undefined;
     let shown = 'this number';

@@ -34,6 +34,11 @@ export type HelperArgKind =
   | { kind: 'func' }
   /** ARG_PTR_TO_STACK_OR_NULL: the callback's context, on the program's stack (or NULL). */
   | { kind: 'stackOrNull' }
+  /**
+   * KF_RELEASE: the pointer must hold a reference a KF_ACQUIRE kfunc gave (and, as KF_RELEASE implies trusted
+   * arguments, must not be NULL); the reference ends there.
+   */
+  | { kind: 'release'; btf: string }
   /** KF_ARG_PTR_TO_ITER of struct bpf_iter_num: `new` needs an unused slot, `next`/`destroy` an initialised one. */
   | { kind: 'iterNum'; op: 'new' | 'next' | 'destroy' };
 
@@ -41,7 +46,9 @@ export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | '
   /** A negative errno or at most the size in argument `boundArg` (do_refine_retval_range()). */
   | 'sizeBounded'
   /** RET_PTR_TO_BTF_ID_TRUSTED: a trusted, non-NULL pointer to `returnStruct`. */
-  | 'btfTrusted';
+  | 'btfTrusted'
+  /** KF_ACQUIRE | KF_RET_NULL: a referenced, trusted pointer to `returnStruct`, or NULL; the reference must be released. */
+  | 'acquiredOrNull';
 
 export interface HelperInfo {
   name: string;
@@ -56,6 +63,8 @@ export interface HelperInfo {
   boundArg?: number;
   /** Only these iterator targets get the helper (a target's own get_func_proto). */
   targets?: string[];
+  /** bpf_rcu_read_lock() / bpf_rcu_read_unlock(): open or close the RCU read-side section the verifier tracks. */
+  rcu?: 'lock' | 'unlock';
   /** A might_sleep helper: "helper call might sleep in a non-sleepable prog" unless the program is sleepable. */
   sleepableOnly?: boolean;
 }
@@ -144,6 +153,13 @@ const allowed: HelperInfo[] = [
   // the tcp and udp iterators give trusted sockets, so it works there only
   { name: 'bpf_sock_destroy', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'sock_common' }], returns: 'int', isKfunc: true },
   { name: 'bpf_map_sum_elem_count', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'bpf_map' }], returns: 'long', isKfunc: true },
+  // kernel/bpf/helpers.c, in generic_btf_ids (every program type): bpf_task_acquire() is KF_ACQUIRE | KF_RCU |
+  // KF_RET_NULL (a trusted or RCU task in, a counted reference or NULL out), bpf_task_release() KF_RELEASE;
+  // bpf_rcu_read_lock()/unlock() open and close the section check_kfunc_call() tracks (active_rcu_lock)
+  { name: 'bpf_task_acquire', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'task_struct' }], returns: 'acquiredOrNull', returnStruct: 'task_struct', isKfunc: true },
+  { name: 'bpf_task_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'task_struct' }], returns: 'void', isKfunc: true },
+  { name: 'bpf_rcu_read_lock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'lock' },
+  { name: 'bpf_rcu_read_unlock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'unlock' },
   // the numbers iterator (kernel/bpf/bpf_iter.c), in common_btf_ids: every program type may use it
   { name: 'bpf_iter_num_new', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'new' }, any, any], returns: 'int', isKfunc: true },
   { name: 'bpf_iter_num_next', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'next' }], returns: 'iterNumNext', isKfunc: true },
@@ -275,3 +291,6 @@ export function isKernelKfunc(name: string): boolean {
 }
 
 export function iterHelperNames(): string[] { return allowed.map((h) => h.name); }
+
+/** The kfunc that releases what each KF_ACQUIRE kfunc returns (named in the reference-leak diagnostic). */
+export const KFUNC_RELEASE_OF: Readonly<Record<string, string>> = { bpf_task_acquire: 'bpf_task_release' };

@@ -6,7 +6,8 @@
 
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, TOP } from './domain';
-import type { State } from './abstractState';
+import { initialState, type State } from './abstractState';
+import { KFUNC_RELEASE_OF } from './helpers';
 import { ControlFlowVerifier } from './controlFlow';
 
 export type { AnalysisOptions } from './verifierState';
@@ -17,7 +18,7 @@ export class Verifier extends ControlFlowVerifier {
   run(entry: number): void {
     const fn = this.program.functions[entry];
     if (!fn) return;
-    const state: State = { locals: new Map(), unassigned: new Set(), stack: new Map(), iters: new Map() };
+    const state: State = initialState();
     const ctx: AbsValue = { kind: 'ptr', region: { kind: 'ctx' }, off: 0n, varOff: null, maybeNull: false, nullId: 0, desc: 'ctx' };
     const args: AbsValue[] = [ctx, ...fn.params.slice(1).map((): AbsValue => TOP)];
     const results = this.callFunction(entry, args, state, fn.loc);
@@ -27,6 +28,11 @@ export class Verifier extends ControlFlowVerifier {
       // mirrors check_reference_leak() at the main program's BPF_EXIT
       for (const it of r.state.iters.values()) {
         this.report(Diagnostics.IterNotDestroyed, r.loc, [it.name, 'BPF_EXIT instruction in main prog would lead to reference leak'], [{ message: 'bpf_iter_num_new() acquires it here', ...it.loc }]);
+      }
+      // mirrors check_resource_leak(): an RCU section still open, then references still held
+      if (r.state.rcuLocked === true) this.report(Diagnostics.RcuLockHeldAtExit, r.loc, ['BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region']);
+      for (const ref of r.state.refs.values()) {
+        this.report(Diagnostics.KfuncReferenceLeak, r.loc, [`the reference ${ref.name}() returned`, `${KFUNC_RELEASE_OF[ref.name] ?? 'its release kfunc'}()`, 'Unreleased reference id=N alloc_insn=N; BPF_EXIT instruction in main prog would lead to reference leak'], [{ message: `${ref.name}() acquires it here`, ...ref.loc }]);
       }
     }
   }
