@@ -7,7 +7,7 @@ import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, typeToString, usualArithmeticConversions, promote, Types } from '../types';
 import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE } from '../ir';
 import { helperNameById, isKernelKfunc } from '../checker/helpers';
-import { irScalarType, pointeeSize, isBool, locOf, decay, ptrTo, wrapTo, type LValue } from './irValues';
+import { irScalarType, pointeeSize, isBool, locOf, decay, ptrTo, returnsRecordByHiddenPointer, wrapTo, type LValue } from './irValues';
 import { LValueLowering } from './lvalues';
 
 /**
@@ -401,6 +401,9 @@ export abstract class ExpressionLowering extends LValueLowering {
       }
       if (symbol && symbol.kind === 'function') {
         const index = this.functionIndex.get(name);
+        // a struct-valued call whose value is not used still gets a slot to fill
+        const filled = index !== undefined && resultType.kind === 'void' ? this.recordCall(node, type) : undefined;
+        if (filled) return filled;
         if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type), type: resultType, loc };
         this.reportBodilessCallArguments(node, name);
         // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
@@ -448,6 +451,26 @@ export abstract class ExpressionLowering extends LValueLowering {
     const weak = symbol.attributes.some((a) => a.name === 'weak' || a.name === '__weak__');
     if (weak && !isKernelKfunc(symbol.name)) return { op: 'null', type, loc };
     return { op: 'funcAddr', target: { kind: 'kfunc', name: symbol.name }, type, loc };
+  }
+
+  /**
+   * A call of a static function of this object returning a struct or union (returnsRecordByHiddenPointer()): a slot
+   * of the caller's frame is passed as the hidden last argument, and the expression is the call, then that slot's
+   * address. Undefined for any other call.
+   */
+  protected recordCall(node: ast.CallExpression, type: CType): Expr | undefined {
+    const loc = locOf(node);
+    let callee: ast.Expression = node.callee;
+    while (callee.kind === 'Unary' && callee.operator === '*') callee = callee.operand;
+    if (callee.kind !== 'Identifier') return undefined;
+    const symbol = this.c.model.referenceOf(callee)?.symbol;
+    const index = symbol?.kind === 'function' ? this.functionIndex.get(callee.name) : undefined;
+    const f = index !== undefined ? this.c.program.functions.find((fn) => fn.name === callee.name) : undefined;
+    if (index === undefined || !symbol || !f || !returnsRecordByHiddenPointer(f)) return undefined;
+    const slot = this.locals[this.newLocal(`<value of ${callee.name}()>`, type, loc, false)].slot!;
+    const addr = this.slotAddr(slot, type, loc);
+    const call: Expr = { op: 'call', func: index, args: [...this.callArgs(node, symbol.type), addr], type: VOID, loc };
+    return { op: 'sequence', first: call, second: addr, type: addr.type, loc };
   }
 
   protected callArgs(node: ast.CallExpression, calleeType: CType): Expr[] {

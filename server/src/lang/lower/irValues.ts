@@ -3,6 +3,7 @@
 import type { LoweringReuse } from './reuse';
 import type { BpfCpu } from '../atomics';
 import * as ast from '../ast';
+import type { ProgramFunction } from '../compile';
 import { BtfStruct } from '../../kernel/btf';
 import { CType, resolve, sizeOf, findMember, FieldInfo, typeToString } from '../types';
 import { Expr, Loc, IntType, PtrType, ScalarType, IntBits } from '../ir';
@@ -218,4 +219,14 @@ export function stringBytes(value: string): Uint8Array {
     return out;
   }
   return new TextEncoder().encode(value);
+}
+
+/**
+ * A static function returning a struct or union: clang inlines it (the BPF backend refuses an aggregate return
+ * that is not), so its value is written into the caller's stack; the IR passes that place as a last, hidden
+ * parameter. A global one is refused by the verifier (BPF2047) and keeps no such parameter.
+ */
+export function returnsRecordByHiddenPointer(f: ProgramFunction): boolean {
+  const fnType = resolve(f.symbol.type);
+  return fnType.kind === 'function' && resolve(fnType.returns).kind === 'record' && f.symbol.storage.includes('static');
 }

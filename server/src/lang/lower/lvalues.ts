@@ -9,6 +9,9 @@ import { irScalarType, pointeeSize, locOf, decay, ptrTo, type LValueMem, type LV
 import { GlobalLowering } from './globals';
 
 export abstract class LValueLowering extends GlobalLowering {
+  /** The address of the caller's slot a struct-returning static function fills, after the call (ExpressionLowering). */
+  protected abstract recordCall(node: ast.CallExpression, type: CType): Expr | undefined;
+
   // ------------------------------------------------------------------ lvalues
 
   protected lvalue(node: ast.Expression): LValue {
@@ -121,6 +124,8 @@ export abstract class LValueLowering extends GlobalLowering {
         // Not lvalues in C, but struct-valued calls and statement expressions can be read through a temp slot.
         const t = resolve(type);
         if (t.kind === 'record') {
+          const filled = node.kind === 'Call' ? this.recordCall(node, type) : undefined;
+          if (filled) return { kind: 'mem', ptr: filled, offset: 0, type };
           this.report(Diagnostics.UnsupportedConstruct, node, ['a struct-valued expression here']);
           return { kind: 'mem', ptr: { op: 'callHelper', name: UNSIMULATED_VALUE, helperId: -3, args: [], type: ptrTo(type), loc }, offset: 0, type };
         }

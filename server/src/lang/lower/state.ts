@@ -40,6 +40,11 @@ export abstract class LoweringState {
   protected addressTaken = new Set<CSymbol>();
   protected stackTop = 0;
   protected currentFunction?: ProgramFunction;
+  /**
+   * The local holding where a static function returning a struct or union writes its value: the caller passes
+   * the address of a slot of its own frame, as the value lives on the stack once clang has inlined the function.
+   */
+  protected recordReturnSlot?: number;
   /** The current function's constructs the simulator cannot run (see IrFunction.unsupported). */
   protected unsupported?: Array<{ what: string; loc: Loc }>;
   /** What break, continue and goto can leave, innermost last (see gotoRegions.ts). */

@@ -7,7 +7,7 @@ import { BlockItem, planGotoRegions } from '../gotoRegions';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
 import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, GlobalSignature } from '../ir';
-import { initializedSubobjects, irScalarType, locOf, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
+import { initializedSubobjects, irScalarType, locOf, ptrTo, returnsRecordByHiddenPointer, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
 
 /** The text of an asm statement whose template string is empty (the operands may follow). */
 const EMPTY_ASM_TEMPLATE = /^""(\s|$)/;
@@ -63,7 +63,13 @@ export abstract class StatementLowering extends BuiltinLowering {
         }
       });
     }
+    this.recordReturnSlot = undefined;
+    if (returnsRecordByHiddenPointer(f)) {
+      this.recordReturnSlot = this.newLocal('<returned value>', ptrToType(returns), locOf(f.definition), true);
+      params.push(this.recordReturnSlot);
+    }
     const body = this.compound(f.definition.body);
+    this.recordReturnSlot = undefined;
     const fnBody: Stmt = preamble.length ? { op: 'block', body: [...preamble, body], loc: body.loc } : body;
     const returnScalar = irScalarType(returns);
     return {
@@ -302,6 +308,12 @@ export abstract class StatementLowering extends BuiltinLowering {
       case 'Return': {
         const fnType = this.currentFunction ? resolve(this.currentFunction.symbol.type) : undefined;
         const returns = fnType?.kind === 'function' ? fnType.returns : Types.int;
+        if (node.value && this.recordReturnSlot !== undefined) {
+          // the value is copied to the caller's slot, then the cleanups run
+          const slot: Expr = { op: 'local', id: this.recordReturnSlot, type: irScalarType(ptrToType(returns))!, loc };
+          const copy: Stmt = { op: 'expr', expr: { op: 'copy', dst: slot, src: this.addressOf(this.lvalue(node.value), loc) ?? { op: 'null', type: ptrTo(returns), loc }, size: sizeOf(returns) ?? 0, type: VOID, loc }, loc };
+          return { op: 'block', body: [copy, ...this.cleanupsLeaving(0, loc), { op: 'return', loc }], loc };
+        }
         const value = node.value && irScalarType(returns) ? this.rvalueAs(node.value, returns) : node.value ? this.expression(node.value, true) : undefined;
         const cleanups = this.cleanupsLeaving(0, loc);
         if (!cleanups.length) return { op: 'return', value, loc };
@@ -392,4 +404,8 @@ function globalSignatureOf(f: ProgramFunction, returns: CType): { globalSignatur
   }
   const r = returns.kind;
   return { globalSignature: { returnsScalar: r === 'int' || r === 'enum', args } };
+}
+
+function ptrToType(type: CType): CType {
+  return { kind: 'pointer', to: type };
 }
