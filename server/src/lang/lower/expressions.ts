@@ -1,13 +1,14 @@
 /** Expressions: conversions, operators, assignments, increments and calls, each to IR with explicit types. */
 
 import * as ast from '../ast';
+import type { ProgramFunction } from '../compile';
 import { atomicBuiltin } from '../atomics';
 import { CSymbol } from '../sema/analyzer';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, typeToString, usualArithmeticConversions, promote, Types } from '../types';
 import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE } from '../ir';
 import { helperNameById, isKernelKfunc } from '../checker/helpers';
-import { irScalarType, pointeeSize, isBool, locOf, decay, ptrTo, returnsRecordByHiddenPointer, wrapTo, type LValue } from './irValues';
+import { irScalarType, pointeeSize, isBool, locOf, decay, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, wrapTo, type LValue } from './irValues';
 import { LValueLowering } from './lvalues';
 
 /**
@@ -404,7 +405,7 @@ export abstract class ExpressionLowering extends LValueLowering {
         // a struct-valued call whose value is not used still gets a slot to fill
         const filled = index !== undefined && resultType.kind === 'void' ? this.recordCall(node, type) : undefined;
         if (filled) return filled;
-        if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type), type: resultType, loc };
+        if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type, this.c.program.functions.find((fn) => fn.name === name)), type: resultType, loc };
         this.reportBodilessCallArguments(node, name);
         // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
         const section = symbol.attributes.find((a) => a.name === 'section')?.args[0];
@@ -469,16 +470,20 @@ export abstract class ExpressionLowering extends LValueLowering {
     if (index === undefined || !symbol || !f || !returnsRecordByHiddenPointer(f)) return undefined;
     const slot = this.locals[this.newLocal(`<value of ${callee.name}()>`, type, loc, false)].slot!;
     const addr = this.slotAddr(slot, type, loc);
-    const call: Expr = { op: 'call', func: index, args: [...this.callArgs(node, symbol.type), addr], type: VOID, loc };
+    const call: Expr = { op: 'call', func: index, args: [...this.callArgs(node, symbol.type, f), addr], type: VOID, loc };
     return { op: 'sequence', first: call, second: addr, type: addr.type, loc };
   }
 
-  protected callArgs(node: ast.CallExpression, calleeType: CType): Expr[] {
+  /** The arguments of a call; `callee`, a function of this object, takes its struct and union arguments by address. */
+  protected callArgs(node: ast.CallExpression, calleeType: CType, callee?: ProgramFunction): Expr[] {
     let fn = resolve(calleeType);
     if (fn.kind === 'pointer') fn = resolve(fn.to);
     const params = fn.kind === 'function' ? fn.params : [];
     return node.args.map((a, i) => {
       const param = params[i];
+      if (param && callee && passesRecordByPointer(callee, param)) {
+        return this.addressOf(this.lvalue(a), locOf(a)) ?? { op: 'null', type: ptrTo(param), loc: locOf(a) };
+      }
       if (param) return this.rvalueAs(a, param);
       // Variadic or unprototyped: default argument promotions.
       return this.rvalueAs(a, promote(decay(this.typeOf(a))));

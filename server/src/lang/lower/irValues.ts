@@ -230,3 +230,8 @@ export function returnsRecordByHiddenPointer(f: ProgramFunction): boolean {
   const fnType = resolve(f.symbol.type);
   return fnType.kind === 'function' && resolve(fnType.returns).kind === 'record' && f.symbol.storage.includes('static');
 }
+
+/** A struct or union parameter of a static function: passed as the address of the caller's value (see lowerFunction()). */
+export function passesRecordByPointer(f: ProgramFunction, parameter: CType): boolean {
+  return resolve(parameter).kind === 'record' && f.symbol.storage.includes('static');
+}

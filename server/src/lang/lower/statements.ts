@@ -7,7 +7,7 @@ import { BlockItem, planGotoRegions } from '../gotoRegions';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
 import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, GlobalSignature } from '../ir';
-import { initializedSubobjects, irScalarType, locOf, ptrTo, returnsRecordByHiddenPointer, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
+import { initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
 
 /** The text of an asm statement whose template string is empty (the operands may follow). */
 const EMPTY_ASM_TEMPLATE = /^""(\s|$)/;
@@ -48,6 +48,16 @@ export abstract class StatementLowering extends BuiltinLowering {
         const symbol = this.symbolOfDeclarator(p.declarator);
         const type = f.parameters[index] ?? Types.int;
         const scalar = irScalarType(type);
+        if (symbol && !scalar && passesRecordByPointer(f, type)) {
+          // A struct or union by value: the caller passes where its value is, copied here on entry into this
+          // function's own slot (what clang does once it has inlined the static function).
+          const local = this.locals[this.newLocal(symbol.name, type, locOf(p), true, symbol)];
+          const incoming = this.newLocal(`${symbol.name}.in`, ptrToType(type), locOf(p), true);
+          params.push(incoming);
+          const copy: Expr = { op: 'copy', dst: this.slotAddr(local.slot!, type, locOf(p)), src: { op: 'local', id: incoming, type: ptrTo(type), loc: locOf(p) }, size: sizeOf(type) ?? 0, type: VOID, loc: locOf(p) };
+          preamble.push({ op: 'expr', expr: copy, loc: locOf(p) });
+          return;
+        }
         if (!symbol || !scalar) {
           if (!scalar && !(resolve(type).kind === 'void')) this.report(Diagnostics.UnsupportedConstruct, p, ['a parameter that is not an integer or a pointer']);
           return;
