@@ -11,6 +11,8 @@ import { GlobalLowering } from './globals';
 export abstract class LValueLowering extends GlobalLowering {
   /** The address of the caller's slot a struct-returning static function fills, after the call (ExpressionLowering). */
   protected abstract recordCall(node: ast.CallExpression, type: CType): Expr | undefined;
+  /** A condition as the IR tests it (ExpressionLowering). */
+  protected abstract test(node: ast.Expression): Expr;
 
   // ------------------------------------------------------------------ lvalues
 
@@ -124,7 +126,7 @@ export abstract class LValueLowering extends GlobalLowering {
         // Not lvalues in C, but struct-valued calls and statement expressions can be read through a temp slot.
         const t = resolve(type);
         if (t.kind === 'record') {
-          const filled = node.kind === 'Call' ? this.recordCall(node, type) : undefined;
+          const filled = node.kind === 'Call' ? this.recordCall(node, type) : this.recordOperand(node, type, loc);
           if (filled) return { kind: 'mem', ptr: filled, offset: 0, type };
           this.report(Diagnostics.UnsupportedConstruct, node, ['a struct-valued expression here']);
           return { kind: 'mem', ptr: { op: 'callHelper', name: UNSIMULATED_VALUE, helperId: -3, args: [], type: ptrTo(type), loc }, offset: 0, type };
@@ -205,6 +207,26 @@ export abstract class LValueLowering extends GlobalLowering {
     if (t.kind === 'function') return undefined;
     const target = this.lvalue(node);
     return this.addressOf(target, loc);
+  }
+
+  /**
+   * Where the value of a struct-valued `c ? a : b` or `(x, a)` is: the address of the operand chosen, only that
+   * operand evaluated (a struct-valued call fills its slot only when chosen); undefined when an operand has no place.
+   */
+  private recordOperand(node: ast.Expression, type: CType, loc: Loc): Expr | undefined {
+    const at = (operand: ast.Expression): Expr | undefined => this.addressOf(this.lvalue(operand), loc);
+    if (node.kind === 'Conditional' && node.whenTrue) {
+      const whenTrue = at(node.whenTrue);
+      const whenFalse = at(node.whenFalse);
+      if (!whenTrue || !whenFalse) return undefined;
+      return { op: 'conditional', test: this.test(node.condition), then: whenTrue, else: whenFalse, type: ptrTo(type), loc };
+    }
+    if (node.kind === 'Comma' && node.expressions.length > 0) {
+      const last = at(node.expressions[node.expressions.length - 1]);
+      if (!last) return undefined;
+      return node.expressions.slice(0, -1).reduceRight<Expr>((rest, e) => ({ op: 'sequence', first: this.expression(e, true), second: rest, type: rest.type, loc }), last);
+    }
+    return undefined;
   }
 
   protected offsetPtr(ptr: Expr, offset: number, loc: Loc, type?: CType): Expr {
