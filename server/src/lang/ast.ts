@@ -91,7 +91,8 @@ export interface FieldDeclaration extends NodeBase {
 }
 export interface Enumerator extends NodeBase { kind: 'Enumerator'; name: Identifier; value?: Expression }
 export interface EnumSpecifier extends NodeBase { kind: 'EnumSpecifier'; name?: Identifier; enumerators?: Enumerator[]; attributes: Attribute[] }
-export interface TypeofSpecifier extends NodeBase { kind: 'Typeof'; operand: Expression | TypeName }
+/** `typeof(x)` / `typeof(T)`; `auto`: GNU `__auto_type`, whose type is each declarator's initializer's (no operand). */
+export interface TypeofSpecifier extends NodeBase { kind: 'Typeof'; operand: Expression | TypeName; auto?: true }
 export type TypeSpecifier = BuiltinTypeSpecifier | TypedefNameSpecifier | RecordSpecifier | EnumSpecifier | TypeofSpecifier;
 
 export interface DeclarationSpecifiers extends NodeBase {

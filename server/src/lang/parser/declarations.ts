@@ -181,7 +181,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
   protected parseAutoType(): ast.TypeofSpecifier {
     const start = this.startNode();
     this.next();
-    return this.finish({ kind: 'Typeof' as const, ...start, end: 0, operand: { kind: 'MissingExpression' as const, ...start, end: start.pos } });
+    return this.finish({ kind: 'Typeof' as const, ...start, end: 0, operand: { kind: 'MissingExpression' as const, ...start, end: start.pos }, auto: true as const });
   }
 
   protected parseTypeofSpecifier(): ast.TypeofSpecifier {

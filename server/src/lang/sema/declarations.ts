@@ -3,7 +3,7 @@
 import { appendAll } from '../arrays';
 import * as ast from '../ast';
 import { Diagnostics, DiagnosticMessage } from '../diagnostics';
-import { CType, Types, compatible, findMember, isComplete, isScalar, quotedType, resolve, typeToString } from '../types';
+import { CType, Types, compatible, findMember, isComplete, isScalar, quotedType, resolve, typeToString, unqualified } from '../types';
 import type { SymbolKind, CSymbol, FunctionContext } from './model';
 import { ExpressionAnalyzer } from './expressions';
 
@@ -27,9 +27,14 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
   }
 
   protected declaration(node: ast.Declaration): void {
-    const base = this.specifiersType(node.specifiers);
+    const specifiedBase = this.specifiersType(node.specifiers);
     const isTypedef = node.specifiers.storage.includes('typedef');
+    const auto = node.specifiers.type?.kind === 'Typeof' && node.specifiers.type.auto === true;
     for (const init of node.declarators) {
+      // GNU __auto_type: the initializer's type, arrays and functions decayed, top-level qualifiers dropped
+      const autoType = auto && init.initializer && init.initializer.kind !== 'InitializerList'
+        ? unqualified(this.decay(this.expression(init.initializer))) : undefined;
+      const base = autoType ?? specifiedBase;
       const type = this.declaratorType(base, init.declarator);
       const name = init.declarator.name;
       if (!name || !name.name) continue;
@@ -43,7 +48,8 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
         : this.declare(name, kind, symbolType, init.declarator, node.specifiers.storage, attributes, init.initializer !== undefined);
       if (init.initializer) {
         symbol.initializer = init.initializer;
-        this.initializer(symbol.type, init.initializer, true, name);
+        // an __auto_type initializer was typed above, and has the variable's type
+        if (!autoType) this.initializer(symbol.type, init.initializer, true, name);
         // `char s[] = "abc"` and `int a[] = {1, 2}` complete the array type from the initializer.
         const resolved = resolve(symbol.type);
         if (resolved.kind === 'array' && resolved.length === undefined) {
