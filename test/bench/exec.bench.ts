@@ -3,7 +3,13 @@
  * DataView memory, measured in the same run. Two program shapes, as an iterator runs them once per element:
  *  - sum:   total += *(u64 *)value  (a global in .bss; the value reached through the ctx pointer argument)
  *  - print: bpf_seq_printf-like helper call with 3 arguments per element (seq, fmt, value)
+ * Each figure is measured in a worker thread of its own (a fresh V8 isolate), the hand-written loops as well: in one
+ * isolate the measuring loop's call sites and the runtime's shared functions carry V8's type feedback from the
+ * figures measured before (the interpreter's runs, the other program's), which a `bpf-iter run` (one program, one
+ * executor) never has, and which made a figure depend on the order the figures were taken in (the JIT's print ran at
+ * 13-14.5M elements/s measured after the interpreter's runs of the same loop, at 20M in an isolate of its own).
  */
+import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
 import { compileProgram, type ExecMode } from '../../server/src/exec/jit';
 import { makeRegion, type ExecEnv } from '../../server/src/exec/memory';
 import type { ExecRegion, Pointer } from '../../server/src/exec/values';
@@ -112,16 +118,37 @@ function handPrint(s: Setup, n: number): number {
 
 const fmtRate = (r: number) => `${(r / 1e6).toFixed(2)}M elem/s`;
 
-export async function run(): Promise<void> {
+type Shape = 'sum' | 'print';
+type Measured = 'hand' | ExecMode;
+
+/** One figure, in this (fresh) isolate: elements/s. */
+export function measureHere(shape: Shape, what: Measured): number {
   const s = setup();
-  for (const [name, program, hand] of [['sum', sumProgram, handSum], ['print', printProgram, handPrint]] as const) {
-    s.bss.view.setBigUint64(0, 0n, true);
-    const handRate = hand(s, ELEMENTS);
-    const jitRate = measure(program, 'jit', s, ELEMENTS);
-    const interpRate = measure(program, 'interpreter', s, INTERPRETER_ELEMENTS);
+  if (what === 'hand') return shape === 'sum' ? handSum(s, ELEMENTS) : handPrint(s, ELEMENTS);
+  return measure(shape === 'sum' ? sumProgram : printProgram, what, s, what === 'jit' ? ELEMENTS : INTERPRETER_ELEMENTS);
+}
+
+/** One figure in a worker thread of its own (see the file comment). */
+function measureInWorker(shape: Shape, what: Measured): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(__filename, { workerData: { shape, what } });
+    w.once('message', (rate: number) => resolve(rate));
+    w.once('error', reject);
+    w.once('exit', (code) => { if (code !== 0) reject(new Error(`exec bench worker (${shape}, ${what}) exited with ${code}`)); });
+  });
+}
+
+export async function run(): Promise<void> {
+  for (const name of ['sum', 'print'] as const) {
+    const handRate = await measureInWorker(name, 'hand');
+    const jitRate = await measureInWorker(name, 'jit');
+    const interpRate = await measureInWorker(name, 'interpreter');
     console.log(`exec ${name}: hand-written ${fmtRate(handRate)}; JIT ${fmtRate(jitRate)} (${(handRate / jitRate).toFixed(2)}x hand-written, goal <= 1.5x, issue 17); ` +
       `interpreter ${fmtRate(interpRate)} (${(handRate / interpRate).toFixed(1)}x hand-written)`);
   }
 }
 
-if (require.main === module) void run();
+if (!isMainThread && parentPort !== null && (workerData as { shape?: Shape } | null)?.shape !== undefined) {
+  const { shape, what } = workerData as { shape: Shape; what: Measured };
+  parentPort.postMessage(measureHere(shape, what));
+} else if (require.main === module) void run();

@@ -417,6 +417,17 @@ const DIGITS = new Uint8Array(64);
 const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 0x30 + (i & 1 ? (i >> 1) % 10 : Math.floor((i >> 1) / 10)));
 const HEX_LOWER = [0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66];
 
+/**
+ * Digit loops take a value below 2^31 in int32 arithmetic: on a double (a u64's halves joined, `h * 2^32 + lo`, is
+ * one even when h is 0) `%` is a call of fmod, and the division by 100 of a small integer is a multiplication.
+ */
+const INT32_LIMIT = 2147483648;
+/**
+ * n % 100 of an integer n below 2^53, without fmod: n / 100 is below 2^47, where a double's spacing is at most 2^-6,
+ * so a quotient 0.01 short of an integer never rounds up to it, and the floor is exact.
+ */
+function lowPair(n: number): number { return n - Math.floor(n / 100) * 100; }
+
 /** The digits of mag (an exact integer below 2^53) with the sign, flags and width of spec. */
 function writeDigits(sink: ByteSink, spec: CompiledSpec, negative: boolean, mag: number): void {
   if (spec.base === 10 && spec.width === 0 && !negative && !(spec.signed && (spec.plus || spec.space))) {
@@ -428,9 +439,16 @@ function writeDigits(sink: ByteSink, spec: CompiledSpec, negative: boolean, mag:
       const buf = sink.buf;
       sink.pos = p;
       let n = mag;
-      while (n >= 100) {
-        const r = n % 100;
+      while (n >= INT32_LIMIT) {
+        const r = lowPair(n);
         n = (n - r) / 100;
+        buf[--p] = DIGIT_PAIRS[2 * r + 1];
+        buf[--p] = DIGIT_PAIRS[2 * r];
+      }
+      n |= 0;
+      while (n >= 100) {
+        const q = (n / 100) | 0, r = n - q * 100;
+        n = q;
         buf[--p] = DIGIT_PAIRS[2 * r + 1];
         buf[--p] = DIGIT_PAIRS[2 * r];
       }
@@ -443,18 +461,31 @@ function writeDigits(sink: ByteSink, spec: CompiledSpec, negative: boolean, mag:
   const base = spec.base;
   if (base === 10) {
     // two digits per division, from a table; the quotient of an exact multiple is exact
-    while (n >= 100) {
-      const r = n % 100;
+    while (n >= INT32_LIMIT) {
+      const r = lowPair(n);
       n = (n - r) / 100;
+      DIGITS[len++] = DIGIT_PAIRS[2 * r + 1];
+      DIGITS[len++] = DIGIT_PAIRS[2 * r];
+    }
+    n |= 0;
+    while (n >= 100) {
+      const q = (n / 100) | 0, r = n - q * 100;
+      n = q;
       DIGITS[len++] = DIGIT_PAIRS[2 * r + 1];
       DIGITS[len++] = DIGIT_PAIRS[2 * r];
     }
     if (n >= 10) { DIGITS[len++] = DIGIT_PAIRS[2 * n + 1]; DIGITS[len++] = DIGIT_PAIRS[2 * n]; } else DIGITS[len++] = 0x30 + n;
   } else {
-    do {
+    while (n >= INT32_LIMIT) {
       const d = n % base;
       DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - spec.upper;
       n = (n - d) / base;
+    }
+    n |= 0;
+    do {
+      const d = n & 15;   // base 16 (%x, %X): the only other base
+      DIGITS[len++] = d < 10 ? 0x30 + d : HEX_LOWER[d] - spec.upper;
+      n >>>= 4;
     } while (n > 0);
   }
   let sign = 0;

@@ -1,5 +1,6 @@
 import { btfField, kernelBtf } from './btf';
 import { ERRNO, KernelError } from './errno';
+import { BATCH_WINDOW, windowHashes, windowInsertOrder } from './batchOrder';
 import { htabMapHash, jhashWord } from './jhash';
 import { KernelMemory, Region } from './memory';
 import {
@@ -581,53 +582,66 @@ export class HashMap extends BpfMap {
     const filter = this.keyFilter, shift = this.keyFilterShift;
     let added = 0;
     try {
-      for (let i = 0; i < count; i++) {
-        const k = keyAt + i * keyStride, v = valueAt + i * valueStride;
-        let old = NO_ELEM;
-        const word = wordKey ? keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24) : 0;
-        const hash = wordKey ? jhashWord(word, hashrnd) : htabMapHash(keys, ks, hashrnd, k);
-        const b = hash & mask;
-        const f = Math.imul(hash, 0x9e3779b1) >>> shift; // the filter's bit: other bits of the hash than the bucket's
-        const walk = lookup && (filter === null || (filter[f >>> 5] & (1 << (f & 31))) !== 0);
-        if (wordKey) {
-          if (walk) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
-            const o = e * 4;
-            if ((kb[o] | (kb[o + 1] << 8) | (kb[o + 2] << 16) | (kb[o + 3] << 24)) === word) { old = e; break; }
+      for (let w = 0; w < count; w += BATCH_WINDOW) {
+        const wn = Math.min(BATCH_WINDOW, count - w);
+        // the records of this window in the order they are inserted: by groups of neighbouring buckets, or as given
+        const order = windowInsertOrder(keys, keyAt, keyStride, w, wn, ks, hashrnd, this.nBuckets, this.freeTop + (this.untouchedEnd - this.nextUntouched));
+        const hashes = windowHashes();
+        for (let t = 0; t < wn; t++) {
+          const i = order === null ? w + t : w + order[t];
+          const k = keyAt + i * keyStride, v = valueAt + i * valueStride;
+          let old = NO_ELEM;
+          const word = wordKey ? keys[k] | (keys[k + 1] << 8) | (keys[k + 2] << 16) | (keys[k + 3] << 24) : 0;
+          const hash = order !== null ? hashes[i - w] : wordKey ? jhashWord(word, hashrnd) : htabMapHash(keys, ks, hashrnd, k);
+          const b = hash & mask;
+          const f = Math.imul(hash, 0x9e3779b1) >>> shift; // the filter's bit: other bits of the hash than the bucket's
+          const walk = lookup && (filter === null || (filter[f >>> 5] & (1 << (f & 31))) !== 0);
+          if (wordKey) {
+            if (walk) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+              const o = e * 4;
+              if ((kb[o] | (kb[o + 1] << 8) | (kb[o + 2] << 16) | (kb[o + 3] << 24)) === word) { old = e; break; }
+            }
+          } else {
+            if (walk) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
+              const o = e * kst;
+              let j = 0;
+              while (j < ks && kb[o + j] === keys[k + j]) j++;
+              if (j === ks) { old = e; break; }
+            }
           }
-        } else {
-          if (walk) for (let e = heads[b]; e !== NO_ELEM; e = next[e]) {
-            const o = e * kst;
-            let j = 0;
-            while (j < ks && kb[o + j] === keys[k + j]) j++;
-            if (j === ks) { old = e; break; }
+          if (old !== NO_ELEM) {
+            this.count += added; this.elemCountAdd(added, cpu); added = 0; // doUpdate() sees the count so far
+            const ret = this.doUpdate(keys, k, values, v, BPF_ANY, cpu, null);
+            if (ret < 0) return this.batchFailure(i, ret, order);
+            continue;
           }
+          const e = this.popFree();
+          if (e === NO_ELEM) return this.batchFailure(i, -ERRNO.E2BIG, order);
+          const ko = e * kst, vo = e * va;
+          if (wordKey) { kb[ko] = keys[k]; kb[ko + 1] = keys[k + 1]; kb[ko + 2] = keys[k + 2]; kb[ko + 3] = keys[k + 3]; }
+          else for (let j = 0; j < ks; j++) kb[ko + j] = keys[k + j];
+          if (vs === 8) {
+            vb[vo] = values[v]; vb[vo + 1] = values[v + 1]; vb[vo + 2] = values[v + 2]; vb[vo + 3] = values[v + 3];
+            vb[vo + 4] = values[v + 4]; vb[vo + 5] = values[v + 5]; vb[vo + 6] = values[v + 6]; vb[vo + 7] = values[v + 7];
+          } else for (let j = 0; j < vs; j++) vb[vo + j] = values[v + j];
+          next[e] = heads[b]; // linkHead(), inline
+          if (unlinked[e >> 5] !== 0) unlinked[e >> 5] &= ~(1 << (e & 31));
+          heads[b] = e;
+          if (filter !== null) filter[f >>> 5] |= 1 << (f & 31);
+          added++;
         }
-        if (old !== NO_ELEM) {
-          this.count += added; this.elemCountAdd(added, cpu); added = 0; // doUpdate() sees the count so far
-          const ret = this.doUpdate(keys, k, values, v, BPF_ANY, cpu, null);
-          if (ret < 0) return { count: i, error: ret };
-          continue;
-        }
-        const e = this.popFree();
-        if (e === NO_ELEM) return { count: i, error: -ERRNO.E2BIG };
-        const ko = e * kst, vo = e * va;
-        if (wordKey) { kb[ko] = keys[k]; kb[ko + 1] = keys[k + 1]; kb[ko + 2] = keys[k + 2]; kb[ko + 3] = keys[k + 3]; }
-        else for (let j = 0; j < ks; j++) kb[ko + j] = keys[k + j];
-        if (vs === 8) {
-          vb[vo] = values[v]; vb[vo + 1] = values[v + 1]; vb[vo + 2] = values[v + 2]; vb[vo + 3] = values[v + 3];
-          vb[vo + 4] = values[v + 4]; vb[vo + 5] = values[v + 5]; vb[vo + 6] = values[v + 6]; vb[vo + 7] = values[v + 7];
-        } else for (let j = 0; j < vs; j++) vb[vo + j] = values[v + j];
-        next[e] = heads[b]; // linkHead(), inline
-        if (unlinked[e >> 5] !== 0) unlinked[e >> 5] &= ~(1 << (e & 31));
-        heads[b] = e;
-        if (filter !== null) filter[f >>> 5] |= 1 << (f & 31);
-        added++;
       }
       return { count, error: 0 };
     } finally {
       this.count += added;
       this.elemCountAdd(added, cpu); // bpf_map_inc_elem_count() per element, summed
     }
+  }
+
+  /** A failed insert of updateBatch(): in batch order, the records before it went in; a grouped window cannot fail. */
+  private batchFailure(i: number, error: number, order: Int32Array | null): { count: number; error: number } {
+    if (order !== null) throw new Error(`BPF_MAP_UPDATE_BATCH of map '${this.name}': record ${i} of a window that fits failed (${error})`);
+    return { count: i, error };
   }
 
   lookup(key: Uint8Array): Uint8Array | number {

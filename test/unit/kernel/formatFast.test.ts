@@ -4,7 +4,9 @@ import { ByteSink, Kernel, bprintf, bprintfInto } from '../../../server/src/kern
 
 const CONVS = ['d', 'i', 'u', 'x', 'X', 'ld', 'lld', 'llu', 'llx', 'lX', 'c', 'p', 'px', 'pS', 'ps', 'pB', 'pK', 's', 'pI4', '%', 'q', 'hd', 'pxab', 'pS1', 'pI6c', 'pK9'];
 const VALUES = [0n, 1n, -1n, 42n, -42n, 255n, 65535n, 2147483647n, -2147483648n, 4294967295n, 4294967296n, 9007199254740991n,
-  9007199254740993n, -9007199254740993n, 0xffffffffffffffffn, 0x8000000000000000n, 123456789012n];
+  9007199254740993n, -9007199254740993n, 0xffffffffffffffffn, 0x8000000000000000n, 123456789012n,
+  // either side of the digit loops' switch from doubles to int32 (2^31), and long values below 2^53
+  2147483648n, 2147483649n, 2147483699n, 7036874417766399n, 9007199254740899n, 999999999999999n];
 
 describe('kernel: compiled bpf_seq_printf formats write what bprintf() returns', () => {
   it('random formats and arguments: the same bytes or the same errno, or the format is left to bprintf()', () => {

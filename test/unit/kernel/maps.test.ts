@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, btfField, jhash, jhash2, jhashWord, Kernel, kernelBtf, NO_ELEM } from '../../../server/src/kernel';
+import { BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, btfField, HashMap, jhash, jhash2, jhashWord, Kernel, kernelBtf, NO_ELEM } from '../../../server/src/kernel';
 import { expectKernelError, mapField, u32, u64 } from './progs';
 
 const T = BPF_MAP_TYPE;
@@ -274,6 +274,72 @@ describe('kernel: BPF_MAP_UPDATE_BATCH on a hash map', () => {
     for (let key = k.mapGetNextKey(fd, null); key; key = k.mapGetNextKey(fd, key)) out.push(Buffer.from(key).readUInt32LE(0));
     return out;
   }
+
+  describe('a big map: each window of a batch inserted by groups of neighbouring buckets', () => {
+    /** a batch of n records into a map of maxEntries, keys (i % distinct) * 7919 + from: repeated keys replace */
+    const records = (n: number, distinct: number, from = 0): { keys: Uint8Array; values: Uint8Array } => {
+      const keys = new Uint8Array(n * 4), values = new Uint8Array(n * 8);
+      for (let i = 0; i < n; i++) { new DataView(keys.buffer).setUint32(i * 4, from + (i % distinct) * 7919, true); new DataView(values.buffer).setBigUint64(i * 8, BigInt(i), true); }
+      return { keys, values };
+    };
+    const oneByOne = (k: Kernel, fd: number, r: { keys: Uint8Array; values: Uint8Array }, n: number): void => {
+      for (let i = 0; i < n; i++) k.mapUpdate(fd, r.keys.slice(i * 4, i * 4 + 4), r.values.slice(i * 8, i * 8 + 8));
+    };
+
+    it('leaves the map as the same updates one by one: every chain in the same order, repeated keys replaced', () => {
+      const r = records(20000, 15000), later = records(9000, 9000, 3);
+      const maps = [false, true].map((batched) => {
+        const k = new Kernel({ cpus: 2 });
+        const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 70000, flags: 0, name: 'm' });
+        if (batched) { k.mapUpdateBatch(fd, r.keys, r.values, 20000); k.mapUpdateBatch(fd, later.keys, later.values, 9000); }
+        else { oneByOne(k, fd, r, 20000); oneByOne(k, fd, later, 9000); }
+        return { k, fd };
+      });
+      const [one, batch] = maps.map(({ k, fd }) => walk(k, fd));
+      assert.strictEqual(batch.length, 24000);
+      assert.deepStrictEqual(batch, one);
+      assert.strictEqual(maps[1].k.mapFromFd(maps[1].fd).sumElemCount(), 24000n);
+    });
+
+    it('the elements of a window in a group of buckets take slots below those of the next group', () => {
+      const k = new Kernel({ cpus: 2 });
+      const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 70000, flags: 0, name: 'm' });
+      const r = records(8192, 8192);
+      k.mapUpdateBatch(fd, r.keys, r.values, 8192);
+      const m = k.mapFromFd(fd) as HashMap;
+      const groupOf = (key: Uint8Array): number => (m.hashOf(key) & (m.nBuckets - 1)) >>> (Math.log2(m.nBuckets) - 11);
+      const lowest = new Map<number, number>(), highest = new Map<number, number>();
+      for (let key = k.mapGetNextKey(fd, null); key; key = k.mapGetNextKey(fd, key)) {
+        const g = groupOf(key), slot = m.findElem(key);
+        lowest.set(g, Math.min(lowest.get(g) ?? Infinity, slot));
+        highest.set(g, Math.max(highest.get(g) ?? -Infinity, slot));
+      }
+      const groups = [...lowest.keys()];
+      assert.ok(groups.length > 1000, `${groups.length} groups`);
+      for (let i = 1; i < groups.length; i++) assert.ok(highest.get(groups[i - 1])! < lowest.get(groups[i])!, `group ${groups[i - 1]} before group ${groups[i]}`);
+    });
+
+    it('a window that may not fit goes in batch order: E2BIG at the same record as one by one', () => {
+      const r = records(8192, 8192);
+      const [one, batch] = [false, true].map((batched) => {
+        const k = new Kernel({ cpus: 2 });
+        const fd = k.createMap({ type: BPF_MAP_TYPE.HASH, keySize: 4, valueSize: 8, maxEntries: 70000, flags: 0, name: 'm' });
+        oneByOne(k, fd, records(65000, 65000, 1), 65000);
+        let stopped = -1;
+        if (batched) {
+          try { k.mapUpdateBatch(fd, r.keys, r.values, 8192); } catch (e) { stopped = (e as { count: number }).count; }
+        } else {
+          for (let i = 0; i < 8192 && stopped < 0; i++) {
+            try { k.mapUpdate(fd, r.keys.slice(i * 4, i * 4 + 4), r.values.slice(i * 8, i * 8 + 8)); } catch { stopped = i; }
+          }
+        }
+        return { stopped, dump: walk(k, fd) };
+      });
+      assert.ok(one.stopped > 0, 'the map fills up within the batch');
+      assert.strictEqual(batch.stopped, one.stopped);
+      assert.deepStrictEqual(batch.dump, one.dump);
+    });
+  });
 
   it('a batch past max_entries stops at the first element that does not fit (E2BIG), the earlier ones stay', () => {
     const k = new Kernel({ cpus: 2 });
