@@ -186,9 +186,17 @@ export function serve(connection: Connection): void {
   let validating = 0;
   /** A moment without messages after a publish: editors send the next change within it when typing is fast. */
   const QUIET_MS = 2;
+  /**
+   * Moves at every change, request and publish: work done while idle (the rehearsal, the young generation's
+   * collection) runs only when it has not moved for a quiet moment, never between an editor's fast messages.
+   */
+  let activity = 0;
+  /** After shutdown nothing is done while idle: the process is about to exit, and a next one may be starting. */
+  let shuttingDown = false;
+  connection.onShutdown(() => { shuttingDown = true; rehearsal.stop(); });
   /** The document published last: the one the user is looking at, rehearsed while idle. */
   let lastPublishedUri: string | undefined;
-  const rehearsal = new Rehearsal(REHEARSALS, () => validating === 0 && validations.idle, () => {
+  const rehearsal = new Rehearsal(REHEARSALS, () => validating === 0 && validations.idle && !shuttingDown, () => {
     const doc = lastPublishedUri !== undefined ? documents.get(lastPublishedUri) : undefined;
     if (!doc) return false;
     try {
@@ -199,9 +207,10 @@ export function serve(connection: Connection): void {
     }
     collector.collectIfNextWouldNotFit();
     return true;
-  });
+  }, undefined, () => activity);
 
   function schedule(doc: TextDocument): void {
+    activity++;
     if (!isOurs(doc.uri, doc.getText())) {
       lastPublished.delete(doc.uri);
       if (published.delete(doc.uri)) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: [] });
@@ -237,10 +246,13 @@ export function serve(connection: Connection): void {
         published.add(uri);
         void connection.sendDiagnostics({ uri, version, diagnostics });
         lastPublishedUri = uri;
+        const armedAt = ++activity;
         rehearsal.afterPublish();
-        // once the message is out and no other came: a change arriving meanwhile is validated first, and V8
+        // once the message is out and nothing else came: a change arriving meanwhile is validated first, and V8
         // collects as it always does
-        setTimeout(() => { if (validating === 0 && validations.idle) collector.collectIfNextWouldNotFit(); }, QUIET_MS);
+        setTimeout(() => {
+          if (activity === armedAt && validating === 0 && validations.idle && !shuttingDown) collector.collectIfNextWouldNotFit();
+        }, QUIET_MS);
       });
     } catch (e) {
       connection.console.error(`diagnostics failed for ${uri}: ${e instanceof Error ? e.stack : String(e)}`);
@@ -274,6 +286,7 @@ export function serve(connection: Connection): void {
   /** Runs a handler, turning an exception into a failed request instead of a dead server. */
   function guarded<P, R>(name: string, fn: (p: P) => R | Promise<R>) {
     return async (p: P): Promise<R | ResponseError<void>> => {
+      activity++;
       try {
         return await fn(p);
       } catch (e) {
@@ -302,6 +315,7 @@ export function serve(connection: Connection): void {
   }));
 
   connection.onRequest(RunRequest, async (p: RunParams, token): Promise<RunResult | ResponseError<void>> => {
+    activity++;
     const path = URI.toPath(p.uri);
     const text = docOf(p.uri)?.getText() ?? host.readFile(path);
     if (text === undefined) return new ResponseError(ErrorCodes.InvalidParams, `cannot read ${p.uri}`);
@@ -347,6 +361,7 @@ export function serve(connection: Connection): void {
   });
 
   connection.onRequest(CompareKernelRequest, async (p: CompareKernelParams, token): Promise<CompareKernelResult | ResponseError<void>> => {
+    activity++;
     try {
       return await compareKernelInChild({
         file: URI.toPath(p.uri), program: p.program, map: p.map, scenario: p.scenario ? URI.toPath(p.scenario) : undefined,

@@ -4,12 +4,16 @@
  * the other core meanwhile. A few validations of the open document on a scratch analyzer, each started only after a
  * quiet moment, let V8 do that work while the user reads the file.
  *
- * A round runs only when no validation is queued or under way; one that finds the server busy waits for the next
- * publish. The rounds are few and counted for the whole process (the edit path is the same code for every file).
+ * A round runs only after a quiet moment: nothing happened since it was armed (no change, request or publish: the
+ * server's activity count did not move) and no validation is queued or under way; one that finds the server busy
+ * waits for the next publish. The rounds are few and counted for the whole process (the edit path is the same code
+ * for every file).
  */
 export class Rehearsal {
   private left: number;
   private waiting = false;
+  /** The server's activity count when the waiting round was armed. */
+  private armedAt = 0;
 
   constructor(
     rounds: number,
@@ -19,6 +23,8 @@ export class Rehearsal {
     private readonly rehearse: () => boolean,
     /** Runs a function after a quiet moment; tests pass their own. */
     private readonly later: (fn: () => void) => void = (fn) => { setTimeout(fn, QUIET_MS); },
+    /** A count the server moves at every message it handles and every publish: a round needs it unmoved. */
+    private readonly activity: () => number = () => 0,
   ) {
     this.left = rounds;
   }
@@ -37,12 +43,13 @@ export class Rehearsal {
   afterPublish(): void {
     if (this.left === 0 || this.waiting) return;
     this.waiting = true;
+    this.armedAt = this.activity();
     this.later(() => this.round());
   }
 
   private round(): void {
     this.waiting = false;
-    if (this.left === 0 || !this.isIdle()) return;
+    if (this.left === 0 || this.activity() !== this.armedAt || !this.isIdle()) return;
     if (!this.rehearse()) return;
     this.left--;
     this.afterPublish();

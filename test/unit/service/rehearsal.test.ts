@@ -44,6 +44,20 @@ describe('service/rehearsal: the edit path rehearsed while the server is idle af
     assert.strictEqual(runs, 1);
   });
 
+  it('a round needs the activity count unmoved since it was armed: a message in the quiet moment skips it', () => {
+    const quiet = manualQuiet();
+    let activity = 0;
+    let runs = 0;
+    const rehearsal = new Rehearsal(2, () => true, () => { runs++; return true; }, quiet.later, () => activity);
+    rehearsal.afterPublish();
+    activity++; // a change came, and was validated and published before the quiet moment ended
+    quiet.pass();
+    assert.strictEqual(runs, 0, 'idle at that instant, but not quiet since the round was armed');
+    rehearsal.afterPublish();
+    quiet.pass();
+    assert.strictEqual(runs, 1);
+  });
+
   it('nothing to rehearse (the document closed) keeps the rounds for a later publish; stop() ends them', () => {
     const quiet = manualQuiet();
     let open = false;
