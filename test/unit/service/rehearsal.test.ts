@@ -2,27 +2,18 @@ import * as assert from 'assert';
 import { Rehearsal } from '../../../server/src/service/rehearsal';
 import { createLanguageService, defaultSettings } from '../../../server/src/service/languageService';
 import { createMemoryHost } from '../../../server/src/service/host';
-
-/** Quiet moments the test lets pass by hand. */
-function manualQuiet(): { later: (fn: () => void) => void; pass: () => void; pending: () => number } {
-  let queue: Array<() => void> = [];
-  return {
-    later: (fn) => { queue.push(fn); },
-    pass: () => { const now = queue; queue = []; for (const fn of now) fn(); },
-    pending: () => queue.length,
-  };
-}
+import { manualLoop } from './manualLoop';
 
 describe('service/rehearsal: the edit path rehearsed while the server is idle after a publish', () => {
   it('runs its rounds one per quiet moment after a publish, then stops', () => {
-    const quiet = manualQuiet();
+    const quiet = manualLoop();
     let runs = 0;
-    const rehearsal = new Rehearsal(3, () => true, () => { runs++; return true; }, quiet.later);
+    const rehearsal = new Rehearsal(3, () => true, () => { runs++; return true; }, quiet.defer);
     assert.strictEqual(quiet.pending(), 0, 'nothing before the first publish');
     rehearsal.afterPublish();
     rehearsal.afterPublish();
     assert.strictEqual(quiet.pending(), 1, 'one round waits at a time');
-    for (let i = 0; i < 5; i++) quiet.pass();
+    for (let i = 0; i < 5; i++) quiet.turn();
     assert.strictEqual(runs, 3);
     assert.strictEqual(rehearsal.remaining, 0);
     rehearsal.afterPublish();
@@ -30,48 +21,48 @@ describe('service/rehearsal: the edit path rehearsed while the server is idle af
   });
 
   it('a busy server (a validation queued or under way) skips the round until the next publish', () => {
-    const quiet = manualQuiet();
+    const quiet = manualLoop();
     let idle = false;
     let runs = 0;
-    const rehearsal = new Rehearsal(2, () => idle, () => { runs++; return true; }, quiet.later);
+    const rehearsal = new Rehearsal(2, () => idle, () => { runs++; return true; }, quiet.defer);
     rehearsal.afterPublish();
-    quiet.pass();
+    quiet.turn();
     assert.strictEqual(runs, 0);
     assert.strictEqual(quiet.pending(), 0, 'no polling: the next publish resumes it');
     idle = true;
     rehearsal.afterPublish();
-    quiet.pass();
+    quiet.turn();
     assert.strictEqual(runs, 1);
   });
 
   it('a round needs the activity count unmoved since it was armed: a message in the quiet moment skips it', () => {
-    const quiet = manualQuiet();
+    const quiet = manualLoop();
     let activity = 0;
     let runs = 0;
-    const rehearsal = new Rehearsal(2, () => true, () => { runs++; return true; }, quiet.later, () => activity);
+    const rehearsal = new Rehearsal(2, () => true, () => { runs++; return true; }, quiet.defer, () => activity);
     rehearsal.afterPublish();
     activity++; // a change came, and was validated and published before the quiet moment ended
-    quiet.pass();
+    quiet.turn();
     assert.strictEqual(runs, 0, 'idle at that instant, but not quiet since the round was armed');
     rehearsal.afterPublish();
-    quiet.pass();
+    quiet.turn();
     assert.strictEqual(runs, 1);
   });
 
   it('nothing to rehearse (the document closed) keeps the rounds for a later publish; stop() ends them', () => {
-    const quiet = manualQuiet();
+    const quiet = manualLoop();
     let open = false;
     let runs = 0;
-    const rehearsal = new Rehearsal(2, () => true, () => { if (!open) return false; runs++; return true; }, quiet.later);
+    const rehearsal = new Rehearsal(2, () => true, () => { if (!open) return false; runs++; return true; }, quiet.defer);
     rehearsal.afterPublish();
-    quiet.pass();
+    quiet.turn();
     assert.strictEqual(rehearsal.remaining, 2);
     open = true;
     rehearsal.afterPublish();
-    quiet.pass();
+    quiet.turn();
     assert.strictEqual(runs, 1);
     rehearsal.stop();
-    quiet.pass();
+    quiet.turn();
     assert.strictEqual(runs, 1);
     assert.strictEqual(rehearsal.remaining, 0);
   });

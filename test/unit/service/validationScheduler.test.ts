@@ -2,16 +2,7 @@ import * as assert from 'assert';
 import { ValidationScheduler } from '../../../server/src/service/validationScheduler';
 import { createLanguageService, defaultSettings } from '../../../server/src/service/languageService';
 import { createMemoryHost, createNodeHost } from '../../../server/src/service/host';
-
-/** A deferred-function queue the test runs by hand: the event loop's next turn, made explicit. */
-function manualLoop(): { defer: (fn: () => void) => void; turn: () => void; pending: () => number } {
-  let queue: Array<() => void> = [];
-  return {
-    defer: (fn) => { queue.push(fn); },
-    turn: () => { const now = queue; queue = []; for (const fn of now) fn(); },
-    pending: () => queue.length,
-  };
-}
+import { manualLoop } from './manualLoop';
 
 describe('service/validationScheduler: validate as soon as the messages around a change were handled, coalesce bursts', () => {
   it('an idle document is validated after one whole quiet turn (its second look), not on its first look', () => {
