@@ -207,7 +207,7 @@ export function serve(connection: Connection): void {
     }
     collector.collectIfNextWouldNotFit();
     return true;
-  }, undefined, () => activity);
+  }, { activity: () => activity });
 
   function schedule(doc: TextDocument): void {
     activity++;

@@ -21,13 +21,12 @@ export class Rehearsal {
     private readonly isIdle: () => boolean,
     /** Runs one rehearsal; false when there was nothing to rehearse (no open program): the next publish tries again. */
     private readonly rehearse: () => boolean,
-    /** Runs a function after a quiet moment; tests pass their own. */
-    private readonly later: (fn: () => void) => void = (fn) => { setTimeout(fn, QUIET_MS); },
-    /** A count the server moves at every message it handles and every publish: a round needs it unmoved. */
-    private readonly activity: () => number = () => 0,
+    private readonly options: RehearsalOptions = {},
   ) {
     this.left = rounds;
   }
+
+  private get activity(): () => number { return this.options.activity ?? (() => 0); }
 
   /** Rounds not run yet. */
   get remaining(): number {
@@ -41,20 +40,38 @@ export class Rehearsal {
 
   /** Call after each publish: the next round comes after a quiet moment, if the server is idle then. */
   afterPublish(): void {
-    if (this.left === 0 || this.waiting) return;
+    if (this.left <= 0 || this.waiting) return;
     this.waiting = true;
     this.armedAt = this.activity();
-    this.later(() => this.round());
+    (this.options.later ?? ((fn: () => void) => { setTimeout(fn, QUIET_MS); }))(() => this.round());
   }
 
   private round(): void {
     this.waiting = false;
-    if (this.left === 0 || this.activity() !== this.armedAt || !this.isIdle()) return;
+    if (this.left <= 0 || this.activity() !== this.armedAt || !this.isIdle()) return;
+    const now = this.options.now ?? (() => performance.now());
+    const started = now();
     if (!this.rehearse()) return;
-    this.left--;
+    // (the rehearsal may have called stop(), when it failed)
+    this.left = Math.max(0, this.left - 1);
+    // a document this slow to validate (megabytes of code) would make a keystroke wait for a whole round
+    if (now() - started > (this.options.roundLimitMs ?? ROUND_LIMIT_MS)) this.left = 0;
     this.afterPublish();
   }
 }
 
+export interface RehearsalOptions {
+  /** Runs a function after a quiet moment (default: 10 ms later); tests pass their own. */
+  later?: (fn: () => void) => void;
+  /** A count the server moves at every message it handles and every publish: a round needs it unmoved. */
+  activity?: () => number;
+  /** The clock a round is timed with (milliseconds); tests pass their own. */
+  now?: () => number;
+  /** A round longer than this ends the rehearsal (default 50 ms; a round of a small program takes ~10). */
+  roundLimitMs?: number;
+}
+
 /** Between rounds and after a publish: an editor sends the next change of fast typing within a few milliseconds. */
 const QUIET_MS = 10;
+/** A keystroke that arrives during a round waits for it: rounds longer than this are not worth it. */
+const ROUND_LIMIT_MS = 50;

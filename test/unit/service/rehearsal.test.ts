@@ -8,7 +8,7 @@ describe('service/rehearsal: the edit path rehearsed while the server is idle af
   it('runs its rounds one per quiet moment after a publish, then stops', () => {
     const quiet = manualLoop();
     let runs = 0;
-    const rehearsal = new Rehearsal(3, () => true, () => { runs++; return true; }, quiet.defer);
+    const rehearsal = new Rehearsal(3, () => true, () => { runs++; return true; }, { later: quiet.defer });
     assert.strictEqual(quiet.pending(), 0, 'nothing before the first publish');
     rehearsal.afterPublish();
     rehearsal.afterPublish();
@@ -24,7 +24,7 @@ describe('service/rehearsal: the edit path rehearsed while the server is idle af
     const quiet = manualLoop();
     let idle = false;
     let runs = 0;
-    const rehearsal = new Rehearsal(2, () => idle, () => { runs++; return true; }, quiet.defer);
+    const rehearsal = new Rehearsal(2, () => idle, () => { runs++; return true; }, { later: quiet.defer });
     rehearsal.afterPublish();
     quiet.turn();
     assert.strictEqual(runs, 0);
@@ -39,7 +39,7 @@ describe('service/rehearsal: the edit path rehearsed while the server is idle af
     const quiet = manualLoop();
     let activity = 0;
     let runs = 0;
-    const rehearsal = new Rehearsal(2, () => true, () => { runs++; return true; }, quiet.defer, () => activity);
+    const rehearsal = new Rehearsal(2, () => true, () => { runs++; return true; }, { later: quiet.defer, activity: () => activity });
     rehearsal.afterPublish();
     activity++; // a change came, and was validated and published before the quiet moment ended
     quiet.turn();
@@ -49,11 +49,30 @@ describe('service/rehearsal: the edit path rehearsed while the server is idle af
     assert.strictEqual(runs, 1);
   });
 
+  it('a round longer than the limit ends the rehearsal: a keystroke arriving during one would wait for it', () => {
+    const quiet = manualLoop();
+    let clock = 0;
+    let runs = 0;
+    let roundMs = 12;
+    const rehearsal = new Rehearsal(5, () => true, () => { runs++; clock += roundMs; return true; }, { later: quiet.defer, now: () => clock, roundLimitMs: 50 });
+    rehearsal.afterPublish();
+    quiet.turn();
+    quiet.turn();
+    assert.strictEqual(runs, 2);
+    assert.strictEqual(rehearsal.remaining, 3, '12 ms rounds go on');
+    roundMs = 80; // the document grew to megabytes
+    quiet.turn();
+    assert.strictEqual(runs, 3);
+    assert.strictEqual(rehearsal.remaining, 0, 'an 80 ms round ends it');
+    quiet.turn();
+    assert.strictEqual(runs, 3);
+  });
+
   it('nothing to rehearse (the document closed) keeps the rounds for a later publish; stop() ends them', () => {
     const quiet = manualLoop();
     let open = false;
     let runs = 0;
-    const rehearsal = new Rehearsal(2, () => true, () => { if (!open) return false; runs++; return true; }, quiet.defer);
+    const rehearsal = new Rehearsal(2, () => true, () => { if (!open) return false; runs++; return true; }, { later: quiet.defer });
     rehearsal.afterPublish();
     quiet.turn();
     assert.strictEqual(rehearsal.remaining, 2);
@@ -65,6 +84,13 @@ describe('service/rehearsal: the edit path rehearsed while the server is idle af
     quiet.turn();
     assert.strictEqual(runs, 1);
     assert.strictEqual(rehearsal.remaining, 0);
+    // a round that stops the rehearsal itself (the server does when one throws) leaves none, not minus one
+    const failing: Rehearsal = new Rehearsal(3, () => true, () => { failing.stop(); return true; }, { later: quiet.defer });
+    failing.afterPublish();
+    quiet.turn();
+    assert.strictEqual(failing.remaining, 0);
+    failing.afterPublish();
+    assert.strictEqual(quiet.pending(), 0, 'no round armed after it');
   });
 
   it('a rehearsal leaves the service as it was: the next validation of the same text is the kept analysis', async () => {
