@@ -123,6 +123,26 @@ export const KFUNCS: Record<string, KfuncDoc> = {
     flags: 'KF_TRUSTED_ARGS',
     doc: 'Sum of the map\'s per-CPU element counters over all possible CPUs: the number of elements of hash, lru_hash, their per-CPU variants and hash_of_maps (evictions and deletes included). 0 for maps without counters (arrays and others) and for NULL. Declare it with `extern s64 bpf_map_sum_elem_count(const struct bpf_map *map) __ksym;`.',
   },
+  bpf_task_acquire: {
+    signature: 'struct task_struct *bpf_task_acquire(struct task_struct *p)',
+    flags: 'KF_ACQUIRE | KF_RCU | KF_RET_NULL',
+    doc: 'Takes a reference on a task, so it stays valid after the RCU read-side section that gave it (`task->real_parent` under `bpf_rcu_read_lock()`). Takes a trusted or RCU pointer, never NULL; returns the task or NULL (a task whose last reference is already gone). Check the result against NULL; every path that got a task must give it back with `bpf_task_release()` before the program exits, or the verifier refuses the program ("Unreleased reference"). Declare it with `extern struct task_struct *bpf_task_acquire(struct task_struct *p) __ksym;`.',
+  },
+  bpf_task_release: {
+    signature: 'void bpf_task_release(struct task_struct *p)',
+    flags: 'KF_RELEASE',
+    doc: 'Gives back a reference `bpf_task_acquire()` took. Only that pointer may be released, never NULL (check the result of the acquire first); the pointer must not be used after. Declare it with `extern void bpf_task_release(struct task_struct *p) __ksym;`.',
+  },
+  bpf_rcu_read_lock: {
+    signature: 'void bpf_rcu_read_lock(void)',
+    flags: 'none',
+    doc: 'Opens an RCU read-side section. Sections do not nest ("nested rcu read lock"), and the program must close it with `bpf_rcu_read_unlock()` on every path before it exits. A non-sleepable iterator runs inside one anyway; in an `iter.s/` program it makes RCU-protected fields (`task->real_parent`, `task->group_leader`) usable as RCU pointers. Declare it with `extern void bpf_rcu_read_lock(void) __ksym;`.',
+  },
+  bpf_rcu_read_unlock: {
+    signature: 'void bpf_rcu_read_unlock(void)',
+    flags: 'none',
+    doc: 'Closes the RCU read-side section `bpf_rcu_read_lock()` opened; without one open before it the verifier refuses the program ("unmatched rcu read unlock"). Declare it with `extern void bpf_rcu_read_unlock(void) __ksym;`.',
+  },
 };
 
 export const MAP_TYPE_DOCS: Record<string, string> = {

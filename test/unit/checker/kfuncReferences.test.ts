@@ -68,4 +68,18 @@ describe('checker: kfunc references and the RCU section (bpf_task_acquire/releas
     const correlated = '\tint k = task->pid & 1;\n\tif (k)\n\t\tbpf_rcu_read_lock();\n\tBPF_SEQ_PRINTF(ctx->meta->seq, "%d\\n", task->pid);\n\tif (k)\n\t\tbpf_rcu_read_unlock();';
     assert.deepStrictEqual(problems(program(correlated)), []);
   });
+
+  it('hover and completion describe the four kfuncs: signature, rule, flags', () => {
+    const text = program('\tref = bpf_task_acquire(task);\n\tif (!ref)\n\t\treturn 0;\n\tbpf_task_release(ref);');
+    const lines = text.split('\n');
+    const at = (name: string) => { const line = lines.findIndex((l) => l.includes(`${name}(`) && !l.startsWith('extern')); return { line, character: lines[line].indexOf(name) + 2 }; };
+    const service = serviceFor(TARGET_FILES);
+    const hoverText = (name: string) => JSON.stringify(service.hover(FIXTURE_PATH, text, at(name))?.contents ?? '');
+    assert.match(hoverText('bpf_task_acquire'), /kfunc.*struct task_struct \*bpf_task_acquire\(struct task_struct \*p\).*Unreleased reference.*KF_ACQUIRE \| KF_RCU \| KF_RET_NULL/s);
+    assert.match(hoverText('bpf_task_release'), /Gives back a reference.*KF_RELEASE/s);
+    const items = service.complete(FIXTURE_PATH, text.replace('\tbpf_task_release(ref);', '\tbpf_rcu_'), { line: lines.findIndex((l) => l.includes('bpf_task_release(ref);')), character: 9 });
+    const lock = items.find((i) => i.label === 'bpf_rcu_read_lock');
+    assert.ok(lock, items.map((i) => i.label).join(' '));
+    assert.strictEqual(lock.insertText, 'bpf_rcu_read_lock()', 'a (void) kfunc takes no argument placeholders');
+  });
 });
