@@ -405,7 +405,7 @@ export abstract class ExpressionLowering extends LValueLowering {
         // a struct-valued call whose value is not used still gets a slot to fill
         const filled = index !== undefined && resultType.kind === 'void' ? this.recordCall(node, type) : undefined;
         if (filled) return filled;
-        if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type, this.c.program.functions.find((fn) => fn.name === name)), type: resultType, loc };
+        if (index !== undefined) return { op: 'call', func: index, args: this.callArgs(node, symbol.type, this.emittedFunctions[index]), type: resultType, loc };
         this.reportBodilessCallArguments(node, name);
         // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
         const section = symbol.attributes.find((a) => a.name === 'section')?.args[0];
@@ -466,7 +466,7 @@ export abstract class ExpressionLowering extends LValueLowering {
     if (callee.kind !== 'Identifier') return undefined;
     const symbol = this.c.model.referenceOf(callee)?.symbol;
     const index = symbol?.kind === 'function' ? this.functionIndex.get(callee.name) : undefined;
-    const f = index !== undefined ? this.c.program.functions.find((fn) => fn.name === callee.name) : undefined;
+    const f = index !== undefined ? this.emittedFunctions[index] : undefined;
     if (index === undefined || !symbol || !f || !returnsRecordByHiddenPointer(f)) return undefined;
     const slot = this.locals[this.newLocal(`<value of ${callee.name}()>`, type, loc, false)].slot!;
     const addr = this.slotAddr(slot, type, loc);

@@ -47,6 +47,7 @@ class Lowerer extends StatementLowering {
     // Index every defined function first so calls can refer to functions defined later.
     const { functions: defined, globals } = this.emittedDefinitions();
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
+    this.emittedFunctions = defined;
     this.layoutGlobals(defined, globals);
     const incremental = this.options.reuse ? this.incrementally(defined) : undefined;
     for (const f of defined) this.functions.push(incremental ? incremental.lower(f) : this.lowerFunction(f));

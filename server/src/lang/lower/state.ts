@@ -27,6 +27,8 @@ export abstract class LoweringState {
   protected readonly diagnostics: FrontEndDiagnostic[] = [];
   protected readonly functions: IrFunction[] = [];
   protected readonly functionIndex = new Map<string, number>();
+  /** The emitted functions, each at its `functionIndex`: what a call's callee is (its parameters, its return type). */
+  protected emittedFunctions: readonly ProgramFunction[] = [];
   protected readonly globals: IrGlobal[] = [];
   protected readonly globalBySymbol = new Map<CSymbol, IrGlobal>();
   protected readonly sectionSizes = new Map<string, number>();
