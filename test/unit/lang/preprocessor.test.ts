@@ -296,6 +296,27 @@ describe('preprocessor: includes', () => {
     assert.deepStrictEqual(result.diagnostics.map((d) => [d.code, d.category, d.message]),
       [[1051, 'warning', 'careful here'], [1050, 'error', "don't: now"]]);
   });
+
+  it('#pragma GCC error / warning and #pragma message report as clang does, at the keyword or at the _Pragma\'s macro use', () => {
+    const source = [
+      '#pragma GCC warning "careful"',
+      '#pragma message("hello there")',
+      '#define BAD _Pragma("GCC error \\"Must specify a BPF target arch\\"")',
+      'int f(void) { BAD; return 0; }',
+      '#pragma GCC error "stop"',
+      '#pragma GCC diagnostic push',
+    ].join('\n');
+    const result = run(source);
+    const at = (d: { pos: number; end: number }) => source.slice(d.pos, d.end);
+    assert.deepStrictEqual(result.diagnostics.map((d) => [d.code, d.message, at(d)]), [
+      [1051, 'careful', 'warning "careful"'],
+      [1051, 'hello there', 'message("hello there")'],
+      [1050, 'Must specify a BPF target arch', 'BAD'],
+      [1050, 'stop', 'error "stop"'],
+    ]);
+    // other pragmas are kept for the front end, these are not
+    assert.deepStrictEqual(result.pragmas?.map((p) => p.text), ['GCC diagnostic push']);
+  });
 });
 
 describe('preprocessor: limits', () => {

@@ -225,6 +225,26 @@ export abstract class DirectiveHandler extends IncludeResolver {
       }
       return;
     }
+    if (this.pragmaMessage(line, range)) return;
     this.pragmas.push({ ...range, text, tokenIndex: this.output.length });
+  }
+
+  /**
+   * `#pragma GCC error "..."` (an error), `#pragma GCC warning "..."` and `#pragma message "..."` / `("...")` (warnings),
+   * also through `_Pragma`: libbpf's bpf_tracing.h expands PT_REGS_PARM1() to `_Pragma("GCC error ...")` when no
+   * `__TARGET_ARCH_xxx` is defined, which is how clang refuses a BPF_KPROBE without one. Shown where clang shows them:
+   * at the pragma's keyword, or at the macro use the `_Pragma` came from. True when the pragma was one of these.
+   */
+  private pragmaMessage(line: Token[], range: { file: number; pos: number; end: number }): boolean {
+    const gcc = line[0]?.text === 'GCC' && (line[1]?.text === 'error' || line[1]?.text === 'warning');
+    if (!gcc && line[0]?.text !== 'message') return false;
+    const keyword = gcc ? line[1] : line[0];
+    const rest = line.slice(gcc ? 2 : 1);
+    const operand = rest.length === 3 && isPunctuator(rest[0], '(') && isPunctuator(rest[2], ')') ? rest[1] : rest.length === 1 ? rest[0] : undefined;
+    if (operand?.kind !== TokenKind.StringLiteral) return false;
+    // a #pragma line's tokens are in the file; a _Pragma operand's were scanned from its string (file -1)
+    const at = keyword.file === range.file ? { file: range.file, pos: keyword.pos, end: line[line.length - 1].end } : range;
+    this.report(gcc && keyword.text === 'error' ? Diagnostics.ErrorDirective : Diagnostics.WarningDirective, at, destringize(operand.text));
+    return true;
   }
 }
