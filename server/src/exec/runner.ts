@@ -8,7 +8,7 @@
  */
 import { createHash } from 'crypto';
 import { RunResult, MapSummary, RunErrorInfo } from '../../../shared/src/protocol';
-import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario, defaultKernelObjects } from './scenario';
+import { Scenario, ScenarioProblem, encodeBytes, RawBytes, defaultScenario, defaultKernelObjects, isDefaultSystem } from './scenario';
 import { machineFromScenario } from './scenarioProcesses';
 import { worldSummary } from './worldSummary';
 import { cgroupsFromJson, encodeCgroupLinkInfo } from './scenarioCgroups';
@@ -257,7 +257,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     // the kernel's programs, links, symbols, slab caches and dma-bufs (iter/bpf_prog, bpf_link, ksym, kmem_cache, dmabuf)
     kernel.setObjects(objectsFromJson(req.scenario.kernelObjects, defaultKernelObjects()));
     const ir = a.lowered.program;
-    const programMapNames = new Set(ir.maps.map((m) => m.name));
+    // A scenario file fills the program's maps by name. The default system's maps belong to the tools it runs: a
+    // program's own `events` or `counts` is another map of the same name, as libbpf creates an object's maps anew.
+    const fillsProgramMaps = !isDefaultSystem(req.scenario);
+    const programMapNames = new Set(fillsProgramMaps ? ir.maps.map((m) => m.name) : []);
 
     // Scenario maps that are not the program's own exist first: they get the lower ids. They are filled once all
     // exist, so map-in-map entries may name maps defined later in the file.
@@ -278,7 +281,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     // The object's maps, as libbpf creates them: .maps first, then global data in section order.
     const mapFds = new Map<string, number>();
     for (const m of ir.maps) {
-      const fromScenario = req.scenario.maps.find((s) => s.name === m.name);
+      const fromScenario = fillsProgramMaps ? req.scenario.maps.find((s) => s.name === m.name) : undefined;
       const fd = createMap(kernel, {
         name: m.name.slice(0, 15), type: Number(m.type), key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries,
         flags: m.map_flags, btf: m.btf,
@@ -392,7 +395,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     if (iterTargetInfo(entry.target)?.attach === 'map') {
       const mapName = req.map ?? req.scenario.attachMap ?? (ir.maps.length === 1 ? ir.maps[0].name : undefined);
       if (!mapName) throw new RunFailure('EBADF', 'a bpf_map_elem iterator needs a map: give --map NAME (or "attach": {"map": NAME} in the scenario); bpf_iter_attach_map() refuses map_fd 0 with EBADF');
-      const mapId = kernel.listMaps().find((m) => m.name === mapName.slice(0, 15))?.id;
+      // the program's own map first: beside the default system's maps a name may be there twice
+      const ownFd = mapFds.get(mapName);
+      const mapId = ownFd !== undefined ? kernel.mapFromFd(ownFd).id : kernel.listMaps().find((m) => m.name === mapName.slice(0, 15))?.id;
       if (mapId === undefined) throw new RunFailure('EBADF', `no map named ${mapName} in the simulated kernel (the program's maps: ${ir.maps.map((m) => m.name).join(', ') || 'none'}; the scenario's: ${req.scenario.maps.map((m) => m.name).join(', ') || 'none'})`);
       const mapFd = kernel.mapGetFdById(mapId);
       try {

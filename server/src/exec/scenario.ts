@@ -303,18 +303,25 @@ export function bareScenario(source = '<bare>'): Scenario {
 export function defaultScenarioText(): string { return DEFAULT_SCENARIO_TEXT; }
 
 let parsedDefault: Scenario | undefined;
+/** The `source` of the embedded default system. */
+const DEFAULT_SYSTEM_SOURCE = '<default>';
+/**
+ * The scenario is the embedded default system, not a file of the user's: its maps are other tools' maps (a profiler's
+ * `events` and `counts`), never the program's own maps of the same names (runner.ts).
+ */
+export function isDefaultSystem(scenario: Scenario): boolean { return scenario.source === DEFAULT_SYSTEM_SOURCE; }
 /** The scenario used when a program has none: the embedded default system (a fresh copy each call). */
-export function defaultScenario(source = '<default>'): Scenario {
+export function defaultScenario(source = DEFAULT_SYSTEM_SOURCE): Scenario {
   // The embedded text is a constant of the build, and a unit test parses it with parseScenario() (schema and
   // semantics: no problems) and compares the result with this one; so it is not validated again here. Validating
   // it was ~25 ms of every start (the generated validator, cold) for each file without a scenario file of its own.
   if (!parsedDefault) {
     try {
       const data = JSON.parse(defaultScenarioText()) as ScenarioJson;
-      parsedDefault = fromValidJson(data, '<default>');
+      parsedDefault = fromValidJson(data, DEFAULT_SYSTEM_SOURCE);
       if (data.network) parsedDefault.network = networkFromJson(data.network, []);
     } catch {
-      parsedDefault = bareScenario('<default>'); // a broken build must not take the tool down
+      parsedDefault = bareScenario(DEFAULT_SYSTEM_SOURCE); // a broken build must not take the tool down
     }
   }
   return { ...structuredClone(parsedDefault), source };
@@ -325,7 +332,7 @@ export function defaultKernelObjects(): KernelObjectsJson | undefined {
   return parsedDefault!.kernelObjects;
 }
 /** Kept for callers of the old name: the scenario used without a scenario file is the default system. */
-export function emptyScenario(source = '<default>'): Scenario { return defaultScenario(source); }
+export function emptyScenario(source = DEFAULT_SYSTEM_SOURCE): Scenario { return defaultScenario(source); }
 
 interface ScenarioJson {
   cpus?: number; cpu?: number; hash_seed?: number; read_size?: number;
