@@ -103,6 +103,58 @@ static int map_fd(long index)
 	return map_fds[index];
 }
 
+#define MAX_KEPT 256
+
+/* The highest id of a map that exists now (0 for none): maps made later get higher ids (idr_alloc_cyclic()). */
+static __u32 highest_map_id(void)
+{
+	__u32 id = 0, next;
+
+	while (!bpf_map_get_next_id(id, &next))
+		id = next;
+	return id;
+}
+
+/* The ids of the maps a loaded program holds (its used_maps), at most max. */
+static int used_map_ids(int prog_fd, __u32 *ids, int max)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = max;
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) /* libbpf 1.1 has no bpf_prog_get_info_by_fd() */
+		fail("reading the program's maps", errno, "bpf_obj_get_info_by_fd");
+	return info.nr_map_ids < (__u32)max ? (int)info.nr_map_ids : max;
+}
+
+/*
+ * Waits (at most 2 s) until no map with an id from first_id on exists but the kept ones: a map whose last reference
+ * was a closed program's goes when the kernel's deferred free of that program runs. Another process's new map
+ * would make it wait the 2 s and stay, as it would be there for cat too.
+ */
+static void wait_for_unused_maps(__u32 first_id, const __u32 *kept, int nkept)
+{
+	int tries, i;
+
+	for (tries = 0; tries < 400; tries++) {
+		__u32 id = first_id - 1, next;
+		int others = 0;
+
+		while (!bpf_map_get_next_id(id, &next)) {
+			id = next;
+			for (i = 0; i < nkept && kept[i] != id; i++)
+				;
+			if (i == nkept)
+				others++;
+		}
+		if (!others)
+			return;
+		usleep(5000);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj = NULL;
@@ -238,6 +290,8 @@ int main(int argc, char **argv)
 			struct bpf_link *link;
 			LIBBPF_OPTS(bpf_iter_attach_opts, attach);
 			union bpf_iter_link_info info;
+			__u32 kept_ids[MAX_KEPT], first_new_id;
+			int kept;
 			char out[1 << 16];
 			ssize_t got;
 			int err, iter;
@@ -247,6 +301,8 @@ int main(int argc, char **argv)
 			prog = bpf_object__find_program_by_name(obj, program);
 			if (!prog)
 				fail("finding the program", ENOENT, "%s", program);
+			/* every map made from here on is the object's or libbpf's feature probes' */
+			first_new_id = highest_map_id() + 1;
 			/* every program of the object is loaded, as bpftool iter pin and a skeleton's load do */
 			err = bpf_object__load(obj);
 			if (err)
@@ -260,6 +316,16 @@ int main(int argc, char **argv)
 			link = bpf_program__attach_iter(prog, &attach);
 			if (!link)
 				fail("attaching the iterator", errno, "%s", program);
+			/*
+			 * bpftool iter pin closes the object once the link is pinned, and cat reads later: by then the object's
+			 * maps that the iterator does not use and libbpf's probe maps are gone (their last references die in
+			 * the kernel's deferred frees of the programs that used them). The same state here: close the object,
+			 * then wait until the maps made since the load are only the iterator's.
+			 */
+			kept = used_map_ids(bpf_program__fd(prog), kept_ids, MAX_KEPT);
+			bpf_object__close(obj);
+			obj = NULL;
+			wait_for_unused_maps(first_new_id, kept_ids, kept);
 			output = fopen(argv[2], "wb");
 			if (!output)
 				fail("writing the output", errno, "%s", argv[2]);

@@ -202,6 +202,52 @@ int second(struct bpf_iter__bpf_map *ctx)
     assert.deepStrictEqual(await leftovers(p, before), []);
   });
 
+  it('run --kernel of an object whose first program is a tracepoint: the state bpftool iter pin leaves (only the iterator\'s maps)', async function () {
+    const p = `${pins.prefix}t`;
+    const dir = fs.mkdtempSync(path.join(work, 't-'));
+    fs.writeFileSync(path.join(dir, 'compile_flags.txt'), `-I${work}\n`);
+    const prog = path.join(dir, 'mixed.bpf.c');
+    // the tracepoint's map dies with the object once its program is freed; the iterator's map stays with the link
+    fs.writeFileSync(prog, `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char _license[] SEC("license") = "GPL";
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u32); __type(value, __u64); } ${p}_tp SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u64); } ${p}_it SEC(".maps");
+SEC("tp/sched/sched_process_exec")
+int on_exec(void *ctx)
+{
+  __u32 key = 1;
+  __u64 one = 1;
+  bpf_map_update_elem(&${p}_tp, &key, &one, BPF_ANY);
+  return 0;
+}
+SEC("iter/bpf_map")
+int list_maps(struct bpf_iter__bpf_map *ctx)
+{
+  struct bpf_map *map = ctx->map;
+  const char want[] = "${p}";
+  __u32 key = 0;
+  int i;
+  if (!map || !bpf_map_lookup_elem(&${p}_it, &key)) return 0;
+  for (i = 0; i < sizeof(want) - 1; i++)
+    if (map->name[i] != want[i]) return 0;
+  BPF_SEQ_PRINTF(ctx->meta->seq, "%s type=%u\\n", map->name, map->map_type);
+  return 0;
+}
+`);
+    const before = new Set(fs.readdirSync('/sys/fs/bpf'));
+    const h = io();
+    const status = await compareKernelMain([prog, '--kernel', '--json'], h.io);
+    const result = JSON.parse(h.out.join(''));
+    if (result.kernel.refused && /loader cannot be built/.test(result.kernel.error.message)) {
+      console.log(`      skipped: ${result.kernel.error.message}`);
+      this.skip();
+    }
+    assert.deepStrictEqual([status, result.kernel.error, result.simulated.error, result.identical], [0, null, null, true], h.out.join(''));
+    assert.strictEqual(result.kernel.output, `${p}_it type=2\n`);
+    assert.deepStrictEqual(await leftovers(p, before), []);
+  });
+
   it('run --kernel: an iter/bpf_map_elem program the kernel refuses here is one line and exit 3, leaving nothing', async function () {
     const p = `${pins.prefix}e`;
     const dir = fs.mkdtempSync(path.join(work, 'e-'));

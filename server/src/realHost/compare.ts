@@ -7,6 +7,7 @@
 import { bareScenario } from '../exec/scenario';
 import { runIterator, RunOutcome } from '../exec/runner';
 import { LanguageService, Settings } from '../service/languageService';
+import type { Analysis } from '../service/analysis';
 import { createNodeHost } from '../service/host';
 import { CommandRunner, hostPossibleCpus, spawnRunner } from './hostTools';
 import { KernelSideResult, runOnRealKernel } from './kernelRun';
@@ -41,11 +42,20 @@ export async function compareWithKernel(service: LanguageService, settings: Sett
   } else {
     const attachMap = options.map ?? scenario.attachMap ?? (analysis.lowered.program.maps.length === 1 ? analysis.lowered.program.maps[0].name : undefined);
     kernel = runOnRealKernel({
-      file, setup: analysis.setup, scenario, program, programs: analysis.programs, objectMaps: analysis.lowered.program.maps.map((m) => m.name),
+      file, setup: analysis.setup, scenario, program, programs: objectPrograms(analysis), objectMaps: analysis.lowered.program.maps.map((m) => m.name),
       attachMap, cpus, run: options.run ?? spawnRunner, unavailable: options.unavailable,
       globals: analysis.lowered.program.globals,
     });
   }
   const identical = !simulated.error && !kernel.error && kernel.outputBytes !== null && Buffer.from(simulated.outputBytes).equals(Buffer.from(kernel.outputBytes));
   return { simulated, kernel, identical, scenarioPath: resolved.path };
+}
+
+/**
+ * The object's programs in file order, iterators or not: `bpftool iter pin` attaches the object's first program, so a
+ * file whose tracepoint comes before its iterator cannot be pinned that way (kernelRun.ts then uses its own loader).
+ */
+function objectPrograms(analysis: Analysis): Array<{ name: string; target: string }> {
+  return analysis.compilation.program.functions.filter((f) => f.section !== undefined && !/^(\.|license$|version$)/.test(f.section))
+    .map((f) => ({ name: f.name, target: f.section!.replace(/^iter(\.s)?\//, '') }));
 }
