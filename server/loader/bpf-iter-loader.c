@@ -8,6 +8,7 @@
  *
  * Built on first use by bpf-iter (host clang, -lbpf) into its cache folder. Usage: bpf-iter-loader ORDERS OUTPUT; it
  * reads its orders from the file ORDERS, one per line, and writes what the iterator gives to the file OUTPUT; every string and byte field in hex (so no name or path needs quoting):
+ *   pinroot PATHHEX                  (before object: where maps pinned by name go, libbpf's pin_root_path)
  *   object  PATHHEX
  *   program NAMEHEX
  *   map     NAMEHEX TYPE KEY_SIZE VALUE_SIZE MAX_ENTRIES FLAGS MAP_EXTRA INNER   (INNER: a map index or -1)
@@ -157,8 +158,9 @@ static void wait_for_unused_maps(__u32 first_id, const __u32 *kept, int nkept)
 
 int main(int argc, char **argv)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct bpf_object *obj = NULL;
-	char *program = NULL, *line = NULL;
+	char *program = NULL, *line = NULL, *pin_root = NULL;
 	size_t cap = 0;
 	int attach_fd = -1;
 	FILE *orders, *output;
@@ -176,13 +178,18 @@ int main(int argc, char **argv)
 		line[strcspn(line, "\n")] = 0;
 		if (sscanf(line, "%15s", word) != 1)
 			continue;
-		if (!strcmp(word, "object")) {
+		if (!strcmp(word, "pinroot")) {
+			if (sscanf(line, "pinroot %8191s", a) != 1)
+				fail("reading the orders", EINVAL, "pinroot needs a path");
+			pin_root = (char *)unhex(a, &n);
+		} else if (!strcmp(word, "object")) {
 			unsigned char *path;
 
 			if (sscanf(line, "object %8191s", a) != 1)
 				fail("reading the orders", EINVAL, "object needs a path");
 			path = unhex(a, &n);
-			obj = bpf_object__open_file((char *)path, NULL);
+			open_opts.pin_root_path = pin_root;
+			obj = bpf_object__open_file((char *)path, &open_opts);
 			if (!obj)
 				fail("opening the object", errno, "%s", (char *)path);
 		} else if (!strcmp(word, "program")) {

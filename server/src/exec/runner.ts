@@ -13,6 +13,7 @@ import { machineFromScenario } from './scenarioProcesses';
 import { worldSummary } from './worldSummary';
 import { cgroupsFromJson, encodeCgroupLinkInfo } from './scenarioCgroups';
 import { iterTargetInfo } from '../kernel/iterTargets';
+import { mapTypeName } from '../kernel/mapTypes';
 import { createScenarioMap, EntriesFileBytes, EntriesFileReader, fillScenarioMap, ScenarioMapError, ScenarioMapSpec } from './scenarioMaps';
 import type { ReadAt } from './scenarioBulkJson';
 import { compileProgram, CompiledProgram } from './jit';
@@ -285,6 +286,9 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       const fd = createMap(kernel, {
         name: m.name.slice(0, 15), type: Number(m.type), key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries,
         flags: m.map_flags, btf: m.btf,
+        // libbpf creates a map of maps with a template of its `__array(values, ...)` type, then closes the template
+        ...(m.inner ? { innerMap: { name: `${m.name}.inner`.slice(0, 15), type: mapTypeName(Number(m.inner.type)), key_size: m.inner.key_size,
+          value_size: m.inner.value_size, max_entries: m.inner.max_entries, flags: m.inner.map_flags } } : {}),
       }, `the map ${m.name} defined at line ${lines.position(m.loc.pos).line + 1}`);
       if (fromScenario) {
         for (const [field, value] of [['key_size', m.key_size], ['value_size', m.value_size], ['max_entries', m.max_entries]] as const) {
@@ -294,6 +298,14 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
         fillMap(kernel, fd, { ...fromScenario, name: m.name }, scenarioFds, req);
       }
       mapFds.set(m.name, fd);
+    }
+    // mirrors libbpf's init_map_in_map_slots(): `.values = { [i] = &map }` once every map of the object exists
+    for (const m of ir.maps) {
+      for (const slot of m.slots ?? []) {
+        const inner = mapFds.get(slot.map);
+        if (inner === undefined) continue;
+        kernel.mapUpdate(mapFds.get(m.name)!, new Uint8Array(new Uint32Array([slot.index]).buffer), new Uint8Array(new Uint32Array([inner]).buffer));
+      }
     }
     const sections = new Map<string, ExecRegion>();
     const stringPointers: Pointer[] = [];
@@ -437,8 +449,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     }
 
     // `bpftool iter pin` exits here: libbpf's map fds close, so the object's maps keep only the program's
-    // references (usercnt 0), and a map the program never names is freed, as on the real kernel
-    for (const fd of mapFds.values()) kernel.close(fd);
+    // references (usercnt 0), and a map the program never names is freed, as on the real kernel; a map libbpf
+    // pinned by name (LIBBPF_PIN_BY_NAME) stays, held by its pin
+    const pinned = new Set(ir.maps.filter((m) => m.pinned).map((m) => m.name));
+    for (const [name, fd] of mapFds) if (!pinned.has(name)) kernel.close(fd);
     mapFds.clear();
 
     // cat: read() until 0.

@@ -194,6 +194,13 @@ export interface MapDefinition {
   valueType?: CType;
   /** Every decoded member, including ones this summary does not name (pinning, numa_node...). */
   members: Record<string, number | CType>;
+  /**
+   * `__array(values, struct inner)` of a map of maps: the inner map's definition, from which libbpf creates the
+   * template map the outer one is created with (its inner_map_fd).
+   */
+  inner?: MapDefinition;
+  /** `.values = { [1] = &other_map }`: the slots libbpf fills once the maps exist (init_slots), by index. */
+  slots?: Array<{ index: number; map: string }>;
 }
 
 export interface ProgramFunction {
@@ -325,7 +332,7 @@ function summarize(model: SemanticModel, headers?: SemanticModel): ProgramSummar
     program.globals.push(symbol);
     const section = attributeString(symbol.attributes, 'section');
     if (section === '.maps') {
-      program.maps.push(decodeMap(symbol));
+      program.maps.push(decodeMap(symbol, model));
       program.sections.push({ name: section, symbol, kind: 'maps' });
     } else if (section === 'license') {
       const init = symbol.initializer;
@@ -360,10 +367,41 @@ function headerVariables(headers: SemanticModel): CSymbol[] {
 /** The `.maps` members libbpf reads as a type (btf__resolve_size of the pointee), not as a number. */
 const MAP_TYPE_MEMBERS: ReadonlySet<string> = new Set(['key', 'value', 'values']);
 
-function decodeMap(symbol: CSymbol): MapDefinition {
-  const map: MapDefinition = { name: symbol.name, symbol, members: {} };
+function decodeMap(symbol: CSymbol, model: SemanticModel): MapDefinition {
   const type = resolve(symbol.type);
-  const record: RecordInfo | undefined = type.kind === 'record' ? type.record : undefined;
+  const map = decodeMapRecord(symbol.name, symbol, type.kind === 'record' ? type.record : undefined);
+  // `typeof(struct inner) *values[]`: the element's pointee is the inner map's definition
+  const values = type.kind === 'record' ? type.record.fields.find((field) => field.name === 'values') : undefined;
+  const valuesType = values ? resolve(values.type) : undefined;
+  const pointee = valuesType?.kind === 'array' ? resolve(valuesType.of) : undefined;
+  const innerType = pointee?.kind === 'pointer' ? resolve(pointee.to) : undefined;
+  if (innerType?.kind === 'record' && innerType.record.fields.length > 0) map.inner = decodeMapRecord(`${symbol.name}.inner`, symbol, innerType.record);
+  const slots = initialSlots(symbol.initializer, model);
+  if (slots.length) map.slots = slots;
+  return map;
+}
+
+/** `.values = { [i] = &map, ... }` of a map definition's initializer: each slot's index and map name. */
+function initialSlots(initializer: ast.Initializer | undefined, model: SemanticModel): Array<{ index: number; map: string }> {
+  if (initializer?.kind !== 'InitializerList') return [];
+  const values = initializer.items.find((item) => item.designators[0]?.kind === 'FieldDesignator' && item.designators[0].name.name === 'values');
+  if (values?.value.kind !== 'InitializerList') return [];
+  const slots: Array<{ index: number; map: string }> = [];
+  let next = 0;
+  for (const item of values.value.items) {
+    const designator = item.designators[0];
+    const index = designator?.kind === 'IndexDesignator' ? Number(model.evaluate(designator.index) ?? -1) : next;
+    next = index + 1;
+    let value = item.value;
+    while (value.kind === 'Cast') value = value.operand;
+    if (value.kind === 'Unary' && value.operator === '&') value = value.operand;
+    if (index >= 0 && value.kind === 'Identifier') slots.push({ index, map: value.name });
+  }
+  return slots;
+}
+
+function decodeMapRecord(name: string, symbol: CSymbol, record: RecordInfo | undefined): MapDefinition {
+  const map: MapDefinition = { name, symbol, members: {} };
   for (const field of record?.fields ?? []) {
     if (!field.name) continue;
     const fieldType = resolve(field.type);
@@ -385,7 +423,9 @@ function decodeMap(symbol: CSymbol): MapDefinition {
   map.keyType = ctype('key');
   map.valueType = ctype('value');
   map.keySize = number('key_size') ?? (map.keyType ? sizeOf(map.keyType) : undefined);
-  map.valueSize = number('value_size') ?? (map.valueType ? sizeOf(map.valueType) : undefined);
+  // libbpf's parse_btf_map_def(): `__array(values, ...)` (a map of maps, a program array) makes the value an fd, 4 bytes
+  const hasValues = record?.fields.some((field) => field.name === 'values') ?? false; // `typeof(val) *values[]`
+  map.valueSize = number('value_size') ?? (map.valueType ? sizeOf(map.valueType) : hasValues ? 4 : undefined);
   return map;
 }
 

@@ -191,6 +191,12 @@ export interface IrMapDef {
   /** key and value given as types (`__type(key, ...)`): libbpf creates the map with btf_key/value_type_id, which
    * sk_storage and the other local-storage maps need (bpf_local_storage_map_check_btf()). */
   btf?: boolean;
+  /** A map of maps' `__array(values, struct inner)`: the template libbpf creates the map with. */
+  inner?: { type: string; key_size: number; value_size: number; max_entries: number; map_flags: number };
+  /** `.values = { [i] = &map }`: the slots libbpf fills after creating the maps (init_slots). */
+  slots?: Array<{ index: number; map: string }>;
+  /** `__uint(pinning, LIBBPF_PIN_BY_NAME)`: libbpf pins the map by its name, so it outlives the object. */
+  pinned?: boolean;
 }
 
 export interface IrProgram {

@@ -44,7 +44,7 @@ export async function compareWithKernel(service: LanguageService, settings: Sett
     kernel = runOnRealKernel({
       file, setup: analysis.setup, scenario, program, programs: objectPrograms(analysis), objectMaps: analysis.lowered.program.maps.map((m) => m.name),
       attachMap, cpus, run: options.run ?? spawnRunner, unavailable: options.unavailable,
-      globals: analysis.lowered.program.globals,
+      globals: analysis.lowered.program.globals, pinsMaps: analysis.lowered.program.maps.some((m) => m.pinned),
     });
   }
   const identical = !simulated.error && !kernel.error && kernel.outputBytes !== null && Buffer.from(simulated.outputBytes).equals(Buffer.from(kernel.outputBytes));

@@ -84,11 +84,13 @@ export interface LoaderOrdersRequest {
   attachMap?: string;
   /** The host's possible CPUs: a per-CPU value is written for each. */
   cpus: number;
+  /** Where libbpf pins the object's maps pinned by name (instead of /sys/fs/bpf). */
+  pinRoot?: string;
 }
 
 /** The loader's orders for a scenario: its maps as the simulator makes them (scenarioMaps.ts), in the same order. */
 export function loaderOrders(req: LoaderOrdersRequest): string {
-  const lines = [`object ${hex(req.object)}`, `program ${hex(req.program)}`];
+  const lines = [...(req.pinRoot ? [`pinroot ${hex(req.pinRoot)}`] : []), `object ${hex(req.object)}`, `program ${hex(req.program)}`];
   const index = new Map<string, number>();
   let count = 0;
   for (const m of req.scenario.maps) {

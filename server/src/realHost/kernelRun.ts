@@ -37,6 +37,8 @@ export interface KernelRunRequest {
   attachMap?: string;
   /** The program's global variables (section, offset, size): the scenario's globals are written there before the load. */
   globals?: readonly ObjectGlobal[];
+  /** A map of the object is pinned by name (LIBBPF_PIN_BY_NAME): libbpf would pin it in /sys/fs/bpf. */
+  pinsMaps?: boolean;
   /** Where the loader binary is cached (default ~/.cache/bpf-iter); tests may give a private folder. */
   loaderCache?: string;
   cpus: number;
@@ -97,19 +99,23 @@ function bpftoolCannot(scenario: Scenario, req: KernelRunRequest): string | unde
         return `the scenario map ${m.name} gives CPUs different per-CPU values (or not one per each of this host's ${req.cpus} CPUs), and bpftool map update writes one value into every CPU`;
     }
   }
+  if (req.pinsMaps) return 'a map of the object is pinned by name (LIBBPF_PIN_BY_NAME), which bpftool iter pin would leave in /sys/fs/bpf';
   const first = req.programs[0];
   if (first && first.name !== req.program.name) return `bpftool iter pin loads the object's first program (${first.name}), not ${req.program.name}`;
   return undefined;
 }
 
 /** The run through our loader: maps, globals, load, attach and read in one process that leaves nothing behind. */
-function runWithLoader(req: KernelRunRequest, object: string, work: string, why: string): KernelSideResult {
+function runWithLoader(req: KernelRunRequest, object: string, work: string, why: string, dir: string): KernelSideResult {
   const loader = loaderBinary(req.run, req.loaderCache);
   if ('why' in loader) return { outputBytes: null, refused: true, error: { errno: 'ENOTSUP', message: `the real kernel run cannot reproduce this: ${why}, and bpf-iter's loader cannot be built here: ${loader.why}` } };
   const ordersFile = path.join(work, 'orders');
   const outputFile = path.join(work, 'output');
   // a HostRefusal from the orders (a bad value, more per-CPU values than CPUs) is answered by runOnRealKernel's catch
-  fs.writeFileSync(ordersFile, loaderOrders({ object, program: req.program.name, scenario: req.scenario, globals: req.globals ?? [], attachMap: req.program.target === 'bpf_map_elem' ? req.attachMap : undefined, cpus: req.cpus }));
+  // maps pinned by name go into the private directory, removed with it (libbpf's pin_root_path)
+  if (req.pinsMaps) fs.mkdirSync(dir);
+  fs.writeFileSync(ordersFile, loaderOrders({ object, program: req.program.name, scenario: req.scenario, globals: req.globals ?? [], attachMap: req.program.target === 'bpf_map_elem' ? req.attachMap : undefined, cpus: req.cpus,
+    ...(req.pinsMaps ? { pinRoot: dir } : {}) }));
   const r = req.run(loader.path, [ordersFile, outputFile]);
   if (r.status === 0) return { outputBytes: new Uint8Array(fs.readFileSync(outputFile)) };
   const failure = loaderFailure(r.stderr);
@@ -203,7 +209,7 @@ export function runOnRealKernel(req: KernelRunRequest): KernelSideResult {
       return { outputBytes: null, error: { errno: 'ECOMPILE', message: `clang: ${message.trim()}` } };
     }
     const needsLoader = bpftoolCannot(req.scenario, req);
-    if (needsLoader) return runWithLoader(req, object, work, needsLoader);
+    if (needsLoader) return runWithLoader(req, object, work, needsLoader, dir);
     fs.mkdirSync(dir);
     const pins = createMaps(req, dir);
     const iter = path.join(dir, 'iter');

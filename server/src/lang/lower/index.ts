@@ -60,6 +60,9 @@ class Lowerer extends StatementLowering {
       name: m.name, type: String(m.type ?? 0), key_size: m.keySize ?? 0, value_size: m.valueSize ?? 0,
       max_entries: m.maxEntries ?? 0, map_flags: m.mapFlags ?? 0, loc: locOf(m.symbol.declaration),
       btf: m.keyType !== undefined && m.valueType !== undefined,
+      ...(m.inner ? { inner: { type: String(m.inner.type ?? 0), key_size: m.inner.keySize ?? 0, value_size: m.inner.valueSize ?? 0, max_entries: m.inner.maxEntries ?? 0, map_flags: m.inner.mapFlags ?? 0 } } : {}),
+      ...(m.slots ? { slots: m.slots } : {}),
+      ...(m.members.pinning === LIBBPF_PIN_BY_NAME ? { pinned: true } : {}),
     }));
     return {
       program: { entries, functions: this.functions, globals: this.globals, sections, strings: this.strings, maps, license: this.c.program.license ?? null },
@@ -152,5 +155,8 @@ class Lowerer extends StatementLowering {
     return { functions: all.filter((f) => emitted.has(f)), globals };
   }
 }
+
+/** libbpf's `enum libbpf_pin_type`: LIBBPF_PIN_BY_NAME. */
+const LIBBPF_PIN_BY_NAME = 1;
 
 export type { AddressBase, IrType };
