@@ -22,6 +22,8 @@ export abstract class GlobalLowering extends LoweringState {
   protected readonly foldableGlobals = new Set<IrGlobal>();
   /** The relocations of the initializer being filled (constantBytes). */
   private fillingRelocations: Map<number, AddressBase> | undefined;
+  /** clang's order of creating the global variables (emissionOrder.ts), known once lowering starts. */
+  protected emissionOrder: ReadonlyMap<CSymbol, number> = new Map();
   /** The globals some emitted function may write (writtenGlobals()), known once layoutGlobals() starts. */
   private writtenSymbols: ReadonlySet<CSymbol> = new Set();
 
@@ -69,24 +71,28 @@ export abstract class GlobalLowering extends LoweringState {
       this.globalBySymbol.set(symbol, g);
       laidOut.push([symbol, g]);
     };
+    const candidates: Array<{ symbol: CSymbol; loc: Loc }> = [];
     for (const symbol of this.c.program.globals) {
-      if (symbol.kind !== 'variable' || !emitted.has(symbol)) continue;
-      const section = this.sectionOf(symbol);
-      if (section) add(symbol, section, locOf(symbol.declaration));
+      if (symbol.kind === 'variable' && emitted.has(symbol)) candidates.push({ symbol, loc: locOf(symbol.declaration) });
     }
-    // Function-local statics (BPF_SEQ_PRINTF's `static const char ___fmt[]`) live in the data sections too,
-    // after the file-scope ones of the same section, in order of appearance.
+    // Function-local statics (BPF_SEQ_PRINTF's `static const char ___fmt[]`) live in the data sections too.
+    const seen = new Set(candidates.map((c) => c.symbol));
     for (const f of functions) {
       ast.walk(f.definition.body, (node) => {
         if (node.kind !== 'Declaration' || !node.specifiers.storage.includes('static')) return;
         for (const d of node.declarators) {
           const symbol = this.symbolOfDeclarator(d.declarator);
-          if (symbol && !this.globalBySymbol.has(symbol)) {
-            const section = this.sectionOf(symbol);
-            if (section) add(symbol, section, locOf(d));
-          }
+          if (symbol && !seen.has(symbol)) { seen.add(symbol); candidates.push({ symbol, loc: locOf(d) }); }
         }
       });
+    }
+    // in clang's order of creation: the sections' order and each variable's offset in its section
+    const rank = this.emissionOrder;
+    const last = rank.size;
+    candidates.sort((a, b) => (rank.get(a.symbol) ?? last) - (rank.get(b.symbol) ?? last));
+    for (const { symbol, loc } of candidates) {
+      const section = this.sectionOf(symbol);
+      if (section) add(symbol, section, loc);
     }
     // Initializers after the layout: a pointer in one may name a global laid out after it.
     for (const [symbol, g] of laidOut) {

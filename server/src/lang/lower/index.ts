@@ -21,6 +21,7 @@ import { IrType, IrProgram, IrFunction, AddressBase } from '../ir';
 import { locOf, type LowerOptions } from './irValues';
 import { StatementLowering } from './statements';
 import { IN_PREAMBLE, LoweredFunctionRecord, LoweringMemo, TokenKeys, sameDefinitionTokens, sameTexts, tokenKeys } from './reuse';
+import { globalEmissionOrder } from './emissionOrder';
 
 export { irScalarType, locOf, stringBytes } from './irValues';
 export type { CoreFieldResolver, LowerOptions } from './irValues';
@@ -45,6 +46,7 @@ class Lowerer extends StatementLowering {
   run(): LowerResult {
     for (const m of this.c.program.maps) this.mapNames.add(m.name);
     // Index every defined function first so calls can refer to functions defined later.
+    this.emissionOrder = globalEmissionOrder(this.c, this.options.mainFile ?? 0);
     const { functions: defined, globals } = this.emittedDefinitions();
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
     this.emittedFunctions = defined;
@@ -56,7 +58,10 @@ class Lowerer extends StatementLowering {
       .filter(({ f }) => f.section !== undefined && /^iter(\.s)?\//.test(f.section))
       .map(({ f, i }) => ({ func: i, section: f.section!, target: f.section!.replace(/^iter(\.s)?\//, ''), sleepable: f.section!.startsWith('iter.s/') }));
     const sections = [...this.sectionSizes.entries()].map(([name, size]) => ({ name, size, readonly: name.startsWith('.rodata') }));
-    const maps = this.c.program.maps.map((m) => ({
+    // libbpf creates the .maps in their order in the object, which is clang's order of creating them
+    const last = this.emissionOrder.size;
+    const inObjectOrder = [...this.c.program.maps].sort((a, b) => (this.emissionOrder.get(a.symbol) ?? last) - (this.emissionOrder.get(b.symbol) ?? last));
+    const maps = inObjectOrder.map((m) => ({
       name: m.name, type: String(m.type ?? 0), key_size: m.keySize ?? 0, value_size: m.valueSize ?? 0,
       max_entries: m.maxEntries ?? 0, map_flags: m.mapFlags ?? 0, loc: locOf(m.symbol.declaration),
       btf: m.keyType !== undefined && m.valueType !== undefined,
