@@ -518,7 +518,7 @@ export const Diagnostics = {
     kernelText: 'kernel func %s requires RCU critical section protection',
     explanation: 'The task and css iterators are KF_RCU_PROTECTED: the tasks and cgroups they walk stay valid only inside an RCU read-side section. A non-sleepable program (SEC("iter/...")) always runs in one; a sleepable one (SEC("iter.s/...")) opens one with bpf_rcu_read_lock().',
   }),
-  IterOutsideRcu: d(2489, 'error', '{0} was made inside an RCU read-side section that a bpf_rcu_read_unlock() ended before this {1}() call: the iterator is no longer valid. Keep the whole walk, destroy included, on one side of the unlock. Verifier: "{2}"', {
+  IterOutsideRcu: d(2489, 'error', 'A bpf_rcu_read_unlock() before this {1}() call ended the RCU read-side section {0} depends on (a task or css iterator needs one from new() to destroy()): the iterator is no longer valid. Keep the whole walk, destroy included, on one side of the unlock. Verifier: "{2}"', {
     loadErrno: 'EPROTO', // measured on Linux 6.18, in iter/task and iter.s/task alike
     kernelText: 'expected an RCU CS when using %s',
     explanation: 'bpf_rcu_read_unlock() marks every KF_RCU_PROTECTED iterator alive (a task or css iterator, even one made before bpf_rcu_read_lock() in a non-sleepable program) untrusted; its next() and destroy() are then refused. Destroy the iterator before the unlock, or make it after.',
