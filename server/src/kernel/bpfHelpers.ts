@@ -154,6 +154,16 @@ export abstract class KernelHelpers extends KernelState {
     this.memory.write(itAddr, b);
   }
 
+  /** struct bpf_iter_task_kern { struct task_struct *task; struct task_struct *pos; unsigned int flags; } (24 bytes) */
+  protected writeIterTask(itAddr: bigint, task: bigint, pos: bigint, flags: number): void {
+    const b = new Uint8Array(24);
+    const v = new DataView(b.buffer);
+    v.setBigUint64(0, task, true);
+    v.setBigUint64(8, pos, true);
+    v.setUint32(16, flags, true);
+    this.memory.write(itAddr, b);
+  }
+
   /**
    * mirrors __bpf_strtoull(): at most 64 bytes of the buffer (up to a NUL), leading spaces, an optional '-', the base
    * of flags (0 = by prefix, 8, 10, 16) and its 0x prefix, then digits; the bytes consumed, or a negative errno.
@@ -423,6 +433,35 @@ export abstract class KernelHelpers extends KernelState {
     },
     // mirrors the kfunc bpf_iter_num_destroy()
     bpf_iter_num_destroy: (itAddr: bigint): number => { this.writeIterNum(itAddr, 0, 0); return 0; },
+    // mirrors the kfunc bpf_iter_task_new() (kernel/bpf/task_iter.c): pos cleared first; BPF_TASK_ITER_PROC_THREADS
+    // walks `task`'s threads from it, the others every task from init_task; other flags, or no task: -EINVAL
+    bpf_iter_task_new: (itAddr: bigint, task: bigint, flags: bigint): number => {
+      const f = Number(BigInt.asUintN(32, flags));
+      this.writeIterTask(itAddr, 0n, 0n, 0);
+      if (f > BPF_TASK_ITER_PROC_THREADS || (f === BPF_TASK_ITER_PROC_THREADS && task === 0n)) return -ERRNO.EINVAL;
+      const start = f === BPF_TASK_ITER_PROC_THREADS ? task : this.tasks?.initTask.addr ?? 0n;
+      this.writeIterTask(itAddr, start, start, f);
+      return 0;
+    },
+    // mirrors the kfunc bpf_iter_task_next(): returns pos, and moves it to the next thread (__next_thread()) or, past
+    // a process's last thread (at once for ALL_PROCS), to the next process (next_task()) until init_task comes back
+    bpf_iter_task_next: (itAddr: bigint): bigint => {
+      const raw = this.memory.read(itAddr, 24);
+      if (!raw) return 0n;
+      const v = new DataView(raw.buffer, raw.byteOffset, 24);
+      let task = v.getBigUint64(0, true);
+      const pos = v.getBigUint64(8, true), flags = v.getUint32(16, true);
+      if (pos === 0n || !this.tasks) return pos;
+      if (flags !== BPF_TASK_ITER_ALL_PROCS) {
+        const thread = this.tasks.nextThread(pos);
+        if (thread !== 0n || flags === BPF_TASK_ITER_PROC_THREADS) { this.writeIterTask(itAddr, task, thread, flags); return pos; }
+      }
+      task = this.tasks.nextTask(task);
+      this.writeIterTask(itAddr, task, task === this.tasks.initTask.addr ? 0n : task, flags);
+      return pos;
+    },
+    // mirrors the kfunc bpf_iter_task_destroy(): nothing to release
+    bpf_iter_task_destroy: (): number => 0,
     // the socket casts and bpf_sock_destroy() (kernel/net/helpers.ts)
     bpf_skc_to_tcp_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_sock(this.net, sk),
     bpf_skc_to_tcp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp6_sock(this.net, sk),
@@ -433,6 +472,10 @@ export abstract class KernelHelpers extends KernelState {
     bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
   };
 }
+
+/** the flags of bpf_iter_task_new() (kernel/bpf/task_iter.c's enum) */
+const BPF_TASK_ITER_ALL_PROCS = 0;
+const BPF_TASK_ITER_PROC_THREADS = 2;
 
 /** BPF_MAX_LOOPS: the bound of bpf_loop() and of a numbers iterator's range */
 const BPF_MAX_LOOPS = 8 * 1024 * 1024;
