@@ -7,7 +7,7 @@
 import * as path from 'path';
 import { kernelBtf, BtfField } from '../../../server/src/kernel/btf';
 import { FIXTURE_PATH } from '../service/fourslash';
-import { ITER_KINDS } from '../../../server/src/lang/checker/iterKinds';
+import { ITER_KINDS } from '../../../server/src/kernel/openIters';
 
 const INTS: Record<number, [string, string]> = { 1: ['__s8', '__u8'], 2: ['__s16', '__u16'], 4: ['__s32', '__u32'], 8: ['__s64', '__u64'] };
 const SIGNED = new Set(['int', 'long', 'long long', 'short', 'signed char', 's8', 's16', 's32', 's64', 'loff_t', 'ssize_t', 'pid_t', 'ktime_t']);

@@ -2,7 +2,7 @@
 
 import type { IrFunction, Loc } from '../ir';
 import { AbsValue } from './domain';
-import type { IterKindName } from './iterKinds';
+import type { IterKindName } from '../../kernel/openIters';
 
 export interface ActiveIter { loc: Loc; name: string; kind: IterKindName; rcuEnded?: boolean; reported?: boolean }
 
@@ -14,7 +14,7 @@ export interface State {
   stack: Map<string, Slot>;
   /**
    * Active open-coded iterators (STACK_ITER slots with a reference, as mark_stack_slots_iter() leaves them): the
-   * slot's key -> where its new() kfunc acquired it and its kind (iterKinds.ts). `rcuEnded`: a KF_RCU_PROTECTED one
+   * slot's key -> where its new() kfunc acquired it and its kind (kernel/openIters.ts). `rcuEnded`: a KF_RCU_PROTECTED one
    * that a bpf_rcu_read_unlock() made PTR_UNTRUSTED; `reported`: an error about this slot was reported (the verifier
    * stops at it), so nothing more is said of it. Entries are replaced, never changed in place.
    */

@@ -5,7 +5,7 @@ import { CORE_POISON_HELPER_ID, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
 import { HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason } from './helpers';
-import { iterKind, iterKindOfKfunc, iterTypeName, type IterKind } from './iterKinds';
+import { iterKind, iterKindOfKfunc, iterTypeName, type IterKind } from '../../kernel/openIters';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { kernelBtf } from '../../kernel/btf';
 import { returnValueProblem } from './returnValue';

@@ -5,7 +5,7 @@
  * bpf_base_func_proto(), plus the seq helpers that only BPF_TRACE_ITER gets.
  */
 
-import { ITER_KINDS, type IterKindName } from './iterKinds';
+import { ITER_KINDS, type IterKindName, type IterNewArg } from '../../kernel/openIters';
 
 export type HelperArgKind =
   /** CONST_MAP_PTR: `&map`. */
@@ -168,14 +168,19 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_task_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'task_struct' }], returns: 'void', isKfunc: true },
   { name: 'bpf_rcu_read_lock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'lock' },
   { name: 'bpf_rcu_read_unlock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'unlock' },
-  // the open-coded iterators (numbers, tasks...: iterKinds.ts), in common_btf_ids / generic_btf_ids: every program
+  // the open-coded iterators (numbers, tasks...: kernel/openIters.ts), in common_btf_ids / generic_btf_ids: every program
   // type may use them
   ...ITER_KINDS.flatMap((k): HelperInfo[] => [
-    { name: k.newKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'new' }, ...k.newArgs], returns: 'int', isKfunc: true },
+    { name: k.newKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'new' }, ...k.newArgs.map(iterNewArg)], returns: 'int', isKfunc: true },
     { name: k.nextKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'next' }], returns: 'iterNext', isKfunc: true },
     { name: k.destroyKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'destroy' }], returns: 'void', isKfunc: true },
   ]),
 ];
+
+/** An argument of an iterator's new() kfunc as the checker takes it. */
+function iterNewArg(a: IterNewArg): HelperArgKind {
+  return a.kind === 'scalar' ? any : { kind: 'trusted', btf: a.btf, ...(a.nullable ? { nullable: true } : {}) };
+}
 
 /**
  * Helpers that exist in the kernel but whose func_proto for iterator programs is NULL ("program of this type cannot

@@ -8,7 +8,7 @@ import { Diagnostics } from '../diagnostics';
 import { AbsValue, TOP } from './domain';
 import { initialState, type State } from './abstractState';
 import { KFUNC_RELEASE_OF } from './helpers';
-import { iterKind } from './iterKinds';
+import { iterKind } from '../../kernel/openIters';
 import { ControlFlowVerifier } from './controlFlow';
 
 export type { AnalysisOptions } from './verifierState';

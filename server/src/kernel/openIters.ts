@@ -1,12 +1,11 @@
 /**
  * The open-coded iterators of Linux 6.18 (KF_ITER_NEW / KF_ITER_NEXT / KF_ITER_DESTROY kfuncs over a `struct
- * bpf_iter_<kind>` on the program's stack), one row of facts per kind: the checker (helpers.ts builds the three
- * kfuncs' table entries from it, helperCalls.ts checks the stack slot and the RCU rule, verifier.ts the leak), the
- * loop bound (controlFlow.ts) and hover/completion (service/docs.ts) read it. The simulated kfuncs are in
- * kernel/openIters.ts. Mirrors the BTF_ID_FLAGS() of kernel/bpf/helpers.c and process_iter_arg() /
- * is_kfunc_rcu_protected() of kernel/bpf/verifier.c; each row measured on Linux 6.18.
+ * bpf_iter_<kind>` on the program's stack), one row of facts per kind: the checker (lang/checker/helpers.ts builds the
+ * three kfuncs' table entries from it, helperCalls.ts checks the stack slot and the RCU rule, verifier.ts the leak),
+ * the loop bound (controlFlow.ts) and hover/completion (service/docs.ts) read it; the simulated kfuncs are in
+ * bpfHelpers.ts. Mirrors the BTF_ID_FLAGS() of kernel/bpf/helpers.c and process_iter_arg() / is_kfunc_rcu_protected()
+ * of kernel/bpf/verifier.c; each row measured on Linux 6.18.
  */
-import type { HelperArgKind } from './helpers';
 
 export type IterKindName = 'num' | 'task' | 'task_vma' | 'css';
 
@@ -27,8 +26,11 @@ export interface IterKind {
   newKfunc: string;
   nextKfunc: string;
   destroyKfunc: string;
-  /** the arguments of new() after the iterator */
-  newArgs: HelperArgKind[];
+  /**
+   * the arguments of new() after the iterator: a number, or a KF_TRUSTED_ARGS pointer to the BTF struct `btf`
+   * (`nullable`: a `__nullable` parameter, which takes the constant NULL)
+   */
+  newArgs: IterNewArg[];
   /** new()'s C parameters after the iterator, as the kernel declares them (hover, completion) */
   newParams: string;
   next: IterNextValue;
@@ -40,9 +42,13 @@ export interface IterKind {
   rcuProtected: boolean;
   /** one line on what it walks, for hover */
   walks: string;
+  /** the three kfuncs' BTF_ID_FLAGS(), for hover */
+  flags: { new: string; next: string; destroy: string };
 }
 
-const any: HelperArgKind = { kind: 'anything' };
+export type IterNewArg = { kind: 'scalar' } | { kind: 'trusted'; btf: string; nullable?: boolean };
+
+const any: IterNewArg = { kind: 'scalar' };
 
 export const ITER_KINDS: readonly IterKind[] = [
   {
@@ -50,6 +56,7 @@ export const ITER_KINDS: readonly IterKind[] = [
     newKfunc: 'bpf_iter_num_new', nextKfunc: 'bpf_iter_num_next', destroyKfunc: 'bpf_iter_num_destroy',
     newArgs: [any, any], newParams: 'int start, int end', next: { kind: 'int' }, rcuProtected: false,
     walks: 'the integers start..end-1 (at most 8M of them; -EINVAL if start > end, -E2BIG past the bound)',
+    flags: { new: 'KF_ITER_NEW', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
   },
   {
     // bpf_iter_task_new(it, struct task_struct *task__nullable, unsigned int flags): KF_ITER_NEW | KF_TRUSTED_ARGS |
@@ -58,6 +65,7 @@ export const ITER_KINDS: readonly IterKind[] = [
     newKfunc: 'bpf_iter_task_new', nextKfunc: 'bpf_iter_task_next', destroyKfunc: 'bpf_iter_task_destroy',
     newArgs: [{ kind: 'trusted', btf: 'task_struct', nullable: true }, any], newParams: 'struct task_struct *task, unsigned int flags',
     next: { kind: 'btf', struct: 'task_struct', rcu: true }, rcuProtected: true,
+    flags: { new: 'KF_ITER_NEW | KF_TRUSTED_ARGS | KF_RCU_PROTECTED', next: 'KF_ITER_NEXT | KF_RET_NULL | KF_RCU_PROTECTED', destroy: 'KF_ITER_DESTROY | KF_RCU_PROTECTED' },
     walks: 'every task of the machine from init_task (swapper/0) in fork order, whatever the reader\'s pid namespace: BPF_TASK_ITER_ALL_PROCS (0) the processes, BPF_TASK_ITER_ALL_THREADS (1) every thread, BPF_TASK_ITER_PROC_THREADS (2) the threads of `task` from it on; other flags, or PROC_THREADS with a NULL task: -EINVAL',
   },
 ];
