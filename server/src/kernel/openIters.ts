@@ -13,7 +13,7 @@ export type IterKindName = 'num' | 'task' | 'task_vma' | 'css';
 export type IterNextValue =
   /** a read-only pointer to the iterator's current int (bpf_iter_num_next()) */
   | { kind: 'int' }
-  /** PTR_TO_BTF_ID of `struct`: MEM_RCU when the kfunc is KF_RCU_PROTECTED, else PTR_TRUSTED */
+  /** PTR_TO_BTF_ID of `struct`: MEM_RCU when the kind's new() is KF_RCU_PROTECTED, else PTR_TRUSTED */
   | { kind: 'btf'; struct: string; rcu: boolean };
 
 export interface IterKind {
@@ -35,7 +35,7 @@ export interface IterKind {
   newParams: string;
   next: IterNextValue;
   /**
-   * KF_RCU_PROTECTED: new() needs an RCU read-side section (a non-sleepable program is always in one; a sleepable
+   * KF_RCU_PROTECTED (on new()): new() needs an RCU read-side section (a non-sleepable program is always in one; a sleepable
    * one needs bpf_rcu_read_lock()), and bpf_rcu_read_unlock() ends every such iterator alive: next()/destroy() on it
    * are refused ("expected an RCU CS when using %s").
    */
@@ -60,12 +60,13 @@ export const ITER_KINDS: readonly IterKind[] = [
   },
   {
     // bpf_iter_task_new(it, struct task_struct *task__nullable, unsigned int flags): KF_ITER_NEW | KF_TRUSTED_ARGS |
-    // KF_RCU_PROTECTED; next KF_ITER_NEXT | KF_RET_NULL | KF_RCU_PROTECTED (an rcu_ptr_task_struct)
+    // KF_RCU_PROTECTED, which marks the slot MEM_RCU; next (KF_ITER_NEXT | KF_RET_NULL) of such a slot gives an
+    // rcu_ptr_task_struct, and next/destroy refuse it once bpf_rcu_read_unlock() made it PTR_UNTRUSTED
     kind: 'task', struct: 'bpf_iter_task', size: 24, description: 'task iterator',
     newKfunc: 'bpf_iter_task_new', nextKfunc: 'bpf_iter_task_next', destroyKfunc: 'bpf_iter_task_destroy',
     newArgs: [{ kind: 'trusted', btf: 'task_struct', nullable: true }, any], newParams: 'struct task_struct *task, unsigned int flags',
     next: { kind: 'btf', struct: 'task_struct', rcu: true }, rcuProtected: true,
-    flags: { new: 'KF_ITER_NEW | KF_TRUSTED_ARGS | KF_RCU_PROTECTED', next: 'KF_ITER_NEXT | KF_RET_NULL | KF_RCU_PROTECTED', destroy: 'KF_ITER_DESTROY | KF_RCU_PROTECTED' },
+    flags: { new: 'KF_ITER_NEW | KF_TRUSTED_ARGS | KF_RCU_PROTECTED', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
     walks: 'every task of the machine from init_task (swapper/0) in fork order, whatever the reader\'s pid namespace: BPF_TASK_ITER_ALL_PROCS (0) the processes, BPF_TASK_ITER_ALL_THREADS (1) every thread, BPF_TASK_ITER_PROC_THREADS (2) the threads of `task` from it on; other flags, or PROC_THREADS with a NULL task: -EINVAL',
   },
 ];

@@ -101,4 +101,18 @@ describe('checker: the open-coded task iterator (bpf_iter_task_new/next/destroy,
     assert.deepStrictEqual(p.map((x) => x.slice(0, 7)), ['BPF2489']);
     assert.match(p[0], /"expected an RCU CS when using bpf_iter_task_destroy"/); // EPROTO
   });
+
+  it('hover and completion describe the iterator kfuncs from their row: signature, the walk, the RCU rule, flags', () => {
+    const text = program(WALK);
+    const lines = text.split('\n');
+    const at = (name: string) => { const line = lines.findIndex((l) => l.includes(`${name}(`) && !l.startsWith('extern')); return { line, character: lines[line].indexOf(name) + 2 }; };
+    const service = serviceFor(TARGET_FILES);
+    const hoverText = (name: string) => JSON.stringify(service.hover(FIXTURE_PATH, text, at(name))?.contents ?? '');
+    assert.match(hoverText('bpf_iter_task_new'), /int bpf_iter_task_new\(struct bpf_iter_task \*it, struct task_struct \*task, unsigned int flags\).*init_task.*BPF_TASK_ITER_PROC_THREADS.*requires RCU critical section protection.*KF_ITER_NEW \| KF_TRUSTED_ARGS \| KF_RCU_PROTECTED/s);
+    assert.match(hoverText('bpf_iter_task_next'), /struct task_struct \*bpf_iter_task_next\(struct bpf_iter_task \*it\).*rcu_ptr_.*KF_ITER_NEXT \| KF_RET_NULL/s);
+    assert.match(hoverText('bpf_iter_task_destroy'), /void bpf_iter_task_destroy\(struct bpf_iter_task \*it\).*KF_ITER_DESTROY/s);
+    const line = lines.findIndex((l) => l.startsWith('\tbpf_iter_task_destroy'));
+    const items = service.complete(FIXTURE_PATH, text.replace('\tbpf_iter_task_destroy(&it);', '\tbpf_iter_'), { line, character: 11 });
+    for (const name of ['bpf_iter_task_new', 'bpf_iter_task_next', 'bpf_iter_task_destroy', 'bpf_iter_num_new']) assert.ok(items.some((i) => i.label === name), `${name} in ${items.map((i) => i.label).join(' ')}`);
+  });
 });
