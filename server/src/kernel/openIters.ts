@@ -28,7 +28,7 @@ export interface IterKind {
   destroyKfunc: string;
   /**
    * the arguments of new() after the iterator: a number, or a KF_TRUSTED_ARGS pointer to the BTF struct `btf`
-   * (`nullable`: a `__nullable` parameter, which takes the constant NULL)
+   * (`nullable`: a `__nullable` parameter, which takes the constant NULL; `rcu`: KF_RCU, an RCU pointer will do)
    */
   newArgs: IterNewArg[];
   /** new()'s C parameters after the iterator, as the kernel declares them (hover, completion) */
@@ -46,7 +46,7 @@ export interface IterKind {
   flags: { new: string; next: string; destroy: string };
 }
 
-export type IterNewArg = { kind: 'scalar' } | { kind: 'trusted'; btf: string; nullable?: boolean };
+export type IterNewArg = { kind: 'scalar' } | { kind: 'trusted'; btf: string; nullable?: boolean; rcu?: boolean };
 
 const any: IterNewArg = { kind: 'scalar' };
 
@@ -68,6 +68,26 @@ export const ITER_KINDS: readonly IterKind[] = [
     next: { kind: 'btf', struct: 'task_struct', rcu: true }, rcuProtected: true,
     flags: { new: 'KF_ITER_NEW | KF_TRUSTED_ARGS | KF_RCU_PROTECTED', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
     walks: 'every task of the machine from init_task (swapper/0) in fork order, whatever the reader\'s pid namespace: BPF_TASK_ITER_ALL_PROCS (0) the processes, BPF_TASK_ITER_ALL_THREADS (1) every thread, BPF_TASK_ITER_PROC_THREADS (2) the threads of `task` from it on; other flags, or PROC_THREADS with a NULL task: -EINVAL',
+  },
+  {
+    // bpf_iter_task_vma_new(it, struct task_struct *task, u64 addr): KF_ITER_NEW | KF_RCU (a trusted or RCU task,
+    // never NULL: "Possibly NULL pointer passed to trusted arg1"); next gives a trusted_ptr_vm_area_struct
+    kind: 'task_vma', struct: 'bpf_iter_task_vma', size: 8, description: 'VMA iterator',
+    newKfunc: 'bpf_iter_task_vma_new', nextKfunc: 'bpf_iter_task_vma_next', destroyKfunc: 'bpf_iter_task_vma_destroy',
+    newArgs: [{ kind: 'trusted', btf: 'task_struct', rcu: true }, any], newParams: 'struct task_struct *task, __u64 addr',
+    next: { kind: 'btf', struct: 'vm_area_struct', rcu: false }, rcuProtected: false,
+    flags: { new: 'KF_ITER_NEW | KF_RCU', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
+    walks: 'the memory areas of `task`\'s mm in address order, from the one holding or after `addr` (its mmap lock held until destroy()); -ENOENT for a task without an mm (a kernel thread), -EBUSY if the lock is contended',
+  },
+  {
+    // bpf_iter_css_new(it, struct cgroup_subsys_state *start, unsigned int flags): KF_ITER_NEW | KF_TRUSTED_ARGS |
+    // KF_RCU_PROTECTED; next gives an rcu_ptr_cgroup_subsys_state
+    kind: 'css', struct: 'bpf_iter_css', size: 24, description: 'css iterator',
+    newKfunc: 'bpf_iter_css_new', nextKfunc: 'bpf_iter_css_next', destroyKfunc: 'bpf_iter_css_destroy',
+    newArgs: [{ kind: 'trusted', btf: 'cgroup_subsys_state' }, any], newParams: 'struct cgroup_subsys_state *start, unsigned int flags',
+    next: { kind: 'btf', struct: 'cgroup_subsys_state', rcu: true }, rcuProtected: true,
+    flags: { new: 'KF_ITER_NEW | KF_TRUSTED_ARGS | KF_RCU_PROTECTED', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
+    walks: 'the cgroup hierarchy from `start` (`&cgrp->self`): BPF_CGROUP_ITER_DESCENDANTS_PRE (2) parents before children, BPF_CGROUP_ITER_DESCENDANTS_POST (3) children first and `start` last, BPF_CGROUP_ITER_ANCESTORS_UP (4) `start` then its parents to the root; other flags: -EINVAL',
   },
 ];
 

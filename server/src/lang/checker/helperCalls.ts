@@ -91,8 +91,9 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
           if (kind.nullable && (v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n))) return;
           // ...but a pointer that may be NULL is not trusted there (measured on 6.18: ctx->task unchecked)
           if (kind.nullable && v.kind === 'ptr' && v.maybeNull) { this.report(Diagnostics.KfuncArgNotTrusted, argLoc, [v.desc, i + 1, e.name, `R${i + 1} must be referenced or trusted`]); return; }
-          // a pointer walked from a kernel struct is untrusted or MEM_RCU, never trusted (task->real_parent)
-          if (kind.nullable && v.kind === 'top' && v.walked) { this.report(Diagnostics.KfuncArgNotTrusted, argLoc, [v.walked, i + 1, e.name, `R${i + 1} must be referenced or trusted`]); return; }
+          // a pointer walked from a kernel struct is untrusted or MEM_RCU, never trusted (measured on 6.18:
+          // task->real_parent to bpf_iter_task_new(), cgrp->self.parent to bpf_iter_css_new()); a KF_RCU argument is left alone
+          if (v.kind === 'top' && v.walked && !kind.rcu) { this.report(Diagnostics.KfuncArgNotTrusted, argLoc, [v.walked, i + 1, e.name, `R${i + 1} must be referenced or trusted`]); return; }
           if ((v.kind === 'ptr' && v.maybeNull) || v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n)) {
             this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.kind === 'ptr' ? v.desc : 'NULL', e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
           } else this.kfuncBtfArg(v, kind.btf, i, argLoc, e.name, kind.rcu === true);

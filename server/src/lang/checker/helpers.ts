@@ -179,7 +179,7 @@ const allowed: HelperInfo[] = [
 
 /** An argument of an iterator's new() kfunc as the checker takes it. */
 function iterNewArg(a: IterNewArg): HelperArgKind {
-  return a.kind === 'scalar' ? any : { kind: 'trusted', btf: a.btf, ...(a.nullable ? { nullable: true } : {}) };
+  return a.kind === 'scalar' ? any : { kind: 'trusted', btf: a.btf, ...(a.nullable ? { nullable: true } : {}), ...(a.rcu ? { rcu: true } : {}) };
 }
 
 /**
