@@ -299,6 +299,17 @@ export class SimulatedTasks {
     return { mm: true, vma: v?.region.addr };
   }
 
+  /**
+   * mirrors vma_iter_init(&vmi, mm, addr) + vma_next(): the task's first VMA that ends after `addr`; `mm` false for a
+   * task without an mm (a kernel thread) or not one of the machine's
+   */
+  vmaAfter(taskAddr: bigint, addr: bigint): { mm: boolean; vma?: { addr: bigint; end: bigint } } {
+    const o = this.byAddr.get(taskAddr);
+    if (!o || !o.mm) return { mm: false };
+    const v = o.vmas.find((x) => x.sim.end > addr);
+    return { mm: true, vma: v && { addr: v.region.addr, end: v.sim.end } };
+  }
+
   /** d_path() of a `struct path` inside one of the machine's files (bpf_d_path), or undefined */
   pathAt(addr: bigint): string | undefined { return this.paths.get(addr); }
   private readonly paths = new Map<bigint, string>();
