@@ -99,6 +99,7 @@ enum bpf_map_type { BPF_MAP_TYPE_UNSPEC = 0, BPF_MAP_TYPE_HASH = 1, BPF_MAP_TYPE
 ${[...enums].map((e) => `enum ${e} { ${e}___first = 0 };`).join('\n')}
 ${ITER_KINDS.map((k) => `struct ${k.struct} { __u64 __opaque[${k.size / 8}]; } __attribute__((aligned(8)));`).join('\n')}
 enum { BPF_TASK_ITER_ALL_PROCS = 0, BPF_TASK_ITER_ALL_THREADS = 1, BPF_TASK_ITER_PROC_THREADS = 2 };
+enum { BPF_CGROUP_ITER_ORDER_UNSPEC = 0, BPF_CGROUP_ITER_SELF_ONLY = 1, BPF_CGROUP_ITER_DESCENDANTS_PRE = 2, BPF_CGROUP_ITER_DESCENDANTS_POST = 3, BPF_CGROUP_ITER_ANCESTORS_UP = 4 };
 #pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)
 ${[...forward].filter((n) => !kernelBtf[n]).map((n) => `struct ${n};`).join('\n')}
 ${names.filter((n) => !kernelBtf[n] || true).map((n) => `struct ${n};`).join('\n')}
