@@ -80,6 +80,9 @@ describe('checker: the open-coded task iterator (bpf_iter_task_new/next/destroy,
     const twice = problems(program(WALK.replace('\tbpf_iter_task_new(&it, task, BPF_TASK_ITER_ALL_PROCS);', '\tbpf_iter_task_new(&it, task, BPF_TASK_ITER_ALL_PROCS);\n\tbpf_iter_task_new(&it, task, BPF_TASK_ITER_ALL_PROCS);')));
     assert.deepStrictEqual(twice.map((p) => p.slice(0, 7)), ['BPF2484']);
     assert.match(twice[0], /"expected uninitialized iter_task as arg #0"/); // EINVAL
+    // a store into the slot leaves no iterator there
+    const overwritten = problems(program('\tbpf_iter_task_new(&it, task, BPF_TASK_ITER_ALL_PROCS);\n\tit.__opaque[0] = 0;\n\tbpf_iter_task_destroy(&it);'));
+    assert.deepStrictEqual(overwritten.map((p) => p.slice(0, 7)), ['BPF2483']); // EINVAL, at the destroy
     const leak = problems(program(`\tbpf_iter_task_new(&it, task, BPF_TASK_ITER_ALL_PROCS);\n${LOOP}`));
     assert.deepStrictEqual(leak.map((p) => p.slice(0, 7)), ['BPF2485']);
     assert.match(leak[0], /The task iterator it is still active when the program exits: call bpf_iter_task_destroy\(\) on every path\. Verifier: "BPF_EXIT instruction in main prog would lead to reference leak"/); // EINVAL
