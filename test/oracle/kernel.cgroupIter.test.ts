@@ -29,6 +29,44 @@ int walk(struct bpf_iter__cgroup *ctx)
 }
 `;
 
+/**
+ * The open-coded css iterator from the attached cgroup (self_only): each order of bpf_iter_css_new() (1, SELF_ONLY,
+ * is -EINVAL for it), the cgroups above the tree shown as "^" (their names are this machine's).
+ */
+const CSS_PROGRAM = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+extern int bpf_iter_css_new(struct bpf_iter_css *it, struct cgroup_subsys_state *start, unsigned int flags) __weak __ksym;
+extern struct cgroup_subsys_state *bpf_iter_css_next(struct bpf_iter_css *it) __weak __ksym;
+extern void bpf_iter_css_destroy(struct bpf_iter_css *it) __weak __ksym;
+SEC("iter/cgroup")
+int css_walk(struct bpf_iter__cgroup *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct cgroup *cg = ctx->cgroup;
+	struct cgroup_subsys_state *pos;
+	struct bpf_iter_css it;
+	unsigned int order;
+	int r;
+
+	if (!cg)
+		return 0;
+	for (order = 1; order <= 4; order++) {
+		r = bpf_iter_css_new(&it, &cg->self, order);
+		BPF_SEQ_PRINTF(seq, "order %u (%d):", order, r);
+		while ((pos = bpf_iter_css_next(&it))) {
+			if (pos->cgroup->level < BASE)
+				BPF_SEQ_PRINTF(seq, " ^");
+			else
+				BPF_SEQ_PRINTF(seq, " %s", pos->cgroup->level == BASE ? "top" : (const char *)pos->cgroup->kn->name);
+		}
+		bpf_iter_css_destroy(&it);
+		BPF_SEQ_PRINTF(seq, "\\n");
+	}
+	return 0;
+}
+`;
+
 /** argv: OBJ ORDER CGROUP_PATH|- CGROUP_ID; prints "attach errno N" or the fdinfo order line and the output */
 const LOADER = `#include <stdio.h>
 #include <stdlib.h>
@@ -92,22 +130,25 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
     fs.writeFileSync(src, PROGRAM.replace(/BASE/g, String(base)));
     const obj = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', src, '-o', path.join(dir, 'walk.o')], { encoding: 'utf8' });
     if (obj.status !== 0) { skip = `clang: ${firstLine(obj.stderr)}`; this.skip(); }
+    fs.writeFileSync(path.join(dir, 'css.bpf.c'), CSS_PROGRAM.replace(/BASE/g, String(base)));
+    const css = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', path.join(dir, 'css.bpf.c'), '-o', path.join(dir, 'css.o')], { encoding: 'utf8' });
+    if (css.status !== 0) { skip = `clang: ${firstLine(css.stderr)}`; this.skip(); }
   });
   after(() => {
     if (top) for (const d of ['a/x', 'a/y', 'b', 'a', '']) { try { fs.rmdirSync(path.join(top, d)); } catch { /* gone */ } }
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const kernelRun = (order: number, cgroup: string, id = 0): string =>
-    spawnSync(path.join(dir, 'loader'), [path.join(dir, 'walk.o'), String(order), cgroup, String(id)], { encoding: 'utf8' }).stdout;
+  const kernelRun = (order: number, cgroup: string, id = 0, obj = 'walk.o'): string =>
+    spawnSync(path.join(dir, 'loader'), [path.join(dir, obj), String(order), cgroup, String(id)], { encoding: 'utf8' }).stdout;
 
-  async function simRun(attach: object): Promise<string> {
+  async function simRun(attach: object, program = PROGRAM): Promise<string> {
     // the same tree below `base` empty levels, so cg->level - BASE matches
     const prefix = '/p'.repeat(base - 1) + '/top';
     const scenario = { cgroups: ['', '/a', '/a/x', '/a/y', '/b'].map((p) => ({ path: prefix + p })), attach };
     const file = path.join(path.dirname(FIXTURE_PATH), 'cg.bpfscenario.json');
     const service = serviceFor({ ...TARGET_FILES, [file]: JSON.stringify(scenario) });
-    const text = PROGRAM.replace(/BASE/g, String(base));
+    const text = program.replace(/BASE/g, String(base));
     const r = await service.run(FIXTURE_PATH, text, { scenario: file }) as unknown as { output: string | null; error?: { errno: string } };
     return r.error ? `attach errno ${r.error.errno}` : (r.output ?? '');
   }
@@ -120,6 +161,15 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
       assert.strictEqual(await simRun({ order: name, cgroup: prefix }), want);
     });
   }
+
+  it('the open-coded css iterator from each cgroup: pre, post, ancestors up, -EINVAL for self_only; the simulator agrees', async function () {
+    if (skip) this.skip();
+    const want = kernelRun(2, top, 0, 'css.o');
+    const prefix = '/p'.repeat(base - 1) + '/top';
+    assert.strictEqual(await simRun({ order: 'descendants_pre', cgroup: prefix }, CSS_PROGRAM), want);
+    const up = ' ^'.repeat(base);
+    assert.strictEqual(want.split('\n').slice(0, 4).join('\n'), `order 1 (-22):\norder 2 (0): top a x y b\norder 3 (0): x y a b top\norder 4 (0): top${up}`);
+  });
 
   it('attach errnos: no order, both fd and id', async function () {
     if (skip) this.skip();

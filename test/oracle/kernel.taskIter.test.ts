@@ -35,6 +35,62 @@ int snapshot(struct bpf_iter__task *ctx)
 }
 `;
 
+/**
+ * The open-coded task iterator (bpf_iter_task_new/next/destroy) from each task of the namespace: its own threads from
+ * it on (PROC_THREADS, the namespace's processes only), the first task of a global walk (init_task, whatever the
+ * namespace: the later ones are the whole machine's and cannot be compared), and the -EINVAL cases.
+ */
+const OPEN_CODED = HEAD + `extern int bpf_iter_task_new(struct bpf_iter_task *it, struct task_struct *task, unsigned int flags) __weak __ksym;
+extern struct task_struct *bpf_iter_task_next(struct bpf_iter_task *it) __weak __ksym;
+extern void bpf_iter_task_destroy(struct bpf_iter_task *it) __weak __ksym;
+SEC("iter/task")
+int open_coded(struct bpf_iter__task *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct task_struct *task = ctx->task, *t;
+	struct bpf_iter_task it;
+	int r, n = 0;
+
+	if (!task)
+		return 0;
+	BPF_SEQ_PRINTF(seq, "%s:", task->comm);
+	bpf_iter_task_new(&it, task, BPF_TASK_ITER_PROC_THREADS);
+	while ((t = bpf_iter_task_next(&it))) {
+		BPF_SEQ_PRINTF(seq, " %s", t->comm);
+		n++;
+	}
+	bpf_iter_task_destroy(&it);
+	bpf_iter_task_new(&it, task, BPF_TASK_ITER_ALL_THREADS);
+	t = bpf_iter_task_next(&it);
+	if (t)
+		BPF_SEQ_PRINTF(seq, " (%d) first=%d %s", n, t->pid, t->comm);
+	bpf_iter_task_destroy(&it);
+	r = bpf_iter_task_new(&it, NULL, BPF_TASK_ITER_PROC_THREADS);
+	t = bpf_iter_task_next(&it);
+	bpf_iter_task_destroy(&it);
+	n = bpf_iter_task_new(&it, task, 3);
+	bpf_iter_task_destroy(&it);
+	BPF_SEQ_PRINTF(seq, " null=%d/%d flags=%d\\n", r, t != 0, n);
+	return 0;
+}
+`;
+
+/** The reader: python3 as the namespace's pid 1 with two threads named w1 and w2 (prctl), which runs cat. */
+const THREADED_READER = `import ctypes, subprocess, sys, threading
+libc = ctypes.CDLL(None)
+ready, done = threading.Barrier(3), threading.Event()
+def worker(name):
+    libc.prctl(15, name.encode())
+    ready.wait()
+    done.wait()
+ts = [threading.Thread(target=worker, args=(n,)) for n in ('w1', 'w2')]
+for t in ts: t.start()
+ready.wait()
+sys.stdout.write(subprocess.run(['cat', sys.argv[1]], capture_output=True, text=True).stdout)
+done.set()
+for t in ts: t.join()
+`;
+
 const UNCHECKED = (target: string, field: string, member: string) => HEAD + `SEC("iter/${target}")
 int unchecked(struct bpf_iter__${target} *ctx)
 {
@@ -98,6 +154,30 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     const ours = await service.run(FIXTURE_PATH, SNAPSHOT, { scenario }) as unknown as { output: string | null };
     assert.strictEqual(ours.output, kernelOut);
     assert.strictEqual(kernelOut, `sh leader=1 mm=1 euid=${euid} kthread=0\ncat leader=1 mm=1 euid=${euid} kthread=0\ntasks=1\n`);
+  });
+
+  it('the open-coded task iterator: a thread group from any of its threads, init_task first, -EINVAL cases; the simulator agrees', async function () {
+    if (!have('python3')) { console.log('      skip: python3 is not installed (the reader with threads is a python script)'); this.skip(); }
+    const { pin, log } = compileAndPin('open_coded', OPEN_CODED);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    try {
+      const script = path.join(dir, 'reader.py');
+      fs.writeFileSync(script, THREADED_READER);
+      kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'python3', script, pin!], { encoding: 'utf8' }).stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    const world = { processes: [
+      { pid: 1, comm: 'python3' },
+      { pid: 2, tgid: 1, comm: 'w1' },
+      { pid: 3, tgid: 1, comm: 'w2' },
+      { pid: 4, ppid: 1, comm: 'cat' },
+    ] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'threads.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, OPEN_CODED, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    const tail = ' first=0 swapper/0 null=-22/0 flags=-22\n';
+    assert.strictEqual(kernelOut, `python3: python3 w1 w2 (3)${tail}w1: w1 w2 (2)${tail}w2: w2 (1)${tail}cat: cat (1)${tail}`);
   });
 
   for (const [target, field, member] of [['task', 'task', 'pid'], ['task_file', 'file', 'f_flags'], ['task_vma', 'vma', 'vm_start']]) {

@@ -8,6 +8,8 @@ import { SeqFile } from './seqFile';
 import { sockDestroy, SOCKET_CASTS } from './net/helpers';
 import { KernelState } from './kernelState';
 import { KERNEL_HZ } from './kconfig';
+import { CGROUP_ITER_ORDER, nextDescendantPost, nextDescendantPre } from './cgroupIter';
+import type { Region } from './memory';
 
 export abstract class KernelHelpers extends KernelState {
   // ------------------------------------------------------------ helpers (never throw; -errno)
@@ -152,6 +154,30 @@ export abstract class KernelHelpers extends KernelState {
     v.setInt32(0, cur, true);
     v.setInt32(4, end, true);
     this.memory.write(itAddr, b);
+  }
+
+  /** struct bpf_iter_task_kern { struct task_struct *task; struct task_struct *pos; unsigned int flags; } (24 bytes) */
+  protected writeIterTask(itAddr: bigint, task: bigint, pos: bigint, flags: number): void {
+    const b = new Uint8Array(24);
+    const v = new DataView(b.buffer);
+    v.setBigUint64(0, task, true);
+    v.setBigUint64(8, pos, true);
+    v.setUint32(16, flags, true);
+    this.memory.write(itAddr, b);
+  }
+
+  protected writeU64(addr: bigint, value: bigint): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, value, true);
+    this.memory.write(addr, b);
+  }
+
+  /** The kernel-side data an open-coded iterator's 8-byte state points at (bpf_iter_task_vma_kern.data), or undefined. */
+  protected openIterData(itAddr: bigint): Region | undefined {
+    const raw = this.memory.read(itAddr, 8);
+    const addr = raw ? new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0, true) : 0n;
+    const at = addr === 0n ? null : this.memory.find(addr);
+    return at && at.offset === 0 ? at.region : undefined;
   }
 
   /**
@@ -423,6 +449,89 @@ export abstract class KernelHelpers extends KernelState {
     },
     // mirrors the kfunc bpf_iter_num_destroy()
     bpf_iter_num_destroy: (itAddr: bigint): number => { this.writeIterNum(itAddr, 0, 0); return 0; },
+    // mirrors the kfunc bpf_iter_task_new() (kernel/bpf/task_iter.c): pos cleared first; BPF_TASK_ITER_PROC_THREADS
+    // walks `task`'s threads from it, the others every task from init_task; other flags, or no task: -EINVAL
+    bpf_iter_task_new: (itAddr: bigint, task: bigint, flags: bigint): number => {
+      const f = Number(BigInt.asUintN(32, flags));
+      this.writeIterTask(itAddr, 0n, 0n, 0);
+      if (f > BPF_TASK_ITER_PROC_THREADS || (f === BPF_TASK_ITER_PROC_THREADS && task === 0n)) return -ERRNO.EINVAL;
+      const start = f === BPF_TASK_ITER_PROC_THREADS ? task : this.tasks?.initTask.addr ?? 0n;
+      this.writeIterTask(itAddr, start, start, f);
+      return 0;
+    },
+    // mirrors the kfunc bpf_iter_task_next(): returns pos, and moves it to the next thread (__next_thread()) or, past
+    // a process's last thread (at once for ALL_PROCS), to the next process (next_task()) until init_task comes back
+    bpf_iter_task_next: (itAddr: bigint): bigint => {
+      const raw = this.memory.read(itAddr, 24);
+      if (!raw) return 0n;
+      const v = new DataView(raw.buffer, raw.byteOffset, 24);
+      let task = v.getBigUint64(0, true);
+      const pos = v.getBigUint64(8, true), flags = v.getUint32(16, true);
+      if (pos === 0n || !this.tasks) return pos;
+      if (flags !== BPF_TASK_ITER_ALL_PROCS) {
+        const thread = this.tasks.nextThread(pos);
+        if (thread !== 0n || flags === BPF_TASK_ITER_PROC_THREADS) { this.writeIterTask(itAddr, task, thread, flags); return pos; }
+      }
+      task = this.tasks.nextTask(task);
+      this.writeIterTask(itAddr, task, task === this.tasks.initTask.addr ? 0n : task, flags);
+      return pos;
+    },
+    // mirrors the kfunc bpf_iter_task_destroy(): nothing to release
+    bpf_iter_task_destroy: (): number => 0,
+    // mirrors the kfunc bpf_iter_task_vma_new(): kit->data (task, where the walk stands) from the kernel's allocator;
+    // -ENOENT without an mm (the lock is never contended here: no -EBUSY); a failed new() leaves data NULL
+    bpf_iter_task_vma_new: (itAddr: bigint, task: bigint, addr: bigint): number => {
+      this.writeU64(itAddr, 0n);
+      if (!this.tasks?.vmaAfter(task, 0n).mm) return -ERRNO.ENOENT;
+      const data = this.memory.alloc(16, 'struct bpf_iter_task_vma_kern_data');
+      data.view.setBigUint64(0, task, true);
+      data.view.setBigUint64(8, BigInt.asUintN(64, addr), true);
+      this.writeU64(itAddr, data.addr);
+      return 0;
+    },
+    // mirrors the kfunc bpf_iter_task_vma_next(): vma_next() from where the walk stands, NULL when none is left
+    bpf_iter_task_vma_next: (itAddr: bigint): bigint => {
+      const data = this.openIterData(itAddr);
+      if (!data) return 0n;
+      const found = this.tasks?.vmaAfter(data.view.getBigUint64(0, true), data.view.getBigUint64(8, true)).vma;
+      if (!found) return 0n;
+      data.view.setBigUint64(8, found.end, true);
+      return found.addr;
+    },
+    // mirrors the kfunc bpf_iter_task_vma_destroy(): unlock, put the task, free kit->data
+    bpf_iter_task_vma_destroy: (itAddr: bigint): number => {
+      const data = this.openIterData(itAddr);
+      if (data) this.memory.free(data);
+      this.writeU64(itAddr, 0n);
+      return 0;
+    },
+    // mirrors the kfunc bpf_iter_css_new(): start cleared first; only the three walk orders are taken
+    bpf_iter_css_new: (itAddr: bigint, start: bigint, flags: bigint): number => {
+      const f = Number(BigInt.asUintN(32, flags));
+      this.writeIterTask(itAddr, 0n, 0n, 0);
+      if (f !== CGROUP_ITER_ORDER.descendants_pre && f !== CGROUP_ITER_ORDER.descendants_post && f !== CGROUP_ITER_ORDER.ancestors_up) return -ERRNO.EINVAL;
+      this.writeIterTask(itAddr, start, 0n, f);
+      return 0;
+    },
+    // mirrors the kfunc bpf_iter_css_next(): css_next_descendant_pre()/post() below start, or up the parents
+    bpf_iter_css_next: (itAddr: bigint): bigint => {
+      const raw = this.memory.read(itAddr, 24);
+      if (!raw) return 0n;
+      const v = new DataView(raw.buffer, raw.byteOffset, 24);
+      const start = v.getBigUint64(0, true), pos = v.getBigUint64(8, true), flags = v.getUint32(16, true);
+      const cgroups = this.cgroups;
+      const root = start === 0n ? undefined : cgroups?.byCssAddr(start);
+      if (!cgroups || !root) return 0n;
+      const at = pos === 0n ? null : cgroups.byCssAddr(pos) ?? null;
+      const next = flags === CGROUP_ITER_ORDER.descendants_pre ? nextDescendantPre(at, root)
+        : flags === CGROUP_ITER_ORDER.descendants_post ? nextDescendantPost(at, root)
+          : at ? at.parent : root;
+      const nextAddr = next ? next.region.addr : 0n;
+      this.writeIterTask(itAddr, start, nextAddr, flags);
+      return nextAddr;
+    },
+    // mirrors the kfunc bpf_iter_css_destroy(): nothing to release
+    bpf_iter_css_destroy: (): number => 0,
     // the socket casts and bpf_sock_destroy() (kernel/net/helpers.ts)
     bpf_skc_to_tcp_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_sock(this.net, sk),
     bpf_skc_to_tcp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp6_sock(this.net, sk),
@@ -433,6 +542,10 @@ export abstract class KernelHelpers extends KernelState {
     bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
   };
 }
+
+/** the flags of bpf_iter_task_new() (kernel/bpf/task_iter.c's enum) */
+const BPF_TASK_ITER_ALL_PROCS = 0;
+const BPF_TASK_ITER_PROC_THREADS = 2;
 
 /** BPF_MAX_LOOPS: the bound of bpf_loop() and of a numbers iterator's range */
 const BPF_MAX_LOOPS = 8 * 1024 * 1024;

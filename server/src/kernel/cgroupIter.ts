@@ -168,6 +168,11 @@ export class SimulatedCgroups {
 
   byPathName(path: string): CgroupObject | undefined { return this.byPath.get(normalizeCgroupPath(path)); }
   byCgroupId(id: bigint): CgroupObject | undefined { return this.byId.get(id); }
+  /** the cgroup whose css (cgrp->self, at offset 0) is at `addr` */
+  byCssAddr(addr: bigint): CgroupObject | undefined {
+    for (const o of this.byId.values()) if (o.region.addr === addr) return o;
+    return this.root.region.addr === addr ? this.root : undefined;
+  }
 }
 
 function countDescendants(o: CgroupObject): number {

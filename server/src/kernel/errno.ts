@@ -1,7 +1,7 @@
 /** Linux errno numbers used by the simulated kernel (include/uapi/asm-generic/errno-base.h, errno.h). */
 export const ERRNO = {
   EPERM: 1, ENOENT: 2, EBADF: 9, EAGAIN: 11, ENOMEM: 12, EACCES: 13, EFAULT: 14, EBUSY: 16, EEXIST: 17,
-  EINVAL: 22, ENOSPC: 28, ENAMETOOLONG: 36, E2BIG: 7, ERANGE: 34, EOVERFLOW: 75, ENOTSUPP: 524, EOPNOTSUPP: 95,
+  EINVAL: 22, ENOSPC: 28, ENAMETOOLONG: 36, E2BIG: 7, ERANGE: 34, EOVERFLOW: 75, EPROTO: 71, ENOTSUPP: 524, EOPNOTSUPP: 95,
 } as const;
 export type ErrnoName = keyof typeof ERRNO;
 

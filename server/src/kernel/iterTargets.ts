@@ -97,7 +97,7 @@ export function iterCtxFieldAt(targetName: string, offset: number): IterCtxField
   return byName.get(targetName)?.fields.find((f) => f.offset === offset);
 }
 
-/** The verifier's reg_type_str() of a PTR_TO_BTF_ID ctx field: `trusted_ptr_or_null_`, `ptr_or_null_`... */
-export function btfRegTypeName(type: { trusted: boolean }, maybeNull: boolean): string {
-  return `${type.trusted ? 'trusted_' : ''}ptr_${maybeNull ? 'or_null_' : ''}`;
+/** The verifier's reg_type_str() of a PTR_TO_BTF_ID ctx field: `trusted_ptr_or_null_`, `ptr_or_null_`, `rcu_ptr_`... */
+export function btfRegTypeName(type: { trusted: boolean; rcu?: boolean }, maybeNull: boolean): string {
+  return `${type.trusted ? 'trusted_' : type.rcu ? 'rcu_' : ''}ptr_${maybeNull ? 'or_null_' : ''}`;
 }

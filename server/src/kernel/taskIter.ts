@@ -75,6 +75,13 @@ const ptr = (r: Region | null): bigint => (r ? r.addr : 0n);
 export class SimulatedTasks {
   /** by pid, ascending: the order find_ge_pid() walks */
   readonly byPid: TaskObject[] = [];
+  /** init_task (swapper/0): where the tasks list starts and ends */
+  readonly initTask: Region;
+  /** init_task.tasks: the processes (thread-group leaders but pid 0) in fork order (start_time, then pid) */
+  private readonly tasksList: TaskObject[];
+  /** each process's signal->thread_head: its leader, then its threads in fork order */
+  private readonly threadLists = new Map<TaskObject, TaskObject[]>();
+  private readonly byAddr = new Map<bigint, TaskObject>();
   private readonly dentries = new Map<string, Region>();
   private readonly strings = new Map<string, Region>();
   private nextIno = 100000;
@@ -91,6 +98,7 @@ export class SimulatedTasks {
     }
     // init_task (swapper/0, pid 0): the parent of init and kthreadd; not in the pid table, so no walk shows it
     const swapper = byPid.get(0)?.task ?? mem.alloc(kernelBtf.task_struct.size, 'struct task_struct init_task (swapper/0)', true);
+    this.initTask = swapper;
     if (!byPid.has(0)) {
       swapper.bytes.set(new TextEncoder().encode('swapper/0'), offsetOf('task_struct', 'comm').offset);
       put(swapper, 'task_struct', 'flags', PF_KTHREAD);
@@ -120,6 +128,16 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'cred', cred.addr);
       put(task, 'task_struct', 'real_cred', cred.addr);
     }
+    // fork order: copy_process() appends a process to init_task.tasks and a thread to its group's thread_head
+    const forkOrder = (a: TaskObject, b: TaskObject): number => (a.sim.startTimeNs < b.sim.startTimeNs ? -1 : a.sim.startTimeNs > b.sim.startTimeNs ? 1 : a.sim.pid - b.sim.pid);
+    this.tasksList = this.byPid.filter((o) => o.leader === o && o.sim.pid !== 0).sort(forkOrder);
+    for (const o of this.byPid) {
+      this.byAddr.set(o.task.addr, o);
+      const list = this.threadLists.get(o.leader!) ?? [];
+      list.push(o);
+      this.threadLists.set(o.leader!, list);
+    }
+    for (const [leader, list] of this.threadLists) list.sort((a, b) => (a === leader ? -1 : b === leader ? 1 : forkOrder(a, b)));
     // leaders first (ascending pid), so threads can share what their leader built
     for (const o of this.byPid) if (o.leader === o) this.buildProcess(o);
     for (const o of this.byPid) {
@@ -254,6 +272,22 @@ export class SimulatedTasks {
 
   taskByPid(pid: number): TaskObject | undefined { return this.byPid.find((o) => o.sim.pid === pid); }
 
+  /** mirrors next_task(): the process after the task at `addr` in init_task.tasks; after the last, init_task */
+  nextTask(addr: bigint): bigint {
+    const o = this.byAddr.get(addr);
+    const leader = o?.leader ?? o;
+    const at = addr === this.initTask.addr || !leader ? -1 : this.tasksList.indexOf(leader);
+    return this.tasksList[at + 1]?.task.addr ?? this.initTask.addr;
+  }
+
+  /** mirrors __next_thread(): the thread after the task at `addr` in its group's thread list, or 0 after the last */
+  nextThread(addr: bigint): bigint {
+    const o = this.byAddr.get(addr);
+    const list = o ? this.threadLists.get(o.leader!) : undefined;
+    if (!o || !list) return 0n;
+    return list[list.indexOf(o) + 1]?.task.addr ?? 0n;
+  }
+
   /**
    * mirrors find_vma() + the range check of bpf_find_vma(): the vm_area_struct of the task at `taskAddr` that contains
    * `addr`. `mm` false: the task has no mm (a kernel thread), or is not one of the machine's.
@@ -263,6 +297,17 @@ export class SimulatedTasks {
     if (!o || !o.mm) return { mm: false };
     const v = o.vmas.find((x) => x.sim.start <= addr && addr < x.sim.end);
     return { mm: true, vma: v?.region.addr };
+  }
+
+  /**
+   * mirrors vma_iter_init(&vmi, mm, addr) + vma_next(): the task's first VMA that ends after `addr`; `mm` false for a
+   * task without an mm (a kernel thread) or not one of the machine's
+   */
+  vmaAfter(taskAddr: bigint, addr: bigint): { mm: boolean; vma?: { addr: bigint; end: bigint } } {
+    const o = this.byAddr.get(taskAddr);
+    if (!o || !o.mm) return { mm: false };
+    const v = o.vmas.find((x) => x.sim.end > addr);
+    return { mm: true, vma: v && { addr: v.region.addr, end: v.sim.end } };
   }
 
   /** d_path() of a `struct path` inside one of the machine's files (bpf_d_path), or undefined */

@@ -23,7 +23,7 @@ export interface DiagnosticMessage {
    * For a verifier-equivalent error: the errno bpf(BPF_PROG_LOAD) fails with, when it is not EACCES (the errno of
    * most of do_check()'s refusals). A run refused by this diagnostic reports it.
    */
-  loadErrno?: 'E2BIG' | 'EINVAL' | 'EACCES' | 'ESRCH' | 'ENOTSUPP' | 'ENOENT';
+  loadErrno?: 'E2BIG' | 'EINVAL' | 'EACCES' | 'ESRCH' | 'ENOTSUPP' | 'ENOENT' | 'EPROTO';
 }
 
 /** A diagnostic bound to a source range: file id plus UTF-16 offsets in that file's text. */
@@ -478,12 +478,14 @@ export const Diagnostics = {
     kernelText: 'R%d type=%s expected=fp',
     explanation: 'The context argument of bpf_loop() and bpf_for_each_map_elem() is ARG_PTR_TO_STACK_OR_NULL: pass the address of a local (often a struct) or NULL; globals and map values are refused.',
   }),
-  IterNotInitialized: d(2483, 'error', '{0} is not an initialised numbers iterator here: call bpf_iter_num_new() on it first. Verifier: "{1}"', {
-    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
-    kernelText: 'expected an initialized iter_num as arg #%d',
+  IterNotInitialized: d(2483, 'error', '{0} is not an initialised {2} here: call {3}() on it first. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; bpf_iter_task_next/destroy too)
+    kernelText: 'expected an initialized iter_%s as arg #%d',
+    explanation: 'An open-coded iterator (struct bpf_iter_num, bpf_iter_task...) is a stack slot the verifier tracks: next() and destroy() need one its new() kfunc initialised on this path and that was not destroyed or overwritten since.',
   }),
-  IterAlreadyInitialized: d(2484, 'error', '{0} is already an active numbers iterator: destroy it before bpf_iter_num_new() again. Verifier: "{1}"', {
-    kernelText: 'expected uninitialized iter_num as arg #%d',
+  IterAlreadyInitialized: d(2484, 'error', '{0} is already an active {2}: destroy it before {3}() again. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 with bpf_iter_task_new() twice
+    kernelText: 'expected uninitialized iter_%s as arg #%d',
   }),
   KfuncReferenceLeak: d(2051, 'error', '{0} is still held when the program exits: a reference a kfunc acquired must be released ({1}) on every path that got it. Verifier: "{2}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18: bpf_task_acquire() without bpf_task_release()
@@ -506,10 +508,20 @@ export const Diagnostics = {
     loadErrno: 'EINVAL', // measured on Linux 6.18
     kernelText: 'BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region',
   }),
-  IterNotDestroyed: d(2485, 'error', 'The numbers iterator {0} is still active when the program exits: call bpf_iter_num_destroy() on every path. Verifier: "{1}"', {
-    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
+  IterNotDestroyed: d(2485, 'error', 'The {2} {0} is still active when the program exits: call {3}() on every path. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; a task iterator too)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',
-    explanation: 'bpf_iter_num_new() acquires a reference the verifier tracks; every path to the program\'s exit must release it with bpf_iter_num_destroy().',
+    explanation: 'An open-coded iterator\'s new() kfunc (bpf_iter_num_new(), bpf_iter_task_new()...) acquires a reference the verifier tracks, even when it fails at run time; every path to the program\'s exit must release it with the matching destroy() kfunc.',
+  }),
+  IterNeedsRcu: d(2488, 'error', '{0}() needs an RCU read-side section here: a sleepable program must call bpf_rcu_read_lock() before it (and keep the section open while it uses the iterator). Verifier: "{1}"', {
+    loadErrno: 'EACCES', // measured on Linux 6.18: bpf_iter_task_new() in iter.s/task without bpf_rcu_read_lock()
+    kernelText: 'kernel func %s requires RCU critical section protection',
+    explanation: 'The task and css iterators are KF_RCU_PROTECTED: the tasks and cgroups they walk stay valid only inside an RCU read-side section. A non-sleepable program (SEC("iter/...")) always runs in one; a sleepable one (SEC("iter.s/...")) opens one with bpf_rcu_read_lock().',
+  }),
+  IterOutsideRcu: d(2489, 'error', 'A bpf_rcu_read_unlock() before this {1}() call ended the RCU read-side section {0} depends on (a task or css iterator needs one from new() to destroy()): the iterator is no longer valid. Keep the whole walk, destroy included, on one side of the unlock. Verifier: "{2}"', {
+    loadErrno: 'EPROTO', // measured on Linux 6.18, in iter/task and iter.s/task alike
+    kernelText: 'expected an RCU CS when using %s',
+    explanation: 'bpf_rcu_read_unlock() marks every KF_RCU_PROTECTED iterator alive (a task or css iterator, even one made before bpf_rcu_read_lock() in a non-sleepable program) untrusted; its next() and destroy() are then refused. Destroy the iterator before the unlock, or make it after.',
   }),
   CallbackNotStatic: d(2486, 'error', '{0}, the callback of {1}, must be a static function. Verifier: "{2}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)

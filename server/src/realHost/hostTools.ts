@@ -27,12 +27,12 @@ export function firstLine(text: string | undefined): string {
 /** The errno name in a failed bpftool command's log ("Operation not permitted" -> EPERM), else its last line. */
 export function loadErrno(stderr: string): string {
   const names: Record<string, string> = { 'Operation not permitted': 'EPERM', 'Permission denied': 'EACCES', 'Invalid argument': 'EINVAL', 'Argument list too long': 'E2BIG',
-    'No such process': 'ESRCH', 'Unknown error 524': 'ENOTSUPP' };
+    'No such process': 'ESRCH', 'Unknown error 524': 'ENOTSUPP', 'Protocol error': 'EPROTO' };
   // libbpf's "BPF program load failed: <strerror>" names the load's errno; the verifier log above it may hold any words
   const loadFailed = /load failed: (.*)$/m.exec(stderr)?.[1].trim();
   if (loadFailed && names[loadFailed]) return names[loadFailed];
   // libbpf's "prog 'x': failed to load: -3" gives the errno as a number when it fails before the kernel's words
-  const numbers: Record<string, string> = { 1: 'EPERM', 3: 'ESRCH', 7: 'E2BIG', 13: 'EACCES', 22: 'EINVAL', 524: 'ENOTSUPP' };
+  const numbers: Record<string, string> = { 1: 'EPERM', 3: 'ESRCH', 7: 'E2BIG', 13: 'EACCES', 22: 'EINVAL', 71: 'EPROTO', 524: 'ENOTSUPP' };
   const failedNumber = /failed to load: -(\d+)\b/.exec(stderr)?.[1];
   if (failedNumber && numbers[failedNumber]) return numbers[failedNumber];
   for (const [text, name] of Object.entries(names)) if (stderr.includes(text)) return name;

@@ -7,6 +7,7 @@
 
 import { ITER_TARGETS as KERNEL_ITER_TARGETS, IterCtxField, IterTargetInfo, btfRegTypeName } from '../kernel/iterTargets';
 import { SIMULATED_ITER_TARGETS } from '../kernel/kernel';
+import { ITER_KINDS, type IterKind } from '../kernel/openIters';
 
 export interface CtxFieldDoc {
   /** `ctx->map`, `meta->seq_num` ... as the user writes it. */
@@ -143,7 +144,33 @@ export const KFUNCS: Record<string, KfuncDoc> = {
     flags: 'none',
     doc: 'Closes the RCU read-side section `bpf_rcu_read_lock()` opened; without one open before it the verifier refuses the program ("unmatched rcu read unlock"). Declare it with `extern void bpf_rcu_read_unlock(void) __ksym;`.',
   },
+  ...Object.assign({}, ...ITER_KINDS.map(iterKfuncDocs)) as Record<string, KfuncDoc>,
 };
+
+/** The three kfuncs of each open-coded iterator kind, from its row in kernel/openIters.ts. */
+function iterKfuncDocs(k: IterKind): Record<string, KfuncDoc> {
+  const it = `struct ${k.struct} *it`;
+  const item = k.next.kind === 'int' ? 'int *' : `struct ${k.next.struct} *`;
+  const rcu = k.rcuProtected
+    ? ' KF_RCU_PROTECTED: a non-sleepable program is always inside an RCU read-side section; an `iter.s/` program must call `bpf_rcu_read_lock()` before `new()` ("requires RCU critical section protection"), and any `bpf_rcu_read_unlock()` while the iterator is alive ends it: `next()`/`destroy()` after it are refused ("expected an RCU CS").'
+    : '';
+  const declare = (ret: string, name: string, params: string): string => `Declare it with \`extern ${ret}${ret.endsWith('*') ? '' : ' '}${name}(${params}) __weak __ksym;\`.`;
+  const item2 = k.next.kind === 'int' ? 'a pointer to the current number' : `the next \`struct ${k.next.struct}\`${k.next.rcu ? ' as an RCU pointer (rcu_ptr_): fields can be read, `bpf_task_acquire()` takes it, but a kfunc wanting a trusted pointer (another iterator\'s `new()`, `bpf_task_release()`) does not ("must be referenced or trusted")' : ''}`;
+  return {
+    [k.newKfunc]: {
+      signature: `int ${k.newKfunc}(${it}, ${k.newParams})`, flags: k.flags.new,
+      doc: `Starts a ${k.description} in \`it\`, a \`struct ${k.struct}\` (${k.size} bytes) on the program's stack: it walks ${k.walks}. Returns 0 or a negative errno; even then the iterator counts as made: \`${k.destroyKfunc}()\` must end it on every path before the program exits ("would lead to reference leak"), and a second \`new()\` on it before that is refused.${rcu} ${declare('int', k.newKfunc, `${it}, ${k.newParams}`)}`,
+    },
+    [k.nextKfunc]: {
+      signature: `${item}${k.nextKfunc}(${it})`, flags: k.flags.next,
+      doc: `The ${k.description}'s next item: ${item2}, or NULL once it is done (or \`new()\` failed). \`while ((x = ${k.nextKfunc}(&it)))\` is a loop the verifier accepts without a bound: it ends when NULL comes. Check the result against NULL before reading through it. ${declare(item, k.nextKfunc, it)}`,
+    },
+    [k.destroyKfunc]: {
+      signature: `void ${k.destroyKfunc}(${it})`, flags: k.flags.destroy,
+      doc: `Ends the ${k.description} \`${k.newKfunc}()\` made in \`it\`, on every path, before the program exits. ${declare('void', k.destroyKfunc, it)}`,
+    },
+  };
+}
 
 export const MAP_TYPE_DOCS: Record<string, string> = {
   BPF_MAP_TYPE_HASH: 'Hash table. Iterated bucket by bucket; new elements go to the head of their bucket. Keeps element counters.',

@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { kernelBtf, BtfField } from '../../../server/src/kernel/btf';
 import { FIXTURE_PATH } from '../service/fourslash';
+import { ITER_KINDS } from '../../../server/src/kernel/openIters';
 
 const INTS: Record<number, [string, string]> = { 1: ['__s8', '__u8'], 2: ['__s16', '__u16'], 4: ['__s32', '__u32'], 8: ['__s64', '__u64'] };
 const SIGNED = new Set(['int', 'long', 'long long', 'short', 'signed char', 's8', 's16', 's32', 's64', 'loff_t', 'ssize_t', 'pid_t', 'ktime_t']);
@@ -96,6 +97,9 @@ typedef int pid_t; typedef unsigned int uid_t; typedef unsigned int gid_t; typed
 typedef __u16 __be16; typedef __u32 __be32; typedef __u32 __wsum;
 enum bpf_map_type { BPF_MAP_TYPE_UNSPEC = 0, BPF_MAP_TYPE_HASH = 1, BPF_MAP_TYPE_ARRAY = 2 };
 ${[...enums].map((e) => `enum ${e} { ${e}___first = 0 };`).join('\n')}
+${ITER_KINDS.map((k) => `struct ${k.struct} { __u64 __opaque[${k.size / 8}]; } __attribute__((aligned(8)));`).join('\n')}
+enum { BPF_TASK_ITER_ALL_PROCS = 0, BPF_TASK_ITER_ALL_THREADS = 1, BPF_TASK_ITER_PROC_THREADS = 2 };
+enum { BPF_CGROUP_ITER_ORDER_UNSPEC = 0, BPF_CGROUP_ITER_SELF_ONLY = 1, BPF_CGROUP_ITER_DESCENDANTS_PRE = 2, BPF_CGROUP_ITER_DESCENDANTS_POST = 3, BPF_CGROUP_ITER_ANCESTORS_UP = 4 };
 #pragma clang attribute push (__attribute__((preserve_access_index)), apply_to = record)
 ${[...forward].filter((n) => !kernelBtf[n]).map((n) => `struct ${n};`).join('\n')}
 ${names.filter((n) => !kernelBtf[n] || true).map((n) => `struct ${n};`).join('\n')}

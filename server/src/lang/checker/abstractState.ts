@@ -2,6 +2,9 @@
 
 import type { IrFunction, Loc } from '../ir';
 import { AbsValue } from './domain';
+import type { IterKindName } from '../../kernel/openIters';
+
+export interface ActiveIter { loc: Loc; name: string; kind: IterKindName; rcuEnded?: boolean; reported?: boolean }
 
 interface Slot { init: Uint8Array; spills: Map<number, AbsValue> }
 
@@ -10,10 +13,12 @@ export interface State {
   unassigned: Set<string>;
   stack: Map<string, Slot>;
   /**
-   * Active numbers iterators (STACK_ITER slots with a reference, as mark_stack_slots_iter() leaves them): the
-   * slot's key -> where bpf_iter_num_new() acquired it.
+   * Active open-coded iterators (STACK_ITER slots with a reference, as mark_stack_slots_iter() leaves them): the
+   * slot's key -> where its new() kfunc acquired it and its kind (kernel/openIters.ts). `rcuEnded`: a KF_RCU_PROTECTED one
+   * that a bpf_rcu_read_unlock() made PTR_UNTRUSTED; `reported`: an error about this slot was reported (the verifier
+   * stops at it), so nothing more is said of it. Entries are replaced, never changed in place.
    */
-  iters: Map<string, { loc: Loc; name: string }>;
+  iters: Map<string, ActiveIter>;
   /**
    * References kfuncs acquired (KF_ACQUIRE: bpf_task_acquire()), keyed by the pointer's nullId: every copy of the
    * pointer carries it, and the NULL branch of its check drops it (mark_ptr_or_null_regs() releases the reference).

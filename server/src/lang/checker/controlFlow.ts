@@ -345,7 +345,7 @@ function callsIterNext(loop: Extract<Stmt, { op: 'loop' }>): boolean {
   return loopContains(loop, (e) => {
     if (e.op !== 'callHelper') return false;
     const helper = lookupHelper(e.name);
-    return helper.status === 'allowed' && (helper as { info: { returns: string } }).info.returns === 'iterNumNext';
+    return helper.status === 'allowed' && (helper as { info: { returns: string } }).info.returns === 'iterNext';
   });
 }
 

@@ -17,8 +17,11 @@ export type Region =
   | { kind: 'meta' }
   | { kind: 'seq' }
   | { kind: 'kmap' }
-  /** A PTR_TO_BTF_ID from a ctx field of a target other than the map ones (task, file, vma, prog...). */
-  | { kind: 'btf'; struct: string; trusted: boolean }
+  /**
+   * A PTR_TO_BTF_ID from a ctx field of a target other than the map ones (task, file, vma, prog...), or a kfunc's
+   * result; `rcu`: MEM_RCU (an open-coded task iterator's next()): neither trusted nor untrusted.
+   */
+  | { kind: 'btf'; struct: string; trusted: boolean; rcu?: boolean }
   | { kind: 'key' }
   | { kind: 'value' }
   | { kind: 'stack'; frame: number; slot: number; size: number }
@@ -74,7 +77,7 @@ export function sameRegion(a: Region, b: Region): boolean {
   if (a.kind === 'mapValue' && b.kind === 'mapValue') return a.map === b.map;
   if (a.kind === 'mapDef' && b.kind === 'mapDef') return a.name === b.name;
   if (a.kind === 'mem' && b.kind === 'mem') return a.size === b.size;
-  if (a.kind === 'btf' && b.kind === 'btf') return a.struct === b.struct && a.trusted === b.trusted;
+  if (a.kind === 'btf' && b.kind === 'btf') return a.struct === b.struct && a.trusted === b.trusted && !a.rcu === !b.rcu;
   return true;
 }
 

@@ -5,6 +5,7 @@ import { CORE_POISON_HELPER_ID, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
 import { HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason } from './helpers';
+import { iterKind, iterKindOfKfunc, iterTypeName, type IterKind } from '../../kernel/openIters';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { kernelBtf } from '../../kernel/btf';
 import { returnValueProblem } from './returnValue';
@@ -86,9 +87,16 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
         case 'memWriteFixed': this.helperMem(v, kind.size, 'write', argLoc, state, e.name, i, false); return;
         case 'seq': this.seqArg(v, i, argLoc, e.name); return;
         case 'trusted':
+          // a `__nullable` parameter (bpf_iter_task_new()'s task) takes the constant NULL
+          if (kind.nullable && (v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n))) return;
+          // ...but a pointer that may be NULL is not trusted there (measured on 6.18: ctx->task unchecked)
+          if (kind.nullable && v.kind === 'ptr' && v.maybeNull) { this.report(Diagnostics.KfuncArgNotTrusted, argLoc, [v.desc, i + 1, e.name, `R${i + 1} must be referenced or trusted`]); return; }
+          // a pointer walked from a kernel struct is untrusted or MEM_RCU, never trusted (measured on 6.18:
+          // task->real_parent to bpf_iter_task_new(), cgrp->self.parent to bpf_iter_css_new()); a KF_RCU argument is left alone
+          if (v.kind === 'top' && v.walked && !kind.rcu) { this.report(Diagnostics.KfuncArgNotTrusted, argLoc, [v.walked, i + 1, e.name, `R${i + 1} must be referenced or trusted`]); return; }
           if ((v.kind === 'ptr' && v.maybeNull) || v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n)) {
             this.report(Diagnostics.NullPassedToTrustedKfuncArg, argLoc, [v.kind === 'ptr' ? v.desc : 'NULL', e.name, `Possibly NULL pointer passed to trusted arg${i}`]);
-          } else this.kfuncBtfArg(v, kind.btf, i, argLoc, e.name);
+          } else this.kfuncBtfArg(v, kind.btf, i, argLoc, e.name, kind.rcu === true);
           return;
         case 'release': this.releaseArg(v, i, argLoc, e.name, state); return;
         case 'func':
@@ -107,7 +115,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
           if (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n) return;
           this.report(Diagnostics.CallbackCtxNotStack, argLoc, [v.kind === 'ptr' ? v.desc : 'this integer', e.name, `R${i + 1} type=${v.kind === 'ptr' ? regTypeName(v) : 'scalar'} expected=fp`]);
           return;
-        case 'iterNum': this.iterNumArg(v, kind.op, i, e, state); return;
+        case 'iter': this.iterArg(v, iterKind(kind.iter), kind.op, i, e, state); return;
         case 'sockCommon': this.sockCommonArg(v, kind.nullable === true, i, argLoc, e.name); return;
         case 'notWalked':
           // mirrors check_reg_type(): PTR_UNTRUSTED is not among the BTF pointer types the argument takes
@@ -129,8 +137,13 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       // RET_INTEGER: the verifier knows nothing of a helper's result (mark_reg_unknown()), even of a u32 one;
       // do_refine_retval_range() bounds bpf_get_smp_processor_id() by nr_cpu_ids
       case 'cpu': return scalar(0n, BigInt(Math.max(1, this.options.cpus) - 1), false);
-      // KF_RET_NULL: a read-only pointer to the iterator's current int, or NULL once the range is exhausted
-      case 'iterNumNext': return { kind: 'ptr', region: { kind: 'other' }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      // KF_ITER_NEXT | KF_RET_NULL: NULL once the iterator is drained, else a read-only pointer to the numbers
+      // iterator's current int, or the kind's object (MEM_RCU for a KF_RCU_PROTECTED kfunc: rcu_ptr_task_struct)
+      case 'iterNext': {
+        const next = iterKindOfKfunc(e.name)?.kind.next;
+        const region: Region = next?.kind === 'btf' ? { kind: 'btf', struct: next.struct, trusted: !next.rcu, rcu: next.rcu || undefined } : { kind: 'other' };
+        return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+      }
       // RET_PTR_TO_BTF_ID_OR_NULL: the socket casts give NULL for a socket of another kind
       case 'btfOrNull': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: false }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       // mirrors do_refine_retval_range(): bpf_get_stack(), bpf_get_task_stack() and the _str probes return a
@@ -215,6 +228,12 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       return;
     }
     if (v.kind !== 'ptr') return;
+    // KF_RELEASE implies KF_TRUSTED_ARGS: an untrusted or MEM_RCU pointer is refused before its reference is looked
+    // at (measured on 6.18: bpf_task_release() of a task iterator's next())
+    if (v.region.kind === 'btf' && !v.region.trusted && !state.refs.has(v.nullId)) {
+      this.report(Diagnostics.KfuncArgNotTrusted, loc, [v.desc, argIndex + 1, kfunc, `R${argIndex + 1} must be referenced or trusted`]);
+      return;
+    }
     if (!state.refs.delete(v.nullId)) {
       this.report(Diagnostics.KfuncReleaseUnreferenced, loc, [kfunc, v.desc, `release kernel function ${kfunc} expects refcounted PTR_TO_BTF_ID`]);
       return;
@@ -233,10 +252,12 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     } else {
       if (state.rcuLocked === false) this.report(Diagnostics.RcuUnlockUnmatched, loc, [`unmatched rcu read unlock (kernel function ${kfunc})`]);
       state.rcuLocked = false;
+      // the MEM_RCU iterator slots become PTR_UNTRUSTED, whoever made them (mark_stack_slots_iter() marked them MEM_RCU)
+      for (const [key, it] of state.iters) if (iterKind(it.kind).rcuProtected && !it.rcuEnded) state.iters.set(key, { ...it, rcuEnded: true });
     }
   }
 
-  protected kfuncBtfArg(v: AbsValue, btf: string, argIndex: number, loc: Loc, kfunc: string): void {
+  protected kfuncBtfArg(v: AbsValue, btf: string, argIndex: number, loc: Loc, kfunc: string, rcuOk = false): void {
     let kernel: string | undefined;
     let shown = 'this number';
     if (v.kind === 'scalar') kernel = `arg#${argIndex} pointer type STRUCT ${btf} must point to scalar, or struct with scalar`;
@@ -247,7 +268,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
         // KF_TRUSTED_ARGS: an untrusted PTR_TO_BTF_ID is refused before its type is looked at (measured on 6.18:
         // iter/unix's unix_sk passed to bpf_sock_destroy); then btf_struct_ids_match() walks first members
         // (udp_sock -> inet_sock -> sock -> sock_common), a task_struct is refused
-        if (!v.region.trusted) {
+        if (!v.region.trusted && !(rcuOk && v.region.rcu)) {
           this.report(Diagnostics.KfuncArgNotTrusted, loc, [shown, argIndex + 1, kfunc, `R${argIndex + 1} must be referenced or trusted`]);
           return;
         }
@@ -289,23 +310,39 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     if (kernel) this.report(Diagnostics.SocketArgNotSocket, loc, [shown, argIndex + 1, helper, kernel]);
   }
 
-  /** mirrors process_iter_arg(): the STACK_ITER slot's state before and after new/next/destroy */
-  protected iterNumArg(v: AbsValue, op: 'new' | 'next' | 'destroy', argIndex: number, e: Extract<Expr, { op: 'callHelper' }>, state: State): void {
+  /**
+   * mirrors process_iter_arg(): the STACK_ITER slot's state before and after new/next/destroy, with the RCU rule of
+   * check_kfunc_call() for a KF_RCU_PROTECTED kind: new() outside an RCU section of a sleepable program, and
+   * next()/destroy() after a bpf_rcu_read_unlock() ended the iterator's section (is_iter_reg_valid_init() -EPROTO).
+   */
+  protected iterArg(v: AbsValue, kind: IterKind, op: 'new' | 'next' | 'destroy', argIndex: number, e: Extract<Expr, { op: 'callHelper' }>, state: State): void {
+    const words = [kind.description, kind.newKfunc];
     if (v.kind !== 'ptr' || v.region.kind !== 'stack' || v.varOff || v.off !== 0n) {
       if (v.kind === 'top') return;
-      this.report(Diagnostics.IterNotInitialized, e.args[argIndex]?.loc ?? e.loc, [v.kind === 'ptr' ? v.desc : 'this value', `arg#${argIndex} expected pointer to an iterator on stack`]);
+      this.report(Diagnostics.IterNotInitialized, e.args[argIndex]?.loc ?? e.loc, [v.kind === 'ptr' ? v.desc : 'this value', `arg#${argIndex} expected pointer to an iterator on stack`, ...words]);
       return;
     }
     const key = this.slotKey(v);
     const active = state.iters.get(key);
+    // after an error about this slot the verifier has stopped: a reported slot is taken as it comes (marked only when
+    // the error is really reported, not in a loop's fixpoint passes, whose head state would carry the mark)
+    const reported = (): void => { if (this.reporting) state.iters.set(key, { loc: e.loc, name: v.desc, kind: kind.kind, reported: true }); };
+    if (active?.reported) { if (op === 'destroy') state.iters.delete(key); return; }
     if (op === 'new') {
-      if (active) { this.report(Diagnostics.IterAlreadyInitialized, e.args[argIndex].loc, [v.desc, `expected uninitialized iter_num as arg #${argIndex}`]); return; }
-      state.iters.set(key, { loc: e.loc, name: v.desc });
+      if (active) { this.report(Diagnostics.IterAlreadyInitialized, e.args[argIndex].loc, [v.desc, `expected uninitialized ${iterTypeName(kind)} as arg #${argIndex}`, ...words]); reported(); return; }
+      // in_rcu_cs(): a non-sleepable program is always inside one; where paths disagree nothing is said
+      if (kind.rcuProtected && this.options.sleepable && state.rcuLocked === false) {
+        this.report(Diagnostics.IterNeedsRcu, e.loc, [e.name, `kernel func ${e.name} requires RCU critical section protection`]);
+        reported();
+        return;
+      }
+      state.iters.set(key, { loc: e.loc, name: v.desc, kind: kind.kind });
       const slot = state.stack.get(key);
       if (slot) markInitialized(slot.init, 0, slot.init.length);
       return;
     }
-    if (!active) { this.report(Diagnostics.IterNotInitialized, e.args[argIndex].loc, [v.desc, `expected an initialized iter_num as arg #${argIndex}`]); return; }
+    if (!active || active.kind !== kind.kind) { this.report(Diagnostics.IterNotInitialized, e.args[argIndex].loc, [v.desc, `expected an initialized ${iterTypeName(kind)} as arg #${argIndex}`, ...words]); if (op === 'next') reported(); return; }
+    if (active.rcuEnded) { this.report(Diagnostics.IterOutsideRcu, e.loc, [v.desc, e.name, `expected an RCU CS when using ${e.name}`]); reported(); return; }
     if (op === 'destroy') state.iters.delete(key);
   }
 

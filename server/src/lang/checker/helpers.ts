@@ -5,6 +5,8 @@
  * bpf_base_func_proto(), plus the seq helpers that only BPF_TRACE_ITER gets.
  */
 
+import { ITER_KINDS, type IterKindName, type IterNewArg } from '../../kernel/openIters';
+
 export type HelperArgKind =
   /** CONST_MAP_PTR: `&map`. */
   | { kind: 'map' }
@@ -28,8 +30,12 @@ export type HelperArgKind =
   | { kind: 'anything' }
   /** ARG_PTR_TO_BTF_ID of a helper that refuses PTR_UNTRUSTED (bpf_d_path()'s struct path): no walked pointer. */
   | { kind: 'notWalked' }
-  /** A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer to the BTF struct `btf`. */
-  | { kind: 'trusted'; btf: string }
+  /**
+   * A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer to the BTF struct `btf`. `rcu`: KF_RCU, an RCU
+   * pointer (MEM_RCU) is taken too; `nullable`: a `__nullable` parameter, the constant NULL is taken (a pointer that
+   * may be NULL is still not trusted).
+   */
+  | { kind: 'trusted'; btf: string; rcu?: boolean; nullable?: boolean }
   /** ARG_PTR_TO_FUNC: a static function of the program, called back by the helper. */
   | { kind: 'func' }
   /** ARG_PTR_TO_STACK_OR_NULL: the callback's context, on the program's stack (or NULL). */
@@ -39,10 +45,12 @@ export type HelperArgKind =
    * arguments, must not be NULL); the reference ends there.
    */
   | { kind: 'release'; btf: string }
-  /** KF_ARG_PTR_TO_ITER of struct bpf_iter_num: `new` needs an unused slot, `next`/`destroy` an initialised one. */
-  | { kind: 'iterNum'; op: 'new' | 'next' | 'destroy' };
+  /** KF_ARG_PTR_TO_ITER of struct bpf_iter_<iter>: `new` needs an unused slot, `next`/`destroy` an initialised one. */
+  | { kind: 'iter'; iter: IterKindName; op: 'new' | 'next' | 'destroy' };
 
-export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | 'void' | 'int' | 'iterNumNext' | 'btfOrNull'
+export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | 'void' | 'int' | 'btfOrNull'
+  /** KF_ITER_NEXT | KF_RET_NULL: the iterator's next item (its kind's `next`), or NULL once drained. */
+  | 'iterNext'
   /** A negative errno or at most the size in argument `boundArg` (do_refine_retval_range()). */
   | 'sizeBounded'
   /** RET_PTR_TO_BTF_ID_TRUSTED: a trusted, non-NULL pointer to `returnStruct`. */
@@ -156,15 +164,23 @@ const allowed: HelperInfo[] = [
   // kernel/bpf/helpers.c, in generic_btf_ids (every program type): bpf_task_acquire() is KF_ACQUIRE | KF_RCU |
   // KF_RET_NULL (a trusted or RCU task in, a counted reference or NULL out), bpf_task_release() KF_RELEASE;
   // bpf_rcu_read_lock()/unlock() open and close the section check_kfunc_call() tracks (active_rcu_lock)
-  { name: 'bpf_task_acquire', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'task_struct' }], returns: 'acquiredOrNull', returnStruct: 'task_struct', isKfunc: true },
+  { name: 'bpf_task_acquire', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'task_struct', rcu: true }], returns: 'acquiredOrNull', returnStruct: 'task_struct', isKfunc: true },
   { name: 'bpf_task_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'task_struct' }], returns: 'void', isKfunc: true },
   { name: 'bpf_rcu_read_lock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'lock' },
   { name: 'bpf_rcu_read_unlock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'unlock' },
-  // the numbers iterator (kernel/bpf/bpf_iter.c), in common_btf_ids: every program type may use it
-  { name: 'bpf_iter_num_new', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'new' }, any, any], returns: 'int', isKfunc: true },
-  { name: 'bpf_iter_num_next', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'next' }], returns: 'iterNumNext', isKfunc: true },
-  { name: 'bpf_iter_num_destroy', id: -1, gplOnly: false, args: [{ kind: 'iterNum', op: 'destroy' }], returns: 'void', isKfunc: true },
+  // the open-coded iterators (numbers, tasks...: kernel/openIters.ts), in common_btf_ids / generic_btf_ids: every program
+  // type may use them
+  ...ITER_KINDS.flatMap((k): HelperInfo[] => [
+    { name: k.newKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'new' }, ...k.newArgs.map(iterNewArg)], returns: 'int', isKfunc: true },
+    { name: k.nextKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'next' }], returns: 'iterNext', isKfunc: true },
+    { name: k.destroyKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'destroy' }], returns: 'void', isKfunc: true },
+  ]),
 ];
+
+/** An argument of an iterator's new() kfunc as the checker takes it. */
+function iterNewArg(a: IterNewArg): HelperArgKind {
+  return a.kind === 'scalar' ? any : { kind: 'trusted', btf: a.btf, ...(a.nullable ? { nullable: true } : {}), ...(a.rcu ? { rcu: true } : {}) };
+}
 
 /**
  * Helpers that exist in the kernel but whose func_proto for iterator programs is NULL ("program of this type cannot

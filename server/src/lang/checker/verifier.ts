@@ -8,6 +8,7 @@ import { Diagnostics } from '../diagnostics';
 import { AbsValue, TOP } from './domain';
 import { initialState, type State } from './abstractState';
 import { KFUNC_RELEASE_OF } from './helpers';
+import { iterKind } from '../../kernel/openIters';
 import { ControlFlowVerifier } from './controlFlow';
 
 export type { AnalysisOptions } from './verifierState';
@@ -27,7 +28,9 @@ export class Verifier extends ControlFlowVerifier {
       this.checkReturn(r.value, r.loc);
       // mirrors check_reference_leak() at the main program's BPF_EXIT
       for (const it of r.state.iters.values()) {
-        this.report(Diagnostics.IterNotDestroyed, r.loc, [it.name, 'BPF_EXIT instruction in main prog would lead to reference leak'], [{ message: 'bpf_iter_num_new() acquires it here', ...it.loc }]);
+        if (it.reported) continue;
+        const kind = iterKind(it.kind);
+        this.report(Diagnostics.IterNotDestroyed, r.loc, [it.name, 'BPF_EXIT instruction in main prog would lead to reference leak', kind.description, kind.destroyKfunc], [{ message: `${kind.newKfunc}() acquires it here`, ...it.loc }]);
       }
       // mirrors check_resource_leak(): an RCU section still open, then references still held
       if (r.state.rcuLocked === true) this.report(Diagnostics.RcuLockHeldAtExit, r.loc, ['BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region']);

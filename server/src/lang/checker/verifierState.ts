@@ -68,7 +68,10 @@ export abstract class VerifierState {
     for (const k of [...out.locals.keys()]) if (isLoadKey(k) && !(a.locals.has(k) && b.locals.has(k))) out.locals.delete(k);
     for (const k of b.unassigned) out.unassigned.add(k);
     // an iterator active on either path is active after the merge (the path that leaks it is reported)
-    for (const [k, v] of b.iters) if (!out.iters.has(k)) out.iters.set(k, v);
+    for (const [k, v] of b.iters) {
+      const mine = out.iters.get(k);
+      if (!mine || (v.rcuEnded && !mine.rcuEnded) || (v.reported && !mine.reported)) out.iters.set(k, v);
+    }
     // the same for kfunc references
     for (const [k, v] of b.refs) if (!out.refs.has(k)) out.refs.set(k, v);
     if (a.rcuLocked !== b.rcuLocked) out.rcuLocked = undefined;
@@ -88,6 +91,7 @@ export abstract class VerifierState {
   protected statesEqual(a: State, b: State): boolean {
     if (a.locals.size !== b.locals.size || a.unassigned.size !== b.unassigned.size || a.iters.size !== b.iters.size) return false;
     if (a.refs.size !== b.refs.size || a.rcuLocked !== b.rcuLocked) return false;
+    for (const [k, v] of a.iters) { const w = b.iters.get(k); if (!w || !v.rcuEnded !== !w.rcuEnded || !v.reported !== !w.reported) return false; }
     for (const [k, v] of a.locals) { const w = b.locals.get(k); if (!w || !valueEqual(v, w)) return false; }
     for (const [k, v] of a.stack) {
       const w = b.stack.get(k);
