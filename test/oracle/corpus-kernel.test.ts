@@ -126,6 +126,8 @@ describe('oracle: corpus on the real kernel (clang + bpftool iter pin + cat)', f
       const cc = spawnSync('clang', ['-g', '-O2', '-target', 'bpf', '-D__TARGET_ARCH_x86', '-I', work, '-c', source, '-o', obj], { encoding: 'utf8' });
       const dir = path.join(pinDir, name);
       fs.mkdirSync(dir);
+      const pinnedByName = [...text.matchAll(/__uint\(pinning,\s*LIBBPF_PIN_BY_NAME\)[^}]*\}\s*(\w+)\s+SEC\("\.maps"\)/g)].map((m) => m[1]);
+      let pinsToRemove: string[] = [];
       try {
         let realAccepts = cc.status === 0;
         let realOutput = '';
@@ -155,6 +157,12 @@ describe('oracle: corpus on the real kernel (clang + bpftool iter pin + cat)', f
                 'value', ...bytesOf(e.value, m.value_size!).split(' ')]);
             }
           }
+          // libbpf pins a map declared with LIBBPF_PIN_BY_NAME in /sys/fs/bpf under its name (bpftool iter pin gives
+          // no other root): one there already would be reused, and the one made here is removed after the run
+          for (const pinned of pinnedByName) {
+            if (fs.existsSync(path.join('/sys/fs/bpf', pinned))) return skip(`/sys/fs/bpf/${pinned} exists already: libbpf would reuse that map`);
+          }
+          pinsToRemove = pinnedByName.map((pinned) => path.join('/sys/fs/bpf', pinned));
           const pin = spawnSync('bpftool', ['iter', 'pin', obj, path.join(dir, 'iter'), ...attachArgs], { encoding: 'utf8' });
           realAccepts = pin.status === 0;
           loadLog = pin.stderr;
@@ -207,6 +215,7 @@ describe('oracle: corpus on the real kernel (clang + bpftool iter pin + cat)', f
         assert.strictEqual(ourOutput, realOutput);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
+        for (const pinned of pinsToRemove) fs.rmSync(pinned, { force: true });
       }
     });
   }
