@@ -202,7 +202,7 @@ int second(struct bpf_iter__bpf_map *ctx)
     assert.deepStrictEqual(await leftovers(p, before), []);
   });
 
-  it('run --kernel of an object whose first program is a tracepoint: the state bpftool iter pin leaves (only the iterator\'s maps)', async function () {
+  it('run --kernel of an object whose first program is a tracepoint: the state bpftool iter pin leaves (the iterator\'s maps and a pinned one)', async function () {
     const p = `${pins.prefix}t`;
     const dir = fs.mkdtempSync(path.join(work, 't-'));
     fs.writeFileSync(path.join(dir, 'compile_flags.txt'), `-I${work}\n`);
@@ -213,6 +213,7 @@ int second(struct bpf_iter__bpf_map *ctx)
 char _license[] SEC("license") = "GPL";
 struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 8); __type(key, __u32); __type(value, __u64); } ${p}_tp SEC(".maps");
 struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u64); } ${p}_it SEC(".maps");
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 1); __type(key, __u32); __type(value, __u32); __uint(pinning, LIBBPF_PIN_BY_NAME); } ${p}_pn SEC(".maps");
 SEC("tp/sched/sched_process_exec")
 int on_exec(void *ctx)
 {
@@ -244,7 +245,9 @@ int list_maps(struct bpf_iter__bpf_map *ctx)
       this.skip();
     }
     assert.deepStrictEqual([status, result.kernel.error, result.simulated.error, result.identical], [0, null, null, true], h.out.join(''));
-    assert.strictEqual(result.kernel.output, `${p}_it type=2\n`);
+    // the map pinned by name stays with its pin (in the run's private directory, not /sys/fs/bpf)
+    assert.strictEqual(result.kernel.output, `${p}_it type=2\n${p}_pn type=2\n`);
+    assert.strictEqual(fs.existsSync(`/sys/fs/bpf/${p}_pn`), false);
     assert.deepStrictEqual(await leftovers(p, before), []);
   });
 
