@@ -251,6 +251,30 @@ int list_maps(struct bpf_iter__bpf_map *ctx)
     assert.deepStrictEqual(await leftovers(p, before), []);
   });
 
+  it('run --kernel through bpftool iter pin: libbpf\'s probe maps, freed after bpftool exits, are gone when the pin is read', async function () {
+    const dir = fs.mkdtempSync(path.join(work, 'p-'));
+    fs.writeFileSync(path.join(dir, 'compile_flags.txt'), `-I${work}\n`);
+    const prog = path.join(dir, 'probes.bpf.c');
+    // libbpf_global and libbpf_det_bind: the maps of libbpf's feature probes during the load
+    fs.writeFileSync(prog, `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char _license[] SEC("license") = "GPL";
+SEC("iter/bpf_map")
+int list_probe_maps(struct bpf_iter__bpf_map *ctx)
+{
+  struct bpf_map *map = ctx->map;
+  if (!map) { BPF_SEQ_PRINTF(ctx->meta->seq, "end\\n"); return 0; }
+  if (map->name[0] == 'l' && map->name[1] == 'i' && map->name[2] == 'b' && map->name[3] == 'b' && map->name[4] == 'p' && map->name[5] == 'f')
+    BPF_SEQ_PRINTF(ctx->meta->seq, "%s\\n", map->name);
+  return 0;
+}
+`);
+    for (let i = 0; i < 3; i++) {
+      const h = io();
+      assert.strictEqual(await compareKernelMain([prog, '--kernel'], h.io), 0, h.out.join('') + h.err.join(''));
+    }
+  });
+
   it('run --kernel: an iter/bpf_map_elem program the kernel refuses here is one line and exit 3, leaving nothing', async function () {
     const p = `${pins.prefix}e`;
     const dir = fs.mkdtempSync(path.join(work, 'e-'));

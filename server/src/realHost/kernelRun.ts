@@ -124,6 +124,52 @@ function runWithLoader(req: KernelRunRequest, object: string, work: string, why:
   return { outputBytes: null, error: { errno: failure.errno, message: `${failure.what}: ${failure.message}` } };
 }
 
+/** The ids of the maps that exist now (`bpftool map list`), or undefined when bpftool does not say. */
+function mapIds(run: CommandRunner): number[] | undefined {
+  const r = run('bpftool', ['-j', 'map', 'list']);
+  if (r.status !== 0) return undefined;
+  try {
+    const list = JSON.parse(r.stdout || '[]') as Array<{ id?: unknown }>;
+    return Array.isArray(list) ? list.map((m) => m.id).filter((id): id is number => typeof id === 'number') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function highestMapId(run: CommandRunner): number | undefined {
+  const ids = mapIds(run);
+  return ids === undefined ? undefined : ids.reduce((a, b) => Math.max(a, b), 0);
+}
+
+/** The map ids a pinned iterator's program holds (its used_maps), or undefined when bpftool does not say. */
+function iteratorMapIds(run: CommandRunner, iterPin: string): number[] | undefined {
+  try {
+    const link = JSON.parse(run('bpftool', ['-j', 'link', 'show', 'pinned', iterPin]).stdout) as { prog_id?: number };
+    if (typeof link.prog_id !== 'number') return undefined;
+    const prog = JSON.parse(run('bpftool', ['-j', 'prog', 'show', 'id', String(link.prog_id)]).stdout) as { map_ids?: number[] };
+    return Array.isArray(prog.map_ids) ? prog.map_ids : [];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `bpftool iter pin` closes the object as it exits, but libbpf's feature-probe maps and the object's maps the iterator
+ * does not hold go only when the kernel's deferred frees of the programs that used them run, which may be after
+ * bpftool has exited; a `cat` a moment later no longer sees them. Waits (at most 2 s) until the maps made since
+ * `before` are only the iterator's, so the read sees what that cat sees.
+ */
+function settleAfterPin(run: CommandRunner, iterPin: string, before: number): void {
+  const kept = iteratorMapIds(run, iterPin);
+  if (kept === undefined) return;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; tries < 100; tries++) {
+    const ids = mapIds(run);
+    if (ids === undefined || !ids.some((id) => id > before && !kept.includes(id))) return;
+    Atomics.wait(pause, 0, 0, 20);
+  }
+}
+
 function must(run: CommandRunner, args: string[], what: string): void {
   const r = run('bpftool', args);
   if (r.status !== 0) {
@@ -212,6 +258,7 @@ export function runOnRealKernel(req: KernelRunRequest): KernelSideResult {
     if (needsLoader) return runWithLoader(req, object, work, needsLoader, dir);
     fs.mkdirSync(dir);
     const pins = createMaps(req, dir);
+    const before = highestMapId(req.run);
     const iter = path.join(dir, 'iter');
     const attach = req.program.target === 'bpf_map_elem' ? ['map', 'pinned', pins.get(req.attachMap!)!] : [];
     const pin = req.run('bpftool', ['iter', 'pin', object, iter, ...attach]);
@@ -222,6 +269,7 @@ export function runOnRealKernel(req: KernelRunRequest): KernelSideResult {
       const log = pin.stderr.trim().split('\n').filter((l) => !/^(libbpf: |Error: |processed \d+ insns|-- END PROG LOAD LOG --)/.test(l) && l.trim());
       return { outputBytes: null, error: { errno, message: `the kernel refused the load: ${log[log.length - 1] ?? firstLine(pin.stderr)}` } };
     }
+    if (before !== undefined) settleAfterPin(req.run, iter, before);
     try {
       return { outputBytes: new Uint8Array(fs.readFileSync(iter)) };
     } catch (e) {
