@@ -171,6 +171,22 @@ function print(label: string, f: WireFigures, next?: { openMs: number; openCpuMs
   console.log(`wire [${label}]: peak RSS ${v(f.peakRssMiB, GOALS.peakRssMiB, 'MiB')}${f.errors ? `; ${f.errors} error diagnostics (expected none)` : ''}`);
 }
 
+/**
+ * The fixture with `count` more copies of its helper and its program (renamed emit_a/dump_a, ...): one file of many
+ * programs as projects write them. The edits change the first program, as in the figures above.
+ */
+function withMorePrograms(text: string, count: number): string {
+  const helper = /static __always_inline int emit\([\s\S]*?\n\}\n/.exec(text)?.[0];
+  const program = /SEC\("iter\/bpf_map"\)\nint dump_bpf_map\([\s\S]*?\n\}\n/.exec(text)?.[0];
+  const license = text.indexOf('char LICENSE');
+  if (!helper || !program || license < 0) throw new Error('wire: the fixture no longer has emit() and dump_bpf_map()');
+  const copies = Array.from({ length: count }, (_, i) => {
+    const suffix = String.fromCharCode(97 + i);
+    return `${helper.replace('emit(', `emit_${suffix}(`)}\n${program.replace('dump_bpf_map', `dump_${suffix}`).replace(/\bemit\(/g, `emit_${suffix}(`)}\n`;
+  });
+  return text.slice(0, license) + copies.join('') + text.slice(license);
+}
+
 export async function run(): Promise<void> {
   const bundled = fs.existsSync(path.join(ROOT, 'dist/cli.js'));
   if (!bundled) { console.log('wire: skipped: dist/cli.js is missing (npm run build)'); return; }
@@ -190,6 +206,11 @@ export async function run(): Promise<void> {
       const next = await measureNextStarts(path.join(dir, 'wire.bpf.c'), cacheHome);
       const typing = await measureTyping(path.join(dir, 'wire.bpf.c'), cacheHome);
       print('real vmlinux.h beside the file', first, next, typing);
+      // the size of a real project's iterator file: the edit path's cost grows with the file (the front end reads it all)
+      const larger = path.join(dir, 'programs.bpf.c');
+      fs.writeFileSync(larger, withMorePrograms(fs.readFileSync(FILE, 'utf8'), 12));
+      const lines = fs.readFileSync(larger, 'utf8').split('\n').length;
+      print(`real vmlinux.h, the same with 12 more programs (${lines} lines)`, await measureWire(larger, cacheHome));
     }
     const dir = path.join(work, 'bundled');
     fs.mkdirSync(dir);
