@@ -13,9 +13,10 @@
 import * as ast from '../ast';
 import type { Compilation, ProgramFunction } from '../compile';
 import type { CSymbol } from '../sema/analyzer';
+import type { BodyDigests } from './bodyDigest';
 
 /** Each global variable (file scope or function-local static) by its rank in clang's emission order. */
-export function globalEmissionOrder(c: Compilation, mainFile: number): Map<CSymbol, number> {
+export function globalEmissionOrder(c: Compilation, mainFile: number, digests: BodyDigests): Map<CSymbol, number> {
   const rank = new Map<CSymbol, number>();
   const place = (symbol: CSymbol): void => { if (!rank.has(symbol)) rank.set(symbol, rank.size); };
   const functionsByName = new Map(c.program.functions.map((f) => [f.name, f]));
@@ -24,32 +25,36 @@ export function globalEmissionOrder(c: Compilation, mainFile: number): Map<CSymb
 
   const symbolOf = (identifier: ast.Identifier): CSymbol | undefined => c.model.referenceOf(identifier)?.symbol;
   const isDefinedVariable = (symbol: CSymbol): boolean => symbol.kind === 'variable' && !symbol.storage.includes('extern');
-  /** Code generation of a body or an initializer: the globals it names are created as it reaches them. */
+  /** A file-scope name reached by code generation: a variable is created there, a function emitted later. */
+  const named = (symbol: CSymbol): void => {
+    if (isDefinedVariable(symbol)) place(symbol);
+    else if (symbol.kind === 'function') {
+      const callee = functionsByName.get(symbol.name);
+      if (callee && !emitted.has(callee)) deferred.push(callee);
+    }
+  };
+  /** Code generation of an initializer: the globals it names are created as it reaches them. */
   const generate = (node: ast.Node): void => {
     ast.walk(node, (n) => {
-      if (n.kind === 'Identifier') {
-        const symbol = symbolOf(n);
-        if (!symbol?.fileScope) return;
-        if (isDefinedVariable(symbol)) place(symbol);
-        else if (symbol.kind === 'function') {
-          const callee = functionsByName.get(symbol.name);
-          if (callee && !emitted.has(callee)) deferred.push(callee);
-        }
-      } else if (n.kind === 'Declaration' && n.specifiers.storage.includes('static')) {
-        // a function's `static` local (BPF_SEQ_PRINTF's ___fmt) is created where it is declared, after its initializer
-        // (the walk then goes through the initializer again, which places nothing new)
-        for (const d of n.declarators) {
-          if (d.initializer) generate(d.initializer);
-          const local = d.declarator.name ? symbolOf(d.declarator.name) : undefined;
-          if (local) place(local);
-        }
-      }
+      if (n.kind !== 'Identifier') return;
+      const symbol = symbolOf(n);
+      if (symbol?.fileScope) named(symbol);
     });
   };
   const emit = (f: ProgramFunction): void => {
     if (emitted.has(f)) return;
     emitted.add(f);
-    generate(f.definition.body);
+    for (const event of digests.of(f).events) {
+      if (event.kind === 'name') named(event.symbol);
+      else {
+        // a function's `static` local (BPF_SEQ_PRINTF's ___fmt) is created where it is declared, after its initializer
+        for (const d of event.declaration.declarators) {
+          if (d.initializer) generate(d.initializer);
+          const local = d.declarator.name ? symbolOf(d.declarator.name) : undefined;
+          if (local) place(local);
+        }
+      }
+    }
   };
   const emitDeferred = (): void => {
     for (let f = deferred.shift(); f; f = deferred.shift()) emit(f);

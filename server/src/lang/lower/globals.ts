@@ -8,6 +8,7 @@ import { AddressBase, Expr, Loc, IrGlobal, PtrType } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { initializedSubobjects, irScalarType, isBool, locOf, charPtr, roundUp, stringBytes } from './irValues';
 import { LoweringState } from './state';
+import { BodyDigests } from './bodyDigest';
 
 const DATA_SECTIONS = ['.rodata', '.data', '.bss'] as const;
 
@@ -22,6 +23,8 @@ export abstract class GlobalLowering extends LoweringState {
   protected readonly foldableGlobals = new Set<IrGlobal>();
   /** The relocations of the initializer being filled (constantBytes). */
   private fillingRelocations: Map<number, AddressBase> | undefined;
+  /** Each function body walked once for the whole-program passes (bodyDigest.ts). */
+  protected bodyDigests!: BodyDigests;
   /** clang's order of creating the global variables (emissionOrder.ts), known once lowering starts. */
   protected emissionOrder: ReadonlyMap<CSymbol, number> = new Map();
   /** The globals some emitted function may write (writtenGlobals()), known once layoutGlobals() starts. */
@@ -58,7 +61,7 @@ export abstract class GlobalLowering extends LoweringState {
   }
 
   protected layoutGlobals(functions: readonly ProgramFunction[], emitted: ReadonlySet<CSymbol>): void {
-    const written = writtenGlobals(functions, this.c);
+    const written = writtenGlobals(functions, this.bodyDigests);
     this.writtenSymbols = written;
     const laidOut: Array<[CSymbol, IrGlobal]> = [];
     const add = (symbol: CSymbol, section: string, loc: Loc) => {
@@ -78,13 +81,13 @@ export abstract class GlobalLowering extends LoweringState {
     // Function-local statics (BPF_SEQ_PRINTF's `static const char ___fmt[]`) live in the data sections too.
     const seen = new Set(candidates.map((c) => c.symbol));
     for (const f of functions) {
-      ast.walk(f.definition.body, (node) => {
-        if (node.kind !== 'Declaration' || !node.specifiers.storage.includes('static')) return;
-        for (const d of node.declarators) {
+      for (const event of this.bodyDigests.of(f).events) {
+        if (event.kind !== 'static') continue;
+        for (const d of event.declaration.declarators) {
           const symbol = this.symbolOfDeclarator(d.declarator);
           if (symbol && !seen.has(symbol)) { seen.add(symbol); candidates.push({ symbol, loc: locOf(d) }); }
         }
-      });
+      }
     }
     // in clang's order of creation: the sections' order and each variable's offset in its section
     const rank = this.emissionOrder;
@@ -230,22 +233,9 @@ export abstract class GlobalLowering extends LoweringState {
  * whose address is taken. clang's globalopt makes a static global that is none of these a constant and folds its
  * loads.
  */
-function writtenGlobals(functions: readonly ProgramFunction[], c: Compilation): Set<CSymbol> {
+function writtenGlobals(functions: readonly ProgramFunction[], digests: BodyDigests): Set<CSymbol> {
   const out = new Set<CSymbol>();
-  const mark = (target: ast.Expression): void => {
-    let e = target;
-    while ((e.kind === 'Member' && !e.arrow) || e.kind === 'Index' || e.kind === 'Cast') e = e.kind === 'Member' ? e.object : e.kind === 'Index' ? e.object : e.operand;
-    if (e.kind !== 'Identifier') return;
-    const symbol = c.model.referenceOf(e)?.symbol;
-    if (symbol) out.add(symbol);
-  };
-  for (const f of functions) {
-    ast.walk(f.definition.body, (node) => {
-      if (node.kind === 'Assignment') mark(node.left);
-      else if (node.kind === 'Postfix') mark(node.operand);
-      else if (node.kind === 'Unary' && (node.operator === '&' || node.operator === '++' || node.operator === '--')) mark(node.operand);
-    });
-  }
+  for (const f of functions) for (const symbol of digests.of(f).written) out.add(symbol);
   return out;
 }
 

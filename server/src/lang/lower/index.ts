@@ -22,6 +22,7 @@ import { locOf, type LowerOptions } from './irValues';
 import { StatementLowering } from './statements';
 import { IN_PREAMBLE, LoweredFunctionRecord, LoweringMemo, TokenKeys, sameDefinitionTokens, sameTexts, tokenKeys } from './reuse';
 import { globalEmissionOrder } from './emissionOrder';
+import { BodyDigests } from './bodyDigest';
 
 export { irScalarType, locOf, stringBytes } from './irValues';
 export type { CoreFieldResolver, LowerOptions } from './irValues';
@@ -46,7 +47,8 @@ class Lowerer extends StatementLowering {
   run(): LowerResult {
     for (const m of this.c.program.maps) this.mapNames.add(m.name);
     // Index every defined function first so calls can refer to functions defined later.
-    this.emissionOrder = globalEmissionOrder(this.c, this.options.mainFile ?? 0);
+    this.bodyDigests = new BodyDigests(this.c);
+    this.emissionOrder = globalEmissionOrder(this.c, this.options.mainFile ?? 0, this.bodyDigests);
     const { functions: defined, globals } = this.emittedDefinitions();
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
     this.emittedFunctions = defined;
@@ -146,17 +148,23 @@ class Lowerer extends StatementLowering {
     const emitted = new Set<ProgramFunction>(all.filter((f) => !f.inHeader || !f.symbol.storage.includes('static')));
     // clang emits no unreferenced internal-linkage variable (a header's `static __u64 unused;` takes no .bss).
     const globals = new Set(this.c.program.globals.filter((symbol) => !symbol.storage.includes('static')));
-    const pending: ast.Node[] = [...emitted].map((f) => f.definition.body);
+    // bodies through their digests, global initializers walked (a few, small)
+    const pending: Array<ProgramFunction | ast.Node> = [...emitted];
     for (const symbol of globals) if (symbol.initializer) pending.push(symbol.initializer);
+    const named = (symbol: CSymbol) => {
+      const callee = symbol.kind === 'function' ? byName.get(symbol.name) : undefined;
+      if (callee && !emitted.has(callee)) { emitted.add(callee); pending.push(callee); }
+      if (symbol.kind === 'variable' && !globals.has(symbol) && !this.isHelperDeclaration(symbol)) { globals.add(symbol); if (symbol.initializer) pending.push(symbol.initializer); }
+    };
     const visitIdentifier = (node: ast.Node) => {
       if (node.kind !== 'Identifier') return;
       const symbol = this.c.model.referenceOf(node)?.symbol;
-      if (!symbol?.fileScope) return;
-      const callee = symbol.kind === 'function' ? byName.get(symbol.name) : undefined;
-      if (callee && !emitted.has(callee)) { emitted.add(callee); pending.push(callee.definition.body); }
-      if (symbol.kind === 'variable' && !globals.has(symbol) && !this.isHelperDeclaration(symbol)) { globals.add(symbol); if (symbol.initializer) pending.push(symbol.initializer); }
+      if (symbol?.fileScope) named(symbol);
     };
-    for (let node = pending.pop(); node; node = pending.pop()) ast.walk(node, visitIdentifier);
+    for (let item = pending.pop(); item; item = pending.pop()) {
+      if ('definition' in item) { for (const event of this.bodyDigests.of(item).events) if (event.kind === 'name') named(event.symbol); }
+      else ast.walk(item, visitIdentifier);
+    }
     return { functions: all.filter((f) => emitted.has(f)), globals };
   }
 }

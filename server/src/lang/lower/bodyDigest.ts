@@ -1,0 +1,64 @@
+/**
+ * One walk of a function's body for what lowering's whole-program passes ask of it: the file-scope names it uses and
+ * its `static` locals in the order of the walk (emittedDefinitions(), emissionOrder.ts, layoutGlobals()) and the
+ * symbols it may write (clang's globalopt rule, writtenGlobals()). A body was walked once per pass before; a file of
+ * many programs paid for each pass at every keystroke.
+ */
+import * as ast from '../ast';
+import type { Compilation, ProgramFunction } from '../compile';
+import type { CSymbol } from '../sema/analyzer';
+
+export type BodyEvent =
+  | { kind: 'name'; symbol: CSymbol }
+  | { kind: 'static'; declaration: ast.Declaration };
+
+export interface BodyDigest {
+  /** File-scope symbols named and `static` local declarations, in walk order (a declaration before what it holds). */
+  events: BodyEvent[];
+  /** Assigned, incremented or decremented (through `.` and `[]` of them), or whose address is taken. */
+  written: CSymbol[];
+}
+
+/** The digests of a compilation's function bodies, each walked once, on first demand. */
+export class BodyDigests {
+  private readonly digests = new Map<ProgramFunction, BodyDigest>();
+  constructor(private readonly c: Compilation) {}
+
+  of(f: ProgramFunction): BodyDigest {
+    let digest = this.digests.get(f);
+    if (!digest) this.digests.set(f, digest = this.walk(f.definition.body));
+    return digest;
+  }
+
+  private walk(body: ast.Node): BodyDigest {
+    const events: BodyEvent[] = [];
+    const written: CSymbol[] = [];
+    const symbolOf = (identifier: ast.Identifier): CSymbol | undefined => this.c.model.referenceOf(identifier)?.symbol;
+    const mark = (target: ast.Expression): void => {
+      let e = target;
+      while ((e.kind === 'Member' && !e.arrow) || e.kind === 'Index' || e.kind === 'Cast') e = e.kind === 'Member' ? e.object : e.kind === 'Index' ? e.object : e.operand;
+      if (e.kind !== 'Identifier') return;
+      const symbol = symbolOf(e);
+      if (symbol) written.push(symbol);
+    };
+    ast.walk(body, (node) => {
+      switch (node.kind) {
+        case 'Identifier': {
+          const symbol = symbolOf(node);
+          if (symbol?.fileScope) events.push({ kind: 'name', symbol });
+          return;
+        }
+        case 'Declaration':
+          if (node.specifiers.storage.includes('static')) events.push({ kind: 'static', declaration: node });
+          return;
+        case 'Assignment': mark(node.left); return;
+        case 'Postfix': mark(node.operand); return;
+        case 'Unary':
+          if (node.operator === '&' || node.operator === '++' || node.operator === '--') mark(node.operand);
+          return;
+        default:
+      }
+    });
+    return { events, written };
+  }
+}
