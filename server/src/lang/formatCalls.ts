@@ -18,16 +18,20 @@ const FORMAT_FUNCTIONS: Record<FormatHelper, { fmt: number; data: number }> = {
 export function collectFormatCalls(c: Compilation): FormatCall[] {
   const calls: FormatCall[] = [];
   for (const f of c.program.functions) {
-    const assignments = collectArrayAssignments(f.definition.body, c);
+    // one walk of the body: the format helpers' calls, and the array elements it assigns (a call's data array)
+    const found: ast.CallExpression[] = [];
+    const assignments = new Map<unknown, Map<number, ast.Expression>>();
     ast.walk(f.definition.body, (node) => {
-      if (node.kind !== 'Call' || node.callee.kind !== 'Identifier') return;
-      const helper = node.callee.name;
-      if (!Object.hasOwn(FORMAT_FUNCTIONS, helper)) return;
-      const shape = FORMAT_FUNCTIONS[helper as FormatHelper];
+      if (node.kind === 'Assignment') noteArrayAssignment(node, c, assignments);
+      else if (node.kind === 'Call' && node.callee.kind === 'Identifier' && Object.hasOwn(FORMAT_FUNCTIONS, node.callee.name)) found.push(node);
+    });
+    for (const node of found) {
+      const helper = (node.callee as ast.Identifier).name as FormatHelper;
+      const shape = FORMAT_FUNCTIONS[helper];
       const fmtArg = node.args[shape.fmt];
       const dataArg = node.args[shape.data];
-      calls.push({ helper: helper as FormatHelper, format: formatOf(fmtArg, c), args: argsOf(dataArg, c, assignments), loc: { file: node.file, pos: node.pos, end: node.end } });
-    });
+      calls.push({ helper, format: formatOf(fmtArg, c), args: argsOf(dataArg, c, assignments), loc: { file: node.file, pos: node.pos, end: node.end } });
+    }
   }
   return calls;
 }
@@ -88,17 +92,13 @@ function isU64(type: CType | undefined): boolean {
 }
 
 /** `arr[i] = value` statements by array symbol and constant index. */
-function collectArrayAssignments(body: ast.Node, c: Compilation): Map<unknown, Map<number, ast.Expression>> {
-  const out = new Map<unknown, Map<number, ast.Expression>>();
-  ast.walk(body, (node) => {
-    if (node.kind !== 'Assignment' || node.operator !== '=' || node.left.kind !== 'Index' || node.left.object.kind !== 'Identifier') return;
-    const symbol = c.model.referenceOf(node.left.object)?.symbol;
-    const index = c.model.evaluate(node.left.index);
-    if (!symbol || index === undefined || index < 0n || index > 64n) return;
-    const m = out.get(symbol) ?? new Map<number, ast.Expression>();
-    m.set(Number(index), node.right);
-    out.set(symbol, m);
-  });
-  return out;
+function noteArrayAssignment(node: ast.AssignmentExpression, c: Compilation, out: Map<unknown, Map<number, ast.Expression>>): void {
+  if (node.operator !== '=' || node.left.kind !== 'Index' || node.left.object.kind !== 'Identifier') return;
+  const symbol = c.model.referenceOf(node.left.object)?.symbol;
+  const index = c.model.evaluate(node.left.index);
+  if (!symbol || index === undefined || index < 0n || index > 64n) return;
+  const m = out.get(symbol) ?? new Map<number, ast.Expression>();
+  m.set(Number(index), node.right);
+  out.set(symbol, m);
 }
 

@@ -24,25 +24,45 @@ export function dataSections(ir: IrProgram, objectName: string): DataSection[] {
 export function usedMapNames(ir: IrProgram, entryIndex: number): Set<string> {
   const used = new Set<string>();
   const visited = new Set<number>();
+  const pending = [entryIndex];
+  for (let index = pending.pop(); index !== undefined; index = pending.pop()) {
+    if (visited.has(index)) continue;
+    visited.add(index);
+    const fn = ir.functions[index];
+    if (!fn) continue;
+    const uses = usesOf(fn.body);
+    for (const name of uses.maps) used.add(name);
+    pending.push(...uses.callees);
+  }
+  return used;
+}
+
+/**
+ * The maps and sections one lowered body names, and the functions it calls or passes as callbacks, by body (IR is
+ * never changed once lowered; a reused function is the same object, lower/reuse.ts).
+ */
+const usesByBody = new WeakMap<Stmt, { maps: string[]; callees: number[] }>();
+
+function usesOf(body: Stmt): { maps: string[]; callees: number[] } {
+  const known = usesByBody.get(body);
+  if (known) return known;
+  const maps = new Set<string>();
+  const callees: number[] = [];
   const visitExpr = (e: Expr): void => {
     if (e.op === 'addr') {
-      if (e.base.kind === 'map') used.add(e.base.name);
-      else if (e.base.kind === 'global') used.add(e.base.section);
-      else if (e.base.kind === 'string') used.add('.rodata.str1.1');
+      if (e.base.kind === 'map') maps.add(e.base.name);
+      else if (e.base.kind === 'global') maps.add(e.base.section);
+      else if (e.base.kind === 'string') maps.add('.rodata.str1.1');
     }
-    if (e.op === 'call') visitFunction(e.func);
+    if (e.op === 'call') callees.push(e.func);
     // a callback passed to bpf_loop()/bpf_for_each_map_elem() is code of the program too
-    if (e.op === 'funcAddr' && e.target.kind === 'subprog') visitFunction(e.target.func);
+    if (e.op === 'funcAddr' && e.target.kind === 'subprog') callees.push(e.target.func);
     if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visitExpr(e.value); }
     forEachChild(e, visitExpr);
   };
   const visitStmt = (st: Stmt): void => forEachStmtChild(st, visitStmt, visitExpr);
-  const visitFunction = (index: number): void => {
-    if (visited.has(index)) return;
-    visited.add(index);
-    const fn = ir.functions[index];
-    if (fn) visitStmt(fn.body);
-  };
-  visitFunction(entryIndex);
-  return used;
+  visitStmt(body);
+  const uses = { maps: [...maps], callees };
+  usesByBody.set(body, uses);
+  return uses;
 }

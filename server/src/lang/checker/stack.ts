@@ -15,7 +15,20 @@ import { keptStackSize } from './stackSlices';
 /** Helpers whose callback runs later on a stack of its own (check_max_stack_depth_subprog() skips is_async_cb). */
 const ASYNC_CALLBACK_HELPERS = new Set(['bpf_timer_set_callback', 'bpf_wq_set_callback_impl', 'bpf_task_work_schedule_signal', 'bpf_task_work_schedule_resume']);
 
-function callsOf(body: Stmt, callbacks = true): Array<{ func: number; loc: Loc }> {
+/**
+ * The calls of a lowered body, by body: IR is never changed once lowered, and a function incremental lowering reuses
+ * is the same object (lower/reuse.ts), so a file of many programs does not walk every body again at each keystroke.
+ */
+const callsByBody = [new WeakMap<Stmt, Array<{ func: number; loc: Loc }>>(), new WeakMap<Stmt, Array<{ func: number; loc: Loc }>>()];
+
+function callsOf(body: Stmt, callbacks = true): ReadonlyArray<{ func: number; loc: Loc }> {
+  const memo = callsByBody[callbacks ? 1 : 0];
+  let calls = memo.get(body);
+  if (!calls) memo.set(body, calls = walkCalls(body, callbacks));
+  return calls;
+}
+
+function walkCalls(body: Stmt, callbacks: boolean): Array<{ func: number; loc: Loc }> {
   const out: Array<{ func: number; loc: Loc }> = [];
   const ve = (e: Expr): void => {
     if (e.op === 'call') out.push({ func: e.func, loc: e.loc });
