@@ -127,12 +127,12 @@ describe('checker/stack: 512 bytes combined (check_max_stack_depth_subprog)', ()
   it('accepts 512 bytes in one frame', () => {
     assert.deepStrictEqual(codes(program({ stackSize: 512, body: [ret(c(0))] })), []);
   });
-  it('rejects 520 bytes with "combined stack size of 1 calls is 528. Too large" at the function', () => {
+  it('a 520-byte frame (528 rounded) is clang\'s error at the function: its BPF backend stops the build before any verifier (clang 14, measured)', () => {
     const ir = program({ stackSize: 520, body: [ret(c(0))] });
     const d = only(ir);
-    assert.strictEqual(d.code, Diagnostics.StackTooLarge.code);
+    assert.strictEqual(d.code, Diagnostics.FrameTooLargeForClang.code);
     assertAt(d, ir.functions[0].loc);
-    assert.ok(d.message.includes('combined stack size of 1 calls is 528. Too large'), d.message);
+    assert.ok(d.message.includes('528 bytes') && d.message.includes('Looks like the BPF stack limit of 512 bytes is exceeded'), d.message);
   });
   describe('the frame clang keeps (stackSlices.ts: SROA drops the bytes of a non-escaping array nothing reaches)', () => {
     // char name[600]: 8 bytes set, read through an inlined helper's parameter (measured: loads)
@@ -150,17 +150,17 @@ describe('checker/stack: 512 bytes combined (check_max_stack_depth_subprog)', ()
     it('still rejects the same array handed to a helper (it escapes: clang keeps all 600 bytes)', () => {
       const ir = program({ stackSize: 600, slots: [big], body: [copyIn(),
         expr(helper('bpf_probe_read_kernel_str', 115, [stackAddr(0), c(600), c(0, U64)])), ret(c(0))] });
-      assert.deepStrictEqual(codes(ir), [Diagnostics.StackTooLarge.code]);
+      assert.deepStrictEqual(codes(ir), [Diagnostics.FrameTooLargeForClang.code]);
     });
     it('still rejects it read at a variable index, or at an offset a called function does not keep constant', () => {
       const variable = program({ stackSize: 600, slots: [big], locals: [{ id: 2, type: S32 }], body: [copyIn(),
         decl(2, bin('and', helper('bpf_get_prandom_u32', 7, []), c(7, U64), S32)), expr(ld(add(stackAddr(0), local(2, S32)), 0, U8)), ret(c(0))] });
-      assert.deepStrictEqual(codes(variable), [Diagnostics.StackTooLarge.code]);
+      assert.deepStrictEqual(codes(variable), [Diagnostics.FrameTooLargeForClang.code]);
       const stored = reader();
       stored.body = block(expr(assign(0, add(local(0), c(1)))), ret(c(0)));
       const escapesInCallee = program({ stackSize: 600, slots: [big], body: [copyIn(), callReader(stackAddr(0)), ret(c(0))],
         extraFunctions: [stored] });
-      assert.deepStrictEqual(codes(escapesInCallee), [Diagnostics.StackTooLarge.code]);
+      assert.deepStrictEqual(codes(escapesInCallee), [Diagnostics.FrameTooLargeForClang.code]);
     });
   });
   it('rejects 300 + 300 bytes along a call, at the call', () => {

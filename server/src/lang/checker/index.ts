@@ -9,6 +9,7 @@ import { Verifier, AttachMapInfo } from './verifier';
 import { findStackOverflow } from './stack';
 import { checkFormatCall, FormatCall } from './formats';
 import { iterTargetInfo } from '../../kernel/iterTargets';
+import { MAX_BPF_STACK } from '../../kernel/mapTypes';
 
 export type { AttachMapInfo } from './verifier';
 export type { FormatCall, FormatArg } from './formats';
@@ -54,7 +55,14 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
   }
   appendAll(diagnostics, verifier.diagnostics);
   const overflow = findStackOverflow(ir, entryIndex);
-  if (overflow) {
+  if (overflow && overflow.frameBytes > MAX_BPF_STACK) {
+    // one function's own frame: clang's BPF backend stops the build (BPFRegisterInfo::eliminateFrameIndex())
+    const m = Diagnostics.FrameTooLargeForClang;
+    const fn = ir.functions[overflow.func];
+    const loc = overflow.frames === 1 ? overflow.loc : fn?.loc ?? overflow.loc;
+    diagnostics.push({ code: m.code, category: m.category, file: loc.file, pos: loc.pos, end: loc.end,
+      message: formatMessage(m.message, [fn?.name ?? '?', overflow.frameBytes]) });
+  } else if (overflow) {
     const m = Diagnostics.StackTooLarge;
     diagnostics.push({ code: m.code, category: m.category, file: overflow.loc.file, pos: overflow.loc.pos, end: overflow.loc.end,
       message: formatMessage(m.message, [overflow.frames, overflow.depth, `combined stack size of ${overflow.frames} calls is ${overflow.depth}. Too large`]) });

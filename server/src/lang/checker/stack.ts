@@ -64,15 +64,19 @@ export function reachableFunctions(program: IrProgram, entry: number, callbacks 
 
 export function roundUpStackDepth(size: number): number { return Math.ceil(Math.max(0, size) / 16) * 16; }
 
-/** The first call chain from `entry` whose combined stack exceeds 512 bytes: frames, bytes and where. */
-export function findStackOverflow(program: IrProgram, entry: number): { frames: number; depth: number; loc: Loc } | undefined {
-  const visit = (func: number, depth: number, frames: number, loc: Loc, onPath: Set<number>): { frames: number; depth: number; loc: Loc } | undefined => {
+/**
+ * The first call chain from `entry` whose combined stack exceeds 512 bytes: frames, bytes and where; `frameBytes` is
+ * the last frame's own (kept) size: over 512 by itself, clang's backend refuses the function before any verifier.
+ */
+export function findStackOverflow(program: IrProgram, entry: number): { frames: number; depth: number; loc: Loc; frameBytes: number; func: number } | undefined {
+  const visit = (func: number, depth: number, frames: number, loc: Loc, onPath: Set<number>): { frames: number; depth: number; loc: Loc; frameBytes: number; func: number } | undefined => {
     const fn = program.functions[func];
     if (!fn || onPath.has(func) || frames > 8) return undefined;
-    let total = depth + roundUpStackDepth(fn.stackSize);
+    let frameBytes = roundUpStackDepth(fn.stackSize);
     // over the limit as declared: judge the frame clang keeps (stackSlices.ts), as the verifier sees it
-    if (total > MAX_BPF_STACK) total = depth + roundUpStackDepth(keptStackSize(program, fn));
-    if (total > MAX_BPF_STACK) return { frames, depth: total, loc };
+    if (depth + frameBytes > MAX_BPF_STACK) frameBytes = roundUpStackDepth(keptStackSize(program, fn));
+    const total = depth + frameBytes;
+    if (total > MAX_BPF_STACK) return { frames, depth: total, loc, frameBytes, func };
     onPath.add(func);
     for (const c of callsOf(fn.body)) {
       const found = visit(c.func, total, frames + 1, c.loc, onPath);
