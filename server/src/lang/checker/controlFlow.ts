@@ -19,6 +19,12 @@ const WIDEN_AFTER = 3;
 
 const MAX_LOOP_ITERATIONS = 12;
 
+/** Widening passes that may stop at a threshold (a constant the loop compares with) before widening to the range's ends. */
+const THRESHOLD_PASSES = 4;
+
+/** Passes from the loop's fixpoint that may give its locals back narrower ranges. */
+const NARROWING_PASSES = 2;
+
 const MAX_TRIPS = 100_000n;
 
 /** Statement visits before the analysis gives up (deeply nested loops multiply the fixpoint passes). */
@@ -241,14 +247,17 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     const outerReporting = this.reporting;
     this.reporting = false;
     let head = cloneState(pre);
+    let thresholds: bigint[] | undefined;
     for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
       const { back } = this.loopIteration(loop, cloneState(head));
       const joined = this.joinStates(cloneState(head), back);
       if (!joined) break;
       let next = joined;
       if (i >= WIDEN_AFTER) {
+        // thresholds first (a few passes), then the ends of the range, so the fixpoint is reached within the cap
+        const steps = i < WIDEN_AFTER + THRESHOLD_PASSES ? (thresholds ??= loopThresholds(loop)) : [];
         next = cloneState(joined);
-        for (const [k, v] of joined.locals) { const old = head.locals.get(k); if (old) next.locals.set(k, widenValue(old, v)); }
+        for (const [k, v] of joined.locals) { const old = head.locals.get(k); if (old) next.locals.set(k, widenValue(old, v, steps)); }
       }
       if (this.statesEqual(head, next)) break;
       head = next;
@@ -256,10 +265,31 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         for (const [k, v] of head.locals) if (v.kind === 'scalar') head.locals.set(k, scalar(S64_MIN, U64_MAX, false));
       }
     }
+    // narrowing: one more pass from the fixpoint gives back a bound the widening dropped (`i <= 100; i += 4` leaves
+    // at 104, where the verifier, walking each iteration, sees it); only a local's range that shrinks is taken
+    for (let n = 0; n < NARROWING_PASSES; n++) {
+      const { back } = this.loopIteration(loop, cloneState(head));
+      const again = this.joinStates(cloneState(pre), back);
+      if (!again || !this.narrowLocals(head, again)) break;
+    }
     this.reporting = outerReporting;
     this.checkLoopBound(loop, pre, head);
     const { exit } = this.loopIteration(loop, cloneState(head));
     return exit;
+  }
+
+  /** Takes into `head` each scalar local whose range in `again` lies inside its range in `head`; whether any shrank. */
+  protected narrowLocals(head: State, again: State): boolean {
+    let shrank = false;
+    for (const [k, v] of head.locals) {
+      const w = again.locals.get(k);
+      if (v.kind !== 'scalar' || !w || w.kind !== 'scalar') continue;
+      if (w.range.min < v.range.min || w.range.max > v.range.max) continue;
+      if (w.range.min === v.range.min && w.range.max === v.range.max) continue;
+      head.locals.set(k, { kind: 'scalar', range: { ...w.range, pathConst: v.range.pathConst && w.range.pathConst } });
+      shrank = true;
+    }
+    return shrank;
   }
 
   /** One pass over test + body + update from the head state: the back-edge state and the exit state. */
@@ -338,6 +368,26 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     const name = frame.fn.locals.find((l) => l.slot === slot)?.name ?? `stack slot ${slot}`;
     return { name, fp };
   }
+}
+
+/**
+ * The widening thresholds of a loop: each constant its test and body compare with, and its neighbours (a counter
+ * leaves `i < N` at N and `i <= N` at N + 1). The verifier walks a bounded loop's iterations one by one, so a counter
+ * never loses its bound there; widening to these values instead of the range's ends keeps it here.
+ */
+function loopThresholds(loop: Extract<Stmt, { op: 'loop' }>): bigint[] {
+  const found = new Set<bigint>();
+  const constantOf = (e: Expr): bigint | undefined => (e.op === 'const' ? e.value : e.op === 'convert' ? constantOf(e.operand) : undefined);
+  loopContains(loop, (e) => {
+    if (e.op === 'binary' && ['lt', 'le', 'gt', 'ge', 'eq', 'ne'].includes(e.kind)) {
+      for (const side of [e.left, e.right]) {
+        const c = constantOf(side);
+        if (c !== undefined) { found.add(c - 1n); found.add(c); found.add(c + 1n); }
+      }
+    }
+    return false;
+  });
+  return [...found];
 }
 
 /** Whether a loop calls an open-coded iterator's next kfunc in its test or body. */
