@@ -119,6 +119,11 @@ export function joinValue(a: AbsValue, b: AbsValue, freshId: () => number): AbsV
       nullId: a.nullId === b.nullId ? a.nullId : freshId(),
     };
   }
+  // a pointer loaded from a kernel struct on every path (or NULL on one, which its check prunes) stays untrusted:
+  // the verifier walks each path, so a join of the branches of `c ? x : y` elsewhere must not make it trusted
+  const walkedA = a.kind === 'top' ? a.walked : undefined, walkedB = b.kind === 'top' ? b.walked : undefined;
+  if (walkedA !== undefined && (walkedB !== undefined || b.kind === 'null')) return { kind: 'top', walked: walkedA, ...(a.kind === 'top' && a.rcu && (b.kind === 'null' || (b.kind === 'top' && b.rcu)) ? { rcu: true } : {}) };
+  if (walkedB !== undefined && a.kind === 'null') return b;
   return TOP;
 }
 
