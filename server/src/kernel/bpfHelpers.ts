@@ -3,6 +3,7 @@
 import { ERRNO } from './errno';
 import { bprintf, bprintfFromView, bprintfInto, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
 import { ArrayMap, BpfMap, HashMap, NO_ELEM } from './maps';
+import { LocalStorageMap } from './mapKinds';
 import { BPF_MAP_TYPE } from './mapTypes';
 import { SeqFile } from './seqFile';
 import { sockDestroy, SOCKET_CASTS } from './net/helpers';
@@ -358,6 +359,22 @@ export abstract class KernelHelpers extends KernelState {
     },
     bpf_map_pop_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, true),
     bpf_map_peek_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, false),
+    // mirrors bpf_task_storage_get() (kernel/bpf/bpf_task_storage.c): NULL for unknown flags or a NULL task, the
+    // task's value, else with BPF_LOCAL_STORAGE_GET_F_CREATE a new one (zeroed, or a copy of value_size bytes of value)
+    bpf_task_storage_get: (mapAddr: bigint, taskAddr: bigint, valueAddr: bigint, flags: bigint): bigint => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!(map instanceof LocalStorageMap) || (flags & ~BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0n || taskAddr === 0n) return 0n;
+      const init = valueAddr !== 0n ? this.memory.read(valueAddr, map.valueSize) : null;
+      if (valueAddr !== 0n && !init) return 0n;
+      return map.ownerGet(taskAddr, init ? init.slice() : null, (flags & BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0n);
+    },
+    // mirrors bpf_task_storage_delete(): -EINVAL for a NULL task, -ENOENT when it has no value in the map
+    bpf_task_storage_delete: (mapAddr: bigint, taskAddr: bigint): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!(map instanceof LocalStorageMap)) return -ERRNO.EINVAL;
+      if (taskAddr === 0n) return -ERRNO.EINVAL;
+      return map.ownerDelete(taskAddr);
+    },
     // mirrors the kfunc bpf_task_acquire(): refcount_inc_not_zero() on a task the walk holds, so it always succeeds
     bpf_task_acquire: (taskAddr: bigint): bigint => taskAddr,
     // mirrors the kfunc bpf_task_release(): put_task_struct() of a reference the walk's own keeps alive
@@ -433,6 +450,9 @@ export abstract class KernelHelpers extends KernelState {
     bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
   };
 }
+
+/** BPF_LOCAL_STORAGE_GET_F_CREATE of uapi bpf.h */
+const BPF_LOCAL_STORAGE_GET_F_CREATE = 1n;
 
 /** BPF_MAX_LOOPS: the bound of bpf_loop() and of a numbers iterator's range */
 const BPF_MAX_LOOPS = 8 * 1024 * 1024;

@@ -519,7 +519,12 @@ export const Diagnostics = {
   CallbackMapNotAllowed: d(2487, 'error', 'bpf_for_each_map_elem cannot walk {0}, a map of type {1}. Verifier: "{2}"', {
     loadErrno: 'ENOTSUPP', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'callback function not allowed for map',
-    explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays, and the local storages.',
+    explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays; not the local storages (task, socket, inode, cgroup), whose values are reached through their owners.',
+  }),
+  MapFuncIncompatible: d(2488, 'error', '{0} cannot be passed to {1}: a map of type {2} {3}. Verifier: "{4}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (hash map to bpf_task_storage_get, task storage to bpf_map_lookup_elem)
+    kernelText: 'cannot pass map_type %d into func %s#%d',
+    explanation: 'check_map_func_compatibility(): a local storage map (task, socket, inode, cgroup) is reached only through its own get/delete helpers, with the owner object, never by key; and those helpers take only their own kind of map.',
   }),
   CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)

@@ -131,6 +131,10 @@ const allowed: HelperInfo[] = [
   // the socket local storage of net/core/bpf_sk_storage.c (bpf_sk_storage_tracing_allowed(): BPF_TRACE_ITER may)
   { name: 'bpf_sk_storage_get', id: 107, gplOnly: false, args: [{ kind: 'map' }, any, any, any], returns: 'mapValueOrNull' },
   { name: 'bpf_sk_storage_delete', id: 108, gplOnly: false, args: [{ kind: 'map' }, any], returns: 'long' },
+  // the task local storage of kernel/bpf/bpf_task_storage.c (bpf_tracing_func_proto(): the _recur protos, same
+  // arguments): the map, the task (ARG_PTR_TO_BTF_ID_OR_NULL), the initial value or NULL, the flags
+  { name: 'bpf_task_storage_get', id: 156, gplOnly: false, args: [{ kind: 'map' }, any, any, any], returns: 'mapValueOrNull' },
+  { name: 'bpf_task_storage_delete', id: 157, gplOnly: false, args: [{ kind: 'map' }, any], returns: 'long' },
   // bpf_get_stack() is given to tracing programs too; its result is bounded by the size (do_refine_retval_range())
   { name: 'bpf_get_stack', id: 67, gplOnly: true, args: [any, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2 },
   // RET_PTR_TO_BTF_ID_OR_NULL of struct socket: NULL for a file that is not a socket
@@ -206,7 +210,7 @@ const allowedNotModelled: Array<[string, number]> = [
   ['bpf_perf_event_read', 22], ['bpf_get_stackid', 27], ['bpf_current_task_under_cgroup', 37], ['bpf_perf_event_read_value', 55], ['bpf_spin_lock', 93],
   ['bpf_spin_unlock', 94], ['bpf_skb_output', 111], ['bpf_get_ns_current_pid_tgid', 120], ['bpf_xdp_output', 121], ['bpf_ringbuf_reserve', 131],
   ['bpf_ringbuf_submit', 132], ['bpf_ringbuf_discard', 133], ['bpf_ringbuf_query', 134], ['bpf_per_cpu_ptr', 153], ['bpf_this_cpu_ptr', 154],
-  ['bpf_task_storage_get', 156], ['bpf_task_storage_delete', 157], ['bpf_timer_init', 169], ['bpf_timer_set_callback', 170], ['bpf_timer_start', 171],
+  ['bpf_timer_init', 169], ['bpf_timer_set_callback', 170], ['bpf_timer_start', 171],
   ['bpf_timer_cancel', 172], ['bpf_get_branch_snapshot', 176], ['bpf_xdp_get_buff_len', 188], ['bpf_kptr_xchg', 194],
   ['bpf_skc_to_mptcp_sock', 196], ['bpf_dynptr_from_mem', 197], ['bpf_ringbuf_reserve_dynptr', 198], ['bpf_ringbuf_submit_dynptr', 199],
   ['bpf_ringbuf_discard_dynptr', 200], ['bpf_dynptr_read', 201], ['bpf_dynptr_write', 202], ['bpf_dynptr_data', 203], ['bpf_user_ringbuf_drain', 209],
