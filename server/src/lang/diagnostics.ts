@@ -526,7 +526,7 @@ export const Diagnostics = {
     kernelText: 'cannot pass map_type %d into func %s#%d',
     explanation: 'check_map_func_compatibility(): a local storage map (task, socket, inode, cgroup) is reached only through its own get/delete helpers, with the owner object, never by key; and those helpers take only their own kind of map.',
   }),
-  CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
+  CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such struct or field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'failed to resolve CO-RE relocation %s',
     explanation: 'Fields of a struct with preserve_access_index are relocated by name against the running kernel\'s BTF (bpf_core_calc_field_relo). A field the kernel\'s struct does not have, or has with an incompatible kind (bpf_core_fields_are_compat), or a signed integer field of another size, cannot be relocated: libbpf poisons the instruction (bpf_core_poison_insn), which loads only if the verifier proves it unreachable. Check the field name against the kernel\'s struct, or guard the access with bpf_core_field_exists().',
