@@ -42,3 +42,37 @@ describe('checker: a loop counter used after the loop', () => {
     assert.ok(codes.length > 0, 'an index up to 200 into a 110-byte array');
   });
 });
+
+describe('checker: a stack array written element by element by a counted loop', () => {
+  const fill = (loop: string, read: string) => `${PROLOGUE}
+SEC("iter/task")
+int walk(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	__u32 counts[16];
+	__u32 i, idx;
+	if (!task)
+		return 0;
+	${loop}
+	idx = task->pid & 15;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%u\\n", ${read});
+	return 0;
+}
+`;
+  const codesOf = (text: string): string[] => {
+    const file = '/loop-fill/walk.bpf.c';
+    const service = createLanguageService(createMemoryHost({ [file]: text }, createNodeHost()), defaultSettings());
+    return service.validate(file, text).map((d) => String(d.code));
+  };
+
+  it('is written after the loop: no "read before it is written" for any element', () => {
+    assert.deepStrictEqual(codesOf(fill('for (i = 0; i < 16; i++) counts[i] = i * 3;', 'counts[idx]')), []);
+    assert.deepStrictEqual(codesOf(fill('for (i = 0; i <= 15; i++) { idx = i; counts[i] = idx; }', 'counts[idx]')), []);
+  });
+
+  it('still warns when the loop covers part of the array, or may skip the store', () => {
+    assert.ok(codesOf(fill('for (i = 0; i < 8; i++) counts[i] = i;', 'counts[idx]')).includes('BPF2014'));
+    assert.ok(codesOf(fill('for (i = 0; i < 16; i++) { if (i == task->tgid) continue; counts[i] = i; }', 'counts[idx]')).includes('BPF2014'));
+    assert.ok(codesOf(fill('for (i = 0; i < 16; i++) { if (i == task->tgid) break; counts[i] = i; }', 'counts[idx]')).includes('BPF2014'));
+  });
+});

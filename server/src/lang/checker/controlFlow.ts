@@ -6,7 +6,7 @@ import { Diagnostics } from '../diagnostics';
 import { AbsValue, TOP, constant, scalar, widenValue, S64_MIN, U64_MAX } from './domain';
 import { lookupHelper } from './helpers';
 import { returnValueProblem } from './returnValue';
-import { counterSteps, hasExit, loopContains, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
+import { counterCondition, counterSteps, hasExit, loopContains, loopExits, loopFills, lostCounterFpOffset, slotEscapesInLoop } from './loops';
 import { reachableFunctions } from './stack';
 import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, initialState } from './abstractState';
 import { markInitialized } from './uninit';
@@ -275,7 +275,33 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     this.reporting = outerReporting;
     this.checkLoopBound(loop, pre, head);
     const { exit } = this.loopIteration(loop, cloneState(head));
+    if (exit) this.markLoopFills(loop, pre, exit);
     return exit;
+  }
+
+  /**
+   * After a counted loop that writes a stack array element by element on every pass (loopFills()), the elements it
+   * went over are written: the verifier walks each pass and sees each store; the fixpoint here, which joins the passes,
+   * cannot tell which element a variable index wrote.
+   */
+  protected markLoopFills(loop: Extract<Stmt, { op: 'loop' }>, pre: State, exit: State): void {
+    const fills = loopFills(loop);
+    if (fills.length === 0 || !loop.test) return;
+    const e = counterCondition(loop.test, false);
+    if (!e || e.counter < 0 || e.distance || !e.increasing || e.bound.op !== 'const') return;
+    const steps = counterSteps(loop, e.counter);
+    if (!steps || steps.length !== 1 || steps[0] !== 1n) return;
+    const start = this.peek(e.counter, pre);
+    if (!start || start.min !== start.max || start.min < 0n) return;
+    const end = e.bound.value + (e.inclusive ? 1n : 0n);
+    if (end <= start.min || end - start.min > 4096n) return;
+    const frame = this.frames.length - 1;
+    for (const f of fills) {
+      if (f.counter !== e.counter) continue;
+      const slot = exit.stack.get(`${frame}:${f.slot}`);
+      if (!slot) continue;
+      for (let i = Number(start.min); i < Number(end); i++) markInitialized(slot.init, f.offset + i * f.scale, f.offset + i * f.scale + f.size);
+    }
   }
 
   /** Takes into `head` each scalar local whose range in `again` lies inside its range in `head`; whether any shrank. */
