@@ -9,6 +9,7 @@ import { SeqFile } from './seqFile';
 import { sockDestroy, SOCKET_CASTS } from './net/helpers';
 import { KernelState } from './kernelState';
 import { KERNEL_HZ } from './kconfig';
+import { kernelBtf } from './btf';
 
 export abstract class KernelHelpers extends KernelState {
   // ------------------------------------------------------------ helpers (never throw; -errno)
@@ -448,8 +449,19 @@ export abstract class KernelHelpers extends KernelState {
     bpf_skc_to_tcp_request_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_request_sock(this.net, sk),
     bpf_skc_to_unix_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_unix_sock(this.net, sk),
     bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
+    // mirrors bpf_sock_from_file() -> sock_from_file(): file->private_data, the struct socket, when file->f_op is
+    // socket_file_ops, else NULL. A task's file `socket:[ino]` is the socket of that inode in the reader's network
+    // namespace; a socket file the namespace does not have (another namespace's) gives NULL here.
+    bpf_sock_from_file: (fileAddr: bigint): bigint => {
+      const path = this.tasks?.pathAt(fileAddr + FILE_F_PATH_OFFSET);
+      const ino = path === undefined ? undefined : /^socket:\[(\d+)\]$/.exec(path)?.[1];
+      return ino === undefined || !this.net ? 0n : this.net.socketByInode(Number(ino));
+    },
   };
 }
+
+/** offsetof(struct file, f_path): the key of SimulatedTasks.pathAt() */
+const FILE_F_PATH_OFFSET = BigInt(kernelBtf.file.fields.find((f) => f.name === 'f_path')!.offset);
 
 /** BPF_LOCAL_STORAGE_GET_F_CREATE of uapi bpf.h */
 const BPF_LOCAL_STORAGE_GET_F_CREATE = 1n;
