@@ -526,6 +526,11 @@ export const Diagnostics = {
     kernelText: 'cannot pass map_type %d into func %s#%d',
     explanation: 'check_map_func_compatibility(): a local storage map (task, socket, inode, cgroup) is reached only through its own get/delete helpers, with the owner object, never by key; and those helpers take only their own kind of map.',
   }),
+  HelperConstStrNotReadonly: d(2489, 'error', 'Argument {0} of {1} must be a constant string in read-only memory (a string literal, or a const global in .rodata), but it is {2}. Verifier: "{3}"', {
+    loadErrno: 'EACCES', // measured on Linux 6.18 (bpf_strncmp() with a .data string)
+    kernelText: 'R%d does not point to a readonly map\'',
+    explanation: 'bpf_strncmp()\'s second string and bpf_snprintf()\'s format are ARG_PTR_TO_CONST_STR: the verifier reads the string at load time, so it must sit at a constant offset in a frozen read-only map (libbpf freezes .rodata). Make the global `const` (or `const volatile` to set it from user space before load), or pass a string literal.',
+  }),
   CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such struct or field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'failed to resolve CO-RE relocation %s',

@@ -84,6 +84,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
           return;
         }
         case 'memWriteFixed': this.helperMem(v, kind.size, 'write', argLoc, state, e.name, i, false); return;
+        case 'constStr': this.constStrArg(v, i, argLoc, e.name); return;
         case 'seq': this.seqArg(v, i, argLoc, e.name); return;
         case 'trusted':
           if ((v.kind === 'ptr' && v.maybeNull) || v.kind === 'null' || (v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n)) {
@@ -315,6 +316,30 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
    * analysed as a subprogram with the registers the helper passes, and its R0 must be in [0, 1]. The helper may
    * call it any number of times (zero included), so the caller goes on from the join of before and after.
    */
+  /**
+   * mirrors check_reg_type() with const_str_ptr_types (PTR_TO_MAP_VALUE only) and check_reg_const_str(): the string
+   * must be in a read-only map at a constant offset. Reported only where that is certain: writable globals (.data,
+   * .bss), a map's value, a kernel object; not the stack, which clang may replace by a constant of .rodata.
+   */
+  protected constStrArg(v: AbsValue, i: number, loc: Loc, helper: string): void {
+    const r = `R${i + 1}`;
+    let where: string | undefined, verifier: string | undefined;
+    if (v.kind === 'ptr' && v.region.kind === 'global' && !v.region.readonly) {
+      where = `${v.desc}, a writable global (${v.region.section})`;
+      verifier = `${r} does not point to a readonly map'`;
+    } else if (v.kind === 'ptr' && v.region.kind === 'mapValue') {
+      where = `a value of the map ${v.region.map}, which programs may write`;
+      verifier = `${r} does not point to a readonly map'`;
+    } else if (v.kind === 'ptr' && v.region.kind === 'global' && v.varOff) {
+      where = `${v.desc} at an offset known only at run time`;
+      verifier = `${r} is not a constant address'`;
+    } else if (v.kind === 'ptr' && (v.region.kind === 'btf' || v.region.kind === 'ctx')) {
+      where = `${v.desc}, kernel memory`;
+      verifier = `${r} type=${regTypeName(v)} expected=map_value`;
+    }
+    if (where && verifier) this.report(Diagnostics.HelperConstStrNotReadonly, loc, [i + 1, helper, where, verifier]);
+  }
+
   /** mirrors check_map_func_compatibility() for the local storage maps and their helpers */
   protected mapFuncCompatibility(e: Extract<Expr, { op: 'callHelper' }>, info: HelperInfo, args: AbsValue[]): void {
     const at = info.args.findIndex((k) => k.kind === 'map');

@@ -24,7 +24,12 @@ export type HelperArgKind =
    * `nullable`: | PTR_MAYBE_NULL (bpf_get_socket_cookie() takes NULL, the socket casts do not).
    */
   | { kind: 'sockCommon'; nullable?: boolean }
-  /** ARG_PTR_TO_CONST_STR and other arguments not checked here. */
+  /**
+   * ARG_PTR_TO_CONST_STR: a NUL-terminated string at a constant offset in a frozen read-only map (a string literal,
+   * a const or never-written static global in .rodata) (check_reg_const_str()).
+   */
+  | { kind: 'constStr' }
+  /** Arguments not checked here. */
   | { kind: 'anything' }
   /** ARG_PTR_TO_BTF_ID of a helper that refuses PTR_UNTRUSTED (bpf_d_path()'s struct path): no walked pointer. */
   | { kind: 'notWalked' }
@@ -108,14 +113,14 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_seq_printf_btf', id: 150, gplOnly: true, args: [{ kind: 'seq' }, any, any, any], returns: 'long' },
   { name: 'bpf_get_current_task_btf', id: 158, gplOnly: true, args: [], returns: 'btfTrusted', returnStruct: 'task_struct' },
   { name: 'bpf_for_each_map_elem', id: 164, gplOnly: false, args: [{ kind: 'map' }, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
-  { name: 'bpf_snprintf', id: 165, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, { kind: 'memRead', sizeArg: 4, nullable: true }, any], returns: 'long' },
+  { name: 'bpf_snprintf', id: 165, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, { kind: 'constStr' }, { kind: 'memRead', sizeArg: 4, nullable: true }, any], returns: 'long' },
   { name: 'bpf_trace_vprintk', id: 177, gplOnly: true, args: [{ kind: 'memRead', sizeArg: 1 }, any, { kind: 'memRead', sizeArg: 3, nullable: true }, any], returns: 'long' },
   { name: 'bpf_task_pt_regs', id: 175, gplOnly: true, args: [any], returns: 'u64' },
   // ARG_PTR_TO_BTF_ID of the task, then the callback (set_find_vma_callback_state(): R1 the task as passed, R2 the
   // vm_area_struct as a plain PTR_TO_BTF_ID, R3 the context) and its context on the stack
   { name: 'bpf_find_vma', id: 180, gplOnly: false, args: [{ kind: 'notWalked' }, any, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
   { name: 'bpf_loop', id: 181, gplOnly: false, args: [any, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
-  { name: 'bpf_strncmp', id: 182, gplOnly: false, args: [{ kind: 'memRead', sizeArg: 1 }, any, any], returns: 'long' },
+  { name: 'bpf_strncmp', id: 182, gplOnly: false, args: [{ kind: 'memRead', sizeArg: 1 }, any, { kind: 'constStr' }], returns: 'long' },
   { name: 'bpf_map_lookup_percpu_elem', id: 195, gplOnly: false, args: [{ kind: 'map' }, { kind: 'mapKey', mapArg: 0 }, any], returns: 'mapValueOrNull' },
   { name: 'bpf_ktime_get_tai_ns', id: 208, gplOnly: false, args: [], returns: 'u64' },
   // Measured on 6.18 for iter/bpf_map: the rest of bpf_tracing_func_proto() and tracing_prog_func_proto()

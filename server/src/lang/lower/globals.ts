@@ -220,8 +220,8 @@ export abstract class GlobalLowering extends LoweringState {
 }
 
 /**
- * The globals some function may write: assigned, incremented or decremented (through `.` and `[]` of them), or
- * whose address is taken. clang's globalopt makes a static global that is none of these a constant and folds its
+ * The globals some function may write: assigned, incremented or decremented (through `.` and `[]` of them), whose
+ * address is taken, or arrays used as a value (decayed to their address) other than indexed, dereferenced or sized. clang's globalopt makes a static global that is none of these a constant and folds its
  * loads.
  */
 function writtenGlobals(functions: readonly ProgramFunction[], c: Compilation): Set<CSymbol> {
@@ -234,10 +234,23 @@ function writtenGlobals(functions: readonly ProgramFunction[], c: Compilation): 
     if (symbol) out.add(symbol);
   };
   for (const f of functions) {
+    // an array used as a value decays to its address, which escapes (a helper's argument, a BPF_SEQ_PRINTF argument
+    // stored into the ___param array, a pointer variable): clang keeps the array writable (.data); indexing it, its
+    // sizeof and a dereference only read it
+    const reads = new Set<ast.Node>();
     ast.walk(f.definition.body, (node) => {
       if (node.kind === 'Assignment') mark(node.left);
       else if (node.kind === 'Postfix') mark(node.operand);
       else if (node.kind === 'Unary' && (node.operator === '&' || node.operator === '++' || node.operator === '--')) mark(node.operand);
+      if (node.kind === 'Index') reads.add(node.object);
+      else if (node.kind === 'Sizeof') reads.add(node.operand);
+      else if (node.kind === 'Unary' && node.operator === '*') reads.add(node.operand);
+    });
+    ast.walk(f.definition.body, (node) => {
+      if (reads.has(node) || (node.kind !== 'Identifier' && node.kind !== 'Index' && node.kind !== 'Member')) return;
+      const type = c.model.typeOf(node as ast.Expression);
+      // `names[i]` of a `char names[4][8]` is an array too: its decay escapes `names`
+      if (type && resolve(type).kind === 'array') mark(node as ast.Expression);
     });
   }
   return out;
