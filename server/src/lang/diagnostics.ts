@@ -187,6 +187,10 @@ export const Diagnostics = {
   AtomicNotCompiled: d(1232, 'error', '{0}: clang 14 -target bpf{1} cannot compile this atomic operation ({2})', {
     explanation: 'On the default -mcpu (v1, and v2) the BPF backend has atomic add for 32 and 64 bits (without a usable result for 32 bits), and and/or/xor/exchange/compare-and-exchange for 64 bits only; nothing for 8 or 16 bits, no nand and no 32-bit sub. -mcpu=v3 (read from the build setup) adds every 32-bit form but nand. Use a __u64 operand, or build with -mcpu=v3.',
   }),
+  TypeMatchesNotCompiled: d(1257, 'error', "clang 14 cannot compile {0}: its BPF backend knows no BPF_TYPE_MATCHES relocation (\"Incorrect flag for llvm.bpf.preserve.type.info intrinsic\"), and the build fails", {
+    kernelText: 'Incorrect flag for llvm.bpf.preserve.type.info intrinsic',
+    explanation: 'bpf_core_type_matches() (__builtin_preserve_type_info with flag BPF_TYPE_MATCHES) needs clang 15 or later. With clang 14, test bpf_core_type_exists() and the fields you use with bpf_core_field_exists().',
+  }),
   TooManyCallArguments: d(1233, 'error', 'clang -target bpf passes at most 5 arguments, in R1-R5: this call of {0} passes {1}, and the build fails{2}', {
     kernelText: 'too many args to %s',
     explanation: 'The BPF calling convention has no stack arguments. A function with a body here may still build when clang inlines it or drops constant arguments; one without a body (an extern, an implicit declaration) never does. BPF_SEQ_PRINTF and BPF_SNPRINTF of more than 12 values call ___bpf_fill13 and up, which libbpf does not define.',

@@ -33,7 +33,7 @@ export type { LoweringMemo, LoweringReuse } from './reuse';
  */
 export const CODEGEN_DIAGNOSTIC_CODES: ReadonlySet<number> = new Set([
   Diagnostics.BuiltinCallNotSupported.code, Diagnostics.MemcmpNotInlined.code, Diagnostics.AtomicNotCompiled.code,
-  Diagnostics.TooManyCallArguments.code,
+  Diagnostics.TooManyCallArguments.code, Diagnostics.TypeMatchesNotCompiled.code,
 ]);
 
 export interface LowerResult {
