@@ -10,6 +10,7 @@ import { sockDestroy, SOCKET_CASTS } from './net/helpers';
 import { KernelState } from './kernelState';
 import { KERNEL_HZ } from './kconfig';
 import { kernelBtf } from './btf';
+import { NET_BTF_STRUCTS } from './net/netBtfTable';
 
 export abstract class KernelHelpers extends KernelState {
   // ------------------------------------------------------------ helpers (never throw; -errno)
@@ -449,6 +450,14 @@ export abstract class KernelHelpers extends KernelState {
     bpf_skc_to_tcp_request_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_request_sock(this.net, sk),
     bpf_skc_to_unix_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_unix_sock(this.net, sk),
     bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
+    // mirrors bpf_get_socket_ptr_cookie(): 0 for NULL, else sk->__sk_common.skc_cookie (__sock_gen_cookie(): the
+    // simulated sockets get theirs when the namespace is built, in creation order, where the kernel takes the next
+    // value of a global counter the first time one is asked)
+    bpf_get_socket_cookie: (sk: bigint): bigint => {
+      if (sk === 0n) return 0n;
+      const raw = this.memory.read(sk + SKC_COOKIE_OFFSET, 8);
+      return raw ? new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0, true) : 0n;
+    },
     // mirrors bpf_sock_from_file() -> sock_from_file(): file->private_data, the struct socket, when file->f_op is
     // socket_file_ops, else NULL. A task's file `socket:[ino]` is the socket of that inode in the reader's network
     // namespace; a socket file the namespace does not have (another namespace's) gives NULL here.
@@ -462,6 +471,9 @@ export abstract class KernelHelpers extends KernelState {
 
 /** offsetof(struct file, f_path): the key of SimulatedTasks.pathAt() */
 const FILE_F_PATH_OFFSET = BigInt(kernelBtf.file.fields.find((f) => f.name === 'f_path')!.offset);
+
+/** offsetof(struct sock_common, skc_cookie) */
+const SKC_COOKIE_OFFSET = BigInt(NET_BTF_STRUCTS.sock_common.fields.find((f) => f.name === 'skc_cookie')!.offset);
 
 /** BPF_LOCAL_STORAGE_GET_F_CREATE of uapi bpf.h */
 const BPF_LOCAL_STORAGE_GET_F_CREATE = 1n;
