@@ -11,6 +11,8 @@ import { KernelState } from './kernelState';
 import { KERNEL_HZ } from './kconfig';
 import { kernelBtf } from './btf';
 import { NET_BTF_STRUCTS } from './net/netBtfTable';
+import { skStorageDeleteFromProg, skStorageGetFromProg } from './net/sockmapIter';
+import type { Kernel } from './kernel';
 
 export abstract class KernelHelpers extends KernelState {
   // ------------------------------------------------------------ helpers (never throw; -errno)
@@ -450,6 +452,18 @@ export abstract class KernelHelpers extends KernelState {
     bpf_skc_to_tcp_request_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_request_sock(this.net, sk),
     bpf_skc_to_unix_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_unix_sock(this.net, sk),
     bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
+    // mirrors bpf_sk_storage_get_tracing() / bpf_sk_storage_delete_tracing() (net/core/bpf_sk_storage.c)
+    bpf_sk_storage_get: (mapAddr: bigint, sk: bigint, valueAddr: bigint, flags: bigint): bigint => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return 0n;
+      const init = valueAddr !== 0n ? this.memory.read(valueAddr, map.valueSize) : null;
+      if (valueAddr !== 0n && !init) return 0n;
+      return skStorageGetFromProg(this as unknown as Kernel, map, sk, init ? init.slice() : null, flags);
+    },
+    bpf_sk_storage_delete: (mapAddr: bigint, sk: bigint): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      return map ? skStorageDeleteFromProg(this as unknown as Kernel, map, sk) : -ERRNO.EINVAL;
+    },
     // mirrors bpf_get_socket_ptr_cookie(): 0 for NULL, else sk->__sk_common.skc_cookie (__sock_gen_cookie(): the
     // simulated sockets get theirs when the namespace is built, in creation order, where the kernel takes the next
     // value of a global counter the first time one is asked)

@@ -232,8 +232,8 @@ export const HELPERS_NOT_SIMULATED: ReadonlySet<string> = new Set([
   'bpf_tail_call', 'bpf_get_current_pid_tgid', 'bpf_get_current_uid_gid', 'bpf_get_current_comm', 'bpf_perf_event_output',
   'bpf_get_current_task', 'bpf_send_signal', 'bpf_probe_read_user', 'bpf_probe_read_user_str', 'bpf_ringbuf_output',
   'bpf_snprintf_btf', 'bpf_seq_printf_btf', 'bpf_get_current_task_btf', 'bpf_task_pt_regs', 'bpf_ktime_get_tai_ns', 'bpf_get_cgroup_classid',
-  'bpf_get_current_cgroup_id', 'bpf_get_current_ancestor_cgroup_id', 'bpf_send_signal_thread', 'bpf_sk_storage_get',
-  'bpf_sk_storage_delete', 'bpf_get_stack', 'bpf_setsockopt', 'bpf_getsockopt', 'bpf_copy_from_user',
+  'bpf_get_current_cgroup_id', 'bpf_get_current_ancestor_cgroup_id', 'bpf_send_signal_thread',
+  'bpf_get_stack', 'bpf_setsockopt', 'bpf_getsockopt', 'bpf_copy_from_user',
 ]);
 
 /** Why a helper of HELPERS_NOT_SIMULATED is not, for the warning. */
