@@ -510,6 +510,16 @@ export const Diagnostics = {
     loadErrno: 'EINVAL', // measured on Linux 6.18
     kernelText: 'BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region',
   }),
+  MapFuncIncompatible: d(2056, 'error', '{0} cannot be passed to {1}: a map of type {2} {3}. Verifier: "{4}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (hash map to bpf_task_storage_get, task storage to bpf_map_lookup_elem)
+    kernelText: 'cannot pass map_type %d into func %s#%d',
+    explanation: 'check_map_func_compatibility(): a local storage map (task, socket, inode, cgroup) is reached only through its own get/delete helpers, with the owner object, never by key; and those helpers take only their own kind of map.',
+  }),
+  HelperConstStrNotReadonly: d(2057, 'error', 'Argument {0} of {1} must be a constant string in read-only memory (a string literal, or a const global in .rodata), but it is {2}. Verifier: "{3}"', {
+    loadErrno: 'EACCES', // measured on Linux 6.18 (bpf_strncmp() with a .data string)
+    kernelText: 'R%d does not point to a readonly map\'',
+    explanation: 'bpf_strncmp()\'s second string and bpf_snprintf()\'s format are ARG_PTR_TO_CONST_STR: the verifier reads the string at load time, so it must sit at a constant offset in a frozen read-only map (libbpf freezes .rodata). Make the global `const` (or `const volatile` to set it from user space before load), or pass a string literal.',
+  }),
   IterNotDestroyed: d(2485, 'error', 'The numbers iterator {0} is still active when the program exits: call bpf_iter_num_destroy() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',
@@ -524,16 +534,6 @@ export const Diagnostics = {
     loadErrno: 'ENOTSUPP', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'callback function not allowed for map',
     explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays; not the local storages (task, socket, inode, cgroup), whose values are reached through their owners.',
-  }),
-  MapFuncIncompatible: d(2488, 'error', '{0} cannot be passed to {1}: a map of type {2} {3}. Verifier: "{4}"', {
-    loadErrno: 'EINVAL', // measured on Linux 6.18 (hash map to bpf_task_storage_get, task storage to bpf_map_lookup_elem)
-    kernelText: 'cannot pass map_type %d into func %s#%d',
-    explanation: 'check_map_func_compatibility(): a local storage map (task, socket, inode, cgroup) is reached only through its own get/delete helpers, with the owner object, never by key; and those helpers take only their own kind of map.',
-  }),
-  HelperConstStrNotReadonly: d(2489, 'error', 'Argument {0} of {1} must be a constant string in read-only memory (a string literal, or a const global in .rodata), but it is {2}. Verifier: "{3}"', {
-    loadErrno: 'EACCES', // measured on Linux 6.18 (bpf_strncmp() with a .data string)
-    kernelText: 'R%d does not point to a readonly map\'',
-    explanation: 'bpf_strncmp()\'s second string and bpf_snprintf()\'s format are ARG_PTR_TO_CONST_STR: the verifier reads the string at load time, so it must sit at a constant offset in a frozen read-only map (libbpf freezes .rodata). Make the global `const` (or `const volatile` to set it from user space before load), or pass a string literal.',
   }),
   CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such struct or field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)

@@ -40,10 +40,10 @@ describe('checker: constant string arguments (check_reg_const_str)', () => {
   });
 
   it('a .data global, a static array passed to the helper (clang keeps it in .data), a map value, task->comm: refused', () => {
-    assert.deepStrictEqual(errorsOf(program('char g[8] = "bash";', 'r = bpf_strncmp(t->comm, 8, g);')), ['BPF2489']);
-    assert.deepStrictEqual(errorsOf(program('static char g[8] = "bash";', 'r = bpf_strncmp(t->comm, 8, g);')), ['BPF2489']);
-    assert.deepStrictEqual(errorsOf(program('', 'v = bpf_map_lookup_elem(&names, &z); if (v) r = bpf_strncmp(t->comm, 8, v);')), ['BPF2489']);
-    assert.deepStrictEqual(errorsOf(program('', 'r = bpf_strncmp("bash", 4, t->comm);')), ['BPF2489']);
+    assert.deepStrictEqual(errorsOf(program('char g[8] = "bash";', 'r = bpf_strncmp(t->comm, 8, g);')), ['BPF2057']);
+    assert.deepStrictEqual(errorsOf(program('static char g[8] = "bash";', 'r = bpf_strncmp(t->comm, 8, g);')), ['BPF2057']);
+    assert.deepStrictEqual(errorsOf(program('', 'v = bpf_map_lookup_elem(&names, &z); if (v) r = bpf_strncmp(t->comm, 8, v);')), ['BPF2057']);
+    assert.deepStrictEqual(errorsOf(program('', 'r = bpf_strncmp("bash", 4, t->comm);')), ['BPF2057']);
   });
 
   it('a static initialised array a helper writes through its decayed address is writable (.data), as clang places it', () => {

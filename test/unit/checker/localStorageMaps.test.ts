@@ -43,8 +43,8 @@ describe('checker: local storage maps and the helpers that take them', () => {
   });
 
   it('a hash map given to bpf_task_storage_get, a task storage map given to bpf_map_lookup_elem: cannot pass map_type', () => {
-    assert.deepStrictEqual(codesOf(program('BPF_MAP_TYPE_HASH', 'v = bpf_task_storage_get(&m, task, 0, 0); if (v) *v += 1;')), ['BPF2488']);
-    assert.deepStrictEqual(codesOf(program('BPF_MAP_TYPE_TASK_STORAGE', 'v = bpf_map_lookup_elem(&m, &k); if (v) *v += 1;')), ['BPF2488']);
+    assert.deepStrictEqual(codesOf(program('BPF_MAP_TYPE_HASH', 'v = bpf_task_storage_get(&m, task, 0, 0); if (v) *v += 1;')), ['BPF2056']);
+    assert.deepStrictEqual(codesOf(program('BPF_MAP_TYPE_TASK_STORAGE', 'v = bpf_map_lookup_elem(&m, &k); if (v) *v += 1;')), ['BPF2056']);
   });
 
   it('no local storage map can be walked by bpf_for_each_map_elem; a hash map can', () => {
