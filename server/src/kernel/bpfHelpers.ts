@@ -3,6 +3,7 @@
 import { ERRNO } from './errno';
 import { bprintf, bprintfFromView, bprintfInto, MAX_BPRINTF_BUF, MAX_BPRINTF_VARARGS } from './format';
 import { ArrayMap, BpfMap, HashMap, NO_ELEM } from './maps';
+import { LocalStorageMap } from './mapKinds';
 import { BPF_MAP_TYPE } from './mapTypes';
 import { SeqFile } from './seqFile';
 import { sockDestroy, SOCKET_CASTS } from './net/helpers';
@@ -10,6 +11,10 @@ import { KernelState } from './kernelState';
 import { KERNEL_HZ } from './kconfig';
 import { CGROUP_ITER_ORDER, nextDescendantPost, nextDescendantPre } from './cgroupIter';
 import type { Region } from './memory';
+import { kernelBtf } from './btf';
+import { NET_BTF_STRUCTS } from './net/netBtfTable';
+import { skStorageDeleteFromProg, skStorageGetFromProg } from './net/sockmapIter';
+import type { Kernel } from './kernel';
 
 export abstract class KernelHelpers extends KernelState {
   // ------------------------------------------------------------ helpers (never throw; -errno)
@@ -384,6 +389,22 @@ export abstract class KernelHelpers extends KernelState {
     },
     bpf_map_pop_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, true),
     bpf_map_peek_elem: (mapAddr: bigint, valueAddr: bigint): number => this.popOrPeek(mapAddr, valueAddr, false),
+    // mirrors bpf_task_storage_get() (kernel/bpf/bpf_task_storage.c): NULL for unknown flags or a NULL task, the
+    // task's value, else with BPF_LOCAL_STORAGE_GET_F_CREATE a new one (zeroed, or a copy of value_size bytes of value)
+    bpf_task_storage_get: (mapAddr: bigint, taskAddr: bigint, valueAddr: bigint, flags: bigint): bigint => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!(map instanceof LocalStorageMap) || (flags & ~BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0n || taskAddr === 0n) return 0n;
+      const init = valueAddr !== 0n ? this.memory.read(valueAddr, map.valueSize) : null;
+      if (valueAddr !== 0n && !init) return 0n;
+      return map.ownerGet(taskAddr, init ? init.slice() : null, (flags & BPF_LOCAL_STORAGE_GET_F_CREATE) !== 0n);
+    },
+    // mirrors bpf_task_storage_delete(): -EINVAL for a NULL task, -ENOENT when it has no value in the map
+    bpf_task_storage_delete: (mapAddr: bigint, taskAddr: bigint): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!(map instanceof LocalStorageMap)) return -ERRNO.EINVAL;
+      if (taskAddr === 0n) return -ERRNO.EINVAL;
+      return map.ownerDelete(taskAddr);
+    },
     // mirrors the kfunc bpf_task_acquire(): refcount_inc_not_zero() on a task the walk holds, so it always succeeds
     bpf_task_acquire: (taskAddr: bigint): bigint => taskAddr,
     // mirrors the kfunc bpf_task_release(): put_task_struct() of a reference the walk's own keeps alive
@@ -540,12 +561,48 @@ export abstract class KernelHelpers extends KernelState {
     bpf_skc_to_tcp_request_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_request_sock(this.net, sk),
     bpf_skc_to_unix_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_unix_sock(this.net, sk),
     bpf_sock_destroy: (sk: bigint): number => sockDestroy(this.net, sk),
+    // mirrors bpf_sk_storage_get_tracing() / bpf_sk_storage_delete_tracing() (net/core/bpf_sk_storage.c)
+    bpf_sk_storage_get: (mapAddr: bigint, sk: bigint, valueAddr: bigint, flags: bigint): bigint => {
+      const map = this.mapsByAddr.get(mapAddr);
+      if (!map) return 0n;
+      const init = valueAddr !== 0n ? this.memory.read(valueAddr, map.valueSize) : null;
+      if (valueAddr !== 0n && !init) return 0n;
+      return skStorageGetFromProg(this as unknown as Kernel, map, sk, init ? init.slice() : null, flags);
+    },
+    bpf_sk_storage_delete: (mapAddr: bigint, sk: bigint): number => {
+      const map = this.mapsByAddr.get(mapAddr);
+      return map ? skStorageDeleteFromProg(this as unknown as Kernel, map, sk) : -ERRNO.EINVAL;
+    },
+    // mirrors bpf_get_socket_ptr_cookie(): 0 for NULL, else sk->__sk_common.skc_cookie (__sock_gen_cookie(): the
+    // simulated sockets get theirs when the namespace is built, in creation order, where the kernel takes the next
+    // value of a global counter the first time one is asked)
+    bpf_get_socket_cookie: (sk: bigint): bigint => {
+      if (sk === 0n) return 0n;
+      const raw = this.memory.read(sk + SKC_COOKIE_OFFSET, 8);
+      return raw ? new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0, true) : 0n;
+    },
+    // mirrors bpf_sock_from_file() -> sock_from_file(): file->private_data, the struct socket, when file->f_op is
+    // socket_file_ops, else NULL. A task's file `socket:[ino]` is the socket of that inode in the reader's network
+    // namespace; a socket file the namespace does not have (another namespace's) gives NULL here.
+    bpf_sock_from_file: (fileAddr: bigint): bigint => {
+      const path = this.tasks?.pathAt(fileAddr + FILE_F_PATH_OFFSET);
+      const ino = path === undefined ? undefined : /^socket:\[(\d+)\]$/.exec(path)?.[1];
+      return ino === undefined || !this.net ? 0n : this.net.socketByInode(Number(ino));
+    },
   };
 }
 
 /** the flags of bpf_iter_task_new() (kernel/bpf/task_iter.c's enum) */
 const BPF_TASK_ITER_ALL_PROCS = 0;
 const BPF_TASK_ITER_PROC_THREADS = 2;
+/** offsetof(struct file, f_path): the key of SimulatedTasks.pathAt() */
+const FILE_F_PATH_OFFSET = BigInt(kernelBtf.file.fields.find((f) => f.name === 'f_path')!.offset);
+
+/** offsetof(struct sock_common, skc_cookie) */
+const SKC_COOKIE_OFFSET = BigInt(NET_BTF_STRUCTS.sock_common.fields.find((f) => f.name === 'skc_cookie')!.offset);
+
+/** BPF_LOCAL_STORAGE_GET_F_CREATE of uapi bpf.h */
+const BPF_LOCAL_STORAGE_GET_F_CREATE = 1n;
 
 /** BPF_MAX_LOOPS: the bound of bpf_loop() and of a numbers iterator's range */
 const BPF_MAX_LOOPS = 8 * 1024 * 1024;

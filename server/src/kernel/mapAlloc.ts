@@ -4,7 +4,7 @@
  * Linux 6.18 (test/oracle/kernel-maptypes.test.ts).
  */
 import { ErrnoName, KernelError } from './errno';
-import { ArrayOfMaps, BloomFilterMap, HashOfMaps, InnerMapMeta, LpmTrieMap, QueueStackMap } from './mapKinds';
+import { ArrayOfMaps, BloomFilterMap, HashOfMaps, InnerMapMeta, LpmTrieMap, QueueStackMap, LocalStorageMap } from './mapKinds';
 import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv, OpaqueMap, validateObjName } from './maps';
 import {
   BPF_F, BPF_F_ACCESS_MASK, BPF_MAP_TYPE, KMALLOC_MAX_SIZE, MAX_BPF_STACK, PAGE_SIZE, PCPU_MIN_UNIT_SIZE, mapTypeName, roundUp,
@@ -279,5 +279,6 @@ export function allocMap(env: MapEnv, attr: MapCreateAttr): BpfMap {
   const check = OPAQUE_CHECKS[attr.type];
   if (!check) fail('EINVAL', `map type ${mapTypeName(attr.type)} is not supported by the simulated kernel`);
   check(attr, flags);
+  if (attr.type === T.TASK_STORAGE) return new LocalStorageMap(env, stored);
   return new OpaqueMap(env, attr.type, attr.keySize, attr.valueSize, attr.maxEntries, stored, false);
 }

@@ -321,3 +321,51 @@ export class HashOfMaps extends HashMap {
     super.free();
   }
 }
+
+// ---------------------------------------------------------------- local storage
+
+/**
+ * BPF_MAP_TYPE_TASK_STORAGE: one value per task, created by a program (bpf_task_storage_get() with
+ * BPF_LOCAL_STORAGE_GET_F_CREATE), kept beside the task (task->bpf_storage) and not reachable by key from a program.
+ * The syscall side takes a pidfd as key, which the simulated machine has no use for: it answers as OpaqueMap did.
+ */
+export class LocalStorageMap extends BpfMap {
+  /** The owner's address (the task_struct) -> its value, in kernel memory a program is handed a pointer to. */
+  private readonly values = new Map<bigint, Region>();
+  constructor(env: MapEnv, attr: MapCreateAttr) { super(env, attr.type, attr.keySize, attr.valueSize, attr.maxEntries, attr, false); }
+  lookup(): number { return -ERRNO.EOPNOTSUPP; }
+  update(): number { return -ERRNO.EOPNOTSUPP; }
+  delete(): number { return -ERRNO.EOPNOTSUPP; }
+  getNextKey(): number { return -ERRNO.EOPNOTSUPP; }
+  lookupAddr(): bigint { return 0n; }
+  updateFromProg(): number { return -ERRNO.EOPNOTSUPP; }
+
+  /**
+   * mirrors __bpf_task_storage_get(): the owner's value, else with `create` a new one, zeroed then filled from `init`
+   * (value_size bytes, bpf_selem_alloc()), else 0n.
+   */
+  ownerGet(owner: bigint, init: Uint8Array | null, create: boolean): bigint {
+    const found = this.values.get(owner);
+    if (found) return found.addr;
+    if (!create) return 0n;
+    const r = this.env.memory.alloc(this.valueSize, `${this.typeName} value (map ${this.name || this.id})`);
+    if (init) r.bytes.set(init.subarray(0, this.valueSize));
+    this.values.set(owner, r);
+    return r.addr;
+  }
+  /** mirrors task_storage_delete(): -ENOENT when the owner has no value here */
+  ownerDelete(owner: bigint): number {
+    const r = this.values.get(owner);
+    if (!r) return -ERRNO.ENOENT;
+    this.values.delete(owner);
+    this.env.memory.free(r);
+    return 0;
+  }
+  /** How many owners have a value (the world summary, tests). */
+  get owners(): number { return this.values.size; }
+  free(): void {
+    for (const r of this.values.values()) this.env.memory.free(r);
+    this.values.clear();
+    this.freeCommon();
+  }
+}

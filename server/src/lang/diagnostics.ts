@@ -187,6 +187,10 @@ export const Diagnostics = {
   AtomicNotCompiled: d(1232, 'error', '{0}: clang 14 -target bpf{1} cannot compile this atomic operation ({2})', {
     explanation: 'On the default -mcpu (v1, and v2) the BPF backend has atomic add for 32 and 64 bits (without a usable result for 32 bits), and and/or/xor/exchange/compare-and-exchange for 64 bits only; nothing for 8 or 16 bits, no nand and no 32-bit sub. -mcpu=v3 (read from the build setup) adds every 32-bit form but nand. Use a __u64 operand, or build with -mcpu=v3.',
   }),
+  TypeMatchesNotCompiled: d(1257, 'error', "clang 14 cannot compile {0}: its BPF backend knows no BPF_TYPE_MATCHES relocation (\"Incorrect flag for llvm.bpf.preserve.type.info intrinsic\"), and the build fails", {
+    kernelText: 'Incorrect flag for llvm.bpf.preserve.type.info intrinsic',
+    explanation: 'bpf_core_type_matches() (__builtin_preserve_type_info with flag BPF_TYPE_MATCHES) needs clang 15 or later. With clang 14, test bpf_core_type_exists() and the fields you use with bpf_core_field_exists().',
+  }),
   TooManyCallArguments: d(1233, 'error', 'clang -target bpf passes at most 5 arguments, in R1-R5: this call of {0} passes {1}, and the build fails{2}', {
     kernelText: 'too many args to %s',
     explanation: 'The BPF calling convention has no stack arguments. A function with a body here may still build when clang inlines it or drops constant arguments; one without a body (an extern, an implicit declaration) never does. BPF_SEQ_PRINTF and BPF_SNPRINTF of more than 12 values call ___bpf_fill13 and up, which libbpf does not define.',
@@ -512,6 +516,16 @@ export const Diagnostics = {
     loadErrno: 'EINVAL', // measured on Linux 6.18
     kernelText: 'BPF_EXIT instruction in main prog cannot be used inside bpf_rcu_read_lock-ed region',
   }),
+  MapFuncIncompatible: d(2056, 'error', '{0} cannot be passed to {1}: a map of type {2} {3}. Verifier: "{4}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 (hash map to bpf_task_storage_get, task storage to bpf_map_lookup_elem)
+    kernelText: 'cannot pass map_type %d into func %s#%d',
+    explanation: 'check_map_func_compatibility(): a local storage map (task, socket, inode, cgroup) is reached only through its own get/delete helpers, with the owner object, never by key; and those helpers take only their own kind of map.',
+  }),
+  HelperConstStrNotReadonly: d(2057, 'error', 'Argument {0} of {1} must be a constant string in read-only memory (a string literal, or a const global in .rodata), but it is {2}. Verifier: "{3}"', {
+    loadErrno: 'EACCES', // measured on Linux 6.18 (bpf_strncmp() with a .data string)
+    kernelText: 'R%d does not point to a readonly map\'',
+    explanation: 'bpf_strncmp()\'s second string and bpf_snprintf()\'s format are ARG_PTR_TO_CONST_STR: the verifier reads the string at load time, so it must sit at a constant offset in a frozen read-only map (libbpf freezes .rodata). Make the global `const` (or `const volatile` to set it from user space before load), or pass a string literal.',
+  }),
   IterNotDestroyed: d(2485, 'error', 'The {2} {0} is still active when the program exits: call {3}() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; a task iterator too)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',
@@ -535,9 +549,9 @@ export const Diagnostics = {
   CallbackMapNotAllowed: d(2487, 'error', 'bpf_for_each_map_elem cannot walk {0}, a map of type {1}. Verifier: "{2}"', {
     loadErrno: 'ENOTSUPP', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'callback function not allowed for map',
-    explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays, and the local storages.',
+    explanation: 'Only maps whose ops have map_for_each_callback can be walked: hash maps (per-CPU and LRU too), arrays and per-CPU arrays; not the local storages (task, socket, inode, cgroup), whose values are reached through their owners.',
   }),
-  CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
+  CoreRelocationUnresolved: d(2990, 'error', 'CO-RE: libbpf cannot relocate {0} against the kernel\'s BTF (no such struct or field, a field of another kind, or a signed integer of another size): it replaces this access with a call of an invalid helper, and the verifier rejects the program because it reaches it. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts)
     kernelText: 'failed to resolve CO-RE relocation %s',
     explanation: 'Fields of a struct with preserve_access_index are relocated by name against the running kernel\'s BTF (bpf_core_calc_field_relo). A field the kernel\'s struct does not have, or has with an incompatible kind (bpf_core_fields_are_compat), or a signed integer field of another size, cannot be relocated: libbpf poisons the instruction (bpf_core_poison_insn), which loads only if the verifier proves it unreachable. Check the field name against the kernel\'s struct, or guard the access with bpf_core_field_exists().',

@@ -21,7 +21,7 @@ export interface IntegerType {
 }
 export interface FloatType { kind: 'float'; name: string; size: number; qualifiers?: Qualifiers }
 export interface PointerType { kind: 'pointer'; to: CType; qualifiers?: Qualifiers }
-export interface ArrayType { kind: 'array'; of: CType; /** undefined: incomplete / flexible */ length?: number; qualifiers?: Qualifiers }
+export interface ArrayType { kind: 'array'; of: CType; /** undefined: incomplete / flexible, or a variable-length array (`vla`) */ length?: number; /** a size known only at run time (`int a[n]`): sizeof is valid, not constant */ vla?: true; qualifiers?: Qualifiers }
 export interface FunctionType { kind: 'function'; returns: CType; params: CType[]; paramNames: Array<string | undefined>; variadic: boolean; prototyped: boolean; qualifiers?: Qualifiers }
 export interface RecordType { kind: 'record'; record: RecordInfo; qualifiers?: Qualifiers }
 export interface EnumType { kind: 'enum'; info: EnumInfo; qualifiers?: Qualifiers }

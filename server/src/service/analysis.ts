@@ -10,7 +10,7 @@ import { BuildSetup, buildSetupForFile, NO_SYSTEM_FOLDERS } from '../lang/buildS
 import { libbpfObjectName } from '../lang/objectName';
 import { Compilation, createFrontEnd } from '../lang/compile';
 import { preprocess, PreprocessResult, HeaderCache, PreprocessOptions, PreprocessorState, PreprocessLimits } from '../lang/preprocessor';
-import { lowerProgram, LowerResult, CoreFieldResolver, LoweringMemo } from '../lang/lower';
+import { lowerProgram, LowerResult, CoreFieldResolver, LoweringMemo, CODEGEN_DIAGNOSTIC_CODES } from '../lang/lower';
 import { CheckResult, FormatCall } from '../lang/checker';
 import { CheckMemo } from '../lang/checker/reuse';
 import { collectFormatCalls } from '../lang/formatCalls';
@@ -207,7 +207,7 @@ export class DocumentAnalyzer {
     this.reuse.functions += lowered.reusedFunctions ?? 0;
     const diagnostics: FrontEndDiagnostic[] = withoutHeaderCascade(compilation.diagnostics, mainFile);
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
-    appendAll(appendAll(diagnostics, lowered.diagnostics), checkProgramShapes(compilation));
+    appendAll(appendAll(diagnostics, hasFrontEndError ? lowered.diagnostics.filter((d) => !CODEGEN_DIAGNOSTIC_CODES.has(d.code)) : lowered.diagnostics), checkProgramShapes(compilation));
     const formats = collectFormatCalls(compilation);
     return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
   }

@@ -48,9 +48,12 @@ describe('checker/helpers: bpf_d_path refuses a pointer read out of a kernel str
     ['task', 'bpf_iter__task', 'struct task_struct *t = ctx->task; if (!t || !t->mm) return 0; bpf_d_path(&t->mm->exe_file->f_path, buf, sizeof(buf));', true],
     ['task_vma', 'bpf_iter__task_vma', 'struct vm_area_struct *v = ctx->vma; if (!v || !v->vm_file) return 0; bpf_d_path(&v->vm_file->f_path, buf, sizeof(buf));', true],
     ['task_file', 'bpf_iter__task_file', 'struct file *f = ctx->file; if (!f) return 0; bpf_d_path(&f->f_path, buf, sizeof(buf));', false],
+    // still untrusted after the paths of a `?:` (or an if/else) met again, or after a join with NULL
+    ['task_vma', 'bpf_iter__task_vma', 'struct vm_area_struct *v = ctx->vma; struct file *f; if (!v) return 0; f = v->vm_file; buf[0] = v->vm_flags & 1 ? \'s\' : \'p\'; if (f) bpf_d_path(&f->f_path, buf, sizeof(buf));', true],
+    ['task_vma', 'bpf_iter__task_vma', 'struct vm_area_struct *v = ctx->vma; struct file *f = 0; if (!v) return 0; if (v->vm_flags & 4) f = v->vm_file; if (f) bpf_d_path(&f->f_path, buf, sizeof(buf));', true],
   ];
-  for (const [target, ctxType, body, refused] of cases) {
-    it(`iter/${target}: ${refused ? 'refused' : 'loads'}`, () => {
+  for (const [n, [target, ctxType, body, refused]] of cases.entries()) {
+    it(`iter/${target}: ${refused ? 'refused' : 'loads'} (case ${n + 1})`, () => {
       const found = untrusted(program(target, ctxType, body));
       assert.strictEqual(found.length, refused ? 1 : 0, JSON.stringify(found));
       if (refused) assert.match(String(found[0].message), /untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_/);

@@ -159,6 +159,11 @@ describe('sema', () => {
     assert.deepStrictEqual(check('int f(void) { int *p = 0; long x = (long)p; p = (int *)x; return undeclared_fn(1); }').codes, []);
   });
 
+  it('sizeof of a variable-length array is valid C (BPF_SEQ_PRINTF with 13 arguments sizes its array by the 13th); an array sized by an undeclared name says that alone', () => {
+    assert.deepStrictEqual(check('int f(int n) { unsigned long long a[n]; return sizeof(a); }').codes, []);
+    assert.deepStrictEqual(check('struct row { char name[NAME_LEN]; }; int f(struct row *r) { return sizeof(r->name); }').codes, [Diagnostics.UndeclaredIdentifier.code]);
+  });
+
   it('evaluates constant expressions with exact 64-bit wrap and C conversions', () => {
     const text = `enum e { A = -1, B = 0xffffffff, C };
       const unsigned long v1 = (unsigned int)-1 + 1;

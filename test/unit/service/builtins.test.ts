@@ -130,6 +130,11 @@ inside:
     }
   });
 
+  it('bpf_core_type_matches (BPF_TYPE_MATCHES) is clang 14\'s backend error; bpf_core_type_exists and the type size compile', () => {
+    assert.deepStrictEqual(codes(program('\tr = __builtin_preserve_type_info(*(typeof(struct bpf_map) *)0, 0) + __builtin_preserve_type_info(*(typeof(struct bpf_map) *)0, 1);')), []);
+    assert.deepStrictEqual(codes(program('\tr = __builtin_preserve_type_info(*(typeof(struct bpf_map) *)0, 2);')), [code(Diagnostics.TypeMatchesNotCompiled)]);
+  });
+
   it('memcpy/memset of a size clang cannot see is clang\'s error, not a simulator limit', () => {
     for (const [body, name] of [['\t__builtin_memcpy(&r, &local64, map->key_size & 7);', 'memcpy'], ['\t__builtin_memset(&r, 0, map->key_size & 7);', 'memset']]) {
       const diagnostics = serviceFor().validate(FIXTURE_PATH, program(body)).filter((d) => d.severity === 1);

@@ -141,6 +141,44 @@ int find(struct bpf_iter__task *ctx)
     assert.strictEqual(r.output, ['1 -2 0 1000', '2 -2 -2 0', '40 0 -2 1000', '41 0 -2 1000', ''].join('\n'));
   });
 
+  it('task local storage: a value per task, created with F_CREATE from the initial value, found again through another task, deleted once; NULL without F_CREATE or for unknown flags', async () => {
+    const STORAGE = HEAD + `struct {
+	__uint(type, 29); /* BPF_MAP_TYPE_TASK_STORAGE */
+	__uint(map_flags, 1); /* BPF_F_NO_PREALLOC */
+	__type(key, int);
+	__type(value, __u64);
+} st SEC(".maps");
+SEC("iter/task")
+int storage(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	__u64 init, *before, *mine, *leader;
+	long d1, d2;
+	if (!task)
+		return 0;
+	before = bpf_task_storage_get(&st, task, 0, 0);
+	init = task->pid * 10;
+	mine = bpf_task_storage_get(&st, task, &init, 1 /* BPF_LOCAL_STORAGE_GET_F_CREATE */);
+	if (!mine)
+		return 0;
+	*mine += 1;
+	leader = bpf_task_storage_get(&st, task->group_leader, 0, 0);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%d %d %llu %llu", task->pid, before != 0, *mine, leader ? *leader : 0);
+	if (task->pid == task->tgid) {
+		BPF_SEQ_PRINTF(ctx->meta->seq, "\\n");
+		return 0;
+	}
+	d1 = bpf_task_storage_delete(&st, task);
+	d2 = bpf_task_storage_delete(&st, task);
+	BPF_SEQ_PRINTF(ctx->meta->seq, " %ld %ld %d\\n", d1, d2, bpf_task_storage_get(&st, task, 0, 2) != 0);
+	return 0;
+}
+`;
+    const r = await run(STORAGE);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1 0 11 11', '2 0 21 21', '40 0 401 401', '41 0 411 401 0 -2 0', ''].join('\n'));
+  });
+
   it('scenario problems: a thread of a missing process, a duplicate pid, unaligned VMAs', async () => {
     const bad = { processes: [{ pid: 5, comm: 'a' }, { pid: 5, comm: 'b' }, { pid: 6, tgid: 9, comm: 'c' }, { pid: 7, comm: 'd', vmas: [{ start: 1, end: 4096 }] }] };
     const r = await run(TASKS, bad);

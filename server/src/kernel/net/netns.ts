@@ -255,6 +255,9 @@ export class NetNamespace {
 
   /** The socket whose object starts at addr (what a bpf_skc_to_*() cast looks at), or undefined. */
   socketAt(addr: bigint): SimSock | undefined { return this.byAddr.get(addr); }
+  /** The struct socket of the socket file with this inode number (`socket:[ino]`), or 0n when none is here. */
+  socketByInode(ino: number): bigint { return this.socketsByInode.get(ino) ?? 0n; }
+  private readonly socketsByInode = new Map<number, bigint>();
 
   /** sk_fullsock(): not a time-wait or request mini socket */
   static fullSock(s: SimSock): boolean { return s.kind !== 'tcp_tw' && s.kind !== 'tcp_req'; }
@@ -293,6 +296,7 @@ export class NetNamespace {
     sa.set('socket.state', connected ? SS_CONNECTED : SS_UNCONNECTED).set('socket.type', type).set('socket.sk', sk.addr)
       .set('vfs_inode.i_ino', inode).set('vfs_inode.i_uid', uid).set('vfs_inode.i_mode', 0o140777);
     sk.set(`${skPath}.sk_socket`, sa.addr);
+    if (inode !== 0) this.socketsByInode.set(inode, sa.addr);
   }
 
   /** the struct sock fields every full socket has; sk_wmem_alloc starts at 1 (mirrors sk_alloc(): one reference until sk_free()) */

@@ -67,6 +67,10 @@ export function sockMapUpdate(kernel: Kernel, map: BpfMap, key: Uint8Array, sock
 export function skStorageUpdate(kernel: Kernel, map: BpfMap, value: Uint8Array, sockIndex: number): void {
   const sock = socketOf(kernel, sockIndex);
   if (!NetNamespace.fullSock(sock)) kernel.raise('EOPNOTSUPP', 'only full sockets have local storage');
+  skStorageAdd(kernel, map, sock, value);
+}
+
+function skStorageAdd(kernel: Kernel, map: BpfMap, sock: SimSock, value: Uint8Array): void {
   let list = storages.get(map);
   if (!list) { list = []; storages.set(map, list); }
   const known = list.find((e) => e.sock === sock);
@@ -77,6 +81,34 @@ export function skStorageUpdate(kernel: Kernel, map: BpfMap, value: Uint8Array, 
   const bits = Math.log2(Math.max(2, roundUpPow2(kernel.cpus)));
   const bucket = Number(BigInt.asUintN(64, region.addr * 0x61c8864680b583ebn) >> BigInt(64 - bits));
   list.unshift({ sock, value: region, bucket }); // hlist_add_head_rcu()
+}
+
+/**
+ * mirrors bpf_sk_storage_get_tracing() (an iterator is a tracing program): NULL for a NULL or not full socket or
+ * unknown flags; the socket's value in this map, else with BPF_SK_STORAGE_GET_F_CREATE a new one, zeroed or a copy of
+ * `init` (bpf_selem_alloc()), added at the head of its bucket as skStorageUpdate() adds one.
+ */
+export function skStorageGetFromProg(kernel: Kernel, map: BpfMap, sk: bigint, init: Uint8Array | null, flags: bigint): bigint {
+  if (map.type !== BPF_MAP_TYPE.SK_STORAGE || sk === 0n || flags > 1n || flags < 0n) return 0n;
+  const sock = kernel.net.socketAt(sk);
+  if (!sock || !NetNamespace.fullSock(sock)) return 0n;
+  const known = storages.get(map)?.find((e) => e.sock === sock);
+  if (known) return known.value.addr;
+  if (flags !== 1n) return 0n;
+  skStorageAdd(kernel, map, sock, init ?? new Uint8Array(map.valueSize));
+  return storages.get(map)!.find((e) => e.sock === sock)!.value.addr;
+}
+
+/** mirrors bpf_sk_storage_delete_tracing(): -EINVAL without a socket, -ENOENT when it has no value in the map */
+export function skStorageDeleteFromProg(kernel: Kernel, map: BpfMap, sk: bigint): number {
+  if (sk === 0n) return -22;
+  const sock = kernel.net.socketAt(sk);
+  const list = storages.get(map);
+  const at = list && sock ? list.findIndex((e) => e.sock === sock) : -1;
+  if (!list || at < 0) return -2;
+  kernel.memory.free(list[at].value);
+  list.splice(at, 1);
+  return 0;
 }
 
 export const isSocketMapType = (type: number): boolean => type === BPF_MAP_TYPE.SOCKMAP || type === BPF_MAP_TYPE.SOCKHASH;

@@ -6,7 +6,7 @@ import { Diagnostics } from '../diagnostics';
 import { AbsValue, TOP, constant, scalar, widenValue, S64_MIN, U64_MAX } from './domain';
 import { lookupHelper } from './helpers';
 import { returnValueProblem } from './returnValue';
-import { counterSteps, hasExit, loopContains, loopExits, lostCounterFpOffset, slotEscapesInLoop } from './loops';
+import { counterCondition, counterSteps, hasExit, loopContains, loopExits, loopFills, lostCounterFpOffset, slotEscapesInLoop } from './loops';
 import { reachableFunctions } from './stack';
 import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, initialState } from './abstractState';
 import { markInitialized } from './uninit';
@@ -18,6 +18,12 @@ const MAX_FRAMES = 8;
 const WIDEN_AFTER = 3;
 
 const MAX_LOOP_ITERATIONS = 12;
+
+/** Widening passes that may stop at a threshold (a constant the loop compares with) before widening to the range's ends. */
+const THRESHOLD_PASSES = 4;
+
+/** Passes from the loop's fixpoint that may give its locals back narrower ranges. */
+const NARROWING_PASSES = 2;
 
 const MAX_TRIPS = 100_000n;
 
@@ -241,14 +247,17 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     const outerReporting = this.reporting;
     this.reporting = false;
     let head = cloneState(pre);
+    let thresholds: bigint[] | undefined;
     for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
       const { back } = this.loopIteration(loop, cloneState(head));
       const joined = this.joinStates(cloneState(head), back);
       if (!joined) break;
       let next = joined;
       if (i >= WIDEN_AFTER) {
+        // thresholds first (a few passes), then the ends of the range, so the fixpoint is reached within the cap
+        const steps = i < WIDEN_AFTER + THRESHOLD_PASSES ? (thresholds ??= loopThresholds(loop)) : [];
         next = cloneState(joined);
-        for (const [k, v] of joined.locals) { const old = head.locals.get(k); if (old) next.locals.set(k, widenValue(old, v)); }
+        for (const [k, v] of joined.locals) { const old = head.locals.get(k); if (old) next.locals.set(k, widenValue(old, v, steps)); }
       }
       if (this.statesEqual(head, next)) break;
       head = next;
@@ -256,10 +265,57 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         for (const [k, v] of head.locals) if (v.kind === 'scalar') head.locals.set(k, scalar(S64_MIN, U64_MAX, false));
       }
     }
+    // narrowing: one more pass from the fixpoint gives back a bound the widening dropped (`i <= 100; i += 4` leaves
+    // at 104, where the verifier, walking each iteration, sees it); only a local's range that shrinks is taken
+    for (let n = 0; n < NARROWING_PASSES; n++) {
+      const { back } = this.loopIteration(loop, cloneState(head));
+      const again = this.joinStates(cloneState(pre), back);
+      if (!again || !this.narrowLocals(head, again)) break;
+    }
     this.reporting = outerReporting;
     this.checkLoopBound(loop, pre, head);
     const { exit } = this.loopIteration(loop, cloneState(head));
+    if (exit) this.markLoopFills(loop, pre, exit);
     return exit;
+  }
+
+  /**
+   * After a counted loop that writes a stack array element by element on every pass (loopFills()), the elements it
+   * went over are written: the verifier walks each pass and sees each store; the fixpoint here, which joins the passes,
+   * cannot tell which element a variable index wrote.
+   */
+  protected markLoopFills(loop: Extract<Stmt, { op: 'loop' }>, pre: State, exit: State): void {
+    const fills = loopFills(loop);
+    if (fills.length === 0 || !loop.test) return;
+    const e = counterCondition(loop.test, false);
+    if (!e || e.counter < 0 || e.distance || !e.increasing || e.bound.op !== 'const') return;
+    const steps = counterSteps(loop, e.counter);
+    if (!steps || steps.length !== 1 || steps[0] !== 1n) return;
+    const start = this.peek(e.counter, pre);
+    if (!start || start.min !== start.max || start.min < 0n) return;
+    const end = e.bound.value + (e.inclusive ? 1n : 0n);
+    if (end <= start.min || end - start.min > 4096n) return;
+    const frame = this.frames.length - 1;
+    for (const f of fills) {
+      if (f.counter !== e.counter) continue;
+      const slot = exit.stack.get(`${frame}:${f.slot}`);
+      if (!slot) continue;
+      for (let i = Number(start.min); i < Number(end); i++) markInitialized(slot.init, f.offset + i * f.scale, f.offset + i * f.scale + f.size);
+    }
+  }
+
+  /** Takes into `head` each scalar local whose range in `again` lies inside its range in `head`; whether any shrank. */
+  protected narrowLocals(head: State, again: State): boolean {
+    let shrank = false;
+    for (const [k, v] of head.locals) {
+      const w = again.locals.get(k);
+      if (v.kind !== 'scalar' || !w || w.kind !== 'scalar') continue;
+      if (w.range.min < v.range.min || w.range.max > v.range.max) continue;
+      if (w.range.min === v.range.min && w.range.max === v.range.max) continue;
+      head.locals.set(k, { kind: 'scalar', range: { ...w.range, pathConst: v.range.pathConst && w.range.pathConst } });
+      shrank = true;
+    }
+    return shrank;
   }
 
   /** One pass over test + body + update from the head state: the back-edge state and the exit state. */
@@ -338,6 +394,26 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     const name = frame.fn.locals.find((l) => l.slot === slot)?.name ?? `stack slot ${slot}`;
     return { name, fp };
   }
+}
+
+/**
+ * The widening thresholds of a loop: each constant its test and body compare with, and its neighbours (a counter
+ * leaves `i < N` at N and `i <= N` at N + 1). The verifier walks a bounded loop's iterations one by one, so a counter
+ * never loses its bound there; widening to these values instead of the range's ends keeps it here.
+ */
+function loopThresholds(loop: Extract<Stmt, { op: 'loop' }>): bigint[] {
+  const found = new Set<bigint>();
+  const constantOf = (e: Expr): bigint | undefined => (e.op === 'const' ? e.value : e.op === 'convert' ? constantOf(e.operand) : undefined);
+  loopContains(loop, (e) => {
+    if (e.op === 'binary' && ['lt', 'le', 'gt', 'ge', 'eq', 'ne'].includes(e.kind)) {
+      for (const side of [e.left, e.right]) {
+        const c = constantOf(side);
+        if (c !== undefined) { found.add(c - 1n); found.add(c); found.add(c + 1n); }
+      }
+    }
+    return false;
+  });
+  return [...found];
 }
 
 /** Whether a loop calls an open-coded iterator's next kfunc in its test or body. */

@@ -122,15 +122,27 @@ export function joinValue(a: AbsValue, b: AbsValue, freshId: () => number): AbsV
       nullId: a.nullId === b.nullId ? a.nullId : freshId(),
     };
   }
+  // a pointer loaded from a kernel struct on every path (or NULL on one, which its check prunes) stays untrusted:
+  // the verifier walks each path, so a join of the branches of `c ? x : y` elsewhere must not make it trusted
+  const walkedA = a.kind === 'top' ? a.walked : undefined, walkedB = b.kind === 'top' ? b.walked : undefined;
+  if (walkedA !== undefined && (walkedB !== undefined || b.kind === 'null')) return { kind: 'top', walked: walkedA, ...(a.kind === 'top' && a.rcu && (b.kind === 'null' || (b.kind === 'top' && b.rcu)) ? { rcu: true } : {}) };
+  if (walkedB !== undefined && a.kind === 'null') return b;
   return TOP;
 }
 
 /** Widening for loop heads: bounds that still move jump to the extremes so the fixpoint ends. */
-export function widenValue(old: AbsValue, next: AbsValue): AbsValue {
+export function widenValue(old: AbsValue, next: AbsValue, thresholds: readonly bigint[] = []): AbsValue {
   if (old.kind === 'scalar' && next.kind === 'scalar') {
+    // a bound that grows jumps to the nearest threshold beyond it (the constants the loop compares with), else to the
+    // end of the range: `for (i = 1; i < 108 && i < len; i++)` keeps i in [1, 108] after the loop
+    let max = U64_MAX, min = S64_MIN;
+    for (const t of thresholds) {
+      if (t >= next.range.max && t < max) max = t;
+      if (t <= next.range.min && t > min) min = t;
+    }
     return { kind: 'scalar', range: {
-      min: next.range.min < old.range.min ? S64_MIN : next.range.min,
-      max: next.range.max > old.range.max ? U64_MAX : next.range.max,
+      min: next.range.min < old.range.min ? min : next.range.min,
+      max: next.range.max > old.range.max ? max : next.range.max,
       pathConst: next.range.pathConst,
     } };
   }

@@ -4,7 +4,7 @@ import type { Expr, Loc } from '../ir';
 import { CORE_POISON_HELPER_ID, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
-import { HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason } from './helpers';
+import { HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason, type HelperInfo } from './helpers';
 import { iterKind, iterKindOfKfunc, iterTypeName, type IterKind } from '../../kernel/openIters';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { kernelBtf } from '../../kernel/btf';
@@ -85,6 +85,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
           return;
         }
         case 'memWriteFixed': this.helperMem(v, kind.size, 'write', argLoc, state, e.name, i, false); return;
+        case 'constStr': this.constStrArg(v, i, argLoc, e.name); return;
         case 'seq': this.seqArg(v, i, argLoc, e.name); return;
         case 'trusted':
           // a `__nullable` parameter (bpf_iter_task_new()'s task) takes the constant NULL
@@ -124,6 +125,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
         default: return;
       }
     });
+    this.mapFuncCompatibility(e, info, args);
     if (info.args.some((k) => k.kind === 'func')) this.analyseCallback(e, args, state);
     if (info.rcu) this.rcuSection(info.rcu, e.name, e.loc, state);
     switch (info.returns) {
@@ -351,6 +353,49 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
    * analysed as a subprogram with the registers the helper passes, and its R0 must be in [0, 1]. The helper may
    * call it any number of times (zero included), so the caller goes on from the join of before and after.
    */
+  /**
+   * mirrors check_reg_type() with const_str_ptr_types (PTR_TO_MAP_VALUE only) and check_reg_const_str(): the string
+   * must be in a read-only map at a constant offset. Reported only where that is certain: writable globals (.data,
+   * .bss), a map's value, a kernel object; not the stack, which clang may replace by a constant of .rodata.
+   */
+  protected constStrArg(v: AbsValue, i: number, loc: Loc, helper: string): void {
+    const r = `R${i + 1}`;
+    let where: string | undefined, verifier: string | undefined;
+    if (v.kind === 'ptr' && v.region.kind === 'global' && !v.region.readonly) {
+      where = `${v.desc}, a writable global (${v.region.section})`;
+      verifier = `${r} does not point to a readonly map'`;
+    } else if (v.kind === 'ptr' && v.region.kind === 'mapValue') {
+      where = `a value of the map ${v.region.map}, which programs may write`;
+      verifier = `${r} does not point to a readonly map'`;
+    } else if (v.kind === 'ptr' && v.region.kind === 'global' && v.varOff) {
+      where = `${v.desc} at an offset known only at run time`;
+      verifier = `${r} is not a constant address'`;
+    } else if (v.kind === 'ptr' && (v.region.kind === 'btf' || v.region.kind === 'ctx')) {
+      where = `${v.desc}, kernel memory`;
+      verifier = `${r} type=${regTypeName(v)} expected=map_value`;
+    }
+    if (where && verifier) this.report(Diagnostics.HelperConstStrNotReadonly, loc, [i + 1, helper, where, verifier]);
+  }
+
+  /** mirrors check_map_func_compatibility() for the local storage maps and their helpers */
+  protected mapFuncCompatibility(e: Extract<Expr, { op: 'callHelper' }>, info: HelperInfo, args: AbsValue[]): void {
+    const at = info.args.findIndex((k) => k.kind === 'map');
+    const m = at >= 0 ? args[at] : undefined;
+    const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
+    // bpf_for_each_map_elem() is refused earlier for these maps ("callback function not allowed for map")
+    if (!def || e.name === 'bpf_for_each_map_elem') return;
+    const type = Number(def.type);
+    const takes = LOCAL_STORAGE_HELPERS.get(type);
+    let why: string | undefined;
+    if (takes && !takes.includes(e.name) && e.name !== 'bpf_kptr_xchg') why = `is reached only through ${takes.join(' and ')}`;
+    else if (!takes) {
+      for (const [storage, helpers] of LOCAL_STORAGE_HELPERS) {
+        if (helpers.includes(e.name)) { why = `is not the ${mapTypeName(storage)} map it takes`; break; }
+      }
+    }
+    if (why) this.report(Diagnostics.MapFuncIncompatible, e.args[at]?.loc ?? e.loc, [def.name, e.name, mapTypeName(type), why, `cannot pass map_type ${type} into func ${e.name}#${info.id}`]);
+  }
+
   protected analyseCallback(e: Extract<Expr, { op: 'callHelper' }>, args: AbsValue[], state: State): void {
     const findVma = e.name === 'bpf_find_vma';
     const fnArg = e.name === 'bpf_loop' || e.name === 'bpf_for_each_map_elem' ? args[1] : findVma ? args[2] : undefined;
@@ -455,7 +500,19 @@ function structStartsWith(have: string, want: string): boolean {
 const SOCK_MAP_TYPES = new Set([15, 18]);
 
 /**
- * Map types whose ops have map_for_each_callback in 6.18: hash, array, percpu_hash, percpu_array, lru_hash,
- * lru_percpu_hash, sk_storage, inode_storage, task_storage, cgrp_storage (enum bpf_map_type values).
+ * check_map_func_compatibility() for the local storages: each map type (enum bpf_map_type) with the only helpers that
+ * may take it (and bpf_kptr_xchg), each such helper taking only that type.
  */
-const FOR_EACH_MAP_TYPES = new Set([1, 2, 5, 6, 9, 10, 24, 28, 29, 32]);
+const LOCAL_STORAGE_HELPERS: ReadonlyMap<number, readonly string[]> = new Map([
+  [24, ['bpf_sk_storage_get', 'bpf_sk_storage_delete']],
+  [28, ['bpf_inode_storage_get', 'bpf_inode_storage_delete']],
+  [29, ['bpf_task_storage_get', 'bpf_task_storage_delete']],
+  [32, ['bpf_cgrp_storage_get', 'bpf_cgrp_storage_delete']],
+]);
+
+/**
+ * Map types whose ops have map_for_each_callback in 6.18: hash, array, percpu_hash, percpu_array, lru_hash,
+ * lru_percpu_hash (enum bpf_map_type values). Not the local storages: measured on 6.18, a task, socket, inode or
+ * cgroup storage map given to bpf_for_each_map_elem() is "callback function not allowed for map".
+ */
+const FOR_EACH_MAP_TYPES = new Set([1, 2, 5, 6, 9, 10]);

@@ -26,7 +26,12 @@ export type HelperArgKind =
    * `nullable`: | PTR_MAYBE_NULL (bpf_get_socket_cookie() takes NULL, the socket casts do not).
    */
   | { kind: 'sockCommon'; nullable?: boolean }
-  /** ARG_PTR_TO_CONST_STR and other arguments not checked here. */
+  /**
+   * ARG_PTR_TO_CONST_STR: a NUL-terminated string at a constant offset in a frozen read-only map (a string literal,
+   * a const or never-written static global in .rodata) (check_reg_const_str()).
+   */
+  | { kind: 'constStr' }
+  /** Arguments not checked here. */
   | { kind: 'anything' }
   /** ARG_PTR_TO_BTF_ID of a helper that refuses PTR_UNTRUSTED (bpf_d_path()'s struct path): no walked pointer. */
   | { kind: 'notWalked' }
@@ -116,14 +121,14 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_seq_printf_btf', id: 150, gplOnly: true, args: [{ kind: 'seq' }, any, any, any], returns: 'long' },
   { name: 'bpf_get_current_task_btf', id: 158, gplOnly: true, args: [], returns: 'btfTrusted', returnStruct: 'task_struct' },
   { name: 'bpf_for_each_map_elem', id: 164, gplOnly: false, args: [{ kind: 'map' }, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
-  { name: 'bpf_snprintf', id: 165, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, { kind: 'memRead', sizeArg: 4, nullable: true }, any], returns: 'long' },
+  { name: 'bpf_snprintf', id: 165, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, { kind: 'constStr' }, { kind: 'memRead', sizeArg: 4, nullable: true }, any], returns: 'long' },
   { name: 'bpf_trace_vprintk', id: 177, gplOnly: true, args: [{ kind: 'memRead', sizeArg: 1 }, any, { kind: 'memRead', sizeArg: 3, nullable: true }, any], returns: 'long' },
   { name: 'bpf_task_pt_regs', id: 175, gplOnly: true, args: [any], returns: 'u64' },
   // ARG_PTR_TO_BTF_ID of the task, then the callback (set_find_vma_callback_state(): R1 the task as passed, R2 the
   // vm_area_struct as a plain PTR_TO_BTF_ID, R3 the context) and its context on the stack
   { name: 'bpf_find_vma', id: 180, gplOnly: false, args: [{ kind: 'notWalked' }, any, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
   { name: 'bpf_loop', id: 181, gplOnly: false, args: [any, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
-  { name: 'bpf_strncmp', id: 182, gplOnly: false, args: [{ kind: 'memRead', sizeArg: 1 }, any, any], returns: 'long' },
+  { name: 'bpf_strncmp', id: 182, gplOnly: false, args: [{ kind: 'memRead', sizeArg: 1 }, any, { kind: 'constStr' }], returns: 'long' },
   { name: 'bpf_map_lookup_percpu_elem', id: 195, gplOnly: false, args: [{ kind: 'map' }, { kind: 'mapKey', mapArg: 0 }, any], returns: 'mapValueOrNull' },
   { name: 'bpf_ktime_get_tai_ns', id: 208, gplOnly: false, args: [], returns: 'u64' },
   // Measured on 6.18 for iter/bpf_map: the rest of bpf_tracing_func_proto() and tracing_prog_func_proto()
@@ -139,6 +144,10 @@ const allowed: HelperInfo[] = [
   // the socket local storage of net/core/bpf_sk_storage.c (bpf_sk_storage_tracing_allowed(): BPF_TRACE_ITER may)
   { name: 'bpf_sk_storage_get', id: 107, gplOnly: false, args: [{ kind: 'map' }, any, any, any], returns: 'mapValueOrNull' },
   { name: 'bpf_sk_storage_delete', id: 108, gplOnly: false, args: [{ kind: 'map' }, any], returns: 'long' },
+  // the task local storage of kernel/bpf/bpf_task_storage.c (bpf_tracing_func_proto(): the _recur protos, same
+  // arguments): the map, the task (ARG_PTR_TO_BTF_ID_OR_NULL), the initial value or NULL, the flags
+  { name: 'bpf_task_storage_get', id: 156, gplOnly: false, args: [{ kind: 'map' }, any, any, any], returns: 'mapValueOrNull' },
+  { name: 'bpf_task_storage_delete', id: 157, gplOnly: false, args: [{ kind: 'map' }, any], returns: 'long' },
   // bpf_get_stack() is given to tracing programs too; its result is bounded by the size (do_refine_retval_range())
   { name: 'bpf_get_stack', id: 67, gplOnly: true, args: [any, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2 },
   // RET_PTR_TO_BTF_ID_OR_NULL of struct socket: NULL for a file that is not a socket
@@ -222,7 +231,7 @@ const allowedNotModelled: Array<[string, number]> = [
   ['bpf_perf_event_read', 22], ['bpf_get_stackid', 27], ['bpf_current_task_under_cgroup', 37], ['bpf_perf_event_read_value', 55], ['bpf_spin_lock', 93],
   ['bpf_spin_unlock', 94], ['bpf_skb_output', 111], ['bpf_get_ns_current_pid_tgid', 120], ['bpf_xdp_output', 121], ['bpf_ringbuf_reserve', 131],
   ['bpf_ringbuf_submit', 132], ['bpf_ringbuf_discard', 133], ['bpf_ringbuf_query', 134], ['bpf_per_cpu_ptr', 153], ['bpf_this_cpu_ptr', 154],
-  ['bpf_task_storage_get', 156], ['bpf_task_storage_delete', 157], ['bpf_timer_init', 169], ['bpf_timer_set_callback', 170], ['bpf_timer_start', 171],
+  ['bpf_timer_init', 169], ['bpf_timer_set_callback', 170], ['bpf_timer_start', 171],
   ['bpf_timer_cancel', 172], ['bpf_get_branch_snapshot', 176], ['bpf_xdp_get_buff_len', 188], ['bpf_kptr_xchg', 194],
   ['bpf_skc_to_mptcp_sock', 196], ['bpf_dynptr_from_mem', 197], ['bpf_ringbuf_reserve_dynptr', 198], ['bpf_ringbuf_submit_dynptr', 199],
   ['bpf_ringbuf_discard_dynptr', 200], ['bpf_dynptr_read', 201], ['bpf_dynptr_write', 202], ['bpf_dynptr_data', 203], ['bpf_user_ringbuf_drain', 209],
@@ -239,8 +248,8 @@ export const HELPERS_NOT_SIMULATED: ReadonlySet<string> = new Set([
   'bpf_tail_call', 'bpf_get_current_pid_tgid', 'bpf_get_current_uid_gid', 'bpf_get_current_comm', 'bpf_perf_event_output',
   'bpf_get_current_task', 'bpf_send_signal', 'bpf_probe_read_user', 'bpf_probe_read_user_str', 'bpf_ringbuf_output',
   'bpf_snprintf_btf', 'bpf_seq_printf_btf', 'bpf_get_current_task_btf', 'bpf_task_pt_regs', 'bpf_ktime_get_tai_ns', 'bpf_get_cgroup_classid',
-  'bpf_get_socket_cookie', 'bpf_get_current_cgroup_id', 'bpf_get_current_ancestor_cgroup_id', 'bpf_send_signal_thread', 'bpf_sk_storage_get',
-  'bpf_sk_storage_delete', 'bpf_get_stack', 'bpf_sock_from_file', 'bpf_setsockopt', 'bpf_getsockopt', 'bpf_copy_from_user',
+  'bpf_get_current_cgroup_id', 'bpf_get_current_ancestor_cgroup_id', 'bpf_send_signal_thread',
+  'bpf_get_stack', 'bpf_setsockopt', 'bpf_getsockopt', 'bpf_copy_from_user',
 ]);
 
 /** Why a helper of HELPERS_NOT_SIMULATED is not, for the warning. */

@@ -256,3 +256,54 @@ export function slotEscapesInLoop(loop: Extract<Stmt, { op: 'loop' }>, slot: num
     : e.op === 'addr' && e.base.kind === 'stack' && e.base.slot === slot);
   return loopContains(loop, (e) => (e.op === 'callHelper' || e.op === 'call') && e.args.some(isSlotAddr));
 }
+
+/**
+ * A store through the counter into a stack array, `a[i] = v` as the first statements of a loop's body run it on
+ * every pass: the slot, where element 0 is, the element's scale and the bytes each store writes.
+ */
+export interface LoopFill { counter: number; slot: number; offset: number; scale: number; size: number }
+
+/**
+ * The stack arrays a counted loop writes element by element on every pass (`for (i = 0; i < N; i++) a[i] = ...;`):
+ * stores at the top of the body, before any statement that could skip them, in a body nothing leaves early (no
+ * break or continue of this loop, no jump of a lowered goto). clang unrolls such a loop or keeps it, and either way
+ * the verifier, walking each pass, sees every element written.
+ */
+export function loopFills(loop: Extract<Stmt, { op: 'loop' }>): LoopFill[] {
+  if (!loop.testFirst || !loop.test || loop.test.op === 'logical') return [];
+  if (leavesEarly(loop.body)) return [];
+  const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
+  const fills: LoopFill[] = [];
+  for (const s of body) {
+    if (s.op !== 'expr') break;
+    const e = s.expr;
+    if (e.op !== 'store') {
+      // a statement before the store that cannot jump (an assignment, a call) keeps it on every pass
+      if (e.op === 'stmtExpr') break;
+      continue;
+    }
+    let ptr = e.ptr;
+    while (ptr.op === 'ptrCast') ptr = ptr.operand;
+    if (ptr.op !== 'ptrAdd') continue;
+    let base = ptr.ptr;
+    while (base.op === 'ptrCast') base = base.operand;
+    const counter = localId(ptr.index);
+    if (base.op !== 'addr' || base.base.kind !== 'stack' || counter === undefined) continue;
+    fills.push({ counter, slot: base.base.slot, offset: e.offset, scale: ptr.scale, size: e.size });
+  }
+  return fills;
+}
+
+/** Whether a loop body has a break or continue of the loop itself, or any labeled jump (a lowered goto). */
+function leavesEarly(body: Stmt): boolean {
+  let found = false;
+  const visit = (s: Stmt, nested: boolean): void => {
+    if (found) return;
+    if (s.op === 'break' || s.op === 'continue') { if (s.label !== undefined || !nested) found = true; return; }
+    if (s.op === 'loop') { visit(s.body, true); return; }
+    if (s.op === 'switch') { for (const c of s.cases) c.body.forEach((b) => visit(b, true)); return; }
+    forEachStmtChild(s, (c) => visit(c, nested), () => undefined);
+  };
+  visit(body, false);
+  return found;
+}

@@ -7,6 +7,7 @@
 import * as ast from '../ast';
 import type { Compilation, ProgramFunction } from '../compile';
 import type { CSymbol } from '../sema/analyzer';
+import { resolve } from '../types';
 
 export type BodyEvent =
   | { kind: 'name'; symbol: CSymbol }
@@ -15,7 +16,7 @@ export type BodyEvent =
 export interface BodyDigest {
   /** File-scope symbols named and `static` local declarations, in walk order (a declaration before what it holds). */
   events: BodyEvent[];
-  /** Assigned, incremented or decremented (through `.` and `[]` of them), or whose address is taken. */
+  /** Assigned, incremented or decremented (through `.` and `[]` of them), whose address is taken, or an array decayed. */
   written: CSymbol[];
 }
 
@@ -41,7 +42,20 @@ export class BodyDigests {
       const symbol = symbolOf(e);
       if (symbol) written.push(symbol);
     };
+    // an array used as a value decays to its address, which escapes (a helper's argument, a BPF_SEQ_PRINTF argument
+    // stored into the ___param array, a pointer variable): clang keeps the array writable (.data); indexing it, its
+    // sizeof and a dereference only read it. The walk visits a node before its children, so the contexts that only
+    // read are known when the child is reached.
+    const reads = new Set<ast.Node>();
     ast.walk(body, (node) => {
+      if (node.kind === 'Index') reads.add(node.object);
+      else if (node.kind === 'Sizeof') reads.add(node.operand);
+      else if (node.kind === 'Unary' && node.operator === '*') reads.add(node.operand);
+      if ((node.kind === 'Identifier' || node.kind === 'Index' || node.kind === 'Member') && !reads.has(node)) {
+        const type = this.c.model.typeOf(node);
+        // `names[i]` of a `char names[4][8]` is an array too: its decay escapes `names`
+        if (type && resolve(type).kind === 'array') mark(node);
+      }
       switch (node.kind) {
         case 'Identifier': {
           const symbol = symbolOf(node);

@@ -192,6 +192,8 @@ export abstract class BuiltinLowering extends ExpressionLowering {
     }
     const argType = resolve(this.typeOf(node.args[0]));
     if (name === '__builtin_preserve_type_info') {
+      // BPF_TYPE_MATCHES (2): clang 14's backend refuses the flag (a fatal error while generating code)
+      if (kind === 2n) this.report(Diagnostics.TypeMatchesNotCompiled, node, ['bpf_core_type_matches() (__builtin_preserve_type_info with BPF_TYPE_MATCHES)']);
       const tagName = essential(argType.kind === 'record' ? argType.record.name : argType.kind === 'enum' ? argType.info.name : undefined);
       const simulated = (KERNEL_BTF_STRUCTS as Record<string, BtfStruct | undefined>)[tagName];
       const tag = kernelTag(tagName);

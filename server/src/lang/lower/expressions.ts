@@ -385,7 +385,10 @@ export abstract class ExpressionLowering extends LValueLowering {
       if ((name === '__builtin_bswap16' || name === '__builtin_bswap32' || name === '__builtin_bswap64') && node.args.length === 1) {
         return this.byteSwap(this.rvalueAs(node.args[0], type), Number(name.slice('__builtin_bswap'.length)) as IntBits, loc);
       }
-      if (name === '__builtin_preserve_access_index') return this.rvalue(node.args[0]);
+      if (name === '__builtin_preserve_access_index') {
+        this.preserveAccessDepth++;
+        try { return this.rvalue(node.args[0]); } finally { this.preserveAccessDepth--; }
+      }
       // bpf_core_type_id_kernel()/_local(): a BTF type id libbpf writes into a 64-bit immediate (a CO-RE relocation,
       // no call); the simulated kernel numbers no BTF types, so its value cannot be simulated
       if (name === '__builtin_btf_type_id') {

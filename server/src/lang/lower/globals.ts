@@ -229,8 +229,8 @@ export abstract class GlobalLowering extends LoweringState {
 }
 
 /**
- * The globals some function may write: assigned, incremented or decremented (through `.` and `[]` of them), or
- * whose address is taken. clang's globalopt makes a static global that is none of these a constant and folds its
+ * The globals some function may write: assigned, incremented or decremented (through `.` and `[]` of them), whose
+ * address is taken, or arrays used as a value (decayed to their address) other than indexed, dereferenced or sized. clang's globalopt makes a static global that is none of these a constant and folds its
  * loads.
  */
 function writtenGlobals(functions: readonly ProgramFunction[], digests: BodyDigests): Set<CSymbol> {

@@ -15,7 +15,7 @@
 import * as ast from '../ast';
 import { Compilation, ProgramFunction } from '../compile';
 import { CSymbol } from '../sema/analyzer';
-import { FrontEndDiagnostic } from '../diagnostics';
+import { Diagnostics, FrontEndDiagnostic } from '../diagnostics';
 import { FrontEndDiagnostic as Diagnostic, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
 import { IrType, IrProgram, IrFunction, AddressBase } from '../ir';
 import { locOf, type LowerOptions } from './irValues';
@@ -28,6 +28,15 @@ export { irScalarType, locOf, stringBytes } from './irValues';
 export type { CoreFieldResolver, LowerOptions } from './irValues';
 export { essentialName } from './lvalues';
 export type { LoweringMemo, LoweringReuse } from './reuse';
+
+/**
+ * What clang reports only while generating code (its BPF backend) or libbpf only once the object exists: a file with a
+ * front-end error never gets there, so these say nothing then (clang prints the front end's errors alone).
+ */
+export const CODEGEN_DIAGNOSTIC_CODES: ReadonlySet<number> = new Set([
+  Diagnostics.BuiltinCallNotSupported.code, Diagnostics.MemcmpNotInlined.code, Diagnostics.AtomicNotCompiled.code,
+  Diagnostics.TooManyCallArguments.code, Diagnostics.TypeMatchesNotCompiled.code,
+]);
 
 export interface LowerResult {
   program: IrProgram;

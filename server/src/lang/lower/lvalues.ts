@@ -1,6 +1,7 @@
 /** Lvalues: where an expression designates memory or a local, field offsets (CO-RE by name for preserve_access_index records), loads, stores and bit-fields. */
 
 import * as ast from '../ast';
+import type { Scope } from '../sema/analyzer';
 import { BtfField, BtfStruct, BtfTypeShape, btfTypeShape } from '../../kernel/btf';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, findMember, FieldInfo, RecordInfo, Types } from '../types';
@@ -9,6 +10,8 @@ import { irScalarType, pointeeSize, locOf, decay, ptrTo, type LValueMem, type LV
 import { GlobalLowering } from './globals';
 
 export abstract class LValueLowering extends GlobalLowering {
+  /** How many __builtin_preserve_access_index calls the expression being lowered is inside (ExpressionLowering). */
+  protected preserveAccessDepth = 0;
   /** The address of the caller's slot a struct-returning static function fills, after the call (ExpressionLowering). */
   protected abstract recordCall(node: ast.CallExpression, type: CType): Expr | undefined;
   /** A condition as the IR tests it (ExpressionLowering). */
@@ -62,10 +65,23 @@ export abstract class LValueLowering extends GlobalLowering {
         const path = record ? findMember(record, node.member.name) : undefined;
         if (!record || !path) return { kind: 'mem', ptr: { op: 'null', type: ptrTo(type), loc }, offset: 0, type };
         const last = path[path.length - 1];
+        const foreign = this.programRecordInRelocatedAccess(record, base, node.arrow);
+        if (foreign) {
+          // clang relocates every member access inside __builtin_preserve_access_index (BPF_CORE_READ's), the
+          // program's own struct too; libbpf finds no kernel type of that name and poisons the instruction
+          // (`BPF_CORE_READ(w->task, pid)` with a local `struct walk_ctx *w`, measured on 6.18: "failed to resolve
+          // CO-RE relocation <byte_off> [..] struct walk_ctx.task")
+          const named = path.find((f) => f.name !== undefined);
+          const poison: Expr = { op: 'callHelper', name: `struct ${foreign}.${named?.name ?? node.member.name}`, helperId: CORE_POISON_HELPER_ID, args: [], type: ptrTo(last.type), loc };
+          return { kind: 'mem', ptr: { op: 'sequence', first: base.ptr, second: poison, type: poison.type, loc }, offset: 0, type: last.type, core: true };
+        }
         // CO-RE: an arrow starts a new access at the pointee; a dot continues the access of its object.
+        // Inside __builtin_preserve_access_index a record without the attribute is relocated too (clang relocates every
+        // access there): by its name when the simulated kernel describes a struct of that name.
+        const relocatedHere = this.preserveAccessDepth > 0 && !!record.name && !!this.options.coreTarget?.(essentialName(record.name));
         const coreRoot = !node.arrow && base.coreStruct ? base.coreStruct
-          : record.preserveAccessIndex && record.name && this.options.coreTarget ? essentialName(record.name) : undefined;
-        if (coreRoot && (base.core || node.arrow || record.preserveAccessIndex)) {
+          : (record.preserveAccessIndex || relocatedHere) && record.name && this.options.coreTarget ? essentialName(record.name) : undefined;
+        if (coreRoot && (base.core || node.arrow || record.preserveAccessIndex || relocatedHere)) {
           const relocated = this.coreAccess(coreRoot, path);
           if (relocated.kind === 'unresolved') {
             // mirrors bpf_core_poison_insn(): the access becomes a call of an invalid helper, which the verifier
@@ -172,6 +188,28 @@ export abstract class LValueLowering extends GlobalLowering {
     const unsigned = local.kind === 'int' && !local.signed && target.shape.kind === 'int' && !target.shape.signed;
     if (!unsigned || ![1, 2, 4, 8].includes(target.size)) return { kind: 'unresolved', spec };
     return { kind: 'relocated', offset, struct, scalar: { kind: 'int', bits: (target.size * 8) as IntBits, signed: false } };
+  }
+
+  /**
+   * Inside __builtin_preserve_access_index, the name of a record the program declared itself (not preserve_access_index,
+   * in the main file) that no kernel type answers: neither vmlinux.h, included, nor the simulated kernel's BTF has a
+   * struct of its name without `___flavor`. Undefined elsewhere, or when that cannot be known (no vmlinux.h).
+   */
+  protected programRecordInRelocatedAccess(record: RecordInfo, base: LValueMem, arrow: boolean): string | undefined {
+    if (this.preserveAccessDepth === 0 || record.preserveAccessIndex || !record.name || this.declaredInHeaders(record)) return undefined;
+    // a dot continues the access of its object: only the access's root names the type libbpf looks for
+    if (!arrow && base.core) return undefined;
+    if (!this.options.coreTarget || this.options.coreTarget(essentialName(record.name))) return undefined;
+    const kernelRecord = (name: string): boolean => {
+      for (let scope: Scope | undefined = this.c.model.fileScope; scope; scope = scope.parent) {
+        const tag = scope.tags.get(name);
+        if (tag) return tag.kind === 'record' && tag.info.preserveAccessIndex === true;
+      }
+      return false;
+    };
+    // vmlinux.h is there (its task_struct is preserve_access_index) and has no struct of this name
+    if (!kernelRecord('task_struct') || kernelRecord(essentialName(record.name))) return undefined;
+    return essentialName(record.name);
   }
 
   /** Whether a record is declared in a header: the preamble's (the leading #includes': vmlinux.h and the like) or one included below code. */

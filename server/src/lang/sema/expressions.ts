@@ -136,7 +136,10 @@ export abstract class ExpressionAnalyzer extends ConstantEvaluator {
       }
       case 'Sizeof': {
         const operandType = node.operand.kind === 'TypeName' ? this.typeName(node.operand) : this.expression(node.operand);
-        if (node.operator === 'sizeof' && !isComplete(operandType) && !isVoid(operandType) && !isError(operandType) && resolve(operandType).kind !== 'function') {
+        const resolvedOperand = resolve(operandType);
+        // a variable-length array has a size, known at run time (clang then needs a dynamic stack allocation)
+        const variableLength = resolvedOperand.kind === 'array' && resolvedOperand.vla === true;
+        if (node.operator === 'sizeof' && !variableLength && !isComplete(operandType) && !isVoid(operandType) && !isError(operandType) && resolvedOperand.kind !== 'function') {
           // clang's caret: the keyword for a type operand, the operand as written for an expression
           const at = node.operand.kind === 'TypeName' ? { file: node.file, pos: node.pos, end: node.pos + 'sizeof'.length } : { ...node.operandStart, end: node.operand.end };
           this.report(Diagnostics.SizeofIncompleteType, at, [quotedType(operandType)]);

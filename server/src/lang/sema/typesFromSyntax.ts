@@ -209,18 +209,22 @@ export abstract class TypeSyntaxAnalyzer extends ScopeState {
           break;
         case 'Array': {
           let length: number | undefined;
+          let vla = false;
           if (derivation.size) {
-            this.expression(derivation.size);
+            // a size that is itself in error (an undeclared name) makes the declaration invalid, as for clang,
+            // which then says nothing more about it (no "incomplete type" at each sizeof of the member)
+            if (resolve(this.expression(derivation.size)).kind === 'error') return Types.error;
             const value = this.evaluate(derivation.size);
             if (value === undefined) {
               // A variable-length array: clang accepts it in functions; the size is unknown statically.
               length = undefined;
+              vla = true;
             } else if (value < 0n) {
               this.report(Diagnostics.NegativeArraySize, derivation.size, [declarator.name?.name ?? 'array']);
               length = 0;
             } else length = Number(value);
           }
-          type = { kind: 'array', of: type, length };
+          type = vla ? { kind: 'array', of: type, length, vla: true } : { kind: 'array', of: type, length };
           break;
         }
         case 'Function': {
