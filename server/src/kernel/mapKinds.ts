@@ -4,7 +4,7 @@
  */
 import { ERRNO } from './errno';
 import { jhash, jhash2 } from './jhash';
-import { BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM } from './maps';
+import { BpfMap, HashMap, MapCreateAttr, MapEnv, NO_ELEM, OpaqueMap } from './maps';
 import { BPF_ANY, BPF_EXIST, BPF_F, BPF_MAP_TYPE, BPF_NOEXIST, roundUp, roundupPowOfTwo } from './mapTypes';
 import { Region } from './memory';
 
@@ -329,16 +329,10 @@ export class HashOfMaps extends HashMap {
  * BPF_LOCAL_STORAGE_GET_F_CREATE), kept beside the task (task->bpf_storage) and not reachable by key from a program.
  * The syscall side takes a pidfd as key, which the simulated machine has no use for: it answers as OpaqueMap did.
  */
-export class LocalStorageMap extends BpfMap {
+export class LocalStorageMap extends OpaqueMap {
   /** The owner's address (the task_struct) -> its value, in kernel memory a program is handed a pointer to. */
   private readonly values = new Map<bigint, Region>();
   constructor(env: MapEnv, attr: MapCreateAttr) { super(env, attr.type, attr.keySize, attr.valueSize, attr.maxEntries, attr, false); }
-  lookup(): number { return -ERRNO.EOPNOTSUPP; }
-  update(): number { return -ERRNO.EOPNOTSUPP; }
-  delete(): number { return -ERRNO.EOPNOTSUPP; }
-  getNextKey(): number { return -ERRNO.EOPNOTSUPP; }
-  lookupAddr(): bigint { return 0n; }
-  updateFromProg(): number { return -ERRNO.EOPNOTSUPP; }
 
   /**
    * mirrors __bpf_task_storage_get(): the owner's value, else with `create` a new one, zeroed then filled from `init`
@@ -363,7 +357,7 @@ export class LocalStorageMap extends BpfMap {
   }
   /** How many owners have a value (the world summary, tests). */
   get owners(): number { return this.values.size; }
-  free(): void {
+  override free(): void {
     for (const r of this.values.values()) this.env.memory.free(r);
     this.values.clear();
     this.freeCommon();
