@@ -298,6 +298,7 @@ int main(int argc, char **argv)
 			LIBBPF_OPTS(bpf_iter_attach_opts, attach);
 			union bpf_iter_link_info info;
 			__u32 kept_ids[MAX_KEPT], first_new_id;
+			struct bpf_map *map;
 			int kept;
 			char out[1 << 16];
 			ssize_t got;
@@ -330,6 +331,16 @@ int main(int argc, char **argv)
 			 * then wait until the maps made since the load are only the iterator's.
 			 */
 			kept = used_map_ids(bpf_program__fd(prog), kept_ids, MAX_KEPT);
+			/* a map libbpf pinned by name stays too, held by its pin */
+			bpf_object__for_each_map(map, obj) {
+				struct bpf_map_info map_info;
+				__u32 map_info_len = sizeof(map_info);
+
+				memset(&map_info, 0, sizeof(map_info));
+				if (kept < MAX_KEPT && bpf_map__is_pinned(map) &&
+				    !bpf_obj_get_info_by_fd(bpf_map__fd(map), &map_info, &map_info_len))
+					kept_ids[kept++] = map_info.id;
+			}
 			bpf_object__close(obj);
 			obj = NULL;
 			wait_for_unused_maps(first_new_id, kept_ids, kept);
