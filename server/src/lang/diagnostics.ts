@@ -195,9 +195,9 @@ export const Diagnostics = {
     kernelText: 'too many args to %s',
     explanation: 'The BPF calling convention has no stack arguments. A function with a body here may still build when clang inlines it or drops constant arguments; one without a body (an extern, an implicit declaration) never does. BPF_SEQ_PRINTF and BPF_SNPRINTF of more than 12 values call ___bpf_fill13 and up, which libbpf does not define.',
   }),
-  FrameTooLargeForClang: d(1258, 'error', "{0}'s own stack frame is {1} bytes, more than BPF's 512: clang -target bpf stops the build. clang: \"Looks like the BPF stack limit of 512 bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.\"", {
+  FrameTooLargeForClang: d(1258, 'error', "{0}'s own stack frame takes {1} bytes, and clang -target bpf stops the build at 512. clang: \"Looks like the BPF stack limit of 512 bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.\"", {
     kernelText: 'Looks like the BPF stack limit of 512 bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.',
-    explanation: 'clang\'s BPF backend refuses a function whose own frame (the stack slots it keeps after optimization, each frame rounded up to 16 bytes here) passes 512 bytes; the verifier\'s limit on the combined stack of a call chain (BPF2008) comes after that. Move large buffers into a per-CPU array map.',
+    explanation: 'clang\'s BPF backend refuses a function whose own frame (the stack slots it keeps after optimization, rounded up to 8 bytes) reaches 512 bytes: a slot at 512 bytes below the frame pointer is one too many (a 504-byte buffer builds, 505 does not). The verifier\'s limit on the combined stack of a call chain (BPF2008) comes after that. Move large buffers into a per-CPU array map.',
   }),
   ArrowOnRecord: d(1234, 'error', "member reference type {0} is not a pointer; did you mean to use '.'?", {
     kernelText: "member reference type %0 is not a pointer; did you mean to use '.'?",

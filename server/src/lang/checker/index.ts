@@ -6,10 +6,9 @@ import { appendAll } from '../arrays';
 import type { IrProgram, Loc } from '../ir';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import { Verifier, AttachMapInfo } from './verifier';
-import { findStackOverflow } from './stack';
+import { findFrameClangRefuses, findStackOverflow } from './stack';
 import { checkFormatCall, FormatCall } from './formats';
 import { iterTargetInfo } from '../../kernel/iterTargets';
-import { MAX_BPF_STACK } from '../../kernel/mapTypes';
 
 export type { AttachMapInfo } from './verifier';
 export type { FormatCall, FormatArg } from './formats';
@@ -54,14 +53,14 @@ export function checkIterProgram(ir: IrProgram, entryIndex: number, options: Che
     diagnostics.push({ code: m.code, category: m.category, message: formatMessage(m.message, [(error as Error).message]), file: loc.file, pos: loc.pos, end: loc.end });
   }
   appendAll(diagnostics, verifier.diagnostics);
-  const overflow = findStackOverflow(ir, entryIndex);
-  if (overflow && overflow.frameBytes > MAX_BPF_STACK) {
-    // one function's own frame: clang's BPF backend stops the build (BPFRegisterInfo::eliminateFrameIndex())
+  // one function's own frame reaching 512 bytes stops clang's build before any verifier sees a call chain
+  const refusedFrame = findFrameClangRefuses(ir, entryIndex);
+  const overflow = refusedFrame ? undefined : findStackOverflow(ir, entryIndex);
+  if (refusedFrame) {
     const m = Diagnostics.FrameTooLargeForClang;
-    const fn = ir.functions[overflow.func];
-    const loc = overflow.frames === 1 ? overflow.loc : fn?.loc ?? overflow.loc;
-    diagnostics.push({ code: m.code, category: m.category, file: loc.file, pos: loc.pos, end: loc.end,
-      message: formatMessage(m.message, [fn?.name ?? '?', overflow.frameBytes]) });
+    const fn = ir.functions[refusedFrame.func];
+    diagnostics.push({ code: m.code, category: m.category, file: fn.loc.file, pos: fn.loc.pos, end: fn.loc.end,
+      message: formatMessage(m.message, [fn.name, refusedFrame.bytes]) });
   } else if (overflow) {
     const m = Diagnostics.StackTooLarge;
     diagnostics.push({ code: m.code, category: m.category, file: overflow.loc.file, pos: overflow.loc.pos, end: overflow.loc.end,

@@ -1,0 +1,18 @@
+// A 504-byte frame: clang -target bpf builds it (a slot 512 bytes below the frame pointer would be one too many).
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("iter/bpf_map")
+int fill_line(struct bpf_iter__bpf_map *ctx)
+{
+	char line[504];
+
+	if (ctx->map)
+		return 0;
+	__builtin_memset(line, 'a', sizeof(line));
+	line[sizeof(line) - 1] = '\n';
+	bpf_seq_write(ctx->meta->seq, line, sizeof(line));
+	return 0;
+}
