@@ -7,6 +7,8 @@ import { createLanguageService, defaultSettings } from '../../server/src/service
 import { createNodeHost } from '../../server/src/service/host';
 import { elemIterRefused, firstLine, loadErrno, realKernelUnavailable } from './kernelOracle';
 import { baselineRunErrno } from '../integration/corpusBaseline';
+import { iteratorMapIds } from '../../server/src/realHost/kernelRun';
+import { spawnRunner } from '../../server/src/realHost/hostTools';
 
 /**
  * Differential test of the corpus against the real kernel: every iter/bpf_map program is compiled with real clang,
@@ -47,11 +49,11 @@ function whyUnavailable(): string | undefined {
   return realKernelUnavailable(['clang', 'bpftool']) ?? undefined;
 }
 
-/** The ids of the maps the program behind a pinned iterator link holds. */
+/** The ids of the maps the program behind a pinned iterator link holds (what run --kernel waits for, kernelRun.ts). */
 function mapIdsOfPinnedIter(pinned: string): Set<number> {
-  const link = JSON.parse(execFileSync('bpftool', ['-j', 'link', 'show', 'pinned', pinned], { encoding: 'utf8' })) as { prog_id: number };
-  const prog = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show', 'id', String(link.prog_id)], { encoding: 'utf8' })) as { map_ids?: number[] };
-  return new Set(prog.map_ids ?? []);
+  const ids = iteratorMapIds(spawnRunner, pinned);
+  assert.ok(ids, `bpftool does not show the program behind ${pinned}`);
+  return new Set(ids);
 }
 
 /** The prefix of the maps the corpus's iter/bpf_map programs list; maps with it that we did not create change their output. */

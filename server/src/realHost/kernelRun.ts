@@ -142,7 +142,7 @@ function highestMapId(run: CommandRunner): number | undefined {
 }
 
 /** The map ids a pinned iterator's program holds (its used_maps), or undefined when bpftool does not say. */
-function iteratorMapIds(run: CommandRunner, iterPin: string): number[] | undefined {
+export function iteratorMapIds(run: CommandRunner, iterPin: string): number[] | undefined {
   try {
     const link = JSON.parse(run('bpftool', ['-j', 'link', 'show', 'pinned', iterPin]).stdout) as { prog_id?: number };
     if (typeof link.prog_id !== 'number') return undefined;
