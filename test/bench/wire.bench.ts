@@ -2,6 +2,7 @@
  * The language server at the wire, as an editor sees it (issue 18 point 3): `bpf-iter lsp --stdio` in a child
  * process, a realistic map iterator (test/fixtures/service/wire.bpf.c) with the real vmlinux.h beside it
  * (`bpftool btf dump file /sys/kernel/btf/vmlinux format c`), then with no vmlinux.h beside it (the bundled one).
+ * The real header is measured a third time in the layout bpftool 7.3+ writes (test/vmlinuxLayouts.ts).
  * Figures: open -> first publishDiagnostics (a cold start with an empty preamble cache, then the next start),
  * 30 one-line edits (didChange -> publishDiagnostics of that version, whatever the server's debounce), then 100 more
  * measured apart (the steady state, once V8 has optimized the edit path; the goal is the first 30's), the first 30
@@ -15,6 +16,7 @@ import * as path from 'path';
 import { performance } from 'perf_hooks';
 import { DidChangeTextDocumentNotification } from 'vscode-languageserver-protocol/node';
 import { percentile, startLspSession } from './lspSession';
+import { bpftool75Layout } from '../vmlinuxLayouts';
 
 const ROOT = path.join(__dirname, '../../..');
 const FILE = path.join(ROOT, 'test/fixtures/service/wire.bpf.c');
@@ -211,6 +213,12 @@ export async function run(): Promise<void> {
       fs.writeFileSync(larger, withMorePrograms(fs.readFileSync(FILE, 'utf8'), 12));
       const lines = fs.readFileSync(larger, 'utf8').split('\n').length;
       print(`real vmlinux.h, the same with 12 more programs (${lines} lines)`, await measureWire(larger, cacheHome));
+      // the same header as bpftool 7.3+ writes it (macros, kfunc prototypes): what users of current distributions have
+      const modern = path.join(work, 'modern');
+      fs.mkdirSync(modern);
+      fs.writeFileSync(path.join(modern, 'vmlinux.h'), bpftool75Layout(fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8')));
+      fs.copyFileSync(FILE, path.join(modern, 'wire.bpf.c'));
+      print('real vmlinux.h in bpftool 7.5\'s layout (kfunc prototypes)', await measureWire(path.join(modern, 'wire.bpf.c'), cacheHome));
     }
     const dir = path.join(work, 'bundled');
     fs.mkdirSync(dir);

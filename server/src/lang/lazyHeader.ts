@@ -6,11 +6,17 @@
  * preamble's file scope (sema/model.ts `LazyDeclarations`) parses and binds a declaration when a name it
  * declares is first looked up; a record named only through a pointer stays a shell until its members are needed.
  *
- * Only a header whose shape makes this exact is indexed: an include guard, `#pragma`s and conditionals around
- * them, and top-level `struct`/`union`/`enum`/`typedef` declarations at column 0, none inside a conditional. A
- * macro defined where the header is included that names one of its identifiers would change its tokens: the
- * declarations naming it are then read whole, through the preprocessor, the rest through the index
- * (preprocessor/session.ts checks `identifiers`, `declarationsNaming`). Anything else: undefined, read as usual.
+ * Only a header whose shape makes this exact is indexed: an include guard, `#pragma`s, `#define`s and conditionals
+ * around them, top-level `struct`/`union`/`enum`/`typedef` declarations at column 0 outside conditionals, and
+ * `extern` declarations at column 0, also one conditional deep. A macro defined where the header is included that
+ * names one of its identifiers would change its tokens: the declarations naming it are then read whole, through
+ * the preprocessor, the rest through the index (preprocessor/session.ts checks `identifiers`, `declarationsNaming`).
+ * Some declarations are always read whole (`alwaysExpanded`): the `extern` ones (functions and variables are not
+ * bound lazily), and those naming a macro the header itself defines. bpftool 7.3 and later write such a header
+ * (Linux 6.8 on): `#ifndef __ksym` / `#define __ksym ...` / `#endif` (and `__weak`, `__bpf_fastcall` under
+ * `#if __has_attribute(...)`) before the types, then the kfuncs' prototypes (`extern ... __weak __ksym;`) inside
+ * `#ifndef BPF_NO_KFUNC_PROTOTYPES`; read whole in their place among the directives, those prototypes are
+ * skipped or kept by the preprocessor as clang would. Anything else: undefined, read as usual.
  */
 import { createHash } from 'crypto';
 import { scan } from './scanner';
@@ -18,9 +24,9 @@ import { Token, TokenKind, makeToken } from './token';
 import { IndexNameTable, decodeIndex, encodeIndex } from './lazyIndexFormat';
 
 /** Bump when the index layout or the rules that make it change: a cached index of another version is ignored. */
-export const LAZY_INDEX_VERSION = 4;
+export const LAZY_INDEX_VERSION = 5;
 
-export const enum LazyKind { Record = 0, Enum = 1, Typedef = 2, ForwardRecord = 3, ForwardEnum = 4 }
+export const enum LazyKind { Record = 0, Enum = 1, Typedef = 2, ForwardRecord = 3, ForwardEnum = 4, Extern = 5 }
 
 export interface LazyHeaderIndex {
   /** The include guard (`__VMLINUX_H__`), if the file has one. */
@@ -36,6 +42,11 @@ export interface LazyHeaderIndex {
   identifiers: { has(name: string): boolean };
   /** The directive lines, [start, end) offsets: all the preprocessor reads of the file (`skeletonTokens`). */
   directiveLines: readonly number[];
+  /**
+   * Declarations read whole wherever the header is included, ascending: the `extern` ones and those naming a macro
+   * the header defines (see the module comment).
+   */
+  alwaysExpanded: readonly number[];
 }
 
 /**
@@ -90,7 +101,7 @@ function toStored(index: LazyHeaderIndex, hash: string, text: string): Uint8Arra
   return encodeIndex({
     guard: index.guard, declarations: index.declarations, directiveLines: index.directiveLines,
     tags: [...(index.tags as Map<string, number>)], symbols: [...(index.symbols as Map<string, number>)],
-    typedefNames: [...index.typedefNames], identifiers: index.identifiers as ReadonlySet<string>,
+    typedefNames: [...index.typedefNames], identifiers: index.identifiers as ReadonlySet<string>, alwaysExpanded: index.alwaysExpanded,
   }, LAZY_INDEX_VERSION, hash, text.length);
 }
 
@@ -105,7 +116,7 @@ function fromStored(data: Uint8Array, hash: string, text: string): LazyHeaderInd
   if (!parts) return undefined;
   const index: LazyHeaderIndex = {
     guard: parts.guard, declarations: parts.declarations, tags: parts.tags, symbols: parts.symbols,
-    typedefNames: parts.typedefNames, directiveLines: parts.directiveLines,
+    typedefNames: parts.typedefNames, directiveLines: parts.directiveLines, alwaysExpanded: parts.alwaysExpanded,
     identifiers: {
       has: (name) => IDENTIFIER.test(name) && parts.mayHaveIdentifier(name) && declarationsNaming(text, index, name).length > 0,
     },
@@ -199,10 +210,15 @@ function buildIndex(text: string): LazyHeaderIndex | undefined {
   const typedefNames = new Set<string>();
   const identifiers = new Set<string>();
   const directiveLines: number[] = [];
+  /** Declarations always read whole: the `extern` ones, then (below) those naming the header's own macros. */
+  const alwaysExpanded: number[] = [];
+  /** Names the header `#define`s or `#undef`s (its guard aside). */
+  const ownMacros = new Set<string>();
   let guard: string | undefined;
   let depth = 0;
   let offset = 0;
-  // Conditionals: the guard's (depth 1 around everything) and ones holding only directives.
+  // Conditionals: the guard's (depth 1 around everything), ones holding only directives, and ones holding `extern`
+  // declarations (read whole, in place: the preprocessor keeps or skips them as it does any group).
   let sawDeclaration = false;
   while (offset < text.length) {
     let lineEnd = text.indexOf('\n', offset);
@@ -215,18 +231,24 @@ function buildIndex(text: string): LazyHeaderIndex | undefined {
       if (name === 'ifndef' || name === 'ifdef' || name === 'if') {
         if (depth === 0 && name === 'ifndef' && !sawDeclaration && guard === undefined) guard = directive![2];
         depth++;
-      } else if (name === 'endif') depth--;
-      else if (name === 'define') {
-        if (directive![2] !== guard || depth !== 1) return undefined;
-      } else if (name !== 'pragma' && name !== 'else') return undefined;
+      } else if (name === 'endif') {
+        if (--depth < 0) return undefined;
+      } else if (name === 'define' || name === 'undef') {
+        if (!directive![2]) return undefined;
+        if (!(name === 'define' && directive![2] === guard && depth === 1)) ownMacros.add(directive![2]);
+      } else if (name !== 'pragma' && name !== 'else' && name !== 'elif') return undefined;
       directiveLines.push(offset, lineEnd);
       offset = lineEnd + 1;
       continue;
     }
     if (line.trim() === '' ) { offset = lineEnd + 1; continue; }
+    // a comment on a line of its own (bpftool 7.5's `/* BPF kfuncs */`); one spanning lines could hide anything
+    if (line.startsWith('/*') && line.endsWith('*/') && line.indexOf('*/') === line.length - 2) { offset = lineEnd + 1; continue; }
+    if (line.startsWith('//') && !line.endsWith('\\')) { offset = lineEnd + 1; continue; }
     if (line.startsWith('//') || line.startsWith('/*')) return undefined;
-    // A declaration starts at column 0, inside the guard only.
-    if (/^\s/.test(line) || depth !== (guard !== undefined ? 1 : 0)) return undefined;
+    // A declaration starts at column 0, inside the guard only (an `extern` one also one conditional deeper).
+    const base = guard !== undefined ? 1 : 0;
+    if (/^\s/.test(line) || (depth !== base && !(depth === base + 1 && line.startsWith('extern ')))) return undefined;
     sawDeclaration = true;
     let end = lineEnd;
     if (line.endsWith('{')) {
@@ -244,13 +266,27 @@ function buildIndex(text: string): LazyHeaderIndex | undefined {
     const declaration = declarations.length / 3;
     const body = text.slice(offset, end);
     const kind = classify(body, declaration, tags, symbols, typedefNames);
-    if (kind === undefined) return undefined;
+    if (kind === undefined || (depth !== base && kind !== LazyKind.Extern)) return undefined;
+    if (kind === LazyKind.Extern) alwaysExpanded.push(declaration);
     declarations.push(offset, end, kind);
     addIdentifiers(text, offset, end, identifiers);
     offset = end + 1;
   }
   if (depth !== 0) return undefined;
-  return { guard, declarations: Int32Array.from(declarations), tags, symbols, typedefNames, identifiers, directiveLines };
+  const index: LazyHeaderIndex = {
+    guard, declarations: Int32Array.from(declarations), tags, symbols, typedefNames, identifiers, directiveLines, alwaysExpanded: [],
+  };
+  // A macro of the header's own is defined (or not) by the time a declaration after it is read: such declarations go
+  // through the preprocessor, as all of them would without the index.
+  const expanded = new Set(alwaysExpanded);
+  for (const name of ownMacros) for (const declaration of declarationsNaming(text, index, name)) expanded.add(declaration);
+  index.alwaysExpanded = [...expanded].sort((a, b) => a - b);
+  // their names are declared by their own tokens, never bound from the index
+  for (const table of [tags, symbols]) for (const [name, declaration] of table) if (expanded.has(declaration)) table.delete(name);
+  for (const declaration of expanded) {
+    if (declarations[declaration * 3 + 2] === LazyKind.Typedef) return undefined;
+  }
+  return index;
 }
 
 /** Records the names a declaration declares; undefined when it is not one of the indexable forms. */
@@ -279,6 +315,8 @@ function classify(body: string, declaration: number, tags: Map<string, number>, 
     }
     return LazyKind.Enum;
   }
+  // a function or variable declaration (a kfunc's prototype): read whole, never bound from the index
+  if (body.startsWith('extern ')) return LazyKind.Extern;
   if (!body.startsWith('typedef ')) return undefined;
   const name = typedefName(body);
   if (!name) return undefined;

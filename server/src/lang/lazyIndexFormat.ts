@@ -14,7 +14,7 @@
 import { createHash } from 'crypto';
 
 const MAGIC = 0x42494c58; // 'XLIB' in memory on a little-endian machine; another byte order reads another number
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 const HEADER_WORDS = 5 + 8 + 8;
 
 /** The parts of an index that are stored (lazyHeader.ts turns them into a `LazyHeaderIndex`). */
@@ -27,6 +27,7 @@ export interface StoredIndexParts {
   symbols: ReadonlyArray<readonly [string, number]>;
   typedefNames: readonly string[];
   identifiers: Iterable<string>;
+  alwaysExpanded: readonly number[];
 }
 
 /** A name -> declaration table read from a stored index (the Map it was made from, without building one). */
@@ -43,6 +44,7 @@ export interface LoadedIndexParts {
   tags: IndexNameTable;
   symbols: IndexNameTable;
   typedefNames: Set<string>;
+  alwaysExpanded: number[];
   /** May the identifier be in the header? false: it is not; true: it may be (a 32-bit hash of it is). */
   mayHaveIdentifier(name: string): boolean;
 }
@@ -79,6 +81,7 @@ export function encodeIndex(parts: StoredIndexParts, indexVersion: number, hash:
   addTable(parts.typedefNames, false);
   const hashes = new Uint32Array([...parts.identifiers].map(identifierHash)).sort();
   addBytes(new Uint8Array(hashes.buffer));
+  addInts(parts.alwaysExpanded);
   let payloadLength = 0;
   for (const s of sections) payloadLength += 4 + align4(s.length);
   const out = new Uint8Array(HEADER_WORDS * 4 + payloadLength);
@@ -134,8 +137,9 @@ export function decodeIndex(data: Uint8Array, indexVersion: number, hash: string
     const typedefNames = new Set(typedefText === '' ? [] : typedefText.split(' '));
     const hashSection = next();
     const hashes = new Uint32Array(hashSection.buffer, hashSection.byteOffset, hashSection.length >> 2);
-    if (!tags || !symbols || at !== payload.length) return undefined;
-    return { guard, declarations, directiveLines, tags, symbols, typedefNames, mayHaveIdentifier: (name) => hasWord(hashes, identifierHash(name)) };
+    const alwaysExpanded = [...ints(next())];
+    if (!tags || !symbols || at !== payload.length || !alwaysExpanded.every((d) => d >= 0 && d < count)) return undefined;
+    return { guard, declarations, directiveLines, tags, symbols, typedefNames, alwaysExpanded, mayHaveIdentifier: (name) => hasWord(hashes, identifierHash(name)) };
   } catch {
     return undefined;
   }

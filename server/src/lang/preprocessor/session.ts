@@ -302,7 +302,7 @@ export abstract class PreprocessSession {
     if (!this.options.lazyHeaders || file.text === undefined || this.insideFunctionBody()) return undefined;
     const index = lazyHeaderIndex(file.text);
     if (!index || (index.guard !== undefined && this.macros.has(index.guard))) return undefined;
-    let expanded: Set<number> | undefined;
+    let expanded: Set<number> | undefined = index.alwaysExpanded.length ? new Set(index.alwaysExpanded) : undefined;
     for (const name of this.macros.keys()) {
       if (!index.identifiers.has(name)) continue;
       expanded ??= new Set();
