@@ -138,6 +138,14 @@ export class SimulatedTasks {
       this.threadLists.set(o.leader!, list);
     }
     for (const [leader, list] of this.threadLists) list.sort((a, b) => (a === leader ? -1 : b === leader ? 1 : forkOrder(a, b)));
+    // one signal_struct per thread group, shared by its threads (copy_signal(); a CLONE_THREAD fork takes the
+    // leader's): live and nr_threads count the group's threads
+    for (const [leader, list] of this.threadLists) {
+      const signal = mem.alloc(kernelBtf.signal_struct.size, `struct signal_struct (tgid ${leader.sim.pid})`, true);
+      put(signal, 'signal_struct', 'live', list.length);
+      put(signal, 'signal_struct', 'nr_threads', list.length);
+      for (const o of list) put(o.task, 'task_struct', 'signal', signal.addr);
+    }
     // leaders first (ascending pid), so threads can share what their leader built
     for (const o of this.byPid) if (o.leader === o) this.buildProcess(o);
     for (const o of this.byPid) {

@@ -264,6 +264,18 @@ export abstract class LValueLowering extends GlobalLowering {
       if (!last) return undefined;
       return node.expressions.slice(0, -1).reduceRight<Expr>((rest, e) => ({ op: 'sequence', first: this.expression(e, true), second: rest, type: rest.type, loc }), last);
     }
+    // `({ typeof(s->f) __r; bpf_core_read(&__r, ...); __r; })`, libbpf's BPF_CORE_READ() of a struct member (a kuid_t,
+    // an atomic_t): the statements, then the address of the last expression's object, read before any other local
+    // can take its slot
+    if (node.kind === 'StatementExpression') {
+      const items = node.body.items;
+      const last = items[items.length - 1];
+      if (last?.kind !== 'ExpressionStatement' || !last.expression) return undefined;
+      const body = this.compound({ ...node.body, items: items.slice(0, -1) });
+      const value = at(last.expression);
+      if (!value) return undefined;
+      return { op: 'stmtExpr', body, value, type: ptrTo(type), loc };
+    }
     return undefined;
   }
 
