@@ -99,6 +99,13 @@ export function checkBlock(p: Pointer, size: number, write: boolean, loc: Loc): 
   if (r === null || (write && r.readonly) || p.offset < 0 || p.offset + size > r.bytes.length) throw accessFault(loc, r, p.offset, size, write);
 }
 
+/** The byte count of a `copy`/`fill` with a run-time length (the checker proved it constant at each call). */
+export function blockLength(length: bigint, loc: Loc): number {
+  const n = BigInt.asUintN(64, length);
+  if (n > 1n << 30n) throw new ExecError('fault', `a block copy of ${n} bytes`, loc);
+  return Number(n);
+}
+
 export class Interpreter {
   private rt!: RunRuntime;
   private lastRuntime: RunRuntime | undefined;
@@ -317,15 +324,17 @@ export class Interpreter {
       case 'copy': {
         const dst = this.evalPtr(e.dst, f);
         const src = this.evalPtr(e.src, f);
-        checkBlock(dst, e.size, true, e.loc);
-        checkBlock(src, e.size, false, e.loc);
-        dst.region!.bytes.set(src.region!.bytes.subarray(src.offset, src.offset + e.size), dst.offset);
+        const size = e.length ? blockLength(this.evalInt(e.length, f), e.loc) : e.size;
+        checkBlock(dst, size, true, e.loc);
+        checkBlock(src, size, false, e.loc);
+        dst.region!.bytes.set(src.region!.bytes.subarray(src.offset, src.offset + size), dst.offset);
         return 0n;
       }
       case 'fill': {
         const dst = this.evalPtr(e.dst, f);
-        checkBlock(dst, e.size, true, e.loc);
-        dst.region!.bytes.fill(e.byte & 0xff, dst.offset, dst.offset + e.size);
+        const size = e.length ? blockLength(this.evalInt(e.length, f), e.loc) : e.size;
+        checkBlock(dst, size, true, e.loc);
+        dst.region!.bytes.fill(e.byte & 0xff, dst.offset, dst.offset + size);
         return 0n;
       }
       case 'binary': {

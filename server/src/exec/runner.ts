@@ -25,7 +25,7 @@ import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
 
 import type { DebugHooks } from './debugHooks';
-import { type Loc, UNSIMULATED_VALUE } from '../lang/ir';
+import { type Loc, UNSIMULATED_VALUE, CLANG_STRLEN, STRLEN_LIMIT } from '../lang/ir';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString, diagnosticOfCode } from '../lang/diagnostics';
 import type { CheckResult } from '../lang/checker';
@@ -588,6 +588,14 @@ function helperInvoker(kernel: Kernel, name: string): HelperInvoker {
       let out = 0n;
       for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
       return out;
+    };
+  }
+  // clang folds it where its argument is a constant string (the checker refuses the rest, BPF2080): the same length
+  if (name === CLANG_STRLEN) {
+    return (args) => {
+      const text = kernel.memory.readString(args[0] ?? 0n, STRLEN_LIMIT);
+      if (text === null) throw new ProgramFault({ kind: 'fault', message: `__builtin_strlen of address 0x${BigInt.asUintN(64, args[0] ?? 0n).toString(16)}, which holds no string`, loc: { file: 0, pos: 0, end: 0 } });
+      return BigInt(text.length);
     };
   }
   // The checker rejects helpers that are not allowed; one the simulator lacks is a clear run error.

@@ -526,6 +526,11 @@ export const Diagnostics = {
     kernelText: 'R%d does not point to a readonly map\'',
     explanation: 'bpf_strncmp()\'s second string and bpf_snprintf()\'s format are ARG_PTR_TO_CONST_STR: the verifier reads the string at load time, so it must sit at a constant offset in a frozen read-only map (libbpf freezes .rodata). Make the global `const` (or `const volatile` to set it from user space before load), or pass a string literal.',
   }),
+  StrlenNotFolded: d(2080, 'error', 'clang folds __builtin_strlen() only of a constant string; here its argument is {0}, so clang calls the library\'s strlen, which no kernel has: libbpf cannot resolve the call and the object does not even open. libbpf: "{1}"', {
+    loadErrno: 'ENOENT', // measured on Linux 6.18 with this machine's libbpf: bpftool "failed to open object file"
+    kernelText: "failed to find BTF for extern '%s'",
+    explanation: 'clang computes __builtin_strlen() at compile time when its argument is a string constant once inlined helpers are folded (a literal, `__FILE__` passed to an `__always_inline` function); otherwise it emits a call of strlen, an extern that libbpf resolves only against the kernel\'s BTF, where there is none. Measure the string with a bounded loop, or use the length bpf_probe_read_kernel_str() returns.',
+  }),
   IterNotDestroyed: d(2485, 'error', 'The {2} {0} is still active when the program exits: call {3}() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; a task iterator too)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',

@@ -70,9 +70,15 @@ export type Expr =
   | { op: 'loadPtr'; ptr: Expr; offset: number; type: PtrType; loc: Loc; core?: boolean }
   /** Store of `size` bytes; the value is the expression's value (stores yield the stored value, like C). */
   | { op: 'store'; ptr: Expr; offset: number; size: 1 | 2 | 4 | 8; value: Expr; type: ScalarType; loc: Loc }
-  /** memcpy/memset-like block operations (struct assignment, __builtin_memcpy, zero-initialisation). */
-  | { op: 'copy'; dst: Expr; src: Expr; size: number; type: VoidType; loc: Loc }
-  | { op: 'fill'; dst: Expr; byte: number; size: number; type: VoidType; loc: Loc }
+  /**
+   * memcpy/memset-like block operations (struct assignment, __builtin_memcpy, zero-initialisation). `length`: a
+   * `__builtin_memcpy`/`__builtin_memset` whose size is no constant expression of C (a size parameter of an inline
+   * helper, a clamped `__builtin_strlen` of a literal): clang builds it only where constant folding after inlining
+   * makes it a constant, and refuses the libc call elsewhere; `size` is 0 then, the checker decides at each call
+   * (BPF1230, naming `libcall`, the call clang would need) and a run copies `length` bytes.
+   */
+  | { op: 'copy'; dst: Expr; src: Expr; size: number; length?: Expr; libcall?: 'memcpy' | 'memmove'; type: VoidType; loc: Loc }
+  | { op: 'fill'; dst: Expr; byte: number; size: number; length?: Expr; libcall?: 'memset'; type: VoidType; loc: Loc }
   | { op: 'binary'; kind: BinaryOp; left: Expr; right: Expr; type: IntType; loc: Loc }
   | { op: 'unary'; kind: UnaryOp; operand: Expr; type: IntType; loc: Loc }
   /** Integer conversion to `type` (truncation, sign or zero extension from the operand's type). */
@@ -217,3 +223,12 @@ export interface IrProgram {
  * (no error may follow from it), and a run that reaches it stops.
  */
 export const UNSIMULATED_VALUE = '__bpf_iter_lab_unsimulated';
+
+/**
+ * clang's `__builtin_strlen`, a `callHelper` of id -2 when its argument is no constant of C: clang folds it where
+ * constant propagation makes the argument a string constant (a literal passed to an inline helper), and calls the
+ * library's `strlen` elsewhere, which libbpf cannot resolve (the checker's BPF2080).
+ */
+export const CLANG_STRLEN = '__builtin_strlen';
+/** The longest string a folded strlen measures (a literal of the program: far shorter). */
+export const STRLEN_LIMIT = 1 << 16;

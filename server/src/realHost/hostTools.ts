@@ -24,6 +24,9 @@ export function firstLine(text: string | undefined): string {
   return (text ?? '').trim().split('\n')[0].replace(/^Error: /, '');
 }
 
+/** Errnos of libbpf's object open failures, by number. */
+const OPEN_ERRNOS: Record<string, string> = { 2: 'ENOENT' };
+
 /** The errno name in a failed bpftool command's log ("Operation not permitted" -> EPERM), else its last line. */
 export function loadErrno(stderr: string): string {
   const names: Record<string, string> = { 'Operation not permitted': 'EPERM', 'Permission denied': 'EACCES', 'Invalid argument': 'EINVAL', 'Argument list too long': 'E2BIG',
@@ -35,6 +38,9 @@ export function loadErrno(stderr: string): string {
   const numbers: Record<string, string> = { 1: 'EPERM', 3: 'ESRCH', 7: 'E2BIG', 13: 'EACCES', 22: 'EINVAL', 71: 'EPROTO', 524: 'ENOTSUPP' };
   const failedNumber = /failed to load: -(\d+)\b/.exec(stderr)?.[1];
   if (failedNumber && numbers[failedNumber]) return numbers[failedNumber];
+  // bpf_object__open() failing before any load ("libbpf: failed to find BTF for extern 'strlen': -2")
+  const openNumber = /^libbpf: .*: -(\d+)$/m.exec(stderr)?.[1];
+  if (openNumber && (numbers[openNumber] ?? OPEN_ERRNOS[openNumber])) return numbers[openNumber] ?? OPEN_ERRNOS[openNumber];
   for (const [text, name] of Object.entries(names)) if (stderr.includes(text)) return name;
   return firstLine(stderr.trim().split('\n').pop());
 }

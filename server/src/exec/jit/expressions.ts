@@ -78,12 +78,12 @@ export abstract class ExpressionCompiler extends WordStoreCompiler {
       case 'copy': {
         const d = this.ptr(e.dst);
         const s = this.ptr(e.src);
-        this.emit(js`${h.copy}(${this.k(e.loc)}, ${d.r}, ${d.o}, ${s.r}, ${s.o}, ${literal(e.size)});`);
+        this.emit(js`${h.copy}(${this.k(e.loc)}, ${d.r}, ${d.o}, ${s.r}, ${s.o}, ${e.length ? this.int(e.length) : literal(e.size)});`);
         return { kind: 'int', v: literal(0n) };
       }
       case 'fill': {
         const d = this.ptr(e.dst);
-        this.emit(js`${h.fill}(${this.k(e.loc)}, ${d.r}, ${d.o}, ${literal(e.byte)}, ${literal(e.size)});`);
+        this.emit(js`${h.fill}(${this.k(e.loc)}, ${d.r}, ${d.o}, ${literal(e.byte)}, ${e.length ? this.int(e.length) : literal(e.size)});`);
         return { kind: 'int', v: literal(0n) };
       }
       case 'binary': {

@@ -3,7 +3,7 @@
  * each receives a loc index into the compiler's table, never text, and shares its wording with the interpreter.
  */
 import type { AddressBase, Expr, IrProgram, Loc } from '../../lang/ir';
-import { checkBlock } from '../interpreter';
+import { blockLength, checkBlock } from '../interpreter';
 import { helperFailure, type RunRuntime } from '../memory';
 import {
   ExecError, NULL_POINTER, accessFault, addressOf, offsetPointer,
@@ -58,14 +58,17 @@ export function makeHost(state: HostState, c: CompiledTables): Record<HostName, 
     offPtr: offsetPointer,
     helperFail: (i: number, e: unknown) => helperFailure(c.helperCalls[i].name, e, c.helperCalls[i].loc),
     helperResult: (i: number, r: unknown) => state.rt.helperResult(c.helperCalls[i].name, r, c.helperCalls[i].type, c.helperCalls[i].loc),
-    copy: (k: number, dr: ExecRegion | null, dO: number, sr: ExecRegion | null, sO: number, size: number) => {
+    // a bigint size is a run-time length (IR `copy.length`), a number the constant one
+    copy: (k: number, dr: ExecRegion | null, dO: number, sr: ExecRegion | null, sO: number, length: number | bigint) => {
+      const size = typeof length === 'bigint' ? blockLength(length, locs[k]) : length;
       const dst = { region: dr, offset: dO };
       const src = { region: sr, offset: sO };
       checkBlock(dst, size, true, locs[k]);
       checkBlock(src, size, false, locs[k]);
       dr!.bytes.set(sr!.bytes.subarray(sO, sO + size), dO);
     },
-    fill: (k: number, dr: ExecRegion | null, dO: number, byte: number, size: number) => {
+    fill: (k: number, dr: ExecRegion | null, dO: number, byte: number, length: number | bigint) => {
+      const size = typeof length === 'bigint' ? blockLength(length, locs[k]) : length;
       checkBlock({ region: dr, offset: dO }, size, true, locs[k]);
       dr!.bytes.fill(byte & 0xff, dO, dO + size);
     },

@@ -26,7 +26,8 @@ export type Region =
   | { kind: 'value' }
   | { kind: 'stack'; frame: number; slot: number; size: number }
   | { kind: 'global'; section: string; size: number; readonly: boolean; name: string }
-  | { kind: 'string' }
+  /** a string literal of .rodata.str1.1 (`index` into IrProgram.strings) */
+  | { kind: 'string'; index?: number }
   | { kind: 'mapValue'; map: string; valueSize: number }
   | { kind: 'mapDef'; name: string }
   /** A function's address: PTR_TO_FUNC for a static function of the object (`func` set), or a kfunc's. */

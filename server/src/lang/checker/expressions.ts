@@ -1,6 +1,9 @@
 /** Expressions: the abstract value of each IR expression (scalar ranges and tnums, pointers as region + offset), loads, arithmetic, pointer arithmetic. */
 
 import type { Expr, Loc, IntType } from '../ir';
+
+/** The largest block a folded size may copy (lowering's bound for a constant one). */
+const MAX_FOLDED_BLOCK = 1 << 20;
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Range, Region, TOP, constant, joinValue, regTypeName, sameRegion, scalar, S64_MIN, U64_MAX } from './domain';
 import { iterCtxFieldAt } from '../../kernel/iterTargets';
@@ -74,14 +77,18 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
       case 'copy': {
         const dst = this.eval(e.dst, state);
         const src = this.eval(e.src, state);
-        this.access(src, 0, e.size, 'read', e.loc, state);
-        this.access(dst, 0, e.size, 'write', e.loc, state);
+        const size = e.length ? this.foldedLength(e.length, e.libcall ?? 'memcpy', e.loc, state) : e.size;
+        if (size !== undefined) {
+          this.access(src, 0, size, 'read', e.loc, state);
+          this.access(dst, 0, size, 'write', e.loc, state);
+        }
         if (!(dst.kind === 'ptr' && dst.region.kind === 'stack')) this.forgetLoads(state);
         return TOP;
       }
       case 'fill': {
         const dst = this.eval(e.dst, state);
-        this.access(dst, 0, e.size, 'write', e.loc, state);
+        const size = e.length ? this.foldedLength(e.length, e.libcall ?? 'memset', e.loc, state) : e.size;
+        if (size !== undefined) this.access(dst, 0, size, 'write', e.loc, state);
         if (!(dst.kind === 'ptr' && dst.region.kind === 'stack')) this.forgetLoads(state);
         return TOP;
       }
@@ -193,6 +200,18 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
   }
 
   /**
+   * The size of a __builtin_memcpy/memset that C does not make a constant (IR `copy.length`): clang builds the call
+   * only where constant propagation, after inlining, makes it one, and this analysis follows the same constants into
+   * the same inlined calls. A size it knows as one number is that number; any other is clang's error (BPF1230).
+   */
+  protected foldedLength(length: Expr, libcall: string, loc: Loc, state: State): number | undefined {
+    const v = this.eval(length, state);
+    if (v.kind === 'scalar' && v.range.min === v.range.max && v.range.min >= 0n && v.range.min <= BigInt(MAX_FOLDED_BLOCK)) return Number(v.range.min);
+    this.report(Diagnostics.BuiltinCallNotSupported, loc, [libcall]);
+    return undefined;
+  }
+
+  /**
    * mirrors bpf_map_direct_read(): .rodata is frozen before verification, so the verifier reads its bytes as
    * constants (e.g. a `const volatile u32 num_cpus` loop bound set before load). The caller puts the values the
    * program is loaded with into IrGlobal.init.
@@ -235,7 +254,7 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
         const g = this.program.globals.find((x) => x.name === base.name);
         return mk({ kind: 'global', section: base.section, size: sec?.size ?? (g ? g.offset + g.size : -1), readonly: sec?.readonly ?? g?.readonly ?? false, name: base.name }, BigInt(base.offset), base.name);
       }
-      case 'string': return mk({ kind: 'string' }, 0n, 'a string literal');
+      case 'string': return mk({ kind: 'string', index: base.index }, 0n, 'a string literal');
       case 'map': return mk({ kind: 'mapDef', name: base.name }, 0n, `&${base.name}`);
     }
     return TOP;

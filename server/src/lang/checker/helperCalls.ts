@@ -1,9 +1,9 @@
 /** Calls to helpers and kfuncs (mirrors check_helper_call(), check_kfunc_call()): argument types, memory arguments, the numbers iterator, callbacks. */
 
 import type { Expr, Loc } from '../ir';
-import { CORE_POISON_HELPER_ID, UNSIMULATED_VALUE } from '../ir';
+import { CLANG_STRLEN, CORE_POISON_HELPER_ID, STRLEN_LIMIT, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
-import { AbsValue, PtrValue, Region, TOP, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
+import { AbsValue, PtrValue, Region, TOP, constant, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
 import { HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason, type HelperInfo } from './helpers';
 import { iterKind, iterKindOfKfunc, iterTypeName, type IterKind } from '../../kernel/openIters';
 import { mapTypeName } from '../../kernel/mapTypes';
@@ -17,6 +17,34 @@ import { ExpressionEvaluator } from './expressions';
 export abstract class HelperCallChecker extends ExpressionEvaluator {
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * `__builtin_strlen(p)` where C has no constant: clang folds it once inlining makes `p` a string constant (a literal
+   * at a constant offset, a `const` string of .rodata), and calls strlen otherwise (BPF2080).
+   */
+  protected foldedStrlen(p: AbsValue | undefined, loc: Loc): AbsValue {
+    const bytes = p?.kind === 'ptr' && !p.varOff ? this.constantBytes(p) : undefined;
+    const end = bytes?.indexOf(0);
+    if (bytes && end !== undefined && end >= 0) return constant(BigInt(end));
+    this.report(Diagnostics.StrlenNotFolded, loc, [p?.kind === 'ptr' ? p.desc : 'no pointer to a constant', "failed to find BTF for extern 'strlen': -2"]);
+    return scalar(0n, BigInt(STRLEN_LIMIT), false);
+  }
+
+  /** The bytes from a pointer into constant memory on: a string literal, or .rodata as the program is loaded with it. */
+  private constantBytes(p: PtrValue): Uint8Array | undefined {
+    const region = p.region;
+    if (region.kind === 'string' && region.index !== undefined) return this.program.strings[region.index]?.subarray(Number(p.off));
+    if (region.kind === 'global' && region.section === '.rodata') {
+      const out: number[] = [];
+      for (let at = Number(p.off); out.length <= STRLEN_LIMIT; at++) {
+        const byte = this.readFrozen('.rodata', at, { kind: 'int', bits: 8, signed: false });
+        if (byte === undefined) return undefined;
+        out.push(Number(byte));
+        if (byte === 0n) return Uint8Array.from(out);
+      }
+    }
+    return undefined;
+  }
+
   protected evalHelper(e: Extract<Expr, { op: 'callHelper' }>, state: State): AbsValue {
     const args = e.args.map((a, i) => this.escapes(this.eval(a, state), e.args[i].loc));
     if (e.helperId === CORE_POISON_HELPER_ID) {
@@ -26,6 +54,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     }
     // a value lowering could not express, reported there as not simulated: nothing is known of it, nothing follows
     if (e.name === UNSIMULATED_VALUE) return TOP;
+    if (e.name === CLANG_STRLEN && e.helperId === -2) return this.foldedStrlen(args[0], e.loc);
     // mirrors bpf_object__collect_externs(): an extern function outside .ksyms, or one clang emitted without BTF
     if (e.externUnresolved) {
       const why = e.externUnresolved === 'implicit' ? 'no declaration (clang 14 declares it implicitly, without BTF)' : 'is not a __ksym kfunc (its extern is outside the .ksyms section)';

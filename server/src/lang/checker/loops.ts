@@ -185,8 +185,8 @@ export function forEachChild(e: Expr, f: (c: Expr) => void): void {
     case 'assign': f(e.value); break;
     case 'load': case 'loadPtr': f(e.ptr); break;
     case 'store': f(e.ptr); f(e.value); break;
-    case 'copy': f(e.dst); f(e.src); break;
-    case 'fill': f(e.dst); break;
+    case 'copy': f(e.dst); f(e.src); if (e.length) f(e.length); break;
+    case 'fill': f(e.dst); if (e.length) f(e.length); break;
     case 'binary': case 'ptrCompare': case 'ptrDiff': case 'logical': f(e.left); f(e.right); break;
     case 'unary': case 'convert': case 'ptrToInt': case 'intToPtr': case 'ptrCast': f(e.operand); break;
     case 'ptrAdd': f(e.ptr); f(e.index); break;

@@ -70,11 +70,14 @@ function reachOf(program: IrProgram, fn: IrFunction, key: (leaf: Expr) => number
         visit(e.value);
         return;
       case 'copy':
-        if (!consume(e.dst, 0, e.size)) visit(e.dst);
-        if (!consume(e.src, 0, e.size)) visit(e.src);
+        // a run-time length covers bytes no constant names: the slots it touches escape
+        if (e.length || !consume(e.dst, 0, e.size)) visit(e.dst);
+        if (e.length || !consume(e.src, 0, e.size)) visit(e.src);
+        if (e.length) visit(e.length);
         return;
       case 'fill':
-        if (!consume(e.dst, 0, e.size)) visit(e.dst);
+        if (e.length || !consume(e.dst, 0, e.size)) visit(e.dst);
+        if (e.length) visit(e.length);
         return;
       case 'call': {
         const callee = program.functions[e.func];
