@@ -366,8 +366,11 @@ export abstract class ExpressionLowering extends LValueLowering {
     let callee: ast.Expression = node.callee;
     while (callee.kind === 'Unary' && callee.operator === '*') callee = callee.operand;
     if (callee.kind === 'Identifier') {
-      const name = callee.name;
-      const symbol = this.c.model.referenceOf(callee)?.symbol;
+      const referenced = this.c.model.referenceOf(callee)?.symbol;
+      // `int (*f)(...) = fn; ... f(x)`: clang propagates the one function a local ever holds and calls it directly
+      const only = referenced?.kind === 'variable' && this.localBySymbol.has(referenced) ? this.onlyFunctionOf(referenced) : undefined;
+      const symbol = only ?? referenced;
+      const name = only ? only.name : callee.name;
       const atomic = symbol ? undefined : atomicBuiltin(name);
       if (atomic) return this.atomicBuiltin(node, name, atomic, type, discarded, loc);
       if (name === '__builtin_memcpy' || name === '__builtin_memmove' || name === '__builtin_memset') return this.memoryBuiltin(node, name, loc);
@@ -448,6 +451,32 @@ export abstract class ExpressionLowering extends LValueLowering {
    * it, 0 for a `__weak` one it lacks (bpf_object__resolve_ksym_func_btf_id()), so `if (kfunc)` is false and
    * the call under it is dead code the verifier never visits.
    */
+  /**
+   * The function a local function pointer holds on every path: its initializer names one, and the function never
+   * assigns it, increments it or takes its address. Anything else is an indirect call (clang emits `callx`, which
+   * Linux 6.18 refuses: "unknown opcode 8d").
+   */
+  private onlyFunctionOf(local: CSymbol): CSymbol | undefined {
+    const functionOf = (e: ast.Expression | undefined): CSymbol | undefined => {
+      while (e && (e.kind === 'Cast' || (e.kind === 'Unary' && e.operator === '&'))) e = e.operand;
+      const s = e?.kind === 'Identifier' ? this.c.model.referenceOf(e)?.symbol : undefined;
+      return s?.kind === 'function' ? s : undefined;
+    };
+    const init = local.initializer;
+    const target = init && init.kind !== 'InitializerList' ? functionOf(init) : undefined;
+    const body = this.currentFunction?.definition.body;
+    if (!target || !body) return undefined;
+    const names = (e: ast.Expression): boolean => e.kind === 'Identifier' && this.c.model.referenceOf(e)?.symbol === local;
+    let written = false;
+    ast.walk(body, (node) => {
+      if (written) return;
+      if (node.kind === 'Assignment' && names(node.left)) written = true;
+      else if (node.kind === 'Postfix' && names(node.operand)) written = true;
+      else if (node.kind === 'Unary' && (node.operator === '&' || node.operator === '++' || node.operator === '--') && names(node.operand)) written = true;
+    });
+    return written ? undefined : target;
+  }
+
   protected functionValue(symbol: CSymbol, loc: Loc): Expr {
     const type: PtrType = { kind: 'ptr', pointeeSize: 1, cName: `${typeToString(symbol.type)} *` };
     const index = this.functionIndex.get(symbol.name);
