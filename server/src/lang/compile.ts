@@ -539,7 +539,7 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
       const preambleText = text.slice(0, bound);
       // Keyed by content and flags, not by file: files of one folder with the same leading #includes share it (the
       // folder resolves `#include "vmlinux.h"`; the file itself only through __FILE__).
-      const where = /__FILE__|__BASE_FILE__/.test(preambleText) ? path : path.replace(/[^/\\]*$/, '');
+      const where = /__FILE__|__FILE_NAME__|__BASE_FILE__/.test(preambleText) ? path : path.replace(/[^/\\]*$/, '');
       const key = `${where}\0${preambleText}\0${JSON.stringify(options ?? {}, (name, value) => (name === 'cache' || name === 'initialState' ? undefined : value))}`;
       let entry = cache.get(key);
       const preambleReused = entry !== undefined && headersUnchanged(entry, host, path);

@@ -143,6 +143,12 @@ describe('preprocessor: macro expansion', () => {
     assert.strictEqual(expand('__FILE__'), '"/src/main.c"');
   });
 
+  it('answers clang\'s __FILE_NAME__, the last component of __FILE__, also after #line and in a header (tetragon logs it)', () => {
+    assert.strictEqual(expand('__FILE_NAME__\n#ifdef __FILE_NAME__\nyes\n#endif\n#line 7 "dir/sub/x.c"\n__FILE_NAME__'), '"main.c" yes "x.c"');
+    const result = run('#include "inc/where.h"\nconst char *here = __FILE_NAME__;\n', { '/src/inc/where.h': 'const char *there = __FILE_NAME__;\n' });
+    assert.strictEqual(tokensToText(result.tokens), 'const char *there = "where.h";\nconst char *here = "main.c";');
+  });
+
   it('_Pragma and #pragma are recorded, not emitted; #pragma once skips re-inclusion', () => {
     const files = { '/src/once.h': '#pragma once\nint once_decl;\n' };
     const result = run('#include "once.h"\n#include "once.h"\n_Pragma("clang attribute push (x)") int y;\n#pragma GCC poison z\n', files);

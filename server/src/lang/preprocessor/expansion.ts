@@ -380,12 +380,13 @@ export abstract class MacroExpander extends PreprocessSession {
     const make = (kind: TokenKind, text: string): Token => tokenWith(token, { kind, text, origin: { macro: macro.name, file: token.file, pos: token.pos, end: token.end, parent: token.origin } });
     const frame = this.currentFileFrame();
     switch (macro.builtin) {
-      case 'file': {
+      case 'file': case 'fileName': {
         const root = rootOrigin(token.origin);
         const fileId = root ? root.file : token.file;
         const owner = this.fileStack.find((f) => f.file.id === fileId);
         const name = owner?.presumedName ?? this.fileTable.files[fileId]?.path ?? '';
-        return make(TokenKind.StringLiteral, JSON.stringify(name));
+        // clang's __FILE_NAME__: the last component of what __FILE__ gives (tetragon's logging uses it)
+        return make(TokenKind.StringLiteral, JSON.stringify(macro.builtin === 'fileName' ? name.replace(/^.*[/\\]/, '') : name));
       }
       case 'baseFile':
         return make(TokenKind.StringLiteral, JSON.stringify(this.baseFileName));

@@ -59,7 +59,7 @@ export interface MacroDefinition {
 }
 
 export type BuiltinMacro =
-  | 'file' | 'line' | 'counter' | 'includeLevel' | 'baseFile' | 'date' | 'time' | 'timestamp'
+  | 'file' | 'fileName' | 'line' | 'counter' | 'includeLevel' | 'baseFile' | 'date' | 'time' | 'timestamp'
   | 'hasInclude' | 'hasIncludeNext' | 'featureCheck' | 'pragmaOperator' | 'isIdentifier';
 
 export interface IncludeRecord {

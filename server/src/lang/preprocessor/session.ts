@@ -188,7 +188,7 @@ export abstract class PreprocessSession {
 
   addBuiltins(): void {
     const builtins: Array<[string, BuiltinMacro]> = [
-      ['__FILE__', 'file'], ['__LINE__', 'line'], ['__COUNTER__', 'counter'], ['__INCLUDE_LEVEL__', 'includeLevel'],
+      ['__FILE__', 'file'], ['__FILE_NAME__', 'fileName'], ['__LINE__', 'line'], ['__COUNTER__', 'counter'], ['__INCLUDE_LEVEL__', 'includeLevel'],
       ['__BASE_FILE__', 'baseFile'], ['__DATE__', 'date'], ['__TIME__', 'time'], ['__TIMESTAMP__', 'timestamp'],
       ['__has_include', 'hasInclude'], ['__has_include_next', 'hasIncludeNext'], ['_Pragma', 'pragmaOperator'],
       ['__is_identifier', 'isIdentifier'],
