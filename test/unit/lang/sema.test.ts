@@ -5,7 +5,7 @@ import { buildPreamble, compileTokens, createFrontEnd, preambleBounds, Preproces
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { parse } from '../../../server/src/lang/parser';
 import { analyze } from '../../../server/src/lang/sema/analyzer';
-import { typeToString } from '../../../server/src/lang/types';
+import { sizeOf, typeToString } from '../../../server/src/lang/types';
 import { scan } from '../../../server/src/lang/scanner';
 import { TokenKind } from '../../../server/src/lang/token';
 import { lex } from './parser-lexer.test';
@@ -188,6 +188,23 @@ describe('sema', () => {
     assert.strictEqual(value('v7'), 144n);
     assert.strictEqual(value('v8'), 0x44332211n + 2n);
     assert.strictEqual(value('v9'), 1200n + 8n);
+  });
+
+  it('folds the classic offsetof, `(unsigned long)&((T *)0)->member`, where C wants a constant, as clang does (tetragon\'s `case offsetof(struct pt_regs, r15):`)', () => {
+    const text = `struct regs { long r15, r14; struct { int x[4]; char c; } in; };
+      const unsigned long v1 = ((unsigned long)&((struct regs *)0)->r14);
+      const unsigned long v2 = ((unsigned long)&((struct regs *)0)->in.x[3]) + ((unsigned long)&((struct regs *)0)->in.c);
+      int pick(long off) { switch (off) { case ((unsigned long)&((struct regs *)0)->r15): return 1; case ((unsigned long)&((struct regs *)0)->r14): return 2; } return 0; }
+      char size_from_it[((unsigned long)&((struct regs *)0)->in)];`;
+    const model = analyze(parse(lex(text)).unit);
+    assert.deepStrictEqual(model.diagnostics.map((d) => d.message), []);
+    const value = (name: string): bigint | undefined => model.evaluate(model.fileScope.symbols.get(name)!.initializer as ast.Expression);
+    assert.strictEqual(value('v1'), 8n);
+    assert.strictEqual(value('v2'), 28n + 32n);
+    assert.strictEqual(sizeOf(model.fileScope.symbols.get('size_from_it')!.type), 16);
+    // the address of a variable is no constant of C
+    const other = analyze(parse(lex('int g; const unsigned long at = (unsigned long)&g;')).unit);
+    assert.strictEqual(other.evaluate(other.fileScope.symbols.get('at')!.initializer as ast.Expression), undefined);
   });
 
   it('types the __sync/__atomic builtins as clang does: the pointee, _Bool or void, with no implicit declaration', () => {

@@ -2,7 +2,7 @@
 
 import * as ast from '../ast';
 import { Diagnostics } from '../diagnostics';
-import { CType, Types, alignOf, compatible, isArithmetic, isInteger, isPointer, promote, resolve, sizeOf, unqualified, usualArithmeticConversions, wrapInteger } from '../types';
+import { CType, Types, alignOf, compatible, findMember, isArithmetic, isInteger, isPointer, promote, resolve, sizeOf, unqualified, usualArithmeticConversions, wrapInteger } from '../types';
 import { TypeSyntaxAnalyzer } from './typesFromSyntax';
 
 export abstract class ConstantEvaluator extends TypeSyntaxAnalyzer {
@@ -33,6 +33,33 @@ export abstract class ConstantEvaluator extends TypeSyntaxAnalyzer {
     const type = this.expression(node);
     this.diagnostics.length = count;
     return type;
+  }
+
+  /**
+   * The address `&e` when clang folds it to a number: the member of a constant pointer, as the classic
+   * `offsetof(type, member)` writes it, `((unsigned long)&((type *)0)->member)` (libbpf-era helpers, tetragon's
+   * `case offsetof(struct pt_regs, r15):`), nested members and constant indexes included; clang accepts it where C
+   * wants an integer constant (GNU constant folding).
+   */
+  private constantAddress(node: ast.Expression, depth: number): bigint | undefined {
+    if (depth > 64) return undefined;
+    if (node.kind === 'Member') {
+      const objectType = resolve(this.types.get(node.object) ?? Types.error);
+      const recordType = node.arrow ? (objectType.kind === 'pointer' ? resolve(objectType.to) : undefined) : objectType;
+      if (recordType?.kind !== 'record') return undefined;
+      const path = findMember(recordType.record, node.member.name);
+      if (!path || path.some((field) => field.bitWidth !== undefined)) return undefined;
+      const base = node.arrow ? this.evaluate(node.object) : this.constantAddress(node.object, depth + 1);
+      return base === undefined ? undefined : base + BigInt(path.reduce((sum, field) => sum + field.offset, 0));
+    }
+    if (node.kind === 'Index') {
+      const arrayType = resolve(this.types.get(node.object) ?? Types.error);
+      const element = arrayType.kind === 'array' ? sizeOf(arrayType.of) : undefined;
+      const index = this.evaluate(node.index);
+      const base = arrayType.kind === 'array' ? this.constantAddress(node.object, depth + 1) : undefined;
+      return base === undefined || index === undefined || element === undefined ? undefined : base + index * BigInt(element);
+    }
+    return undefined;
   }
 
   protected evaluateRaw(node: ast.Expression): bigint | undefined {
@@ -68,6 +95,7 @@ export abstract class ConstantEvaluator extends TypeSyntaxAnalyzer {
         return left && right ? (compatible(unqualified(resolve(left)), unqualified(resolve(right))) ? 1n : 0n) : undefined;
       }
       case 'Unary': {
+        if (node.operator === '&') return this.constantAddress(node.operand, 0);
         const value = this.evaluate(node.operand);
         if (value === undefined) return undefined;
         switch (node.operator) {
