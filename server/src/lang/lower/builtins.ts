@@ -18,10 +18,13 @@ export abstract class BuiltinLowering extends ExpressionLowering {
     return type.kind === 'pointer' && resolve(type.to).kind === 'function' && symbol.initializer !== undefined && this.helperIdOf(symbol.initializer) !== undefined;
   }
 
+  /** The helper id of such an initializer: a number, or an enumerator (Cilium's and tetragon's `(void *) BPF_FUNC_map_lookup_elem`). */
   protected helperIdOf(init: ast.Initializer): number | undefined {
     let e: ast.Initializer = init;
     while (e.kind === 'Cast') e = e.operand;
     if (e.kind === 'IntegerLiteral') return Number(e.value);
+    const symbol = e.kind === 'Identifier' ? this.c.model.referenceOf(e)?.symbol : undefined;
+    if (symbol?.kind === 'enumerator' && symbol.value !== undefined && symbol.value >= 0n && symbol.value < 1n << 31n) return Number(symbol.value);
     return undefined;
   }
 
