@@ -11,7 +11,11 @@ import { ITER_TARGET_NAMES } from '../kernel/iterTargets';
 /** Every iterator target Linux 6.18 registers (bpf_iter_reg_target callers): kernel/iterTargets.ts. */
 export const KERNEL_ITER_TARGETS: readonly string[] = ITER_TARGET_NAMES;
 
-export function checkProgramShapes(c: Compilation): FrontEndDiagnostic[] {
+/**
+ * `licenseLinked`: the object the file is linked into has a license another unit declares (service/linkedLicense.ts),
+ * so a file without one of its own is no "no SEC("license")" error.
+ */
+export function checkProgramShapes(c: Compilation, options: { licenseLinked?: boolean } = {}): FrontEndDiagnostic[] {
   const out: FrontEndDiagnostic[] = [];
   const report = (m: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: Array<string | number>) =>
     out.push({ code: m.code, category: m.category, message: formatMessage(m.message, args), file: node.file, pos: node.pos, end: node.end });
@@ -42,7 +46,7 @@ export function checkProgramShapes(c: Compilation): FrontEndDiagnostic[] {
       report(Diagnostics.IterCtxType, paramNode, [target, `struct ${expected} *`, typeToString(f.parameters[0])]);
     }
   }
-  if (iterPrograms > 0 && c.program.license === undefined) {
+  if (iterPrograms > 0 && c.program.license === undefined && !options.licenseLinked) {
     const first = c.program.functions.find((f) => f.section?.startsWith('iter'));
     if (first) report(Diagnostics.MissingLicense, first.definition.declarator.name ?? first.definition, []);
   }

@@ -22,6 +22,8 @@ import { Token, relocatedToken } from '../lang/token';
 import { kernelBtf } from '../kernel/btf';
 import { SIMULATED_ITER_TARGETS } from '../kernel/kernel';
 import { iterTargetInfo } from '../kernel/iterTargets';
+import { LinkedLicense, linkedLicense, projectFolder } from './linkedLicense';
+import { kernelHasType } from '../lang/kernelTypes';
 
 export interface AnalysisSettings {
   includePaths: string[];
@@ -45,6 +47,7 @@ interface FrontResult {
   hasFrontEndError: boolean;
   formats: FormatCall[];
   mainFile: number;
+  linkedLicense?: LinkedLicense;
 }
 
 export interface ProgramAnalysis {
@@ -73,6 +76,8 @@ export interface Analysis {
   programs: ProgramAnalysis[];
   /** The license is GPL-compatible (license_is_gpl_compatible()): GPL-only helpers are allowed. */
   gplCompatible: boolean;
+  /** The license a license unit of the project declares, when the file has none (linked with it by bpftool gen object). */
+  linkedLicense?: LinkedLicense;
   /** The global-data sections as libbpf loads them, each with its map's name. */
   dataSections: DataSection[];
   diagnostics: FrontEndDiagnostic[];
@@ -200,23 +205,26 @@ export class DocumentAnalyzer {
     };
     const mainFile = compilation.mainFile;
     const objectName = libbpfObjectName(filePath);
-    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], mainFile, cpu: bpfCpuOf(setup.flags?.mcpu), reuse: {
+    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], kernelHasType, mainFile, cpu: bpfCpuOf(setup.flags?.mcpu), reuse: {
       tokens: user.tokens, pragmas: user.pragmas, previous: memo.lowering,
     } });
     memo.lowering = lowered.memo;
     this.reuse.functions += lowered.reusedFunctions ?? 0;
     const diagnostics: FrontEndDiagnostic[] = withoutHeaderCascade(compilation.diagnostics, mainFile);
     const hasFrontEndError = diagnostics.some((d) => d.category === 'error');
-    appendAll(appendAll(diagnostics, hasFrontEndError ? lowered.diagnostics.filter((d) => !CODEGEN_DIAGNOSTIC_CODES.has(d.code)) : lowered.diagnostics), checkProgramShapes(compilation));
+    // a file of programs without a license of its own may be one unit of an object linked with a license unit
+    const linked = lowered.program.license == null && lowered.program.entries.length > 0
+      ? linkedLicense(filePath, projectFolder(filePath, setup.flags?.source), this.host) : undefined;
+    appendAll(appendAll(diagnostics, hasFrontEndError ? lowered.diagnostics.filter((d) => !CODEGEN_DIAGNOSTIC_CODES.has(d.code)) : lowered.diagnostics), checkProgramShapes(compilation, { licenseLinked: linked !== undefined }));
     const formats = collectFormatCalls(compilation);
-    return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile };
+    return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile, ...(linked ? { linkedLicense: linked } : {}) };
   }
 
   private *check(front: FrontResult, settings: AnalysisSettings, checks: CheckMemo): Generator<void, Analysis, void> {
     const { path: filePath, setup, objectName, text, pp, compilation, lowered, hasFrontEndError, formats, mainFile } = front;
     const diagnostics = [...front.diagnostics];
     const programs: ProgramAnalysis[] = [];
-    const gpl = isGplCompatible(lowered.program.license);
+    const gpl = isGplCompatible(lowered.program.license ?? front.linkedLicense?.license);
     for (const entry of lowered.program.entries) {
       const fn = lowered.program.functions[entry.func];
       const p: ProgramAnalysis = {
@@ -243,7 +251,7 @@ export class DocumentAnalyzer {
     }
     checks.keepOnly(new Set(programs.map((p) => p.name)));
     return {
-      path: filePath, setup, objectName, text, pp, compilation, lowered, programs, gplCompatible: gpl,
+      path: filePath, setup, objectName, text, pp, compilation, lowered, programs, gplCompatible: gpl, ...(front.linkedLicense ? { linkedLicense: front.linkedLicense } : {}),
       dataSections: dataSections(lowered.program, objectName), diagnostics: dedupe(diagnostics), mainFile,
     };
   }

@@ -26,6 +26,8 @@ export interface FileHost extends FileSystemHost {
   fileSize?(path: string): number | undefined;
   /** Reads a file a piece at a time: `use` gets a positioned reader and the size; undefined when it cannot be opened. */
   readFileAt?<T>(path: string, use: (read: ReadAt, size: number) => T): T | undefined;
+  /** A folder's entries; undefined when it cannot be read (no such folder, or a host without folders). */
+  listDirectory?(path: string): Array<{ name: string; directory: boolean }> | undefined;
 }
 
 /** Files larger than this are refused by the host, so a stray huge file cannot exhaust memory. */
@@ -65,6 +67,9 @@ export function createNodeHost(): FileHost {
     },
     fileSize(path) {
       try { const st = statIfExists(path); return st?.isFile() ? st.size : undefined; } catch { return undefined; }
+    },
+    listDirectory(path) {
+      try { return fs.readdirSync(path, { withFileTypes: true }).map((entry) => ({ name: entry.name, directory: entry.isDirectory() })); } catch { return undefined; }
     },
     readFileAt(path, use) {
       let fd: number;
@@ -177,6 +182,7 @@ export class OverlayHost implements FileHost {
     const o = this.overlays.get(path);
     return o ? Buffer.byteLength(o.text, 'utf8') : this.base.fileSize?.(path);
   }
+  listDirectory(path: string): Array<{ name: string; directory: boolean }> | undefined { return this.base.listDirectory?.(path); }
   readFileAt<T>(path: string, use: (read: ReadAt, size: number) => T): T | undefined {
     const o = this.overlays.get(path);
     if (!o) return this.base.readFileAt?.(path, use);
@@ -205,6 +211,18 @@ export function createMemoryHost(files: Record<string, string>, fallback?: FileH
       },
     } : {}),
     readFile: (p) => (p in files ? files[p] : fallback?.readFile(p)),
+    listDirectory: (dir) => {
+      const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+      const entries = new Map<string, boolean>();
+      for (const p of Object.keys(files)) {
+        if (!p.startsWith(prefix)) continue;
+        const rest = p.slice(prefix.length);
+        const slash = rest.indexOf('/');
+        entries.set(slash < 0 ? rest : rest.slice(0, slash), slash >= 0);
+      }
+      for (const entry of fallback?.listDirectory?.(dir) ?? []) if (!entries.has(entry.name)) entries.set(entry.name, entry.directory);
+      return entries.size || fallback?.listDirectory?.(dir) ? [...entries].map(([name, directory]) => ({ name, directory })) : undefined;
+    },
     fileExists: (p) => p in files || (fallback?.fileExists(p) ?? false),
     version: (p) => {
       if (!(p in files)) {

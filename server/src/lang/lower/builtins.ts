@@ -200,9 +200,13 @@ export abstract class BuiltinLowering extends ExpressionLowering {
       const tagName = essential(argType.kind === 'record' ? argType.record.name : argType.kind === 'enum' ? argType.info.name : undefined);
       const simulated = (KERNEL_BTF_STRUCTS as Record<string, BtfStruct | undefined>)[tagName];
       const tag = kernelTag(tagName);
-      const size = simulated?.size ?? (tag?.kind === 'record' ? sizeOf({ kind: 'record', record: tag.info } as CType) : tag?.kind === 'enum' ? sizeOf({ kind: 'enum', info: tag.info } as CType) : undefined);
-      const exists = simulated !== undefined || tag !== undefined;
-      return k(kind === 1n ? size ?? 0 : exists ? 1 : 0);
+      // the kernel's own types decide, not a vmlinux.h of another kernel checked into the project (Falco's has
+      // `struct mm_rss_stat`, gone since Linux 6.2: its `if (bpf_core_type_exists(struct mm_rss_stat))` branch is dead on 6.18)
+      const kindOf = argType.kind === 'record' ? argType.record.tag : 'enum';
+      const known = tagName && (argType.kind === 'record' || argType.kind === 'enum') ? this.options.kernelHasType?.(kindOf, tagName) : undefined;
+      const inKernel = simulated !== undefined || (known ?? tag !== undefined);
+      const size = !inKernel ? undefined : simulated?.size ?? (tag?.kind === 'record' ? sizeOf({ kind: 'record', record: tag.info } as CType) : tag?.kind === 'enum' ? sizeOf({ kind: 'enum', info: tag.info } as CType) : undefined);
+      return k(kind === 1n ? size ?? 0 : inKernel ? 1 : 0);
     }
     // __builtin_preserve_enum_value(*(typeof(enum E) *)ENUMERATOR, kind)
     let enumerator: string | undefined;

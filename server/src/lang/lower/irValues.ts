@@ -17,6 +17,12 @@ export interface LowerOptions {
   core?: CoreFieldResolver;
   /** The kernel's BTF structs by name (the simulated kernel's), which CO-RE accesses are relocated against. */
   coreTarget?: (structName: string) => BtfStruct | undefined;
+  /**
+   * Whether the kernel's BTF has a struct, union, enum or typedef of that name (the whole Linux 6.18, not only what the
+   * simulated kernel lays out): what bpf_core_type_exists() relocates against. Without it, the program's own
+   * vmlinux.h answers (another kernel's, for a project that checks one in); so it does where this answers undefined.
+   */
+  kernelHasType?: (kind: 'struct' | 'union' | 'enum' | 'typedef', name: string) => boolean | undefined;
   /** Incremental lowering: the user part's tokens and the file's previous lowering (lower/reuse.ts). */
   reuse?: LoweringReuse;
   /**
