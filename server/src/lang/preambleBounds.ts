@@ -10,6 +10,15 @@
  * Linear in the text: lines and comments are found with indexOf and one regular expression, never copied.
  */
 export function preambleBounds(text: string): number {
+  // The preamble and the rest are preprocessed apart: it cannot end inside a conditional group, whose #endif would
+  // then be "without #if" (Falco's programs open `#ifdef CAPTURE_PAGE_FAULTS` right after their includes). It ends
+  // where the outermost group still open at its end begins.
+  const conditionals = { depth: 0, outermost: 0 };
+  const end = leadingDirectivesEnd(text, conditionals);
+  return conditionals.depth > 0 ? Math.min(end, conditionals.outermost) : end;
+}
+
+function leadingDirectivesEnd(text: string, conditionals: { depth: number; outermost: number }): number {
   const length = text.length;
   const isHorizontalBlank = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0b || code === 0x0c || code === 0xfeff;
   const isLineBreak = (code: number): boolean => code === 0x0a || code === 0x0d;
@@ -58,6 +67,9 @@ export function preambleBounds(text: string): number {
     if (isLineBreak(code)) { offset = afterBreak(at); continue; }
     if (text.startsWith('//', at)) { offset = skipLineComment(at + 2); continue; }
     if (code !== 0x23 /* # */) return bound;
+    const name = /^#[ \t]*(if|ifdef|ifndef|endif)\b/.exec(text.slice(at, at + 16))?.[1];
+    if (name === 'endif') conditionals.depth = Math.max(0, conditionals.depth - 1);
+    else if (name !== undefined && conditionals.depth++ === 0) conditionals.outermost = bound;
     // A directive: to the end of its logical line.
     directiveStop.lastIndex = at + 1;
     for (;;) {

@@ -315,6 +315,17 @@ describe('compile facade', () => {
     assert.strictEqual(preambleBounds('/* unclosed\nint x;'), '/* unclosed\nint x;'.length);
   });
 
+  it('never ends the preamble inside a conditional group: it ends where the outermost open one begins (Falco\'s #ifdef after its includes)', () => {
+    const cases: Array<[string, string]> = [
+      ['#include <a.h>\n#ifdef CAPTURE\nint f(void);\n#endif\n', '#ifdef CAPTURE\nint f(void);\n#endif\n'],
+      ['#include <a.h>\n#ifndef G\n#define G\n#endif\n#if A\n# if B\n#endif\nint x;\n#endif\n', '#if A\n# if B\n#endif\nint x;\n#endif\n'],
+      ['#include <a.h>\n/* c\n */ #ifdef X\nint y;\n#endif\n', '/* c\n */ #ifdef X\nint y;\n#endif\n'],
+      // a group closed within the preamble leaves it whole
+      ['#ifndef H\n#define H\n#endif\nint z;\n', 'int z;\n'],
+    ];
+    for (const [text, rest] of cases) assert.strictEqual(text.slice(preambleBounds(text)), rest, JSON.stringify(text));
+  });
+
   it('splits a file where scanning the two parts apart gives the tokens of the whole (property)', () => {
     const piece = fc.constantFrom(
       '#include "vmlinux.h"\n', '#define A 1 /* a\n b */ + 2\n', '#define B \\\n 3\n', '/* multi\n line */', '/* one */ ', '// c\n', '// c \\\n',
