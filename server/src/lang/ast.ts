@@ -90,7 +90,8 @@ export interface FieldDeclaration extends NodeBase {
   declarators: Array<{ declarator: Declarator; bitWidth?: Expression; attributes: Attribute[] }>;
 }
 export interface Enumerator extends NodeBase { kind: 'Enumerator'; name: Identifier; value?: Expression }
-export interface EnumSpecifier extends NodeBase { kind: 'EnumSpecifier'; name?: Identifier; enumerators?: Enumerator[]; attributes: Attribute[] }
+/** `underlying`: clang's C extension (C23's too) `enum E : T { ... }`, a fixed underlying type. */
+export interface EnumSpecifier extends NodeBase { kind: 'EnumSpecifier'; name?: Identifier; underlying?: TypeName; enumerators?: Enumerator[]; attributes: Attribute[] }
 /** `typeof(x)` / `typeof(T)`; `auto`: GNU `__auto_type`, whose type is each declarator's initializer's (no operand). */
 export interface TypeofSpecifier extends NodeBase { kind: 'Typeof'; operand: Expression | TypeName; auto?: true }
 export type TypeSpecifier = BuiltinTypeSpecifier | TypedefNameSpecifier | RecordSpecifier | EnumSpecifier | TypeofSpecifier;
@@ -177,7 +178,7 @@ const CHILD_KEYS: Readonly<Record<Node['kind'] | Designator['kind'], readonly st
   InitializerList: ['items'], InitializerItem: ['designators', 'value'],
   BuiltinType: [], TypedefName: ['name'], RecordSpecifier: ['name', 'members', 'attributes'],
   FieldDeclaration: ['specifiers', 'declarators'], Enumerator: ['name', 'value'],
-  EnumSpecifier: ['name', 'enumerators', 'attributes'], Typeof: ['operand'],
+  EnumSpecifier: ['name', 'underlying', 'enumerators', 'attributes'], Typeof: ['operand'],
   DeclarationSpecifiers: ['attributes', 'alignas', 'type'],
   Declarator: ['name', 'derivations', 'attributes', 'asmLabel'],
   Parameter: ['specifiers', 'declarator'], TypeName: ['specifiers', 'declarator'],

@@ -30,6 +30,25 @@ static void *(* const bpf_map_lookup_elem)(void *map, const void *key) = (void *
 `;
 
 describe('sema', () => {
+  it('an enum with a fixed underlying type (`enum E : u8 {`, clang\'s C extension) has that type\'s size, and so have its enumerators; `enum E : 3` in a struct stays a bit-field', () => {
+    // source: enums declared with a one-byte type to keep event records small, as in tracing tools' headers
+    const { messages } = check(`typedef unsigned char u8; typedef unsigned long long u64;
+enum small : u8 { S_A, S_B = 200 };
+enum wide : u64 { W_TOP = 1ULL << 40 };
+enum fwd : short;
+struct rec { enum small kind; char c; enum fwd f; enum small : 3; int last; };
+_Static_assert(sizeof(enum small) == 1, "one byte");
+_Static_assert(sizeof(S_B) == 1, "enumerator of the underlying type");
+_Static_assert(sizeof(enum wide) == 8, "eight bytes");
+_Static_assert((W_TOP >> 40) == 1, "wide value");
+_Static_assert(sizeof(enum fwd) == 2, "declared with its type");
+_Static_assert(__builtin_offsetof(struct rec, f) == 2, "after the one-byte members");
+_Static_assert(__builtin_offsetof(struct rec, last) == 8, "after the bit-field");
+_Static_assert(S_B + 100 == 300, "promoted as unsigned char");
+`);
+    assert.deepStrictEqual(messages, []);
+  });
+
   it('a record that names itself as an unnamed member (found by npm run fuzz) reports the member as clang does, without recursing forever', () => {
     const { messages } = check('struct s { struct s; int y; };\nint f(struct s *p) { return p->x + p->y; }\nunion u { union u; };\nint g(union u *q) { return q->z; }\n');
     assert.deepStrictEqual(messages, ["no member named 'x' in 'struct s'", "no member named 'z' in 'union u'"]);

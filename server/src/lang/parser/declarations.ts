@@ -268,6 +268,13 @@ export abstract class DeclarationParser extends DeclaratorParser {
     const attributes = this.parseOptionalAttributes();
     const name = this.parseOptionalTagName();
     appendAll(attributes, this.parseOptionalAttributes());
+    // A fixed underlying type, `enum E : u8 {`: a ':' followed by a type name, as clang's ParseEnumSpecifier()
+    // decides in C (`enum E : 3;` in a struct stays an unnamed bit-field).
+    let underlying: ast.TypeName | undefined;
+    if (this.is(':') && this.startsTypeName(this.peek())) {
+      this.next();
+      underlying = this.parseTypeName();
+    }
     let enumerators: ast.Enumerator[] | undefined;
     if (this.eat('{')) {
       enumerators = [];
@@ -290,7 +297,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
     } else if (!name) {
       this.error(Diagnostics.ExpectedIdentifier);
     }
-    return this.finish({ kind: 'EnumSpecifier' as const, ...start, end: 0, name, enumerators, attributes });
+    return this.finish({ kind: 'EnumSpecifier' as const, ...start, end: 0, name, underlying, enumerators, attributes });
   }
 
   // ---------------------------------------------------------------- attributes

@@ -3,7 +3,7 @@
 import { appendAll } from '../arrays';
 import * as ast from '../ast';
 import { Diagnostics } from '../diagnostics';
-import { CType, EnumInfo, FunctionType, IntegerType, RecordInfo, Types, builtinType, enumUnderlyingType, layoutRecord, resolve, sizeOf, withQualifiers, FieldDeclarationForLayout } from '../types';
+import { CType, EnumInfo, FunctionType, IntegerType, RecordInfo, Types, builtinType, enumUnderlyingType, layoutRecord, resolve, sizeOf, unqualified, withQualifiers, FieldDeclarationForLayout } from '../types';
 import type { CSymbol } from './model';
 import { ScopeState } from './scopes';
 
@@ -156,10 +156,12 @@ export abstract class TypeSyntaxAnalyzer extends ScopeState {
 
   protected enumSpecifier(spec: ast.EnumSpecifier): CType {
     const name = spec.name?.name;
+    const fixed = spec.underlying ? this.fixedUnderlyingType(spec.underlying) : undefined;
     if (spec.enumerators === undefined) {
       const existing = name ? this.lookupTag(name) : undefined;
       if (existing?.kind === 'enum') { if (spec.name) this.refer(spec.name, { tag: existing }); return { kind: 'enum', info: existing.info }; }
-      const info: EnumInfo = { name, complete: false, underlying: Types.unsignedInt, values: new Map(), declaration: spec };
+      // `enum E : u8;` declares a complete type: its size is the underlying type's.
+      const info: EnumInfo = { name, complete: fixed !== undefined, underlying: fixed ?? Types.unsignedInt, values: new Map(), declaration: spec };
       if (name) this.scope.tags.set(name, { kind: 'enum', info });
       return { kind: 'enum', info };
     }
@@ -188,15 +190,24 @@ export abstract class TypeSyntaxAnalyzer extends ScopeState {
         else next = value;
       }
       info.values.set(enumerator.name.name, next);
-      // Enumerators have type int while the list is open (C11 6.7.2.2); wide ones get long.
-      const type: IntegerType = next >= -(1n << 31n) && next < 1n << 31n ? Types.int : Types.long;
+      // Enumerators have type int while the list is open (C11 6.7.2.2); wide ones get long. With a fixed
+      // underlying type they have that type (clang Sema::ActOnEnumBody()).
+      const type: IntegerType = fixed ?? (next >= -(1n << 31n) && next < 1n << 31n ? Types.int : Types.long);
       symbols.push(this.declare(enumerator.name, 'enumerator', type, enumerator, [], [], true));
       symbols[symbols.length - 1].value = next;
       next++;
     }
-    info.underlying = enumUnderlyingType(info.values.values(), hasAttribute(spec.attributes, 'packed'));
+    info.underlying = fixed ?? enumUnderlyingType(info.values.values(), hasAttribute(spec.attributes, 'packed'));
     info.complete = true;
     return { kind: 'enum', info };
+  }
+
+  /** The integer type of `enum E : T`; undefined (the enum's own rules apply) when T is not an integer type. */
+  private fixedUnderlyingType(node: ast.TypeName): IntegerType | undefined {
+    const t = resolve(this.typeName(node));
+    if (t.kind === 'int') return unqualified(t);
+    if (t.kind === 'enum' && t.info.complete) return unqualified(t.info.underlying);
+    return undefined;
   }
 
   /** Applies a declarator's derivations (innermost first) to its base type. */
