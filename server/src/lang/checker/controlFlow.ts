@@ -55,6 +55,11 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     const depth = this.frames.length;
     this.frames.push(frame);
     const s = cloneState(state);
+    // A new frame holds only its arguments (check_func_call() gives the callee fresh registers): what an earlier
+    // call at this depth left in the state (its locals never assigned, its cached loads) is not this call's.
+    const prefix = `${depth}:`;
+    for (const k of s.unassigned) if (k.startsWith(prefix)) s.unassigned.delete(k);
+    for (const k of s.locals.keys()) if (k.startsWith(prefix)) s.locals.delete(k);
     fn.params.forEach((id, i) => s.locals.set(`${depth}:${id}`, args[i] ?? TOP));
     for (const slot of fn.slots) s.stack.set(`${depth}:${slot.id}`, { init: new Uint8Array(slot.size), spills: new Map() });
     const savedLoops = this.loops;
