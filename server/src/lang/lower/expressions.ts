@@ -363,8 +363,7 @@ export abstract class ExpressionLowering extends LValueLowering {
   protected call(node: ast.CallExpression, type: CType, discarded = false): Expr {
     const loc = locOf(node);
     const resultType = irScalarType(type) ?? VOID;
-    let callee: ast.Expression = node.callee;
-    while (callee.kind === 'Unary' && callee.operator === '*') callee = callee.operand;
+    const callee = this.calleeDesignator(node.callee);
     if (callee.kind === 'Identifier') {
       const referenced = this.c.model.referenceOf(callee)?.symbol;
       // `int (*f)(...) = fn; ... f(x)`: clang propagates the one function a local ever holds and calls it directly
@@ -487,14 +486,29 @@ export abstract class ExpressionLowering extends LValueLowering {
   }
 
   /**
+   * What a call's callee designates once clang has looked through it: `(*f)(...)` calls f, and
+   * `_Generic(ctx, T1: f, T2: g)(...)` calls the function the association selects at compile time.
+   */
+  protected calleeDesignator(expression: ast.Expression): ast.Expression {
+    let callee = expression;
+    for (;;) {
+      if (callee.kind === 'Unary' && callee.operator === '*') callee = callee.operand;
+      else if (callee.kind === 'Generic') {
+        const selected = this.c.model.genericSelection(callee);
+        if (!selected) return callee;
+        callee = selected;
+      } else return callee;
+    }
+  }
+
+  /**
    * A call of a static function of this object returning a struct or union (returnsRecordByHiddenPointer()): a slot
    * of the caller's frame is passed as the hidden last argument, and the expression is the call, then that slot's
    * address. Undefined for any other call.
    */
   protected recordCall(node: ast.CallExpression, type: CType): Expr | undefined {
     const loc = locOf(node);
-    let callee: ast.Expression = node.callee;
-    while (callee.kind === 'Unary' && callee.operator === '*') callee = callee.operand;
+    const callee = this.calleeDesignator(node.callee);
     if (callee.kind !== 'Identifier') return undefined;
     const symbol = this.c.model.referenceOf(callee)?.symbol;
     const index = symbol?.kind === 'function' ? this.functionIndex.get(callee.name) : undefined;
