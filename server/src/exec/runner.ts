@@ -310,7 +310,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const sections = new Map<string, ExecRegion>();
     const stringPointers: Pointer[] = [];
     for (const section of a.dataSections) {
-      const readonly = section.name.startsWith('.rodata');
+      // libbpf's bpf_object__init_internal_map(): .rodata* and .kconfig are BPF_F_RDONLY_PROG
+      const readonly = section.name.startsWith('.rodata') || section.name === '.kconfig';
       const internal = section.mapName;
       const fd = kernel.createMap({
         type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: section.size, maxEntries: 1, name: internal,
@@ -338,6 +339,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       const bytes = encodeBytes(raw as RawBytes, g.size);
       if (typeof bytes === 'string') throw new RunFailure('EINVAL', `scenario global ${name}: ${bytes}`);
       sections.get(g.section)?.bytes.set(bytes, g.offset);
+    }
+    // mirrors libbpf's bpf_object__populate_internal_map(): the read-only maps are frozen once filled
+    for (const section of a.dataSections) {
+      if (section.name.startsWith('.rodata') || section.name === '.kconfig') kernel.mapFreeze(mapFds.get(section.name)!);
     }
     const strRegion = sections.get('.rodata.str1.1');
     let strOffset = 0;
