@@ -19,6 +19,7 @@ import type { ReadAt } from './scenarioBulkJson';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { objectsFromJson } from './scenarioObjects';
+import { libbpfMaxEntries } from './libbpfMapDefs';
 import { kconfigBytes } from '../kernel/kconfig';
 import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, MAX_BPF_STACK, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
@@ -284,7 +285,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     for (const m of ir.maps) {
       const fromScenario = fillsProgramMaps ? req.scenario.maps.find((s) => s.name === m.name) : undefined;
       const fd = createMap(kernel, {
-        name: m.name.slice(0, 15), type: Number(m.type), key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries,
+        name: m.name.slice(0, 15), type: Number(m.type), key_size: m.key_size, value_size: m.value_size,
+        max_entries: libbpfMaxEntries(Number(m.type), m.max_entries, kernel.cpus),
         flags: m.map_flags, btf: m.btf,
         // libbpf creates a map of maps with a template of its `__array(values, ...)` type, then closes the template
         ...(m.inner ? { innerMap: { name: `${m.name}.inner`.slice(0, 15), type: mapTypeName(Number(m.inner.type)), key_size: m.inner.key_size,
