@@ -1,10 +1,11 @@
 import { btfField, kernelBtf } from './btf';
-import { ERRNO, KernelError } from './errno';
+import { ERRNO } from './errno';
 import { BATCH_WINDOW, windowHashes, windowInsertOrder } from './batchOrder';
 import { htabMapHash, jhashWord } from './jhash';
 import { KernelMemory, Region } from './memory';
 import {
-  BPF_ANY, BPF_EXIST, BPF_F, BPF_F_LOCK, BPF_MAP_TYPE, BPF_NOEXIST, BPF_OBJ_NAME_LEN, mapTypeName, roundUp, roundupPowOfTwo,
+  ARRAY_MAP_ALLOC_TYPES, BPF_ANY, BPF_EXIST, BPF_F, BPF_F_LOCK, BPF_MAP_TYPE, BPF_NOEXIST, BPF_OBJ_NAME_LEN, mapTypeName, NUMA_NO_NODE,
+  roundUp, roundupPowOfTwo,
 } from './mapTypes';
 
 export interface MapCreateAttr {
@@ -37,19 +38,8 @@ const OFF = {
   refcnt: F('refcnt'), usercnt: F('usercnt'), elemCount: F('elem_count'), innerMapMeta: F('inner_map_meta'),
   numaNode: F('numa_node'), bypassSpecV1: F('bypass_spec_v1'), frozen: F('frozen'),
 };
-/** NUMA_NO_NODE */
-const NUMA_NO_NODE = -1;
-/** The types whose map_alloc is array_map_alloc(), which sets map->bypass_spec_v1. */
-const ARRAY_MAP_ALLOC_TYPES: ReadonlySet<number> = new Set([BPF_MAP_TYPE.ARRAY, BPF_MAP_TYPE.PERCPU_ARRAY, BPF_MAP_TYPE.PROG_ARRAY,
-  BPF_MAP_TYPE.PERF_EVENT_ARRAY, BPF_MAP_TYPE.CGROUP_ARRAY, BPF_MAP_TYPE.ARRAY_OF_MAPS]);
 /** A fake `ops` pointer per map type (the real one is a kernel text address a program may print). */
 const FAKE_OPS_BASE = 0xffffffff82000000n;
-
-/** mirrors bpf_obj_name_cpy(): only isalnum, '_' and '.', NUL within BPF_OBJ_NAME_LEN. */
-export function validateObjName(name: string): void {
-  if (name.length >= BPF_OBJ_NAME_LEN) throw new KernelError('EINVAL', `map name '${name}' is longer than ${BPF_OBJ_NAME_LEN - 1} characters`);
-  if (!/^[A-Za-z0-9_.]*$/.test(name)) throw new KernelError('EINVAL', `map name '${name}' may contain only letters, digits, '_' and '.'`);
-}
 
 export abstract class BpfMap {
   id = 0;
@@ -63,8 +53,7 @@ export abstract class BpfMap {
   readonly name: string;
   readonly flags: number;
   readonly mapExtra: bigint;
-  /** map->frozen: set by BPF_MAP_FREEZE (libbpf freezes .rodata and .kconfig after filling them) */
-  frozen = false;
+  frozen = false; // map->frozen: BPF_MAP_FREEZE (libbpf freezes .rodata and .kconfig once filled)
 
   constructor(protected readonly env: MapEnv, readonly type: number, readonly keySize: number, readonly valueSize: number,
     readonly maxEntries: number, attr: MapCreateAttr, keepsElemCount: boolean) {
@@ -94,11 +83,9 @@ export abstract class BpfMap {
     v.setBigUint64(OFF.mapExtra, this.mapExtra, true);
     v.setUint32(OFF.mapFlags, this.flags, true);
     v.setUint32(OFF.id, this.id, true);
-    // mirrors bpf_map_init_from_attr(): bpf_map_attr_numa_node() is NUMA_NO_NODE unless BPF_F_NUMA_NODE asks for a
-    // node, and the simulated machine has only node 0 (attr->numa_node is not a scenario field: 0)
+    // mirrors bpf_map_attr_numa_node(): NUMA_NO_NODE unless BPF_F_NUMA_NODE asks for a node (here the only one, 0)
     v.setInt32(OFF.numaNode, (this.flags & BPF_F.NUMA_NODE) ? 0 : NUMA_NO_NODE, true);
-    // mirrors array_map_alloc(): map->bypass_spec_v1 = bpf_bypass_spec_v1(NULL), true for the privileged creator the
-    // simulated machine assumes (root, as bpftool and a loader run); no other map_alloc sets it
+    // mirrors array_map_alloc(): bpf_bypass_spec_v1(NULL), true for the privileged creator assumed here (root)
     v.setUint8(OFF.bypassSpecV1, ARRAY_MAP_ALLOC_TYPES.has(this.type) ? 1 : 0);
     v.setUint8(OFF.frozen, this.frozen ? 1 : 0);
     this.region.bytes.fill(0, OFF.name, OFF.name + BPF_OBJ_NAME_LEN);
