@@ -75,6 +75,25 @@ int open_coded(struct bpf_iter__task *ctx)
 }
 `;
 
+/**
+ * argv[0] of each process through bpf_copy_from_user_task() of a fixed 64-byte buffer: "sh" and "cat" have shorter
+ * command lines than that, and the read succeeds because the environment follows argv on the process's stack.
+ */
+const ARGV0 = HEAD + `SEC("iter.s/task")
+int argv0(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	char buf[64] = {};
+	long err;
+
+	if (!task || !task->mm)
+		return 0;
+	err = bpf_copy_from_user_task(buf, sizeof(buf), (void *)task->mm->arg_start, task, 0);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s err=%ld argv0=%s\\n", task->comm, err, buf);
+	return 0;
+}
+`;
+
 /** The reader: python3 as the namespace's pid 1 with two threads named w1 and w2 (prctl), which runs cat. */
 const THREADED_READER = `import ctypes, subprocess, sys, threading
 libc = ctypes.CDLL(None)
@@ -154,6 +173,24 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     const ours = await service.run(FIXTURE_PATH, SNAPSHOT, { scenario }) as unknown as { output: string | null };
     assert.strictEqual(ours.output, kernelOut);
     assert.strictEqual(kernelOut, `sh leader=1 mm=1 euid=${euid} kthread=0\ncat leader=1 mm=1 euid=${euid} kthread=0\ntasks=1\n`);
+  });
+
+  it('bpf_copy_from_user_task() of a buffer longer than the command line succeeds (the environment follows argv); the simulator agrees', async () => {
+    const { pin, log } = compileAndPin('argv0', ARGV0);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    try {
+      kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    const world = { processes: [
+      { pid: 1, comm: 'sh', cmdline: ['sh', '-c', 'cat'] },
+      { pid: 2, ppid: 1, comm: 'cat', cmdline: ['cat', pin!] },
+    ] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'argv.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, ARGV0, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    assert.strictEqual(kernelOut, 'sh err=0 argv0=sh\ncat err=0 argv0=cat\n');
   });
 
   it('the open-coded task iterator: a thread group from any of its threads, init_task first, -EINVAL cases; the simulator agrees', async function () {

@@ -5,6 +5,7 @@
  * thread has no mm and PF_KTHREAD, real_parent/parent point at the parent's task_struct, cred at one cred per task.
  */
 import { kernelBtf } from './btf';
+import { PAGE_SIZE } from './mapTypes';
 import type { Kernel } from './kernel';
 import type { IterProgramSpec, IterSession, IterSeqOps, IterTarget } from './iter';
 import type { Region, Resolved } from './memory';
@@ -173,9 +174,12 @@ export class SimulatedTasks {
     if (sim.kthread) return;
     const mm = mem.alloc(kernelBtf.mm_struct.size, `struct mm_struct (pid ${sim.pid})`, true);
     o.mm = mm;
-    // argv as user memory: the bytes mm->arg_start..arg_end point at (NUL separated, NUL terminated)
+    // argv as user memory: the bytes mm->arg_start..arg_end point at (NUL separated, NUL terminated). On the stack
+    // create_elf_tables() built, the environment strings and the executable's path follow them: a read that runs past
+    // arg_end (bpf_copy_from_user_task() of a fixed-size buffer) succeeds there. The scenario does not describe them,
+    // so a page after argv reads as zeros instead of faulting.
     const argv = new TextEncoder().encode(sim.cmdline.length ? sim.cmdline + '\0' : '');
-    const args = mem.alloc(Math.max(argv.length, 1), `argv of pid ${sim.pid}`, true);
+    const args = mem.alloc(argv.length + PAGE_SIZE, `argv of pid ${sim.pid} (and the stack above it)`, true);
     args.bytes.set(argv);
     put(mm, 'mm_struct', 'arg_start', args.addr);
     put(mm, 'mm_struct', 'arg_end', args.addr + BigInt(argv.length));
