@@ -38,6 +38,10 @@ export interface SimMachine { tasks: SimTask[] }
 export const PF_KTHREAD = 0x00200000;
 /** PF_IDLE... not modelled; PF_FORKNOEXEC set on kernel threads as the kernel does */
 const PF_FORKNOEXEC = 0x00000040;
+/** the inode number of the initial pid namespace (include/linux/proc_ns.h) */
+const PROC_PID_INIT_INO = 0xeffffffc;
+/** enum pid_type */
+const PIDTYPE_TGID = 1;
 
 interface TaskObject { sim: SimTask; task: Region; leader: TaskObject | null; files: FileObject[]; filesStruct: Region | null; mm: Region | null; vmas: Array<{ sim: SimVma; region: Region }> }
 interface FileObject { fd: number; region: Region }
@@ -139,6 +143,7 @@ export class SimulatedTasks {
       this.threadLists.set(o.leader!, list);
     }
     for (const [leader, list] of this.threadLists) list.sort((a, b) => (a === leader ? -1 : b === leader ? 1 : forkOrder(a, b)));
+    this.buildIdentities(swapper);
     // leaders first (ascending pid), so threads can share what their leader built
     for (const o of this.byPid) if (o.leader === o) this.buildProcess(o);
     for (const o of this.byPid) {
@@ -146,6 +151,47 @@ export class SimulatedTasks {
       put(o.task, 'task_struct', 'mm', ptr(o.mm));
       put(o.task, 'task_struct', 'active_mm', ptr(o.mm));
       put(o.task, 'task_struct', 'files', ptr(o.filesStruct));
+    }
+  }
+
+  /**
+   * The pid side of each task, all in the initial pid namespace (the scenario's pids are the host's): init_pid_ns
+   * (level 0, PROC_PID_INIT_INO, its child_reaper pid 1) reached through init_nsproxy.pid_ns_for_children, a struct pid
+   * per task (alloc_pid(): level 0, numbers[0] = { pid, &init_pid_ns }), one signal_struct per thread group
+   * (copy_signal(): nr_threads and live count its threads, pids[PIDTYPE_TGID] is the leader's pid) and normal_prio
+   * (normal_prio(): the prio of a task nothing boosts).
+   */
+  private buildIdentities(swapper: Region): void {
+    const mem = this.kernel.memory;
+    const pidNs = mem.alloc(kernelBtf.pid_namespace.size, 'struct pid_namespace init_pid_ns', true);
+    put(pidNs, 'pid_namespace', 'ns.inum', PROC_PID_INIT_INO);
+    const nsproxy = mem.alloc(kernelBtf.nsproxy.size, 'struct nsproxy init_nsproxy', true);
+    put(nsproxy, 'nsproxy', 'count', 1);
+    put(nsproxy, 'nsproxy', 'pid_ns_for_children', pidNs.addr);
+    const numbers = offsetOf('pid', 'numbers').offset;
+    const structPid = (nr: number, label: string): Region => {
+      const r = mem.alloc(kernelBtf.pid.size + kernelBtf.upid.size, `struct pid ${label}`, true);
+      put(r, 'pid', 'count', 1);
+      r.view.setUint32(numbers + offsetOf('upid', 'nr').offset, nr, true);
+      r.view.setBigUint64(numbers + offsetOf('upid', 'ns').offset, pidNs.addr, true);
+      return r;
+    };
+    const tasks: Array<[Region, number, TaskObject | null]> = [[swapper, 0, null], ...this.byPid.map((o): [Region, number, TaskObject] => [o.task, o.sim.pid, o])];
+    for (const [task, pid, o] of tasks) {
+      if (o?.sim.pid === 0) continue; // a scenario's own pid 0 is swapper, done first
+      put(task, 'task_struct', 'thread_pid', structPid(pid, `${pid}`).addr);
+      put(task, 'task_struct', 'nsproxy', nsproxy.addr);
+      if (o) put(task, 'task_struct', 'normal_prio', o.sim.prio);
+    }
+    const init = this.byPid.find((o) => o.sim.pid === 1);
+    put(pidNs, 'pid_namespace', 'child_reaper', init ? init.task.addr : 0n);
+    for (const [leader, list] of this.threadLists) {
+      const signal = mem.alloc(kernelBtf.signal_struct.size, `struct signal_struct (pid ${leader.sim.pid})`, true);
+      put(signal, 'signal_struct', 'nr_threads', list.length);
+      put(signal, 'signal_struct', 'live', list.length);
+      signal.view.setBigUint64(offsetOf('signal_struct', 'pids').offset + 8 * PIDTYPE_TGID,
+        BigInt(leader.task.view.getBigUint64(offsetOf('task_struct', 'thread_pid').offset, true)), true);
+      for (const t of list) put(t.task, 'task_struct', 'signal', signal.addr);
     }
   }
 
