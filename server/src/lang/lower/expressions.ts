@@ -148,8 +148,12 @@ export abstract class ExpressionLowering extends LValueLowering {
         const items = node.body.items;
         const last = items[items.length - 1];
         if (last && last.kind === 'ExpressionStatement' && last.expression && irScalarType(decay(type))) {
-          const body = this.compound({ ...node.body, items: items.slice(0, -1) });
-          return { op: 'stmtExpr', body, value: this.rvalue(last.expression), type: irScalarType(decay(type))!, loc };
+          // the value is the block's last statement: its locals stay until it is lowered
+          const mark = this.stackMark();
+          const body = this.compound({ ...node.body, items: items.slice(0, -1) }, false);
+          const value = this.rvalue(last.expression);
+          this.releaseStack(mark);
+          return { op: 'stmtExpr', body, value, type: irScalarType(decay(type))!, loc };
         }
         return { op: 'stmtExpr', body: this.compound(node.body), type: VOID, loc };
       }

@@ -26,6 +26,8 @@ export abstract class StatementLowering extends BuiltinLowering {
     this.slots = [];
     this.localBySymbol = new Map();
     this.stackTop = 0;
+    this.stackHigh = 0;
+    this.liveSlots = [];
     this.currentFunction = f;
     const unsupported: Array<{ what: string; loc: Loc }> = [];
     this.unsupported = unsupported;
@@ -84,7 +86,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     const returnScalar = irScalarType(returns);
     return {
       index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
-      locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
+      locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackHigh, 8), body: fnBody, loc: locOf(f.definition),
       ...(f.symbol.storage.includes('static') ? {} : { global: true }),
       ...(f.symbol.storage.includes('static') ? {} : globalSignatureOf(f, resolve(returns))),
       ...(unsupported.length > 0 ? { unsupported } : {}),
@@ -93,7 +95,9 @@ export abstract class StatementLowering extends BuiltinLowering {
 
   // ------------------------------------------------------------------ statements
 
-  protected compound(node: ast.CompoundStatement): Stmt {
+  /** A block; `release: false` keeps its slots (a statement expression's value may still read them). */
+  protected compound(node: ast.CompoundStatement, release = true): Stmt {
+    const mark = this.stackMark();
     const regions = this.functionHasGoto ? planGotoRegions(node.items) : [];
     const scope: CleanupScope = { jumpDepth: this.jumpScopes.length, calls: [] };
     this.cleanupScopes.push(scope);
@@ -105,6 +109,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     if (scope.calls.length && !(last && (last.op === 'return' || last.op === 'break' || last.op === 'continue'))) {
       appendAll(body, this.cleanupCalls(scope, loc));
     }
+    if (release) this.releaseStack(mark);
     return { op: 'block', body, loc };
   }
 
