@@ -42,6 +42,11 @@ export abstract class StatementLowering extends BuiltinLowering {
     });
     const fnType = resolve(f.symbol.type);
     const returns = fnType.kind === 'function' ? fnType.returns : Types.int;
+    // mirrors BPFTargetLowering's refusal of an sret function: clang emits the body of a function that is not static
+    const name = f.definition.declarator.name;
+    if (resolve(returns).kind === 'record' && !f.symbol.storage.includes('static') && name) {
+      this.report(Diagnostics.StructReturnNotCompiled, name, [f.name, 'is not static (clang emits its body)']);
+    }
     const params: number[] = [];
     const derivation = f.definition.declarator.derivations[f.definition.declarator.derivations.length - 1];
     const preamble: Stmt[] = [];
@@ -50,7 +55,7 @@ export abstract class StatementLowering extends BuiltinLowering {
         const symbol = this.symbolOfDeclarator(p.declarator);
         const type = f.parameters[index] ?? Types.int;
         const scalar = irScalarType(type);
-        if (symbol && !scalar && passesRecordByPointer(f, type)) {
+        if (symbol && !scalar && passesRecordByPointer(type)) {
           // A struct or union by value: the caller passes where its value is, copied here on entry into this
           // function's own slot (what clang does once it has inlined the static function).
           const local = this.locals[this.newLocal(symbol.name, type, locOf(p), true, symbol)];
