@@ -118,6 +118,30 @@ int pid_side(struct bpf_iter__task *ctx)
 }
 `;
 
+/** bpf_task_from_pid(): the task itself by its global pid, NULL for pid 0 (the idle task) and for a pid nobody has. */
+const FROM_PID = HEAD + `extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+SEC("iter/task")
+int from_pid(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task, *t, *idle, *none;
+
+	if (!task)
+		return 0;
+	t = bpf_task_from_pid(task->pid);
+	idle = bpf_task_from_pid(0);
+	none = bpf_task_from_pid(-5);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s same=%d idle=%d none=%d\\n", task->comm, t == task, idle != 0, none != 0);
+	if (t)
+		bpf_task_release(t);
+	if (idle)
+		bpf_task_release(idle);
+	if (none)
+		bpf_task_release(none);
+	return 0;
+}
+`;
+
 /** The reader: python3 as the namespace's pid 1 with two threads named w1 and w2 (prctl), which runs cat. */
 const THREADED_READER = `import ctypes, subprocess, sys, threading
 libc = ctypes.CDLL(None)
@@ -235,6 +259,21 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
     const line = (comm: string) => `${comm} nr0=1 level=1 reaper=sh threads=1 live=1 group=1 tgid_pid=1 normal_prio=${prio}\n`;
     assert.strictEqual(kernelOut, line('sh') + line('cat'));
+  });
+
+  it('bpf_task_from_pid() finds a task by its global pid, NULL for pid 0 and a negative pid; the simulator agrees', async () => {
+    const { pin, log } = compileAndPin('from_pid', FROM_PID);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    try {
+      kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    const world = { processes: [{ pid: 1, comm: 'sh' }, { pid: 2, ppid: 1, comm: 'cat' }] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'frompid.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, FROM_PID, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    assert.strictEqual(kernelOut, 'sh same=1 idle=0 none=0\ncat same=1 idle=0 none=0\n');
   });
 
   it('the open-coded task iterator: a thread group from any of its threads, init_task first, -EINVAL cases; the simulator agrees', async function () {

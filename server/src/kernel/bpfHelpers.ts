@@ -409,6 +409,8 @@ export abstract class KernelHelpers extends KernelState {
     bpf_task_acquire: (taskAddr: bigint): bigint => taskAddr,
     // mirrors the kfunc bpf_task_release(): put_task_struct() of a reference the walk's own keeps alive
     bpf_task_release: (): number => 0,
+    // mirrors the kfunc bpf_task_from_pid(): the task of that pid in the initial pid namespace with a reference, or NULL
+    bpf_task_from_pid: (pid: bigint): bigint => this.tasks?.taskAddrByPid(Number(BigInt.asIntN(32, pid))) ?? 0n,
     // the read-side section is the verifier's concern: a simulated run has nothing to lock
     bpf_rcu_read_lock: (): number => 0,
     bpf_rcu_read_unlock: (): number => 0,

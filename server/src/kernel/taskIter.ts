@@ -330,6 +330,11 @@ export class SimulatedTasks {
     return this.tasksList[at + 1]?.task.addr ?? this.initTask.addr;
   }
 
+  /** mirrors find_task_by_pid_ns(pid, &init_pid_ns): the task with that (global) pid, or 0; pid 0 (the idle task) has none */
+  taskAddrByPid(pid: number): bigint {
+    return pid === 0 ? 0n : this.taskByPid(pid)?.task.addr ?? 0n;
+  }
+
   /** mirrors __next_thread(): the thread after the task at `addr` in its group's thread list, or 0 after the last */
   nextThread(addr: bigint): bigint {
     const o = this.byAddr.get(addr);
