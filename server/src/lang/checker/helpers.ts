@@ -321,3 +321,13 @@ export function iterHelperNames(): string[] { return allowed.map((h) => h.name);
 
 /** The kfunc that releases what each KF_ACQUIRE kfunc returns (named in the reference-leak diagnostic). */
 export const KFUNC_RELEASE_OF: Readonly<Record<string, string>> = { bpf_task_acquire: 'bpf_task_release', bpf_task_from_pid: 'bpf_task_release' };
+
+/**
+ * The arguments of ExternNotResolved for an extern function libbpf cannot resolve (mirrors
+ * bpf_object__collect_externs()): an implicit declaration has no BTF, an extern outside .ksyms no kfunc section.
+ */
+export function externNotResolvedArgs(name: string, kind: 'implicit' | 'notKsym'): string[] {
+  return kind === 'implicit'
+    ? [name, 'no declaration (clang 14 declares it implicitly, without BTF)', `failed to find BTF for extern '${name}': -2`]
+    : [name, 'is not a __ksym kfunc (its extern is outside the .ksyms section)', `failed to find BTF for extern '${name}' [N] section: -2`];
+}
