@@ -29,6 +29,34 @@ int walk(struct bpf_iter__cgroup *ctx)
 }
 `;
 
+/** bpf_cgroup_from_id() of each cgroup's own id gives it back (released); an id nobody has, NULL; bpf_cgroup_acquire(). */
+const FROM_ID_PROGRAM = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+extern struct cgroup *bpf_cgroup_from_id(u64 cgid) __ksym;
+extern struct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp) __ksym;
+extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym;
+SEC("iter/cgroup")
+int from_id(struct bpf_iter__cgroup *ctx)
+{
+	struct cgroup *cg = ctx->cgroup, *again, *none, *held;
+	if (!cg)
+		return 0;
+	again = bpf_cgroup_from_id(cg->kn->id);
+	none = bpf_cgroup_from_id(0xfffffffffff0ULL);
+	held = bpf_cgroup_acquire(cg);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s same=%d none=%d held=%d\\n", cg->level == BASE ? "top" : (const char *)cg->kn->name,
+		again == cg, none != 0, held == cg);
+	if (again)
+		bpf_cgroup_release(again);
+	if (none)
+		bpf_cgroup_release(none);
+	if (held)
+		bpf_cgroup_release(held);
+	return 0;
+}
+`;
+
 /**
  * The open-coded css iterator from the attached cgroup (self_only): each order of bpf_iter_css_new() (1, SELF_ONLY,
  * is -EINVAL for it), the cgroups above the tree shown as "^" (their names are this machine's).
@@ -133,6 +161,9 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
     fs.writeFileSync(path.join(dir, 'css.bpf.c'), CSS_PROGRAM.replace(/BASE/g, String(base)));
     const css = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', path.join(dir, 'css.bpf.c'), '-o', path.join(dir, 'css.o')], { encoding: 'utf8' });
     if (css.status !== 0) { skip = `clang: ${firstLine(css.stderr)}`; this.skip(); }
+    fs.writeFileSync(path.join(dir, 'fromid.bpf.c'), FROM_ID_PROGRAM.replace(/BASE/g, String(base)));
+    const fromId = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', path.join(dir, 'fromid.bpf.c'), '-o', path.join(dir, 'fromid.o')], { encoding: 'utf8' });
+    if (fromId.status !== 0) { skip = `clang: ${firstLine(fromId.stderr)}`; this.skip(); }
   });
   after(() => {
     if (top) for (const d of ['a/x', 'a/y', 'b', 'a', '']) { try { fs.rmdirSync(path.join(top, d)); } catch { /* gone */ } }
@@ -169,6 +200,14 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
     assert.strictEqual(await simRun({ order: 'descendants_pre', cgroup: prefix }, CSS_PROGRAM), want);
     const up = ' ^'.repeat(base);
     assert.strictEqual(want.split('\n').slice(0, 4).join('\n'), `order 1 (-22):\norder 2 (0): top a x y b\norder 3 (0): x y a b top\norder 4 (0): top${up}`);
+  });
+
+  it('bpf_cgroup_from_id() finds each cgroup by its id, NULL for an unknown id; bpf_cgroup_acquire(); the simulator agrees', async function () {
+    if (skip) this.skip();
+    const want = kernelRun(2, top, 0, 'fromid.o');
+    const prefix = '/p'.repeat(base - 1) + '/top';
+    assert.strictEqual(await simRun({ order: 'descendants_pre', cgroup: prefix }, FROM_ID_PROGRAM), want);
+    assert.match(want, /^top same=1 none=0 held=1\na same=1 none=0 held=1\n/);
   });
 
   it('attach errnos: no order, both fd and id', async function () {

@@ -7,6 +7,7 @@
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { have, realKernelUnavailable, tempDir, firstLine } from './kernelOracle';
@@ -71,6 +72,72 @@ int open_coded(struct bpf_iter__task *ctx)
 	n = bpf_iter_task_new(&it, task, 3);
 	bpf_iter_task_destroy(&it);
 	BPF_SEQ_PRINTF(seq, " null=%d/%d flags=%d\\n", r, t != 0, n);
+	return 0;
+}
+`;
+
+/**
+ * argv[0] of each process through bpf_copy_from_user_task() of a fixed 64-byte buffer: "sh" and "cat" have shorter
+ * command lines than that, and the read succeeds because the environment follows argv on the process's stack.
+ */
+const ARGV0 = HEAD + `SEC("iter.s/task")
+int argv0(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	char buf[64] = {};
+	long err;
+
+	if (!task || !task->mm)
+		return 0;
+	err = bpf_copy_from_user_task(buf, sizeof(buf), (void *)task->mm->arg_start, task, 0);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s err=%ld argv0=%s\\n", task->comm, err, buf);
+	return 0;
+}
+`;
+
+/**
+ * The pid side of each task, by what holds in any pid namespace: numbers[0] is the global pid, the namespace's
+ * level is the pid's, its child reaper is the namespace's first process, one signal_struct per thread group.
+ */
+const PID_SIDE = HEAD + `SEC("iter/task")
+int pid_side(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct pid *p;
+	struct pid_namespace *ns;
+
+	if (!task)
+		return 0;
+	p = task->thread_pid;
+	ns = task->nsproxy->pid_ns_for_children;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s nr0=%d level=%d reaper=%s threads=%d live=%d", task->comm, p->numbers[0].nr == task->pid,
+		ns->level == p->level, ns->child_reaper->comm, task->signal->nr_threads, task->signal->live.counter);
+	BPF_SEQ_PRINTF(ctx->meta->seq, " group=%d tgid_pid=%d normal_prio=%d\\n", task->signal == task->group_leader->signal,
+		task->signal->pids[PIDTYPE_TGID] == task->group_leader->thread_pid, task->normal_prio);
+	return 0;
+}
+`;
+
+/** bpf_task_from_pid(): the task itself by its global pid, NULL for pid 0 (the idle task) and for a pid nobody has. */
+const FROM_PID = HEAD + `extern struct task_struct *bpf_task_from_pid(s32 pid) __ksym;
+extern void bpf_task_release(struct task_struct *p) __ksym;
+SEC("iter/task")
+int from_pid(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task, *t, *idle, *none;
+
+	if (!task)
+		return 0;
+	t = bpf_task_from_pid(task->pid);
+	idle = bpf_task_from_pid(0);
+	none = bpf_task_from_pid(-5);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s same=%d idle=%d none=%d\\n", task->comm, t == task, idle != 0, none != 0);
+	if (t)
+		bpf_task_release(t);
+	if (idle)
+		bpf_task_release(idle);
+	if (none)
+		bpf_task_release(none);
 	return 0;
 }
 `;
@@ -154,6 +221,59 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     const ours = await service.run(FIXTURE_PATH, SNAPSHOT, { scenario }) as unknown as { output: string | null };
     assert.strictEqual(ours.output, kernelOut);
     assert.strictEqual(kernelOut, `sh leader=1 mm=1 euid=${euid} kthread=0\ncat leader=1 mm=1 euid=${euid} kthread=0\ntasks=1\n`);
+  });
+
+  it('bpf_copy_from_user_task() of a buffer longer than the command line succeeds (the environment follows argv); the simulator agrees', async () => {
+    const { pin, log } = compileAndPin('argv0', ARGV0);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    try {
+      kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    const world = { processes: [
+      { pid: 1, comm: 'sh', cmdline: ['sh', '-c', 'cat'] },
+      { pid: 2, ppid: 1, comm: 'cat', cmdline: ['cat', pin!] },
+    ] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'argv.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, ARGV0, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    assert.strictEqual(kernelOut, 'sh err=0 argv0=sh\ncat err=0 argv0=cat\n');
+  });
+
+  it('the pid side of a task (struct pid, nsproxy, pid namespace, signal_struct, normal_prio) in a new pid namespace; the simulator agrees', async () => {
+    const { pin, log } = compileAndPin('pid_side', PID_SIDE);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    try {
+      kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    // the reader inherits this process's nice value (tests may run under `nice`): prio 120 + nice
+    const prio = 120 + os.getPriority();
+    const world = { processes: [{ pid: 1, comm: 'sh', prio }, { pid: 2, ppid: 1, comm: 'cat', prio }] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'pidside.bpfscenario.json');
+    // the kernel's own vmlinux.h: the test header has struct pid.numbers[] and signal_struct.pids[] as bytes
+    const vmlinux = { [path.join(path.dirname(FIXTURE_PATH), 'vmlinux.h')]: fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8') };
+    const service = serviceFor({ ...vmlinux, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, PID_SIDE, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    const line = (comm: string) => `${comm} nr0=1 level=1 reaper=sh threads=1 live=1 group=1 tgid_pid=1 normal_prio=${prio}\n`;
+    assert.strictEqual(kernelOut, line('sh') + line('cat'));
+  });
+
+  it('bpf_task_from_pid() finds a task by its global pid, NULL for pid 0 and a negative pid; the simulator agrees', async () => {
+    const { pin, log } = compileAndPin('from_pid', FROM_PID);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    try {
+      kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    const world = { processes: [{ pid: 1, comm: 'sh' }, { pid: 2, ppid: 1, comm: 'cat' }] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'frompid.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, FROM_PID, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    assert.strictEqual(kernelOut, 'sh same=1 idle=0 none=0\ncat same=1 idle=0 none=0\n');
   });
 
   it('the open-coded task iterator: a thread group from any of its threads, init_task first, -EINVAL cases; the simulator agrees', async function () {

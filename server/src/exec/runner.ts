@@ -19,6 +19,7 @@ import type { ReadAt } from './scenarioBulkJson';
 import { compileProgram, CompiledProgram } from './jit';
 import type { ExecRegion, Pointer, RuntimeValue } from './values';
 import { objectsFromJson } from './scenarioObjects';
+import { libbpfMaxEntries } from './libbpfMapDefs';
 import { kconfigBytes } from '../kernel/kconfig';
 import { ArrayMap, HashMap, Kernel, KernelError, BPF_MAP_TYPE, BPF_F, encodeMapLinkInfo, ERRNO, MAX_BPF_STACK, SIMULATED_ITER_TARGETS } from '../kernel';
 import type { CallbackInvoker } from '../kernel/kernel';
@@ -284,7 +285,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     for (const m of ir.maps) {
       const fromScenario = fillsProgramMaps ? req.scenario.maps.find((s) => s.name === m.name) : undefined;
       const fd = createMap(kernel, {
-        name: m.name.slice(0, 15), type: Number(m.type), key_size: m.key_size, value_size: m.value_size, max_entries: m.max_entries,
+        name: m.name.slice(0, 15), type: Number(m.type), key_size: m.key_size, value_size: m.value_size,
+        max_entries: libbpfMaxEntries(Number(m.type), m.max_entries, kernel.cpus),
         flags: m.map_flags, btf: m.btf,
         // libbpf creates a map of maps with a template of its `__array(values, ...)` type, then closes the template
         ...(m.inner ? { innerMap: { name: `${m.name}.inner`.slice(0, 15), type: mapTypeName(Number(m.inner.type)), key_size: m.inner.key_size,
@@ -310,7 +312,8 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     const sections = new Map<string, ExecRegion>();
     const stringPointers: Pointer[] = [];
     for (const section of a.dataSections) {
-      const readonly = section.name.startsWith('.rodata');
+      // libbpf's bpf_object__init_internal_map(): .rodata* and .kconfig are BPF_F_RDONLY_PROG
+      const readonly = section.name.startsWith('.rodata') || section.name === '.kconfig';
       const internal = section.mapName;
       const fd = kernel.createMap({
         type: BPF_MAP_TYPE.ARRAY, keySize: 4, valueSize: section.size, maxEntries: 1, name: internal,
@@ -338,6 +341,10 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
       const bytes = encodeBytes(raw as RawBytes, g.size);
       if (typeof bytes === 'string') throw new RunFailure('EINVAL', `scenario global ${name}: ${bytes}`);
       sections.get(g.section)?.bytes.set(bytes, g.offset);
+    }
+    // mirrors libbpf's bpf_object__populate_internal_map(): the read-only maps are frozen once filled
+    for (const section of a.dataSections) {
+      if (section.name.startsWith('.rodata') || section.name === '.kconfig') kernel.mapFreeze(mapFds.get(section.name)!);
     }
     const strRegion = sections.get('.rodata.str1.1');
     let strOffset = 0;

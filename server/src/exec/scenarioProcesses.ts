@@ -84,8 +84,10 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[]): 
       path: v.path && !v.path.startsWith('[') ? v.path : undefined, ino: v.ino ?? 0,
     }));
     const kthread = p.kthread ?? leader.kthread ?? false;
+    // no task is its own parent: init (1) and kthreadd (2), which the kernel starts itself, are init_task's children
+    const defaultParent = kthread ? 2 : 1;
     return {
-      pid: p.pid, tgid: p.tgid ?? p.pid, ppid: p.ppid ?? leader.ppid ?? (kthread ? 2 : 1), comm: p.comm,
+      pid: p.pid, tgid: p.tgid ?? p.pid, ppid: p.ppid ?? leader.ppid ?? (defaultParent === (p.tgid ?? p.pid) ? 0 : defaultParent), comm: p.comm,
       uid: p.uid ?? leader.uid ?? 0, gid: p.gid ?? leader.gid ?? 0,
       euid: p.euid ?? p.uid ?? leader.euid ?? leader.uid ?? 0, egid: p.egid ?? p.gid ?? leader.egid ?? leader.gid ?? 0,
       state: STATE[p.state ?? (kthread ? 'I' : 'S')], kthread,

@@ -130,7 +130,7 @@ export const scenarioSchema = {
       "properties": {
         "pid": { "type": "integer", "minimum": 0, "maximum": 4194304, "description": "task->pid (the thread id)." },
         "tgid": { "type": "integer", "minimum": 0, "description": "task->tgid: the process a thread belongs to; default pid (a process)." },
-        "ppid": { "type": "integer", "minimum": 0, "description": "The parent's pid (task->real_parent); default 1, and 2 (kthreadd) for kernel threads." },
+        "ppid": { "type": "integer", "minimum": 0, "description": "The parent's pid (task->real_parent); default 1, and 2 (kthreadd) for kernel threads; 0 (init_task) for pid 1 and kthreadd themselves." },
         "comm": { "type": "string", "description": "task->comm (at most 15 bytes are kept)." },
         "uid": { "type": "integer", "minimum": 0 }, "gid": { "type": "integer", "minimum": 0 },
         "euid": { "type": "integer", "minimum": 0, "description": "Effective uid; default uid." },

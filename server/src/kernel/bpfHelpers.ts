@@ -409,6 +409,14 @@ export abstract class KernelHelpers extends KernelState {
     bpf_task_acquire: (taskAddr: bigint): bigint => taskAddr,
     // mirrors the kfunc bpf_task_release(): put_task_struct() of a reference the walk's own keeps alive
     bpf_task_release: (): number => 0,
+    // mirrors the kfunc bpf_task_from_pid(): the task of that pid in the initial pid namespace with a reference, or NULL
+    bpf_task_from_pid: (pid: bigint): bigint => this.tasks?.taskAddrByPid(Number(BigInt.asIntN(32, pid))) ?? 0n,
+    // mirrors the kfunc bpf_cgroup_from_id(): cgroup_get_from_id() of the default hierarchy with a reference, or NULL
+    bpf_cgroup_from_id: (id: bigint): bigint => this.cgroups?.byCgroupId(id)?.region.addr ?? 0n,
+    // mirrors the kfunc bpf_cgroup_acquire(): cgroup_tryget() of a cgroup the walk holds, so it always succeeds
+    bpf_cgroup_acquire: (cgrpAddr: bigint): bigint => cgrpAddr,
+    // mirrors the kfunc bpf_cgroup_release(): cgroup_put() of a reference the hierarchy's own keeps alive
+    bpf_cgroup_release: (): number => 0,
     // the read-side section is the verifier's concern: a simulated run has nothing to lock
     bpf_rcu_read_lock: (): number => 0,
     bpf_rcu_read_unlock: (): number => 0,

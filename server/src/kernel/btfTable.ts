@@ -4073,6 +4073,65 @@ export const KERNEL_BTF_STRUCTS: Readonly<Record<string, BtfStruct>> = {
       }
     ]
   },
+  "ns_common": {
+    "size": 80,
+    "fields": [
+      {
+        "name": "ns_type",
+        "offset": 0,
+        "size": 4,
+        "typeName": "u32"
+      },
+      {
+        "name": "stashed",
+        "offset": 8,
+        "size": 8,
+        "typeName": "struct dentry *"
+      },
+      {
+        "name": "ops",
+        "offset": 16,
+        "size": 8,
+        "typeName": "const struct proc_ns_operations *"
+      },
+      {
+        "name": "inum",
+        "offset": 24,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "__ns_ref",
+        "offset": 28,
+        "size": 4,
+        "typeName": "refcount_t"
+      },
+      {
+        "name": "ns_id",
+        "offset": 32,
+        "size": 8,
+        "typeName": "u64"
+      },
+      {
+        "name": "ns_tree_node",
+        "offset": 40,
+        "size": 24,
+        "typeName": "struct rb_node"
+      },
+      {
+        "name": "ns_list_node",
+        "offset": 64,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "ns_rcu",
+        "offset": 32,
+        "size": 16,
+        "typeName": "struct callback_head"
+      }
+    ]
+  },
   "nsproxy": {
     "size": 72,
     "fields": [

@@ -131,10 +131,22 @@ export class Kernel extends KernelHelpers {
       this.raise(name, what);
     }
   }
+  /** BPF_MAP_FREEZE: mirrors map_freeze(); a second freeze is EBUSY */
+  mapFreeze(fd: number): void {
+    const map = this.mapFromFd(fd);
+    if (map.frozen) this.raise('EBUSY', `map '${map.name}' is frozen already`);
+    map.frozen = true;
+    map.syncRegion();
+  }
+  /** mirrors map_get_sys_perms(): a frozen map is read-only to the syscall side (EPERM) */
+  protected checkWritable(map: BpfMap): void {
+    if (map.frozen) this.raise('EPERM', `map '${map.name}' is frozen`);
+  }
   /** bpf_map_update_elem(fd, key, value, flags); per-CPU maps take round_up(value_size, 8) bytes per CPU */
   mapUpdate(fd: number, key: Uint8Array, value: Uint8Array, flags = BPF_ANY): void {
     this.synchronizeRcu();
     const map = this.mapFromFd(fd);
+    this.checkWritable(map);
     this.checkKey(map, key);
     if (value.length < map.userValueSize) this.raise('EINVAL', `value has ${value.length} bytes, map '${map.name}' needs ${map.userValueSize}`);
     // bpf_map_update_value(): key-less maps push
@@ -149,6 +161,7 @@ export class Kernel extends KernelHelpers {
   mapUpdateBatch(fd: number, keys: Uint8Array, values: Uint8Array, count: number, layout?: BatchLayout): void {
     this.synchronizeRcu();
     const map = this.mapFromFd(fd);
+    this.checkWritable(map);
     const T = BPF_MAP_TYPE;
     const plain = map.type === T.HASH || map.type === T.LRU_HASH || map.type === T.ARRAY;
     if (!plain || !(map instanceof HashMap || map instanceof ArrayMap)) this.raise('EINVAL', `map '${map.name}' takes no batch update here`);
@@ -190,6 +203,7 @@ export class Kernel extends KernelHelpers {
   mapDelete(fd: number, key: Uint8Array): void {
     this.synchronizeRcu();
     const map = this.mapFromFd(fd);
+    this.checkWritable(map);
     this.checkKey(map, key);
     this.check(map.delete(key, this.currentCpu), `delete from map '${map.name}' failed`);
   }

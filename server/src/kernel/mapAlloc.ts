@@ -5,9 +5,9 @@
  */
 import { ErrnoName, KernelError } from './errno';
 import { ArrayOfMaps, BloomFilterMap, HashOfMaps, InnerMapMeta, LpmTrieMap, QueueStackMap, LocalStorageMap } from './mapKinds';
-import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv, OpaqueMap, validateObjName } from './maps';
+import { ArrayMap, BpfMap, HashMap, MapCreateAttr, MapEnv, OpaqueMap } from './maps';
 import {
-  BPF_F, BPF_F_ACCESS_MASK, BPF_MAP_TYPE, KMALLOC_MAX_SIZE, MAX_BPF_STACK, PAGE_SIZE, PCPU_MIN_UNIT_SIZE, mapTypeName, roundUp,
+  BPF_F, BPF_F_ACCESS_MASK, BPF_MAP_TYPE, KMALLOC_MAX_SIZE, MAX_BPF_STACK, PAGE_SIZE, PCPU_MIN_UNIT_SIZE, mapTypeName, roundUp, validateObjName,
 } from './mapTypes';
 
 const T = BPF_MAP_TYPE;

@@ -1,3 +1,5 @@
+import { KernelError } from './errno';
+
 // uapi enum bpf_map_type and the flag constants the map code checks (include/uapi/linux/bpf.h)
 export const BPF_MAP_TYPE = {
   UNSPEC: 0, HASH: 1, ARRAY: 2, PROG_ARRAY: 3, PERF_EVENT_ARRAY: 4, PERCPU_HASH: 5, PERCPU_ARRAY: 6,
@@ -34,6 +36,16 @@ export const PCPU_MIN_UNIT_SIZE = 32 << 10;
 export const KMALLOC_MAX_SIZE = 4 << 20;
 export const PAGE_SIZE = 4096;
 export const BPF_OBJ_NAME_LEN = 16;
+export const NUMA_NO_NODE = -1;
+/** The types whose map_alloc is array_map_alloc(), which sets map->bypass_spec_v1. */
+export const ARRAY_MAP_ALLOC_TYPES: ReadonlySet<number> = new Set([BPF_MAP_TYPE.ARRAY, BPF_MAP_TYPE.PERCPU_ARRAY, BPF_MAP_TYPE.PROG_ARRAY,
+  BPF_MAP_TYPE.PERF_EVENT_ARRAY, BPF_MAP_TYPE.CGROUP_ARRAY, BPF_MAP_TYPE.ARRAY_OF_MAPS]);
+
+/** mirrors bpf_obj_name_cpy(): only isalnum, '_' and '.', NUL within BPF_OBJ_NAME_LEN. */
+export function validateObjName(name: string): void {
+  if (name.length >= BPF_OBJ_NAME_LEN) throw new KernelError('EINVAL', `map name '${name}' is longer than ${BPF_OBJ_NAME_LEN - 1} characters`);
+  if (!/^[A-Za-z0-9_.]*$/.test(name)) throw new KernelError('EINVAL', `map name '${name}' may contain only letters, digits, '_' and '.'`);
+}
 
 export function roundUp(x: number, to: number): number { return Math.ceil(x / to) * to; }
 export function roundupPowOfTwo(x: number): number {

@@ -1,10 +1,11 @@
 import { btfField, kernelBtf } from './btf';
-import { ERRNO, KernelError } from './errno';
+import { ERRNO } from './errno';
 import { BATCH_WINDOW, windowHashes, windowInsertOrder } from './batchOrder';
 import { htabMapHash, jhashWord } from './jhash';
 import { KernelMemory, Region } from './memory';
 import {
-  BPF_ANY, BPF_EXIST, BPF_F, BPF_F_LOCK, BPF_MAP_TYPE, BPF_NOEXIST, BPF_OBJ_NAME_LEN, mapTypeName, roundUp, roundupPowOfTwo,
+  ARRAY_MAP_ALLOC_TYPES, BPF_ANY, BPF_EXIST, BPF_F, BPF_F_LOCK, BPF_MAP_TYPE, BPF_NOEXIST, BPF_OBJ_NAME_LEN, mapTypeName, NUMA_NO_NODE,
+  roundUp, roundupPowOfTwo,
 } from './mapTypes';
 
 export interface MapCreateAttr {
@@ -35,15 +36,10 @@ const OFF = {
   ops: F('ops'), mapType: F('map_type'), keySize: F('key_size'), valueSize: F('value_size'),
   maxEntries: F('max_entries'), mapExtra: F('map_extra'), mapFlags: F('map_flags'), id: F('id'), name: F('name'),
   refcnt: F('refcnt'), usercnt: F('usercnt'), elemCount: F('elem_count'), innerMapMeta: F('inner_map_meta'),
+  numaNode: F('numa_node'), bypassSpecV1: F('bypass_spec_v1'), frozen: F('frozen'),
 };
 /** A fake `ops` pointer per map type (the real one is a kernel text address a program may print). */
 const FAKE_OPS_BASE = 0xffffffff82000000n;
-
-/** mirrors bpf_obj_name_cpy(): only isalnum, '_' and '.', NUL within BPF_OBJ_NAME_LEN. */
-export function validateObjName(name: string): void {
-  if (name.length >= BPF_OBJ_NAME_LEN) throw new KernelError('EINVAL', `map name '${name}' is longer than ${BPF_OBJ_NAME_LEN - 1} characters`);
-  if (!/^[A-Za-z0-9_.]*$/.test(name)) throw new KernelError('EINVAL', `map name '${name}' may contain only letters, digits, '_' and '.'`);
-}
 
 export abstract class BpfMap {
   id = 0;
@@ -57,6 +53,7 @@ export abstract class BpfMap {
   readonly name: string;
   readonly flags: number;
   readonly mapExtra: bigint;
+  frozen = false; // map->frozen: BPF_MAP_FREEZE (libbpf freezes .rodata and .kconfig once filled)
 
   constructor(protected readonly env: MapEnv, readonly type: number, readonly keySize: number, readonly valueSize: number,
     readonly maxEntries: number, attr: MapCreateAttr, keepsElemCount: boolean) {
@@ -86,6 +83,11 @@ export abstract class BpfMap {
     v.setBigUint64(OFF.mapExtra, this.mapExtra, true);
     v.setUint32(OFF.mapFlags, this.flags, true);
     v.setUint32(OFF.id, this.id, true);
+    // mirrors bpf_map_attr_numa_node(): NUMA_NO_NODE unless BPF_F_NUMA_NODE asks for a node (here the only one, 0)
+    v.setInt32(OFF.numaNode, (this.flags & BPF_F.NUMA_NODE) ? 0 : NUMA_NO_NODE, true);
+    // mirrors array_map_alloc(): bpf_bypass_spec_v1(NULL), true for the privileged creator assumed here (root)
+    v.setUint8(OFF.bypassSpecV1, ARRAY_MAP_ALLOC_TYPES.has(this.type) ? 1 : 0);
+    v.setUint8(OFF.frozen, this.frozen ? 1 : 0);
     this.region.bytes.fill(0, OFF.name, OFF.name + BPF_OBJ_NAME_LEN);
     this.region.bytes.set(Buffer.from(this.name, 'latin1'), OFF.name);
     this.syncCounts();

@@ -5,6 +5,7 @@
  * thread has no mm and PF_KTHREAD, real_parent/parent point at the parent's task_struct, cred at one cred per task.
  */
 import { kernelBtf } from './btf';
+import { PAGE_SIZE } from './mapTypes';
 import type { Kernel } from './kernel';
 import type { IterProgramSpec, IterSession, IterSeqOps, IterTarget } from './iter';
 import type { Region, Resolved } from './memory';
@@ -37,6 +38,10 @@ export interface SimMachine { tasks: SimTask[] }
 export const PF_KTHREAD = 0x00200000;
 /** PF_IDLE... not modelled; PF_FORKNOEXEC set on kernel threads as the kernel does */
 const PF_FORKNOEXEC = 0x00000040;
+/** the inode number of the initial pid namespace (include/linux/proc_ns.h) */
+const PROC_PID_INIT_INO = 0xeffffffc;
+/** enum pid_type */
+const PIDTYPE_TGID = 1;
 
 interface TaskObject { sim: SimTask; task: Region; leader: TaskObject | null; files: FileObject[]; filesStruct: Region | null; mm: Region | null; vmas: Array<{ sim: SimVma; region: Region }> }
 interface FileObject { fd: number; region: Region }
@@ -138,14 +143,7 @@ export class SimulatedTasks {
       this.threadLists.set(o.leader!, list);
     }
     for (const [leader, list] of this.threadLists) list.sort((a, b) => (a === leader ? -1 : b === leader ? 1 : forkOrder(a, b)));
-    // one signal_struct per thread group, shared by its threads (copy_signal(); a CLONE_THREAD fork takes the
-    // leader's): live and nr_threads count the group's threads
-    for (const [leader, list] of this.threadLists) {
-      const signal = mem.alloc(kernelBtf.signal_struct.size, `struct signal_struct (tgid ${leader.sim.pid})`, true);
-      put(signal, 'signal_struct', 'live', list.length);
-      put(signal, 'signal_struct', 'nr_threads', list.length);
-      for (const o of list) put(o.task, 'task_struct', 'signal', signal.addr);
-    }
+    this.buildIdentities(swapper);
     // leaders first (ascending pid), so threads can share what their leader built
     for (const o of this.byPid) if (o.leader === o) this.buildProcess(o);
     for (const o of this.byPid) {
@@ -153,6 +151,47 @@ export class SimulatedTasks {
       put(o.task, 'task_struct', 'mm', ptr(o.mm));
       put(o.task, 'task_struct', 'active_mm', ptr(o.mm));
       put(o.task, 'task_struct', 'files', ptr(o.filesStruct));
+    }
+  }
+
+  /**
+   * The pid side of each task, all in the initial pid namespace (the scenario's pids are the host's): init_pid_ns
+   * (level 0, PROC_PID_INIT_INO, its child_reaper pid 1) reached through init_nsproxy.pid_ns_for_children, a struct pid
+   * per task (alloc_pid(): level 0, numbers[0] = { pid, &init_pid_ns }), one signal_struct per thread group
+   * (copy_signal(): nr_threads and live count its threads, pids[PIDTYPE_TGID] is the leader's pid) and normal_prio
+   * (normal_prio(): the prio of a task nothing boosts).
+   */
+  private buildIdentities(swapper: Region): void {
+    const mem = this.kernel.memory;
+    const pidNs = mem.alloc(kernelBtf.pid_namespace.size, 'struct pid_namespace init_pid_ns', true);
+    put(pidNs, 'pid_namespace', 'ns.inum', PROC_PID_INIT_INO);
+    const nsproxy = mem.alloc(kernelBtf.nsproxy.size, 'struct nsproxy init_nsproxy', true);
+    put(nsproxy, 'nsproxy', 'count', 1);
+    put(nsproxy, 'nsproxy', 'pid_ns_for_children', pidNs.addr);
+    const numbers = offsetOf('pid', 'numbers').offset;
+    const structPid = (nr: number, label: string): Region => {
+      const r = mem.alloc(kernelBtf.pid.size + kernelBtf.upid.size, `struct pid ${label}`, true);
+      put(r, 'pid', 'count', 1);
+      r.view.setUint32(numbers + offsetOf('upid', 'nr').offset, nr, true);
+      r.view.setBigUint64(numbers + offsetOf('upid', 'ns').offset, pidNs.addr, true);
+      return r;
+    };
+    const tasks: Array<[Region, number, TaskObject | null]> = [[swapper, 0, null], ...this.byPid.map((o): [Region, number, TaskObject] => [o.task, o.sim.pid, o])];
+    for (const [task, pid, o] of tasks) {
+      if (o?.sim.pid === 0) continue; // a scenario's own pid 0 is swapper, done first
+      put(task, 'task_struct', 'thread_pid', structPid(pid, `${pid}`).addr);
+      put(task, 'task_struct', 'nsproxy', nsproxy.addr);
+      if (o) put(task, 'task_struct', 'normal_prio', o.sim.prio);
+    }
+    const init = this.byPid.find((o) => o.sim.pid === 1);
+    put(pidNs, 'pid_namespace', 'child_reaper', init ? init.task.addr : 0n);
+    for (const [leader, list] of this.threadLists) {
+      const signal = mem.alloc(kernelBtf.signal_struct.size, `struct signal_struct (pid ${leader.sim.pid})`, true);
+      put(signal, 'signal_struct', 'nr_threads', list.length);
+      put(signal, 'signal_struct', 'live', list.length);
+      signal.view.setBigUint64(offsetOf('signal_struct', 'pids').offset + 8 * PIDTYPE_TGID,
+        BigInt(leader.task.view.getBigUint64(offsetOf('task_struct', 'thread_pid').offset, true)), true);
+      for (const t of list) put(t.task, 'task_struct', 'signal', signal.addr);
     }
   }
 
@@ -181,9 +220,12 @@ export class SimulatedTasks {
     if (sim.kthread) return;
     const mm = mem.alloc(kernelBtf.mm_struct.size, `struct mm_struct (pid ${sim.pid})`, true);
     o.mm = mm;
-    // argv as user memory: the bytes mm->arg_start..arg_end point at (NUL separated, NUL terminated)
+    // argv as user memory: the bytes mm->arg_start..arg_end point at (NUL separated, NUL terminated). On the stack
+    // create_elf_tables() built, the environment strings and the executable's path follow them: a read that runs past
+    // arg_end (bpf_copy_from_user_task() of a fixed-size buffer) succeeds there. The scenario does not describe them,
+    // so a page after argv reads as zeros instead of faulting.
     const argv = new TextEncoder().encode(sim.cmdline.length ? sim.cmdline + '\0' : '');
-    const args = mem.alloc(Math.max(argv.length, 1), `argv of pid ${sim.pid}`, true);
+    const args = mem.alloc(argv.length + PAGE_SIZE, `argv of pid ${sim.pid} (and the stack above it)`, true);
     args.bytes.set(argv);
     put(mm, 'mm_struct', 'arg_start', args.addr);
     put(mm, 'mm_struct', 'arg_end', args.addr + BigInt(argv.length));
@@ -286,6 +328,11 @@ export class SimulatedTasks {
     const leader = o?.leader ?? o;
     const at = addr === this.initTask.addr || !leader ? -1 : this.tasksList.indexOf(leader);
     return this.tasksList[at + 1]?.task.addr ?? this.initTask.addr;
+  }
+
+  /** mirrors find_task_by_pid_ns(pid, &init_pid_ns): the task with that (global) pid, or 0; pid 0 (the idle task) has none */
+  taskAddrByPid(pid: number): bigint {
+    return pid === 0 ? 0n : this.taskByPid(pid)?.task.addr ?? 0n;
   }
 
   /** mirrors __next_thread(): the thread after the task at `addr` in its group's thread list, or 0 after the last */

@@ -199,6 +199,14 @@ export const Diagnostics = {
     kernelText: 'Looks like the BPF stack limit of 512 bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.',
     explanation: 'clang\'s BPF backend refuses a function whose own frame (the stack slots it keeps after optimization, rounded up to 8 bytes) reaches 512 bytes: a slot at 512 bytes below the frame pointer is one too many (a 504-byte buffer builds, 505 does not). The verifier\'s limit on the combined stack of a call chain (BPF2008) comes after that. Move large buffers into a per-CPU array map.',
   }),
+  StructArgNotCompiled: d(1260, 'error', "{0}() is __noinline, so clang -target bpf keeps this call, and the BPF calling convention cannot pass its struct or union argument {1} by value: the build fails. clang: \"pass by value not supported\"", {
+    kernelText: 'pass by value not supported',
+    explanation: 'Arguments travel in R1-R5 and an aggregate does not fit a register. A function clang inlines (static, or without __noinline) may take a struct by value, since no call is left; a __noinline one must take a pointer to it.',
+  }),
+  StructReturnNotCompiled: d(1261, 'error', "{0}() returns a struct or union by value and {1}, which clang -target bpf cannot compile: the build fails. clang: \"functions with VarArgs or StructRet are not supported\"", {
+    kernelText: 'functions with VarArgs or StructRet are not supported',
+    explanation: 'The BPF backend returns values in R0 only. A static function clang inlines may return a struct (its value lands in the caller); a function clang keeps (not static, or __noinline) cannot: return through a pointer parameter instead.',
+  }),
   ArrowOnRecord: d(1234, 'error', "member reference type {0} is not a pointer; did you mean to use '.'?", {
     kernelText: "member reference type %0 is not a pointer; did you mean to use '.'?",
     explanation: 'Like clang, the rest of the expression is checked as if `.` had been written; the quick fix replaces `->` by `.`.',

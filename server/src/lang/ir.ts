@@ -153,7 +153,11 @@ export interface Local {
 }
 
 /** A stack slot: `offset` is its byte position in the function's frame, [0, stackSize). */
-export interface StackSlot { id: number; offset: number; size: number; align: number; local?: number }
+/**
+ * `below` is the slot allocated just under it, live while it is: slots of blocks that are no longer open are reused
+ * by later blocks, as clang's stack coloring reuses the slots of locals whose lifetimes (their blocks) do not overlap.
+ */
+export interface StackSlot { id: number; offset: number; size: number; align: number; local?: number; below?: number }
 
 export interface IrFunction {
   index: number;

@@ -7,6 +7,10 @@ import { Compilation } from './compile';
 import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage } from './diagnostics';
 import { resolve, typeToString } from './types';
 import { ITER_TARGET_NAMES } from '../kernel/iterTargets';
+import type { Expr, IrProgram, Stmt } from './ir';
+import { reachableFunctions } from './checker/stack';
+import { forEachChild, forEachStmtChild } from './checker/loops';
+import { externNotResolvedArgs } from './checker/helpers';
 
 /** Every iterator target Linux 6.18 registers (bpf_iter_reg_target callers): kernel/iterTargets.ts. */
 export const KERNEL_ITER_TARGETS: readonly string[] = ITER_TARGET_NAMES;
@@ -56,4 +60,29 @@ export function checkProgramShapes(c: Compilation, options: { licenseLinked?: bo
 /** mirrors license_is_gpl_compatible() */
 export function isGplCompatible(license: string | null | undefined): boolean {
   return !!license && ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'].includes(license);
+}
+
+/**
+ * mirrors bpf_object__collect_externs(): an extern function libbpf cannot resolve (an implicit declaration, an extern
+ * outside .ksyms) fails the opening of the whole object, whichever function calls it: here, the code clang emits
+ * that no iterator program reaches (a kprobe or tracepoint program beside it, a global function nothing calls); the
+ * checker reports the calls an iterator program reaches.
+ */
+export function unresolvedExternsOutsideIterators(program: IrProgram): FrontEndDiagnostic[] {
+  const checked = new Set(program.entries.flatMap((e) => reachableFunctions(program, e.func)));
+  // clang emits every function that is not static, and the static ones they call
+  const emitted = new Set(program.functions.filter((f) => f.global).flatMap((f) => reachableFunctions(program, f.index)));
+  const out: FrontEndDiagnostic[] = [];
+  const visit = (e: Expr): void => {
+    if (e.op === 'callHelper' && e.externUnresolved) {
+      const m = Diagnostics.ExternNotResolved;
+      out.push({ code: m.code, category: m.category, file: e.loc.file, pos: e.loc.pos, end: e.loc.end,
+        message: formatMessage(m.message, externNotResolvedArgs(e.name, e.externUnresolved)) });
+    }
+    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visit(e.value); return; }
+    forEachChild(e, visit);
+  };
+  const visitStmt = (s: Stmt): void => forEachStmtChild(s, visitStmt, visit);
+  for (const func of emitted) if (!checked.has(func)) visitStmt(program.functions[func].body);
+  return out;
 }

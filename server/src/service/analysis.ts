@@ -14,7 +14,7 @@ import { lowerProgram, LowerResult, CoreFieldResolver, LoweringMemo, CODEGEN_DIA
 import { CheckResult, FormatCall } from '../lang/checker';
 import { CheckMemo } from '../lang/checker/reuse';
 import { collectFormatCalls } from '../lang/formatCalls';
-import { checkProgramShapes, isGplCompatible } from '../lang/programChecks';
+import { checkProgramShapes, isGplCompatible, unresolvedExternsOutsideIterators } from '../lang/programChecks';
 import { DataSection, dataSections, usedMapNames } from '../lang/programFacts';
 import { reachableFunctions } from '../lang/checker/stack';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
@@ -216,6 +216,8 @@ export class DocumentAnalyzer {
     const linked = lowered.program.license == null && lowered.program.entries.length > 0
       ? linkedLicense(filePath, projectFolder(filePath, setup.flags?.source), this.host) : undefined;
     appendAll(appendAll(diagnostics, hasFrontEndError ? lowered.diagnostics.filter((d) => !CODEGEN_DIAGNOSTIC_CODES.has(d.code)) : lowered.diagnostics), checkProgramShapes(compilation, { licenseLinked: linked !== undefined }));
+    // libbpf opens the object before any program loads: an extern it cannot resolve anywhere fails them all
+    if (!hasFrontEndError) appendAll(diagnostics, unresolvedExternsOutsideIterators(lowered.program));
     const formats = collectFormatCalls(compilation);
     return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile, ...(linked ? { linkedLicense: linked } : {}) };
   }

@@ -38,4 +38,16 @@ describe('checker/externs: a call libbpf cannot resolve fails the open', () => {
       assert.ok(!d.some((x) => x.code === code), `${decls}: ${JSON.stringify(d)}`);
     }
   });
+  it('the same call outside the iterator (a tracepoint program, a global function) fails the open too; an uncalled static one is not emitted', () => {
+    // measured: a raw_tp program beside the iterator calling an undeclared BPF_CORE_READ fails bpf_object__open()
+    const around = (fn: string): string => program(fn, 't->pid');
+    const tp = found(around('SEC("tracepoint/sched/sched_switch") int tp(void *c) { return foo_helper(1); }')).filter((x) => x.code === code);
+    assert.strictEqual(tp.length, 1, JSON.stringify(tp));
+    assert.match(String(tp[0].message), /failed to find BTF for extern 'foo_helper': -2/);
+    assert.strictEqual(found(around('int unused_global(int x) { return foo_helper(x); }')).filter((x) => x.code === code).length, 1);
+    assert.strictEqual(found(around('static int unused_static(int x) { return foo_helper(x); }')).filter((x) => x.code === code).length, 0);
+    // reached from the iterator and from a tracepoint: reported once, by the iterator's check
+    const both = 'static __noinline int h(int x) { return foo_helper(x); }\nSEC("tracepoint/x/y") int tp(void *c) { return h(1); }';
+    assert.strictEqual(found(program(both, 'h(t->pid)')).filter((x) => x.code === code).length, 1);
+  });
 });

@@ -70,11 +70,20 @@ describe('checker: the helper table measured on Linux 6.18 (which helpers iterat
     assert.deepStrictEqual(errors(program('bpf_map', '\tstruct task_struct *t = bpf_get_current_task_btf();\n\tBPF_SEQ_PRINTF(seq, "%d", t->pid);')), []);
   });
 
-  it('a kfunc the checker does not model (bpf_cgroup_from_id, bpf_cgroup_release) is a warning, never "unknown func"', () => {
-    const text = program('task', '\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tstruct cgroup *cg = bpf_cgroup_from_id(1);\n\tif (cg) bpf_cgroup_release(cg);')
-      .replace('SEC("iter/task")', 'struct cgroup *bpf_cgroup_from_id(u64 cgid) __ksym;\nvoid bpf_cgroup_release(struct cgroup *cgrp) __ksym;\nSEC("iter/task")');
+  it('a kfunc the checker does not model (bpf_cpumask_create, bpf_cpumask_release) is a warning, never "unknown func"', () => {
+    const text = program('task', '\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tstruct bpf_cpumask *m = bpf_cpumask_create();\n\tif (m) bpf_cpumask_release(m);')
+      .replace('SEC("iter/task")', 'struct bpf_cpumask *bpf_cpumask_create(void) __ksym;\nvoid bpf_cpumask_release(struct bpf_cpumask *cpumask) __ksym;\nSEC("iter/task")');
     assert.deepStrictEqual(errors(text), []);
     assert.strictEqual(diagnostics(text, 2).filter((d) => d.startsWith('BPF2042: bpf-iter-lab does not model the kfunc')).length, 2, diagnostics(text, 2).join('\n'));
+  });
+
+  it('the cgroup kfuncs it models (bpf_cgroup_from_id, bpf_cgroup_acquire, bpf_cgroup_release) need no warning; a leak is refused', () => {
+    const decls = 'struct cgroup *bpf_cgroup_from_id(u64 cgid) __ksym;\nstruct cgroup *bpf_cgroup_acquire(struct cgroup *cgrp) __ksym;\nvoid bpf_cgroup_release(struct cgroup *cgrp) __ksym;\nSEC("iter/task")';
+    const body = '\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tstruct cgroup *cg = bpf_cgroup_from_id(1);\n\tif (!cg) return 0;\n\tstruct cgroup *again = bpf_cgroup_acquire(cg);\n\tif (again) bpf_cgroup_release(again);';
+    const text = program('task', `${body}\n\tbpf_cgroup_release(cg);`).replace('SEC("iter/task")', decls);
+    assert.deepStrictEqual(errors(text), []);
+    assert.deepStrictEqual(diagnostics(text, 2), []);
+    assert.ok(errors(program('task', body).replace('SEC("iter/task")', decls)).some((d) => /bpf_cgroup_from_id\(\) returned is still held/.test(d)));
   });
 
   it('the task kfuncs it models (bpf_task_acquire/release, bpf_rcu_read_lock/unlock) need no warning', () => {

@@ -158,6 +158,26 @@ describe('kernel: map subsystem', () => {
     assert.strictEqual(k.helpers.bpf_map_sum_elem_count(a), 1n);
   });
 
+  it('struct bpf_map numa_node, bypass_spec_v1 and frozen as map_create(), array_map_alloc() and map_freeze() set them', () => {
+    const k = new Kernel();
+    const field = (fd: number, name: string): number => {
+      const f = btfField('bpf_map', name);
+      const v = k.mapById(k.mapInfo(fd).id)!.region.view;
+      return f.size === 1 ? v.getUint8(f.offset) : v.getInt32(f.offset, true);
+    };
+    const hash = k.createMap({ type: T.HASH, keySize: 4, valueSize: 4, maxEntries: 2 });
+    const numa = k.createMap({ type: T.HASH, keySize: 4, valueSize: 4, maxEntries: 2, flags: BPF_F.NUMA_NODE });
+    const arr = k.createMap({ type: T.PERCPU_ARRAY, keySize: 4, valueSize: 4, maxEntries: 2 });
+    assert.deepStrictEqual([hash, numa, arr].map((fd) => [field(fd, 'numa_node'), field(fd, 'bypass_spec_v1'), field(fd, 'frozen')]),
+      [[-1, 0, 0], [0, 0, 0], [-1, 1, 0]]);
+    k.mapFreeze(hash);
+    assert.strictEqual(field(hash, 'frozen'), 1);
+    expectKernelError(() => k.mapFreeze(hash), 'EBUSY');
+    expectKernelError(() => k.mapUpdate(hash, u32(1), u32(1)), 'EPERM');
+    expectKernelError(() => k.mapDelete(hash, u32(1)), 'EPERM');
+    assert.throws(() => k.mapLookup(hash, u32(1)), /ENOENT|lookup/, 'a frozen map is still read');
+  });
+
   it('per-CPU layout: syscall values are round_up(value_size, 8) per CPU; program update writes only the current CPU', () => {
     const k = new Kernel({ cpus: 2, currentCpu: 1 });
     const fd = k.createMap({ type: T.PERCPU_ARRAY, keySize: 4, valueSize: 4, maxEntries: 2 });

@@ -172,6 +172,19 @@ describe('parser', () => {
     assert.deepStrictEqual(names, ['f', 'g']);
   });
 
+  it('parses declarations in column 0 inside a body as declarations; only a column-0 function definition ends it', () => {
+    // clang 14 compiles these: a body's declarations need no indentation
+    for (const text of ['int f(void)\n{\nint r = 1;\nreturn r;\n}\n', 'int f(void) {\nstruct s { int a; } v = { 1 };\nint (*fp)(int);\nreturn v.a;\n}\n',
+      'int f(void)\n{\nlong r = ({ int q = 2; q; });\nreturn r;\n}\n']) {
+      const result = parseText(text);
+      assert.deepStrictEqual(result.diagnostics.map((d) => d.message), [], text);
+      assert.strictEqual(result.unit.declarations.length, 1, text);
+    }
+    const missing = parseText('int f(void) {\n  return 0;\nstatic int g(int x) __attribute__((unused)) {\n  return x;\n}\n');
+    assert.deepStrictEqual(missing.diagnostics.map((d) => d.code), [Diagnostics.MissingClosingBrace.code]);
+    assert.strictEqual(missing.unit.declarations.length, 2);
+  });
+
   it('caps nesting at clang bracket depth instead of overflowing the stack', () => {
     const deep = 'int x = ' + '('.repeat(10000) + '1' + ')'.repeat(10000) + ';\nint y;';
     const result = parseText(deep);

@@ -199,6 +199,24 @@ static __always_inline __u32 from_task(struct task_struct *t, __u32 add) { retur
     assert.match(result.output!, /^1000 0 0 0\n/);
   });
 
+  it('a struct by value: clang inlines it where it can; a __noinline call or a kept struct return stops its build', () => {
+    // measured with clang 14 -O2: "pass by value not supported" at the call, "functions with VarArgs or StructRet are
+    // not supported" at a kept function; the static, inlinable and global forms without __noinline build and load
+    const pair = 'struct pair { __u64 a; __u64 b; };\n';
+    const taking = (attrs: string) => `${pair}${attrs} __u64 addp(struct pair p) { return p.a + p.b; }\n`;
+    const body = '\tstruct pair p = { map->key_size, 2 };\n\tr = addp(p);';
+    for (const attrs of ['static', '', 'static __always_inline']) assert.deepStrictEqual(codes(program(body, taking(attrs))), [], attrs);
+    for (const attrs of ['static __noinline', '__noinline']) {
+      assert.deepStrictEqual(codes(program(body, taking(attrs))), [code(Diagnostics.StructArgNotCompiled)], attrs);
+    }
+    const returning = (attrs: string) => `${pair}${attrs} struct pair mk(__u64 a) { struct pair p = { a, a + 1 }; return p; }\n`;
+    const use = '\tstruct pair p = mk(map->key_size);\n\tr = p.b;';
+    assert.deepStrictEqual(codes(program(use, returning('static'))), []);
+    assert.deepStrictEqual(codes(program(use, returning('static __noinline'))), [code(Diagnostics.StructReturnNotCompiled)]);
+    assert.deepStrictEqual(codes(program('', returning('static __noinline'))), [], 'a static function nothing calls is not emitted');
+    assert.deepStrictEqual(codes(program('', returning(''))), [code(Diagnostics.StructReturnNotCompiled)]);
+  });
+
   it('runs goto, atomics, bswap and CO-RE builtins to the values clang and the kernel give', async () => {
     const text = `${PRELUDE}#include <bpf/bpf_endian.h>
 #include <bpf/bpf_core_read.h>

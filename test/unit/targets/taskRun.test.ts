@@ -106,6 +106,53 @@ describe('task targets on the simulated machine (kernel/bpf/task_iter.c order an
     assert.ok(both.error?.includes('EINVAL') || /at most one/.test(both.error ?? ''), both.error);
   });
 
+  it('without a ppid, pid 1 and kthreadd are init_task\'s children (never their own parents); others pid 1\'s or kthreadd\'s', async () => {
+    const PARENTS = HEAD + `SEC("iter/task")
+int parents(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	if (!task)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%d %d %s\\n", task->pid, task->real_parent->pid, task->real_parent->comm);
+	return 0;
+}
+`;
+    const world = { processes: [{ pid: 1, comm: 'sh' }, { pid: 2, comm: 'kthreadd', kthread: true }, { pid: 3, comm: 'kworker', kthread: true },
+      { pid: 4, comm: 'cat' }, { pid: 5, tgid: 1, comm: 'sh-thread' }] };
+    const r = await run(PARENTS, world);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, '1 0 swapper/0\n2 0 swapper/0\n3 2 kthreadd\n4 1 sh\n5 0 swapper/0\n');
+  });
+
+  it('the pid side of a task: struct pid in init_pid_ns, nsproxy, a signal_struct per thread group, normal_prio', async () => {
+    // (the test header has no struct pid.numbers[]: numbers[0].nr is read where it starts, after the struct)
+    const IDS = HEAD + `SEC("iter/task")
+int ids(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct pid *p;
+	struct pid_namespace *ns;
+	int nr = -1;
+	if (!task)
+		return 0;
+	p = task->thread_pid;
+	bpf_probe_read_kernel(&nr, sizeof(nr), (char *)p + sizeof(*p));
+	ns = task->nsproxy->pid_ns_for_children;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%d level=%u nr=%d ns=%x reaper=%d threads=%d live=%d shared=%d np=%d\\n", task->pid, p->level,
+		nr, ns->ns.inum, ns->child_reaper->pid, task->signal->nr_threads, task->signal->live.counter,
+		task->signal == task->group_leader->signal, task->normal_prio);
+	return 0;
+}
+`;
+    const r = await run(IDS);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, [
+      '1 level=0 nr=1 ns=effffffc reaper=1 threads=1 live=1 shared=1 np=120',
+      '2 level=0 nr=2 ns=effffffc reaper=1 threads=1 live=1 shared=1 np=120',
+      '40 level=0 nr=40 ns=effffffc reaper=1 threads=2 live=2 shared=1 np=120',
+      '41 level=0 nr=41 ns=effffffc reaper=1 threads=2 live=2 shared=1 np=120', ''].join('\n'));
+  });
+
   it('the default system prints processes, files and VMAs on first run', async () => {
     const service = serviceFor(TARGET_FILES);
     for (const text of [TASKS, FILES, VMAS]) {

@@ -4,7 +4,7 @@ import type { Expr, Loc } from '../ir';
 import { CLANG_STRLEN, CORE_POISON_HELPER_ID, STRLEN_LIMIT, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, constant, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
-import { HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason, type HelperInfo } from './helpers';
+import { externNotResolvedArgs, HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason, type HelperInfo } from './helpers';
 import { iterKind, iterKindOfKfunc, iterTypeName, type IterKind } from '../../kernel/openIters';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { kernelBtf } from '../../kernel/btf';
@@ -57,8 +57,7 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     if (e.name === CLANG_STRLEN && e.helperId === -2) return this.foldedStrlen(args[0], e.loc);
     // mirrors bpf_object__collect_externs(): an extern function outside .ksyms, or one clang emitted without BTF
     if (e.externUnresolved) {
-      const why = e.externUnresolved === 'implicit' ? 'no declaration (clang 14 declares it implicitly, without BTF)' : 'is not a __ksym kfunc (its extern is outside the .ksyms section)';
-      this.report(Diagnostics.ExternNotResolved, e.loc, [e.name, why, e.externUnresolved === 'implicit' ? `failed to find BTF for extern '${e.name}': -2` : `failed to find BTF for extern '${e.name}' [N] section: -2`]);
+      this.report(Diagnostics.ExternNotResolved, e.loc, externNotResolvedArgs(e.name, e.externUnresolved));
       return TOP;
     }
     const found = lookupHelper(e.name, { target: this.options.target, sleepable: this.options.sleepable });

@@ -175,6 +175,13 @@ const allowed: HelperInfo[] = [
   // bpf_rcu_read_lock()/unlock() open and close the section check_kfunc_call() tracks (active_rcu_lock)
   { name: 'bpf_task_acquire', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'task_struct', rcu: true }], returns: 'acquiredOrNull', returnStruct: 'task_struct', isKfunc: true },
   { name: 'bpf_task_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'task_struct' }], returns: 'void', isKfunc: true },
+  // bpf_task_from_pid() is KF_ACQUIRE | KF_RET_NULL: a task looked up by its global pid, released by bpf_task_release()
+  { name: 'bpf_task_from_pid', id: -1, gplOnly: false, args: [any], returns: 'acquiredOrNull', returnStruct: 'task_struct', isKfunc: true },
+  // the cgroup counterparts (kernel/bpf/helpers.c, generic_btf_ids): bpf_cgroup_acquire() KF_ACQUIRE | KF_RCU |
+  // KF_RET_NULL, bpf_cgroup_from_id() KF_ACQUIRE | KF_RET_NULL, bpf_cgroup_release() KF_RELEASE
+  { name: 'bpf_cgroup_acquire', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'cgroup', rcu: true }], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
+  { name: 'bpf_cgroup_from_id', id: -1, gplOnly: false, args: [any], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
+  { name: 'bpf_cgroup_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'cgroup' }], returns: 'void', isKfunc: true },
   { name: 'bpf_rcu_read_lock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'lock' },
   { name: 'bpf_rcu_read_unlock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'unlock' },
   // the open-coded iterators (numbers, tasks...: kernel/openIters.ts), in common_btf_ids / generic_btf_ids: every program
@@ -318,4 +325,17 @@ export function isKernelKfunc(name: string): boolean {
 export function iterHelperNames(): string[] { return allowed.map((h) => h.name); }
 
 /** The kfunc that releases what each KF_ACQUIRE kfunc returns (named in the reference-leak diagnostic). */
-export const KFUNC_RELEASE_OF: Readonly<Record<string, string>> = { bpf_task_acquire: 'bpf_task_release' };
+export const KFUNC_RELEASE_OF: Readonly<Record<string, string>> = {
+  bpf_task_acquire: 'bpf_task_release', bpf_task_from_pid: 'bpf_task_release',
+  bpf_cgroup_acquire: 'bpf_cgroup_release', bpf_cgroup_from_id: 'bpf_cgroup_release',
+};
+
+/**
+ * The arguments of ExternNotResolved for an extern function libbpf cannot resolve (mirrors
+ * bpf_object__collect_externs()): an implicit declaration has no BTF, an extern outside .ksyms no kfunc section.
+ */
+export function externNotResolvedArgs(name: string, kind: 'implicit' | 'notKsym'): string[] {
+  return kind === 'implicit'
+    ? [name, 'no declaration (clang 14 declares it implicitly, without BTF)', `failed to find BTF for extern '${name}': -2`]
+    : [name, 'is not a __ksym kfunc (its extern is outside the .ksyms section)', `failed to find BTF for extern '${name}' [N] section: -2`];
+}

@@ -9,7 +9,7 @@
  * The result is an upper bound of what clang keeps: the stack check uses it only for a frame whose declared
  * size is over the limit, so a program within the limit is judged as before.
  */
-import type { Expr, IrFunction, IrProgram, Stmt } from '../ir';
+import type { Expr, IrFunction, IrProgram, StackSlot, Stmt } from '../ir';
 import { forEachChild, forEachStmtChild } from './loops';
 
 /** Depth of calls followed when a slot's address is passed as an argument (always_inline helpers nest shallowly). */
@@ -121,16 +121,26 @@ function paramReach(program: IrProgram, fn: IrFunction, index: number, depth: nu
 }
 
 /**
- * The bytes of `fn`'s frame clang keeps: its declared size less, for each slot whose address does not escape,
- * the bytes past the last one used.
+ * The bytes of `fn`'s frame clang keeps: each slot whose address does not escape shrinks to the bytes up to the last
+ * one used, and the slots are laid out again on those sizes, each above the one live under it (`StackSlot.below`);
+ * the frame shrinks by what that layout saves (stack the slots do not account for is kept).
  */
 export function keptStackSize(program: IrProgram, fn: IrFunction): number {
   const reach = reachOf(program, fn, (leaf) => (leaf.op === 'addr' && leaf.base.kind === 'stack' ? leaf.base.slot : undefined), 0);
-  let dropped = 0;
-  for (const slot of fn.slots) {
+  const layout = (sizeOf: (slot: StackSlot) => number): number => {
+    const ends: number[] = [];
+    let high = 0;
+    for (const slot of fn.slots) {
+      const base = slot.below !== undefined ? ends[slot.below] ?? 0 : 0;
+      ends[slot.id] = Math.ceil(base / slot.align) * slot.align + sizeOf(slot);
+      high = Math.max(high, ends[slot.id]);
+    }
+    return high;
+  };
+  const kept = (slot: StackSlot): number => {
     const used = reach.get(slot.id);
     // a slot nothing names is kept whole: it stands for stack the IR does not show (and an unused local is rare)
-    if (used !== undefined && used !== 'escapes') dropped += Math.max(0, slot.size - Math.ceil(used / 8) * 8);
-  }
-  return Math.max(0, fn.stackSize - dropped);
+    return used !== undefined && used !== 'escapes' ? Math.min(slot.size, Math.ceil(used / 8) * 8) : slot.size;
+  };
+  return Math.max(0, fn.stackSize - (layout((slot) => slot.size) - layout(kept)));
 }

@@ -8,7 +8,7 @@ import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, typeToString, usualArithmeticConversions, promote, Types } from '../types';
 import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE } from '../ir';
 import { helperNameById, isKernelKfunc } from '../checker/helpers';
-import { irScalarType, pointeeSize, isBool, locOf, decay, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, wrapTo, type LValue } from './irValues';
+import { irScalarType, pointeeSize, isBool, isNoinline, locOf, decay, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, wrapTo, type LValue } from './irValues';
 import { LValueLowering } from './lvalues';
 
 /**
@@ -148,8 +148,12 @@ export abstract class ExpressionLowering extends LValueLowering {
         const items = node.body.items;
         const last = items[items.length - 1];
         if (last && last.kind === 'ExpressionStatement' && last.expression && irScalarType(decay(type))) {
-          const body = this.compound({ ...node.body, items: items.slice(0, -1) });
-          return { op: 'stmtExpr', body, value: this.rvalue(last.expression), type: irScalarType(decay(type))!, loc };
+          // the value is the block's last statement: its locals stay until it is lowered
+          const mark = this.stackMark();
+          const body = this.compound({ ...node.body, items: items.slice(0, -1) }, false);
+          const value = this.rvalue(last.expression);
+          this.releaseStack(mark);
+          return { op: 'stmtExpr', body, value, type: irScalarType(decay(type))!, loc };
         }
         return { op: 'stmtExpr', body: this.compound(node.body), type: VOID, loc };
       }
@@ -514,6 +518,8 @@ export abstract class ExpressionLowering extends LValueLowering {
     const index = symbol?.kind === 'function' ? this.functionIndex.get(callee.name) : undefined;
     const f = index !== undefined ? this.emittedFunctions[index] : undefined;
     if (index === undefined || !symbol || !f || !returnsRecordByHiddenPointer(f)) return undefined;
+    // mirrors BPFTargetLowering's refusal of an sret function: a __noinline one is kept, with its aggregate return
+    if (isNoinline(f)) this.report(Diagnostics.StructReturnNotCompiled, node, [f.name, 'is __noinline']);
     const slot = this.locals[this.newLocal(`<value of ${callee.name}()>`, type, loc, false)].slot!;
     const addr = this.slotAddr(slot, type, loc);
     const call: Expr = { op: 'call', func: index, args: [...this.callArgs(node, symbol.type, f), addr], type: VOID, loc };
@@ -527,7 +533,9 @@ export abstract class ExpressionLowering extends LValueLowering {
     const params = fn.kind === 'function' ? fn.params : [];
     return node.args.map((a, i) => {
       const param = params[i];
-      if (param && callee && passesRecordByPointer(callee, param)) {
+      if (param && callee && passesRecordByPointer(param)) {
+        // mirrors BPFTargetLowering::LowerCall(): a call clang keeps cannot take an aggregate by value
+        if (isNoinline(callee)) this.report(Diagnostics.StructArgNotCompiled, node, [callee.name, i + 1]);
         return this.addressOf(this.lvalue(a), locOf(a)) ?? { op: 'null', type: ptrTo(param), loc: locOf(a) };
       }
       if (param) return this.rvalueAs(a, param);

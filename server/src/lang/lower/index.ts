@@ -35,7 +35,8 @@ export type { LoweringMemo, LoweringReuse } from './reuse';
  */
 export const CODEGEN_DIAGNOSTIC_CODES: ReadonlySet<number> = new Set([
   Diagnostics.BuiltinCallNotSupported.code, Diagnostics.MemcmpNotInlined.code, Diagnostics.AtomicNotCompiled.code,
-  Diagnostics.TooManyCallArguments.code, Diagnostics.TypeMatchesNotCompiled.code,
+  Diagnostics.TooManyCallArguments.code, Diagnostics.TypeMatchesNotCompiled.code, Diagnostics.StructArgNotCompiled.code,
+  Diagnostics.StructReturnNotCompiled.code,
 ]);
 
 export interface LowerResult {

@@ -237,7 +237,15 @@ export function returnsRecordByHiddenPointer(f: ProgramFunction): boolean {
   return fnType.kind === 'function' && resolve(fnType.returns).kind === 'record' && f.symbol.storage.includes('static');
 }
 
-/** A struct or union parameter of a static function: passed as the address of the caller's value (see lowerFunction()). */
-export function passesRecordByPointer(f: ProgramFunction, parameter: CType): boolean {
-  return resolve(parameter).kind === 'record' && f.symbol.storage.includes('static');
+/**
+ * A struct or union parameter: passed as the address of the caller's value (see lowerFunction()), as it is once clang
+ * has inlined the function, static or not (a `__noinline` one cannot take it at all: BPF1260).
+ */
+export function passesRecordByPointer(parameter: CType): boolean {
+  return resolve(parameter).kind === 'record';
+}
+
+/** The function carries `__attribute__((noinline))`: clang keeps every call of it. */
+export function isNoinline(f: ProgramFunction): boolean {
+  return [...f.definition.specifiers.attributes, ...f.definition.declarator.attributes].some((a) => a.name === 'noinline');
 }

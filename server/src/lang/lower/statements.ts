@@ -26,6 +26,8 @@ export abstract class StatementLowering extends BuiltinLowering {
     this.slots = [];
     this.localBySymbol = new Map();
     this.stackTop = 0;
+    this.stackHigh = 0;
+    this.liveSlots = [];
     this.currentFunction = f;
     const unsupported: Array<{ what: string; loc: Loc }> = [];
     this.unsupported = unsupported;
@@ -40,6 +42,11 @@ export abstract class StatementLowering extends BuiltinLowering {
     });
     const fnType = resolve(f.symbol.type);
     const returns = fnType.kind === 'function' ? fnType.returns : Types.int;
+    // mirrors BPFTargetLowering's refusal of an sret function: clang emits the body of a function that is not static
+    const name = f.definition.declarator.name;
+    if (resolve(returns).kind === 'record' && !f.symbol.storage.includes('static') && name) {
+      this.report(Diagnostics.StructReturnNotCompiled, name, [f.name, 'is not static (clang emits its body)']);
+    }
     const params: number[] = [];
     const derivation = f.definition.declarator.derivations[f.definition.declarator.derivations.length - 1];
     const preamble: Stmt[] = [];
@@ -48,7 +55,7 @@ export abstract class StatementLowering extends BuiltinLowering {
         const symbol = this.symbolOfDeclarator(p.declarator);
         const type = f.parameters[index] ?? Types.int;
         const scalar = irScalarType(type);
-        if (symbol && !scalar && passesRecordByPointer(f, type)) {
+        if (symbol && !scalar && passesRecordByPointer(type)) {
           // A struct or union by value: the caller passes where its value is, copied here on entry into this
           // function's own slot (what clang does once it has inlined the static function).
           const local = this.locals[this.newLocal(symbol.name, type, locOf(p), true, symbol)];
@@ -84,7 +91,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     const returnScalar = irScalarType(returns);
     return {
       index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
-      locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackTop, 8), body: fnBody, loc: locOf(f.definition),
+      locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackHigh, 8), body: fnBody, loc: locOf(f.definition),
       ...(f.symbol.storage.includes('static') ? {} : { global: true }),
       ...(f.symbol.storage.includes('static') ? {} : globalSignatureOf(f, resolve(returns))),
       ...(unsupported.length > 0 ? { unsupported } : {}),
@@ -93,7 +100,9 @@ export abstract class StatementLowering extends BuiltinLowering {
 
   // ------------------------------------------------------------------ statements
 
-  protected compound(node: ast.CompoundStatement): Stmt {
+  /** A block; `release: false` keeps its slots (a statement expression's value may still read them). */
+  protected compound(node: ast.CompoundStatement, release = true): Stmt {
+    const mark = this.stackMark();
     const regions = this.functionHasGoto ? planGotoRegions(node.items) : [];
     const scope: CleanupScope = { jumpDepth: this.jumpScopes.length, calls: [] };
     this.cleanupScopes.push(scope);
@@ -105,6 +114,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     if (scope.calls.length && !(last && (last.op === 'return' || last.op === 'break' || last.op === 'continue'))) {
       appendAll(body, this.cleanupCalls(scope, loc));
     }
+    if (release) this.releaseStack(mark);
     return { op: 'block', body, loc };
   }
 

@@ -32,13 +32,30 @@ export abstract class StatementParser extends DeclarationParser {
   }
 
   /**
-   * A declaration starting in column 0 inside a function body almost always means the body's `}` is missing
-   * (declarations in bodies are indented). Ending the body there gives one diagnostic instead of a cascade.
+   * A function definition starting in column 0 inside a function body means the body's `}` is missing (C has no
+   * nested functions). Ending the body there gives one diagnostic instead of a cascade. A column-0 declaration that
+   * is not a function definition is parsed as what it is: clang accepts `{\nint r = 1;` in a body.
    */
   protected looksLikeNextFunction(): boolean {
     const t = this.token;
     return this.functionBodyDepth > 0 && t.atLineStart && !t.leadingSpace && !t.origin && this.startsDeclaration(t)
-      && this.spell(t) !== '__extension__';
+      && this.spell(t) !== '__extension__' && this.startsFunctionDefinition();
+  }
+
+  /** From here, a `{` comes before any `;`, `}`, `=` or `,` outside parentheses, right after a `)`: `int f(void) {`. */
+  private startsFunctionDefinition(): boolean {
+    let parens = 0;
+    for (let i = this.index; i < this.tokens.length; i++) {
+      const kind = this.tokens[i].kind;
+      if (kind === TokenKind.EndOfFile) return false;
+      if (kind === TokenKind.StringLiteral || kind === TokenKind.CharConstant) continue;
+      const text = this.spellings[i];
+      if (text === '(' || text === '[') parens++;
+      else if (text === ')' || text === ']') parens--;
+      else if (parens === 0 && (text === ';' || text === '}' || text === '=' || text === ',')) return false;
+      else if (parens === 0 && text === '{') return i > this.index && this.spellings[i - 1] === ')';
+    }
+    return false;
   }
 
   protected parseBlockItem(): ast.Statement | ast.Declaration | ast.StaticAssert | undefined {
