@@ -219,6 +219,14 @@ describe('exec/jit: generated JS agrees with the interpreter', () => {
     // The generator must exercise both sides: programs that finish and programs that fault or run out.
     assert.ok(failures > 0 && failures < 600, `failures: ${failures}`);
   });
+
+  it('a pointer whose arithmetic on NULL comes back to address 0 is NULL to both (seed -70505804, found by fast-check)', () => {
+    // `((T *)0 - 2) + 2`: the first step leaves NULL for an unmapped address, the second wraps back to 0. The
+    // interpreter compares pointers by address; the generated code compared `p == NULL` by region and went on to
+    // read through it (a fault the interpreter never reached).
+    const ir = new ProgramGen(new Rng(-70505804)).program();
+    for (const budget of [40, 400, 100_000]) assert.deepStrictEqual(observe(ir, 'jit', budget), observe(ir, 'interpreter', budget), `budget ${budget}`);
+  });
 });
 
 describe('exec/jit: hostile names and strings never become code', () => {

@@ -117,9 +117,11 @@ export abstract class ExpressionCompiler extends WordStoreCompiler {
         const a = this.ptr(e.left);
         const b = this.ptr(e.right);
         if (e.kind === 'eq' || e.kind === 'ne') {
-          // Same region: equal iff same offset; NULL is the only pointer with no region and address 0.
+          // Same region: equal iff same offset. Equal to NULL: no region, or an unmapped one (no bytes) whose address
+          // wrapped to 0 (`(T *)0 - 2 + 2`), which the interpreter compares by address as well.
           const nullSide = e.right.op === 'null' ? a : e.left.op === 'null' ? b : undefined;
-          const same = nullSide !== undefined ? js`(${nullSide.r} === null && ${nullSide.o} === 0)`
+          const same = nullSide !== undefined
+            ? js`(${nullSide.r} === null ? ${nullSide.o} === 0 : ${nullSide.r}.bytes.length === 0 && ${this.address(nullSide.r, nullSide.o)} === 0n)`
             : js`(${a.r} === ${b.r} ? ${a.o} === ${b.o} : ${a.r} !== null && ${b.r} !== null && ${this.address(a.r, a.o)} === ${this.address(b.r, b.o)})`;
           return this.boolTemp(e.kind === 'eq' ? same : js`!${same}`, e.type);
         }
