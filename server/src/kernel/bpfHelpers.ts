@@ -419,6 +419,10 @@ export abstract class KernelHelpers extends KernelState {
     bpf_cgroup_release: (): number => 0,
     // the read-side section is the verifier's concern: a simulated run has nothing to lock
     bpf_rcu_read_lock: (): number => 0,
+    // mirrors bpf_spin_lock() / bpf_spin_unlock() (kernel/bpf/helpers.c): the simulated machine runs one program at a
+    // time, so the lock in the map value is always free when taken; both return 0
+    bpf_spin_lock: (): number => 0,
+    bpf_spin_unlock: (): number => 0,
     bpf_rcu_read_unlock: (): number => 0,
     // mirrors the kfunc bpf_map_sum_elem_count()
     bpf_map_sum_elem_count: (mapAddr: bigint): bigint => this.mapsByAddr.get(mapAddr)?.sumElemCount() ?? 0n,

@@ -351,7 +351,7 @@ export const Diagnostics = {
     kernelText: 'helper call might sleep in a non-sleepable prog',
     explanation: 'check_helper_call() refuses a helper whose proto is might_sleep (bpf_copy_from_user, bpf_copy_from_user_task) in a program that is not sleepable.',
   }),
-  HelperNotModelled: d(2041, 'warning', 'bpf-iter-lab does not model {0} yet: the kernel lets iterator programs call it, but its arguments are not checked here and its result is unknown to the checker; a run stops when it reaches the call', {
+  HelperNotModelled: d(2041, 'warning', 'bpf-iter-lab does not model {0} yet: the kernel lets iterator programs call it, but its arguments are not checked here and its result is unknown to the checker; {1}', {
     explanation: 'Measured on Linux 6.18: the helper is given to iterator programs (its arguments decide the rest). The checker assumes nothing of its result, so it reports nothing that depends on it.',
   }),
   HelperArgUntrusted: d(2045, 'error', 'Argument {1} of {2} comes from {0}, a pointer loaded from a kernel struct, which the verifier no longer trusts. Pass a pointer the program was given (a ctx field) or derived from one by `&ptr->member`. Verifier: "{3}"', {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { Kernel } from '../../../server/src/kernel';
-import { HELPERS_NOT_SIMULATED, iterHelperNames, lookupHelper } from '../../../server/src/lang/checker/helpers';
+import { HELPERS_NOT_SIMULATED, iterHelperNames, lookupHelper, NOT_MODELLED_BUT_SIMULATED, notModelledHelperNames } from '../../../server/src/lang/checker/helpers';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
 import { TARGET_FILES } from '../targets/btfHeader';
@@ -12,6 +12,13 @@ describe('checker/helpers: what the checker accepts and what the simulated kerne
       if (lookupHelper(name).status !== 'allowed' || name.startsWith('bpf_iter_')) continue;
       assert.notStrictEqual(simulated.has(name), HELPERS_NOT_SIMULATED.has(name), `${name}: simulated ${simulated.has(name)}, listed as not simulated ${HELPERS_NOT_SIMULATED.has(name)}`);
     }
+  });
+
+  it('of the helpers the checker does not model, the simulated kernel runs exactly NOT_MODELLED_BUT_SIMULATED', () => {
+    const simulated = new Set(Object.keys(new Kernel().helpers));
+    const notModelled = notModelledHelperNames();
+    assert.ok(notModelled.every((name) => lookupHelper(name).status === 'notModelled'));
+    assert.deepStrictEqual(notModelled.filter((name) => simulated.has(name)).sort(), [...NOT_MODELLED_BUT_SIMULATED].sort());
   });
 
   it('warns at a call the run cannot go past (bpf_get_current_pid_tgid in an iterator reads the reader, cat)', () => {

@@ -4,7 +4,7 @@ import type { Expr, Loc } from '../ir';
 import { CLANG_STRLEN, CORE_POISON_HELPER_ID, STRLEN_LIMIT, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, constant, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
-import { externNotResolvedArgs, HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, notSimulatedReason, type HelperInfo } from './helpers';
+import { externNotResolvedArgs, HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, NOT_MODELLED_BUT_SIMULATED, notSimulatedReason, type HelperInfo } from './helpers';
 import { iterKind, iterKindOfKfunc, iterTypeName, type IterKind } from '../../kernel/openIters';
 import { mapTypeName } from '../../kernel/mapTypes';
 import { kernelBtf } from '../../kernel/btf';
@@ -72,7 +72,11 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     }
     if (found.status === 'notAllowed') { this.report(Diagnostics.HelperNotAllowed, e.loc, [e.name, `program of this type cannot use helper ${e.name}#${found.id}`]); return TOP; }
     if (found.status === 'mightSleep') { this.report(Diagnostics.HelperMightSleep, e.loc, [e.name, 'helper call might sleep in a non-sleepable prog']); return TOP; }
-    if (found.status === 'notModelled') { this.report(Diagnostics.HelperNotModelled, e.loc, [e.name]); return TOP; }
+    if (found.status === 'notModelled') {
+      const run = NOT_MODELLED_BUT_SIMULATED.has(e.name) ? 'a run takes the lock as free (one program runs at a time) and goes on' : 'a run stops when it reaches the call';
+      this.report(Diagnostics.HelperNotModelled, e.loc, [e.name, run]);
+      return TOP;
+    }
     const info = found.info;
     if (info.gplOnly && !this.options.gplCompatible) this.report(Diagnostics.GplOnlyHelper, e.loc, [e.name, 'cannot call GPL-restricted function from non-GPL compatible program']);
     // a call that loads but that the simulated run cannot go past (after a load error there is no run to stop)

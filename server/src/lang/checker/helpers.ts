@@ -246,6 +246,12 @@ const allowedNotModelled: Array<[string, number]> = [
 ];
 
 /**
+ * Helpers not modelled by the checker (allowedNotModelled) that the simulated kernel runs all the same: a run goes
+ * past them. test/unit/checker/helperSimulation.test.ts keeps it equal to what kernel/bpfHelpers.ts has of that list.
+ */
+export const NOT_MODELLED_BUT_SIMULATED: ReadonlySet<string> = new Set(['bpf_spin_lock', 'bpf_spin_unlock']);
+
+/**
  * Helpers of the table above (their arguments are checked) that the simulated kernel does not run: a run stops at
  * the call. Most read the current task, which for an iterator is the process reading the seq_file (`cat`), and the
  * simulated machine has no reader. test/unit/checker/helperSimulation.test.ts keeps this list equal to what
@@ -323,6 +329,9 @@ export function isKernelKfunc(name: string): boolean {
 }
 
 export function iterHelperNames(): string[] { return allowed.map((h) => h.name); }
+
+/** The helpers iterator programs may call that the checker does not model (allowedNotModelled). */
+export function notModelledHelperNames(): string[] { return allowedNotModelled.map(([name]) => name); }
 
 /** The kfunc that releases what each KF_ACQUIRE kfunc returns (named in the reference-leak diagnostic). */
 export const KFUNC_RELEASE_OF: Readonly<Record<string, string>> = {
