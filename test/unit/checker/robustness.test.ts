@@ -66,6 +66,19 @@ describe('checker/robustness: never throws or hangs on any IR shape', () => {
       assert.ok(r.maxRdonlyAccess >= 0 && r.maxRdwrAccess >= 0);
     }), { numRuns: 300 });
   });
+  it('states that differ only in the numbers of their NULL-check ids are one state: nested endless loops with a map lookup end within the budget (fast-check seed -884367876)', () => {
+    // each pass gave bpf_map_lookup_elem's result a new id, so no loop reached its fixpoint: three nested loops, each
+    // with a call, took 92,595 calls and ran out of the checker's 100,000 statement visits (BPF2999)
+    const lookup: Expr = { op: 'callHelper', name: 'bpf_map_lookup_elem', helperId: 1, args: [], type: U64, loc };
+    const inner: Stmt = { op: 'loop', test: { op: 'unary', kind: 'neg', operand: { op: 'const', type: S32, value: 0n, loc }, type: S32, loc },
+      update: { op: 'call', func: 1, args: [], type: S32, loc }, body: { op: 'declare', id: 2, init: lookup, loc }, testFirst: false, loc };
+    const nested: Stmt = { op: 'loop', body: { op: 'loop', body: inner, testFirst: false, loc }, testFirst: false, loc };
+    const ir = program({ target: 'bpf_map', body: [nested], locals: [1, 2, 3, 4, 5].map((id) => ({ id })), slots: [{ id: 0, offset: 0, size: 16, align: 8 }], stackSize: 16 });
+    ir.functions.push({ ...ir.functions[0], index: 1, params: [1] });
+    const r = checkIterProgram(ir, 0, { target: 'bpf_map', cpus: 2, gplCompatible: false });
+    assert.ok(!r.diagnostics.some((d) => d.code === 2999), JSON.stringify(r.diagnostics.find((d) => d.code === 2999)));
+  });
+
   it('tolerates an entry index that does not exist and an empty program', () => {
     const ir = program({ body: [] });
     assert.deepStrictEqual(checkIterProgram(ir, 7, { target: 'bpf_map', cpus: 1, gplCompatible: true }).diagnostics, []);

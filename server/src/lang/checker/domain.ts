@@ -100,6 +100,20 @@ export function valueEqual(a: AbsValue, b: AbsValue): boolean {
   return true;
 }
 
+/**
+ * valueEqual up to a consistent renaming of NULL-check ids, as the verifier compares states (regsafe() with its idmap,
+ * check_ids()): two states that pair their maybe-NULL copies alike are the same state, whatever numbers the ids got.
+ * `ids` and `back` hold the renaming found so far, both ways.
+ */
+export function valueEqualUpToIds(a: AbsValue, b: AbsValue, ids: Map<number, number>, back: Map<number, number>): boolean {
+  if (a.kind !== 'ptr' || b.kind !== 'ptr') return valueEqual(a, b);
+  if (!sameRegion(a.region, b.region) || a.off !== b.off || !rangeEqual(a.varOff, b.varOff) || a.maybeNull !== b.maybeNull) return false;
+  if (a.nullId === 0 || b.nullId === 0) return a.nullId === b.nullId;
+  const mapped = ids.get(a.nullId), mappedBack = back.get(b.nullId);
+  if (mapped === undefined && mappedBack === undefined) { ids.set(a.nullId, b.nullId); back.set(b.nullId, a.nullId); return true; }
+  return mapped === b.nullId && mappedBack === a.nullId;
+}
+
 /** Total offset range of a pointer: off + var_off. */
 export function offsetRange(p: PtrValue): Range {
   if (!p.varOff) return { min: p.off, max: p.off, pathConst: true };

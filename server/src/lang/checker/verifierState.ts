@@ -2,7 +2,7 @@
 
 import type { Expr, IrProgram, Loc, Stmt } from '../ir';
 import { DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
-import { AbsValue, PtrValue, Range, joinValue, valueEqual } from './domain';
+import { AbsValue, PtrValue, Range, joinValue, valueEqualUpToIds } from './domain';
 import { AccessMax, AccessTracker, AttachMapInfo } from './accessSize';
 import { cloneState, isLoadKey, type State, type ReturnSite, type Frame, type LoopCtx } from './abstractState';
 
@@ -92,7 +92,8 @@ export abstract class VerifierState {
     if (a.locals.size !== b.locals.size || a.unassigned.size !== b.unassigned.size || a.iters.size !== b.iters.size) return false;
     if (a.refs.size !== b.refs.size || a.rcuLocked !== b.rcuLocked) return false;
     for (const [k, v] of a.iters) { const w = b.iters.get(k); if (!w || !v.rcuEnded !== !w.rcuEnded || !v.reported !== !w.reported) return false; }
-    for (const [k, v] of a.locals) { const w = b.locals.get(k); if (!w || !valueEqual(v, w)) return false; }
+    const ids = new Map<number, number>(), back = new Map<number, number>();
+    for (const [k, v] of a.locals) { const w = b.locals.get(k); if (!w || !valueEqualUpToIds(v, w, ids, back)) return false; }
     for (const [k, v] of a.stack) {
       const w = b.stack.get(k);
       if (!w) return false;
