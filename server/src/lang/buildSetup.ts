@@ -71,6 +71,7 @@ export function buildSetupForFile(filePath: string, host: FileSystemHost, settin
     useBundledHeaders: settings.useBundledHeaders ?? true,
     targetArch: archDefined ? '' : settings.targetArch ?? 'x86',
     ...(flags?.std !== undefined ? { languageStandard: flags.std } : {}),
+    ...(flags?.target !== undefined ? { targetTriple: flags.target } : {}),
     includeNotFoundHint: notFoundHint(filePath, flags),
     unsearchedSystemPaths: system.unsearched,
   };

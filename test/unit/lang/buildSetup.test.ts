@@ -159,6 +159,17 @@ describe('build setup: the order clang searches folders in', () => {
     assert.strictEqual(text('-std=c89\n'), '__STDC_VERSION__ A B');
     assert.strictEqual(stdcVersionOf('c2x'), '202000L');
   });
+
+  it('-target of a host gives that host\'s predefined macros, as clang 14 does for a build lowering its IR with llc -march=bpf', () => {
+    // clang -target x86_64-linux-gnu -dM -E: __x86_64__ 1, no __bpf__; -target bpf the reverse; amd64/arm64 are aliases
+    const src = '#if defined(__x86_64__)\nX\n#elif defined(__aarch64__)\nA\n#elif defined(__bpf__)\nB\n#endif\n';
+    const text = (flags: string) => run({ '/p/compile_flags.txt': flags, '/p/x.c': src }, '/p/x.c').text;
+    assert.strictEqual(text('-target\nx86_64-linux-gnu\n'), 'X');
+    assert.strictEqual(text('--target=amd64-linux-gnu\n'), 'X');
+    assert.strictEqual(text('-target\naarch64-linux-gnu\n'), 'A');
+    assert.strictEqual(text('-target\nbpfel\n'), 'B');
+    assert.strictEqual(text('-O2\n'), 'B');
+  });
 });
 
 describe('object and internal map names (libbpf)', () => {

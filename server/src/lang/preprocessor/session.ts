@@ -2,7 +2,7 @@
 
 import { DiagnosticMessage, Diagnostics, FrontEndDiagnostic, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
 import { clangBpfFeatureTable } from './features';
-import { clangBpfPredefinedMacros } from './predefined';
+import { clangAarch64PredefinedMacros, clangBpfPredefinedMacros, clangX86_64PredefinedMacros } from './predefined';
 import { FileSystemHost, bundledDirectory, hostFileExists, isBundledPath, readBundledHeader } from '../headers';
 import { createDiagnostic, scan } from '../scanner';
 import { SourceFile } from '../sourceFile';
@@ -202,7 +202,7 @@ export abstract class PreprocessSession {
 
   predefinesText(): string {
     const lines: string[] = [];
-    for (const [name, value] of clangBpfPredefinedMacros) lines.push(`#define ${name} ${value}`);
+    for (const [name, value] of predefinedMacrosOf(this.options.targetTriple)) lines.push(`#define ${name} ${value}`);
     const stdcVersion = stdcVersionOf(this.options.languageStandard);
     if (stdcVersion === null) lines.push('#undef __STDC_VERSION__');
     else if (stdcVersion !== undefined) lines.push(`#undef __STDC_VERSION__\n#define __STDC_VERSION__ ${stdcVersion}`);
@@ -466,4 +466,15 @@ export function stdcVersionOf(std: string | undefined): string | null | undefine
   if (['17', '18', '2017', '2018'].includes(name)) return '201710L';
   if (['2x', '23'].includes(name)) return '202000L';
   return undefined;
+}
+
+/**
+ * The macros clang predefines for a `-target` triple: clang names x86_64 also amd64 and aarch64 also arm64
+ * (llvm::Triple::parseArch); any other triple, bpf and none are answered with bpf's.
+ */
+function predefinedMacrosOf(triple: string | undefined): ReadonlyArray<readonly [string, string]> {
+  const arch = triple?.split('-')[0];
+  if (arch === 'x86_64' || arch === 'amd64') return clangX86_64PredefinedMacros;
+  if (arch === 'aarch64' || arch === 'arm64') return clangAarch64PredefinedMacros;
+  return clangBpfPredefinedMacros;
 }
