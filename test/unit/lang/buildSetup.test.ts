@@ -151,6 +151,17 @@ describe('build setup: the order clang searches folders in', () => {
     assert.match(errors(result)[0], /^'asm\/types\.h' file not found; .*\/usr\/include\/x86_64-linux-gnu\/asm\/types\.h exists, but clang -target bpf does not search \/usr\/include\/x86_64-linux-gnu: add -idirafter \/usr\/include\/x86_64-linux-gnu/);
   });
 
+  it('-target x86_64-linux-gnu searches as clang 14 does for it: resource folder, /usr/local/include, the multiarch folder, /usr/include', () => {
+    // clang -target x86_64-linux-gnu -E -v -x c /dev/null lists those four; a build compiling for the host finds asm/types.h
+    const { result, setup } = run({
+      '/p/compile_flags.txt': '-target\nx86_64-linux-gnu\n', '/p/x.c': '#include <linux/types.h>\n',
+      '/usr/include/linux/types.h': '#include <asm/types.h>\n', '/usr/include/x86_64-linux-gnu/asm/types.h': 'found\n',
+    }, '/p/x.c');
+    assert.deepStrictEqual(errors(result), []);
+    assert.deepStrictEqual(setup.options.builtinIncludePaths, ['/clang/include', '/usr/local/include', '/usr/include/x86_64-linux-gnu', '/usr/include']);
+    assert.match(describeSearchFolder(setup.searchPath[2]), /which clang searches for this build's -target/);
+  });
+
   it('-std sets __STDC_VERSION__ as clang 14 does; -U and -D from the build file apply', () => {
     const text = (flags: string) => run({ '/p/compile_flags.txt': flags, '/p/x.c': '__STDC_VERSION__ A B\n' }, '/p/x.c').text;
     assert.strictEqual(text('-DA=1\n'), '201710L 1 B');

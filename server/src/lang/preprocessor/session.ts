@@ -468,13 +468,21 @@ export function stdcVersionOf(std: string | undefined): string | null | undefine
   return undefined;
 }
 
-/**
- * The macros clang predefines for a `-target` triple: clang names x86_64 also amd64 and aarch64 also arm64
- * (llvm::Triple::parseArch); any other triple, bpf and none are answered with bpf's.
- */
+/** The macros clang predefines for a `-target` triple; any other triple, bpf and none are answered with bpf's. */
 function predefinedMacrosOf(triple: string | undefined): ReadonlyArray<readonly [string, string]> {
-  const arch = triple?.split('-')[0];
-  if (arch === 'x86_64' || arch === 'amd64') return clangX86_64PredefinedMacros;
-  if (arch === 'aarch64' || arch === 'arm64') return clangAarch64PredefinedMacros;
+  const arch = hostArchOf(triple);
+  if (arch === 'x86_64') return clangX86_64PredefinedMacros;
+  if (arch === 'aarch64') return clangAarch64PredefinedMacros;
   return clangBpfPredefinedMacros;
+}
+
+/**
+ * The host architecture a `-target` triple names, in clang's spelling: it reads amd64 as x86_64 and arm64 as aarch64
+ * (llvm::Triple::parseArch); undefined for bpf, none or another.
+ */
+export function hostArchOf(triple: string | undefined): 'x86_64' | 'aarch64' | undefined {
+  const arch = triple?.split('-')[0];
+  if (arch === 'x86_64' || arch === 'amd64') return 'x86_64';
+  if (arch === 'aarch64' || arch === 'arm64') return 'aarch64';
+  return undefined;
 }
