@@ -205,15 +205,15 @@ describe('oracle: clang -E token streams', function () {
 describe('oracle: clang tables', function () {
   this.timeout(60_000);
 
-  it('predefined macros equal clang -target bpf -dM -E', function () {
-    requireClang(this);
-    const result = spawnSync('clang', ['-target', 'bpf', '-dM', '-E', '-x', 'c', '/dev/null'], { encoding: 'utf8' });
+  /** What clang predefines for `-target triple`, against what we define for a build file naming that target. */
+  const comparePredefined = (triple: string): Map<string, string> => {
+    const result = spawnSync('clang', ['-target', triple, '-dM', '-E', '-x', 'c', '/dev/null'], { encoding: 'utf8' });
     const theirs = new Map<string, string>();
     for (const line of result.stdout.split('\n')) {
       const match = /^#define (\S+) ?(.*)$/.exec(line);
       if (match) theirs.set(match[1], match[2]);
     }
-    const ours = preprocess('/dev/null', '', nodeFileSystemHost, { targetArch: '' });
+    const ours = preprocess('/dev/null', '', nodeFileSystemHost, { targetArch: '', ...(triple === 'bpf' ? {} : { targetTriple: triple }) });
     const builtIn = ours.files.find((f) => f.path === '<built-in>')!.id;
     const mine = new Map<string, string>();
     for (const macro of ours.macros.values()) {
@@ -222,7 +222,19 @@ describe('oracle: clang tables', function () {
     }
     assert.deepStrictEqual([...mine.keys()].sort(), [...theirs.keys()].sort());
     for (const [name, value] of theirs) assert.strictEqual(mine.get(name), value, name);
+    return mine;
+  };
+
+  it('predefined macros equal clang -target bpf -dM -E', function () {
+    requireClang(this);
+    const mine = comparePredefined('bpf');
     assert.ok(mine.has('__bpf__') && mine.has('__BPF__') && !mine.has('__x86_64__'));
+  });
+
+  it('predefined macros of a host target (x86_64-linux-gnu, aarch64-linux-gnu) equal clang -dM -E', function () {
+    requireClang(this);
+    assert.ok(comparePredefined('x86_64-linux-gnu').has('__x86_64__'));
+    assert.ok(comparePredefined('aarch64-linux-gnu').has('__aarch64__'));
   });
 
   it('__has_builtin/__has_attribute/__has_feature/... answers equal clang for every candidate', function () {

@@ -10,10 +10,10 @@
  */
 import * as path from 'path';
 import { CompileFlags, FileSystemHost, findCompileFlags, BUILD_SETUP_FILES } from './headers';
-import { PreprocessOptions, includeSearchPath } from './preprocessor';
+import { PreprocessOptions, hostArchOf, includeSearchPath } from './preprocessor';
 
 /** `local` /usr/local/include, `compiler` clang's resource folder (stddef.h, stdint.h...), `usr` /usr/include. */
-export type SystemFolderRole = 'local' | 'compiler' | 'usr';
+export type SystemFolderRole = 'local' | 'compiler' | 'usr' | 'multiarch';
 
 export interface SystemIncludeFolders {
   /** The folders clang -target bpf searches after -isystem, in its order (`clang -target bpf -E -v -x c /dev/null`). */
@@ -54,8 +54,9 @@ export interface BuildSetup {
 }
 
 /** The build setup of `filePath`. Reads the build files through `host` on every call: an edit is seen at once. */
-export function buildSetupForFile(filePath: string, host: FileSystemHost, settings: BuildSettings = {}, system: SystemIncludeFolders = NO_SYSTEM_FOLDERS): BuildSetup {
+export function buildSetupForFile(filePath: string, host: FileSystemHost, settings: BuildSettings = {}, bpfSystem: SystemIncludeFolders = NO_SYSTEM_FOLDERS): BuildSetup {
   const flags = findCompileFlags(filePath, host);
+  const system = systemFoldersOf(flags?.target, bpfSystem);
   const userFolders = settings.includePaths ?? [];
   const defines = { ...(flags?.defines ?? {}), ...(settings.defines ?? {}) };
   const archDefined = Object.keys(defines).some((name) => name.startsWith('__TARGET_ARCH_'));
@@ -71,6 +72,7 @@ export function buildSetupForFile(filePath: string, host: FileSystemHost, settin
     useBundledHeaders: settings.useBundledHeaders ?? true,
     targetArch: archDefined ? '' : settings.targetArch ?? 'x86',
     ...(flags?.std !== undefined ? { languageStandard: flags.std } : {}),
+    ...(flags?.target !== undefined ? { targetTriple: flags.target } : {}),
     includeNotFoundHint: notFoundHint(filePath, flags),
     unsearchedSystemPaths: system.unsearched,
   };
@@ -87,6 +89,22 @@ export function buildSetupForFile(filePath: string, host: FileSystemHost, settin
   const directories = includeSearchPath(options).directories;
   if (directories.length > searchPath.length) searchPath.push({ path: directories[directories.length - 1], origin: { kind: 'bundled' } });
   return { options, searchPath, flags };
+}
+
+/**
+ * The system folders clang searches for the build's `-target`: bpf's as probed, or for a host triple those of
+ * clang's Linux toolchain (`clang -target x86_64-linux-gnu -E -v -x c /dev/null`, clang 14): its resource folder,
+ * /usr/local/include, the multiarch folder /usr/include/<arch>-linux-gnu when it exists, /usr/include.
+ */
+function systemFoldersOf(target: string | undefined, bpf: SystemIncludeFolders): SystemIncludeFolders {
+  const arch = hostArchOf(target);
+  if (arch === undefined) return bpf;
+  const byRole = (role: SystemFolderRole) => bpf.searched.filter((folder) => folder.role === role);
+  const multiarch = bpf.unsearched.filter((p) => path.basename(p) === `${arch}-linux-gnu`);
+  return {
+    searched: [...byRole('compiler'), ...byRole('local'), ...multiarch.map((p) => ({ path: p, role: 'multiarch' as const })), ...byRole('usr')],
+    unsearched: bpf.unsearched.filter((p) => !multiarch.includes(p)),
+  };
 }
 
 /** How to add a folder for this file: in the build file that applies, or by creating compile_flags.txt. */
@@ -108,6 +126,7 @@ export function describeSearchFolder(folder: SearchFolder): string {
     }
     case 'system':
       return origin.role === 'compiler' ? `clang's own headers (${folder.path}): a system header`
+        : origin.role === 'multiarch' ? `system header folder ${folder.path}, which clang searches for this build's -target`
         : `system header folder ${folder.path}, which clang -target bpf searches`;
     case 'bundled': return 'the headers bundled with bpf-iter-lab';
   }

@@ -151,6 +151,17 @@ describe('build setup: the order clang searches folders in', () => {
     assert.match(errors(result)[0], /^'asm\/types\.h' file not found; .*\/usr\/include\/x86_64-linux-gnu\/asm\/types\.h exists, but clang -target bpf does not search \/usr\/include\/x86_64-linux-gnu: add -idirafter \/usr\/include\/x86_64-linux-gnu/);
   });
 
+  it('-target x86_64-linux-gnu searches as clang 14 does for it: resource folder, /usr/local/include, the multiarch folder, /usr/include', () => {
+    // clang -target x86_64-linux-gnu -E -v -x c /dev/null lists those four; a build compiling for the host finds asm/types.h
+    const { result, setup } = run({
+      '/p/compile_flags.txt': '-target\nx86_64-linux-gnu\n', '/p/x.c': '#include <linux/types.h>\n',
+      '/usr/include/linux/types.h': '#include <asm/types.h>\n', '/usr/include/x86_64-linux-gnu/asm/types.h': 'found\n',
+    }, '/p/x.c');
+    assert.deepStrictEqual(errors(result), []);
+    assert.deepStrictEqual(setup.options.builtinIncludePaths, ['/clang/include', '/usr/local/include', '/usr/include/x86_64-linux-gnu', '/usr/include']);
+    assert.match(describeSearchFolder(setup.searchPath[2]), /which clang searches for this build's -target/);
+  });
+
   it('-std sets __STDC_VERSION__ as clang 14 does; -U and -D from the build file apply', () => {
     const text = (flags: string) => run({ '/p/compile_flags.txt': flags, '/p/x.c': '__STDC_VERSION__ A B\n' }, '/p/x.c').text;
     assert.strictEqual(text('-DA=1\n'), '201710L 1 B');
@@ -158,6 +169,17 @@ describe('build setup: the order clang searches folders in', () => {
     assert.strictEqual(text('-std=c11\n'), '201112L A B');
     assert.strictEqual(text('-std=c89\n'), '__STDC_VERSION__ A B');
     assert.strictEqual(stdcVersionOf('c2x'), '202000L');
+  });
+
+  it('-target of a host gives that host\'s predefined macros, as clang 14 does for a build lowering its IR with llc -march=bpf', () => {
+    // clang -target x86_64-linux-gnu -dM -E: __x86_64__ 1, no __bpf__; -target bpf the reverse; amd64/arm64 are aliases
+    const src = '#if defined(__x86_64__)\nX\n#elif defined(__aarch64__)\nA\n#elif defined(__bpf__)\nB\n#endif\n';
+    const text = (flags: string) => run({ '/p/compile_flags.txt': flags, '/p/x.c': src }, '/p/x.c').text;
+    assert.strictEqual(text('-target\nx86_64-linux-gnu\n'), 'X');
+    assert.strictEqual(text('--target=amd64-linux-gnu\n'), 'X');
+    assert.strictEqual(text('-target\naarch64-linux-gnu\n'), 'A');
+    assert.strictEqual(text('-target\nbpfel\n'), 'B');
+    assert.strictEqual(text('-O2\n'), 'B');
   });
 });
 

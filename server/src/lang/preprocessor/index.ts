@@ -18,7 +18,7 @@ export type { PreprocessLimits } from './limits';
 export { FileTable, userRange, tokensToText } from './records';
 export type { PreprocessOptions, MacroDefinition, IncludeRecord, MacroExpansionRecord, PragmaRecord, LazyFileRecord, SkippedRange, PreprocessorState } from './records';
 export { HeaderCache } from './includes';
-export { includeSearchPath, stdcVersionOf } from './session';
+export { hostArchOf, includeSearchPath, stdcVersionOf } from './session';
 
 export interface PreprocessResult {
   /** Ends with EndOfFile. */

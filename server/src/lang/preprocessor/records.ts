@@ -32,6 +32,11 @@ export interface PreprocessOptions {
   useBundledHeaders?: boolean;
   /** Defines `__TARGET_ARCH_<arch>` as bpf_tracing.h expects; default 'x86'; '' for none. */
   targetArch?: string;
+  /**
+   * `-target`/`--target=` of the command line: a build that compiles BPF C for its host and lowers the IR with
+   * `llc -march=bpf` gets that host's predefined macros (`__x86_64__`, `__aarch64__`) and not `__bpf__`; default bpf.
+   */
+  targetTriple?: string;
   limits?: Partial<PreprocessLimits>;
   /**
    * Headers of declarations only (vmlinux.h) are indexed, not tokenized (lazyHeader.ts): their declarations reach

@@ -2,7 +2,7 @@
 
 import { DiagnosticMessage, Diagnostics, FrontEndDiagnostic, MAX_COLLECTED_DIAGNOSTICS } from '../diagnostics';
 import { clangBpfFeatureTable } from './features';
-import { clangBpfPredefinedMacros } from './predefined';
+import { clangAarch64PredefinedMacros, clangBpfPredefinedMacros, clangX86_64PredefinedMacros } from './predefined';
 import { FileSystemHost, bundledDirectory, hostFileExists, isBundledPath, readBundledHeader } from '../headers';
 import { createDiagnostic, scan } from '../scanner';
 import { SourceFile } from '../sourceFile';
@@ -202,7 +202,7 @@ export abstract class PreprocessSession {
 
   predefinesText(): string {
     const lines: string[] = [];
-    for (const [name, value] of clangBpfPredefinedMacros) lines.push(`#define ${name} ${value}`);
+    for (const [name, value] of predefinedMacrosOf(this.options.targetTriple)) lines.push(`#define ${name} ${value}`);
     const stdcVersion = stdcVersionOf(this.options.languageStandard);
     if (stdcVersion === null) lines.push('#undef __STDC_VERSION__');
     else if (stdcVersion !== undefined) lines.push(`#undef __STDC_VERSION__\n#define __STDC_VERSION__ ${stdcVersion}`);
@@ -465,5 +465,24 @@ export function stdcVersionOf(std: string | undefined): string | null | undefine
   if (['11', '1x', '2011'].includes(name)) return '201112L';
   if (['17', '18', '2017', '2018'].includes(name)) return '201710L';
   if (['2x', '23'].includes(name)) return '202000L';
+  return undefined;
+}
+
+/** The macros clang predefines for a `-target` triple; any other triple, bpf and none are answered with bpf's. */
+function predefinedMacrosOf(triple: string | undefined): ReadonlyArray<readonly [string, string]> {
+  const arch = hostArchOf(triple);
+  if (arch === 'x86_64') return clangX86_64PredefinedMacros;
+  if (arch === 'aarch64') return clangAarch64PredefinedMacros;
+  return clangBpfPredefinedMacros;
+}
+
+/**
+ * The host architecture a `-target` triple names, in clang's spelling: it reads amd64 as x86_64 and arm64 as aarch64
+ * (llvm::Triple::parseArch); undefined for bpf, none or another.
+ */
+export function hostArchOf(triple: string | undefined): 'x86_64' | 'aarch64' | undefined {
+  const arch = triple?.split('-')[0];
+  if (arch === 'x86_64' || arch === 'amd64') return 'x86_64';
+  if (arch === 'aarch64' || arch === 'arm64') return 'aarch64';
   return undefined;
 }
