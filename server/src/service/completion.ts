@@ -5,7 +5,7 @@
  */
 import { CompletionItem, CompletionItemKind, InsertTextFormat, MarkupKind, SignatureHelp } from 'vscode-languageserver-types';
 import { Analysis } from './analysis';
-import { CTX_FIELDS, ITER_TARGETS, KFUNCS, FORMAT_SPECIFIERS, MAP_TYPE_DOCS } from './docs';
+import { CTX_FIELDS, ITER_TARGETS, KFUNCS, FORMAT_SPECIFIERS, MAP_TYPE_DOCS, docEntry } from './docs';
 import { stringAt } from './hover';
 import { resolve, typeToString, CType, RecordInfo } from '../lang/types';
 import { CSymbol, Scope } from '../lang/sema/analyzer';
@@ -203,7 +203,7 @@ export function signatureHelp(a: Analysis, offset: number): SignatureHelp | null
 }
 
 function signatureOf(a: Analysis, name: string, active: number): SignatureHelp | null {
-  const k = KFUNCS[name];
+  const k = docEntry(KFUNCS, name);
   if (k) {
     const params = /\((.*)\)/.exec(k.signature)![1].split(',').map((p) => ({ label: p.trim() }));
     return { signatures: [{ label: k.signature, documentation: k.doc, parameters: params }], activeSignature: 0, activeParameter: Math.min(active, params.length - 1) };

@@ -118,6 +118,14 @@ export const CTX_FIELDS: Record<string, CtxFieldDoc> = {
 
 export interface KfuncDoc { signature: string; doc: string; flags: string }
 
+/**
+ * The entry of a documentation table for a name from the user's text, or undefined: an own property only, so a name
+ * such as `__proto__` or `constructor` is no entry (the fuzzer's `__proto__(` made signature help throw).
+ */
+export function docEntry<T>(table: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.hasOwn(table, name) ? table[name] : undefined;
+}
+
 export const KFUNCS: Record<string, KfuncDoc> = {
   bpf_map_sum_elem_count: {
     signature: 's64 bpf_map_sum_elem_count(const struct bpf_map *map)',

@@ -6,7 +6,7 @@
 import { Hover, MarkupKind } from 'vscode-languageserver-types';
 import { Analysis } from './analysis';
 import { lineMapOf } from './diagnostics';
-import { CTX_FIELDS, ITER_TARGETS, KFUNCS, FORMAT_SPECIFIERS, MAP_TYPE_DOCS } from './docs';
+import { CTX_FIELDS, ITER_TARGETS, KFUNCS, FORMAT_SPECIFIERS, MAP_TYPE_DOCS, docEntry } from './docs';
 import { expansionAt, IncludeRecord, MacroExpansionRecord } from '../lang/preprocessor';
 import * as ast from '../lang/ast';
 import { describeSearchFolder } from '../lang/buildSetup';
@@ -42,7 +42,7 @@ export function hover(a: Analysis, offset: number, settings: Settings): Hover | 
   if (str) {
     const sec = /^iter(\.s)?\/(\w+)$/.exec(str.value);
     if (sec && /SEC\s*\(\s*$/.test(text.slice(Math.max(0, str.start - 16), str.start))) {
-      const target = ITER_TARGETS[sec[2]];
+      const target = docEntry(ITER_TARGETS, sec[2]);
       const value = target
         ? `**iterator target \`${sec[2]}\`**${target.simulated ? '' : ' (not simulated)'}\n\n${code(`int prog(${target.ctxType} *ctx)`)}\n\n${target.doc}\n\nLinux ${settings.kernelVersion}.`
         : `**no iterator target \`${sec[2]}\`** in Linux ${settings.kernelVersion}: loading fails.`;
@@ -80,7 +80,7 @@ export function hover(a: Analysis, offset: number, settings: Settings): Hover | 
   }
   if (ref?.symbol) {
     const s = ref.symbol;
-    const kfunc = KFUNCS[s.name];
+    const kfunc = docEntry(KFUNCS, s.name);
     if (kfunc) return md(`**kfunc**\n\n${code(kfunc.signature)}\n\n${kfunc.doc}\n\nFlags: ${kfunc.flags}.`, a, ref.pos, ref.end);
     const map = a.compilation.program.maps.find((m) => m.name === s.name);
     if (map) {

@@ -114,4 +114,19 @@ describe('service completion (fourslash markers)', () => {
     assert.strictEqual(help.signatures[0].label, 'long bpf_seq_write(struct seq_file * m, const void * data, __u32 len)');
     assert.strictEqual(help.activeParameter, 2);
   });
+
+  it('names like __proto__ and constructor are no documented kfunc or target (the edit fuzzer\'s `__proto__(`, seed 23400)', () => {
+    const position = (t: string, at: string) => ({ line: 0, character: t.indexOf(at) + at.length });
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const call = `${name}(`;
+      // an implicitly declared function of that name, as clang declares one; never a documentation entry
+      const help = service.signatureHelp(FIXTURE_PATH, call, position(call, '('));
+      assert.deepStrictEqual(help?.signatures.map((sig) => sig.label), [`int ${name}()`], name);
+      const decl = `int ${name}(void) { return 0; } int f(void) { return ${name}(); }`;
+      assert.doesNotThrow(() => service.hover(FIXTURE_PATH, decl, position(decl, `return ${name}`)), name);
+      const sec = `SEC("iter/${name}") int p(void *ctx) { return 0; }`;
+      const hover = service.hover(FIXTURE_PATH, sec, position(sec, 'iter/'));
+      assert.match(JSON.stringify(hover), new RegExp(`no iterator target`), name);
+    }
+  });
 });
