@@ -6,16 +6,18 @@
 import { readBundledHeader } from './headers';
 import { LazyKind, lazyHeaderIndex } from './lazyHeader';
 
-let index: ReturnType<typeof lazyHeaderIndex> | null = null;
+/** The bundled header's text and index, read on first use; undefined when it cannot be read or indexed. */
+let kernel: { text: string; index: NonNullable<ReturnType<typeof lazyHeaderIndex>> } | undefined | null = null;
 
 /** Does Linux 6.18's BTF have a type of that kind and name? undefined when the bundled header cannot be read. */
 export function kernelHasType(kind: 'struct' | 'union' | 'enum' | 'typedef', name: string): boolean | undefined {
-  if (index === null) {
+  if (kernel === null) {
     const text = readBundledHeader('<bundled>/vmlinux.h');
-    index = text === undefined ? undefined : lazyHeaderIndex(text);
-    if (index) kernelText = text;
+    const index = text === undefined ? undefined : lazyHeaderIndex(text);
+    kernel = text !== undefined && index ? { text, index } : undefined;
   }
-  if (!index || kernelText === undefined) return undefined;
+  if (!kernel) return undefined;
+  const { text, index } = kernel;
   const table = kind === 'typedef' ? index.symbols : index.tags;
   const declaration = table.get(name);
   if (declaration === undefined) return false;
@@ -24,7 +26,5 @@ export function kernelHasType(kind: 'struct' | 'union' | 'enum' | 'typedef', nam
   // a forward declaration is no type of that kind in BTF (a FWD), and a struct is no union
   if (kind === 'enum') return declared === LazyKind.Enum;
   const start = index.declarations[declaration * 3];
-  return (declared === LazyKind.Record || declared === LazyKind.Typedef) && kernelText.startsWith(kind, start + (declared === LazyKind.Typedef ? 'typedef '.length : 0));
+  return (declared === LazyKind.Record || declared === LazyKind.Typedef) && text.startsWith(kind, start + (declared === LazyKind.Typedef ? 'typedef '.length : 0));
 }
-
-let kernelText: string | undefined;
