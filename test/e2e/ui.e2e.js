@@ -165,8 +165,8 @@ const panel = () => page.frameLocator('iframe.webview.ready:visible').frameLocat
       await hidePanel();
       await openFile('map_summary.bpf.c');
       await revealLine(lineOf('map_summary.bpf.c', 'ctx->meta->seq;'));
-      const line = page.locator('.monaco-editor .view-line', { hasText: 'ctx->meta->seqNOPE;' }).first();
-      await line.waitFor({ timeout: 1000 });
+      const line = page.locator('.monaco-editor .view-line', { hasText: 'ctx->meta->seq;' }).first();
+      await line.waitFor({ timeout: 15000 });
       // Tokens do not split at "meta"; hover the middle of its letters, found with a DOM Range.
       // The first hover can come before the server has the document: move away and back until it answers.
       const hover = page.locator('.monaco-hover', { hasText: 'seq_file' }).first();
