@@ -21,6 +21,7 @@ import { FileSystemHost, nodeFileSystemHost } from './headers';
 import { HeaderCache, PreprocessOptions, PreprocessorState, preprocess } from './preprocessor';
 import { BoundedCache } from './boundedCache';
 import { preambleBounds } from './preambleBounds';
+import { runSteps, Steps } from './steps';
 
 export { preambleBounds };
 
@@ -50,12 +51,18 @@ export function buildPreamble(
  * and sema binds its declarations from the external declaration that follows the include, as if parsed there.
  */
 function parseAndBind(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike>, lazyFiles: ReadonlyArray<LazyFileLike>, preamble?: Preamble): { parsed: ReturnType<typeof parse>; model: SemanticModel } {
+  return runSteps(parseAndBindSteps(tokens, pragmas, lazyFiles, preamble));
+}
+
+/** `parseAndBind` in two steps: it yields between the parse and the binding. */
+function* parseAndBindSteps(tokens: readonly Token[], pragmas: ReadonlyArray<PragmaLike>, lazyFiles: ReadonlyArray<LazyFileLike>, preamble?: Preamble): Steps<{ parsed: ReturnType<typeof parse>; model: SemanticModel }> {
   const lazyTypedefs = new Set<string>();
   for (const lazy of lazyFiles) for (const name of lazy.index.typedefNames) lazyTypedefs.add(name);
   const parsed = parse(tokens, {
     typedefNames: preamble?.typedefNames,
     ...(lazyFiles.length ? { lazyTypedefNames: lazyFiles.map((lazy) => ({ fromToken: lazy.tokenIndex, names: lazy.index.typedefNames })) } : {}),
   });
+  yield;
   const lazy = lazyFiles.map((file, i) => ({ ...lazyDeclarations(file, lazyTypedefs, pragmas), fromDeclaration: parsed.lazyDeclarationStarts[i] }));
   const packAt = pragmaPackLookup(pragmas);
   const model = analyze(parsed.unit, { preludeScope: preamble?.model.fileScope, ...(lazy.length ? { lazy } : {}), ...(packAt ? { packAt } : {}) });
@@ -248,8 +255,13 @@ export interface CompileTokensOptions {
 
 /** Compiles the user's tokens (after the preamble, if any). */
 export function compileTokens(tokens: readonly Token[], options: CompileTokensOptions = {}): Compilation {
+  return runSteps(compileTokensSteps(tokens, options));
+}
+
+/** `compileTokens` in steps: it yields between the parse and the binding. */
+function* compileTokensSteps(tokens: readonly Token[], options: CompileTokensOptions = {}): Steps<Compilation> {
   const { preamble } = options;
-  const { parsed, model: userModel } = parseAndBind(tokens, options.pragmas ?? [], options.lazyFiles ?? [], preamble);
+  const { parsed, model: userModel } = yield* parseAndBindSteps(tokens, options.pragmas ?? [], options.lazyFiles ?? [], preamble);
   const diagnostics = [...parsed.diagnostics, ...userModel.diagnostics];
   const model = preamble ? translationUnitModel(preamble.model, userModel) : userModel;
   const program = summarize(model, preamble?.model);
@@ -479,6 +491,12 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
   shareAs?: string,
 ): {
   compileFile(path: string, text: string, host: Host, options?: Options): FileCompilation<PreprocessedFile<State>>;
+  /**
+   * `compileFile` in steps: it yields after the preamble (when it was made anew), after the preprocessing of the rest
+   * of the file and after its parse, so an editor can drop a compilation of a large file that a keystroke made obsolete
+   * without waiting for the whole front end.
+   */
+  compileFileSteps(path: string, text: string, host: Host, options?: Options): Steps<FileCompilation<PreprocessedFile<State>>>;
   clearCache(): void;
 } {
   interface Entry {
@@ -532,51 +550,55 @@ export function createFrontEnd<Host extends { readFile(path: string): string | u
     parsedPreambles.set(fingerprint, preamble, tokens.length);
     return preamble;
   };
+  function* compileFileSteps(path: string, text: string, host: Host, options?: Options): Steps<FileCompilation<PreprocessedFile<State>>> {
+    const bound = preambleBounds(text);
+    const preambleText = text.slice(0, bound);
+    // Keyed by content and flags, not by file: files of one folder with the same leading #includes share it (the
+    // folder resolves `#include "vmlinux.h"`; the file itself only through __FILE__).
+    const where = /__FILE__|__FILE_NAME__|__BASE_FILE__/.test(preambleText) ? path : path.replace(/[^/\\]*$/, '');
+    const key = `${where}\0${preambleText}\0${JSON.stringify(options ?? {}, (name, value) => (name === 'cache' || name === 'initialState' ? undefined : value))}`;
+    let entry = cache.get(key);
+    const preambleReused = entry !== undefined && headersUnchanged(entry, host, path);
+    if (!entry || !preambleReused) {
+      const result = preprocess(path, preambleText, host, options);
+      const tokens = result.tokens.filter((token) => token.kind !== TokenKind.EndOfFile);
+      const lazyFiles = (result.lazyFiles ?? []).map((lazy) => ({ ...lazy, text: result.files[lazy.file]?.text ?? '' }));
+      entry = {
+        host,
+        run: result,
+        preamble: parsedPreamble(tokens, result.pragmas ?? [], lazyFiles, result.files),
+        pragmas: result.pragmas ?? [],
+        state: result.state,
+        files: result.files,
+        diagnostics: result.diagnostics,
+        headers: includedFiles(result).filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text!, stamp: headerStamp?.(host, file.path) })),
+      };
+      cache.set(key, entry, tokens.length);
+      yield;
+    }
+    // Blank the preamble (keeping line breaks) so the user's tokens keep their offsets in the real text.
+    const userText = preambleText.replace(/[^\r\n]/g, ' ') + text.slice(bound);
+    const user = preprocess(path, userText, host, options, entry.state);
+    yield;
+    // A preamble made for another file of the folder: what it says of its main file is said of this one (the
+    // preamble text is the same, so are the offsets).
+    const mainFile = user.mainFile ?? 0;
+    const ownMain = entry.run.mainFile ?? 0;
+    const here = <T extends { file: number }>(item: T): T => (item.file === ownMain && ownMain !== mainFile ? { ...item, file: mainFile } : item);
+    const seen = new Set(entry.pragmas);
+    const pragmas = [...entry.pragmas.map(here), ...(user.pragmas ?? []).filter((pragma) => !seen.has(pragma))];
+    const userLazyFiles = (user.lazyFiles ?? []).map((lazy) => ({ ...lazy, text: user.files[lazy.file]?.text ?? '' }));
+    const compilation = yield* compileTokensSteps(user.tokens, { preamble: entry.preamble, pragmas, lazyFiles: userLazyFiles });
+    // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
+    const diagnostics = [...entry.diagnostics.map(here), ...entry.preamble.diagnostics.map(here), ...user.diagnostics, ...compilation.diagnostics];
+    const files = user.files.length >= entry.files.length ? user.files : entry.files;
+    const preambleRun = ownMain === mainFile ? entry.run : { ...entry.run, includes: (entry.run.includes ?? []).map((include) => here(include as { file: number; includedFile?: number })) };
+    return { ...compilation, diagnostics, files, preambleReused, mainFile, preambleRun, userRun: user };
+  }
   return {
     clearCache: () => { cache.clear(); parsedPreambles.clear(); firstPreamble = undefined; fingerprinted = false; },
-    compileFile(path, text, host, options) {
-      const bound = preambleBounds(text);
-      const preambleText = text.slice(0, bound);
-      // Keyed by content and flags, not by file: files of one folder with the same leading #includes share it (the
-      // folder resolves `#include "vmlinux.h"`; the file itself only through __FILE__).
-      const where = /__FILE__|__FILE_NAME__|__BASE_FILE__/.test(preambleText) ? path : path.replace(/[^/\\]*$/, '');
-      const key = `${where}\0${preambleText}\0${JSON.stringify(options ?? {}, (name, value) => (name === 'cache' || name === 'initialState' ? undefined : value))}`;
-      let entry = cache.get(key);
-      const preambleReused = entry !== undefined && headersUnchanged(entry, host, path);
-      if (!entry || !preambleReused) {
-        const result = preprocess(path, preambleText, host, options);
-        const tokens = result.tokens.filter((token) => token.kind !== TokenKind.EndOfFile);
-        const lazyFiles = (result.lazyFiles ?? []).map((lazy) => ({ ...lazy, text: result.files[lazy.file]?.text ?? '' }));
-        entry = {
-          host,
-          run: result,
-          preamble: parsedPreamble(tokens, result.pragmas ?? [], lazyFiles, result.files),
-          pragmas: result.pragmas ?? [],
-          state: result.state,
-          files: result.files,
-          diagnostics: result.diagnostics,
-          headers: includedFiles(result).filter((file) => file.text !== undefined && !file.path.startsWith('<')).map((file) => ({ path: file.path, text: file.text!, stamp: headerStamp?.(host, file.path) })),
-        };
-        cache.set(key, entry, tokens.length);
-      }
-      // Blank the preamble (keeping line breaks) so the user's tokens keep their offsets in the real text.
-      const userText = preambleText.replace(/[^\r\n]/g, ' ') + text.slice(bound);
-      const user = preprocess(path, userText, host, options, entry.state);
-      // A preamble made for another file of the folder: what it says of its main file is said of this one (the
-      // preamble text is the same, so are the offsets).
-      const mainFile = user.mainFile ?? 0;
-      const ownMain = entry.run.mainFile ?? 0;
-      const here = <T extends { file: number }>(item: T): T => (item.file === ownMain && ownMain !== mainFile ? { ...item, file: mainFile } : item);
-      const seen = new Set(entry.pragmas);
-      const pragmas = [...entry.pragmas.map(here), ...(user.pragmas ?? []).filter((pragma) => !seen.has(pragma))];
-      const userLazyFiles = (user.lazyFiles ?? []).map((lazy) => ({ ...lazy, text: user.files[lazy.file]?.text ?? '' }));
-      const compilation = compileTokens(user.tokens, { preamble: entry.preamble, pragmas, lazyFiles: userLazyFiles });
-      // Preamble diagnostics belong to the compilation too (a missing header, an error inside one).
-      const diagnostics = [...entry.diagnostics.map(here), ...entry.preamble.diagnostics.map(here), ...user.diagnostics, ...compilation.diagnostics];
-      const files = user.files.length >= entry.files.length ? user.files : entry.files;
-      const preambleRun = ownMain === mainFile ? entry.run : { ...entry.run, includes: (entry.run.includes ?? []).map((include) => here(include as { file: number; includedFile?: number })) };
-      return { ...compilation, diagnostics, files, preambleReused, mainFile, preambleRun, userRun: user };
-    },
+    compileFile: (path, text, host, options) => runSteps(compileFileSteps(path, text, host, options)),
+    compileFileSteps,
   };
 }
 

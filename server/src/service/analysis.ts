@@ -10,7 +10,7 @@ import { BuildSetup, buildSetupForFile, NO_SYSTEM_FOLDERS } from '../lang/buildS
 import { libbpfObjectName } from '../lang/objectName';
 import { Compilation, createFrontEnd } from '../lang/compile';
 import { preprocess, PreprocessResult, HeaderCache, PreprocessOptions, PreprocessorState, PreprocessLimits } from '../lang/preprocessor';
-import { lowerProgram, LowerResult, CoreFieldResolver, LoweringMemo, CODEGEN_DIAGNOSTIC_CODES } from '../lang/lower';
+import { lowerProgramSteps, LowerResult, CoreFieldResolver, LoweringMemo, CODEGEN_DIAGNOSTIC_CODES } from '../lang/lower';
 import { CheckResult, FormatCall } from '../lang/checker';
 import { CheckMemo } from '../lang/checker/reuse';
 import { collectFormatCalls } from '../lang/formatCalls';
@@ -24,6 +24,7 @@ import { SIMULATED_ITER_TARGETS } from '../kernel/kernel';
 import { iterTargetInfo } from '../kernel/iterTargets';
 import { LinkedLicense, linkedLicense, projectFolder } from './linkedLicense';
 import { kernelHasType } from '../lang/kernelTypes';
+import { runSteps, Steps } from '../lang/steps';
 
 export interface AnalysisSettings {
   includePaths: string[];
@@ -162,7 +163,7 @@ export class DocumentAnalyzer {
     const reusable = this.lastFront !== undefined && this.lastFront.key === frontKey && this.lastFront.text === text
       && this.dependenciesUnchanged(this.lastFront.dependencies);
     if (reusable && this.last && this.last.key === key && this.last.analysis.text === text) return this.last.analysis;
-    const front = reusable ? this.lastFront!.front : this.front(filePath, text, setup, this.memoFor(frontKey));
+    const front = reusable ? this.lastFront!.front : yield* this.front(filePath, text, setup, this.memoFor(frontKey));
     const dependencies = reusable ? this.lastFront!.dependencies : this.dependenciesOf(front.pp, filePath);
     this.lastFront = { key: frontKey, text, front, dependencies };
     if (!reusable) yield;
@@ -191,8 +192,10 @@ export class DocumentAnalyzer {
     return memo;
   }
 
-  private front(filePath: string, text: string, setup: BuildSetup, memo: { lowering?: LoweringMemo }): FrontResult {
-    const compilation = this.frontEnd.compileFile(filePath, text, this.host, setup.options);
+  /** The front end and lowering, in steps: each yields between its phases (compile.ts compileFileSteps, lowerProgramSteps). */
+  private *front(filePath: string, text: string, setup: BuildSetup, memo: { lowering?: LoweringMemo }): Steps<FrontResult> {
+    const compilation = yield* this.frontEnd.compileFileSteps(filePath, text, this.host, setup.options);
+    yield;
     // the runs come from preprocessForAnalysis: whole PreprocessResults
     const user = compilation.userRun as PreprocessResult;
     const preambleRun = compilation.preambleRun as PreprocessResult;
@@ -205,7 +208,7 @@ export class DocumentAnalyzer {
     };
     const mainFile = compilation.mainFile;
     const objectName = libbpfObjectName(filePath);
-    const lowered = lowerProgram(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], kernelHasType, mainFile, cpu: bpfCpuOf(setup.flags?.mcpu), reuse: {
+    const lowered = yield* lowerProgramSteps(compilation, { objectName, core, coreTarget: (name) => kernelBtf[name], kernelHasType, mainFile, cpu: bpfCpuOf(setup.flags?.mcpu), reuse: {
       tokens: user.tokens, pragmas: user.pragmas, previous: memo.lowering,
     } });
     memo.lowering = lowered.memo;
@@ -263,13 +266,7 @@ export class DocumentAnalyzer {
 /** Files whose last lowering and checks an analyzer keeps (the open documents an editor switches between). */
 const MEMOIZED_FILES = 8;
 
-/** Runs steps to their end at once. */
-export function runSteps<T>(steps: Generator<void, T, void>): T {
-  for (;;) {
-    const next = steps.next();
-    if (next.done) return next.value;
-  }
-}
+export { runSteps };
 
 /**
  * Runs steps, giving the event loop a turn between them (messages that arrived meanwhile are handled); stops and

@@ -412,6 +412,47 @@ describe('compile facade', () => {
   });
 });
 
+describe('compile facade: the front end in steps', () => {
+  it('yields after a new preamble, after preprocessing the rest and after its parse; stopped, it does no more work', () => {
+    let preprocessRuns = 0;
+    const preprocess = (_path: string, text: string, _host: unknown, _options: unknown, state?: string): PreprocessedFile<string> => {
+      preprocessRuns++;
+      if (state === undefined) return { tokens: lex(HEADER, 1), files: [{ path: 'main.c' }, { path: 'vmlinux.h', text: HEADER }], includes: [{ includedFile: 1 }], diagnostics: [], state: 'after-preamble' };
+      return { tokens: lex(text, 0), files: [{ path: 'main.c' }], diagnostics: [] };
+    };
+    const host = { readFile: (path: string): string | undefined => (path === 'vmlinux.h' ? HEADER : undefined) };
+    const source = (body: string): string => `#include "vmlinux.h"\nint dump(struct bpf_iter__bpf_map *ctx) { ${body} }\n`;
+    const frontEnd = createFrontEnd(preprocess);
+    const steps = frontEnd.compileFileSteps('main.c', source('return ctx->map->nope;'), host, {});
+    assert.strictEqual(steps.next().done, false);
+    assert.strictEqual(preprocessRuns, 1, 'the first step made the preamble only');
+    assert.strictEqual(steps.next().done, false);
+    assert.strictEqual(preprocessRuns, 2, 'the second preprocessed the rest of the file');
+    let last = steps.next();
+    let count = 3;
+    for (; !last.done; last = steps.next()) count++;
+    assert.strictEqual(count, 4, 'then the parse, then the binding');
+    assert.deepStrictEqual(last.value.diagnostics.map((d) => d.message), ["no member named 'nope' in 'struct bpf_map'"]);
+    // the same as compileFile, which runs the steps at once; the preamble is reused from here on (one step less)
+    const whole = createFrontEnd(preprocess).compileFile('main.c', source('return ctx->map->nope;'), host, {});
+    assert.deepStrictEqual(last.value.diagnostics, whole.diagnostics);
+    let reusedSteps = 0;
+    const again = frontEnd.compileFileSteps('main.c', source('return ctx->map->id;'), host, {});
+    let next = again.next();
+    for (; !next.done; next = again.next()) reusedSteps++;
+    assert.strictEqual(reusedSteps, 2);
+    assert.strictEqual(next.value.preambleReused, true);
+    // dropped after its first step: the rest of the file is never preprocessed
+    const before = preprocessRuns;
+    frontEnd.compileFileSteps('main.c', source('return 0;'), host, {}).next();
+    assert.strictEqual(preprocessRuns, before + 1);
+    const dropped = frontEnd.compileFileSteps('main.c', source('return 1;'), host, {});
+    dropped.next();
+    dropped.return(undefined as never);
+    assert.strictEqual(preprocessRuns, before + 2, 'a dropped compilation did nothing after the step it was at');
+  });
+});
+
 describe('sema: the errors clang gives in switches, labels and void functions', () => {
   const notes = (text: string) => {
     const model = analyze(parse(lex(text)).unit);

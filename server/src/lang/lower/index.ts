@@ -23,6 +23,7 @@ import { StatementLowering } from './statements';
 import { IN_PREAMBLE, LoweredFunctionRecord, LoweringMemo, TokenKeys, sameDefinitionTokens, sameTexts, tokenKeys } from './reuse';
 import { globalEmissionOrder } from './emissionOrder';
 import { BodyDigests } from './bodyDigest';
+import { runSteps, Steps } from '../steps';
 
 export { irScalarType, locOf, stringBytes } from './irValues';
 export type { CoreFieldResolver, LowerOptions } from './irValues';
@@ -50,11 +51,16 @@ export interface LowerResult {
 }
 
 export function lowerProgram(compilation: Compilation, options: LowerOptions): LowerResult {
+  return runSteps(lowerProgramSteps(compilation, options));
+}
+
+/** `lowerProgram` in two steps: it yields once the globals are laid out, before the functions are lowered. */
+export function lowerProgramSteps(compilation: Compilation, options: LowerOptions): Steps<LowerResult> {
   return new Lowerer(compilation, options).run();
 }
 
 class Lowerer extends StatementLowering {
-  run(): LowerResult {
+  *run(): Steps<LowerResult> {
     for (const m of this.c.program.maps) this.mapNames.add(m.name);
     // Index every defined function first so calls can refer to functions defined later.
     this.bodyDigests = new BodyDigests(this.c);
@@ -63,6 +69,8 @@ class Lowerer extends StatementLowering {
     defined.forEach((f, i) => this.functionIndex.set(f.name, i));
     this.emittedFunctions = defined;
     this.layoutGlobals(defined, globals);
+    // the walks above read every body (a large file's emission order is a tenth of its analysis): a place to stop
+    yield;
     const incremental = this.options.reuse ? this.incrementally(defined) : undefined;
     for (const f of defined) this.functions.push(incremental ? incremental.lower(f) : this.lowerFunction(f));
     const entries = defined
