@@ -26,7 +26,8 @@ import type { CallbackInvoker } from '../kernel/kernel';
 import type { IterRunContext } from '../kernel/iter';
 
 import type { DebugHooks } from './debugHooks';
-import { type Loc, UNSIMULATED_VALUE, CLANG_STRLEN, STRLEN_LIMIT } from '../lang/ir';
+import { type Loc, UNSIMULATED_VALUE } from '../lang/ir';
+import { clangBuiltinInvoker } from './clangBuiltins';
 import { SourceFile } from '../lang/sourceFile';
 import { codeString, diagnosticOfCode } from '../lang/diagnostics';
 import type { CheckResult } from '../lang/checker';
@@ -588,23 +589,9 @@ function helperInvoker(kernel: Kernel, name: string): HelperInvoker {
     if (CALLBACK_HELPERS.has(name)) return (args, callback) => fn(...convert(args), callback);
     return (args) => fn(...convert(args));
   }
-  if (name.startsWith('__builtin_bswap')) {
-    const bits = Number(name.slice('__builtin_bswap'.length));
-    return (args) => {
-      let v = BigInt.asUintN(bits, args[0] ?? 0n);
-      let out = 0n;
-      for (let i = 0; i < bits / 8; i++) { out = (out << 8n) | (v & 0xffn); v >>= 8n; }
-      return out;
-    };
-  }
-  // clang folds it where its argument is a constant string (the checker refuses the rest, BPF2080): the same length
-  if (name === CLANG_STRLEN) {
-    return (args) => {
-      const text = kernel.memory.readString(args[0] ?? 0n, STRLEN_LIMIT);
-      if (text === null) throw new ProgramFault({ kind: 'fault', message: `__builtin_strlen of address 0x${BigInt.asUintN(64, args[0] ?? 0n).toString(16)}, which holds no string`, loc: { file: 0, pos: 0, end: 0 } });
-      return BigInt(text.length);
-    };
-  }
+  const builtin = clangBuiltinInvoker(name, (address, limit) => kernel.memory.readString(address, limit),
+    (message) => { throw new ProgramFault({ kind: 'fault', message, loc: { file: 0, pos: 0, end: 0 } }); });
+  if (builtin) return builtin;
   // The checker rejects helpers that are not allowed; one the simulator lacks is a clear run error.
   const message = name === UNSIMULATED_VALUE ? 'the program reached a construct bpf-iter-lab cannot simulate (the BPF1390 warning says which)' : `helper ${name} is not simulated`;
   return () => { throw new ProgramFault({ kind: 'helper', message, loc: { file: 0, pos: 0, end: 0 } }); };

@@ -539,6 +539,10 @@ export const Diagnostics = {
     kernelText: "failed to find BTF for extern '%s'",
     explanation: 'clang computes __builtin_strlen() at compile time when its argument is a string constant once inlined helpers are folded (a literal, `__FILE__` passed to an `__always_inline` function); otherwise it emits a call of strlen, an extern that libbpf resolves only against the kernel\'s BTF, where there is none. Measure the string with a bounded loop, or use the length bpf_probe_read_kernel_str() returns.',
   }),
+  CompileTimeErrorReached: d(2081, 'warning', '{0}() carries clang\'s error attribute ("{1}"): clang refuses the build if this call is still there after optimization, and the checker found a path that reaches it (a condition it could not fold as clang does); a run stops if it gets there', {
+    kernelText: "call to %s declared with 'error' attribute: %s",
+    explanation: 'A compile-time assertion declares a function with __attribute__((error("..."))) and calls it where a condition fails; clang removes the call when optimization proves the condition, and stops the build with "call to ... declared with \'error\' attribute" when it cannot. An object that was built never calls it. The checker follows values through inlined helpers as clang does, but not every fold clang makes; where it reaches the call, the build may still succeed. Make the condition a constant of C, or check that clang builds the file.',
+  }),
   IterNotDestroyed: d(2485, 'error', 'The {2} {0} is still active when the program exits: call {3}() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; a task iterator too)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',

@@ -113,6 +113,12 @@ export type Expr =
      * declaration (clang 14 warns and emits an extern without BTF); `notKsym`, declared extern outside `.ksyms`.
      */
     externUnresolved?: 'implicit' | 'notKsym';
+    /**
+     * The function carries clang's `error` attribute (a compile-time assertion: `extern void f(void)
+     * __attribute__((error("msg")))` called where a condition fails): clang refuses the build if the call is still there
+     * after optimization, so a built object never calls it. The attribute's message.
+     */
+    compileTimeError?: string;
   }
   /** A call of another function of the program (static inline or a BPF subprogram). */
   | { op: 'call'; func: number; args: Expr[]; type: IrType; loc: Loc }
@@ -234,5 +240,12 @@ export const UNSIMULATED_VALUE = '__bpf_iter_lab_unsimulated';
  * library's `strlen` elsewhere, which libbpf cannot resolve (the checker's BPF2080).
  */
 export const CLANG_STRLEN = '__builtin_strlen';
+/**
+ * clang's `__builtin_constant_p`, a `callHelper` of id -2 when C does not make its operand a constant: clang answers
+ * after inlining and constant propagation (an inline helper's result for a literal argument is a constant). The
+ * checker answers 1 where it knows the operand's value, else 0; a run answers 1 (its two uses: compile-time
+ * assertions, which a built object passed, and a constant-folding shortcut that computes the same value).
+ */
+export const CLANG_CONSTANT_P = '__builtin_constant_p';
 /** The longest string a folded strlen measures (a literal of the program: far shorter). */
 export const STRLEN_LIMIT = 1 << 16;

@@ -50,4 +50,20 @@ describe('checker/externs: a call libbpf cannot resolve fails the open', () => {
     const both = 'static __noinline int h(int x) { return foo_helper(x); }\nSEC("tracepoint/x/y") int tp(void *c) { return h(1); }';
     assert.strictEqual(found(program(both, 'h(t->pid)')).filter((x) => x.code === code).length, 1);
   });
+  it('a function with clang\'s error attribute (a compile-time assertion) is never in a built object: not this error, in or outside the iterator', () => {
+    // tetragon's errmetrics: `if (!__builtin_constant_p(id) || !id) compile_error(...)`, where clang folds the id
+    const assertion = 'extern void assertion_failed(void) __attribute__((__error__("add the file to the table")));\nstatic __always_inline int id_of(const char *s) { return s[0] == \'m\' ? 4 : 0; }';
+    const folded = found(program(assertion, '({ int id = id_of("maps.c"); if (!__builtin_constant_p(id) || !id) assertion_failed(); id; })'));
+    assert.deepStrictEqual(folded.filter((x) => x.severity === 1 || x.severity === 2), [], 'clang folds the condition: the call is gone');
+    // a condition the checker cannot fold (a run-time value): clang fails the build unless it can; a warning, no error
+    const open = found(program(assertion, '({ if (!__builtin_constant_p(t->pid)) assertion_failed(); 1; })'));
+    assert.ok(!open.some((x) => x.code === code), JSON.stringify(open));
+    const reached = open.filter((x) => x.code === `BPF${Diagnostics.CompileTimeErrorReached.code}`);
+    assert.strictEqual(reached.length, 1, JSON.stringify(open));
+    assert.strictEqual(reached[0].severity, 2, 'a warning');
+    assert.match(String(reached[0].message), /assertion_failed\(\) carries clang's error attribute \("add the file to the table"\)/);
+    // outside the iterators (nothing checks the path there): never reported
+    const tp = found(program(`${assertion}\nSEC("tracepoint/x/y") int tp(void *c) { int n = ((long)c) & 3; if (!__builtin_constant_p(n)) assertion_failed(); return 0; }`, 't->pid'));
+    assert.ok(!tp.some((x) => x.code === code || x.code === `BPF${Diagnostics.CompileTimeErrorReached.code}`), JSON.stringify(tp));
+  });
 });

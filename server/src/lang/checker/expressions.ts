@@ -287,6 +287,18 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
       const known = this.readFrozen(p.region.section, Number(p.off) + e.offset, e.type);
       if (known !== undefined) return constant(known);
     }
+    // a string literal's bytes: clang folds such a load (a literal passed to an inline helper), and its
+    // .rodata.str1.1 map is frozen like .rodata (bpf_map_direct_read())
+    if (p.kind === 'ptr' && p.region.kind === 'string' && p.region.index !== undefined && !p.varOff) {
+      const bytes = this.program.strings[p.region.index];
+      const at = Number(p.off) + e.offset;
+      const size = e.type.bits / 8;
+      if (bytes && at >= 0 && at + size <= bytes.length) {
+        let v = 0n;
+        for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[at + i]);
+        return constant(e.type.signed ? BigInt.asIntN(e.type.bits, v) : v);
+      }
+    }
     // BPF_PROG(name, struct bpf_iter_meta *meta, struct task_struct *task) reads its arguments as `ctx[i]`, u64
     // words: the verifier types the register by the offset (btf_ctx_access()), not by the C type of the load
     if (p.kind === 'ptr' && p.region.kind === 'ctx' && !p.varOff && e.type.bits === 64) {

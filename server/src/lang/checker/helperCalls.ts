@@ -1,7 +1,7 @@
 /** Calls to helpers and kfuncs (mirrors check_helper_call(), check_kfunc_call()): argument types, memory arguments, the numbers iterator, callbacks. */
 
 import type { Expr, Loc } from '../ir';
-import { CLANG_STRLEN, CORE_POISON_HELPER_ID, STRLEN_LIMIT, UNSIMULATED_VALUE } from '../ir';
+import { CLANG_CONSTANT_P, CLANG_STRLEN, CORE_POISON_HELPER_ID, STRLEN_LIMIT, UNSIMULATED_VALUE } from '../ir';
 import { Diagnostics } from '../diagnostics';
 import { AbsValue, PtrValue, Region, TOP, constant, regTypeName, scalar, S64_MIN, U64_MAX } from './domain';
 import { externNotResolvedArgs, HELPERS_NOT_SIMULATED, LAST_HELPER_ID, lookupHelper, NOT_MODELLED_BUT_SIMULATED, notSimulatedReason, type HelperInfo } from './helpers';
@@ -55,6 +55,15 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     // a value lowering could not express, reported there as not simulated: nothing is known of it, nothing follows
     if (e.name === UNSIMULATED_VALUE) return TOP;
     if (e.name === CLANG_STRLEN && e.helperId === -2) return this.foldedStrlen(args[0], e.loc);
+    // clang answers after inlining and constant propagation: a value this path knows exactly is a constant to it too
+    if (e.name === CLANG_CONSTANT_P && e.helperId === -2) {
+      const v = args[0];
+      return constant(v?.kind === 'scalar' && v.range.min === v.range.max ? 1n : 0n);
+    }
+    if (e.compileTimeError !== undefined) {
+      this.report(Diagnostics.CompileTimeErrorReached, e.loc, [e.name, e.compileTimeError]);
+      return TOP;
+    }
     // mirrors bpf_object__collect_externs(): an extern function outside .ksyms, or one clang emitted without BTF
     if (e.externUnresolved) {
       this.report(Diagnostics.ExternNotResolved, e.loc, externNotResolvedArgs(e.name, e.externUnresolved));

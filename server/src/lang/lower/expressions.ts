@@ -6,7 +6,7 @@ import { atomicBuiltin } from '../atomics';
 import { CSymbol } from '../sema/analyzer';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, typeToString, usualArithmeticConversions, promote, Types } from '../types';
-import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE } from '../ir';
+import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE, CLANG_CONSTANT_P } from '../ir';
 import { helperNameById, isKernelKfunc } from '../checker/helpers';
 import { irScalarType, pointeeSize, isBool, isNoinline, locOf, decay, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, wrapTo, type LValue } from './irValues';
 import { LValueLowering } from './lvalues';
@@ -385,8 +385,11 @@ export abstract class ExpressionLowering extends LValueLowering {
         if (condition !== undefined) return this.expression(condition !== 0n ? node.args[1] : node.args[2], discarded);
       }
       if (name === '__builtin_constant_p') {
-        const v = this.c.model.evaluate(node.args[0]);
-        return { op: 'const', type: S32, value: v === undefined ? 0n : 1n, loc };
+        const operand = node.args[0];
+        if (operand && this.c.model.evaluate(operand) !== undefined) return { op: 'const', type: S32, value: 1n, loc };
+        // an operand with side effects is not evaluated, and is no constant to clang
+        if (!operand || hasSideEffects(operand)) return { op: 'const', type: S32, value: 0n, loc };
+        return { op: 'callHelper', name: CLANG_CONSTANT_P, helperId: -2, args: [this.rvalue(operand)], type: S32, loc };
       }
       if ((name === '__builtin_bswap16' || name === '__builtin_bswap32' || name === '__builtin_bswap64') && node.args.length === 1) {
         return this.byteSwap(this.rvalueAs(node.args[0], type), Number(name.slice('__builtin_bswap'.length)) as IntBits, loc);
@@ -419,6 +422,12 @@ export abstract class ExpressionLowering extends LValueLowering {
         // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
         const section = symbol.attributes.find((a) => a.name === 'section')?.args[0];
         const ksym = section?.kind === 'StringLiteral' && section.value === '.ksyms';
+        // a compile-time assertion's function: never in a built object, so nothing for libbpf to resolve
+        const error = symbol.attributes.find((a) => a.name === 'error');
+        if (error) {
+          const message = error.args[0]?.kind === 'StringLiteral' ? error.args[0].value : '';
+          return { op: 'callHelper', name, helperId: -1, args: this.callArgs(node, symbol.type), type: resultType, loc, compileTimeError: message };
+        }
         return { op: 'callHelper', name, helperId: -1, args: this.callArgs(node, symbol.type), type: resultType, loc,
           ...(ksym || LIBRARY_BUILTINS.has(name) || node.args.length > 5 ? {} : { externUnresolved: 'notKsym' as const }) };
       }
@@ -559,4 +568,13 @@ function isPure(e: Expr): boolean {
     case 'binary': return isPure(e.left) && isPure(e.right);
     default: return false;
   }
+}
+
+/** An expression whose evaluation could change something: a call, an assignment, an increment or decrement. */
+function hasSideEffects(node: ast.Node): boolean {
+  let found = false;
+  ast.walk(node, (n) => {
+    if (n.kind === 'Call' || n.kind === 'Assignment' || n.kind === 'Postfix' || (n.kind === 'Unary' && (n.operator === '++' || n.operator === '--'))) found = true;
+  });
+  return found;
 }
