@@ -67,22 +67,70 @@ export function isGplCompatible(license: string | null | undefined): boolean {
  * outside .ksyms) fails the opening of the whole object, whichever function calls it: here, the code clang emits
  * that no iterator program reaches (a kprobe or tracepoint program beside it, a global function nothing calls); the
  * checker reports the calls an iterator program reaches.
+ *
+ * Only calls that certainly run when their function runs: no path-sensitive check follows these programs, and clang
+ * removes a call its constant folding proves dead after inlining (Falco's syscall argument reader has one `case` per
+ * argument index and is called with constant indexes; an undeclared macro in a case never reached leaves no extern in
+ * the object). So not the branches of an `if` or `switch`, a loop body that may not run, the right side of `&&`, `||`
+ * and `?:`, nor what follows a statement that may return.
  */
 export function unresolvedExternsOutsideIterators(program: IrProgram): FrontEndDiagnostic[] {
   const checked = new Set(program.entries.flatMap((e) => reachableFunctions(program, e.func)));
-  // clang emits every function that is not static, and the static ones they call
-  const emitted = new Set(program.functions.filter((f) => f.global).flatMap((f) => reachableFunctions(program, f.index)));
   const out: FrontEndDiagnostic[] = [];
-  const visit = (e: Expr): void => {
-    if (e.op === 'callHelper' && e.externUnresolved) {
-      const m = Diagnostics.ExternNotResolved;
-      out.push({ code: m.code, category: m.category, file: e.loc.file, pos: e.loc.pos, end: e.loc.end,
-        message: formatMessage(m.message, externNotResolvedArgs(e.name, e.externUnresolved)) });
-    }
-    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visit(e.value); return; }
-    forEachChild(e, visit);
+  const reported = new Set<string>();
+  const walked = new Set<number>();
+  const containsReturn = (s: Stmt): boolean => {
+    let found = false;
+    const stmt = (x: Stmt): void => { if (x.op === 'return') found = true; else forEachStmtChild(x, stmt, expr); };
+    const expr = (e: Expr): void => { if (e.op === 'stmtExpr') stmt(e.body); else forEachChild(e, expr); };
+    stmt(s);
+    return found;
   };
-  const visitStmt = (s: Stmt): void => forEachStmtChild(s, visitStmt, visit);
-  for (const func of emitted) if (!checked.has(func)) visitStmt(program.functions[func].body);
+  const walkExpr = (e: Expr): void => {
+    if (e.op === 'callHelper' && e.externUnresolved) {
+      const key = `${e.loc.file}:${e.loc.pos}:${e.name}`;
+      if (!reported.has(key)) {
+        reported.add(key);
+        const m = Diagnostics.ExternNotResolved;
+        out.push({ code: m.code, category: m.category, file: e.loc.file, pos: e.loc.pos, end: e.loc.end,
+          message: formatMessage(m.message, externNotResolvedArgs(e.name, e.externUnresolved)) });
+      }
+    }
+    switch (e.op) {
+      case 'logical': walkExpr(e.left); return;
+      case 'conditional': walkExpr(e.test); return;
+      case 'stmtExpr': if (walkStmt(e.body) && e.value) walkExpr(e.value); return;
+      case 'call':
+        forEachChild(e, walkExpr);
+        walkFunction(e.func);
+        return;
+      default: forEachChild(e, walkExpr);
+    }
+  };
+  /** Walks what certainly runs when `s` runs; true when control certainly goes on after it. */
+  const walkStmt = (s: Stmt): boolean => {
+    switch (s.op) {
+      case 'expr': walkExpr(s.expr); return true;
+      case 'declare': if (s.init) walkExpr(s.init); return true;
+      case 'block': return s.body.every(walkStmt);
+      case 'if': walkExpr(s.test); return !containsReturn(s);
+      case 'switch': walkExpr(s.test); return !containsReturn(s);
+      case 'loop':
+        if (s.init && !walkStmt(s.init)) return false;
+        // a do-while body runs once before its test; another loop's test runs first
+        if (!s.testFirst) walkStmt(s.body);
+        else if (s.test) walkExpr(s.test);
+        return !containsReturn(s);
+      case 'return': if (s.value) walkExpr(s.value); return false;
+      case 'break': case 'continue': return false;
+    }
+  };
+  const walkFunction = (func: number): void => {
+    if (checked.has(func) || walked.has(func)) return;
+    walked.add(func);
+    walkStmt(program.functions[func].body);
+  };
+  // clang emits every function that is not static (program sections, global functions), and what they call
+  for (const f of program.functions) if (f.global) walkFunction(f.index);
   return out;
 }

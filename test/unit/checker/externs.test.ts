@@ -66,4 +66,19 @@ describe('checker/externs: a call libbpf cannot resolve fails the open', () => {
     const tp = found(program(`${assertion}\nSEC("tracepoint/x/y") int tp(void *c) { int n = ((long)c) & 3; if (!__builtin_constant_p(n)) assertion_failed(); return 0; }`, 't->pid'));
     assert.ok(!tp.some((x) => x.code === code || x.code === `BPF${Diagnostics.CompileTimeErrorReached.code}`), JSON.stringify(tp));
   });
+  it('outside the iterators, only a call that certainly runs: clang folds away a case an inline helper never takes (Falco\'s syscall argument reader)', () => {
+    const reader = 'static __always_inline long arg_of(int idx) { long a; switch (idx) { case 0: a = 1; break; case 5: a = PT_REGS_PARM6_UNDEFINED(0); break; default: a = 0; } return a; }';
+    const tp = (body: string): string => program(`${reader}\nSEC("tracepoint/x/y") int tp(void *c) { ${body} }`, 't->pid');
+    assert.deepStrictEqual(found(tp('return arg_of(0);')).filter((x) => x.code === code), []);
+    // what certainly runs: in a do-while (0) body, before a return, in a helper called at the top
+    for (const body of ['do { foo_helper(1); } while (0); return 0;', 'foo_helper(1); if (c) return 1; return 0;', 'return arg_of(0) + more();']) {
+      const helper = body.includes('more()') ? 'static __always_inline long more(void) { return foo_helper(2); }\n' : '';
+      const d = found(program(`${reader}\n${helper}SEC("tracepoint/x/y") int tp(void *c) { ${body} }`, 't->pid')).filter((x) => x.code === code);
+      assert.strictEqual(d.length, 1, `${body}: ${JSON.stringify(d)}`);
+    }
+    // after a return that may happen, behind && or ?:: what clang may fold away is not said
+    for (const body of ['if (c) return 1; foo_helper(1); return 0;', 'return c && foo_helper(1);', 'return c ? foo_helper(1) : 0;']) {
+      assert.deepStrictEqual(found(tp(body)).filter((x) => x.code === code), [], body);
+    }
+  });
 });
