@@ -46,6 +46,12 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
   }
 
   protected evalHelper(e: Extract<Expr, { op: 'callHelper' }>, state: State): AbsValue {
+    // clang answers after inlining and constant propagation: a value this path knows exactly is a constant to it too
+    // (no call: its operand does not escape as a helper's argument does)
+    if (e.name === CLANG_CONSTANT_P && e.helperId === -2) {
+      const v = e.args[0] && this.eval(e.args[0], state);
+      return constant(v?.kind === 'scalar' && v.range.min === v.range.max ? 1n : 0n);
+    }
     const args = e.args.map((a, i) => this.escapes(this.eval(a, state), e.args[i].loc));
     if (e.helperId === CORE_POISON_HELPER_ID) {
       // mirrors libbpf's fixup of the verifier's "invalid func unknown#195896080" for a poisoned CO-RE access
@@ -55,11 +61,6 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     // a value lowering could not express, reported there as not simulated: nothing is known of it, nothing follows
     if (e.name === UNSIMULATED_VALUE) return TOP;
     if (e.name === CLANG_STRLEN && e.helperId === -2) return this.foldedStrlen(args[0], e.loc);
-    // clang answers after inlining and constant propagation: a value this path knows exactly is a constant to it too
-    if (e.name === CLANG_CONSTANT_P && e.helperId === -2) {
-      const v = args[0];
-      return constant(v?.kind === 'scalar' && v.range.min === v.range.max ? 1n : 0n);
-    }
     if (e.compileTimeError !== undefined) {
       this.report(Diagnostics.CompileTimeErrorReached, e.loc, [e.name, e.compileTimeError]);
       return TOP;
