@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import { DocumentAnalyzer, Analysis, AnalysisSettings } from '../../../server/src/service/analysis';
 import { createMemoryHost, createNodeHost } from '../../../server/src/service/host';
 import { corpusEntries } from '../../integration/corpusBaseline';
+import { Diagnostics } from '../../../server/src/lang/diagnostics';
 
 /**
  * Incremental analysis (issue 18 point 2) gives what a from-scratch analysis gives: every corpus program goes through
@@ -120,7 +121,8 @@ describe('service: incremental analysis equals analysis from scratch (random edi
       'char LICENSE[] SEC("license") = "GPL";',
       `static __noinline int shared(int x) { return x + ${shared}; }`,
       `SEC("iter/bpf_map") int first(struct bpf_iter__bpf_map *ctx) { struct bpf_map *map = ctx->map; if (!map) return 0; return shared(map->id + ${first}); }`,
-      'SEC("iter/bpf_map") int second(struct bpf_iter__bpf_map *ctx) { struct bpf_map *map = ctx->map; if (!map) return 0; return shared(map->id); }',
+      // (no NULL check: its error is one place that moves when `second` moves)
+      'SEC("iter/bpf_map") int second(struct bpf_iter__bpf_map *ctx) { struct bpf_map *map = ctx->map; return shared(map->id); }',
       '',
     ].join('\n');
     const files: Record<string, string> = {};
@@ -135,5 +137,13 @@ describe('service: incremental analysis equals analysis from scratch (random edi
     analyze(source(2, 3));
     // `shared` changed: both programs call it, both are checked again; the programs' own bodies are not lowered again
     assert.deepStrictEqual({ functions: analyzer.reuse.functions - middle.functions, programs: analyzer.reuse.programs - middle.programs }, { functions: 2, programs: 0 });
+    const late = { ...analyzer.reuse };
+    // typing in `first` makes the text longer: `second` moves; its lowering and check are taken, moved with it
+    const longer = analyze(source(20000, 3));
+    assert.deepStrictEqual({ functions: analyzer.reuse.functions - late.functions, programs: analyzer.reuse.programs - late.programs }, { functions: 2, programs: 1 });
+    const fresh = new DocumentAnalyzer(createMemoryHost(files, createNodeHost())).analyze(file, longer.text, settings);
+    assert.deepStrictEqual(outcome(longer), outcome(fresh));
+    const nullCheck = longer.diagnostics.find((d) => d.code === Diagnostics.NullDereference.code);
+    assert.strictEqual(nullCheck && longer.text.slice(nullCheck.pos, nullCheck.end), 'map->id', 'the moved check points at map->id in the new text');
   });
 });

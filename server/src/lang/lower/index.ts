@@ -20,7 +20,7 @@ import { FrontEndDiagnostic as Diagnostic, MAX_COLLECTED_DIAGNOSTICS } from '../
 import { IrType, IrProgram, IrFunction, AddressBase } from '../ir';
 import { locOf, type LowerOptions } from './irValues';
 import { StatementLowering } from './statements';
-import { IN_PREAMBLE, LoweredFunctionRecord, LoweringMemo, TokenKeys, sameDefinitionTokens, sameTexts, tokenKeys } from './reuse';
+import { DefinitionTokens, IN_PREAMBLE, LoweredFunctionRecord, LoweringMemo, TokenKeys, noteRelocation, relocatedBy, sameDefinitionTokens, sameTexts, tokenKeys } from './reuse';
 import { globalEmissionOrder } from './emissionOrder';
 import { BodyDigests } from './bodyDigest';
 import { runSteps, Steps } from '../steps';
@@ -127,12 +127,15 @@ class Lowerer extends StatementLowering {
       const before = previous?.functions.get(f.name);
       if (sameOutside && definition !== undefined && before && before.stateKey === stateKey && sameDefinitionTokens(before.definition, definition)
         && this.diagnostics.length + before.diagnostics.length < MAX_COLLECTED_DIAGNOSTICS) {
-        for (const key of before.newStrings) { this.internString(key); internedKeys.push(key); }
-        this.nextJumpLabel += before.jumpLabels;
-        for (const diagnostic of before.diagnostics) this.diagnostics.push(diagnostic);
-        records.set(f.name, before);
-        reused++;
-        return before.fn;
+        const record = movedRecord(before, definition);
+        if (record) {
+          for (const key of record.newStrings) { this.internString(key); internedKeys.push(key); }
+          this.nextJumpLabel += record.jumpLabels;
+          for (const diagnostic of record.diagnostics) this.diagnostics.push(diagnostic);
+          records.set(f.name, record);
+          reused++;
+          return record.fn;
+        }
       }
       const firstDiagnostic = this.diagnostics.length;
       const firstString = this.strings.length;
@@ -191,3 +194,21 @@ class Lowerer extends StatementLowering {
 const LIBBPF_PIN_BY_NAME = 1;
 
 export type { AddressBase, IrType };
+
+/**
+ * The previous lowering of a definition whose tokens are the same: as it was when the definition did not move; moved
+ * with it when an edit above changed the text's length (each place inside the old definition by the distance it
+ * moved). Undefined when the IR or its diagnostics point outside the old definition in its file (a macro's definition
+ * above it, which may have moved otherwise): that function is lowered again.
+ */
+function movedRecord(before: LoweredFunctionRecord, definition: DefinitionTokens | typeof IN_PREAMBLE): LoweredFunctionRecord | undefined {
+  if (definition === IN_PREAMBLE || before.definition === IN_PREAMBLE) return before;
+  const old = before.definition;
+  const delta = definition.base - old.base;
+  if (delta === 0) return before;
+  const moved = relocatedBy({ fn: before.fn, diagnostics: before.diagnostics },
+    (file, pos, end) => (file !== old.file ? 0 : pos >= old.base && end <= old.end ? delta : undefined));
+  if (!moved) return undefined;
+  noteRelocation(moved.fn, before.fn, old.file, delta);
+  return { ...before, definition, fn: moved.fn, diagnostics: moved.diagnostics };
+}

@@ -27,15 +27,19 @@ export interface TokenKeys {
   definition(file: number, pos: number, end: number): DefinitionTokens | undefined;
 }
 
-/** A definition's tokens: their texts, and their places as (file, offset) pairs. */
-export interface DefinitionTokens { texts: string[]; places: number[] }
+/**
+ * A definition's tokens: their texts, and their places as (file, offset) pairs, an offset in the definition's own file
+ * counted from the definition's start (`base`): a definition that only moved (an edit above it changed the length of
+ * the text) has the same tokens, and its lowering is taken relocated by the distance it moved.
+ */
+export interface DefinitionTokens { texts: string[]; places: number[]; file: number; base: number; end: number }
 
 /** The key of a function of the preamble: the same `Preamble` object holds the same definition. */
 export const IN_PREAMBLE = 'preamble';
 
 export function sameDefinitionTokens(a: DefinitionTokens | typeof IN_PREAMBLE, b: DefinitionTokens | typeof IN_PREAMBLE): boolean {
   if (a === IN_PREAMBLE || b === IN_PREAMBLE) return a === b;
-  return sameTexts(a.texts, b.texts) && a.places.length === b.places.length && a.places.every((x, i) => x === b.places[i]);
+  return a.file === b.file && sameTexts(a.texts, b.texts) && a.places.length === b.places.length && a.places.every((x, i) => x === b.places[i]);
 }
 
 export function sameTexts(a: readonly string[], b: readonly string[]): boolean {
@@ -94,10 +98,10 @@ export function tokenKeys(tokens: readonly Token[], definitions: ReadonlyArray<D
     const definition = definitionContaining(sorted, token);
     if (!definition) { outside.push(token.text); current = undefined; continue; }
     let own = inside.get(definition);
-    if (!own) inside.set(definition, own = { texts: [], places: [] });
+    if (!own) inside.set(definition, own = { texts: [], places: [], file: definition.file, base: definition.pos, end: definition.end });
     if (definition !== current) { outside.push('\u0004'); current = definition; }
     own.texts.push(token.text);
-    own.places.push(token.file, token.pos);
+    own.places.push(token.file, token.file === definition.file ? token.pos - definition.pos : token.pos);
     // the signature is every other function's business too (a call's IR depends on the callee's type)
     if (token.pos < definition.bodyPos) outside.push(token.text);
   }
@@ -125,4 +129,75 @@ function definitionContaining<R extends { file: number; pos: number; end: number
     else return token.end <= r.end ? r : undefined;
   }
   return undefined;
+}
+
+/**
+ * `value` with every place in `file` (an object with numeric `file`, `pos` and `end`: an IR location, a diagnostic)
+ * moved by `delta`; what holds no such place is shared, not copied (IR types, string bytes), and so is what was shared.
+ */
+export function relocated<T>(value: T, file: number, delta: number): T {
+  return movedPlaces(value, (f) => (f === file ? delta : 0), new Map()) as T;
+}
+
+/**
+ * `value` with each place moved by what `shift` says of it; undefined when `shift` knows no distance for one of them
+ * (a place outside every range that moved, in a result made from several).
+ */
+export function relocatedBy<T>(value: T, shift: (file: number, pos: number, end: number) => number | undefined): T | undefined {
+  try {
+    return movedPlaces(value, shift, new Map()) as T;
+  } catch (error) {
+    if (error === UNKNOWN_SHIFT) return undefined;
+    throw error;
+  }
+}
+
+const UNKNOWN_SHIFT = new Error('a place with no known shift');
+
+function movedPlaces(value: unknown, shift: (file: number, pos: number, end: number) => number | undefined, seen: Map<object, unknown>): unknown {
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  let result: unknown = value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const moved = movedPlaces(item, shift, seen);
+      if (moved !== item) (copy ??= [...value])[i] = moved;
+    });
+    if (copy) result = copy;
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    let copy: Record<string, unknown> | undefined;
+    for (const key of Object.keys(record)) {
+      const item = record[key];
+      const moved = movedPlaces(item, shift, seen);
+      if (moved !== item) (copy ??= { ...record })[key] = moved;
+    }
+    if (typeof record.file === 'number' && typeof record.pos === 'number' && typeof record.end === 'number') {
+      const delta = shift(record.file, record.pos, record.end);
+      if (delta === undefined) throw UNKNOWN_SHIFT;
+      if (delta !== 0) {
+        copy ??= { ...record };
+        copy.pos = record.pos + delta;
+        copy.end = record.end + delta;
+      }
+    }
+    if (copy) result = copy;
+  }
+  seen.set(value, result);
+  return result;
+}
+
+/** Where a relocated IR function came from (lower/index.ts), so a check of the original can be taken relocated too. */
+const relocations = new WeakMap<object, { from: object; file: number; delta: number }>();
+
+/** Records that `fn` is `from` moved by `delta` in `file`. */
+export function noteRelocation(fn: object, from: object, file: number, delta: number): void {
+  relocations.set(fn, { from, file, delta });
+}
+
+/** What `fn` was relocated from, if it was. */
+export function relocationOf(fn: object): { from: object; file: number; delta: number } | undefined {
+  return relocations.get(fn);
 }
