@@ -169,8 +169,10 @@ function movedPlaces(value: unknown, shift: (file: number, pos: number, end: num
   } else if (Object.getPrototypeOf(value) === Object.prototype) {
     const record = value as Record<string, unknown>;
     let copy: Record<string, unknown> | undefined;
-    for (const key of Object.keys(record)) {
+    for (const key in record) {
       const item = record[key];
+      // an IR type is a small record of its own with no place (most nodes have one): not walked
+      if (key === 'type' || key === 'returnType' || item === null || typeof item !== 'object') continue;
       const moved = movedPlaces(item, shift, seen);
       if (moved !== item) (copy ??= { ...record })[key] = moved;
     }
