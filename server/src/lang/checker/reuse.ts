@@ -8,7 +8,7 @@
 import type { IrFunction, IrProgram } from '../ir';
 import { checkIterProgram, CheckOptions, CheckResult } from './index';
 import { reachableFunctions } from './stack';
-import { relocated, relocatedBy, relocationOf } from '../lower/reuse';
+import { identityOf, relocated, relocatedBy, relocationOf } from '../lower/reuse';
 
 interface CheckRecord { functions: IrFunction[]; inputs: string; result: CheckResult }
 
@@ -86,7 +86,7 @@ function movedResult(record: CheckRecord, functions: readonly IrFunction[]): Che
     const old = record.functions[i];
     if (functions[i] === old) { ranges.push({ ...old.loc, delta: 0 }); continue; }
     const moved = relocationOf(functions[i]);
-    if (!moved || moved.from !== old || moved.file !== old.loc.file) return undefined;
+    if (!moved || moved.from !== identityOf(old) || moved.file !== old.loc.file) return undefined;
     ranges.push({ ...old.loc, delta: moved.delta });
   }
   return relocatedBy(record.result, (file, pos, end) => ranges.find((r) => r.file === file && r.pos <= pos && end <= r.end)?.delta);

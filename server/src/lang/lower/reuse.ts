@@ -191,15 +191,27 @@ function movedPlaces(value: unknown, shift: (file: number, pos: number, end: num
   return result;
 }
 
-/** Where a relocated IR function came from (lower/index.ts), so a check of the original can be taken relocated too. */
-const relocations = new WeakMap<object, { from: object; file: number; delta: number }>();
+/**
+ * Where a relocated IR function came from (lower/index.ts), so a check of the original can be taken relocated too. By
+ * number, not by reference: a reference would keep every earlier version of a function alive while the user types.
+ */
+const relocations = new WeakMap<object, { from: number; file: number; delta: number }>();
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+
+/** A number for `value`, the same as long as it lives. */
+export function identityOf(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) identities.set(value, id = nextIdentity++);
+  return id;
+}
 
 /** Records that `fn` is `from` moved by `delta` in `file`. */
 export function noteRelocation(fn: object, from: object, file: number, delta: number): void {
-  relocations.set(fn, { from, file, delta });
+  relocations.set(fn, { from: identityOf(from), file, delta });
 }
 
-/** What `fn` was relocated from, if it was. */
-export function relocationOf(fn: object): { from: object; file: number; delta: number } | undefined {
+/** What `fn` was relocated from (its `identityOf`), if it was. */
+export function relocationOf(fn: object): { from: number; file: number; delta: number } | undefined {
   return relocations.get(fn);
 }
