@@ -1,5 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as v8 from 'v8';
+import * as vm from 'vm';
 import { DocumentAnalyzer, Analysis, AnalysisSettings } from '../../../server/src/service/analysis';
 import { createMemoryHost, createNodeHost } from '../../../server/src/service/host';
 import { corpusEntries } from '../../integration/corpusBaseline';
@@ -145,5 +147,33 @@ describe('service: incremental analysis equals analysis from scratch (random edi
     assert.deepStrictEqual(outcome(longer), outcome(fresh));
     const nullCheck = longer.diagnostics.find((d) => d.code === Diagnostics.NullDereference.code);
     assert.strictEqual(nullCheck && longer.text.slice(nullCheck.pos, nullCheck.end), 'map->id', 'the moved check points at map->id in the new text');
+  });
+
+  it('typing keeps no earlier version of a function that only moved (the relocations hold no reference to them)', async () => {
+    const file = '/virtual/moving.bpf.c';
+    const source = (digits: number) => [
+      '#include "vmlinux.h"',
+      '#include <bpf/bpf_helpers.h>',
+      'char LICENSE[] SEC("license") = "GPL";',
+      `SEC("iter/bpf_map") int first(struct bpf_iter__bpf_map *ctx) { return ${'1'.repeat(digits)} & 0; }`,
+      'SEC("iter/bpf_map") int second(struct bpf_iter__bpf_map *ctx) { struct bpf_map *map = ctx->map; return map ? map->id & 0 : 0; }',
+      '',
+    ].join('\n');
+    const files: Record<string, string> = {};
+    const analyzer = new DocumentAnalyzer(createMemoryHost(files, createNodeHost()));
+    const analyze = (text: string) => { files[file] = text; return analyzer.analyze(file, text, settings); };
+    const secondOf = (a: Analysis) => a.lowered.program.functions.find((f) => f.name === 'second')!;
+    const firstVersion = new WeakRef(secondOf(analyze(source(1))));
+    let last = secondOf(analyze(source(2)));
+    for (let digits = 3; digits <= 8; digits++) {
+      const next = secondOf(analyze(source(digits)));
+      assert.notStrictEqual(next, last, 'moved, so relocated: a new object each time');
+      last = next;
+    }
+    // a WeakRef keeps its target alive until the job that made it ends
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    v8.setFlagsFromString('--expose-gc');
+    (vm.runInNewContext('gc') as () => void)();
+    assert.strictEqual(firstVersion.deref(), undefined, 'the first version of second() is garbage');
   });
 });
