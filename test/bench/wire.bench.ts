@@ -106,7 +106,7 @@ const TYPING = { afterOpenMs: 1000, betweenEditsMs: 120 };
  * young generation collected between validations: server/src/idleCollector.ts) shows here and not in the figure
  * above, which has no idle moment at all.
  */
-async function measureTyping(file: string, cacheHome: string): Promise<{ p50: number; p95: number }> {
+async function measureTyping(file: string, cacheHome: string, keystrokes = false): Promise<{ p50: number; p95: number }> {
   const session = await startLspSession(process.execPath, [path.join(ROOT, 'bin/bpf-iter.js'), 'lsp', '--stdio'], file, { ...process.env, XDG_CACHE_HOME: cacheHome });
   const text = fs.readFileSync(file, 'utf8');
   const lines = text.split('\n');
@@ -122,7 +122,7 @@ async function measureTyping(file: string, cacheHome: string): Promise<{ p50: nu
       const started = performance.now();
       await session.connection.sendNotification(DidChangeTextDocumentNotification.type, {
         textDocument: { uri: session.uri, version },
-        contentChanges: [{ range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: `\tfresh.visits = ${i + 2};` }],
+        contentChanges: [keystrokes ? keystroke(lines, line, i) : { range: { start: { line, character: 0 }, end: { line, character: lines[line].length } }, text: `\tfresh.visits = ${i + 2};` }],
       });
       await published;
       edits.push(performance.now() - started);
@@ -132,6 +132,23 @@ async function measureTyping(file: string, cacheHome: string): Promise<{ p50: nu
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The i-th keystroke of a typist on `fresh.visits = 1;`: digits typed one at a time before the `;`, then taken back one
+ * at a time with backspace (eight of each, over and over), as the editor sends them: an insertion or a deletion of one
+ * character, which moves everything after it in the file. `lines` is updated.
+ */
+function keystroke(lines: string[], line: number, i: number): { range: { start: { line: number; character: number }; end: { line: number; character: number } }; text: string } {
+  const semicolon = lines[line].lastIndexOf(';');
+  const at = { line, character: semicolon };
+  if (Math.floor(i / 8) % 2 === 0) {
+    const digit = String((i % 9) + 1);
+    lines[line] = lines[line].slice(0, semicolon) + digit + lines[line].slice(semicolon);
+    return { range: { start: at, end: at }, text: digit };
+  }
+  lines[line] = lines[line].slice(0, semicolon - 1) + lines[line].slice(semicolon);
+  return { range: { start: { line, character: semicolon - 1 }, end: at }, text: '' };
 }
 
 /** Next starts measured one after the other; their median is the figure (one start on a 2-core machine varies by ±15%). */
@@ -155,11 +172,12 @@ async function measureNextStarts(file: string, cacheHome: string): Promise<{ ope
   return { openMs: percentile(wall, 50), openCpuMs: percentile(cpu, 50), wall };
 }
 
-function print(label: string, f: WireFigures, next?: { openMs: number; openCpuMs: number; wall: number[] }, typing?: { p50: number; p95: number }): void {
+function print(label: string, f: WireFigures, next?: { openMs: number; openCpuMs: number; wall: number[] }, typing?: { p50: number; p95: number }, keystrokes?: { p50: number; p95: number }): void {
   const v = (x: number, goal: number, unit = 'ms') => `${x.toFixed(unit === 'ms' ? 1 : 0)} ${unit} (goal <= ${goal} ${unit})`;
   console.log(`wire [${label}]: open -> first diagnostics ${v(f.openMs, GOALS.openMs)}${next ? `; next start (median of ${next.wall.length}: ${next.wall.map((x) => x.toFixed(0)).join(', ')}) ${v(next.openMs, GOALS.nextStartMs)}` : ''}`);
   console.log(`wire [${label}]: edit -> publishDiagnostics p50 ${f.editP50.toFixed(1)} ms, p95 ${v(f.editP95, GOALS.editP95Ms)}`);
   if (typing) console.log(`wire [${label}]: the first ${EDITS} edits typed (a fresh server, ${TYPING.afterOpenMs} ms after the open, ${TYPING.betweenEditsMs} ms between edits): p50 ${typing.p50.toFixed(1)} ms, p95 ${typing.p95.toFixed(1)} ms`);
+  if (keystrokes) console.log(`wire [${label}]: ${EDITS} keystrokes typed the same way (one character inserted or deleted each: the text after it moves): p50 ${keystrokes.p50.toFixed(1)} ms, p95 ${keystrokes.p95.toFixed(1)} ms`);
   console.log(`wire [${label}]: the next ${STEADY_EDITS} edits (V8 has optimized the edit path): p50 ${f.steady.p50.toFixed(1)} ms, p95 ${f.steady.p95.toFixed(1)} ms; server CPU p50 ${f.steady.cpuP50.toFixed(1)} ms, p95 ${f.steady.cpuP95.toFixed(1)} ms`);
   console.log(`wire [${label}]: hover p95 ${v(f.hoverP95, GOALS.hoverP95Ms)}, completion p95 ${v(f.completionP95, GOALS.completionP95Ms)}`);
   if (Number.isFinite(f.openCpuMs)) {
@@ -207,12 +225,13 @@ export async function run(): Promise<void> {
       const first = await measureWire(path.join(dir, 'wire.bpf.c'), cacheHome);
       const next = await measureNextStarts(path.join(dir, 'wire.bpf.c'), cacheHome);
       const typing = await measureTyping(path.join(dir, 'wire.bpf.c'), cacheHome);
-      print('real vmlinux.h beside the file', first, next, typing);
+      const keystrokes = await measureTyping(path.join(dir, 'wire.bpf.c'), cacheHome, true);
+      print('real vmlinux.h beside the file', first, next, typing, keystrokes);
       // the size of a real project's iterator file: the edit path's cost grows with the file (the front end reads it all)
       const larger = path.join(dir, 'programs.bpf.c');
       fs.writeFileSync(larger, withMorePrograms(fs.readFileSync(FILE, 'utf8'), 12));
       const lines = fs.readFileSync(larger, 'utf8').split('\n').length;
-      print(`real vmlinux.h, the same with 12 more programs (${lines} lines)`, await measureWire(larger, cacheHome));
+      print(`real vmlinux.h, the same with 12 more programs (${lines} lines)`, await measureWire(larger, cacheHome), undefined, undefined, await measureTyping(larger, cacheHome, true));
       // the same header as bpftool 7.3+ writes it (macros, kfunc prototypes): what users of current distributions have
       const modern = path.join(work, 'modern');
       fs.mkdirSync(modern);
