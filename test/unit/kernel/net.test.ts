@@ -107,6 +107,31 @@ describe('kernel/net: the socket iterators over a simulated network namespace', 
     assert.strictEqual((visits[0].bucket ^ visits[1].bucket) & UDP_HASH_MASK, (53 ^ 5353) & UDP_HASH_MASK);
   });
 
+  it('a time-wait sock\'s tw_substate: FIN_WAIT2 when its peer is listed in close_wait (closed by one side), else TIME_WAIT (tcp_time_wait())', () => {
+    const substates = (sockets: NetSpec['sockets']): number[] => {
+      const k = net(sockets);
+      return walk(k, 'tcp').filter((v) => v.sk !== 0n && u16At(k, v.sk, 'sock_common', 'skc_state') === 6)
+        .map((v) => u16At(k, v.sk, 'inet_timewait_sock', 'tw_substate'));
+    };
+    // measured on 6.18: a connection closed by its connecting side only reads tw_substate 5 (TCP_FIN_WAIT2)
+    assert.deepStrictEqual(substates([...tcpWorld,
+      { protocol: 'tcp', state: 'close_wait', local: '127.0.0.1:8080', remote: '127.0.0.1:40001', uid: 1000, inode: 4 }]), [5]);
+    assert.deepStrictEqual(substates(tcpWorld), [6]);
+  });
+
+  it('the kernel\'s own netlink sockets have NETLINK_F_KERNEL_SOCKET in nlk->flags, a user\'s socket not (__netlink_kernel_create())', () => {
+    const k = net([{ protocol: 'netlink', family: 0, portid: 4242, groups: 0, uid: 0, inode: 5 }]);
+    const flags = walk(k, 'netlink').filter((v) => v.sk !== 0n).map((v) => {
+      const f = fieldAt('netlink_sock', 'flags');
+      const portid = fieldAt('netlink_sock', 'portid');
+      const at = k.memory.find(v.sk + BigInt(f.offset))!;
+      const p = k.memory.find(v.sk + BigInt(portid.offset))!;
+      return [p.region.view.getUint32(p.offset, true), Number(at.region.view.getBigUint64(at.offset, true))];
+    });
+    assert.ok(flags.length > 1);
+    for (const [portid, f] of flags) assert.strictEqual(f, portid === 4242 ? 0 : 1, `portid ${portid}`);
+  });
+
   it('bpf_skc_to_tcp_sock: a full TCP socket, NULL for time-wait; tcp6 only for IPv6; unix only for unix; bpf_sock_destroy unhashes', () => {
     const k = net([...tcpWorld,
       { protocol: 'tcp', state: 'listen', local: '[::1]:443', uid: 0, inode: 9 },

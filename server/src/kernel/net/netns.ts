@@ -335,6 +335,20 @@ export class NetNamespace {
     return [local, remote];
   }
 
+  /**
+   * A time-wait sock's tw_substate: FIN_WAIT2 when the scenario lists its peer (the reverse four-tuple) in close_wait,
+   * a connection closed by this side only, whose ACKed FIN turned the orphaned socket into a time-wait sock
+   * (mirrors tcp_rcv_state_process()'s TCP_FIN_WAIT1 case calling tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)); else
+   * TIME_WAIT (both sides closed).
+   */
+  private timeWaitSubstate(s: InetSocketSpec): number {
+    const [local, remote] = this.endpoints(s);
+    const same = (a: Endpoint, b: Endpoint) => a.family === b.family && a.port === b.port && a.addr.every((x, i) => x === b.addr[i]);
+    const halfClosed = this.spec.sockets.some((p) => p.protocol === 'tcp' && p.state === 'close_wait' && p.remote !== undefined
+      && same(parseEndpoint(p.local)!, remote) && same(parseEndpoint(p.remote)!, local));
+    return halfClosed ? TCP_STATE.fin_wait2 : TCP_STATE.time_wait;
+  }
+
   private addTcp(s: InetSocketSpec, index: number, made: Array<SimSock | null>): SimSock {
     const [local, remote] = this.endpoints(s);
     const family = local.family === 'inet' ? AF_INET : AF_INET6;
@@ -345,7 +359,7 @@ export class NetNamespace {
       const o = KObject.alloc(this.memory, 'inet_timewait_sock', `struct inet_timewait_sock ${s.local}`);
       this.fillAddrs(o, '__tw_common', local, remote);
       o.set('__tw_common.skc_family', family).set('__tw_common.skc_state', state).set('__tw_common.skc_net', this.net.addr)
-        .set('__tw_common.skc_refcnt', 1).set('__tw_common.skc_cookie', this.cookie++).set('tw_substate', TCP_STATE.time_wait)
+        .set('__tw_common.skc_refcnt', 1).set('__tw_common.skc_cookie', this.cookie++).set('tw_substate', this.timeWaitSubstate(s))
         .set('tw_sport', htons(local.port));
       const sock: SimSock = { kind: 'tcp_tw', obj: o, family, protocol: IPPROTO_TCP, type: SOCK_STREAM, state, uid: 0, unhashed: false, index };
       return this.register(sock, this.ehash, ehashFn(local, remote, this.spec.ehashSecret, mix) & EHASH_MASK);
@@ -467,6 +481,8 @@ export class NetNamespace {
       o.set('groups', g.addr);
     }
     if (!kernelSock) o.set('bound', 1);
+    // mirrors __netlink_kernel_create(): set_bit(NETLINK_F_KERNEL_SOCKET, &nlk->flags), bit 0
+    else o.set('flags', 1);
     const sock: SimSock = { kind: 'netlink', obj: o, family: AF_NETLINK, protocol: s.family, type: SOCK_RAW, state: 7, uid: s.uid, unhashed: false, index };
     // nl_table[protocol].hash: an rhashtable keyed by (net, portid); the kernel socket was inserted first
     const bucket = s.family * NETLINK_BUCKETS + (jhashWords([s.portid], this.spec.hashMix) & (NETLINK_BUCKETS - 1));
