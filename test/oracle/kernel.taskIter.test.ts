@@ -300,6 +300,27 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     assert.strictEqual(kernelOut, `python3: python3 w1 w2 (3)${tail}w1: w1 w2 (2)${tail}w2: w2 (1)${tail}cat: cat (1)${tail}`);
   });
 
+  // corpus programs whose scenario is this very world: read by cat in a new pid namespace, run by the CLI on the scenario
+  const corpusDir = path.resolve(__dirname, '../../../test/corpus');
+  const bin = path.resolve(__dirname, '../../../bin/bpf-iter.js');
+  const nsWorld = fs.readdirSync(corpusDir).filter((f) => f.endsWith('.bpfscenario.json')
+    && (JSON.parse(fs.readFileSync(path.join(corpusDir, f), 'utf8')) as { description?: string }).description === 'sh and cat in a new pid namespace');
+  for (const file of nsWorld) {
+    const name = file.replace(/\.bpfscenario\.json$/, '');
+    it(`corpus ${name}: cat in a new pid namespace (sh, then cat) prints what the simulator prints on its scenario`, () => {
+      const source = path.join(corpusDir, `${name}.bpf.c`);
+      const { pin, log } = compileAndPin(name, fs.readFileSync(source, 'utf8'));
+      assert.ok(pin, log);
+      let kernelOut = '';
+      try {
+        kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+      } finally { fs.rmSync(pin!, { force: true }); }
+      const ours = spawnSync('node', [bin, 'run', source, '-I', dir], { encoding: 'utf8' });
+      assert.strictEqual(ours.status, 0, ours.stderr);
+      assert.strictEqual(ours.stdout, kernelOut);
+    });
+  }
+
   for (const [target, field, member] of [['task', 'task', 'pid'], ['task_file', 'file', 'f_flags'], ['task_vma', 'vma', 'vm_start']]) {
     it(`${target}: ctx->${field} without a NULL check: refused by the kernel with the checker's message`, () => {
       const text = UNCHECKED(target, field, member);

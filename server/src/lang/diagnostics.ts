@@ -452,8 +452,9 @@ export const Diagnostics = {
   FormatTooFewArguments: d(2502, 'warning', 'The format has {0} conversions but only {1} arguments: the program loads, but this bpf_seq_printf call always returns -EINVAL at run time and prints nothing', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
   }),
-  FormatTooManyArguments: d(2503, 'error', '{0} takes at most 12 arguments, this call passes {1}', {
+  FormatTooManyArguments: d(2503, 'warning', '{0} takes at most 12 arguments, this call passes {1}: the program loads, but the call always returns -EINVAL at run time and prints nothing', {
     kernelText: 'MAX_BPRINTF_VARARGS 12',
+    explanation: 'The helper itself refuses a data_len over 12 * 8 bytes (bpf_seq_printf(), bpf_snprintf(): -EINVAL); the verifier does not look at it, so a hand-written call with a larger u64 array loads (measured on 6.18 for both helpers). BPF_SEQ_PRINTF and BPF_SNPRINTF with more than 12 values do not compile (BPF1233).',
   }),
   FormatArgumentMismatch: d(2504, 'warning', 'Format {0} expects {1}, but the argument has type {2}', {
     explanation: 'Like clang\'s -Wformat: %d/%u/%x/%c read the low 32 bits of the 64-bit slot, %ld/%lld/%lu/%llx all 64; %s and %p want pointers.',
