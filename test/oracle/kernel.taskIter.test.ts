@@ -142,6 +142,46 @@ int from_pid(struct bpf_iter__task *ctx)
 }
 `;
 
+/**
+ * Per process, how many of its memory areas map a file and how many share the struct file of the area before them:
+ * the segments of one binary are mapped from one open file.
+ */
+const SHARED_FILE = HEAD + `struct file *prev_file;
+__u32 cur_pid;
+int areas, files, shared;
+
+SEC("iter/task_vma")
+int shared_file(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *vma = ctx->vma;
+	struct task_struct *task = ctx->task;
+	struct file *f;
+
+	if (!task || !vma) {
+		if (cur_pid)
+			BPF_SEQ_PRINTF(ctx->meta->seq, "areas=%d files=%d shared=%d\\n", areas, files, shared);
+		return 0;
+	}
+	if (task->tgid != cur_pid) {
+		if (cur_pid)
+			BPF_SEQ_PRINTF(ctx->meta->seq, "areas=%d files=%d shared=%d\\n", areas, files, shared);
+		cur_pid = task->tgid;
+		areas = files = shared = 0;
+		prev_file = NULL;
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%s: ", task->comm);
+	}
+	areas++;
+	f = vma->vm_file;
+	if (f) {
+		files++;
+		if (f == prev_file)
+			shared++;
+	}
+	prev_file = f;
+	return 0;
+}
+`;
+
 /** The reader: python3 as the namespace's pid 1 with two threads named w1 and w2 (prctl), which runs cat. */
 const THREADED_READER = `import ctypes, subprocess, sys, threading
 libc = ctypes.CDLL(None)
@@ -298,6 +338,33 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
     const tail = ' first=0 swapper/0 null=-22/0 flags=-22\n';
     assert.strictEqual(kernelOut, `python3: python3 w1 w2 (3)${tail}w1: w1 w2 (2)${tail}w2: w2 (1)${tail}cat: cat (1)${tail}`);
+  });
+
+  it('task_vma: the areas of one mapped binary share one struct file (dash, libc, ld.so: five areas each), the special mappings none; the simulator agrees on the maps /proc shows', async () => {
+    const { pin, log } = compileAndPin('shared_file', SHARED_FILE);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    let maps: string[] = [];
+    try {
+      // sh's maps, and those of a cat like the one that reads the iterator (same binary, same libraries and locale files)
+      const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat /proc/1/maps; echo ====; cat /proc/self/maps; echo ====; cat ${pin}; true`], { encoding: 'utf8' });
+      maps = r.stdout.split('====\n');
+      kernelOut = maps[2] ?? '';
+    } finally { fs.rmSync(pin!, { force: true }); }
+    assert.strictEqual(maps.length, 3, 'sh -c printed its three parts');
+    // /proc/PID/maps lines; [vsyscall] is the gate area, not one of the mm's areas, and the iterator does not show it
+    const vmas = (text: string) => text.split('\n').filter((l) => l.trim() && !l.endsWith('[vsyscall]')).map((l) => {
+      const [range, perms, offset, , ino, ...rest] = l.trim().split(/\s+/);
+      const [start, end] = range.split('-');
+      const pathName = rest.join(' ');
+      return { start: `0x${start}`, end: `0x${end}`, perms, pgoff: Number(BigInt(`0x${offset}`) / 4096n), ...(pathName ? { path: pathName } : {}), ...(Number(ino) ? { ino: Number(ino) } : {}) };
+    });
+    const world = { processes: [{ pid: 1, comm: 'sh', vmas: vmas(maps[0]) }, { pid: 2, ppid: 1, comm: 'cat', vmas: vmas(maps[1]) }] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'maps.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, SHARED_FILE, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    assert.match(kernelOut, /^sh: areas=\d+ files=\d+ shared=\d+\ncat: /);
   });
 
   // corpus programs whose scenario is this very world: read by cat in a new pid namespace, run by the CLI on the scenario

@@ -235,6 +235,10 @@ export class SimulatedTasks {
     put(mm, 'mm_struct', 'map_count', sim.vmas.length);
     let total = 0n;
     const vmas = [...sim.vmas].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    // one struct file per mapped file of the process: the ELF loader (elf_map()) and ld.so map every segment of a
+    // binary from one open file, so its areas share vm_file (get_file() in mmap_region()); measured on 6.18: dash,
+    // libc and ld.so each have five areas and one struct file
+    const mapped = new Map<string, Region>();
     for (const v of vmas) {
       total += (v.end - v.start) / 4096n;
       const r = mem.alloc(kernelBtf.vm_area_struct.size, `struct vm_area_struct ${v.start.toString(16)}-${v.end.toString(16)} (pid ${sim.pid})`, true);
@@ -244,8 +248,13 @@ export class SimulatedTasks {
       put(r, 'vm_area_struct', 'vm_flags', v.flags);
       put(r, 'vm_area_struct', 'vm_pgoff', v.pgoff);
       if (v.path) {
-        const file = this.buildFile(v.path, v.ino, 0o100755, 0, `mapping of pid ${sim.pid}`);
-        put(file, 'file', 'f_mode', 0x1d); // FMODE_READ | FMODE_LSEEK | FMODE_PREAD | FMODE_EXEC
+        const key = `${v.path}\0${v.ino}`;
+        let file = mapped.get(key);
+        if (!file) {
+          file = this.buildFile(v.path, v.ino, 0o100755, 0, `mapping of pid ${sim.pid}`);
+          put(file, 'file', 'f_mode', 0x1d); // FMODE_READ | FMODE_LSEEK | FMODE_PREAD | FMODE_EXEC
+          mapped.set(key, file);
+        }
         put(r, 'vm_area_struct', 'vm_file', file.addr);
       }
       o.vmas.push({ sim: v, region: r });

@@ -95,6 +95,36 @@ describe('task targets on the simulated machine (kernel/bpf/task_iter.c order an
     assert.strictEqual(r.output, ['1 400000-401000 5 init', '40 1000-2000 1 worker', '40 2000-4000 3 -', ''].join('\n'));
   });
 
+  it('iter/task_vma: the areas of one mapped file share its struct file and inode (elf_map() maps every segment from one open file), another file has its own', async () => {
+    const world = { processes: [{ pid: 7, comm: 'tool', vmas: [
+      { start: '0x1000', end: '0x2000', perms: 'r--p', path: '/usr/bin/tool' },
+      { start: '0x2000', end: '0x3000', perms: 'r-xp', path: '/usr/bin/tool', pgoff: 1 },
+      { start: '0x3000', end: '0x4000', perms: 'rw-p', path: '[heap]' },
+      { start: '0x5000', end: '0x6000', perms: 'r--p', path: '/usr/lib/libc.so.6' },
+      { start: '0x6000', end: '0x7000', perms: 'r-xp', path: '/usr/lib/libc.so.6', pgoff: 1 }] }] };
+    const text = HEAD + `struct file *prev;
+unsigned long prev_ino;
+SEC("iter/task_vma")
+int same(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *vma = ctx->vma;
+	struct file *f;
+	if (!ctx->task || !vma)
+		return 0;
+	f = vma->vm_file;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%lx file=%d same=%d same_ino=%d\\n", vma->vm_start, f != 0, f && f == prev,
+		f && prev && f->f_inode->i_ino == prev_ino);
+	prev = f;
+	prev_ino = f ? f->f_inode->i_ino : 0;
+	return 0;
+}
+`;
+    const r = await run(text, world);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1000 file=1 same=0 same_ino=0', '2000 file=1 same=1 same_ino=1', '3000 file=0 same=0 same_ino=0',
+      '5000 file=1 same=0 same_ino=0', '6000 file=1 same=1 same_ino=1', ''].join('\n'));
+  });
+
   it('attach: tid walks one thread, pid one process; more than one is EINVAL; link info names them', async () => {
     const one = await run(TASKS, WORLD, { tid: 41 });
     assert.strictEqual(one.output, '0 41 40 1 worker-t 1000 1\nend seq_num=0\n');
