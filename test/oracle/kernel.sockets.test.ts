@@ -48,7 +48,7 @@ function comparable(text: string): string[] {
 
 /**
  * Programs of our own beside the realworld ones, each printing a field the world decides: whether a netlink socket is
- * the kernel's (NETLINK_F_KERNEL_SOCKET in nlk->flags), a time-wait sock's tw_substate (FIN_WAIT2 for a connection
+ * the kernel's (NETLINK_F_KERNEL_SOCKET in nlk->flags) and how many groups it may join (ngroups), a time-wait sock's tw_substate (FIN_WAIT2 for a connection
  * closed by one side, whose peer is in close_wait).
  */
 const OWN_PROGRAMS: Record<string, string> = {
@@ -63,7 +63,8 @@ int nl_kernel_flag(struct bpf_iter__netlink *ctx)
 
 	if (!nlk)
 		return 0;
-	BPF_SEQ_PRINTF(ctx->meta->seq, "proto=%d bound=%d kernel=%d\\n", nlk->sk.sk_protocol, nlk->portid != 0, (int)(nlk->flags & 1));
+	BPF_SEQ_PRINTF(ctx->meta->seq, "proto=%d bound=%d kernel=%d ngroups=%u\\n", nlk->sk.sk_protocol, nlk->portid != 0, (int)(nlk->flags & 1),
+		nlk->ngroups);
 	return 0;
 }
 `,

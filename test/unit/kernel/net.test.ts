@@ -132,6 +132,18 @@ describe('kernel/net: the socket iterators over a simulated network namespace', 
     for (const [portid, f] of flags) assert.strictEqual(f, portid === 4242 ? 0 : 1, `portid ${portid}`);
   });
 
+  it('nlk->ngroups: RTNLGRP_MAX (39) for a NETLINK_ROUTE socket that joined groups, 0 for sockets that joined none and the kernel\'s (measured on 6.18)', () => {
+    const k = net([{ protocol: 'netlink', family: 0, portid: 4242, groups: 5, uid: 0, inode: 5 },
+      { protocol: 'netlink', family: 16, portid: 4243, groups: 0, uid: 0, inode: 6 }]);
+    const read = (addr: bigint, name: string): number => {
+      const f = fieldAt('netlink_sock', name);
+      const at = k.memory.find(addr + BigInt(f.offset))!;
+      return at.region.view.getUint32(at.offset, true);
+    };
+    const seen = walk(k, 'netlink').filter((v) => v.sk !== 0n).map((v) => [read(v.sk, 'portid'), read(v.sk, 'ngroups')]);
+    for (const [portid, ngroups] of seen) assert.strictEqual(ngroups, portid === 4242 ? 39 : 0, `portid ${portid}`);
+  });
+
   it('bpf_skc_to_tcp_sock: a full TCP socket, NULL for time-wait; tcp6 only for IPv6; unix only for unix; bpf_sock_destroy unhashes', () => {
     const k = net([...tcpWorld,
       { protocol: 'tcp', state: 'listen', local: '[::1]:443', uid: 0, inode: 9 },

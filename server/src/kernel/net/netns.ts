@@ -222,6 +222,16 @@ const NETNS_INUM = 4026531840; // proc_alloc_inum() of init_net (PROC_NET_INIT_I
  * netfilter, uevent, generic), as a fresh `unshare --net` shows them. */
 export const KERNEL_NETLINK_PROTOCOLS = [0, 4, 6, 9, 10, 12, 15, 16];
 
+/**
+ * nl_table[protocol].groups: what the protocol's kernel socket asked for, at least 32 (__netlink_kernel_create());
+ * rtnetlink asks for RTNLGRP_MAX (39 on 6.18, measured). Generic netlink grows its count as families register
+ * multicast groups (netlink_change_ngroups()), which depends on the machine: 32 here.
+ */
+function netlinkTableGroups(protocol: number): number {
+  const NETLINK_ROUTE = 0, RTNLGRP_MAX = 39;
+  return protocol === NETLINK_ROUTE ? RTNLGRP_MAX : 32;
+}
+
 export class NetNamespace {
   readonly net: KObject;
   readonly lhash2 = new BucketTable<SimSock>(LHASH2_MASK + 1);
@@ -474,7 +484,9 @@ export class NetNamespace {
     const kernelSock = index < 0;
     this.fillSock(o, 'sk', AF_NETLINK, 7, SOCK_RAW, s.family, s.uid);
     if (!kernelSock) this.socketInode(o, 'sk', SOCK_RAW, false, s.inode, s.uid);
-    o.set('portid', s.portid).set('dst_portid', s.dstPortid ?? 0).set('ngroups', 32).set('subscriptions', popcount(s.groups));
+    // mirrors netlink_realloc_groups(): a socket that joins groups gets ngroups = nl_table[protocol].groups, others 0
+    o.set('portid', s.portid).set('dst_portid', s.dstPortid ?? 0).set('ngroups', s.groups !== 0 ? netlinkTableGroups(s.family) : 0)
+      .set('subscriptions', popcount(s.groups));
     if (s.groups !== 0) {
       const g = this.memory.alloc(8, 'netlink groups bitmap', true);
       g.view.setUint32(0, s.groups >>> 0, true);
