@@ -513,6 +513,11 @@ export const Diagnostics = {
     loadErrno: 'EINVAL', // measured on Linux 6.18: bpf_task_release(ctx->task)
     kernelText: 'release kernel function %s expects refcounted PTR_TO_BTF_ID',
   }),
+  SleepableHelperInRcu: d(2070, 'error', '{0} may sleep, and a program may not sleep between bpf_rcu_read_lock() and bpf_rcu_read_unlock(): call it outside the read-side section. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18: bpf_copy_from_user, bpf_copy_from_user_task, bpf_get_task_stack in iter.s/task
+    kernelText: 'sleepable helper %s#%d in rcu_read_lock region',
+    explanation: 'check_helper_call() refuses a might_sleep helper while an RCU read-side section is open (active_rcu_lock). A sleepable program gets might_sleep protos of bpf_copy_from_user, bpf_copy_from_user_task, bpf_get_task_stack and bpf_get_stack.',
+  }),
   RcuLockNested: d(2053, 'error', 'bpf_rcu_read_lock() is called again inside its own read-side section: the verifier refuses nested sections. Verifier: "{0}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18
     kernelText: 'nested rcu read lock (kernel function %s)',
