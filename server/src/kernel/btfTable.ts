@@ -10071,3 +10071,5 @@ export const KERNEL_BTF_STRUCTS: Readonly<Record<string, BtfStruct>> = {
 export const KERNEL_BTF_COMPOSITE_TYPEDEFS: readonly string[] = ["atomic_long_t","atomic_t","cpumask_t","file_ref_t","freeptr_t","kernel_cap_t","kernel_siginfo_t","kgid_t","kuid_t","mm_context_t","mm_flags_t","netns_tracker","nodemask_t","pgd_t","pgprot_t","possible_net_t","raw_spinlock_t","refcount_t","rwlock_t","seqcount_spinlock_t","seqcount_t","seqlock_t","sigset_t","socket_lock_t","spinlock_t","wait_queue_entry_t","wait_queue_head_t"];
 /** Typedefs of the fields above that name a signed integer (BTF_INT_SIGNED). */
 export const KERNEL_BTF_SIGNED_TYPEDEFS: readonly string[] = ["ktime_t","loff_t","pid_t"];
+/** Typedefs of the fields above that name an enum (socket_state): libbpf matches them as enums, not integers. */
+export const KERNEL_BTF_ENUM_TYPEDEFS: readonly string[] = ["socket_state"];
