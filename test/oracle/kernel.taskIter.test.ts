@@ -182,6 +182,41 @@ int shared_file(struct bpf_iter__task_vma *ctx)
 }
 `;
 
+/** Each socket a task holds past its standard streams: bpf_sock_from_file() of its file, the struct socket and its sock, the file's dentry name. */
+const SOCK_FILES = HEAD + `SEC("iter/task_file")
+int sock_files(struct bpf_iter__task_file *ctx)
+{
+	struct file *file = ctx->file;
+	struct task_struct *task = ctx->task;
+	struct socket *sock;
+	struct sock *sk;
+
+	/* 0-2 are whatever the test runner gave the reader */
+	if (!file || !task || ctx->fd < 3)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = sock->sk;
+	if (!sk)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s fd=%u type=%d state=%d family=%d port=%u", task->comm, ctx->fd, sock->type,
+		sk->__sk_common.skc_state, sk->__sk_common.skc_family, sk->__sk_common.skc_num);
+	BPF_SEQ_PRINTF(ctx->meta->seq, " sstate=%d dname=%s\\n", sock->state, file->f_path.dentry->d_name.name);
+	return 0;
+}
+`;
+
+/** The reader holding sockets: a TCP listener, a bound UDPv6 socket and an unbound unix stream socket; then cat. */
+const SOCKET_HOLDER = `import json, os, socket, subprocess, sys
+subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True)
+l = socket.socket(socket.AF_INET, socket.SOCK_STREAM); l.bind(('127.0.0.1', 8080)); l.listen(5)
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(('::1', 5353))
+x = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sys.stdout.write(subprocess.run(['cat', sys.argv[1]], capture_output=True, text=True).stdout)
+print(json.dumps([[s.fileno(), os.fstat(s.fileno()).st_ino] for s in (l, u, x)]), file=sys.stderr)
+`;
+
 /** The reader: python3 as the namespace's pid 1 with two threads named w1 and w2 (prctl), which runs cat. */
 const THREADED_READER = `import ctypes, subprocess, sys, threading
 libc = ctypes.CDLL(None)
@@ -365,6 +400,38 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     const ours = await service.run(FIXTURE_PATH, SHARED_FILE, { scenario }) as unknown as { output: string | null; error?: unknown };
     assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
     assert.match(kernelOut, /^sh: areas=\d+ files=\d+ shared=\d+\ncat: /);
+  });
+
+  it('task_file: bpf_sock_from_file() of a process\'s TCP, UDPv6 and unix sockets (type, state, family, port, socket state, the dentry\'s proto name); the simulator agrees', async function () {
+    if (!have('python3') || !have('ip')) { console.log('      skip: python3 and ip are needed (the reader holding sockets is a python script)'); this.skip(); }
+    const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--net', 'true']);
+    if (probe.status !== 0) { console.log('      skip: unshare --net is not allowed here'); this.skip(); }
+    const { pin, log } = compileAndPin('sock_files', SOCK_FILES);
+    assert.ok(pin, log);
+    let r: ReturnType<typeof spawnSync>;
+    try {
+      const script = path.join(dir, 'sockets.py');
+      fs.writeFileSync(script, SOCKET_HOLDER);
+      r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--net', 'python3', script, pin!], { encoding: 'utf8' });
+    } finally { fs.rmSync(pin!, { force: true }); }
+    assert.strictEqual(r.status, 0, String(r.stderr));
+    const [tcp, udp, unix] = JSON.parse(String(r.stderr).trim().split('\n').pop()!) as Array<[number, number]>;
+    const socketFile = ([fd, ino]: [number, number]) => ({ fd, path: `socket:[${ino}]`, flags: ['O_RDWR'] });
+    const world = {
+      processes: [{ pid: 1, comm: 'python3', files: [socketFile(tcp), socketFile(udp), socketFile(unix)] }, { pid: 2, ppid: 1, comm: 'cat' }],
+      network: { sockets: [
+        { protocol: 'tcp', state: 'listen', local: '127.0.0.1:8080', backlog: 5, inode: tcp[1] },
+        { protocol: 'udp', local: '[::1]:5353', inode: udp[1] },
+        { protocol: 'unix', type: 'stream', inode: unix[1] },
+      ] },
+    };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'sockfiles.bpfscenario.json');
+    // the kernel's own vmlinux.h: the test header's sock_common lacks the port and state fields
+    const vmlinux = { [path.join(path.dirname(FIXTURE_PATH), 'vmlinux.h')]: fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8') };
+    const service = serviceFor({ ...vmlinux, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, SOCK_FILES, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, r.stdout, JSON.stringify(ours.error));
+    assert.match(String(r.stdout), /fd=\d+ type=1 state=10 family=2 port=8080 sstate=1 dname=TCP\n/);
   });
 
   // corpus programs whose scenario is this very world: read by cat in a new pid namespace, run by the CLI on the scenario

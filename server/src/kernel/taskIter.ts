@@ -209,7 +209,10 @@ export class SimulatedTasks {
     put(fs, 'files_struct', 'fdtab.max_fds', maxFds);
     put(fs, 'files_struct', 'fdtab.fd', fdArray.addr);
     for (const f of files) {
-      const file = this.buildFile(f.path, f.ino, f.inodeMode, f.size, `pid ${sim.pid} fd ${f.fd}`, f.dname);
+      // mirrors sock_alloc_file(): a socket's dentry is named after its proto (TCP, UDPv6, UNIX-STREAM...)
+      const socketIno = /^socket:\[(\d+)\]$/.exec(f.path);
+      const dname = f.dname ?? (socketIno ? this.kernel.net.protocolNameByInode(Number(socketIno[1])) : undefined);
+      const file = this.buildFile(f.path, f.ino, f.inodeMode, f.size, `pid ${sim.pid} fd ${f.fd}`, dname);
       put(file, 'file', 'f_flags', f.flags);
       put(file, 'file', 'f_mode', f.mode);
       put(file, 'file', 'f_pos', BigInt(f.pos));

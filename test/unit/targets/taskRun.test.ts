@@ -125,6 +125,34 @@ int same(struct bpf_iter__task_vma *ctx)
       '5000 file=1 same=0 same_ino=0', '6000 file=1 same=1 same_ino=1', ''].join('\n'));
   });
 
+  it('iter/task_file: a socket file\'s dentry is named after its sock\'s proto when the scenario lists the socket (sock_alloc_file()); a dname given wins', async () => {
+    const world = {
+      processes: [{ pid: 9, comm: 'server', files: [
+        { fd: 3, path: 'socket:[501]' }, { fd: 4, path: 'socket:[502]' }, { fd: 5, path: 'socket:[503]' }, { fd: 6, path: 'socket:[504]' },
+        { fd: 7, path: 'socket:[505]' }, { fd: 8, path: 'socket:[506]', dname: 'MINE' }, { fd: 9, path: 'socket:[999]' }] }],
+      network: { sockets: [
+        { protocol: 'tcp', state: 'listen', local: '127.0.0.1:80', inode: 501 },
+        { protocol: 'tcp', state: 'listen', local: '[::]:443', inode: 502 },
+        { protocol: 'udp', local: '0.0.0.0:53', inode: 503 },
+        { protocol: 'unix', type: 'stream', inode: 504 },
+        { protocol: 'unix', type: 'dgram', inode: 505 },
+        { protocol: 'netlink', family: 0, portid: 9, inode: 506 }] },
+    };
+    const text = HEAD + `SEC("iter/task_file")
+int names(struct bpf_iter__task_file *ctx)
+{
+	struct file *file = ctx->file;
+	if (!ctx->task || !file)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%u [%s]\\n", ctx->fd, file->f_path.dentry->d_name.name);
+	return 0;
+}
+`;
+    const r = await run(text, world);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['3 [TCP]', '4 [TCPv6]', '5 [UDP]', '6 [UNIX-STREAM]', '7 [UNIX]', '8 [MINE]', '9 []', ''].join('\n'));
+  });
+
   it('attach: tid walks one thread, pid one process; more than one is EINVAL; link info names them', async () => {
     const one = await run(TASKS, WORLD, { tid: 41 });
     assert.strictEqual(one.output, '0 41 40 1 worker-t 1000 1\nend seq_num=0\n');

@@ -265,6 +265,24 @@ export class NetNamespace {
 
   /** The socket whose object starts at addr (what a bpf_skc_to_*() cast looks at), or undefined. */
   socketAt(addr: bigint): SimSock | undefined { return this.byAddr.get(addr); }
+  /**
+   * The name of the proto a socket file's sock was created with (sk->sk_prot_creator->name), which sock_alloc_file()
+   * gives its dentry: TCP, TCPv6, UDP, UDPv6, UNIX-STREAM, UNIX (dgram and seqpacket), NETLINK; undefined for an inode
+   * no socket of this namespace has.
+   */
+  protocolNameByInode(ino: number): string | undefined {
+    if (ino === 0) return undefined;
+    const sock = this.sockets.find((x) => x.index >= 0 && this.spec.sockets[x.index]?.inode === ino);
+    if (!sock) return undefined;
+    switch (sock.kind) {
+      case 'tcp': return sock.family === AF_INET6 ? 'TCPv6' : 'TCP';
+      case 'udp': return sock.family === AF_INET6 ? 'UDPv6' : 'UDP';
+      case 'unix': return sock.type === SOCK_STREAM ? 'UNIX-STREAM' : 'UNIX';
+      case 'netlink': return 'NETLINK';
+      default: return undefined;
+    }
+  }
+
   /** The struct socket of the socket file with this inode number (`socket:[ino]`), or 0n when none is here. */
   socketByInode(ino: number): bigint { return this.socketsByInode.get(ino) ?? 0n; }
   private readonly socketsByInode = new Map<number, bigint>();
