@@ -186,6 +186,8 @@ const allowed: HelperInfo[] = [
   // KF_RET_NULL, bpf_cgroup_from_id() KF_ACQUIRE | KF_RET_NULL, bpf_cgroup_release() KF_RELEASE
   { name: 'bpf_cgroup_acquire', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'cgroup', rcu: true }], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
   { name: 'bpf_cgroup_from_id', id: -1, gplOnly: false, args: [any], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
+  // bpf_cgroup_ancestor() KF_ACQUIRE | KF_RCU | KF_RET_NULL: a reference to the ancestor at a level, released as the others
+  { name: 'bpf_cgroup_ancestor', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'cgroup', rcu: true }, any], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
   { name: 'bpf_cgroup_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'cgroup' }], returns: 'void', isKfunc: true },
   { name: 'bpf_rcu_read_lock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'lock' },
   { name: 'bpf_rcu_read_unlock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'unlock' },
@@ -341,7 +343,7 @@ export function notModelledHelperNames(): string[] { return allowedNotModelled.m
 /** The kfunc that releases what each KF_ACQUIRE kfunc returns (named in the reference-leak diagnostic). */
 export const KFUNC_RELEASE_OF: Readonly<Record<string, string>> = {
   bpf_task_acquire: 'bpf_task_release', bpf_task_from_pid: 'bpf_task_release',
-  bpf_cgroup_acquire: 'bpf_cgroup_release', bpf_cgroup_from_id: 'bpf_cgroup_release',
+  bpf_cgroup_acquire: 'bpf_cgroup_release', bpf_cgroup_from_id: 'bpf_cgroup_release', bpf_cgroup_ancestor: 'bpf_cgroup_release',
 };
 
 /**
