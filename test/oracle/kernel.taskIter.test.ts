@@ -217,6 +217,26 @@ sys.stdout.write(subprocess.run(['cat', sys.argv[1]], capture_output=True, text=
 print(json.dumps([[s.fileno(), os.fstat(s.fileno()).st_ino] for s in (l, u, x)]), file=sys.stderr)
 `;
 
+/** The namespaces a task lives in (nsproxy), as namespace filters read them (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum)). */
+const NAMESPACES = HEAD + `#include <bpf/bpf_core_read.h>
+SEC("iter/task")
+int namespaces(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	unsigned int uts, ipc, cgroup, mnt, net;
+
+	if (!task)
+		return 0;
+	uts = BPF_CORE_READ(task, nsproxy, uts_ns, ns.inum);
+	ipc = BPF_CORE_READ(task, nsproxy, ipc_ns, ns.inum);
+	cgroup = BPF_CORE_READ(task, nsproxy, cgroup_ns, ns.inum);
+	mnt = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	net = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s uts=%u ipc=%u cgroup=%u mnt=%d net=%d\\n", task->comm, uts, ipc, cgroup, mnt != 0, net != 0);
+	return 0;
+}
+`;
+
 /** The reader: python3 as the namespace's pid 1 with two threads named w1 and w2 (prctl), which runs cat. */
 const THREADED_READER = `import ctypes, subprocess, sys, threading
 libc = ctypes.CDLL(None)
@@ -432,6 +452,27 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     const ours = await service.run(FIXTURE_PATH, SOCK_FILES, { scenario }) as unknown as { output: string | null; error?: unknown };
     assert.strictEqual(ours.output, r.stdout, JSON.stringify(ours.error));
     assert.match(String(r.stdout), /fd=\d+ type=1 state=10 family=2 port=8080 sstate=1 dname=TCP\n/);
+  });
+
+  it('the namespaces of a task (nsproxy): the initial uts, ipc and cgroup inodes, a mount and a network namespace; the simulator agrees', async function () {
+    // the simulated processes live in the initial namespaces; a test run inside a container does not
+    const own = (ns: string) => Number(/\[(\d+)\]/.exec(fs.readlinkSync(`/proc/self/ns/${ns}`))?.[1]);
+    if (own('uts') !== 0xeffffffe || own('ipc') !== 0xefffffff || own('cgroup') !== 0xeffffffb) {
+      console.log('      skip: this test runs outside the initial uts/ipc/cgroup namespaces'); this.skip();
+    }
+    const { pin, log } = compileAndPin('namespaces', NAMESPACES);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    try {
+      kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    const world = { processes: [{ pid: 1, comm: 'sh' }, { pid: 2, ppid: 1, comm: 'cat' }] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'ns2.bpfscenario.json');
+    const vmlinux = { [path.join(path.dirname(FIXTURE_PATH), 'vmlinux.h')]: fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8') };
+    const service = serviceFor({ ...vmlinux, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, NAMESPACES, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    assert.strictEqual(kernelOut, 'sh uts=4026531838 ipc=4026531839 cgroup=4026531835 mnt=1 net=1\ncat uts=4026531838 ipc=4026531839 cgroup=4026531835 mnt=1 net=1\n');
   });
 
   // corpus programs whose scenario is this very world: read by cat in a new pid namespace, run by the CLI on the scenario

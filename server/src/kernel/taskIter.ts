@@ -40,6 +40,12 @@ export const PF_KTHREAD = 0x00200000;
 const PF_FORKNOEXEC = 0x00000040;
 /** the inode number of the initial pid namespace (include/linux/proc_ns.h) */
 const PROC_PID_INIT_INO = 0xeffffffc;
+/**
+ * The initial namespaces' inode numbers (include/linux/proc_ns.h; 6.18 fixes mnt and net too: measured
+ * /proc/self/ns of the host): what `task->nsproxy->mnt_ns->ns.inum` reads, as `ls -l /proc/PID/ns` shows it.
+ */
+const INIT_NS_INUMS = { mnt_ns: 0xeffffff8, uts_ns: 0xeffffffe, ipc_ns: 0xefffffff, cgroup_ns: 0xeffffffb } as const;
+const NS_STRUCTS = { mnt_ns: 'mnt_namespace', uts_ns: 'uts_namespace', ipc_ns: 'ipc_namespace', cgroup_ns: 'cgroup_namespace' } as const;
 /** enum pid_type */
 const PIDTYPE_TGID = 1;
 
@@ -168,6 +174,15 @@ export class SimulatedTasks {
     const nsproxy = mem.alloc(kernelBtf.nsproxy.size, 'struct nsproxy init_nsproxy', true);
     put(nsproxy, 'nsproxy', 'count', 1);
     put(nsproxy, 'nsproxy', 'pid_ns_for_children', pidNs.addr);
+    // init_nsproxy's other namespaces (the initial ones, where the scenario's processes live) and the reader's network
+    // namespace, the struct net the socket iterators walk, so a task's net_ns is its sockets' skc_net
+    for (const [field, inum] of Object.entries(INIT_NS_INUMS) as Array<[keyof typeof NS_STRUCTS, number]>) {
+      const struct = NS_STRUCTS[field];
+      const ns = mem.alloc(kernelBtf[struct].size, `struct ${struct} (initial)`, true);
+      put(ns, struct, 'ns.inum', inum);
+      put(nsproxy, 'nsproxy', field, ns.addr);
+    }
+    put(nsproxy, 'nsproxy', 'net_ns', this.kernel.net.net.addr);
     const numbers = offsetOf('pid', 'numbers').offset;
     const structPid = (nr: number, label: string): Region => {
       const r = mem.alloc(kernelBtf.pid.size + kernelBtf.upid.size, `struct pid ${label}`, true);

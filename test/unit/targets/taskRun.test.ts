@@ -153,6 +153,34 @@ int names(struct bpf_iter__task_file *ctx)
     assert.strictEqual(r.output, ['3 [TCP]', '4 [TCPv6]', '5 [UDP]', '6 [UNIX-STREAM]', '7 [UNIX]', '8 [MINE]', '9 []', ''].join('\n'));
   });
 
+  it('nsproxy: the initial mount, uts, ipc and cgroup namespaces (their /proc/PID/ns inode numbers on 6.18) and the network namespace of the sockets', async () => {
+    const world = {
+      processes: [{ pid: 9, comm: 'server', files: [{ fd: 3, path: 'socket:[501]' }] }],
+      network: { sockets: [{ protocol: 'tcp', state: 'listen', local: '127.0.0.1:80', inode: 501 }] },
+    };
+    const text = HEAD + `SEC("iter/task_file")
+int ns(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct socket *sock;
+	struct nsproxy *nsp;
+	if (!task || !ctx->file)
+		return 0;
+	sock = bpf_sock_from_file(ctx->file);
+	if (!sock || !sock->sk)
+		return 0;
+	nsp = task->nsproxy;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "mnt=%u uts=%u ipc=%u cgroup=%u same_net=%d\\n", nsp->mnt_ns->ns.inum, nsp->uts_ns->ns.inum,
+		nsp->ipc_ns->ns.inum, nsp->cgroup_ns->ns.inum, sock->sk->__sk_common.skc_net.net == nsp->net_ns);
+	return 0;
+}
+`;
+    const service = serviceFor({ [SCENARIO]: JSON.stringify(world) });
+    const r = await service.run(FIXTURE_PATH, text, { scenario: SCENARIO }) as unknown as { output: string | null; error?: { message: string } };
+    assert.ok(!r.error, r.error?.message);
+    assert.strictEqual(r.output, 'mnt=4026531832 uts=4026531838 ipc=4026531839 cgroup=4026531835 same_net=1\n');
+  });
+
   it('attach: tid walks one thread, pid one process; more than one is EINVAL; link info names them', async () => {
     const one = await run(TASKS, WORLD, { tid: 41 });
     assert.strictEqual(one.output, '0 41 40 1 worker-t 1000 1\nend seq_num=0\n');
