@@ -49,7 +49,7 @@ function comparable(text: string): string[] {
 /**
  * Programs of our own beside the realworld ones, each printing a field the world decides: whether a netlink socket is
  * the kernel's (NETLINK_F_KERNEL_SOCKET in nlk->flags) and how many groups it may join (ngroups), a time-wait sock's tw_substate (FIN_WAIT2 for a connection
- * closed by one side, whose peer is in close_wait).
+ * closed by one side, whose peer is in close_wait), an IPv6 socket bound to an address being IPv6-only.
  */
 const OWN_PROGRAMS: Record<string, string> = {
   nl_kernel_flag: `#include "vmlinux.h"
@@ -85,6 +85,25 @@ int tcp_tw_substate(struct bpf_iter__tcp *ctx)
 		BPF_SEQ_PRINTF(ctx->meta->seq, "tw port=%u state=%d substate=%d\\n", skc->skc_num, skc->skc_state, tw->tw_sk.tw_substate);
 	else
 		BPF_SEQ_PRINTF(ctx->meta->seq, "full port=%u state=%d\\n", skc->skc_num, skc->skc_state);
+	return 0;
+}
+`,
+  udp_v6only: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/udp")
+int udp_v6only(struct bpf_iter__udp *ctx)
+{
+	struct udp_sock *udp_sk = ctx->udp_sk;
+	struct sock_common *skc;
+
+	if (!udp_sk)
+		return 0;
+	skc = &udp_sk->inet.sk.__sk_common;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "family=%d port=%u v6only=%d reuse=%d\\n", skc->skc_family, bpf_ntohs(udp_sk->inet.inet_sport),
+		skc->skc_ipv6only, skc->skc_reuse);
 	return 0;
 }
 `,

@@ -144,6 +144,21 @@ describe('kernel/net: the socket iterators over a simulated network namespace', 
     for (const [portid, ngroups] of seen) assert.strictEqual(ngroups, portid === 4242 ? 39 : 0, `portid ${portid}`);
   });
 
+  it('an IPv6 socket bound to an address (not :: nor v4-mapped) has skc_ipv6only set, the other bits of its byte kept (__inet6_bind())', () => {
+    const k = net([
+      { protocol: 'udp', state: 'close', local: '[::1]:546', uid: 0, inode: 1 },
+      { protocol: 'udp', state: 'close', local: '[::]:547', uid: 0, inode: 2 },
+      { protocol: 'udp', state: 'close', local: '[::ffff:127.0.0.1]:548', uid: 0, inode: 3 },
+      { protocol: 'udp', state: 'close', local: '127.0.0.1:549', uid: 0, inode: 4 }]);
+    const f = fieldAt('sock_common', 'skc_ipv6only');
+    const byPort = new Map(walk(k, 'udp').filter((v) => v.sk !== 0n).map((v) => {
+      const at = k.memory.find(v.sk + BigInt(f.offset))!;
+      return [u16At(k, v.sk, 'sock_common', 'skc_num'), at.region.view.getUint8(at.offset)];
+    }));
+    // skc_ipv6only is bit 5 of its byte (skc_reuse the low 4 bits, skc_reuseport bit 4)
+    assert.deepStrictEqual([546, 547, 548, 549].map((p) => byPort.get(p)), [0x20, 0, 0, 0]);
+  });
+
   it('bpf_skc_to_tcp_sock: a full TCP socket, NULL for time-wait; tcp6 only for IPv6; unix only for unix; bpf_sock_destroy unhashes', () => {
     const k = net([...tcpWorld,
       { protocol: 'tcp', state: 'listen', local: '[::1]:443', uid: 0, inode: 9 },

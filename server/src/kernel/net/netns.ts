@@ -346,6 +346,8 @@ export class NetNamespace {
       if (isV4Mapped(remote.addr)) o.set(`${common}.skc_daddr`, be32Value(remote.addr, 12));
     }
     o.set(`${common}.skc_num`, local.port).set(`${common}.skc_dport`, htons(remote.port));
+    // mirrors __inet6_bind(): an IPv6 socket bound to an address that is neither :: nor v4-mapped is IPv6-only
+    if (local.family === 'inet6' && !isV4Mapped(local.addr) && local.addr.some((b) => b !== 0)) o.set(`${common}.skc_ipv6only`, 1);
   }
 
   private addSocket(s: SocketSpec, index: number, made: Array<SimSock | null>): SimSock | null {
