@@ -57,6 +57,34 @@ int from_id(struct bpf_iter__cgroup *ctx)
 }
 `;
 
+/** bpf_cgroup_ancestor() at the top's level and one above each cgroup: the top itself, the parent, NULL past the cgroup. */
+const ANCESTOR_PROGRAM = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+extern struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level) __ksym;
+extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym;
+SEC("iter/cgroup")
+int ancestors(struct bpf_iter__cgroup *ctx)
+{
+	struct cgroup *cg = ctx->cgroup, *top, *parent, *past;
+	if (!cg)
+		return 0;
+	top = bpf_cgroup_ancestor(cg, BASE);
+	parent = bpf_cgroup_ancestor(cg, cg->level - 1);
+	past = bpf_cgroup_ancestor(cg, cg->level + 1);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s top=%d parent=%s past=%d\\n", cg->level == BASE ? "top" : (const char *)cg->kn->name,
+		top != 0 && top->level == BASE, parent && parent->level > BASE ? (const char *)parent->kn->name : parent ? "top-or-above" : "-",
+		past != 0);
+	if (top)
+		bpf_cgroup_release(top);
+	if (parent)
+		bpf_cgroup_release(parent);
+	if (past)
+		bpf_cgroup_release(past);
+	return 0;
+}
+`;
+
 /**
  * The open-coded css iterator from the attached cgroup (self_only): each order of bpf_iter_css_new() (1, SELF_ONLY,
  * is -EINVAL for it), the cgroups above the tree shown as "^" (their names are this machine's).
@@ -164,6 +192,9 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
     fs.writeFileSync(path.join(dir, 'fromid.bpf.c'), FROM_ID_PROGRAM.replace(/BASE/g, String(base)));
     const fromId = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', path.join(dir, 'fromid.bpf.c'), '-o', path.join(dir, 'fromid.o')], { encoding: 'utf8' });
     if (fromId.status !== 0) { skip = `clang: ${firstLine(fromId.stderr)}`; this.skip(); }
+    fs.writeFileSync(path.join(dir, 'ancestor.bpf.c'), ANCESTOR_PROGRAM.replace(/BASE/g, String(base)));
+    const ancestor = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', path.join(dir, 'ancestor.bpf.c'), '-o', path.join(dir, 'ancestor.o')], { encoding: 'utf8' });
+    if (ancestor.status !== 0) { skip = `clang: ${firstLine(ancestor.stderr)}`; this.skip(); }
   });
   after(() => {
     if (top) for (const d of ['a/x', 'a/y', 'b', 'a', '']) { try { fs.rmdirSync(path.join(top, d)); } catch { /* gone */ } }
@@ -208,6 +239,14 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
     const prefix = '/p'.repeat(base - 1) + '/top';
     assert.strictEqual(await simRun({ order: 'descendants_pre', cgroup: prefix }, FROM_ID_PROGRAM), want);
     assert.match(want, /^top same=1 none=0 held=1\na same=1 none=0 held=1\n/);
+  });
+
+  it('bpf_cgroup_ancestor(): the cgroup at a level of its path, NULL past its own level; the simulator agrees', async function () {
+    if (skip) this.skip();
+    const want = kernelRun(2, top, 0, 'ancestor.o');
+    const prefix = '/p'.repeat(base - 1) + '/top';
+    assert.strictEqual(await simRun({ order: 'descendants_pre', cgroup: prefix }, ANCESTOR_PROGRAM), want);
+    assert.match(want, /^top top=1 parent=top-or-above past=0\na top=1 parent=top-or-above past=0\nx top=1 parent=a past=0\n/);
   });
 
   it('attach errnos: no order, both fd and id', async function () {

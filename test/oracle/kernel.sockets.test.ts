@@ -46,9 +46,73 @@ function comparable(text: string): string[] {
   return [...header, ...lines.map((l) => l.replace(/ \d+$/, ' #')).sort()];
 }
 
+/**
+ * Programs of our own beside the realworld ones, each printing a field the world decides: whether a netlink socket is
+ * the kernel's (NETLINK_F_KERNEL_SOCKET in nlk->flags) and how many groups it may join (ngroups), a time-wait sock's tw_substate (FIN_WAIT2 for a connection
+ * closed by one side, whose peer is in close_wait), an IPv6 socket bound to an address being IPv6-only.
+ */
+const OWN_PROGRAMS: Record<string, string> = {
+  nl_kernel_flag: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/netlink")
+int nl_kernel_flag(struct bpf_iter__netlink *ctx)
+{
+	struct netlink_sock *nlk = ctx->sk;
+
+	if (!nlk)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "proto=%d bound=%d kernel=%d ngroups=%u\\n", nlk->sk.sk_protocol, nlk->portid != 0, (int)(nlk->flags & 1),
+		nlk->ngroups);
+	return 0;
+}
+`,
+  tcp_tw_substate: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/tcp")
+int tcp_tw_substate(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_timewait_sock *tw;
+
+	if (!skc)
+		return 0;
+	tw = bpf_skc_to_tcp_timewait_sock(skc);
+	if (tw)
+		BPF_SEQ_PRINTF(ctx->meta->seq, "tw port=%u state=%d substate=%d\\n", skc->skc_num, skc->skc_state, tw->tw_sk.tw_substate);
+	else
+		BPF_SEQ_PRINTF(ctx->meta->seq, "full port=%u state=%d\\n", skc->skc_num, skc->skc_state);
+	return 0;
+}
+`,
+  udp_v6only: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/udp")
+int udp_v6only(struct bpf_iter__udp *ctx)
+{
+	struct udp_sock *udp_sk = ctx->udp_sk;
+	struct sock_common *skc;
+
+	if (!udp_sk)
+		return 0;
+	skc = &udp_sk->inet.sk.__sk_common;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "family=%d port=%u v6only=%d reuse=%d\\n", skc->skc_family, bpf_ntohs(udp_sk->inet.inet_sport),
+		skc->skc_ipv6only, skc->skc_reuse);
+	return 0;
+}
+`,
+};
+
 describe('oracle: socket iterators walk the same world as the kernel (unshare --net)', function () {
   this.timeout(120000);
-  const programs = ['ss_tcp', 'ss_udp', 'ss_unix', 'nl_list', 'ipv6_routes'];
+  const programs = ['ss_tcp', 'ss_udp', 'ss_unix', 'nl_list', 'ipv6_routes', ...Object.keys(OWN_PROGRAMS)];
+  const sourceOf = (p: string): string => (p in OWN_PROGRAMS ? path.join(work, `${p}.bpf.c`) : path.join(programsDir, `${p}.bpf.c`));
   let work = '';
   let pins: PinDir | null = null;
   const kernelOut = new Map<string, string>();
@@ -62,10 +126,11 @@ describe('oracle: socket iterators walk the same world as the kernel (unshare --
     pins = new PinDir();
     fs.writeFileSync(path.join(work, 'vmlinux.h'), run('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c']));
     fs.writeFileSync(path.join(work, 'world.bpfscenario.json'), JSON.stringify(worldScenario(path.join(work, 'ux.sock')), null, 1));
+    for (const [name, text] of Object.entries(OWN_PROGRAMS)) fs.writeFileSync(path.join(work, `${name}.bpf.c`), text);
     const pinned: string[] = [];
     for (const p of programs) {
       const obj = path.join(work, `${p}.o`);
-      run('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', '-I', work, '-I', programsDir, '-c', path.join(programsDir, `${p}.bpf.c`), '-o', obj]);
+      run('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', '-I', work, '-I', programsDir, '-c', sourceOf(p), '-o', obj]);
       const pin = path.join(pins.dir, p);
       const r = spawnSync('bpftool', ['iter', 'pin', obj, pin], { encoding: 'utf8' });
       if (r.status !== 0) { console.log(`    skipped: the kernel refuses to load ${p} here (${firstLine(r.stderr)})`); this.skip(); }
@@ -85,7 +150,7 @@ describe('oracle: socket iterators walk the same world as the kernel (unshare --
 
   for (const p of programs) {
     it(`${p}: the same lines as cat of the pinned iterator (order and inode numbers aside)`, function () {
-      const sim = spawnSync('node', [path.join(repoRoot, 'bin/bpf-iter.js'), 'run', path.join(programsDir, `${p}.bpf.c`),
+      const sim = spawnSync('node', [path.join(repoRoot, 'bin/bpf-iter.js'), 'run', sourceOf(p),
         '--scenario', path.join(work, 'world.bpfscenario.json'), '-I', work], { encoding: 'utf8', cwd: programsDir });
       assert.strictEqual(sim.status, 0, sim.stderr);
       const kernel = kernelOut.get(p);

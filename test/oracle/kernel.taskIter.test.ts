@@ -142,6 +142,101 @@ int from_pid(struct bpf_iter__task *ctx)
 }
 `;
 
+/**
+ * Per process, how many of its memory areas map a file and how many share the struct file of the area before them:
+ * the segments of one binary are mapped from one open file.
+ */
+const SHARED_FILE = HEAD + `struct file *prev_file;
+__u32 cur_pid;
+int areas, files, shared;
+
+SEC("iter/task_vma")
+int shared_file(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *vma = ctx->vma;
+	struct task_struct *task = ctx->task;
+	struct file *f;
+
+	if (!task || !vma) {
+		if (cur_pid)
+			BPF_SEQ_PRINTF(ctx->meta->seq, "areas=%d files=%d shared=%d\\n", areas, files, shared);
+		return 0;
+	}
+	if (task->tgid != cur_pid) {
+		if (cur_pid)
+			BPF_SEQ_PRINTF(ctx->meta->seq, "areas=%d files=%d shared=%d\\n", areas, files, shared);
+		cur_pid = task->tgid;
+		areas = files = shared = 0;
+		prev_file = NULL;
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%s: ", task->comm);
+	}
+	areas++;
+	f = vma->vm_file;
+	if (f) {
+		files++;
+		if (f == prev_file)
+			shared++;
+	}
+	prev_file = f;
+	return 0;
+}
+`;
+
+/** Each socket a task holds past its standard streams: bpf_sock_from_file() of its file, the struct socket and its sock, the file's dentry name. */
+const SOCK_FILES = HEAD + `SEC("iter/task_file")
+int sock_files(struct bpf_iter__task_file *ctx)
+{
+	struct file *file = ctx->file;
+	struct task_struct *task = ctx->task;
+	struct socket *sock;
+	struct sock *sk;
+
+	/* 0-2 are whatever the test runner gave the reader */
+	if (!file || !task || ctx->fd < 3)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = sock->sk;
+	if (!sk)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s fd=%u type=%d state=%d family=%d port=%u", task->comm, ctx->fd, sock->type,
+		sk->__sk_common.skc_state, sk->__sk_common.skc_family, sk->__sk_common.skc_num);
+	BPF_SEQ_PRINTF(ctx->meta->seq, " sstate=%d dname=%s\\n", sock->state, file->f_path.dentry->d_name.name);
+	return 0;
+}
+`;
+
+/** The reader holding sockets: a TCP listener, a bound UDPv6 socket and an unbound unix stream socket; then cat. */
+const SOCKET_HOLDER = `import json, os, socket, subprocess, sys
+subprocess.run(['ip', 'link', 'set', 'lo', 'up'], check=True)
+l = socket.socket(socket.AF_INET, socket.SOCK_STREAM); l.bind(('127.0.0.1', 8080)); l.listen(5)
+u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u.bind(('::1', 5353))
+x = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+sys.stdout.write(subprocess.run(['cat', sys.argv[1]], capture_output=True, text=True).stdout)
+print(json.dumps([[s.fileno(), os.fstat(s.fileno()).st_ino] for s in (l, u, x)]), file=sys.stderr)
+`;
+
+/** The namespaces a task lives in (nsproxy), as namespace filters read them (BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum)). */
+const NAMESPACES = HEAD + `#include <bpf/bpf_core_read.h>
+SEC("iter/task")
+int namespaces(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	unsigned int uts, ipc, cgroup, mnt, net;
+
+	if (!task)
+		return 0;
+	uts = BPF_CORE_READ(task, nsproxy, uts_ns, ns.inum);
+	ipc = BPF_CORE_READ(task, nsproxy, ipc_ns, ns.inum);
+	cgroup = BPF_CORE_READ(task, nsproxy, cgroup_ns, ns.inum);
+	mnt = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	net = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s uts=%u ipc=%u cgroup=%u mnt=%d net=%d\\n", task->comm, uts, ipc, cgroup, mnt != 0, net != 0);
+	return 0;
+}
+`;
+
 /** The reader: python3 as the namespace's pid 1 with two threads named w1 and w2 (prctl), which runs cat. */
 const THREADED_READER = `import ctypes, subprocess, sys, threading
 libc = ctypes.CDLL(None)
@@ -299,6 +394,107 @@ describe('oracle: task targets against the kernel (pid namespace of the reader, 
     const tail = ' first=0 swapper/0 null=-22/0 flags=-22\n';
     assert.strictEqual(kernelOut, `python3: python3 w1 w2 (3)${tail}w1: w1 w2 (2)${tail}w2: w2 (1)${tail}cat: cat (1)${tail}`);
   });
+
+  it('task_vma: the areas of one mapped binary share one struct file (dash, libc, ld.so: five areas each), the special mappings none; the simulator agrees on the maps /proc shows', async () => {
+    const { pin, log } = compileAndPin('shared_file', SHARED_FILE);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    let maps: string[] = [];
+    try {
+      // sh's maps, and those of a cat like the one that reads the iterator (same binary, same libraries and locale files)
+      const r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat /proc/1/maps; echo ====; cat /proc/self/maps; echo ====; cat ${pin}; true`], { encoding: 'utf8' });
+      maps = r.stdout.split('====\n');
+      kernelOut = maps[2] ?? '';
+    } finally { fs.rmSync(pin!, { force: true }); }
+    assert.strictEqual(maps.length, 3, 'sh -c printed its three parts');
+    // /proc/PID/maps lines; [vsyscall] is the gate area, not one of the mm's areas, and the iterator does not show it
+    const vmas = (text: string) => text.split('\n').filter((l) => l.trim() && !l.endsWith('[vsyscall]')).map((l) => {
+      const [range, perms, offset, , ino, ...rest] = l.trim().split(/\s+/);
+      const [start, end] = range.split('-');
+      const pathName = rest.join(' ');
+      return { start: `0x${start}`, end: `0x${end}`, perms, pgoff: Number(BigInt(`0x${offset}`) / 4096n), ...(pathName ? { path: pathName } : {}), ...(Number(ino) ? { ino: Number(ino) } : {}) };
+    });
+    const world = { processes: [{ pid: 1, comm: 'sh', vmas: vmas(maps[0]) }, { pid: 2, ppid: 1, comm: 'cat', vmas: vmas(maps[1]) }] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'maps.bpfscenario.json');
+    const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, SHARED_FILE, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    assert.match(kernelOut, /^sh: areas=\d+ files=\d+ shared=\d+\ncat: /);
+  });
+
+  it('task_file: bpf_sock_from_file() of a process\'s TCP, UDPv6 and unix sockets (type, state, family, port, socket state, the dentry\'s proto name); the simulator agrees', async function () {
+    if (!have('python3') || !have('ip')) { console.log('      skip: python3 and ip are needed (the reader holding sockets is a python script)'); this.skip(); }
+    const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--net', 'true']);
+    if (probe.status !== 0) { console.log('      skip: unshare --net is not allowed here'); this.skip(); }
+    const { pin, log } = compileAndPin('sock_files', SOCK_FILES);
+    assert.ok(pin, log);
+    let r: ReturnType<typeof spawnSync>;
+    try {
+      const script = path.join(dir, 'sockets.py');
+      fs.writeFileSync(script, SOCKET_HOLDER);
+      r = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--net', 'python3', script, pin!], { encoding: 'utf8' });
+    } finally { fs.rmSync(pin!, { force: true }); }
+    assert.strictEqual(r.status, 0, String(r.stderr));
+    const [tcp, udp, unix] = JSON.parse(String(r.stderr).trim().split('\n').pop()!) as Array<[number, number]>;
+    const socketFile = ([fd, ino]: [number, number]) => ({ fd, path: `socket:[${ino}]`, flags: ['O_RDWR'] });
+    const world = {
+      processes: [{ pid: 1, comm: 'python3', files: [socketFile(tcp), socketFile(udp), socketFile(unix)] }, { pid: 2, ppid: 1, comm: 'cat' }],
+      network: { sockets: [
+        { protocol: 'tcp', state: 'listen', local: '127.0.0.1:8080', backlog: 5, inode: tcp[1] },
+        { protocol: 'udp', local: '[::1]:5353', inode: udp[1] },
+        { protocol: 'unix', type: 'stream', inode: unix[1] },
+      ] },
+    };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'sockfiles.bpfscenario.json');
+    // the kernel's own vmlinux.h: the test header's sock_common lacks the port and state fields
+    const vmlinux = { [path.join(path.dirname(FIXTURE_PATH), 'vmlinux.h')]: fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8') };
+    const service = serviceFor({ ...vmlinux, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, SOCK_FILES, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, r.stdout, JSON.stringify(ours.error));
+    assert.match(String(r.stdout), /fd=\d+ type=1 state=10 family=2 port=8080 sstate=1 dname=TCP\n/);
+  });
+
+  it('the namespaces of a task (nsproxy): the initial uts, ipc and cgroup inodes, a mount and a network namespace; the simulator agrees', async function () {
+    // the simulated processes live in the initial namespaces; a test run inside a container does not
+    const own = (ns: string) => Number(/\[(\d+)\]/.exec(fs.readlinkSync(`/proc/self/ns/${ns}`))?.[1]);
+    if (own('uts') !== 0xeffffffe || own('ipc') !== 0xefffffff || own('cgroup') !== 0xeffffffb) {
+      console.log('      skip: this test runs outside the initial uts/ipc/cgroup namespaces'); this.skip();
+    }
+    const { pin, log } = compileAndPin('namespaces', NAMESPACES);
+    assert.ok(pin, log);
+    let kernelOut = '';
+    try {
+      kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+    } finally { fs.rmSync(pin!, { force: true }); }
+    const world = { processes: [{ pid: 1, comm: 'sh' }, { pid: 2, ppid: 1, comm: 'cat' }] };
+    const scenario = path.join(path.dirname(FIXTURE_PATH), 'ns2.bpfscenario.json');
+    const vmlinux = { [path.join(path.dirname(FIXTURE_PATH), 'vmlinux.h')]: fs.readFileSync(path.join(dir, 'vmlinux.h'), 'utf8') };
+    const service = serviceFor({ ...vmlinux, [scenario]: JSON.stringify(world) });
+    const ours = await service.run(FIXTURE_PATH, NAMESPACES, { scenario }) as unknown as { output: string | null; error?: unknown };
+    assert.strictEqual(ours.output, kernelOut, JSON.stringify(ours.error));
+    assert.strictEqual(kernelOut, 'sh uts=4026531838 ipc=4026531839 cgroup=4026531835 mnt=1 net=1\ncat uts=4026531838 ipc=4026531839 cgroup=4026531835 mnt=1 net=1\n');
+  });
+
+  // corpus programs whose scenario is this very world: read by cat in a new pid namespace, run by the CLI on the scenario
+  const corpusDir = path.resolve(__dirname, '../../../test/corpus');
+  const bin = path.resolve(__dirname, '../../../bin/bpf-iter.js');
+  const nsWorld = fs.readdirSync(corpusDir).filter((f) => f.endsWith('.bpfscenario.json')
+    && (JSON.parse(fs.readFileSync(path.join(corpusDir, f), 'utf8')) as { description?: string }).description === 'sh and cat in a new pid namespace');
+  for (const file of nsWorld) {
+    const name = file.replace(/\.bpfscenario\.json$/, '');
+    it(`corpus ${name}: cat in a new pid namespace (sh, then cat) prints what the simulator prints on its scenario`, () => {
+      const source = path.join(corpusDir, `${name}.bpf.c`);
+      const { pin, log } = compileAndPin(name, fs.readFileSync(source, 'utf8'));
+      assert.ok(pin, log);
+      let kernelOut = '';
+      try {
+        kernelOut = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'sh', '-c', `cat ${pin}; true`], { encoding: 'utf8' }).stdout;
+      } finally { fs.rmSync(pin!, { force: true }); }
+      const ours = spawnSync('node', [bin, 'run', source, '-I', dir], { encoding: 'utf8' });
+      assert.strictEqual(ours.status, 0, ours.stderr);
+      assert.strictEqual(ours.stdout, kernelOut);
+    });
+  }
 
   for (const [target, field, member] of [['task', 'task', 'pid'], ['task_file', 'file', 'f_flags'], ['task_vma', 'vma', 'vm_start']]) {
     it(`${target}: ctx->${field} without a NULL check: refused by the kernel with the checker's message`, () => {

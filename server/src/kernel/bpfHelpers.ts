@@ -413,6 +413,16 @@ export abstract class KernelHelpers extends KernelState {
     bpf_task_from_pid: (pid: bigint): bigint => this.tasks?.taskAddrByPid(Number(BigInt.asIntN(32, pid))) ?? 0n,
     // mirrors the kfunc bpf_cgroup_from_id(): cgroup_get_from_id() of the default hierarchy with a reference, or NULL
     bpf_cgroup_from_id: (id: bigint): bigint => this.cgroups?.byCgroupId(id)?.region.addr ?? 0n,
+    // mirrors the kfunc bpf_cgroup_ancestor(): cgroup_ancestor() reads cgrp->ancestors[level] (NULL past cgrp->level or
+    // below 0), with a reference (cgroup_tryget() of a live cgroup)
+    bpf_cgroup_ancestor: (cgrpAddr: bigint, level: bigint): bigint => {
+      const cgrp = this.cgroups?.byCssAddr(cgrpAddr);
+      const lv = Number(BigInt.asIntN(32, level));
+      if (!cgrp || lv < 0 || lv > cgrp.level) return 0n;
+      let a: typeof cgrp | null = cgrp;
+      while (a && a.level > lv) a = a.parent;
+      return a?.region.addr ?? 0n;
+    },
     // mirrors the kfunc bpf_cgroup_acquire(): cgroup_tryget() of a cgroup the walk holds, so it always succeeds
     bpf_cgroup_acquire: (cgrpAddr: bigint): bigint => cgrpAddr,
     // mirrors the kfunc bpf_cgroup_release(): cgroup_put() of a reference the hierarchy's own keeps alive

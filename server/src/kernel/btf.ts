@@ -1,4 +1,4 @@
-import { KERNEL_BTF_COMPOSITE_TYPEDEFS, KERNEL_BTF_SIGNED_TYPEDEFS, KERNEL_BTF_STRUCTS } from './btfTable';
+import { KERNEL_BTF_COMPOSITE_TYPEDEFS, KERNEL_BTF_ENUM_TYPEDEFS, KERNEL_BTF_SIGNED_TYPEDEFS, KERNEL_BTF_STRUCTS } from './btfTable';
 
 export interface BtfField {
   name: string; offset: number; size: number; typeName: string;
@@ -33,6 +33,8 @@ export type BtfTypeShape =
 const SIGNED_KERNEL_INTS = new Set(['int', 'long', 'long long', 'short', 'signed char', 's8', 's16', 's32', 's64', 'loff_t', 'ssize_t', ...KERNEL_BTF_SIGNED_TYPEDEFS]);
 /** Typedefs of structs in this table's fields that the table itself does not describe. */
 const COMPOSITE_TYPEDEFS = new Set(['spinlock_t', 'atomic_long_t', 'refcount_t', ...KERNEL_BTF_COMPOSITE_TYPEDEFS]);
+/** Typedefs of enums in this table's fields (socket_state): an enum for bpf_core_fields_are_compat(), not an integer. */
+const ENUM_TYPEDEFS = new Set(KERNEL_BTF_ENUM_TYPEDEFS);
 
 export function btfTypeShape(typeName: string): BtfTypeShape {
   const name = typeName.replace(/\b(const|volatile)\s+/g, '').trim();
@@ -41,7 +43,7 @@ export function btfTypeShape(typeName: string): BtfTypeShape {
   if (array) return { kind: 'array', elem: btfTypeShape(array[1]), count: Number(array[2]) };
   const tagged = /^(struct|union) (.+)$/.exec(name);
   if (tagged) return { kind: 'composite', struct: KERNEL_BTF_STRUCTS[tagged[2]] ? tagged[2] : undefined };
-  if (name.startsWith('enum ')) return { kind: 'enum' };
+  if (name.startsWith('enum ') || ENUM_TYPEDEFS.has(name)) return { kind: 'enum' };
   if (KERNEL_BTF_STRUCTS[name]) return { kind: 'composite', struct: name };
   if (COMPOSITE_TYPEDEFS.has(name)) return { kind: 'composite' };
   return { kind: 'int', signed: SIGNED_KERNEL_INTS.has(name) };

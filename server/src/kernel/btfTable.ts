@@ -4191,6 +4191,338 @@ export const KERNEL_BTF_STRUCTS: Readonly<Record<string, BtfStruct>> = {
       }
     ]
   },
+  "mnt_namespace": {
+    "size": 200,
+    "fields": [
+      {
+        "name": "ns",
+        "offset": 0,
+        "size": 80,
+        "typeName": "struct ns_common"
+      },
+      {
+        "name": "root",
+        "offset": 80,
+        "size": 8,
+        "typeName": "struct mount *"
+      },
+      {
+        "name": "mounts",
+        "offset": 88,
+        "size": 8,
+        "typeName": "struct rb_root"
+      },
+      {
+        "name": "mnt_last_node",
+        "offset": 96,
+        "size": 8,
+        "typeName": "struct rb_node *"
+      },
+      {
+        "name": "mnt_first_node",
+        "offset": 104,
+        "size": 8,
+        "typeName": "struct rb_node *"
+      },
+      {
+        "name": "user_ns",
+        "offset": 112,
+        "size": 8,
+        "typeName": "struct user_namespace *"
+      },
+      {
+        "name": "ucounts",
+        "offset": 120,
+        "size": 8,
+        "typeName": "struct ucounts *"
+      },
+      {
+        "name": "poll",
+        "offset": 128,
+        "size": 24,
+        "typeName": "wait_queue_head_t"
+      },
+      {
+        "name": "seq_origin",
+        "offset": 152,
+        "size": 8,
+        "typeName": "u64"
+      },
+      {
+        "name": "event",
+        "offset": 160,
+        "size": 8,
+        "typeName": "u64"
+      },
+      {
+        "name": "n_fsnotify_mask",
+        "offset": 168,
+        "size": 4,
+        "typeName": "__u32"
+      },
+      {
+        "name": "n_fsnotify_marks",
+        "offset": 176,
+        "size": 8,
+        "typeName": "struct fsnotify_mark_connector *"
+      },
+      {
+        "name": "nr_mounts",
+        "offset": 184,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "pending_mounts",
+        "offset": 188,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "passive",
+        "offset": 192,
+        "size": 4,
+        "typeName": "refcount_t"
+      }
+    ]
+  },
+  "uts_namespace": {
+    "size": 488,
+    "fields": [
+      {
+        "name": "name",
+        "offset": 0,
+        "size": 390,
+        "typeName": "struct new_utsname"
+      },
+      {
+        "name": "user_ns",
+        "offset": 392,
+        "size": 8,
+        "typeName": "struct user_namespace *"
+      },
+      {
+        "name": "ucounts",
+        "offset": 400,
+        "size": 8,
+        "typeName": "struct ucounts *"
+      },
+      {
+        "name": "ns",
+        "offset": 408,
+        "size": 80,
+        "typeName": "struct ns_common"
+      }
+    ]
+  },
+  "ipc_namespace": {
+    "size": 1200,
+    "fields": [
+      {
+        "name": "ids",
+        "offset": 0,
+        "size": 672,
+        "typeName": "struct ipc_ids[3]"
+      },
+      {
+        "name": "sem_ctls",
+        "offset": 672,
+        "size": 16,
+        "typeName": "int[4]"
+      },
+      {
+        "name": "used_sems",
+        "offset": 688,
+        "size": 4,
+        "typeName": "int"
+      },
+      {
+        "name": "msg_ctlmax",
+        "offset": 692,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "msg_ctlmnb",
+        "offset": 696,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "msg_ctlmni",
+        "offset": 700,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "percpu_msg_bytes",
+        "offset": 704,
+        "size": 40,
+        "typeName": "struct percpu_counter"
+      },
+      {
+        "name": "percpu_msg_hdrs",
+        "offset": 744,
+        "size": 40,
+        "typeName": "struct percpu_counter"
+      },
+      {
+        "name": "shm_ctlmax",
+        "offset": 784,
+        "size": 8,
+        "typeName": "size_t"
+      },
+      {
+        "name": "shm_ctlall",
+        "offset": 792,
+        "size": 8,
+        "typeName": "size_t"
+      },
+      {
+        "name": "shm_tot",
+        "offset": 800,
+        "size": 8,
+        "typeName": "long unsigned int"
+      },
+      {
+        "name": "shm_ctlmni",
+        "offset": 808,
+        "size": 4,
+        "typeName": "int"
+      },
+      {
+        "name": "shm_rmid_forced",
+        "offset": 812,
+        "size": 4,
+        "typeName": "int"
+      },
+      {
+        "name": "ipcns_nb",
+        "offset": 816,
+        "size": 24,
+        "typeName": "struct notifier_block"
+      },
+      {
+        "name": "mq_mnt",
+        "offset": 840,
+        "size": 8,
+        "typeName": "struct vfsmount *"
+      },
+      {
+        "name": "mq_queues_count",
+        "offset": 848,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "mq_queues_max",
+        "offset": 852,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "mq_msg_max",
+        "offset": 856,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "mq_msgsize_max",
+        "offset": 860,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "mq_msg_default",
+        "offset": 864,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "mq_msgsize_default",
+        "offset": 868,
+        "size": 4,
+        "typeName": "unsigned int"
+      },
+      {
+        "name": "mq_set",
+        "offset": 872,
+        "size": 104,
+        "typeName": "struct ctl_table_set"
+      },
+      {
+        "name": "mq_sysctls",
+        "offset": 976,
+        "size": 8,
+        "typeName": "struct ctl_table_header *"
+      },
+      {
+        "name": "ipc_set",
+        "offset": 984,
+        "size": 104,
+        "typeName": "struct ctl_table_set"
+      },
+      {
+        "name": "ipc_sysctls",
+        "offset": 1088,
+        "size": 8,
+        "typeName": "struct ctl_table_header *"
+      },
+      {
+        "name": "user_ns",
+        "offset": 1096,
+        "size": 8,
+        "typeName": "struct user_namespace *"
+      },
+      {
+        "name": "ucounts",
+        "offset": 1104,
+        "size": 8,
+        "typeName": "struct ucounts *"
+      },
+      {
+        "name": "mnt_llist",
+        "offset": 1112,
+        "size": 8,
+        "typeName": "struct llist_node"
+      },
+      {
+        "name": "ns",
+        "offset": 1120,
+        "size": 80,
+        "typeName": "struct ns_common"
+      }
+    ]
+  },
+  "cgroup_namespace": {
+    "size": 104,
+    "fields": [
+      {
+        "name": "ns",
+        "offset": 0,
+        "size": 80,
+        "typeName": "struct ns_common"
+      },
+      {
+        "name": "user_ns",
+        "offset": 80,
+        "size": 8,
+        "typeName": "struct user_namespace *"
+      },
+      {
+        "name": "ucounts",
+        "offset": 88,
+        "size": 8,
+        "typeName": "struct ucounts *"
+      },
+      {
+        "name": "root_cset",
+        "offset": 96,
+        "size": 8,
+        "typeName": "struct css_set *"
+      }
+    ]
+  },
   "signal_struct": {
     "size": 1152,
     "fields": [
@@ -10071,3 +10403,5 @@ export const KERNEL_BTF_STRUCTS: Readonly<Record<string, BtfStruct>> = {
 export const KERNEL_BTF_COMPOSITE_TYPEDEFS: readonly string[] = ["atomic_long_t","atomic_t","cpumask_t","file_ref_t","freeptr_t","kernel_cap_t","kernel_siginfo_t","kgid_t","kuid_t","mm_context_t","mm_flags_t","netns_tracker","nodemask_t","pgd_t","pgprot_t","possible_net_t","raw_spinlock_t","refcount_t","rwlock_t","seqcount_spinlock_t","seqcount_t","seqlock_t","sigset_t","socket_lock_t","spinlock_t","wait_queue_entry_t","wait_queue_head_t"];
 /** Typedefs of the fields above that name a signed integer (BTF_INT_SIGNED). */
 export const KERNEL_BTF_SIGNED_TYPEDEFS: readonly string[] = ["ktime_t","loff_t","pid_t"];
+/** Typedefs of the fields above that name an enum (socket_state): libbpf matches them as enums, not integers. */
+export const KERNEL_BTF_ENUM_TYPEDEFS: readonly string[] = ["socket_state"];

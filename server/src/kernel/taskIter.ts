@@ -40,6 +40,12 @@ export const PF_KTHREAD = 0x00200000;
 const PF_FORKNOEXEC = 0x00000040;
 /** the inode number of the initial pid namespace (include/linux/proc_ns.h) */
 const PROC_PID_INIT_INO = 0xeffffffc;
+/**
+ * The initial namespaces' inode numbers (include/linux/proc_ns.h; 6.18 fixes mnt and net too: measured
+ * /proc/self/ns of the host): what `task->nsproxy->mnt_ns->ns.inum` reads, as `ls -l /proc/PID/ns` shows it.
+ */
+const INIT_NS_INUMS = { mnt_ns: 0xeffffff8, uts_ns: 0xeffffffe, ipc_ns: 0xefffffff, cgroup_ns: 0xeffffffb } as const;
+const NS_STRUCTS = { mnt_ns: 'mnt_namespace', uts_ns: 'uts_namespace', ipc_ns: 'ipc_namespace', cgroup_ns: 'cgroup_namespace' } as const;
 /** enum pid_type */
 const PIDTYPE_TGID = 1;
 
@@ -168,6 +174,15 @@ export class SimulatedTasks {
     const nsproxy = mem.alloc(kernelBtf.nsproxy.size, 'struct nsproxy init_nsproxy', true);
     put(nsproxy, 'nsproxy', 'count', 1);
     put(nsproxy, 'nsproxy', 'pid_ns_for_children', pidNs.addr);
+    // init_nsproxy's other namespaces (the initial ones, where the scenario's processes live) and the reader's network
+    // namespace, the struct net the socket iterators walk, so a task's net_ns is its sockets' skc_net
+    for (const [field, inum] of Object.entries(INIT_NS_INUMS) as Array<[keyof typeof NS_STRUCTS, number]>) {
+      const struct = NS_STRUCTS[field];
+      const ns = mem.alloc(kernelBtf[struct].size, `struct ${struct} (initial)`, true);
+      put(ns, struct, 'ns.inum', inum);
+      put(nsproxy, 'nsproxy', field, ns.addr);
+    }
+    put(nsproxy, 'nsproxy', 'net_ns', this.kernel.net.net.addr);
     const numbers = offsetOf('pid', 'numbers').offset;
     const structPid = (nr: number, label: string): Region => {
       const r = mem.alloc(kernelBtf.pid.size + kernelBtf.upid.size, `struct pid ${label}`, true);
@@ -209,7 +224,10 @@ export class SimulatedTasks {
     put(fs, 'files_struct', 'fdtab.max_fds', maxFds);
     put(fs, 'files_struct', 'fdtab.fd', fdArray.addr);
     for (const f of files) {
-      const file = this.buildFile(f.path, f.ino, f.inodeMode, f.size, `pid ${sim.pid} fd ${f.fd}`, f.dname);
+      // mirrors sock_alloc_file(): a socket's dentry is named after its proto (TCP, UDPv6, UNIX-STREAM...)
+      const socketIno = /^socket:\[(\d+)\]$/.exec(f.path);
+      const dname = f.dname ?? (socketIno ? this.kernel.net.protocolNameByInode(Number(socketIno[1])) : undefined);
+      const file = this.buildFile(f.path, f.ino, f.inodeMode, f.size, `pid ${sim.pid} fd ${f.fd}`, dname);
       put(file, 'file', 'f_flags', f.flags);
       put(file, 'file', 'f_mode', f.mode);
       put(file, 'file', 'f_pos', BigInt(f.pos));
@@ -235,6 +253,10 @@ export class SimulatedTasks {
     put(mm, 'mm_struct', 'map_count', sim.vmas.length);
     let total = 0n;
     const vmas = [...sim.vmas].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    // one struct file per mapped file of the process: the ELF loader (elf_map()) and ld.so map every segment of a
+    // binary from one open file, so its areas share vm_file (get_file() in mmap_region()); measured on 6.18: dash,
+    // libc and ld.so each have five areas and one struct file
+    const mapped = new Map<string, Region>();
     for (const v of vmas) {
       total += (v.end - v.start) / 4096n;
       const r = mem.alloc(kernelBtf.vm_area_struct.size, `struct vm_area_struct ${v.start.toString(16)}-${v.end.toString(16)} (pid ${sim.pid})`, true);
@@ -244,8 +266,13 @@ export class SimulatedTasks {
       put(r, 'vm_area_struct', 'vm_flags', v.flags);
       put(r, 'vm_area_struct', 'vm_pgoff', v.pgoff);
       if (v.path) {
-        const file = this.buildFile(v.path, v.ino, 0o100755, 0, `mapping of pid ${sim.pid}`);
-        put(file, 'file', 'f_mode', 0x1d); // FMODE_READ | FMODE_LSEEK | FMODE_PREAD | FMODE_EXEC
+        const key = `${v.path}\0${v.ino}`;
+        let file = mapped.get(key);
+        if (!file) {
+          file = this.buildFile(v.path, v.ino, 0o100755, 0, `mapping of pid ${sim.pid}`);
+          put(file, 'file', 'f_mode', 0x1d); // FMODE_READ | FMODE_LSEEK | FMODE_PREAD | FMODE_EXEC
+          mapped.set(key, file);
+        }
         put(r, 'vm_area_struct', 'vm_file', file.addr);
       }
       o.vmas.push({ sim: v, region: r });

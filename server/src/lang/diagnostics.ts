@@ -452,8 +452,9 @@ export const Diagnostics = {
   FormatTooFewArguments: d(2502, 'warning', 'The format has {0} conversions but only {1} arguments: the program loads, but this bpf_seq_printf call always returns -EINVAL at run time and prints nothing', {
     kernelText: 'bpf_bprintf_prepare(): -EINVAL',
   }),
-  FormatTooManyArguments: d(2503, 'error', '{0} takes at most 12 arguments, this call passes {1}', {
+  FormatTooManyArguments: d(2503, 'warning', '{0} takes at most 12 arguments, this call passes {1}: the program loads, but the call always returns -EINVAL at run time and prints nothing', {
     kernelText: 'MAX_BPRINTF_VARARGS 12',
+    explanation: 'The helper itself refuses a data_len over 12 * 8 bytes (bpf_seq_printf(), bpf_snprintf(): -EINVAL); the verifier does not look at it, so a hand-written call with a larger u64 array loads (measured on 6.18 for both helpers). BPF_SEQ_PRINTF and BPF_SNPRINTF with more than 12 values do not compile (BPF1233).',
   }),
   FormatArgumentMismatch: d(2504, 'warning', 'Format {0} expects {1}, but the argument has type {2}', {
     explanation: 'Like clang\'s -Wformat: %d/%u/%x/%c read the low 32 bits of the 64-bit slot, %ld/%lld/%lu/%llx all 64; %s and %p want pointers.',
@@ -511,6 +512,11 @@ export const Diagnostics = {
   KfuncReleaseUnreferenced: d(2052, 'error', '{0} releases {1}, which holds no reference: only a pointer a kfunc acquired (bpf_task_acquire()) may be released. Verifier: "{2}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18: bpf_task_release(ctx->task)
     kernelText: 'release kernel function %s expects refcounted PTR_TO_BTF_ID',
+  }),
+  SleepableHelperInRcu: d(2070, 'error', '{0} may sleep, and a program may not sleep between bpf_rcu_read_lock() and bpf_rcu_read_unlock(): call it outside the read-side section. Verifier: "{1}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18: bpf_copy_from_user, bpf_copy_from_user_task, bpf_get_task_stack in iter.s/task
+    kernelText: 'sleepable helper %s#%d in rcu_read_lock region',
+    explanation: 'check_helper_call() refuses a might_sleep helper while an RCU read-side section is open (active_rcu_lock). A sleepable program gets might_sleep protos of bpf_copy_from_user, bpf_copy_from_user_task, bpf_get_task_stack and bpf_get_stack.',
   }),
   RcuLockNested: d(2053, 'error', 'bpf_rcu_read_lock() is called again inside its own read-side section: the verifier refuses nested sections. Verifier: "{0}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18

@@ -10,9 +10,9 @@ import { FormatCall, FormatArg } from './checker';
 import type { FormatHelper } from './checker/formats';
 import { CType, resolve, sizeOf, typeToString } from './types';
 
-const FORMAT_FUNCTIONS: Record<FormatHelper, { fmt: number; data: number }> = {
-  bpf_seq_printf: { fmt: 1, data: 3 },
-  bpf_snprintf: { fmt: 2, data: 3 },
+const FORMAT_FUNCTIONS: Record<FormatHelper, { fmt: number; data: number; dataLen: number }> = {
+  bpf_seq_printf: { fmt: 1, data: 3, dataLen: 4 },
+  bpf_snprintf: { fmt: 2, data: 3, dataLen: 4 },
 };
 
 export function collectFormatCalls(c: Compilation): FormatCall[] {
@@ -30,7 +30,9 @@ export function collectFormatCalls(c: Compilation): FormatCall[] {
       const shape = FORMAT_FUNCTIONS[helper];
       const fmtArg = node.args[shape.fmt];
       const dataArg = node.args[shape.data];
-      calls.push({ helper, format: formatOf(fmtArg, c), args: argsOf(dataArg, c, assignments), loc: { file: node.file, pos: node.pos, end: node.end } });
+      const argCount = argCountOf(node.args[shape.dataLen], c);
+      calls.push({ helper, format: formatOf(fmtArg, c), args: argsOf(dataArg, c, assignments), ...(argCount !== undefined ? { argCount } : {}),
+        loc: { file: node.file, pos: node.pos, end: node.end } });
     }
   }
   return calls;
@@ -47,7 +49,13 @@ function formatOf(e: ast.Expression | undefined, c: Compilation): string | null 
   return null;
 }
 
-function argsOf(e: ast.Expression | undefined, c: Compilation, assignments: Map<unknown, Map<number, ast.Expression>>): FormatArg[] {
+/** data_len / 8 when data_len is a constant multiple of 8 (the helper reads that many u64 values). */
+function argCountOf(e: ast.Expression | undefined, c: Compilation): number | undefined {
+  const len = e ? c.model.evaluate(e) : undefined;
+  return len !== undefined && len >= 0n && len % 8n === 0n && len <= 8n * 1024n ? Number(len / 8n) : undefined;
+}
+
+function argsOf(e: ast.Expression | undefined, c: Compilation, assignments: Map<unknown, Map<number, ast.Expression>>): Array<FormatArg | undefined> {
   if (!e || e.kind !== 'Identifier') return [];
   const symbol = c.model.referenceOf(e)?.symbol;
   if (!symbol) return [];
@@ -56,11 +64,11 @@ function argsOf(e: ast.Expression | undefined, c: Compilation, assignments: Map<
   if (init?.kind === 'InitializerList') init.items.forEach((item, i) => { if (item.value.kind !== 'InitializerList') values.set(i, item.value); });
   for (const [i, v] of assignments.get(symbol) ?? []) values.set(i, v);
   const count = values.size === 0 ? 0 : Math.max(...values.keys()) + 1;
-  const out: FormatArg[] = [];
+  const out: Array<FormatArg | undefined> = [];
   for (let i = 0; i < count; i++) {
     const v = values.get(i);
-    if (!v) continue;
-    out.push(describeArg(v, c));
+    // a hole keeps the later values at their index (an element written in a loop is not known)
+    out.push(v ? describeArg(v, c) : undefined);
   }
   return out;
 }

@@ -111,6 +111,36 @@ int named(struct bpf_iter__task *ctx)
     assert.deepStrictEqual(formatWarnings.map((d) => String(d.message).replace(/type .*$/, 'type T')), ['Format %s expects a pointer to a string, but the argument has type T']);
     assert.strictEqual(formatWarnings[0].range.start.line, 14);
   });
+  it('a hand-written call passes data_len / 8 values: an array filled in a loop is not short of arguments, and 13 values load (the helper returns -EINVAL, measured on 6.18)', () => {
+    const text = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/task")
+int many(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+	static const char fmt12[] = "%s %d %d %d %d %d %d %d %d %d %d %d\\n";
+	static const char fmt13[] = "%s %d %d %d %d %d %d %d %d %d %d %d %d";
+	__u64 args[13];
+	char out[64];
+	int i;
+
+	if (!task)
+		return 0;
+	args[0] = (__u64)task->comm;
+	for (i = 1; i < 13; i++)
+		args[i] = i;
+	bpf_seq_printf(ctx->meta->seq, fmt12, sizeof(fmt12), args, 12 * 8);
+	bpf_seq_printf(ctx->meta->seq, fmt13, sizeof(fmt13), args, sizeof(args));
+	bpf_snprintf(out, sizeof(out), fmt13, args, sizeof(args));
+	return 0;
+}
+`;
+    const ds = serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => /^BPF25/.test(String(d.code)));
+    assert.deepStrictEqual(ds.map((d) => [d.code, d.severity, d.range.start.line]), [
+      [`BPF${Diagnostics.FormatTooManyArguments.code}`, 2, 19], [`BPF${Diagnostics.FormatTooManyArguments.code}`, 2, 20]]);
+    assert.match(String(ds[0].message), /passes 13: the program loads, but the call always returns -EINVAL/);
+  });
   it('rejects non-printable characters and a non-constant format', () => {
     assert.deepStrictEqual(checkFormatCall({ helper: 'bpf_seq_printf', format: 'a\u0001', args: [], loc: at() }).map((d) => d.code), [Diagnostics.FormatNonPrintable.code]);
     assert.deepStrictEqual(checkFormatCall({ helper: 'bpf_seq_printf', format: null, args: [], loc: at() }).map((d) => d.code), [Diagnostics.FormatNotConstant.code]);

@@ -129,3 +129,47 @@ describe('checker/helpers: a memory argument takes a kernel object only when it 
     });
   }
 });
+
+describe('checker/helpers: a task argument (ARG_PTR_TO_BTF_ID) and the RCU section of a sleepable program (measured on 6.18)', () => {
+  const storage = 'struct { __uint(type, 29 /* BPF_MAP_TYPE_TASK_STORAGE */); __uint(map_flags, 1 /* BPF_F_NO_PREALLOC */); __type(key, int); __type(value, __u64); } st SEC(".maps");';
+  const program = (body: string, sleepable: boolean): string => [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    'char LICENSE[] SEC("license") = "GPL";',
+    'extern void bpf_rcu_read_lock(void) __ksym;',
+    'extern void bpf_rcu_read_unlock(void) __ksym;',
+    storage,
+    `SEC("iter${sleepable ? '.s' : ''}/task") int p(struct bpf_iter__task *ctx) { struct task_struct *t = ctx->task, *q; __u64 ips[4]; char buf[8]; long n = 0; if (!t || !t->mm) return 0; ${body} return n > 0; }`,
+    '',
+  ].join('\n');
+  const errors = (text: string) => serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.severity === 1);
+  const untrusted = `BPF${Diagnostics.HelperArgUntrusted.code}`;
+  const inRcu = `BPF${Diagnostics.SleepableHelperInRcu.code}`;
+  // [body, sleepable, the diagnostic the kernel's refusal matches, or undefined when the program loads]
+  const cases: Array<[string, boolean, string | undefined]> = [
+    // task->parent is no RCU field: untrusted_ptr_ (R1/R2 type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_)
+    ['n = bpf_get_task_stack(t->parent, ips, sizeof(ips), 0);', false, untrusted],
+    ['n = bpf_task_storage_get(&st, t->parent, 0, 0) != 0;', false, untrusted],
+    ['n = bpf_task_pt_regs(t->parent) != 0;', false, untrusted],
+    // task->real_parent is one: rcu_ptr_ in a non-sleepable program, which the helpers take
+    ['n = bpf_get_task_stack(t->real_parent, ips, sizeof(ips), 0);', false, undefined],
+    ['n = bpf_task_storage_get(&st, t->real_parent, 0, 0) != 0;', false, undefined],
+    // a sleepable program outside bpf_rcu_read_lock(): untrusted
+    ['n = bpf_copy_from_user_task(buf, sizeof(buf), (void *)t->mm->arg_start, t->real_parent, 0);', true, untrusted],
+    ['n = bpf_get_task_stack(t->real_parent, ips, sizeof(ips), 0);', true, untrusted],
+    ['n = bpf_copy_from_user_task(buf, sizeof(buf), (void *)t->mm->arg_start, t, 0);', true, undefined],
+    // inside the section: an RCU pointer, but a helper that may sleep is refused there (EINVAL)
+    ['bpf_rcu_read_lock(); q = t->real_parent; if (q) n = q->tgid; bpf_rcu_read_unlock();', true, undefined],
+    ['bpf_rcu_read_lock(); q = t->real_parent; if (q) n = bpf_get_task_stack(q, ips, sizeof(ips), 0); bpf_rcu_read_unlock();', true, inRcu],
+    ['bpf_rcu_read_lock(); n = bpf_copy_from_user_task(buf, sizeof(buf), (void *)t->mm->arg_start, t, 0); bpf_rcu_read_unlock();', true, inRcu],
+    ['bpf_rcu_read_lock(); n = bpf_copy_from_user(buf, sizeof(buf), (void *)t->mm->arg_start); bpf_rcu_read_unlock();', true, inRcu],
+    ['bpf_rcu_read_lock(); q = t->real_parent; bpf_rcu_read_unlock(); n = bpf_get_task_stack(t, ips, sizeof(ips), 0);', true, undefined],
+  ];
+  for (const [n, [body, sleepable, code]] of cases.entries()) {
+    it(`iter${sleepable ? '.s' : ''}/task: ${code ? 'refused' : 'loads'} (case ${n + 1}: ${body.slice(0, 60)})`, () => {
+      const found = errors(program(body, sleepable));
+      assert.deepStrictEqual(found.map((d) => d.code), code ? [code] : [], JSON.stringify(found.map((d) => d.message)));
+      if (code === inRcu) assert.match(String(found[0].message), /Verifier: "sleepable helper bpf_\w+#\d+ in rcu_read_lock region"/);
+    });
+  }
+});

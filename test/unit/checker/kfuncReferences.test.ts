@@ -83,3 +83,29 @@ describe('checker: kfunc references and the RCU section (bpf_task_acquire/releas
     assert.strictEqual(lock.insertText, 'bpf_rcu_read_lock()', 'a (void) kfunc takes no argument placeholders');
   });
 });
+
+describe('checker: bpf_cgroup_ancestor() is an acquiring kfunc (KF_ACQUIRE | KF_RCU | KF_RET_NULL; measured on 6.18)', () => {
+  const cgroupProgram = (body: string): string => `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+extern struct cgroup *bpf_cgroup_ancestor(struct cgroup *cgrp, int level) __ksym;
+extern void bpf_cgroup_release(struct cgroup *cgrp) __ksym;
+SEC("iter/cgroup")
+int prog(struct bpf_iter__cgroup *ctx)
+{
+	struct cgroup *cgrp = ctx->cgroup, *root;
+	if (!cgrp)
+		return 0;
+${body}
+	return 0;
+}
+`;
+  it('released after its NULL check: loads, no "not modelled" warning', () => {
+    assert.deepStrictEqual(problems(cgroupProgram('\troot = bpf_cgroup_ancestor(cgrp, 0);\n\tif (!root)\n\t\treturn 0;\n\tBPF_SEQ_PRINTF(ctx->meta->seq, "%d\\n", root->level);\n\tbpf_cgroup_release(root);')), []);
+  });
+  it('still held at the exit: "Unreleased reference" (the kernel: BPF_EXIT instruction in main prog would lead to reference leak)', () => {
+    const leak = problems(cgroupProgram('\troot = bpf_cgroup_ancestor(cgrp, 0);\n\tif (!root)\n\t\treturn 0;\n\tBPF_SEQ_PRINTF(ctx->meta->seq, "%d\\n", root->level);'));
+    assert.strictEqual(leak.length, 1, JSON.stringify(leak));
+    assert.match(leak[0], /^BPF2051: the reference bpf_cgroup_ancestor\(\) returned is still held .*\(bpf_cgroup_release\(\)\)/);
+  });
+});

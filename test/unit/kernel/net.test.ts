@@ -107,6 +107,58 @@ describe('kernel/net: the socket iterators over a simulated network namespace', 
     assert.strictEqual((visits[0].bucket ^ visits[1].bucket) & UDP_HASH_MASK, (53 ^ 5353) & UDP_HASH_MASK);
   });
 
+  it('a time-wait sock\'s tw_substate: FIN_WAIT2 when its peer is listed in close_wait (closed by one side), else TIME_WAIT (tcp_time_wait())', () => {
+    const substates = (sockets: NetSpec['sockets']): number[] => {
+      const k = net(sockets);
+      return walk(k, 'tcp').filter((v) => v.sk !== 0n && u16At(k, v.sk, 'sock_common', 'skc_state') === 6)
+        .map((v) => u16At(k, v.sk, 'inet_timewait_sock', 'tw_substate'));
+    };
+    // measured on 6.18: a connection closed by its connecting side only reads tw_substate 5 (TCP_FIN_WAIT2)
+    assert.deepStrictEqual(substates([...tcpWorld,
+      { protocol: 'tcp', state: 'close_wait', local: '127.0.0.1:8080', remote: '127.0.0.1:40001', uid: 1000, inode: 4 }]), [5]);
+    assert.deepStrictEqual(substates(tcpWorld), [6]);
+  });
+
+  it('the kernel\'s own netlink sockets have NETLINK_F_KERNEL_SOCKET in nlk->flags, a user\'s socket not (__netlink_kernel_create())', () => {
+    const k = net([{ protocol: 'netlink', family: 0, portid: 4242, groups: 0, uid: 0, inode: 5 }]);
+    const flags = walk(k, 'netlink').filter((v) => v.sk !== 0n).map((v) => {
+      const f = fieldAt('netlink_sock', 'flags');
+      const portid = fieldAt('netlink_sock', 'portid');
+      const at = k.memory.find(v.sk + BigInt(f.offset))!;
+      const p = k.memory.find(v.sk + BigInt(portid.offset))!;
+      return [p.region.view.getUint32(p.offset, true), Number(at.region.view.getBigUint64(at.offset, true))];
+    });
+    assert.ok(flags.length > 1);
+    for (const [portid, f] of flags) assert.strictEqual(f, portid === 4242 ? 0 : 1, `portid ${portid}`);
+  });
+
+  it('nlk->ngroups: RTNLGRP_MAX (39) for a NETLINK_ROUTE socket that joined groups, 0 for sockets that joined none and the kernel\'s (measured on 6.18)', () => {
+    const k = net([{ protocol: 'netlink', family: 0, portid: 4242, groups: 5, uid: 0, inode: 5 },
+      { protocol: 'netlink', family: 16, portid: 4243, groups: 0, uid: 0, inode: 6 }]);
+    const read = (addr: bigint, name: string): number => {
+      const f = fieldAt('netlink_sock', name);
+      const at = k.memory.find(addr + BigInt(f.offset))!;
+      return at.region.view.getUint32(at.offset, true);
+    };
+    const seen = walk(k, 'netlink').filter((v) => v.sk !== 0n).map((v) => [read(v.sk, 'portid'), read(v.sk, 'ngroups')]);
+    for (const [portid, ngroups] of seen) assert.strictEqual(ngroups, portid === 4242 ? 39 : 0, `portid ${portid}`);
+  });
+
+  it('an IPv6 socket bound to an address (not :: nor v4-mapped) has skc_ipv6only set, the other bits of its byte kept (__inet6_bind())', () => {
+    const k = net([
+      { protocol: 'udp', state: 'close', local: '[::1]:546', uid: 0, inode: 1 },
+      { protocol: 'udp', state: 'close', local: '[::]:547', uid: 0, inode: 2 },
+      { protocol: 'udp', state: 'close', local: '[::ffff:127.0.0.1]:548', uid: 0, inode: 3 },
+      { protocol: 'udp', state: 'close', local: '127.0.0.1:549', uid: 0, inode: 4 }]);
+    const f = fieldAt('sock_common', 'skc_ipv6only');
+    const byPort = new Map(walk(k, 'udp').filter((v) => v.sk !== 0n).map((v) => {
+      const at = k.memory.find(v.sk + BigInt(f.offset))!;
+      return [u16At(k, v.sk, 'sock_common', 'skc_num'), at.region.view.getUint8(at.offset)];
+    }));
+    // skc_ipv6only is bit 5 of its byte (skc_reuse the low 4 bits, skc_reuseport bit 4)
+    assert.deepStrictEqual([546, 547, 548, 549].map((p) => byPort.get(p)), [0x20, 0, 0, 0]);
+  });
+
   it('bpf_skc_to_tcp_sock: a full TCP socket, NULL for time-wait; tcp6 only for IPv6; unix only for unix; bpf_sock_destroy unhashes', () => {
     const k = net([...tcpWorld,
       { protocol: 'tcp', state: 'listen', local: '[::1]:443', uid: 0, inode: 9 },

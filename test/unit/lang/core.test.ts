@@ -128,6 +128,14 @@ describe('CO-RE and the checker: poisoned accesses and the loads clang reuses', 
     assert.ok(String(d[0].message).includes('failed to resolve CO-RE relocation <byte_off> struct bpf_map.entries'), String(d[0].message));
   });
 
+  it('relocates a field of an enum typedef (struct socket\'s socket_state) against the kernel\'s enum, and poisons an int there (measured on 6.18: libbpf refuses int against enum)', () => {
+    const structs = (stateType: string) => `struct seq_file;\n${CTX}typedef enum { SS_FREE = 0, SS_UNCONNECTED = 1 } socket_state;\n`
+      + `struct socket { ${stateType} state; short type; } __attribute__((preserve_access_index));\n`;
+    const body = '\tstruct socket *s = (void *)ctx->map;\n\tif (!s) return 0;\n\treturn s->state == SS_UNCONNECTED;';
+    assert.deepStrictEqual(errors(program(structs('socket_state'), body)), []);
+    assert.deepStrictEqual(errors(program(structs('int'), body)), [`BPF${Diagnostics.CoreRelocationUnresolved.code}`]);
+  });
+
   it('accepts a poisoned access the verifier proves dead (a frozen .rodata flag)', () => {
     const text = program(`struct seq_file;\n${CTX}struct bpf_map { u32 entries; } __attribute__((preserve_access_index));\nconst volatile int show = 0;\n`,
       '\tstruct bpf_map *map = ctx->map;\n\tif (!map) return 0;\n\tif (show) return map->entries != 0;');

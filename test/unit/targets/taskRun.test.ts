@@ -95,6 +95,92 @@ describe('task targets on the simulated machine (kernel/bpf/task_iter.c order an
     assert.strictEqual(r.output, ['1 400000-401000 5 init', '40 1000-2000 1 worker', '40 2000-4000 3 -', ''].join('\n'));
   });
 
+  it('iter/task_vma: the areas of one mapped file share its struct file and inode (elf_map() maps every segment from one open file), another file has its own', async () => {
+    const world = { processes: [{ pid: 7, comm: 'tool', vmas: [
+      { start: '0x1000', end: '0x2000', perms: 'r--p', path: '/usr/bin/tool' },
+      { start: '0x2000', end: '0x3000', perms: 'r-xp', path: '/usr/bin/tool', pgoff: 1 },
+      { start: '0x3000', end: '0x4000', perms: 'rw-p', path: '[heap]' },
+      { start: '0x5000', end: '0x6000', perms: 'r--p', path: '/usr/lib/libc.so.6' },
+      { start: '0x6000', end: '0x7000', perms: 'r-xp', path: '/usr/lib/libc.so.6', pgoff: 1 }] }] };
+    const text = HEAD + `struct file *prev;
+unsigned long prev_ino;
+SEC("iter/task_vma")
+int same(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *vma = ctx->vma;
+	struct file *f;
+	if (!ctx->task || !vma)
+		return 0;
+	f = vma->vm_file;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%lx file=%d same=%d same_ino=%d\\n", vma->vm_start, f != 0, f && f == prev,
+		f && prev && f->f_inode->i_ino == prev_ino);
+	prev = f;
+	prev_ino = f ? f->f_inode->i_ino : 0;
+	return 0;
+}
+`;
+    const r = await run(text, world);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1000 file=1 same=0 same_ino=0', '2000 file=1 same=1 same_ino=1', '3000 file=0 same=0 same_ino=0',
+      '5000 file=1 same=0 same_ino=0', '6000 file=1 same=1 same_ino=1', ''].join('\n'));
+  });
+
+  it('iter/task_file: a socket file\'s dentry is named after its sock\'s proto when the scenario lists the socket (sock_alloc_file()); a dname given wins', async () => {
+    const world = {
+      processes: [{ pid: 9, comm: 'server', files: [
+        { fd: 3, path: 'socket:[501]' }, { fd: 4, path: 'socket:[502]' }, { fd: 5, path: 'socket:[503]' }, { fd: 6, path: 'socket:[504]' },
+        { fd: 7, path: 'socket:[505]' }, { fd: 8, path: 'socket:[506]', dname: 'MINE' }, { fd: 9, path: 'socket:[999]' }] }],
+      network: { sockets: [
+        { protocol: 'tcp', state: 'listen', local: '127.0.0.1:80', inode: 501 },
+        { protocol: 'tcp', state: 'listen', local: '[::]:443', inode: 502 },
+        { protocol: 'udp', local: '0.0.0.0:53', inode: 503 },
+        { protocol: 'unix', type: 'stream', inode: 504 },
+        { protocol: 'unix', type: 'dgram', inode: 505 },
+        { protocol: 'netlink', family: 0, portid: 9, inode: 506 }] },
+    };
+    const text = HEAD + `SEC("iter/task_file")
+int names(struct bpf_iter__task_file *ctx)
+{
+	struct file *file = ctx->file;
+	if (!ctx->task || !file)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%u [%s]\\n", ctx->fd, file->f_path.dentry->d_name.name);
+	return 0;
+}
+`;
+    const r = await run(text, world);
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['3 [TCP]', '4 [TCPv6]', '5 [UDP]', '6 [UNIX-STREAM]', '7 [UNIX]', '8 [MINE]', '9 []', ''].join('\n'));
+  });
+
+  it('nsproxy: the initial mount, uts, ipc and cgroup namespaces (their /proc/PID/ns inode numbers on 6.18) and the network namespace of the sockets', async () => {
+    const world = {
+      processes: [{ pid: 9, comm: 'server', files: [{ fd: 3, path: 'socket:[501]' }] }],
+      network: { sockets: [{ protocol: 'tcp', state: 'listen', local: '127.0.0.1:80', inode: 501 }] },
+    };
+    const text = HEAD + `SEC("iter/task_file")
+int ns(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct socket *sock;
+	struct nsproxy *nsp;
+	if (!task || !ctx->file)
+		return 0;
+	sock = bpf_sock_from_file(ctx->file);
+	if (!sock || !sock->sk)
+		return 0;
+	nsp = task->nsproxy;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "mnt=%u uts=%u ipc=%u cgroup=%u same_net=%d\\n", nsp->mnt_ns->ns.inum, nsp->uts_ns->ns.inum,
+		nsp->ipc_ns->ns.inum, nsp->cgroup_ns->ns.inum, sock->sk->__sk_common.skc_net.net == nsp->net_ns);
+	return 0;
+}
+`;
+    const service = serviceFor({ [SCENARIO]: JSON.stringify(world) });
+    const r = await service.run(FIXTURE_PATH, text, { scenario: SCENARIO }) as unknown as { output: string | null; error?: { message: string } };
+    assert.ok(!r.error, r.error?.message);
+    assert.strictEqual(r.output, 'mnt=4026531832 uts=4026531838 ipc=4026531839 cgroup=4026531835 same_net=1\n');
+  });
+
   it('attach: tid walks one thread, pid one process; more than one is EINVAL; link info names them', async () => {
     const one = await run(TASKS, WORLD, { tid: 41 });
     assert.strictEqual(one.output, '0 41 40 1 worker-t 1000 1\nend seq_num=0\n');

@@ -7,7 +7,8 @@ import type { BtfField } from '../btf';
 import type { KernelMemory, Region } from '../memory';
 import { NET_BTF_STRUCTS } from './netBtfTable';
 
-export interface FieldPlace { offset: number; size: number; typeName: string }
+/** `bits`: a bit-field, `width` bits from bit `shift` of the `size` bytes at `offset` (little endian) */
+export interface FieldPlace { offset: number; size: number; typeName: string; bits?: { shift: number; width: number } }
 
 const cache = new Map<string, FieldPlace>();
 
@@ -45,6 +46,7 @@ export function fieldAt(struct: string, path: string): FieldPlace {
     const tagged = /^struct (\w+)$/.exec(typeName);
     current = tagged && NET_BTF_STRUCTS[tagged[1]] ? tagged[1] : (NET_BTF_STRUCTS[typeName] ? typeName : '');
     place = { offset, size, typeName };
+    if (f.bitfield) place.bits = { shift: f.bitfield.bitOffset - 8 * f.offset, width: f.bitfield.bitSize };
   }
   cache.set(key, place!);
   return place!;
@@ -70,7 +72,13 @@ export class KObject {
     const f = fieldAt(this.struct, path);
     const v = this.region.view;
     const at = this.base + f.offset;
-    const big = BigInt.asUintN(64, BigInt(value));
+    let big = BigInt.asUintN(64, BigInt(value));
+    if (f.bits) {
+      // a bit-field: the other bits of its storage unit stay as they are
+      const mask = ((1n << BigInt(f.bits.width)) - 1n) << BigInt(f.bits.shift);
+      const old = f.size === 1 ? BigInt(v.getUint8(at)) : f.size === 2 ? BigInt(v.getUint16(at, true)) : f.size === 4 ? BigInt(v.getUint32(at, true)) : v.getBigUint64(at, true);
+      big = (old & ~mask) | ((big << BigInt(f.bits.shift)) & mask);
+    }
     switch (f.size) {
       case 1: v.setUint8(at, Number(big & 0xffn)); break;
       case 2: v.setUint16(at, Number(big & 0xffffn), true); break;

@@ -222,6 +222,16 @@ const NETNS_INUM = 4026531840; // proc_alloc_inum() of init_net (PROC_NET_INIT_I
  * netfilter, uevent, generic), as a fresh `unshare --net` shows them. */
 export const KERNEL_NETLINK_PROTOCOLS = [0, 4, 6, 9, 10, 12, 15, 16];
 
+/**
+ * nl_table[protocol].groups: what the protocol's kernel socket asked for, at least 32 (__netlink_kernel_create());
+ * rtnetlink asks for RTNLGRP_MAX (39 on 6.18, measured). Generic netlink grows its count as families register
+ * multicast groups (netlink_change_ngroups()), which depends on the machine: 32 here.
+ */
+function netlinkTableGroups(protocol: number): number {
+  const NETLINK_ROUTE = 0, RTNLGRP_MAX = 39;
+  return protocol === NETLINK_ROUTE ? RTNLGRP_MAX : 32;
+}
+
 export class NetNamespace {
   readonly net: KObject;
   readonly lhash2 = new BucketTable<SimSock>(LHASH2_MASK + 1);
@@ -255,6 +265,24 @@ export class NetNamespace {
 
   /** The socket whose object starts at addr (what a bpf_skc_to_*() cast looks at), or undefined. */
   socketAt(addr: bigint): SimSock | undefined { return this.byAddr.get(addr); }
+  /**
+   * The name of the proto a socket file's sock was created with (sk->sk_prot_creator->name), which sock_alloc_file()
+   * gives its dentry: TCP, TCPv6, UDP, UDPv6, UNIX-STREAM, UNIX (dgram and seqpacket), NETLINK; undefined for an inode
+   * no socket of this namespace has.
+   */
+  protocolNameByInode(ino: number): string | undefined {
+    if (ino === 0) return undefined;
+    const sock = this.sockets.find((x) => x.index >= 0 && this.spec.sockets[x.index]?.inode === ino);
+    if (!sock) return undefined;
+    switch (sock.kind) {
+      case 'tcp': return sock.family === AF_INET6 ? 'TCPv6' : 'TCP';
+      case 'udp': return sock.family === AF_INET6 ? 'UDPv6' : 'UDP';
+      case 'unix': return sock.type === SOCK_STREAM ? 'UNIX-STREAM' : 'UNIX';
+      case 'netlink': return 'NETLINK';
+      default: return undefined;
+    }
+  }
+
   /** The struct socket of the socket file with this inode number (`socket:[ino]`), or 0n when none is here. */
   socketByInode(ino: number): bigint { return this.socketsByInode.get(ino) ?? 0n; }
   private readonly socketsByInode = new Map<number, bigint>();
@@ -318,6 +346,8 @@ export class NetNamespace {
       if (isV4Mapped(remote.addr)) o.set(`${common}.skc_daddr`, be32Value(remote.addr, 12));
     }
     o.set(`${common}.skc_num`, local.port).set(`${common}.skc_dport`, htons(remote.port));
+    // mirrors __inet6_bind(): an IPv6 socket bound to an address that is neither :: nor v4-mapped is IPv6-only
+    if (local.family === 'inet6' && !isV4Mapped(local.addr) && local.addr.some((b) => b !== 0)) o.set(`${common}.skc_ipv6only`, 1);
   }
 
   private addSocket(s: SocketSpec, index: number, made: Array<SimSock | null>): SimSock | null {
@@ -335,6 +365,20 @@ export class NetNamespace {
     return [local, remote];
   }
 
+  /**
+   * A time-wait sock's tw_substate: FIN_WAIT2 when the scenario lists its peer (the reverse four-tuple) in close_wait,
+   * a connection closed by this side only, whose ACKed FIN turned the orphaned socket into a time-wait sock
+   * (mirrors tcp_rcv_state_process()'s TCP_FIN_WAIT1 case calling tcp_time_wait(sk, TCP_FIN_WAIT2, tmo)); else
+   * TIME_WAIT (both sides closed).
+   */
+  private timeWaitSubstate(s: InetSocketSpec): number {
+    const [local, remote] = this.endpoints(s);
+    const same = (a: Endpoint, b: Endpoint) => a.family === b.family && a.port === b.port && a.addr.every((x, i) => x === b.addr[i]);
+    const halfClosed = this.spec.sockets.some((p) => p.protocol === 'tcp' && p.state === 'close_wait' && p.remote !== undefined
+      && same(parseEndpoint(p.local)!, remote) && same(parseEndpoint(p.remote)!, local));
+    return halfClosed ? TCP_STATE.fin_wait2 : TCP_STATE.time_wait;
+  }
+
   private addTcp(s: InetSocketSpec, index: number, made: Array<SimSock | null>): SimSock {
     const [local, remote] = this.endpoints(s);
     const family = local.family === 'inet' ? AF_INET : AF_INET6;
@@ -345,7 +389,7 @@ export class NetNamespace {
       const o = KObject.alloc(this.memory, 'inet_timewait_sock', `struct inet_timewait_sock ${s.local}`);
       this.fillAddrs(o, '__tw_common', local, remote);
       o.set('__tw_common.skc_family', family).set('__tw_common.skc_state', state).set('__tw_common.skc_net', this.net.addr)
-        .set('__tw_common.skc_refcnt', 1).set('__tw_common.skc_cookie', this.cookie++).set('tw_substate', TCP_STATE.time_wait)
+        .set('__tw_common.skc_refcnt', 1).set('__tw_common.skc_cookie', this.cookie++).set('tw_substate', this.timeWaitSubstate(s))
         .set('tw_sport', htons(local.port));
       const sock: SimSock = { kind: 'tcp_tw', obj: o, family, protocol: IPPROTO_TCP, type: SOCK_STREAM, state, uid: 0, unhashed: false, index };
       return this.register(sock, this.ehash, ehashFn(local, remote, this.spec.ehashSecret, mix) & EHASH_MASK);
@@ -460,13 +504,17 @@ export class NetNamespace {
     const kernelSock = index < 0;
     this.fillSock(o, 'sk', AF_NETLINK, 7, SOCK_RAW, s.family, s.uid);
     if (!kernelSock) this.socketInode(o, 'sk', SOCK_RAW, false, s.inode, s.uid);
-    o.set('portid', s.portid).set('dst_portid', s.dstPortid ?? 0).set('ngroups', 32).set('subscriptions', popcount(s.groups));
+    // mirrors netlink_realloc_groups(): a socket that joins groups gets ngroups = nl_table[protocol].groups, others 0
+    o.set('portid', s.portid).set('dst_portid', s.dstPortid ?? 0).set('ngroups', s.groups !== 0 ? netlinkTableGroups(s.family) : 0)
+      .set('subscriptions', popcount(s.groups));
     if (s.groups !== 0) {
       const g = this.memory.alloc(8, 'netlink groups bitmap', true);
       g.view.setUint32(0, s.groups >>> 0, true);
       o.set('groups', g.addr);
     }
     if (!kernelSock) o.set('bound', 1);
+    // mirrors __netlink_kernel_create(): set_bit(NETLINK_F_KERNEL_SOCKET, &nlk->flags), bit 0
+    else o.set('flags', 1);
     const sock: SimSock = { kind: 'netlink', obj: o, family: AF_NETLINK, protocol: s.family, type: SOCK_RAW, state: 7, uid: s.uid, unhashed: false, index };
     // nl_table[protocol].hash: an rhashtable keyed by (net, portid); the kernel socket was inserted first
     const bucket = s.family * NETLINK_BUCKETS + (jhashWords([s.portid], this.spec.hashMix) & (NETLINK_BUCKETS - 1));

@@ -372,7 +372,9 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
     if (struct === undefined) return TOP;
     const field = p.varOff ? undefined : btfFieldNameAt(struct, Number(p.off) + e.offset);
     const baseTrusted = !p.maybeNull && (p.region.kind === 'kmap' || (p.region.kind === 'btf' && p.region.trusted));
-    const trust = walkedPointerTrust(struct, field, baseTrusted, this.options.sleepable === true);
+    // in_rcu_cs(): a sleepable program is in an RCU section only between bpf_rcu_read_lock() and unlock (where paths
+    // that disagree were merged, taken as inside: no error the kernel might not give)
+    const trust = walkedPointerTrust(struct, field, baseTrusted, this.options.sleepable === true && state.rcuLocked === false);
     // a field the verifier keeps trusted (file->f_inode of a trusted file): not modelled as a kernel object, not refused
     if (trust === 'trusted') return TOP;
     return { kind: 'top', walked: `${p.desc}->${field ?? '…'}`, ...(trust === 'rcu' ? { rcu: true } : {}) };

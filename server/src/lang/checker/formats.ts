@@ -11,7 +11,11 @@ import type { Loc } from '../ir';
  */
 export interface FormatArg { cType: string; bits: number; signed: boolean; isPointer: boolean; widened?: boolean; pointerCast?: boolean; loc: Loc }
 /** A call of a helper that formats like the kernel's bstr_printf(), with its format and its arguments as written. */
-export interface FormatCall { helper: FormatHelper; format: string | null; args: FormatArg[]; loc: Loc }
+/**
+ * args: the values as written, by their index in the u64 array (a hole where the value is not known: an element
+ * written in a loop); argCount: how many the call passes (data_len / 8) when data_len is a constant, else args' length.
+ */
+export interface FormatCall { helper: FormatHelper; format: string | null; args: ReadonlyArray<FormatArg | undefined>; argCount?: number; loc: Loc }
 
 /**
  * bpf_seq_printf reads its format when it runs (a bad one makes that call return -EINVAL); the verifier checks
@@ -90,7 +94,9 @@ function diag(m: DiagnosticMessage, loc: Loc, args: Array<string | number>): Fro
 export function checkFormatCall(call: FormatCall): FrontEndDiagnostic[] {
   const out: FrontEndDiagnostic[] = [];
   if (call.format === null) return [diag(Diagnostics.FormatNotConstant, call.loc, [call.helper])];
-  if (call.args.length > MAX_BPRINTF_VARARGS) out.push(diag(Diagnostics.FormatTooManyArguments, call.loc, [call.helper, call.args.length]));
+  const argCount = call.argCount ?? call.args.length;
+  // mirrors bpf_seq_printf() / bpf_snprintf(): data_len > MAX_BPRINTF_VARARGS * 8 is -EINVAL when the call runs
+  if (argCount > MAX_BPRINTF_VARARGS) out.push(diag(Diagnostics.FormatTooManyArguments, call.loc, [call.helper, argCount]));
   const parsed = parseBprintfFormat(call.format);
   // mirrors check_bpf_snprintf_call(): bpf_bprintf_prepare() on the format at load time
   const refusedAtLoad = call.helper === 'bpf_snprintf';
@@ -102,8 +108,8 @@ export function checkFormatCall(call: FormatCall): FrontEndDiagnostic[] {
     else out.push(diag(Diagnostics.FormatInvalidSpecifier, call.loc, [parsed.problem]));
     return out;
   }
-  if (parsed.conversions.length > call.args.length) {
-    const counts = [parsed.conversions.length, call.args.length];
+  if (parsed.conversions.length > argCount) {
+    const counts = [parsed.conversions.length, argCount];
     out.push(refusedAtLoad
       ? diag(Diagnostics.SnprintfFormatRefused, call.loc, [`the format has ${counts[0]} conversions but only ${counts[1]} arguments`])
       : diag(Diagnostics.FormatTooFewArguments, call.loc, counts));

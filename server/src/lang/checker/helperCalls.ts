@@ -88,6 +88,11 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       return TOP;
     }
     const info = found.info;
+    // mirrors check_helper_call(): inside bpf_rcu_read_lock() (active_rcu_lock) a might_sleep proto is refused
+    if (this.options.sleepable && state.rcuLocked === true && (info.sleepableOnly || info.mightSleepWhenSleepable)) {
+      this.report(Diagnostics.SleepableHelperInRcu, e.loc, [e.name, `sleepable helper ${e.name}#${info.id} in rcu_read_lock region`]);
+      return TOP;
+    }
     if (info.gplOnly && !this.options.gplCompatible) this.report(Diagnostics.GplOnlyHelper, e.loc, [e.name, 'cannot call GPL-restricted function from non-GPL compatible program']);
     // a call that loads but that the simulated run cannot go past (after a load error there is no run to stop)
     else if (HELPERS_NOT_SIMULATED.has(e.name)) this.report(Diagnostics.HelperNotSimulated, e.loc, [e.name, notSimulatedReason(e.name)]);

@@ -80,6 +80,11 @@ export interface HelperInfo {
   rcu?: 'lock' | 'unlock';
   /** A might_sleep helper: "helper call might sleep in a non-sleepable prog" unless the program is sleepable. */
   sleepableOnly?: boolean;
+  /**
+   * A sleepable program gets a might_sleep proto of this helper (bpf_get_task_stack_sleepable_proto,
+   * bpf_get_stack_sleepable_proto): like the sleepableOnly ones, refused inside bpf_rcu_read_lock() there.
+   */
+  mightSleepWhenSleepable?: boolean;
 }
 
 const any: HelperArgKind = { kind: 'anything' };
@@ -115,7 +120,7 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_seq_printf', id: 126, gplOnly: true, args: [{ kind: 'seq' }, { kind: 'memRead', sizeArg: 2 }, any, { kind: 'memRead', sizeArg: 4, nullable: true }, any], returns: 'long' },
   { name: 'bpf_seq_write', id: 127, gplOnly: true, args: [{ kind: 'seq' }, { kind: 'memRead', sizeArg: 2 }, any], returns: 'long' },
   { name: 'bpf_ringbuf_output', id: 130, gplOnly: false, args: [{ kind: 'map' }, { kind: 'memRead', sizeArg: 2 }, any, any], returns: 'long' },
-  { name: 'bpf_get_task_stack', id: 141, gplOnly: false, args: [any, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2 },
+  { name: 'bpf_get_task_stack', id: 141, gplOnly: false, args: [{ kind: 'notWalked' }, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2, mightSleepWhenSleepable: true },
   { name: 'bpf_d_path', id: 147, gplOnly: false, args: [{ kind: 'notWalked' }, { kind: 'memWrite', sizeArg: 2 }, any], returns: 'long' },
   { name: 'bpf_snprintf_btf', id: 149, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, any, any], returns: 'long' },
   { name: 'bpf_seq_printf_btf', id: 150, gplOnly: true, args: [{ kind: 'seq' }, any, any, any], returns: 'long' },
@@ -123,7 +128,7 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_for_each_map_elem', id: 164, gplOnly: false, args: [{ kind: 'map' }, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
   { name: 'bpf_snprintf', id: 165, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, { kind: 'constStr' }, { kind: 'memRead', sizeArg: 4, nullable: true }, any], returns: 'long' },
   { name: 'bpf_trace_vprintk', id: 177, gplOnly: true, args: [{ kind: 'memRead', sizeArg: 1 }, any, { kind: 'memRead', sizeArg: 3, nullable: true }, any], returns: 'long' },
-  { name: 'bpf_task_pt_regs', id: 175, gplOnly: true, args: [any], returns: 'u64' },
+  { name: 'bpf_task_pt_regs', id: 175, gplOnly: true, args: [{ kind: 'notWalked' }], returns: 'u64' },
   // ARG_PTR_TO_BTF_ID of the task, then the callback (set_find_vma_callback_state(): R1 the task as passed, R2 the
   // vm_area_struct as a plain PTR_TO_BTF_ID, R3 the context) and its context on the stack
   { name: 'bpf_find_vma', id: 180, gplOnly: false, args: [{ kind: 'notWalked' }, any, { kind: 'func' }, { kind: 'stackOrNull' }, any], returns: 'long' },
@@ -146,10 +151,10 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_sk_storage_delete', id: 108, gplOnly: false, args: [{ kind: 'map' }, any], returns: 'long' },
   // the task local storage of kernel/bpf/bpf_task_storage.c (bpf_tracing_func_proto(): the _recur protos, same
   // arguments): the map, the task (ARG_PTR_TO_BTF_ID_OR_NULL), the initial value or NULL, the flags
-  { name: 'bpf_task_storage_get', id: 156, gplOnly: false, args: [{ kind: 'map' }, any, any, any], returns: 'mapValueOrNull' },
-  { name: 'bpf_task_storage_delete', id: 157, gplOnly: false, args: [{ kind: 'map' }, any], returns: 'long' },
+  { name: 'bpf_task_storage_get', id: 156, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked' }, any, any], returns: 'mapValueOrNull' },
+  { name: 'bpf_task_storage_delete', id: 157, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked' }], returns: 'long' },
   // bpf_get_stack() is given to tracing programs too; its result is bounded by the size (do_refine_retval_range())
-  { name: 'bpf_get_stack', id: 67, gplOnly: true, args: [any, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2 },
+  { name: 'bpf_get_stack', id: 67, gplOnly: true, args: [any, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2, mightSleepWhenSleepable: true },
   // RET_PTR_TO_BTF_ID_OR_NULL of struct socket: NULL for a file that is not a socket
   { name: 'bpf_sock_from_file', id: 162, gplOnly: false, args: [any], returns: 'btfOrNull', returnStruct: 'socket' },
   // the socket iterators' own protos (bpf_iter_tcp_get_func_proto(), bpf_iter_unix_get_func_proto()): BTF socket in R1
@@ -157,7 +162,7 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_getsockopt', id: 57, gplOnly: false, args: [any, any, any, { kind: 'memWrite', sizeArg: 4 }, any], returns: 'long', targets: ['tcp', 'unix'] },
   // might_sleep helpers: only a sleepable program (SEC("iter.s/...")) may call them
   { name: 'bpf_copy_from_user', id: 148, gplOnly: false, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any], returns: 'long', sleepableOnly: true },
-  { name: 'bpf_copy_from_user_task', id: 191, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, any, any], returns: 'long', sleepableOnly: true },
+  { name: 'bpf_copy_from_user_task', id: 191, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, { kind: 'notWalked' }, any], returns: 'long', sleepableOnly: true },
   // the socket casts of net/core/filter.c (ARG_PTR_TO_BTF_ID_SOCK_COMMON -> RET_PTR_TO_BTF_ID_OR_NULL): NULL unless the
   // socket is of that kind, so the result needs a NULL check
   { name: 'bpf_skc_to_tcp6_sock', id: 136, gplOnly: false, args: [sockCommon], returns: 'btfOrNull', returnStruct: 'tcp6_sock' },
@@ -181,6 +186,8 @@ const allowed: HelperInfo[] = [
   // KF_RET_NULL, bpf_cgroup_from_id() KF_ACQUIRE | KF_RET_NULL, bpf_cgroup_release() KF_RELEASE
   { name: 'bpf_cgroup_acquire', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'cgroup', rcu: true }], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
   { name: 'bpf_cgroup_from_id', id: -1, gplOnly: false, args: [any], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
+  // bpf_cgroup_ancestor() KF_ACQUIRE | KF_RCU | KF_RET_NULL: a reference to the ancestor at a level, released as the others
+  { name: 'bpf_cgroup_ancestor', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'cgroup', rcu: true }, any], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
   { name: 'bpf_cgroup_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'cgroup' }], returns: 'void', isKfunc: true },
   { name: 'bpf_rcu_read_lock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'lock' },
   { name: 'bpf_rcu_read_unlock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'unlock' },
@@ -336,7 +343,7 @@ export function notModelledHelperNames(): string[] { return allowedNotModelled.m
 /** The kfunc that releases what each KF_ACQUIRE kfunc returns (named in the reference-leak diagnostic). */
 export const KFUNC_RELEASE_OF: Readonly<Record<string, string>> = {
   bpf_task_acquire: 'bpf_task_release', bpf_task_from_pid: 'bpf_task_release',
-  bpf_cgroup_acquire: 'bpf_cgroup_release', bpf_cgroup_from_id: 'bpf_cgroup_release',
+  bpf_cgroup_acquire: 'bpf_cgroup_release', bpf_cgroup_from_id: 'bpf_cgroup_release', bpf_cgroup_ancestor: 'bpf_cgroup_release',
 };
 
 /**
