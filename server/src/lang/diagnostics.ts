@@ -381,6 +381,9 @@ export const Diagnostics = {
     kernelText: "failed to find BTF for extern '%s'",
     explanation: 'clang emits a call of a function it has no body for as a relocation against an extern symbol. libbpf resolves extern functions only in the .ksyms section (`extern ... __ksym`), against the kernel\'s BTF; an extern outside it, or a function called without any declaration (clang 14 only warns, and emits no BTF for it), fails bpf_object__open(): "failed to find BTF for extern \'foo\'". A __ksym kfunc the kernel lacks fails at load instead ("not found in kernel or module BTFs"), which bpf-iter-lab does not check.',
   }),
+  LinkedFunctionNotSimulated: d(2058, 'warning', '{0} has no body here: {1}, a unit linked with this one by bpftool gen object, defines it. The checker assumes nothing of what it returns, and a run stops when it reaches the call', {
+    explanation: 'Projects that build one object from several compilation units (`bpftool gen object`, libbpf\'s static linker) call the global functions of the other units through plain `extern` declarations; the linker resolves each against the unit that defines it. bpf-iter-lab checks one file at a time: such a call is no error, but what the function does is not known here.',
+  }),
   HelperNotSimulated: d(2044, 'warning', 'The kernel runs {0} (its arguments are checked here), but bpf-iter-lab does not simulate it: {1}. A run stops when it reaches the call', {
     explanation: 'The program loads and runs on the kernel; only the simulated run cannot go past this call. Most such helpers read the current task: in an iterator that is the process reading the seq_file (cat, bpftool), not the task being iterated.',
   }),

@@ -62,19 +62,33 @@ export function isGplCompatible(license: string | null | undefined): boolean {
   return !!license && ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'].includes(license);
 }
 
+/** The names of the extern functions outside .ksyms that the file's code calls (another unit may define them). */
+export function unresolvedExternNames(program: IrProgram): Set<string> {
+  const names = new Set<string>();
+  const visit = (e: Expr): void => {
+    if (e.op === 'callHelper' && e.externUnresolved === 'notKsym') names.add(e.name);
+    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visit(e.value); return; }
+    forEachChild(e, visit);
+  };
+  const visitStmt = (s: Stmt): void => forEachStmtChild(s, visitStmt, visit);
+  for (const func of program.functions) visitStmt(func.body);
+  return names;
+}
+
 /**
  * mirrors bpf_object__collect_externs(): an extern function libbpf cannot resolve (an implicit declaration, an extern
  * outside .ksyms) fails the opening of the whole object, whichever function calls it: here, the code clang emits
  * that no iterator program reaches (a kprobe or tracepoint program beside it, a global function nothing calls); the
- * checker reports the calls an iterator program reaches.
+ * checker reports the calls an iterator program reaches. `linked`: the externs another unit of the project defines,
+ * which bpftool gen object resolves (service/linkedLicense.ts).
  */
-export function unresolvedExternsOutsideIterators(program: IrProgram): FrontEndDiagnostic[] {
+export function unresolvedExternsOutsideIterators(program: IrProgram, linked: Readonly<Record<string, string>> = {}): FrontEndDiagnostic[] {
   const checked = new Set(program.entries.flatMap((e) => reachableFunctions(program, e.func)));
   // clang emits every function that is not static, and the static ones they call
   const emitted = new Set(program.functions.filter((f) => f.global).flatMap((f) => reachableFunctions(program, f.index)));
   const out: FrontEndDiagnostic[] = [];
   const visit = (e: Expr): void => {
-    if (e.op === 'callHelper' && e.externUnresolved) {
+    if (e.op === 'callHelper' && e.externUnresolved && !(e.externUnresolved === 'notKsym' && linked[e.name] !== undefined)) {
       const m = Diagnostics.ExternNotResolved;
       out.push({ code: m.code, category: m.category, file: e.loc.file, pos: e.loc.pos, end: e.loc.end,
         message: formatMessage(m.message, externNotResolvedArgs(e.name, e.externUnresolved)) });

@@ -56,6 +56,10 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     if (e.name === UNSIMULATED_VALUE) return TOP;
     if (e.name === CLANG_STRLEN && e.helperId === -2) return this.foldedStrlen(args[0], e.loc);
     // mirrors bpf_object__collect_externs(): an extern function outside .ksyms, or one clang emitted without BTF
+    if (e.externUnresolved === 'notKsym' && this.options.linkedFunctions?.[e.name] !== undefined) {
+      this.report(Diagnostics.LinkedFunctionNotSimulated, e.loc, [e.name, this.options.linkedFunctions[e.name]]);
+      return TOP;
+    }
     if (e.externUnresolved) {
       this.report(Diagnostics.ExternNotResolved, e.loc, externNotResolvedArgs(e.name, e.externUnresolved));
       return TOP;
