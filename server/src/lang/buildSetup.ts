@@ -69,6 +69,7 @@ export function buildSetupForFile(filePath: string, host: FileSystemHost, settin
     defines,
     undefines: flags?.undefines ?? [],
     forcedIncludes: flags?.forcedIncludes ?? [],
+    ...(flags?.forcedIncludeNames ? { forcedIncludeNames: flags.forcedIncludeNames } : {}),
     useBundledHeaders: settings.useBundledHeaders ?? true,
     targetArch: archDefined ? '' : settings.targetArch ?? 'x86',
     ...(flags?.std !== undefined ? { languageStandard: flags.std } : {}),

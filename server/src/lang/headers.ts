@@ -148,6 +148,8 @@ export interface CompileFlags {
   defines: Record<string, string>;
   undefines: string[];
   forcedIncludes: string[];
+  /** Each `-include` as spelled, beside forcedIncludes: clang searches the "..." chain for it when the working directory has none. */
+  forcedIncludeNames?: string[];
   target?: string;
   /** `-std=`, e.g. `gnu11`. */
   std?: string;
@@ -197,7 +199,10 @@ export function parseCompileArguments(args: readonly string[], directory: string
     if (matched) continue;
     if (arg === '-include' || arg.startsWith('--include=')) {
       const value = arg === '-include' ? args[++i] : arg.slice('--include='.length);
-      if (value !== undefined) flags.forcedIncludes.push(resolve(value));
+      if (value !== undefined) {
+        flags.forcedIncludes.push(resolve(value));
+        (flags.forcedIncludeNames ??= []).push(value);
+      }
     } else if (arg === '-D' || (arg.startsWith('-D') && arg.length > 2)) {
       const value = arg === '-D' ? args[++i] : arg.slice(2);
       if (value === undefined) continue;

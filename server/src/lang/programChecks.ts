@@ -62,11 +62,25 @@ export function isGplCompatible(license: string | null | undefined): boolean {
   return !!license && ['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL'].includes(license);
 }
 
+/** The names of the extern functions outside .ksyms that the file's code calls (another unit may define them). */
+export function unresolvedExternNames(program: IrProgram): Set<string> {
+  const names = new Set<string>();
+  const visit = (e: Expr): void => {
+    if (e.op === 'callHelper' && e.externUnresolved === 'notKsym') names.add(e.name);
+    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visit(e.value); return; }
+    forEachChild(e, visit);
+  };
+  const visitStmt = (s: Stmt): void => forEachStmtChild(s, visitStmt, visit);
+  for (const func of program.functions) visitStmt(func.body);
+  return names;
+}
+
 /**
  * mirrors bpf_object__collect_externs(): an extern function libbpf cannot resolve (an implicit declaration, an extern
  * outside .ksyms) fails the opening of the whole object, whichever function calls it: here, the code clang emits
  * that no iterator program reaches (a kprobe or tracepoint program beside it, a global function nothing calls); the
- * checker reports the calls an iterator program reaches.
+ * checker reports the calls an iterator program reaches. `linked`: the externs another unit of the project defines,
+ * which bpftool gen object resolves (service/linkedLicense.ts).
  *
  * Only calls that certainly run when their function runs: no path-sensitive check follows these programs, and clang
  * removes a call its constant folding proves dead after inlining (Falco's syscall argument reader has one `case` per
@@ -74,7 +88,7 @@ export function isGplCompatible(license: string | null | undefined): boolean {
  * the object). So not the branches of an `if` or `switch`, a loop body that may not run, the right side of `&&`, `||`
  * and `?:`, nor what follows a statement that may return.
  */
-export function unresolvedExternsOutsideIterators(program: IrProgram): FrontEndDiagnostic[] {
+export function unresolvedExternsOutsideIterators(program: IrProgram, linked: Readonly<Record<string, string>> = {}): FrontEndDiagnostic[] {
   const checked = new Set(program.entries.flatMap((e) => reachableFunctions(program, e.func)));
   const out: FrontEndDiagnostic[] = [];
   const reported = new Set<string>();
@@ -87,7 +101,7 @@ export function unresolvedExternsOutsideIterators(program: IrProgram): FrontEndD
     return found;
   };
   const walkExpr = (e: Expr): void => {
-    if (e.op === 'callHelper' && e.externUnresolved) {
+    if (e.op === 'callHelper' && e.externUnresolved && !(e.externUnresolved === 'notKsym' && linked[e.name] !== undefined)) {
       const key = `${e.loc.file}:${e.loc.pos}:${e.name}`;
       if (!reported.has(key)) {
         reported.add(key);

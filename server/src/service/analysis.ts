@@ -14,7 +14,7 @@ import { lowerProgramSteps, LowerResult, CoreFieldResolver, LoweringMemo, CODEGE
 import { CheckResult, FormatCall } from '../lang/checker';
 import { CheckMemo } from '../lang/checker/reuse';
 import { collectFormatCalls } from '../lang/formatCalls';
-import { checkProgramShapes, isGplCompatible, unresolvedExternsOutsideIterators } from '../lang/programChecks';
+import { checkProgramShapes, isGplCompatible, unresolvedExternNames, unresolvedExternsOutsideIterators } from '../lang/programChecks';
 import { DataSection, dataSections, usedMapNames } from '../lang/programFacts';
 import { reachableFunctions } from '../lang/checker/stack';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../lang/diagnostics';
@@ -22,7 +22,7 @@ import { Token, relocatedToken } from '../lang/token';
 import { kernelBtf } from '../kernel/btf';
 import { SIMULATED_ITER_TARGETS } from '../kernel/kernel';
 import { iterTargetInfo } from '../kernel/iterTargets';
-import { LinkedLicense, linkedLicense, projectFolder } from './linkedLicense';
+import { LinkedLicense, linkedFunctions, linkedLicense, projectFolder } from './linkedLicense';
 import { kernelHasType } from '../lang/kernelTypes';
 import { runSteps, Steps } from '../lang/steps';
 
@@ -49,6 +49,8 @@ interface FrontResult {
   formats: FormatCall[];
   mainFile: number;
   linkedLicense?: LinkedLicense;
+  /** The extern functions another unit of the project defines (linked by bpftool gen object), with that unit's path. */
+  linkedFunctions: Record<string, string>;
 }
 
 export interface ProgramAnalysis {
@@ -219,10 +221,13 @@ export class DocumentAnalyzer {
     const linked = lowered.program.license == null && lowered.program.entries.length > 0
       ? linkedLicense(filePath, projectFolder(filePath, setup.flags?.source), this.host) : undefined;
     appendAll(appendAll(diagnostics, hasFrontEndError ? lowered.diagnostics.filter((d) => !CODEGEN_DIAGNOSTIC_CODES.has(d.code)) : lowered.diagnostics), checkProgramShapes(compilation, { licenseLinked: linked !== undefined }));
+    // an extern function another unit of the project defines is resolved when bpftool gen object links them
+    const externs = unresolvedExternNames(lowered.program);
+    const linkedFns = externs.size > 0 ? linkedFunctions(filePath, projectFolder(filePath, setup.flags?.source), this.host, externs) : {};
     // libbpf opens the object before any program loads: an extern it cannot resolve anywhere fails them all
-    if (!hasFrontEndError) appendAll(diagnostics, unresolvedExternsOutsideIterators(lowered.program));
+    if (!hasFrontEndError) appendAll(diagnostics, unresolvedExternsOutsideIterators(lowered.program, linkedFns));
     const formats = collectFormatCalls(compilation);
-    return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile, ...(linked ? { linkedLicense: linked } : {}) };
+    return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile, linkedFunctions: linkedFns, ...(linked ? { linkedLicense: linked } : {}) };
   }
 
   private *check(front: FrontResult, settings: AnalysisSettings, checks: CheckMemo): Generator<void, Analysis, void> {
@@ -249,6 +254,7 @@ export class DocumentAnalyzer {
         target: entry.target, sleepable: entry.sleepable, cpus: settings.cpus, gplCompatible: gpl,
         attachMap: entry.target === 'bpf_map_elem' && settings.attachMap ? { ...settings.attachMap, cpus: settings.cpus } : undefined,
         formats: formats.filter((f: FormatCall) => withinFunction(f, fn.loc)),
+        ...(Object.keys(front.linkedFunctions).length > 0 ? { linkedFunctions: front.linkedFunctions } : {}),
       });
       appendAll(diagnostics, p.check.diagnostics);
       if (checks.reused > reusedBefore) { this.reuse.programs++; continue; }

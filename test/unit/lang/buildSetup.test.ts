@@ -114,6 +114,21 @@ describe('build setup: the order clang searches folders in', () => {
     assert.strictEqual(layered([]), 'WHO');
   });
 
+  it('-include NAME: the working directory first, then the "..." chain (xdp-tools\' `-include stdbool.h` is clang\'s own header)', () => {
+    const forced = (present: string[]) => {
+      const f: Record<string, string> = { '/p/compile_flags.txt': '-Iinc\n-include\npre.h\n', '/p/src/main.c': 'WHO\n' };
+      for (const folder of present) f[`${folder}/pre.h`] = `#define WHO ${folder.replace(/\W/g, '_')}`;
+      const r = run(f, '/p/src/main.c');
+      return { text: r.text, errors: errors(r.result) };
+    };
+    assert.deepStrictEqual(forced(['/p', '/p/inc', '/clang/include']), { text: '_p', errors: [] });
+    assert.deepStrictEqual(forced(['/p/inc', '/clang/include']), { text: '_p_inc', errors: [] });
+    assert.deepStrictEqual(forced(['/clang/include']), { text: '_clang_include', errors: [] });
+    // not beside the main file: that folder is not the working directory
+    const besideMain = forced(['/p/src']);
+    assert.strictEqual(besideMain.errors.length, 1, besideMain.errors.join('\n'));
+  });
+
   it('a vendored libbpf (-I libbpf/src) and the system libbpf win over the bundled copy', () => {
     const main = '#include <bpf/bpf_helpers.h>\n';
     const vendored = run({ '/p/compile_flags.txt': '-Ilibbpf/src\n', '/p/x.bpf.c': main, '/p/libbpf/src/bpf/bpf_helpers.h': '' }, '/p/x.bpf.c');

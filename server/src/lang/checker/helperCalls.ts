@@ -66,6 +66,10 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       return TOP;
     }
     // mirrors bpf_object__collect_externs(): an extern function outside .ksyms, or one clang emitted without BTF
+    if (e.externUnresolved === 'notKsym' && this.options.linkedFunctions?.[e.name] !== undefined) {
+      this.report(Diagnostics.LinkedFunctionNotSimulated, e.loc, [e.name, this.options.linkedFunctions[e.name]]);
+      return TOP;
+    }
     if (e.externUnresolved) {
       this.report(Diagnostics.ExternNotResolved, e.loc, externNotResolvedArgs(e.name, e.externUnresolved));
       return TOP;

@@ -27,6 +27,8 @@ export interface CheckOptions {
   fieldNames?: Record<number, string>;
   /** AST-level bpf_seq_printf calls (format string and argument C types). */
   formats?: FormatCall[];
+  /** Extern functions (outside .ksyms) another unit of the project defines, with its path: bpftool gen object resolves them. */
+  linkedFunctions?: Readonly<Record<string, string>>;
 }
 
 export interface AttachError { errno: 'EACCES' | 'EINVAL'; message: string; loc: Loc }

@@ -14,6 +14,8 @@ export interface AnalysisOptions {
   /** SEC("iter.s/..."): may call might_sleep helpers. */
   sleepable?: boolean;
   fieldNames?: Record<number, string>;
+  /** Extern functions another unit of the project defines (CheckOptions.linkedFunctions). */
+  linkedFunctions?: Readonly<Record<string, string>>;
 }
 
 export abstract class VerifierState {

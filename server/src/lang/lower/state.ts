@@ -82,6 +82,15 @@ export abstract class LoweringState {
           if (s) out.add(s);
         }
       }
+      // `T v __attribute__((cleanup(fn)))`: clang calls fn(&v), so v lives in memory (scx's `__free(cgroup)` pointers)
+      if (node.kind === 'Declaration') {
+        const onAll = node.specifiers.attributes.some((a) => a.name === 'cleanup');
+        for (const d of node.declarators) {
+          if (!onAll && !d.declarator.attributes.some((a) => a.name === 'cleanup')) continue;
+          const s = d.declarator.name ? this.c.model.referenceOf(d.declarator.name)?.symbol : undefined;
+          if (s) out.add(s);
+        }
+      }
     });
     return out;
   }

@@ -84,7 +84,10 @@ export abstract class DeclarationParser extends DeclaratorParser {
       }
     }
     this.functionBodyDepth++;
+    const enclosingName = this.functionName;
+    this.functionName = declarator.name?.name;
     const body = this.parseCompoundStatement(false);
+    this.functionName = enclosingName;
     this.functionBodyDepth--;
     this.popScope();
     return this.finish({ kind: 'FunctionDefinition' as const, ...start, end: 0, specifiers, declarator, body });

@@ -249,6 +249,12 @@ export abstract class ExpressionParser extends ParserState {
     }
     if (t.kind === TokenKind.Identifier || t.kind === TokenKind.Keyword) {
       if (text === '_Generic') return this.parseGeneric();
+      if ((text === '__func__' || text === '__FUNCTION__') && this.functionName !== undefined) {
+        // C11 6.4.2.2: `static const char __func__[] = "name";` declared at the start of each body; clang emits it
+        // as a private constant string, so it is read as the string literal of the function's name.
+        this.next();
+        return this.finish({ kind: 'StringLiteral' as const, ...start, end: 0, parts: [], value: this.functionName, wide: false });
+      }
       if (text === '__builtin_offsetof') return this.parseOffsetof();
       if (text === '__builtin_va_arg') {
         this.next();

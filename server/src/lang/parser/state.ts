@@ -59,6 +59,15 @@ export abstract class ParserState {
    */
   protected impliedSemicolon = false;
   protected functionBodyDepth = 0;
+  /**
+   * GNU local labels: per open compound statement, the `__label__` names it declared (null: none) and the name each
+   * label of that scope is renamed to, so `can_loop`'s `l_break` in two statement expressions of one function are
+   * two labels, as they are for clang.
+   */
+  protected localLabelScopes: Array<Map<string, string> | null> = [];
+  protected localLabelCount = 0;
+  /** The name of the function whose body is being parsed: what `__func__` spells inside it. */
+  protected functionName: string | undefined;
 
   constructor(input: readonly Token[], options: ParseOptions) {
     this.tokens = [];

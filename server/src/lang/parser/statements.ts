@@ -16,6 +16,7 @@ export abstract class StatementParser extends DeclarationParser {
     if (!this.enter()) { this.skipBalanced(); return this.finish({ kind: 'Compound' as const, ...start, end: 0, items }); }
     this.next();
     if (ownScope) this.pushScope();
+    this.localLabelScopes.push(null);
     let closed = false;
     while (!this.atEnd()) {
       if (this.is('}')) { this.next(); closed = true; break; }
@@ -26,6 +27,7 @@ export abstract class StatementParser extends DeclarationParser {
       if (this.index === before) { this.error(Diagnostics.ExpectedStatement); this.next(); }
     }
     if (!closed) this.missingClosingBrace(open);
+    this.localLabelScopes.pop();
     if (ownScope) this.popScope();
     this.leave();
     return this.finish({ kind: 'Compound' as const, ...start, end: 0, items });
@@ -58,9 +60,31 @@ export abstract class StatementParser extends DeclarationParser {
     return false;
   }
 
+  /** `__label__ a, b;` (GNU): labels of the enclosing block only; each gets a name no other label of the function has. */
+  private parseLocalLabels(): void {
+    this.next();
+    let scope = this.localLabelScopes[this.localLabelScopes.length - 1];
+    if (scope === undefined) { while (!this.atEnd() && !this.eat(';')) this.next(); return; }
+    if (scope === null) { scope = new Map(); this.localLabelScopes[this.localLabelScopes.length - 1] = scope; }
+    while (!this.atEnd() && !this.eat(';')) {
+      if (this.isIdentifier()) scope.set(this.token.text, `${this.token.text}.${++this.localLabelCount}`);
+      this.next();
+    }
+  }
+
+  /** A label's name as the function's labels know it: a local label's is its block's renaming. */
+  private labelIdentifier(): ast.Identifier {
+    const label = this.parseIdentifierOrMissing();
+    for (let i = this.localLabelScopes.length - 1; i >= 0; i--) {
+      const renamed = this.localLabelScopes[i]?.get(label.name);
+      if (renamed !== undefined) return { ...label, name: renamed };
+    }
+    return label;
+  }
+
   protected parseBlockItem(): ast.Statement | ast.Declaration | ast.StaticAssert | undefined {
     if (this.is('_Static_assert')) return this.parseStaticAssert();
-    if (this.is('__label__')) { while (!this.atEnd() && !this.eat(';')) this.next(); return undefined; }
+    if (this.is('__label__')) { this.parseLocalLabels(); return undefined; }
     if (this.startsDeclaration() && !(this.isTypedefName() && this.is(':', this.peek()))) {
       const declaration = this.parseDeclarationOrFunction(false);
       return declaration.kind === 'FunctionDefinition' ? declaration.body : declaration;
@@ -150,7 +174,7 @@ export abstract class StatementParser extends DeclarationParser {
         }
         case 'goto': {
           this.next();
-          const label = this.parseIdentifierOrMissing();
+          const label = this.labelIdentifier();
           this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, 'goto statement');
           return this.finish({ kind: 'Goto' as const, ...start, end: 0, label });
         }
@@ -170,7 +194,7 @@ export abstract class StatementParser extends DeclarationParser {
       }
       if (this.eat(';')) return this.finish({ kind: 'ExpressionStatement' as const, ...start, end: 0 });
       if (this.isIdentifier() && this.is(':', this.peek())) {
-        const label = this.parseIdentifierOrMissing();
+        const label = this.labelIdentifier();
         this.next();
         this.parseOptionalAttributes();
         const body = this.parseLabeledBody();

@@ -7,7 +7,7 @@
  */
 
 import { Diagnostics, FrontEndDiagnostic } from '../diagnostics';
-import { FileSystemHost } from '../headers';
+import { FileSystemHost, joinIncludePath } from '../headers';
 import { SourceFile } from '../sourceFile';
 import { Token, TokenKind, makeToken, tokenWith } from '../token';
 import { endOfInput, isPunctuator, type PreprocessOptions, type MacroDefinition, type IncludeRecord, type MacroExpansionRecord, type PragmaRecord, type LazyFileRecord, type SkippedRange, type PreprocessorState, type ExpansionContext } from './records';
@@ -63,14 +63,22 @@ class Preprocessor extends DirectiveHandler {
       const predefines = this.fileTable.register('<built-in>', this.predefinesText());
       this.processWholeFile(predefines);
     }
-    for (const forced of this.options.forcedIncludes ?? []) {
-      const text = this.readFileText(forced);
+    (this.options.forcedIncludes ?? []).forEach((given, index) => {
+      // clang's -include: `#include "name"` from the working directory, then the rest of the "..." chain
+      // (-iquote, -I, the system folders: `-include stdbool.h` is clang's own header)
+      let forced = given;
+      let text = this.readFileText(forced);
+      const name = this.options.forcedIncludeNames?.[index];
+      if (text === undefined && name !== undefined && !name.startsWith('/')) {
+        const found = this.searchPath.map((folder) => joinIncludePath(folder, name)).find((candidate) => this.fileExists(candidate));
+        if (found !== undefined) { forced = found; text = this.readFileText(found); }
+      }
       if (text === undefined) {
         this.reportNotFound({ file: main.id, pos: 0, end: 0 }, forced, false, false, undefined);
-        continue;
+        return;
       }
       this.processWholeFile(this.fileTable.register(forced, text));
-    }
+    });
     this.pushFile(main, -1);
     this.fileStack[0].sawContent = true; // the main file is never treated as guarded
     for (;;) {

@@ -28,6 +28,8 @@ export interface PreprocessOptions {
   undefines?: string[];
   /** Files included before the main file, like clang's `-include`. */
   forcedIncludes?: string[];
+  /** Each forced include as spelled (`stdbool.h`), by index of forcedIncludes: searched for when that path does not exist. */
+  forcedIncludeNames?: string[];
   /** Search the headers bundled under server/headers after the user's paths; default true. */
   useBundledHeaders?: boolean;
   /** Defines `__TARGET_ARCH_<arch>` as bpf_tracing.h expects; default 'x86'; '' for none. */

@@ -209,10 +209,8 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
           first.set(node.label.name, earlier);
         } else first.set(node.label.name, node);
       }
-      if (node.kind === 'StatementExpression' || node.kind === 'Compound' || node.kind === 'Labeled' || node.kind === 'If' || node.kind === 'While'
-        || node.kind === 'Do' || node.kind === 'For' || node.kind === 'Switch' || node.kind === 'Case' || node.kind === 'Default' || node.kind === 'ExpressionStatement') {
-        ast.forEachChild(node, (child) => stack.push(child));
-      }
+      // every node: a statement expression's labels count wherever it stands (`while (can_loop)`, an initializer, a return)
+      ast.forEachChild(node, (child) => stack.push(child));
     }
   }
 

@@ -3,7 +3,7 @@
 import { appendAll } from '../arrays';
 import * as ast from '../ast';
 import { Diagnostics } from '../diagnostics';
-import { CType, EnumInfo, FunctionType, IntegerType, RecordInfo, Types, builtinType, enumUnderlyingType, layoutRecord, resolve, sizeOf, unqualified, withQualifiers, FieldDeclarationForLayout } from '../types';
+import { CType, EnumInfo, FunctionType, IntegerType, RecordInfo, Types, builtinType, enumUnderlyingType, fits, layoutRecord, resolve, sizeOf, unqualified, withQualifiers, wrapInteger, FieldDeclarationForLayout } from '../types';
 import type { CSymbol } from './model';
 import { ScopeState } from './scopes';
 
@@ -181,24 +181,44 @@ export abstract class TypeSyntaxAnalyzer extends ScopeState {
     if (name) this.scope.tags.set(name, { kind: 'enum', info });
     if (spec.name) this.refer(spec.name, { tag: { kind: 'enum', info } });
     let next = 0n;
+    let previousType: IntegerType = Types.int;
     const symbols: CSymbol[] = [];
     for (const enumerator of spec.enumerators) {
+      let initializerType: CType | undefined;
       if (enumerator.value) {
-        this.expression(enumerator.value);
+        initializerType = resolve(this.expression(enumerator.value));
         const value = this.evaluate(enumerator.value);
         if (value === undefined) this.report(Diagnostics.NotIntegerConstant, enumerator.value);
         else next = value;
       }
       info.values.set(enumerator.name.name, next);
-      // Enumerators have type int while the list is open (C11 6.7.2.2); wide ones get long. With a fixed
-      // underlying type they have that type (clang Sema::ActOnEnumBody()).
-      const type: IntegerType = fixed ?? (next >= -(1n << 31n) && next < 1n << 31n ? Types.int : Types.long);
+      // mirrors clang Sema::CheckEnumConstant() for C: while the list is open an enumerator has type int when its value
+      // fits one; else the type of its initializer (`0xc0000000`: unsigned int, so `~X` is 0x3fffffff), or without one
+      // the previous enumerator's type, the next larger one when the value outgrew it. A fixed underlying type wins.
+      let type: IntegerType;
+      if (fixed) type = fixed;
+      else if (fits(next, Types.int)) type = Types.int;
+      else if (initializerType?.kind === 'int') type = unqualified(initializerType);
+      else if (initializerType?.kind === 'enum') type = unqualified(initializerType.info.underlying);
+      else if (!initializerType && fits(next, previousType)) type = previousType;
+      else type = next < 0n || (initializerType === undefined ? previousType.signed : true) ? Types.long : Types.unsignedLong;
       symbols.push(this.declare(enumerator.name, 'enumerator', type, enumerator, [], [], true));
       symbols[symbols.length - 1].value = next;
+      previousType = type;
       next++;
     }
     info.underlying = fixed ?? enumUnderlyingType(info.values.values(), hasAttribute(spec.attributes, 'packed'));
     info.complete = true;
+    // mirrors clang Sema::ActOnEnumBody(): once the list is closed, an enumerator whose value fits int has type int, any
+    // other the enum's underlying type, its value converted to it
+    if (!fixed) {
+      for (const symbol of symbols) {
+        if (symbol.value === undefined || fits(symbol.value, Types.int)) continue;
+        symbol.type = info.underlying;
+        symbol.value = wrapInteger(symbol.value, info.underlying);
+        info.values.set(symbol.name, symbol.value);
+      }
+    }
     return { kind: 'enum', info };
   }
 
