@@ -412,6 +412,25 @@ describe('compile facade', () => {
   });
 });
 
+describe('sema: __func__', () => {
+  it('is the function\'s name inside a function; outside every function clang warns and gives the empty string', () => {
+    const text = 'const char *where = __func__;\nint f(void) { const char *n = __func__; return n[0]; }\n';
+    const c = compileTokens(lex(text));
+    const warnings = c.diagnostics.filter((d) => d.code === Diagnostics.PredefinedIdentifierOutsideFunction.code);
+    assert.deepStrictEqual(warnings.map((d) => [d.category, text.slice(d.pos, d.end)]), [['warning', '__func__']]);
+    assert.deepStrictEqual(c.diagnostics.filter((d) => d.category === 'error'), []);
+    const strings: string[] = [];
+    const visit = (n: unknown): void => {
+      if (!n || typeof n !== 'object') return;
+      const node = n as { kind?: string; value?: string };
+      if (node.kind === 'StringLiteral') strings.push(node.value ?? '');
+      for (const v of Object.values(n)) if (typeof v === 'object') visit(v);
+    };
+    visit(c.ast);
+    assert.deepStrictEqual(strings, ['', 'f']);
+  });
+});
+
 describe('compile facade: the front end in steps', () => {
   it('yields after a new preamble, after preprocessing the rest and after its parse; stopped, it does no more work', () => {
     let preprocessRuns = 0;

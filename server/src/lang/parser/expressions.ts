@@ -249,11 +249,13 @@ export abstract class ExpressionParser extends ParserState {
     }
     if (t.kind === TokenKind.Identifier || t.kind === TokenKind.Keyword) {
       if (text === '_Generic') return this.parseGeneric();
-      if ((text === '__func__' || text === '__FUNCTION__') && this.functionName !== undefined) {
+      if (text === '__func__' || text === '__FUNCTION__') {
         // C11 6.4.2.2: `static const char __func__[] = "name";` declared at the start of each body; clang emits it
-        // as a private constant string, so it is read as the string literal of the function's name.
+        // as a private constant string, so it is read as the string literal of the function's name. Outside every
+        // function clang warns and makes it the empty string.
+        if (this.functionName === undefined) this.error(Diagnostics.PredefinedIdentifierOutsideFunction, t);
         this.next();
-        return this.finish({ kind: 'StringLiteral' as const, ...start, end: 0, parts: [], value: this.functionName, wide: false });
+        return this.finish({ kind: 'StringLiteral' as const, ...start, end: 0, parts: [], value: this.functionName ?? '', wide: false });
       }
       if (text === '__builtin_offsetof') return this.parseOffsetof();
       if (text === '__builtin_va_arg') {
