@@ -188,7 +188,9 @@ describe('architecture: the analysis is the only input service/, exec/, debug/ a
  * here with why, and an entry that no longer exceeds the budget must leave the list.
  */
 const LINE_BUDGET = 700;
-const OVER_BUDGET: Record<string, string> = {};
+const OVER_BUDGET: Record<string, string> = {
+  'server/src/lang/diagnostics.ts': 'the one table of every diagnostic, its messages and explanations (issue 18: one diagnostics table); its lines are data, one entry per message',
+};
 
 describe('architecture: module size', () => {
   const modules = sources(path.join(root, 'server/src')).map((file) => {
