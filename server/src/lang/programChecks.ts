@@ -9,7 +9,7 @@ import { resolve, typeToString } from './types';
 import { ITER_TARGET_NAMES } from '../kernel/iterTargets';
 import type { Expr, IrProgram, Stmt } from './ir';
 import { reachableFunctions } from './checker/stack';
-import { forEachChild, forEachStmtChild } from './checker/loops';
+import { forEachChild, forEachNode } from './checker/loops';
 import { externNotResolvedArgs } from './checker/helpers';
 
 /** Every iterator target Linux 6.18 registers (bpf_iter_reg_target callers): kernel/iterTargets.ts. */
@@ -65,13 +65,9 @@ export function isGplCompatible(license: string | null | undefined): boolean {
 /** The names of the extern functions outside .ksyms that the file's code calls (another unit may define them). */
 export function unresolvedExternNames(program: IrProgram): Set<string> {
   const names = new Set<string>();
-  const visit = (e: Expr): void => {
-    if (e.op === 'callHelper' && e.externUnresolved === 'notKsym') names.add(e.name);
-    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visit(e.value); return; }
-    forEachChild(e, visit);
-  };
-  const visitStmt = (s: Stmt): void => forEachStmtChild(s, visitStmt, visit);
-  for (const func of program.functions) visitStmt(func.body);
+  for (const func of program.functions) {
+    forEachNode(func.body, () => undefined, (e) => { if (e.op === 'callHelper' && e.externUnresolved === 'notKsym') names.add(e.name); });
+  }
   return names;
 }
 
@@ -95,9 +91,7 @@ export function unresolvedExternsOutsideIterators(program: IrProgram, linked: Re
   const walked = new Set<number>();
   const containsReturn = (s: Stmt): boolean => {
     let found = false;
-    const stmt = (x: Stmt): void => { if (x.op === 'return') found = true; else forEachStmtChild(x, stmt, expr); };
-    const expr = (e: Expr): void => { if (e.op === 'stmtExpr') stmt(e.body); else forEachChild(e, expr); };
-    stmt(s);
+    forEachNode(s, (x) => { if (x.op === 'return') found = true; });
     return found;
   };
   const walkExpr = (e: Expr): void => {

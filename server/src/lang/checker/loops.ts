@@ -210,6 +210,17 @@ export function forEachStmtChild(s: Stmt, fs: (c: Stmt) => void, fe: (e: Expr) =
   }
 }
 
+/** Calls `onStmt` for `s` and every statement under it, `onExpr` for every expression under it, statement expressions included. */
+export function forEachNode(s: Stmt, onStmt: (s: Stmt) => void, onExpr: (e: Expr) => void = () => undefined): void {
+  const visitExpr = (e: Expr): void => {
+    onExpr(e);
+    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visitExpr(e.value); }
+    forEachChild(e, visitExpr);
+  };
+  const visitStmt = (st: Stmt): void => { onStmt(st); forEachStmtChild(st, visitStmt, visitExpr); };
+  visitStmt(s);
+}
+
 /**
  * The frame-pointer offset clang 14 gives an address-taken counter of at most 4 bytes whose value the verifier
  * cannot keep, or undefined when it can (or when that cannot be known for sure). Mirrors
