@@ -9,7 +9,7 @@ import { resolve, typeToString } from './types';
 import { ITER_TARGET_NAMES } from '../kernel/iterTargets';
 import type { Expr, IrProgram, Stmt } from './ir';
 import { reachableFunctions } from './checker/stack';
-import { forEachChild, forEachNode } from './checker/loops';
+import { forEachChild, forEachNode } from './irWalk';
 import { externNotResolvedArgs } from './checker/helpers';
 
 /** Every iterator target Linux 6.18 registers (bpf_iter_reg_target callers): kernel/iterTargets.ts. */

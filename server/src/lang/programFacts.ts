@@ -3,7 +3,7 @@
  * (service/analysis.ts), computed once there instead of in each of them.
  */
 import type { Expr, IrProgram, Stmt } from './ir';
-import { forEachChild, forEachStmtChild } from './checker/loops';
+import { forEachChild, forEachStmtChild } from './irWalk';
 import { internalMapName } from './objectName';
 
 /** A global-data section as libbpf loads it: one single-element array map named by internal_map_name(). */

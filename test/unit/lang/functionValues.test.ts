@@ -4,7 +4,7 @@ import { compileFile } from '../../../server/src/lang/compile';
 import { createMemoryHost } from '../../../server/src/service/host';
 import { lowerProgram } from '../../../server/src/lang/lower';
 import type { Expr, IrProgram, Stmt } from '../../../server/src/lang/ir';
-import { forEachChild, forEachStmtChild } from '../../../server/src/lang/checker/loops';
+import { forEachChild, forEachStmtChild } from '../../../server/src/lang/irWalk';
 
 const SOURCE = `#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -5,6 +5,7 @@
  * compares a counter local, stepped only by a constant toward the bound, with an expression of finite range.
  */
 import type { Expr, IrFunction, Stmt } from '../ir';
+import { forEachChild, forEachNode, forEachStmtChild } from '../irWalk';
 
 export interface CounterExit {
   /** The counter: a scalar local's id, or -1 when it lives in a stack slot (`slot`). */
@@ -115,7 +116,10 @@ export function loopExits(loop: Extract<Stmt, { op: 'loop' }>): CounterExit[] {
   }
   for (const s of body) {
     if (s.op !== 'if' || s.else) continue;
-    const then = s.then.op === 'block' && s.then.body.length === 1 ? s.then.body[0] : s.then;
+    // `if (c) { ...; return; }` leaves as surely as `if (c) return;` when nothing before the jump can jump elsewhere
+    const leading = s.then.op === 'block' ? s.then.body.slice(0, -1) : [];
+    if (leading.some(mayJump)) continue;
+    const then = s.then.op === 'block' && s.then.body.length >= 1 ? s.then.body[s.then.body.length - 1] : s.then;
     if ((then.op === 'break' && (then.label === undefined || then.label === loop.label)) || then.op === 'return') {
       for (const leave of operands(s.test, 'or')) {
         const c = counterCondition(leave, true);
@@ -124,6 +128,13 @@ export function loopExits(loop: Extract<Stmt, { op: 'loop' }>): CounterExit[] {
     }
   }
   return exits;
+}
+
+/** Whether a statement holds a jump (`break`, `continue`, `return`) or a loop or switch, whose jumps would be its own. */
+function mayJump(s: Stmt): boolean {
+  let found = false;
+  forEachNode(s, (st) => { if (st.op === 'break' || st.op === 'continue' || st.op === 'return' || st.op === 'loop' || st.op === 'switch') found = true; });
+  return found;
 }
 
 /** Steps applied to `counter` inside the loop: constants, or undefined when it is changed in another way. */
@@ -178,47 +189,6 @@ export function hasExit(loop: Extract<Stmt, { op: 'loop' }>): boolean {
   };
   visit(loop.body, false);
   return found;
-}
-
-export function forEachChild(e: Expr, f: (c: Expr) => void): void {
-  switch (e.op) {
-    case 'assign': f(e.value); break;
-    case 'load': case 'loadPtr': f(e.ptr); break;
-    case 'store': f(e.ptr); f(e.value); break;
-    case 'copy': f(e.dst); f(e.src); if (e.length) f(e.length); break;
-    case 'fill': f(e.dst); if (e.length) f(e.length); break;
-    case 'binary': case 'ptrCompare': case 'ptrDiff': case 'logical': f(e.left); f(e.right); break;
-    case 'unary': case 'convert': case 'ptrToInt': case 'intToPtr': case 'ptrCast': f(e.operand); break;
-    case 'ptrAdd': f(e.ptr); f(e.index); break;
-    case 'conditional': f(e.test); f(e.then); f(e.else); break;
-    case 'sequence': f(e.first); f(e.second); break;
-    case 'callHelper': case 'call': e.args.forEach(f); break;
-    default: break;
-  }
-}
-
-export function forEachStmtChild(s: Stmt, fs: (c: Stmt) => void, fe: (e: Expr) => void): void {
-  switch (s.op) {
-    case 'expr': fe(s.expr); break;
-    case 'block': s.body.forEach(fs); break;
-    case 'if': fe(s.test); fs(s.then); if (s.else) fs(s.else); break;
-    case 'loop': if (s.init) fs(s.init); if (s.test) fe(s.test); if (s.update) fe(s.update); fs(s.body); break;
-    case 'return': if (s.value) fe(s.value); break;
-    case 'switch': fe(s.test); s.cases.forEach((c) => c.body.forEach(fs)); break;
-    case 'declare': if (s.init) fe(s.init); break;
-    default: break;
-  }
-}
-
-/** Calls `onStmt` for `s` and every statement under it, `onExpr` for every expression under it, statement expressions included. */
-export function forEachNode(s: Stmt, onStmt: (s: Stmt) => void, onExpr: (e: Expr) => void = () => undefined): void {
-  const visitExpr = (e: Expr): void => {
-    onExpr(e);
-    if (e.op === 'stmtExpr') { visitStmt(e.body); if (e.value) visitExpr(e.value); }
-    forEachChild(e, visitExpr);
-  };
-  const visitStmt = (st: Stmt): void => { onStmt(st); forEachStmtChild(st, visitStmt, visitExpr); };
-  visitStmt(s);
 }
 
 /**

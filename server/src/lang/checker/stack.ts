@@ -8,7 +8,7 @@
  * BPF_TRACE_ITER), so the sum along the chain applies to them.
  */
 import type { Expr, IrProgram, Loc, Stmt } from '../ir';
-import { forEachChild, forEachStmtChild } from './loops';
+import { forEachChild, forEachStmtChild } from '../irWalk';
 import { MAX_BPF_STACK } from '../../kernel/mapTypes';
 import { keptStackSize } from './stackSlices';
 

@@ -10,7 +10,7 @@
  * size is over the limit, so a program within the limit is judged as before.
  */
 import type { Expr, IrFunction, IrProgram, StackSlot, Stmt } from '../ir';
-import { forEachChild, forEachStmtChild } from './loops';
+import { forEachChild, forEachStmtChild } from '../irWalk';
 
 /** Depth of calls followed when a slot's address is passed as an argument (always_inline helpers nest shallowly). */
 const MAX_CALL_DEPTH = 4;

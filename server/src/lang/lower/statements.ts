@@ -12,6 +12,7 @@ import { initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrT
 /** The text of an asm statement whose template string is empty (the operands may follow). */
 const EMPTY_ASM_TEMPLATE = /^""(\s|$)/;
 import { BuiltinLowering } from './builtins';
+import { eliminateTailRecursion } from './tailRecursion';
 
 /** A block's variables with `__attribute__((cleanup(fn)))`, and how many jump scopes were open when it began. */
 interface CleanupScope { jumpDepth: number; calls: Array<(loc: Loc) => Stmt> }
@@ -89,13 +90,14 @@ export abstract class StatementLowering extends BuiltinLowering {
     this.recordReturnSlot = undefined;
     const fnBody: Stmt = preamble.length ? { op: 'block', body: [...preamble, body], loc: body.loc } : body;
     const returnScalar = irScalarType(returns);
-    return {
+    const lowered: IrFunction = {
       index: this.functionIndex.get(f.name)!, name: f.name, params, returnType: returnScalar ?? VOID,
       locals: this.locals, slots: this.slots, stackSize: roundUp(this.stackHigh, 8), body: fnBody, loc: locOf(f.definition),
       ...(f.symbol.storage.includes('static') ? {} : { global: true }),
       ...(f.symbol.storage.includes('static') ? {} : globalSignatureOf(f, resolve(returns))),
       ...(unsupported.length > 0 ? { unsupported } : {}),
     };
+    return eliminateTailRecursion(lowered, () => this.nextJumpLabel++);
   }
 
   // ------------------------------------------------------------------ statements
