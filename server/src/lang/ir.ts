@@ -79,7 +79,12 @@ export type Expr =
    */
   | { op: 'copy'; dst: Expr; src: Expr; size: number; length?: Expr; libcall?: 'memcpy' | 'memmove'; type: VoidType; loc: Loc }
   | { op: 'fill'; dst: Expr; byte: number; size: number; length?: Expr; libcall?: 'memset'; type: VoidType; loc: Loc }
-  | { op: 'binary'; kind: BinaryOp; left: Expr; right: Expr; type: IntType; loc: Loc }
+  /**
+   * `signedDivisionUnproven`: a signed div or rem the build's CPU has no instruction for (before v4), whose operands
+   * clang's known bits do not make non-negative (knownBits.ts); clang compiles it only if a condition on the path does
+   * (the checker decides, BPF2059).
+   */
+  | { op: 'binary'; kind: BinaryOp; left: Expr; right: Expr; type: IntType; loc: Loc; signedDivisionUnproven?: true }
   | { op: 'unary'; kind: UnaryOp; operand: Expr; type: IntType; loc: Loc }
   /** Integer conversion to `type` (truncation, sign or zero extension from the operand's type). */
   | { op: 'convert'; operand: Expr; type: IntType; loc: Loc }

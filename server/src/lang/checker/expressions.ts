@@ -1,6 +1,7 @@
 /** Expressions: the abstract value of each IR expression (scalar ranges and tnums, pointers as region + offset), loads, arithmetic, pointer arithmetic. */
 
-import type { Expr, Loc, IntType } from '../ir';
+import type { Expr, Loc, IntType, IrFunction } from '../ir';
+import { forEachNode } from '../irWalk';
 
 /** The largest block a folded size may copy (lowering's bound for a constant one). */
 const MAX_FOLDED_BLOCK = 1 << 20;
@@ -401,6 +402,24 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
     }
   }
 
+  /** Whether `e` reads a local that some loop of the current function assigns. */
+  private readsLoopCarried(e: Expr): boolean {
+    const fn = this.frames[this.frames.length - 1]?.fn;
+    if (!fn) return false;
+    let assigned = loopAssignedLocals.get(fn);
+    if (!assigned) {
+      const inLoops = new Set<number>();
+      forEachNode(fn.body, (s) => {
+        if (s.op !== 'loop') return;
+        forEachNode(s, (inner) => { if (inner.op === 'declare') inLoops.add(inner.id); }, (x) => { if (x.op === 'assign') inLoops.add(x.id); });
+      });
+      loopAssignedLocals.set(fn, assigned = inLoops);
+    }
+    let found = false;
+    forEachNode({ op: 'expr', expr: e, loc: e.loc }, () => undefined, (x) => { if (x.op === 'local' && assigned!.has(x.id)) found = true; });
+    return found;
+  }
+
   protected evalBinary(e: Extract<Expr, { op: 'binary' }>, state: State): AbsValue {
     const a = this.eval(e.left, state);
     const b = this.eval(e.right, state);
@@ -418,6 +437,12 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
         return r(c.reduce((m, v) => (v < m ? v : m)), c.reduce((m, v) => (v > m ? v : m)));
       }
       case 'div': case 'rem': {
+        // CorrelatedValuePropagation: a condition on the path that makes both operands non-negative lets clang divide unsigned
+        // A value a loop computes is left alone: clang's induction analysis bounds it where the checker's join cannot
+        // (`n += 2` over a bounded loop; signed overflow, which the checker wraps, is no case for clang)
+        if (e.signedDivisionUnproven && !(x.min >= 0n && y.min >= 0n) && !this.readsLoopCarried(e)) {
+          this.report(Diagnostics.SignedDivisionNotCompiled, e.loc, [e.kind === 'div' ? 'division' : 'remainder', signedRangeText(x), signedRangeText(y)]);
+        }
         if (both && y.min !== 0n) return r(e.kind === 'div' ? x.min / y.min : x.min % y.min, e.kind === 'div' ? x.min / y.min : x.min % y.min);
         // clang turns an unsigned division or remainder by a power of two into a shift or a mask, which the verifier
         // bounds. Any other divisor is a BPF_DIV or BPF_MOD (a remainder by a constant: clang's div, mul and sub),
@@ -505,3 +530,11 @@ function constantIndex(e: Expr): bigint | undefined {
   if (e.op === 'convert') return constantIndex(e.operand);
   return undefined;
 }
+
+/** A range as the message of BPF2059 shows it. */
+function signedRangeText(r: { min: bigint; max: bigint }): string {
+  return r.min === r.max ? `${r.min}` : `[${r.min}, ${r.max}]`;
+}
+
+/** Per function, the locals its loops assign (BPF2059 leaves the values loops compute alone). */
+const loopAssignedLocals = new WeakMap<IrFunction, Set<number>>();

@@ -6,7 +6,8 @@ import { atomicBuiltin } from '../atomics';
 import { CSymbol } from '../sema/analyzer';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, typeToString, usualArithmeticConversions, promote, Types } from '../types';
-import { Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE, CLANG_CONSTANT_P } from '../ir';
+import { BinaryOp, Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE, CLANG_CONSTANT_P } from '../ir';
+import { clangCompilesSignedDivision } from '../knownBits';
 import { helperNameById, isKernelKfunc } from '../checker/helpers';
 import { irScalarType, pointeeSize, isBool, isNoinline, locOf, decay, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, wrapTo, type LValue } from './irValues';
 import { LValueLowering } from './lvalues';
@@ -238,7 +239,13 @@ export abstract class ExpressionLowering extends LValueLowering {
       // The right operand is promoted on its own; the IR takes the count as the result type.
       return { op: 'binary', kind, left: this.rvalueAs(node.left, type), right: this.rvalueAs(node.right, type), type: t, loc };
     }
-    return { op: 'binary', kind, left: this.rvalueAs(node.left, type), right: this.rvalueAs(node.right, type), type: t, loc };
+    return this.arithmetic(kind, this.rvalueAs(node.left, type), this.rvalueAs(node.right, type), t, loc);
+  }
+
+  /** An arithmetic binary expression; a signed division clang may refuse is marked for the checker. */
+  protected arithmetic(kind: BinaryOp, left: Expr, right: Expr, type: IntType, loc: Loc): Expr {
+    const unproven = (kind === 'div' || kind === 'rem') && type.signed && (this.options.cpu ?? 'v1') !== 'v4' && !clangCompilesSignedDivision(left, right);
+    return { op: 'binary', kind, left, right, type, loc, ...(unproven ? { signedDivisionUnproven: true as const } : {}) };
   }
 
   protected pointerBinary(node: ast.BinaryExpression, lt: CType, rt: CType, type: CType): Expr {
@@ -303,7 +310,7 @@ export abstract class ExpressionLowering extends LValueLowering {
         '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
       };
       const ct = (irScalarType(common) as IntType | undefined) ?? S32;
-      const combined: Expr = { op: 'binary', kind: kinds[binaryOp] ?? 'add', left: this.convert(current, leftType, common, loc), right: this.rvalueAs(node.right, common), type: ct, loc };
+      const combined = this.arithmetic(kinds[binaryOp] ?? 'add', this.convert(current, leftType, common, loc), this.rvalueAs(node.right, common), ct, loc);
       result = this.convert(combined, common, targetType, loc);
     }
     const store = this.storeLValue(stable.lvalue, result, loc);
