@@ -66,6 +66,15 @@ describe('checker/robustness: never throws or hangs on any IR shape', () => {
       assert.ok(r.maxRdonlyAccess >= 0 && r.maxRdwrAccess >= 0);
     }), { numRuns: 300 });
   });
+  it('a shift by a negative constant count is no error of its own (fast-check seed -125766440 found it: "Maximum BigInt size exceeded")', () => {
+    const shifted = (kind: 'shl' | 'shr'): Stmt => ({ op: 'return', value: { op: 'binary', kind: 'and', left: { op: 'binary', kind, left: { op: 'convert', operand: { op: 'callHelper', name: 'bpf_get_prandom_u32', helperId: 7, args: [], type: U64, loc }, type: U8, loc },
+      right: { op: 'const', type: S32, value: -1073741820n, loc }, type: S32, loc }, right: { op: 'const', type: S32, value: 0n, loc }, type: S32, loc }, loc });
+    for (const kind of ['shl', 'shr'] as const) {
+      const ir = program({ target: 'bpf_map', body: [shifted(kind)] });
+      const r = checkIterProgram(ir, 0, { target: 'bpf_map', cpus: 2, gplCompatible: true });
+      assert.ok(!r.diagnostics.some((d) => d.code === 2999), JSON.stringify(r.diagnostics));
+    }
+  });
   it('states that differ only in the numbers of their NULL-check ids are one state: nested endless loops with a map lookup end within the budget (fast-check seed -884367876)', () => {
     // each pass gave bpf_map_lookup_elem's result a new id, so no loop reached its fixpoint: three nested loops, each
     // with a call, took 92,595 calls and ran out of the checker's 100,000 statement visits (BPF2999)

@@ -463,8 +463,10 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
           const v = e.kind === 'or' ? x.min | y.min : e.kind === 'xor' ? x.min ^ y.min : e.kind === 'shl' ? x.min << (y.min & 63n) : x.min >> (y.min & 63n);
           return r(v, v);
         }
-        if (e.kind === 'shr' && y.min === y.max && x.min >= 0n) return r(x.min >> y.min, x.max >> y.min);
-        if (e.kind === 'shl' && y.min === y.max && x.min >= 0n && y.min < 64n) return r(x.min << y.min, x.max << y.min);
+        // a count outside [0, 63] is no shift the verifier bounds (and a negative one would shift the other way here)
+        const count = y.min === y.max && y.min >= 0n && y.min < 64n;
+        if (e.kind === 'shr' && count && x.min >= 0n) return r(x.min >> y.min, x.max >> y.min);
+        if (e.kind === 'shl' && count && x.min >= 0n) return r(x.min << y.min, x.max << y.min);
         return full(pc);
       }
       default: {
