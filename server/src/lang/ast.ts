@@ -146,7 +146,13 @@ export interface LabeledStatement extends NodeBase { kind: 'Labeled'; label: Ide
 export interface JumpStatement extends NodeBase { kind: 'Break' | 'Continue' }
 export interface GotoStatement extends NodeBase { kind: 'Goto'; label: Identifier }
 export interface ReturnStatement extends NodeBase { kind: 'Return'; value?: Expression }
-export interface AsmStatement extends NodeBase { kind: 'Asm'; template: string }
+/** An operand of an asm statement, `[name] "constraint" (value)`: an output (before the second `:`) or an input. */
+export interface AsmOperand { name?: string; constraint: string; value: Expression; output: boolean }
+/**
+ * `template`: the text inside the parentheses, token by token. `instructions` (the template string's value) and
+ * `operands` when the body has the plain shape `("..." : outputs : inputs : clobbers)`.
+ */
+export interface AsmStatement extends NodeBase { kind: 'Asm'; template: string; instructions?: string; operands?: AsmOperand[] }
 export type Statement =
   | CompoundStatement | ExpressionStatement | IfStatement | WhileStatement | DoStatement | ForStatement
   | SwitchStatement | CaseStatement | DefaultStatement | LabeledStatement | JumpStatement | GotoStatement
@@ -187,7 +193,7 @@ const CHILD_KEYS: Readonly<Record<Node['kind'] | Designator['kind'], readonly st
   Compound: ['items'], ExpressionStatement: ['expression'], If: ['condition', 'then', 'else'], While: ['condition', 'body'],
   Do: ['body', 'condition'], For: ['init', 'condition', 'update', 'body'], Switch: ['discriminant', 'body'],
   Case: ['value', 'last', 'body'], Default: ['body'], Labeled: ['label', 'body'], Break: [], Continue: [],
-  Goto: ['label'], Return: ['value'], Asm: [],
+  Goto: ['label'], Return: ['value'], Asm: ['operands'],
   TranslationUnit: ['declarations'],
 };
 

@@ -66,6 +66,8 @@ export class BodyDigests {
           if (node.specifiers.storage.includes('static')) events.push({ kind: 'static', declaration: node });
           return;
         case 'Assignment': mark(node.left); return;
+        // an output operand is written by the instructions (clang's asm call clobbers it)
+        case 'Asm': for (const operand of node.operands ?? []) if (operand.output) mark(operand.value); return;
         case 'Postfix': mark(node.operand); return;
         case 'Unary':
           if (node.operator === '&' || node.operator === '++' || node.operator === '--') mark(node.operand);

@@ -198,10 +198,61 @@ export abstract class StatementLowering extends BuiltinLowering {
       const scope = this.jumpScopes[i];
       if (scope.gotoLabel === node.label.name) return { op: scope.kind === 'forward' ? 'break' : 'continue', label: scope.label, loc };
     }
-    // A jump into a nested block or into a loop from outside it: no structured form (see gotoRegions.ts).
+    // A jump into a nested block or into a loop from outside it: no structured form (see gotoRegions.ts), unless what
+    // follows the label ends the function: then that code is the jump's own (a copy of it, as a compiler may make).
     // An undeclared label is sema's error already.
+    const tail = this.functionLabels.has(node.label.name) ? this.returningTail(node.label.name) : undefined;
+    if (tail) return { op: 'block', body: tail.map((item) => this.statement(item)), loc };
     if (this.functionLabels.has(node.label.name)) this.report(Diagnostics.UnsupportedConstruct, node, ['a goto into another block']);
     return { op: 'block', body: [], loc };
+  }
+
+  /**
+   * The statements from label `name` to the end of its block when they leave the function whatever happens (the last
+   * one a `return`) and can be run from elsewhere unchanged: no declaration, no other label, `case` or `goto`, no
+   * `break` or `continue` of a loop or switch outside them, no name of a local not yet lowered (declared in the
+   * label's block before it), no cleanup pending where the jump is. Undefined otherwise.
+   */
+  private returningTail(name: string): ast.Statement[] | undefined {
+    if (this.cleanupScopes.some((scope) => scope.calls.length > 0)) return undefined;
+    let tail: ast.Statement[] | undefined;
+    ast.walk(this.currentFunction!.definition.body, (n) => {
+      if (tail || n.kind !== 'Compound') return;
+      n.items.forEach((item, i) => {
+        let labeled: ast.Node = item;
+        while (labeled.kind === 'Labeled' && labeled.label.name !== name) labeled = labeled.body;
+        if (labeled.kind === 'Labeled' && !tail) tail = [labeled.body, ...n.items.slice(i + 1)] as ast.Statement[];
+      });
+    });
+    if (!tail || tail.length === 0 || tail[tail.length - 1].kind !== 'Return') return undefined;
+    // the tail's own locals (BPF_SEQ_PRINTF's ___param) are made again for the copy: it ends in a return, so no code
+    // after it names them
+    const ownLocals = new Set<unknown>();
+    for (const item of tail) {
+      ast.walk(item, (n) => {
+        if (n.kind === 'Declaration') for (const d of n.declarators) ownLocals.add(this.symbolOfDeclarator(d.declarator));
+      });
+    }
+    let runsElsewhere = true;
+    const visit = (node: ast.Node, inLoopOrSwitch: boolean): void => {
+      switch (node.kind) {
+        case 'Labeled': case 'Case': case 'Default': case 'Goto': runsElsewhere = false; return;
+        case 'Break': case 'Continue': if (!inLoopOrSwitch) runsElsewhere = false; return;
+        case 'Declaration':
+          if ([...node.specifiers.attributes, ...node.declarators.flatMap((d) => d.declarator.attributes)].some((a) => a.name === 'cleanup')) runsElsewhere = false;
+          break;
+        case 'Identifier': {
+          const symbol = this.c.model.referenceOf(node)?.symbol;
+          if (symbol?.kind === 'variable' && !symbol.fileScope && !symbol.storage.includes('static') && !this.localBySymbol.has(symbol) && !ownLocals.has(symbol)) runsElsewhere = false;
+          return;
+        }
+        default:
+      }
+      const nested = inLoopOrSwitch || node.kind === 'For' || node.kind === 'While' || node.kind === 'Do' || node.kind === 'Switch';
+      ast.forEachChild(node, (child) => visit(child, nested));
+    };
+    for (const item of tail) visit(item, false);
+    return runsElsewhere ? tail : undefined;
   }
 
   protected localDeclaration(node: ast.Declaration): Stmt[] {
@@ -355,11 +406,45 @@ export abstract class StatementLowering extends BuiltinLowering {
         // An empty template emits no instruction: barrier(), barrier_var(x) and BPF_CORE_READ_BITFIELD()'s
         // `asm volatile("" : "=r"(p) : "0"(p))` only keep clang from optimizing across them; nothing runs or is checked.
         if (EMPTY_ASM_TEMPLATE.test(node.template)) return { op: 'block', body: [], loc };
+        {
+          const update = this.asmRegisterUpdate(node, loc);
+          if (update) return { op: 'expr', expr: update, loc };
+        }
         this.report(Diagnostics.UnsupportedConstruct, node, ['inline assembly']);
         return { op: 'block', body: [], loc };
       default:
         return { op: 'block', body: [], loc };
     }
+  }
+
+  /**
+   * The one inline-assembly shape projects write to make the verifier see a bound clang would optimize away (tetragon,
+   * cilium: `asm volatile("%[idx] &= 0x7fff" : [idx] "+r"(idx))`): one ALU instruction with an immediate on a `+r`
+   * operand. As the register holds the variable's value extended to 64 bits, these operators leave the variable's own
+   * bits as the same operation in its type would; undefined for anything else (not simulated, BPF1390).
+   */
+  protected asmRegisterUpdate(node: ast.AsmStatement, loc: Loc): Expr | undefined {
+    if (!node.operands || node.instructions === undefined) return undefined;
+    const instructions = node.instructions.split(/[\n;]/).map((i) => i.trim()).filter((i) => i !== '');
+    if (instructions.length !== 1) return undefined;
+    const operandOf = (name: string | undefined, index: string | undefined): ast.AsmOperand | undefined =>
+      (name !== undefined ? node.operands!.find((o) => o.name === name) : node.operands![Number(index)]);
+    // `%0 = name ll`: the 64-bit immediate load of a global's address (tetragon's CONFIG() reads its .rodata this way)
+    const address = /^%(?:\[(\w+)\]|(\d+))\s*=\s*([A-Za-z_]\w*)\s+ll$/.exec(instructions[0]);
+    if (address) {
+      const operand = operandOf(address[1], address[2]);
+      if (!operand?.output || operand.constraint !== '=r') return undefined;
+      return this.registerAddressOf(operand.value, address[3], loc);
+    }
+    const match = /^%(?:\[(\w+)\]|(\d+))\s*(&|\||\^|\+|-|\*|<<)=\s*(-?(?:0x[0-9a-fA-F]+|\d+))$/.exec(instructions[0]);
+    if (!match) return undefined;
+    const operand = operandOf(match[1], match[2]);
+    if (!operand || !operand.output || operand.constraint !== '+r') return undefined;
+    const written = match[4].startsWith('-') ? -BigInt(match[4].slice(1)) : BigInt(match[4]);
+    // the instruction's immediate is 32 bits, sign-extended (an assembler refuses wider)
+    if (written < -(1n << 31n) || written >= 1n << 32n) return undefined;
+    const kinds: Record<string, 'and' | 'or' | 'xor' | 'add' | 'sub' | 'mul' | 'shl'> = { '&': 'and', '|': 'or', '^': 'xor', '+': 'add', '-': 'sub', '*': 'mul', '<<': 'shl' };
+    return this.registerUpdate(operand.value, kinds[match[3]], BigInt.asIntN(32, written), loc);
   }
 
   protected switchStatement(node: ast.SwitchStatement): Stmt {

@@ -186,9 +186,10 @@ export abstract class StatementParser extends DeclarationParser {
         }
         case 'asm': {
           this.next();
+          const operands = this.parseAsmOperands();
           const template = this.parseAsmBody();
           this.expect(';');
-          return this.finish({ kind: 'Asm' as const, ...start, end: 0, template });
+          return this.finish({ kind: 'Asm' as const, ...start, end: 0, template, ...operands });
         }
         default: break;
       }
@@ -242,5 +243,58 @@ export abstract class StatementParser extends DeclarationParser {
     if (this.isIdentifier()) { this.next(); return { kind: 'Identifier', file: t.file, pos: t.pos, end: t.end, name: t.text }; }
     this.error(Diagnostics.ExpectedIdentifier);
     return { kind: 'Identifier', file: t.file, pos: t.pos, end: t.pos, name: '' };
+  }
+
+  /**
+   * The template string and operands of an asm statement (GNU: `("..." : [name] "+r" (x), ... : inputs : clobbers)`),
+   * read ahead without moving: undefined for any other shape (an `asm goto`'s labels, a template clang would refuse),
+   * which stays the token text only.
+   */
+  protected parseAsmOperands(): { instructions: string; operands: ast.AsmOperand[] } | undefined {
+    const saved = { index: this.index, diagnostics: this.diagnostics.length, lastErrorPos: this.lastErrorPos, depth: this.depth, depthReported: this.depthReported, scopes: this.scopes.length };
+    let result = this.tryAsmOperands();
+    // an operand clang would refuse is reported where the statement is read as tokens (not twice, not here)
+    if (this.diagnostics.length > saved.diagnostics) result = undefined;
+    this.index = saved.index;
+    this.diagnostics.length = saved.diagnostics;
+    this.lastErrorPos = saved.lastErrorPos;
+    this.depth = saved.depth;
+    this.depthReported = saved.depthReported;
+    this.scopes.length = saved.scopes;
+    return result;
+  }
+
+  private tryAsmOperands(): { instructions: string; operands: ast.AsmOperand[] } | undefined {
+    while (this.is('volatile') || this.is('inline')) this.next();
+    if (!this.eat('(') || this.token.kind !== TokenKind.StringLiteral) return undefined;
+    const template = this.parsePrimary();
+    if (template.kind !== 'StringLiteral') return undefined;
+    const operands: ast.AsmOperand[] = [];
+    for (const output of [true, false]) {
+      if (!this.eat(':')) break;
+      while (!this.is(':') && !this.is(')')) {
+        let name: string | undefined;
+        if (this.eat('[')) {
+          if (!this.isIdentifier()) return undefined;
+          name = this.spell(this.token);
+          this.next();
+          if (!this.eat(']')) return undefined;
+        }
+        if (this.token.kind !== TokenKind.StringLiteral) return undefined;
+        const constraint = this.parsePrimary();
+        if (constraint.kind !== 'StringLiteral' || !this.is('(')) return undefined;
+        this.next();
+        const value = this.parseExpression();
+        if (!this.eat(')')) return undefined;
+        operands.push({ ...(name !== undefined ? { name } : {}), constraint: constraint.value, value, output });
+        if (!this.eat(',')) break;
+      }
+    }
+    // clobbers: strings only
+    if (this.eat(':')) {
+      while (this.token.kind === TokenKind.StringLiteral) { this.next(); if (!this.eat(',')) break; }
+    }
+    if (!this.is(')')) return undefined;
+    return { instructions: template.value, operands };
   }
 }

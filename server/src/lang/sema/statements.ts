@@ -87,7 +87,7 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
         }
         break;
       }
-      case 'Asm': break;
+      case 'Asm': for (const operand of node.operands ?? []) this.expression(operand.value); break;
     }
   }
 
