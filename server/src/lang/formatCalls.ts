@@ -5,6 +5,7 @@
  * then `___param[i] = arg;`) and hand-written calls with an initialized array.
  */
 import * as ast from './ast';
+import type { Token } from './token';
 import { Compilation } from './compile';
 import { FormatCall, FormatArg } from './checker';
 import type { FormatHelper } from './checker/formats';
@@ -15,9 +16,17 @@ const FORMAT_FUNCTIONS: Record<FormatHelper, { fmt: number; data: number; dataLe
   bpf_snprintf: { fmt: 2, data: 3, dataLen: 4 },
 };
 
-export function collectFormatCalls(c: Compilation): FormatCall[] {
+/**
+ * `user`, the user part's tokens (a macro's expansion standing at its invocation) and the main file: a function of the
+ * main file whose tokens name no format helper goes unwalked (most functions of a big file print nothing: tracee's
+ * 7,765 lines, none). A header's functions are walked as before (their tokens may be the preamble's).
+ */
+export function collectFormatCalls(c: Compilation, user?: { tokens: readonly Token[]; mainFile: number }): FormatCall[] {
   const calls: FormatCall[] = [];
+  const named = user?.tokens.filter((t) => Object.hasOwn(FORMAT_FUNCTIONS, t.text));
   for (const f of c.program.functions) {
+    const d = f.definition;
+    if (named && d.file === user!.mainFile && !named.some((t) => t.file === d.file && t.pos >= d.pos && t.pos < d.end)) continue;
     // one walk of the body: the format helpers' calls, and the array elements it assigns (a call's data array)
     const found: ast.CallExpression[] = [];
     const assignments = new Map<unknown, Map<number, ast.Expression>>();

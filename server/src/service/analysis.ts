@@ -226,7 +226,7 @@ export class DocumentAnalyzer {
     const linkedFns = externs.size > 0 ? linkedFunctions(filePath, projectFolder(filePath, setup.flags?.source), this.host, externs) : {};
     // libbpf opens the object before any program loads: an extern it cannot resolve anywhere fails them all
     if (!hasFrontEndError) appendAll(diagnostics, unresolvedExternsOutsideIterators(lowered.program, linkedFns));
-    const formats = collectFormatCalls(compilation);
+    const formats = collectFormatCalls(compilation, { tokens: user.tokens, mainFile });
     return { path: filePath, setup, objectName, text, pp, compilation, lowered, diagnostics, hasFrontEndError, formats, mainFile, linkedFunctions: linkedFns, ...(linked ? { linkedLicense: linked } : {}) };
   }
 
