@@ -33,8 +33,11 @@ export type HelperArgKind =
   | { kind: 'constStr' }
   /** Arguments not checked here. */
   | { kind: 'anything' }
-  /** ARG_PTR_TO_BTF_ID of a helper that refuses PTR_UNTRUSTED (bpf_d_path()'s struct path): no walked pointer. */
-  | { kind: 'notWalked' }
+  /**
+   * ARG_PTR_TO_BTF_ID of a helper that refuses PTR_UNTRUSTED (bpf_d_path()'s struct path): no walked pointer, and no
+   * pointer that may be NULL; `nullable`: ARG_PTR_TO_BTF_ID_OR_NULL (bpf_task_storage_get()'s task) takes one.
+   */
+  | { kind: 'notWalked'; nullable?: boolean }
   /**
    * A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer to the BTF struct `btf`. `rcu`: KF_RCU, an RCU
    * pointer (MEM_RCU) is taken too; `nullable`: a `__nullable` parameter, the constant NULL is taken (a pointer that
@@ -151,8 +154,8 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_sk_storage_delete', id: 108, gplOnly: false, args: [{ kind: 'map' }, any], returns: 'long' },
   // the task local storage of kernel/bpf/bpf_task_storage.c (bpf_tracing_func_proto(): the _recur protos, same
   // arguments): the map, the task (ARG_PTR_TO_BTF_ID_OR_NULL), the initial value or NULL, the flags
-  { name: 'bpf_task_storage_get', id: 156, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked' }, any, any], returns: 'mapValueOrNull' },
-  { name: 'bpf_task_storage_delete', id: 157, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked' }], returns: 'long' },
+  { name: 'bpf_task_storage_get', id: 156, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked', nullable: true }, any, any], returns: 'mapValueOrNull' },
+  { name: 'bpf_task_storage_delete', id: 157, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked', nullable: true }], returns: 'long' },
   // bpf_get_stack() is given to tracing programs too; its result is bounded by the size (do_refine_retval_range())
   { name: 'bpf_get_stack', id: 67, gplOnly: true, args: [any, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2, mightSleepWhenSleepable: true },
   // RET_PTR_TO_BTF_ID_OR_NULL of struct socket: NULL for a file that is not a socket
