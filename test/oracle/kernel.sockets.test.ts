@@ -179,6 +179,27 @@ int tcp_accept_backlog(struct bpf_iter__tcp *ctx)
 	return 0;
 }
 `,
+  // bpf_rdonly_cast() to the kernel's struct sock (the kernel's own socket-iterator tests do so): the run reads the same socket
+  tcp_rdonly_cast: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+char LICENSE[] SEC("license") = "GPL";
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+SEC("iter/tcp")
+int tcp_rdonly_cast(struct bpf_iter__tcp *ctx)
+{
+	struct sock *sk = (struct sock *)ctx->sk_common;
+
+	if (!sk)
+		return 0;
+	sk = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
+	/* only sock_common: a time-wait or request sock ends there */
+	BPF_SEQ_PRINTF(ctx->meta->seq, "family=%u port=%u state=%u cast\\n", sk->__sk_common.skc_family, sk->__sk_common.skc_num,
+		sk->__sk_common.skc_state);
+	return 0;
+}
+`,
   // fib6_null_entry (a table without a default route shows it): RTPROT_KERNEL, RTN_UNREACHABLE
   route_protocol: `#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -4,8 +4,8 @@ import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
 import { TARGET_FILES } from '../targets/btfHeader';
 
 /**
- * bpf_rdonly_cast(obj, bpf_core_type_id_kernel(T)) (the sock_iter_batch selftests' way to read a struct sock from a
- * socket iterator): the same address as an untrusted T, measured on 6.18: reading its fields loads, passing it to
+ * bpf_rdonly_cast(obj, bpf_core_type_id_kernel(T)) (how the kernel's own socket-iterator tests read a struct sock
+ * from a socket iterator): the same address as an untrusted T, measured on 6.18: reading its fields loads, passing it to
  * bpf_seq_write() ("R2 type=untrusted_ptr_ expected=fp, ...") or bpf_find_vma() ("R1 type=untrusted_ptr_ expected=ptr_,
  * ...") is refused, EACCES.
  */

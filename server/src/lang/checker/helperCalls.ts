@@ -207,6 +207,8 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       case 'btfOrNull': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: false }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       // mirrors do_refine_retval_range(): bpf_get_stack(), bpf_get_task_stack() and the _str probes return a
       // negative errno or at most the size they were given
+      // mirrors check_kfunc_call() for bpf_rdonly_cast(): PTR_TO_BTF_ID | PTR_UNTRUSTED, read as a walked pointer is
+      case 'btfUntrusted': return { kind: 'top', walked: `the result of ${e.name}` };
       // RET_PTR_TO_BTF_ID_TRUSTED (bpf_get_current_task_btf()): never NULL
       case 'btfTrusted': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: true }, off: 0n, varOff: null, maybeNull: false, nullId: this.freshId(), desc: `the result of ${e.name}` };
       // mirrors check_kfunc_call() for KF_ACQUIRE | KF_RET_NULL: acquire_reference(), PTR_TRUSTED | PTR_MAYBE_NULL

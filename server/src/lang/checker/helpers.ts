@@ -57,6 +57,8 @@ export type HelperArgKind =
   | { kind: 'iter'; iter: IterKindName; op: 'new' | 'next' | 'destroy' };
 
 export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | 'void' | 'int' | 'btfOrNull'
+  /** PTR_TO_BTF_ID | PTR_UNTRUSTED: fields may be read (as probe reads), the pointer goes to no helper or kfunc. */
+  | 'btfUntrusted'
   /** KF_ITER_NEXT | KF_RET_NULL: the iterator's next item (its kind's `next`), or NULL once drained. */
   | 'iterNext'
   /** A negative errno or at most the size in argument `boundArg` (do_refine_retval_range()). */
@@ -192,6 +194,9 @@ const allowed: HelperInfo[] = [
   // bpf_cgroup_ancestor() KF_ACQUIRE | KF_RCU | KF_RET_NULL: a reference to the ancestor at a level, released as the others
   { name: 'bpf_cgroup_ancestor', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'cgroup', rcu: true }, any], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
   { name: 'bpf_cgroup_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'cgroup' }], returns: 'void', isKfunc: true },
+  // bpf_rdonly_cast(obj, bpf_core_type_id_kernel(T)) (kernel/bpf/helpers.c, common_btf_ids, KF_FASTCALL): the same
+  // address as a PTR_TO_BTF_ID | PTR_UNTRUSTED of T (check_kfunc_call()): read-only, taken by no helper
+  { name: 'bpf_rdonly_cast', id: -1, gplOnly: false, args: [any, any], returns: 'btfUntrusted', isKfunc: true },
   { name: 'bpf_rcu_read_lock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'lock' },
   { name: 'bpf_rcu_read_unlock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'unlock' },
   // the open-coded iterators (numbers, tasks...: kernel/openIters.ts), in common_btf_ids / generic_btf_ids: every program
