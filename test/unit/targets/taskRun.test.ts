@@ -95,6 +95,26 @@ describe('task targets on the simulated machine (kernel/bpf/task_iter.c order an
     assert.strictEqual(r.output, ['1 400000-401000 5 init', '40 1000-2000 1 worker', '40 2000-4000 3 -', ''].join('\n'));
   });
 
+  it('iter/task_vma: a shared mapping of a file keeps VM_SHARED only when written ("rw-s"); "r--s" of a file is a read-only open (do_mmap() drops VM_SHARED and VM_MAYWRITE), shmem keeps it', async () => {
+    const shared = HEAD + `SEC("iter/task_vma")
+int shared(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *vma = ctx->vma;
+	if (!ctx->task || !vma)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%lx %lx\\n", vma->vm_start, vma->vm_flags & 0xff);
+	return 0;
+}
+`;
+    const r = await run(shared, { processes: [{ pid: 1, ppid: 0, comm: 'sh', vmas: [
+      { start: '0x1000', end: '0x2000', perms: 'r--s', path: '/usr/lib/x86_64-linux-gnu/gconv/gconv-modules.cache' },
+      { start: '0x2000', end: '0x3000', perms: 'rw-s', path: '/dev/shm/ring' },
+      { start: '0x3000', end: '0x4000', perms: 'r--s', path: '/memfd:wayland-shm (deleted)' },
+      { start: '0x4000', end: '0x5000', perms: 'r--p', path: '/usr/bin/dash' }] }] });
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1000 d1', '2000 fb', '3000 f9', '4000 71', ''].join('\n'));
+  });
+
   it('iter/task_vma: the areas of one mapped file share its struct file and inode (elf_map() maps every segment from one open file), another file has its own', async () => {
     const world = { processes: [{ pid: 7, comm: 'tool', vmas: [
       { start: '0x1000', end: '0x2000', perms: 'r--p', path: '/usr/bin/tool' },
