@@ -201,6 +201,22 @@ int ns(struct bpf_iter__task_file *ctx)
     assert.strictEqual(r.output, 'mnt=4026531832 uts=4026531838 ipc=4026531839 cgroup=4026531835 same_net=1\n');
   });
 
+  it('exit_signal: SIGCHLD for a forked process and a kernel thread kthreadd started, -1 for a thread, 0 for init and kthreadd (copy_process()), measured on 6.18', async () => {
+    const text = HEAD + `SEC("iter/task")
+int sig(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	if (!t)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%d %d\\n", t->pid, t->exit_signal);
+	return 0;
+}
+`;
+    const r = await run(text, { processes: [...WORLD.processes, { pid: 3, comm: 'kworker/0:0', kthread: true }] });
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1 0', '2 0', '3 17', '40 17', '41 -1', ''].join('\n'));
+  });
+
   it('attach: tid walks one thread, pid one process; more than one is EINVAL; link info names them', async () => {
     const one = await run(TASKS, WORLD, { tid: 41 });
     assert.strictEqual(one.output, '0 41 40 1 worker-t 1000 1\nend seq_num=0\n');
