@@ -26,7 +26,7 @@ function worldScenario(unixPath: string): object {
         { protocol: 'udp', local: '127.0.0.1:53', inode: 9 },
         { protocol: 'udp', local: '127.0.0.1:5353', remote: '127.0.0.1:53', inode: 10 },
         { protocol: 'udp', local: '[::1]:546', inode: 11 },
-        { protocol: 'unix', type: 'stream', state: 'listen', path: unixPath, inode: 12 },
+        { protocol: 'unix', type: 'stream', state: 'listen', path: unixPath, backlog: 16, inode: 12 },
         { protocol: 'unix', type: 'dgram', state: 'close', path: '@bil-abstract', inode: 13 },
         { protocol: 'unix', type: 'stream', state: 'established', peer: 15, inode: 14 },
         { protocol: 'unix', type: 'stream', state: 'established', peer: 14, inode: 15 },
@@ -104,6 +104,115 @@ int udp_v6only(struct bpf_iter__udp *ctx)
 	skc = &udp_sk->inet.sk.__sk_common;
 	BPF_SEQ_PRINTF(ctx->meta->seq, "family=%d port=%u v6only=%d reuse=%d\\n", skc->skc_family, bpf_ntohs(udp_sk->inet.inet_sport),
 		skc->skc_ipv6only, skc->skc_reuse);
+	return 0;
+}
+`,
+  // the buffers sock_init_data() gives (net.core.[rw]mem_default), tcp_init_sock()'s own, and the accept-queue bounds:
+  // listen(5) and listen(16) of socketWorld.py, the connections accepted from a listener (sk_clone_lock() copies it),
+  // a unix socket that does not listen (net.unix.max_dgram_qlen); a connected TCP socket's sk_sndbuf is not printed:
+  // tcp_sndbuf_expand() sizes it by the congestion control's sndbuf_expand (3 for BBR, 2 otherwise)
+  sock_buffers_unix: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/unix")
+int sock_buffers_unix(struct bpf_iter__unix *ctx)
+{
+	struct unix_sock *u = ctx->unix_sk;
+
+	if (!u)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "type=%u rcv=%d snd=%d backlog=%u unix\\n", u->sk.sk_type, u->sk.sk_rcvbuf, u->sk.sk_sndbuf,
+		u->sk.sk_max_ack_backlog);
+	return 0;
+}
+`,
+  sock_buffers_udp: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/udp")
+int sock_buffers_udp(struct bpf_iter__udp *ctx)
+{
+	struct udp_sock *u = ctx->udp_sk;
+
+	if (!u)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "port=%u rcv=%d snd=%d udp\\n", u->inet.sk.__sk_common.skc_num, u->inet.sk.sk_rcvbuf, u->inet.sk.sk_sndbuf);
+	return 0;
+}
+`,
+  sock_buffers_nl: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/netlink")
+int sock_buffers_nl(struct bpf_iter__netlink *ctx)
+{
+	struct netlink_sock *n = ctx->sk;
+
+	if (!n)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "proto=%u rcv=%d snd=%d netlink\\n", n->sk.sk_protocol, n->sk.sk_rcvbuf, n->sk.sk_sndbuf);
+	return 0;
+}
+`,
+  tcp_accept_backlog: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/tcp")
+int tcp_accept_backlog(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_sock *tp;
+
+	if (!skc)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "port=%u state=%u rcv=%d max_backlog=%u tcp\\n", skc->skc_num, skc->skc_state,
+		tp->inet_conn.icsk_inet.sk.sk_rcvbuf, tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog);
+	if (skc->skc_state == 10)
+		BPF_SEQ_PRINTF(ctx->meta->seq, "listener port=%u snd=%d\\n", skc->skc_num, tp->inet_conn.icsk_inet.sk.sk_sndbuf);
+	return 0;
+}
+`,
+  // bpf_rdonly_cast() to the kernel's struct sock (the kernel's own socket-iterator tests do so): the run reads the same socket
+  tcp_rdonly_cast: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+char LICENSE[] SEC("license") = "GPL";
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+SEC("iter/tcp")
+int tcp_rdonly_cast(struct bpf_iter__tcp *ctx)
+{
+	struct sock *sk = (struct sock *)ctx->sk_common;
+
+	if (!sk)
+		return 0;
+	sk = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct sock));
+	/* only sock_common: a time-wait or request sock ends there */
+	BPF_SEQ_PRINTF(ctx->meta->seq, "family=%u port=%u state=%u cast\\n", sk->__sk_common.skc_family, sk->__sk_common.skc_num,
+		sk->__sk_common.skc_state);
+	return 0;
+}
+`,
+  // fib6_null_entry (a table without a default route shows it): RTPROT_KERNEL, RTN_UNREACHABLE
+  route_protocol: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/ipv6_route")
+int route_protocol(struct bpf_iter__ipv6_route *ctx)
+{
+	struct fib6_info *rt = ctx->rt;
+
+	if (!rt)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "plen=%u type=%u protocol=%u route\\n", rt->fib6_dst.plen, rt->fib6_type, rt->fib6_protocol);
 	return 0;
 }
 `,

@@ -59,7 +59,7 @@ export const networkDefinitions = {
       "tx_queue": { "type": "integer", "minimum": 0, "description": "tcp: bytes sent not yet acknowledged (write_seq - snd_una)." },
       "srtt_us": { "type": "integer", "minimum": 0, "description": "tcp: smoothed RTT in microseconds (tcp_sock.srtt_us holds it << 3)." },
       "snd_cwnd": { "type": "integer", "minimum": 0 },
-      "backlog": { "type": "integer", "minimum": 0, "description": "tcp listen(): sk_max_ack_backlog." },
+      "backlog": { "type": "integer", "minimum": 0, "description": "tcp and unix listen(): sk_max_ack_backlog (default 4096, net.core.somaxconn); a TCP connection accepted from the listener has the same (sk_clone_lock()), a unix socket that does not listen has 10 (net.unix.max_dgram_qlen)." },
       "retransmits": { "type": "integer", "minimum": 0, "maximum": 255 },
       "type": { "enum": ["stream", "dgram", "seqpacket"], "description": "unix: the socket type (default stream)." },
       "path": { "type": "string", "description": "unix: the bound path, \"@name\" for an abstract name; absent for unbound sockets." },
@@ -136,7 +136,8 @@ export function networkFromJson(json: NetworkJson, problems: ScenarioProblem[]):
         if (peer !== undefined && (peer >= list.length || peer === i || list[peer].protocol !== 'unix')) {
           problems.push({ path: `${path}/peer`, message: `peer ${peer} is not another unix socket of this list` }); return;
         }
-        sockets.push({ protocol: 'unix', type: (str('type') ?? 'stream') as 'stream', state, path: str('path'), peer, uid, inode });
+        sockets.push({ protocol: 'unix', type: (str('type') ?? 'stream') as 'stream', state, path: str('path'), peer, uid, inode,
+          backlog: typeof r.backlog === 'number' ? r.backlog : undefined });
         return;
       }
       case 'netlink': {

@@ -57,7 +57,15 @@ function vmFlags(perms: string, path: string | undefined): bigint {
   if (perms[0] === 'r') f |= 0x1n;
   if (perms[1] === 'w') f |= 0x2n;
   if (perms[2] === 'x') f |= 0x4n;
-  if (perms[3] === 's') f |= 0x88n; // VM_SHARED | VM_MAYSHARE
+  if (perms[3] === 's') {
+    f |= 0x88n; // VM_SHARED | VM_MAYSHARE
+    // mirrors do_mmap() for MAP_SHARED: a file opened without FMODE_WRITE loses VM_SHARED and VM_MAYWRITE (a
+    // read-only shared mapping, /proc shows it "r--s"; measured on 6.18: glibc's gconv-modules.cache, vm_flags & 0xf
+    // is 1). Without 'w' the file is taken as opened read-only; shmem (anonymous shared memory, memfd, SysV, a
+    // deleted file) keeps VM_SHARED.
+    if (perms[1] !== 'w' && path !== undefined && path.startsWith('/') && !path.startsWith('/memfd:') && !path.startsWith('/SYSV')
+      && !path.endsWith(" (deleted)")) f &= ~0x28n;
+  }
   if (path === '[stack]') f |= 0x100n;
   return f;
 }

@@ -405,6 +405,8 @@ export abstract class KernelHelpers extends KernelState {
       if (taskAddr === 0n) return -ERRNO.EINVAL;
       return map.ownerDelete(taskAddr);
     },
+    // mirrors the kfunc bpf_rdonly_cast(): the verifier's view of the pointer changes, its value does not
+    bpf_rdonly_cast: (obj: bigint): bigint => obj,
     // mirrors the kfunc bpf_task_acquire(): refcount_inc_not_zero() on a task the walk holds, so it always succeeds
     bpf_task_acquire: (taskAddr: bigint): bigint => taskAddr,
     // mirrors the kfunc bpf_task_release(): put_task_struct() of a reference the walk's own keeps alive

@@ -36,6 +36,7 @@ export interface SimMachine { tasks: SimTask[] }
 
 /** PF_KTHREAD in task->flags */
 export const PF_KTHREAD = 0x00200000;
+const SIGCHLD = 17;
 /** PF_IDLE... not modelled; PF_FORKNOEXEC set on kernel threads as the kernel does */
 const PF_FORKNOEXEC = 0x00000040;
 /** the inode number of the initial pid namespace (include/linux/proc_ns.h) */
@@ -123,6 +124,10 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'tgid', sim.tgid);
       put(task, 'task_struct', '__state', sim.state);
       put(task, 'task_struct', 'flags', sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : 0);
+      // mirrors copy_process(): a thread (CLONE_THREAD) has exit_signal -1, a fork() child and every kernel thread
+      // kthreadd starts (kernel_thread(..., SIGCHLD)) SIGCHLD; init and kthreadd, which the kernel starts itself
+      // without a signal (user_mode_thread(kernel_init, NULL, CLONE_FS)), 0 (measured on 6.18: -1, 17, kthreadd 0)
+      put(task, 'task_struct', 'exit_signal', sim.pid === 0 ? 0 : sim.tgid !== sim.pid ? -1 : sim.ppid === 0 ? 0 : SIGCHLD);
       put(task, 'task_struct', 'prio', sim.prio);
       put(task, 'task_struct', 'static_prio', sim.prio);
       put(task, 'task_struct', 'start_time', sim.startTimeNs);

@@ -173,4 +173,32 @@ describe('checker/callbacks: bpf_find_vma (set_find_vma_callback_state), measure
     const codes = errors(program('', 'bpf_find_vma(t, t->mm->start_code, cb, ctx->meta->seq, 0);'));
     assert.deepStrictEqual(codes, [`BPF${Diagnostics.CallbackCtxNotStack.code}`]);
   });
+  it('refused: ctx->task named again after the check of the local (clang loads it again: "R1 type=trusted_ptr_or_null_ expected=ptr_, trusted_ptr_, rcu_ptr_"); the checked local loads', () => {
+    assert.deepStrictEqual(errors(program('', 'bpf_find_vma(ctx->task, t->mm->start_code, cb, &size, 0);')), [`BPF${Diagnostics.HelperBtfArgMaybeNull.code}`]);
+    assert.deepStrictEqual(errors(program('', 'if (!ctx->task) return 0; bpf_find_vma(ctx->task, t->mm->start_code, cb, &size, 0);')), [`BPF${Diagnostics.HelperBtfArgMaybeNull.code}`]);
+    assert.deepStrictEqual(errors(program('', 'bpf_find_vma(t, t->mm->start_code, cb, &size, 0);')), []);
+  });
+});
+
+describe('checker/helpers: ARG_PTR_TO_BTF_ID takes no maybe-NULL pointer, ARG_PTR_TO_BTF_ID_OR_NULL does (check_reg_type()), measured on 6.18', () => {
+  const program = (sec: string, call: string): string => [
+    '#include "vmlinux.h"',
+    '#include <bpf/bpf_helpers.h>',
+    'char LICENSE[] SEC("license") = "GPL";',
+    'struct { __uint(type, 29 /* BPF_MAP_TYPE_TASK_STORAGE */); __uint(map_flags, 1 /* BPF_F_NO_PREALLOC */); __type(key, int); __type(value, __u64); } st SEC(".maps");',
+    `SEC("${sec}") int p(struct bpf_iter__task *ctx) { if (!ctx->task) return 0; ${call} return 0; }`,
+    '',
+  ].join('\n');
+  const errors = (text: string) => serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.severity === 1).map((d) => [d.code, String(d.message).replace(/.*Verifier: /, '')]);
+  const refused = (reg: number) => [[`BPF${Diagnostics.HelperBtfArgMaybeNull.code}`, `"R${reg} type=trusted_ptr_or_null_ expected=ptr_, trusted_ptr_, rcu_ptr_"`]];
+  it('refused: bpf_get_task_stack(), bpf_task_pt_regs(), bpf_copy_from_user_task() of ctx->task loaded again', () => {
+    assert.deepStrictEqual(errors(program('iter/task', '__u64 b[4]; bpf_get_task_stack(ctx->task, b, sizeof(b), 0);')), refused(1));
+    assert.deepStrictEqual(errors(program('iter/task', 'bpf_task_pt_regs(ctx->task);')), refused(1));
+    assert.deepStrictEqual(errors(program('iter.s/task', 'char b[4]; bpf_copy_from_user_task(b, 4, 0, ctx->task, 0);')), refused(4));
+  });
+  it('loads: bpf_task_storage_get() and bpf_task_storage_delete() of ctx->task loaded again, or of NULL', () => {
+    assert.deepStrictEqual(errors(program('iter/task', 'bpf_task_storage_get(&st, ctx->task, 0, 0);')), []);
+    assert.deepStrictEqual(errors(program('iter/task', 'bpf_task_storage_delete(&st, ctx->task);')), []);
+    assert.deepStrictEqual(errors(program('iter/task', 'bpf_task_storage_get(&st, 0, 0, 0);')), []);
+  });
 });

@@ -35,6 +35,10 @@ const u16At = (k: Kernel, addr: bigint, struct: string, path: string): number =>
   const at = k.memory.find(addr + BigInt(f.offset))!;
   return f.size === 1 ? at.region.view.getUint8(at.offset) : at.region.view.getUint16(at.offset, true);
 };
+const i32At = (k: Kernel, addr: bigint, struct: string, path: string): number => {
+  const at = k.memory.find(addr + BigInt(fieldAt(struct, path).offset))!;
+  return at.region.view.getInt32(at.offset, true);
+};
 
 describe('kernel/net: the socket iterators over a simulated network namespace', () => {
   const tcpWorld: NetSpec['sockets'] = [
@@ -190,6 +194,35 @@ describe('kernel/net: the socket iterators over a simulated network namespace', 
     ] });
     const plens = walk(k, 'ipv6_route').filter((v) => v.sk !== 0n).map((v) => u16At(k, v.sk, 'fib6_info', 'fib6_dst.plen'));
     assert.deepStrictEqual(plens, [128, 64, 0, 128, 0]);
+  });
+
+  it('socket buffers (sock_init_data(): 212992 each; tcp_init_sock(): 131072/16384) and accept-queue bounds (a TCP connection accepted from listen(fd, 5) keeps 5, sk_clone_lock(); a unix socket 10 until listen()), measured on 6.18', () => {
+    const k = net([
+      { protocol: 'tcp', state: 'listen', local: '127.0.0.1:8080', backlog: 5, uid: 0, inode: 1 },
+      { protocol: 'tcp', state: 'established', local: '127.0.0.1:40000', remote: '127.0.0.1:8080', uid: 0, inode: 2 },
+      { protocol: 'tcp', state: 'established', local: '127.0.0.1:8080', remote: '127.0.0.1:40000', uid: 0, inode: 3 },
+      { protocol: 'tcp', state: 'close_wait', local: '127.0.0.1:8080', remote: '127.0.0.1:40001', uid: 0, inode: 4 },
+      { protocol: 'udp', state: 'close', local: '127.0.0.1:53', uid: 0, inode: 5 },
+      { protocol: 'unix', type: 'stream', state: 'listen', path: '/run/a.sock', backlog: 16, uid: 0, inode: 6 },
+      { protocol: 'unix', type: 'dgram', state: 'close', uid: 0, inode: 7 },
+      { protocol: 'netlink', family: 0, portid: 4242, groups: 0, uid: 0, inode: 8 },
+    ]);
+    const of = (target: string) => walk(k, target).filter((v) => v.sk !== 0n).map((v) => [u16At(k, v.sk, 'sock_common', 'skc_num'),
+      i32At(k, v.sk, 'sock', 'sk_rcvbuf'), i32At(k, v.sk, 'sock', 'sk_sndbuf'), i32At(k, v.sk, 'sock', 'sk_max_ack_backlog')]);
+    const byPort = (rows: number[][]) => rows.map((r) => r.join(' ')).sort();
+    // the listener, the connection accepted from it (8080 -> 40000), the one half closed by its peer, the connecting side
+    assert.deepStrictEqual(byPort(of('tcp')), ['40000 131072 16384 0', '8080 131072 16384 5', '8080 131072 16384 5', '8080 131072 16384 5']);
+    assert.deepStrictEqual(byPort(of('udp')), ['53 212992 212992 0']);
+    assert.deepStrictEqual(byPort(of('unix').map((r) => r.slice(1))), ['212992 212992 10', '212992 212992 16']);
+    assert.ok(of('netlink').every((r) => r[1] === 212992 && r[2] === 212992), 'netlink sockets (the kernel\'s own too)');
+  });
+
+  it('ipv6_route: the null entry of a table without a default route is the kernel\'s own (fib6_null_entry_template: RTPROT_KERNEL, RTN_UNREACHABLE)', () => {
+    const k = net([], { ipv6Routes: [{ dst: '::1/128', table: 255, metric: 0, flags: 0x80200001, dev: 'lo', protocol: 2, type: 2 }] });
+    const rows = walk(k, 'ipv6_route').filter((v) => v.sk !== 0n).map((v) => [u16At(k, v.sk, 'fib6_info', 'fib6_dst.plen'),
+      u16At(k, v.sk, 'fib6_info', 'fib6_protocol'), u16At(k, v.sk, 'fib6_info', 'fib6_type')]);
+    // main (254) has no route here: its null entry, then local (255): ::1, then its null entry (measured: the same three lines)
+    assert.deepStrictEqual(rows, [[0, 2, 7], [128, 2, 2], [0, 2, 7]]);
   });
 
   it('the default system has sockets of every kind and routes, so each socket target prints something on first run', () => {

@@ -95,6 +95,26 @@ describe('task targets on the simulated machine (kernel/bpf/task_iter.c order an
     assert.strictEqual(r.output, ['1 400000-401000 5 init', '40 1000-2000 1 worker', '40 2000-4000 3 -', ''].join('\n'));
   });
 
+  it('iter/task_vma: a shared mapping of a file keeps VM_SHARED only when written ("rw-s"); "r--s" of a file is a read-only open (do_mmap() drops VM_SHARED and VM_MAYWRITE), shmem keeps it', async () => {
+    const shared = HEAD + `SEC("iter/task_vma")
+int shared(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *vma = ctx->vma;
+	if (!ctx->task || !vma)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%lx %lx\\n", vma->vm_start, vma->vm_flags & 0xff);
+	return 0;
+}
+`;
+    const r = await run(shared, { processes: [{ pid: 1, ppid: 0, comm: 'sh', vmas: [
+      { start: '0x1000', end: '0x2000', perms: 'r--s', path: '/usr/lib/x86_64-linux-gnu/gconv/gconv-modules.cache' },
+      { start: '0x2000', end: '0x3000', perms: 'rw-s', path: '/dev/shm/ring' },
+      { start: '0x3000', end: '0x4000', perms: 'r--s', path: '/memfd:wayland-shm (deleted)' },
+      { start: '0x4000', end: '0x5000', perms: 'r--p', path: '/usr/bin/dash' }] }] });
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1000 d1', '2000 fb', '3000 f9', '4000 71', ''].join('\n'));
+  });
+
   it('iter/task_vma: the areas of one mapped file share its struct file and inode (elf_map() maps every segment from one open file), another file has its own', async () => {
     const world = { processes: [{ pid: 7, comm: 'tool', vmas: [
       { start: '0x1000', end: '0x2000', perms: 'r--p', path: '/usr/bin/tool' },
@@ -179,6 +199,22 @@ int ns(struct bpf_iter__task_file *ctx)
     const r = await service.run(FIXTURE_PATH, text, { scenario: SCENARIO }) as unknown as { output: string | null; error?: { message: string } };
     assert.ok(!r.error, r.error?.message);
     assert.strictEqual(r.output, 'mnt=4026531832 uts=4026531838 ipc=4026531839 cgroup=4026531835 same_net=1\n');
+  });
+
+  it('exit_signal: SIGCHLD for a forked process and a kernel thread kthreadd started, -1 for a thread, 0 for init and kthreadd (copy_process()), measured on 6.18', async () => {
+    const text = HEAD + `SEC("iter/task")
+int sig(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	if (!t)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%d %d\\n", t->pid, t->exit_signal);
+	return 0;
+}
+`;
+    const r = await run(text, { processes: [...WORLD.processes, { pid: 3, comm: 'kworker/0:0', kthread: true }] });
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['1 0', '2 0', '3 17', '40 17', '41 -1', ''].join('\n'));
   });
 
   it('attach: tid walks one thread, pid one process; more than one is EINVAL; link info names them', async () => {

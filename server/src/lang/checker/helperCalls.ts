@@ -172,6 +172,12 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
         case 'notWalked':
           // mirrors check_reg_type(): PTR_UNTRUSTED is not among the BTF pointer types the argument takes
           if (v.kind === 'top' && v.walked && !v.rcu) this.report(Diagnostics.HelperArgUntrusted, argLoc, [v.walked, i + 1, e.name, `R${i + 1} type=untrusted_ptr_ expected=ptr_, trusted_ptr_, rcu_ptr_`]);
+          // ...nor PTR_MAYBE_NULL unless the proto says ARG_PTR_TO_BTF_ID_OR_NULL: a ctx field that clang loads again
+          // after its check (vmlinux.h's preserve_access_index) is maybe-NULL once more (measured on 6.18:
+          // bpf_find_vma(ctx->task, ...), bpf_get_task_stack(ctx->task, ...) after `if (!ctx->task)` are refused)
+          else if (v.kind === 'ptr' && v.maybeNull && v.region.kind === 'btf' && !kind.nullable) {
+            this.report(Diagnostics.HelperBtfArgMaybeNull, argLoc, [v.desc, i + 1, e.name, `R${i + 1} type=${regTypeName(v)} expected=ptr_, trusted_ptr_, rcu_ptr_`]);
+          }
           return;
         default: return;
       }
@@ -201,6 +207,8 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
       case 'btfOrNull': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: false }, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
       // mirrors do_refine_retval_range(): bpf_get_stack(), bpf_get_task_stack() and the _str probes return a
       // negative errno or at most the size they were given
+      // mirrors check_kfunc_call() for bpf_rdonly_cast(): PTR_TO_BTF_ID | PTR_UNTRUSTED, read as a walked pointer is
+      case 'btfUntrusted': return { kind: 'top', walked: `the result of ${e.name}` };
       // RET_PTR_TO_BTF_ID_TRUSTED (bpf_get_current_task_btf()): never NULL
       case 'btfTrusted': return { kind: 'ptr', region: { kind: 'btf', struct: info.returnStruct ?? '', trusted: true }, off: 0n, varOff: null, maybeNull: false, nullId: this.freshId(), desc: `the result of ${e.name}` };
       // mirrors check_kfunc_call() for KF_ACQUIRE | KF_RET_NULL: acquire_reference(), PTR_TRUSTED | PTR_MAYBE_NULL

@@ -33,8 +33,11 @@ export type HelperArgKind =
   | { kind: 'constStr' }
   /** Arguments not checked here. */
   | { kind: 'anything' }
-  /** ARG_PTR_TO_BTF_ID of a helper that refuses PTR_UNTRUSTED (bpf_d_path()'s struct path): no walked pointer. */
-  | { kind: 'notWalked' }
+  /**
+   * ARG_PTR_TO_BTF_ID of a helper that refuses PTR_UNTRUSTED (bpf_d_path()'s struct path): no walked pointer, and no
+   * pointer that may be NULL; `nullable`: ARG_PTR_TO_BTF_ID_OR_NULL (bpf_task_storage_get()'s task) takes one.
+   */
+  | { kind: 'notWalked'; nullable?: boolean }
   /**
    * A kfunc argument with KF_TRUSTED_ARGS: a trusted, non-NULL pointer to the BTF struct `btf`. `rcu`: KF_RCU, an RCU
    * pointer (MEM_RCU) is taken too; `nullable`: a `__nullable` parameter, the constant NULL is taken (a pointer that
@@ -54,6 +57,8 @@ export type HelperArgKind =
   | { kind: 'iter'; iter: IterKindName; op: 'new' | 'next' | 'destroy' };
 
 export type HelperReturn = 'mapValueOrNull' | 'long' | 'u64' | 'u32' | 'cpu' | 'void' | 'int' | 'btfOrNull'
+  /** PTR_TO_BTF_ID | PTR_UNTRUSTED: fields may be read (as probe reads), the pointer goes to no helper or kfunc. */
+  | 'btfUntrusted'
   /** KF_ITER_NEXT | KF_RET_NULL: the iterator's next item (its kind's `next`), or NULL once drained. */
   | 'iterNext'
   /** A negative errno or at most the size in argument `boundArg` (do_refine_retval_range()). */
@@ -151,8 +156,8 @@ const allowed: HelperInfo[] = [
   { name: 'bpf_sk_storage_delete', id: 108, gplOnly: false, args: [{ kind: 'map' }, any], returns: 'long' },
   // the task local storage of kernel/bpf/bpf_task_storage.c (bpf_tracing_func_proto(): the _recur protos, same
   // arguments): the map, the task (ARG_PTR_TO_BTF_ID_OR_NULL), the initial value or NULL, the flags
-  { name: 'bpf_task_storage_get', id: 156, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked' }, any, any], returns: 'mapValueOrNull' },
-  { name: 'bpf_task_storage_delete', id: 157, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked' }], returns: 'long' },
+  { name: 'bpf_task_storage_get', id: 156, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked', nullable: true }, any, any], returns: 'mapValueOrNull' },
+  { name: 'bpf_task_storage_delete', id: 157, gplOnly: false, args: [{ kind: 'map' }, { kind: 'notWalked', nullable: true }], returns: 'long' },
   // bpf_get_stack() is given to tracing programs too; its result is bounded by the size (do_refine_retval_range())
   { name: 'bpf_get_stack', id: 67, gplOnly: true, args: [any, { kind: 'memWrite', sizeArg: 2 }, any, any], returns: 'sizeBounded', boundArg: 2, mightSleepWhenSleepable: true },
   // RET_PTR_TO_BTF_ID_OR_NULL of struct socket: NULL for a file that is not a socket
@@ -189,6 +194,9 @@ const allowed: HelperInfo[] = [
   // bpf_cgroup_ancestor() KF_ACQUIRE | KF_RCU | KF_RET_NULL: a reference to the ancestor at a level, released as the others
   { name: 'bpf_cgroup_ancestor', id: -1, gplOnly: false, args: [{ kind: 'trusted', btf: 'cgroup', rcu: true }, any], returns: 'acquiredOrNull', returnStruct: 'cgroup', isKfunc: true },
   { name: 'bpf_cgroup_release', id: -1, gplOnly: false, args: [{ kind: 'release', btf: 'cgroup' }], returns: 'void', isKfunc: true },
+  // bpf_rdonly_cast(obj, bpf_core_type_id_kernel(T)) (kernel/bpf/helpers.c, common_btf_ids, KF_FASTCALL): the same
+  // address as a PTR_TO_BTF_ID | PTR_UNTRUSTED of T (check_kfunc_call()): read-only, taken by no helper
+  { name: 'bpf_rdonly_cast', id: -1, gplOnly: false, args: [any, any], returns: 'btfUntrusted', isKfunc: true },
   { name: 'bpf_rcu_read_lock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'lock' },
   { name: 'bpf_rcu_read_unlock', id: -1, gplOnly: false, args: [], returns: 'void', isKfunc: true, rcu: 'unlock' },
   // the open-coded iterators (numbers, tasks...: kernel/openIters.ts), in common_btf_ids / generic_btf_ids: every program

@@ -19,6 +19,8 @@ import { LValueLowering } from './lvalues';
 const LIBRARY_BUILTINS: ReadonlySet<string> = new Set(['memcpy', 'memmove', 'memset', 'memcmp', 'bcmp', 'bzero', 'strlen', 'strcmp', 'strncmp', 'strcpy', 'strncpy', 'strchr', 'strrchr', 'abs', 'labs', 'llabs']);
 
 export abstract class ExpressionLowering extends LValueLowering {
+  /** inside the arguments of a bpf_rdonly_cast() call: its __builtin_btf_type_id() is no value the run needs */
+  protected rdonlyCastArgs = 0;
   // ------------------------------------------------------------------ expressions
 
   protected typeOf(node: ast.Expression): CType {
@@ -433,6 +435,8 @@ export abstract class ExpressionLowering extends LValueLowering {
       // bpf_core_type_id_kernel()/_local(): a BTF type id libbpf writes into a 64-bit immediate (a CO-RE relocation,
       // no call); the simulated kernel numbers no BTF types, so its value cannot be simulated
       if (name === '__builtin_btf_type_id') {
+        // ...except as bpf_rdonly_cast()'s type, which the C cast of its result already gives the checker and the run
+        if (this.rdonlyCastArgs > 0) return { op: 'const', type: irScalarType(type) as IntType | undefined ?? U64, value: 0n, loc };
         this.report(Diagnostics.UnsupportedConstruct, node, ['__builtin_btf_type_id (a BTF type id, which libbpf relocates)']);
         return { op: 'const', type: irScalarType(type) as IntType | undefined ?? U64, value: 0n, loc };
       }
@@ -454,6 +458,10 @@ export abstract class ExpressionLowering extends LValueLowering {
         // An extern declaration without a body: a kfunc (`__ksym`) or a clang builtin.
         const section = symbol.attributes.find((a) => a.name === 'section')?.args[0];
         const ksym = section?.kind === 'StringLiteral' && section.value === '.ksyms';
+        if (name === 'bpf_rdonly_cast' && ksym) {
+          this.rdonlyCastArgs++;
+          try { return { op: 'callHelper', name, helperId: -1, args: this.callArgs(node, symbol.type), type: resultType, loc }; } finally { this.rdonlyCastArgs--; }
+        }
         // a compile-time assertion's function: never in a built object, so nothing for libbpf to resolve
         const error = symbol.attributes.find((a) => a.name === 'error');
         if (error) {
