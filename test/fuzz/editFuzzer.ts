@@ -196,6 +196,9 @@ export const PATHOLOGICAL_CASES: Array<[string, (base: string) => string, boolea
   // Found by trying each pathological input inside a self-including file, and lists past the argument limit.
   ['a file that includes itself, then 10,000 unclosed #if', (base) => `#include "edited.bpf.c"\n${'#if 1\n'.repeat(10_000)}${base}`, false],
   ['a file that includes itself around a 1 MB string literal', (base) => `#include "edited.bpf.c"\n${base}\nconst char *big_string = "${'x'.repeat(1_000_000)}";\n`, false],
+  // Found by npm run fuzz (seed 24300): two self-inclusions double the copies at each level (65,536 at the
+  // self-inclusion limit, cut at the output limit), and each asm statement searched the whole token list: out of memory.
+  ['a file that includes itself twice, around asm statements', (base) => `${base}\n#include "edited.bpf.c"\nint twice(void) { int x = 0; asm volatile("" : "+r"(x)); return x; }\n#include "edited.bpf.c"\n`, false],
   ['a 300,000-element initializer and 300,000 attributes', (base) => `${base}\nint big_attrs __attribute__((${'unused,'.repeat(300_000)}unused)) ${'__attribute__((unused)) '.repeat(300_000)};\n`
     + `SEC("iter/bpf_map") int big_init(struct bpf_iter__bpf_map *ctx) { char buf[300000] = {${'1,'.repeat(300_000)}}; return buf[3]; }\n`, false],
   ['a macro bomb past the 1,000,000-token expansion limit', (base) => `#define B0 x\n${Array.from({ length: 40 }, (_, i) => `#define B${i + 1} B${i} B${i}`).join('\n')}\n${base}\nint bomb = B40;\n`, true],
