@@ -147,6 +147,25 @@ _Static_assert(S_B + 100 == 300, "promoted as unsigned char");
     assert.deepStrictEqual([located.pos, located.end], [21, 21 + 'undeclared_thing'.length]);
   });
 
+  it('a parameter with a parenthesised name of function type (`bool (less)(...)`) is that function adjusted to a pointer; a typedef name in the parentheses still opens a parameter list', () => {
+    // source: libbpf's bpf_experimental.h declares bpf_rbtree_add_impl(..., bool (less)(...), ...), which the
+    // bpftool-dumped vmlinux.h declares with bool (*less)(...): clang 14 takes both (bpf-developer-tutorial, scx)
+    const same = [
+      'int kf(int (*cb)(int a), int x); int kf(int (cb)(int a), int x);',
+      'int kf(int (cb)(int a)); int kf(int (*cb)(int));',
+      'int kf(int ((cb))(int a)); int kf(int cb(int));',
+      'int kf(int (x)); int kf(int y);',
+    ];
+    for (const text of same) assert.deepStrictEqual(check(text).codes, [], text);
+    // still conflicts: a different function type, and a typedef name in the parentheses (an unnamed function
+    // parameter taking a T, C11 6.7.6.3p11) is not an int parameter
+    const differ = [
+      'int kf(int (*cb)(int a)); int kf(int (cb)(long a));',
+      'typedef int T; int kf(int (T)); int kf(int t);',
+    ];
+    for (const text of differ) assert.deepStrictEqual(check(text).codes, [Diagnostics.ConflictingTypes.code], text);
+  });
+
   it('member references: clang\'s words, its caret (the operator, or the member), its recovery', () => {
     // expectations from clang 14 -fsyntax-only on the same text (test/oracle/clang-diagnostics.test.ts compares live)
     const text = 'struct foo { int a; }; struct bar;\n'
