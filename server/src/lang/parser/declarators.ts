@@ -102,7 +102,17 @@ export abstract class DeclaratorParser extends ExpressionParser {
     let variadic = false;
     if (this.is(')')) return { kind: 'Function', parameters, variadic, oldStyle: true };
     this.pushScope();
+    // `f(a, b)`: an identifier list (K&R); once begun, every parameter is a bare name, as clang's
+    // ParseFunctionDeclaratorIdentifierList() requires: `int BPF_UPROBE(name, struct data *d)` with a libbpf
+    // that lacks the macro is "expected identifier" at `struct`, and `d` stays undeclared in the body.
+    let identifierList = false;
     for (;;) {
+      if (identifierList && (this.is('...') || this.startsTypeName() || this.is('register') || !this.isIdentifier())) {
+        if (this.isIdentifier() && this.isTypedefName(this.token)) this.error(Diagnostics.UnexpectedTypeNameExpectedIdentifier, this.token, [this.token.text]);
+        else this.error(Diagnostics.ExpectedIdentifier);
+        this.skipToCloseParen();
+        break;
+      }
       if (this.eat('...')) { variadic = true; break; }
       const start = this.startNode();
       if (!this.startsTypeName() && !this.is('register')) {
@@ -114,6 +124,7 @@ export abstract class DeclaratorParser extends ExpressionParser {
             this.declareName(t.text, true);
           } else {
             this.next();
+            if (parameters.length === 0) identifierList = true;
             parameters.push(this.finish({
               kind: 'Parameter' as const, ...start, end: 0,
               specifiers: { kind: 'DeclarationSpecifiers', ...start, end: start.pos, storage: [], qualifiers: [], functionSpecifiers: [], attributes: [], alignas: [] },
