@@ -557,6 +557,10 @@ export const Diagnostics = {
     kernelText: "call to %s declared with 'error' attribute: %s",
     explanation: 'A compile-time assertion declares a function with __attribute__((error("..."))) and calls it where a condition fails; clang removes the call when optimization proves the condition, and stops the build with "call to ... declared with \'error\' attribute" when it cannot. An object that was built never calls it. The checker follows values through inlined helpers as clang does, but not every fold clang makes; where it reaches the call, the build may still succeed. Make the condition a constant of C, or check that clang builds the file.',
   }),
+  StaticProgram: d(2082, 'warning', 'program \'{0}\' is static: libbpf 1.x refuses to open the object, so bpftool and a skeleton cannot load it. libbpf: "{1}"', {
+    kernelText: "sec '%s': program '%s' is static and not supported",
+    explanation: 'clang emits a static function with a section attribute as a local symbol; libbpf (1.0 and later, bpf_object__add_programs()) takes only global functions of a program section as programs and stops at open with "program ... is static and not supported" (measured with bpftool 7.1 / libbpf 1.1 on an iterator). cilium/ebpf loads such a program, so this is a warning. Remove `static`.',
+  }),
   IterNotDestroyed: d(2485, 'error', 'The {2} {0} is still active when the program exits: call {3}() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; a task iterator too)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',
