@@ -123,6 +123,7 @@ export const Diagnostics = {
   NestingTooDeep: d(1104, 'error', 'bracket nesting level exceeded maximum of {0}',
     { explanation: 'clang stops at 256 nested brackets (-fbracket-depth); the front end does the same instead of overflowing its stack.' }),
   ExpectedIdentifier: d(1105, 'error', 'expected identifier'),
+  UnexpectedTypeNameExpectedIdentifier: d(1130, 'error', "unexpected type name '{0}': expected identifier", { kernelText: 'unexpected type name %0: expected identifier' }),
   ExpectedTypeName: d(1106, 'error', 'expected a type'),
   InvalidNumber: d(1107, 'error', "invalid numeric constant '{0}'"),
   InvalidCharacter: d(1108, 'error', "unexpected character '{0}'"),
@@ -563,6 +564,10 @@ export const Diagnostics = {
   CompileTimeErrorReached: d(2081, 'warning', '{0}() carries clang\'s error attribute ("{1}"): clang refuses the build if this call is still there after optimization, and the checker found a path that reaches it (a condition it could not fold as clang does); a run stops if it gets there', {
     kernelText: "call to %s declared with 'error' attribute: %s",
     explanation: 'A compile-time assertion declares a function with __attribute__((error("..."))) and calls it where a condition fails; clang removes the call when optimization proves the condition, and stops the build with "call to ... declared with \'error\' attribute" when it cannot. An object that was built never calls it. The checker follows values through inlined helpers as clang does, but not every fold clang makes; where it reaches the call, the build may still succeed. Make the condition a constant of C, or check that clang builds the file.',
+  }),
+  StaticProgram: d(2082, 'warning', 'program \'{0}\' is static: libbpf 1.x refuses to open the object, so bpftool and a skeleton cannot load it. libbpf: "{1}"', {
+    kernelText: "sec '%s': program '%s' is static and not supported",
+    explanation: 'clang emits a static function with a section attribute as a local symbol; libbpf (1.0 and later, bpf_object__add_programs()) takes only global functions of a program section as programs and stops at open with "program ... is static and not supported" (measured with bpftool 7.1 / libbpf 1.1 on an iterator). cilium/ebpf loads such a program, so this is a warning. Remove `static`.',
   }),
   IterNotDestroyed: d(2485, 'error', 'The {2} {0} is still active when the program exits: call {3}() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; a task iterator too)

@@ -25,6 +25,10 @@ export function checkProgramShapes(c: Compilation, options: { licenseLinked?: bo
     out.push({ code: m.code, category: m.category, message: formatMessage(m.message, args), file: node.file, pos: node.pos, end: node.end });
   let iterPrograms = 0;
   for (const f of c.program.functions) {
+    // mirrors libbpf's bpf_object__add_programs(): a local (static) function in a program section is refused at open
+    if (f.section && f.definition.specifiers.storage.includes('static')) {
+      report(Diagnostics.StaticProgram, f.definition.declarator.name ?? f.definition.declarator, [f.name, `sec '${f.section}': program '${f.name}' is static and not supported`]);
+    }
     if (!f.section || !/^iter(\.s)?\//.test(f.section)) continue;
     iterPrograms++;
     const target = f.section.replace(/^iter(\.s)?\//, '');

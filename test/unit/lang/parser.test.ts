@@ -164,6 +164,22 @@ describe('parser', () => {
     assert.strictEqual(result.diagnostics[0].pos, 'int a = 1'.length);
   });
 
+  it('an identifier list (K&R) takes only names: a declaration after a bare first name is "expected identifier" there, as clang 14 says', () => {
+    // source: `int BPF_UPROBE(add_test, struct data *d)` when the libbpf found has no BPF_UPROBE (bpf-developer-tutorial)
+    const at = (text: string) => parseText(text).diagnostics.map((d) => `${d.pos} ${d.message}`);
+    assert.deepStrictEqual(at('int f(a, struct s *d) { return 0; }'), ['9 expected identifier']);
+    assert.deepStrictEqual(at('int f(a, b, struct x *p, c);'), ['12 expected identifier']);
+    assert.deepStrictEqual(at('int f(a, ...);'), ['9 expected identifier']);
+    assert.deepStrictEqual(at('typedef int u32; int f(a, u32 b);'), ["26 unexpected type name 'u32': expected identifier"]);
+    // the parameters are the names before it: `d` is not one
+    const names = (parseText('int g(a, struct s *d);').unit.declarations[0] as ast.Declaration).declarators[0].declarator.derivations
+      .flatMap((x) => x.kind === 'Function' ? x.parameters.map((p) => p.declarator.name?.name) : []);
+    assert.deepStrictEqual(names, ['a']);
+    // still accepted: names only, a prototype, and a bare name after typed parameters (clang: implicit int, a warning)
+    for (const text of ['int f(a, b);', 'int f(int a, struct s *d);', 'int f(int x, a) { return 0; }', 'int f(void);'])
+      assert.deepStrictEqual(at(text), [], text);
+  });
+
   it('reports a missing closing brace once and still parses the following function', () => {
     const result = parseText('int f(void) {\n  if (1) {\n    return 1;\n  \n  return 0;\n}\nint g(void) { return 2; }\n');
     assert.strictEqual(result.diagnostics.length, 1);

@@ -13,7 +13,7 @@ export abstract class DeclaratorParser extends ExpressionParser {
    * Parses a (possibly abstract) declarator. The result lists derivations innermost-first: pointers bind
    * before the suffixes of the same level, and an inner parenthesised declarator applies last.
    */
-  protected parseDeclarator(abstract: boolean): ast.Declarator {
+  protected parseDeclarator(abstract: boolean, parameter = false): ast.Declarator {
     const start = this.startNode();
     const attributes: ast.Attribute[] = [];
     const pointers: ast.Derivation[] = [];
@@ -36,11 +36,11 @@ export abstract class DeclaratorParser extends ExpressionParser {
     if (this.isIdentifier()) {
       const t = this.next();
       name = { kind: 'Identifier', file: t.file, pos: t.pos, end: t.end, name: t.text };
-    } else if (this.is('(') && this.startsNestedDeclarator(abstract)) {
+    } else if (this.is('(') && this.startsNestedDeclarator(abstract, parameter)) {
       if (!this.enter()) { this.skipBalanced(); }
       else {
         this.next();
-        inner = this.parseDeclarator(abstract);
+        inner = this.parseDeclarator(abstract, parameter);
         this.expect(')');
         this.leave();
       }
@@ -81,14 +81,19 @@ export abstract class DeclaratorParser extends ExpressionParser {
     return this.finish({ kind: 'Declarator' as const, ...start, end: 0, name, derivations, attributes, asmLabel });
   }
 
-  /** After `(` in a declarator: a nested declarator, or (abstract only) a parameter list? */
-  protected startsNestedDeclarator(abstract: boolean): boolean {
+  /**
+   * After `(` in a declarator: a nested declarator, or (abstract only) a parameter list? In a parameter
+   * declaration `(name)` with a name that is no typedef is the parameter's parenthesised declarator:
+   * `bool (less)(struct bpf_rb_node *a, ...)` declares `less`, a function adjusted to a pointer, as libbpf's
+   * bpf_experimental.h writes bpf_rbtree_add_impl(); only a typedef name there starts a parameter list (C11 6.7.6.3p11).
+   */
+  protected startsNestedDeclarator(abstract: boolean, parameter = false): boolean {
     const after = this.peek();
     if (this.is('*', after) || this.is('^', after) || this.is('(', after) || this.is('[', after) || this.is('__attribute__', after)) {
       // `(__attribute__(...) int x)` is a parameter list; `(__attribute__(...) *p)` a declarator. Rare: assume declarator.
       return true;
     }
-    if (abstract) return false;
+    if (abstract && !parameter) return false;
     return this.isIdentifier(after) && !this.isTypedefName(after);
   }
 
@@ -97,7 +102,17 @@ export abstract class DeclaratorParser extends ExpressionParser {
     let variadic = false;
     if (this.is(')')) return { kind: 'Function', parameters, variadic, oldStyle: true };
     this.pushScope();
+    // `f(a, b)`: an identifier list (K&R); once begun, every parameter is a bare name, as clang's
+    // ParseFunctionDeclaratorIdentifierList() requires: `int BPF_UPROBE(name, struct data *d)` with a libbpf
+    // that lacks the macro is "expected identifier" at `struct`, and `d` stays undeclared in the body.
+    let identifierList = false;
     for (;;) {
+      if (identifierList && (this.is('...') || this.startsTypeName() || this.is('register') || !this.isIdentifier())) {
+        if (this.isIdentifier() && this.isTypedefName(this.token)) this.error(Diagnostics.UnexpectedTypeNameExpectedIdentifier, this.token, [this.token.text]);
+        else this.error(Diagnostics.ExpectedIdentifier);
+        this.skipToCloseParen();
+        break;
+      }
       if (this.eat('...')) { variadic = true; break; }
       const start = this.startNode();
       if (!this.startsTypeName() && !this.is('register')) {
@@ -109,6 +124,7 @@ export abstract class DeclaratorParser extends ExpressionParser {
             this.declareName(t.text, true);
           } else {
             this.next();
+            if (parameters.length === 0) identifierList = true;
             parameters.push(this.finish({
               kind: 'Parameter' as const, ...start, end: 0,
               specifiers: { kind: 'DeclarationSpecifiers', ...start, end: start.pos, storage: [], qualifiers: [], functionSpecifiers: [], attributes: [], alignas: [] },
@@ -124,7 +140,7 @@ export abstract class DeclaratorParser extends ExpressionParser {
         }
       }
       const specifiers = this.parseDeclarationSpecifiers(true);
-      const declarator = this.parseDeclarator(true);
+      const declarator = this.parseDeclarator(true, true);
       if (declarator.name) this.declareName(declarator.name.name, false);
       parameters.push(this.finish({ kind: 'Parameter' as const, ...start, end: 0, specifiers, declarator }));
       if (!this.eat(',')) break;

@@ -144,8 +144,17 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
       } else if (kind !== 'typedef' && !compatible(existing.type, type)) {
         if (kind === 'variable') this.reportRedefinition(Diagnostics.RedefinitionDifferentType, name, [name.name, quotedType(type), quotedType(existing.type)], previous);
         else this.reportRedefinition(Diagnostics.ConflictingTypes, name, [name.name], previous, 'previous declaration is here');
+        // As for a typedef: the invalid redeclaration is not what later ones are compared with (clang 14: `int g(int);
+        // int g(long); int g(int a) {...}` is one error, `long y` between two `int y` one).
+        if (fileScope) { this.refer(name, { symbol: existing }); return existing; }
       } else if (defines && existing.defined && kind === 'function') {
-        this.reportRedefinition(Diagnostics.Redefinition, name, [name.name], previous);
+        // A definition after one clang already refused as a redefinition is not reported again (clang 14: three
+        // `int f(void) {...}` are one error, sslsniff's three BPF_UPROBE definitions one)
+        if (!existing.invalid) this.reportRedefinition(Diagnostics.Redefinition, name, [name.name], previous);
+        const symbol: CSymbol = { name: name.name, kind, type, declaration, storage, attributes: [...attributes], defined: defines, fileScope, invalid: true };
+        this.scope.symbols.set(name.name, symbol);
+        this.refer(name, { symbol });
+        return symbol;
       } else if (defines && existing.defined && existing.initializer && kind === 'variable') {
         this.reportRedefinition(Diagnostics.Redefinition, name, [name.name], previous);
       } else {

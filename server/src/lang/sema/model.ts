@@ -19,6 +19,8 @@ export interface CSymbol {
   defined: boolean;
   fileScope: boolean;
   initializer?: ast.Initializer;
+  /** a function definition clang refused as a redefinition: it stays visible, and a later one is not compared with it */
+  invalid?: true;
 }
 
 export type Tag = { kind: 'record'; info: RecordInfo } | { kind: 'enum'; info: EnumInfo };
