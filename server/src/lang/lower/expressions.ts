@@ -412,7 +412,8 @@ export abstract class ExpressionLowering extends LValueLowering {
       if (atomic) return this.atomicBuiltin(node, name, atomic, type, discarded, loc);
       if (name === '__builtin_memcpy' || name === '__builtin_memmove' || name === '__builtin_memset') return this.memoryBuiltin(node, name, loc);
       if (name === '__builtin_memcmp' && !symbol && node.args.length === 3) return this.memoryCompare(node, loc);
-      if (name === '__builtin_expect' || name === '__builtin_expect_with_probability') return this.rvalueAs(node.args[0], type);
+      // without its argument it is sema's error (too few arguments); lowered as the 0 it stands for
+      if ((name === '__builtin_expect' || name === '__builtin_expect_with_probability') && node.args[0]) return this.rvalueAs(node.args[0], type);
       // sema typed the call by the branch the constant condition chooses (clang evaluates it at compile time)
       if (name === '__builtin_choose_expr' && !symbol && node.args.length === 3) {
         const condition = this.c.model.evaluate(node.args[0]);
