@@ -103,6 +103,7 @@ const LANG_VALUES_AFTER_THE_ANALYSIS: Record<string, { why: string; only?: strin
   UNSIMULATED_VALUE: { why: "names the IR's stand-in for a value lowering could not express, where a run stops", only: ['exec/runner.ts'] },
   CLANG_STRLEN: { why: 'names the IR call of __builtin_strlen that clang folds, which a run measures', only: ['exec/clangBuiltins.ts'] },
   STRLEN_LIMIT: { why: 'the longest string that folded strlen measures, the same bound for the checker and a run', only: ['exec/clangBuiltins.ts'] },
+  wrapTo: { why: "the IR's integer semantics (a value wrapped to its type's width), one definition for the lowering, the checker and a run", only: ['exec/values.ts'] },
   CLANG_CONSTANT_P: { why: 'names the IR call of __builtin_constant_p that C could not answer, which a run answers', only: ['exec/clangBuiltins.ts'] },
   // A watch expression is text typed while the program is paused, not part of the document: lang reads it with its
   // own scanner, parser and checker (issue 18: no second expression parser) in the analysis's file scope.

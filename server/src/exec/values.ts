@@ -6,7 +6,8 @@
  * at that address: it prints and compares like any address, and every access through it faults on the bounds
  * check, so the fast path needs no extra test for it.
  */
-import type { IntType, IrType, Loc } from '../lang/ir';
+import type { IrType, Loc } from '../lang/ir';
+import { wrapTo } from '../lang/ir';
 
 export interface ExecRegion { addr: bigint; bytes: Uint8Array; view: DataView; readonly: boolean; label: string }
 export interface ExecMemory {
@@ -39,9 +40,8 @@ export class ExecError extends Error {
 
 export function isPointer(v: RuntimeValue): v is Pointer { return typeof v !== 'bigint'; }
 
-export function normalise(value: bigint, type: IntType): bigint {
-  return type.signed ? BigInt.asIntN(type.bits, value) : BigInt.asUintN(type.bits, value);
-}
+/** An integer value as a run keeps it: the IR's wrap to the type's width (one definition for lowering, checker and run). */
+export const normalise = wrapTo;
 
 /** The zero value a fresh scalar local holds (the verifier rejects reading it before a write). */
 export function zeroOf(type: IrType | undefined): RuntimeValue {

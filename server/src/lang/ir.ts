@@ -36,6 +36,11 @@ export const S32: IntType = { kind: 'int', bits: 32, signed: true };
 export const S64: IntType = { kind: 'int', bits: 64, signed: true };
 export const VOID: VoidType = { kind: 'void' };
 
+/** The value an integer of `type` holds for `value`: wrapped to its width, two's complement when signed. */
+export function wrapTo(value: bigint, type: IntType): bigint {
+  return type.signed ? BigInt.asIntN(type.bits, value) : BigInt.asUintN(type.bits, value);
+}
+
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'rem'          // div/rem signedness from the operand type
   | 'and' | 'or' | 'xor' | 'shl' | 'shr'           // shr: arithmetic for signed, logical for unsigned

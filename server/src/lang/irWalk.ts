@@ -45,3 +45,10 @@ export function forEachNode(s: Stmt, onStmt: (s: Stmt) => void, onExpr: (e: Expr
   const visitStmt = (st: Stmt): void => { onStmt(st); forEachStmtChild(st, visitStmt, visitExpr); };
   visitStmt(s);
 }
+
+/** Whether `e` or an expression under it (statement expressions included) satisfies `test`. */
+export function someExpr(e: Expr, test: (x: Expr) => boolean): boolean {
+  let found = false;
+  forEachNode({ op: 'expr', expr: e, loc: e.loc }, () => undefined, (x) => { if (!found && test(x)) found = true; });
+  return found;
+}

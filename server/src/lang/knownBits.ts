@@ -6,7 +6,7 @@
  * is the checker's part, from the path's ranges.
  */
 
-import type { Expr, IntType } from './ir';
+import { wrapTo, type Expr, type IntType } from './ir';
 
 /** How many of the top bits of `e` (in its own type's width) are known to be 0. */
 export function knownLeadingZeros(e: Expr): number {
@@ -14,7 +14,7 @@ export function knownLeadingZeros(e: Expr): number {
   const bits = e.type.bits;
   switch (e.op) {
     case 'const': {
-      const value = normalised(e.value, e.type);
+      const value = wrapTo(e.value, e.type);
       return value < 0n ? 0 : bits - value.toString(2).length + (value === 0n ? 1 : 0);
     }
     case 'convert': {
@@ -27,7 +27,7 @@ export function knownLeadingZeros(e: Expr): number {
     case 'binary': {
       const left = knownLeadingZeros(e.left);
       const right = knownLeadingZeros(e.right);
-      const divisor = e.right.op === 'const' ? normalised(e.right.value, e.right.type as IntType) : undefined;
+      const divisor = e.right.op === 'const' ? wrapTo(e.right.value, e.right.type as IntType) : undefined;
       switch (e.kind) {
         case 'and': return Math.max(left, right);
         case 'or': case 'xor': return Math.min(left, right);
@@ -70,12 +70,8 @@ export function knownNonNegative(e: Expr): boolean {
 export function clangCompilesSignedDivision(left: Expr, right: Expr): boolean {
   if (left.op === 'const' && right.op === 'const') return true;
   if (right.op === 'const' && right.type.kind === 'int') {
-    const divisor = normalised(right.value, right.type);
+    const divisor = wrapTo(right.value, right.type);
     if (divisor === 1n || divisor === -1n) return true;
   }
   return knownNonNegative(left) && knownNonNegative(right);
-}
-
-function normalised(value: bigint, type: IntType): bigint {
-  return type.signed ? BigInt.asIntN(type.bits, value) : BigInt.asUintN(type.bits, value);
 }

@@ -1,7 +1,7 @@
 /** Expressions: the abstract value of each IR expression (scalar ranges and tnums, pointers as region + offset), loads, arithmetic, pointer arithmetic. */
 
 import type { Expr, Loc, IntType, IrFunction } from '../ir';
-import { forEachNode } from '../irWalk';
+import { forEachNode, someExpr } from '../irWalk';
 
 /** The largest block a folded size may copy (lowering's bound for a constant one). */
 const MAX_FOLDED_BLOCK = 1 << 20;
@@ -415,9 +415,7 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
       });
       loopAssignedLocals.set(fn, assigned = inLoops);
     }
-    let found = false;
-    forEachNode({ op: 'expr', expr: e, loc: e.loc }, () => undefined, (x) => { if (x.op === 'local' && assigned!.has(x.id)) found = true; });
-    return found;
+    return someExpr(e, (x) => x.op === 'local' && assigned!.has(x.id));
   }
 
   protected evalBinary(e: Extract<Expr, { op: 'binary' }>, state: State): AbsValue {

@@ -8,7 +8,8 @@ import { BtfStruct } from '../../kernel/btf';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, findMember, Types, unqualified } from '../types';
 import { Expr, Loc, IntType, PtrType, VOID, U64, S32, U8, IntBits } from '../ir';
-import { irScalarType, decay, wrapTo } from './irValues';
+import { irScalarType, decay } from './irValues';
+import { wrapTo } from '../ir';
 import { ExpressionLowering } from './expressions';
 
 export abstract class BuiltinLowering extends ExpressionLowering {

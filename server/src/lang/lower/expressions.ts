@@ -6,10 +6,10 @@ import { atomicBuiltin } from '../atomics';
 import { CSymbol } from '../sema/analyzer';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, typeToString, usualArithmeticConversions, promote, Types } from '../types';
-import { BinaryOp, Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE, CLANG_CONSTANT_P } from '../ir';
+import { BinaryOp, Expr, Loc, IntType, PtrType, ScalarType, VOID, U64, S64, S32, IntBits, UNSIMULATED_VALUE, CLANG_CONSTANT_P, wrapTo } from '../ir';
 import { clangCompilesSignedDivision } from '../knownBits';
 import { helperNameById, isKernelKfunc } from '../checker/helpers';
-import { irScalarType, pointeeSize, isBool, isNoinline, locOf, decay, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, wrapTo, type LValue } from './irValues';
+import { irScalarType, pointeeSize, isBool, isNoinline, locOf, decay, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, ARITHMETIC_OPERATORS, type LValue } from './irValues';
 import { LValueLowering } from './lvalues';
 
 /**
@@ -231,10 +231,7 @@ export abstract class ExpressionLowering extends LValueLowering {
       const common = usualArithmeticConversions(lt, rt);
       return { op: 'binary', kind: cmp[op], left: this.rvalueAs(node.left, common), right: this.rvalueAs(node.right, common), type: S32, loc };
     }
-    const arith: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and' | 'or' | 'xor' | 'shl' | 'shr'> = {
-      '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
-    };
-    const kind = arith[op];
+    const kind = Object.hasOwn(ARITHMETIC_OPERATORS, op) ? ARITHMETIC_OPERATORS[op] : undefined;
     const t = (irScalarType(type) as IntType | undefined) ?? S32;
     if (!kind) return { op: 'const', type: t, value: 0n, loc };
     if (kind === 'shl' || kind === 'shr') {
@@ -285,7 +282,7 @@ export abstract class ExpressionLowering extends LValueLowering {
     const scalar = irScalarType(decay(lvalue.type));
     if (scalar?.kind !== 'int') return undefined;
     const stable = this.stabilize(lvalue, loc);
-    const value = scalar.signed ? BigInt.asIntN(scalar.bits, immediate) : BigInt.asUintN(scalar.bits, immediate);
+    const value = wrapTo(immediate, scalar);
     const combined = this.arithmetic(kind, this.loadLValue(stable.lvalue, loc), { op: 'const', type: scalar, value, loc }, scalar, loc);
     const store = this.storeLValue(stable.lvalue, combined, loc);
     return stable.setup ? { op: 'sequence', first: stable.setup, second: store, type: store.type, loc } : store;
@@ -333,11 +330,8 @@ export abstract class ExpressionLowering extends LValueLowering {
       const rightType = this.typeOf(node.right);
       const isShift = binaryOp === '<<' || binaryOp === '>>';
       const common = isShift ? promote(leftType) : usualArithmeticConversions(leftType, rightType);
-      const kinds: Record<string, 'add' | 'sub' | 'mul' | 'div' | 'rem' | 'and' | 'or' | 'xor' | 'shl' | 'shr'> = {
-        '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
-      };
       const ct = (irScalarType(common) as IntType | undefined) ?? S32;
-      const combined = this.arithmetic(kinds[binaryOp] ?? 'add', this.convert(current, leftType, common, loc), this.rvalueAs(node.right, common), ct, loc);
+      const combined = this.arithmetic(ARITHMETIC_OPERATORS[binaryOp] ?? 'add', this.convert(current, leftType, common, loc), this.rvalueAs(node.right, common), ct, loc);
       result = this.convert(combined, common, targetType, loc);
     }
     const store = this.storeLValue(stable.lvalue, result, loc);

@@ -6,7 +6,7 @@ import * as ast from '../ast';
 import type { ProgramFunction } from '../compile';
 import { BtfStruct } from '../../kernel/btf';
 import { CType, resolve, sizeOf, findMember, FieldInfo, typeToString } from '../types';
-import { Expr, Loc, IntType, PtrType, ScalarType, IntBits } from '../ir';
+import { BinaryOp, Expr, Loc, PtrType, ScalarType, IntBits } from '../ir';
 
 /** Resolves a field of a kernel struct against the running kernel's BTF (CO-RE); undefined when unknown. */
 export type CoreFieldResolver = (recordName: string, fieldName: string) => number | undefined;
@@ -211,9 +211,10 @@ export function roundUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
 
-export function wrapTo(value: bigint, type: IntType): bigint {
-  return type.signed ? BigInt.asIntN(type.bits, value) : BigInt.asUintN(type.bits, value);
-}
+/** C's arithmetic and bitwise operators (also the compound assignments' and inline assembly's, without `=`) as IR operations. */
+export const ARITHMETIC_OPERATORS: Readonly<Record<string, BinaryOp>> = {
+  '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', '&': 'and', '|': 'or', '^': 'xor', '<<': 'shl', '>>': 'shr',
+};
 
 /** String literal bytes as the compiler stores them: each UTF-16 code unit < 256 is a byte, others UTF-8. */
 export function stringBytes(value: string): Uint8Array {

@@ -6,8 +6,8 @@ import { ProgramFunction } from '../compile';
 import { BlockItem, planGotoRegions } from '../gotoRegions';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
-import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, GlobalSignature } from '../ir';
-import { initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, wrapTo, stringBytes, type JumpScope } from './irValues';
+import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, GlobalSignature, wrapTo } from '../ir';
+import { initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, stringBytes, ARITHMETIC_OPERATORS, type JumpScope } from './irValues';
 
 /** The text of an asm statement whose template string is empty (the operands may follow). */
 const EMPTY_ASM_TEMPLATE = /^""(\s|$)/;
@@ -443,8 +443,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     const written = match[4].startsWith('-') ? -BigInt(match[4].slice(1)) : BigInt(match[4]);
     // the instruction's immediate is 32 bits, sign-extended (an assembler refuses wider)
     if (written < -(1n << 31n) || written >= 1n << 32n) return undefined;
-    const kinds: Record<string, 'and' | 'or' | 'xor' | 'add' | 'sub' | 'mul' | 'shl'> = { '&': 'and', '|': 'or', '^': 'xor', '+': 'add', '-': 'sub', '*': 'mul', '<<': 'shl' };
-    return this.registerUpdate(operand.value, kinds[match[3]], BigInt.asIntN(32, written), loc);
+    return this.registerUpdate(operand.value, ARITHMETIC_OPERATORS[match[3]], BigInt.asIntN(32, written), loc);
   }
 
   protected switchStatement(node: ast.SwitchStatement): Stmt {

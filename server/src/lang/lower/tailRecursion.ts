@@ -12,7 +12,7 @@
  * aggregate: LLVM keeps a call that may see the caller's frame).
  */
 
-import { forEachNode } from '../irWalk';
+import { forEachNode, someExpr } from '../irWalk';
 import type { BinaryOp, Expr, IntType, IrFunction, Local, Loc, Stmt } from '../ir';
 
 /** The operators LLVM accumulates over (associative and commutative), with their identities. */
@@ -45,11 +45,7 @@ export function eliminateTailRecursion(fn: IrFunction, newLabel: () => number): 
     if (isSelfCall(value.left) && !containsSelfCall(value.right)) return { call: value.left, accumulate: { op: value.kind, operand: value.right, callFirst: true } };
     return undefined;
   };
-  const containsSelfCall = (e: Expr): boolean => {
-    let found = false;
-    forEachNode({ op: 'expr', expr: e, loc: e.loc }, () => undefined, (x) => { if (isSelfCall(x)) found = true; });
-    return found;
-  };
+  const containsSelfCall = (e: Expr): boolean => someExpr(e, isSelfCall);
 
   // First pass: find the tail calls (by their statements) and make sure they are all the calls there are.
   const sites = new Map<Stmt, TailCall>();
@@ -183,9 +179,7 @@ export function eliminateTailRecursion(fn: IrFunction, newLabel: () => number): 
 
 /** Whether `e` reads the local `id`. */
 function reads(e: Expr, id: number): boolean {
-  let found = false;
-  forEachNode({ op: 'expr', expr: e, loc: e.loc }, () => undefined, (x) => { if (x.op === 'local' && x.id === id) found = true; });
-  return found;
+  return someExpr(e, (x) => x.op === 'local' && x.id === id);
 }
 
 /** `e` reading the local `to` where it read `from` (a pure expression: no assignment of `from` in it). */
@@ -204,11 +198,7 @@ function withLocal(e: Expr, from: number, to: number): Expr {
 
 /** Whether evaluating `e` may change memory or a local, or call anything. */
 function hasSideEffects(e: Expr): boolean {
-  let found = false;
-  forEachNode({ op: 'expr', expr: e, loc: e.loc }, () => undefined, (x) => {
-    if (x.op === 'assign' || x.op === 'store' || x.op === 'copy' || x.op === 'fill' || x.op === 'call' || x.op === 'callHelper' || x.op === 'stmtExpr') found = true;
-  });
-  return found;
+  return someExpr(e, (x) => x.op === 'assign' || x.op === 'store' || x.op === 'copy' || x.op === 'fill' || x.op === 'call' || x.op === 'callHelper' || x.op === 'stmtExpr');
 }
 
 function sameIntType(a: IntType, b: IntType): boolean {
