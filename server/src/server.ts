@@ -22,7 +22,7 @@ import { createLanguageService, defaultSettings, Settings, LanguageService } fro
 import { applySettings } from './service/settings';
 import { ValidationScheduler } from './service/validationScheduler';
 import { Rehearsal } from './service/rehearsal';
-import { IdleCollector, minorCollector } from './idleCollector';
+import { IdleCollector, minorCollector, boundOldGenerationGrowth } from './idleCollector';
 
 /**
  * Validations rehearsed on scratch analyzers while idle after the first publishes (service/rehearsal.ts): enough
@@ -40,6 +40,8 @@ export function startServer(transport: 'stdio' | 'node-ipc'): Connection {
   if (transport === 'stdio' && !process.argv.includes('--stdio')) process.argv.push('--stdio');
   if (transport === 'node-ipc' && !process.argv.includes('--node-ipc')) process.argv.push('--node-ipc');
   const connection = createConnection(ProposedFeatures.all);
+  // a long-lived process whose garbage is mostly promoted analyses: full collections before the RSS balloons
+  boundOldGenerationGrowth();
   serve(connection);
   connection.listen();
   return connection;
