@@ -97,7 +97,7 @@ char LICENSE[] SEC("license") = "GPL";
 static __noinline int uses_asm(int x)
 {
   int y;
-  asm volatile("%0 = %1" : "=r"(y) : "r"(x));
+  asm volatile("%0 = %1\\n%0 >>= 4" : "=r"(y) : "r"(x));
   return y;
 }
 

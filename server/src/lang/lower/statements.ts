@@ -6,7 +6,8 @@ import { ProgramFunction } from '../compile';
 import { BlockItem, planGotoRegions } from '../gotoRegions';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
-import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, GlobalSignature, wrapTo } from '../ir';
+import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, U64, GlobalSignature, wrapTo } from '../ir';
+import { lowerAsmProgram, parseAsmProgram } from './asmProgram';
 import { initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, stringBytes, ARITHMETIC_OPERATORS, type JumpScope } from './irValues';
 
 /** The text of an asm statement whose template string is empty (the operands may follow). */
@@ -409,6 +410,8 @@ export abstract class StatementLowering extends BuiltinLowering {
         {
           const update = this.asmRegisterUpdate(node, loc);
           if (update) return { op: 'expr', expr: update, loc };
+          const program = this.asmProgram(node, loc);
+          if (program) return program;
         }
         this.report(Diagnostics.UnsupportedConstruct, node, ['inline assembly']);
         return { op: 'block', body: [], loc };
@@ -444,6 +447,84 @@ export abstract class StatementLowering extends BuiltinLowering {
     // the instruction's immediate is 32 bits, sign-extended (an assembler refuses wider)
     if (written < -(1n << 31n) || written >= 1n << 32n) return undefined;
     return this.registerUpdate(operand.value, ARITHMETIC_OPERATORS[match[3]], BigInt.asIntN(32, written), loc);
+  }
+
+  /**
+   * A small program of moves, ALU instructions and forward jumps on integer operands (asmProgram.ts says which are
+   * simulated): each register a u64 temp, loaded from its operand (extended as C converts it), the program's paths
+   * spelled out, each output stored back (truncated to its type). Undefined when it is not of those shapes.
+   */
+  protected asmProgram(node: ast.AsmStatement, loc: Loc): Stmt | undefined {
+    const operands = node.operands;
+    if (!operands || node.instructions === undefined) return undefined;
+    const u64 = Types.unsignedLongLong;
+    /** What each operand is: a register (its own, or the output it is tied to) or an immediate. */
+    const register = new Map<number, number>();
+    const immediates = new Map<number, bigint>();
+    const types = new Map<number, CType>();
+    for (const [i, operand] of operands.entries()) {
+      const constraint = operand.constraint.replace(/&/g, '');
+      if (operand.output) {
+        if (constraint !== '+r' && constraint !== '=r') return undefined;
+        register.set(i, i);
+        types.set(i, this.typeOf(operand.value));
+      } else if (constraint === 'i' || constraint === 'n') {
+        const value = this.c.model.evaluate(operand.value);
+        if (value === undefined) return undefined;
+        immediates.set(i, value);
+      } else if (constraint === 'r') {
+        register.set(i, i);
+        types.set(i, promote(this.typeOf(operand.value)));
+      } else if (/^\d+$/.test(constraint) && operands[Number(constraint)]?.output) {
+        register.set(i, Number(constraint)); // tied: the output's register, starting with this input's value
+      } else return undefined;
+    }
+    for (const type of types.values()) if (irScalarType(type)?.kind !== 'int') return undefined;
+    const program = parseAsmProgram(node.instructions, {
+      indexOf: (name, position) => {
+        const index = name !== undefined ? operands.findIndex((o) => o.name === name) : Number(position);
+        return index >= 0 && index < operands.length ? (immediates.has(index) ? index : register.get(index)) : undefined;
+      },
+      immediateOf: (operand) => immediates.get(operand),
+      isWide: (operand) => sizeOf(types.get(operand)!) === 8,
+    });
+    if (!program) return undefined;
+    const body: Stmt[] = [];
+    const temps = new Map<number, number>();
+    const startsDefined = new Set<number>();
+    const outputs: Array<{ operand: number; store: (value: Expr) => Expr }> = [];
+    const tempOf = (operand: number): number => {
+      let temp = temps.get(operand);
+      if (temp === undefined) temps.set(operand, temp = this.newTemp(u64, loc));
+      return temp;
+    };
+    const load = (operand: number, value: Expr, type: CType) => {
+      body.push({ op: 'expr', expr: { op: 'assign', id: tempOf(operand), value: this.convert(value, type, u64, loc), type: U64, loc }, loc });
+      startsDefined.add(operand);
+    };
+    // C evaluates every operand before the statement: the outputs' places, then the inputs' values
+    for (const [i, operand] of operands.entries()) {
+      if (!operand.output) continue;
+      const stable = this.stabilize(this.lvalue(operand.value), loc);
+      if (stable.setup) body.push({ op: 'expr', expr: stable.setup, loc });
+      const type = types.get(i)!;
+      if (operand.constraint.startsWith('+')) load(i, this.loadLValue(stable.lvalue, loc), type);
+      outputs.push({ operand: i, store: (value) => this.storeLValue(stable.lvalue, this.convert(value, u64, type, loc), loc) });
+    }
+    for (const [i, operand] of operands.entries()) {
+      if (operand.output || immediates.has(i)) continue;
+      const own = register.get(i)!;
+      load(own, this.rvalue(operand.value), own === i ? types.get(i)! : promote(this.typeOf(operand.value)));
+    }
+    const statements = lowerAsmProgram(program, {
+      temp: tempOf,
+      startsDefined: (operand) => startsDefined.has(operand),
+      outputs: outputs.map((o) => o.operand),
+    }, loc);
+    if (!statements) return undefined;
+    body.push(...statements);
+    for (const output of outputs) body.push({ op: 'expr', expr: output.store({ op: 'local', id: tempOf(output.operand), type: U64, loc }), loc });
+    return { op: 'block', body, loc };
   }
 
   protected switchStatement(node: ast.SwitchStatement): Stmt {
