@@ -329,6 +329,9 @@ function summarize(model: SemanticModel, headers?: SemanticModel): ProgramSummar
     // A header's function that the file defines again is a redefinition (reported by sema); the file's body counts.
     const inHeader = fromHeaders.has(definition);
     if (inHeader && definedByUser.has(symbol.name)) continue;
+    // A definition clang refused as a redefinition is in no object: nothing lowers, checks or runs it (a file that
+    // includes itself twice made 65,536 copies of each function before the token bound, lowered one by one).
+    if (symbol.invalid) continue;
     const section = attributeString(symbol.attributes, 'section');
     const type = resolve(symbol.type);
     const name = symbol.name;

@@ -86,6 +86,27 @@ describe('service: a translation unit is all of its files', () => {
     assert.strictEqual(result.error, null);
     assert.match(result.output ?? "", /^\d+\n/);
   });
+  it('a function defined twice: the redefinition clang refuses is reported, and is in no program (nothing lowers it)', () => {
+    // clang 14: "redefinition of 'pick'" and nothing else; a file including itself twice made 65,536 such copies
+    const main = [
+      '#include "vmlinux.h"', '#include <bpf/bpf_helpers.h>', 'char LICENSE[] SEC("license") = "GPL";',
+      'static __always_inline int pick(__u32 id) { return id & 1; }',
+      'SEC("iter/bpf_map") int dump(struct bpf_iter__bpf_map *ctx) {',
+      '  struct bpf_map *map = ctx->map;',
+      '  if (!map) return 0;',
+      '  if (pick(map->id)) BPF_SEQ_PRINTF(ctx->meta->seq, "odd %u\\n", map->id);',
+      '  return 0;',
+      '}',
+      'static __always_inline int pick(__u32 id) { return *(int *)0; }',
+      '',
+    ].join('\n');
+    const service = serviceWith({ '/p/main.bpf.c': main });
+    assert.deepStrictEqual(service.validate('/p/main.bpf.c', main).filter((d) => d.severity === 1).map((d) => d.message), ["redefinition of 'pick'"]);
+    const { analysis } = service.analyze('/p/main.bpf.c', main);
+    assert.deepStrictEqual(analysis.lowered.program.functions.map((f) => f.name).sort(), ['dump', 'pick']);
+    const pick = analysis.lowered.program.functions.find((f) => f.name === 'pick')!;
+    assert.ok(pick.loc.pos < main.indexOf('SEC("iter'), 'the first definition is the one lowered');
+  });
 });
 
 describe('service: a construct the simulator cannot run, and programs of other types', () => {
