@@ -34,7 +34,7 @@ check   report what the compiler, the verifier and attach would reject. No FILE:
         Files are checked in parallel (-j N threads). .bpf-iter.json, found walking up, may hold
         {"disable": ["BPF1020"], "warningsAsErrors": true, "limits": {"includeDepth": 300}}; --limit NAME=N raises one
         bound of the analysis (includeDepth, includedChars, expansionTokens, outputTokens, expansionWork,
-        argumentNesting, expressionDepth, conditionalDepth, selfIncludeDepth) that a diagnostic names.
+        argumentNesting, expressionDepth, conditionalDepth, selfIncludeDepth, selfInclusions) that a diagnostic names.
         Exit 0 clean, 1 errors (or warnings with --Werror), 2 usage or configuration error, 3 internal error.
 run     run the iterator on the simulated kernel and print its seq output (what cat would print)
 ${COMPARE_HELP}

@@ -65,6 +65,20 @@ describe('robustness: analysis limits name their setting, and raising it lifts t
     assert.ok(!validate(text, { selfIncludeDepth: 1000 }, files).some((d) => d.code === 'BPF1070'));
   });
 
+  it('a file including itself twice stops at limits.selfInclusions (256 in the translation unit), not after 65,536 copies', () => {
+    const text = `int before;\n#include "limits.bpf.c"\n#include "limits.bpf.c"\n${REST}`;
+    const diagnostics = validate(text);
+    const hit = diagnostics.find((d) => d.code === 'BPF1071');
+    assert.ok(hit, JSON.stringify(diagnostics.map((d) => `${d.code} ${d.message}`)));
+    assert.match(String(hit.message), /'limits\.bpf\.c' includes itself, and this translation unit has read 256 such #includes.*the setting limits\.selfInclusions raises this limit/);
+    assert.ok([1, 2].includes(hit.range.start.line), JSON.stringify(hit.range));
+    assert.ok(diagnostics.some((d) => d.code === 'BPF1200' && /undeclared_after_limit/.test(String(d.message))), 'the rest of the file is analysed');
+    // a chain of at most 5 copies makes a few dozen: the chain's limit stops it, not this one, unless this one is lower
+    const shallow = validate(text, { selfIncludeDepth: 5 });
+    assert.ok(!shallow.some((d) => d.code === 'BPF1071') && shallow.some((d) => d.code === 'BPF1070'));
+    assert.ok(validate(text, { selfIncludeDepth: 5, selfInclusions: 8 }).some((d) => d.code === 'BPF1071'));
+  });
+
   it('a macro bomb stops at limits.expansionTokens at its invocation; raised, it expands whole', () => {
     const bomb = `#define B0 x\n${Array.from({ length: 12 }, (_, i) => `#define B${i + 1} B${i} + B${i}`).join('\n')}\nint x;\n`;
     const text = `${bomb}int bomb = B12;\n${REST}`;

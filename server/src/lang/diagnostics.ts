@@ -111,6 +111,8 @@ export const Diagnostics = {
   FileHasTooManyTokens: d(1069, 'error', "'{0}' has more than {1} tokens; the rest of it is not read (the setting limits.{2} raises this limit)"),
   IncludesItselfTooDeeply: d(1070, 'error', "'{0}' is already included {1} times on the include stack; this #include is not done (the setting limits.{2} raises this limit)",
     { explanation: 'A file that includes itself (directly or through other headers) is read again at each level; clang allows 200 levels, but 200 copies of a large file cost seconds and gigabytes, so a file may appear at most this many times in the chain of #includes.' }),
+  IncludesItselfTooOften: d(1071, 'error', "'{0}' includes itself, and this translation unit has read {1} such #includes; this one is not done (the setting limits.{2} raises this limit)",
+    { explanation: 'A file that includes itself twice doubles its copies at each level of the chain (65,536 at 16 levels): each #include of a file from inside itself counts, over the whole translation unit.' }),
   ConditionalNestedTooDeeply: d(1064, 'error', 'conditional directives nested more than {0} levels deep (the setting limits.{1} raises this limit)'),
 
   // ---- end of preprocessor diagnostics ----

@@ -145,6 +145,13 @@ export abstract class IncludeResolver extends ConditionalDirectives {
       this.report(Diagnostics.IncludesItselfTooDeeply, { file: frame.file.id, pos: hash.pos, end: lineEnd }, header.name, copies, 'selfIncludeDepth');
       return;
     }
+    if (copies > 0) {
+      if (this.selfInclusions >= this.limits.selfInclusions) {
+        this.report(Diagnostics.IncludesItselfTooOften, { file: frame.file.id, pos: hash.pos, end: lineEnd }, header.name, this.limits.selfInclusions, 'selfInclusions');
+        return;
+      }
+      this.selfInclusions++;
+    }
     const cache = this.cache;
     const topLevel = cache !== undefined && this.fileStack.length === 1 && this.mainContext.frames.length === 0 && this.collectingArguments === 0;
     let key: string | undefined;

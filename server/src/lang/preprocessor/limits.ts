@@ -23,6 +23,11 @@ export interface PreprocessLimits {
   conditionalDepth: number;
   /** Times one file may appear in the chain of #includes (a file including itself, directly or through a cycle). */
   selfIncludeDepth: number;
+  /**
+   * #includes of a file from inside itself (directly or through a cycle) in the whole translation unit. A chain is
+   * bounded by selfIncludeDepth, but a file that includes itself twice doubles its copies at each level.
+   */
+  selfInclusions: number;
 }
 
 export const defaultLimits: PreprocessLimits = {
@@ -45,6 +50,9 @@ export const defaultLimits: PreprocessLimits = {
   // Include guards and #pragma once stop real headers at one level; clang's 200 copies of a self-including file
   // around 7,800 nested calls took 11 s of CPU and 1.1 GB.
   selfIncludeDepth: 16,
+  // More than a chain can make before includeDepth stops it (199), so only branching self-inclusion meets it: two
+  // `#include` of the file in itself made 65,536 copies (cut by outputTokens after 5 s and 690 MiB).
+  selfInclusions: 256,
 };
 
 /** The limits' names: the keys of the `limits` setting (.bpf-iter.json, bpfIter.limits, `--limit NAME=N`) each diagnostic names. */

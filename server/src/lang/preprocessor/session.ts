@@ -91,6 +91,8 @@ export abstract class PreprocessSession {
   expansionWorkExhausted = false;
   /** Included text read so far; a file that includes itself 200 times would otherwise be read 200 times. */
   includedChars = 0;
+  /** #includes of a file from inside itself so far (see `limits.selfInclusions`). */
+  selfInclusions = 0;
   collectingArguments = 0;
   openExpansion: { record: MacroExpansionRecord } | undefined;
   readonly topLevelLimit: number;
