@@ -1,4 +1,6 @@
 import * as assert from 'assert';
+import * as fc from 'fast-check';
+import { lowerAsmProgram, parseAsmProgram } from '../../../server/src/lang/lower/asmProgram';
 import { Diagnostics } from '../../../server/src/lang/diagnostics';
 import { serviceFor } from '../service/fourslash';
 import { TARGET_FILES } from '../targets/btfHeader';
@@ -89,5 +91,49 @@ describe('lang: inline assembly operands', () => {
     // clang says "expected expression" here; the tentative read of the operands reports nothing (a known miss)
     const found = service().validate(file, program('asm volatile("%[x] &= 0xff" : [x] "+r"(x +));'));
     assert.deepStrictEqual(found.map((d) => d.code), [notSimulated], JSON.stringify(found));
+  });
+});
+
+describe('lang: inline assembly programs (lower/asmProgram.ts)', () => {
+  const facts = (operands: number) => ({
+    indexOf: (name: string | undefined, position: string | undefined) => {
+      const index = name !== undefined ? ['a', 'b', 'c'].indexOf(name) : Number(position);
+      return index >= 0 && index < operands ? index : undefined;
+    },
+    immediateOf: (operand: number) => (operand === 2 ? 100n : undefined),
+    isWide: (operand: number) => operand !== 1,
+  });
+  const registers = { temp: (operand: number) => operand, startsDefined: () => true, outputs: [0] };
+  const loc = { file: 0, pos: 0, end: 0 };
+
+  it('the clamp: one conditional jump, both paths spelled out, the immediate operand folded', () => {
+    const program = parseAsmProgram('if %0 <= %[c] goto +1\n%0 = %[c]\n', facts(3));
+    assert.deepStrictEqual(program, [
+      { kind: 'jump', offset: 1, condition: { left: 0, compare: 'le', right: { kind: 'immediate', value: 100n } } },
+      { kind: 'move', dst: 0, src: { kind: 'immediate', value: 100n } },
+    ]);
+    const statements = lowerAsmProgram(program!, registers, loc)!;
+    assert.strictEqual(statements.length, 1);
+    assert.strictEqual(statements[0].op, 'if');
+  });
+
+  it('a negative immediate is sign-extended from 32 bits; a comparison of a narrow operand is refused', () => {
+    const program = parseAsmProgram('if %0 s< -4095 goto +1\n%0 = -1', facts(1));
+    assert.deepStrictEqual(program?.[0], { kind: 'jump', offset: 1, condition: { left: 0, compare: 'slt', right: { kind: 'immediate', value: (1n << 64n) - 4095n } } });
+    assert.strictEqual(parseAsmProgram('if %1 > 3 goto +1\n%1 = 3', facts(2)), undefined);
+    assert.strictEqual(parseAsmProgram('%0 += 0x100000000', facts(1)), undefined);
+    assert.strictEqual(parseAsmProgram('goto +2\n%0 = 1', facts(1)), undefined, 'a jump past the end');
+  });
+
+  it('any template and operands: parsed or refused, never a throw; lowered within bounds', () => {
+    const piece = fc.constantFrom('%0', '%1', '%[a]', '%[c]', '%9', 'r10', '=', '+=', '>>=', 's>>=', 'if', 'goto', '+1', '+3', '-1', '<=', 's<', '&',
+      '0x7fffffff', '-4095', '4294967296', ' ', '\n', ';', 'll');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 40 }), fc.integer({ min: 0, max: 3 }), (pieces, operands) => {
+      const program = parseAsmProgram(pieces.join(' '), facts(operands));
+      if (!program) return;
+      assert.ok(program.length <= 8);
+      const statements = lowerAsmProgram(program, registers, loc);
+      if (statements) assert.ok(JSON.stringify(statements, (_k, v) => (typeof v === 'bigint' ? String(v) : v)).length < 1_000_000);
+    }), { numRuns: 2000, seed: 20261207 });
   });
 });
