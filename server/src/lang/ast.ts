@@ -110,7 +110,11 @@ export interface DeclarationSpecifiers extends NodeBase {
 export type Derivation =
   | { kind: 'Pointer'; qualifiers: string[]; attributes: Attribute[] }
   | { kind: 'Array'; size?: Expression; qualifiers: string[] }
-  | { kind: 'Function'; parameters: ParameterDeclaration[]; variadic: boolean; /** `f()` without prototype */ oldStyle: boolean };
+  | {
+    kind: 'Function'; parameters: ParameterDeclaration[]; variadic: boolean; /** `f()` without prototype */ oldStyle: boolean;
+    /** `f(a, b)`: a K&R identifier list; a definition's declarations before its body give the names their types */
+    identifierList?: true;
+  };
 
 export interface Declarator extends NodeBase {
   kind: 'Declarator';

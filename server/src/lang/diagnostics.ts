@@ -137,6 +137,7 @@ export const Diagnostics = {
   ExpectedStatement: d(1114, 'error', 'expected statement'),
   ExpectedSemicolonAfter: d(1115, 'error', "expected ';' after {0}", { kernelText: "expected ';' after %0" }),
   ExpectedSemicolonAtEnd: d(1116, 'error', "expected ';' at end of {0}", { kernelText: "expected ';' at end of %0" }),
+  KnrParameterMissing: d(1118, 'error', "parameter named '{0}' is missing", { kernelText: 'parameter named %0 is missing' }),
   PredefinedIdentifierOutsideFunction: d(1117, 'warning', 'predefined identifier is only valid inside function', {
     kernelText: 'predefined identifier is only valid inside function',
     explanation: 'clang warns (-Wpredefined-identifier-outside-function) and gives `__func__` outside every function the empty string.',

@@ -55,8 +55,9 @@ export abstract class DeclarationParser extends DeclaratorParser {
       const declarator = this.parseDeclarator(false);
       if (declarator.name) this.declareName(declarator.name.name, isTypedef);
       const last = declarator.derivations[declarator.derivations.length - 1];
-      if (declarators.length === 0 && last?.kind === 'Function' && (this.is('{') || this.startsOldStyleParameters())) {
+      if (declarators.length === 0 && last?.kind === 'Function' && (this.is('{') || (last.identifierList && this.startsDeclaration()))) {
         if (!fileScope) this.error(Diagnostics.FunctionDefinitionNotAllowed);
+        if (last.identifierList) this.parseIdentifierListDeclarations(last);
         return this.parseFunctionBody(start, specifiers, declarator);
       }
       let initializer: ast.Initializer | undefined;
@@ -67,6 +68,27 @@ export abstract class DeclarationParser extends DeclaratorParser {
     const ended = fileScope ? this.expectSemicolon(Diagnostics.ExpectedSemicolonAfter, 'top level declarator') : this.expectSemicolon(Diagnostics.ExpectedSemicolonAtEnd, 'declaration');
     if (!ended) this.recoverAfterDeclaration();
     return this.finish({ kind: 'Declaration' as const, ...start, end: 0, specifiers, declarators });
+  }
+
+  /**
+   * A K&R definition's parameter declarations, between `)` and `{` (`static int twice(x) int x; { ... }`: clang 14
+   * compiles it): each declared name takes the place of its bare name in the identifier list, so it has that type; a
+   * name left undeclared is an int, as clang has it. Mirrors clang's ParseKNRParamDeclarations().
+   */
+  protected parseIdentifierListDeclarations(derivation: Extract<ast.Derivation, { kind: 'Function' }>): void {
+    while (!this.atEnd() && !this.is('{') && this.startsDeclaration()) {
+      const specifiers = this.parseDeclarationSpecifiers(true);
+      for (;;) {
+        const start = this.startNode();
+        const declarator = this.parseDeclarator(false);
+        const name = declarator.name;
+        const index = name ? derivation.parameters.findIndex((p) => p.declarator.name?.name === name.name) : -1;
+        if (name && index < 0) this.errorAt(Diagnostics.KnrParameterMissing, name.file, name.pos, name.end, [name.name]);
+        else if (index >= 0) derivation.parameters[index] = this.finish({ kind: 'Parameter' as const, ...start, end: 0, specifiers, declarator });
+        if (!this.eat(',')) break;
+      }
+      if (!this.expectSemicolon(Diagnostics.ExpectedSemicolonAtEnd, 'declaration')) this.recoverAfterDeclaration();
+    }
   }
 
   /** After a missing `;`: if garbage follows on the same line, skip to a plausible restart point. */

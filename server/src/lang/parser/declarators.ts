@@ -152,7 +152,7 @@ export abstract class DeclaratorParser extends ExpressionParser {
       && only.specifiers.type?.kind === 'BuiltinType' && only.specifiers.type.words.join(' ') === 'void') {
       return { kind: 'Function', parameters: [], variadic: false, oldStyle: false };
     }
-    return { kind: 'Function', parameters, variadic, oldStyle: false };
+    return { kind: 'Function', parameters, variadic, oldStyle: false, ...(identifierList ? { identifierList: true as const } : {}) };
   }
 
   parseTypeName(): ast.TypeName {

@@ -218,6 +218,4 @@ export abstract class ParserState {
     return !STORAGE_CLASSES.has(text) && text !== '_Static_assert';
   }
 
-  /** K&R parameter declarations between `)` and `{` are not used by BPF code; only detect, never accept. */
-  protected startsOldStyleParameters(): boolean { return false; }
 }
