@@ -8,6 +8,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define LEN_MASK 0x3f
 
 __u64 hits[SLOTS];
+__u8 seen[4096];
 
 #define clamp_max(var, max) \
 	asm volatile("if %0 <= %[m] goto +1\n" \
@@ -48,6 +49,8 @@ int asm_programs(struct bpf_iter__bpf_map *ctx)
 
 	err = -(long)map->value_size;
 	keep_errno(err);
+	/* the signed bounds the filter keeps, [-4095, 0]: without them the verifier refuses the index */
+	seen[-err] += 1;
 	small = map->max_entries;
 	keep_errno(small);
 
@@ -60,7 +63,7 @@ int asm_programs(struct bpf_iter__bpf_map *ctx)
 		     : "=r"(scaled)
 		     : "r"(off));
 
-	BPF_SEQ_PRINTF(seq, "%s slot=%llu hits=%llu off=%llu err=%ld small=%ld len=%u scaled=%llu\n", map->name, slot,
-		       hits[slot], off, err, small, len, scaled);
+	BPF_SEQ_PRINTF(seq, "%s slot=%llu hits=%llu off=%llu err=%ld seen=%u small=%ld len=%u scaled=%llu\n", map->name,
+		       slot, hits[slot], off, err, seen[-err], small, len, scaled);
 	return 0;
 }

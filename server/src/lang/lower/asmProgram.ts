@@ -4,14 +4,14 @@
  * offset (sched_ext's MEMBER_VPTR: `if %0 <= %[max] goto +2; %0 = 0; goto +1; %0 += %1`), an errno filter
  * (tetragon's `if %0 s< -4095 goto +1; if %0 s<= 0 goto +1; %0 = -1`), masks with an `"i"` operand (`%[len] &= %1`).
  *
- * The operands are 64-bit registers. An operand of a narrower C type is in a register whose upper bits are whatever
+ * The operands are 64-bit registers (u64 temps; s64 for those only signed comparisons read, `signedRegisters`). An operand of a narrower C type is in a register whose upper bits are whatever
  * clang's code left there (measured with clang 14: `x = map->id * 0x12345` on a `__u32` is passed as the 64-bit
  * product, not truncated; an `int` computed as `id - 7` is passed zero-extended, not sign-extended). So instructions
  * whose low bits depend only on the operands' low bits (moves, add, sub, mul, and, or, xor, left shifts) are simulated
  * on any integer operand, and comparisons and right shifts only on 64-bit ones; anything else is not simulated (the
  * caller warns, BPF1390). Jumps go forward only (the assembler takes backward ones, which loop; none of the shapes).
  */
-import { BinaryOp, Expr, Loc, Stmt, U64, S64, S32 } from '../ir';
+import { BinaryOp, Expr, IntType, Loc, Stmt, U64, S64, S32 } from '../ir';
 
 /** A register operand (its index among the statement's operands) or an immediate. */
 export type AsmSource = { kind: 'register'; operand: number } | { kind: 'immediate'; value: bigint };
@@ -108,14 +108,34 @@ function immediate(value: bigint): AsmSource | undefined {
   return fitsImmediate(value) ? { kind: 'immediate', value: BigInt.asUintN(64, BigInt.asIntN(32, value)) } : undefined;
 }
 
-/** What the lowering gives the program: a u64 temp per register operand, and each operand's value and store. */
+/** What the lowering gives the program: a 64-bit temp per register operand, and each operand's value and store. */
 export interface AsmRegisters {
-  /** The temp (a u64 local) that is operand `operand`'s register. */
+  /** The temp (a 64-bit local, signed when `signedRegisters` has the operand) that is operand `operand`'s register. */
   temp(operand: number): number;
   /** Whether the register holds a value when the program starts (an `=r` output does not: reading it first is garbage). */
   startsDefined(operand: number): boolean;
   /** The operands stored back after the program: each must hold a value on every path. */
   outputs: readonly number[];
+}
+
+/**
+ * The registers a signed comparison reads and no unsigned one does: their temps are signed, so the comparison narrows
+ * the temp itself, as the verifier narrows the register's signed bounds (the checker keeps one range per local, in its
+ * type: a comparison through a conversion would not narrow it).
+ */
+export function signedRegisters(program: readonly AsmInstruction[]): Set<number> {
+  const signed = new Set<number>();
+  const unsigned = new Set<number>();
+  for (const instruction of program) {
+    if (instruction.kind !== 'jump' || !instruction.condition) continue;
+    const { left, compare, right } = instruction.condition;
+    const into = compare.startsWith('s') ? signed : compare === 'eq' || compare === 'ne' ? undefined : unsigned;
+    if (!into) continue;
+    into.add(left);
+    if (right.kind === 'register') into.add(right.operand);
+  }
+  for (const operand of unsigned) signed.delete(operand);
+  return signed;
 }
 
 const ALU_OPS: Readonly<Record<Exclude<AsmAluOperator, 'sar'>, BinaryOp>> = {
@@ -125,12 +145,28 @@ const ALU_OPS: Readonly<Record<Exclude<AsmAluOperator, 'sar'>, BinaryOp>> = {
 /**
  * The program as statements on the register temps: each path through the forward jumps is spelled out (the code after
  * a conditional jump is copied on both branches, as the verifier walks both), so there is no jump left. Undefined when
- * a path reads a register nothing wrote.
+ * a path reads a register nothing wrote. `signed`: `signedRegisters(program)`, the temps that are signed.
  */
-export function lowerAsmProgram(program: readonly AsmInstruction[], registers: AsmRegisters, loc: Loc): Stmt[] | undefined {
-  const local = (operand: number): Expr => ({ op: 'local', id: registers.temp(operand), type: U64, loc });
-  const value = (source: AsmSource): Expr => (source.kind === 'immediate' ? { op: 'const', type: U64, value: source.value, loc } : local(source.operand));
-  const signed = (e: Expr): Expr => ({ op: 'convert', operand: e, type: S64, loc });
+export function lowerAsmProgram(program: readonly AsmInstruction[], registers: AsmRegisters, signed: ReadonlySet<number>, loc: Loc): Stmt[] | undefined {
+  const typeOf = (operand: number): IntType => (signed.has(operand) ? S64 : U64);
+  const local = (operand: number): Expr => ({ op: 'local', id: registers.temp(operand), type: typeOf(operand), loc });
+  /** A value as `type` (the same 64 bits): an immediate's constant, or a register's temp, converted when its type differs. */
+  const as = (e: Expr, type: IntType): Expr => (e.type === type ? e : { op: 'convert', operand: e, type, loc });
+  const value = (source: AsmSource, type: IntType): Expr => (source.kind === 'immediate'
+    ? { op: 'const', type, value: type.signed ? BigInt.asIntN(64, source.value) : source.value, loc }
+    : as(local(source.operand), type));
+  const assign = (operand: number, e: Expr): Stmt => ({ op: 'expr', expr: { op: 'assign', id: registers.temp(operand), value: as(e, typeOf(operand)), type: typeOf(operand), loc }, loc });
+  const alu = (dst: number, operator: AsmAluOperator, src: AsmSource): Expr => {
+    // a right shift is logical on an unsigned value, arithmetic on a signed one (ir.ts BinaryOp)
+    const type = operator === 'sar' ? S64 : operator === 'shr' ? U64 : typeOf(dst);
+    return { op: 'binary', kind: operator === 'sar' ? 'shr' : ALU_OPS[operator], left: as(local(dst), type), right: value(src, type), type, loc };
+  };
+  const condition = (left: number, compare: AsmCompare, right: AsmSource): Expr => {
+    const isSigned = compare.startsWith('s');
+    const type = isSigned ? S64 : compare === 'eq' || compare === 'ne' ? typeOf(left) : U64;
+    const kind = (isSigned ? compare.slice(1) : compare) as BinaryOp;
+    return { op: 'binary', kind, left: as(local(left), type), right: value(right, type), type: S32, loc };
+  };
   const path = (at: number, defined: ReadonlySet<number>): Stmt[] | undefined => {
     const statements: Stmt[] = [];
     const written = new Set(defined);
@@ -139,14 +175,11 @@ export function lowerAsmProgram(program: readonly AsmInstruction[], registers: A
       const instruction = program[i];
       if (instruction.kind === 'move') {
         if (!reads(instruction.src)) return undefined;
-        statements.push({ op: 'expr', expr: { op: 'assign', id: registers.temp(instruction.dst), value: value(instruction.src), type: U64, loc }, loc });
+        statements.push(assign(instruction.dst, value(instruction.src, typeOf(instruction.dst))));
         written.add(instruction.dst);
       } else if (instruction.kind === 'alu') {
         if (!written.has(instruction.dst) || !reads(instruction.src)) return undefined;
-        const result: Expr = instruction.operator === 'sar'
-          ? { op: 'convert', operand: { op: 'binary', kind: 'shr', left: signed(local(instruction.dst)), right: value(instruction.src), type: S64, loc }, type: U64, loc }
-          : { op: 'binary', kind: ALU_OPS[instruction.operator], left: local(instruction.dst), right: value(instruction.src), type: U64, loc };
-        statements.push({ op: 'expr', expr: { op: 'assign', id: registers.temp(instruction.dst), value: result, type: U64, loc }, loc });
+        statements.push(assign(instruction.dst, alu(instruction.dst, instruction.operator, instruction.src)));
       } else if (!instruction.condition) {
         i += instruction.offset;
       } else {
@@ -155,18 +188,11 @@ export function lowerAsmProgram(program: readonly AsmInstruction[], registers: A
         const taken = path(i + 1 + instruction.offset, written);
         const fallThrough = path(i + 1, written);
         if (!taken || !fallThrough) return undefined;
-        statements.push({ op: 'if', test: condition(local(left), compare, value(right)), then: { op: 'block', body: taken, loc }, else: { op: 'block', body: fallThrough, loc }, loc });
+        statements.push({ op: 'if', test: condition(left, compare, right), then: { op: 'block', body: taken, loc }, else: { op: 'block', body: fallThrough, loc }, loc });
         return statements;
       }
     }
     return registers.outputs.every((o) => written.has(o)) ? statements : undefined;
-  };
-  const condition = (left: Expr, compare: AsmCompare, right: Expr): Expr => {
-    switch (compare) {
-      case 'sgt': case 'sge': case 'slt': case 'sle':
-        return { op: 'binary', kind: compare.slice(1) as BinaryOp, left: signed(left), right: signed(right), type: S32, loc };
-      default: return { op: 'binary', kind: compare, left, right, type: S32, loc };
-    }
   };
   const start = new Set<number>();
   for (const instruction of program) {

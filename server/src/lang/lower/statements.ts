@@ -6,8 +6,8 @@ import { ProgramFunction } from '../compile';
 import { BlockItem, planGotoRegions } from '../gotoRegions';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
-import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, U64, GlobalSignature, wrapTo } from '../ir';
-import { lowerAsmProgram, parseAsmProgram } from './asmProgram';
+import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, S64, U64, GlobalSignature, wrapTo } from '../ir';
+import { lowerAsmProgram, parseAsmProgram, signedRegisters } from './asmProgram';
 import { initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, stringBytes, ARITHMETIC_OPERATORS, type JumpScope } from './irValues';
 
 /** The text of an asm statement whose template string is empty (the operands may follow). */
@@ -489,17 +489,19 @@ export abstract class StatementLowering extends BuiltinLowering {
       isWide: (operand) => sizeOf(types.get(operand)!) === 8,
     });
     if (!program) return undefined;
+    const signed = signedRegisters(program);
     const body: Stmt[] = [];
     const temps = new Map<number, number>();
     const startsDefined = new Set<number>();
     const outputs: Array<{ operand: number; store: (value: Expr) => Expr }> = [];
     const tempOf = (operand: number): number => {
       let temp = temps.get(operand);
-      if (temp === undefined) temps.set(operand, temp = this.newTemp(u64, loc));
+      if (temp === undefined) temps.set(operand, temp = this.newTemp(registerType(operand), loc));
       return temp;
     };
+    const registerType = (operand: number): CType => (signed.has(operand) ? Types.longLong : u64);
     const load = (operand: number, value: Expr, type: CType) => {
-      body.push({ op: 'expr', expr: { op: 'assign', id: tempOf(operand), value: this.convert(value, type, u64, loc), type: U64, loc }, loc });
+      body.push({ op: 'expr', expr: { op: 'assign', id: tempOf(operand), value: this.convert(value, type, registerType(operand), loc), type: signed.has(operand) ? S64 : U64, loc }, loc });
       startsDefined.add(operand);
     };
     // C evaluates every operand before the statement: the outputs' places, then the inputs' values
@@ -509,7 +511,7 @@ export abstract class StatementLowering extends BuiltinLowering {
       if (stable.setup) body.push({ op: 'expr', expr: stable.setup, loc });
       const type = types.get(i)!;
       if (operand.constraint.startsWith('+')) load(i, this.loadLValue(stable.lvalue, loc), type);
-      outputs.push({ operand: i, store: (value) => this.storeLValue(stable.lvalue, this.convert(value, u64, type, loc), loc) });
+      outputs.push({ operand: i, store: (value) => this.storeLValue(stable.lvalue, this.convert(value, registerType(i), type, loc), loc) });
     }
     for (const [i, operand] of operands.entries()) {
       if (operand.output || immediates.has(i)) continue;
@@ -520,10 +522,10 @@ export abstract class StatementLowering extends BuiltinLowering {
       temp: tempOf,
       startsDefined: (operand) => startsDefined.has(operand),
       outputs: outputs.map((o) => o.operand),
-    }, loc);
+    }, signed, loc);
     if (!statements) return undefined;
     body.push(...statements);
-    for (const output of outputs) body.push({ op: 'expr', expr: output.store({ op: 'local', id: tempOf(output.operand), type: U64, loc }), loc });
+    for (const output of outputs) body.push({ op: 'expr', expr: output.store({ op: 'local', id: tempOf(output.operand), type: signed.has(output.operand) ? S64 : U64, loc }), loc });
     return { op: 'block', body, loc };
   }
 
