@@ -254,7 +254,7 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     kernel = new Kernel({ cpus, currentCpu: Math.min(req.scenario.cpu, cpus - 1), hashSeed: req.scenario.hashSeed });
     if (req.scenario.network) kernel.setNetwork(req.scenario.network);
     // the machine's processes (the scenario's, else the default system's), walked by the task targets
-    kernel.setMachine(machineFromScenario(req.scenario.processes ?? defaultScenario().processes ?? []));
+    kernel.setMachine(machineFromScenario(req.scenario.processes ?? defaultScenario().processes ?? [], req.scenario.mounts));
     // the cgroup hierarchy (the scenario's, else the default system's), walked by the cgroup target
     kernel.setCgroups(cgroupsFromJson(req.scenario.cgroups ?? defaultScenario().cgroups ?? []));
     // the kernel's programs, links, symbols, slab caches and dma-bufs (iter/bpf_prog, bpf_link, ksym, kmem_cache, dmabuf)
@@ -601,7 +601,7 @@ function helperInvoker(kernel: Kernel, name: string): HelperInvoker {
 const NUMBER_ARGS: Record<string, number[]> = {
   bpf_seq_printf: [2, 4], bpf_seq_write: [2], bpf_snprintf: [1, 4], bpf_map_update_elem: [3],
   bpf_probe_read_kernel: [1], bpf_probe_read_kernel_str: [1], bpf_probe_read: [1], bpf_probe_read_str: [1], bpf_trace_printk: [1], bpf_trace_vprintk: [1, 3],
-  bpf_d_path: [2], bpf_copy_from_user_task: [1], bpf_get_task_stack: [2],
+  bpf_d_path: [2], bpf_copy_from_user_task: [1], bpf_copy_from_user_task_str: [1], bpf_get_task_stack: [2],
 };
 
 /** Helpers with an ARG_PTR_TO_FUNC argument: their kernel function calls the program's callback. */

@@ -98,6 +98,8 @@ export interface Scenario {
   network?: NetSpec;
   /** The machine's processes (the `processes` section), or undefined for the default system's. */
   processes?: ScenarioProcessJson[];
+  /** The machine's mount points (the `mounts` section), or undefined for the usual ones (DEFAULT_MOUNTS). */
+  mounts?: string[];
   /** The kernel's own programs, links, symbols, slab caches and dma-bufs (`kernel_objects`); parts left out are the default's */
   kernelObjects?: KernelObjectsJson;
   /** Where the scenario came from: a file path, or "<default>" for the embedded default system. */
@@ -345,6 +347,7 @@ interface ScenarioJson {
   cgroups?: ScenarioCgroupJson[];
   network?: NetworkJson;
   processes?: ScenarioProcessJson[];
+  mounts?: string[];
   kernel_objects?: KernelObjectsJson;
 }
 
@@ -378,6 +381,7 @@ function fromValidJson(json: ScenarioJson, source: string): Scenario {
       ? { attachCgroup: { cgroup: json.attach.cgroup, cgroup_id: json.attach.cgroup_id, order: json.attach.order } } : {}),
     globals: { ...(json.globals ?? {}) },
     ...(json.processes ? { processes: json.processes } : {}),
+    ...(json.mounts ? { mounts: json.mounts } : {}),
     ...(json.cgroups ? { cgroups: json.cgroups } : {}),
     ...(json.kernel_objects ? { kernelObjects: json.kernel_objects } : {}),
     source,

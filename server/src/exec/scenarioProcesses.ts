@@ -9,10 +9,11 @@ export interface ScenarioFileJson {
   fd: number; path: string; flags?: number | string[]; pos?: number; ino?: number; size?: number; dname?: string;
   type?: 'file' | 'dir' | 'chr' | 'blk' | 'fifo' | 'socket' | 'link' | 'anon';
 }
-export interface ScenarioVmaJson { start: number | string; end: number | string; perms?: string; pgoff?: number | string; path?: string; ino?: number }
+export interface ScenarioVmaJson { start: number | string; end: number | string; perms?: string; pgoff?: number | string; path?: string; ino?: number; data?: string }
 export interface ScenarioProcessJson {
   pid: number; tgid?: number; ppid?: number; comm: string; uid?: number; gid?: number; euid?: number; egid?: number;
-  state?: 'R' | 'S' | 'D' | 'T' | 'Z' | 'I'; kthread?: boolean; cmdline?: string[]; start_time_ns?: number; prio?: number;
+  state?: 'R' | 'S' | 'D' | 'T' | 'Z' | 'I'; kthread?: boolean; cmdline?: string[]; environ?: string[]; exit_signal?: number;
+  start_time_ns?: number; prio?: number;
   files?: ScenarioFileJson[]; vmas?: ScenarioVmaJson[]; description?: string;
 }
 
@@ -67,6 +68,13 @@ function vmFlags(perms: string, path: string | undefined): bigint {
       && !path.endsWith(" (deleted)")) f &= ~0x28n;
   }
   if (path === '[stack]') f |= 0x100n;
+  // mirrors accountable_mapping(): a private writable mapping is charged to the commit limit (VM_ACCOUNT), the stack
+  // too (setup_arg_pages()); the vDSO's special mappings (map_vdso()): [vdso] VM_DONTEXPAND, [vvar] and [vvar_vclock]
+  // only VM_READ | VM_MAYREAD | VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP (measured on 6.18: 0x100073 for rw-p,
+  // 0x100173 for [stack], 0x40075 for [vdso], 0x4044411 for [vvar])
+  if (perms[1] === 'w' && perms[3] !== 's') f |= 0x100000n;
+  if (path === '[vdso]') f |= 0x40000n;
+  if (path === '[vvar]' || path === '[vvar_vclock]') f = (f & 0x1n) | 0x10n | 0x4000n | 0x400n | 0x40000n | 0x4000000n;
   return f;
 }
 
@@ -76,7 +84,21 @@ function flagsOf(flags: number | string[] | undefined): number {
   return flags.reduce((acc, name) => acc | (OPEN_FLAGS[name] ?? 0), 0);
 }
 
-export function machineFromScenario(processes: readonly ScenarioProcessJson[]): SimMachine {
+/**
+ * The mount points a machine has when the scenario does not list them: the pseudo file systems every systemd host
+ * mounts (measured on this 6.18 host's /proc/self/mountinfo: devtmpfs, devpts, tmpfs, proc, sysfs, bpf, cgroup...)
+ */
+export const DEFAULT_MOUNTS: readonly string[] = ['/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/proc', '/sys', '/sys/fs/bpf',
+  '/sys/fs/cgroup', '/sys/kernel/debug', '/sys/kernel/tracing', '/run'];
+
+/** "7f 45 4c 46" -> bytes */
+function hexData(text: string | undefined): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  const hex = text.replace(/\s+/g, '');
+  return Uint8Array.from({ length: hex.length / 2 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+}
+
+export function machineFromScenario(processes: readonly ScenarioProcessJson[], mounts: readonly string[] = DEFAULT_MOUNTS): SimMachine {
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const tasks: SimTask[] = processes.map((p): SimTask => {
     const leader = byPid.get(p.tgid ?? p.pid) ?? p;
@@ -90,6 +112,8 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[]): 
     const vmas: SimVma[] = (p.vmas ?? []).map((v) => ({
       start: num(v.start), end: num(v.end), flags: vmFlags(v.perms ?? 'r--p', v.path), pgoff: num(v.pgoff),
       path: v.path && !v.path.startsWith('[') ? v.path : undefined, ino: v.ino ?? 0,
+      ...(v.data !== undefined ? { data: hexData(v.data) } : {}),
+      ...(v.path === '[heap]' ? { heap: true } : {}),
     }));
     const kthread = p.kthread ?? leader.kthread ?? false;
     // no task is its own parent: init (1) and kthreadd (2), which the kernel starts itself, are init_task's children
@@ -100,10 +124,12 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[]): 
       euid: p.euid ?? p.uid ?? leader.euid ?? leader.uid ?? 0, egid: p.egid ?? p.gid ?? leader.egid ?? leader.gid ?? 0,
       state: STATE[p.state ?? (kthread ? 'I' : 'S')], kthread,
       cmdline: kthread ? '' : (p.cmdline ?? leader.cmdline ?? [p.comm]).join('\0'),
+      environ: kthread ? [] : p.environ ?? leader.environ ?? [],
+      ...(p.exit_signal !== undefined ? { exitSignal: p.exit_signal } : {}),
       startTimeNs: BigInt(p.start_time_ns ?? p.pid * 1_000_000), prio: p.prio ?? 120, files, vmas,
     };
   });
-  return { tasks };
+  return { tasks, mounts: mounts.map((m) => m.replace(/\/+$/, '')) };
 }
 
 /** Problems the schema cannot see: duplicate pids, a thread whose process is missing, duplicate fds. */

@@ -104,6 +104,11 @@ export const scenarioSchema = {
         "$ref": "#/definitions/bytesOrNumber"
       }
     },
+    "mounts": {
+      "type": "array",
+      "items": { "type": "string", "pattern": "^/." },
+      "description": "Mount points under the root (\"/dev\", \"/sys/fs/bpf\"): a file directly under one has the mounted file system's root dentry, named \"/\", as its d_parent (what d_parent walks of /dev/null or a bpffs pin meet). Default /dev, /dev/pts, /dev/shm, /dev/mqueue, /proc, /sys, /sys/fs/bpf, /sys/fs/cgroup, /sys/kernel/debug, /sys/kernel/tracing, /run."
+    },
     "processes": {
       "type": "array",
       "description": "The simulated machine's processes and threads, what iter/task, iter/task_file and iter/task_vma walk (by pid, files by fd, memory areas by address). Each is kernel memory laid out as Linux 6.18's task_struct, files_struct, file, dentry, mm_struct and vm_area_struct. Without this section the default system's processes are used.",
@@ -138,6 +143,8 @@ export const scenarioSchema = {
         "state": { "enum": ["R", "S", "D", "T", "Z", "I"], "description": "As ps shows it; task->__state. Default S, I for kernel threads." },
         "kthread": { "type": "boolean", "description": "A kernel thread: PF_KTHREAD, no mm (task_vma skips it), no open files." },
         "cmdline": { "type": "array", "items": { "type": "string" }, "description": "argv, the bytes at mm->arg_start..arg_end (NUL separated). Default [comm]." },
+        "environ": { "type": "array", "items": { "type": "string" }, "description": "The environment (\"NAME=value\" strings), the bytes at mm->env_start..env_end, right after argv on the stack (NUL separated), as /proc/PID/environ shows them. Default none." },
+        "exit_signal": { "type": "integer", "minimum": -1, "maximum": 64, "description": "task->exit_signal: the signal the parent gets when the task exits. Default as copy_process() sets it: -1 for a thread, 17 (SIGCHLD) for a forked process, 0 for pid 1 and kthreadd, which the kernel starts itself; the first process of a new pid namespace (unshare --fork --pid) was forked, so it has 17." },
         "start_time_ns": { "type": "integer", "minimum": 0, "description": "task->start_time (monotonic ns since boot)." },
         "prio": { "type": "integer", "minimum": 0, "maximum": 139, "description": "task->prio; 120 is nice 0." },
         "files": { "type": "array", "items": { "$ref": "#/definitions/openFile" }, "description": "The process's open files (threads share them)." },
@@ -170,7 +177,8 @@ export const scenarioSchema = {
         "perms": { "type": "string", "pattern": "^[r-][w-][x-][ps]$", "description": "As /proc/PID/maps prints them; vm_flags follow (VM_READ, VM_WRITE, VM_EXEC, VM_SHARED). Default r--p." },
         "pgoff": { "description": "vm_pgoff: the file offset in pages.", "oneOf": [ { "type": "integer", "minimum": 0 }, { "type": "string", "pattern": "^(0x[0-9a-fA-F]+|[0-9]+)$" } ] },
         "path": { "type": "string", "description": "The mapped file (vm->vm_file), or [heap], [stack], [vdso] for areas without one." },
-        "ino": { "type": "integer", "minimum": 0 }
+        "ino": { "type": "integer", "minimum": 0 },
+        "data": { "type": "string", "pattern": "^\\s*([0-9a-fA-F]{2}\\s*)*$", "description": "Hex bytes (\"7f 45 4c 46 ...\"): the first bytes of the area's memory (for a file mapping, the file's bytes at pgoff, such as an ELF header), what bpf_copy_from_user_task() reads at vm_start. The rest of a readable area reads as zeros; an area without read permission faults (-EFAULT)." }
       }
     },
     "hexBytes": {

@@ -7,6 +7,8 @@ import { LocalStorageMap } from './mapKinds';
 import { BPF_MAP_TYPE } from './mapTypes';
 import { SeqFile } from './seqFile';
 import { sockDestroy, SOCKET_CASTS } from './net/helpers';
+import { bitsIterNew, bitsIterNext, copyFromUserTaskStr } from './userKfuncs';
+import { KMEM_CACHE_POS_START, kmemCacheNext, kmemCachePut } from './objectIters';
 import { KernelState } from './kernelState';
 import { KERNEL_HZ } from './kconfig';
 import { CGROUP_ITER_ORDER, nextDescendantPost, nextDescendantPre } from './cgroupIter';
@@ -332,14 +334,17 @@ export abstract class KernelHelpers extends KernelState {
       out.set(bytes);
       return this.memory.write(bufAddr, out) ? out.length : -ERRNO.EFAULT;
     },
-    // mirrors bpf_copy_from_user_task(): the task's user memory (argv at mm->arg_start); zero-fills dst on a fault
-    // (the simulated user memory is one address space, so the task argument selects nothing)
-    bpf_copy_from_user_task: (dstAddr: bigint, size: number, userAddr: bigint, _task: bigint, flags: bigint): number => {
+    // mirrors bpf_copy_from_user_task(): the task's user memory (argv and the environment at mm->arg_start, which
+    // live in the one simulated address space, or the task's memory areas); zero-fills dst on a fault
+    bpf_copy_from_user_task: (dstAddr: bigint, size: number, userAddr: bigint, task: bigint, flags: bigint): number => {
       if (flags !== 0n || !validSize(size)) return -ERRNO.EINVAL;
-      const src = this.memory.read(userAddr, size);
+      const src = this.memory.read(userAddr, size) ?? this.tasks?.readUser(task, userAddr, size) ?? null;
       if (!src) { this.memory.write(dstAddr, new Uint8Array(size)); return -ERRNO.EFAULT; }
       return this.memory.write(dstAddr, src.slice()) ? 0 : -ERRNO.EFAULT;
     },
+    // the kfunc bpf_copy_from_user_task_str() (userKfuncs.ts)
+    bpf_copy_from_user_task_str: (dstAddr: bigint, size: number, userAddr: bigint, task: bigint, flags: bigint): number =>
+      copyFromUserTaskStr(this.memory, (at) => this.memory.read(at, 1) ?? this.tasks?.readUser(task, at, 1) ?? null, dstAddr, size, userAddr, flags),
     // mirrors bpf_get_task_stack(): the simulated machine records no kernel stacks, so no frame is copied (0 bytes)
     bpf_get_task_stack: (_task: bigint, _buf: bigint, size: number, flags: bigint): number => {
       if ((flags & ~0x3ffn & ~0x100n & ~0x800n) !== 0n) return -ERRNO.EINVAL;
@@ -494,6 +499,27 @@ export abstract class KernelHelpers extends KernelState {
     },
     // mirrors the kfunc bpf_iter_num_destroy()
     bpf_iter_num_destroy: (itAddr: bigint): number => { this.writeIterNum(itAddr, 0, 0); return 0; },
+    // the open-coded kmem_cache iterator (kernel/bpf/kmem_cache_iter.c): struct bpf_iter_kmem_cache_kern { struct
+    // kmem_cache *pos; }, KMEM_CACHE_POS_START after new(), NULL once drained; destroy() drops the last reference
+    bpf_iter_kmem_cache_new: (itAddr: bigint): number => { this.writeU64(itAddr, KMEM_CACHE_POS_START); return 0; },
+    bpf_iter_kmem_cache_next: (itAddr: bigint): bigint => {
+      const raw = this.memory.read(itAddr, 8);
+      const prev = raw ? new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0, true) : 0n;
+      if (prev === 0n) return 0n;
+      const next = kmemCacheNext(this as unknown as Kernel, prev);
+      this.writeU64(itAddr, next);
+      return next;
+    },
+    bpf_iter_kmem_cache_destroy: (itAddr: bigint): number => {
+      const raw = this.memory.read(itAddr, 8);
+      const pos = raw ? new DataView(raw.buffer, raw.byteOffset, 8).getBigUint64(0, true) : 0n;
+      if (pos !== 0n && pos !== KMEM_CACHE_POS_START) kmemCachePut(this as unknown as Kernel, pos);
+      return 0;
+    },
+    // the open-coded bits iterator (userKfuncs.ts)
+    bpf_iter_bits_new: (itAddr: bigint, ptr: bigint, nrWords: bigint): number => bitsIterNew(this.memory, itAddr, ptr, nrWords),
+    bpf_iter_bits_next: (itAddr: bigint): bigint => bitsIterNext(this.memory, itAddr),
+    bpf_iter_bits_destroy: (): number => 0,
     // mirrors the kfunc bpf_iter_task_new() (kernel/bpf/task_iter.c): pos cleared first; BPF_TASK_ITER_PROC_THREADS
     // walks `task`'s threads from it, the others every task from init_task; other flags, or no task: -EINVAL
     bpf_iter_task_new: (itAddr: bigint, task: bigint, flags: bigint): number => {

@@ -496,6 +496,31 @@ export const kmemCacheTarget: IterTarget = {
   },
 };
 
+/** KMEM_CACHE_POS_START: what bpf_iter_kmem_cache_new() leaves in the iterator before the first next() */
+export const KMEM_CACHE_POS_START = 1n;
+
+/**
+ * mirrors the kfunc bpf_iter_kmem_cache_next() (kernel/bpf/kmem_cache_iter.c): the cache after `prev` in slab_caches
+ * order (the first after KMEM_CACHE_POS_START), 0 after the last; it takes a reference on the next cache and drops
+ * the one on `prev` (boot caches, refcount -1, are left alone), as the iterator target does
+ */
+export function kmemCacheNext(kernel: Kernel, prev: bigint): bigint {
+  const caches = objectsOf(kernel).slabCaches;
+  const at = prev === KMEM_CACHE_POS_START ? -1 : caches.findIndex((r) => r.addr === prev);
+  const next = caches[at + 1] ?? null;
+  const refAt = place('kmem_cache', 'refcount').offset;
+  if (next) { const n = next.view.getInt32(refAt, true); if (n > 0) next.view.setInt32(refAt, n + 1, true); }
+  if (at >= 0) kmemCachePut(kernel, prev);
+  return next ? next.addr : 0n;
+}
+
+/** mirrors the reference drop of bpf_iter_kmem_cache_next()/destroy(): refcount - 1 while more than one holds it */
+export function kmemCachePut(kernel: Kernel, cache: bigint): void {
+  const r = objectsOf(kernel).slabCaches.find((x) => x.addr === cache);
+  const refAt = place('kmem_cache', 'refcount').offset;
+  if (r) { const n = r.view.getInt32(refAt, true); if (n > 1) r.view.setInt32(refAt, n - 1, true); }
+}
+
 // ------------------------------------------------------------------ dmabuf
 
 /** mirrors dmabuf_iter_seq_ops (6.18 with dmabuf_iter_priv: a later read resumes at the buffer it stopped on); no final call */

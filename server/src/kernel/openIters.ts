@@ -7,7 +7,7 @@
  * of kernel/bpf/verifier.c; each row measured on Linux 6.18.
  */
 
-export type IterKindName = 'num' | 'task' | 'task_vma' | 'css';
+export type IterKindName = 'num' | 'bits' | 'task' | 'task_vma' | 'css' | 'kmem_cache';
 
 /** What next() returns besides NULL. */
 export type IterNextValue =
@@ -40,6 +40,8 @@ export interface IterKind {
    * are refused ("expected an RCU CS when using %s").
    */
   rcuProtected: boolean;
+  /** KF_SLEEPABLE on the three kfuncs: only a sleepable program (SEC("iter.s/...")) may call them */
+  sleepable?: boolean;
   /** one line on what it walks, for hover */
   walks: string;
   /** the three kfuncs' BTF_ID_FLAGS(), for hover */
@@ -56,6 +58,15 @@ export const ITER_KINDS: readonly IterKind[] = [
     newKfunc: 'bpf_iter_num_new', nextKfunc: 'bpf_iter_num_next', destroyKfunc: 'bpf_iter_num_destroy',
     newArgs: [any, any], newParams: 'int start, int end', next: { kind: 'int' }, rcuProtected: false,
     walks: 'the integers start..end-1 (at most 8M of them; -EINVAL if start > end, -E2BIG past the bound)',
+    flags: { new: 'KF_ITER_NEW', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
+  },
+  {
+    // bpf_iter_bits_new(it, const u64 *unsafe_ptr__ign, u32 nr_words) (kernel/bpf/helpers.c, common_btf_ids): the
+    // pointer is any (__ign: read with bpf_probe_read_kernel()), next gives a read-only int, the set bit's index
+    kind: 'bits', struct: 'bpf_iter_bits', size: 16, description: 'bits iterator',
+    newKfunc: 'bpf_iter_bits_new', nextKfunc: 'bpf_iter_bits_next', destroyKfunc: 'bpf_iter_bits_destroy',
+    newArgs: [any, any], newParams: 'const __u64 *unsafe_ptr__ign, __u32 nr_words', next: { kind: 'int' }, rcuProtected: false,
+    walks: 'the indexes of the set bits of nr_words 64-bit words copied from the pointer at new(), lowest first; -EINVAL for a NULL pointer or 0 words, -E2BIG past 511 words, -EFAULT if the words cannot be read',
     flags: { new: 'KF_ITER_NEW', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
   },
   {
@@ -88,6 +99,15 @@ export const ITER_KINDS: readonly IterKind[] = [
     next: { kind: 'btf', struct: 'cgroup_subsys_state', rcu: true }, rcuProtected: true,
     flags: { new: 'KF_ITER_NEW | KF_TRUSTED_ARGS | KF_RCU_PROTECTED', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
     walks: 'the cgroup hierarchy from `start` (`&cgrp->self`): BPF_CGROUP_ITER_DESCENDANTS_PRE (2) parents before children, BPF_CGROUP_ITER_DESCENDANTS_POST (3) children first and `start` last, BPF_CGROUP_ITER_ANCESTORS_UP (4) `start` then its parents to the root; other flags: -EINVAL',
+  },
+  {
+    // bpf_iter_kmem_cache_new(it) (kernel/bpf/kmem_cache_iter.c): the three kfuncs are KF_SLEEPABLE ("program must be
+    // sleepable to call sleepable kfunc", EACCES, measured on 6.18 in iter/task); next gives a trusted kmem_cache
+    kind: 'kmem_cache', struct: 'bpf_iter_kmem_cache', size: 8, description: 'slab cache iterator',
+    newKfunc: 'bpf_iter_kmem_cache_new', nextKfunc: 'bpf_iter_kmem_cache_next', destroyKfunc: 'bpf_iter_kmem_cache_destroy',
+    newArgs: [], newParams: '', next: { kind: 'btf', struct: 'kmem_cache', rcu: false }, rcuProtected: false, sleepable: true,
+    flags: { new: 'KF_ITER_NEW | KF_SLEEPABLE', next: 'KF_ITER_NEXT | KF_RET_NULL | KF_SLEEPABLE', destroy: 'KF_ITER_DESTROY | KF_SLEEPABLE' },
+    walks: 'the slab caches in slab_caches order, as iter/kmem_cache does (a reference held on the current one); sleepable programs only',
   },
 ];
 

@@ -17,7 +17,13 @@ export interface SimFile {
   dname?: string;
 }
 /** One memory area of a process (a /proc/PID/maps line). */
-export interface SimVma { start: bigint; end: bigint; flags: bigint; pgoff: bigint; path?: string; ino: number }
+export interface SimVma {
+  start: bigint; end: bigint; flags: bigint; pgoff: bigint; path?: string; ino: number;
+  /** the area's first bytes as user memory (a file mapping's bytes at pgoff); the rest of the area reads as zeros */
+  data?: Uint8Array;
+  /** the [heap] area (mm->start_brk..brk) */
+  heap?: boolean;
+}
 /** A task: a process's leader (pid == tgid) or one of its threads. */
 export interface SimTask {
   pid: number; tgid: number; ppid: number; comm: string; uid: number; gid: number; euid: number; egid: number;
@@ -26,13 +32,21 @@ export interface SimTask {
   kthread: boolean;
   /** argv joined by NUL, as user memory at mm->arg_start..arg_end (processes only) */
   cmdline: string;
+  /** the environment strings, as user memory at mm->env_start..env_end (right after argv) */
+  environ?: readonly string[];
+  /** task->exit_signal when the scenario says it (the first process of a new pid namespace: 17); else derived */
+  exitSignal?: number;
   startTimeNs: bigint;
   prio: number;
   /** the leader's open files and VMAs; threads share them */
   files: SimFile[];
   vmas: SimVma[];
 }
-export interface SimMachine { tasks: SimTask[] }
+export interface SimMachine {
+  tasks: SimTask[];
+  /** mount points ("/dev"): a dentry directly under one has the mounted file system's root as d_parent */
+  mounts?: readonly string[];
+}
 
 /** PF_KTHREAD in task->flags */
 export const PF_KTHREAD = 0x00200000;
@@ -96,10 +110,12 @@ export class SimulatedTasks {
   private readonly byAddr = new Map<bigint, TaskObject>();
   private readonly dentries = new Map<string, Region>();
   private readonly strings = new Map<string, Region>();
+  private readonly mounts: ReadonlySet<string>;
   private nextIno = 100000;
 
   constructor(private readonly kernel: Kernel, machine: SimMachine) {
     const mem = kernel.memory;
+    this.mounts = new Set(machine.mounts ?? []);
     const sims = [...machine.tasks].sort((a, b) => a.pid - b.pid);
     const byPid = new Map<number, TaskObject>();
     for (const sim of sims) {
@@ -127,7 +143,8 @@ export class SimulatedTasks {
       // mirrors copy_process(): a thread (CLONE_THREAD) has exit_signal -1, a fork() child and every kernel thread
       // kthreadd starts (kernel_thread(..., SIGCHLD)) SIGCHLD; init and kthreadd, which the kernel starts itself
       // without a signal (user_mode_thread(kernel_init, NULL, CLONE_FS)), 0 (measured on 6.18: -1, 17, kthreadd 0)
-      put(task, 'task_struct', 'exit_signal', sim.pid === 0 ? 0 : sim.tgid !== sim.pid ? -1 : sim.ppid === 0 ? 0 : SIGCHLD);
+      // (measured too: the first process of `unshare --fork --pid`, pid 1 in its namespace, has 17: the scenario says so)
+      put(task, 'task_struct', 'exit_signal', sim.exitSignal ?? (sim.pid === 0 ? 0 : sim.tgid !== sim.pid ? -1 : sim.ppid === 0 ? 0 : SIGCHLD));
       put(task, 'task_struct', 'prio', sim.prio);
       put(task, 'task_struct', 'static_prio', sim.prio);
       put(task, 'task_struct', 'start_time', sim.startTimeNs);
@@ -243,17 +260,20 @@ export class SimulatedTasks {
     if (sim.kthread) return;
     const mm = mem.alloc(kernelBtf.mm_struct.size, `struct mm_struct (pid ${sim.pid})`, true);
     o.mm = mm;
-    // argv as user memory: the bytes mm->arg_start..arg_end point at (NUL separated, NUL terminated). On the stack
-    // create_elf_tables() built, the environment strings and the executable's path follow them: a read that runs past
-    // arg_end (bpf_copy_from_user_task() of a fixed-size buffer) succeeds there. The scenario does not describe them,
-    // so a page after argv reads as zeros instead of faulting.
-    const argv = new TextEncoder().encode(sim.cmdline.length ? sim.cmdline + '\0' : '');
-    const args = mem.alloc(argv.length + PAGE_SIZE, `argv of pid ${sim.pid} (and the stack above it)`, true);
+    // argv and the environment as user memory: mm->arg_start..arg_end and env_start..env_end, each string NUL
+    // terminated, the environment right after argv, as create_elf_tables() lays them out on the stack. The executable's
+    // path follows them there: a read that runs past env_end (bpf_copy_from_user_task() of a fixed-size buffer)
+    // succeeds. The scenario does not describe it, so a page after them reads as zeros instead of faulting.
+    const enc = new TextEncoder();
+    const argv = enc.encode(sim.cmdline.length ? sim.cmdline + '\0' : '');
+    const env = enc.encode((sim.environ ?? []).map((e) => e + '\0').join(''));
+    const args = mem.alloc(argv.length + env.length + PAGE_SIZE, `argv and environment of pid ${sim.pid} (and the stack above them)`, true);
     args.bytes.set(argv);
+    args.bytes.set(env, argv.length);
     put(mm, 'mm_struct', 'arg_start', args.addr);
     put(mm, 'mm_struct', 'arg_end', args.addr + BigInt(argv.length));
     put(mm, 'mm_struct', 'env_start', args.addr + BigInt(argv.length));
-    put(mm, 'mm_struct', 'env_end', args.addr + BigInt(argv.length));
+    put(mm, 'mm_struct', 'env_end', args.addr + BigInt(argv.length + env.length));
     put(mm, 'mm_struct', 'owner', o.task.addr);
     put(mm, 'mm_struct', 'map_count', sim.vmas.length);
     let total = 0n;
@@ -285,8 +305,16 @@ export class SimulatedTasks {
     put(mm, 'mm_struct', 'total_vm', total);
     const code = vmas.find((v) => v.path && (v.flags & 4n) !== 0n);
     if (code) { put(mm, 'mm_struct', 'start_code', code.start); put(mm, 'mm_struct', 'end_code', code.end); }
-    const stack = vmas[vmas.length - 1];
+    // the stack is the VM_GROWSDOWN area (setup_arg_pages()), else the highest; start_stack a page below its top
+    const stack = vmas.find((v) => (v.flags & 0x100n) !== 0n) ?? vmas[vmas.length - 1];
     if (stack) put(mm, 'mm_struct', 'start_stack', stack.end - 4096n);
+    // the heap: mm->start_brk is where [heap] starts (arch_randomize_brk() in load_elf_binary()), mm->brk the break
+    // inside its last page; /proc/PID/maps shows only the page-rounded end, which stands for it here
+    const heap = sim.vmas.find((v) => v.heap);
+    if (heap) { put(mm, 'mm_struct', 'start_brk', heap.start); put(mm, 'mm_struct', 'brk', heap.end); }
+    // mm_users: one per task using the mm (copy_mm() with CLONE_VM takes one per thread; measured 1 for a process
+    // of one thread on 6.18)
+    put(mm, 'mm_struct', 'mm_users', this.byPid.filter((t) => t.leader === o).length);
     const exe = o.vmas.find((v) => v.sim.path);
     if (exe) put(mm, 'mm_struct', 'exe_file', exe.region.view.getBigUint64(offsetOf('vm_area_struct', 'vm_file').offset, true));
   }
@@ -309,11 +337,15 @@ export class SimulatedTasks {
     const mem = this.kernel.memory;
     const d = mem.alloc(kernelBtf.dentry.size, `struct dentry ${path}`, true);
     this.dentries.set(path, d);
-    // a pseudo file (socket:[N], pipe:[N], anon_inode:[x]) hangs off its pseudo filesystem's root, here itself
+    // a pseudo file (socket:[N], pipe:[N], anon_inode:[x]) hangs off its pseudo filesystem's root, here itself; so does
+    // the root of a mounted file system, named "/" (d_make_root()): what a path names at a mount point (/dev) is that
+    // root, and a file directly under it (/dev/null) has it as d_parent, not the directory of the file system below
+    // (measured on 6.18: f_path.dentry->d_parent->d_name.name of /dev/null and of a /sys/fs/bpf pin is "/")
     const pseudo = !path.startsWith('/');
+    const mountRoot = this.mounts.has(path);
     const slash = path.lastIndexOf('/');
-    const name = dname ?? (path === '/' ? '/' : pseudo ? pseudoName(path) : path.slice(slash + 1));
-    const parentPath = path === '/' || pseudo ? null : slash > 0 ? path.slice(0, slash) : '/';
+    const name = dname ?? (path === '/' || mountRoot ? '/' : pseudo ? pseudoName(path) : path.slice(slash + 1));
+    const parentPath = path === '/' || pseudo || mountRoot ? null : slash > 0 ? path.slice(0, slash) : '/';
     const parent = parentPath === null ? d : this.dentry(parentPath, null);
     const nameBytes = new TextEncoder().encode(name);
     put(d, 'dentry', 'd_parent', parent.addr);
@@ -384,6 +416,26 @@ export class SimulatedTasks {
     if (!o || !o.mm) return { mm: false };
     const v = o.vmas.find((x) => x.sim.start <= addr && addr < x.sim.end);
     return { mm: true, vma: v?.region.addr };
+  }
+
+  /**
+   * mirrors access_process_vm() (gup flags 0, as bpf_copy_from_user_task() calls it): `size` bytes of the task's user
+   * memory at `addr`, or null when a byte is outside its areas, in one without VM_READ or in a VM_IO | VM_PFNMAP one
+   * such as [vvar] (check_vma_flags() refuses them; measured on 6.18: -EFAULT there). An area's bytes are the
+   * scenario's `data`, then zeros.
+   */
+  readUser(taskAddr: bigint, addr: bigint, size: number): Uint8Array | null {
+    const o = this.byAddr.get(taskAddr);
+    if (!o || !o.mm) return null;
+    const out = new Uint8Array(size);
+    for (let i = 0; i < size; i++) {
+      const at = addr + BigInt(i);
+      const v = o.vmas.find((x) => x.sim.start <= at && at < x.sim.end);
+      if (!v || (v.sim.flags & 1n) === 0n || (v.sim.flags & 0x4400n) !== 0n) return null;
+      const off = Number(at - v.sim.start);
+      out[i] = v.sim.data && off < v.sim.data.length ? v.sim.data[off] : 0;
+    }
+    return out;
   }
 
   /**

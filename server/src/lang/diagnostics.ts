@@ -359,6 +359,16 @@ export const Diagnostics = {
     kernelText: 'helper call might sleep in a non-sleepable prog',
     explanation: 'check_helper_call() refuses a helper whose proto is might_sleep (bpf_copy_from_user, bpf_copy_from_user_task) in a program that is not sleepable.',
   }),
+  KfuncSleepableOnly: d(2091, 'error', 'The kfunc {0} may sleep (KF_SLEEPABLE), so only a sleepable program may call it: this one is SEC("iter/...") (a sleepable iterator is SEC("iter.s/...")). Verifier: "{1}"', {
+    loadErrno: 'EACCES', // measured on Linux 6.18: bpf_copy_from_user_task_str() in iter/task
+    kernelText: 'program must be sleepable to call sleepable kfunc %s',
+    explanation: 'check_kfunc_call() refuses a kfunc flagged KF_SLEEPABLE (bpf_copy_from_user_task_str, bpf_copy_from_user_str) in a program that is not sleepable, with EACCES where a might_sleep helper gets EINVAL.',
+  }),
+  KfuncNotAllowed: d(2092, 'error', 'The kfunc {0} is not given to iterator programs (the kernel registers it for LSM programs only). Verifier: "{1}"', {
+    loadErrno: 'EACCES', // measured on Linux 6.18: bpf_get_task_exe_file, bpf_put_file, bpf_path_d_path, bpf_get_file_xattr in iter/task(_file)
+    kernelText: 'calling kernel function %s is not allowed',
+    explanation: 'check_kfunc_call() looks the kfunc up in the kfunc sets registered for the program\'s type. fs/bpf_fs_kfuncs.c registers bpf_get_task_exe_file, bpf_put_file, bpf_path_d_path and the xattr getters for BPF_PROG_TYPE_LSM only, so an iterator (BPF_PROG_TYPE_TRACING) that calls one does not load; bpf_d_path() is the helper iterators get.',
+  }),
   HelperNotModelled: d(2041, 'warning', 'bpf-iter-lab does not model {0} yet: the kernel lets iterator programs call it, but its arguments are not checked here and its result is unknown to the checker; {1}', {
     explanation: 'Measured on Linux 6.18: the helper is given to iterator programs (its arguments decide the rest). The checker assumes nothing of its result, so it reports nothing that depends on it.',
   }),

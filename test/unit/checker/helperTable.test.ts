@@ -60,6 +60,29 @@ describe('checker: the helper table measured on Linux 6.18 (which helpers iterat
     assert.deepStrictEqual(errors(program('task', body, 'iter.s')), []);
   });
 
+  it('the sleepable kfunc bpf_copy_from_user_task_str() needs iter.s (EACCES), a trusted task that is not NULL and not walked (measured on 6.18)', () => {
+    const decl = 'extern int bpf_copy_from_user_task_str(void *dst, __u32 dst__sz, const void *unsafe_ptr__ign, struct task_struct *tsk, __u64 flags) __weak __ksym;\n';
+    const text = (body: string, section = 'iter') => program('task', body, section).replace(`SEC("${section}/task")`, `${decl}SEC("${section}/task")`);
+    const ok = '\tstruct task_struct *t = ctx->task;\n\tchar a[16];\n\tif (!t || !t->mm) return 0;\n\tint r = bpf_copy_from_user_task_str(a, sizeof(a), (void *)t->mm->arg_start, t, 1);\n\tBPF_SEQ_PRINTF(seq, "%d %s", r, a);';
+    assert.deepStrictEqual(errors(text(ok, 'iter.s')), []);
+    assert.match(errors(text(ok))[0] ?? '', /^BPF2091: .*program must be sleepable to call sleepable kfunc bpf_copy_from_user_task_str/);
+    // measured: "Possibly NULL pointer passed to trusted arg3", "R4 must be referenced or trusted"
+    assert.strictEqual(errors(text('\tchar a[8] = {};\n\tbpf_copy_from_user_task_str(a, sizeof(a), (void *)0, ctx->task, 0);', 'iter.s')).length, 1);
+    assert.strictEqual(errors(text('\tchar a[8] = {};\n\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tbpf_copy_from_user_task_str(a, sizeof(a), (void *)0, t->real_parent, 0);', 'iter.s')).length, 1);
+    // a size past the buffer is refused as for a helper's memory argument
+    assert.strictEqual(errors(text('\tchar a[8] = {};\n\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tbpf_copy_from_user_task_str(a, 16, (void *)0, t, 0);', 'iter.s')).length, 1);
+  });
+
+  it('the LSM-only file kfuncs are refused in iterators: "calling kernel function %s is not allowed" (measured on 6.18)', () => {
+    const decls = 'extern struct file *bpf_get_task_exe_file(struct task_struct *task) __ksym;\nextern void bpf_put_file(struct file *file) __ksym;\n';
+    const body = '\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tstruct file *f = bpf_get_task_exe_file(t);\n\tif (!f) return 0;\n\tBPF_SEQ_PRINTF(seq, "%s", f->f_path.dentry->d_name.name);\n\tbpf_put_file(f);';
+    const errs = errors(program('task', body).replace('SEC("iter/task")', `${decls}SEC("iter/task")`));
+    assert.match(errs[0] ?? '', /^BPF2092: .*calling kernel function bpf_get_task_exe_file is not allowed/);
+    // a kfunc this table does not know stays the warning BPF2042
+    const other = program('task', '\tstruct task_struct *t = ctx->task;\n\tif (!t) return 0;\n\tbpf_some_kfunc(t);').replace('SEC("iter/task")', 'extern void bpf_some_kfunc(struct task_struct *t) __ksym;\nSEC("iter/task")');
+    assert.deepStrictEqual(errors(other), []);
+  });
+
   it('a helper the checker does not model is a warning on the call, never an error (bpf_per_cpu_ptr, bpf_ringbuf_reserve)', () => {
     const text = program('bpf_map', '\tlong *p = bpf_per_cpu_ptr(&sk_store, 0);\n\tif (p) BPF_SEQ_PRINTF(seq, "%ld", *p);');
     assert.deepStrictEqual(errors(text), []);

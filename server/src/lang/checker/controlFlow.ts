@@ -425,7 +425,8 @@ function loopThresholds(loop: Extract<Stmt, { op: 'loop' }>): bigint[] {
 function callsIterNext(loop: Extract<Stmt, { op: 'loop' }>): boolean {
   return loopContains(loop, (e) => {
     if (e.op !== 'callHelper') return false;
-    const helper = lookupHelper(e.name);
+    // as a sleepable program sees it: a KF_SLEEPABLE next (the kmem_cache iterator's) is an iterator's next too
+    const helper = lookupHelper(e.name, { sleepable: true });
     return helper.status === 'allowed' && (helper as { info: { returns: string } }).info.returns === 'iterNext';
   });
 }

@@ -86,6 +86,10 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
     }
     if (found.status === 'notAllowed') { this.report(Diagnostics.HelperNotAllowed, e.loc, [e.name, `program of this type cannot use helper ${e.name}#${found.id}`]); return TOP; }
     if (found.status === 'mightSleep') { this.report(Diagnostics.HelperMightSleep, e.loc, [e.name, 'helper call might sleep in a non-sleepable prog']); return TOP; }
+    // mirrors check_kfunc_call(): a kfunc no kfunc set of a tracing program has (the LSM-only file kfuncs)
+    if (found.status === 'kfuncNotAllowed') { this.report(Diagnostics.KfuncNotAllowed, e.loc, [e.name, `calling kernel function ${e.name} is not allowed`]); return TOP; }
+    // mirrors check_kfunc_call(): a KF_SLEEPABLE kfunc in a program that is not sleepable
+    if (found.status === 'kfuncSleepable') { this.report(Diagnostics.KfuncSleepableOnly, e.loc, [e.name, `program must be sleepable to call sleepable kfunc ${e.name}`]); return TOP; }
     if (found.status === 'notModelled') {
       const run = NOT_MODELLED_BUT_SIMULATED.has(e.name) ? 'a run takes the lock as free (one program runs at a time) and goes on' : 'a run stops when it reaches the call';
       this.report(Diagnostics.HelperNotModelled, e.loc, [e.name, run]);

@@ -168,6 +168,10 @@ const allowed: HelperInfo[] = [
   // might_sleep helpers: only a sleepable program (SEC("iter.s/...")) may call them
   { name: 'bpf_copy_from_user', id: 148, gplOnly: false, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any], returns: 'long', sleepableOnly: true },
   { name: 'bpf_copy_from_user_task', id: 191, gplOnly: true, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, { kind: 'notWalked' }, any], returns: 'long', sleepableOnly: true },
+  // the kfunc bpf_copy_from_user_task_str() (kernel/bpf/helpers.c, common_btf_ids, KF_SLEEPABLE): dst and its size
+  // (a __sz pair), a user address, a task that is not walked; only a sleepable program may call it ("program must be
+  // sleepable to call sleepable kfunc", EACCES, measured on 6.18)
+  { name: 'bpf_copy_from_user_task_str', id: -1, gplOnly: false, args: [{ kind: 'memWrite', sizeArg: 1 }, any, any, { kind: 'notWalked' }, any], returns: 'int', isKfunc: true, sleepableOnly: true },
   // the socket casts of net/core/filter.c (ARG_PTR_TO_BTF_ID_SOCK_COMMON -> RET_PTR_TO_BTF_ID_OR_NULL): NULL unless the
   // socket is of that kind, so the result needs a NULL check
   { name: 'bpf_skc_to_tcp6_sock', id: 136, gplOnly: false, args: [sockCommon], returns: 'btfOrNull', returnStruct: 'tcp6_sock' },
@@ -202,11 +206,16 @@ const allowed: HelperInfo[] = [
   // the open-coded iterators (numbers, tasks...: kernel/openIters.ts), in common_btf_ids / generic_btf_ids: every program
   // type may use them
   ...ITER_KINDS.flatMap((k): HelperInfo[] => [
-    { name: k.newKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'new' }, ...k.newArgs.map(iterNewArg)], returns: 'int', isKfunc: true },
-    { name: k.nextKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'next' }], returns: 'iterNext', isKfunc: true },
-    { name: k.destroyKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'destroy' }], returns: 'void', isKfunc: true },
+    { name: k.newKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'new' }, ...k.newArgs.map(iterNewArg)], returns: 'int', isKfunc: true, ...sleepable(k) },
+    { name: k.nextKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'next' }], returns: 'iterNext', isKfunc: true, ...sleepable(k) },
+    { name: k.destroyKfunc, id: -1, gplOnly: false, args: [{ kind: 'iter', iter: k.kind, op: 'destroy' }], returns: 'void', isKfunc: true, ...sleepable(k) },
   ]),
 ];
+
+/** KF_SLEEPABLE iterator kfuncs (the kmem_cache iterator's) */
+function sleepable(k: { sleepable?: boolean }): { sleepableOnly?: boolean } {
+  return k.sleepable ? { sleepableOnly: true } : {};
+}
 
 /** An argument of an iterator's new() kfunc as the checker takes it. */
 function iterNewArg(a: IterNewArg): HelperArgKind {
@@ -314,6 +323,8 @@ export type HelperLookup =
   | { status: 'allowed'; info: HelperInfo }
   | { status: 'notAllowed'; id: number }
   | { status: 'mightSleep'; id: number }
+  | { status: 'kfuncSleepable' }
+  | { status: 'kfuncNotAllowed' }
   | { status: 'notModelled'; id: number }
   | { status: 'unknown' };
 
@@ -328,15 +339,23 @@ export function lookupHelper(name: string, caller: HelperCaller = {}): HelperLoo
   const info = byName.get(name);
   if (info) {
     if (info.targets && caller.target !== undefined && !info.targets.includes(caller.target)) return { status: 'notAllowed', id: info.id };
-    if (info.sleepableOnly && !caller.sleepable) return { status: 'mightSleep', id: info.id };
+    if (info.sleepableOnly && !caller.sleepable) return info.isKfunc ? { status: 'kfuncSleepable' } : { status: 'mightSleep', id: info.id };
     return { status: 'allowed', info };
   }
+  if (KFUNCS_NOT_FOR_TRACING.has(name)) return { status: 'kfuncNotAllowed' };
   const id = disallowedByName.get(name);
   if (id !== undefined) return { status: 'notAllowed', id };
   const notModelled = notModelledByName.get(name);
   if (notModelled !== undefined) return { status: 'notModelled', id: notModelled };
   return { status: 'unknown' };
 }
+
+/**
+ * Kfuncs of 6.18 registered for other program types only, so check_kfunc_call() finds no kfunc set of a tracing
+ * program that has them: "calling kernel function %s is not allowed" (EACCES). fs/bpf_fs_kfuncs.c registers its set
+ * for BPF_PROG_TYPE_LSM alone; each measured in an iter/task or iter/task_file program.
+ */
+const KFUNCS_NOT_FOR_TRACING = new Set(['bpf_get_task_exe_file', 'bpf_put_file', 'bpf_path_d_path', 'bpf_get_file_xattr']);
 
 /** A kfunc the simulated 6.18 kernel's BTF has: what libbpf resolves an extern `__ksym` function against. */
 export function isKernelKfunc(name: string): boolean {

@@ -1,0 +1,257 @@
+/**
+ * Differential tests of what a scenario now says about a process, against the running kernel: the world is
+ * `env -i A=1 B=hello unshare --pid --fork --mount-proc sh -c "cat PIN"` (sh and cat, a known environment), its
+ * scenario built from /proc/PID/maps of the same run and the mapped files' first bytes. Each program is read by that
+ * cat and run on that scenario: the environment, exit_signal of the namespace's first process, the mount roots a
+ * d_parent meets, the bytes of mapped areas and the special mappings' flags, bpf_copy_from_user_task_str() and the
+ * bits iterator.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { spawnSync } from 'child_process';
+import { have, realKernelUnavailable, tempDir, firstLine } from './kernelOracle';
+import { serviceFor, FIXTURE_PATH } from '../unit/service/fourslash';
+import { TARGET_FILES } from '../unit/targets/btfHeader';
+
+const HEAD = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+char LICENSE[] SEC("license") = "GPL";
+extern int bpf_copy_from_user_task_str(void *dst, __u32 dst__sz, const void *unsafe_ptr__ign, struct task_struct *tsk, __u64 flags) __weak __ksym;
+extern int bpf_iter_bits_new(struct bpf_iter_bits *it, const __u64 *unsafe_ptr__ign, __u32 nr_words) __weak __ksym;
+extern int *bpf_iter_bits_next(struct bpf_iter_bits *it) __weak __ksym;
+extern void bpf_iter_bits_destroy(struct bpf_iter_bits *it) __weak __ksym;
+`;
+
+const PROGRAMS: Record<string, string> = {
+  // the environment through bpf_copy_from_user_task() and exit_signal, with its bits summed by the bits iterator
+  environ: HEAD + `SEC("iter.s/task")
+int environ(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct bpf_iter_bits it;
+	char env[64] = {};
+	__u64 mask;
+	int *bit, sum = 0;
+	long n, err;
+	if (!t || !t->mm)
+		return 0;
+	n = t->mm->env_end - t->mm->env_start;
+	if (n <= 0 || n > 63)
+		n = 63;
+	err = bpf_copy_from_user_task(env, n & 63, (void *)t->mm->env_start, t, 0);
+	mask = t->exit_signal & 0xff;
+	bpf_iter_bits_new(&it, &mask, 1);
+	while ((bit = bpf_iter_bits_next(&it)))
+		sum += *bit;
+	bpf_iter_bits_destroy(&it);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s envlen=%ld err=%ld first=%s sig=%d bitsum=%d\\n", t->comm, (long)(t->mm->env_end - t->mm->env_start),
+		err, env, t->exit_signal, sum);
+	return 0;
+}
+`,
+  // the strings of argv and the environment through the kfunc, cut, padded and faulting
+  copy_str: HEAD + `SEC("iter.s/task")
+int copy_str(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	char a[4], b[16];
+	int r1, r2, r3, r4;
+	if (!t || !t->mm)
+		return 0;
+	r1 = bpf_copy_from_user_task_str(a, sizeof(a), (void *)(t->mm->env_start + 4), t, 0);
+	r2 = bpf_copy_from_user_task_str(b, sizeof(b), (void *)t->mm->arg_start, t, 1);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s %d [%s] %d [%s]", t->comm, r1, a, r2, b);
+	r3 = bpf_copy_from_user_task_str(b, sizeof(b), (void *)8, t, 1);
+	r4 = bpf_copy_from_user_task_str(a, sizeof(a), (void *)t->mm->arg_start, t, 2);
+	BPF_SEQ_PRINTF(ctx->meta->seq, " %d %d %d\\n", r3, b[0] | b[15], r4);
+	return 0;
+}
+`,
+  // the parent dentry of each open file: "/" at a mount root (/dev/null, the bpffs pin)
+  mount_parent: HEAD + `SEC("iter/task_file")
+int mount_parent(struct bpf_iter__task_file *ctx)
+{
+	struct file *f = ctx->file;
+	struct dentry *d, *p;
+	// stdout is the test's pipe (a unix socket under node) and node may leave a descriptor open past 3
+	if (!f || ctx->fd == 1 || ctx->fd > 3)
+		return 0;
+	d = f->f_path.dentry;
+	p = d->d_parent;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%d %s <- %s top=%d\\n", ctx->fd, d->d_name.name, p->d_name.name, p == p->d_parent);
+	return 0;
+}
+`,
+  // the first bytes of each mapped file's first area (an ELF header), and of the areas without a file
+  areas: HEAD + `SEC("iter.s/task_vma")
+int areas(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *v = ctx->vma;
+	struct task_struct *t = ctx->task;
+	unsigned char h[20] = {};
+	long err;
+	if (!t || !v || (v->vm_file && v->vm_pgoff != 0))
+		return 0;
+	err = bpf_copy_from_user_task(h, sizeof(h), (void *)v->vm_start, t, 0);
+	if (v->vm_file)
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%s %s err=%ld %c%c%c class=%u machine=%u\\n", t->comm, v->vm_file->f_path.dentry->d_name.name,
+			err, h[1], h[2], h[3], h[4], h[18] | (h[19] << 8));
+	else
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%s anon flags=%lx err=%ld\\n", t->comm, v->vm_flags, err);
+	return 0;
+}
+`,
+};
+
+let skip: string | null = null;
+let dir = '';
+
+function compileAndPin(name: string, text: string): { pin?: string; log: string } {
+  const src = path.join(dir, `${name}.bpf.c`);
+  fs.writeFileSync(src, text);
+  const obj = path.join(dir, `${name}.o`);
+  const cc = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', src, '-o', obj], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`clang: ${cc.stderr}`);
+  const pin = `/sys/fs/bpf/bil_world_${process.pid.toString(36)}_${name}`;
+  const r = spawnSync('bpftool', ['iter', 'pin', obj, pin], { encoding: 'utf8' });
+  return r.status === 0 ? { pin, log: '' } : { log: r.stderr };
+}
+
+/** /proc/PID/maps lines as scenario areas, each mapped file's area with the file's bytes at its offset */
+function areasOf(maps: string): object[] {
+  return maps.split('\n').filter((l) => l.trim() && !l.endsWith('[vsyscall]')).map((l) => {
+    const [range, perms, offset, , ino, ...rest] = l.trim().split(/\s+/);
+    const [start, end] = range.split('-');
+    const file = rest.join(' ');
+    const pgoff = Number(BigInt(`0x${offset}`) / 4096n);
+    let data: string | undefined;
+    if (file.startsWith('/') && perms[0] === 'r') {
+      try {
+        const fd = fs.openSync(file, 'r');
+        const b = Buffer.alloc(64);
+        const n = fs.readSync(fd, b, 0, 64, pgoff * 4096);
+        fs.closeSync(fd);
+        if (n > 0) data = b.subarray(0, n).toString('hex');
+      } catch { /* a file that went away reads as zeros */ }
+    }
+    return { start: `0x${start}`, end: `0x${end}`, perms, pgoff, ...(file ? { path: file } : {}), ...(Number(ino) ? { ino: Number(ino) } : {}), ...(data ? { data } : {}) };
+  });
+}
+
+describe('oracle: what a scenario says of a process (environment, exit_signal, mounts, memory) against the kernel', function () {
+  this.timeout(120000);
+  before(function () {
+    skip = realKernelUnavailable(['clang', 'bpftool']) ?? (have('unshare') ? null : 'unshare not installed');
+    if (!skip) {
+      dir = tempDir();
+      const dump = spawnSync('sh', ['-c', `bpftool btf dump file /sys/kernel/btf/vmlinux format c > ${dir}/vmlinux.h`]);
+      if (dump.status !== 0) skip = 'no kernel BTF to make vmlinux.h from';
+    }
+    if (!skip) {
+      const probe = compileAndPin('probe', PROGRAMS.mount_parent);
+      if (!probe.pin) skip = `the kernel refuses an iter/task_file program here (${firstLine(probe.log.split('\n').filter((l) => /Error|error|denied/.test(l)).pop())})`;
+      else {
+        const ns = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']);
+        if (ns.status !== 0) skip = 'unshare --pid --fork --mount-proc is not allowed here';
+        fs.rmSync(probe.pin, { force: true });
+      }
+    }
+    if (skip) { console.log(`      skipped: ${skip}`); this.skip(); }
+  });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  // refusals: the kernel's verifier text is the checker's (each program dereferences the structs its kfuncs name, so
+  // libbpf's check of the extern prototypes passes and the verifier decides)
+  const REFUSED: Array<[string, string, string, string]> = [
+    ['kmem_cache_nonsleep', 'iter', `extern int bpf_iter_kmem_cache_new(struct bpf_iter_kmem_cache *it) __weak __ksym;
+extern struct kmem_cache *bpf_iter_kmem_cache_next(struct bpf_iter_kmem_cache *it) __weak __ksym;
+extern void bpf_iter_kmem_cache_destroy(struct bpf_iter_kmem_cache *it) __weak __ksym;
+SEC("iter/task")
+int p(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct bpf_iter_kmem_cache it;
+	struct kmem_cache *s;
+	if (!t || t->pid != 1)
+		return 0;
+	bpf_iter_kmem_cache_new(&it);
+	s = bpf_iter_kmem_cache_next(&it);
+	if (s)
+		BPF_SEQ_PRINTF(ctx->meta->seq, "%s\\n", s->name);
+	bpf_iter_kmem_cache_destroy(&it);
+	return 0;
+}
+`, 'program must be sleepable to call sleepable kfunc bpf_iter_kmem_cache_new'],
+    ['copy_str_nonsleep', 'iter', `SEC("iter/task")
+int p(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	char a[16];
+	if (!t || !t->mm)
+		return 0;
+	bpf_copy_from_user_task_str(a, sizeof(a), (void *)t->mm->arg_start, t, 0);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s\\n", a);
+	return 0;
+}
+`, 'program must be sleepable to call sleepable kfunc bpf_copy_from_user_task_str'],
+    ['exe_file', 'iter', `extern struct file *bpf_get_task_exe_file(struct task_struct *task) __weak __ksym;
+extern void bpf_put_file(struct file *file) __weak __ksym;
+SEC("iter/task")
+int p(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct file *f;
+	if (!t || t->pid != 1)
+		return 0;
+	f = bpf_get_task_exe_file(t);
+	if (!f)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s\\n", f->f_path.dentry->d_name.name);
+	bpf_put_file(f);
+	return 0;
+}
+`, 'calling kernel function bpf_get_task_exe_file is not allowed'],
+  ];
+  for (const [name, , body, kernelText] of REFUSED) {
+    it(`${name}: refused by the kernel with "${kernelText}", as the checker says`, async function () {
+      const text = HEAD + body;
+      const { pin, log } = compileAndPin(name, text);
+      if (pin) fs.rmSync(pin, { force: true });
+      assert.ok(!pin, 'the kernel loaded it');
+      if (/incompatible with kernel|not found in kernel/.test(log)) { console.log(`      skip: libbpf could not resolve a kfunc here (${firstLine(log)})`); this.skip(); }
+      assert.ok(log.includes(kernelText), log.slice(-600));
+      const errors = serviceFor(TARGET_FILES).validate(FIXTURE_PATH, text).filter((d) => d.severity === 1).map((d) => (typeof d.message === 'string' ? d.message : d.message.value));
+      assert.ok(errors.some((m) => m.includes(kernelText)), errors.join('\n'));
+    });
+  }
+
+  for (const [name, text] of Object.entries(PROGRAMS)) {
+    it(`${name}: cat in env -i A=1 B=hello and a new pid namespace prints what the simulator prints on a scenario of that world`, async function () {
+      const { pin, log } = compileAndPin(name, text);
+      if (!pin && /bpf_copy_from_user_task_str|bpf_iter_bits/.test(log) && /not found|incompatible/.test(log)) {
+        console.log(`      skip: this kernel lacks a kfunc the program calls (${firstLine(log)})`);
+        this.skip();
+      }
+      assert.ok(pin, log);
+      let parts: string[] = [];
+      try {
+        const r = spawnSync('env', ['-i', 'A=1', 'B=hello', 'unshare', '--pid', '--fork', '--mount-proc', 'sh', '-c',
+          `cat /proc/1/maps; echo ====; cat /proc/self/maps; echo ====; cat /proc/self/environ; echo ====; cat ${pin}; true`], { encoding: 'latin1', cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+        parts = r.stdout.split('====\n');
+      } finally { fs.rmSync(pin!, { force: true }); }
+      assert.strictEqual(parts.length, 4, 'sh -c printed its four parts');
+      const catEnv = parts[2].split('\0').filter((s) => s);
+      const std = [{ fd: 0, path: '/dev/null' }, { fd: 1, path: 'pipe:[4242]', flags: ['O_WRONLY'] }, { fd: 2, path: '/dev/null', flags: ['O_WRONLY'] }];
+      const world = { processes: [
+        { pid: 1, ppid: 0, comm: 'sh', exit_signal: 17, cmdline: ['sh', '-c', 'cat'], environ: ['A=1', 'B=hello'], files: std, vmas: areasOf(parts[0]) },
+        { pid: 2, ppid: 1, comm: 'cat', cmdline: ['cat', pin!], environ: catEnv, files: [...std, { fd: 3, path: pin! }], vmas: areasOf(parts[1]) },
+      ] };
+      const scenario = path.join(path.dirname(FIXTURE_PATH), 'world.bpfscenario.json');
+      const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });
+      const ours = await service.run(FIXTURE_PATH, text, { scenario }) as unknown as { output: string | null; error?: unknown };
+      assert.strictEqual(ours.output, parts[3], JSON.stringify(ours.error));
+    });
+  }
+});
