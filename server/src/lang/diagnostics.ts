@@ -124,6 +124,7 @@ export const Diagnostics = {
     { explanation: 'clang stops at 256 nested brackets (-fbracket-depth); the front end does the same instead of overflowing its stack.' }),
   ExpectedIdentifier: d(1105, 'error', 'expected identifier'),
   UnexpectedTypeNameExpectedIdentifier: d(1130, 'error', "unexpected type name '{0}': expected identifier", { kernelText: 'unexpected type name %0: expected identifier' }),
+  VariableIncompleteType: d(1131, 'error', 'variable has incomplete type {0}', { kernelText: 'variable has incomplete type %0' }),
   ExpectedTypeName: d(1106, 'error', 'expected a type'),
   InvalidNumber: d(1107, 'error', "invalid numeric constant '{0}'"),
   InvalidCharacter: d(1108, 'error', "unexpected character '{0}'"),
