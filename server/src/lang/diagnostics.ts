@@ -570,6 +570,10 @@ export const Diagnostics = {
     kernelText: "sec '%s': program '%s' is static and not supported",
     explanation: 'clang emits a static function with a section attribute as a local symbol; libbpf (1.0 and later, bpf_object__add_programs()) takes only global functions of a program section as programs and stops at open with "program ... is static and not supported" (measured with bpftool 7.1 / libbpf 1.1 on an iterator). cilium/ebpf loads such a program, so this is a warning. Remove `static`.',
   }),
+  LegacyMapsSection: d(2083, 'warning', 'map \'{0}\' is defined in the legacy SEC("maps") section: libbpf 1.x refuses to open the object, so bpftool and a skeleton cannot load it. libbpf: "{1}"', {
+    kernelText: "elf: legacy map definitions in 'maps' section are not supported by libbpf v1.0+",
+    explanation: 'libbpf 0.x read map definitions (`struct bpf_map_def`) from an ELF section named "maps"; libbpf 1.0 dropped them and bpf_object__open() stops at such a section (measured with bpftool 7.1 / libbpf 1.1). cilium/ebpf and iproute2 (`struct bpf_elf_map`) still load them, so this is a warning. Define the map in SEC(".maps") with the __uint/__type macros of bpf_helpers.h.',
+  }),
   IterNotDestroyed: d(2485, 'error', 'The {2} {0} is still active when the program exits: call {3}() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; a task iterator too)
     kernelText: 'BPF_EXIT instruction in main prog would lead to reference leak',

@@ -45,7 +45,11 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
       const resolvedType = resolve(type);
       if (definesHere && resolvedType.kind !== 'array' && resolvedType.kind !== 'error' && !isComplete(type)) this.report(Diagnostics.VariableIncompleteType, name, [quotedType(type)]);
       const symbolType: CType = isTypedef ? { kind: 'typedef', name: name.name, target: type, declaration: init.declarator } : type;
-      const attributes = [...node.specifiers.attributes, ...init.declarator.attributes];
+      // `struct bpf_map_def SEC("maps") name`: clang gives the attributes after a tag that is not defined here to the
+      // declaration (the variable lands in section "maps"), not to the struct
+      const spec = node.specifiers.type;
+      const tagAttributes = spec?.kind === 'RecordSpecifier' && spec.members === undefined ? spec.attributes : [];
+      const attributes = [...node.specifiers.attributes, ...tagAttributes, ...init.declarator.attributes];
       // A file-scope `int x;` is a (tentative) definition too; `extern int x;` and a prototype are not.
       const defines = init.initializer !== undefined || (kind === 'variable' && this.scope === this.fileScope && !node.specifiers.storage.includes('extern'));
       const symbol = this.scope === this.fileScope && this.fileScope.parent
