@@ -126,6 +126,7 @@ export const Diagnostics = {
     { explanation: 'clang stops at 256 nested brackets (-fbracket-depth); the front end does the same instead of overflowing its stack.' }),
   ExpectedIdentifier: d(1105, 'error', 'expected identifier'),
   UnexpectedTypeNameExpectedIdentifier: d(1130, 'error', "unexpected type name '{0}': expected identifier", { kernelText: 'unexpected type name %0: expected identifier' }),
+  VariableIncompleteType: d(1131, 'error', 'variable has incomplete type {0}', { kernelText: 'variable has incomplete type %0' }),
   ExpectedTypeName: d(1106, 'error', 'expected a type'),
   InvalidNumber: d(1107, 'error', "invalid numeric constant '{0}'"),
   InvalidCharacter: d(1108, 'error', "unexpected character '{0}'"),
@@ -581,6 +582,10 @@ export const Diagnostics = {
   StaticProgram: d(2082, 'warning', 'program \'{0}\' is static: libbpf 1.x refuses to open the object, so bpftool and a skeleton cannot load it. libbpf: "{1}"', {
     kernelText: "sec '%s': program '%s' is static and not supported",
     explanation: 'clang emits a static function with a section attribute as a local symbol; libbpf (1.0 and later, bpf_object__add_programs()) takes only global functions of a program section as programs and stops at open with "program ... is static and not supported" (measured with bpftool 7.1 / libbpf 1.1 on an iterator). cilium/ebpf loads such a program, so this is a warning. Remove `static`.',
+  }),
+  LegacyMapsSection: d(2083, 'warning', 'map \'{0}\' is defined in the legacy SEC("maps") section: libbpf 1.x refuses to open the object, so bpftool and a skeleton cannot load it. libbpf: "{1}"', {
+    kernelText: "elf: legacy map definitions in 'maps' section are not supported by libbpf v1.0+",
+    explanation: 'libbpf 0.x read map definitions (`struct bpf_map_def`) from an ELF section named "maps"; libbpf 1.0 dropped them and bpf_object__open() stops at such a section (measured with bpftool 7.1 / libbpf 1.1). cilium/ebpf and iproute2 (`struct bpf_elf_map`) still load them, so this is a warning. Define the map in SEC(".maps") with the __uint/__type macros of bpf_helpers.h.',
   }),
   IterNotDestroyed: d(2485, 'error', 'The {2} {0} is still active when the program exits: call {3}() on every path. Verifier: "{1}"', {
     loadErrno: 'EINVAL', // measured on Linux 6.18 (test/oracle/corpus-kernel.test.ts; a task iterator too)

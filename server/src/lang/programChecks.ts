@@ -23,6 +23,19 @@ export function checkProgramShapes(c: Compilation, options: { licenseLinked?: bo
   const out: FrontEndDiagnostic[] = [];
   const report = (m: DiagnosticMessage, node: { file: number; pos: number; end: number }, args: Array<string | number>) =>
     out.push({ code: m.code, category: m.category, message: formatMessage(m.message, args), file: node.file, pos: node.pos, end: node.end });
+  // mirrors libbpf's bpf_object__init_maps(): an ELF section named "maps" (libbpf 0.x's struct bpf_map_def, iproute2's
+  // bpf_elf_map) makes libbpf 1.x refuse the object at open
+  const legacyMaps = c.program.globals.filter((g) => {
+    const section = g.attributes.find((a) => a.name === 'section')?.args[0];
+    return section?.kind === 'StringLiteral' && section.value === 'maps' && !g.storage.includes('extern');
+  });
+  // one warning (libbpf stops at the section), on a map of the file's own programs when there is one
+  const programFile = c.program.functions.find((f) => f.section && !f.inHeader)?.definition.file;
+  const legacy = legacyMaps.find((g) => g.declaration.file === programFile) ?? legacyMaps[0];
+  if (legacy) {
+    const at = legacy.declaration.kind === 'Declarator' && legacy.declaration.name ? legacy.declaration.name : legacy.declaration;
+    report(Diagnostics.LegacyMapsSection, at, [legacy.name, "elf: legacy map definitions in 'maps' section are not supported by libbpf v1.0+"]);
+  }
   let iterPrograms = 0;
   for (const f of c.program.functions) {
     // mirrors libbpf's bpf_object__add_programs(): a local (static) function in a program section is refused at open

@@ -1,8 +1,9 @@
 /** Branch conditions: the state on each side of a test, NULL checks on pointers and ranges from comparisons (mirrors reg_set_min_max(), mark_ptr_or_null_regs()). */
 
 import type { Expr } from '../ir';
-import { AbsValue, PtrValue, constant, scalar } from './domain';
+import type { AbsValue, PtrValue } from './domain';
 import { isNullExpr, markPtrOrNull } from './nullness';
+import { impliedNonNull } from './nullImplication';
 import { cloneState, type State } from './abstractState';
 import { MemoryAccessChecker } from './memoryAccess';
 
@@ -48,11 +49,12 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
             const r = v.range;
             if (truth) {
               if (r.min === 0n && r.max === 0n) return null;
-              if (r.min === 0n) state.locals.set(this.key(id), scalar(1n, r.max, r.pathConst));
-              else if (r.max === 0n) state.locals.set(this.key(id), scalar(r.min, -1n, r.pathConst));
+              if (r.min === 0n) this.narrowScalar(state, this.key(id), v, 1n, r.max, r.pathConst);
+              else if (r.max === 0n) this.narrowScalar(state, this.key(id), v, r.min, -1n, r.pathConst);
+              else if (v.nullWhen) this.narrowScalar(state, this.key(id), v, r.min, r.max, r.pathConst, true);
             } else {
               if (r.min > 0n || r.max < 0n) return null;
-              state.locals.set(this.key(id), constant(0n));
+              this.narrowScalar(state, this.key(id), v, 0n, 0n, true);
             }
           }
         }
@@ -107,9 +109,7 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
     // mirrors mark_ptr_or_null_regs(): every copy with the same id becomes non-NULL (or NULL); on the NULL branch a
     // kfunc's reference is released (release_reference_state())
     if (!nonNull) state.refs.delete(p.nullId);
-    const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, p.nullId, nonNull);
-    for (const [k, v] of state.locals) state.locals.set(k, replace(v));
-    for (const slot of state.stack.values()) for (const [o, v] of slot.spills) slot.spills.set(o, replace(v));
+    this.markAll(state, p.nullId, nonNull);
     return state;
   }
 
@@ -143,8 +143,28 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
       case 'ne': if (o.min === o.max) { if (min === o.min) min++; else if (max === o.max) max--; } break;
     }
     if (min > max) return null;
-    state.locals.set(k, scalar(min, max, v.range.pathConst));
+    this.narrowScalar(state, k, v, min, max, v.range.pathConst);
     return state;
+  }
+
+  /**
+   * Sets a scalar's narrowed range; when that leaves it outside where it was on the paths a pointer was NULL
+   * (nullImplication.ts), the pointer is not NULL here. `nonZero`: the test was `x != 0` on a range holding 0 inside
+   * (the range stays, but a NULL side where x was exactly 0 is excluded).
+   */
+  protected narrowScalar(state: State, k: string, before: Extract<AbsValue, { kind: 'scalar' }>, min: bigint, max: bigint, pathConst: boolean, nonZero = false): void {
+    const range = { min, max, pathConst };
+    state.locals.set(k, before.nullWhen ? { kind: 'scalar', range, nullWhen: before.nullWhen } : { kind: 'scalar', range });
+    const n = before.nullWhen;
+    const nullId = nonZero ? (n && n.min === 0n && n.max === 0n ? n.nullId : undefined) : impliedNonNull(before, min, max);
+    if (nullId !== undefined) this.markAll(state, nullId, true);
+  }
+
+  /** mirrors mark_ptr_or_null_regs(): every copy with the NULL-check id becomes non-NULL (or NULL). */
+  protected markAll(state: State, nullId: number, nonNull: boolean): void {
+    const replace = (v: AbsValue): AbsValue => markPtrOrNull(v, nullId, nonNull);
+    for (const [k, v] of state.locals) state.locals.set(k, replace(v));
+    for (const slot of state.stack.values()) for (const [o, v] of slot.spills) slot.spills.set(o, replace(v));
   }
 
   /** Where the state keeps the value `e` denotes: a local, or an integer load clang reuses (reusedScalarLoadKey). */

@@ -3,10 +3,10 @@
 import { appendAll } from '../arrays';
 import type { Expr, Loc, Stmt } from '../ir';
 import { Diagnostics } from '../diagnostics';
-import { AbsValue, TOP, constant, scalar, widenValue, S64_MIN, U64_MAX } from './domain';
+import { AbsValue, TOP, constant, offsetRange, scalar, widenValue, S64_MIN, U64_MAX } from './domain';
 import { lookupHelper } from './helpers';
 import { returnValueProblem } from './returnValue';
-import { counterCondition, counterSteps, hasExit, loopContains, loopExits, loopFills, lostCounterFpOffset, slotEscapesInLoop } from './loops';
+import { assignedInNestedLoop, counterCondition, counterSteps, hasExit, loopContains, loopExits, loopFills, loopInvariant, lostCounterFpOffset, slotEscapesInLoop, tripsToBound } from './loops';
 import { reachableFunctions } from './stack';
 import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, initialState } from './abstractState';
 import { markInitialized } from './uninit';
@@ -253,6 +253,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     this.reporting = false;
     let head = cloneState(pre);
     let thresholds: bigint[] | undefined;
+    let limits: Map<string, { min: bigint; max: bigint }> | undefined;
     for (let i = 0; i < MAX_LOOP_ITERATIONS; i++) {
       const { back } = this.loopIteration(loop, cloneState(head));
       const joined = this.joinStates(cloneState(head), back);
@@ -262,7 +263,17 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         // thresholds first (a few passes), then the ends of the range, so the fixpoint is reached within the cap
         const steps = i < WIDEN_AFTER + THRESHOLD_PASSES ? (thresholds ??= loopThresholds(loop)) : [];
         next = cloneState(joined);
-        for (const [k, v] of joined.locals) { const old = head.locals.get(k); if (old) next.locals.set(k, widenValue(old, v, steps)); }
+        for (const [k, v] of joined.locals) {
+          const old = head.locals.get(k);
+          if (!old) continue;
+          const w = widenValue(old, v, steps);
+          // a pointer the loop steps by constants moves at most trips x steps: widen it that far, not to the ends
+          const limit = w.kind === 'ptr' && w.varOff ? (limits ??= this.loopPointerLimits(loop, pre)).get(k) : undefined;
+          if (limit && w.kind === 'ptr' && w.varOff) {
+            const min = limit.min - w.off, max = limit.max - w.off;
+            next.locals.set(k, { ...w, varOff: { ...w.varOff, min: w.varOff.min < min ? min : w.varOff.min, max: w.varOff.max > max ? max : w.varOff.max } });
+          } else next.locals.set(k, w);
+        }
       }
       if (this.statesEqual(head, next)) break;
       head = next;
@@ -307,6 +318,39 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
       if (!slot) continue;
       for (let i = Number(start.min); i < Number(end); i++) markInitialized(slot.init, f.offset + i * f.scale, f.offset + i * f.scale + f.size);
     }
+  }
+
+  /**
+   * The offsets each pointer local a counted loop steps by constants can reach, keyed as `State.locals`: its range
+   * before the loop moved by at most the loop's trip count times the sum of its steps in one pass. The verifier walks
+   * the passes one by one, each with a constant offset (`if (*src) src++;` copying task->comm); the fixpoint joins
+   * them, and without this bound widening sends the offset to the end of the address space (a false "access beyond
+   * struct"). A pointer assigned otherwise, or in a nested loop, is left to the plain widening.
+   */
+  protected loopPointerLimits(loop: Extract<Stmt, { op: 'loop' }>, pre: State): Map<string, { min: bigint; max: bigint }> {
+    const limits = new Map<string, { min: bigint; max: bigint }>();
+    let trips: bigint | undefined;
+    for (const e of loopExits(loop)) {
+      if (e.slot !== undefined || e.distance || e.counter < 0 || !loopInvariant(loop, e.bound)) continue;
+      const steps = counterSteps(loop, e.counter);
+      const start = this.peek(e.counter, pre), bound = this.peekExpr(e.bound, pre);
+      if (!steps || !start || !bound) continue;
+      const t = tripsToBound(e, steps, start, bound);
+      if (t !== undefined && t <= MAX_TRIPS && (trips === undefined || t < trips)) trips = t;
+    }
+    if (trips === undefined) return limits;
+    const prefix = `${this.frames.length - 1}:`;
+    for (const [k, v] of pre.locals) {
+      if (v.kind !== 'ptr' || !k.startsWith(prefix)) continue;
+      const id = Number(k.slice(prefix.length));
+      const steps = counterSteps(loop, id);
+      if (!steps || steps.length === 0 || assignedInNestedLoop(loop, id)) continue;
+      let up = 0n, down = 0n;
+      for (const st of steps) if (st > 0n) up += st; else down += st;
+      const r = offsetRange(v);
+      limits.set(k, { min: r.min + trips * down, max: r.max + trips * up });
+    }
+    return limits;
   }
 
   /** Takes into `head` each scalar local whose range in `again` lies inside its range in `head`; whether any shrank. */

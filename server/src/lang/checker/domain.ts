@@ -51,8 +51,15 @@ export interface PtrValue {
   derived?: boolean;
 }
 
+/**
+ * What a scalar says of a pointer's NULL check: on the paths where the pointers of NULL-check id `nullId` are NULL,
+ * the scalar lies in [min, max] (`err = p ? work(p) : -ENOMEM;`, `if (!p) err = -1;`). The verifier walks those
+ * paths apart, so once a test leaves the scalar outside that range the pointer is not NULL there (nullImplication.ts).
+ */
+export interface NullImplication { nullId: number; min: bigint; max: bigint }
+
 export type AbsValue =
-  | { kind: 'scalar'; range: Range }
+  | { kind: 'scalar'; range: Range; nullWhen?: NullImplication }
   | PtrValue
   | { kind: 'null' }
   /**
@@ -121,7 +128,13 @@ export function offsetRange(p: PtrValue): Range {
 }
 
 export function joinValue(a: AbsValue, b: AbsValue, freshId: () => number): AbsValue {
-  if (a.kind === 'scalar' && b.kind === 'scalar') return { kind: 'scalar', range: joinRange(a.range, b.range) };
+  if (a.kind === 'scalar' && b.kind === 'scalar') {
+    const range = joinRange(a.range, b.range);
+    const x = a.nullWhen, y = b.nullWhen;
+    // both paths say where the scalar is when that pointer is NULL: it is in one of the two places
+    if (x && y && x.nullId === y.nullId) return { kind: 'scalar', range, nullWhen: { nullId: x.nullId, min: x.min < y.min ? x.min : y.min, max: x.max > y.max ? x.max : y.max } };
+    return { kind: 'scalar', range };
+  }
   if (a.kind === 'null' && b.kind === 'null') return a;
   if (a.kind === 'null' && b.kind === 'ptr') return { ...b, maybeNull: true, nullId: b.nullId };
   if (a.kind === 'ptr' && b.kind === 'null') return { ...a, maybeNull: true, nullId: a.nullId };

@@ -1,5 +1,6 @@
 /** Expressions: the abstract value of each IR expression (scalar ranges and tnums, pointers as region + offset), loads, arithmetic, pointer arithmetic. */
 
+import { nullSides, withNullImplication } from './nullImplication';
 import type { Expr, Loc, IntType, IrFunction } from '../ir';
 import { forEachNode, someExpr } from '../irWalk';
 
@@ -47,7 +48,9 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
         const v = this.eval(e.value, state);
         const k = this.key(e.id);
         this.forgetLoads(state, k);
-        const stored = v.kind === 'scalar' && e.type.kind === 'int' ? fitTo(e.type, v.range) : v;
+        let stored = v.kind === 'scalar' && e.type.kind === 'int' ? fitTo(e.type, v.range) : v;
+        // a value that fits keeps what it says of a NULL check (nullImplication.ts)
+        if (v.kind === 'scalar' && v.nullWhen && stored.kind === 'scalar' && stored.range === v.range) stored = v;
         state.locals.set(k, stored);
         state.unassigned.delete(k);
         return stored;
@@ -160,7 +163,15 @@ export abstract class ExpressionEvaluator extends ConditionRefiner {
         const b = f ? this.eval(e.else, f) : undefined;
         const merged = this.joinStates(t, f);
         if (merged) copyInto(state, merged);
-        if (a && b) return joinValue(a, b, this.freshId);
+        if (a && b && t && f) {
+          // `err = p ? work(p) : -ENOMEM;`: the value remembers what it was on the side where p is NULL
+          const joined = joinValue(a, b, this.freshId);
+          for (const { nullId, nullSide } of nullSides(t, f)) {
+            const w = withNullImplication(joined, nullSide === t ? a : b, nullId);
+            if (w !== joined) return w;
+          }
+          return joined;
+        }
         return a ?? b ?? TOP;
       }
       case 'sequence': this.eval(e.first, state); return this.eval(e.second, state);

@@ -195,7 +195,8 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
         const def = m && m.kind === 'ptr' && m.region.kind === 'mapDef' ? this.program.maps.find((x) => x.name === (m.region as { name: string }).name) : undefined;
         // without the map's definition the value's size is unknown: track nullness only
         const region: Region = def ? { kind: 'mapValue', map: def.name, valueSize: def.value_size } : { kind: 'other' };
-        return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: true, nullId: this.freshId(), desc: `the result of ${e.name}` };
+        const known = e.name === 'bpf_map_lookup_elem' && def !== undefined && this.constantZeroArrayKey(def, args[1], state);
+        return { kind: 'ptr', region, off: 0n, varOff: null, maybeNull: !known, nullId: this.freshId(), desc: `the result of ${e.name}` };
       }
       // RET_INTEGER: the verifier knows nothing of a helper's result (mark_reg_unknown()), even of a u32 one;
       // do_refine_retval_range() bounds bpf_get_smp_processor_id() by nr_cpu_ids
@@ -441,6 +442,25 @@ export abstract class HelperCallChecker extends ExpressionEvaluator {
   }
 
   /** mirrors check_map_func_compatibility() for the local storage maps and their helpers */
+  /**
+   * mirrors get_constant_map_key() and check_helper_call() (Linux 6.18): an array lookup whose key is a stack
+   * object the verifier knows is zero (STACK_ZERO: a 4-byte zero stored anywhere in the frame) returns a value that
+   * is not NULL, key 0 being below max_entries. A non-zero key is known only as an 8-byte-aligned spill, which a
+   * `__u32` clang puts at fp-4 is not (measured: `__u32 key = 1` stays map_value_or_null), so only zero is taken.
+   */
+  protected constantZeroArrayKey(def: { type: string; key_size: number; max_entries: number }, key: AbsValue | undefined, state: State): boolean {
+    if (!ELIDE_NULL_MAP_TYPES.has(Number(def.type)) || def.max_entries < 1 || def.key_size !== 4) return false;
+    if (!key || key.kind !== 'ptr' || key.region.kind !== 'stack' || key.varOff || key.maybeNull) return false;
+    const slot = state.stack.get(this.slotKey(key));
+    const off = Number(key.off);
+    if (!slot || off < 0 || off + 4 > slot.init.length) return false;
+    for (let i = off; i < off + 4; i++) if (!slot.init[i]) return false;
+    // the last store over those bytes must be the whole key: a spill at its offset, none inside it
+    for (const o of slot.spills.keys()) if (o !== off && o > off - 8 && o < off + 4) return false;
+    const v = slot.spills.get(off);
+    return v !== undefined && v.kind === 'scalar' && v.range.min === 0n && v.range.max === 0n;
+  }
+
   protected mapFuncCompatibility(e: Extract<Expr, { op: 'callHelper' }>, info: HelperInfo, args: AbsValue[]): void {
     const at = info.args.findIndex((k) => k.kind === 'map');
     const m = at >= 0 ? args[at] : undefined;
@@ -561,6 +581,9 @@ function structStartsWith(have: string, want: string): boolean {
 
 /** BPF_MAP_TYPE_SOCKMAP, BPF_MAP_TYPE_SOCKHASH. */
 const SOCK_MAP_TYPES = new Set([15, 18]);
+
+/** can_elide_value_nullness(): BPF_MAP_TYPE_ARRAY and BPF_MAP_TYPE_PERCPU_ARRAY. */
+const ELIDE_NULL_MAP_TYPES = new Set([2, 6]);
 
 /**
  * check_map_func_compatibility() for the local storages: each map type (enum bpf_map_type) with the only helpers that

@@ -288,3 +288,44 @@ function leavesEarly(body: Stmt): boolean {
   visit(body, false);
   return found;
 }
+
+/**
+ * Whether `id` keeps its value over the loop: a constant, or a local the loop never assigns (a trip count computed
+ * before the loop from such a bound stays true inside it).
+ */
+export function loopInvariant(loop: Extract<Stmt, { op: 'loop' }>, e: Expr): boolean {
+  if (e.op === 'const') return true;
+  if (e.op === 'convert') return loopInvariant(loop, e.operand);
+  return e.op === 'local' && counterSteps(loop, e.id)?.length === 0;
+}
+
+/** Whether a loop nested in `loop` assigns `id`: an assignment there may run many times per pass of `loop`. */
+export function assignedInNestedLoop(loop: Extract<Stmt, { op: 'loop' }>, id: number): boolean {
+  let found = false;
+  forEachNode(loop.body, (s) => {
+    if (!found && s.op === 'loop' && counterSteps(s, id)?.length !== 0) found = true;
+  });
+  return found;
+}
+
+/**
+ * The most passes a counted loop can make from a counter range `start` toward an invariant bound range `bound`,
+ * each pass stepping the counter by one of `steps`; undefined when they do not all lead to the bound.
+ */
+export function tripsToBound(e: CounterExit, steps: readonly bigint[], start: { min: bigint; max: bigint }, bound: { min: bigint; max: bigint }): bigint | undefined {
+  if (steps.length === 0) return undefined;
+  let trips: bigint;
+  if (e.notEqual) {
+    // `i != n` ends only if one step of one lands on n exactly
+    if (steps.length !== 1) return undefined;
+    if (steps[0] === 1n && start.max <= bound.min) trips = bound.max - start.min;
+    else if (steps[0] === -1n && start.min >= bound.max) trips = start.max - bound.min;
+    else return undefined;
+  } else {
+    if (!steps.every((st) => (e.increasing ? st > 0n : st < 0n))) return undefined;
+    const step = steps.reduce((m, st) => (st < 0n ? -st : st) < m ? (st < 0n ? -st : st) : m, steps[0] < 0n ? -steps[0] : steps[0]);
+    const span = (e.increasing ? bound.max - start.min : start.max - bound.min) + (e.inclusive ? 1n : 0n);
+    trips = span <= 0n ? 0n : (span + step - 1n) / step;
+  }
+  return trips < 0n ? 0n : trips;
+}

@@ -1,5 +1,6 @@
 /** What every layer of the verifier shares: the program, options, diagnostics (each reported once), frames and loops, joining and comparing states. */
 
+import { rememberNullSides } from './nullImplication';
 import type { Expr, IrProgram, Loc, Stmt } from '../ir';
 import { DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import { AbsValue, PtrValue, Range, joinValue, valueEqualUpToIds } from './domain';
@@ -66,6 +67,7 @@ export abstract class VerifierState {
       out.locals.set(k, w === undefined ? v : joinValue(v, w, this.freshId));
     }
     for (const [k, v] of b.locals) if (!a.locals.has(k)) out.locals.set(k, v);
+    rememberNullSides(out, a, b);
     // a load clang reuses must have been made on every path to here
     for (const k of [...out.locals.keys()]) if (isLoadKey(k) && !(a.locals.has(k) && b.locals.has(k))) out.locals.delete(k);
     for (const k of b.unassigned) out.unassigned.add(k);

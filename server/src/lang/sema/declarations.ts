@@ -39,8 +39,17 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
       const name = init.declarator.name;
       if (!name || !name.name) continue;
       const kind: SymbolKind = isTypedef ? 'typedef' : resolve(type).kind === 'function' ? 'function' : 'variable';
+      // mirrors clang's Sema::ActOnUninitializedDecl / AddInitializerToDecl: a variable defined in a block (or with an
+      // initializer) needs a complete type; a file-scope tentative definition may be completed later in the file
+      const definesHere = kind === 'variable' && !node.specifiers.storage.includes('extern') && (this.scope !== this.fileScope || init.initializer !== undefined);
+      const resolvedType = resolve(type);
+      if (definesHere && resolvedType.kind !== 'array' && resolvedType.kind !== 'error' && !isComplete(type)) this.report(Diagnostics.VariableIncompleteType, name, [quotedType(type)]);
       const symbolType: CType = isTypedef ? { kind: 'typedef', name: name.name, target: type, declaration: init.declarator } : type;
-      const attributes = [...node.specifiers.attributes, ...init.declarator.attributes];
+      // `struct bpf_map_def SEC("maps") name`: clang gives the attributes after a tag that is not defined here to the
+      // declaration (the variable lands in section "maps"), not to the struct
+      const spec = node.specifiers.type;
+      const tagAttributes = spec?.kind === 'RecordSpecifier' && spec.members === undefined ? spec.attributes : [];
+      const attributes = [...node.specifiers.attributes, ...tagAttributes, ...init.declarator.attributes];
       // A file-scope `int x;` is a (tentative) definition too; `extern int x;` and a prototype are not.
       const defines = init.initializer !== undefined || (kind === 'variable' && this.scope === this.fileScope && !node.specifiers.storage.includes('extern'));
       const symbol = this.scope === this.fileScope && this.fileScope.parent
