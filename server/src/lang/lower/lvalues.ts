@@ -1,7 +1,7 @@
 /** Lvalues: where an expression designates memory or a local, field offsets (CO-RE by name for preserve_access_index records), loads, stores and bit-fields. */
 
 import * as ast from '../ast';
-import type { Scope } from '../sema/analyzer';
+import type { CSymbol, Scope } from '../sema/analyzer';
 import { BtfField, BtfStruct, BtfTypeShape, btfTypeShape } from '../../kernel/btf';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, findMember, FieldInfo, RecordInfo, Types } from '../types';
@@ -37,8 +37,15 @@ export abstract class LValueLowering extends GlobalLowering {
           if (this.mapNames.has(symbol.name)) {
             return { kind: 'mem', ptr: { op: 'addr', base: { kind: 'map', name: symbol.name }, type: ptrTo(symbol.type), loc }, offset: 0, type: symbol.type };
           }
+          // once per function and variable: a flag read at every step of a program was one warning per read
           if (symbol.storage.includes('extern')) {
-            this.report(Diagnostics.UnsupportedConstruct, node, [`the extern variable ${symbol.name} (ksyms and kconfig are not simulated)`]);
+            if (!this.externsReported.has(symbol)) {
+              this.externsReported.add(symbol);
+              this.report(Diagnostics.UnsupportedConstruct, node, [externVariableConstruct(symbol)]);
+            }
+            // its memory is nothing the checker knows: no error follows from reading it (it was a NULL read, a false
+            // BPF2002 at each use in an iterator), and a run stops there
+            return { kind: 'mem', ptr: { op: 'callHelper', name: UNSIMULATED_VALUE, helperId: -3, args: [], type: ptrTo(type), loc }, offset: 0, type };
           }
         }
         return { kind: 'mem', ptr: { op: 'null', type: ptrTo(type), loc }, offset: 0, type };
@@ -388,4 +395,13 @@ function nextPow2(n: number): number {
   let p = 8;
   while (p < n) p *= 2;
   return p;
+}
+
+/**
+ * An extern variable that reaches here is no `__kconfig` one (the .kconfig map simulates those) and no `__ksym` one:
+ * a unit linked with this one defines it (`bpftool gen object`, llvm-link), since libbpf refuses any other extern
+ * variable when it opens one object.
+ */
+function externVariableConstruct(symbol: CSymbol): string {
+  return `the extern variable ${symbol.name}, which a unit linked with this one defines`;
 }

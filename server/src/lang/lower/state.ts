@@ -53,6 +53,8 @@ export abstract class LoweringState {
   protected recordReturnSlot?: number;
   /** The current function's constructs the simulator cannot run (see IrFunction.unsupported). */
   protected unsupported?: Array<{ what: string; loc: Loc }>;
+  /** The extern variables the function being lowered has reported (BPF1390 once per function and variable). */
+  protected externsReported = new Set<CSymbol>();
   /** What break, continue and goto can leave, innermost last (see gotoRegions.ts). */
   protected jumpScopes: JumpScope[] = [];
   protected nextJumpLabel = 0;

@@ -6,9 +6,9 @@ import { ProgramFunction } from '../compile';
 import { BlockItem, planGotoRegions } from '../gotoRegions';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
-import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, S64, U64, GlobalSignature, wrapTo } from '../ir';
+import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, S64, U64, GlobalSignature, UNSIMULATED_VALUE, wrapTo } from '../ir';
 import { lowerAsmProgram, parseAsmProgram, signedRegisters } from './asmProgram';
-import { initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, stringBytes, ARITHMETIC_OPERATORS, type JumpScope } from './irValues';
+import { decay, initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, stringBytes, ARITHMETIC_OPERATORS, type JumpScope } from './irValues';
 
 /** The text of an asm statement whose template string is empty (the operands may follow). */
 const EMPTY_ASM_TEMPLATE = /^""(\s|$)/;
@@ -33,6 +33,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     this.currentFunction = f;
     const unsupported: Array<{ what: string; loc: Loc }> = [];
     this.unsupported = unsupported;
+    this.externsReported = new Set();
     this.addressTaken = this.findAddressTaken(f.definition.body);
     this.jumpScopes = [];
     this.cleanupScopes = [];
@@ -414,7 +415,7 @@ export abstract class StatementLowering extends BuiltinLowering {
           if (program) return program;
         }
         this.report(Diagnostics.UnsupportedConstruct, node, ['inline assembly']);
-        return { op: 'block', body: [], loc };
+        return { op: 'block', body: this.asmOutputsUnknown(node, loc), loc };
       default:
         return { op: 'block', body: [], loc };
     }
@@ -447,6 +448,22 @@ export abstract class StatementLowering extends BuiltinLowering {
     // the instruction's immediate is 32 bits, sign-extended (an assembler refuses wider)
     if (written < -(1n << 31n) || written >= 1n << 32n) return undefined;
     return this.registerUpdate(operand.value, ARITHMETIC_OPERATORS[match[3]], BigInt.asIntN(32, written), loc);
+  }
+
+  /**
+   * What an asm statement that is not simulated leaves in its outputs: a value the checker assumes nothing of (no
+   * error follows from it, and a local it writes is assigned: no BPF2016 after it), which a run stops at.
+   */
+  protected asmOutputsUnknown(node: ast.AsmStatement, loc: Loc): Stmt[] {
+    const writes: Stmt[] = [];
+    for (const operand of node.operands ?? []) {
+      if (!operand.output) continue;
+      const lvalue = this.lvalue(operand.value);
+      const scalar = irScalarType(decay(lvalue.type));
+      if (!scalar) continue;
+      writes.push({ op: 'expr', expr: this.storeLValue(lvalue, { op: 'callHelper', name: UNSIMULATED_VALUE, helperId: -3, args: [], type: scalar, loc }, loc), loc });
+    }
+    return writes;
   }
 
   /**
