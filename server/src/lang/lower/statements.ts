@@ -468,7 +468,8 @@ export abstract class StatementLowering extends BuiltinLowering {
 
   /**
    * A small program of moves, ALU instructions and forward jumps on integer operands (asmProgram.ts says which are
-   * simulated): each register a u64 temp, loaded from its operand (extended as C converts it), the program's paths
+   * simulated): each register a 64-bit temp (signed for those only signed comparisons read: signedRegisters()), loaded
+   * from its operand (extended as C converts it), the program's paths
    * spelled out, each output stored back (truncated to its type). Undefined when it is not of those shapes.
    */
   protected asmProgram(node: ast.AsmStatement, loc: Loc): Stmt | undefined {
