@@ -138,6 +138,9 @@ export function signedRegisters(program: readonly AsmInstruction[]): Set<number>
   return signed;
 }
 
+/** The IR type of a register's temp: signed for the registers `signedRegisters()` found, else unsigned. */
+export function registerTempType(signed: ReadonlySet<number>, operand: number): IntType { return signed.has(operand) ? S64 : U64; }
+
 const ALU_OPS: Readonly<Record<Exclude<AsmAluOperator, 'sar'>, BinaryOp>> = {
   add: 'add', sub: 'sub', mul: 'mul', and: 'and', or: 'or', xor: 'xor', shl: 'shl', shr: 'shr',
 };
@@ -148,7 +151,7 @@ const ALU_OPS: Readonly<Record<Exclude<AsmAluOperator, 'sar'>, BinaryOp>> = {
  * a path reads a register nothing wrote. `signed`: `signedRegisters(program)`, the temps that are signed.
  */
 export function lowerAsmProgram(program: readonly AsmInstruction[], registers: AsmRegisters, signed: ReadonlySet<number>, loc: Loc): Stmt[] | undefined {
-  const typeOf = (operand: number): IntType => (signed.has(operand) ? S64 : U64);
+  const typeOf = (operand: number): IntType => registerTempType(signed, operand);
   const local = (operand: number): Expr => ({ op: 'local', id: registers.temp(operand), type: typeOf(operand), loc });
   /** A value as `type` (the same 64 bits): an immediate's constant, or a register's temp, converted when its type differs. */
   const as = (e: Expr, type: IntType): Expr => (e.type === type ? e : { op: 'convert', operand: e, type, loc });

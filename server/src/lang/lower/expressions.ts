@@ -276,18 +276,6 @@ export abstract class ExpressionLowering extends LValueLowering {
     return { op: 'const', type: S32, value: 0n, loc };
   }
 
-  /** `target = target <kind> immediate` in the target's integer type, the target evaluated once; undefined for a target that is no integer. */
-  protected registerUpdate(target: ast.Expression, kind: BinaryOp, immediate: bigint, loc: Loc): Expr | undefined {
-    const lvalue = this.lvalue(target);
-    const scalar = irScalarType(decay(lvalue.type));
-    if (scalar?.kind !== 'int') return undefined;
-    const stable = this.stabilize(lvalue, loc);
-    const value = wrapTo(immediate, scalar);
-    const combined = this.arithmetic(kind, this.loadLValue(stable.lvalue, loc), { op: 'const', type: scalar, value, loc }, scalar, loc);
-    const store = this.storeLValue(stable.lvalue, combined, loc);
-    return stable.setup ? { op: 'sequence', first: stable.setup, second: store, type: store.type, loc } : store;
-  }
-
   /** `target = &name` for a global variable or map of the program, `target` a pointer; undefined otherwise. */
   protected registerAddressOf(target: ast.Expression, name: string, loc: Loc): Expr | undefined {
     const lvalue = this.lvalue(target);

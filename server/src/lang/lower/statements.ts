@@ -6,9 +6,9 @@ import { ProgramFunction } from '../compile';
 import { BlockItem, planGotoRegions } from '../gotoRegions';
 import { Diagnostics } from '../diagnostics';
 import { CType, resolve, sizeOf, promote, Types } from '../types';
-import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, S64, U64, GlobalSignature, UNSIMULATED_VALUE, wrapTo } from '../ir';
-import { lowerAsmProgram, parseAsmProgram, signedRegisters } from './asmProgram';
-import { decay, initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, stringBytes, ARITHMETIC_OPERATORS, type JumpScope } from './irValues';
+import { Expr, Stmt, Loc, IntType, IrFunction, VOID, S32, GlobalSignature, UNSIMULATED_VALUE, wrapTo } from '../ir';
+import { lowerAsmProgram, parseAsmProgram, registerTempType, signedRegisters } from './asmProgram';
+import { decay, initializedSubobjects, irScalarType, locOf, passesRecordByPointer, ptrTo, returnsRecordByHiddenPointer, roundUp, stringBytes, type JumpScope } from './irValues';
 
 /** The text of an asm statement whose template string is empty (the operands may follow). */
 const EMPTY_ASM_TEMPLATE = /^""(\s|$)/;
@@ -409,8 +409,8 @@ export abstract class StatementLowering extends BuiltinLowering {
         // `asm volatile("" : "=r"(p) : "0"(p))` only keep clang from optimizing across them; nothing runs or is checked.
         if (EMPTY_ASM_TEMPLATE.test(node.template)) return { op: 'block', body: [], loc };
         {
-          const update = this.asmRegisterUpdate(node, loc);
-          if (update) return { op: 'expr', expr: update, loc };
+          const addressLoad = this.asmAddressLoad(node, loc);
+          if (addressLoad) return { op: 'expr', expr: addressLoad, loc };
           const program = this.asmProgram(node, loc);
           if (program) return program;
         }
@@ -422,32 +422,18 @@ export abstract class StatementLowering extends BuiltinLowering {
   }
 
   /**
-   * The one inline-assembly shape projects write to make the verifier see a bound clang would optimize away (tetragon,
-   * cilium: `asm volatile("%[idx] &= 0x7fff" : [idx] "+r"(idx))`): one ALU instruction with an immediate on a `+r`
-   * operand. As the register holds the variable's value extended to 64 bits, these operators leave the variable's own
-   * bits as the same operation in its type would; undefined for anything else (not simulated, BPF1390).
+   * `%0 = name ll` on an `=r` pointer operand: the 64-bit immediate load of a global's or map's address (tetragon's
+   * CONFIG() reads its .rodata this way), lowered as `operand = &name`. ALU instructions and jumps are asmProgram()'s.
    */
-  protected asmRegisterUpdate(node: ast.AsmStatement, loc: Loc): Expr | undefined {
+  protected asmAddressLoad(node: ast.AsmStatement, loc: Loc): Expr | undefined {
     if (!node.operands || node.instructions === undefined) return undefined;
     const instructions = node.instructions.split(/[\n;]/).map((i) => i.trim()).filter((i) => i !== '');
     if (instructions.length !== 1) return undefined;
-    const operandOf = (name: string | undefined, index: string | undefined): ast.AsmOperand | undefined =>
-      (name !== undefined ? node.operands!.find((o) => o.name === name) : node.operands![Number(index)]);
-    // `%0 = name ll`: the 64-bit immediate load of a global's address (tetragon's CONFIG() reads its .rodata this way)
     const address = /^%(?:\[(\w+)\]|(\d+))\s*=\s*([A-Za-z_]\w*)\s+ll$/.exec(instructions[0]);
-    if (address) {
-      const operand = operandOf(address[1], address[2]);
-      if (!operand?.output || operand.constraint !== '=r') return undefined;
-      return this.registerAddressOf(operand.value, address[3], loc);
-    }
-    const match = /^%(?:\[(\w+)\]|(\d+))\s*(&|\||\^|\+|-|\*|<<)=\s*(-?(?:0x[0-9a-fA-F]+|\d+))$/.exec(instructions[0]);
-    if (!match) return undefined;
-    const operand = operandOf(match[1], match[2]);
-    if (!operand || !operand.output || operand.constraint !== '+r') return undefined;
-    const written = match[4].startsWith('-') ? -BigInt(match[4].slice(1)) : BigInt(match[4]);
-    // the instruction's immediate is 32 bits, sign-extended (an assembler refuses wider)
-    if (written < -(1n << 31n) || written >= 1n << 32n) return undefined;
-    return this.registerUpdate(operand.value, ARITHMETIC_OPERATORS[match[3]], BigInt.asIntN(32, written), loc);
+    if (!address) return undefined;
+    const operand = address[1] !== undefined ? node.operands.find((o) => o.name === address[1]) : node.operands[Number(address[2])];
+    if (!operand?.output || operand.constraint !== '=r') return undefined;
+    return this.registerAddressOf(operand.value, address[3], loc);
   }
 
   /**
@@ -517,9 +503,10 @@ export abstract class StatementLowering extends BuiltinLowering {
       if (temp === undefined) temps.set(operand, temp = this.newTemp(registerType(operand), loc));
       return temp;
     };
-    const registerType = (operand: number): CType => (signed.has(operand) ? Types.longLong : u64);
+    const registerIrType = (operand: number): IntType => registerTempType(signed, operand);
+    const registerType = (operand: number): CType => (registerIrType(operand).signed ? Types.longLong : u64);
     const load = (operand: number, value: Expr, type: CType) => {
-      body.push({ op: 'expr', expr: { op: 'assign', id: tempOf(operand), value: this.convert(value, type, registerType(operand), loc), type: signed.has(operand) ? S64 : U64, loc }, loc });
+      body.push({ op: 'expr', expr: { op: 'assign', id: tempOf(operand), value: this.convert(value, type, registerType(operand), loc), type: registerIrType(operand), loc }, loc });
       startsDefined.add(operand);
     };
     // C evaluates every operand before the statement: the outputs' places, then the inputs' values
@@ -543,7 +530,7 @@ export abstract class StatementLowering extends BuiltinLowering {
     }, signed, loc);
     if (!statements) return undefined;
     body.push(...statements);
-    for (const output of outputs) body.push({ op: 'expr', expr: output.store({ op: 'local', id: tempOf(output.operand), type: signed.has(output.operand) ? S64 : U64, loc }), loc });
+    for (const output of outputs) body.push({ op: 'expr', expr: output.store({ op: 'local', id: tempOf(output.operand), type: registerIrType(output.operand), loc }), loc });
     return { op: 'block', body, loc };
   }
 
