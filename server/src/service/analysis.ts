@@ -36,22 +36,13 @@ export interface AnalysisSettings {
   attachMap?: { name: string; key_size: number; value_size: number; percpu: boolean; loc?: { file: number; pos: number; end: number }; guessed?: boolean };
 }
 
-interface FrontResult {
-  path: string;
-  setup: BuildSetup;
-  objectName: string;
-  text: string;
-  pp: PreprocessResult;
-  compilation: Compilation;
-  lowered: LowerResult;
-  diagnostics: FrontEndDiagnostic[];
+/** What the front end leaves for the programs' checks: the analysis's own fields, and what only the checks read. */
+type FrontResult = Pick<Analysis, 'path' | 'setup' | 'objectName' | 'text' | 'pp' | 'compilation' | 'lowered' | 'diagnostics' | 'mainFile' | 'linkedLicense'> & {
   hasFrontEndError: boolean;
   formats: FormatCall[];
-  mainFile: number;
-  linkedLicense?: LinkedLicense;
   /** The extern functions another unit of the project defines (linked by bpftool gen object), with that unit's path. */
   linkedFunctions: Record<string, string>;
-}
+};
 
 export interface ProgramAnalysis {
   name: string;

@@ -5,7 +5,7 @@
 import { appendAll } from '../arrays';
 import type { IrProgram, Loc } from '../ir';
 import { Diagnostics, FrontEndDiagnostic, formatMessage } from '../diagnostics';
-import { Verifier, AttachMapInfo } from './verifier';
+import { Verifier, type AnalysisOptions } from './verifier';
 import { findFrameClangRefuses, findStackOverflow } from './stack';
 import { checkFormatCall, FormatCall } from './formats';
 import { iterTargetInfo } from '../../kernel/iterTargets';
@@ -15,20 +15,10 @@ export type { FormatCall, FormatArg } from './formats';
 export { checkFormatCall, parseBprintfFormat } from './formats';
 export { lookupHelper, iterHelperNames } from './helpers';
 
-export interface CheckOptions {
-  /** Iterator target: a name of kernel/iterTargets.ts ITER_TARGETS. */
-  target: string;
-  attachMap?: AttachMapInfo;
-  cpus: number;
-  gplCompatible: boolean;
-  /** SEC("iter.s/..."): may call might_sleep helpers. */
-  sleepable?: boolean;
-  /** struct bpf_map field names by offset, for messages. */
-  fieldNames?: Record<number, string>;
+/** What checkProgram() needs: the verifier's options (target, attach map, license, ...) and the program's format calls. */
+export interface CheckOptions extends AnalysisOptions {
   /** AST-level bpf_seq_printf calls (format string and argument C types). */
   formats?: FormatCall[];
-  /** Extern functions (outside .ksyms) another unit of the project defines, with its path: bpftool gen object resolves them. */
-  linkedFunctions?: Readonly<Record<string, string>>;
 }
 
 export interface AttachError { errno: 'EACCES' | 'EINVAL'; message: string; loc: Loc }

@@ -8,14 +8,16 @@ import { AccessMax, AccessTracker, AttachMapInfo } from './accessSize';
 import { cloneState, isLoadKey, type State, type ReturnSite, type Frame, type LoopCtx } from './abstractState';
 
 export interface AnalysisOptions {
+  /** Iterator target: a name of kernel/iterTargets.ts ITER_TARGETS. */
   target: string;
   attachMap?: AttachMapInfo;
   cpus: number;
   gplCompatible: boolean;
   /** SEC("iter.s/..."): may call might_sleep helpers. */
   sleepable?: boolean;
+  /** struct bpf_map field names by offset, for messages. */
   fieldNames?: Record<number, string>;
-  /** Extern functions another unit of the project defines (CheckOptions.linkedFunctions). */
+  /** Extern functions (outside .ksyms) another unit of the project defines, with its path: bpftool gen object resolves them. */
   linkedFunctions?: Readonly<Record<string, string>>;
 }
 
