@@ -139,8 +139,10 @@ export function fuzzService(): { service: LanguageService; files: Record<string,
  * Runs every request of the service on `text` and returns the slowest; throws (failing the property) when a
  * request throws or when it takes longer than `boundMs`.
  */
-export async function exerciseService(service: LanguageService, files: Record<string, string>, text: string, positionSeed: number, boundMs: number, withRun: boolean): Promise<RequestTiming> {
+export async function exerciseService(service: LanguageService, files: Record<string, string>, text: string, positionSeed: number, boundMs: number, withRun: boolean,
+  compareWithFresh = false): Promise<RequestTiming> {
   files[MAIN_FILE] = text;
+  if (compareWithFresh) assertSameAsFresh(service, files, text);
   const lineCount = text.split('\n').length;
   const position = { line: positionSeed % (lineCount + 2), character: (positionSeed >>> 3) % 90 };
   const requests: Array<[string, () => unknown]> = [
@@ -172,6 +174,21 @@ export async function exerciseService(service: LanguageService, files: Record<st
     if (timing.ms > slowest.ms) slowest = { request, ms: timing.ms };
   }
   return slowest;
+}
+
+/**
+ * Throws when the long-lived service's diagnostics for `text` (after the edits before it: lowering and checks reused
+ * where nothing they read changed, lower/reuse.ts and checker/reuse.ts) differ from those of a service that never
+ * saw the file. The headers' preamble is shared by both (it is cached by content), as it is in the editor.
+ */
+export function assertSameAsFresh(service: LanguageService, files: Record<string, string>, text: string): void {
+  const incremental = JSON.stringify(service.validate(MAIN_FILE, text));
+  const fresh = JSON.stringify(createLanguageService(createMemoryHost(files, createNodeHost()), defaultSettings()).validate(MAIN_FILE, text));
+  if (incremental === fresh) return;
+  let at = 0;
+  while (at < incremental.length && incremental[at] === fresh[at]) at++;
+  throw new Error(`the diagnostics after the edits differ from a fresh analysis of the same text, from character ${at}: ` +
+    `incremental ...${incremental.slice(Math.max(0, at - 80), at + 160)}... fresh ...${fresh.slice(Math.max(0, at - 80), at + 160)}...`);
 }
 
 /** The inputs the issue names, each made from a base program; `slow` ones take seconds and a gigabyte, and run in `npm run fuzz`. */

@@ -2,7 +2,8 @@
  * `npm run fuzz`: the long-running fuzzed-editing variant. FUZZ_WORKERS=N runs N processes with seeds
  * FUZZ_SEED, FUZZ_SEED+1, ... (one per core: a million edits is hours of one core) and prints their totals. Applies random edit sequences to the example
  * programs forever (or for FUZZ_SECONDS / FUZZ_EDITS), validating after every edit and running every other
- * request (hover, completion, lenses, symbols, run) after each sequence; prints edits/s as it goes and the
+ * request (hover, completion, lenses, symbols, run) after each sequence, whose diagnostics must equal a fresh
+ * analysis's (assertSameAsFresh: what the service reused from the edits before is what it would compute); prints edits/s as it goes and the
  * totals at the end. Exits 1 on the first failure, printing the counterexample.
  * First it runs the slow pathological inputs once and prints how long each request took.
  */
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
         // a line at least every 30 s of progress, inside long sequences too (the supervisor's stall watch reads them)
         if (Date.now() - lastReport > 30_000) { lastReport = Date.now(); report(); }
       }
-      await exerciseService(service, files, text, positionSeed, BOUND_MS, true);
+      await exerciseService(service, files, text, positionSeed, BOUND_MS, true, true);
       sequences++;
       if (Date.now() - lastReport > 30_000) { lastReport = Date.now(); report(); }
     }), {

@@ -9,8 +9,8 @@ import * as assert from 'assert';
 import * as v8 from 'v8';
 import * as vm from 'vm';
 import fc from 'fast-check';
-import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, FUZZ_DIR, PATHOLOGICAL_CASES, HOSTILE_HEADERS } from '../fuzz/editFuzzer';
-import { createLanguageService, defaultSettings } from '../../server/src/service/languageService';
+import { seedPrograms, editArbitrary, applyEdit, fuzzService, exerciseService, assertSameAsFresh, FUZZ_DIR, PATHOLOGICAL_CASES, HOSTILE_HEADERS } from '../fuzz/editFuzzer';
+import { createLanguageService, defaultSettings, type LanguageService } from '../../server/src/service/languageService';
 import { createMemoryHost, createNodeHost } from '../../server/src/service/host';
 
 /** Generous: the machine is shared; a hang or a super-linear blow-up is what this catches. */
@@ -21,7 +21,7 @@ describe('robustness: fuzzed editing of the example programs through the languag
   const seeds = seedPrograms();
   const { service, files } = fuzzService();
 
-  it('random edit sequences (fragments, binary strings, lone surrogates, NUL, CR/CRLF, BOM, pastes, deep nesting, long lines, growth) never throw and every request returns within the bound', async () => {
+  it('random edit sequences (fragments, binary strings, lone surrogates, NUL, CR/CRLF, BOM, pastes, deep nesting, long lines, growth) never throw, every request returns within the bound, and the diagnostics equal a fresh analysis\'s', async () => {
     let edits = 0;
     await fc.assert(fc.asyncProperty(
       fc.nat(), fc.array(editArbitrary({ maxNestDepth: 10_000, maxLongLine: 40_000, maxGrowBytes: 1_000_000 }), { minLength: 1, maxLength: 6 }), fc.nat(),
@@ -31,12 +31,20 @@ describe('robustness: fuzzed editing of the example programs through the languag
           text = applyEdit(text, edit, seeds);
           edits++;
           // The last state gets every request (and a run); intermediate states are validated as typed.
-          if (i === sequence.length - 1) await exerciseService(service, files, text, positionSeed, REQUEST_BOUND_MS, true);
+          if (i === sequence.length - 1) await exerciseService(service, files, text, positionSeed, REQUEST_BOUND_MS, true, true);
           else { files[`${FUZZ_DIR}/edited.bpf.c`] = text; assert.ok(Array.isArray(service.validate(`${FUZZ_DIR}/edited.bpf.c`, text))); }
         }
       },
     ), { numRuns: 20, seed: 20261125 });
     assert.ok(edits >= 30);
+  });
+
+  it('the comparison with a fresh analysis fails when the service says something else than a fresh one would', () => {
+    const text = `${seeds[0]}\nint broken = ;\n`;
+    files[`${FUZZ_DIR}/edited.bpf.c`] = text;
+    const stale = { ...service, validate: () => [] } as LanguageService;
+    assert.throws(() => assertSameAsFresh(stale, files, text), /differ from a fresh analysis/);
+    assert.doesNotThrow(() => assertSameAsFresh(service, files, text));
   });
 
   for (const [name, make] of PATHOLOGICAL_CASES.filter(([, , slow]) => !slow).map(([n, m]) => [n, m] as const)) {
