@@ -2,6 +2,7 @@
 import * as assert from 'assert';
 import { createLanguageService, defaultSettings } from '../../server/src/service/languageService';
 import { createMemoryHost, createNodeHost } from '../../server/src/service/host';
+import { DocumentAnalyzer } from '../../server/src/service/analysis';
 
 const FILE = '/bpf-iter-robust/regression.bpf.c';
 function validate(text: string): string[] {
@@ -29,5 +30,44 @@ describe('robustness: front-end inputs found by the fuzzer', () => {
 
   it('valid subscripts still lower (both operand orders)', () => {
     assert.deepStrictEqual(validate('int a[4]; int f(void) { int *p = a; return 2[a] + p[1] + a[1]; }'), []);
+  });
+
+  describe('seed 24900: a cached header that expands a macro defined elsewhere is replayed only while the definition has not moved', () => {
+    // each test in a folder of its own: the preamble cache is shared by the files of a folder
+    it('the main file: an edit above its #define', () => {
+      const file = '/bpf-iter-robust-24900-main/regression.bpf.c';
+      // the header names a field `foo`, which the user's macro turns into `foo + 1`: the error inside the header is
+      // reported at the macro's body, in the main file
+      const files: Record<string, string> = {
+        '/bpf-iter-robust-24900-main/fields.h': 'struct s { int foo; };\n',
+        [file]: 'SEC("ab")\n#define foo foo + 1\n#include "fields.h"\n',
+      };
+      const host = createMemoryHost(files, createNodeHost());
+      const places = (service: ReturnType<typeof createLanguageService>) => service.validate(file, files[file])
+        .map((d) => `${d.range.start.line}:${d.range.start.character} ${String(d.message)}`);
+      const service = createLanguageService(host, defaultSettings());
+      places(service);
+      files[file] = files[file].replace('ab', 'a\u{d7e26}\u{19f0a}b');
+      const fresh = places(createLanguageService(host, defaultSettings()));
+      assert.ok(fresh.includes("1:15 expected ';' at end of declaration list"), JSON.stringify(fresh));
+      assert.deepStrictEqual(places(service), fresh);
+    });
+
+    it('a project header: a line added above the #define the next header expands', () => {
+      const folder = '/bpf-iter-robust-24900-header';
+      const file = `${folder}/regression.bpf.c`;
+      const files: Record<string, string> = {
+        [`${folder}/field.h`]: '#define FIELD foo + 1\n',
+        [`${folder}/uses.h`]: 'struct s { int FIELD; };\n',
+        [file]: '#include "field.h"\n#include "uses.h"\nint x;\n',
+      };
+      const settings = { includePaths: [], defines: {}, cpus: 4 };
+      const analyzer = new DocumentAnalyzer(createMemoryHost(files, createNodeHost()));
+      /** Where the front end's errors are: file and offset (inside field.h: after `foo`, from uses.h's expansion). */
+      const places = () => { const a = analyzer.analyze(file, files[file], settings); return a.diagnostics.map((d) => `${a.pp.files[d.file]?.path}@${d.pos}`); };
+      assert.deepStrictEqual(places(), [`${folder}/field.h@17`]);
+      files[`${folder}/field.h`] = `// a comment\n${files[`${folder}/field.h`]}`;
+      assert.deepStrictEqual(places(), [`${folder}/field.h@30`]);
+    });
   });
 });

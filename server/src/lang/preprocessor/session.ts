@@ -179,6 +179,11 @@ export abstract class PreprocessSession {
     this.setMacro(macro.name, macro);
     this.events.push({ kind: 'define', macro });
     this.mix('D' + macroSignature(macro));
+    // A header that expands a macro defined elsewhere holds tokens spelled there, at the offsets they had: its cache
+    // entry (includes.ts, keyed by this fingerprint) holds only while they stay there. An edit above a definition in
+    // the main file moves them (fuzz seed 24900: a diagnostic inside vmlinux.h's expansion of the user's `foo` was
+    // shown six characters off after an edit of the first line); so does one above a definition in a project header.
+    if (macro.body.length > 0) this.mix(`@${macro.body[0].file}:${macro.body.map((token) => token.pos).join(',')}`);
   }
 
   undefineMacro(name: string): void {
