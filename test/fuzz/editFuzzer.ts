@@ -142,9 +142,9 @@ export function fuzzService(): { service: LanguageService; files: Record<string,
 export async function exerciseService(service: LanguageService, files: Record<string, string>, text: string, positionSeed: number, boundMs: number, withRun: boolean,
   compareWithFresh = false): Promise<RequestTiming> {
   files[MAIN_FILE] = text;
-  if (compareWithFresh) assertSameAsFresh(service, files, text);
   const lineCount = text.split('\n').length;
   const position = { line: positionSeed % (lineCount + 2), character: (positionSeed >>> 3) % 90 };
+  if (compareWithFresh) assertSameAsFresh(service, files, text, position);
   const requests: Array<[string, () => unknown]> = [
     ['validate', () => service.validate(MAIN_FILE, text)],
     ['hover', () => service.hover(MAIN_FILE, text, position)],
@@ -177,18 +177,31 @@ export async function exerciseService(service: LanguageService, files: Record<st
 }
 
 /**
- * Throws when the long-lived service's diagnostics for `text` (after the edits before it: lowering and checks reused
- * where nothing they read changed, lower/reuse.ts and checker/reuse.ts) differ from those of a service that never
- * saw the file. The headers' preamble is shared by both (it is cached by content), as it is in the editor.
+ * Throws when the long-lived service's answers for `text` (after the edits before it: lowering and checks reused
+ * where nothing they read changed, lower/reuse.ts and checker/reuse.ts; headers replayed from the header cache)
+ * differ from those of a service that never saw the file: the diagnostics, and the features that read places in
+ * the analysis at `position`. The headers' preamble cache is shared by both, as it is in the editor.
  */
-export function assertSameAsFresh(service: LanguageService, files: Record<string, string>, text: string): void {
-  const incremental = JSON.stringify(service.validate(MAIN_FILE, text));
-  const fresh = JSON.stringify(createLanguageService(createMemoryHost(files, createNodeHost()), defaultSettings()).validate(MAIN_FILE, text));
-  if (incremental === fresh) return;
-  let at = 0;
-  while (at < incremental.length && incremental[at] === fresh[at]) at++;
-  throw new Error(`the diagnostics after the edits differ from a fresh analysis of the same text, from character ${at}: ` +
-    `incremental ...${incremental.slice(Math.max(0, at - 80), at + 160)}... fresh ...${fresh.slice(Math.max(0, at - 80), at + 160)}...`);
+export function assertSameAsFresh(service: LanguageService, files: Record<string, string>, text: string, position = { line: 0, character: 0 }): void {
+  const fresh = createLanguageService(createMemoryHost(files, createNodeHost()), defaultSettings());
+  const answers = (s: LanguageService): Array<[string, unknown]> => [
+    ['diagnostics', s.validate(MAIN_FILE, text)],
+    ['hover', s.hover(MAIN_FILE, text, position)],
+    ['definition', s.definition(MAIN_FILE, text, position)],
+    ['documentSymbols', s.documentSymbols(MAIN_FILE, text)],
+    ['codeLenses', s.codeLenses(MAIN_FILE, text)],
+  ];
+  const mine = answers(service);
+  const theirs = answers(fresh);
+  for (const [i, [what, answer]] of mine.entries()) {
+    const incremental = JSON.stringify(answer) ?? 'undefined';
+    const expected = JSON.stringify(theirs[i][1]) ?? 'undefined';
+    if (incremental === expected) continue;
+    let at = 0;
+    while (at < incremental.length && incremental[at] === expected[at]) at++;
+    throw new Error(`the ${what} after the edits differ from a fresh analysis of the same text (at ${JSON.stringify(position)}), from character ${at}: ` +
+      `incremental ...${incremental.slice(Math.max(0, at - 80), at + 160)}... fresh ...${expected.slice(Math.max(0, at - 80), at + 160)}...`);
+  }
 }
 
 /** The inputs the issue names, each made from a base program; `slow` ones take seconds and a gigabyte, and run in `npm run fuzz`. */

@@ -70,4 +70,25 @@ describe('robustness: front-end inputs found by the fuzzer', () => {
       assert.deepStrictEqual(places(), [`${folder}/field.h@30`]);
     });
   });
+
+  it('seed 25100: a cached header whose reading met the self-inclusion limit is replayed only from the same count', () => {
+    // d.h and e.h include each other twice: the 257th self-inclusion stops, and which header it is in depends on the
+    // count before; f.h includes itself until the depth limit, 15 self-inclusions
+    const folder = '/bpf-iter-robust-25100';
+    const file = `${folder}/regression.bpf.c`;
+    const files: Record<string, string> = {
+      [`${folder}/d.h`]: '#include "e.h"\n#include "e.h"\n',
+      [`${folder}/e.h`]: '#include "d.h"\n#include "d.h"\n',
+      [`${folder}/f.h`]: '#include "f.h"\n',
+      [file]: 'int x;\n#include "d.h"\n',
+    };
+    const host = createMemoryHost(files, createNodeHost());
+    const messages = (service: ReturnType<typeof createLanguageService>) => service.validate(file, files[file]).map((d) => `${d.range.start.line} ${String(d.message)}`);
+    const service = createLanguageService(host, defaultSettings());
+    messages(service);
+    files[file] = 'int x;\n#include "f.h"\n#include "d.h"\n';
+    const fresh = messages(createLanguageService(host, defaultSettings()));
+    assert.ok(fresh.some((m) => m.startsWith("2 'e.h' includes itself")), JSON.stringify(fresh));
+    assert.deepStrictEqual(messages(service), fresh);
+  });
 });

@@ -14,8 +14,6 @@ interface CachedInclude {
   onceAdded: string[];
   guardsAdded: Array<[string, string]>;
   counterAfter: number;
-  /** Macro expansion work the header cost, charged again on replay so a cache hit changes no limit. */
-  expansionWork: number;
   fingerprintAfter: string;
   diagnostics: FrontEndDiagnostic[];
   includes: IncludeRecord[];
@@ -29,7 +27,16 @@ interface CachedInclude {
   /** The header's path and version when it was recorded. */
   path: string;
   version: string;
+  /** Where the run's bounded counters stood when the header was recorded, and how far it advanced them. */
+  budget: { at: LimitCounters; used: LimitCounters; reachedLimit: boolean };
 }
+
+/** The limits on counters a run carries from file to file: one met inside a header depends on where they stood. */
+const COUNTED_LIMITS: ReadonlySet<number> = new Set([Diagnostics.IncludedTextTooLarge, Diagnostics.IncludesItselfTooOften,
+  Diagnostics.ExpansionWorkExceeded, Diagnostics.OutputTooLarge, Diagnostics.FileHasTooManyTokens, Diagnostics.ConditionalNestedTooDeeply].map((m) => m.code));
+
+/** The counters of a run that limits bound across files: a replayed header must leave them where reading it would. */
+interface LimitCounters { includedChars: number; selfInclusions: number; expansionWork: number; outputTokens: number; conditionals: number }
 
 /**
  * Remembers the result of preprocessing each top-level #include of a main file, keyed by the header's
@@ -165,7 +172,7 @@ export abstract class IncludeResolver extends ConditionalDirectives {
         key = `${resolved.path}\u0000${version}\u0000${this.fingerprint}\u0000${this.counter}\u0000${[...this.onceFiles].join('|')}\u0000${this.angledStart}:${this.searchPath.join('\u0001')}\u0000${lazy}`;
         record.cacheKey = key;
         const entry = cache.entries.get(key);
-        if (entry && this.dependenciesUnchanged(entry)) {
+        if (entry && this.dependenciesUnchanged(entry) && this.replayKeepsLimits(entry)) {
           cache.hits++;
           this.replayCacheEntry(entry, record);
           return;
@@ -195,10 +202,12 @@ export abstract class IncludeResolver extends ConditionalDirectives {
     const child = this.pushFile(file, resolved.searchIndex, record);
     if (topLevel && key !== undefined) {
       child.cacheRecording = {
-        key, outputStart: this.output.length, workStart: this.expansionWork, eventStart: this.events.length, diagnosticStart: this.diagnostics.length,
+        key, outputStart: this.output.length, eventStart: this.events.length, diagnosticStart: this.diagnostics.length,
         includeStart: this.includes.length, pragmaStart: this.pragmas.length, lazyStart, skippedStart: this.skippedRanges.length,
         scanStart, includedFile: file.id, path: resolved.path, version: version ?? '',
         onceBefore: new Set(this.onceFiles), guardsBefore: new Set(this.guardedFiles.keys()), dependencies: [],
+        // the header's own text counted too: a replay reads none of it
+        countersBefore: { ...this.limitCounters(), includedChars: this.includedChars - text.length }, limitReachedBefore: this.limitReached(),
       };
       this.dependencyVersions.clear();
       this.dependencyVersions.set(resolved.path, version ?? '');
@@ -229,19 +238,48 @@ export abstract class IncludeResolver extends ConditionalDirectives {
     return entry.dependencies.every(([filePath, version]) => this.fileVersion(filePath) === version);
   }
 
+  /** The bounded counters now (see LimitCounters). */
+  limitCounters(): LimitCounters {
+    return { includedChars: this.includedChars, selfInclusions: this.selfInclusions, expansionWork: this.expansionWork, outputTokens: this.output.length, conditionals: this.conditionals.length };
+  }
+
+  /** Whether a limit has stopped part of the run: what follows is read differently (no expansion, no output). */
+  limitReached(): boolean { return this.expansionWorkExhausted || this.expansionAborted || this.outputLimitReported; }
+
+  /**
+   * Whether replaying `entry` gives what reading the header would (fuzz seed 25100: a header recorded from another
+   * count of self-inclusions met its limit at another #include). A header whose reading met a limit is replayed only
+   * from the same counters; another only when no limit stops the run yet and the counters it advances stay within their
+   * limits (the conditionals open in the including file are part of conditionalDepth: the same number of them).
+   */
+  replayKeepsLimits(entry: CachedInclude): boolean {
+    const now = this.limitCounters();
+    const { at, used, reachedLimit } = entry.budget;
+    if (reachedLimit) {
+      return !this.limitReached() && now.includedChars === at.includedChars && now.selfInclusions === at.selfInclusions
+        && now.expansionWork === at.expansionWork && now.outputTokens === at.outputTokens && now.conditionals === at.conditionals;
+    }
+    const limits = this.limits;
+    return !this.limitReached() && now.conditionals === at.conditionals
+      && now.includedChars + used.includedChars <= limits.includedChars
+      && now.selfInclusions + used.selfInclusions <= limits.selfInclusions
+      && now.expansionWork + used.expansionWork <= limits.expansionWork
+      && now.outputTokens + used.outputTokens <= limits.outputTokens;
+  }
+
   storeCacheEntry(recording: CacheRecording): void {
     const cache = this.cache!;
     // Scanner diagnostics inside skipped ranges are filtered at the end; cache the ones this header produced.
     const scanned = this.filterScanDiagnostics(this.scanDiagnostics.slice(recording.scanStart));
+    const entryDiagnostics = [...this.diagnostics.slice(recording.diagnosticStart), ...scanned];
     const entry: CachedInclude = {
       tokens: this.output.slice(recording.outputStart),
       events: this.events.slice(recording.eventStart),
       onceAdded: [...this.onceFiles].filter((p) => !recording.onceBefore.has(p)),
       guardsAdded: [...this.guardedFiles].filter(([p]) => !recording.guardsBefore.has(p)),
       counterAfter: this.counter,
-      expansionWork: this.expansionWork - recording.workStart,
       fingerprintAfter: this.fingerprint,
-      diagnostics: [...this.diagnostics.slice(recording.diagnosticStart), ...scanned],
+      diagnostics: entryDiagnostics,
       includes: this.includes.slice(recording.includeStart).map((r) => ({ ...r })),
       pragmas: this.pragmas.slice(recording.pragmaStart).map((p) => ({ ...p })),
       lazyFiles: this.lazyFiles.slice(recording.lazyStart),
@@ -251,6 +289,10 @@ export abstract class IncludeResolver extends ConditionalDirectives {
       includedFile: recording.includedFile,
       path: recording.path,
       version: recording.version,
+      budget: {
+        at: recording.countersBefore, used: subtractCounters(this.limitCounters(), recording.countersBefore),
+        reachedLimit: this.limitReached() !== recording.limitReachedBefore || entryDiagnostics.some((d) => COUNTED_LIMITS.has(d.code)),
+      },
     };
     cache.store(recording.key, entry);
   }
@@ -267,7 +309,10 @@ export abstract class IncludeResolver extends ConditionalDirectives {
     for (const onceFile of entry.onceAdded) this.addOnceFile(onceFile);
     for (const [filePath, guard] of entry.guardsAdded) this.setIncludeGuard(filePath, guard);
     this.counter = entry.counterAfter;
-    this.expansionWork += entry.expansionWork;
+    // the counters a limit bounds, charged again so that a cache hit changes no limit
+    this.expansionWork += entry.budget.used.expansionWork;
+    this.includedChars += entry.budget.used.includedChars;
+    this.selfInclusions += entry.budget.used.selfInclusions;
     const [high, low] = entry.fingerprintAfter.split(':').map((part) => parseInt(part, 16));
     this.fingerprintHigh = high;
     this.fingerprintLow = low;
@@ -283,4 +328,12 @@ export abstract class IncludeResolver extends ConditionalDirectives {
     for (const lazy of entry.lazyFiles) this.lazyFiles.push({ ...lazy, tokenIndex: lazy.tokenIndex + shift });
     for (const range of entry.skippedRanges) this.skippedRanges.push(range);
   }
+}
+
+function subtractCounters(after: LimitCounters, before: LimitCounters): LimitCounters {
+  return {
+    includedChars: after.includedChars - before.includedChars, selfInclusions: after.selfInclusions - before.selfInclusions,
+    expansionWork: after.expansionWork - before.expansionWork, outputTokens: after.outputTokens - before.outputTokens,
+    conditionals: after.conditionals - before.conditionals,
+  };
 }

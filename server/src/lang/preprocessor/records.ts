@@ -236,7 +236,6 @@ export interface FileFrame {
 export interface CacheRecording {
   key: string;
   outputStart: number;
-  workStart: number;
   eventStart: number;
   diagnosticStart: number;
   includeStart: number;
@@ -250,6 +249,9 @@ export interface CacheRecording {
   onceBefore: Set<string>;
   guardsBefore: Set<string>;
   dependencies: Array<[string, string]>;
+  /** includes.ts LimitCounters when the header's reading began, and whether a limit had stopped part of the run. */
+  countersBefore: { includedChars: number; selfInclusions: number; expansionWork: number; outputTokens: number; conditionals: number };
+  limitReachedBefore: boolean;
 }
 
 export function isPunctuator(token: Token | undefined, text: string): boolean {
