@@ -22,6 +22,7 @@ const BUILTIN_ARITY: Readonly<Record<string, number>> = {
   __builtin_bswap16: 1, __builtin_bswap32: 1, __builtin_bswap64: 1,
   __builtin_clz: 1, __builtin_ctz: 1, __builtin_popcount: 1, __builtin_clzll: 1, __builtin_ctzll: 1, __builtin_popcountll: 1, __builtin_ffs: 1,
   __builtin_unreachable: 0, __builtin_trap: 0,
+  __builtin_abs: 1, __builtin_labs: 1, __builtin_llabs: 1,
 };
 
 /** Return types of the clang builtins BPF programs and libbpf's headers use (from clang's Builtins*.def). */
@@ -48,6 +49,7 @@ const BUILTIN_RETURNS: Record<string, CType | 'first-argument' | 'chosen'> = {
   __builtin_clz: Types.int, __builtin_ctz: Types.int, __builtin_popcount: Types.int,
   __builtin_clzll: Types.int, __builtin_ctzll: Types.int, __builtin_popcountll: Types.int,
   __builtin_ffs: Types.int,
+  __builtin_abs: Types.int, __builtin_labs: Types.long, __builtin_llabs: Types.longLong,
   __builtin_va_start: Types.void, __builtin_va_end: Types.void, __builtin_va_copy: Types.void,
   __builtin_frame_address: { kind: 'pointer', to: Types.void },
   __builtin_return_address: { kind: 'pointer', to: Types.void },
