@@ -322,7 +322,17 @@ export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
  */
 function withoutHeaderCascade(diagnostics: readonly FrontEndDiagnostic[], mainFile: number): FrontEndDiagnostic[] {
   if (!diagnostics.some((d) => d.code === Diagnostics.FileNotFound.code)) return [...diagnostics];
-  return diagnostics.filter((d) => d.file === mainFile || d.code === Diagnostics.FileNotFound.code || d.category !== 'error');
+  // a header several headers include is missing once: clang stops at its first "file not found" (kmesh's generated
+  // protobuf headers each include protobuf-c.h: 12 identical errors at the user's two #include lines before)
+  const missing = new Set<string>();
+  return diagnostics.filter((d) => {
+    if (d.code !== Diagnostics.FileNotFound.code) return d.file === mainFile || d.category !== 'error';
+    if (d.file === mainFile) return true;
+    const name = /^'([^']*)'/.exec(d.message)?.[1] ?? d.message;
+    if (missing.has(name)) return false;
+    missing.add(name);
+    return true;
+  });
 }
 
 function withinFunction(f: FormatCall, loc: { file: number; pos: number; end: number }): boolean {
