@@ -300,8 +300,10 @@ function preprocessForAnalysis(filePath: string, text: string, host: FileHost, o
 
 /**
  * Gives tokens that come from a macro body the range of the macro invocation in the user's file (clang's
- * expansion location), so a node built from `BPF_SEQ_PRINTF(...)` is located at that call. Tokens spelled
- * in the user's file (macro arguments, plain code) keep their own range. The `origin` chain is kept.
+ * expansion location), so a node built from `BPF_SEQ_PRINTF(...)` is located at that call, and so is one built
+ * from a macro the user's file defines itself (`#define MIN(a, b) ...`: clang shows an error of its body at the
+ * `MIN(p, q)` it came from). Tokens spelled inside the invocation (macro arguments) and plain code keep their own
+ * range. The `origin` chain is kept.
  */
 export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
   for (let i = 0; i < tokens.length; i++) {
@@ -309,7 +311,8 @@ export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
     if (!t.origin) continue;
     let root = t.origin;
     while (root.parent) root = root.parent;
-    if (root.file !== mainFile || t.file === mainFile) continue;
+    if (root.file !== mainFile) continue;
+    if (t.file === mainFile && t.pos >= root.pos && t.end <= root.end) continue;
     // A copy: token objects may be shared with the header cache.
     tokens[i] = relocatedToken(t, t.origin, root.file, root.pos, root.end);
   }
