@@ -41,6 +41,37 @@ describe('checker: a stack buffer filled through a pointer a counted loop moves'
     assert.deepStrictEqual(messages(program('\tfor (i = 0; i < 2; i++) {\n\t\t*p = \'x\';\n\t\tp[1] = \'y\';\n\t\tp[2] = \'z\';\n\t\tp += 3;\n\t}\n\t*p++ = 0;\n\t*p = 0;')), []);
   });
 
+  it('fills a caller\'s buffer through the pointer a static function is given', () => {
+    const helper = (bound: number) => `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+
+static void put_hex(char *p, __u32 v)
+{
+	int i;
+
+	for (i = 0; i < ${bound}; i++)
+		*p++ = 'a' + ((v >> (28 - 4 * i)) & 0xf);
+}
+
+SEC("iter/bpf_map")
+int fill(struct bpf_iter__bpf_map *ctx)
+{
+	struct bpf_map *map = ctx->map;
+	char buf[8];
+
+	if (!map)
+		return 0;
+	put_hex(buf, map->id);
+	bpf_seq_write(ctx->meta->seq, buf, sizeof(buf));
+	return 0;
+}
+`;
+    assert.deepStrictEqual(messages(helper(8)), []);
+    const [m] = messages(helper(6));
+    assert.ok(m && m.includes('off -8+6 size 8'), m);
+  });
+
   it('still reports the bytes no pass writes', () => {
     const [m] = messages(program('\tfor (i = 0; i < 4; i++)\n\t\t*p++ = \'a\' + i;\n\t*p = 0;'));
     assert.ok(m && m.includes('off -8+5 size 8'), m);

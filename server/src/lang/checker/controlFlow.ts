@@ -329,12 +329,12 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
    * the buffer passed to a helper); the fixpoint joins them into a range that initialises nothing for sure.
    */
   protected markPointerFills(fills: readonly LoopPointerFill[], trips: bigint, pre: State, exit: State): void {
-    const frame = this.frames.length - 1;
     for (const f of fills) {
       const k = this.key(f.ptr);
       const v = pre.locals.get(k);
-      if (!v || v.kind !== 'ptr' || v.varOff || v.region.kind !== 'stack' || v.region.frame !== frame) continue;
-      const slot = exit.stack.get(`${frame}:${v.region.slot}`);
+      // the object may be a caller's (`put_hex(buf, v)` of a static function filling the buffer it is given)
+      if (!v || v.kind !== 'ptr' || v.varOff || v.region.kind !== 'stack') continue;
+      const slot = exit.stack.get(`${v.region.frame}:${v.region.slot}`);
       if (!slot || trips * BigInt(f.writes.length) > 4096n) continue;
       for (let j = 0n; j < trips; j++) {
         const at = v.off + j * f.step;
