@@ -6,7 +6,7 @@ import { Diagnostics } from '../diagnostics';
 import { AbsValue, TOP, constant, offsetRange, scalar, widenValue, S64_MIN, U64_MAX } from './domain';
 import { lookupHelper } from './helpers';
 import { returnValueProblem } from './returnValue';
-import { assignedInNestedLoop, counterCondition, counterSteps, hasExit, loopContains, loopExits, loopFills, loopInvariant, loopPointerFills, type LoopPointerFill, lostCounterFpOffset, slotEscapesInLoop, tripsToBound } from './loops';
+import { assignedInNestedLoop, counterCondition, counterSteps, hasExit, loopContains, countsEveryPass, loopExits, loopFills, loopInvariant, loopPointerFills, type LoopPointerFill, lostCounterFpOffset, slotEscapesInLoop, tripsToBound } from './loops';
 import { reachableFunctions } from './stack';
 import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, initialState } from './abstractState';
 import { markInitialized } from './uninit';
@@ -313,7 +313,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     const end = e.bound.value + (e.inclusive ? 1n : 0n);
     if (end <= start.min || end - start.min > 4096n) return;
     const frame = this.frames.length - 1;
-    this.markPointerFills(pointerFills, end - start.min, pre, exit);
+    this.markPointerFills(pointerFills, end - start.min, pre, exit, countsEveryPass(loop, e.counter));
     for (const f of fills) {
       if (f.counter !== e.counter) continue;
       const slot = exit.stack.get(`${frame}:${f.slot}`);
@@ -328,7 +328,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
    * pass left it. The verifier walks the passes with a constant offset each (`*p++ = c;` into a local buffer, then
    * the buffer passed to a helper); the fixpoint joins them into a range that initialises nothing for sure.
    */
-  protected markPointerFills(fills: readonly LoopPointerFill[], trips: bigint, pre: State, exit: State): void {
+  protected markPointerFills(fills: readonly LoopPointerFill[], trips: bigint, pre: State, exit: State, exact: boolean): void {
     for (const f of fills) {
       const k = this.key(f.ptr);
       const v = pre.locals.get(k);
@@ -340,7 +340,8 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         const at = v.off + j * f.step;
         for (const w of f.writes) markInitialized(slot.init, Number(at + w.from), Number(at + w.to));
       }
-      exit.locals.set(k, { ...v, off: v.off + trips * f.step });
+      // with a counter some passes do not step, the loop makes more passes: its first `trips` wrote those bytes still
+      if (exact) exit.locals.set(k, { ...v, off: v.off + trips * f.step });
     }
   }
 

@@ -360,6 +360,22 @@ export function loopPointerFills(loop: Extract<Stmt, { op: 'loop' }>): LoopPoint
   return fills;
 }
 
+/**
+ * Whether every pass steps the counter: its assignments are the loop's update or top-level statements of the body
+ * (not inside an `if`, which some passes skip and then the loop makes more passes than its bound says).
+ */
+export function countsEveryPass(loop: Extract<Stmt, { op: 'loop' }>, counter: number): boolean {
+  const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
+  let elsewhere = 0;
+  const count = (e: Expr): void => { if (e.op === 'assign' && e.id === counter) elsewhere++; };
+  for (const st of body) {
+    // `i++;` as a statement of its own runs on every pass; its operand cannot assign the counter again
+    if (st.op === 'expr' && st.expr.op === 'assign' && st.expr.id === counter) { forEachNode({ op: 'expr', expr: st.expr.value, loc: st.loc }, () => undefined, count); continue; }
+    forEachNode(st, () => undefined, count);
+  }
+  return elsewhere === 0;
+}
+
 /** Whether a loop body has a break or continue of the loop itself, or any labeled jump (a lowered goto). */
 function leavesEarly(body: Stmt): boolean {
   let found = false;
