@@ -291,8 +291,10 @@ function preprocessForAnalysis(filePath: string, text: string, host: FileHost, o
 
 /**
  * Gives tokens that come from a macro body the range of the macro invocation in the user's file (clang's
- * expansion location), so a node built from `BPF_SEQ_PRINTF(...)` is located at that call. Tokens spelled
- * in the user's file (macro arguments, plain code) keep their own range. The `origin` chain is kept.
+ * expansion location), so a node built from `BPF_SEQ_PRINTF(...)` is located at that call, and so is one built
+ * from a macro the user's file defines itself (`#define MIN(a, b) ...`: clang shows an error of its body at the
+ * `MIN(p, q)` it came from). Tokens spelled inside the invocation (macro arguments) and plain code keep their own
+ * range. The `origin` chain is kept.
  */
 export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
   for (let i = 0; i < tokens.length; i++) {
@@ -300,7 +302,8 @@ export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
     if (!t.origin) continue;
     let root = t.origin;
     while (root.parent) root = root.parent;
-    if (root.file !== mainFile || t.file === mainFile) continue;
+    if (root.file !== mainFile) continue;
+    if (t.file === mainFile && t.pos >= root.pos && t.end <= root.end) continue;
     // A copy: token objects may be shared with the header cache.
     tokens[i] = relocatedToken(t, t.origin, root.file, root.pos, root.end);
   }
@@ -313,7 +316,17 @@ export function mapToExpansionSites(tokens: Token[], mainFile: number): void {
  */
 function withoutHeaderCascade(diagnostics: readonly FrontEndDiagnostic[], mainFile: number): FrontEndDiagnostic[] {
   if (!diagnostics.some((d) => d.code === Diagnostics.FileNotFound.code)) return [...diagnostics];
-  return diagnostics.filter((d) => d.file === mainFile || d.code === Diagnostics.FileNotFound.code || d.category !== 'error');
+  // a header several headers include is missing once: clang stops at its first "file not found" (kmesh's generated
+  // protobuf headers each include protobuf-c.h: 12 identical errors at the user's two #include lines before)
+  const missing = new Set<string>();
+  return diagnostics.filter((d) => {
+    if (d.code !== Diagnostics.FileNotFound.code) return d.file === mainFile || d.category !== 'error';
+    if (d.file === mainFile) return true;
+    const name = /^'([^']*)'/.exec(d.message)?.[1] ?? d.message;
+    if (missing.has(name)) return false;
+    missing.add(name);
+    return true;
+  });
 }
 
 function withinFunction(f: FormatCall, loc: { file: number; pos: number; end: number }): boolean {

@@ -30,6 +30,25 @@ static void *(* const bpf_map_lookup_elem)(void *map, const void *key) = (void *
 `;
 
 describe('sema', () => {
+  it('a constant expression with an undeclared name is that one error, as clang says it (no "not an integer constant expression" after it)', () => {
+    // source: errno names in case labels when the header defining them is missing (exporters' map-error switches)
+    const { codes, messages } = check(`struct s { int f : NOPE_W; };
+enum { X = NOPE_E + 1 };
+_Static_assert(NOPE_A == 1, "a");
+int f(int e)
+{
+\tswitch (e) {
+\tcase -NOPE_C: return 1;
+\tcase NOPE_L ... NOPE_H: return 2;
+\tcase 1 + 2 * 3: return 3;
+\t}
+\treturn 0;
+}
+int g(int e) { switch (e) { case e: return 1; } return 0; }`);
+    assert.deepStrictEqual(codes.filter((c) => c !== Diagnostics.UndeclaredIdentifier.code), [Diagnostics.NotIntegerConstant.code], messages.join('; '));
+    assert.deepStrictEqual(messages.filter((m) => m.startsWith('use of undeclared')).length, 6);
+  });
+
   it('an enum with a fixed underlying type (`enum E : u8 {`, clang\'s C extension) has that type\'s size, and so have its enumerators; `enum E : 3` in a struct stays a bit-field', () => {
     // source: enums declared with a one-byte type to keep event records small, as in tracing tools' headers
     const { messages } = check(`typedef unsigned char u8; typedef unsigned long long u64;

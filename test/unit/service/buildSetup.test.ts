@@ -74,6 +74,18 @@ describe('build setup in the language service', () => {
     assert.deepStrictEqual(after.map((d) => d.message), []);
   });
 
+  it('a header several headers include is missing once, as clang stops at it; the user\'s own missing includes each stay', () => {
+    // source: generated protobuf-c headers, each including <protobuf-c/protobuf-c.h>, included by a program
+    const files: Record<string, string> = { '/p/compile_flags.txt': '-Igen\n',
+      '/p/gen/a.pb-c.h': '#include <protobuf-c/protobuf-c.h>\n', '/p/gen/b.pb-c.h': '#include <protobuf-c/protobuf-c.h>\n',
+      '/p/gen/c.pb-c.h': '#include "a.pb-c.h"\n#include <protobuf-c/protobuf-c.h>\n',
+      '/p/x.bpf.c': '#include <a.pb-c.h>\n#include <b.pb-c.h>\n#include <c.pb-c.h>\n#include <one.h>\n#include <two.h>\nint v;\n' };
+    const service = createLanguageService(createMemoryHost(files), defaultSettings());
+    const missing = service.validate('/p/x.bpf.c', files['/p/x.bpf.c']).filter((d) => d.severity === 1)
+      .map((d) => /^'([^']*)' file not found/.exec(String(d.message))?.[1] ?? String(d.message));
+    assert.deepStrictEqual(missing, ['protobuf-c/protobuf-c.h', 'one.h', 'two.h']);
+  });
+
   it('files of two projects sharing a header, checked in turn by one service, each see their own nested includes', () => {
     const files: Record<string, string> = {
       '/shared/top.h': '#include <sub.h>\n',

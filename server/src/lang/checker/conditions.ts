@@ -3,7 +3,7 @@
 import type { Expr } from '../ir';
 import type { AbsValue, PtrValue } from './domain';
 import { isNullExpr, markPtrOrNull } from './nullness';
-import { impliedNonNull } from './nullImplication';
+import { impliedAssigned, impliedNonNull } from './nullImplication';
 import { cloneState, type State } from './abstractState';
 import { MemoryAccessChecker } from './memoryAccess';
 
@@ -51,7 +51,7 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
               if (r.min === 0n && r.max === 0n) return null;
               if (r.min === 0n) this.narrowScalar(state, this.key(id), v, 1n, r.max, r.pathConst);
               else if (r.max === 0n) this.narrowScalar(state, this.key(id), v, r.min, -1n, r.pathConst);
-              else if (v.nullWhen) this.narrowScalar(state, this.key(id), v, r.min, r.max, r.pathConst, true);
+              else if (v.nullWhen || v.unassignedWhen) this.narrowScalar(state, this.key(id), v, r.min, r.max, r.pathConst, true);
             } else {
               if (r.min > 0n || r.max < 0n) return null;
               this.narrowScalar(state, this.key(id), v, 0n, 0n, true);
@@ -154,7 +154,12 @@ export abstract class ConditionRefiner extends MemoryAccessChecker {
    */
   protected narrowScalar(state: State, k: string, before: Extract<AbsValue, { kind: 'scalar' }>, min: bigint, max: bigint, pathConst: boolean, nonZero = false): void {
     const range = { min, max, pathConst };
-    state.locals.set(k, before.nullWhen ? { kind: 'scalar', range, nullWhen: before.nullWhen } : { kind: 'scalar', range });
+    state.locals.set(k, {
+      kind: 'scalar', range,
+      ...(before.nullWhen ? { nullWhen: before.nullWhen } : {}),
+      ...(before.unassignedWhen ? { unassignedWhen: before.unassignedWhen } : {}),
+    });
+    for (const assigned of impliedAssigned(before, min, max, nonZero)) state.unassigned.delete(assigned);
     const n = before.nullWhen;
     const nullId = nonZero ? (n && n.min === 0n && n.max === 0n ? n.nullId : undefined) : impliedNonNull(before, min, max);
     if (nullId !== undefined) this.markAll(state, nullId, true);

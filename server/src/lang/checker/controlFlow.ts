@@ -6,7 +6,7 @@ import { Diagnostics } from '../diagnostics';
 import { AbsValue, TOP, constant, offsetRange, scalar, widenValue, S64_MIN, U64_MAX } from './domain';
 import { lookupHelper } from './helpers';
 import { returnValueProblem } from './returnValue';
-import { assignedInNestedLoop, counterCondition, counterSteps, hasExit, loopContains, loopExits, loopFills, loopInvariant, lostCounterFpOffset, slotEscapesInLoop, tripsToBound } from './loops';
+import { assignedInNestedLoop, counterCondition, counterSteps, hasExit, loopContains, countsEveryPass, loopExits, loopFills, loopInvariant, loopPointerFills, type LoopPointerFill, lostCounterFpOffset, slotEscapesInLoop, tripsToBound } from './loops';
 import { reachableFunctions } from './stack';
 import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, initialState } from './abstractState';
 import { markInitialized } from './uninit';
@@ -302,7 +302,8 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
    */
   protected markLoopFills(loop: Extract<Stmt, { op: 'loop' }>, pre: State, exit: State): void {
     const fills = loopFills(loop);
-    if (fills.length === 0 || !loop.test) return;
+    const pointerFills = loopPointerFills(loop);
+    if ((fills.length === 0 && pointerFills.length === 0) || !loop.test) return;
     const e = counterCondition(loop.test, false);
     if (!e || e.counter < 0 || e.distance || !e.increasing || e.bound.op !== 'const') return;
     const steps = counterSteps(loop, e.counter);
@@ -312,11 +313,35 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     const end = e.bound.value + (e.inclusive ? 1n : 0n);
     if (end <= start.min || end - start.min > 4096n) return;
     const frame = this.frames.length - 1;
+    this.markPointerFills(pointerFills, end - start.min, pre, exit, countsEveryPass(loop, e.counter));
     for (const f of fills) {
       if (f.counter !== e.counter) continue;
       const slot = exit.stack.get(`${frame}:${f.slot}`);
       if (!slot) continue;
       for (let i = Number(start.min); i < Number(end); i++) markInitialized(slot.init, f.offset + i * f.scale, f.offset + i * f.scale + f.size);
+    }
+  }
+
+  /**
+   * After `trips` passes of a counted loop that stores through a pointer it steps on every pass (loopPointerFills()),
+   * from a constant place in a stack object: the bytes each pass wrote are written, and the pointer is where the last
+   * pass left it. The verifier walks the passes with a constant offset each (`*p++ = c;` into a local buffer, then
+   * the buffer passed to a helper); the fixpoint joins them into a range that initialises nothing for sure.
+   */
+  protected markPointerFills(fills: readonly LoopPointerFill[], trips: bigint, pre: State, exit: State, exact: boolean): void {
+    for (const f of fills) {
+      const k = this.key(f.ptr);
+      const v = pre.locals.get(k);
+      // the object may be a caller's (`put_hex(buf, v)` of a static function filling the buffer it is given)
+      if (!v || v.kind !== 'ptr' || v.varOff || v.region.kind !== 'stack') continue;
+      const slot = exit.stack.get(`${v.region.frame}:${v.region.slot}`);
+      if (!slot || trips * BigInt(f.writes.length) > 4096n) continue;
+      for (let j = 0n; j < trips; j++) {
+        const at = v.off + j * f.step;
+        for (const w of f.writes) markInitialized(slot.init, Number(at + w.from), Number(at + w.to));
+      }
+      // with a counter some passes do not step, the loop makes more passes: its first `trips` wrote those bytes still
+      if (exact) exit.locals.set(k, { ...v, off: v.off + trips * f.step });
     }
   }
 

@@ -58,8 +58,15 @@ export interface PtrValue {
  */
 export interface NullImplication { nullId: number; min: bigint; max: bigint }
 
+/**
+ * What a scalar says of locals assigned on some paths only: on the paths where the scalar lies in [min, max], the
+ * locals `keys` (State.unassigned keys) may be unassigned; elsewhere they are assigned. `if (ok) x = v; ... if (ok)
+ * use(x);`: the verifier walks the two sides of the first test apart and never reads x where ok is 0.
+ */
+export interface UnassignedImplication { keys: readonly string[]; min: bigint; max: bigint }
+
 export type AbsValue =
-  | { kind: 'scalar'; range: Range; nullWhen?: NullImplication }
+  | { kind: 'scalar'; range: Range; nullWhen?: NullImplication; unassignedWhen?: UnassignedImplication }
   | PtrValue
   | { kind: 'null' }
   /**
@@ -132,8 +139,12 @@ export function joinValue(a: AbsValue, b: AbsValue, freshId: () => number): AbsV
     const range = joinRange(a.range, b.range);
     const x = a.nullWhen, y = b.nullWhen;
     // both paths say where the scalar is when that pointer is NULL: it is in one of the two places
-    if (x && y && x.nullId === y.nullId) return { kind: 'scalar', range, nullWhen: { nullId: x.nullId, min: x.min < y.min ? x.min : y.min, max: x.max > y.max ? x.max : y.max } };
-    return { kind: 'scalar', range };
+    const u = a.unassignedWhen, w = b.unassignedWhen;
+    // both paths say where the scalar is on the paths those locals are unassigned: it is in one of the two places
+    const unassignedWhen = u && w && u.keys.length === w.keys.length && u.keys.every((k, i) => w.keys[i] === k)
+      ? { unassignedWhen: { keys: u.keys, min: u.min < w.min ? u.min : w.min, max: u.max > w.max ? u.max : w.max } } : {};
+    if (x && y && x.nullId === y.nullId) return { kind: 'scalar', range, nullWhen: { nullId: x.nullId, min: x.min < y.min ? x.min : y.min, max: x.max > y.max ? x.max : y.max }, ...unassignedWhen };
+    return { kind: 'scalar', range, ...unassignedWhen };
   }
   if (a.kind === 'null' && b.kind === 'null') return a;
   if (a.kind === 'null' && b.kind === 'ptr') return { ...b, maybeNull: true, nullId: b.nullId };

@@ -275,6 +275,107 @@ export function loopFills(loop: Extract<Stmt, { op: 'loop' }>): LoopFill[] {
   return fills;
 }
 
+/**
+ * A pointer local a counted loop moves by a constant on every pass and stores through (`*p++ = c;`, `*p = c; p += 2;`):
+ * the bytes one pass writes, relative to where the pointer is when the pass begins, and how far one pass moves it.
+ */
+export interface LoopPointerFill { ptr: number; step: bigint; writes: Array<{ from: bigint; to: bigint }> }
+
+const stripCasts = (e: Expr): Expr => (e.op === 'ptrCast' ? stripCasts(e.operand) : e);
+
+/**
+ * The pointer locals a counted loop fills a buffer through (`for (i = 0; i < N; i++) *p++ = hex[i];`): every
+ * assignment of the pointer in the loop is a constant step of itself at the top of the body (a post-increment in a
+ * store's address counts), and the stores through it before any statement that could skip them are the pass's
+ * writes. The verifier walks each pass with a constant offset and sees each byte written; the fixpoint, which joins
+ * the passes, cannot. Same conditions on the body as loopFills().
+ */
+export function loopPointerFills(loop: Extract<Stmt, { op: 'loop' }>): LoopPointerFill[] {
+  if (!loop.testFirst || !loop.test || loop.test.op === 'logical') return [];
+  if (leavesEarly(loop.body)) return [];
+  const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
+  const delta = new Map<number, bigint>();
+  const writes = new Map<number, Array<{ from: bigint; to: bigint }>>();
+  const seen = new Map<number, number>(); // recognized assignments of each pointer
+  const stepOf = (e: Expr, id: number, via?: number): bigint | undefined => {
+    // `p = p + k` (or `p = t + k` where t holds p's old value: a post-increment)
+    if (e.op !== 'assign' || e.id !== id) return undefined;
+    const v = stripCasts(e.value);
+    if (v.op !== 'ptrAdd' || v.index.op !== 'const') return undefined;
+    const from = stripCasts(v.ptr);
+    if (from.op !== 'local' || (from.id !== id && from.id !== via)) return undefined;
+    return v.index.value * BigInt(v.scale);
+  };
+  // a post-increment's address: `(t = p, p = t + k, t)`: the pointer, its old value's temp and the step
+  const postIncrement = (e: Expr): { id: number; step: bigint } | undefined => {
+    if (e.op !== 'sequence' || e.first.op !== 'assign' || e.second.op !== 'sequence') return undefined;
+    const old = stripCasts(e.first.value);
+    if (old.op !== 'local') return undefined;
+    const step = stepOf(e.second.first, old.id, e.first.id);
+    const last = e.second.second;
+    if (step === undefined || last.op !== 'local' || last.id !== e.first.id) return undefined;
+    return { id: old.id, step };
+  };
+  const advance = (id: number, step: bigint): void => {
+    delta.set(id, (delta.get(id) ?? 0n) + step);
+    seen.set(id, (seen.get(id) ?? 0) + 1);
+  };
+  for (const s of body) {
+    // a declaration cannot skip the stores after it
+    if (s.op === 'declare') continue;
+    if (s.op !== 'expr') break;
+    const e = s.expr;
+    if (e.op === 'stmtExpr') break;
+    if (e.op === 'assign') {
+      const step = stepOf(e, e.id);
+      if (step !== undefined) advance(e.id, step);
+      continue;
+    }
+    const bare = postIncrement(e);
+    if (bare) { advance(bare.id, bare.step); continue; }
+    if (e.op !== 'store') continue;
+    const ptr = stripCasts(e.ptr);
+    const inc = postIncrement(ptr);
+    const id = inc ? inc.id : ptr.op === 'local' ? ptr.id : undefined;
+    if (id === undefined) continue;
+    const at = delta.get(id) ?? 0n;
+    const list = writes.get(id) ?? [];
+    list.push({ from: at + BigInt(e.offset), to: at + BigInt(e.offset + e.size) });
+    writes.set(id, list);
+    if (inc) advance(id, inc.step);
+  }
+  const fills: LoopPointerFill[] = [];
+  for (const [id, list] of writes) {
+    const step = delta.get(id) ?? 0n;
+    // every assignment of the pointer anywhere in the loop must be one of those walked here
+    let all = 0;
+    const count = (e: Expr): void => { if (e.op === 'assign' && e.id === id) all++; forEachChild(e, count); };
+    const visit = (st: Stmt): void => { forEachStmtChild(st, visit, count); if (st.op === 'declare' && st.id === id) all += 2; };
+    visit(loop.body);
+    if (loop.update) count(loop.update);
+    count(loop.test);
+    if (step <= 0n || all !== seen.get(id)) continue;
+    fills.push({ ptr: id, step, writes: list });
+  }
+  return fills;
+}
+
+/**
+ * Whether every pass steps the counter: its assignments are the loop's update or top-level statements of the body
+ * (not inside an `if`, which some passes skip and then the loop makes more passes than its bound says).
+ */
+export function countsEveryPass(loop: Extract<Stmt, { op: 'loop' }>, counter: number): boolean {
+  const body = loop.body.op === 'block' ? loop.body.body : [loop.body];
+  let elsewhere = 0;
+  const count = (e: Expr): void => { if (e.op === 'assign' && e.id === counter) elsewhere++; };
+  for (const st of body) {
+    // `i++;` as a statement of its own runs on every pass; its operand cannot assign the counter again
+    if (st.op === 'expr' && st.expr.op === 'assign' && st.expr.id === counter) { forEachNode({ op: 'expr', expr: st.expr.value, loc: st.loc }, () => undefined, count); continue; }
+    forEachNode(st, () => undefined, count);
+  }
+  return elsewhere === 0;
+}
+
 /** Whether a loop body has a break or continue of the loop itself, or any labeled jump (a lowered goto). */
 function leavesEarly(body: Stmt): boolean {
   let found = false;

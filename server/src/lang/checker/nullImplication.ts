@@ -51,3 +51,34 @@ export function impliedNonNull(before: AbsValue | undefined, min: bigint, max: b
   if (!n) return undefined;
   return max < n.min || min > n.max ? n.nullId : undefined;
 }
+
+/**
+ * After a join of `a` and `b` into `out`: a local assigned on one side only is unassigned after the join; each scalar
+ * local whose range on that side is apart from its range on the other remembers where it was there
+ * (UnassignedImplication), so a later test that leaves it elsewhere proves the local assigned, as the verifier, which
+ * walks the sides apart, sees it (`if (ok) x = v; ... if (ok) use(x);`).
+ */
+export function rememberUnassignedSides(out: State, a: State, b: State): void {
+  for (const [unset, set] of [[a, b], [b, a]] as const) {
+    for (const k of unset.unassigned) {
+      if (set.unassigned.has(k)) continue;
+      for (const [f, v] of out.locals) {
+        if (f === k || isLoadKey(f) || v.kind !== 'scalar') continue;
+        const there = unset.locals.get(f), here = set.locals.get(f);
+        if (there?.kind !== 'scalar' || here?.kind !== 'scalar') continue;
+        if (!(there.range.max < here.range.min || there.range.min > here.range.max)) continue;
+        const prior = v.unassignedWhen;
+        if (prior && (prior.min !== there.range.min || prior.max !== there.range.max)) continue;
+        const keys = prior ? (prior.keys.includes(k) ? prior.keys : [...prior.keys, k]) : [k];
+        out.locals.set(f, { ...v, unassignedWhen: { keys, min: there.range.min, max: there.range.max } });
+      }
+    }
+  }
+}
+
+/** The locals a test proves assigned by leaving a scalar in [min, max], outside where it was when they were not. */
+export function impliedAssigned(before: AbsValue | undefined, min: bigint, max: bigint, nonZero: boolean): readonly string[] {
+  const u = before?.kind === 'scalar' ? before.unassignedWhen : undefined;
+  if (!u) return [];
+  return max < u.min || min > u.max || (nonZero && u.min === 0n && u.max === 0n) ? u.keys : [];
+}

@@ -1,6 +1,6 @@
 /** What every layer of the verifier shares: the program, options, diagnostics (each reported once), frames and loops, joining and comparing states. */
 
-import { rememberNullSides } from './nullImplication';
+import { rememberNullSides, rememberUnassignedSides } from './nullImplication';
 import type { Expr, IrProgram, Loc, Stmt } from '../ir';
 import { DiagnosticMessage, FrontEndDiagnostic, formatMessage } from '../diagnostics';
 import { AbsValue, PtrValue, Range, joinValue, valueEqualUpToIds } from './domain';
@@ -72,6 +72,7 @@ export abstract class VerifierState {
     rememberNullSides(out, a, b);
     // a load clang reuses must have been made on every path to here
     for (const k of [...out.locals.keys()]) if (isLoadKey(k) && !(a.locals.has(k) && b.locals.has(k))) out.locals.delete(k);
+    rememberUnassignedSides(out, a, b);
     for (const k of b.unassigned) out.unassigned.add(k);
     // an iterator active on either path is active after the merge (the path that leaks it is reported)
     for (const [k, v] of b.iters) {

@@ -20,9 +20,10 @@ export abstract class DeclarationAnalyzer extends ExpressionAnalyzer {
   }
 
   protected staticAssert(node: ast.StaticAssert): void {
-    this.expression(node.condition);
+    const conditionType = this.expression(node.condition);
     const value = this.evaluate(node.condition);
-    if (value === undefined) this.report(Diagnostics.NotIntegerConstant, node.condition);
+    // an operand in error (an undeclared name) is reported already; clang says nothing more of the assertion
+    if (value === undefined) { if (resolve(conditionType).kind !== 'error') this.report(Diagnostics.NotIntegerConstant, node.condition); }
     else if (value === 0n) this.report(Diagnostics.StaticAssertFailed, node, [node.message ? ` "${node.message.value}"` : '']);
   }
 

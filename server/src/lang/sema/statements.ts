@@ -43,10 +43,11 @@ export abstract class StatementAnalyzer extends DeclarationAnalyzer {
         break;
       }
       case 'Case': {
-        this.expression(node.value);
+        // an operand in error (an undeclared name) is reported already; clang says nothing more of the label
+        const valueType = this.expression(node.value);
         const value = this.evaluate(node.value);
-        if (value === undefined) this.report(Diagnostics.NotIntegerConstant, node.value);
-        if (node.last) { this.expression(node.last); if (this.evaluate(node.last) === undefined) this.report(Diagnostics.NotIntegerConstant, node.last); }
+        if (value === undefined && !isError(valueType)) this.report(Diagnostics.NotIntegerConstant, node.value);
+        if (node.last) { const lastType = this.expression(node.last); if (this.evaluate(node.last) === undefined && !isError(lastType)) this.report(Diagnostics.NotIntegerConstant, node.last); }
         const current = this.switches[this.switches.length - 1];
         if (!current) this.report(Diagnostics.CaseNotInSwitch, keyword(node, 'case'), ['case']);
         if (current && value !== undefined && !node.last) {

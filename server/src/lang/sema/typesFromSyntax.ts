@@ -3,7 +3,7 @@
 import { appendAll } from '../arrays';
 import * as ast from '../ast';
 import { Diagnostics } from '../diagnostics';
-import { CType, EnumInfo, FunctionType, IntegerType, RecordInfo, Types, builtinType, enumUnderlyingType, fits, layoutRecord, resolve, sizeOf, unqualified, withQualifiers, wrapInteger, FieldDeclarationForLayout } from '../types';
+import { CType, EnumInfo, FunctionType, IntegerType, RecordInfo, Types, builtinType, enumUnderlyingType, isError, fits, layoutRecord, resolve, sizeOf, unqualified, withQualifiers, wrapInteger, FieldDeclarationForLayout } from '../types';
 import type { CSymbol } from './model';
 import { ScopeState } from './scopes';
 
@@ -94,9 +94,10 @@ export abstract class TypeSyntaxAnalyzer extends ScopeState {
         const type = this.declaratorType(base, declarator);
         let width: number | undefined;
         if (bitWidth) {
-          this.expression(bitWidth);
+          const widthType = this.expression(bitWidth);
           const value = this.evaluate(bitWidth);
-          if (value === undefined) this.report(Diagnostics.NotIntegerConstant, bitWidth);
+          // an operand in error (an undeclared name) is reported already; clang says nothing more of the expression
+          if (value === undefined && !isError(widthType)) this.report(Diagnostics.NotIntegerConstant, bitWidth);
           width = value === undefined ? 0 : Number(value);
           const typeBits = (sizeOf(type) ?? 0) * 8;
           // mirrors clang's Sema::VerifyBitField(): at the member's name (an anonymous one's at its type)
@@ -188,7 +189,7 @@ export abstract class TypeSyntaxAnalyzer extends ScopeState {
       if (enumerator.value) {
         initializerType = resolve(this.expression(enumerator.value));
         const value = this.evaluate(enumerator.value);
-        if (value === undefined) this.report(Diagnostics.NotIntegerConstant, enumerator.value);
+        if (value === undefined) { if (!(initializerType && isError(initializerType))) this.report(Diagnostics.NotIntegerConstant, enumerator.value); }
         else next = value;
       }
       info.values.set(enumerator.name.name, next);
