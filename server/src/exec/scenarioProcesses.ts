@@ -13,7 +13,7 @@ export interface ScenarioVmaJson { start: number | string; end: number | string;
 export interface ScenarioProcessJson {
   pid: number; tgid?: number; ppid?: number; comm: string; uid?: number; gid?: number; euid?: number; egid?: number;
   state?: 'R' | 'S' | 'D' | 'T' | 'Z' | 'I'; kthread?: boolean; cmdline?: string[]; environ?: string[]; exit_signal?: number;
-  start_time_ns?: number; prio?: number;
+  start_time_ns?: number; prio?: number; cgroup?: string;
   files?: ScenarioFileJson[]; vmas?: ScenarioVmaJson[]; description?: string;
 }
 
@@ -126,6 +126,7 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[], m
       cmdline: kthread ? '' : (p.cmdline ?? leader.cmdline ?? [p.comm]).join('\0'),
       environ: kthread ? [] : p.environ ?? leader.environ ?? [],
       ...(p.exit_signal !== undefined ? { exitSignal: p.exit_signal } : {}),
+      ...((p.cgroup ?? leader.cgroup) !== undefined ? { cgroup: p.cgroup ?? leader.cgroup } : {}),
       startTimeNs: BigInt(p.start_time_ns ?? p.pid * 1_000_000), prio: p.prio ?? 120, files, vmas,
     };
   });

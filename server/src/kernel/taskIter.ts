@@ -36,6 +36,8 @@ export interface SimTask {
   environ?: readonly string[];
   /** task->exit_signal when the scenario says it (the first process of a new pid namespace: 17); else derived */
   exitSignal?: number;
+  /** the cgroup v2 directory the task is in ("/system.slice/sshd.service"); the root when not said */
+  cgroup?: string;
   startTimeNs: bigint;
   prio: number;
   /** the leader's open files and VMAs; threads share them */
@@ -112,6 +114,8 @@ export class SimulatedTasks {
   private readonly strings = new Map<string, Region>();
   private readonly mounts: ReadonlySet<string>;
   private nextIno = 100000;
+  /** linkCgroups(): each cgroup's tasks (its css_set's tasks list) in the order they joined */
+  private readonly cgroupTasks = new Map<bigint, Array<{ addr: bigint; leader: boolean }>>();
 
   constructor(private readonly kernel: Kernel, machine: SimMachine) {
     const mem = kernel.memory;
@@ -382,6 +386,48 @@ export class SimulatedTasks {
     put(file, 'file', 'f_ref', 1);
     this.paths.set(file.addr + BigInt(offsetOf('file', 'f_path').offset), path);
     return file;
+  }
+
+  /**
+   * Puts each task in its cgroup of the default hierarchy: one css_set per cgroup the tasks are in (find_css_set():
+   * dfl_cgrp the cgroup, dom_cset itself, nr_tasks its tasks, refcount one per task), task->cgroups pointing at it, and
+   * the css_set's tasks in the order they joined, here fork order (cgroup_post_fork() appends a new task to its
+   * css_set's tasks list; a migrated process's leader comes before its threads). The controllers' css pointers
+   * (subsys[]) are not laid out: NULL.
+   */
+  linkCgroups(cgroupAddr: (path: string) => bigint | undefined): void {
+    const mem = this.kernel.memory;
+    const sets = new Map<bigint, { region: Region; tasks: TaskObject[] }>();
+    const forkOrder = (a: TaskObject, b: TaskObject): number => (a.sim.startTimeNs < b.sim.startTimeNs ? -1 : a.sim.startTimeNs > b.sim.startTimeNs ? 1 : a.sim.pid - b.sim.pid);
+    for (const o of [...this.byPid].sort(forkOrder)) {
+      if (o.sim.pid === 0) continue;
+      const cg = cgroupAddr(o.leader!.sim.cgroup ?? '/') ?? cgroupAddr('/');
+      if (cg === undefined) continue;
+      let set = sets.get(cg);
+      if (!set) {
+        const region = mem.alloc(kernelBtf.css_set.size, `struct css_set (${o.leader!.sim.cgroup ?? '/'})`, true);
+        put(region, 'css_set', 'dfl_cgrp', cg);
+        put(region, 'css_set', 'dom_cset', region.addr);
+        set = { region, tasks: [] };
+        sets.set(cg, set);
+      }
+      set.tasks.push(o);
+      put(o.task, 'task_struct', 'cgroups', set.region.addr);
+    }
+    this.cgroupTasks.clear();
+    for (const [cg, set] of sets) {
+      put(set.region, 'css_set', 'nr_tasks', set.tasks.length);
+      put(set.region, 'css_set', 'refcount', set.tasks.length);
+      this.cgroupTasks.set(cg, set.tasks.map((t) => ({ addr: t.task.addr, leader: t.leader === t })));
+    }
+  }
+
+  /**
+   * mirrors css_task_iter_advance() over the css_sets of a cgroup's own css (&cgrp->self): the tasks of that cgroup,
+   * not of its children, in the order they joined; `procs` (CSS_TASK_ITER_PROCS) the thread-group leaders only
+   */
+  cgroupTaskList(cgroup: bigint, procs: boolean): bigint[] {
+    return (this.cgroupTasks.get(cgroup) ?? []).filter((t) => !procs || t.leader).map((t) => t.addr);
   }
 
   taskByPid(pid: number): TaskObject | undefined { return this.byPid.find((o) => o.sim.pid === pid); }
