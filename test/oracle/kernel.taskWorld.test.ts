@@ -115,7 +115,8 @@ function compileAndPin(name: string, text: string): { pin?: string; log: string 
   const cc = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', src, '-o', obj], { encoding: 'utf8' });
   if (cc.status !== 0) throw new Error(`clang: ${cc.stderr}`);
   const pin = `/sys/fs/bpf/bil_world_${process.pid.toString(36)}_${name}`;
-  const r = spawnSync('bpftool', ['iter', 'pin', obj, pin], { encoding: 'utf8' });
+  // a refusal after 1M instructions logs more than spawnSync's default 1 MiB buffer keeps
+  const r = spawnSync('bpftool', ['iter', 'pin', obj, pin], { encoding: 'utf8', maxBuffer: 1 << 28 });
   return r.status === 0 ? { pin, log: '' } : { log: r.stderr };
 }
 
@@ -184,6 +185,48 @@ int p(struct bpf_iter__task *ctx)
 	return 0;
 }
 `, 'program must be sleepable to call sleepable kfunc bpf_iter_kmem_cache_new'],
+    // a counter stepped on every pass of an open-coded loop and compared with a constant after it: no pass repeats
+    ['kmem_cache_counter', 'iter.s', `extern int bpf_iter_kmem_cache_new(struct bpf_iter_kmem_cache *it) __weak __ksym;
+extern struct kmem_cache *bpf_iter_kmem_cache_next(struct bpf_iter_kmem_cache *it) __weak __ksym;
+extern void bpf_iter_kmem_cache_destroy(struct bpf_iter_kmem_cache *it) __weak __ksym;
+SEC("iter.s/task")
+int p(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct bpf_iter_kmem_cache it;
+	struct kmem_cache *s;
+	int n = 0;
+	if (!t || t->pid != 1)
+		return 0;
+	bpf_iter_kmem_cache_new(&it);
+	while ((s = bpf_iter_kmem_cache_next(&it)))
+		n++;
+	bpf_iter_kmem_cache_destroy(&it);
+	if (n > 10)
+		BPF_SEQ_PRINTF(ctx->meta->seq, "many %d\\n", n);
+	return 0;
+}
+`, 'BPF program is too large'],
+    // the css_task iterator from a css walked from the task (MEM_RCU): KF_TRUSTED_ARGS refuses it
+    ['css_task_walked_css', 'iter', `extern int bpf_iter_css_task_new(struct bpf_iter_css_task *it, struct cgroup_subsys_state *css, unsigned int flags) __weak __ksym;
+extern struct task_struct *bpf_iter_css_task_next(struct bpf_iter_css_task *it) __weak __ksym;
+extern void bpf_iter_css_task_destroy(struct bpf_iter_css_task *it) __weak __ksym;
+SEC("iter/task")
+int p(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task, *t;
+	struct bpf_iter_css_task it;
+	int n = 0;
+	if (!task)
+		return 0;
+	bpf_iter_css_task_new(&it, &task->cgroups->dfl_cgrp->self, 1);
+	while ((t = bpf_iter_css_task_next(&it)))
+		n++;
+	bpf_iter_css_task_destroy(&it);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%d %d\\n", task->pid, n);
+	return 0;
+}
+`, 'R2 must be referenced or trusted'],
     ['copy_str_nonsleep', 'iter', `SEC("iter/task")
 int p(struct bpf_iter__task *ctx)
 {
