@@ -91,6 +91,23 @@ function flagsOf(flags: number | string[] | undefined): number {
 export const DEFAULT_MOUNTS: readonly string[] = ['/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/proc', '/sys', '/sys/fs/bpf',
   '/sys/fs/cgroup', '/sys/kernel/debug', '/sys/kernel/tracing', '/run'];
 
+/** STACK_TOP_MAX >> PAGE_SHIFT on x86-64 (47-bit user space) */
+const STACK_TOP_MAX_PFN = 0x7ffffffffn;
+
+/**
+ * vm_pgoff of an area without a file, which /proc/PID/maps shows as offset 0 whatever it is (show_map_vma()):
+ * mirrors do_mmap() for a private anonymous mapping and do_brk_flags() for the heap, which set it to vm_start >> 12,
+ * and __bprm_mm_init() + expand_downwards() for [stack], whose pgoff is STACK_TOP_MAX's page less the stack's pages;
+ * the vDSO's special mappings keep 0 (measured on 6.18: rw-p areas and [heap] start >> 12, [stack] 0x7ffffffde for 33
+ * pages, [vvar] and [vdso] 0). A shared anonymous area (shmem) and an offset the scenario gives are left as they are.
+ */
+function anonPgoff(v: ScenarioVmaJson): bigint | undefined {
+  if (v.path !== undefined && v.path !== '[heap]' && v.path !== '[stack]') return undefined;
+  if ((v.perms ?? 'r--p')[3] === 's' || num(v.pgoff) !== 0n) return undefined;
+  const start = num(v.start), end = num(v.end);
+  return v.path === '[stack]' ? STACK_TOP_MAX_PFN - (end - start) / 4096n : start / 4096n;
+}
+
 /** "7f 45 4c 46" -> bytes */
 function hexData(text: string | undefined): Uint8Array | undefined {
   if (text === undefined) return undefined;
@@ -110,7 +127,7 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[], m
         ...(f.dname !== undefined ? { dname: f.dname } : {}) };
     });
     const vmas: SimVma[] = (p.vmas ?? []).map((v) => ({
-      start: num(v.start), end: num(v.end), flags: vmFlags(v.perms ?? 'r--p', v.path), pgoff: num(v.pgoff),
+      start: num(v.start), end: num(v.end), flags: vmFlags(v.perms ?? 'r--p', v.path), pgoff: anonPgoff(v) ?? num(v.pgoff),
       path: v.path && !v.path.startsWith('[') ? v.path : undefined, ino: v.ino ?? 0,
       ...(v.data !== undefined ? { data: hexData(v.data) } : {}),
       ...(v.path === '[heap]' ? { heap: true } : {}),

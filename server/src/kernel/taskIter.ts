@@ -52,6 +52,8 @@ export interface SimMachine {
 
 /** PF_KTHREAD in task->flags */
 export const PF_KTHREAD = 0x00200000;
+/** PF_RANDOMIZE in task->flags: the address space is randomized */
+const PF_RANDOMIZE = 0x00400000;
 const SIGCHLD = 17;
 /** PF_IDLE... not modelled; PF_FORKNOEXEC set on kernel threads as the kernel does */
 const PF_FORKNOEXEC = 0x00000040;
@@ -143,7 +145,9 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'pid', sim.pid);
       put(task, 'task_struct', 'tgid', sim.tgid);
       put(task, 'task_struct', '__state', sim.state);
-      put(task, 'task_struct', 'flags', sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : 0);
+      // mirrors load_elf_binary(): a process that exec'd an ELF binary with randomize_va_space on (the default 2) has
+      // PF_RANDOMIZE (measured on 6.18: sh and cat 0x400000; PF_SUPERPRIV, which a privileged call adds, is not known)
+      put(task, 'task_struct', 'flags', sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : PF_RANDOMIZE);
       // mirrors copy_process(): a thread (CLONE_THREAD) has exit_signal -1, a fork() child and every kernel thread
       // kthreadd starts (kernel_thread(..., SIGCHLD)) SIGCHLD; init and kthreadd, which the kernel starts itself
       // without a signal (user_mode_thread(kernel_init, NULL, CLONE_FS)), 0 (measured on 6.18: -1, 17, kthreadd 0)
