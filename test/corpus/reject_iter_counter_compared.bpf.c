@@ -1,4 +1,4 @@
-// source: a slab-cache census with the open-coded kmem_cache iterator in a sleepable task iterator, after the pattern of the kernel's kmem_cache_iter selftests (https://github.com/torvalds/linux/blob/master/tools/testing/selftests/bpf/progs/kmem_cache_iter.c); refused on Linux 6.18: the counter compared after the loop never lets the verifier's states converge ("BPF program is too large", E2BIG)
+// source: a slab-cache census with the open-coded kmem_cache iterator in a sleepable task iterator, after the pattern of the kernel's BPF test program kmem_cache_iter.c; refused on Linux 6.18: the counter compared after the loop never lets the verifier's states converge ("BPF program is too large", E2BIG)
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

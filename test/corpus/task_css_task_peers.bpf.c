@@ -1,4 +1,4 @@
-// source: the open-coded css_task iterator over the tasks of a task's own cgroup, after the pattern of the kernel's iters_css_task selftests (bpf_for_each(css_task, ...) from an acquired cgroup's css, https://github.com/torvalds/linux/blob/master/tools/testing/selftests/bpf/progs/iters_css_task.c) and the cgroup readers of inspektor-gadget; checked on Linux 6.18 with clang + bpftool iter pin + cat
+// source: the open-coded css_task iterator over the tasks of a task's own cgroup, after the pattern of the kernel's BPF test program iters_css_task.c (bpf_for_each(css_task, ...) from an acquired cgroup's css) and the cgroup readers of inspektor-gadget; checked on Linux 6.18 with clang + bpftool iter pin + cat
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

@@ -603,27 +603,23 @@ export abstract class KernelHelpers extends KernelState {
     },
     // mirrors the kfunc bpf_iter_css_destroy(): nothing to release
     bpf_iter_css_destroy: (): number => 0,
-    // mirrors the kfunc bpf_iter_css_task_new() (kernel/bpf/task_iter.c): kit->css_it cleared first; flags 0 (every
-    // thread), CSS_TASK_ITER_PROCS (1) and PROCS | THREADED (3) are taken, others -EINVAL (measured on 6.18: 2 is -22);
-    // css_task_iter_start() over the css's cgroup (kit->css_it: the css, the flags, how far the walk went)
+    // mirrors the kfunc bpf_iter_css_task_new(): flags 0, PROCS (1), PROCS | THREADED (3), else -EINVAL (measured: 2 is
+    // -22); kit->css_it holds the css, the flags and how far the walk went
     bpf_iter_css_task_new: (itAddr: bigint, css: bigint, flags: bigint): number => {
       const f = BigInt.asUintN(32, flags);
       this.writeU64(itAddr, 0n);
       if (f !== 0n && f !== CSS_TASK_ITER_PROCS && f !== (CSS_TASK_ITER_PROCS | CSS_TASK_ITER_THREADED)) return -ERRNO.EINVAL;
       const data = this.memory.alloc(24, 'struct css_task_iter');
-      data.view.setBigUint64(0, css, true);
-      data.view.setBigUint64(8, f, true);
+      data.view.setBigUint64(0, css, true); data.view.setBigUint64(8, f, true);
       this.writeU64(itAddr, data.addr);
       return 0;
     },
-    // mirrors the kfunc bpf_iter_css_task_next() -> css_task_iter_next(): the cgroup's next task, NULL at the end
-    // (or after a failed new())
+    // mirrors the kfunc bpf_iter_css_task_next(): the cgroup's next task, NULL at the end or after a failed new()
     bpf_iter_css_task_next: (itAddr: bigint): bigint => {
       const data = this.openIterData(itAddr);
       if (!data) return 0n;
       const cgroup = this.cgroups?.byCssAddr(data.view.getBigUint64(0, true));
-      const procs = (data.view.getBigUint64(8, true) & CSS_TASK_ITER_PROCS) !== 0n;
-      const at = Number(data.view.getBigUint64(16, true));
+      const procs = (data.view.getBigUint64(8, true) & CSS_TASK_ITER_PROCS) !== 0n, at = Number(data.view.getBigUint64(16, true));
       const next = cgroup && this.tasks ? this.tasks.cgroupTaskList(cgroup.region.addr, procs)[at] : undefined;
       if (next === undefined) return 0n;
       data.view.setBigUint64(16, BigInt(at + 1), true);
@@ -676,8 +672,7 @@ export abstract class KernelHelpers extends KernelState {
 }
 
 /** CSS_TASK_ITER_PROCS and CSS_TASK_ITER_THREADED (include/linux/cgroup.h), the flags of bpf_iter_css_task_new() */
-const CSS_TASK_ITER_PROCS = 1n;
-const CSS_TASK_ITER_THREADED = 2n;
+const CSS_TASK_ITER_PROCS = 1n, CSS_TASK_ITER_THREADED = 2n;
 /** the flags of bpf_iter_task_new() (kernel/bpf/task_iter.c's enum) */
 const BPF_TASK_ITER_ALL_PROCS = 0;
 const BPF_TASK_ITER_PROC_THREADS = 2;
