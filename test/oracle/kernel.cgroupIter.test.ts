@@ -292,10 +292,14 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
     const placed: Array<[string, string]> = [['/a/x', 'sleep'], ['/b', 'sleep'], ['/a/x', 'sleep'], ['', 'sleep']];
     const kids = placed.map(() => spawn('sleep', ['60'], { stdio: 'ignore' }));
     let want = '';
+    let moved: string | null = null;
     try {
-      kids.forEach((k, i) => fs.writeFileSync(path.join(top, placed[i][0], 'cgroup.procs'), String(k.pid)));
-      want = kernelRun(2, top, 0, 'csstask.o');
+      try {
+        kids.forEach((k, i) => fs.writeFileSync(path.join(top, placed[i][0], 'cgroup.procs'), String(k.pid)));
+      } catch (e) { moved = (e as Error).message; }
+      if (!moved) want = kernelRun(2, top, 0, 'csstask.o');
     } finally { for (const k of kids) k.kill(); }
+    if (moved) { console.log(`      skip: cannot move a process into the test cgroups here (${moved})`); this.skip(); }
     assert.match(want, /^top 0 \(0\): sleep\/1\ntop 1 \(0\): sleep\/1\ntop 2 \(-22\):\ntop 3 \(0\): sleep\/1\n/);
     const prefix = '/p'.repeat(base - 1) + '/top';
     const processes = placed.map(([cg, comm], i) => ({ pid: 1000 + i, comm, cgroup: prefix + cg, start_time_ns: i + 1 }));
