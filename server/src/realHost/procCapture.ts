@@ -102,6 +102,9 @@ function task(dir: string, pid: number, tgid: number): ScenarioProcessJson | und
   // stat's priority is task->prio - MAX_RT_PRIO (fs/proc/array.c task_prio())
   if (Number.isFinite(stat.priority)) p.prio = Math.min(139, Math.max(0, stat.priority + 100));
   if (Number.isFinite(stat.starttime)) p.start_time_ns = stat.starttime * (1_000_000_000 / USER_HZ);
+  // the cgroup v2 directory of a process (the 0:: line of /proc/PID/cgroup): task->cgroups->dfl_cgrp; threads share it
+  const cgroup = tgid === pid ? /^0::(\/.*)$/m.exec(read(path.join(dir, 'cgroup')) ?? '')?.[1] : undefined;
+  if (cgroup !== undefined && cgroup !== '/') p.cgroup = cgroup;
   return p;
 }
 
