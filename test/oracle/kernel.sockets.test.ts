@@ -70,8 +70,8 @@ int tcp_states_ports(struct bpf_iter__tcp *ctx)
 	st = skc->skc_state;
 	if (st > 12)
 		st = 0;
-	BPF_SEQ_PRINTF(ctx->meta->seq, "%s fam=%d %u -> %u v4=%pI4\\n", names[st & 15], skc->skc_family, skc->skc_num, bpf_ntohs(skc->skc_dport),
-		&skc->skc_rcv_saddr);
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s fam=%d %u -> %u v4=%pI4 peer4=%pI4\\n", names[st & 15], skc->skc_family, skc->skc_num, bpf_ntohs(skc->skc_dport),
+		&skc->skc_rcv_saddr, &skc->skc_daddr);
 	return 0;
 }
 `,

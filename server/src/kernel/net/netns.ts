@@ -468,6 +468,9 @@ export class NetNamespace {
     // (measured on 6.18: the connections accepted from listen(fd, 5) show 5)
     const listener = state === TCP_STATE.listen ? undefined : this.listenerOf(local);
     if (listener) o.set(`${sk}.sk_max_ack_backlog`, listener.backlog ?? SOMAXCONN);
+    // mirrors tcp_v6_syn_recv_sock(): an IPv6 connection accepted on an address with no IPv4 equivalent has
+    // LOOPBACK4_IPV6 as its IPv4 peer too (measured on 6.18: the [::1]:8443 side 127.0.0.6, the client's 0)
+    if (listener && local.family === 'inet6' && !isV4Mapped(local.addr) && local.addr.some((b) => b !== 0)) o.set(`${sk}.__sk_common.skc_daddr`, LOOPBACK4_IPV6);
     if (state === TCP_STATE.listen) {
       o.set(`${sk}.sk_ack_backlog`, rx).set(`${sk}.sk_max_ack_backlog`, s.backlog ?? SOMAXCONN);
       const sock: SimSock = { kind: 'tcp', obj: o, family, protocol: IPPROTO_TCP, type: SOCK_STREAM, state, uid: s.uid, unhashed: false, index };
