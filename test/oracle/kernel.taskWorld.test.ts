@@ -14,6 +14,7 @@ import { spawnSync } from 'child_process';
 import { have, realKernelUnavailable, tempDir, firstLine } from './kernelOracle';
 import { serviceFor, FIXTURE_PATH } from '../unit/service/fourslash';
 import { TARGET_FILES } from '../unit/targets/btfHeader';
+import { rlimitsOf } from '../../server/src/realHost/procCapture';
 
 const HEAD = `#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -330,6 +331,20 @@ int kmem_in_task(struct bpf_iter__task *ctx)
 	return 0;
 }
 `,
+  // fourth round: the resource limits, as a fd-usage reporter reads them (signal->rlim[RLIMIT_NOFILE], the stack, core)
+  rlimits: HEAD + `SEC("iter/task")
+int rlimits(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct rlimit *r;
+	if (!t)
+		return 0;
+	r = t->signal->rlim;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s nofile=%lu/%lu stack=%lu/%lu core=%lu/%lu nproc=%lu\\n", t->comm, r[7].rlim_cur, r[7].rlim_max,
+		r[3].rlim_cur, r[3].rlim_max, r[4].rlim_cur, r[4].rlim_max, r[6].rlim_cur);
+	return 0;
+}
+`,
   // fourth round: vm_pgoff of the areas of sh without a file (vm_start >> 12, the stack from STACK_TOP_MAX) and PF_RANDOMIZE
   anon_pgoff: HEAD + `SEC("iter/task_vma")
 int anon_pgoff(struct bpf_iter__task_vma *ctx)
@@ -589,9 +604,11 @@ int exec_paths(struct bpf_iter__task_vma *ctx)
       // the cgroup the test runs in (the 0:: line), its nice level (under `nice -n 5`: prio 125) and the CPUs
       const cgroup = (fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::')) ?? '0::/').slice(3);
       const prio = 120 + os.getPriority();
+      // the limits sh and cat inherit from this process, as bpf-iter capture reads them
+      const rlimits = rlimitsOf(fs.readFileSync('/proc/self/limits', 'utf8'));
       const world = { cpus: os.cpus().length, processes: [
-        { pid: 1, ppid: 0, comm: 'sh', exit_signal: 17, prio, cgroup, cmdline: ['sh', '-c', 'cat'], environ: ['A=1', 'B=hello'], files: std, vmas: areasOf(parts[0]) },
-        { pid: 2, ppid: 1, comm: 'cat', prio, cgroup, cmdline: ['cat', pin!], environ: catEnv, files: [...std, { fd: 3, path: pin! }], vmas: areasOf(parts[1]) },
+        { pid: 1, ppid: 0, comm: 'sh', exit_signal: 17, prio, cgroup, rlimits, cmdline: ['sh', '-c', 'cat'], environ: ['A=1', 'B=hello'], files: std, vmas: areasOf(parts[0]) },
+        { pid: 2, ppid: 1, comm: 'cat', prio, cgroup, rlimits, cmdline: ['cat', pin!], environ: catEnv, files: [...std, { fd: 3, path: pin! }], vmas: areasOf(parts[1]) },
       ] };
       const scenario = path.join(path.dirname(FIXTURE_PATH), 'world.bpfscenario.json');
       const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });

@@ -3,7 +3,7 @@
  * turned into the kernel's SimMachine (kernel/taskIter.ts). Defaults are what the kernel would have: a thread's
  * tgid is its pid, effective ids are the real ones, f_mode follows the open flags, a VMA's flags its permissions.
  */
-import type { SimFile, SimMachine, SimTask, SimVma } from '../kernel/taskIter';
+import { DEFAULT_RLIMITS, RLIM_INFINITY, type SimFile, type SimMachine, type SimTask, type SimVma } from '../kernel/taskIter';
 
 export interface ScenarioFileJson {
   fd: number; path: string; flags?: number | string[]; pos?: number; ino?: number; size?: number; dname?: string;
@@ -13,7 +13,7 @@ export interface ScenarioVmaJson { start: number | string; end: number | string;
 export interface ScenarioProcessJson {
   pid: number; tgid?: number; ppid?: number; comm: string; uid?: number; gid?: number; euid?: number; egid?: number;
   state?: 'R' | 'S' | 'D' | 'T' | 'Z' | 'I'; kthread?: boolean; cmdline?: string[]; environ?: string[]; exit_signal?: number;
-  start_time_ns?: number; prio?: number; cgroup?: string;
+  start_time_ns?: number; prio?: number; cgroup?: string; rlimits?: Record<string, [number | 'unlimited', number | 'unlimited']>;
   files?: ScenarioFileJson[]; vmas?: ScenarioVmaJson[]; description?: string;
 }
 
@@ -91,6 +91,19 @@ function flagsOf(flags: number | string[] | undefined): number {
 export const DEFAULT_MOUNTS: readonly string[] = ['/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/proc', '/sys', '/sys/fs/bpf',
   '/sys/fs/cgroup', '/sys/kernel/debug', '/sys/kernel/tracing', '/run'];
 
+/** The RLIMIT_* names in their order (include/uapi/asm-generic/resource.h), as /proc/PID/limits lists them. */
+export const RLIMIT_NAMES = ['cpu', 'fsize', 'data', 'stack', 'core', 'rss', 'nproc', 'nofile', 'memlock', 'as', 'locks',
+  'sigpending', 'msgqueue', 'nice', 'rtprio', 'rttime'] as const;
+
+/** signal->rlim[]: the limits a scenario names over INIT_RLIMITS ("unlimited" is RLIM_INFINITY) */
+function rlimitsOf(given: Record<string, [number | 'unlimited', number | 'unlimited']>): Array<readonly [bigint, bigint]> {
+  const value = (v: number | 'unlimited'): bigint => (v === 'unlimited' ? RLIM_INFINITY : BigInt(v));
+  return DEFAULT_RLIMITS.map((d, i) => {
+    const g = given[RLIMIT_NAMES[i]];
+    return g ? [value(g[0]), value(g[1])] as const : d;
+  });
+}
+
 /** STACK_TOP_MAX >> PAGE_SHIFT on x86-64 (47-bit user space) */
 const STACK_TOP_MAX_PFN = 0x7ffffffffn;
 
@@ -144,6 +157,7 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[], m
       environ: kthread ? [] : p.environ ?? leader.environ ?? [],
       ...(p.exit_signal !== undefined ? { exitSignal: p.exit_signal } : {}),
       ...((p.cgroup ?? leader.cgroup) !== undefined ? { cgroup: p.cgroup ?? leader.cgroup } : {}),
+      ...((p.rlimits ?? leader.rlimits) !== undefined ? { rlimits: rlimitsOf(p.rlimits ?? leader.rlimits!) } : {}),
       startTimeNs: BigInt(p.start_time_ns ?? p.pid * 1_000_000), prio: p.prio ?? 120, files, vmas,
     };
   });

@@ -6764,6 +6764,23 @@ export const KERNEL_BTF_STRUCTS: Readonly<Record<string, BtfStruct>> = {
       }
     ]
   },
+  "rlimit": {
+    "size": 16,
+    "fields": [
+      {
+        "name": "rlim_cur",
+        "offset": 0,
+        "size": 8,
+        "typeName": "__kernel_ulong_t"
+      },
+      {
+        "name": "rlim_max",
+        "offset": 8,
+        "size": 8,
+        "typeName": "__kernel_ulong_t"
+      }
+    ]
+  },
   "kmem_cache": {
     "size": 8416,
     "fields": [

@@ -38,6 +38,8 @@ export interface SimTask {
   exitSignal?: number;
   /** the cgroup v2 directory the task is in ("/system.slice/sshd.service"); the root when not said */
   cgroup?: string;
+  /** signal->rlim[] in RLIMIT_* order, [rlim_cur, rlim_max] (RLIM_INFINITY is 2^64 - 1); DEFAULT_RLIMITS when not said */
+  rlimits?: ReadonlyArray<readonly [bigint, bigint]>;
   startTimeNs: bigint;
   prio: number;
   /** the leader's open files and VMAs; threads share them */
@@ -52,6 +54,19 @@ export interface SimMachine {
 
 /** PF_KTHREAD in task->flags */
 export const PF_KTHREAD = 0x00200000;
+/** RLIM_INFINITY */
+export const RLIM_INFINITY = (1n << 64n) - 1n;
+/**
+ * mirrors INIT_RLIMITS (include/asm-generic/resource.h), what every process inherits unless one on the way changed
+ * it: no limit but a stack of 8 MiB, core 0, 1024/4096 open files, 8 MiB locked memory, 819200 bytes of message
+ * queues, nice and rtprio 0; RLIMIT_NPROC and RLIMIT_SIGPENDING, which fork_init() sizes from the memory, as on a
+ * 24 GiB machine (96367, measured)
+ */
+export const DEFAULT_RLIMITS: ReadonlyArray<readonly [bigint, bigint]> = (() => {
+  const inf = RLIM_INFINITY, threads = 96367n;
+  return [[inf, inf], [inf, inf], [inf, inf], [8388608n, inf], [0n, inf], [inf, inf], [threads, threads], [1024n, 4096n],
+    [8388608n, 8388608n], [inf, inf], [inf, inf], [threads, threads], [819200n, 819200n], [0n, 0n], [0n, 0n], [inf, inf]] as const;
+})();
 /** PF_RANDOMIZE in task->flags: the address space is randomized */
 const PF_RANDOMIZE = 0x00400000;
 const SIGCHLD = 17;
@@ -236,6 +251,12 @@ export class SimulatedTasks {
       put(signal, 'signal_struct', 'live', list.length);
       signal.view.setBigUint64(offsetOf('signal_struct', 'pids').offset + 8 * PIDTYPE_TGID,
         BigInt(leader.task.view.getBigUint64(offsetOf('task_struct', 'thread_pid').offset, true)), true);
+      // signal->rlim[]: the process's resource limits (the scenario's, else INIT_RLIMITS), { rlim_cur, rlim_max } each
+      const rlim = offsetOf('signal_struct', 'rlim').offset;
+      (leader.sim.rlimits ?? DEFAULT_RLIMITS).forEach(([cur, max], i) => {
+        signal.view.setBigUint64(rlim + 16 * i, cur, true);
+        signal.view.setBigUint64(rlim + 16 * i + 8, max, true);
+      });
       for (const t of list) put(t.task, 'task_struct', 'signal', signal.addr);
     }
   }
