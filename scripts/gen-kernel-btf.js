@@ -13,7 +13,7 @@ const STRUCTS = ['bpf_map', 'bpf_iter_meta', 'seq_file', 'bpf_iter__bpf_map', 'b
   'bpf_iter__kmem_cache', 'bpf_iter__dmabuf', 'bpf_iter__sockmap', 'bpf_iter__bpf_sk_storage_map',
   'task_struct', 'mm_struct', 'cred', 'files_struct', 'fdtable', 'file', 'path', 'dentry', 'qstr', 'inode', 'vm_area_struct',
   'pid', 'upid', 'pid_namespace', 'ns_common', 'nsproxy', 'mnt_namespace', 'uts_namespace', 'ipc_namespace', 'cgroup_namespace', 'signal_struct', 'kuid_t', 'kgid_t', 'pt_regs', 'thread_struct',
-  'bpf_prog', 'bpf_prog_aux', 'bpf_link', 'kallsym_iter', 'cgroup', 'kernfs_node', 'cgroup_subsys_state', 'kmem_cache', 'dma_buf',
+  'bpf_prog', 'bpf_prog_aux', 'bpf_link', 'kallsym_iter', 'cgroup', 'kernfs_node', 'cgroup_subsys_state', 'css_set', 'rlimit', 'kmem_cache', 'dma_buf',
   'sock_common', 'sock', 'inet_sock', 'inet_connection_sock', 'tcp_sock', 'udp_sock', 'unix_sock', 'netlink_sock', 'socket',
   'fib6_info', 'fib6_nh', 'in6_addr', 'possible_net_t', 'net'];
 const types = readKernelBtf();

@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { realKernelUnavailable, tempDir, firstLine, have } from './kernelOracle';
 import { serviceFor, FIXTURE_PATH } from '../unit/service/fourslash';
 import { TARGET_FILES } from '../unit/targets/btfHeader';
@@ -123,6 +123,40 @@ int css_walk(struct bpf_iter__cgroup *ctx)
 }
 `;
 
+/**
+ * The open-coded css_task iterator from each cgroup's own css: its tasks (not its children's) in the order they joined,
+ * every thread (flags 0), the processes (1, 3), -EINVAL for 2 (CSS_TASK_ITER_THREADED alone).
+ */
+const CSS_TASK_PROGRAM = `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+char LICENSE[] SEC("license") = "GPL";
+extern int bpf_iter_css_task_new(struct bpf_iter_css_task *it, struct cgroup_subsys_state *css, unsigned int flags) __weak __ksym;
+extern struct task_struct *bpf_iter_css_task_next(struct bpf_iter_css_task *it) __weak __ksym;
+extern void bpf_iter_css_task_destroy(struct bpf_iter_css_task *it) __weak __ksym;
+SEC("iter/cgroup")
+int css_tasks(struct bpf_iter__cgroup *ctx)
+{
+	struct seq_file *seq = ctx->meta->seq;
+	struct cgroup *cg = ctx->cgroup;
+	struct bpf_iter_css_task it;
+	struct task_struct *t;
+	unsigned int flags;
+	int r;
+
+	if (!cg)
+		return 0;
+	for (flags = 0; flags < 4; flags++) {
+		r = bpf_iter_css_task_new(&it, &cg->self, flags);
+		BPF_SEQ_PRINTF(seq, "%s %u (%d):", cg->level == BASE ? "top" : (const char *)cg->kn->name, flags, r);
+		while ((t = bpf_iter_css_task_next(&it)))
+			BPF_SEQ_PRINTF(seq, " %s/%d", t->comm, t->pid == t->tgid);
+		bpf_iter_css_task_destroy(&it);
+		BPF_SEQ_PRINTF(seq, "\\n");
+	}
+	return 0;
+}
+`;
+
 /** argv: OBJ ORDER CGROUP_PATH|- CGROUP_ID; prints "attach errno N" or the fdinfo order line and the output */
 const LOADER = `#include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +229,9 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
     fs.writeFileSync(path.join(dir, 'ancestor.bpf.c'), ANCESTOR_PROGRAM.replace(/BASE/g, String(base)));
     const ancestor = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', path.join(dir, 'ancestor.bpf.c'), '-o', path.join(dir, 'ancestor.o')], { encoding: 'utf8' });
     if (ancestor.status !== 0) { skip = `clang: ${firstLine(ancestor.stderr)}`; this.skip(); }
+    fs.writeFileSync(path.join(dir, 'csstask.bpf.c'), CSS_TASK_PROGRAM.replace(/BASE/g, String(base)));
+    const cssTask = spawnSync('clang', ['-target', 'bpf', '-O2', '-g', '-D__TARGET_ARCH_x86', `-I${dir}`, '-c', path.join(dir, 'csstask.bpf.c'), '-o', path.join(dir, 'csstask.o')], { encoding: 'utf8' });
+    if (cssTask.status !== 0) { skip = `clang: ${firstLine(cssTask.stderr)}`; this.skip(); }
   });
   after(() => {
     if (top) for (const d of ['a/x', 'a/y', 'b', 'a', '']) { try { fs.rmdirSync(path.join(top, d)); } catch { /* gone */ } }
@@ -204,10 +241,10 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
   const kernelRun = (order: number, cgroup: string, id = 0, obj = 'walk.o'): string =>
     spawnSync(path.join(dir, 'loader'), [path.join(dir, obj), String(order), cgroup, String(id)], { encoding: 'utf8' }).stdout;
 
-  async function simRun(attach: object, program = PROGRAM): Promise<string> {
+  async function simRun(attach: object, program = PROGRAM, processes?: object[]): Promise<string> {
     // the same tree below `base` empty levels, so cg->level - BASE matches
     const prefix = '/p'.repeat(base - 1) + '/top';
-    const scenario = { cgroups: ['', '/a', '/a/x', '/a/y', '/b'].map((p) => ({ path: prefix + p })), attach };
+    const scenario = { cgroups: ['', '/a', '/a/x', '/a/y', '/b'].map((p) => ({ path: prefix + p })), attach, ...(processes ? { processes } : {}) };
     const file = path.join(path.dirname(FIXTURE_PATH), 'cg.bpfscenario.json');
     const service = serviceFor({ ...TARGET_FILES, [file]: JSON.stringify(scenario) });
     const text = program.replace(/BASE/g, String(base));
@@ -247,6 +284,26 @@ describe('oracle: iter/cgroup against the kernel (orders, attach errnos)', funct
     const prefix = '/p'.repeat(base - 1) + '/top';
     assert.strictEqual(await simRun({ order: 'descendants_pre', cgroup: prefix }, ANCESTOR_PROGRAM), want);
     assert.match(want, /^top top=1 parent=top-or-above past=0\na top=1 parent=top-or-above past=0\nx top=1 parent=a past=0\n/);
+  });
+
+  it('the open-coded css_task iterator: the tasks of each cgroup itself in the order they joined, by flags; the simulator agrees', async function () {
+    if (skip) this.skip();
+    // sleepers put in the tree: two in a/x, one in b, one in top (each moved in once started, in this order)
+    const placed: Array<[string, string]> = [['/a/x', 'sleep'], ['/b', 'sleep'], ['/a/x', 'sleep'], ['', 'sleep']];
+    const kids = placed.map(() => spawn('sleep', ['60'], { stdio: 'ignore' }));
+    let want = '';
+    let moved: string | null = null;
+    try {
+      try {
+        kids.forEach((k, i) => fs.writeFileSync(path.join(top, placed[i][0], 'cgroup.procs'), String(k.pid)));
+      } catch (e) { moved = (e as Error).message; }
+      if (!moved) want = kernelRun(2, top, 0, 'csstask.o');
+    } finally { for (const k of kids) k.kill(); }
+    if (moved) { console.log(`      skip: cannot move a process into the test cgroups here (${moved})`); this.skip(); }
+    assert.match(want, /^top 0 \(0\): sleep\/1\ntop 1 \(0\): sleep\/1\ntop 2 \(-22\):\ntop 3 \(0\): sleep\/1\n/);
+    const prefix = '/p'.repeat(base - 1) + '/top';
+    const processes = placed.map(([cg, comm], i) => ({ pid: 1000 + i, comm, cgroup: prefix + cg, start_time_ns: i + 1 }));
+    assert.strictEqual(await simRun({ order: 'descendants_pre', cgroup: prefix }, CSS_TASK_PROGRAM, processes), want);
   });
 
   it('attach errnos: no order, both fd and id', async function () {

@@ -52,6 +52,114 @@ function comparable(text: string): string[] {
  * closed by one side, whose peer is in close_wait), an IPv6 socket bound to an address being IPv6-only.
  */
 const OWN_PROGRAMS: Record<string, string> = {
+  // fourth round: an ss-like TCP dump of states and ports, IPv4 and IPv6 (inspektor-gadget socket collector style)
+  tcp_states_ports: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+char LICENSE[] SEC("license") = "GPL";
+static const char *names[] = { "?", "ESTAB", "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2", "TIME-WAIT",
+	"UNCONN", "CLOSE-WAIT", "LAST-ACK", "LISTEN", "CLOSING", "NEW-SYN-RECV" };
+SEC("iter/tcp")
+int tcp_states_ports(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	unsigned int st;
+	if (!skc)
+		return 0;
+	st = skc->skc_state;
+	if (st > 12)
+		st = 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s fam=%d %u -> %u v4=%pI4 peer4=%pI4\\n", names[st & 15], skc->skc_family, skc->skc_num, bpf_ntohs(skc->skc_dport),
+		&skc->skc_rcv_saddr, &skc->skc_daddr);
+	return 0;
+}
+`,
+  // fourth round: the listeners only, through the tcp_sock cast, with their accept-queue bound
+  tcp_listeners: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/tcp")
+int tcp_listeners(struct bpf_iter__tcp *ctx)
+{
+	struct sock_common *skc = ctx->sk_common;
+	struct tcp_sock *tp;
+	if (!skc || skc->skc_state != 10)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(skc);
+	if (!tp)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "listen %u backlog=%u fam=%d\\n", skc->skc_num, tp->inet_conn.icsk_inet.sk.sk_max_ack_backlog, skc->skc_family);
+	return 0;
+}
+`,
+  // fourth round: UDP sockets with both ends and whether connected
+  udp_ends: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/udp")
+int udp_ends(struct bpf_iter__udp *ctx)
+{
+	struct udp_sock *u = ctx->udp_sk;
+	struct inet_sock *inet;
+	if (!u)
+		return 0;
+	inet = &u->inet;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "udp fam=%d %u -> %u connected=%d bucket_ok=%d\\n", inet->sk.__sk_common.skc_family,
+		bpf_ntohs(inet->inet_sport), bpf_ntohs(inet->sk.__sk_common.skc_dport), inet->sk.__sk_common.skc_state == 1, ctx->bucket >= 0);
+	return 0;
+}
+`,
+  // fourth round: unix sockets with their paths (the sun_path, an abstract name shown from its second byte) and types
+  unix_paths: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/unix")
+int unix_paths(struct bpf_iter__unix *ctx)
+{
+	struct unix_sock *u = ctx->unix_sk;
+	struct unix_address *a;
+	char path[32] = {};
+	if (!u)
+		return 0;
+	a = u->addr;
+	if (a && a->len > 2) {
+		bpf_probe_read_kernel(path, sizeof(path) - 1, a->name[0].sun_path);
+		if (path[0] == 0)
+			path[0] = '@';
+	}
+	BPF_SEQ_PRINTF(ctx->meta->seq, "unix type=%d state=%d peer=%d path=%s\\n", u->sk.sk_type, u->sk.__sk_common.skc_state, u->peer != 0,
+		a ? (a->len > 2 ? (path[0] == '@' ? "@" : "/") : "unnamed") : "-");
+	return 0;
+}
+`,
+  // fourth round: netlink sockets by protocol, port id and groups
+  netlink_groups: `#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_endian.h>
+char LICENSE[] SEC("license") = "GPL";
+SEC("iter/netlink")
+int netlink_groups(struct bpf_iter__netlink *ctx)
+{
+	struct netlink_sock *n = ctx->sk;
+	unsigned long g = 0;
+	if (!n)
+		return 0;
+	if (n->groups)
+		bpf_probe_read_kernel(&g, sizeof(g), n->groups);
+	if (n->portid == 0)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "nl proto=%d portid=%u groups=%lx\\n", n->sk.sk_protocol, n->portid, g);
+	return 0;
+}
+`,
   nl_kernel_flag: `#include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>

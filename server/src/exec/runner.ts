@@ -254,9 +254,13 @@ export async function runIterator(req: RunRequest): Promise<RunOutcome> {
     kernel = new Kernel({ cpus, currentCpu: Math.min(req.scenario.cpu, cpus - 1), hashSeed: req.scenario.hashSeed });
     if (req.scenario.network) kernel.setNetwork(req.scenario.network);
     // the machine's processes (the scenario's, else the default system's), walked by the task targets
-    kernel.setMachine(machineFromScenario(req.scenario.processes ?? defaultScenario().processes ?? [], req.scenario.mounts));
-    // the cgroup hierarchy (the scenario's, else the default system's), walked by the cgroup target
-    kernel.setCgroups(cgroupsFromJson(req.scenario.cgroups ?? defaultScenario().cgroups ?? []));
+    const processes = req.scenario.processes ?? defaultScenario().processes ?? [];
+    kernel.setMachine(machineFromScenario(processes, req.scenario.mounts));
+    // the cgroup hierarchy (the scenario's, else the default system's), walked by the cgroup target, with the cgroups
+    // the processes are in
+    const cgroupList = req.scenario.cgroups ?? defaultScenario().cgroups ?? [];
+    const taskCgroups = processes.flatMap((p) => (p.cgroup !== undefined ? [{ path: p.cgroup }] : []));
+    kernel.setCgroups(cgroupsFromJson([...cgroupList, ...taskCgroups]));
     // the kernel's programs, links, symbols, slab caches and dma-bufs (iter/bpf_prog, bpf_link, ksym, kmem_cache, dmabuf)
     kernel.setObjects(objectsFromJson(req.scenario.kernelObjects, defaultKernelObjects()));
     const ir = a.lowered.program;

@@ -3,7 +3,7 @@
  * turned into the kernel's SimMachine (kernel/taskIter.ts). Defaults are what the kernel would have: a thread's
  * tgid is its pid, effective ids are the real ones, f_mode follows the open flags, a VMA's flags its permissions.
  */
-import type { SimFile, SimMachine, SimTask, SimVma } from '../kernel/taskIter';
+import { DEFAULT_RLIMITS, RLIM_INFINITY, type SimFile, type SimMachine, type SimTask, type SimVma } from '../kernel/taskIter';
 
 export interface ScenarioFileJson {
   fd: number; path: string; flags?: number | string[]; pos?: number; ino?: number; size?: number; dname?: string;
@@ -13,7 +13,7 @@ export interface ScenarioVmaJson { start: number | string; end: number | string;
 export interface ScenarioProcessJson {
   pid: number; tgid?: number; ppid?: number; comm: string; uid?: number; gid?: number; euid?: number; egid?: number;
   state?: 'R' | 'S' | 'D' | 'T' | 'Z' | 'I'; kthread?: boolean; cmdline?: string[]; environ?: string[]; exit_signal?: number;
-  start_time_ns?: number; prio?: number;
+  start_time_ns?: number; prio?: number; cgroup?: string; rlimits?: Record<string, [number | 'unlimited', number | 'unlimited']>;
   files?: ScenarioFileJson[]; vmas?: ScenarioVmaJson[]; description?: string;
 }
 
@@ -91,6 +91,36 @@ function flagsOf(flags: number | string[] | undefined): number {
 export const DEFAULT_MOUNTS: readonly string[] = ['/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/proc', '/sys', '/sys/fs/bpf',
   '/sys/fs/cgroup', '/sys/kernel/debug', '/sys/kernel/tracing', '/run'];
 
+/** The RLIMIT_* names in their order (include/uapi/asm-generic/resource.h), as /proc/PID/limits lists them. */
+export const RLIMIT_NAMES = ['cpu', 'fsize', 'data', 'stack', 'core', 'rss', 'nproc', 'nofile', 'memlock', 'as', 'locks',
+  'sigpending', 'msgqueue', 'nice', 'rtprio', 'rttime'] as const;
+
+/** signal->rlim[]: the limits a scenario names over INIT_RLIMITS ("unlimited" is RLIM_INFINITY) */
+function rlimitsOf(given: Record<string, [number | 'unlimited', number | 'unlimited']>): Array<readonly [bigint, bigint]> {
+  const value = (v: number | 'unlimited'): bigint => (v === 'unlimited' ? RLIM_INFINITY : BigInt(v));
+  return DEFAULT_RLIMITS.map((d, i) => {
+    const g = given[RLIMIT_NAMES[i]];
+    return g ? [value(g[0]), value(g[1])] as const : d;
+  });
+}
+
+/** STACK_TOP_MAX >> PAGE_SHIFT on x86-64 (47-bit user space) */
+const STACK_TOP_MAX_PFN = 0x7ffffffffn;
+
+/**
+ * vm_pgoff of an area without a file, which /proc/PID/maps shows as offset 0 whatever it is (show_map_vma()):
+ * mirrors do_mmap() for a private anonymous mapping and do_brk_flags() for the heap, which set it to vm_start >> 12,
+ * and __bprm_mm_init() + expand_downwards() for [stack], whose pgoff is STACK_TOP_MAX's page less the stack's pages;
+ * the vDSO's special mappings keep 0 (measured on 6.18: rw-p areas and [heap] start >> 12, [stack] 0x7ffffffde for 33
+ * pages, [vvar] and [vdso] 0). A shared anonymous area (shmem) and an offset the scenario gives are left as they are.
+ */
+function anonPgoff(v: ScenarioVmaJson): bigint | undefined {
+  if (v.path !== undefined && v.path !== '[heap]' && v.path !== '[stack]') return undefined;
+  if ((v.perms ?? 'r--p')[3] === 's' || num(v.pgoff) !== 0n) return undefined;
+  const start = num(v.start), end = num(v.end);
+  return v.path === '[stack]' ? STACK_TOP_MAX_PFN - (end - start) / 4096n : start / 4096n;
+}
+
 /** "7f 45 4c 46" -> bytes */
 function hexData(text: string | undefined): Uint8Array | undefined {
   if (text === undefined) return undefined;
@@ -110,7 +140,7 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[], m
         ...(f.dname !== undefined ? { dname: f.dname } : {}) };
     });
     const vmas: SimVma[] = (p.vmas ?? []).map((v) => ({
-      start: num(v.start), end: num(v.end), flags: vmFlags(v.perms ?? 'r--p', v.path), pgoff: num(v.pgoff),
+      start: num(v.start), end: num(v.end), flags: vmFlags(v.perms ?? 'r--p', v.path), pgoff: anonPgoff(v) ?? num(v.pgoff),
       path: v.path && !v.path.startsWith('[') ? v.path : undefined, ino: v.ino ?? 0,
       ...(v.data !== undefined ? { data: hexData(v.data) } : {}),
       ...(v.path === '[heap]' ? { heap: true } : {}),
@@ -126,6 +156,8 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[], m
       cmdline: kthread ? '' : (p.cmdline ?? leader.cmdline ?? [p.comm]).join('\0'),
       environ: kthread ? [] : p.environ ?? leader.environ ?? [],
       ...(p.exit_signal !== undefined ? { exitSignal: p.exit_signal } : {}),
+      ...((p.cgroup ?? leader.cgroup) !== undefined ? { cgroup: p.cgroup ?? leader.cgroup } : {}),
+      ...((p.rlimits ?? leader.rlimits) !== undefined ? { rlimits: rlimitsOf(p.rlimits ?? leader.rlimits!) } : {}),
       startTimeNs: BigInt(p.start_time_ns ?? p.pid * 1_000_000), prio: p.prio ?? 120, files, vmas,
     };
   });

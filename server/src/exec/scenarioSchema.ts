@@ -147,6 +147,13 @@ export const scenarioSchema = {
         "exit_signal": { "type": "integer", "minimum": -1, "maximum": 64, "description": "task->exit_signal: the signal the parent gets when the task exits. Default as copy_process() sets it: -1 for a thread, 17 (SIGCHLD) for a forked process, 0 for pid 1 and kthreadd, which the kernel starts itself; the first process of a new pid namespace (unshare --fork --pid) was forked, so it has 17." },
         "start_time_ns": { "type": "integer", "minimum": 0, "description": "task->start_time (monotonic ns since boot)." },
         "prio": { "type": "integer", "minimum": 0, "maximum": 139, "description": "task->prio; 120 is nice 0." },
+        "rlimits": {
+          "type": "object", "additionalProperties": false,
+          "description": "signal->rlim[]: the resource limits /proc/PID/limits shows, by name, each [soft, hard] (a number or \"unlimited\"); the others are INIT_RLIMITS' (a stack of 8 MiB, core 0, 1024/4096 open files, 8 MiB locked memory...). Threads share their process's.",
+          "properties": Object.fromEntries(['cpu', 'fsize', 'data', 'stack', 'core', 'rss', 'nproc', 'nofile', 'memlock', 'as', 'locks', 'sigpending', 'msgqueue', 'nice', 'rtprio', 'rttime'].map((n) => [n, { "type": "array", "minItems": 2, "maxItems": 2, "items": { "anyOf": [{ "type": "integer", "minimum": 0 }, { "const": "unlimited" }] } }])),
+          "examples": [{ "nofile": [1024, 524288], "stack": [8388608, "unlimited"] }]
+        },
+        "cgroup": { "type": "string", "pattern": "^/", "description": "The cgroup v2 directory the process is in, as the 0:: line of /proc/PID/cgroup names it (\"/system.slice/sshd.service\"); its threads are there too. task->cgroups->dfl_cgrp is that cgroup, and bpf_iter_css_task_new() on its css walks its tasks. A cgroup the cgroups section lacks is made. Default \"/\"." },
         "files": { "type": "array", "items": { "$ref": "#/definitions/openFile" }, "description": "The process's open files (threads share them)." },
         "vmas": { "type": "array", "items": { "$ref": "#/definitions/vma" }, "description": "The process's memory areas, as /proc/PID/maps lists them." },
         "description": { "type": "string" }

@@ -603,6 +603,35 @@ export abstract class KernelHelpers extends KernelState {
     },
     // mirrors the kfunc bpf_iter_css_destroy(): nothing to release
     bpf_iter_css_destroy: (): number => 0,
+    // mirrors the kfunc bpf_iter_css_task_new(): flags 0, PROCS (1), PROCS | THREADED (3), else -EINVAL (measured: 2 is
+    // -22); kit->css_it holds the css, the flags and how far the walk went
+    bpf_iter_css_task_new: (itAddr: bigint, css: bigint, flags: bigint): number => {
+      const f = BigInt.asUintN(32, flags);
+      this.writeU64(itAddr, 0n);
+      if (f !== 0n && f !== CSS_TASK_ITER_PROCS && f !== (CSS_TASK_ITER_PROCS | CSS_TASK_ITER_THREADED)) return -ERRNO.EINVAL;
+      const data = this.memory.alloc(24, 'struct css_task_iter');
+      data.view.setBigUint64(0, css, true); data.view.setBigUint64(8, f, true);
+      this.writeU64(itAddr, data.addr);
+      return 0;
+    },
+    // mirrors the kfunc bpf_iter_css_task_next(): the cgroup's next task, NULL at the end or after a failed new()
+    bpf_iter_css_task_next: (itAddr: bigint): bigint => {
+      const data = this.openIterData(itAddr);
+      if (!data) return 0n;
+      const cgroup = this.cgroups?.byCssAddr(data.view.getBigUint64(0, true));
+      const procs = (data.view.getBigUint64(8, true) & CSS_TASK_ITER_PROCS) !== 0n, at = Number(data.view.getBigUint64(16, true));
+      const next = cgroup && this.tasks ? this.tasks.cgroupTaskList(cgroup.region.addr, procs)[at] : undefined;
+      if (next === undefined) return 0n;
+      data.view.setBigUint64(16, BigInt(at + 1), true);
+      return next;
+    },
+    // mirrors the kfunc bpf_iter_css_task_destroy(): css_task_iter_end() and kit->css_it freed
+    bpf_iter_css_task_destroy: (itAddr: bigint): number => {
+      const data = this.openIterData(itAddr);
+      if (data) this.memory.free(data);
+      this.writeU64(itAddr, 0n);
+      return 0;
+    },
     // the socket casts and bpf_sock_destroy() (kernel/net/helpers.ts)
     bpf_skc_to_tcp_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp_sock(this.net, sk),
     bpf_skc_to_tcp6_sock: (sk: bigint): bigint => SOCKET_CASTS.bpf_skc_to_tcp6_sock(this.net, sk),
@@ -642,6 +671,8 @@ export abstract class KernelHelpers extends KernelState {
   };
 }
 
+/** CSS_TASK_ITER_PROCS and CSS_TASK_ITER_THREADED (include/linux/cgroup.h), the flags of bpf_iter_css_task_new() */
+const CSS_TASK_ITER_PROCS = 1n, CSS_TASK_ITER_THREADED = 2n;
 /** the flags of bpf_iter_task_new() (kernel/bpf/task_iter.c's enum) */
 const BPF_TASK_ITER_ALL_PROCS = 0;
 const BPF_TASK_ITER_PROC_THREADS = 2;

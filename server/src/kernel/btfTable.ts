@@ -6627,6 +6627,160 @@ export const KERNEL_BTF_STRUCTS: Readonly<Record<string, BtfStruct>> = {
       }
     ]
   },
+  "css_set": {
+    "size": 544,
+    "fields": [
+      {
+        "name": "subsys",
+        "offset": 0,
+        "size": 96,
+        "typeName": "struct cgroup_subsys_state *[12]"
+      },
+      {
+        "name": "refcount",
+        "offset": 96,
+        "size": 4,
+        "typeName": "refcount_t"
+      },
+      {
+        "name": "dom_cset",
+        "offset": 104,
+        "size": 8,
+        "typeName": "struct css_set *"
+      },
+      {
+        "name": "dfl_cgrp",
+        "offset": 112,
+        "size": 8,
+        "typeName": "struct cgroup *"
+      },
+      {
+        "name": "nr_tasks",
+        "offset": 120,
+        "size": 4,
+        "typeName": "int"
+      },
+      {
+        "name": "tasks",
+        "offset": 128,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "mg_tasks",
+        "offset": 144,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "dying_tasks",
+        "offset": 160,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "task_iters",
+        "offset": 176,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "e_cset_node",
+        "offset": 192,
+        "size": 192,
+        "typeName": "struct list_head[12]"
+      },
+      {
+        "name": "threaded_csets",
+        "offset": 384,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "threaded_csets_node",
+        "offset": 400,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "hlist",
+        "offset": 416,
+        "size": 16,
+        "typeName": "struct hlist_node"
+      },
+      {
+        "name": "cgrp_links",
+        "offset": 432,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "mg_src_preload_node",
+        "offset": 448,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "mg_dst_preload_node",
+        "offset": 464,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "mg_node",
+        "offset": 480,
+        "size": 16,
+        "typeName": "struct list_head"
+      },
+      {
+        "name": "mg_src_cgrp",
+        "offset": 496,
+        "size": 8,
+        "typeName": "struct cgroup *"
+      },
+      {
+        "name": "mg_dst_cgrp",
+        "offset": 504,
+        "size": 8,
+        "typeName": "struct cgroup *"
+      },
+      {
+        "name": "mg_dst_cset",
+        "offset": 512,
+        "size": 8,
+        "typeName": "struct css_set *"
+      },
+      {
+        "name": "dead",
+        "offset": 520,
+        "size": 1,
+        "typeName": "bool"
+      },
+      {
+        "name": "callback_head",
+        "offset": 528,
+        "size": 16,
+        "typeName": "struct callback_head"
+      }
+    ]
+  },
+  "rlimit": {
+    "size": 16,
+    "fields": [
+      {
+        "name": "rlim_cur",
+        "offset": 0,
+        "size": 8,
+        "typeName": "__kernel_ulong_t"
+      },
+      {
+        "name": "rlim_max",
+        "offset": 8,
+        "size": 8,
+        "typeName": "__kernel_ulong_t"
+      }
+    ]
+  },
   "kmem_cache": {
     "size": 8416,
     "fields": [

@@ -30,8 +30,13 @@ export class Kernel extends KernelHelpers {
 
   raise(code: ErrnoName, message: string): never { throw new KernelError(code, message); }
   /** Boots the machine's processes: laid out once, so their addresses stay put for the kernel's life. */
-  setMachine(machine: SimMachine): void { this.tasks = new SimulatedTasks(this, machine); }
-  setCgroups(list: readonly SimCgroup[]): void { this.cgroups = new SimulatedCgroups(this, list); }
+  setMachine(machine: SimMachine): void { this.tasks = new SimulatedTasks(this, machine); this.linkTaskCgroups(); }
+  setCgroups(list: readonly SimCgroup[]): void { this.cgroups = new SimulatedCgroups(this, list); this.linkTaskCgroups(); }
+  /** task->cgroups of every task, once both the tasks and the hierarchy exist (taskIter.ts linkCgroups()) */
+  private linkTaskCgroups(): void {
+    const cgroups = this.cgroups;
+    if (this.tasks && cgroups) this.tasks.linkCgroups((path) => cgroups.byPathName(path)?.region.addr);
+  }
   /** open(cgroup directory, O_RDONLY): an fd link_info.cgroup.cgroup_fd may name */
   openCgroup(path: string): number {
     if (!this.cgroups) this.setCgroups([]);

@@ -7,7 +7,7 @@
  * of kernel/bpf/verifier.c; each row measured on Linux 6.18.
  */
 
-export type IterKindName = 'num' | 'bits' | 'task' | 'task_vma' | 'css' | 'kmem_cache';
+export type IterKindName = 'num' | 'bits' | 'task' | 'task_vma' | 'css' | 'css_task' | 'kmem_cache';
 
 /** What next() returns besides NULL. */
 export type IterNextValue =
@@ -99,6 +99,19 @@ export const ITER_KINDS: readonly IterKind[] = [
     next: { kind: 'btf', struct: 'cgroup_subsys_state', rcu: true }, rcuProtected: true,
     flags: { new: 'KF_ITER_NEW | KF_TRUSTED_ARGS | KF_RCU_PROTECTED', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
     walks: 'the cgroup hierarchy from `start` (`&cgrp->self`): BPF_CGROUP_ITER_DESCENDANTS_PRE (2) parents before children, BPF_CGROUP_ITER_DESCENDANTS_POST (3) children first and `start` last, BPF_CGROUP_ITER_ANCESTORS_UP (4) `start` then its parents to the root; other flags: -EINVAL',
+  },
+  {
+    // bpf_iter_css_task_new(it, struct cgroup_subsys_state *css, unsigned int flags) (kernel/bpf/task_iter.c):
+    // KF_ITER_NEW | KF_TRUSTED_ARGS, so a css walked from a task (task->cgroups->dfl_cgrp->self, MEM_RCU) is refused
+    // ("R2 must be referenced or trusted", EINVAL) and &ctx->cgroup->self or an acquired cgroup's is taken; next gives a
+    // trusted task. check_css_task_iter_allowlist() takes it in every iterator (BPF_TRACE_ITER), LSM and sleepable
+    // programs (measured on 6.18 in iter/cgroup and iter/task)
+    kind: 'css_task', struct: 'bpf_iter_css_task', size: 8, description: 'css task iterator',
+    newKfunc: 'bpf_iter_css_task_new', nextKfunc: 'bpf_iter_css_task_next', destroyKfunc: 'bpf_iter_css_task_destroy',
+    newArgs: [{ kind: 'trusted', btf: 'cgroup_subsys_state' }, any], newParams: 'struct cgroup_subsys_state *css, unsigned int flags',
+    next: { kind: 'btf', struct: 'task_struct', rcu: false }, rcuProtected: false,
+    flags: { new: 'KF_ITER_NEW | KF_TRUSTED_ARGS', next: 'KF_ITER_NEXT | KF_RET_NULL', destroy: 'KF_ITER_DESTROY' },
+    walks: 'the tasks of the css\'s cgroup (not of its children) in the order they joined it: flags 0 every thread, CSS_TASK_ITER_PROCS (1) or PROCS | CSS_TASK_ITER_THREADED (3) the processes; other flags: -EINVAL',
   },
   {
     // bpf_iter_kmem_cache_new(it) (kernel/bpf/kmem_cache_iter.c): the three kfuncs are KF_SLEEPABLE ("program must be

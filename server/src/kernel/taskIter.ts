@@ -36,6 +36,10 @@ export interface SimTask {
   environ?: readonly string[];
   /** task->exit_signal when the scenario says it (the first process of a new pid namespace: 17); else derived */
   exitSignal?: number;
+  /** the cgroup v2 directory the task is in ("/system.slice/sshd.service"); the root when not said */
+  cgroup?: string;
+  /** signal->rlim[] in RLIMIT_* order, [rlim_cur, rlim_max] (RLIM_INFINITY is 2^64 - 1); DEFAULT_RLIMITS when not said */
+  rlimits?: ReadonlyArray<readonly [bigint, bigint]>;
   startTimeNs: bigint;
   prio: number;
   /** the leader's open files and VMAs; threads share them */
@@ -50,6 +54,21 @@ export interface SimMachine {
 
 /** PF_KTHREAD in task->flags */
 export const PF_KTHREAD = 0x00200000;
+/** RLIM_INFINITY */
+export const RLIM_INFINITY = (1n << 64n) - 1n;
+/**
+ * mirrors INIT_RLIMITS (include/asm-generic/resource.h), what every process inherits unless one on the way changed
+ * it: no limit but a stack of 8 MiB, core 0, 1024/4096 open files, 8 MiB locked memory, 819200 bytes of message
+ * queues, nice and rtprio 0; RLIMIT_NPROC and RLIMIT_SIGPENDING, which fork_init() sizes from the memory, as on a
+ * 24 GiB machine (96367, measured)
+ */
+export const DEFAULT_RLIMITS: ReadonlyArray<readonly [bigint, bigint]> = (() => {
+  const inf = RLIM_INFINITY, threads = 96367n;
+  return [[inf, inf], [inf, inf], [inf, inf], [8388608n, inf], [0n, inf], [inf, inf], [threads, threads], [1024n, 4096n],
+    [8388608n, 8388608n], [inf, inf], [inf, inf], [threads, threads], [819200n, 819200n], [0n, 0n], [0n, 0n], [inf, inf]] as const;
+})();
+/** PF_RANDOMIZE in task->flags: the address space is randomized */
+const PF_RANDOMIZE = 0x00400000;
 const SIGCHLD = 17;
 /** PF_IDLE... not modelled; PF_FORKNOEXEC set on kernel threads as the kernel does */
 const PF_FORKNOEXEC = 0x00000040;
@@ -112,6 +131,8 @@ export class SimulatedTasks {
   private readonly strings = new Map<string, Region>();
   private readonly mounts: ReadonlySet<string>;
   private nextIno = 100000;
+  /** linkCgroups(): each cgroup's tasks (its css_set's tasks list) in the order they joined */
+  private readonly cgroupTasks = new Map<bigint, Array<{ addr: bigint; leader: boolean }>>();
 
   constructor(private readonly kernel: Kernel, machine: SimMachine) {
     const mem = kernel.memory;
@@ -139,7 +160,9 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'pid', sim.pid);
       put(task, 'task_struct', 'tgid', sim.tgid);
       put(task, 'task_struct', '__state', sim.state);
-      put(task, 'task_struct', 'flags', sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : 0);
+      // mirrors load_elf_binary(): a process that exec'd an ELF binary with randomize_va_space on (the default 2) has
+      // PF_RANDOMIZE (measured on 6.18: sh and cat 0x400000; PF_SUPERPRIV, which a privileged call adds, is not known)
+      put(task, 'task_struct', 'flags', sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : PF_RANDOMIZE);
       // mirrors copy_process(): a thread (CLONE_THREAD) has exit_signal -1, a fork() child and every kernel thread
       // kthreadd starts (kernel_thread(..., SIGCHLD)) SIGCHLD; init and kthreadd, which the kernel starts itself
       // without a signal (user_mode_thread(kernel_init, NULL, CLONE_FS)), 0 (measured on 6.18: -1, 17, kthreadd 0)
@@ -228,6 +251,12 @@ export class SimulatedTasks {
       put(signal, 'signal_struct', 'live', list.length);
       signal.view.setBigUint64(offsetOf('signal_struct', 'pids').offset + 8 * PIDTYPE_TGID,
         BigInt(leader.task.view.getBigUint64(offsetOf('task_struct', 'thread_pid').offset, true)), true);
+      // signal->rlim[]: the process's resource limits (the scenario's, else INIT_RLIMITS), { rlim_cur, rlim_max } each
+      const rlim = offsetOf('signal_struct', 'rlim').offset;
+      (leader.sim.rlimits ?? DEFAULT_RLIMITS).forEach(([cur, max], i) => {
+        signal.view.setBigUint64(rlim + 16 * i, cur, true);
+        signal.view.setBigUint64(rlim + 16 * i + 8, max, true);
+      });
       for (const t of list) put(t.task, 'task_struct', 'signal', signal.addr);
     }
   }
@@ -382,6 +411,48 @@ export class SimulatedTasks {
     put(file, 'file', 'f_ref', 1);
     this.paths.set(file.addr + BigInt(offsetOf('file', 'f_path').offset), path);
     return file;
+  }
+
+  /**
+   * Puts each task in its cgroup of the default hierarchy: one css_set per cgroup the tasks are in (find_css_set():
+   * dfl_cgrp the cgroup, dom_cset itself, nr_tasks its tasks, refcount one per task), task->cgroups pointing at it, and
+   * the css_set's tasks in the order they joined, here fork order (cgroup_post_fork() appends a new task to its
+   * css_set's tasks list; a migrated process's leader comes before its threads). The controllers' css pointers
+   * (subsys[]) are not laid out: NULL.
+   */
+  linkCgroups(cgroupAddr: (path: string) => bigint | undefined): void {
+    const mem = this.kernel.memory;
+    const sets = new Map<bigint, { region: Region; tasks: TaskObject[] }>();
+    const forkOrder = (a: TaskObject, b: TaskObject): number => (a.sim.startTimeNs < b.sim.startTimeNs ? -1 : a.sim.startTimeNs > b.sim.startTimeNs ? 1 : a.sim.pid - b.sim.pid);
+    for (const o of [...this.byPid].sort(forkOrder)) {
+      if (o.sim.pid === 0) continue;
+      const cg = cgroupAddr(o.leader!.sim.cgroup ?? '/') ?? cgroupAddr('/');
+      if (cg === undefined) continue;
+      let set = sets.get(cg);
+      if (!set) {
+        const region = mem.alloc(kernelBtf.css_set.size, `struct css_set (${o.leader!.sim.cgroup ?? '/'})`, true);
+        put(region, 'css_set', 'dfl_cgrp', cg);
+        put(region, 'css_set', 'dom_cset', region.addr);
+        set = { region, tasks: [] };
+        sets.set(cg, set);
+      }
+      set.tasks.push(o);
+      put(o.task, 'task_struct', 'cgroups', set.region.addr);
+    }
+    this.cgroupTasks.clear();
+    for (const [cg, set] of sets) {
+      put(set.region, 'css_set', 'nr_tasks', set.tasks.length);
+      put(set.region, 'css_set', 'refcount', set.tasks.length);
+      this.cgroupTasks.set(cg, set.tasks.map((t) => ({ addr: t.task.addr, leader: t.leader === t })));
+    }
+  }
+
+  /**
+   * mirrors css_task_iter_advance() over the css_sets of a cgroup's own css (&cgrp->self): the tasks of that cgroup,
+   * not of its children, in the order they joined; `procs` (CSS_TASK_ITER_PROCS) the thread-group leaders only
+   */
+  cgroupTaskList(cgroup: bigint, procs: boolean): bigint[] {
+    return (this.cgroupTasks.get(cgroup) ?? []).filter((t) => !procs || t.leader).map((t) => t.addr);
   }
 
   taskByPid(pid: number): TaskObject | undefined { return this.byPid.find((o) => o.sim.pid === pid); }

@@ -365,6 +365,16 @@ export const Diagnostics = {
     kernelText: 'program must be sleepable to call sleepable kfunc %s',
     explanation: 'check_kfunc_call() refuses a kfunc flagged KF_SLEEPABLE (bpf_copy_from_user_task_str, bpf_copy_from_user_str) in a program that is not sleepable, with EACCES where a might_sleep helper gets EINVAL.',
   }),
+  IterCounterNeverConverges: d(2065, 'error', 'The verifier never finishes this loop: `{0}` is stepped by a constant on every pass of the {1} and read exactly after it ({2}), so each pass has another value and no state repeats. Verifier: "{3}"', {
+    loadErrno: 'E2BIG', // measured on Linux 6.18 with bpf_iter_num, bpf_iter_task_vma and bpf_iter_kmem_cache loops
+    kernelText: 'BPF program is too large. Processed %d insn',
+    explanation: 'A loop over an open-coded iterator\'s next() is verified pass after pass until a state repeats; widen_imprecise_scalars() forgets the values nothing needs exactly. A counter that a comparison with a constant, a helper\'s size or a stack index after the loop needs exactly keeps its value, which differs on every pass, so the verifier runs to its 1 million instruction limit. Print the counter without testing it, keep it in a global or map value, or bound the loop with a test on the counter inside it.',
+  }),
+  KfuncProtoIncompatible: d(2066, 'error', 'libbpf cannot match the kfunc {0} with the kernel: the object has only a forward declaration of {1} (clang emits the struct only for a program that reads one of its fields or otherwise needs its definition), so the prototypes differ. libbpf: "{2}"', {
+    loadErrno: 'EINVAL', // measured on Linux 6.18 with clang 14: bpf_task_from_pid() in an iter/task that reads no task_struct field
+    kernelText: "extern (func ksym) '%s': func_proto [%d] incompatible with kernel [%d]",
+    explanation: 'clang writes a struct reached only through a pointer member of another struct (an iterator ctx\'s `struct task_struct *task`) as a BTF forward declaration. libbpf compares each extern kfunc\'s prototype with the kernel\'s, and a forward declaration does not match the kernel\'s struct. Reading any field of the struct (`t->pid`, BPF_CORE_READ) makes clang emit it, and the prototypes match.',
+  }),
   KfuncNotAllowed: d(2092, 'error', 'The kfunc {0} is not given to iterator programs (the kernel registers it for LSM programs only). Verifier: "{1}"', {
     loadErrno: 'EACCES', // measured on Linux 6.18: bpf_get_task_exe_file, bpf_put_file, bpf_path_d_path, bpf_get_file_xattr in iter/task(_file)
     kernelText: 'calling kernel function %s is not allowed',

@@ -5,7 +5,8 @@
  */
 import { Compilation } from './compile';
 import { Diagnostics, FrontEndDiagnostic, formatMessage, DiagnosticMessage } from './diagnostics';
-import { resolve, typeToString } from './types';
+import { resolve, typeToString, type CType, type RecordInfo } from './types';
+import type { CSymbol } from './sema/model';
 import { ITER_TARGET_NAMES } from '../kernel/iterTargets';
 import type { Expr, IrProgram, Stmt } from './ir';
 import { reachableFunctions } from './checker/stack';
@@ -67,6 +68,8 @@ export function checkProgramShapes(c: Compilation, options: { licenseLinked?: bo
       report(Diagnostics.IterCtxType, paramNode, [target, `struct ${expected} *`, typeToString(f.parameters[0])]);
     }
   }
+  const fwd = forwardDeclaredKfuncStruct(c);
+  if (fwd) report(Diagnostics.KfuncProtoIncompatible, fwd.at, [fwd.kfunc, `struct ${fwd.struct}`, `extern (func ksym) '${fwd.kfunc}': func_proto [N] incompatible with kernel [M]`]);
   if (iterPrograms > 0 && c.program.license === undefined && !options.licenseLinked) {
     const first = c.program.functions.find((f) => f.section?.startsWith('iter'));
     if (first) report(Diagnostics.MissingLicense, first.definition.declarator.name ?? first.definition, []);
@@ -158,4 +161,84 @@ export function unresolvedExternsOutsideIterators(program: IrProgram, linked: Re
   // clang emits every function that is not static (program sections, global functions), and what they call
   for (const f of program.functions) if (f.global) walkFunction(f.index);
   return out;
+}
+
+/**
+ * mirrors clang 14's BTF emission (BTFDebug: a struct first reached through a pointer member of another struct is
+ * emitted as a forward declaration unless the object has its definition from elsewhere) and libbpf's
+ * bpf_object__resolve_ksym_func_btf_id(): an extern kfunc whose prototype points at such a struct does not match the
+ * kernel's (bpf_core_types_are_compat() finds FWD against STRUCT), and the object does not load ("func_proto [N]
+ * incompatible with kernel", EINVAL). Measured on 6.18 with clang 14: bpf_task_from_pid() + bpf_task_release() in an
+ * iter/task that never reads a task_struct field is refused, and loads once it reads t->pid.
+ * Only the sure case is reported: the struct is the pointee of a member of an iterator program's ctx (visited first,
+ * with the program's prototype), the kfunc's prototype names the same `struct S *` (no qualifier, no typedef), and
+ * nothing else in the file gives clang the definition: no member of S is read (a CO-RE relocation emits S), no
+ * defined function takes S, no global holds it, no called kfunc takes a `const struct S *`, no type-based CO-RE
+ * builtin. libbpf resolves the ksyms sorted by name and stops at the first: that one is reported, at its first use.
+ */
+function forwardDeclaredKfuncStruct(c: Compilation): { kfunc: string; struct: string; at: { file: number; pos: number; end: number } } | undefined {
+  const plainStructPointee = (t: CType): string | undefined => {
+    if (t.kind !== 'pointer' || t.to.kind !== 'record' || t.to.qualifiers) return undefined;
+    return t.to.record.tag === 'struct' ? t.to.record.name : undefined;
+  };
+  // structs an iterator's ctx points at through a member (anonymous unions of __bpf_md_ptr() included)
+  const viaCtx = new Set<string>();
+  const members = (r: RecordInfo, depth: number): void => {
+    for (const f of r.fields) {
+      const pointee = plainStructPointee(f.type);
+      if (pointee) viaCtx.add(pointee);
+      else if (f.name === undefined && f.type.kind === 'record' && depth < 3) members(f.type.record, depth + 1);
+    }
+  };
+  for (const f of c.program.functions) {
+    if (!f.section || !/^iter(\.s)?\//.test(f.section) || f.parameters.length !== 1) continue;
+    const p = resolve(f.parameters[0]);
+    if (p.kind === 'pointer' && p.to.kind === 'record') members(p.to.record, 0);
+  }
+  if (viaCtx.size === 0) return undefined;
+  // what gives clang a struct's definition
+  const defined = new Set<string>();
+  const mentions = (t: CType, depth = 0): void => {
+    if (depth > 4) return;
+    if (t.kind === 'record') { if (t.record.name) defined.add(t.record.name); return; }
+    if (t.kind === 'pointer') mentions(t.to, depth + 1);
+    else if (t.kind === 'array') mentions(t.of, depth + 1);
+    else if (t.kind === 'typedef') mentions(t.target, depth + 1);
+  };
+  let typeBuiltin = false;
+  const kfuncs = new Map<string, { symbol: CSymbol; at: { file: number; pos: number; end: number } }>();
+  for (const r of c.model.references) {
+    if (r.field && r.record?.name) defined.add(r.record.name);
+    const sym = r.symbol;
+    if (!sym) continue;
+    if (/^__builtin_(preserve_type_info|btf_type_id|preserve_enum_value)$|^bpf_rdonly_cast$/.test(sym.name)) typeBuiltin = true;
+    const section = sym.attributes.find((a) => a.name === 'section')?.args[0];
+    // a use inside a function body (clang emits an extern's prototype only for a function that calls it)
+    const used = c.program.functions.some((f) => f.definition.file === r.file && f.definition.body.pos <= r.pos && r.end <= f.definition.body.end);
+    if (used && sym.type.kind === 'function' && !sym.defined && section?.kind === 'StringLiteral' && section.value === '.ksyms' && !kfuncs.has(sym.name)) {
+      kfuncs.set(sym.name, { symbol: sym, at: r });
+    }
+  }
+  if (typeBuiltin) return undefined;
+  for (const f of c.program.functions) {
+    if (f.section && /^iter(\.s)?\//.test(f.section)) continue;
+    for (const p of f.parameters) mentions(p);
+  }
+  for (const g of c.program.globals) mentions(g.type);
+  for (const { symbol } of kfuncs.values()) {
+    const t = symbol.type as Extract<CType, { kind: 'function' }>;
+    for (const p of [t.returns, ...t.params]) {
+      if (p.kind === 'pointer' && p.to.kind === 'record' && p.to.qualifiers && p.to.record.name) defined.add(p.to.record.name);
+      else if (p.kind === 'pointer' && p.to.kind !== 'record') mentions(p.to);
+    }
+  }
+  for (const name of [...kfuncs.keys()].sort()) {
+    const { symbol, at } = kfuncs.get(name)!;
+    const t = symbol.type as Extract<CType, { kind: 'function' }>;
+    for (const p of [t.returns, ...t.params]) {
+      const s = plainStructPointee(p);
+      if (s && viaCtx.has(s) && !defined.has(s)) return { kfunc: name, struct: s, at };
+    }
+  }
+  return undefined;
 }

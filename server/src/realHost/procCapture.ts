@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { ScenarioFileJson, ScenarioProcessJson, ScenarioVmaJson } from '../exec/scenarioProcesses';
+import { RLIMIT_NAMES, type ScenarioFileJson, type ScenarioProcessJson, type ScenarioVmaJson } from '../exec/scenarioProcesses';
+import { DEFAULT_RLIMITS, RLIM_INFINITY } from '../kernel/taskIter';
 import type { NetworkJson } from '../exec/scenarioNet';
 import { TCP_STATE } from '../kernel/net/netns';
 
@@ -85,6 +86,24 @@ function pidsIn(dir: string): number[] {
   return names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
 }
 
+/**
+ * /proc/PID/limits (fs/proc/base.c proc_pid_limits(): a header, then one line per RLIMIT_* in order, soft and hard
+ * after the name in columns 26 and 47) as the scenario's rlimits, those INIT_RLIMITS does not have; undefined when none
+ */
+export function rlimitsOf(text: string | undefined): NonNullable<ScenarioProcessJson['rlimits']> | undefined {
+  const lines = text?.split('\n').slice(1).filter((l) => l.trim() !== '');
+  if (!lines || lines.length !== RLIMIT_NAMES.length) return undefined;
+  const out: NonNullable<ScenarioProcessJson['rlimits']> = {};
+  const value = (v: string): number | 'unlimited' | undefined => (v === 'unlimited' ? 'unlimited' : /^\d+$/.test(v) ? Number(v) : undefined);
+  lines.forEach((l, i) => {
+    const soft = value(l.slice(26, 47).trim()), hard = value(l.slice(47, 68).trim());
+    const big = (v: number | 'unlimited'): bigint => (v === 'unlimited' ? RLIM_INFINITY : BigInt(v));
+    // only what differs from INIT_RLIMITS, which a scenario assumes
+    if (soft !== undefined && hard !== undefined && (big(soft) !== DEFAULT_RLIMITS[i][0] || big(hard) !== DEFAULT_RLIMITS[i][1])) out[RLIMIT_NAMES[i]] = [soft, hard];
+  });
+  return Object.keys(out).length ? out : undefined;
+}
+
 /** One task (a process's leader or a thread) from its /proc directory. */
 function task(dir: string, pid: number, tgid: number): ScenarioProcessJson | undefined {
   const stat = parseStat(read(path.join(dir, 'stat')) ?? '');
@@ -102,6 +121,11 @@ function task(dir: string, pid: number, tgid: number): ScenarioProcessJson | und
   // stat's priority is task->prio - MAX_RT_PRIO (fs/proc/array.c task_prio())
   if (Number.isFinite(stat.priority)) p.prio = Math.min(139, Math.max(0, stat.priority + 100));
   if (Number.isFinite(stat.starttime)) p.start_time_ns = stat.starttime * (1_000_000_000 / USER_HZ);
+  // the cgroup v2 directory of a process (the 0:: line of /proc/PID/cgroup): task->cgroups->dfl_cgrp; threads share it
+  const cgroup = tgid === pid ? /^0::(\/.*)$/m.exec(read(path.join(dir, 'cgroup')) ?? '')?.[1] : undefined;
+  if (cgroup !== undefined && cgroup !== '/') p.cgroup = cgroup;
+  const limits = tgid === pid ? rlimitsOf(read(path.join(dir, 'limits'))) : undefined;
+  if (limits) p.rlimits = limits;
   return p;
 }
 

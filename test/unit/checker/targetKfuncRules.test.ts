@@ -23,7 +23,9 @@ function codes(text: string): string[] {
 
 describe('checker: kfunc and helper-size rules measured on 6.18 (bpf_sock_destroy, signed sizes)', () => {
   it('bpf_sock_destroy takes the trusted sockets of iter/tcp and iter/udp (udp_sock matches sock_common by its first members)', () => {
-    assert.deepStrictEqual(codes(program('tcp', '\tstruct sock_common *s = ctx->sk_common;\n\tif (!s) return 0;\n\tbpf_sock_destroy(s);')), []);
+    // the tcp programs read a sock_common field: without one clang emits sock_common (the ctx's pointee) as a BTF forward
+    // declaration and libbpf refuses bpf_sock_destroy()'s prototype before the verifier runs (BPF2066, measured on 6.18)
+    assert.deepStrictEqual(codes(program('tcp', '\tstruct sock_common *s = ctx->sk_common;\n\tif (!s) return 0;\n\tBPF_SEQ_PRINTF(seq, "%u", s->skc_family);\n\tbpf_sock_destroy(s);')), []);
     assert.deepStrictEqual(codes(program('udp', '\tstruct udp_sock *u = ctx->udp_sk;\n\tif (!u) return 0;\n\tbpf_sock_destroy((struct sock_common *)u);')), []);
   });
 
@@ -35,7 +37,7 @@ describe('checker: kfunc and helper-size rules measured on 6.18 (bpf_sock_destro
     assert.match(task[0] ?? '', /^BPF2034: .*expected pointer to STRUCT sock_common but R1 has a pointer to STRUCT task_struct/);
     const map = codes(program('bpf_map', '\tstruct bpf_map *m = ctx->map;\n\tif (!m) return 0;\n\tbpf_sock_destroy((struct sock_common *)m);'));
     assert.match(map[0] ?? '', /^BPF2034: .*STRUCT bpf_map/);
-    const unchecked = codes(program('tcp', '\tbpf_sock_destroy(ctx->sk_common);'));
+    const unchecked = codes(program('tcp', '\tstruct sock_common *c = ctx->sk_common;\n\tif (c) BPF_SEQ_PRINTF(seq, "%u", c->skc_family);\n\tbpf_sock_destroy(ctx->sk_common);'));
     assert.match(unchecked[0] ?? '', /^BPF2025: .*Possibly NULL pointer passed to trusted arg0/);
   });
 

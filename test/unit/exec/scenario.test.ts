@@ -23,6 +23,15 @@ describe('exec/scenario: scenario files', () => {
     assert.strictEqual(r.scenario.readSize, 131072);
   });
 
+  it('a process\'s cgroup is a path below the cgroup2 mount: kept as given, "/..." only', () => {
+    const ok = parseScenario('{"processes": [{"pid": 7, "comm": "w", "cgroup": "/system.slice/w.service"}]}', 's.json');
+    assert.ok(ok.scenario, JSON.stringify(ok.problems));
+    assert.strictEqual(ok.scenario.processes?.[0].cgroup, '/system.slice/w.service');
+    const bad = parseScenario('{"processes": [{"pid": 7, "comm": "w", "cgroup": "system.slice"}]}', 's.json');
+    assert.strictEqual(bad.scenario, null);
+    assert.ok(bad.problems.some((x) => x.path === '/processes/0/cgroup'), JSON.stringify(bad.problems));
+  });
+
   it('reports invalid JSON with its offset', () => {
     const r = parseScenario('{"cpus": 2,, }', 's.json');
     assert.strictEqual(r.scenario, null);

@@ -44,6 +44,19 @@ function writeFakeProc(root: string): void {
     'ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  [vsyscall]', ''].join('\n'));
   proc(2, 'kthreadd', { ppid: 0, flags: 0x208040, start: 5 });
   proc(40, 'my worker (x)', { state: 'R', uid: 1000, euid: 0, gid: 1000, prio: 0, cmdline: 'worker\0--fast\0', threads: [[41, 'worker-io']] });
+  put('40/cgroup', '12:cpuset:/\n0::/system.slice/worker.service\n');
+  const limits = (nofile: string) => ['Limit                     Soft Limit           Hard Limit           Units     ',
+    ...['Max cpu time              unlimited            unlimited            seconds   ', 'Max file size             unlimited            unlimited            bytes     ',
+      'Max data size             unlimited            unlimited            bytes     ', 'Max stack size            8388608              unlimited            bytes     ',
+      'Max core file size        0                    unlimited            bytes     ', 'Max resident set          unlimited            unlimited            bytes     ',
+      'Max processes             96367                96367                processes ', nofile,
+      'Max locked memory         8388608              8388608              bytes     ', 'Max address space         unlimited            unlimited            bytes     ',
+      'Max file locks            unlimited            unlimited            locks     ', 'Max pending signals       96367                96367                signals   ',
+      'Max msgqueue size         819200               819200               bytes     ', 'Max nice priority         0                    0                    ',
+      'Max realtime priority     0                    0                    ', 'Max realtime timeout      unlimited            unlimited            us        '], ''].join('\n');
+  put('40/limits', limits('Max open files            1024                 524288               files     '));
+  put('1/limits', limits('Max open files            1024                 4096                 files     '));
+  put('1/cgroup', '0::/\n');
   fd(40, 0, 'pipe:[77]', '00');
   fd(40, 1, 'socket:[501]', '02');
   fd(40, 2, 'anon_inode:[eventpoll]', '02000002');
@@ -155,6 +168,10 @@ describe('capture: processes, files, memory areas and sockets from /proc (fake /
     assert.strictEqual(ps[3].files, undefined); // a thread shares its process's files
     assert.ok(r.warnings.some((w) => /^1 process of other users: open files or memory areas not readable/.test(w)), r.warnings.join('\n'));
     assert.strictEqual(ps[4].files, undefined);
+    // the cgroup v2 line of a process; the root and a thread's are left out
+    assert.deepStrictEqual(ps.map((p) => p.cgroup), [undefined, undefined, '/system.slice/worker.service', undefined, undefined]);
+    // /proc/PID/limits: what differs from INIT_RLIMITS (systemd's 524288 open files), nothing for init's defaults
+    assert.deepStrictEqual(ps.map((p) => p.rlimits), [undefined, undefined, { nofile: [1024, 524288] }, undefined, undefined]);
   });
 
   it('open files: fd, the link\'s path, octal flags and pos from fdinfo, inode, the socket protocol as dname', () => {

@@ -174,4 +174,49 @@ int mm(struct bpf_iter__task_vma *ctx)
     assert.ok(!r.error, r.error);
     assert.strictEqual(r.output, '1000 users=2 heap=1 stack=0\n7000 users=2 heap=0 stack=1\na000 users=2 heap=0 stack=0\n');
   });
+
+  it('vm_pgoff of an area without a file: vm_start >> 12 (mmap, [heap]), STACK_TOP_MAX\'s page less its pages ([stack]), 0 for the vDSO; PF_RANDOMIZE on processes', async () => {
+    // measured on 6.18: rw-p and [heap] areas start >> 12, [stack] of 0x21 pages 0x7ffffffde, [vvar] and [vdso] 0; sh and cat flags 0x400000
+    const text = HEAD + `SEC("iter/task_vma")
+int pgoff(struct bpf_iter__task_vma *ctx)
+{
+	struct vm_area_struct *v = ctx->vma;
+	struct task_struct *t = ctx->task;
+	if (!v || !t)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%lx %lx randomize=%d\\n", v->vm_start, v->vm_pgoff, (t->flags & 0x400000) != 0);
+	return 0;
+}
+`;
+    const r = await run(text, { processes: [{ pid: 7, comm: 'w', vmas: [{ start: '0x55ed9b33e000', end: '0x55ed9b35f000', perms: 'rw-p', path: '[heap]' },
+      { start: '0x7fd976272000', end: '0x7fd976275000', perms: 'rw-p' }, { start: '0x7fd976280000', end: '0x7fd976281000', perms: 'rw-s' },
+      { start: '0x7fd976462000', end: '0x7fd976466000', perms: 'r--p', path: '[vvar]' }, { start: '0x7fd976468000', end: '0x7fd97646a000', perms: 'r-xp', path: '[vdso]' },
+      { start: '0x7ffc94d67000', end: '0x7ffc94d88000', perms: 'rw-p', path: '[stack]' }] }] });
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, ['55ed9b33e000 55ed9b33e', '7fd976272000 7fd976272', '7fd976280000 0', '7fd976462000 0', '7fd976468000 0', '7ffc94d67000 7ffffffde']
+      .map((l) => `${l} randomize=1\n`).join(''));
+  });
+
+  it('signal->rlim[]: the scenario\'s limits by name ("unlimited" is RLIM_INFINITY), INIT_RLIMITS for the others, shared by threads', async () => {
+    // measured on 6.18 (sh and cat under a node test: nofile 20000/20000, stack 8388608/unlimited, core 0, nproc 96367)
+    const text = HEAD + `SEC("iter/task")
+int rl(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct rlimit *r;
+	if (!t)
+		return 0;
+	r = t->signal->rlim;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s nofile=%lu/%lu stack=%lu/%ld core=%lu msgq=%lu\\n", t->comm, r[7].rlim_cur, r[7].rlim_max,
+		r[3].rlim_cur, (long)r[3].rlim_max, r[4].rlim_cur, r[12].rlim_cur);
+	return 0;
+}
+`;
+    const r = await run(text, { processes: [{ pid: 1, comm: 'sh', rlimits: { nofile: [20000, 20000], core: ['unlimited', 'unlimited'] } },
+      { pid: 2, tgid: 1, comm: 'sh-thread' }, { pid: 3, ppid: 1, comm: 'cat' }] });
+    assert.ok(!r.error, r.error);
+    assert.strictEqual(r.output, 'sh nofile=20000/20000 stack=8388608/-1 core=18446744073709551615 msgq=819200\n'
+      + 'sh-thread nofile=20000/20000 stack=8388608/-1 core=18446744073709551615 msgq=819200\n'
+      + 'cat nofile=1024/4096 stack=8388608/-1 core=0 msgq=819200\n');
+  });
 });

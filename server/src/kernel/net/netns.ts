@@ -22,6 +22,8 @@ export const IPPROTO_TCP = 6, IPPROTO_UDP = 17;
 export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_SEQPACKET = 5, SOCK_RAW = 3;
 /** socket_state of include/uapi/linux/net.h */
 const SS_UNCONNECTED = 1, SS_CONNECTED = 3;
+/** LOOPBACK4_IPV6 (include/net/ipv6.h): htonl(127.0.0.6) as the __be32 field holds it */
+const LOOPBACK4_IPV6 = be32Value(Uint8Array.of(127, 0, 0, 6));
 /** net.core.rmem_default and wmem_default (SK_RMEM_MAX, SK_WMEM_MAX on 64-bit): what sock_init_data() gives a socket */
 const SYSCTL_MEM_DEFAULT = 212992;
 /** listen()'s backlog bound and default (net.core.somaxconn) */
@@ -373,6 +375,10 @@ export class NetNamespace {
       o.setBytes(`${common}.skc_v6_rcv_saddr`, local.addr).setBytes(`${common}.skc_v6_daddr`, remote.addr);
       // a v4-mapped IPv6 socket keeps the IPv4 addresses in the v4 fields too
       if (isV4Mapped(local.addr)) o.set(`${common}.skc_rcv_saddr`, be32Value(local.addr, 12));
+      // mirrors __inet6_bind(), tcp_v6_connect() and tcp_v6_syn_recv_sock(): an IPv6 address with no IPv4 equivalent
+      // leaves LOOPBACK4_IPV6 (127.0.0.6) in the IPv4 source field (measured on 6.18: [::1] listener, client and
+      // accepted socket)
+      else if (local.addr.some((b) => b !== 0)) o.set(`${common}.skc_rcv_saddr`, LOOPBACK4_IPV6);
       if (isV4Mapped(remote.addr)) o.set(`${common}.skc_daddr`, be32Value(remote.addr, 12));
     }
     o.set(`${common}.skc_num`, local.port).set(`${common}.skc_dport`, htons(remote.port));
@@ -444,6 +450,7 @@ export class NetNamespace {
     this.fillAddrs(o, `${sk}.__sk_common`, local, remote);
     o.set('inet_conn.icsk_inet.inet_sport', htons(local.port));
     if (local.family === 'inet') o.set('inet_conn.icsk_inet.inet_saddr', be32Value(local.addr));
+    else if (!isV4Mapped(local.addr) && local.addr.some((b) => b !== 0)) o.set('inet_conn.icsk_inet.inet_saddr', LOOPBACK4_IPV6);
     if (family === AF_INET6) o.set('inet_conn.icsk_inet.pinet6', o.addr + BigInt(fieldOffsetInet6('tcp6_sock')));
     this.socketInode(o, sk, SOCK_STREAM, state !== TCP_STATE.listen && state !== TCP_STATE.close, s.inode, s.uid);
     const rx = s.rxQueue ?? 0, tx = s.txQueue ?? 0;
@@ -461,6 +468,9 @@ export class NetNamespace {
     // (measured on 6.18: the connections accepted from listen(fd, 5) show 5)
     const listener = state === TCP_STATE.listen ? undefined : this.listenerOf(local);
     if (listener) o.set(`${sk}.sk_max_ack_backlog`, listener.backlog ?? SOMAXCONN);
+    // mirrors tcp_v6_syn_recv_sock(): an IPv6 connection accepted on an address with no IPv4 equivalent has
+    // LOOPBACK4_IPV6 as its IPv4 peer too (measured on 6.18: the [::1]:8443 side 127.0.0.6, the client's 0)
+    if (listener && local.family === 'inet6' && !isV4Mapped(local.addr) && local.addr.some((b) => b !== 0)) o.set(`${sk}.__sk_common.skc_daddr`, LOOPBACK4_IPV6);
     if (state === TCP_STATE.listen) {
       o.set(`${sk}.sk_ack_backlog`, rx).set(`${sk}.sk_max_ack_backlog`, s.backlog ?? SOMAXCONN);
       const sock: SimSock = { kind: 'tcp', obj: o, family, protocol: IPPROTO_TCP, type: SOCK_STREAM, state, uid: s.uid, unhashed: false, index };
@@ -480,6 +490,7 @@ export class NetNamespace {
     this.fillAddrs(o, 'inet.sk.__sk_common', local, remote);
     o.set('inet.inet_sport', htons(local.port));
     if (local.family === 'inet') o.set('inet.inet_saddr', be32Value(local.addr));
+    else if (!isV4Mapped(local.addr) && local.addr.some((b) => b !== 0)) o.set('inet.inet_saddr', LOOPBACK4_IPV6);
     if (family === AF_INET6) o.set('inet.pinet6', o.addr + BigInt(fieldOffsetInet6('udp6_sock')));
     this.socketInode(o, 'inet.sk', SOCK_DGRAM, state === TCP_STATE.established, s.inode, s.uid);
     const sock: SimSock = { kind: 'udp', obj: o, family, protocol: IPPROTO_UDP, type: SOCK_DGRAM, state, uid: s.uid, unhashed: false, index };

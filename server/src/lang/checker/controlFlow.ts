@@ -6,7 +6,9 @@ import { Diagnostics } from '../diagnostics';
 import { AbsValue, TOP, constant, offsetRange, scalar, widenValue, S64_MIN, U64_MAX } from './domain';
 import { lookupHelper } from './helpers';
 import { returnValueProblem } from './returnValue';
-import { assignedInNestedLoop, counterCondition, counterSteps, hasExit, loopContains, countsEveryPass, loopExits, loopFills, loopInvariant, loopPointerFills, type LoopPointerFill, lostCounterFpOffset, slotEscapesInLoop, tripsToBound } from './loops';
+import { assignedInNestedLoop, counterCondition, counterSteps, hasExit, loopContains, countsEveryPass, loopExits, loopFills, loopInvariant, loopPointerFills, type LoopPointerFill, lostCounterFpOffset, nonConvergingIterCounters, slotEscapesInLoop, tripsToBound } from './loops';
+import { forEachStmtChild } from '../irWalk';
+import { iterKindOfKfunc } from '../../kernel/openIters';
 import { reachableFunctions } from './stack';
 import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, initialState } from './abstractState';
 import { markInitialized } from './uninit';
@@ -419,7 +421,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     if (runsOnce(loop)) return;
     // mirrors process_iter_next_call(): a loop driven by an iterator's next() is verified by state convergence,
     // whatever its trip count (bpf_for()/bpf_repeat() loops)
-    if (hasExit(loop) && callsIterNext(loop)) return;
+    if (hasExit(loop) && callsIterNext(loop)) { this.checkIterCounters(loop); return; }
     if (!hasExit(loop)) {
       this.report(Diagnostics.InfiniteLoop, loop.loc, ['infinite loop detected at insn ?']);
       return;
@@ -458,6 +460,20 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     else this.report(Diagnostics.LoopBoundNotProven, loop.loc, [reason]);
   }
 
+  /** mirrors is_state_visited() on an open-coded iterator loop: a precise counter that no pass repeats (loops.ts) */
+  protected checkIterCounters(loop: Extract<Stmt, { op: 'loop' }>): void {
+    const frame = this.frames[this.frames.length - 1];
+    if (!frame) return;
+    const after = statementsAfter(frame.fn.body, loop);
+    if (!after) return;
+    const kind = iterKindOfLoop(loop);
+    for (const { id, use } of nonConvergingIterCounters(loop, after)) {
+      const name = frame.fn.locals.find((l) => l.id === id)?.name ?? 'a counter';
+      const what = use.op === 'binary' ? 'compared with a constant' : use.op === 'ptrAdd' ? 'an index into the stack' : `the size of ${use.op === 'callHelper' ? use.name : 'a helper'}()`;
+      this.report(Diagnostics.IterCounterNeverConverges, loop.loc, [name, kind, what, 'BPF program is too large. Processed 1000001 insn']);
+    }
+  }
+
   /** An address-taken counter of at most 4 bytes at an fp offset that is not a multiple of 8 (lostCounterFpOffset). */
   protected lostStackCounter(loop: Extract<Stmt, { op: 'loop' }>, slot: number): { name: string; fp: number } | undefined {
     const frame = this.frames[this.frames.length - 1];
@@ -488,6 +504,28 @@ function loopThresholds(loop: Extract<Stmt, { op: 'loop' }>): bigint[] {
     return false;
   });
   return [...found];
+}
+
+/** The statements after `loop` in the block that holds it, or undefined when it is not found in a block. */
+function statementsAfter(body: Stmt, loop: Stmt): Stmt[] | undefined {
+  let found: Stmt[] | undefined;
+  const visit = (s: Stmt): void => {
+    if (found) return;
+    if (s.op === 'block') {
+      const i = s.body.indexOf(loop);
+      if (i >= 0) { found = s.body.slice(i + 1); return; }
+    }
+    forEachStmtChild(s, visit, () => undefined);
+  };
+  visit(body);
+  return found;
+}
+
+/** What the loop's next() walks, for the message: "loop over bpf_iter_num_next()". */
+function iterKindOfLoop(loop: Extract<Stmt, { op: 'loop' }>): string {
+  let name = '';
+  loopContains(loop, (e) => { if (e.op === 'callHelper' && iterKindOfKfunc(e.name)?.op === 'next') { name = e.name; return true; } return false; });
+  return name ? `loop over ${name}()` : 'iterator loop';
 }
 
 /** Whether a loop calls an open-coded iterator's next kfunc in its test or body. */

@@ -430,3 +430,80 @@ export function tripsToBound(e: CounterExit, steps: readonly bigint[], start: { 
   }
   return trips < 0n ? 0n : trips;
 }
+
+/**
+ * The counters of an open-coded iterator loop that the verifier never converges on (measured on Linux 6.18 with
+ * bpf_iter_num, bpf_iter_task_vma and bpf_iter_kmem_cache loops: "BPF program is too large. Processed 1000001 insn").
+ * mirrors process_iter_next_call() + is_state_visited(): a loop over next() is verified by walking passes until a
+ * pass's state equals one seen before; widen_imprecise_scalars() forgets the value of a scalar no later instruction
+ * needs exactly, but a scalar marked precise keeps its value, and one the loop steps by a constant on every pass is
+ * then different on each pass. It is marked precise when, after the loop, a branch on it is decided on the path that
+ * left at once (it is the constant it started as): a comparison with a constant; or when it sizes a helper's memory
+ * or indexes the stack. Measured: `n++` on every pass then `if (n > 10)`, `return n > 10`, `buf[n & 15]` or a read of
+ * `n & 15` bytes are refused; `n` only printed, compared with a value the verifier does not know, tested with `if (n)`,
+ * stepped only on some passes (`if (*v & 1) n++`), or stepped by an unknown amount load. Only those refused shapes are
+ * reported: a counter stepped once, at the top level of the loop's body, by a constant, and read after the loop in
+ * one of them before it is written again.
+ */
+export function nonConvergingIterCounters(loop: Extract<Stmt, { op: 'loop' }>, after: readonly Stmt[]): Array<{ id: number; use: Expr }> {
+  if (loop.update) return [];
+  const top = loop.body.op === 'block' ? loop.body.body : [loop.body];
+  // the counters: `n = n + C` once at the body's top level (before anything that may leave the pass early)
+  const candidates: number[] = [];
+  for (const s of top) {
+    if (s.op === 'if' || s.op === 'switch' || s.op === 'break' || s.op === 'continue' || s.op === 'return' || s.op === 'loop' || s.op === 'block') break;
+    if (s.op !== 'expr' || s.expr.op !== 'assign') continue;
+    const steps = counterSteps(loop, s.expr.id);
+    if (steps && steps.length === 1 && steps[0] !== 0n) {
+      const v = s.expr.value.op === 'convert' ? s.expr.value.operand : s.expr.value;
+      if (v.op === 'binary') candidates.push(s.expr.id);
+    }
+  }
+  const out: Array<{ id: number; use: Expr }> = [];
+  const isCounter = (e: Expr, id: number): boolean => localId(e) === id;
+  const masked = (e: Expr, id: number): boolean => isCounter(e, id)
+    || (e.op === 'binary' && e.kind === 'and' && (isCounter(e.left, id) || isCounter(e.right, id)))
+    || (e.op === 'convert' && masked(e.operand, id));
+  const constant = (e: Expr): boolean => e.op === 'const' || (e.op === 'convert' && constant(e.operand));
+  for (const id of candidates) {
+    // read inside the loop other than by its own step (a test that ends the loop at a bound, a use): left alone
+    let reads = 0;
+    const countReads = (e: Expr): void => { if (e.op === 'local' && e.id === id) reads++; forEachChild(e, countReads); };
+    forEachNode(loop.body, () => undefined, (e) => { if (e.op === 'local' && e.id === id) reads++; });
+    if (loop.test) countReads(loop.test);
+    if (reads !== 1) continue;
+    let use: Expr | undefined;
+    let written = false;
+    const onExpr = (e: Expr): void => {
+      if (use || written) return;
+      if (e.op === 'binary' && (e.kind === 'lt' || e.kind === 'le' || e.kind === 'gt' || e.kind === 'ge')
+        && ((isCounter(e.left, id) && constant(e.right)) || (isCounter(e.right, id) && constant(e.left)))) { use = e; return; }
+      if (e.op === 'ptrAdd' && masked(e.index, id)) { if (onStack(e.ptr)) use = e; return; }
+      if (e.op === 'callHelper' && SIZED_READS.has(e.name) && e.args[1] && masked(e.args[1], id)) { use = e; return; }
+      forEachChild(e, onExpr);
+      if (e.op === 'assign' && e.id === id) written = true;
+    };
+    const onStmt = (s: Stmt): void => { if (!use && !written) forEachStmtChild(s, onStmt, onExpr); };
+    for (const s of after) {
+      if (use || written) break;
+      if (s.op === 'return' && s.value) onExpr(s.value);
+      else if (s.op === 'expr') onExpr(s.expr);
+      else if (s.op === 'if') onExpr(s.test);
+      else if (s.op === 'declare') { if (s.init) onExpr(s.init); if (s.id === id) written = true; }
+      else break; // another loop, a switch, a block: not followed
+    }
+    if (use) out.push({ id, use });
+  }
+  return out;
+}
+
+/** an address of the function's stack (a local array), possibly cast */
+function onStack(e: Expr): boolean {
+  if (e.op === 'ptrCast') return onStack(e.operand);
+  return e.op === 'addr' && e.base.kind === 'stack';
+}
+
+/** helpers whose second argument sizes the memory they write (ARG_CONST_SIZE: check_mem_size_reg() marks it precise) */
+const SIZED_READS = new Set(['bpf_probe_read_kernel', 'bpf_probe_read_user', 'bpf_probe_read', 'bpf_probe_read_kernel_str',
+  'bpf_probe_read_user_str', 'bpf_copy_from_user', 'bpf_get_current_comm']);
+
