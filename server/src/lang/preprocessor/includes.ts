@@ -5,7 +5,7 @@ import { bundledDirectory, directoryOf, joinIncludePath } from '../headers';
 import { SourceFile } from '../sourceFile';
 import { Token, TokenKind } from '../token';
 import { BoundedCache } from '../boundedCache';
-import { FileTable, isPunctuator, type IncludeRecord, type PragmaRecord, type LazyFileRecord, type SkippedRange, type MacroEvent, type FileFrame, type CacheRecording } from './records';
+import { FileTable, isPunctuator, type IncludeRecord, type PragmaRecord, type LazyFileRecord, type SkippedRange, type MacroEvent, type FileFrame, type CacheRecording, type LimitCounters } from './records';
 import { ConditionalDirectives } from './conditionals';
 
 interface CachedInclude {
@@ -35,8 +35,6 @@ interface CachedInclude {
 const COUNTED_LIMITS: ReadonlySet<number> = new Set([Diagnostics.IncludedTextTooLarge, Diagnostics.IncludesItselfTooOften,
   Diagnostics.ExpansionWorkExceeded, Diagnostics.OutputTooLarge, Diagnostics.FileHasTooManyTokens, Diagnostics.ConditionalNestedTooDeeply].map((m) => m.code));
 
-/** The counters of a run that limits bound across files: a replayed header must leave them where reading it would. */
-interface LimitCounters { includedChars: number; selfInclusions: number; expansionWork: number; outputTokens: number; conditionals: number }
 
 /**
  * Remembers the result of preprocessing each top-level #include of a main file, keyed by the header's

@@ -233,6 +233,9 @@ export interface FileFrame {
   cacheRecording?: CacheRecording;
 }
 
+/** The counters of a run that limits bound across files: a replayed header must leave them where reading it would. */
+export interface LimitCounters { includedChars: number; selfInclusions: number; expansionWork: number; outputTokens: number; conditionals: number }
+
 export interface CacheRecording {
   key: string;
   outputStart: number;
@@ -250,7 +253,7 @@ export interface CacheRecording {
   guardsBefore: Set<string>;
   dependencies: Array<[string, string]>;
   /** includes.ts LimitCounters when the header's reading began, and whether a limit had stopped part of the run. */
-  countersBefore: { includedChars: number; selfInclusions: number; expansionWork: number; outputTokens: number; conditionals: number };
+  countersBefore: LimitCounters;
   limitReachedBefore: boolean;
 }
 
