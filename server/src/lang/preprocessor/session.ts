@@ -274,6 +274,8 @@ export abstract class PreprocessSession {
   scanWithinLimit(file: SourceFile): Token[] {
     const limit = this.limits.outputTokens;
     const tokens = scan(file.text, file.id, this.scanDiagnostics, limit + 1);
+    // fewer tokens than the limit, Newlines and the end included: nothing to count (a walk of every token per edit)
+    if (tokens.length - 1 <= limit) return tokens;
     let significant = 0;
     for (let i = tokens.length - 2; i >= 0 && significant <= limit; i--) if (tokens[i].kind !== TokenKind.Newline) significant++;
     if (significant > limit) {
