@@ -57,7 +57,7 @@ describe('CLI: issue 15 (a translation unit is all its files; C as clang reads i
     } finally { fs.rmSync(directory, { recursive: true, force: true }); }
   });
 
-  it('tc, xdp, kprobe and tp programs and inline assembly beside the iterator: a warning, exit 0, and the iterator runs (real vmlinux.h)', function () {
+  it('tc, xdp, kprobe and tp programs and inline assembly beside the iterator: no error, no warning on what only they reach, exit 0, and the iterator runs (real vmlinux.h)', function () {
     let vmlinux: string;
     try { vmlinux = cp.execFileSync('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'c'], { encoding: 'utf8', maxBuffer: 256 << 20 }); } catch { console.log('      skipped: bpftool or kernel BTF missing (the programs need the real vmlinux.h)'); return this.skip(); }
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-others-'));
@@ -67,7 +67,8 @@ describe('CLI: issue 15 (a translation unit is all its files; C as clang reads i
       fs.copyFileSync(path.join(fixtures, 'other_program_types.bpf.c'), file);
       const check = bpfIter(['check', file]);
       assert.strictEqual(check.code, 0, check.stdout + check.stderr);
-      assert.match(check.stdout + check.stderr, /warning: bpf-iter-lab cannot simulate inline assembly yet \[BPF1390\]/);
+      // the inline assembly is in a function only the tc program calls, which is checked, never run
+      assert.doesNotMatch(check.stdout + check.stderr, /BPF1390/);
       assert.doesNotMatch(check.stdout + check.stderr, /error/);
       const run = bpfIter(['run', file]);
       assert.strictEqual(run.code, 0, run.stderr);

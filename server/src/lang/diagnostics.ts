@@ -662,7 +662,7 @@ export const Diagnostics = {
 
   // ---- BPF1390-1399: lowering to the executable IR (integrator) ----
   UnsupportedConstruct: d(1390, 'warning', 'bpf-iter-lab cannot simulate {0} yet', {
-    explanation: 'The program may well be valid C and valid BPF (clang compiles it), but this construct is not executed by the simulator. Checks that do not depend on it still run, and an iterator whose code (with the functions it calls) does not contain it runs; a run that needs it stops with ENOTSUP naming it.',
+    explanation: 'The program may well be valid C and valid BPF (clang compiles it), but this construct is not executed by the simulator. Checks that do not depend on it still run, and an iterator whose code (with the functions it calls) does not contain it runs; a run that needs it stops with ENOTSUP naming it. In a file of programs it is said only of code an iterator program of a simulated target reaches: a tc or kprobe program is checked, never run, so there is nothing to simulate.',
   }),
   TargetNotSimulated: d(1391, 'information', 'iterator target "{0}" is not simulated: its program is checked as the verifier would, but not run', {
     explanation: 'The checker knows every iterator target of Linux 6.18 (their ctx fields, NULL rules, sleepable and attach rules); the simulated kernel runs the targets it registers (see ARCHITECTURE.md). The others load on the kernel but cannot be run here yet.',
@@ -695,7 +695,7 @@ export const Diagnostics = {
     explanation: 'clang stores the address of a string or global in an initialized global as a relocation of .data or .rodata, which libbpf ignores. A load at a constant index (`names[1]`) of a const global, or of a static one the program never writes, is folded by clang into the instruction, which libbpf does relocate, so it works; at a run-time index it reads the unrelocated offset. Keep the strings in a char array (`char names[3][8]`) instead.',
   }),
   CoreTypeNotSimulated: d(1399, 'warning', 'CO-RE: the simulated kernel does not describe {0}, so this access uses the local offset; on a real kernel libbpf relocates it against the kernel\'s BTF', {
-    explanation: 'The simulated kernel knows the BTF of the iterator types (bpf_map, bpf_iter_meta, seq_file, the bpf_iter__ contexts). Accesses to other kernel structs with preserve_access_index are run at the offsets of your own declaration.',
+    explanation: 'The simulated kernel knows the BTF of the iterator types (bpf_map, bpf_iter_meta, seq_file, the bpf_iter__ contexts). Accesses to other kernel structs with preserve_access_index are run at the offsets of your own declaration. As BPF1390, it is said only of code a simulated iterator program reaches (or in a file without programs).',
   }),
   // ---- end of lowering diagnostics ----
 

@@ -211,7 +211,8 @@ export class DocumentAnalyzer {
     // a file of programs without a license of its own may be one unit of an object linked with a license unit
     const linked = lowered.program.license == null && lowered.program.entries.length > 0
       ? linkedLicense(filePath, projectFolder(filePath, setup.flags?.source), this.host) : undefined;
-    appendAll(appendAll(diagnostics, hasFrontEndError ? lowered.diagnostics.filter((d) => !CODEGEN_DIAGNOSTIC_CODES.has(d.code)) : lowered.diagnostics), checkProgramShapes(compilation, { licenseLinked: linked !== undefined }));
+    const loweringDiagnostics = withoutWarningsOnCodeNeverRun(lowered, compilation);
+    appendAll(appendAll(diagnostics, hasFrontEndError ? loweringDiagnostics.filter((d) => !CODEGEN_DIAGNOSTIC_CODES.has(d.code)) : loweringDiagnostics), checkProgramShapes(compilation, { licenseLinked: linked !== undefined }));
     // an extern function another unit of the project defines is resolved when bpftool gen object links them
     const externs = unresolvedExternNames(lowered.program);
     const linkedFns = externs.size > 0 ? linkedFunctions(filePath, projectFolder(filePath, setup.flags?.source), this.host, externs) : {};
@@ -327,6 +328,25 @@ function withoutHeaderCascade(diagnostics: readonly FrontEndDiagnostic[], mainFi
     missing.add(name);
     return true;
   });
+}
+
+/** The warnings that say the simulator cannot run a construct (it would stop a run there). */
+const SIMULATION_WARNING_CODES: ReadonlySet<number> = new Set([Diagnostics.UnsupportedConstruct.code, Diagnostics.CoreTypeNotSimulated.code]);
+
+/**
+ * The lowering's diagnostics without the simulation warnings (BPF1390, BPF1399) inside functions no run can reach: in
+ * a file of programs, only the iterator programs of simulated targets are ever run, so `__builtin_btf_type_id` in a tc
+ * program or a `___local` flavor read by a kprobe says nothing the user can act on. A file without any program keeps
+ * them (its functions may be a program being written, or be included by one).
+ */
+function withoutWarningsOnCodeNeverRun(lowered: LowerResult, compilation: Compilation): FrontEndDiagnostic[] {
+  const all = lowered.diagnostics;
+  if (!all.some((d) => SIMULATION_WARNING_CODES.has(d.code))) return all;
+  if (!compilation.program.functions.some((f) => f.section !== undefined)) return all;
+  const { program } = lowered;
+  const run = new Set(program.entries.filter((e) => SIMULATED_ITER_TARGETS.includes(e.target)).flatMap((e) => reachableFunctions(program, e.func)));
+  const neverRun = program.functions.filter((_, i) => !run.has(i)).map((f) => f.loc);
+  return all.filter((d) => !SIMULATION_WARNING_CODES.has(d.code) || !neverRun.some((loc) => loc.file === d.file && loc.pos <= d.pos && d.end <= loc.end));
 }
 
 function withinFunction(f: FormatCall, loc: { file: number; pos: number; end: number }): boolean {

@@ -123,6 +123,34 @@ describe('checker: the helper table measured on Linux 6.18 (which helpers iterat
     assert.deepStrictEqual(errors(text), []);
     assert.ok(diagnostics(text, 2).some((d) => /^BPF1390: .*__builtin_btf_type_id/.test(d)), diagnostics(text, 2).join('\n'));
   });
+
+  it('the warning is said only of code a run can reach: not in a tc program, nor in a helper only it calls', () => {
+    const typeId = '__builtin_btf_type_id(*(struct bpf_map *)0, 1)';
+    const helper = `static __always_inline unsigned long long map_type_id(void) { return ${typeId}; }\n`;
+    const tc = `SEC("tc")\nint classify(struct __sk_buff *skb) { return (int)map_type_id() + (int)${typeId}; }\n`;
+    const warnings = (text: string) => diagnostics(text, 2).filter((d) => d.startsWith('BPF1390'));
+    // the iterator never calls the helper, the tc program does: nothing a run meets
+    const beside = program('bpf_map', '	BPF_SEQ_PRINTF(seq, "%d", 1);').replace('SEC("iter/', `${helper}${tc}SEC("iter/`);
+    assert.deepStrictEqual(errors(beside), []);
+    assert.deepStrictEqual(warnings(beside), []);
+    // the iterator calls the helper too: the warning is back, in the helper
+    const shared = program('bpf_map', '	BPF_SEQ_PRINTF(seq, "%llu", map_type_id());').replace('SEC("iter/', `${helper}${tc}SEC("iter/`);
+    assert.strictEqual(warnings(shared).length, 1, warnings(shared).join('\n'));
+    // a file without any program keeps it: its functions may be one being written
+    const noProgram = `#include "vmlinux.h"\n#include <bpf/bpf_helpers.h>\n${helper.replace('static __always_inline ', '')}`;
+    assert.strictEqual(warnings(noProgram).length, 1, warnings(noProgram).join('\n'));
+  });
+
+  it('so is BPF1399, a CO-RE access to a kernel struct the simulated kernel does not describe (a tracepoint\'s ___x flavor)', () => {
+    const flavor = 'struct trace_event_raw_sys_enter___x { long id; } __attribute__((preserve_access_index));\n';
+    const reader = 'int on_enter(struct trace_event_raw_sys_enter___x *ctx) { return ctx->id == 1; }\n';
+    const coreWarnings = (text: string) => diagnostics(text, 2).filter((d) => d.startsWith('BPF1399'));
+    const withTracepoint = program('bpf_map', '\tBPF_SEQ_PRINTF(seq, "%d", 1);').replace('SEC("iter/', `${flavor}SEC("tp/raw_syscalls/sys_enter")\n${reader}SEC("iter/`);
+    assert.deepStrictEqual(errors(withTracepoint), []);
+    assert.deepStrictEqual(coreWarnings(withTracepoint), []);
+    const noProgram = `#include "vmlinux.h"\n${flavor}${reader}`;
+    assert.strictEqual(coreWarnings(noProgram).length, 1, diagnostics(noProgram, 2).join('\n'));
+  });
 });
 
 describe('lowering: __attribute__((cleanup(fn))) runs fn(&var) where the variable\'s scope is left (libbpf\'s bpf_for())', () => {
