@@ -79,4 +79,30 @@ describe('oracle: include resolution equals clang -target bpf on this machine', 
       fs.rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it('a compile_commands.json command with response files (CMake\'s includes_C.rsp, one nested): the headers clang reads are the ones we resolve', function () {
+    requireSystem(this);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-oracle-rsp-'));
+    try {
+      for (const folder of ['src', 'include/net', 'build/CMakeFiles/probe.dir']) fs.mkdirSync(path.join(root, folder), { recursive: true });
+      fs.writeFileSync(path.join(root, 'include/net/flow.h'), '#pragma once\n#define FLOW_SLOTS 8\n');
+      fs.writeFileSync(path.join(root, 'build/CMakeFiles/probe.dir/includes_C.rsp'), '-I../include @CMakeFiles/probe.dir/defines.rsp\n');
+      fs.writeFileSync(path.join(root, 'build/CMakeFiles/probe.dir/defines.rsp'), '-DFLOW_EXTRA=2\n');
+      const file = path.join(root, 'src/probe.bpf.c');
+      const text = '#include <stddef.h>\n#include "net/flow.h"\nint slots = FLOW_SLOTS + FLOW_EXTRA;\n';
+      fs.writeFileSync(file, text);
+      const args = ['-target', 'bpf', '@CMakeFiles/probe.dir/includes_C.rsp', '-c', '../src/probe.bpf.c'];
+      fs.writeFileSync(path.join(root, 'build/compile_commands.json'), JSON.stringify([{ directory: path.join(root, 'build'), file: '../src/probe.bpf.c', arguments: ['clang', ...args] }]));
+      const clang = spawnSync('clang', [...args.slice(0, -2), '-M', '../src/probe.bpf.c'], { cwd: path.join(root, 'build'), encoding: 'utf8' });
+      assert.strictEqual(clang.status, 0, clang.stderr);
+      const clangFiles = new Set(clang.stdout.slice(clang.stdout.indexOf(':') + 1).split(/\s+/).filter((t) => t && t !== '\\').map((p) => real(path.resolve(root, 'build', p))));
+      clangFiles.delete(real(file));
+      const { analysis } = createLanguageService(createNodeHost(), defaultSettings()).analyze(file, text);
+      assert.deepStrictEqual(analysis.diagnostics.filter((d) => d.category === 'error').map((d) => d.message), []);
+      const ours = new Set(analysis.pp.includes.filter((r) => r.resolvedPath).map((r) => real(r.resolvedPath!)));
+      assert.deepStrictEqual([...ours].sort(), [...clangFiles].sort());
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });

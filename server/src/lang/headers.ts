@@ -265,7 +265,7 @@ export function findCompileFlags(filePath: string, host: FileSystemHost): Compil
       const text = host.readFile(candidate);
       if (text === undefined) continue;
       if (name.endsWith('.json')) {
-        const flags = flagsFromCompileCommands(text, filePath, path.dirname(candidate));
+        const flags = flagsFromCompileCommands(text, filePath, path.dirname(candidate), (p) => host.readFile(p));
         if (flags) return { ...flags, source: candidate };
         continue;
       }
@@ -279,7 +279,7 @@ export function findCompileFlags(filePath: string, host: FileSystemHost): Compil
   return undefined;
 }
 
-function flagsFromCompileCommands(text: string, filePath: string, directory: string): CompileFlags | undefined {
+function flagsFromCompileCommands(text: string, filePath: string, directory: string, readFile: (filePath: string) => string | undefined): CompileFlags | undefined {
   let entries: unknown;
   try {
     entries = JSON.parse(text);
@@ -299,7 +299,27 @@ function flagsFromCompileCommands(text: string, filePath: string, directory: str
   if (typeof entry !== 'object' || entry === null) return undefined;
   const args = Array.isArray(entry.arguments) ? entry.arguments.filter((a): a is string => typeof a === 'string')
     : typeof entry.command === 'string' ? splitCommandLine(entry.command) : [];
-  return parseCompileArguments(args.slice(1), baseOf(entry));
+  return parseCompileArguments(expandResponseFiles(args.slice(1), baseOf(entry), readFile), baseOf(entry));
+}
+
+/** Response files inside response files, at most this deep (a file naming itself stops there). */
+const MAX_RESPONSE_FILE_DEPTH = 8;
+
+/**
+ * A compile command's `@file` arguments replaced by the file's arguments, as clang's tooling does when it loads
+ * compile_commands.json (ExpandResponseFilesCompilationDatabase; CMake writes `@CMakeFiles/<target>.dir/includes_C.rsp`
+ * for long include lists): the file is split as a shell would, and its name, like the name of one named inside it,
+ * is relative to the command's directory (RelativeNames off), where the flags inside are resolved too. An `@file`
+ * that cannot be read stays an argument, as clang leaves it.
+ */
+function expandResponseFiles(args: readonly string[], directory: string, readFile: (filePath: string) => string | undefined, depth = 0): string[] {
+  const out: string[] = [];
+  for (const arg of args) {
+    const text = arg.length > 1 && arg.startsWith('@') && depth < MAX_RESPONSE_FILE_DEPTH ? readFile(path.resolve(directory, arg.slice(1))) : undefined;
+    if (text === undefined) out.push(arg);
+    else out.push(...expandResponseFiles(splitCommandLine(text), directory, readFile, depth + 1));
+  }
+  return out;
 }
 
 function nearestEntry<T extends { directory?: string; file?: string }>(entries: T[], filePath: string, directory: string): T | undefined {

@@ -57,6 +57,27 @@ describe('build setup: finding the build file (clangd rules)', () => {
     assert.ok(c.source === '/p/build/compile_commands.json' && c.includePaths[0] === '/p/headers');
   });
 
+  it('expands `@file` response files in compile_commands.json, nested ones too, relative to the command\'s directory', () => {
+    const host = createMemoryHost({
+      '/p/build/compile_commands.json': JSON.stringify([
+        { directory: '/p/build', file: '../src/a.bpf.c', command: 'clang -target bpf @CMakeFiles/a.dir/includes_C.rsp @missing.rsp -c ../src/a.bpf.c' },
+      ]),
+      // CMake's layout: the include list in a file beside the target's objects; one more named inside it
+      '/p/build/CMakeFiles/a.dir/includes_C.rsp': '-I../include "-I../with space" @CMakeFiles/a.dir/defines.rsp\n',
+      '/p/build/CMakeFiles/a.dir/defines.rsp': '-DFROM_RSP=1 -isystem /opt/libbpf/include',
+      // a response file naming itself stops (clang reports the recursion and keeps what it expanded)
+    });
+    const a = findCompileFlags('/p/src/a.bpf.c', host)!;
+    assert.deepStrictEqual(a.includePaths, ['/p/include', '/p/with space']);
+    assert.deepStrictEqual(a.systemIncludePaths, ['/opt/libbpf/include']);
+    assert.deepStrictEqual(a.defines, { FROM_RSP: '1' });
+    const looping = createMemoryHost({
+      '/q/compile_commands.json': JSON.stringify([{ directory: '/q', file: 'a.bpf.c', arguments: ['clang', '@self.rsp', '-c', 'a.bpf.c'] }]),
+      '/q/self.rsp': '-Iinc @self.rsp',
+    });
+    assert.strictEqual(findCompileFlags('/q/a.bpf.c', looping)!.includePaths[0], '/q/inc');
+  });
+
   it('in one folder compile_commands.json wins over build/compile_commands.json over compile_flags.txt; nearer folders win', () => {
     const files: Record<string, string> = {
       '/p/compile_flags.txt': '-Ifrom_txt\n',
