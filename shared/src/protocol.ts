@@ -252,9 +252,9 @@ export interface InitializationOptions {
 
 /**
  * Files the client watches and reports with `workspace/didChangeWatchedFiles`: headers and scenarios, and the
- * build setup (compile_commands.json, compile_flags.txt), so the server re-validates open files when one changes.
+ * build setup (compile_commands.json, compile_flags.txt, .clangd), so the server re-validates open files when one changes.
  */
-export const WATCHED_FILES_GLOB = '**/{*.bpfscenario.json,*.h,compile_commands.json,compile_flags.txt}';
+export const WATCHED_FILES_GLOB = '**/{*.bpfscenario.json,*.h,compile_commands.json,compile_flags.txt,.clangd}';
 
 /**
  * "Compare with Real Kernel": the saved file run on the simulated kernel and on this host's real one

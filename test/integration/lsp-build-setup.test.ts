@@ -29,7 +29,7 @@ describe('LSP build setup (real process)', function () {
     assert.ok(braces, WATCHED_FILES_GLOB);
     const names = braces[1].split(',').map((p) => new RegExp(`^${p.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`));
     const watched = (file: string) => names.some((n) => n.test(path.basename(file)));
-    for (const file of ['compile_flags.txt', 'build/compile_commands.json', 'p/headers/vmlinux.h', 'p/x.bpfscenario.json']) {
+    for (const file of ['compile_flags.txt', 'build/compile_commands.json', 'p/bpf/.clangd', 'p/headers/vmlinux.h', 'p/x.bpfscenario.json']) {
       assert.ok(watched(file), file);
     }
     assert.ok(!watched("src/prog.bpf.c"));

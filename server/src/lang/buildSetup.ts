@@ -5,11 +5,13 @@
  *
  * Sources, in order: the user's own folders (the `bpfIter.includePaths` setting, the CLI's -I) and defines;
  * the nearest `compile_commands.json` / `build/compile_commands.json` / `compile_flags.txt` walking up from
- * the file (headers.ts, clangd's rules); the system folders clang -target bpf searches (given by the host,
- * so tests can run without /usr/include); the bundled fallbacks under server/headers.
+ * the file, edited by the `.clangd` files above it (headers.ts, clangdConfig.ts: clangd's rules); the system
+ * folders clang -target bpf searches (given by the host, so tests can run without /usr/include); the bundled
+ * fallbacks under server/headers.
  */
 import * as path from 'path';
 import { CompileFlags, FileSystemHost, findCompileFlags, BUILD_SETUP_FILES } from './headers';
+import { CLANGD_CONFIG_FILE } from './clangdConfig';
 import { PreprocessOptions, hostArchOf, includeSearchPath } from './preprocessor';
 
 /** `local` /usr/local/include, `compiler` clang's resource folder (stddef.h, stdint.h...), `usr` /usr/include. */
@@ -78,7 +80,7 @@ export function buildSetupForFile(filePath: string, host: FileSystemHost, settin
     unsearchedSystemPaths: system.unsearched,
   };
   const fromFlags = (flag: '-iquote' | '-I' | '-isystem' | '-idirafter', folders: string[] | undefined): SearchFolder[] =>
-    (folders ?? []).map((p) => ({ path: p, origin: { kind: 'flags', flag, file: flags!.source ?? '' } }));
+    (folders ?? []).map((p) => ({ path: p, origin: { kind: 'flags', flag, file: flags!.folderSources?.[p] ?? flags!.source ?? '' } }));
   const searchPath: SearchFolder[] = [
     ...fromFlags('-iquote', flags?.quoteIncludePaths),
     ...userFolders.map((p): SearchFolder => ({ path: p, origin: { kind: 'setting' } })),
@@ -111,6 +113,7 @@ function systemFoldersOf(target: string | undefined, bpf: SystemIncludeFolders):
 /** How to add a folder for this file: in the build file that applies, or by creating compile_flags.txt. */
 function notFoundHint(filePath: string, flags: CompileFlags | undefined): string {
   if (flags?.source && path.basename(flags.source) === 'compile_flags.txt') return `add a line -I<folder holding it> to ${flags.source}`;
+  if (flags?.source && path.basename(flags.source) === CLANGD_CONFIG_FILE) return `add -I<folder holding it> to CompileFlags: Add: in ${flags.source}`;
   if (flags?.source) return `add -I<folder holding it> to this file's command in ${flags.source} (or to the build that generates it)`;
   return `no ${BUILD_SETUP_FILES.map((name) => path.basename(name)).filter((n, i, all) => all.indexOf(n) === i).join(' or ')} was found in ${path.dirname(filePath)} or above: `
     + 'create compile_flags.txt at the project root with a line -I<folder holding it> (or set bpfIter.includePaths, or pass -I to bpf-iter)';

@@ -63,7 +63,7 @@ export const Diagnostics = {
   BackslashNewlineSpace: d(1003, 'warning', 'backslash and newline separated by space'),
   FileNotFound: d(1010, 'error', "'{0}' file not found; looked in {1}; {2}", {
     kernelText: "'%0' file not found",
-    explanation: 'The folders are those of the build setup (compile_commands.json or compile_flags.txt found walking up from the file, '
+    explanation: 'The folders are those of the build setup (compile_commands.json or compile_flags.txt found walking up from the file, with the edits of the .clangd files above it, '
       + 'the bpfIter.includePaths setting or the CLI -I), the system folders clang -target bpf searches, then the bundled headers.',
   }),
   IncludeNestedTooDeeply: d(1011, 'error', "#include nested too deeply (more than {0} levels); does '{1}' include itself? (the setting limits.{2} raises this limit)",

@@ -7,6 +7,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
+import { applyClangdEdits, clangdFragmentsFor } from './clangdConfig';
 
 /** Where the preprocessor reads files; the language server overlays open documents on the disk. */
 export interface FileSystemHost {
@@ -155,8 +156,12 @@ export interface CompileFlags {
   std?: string;
   /** `-mcpu=`, the BPF CPU version (`v3`): what the backend compiles (atomics.ts clangRejectsAtomic). */
   mcpu?: string;
-  /** The file the flags came from. */
+  /** The file the flags came from: the build file, else the nearest `.clangd` that edits the command. */
   source?: string;
+  /** The `.clangd` files whose CompileFlags edited the command, outermost first. */
+  clangdConfigs?: string[];
+  /** A search folder that only a `.clangd` added, by folder: that file (the others come from `source`). */
+  folderSources?: Record<string, string>;
 }
 
 /** Flags that take a folder, with their spellings: `-I dir`, `-Idir`, `--include-directory=dir`. */
@@ -255,23 +260,46 @@ export const BUILD_SETUP_FILES: readonly string[] = ['compile_commands.json', pa
  * Finds the compile flags for `filePath` as clangd does: walking up from the file's folder, the first folder
  * holding one of BUILD_SETUP_FILES wins; from `compile_commands.json` the entry for the file, else the entry
  * whose file is nearest to it; from `compile_flags.txt` one argument per line, relative paths against the
- * folder holding it. A `compile_commands.json` that is not a JSON array of entries is skipped.
+ * folder holding it. A `compile_commands.json` that is not a JSON array of entries is skipped. Then the `.clangd`
+ * files of the file's folder and its ancestors edit that command (clangdConfig.ts), or, with no build file, the
+ * fallback command clangd runs in the file's folder: their `CompileFlags.CompilationDatabase` can name the folder
+ * to take the build file from, or none.
  */
 export function findCompileFlags(filePath: string, host: FileSystemHost): CompileFlags | undefined {
+  const fragments = clangdFragmentsFor(filePath, host);
+  const database = fragments.reduce<string | undefined>((chosen, f) => f.compilationDatabase ?? chosen, undefined);
+  const command = database === 'None' ? undefined
+    : database !== undefined && database !== 'Ancestors' ? compileCommandIn(database, filePath, host)
+    : findCompileCommand(filePath, host);
+  const edits = fragments.filter((f) => f.add.length > 0 || f.remove.length > 0);
+  if (edits.length === 0) return command ? { ...parseCompileArguments(command.args, command.directory), source: command.source } : undefined;
+  // clangd's fallback command runs in the file's folder: what .clangd adds is relative to it there
+  const directory = command?.directory ?? path.dirname(path.resolve(filePath));
+  const flags = parseCompileArguments(applyClangdEdits(command?.args ?? [], edits), directory);
+  // a folder only a .clangd added is said to come from it (hover, the "file not found" hint)
+  const fromCommand = command ? parseCompileArguments(command.args, directory) : undefined;
+  const folderSources: Record<string, string> = {};
+  for (const fragment of edits) {
+    const added = parseCompileArguments(fragment.add, directory);
+    for (const list of ['quoteIncludePaths', 'includePaths', 'systemIncludePaths', 'afterIncludePaths'] as const) {
+      for (const folder of added[list]) if (!fromCommand?.[list].includes(folder)) folderSources[folder] = fragment.file;
+    }
+  }
+  return {
+    ...flags, source: command?.source ?? edits[edits.length - 1].file, clangdConfigs: edits.map((f) => f.file),
+    ...(Object.keys(folderSources).length > 0 ? { folderSources } : {}),
+  };
+}
+
+/** A build file's command for a file: its arguments (without the compiler), the folder they are relative to, the file. */
+interface CompileCommand { args: string[]; directory: string; source: string }
+
+/** The command of the nearest build file walking up from the file's folder (clangd's "Ancestors"). */
+function findCompileCommand(filePath: string, host: FileSystemHost): CompileCommand | undefined {
   let directory = path.dirname(filePath);
   for (let step = 0; step < 64; step++) {
-    for (const name of BUILD_SETUP_FILES) {
-      const candidate = path.join(directory, name);
-      const text = host.readFile(candidate);
-      if (text === undefined) continue;
-      if (name.endsWith('.json')) {
-        const flags = flagsFromCompileCommands(text, filePath, path.dirname(candidate), (p) => host.readFile(p));
-        if (flags) return { ...flags, source: candidate };
-        continue;
-      }
-      const args = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
-      return { ...parseCompileArguments(args, directory), source: candidate };
-    }
+    const command = compileCommandIn(directory, filePath, host);
+    if (command) return command;
     const parent = path.dirname(directory);
     if (parent === directory) break;
     directory = parent;
@@ -279,7 +307,24 @@ export function findCompileFlags(filePath: string, host: FileSystemHost): Compil
   return undefined;
 }
 
-function flagsFromCompileCommands(text: string, filePath: string, directory: string, readFile: (filePath: string) => string | undefined): CompileFlags | undefined {
+/** The command the build files of one folder give a file, in clangd's order of BUILD_SETUP_FILES. */
+function compileCommandIn(directory: string, filePath: string, host: FileSystemHost): CompileCommand | undefined {
+  for (const name of BUILD_SETUP_FILES) {
+    const candidate = path.join(directory, name);
+    const text = host.readFile(candidate);
+    if (text === undefined) continue;
+    if (name.endsWith('.json')) {
+      const command = commandFromCompileCommands(text, filePath, path.dirname(candidate), (p) => host.readFile(p));
+      if (command) return { ...command, source: candidate };
+      continue;
+    }
+    const args = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length > 0);
+    return { args, directory, source: candidate };
+  }
+  return undefined;
+}
+
+function commandFromCompileCommands(text: string, filePath: string, directory: string, readFile: (filePath: string) => string | undefined): Omit<CompileCommand, 'source'> | undefined {
   let entries: unknown;
   try {
     entries = JSON.parse(text);
@@ -299,7 +344,7 @@ function flagsFromCompileCommands(text: string, filePath: string, directory: str
   if (typeof entry !== 'object' || entry === null) return undefined;
   const args = Array.isArray(entry.arguments) ? entry.arguments.filter((a): a is string => typeof a === 'string')
     : typeof entry.command === 'string' ? splitCommandLine(entry.command) : [];
-  return parseCompileArguments(expandResponseFiles(args.slice(1), baseOf(entry), readFile), baseOf(entry));
+  return { args: expandResponseFiles(args.slice(1), baseOf(entry), readFile), directory: baseOf(entry) };
 }
 
 /** Response files inside response files, at most this deep (a file naming itself stops there). */

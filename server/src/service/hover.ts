@@ -207,7 +207,9 @@ export function includeExplanation(a: Analysis, include: IncludeRecord): string 
   const shown = include.angled ? `<${include.name}>` : `"${include.name}"`;
   const setup = a.setup;
   const flagsFile = setup.flags?.source;
-  const buildFiles = flagsFile ? `build setup: ${flagsFile}` : 'no compile_flags.txt or compile_commands.json above this file';
+  const configs = (setup.flags?.clangdConfigs ?? []).filter((file) => file !== flagsFile);
+  const buildFiles = (flagsFile ? `build setup: ${flagsFile}` : 'no compile_flags.txt or compile_commands.json above this file')
+    + (configs.length > 0 ? `, edited by ${configs.join(', ')}` : '');
   if (include.resolvedPath === undefined) {
     return `**#include ${shown}**: not found (see the error). ${buildFiles}.`;
   }

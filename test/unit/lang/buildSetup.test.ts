@@ -103,6 +103,73 @@ describe('build setup: finding the build file (clangd rules)', () => {
   });
 });
 
+describe('build setup: .clangd files (clangd\'s project configuration)', () => {
+  it('with no build file, CompileFlags.Add is clangd\'s fallback command run in the file\'s folder (OpenTelemetry eBPF instrumentation\'s bpf/.clangd)', () => {
+    const files = {
+      '/p/bpf/.clangd': 'CompileFlags:\n  Add:\n    - -std=gnu17\n    - --target=bpf\n    - -I.\n    - -D__TARGET_ARCH_x86\n    - -DBPF_TRACEPARENT\nDiagnostics:\n  ClangTidy:\n    FastCheckFilter: None\n',
+      '/p/bpf/gotracer/go.c': '',
+    };
+    const flags = findCompileFlags('/p/bpf/gotracer/go.c', createMemoryHost(files))!;
+    assert.strictEqual(flags.source, '/p/bpf/.clangd');
+    // -I. is the folder clangd runs the fallback command in: the file's
+    assert.deepStrictEqual(flags.includePaths, ['/p/bpf/gotracer']);
+    assert.deepStrictEqual(flags.defines, { __TARGET_ARCH_x86: '1', BPF_TRACEPARENT: '1' });
+    assert.strictEqual(flags.std, 'gnu17');
+    assert.strictEqual(flags.target, 'bpf');
+  });
+
+  it('edits the build file\'s command: Remove (with the flag\'s value, its long spellings, `*` prefixes) before Add; nearer folders last', () => {
+    const files = {
+      '/p/compile_flags.txt': '-Iinclude\n-DDEBUG=1\n-DLEVEL=1\n-isystem\n/opt/old\n--include-directory=legacy\n-Wall\n',
+      '/p/.clangd': 'CompileFlags:\n  Remove: [-isystem, -I, "-W*"]\n  Add: [-Ishared, -DLEVEL=2]\n',
+      '/p/src/.clangd': 'CompileFlags:\n  Remove: -DDEBUG=1\n  Add: -DLEVEL=3\n',
+      '/p/src/a.bpf.c': '',
+    };
+    const flags = findCompileFlags('/p/src/a.bpf.c', createMemoryHost(files))!;
+    assert.strictEqual(flags.source, '/p/compile_flags.txt');
+    assert.deepStrictEqual(flags.clangdConfigs, ['/p/.clangd', '/p/src/.clangd']);
+    // -Iinclude and --include-directory=legacy removed, -Ishared added relative to the command's folder
+    assert.deepStrictEqual(flags.includePaths, ['/p/shared']);
+    assert.deepStrictEqual(flags.systemIncludePaths, []);
+    // the nearer folder's -D comes last and wins; its Remove took DEBUG
+    assert.deepStrictEqual(flags.defines, { LEVEL: '3' });
+    assert.deepStrictEqual(flags.folderSources, { '/p/shared': '/p/.clangd' });
+  });
+
+  it('If: PathMatch / PathExclude (anchored, relative to the .clangd folder) choose the fragments; CompilationDatabase names the build file\'s folder or None', () => {
+    const files = {
+      '/p/.clangd': 'If:\n  PathMatch: bpf/.*\\.c\nCompileFlags:\n  Add: [-DIN_BPF]\n---\nIf:\n  PathMatch: [".*"]\n  PathExclude: bpf/skip/.*\nCompileFlags:\n  Add: -DNOT_SKIPPED\n---\n'
+        + 'If:\n  PathMatch: "[unclosed"\nCompileFlags:\n  Add: -DBROKEN\n',
+      '/p/bpf/a.c': '', '/p/bpf/skip/b.c': '', '/p/tools/c.c': '',
+    };
+    const host = createMemoryHost(files);
+    assert.deepStrictEqual(findCompileFlags('/p/bpf/a.c', host)!.defines, { IN_BPF: '1', NOT_SKIPPED: '1' });
+    assert.deepStrictEqual(findCompileFlags('/p/bpf/skip/b.c', host)!.defines, { IN_BPF: '1' });
+    assert.deepStrictEqual(findCompileFlags('/p/tools/c.c', host)!.defines, { NOT_SKIPPED: '1' });
+    const database = {
+      '/p/compile_flags.txt': '-DNEAR\n',
+      '/p/out/compile_flags.txt': '-DFROM_OUT\n',
+      '/p/.clangd': 'CompileFlags:\n  CompilationDatabase: out\n',
+      '/q/compile_flags.txt': '-DNEAR\n',
+      '/q/.clangd': 'CompileFlags:\n  CompilationDatabase: None\n  Add: -DONLY_CLANGD\n',
+    };
+    const dbHost = createMemoryHost(database);
+    assert.deepStrictEqual(findCompileFlags('/p/a.c', dbHost)!.defines, { FROM_OUT: '1' });
+    assert.deepStrictEqual(findCompileFlags('/q/a.c', dbHost)!.defines, { ONLY_CLANGD: '1' });
+  });
+
+  it('a .clangd that is not YAML, or has no CompileFlags, changes nothing; a header found through its -I names it on hover', () => {
+    const host = createMemoryHost({ '/p/.clangd': 'CompileFlags: [unclosed\n', '/p/compile_flags.txt': '-DA\n', '/r/.clangd': 'Index:\n  Background: Skip\n' });
+    assert.deepStrictEqual(findCompileFlags('/p/a.c', host)!.defines, { A: '1' });
+    assert.strictEqual(findCompileFlags('/r/a.c', host), undefined);
+    const files = { '/s/.clangd': 'CompileFlags:\n  Add: [-Iheaders]\n', '/s/headers/h.h': '#define H 1\n', '/s/a.bpf.c': '#include <h.h>\nint x = H;\n' };
+    const setup = buildSetupForFile('/s/a.bpf.c', createMemoryHost(files), {}, SYSTEM);
+    assert.strictEqual(describeSearchFolder(setup.searchPath[0]), '-I headers from .clangd at /s/.clangd');
+    const { result } = run(files, '/s/a.bpf.c');
+    assert.deepStrictEqual(result.diagnostics.map((d) => d.message), []);
+  });
+});
+
 describe('build setup: the order clang searches folders in', () => {
   const files = {
     '/p/compile_flags.txt': '-iquote\nquote\n-Iinc\n-isystem\nsys\n-idirafter\nafter\n',
