@@ -80,6 +80,26 @@ describe('oracle: the compile command of .clangd files and build files equals cl
     }, ['src/p.bpf.c']],
   ];
 
+  it('a file without an entry borrows the entry clang\'s interpolation picks (stems, directory names, paths above, common prefix, language)', () => {
+    const entries: Array<[string, string]> = [
+      ['a/b/c/d/e/x.bpf.c', '-DX'], ['a/b/q/y.bpf.c', '-DY'], ['other/z.c', '-DZ'], ['a/b/c/d/e2/w.cc', '-DW'], ['src/net/flow.bpf.c', '-DFLOW'], ['src/a.bpf.c', '-DA'],
+    ];
+    const queries = ['a/b/c/d/e/new.c', 'a/b/c/d/f/new.c', 'a/b/q/r/s/t/new.c', 'other/deep/deeper/z2.c', 'a/b/c/d/e2/v.cc', 'nothing.c', 'src/new.bpf.c',
+      'src/flow.bpf.c', 'x/y.bpf.c', 'a/b/c/d/e2/x.c', 'z/z/z/z/z/w.cc'];
+    const root = project(Object.fromEntries([...entries.map(([f]) => [f, '']), ...queries.map((q) => [q, ''])]));
+    try {
+      fs.writeFileSync(path.join(root, 'compile_commands.json'), JSON.stringify(entries.map(([file, define]) => ({ directory: root, file, arguments: ['clang', define, '-c', file] }))));
+      for (const name of queries) {
+        const file = path.join(root, name);
+        const theirs = clangdCommand(file);
+        const clangdFlags = parseCompileArguments(theirs.args.filter((a) => a !== '-c' && !a.startsWith('-x')), theirs.directory);
+        assert.deepStrictEqual(findCompileFlags(file, createNodeHost())?.defines, clangdFlags.defines, `${name}: clangd borrows ${theirs.args.join(' ')}`);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   for (const [title, files, checked] of cases) {
     it(title, () => {
       const root = project(files);

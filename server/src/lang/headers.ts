@@ -367,18 +367,60 @@ function expandResponseFiles(args: readonly string[], directory: string, readFil
   return out;
 }
 
+/** Directory segments of a path clang's interpolation looks at, and the length a segment must pass to count. */
+const INDEXED_DIRECTORY_SEGMENTS = 4;
+const SHORT_DIRECTORY_SEGMENT = 1;
+
+/**
+ * The entry whose command a file without one borrows, chosen as clang's InterpolatingCompilationDatabase (which
+ * clangd uses) chooses: an entry of the same language family (C or C++) first, then the most points: one if the
+ * file's stem (`name.bpf` of `name.bpf.c`) starts the entry's stem and one more if it is the whole of it, one for each
+ * of the file's last four directory names (longer than one character) among the entry's last four, one if the entry's
+ * path starts with the file's path above those; then the longest common prefix of the two paths, character by
+ * character; then the first path in sorted order. With no points at all, the longest common prefix.
+ */
 function nearestEntry<T extends { directory?: string; file?: string }>(entries: T[], filePath: string, directory: string): T | undefined {
-  let best: T | undefined;
-  let bestShared = -1;
-  const target = path.resolve(filePath).split(path.sep);
-  for (const entry of entries) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    if (typeof entry.file !== 'string') { if (!best) best = entry; continue; }
-    const base = typeof entry.directory === 'string' ? path.resolve(directory, entry.directory) : directory;
-    const parts = path.resolve(base, entry.file).split(path.sep);
-    let shared = 0;
-    while (shared < parts.length && shared < target.length && parts[shared] === target[shared]) shared++;
-    if (shared > bestShared) { best = entry; bestShared = shared; }
-  }
-  return best;
+  const candidates = entries
+    .filter((entry) => typeof entry === 'object' && entry !== null && typeof entry.file === 'string')
+    .map((entry) => ({ entry, path: path.resolve(typeof entry.directory === 'string' ? path.resolve(directory, entry.directory) : directory, entry.file!) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (candidates.length === 0) return entries.find((entry) => typeof entry === 'object' && entry !== null);
+  const query = path.resolve(filePath);
+  const stem = (p: string): string => path.basename(p, path.extname(p));
+  /** The last INDEXED_DIRECTORY_SEGMENTS directory names, the short ones left out, and the path above the last one read. */
+  const segments = (p: string): { names: string[]; above?: string } => {
+    const parts = path.dirname(p).split(path.sep).filter((part) => part.length > 0);
+    const read = parts.slice(Math.max(0, parts.length - INDEXED_DIRECTORY_SEGMENTS));
+    const names = read.filter((name) => name.length > SHORT_DIRECTORY_SEGMENT);
+    // a path deeper than the segments read: the part above them, which an entry's path may start with
+    const above = parts.length > INDEXED_DIRECTORY_SEGMENTS ? path.sep + parts.slice(0, parts.length - INDEXED_DIRECTORY_SEGMENTS + 1).join(path.sep) : undefined;
+    return { names, above };
+  };
+  const isCpp = (p: string): boolean => /\.(cc|cpp|cxx|c\+\+|C|hh|hpp|hxx|h\+\+|H)$/.test(p);
+  const commonPrefix = (a: string, b: string): number => {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    return n;
+  };
+  const queryStem = stem(query);
+  const { names: queryNames, above } = segments(query);
+  let best: { index: number; preferred: boolean; points: number; prefix: number } | undefined;
+  candidates.forEach((candidate, index) => {
+    const candidateStem = stem(candidate.path);
+    const candidateNames = segments(candidate.path).names;
+    let points = 0;
+    if (candidateStem.startsWith(queryStem)) points++;
+    if (candidateStem === queryStem) points++;
+    for (const name of queryNames) if (candidateNames.includes(name)) points++;
+    if (above !== undefined && candidate.path.startsWith(above)) points++;
+    if (points === 0) return;
+    const scored = { index, preferred: isCpp(candidate.path) === isCpp(query), points, prefix: commonPrefix(query, candidate.path) };
+    const better = !best || (scored.preferred !== best.preferred ? scored.preferred
+      : scored.points !== best.points ? scored.points > best.points : scored.prefix > best.prefix);
+    if (better) best = scored;
+  });
+  if (best) return candidates[best.index].entry;
+  let longest = 0;
+  candidates.forEach((candidate, index) => { if (commonPrefix(query, candidate.path) > commonPrefix(query, candidates[longest].path)) longest = index; });
+  return candidates[longest].entry;
 }
