@@ -38,7 +38,7 @@ function project(files: Record<string, string>): string {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-clangd-')));
   for (const [name, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
-    fs.writeFileSync(path.join(root, name), text);
+    fs.writeFileSync(path.join(root, name), text.replaceAll('$ROOT', root));
   }
   return root;
 }
@@ -72,12 +72,25 @@ describe('oracle: the compile command of .clangd files and build files equals cl
       'a.c': '',
     }, ['a.c']],
     ['compile_commands.json with a response file (nested), edited by a .clangd', {
-      'build/compile_commands.json': '', // written below: it needs the absolute folder
+      'build/compile_commands.json': JSON.stringify([{ directory: '$ROOT/build', file: '../src/p.bpf.c', arguments: ['clang', '--target=bpf', '@CMakeFiles/p.dir/includes_C.rsp', '-c', '../src/p.bpf.c'] }]),
       'build/CMakeFiles/p.dir/includes_C.rsp': '-I../include @CMakeFiles/p.dir/defines.rsp\n',
       'build/CMakeFiles/p.dir/defines.rsp': '-DFROM_RSP=1 -isystem /opt/libbpf/include\n',
       '.clangd': 'CompileFlags:\n  Add: -DFROM_CLANGD\n',
       'src/p.bpf.c': '',
     }, ['src/p.bpf.c']],
+    ['which build file: compile_commands.json, then build/compile_commands.json, then compile_flags.txt in a folder; the nearest folder first', {
+      'compile_flags.txt': '-DROOT_FLAGS\n',
+      'build/compile_commands.json': JSON.stringify([{ directory: '$ROOT', file: 'one/a.c', arguments: ['clang', '-DROOT_BUILD_DB', '-c', 'one/a.c'] }]),
+      'one/a.c': '',
+      'two/compile_flags.txt': '-DTWO_FLAGS\n',
+      'two/build/compile_commands.json': JSON.stringify([{ directory: '$ROOT/two', file: 'b.c', arguments: ['clang', '-DTWO_BUILD_DB', '-c', 'b.c'] }]),
+      'two/compile_commands.json': JSON.stringify([{ directory: '$ROOT/two', file: 'b.c', arguments: ['clang', '-DTWO_DB', '-c', 'b.c'] }]),
+      'two/b.c': '',
+      'three/compile_flags.txt': '-DTHREE_FLAGS\n',
+      'three/build/compile_commands.json': JSON.stringify([{ directory: '$ROOT/three', file: 'c.c', arguments: ['clang', '-DTHREE_BUILD_DB', '-c', 'c.c'] }]),
+      'three/c.c': '',
+      'four/deeper/d.c': '',
+    }, ['one/a.c', 'two/b.c', 'three/c.c', 'four/deeper/d.c']],
   ];
 
   it('a file without an entry borrows the entry clang\'s interpolation picks (stems, directory names, paths above, common prefix, language)', () => {
@@ -104,12 +117,6 @@ describe('oracle: the compile command of .clangd files and build files equals cl
     it(title, () => {
       const root = project(files);
       try {
-        if ('build/compile_commands.json' in files) {
-          fs.writeFileSync(path.join(root, 'build/compile_commands.json'), JSON.stringify([{
-            directory: path.join(root, 'build'), file: '../src/p.bpf.c',
-            arguments: ['clang', '--target=bpf', '@CMakeFiles/p.dir/includes_C.rsp', '-c', '../src/p.bpf.c'],
-          }]));
-        }
         for (const name of checked) {
           const file = path.join(root, name);
           const theirs = clangdCommand(file);
