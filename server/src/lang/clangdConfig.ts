@@ -6,8 +6,18 @@
  * fragment under its `If` (`PathMatch` / `PathExclude`). Index, Diagnostics and the rest are clangd's own business.
  */
 import * as path from 'path';
-import { loadAll } from 'js-yaml';
 import type { FileSystemHost } from './headers';
+
+/**
+ * js-yaml, loaded the first time a `.clangd` file is found: most projects have none, and initializing the parser
+ * at every start of the CLI and the server would cost them its time for nothing.
+ */
+let yamlParser: typeof import('js-yaml') | undefined;
+function parseYamlDocuments(text: string): unknown[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  yamlParser ??= require('js-yaml') as typeof import('js-yaml');
+  return yamlParser.loadAll(text);
+}
 
 /** One `---`-separated document of a `.clangd` file that applies to the file. */
 export interface ClangdFragment {
@@ -41,7 +51,7 @@ export function clangdFragmentsFor(filePath: string, host: FileSystemHost): Clan
     if (text === undefined) continue;
     let documents: unknown[];
     try {
-      documents = loadAll(text);
+      documents = parseYamlDocuments(text);
     } catch {
       continue;
     }
