@@ -59,6 +59,17 @@ describe('CLI for CI: bpf-iter check on a project, formats, gates, exit codes', 
     assert.strictEqual(text.stderr, '2 files, 2 errors, 1 warning\n');
   });
 
+  it('no FILE: a *.c the build setup compiles for BPF (a .clangd or compile_flags.txt with --target=bpf) is checked too, other *.c not', () => {
+    fs.mkdirSync(path.join(root, 'bpf/tracer'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'tools'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'bpf/.clangd'), 'CompileFlags:\n  Add: [--target=bpf, -DSLOTS=4]\n');
+    fs.copyFileSync(path.join(root, 'src/clean.bpf.c'), path.join(root, 'bpf/tracer/tracer.c'));
+    fs.writeFileSync(path.join(root, 'tools/main.c'), 'int main(void) { return 0; }\n');
+    const out = bpfIter(['check', '--json'], root);
+    const report = JSON.parse(out.stdout) as { files: Array<{ file: string }> };
+    assert.deepStrictEqual(report.files.map((f) => f.file), [path.join('bpf', 'tracer', 'tracer.c'), path.join('src', 'clean.bpf.c'), path.join('src', 'names.bpf.c')]);
+  });
+
   it('check DIR checks that folder; a single FILE prints no summary (as clang)', () => {
     const outside = bpfIter(['check', path.basename(root)], path.dirname(root));
     assert.strictEqual(outside.code, 1);

@@ -5,15 +5,16 @@
  *  1. the nearest `compile_commands.json` (in the folder, its `build/`, or a folder above; `-p BUILD_DIR` names
  *     the folder holding it): every entry that compiles for BPF (`-target bpf`, `--target=bpf`, `bpfel`, `bpfeb`);
  *     from a database above the folder, only the entries below it;
- *  2. else (no database, or none of its entries compiles for BPF) every `*.bpf.c` below the folder, skipping
- *     `.git`, `node_modules`, hidden folders and build outputs; each file's compile_flags.txt applies as usual
- *     (lang/buildSetup.ts reads it per file).
+ *  2. else (no database, or none of its entries compiles for BPF) every `*.bpf.c` below the folder, and every other
+ *     `*.c` whose build setup compiles it for BPF (a `compile_flags.txt` or `.clangd` with `--target=bpf`, as
+ *     projects without a database keep their BPF folder's flags), skipping `.git`, `node_modules`, hidden folders and
+ *     build outputs; each file's compile_flags.txt and .clangd apply as usual (lang/buildSetup.ts reads them per file).
  *
  * Files come back sorted, so the report's order never depends on the file system or on which worker ran first.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseCompileArguments, splitCommandLine } from '../lang/headers';
+import { findCompileFlags, parseCompileArguments, splitCommandLine, FileSystemHost } from '../lang/headers';
 
 export interface ProjectFiles {
   /** The folder checked: SARIF URIs are relative to it. */
@@ -89,14 +90,29 @@ function bpfEntries(database: string): string[] {
     const directory = typeof entry.directory === 'string' ? path.resolve(base, entry.directory) : base;
     const args = Array.isArray(entry.arguments) ? entry.arguments.filter((a): a is string => typeof a === 'string')
       : typeof entry.command === 'string' ? splitCommandLine(entry.command) : [];
-    const target = parseCompileArguments(args.slice(1), directory).target;
-    if (target !== undefined && BPF_TARGETS.has(target.split('-')[0])) files.push(path.resolve(directory, entry.file));
+    if (isBpfTarget(parseCompileArguments(args.slice(1), directory).target)) files.push(path.resolve(directory, entry.file));
   }
   return files;
 }
 
-/** Every *.bpf.c below root, not following symbolic links to folders (a link cycle must not loop). */
+/** Whether a target triple (`bpf`, `bpfel-unknown-none`) is BPF's. */
+function isBpfTarget(target: string | undefined): boolean {
+  return target !== undefined && BPF_TARGETS.has(target.split('-')[0]);
+}
+
+/**
+ * Every *.bpf.c below root, and every other *.c whose build setup targets BPF, not following symbolic links to
+ * folders (a link cycle must not loop). The build files are read once each however many sources share them.
+ */
 function walkBpfSources(root: string): string[] {
+  const texts = new Map<string, string | undefined>();
+  const readOnce: FileSystemHost = {
+    readFile(filePath) {
+      if (!texts.has(filePath)) { try { texts.set(filePath, fs.readFileSync(filePath, 'utf8')); } catch { texts.set(filePath, undefined); } }
+      return texts.get(filePath);
+    },
+  };
+  const compiledForBpf = (file: string): boolean => isBpfTarget(findCompileFlags(file, readOnce)?.target);
   const out: string[] = [];
   const stack = [root];
   while (stack.length) {
@@ -107,8 +123,8 @@ function walkBpfSources(root: string): string[] {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) stack.push(full);
-      } else if (entry.name.endsWith('.bpf.c') && (entry.isFile() || (entry.isSymbolicLink() && isFile(full)))) {
-        out.push(full);
+      } else if (entry.name.endsWith('.c') && (entry.isFile() || (entry.isSymbolicLink() && isFile(full)))) {
+        if (entry.name.endsWith('.bpf.c') || compiledForBpf(full)) out.push(full);
       }
     }
   }
