@@ -23,6 +23,7 @@ import { applySettings } from './service/settings';
 import { ValidationScheduler } from './service/validationScheduler';
 import { Rehearsal } from './service/rehearsal';
 import { IdleCollector, minorCollector, boundOldGenerationGrowth } from './idleCollector';
+import { isBpfSource } from './service/bpfSources';
 
 /**
  * Validations rehearsed on scratch analyzers while idle after the first publishes (service/rehearsal.ts): enough
@@ -31,8 +32,6 @@ import { IdleCollector, minorCollector, boundOldGenerationGrowth } from './idleC
  */
 const REHEARSALS = 25;
 
-/** `SEC("...")` (libbpf), `__section("...")` (cilium) or a bare section attribute: how a C file places a BPF program. */
-const BPF_SECTION_MARKER = /\bSEC\s*\(\s*"|\b__section\s*\(\s*"|__attribute__\s*\(\(\s*section\s*\(/;
 
 
 export function startServer(transport: 'stdio' | 'node-ipc'): Connection {
@@ -84,13 +83,9 @@ export function serve(connection: Connection): void {
   const runs = new RunWorkerPool();
   connection.onExit(() => runs.dispose());
 
-  /**
-   * A program file: `*.bpf.c`, or any other `.c` file that puts a function in an ELF section as BPF programs do
-   * (cilium's `bpf_*.c`, bpf2go's `bpf/*.c`). Headers and other C files are not validated: a change to one
-   * re-validates the open programs instead.
-   */
+  /** A document the server validates: an untitled one, or a BPF program source (service/bpfSources.ts). */
   const isOurs = (uri: string, text: string) => uri.startsWith('untitled:')
-    || uri.startsWith('file:') && (/\.bpf\.c$/.test(uri) || /\.c$/.test(uri) && BPF_SECTION_MARKER.test(text));
+    || uri.startsWith('file:') && isBpfSource(URI.toPath(uri), () => text, host);
   /** Documents that have diagnostics on the client: cleared when a file stops being a program. */
   const published = new Set<string>();
   /** What was last sent per document, so an unchanged result for the same version is not sent twice. */

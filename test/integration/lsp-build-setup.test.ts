@@ -59,4 +59,37 @@ describe('LSP build setup (real process)', function () {
     const hover = await c.connection.sendRequest(HoverRequest.type, { textDocument: { uri }, position: { line: 1, character: 3 } });
     assert.match((hover!.contents as MarkupContent).value, /found in -I headers from compile_flags\.txt at .*compile_flags\.txt/);
   });
+
+  it('which .c documents are programs: a section (SEC, __section), or a build setup for BPF (.clangd); userland C is not validated', async () => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'bpf-iter-lsp-sources-'));
+    fs.mkdirSync(path.join(root, 'bpf'));
+    fs.mkdirSync(path.join(root, 'tools'));
+    fs.writeFileSync(path.join(root, 'bpf/.clangd'), 'CompileFlags:\n  Add: [--target=bpf]\n');
+    // each with an error, so a validated document has a diagnostic to publish
+    const documents: Array<[string, string, boolean]> = [
+      ['tools/sec.c', '#include <bpf/bpf_helpers.h>\nSEC("xdp") int pass(void *ctx) { return undeclared_a; }\n', true],
+      ['tools/cilium.c', '#define __section(X) __attribute__((section(X), used))\n__section("tc") int pass(void *ctx) { return undeclared_b; }\n', true],
+      ['bpf/helper.c', 'static int helper(int x) { return x + undeclared_c; }\n', true],
+      ['tools/main.c', 'int main(void) { return undeclared_d; }\n', false],
+    ];
+    client = await TestLspClient.start();
+    const c = client;
+    for (const [name, text] of documents) {
+      fs.writeFileSync(path.join(root, name), text);
+      await c.open(URI.fromPath(path.join(root, name)), text, 1);
+    }
+    // whether a document is validated is decided as it opens: once the programs' diagnostics are out, the others
+    // will never have any
+    for (const [name, , validated] of documents) {
+      if (!validated) continue;
+      const uri = URI.fromPath(path.join(root, name));
+      const published = await c.waitForDiagnostics((p) => p.uri === uri);
+      assert.ok(published.diagnostics.some((d) => d.severity === 1), `${name}: ${JSON.stringify(published.diagnostics)}`);
+    }
+    for (const [name, , validated] of documents) {
+      if (validated) continue;
+      const uri = URI.fromPath(path.join(root, name));
+      assert.deepStrictEqual(c.diagnostics.filter((p) => p.uri === uri), [], name);
+    }
+  });
 });

@@ -5,16 +5,17 @@
  *  1. the nearest `compile_commands.json` (in the folder, its `build/`, or a folder above; `-p BUILD_DIR` names
  *     the folder holding it): every entry that compiles for BPF (`-target bpf`, `--target=bpf`, `bpfel`, `bpfeb`);
  *     from a database above the folder, only the entries below it;
- *  2. else (no database, or none of its entries compiles for BPF) every `*.bpf.c` below the folder, and every other
- *     `*.c` whose build setup compiles it for BPF (a `compile_flags.txt` or `.clangd` with `--target=bpf`, as
- *     projects without a database keep their BPF folder's flags), skipping `.git`, `node_modules`, hidden folders and
+ *  2. else (no database, or none of its entries compiles for BPF) every BPF program source below the folder, as the
+ *     language server tells them (service/bpfSources.ts: `*.bpf.c`, a `.c` with a BPF section, a `.c` whose
+ *     `compile_flags.txt` or `.clangd` has `--target=bpf`), skipping `.git`, `node_modules`, hidden folders and
  *     build outputs; each file's compile_flags.txt and .clangd apply as usual (lang/buildSetup.ts reads them per file).
  *
  * Files come back sorted, so the report's order never depends on the file system or on which worker ran first.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { findCompileFlags, parseCompileArguments, splitCommandLine, FileSystemHost } from '../lang/headers';
+import { parseCompileArguments, splitCommandLine, FileSystemHost } from '../lang/headers';
+import { isBpfSource, isBpfTarget } from '../service/bpfSources';
 
 export interface ProjectFiles {
   /** The folder checked: SARIF URIs are relative to it. */
@@ -28,7 +29,6 @@ export class ProjectError extends Error {}
 
 /** Folders no source is looked for in: version control, dependencies, the usual build outputs. */
 const SKIPPED_FOLDERS = new Set(['node_modules', 'build', 'out', 'dist', 'target', 'CMakeFiles', '_build']);
-const BPF_TARGETS = new Set(['bpf', 'bpfel', 'bpfeb']);
 
 export function projectFiles(folder: string, buildDir?: string): ProjectFiles {
   const root = path.resolve(folder);
@@ -95,24 +95,19 @@ function bpfEntries(database: string): string[] {
   return files;
 }
 
-/** Whether a target triple (`bpf`, `bpfel-unknown-none`) is BPF's. */
-function isBpfTarget(target: string | undefined): boolean {
-  return target !== undefined && BPF_TARGETS.has(target.split('-')[0]);
-}
-
 /**
- * Every *.bpf.c below root, and every other *.c whose build setup targets BPF, not following symbolic links to
- * folders (a link cycle must not loop). The build files are read once each however many sources share them.
+ * The BPF program sources below root (service/bpfSources.ts: *.bpf.c, a .c with a BPF section, a .c its build setup
+ * compiles for BPF), not following symbolic links to folders (a link cycle must not loop). The build files are read
+ * once each however many sources share them.
  */
 function walkBpfSources(root: string): string[] {
   const texts = new Map<string, string | undefined>();
-  const readOnce: FileSystemHost = {
+  const buildFiles: FileSystemHost = {
     readFile(filePath) {
       if (!texts.has(filePath)) { try { texts.set(filePath, fs.readFileSync(filePath, 'utf8')); } catch { texts.set(filePath, undefined); } }
       return texts.get(filePath);
     },
   };
-  const compiledForBpf = (file: string): boolean => isBpfTarget(findCompileFlags(file, readOnce)?.target);
   const out: string[] = [];
   const stack = [root];
   while (stack.length) {
@@ -124,7 +119,8 @@ function walkBpfSources(root: string): string[] {
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) stack.push(full);
       } else if (entry.name.endsWith('.c') && (entry.isFile() || (entry.isSymbolicLink() && isFile(full)))) {
-        if (entry.name.endsWith('.bpf.c') || compiledForBpf(full)) out.push(full);
+        // the source itself is read once and not kept (a big tree of userland C); the build files are kept
+        if (isBpfSource(full, () => { try { return fs.readFileSync(full, 'utf8'); } catch { return undefined; } }, buildFiles)) out.push(full);
       }
     }
   }
