@@ -6,7 +6,7 @@ import {
 import { WATCHED_FILES_GLOB, type InitializationOptions } from '../../shared/src/protocol';
 import { shouldReportCSyntaxErrors } from './cSyntaxPolicy';
 
-/** Every C document: the server validates `*.bpf.c` and any `.c` file with a BPF section (cilium, bpf2go layouts); a header's change re-validates the programs. */
+/** Every C document: the server validates the BPF program sources (server/src/service/bpfSources.ts: `*.bpf.c`, a `.c` with a BPF section, a `.c` built for BPF); a header's change re-validates the programs. */
 export const BPF_C_SELECTOR = [{ scheme: 'file', language: 'c' }];
 
 export type ServerState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
