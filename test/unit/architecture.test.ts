@@ -97,6 +97,7 @@ const LANG_VALUES_AFTER_THE_ANALYSIS: Record<string, { why: string; only?: strin
   readLimits: { why: 'validates the limits settings an analysis is run with', only: ['service/settings.ts', 'service/projectConfig.ts', 'cli.ts'] },
   parseCompileArguments: { why: 'which compile_commands.json entries are BPF programs a project check takes, before any analysis', only: ['cli/project.ts'] },
   splitCommandLine: { why: 'which compile_commands.json entries are BPF programs a project check takes, before any analysis', only: ['cli/project.ts'] },
+  findCompileFlags: { why: 'which C files are BPF program sources (their build setup compiles them for BPF), before any analysis decides to run', only: ['service/bpfSources.ts'] },
   setLazyIndexStore: { why: "plugs the on-disk cache of header indexes into lang's header index", only: ['service/host.ts'] },
   setBundledHeaderReader: { why: 'reads the bundled headers as the node host reads files, so the index store knows their hash', only: ['service/host.ts'] },
   appendAll: { why: 'an array helper' },
