@@ -145,6 +145,7 @@ export const scenarioSchema = {
         "cmdline": { "type": "array", "items": { "type": "string" }, "description": "argv, the bytes at mm->arg_start..arg_end (NUL separated). Default [comm]." },
         "environ": { "type": "array", "items": { "type": "string" }, "description": "The environment (\"NAME=value\" strings), the bytes at mm->env_start..env_end, right after argv on the stack (NUL separated), as /proc/PID/environ shows them. Default none." },
         "exit_signal": { "type": "integer", "minimum": -1, "maximum": 64, "description": "task->exit_signal: the signal the parent gets when the task exits. Default as copy_process() sets it: -1 for a thread, 17 (SIGCHLD) for a forked process, 0 for pid 1 and kthreadd, which the kernel starts itself; the first process of a new pid namespace (unshare --fork --pid) was forked, so it has 17." },
+        "used_privilege": { "type": "boolean", "description": "PF_SUPERPRIV in task->flags: the task used a capability since it was forked (a privileged mount, an unshare; a fork clears it, an exec keeps it), as the flags of /proc/PID/stat show it. The first process of `unshare --fork --pid --mount-proc` has it (it mounted /proc). Default false." },
         "start_time_ns": { "type": "integer", "minimum": 0, "description": "task->start_time (monotonic ns since boot)." },
         "prio": { "type": "integer", "minimum": 0, "maximum": 139, "description": "task->prio; 120 is nice 0." },
         "rlimits": {

@@ -36,6 +36,8 @@ export interface SimTask {
   environ?: readonly string[];
   /** task->exit_signal when the scenario says it (the first process of a new pid namespace: 17); else derived */
   exitSignal?: number;
+  /** PF_SUPERPRIV: the task used a capability since its fork (the scenario's used_privilege) */
+  usedPrivilege?: boolean;
   /** the cgroup v2 directory the task is in ("/system.slice/sshd.service"); the root when not said */
   cgroup?: string;
   /** signal->rlim[] in RLIMIT_* order, [rlim_cur, rlim_max] (RLIM_INFINITY is 2^64 - 1); DEFAULT_RLIMITS when not said */
@@ -67,6 +69,9 @@ export const DEFAULT_RLIMITS: ReadonlyArray<readonly [bigint, bigint]> = (() => 
   return [[inf, inf], [inf, inf], [inf, inf], [8388608n, inf], [0n, inf], [inf, inf], [threads, threads], [1024n, 4096n],
     [8388608n, 8388608n], [inf, inf], [inf, inf], [threads, threads], [819200n, 819200n], [0n, 0n], [0n, 0n], [inf, inf]] as const;
 })();
+/** PF_SUPERPRIV in task->flags: the task used a capability (ns_capable_common() sets it) */
+const PF_SUPERPRIV = 0x00000100;
+
 /** PF_RANDOMIZE in task->flags: the address space is randomized */
 const PF_RANDOMIZE = 0x00400000;
 const SIGCHLD = 17;
@@ -161,8 +166,9 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'tgid', sim.tgid);
       put(task, 'task_struct', '__state', sim.state);
       // mirrors load_elf_binary(): a process that exec'd an ELF binary with randomize_va_space on (the default 2) has
-      // PF_RANDOMIZE (measured on 6.18: sh and cat 0x400000; PF_SUPERPRIV, which a privileged call adds, is not known)
-      put(task, 'task_struct', 'flags', sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : PF_RANDOMIZE);
+      // PF_RANDOMIZE (measured on 6.18: sh and cat 0x400000); ns_capable() adds PF_SUPERPRIV, which copy_process()
+      // clears and an exec keeps (measured: the sh of `unshare --fork --pid --mount-proc` 0x400100, the cat it forks 0x400000)
+      put(task, 'task_struct', 'flags', (sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : PF_RANDOMIZE) | (sim.usedPrivilege ? PF_SUPERPRIV : 0));
       // mirrors copy_process(): a thread (CLONE_THREAD) has exit_signal -1, a fork() child and every kernel thread
       // kthreadd starts (kernel_thread(..., SIGCHLD)) SIGCHLD; init and kthreadd, which the kernel starts itself
       // without a signal (user_mode_thread(kernel_init, NULL, CLONE_FS)), 0 (measured on 6.18: -1, 17, kthreadd 0)

@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
 import { TARGET_FILES } from './btfHeader';
+import { PROGRAMS } from '../../programs/taskWorld';
 
 const SCENARIO = path.join(path.dirname(FIXTURE_PATH), 'world.bpfscenario.json');
 const HEAD = `#include "vmlinux.h"
@@ -195,6 +196,11 @@ int pgoff(struct bpf_iter__task_vma *ctx)
     assert.ok(!r.error, r.error);
     assert.strictEqual(r.output, ['55ed9b33e000 55ed9b33e', '7fd976272000 7fd976272', '7fd976280000 0', '7fd976462000 0', '7fd976468000 0', '7ffc94d67000 7ffffffde']
       .map((l) => `${l} randomize=1\n`).join(''));
+  });
+
+  it('PF_SUPERPRIV: set on a task whose scenario says used_privilege (the sh of unshare --mount-proc: 0x400100), not on the others', async () => {
+    const r = await run(PROGRAMS.superpriv, world({ sh: { used_privilege: true } }));
+    assert.strictEqual(r.output, 'sh flags=400100 superpriv=1\ncat flags=400000 superpriv=0\n', r.error);
   });
 
   it('signal->rlim[]: the scenario\'s limits by name ("unlimited" is RLIM_INFINITY), INIT_RLIMITS for the others, shared by threads', async () => {
