@@ -356,3 +356,36 @@ int superpriv(struct bpf_iter__task *ctx)
 }
 `,
 };
+
+/**
+ * fifth round: a counted loop over a copied command line that tests a byte before it compares the counter with the
+ * unknown length (pathSplitLoops.ts). `passes` and the order of the two tests vary; measured on Linux 6.18 with
+ * clang 14: the byte test first is refused at 32 and 47 passes ("BPF program is too large"), the comparison first
+ * loads at any count, and at 16 passes clang unrolls the loop and it loads.
+ */
+export function cmdlineLoop(passes: number, order: 'byte_first' | 'bound_first'): string {
+  const test = order === 'byte_first' ? 'args[i] == 0 && i + 1 < len' : 'i + 1 < len && args[i] == 0';
+  return HEAD + `SEC("iter.s/task")
+int cmdline(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	char args[64] = {};
+	long len;
+	int i;
+	if (!t || !t->mm || t->comm[0] != 'c')
+		return 0;
+	len = t->mm->arg_end - t->mm->arg_start;
+	if (len > 63)
+		len = 63;
+	if (len <= 0)
+		return 0;
+	if (bpf_copy_from_user_task(args, sizeof(args), (void *)t->mm->arg_start, t, 0))
+		return 0;
+	for (i = 0; i < ${passes}; i++)
+		if (${test})
+			args[i] = ' ';
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s: %s\\n", t->comm, args);
+	return 0;
+}
+`;
+}
