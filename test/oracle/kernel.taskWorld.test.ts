@@ -269,9 +269,12 @@ int exec_paths(struct bpf_iter__task_vma *ctx)
       const prio = 120 + os.getPriority();
       // the limits sh and cat inherit from this process, as bpf-iter capture reads them
       const rlimits = rlimitsOf(fs.readFileSync('/proc/self/limits', 'utf8'));
+      // the audit login identity sh and cat inherit from this process (unset outside a login session)
+      const audit = (f: string): number | undefined => { try { const v = Number(fs.readFileSync(`/proc/self/${f}`, 'utf8').trim()); return v >= 0 && v < 0xffffffff ? v : undefined; } catch { return undefined; } };
+      const login = { ...(audit('loginuid') !== undefined ? { loginuid: audit('loginuid') } : {}), ...(audit('sessionid') !== undefined ? { sessionid: audit('sessionid') } : {}) };
       const world = { cpus: os.cpus().length, processes: [
-        { pid: 1, ppid: 0, comm: 'sh', exit_signal: 17, used_privilege: true, prio, cgroup, rlimits, cmdline: ['sh', '-c', 'cat'], environ: ['A=1', 'B=hello'], files: std, vmas: areasOf(parts[0]) },
-        { pid: 2, ppid: 1, comm: 'cat', prio, cgroup, rlimits, cmdline: ['cat', pin!], environ: catEnv, files: [...std, { fd: 3, path: pin! }], vmas: areasOf(parts[1]) },
+        { pid: 1, ppid: 0, comm: 'sh', exit_signal: 17, used_privilege: true, ...login, prio, cgroup, rlimits, cmdline: ['sh', '-c', 'cat'], environ: ['A=1', 'B=hello'], files: std, vmas: areasOf(parts[0]) },
+        { pid: 2, ppid: 1, comm: 'cat', ...login, prio, cgroup, rlimits, cmdline: ['cat', pin!], environ: catEnv, files: [...std, { fd: 3, path: pin! }], vmas: areasOf(parts[1]) },
       ] };
       const scenario = path.join(path.dirname(FIXTURE_PATH), 'world.bpfscenario.json');
       const service = serviceFor({ ...TARGET_FILES, [scenario]: JSON.stringify(world) });

@@ -344,6 +344,46 @@ int anon_pgoff(struct bpf_iter__task_vma *ctx)
 	return 0;
 }
 `,
+  // fifth round: start_boottime (no suspend: the monotonic start), the mm's page counters by area kind, the audit login identity
+  start_boottime: HEAD + `SEC("iter/task")
+int start(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	if (!t)
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s after_parent=%d boot_ge=%d\\n", t->comm, t->start_time >= t->real_parent->start_time,
+		t->start_boottime >= t->start_time);
+	return 0;
+}
+`,
+  mm_counters: HEAD + `SEC("iter/task")
+int mm(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct mm_struct *mm;
+	if (!t || !(mm = t->mm))
+		return 0;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s total=%lu data=%lu stack=%lu exec=%lu maps=%d\\n", t->comm, mm->total_vm, mm->data_vm, mm->stack_vm,
+		mm->exec_vm, mm->map_count);
+	return 0;
+}
+`,
+  loginuid: HEAD + `#include <bpf/bpf_core_read.h>
+SEC("iter/task")
+int audit(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	unsigned int luid = 0, sid = 0;
+	if (!t)
+		return 0;
+	if (bpf_core_field_exists(t->loginuid)) {
+		luid = BPF_CORE_READ(t, loginuid.val);
+		sid = BPF_CORE_READ(t, sessionid);
+	}
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s loginuid=%u sessionid=%u\\n", t->comm, luid, sid);
+	return 0;
+}
+`,
   // fifth round: PF_SUPERPRIV (0x100) of the namespace's sh, which unshare's child became after mounting /proc; cat, forked, has not
   superpriv: HEAD + `SEC("iter/task")
 int superpriv(struct bpf_iter__task *ctx)

@@ -37,6 +37,9 @@ export interface SimTask {
   /** task->exit_signal when the scenario says it (the first process of a new pid namespace: 17); else derived */
   exitSignal?: number;
   /** PF_SUPERPRIV: the task used a capability since its fork (the scenario's used_privilege) */
+  /** task->loginuid and sessionid when a login set them; unset (-1) otherwise */
+  loginuid?: number;
+  sessionid?: number;
   usedPrivilege?: boolean;
   /** the cgroup v2 directory the task is in ("/system.slice/sshd.service"); the root when not said */
   cgroup?: string;
@@ -69,6 +72,9 @@ export const DEFAULT_RLIMITS: ReadonlyArray<readonly [bigint, bigint]> = (() => 
   return [[inf, inf], [inf, inf], [inf, inf], [8388608n, inf], [0n, inf], [inf, inf], [threads, threads], [1024n, 4096n],
     [8388608n, 8388608n], [inf, inf], [inf, inf], [threads, threads], [819200n, 819200n], [0n, 0n], [0n, 0n], [inf, inf]] as const;
 })();
+/** vm_flags bits vm_stat_account() classifies areas by (include/linux/mm.h; VM_STACK is VM_GROWSDOWN on x86) */
+const VM_WRITE = 0x2n, VM_EXEC = 0x4n, VM_SHARED = 0x8n, VM_STACK = 0x100n;
+
 /** PF_SUPERPRIV in task->flags: the task used a capability (ns_capable_common() sets it) */
 const PF_SUPERPRIV = 0x00000100;
 
@@ -177,6 +183,12 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'prio', sim.prio);
       put(task, 'task_struct', 'static_prio', sim.prio);
       put(task, 'task_struct', 'start_time', sim.startTimeNs);
+      // mirrors copy_process(): the boot-based clock is the monotonic one plus the time suspended, none here
+      put(task, 'task_struct', 'start_boottime', sim.startTimeNs);
+      // mirrors audit_log_set_loginuid(): set when a login writes /proc/self/loginuid, inherited by fork; init_task's
+      // INVALID_UID and AUDIT_SID_UNSET (both -1) otherwise
+      put(task, 'task_struct', 'loginuid', sim.loginuid ?? 0xffffffff);
+      put(task, 'task_struct', 'sessionid', sim.sessionid ?? 0xffffffff);
       put(task, 'task_struct', 'nr_cpus_allowed', kernel.cpus);
       const comm = new TextEncoder().encode(sim.comm).subarray(0, 15);
       task.bytes.set(comm, offsetOf('task_struct', 'comm').offset);
@@ -338,6 +350,18 @@ export class SimulatedTasks {
       o.vmas.push({ sim: v, region: r });
     }
     put(mm, 'mm_struct', 'total_vm', total);
+    // mirrors vm_stat_account(): pages of executable areas (not writable, not stack), of writable private ones and
+    // of the stack (VM_STACK is VM_GROWSDOWN on x86); special mappings count too (__install_special_mapping())
+    let exec = 0n, data = 0n, stackPages = 0n;
+    for (const v of vmas) {
+      const pages = (v.end - v.start) / 4096n;
+      if ((v.flags & (VM_EXEC | VM_WRITE | VM_STACK)) === VM_EXEC) exec += pages;
+      else if ((v.flags & VM_STACK) === VM_STACK) stackPages += pages;
+      else if ((v.flags & (VM_WRITE | VM_SHARED | VM_STACK)) === VM_WRITE) data += pages;
+    }
+    put(mm, 'mm_struct', 'exec_vm', exec);
+    put(mm, 'mm_struct', 'data_vm', data);
+    put(mm, 'mm_struct', 'stack_vm', stackPages);
     const code = vmas.find((v) => v.path && (v.flags & 4n) !== 0n);
     if (code) { put(mm, 'mm_struct', 'start_code', code.start); put(mm, 'mm_struct', 'end_code', code.end); }
     // the stack is the VM_GROWSDOWN area (setup_arg_pages()), else the highest; start_stack a page below its top

@@ -121,6 +121,11 @@ function task(dir: string, pid: number, tgid: number): ScenarioProcessJson | und
   p.state = stateOf(stat.state);
   if (kthread) p.kthread = true;
   if (!kthread && (stat.flags & PF_SUPERPRIV) !== 0) p.used_privilege = true;
+  // the audit login identity (pam_loginuid), when one is set: /proc/PID/loginuid and sessionid, 4294967295 when not
+  const loginuid = Number(read(path.join(dir, 'loginuid'))?.trim());
+  const sessionid = Number(read(path.join(dir, 'sessionid'))?.trim());
+  if (tgid === pid && Number.isInteger(loginuid) && loginuid >= 0 && loginuid < 0xffffffff) p.loginuid = loginuid;
+  if (tgid === pid && Number.isInteger(sessionid) && sessionid >= 0 && sessionid < 0xffffffff) p.sessionid = sessionid;
   // stat's priority is task->prio - MAX_RT_PRIO (fs/proc/array.c task_prio())
   if (Number.isFinite(stat.priority)) p.prio = Math.min(139, Math.max(0, stat.priority + 100));
   if (Number.isFinite(stat.starttime)) p.start_time_ns = stat.starttime * (1_000_000_000 / USER_HZ);
