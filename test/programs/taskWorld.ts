@@ -384,6 +384,22 @@ int audit(struct bpf_iter__task *ctx)
 	return 0;
 }
 `,
+  // fifth round: every controller slot of the task's css_set holds a css (this host's controllers are on v1 hierarchies,
+  // so only that is compared; test/unit/targets/taskCgroups.test.ts checks which cgroup each slot names)
+  subsys_set: HEAD + `SEC("iter/task")
+int subsys(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	int i, set = 0;
+	if (!t)
+		return 0;
+	for (i = 0; i < 12; i++)
+		if (t->cgroups->subsys[i])
+			set++;
+	BPF_SEQ_PRINTF(ctx->meta->seq, "%s subsys_set=%d\\n", t->comm, set);
+	return 0;
+}
+`,
   // fifth round: PF_SUPERPRIV (0x100) of the namespace's sh, which unshare's child became after mounting /proc; cat, forked, has not
   superpriv: HEAD + `SEC("iter/task")
 int superpriv(struct bpf_iter__task *ctx)

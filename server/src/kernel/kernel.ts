@@ -35,7 +35,7 @@ export class Kernel extends KernelHelpers {
   /** task->cgroups of every task, once both the tasks and the hierarchy exist (taskIter.ts linkCgroups()) */
   private linkTaskCgroups(): void {
     const cgroups = this.cgroups;
-    if (this.tasks && cgroups) this.tasks.linkCgroups((path) => cgroups.byPathName(path)?.region.addr);
+    if (this.tasks && cgroups) this.tasks.linkCgroups((path) => cgroups.byPathName(path)?.region.addr, (path, ssid) => cgroups.controllerCss(path, ssid));
   }
   /** open(cgroup directory, O_RDONLY): an fd link_info.cgroup.cgroup_fd may name */
   openCgroup(path: string): number {

@@ -447,10 +447,11 @@ export class SimulatedTasks {
    * Puts each task in its cgroup of the default hierarchy: one css_set per cgroup the tasks are in (find_css_set():
    * dfl_cgrp the cgroup, dom_cset itself, nr_tasks its tasks, refcount one per task), task->cgroups pointing at it, and
    * the css_set's tasks in the order they joined, here fork order (cgroup_post_fork() appends a new task to its
-   * css_set's tasks list; a migrated process's leader comes before its threads). The controllers' css pointers
-   * (subsys[]) are not laid out: NULL.
+   * css_set's tasks list; a migrated process's leader comes before its threads). subsys[] holds each controller's
+   * css the cgroup uses (`controllerCss`: its own where the controller is enabled, else an ancestor's, the root's
+   * at last; measured on 6.18: no slot is NULL).
    */
-  linkCgroups(cgroupAddr: (path: string) => bigint | undefined): void {
+  linkCgroups(cgroupAddr: (path: string) => bigint | undefined, controllerCss: (path: string, ssid: number) => bigint): void {
     const mem = this.kernel.memory;
     const sets = new Map<bigint, { region: Region; tasks: TaskObject[] }>();
     const forkOrder = (a: TaskObject, b: TaskObject): number => (a.sim.startTimeNs < b.sim.startTimeNs ? -1 : a.sim.startTimeNs > b.sim.startTimeNs ? 1 : a.sim.pid - b.sim.pid);
@@ -463,6 +464,8 @@ export class SimulatedTasks {
         const region = mem.alloc(kernelBtf.css_set.size, `struct css_set (${o.leader!.sim.cgroup ?? '/'})`, true);
         put(region, 'css_set', 'dfl_cgrp', cg);
         put(region, 'css_set', 'dom_cset', region.addr);
+        const subsys = offsetOf('css_set', 'subsys');
+        for (let ssid = 0; ssid < subsys.size / 8; ssid++) region.view.setBigUint64(subsys.offset + 8 * ssid, controllerCss(o.leader!.sim.cgroup ?? '/', ssid), true);
         set = { region, tasks: [] };
         sets.set(cg, set);
       }
