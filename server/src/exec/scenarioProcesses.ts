@@ -3,7 +3,7 @@
  * turned into the kernel's SimMachine (kernel/taskIter.ts). Defaults are what the kernel would have: a thread's
  * tgid is its pid, effective ids are the real ones, f_mode follows the open flags, a VMA's flags its permissions.
  */
-import { DEFAULT_RLIMITS, RLIM_INFINITY, type SimFile, type SimMachine, type SimTask, type SimVma } from '../kernel/taskIter';
+import { DEFAULT_RLIMITS, RLIM_INFINITY, type SimFile, type SimMachine, type SimTask, type SimVma } from '../kernel/simMachine';
 
 export interface ScenarioFileJson {
   fd: number; path: string; flags?: number | string[]; pos?: number; ino?: number; size?: number; dname?: string;

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RLIMIT_NAMES, type ScenarioFileJson, type ScenarioProcessJson, type ScenarioVmaJson } from '../exec/scenarioProcesses';
-import { DEFAULT_RLIMITS, RLIM_INFINITY } from '../kernel/taskIter';
+import { DEFAULT_RLIMITS, RLIM_INFINITY } from '../kernel/simMachine';
 import type { NetworkJson } from '../exec/scenarioNet';
 import { TCP_STATE } from '../kernel/net/netns';
 
