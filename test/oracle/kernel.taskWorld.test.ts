@@ -254,6 +254,12 @@ int exec_paths(struct bpf_iter__task_vma *ctx)
         console.log(`      skip: this kernel lacks a kfunc the program calls (${firstLine(log)})`);
         this.skip();
       }
+      // 6.18 builds since the task_vma locking rework (6.18.44-fc-v1300 here) refuse a sleepable task_vma program at
+      // attach (EINVAL); the simulator keeps the measured 6.18 build that attached it
+      if (!pin && text.includes('SEC("iter.s/task_vma")') && /failed to attach to iterator: Invalid argument/.test(log)) {
+        console.log('      skip: this kernel refuses to attach iter.s/task_vma (EINVAL)');
+        this.skip();
+      }
       assert.ok(pin, log);
       let parts: string[] = [];
       try {
