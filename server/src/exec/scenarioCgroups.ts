@@ -5,7 +5,7 @@
  */
 import { CGROUP_ITER_ORDER, normalizeCgroupPath, type CgroupIterOrderName, type SimCgroup } from '../kernel/cgroupIter';
 
-export interface ScenarioCgroupJson { path: string; id?: number; dying?: boolean; description?: string }
+export interface ScenarioCgroupJson { path: string; id?: number; dying?: boolean; controllers?: string[]; description?: string }
 export interface CgroupAttachJson { cgroup?: string; cgroup_id?: number; order?: CgroupIterOrderName }
 
 /* eslint-disable */
@@ -29,6 +29,7 @@ export const cgroupDefinitions = {
     "properties": {
       "path": { "type": "string", "pattern": "^/", "description": "The cgroup's path below the cgroup2 mount, \"/system.slice/sshd.service\"; kn->name is its last component (\"\" for the root)." },
       "id": { "type": "integer", "minimum": 1, "description": "cgroup_id(): kn->id, the inode number of the cgroup's directory. The root's is 1; without it, a cgroup gets the largest id so far + 19 (the directory and its 18 control files each take one)." },
+      "controllers": { "type": "array", "items": { "enum": ["cpuset", "cpu", "cpuacct", "io", "memory", "devices", "freezer", "net_cls", "perf_event", "net_prio", "hugetlb", "pids"] }, "description": "The controllers enabled on this cgroup, as its cgroup.controllers lists them (its parent's subtree_control). A task's css_set->subsys[] points at each controller's css on the nearest cgroup, from the task's up, that has it; the root has every one. Default none: every slot is the root's css." },
       "dying": { "type": "boolean", "description": "Removed but still referenced (CSS_ONLINE cleared): the walk passes it without running the program, as cgroup_is_dead() does." },
       "description": { "type": "string" }
     }
@@ -44,7 +45,7 @@ export const cgroupAttachProperties = {
 
 /** The kernel's cgroup list of a schema-valid section. */
 export function cgroupsFromJson(list: readonly ScenarioCgroupJson[]): SimCgroup[] {
-  return list.map((c) => ({ path: normalizeCgroupPath(c.path), ...(c.id !== undefined ? { id: c.id } : {}), ...(c.dying ? { dying: true } : {}) }));
+  return list.map((c) => ({ path: normalizeCgroupPath(c.path), ...(c.id !== undefined ? { id: c.id } : {}), ...(c.dying ? { dying: true } : {}), ...(c.controllers ? { controllers: c.controllers } : {}) }));
 }
 
 /** What a schema cannot check: a path listed twice, an id used twice, an attach cgroup that is not listed. */

@@ -3,7 +3,7 @@
  * turned into the kernel's SimMachine (kernel/taskIter.ts). Defaults are what the kernel would have: a thread's
  * tgid is its pid, effective ids are the real ones, f_mode follows the open flags, a VMA's flags its permissions.
  */
-import { DEFAULT_RLIMITS, RLIM_INFINITY, type SimFile, type SimMachine, type SimTask, type SimVma } from '../kernel/taskIter';
+import { DEFAULT_RLIMITS, RLIM_INFINITY, type SimFile, type SimMachine, type SimTask, type SimVma } from '../kernel/simMachine';
 
 export interface ScenarioFileJson {
   fd: number; path: string; flags?: number | string[]; pos?: number; ino?: number; size?: number; dname?: string;
@@ -12,7 +12,7 @@ export interface ScenarioFileJson {
 export interface ScenarioVmaJson { start: number | string; end: number | string; perms?: string; pgoff?: number | string; path?: string; ino?: number; data?: string }
 export interface ScenarioProcessJson {
   pid: number; tgid?: number; ppid?: number; comm: string; uid?: number; gid?: number; euid?: number; egid?: number;
-  state?: 'R' | 'S' | 'D' | 'T' | 'Z' | 'I'; kthread?: boolean; cmdline?: string[]; environ?: string[]; exit_signal?: number;
+  state?: 'R' | 'S' | 'D' | 'T' | 'Z' | 'I'; kthread?: boolean; cmdline?: string[]; environ?: string[]; exit_signal?: number; used_privilege?: boolean; loginuid?: number; sessionid?: number;
   start_time_ns?: number; prio?: number; cgroup?: string; rlimits?: Record<string, [number | 'unlimited', number | 'unlimited']>;
   files?: ScenarioFileJson[]; vmas?: ScenarioVmaJson[]; description?: string;
 }
@@ -156,6 +156,9 @@ export function machineFromScenario(processes: readonly ScenarioProcessJson[], m
       cmdline: kthread ? '' : (p.cmdline ?? leader.cmdline ?? [p.comm]).join('\0'),
       environ: kthread ? [] : p.environ ?? leader.environ ?? [],
       ...(p.exit_signal !== undefined ? { exitSignal: p.exit_signal } : {}),
+      ...(p.used_privilege ? { usedPrivilege: true } : {}),
+      ...((p.loginuid ?? leader.loginuid) !== undefined ? { loginuid: p.loginuid ?? leader.loginuid } : {}),
+      ...((p.sessionid ?? leader.sessionid) !== undefined ? { sessionid: p.sessionid ?? leader.sessionid } : {}),
       ...((p.cgroup ?? leader.cgroup) !== undefined ? { cgroup: p.cgroup ?? leader.cgroup } : {}),
       ...((p.rlimits ?? leader.rlimits) !== undefined ? { rlimits: rlimitsOf(p.rlimits ?? leader.rlimits!) } : {}),
       startTimeNs: BigInt(p.start_time_ns ?? p.pid * 1_000_000), prio: p.prio ?? 120, files, vmas,

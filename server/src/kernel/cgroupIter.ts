@@ -15,7 +15,13 @@ import type { IterSession, IterSeqOps, IterTarget } from './iter';
 import type { Region } from './memory';
 
 /** One cgroup of the scenario: its path in the hierarchy ("/" is the root), optionally its id and whether it is dying. */
-export interface SimCgroup { path: string; id?: number; dying?: boolean }
+export interface SimCgroup { path: string; id?: number; dying?: boolean; controllers?: readonly string[] }
+
+/**
+ * enum cgroup_subsys_id of the Linux 6.18 build the BTF table comes from (css_set.subsys[] has these 12 slots), by
+ * the names cgroup.controllers uses
+ */
+export const CGROUP_SUBSYS = ['cpuset', 'cpu', 'cpuacct', 'io', 'memory', 'devices', 'freezer', 'net_cls', 'perf_event', 'net_prio', 'hugetlb', 'pids'] as const;
 
 /** enum bpf_cgroup_iter_order (uapi/linux/bpf.h) */
 export const CGROUP_ITER_ORDER = { self_only: 1, descendants_pre: 2, descendants_post: 3, ancestors_up: 4 } as const;
@@ -44,6 +50,8 @@ export interface CgroupObject {
   /** struct cgroup followed by ancestors[level + 1] */
   region: Region;
   kn: Region;
+  /** the controllers enabled on it (its cgroup.controllers); the root has them all */
+  controllers: ReadonlySet<string>;
 }
 
 function field(struct: string, path: string): { offset: number; size: number } {
@@ -106,7 +114,7 @@ export class SimulatedCgroups {
     const name = parent ? path.slice(path.lastIndexOf('/') + 1) : '';
     const region = mem.alloc(kernelBtf.cgroup.size + 8 * (level + 1), `struct cgroup ${path}`, true);
     const kn = mem.alloc(kernelBtf.kernfs_node.size, `struct kernfs_node ${path}`, true);
-    const o: CgroupObject = { path, name, id, level, dying: spec?.dying === true, parent, children: [], region, kn };
+    const o: CgroupObject = { path, name, id, level, dying: spec?.dying === true, parent, children: [], region, kn, controllers: new Set(parent ? spec?.controllers ?? [] : CGROUP_SUBSYS) };
     parent?.children.push(o);
     this.byPath.set(path, o);
     this.byId.set(id, o);
@@ -167,6 +175,36 @@ export class SimulatedCgroups {
   }
 
   byPathName(path: string): CgroupObject | undefined { return this.byPath.get(normalizeCgroupPath(path)); }
+
+  private readonly subsysCss = new Map<string, Region>();
+  /**
+   * mirrors find_css_set()'s subsys[] (task_css_set()->subsys[ssid]): the css of controller `ssid` on the nearest
+   * cgroup, from the task's up, where that controller is enabled (cgroup_e_css_by_mask()); the root has every one.
+   * Each is a css of its own (css->cgroup the cgroup, css->parent the controller's css of the nearest ancestor that
+   * has it), made once. Without controllers in the scenario, every slot is the root's css.
+   */
+  controllerCss(path: string, ssid: number): bigint {
+    const name = CGROUP_SUBSYS[ssid];
+    let o: CgroupObject | null = this.byPathName(path) ?? this.root;
+    while (o.parent && !o.controllers.has(name)) o = o.parent;
+    return this.cssOf(o, ssid).addr;
+  }
+
+  private cssOf(o: CgroupObject, ssid: number): Region {
+    const key = `${o.path}\0${ssid}`;
+    const known = this.subsysCss.get(key);
+    if (known) return known;
+    const css = this.kernel.memory.alloc(kernelBtf.cgroup_subsys_state.size, `struct cgroup_subsys_state ${CGROUP_SUBSYS[ssid]} of ${o.path}`, true);
+    this.subsysCss.set(key, css);
+    let up = o.parent;
+    while (up && up.parent && !up.controllers.has(CGROUP_SUBSYS[ssid])) up = up.parent;
+    put(css, 'cgroup_subsys_state', 'cgroup', o.region.addr);
+    put(css, 'cgroup_subsys_state', 'parent', up ? this.cssOf(up, ssid).addr : 0n);
+    put(css, 'cgroup_subsys_state', 'id', o.parent ? Number(o.id) : 1);
+    put(css, 'cgroup_subsys_state', 'online_cnt', o.dying ? 0 : 1);
+    put(css, 'cgroup_subsys_state', 'flags', o.dying ? CSS_DYING : (o.parent ? 0 : CSS_NO_REF) | CSS_ONLINE | CSS_VISIBLE);
+    return css;
+  }
   byCgroupId(id: bigint): CgroupObject | undefined { return this.byId.get(id); }
   /** the cgroup whose css (cgrp->self, at offset 0) is at `addr` */
   byCssAddr(addr: bigint): CgroupObject | undefined {

@@ -13,3 +13,4 @@ export * from './idr';
 export * from './kernel';
 export * from './iterTargets';
 export * from './taskIter';
+export * from './simMachine';

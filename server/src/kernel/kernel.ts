@@ -5,7 +5,8 @@ import { allocMap } from './mapAlloc';
 import { ArrayMap, BatchLayout, BpfMap, HashMap, MapCreateAttr, packedLayout } from './maps';
 import { BPF_ANY, BPF_MAP_TYPE, mapTypeName } from './mapTypes';
 import { NetNamespace, type NetSpec } from './net/netns';
-import { SimMachine, SimulatedTasks } from './taskIter';
+import { SimulatedTasks } from './taskIter';
+import type { SimMachine } from './simMachine';
 import { normalizeCgroupPath, SimCgroup, SimulatedCgroups } from './cgroupIter';
 import { EMPTY_SIM_OBJECTS, SimObjects, SimulatedObjects } from './objectIters';
 import { SIMULATED_TARGETS, type LoadedProg, type IterLink, type FdEntry } from './kernelState';
@@ -35,7 +36,7 @@ export class Kernel extends KernelHelpers {
   /** task->cgroups of every task, once both the tasks and the hierarchy exist (taskIter.ts linkCgroups()) */
   private linkTaskCgroups(): void {
     const cgroups = this.cgroups;
-    if (this.tasks && cgroups) this.tasks.linkCgroups((path) => cgroups.byPathName(path)?.region.addr);
+    if (this.tasks && cgroups) this.tasks.linkCgroups((path) => cgroups.byPathName(path)?.region.addr, (path, ssid) => cgroups.controllerCss(path, ssid));
   }
   /** open(cgroup directory, O_RDONLY): an fd link_info.cgroup.cgroup_fd may name */
   openCgroup(path: string): number {

@@ -9,64 +9,14 @@ import { PAGE_SIZE } from './mapTypes';
 import type { Kernel } from './kernel';
 import type { IterProgramSpec, IterSession, IterSeqOps, IterTarget } from './iter';
 import type { Region, Resolved } from './memory';
+import { DEFAULT_RLIMITS, PF_KTHREAD, type SimMachine, type SimTask, type SimVma } from './simMachine';
 
-/** One open file of a process (what /proc/PID/fdinfo shows). */
-export interface SimFile {
-  fd: number; path: string; flags: number; mode: number; pos: number; ino: number; inodeMode: number; size: number;
-  /** d_name of a pseudo file (alloc_file_pseudo's name): a socket's protocol (TCP, UNIX...), "" for pipes */
-  dname?: string;
-}
-/** One memory area of a process (a /proc/PID/maps line). */
-export interface SimVma {
-  start: bigint; end: bigint; flags: bigint; pgoff: bigint; path?: string; ino: number;
-  /** the area's first bytes as user memory (a file mapping's bytes at pgoff); the rest of the area reads as zeros */
-  data?: Uint8Array;
-  /** the [heap] area (mm->start_brk..brk) */
-  heap?: boolean;
-}
-/** A task: a process's leader (pid == tgid) or one of its threads. */
-export interface SimTask {
-  pid: number; tgid: number; ppid: number; comm: string; uid: number; gid: number; euid: number; egid: number;
-  /** task->__state: 0 running, 1 interruptible sleep (S), 2 uninterruptible (D), 0x80 dead... */
-  state: number;
-  kthread: boolean;
-  /** argv joined by NUL, as user memory at mm->arg_start..arg_end (processes only) */
-  cmdline: string;
-  /** the environment strings, as user memory at mm->env_start..env_end (right after argv) */
-  environ?: readonly string[];
-  /** task->exit_signal when the scenario says it (the first process of a new pid namespace: 17); else derived */
-  exitSignal?: number;
-  /** the cgroup v2 directory the task is in ("/system.slice/sshd.service"); the root when not said */
-  cgroup?: string;
-  /** signal->rlim[] in RLIMIT_* order, [rlim_cur, rlim_max] (RLIM_INFINITY is 2^64 - 1); DEFAULT_RLIMITS when not said */
-  rlimits?: ReadonlyArray<readonly [bigint, bigint]>;
-  startTimeNs: bigint;
-  prio: number;
-  /** the leader's open files and VMAs; threads share them */
-  files: SimFile[];
-  vmas: SimVma[];
-}
-export interface SimMachine {
-  tasks: SimTask[];
-  /** mount points ("/dev"): a dentry directly under one has the mounted file system's root as d_parent */
-  mounts?: readonly string[];
-}
+/** vm_flags bits vm_stat_account() classifies areas by (include/linux/mm.h; VM_STACK is VM_GROWSDOWN on x86) */
+const VM_WRITE = 0x2n, VM_EXEC = 0x4n, VM_SHARED = 0x8n, VM_STACK = 0x100n;
 
-/** PF_KTHREAD in task->flags */
-export const PF_KTHREAD = 0x00200000;
-/** RLIM_INFINITY */
-export const RLIM_INFINITY = (1n << 64n) - 1n;
-/**
- * mirrors INIT_RLIMITS (include/asm-generic/resource.h), what every process inherits unless one on the way changed
- * it: no limit but a stack of 8 MiB, core 0, 1024/4096 open files, 8 MiB locked memory, 819200 bytes of message
- * queues, nice and rtprio 0; RLIMIT_NPROC and RLIMIT_SIGPENDING, which fork_init() sizes from the memory, as on a
- * 24 GiB machine (96367, measured)
- */
-export const DEFAULT_RLIMITS: ReadonlyArray<readonly [bigint, bigint]> = (() => {
-  const inf = RLIM_INFINITY, threads = 96367n;
-  return [[inf, inf], [inf, inf], [inf, inf], [8388608n, inf], [0n, inf], [inf, inf], [threads, threads], [1024n, 4096n],
-    [8388608n, 8388608n], [inf, inf], [inf, inf], [threads, threads], [819200n, 819200n], [0n, 0n], [0n, 0n], [inf, inf]] as const;
-})();
+/** PF_SUPERPRIV in task->flags: the task used a capability (ns_capable_common() sets it) */
+const PF_SUPERPRIV = 0x00000100;
+
 /** PF_RANDOMIZE in task->flags: the address space is randomized */
 const PF_RANDOMIZE = 0x00400000;
 const SIGCHLD = 17;
@@ -161,8 +111,9 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'tgid', sim.tgid);
       put(task, 'task_struct', '__state', sim.state);
       // mirrors load_elf_binary(): a process that exec'd an ELF binary with randomize_va_space on (the default 2) has
-      // PF_RANDOMIZE (measured on 6.18: sh and cat 0x400000; PF_SUPERPRIV, which a privileged call adds, is not known)
-      put(task, 'task_struct', 'flags', sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : PF_RANDOMIZE);
+      // PF_RANDOMIZE (measured on 6.18: sh and cat 0x400000); ns_capable() adds PF_SUPERPRIV, which copy_process()
+      // clears and an exec keeps (measured: the sh of `unshare --fork --pid --mount-proc` 0x400100, the cat it forks 0x400000)
+      put(task, 'task_struct', 'flags', (sim.kthread ? PF_KTHREAD | PF_FORKNOEXEC : PF_RANDOMIZE) | (sim.usedPrivilege ? PF_SUPERPRIV : 0));
       // mirrors copy_process(): a thread (CLONE_THREAD) has exit_signal -1, a fork() child and every kernel thread
       // kthreadd starts (kernel_thread(..., SIGCHLD)) SIGCHLD; init and kthreadd, which the kernel starts itself
       // without a signal (user_mode_thread(kernel_init, NULL, CLONE_FS)), 0 (measured on 6.18: -1, 17, kthreadd 0)
@@ -171,6 +122,12 @@ export class SimulatedTasks {
       put(task, 'task_struct', 'prio', sim.prio);
       put(task, 'task_struct', 'static_prio', sim.prio);
       put(task, 'task_struct', 'start_time', sim.startTimeNs);
+      // mirrors copy_process(): the boot-based clock is the monotonic one plus the time suspended, none here
+      put(task, 'task_struct', 'start_boottime', sim.startTimeNs);
+      // mirrors audit_log_set_loginuid(): set when a login writes /proc/self/loginuid, inherited by fork; init_task's
+      // INVALID_UID and AUDIT_SID_UNSET (both -1) otherwise
+      put(task, 'task_struct', 'loginuid', sim.loginuid ?? 0xffffffff);
+      put(task, 'task_struct', 'sessionid', sim.sessionid ?? 0xffffffff);
       put(task, 'task_struct', 'nr_cpus_allowed', kernel.cpus);
       const comm = new TextEncoder().encode(sim.comm).subarray(0, 15);
       task.bytes.set(comm, offsetOf('task_struct', 'comm').offset);
@@ -332,6 +289,18 @@ export class SimulatedTasks {
       o.vmas.push({ sim: v, region: r });
     }
     put(mm, 'mm_struct', 'total_vm', total);
+    // mirrors vm_stat_account(): pages of executable areas (not writable, not stack), of writable private ones and
+    // of the stack (VM_STACK is VM_GROWSDOWN on x86); special mappings count too (__install_special_mapping())
+    let exec = 0n, data = 0n, stackPages = 0n;
+    for (const v of vmas) {
+      const pages = (v.end - v.start) / 4096n;
+      if ((v.flags & (VM_EXEC | VM_WRITE | VM_STACK)) === VM_EXEC) exec += pages;
+      else if ((v.flags & VM_STACK) === VM_STACK) stackPages += pages;
+      else if ((v.flags & (VM_WRITE | VM_SHARED | VM_STACK)) === VM_WRITE) data += pages;
+    }
+    put(mm, 'mm_struct', 'exec_vm', exec);
+    put(mm, 'mm_struct', 'data_vm', data);
+    put(mm, 'mm_struct', 'stack_vm', stackPages);
     const code = vmas.find((v) => v.path && (v.flags & 4n) !== 0n);
     if (code) { put(mm, 'mm_struct', 'start_code', code.start); put(mm, 'mm_struct', 'end_code', code.end); }
     // the stack is the VM_GROWSDOWN area (setup_arg_pages()), else the highest; start_stack a page below its top
@@ -417,10 +386,11 @@ export class SimulatedTasks {
    * Puts each task in its cgroup of the default hierarchy: one css_set per cgroup the tasks are in (find_css_set():
    * dfl_cgrp the cgroup, dom_cset itself, nr_tasks its tasks, refcount one per task), task->cgroups pointing at it, and
    * the css_set's tasks in the order they joined, here fork order (cgroup_post_fork() appends a new task to its
-   * css_set's tasks list; a migrated process's leader comes before its threads). The controllers' css pointers
-   * (subsys[]) are not laid out: NULL.
+   * css_set's tasks list; a migrated process's leader comes before its threads). subsys[] holds each controller's
+   * css the cgroup uses (`controllerCss`: its own where the controller is enabled, else an ancestor's, the root's
+   * at last; measured on 6.18: no slot is NULL).
    */
-  linkCgroups(cgroupAddr: (path: string) => bigint | undefined): void {
+  linkCgroups(cgroupAddr: (path: string) => bigint | undefined, controllerCss: (path: string, ssid: number) => bigint): void {
     const mem = this.kernel.memory;
     const sets = new Map<bigint, { region: Region; tasks: TaskObject[] }>();
     const forkOrder = (a: TaskObject, b: TaskObject): number => (a.sim.startTimeNs < b.sim.startTimeNs ? -1 : a.sim.startTimeNs > b.sim.startTimeNs ? 1 : a.sim.pid - b.sim.pid);
@@ -433,6 +403,8 @@ export class SimulatedTasks {
         const region = mem.alloc(kernelBtf.css_set.size, `struct css_set (${o.leader!.sim.cgroup ?? '/'})`, true);
         put(region, 'css_set', 'dfl_cgrp', cg);
         put(region, 'css_set', 'dom_cset', region.addr);
+        const subsys = offsetOf('css_set', 'subsys');
+        for (let ssid = 0; ssid < subsys.size / 8; ssid++) region.view.setBigUint64(subsys.offset + 8 * ssid, controllerCss(o.leader!.sim.cgroup ?? '/', ssid), true);
         set = { region, tasks: [] };
         sets.set(cg, set);
       }

@@ -12,6 +12,7 @@ import type { Expr, IrProgram, Stmt } from './ir';
 import { reachableFunctions } from './checker/stack';
 import { forEachChild, forEachNode } from './irWalk';
 import { externNotResolvedArgs } from './checker/helpers';
+import { pointerReadAsString } from './stringReads';
 
 /** Every iterator target Linux 6.18 registers (bpf_iter_reg_target callers): kernel/iterTargets.ts. */
 export const KERNEL_ITER_TARGETS: readonly string[] = ITER_TARGET_NAMES;
@@ -70,6 +71,7 @@ export function checkProgramShapes(c: Compilation, options: { licenseLinked?: bo
   }
   const fwd = forwardDeclaredKfuncStruct(c);
   if (fwd) report(Diagnostics.KfuncProtoIncompatible, fwd.at, [fwd.kfunc, `struct ${fwd.struct}`, `extern (func ksym) '${fwd.kfunc}': func_proto [N] incompatible with kernel [M]`]);
+  for (const d of pointerReadAsString(c)) out.push(d);
   if (iterPrograms > 0 && c.program.license === undefined && !options.licenseLinked) {
     const first = c.program.functions.find((f) => f.section?.startsWith('iter'));
     if (first) report(Diagnostics.MissingLicense, first.definition.declarator.name ?? first.definition, []);

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ScenarioCgroupJson } from '../exec/scenarioCgroups';
 import type { KernelObjectsJson } from '../exec/scenarioObjects';
+import { CGROUP_SUBSYS } from '../kernel/cgroupIter';
 
 export const CAPTURE_MAX_CGROUPS = 5000;
 export const DEFAULT_CAPTURE_MAX_SYMBOLS = 20000;
@@ -40,7 +41,10 @@ export function captureCgroups(root: string, warnings: string[], max = CAPTURE_M
     for (const c of children) {
       if (out.length >= max) { cut = true; return; }
       const p = `${rel}/${c.name}`;
-      out.push({ path: p, id: c.ino });
+      // the controllers enabled on it (a task's css_set->subsys[] points at their css there), as the kernel knows them
+      let controllers: string[] = [];
+      try { controllers = fs.readFileSync(path.join(dir, c.name, 'cgroup.controllers'), 'utf8').split(/\s+/).filter((n) => (CGROUP_SUBSYS as readonly string[]).includes(n)); } catch { /* gone */ }
+      out.push({ path: p, id: c.ino, ...(controllers.length ? { controllers } : {}) });
       walk(path.join(dir, c.name), p);
     }
   };

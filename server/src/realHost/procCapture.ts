@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { RLIMIT_NAMES, type ScenarioFileJson, type ScenarioProcessJson, type ScenarioVmaJson } from '../exec/scenarioProcesses';
-import { DEFAULT_RLIMITS, RLIM_INFINITY } from '../kernel/taskIter';
+import { DEFAULT_RLIMITS, RLIM_INFINITY } from '../kernel/simMachine';
 import type { NetworkJson } from '../exec/scenarioNet';
 import { TCP_STATE } from '../kernel/net/netns';
 
@@ -42,6 +42,8 @@ export interface WorldCapture {
 
 /** PF_KTHREAD in /proc/PID/stat's flags (include/linux/sched.h) */
 const PF_KTHREAD = 0x00200000;
+/** PF_SUPERPRIV in /proc/PID/stat's flags: the task used a capability since its fork */
+const PF_SUPERPRIV = 0x00000100;
 /** USER_HZ: /proc/PID/stat's starttime is in these ticks since boot */
 const USER_HZ = 100;
 /** __SO_ACCEPTCON in /proc/net/unix's Flags: a listening unix socket */
@@ -118,6 +120,12 @@ function task(dir: string, pid: number, tgid: number): ScenarioProcessJson | und
   if (gid) { p.gid = gid[0]; if (gid[1] !== gid[0]) p.egid = gid[1]; }
   p.state = stateOf(stat.state);
   if (kthread) p.kthread = true;
+  if (!kthread && (stat.flags & PF_SUPERPRIV) !== 0) p.used_privilege = true;
+  // the audit login identity (pam_loginuid), when one is set: /proc/PID/loginuid and sessionid, 4294967295 when not
+  const loginuid = Number(read(path.join(dir, 'loginuid'))?.trim());
+  const sessionid = Number(read(path.join(dir, 'sessionid'))?.trim());
+  if (tgid === pid && Number.isInteger(loginuid) && loginuid >= 0 && loginuid < 0xffffffff) p.loginuid = loginuid;
+  if (tgid === pid && Number.isInteger(sessionid) && sessionid >= 0 && sessionid < 0xffffffff) p.sessionid = sessionid;
   // stat's priority is task->prio - MAX_RT_PRIO (fs/proc/array.c task_prio())
   if (Number.isFinite(stat.priority)) p.prio = Math.min(139, Math.max(0, stat.priority + 100));
   if (Number.isFinite(stat.starttime)) p.start_time_ns = stat.starttime * (1_000_000_000 / USER_HZ);

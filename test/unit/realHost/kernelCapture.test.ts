@@ -34,6 +34,8 @@ function writeCgroupTree(root: string, dirs: string[]): void {
   for (const d of dirs) {
     fs.mkdirSync(path.join(root, d));
     fs.writeFileSync(path.join(root, d, 'cgroup.procs'), ''); // control files are not cgroups
+    // the controllers the root's subtree_control enables on its children (rdma: not a controller of this kernel's build)
+    fs.writeFileSync(path.join(root, d, 'cgroup.controllers'), d.includes('/') ? '\n' : 'memory pids rdma\n');
   }
 }
 
@@ -102,7 +104,7 @@ describe('capture: cgroups from /sys/fs/cgroup, symbols from /proc/kallsyms, sla
     const out: ScenarioCgroupJson[] = [{ path: '/', id: 1 }];
     const walk = (rel: string) => {
       for (const d of DIRS.filter((x) => path.dirname(x) === (rel || '.')).sort((a, b) => ino(a) - ino(b))) {
-        out.push({ path: `/${d}`, id: ino(d) });
+        out.push({ path: `/${d}`, id: ino(d), ...(d.includes('/') ? {} : { controllers: ['memory', 'pids'] }) });
         walk(d);
       }
     };
@@ -127,7 +129,7 @@ describe('capture: cgroups from /sys/fs/cgroup, symbols from /proc/kallsyms, sla
     fs.mkdirSync(path.join(hybrid, 'cpu'), { recursive: true });
     writeCgroupTree(path.join(hybrid, 'unified'), ['init.scope']);
     const r = captureScenario(host(proc, hybrid), kernelOnly({ symbols: false }));
-    assert.deepStrictEqual(r.scenario!.cgroups, [{ path: '/', id: 1 }, { path: '/init.scope', id: fs.statSync(path.join(hybrid, 'unified/init.scope')).ino }]);
+    assert.deepStrictEqual(r.scenario!.cgroups, [{ path: '/', id: 1 }, { path: '/init.scope', id: fs.statSync(path.join(hybrid, 'unified/init.scope')).ino, controllers: ['memory', 'pids'] }]);
     const v1 = path.join(dir, 'v1');
     fs.mkdirSync(path.join(v1, 'memory'), { recursive: true });
     const none = captureScenario(host(proc, v1), kernelOnly({ symbols: false }));

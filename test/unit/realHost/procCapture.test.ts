@@ -61,7 +61,10 @@ function writeFakeProc(root: string): void {
   fd(40, 1, 'socket:[501]', '02');
   fd(40, 2, 'anon_inode:[eventpoll]', '02000002');
   put('40/maps', '00400000-00401000 r-xp 00000000 08:01 99 /usr/bin/worker\n');
-  proc(99, 'sshd', { uid: 0, ppid: 1, cmdline: 'sshd: alice\0' }); // no fd/ and no maps: not ours to read
+  proc(99, 'sshd', { uid: 0, ppid: 1, flags: 0x400100, cmdline: 'sshd: alice\0' }); // no fd/ and no maps: not ours to read
+  put('99/loginuid', '1000');
+  put('99/sessionid', '4');
+  put('1/loginuid', '4294967295');
   put('net/tcp', [
     '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
     '   0: 0100007F:1F90 00000000:0000 0A 00000000:00000003 00:00000000 00000000     0        0 500 1 0000000000000000 100 0 0 10 0',
@@ -172,6 +175,10 @@ describe('capture: processes, files, memory areas and sockets from /proc (fake /
     assert.deepStrictEqual(ps.map((p) => p.cgroup), [undefined, undefined, '/system.slice/worker.service', undefined, undefined]);
     // /proc/PID/limits: what differs from INIT_RLIMITS (systemd's 524288 open files), nothing for init's defaults
     assert.deepStrictEqual(ps.map((p) => p.rlimits), [undefined, undefined, { nofile: [1024, 524288] }, undefined, undefined]);
+    // PF_SUPERPRIV in stat's flags (sshd used a capability since its fork): used_privilege
+    assert.deepStrictEqual(ps.map((p) => p.used_privilege), [undefined, undefined, undefined, undefined, true]);
+    // the audit login identity when a login set it (init's 4294967295 is unset)
+    assert.deepStrictEqual(ps.map((p) => [p.loginuid, p.sessionid]), [[undefined, undefined], [undefined, undefined], [undefined, undefined], [undefined, undefined], [1000, 4]]);
   });
 
   it('open files: fd, the link\'s path, octal flags and pos from fdinfo, inode, the socket protocol as dname', () => {

@@ -26,6 +26,9 @@ function declare(f: BtfField, name: string): string {
     // an array of a struct the table describes (signal_struct.rlim) stays one, so CO-RE finds its elements' fields
     const of = /^struct ([A-Za-z_]\w*)$/.exec(arr[1]);
     if (of && kernelBtf[of[1]] && kernelBtf[of[1]].size * Number(arr[2]) === f.size) return `struct ${of[1]} ${name}[${arr[2]}]`;
+    // an array of struct pointers (css_set.subsys) stays one, so CO-RE indexes it and follows each pointer
+    const ptrs = /^(struct|union) ([A-Za-z_]\w*) \*$/.exec(arr[1]);
+    if (ptrs && 8 * Number(arr[2]) === f.size) return `${ptrs[1]} ${ptrs[2]} *${name}[${arr[2]}]`;
     return `unsigned char ${name}[${f.size}]`;
   }
   // an enum stays an enum: libbpf relocates an int field only against an int (bpf_core_fields_are_compat())

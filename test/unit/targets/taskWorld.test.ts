@@ -7,6 +7,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import { serviceFor, FIXTURE_PATH } from '../service/fourslash';
 import { TARGET_FILES } from './btfHeader';
+import { PROGRAMS } from '../../programs/taskWorld';
 
 const SCENARIO = path.join(path.dirname(FIXTURE_PATH), 'world.bpfscenario.json');
 const HEAD = `#include "vmlinux.h"
@@ -195,6 +196,29 @@ int pgoff(struct bpf_iter__task_vma *ctx)
     assert.ok(!r.error, r.error);
     assert.strictEqual(r.output, ['55ed9b33e000 55ed9b33e', '7fd976272000 7fd976272', '7fd976280000 0', '7fd976462000 0', '7fd976468000 0', '7ffc94d67000 7ffffffde']
       .map((l) => `${l} randomize=1\n`).join(''));
+  });
+
+  it('start_boottime is start_time (nothing suspended); loginuid and sessionid from the scenario, unset (-1) by default', async () => {
+    const boot = await run(PROGRAMS.start_boottime, world());
+    assert.strictEqual(boot.output, 'sh after_parent=1 boot_ge=1\ncat after_parent=1 boot_ge=1\n', boot.error);
+    const r = await run(PROGRAMS.loginuid, world({ sh: { loginuid: 1000, sessionid: 3 } }));
+    assert.strictEqual(r.output, 'sh loginuid=1000 sessionid=3\ncat loginuid=4294967295 sessionid=4294967295\n', r.error);
+  });
+
+  it('mm page counters as vm_stat_account() keeps them: exec (x, not w, not stack), data (w private), stack (VM_GROWSDOWN)', async () => {
+    const r = await run(PROGRAMS.mm_counters, world({ sh: { vmas: [
+      { start: '0x400000', end: '0x402000', perms: 'r--p', path: '/usr/bin/dash' },
+      { start: '0x402000', end: '0x405000', perms: 'r-xp', path: '/usr/bin/dash', pgoff: 2 },
+      { start: '0x600000', end: '0x601000', perms: 'rw-p', path: '/usr/bin/dash', pgoff: 5 },
+      { start: '0x602000', end: '0x606000', perms: 'rw-p', path: '[heap]' },
+      { start: '0x7f0000000000', end: '0x7f0000001000', perms: 'rw-s', path: '/dev/shm/x' },
+      { start: '0x7ffc00000000', end: '0x7ffc00021000', perms: 'rw-p', path: '[stack]' }] } }));
+    assert.strictEqual(r.output.split('\n')[0], 'sh total=44 data=5 stack=33 exec=3 maps=6', r.error);
+  });
+
+  it('PF_SUPERPRIV: set on a task whose scenario says used_privilege (the sh of unshare --mount-proc: 0x400100), not on the others', async () => {
+    const r = await run(PROGRAMS.superpriv, world({ sh: { used_privilege: true } }));
+    assert.strictEqual(r.output, 'sh flags=400100 superpriv=1\ncat flags=400000 superpriv=0\n', r.error);
   });
 
   it('signal->rlim[]: the scenario\'s limits by name ("unlimited" is RLIM_INFINITY), INIT_RLIMITS for the others, shared by threads', async () => {

@@ -8,6 +8,7 @@ import { lookupHelper } from './helpers';
 import { returnValueProblem } from './returnValue';
 import { assignedInNestedLoop, counterCondition, counterSteps, hasExit, loopContains, countsEveryPass, loopExits, loopFills, loopInvariant, loopPointerFills, type LoopPointerFill, lostCounterFpOffset, nonConvergingIterCounters, slotEscapesInLoop, tripsToBound } from './loops';
 import { forEachStmtChild } from '../irWalk';
+import { PATH_SPLIT_MIN_PASSES, helperWritesSlot, pathSplittingTest } from './pathSplitLoops';
 import { iterKindOfKfunc } from '../../kernel/openIters';
 import { reachableFunctions } from './stack';
 import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, initialState } from './abstractState';
@@ -448,7 +449,10 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
       if (!start || !bound) continue;
       const span = e.increasing ? bound.max - start.min : start.max - bound.min;
       const step = steps.reduce((m, st) => (st < 0n ? -st : st) < m ? (st < 0n ? -st : st) : m, U64_MAX);
-      if (span / step <= MAX_TRIPS) return;
+      if (span / step <= MAX_TRIPS) {
+        if (e.counter >= 0 && !e.distance) this.checkPathSplitting(loop, e.counter, span / step, pre);
+        return;
+      }
       reason = `its bound may be as large as ${e.increasing ? bound.max : bound.min}`;
       certain = true;
     }
@@ -458,6 +462,24 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     }
     if (certain) this.report(Diagnostics.UnboundedLoop, loop.loc, [reason, 'BPF program is too large. Processed 1000001 insn']);
     else this.report(Diagnostics.LoopBoundNotProven, loop.loc, [reason]);
+  }
+
+  /**
+   * mirrors is_state_visited() on a counted loop whose passes narrow an unknown bound on paths a byte test chose
+   * (pathSplitLoops.ts): no state ever covers another, and the verifier stops at its instruction limit
+   */
+  protected checkPathSplitting(loop: Extract<Stmt, { op: 'loop' }>, counter: number, passes: bigint, pre: State): void {
+    if (passes < PATH_SPLIT_MIN_PASSES) return;
+    const split = pathSplittingTest(loop, counter);
+    if (!split) return;
+    // a known bound or known bytes split nothing: the comparison or the test goes one way on every path
+    const bound = this.peekExpr(split.invariant, pre);
+    const frame = this.frames[this.frames.length - 1];
+    if (!bound || bound.min === bound.max || !frame || !helperWritesSlot(frame.fn.body, split.buffer)) return;
+    const local = (e: Expr): Expr => (e.op === 'convert' ? local(e.operand) : e.op === 'binary' ? local(e.left) : e);
+    const inv = local(split.invariant);
+    const name = (id: number): string => frame?.fn.locals.find((l) => l.id === id)?.name ?? 'a local';
+    this.report(Diagnostics.PathSplittingLoop, split.at.loc, [passes.toString(), name(counter), inv.op === 'local' ? name(inv.id) : 'its bound', 'BPF program is too large. Processed 1000001 insn']);
   }
 
   /** mirrors is_state_visited() on an open-coded iterator loop: a precise counter that no pass repeats (loops.ts) */
