@@ -14,6 +14,7 @@ import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, init
 import { markInitialized } from './uninit';
 import { globalArgProblem, typedUnknown } from './globalCalls';
 import { HelperCallChecker } from './helperCalls';
+import { MAX_SPLIT_DEPTH, worthSplitting } from './pathSplit';
 
 const MAX_FRAMES = 8;
 
@@ -171,11 +172,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
     switch (s.op) {
       case 'expr': this.eval(s.expr, state); return state;
-      case 'block': {
-        let cur: State | null = state;
-        for (const b of s.body) cur = this.execStmt(b, cur);
-        return cur;
-      }
+      case 'block': return this.execStatements(s.body, 0, state);
       case 'declare': {
         const k = this.key(s.id);
         if (s.init) {
@@ -195,9 +192,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         return state;
       }
       case 'if': {
-        const { t, f } = this.branches(s.test, state);
-        const a = this.execStmt(s.then, t);
-        const b = s.else ? this.execStmt(s.else, f) : f;
+        const { a, b } = this.ifSides(s, state);
         return this.joinStates(a, b);
       }
       case 'return': {
@@ -239,6 +234,38 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     }
   }
 
+  /** The states the two sides of an `if` leave (null for a side that does not reach its end). */
+  protected ifSides(s: Extract<Stmt, { op: 'if' }>, state: State): { a: State | null; b: State | null } {
+    const { t, f } = this.branches(s.test, state);
+    return { a: this.execStmt(s.then, t), b: s.else ? this.execStmt(s.else, f) : f };
+  }
+
+  /** Sides of `if` statements being walked apart now (pathSplit.ts). */
+  private splitDepth = 0;
+
+  /**
+   * The statements of a block from `from` on. At an `if` whose sides leave a local that the rest of the block needs
+   * exact (worthSplitting()), the rest is walked once from each side and joined at the block's end, as the verifier
+   * walks the two paths apart; elsewhere the sides are joined at the `if`.
+   */
+  protected execStatements(body: readonly Stmt[], from: number, state: State | null): State | null {
+    let cur: State | null = state;
+    for (let i = from; i < body.length; i++) {
+      const s = body[i];
+      if (s.op !== 'if' || !cur || this.splitDepth >= MAX_SPLIT_DEPTH || i === body.length - 1) { cur = this.execStmt(s, cur); continue; }
+      if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
+      const { a, b } = this.ifSides(s, cur);
+      if (!a || !b || !worthSplitting(a, b, body.slice(i + 1), `${this.frames.length - 1}:`)) { cur = this.joinStates(a, b); continue; }
+      this.splitDepth++;
+      try {
+        return this.joinStates(this.execStatements(body, i + 1, a), this.execStatements(body, i + 1, b));
+      } finally {
+        this.splitDepth--;
+      }
+    }
+    return cur;
+  }
+
   /** The loop or switch a break/continue leaves: the innermost, or the one of its label (a lowered goto). */
   protected jumpTarget(label: number | undefined): LoopCtx | undefined {
     if (label === undefined) return this.loops[this.loops.length - 1];
@@ -269,18 +296,24 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
           const old = head.locals.get(k);
           if (!old) continue;
           const w = widenValue(old, v, steps);
-          // a pointer the loop steps by constants moves at most trips x steps: widen it that far, not to the ends
-          const limit = w.kind === 'ptr' && w.varOff ? (limits ??= this.loopPointerLimits(loop, pre)).get(k) : undefined;
+          // a pointer or counter the loop steps by constants moves at most trips x steps: widen it that far, not to the ends
+          const limit = (w.kind === 'ptr' && w.varOff) || w.kind === 'scalar' ? (limits ??= this.loopPointerLimits(loop, pre)).get(k) : undefined;
           if (limit && w.kind === 'ptr' && w.varOff) {
             const min = limit.min - w.off, max = limit.max - w.off;
             next.locals.set(k, { ...w, varOff: { ...w.varOff, min: w.varOff.min < min ? min : w.varOff.min, max: w.varOff.max > max ? max : w.varOff.max } });
+          } else if (limit && w.kind === 'scalar') {
+            next.locals.set(k, { ...w, range: { ...w.range, min: w.range.min < limit.min ? limit.min : w.range.min, max: w.range.max > limit.max ? limit.max : w.range.max } });
           } else next.locals.set(k, w);
         }
       }
       if (this.statesEqual(head, next)) break;
       head = next;
       if (i === MAX_LOOP_ITERATIONS - 1) {
-        for (const [k, v] of head.locals) if (v.kind === 'scalar') head.locals.set(k, scalar(S64_MIN, U64_MAX, false));
+        for (const [k, v] of head.locals) {
+          if (v.kind !== 'scalar') continue;
+          const limit = (limits ??= this.loopPointerLimits(loop, pre)).get(k);
+          head.locals.set(k, limit ? scalar(limit.min, limit.max, false) : scalar(S64_MIN, U64_MAX, false));
+        }
       }
     }
     // narrowing: one more pass from the fixpoint gives back a bound the widening dropped (`i <= 100; i += 4` leaves
@@ -357,25 +390,36 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
   protected loopPointerLimits(loop: Extract<Stmt, { op: 'loop' }>, pre: State): Map<string, { min: bigint; max: bigint }> {
     const limits = new Map<string, { min: bigint; max: bigint }>();
     let trips: bigint | undefined;
+    // passes whose body runs whole: bounded by the test a `for`/`while` loop makes before each pass
+    let wholePasses: bigint | undefined;
+    const testExits = loop.test && loop.testFirst ? new Set(loopExits({ ...loop, body: { op: 'block', body: [], loc: loop.loc } })) : undefined;
     for (const e of loopExits(loop)) {
       if (e.slot !== undefined || e.distance || e.counter < 0 || !loopInvariant(loop, e.bound)) continue;
       const steps = counterSteps(loop, e.counter);
       const start = this.peek(e.counter, pre), bound = this.peekExpr(e.bound, pre);
       if (!steps || !start || !bound) continue;
       const t = tripsToBound(e, steps, start, bound);
-      if (t !== undefined && t <= MAX_TRIPS && (trips === undefined || t < trips)) trips = t;
+      if (t === undefined || t > MAX_TRIPS) continue;
+      if (trips === undefined || t < trips) trips = t;
+      if (testExits && [...testExits].some((x) => x.counter === e.counter && x.bound === e.bound) && (wholePasses === undefined || t < wholePasses)) wholePasses = t;
     }
     if (trips === undefined) return limits;
     const prefix = `${this.frames.length - 1}:`;
     for (const [k, v] of pre.locals) {
-      if (v.kind !== 'ptr' || !k.startsWith(prefix)) continue;
+      if ((v.kind !== 'ptr' && v.kind !== 'scalar') || !k.startsWith(prefix)) continue;
       const id = Number(k.slice(prefix.length));
       const steps = counterSteps(loop, id);
       if (!steps || steps.length === 0 || assignedInNestedLoop(loop, id)) continue;
       let up = 0n, down = 0n;
       for (const st of steps) if (st > 0n) up += st; else down += st;
-      const r = offsetRange(v);
-      limits.set(k, { min: r.min + trips * down, max: r.max + trips * up });
+      if (v.kind === 'ptr') {
+        const r = offsetRange(v);
+        limits.set(k, { min: r.min + trips * down, max: r.max + trips * up });
+      } else if (wholePasses !== undefined) {
+        // a counter stepped on some passes only (`if (c) buf[n++] = c;`): the verifier walks each pass with n exact,
+        // at most one step of each assignment a pass; a pass that a `break` or `continue` cuts short steps less
+        limits.set(k, { min: v.range.min + wholePasses * down, max: v.range.max + wholePasses * up });
+      }
     }
     return limits;
   }

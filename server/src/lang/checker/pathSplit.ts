@@ -1,0 +1,71 @@
+/**
+ * When the two sides of an `if` should be walked apart to the end of the block that holds it, as the verifier walks
+ * every path (do_check() pushes the other branch and verifies it on its own; states are only merged where they are
+ * equal). Joining them at the `if` turns a constant that differs between the sides into a range, and the code after
+ * it then loses what each path knows:
+ *
+ * - `char *p = buf; if (neg) *p++ = '-'; *p++ = c; ...`: on each path every store is at a constant offset and
+ *   marks its byte written; the joined pointer has a variable offset, which marks nothing;
+ * - `int n = 0; if (x) buf[n++] = '-'; buf[n++] = c; write(buf, n)`: on each path n is a constant, the stores fill
+ *   [0, n) and the helper reads exactly those bytes.
+ *
+ * Only such locals split: a stack pointer at two constant offsets, or a scalar with two constant values that the
+ * rest of the block indexes memory with or passes to a helper. Anything else is joined at the `if`, as before.
+ */
+
+import type { Expr, Stmt } from '../ir';
+import { forEachNode, someExpr } from '../irWalk';
+import type { State } from './abstractState';
+
+/** Sides walked apart at once, at most: 2^MAX_SPLIT_DEPTH copies of the rest of a block. */
+export const MAX_SPLIT_DEPTH = 3;
+
+/** Whether the rest of the block uses local `id` as an index into memory or as a helper's argument. */
+function indexesWith(rest: readonly Stmt[], id: number): boolean {
+  const readsLocal = (e: Expr): boolean => someExpr(e, (x) => (x.op === 'local' || x.op === 'assign') && x.id === id);
+  let found = false;
+  for (const s of rest) {
+    forEachNode(s, () => undefined, (e) => {
+      if (found) return;
+      if (e.op === 'ptrAdd' && readsLocal(e.index)) found = true;
+      else if (e.op === 'callHelper' && e.args.some(readsLocal)) found = true;
+    });
+    if (found) return true;
+  }
+  return false;
+}
+
+/** Whether the rest of the block reads or writes local `id` at all. */
+function mentions(rest: readonly Stmt[], id: number): boolean {
+  let found = false;
+  for (const s of rest) {
+    forEachNode(s, () => undefined, (e) => { if (!found && (e.op === 'local' || e.op === 'assign') && e.id === id) found = true; });
+    if (found) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the states two sides of an `if` leave differ in a local that the statements after it (`rest`, the rest of
+ * the block) would lose precision on once joined. `prefix` is the current frame's key prefix (`<depth>:`).
+ */
+export function worthSplitting(a: State, b: State, rest: readonly Stmt[], prefix: string): boolean {
+  if (rest.length === 0) return false;
+  for (const [k, v] of a.locals) {
+    if (!k.startsWith(prefix)) continue;
+    const w = b.locals.get(k);
+    if (!w) continue;
+    const id = Number(k.slice(prefix.length));
+    if (!Number.isInteger(id)) continue;
+    if (v.kind === 'ptr' && w.kind === 'ptr') {
+      if (v.region.kind !== 'stack' || w.region.kind !== 'stack' || v.region.slot !== w.region.slot || v.region.frame !== w.region.frame) continue;
+      if (v.varOff || w.varOff || v.off === w.off) continue;
+      if (mentions(rest, id)) return true;
+    } else if (v.kind === 'scalar' && w.kind === 'scalar') {
+      const r = v.range, q = w.range;
+      if (r.min !== r.max || q.min !== q.max || r.min === q.min) continue;
+      if (indexesWith(rest, id)) return true;
+    }
+  }
+  return false;
+}
