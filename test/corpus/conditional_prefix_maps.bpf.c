@@ -12,6 +12,7 @@ int conditional_prefix(struct bpf_iter__bpf_map *ctx)
 	char num[6];
 	char tag[4];
 	char dots[7];
+	char letters[8];
 	char *p = num;
 	int n = 0, i, v;
 	unsigned int u;
@@ -48,5 +49,15 @@ int conditional_prefix(struct bpf_iter__bpf_map *ctx)
 		dots[i] = '.';
 	dots[n] = '\n';
 	bpf_seq_write(ctx->meta->seq, dots, n + 1);
+	/* the letters a loop copies under a test, then a newline: bytes [0, n) written on each path */
+	n = 0;
+	for (i = 0; i < 6; i++) {
+		char c = map->name[4 + i];
+
+		if (c >= 'a' && c <= 'm')
+			letters[n++] = c;
+	}
+	letters[n++] = '\n';
+	bpf_seq_write(ctx->meta->seq, letters, n);
 	return 0;
 }

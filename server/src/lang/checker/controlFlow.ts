@@ -14,7 +14,7 @@ import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, init
 import { markInitialized } from './uninit';
 import { globalArgProblem, typedUnknown } from './globalCalls';
 import { HelperCallChecker } from './helperCalls';
-import { MAX_SPLIT_DEPTH, worthSplitting } from './pathSplit';
+import { lastMention, MAX_SPLIT_DEPTH, splittingLocals } from './pathSplit';
 
 const MAX_FRAMES = 8;
 
@@ -245,26 +245,72 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
 
   /**
    * The statements of a block from `from` on. At an `if` whose sides leave a local that the rest of the block needs
-   * exact (worthSplitting()), the rest is walked once from each side and joined at the block's end, as the verifier
-   * walks the two paths apart; elsewhere the sides are joined at the `if`.
+   * exact (splittingLocals()), the statements up to the last one that uses such a local are walked once from each
+   * side, as the verifier walks the two paths apart; then the sides are joined, unless they still differ so. A loop
+   * walked pass by pass (unrolledExits()) gives one exit per value of its counters, walked apart the same way.
    */
   protected execStatements(body: readonly Stmt[], from: number, state: State | null): State | null {
     let cur: State | null = state;
+    const prefix = `${this.frames.length - 1}:`;
     for (let i = from; i < body.length; i++) {
       const s = body[i];
-      if (s.op !== 'if' || !cur || this.splitDepth >= MAX_SPLIT_DEPTH || i === body.length - 1) { cur = this.execStmt(s, cur); continue; }
-      if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
-      const { a, b } = this.ifSides(s, cur);
-      if (!a || !b || !worthSplitting(a, b, body.slice(i + 1), `${this.frames.length - 1}:`)) { cur = this.joinStates(a, b); continue; }
-      this.splitDepth++;
-      try {
-        return this.joinStates(this.execStatements(body, i + 1, a), this.execStatements(body, i + 1, b));
-      } finally {
-        this.splitDepth--;
+      let sides: State[] | undefined;
+      if (s.op === 'loop' && cur && this.splitDepth < MAX_SPLIT_DEPTH) {
+        sides = this.unrolledExits(s, cur, body.slice(i + 1));
+        if (sides && sides.length <= 1) { cur = sides[0] ?? null; continue; }
+      } else if (s.op === 'if' && cur && this.splitDepth < MAX_SPLIT_DEPTH && i < body.length - 1) {
+        if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
+        const { a, b } = this.ifSides(s, cur);
+        if (!a || !b || splittingLocals(a, b, body.slice(i + 1), prefix).length === 0) { cur = this.joinStates(a, b); continue; }
+        sides = [a, b];
       }
+      if (!sides) { cur = this.execStmt(s, cur); continue; }
+      const next = this.walkApart(body, i + 1, sides, prefix);
+      if (next.end) return next.state;
+      cur = next.state;
+      i = next.resume - 1;
     }
     return cur;
   }
+
+  /**
+   * Walks `body` from `from` once from each of `sides` up to the last statement that uses a local they differ in;
+   * then joins them (`resume` is where the block goes on), or, when they still differ in a local the rest needs,
+   * walks the rest apart to the block's end (`end`).
+   */
+  private walkApart(body: readonly Stmt[], from: number, sides: State[], prefix: string): { state: State | null; resume: number; end: boolean } {
+    this.splitDepth++;
+    try {
+      const differing = new Set<number>();
+      for (let j = 1; j < sides.length; j++) for (const id of splittingLocals(sides[0], sides[j], body.slice(from), prefix)) differing.add(id);
+      const until = differing.size > 0 ? lastMention(body, from, [...differing]) + 1 : body.length;
+      const ends = sides.map((side) => this.execStatementsUntil(body, from, until, side));
+      const reached = ends.filter((e): e is State => e !== null);
+      const rest = body.slice(until);
+      const stillApart = reached.length > 1 && reached.some((e, j) => j > 0 && splittingLocals(reached[0], e, rest, prefix).length > 0);
+      if (until < body.length && stillApart) {
+        let out: State | null = null;
+        for (const e of reached) out = this.joinStates(out, this.execStatements(body, until, e));
+        return { state: out, resume: body.length, end: true };
+      }
+      let joined: State | null = null;
+      for (const e of reached) joined = this.joinStates(joined, e);
+      return { state: joined, resume: until, end: until >= body.length };
+    } finally {
+      this.splitDepth--;
+    }
+  }
+
+  /** execStatements() over body[from, until). */
+  private execStatementsUntil(body: readonly Stmt[], from: number, until: number, state: State | null): State | null {
+    return this.execStatements(body.slice(0, until), from, state);
+  }
+
+  /**
+   * The exit states of a loop walked pass by pass, one per value of a counter the rest of the block (`rest`) needs
+   * exact, or undefined when the loop is left to the fixpoint (unrolling.ts).
+   */
+  protected unrolledExits(_loop: Extract<Stmt, { op: 'loop' }>, _state: State, _rest: readonly Stmt[]): State[] | undefined { return undefined; }
 
   /** The loop or switch a break/continue leaves: the innermost, or the one of its label (a lowered goto). */
   protected jumpTarget(label: number | undefined): LoopCtx | undefined {

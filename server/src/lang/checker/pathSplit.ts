@@ -21,7 +21,7 @@ import type { State } from './abstractState';
 export const MAX_SPLIT_DEPTH = 3;
 
 /** Whether the rest of the block uses local `id` as an index into memory or as a helper's argument. */
-function indexesWith(rest: readonly Stmt[], id: number): boolean {
+export function indexesWith(rest: readonly Stmt[], id: number): boolean {
   const readsLocal = (e: Expr): boolean => someExpr(e, (x) => (x.op === 'local' || x.op === 'assign') && x.id === id);
   let found = false;
   for (const s of rest) {
@@ -46,11 +46,13 @@ function mentions(rest: readonly Stmt[], id: number): boolean {
 }
 
 /**
- * Whether the states two sides of an `if` leave differ in a local that the statements after it (`rest`, the rest of
- * the block) would lose precision on once joined. `prefix` is the current frame's key prefix (`<depth>:`).
+ * The locals (ids) in which the states two sides of an `if` leave differ so that the statements after it (`rest`, the
+ * rest of the block) would lose precision once they are joined; empty when they may be joined. `prefix` is the
+ * current frame's key prefix (`<depth>:`).
  */
-export function worthSplitting(a: State, b: State, rest: readonly Stmt[], prefix: string): boolean {
-  if (rest.length === 0) return false;
+export function splittingLocals(a: State, b: State, rest: readonly Stmt[], prefix: string): number[] {
+  const out: number[] = [];
+  if (rest.length === 0) return out;
   for (const [k, v] of a.locals) {
     if (!k.startsWith(prefix)) continue;
     const w = b.locals.get(k);
@@ -60,12 +62,18 @@ export function worthSplitting(a: State, b: State, rest: readonly Stmt[], prefix
     if (v.kind === 'ptr' && w.kind === 'ptr') {
       if (v.region.kind !== 'stack' || w.region.kind !== 'stack' || v.region.slot !== w.region.slot || v.region.frame !== w.region.frame) continue;
       if (v.varOff || w.varOff || v.off === w.off) continue;
-      if (mentions(rest, id)) return true;
+      if (mentions(rest, id)) out.push(id);
     } else if (v.kind === 'scalar' && w.kind === 'scalar') {
       const r = v.range, q = w.range;
       if (r.min !== r.max || q.min !== q.max || r.min === q.min) continue;
-      if (indexesWith(rest, id)) return true;
+      if (indexesWith(rest, id)) out.push(id);
     }
   }
-  return false;
+  return out;
+}
+
+/** The index in `stmts` of the last statement from `from` on that reads or writes one of `ids` (from - 1 if none). */
+export function lastMention(stmts: readonly Stmt[], from: number, ids: readonly number[]): number {
+  for (let i = stmts.length - 1; i >= from; i--) if (ids.some((id) => mentions([stmts[i]], id))) return i;
+  return from - 1;
 }

@@ -1,0 +1,169 @@
+/**
+ * A counted loop walked pass by pass, as the verifier walks it, where the fixpoint would lose what the code after the
+ * loop needs: a counter stepped under a test (`for (i = 0; i < 6; i++) if (ok(name[i])) buf[n++] = name[i];`) and
+ * then used as an index or a helper's argument (`buf[n++] = '\n'; bpf_seq_write(seq, buf, n);`). The verifier keeps n
+ * exact on each path (it is marked precise where it indexes the stack), so it walks one state per value of n, each
+ * with exactly the bytes [0, n) written; the fixpoint joins the passes into a range and knows no byte written.
+ *
+ * Here: the states at the loop's head are kept apart where they differ in such a counter (the sides of an `if` in
+ * the loop's body are not joined then) and merged where they agree on what lives across the back edge, as
+ * is_state_visited() prunes; the loop's exits come back one per value, for the rest of the block to walk apart
+ * (controlFlow.ts execStatements()). A loop that does not end within MAX_UNROLL_PASSES passes, or keeps more than
+ * MAX_UNROLL_STATES states apart, is left to the fixpoint.
+ */
+
+import type { Expr, Stmt } from '../ir';
+import { forEachNode } from '../irWalk';
+import { valueEqual } from './domain';
+import { cloneState, type LoopCtx, type State } from './abstractState';
+import { ControlFlowVerifier } from './controlFlow';
+import { assignedInNestedLoop, counterSteps } from './loops';
+import { indexesWith } from './pathSplit';
+
+const MAX_UNROLL_PASSES = 16;
+const MAX_UNROLL_STATES = 32;
+
+type Loop = Extract<Stmt, { op: 'loop' }>;
+
+export abstract class LoopUnrollingVerifier extends ControlFlowVerifier {
+  protected override unrolledExits(loop: Loop, state: State, rest: readonly Stmt[]): State[] | undefined {
+    if (!loop.test || !loop.testFirst || loop.label !== undefined || rest.length === 0) return undefined;
+    const frame = this.frames[this.frames.length - 1];
+    if (!frame) return undefined;
+    const prefix = `${this.frames.length - 1}:`;
+    const counters = new Set<string>();
+    for (const [k, v] of state.locals) {
+      if (v.kind !== 'scalar' || !k.startsWith(prefix)) continue;
+      const id = Number(k.slice(prefix.length));
+      if (!Number.isInteger(id)) continue;
+      const steps = counterSteps(loop, id);
+      if (!steps || steps.length === 0 || assignedInNestedLoop(loop, id) || !indexesWith(rest, id)) continue;
+      counters.add(k);
+    }
+    if (counters.size === 0) return undefined;
+    const live = liveAcrossBackEdge(frame.fn.body, loop, prefix);
+    const reporting = this.reporting;
+    // a dry walk first: a loop left to the fixpoint must not have reported what its passes saw
+    this.reporting = false;
+    let exits: State[] | undefined;
+    try {
+      exits = this.unroll(loop, cloneState(state), counters, live);
+    } finally {
+      this.reporting = reporting;
+    }
+    if (!exits || !reporting) return exits;
+    return this.unroll(loop, cloneState(state), counters, live);
+  }
+
+  /** The loop's exit states, one per value of the counters, or undefined when it is not walked pass by pass. */
+  private unroll(loop: Loop, state: State, counters: ReadonlySet<string>, live: ReadonlySet<string>): State[] | undefined {
+    const pre = loop.init ? this.execStmt(loop.init, state) : state;
+    if (!pre) return [];
+    let heads: State[] = [pre];
+    const exits: State[] = [];
+    for (let pass = 0; pass <= MAX_UNROLL_PASSES && heads.length > 0; pass++) {
+      const next: State[] = [];
+      for (const head of heads) {
+        const { t, f } = this.branches(loop.test!, head);
+        if (f) exits.push(f);
+        if (!t) continue;
+        const ctx: LoopCtx = { breaks: [], continues: [], label: loop.label };
+        this.loops.push(ctx);
+        let ends: State[];
+        try {
+          ends = this.execApart(loop.body.op === 'block' ? loop.body.body : [loop.body], 0, t, counters);
+        } finally {
+          this.loops.pop();
+        }
+        ends.push(...ctx.continues);
+        exits.push(...ctx.breaks);
+        for (const end of ends) {
+          if (loop.update) this.eval(loop.update, end);
+          next.push(end);
+        }
+      }
+      heads = this.mergeAlike(next, live);
+      if (heads.length > MAX_UNROLL_STATES) return undefined;
+    }
+    if (heads.length > 0) return undefined;
+    const out = this.mergeAlike(exits, live);
+    return out.length > MAX_UNROLL_STATES ? undefined : out;
+  }
+
+  /** The statements from `from` on, each side of an `if` that leaves a counter at two values walked on its own. */
+  private execApart(stmts: readonly Stmt[], from: number, state: State | null, counters: ReadonlySet<string>): State[] {
+    let cur = state;
+    for (let i = from; i < stmts.length; i++) {
+      if (!cur) return [];
+      const s = stmts[i];
+      if (s.op !== 'if') { cur = this.execStmt(s, cur); continue; }
+      const { a, b } = this.ifSides(s, cur);
+      if (a && b && differIn(a, b, counters)) return [...this.execApart(stmts, i + 1, a, counters), ...this.execApart(stmts, i + 1, b, counters)];
+      cur = this.joinStates(a, b);
+    }
+    return cur ? [cur] : [];
+  }
+
+  /** States that agree on the locals live across the loop's back edge and on the stack are one state (joined). */
+  private mergeAlike(states: State[], live: ReadonlySet<string>): State[] {
+    const out: State[] = [];
+    for (const s of states) {
+      const i = out.findIndex((o) => alike(o, s, live));
+      if (i < 0) out.push(s);
+      else out[i] = this.joinStates(out[i], s)!;
+    }
+    return out;
+  }
+}
+
+function differIn(a: State, b: State, keys: ReadonlySet<string>): boolean {
+  for (const k of keys) {
+    const v = a.locals.get(k), w = b.locals.get(k);
+    if (v?.kind === 'scalar' && w?.kind === 'scalar' && v.range.min === v.range.max && w.range.min === w.range.max && v.range.min !== w.range.min) return true;
+  }
+  return false;
+}
+
+function alike(a: State, b: State, live: ReadonlySet<string>): boolean {
+  for (const k of live) {
+    const v = a.locals.get(k), w = b.locals.get(k);
+    if (!v || !w ? v !== w : !valueEqual(v, w)) return false;
+  }
+  for (const [k, slot] of a.stack) {
+    const other = b.stack.get(k);
+    if (!other) return false;
+    for (let i = 0; i < slot.init.length; i++) if (slot.init[i] !== other.init[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * The locals (state keys) the function mentions outside the loop's body, or in its test and update: what the states
+ * at the loop's head may differ in. A local only the body mentions (declared there, or a temporary of its lowering)
+ * is dead at the head, as liveness tells the verifier.
+ */
+function liveAcrossBackEdge(fnBody: Stmt, loop: Loop, prefix: string): Set<string> {
+  const live = new Set<string>();
+  const note = (e: Expr): void => { if (e.op === 'local' || e.op === 'assign') live.add(`${prefix}${e.id}`); };
+  const expr = (e: Expr | undefined): void => { if (e) forEachNode({ op: 'expr', expr: e, loc: e.loc }, () => undefined, note); };
+  // every statement but the loop's body
+  const walk = (s: Stmt): void => {
+    switch (s.op) {
+      case 'expr': expr(s.expr); return;
+      case 'declare': live.add(`${prefix}${s.id}`); expr(s.init); return;
+      case 'return': expr(s.value); return;
+      case 'block': s.body.forEach(walk); return;
+      case 'if': expr(s.test); walk(s.then); if (s.else) walk(s.else); return;
+      case 'loop':
+        if (s.init) walk(s.init);
+        expr(s.test);
+        expr(s.update);
+        if (s !== loop) walk(s.body);
+        return;
+      case 'switch': expr(s.test); s.cases.forEach((c) => c.body.forEach(walk)); return;
+      default: return;
+    }
+  };
+  walk(fnBody);
+  return live;
+}
