@@ -33,6 +33,9 @@ const MAX_TRIPS = 100_000n;
 /** Statement visits before the analysis gives up (deeply nested loops multiply the fixpoint passes). */
 const MAX_STEPS = 100_000;
 
+/** Statement visits after which no more paths are walked apart (pathSplit.ts, unrolling.ts): the rest stays joined. */
+const SPLIT_STEPS = MAX_STEPS / 4;
+
 export class AnalysisBudgetExceeded extends Error {
   constructor(readonly steps: number) { super(`the analysis stopped after ${steps} statement visits`); }
 }
@@ -255,10 +258,10 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     for (let i = from; i < body.length; i++) {
       const s = body[i];
       let sides: State[] | undefined;
-      if (s.op === 'loop' && cur && this.splitDepth < MAX_SPLIT_DEPTH) {
+      if (s.op === 'loop' && cur && this.splitDepth < MAX_SPLIT_DEPTH && this.steps < SPLIT_STEPS) {
         sides = this.unrolledExits(s, cur, body.slice(i + 1));
         if (sides && sides.length <= 1) { cur = sides[0] ?? null; continue; }
-      } else if (s.op === 'if' && cur && this.splitDepth < MAX_SPLIT_DEPTH && i < body.length - 1) {
+      } else if (s.op === 'if' && cur && this.splitDepth < MAX_SPLIT_DEPTH && this.steps < SPLIT_STEPS && i < body.length - 1) {
         if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
         const { a, b } = this.ifSides(s, cur);
         if (!a || !b || splittingLocals(a, b, body.slice(i + 1), prefix).length === 0) { cur = this.joinStates(a, b); continue; }

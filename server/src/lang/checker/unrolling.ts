@@ -22,12 +22,17 @@ import { indexesWith } from './pathSplit';
 
 const MAX_UNROLL_PASSES = 16;
 const MAX_UNROLL_STATES = 32;
+/** Statements in the loop's body, at most: passes x states x statements stays well inside the analysis's budget. */
+const MAX_UNROLL_BODY = 40;
 
 type Loop = Extract<Stmt, { op: 'loop' }>;
 
 export abstract class LoopUnrollingVerifier extends ControlFlowVerifier {
   protected override unrolledExits(loop: Loop, state: State, rest: readonly Stmt[]): State[] | undefined {
     if (!loop.test || !loop.testFirst || loop.label !== undefined || rest.length === 0) return undefined;
+    let statements = 0;
+    forEachNode(loop.body, () => { statements++; });
+    if (statements > MAX_UNROLL_BODY) return undefined;
     const frame = this.frames[this.frames.length - 1];
     if (!frame) return undefined;
     const prefix = `${this.frames.length - 1}:`;
