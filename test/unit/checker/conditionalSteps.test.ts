@@ -55,10 +55,9 @@ describe('checker: a pointer or counter stepped on one side of an if', () => {
 	buf[n++] = '\\n';
 	bpf_seq_write(ctx->meta->seq, buf, ${reads});`);
     assert.deepStrictEqual(codes(counted('n')), []);
-    // one byte past what each path wrote: each path says its own (the verifier stops at the first it walks)
+    // one byte past what each path wrote: said once, in the words of the first path walked (the verifier stops there)
     const ms = codes(counted('n + 1'));
-    assert.ok(ms.length === 2 && ms.every((m) => m.startsWith('BPF2015')), ms.join('\n'));
-    assert.ok(ms.some((m) => m.includes('off -8+3 size 4')) && ms.some((m) => m.includes('off -8+2 size 3')), ms.join('\n'));
+    assert.ok(ms.length === 1 && ms[0].startsWith('BPF2015') && ms[0].includes('off -8+3 size 4'), ms.join('\n'));
   });
 
   it('bounds a counter a loop steps under a test by the passes the loop makes', () => {
@@ -72,7 +71,8 @@ describe('checker: a pointer or counter stepped on one side of an if', () => {
     assert.deepStrictEqual(codes(counting(6)), []);
     // nine passes may leave n at 9: the verifier refuses the store past buf on that path, and so do we
     const refused = codes(counting(9));
-    assert.ok(refused.some((m) => m.startsWith('BPF2991') && m.includes('invalid write to stack R? off=0 size=1')), refused.join('\n'));
+    // (the kernel's words name the first path it walks: n = 8, off=0, on Linux 6.18; which one comes first here differs)
+    assert.ok(refused[0]?.startsWith('BPF2991') && /invalid write to stack R\? off=[01] size=1/.test(refused[0]), refused.join('\n'));
   });
 
   it('walks a loop that fills a buffer through a counter stepped under a test pass by pass', () => {
@@ -88,7 +88,6 @@ describe('checker: a pointer or counter stepped on one side of an if', () => {
     assert.deepStrictEqual(codes(filling('')), []);
     // a byte more than each path wrote: every path reads one unwritten byte
     const ms = codes(filling(' + 1'));
-    assert.ok(ms.length > 0 && ms.every((m) => m.startsWith('BPF2015')), ms.join('\n'));
-    assert.ok(ms.some((m) => m.includes('off -8+1 size 2')) && ms.some((m) => m.includes('off -8+7 size 8')), ms.join('\n'));
+    assert.ok(ms.length === 1 && ms[0].startsWith('BPF2015') && /off -8\+\d size \d/.test(ms[0]), ms.join('\n'));
   });
 });

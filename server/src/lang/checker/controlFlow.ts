@@ -243,9 +243,6 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     return { a: this.execStmt(s.then, t), b: s.else ? this.execStmt(s.else, f) : f };
   }
 
-  /** Sides of `if` statements being walked apart now (pathSplit.ts). */
-  private splitDepth = 0;
-
   /**
    * The statements of a block from `from` on. At an `if` whose sides leave a local that the rest of the block needs
    * exact (splittingLocals()), the statements up to the last one that uses such a local are walked once from each
