@@ -1,5 +1,6 @@
 /**
- * When the two sides of an `if` should be walked apart to the end of the block that holds it, as the verifier walks
+ * When the two sides of an `if` should be walked apart through the rest of the block that holds it (up to the last
+ * statement that uses what they differ in; controlFlow.ts execStatements()), as the verifier walks
  * every path (do_check() pushes the other branch and verifies it on its own; states are only merged where they are
  * equal). Joining them at the `if` turns a constant that differs between the sides into a range, and the code after
  * it then loses what each path knows:
@@ -17,7 +18,10 @@ import type { Expr, Stmt } from '../ir';
 import { forEachNode, someExpr } from '../irWalk';
 import type { State } from './abstractState';
 
-/** Sides walked apart at once, at most: 2^MAX_SPLIT_DEPTH copies of the rest of a block. */
+/**
+ * Levels of paths walked apart at once, at most: an `if` gives two, a loop walked pass by pass (unrolling.ts) one per
+ * value of its counters; each level walks the statements up to the last use of what its paths differ in.
+ */
 export const MAX_SPLIT_DEPTH = 3;
 
 /** Whether the rest of the block uses local `id` as an index into memory or as a helper's argument. */
