@@ -14,7 +14,7 @@ import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, init
 import { markInitialized } from './uninit';
 import { globalArgProblem, typedUnknown } from './globalCalls';
 import { HelperCallChecker } from './helperCalls';
-import { lastMention, MAX_SPLIT_DEPTH, splittingLocals } from './pathSplit';
+import { joinAlike, lastMention, MAX_SPLIT_DEPTH, splittingLocals } from './pathSplit';
 
 const MAX_FRAMES = 8;
 
@@ -274,36 +274,63 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
   }
 
   /**
-   * Walks `body` from `from` once from each of `sides` up to the last statement that uses a local they differ in;
-   * then joins them (`resume` is where the block goes on), or, when they still differ in a local the rest needs,
-   * walks the rest apart to the block's end (`end`).
+   * Walks `body` from `from` from each of `sides`, in step, up to the last statement that uses a local they differ
+   * in: an `if` there whose sides differ so too adds its two (`if (a) *p++ = 'a'; if (b) *p++ = 'b';`), and the states
+   * that agree on those locals are joined after each statement, so a run of such `if`s keeps one state per value, as
+   * the verifier's pruning does. Then the states are joined (`resume` is where the block goes on), or, when they still
+   * differ in a local the rest needs, the rest is walked from each to the block's end (`end`).
    */
   private walkApart(body: readonly Stmt[], from: number, sides: State[], prefix: string): { state: State | null; resume: number; end: boolean } {
     this.splitDepth++;
     try {
-      const differing = new Set<number>();
-      for (let j = 1; j < sides.length; j++) for (const id of splittingLocals(sides[0], sides[j], body.slice(from), prefix)) differing.add(id);
-      const until = differing.size > 0 ? lastMention(body, from, [...differing]) + 1 : body.length;
-      const ends = sides.map((side) => this.execStatementsUntil(body, from, until, side));
-      const reached = ends.filter((e): e is State => e !== null);
+      const keys = new Set<number>();
+      for (let j = 1; j < sides.length; j++) for (const id of splittingLocals(sides[0], sides[j], body.slice(from), prefix)) keys.add(id);
+      let until = keys.size > 0 ? lastMention(body, from, [...keys]) + 1 : from;
+      let states = joinAlike(sides, keys, prefix, (x, y) => this.joinStates(x, y));
+      for (let i = from; i < until && states.length > 0; i++) {
+        const s = body[i];
+        const next: State[] = [];
+        for (const st of states) {
+          const exits = s.op === 'loop' && this.steps < SPLIT_STEPS ? this.unrolledExits(s, st, body.slice(i + 1)) : undefined;
+          if (exits) {
+            // a loop walked pass by pass: its exits, one per value of its counters, go on in step
+            for (const e of exits.slice(1)) for (const id of splittingLocals(exits[0], e, body.slice(i + 1), prefix)) keys.add(id);
+            until = Math.max(until, lastMention(body, i + 1, [...keys]) + 1);
+            next.push(...exits);
+            continue;
+          }
+          if (s.op !== 'if') {
+            const r = this.execStmt(s, st);
+            if (r) next.push(r);
+            continue;
+          }
+          if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
+          const { a, b } = this.ifSides(s, st);
+          const ids = a && b && this.steps < SPLIT_STEPS ? splittingLocals(a, b, body.slice(i + 1), prefix) : [];
+          if (ids.length === 0) {
+            const j = this.joinStates(a, b);
+            if (j) next.push(j);
+            continue;
+          }
+          for (const id of ids) keys.add(id);
+          until = Math.max(until, lastMention(body, i + 1, ids) + 1);
+          next.push(a!, b!);
+        }
+        states = joinAlike(next, keys, prefix, (x, y) => this.joinStates(x, y));
+      }
       const rest = body.slice(until);
-      const stillApart = reached.length > 1 && reached.some((e, j) => j > 0 && splittingLocals(reached[0], e, rest, prefix).length > 0);
+      const stillApart = states.length > 1 && states.some((e, j) => j > 0 && splittingLocals(states[0], e, rest, prefix).length > 0);
       if (until < body.length && stillApart) {
         let out: State | null = null;
-        for (const e of reached) out = this.joinStates(out, this.execStatements(body, until, e));
+        for (const e of states) out = this.joinStates(out, this.execStatements(body, until, e));
         return { state: out, resume: body.length, end: true };
       }
       let joined: State | null = null;
-      for (const e of reached) joined = this.joinStates(joined, e);
-      return { state: joined, resume: until, end: until >= body.length };
+      for (const e of states) joined = this.joinStates(joined, e);
+      return { state: joined, resume: until, end: until >= body.length || joined === null };
     } finally {
       this.splitDepth--;
     }
-  }
-
-  /** execStatements() over body[from, until). */
-  private execStatementsUntil(body: readonly Stmt[], from: number, until: number, state: State | null): State | null {
-    return this.execStatements(body.slice(0, until), from, state);
   }
 
   /**

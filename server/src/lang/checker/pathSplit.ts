@@ -81,3 +81,28 @@ export function lastMention(stmts: readonly Stmt[], from: number, ids: readonly 
   for (let i = stmts.length - 1; i >= from; i--) if (ids.some((id) => mentions([stmts[i]], id))) return i;
   return from - 1;
 }
+
+/** States walked apart in step at most (controlFlow.ts walkApart()); more are joined into one. */
+const MAX_PATHS_APART = 32;
+
+/**
+ * One state per value of the locals `keys` (a constant, or a stack pointer's constant offset), the states with the
+ * same values joined (`join`); past MAX_PATHS_APART states, all joined.
+ */
+export function joinAlike(states: State[], keys: ReadonlySet<number>, prefix: string, join: (a: State, b: State) => State | null): State[] {
+  const groups = new Map<string, State>();
+  for (const st of states) {
+    let key = '';
+    for (const id of keys) {
+      const v = st.locals.get(`${prefix}${id}`);
+      key += v?.kind === 'scalar' && v.range.min === v.range.max ? `${v.range.min},` : v?.kind === 'ptr' && !v.varOff ? `p${v.off},` : '*,';
+    }
+    const mine = groups.get(key);
+    groups.set(key, mine ? join(mine, st)! : st);
+  }
+  const out = [...groups.values()];
+  if (out.length <= MAX_PATHS_APART) return out;
+  let all: State | null = out[0];
+  for (const st of out.slice(1)) all = all ? join(all, st) : st;
+  return all ? [all] : [];
+}

@@ -47,21 +47,22 @@ export abstract class LoopUnrollingVerifier extends ControlFlowVerifier {
     }
     if (counters.size === 0) return undefined;
     const live = liveAcrossBackEdge(frame.fn.body, loop, prefix);
+    const liveAfter = liveAcrossBackEdge(frame.fn.body, loop, prefix, false);
     const reporting = this.reporting;
     // a dry walk first: a loop left to the fixpoint must not have reported what its passes saw
     this.reporting = false;
     let exits: State[] | undefined;
     try {
-      exits = this.unroll(loop, cloneState(state), counters, live);
+      exits = this.unroll(loop, cloneState(state), counters, live, liveAfter);
     } finally {
       this.reporting = reporting;
     }
     if (!exits || !reporting) return exits;
-    return this.unroll(loop, cloneState(state), counters, live);
+    return this.unroll(loop, cloneState(state), counters, live, liveAfter);
   }
 
   /** The loop's exit states, one per value of the counters, or undefined when it is not walked pass by pass. */
-  private unroll(loop: Loop, state: State, counters: ReadonlySet<string>, live: ReadonlySet<string>): State[] | undefined {
+  private unroll(loop: Loop, state: State, counters: ReadonlySet<string>, live: ReadonlySet<string>, liveAfter: ReadonlySet<string>): State[] | undefined {
     const pre = loop.init ? this.execStmt(loop.init, state) : state;
     if (!pre) return [];
     let heads: State[] = [pre];
@@ -76,7 +77,7 @@ export abstract class LoopUnrollingVerifier extends ControlFlowVerifier {
         this.loops.push(ctx);
         let ends: State[];
         try {
-          ends = this.execApart(loop.body.op === 'block' ? loop.body.body : [loop.body], 0, t, counters);
+          ends = this.execApart(statementsOf(loop.body), t, counters);
         } finally {
           this.loops.pop();
         }
@@ -91,22 +92,46 @@ export abstract class LoopUnrollingVerifier extends ControlFlowVerifier {
       if (heads.length > MAX_UNROLL_STATES) return undefined;
     }
     if (heads.length > 0) return undefined;
-    const out = this.mergeAlike(exits, live);
+    const out = this.mergeAlike(exits, liveAfter);
     return out.length > MAX_UNROLL_STATES ? undefined : out;
   }
 
-  /** The statements from `from` on, each side of an `if` that leaves a counter at two values walked on its own. */
-  private execApart(stmts: readonly Stmt[], from: number, state: State | null, counters: ReadonlySet<string>): State[] {
-    let cur = state;
-    for (let i = from; i < stmts.length; i++) {
-      if (!cur) return [];
-      const s = stmts[i];
-      if (s.op !== 'if') { cur = this.execStmt(s, cur); continue; }
-      const { a, b } = this.ifSides(s, cur);
-      if (a && b && differIn(a, b, counters)) return [...this.execApart(stmts, i + 1, a, counters), ...this.execApart(stmts, i + 1, b, counters)];
-      cur = this.joinStates(a, b);
+  /**
+   * The statements, each side of an `if` (nested ones too) walked on its own: the states they leave are kept apart
+   * where a counter has another value, and joined where it has the same.
+   */
+  private execApart(stmts: readonly Stmt[], state: State, counters: ReadonlySet<string>): State[] {
+    let cur: State[] = [state];
+    for (const s of stmts) {
+      const next: State[] = [];
+      for (const c of cur) {
+        if (s.op !== 'if') {
+          const r = this.execStmt(s, c);
+          if (r) next.push(r);
+          continue;
+        }
+        const { t, f } = this.branches(s.test, c);
+        if (t) next.push(...this.execApart(statementsOf(s.then), t, counters));
+        if (f) next.push(...(s.else ? this.execApart(statementsOf(s.else), f, counters) : [f]));
+      }
+      cur = this.joinByCounters(next, counters);
     }
-    return cur ? [cur] : [];
+    return cur;
+  }
+
+  /** One state per value of the counters (joined); the states where a counter is not a constant are one state. */
+  private joinByCounters(states: State[], counters: ReadonlySet<string>): State[] {
+    const groups = new Map<string, State>();
+    for (const st of states) {
+      let key = '';
+      for (const k of counters) {
+        const v = st.locals.get(k);
+        key += v?.kind === 'scalar' && v.range.min === v.range.max ? `${v.range.min},` : '*,';
+      }
+      const mine = groups.get(key);
+      groups.set(key, mine ? this.joinStates(mine, st)! : st);
+    }
+    return [...groups.values()];
   }
 
   /** States that agree on the locals live across the loop's back edge and on the stack are one state (joined). */
@@ -121,12 +146,8 @@ export abstract class LoopUnrollingVerifier extends ControlFlowVerifier {
   }
 }
 
-function differIn(a: State, b: State, keys: ReadonlySet<string>): boolean {
-  for (const k of keys) {
-    const v = a.locals.get(k), w = b.locals.get(k);
-    if (v?.kind === 'scalar' && w?.kind === 'scalar' && v.range.min === v.range.max && w.range.min === w.range.max && v.range.min !== w.range.min) return true;
-  }
-  return false;
+function statementsOf(s: Stmt): readonly Stmt[] {
+  return s.op === 'block' ? s.body : [s];
 }
 
 function alike(a: State, b: State, live: ReadonlySet<string>): boolean {
@@ -143,23 +164,26 @@ function alike(a: State, b: State, live: ReadonlySet<string>): boolean {
 }
 
 /**
- * The locals (state keys) the function mentions outside the loop's body, or in its test and update: what the states
+ * The locals (state keys) the function reads outside the loop's body, or in its test and update: what the states
  * at the loop's head may differ in. A local only the body mentions (declared there, or a temporary of its lowering)
- * is dead at the head, as liveness tells the verifier.
+ * is dead at the head, as liveness tells the verifier. Without the `header`, the locals read outside the loop
+ * statement: what its exits may differ in (its counter `i` is dead once it is left).
  */
-function liveAcrossBackEdge(fnBody: Stmt, loop: Loop, prefix: string): Set<string> {
+function liveAcrossBackEdge(fnBody: Stmt, loop: Loop, prefix: string, header = true): Set<string> {
   const live = new Set<string>();
-  const note = (e: Expr): void => { if (e.op === 'local' || e.op === 'assign') live.add(`${prefix}${e.id}`); };
+  // a read makes a local live; an assignment alone (`i = 0` before the loop, a declaration) does not
+  const note = (e: Expr): void => { if (e.op === 'local') live.add(`${prefix}${e.id}`); };
   const expr = (e: Expr | undefined): void => { if (e) forEachNode({ op: 'expr', expr: e, loc: e.loc }, () => undefined, note); };
   // every statement but the loop's body
   const walk = (s: Stmt): void => {
     switch (s.op) {
       case 'expr': expr(s.expr); return;
-      case 'declare': live.add(`${prefix}${s.id}`); expr(s.init); return;
+      case 'declare': expr(s.init); return;
       case 'return': expr(s.value); return;
       case 'block': s.body.forEach(walk); return;
       case 'if': expr(s.test); walk(s.then); if (s.else) walk(s.else); return;
       case 'loop':
+        if (s === loop && !header) return;
         if (s.init) walk(s.init);
         expr(s.test);
         expr(s.update);
