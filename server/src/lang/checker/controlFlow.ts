@@ -15,6 +15,7 @@ import { cloneState, type State, type ReturnSite, type Frame, type LoopCtx, init
 import { markInitialized } from './uninit';
 import { globalArgProblem, typedUnknown } from './globalCalls';
 import { HelperCallChecker } from './helperCalls';
+import { joinAlike, lastMention, MAX_SPLIT_DEPTH, splittingLocals } from './pathSplit';
 
 const MAX_FRAMES = 8;
 
@@ -32,6 +33,9 @@ const MAX_TRIPS = 100_000n;
 
 /** Statement visits before the analysis gives up (deeply nested loops multiply the fixpoint passes). */
 const MAX_STEPS = 100_000;
+
+/** Statement visits after which no more paths are walked apart (pathSplit.ts, unrolling.ts): the rest stays joined. */
+const SPLIT_STEPS = MAX_STEPS / 4;
 
 export class AnalysisBudgetExceeded extends Error {
   constructor(readonly steps: number) { super(`the analysis stopped after ${steps} statement visits`); }
@@ -172,11 +176,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
     switch (s.op) {
       case 'expr': this.eval(s.expr, state); return state;
-      case 'block': {
-        let cur: State | null = state;
-        for (const b of s.body) cur = this.execStmt(b, cur);
-        return cur;
-      }
+      case 'block': return this.execStatements(s.body, 0, state);
       case 'declare': {
         const k = this.key(s.id);
         if (s.init) {
@@ -196,9 +196,7 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
         return state;
       }
       case 'if': {
-        const { t, f } = this.branches(s.test, state);
-        const a = this.execStmt(s.then, t);
-        const b = s.else ? this.execStmt(s.else, f) : f;
+        const { a, b } = this.ifSides(s, state);
         return this.joinStates(a, b);
       }
       case 'return': {
@@ -240,6 +238,108 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
     }
   }
 
+  /** The states the two sides of an `if` leave (null for a side that does not reach its end). */
+  protected ifSides(s: Extract<Stmt, { op: 'if' }>, state: State): { a: State | null; b: State | null } {
+    const { t, f } = this.branches(s.test, state);
+    return { a: this.execStmt(s.then, t), b: s.else ? this.execStmt(s.else, f) : f };
+  }
+
+  /**
+   * The statements of a block from `from` on. At an `if` whose sides leave a local that the rest of the block needs
+   * exact (splittingLocals()), the statements up to the last one that uses such a local are walked once from each
+   * side, as the verifier walks the two paths apart; then the sides are joined, unless they still differ so. A loop
+   * walked pass by pass (unrolledExits()) gives one exit per value of its counters, walked apart the same way.
+   */
+  protected execStatements(body: readonly Stmt[], from: number, state: State | null): State | null {
+    let cur: State | null = state;
+    const prefix = `${this.frames.length - 1}:`;
+    for (let i = from; i < body.length; i++) {
+      const s = body[i];
+      let sides: State[] | undefined;
+      if (s.op === 'loop' && cur && this.splitDepth < MAX_SPLIT_DEPTH && this.steps < SPLIT_STEPS) {
+        sides = this.unrolledExits(s, cur, body.slice(i + 1));
+        if (sides && sides.length <= 1) { cur = sides[0] ?? null; continue; }
+      } else if (s.op === 'if' && cur && this.splitDepth < MAX_SPLIT_DEPTH && this.steps < SPLIT_STEPS && i < body.length - 1) {
+        if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
+        const { a, b } = this.ifSides(s, cur);
+        if (!a || !b || splittingLocals(a, b, body.slice(i + 1), prefix).length === 0) { cur = this.joinStates(a, b); continue; }
+        sides = [a, b];
+      }
+      if (!sides) { cur = this.execStmt(s, cur); continue; }
+      const next = this.walkApart(body, i + 1, sides, prefix);
+      if (next.end) return next.state;
+      cur = next.state;
+      i = next.resume - 1;
+    }
+    return cur;
+  }
+
+  /**
+   * Walks `body` from `from` from each of `sides`, in step, up to the last statement that uses a local they differ
+   * in: an `if` there whose sides differ so too adds its two (`if (a) *p++ = 'a'; if (b) *p++ = 'b';`), and the states
+   * that agree on those locals are joined after each statement, so a run of such `if`s keeps one state per value, as
+   * the verifier's pruning does. Then the states are joined (`resume` is where the block goes on), or, when they still
+   * differ in a local the rest needs, the rest is walked from each to the block's end (`end`).
+   */
+  private walkApart(body: readonly Stmt[], from: number, sides: State[], prefix: string): { state: State | null; resume: number; end: boolean } {
+    this.splitDepth++;
+    try {
+      const keys = new Set<number>();
+      for (let j = 1; j < sides.length; j++) for (const id of splittingLocals(sides[0], sides[j], body.slice(from), prefix)) keys.add(id);
+      let until = keys.size > 0 ? lastMention(body, from, [...keys]) + 1 : from;
+      let states = joinAlike(sides, keys, prefix, (x, y) => this.joinStates(x, y));
+      for (let i = from; i < until && states.length > 0; i++) {
+        const s = body[i];
+        const next: State[] = [];
+        for (const st of states) {
+          const exits = s.op === 'loop' && this.steps < SPLIT_STEPS ? this.unrolledExits(s, st, body.slice(i + 1)) : undefined;
+          if (exits) {
+            // a loop walked pass by pass: its exits, one per value of its counters, go on in step
+            for (const e of exits.slice(1)) for (const id of splittingLocals(exits[0], e, body.slice(i + 1), prefix)) keys.add(id);
+            until = Math.max(until, lastMention(body, i + 1, [...keys]) + 1);
+            next.push(...exits);
+            continue;
+          }
+          if (s.op !== 'if') {
+            const r = this.execStmt(s, st);
+            if (r) next.push(r);
+            continue;
+          }
+          if (++this.steps > MAX_STEPS) throw new AnalysisBudgetExceeded(MAX_STEPS);
+          const { a, b } = this.ifSides(s, st);
+          const ids = a && b && this.steps < SPLIT_STEPS ? splittingLocals(a, b, body.slice(i + 1), prefix) : [];
+          if (ids.length === 0) {
+            const j = this.joinStates(a, b);
+            if (j) next.push(j);
+            continue;
+          }
+          for (const id of ids) keys.add(id);
+          until = Math.max(until, lastMention(body, i + 1, ids) + 1);
+          next.push(a!, b!);
+        }
+        states = joinAlike(next, keys, prefix, (x, y) => this.joinStates(x, y));
+      }
+      const rest = body.slice(until);
+      const stillApart = states.length > 1 && states.some((e, j) => j > 0 && splittingLocals(states[0], e, rest, prefix).length > 0);
+      if (until < body.length && stillApart) {
+        let out: State | null = null;
+        for (const e of states) out = this.joinStates(out, this.execStatements(body, until, e));
+        return { state: out, resume: body.length, end: true };
+      }
+      let joined: State | null = null;
+      for (const e of states) joined = this.joinStates(joined, e);
+      return { state: joined, resume: until, end: until >= body.length || joined === null };
+    } finally {
+      this.splitDepth--;
+    }
+  }
+
+  /**
+   * The exit states of a loop walked pass by pass, one per value of a counter the rest of the block (`rest`) needs
+   * exact, or undefined when the loop is left to the fixpoint (unrolling.ts).
+   */
+  protected unrolledExits(_loop: Extract<Stmt, { op: 'loop' }>, _state: State, _rest: readonly Stmt[]): State[] | undefined { return undefined; }
+
   /** The loop or switch a break/continue leaves: the innermost, or the one of its label (a lowered goto). */
   protected jumpTarget(label: number | undefined): LoopCtx | undefined {
     if (label === undefined) return this.loops[this.loops.length - 1];
@@ -270,18 +370,24 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
           const old = head.locals.get(k);
           if (!old) continue;
           const w = widenValue(old, v, steps);
-          // a pointer the loop steps by constants moves at most trips x steps: widen it that far, not to the ends
-          const limit = w.kind === 'ptr' && w.varOff ? (limits ??= this.loopPointerLimits(loop, pre)).get(k) : undefined;
+          // a pointer or counter the loop steps by constants moves at most trips x steps: widen it that far, not to the ends
+          const limit = (w.kind === 'ptr' && w.varOff) || w.kind === 'scalar' ? (limits ??= this.loopPointerLimits(loop, pre)).get(k) : undefined;
           if (limit && w.kind === 'ptr' && w.varOff) {
             const min = limit.min - w.off, max = limit.max - w.off;
             next.locals.set(k, { ...w, varOff: { ...w.varOff, min: w.varOff.min < min ? min : w.varOff.min, max: w.varOff.max > max ? max : w.varOff.max } });
+          } else if (limit && w.kind === 'scalar') {
+            next.locals.set(k, { ...w, range: { ...w.range, min: w.range.min < limit.min ? limit.min : w.range.min, max: w.range.max > limit.max ? limit.max : w.range.max } });
           } else next.locals.set(k, w);
         }
       }
       if (this.statesEqual(head, next)) break;
       head = next;
       if (i === MAX_LOOP_ITERATIONS - 1) {
-        for (const [k, v] of head.locals) if (v.kind === 'scalar') head.locals.set(k, scalar(S64_MIN, U64_MAX, false));
+        for (const [k, v] of head.locals) {
+          if (v.kind !== 'scalar') continue;
+          const limit = (limits ??= this.loopPointerLimits(loop, pre)).get(k);
+          head.locals.set(k, limit ? scalar(limit.min, limit.max, false) : scalar(S64_MIN, U64_MAX, false));
+        }
       }
     }
     // narrowing: one more pass from the fixpoint gives back a bound the widening dropped (`i <= 100; i += 4` leaves
@@ -358,25 +464,36 @@ export abstract class ControlFlowVerifier extends HelperCallChecker {
   protected loopPointerLimits(loop: Extract<Stmt, { op: 'loop' }>, pre: State): Map<string, { min: bigint; max: bigint }> {
     const limits = new Map<string, { min: bigint; max: bigint }>();
     let trips: bigint | undefined;
+    // passes whose body runs whole: bounded by the test a `for`/`while` loop makes before each pass
+    let wholePasses: bigint | undefined;
+    const testExits = loop.test && loop.testFirst ? new Set(loopExits({ ...loop, body: { op: 'block', body: [], loc: loop.loc } })) : undefined;
     for (const e of loopExits(loop)) {
       if (e.slot !== undefined || e.distance || e.counter < 0 || !loopInvariant(loop, e.bound)) continue;
       const steps = counterSteps(loop, e.counter);
       const start = this.peek(e.counter, pre), bound = this.peekExpr(e.bound, pre);
       if (!steps || !start || !bound) continue;
       const t = tripsToBound(e, steps, start, bound);
-      if (t !== undefined && t <= MAX_TRIPS && (trips === undefined || t < trips)) trips = t;
+      if (t === undefined || t > MAX_TRIPS) continue;
+      if (trips === undefined || t < trips) trips = t;
+      if (testExits && [...testExits].some((x) => x.counter === e.counter && x.bound === e.bound) && (wholePasses === undefined || t < wholePasses)) wholePasses = t;
     }
     if (trips === undefined) return limits;
     const prefix = `${this.frames.length - 1}:`;
     for (const [k, v] of pre.locals) {
-      if (v.kind !== 'ptr' || !k.startsWith(prefix)) continue;
+      if ((v.kind !== 'ptr' && v.kind !== 'scalar') || !k.startsWith(prefix)) continue;
       const id = Number(k.slice(prefix.length));
       const steps = counterSteps(loop, id);
       if (!steps || steps.length === 0 || assignedInNestedLoop(loop, id)) continue;
       let up = 0n, down = 0n;
       for (const st of steps) if (st > 0n) up += st; else down += st;
-      const r = offsetRange(v);
-      limits.set(k, { min: r.min + trips * down, max: r.max + trips * up });
+      if (v.kind === 'ptr') {
+        const r = offsetRange(v);
+        limits.set(k, { min: r.min + trips * down, max: r.max + trips * up });
+      } else if (wholePasses !== undefined) {
+        // a counter stepped on some passes only (`if (c) buf[n++] = c;`): the verifier walks each pass with n exact,
+        // at most one step of each assignment a pass; a pass that a `break` or `continue` cuts short steps less
+        limits.set(k, { min: v.range.min + wholePasses * down, max: v.range.max + wholePasses * up });
+      }
     }
     return limits;
   }

@@ -141,12 +141,14 @@ function mayJump(s: Stmt): boolean {
 export function counterSteps(loop: Extract<Stmt, { op: 'loop' }>, counter: number): bigint[] | undefined {
   const steps: bigint[] = [];
   let other = false;
+  const copies = counterCopies(loop, counter);
+  const isCounter = (e: Expr): boolean => { const id = localId(e); return id === counter || (id !== undefined && copies.has(id)); };
   const visitExpr = (e: Expr): void => {
     if (e.op === 'assign' && e.id === counter) {
       const v = e.value.op === 'convert' ? e.value.operand : e.value;
-      if (v.op === 'binary' && (v.kind === 'add' || v.kind === 'sub') && localId(v.left) === counter && v.right.op === 'const') {
+      if (v.op === 'binary' && (v.kind === 'add' || v.kind === 'sub') && isCounter(v.left) && v.right.op === 'const') {
         steps.push(v.kind === 'add' ? v.right.value : -v.right.value);
-      } else if (v.op === 'ptrAdd' && localId(v.ptr) === counter && v.index.op === 'const') {
+      } else if (v.op === 'ptrAdd' && isCounter(v.ptr) && v.index.op === 'const') {
         // a pointer counter (++c): its step in bytes
         steps.push(v.index.value * BigInt(v.scale));
       } else other = true;
@@ -160,6 +162,21 @@ export function counterSteps(loop: Extract<Stmt, { op: 'loop' }>, counter: numbe
   visitStmt(loop.body);
   if (loop.update) visitExpr(loop.update);
   return other ? undefined : steps;
+}
+
+/**
+ * The temporaries a postfix step used as an expression copies the counter into (`buf[n++]` is lowered as
+ * `old = n, n = old + 1, old`): each is assigned only the counter, right before the step reads it.
+ */
+function counterCopies(loop: Extract<Stmt, { op: 'loop' }>, counter: number): Set<number> {
+  const copies = new Set<number>(), others = new Set<number>();
+  const visit = (e: Expr): void => {
+    if (e.op === 'assign' && e.id !== counter) (localId(e.value) === counter ? copies : others).add(e.id);
+  };
+  forEachNode(loop.body, (s) => { if (s.op === 'declare') others.add(s.id); }, visit);
+  if (loop.update) forEachNode({ op: 'expr', expr: loop.update, loc: loop.update.loc }, () => undefined, visit);
+  for (const id of others) copies.delete(id);
+  return copies;
 }
 
 /** Whether the body can leave the loop at all (break not inside a nested loop/switch, or return). */

@@ -9,13 +9,13 @@ import { AbsValue, TOP } from './domain';
 import { initialState, type State } from './abstractState';
 import { KFUNC_RELEASE_OF } from './helpers';
 import { iterKind } from '../../kernel/openIters';
-import { ControlFlowVerifier } from './controlFlow';
+import { LoopUnrollingVerifier } from './unrolling';
 
 export type { AnalysisOptions } from './verifierState';
 export type { State } from './abstractState';
 export { AnalysisBudgetExceeded } from './controlFlow';
 
-export class Verifier extends ControlFlowVerifier {
+export class Verifier extends LoopUnrollingVerifier {
   run(entry: number): void {
     const fn = this.program.functions[entry];
     if (!fn) return;

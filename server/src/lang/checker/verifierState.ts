@@ -49,12 +49,20 @@ export abstract class VerifierState {
 
   protected freshId = (): number => this.nextId++;
 
+  /** Sides of `if` statements, or exits of a loop, being walked apart now (controlFlow.ts execStatements()). */
+  protected splitDepth = 0;
+
   report(m: DiagnosticMessage, loc: Loc, args: Array<string | number | bigint>, related?: FrontEndDiagnostic['related']): void {
     if (!this.reporting) return;
     const message = formatMessage(m.message, args);
     const key = `${m.code}:${loc.file}:${loc.pos}:${loc.end}:${message}`;
     if (this.seen.has(key)) return;
+    // paths walked apart say one thing each at a place, where a joined walk said it once; the verifier stops at the
+    // first path it refuses: the first one's words are kept
+    const place = `${m.code}:${loc.file}:${loc.pos}:${loc.end}`;
+    if (this.splitDepth > 0 && this.seen.has(place)) return;
     this.seen.add(key);
+    this.seen.add(place);
     this.diagnostics.push({ code: m.code, category: m.category, message, file: loc.file, pos: loc.pos, end: loc.end, ...(related ? { related } : {}) });
   }
 
