@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { bundledHeadersRoot, nodeFileSystemHost } from '../../server/src/lang/headers';
+import { KERNEL_BTF_RELEASE } from '../../server/src/kernel/btf';
 import { PreprocessOptions, preprocess } from '../../server/src/lang/preprocessor';
 import { clangBpfFeatureCandidates, clangBpfFeatureTable } from '../../server/src/lang/preprocessor/features';
 import { scan } from '../../server/src/lang/scanner';
@@ -196,8 +197,15 @@ describe('oracle: clang -E token streams', function () {
       const bundled = fs.readFileSync(path.join(bundledRoot, 'vmlinux.h'), 'utf8');
       const blocks = bundled.split('\n\n').map((b) => b.trim()).filter((b) => /^(struct|union|enum|typedef)\b/.test(b) && !/^(struct|union) \w+;$/m.test(b));
       assert.ok(blocks.length > 50);
-      for (const block of blocks) assert.ok(real.includes(block + '\n'), `not in this kernel's vmlinux.h:\n${block.slice(0, 200)}`);
       assert.ok(/^struct bpf_map \{/m.test(bundled), 'struct bpf_map is defined');
+      const differing = blocks.filter((block) => !real.includes(block + '\n'));
+      // the bundled header is the build the simulated kernel's BTF was taken from; another build of 6.18 may lay out
+      // a few structs otherwise (6.18.44-fc-v1300's struct net): compared verbatim only on that build
+      if (os.release() !== KERNEL_BTF_RELEASE && differing.length > 0) {
+        console.log(`      (skipped: this machine runs ${os.release()}, the bundled vmlinux.h is ${KERNEL_BTF_RELEASE}'s: ${differing.length} of ${blocks.length} definitions differ, first ${differing[0].split('\n')[0]})`);
+        return this.skip();
+      }
+      for (const block of differing) assert.fail(`not in this kernel's vmlinux.h:\n${block.slice(0, 200)}`);
     });
   });
 });
