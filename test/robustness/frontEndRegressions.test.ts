@@ -3,6 +3,8 @@ import * as assert from 'assert';
 import { createLanguageService, defaultSettings } from '../../server/src/service/languageService';
 import { createMemoryHost, createNodeHost } from '../../server/src/service/host';
 import { DocumentAnalyzer } from '../../server/src/service/analysis';
+import { applyEdit, assertSameAsFresh, fuzzService, MAIN_FILE, seedPrograms } from '../fuzz/editFuzzer';
+import type { Edit } from '../fuzz/editFuzzer';
 
 const FILE = '/bpf-iter-robust/regression.bpf.c';
 function validate(text: string): string[] {
@@ -90,5 +92,26 @@ describe('robustness: front-end inputs found by the fuzzer', () => {
     const fresh = messages(createLanguageService(host, defaultSettings()));
     assert.ok(fresh.some((m) => m.startsWith("2 'e.h' includes itself")), JSON.stringify(fresh));
     assert.deepStrictEqual(messages(service), fresh);
+  });
+
+  it('seed 25400: the reference under the cursor is the innermost, whatever references other files hold', () => {
+    // The fuzzer's sequence on its seed program 1: comment lines pasted into a BPF_SEQ_PRINTF call, vmlinux.h read
+    // through its index below a SEC line, the line endings turned to CR and back. The analysis after the CR text had
+    // bound part of vmlinux.h already, so the next one held 30 references fewer in it, and the binary search over
+    // the references that share the macro's invocation range landed on another one: go to definition on `struct`
+    // in the pasted text gave bpf_seq_printf's declaration where a fresh analysis gave ___fmt's.
+    const sequence: Edit[] = [
+      { kind: 'paste', at: 1422114176, from: 0, line: 549118586, count: 3 }, { kind: 'lineEndings', style: '\r' },
+      { kind: 'insert', at: 0, text: 'SEC("iter/bpf_map_elem")\n' }, { kind: 'longLine', at: 0, length: 1 },
+      { kind: 'paste', at: 160206335, from: 0, line: 991622732, count: 2 }, { kind: 'lineEndings', style: '\n' },
+    ] as Edit[];
+    const seeds = seedPrograms();
+    const texts = [seeds[1]];
+    for (const edit of sequence) texts.push(applyEdit(texts[texts.length - 1], edit, seeds));
+    const { service, files } = fuzzService();
+    for (const text of texts.slice(-2)) { files[MAIN_FILE] = text; service.validate(MAIN_FILE, text); }
+    const at = { line: 36, character: 34 };
+    assert.match(texts[texts.length - 1].split('\n')[at.line], /key is a struct/);
+    assert.doesNotThrow(() => assertSameAsFresh(service, files, texts[texts.length - 1], at));
   });
 });

@@ -68,16 +68,24 @@ class SemanticAnalyzer extends StatementAnalyzer {
       referenceAt: (file, offset) => {
         // declarations of a lazy header bound since: their references were appended
         if (!this.referencesSorted) { references.sort((a, b) => a.file - b.file || a.pos - b.pos); this.referencesSorted = true; }
+        // the last reference starting at or before the offset
         let low = 0;
         let high = references.length - 1;
-        let found: Reference | undefined;
+        let last = -1;
         while (low <= high) {
           const middle = (low + high) >> 1;
           const candidate = references[middle];
-          if (candidate.file < file || (candidate.file === file && candidate.pos <= offset)) {
-            if (candidate.file === file && offset < candidate.end) found = candidate;
-            low = middle + 1;
-          } else high = middle - 1;
+          if (candidate.file < file || (candidate.file === file && candidate.pos <= offset)) { last = middle; low = middle + 1; } else high = middle - 1;
+        }
+        // Of those containing the offset, the innermost: the latest start, then the earliest end, then the first
+        // recorded. Many share one range (the tokens of a macro's body stand at its invocation): a choice that
+        // depended on where a binary search happened to land changed with the references of other files (a lazily
+        // read header's, bound by whichever analysis reached them first).
+        let found: Reference | undefined;
+        for (let i = last; i >= 0; i--) {
+          const candidate = references[i];
+          if (candidate.file !== file || (found && candidate.pos < found.pos)) break;
+          if (offset < candidate.end && (!found || candidate.end <= found.end)) found = candidate;
         }
         return found;
       },
