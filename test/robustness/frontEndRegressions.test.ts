@@ -30,6 +30,13 @@ describe('robustness: front-end inputs found by the fuzzer', () => {
     assert.ok(messages.some((m) => /missing terminating ' character/.test(m)), JSON.stringify(messages.slice(0, 3)));
   });
 
+  it('seed 25500: a K&R definition followed by `_Static_assert` at a line\'s start is reported, not read forever', () => {
+    // _Static_assert starts a declaration but is no specifier: the loop over K&R parameter declarations read nothing
+    // and recovery stops at a line's start
+    const messages = validate('int f(x)\n_Static_assert(1, "a");\n{ return x; }\n');
+    assert.ok(messages.includes('expected identifier'), JSON.stringify(messages));
+  });
+
   it('valid subscripts still lower (both operand orders)', () => {
     assert.deepStrictEqual(validate('int a[4]; int f(void) { int *p = a; return 2[a] + p[1] + a[1]; }'), []);
   });

@@ -77,6 +77,7 @@ export abstract class DeclarationParser extends DeclaratorParser {
    */
   protected parseIdentifierListDeclarations(derivation: Extract<ast.Derivation, { kind: 'Function' }>): void {
     while (!this.atEnd() && !this.is('{') && this.startsDeclaration()) {
+      const before = this.index;
       const specifiers = this.parseDeclarationSpecifiers(true);
       for (;;) {
         const start = this.startNode();
@@ -88,6 +89,9 @@ export abstract class DeclarationParser extends DeclaratorParser {
         if (!this.eat(',')) break;
       }
       if (!this.expectSemicolon(Diagnostics.ExpectedSemicolonAtEnd, 'declaration')) this.recoverAfterDeclaration();
+      // nothing read (a token that starts a declaration but none of its parts, at a line's start where recovery
+      // stops): the body's `{` is reported missing instead of reading the same token forever (fuzz seed 25500)
+      if (this.index === before) break;
     }
   }
 
